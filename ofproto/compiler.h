@@ -1,0 +1,64 @@
+/* compiler: the flow compiler, weft's pure core.
+ *
+ * State in, flows out: given the desired topology, one host, and the OpenFlow
+ * port numbers that host's switch gave weft's interfaces, it produces the
+ * complete set of flows that host's br-int should hold, as ovs-ofctl text.
+ * No I/O and no global state, so tests/unit/test-compiler.c checks it as text.
+ * ofproto/flow-table.c turns the text into flow_mods and diffs it against
+ * what the switch holds. */
+#ifndef WEFT_COMPILER_H
+#define WEFT_COMPILER_H 1
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "openvswitch/hmap.h"
+
+struct topology;
+struct topo_host;
+struct simap;
+struct ds;
+
+/* One flow, in the syntax of "ovs-ofctl add-flow" (without "table=" etc. in
+ * 'match': those are separate fields). */
+struct weft_flow {
+    struct hmap_node node;      /* In weft_flows 'flows', by flow key hash. */
+    uint8_t table_id;
+    uint16_t priority;
+    uint64_t cookie;
+    char *match;                /* e.g. "in_port=3,dl_src=02:00:00:00:00:01";
+                                 * "" matches everything. */
+    char *actions;              /* e.g. "set_field:0x1->metadata,goto_table:10" */
+};
+
+/* A set of flows, unique by (table_id, priority, match). */
+struct weft_flows {
+    struct hmap flows;
+};
+
+void weft_flows_init(struct weft_flows *);
+void weft_flows_destroy(struct weft_flows *);
+void weft_flows_clear(struct weft_flows *);
+size_t weft_flows_count(const struct weft_flows *);
+
+/* Adds a flow.  If a flow with the same table, priority and match exists it
+ * is left alone and false is returned (a compiler bug: the unit tests assert
+ * it never happens); otherwise true.  Copies 'match' and 'actions'. */
+bool weft_flows_add(struct weft_flows *, uint8_t table_id, uint16_t priority,
+                    uint64_t cookie, const char *match, const char *actions);
+
+/* Appends every flow to 'out' as "table=T, priority=P, cookie=0xC, MATCH
+ * actions=ACTIONS\n" lines, sorted by table, then descending priority, then
+ * match text: stable output for golden tests and for operators. */
+void weft_flows_format(const struct weft_flows *, struct ds *out);
+
+/* Replaces the contents of 'out' with every flow that 'host' must hold.
+ *
+ * 'ofports' maps interface names on 'host' to their OpenFlow port numbers as
+ * read from the host's Open_vSwitch database; a weft port whose interface is
+ * absent from it (not yet created, or ofport -1) gets no flows that need its
+ * port number, but its MAC and IPs are still known to its network. */
+void compile_host_flows(const struct topology *, const struct topo_host *host,
+                        const struct simap *ofports, struct weft_flows *out);
+
+#endif /* ofproto/compiler.h */

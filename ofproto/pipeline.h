@@ -1,0 +1,79 @@
+/* pipeline: the one place that says what each OpenFlow table, register and
+ * cookie bit of weft's integration bridge means.  README.md mirrors it in
+ * "The pipeline"; keep the two in step.
+ *
+ * A packet's path on br-int:
+ *
+ *   0 CLASSIFY     in_port + eth_src of a weft port -> metadata := network key.
+ *                  A frame whose source MAC is not its port's is dropped here.
+ *  10 PORT_SEC     ARP sender MAC/IP and IPv4 source must be the port's.
+ *  20 ARP_RESPOND  broadcast ARP request for a known IP in the network is
+ *                  answered from the switch and sent back out IN_PORT.
+ *  30 L2_LOOKUP    (metadata, eth_dst) of a known port -> output to it.
+ *  40 FLOOD        broadcast, multicast, unknown unicast -> every port of the
+ *                  network on this host (OpenFlow never outputs to in_port).
+ *
+ * Every later lookup is keyed by metadata, so nothing crosses networks even
+ * when two tenants use the same MACs and IPs. */
+#ifndef WEFT_PIPELINE_H
+#define WEFT_PIPELINE_H 1
+
+#include <stdint.h>
+
+enum weft_table {
+    WEFT_TABLE_CLASSIFY = 0,
+    WEFT_TABLE_PORT_SEC = 10,
+    WEFT_TABLE_ARP_RESPOND = 20,
+    WEFT_TABLE_L2_LOOKUP = 30,
+    WEFT_TABLE_FLOOD = 40,
+};
+
+/* Every table is reached only by goto_table from a lower one. */
+_Static_assert(WEFT_TABLE_CLASSIFY < WEFT_TABLE_PORT_SEC
+               && WEFT_TABLE_PORT_SEC < WEFT_TABLE_ARP_RESPOND
+               && WEFT_TABLE_ARP_RESPOND < WEFT_TABLE_L2_LOOKUP
+               && WEFT_TABLE_L2_LOOKUP < WEFT_TABLE_FLOOD,
+               "goto_table must go forward");
+
+const char *weft_table_name(int table_id);
+
+/* Registers.  metadata carries the network key (1..65535) from CLASSIFY on. */
+#define WEFT_MFF_NETWORK "metadata"
+
+/* Cookie layout (64 bits):
+ *
+ *   63..56  0x57 ('W'), marks every flow weft installs
+ *   55..40  tenant key      (0 for flows of no tenant)
+ *   39..24  network key     (0 for flows of no network)
+ *   23..0   port key        (0 for flows of no single port)
+ *
+ * so "ovs-ofctl dump-flows br-int cookie=C/M" selects a tenant with
+ * M = 0xffffff0000000000, a network with M = 0xffffffffff000000 and a port
+ * with M = 0xffffffffffffffff (see weft_cookie_*()). */
+#define WEFT_COOKIE_MAGIC 0x57ULL
+#define WEFT_COOKIE_TENANT_MASK  0xffffff0000000000ULL
+#define WEFT_COOKIE_NETWORK_MASK 0xffffffffff000000ULL
+#define WEFT_COOKIE_PORT_MASK    0xffffffffffffffffULL
+
+static inline uint64_t
+weft_cookie(uint32_t tenant_key, uint32_t network_key, uint32_t port_key)
+{
+    return (WEFT_COOKIE_MAGIC << 56)
+           | ((uint64_t) (tenant_key & 0xffff) << 40)
+           | ((uint64_t) (network_key & 0xffff) << 24)
+           | (port_key & 0xffffff);
+}
+
+/* Priorities, highest first within each table. */
+enum {
+    WEFT_PRIO_PORT_ALLOW = 100,     /* CLASSIFY, PORT_SEC: the port's own. */
+    WEFT_PRIO_PORT_DROP = 90,       /* PORT_SEC: the port's other ARP/IPv4. */
+    WEFT_PRIO_SPOOF_DROP = 50,      /* CLASSIFY: the port's other eth_src. */
+    WEFT_PRIO_ARP_OWN = 110,        /* ARP_RESPOND: request from the owner. */
+    WEFT_PRIO_ARP_REPLY = 100,      /* ARP_RESPOND: answer from the switch. */
+    WEFT_PRIO_L2_KNOWN = 100,       /* L2_LOOKUP: known destination MAC. */
+    WEFT_PRIO_FLOOD = 100,          /* FLOOD: the network's flood list. */
+    WEFT_PRIO_DEFAULT = 0,          /* Table miss: drop or go on. */
+};
+
+#endif /* ofproto/pipeline.h */

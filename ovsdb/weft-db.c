@@ -1,0 +1,138 @@
+/* weft-db: weft's own database rows -> struct topology.  See weft-db.h. */
+#include <config.h>
+
+#include "weft-db.h"
+
+#include <stdlib.h>
+
+#include "openvswitch/vlog.h"
+#include "ovsdb-idl.h"
+#include "packets.h"
+#include "topology.h"
+#include "weft-idl.h"
+
+VLOG_DEFINE_THIS_MODULE(weft_db);
+
+static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
+
+void
+weft_db_register_columns(struct ovsdb_idl *idl)
+{
+    ovsdb_idl_add_table(idl, &weftrec_table_host);
+    ovsdb_idl_add_table(idl, &weftrec_table_tenant);
+    ovsdb_idl_add_table(idl, &weftrec_table_network);
+    ovsdb_idl_add_table(idl, &weftrec_table_port);
+    ovsdb_idl_add_table(idl, &weftrec_table_weft_global);
+}
+
+static void
+load_hosts(struct ovsdb_idl *idl, struct topology *topo)
+{
+    const struct weftrec_host *row;
+    WEFTREC_HOST_FOR_EACH (row, idl) {
+        topology_add_host(topo, &row->header_.uuid, row->name,
+                          row->ovsdb_remote, row->openflow_remote,
+                          row->tunnel_ip, row->datapath_type, row->uplink);
+    }
+}
+
+static void
+load_tenants(struct ovsdb_idl *idl, struct topology *topo)
+{
+    const struct weftrec_tenant *row;
+    WEFTREC_TENANT_FOR_EACH (row, idl) {
+        topology_add_tenant(topo, &row->header_.uuid, row->name, row->flow_key);
+    }
+}
+
+static void
+load_networks(struct ovsdb_idl *idl, struct topology *topo)
+{
+    const struct weftrec_network *row;
+    WEFTREC_NETWORK_FOR_EACH (row, idl) {
+        const struct topo_tenant *tenant
+            = row->tenant ? topology_find_tenant(topo,
+                                                 &row->tenant->header_.uuid)
+                          : NULL;
+        enum topo_net_type type;
+        if (!tenant || !topo_net_type_from_string(row->type, &type)) {
+            VLOG_WARN_RL(&rl, "network "UUID_FMT" (%s): no tenant or bad "
+                         "type \"%s\", ignored",
+                         UUID_ARGS(&row->header_.uuid), row->name, row->type);
+            continue;
+        }
+        topology_add_network(topo, &row->header_.uuid, tenant, row->name,
+                             type, row->segment_id,
+                             row->mtu ? (int) *row->mtu : 0, row->flow_key);
+    }
+}
+
+static void
+load_ports(struct ovsdb_idl *idl, struct topology *topo)
+{
+    const struct weftrec_port *row;
+    WEFTREC_PORT_FOR_EACH (row, idl) {
+        const struct topo_network *net
+            = row->network ? topology_find_network(
+                                 topo, &row->network->header_.uuid)
+                           : NULL;
+        const struct topo_host *host
+            = row->host ? topology_find_host(topo, &row->host->header_.uuid)
+                        : NULL;
+        struct eth_addr mac;
+        if (!net || !host || !eth_addr_from_string(row->mac, &mac)) {
+            VLOG_WARN_RL(&rl, "port "UUID_FMT" (%s): missing network or "
+                         "host, or bad MAC \"%s\", ignored",
+                         UUID_ARGS(&row->header_.uuid), row->name, row->mac);
+            continue;
+        }
+
+        ovs_be32 *ips = xmalloc((row->n_ips + 1) * sizeof *ips);
+        size_t n_ips = 0;
+        bool ok = true;
+        for (size_t i = 0; i < row->n_ips; i++) {
+            char *error = ip_parse_masked(row->ips[i], &ips[n_ips],
+                                          &(ovs_be32) { 0 });
+            if (error) {
+                VLOG_WARN_RL(&rl, "port "UUID_FMT" (%s): bad IP \"%s\" (%s), "
+                             "port ignored", UUID_ARGS(&row->header_.uuid),
+                             row->name, row->ips[i], error);
+                free(error);
+                ok = false;
+                break;
+            }
+            n_ips++;
+        }
+        if (ok) {
+            topology_add_port(topo, &row->header_.uuid, net, host, row->name,
+                              row->iface, mac, ips, n_ips, row->flow_key);
+        }
+        free(ips);
+    }
+}
+
+void
+weft_db_load_topology(struct ovsdb_idl *idl, struct topology *topo)
+{
+    load_hosts(idl, topo);
+    load_tenants(idl, topo);
+    load_networks(idl, topo);
+    load_ports(idl, topo);
+}
+
+const char *
+weft_db_default_remote(void)
+{
+    static char *remote;
+    if (!remote) {
+        const char *env = getenv("WEFT_DB");
+        if (env && env[0]) {
+            remote = xstrdup(env);
+        } else {
+            const char *rundir = getenv("WEFT_RUNDIR");
+            remote = xasprintf("unix:%s/weft.sock",
+                               rundir && rundir[0] ? rundir : "/var/run/weft");
+        }
+    }
+    return remote;
+}

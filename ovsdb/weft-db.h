@@ -1,0 +1,29 @@
+/* weft-db: maps weft's own database (ovsdb/weft.ovsschema, through the
+ * generated weftrec_* IDL) to the plain 'struct topology' model.
+ *
+ * Used by weftd, to compile flows from what the database holds, and by
+ * weftctl, to validate a change against the same view before writing it. */
+#ifndef WEFT_DB_H
+#define WEFT_DB_H 1
+
+#include <stdbool.h>
+
+struct ovsdb_idl;
+struct topology;
+
+/* Registers with 'idl' the columns weft-db reads (weftd and weftctl register
+ * all columns; this is for callers that want less). */
+void weft_db_register_columns(struct ovsdb_idl *);
+
+/* Fills the empty 'topo' from the rows in 'idl'.  Rows that reference missing
+ * or invalid data (a port whose MAC does not parse, say: only possible if the
+ * database was written by hand) are skipped with a rate-limited warning, so
+ * one bad row never stops the rest from being programmed. */
+void weft_db_load_topology(struct ovsdb_idl *, struct topology *topo);
+
+/* Default database remote: $WEFT_DB if set, else unix:<rundir>/weft.sock
+ * where <rundir> is $WEFT_RUNDIR or /var/run/weft.  Returns a static
+ * string. */
+const char *weft_db_default_remote(void);
+
+#endif /* ovsdb/weft-db.h */

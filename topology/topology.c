@@ -1,0 +1,228 @@
+/* topology: weft's desired state as plain data.  See topology.h. */
+#include <config.h>
+
+#include "topology.h"
+
+#include <string.h>
+
+#include "hash.h"
+#include "uuid.h"
+#include "util.h"
+
+static const char *const net_type_names[] = {
+    [TOPO_NET_VLAN] = "vlan",
+    [TOPO_NET_VXLAN] = "vxlan",
+    [TOPO_NET_GRE] = "gre",
+    [TOPO_NET_GENEVE] = "geneve",
+};
+
+const char *
+topo_net_type_to_string(enum topo_net_type type)
+{
+    return (size_t) type < ARRAY_SIZE(net_type_names)
+           ? net_type_names[type] : "unknown";
+}
+
+bool
+topo_net_type_from_string(const char *s, enum topo_net_type *type)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(net_type_names); i++) {
+        if (!strcmp(s, net_type_names[i])) {
+            *type = i;
+            return true;
+        }
+    }
+    return false;
+}
+
+void
+topology_init(struct topology *topo)
+{
+    hmap_init(&topo->hosts);
+    hmap_init(&topo->tenants);
+    hmap_init(&topo->networks);
+    hmap_init(&topo->ports);
+}
+
+void
+topology_destroy(struct topology *topo)
+{
+    if (!topo) {
+        return;
+    }
+
+    struct topo_port *port;
+    HMAP_FOR_EACH_POP (port, node, &topo->ports) {
+        free(port->name);
+        free(port->iface);
+        free(port->ips);
+        free(port);
+    }
+    hmap_destroy(&topo->ports);
+
+    struct topo_network *net;
+    HMAP_FOR_EACH_POP (net, node, &topo->networks) {
+        free(net->name);
+        free(net);
+    }
+    hmap_destroy(&topo->networks);
+
+    struct topo_tenant *tenant;
+    HMAP_FOR_EACH_POP (tenant, node, &topo->tenants) {
+        free(tenant->name);
+        free(tenant);
+    }
+    hmap_destroy(&topo->tenants);
+
+    struct topo_host *host;
+    HMAP_FOR_EACH_POP (host, node, &topo->hosts) {
+        free(host->name);
+        free(host->ovsdb_remote);
+        free(host->openflow_remote);
+        free(host->tunnel_ip);
+        free(host->datapath_type);
+        free(host->uplink);
+        free(host);
+    }
+    hmap_destroy(&topo->hosts);
+}
+
+
+struct topo_host *
+topology_add_host(struct topology *topo, const struct uuid *uuid,
+                  const char *name, const char *ovsdb_remote,
+                  const char *openflow_remote, const char *tunnel_ip,
+                  const char *datapath_type, const char *uplink)
+{
+    struct topo_host *host = xzalloc(sizeof *host);
+    host->uuid = *uuid;
+    host->name = xstrdup(name);
+    host->ovsdb_remote = xstrdup(ovsdb_remote);
+    host->openflow_remote = nullable_xstrdup(openflow_remote);
+    host->tunnel_ip = nullable_xstrdup(tunnel_ip);
+    host->datapath_type = xstrdup(datapath_type ? datapath_type : "netdev");
+    host->uplink = nullable_xstrdup(uplink);
+    hmap_insert(&topo->hosts, &host->node, uuid_hash(uuid));
+    return host;
+}
+
+struct topo_tenant *
+topology_add_tenant(struct topology *topo, const struct uuid *uuid,
+                    const char *name, uint32_t key)
+{
+    struct topo_tenant *tenant = xzalloc(sizeof *tenant);
+    tenant->uuid = *uuid;
+    tenant->name = xstrdup(name);
+    tenant->key = key;
+    hmap_insert(&topo->tenants, &tenant->node, uuid_hash(uuid));
+    return tenant;
+}
+
+struct topo_network *
+topology_add_network(struct topology *topo, const struct uuid *uuid,
+                     const struct topo_tenant *tenant, const char *name,
+                     enum topo_net_type type, uint32_t segment_id, int mtu,
+                     uint32_t key)
+{
+    struct topo_network *net = xzalloc(sizeof *net);
+    net->uuid = *uuid;
+    net->tenant = tenant;
+    net->name = xstrdup(name);
+    net->type = type;
+    net->segment_id = segment_id;
+    net->mtu = mtu;
+    net->key = key;
+    hmap_insert(&topo->networks, &net->node, uuid_hash(uuid));
+    return net;
+}
+
+struct topo_port *
+topology_add_port(struct topology *topo, const struct uuid *uuid,
+                  const struct topo_network *net, const struct topo_host *host,
+                  const char *name, const char *iface, struct eth_addr mac,
+                  const ovs_be32 *ips, size_t n_ips, uint32_t key)
+{
+    struct topo_port *port = xzalloc(sizeof *port);
+    port->uuid = *uuid;
+    port->network = net;
+    port->host = host;
+    port->name = xstrdup(name);
+    port->iface = xstrdup(iface);
+    port->mac = mac;
+    port->ips = n_ips ? xmemdup(ips, n_ips * sizeof *ips) : NULL;
+    port->n_ips = n_ips;
+    port->key = key;
+    hmap_insert(&topo->ports, &port->node, uuid_hash(uuid));
+    return port;
+}
+
+/* The four maps hold different types, so each lookup is spelled out; they are
+ * all "find by uuid_hash in one hmap". */
+#define DEFINE_FIND_BY_UUID(FUNC, TYPE, MEMBER)                             \
+    TYPE *                                                                  \
+    FUNC(const struct topology *topo, const struct uuid *uuid)              \
+    {                                                                       \
+        TYPE *obj;                                                          \
+        HMAP_FOR_EACH_WITH_HASH (obj, node, uuid_hash(uuid), &topo->MEMBER) { \
+            if (uuid_equals(&obj->uuid, uuid)) {                            \
+                return obj;                                                 \
+            }                                                               \
+        }                                                                   \
+        return NULL;                                                        \
+    }
+
+DEFINE_FIND_BY_UUID(topology_find_host, struct topo_host, hosts)
+DEFINE_FIND_BY_UUID(topology_find_tenant, struct topo_tenant, tenants)
+DEFINE_FIND_BY_UUID(topology_find_network, struct topo_network, networks)
+DEFINE_FIND_BY_UUID(topology_find_port, struct topo_port, ports)
+
+struct topo_host *
+topology_find_host_by_name(const struct topology *topo, const char *name)
+{
+    struct topo_host *host;
+    TOPOLOGY_FOR_EACH_HOST (host, topo) {
+        if (!strcmp(host->name, name)) {
+            return host;
+        }
+    }
+    return NULL;
+}
+
+struct topo_tenant *
+topology_find_tenant_by_name(const struct topology *topo, const char *name)
+{
+    struct topo_tenant *tenant;
+    TOPOLOGY_FOR_EACH_TENANT (tenant, topo) {
+        if (!strcmp(tenant->name, name)) {
+            return tenant;
+        }
+    }
+    return NULL;
+}
+
+struct topo_network *
+topology_find_network_by_name(const struct topology *topo,
+                              const struct topo_tenant *tenant,
+                              const char *name)
+{
+    struct topo_network *net;
+    TOPOLOGY_FOR_EACH_NETWORK (net, topo) {
+        if (net->tenant == tenant && !strcmp(net->name, name)) {
+            return net;
+        }
+    }
+    return NULL;
+}
+
+struct topo_port *
+topology_find_port_by_name(const struct topology *topo,
+                           const struct topo_network *net, const char *name)
+{
+    struct topo_port *port;
+    TOPOLOGY_FOR_EACH_PORT (port, topo) {
+        if (port->network == net && !strcmp(port->name, name)) {
+            return port;
+        }
+    }
+    return NULL;
+}

@@ -1,0 +1,67 @@
+/* validate: the one validation layer for every write to weft's desired state.
+ *
+ * weftctl (and, with the REST API, the HTTP handlers) parse user input with
+ * the parsers below, then check the proposed object against the current
+ * topology with the validate_*() functions before building a transaction.
+ * Every function is pure: no I/O, no globals.
+ *
+ * Errors: each function returns NULL on success or a malloc'd, human-readable
+ * message that the caller must free, e.g.
+ *   "segment id 4095 out of range for vlan (1-4094)"
+ *   "MAC 02:00:00:00:00:01 is already used by port red/net1/a in network red/net1"
+ * The message never ends in a newline or period. */
+#ifndef WEFT_VALIDATE_H
+#define WEFT_VALIDATE_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "openvswitch/types.h"
+#include "packets.h"
+#include "topology.h"
+
+/* Parsers: 's' is user text.  On success they store into the out parameter. */
+char *parse_name(const char *what, const char *s);   /* [A-Za-z0-9_.-]{1,64},
+                                                      * not starting with '-' */
+char *parse_iface_name(const char *s);                /* 1-15 chars, no '/' or
+                                                       * whitespace */
+char *parse_mac(const char *s, struct eth_addr *mac); /* unicast, not zero */
+char *parse_ipv4(const char *s, ovs_be32 *ip);        /* dotted quad, optional
+                                                       * /len ignored; not 0.0.0.0,
+                                                       * multicast or broadcast */
+char *parse_net_type(const char *s, enum topo_net_type *);
+char *parse_segment_id(enum topo_net_type, const char *s, uint32_t *);
+char *parse_mtu(const char *s, int *mtu);
+char *parse_ovsdb_remote(const char *s);             /* "unix:PATH" or
+                                                      * "tcp:IP:PORT" */
+char *parse_datapath_type(const char *s);            /* "netdev" or "system" */
+
+/* Splits "TENANT/NETWORK" or "TENANT/NETWORK/PORT" ('n_parts' 2 or 3) into
+ * malloc'd parts stored in 'parts'; validates each with parse_name(). */
+char *parse_path(const char *s, size_t n_parts, char *parts[]);
+
+/* Semantic checks against the current state.  'topo' is read only. */
+char *validate_new_host(const struct topology *, const char *name);
+char *validate_new_tenant(const struct topology *, const char *name);
+char *validate_new_network(const struct topology *,
+                           const struct topo_tenant *, const char *name,
+                           enum topo_net_type, uint32_t segment_id);
+/* A port's MAC and every IP must be unique within its network; the interface
+ * name unique within its host. */
+char *validate_new_port(const struct topology *, const struct topo_network *,
+                        const struct topo_host *, const char *name,
+                        const char *iface, struct eth_addr mac,
+                        const ovs_be32 *ips, size_t n_ips);
+char *validate_del_host(const struct topology *, const struct topo_host *);
+char *validate_del_tenant(const struct topology *, const struct topo_tenant *);
+char *validate_del_network(const struct topology *,
+                           const struct topo_network *);
+
+/* Key allocation: the smallest key in 1..'max' not used by any tenant
+ * (network, port) in 'topo', or 0 if all are taken. */
+uint32_t topology_next_tenant_key(const struct topology *);
+uint32_t topology_next_network_key(const struct topology *);
+uint32_t topology_next_port_key(const struct topology *);
+
+#endif /* topology/validate.h */
