@@ -1,2 +1,886 @@
-/* placeholder: being written */
+/* host: weftd's OVSDB and OpenFlow sessions to one host.  See host.h. */
 #include <config.h>
+
+#include "host.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "compiler.h"
+#include "flow-table.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/ofp-bundle.h"
+#include "openvswitch/ofp-errors.h"
+#include "openvswitch/ofp-flow.h"
+#include "openvswitch/ofp-msgs.h"
+#include "openvswitch/ofp-protocol.h"
+#include "openvswitch/ofp-util.h"
+#include "openvswitch/ofpbuf.h"
+#include "openvswitch/poll-loop.h"
+#include "openvswitch/rconn.h"
+#include "openvswitch/shash.h"
+#include "openvswitch/vlog.h"
+#include "ovsdb-idl.h"
+#include "simap.h"
+#include "smap.h"
+#include "sset.h"
+#include "topology.h"
+#include "util.h"
+#include "vswitch-idl.h"
+
+VLOG_DEFINE_THIS_MODULE(host);
+
+#define BRIDGE_NAME "br-int"
+#define OWNER_KEY "weft-port"           /* external_ids key on owned rows. */
+#define BRIDGE_OWNER_KEY "weft-bridge"  /* external_ids key on br-int. */
+#define CONTROLLER_OWNER_KEY "weft-controller"
+#define DEFAULT_OPENFLOW_PORT 6653
+
+/* OpenFlow versions weft speaks; bundles need at least 1.3 (as an ONF
+ * extension) and are native from 1.4. */
+#define WEFT_OF_VERSIONS ((1u << OFP13_VERSION) | (1u << OFP14_VERSION) \
+                          | (1u << OFP15_VERSION))
+
+static const char *bridge_protocols[] = {
+    "OpenFlow13", "OpenFlow14", "OpenFlow15",
+};
+
+struct host {
+    struct uuid uuid;               /* Host row in weft's database. */
+    char *name;
+    char *ovsdb_remote;
+    char *of_target;                /* What weftd connects to. */
+    char *controller_target;        /* Passive target set on br-int, or NULL
+                                     * (unix: hosts use br-int.mgmt). */
+    char *datapath_type;
+
+    /* OVSDB session to the host's Open_vSwitch database. */
+    struct ovsdb_idl *idl;
+    struct ovsdb_idl_loop idl_loop;
+    unsigned int idl_seqno;         /* Last seqno reconciled. */
+    bool reconcile;                 /* Desired ports changed since then. */
+    struct shash wanted;            /* Interface name -> port UUID string of
+                                     * every weft port on this host. */
+    struct simap ofports;           /* Interface name -> ofport > 0. */
+    struct sset up;                 /* Interfaces whose link is up. */
+    bool ports_resolved;            /* Every wanted interface has an ofport
+                                     * (or the switch said it cannot). */
+
+    /* Desired state. */
+    const struct topology *topo;    /* Owned by weftd; valid until the next
+                                     * host_set_topology(). */
+    int64_t nb_cfg;                 /* Configuration 'topo' came from. */
+    bool recompile;                 /* Topology or ofports changed. */
+
+    /* OpenFlow session. */
+    struct rconn *rconn;
+    unsigned int conn_seqno;
+    enum host_of_state state;
+    int ofp_version;                /* Version 'desired' was built for. */
+    ovs_be32 dump_xid;
+    struct flow_table dumped;       /* Flows read back so far (DUMPING). */
+    struct flow_table desired;
+    struct flow_table installed;
+    int64_t desired_cfg;            /* nb_cfg 'desired' was compiled from. */
+    bool desired_complete;          /* Compiled with all ports resolved. */
+
+    /* The bundle in flight, if any. */
+    bool inflight;
+    bool inflight_failed;
+    uint32_t next_bundle_id;
+    ovs_be32 barrier_xid;
+    int64_t inflight_cfg;
+    bool inflight_complete;
+
+    int64_t cur_cfg;                /* Highest nb_cfg confirmed installed. */
+
+    /* Counters, for weft/hosts. */
+    uint64_t n_flow_mods;
+    uint64_t n_bundles;
+    uint64_t n_dumps;
+};
+
+const char *
+host_of_state_name(enum host_of_state state)
+{
+    switch (state) {
+#define HOST_OF_STATE(ENUM, NAME) case HOST_OF_##ENUM: return NAME;
+        HOST_OF_STATES
+#undef HOST_OF_STATE
+    }
+    return "unknown";
+}
+
+/* Derives the OpenFlow target and the controller target to configure on
+ * br-int from a host's remotes:
+ *
+ *   - explicit openflow_remote "tcp:IP:PORT": connect there; br-int listens
+ *     on ptcp:PORT;
+ *   - ovsdb_remote "unix:DIR/SOCK": connect to unix:DIR/br-int.mgmt, the
+ *     bridge's management socket (OVS only creates unix sockets in its own
+ *     run directory, which is where a lab's db.sock lives);
+ *   - ovsdb_remote "tcp:IP:PORT": connect to tcp:IP:6653, br-int listens on
+ *     ptcp:6653. */
+static void
+derive_targets(const struct topo_host *th, char **of_target,
+               char **controller_target)
+{
+    *controller_target = NULL;
+    if (th->openflow_remote) {
+        *of_target = xstrdup(th->openflow_remote);
+        const char *port = strrchr(th->openflow_remote, ':');
+        if (!strncmp(th->openflow_remote, "tcp:", 4) && port) {
+            *controller_target = xasprintf("ptcp:%s", port + 1);
+        }
+    } else if (!strncmp(th->ovsdb_remote, "unix:", 5)) {
+        const char *path = th->ovsdb_remote + 5;
+        const char *slash = strrchr(path, '/');
+        *of_target = slash
+            ? xasprintf("unix:%.*s/%s.mgmt", (int) (slash - path), path,
+                        BRIDGE_NAME)
+            : xasprintf("unix:%s.mgmt", BRIDGE_NAME);
+    } else {
+        /* "tcp:IP:PORT" or "tcp:IP": keep IP, use the OpenFlow port. */
+        const char *rest = th->ovsdb_remote + strcspn(th->ovsdb_remote, ":");
+        rest += *rest == ':';
+        const char *colon = strrchr(rest, ':');
+        int len = colon ? (int) (colon - rest) : (int) strlen(rest);
+        *of_target = xasprintf("tcp:%.*s:%d", len, rest,
+                               DEFAULT_OPENFLOW_PORT);
+        *controller_target = xasprintf("ptcp:%d", DEFAULT_OPENFLOW_PORT);
+    }
+}
+
+static void
+host_connect(struct host *h)
+{
+    h->idl = ovsdb_idl_create(h->ovsdb_remote, &ovsrec_idl_class, false,
+                              true);
+    ovsdb_idl_set_leader_only(h->idl, false);
+    ovsdb_idl_add_column(h->idl, &ovsrec_open_vswitch_col_bridges);
+    ovsdb_idl_add_table(h->idl, &ovsrec_table_bridge);
+    ovsdb_idl_add_column(h->idl, &ovsrec_bridge_col_name);
+    ovsdb_idl_add_column(h->idl, &ovsrec_bridge_col_ports);
+    ovsdb_idl_add_column(h->idl, &ovsrec_bridge_col_datapath_type);
+    ovsdb_idl_add_column(h->idl, &ovsrec_bridge_col_fail_mode);
+    ovsdb_idl_add_column(h->idl, &ovsrec_bridge_col_protocols);
+    ovsdb_idl_add_column(h->idl, &ovsrec_bridge_col_controller);
+    ovsdb_idl_add_column(h->idl, &ovsrec_bridge_col_external_ids);
+    ovsdb_idl_add_table(h->idl, &ovsrec_table_port);
+    ovsdb_idl_add_column(h->idl, &ovsrec_port_col_name);
+    ovsdb_idl_add_column(h->idl, &ovsrec_port_col_interfaces);
+    ovsdb_idl_add_column(h->idl, &ovsrec_port_col_external_ids);
+    ovsdb_idl_add_table(h->idl, &ovsrec_table_interface);
+    ovsdb_idl_add_column(h->idl, &ovsrec_interface_col_name);
+    ovsdb_idl_add_column(h->idl, &ovsrec_interface_col_type);
+    ovsdb_idl_add_column(h->idl, &ovsrec_interface_col_ofport);
+    ovsdb_idl_add_column(h->idl, &ovsrec_interface_col_link_state);
+    ovsdb_idl_add_column(h->idl, &ovsrec_interface_col_external_ids);
+    ovsdb_idl_add_table(h->idl, &ovsrec_table_controller);
+    ovsdb_idl_add_column(h->idl, &ovsrec_controller_col_target);
+    ovsdb_idl_add_column(h->idl, &ovsrec_controller_col_external_ids);
+    h->idl_loop = (struct ovsdb_idl_loop) OVSDB_IDL_LOOP_INITIALIZER(h->idl);
+    h->idl_seqno = 0;
+
+    h->rconn = rconn_create(5, 8, 0, WEFT_OF_VERSIONS);
+    rconn_connect(h->rconn, h->of_target, h->name);
+    h->conn_seqno = 0;
+    h->state = HOST_OF_DISCONNECTED;
+    h->inflight = false;
+    flow_table_clear(&h->installed);
+    flow_table_clear(&h->dumped);
+}
+
+static void
+host_disconnect(struct host *h)
+{
+    ovsdb_idl_loop_destroy(&h->idl_loop);
+    ovsdb_idl_destroy(h->idl);
+    h->idl = NULL;
+    rconn_destroy(h->rconn);
+    h->rconn = NULL;
+}
+
+static void
+host_set_config__(struct host *h, const struct topo_host *th)
+{
+    free(h->name);
+    free(h->ovsdb_remote);
+    free(h->of_target);
+    free(h->controller_target);
+    free(h->datapath_type);
+    h->name = xstrdup(th->name);
+    h->ovsdb_remote = xstrdup(th->ovsdb_remote);
+    derive_targets(th, &h->of_target, &h->controller_target);
+    h->datapath_type = xstrdup(th->datapath_type);
+}
+
+struct host *
+host_create(const struct topo_host *th)
+{
+    struct host *h = xzalloc(sizeof *h);
+    h->uuid = th->uuid;
+    host_set_config__(h, th);
+    shash_init(&h->wanted);
+    simap_init(&h->ofports);
+    sset_init(&h->up);
+    flow_table_init(&h->dumped);
+    flow_table_init(&h->desired);
+    flow_table_init(&h->installed);
+    h->next_bundle_id = 1;
+    host_connect(h);
+    VLOG_INFO("%s: ovsdb %s, openflow %s", h->name, h->ovsdb_remote,
+              h->of_target);
+    return h;
+}
+
+void
+host_destroy(struct host *h)
+{
+    if (!h) {
+        return;
+    }
+    host_disconnect(h);
+    shash_destroy_free_data(&h->wanted);
+    simap_destroy(&h->ofports);
+    sset_destroy(&h->up);
+    flow_table_destroy(&h->dumped);
+    flow_table_destroy(&h->desired);
+    flow_table_destroy(&h->installed);
+    free(h->name);
+    free(h->ovsdb_remote);
+    free(h->of_target);
+    free(h->controller_target);
+    free(h->datapath_type);
+    free(h);
+}
+
+bool
+host_update_config(struct host *h, const struct topo_host *th)
+{
+    char *of_target, *controller_target;
+    derive_targets(th, &of_target, &controller_target);
+    bool reconnect = strcmp(h->ovsdb_remote, th->ovsdb_remote)
+                     || strcmp(h->of_target, of_target);
+    bool changed = reconnect
+                   || strcmp(h->name, th->name)
+                   || strcmp(h->datapath_type, th->datapath_type)
+                   || !nullable_string_is_equal(h->controller_target,
+                                                controller_target);
+    free(of_target);
+    free(controller_target);
+    if (changed) {
+        host_set_config__(h, th);
+        h->reconcile = true;
+    }
+    if (reconnect) {
+        VLOG_INFO("%s: remotes changed, reconnecting to ovsdb %s, "
+                  "openflow %s", h->name, h->ovsdb_remote, h->of_target);
+        host_disconnect(h);
+        host_connect(h);
+    }
+    return changed;
+}
+
+void
+host_set_topology(struct host *h, const struct topology *topo, int64_t nb_cfg)
+{
+    h->topo = topo;
+    h->nb_cfg = nb_cfg;
+    h->recompile = true;
+
+    /* The interfaces weft must own on this host. */
+    struct shash wanted = SHASH_INITIALIZER(&wanted);
+    const struct topo_port *port;
+    TOPOLOGY_FOR_EACH_PORT (port, topo) {
+        if (uuid_equals(&port->host->uuid, &h->uuid)) {
+            shash_add_once(&wanted, port->iface,
+                           xasprintf(UUID_FMT, UUID_ARGS(&port->uuid)));
+        }
+    }
+    bool same = shash_count(&wanted) == shash_count(&h->wanted);
+    struct shash_node *node;
+    SHASH_FOR_EACH (node, &wanted) {
+        const char *old = shash_find_data(&h->wanted, node->name);
+        if (!old || strcmp(old, node->data)) {
+            same = false;
+            break;
+        }
+    }
+    shash_destroy_free_data(&h->wanted);
+    h->wanted = wanted;
+    if (!same) {
+        h->reconcile = true;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* OVSDB: br-int and the ports weft owns. */
+
+static const struct ovsrec_bridge *
+find_bridge(const struct ovsrec_open_vswitch *cfg)
+{
+    for (size_t i = 0; i < cfg->n_bridges; i++) {
+        if (!strcmp(cfg->bridges[i]->name, BRIDGE_NAME)) {
+            return cfg->bridges[i];
+        }
+    }
+    return NULL;
+}
+
+static const struct ovsrec_bridge *
+create_bridge(struct host *h, struct ovsdb_idl_txn *txn,
+              const struct ovsrec_open_vswitch *cfg)
+{
+    struct ovsrec_interface *iface = ovsrec_interface_insert(txn);
+    ovsrec_interface_set_name(iface, BRIDGE_NAME);
+    ovsrec_interface_set_type(iface, "internal");
+
+    struct ovsrec_port *port = ovsrec_port_insert(txn);
+    ovsrec_port_set_name(port, BRIDGE_NAME);
+    ovsrec_port_set_interfaces(port, &iface, 1);
+
+    struct ovsrec_bridge *br = ovsrec_bridge_insert(txn);
+    ovsrec_bridge_set_name(br, BRIDGE_NAME);
+    ovsrec_bridge_set_ports(br, &port, 1);
+    const struct smap ids = SMAP_CONST1(&ids, BRIDGE_OWNER_KEY, "true");
+    ovsrec_bridge_set_external_ids(br, &ids);
+    ovsrec_open_vswitch_update_bridges_addvalue(cfg, br);
+    VLOG_INFO("%s: creating %s", h->name, BRIDGE_NAME);
+    return br;
+}
+
+static bool
+protocols_match(const struct ovsrec_bridge *br)
+{
+    if (br->n_protocols != ARRAY_SIZE(bridge_protocols)) {
+        return false;
+    }
+    for (size_t i = 0; i < br->n_protocols; i++) {
+        bool found = false;
+        for (size_t j = 0; j < ARRAY_SIZE(bridge_protocols); j++) {
+            found = found || !strcmp(br->protocols[i], bridge_protocols[j]);
+        }
+        if (!found) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* br-int is weft's integration bridge by definition, so its settings are
+ * weft's to fix even if someone created it by hand. */
+static void
+reconcile_bridge_settings(struct host *h, const struct ovsrec_bridge *br)
+{
+    if (!br->datapath_type || strcmp(br->datapath_type, h->datapath_type)) {
+        ovsrec_bridge_set_datapath_type(br, h->datapath_type);
+    }
+    if (!br->fail_mode || strcmp(br->fail_mode, "secure")) {
+        ovsrec_bridge_set_fail_mode(br, "secure");
+    }
+    if (!protocols_match(br)) {
+        ovsrec_bridge_set_protocols(br, bridge_protocols,
+                                    ARRAY_SIZE(bridge_protocols));
+    }
+}
+
+static void
+reconcile_controller(struct host *h, struct ovsdb_idl_txn *txn,
+                     const struct ovsrec_bridge *br)
+{
+    bool have = false;
+    for (size_t i = 0; i < br->n_controller; i++) {
+        const struct ovsrec_controller *c = br->controller[i];
+        if (!smap_get(&c->external_ids, CONTROLLER_OWNER_KEY)) {
+            continue;           /* Not ours: leave it alone. */
+        }
+        if (h->controller_target && !have
+            && !strcmp(c->target, h->controller_target)) {
+            have = true;
+        } else {
+            ovsrec_bridge_update_controller_delvalue(br, c);
+        }
+    }
+    if (h->controller_target && !have) {
+        struct ovsrec_controller *c = ovsrec_controller_insert(txn);
+        ovsrec_controller_set_target(c, h->controller_target);
+        const struct smap ids = SMAP_CONST1(&ids, CONTROLLER_OWNER_KEY,
+                                            "true");
+        ovsrec_controller_set_external_ids(c, &ids);
+        ovsrec_bridge_update_controller_addvalue(br, c);
+    }
+}
+
+static void
+create_port(struct host *h, struct ovsdb_idl_txn *txn,
+            const struct ovsrec_bridge *br, const char *name,
+            const char *owner)
+{
+    const struct smap ids = SMAP_CONST1(&ids, OWNER_KEY, owner);
+
+    struct ovsrec_interface *iface = ovsrec_interface_insert(txn);
+    ovsrec_interface_set_name(iface, name);
+    ovsrec_interface_set_external_ids(iface, &ids);
+
+    struct ovsrec_port *port = ovsrec_port_insert(txn);
+    ovsrec_port_set_name(port, name);
+    ovsrec_port_set_interfaces(port, &iface, 1);
+    ovsrec_port_set_external_ids(port, &ids);
+    ovsrec_bridge_update_ports_addvalue(br, port);
+    VLOG_INFO("%s: adding port %s", h->name, name);
+}
+
+/* Makes br-int's weft-owned ports exactly 'h->wanted'. */
+static void
+reconcile_ports(struct host *h, struct ovsdb_idl_txn *txn,
+                const struct ovsrec_bridge *br)
+{
+    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
+    struct sset present = SSET_INITIALIZER(&present);
+
+    for (size_t i = 0; i < br->n_ports; i++) {
+        const struct ovsrec_port *port = br->ports[i];
+        const char *owner = smap_get(&port->external_ids, OWNER_KEY);
+        const char *want = shash_find_data(&h->wanted, port->name);
+        if (!owner) {
+            if (want) {
+                VLOG_WARN_RL(&rl, "%s: port %s exists but was not created "
+                             "by weft; leaving it alone", h->name,
+                             port->name);
+            }
+            sset_add(&present, port->name);
+            continue;
+        }
+        if (!want) {
+            VLOG_INFO("%s: removing stale port %s", h->name, port->name);
+            ovsrec_bridge_update_ports_delvalue(br, port);
+            continue;
+        }
+        /* Drift: an owned port must have one plain interface of its name. */
+        bool ok = port->n_interfaces == 1
+                  && !strcmp(port->interfaces[0]->name, port->name)
+                  && (!port->interfaces[0]->type
+                      || !port->interfaces[0]->type[0]
+                      || !strcmp(port->interfaces[0]->type, "system"));
+        if (!ok || strcmp(owner, want)) {
+            VLOG_INFO("%s: recreating drifted port %s", h->name, port->name);
+            ovsrec_bridge_update_ports_delvalue(br, port);
+            create_port(h, txn, br, port->name, want);
+        }
+        sset_add(&present, port->name);
+    }
+
+    struct shash_node *node;
+    SHASH_FOR_EACH (node, &h->wanted) {
+        if (!sset_contains(&present, node->name)) {
+            create_port(h, txn, br, node->name, node->data);
+        }
+    }
+    sset_destroy(&present);
+}
+
+/* Reads the ofports of br-int's interfaces; returns true if they changed. */
+static bool
+read_ofports(struct host *h, const struct ovsrec_bridge *br)
+{
+    struct simap ofports = SIMAP_INITIALIZER(&ofports);
+    struct sset up = SSET_INITIALIZER(&up);
+    bool resolved = true;
+
+    struct sset seen = SSET_INITIALIZER(&seen);
+    for (size_t i = 0; br && i < br->n_ports; i++) {
+        const struct ovsrec_port *port = br->ports[i];
+        for (size_t j = 0; j < port->n_interfaces; j++) {
+            const struct ovsrec_interface *iface = port->interfaces[j];
+            sset_add(&seen, iface->name);
+            if (!iface->n_ofport) {
+                if (shash_find(&h->wanted, iface->name)) {
+                    resolved = false;   /* vswitchd has not got to it yet. */
+                }
+            } else if (*iface->ofport > 0) {
+                simap_put(&ofports, iface->name, *iface->ofport);
+                if (iface->link_state && !strcmp(iface->link_state, "up")) {
+                    sset_add(&up, iface->name);
+                }
+            }
+        }
+    }
+    struct shash_node *node;
+    SHASH_FOR_EACH (node, &h->wanted) {
+        if (!sset_contains(&seen, node->name)) {
+            resolved = false;           /* Port not created yet. */
+        }
+    }
+    sset_destroy(&seen);
+
+    bool changed = !simap_equal(&ofports, &h->ofports);
+    simap_swap(&ofports, &h->ofports);
+    simap_destroy(&ofports);
+    sset_swap(&up, &h->up);
+    sset_destroy(&up);
+    if (resolved != h->ports_resolved) {
+        h->ports_resolved = resolved;
+        changed = true;
+    }
+    return changed;
+}
+
+static void
+host_run_ovsdb(struct host *h)
+{
+    struct ovsdb_idl_txn *txn = ovsdb_idl_loop_run(&h->idl_loop);
+    unsigned int seqno = ovsdb_idl_get_seqno(h->idl);
+    const struct ovsrec_open_vswitch *cfg = ovsrec_open_vswitch_first(h->idl);
+    const struct ovsrec_bridge *br = cfg ? find_bridge(cfg) : NULL;
+
+    if (seqno != h->idl_seqno || h->reconcile) {
+        if (txn && cfg) {
+            if (!br) {
+                br = create_bridge(h, txn, cfg);
+            }
+            reconcile_bridge_settings(h, br);
+            reconcile_controller(h, txn, br);
+            reconcile_ports(h, txn, br);
+            ovsdb_idl_txn_add_comment(txn, "weft: reconcile %s", h->name);
+            h->idl_seqno = seqno;
+            h->reconcile = false;
+        } else if (!cfg && ovsdb_idl_has_ever_connected(h->idl)) {
+            static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
+            VLOG_WARN_RL(&rl, "%s: Open_vSwitch table is empty (run "
+                         "\"ovs-vsctl init\" on the host)", h->name);
+        }
+    }
+    if (read_ofports(h, br)) {
+        h->recompile = true;
+    }
+    ovsdb_idl_loop_commit_and_wait(&h->idl_loop);
+}
+
+/* ------------------------------------------------------------------ */
+/* OpenFlow: read back, diff, bundle, barrier. */
+
+static void
+send_msg(struct host *h, struct ofpbuf *msg)
+{
+    int error = rconn_send(h->rconn, msg, NULL);
+    if (error) {
+        /* rconn_send() took ownership either way; the connection dropped
+         * and the next connection starts over from a dump. */
+        static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
+        VLOG_DBG_RL(&rl, "%s: send failed (%s)", h->name,
+                    ovs_strerror(error));
+    }
+}
+
+static ovs_be32
+msg_xid(const struct ofpbuf *msg)
+{
+    return ((const struct ofp_header *) msg->data)->xid;
+}
+
+/* Asks the switch for all of its flows, to learn what is installed. */
+static void
+start_dump(struct host *h)
+{
+    struct ofputil_flow_stats_request fsr = {
+        .aggregate = false,
+        .table_id = 0xff,
+        .out_port = OFPP_ANY,
+        .out_group = OFPG_ANY,
+    };
+    match_init_catchall(&fsr.match);
+    struct ofpbuf *msg = ofputil_encode_flow_stats_request(
+        &fsr, ofputil_protocol_from_ofp_version(h->ofp_version));
+    h->dump_xid = msg_xid(msg);
+    flow_table_clear(&h->dumped);
+    h->state = HOST_OF_DUMPING;
+    h->inflight = false;
+    h->n_dumps++;
+    send_msg(h, msg);
+}
+
+static void
+handle_flow_stats_reply(struct host *h, const struct ofp_header *oh)
+{
+    struct ofpbuf b = ofpbuf_const_initializer(oh, ntohs(oh->length));
+    for (;;) {
+        struct ofputil_flow_stats fs;
+        uint64_t stub[1024 / 8];
+        struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
+        int retval = ofputil_decode_flow_stats_reply(&fs, &b, false,
+                                                     &ofpacts);
+        if (!retval) {
+            flow_table_add_stats(&h->dumped, &fs);
+        }
+        ofpbuf_uninit(&ofpacts);
+        if (retval) {
+            if (retval != EOF) {
+                VLOG_WARN("%s: bad flow stats reply (%s), reading again",
+                          h->name, ofperr_to_string(retval));
+                start_dump(h);
+                return;
+            }
+            break;
+        }
+    }
+    if (!ofpmp_more(oh)) {
+        flow_table_swap(&h->installed, &h->dumped);
+        flow_table_clear(&h->dumped);
+        VLOG_INFO("%s: switch holds %"PRIuSIZE" flows", h->name,
+                  flow_table_count(&h->installed));
+        h->state = HOST_OF_SYNCED;
+    }
+}
+
+static void
+handle_barrier_reply(struct host *h)
+{
+    h->inflight = false;
+    if (h->inflight_failed) {
+        /* We no longer know what the switch holds: read it again. */
+        start_dump(h);
+    } else if (h->inflight_complete && h->inflight_cfg > h->cur_cfg) {
+        h->cur_cfg = h->inflight_cfg;
+    }
+}
+
+static void
+handle_msg(struct host *h, const struct ofp_header *oh)
+{
+    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
+    enum ofptype type;
+    if (ofptype_decode(&type, oh)) {
+        return;
+    }
+    switch (type) {
+    case OFPTYPE_ECHO_REQUEST:
+        send_msg(h, ofputil_encode_echo_reply(oh));
+        break;
+    case OFPTYPE_FLOW_STATS_REPLY:
+        if (h->state == HOST_OF_DUMPING && oh->xid == h->dump_xid) {
+            handle_flow_stats_reply(h, oh);
+        }
+        break;
+    case OFPTYPE_BARRIER_REPLY:
+        if (h->inflight && oh->xid == h->barrier_xid) {
+            handle_barrier_reply(h);
+        }
+        break;
+    case OFPTYPE_ERROR: {
+        enum ofperr error = ofperr_decode_msg(oh, NULL);
+        VLOG_WARN_RL(&rl, "%s: switch reported error: %s", h->name,
+                     ofperr_to_string(error));
+        if (h->inflight) {
+            h->inflight_failed = true;
+        } else if (h->state == HOST_OF_DUMPING && oh->xid == h->dump_xid) {
+            start_dump(h);
+        }
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+static void
+recompile(struct host *h)
+{
+    const struct topo_host *th = topology_find_host(h->topo, &h->uuid);
+    if (!th) {
+        return;
+    }
+    struct weft_flows compiled;
+    weft_flows_init(&compiled);
+    compile_host_flows(h->topo, th, &h->ofports, &compiled);
+
+    struct flow_table fresh;
+    flow_table_init(&fresh);
+    flow_table_build(&fresh, &compiled, &h->desired, h->ofp_version);
+    flow_table_swap(&fresh, &h->desired);
+    flow_table_destroy(&fresh);
+    weft_flows_destroy(&compiled);
+
+    h->desired_cfg = h->nb_cfg;
+    h->desired_complete = h->ports_resolved;
+    h->recompile = false;
+}
+
+/* Sends the difference between desired and installed as one bundle. */
+static void
+push_flows(struct host *h)
+{
+    struct ovs_list msgs = OVS_LIST_INITIALIZER(&msgs);
+    uint32_t bundle_id = h->next_bundle_id++;
+    uint16_t flags = OFPBF_ATOMIC | OFPBF_ORDERED;
+    size_t n = flow_table_sync(&h->installed, &h->desired, h->ofp_version,
+                               bundle_id, flags, &msgs);
+    if (!n) {
+        if (h->desired_complete && h->desired_cfg > h->cur_cfg) {
+            h->cur_cfg = h->desired_cfg;
+        }
+        return;
+    }
+
+    struct ofputil_bundle_ctrl_msg bc = {
+        .bundle_id = bundle_id,
+        .type = OFPBCT_OPEN_REQUEST,
+        .flags = flags,
+    };
+    send_msg(h, ofputil_encode_bundle_ctrl_request(h->ofp_version, &bc));
+    struct ofpbuf *msg;
+    LIST_FOR_EACH_POP (msg, list_node, &msgs) {
+        send_msg(h, msg);
+    }
+    bc.type = OFPBCT_COMMIT_REQUEST;
+    send_msg(h, ofputil_encode_bundle_ctrl_request(h->ofp_version, &bc));
+    struct ofpbuf *barrier = ofputil_encode_barrier_request(h->ofp_version);
+    h->barrier_xid = msg_xid(barrier);
+    send_msg(h, barrier);
+
+    h->inflight = true;
+    h->inflight_failed = false;
+    h->inflight_cfg = h->desired_cfg;
+    h->inflight_complete = h->desired_complete;
+    h->n_flow_mods += n;
+    h->n_bundles++;
+    VLOG_INFO("%s: bundle %"PRIu32": %"PRIuSIZE" flow_mods for nb_cfg "
+              "%"PRId64, h->name, bundle_id, n, h->desired_cfg);
+}
+
+static void
+host_run_openflow(struct host *h)
+{
+    rconn_run(h->rconn);
+
+    if (!rconn_is_connected(h->rconn)) {
+        h->state = HOST_OF_DISCONNECTED;
+        h->inflight = false;
+        return;
+    }
+
+    unsigned int seqno = rconn_get_connection_seqno(h->rconn);
+    if (seqno != h->conn_seqno) {
+        h->conn_seqno = seqno;
+        int version = rconn_get_version(h->rconn);
+        if (version != h->ofp_version) {
+            /* Normalized text depends on the version: start afresh. */
+            flow_table_clear(&h->desired);
+            h->ofp_version = version;
+        }
+        h->recompile = true;
+        start_dump(h);
+    }
+
+    for (int i = 0; i < 200; i++) {
+        struct ofpbuf *msg = rconn_recv(h->rconn);
+        if (!msg) {
+            break;
+        }
+        handle_msg(h, msg->data);
+        ofpbuf_delete(msg);
+    }
+
+    if (h->topo && h->recompile) {
+        recompile(h);
+    }
+    if (h->state == HOST_OF_SYNCED && !h->inflight && h->topo) {
+        push_flows(h);
+    }
+}
+
+void
+host_run(struct host *h)
+{
+    host_run_ovsdb(h);
+    host_run_openflow(h);
+}
+
+void
+host_wait(struct host *h)
+{
+    ovsdb_idl_wait(h->idl);
+    rconn_run_wait(h->rconn);
+    rconn_recv_wait(h->rconn);
+    if (h->recompile && h->topo && rconn_is_connected(h->rconn)) {
+        poll_immediate_wake();
+    }
+}
+
+void
+host_force_resync(struct host *h)
+{
+    h->reconcile = true;
+    h->recompile = true;
+    if (rconn_is_connected(h->rconn)) {
+        start_dump(h);
+    }
+}
+
+const struct uuid *
+host_uuid(const struct host *h)
+{
+    return &h->uuid;
+}
+
+const char *
+host_name(const struct host *h)
+{
+    return h->name;
+}
+
+bool
+host_ovsdb_connected(const struct host *h)
+{
+    return ovsdb_idl_is_connected(h->idl)
+           && ovsrec_open_vswitch_first(h->idl) != NULL;
+}
+
+bool
+host_openflow_connected(const struct host *h)
+{
+    return rconn_is_connected(h->rconn);
+}
+
+int64_t
+host_cur_cfg(const struct host *h)
+{
+    return h->cur_cfg;
+}
+
+enum host_of_state
+host_of_state(const struct host *h)
+{
+    return h->state;
+}
+
+int64_t
+host_iface_ofport(const struct host *h, const char *iface, bool *up)
+{
+    const struct simap_node *node = simap_find(&h->ofports, iface);
+    *up = node && sset_contains(&h->up, iface);
+    return node ? node->data : -1;
+}
+
+void
+host_format_summary(const struct host *h, struct ds *s)
+{
+    ds_put_format(s, "%-12s ovsdb=%-12s openflow=%-13s desired=%-7"PRIuSIZE
+                  " installed=%-7"PRIuSIZE" cur_cfg=%-5"PRId64
+                  " nb_cfg=%-5"PRId64" flow_mods=%"PRIu64" bundles=%"PRIu64
+                  " dumps=%"PRIu64"\n",
+                  h->name,
+                  host_ovsdb_connected(h) ? "connected" : "disconnected",
+                  host_of_state_name(h->state),
+                  flow_table_count(&h->desired),
+                  h->state == HOST_OF_SYNCED
+                  ? flow_table_count(&h->installed) : 0,
+                  h->cur_cfg, h->nb_cfg, h->n_flow_mods, h->n_bundles,
+                  h->n_dumps);
+}
+
+void
+host_format_flows(const struct host *h, bool installed, struct ds *s)
+{
+    flow_table_format(installed ? &h->installed : &h->desired, s);
+}

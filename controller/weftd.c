@@ -1,3 +1,416 @@
-/* placeholder: being written */
+/* weftd: the weft controller daemon.
+ *
+ * The main loop only sequences modules, in the OVS style: every *_run(),
+ * then every *_wait(), then poll_block().
+ *
+ *   weft database (IDL) --> topology --> per host: compile flows,
+ *                                        reconcile br-int ports (OVSDB),
+ *                                        push flow diffs (OpenFlow bundles)
+ *   per host status (connection states, cur_cfg, port ofport/up)
+ *                   --> written back to the weft database
+ *
+ * weftd keeps no desired state of its own: everything comes from the
+ * database, so it can be killed at any moment and restarted; on restart it
+ * reads each switch's flows back and sends only differences (none, if the
+ * desired state did not change meanwhile). */
 #include <config.h>
-int main(void) { return 1; }
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "command-line.h"
+#include "compiler.h"
+#include "daemon.h"
+#include "fatal-signal.h"
+#include "host.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/hmap.h"
+#include "openvswitch/poll-loop.h"
+#include "openvswitch/vlog.h"
+#include "ovsdb-idl.h"
+#include "topology.h"
+#include "unixctl.h"
+#include "util.h"
+#include "weft-db.h"
+#include "weft-idl.h"
+
+VLOG_DEFINE_THIS_MODULE(weftd);
+
+/* A host connection, by host row UUID. */
+struct host_node {
+    struct hmap_node node;
+    struct host *host;
+};
+
+struct weftd {
+    struct ovsdb_idl *idl;
+    struct ovsdb_idl_loop idl_loop;
+    unsigned int idl_seqno;
+
+    struct topology topo;           /* Current desired state. */
+    int64_t nb_cfg;                 /* Weft_Global nb_cfg it came from. */
+    struct hmap hosts;              /* "struct host_node"s. */
+
+    bool exiting;
+};
+
+static char *db_remote;
+static char *unixctl_path;
+
+static void parse_options(int argc, char *argv[]);
+
+static struct host_node *
+find_host_node(const struct weftd *d, const struct uuid *uuid)
+{
+    struct host_node *hn;
+    HMAP_FOR_EACH_WITH_HASH (hn, node, uuid_hash(uuid), &d->hosts) {
+        if (uuid_equals(host_uuid(hn->host), uuid)) {
+            return hn;
+        }
+    }
+    return NULL;
+}
+
+/* Reloads the topology from the database and brings the set of host
+ * connections in line with it. */
+static void
+reload_topology(struct weftd *d)
+{
+    topology_destroy(&d->topo);
+    topology_init(&d->topo);
+    weft_db_load_topology(d->idl, &d->topo);
+    const struct weftrec_weft_global *global
+        = weftrec_weft_global_first(d->idl);
+    d->nb_cfg = global ? global->nb_cfg : 0;
+
+    struct host_node *hn;
+    HMAP_FOR_EACH_SAFE (hn, node, &d->hosts) {
+        if (!topology_find_host(&d->topo, host_uuid(hn->host))) {
+            VLOG_INFO("%s: host removed", host_name(hn->host));
+            hmap_remove(&d->hosts, &hn->node);
+            host_destroy(hn->host);
+            free(hn);
+        }
+    }
+
+    const struct topo_host *th;
+    TOPOLOGY_FOR_EACH_HOST (th, &d->topo) {
+        hn = find_host_node(d, &th->uuid);
+        if (!hn) {
+            hn = xmalloc(sizeof *hn);
+            hn->host = host_create(th);
+            hmap_insert(&d->hosts, &hn->node, uuid_hash(&th->uuid));
+        } else {
+            host_update_config(hn->host, th);
+        }
+        host_set_topology(hn->host, &d->topo, d->nb_cfg);
+    }
+}
+
+/* Writes each host's and port's status back to the weft database, only where
+ * it differs, so that an idle weftd writes nothing. */
+static void
+write_status(struct weftd *d, struct ovsdb_idl_txn *txn)
+{
+    const struct weftrec_host *hrow;
+    WEFTREC_HOST_FOR_EACH (hrow, d->idl) {
+        struct host_node *hn = find_host_node(d, &hrow->header_.uuid);
+        if (!hn) {
+            continue;
+        }
+        bool ovsdb = host_ovsdb_connected(hn->host);
+        bool of = host_openflow_connected(hn->host);
+        int64_t cur_cfg = host_cur_cfg(hn->host);
+        if (hrow->ovsdb_connected != ovsdb) {
+            weftrec_host_set_ovsdb_connected(hrow, ovsdb);
+        }
+        if (hrow->openflow_connected != of) {
+            weftrec_host_set_openflow_connected(hrow, of);
+        }
+        if (hrow->cur_cfg != cur_cfg) {
+            weftrec_host_set_cur_cfg(hrow, cur_cfg);
+        }
+        const char *state = host_of_state_name(host_of_state(hn->host));
+        const char *old = smap_get(&hrow->status, "openflow_state");
+        if (!old || strcmp(old, state)) {
+            weftrec_host_update_status_setkey(hrow, "openflow_state", state);
+        }
+    }
+
+    const struct weftrec_port *prow;
+    WEFTREC_PORT_FOR_EACH (prow, d->idl) {
+        struct host_node *hn = prow->host
+            ? find_host_node(d, &prow->host->header_.uuid) : NULL;
+        if (!hn) {
+            continue;
+        }
+        bool up;
+        int64_t ofport = host_iface_ofport(hn->host, prow->iface, &up);
+        if (ofport > 0) {
+            if (!prow->n_ofport || *prow->ofport != ofport) {
+                weftrec_port_set_ofport(prow, &ofport, 1);
+            }
+        } else if (prow->n_ofport) {
+            weftrec_port_set_ofport(prow, NULL, 0);
+        }
+        if (!prow->n_up || *prow->up != up) {
+            weftrec_port_set_up(prow, &up, 1);
+        }
+    }
+}
+
+/* unixctl commands. */
+
+static void
+weftd_unixctl_exit(struct unixctl_conn *conn, int argc OVS_UNUSED,
+                   const char *argv[] OVS_UNUSED, void *d_)
+{
+    struct weftd *d = d_;
+    d->exiting = true;
+    unixctl_command_reply(conn, NULL);
+}
+
+static void
+weftd_unixctl_hosts(struct unixctl_conn *conn, int argc OVS_UNUSED,
+                    const char *argv[] OVS_UNUSED, void *d_)
+{
+    struct weftd *d = d_;
+    struct ds s = DS_EMPTY_INITIALIZER;
+    ds_put_format(&s, "nb_cfg %"PRId64", %"PRIuSIZE" hosts\n", d->nb_cfg,
+                  hmap_count(&d->hosts));
+
+    /* Sorted by name: the hmap is in UUID order. */
+    const struct topo_host *th;
+    struct sset names = SSET_INITIALIZER(&names);
+    TOPOLOGY_FOR_EACH_HOST (th, &d->topo) {
+        sset_add(&names, th->name);
+    }
+    const char **sorted = sset_sort(&names);
+    for (size_t i = 0; i < sset_count(&names); i++) {
+        const struct topo_host *h = topology_find_host_by_name(&d->topo,
+                                                               sorted[i]);
+        struct host_node *hn = h ? find_host_node(d, &h->uuid) : NULL;
+        if (hn) {
+            host_format_summary(hn->host, &s);
+        }
+    }
+    free(sorted);
+    sset_destroy(&names);
+    unixctl_command_reply(conn, ds_cstr(&s));
+    ds_destroy(&s);
+}
+
+static struct host_node *
+unixctl_find_host(struct weftd *d, struct unixctl_conn *conn,
+                  const char *name)
+{
+    const struct topo_host *th = topology_find_host_by_name(&d->topo, name);
+    struct host_node *hn = th ? find_host_node(d, &th->uuid) : NULL;
+    if (!hn) {
+        unixctl_command_reply_error(conn, "no such host");
+    }
+    return hn;
+}
+
+static void
+weftd_unixctl_flows(struct unixctl_conn *conn, int argc,
+                    const char *argv[], void *d_)
+{
+    struct weftd *d = d_;
+    bool installed = argc > 2 && !strcmp(argv[2], "installed");
+    if (argc > 2 && !installed && strcmp(argv[2], "desired")) {
+        unixctl_command_reply_error(conn, "expected \"desired\" or "
+                                    "\"installed\"");
+        return;
+    }
+    struct host_node *hn = unixctl_find_host(d, conn, argv[1]);
+    if (hn) {
+        struct ds s = DS_EMPTY_INITIALIZER;
+        host_format_flows(hn->host, installed, &s);
+        unixctl_command_reply(conn, ds_cstr(&s));
+        ds_destroy(&s);
+    }
+}
+
+static void
+weftd_unixctl_resync(struct unixctl_conn *conn, int argc,
+                     const char *argv[], void *d_)
+{
+    struct weftd *d = d_;
+    if (argc > 1) {
+        struct host_node *hn = unixctl_find_host(d, conn, argv[1]);
+        if (!hn) {
+            return;
+        }
+        host_force_resync(hn->host);
+    } else {
+        struct host_node *hn;
+        HMAP_FOR_EACH (hn, node, &d->hosts) {
+            host_force_resync(hn->host);
+        }
+    }
+    unixctl_command_reply(conn, NULL);
+}
+
+int
+main(int argc, char *argv[])
+{
+    set_program_name(argv[0]);
+    service_start(&argc, &argv);
+    fatal_ignore_sigpipe();
+    parse_options(argc, argv);
+
+    daemonize_start(false);
+
+    struct weftd d = { .exiting = false };
+    struct unixctl_server *unixctl;
+    int error = unixctl_server_create(unixctl_path, &unixctl);
+    if (error) {
+        ovs_fatal(error, "could not create unixctl server");
+    }
+    unixctl_command_register("exit", "", 0, 0, weftd_unixctl_exit, &d);
+    unixctl_command_register("weft/hosts", "", 0, 0, weftd_unixctl_hosts,
+                             &d);
+    unixctl_command_register("weft/flows", "HOST [desired|installed]", 1, 2,
+                             weftd_unixctl_flows, &d);
+    unixctl_command_register("weft/resync", "[HOST]", 0, 1,
+                             weftd_unixctl_resync, &d);
+
+    daemonize_complete();
+
+    d.idl = ovsdb_idl_create(db_remote, &weftrec_idl_class, true, true);
+    /* weftd's own status writes must not look like desired-state changes. */
+    ovsdb_idl_omit_alert(d.idl, &weftrec_host_col_ovsdb_connected);
+    ovsdb_idl_omit_alert(d.idl, &weftrec_host_col_openflow_connected);
+    ovsdb_idl_omit_alert(d.idl, &weftrec_host_col_cur_cfg);
+    ovsdb_idl_omit_alert(d.idl, &weftrec_host_col_status);
+    ovsdb_idl_omit_alert(d.idl, &weftrec_port_col_ofport);
+    ovsdb_idl_omit_alert(d.idl, &weftrec_port_col_up);
+    d.idl_loop = (struct ovsdb_idl_loop) OVSDB_IDL_LOOP_INITIALIZER(d.idl);
+    topology_init(&d.topo);
+    hmap_init(&d.hosts);
+    VLOG_INFO("weftd starting, database %s", db_remote);
+
+    while (!d.exiting) {
+        struct ovsdb_idl_txn *txn = ovsdb_idl_loop_run(&d.idl_loop);
+        unsigned int seqno = ovsdb_idl_get_seqno(d.idl);
+        if (seqno != d.idl_seqno && ovsdb_idl_has_ever_connected(d.idl)) {
+            d.idl_seqno = seqno;
+            reload_topology(&d);
+        }
+
+        struct host_node *hn;
+        HMAP_FOR_EACH (hn, node, &d.hosts) {
+            host_run(hn->host);
+        }
+        if (txn) {
+            write_status(&d, txn);
+        }
+        unixctl_server_run(unixctl);
+
+        ovsdb_idl_loop_commit_and_wait(&d.idl_loop);
+        HMAP_FOR_EACH (hn, node, &d.hosts) {
+            host_wait(hn->host);
+        }
+        unixctl_server_wait(unixctl);
+        if (d.exiting) {
+            poll_immediate_wake();
+        }
+        poll_block();
+        if (should_service_stop()) {
+            d.exiting = true;
+        }
+    }
+
+    struct host_node *hn;
+    HMAP_FOR_EACH_POP (hn, node, &d.hosts) {
+        host_destroy(hn->host);
+        free(hn);
+    }
+    hmap_destroy(&d.hosts);
+    topology_destroy(&d.topo);
+    ovsdb_idl_loop_destroy(&d.idl_loop);
+    ovsdb_idl_destroy(d.idl);
+    unixctl_server_destroy(unixctl);
+    service_stop();
+    free(db_remote);
+    free(unixctl_path);
+    return 0;
+}
+
+static void
+usage(void)
+{
+    printf("%s: weft SDN controller daemon\n"
+           "usage: %s [OPTIONS]\n"
+           "\nOptions:\n"
+           "  --db=REMOTE         weft database (default: %s)\n"
+           "  --unixctl=SOCKET    override default control socket name\n"
+           "  -h, --help          display this help message\n"
+           "  -V, --version       display version information\n",
+           program_name, program_name, weft_db_default_remote());
+    daemon_usage();
+    vlog_usage();
+    exit(EXIT_SUCCESS);
+}
+
+static void
+parse_options(int argc, char *argv[])
+{
+    enum {
+        OPT_DB = UCHAR_MAX + 1,
+        OPT_UNIXCTL,
+        VLOG_OPTION_ENUMS,
+        DAEMON_OPTION_ENUMS,
+    };
+    static const struct option long_options[] = {
+        {"db", required_argument, NULL, OPT_DB},
+        {"unixctl", required_argument, NULL, OPT_UNIXCTL},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        VLOG_LONG_OPTIONS,
+        DAEMON_LONG_OPTIONS,
+        {NULL, 0, NULL, 0},
+    };
+    char *short_options = ovs_cmdl_long_options_to_short_options(long_options);
+
+    for (;;) {
+        int c = getopt_long(argc, argv, short_options, long_options, NULL);
+        if (c == -1) {
+            break;
+        }
+        switch (c) {
+        case OPT_DB:
+            free(db_remote);
+            db_remote = xstrdup(optarg);
+            break;
+        case OPT_UNIXCTL:
+            free(unixctl_path);
+            unixctl_path = xstrdup(optarg);
+            break;
+        case 'h':
+            usage();
+            OVS_NOT_REACHED();
+        case 'V':
+            printf("weftd (weft) %s\n", "0.1.0");
+            exit(EXIT_SUCCESS);
+        VLOG_OPTION_HANDLERS
+        DAEMON_OPTION_HANDLERS
+        case '?':
+            exit(EXIT_FAILURE);
+        default:
+            abort();
+        }
+    }
+    free(short_options);
+
+    if (optind < argc) {
+        ovs_fatal(0, "unexpected argument \"%s\" (use --help for help)",
+                  argv[optind]);
+    }
+    if (!db_remote) {
+        db_remote = xstrdup(weft_db_default_remote());
+    }
+}

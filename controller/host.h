@@ -1,0 +1,92 @@
+/* host: weftd's connection to one host, southbound.
+ *
+ * Each host runs an ovsdb-server (Open_vSwitch database) and an ovs-vswitchd.
+ * A 'struct host' keeps two sessions to it and reconciles both with the
+ * desired state:
+ *
+ *   - OVSDB (IDL): ensures br-int (datapath type, fail_mode=secure, OpenFlow
+ *     1.3-1.5) and exactly the ports weft owns on it.  Ownership is marked in
+ *     external_ids:weft-port; a port or bridge weft did not create is never
+ *     changed or deleted.  The ofport numbers the switch assigns flow back
+ *     into the compiler.
+ *
+ *   - OpenFlow (rconn): keeps a desired and an installed flow table.  On every
+ *     new connection it first reads the switch's flows back (a flow stats
+ *     dump), so that it knows what is installed without touching it; then it
+ *     pushes only the difference, as one atomic bundle followed by a barrier.
+ *     The barrier reply confirms the configuration sequence number the bundle
+ *     was compiled from ('cur_cfg'), which is how "weftctl sync" knows the
+ *     flows are really in.
+ *
+ * OpenFlow connection states (see HOST_OF_STATES):
+ *
+ *   DISCONNECTED --connect--> DUMPING --last stats reply--> SYNCED
+ *         ^                      |  ^                         |
+ *         +------ disconnect ----+  +--- bundle error --------+
+ *
+ * In SYNCED, at most one bundle is in flight; 'inflight' says so.
+ *
+ * Threading: none.  Everything runs in weftd's main loop. */
+#ifndef WEFT_HOST_H
+#define WEFT_HOST_H 1
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "openvswitch/hmap.h"
+#include "openvswitch/uuid.h"
+
+struct ds;
+struct topology;
+struct topo_host;
+
+#define HOST_OF_STATES                          \
+    HOST_OF_STATE(DISCONNECTED, "disconnected") \
+    HOST_OF_STATE(DUMPING, "reading-flows")     \
+    HOST_OF_STATE(SYNCED, "synced")
+
+enum host_of_state {
+#define HOST_OF_STATE(ENUM, NAME) HOST_OF_##ENUM,
+    HOST_OF_STATES
+#undef HOST_OF_STATE
+};
+
+const char *host_of_state_name(enum host_of_state);
+
+struct host;
+
+/* Creates a host connection for 'th' (copies what it needs). */
+struct host *host_create(const struct topo_host *th);
+void host_destroy(struct host *);
+
+/* Reconnects if 'th' changed the remotes; returns true if anything changed. */
+bool host_update_config(struct host *, const struct topo_host *th);
+
+/* Recompiles this host's flows from 'topo' at configuration 'nb_cfg' (takes
+ * effect in the next host_run()). */
+void host_set_topology(struct host *, const struct topology *topo,
+                       int64_t nb_cfg);
+
+void host_run(struct host *);
+void host_wait(struct host *);
+
+/* Status for the weft database and for unixctl. */
+const struct uuid *host_uuid(const struct host *);
+const char *host_name(const struct host *);
+bool host_ovsdb_connected(const struct host *);
+bool host_openflow_connected(const struct host *);
+int64_t host_cur_cfg(const struct host *);
+enum host_of_state host_of_state(const struct host *);
+
+/* Returns the OpenFlow port of interface 'iface' on this host, or -1 if
+ * unknown, and whether its link is up in '*up'. */
+int64_t host_iface_ofport(const struct host *, const char *iface, bool *up);
+
+/* One line of "weft/hosts" output. */
+void host_format_summary(const struct host *, struct ds *);
+/* "weft/flows": the desired (or installed) flows, sorted. */
+void host_format_flows(const struct host *, bool installed, struct ds *);
+/* Forces a fresh read of the switch's flows and a full reconcile. */
+void host_force_resync(struct host *);
+
+#endif /* controller/host.h */
