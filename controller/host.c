@@ -115,12 +115,15 @@ host_of_state_name(enum host_of_state state)
  * br-int from a host's remotes:
  *
  *   - explicit openflow_remote "tcp:IP:PORT": connect there; br-int listens
- *     on ptcp:PORT;
+ *     on ptcp:PORT:IP;
  *   - ovsdb_remote "unix:DIR/SOCK": connect to unix:DIR/br-int.mgmt, the
  *     bridge's management socket (OVS only creates unix sockets in its own
  *     run directory, which is where a lab's db.sock lives);
  *   - ovsdb_remote "tcp:IP:PORT": connect to tcp:IP:6653, br-int listens on
- *     ptcp:6653. */
+ *     ptcp:6653:IP.
+ *
+ * The listener is bound to the address weftd uses, not to every address of
+ * the host. */
 static void
 derive_targets(const struct topo_host *th, char **of_target,
                char **controller_target)
@@ -128,9 +131,11 @@ derive_targets(const struct topo_host *th, char **of_target,
     *controller_target = NULL;
     if (th->openflow_remote) {
         *of_target = xstrdup(th->openflow_remote);
-        const char *port = strrchr(th->openflow_remote, ':');
+        const char *rest = th->openflow_remote + 4;
+        const char *port = strrchr(rest, ':');
         if (!strncmp(th->openflow_remote, "tcp:", 4) && port) {
-            *controller_target = xasprintf("ptcp:%s", port + 1);
+            *controller_target = xasprintf("ptcp:%s:%.*s", port + 1,
+                                           (int) (port - rest), rest);
         }
     } else if (!strncmp(th->ovsdb_remote, "unix:", 5)) {
         const char *path = th->ovsdb_remote + 5;
@@ -147,7 +152,8 @@ derive_targets(const struct topo_host *th, char **of_target,
         int len = colon ? (int) (colon - rest) : (int) strlen(rest);
         *of_target = xasprintf("tcp:%.*s:%d", len, rest,
                                DEFAULT_OPENFLOW_PORT);
-        *controller_target = xasprintf("ptcp:%d", DEFAULT_OPENFLOW_PORT);
+        *controller_target = xasprintf("ptcp:%d:%.*s", DEFAULT_OPENFLOW_PORT,
+                                       len, rest);
     }
 }
 
@@ -307,8 +313,8 @@ host_set_topology(struct host *h, const struct topology *topo, int64_t nb_cfg)
             break;
         }
     }
-    shash_destroy_free_data(&h->wanted);
-    h->wanted = wanted;
+    shash_swap(&h->wanted, &wanted);
+    shash_destroy_free_data(&wanted);
     if (!same) {
         h->reconcile = true;
     }
@@ -534,6 +540,13 @@ host_run_ovsdb(struct host *h)
     const struct ovsrec_open_vswitch *cfg = ovsrec_open_vswitch_first(h->idl);
     const struct ovsrec_bridge *br = cfg ? find_bridge(cfg) : NULL;
 
+    /* Read ofports before this run's changes: rows written in an open
+     * transaction show uncommitted (and, for partial updates, stale)
+     * contents. */
+    if (read_ofports(h, br)) {
+        h->recompile = true;
+    }
+
     if (seqno != h->idl_seqno || h->reconcile) {
         if (txn && cfg) {
             if (!br) {
@@ -550,9 +563,6 @@ host_run_ovsdb(struct host *h)
             VLOG_WARN_RL(&rl, "%s: Open_vSwitch table is empty (run "
                          "\"ovs-vsctl init\" on the host)", h->name);
         }
-    }
-    if (read_ofports(h, br)) {
-        h->recompile = true;
     }
     ovsdb_idl_loop_commit_and_wait(&h->idl_loop);
 }
