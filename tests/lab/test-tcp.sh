@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# test-tcp: weftd drives a host over tcp: remotes (the VM case).
+#
+# One host in its own network namespace: ovsdb-server listening on
+# ptcp:6640:127.0.0.1 inside it, ovs-vswitchd, and weftd started in the same
+# namespace so that 127.0.0.1 is the host's.  Checks that weftd creates br-int
+# with a passive controller bound to that address, connects over OpenFlow,
+# installs the pipeline, reports the host connected in weft's database, and
+# that two endpoints on the host can ping.
+set -euo pipefail
+
+src=${WEFT_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+build=${WEFT_BUILD_DIR:-$src/build}
+weftd=$build/controller/weftd
+weftctl=$build/controller/weftctl
+p=t2tcp
+dir=$(mktemp -d /tmp/weft-$p.XXXXXX)
+ns=$p-h1
+pass=0
+fail=0
+
+cleanup() {
+    for f in "$dir"/*.pid; do
+        [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null || true
+    done
+    sleep 0.5
+    for f in "$dir"/*.pid; do
+        [ -f "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null || true
+    done
+    for n in "$ns" "$p-ea" "$p-eb"; do
+        ip netns del "$n" 2>/dev/null || true
+    done
+    rm -rf "$dir"
+}
+trap cleanup EXIT
+
+check() {   # check DESCRIPTION COMMAND...
+    local what=$1
+    shift
+    if "$@"; then
+        echo "PASS: $what"
+        pass=$((pass + 1))
+    else
+        echo "FAIL: $what"
+        fail=$((fail + 1))
+    fi
+}
+
+wait_for() {    # wait_for SECONDS COMMAND...
+    local deadline=$((SECONDS + $1))
+    shift
+    until "$@"; do
+        [ $SECONDS -ge $deadline ] && return 1
+        sleep 0.2
+    done
+}
+
+ip netns add "$ns"
+ip -n "$ns" link set lo up
+ovsdb-tool create "$dir/conf.db" /usr/share/openvswitch/vswitch.ovsschema
+ovsdb-tool create "$dir/weft.db" "$src/ovsdb/weft.ovsschema"
+export OVS_RUNDIR=$dir OVS_DBDIR=$dir OVS_LOGDIR=$dir
+ip netns exec "$ns" ovsdb-server "$dir/conf.db" \
+    --remote=punix:"$dir/db.sock" --remote=ptcp:6640:127.0.0.1 \
+    --pidfile="$dir/ovsdb-server.pid" --unixctl="$dir/ovsdb-server.ctl" \
+    --log-file="$dir/ovsdb-server.log" --detach 2>/dev/null
+ovs-vsctl --db=unix:"$dir/db.sock" --no-wait init
+ip netns exec "$ns" ovs-vswitchd unix:"$dir/db.sock" \
+    --pidfile="$dir/ovs-vswitchd.pid" --unixctl="$dir/ovs-vswitchd.ctl" \
+    --log-file="$dir/ovs-vswitchd.log" --detach 2>/dev/null
+ovsdb-server "$dir/weft.db" --remote=punix:"$dir/weft.sock" \
+    --pidfile="$dir/weft-db.pid" --unixctl="$dir/weft-db.ctl" \
+    --log-file="$dir/weft-db.log" --detach 2>/dev/null
+unset OVS_RUNDIR OVS_DBDIR OVS_LOGDIR
+
+ctl() { "$weftctl" --db=unix:"$dir/weft.sock" "$@"; }
+ctl init
+ctl host-add h1 --remote=tcp:127.0.0.1:6640
+ctl tenant-add red
+ctl net-add red/net --type=gre --segment=77
+i=0
+for e in a b; do
+    i=$((i + 1))
+    ip netns add "$p-e$e"
+    ip link add "${p}v$e" type veth peer name eth0 netns "$p-e$e"
+    ip link set "${p}v$e" netns "$ns"
+    ip -n "$ns" link set "${p}v$e" up
+    ip -n "$p-e$e" link set eth0 address "02:00:00:00:77:0$i"
+    ip -n "$p-e$e" addr add "10.7.0.$i/24" dev eth0
+    ip -n "$p-e$e" link set eth0 up
+    ip netns exec "$p-e$e" ethtool -K eth0 tx off >/dev/null
+    ip netns exec "$ns" ethtool -K "${p}v$e" tx off >/dev/null
+    ctl port-add "red/net/$e" --host=h1 --iface="${p}v$e" \
+        --mac="02:00:00:00:77:0$i" --ip="10.7.0.$i"
+done
+
+ip netns exec "$ns" "$weftd" --db=unix:"$dir/weft.sock" \
+    --pidfile="$dir/weftd.pid" --unixctl="$dir/weftd.ctl" \
+    --log-file="$dir/weftd.log" --detach 2>/dev/null
+
+check "weftctl sync returns once h1 installed the config over tcp" \
+    ctl --timeout=30 sync
+check "br-int listens for OpenFlow on ptcp:6653:127.0.0.1 only" \
+    bash -c "ovs-vsctl --db=unix:$dir/db.sock get-controller br-int \
+             | grep -qx 'ptcp:6653:127.0.0.1'"
+check "br-int is fail_mode=secure, netdev" \
+    bash -c "[ \"\$(ovs-vsctl --db=unix:$dir/db.sock get bridge br-int fail_mode datapath_type | tr '\n' ' ')\" = 'secure netdev ' ]"
+check "weft database reports h1 connected over OVSDB and OpenFlow" \
+    bash -c "ovsdb-client dump unix:$dir/weft.sock Host ovsdb_connected openflow_connected \
+             | grep -q 'true *true'"
+check "flows installed via tcp: pipeline present" \
+    bash -c "ip netns exec $ns ovs-ofctl -O OpenFlow15 dump-flows tcp:127.0.0.1:6653 \
+             | grep -q 'table=20.*arp_tpa=10.7.0.2'"
+check "same-network endpoints ping" \
+    wait_for 10 ip netns exec "$p-ea" ping -q -c1 -W1 10.7.0.2 >/dev/null
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
