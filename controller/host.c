@@ -200,8 +200,7 @@ host_connect(struct host *h)
 static void
 host_disconnect(struct host *h)
 {
-    ovsdb_idl_loop_destroy(&h->idl_loop);
-    ovsdb_idl_destroy(h->idl);
+    ovsdb_idl_loop_destroy(&h->idl_loop);  /* Destroys 'idl' too. */
     h->idl = NULL;
     rconn_destroy(h->rconn);
     h->rconn = NULL;

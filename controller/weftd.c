@@ -331,8 +331,7 @@ main(int argc, char *argv[])
     }
     hmap_destroy(&d.hosts);
     topology_destroy(&d.topo);
-    ovsdb_idl_loop_destroy(&d.idl_loop);
-    ovsdb_idl_destroy(d.idl);
+    ovsdb_idl_loop_destroy(&d.idl_loop);   /* Destroys 'd.idl' too. */
     unixctl_server_destroy(unixctl);
     service_stop();
     free(db_remote);

@@ -20,6 +20,8 @@ pass=0
 fail=0
 
 cleanup() {
+    # A clean exit first, so that a sanitizer build of weftd reports leaks.
+    ovs-appctl -t "$dir/weftd.ctl" exit 2>/dev/null || true
     for f in "$dir"/*.pid; do
         [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null || true
     done
