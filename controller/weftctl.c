@@ -1,3 +1,1411 @@
-/* placeholder: being written */
+/* weftctl: the operators' command line for weft's own database.
+ *
+ * In the spirit of ovn-nbctl: every invocation connects to weft's OVSDB
+ * server (the "Weft" database, ovsdb/weft.ovsschema), waits for a full copy
+ * of the database, runs one command and exits.  weftd notices the change
+ * through its own IDL and programs the hosts.
+ *
+ * A write command runs in four steps, and nothing is written unless all of
+ * them succeed:
+ *
+ *   1. Parse: the command line is parsed and every value (names, MAC, IPs,
+ *      segment id...) checked with topology/validate.h before connecting, so
+ *      bad input fails fast and without a server.
+ *   2. Load: the database is loaded into a 'struct topology' with
+ *      weft_db_load_topology(), the same view weftd compiles flows from.
+ *   3. Validate + build: the change is checked against that topology
+ *      (duplicates, references, objects still in use) and the transaction is
+ *      built.  Every write verifies Weft_Global's nb_cfg and increments it.
+ *      Two weftctls racing each other thus conflict on nb_cfg: the loser's
+ *      commit returns TXN_TRY_AGAIN and it goes back to step 2 with the
+ *      winner's change visible, so its checks (e.g. "duplicate MAC") see
+ *      every committed write.
+ *   4. Commit, and with --wait (or the "sync" command) wait until every
+ *      Host's cur_cfg, which weftd advances once a host has installed the
+ *      flows for that nb_cfg, reaches the new nb_cfg (like ovn-nbctl's
+ *      --wait=hv).
+ *
+ * Everything runs in one OVS poll loop with a single deadline (--timeout)
+ * covering connecting, committing and waiting. */
 #include <config.h>
-int main(void) { return 1; }
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "command-line.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/poll-loop.h"
+#include "openvswitch/vlog.h"
+#include "ovsdb-idl.h"
+#include "packets.h"
+#include "svec.h"
+#include "timeval.h"
+#include "topology.h"
+#include "util.h"
+#include "validate.h"
+#include "weft-db.h"
+#include "weft-idl.h"
+
+VLOG_DEFINE_THIS_MODULE(weftctl);
+
+/* Exit statuses. */
+#define WEFTCTL_EXIT_ERROR 1    /* Bad input, conflict, server error. */
+#define WEFTCTL_EXIT_USAGE 2    /* Malformed command line. */
+
+/* Default for --timeout, in seconds.  A command line tool that hangs forever
+ * when weft's database is down is worse than one that says so. */
+#define WEFTCTL_DEFAULT_TIMEOUT 30
+
+/* Options that belong to individual commands.  Each one is a bit in
+ * 'struct ctl_command''s 'options' and 'required' masks. */
+#define CMD_OPTIONS                                         \
+    CMD_OPTION(REMOTE, "remote")                            \
+    CMD_OPTION(TUNNEL_IP, "tunnel-ip")                      \
+    CMD_OPTION(DATAPATH_TYPE, "datapath-type")              \
+    CMD_OPTION(UPLINK, "uplink")                            \
+    CMD_OPTION(OPENFLOW_REMOTE, "openflow-remote")          \
+    CMD_OPTION(TYPE, "type")                                \
+    CMD_OPTION(SEGMENT, "segment")                          \
+    CMD_OPTION(MTU, "mtu")                                  \
+    CMD_OPTION(HOST, "host")                                \
+    CMD_OPTION(IFACE, "iface")                              \
+    CMD_OPTION(MAC, "mac")                                  \
+    CMD_OPTION(IP, "ip")
+
+enum cmd_option {
+#define CMD_OPTION(ENUM, NAME) CO_##ENUM,
+    CMD_OPTIONS
+#undef CMD_OPTION
+    N_CMD_OPTIONS
+};
+
+static const char *const cmd_option_names[N_CMD_OPTIONS] = {
+#define CMD_OPTION(ENUM, NAME) NAME,
+    CMD_OPTIONS
+#undef CMD_OPTION
+};
+
+#define CO_BIT(ENUM) (1u << CO_##ENUM)
+
+/* getopt_long() values: global options, then one per command option. */
+enum {
+    OPT_DB = UCHAR_MAX + 1,
+    OPT_TIMEOUT,
+    OPT_WAIT,
+    VLOG_OPTION_ENUMS,
+    OPT_CMD_FIRST,              /* OPT_CMD_FIRST + enum cmd_option. */
+};
+
+/* The parsed command line. */
+struct ctl_options {
+    const char *db;             /* --db, or NULL for the default remote. */
+    int timeout;                /* Seconds; 0 means no limit. */
+    bool wait;                  /* --wait. */
+    unsigned int given;         /* CO_BIT()s of the command options seen. */
+    const char *values[N_CMD_OPTIONS]; /* Each option's argument. */
+    struct svec ips;            /* Every --ip, in order. */
+    char **args;                /* Command name, then its arguments. */
+    int n_args;
+};
+
+/* Command arguments after step 1 (parse).  Strings are malloc'd. */
+struct ctl_parsed {
+    char *path[3];              /* Host name in [0], or tenant/net/port. */
+    size_t n_path;              /* Elements used in 'path'. */
+
+    /* host-add. */
+    char *tunnel_ip;            /* Normalized, or NULL. */
+    char *datapath_type;        /* Never NULL for host-add. */
+
+    /* net-add. */
+    enum topo_net_type type;
+    uint32_t segment_id;
+    int mtu;                    /* 0 if not given. */
+
+    /* port-add. */
+    struct eth_addr mac;
+    ovs_be32 *ips;
+    size_t n_ips;
+};
+
+/* What a command sees while building its transaction (step 3). */
+struct ctl_context {
+    struct ovsdb_idl *idl;
+    struct ovsdb_idl_txn *txn;  /* NULL for read-only commands. */
+    const struct topology *topo;
+    const struct ctl_options *opts;
+    const struct ctl_parsed *parsed;
+    struct ds *output;          /* Printed to stdout on success only. */
+};
+
+struct ctl_command {
+    const char *name;
+    const char *synopsis;       /* Arguments and options, for messages. */
+    int min_args, max_args;     /* Not counting the command name. */
+    unsigned int options;       /* CO_BIT()s allowed. */
+    unsigned int required;      /* CO_BIT()s required. */
+    bool writes;                /* Modifies the database (nb_cfg too). */
+
+    /* Step 1: checks 'opts' without the database.  May be NULL. */
+    char *(*parse)(const struct ctl_options *, struct ctl_parsed *);
+
+    /* Step 3: validates against ctx->topo and adds to ctx->txn, or (for
+     * read-only commands) appends output to ctx->output.  Returns NULL or a
+     * malloc'd error. */
+    char *(*run)(struct ctl_context *);
+};
+
+/* ------------------------------------------------------------------------
+ * Step 1: parsing arguments. */
+
+/* Parses 'arg' as a path of 'n' names into 'parsed'. */
+static char *
+parse_path_arg(const char *arg, size_t n, struct ctl_parsed *parsed)
+{
+    char *error = parse_path(arg, n, parsed->path);
+    parsed->n_path = error ? 0 : n;
+    return error;
+}
+
+static char *
+parse_host_name(const struct ctl_options *opts, struct ctl_parsed *parsed)
+{
+    char *error = parse_name("host", opts->args[1]);
+    if (!error) {
+        parsed->path[0] = xstrdup(opts->args[1]);
+        parsed->n_path = 1;
+    }
+    return error;
+}
+
+static char *
+parse_tenant_name(const struct ctl_options *opts, struct ctl_parsed *parsed)
+{
+    return parse_path_arg(opts->args[1], 1, parsed);
+}
+
+static char *
+parse_network_path(const struct ctl_options *opts, struct ctl_parsed *parsed)
+{
+    return parse_path_arg(opts->args[1], 2, parsed);
+}
+
+static char *
+parse_port_path(const struct ctl_options *opts, struct ctl_parsed *parsed)
+{
+    return parse_path_arg(opts->args[1], 3, parsed);
+}
+
+/* "net-list [TENANT]". */
+static char *
+parse_net_list_filter(const struct ctl_options *opts,
+                      struct ctl_parsed *parsed)
+{
+    return opts->n_args < 2 ? NULL : parse_path_arg(opts->args[1], 1, parsed);
+}
+
+/* "port-list [TENANT[/NET]]". */
+static char *
+parse_list_filter(const struct ctl_options *opts, struct ctl_parsed *parsed)
+{
+    if (opts->n_args < 2) {
+        return NULL;
+    }
+    const char *arg = opts->args[1];
+    return parse_path_arg(arg, strchr(arg, '/') ? 2 : 1, parsed);
+}
+
+static char *
+parse_host_add(const struct ctl_options *opts, struct ctl_parsed *parsed)
+{
+    const char *const *v = opts->values;
+    char *error = parse_host_name(opts, parsed);
+    if (!error) {
+        error = parse_ovsdb_remote(v[CO_REMOTE]);
+    }
+    if (!error && v[CO_TUNNEL_IP]) {
+        ovs_be32 ip;
+        error = parse_ipv4(v[CO_TUNNEL_IP], &ip);
+        if (!error) {
+            parsed->tunnel_ip = xasprintf(IP_FMT, IP_ARGS(ip));
+        }
+    }
+    if (!error && v[CO_DATAPATH_TYPE]) {
+        error = parse_datapath_type(v[CO_DATAPATH_TYPE]);
+    }
+    if (!error && v[CO_UPLINK]) {
+        error = parse_iface_name(v[CO_UPLINK]);
+    }
+    if (!error && v[CO_OPENFLOW_REMOTE]) {
+        /* Same syntax as an OVSDB remote, but say which option is wrong. */
+        char *e = parse_ovsdb_remote(v[CO_OPENFLOW_REMOTE]);
+        if (e) {
+            free(e);
+            error = xasprintf("invalid OpenFlow remote \"%s\": expected "
+                              "unix:PATH or tcp:IP:PORT",
+                              v[CO_OPENFLOW_REMOTE]);
+        }
+    }
+    parsed->datapath_type = xstrdup(v[CO_DATAPATH_TYPE]
+                                    ? v[CO_DATAPATH_TYPE] : "netdev");
+    return error;
+}
+
+static char *
+parse_net_add(const struct ctl_options *opts, struct ctl_parsed *parsed)
+{
+    const char *const *v = opts->values;
+    char *error = parse_network_path(opts, parsed);
+    if (!error) {
+        error = parse_net_type(v[CO_TYPE], &parsed->type);
+    }
+    if (!error) {
+        error = parse_segment_id(parsed->type, v[CO_SEGMENT],
+                                 &parsed->segment_id);
+    }
+    if (!error && v[CO_MTU]) {
+        error = parse_mtu(v[CO_MTU], &parsed->mtu);
+    }
+    return error;
+}
+
+static char *
+parse_port_add(const struct ctl_options *opts, struct ctl_parsed *parsed)
+{
+    const char *const *v = opts->values;
+    char *error = parse_port_path(opts, parsed);
+    if (!error) {
+        error = parse_name("host", v[CO_HOST]);
+    }
+    if (!error) {
+        error = parse_iface_name(v[CO_IFACE]);
+    }
+    if (!error) {
+        error = parse_mac(v[CO_MAC], &parsed->mac);
+    }
+    parsed->ips = xmalloc((opts->ips.n + 1) * sizeof *parsed->ips);
+    for (size_t i = 0; !error && i < opts->ips.n; i++) {
+        error = parse_ipv4(opts->ips.names[i], &parsed->ips[i]);
+        parsed->n_ips = i + 1;
+    }
+    return error;
+}
+
+static void
+ctl_parsed_destroy(struct ctl_parsed *parsed)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(parsed->path); i++) {
+        free(parsed->path[i]);
+    }
+    free(parsed->tunnel_ip);
+    free(parsed->datapath_type);
+    free(parsed->ips);
+}
+
+/* ------------------------------------------------------------------------
+ * Step 3: commands. */
+
+static char *
+find_host(const struct topology *topo, const char *name,
+          const struct topo_host **hostp)
+{
+    *hostp = topology_find_host_by_name(topo, name);
+    return *hostp ? NULL : xasprintf("host %s does not exist", name);
+}
+
+static char *
+find_tenant(const struct topology *topo, const char *name,
+            const struct topo_tenant **tenantp)
+{
+    *tenantp = topology_find_tenant_by_name(topo, name);
+    return *tenantp ? NULL : xasprintf("tenant %s does not exist", name);
+}
+
+/* Finds the network named by 'path' ("TENANT", "NET"). */
+static char *
+find_network(const struct topology *topo, char *const path[],
+             const struct topo_network **netp)
+{
+    const struct topo_tenant *tenant;
+    char *error = find_tenant(topo, path[0], &tenant);
+    if (error) {
+        *netp = NULL;
+        return error;
+    }
+    *netp = topology_find_network_by_name(topo, tenant, path[1]);
+    return *netp ? NULL : xasprintf("network %s/%s does not exist",
+                                    path[0], path[1]);
+}
+
+static char *
+find_port(const struct topology *topo, char *const path[],
+          const struct topo_port **portp)
+{
+    const struct topo_network *net;
+    char *error = find_network(topo, path, &net);
+    if (error) {
+        *portp = NULL;
+        return error;
+    }
+    *portp = topology_find_port_by_name(topo, net, path[2]);
+    return *portp ? NULL : xasprintf("port %s/%s/%s does not exist",
+                                     path[0], path[1], path[2]);
+}
+
+/* "init" and "sync" need nothing beyond what run_write_command() does. */
+static char *
+cmd_nothing(struct ctl_context *ctx OVS_UNUSED)
+{
+    return NULL;
+}
+
+static char *
+cmd_host_add(struct ctl_context *ctx)
+{
+    const char *const *v = ctx->opts->values;
+    const char *name = ctx->parsed->path[0];
+    char *error = validate_new_host(ctx->topo, name);
+    if (error) {
+        return error;
+    }
+
+    const struct weftrec_host *row = weftrec_host_insert(ctx->txn);
+    weftrec_host_set_name(row, name);
+    weftrec_host_set_ovsdb_remote(row, v[CO_REMOTE]);
+    if (v[CO_OPENFLOW_REMOTE]) {
+        weftrec_host_set_openflow_remote(row, v[CO_OPENFLOW_REMOTE]);
+    }
+    if (ctx->parsed->tunnel_ip) {
+        weftrec_host_set_tunnel_ip(row, ctx->parsed->tunnel_ip);
+    }
+    weftrec_host_set_datapath_type(row, ctx->parsed->datapath_type);
+    if (v[CO_UPLINK]) {
+        weftrec_host_set_uplink(row, v[CO_UPLINK]);
+    }
+    /* weftd owns these; start them at "nothing known yet". */
+    weftrec_host_set_ovsdb_connected(row, false);
+    weftrec_host_set_openflow_connected(row, false);
+    weftrec_host_set_cur_cfg(row, 0);
+    return NULL;
+}
+
+static char *
+cmd_host_del(struct ctl_context *ctx)
+{
+    const struct topo_host *host;
+    char *error = find_host(ctx->topo, ctx->parsed->path[0], &host);
+    if (!error) {
+        error = validate_del_host(ctx->topo, host);
+    }
+    if (!error) {
+        weftrec_host_delete(weftrec_host_get_for_uuid(ctx->idl, &host->uuid));
+    }
+    return error;
+}
+
+static char *
+cmd_tenant_add(struct ctl_context *ctx)
+{
+    const char *name = ctx->parsed->path[0];
+    char *error = validate_new_tenant(ctx->topo, name);
+    if (error) {
+        return error;
+    }
+    uint32_t key = topology_next_tenant_key(ctx->topo);
+    if (!key) {
+        return xasprintf("no free tenant key (all %d are in use)",
+                         TOPO_TENANT_KEY_MAX);
+    }
+
+    const struct weftrec_tenant *row = weftrec_tenant_insert(ctx->txn);
+    weftrec_tenant_set_name(row, name);
+    weftrec_tenant_set_flow_key(row, key);
+    return NULL;
+}
+
+static char *
+cmd_tenant_del(struct ctl_context *ctx)
+{
+    const struct topo_tenant *tenant;
+    char *error = find_tenant(ctx->topo, ctx->parsed->path[0], &tenant);
+    if (!error) {
+        error = validate_del_tenant(ctx->topo, tenant);
+    }
+    if (!error) {
+        weftrec_tenant_delete(weftrec_tenant_get_for_uuid(ctx->idl,
+                                                          &tenant->uuid));
+    }
+    return error;
+}
+
+static char *
+cmd_net_add(struct ctl_context *ctx)
+{
+    const struct ctl_parsed *p = ctx->parsed;
+    const struct topo_tenant *tenant;
+    char *error = find_tenant(ctx->topo, p->path[0], &tenant);
+    if (!error) {
+        error = validate_new_network(ctx->topo, tenant, p->path[1], p->type,
+                                     p->segment_id);
+    }
+    if (error) {
+        return error;
+    }
+    uint32_t key = topology_next_network_key(ctx->topo);
+    if (!key) {
+        return xasprintf("no free network key (all %d are in use)",
+                         TOPO_NETWORK_KEY_MAX);
+    }
+
+    const struct weftrec_network *row = weftrec_network_insert(ctx->txn);
+    weftrec_network_set_tenant(row, weftrec_tenant_get_for_uuid(
+                                        ctx->idl, &tenant->uuid));
+    weftrec_network_set_name(row, p->path[1]);
+    weftrec_network_set_type(row, topo_net_type_to_string(p->type));
+    weftrec_network_set_segment_id(row, p->segment_id);
+    if (p->mtu) {
+        int64_t mtu = p->mtu;
+        weftrec_network_set_mtu(row, &mtu, 1);
+    }
+    weftrec_network_set_flow_key(row, key);
+    return NULL;
+}
+
+static char *
+cmd_net_del(struct ctl_context *ctx)
+{
+    const struct topo_network *net;
+    char *error = find_network(ctx->topo, ctx->parsed->path, &net);
+    if (!error) {
+        error = validate_del_network(ctx->topo, net);
+    }
+    if (!error) {
+        weftrec_network_delete(weftrec_network_get_for_uuid(ctx->idl,
+                                                            &net->uuid));
+    }
+    return error;
+}
+
+static char *
+cmd_port_add(struct ctl_context *ctx)
+{
+    const struct ctl_parsed *p = ctx->parsed;
+    const struct topo_network *net;
+    const struct topo_host *host;
+    char *error = find_network(ctx->topo, p->path, &net);
+    if (!error) {
+        error = find_host(ctx->topo, ctx->opts->values[CO_HOST], &host);
+    }
+    if (!error) {
+        error = validate_new_port(ctx->topo, net, host, p->path[2],
+                                  ctx->opts->values[CO_IFACE], p->mac,
+                                  p->ips, p->n_ips);
+    }
+    if (error) {
+        return error;
+    }
+    uint32_t key = topology_next_port_key(ctx->topo);
+    if (!key) {
+        return xasprintf("no free port key (all %d are in use)",
+                         TOPO_PORT_KEY_MAX);
+    }
+
+    const struct weftrec_port *row = weftrec_port_insert(ctx->txn);
+    weftrec_port_set_network(row, weftrec_network_get_for_uuid(ctx->idl,
+                                                               &net->uuid));
+    weftrec_port_set_host(row, weftrec_host_get_for_uuid(ctx->idl,
+                                                         &host->uuid));
+    weftrec_port_set_name(row, p->path[2]);
+    weftrec_port_set_iface(row, ctx->opts->values[CO_IFACE]);
+
+    /* Store canonical text, so the database never holds two spellings of
+     * one address. */
+    char mac[ETH_ADDR_STRLEN + 1];
+    snprintf(mac, sizeof mac, ETH_ADDR_FMT, ETH_ADDR_ARGS(p->mac));
+    weftrec_port_set_mac(row, mac);
+
+    struct svec ips = SVEC_EMPTY_INITIALIZER;
+    for (size_t i = 0; i < p->n_ips; i++) {
+        svec_add_nocopy(&ips, xasprintf(IP_FMT, IP_ARGS(p->ips[i])));
+    }
+    weftrec_port_set_ips(row, (const char **) ips.names, ips.n);
+    svec_destroy(&ips);
+
+    weftrec_port_set_flow_key(row, key);
+    return NULL;
+}
+
+static char *
+cmd_port_del(struct ctl_context *ctx)
+{
+    const struct topo_port *port;
+    char *error = find_port(ctx->topo, ctx->parsed->path, &port);
+    if (!error) {
+        weftrec_port_delete(weftrec_port_get_for_uuid(ctx->idl, &port->uuid));
+    }
+    return error;
+}
+
+/* Listing.  Rows are read from the IDL rather than the topology so that the
+ * status columns weftd writes (and rows the loader had to skip) show too.
+ * Everything is sorted by name so that output is stable. */
+
+static const char *
+str_or_dash(const char *s)
+{
+    return s && s[0] ? s : "-";
+}
+
+static const char *
+tenant_name(const struct weftrec_tenant *tenant)
+{
+    return tenant ? tenant->name : "?";
+}
+
+static const char *
+network_tenant_name(const struct weftrec_network *net)
+{
+    return net ? tenant_name(net->tenant) : "?";
+}
+
+static int
+compare_hosts(const void *a_, const void *b_)
+{
+    const struct weftrec_host *const *a = a_, *const *b = b_;
+    return strcmp((*a)->name, (*b)->name);
+}
+
+static int
+compare_tenants(const void *a_, const void *b_)
+{
+    const struct weftrec_tenant *const *a = a_, *const *b = b_;
+    return strcmp((*a)->name, (*b)->name);
+}
+
+static int
+compare_networks(const void *a_, const void *b_)
+{
+    const struct weftrec_network *const *a = a_, *const *b = b_;
+    int cmp = strcmp(network_tenant_name(*a), network_tenant_name(*b));
+    return cmp ? cmp : strcmp((*a)->name, (*b)->name);
+}
+
+static int
+compare_ports(const void *a_, const void *b_)
+{
+    const struct weftrec_port *const *a = a_, *const *b = b_;
+    int cmp = compare_networks(&(*a)->network, &(*b)->network);
+    return cmp ? cmp : strcmp((*a)->name, (*b)->name);
+}
+
+/* Sets '*rowsp' to a malloc'd array of every row in 'table' of 'idl', sorted
+ * with 'compare', and returns how many there are. */
+static size_t
+sorted_rows(struct ovsdb_idl *idl, const struct ovsdb_idl_table_class *table,
+            int (*compare)(const void *, const void *), const void ***rowsp)
+{
+    size_t n = 0, allocated = 0;
+    const void **rows = NULL;
+    const struct ovsdb_idl_row *row;
+    for (row = ovsdb_idl_first_row(idl, table); row;
+         row = ovsdb_idl_next_row(row)) {
+        if (n >= allocated) {
+            rows = x2nrealloc(rows, &allocated, sizeof *rows);
+        }
+        /* Every generated row struct starts with its 'header_'. */
+        rows[n++] = row;
+    }
+    if (n) {
+        qsort(rows, n, sizeof *rows, compare);
+    }
+    *rowsp = rows;
+    return n;
+}
+
+static void
+format_network(struct ds *s, const struct weftrec_network *net)
+{
+    ds_put_format(s, "%s %"PRId64"  mtu ", net->type, net->segment_id);
+    if (net->n_mtu) {
+        ds_put_format(s, "%"PRId64, net->mtu[0]);
+    } else {
+        ds_put_char(s, '-');
+    }
+    ds_put_format(s, "  key %"PRId64, net->flow_key);
+}
+
+static void
+format_port(struct ds *s, const struct weftrec_port *port)
+{
+    ds_put_format(s, "host %s  iface %s  mac %s  ips ",
+                  port->host ? port->host->name : "?", port->iface,
+                  port->mac);
+    for (size_t i = 0; i < port->n_ips; i++) {
+        ds_put_format(s, "%s%s", i ? "," : "", port->ips[i]);
+    }
+    if (!port->n_ips) {
+        ds_put_char(s, '-');
+    }
+    ds_put_format(s, "  key %"PRId64, port->flow_key);
+}
+
+static void
+format_host(struct ds *s, const struct weftrec_host *host)
+{
+    ds_put_format(s, "remote %s  datapath %s  tunnel-ip %s  uplink %s  "
+                  "openflow %s", host->ovsdb_remote, host->datapath_type,
+                  str_or_dash(host->tunnel_ip), str_or_dash(host->uplink),
+                  str_or_dash(host->openflow_remote));
+}
+
+/* Appends 'label' padded to 'width' columns, then two spaces. */
+static void
+put_label(struct ds *s, const char *label, int width)
+{
+    ds_put_format(s, "%-*s  ", width, label);
+}
+
+static char *
+cmd_host_list(struct ctl_context *ctx)
+{
+    const void **rows;
+    size_t n = sorted_rows(ctx->idl, &weftrec_table_host, compare_hosts,
+                           &rows);
+    int width = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct weftrec_host *host = rows[i];
+        width = MAX(width, (int) strlen(host->name));
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct weftrec_host *host = rows[i];
+        put_label(ctx->output, host->name, width);
+        format_host(ctx->output, host);
+        ds_put_char(ctx->output, '\n');
+    }
+    free(rows);
+    return NULL;
+}
+
+static char *
+cmd_tenant_list(struct ctl_context *ctx)
+{
+    const void **rows;
+    size_t n = sorted_rows(ctx->idl, &weftrec_table_tenant, compare_tenants,
+                           &rows);
+    int width = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct weftrec_tenant *tenant = rows[i];
+        width = MAX(width, (int) strlen(tenant->name));
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct weftrec_tenant *tenant = rows[i];
+        put_label(ctx->output, tenant->name, width);
+        ds_put_format(ctx->output, "key %"PRId64"\n", tenant->flow_key);
+    }
+    free(rows);
+    return NULL;
+}
+
+/* Checks that the "net-list"/"port-list" filter names something that
+ * exists. */
+static char *
+check_list_filter(struct ctl_context *ctx)
+{
+    const struct ctl_parsed *p = ctx->parsed;
+    if (p->n_path == 1) {
+        const struct topo_tenant *tenant;
+        return find_tenant(ctx->topo, p->path[0], &tenant);
+    } else if (p->n_path == 2) {
+        const struct topo_network *net;
+        return find_network(ctx->topo, p->path, &net);
+    }
+    return NULL;
+}
+
+/* Returns true if the network of tenant 'tenant' named 'net' passes the
+ * "net-list"/"port-list" filter. */
+static bool
+match_filter(const struct ctl_parsed *p, const char *tenant, const char *net)
+{
+    return (p->n_path < 1 || !strcmp(p->path[0], tenant))
+           && (p->n_path < 2 || !strcmp(p->path[1], net));
+}
+
+static char *
+cmd_net_list(struct ctl_context *ctx)
+{
+    char *error = check_list_filter(ctx);
+    if (error) {
+        return error;
+    }
+
+    const void **rows;
+    size_t n = sorted_rows(ctx->idl, &weftrec_table_network, compare_networks,
+                           &rows);
+    struct svec labels = SVEC_EMPTY_INITIALIZER;
+    int width = 0;
+    const struct weftrec_network **shown = xmalloc((n + 1) * sizeof *shown);
+    size_t n_shown = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct weftrec_network *net = rows[i];
+        if (match_filter(ctx->parsed, network_tenant_name(net), net->name)) {
+            char *label = xasprintf("%s/%s", network_tenant_name(net),
+                                    net->name);
+            width = MAX(width, (int) strlen(label));
+            svec_add_nocopy(&labels, label);
+            shown[n_shown++] = net;
+        }
+    }
+    for (size_t i = 0; i < n_shown; i++) {
+        put_label(ctx->output, labels.names[i], width);
+        format_network(ctx->output, shown[i]);
+        ds_put_char(ctx->output, '\n');
+    }
+    free(shown);
+    svec_destroy(&labels);
+    free(rows);
+    return NULL;
+}
+
+static char *
+cmd_port_list(struct ctl_context *ctx)
+{
+    char *error = check_list_filter(ctx);
+    if (error) {
+        return error;
+    }
+
+    const void **rows;
+    size_t n = sorted_rows(ctx->idl, &weftrec_table_port, compare_ports,
+                           &rows);
+    struct svec labels = SVEC_EMPTY_INITIALIZER;
+    int width = 0;
+    const struct weftrec_port **shown = xmalloc((n + 1) * sizeof *shown);
+    size_t n_shown = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct weftrec_port *port = rows[i];
+        const char *tenant = network_tenant_name(port->network);
+        const char *net = port->network ? port->network->name : "?";
+        if (match_filter(ctx->parsed, tenant, net)) {
+            char *label = xasprintf("%s/%s/%s", tenant, net, port->name);
+            width = MAX(width, (int) strlen(label));
+            svec_add_nocopy(&labels, label);
+            shown[n_shown++] = port;
+        }
+    }
+    for (size_t i = 0; i < n_shown; i++) {
+        put_label(ctx->output, labels.names[i], width);
+        format_port(ctx->output, shown[i]);
+        ds_put_char(ctx->output, '\n');
+    }
+    free(shown);
+    svec_destroy(&labels);
+    free(rows);
+    return NULL;
+}
+
+static char *
+cmd_show(struct ctl_context *ctx)
+{
+    struct ds *s = ctx->output;
+    const struct weftrec_weft_global *global
+        = weftrec_weft_global_first(ctx->idl);
+    if (global) {
+        ds_put_format(s, "nb_cfg %"PRId64"\n", global->nb_cfg);
+    } else {
+        ds_put_cstr(s, "nb_cfg - (not initialized)\n");
+    }
+
+    const void **hosts;
+    size_t n_hosts = sorted_rows(ctx->idl, &weftrec_table_host, compare_hosts,
+                                 &hosts);
+    for (size_t i = 0; i < n_hosts; i++) {
+        const struct weftrec_host *host = hosts[i];
+        ds_put_format(s, "host %s\n    ", host->name);
+        format_host(s, host);
+        ds_put_format(s, "\n    ovsdb_connected %s  openflow_connected %s  "
+                      "cur_cfg %"PRId64"\n",
+                      host->ovsdb_connected ? "true" : "false",
+                      host->openflow_connected ? "true" : "false",
+                      host->cur_cfg);
+    }
+    free(hosts);
+
+    const void **tenants, **nets, **ports;
+    size_t n_tenants = sorted_rows(ctx->idl, &weftrec_table_tenant,
+                                   compare_tenants, &tenants);
+    size_t n_nets = sorted_rows(ctx->idl, &weftrec_table_network,
+                                compare_networks, &nets);
+    size_t n_ports = sorted_rows(ctx->idl, &weftrec_table_port,
+                                 compare_ports, &ports);
+    for (size_t t = 0; t < n_tenants; t++) {
+        const struct weftrec_tenant *tenant = tenants[t];
+        ds_put_format(s, "tenant %s  key %"PRId64"\n",
+                      tenant->name, tenant->flow_key);
+        for (size_t n = 0; n < n_nets; n++) {
+            const struct weftrec_network *net = nets[n];
+            if (net->tenant != tenant) {
+                continue;
+            }
+            ds_put_format(s, "    network %s  ", net->name);
+            format_network(s, net);
+            ds_put_char(s, '\n');
+            for (size_t p = 0; p < n_ports; p++) {
+                const struct weftrec_port *port = ports[p];
+                if (port->network != net) {
+                    continue;
+                }
+                ds_put_format(s, "        port %s  ", port->name);
+                format_port(s, port);
+                ds_put_cstr(s, "\n            ofport ");
+                if (port->n_ofport) {
+                    ds_put_format(s, "%"PRId64, port->ofport[0]);
+                } else {
+                    ds_put_char(s, '-');
+                }
+                ds_put_format(s, "  up %s\n",
+                              !port->n_up ? "-"
+                              : port->up[0] ? "true" : "false");
+            }
+        }
+    }
+    free(tenants);
+    free(nets);
+    free(ports);
+    return NULL;
+}
+
+static const struct ctl_command commands[] = {
+    { "init", "init", 0, 0, 0, 0, true, NULL, cmd_nothing },
+    { "host-add", "host-add NAME --remote=REMOTE [--tunnel-ip=IP] "
+      "[--datapath-type=netdev|system] [--uplink=IFACE] "
+      "[--openflow-remote=TARGET]", 1, 1,
+      CO_BIT(REMOTE) | CO_BIT(TUNNEL_IP) | CO_BIT(DATAPATH_TYPE)
+      | CO_BIT(UPLINK) | CO_BIT(OPENFLOW_REMOTE), CO_BIT(REMOTE), true,
+      parse_host_add, cmd_host_add },
+    { "host-del", "host-del NAME", 1, 1, 0, 0, true,
+      parse_host_name, cmd_host_del },
+    { "host-list", "host-list", 0, 0, 0, 0, false, NULL, cmd_host_list },
+    { "tenant-add", "tenant-add NAME", 1, 1, 0, 0, true,
+      parse_tenant_name, cmd_tenant_add },
+    { "tenant-del", "tenant-del NAME", 1, 1, 0, 0, true,
+      parse_tenant_name, cmd_tenant_del },
+    { "tenant-list", "tenant-list", 0, 0, 0, 0, false, NULL,
+      cmd_tenant_list },
+    { "net-add", "net-add TENANT/NET --type=vlan|vxlan|gre|geneve "
+      "--segment=ID [--mtu=N]", 1, 1,
+      CO_BIT(TYPE) | CO_BIT(SEGMENT) | CO_BIT(MTU),
+      CO_BIT(TYPE) | CO_BIT(SEGMENT), true, parse_net_add, cmd_net_add },
+    { "net-del", "net-del TENANT/NET", 1, 1, 0, 0, true,
+      parse_network_path, cmd_net_del },
+    { "net-list", "net-list [TENANT]", 0, 1, 0, 0, false,
+      parse_net_list_filter, cmd_net_list },
+    { "port-add", "port-add TENANT/NET/PORT --host=HOST --iface=IFACE "
+      "--mac=MAC [--ip=A.B.C.D]...", 1, 1,
+      CO_BIT(HOST) | CO_BIT(IFACE) | CO_BIT(MAC) | CO_BIT(IP),
+      CO_BIT(HOST) | CO_BIT(IFACE) | CO_BIT(MAC), true,
+      parse_port_add, cmd_port_add },
+    { "port-del", "port-del TENANT/NET/PORT", 1, 1, 0, 0, true,
+      parse_port_path, cmd_port_del },
+    { "port-list", "port-list [TENANT[/NET]]", 0, 1, 0, 0, false,
+      parse_list_filter, cmd_port_list },
+    { "show", "show", 0, 0, 0, 0, false, NULL, cmd_show },
+    { "sync", "sync", 0, 0, 0, 0, true, NULL, cmd_nothing },
+};
+
+static const struct ctl_command *
+find_command(const char *name)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
+        if (!strcmp(commands[i].name, name)) {
+            return &commands[i];
+        }
+    }
+    return NULL;
+}
+
+/* ------------------------------------------------------------------------
+ * Talking to the database. */
+
+/* Returns a malloc'd "a, b, c" of the names of the hosts whose cur_cfg is
+ * below 'nb_cfg', sorted, or NULL if every host has caught up. */
+static char *
+lagging_hosts(struct ovsdb_idl *idl, int64_t nb_cfg)
+{
+    const void **hosts;
+    size_t n = sorted_rows(idl, &weftrec_table_host, compare_hosts, &hosts);
+    struct ds names = DS_EMPTY_INITIALIZER;
+    for (size_t i = 0; i < n; i++) {
+        const struct weftrec_host *host = hosts[i];
+        if (host->cur_cfg < nb_cfg) {
+            ds_put_format(&names, "%s%s", names.length ? ", " : "",
+                          host->name);
+        }
+    }
+    free(hosts);
+    if (!names.length) {
+        ds_destroy(&names);
+        return NULL;
+    }
+    return ds_steal_cstr(&names);
+}
+
+/* Runs 'idl' until it has received its first full copy of the database, or
+ * until 'deadline' (a time_msec() value). */
+static char *
+wait_for_connection(struct ovsdb_idl *idl, const char *remote,
+                    long long int deadline, int timeout)
+{
+    for (;;) {
+        ovsdb_idl_run(idl);
+        if (ovsdb_idl_has_ever_connected(idl)) {
+            return NULL;
+        }
+        if (!ovsdb_idl_is_alive(idl)) {
+            return xasprintf("%s: database connection failed (%s)", remote,
+                             ovs_retval_to_string(
+                                 ovsdb_idl_get_last_error(idl)));
+        }
+        if (time_msec() >= deadline) {
+            int error = ovsdb_idl_get_last_error(idl);
+            return xasprintf("timeout after %d s connecting to %s%s%s%s",
+                             timeout, remote, error ? " (" : "",
+                             error ? ovs_retval_to_string(error) : "",
+                             error ? ")" : "");
+        }
+        ovsdb_idl_wait(idl);
+        poll_timer_wait_until(deadline);
+        poll_block();
+    }
+}
+
+/* Runs 'idl' until its contents change from 'seqno' or 'deadline'.  Returns
+ * false on timeout. */
+static bool
+wait_for_change(struct ovsdb_idl *idl, unsigned int seqno,
+                long long int deadline)
+{
+    for (;;) {
+        ovsdb_idl_run(idl);
+        if (ovsdb_idl_get_seqno(idl) != seqno) {
+            return true;
+        }
+        if (time_msec() >= deadline) {
+            return false;
+        }
+        ovsdb_idl_wait(idl);
+        poll_timer_wait_until(deadline);
+        poll_block();
+    }
+}
+
+/* Waits until every host has installed 'nb_cfg' or 'deadline'. */
+static char *
+wait_for_hosts(struct ovsdb_idl *idl, int64_t nb_cfg, long long int deadline)
+{
+    for (;;) {
+        ovsdb_idl_run(idl);
+        char *lagging = lagging_hosts(idl, nb_cfg);
+        if (!lagging) {
+            return NULL;
+        }
+        if (time_msec() >= deadline) {
+            char *error = xasprintf("timeout waiting for host%s %s to install "
+                                    "nb_cfg %"PRId64,
+                                    strchr(lagging, ',') ? "s" : "",
+                                    lagging, nb_cfg);
+            free(lagging);
+            return error;
+        }
+        free(lagging);
+        ovsdb_idl_wait(idl);
+        poll_timer_wait_until(deadline);
+        poll_block();
+    }
+}
+
+/* Like ovsdb_idl_txn_commit_block(), but gives up at 'deadline' and then
+ * returns TXN_INCOMPLETE. */
+static enum ovsdb_idl_txn_status
+commit_until(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
+             long long int deadline)
+{
+    enum ovsdb_idl_txn_status status;
+    while ((status = ovsdb_idl_txn_commit(txn)) == TXN_INCOMPLETE) {
+        if (time_msec() >= deadline) {
+            break;
+        }
+        ovsdb_idl_run(idl);
+        ovsdb_idl_wait(idl);
+        ovsdb_idl_txn_wait(txn);
+        poll_timer_wait_until(deadline);
+        poll_block();
+    }
+    return status;
+}
+
+/* Steps 2 to 4 of a write command (see the top of this file).  On success,
+ * stores the nb_cfg the transaction wrote in '*nb_cfgp' (or -1 if nothing
+ * was written). */
+static char *
+run_write_command(const struct ctl_command *cmd, struct ovsdb_idl *idl,
+                  const struct ctl_options *opts,
+                  const struct ctl_parsed *parsed, struct ds *output,
+                  long long int deadline, int64_t *nb_cfgp)
+{
+    bool is_init = !strcmp(cmd->name, "init");
+    bool retried_insert = false;
+    *nb_cfgp = -1;
+    for (;;) {
+        unsigned int seqno = ovsdb_idl_get_seqno(idl);
+        const struct weftrec_weft_global *global
+            = weftrec_weft_global_first(idl);
+        if (is_init && global) {
+            return NULL;
+        }
+
+        struct topology topo;
+        topology_init(&topo);
+        weft_db_load_topology(idl, &topo);
+
+        struct ovsdb_idl_txn *txn = ovsdb_idl_txn_create(idl);
+        struct ds comment = DS_EMPTY_INITIALIZER;
+        for (int i = 0; i < opts->n_args; i++) {
+            ds_put_format(&comment, " %s", opts->args[i]);
+        }
+        ovsdb_idl_txn_add_comment(txn, "weftctl:%s", ds_cstr(&comment));
+        ds_destroy(&comment);
+
+        /* Serialize with every other writer: see the top of this file. */
+        int64_t nb_cfg;
+        bool inserting_global = !global;
+        if (global) {
+            ovsdb_idl_txn_verify(&global->header_,
+                                 &weftrec_weft_global_col_nb_cfg);
+            nb_cfg = global->nb_cfg + 1;
+        } else {
+            global = weftrec_weft_global_insert(txn);
+            nb_cfg = is_init ? 0 : 1;
+        }
+        weftrec_weft_global_set_nb_cfg(global, nb_cfg);
+
+        struct ctl_context ctx = {
+            .idl = idl,
+            .txn = txn,
+            .topo = &topo,
+            .opts = opts,
+            .parsed = parsed,
+            .output = output,
+        };
+        char *error = cmd->run(&ctx);
+        topology_destroy(&topo);
+        if (error) {
+            ovsdb_idl_txn_destroy(txn);
+            return error;
+        }
+
+        enum ovsdb_idl_txn_status status = commit_until(idl, txn, deadline);
+        switch (status) {
+        case TXN_SUCCESS:
+        case TXN_UNCHANGED:
+            ovsdb_idl_txn_destroy(txn);
+            *nb_cfgp = nb_cfg;
+            return NULL;
+
+        case TXN_TRY_AGAIN:
+            /* Someone else wrote first.  Reload, re-validate, retry. */
+            ovsdb_idl_txn_destroy(txn);
+            if (!wait_for_change(idl, seqno, deadline)) {
+                return xstrdup("timeout waiting to retry the transaction");
+            }
+            break;
+
+        case TXN_INCOMPLETE:
+            ovsdb_idl_txn_destroy(txn);
+            return xstrdup("timeout waiting for the transaction to commit "
+                           "(it may or may not have been applied)");
+
+        case TXN_ERROR:
+            /* Two first writers both inserting Weft_Global: the loser
+             * violates maxRows, and nb_cfg cannot be verified on a row that
+             * did not exist yet.  Retry once with the winner's row. */
+            if (inserting_global && !retried_insert) {
+                retried_insert = true;
+                ovsdb_idl_txn_destroy(txn);
+                if (!weftrec_weft_global_first(idl)
+                    && !wait_for_change(idl, seqno, deadline)) {
+                    return xstrdup("timeout waiting to retry the "
+                                   "transaction");
+                }
+                break;
+            }
+            /* Fall through. */
+        case TXN_ABORTED:
+        case TXN_NOT_LOCKED:
+        case TXN_UNCOMMITTED:
+        default:
+            error = xasprintf("transaction failed: %s (%s)",
+                              ovsdb_idl_txn_status_to_string(status),
+                              ovsdb_idl_txn_get_error(txn));
+            ovsdb_idl_txn_destroy(txn);
+            return error;
+        }
+    }
+}
+
+/* Connects to 'remote' and runs 'cmd'.  Appends output to 'output'. */
+static char *
+run_command(const struct ctl_command *cmd, const char *remote,
+            const struct ctl_options *opts, const struct ctl_parsed *parsed,
+            struct ds *output)
+{
+    long long int deadline = (opts->timeout
+                              ? time_msec() + opts->timeout * 1000LL
+                              : LLONG_MAX);
+    struct ovsdb_idl *idl = ovsdb_idl_create(remote, &weftrec_idl_class,
+                                             true, true);
+    char *error = wait_for_connection(idl, remote, deadline, opts->timeout);
+    if (!error && cmd->writes) {
+        int64_t nb_cfg;
+        error = run_write_command(cmd, idl, opts, parsed, output, deadline,
+                                  &nb_cfg);
+        if (!error && nb_cfg >= 0
+            && (opts->wait || !strcmp(cmd->name, "sync"))) {
+            error = wait_for_hosts(idl, nb_cfg, deadline);
+        }
+    } else if (!error) {
+        /* Read-only commands still validate their filter arguments against
+         * the same topology view the write commands use. */
+        struct topology topo;
+        topology_init(&topo);
+        weft_db_load_topology(idl, &topo);
+        struct ctl_context ctx = {
+            .idl = idl,
+            .topo = &topo,
+            .opts = opts,
+            .parsed = parsed,
+            .output = output,
+        };
+        error = cmd->run(&ctx);
+        topology_destroy(&topo);
+    }
+    ovsdb_idl_destroy(idl);
+    return error;
+}
+
+/* ------------------------------------------------------------------------
+ * Command line. */
+
+static void
+usage(void)
+{
+    printf("%s: weft's database command line\n"
+           "usage: %s [OPTIONS] COMMAND [ARG...]\n"
+           "\nCommands:\n", program_name, program_name);
+    for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
+        printf("  %s\n", commands[i].synopsis);
+    }
+    printf("\nOptions (before or after the command):\n"
+           "  --db=REMOTE       weft database (default: %s)\n"
+           "  --timeout=SECS    limit for connecting, committing and waiting"
+           " (default: %d, 0: none)\n"
+           "  --wait            after a write, wait until every host has"
+           " installed it\n"
+           "  -h, --help        display this help message\n",
+           weft_db_default_remote(), WEFTCTL_DEFAULT_TIMEOUT);
+    vlog_usage();
+}
+
+/* Parses the command line into 'opts'.  Returns 0 on success, or an exit
+ * status after printing a message: WEFTCTL_EXIT_USAGE for an error, 0 for
+ * --help (then '*exitp' is true). */
+static int
+parse_options(int argc, char *argv[], struct ctl_options *opts, bool *exitp)
+{
+    static const struct option global_options[] = {
+        {"db", required_argument, NULL, OPT_DB},
+        {"timeout", required_argument, NULL, OPT_TIMEOUT},
+        {"wait", no_argument, NULL, OPT_WAIT},
+        {"help", no_argument, NULL, 'h'},
+        VLOG_LONG_OPTIONS,
+    };
+    struct option long_options[ARRAY_SIZE(global_options) + N_CMD_OPTIONS
+                               + 1];
+    size_t n = 0;
+    for (size_t i = 0; i < ARRAY_SIZE(global_options); i++) {
+        long_options[n++] = global_options[i];
+    }
+    for (size_t i = 0; i < N_CMD_OPTIONS; i++) {
+        long_options[n++] = (struct option) {
+            cmd_option_names[i], required_argument, NULL, OPT_CMD_FIRST + i,
+        };
+    }
+    long_options[n] = (struct option) { NULL, 0, NULL, 0 };
+
+    char *short_options = ovs_cmdl_long_options_to_short_options(long_options);
+    bool timeout_given = false;
+    int retval = 0;
+
+    *exitp = false;
+    opterr = 0;
+    for (;;) {
+        int c = getopt_long(argc, argv, short_options, long_options, NULL);
+        if (c == -1) {
+            break;
+        }
+
+        switch (c) {
+        case OPT_DB:
+            opts->db = optarg;
+            break;
+
+        case OPT_TIMEOUT: {
+            unsigned int timeout;
+            if (!str_to_uint(optarg, 10, &timeout) || timeout > INT_MAX / 1000
+                || strspn(optarg, "0123456789") != strlen(optarg)) {
+                fprintf(stderr, "%s: --timeout: \"%s\" is not a number of "
+                        "seconds\n", program_name, optarg);
+                retval = WEFTCTL_EXIT_USAGE;
+                goto out;
+            }
+            opts->timeout = timeout;
+            timeout_given = true;
+            break;
+        }
+
+        case OPT_WAIT:
+            opts->wait = true;
+            break;
+
+        case 'h':
+            usage();
+            *exitp = true;
+            goto out;
+
+        VLOG_OPTION_HANDLERS
+
+        case '?':
+            fprintf(stderr, "%s: unrecognized option or missing argument "
+                    "'%s' (use --help for help)\n", program_name,
+                    argv[optind - 1]);
+            retval = WEFTCTL_EXIT_USAGE;
+            goto out;
+
+        default:
+            if (c >= OPT_CMD_FIRST && c < OPT_CMD_FIRST + N_CMD_OPTIONS) {
+                enum cmd_option co = c - OPT_CMD_FIRST;
+                if (co == CO_IP) {
+                    svec_add(&opts->ips, optarg);
+                } else if (opts->given & (1u << co)) {
+                    fprintf(stderr, "%s: option --%s given twice\n",
+                            program_name, cmd_option_names[co]);
+                    retval = WEFTCTL_EXIT_USAGE;
+                    goto out;
+                }
+                opts->given |= 1u << co;
+                opts->values[co] = optarg;
+                break;
+            }
+            OVS_NOT_REACHED();
+        }
+    }
+    if (!timeout_given) {
+        opts->timeout = WEFTCTL_DEFAULT_TIMEOUT;
+    }
+    opts->args = argv + optind;
+    opts->n_args = argc - optind;
+
+out:
+    free(short_options);
+    return retval;
+}
+
+/* Checks the command name, argument count and options in 'opts'.  Returns
+ * the command, or NULL after printing a usage error. */
+static const struct ctl_command *
+check_command(const struct ctl_options *opts)
+{
+    if (!opts->n_args) {
+        fprintf(stderr, "%s: missing command name (use --help for help)\n",
+                program_name);
+        return NULL;
+    }
+
+    const struct ctl_command *cmd = find_command(opts->args[0]);
+    if (!cmd) {
+        fprintf(stderr, "%s: unknown command '%s' (use --help for help)\n",
+                program_name, opts->args[0]);
+        return NULL;
+    }
+
+    int n_args = opts->n_args - 1;
+    if (n_args < cmd->min_args || n_args > cmd->max_args) {
+        fprintf(stderr, "%s: %s: wrong number of arguments (usage: %s)\n",
+                program_name, cmd->name, cmd->synopsis);
+        return NULL;
+    }
+    for (int i = 0; i < N_CMD_OPTIONS; i++) {
+        unsigned int bit = 1u << i;
+        if (opts->given & bit & ~cmd->options) {
+            fprintf(stderr, "%s: option --%s is not valid for %s (usage: "
+                    "%s)\n", program_name, cmd_option_names[i], cmd->name,
+                    cmd->synopsis);
+            return NULL;
+        }
+        if (cmd->required & bit & ~opts->given) {
+            fprintf(stderr, "%s: %s requires --%s (usage: %s)\n",
+                    program_name, cmd->name, cmd_option_names[i],
+                    cmd->synopsis);
+            return NULL;
+        }
+    }
+    return cmd;
+}
+
+int
+main(int argc, char *argv[])
+{
+    set_program_name(argv[0]);
+    vlog_set_levels(NULL, VLF_CONSOLE, VLL_WARN);
+
+    struct ctl_options opts = { .ips = SVEC_EMPTY_INITIALIZER };
+    struct ctl_parsed parsed = { .n_path = 0 };
+    struct ds output = DS_EMPTY_INITIALIZER;
+    char *error = NULL;
+    bool help;
+    int status = parse_options(argc, argv, &opts, &help);
+    if (status || help) {
+        goto out;
+    }
+
+    const struct ctl_command *cmd = check_command(&opts);
+    if (!cmd) {
+        status = WEFTCTL_EXIT_USAGE;
+        goto out;
+    }
+
+    /* Step 1: nothing touches the database until the input is valid. */
+    error = cmd->parse ? cmd->parse(&opts, &parsed) : NULL;
+    if (!error) {
+        error = run_command(cmd, opts.db ? opts.db : weft_db_default_remote(),
+                            &opts, &parsed, &output);
+    }
+    if (error) {
+        fprintf(stderr, "%s: %s\n", program_name, error);
+        status = WEFTCTL_EXIT_ERROR;
+    } else {
+        fputs(ds_cstr(&output), stdout);
+    }
+
+out:
+    free(error);
+    ds_destroy(&output);
+    ctl_parsed_destroy(&parsed);
+    svec_destroy(&opts.ips);
+    return status;
+}

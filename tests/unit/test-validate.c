@@ -1,2 +1,632 @@
-/* placeholder: being written */
-int main(void) { return 1; }
+/* test-validate: unit tests for topology/validate.c, the parsers and checks
+ * every write to weft's desired state goes through.
+ *
+ * Each test checks good values, both sides of every boundary and, for a few
+ * cases, the exact wording an operator sees.  Every returned message is freed
+ * so that the tests stay clean under valgrind and ASan. */
+#include <config.h>
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "packets.h"
+#include "topology.h"
+#include "util.h"
+#include "validate.h"
+
+/* Asserts that 'error' is NULL; if not, shows it. */
+#define assert_ok(ERROR)                                                \
+    do {                                                                \
+        char *error__ = (ERROR);                                        \
+        if (error__) {                                                  \
+            fail_msg("unexpected error: %s", error__);                  \
+        }                                                               \
+    } while (0)
+
+/* Asserts that 'error' is non-NULL and contains 'substring', then frees
+ * it. */
+#define assert_error(ERROR, SUBSTRING)                                  \
+    do {                                                                \
+        char *error__ = (ERROR);                                        \
+        if (!error__) {                                                 \
+            fail_msg("expected an error containing \"%s\"", SUBSTRING); \
+        }                                                               \
+        if (!strstr(error__, SUBSTRING)) {                              \
+            char *copy__ = xstrdup(error__);                            \
+            free(error__);                                              \
+            fail_msg("error \"%s\" lacks \"%s\"", copy__, SUBSTRING);   \
+        }                                                               \
+        assert_null(strchr(error__, '\n'));                             \
+        free(error__);                                                  \
+    } while (0)
+
+static struct uuid
+next_uuid(void)
+{
+    static uint32_t counter;
+    struct uuid uuid = { .parts = { ++counter, 0, 0, 0 } };
+    return uuid;
+}
+
+static struct eth_addr
+mac(const char *s)
+{
+    struct eth_addr ea;
+    assert_ok(parse_mac(s, &ea));
+    return ea;
+}
+
+static ovs_be32
+ip(const char *s)
+{
+    ovs_be32 addr;
+    assert_ok(parse_ipv4(s, &addr));
+    return addr;
+}
+
+/* ------------------------------------------------------------------------
+ * Parsers. */
+
+static void
+test_parse_name(void **state OVS_UNUSED)
+{
+    assert_ok(parse_name("tenant", "red"));
+    assert_ok(parse_name("tenant", "a"));
+    assert_ok(parse_name("tenant", "Red_1.x-y"));
+    assert_ok(parse_name("tenant", "1"));
+
+    char name[TOPO_NAME_MAX + 2];
+    memset(name, 'a', sizeof name);
+    name[TOPO_NAME_MAX] = '\0';
+    assert_ok(parse_name("port", name));
+    name[TOPO_NAME_MAX] = 'a';
+    name[TOPO_NAME_MAX + 1] = '\0';
+    assert_error(parse_name("port", name), "too long");
+
+    assert_error(parse_name("tenant", ""), "tenant name must not be empty");
+    assert_error(parse_name("network", "-x"), "must not start with '-'");
+    assert_error(parse_name("network", "a/b"), "invalid network name \"a/b\"");
+    assert_error(parse_name("host", "a b"), "invalid host name");
+    assert_error(parse_name("host", "h\xc3\xa9"), "invalid host name");
+}
+
+static void
+test_parse_iface_name(void **state OVS_UNUSED)
+{
+    assert_ok(parse_iface_name("veth1"));
+    assert_ok(parse_iface_name("e"));
+    assert_ok(parse_iface_name("abcdefghijklmno"));     /* 15 */
+    assert_error(parse_iface_name("abcdefghijklmnop"), "too long");
+    assert_error(parse_iface_name(""), "must not be empty");
+    assert_error(parse_iface_name("a/b"), "invalid interface name \"a/b\"");
+    assert_error(parse_iface_name("a b"), "invalid interface name");
+    assert_error(parse_iface_name("a\tb"), "invalid interface name");
+    assert_error(parse_iface_name("."), "invalid interface name");
+    assert_error(parse_iface_name(".."), "invalid interface name");
+}
+
+static void
+test_parse_mac(void **state OVS_UNUSED)
+{
+    static const struct eth_addr mac1 = ETH_ADDR_C(02, 00, 00, 00, 00, 01);
+    static const struct eth_addr mac2 = ETH_ADDR_C(0a, bc, de, f0, 12, 34);
+    struct eth_addr ea;
+    assert_ok(parse_mac("02:00:00:00:00:01", &ea));
+    assert_true(eth_addr_equals(ea, mac1));
+    assert_ok(parse_mac("0A:bC:dE:F0:12:34", &ea));
+    assert_true(eth_addr_equals(ea, mac2));
+
+    assert_error(parse_mac("zz:00:00:00:00:01", &ea),
+                 "invalid MAC \"zz:00:00:00:00:01\": expected "
+                 "xx:xx:xx:xx:xx:xx");
+    assert_error(parse_mac("", &ea), "invalid MAC");
+    assert_error(parse_mac("02:00:00:00:00", &ea), "invalid MAC");
+    assert_error(parse_mac("02:00:00:00:00:01:", &ea), "invalid MAC");
+    assert_error(parse_mac("02:00:00:00:00:01x", &ea), "invalid MAC");
+    assert_error(parse_mac("02-00-00-00-00-01", &ea), "invalid MAC");
+    assert_error(parse_mac("2:0:0:0:0:1", &ea), "invalid MAC");
+    assert_error(parse_mac("020000000001", &ea), "invalid MAC");
+
+    assert_error(parse_mac("01:00:5e:00:00:01", &ea),
+                 "MAC 01:00:5e:00:00:01 is multicast");
+    assert_error(parse_mac("03:00:00:00:00:01", &ea), "is multicast");
+    assert_error(parse_mac("ff:ff:ff:ff:ff:ff", &ea), "broadcast");
+    assert_error(parse_mac("00:00:00:00:00:00", &ea), "all zeros");
+}
+
+static void
+test_parse_ipv4(void **state OVS_UNUSED)
+{
+    ovs_be32 addr;
+    assert_ok(parse_ipv4("10.0.0.1", &addr));
+    assert_int_equal(addr, htonl(0x0a000001));
+    assert_ok(parse_ipv4("10.0.0.1/24", &addr));
+    assert_int_equal(addr, htonl(0x0a000001));
+    assert_ok(parse_ipv4("255.255.255.254", &addr));
+    assert_ok(parse_ipv4("1.2.3.4/0", &addr));
+    assert_ok(parse_ipv4("1.2.3.4/32", &addr));
+
+    assert_error(parse_ipv4("10.0.0", &addr),
+                 "invalid IP \"10.0.0\": expected A.B.C.D");
+    assert_error(parse_ipv4("", &addr), "invalid IP");
+    assert_error(parse_ipv4("10.0.0.256", &addr), "invalid IP");
+    assert_error(parse_ipv4("10.0.0.1.", &addr), "invalid IP");
+    assert_error(parse_ipv4("10.0.0.1x", &addr), "invalid IP");
+    assert_error(parse_ipv4(" 10.0.0.1", &addr), "invalid IP");
+    assert_error(parse_ipv4("10.0.0.-1", &addr), "invalid IP");
+    assert_error(parse_ipv4("010.0.0.1", &addr), "invalid IP");
+    assert_error(parse_ipv4("1.2.3.4/33", &addr), "invalid IP");
+    assert_error(parse_ipv4("1.2.3.4/", &addr), "invalid IP");
+    assert_error(parse_ipv4("1.2.3.4/x", &addr), "invalid IP");
+    assert_error(parse_ipv4("1.2.3.4/-1", &addr), "invalid IP");
+
+    assert_error(parse_ipv4("0.0.0.0", &addr), "unspecified");
+    assert_error(parse_ipv4("255.255.255.255", &addr), "broadcast");
+    assert_error(parse_ipv4("224.0.0.1", &addr), "IP 224.0.0.1 is multicast");
+    assert_error(parse_ipv4("239.255.255.255", &addr), "multicast");
+}
+
+static void
+test_parse_net_type(void **state OVS_UNUSED)
+{
+    static const enum topo_net_type types[] = {
+        TOPO_NET_VLAN, TOPO_NET_VXLAN, TOPO_NET_GRE, TOPO_NET_GENEVE,
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(types); i++) {
+        enum topo_net_type type;
+        assert_ok(parse_net_type(topo_net_type_to_string(types[i]), &type));
+        assert_int_equal(type, types[i]);
+    }
+
+    enum topo_net_type type;
+    assert_error(parse_net_type("foo", &type),
+                 "network type \"foo\" unknown (expected vlan, vxlan, gre "
+                 "or geneve)");
+    assert_error(parse_net_type("", &type), "unknown");
+    assert_error(parse_net_type("VLAN", &type), "unknown");
+}
+
+static void
+test_parse_segment_id(void **state OVS_UNUSED)
+{
+    uint32_t id;
+
+    assert_ok(parse_segment_id(TOPO_NET_VLAN, "1", &id));
+    assert_int_equal(id, 1);
+    assert_ok(parse_segment_id(TOPO_NET_VLAN, "4094", &id));
+    assert_int_equal(id, 4094);
+    assert_error(parse_segment_id(TOPO_NET_VLAN, "0", &id),
+                 "invalid VLAN ID 0 (must be 1-4094)");
+    assert_error(parse_segment_id(TOPO_NET_VLAN, "4095", &id),
+                 "invalid VLAN ID 4095 (must be 1-4094)");
+
+    assert_ok(parse_segment_id(TOPO_NET_VXLAN, "1", &id));
+    assert_ok(parse_segment_id(TOPO_NET_VXLAN, "16777215", &id));
+    assert_int_equal(id, 16777215);
+    assert_error(parse_segment_id(TOPO_NET_VXLAN, "0", &id),
+                 "invalid VNI 0 for vxlan (must be 1-16777215)");
+    assert_error(parse_segment_id(TOPO_NET_VXLAN, "16777216", &id),
+                 "invalid VNI 16777216 for vxlan (must be 1-16777215)");
+    assert_ok(parse_segment_id(TOPO_NET_GENEVE, "16777215", &id));
+    assert_error(parse_segment_id(TOPO_NET_GENEVE, "16777216", &id),
+                 "for geneve");
+    assert_ok(parse_segment_id(TOPO_NET_GRE, "16777215", &id));
+    assert_error(parse_segment_id(TOPO_NET_GRE, "16777216", &id),
+                 "invalid GRE key 16777216");
+    assert_ok(parse_segment_id(TOPO_NET_VLAN, "4000", &id));
+
+    /* Strictness: junk, signs, whitespace, empty, overflow. */
+    id = 77;
+    assert_error(parse_segment_id(TOPO_NET_VLAN, "12abc", &id),
+                 "invalid VLAN ID \"12abc\"");
+    assert_error(parse_segment_id(TOPO_NET_VLAN, "-1", &id),
+                 "invalid VLAN ID \"-1\"");
+    assert_error(parse_segment_id(TOPO_NET_VLAN, "+1", &id), "invalid");
+    assert_error(parse_segment_id(TOPO_NET_VLAN, " 1", &id), "invalid");
+    assert_error(parse_segment_id(TOPO_NET_VLAN, "1 ", &id), "invalid");
+    assert_error(parse_segment_id(TOPO_NET_VLAN, "0x10", &id), "invalid");
+    assert_error(parse_segment_id(TOPO_NET_VLAN, "", &id),
+                 "invalid VLAN ID \"\"");
+    assert_error(parse_segment_id(TOPO_NET_VXLAN, "4294967297", &id),
+                 "must be 1-16777215");
+    assert_error(parse_segment_id(TOPO_NET_VXLAN,
+                                  "99999999999999999999999", &id),
+                 "must be 1-16777215");
+    assert_int_equal(id, 77);       /* Untouched on error. */
+}
+
+static void
+test_parse_mtu(void **state OVS_UNUSED)
+{
+    int mtu;
+    assert_ok(parse_mtu("68", &mtu));
+    assert_int_equal(mtu, 68);
+    assert_ok(parse_mtu("65535", &mtu));
+    assert_int_equal(mtu, 65535);
+    assert_ok(parse_mtu("1500", &mtu));
+    assert_error(parse_mtu("67", &mtu), "invalid MTU 67 (must be 68-65535)");
+    assert_error(parse_mtu("65536", &mtu), "(must be 68-65535)");
+    assert_error(parse_mtu("0", &mtu), "invalid MTU 0");
+    assert_error(parse_mtu("-1500", &mtu), "invalid MTU \"-1500\"");
+    assert_error(parse_mtu("1500x", &mtu), "invalid MTU \"1500x\"");
+    assert_error(parse_mtu("", &mtu), "invalid MTU");
+}
+
+static void
+test_parse_ovsdb_remote(void **state OVS_UNUSED)
+{
+    assert_ok(parse_ovsdb_remote("unix:/var/run/openvswitch/db.sock"));
+    assert_ok(parse_ovsdb_remote("tcp:192.0.2.1:6640"));
+    assert_ok(parse_ovsdb_remote("tcp:127.0.0.1:1"));
+    assert_ok(parse_ovsdb_remote("tcp:127.0.0.1:65535"));
+
+    assert_error(parse_ovsdb_remote("unix:"), "invalid OVSDB remote");
+    assert_error(parse_ovsdb_remote("tcp:192.0.2.1"), "tcp:IP:PORT");
+    assert_error(parse_ovsdb_remote("tcp:192.0.2.1:0"), "tcp:IP:PORT");
+    assert_error(parse_ovsdb_remote("tcp:192.0.2.1:65536"), "tcp:IP:PORT");
+    assert_error(parse_ovsdb_remote("tcp:192.0.2.1:66x"), "tcp:IP:PORT");
+    assert_error(parse_ovsdb_remote("tcp:host:6640"), "tcp:IP:PORT");
+    assert_error(parse_ovsdb_remote("ssl:192.0.2.1:6640"),
+                 "invalid OVSDB remote \"ssl:192.0.2.1:6640\": expected "
+                 "unix:PATH or tcp:IP:PORT");
+    assert_error(parse_ovsdb_remote(""), "invalid OVSDB remote");
+    assert_error(parse_ovsdb_remote("/var/run/db.sock"),
+                 "invalid OVSDB remote");
+}
+
+static void
+test_parse_datapath_type(void **state OVS_UNUSED)
+{
+    assert_ok(parse_datapath_type("netdev"));
+    assert_ok(parse_datapath_type("system"));
+    assert_error(parse_datapath_type("dummy"),
+                 "datapath type \"dummy\" unknown (expected netdev or "
+                 "system)");
+    assert_error(parse_datapath_type(""), "unknown");
+}
+
+static void
+test_parse_path(void **state OVS_UNUSED)
+{
+    char *parts[3];
+
+    assert_ok(parse_path("red/net1", 2, parts));
+    assert_string_equal(parts[0], "red");
+    assert_string_equal(parts[1], "net1");
+    free(parts[0]);
+    free(parts[1]);
+
+    assert_ok(parse_path("red/net1/a", 3, parts));
+    assert_string_equal(parts[0], "red");
+    assert_string_equal(parts[1], "net1");
+    assert_string_equal(parts[2], "a");
+    for (int i = 0; i < 3; i++) {
+        free(parts[i]);
+    }
+
+    assert_ok(parse_path("red", 1, parts));
+    assert_string_equal(parts[0], "red");
+    free(parts[0]);
+
+    assert_error(parse_path("red", 2, parts),
+                 "invalid path \"red\": expected TENANT/NETWORK");
+    assert_null(parts[0]);
+    assert_error(parse_path("red/net1", 3, parts),
+                 "expected TENANT/NETWORK/PORT");
+    assert_error(parse_path("red/net1/a/b", 3, parts), "invalid path");
+    assert_error(parse_path("red/", 2, parts),
+                 "network name must not be empty");
+    assert_null(parts[0]);
+    assert_null(parts[1]);
+    assert_error(parse_path("/net1", 2, parts), "tenant name");
+    assert_error(parse_path("red/net 1", 2, parts), "invalid network name");
+    assert_error(parse_path("red/net1/-a", 3, parts), "invalid port name");
+    assert_null(parts[2]);
+}
+
+/* ------------------------------------------------------------------------
+ * Semantic checks.
+ *
+ * The fixture: hosts h1 and h2; tenants red and blue; networks red/net1
+ * (vxlan 1001), red/net2 (vlan 10) and blue/net1 (vxlan 1002); port
+ * red/net1/a on h1 (veth1, 02:00:00:00:00:01, 10.0.0.1 and 10.0.0.2). */
+struct fixture {
+    struct topology topo;
+    struct topo_host *h1, *h2;
+    struct topo_tenant *red, *blue;
+    struct topo_network *red_net1, *red_net2, *blue_net1;
+    struct topo_port *a;
+};
+
+static int
+setup(void **state)
+{
+    struct fixture *f = xzalloc(sizeof *f);
+    struct uuid u;
+
+    topology_init(&f->topo);
+    u = next_uuid();
+    f->h1 = topology_add_host(&f->topo, &u, "h1", "unix:/h1.sock", NULL,
+                              "192.0.2.1", "netdev", NULL);
+    u = next_uuid();
+    f->h2 = topology_add_host(&f->topo, &u, "h2", "unix:/h2.sock", NULL,
+                              "192.0.2.2", "netdev", NULL);
+    u = next_uuid();
+    f->red = topology_add_tenant(&f->topo, &u, "red", 1);
+    u = next_uuid();
+    f->blue = topology_add_tenant(&f->topo, &u, "blue", 2);
+    u = next_uuid();
+    f->red_net1 = topology_add_network(&f->topo, &u, f->red, "net1",
+                                       TOPO_NET_VXLAN, 1001, 0, 1);
+    u = next_uuid();
+    f->red_net2 = topology_add_network(&f->topo, &u, f->red, "net2",
+                                       TOPO_NET_VLAN, 10, 1400, 2);
+    u = next_uuid();
+    f->blue_net1 = topology_add_network(&f->topo, &u, f->blue, "net1",
+                                        TOPO_NET_VXLAN, 1002, 0, 3);
+    ovs_be32 ips[2] = { ip("10.0.0.1"), ip("10.0.0.2") };
+    u = next_uuid();
+    f->a = topology_add_port(&f->topo, &u, f->red_net1, f->h1, "a", "veth1",
+                             mac("02:00:00:00:00:01"), ips, 2, 1);
+    *state = f;
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    struct fixture *f = *state;
+    topology_destroy(&f->topo);
+    free(f);
+    return 0;
+}
+
+static void
+test_validate_new_host(void **state)
+{
+    struct fixture *f = *state;
+    assert_ok(validate_new_host(&f->topo, "h3"));
+    assert_error(validate_new_host(&f->topo, "h1"), "host h1 already exists");
+    assert_error(validate_new_host(&f->topo, "h 3"), "invalid host name");
+}
+
+static void
+test_validate_new_tenant(void **state)
+{
+    struct fixture *f = *state;
+    assert_ok(validate_new_tenant(&f->topo, "green"));
+    assert_error(validate_new_tenant(&f->topo, "red"),
+                 "tenant red already exists");
+    assert_error(validate_new_tenant(&f->topo, ""), "must not be empty");
+}
+
+static void
+test_validate_new_network(void **state)
+{
+    struct fixture *f = *state;
+
+    /* Same name in another tenant is fine; in the same tenant it is not. */
+    assert_ok(validate_new_network(&f->topo, f->blue, "net2",
+                                   TOPO_NET_VXLAN, 2000));
+    assert_error(validate_new_network(&f->topo, f->red, "net1",
+                                      TOPO_NET_VXLAN, 2000),
+                 "network red/net1 already exists");
+
+    /* Segment ids are unique per type, across tenants. */
+    assert_error(validate_new_network(&f->topo, f->blue, "net2",
+                                      TOPO_NET_VXLAN, 1001),
+                 "vxlan segment 1001 is already used by network red/net1");
+    assert_ok(validate_new_network(&f->topo, f->blue, "net2",
+                                   TOPO_NET_GENEVE, 1001));
+    assert_ok(validate_new_network(&f->topo, f->blue, "net2",
+                                   TOPO_NET_VLAN, 1001));
+    assert_error(validate_new_network(&f->topo, f->blue, "net2",
+                                      TOPO_NET_VLAN, 10),
+                 "vlan segment 10 is already used by network red/net2");
+
+    /* Ranges are re-checked for callers that skipped the parser. */
+    assert_error(validate_new_network(&f->topo, f->blue, "net2",
+                                      TOPO_NET_VLAN, 4095),
+                 "invalid VLAN ID 4095");
+    assert_error(validate_new_network(&f->topo, f->blue, "net2",
+                                      TOPO_NET_VXLAN, 0), "invalid VNI 0");
+    assert_error(validate_new_network(&f->topo, f->blue, "bad/name",
+                                      TOPO_NET_VXLAN, 5), "invalid network");
+}
+
+static void
+test_validate_new_port(void **state)
+{
+    struct fixture *f = *state;
+    ovs_be32 ip3 = ip("10.0.0.3");
+    ovs_be32 ip1 = ip("10.0.0.1");
+    ovs_be32 twice[2] = { ip3, ip3 };
+    static const struct eth_addr mcast = ETH_ADDR_C(01, 00, 5e, 00, 00, 01);
+
+    assert_ok(validate_new_port(&f->topo, f->red_net1, f->h1, "b", "veth2",
+                                mac("02:00:00:00:00:02"), &ip3, 1));
+    assert_ok(validate_new_port(&f->topo, f->red_net1, f->h1, "b", "veth2",
+                                mac("02:00:00:00:00:02"), NULL, 0));
+
+    /* Name. */
+    assert_error(validate_new_port(&f->topo, f->red_net1, f->h1, "a", "veth2",
+                                   mac("02:00:00:00:00:02"), NULL, 0),
+                 "port red/net1/a already exists");
+    assert_ok(validate_new_port(&f->topo, f->red_net2, f->h1, "a", "veth2",
+                                mac("02:00:00:00:00:02"), NULL, 0));
+
+    /* MAC: unique within the network only. */
+    assert_error(validate_new_port(&f->topo, f->red_net1, f->h1, "b", "veth2",
+                                   mac("02:00:00:00:00:01"), NULL, 0),
+                 "duplicate MAC 02:00:00:00:00:01 in network red/net1 "
+                 "(port red/net1/a)");
+    assert_ok(validate_new_port(&f->topo, f->red_net2, f->h1, "b", "veth2",
+                                mac("02:00:00:00:00:01"), NULL, 0));
+    assert_ok(validate_new_port(&f->topo, f->blue_net1, f->h2, "b", "veth1",
+                                mac("02:00:00:00:00:01"), &ip1, 1));
+
+    /* IP: unique within the network only, and not given twice. */
+    assert_error(validate_new_port(&f->topo, f->red_net1, f->h1, "b", "veth2",
+                                   mac("02:00:00:00:00:02"), &ip1, 1),
+                 "duplicate IP 10.0.0.1 in network red/net1 "
+                 "(port red/net1/a)");
+    assert_ok(validate_new_port(&f->topo, f->red_net2, f->h1, "b", "veth2",
+                                mac("02:00:00:00:00:02"), &ip1, 1));
+    assert_error(validate_new_port(&f->topo, f->red_net1, f->h1, "b", "veth2",
+                                   mac("02:00:00:00:00:02"), twice, 2),
+                 "IP 10.0.0.3 is given twice");
+
+    /* Interface: unique per host, across networks. */
+    assert_error(validate_new_port(&f->topo, f->red_net2, f->h1, "b", "veth1",
+                                   mac("02:00:00:00:00:02"), NULL, 0),
+                 "interface veth1 is already used on host h1 by port "
+                 "red/net1/a");
+    assert_ok(validate_new_port(&f->topo, f->red_net1, f->h2, "b", "veth1",
+                                mac("02:00:00:00:00:02"), NULL, 0));
+
+    /* Bad names and addresses from callers that skipped the parsers. */
+    assert_error(validate_new_port(&f->topo, f->red_net1, f->h1, "b c",
+                                   "veth2", mac("02:00:00:00:00:02"), NULL,
+                                   0), "invalid port name");
+    assert_error(validate_new_port(&f->topo, f->red_net1, f->h1, "b",
+                                   "veth/2", mac("02:00:00:00:00:02"), NULL,
+                                   0), "invalid interface name");
+    assert_error(validate_new_port(&f->topo, f->red_net1, f->h1, "b", "veth2",
+                                   mcast, NULL, 0), "not a unicast address");
+    assert_error(validate_new_port(&f->topo, f->red_net1, f->h1, "b", "veth2",
+                                   eth_addr_zero, NULL, 0),
+                 "not a unicast address");
+}
+
+static void
+test_validate_del(void **state)
+{
+    struct fixture *f = *state;
+    struct uuid u;
+
+    assert_ok(validate_del_host(&f->topo, f->h2));
+    assert_error(validate_del_host(&f->topo, f->h1), "host h1 still has "
+                 "1 port");
+    assert_ok(validate_del_network(&f->topo, f->red_net2));
+    assert_error(validate_del_network(&f->topo, f->red_net1),
+                 "network red/net1 still has 1 port");
+    assert_error(validate_del_tenant(&f->topo, f->red),
+                 "tenant red still has 2 networks");
+    assert_error(validate_del_tenant(&f->topo, f->blue),
+                 "tenant blue still has 1 network");
+
+    u = next_uuid();
+    topology_add_port(&f->topo, &u, f->red_net1, f->h1, "b", "veth2",
+                      mac("02:00:00:00:00:02"), NULL, 0, 2);
+    u = next_uuid();
+    topology_add_port(&f->topo, &u, f->blue_net1, f->h1, "c", "veth3",
+                      mac("02:00:00:00:00:03"), NULL, 0, 3);
+    assert_error(validate_del_network(&f->topo, f->red_net1),
+                 "network red/net1 still has 2 ports");
+    assert_error(validate_del_host(&f->topo, f->h1),
+                 "host h1 still has 3 ports");
+    assert_ok(validate_del_host(&f->topo, f->h2));
+
+    u = next_uuid();
+    struct topo_tenant *green = topology_add_tenant(&f->topo, &u, "green", 9);
+    assert_ok(validate_del_tenant(&f->topo, green));
+}
+
+static void
+test_next_keys(void **state OVS_UNUSED)
+{
+    struct topology topo;
+    struct uuid u;
+
+    topology_init(&topo);
+    assert_int_equal(topology_next_tenant_key(&topo), 1);
+    assert_int_equal(topology_next_network_key(&topo), 1);
+    assert_int_equal(topology_next_port_key(&topo), 1);
+
+    /* Tenants 1, 2, 4, 7 (inserted out of order): next is 3. */
+    static const uint32_t tenant_keys[] = { 4, 1, 7, 2 };
+    struct topo_tenant *tenant = NULL;
+    for (size_t i = 0; i < ARRAY_SIZE(tenant_keys); i++) {
+        char name[16];
+        snprintf(name, sizeof name, "t%"PRIuSIZE, i);
+        u = next_uuid();
+        tenant = topology_add_tenant(&topo, &u, name, tenant_keys[i]);
+    }
+    assert_int_equal(topology_next_tenant_key(&topo), 3);
+    u = next_uuid();
+    topology_add_tenant(&topo, &u, "t3", 3);
+    assert_int_equal(topology_next_tenant_key(&topo), 5);
+
+    /* Networks 2, 3: next is 1 (gap at the start). */
+    u = next_uuid();
+    struct topo_network *net = topology_add_network(&topo, &u, tenant, "n2",
+                                                    TOPO_NET_VLAN, 2, 0, 2);
+    u = next_uuid();
+    topology_add_network(&topo, &u, tenant, "n3", TOPO_NET_VLAN, 3, 0, 3);
+    assert_int_equal(topology_next_network_key(&topo), 1);
+
+    /* Ports 1, 2, 3: next is 4 (no gap). */
+    u = next_uuid();
+    struct topo_host *host = topology_add_host(&topo, &u, "h", "unix:/x",
+                                               NULL, NULL, NULL, NULL);
+    for (uint32_t key = 1; key <= 3; key++) {
+        char name[16];
+        snprintf(name, sizeof name, "p%"PRIu32, key);
+        struct eth_addr ea = ETH_ADDR_C(02, 00, 00, 00, 00, 00);
+        ea.ea[5] = key;
+        u = next_uuid();
+        topology_add_port(&topo, &u, net, host, name, name, ea, NULL, 0, key);
+    }
+    assert_int_equal(topology_next_port_key(&topo), 4);
+
+    /* The top of the range: TOPO_TENANT_KEY_MAX in use, then all taken. */
+    topology_destroy(&topo);
+    topology_init(&topo);
+    for (uint32_t key = 1; key <= TOPO_TENANT_KEY_MAX; key++) {
+        char name[16];
+        snprintf(name, sizeof name, "t%"PRIu32, key);
+        u = next_uuid();
+        if (key != TOPO_TENANT_KEY_MAX) {
+            topology_add_tenant(&topo, &u, name, key);
+        }
+    }
+    assert_int_equal(topology_next_tenant_key(&topo), TOPO_TENANT_KEY_MAX);
+    u = next_uuid();
+    topology_add_tenant(&topo, &u, "last", TOPO_TENANT_KEY_MAX);
+    assert_int_equal(topology_next_tenant_key(&topo), 0);
+    topology_destroy(&topo);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_parse_name),
+        cmocka_unit_test(test_parse_iface_name),
+        cmocka_unit_test(test_parse_mac),
+        cmocka_unit_test(test_parse_ipv4),
+        cmocka_unit_test(test_parse_net_type),
+        cmocka_unit_test(test_parse_segment_id),
+        cmocka_unit_test(test_parse_mtu),
+        cmocka_unit_test(test_parse_ovsdb_remote),
+        cmocka_unit_test(test_parse_datapath_type),
+        cmocka_unit_test(test_parse_path),
+        cmocka_unit_test_setup_teardown(test_validate_new_host, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_validate_new_tenant, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_validate_new_network, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_validate_new_port, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_validate_del, setup, teardown),
+        cmocka_unit_test(test_next_keys),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

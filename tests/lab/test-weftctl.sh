@@ -1,0 +1,406 @@
+#!/bin/bash
+# test-weftctl: weftctl against a real ovsdb-server holding weft's database.
+#
+# Starts a private ovsdb-server on a fresh database in a temporary directory
+# (no weftd: Host.cur_cfg is advanced by hand where a test needs it), then
+# checks that:
+#   - good commands produce the expected list and show output;
+#   - every bad command exits non-zero with the expected message on stderr,
+#     prints nothing on stdout, and leaves "weftctl show" unchanged;
+#   - concurrent writers are serialized (unique keys, one winner per MAC);
+#   - --wait and sync wait for Host.cur_cfg and time out with a clear message.
+#
+# Needs: WEFT_BUILD_DIR (with controller/weftctl), WEFT_SOURCE_DIR, and
+# ovsdb-tool, ovsdb-server and ovsdb-client in PATH.
+set -euo pipefail
+
+: "${WEFT_BUILD_DIR:?set WEFT_BUILD_DIR to the build directory}"
+: "${WEFT_SOURCE_DIR:?set WEFT_SOURCE_DIR to the source directory}"
+WEFTCTL=$WEFT_BUILD_DIR/controller/weftctl
+[ -x "$WEFTCTL" ] || { echo "test-weftctl: $WEFTCTL not found" >&2; exit 1; }
+
+dir=$(mktemp -d /tmp/test-weftctl.XXXXXX)
+cleanup() {
+    # Stop only the ovsdb-server this script started.
+    if [ -s "$dir/ovsdb.pid" ]; then
+        kill "$(cat "$dir/ovsdb.pid")" 2>/dev/null || true
+    fi
+    rm -rf "$dir"
+}
+trap cleanup EXIT
+
+ovsdb-tool create "$dir/weft.db" "$WEFT_SOURCE_DIR/ovsdb/weft.ovsschema"
+ovsdb-server "$dir/weft.db" --remote="punix:$dir/weft.sock" \
+    --pidfile="$dir/ovsdb.pid" --detach --log-file="$dir/ovsdb.log" \
+    --unixctl="$dir/ovsdb.ctl"
+export WEFT_DB="unix:$dir/weft.sock"
+unset WEFT_RUNDIR
+
+passed=0
+failed=0
+
+pass() { passed=$((passed + 1)); }
+fail() { echo "FAIL: $*" >&2; failed=$((failed + 1)); }
+
+ctl() { "$WEFTCTL" --timeout=10 "$@"; }
+
+# Runs weftctl with "$@", storing stdout in $out, stderr in $err and the exit
+# status in $rc.
+run() {
+    rc=0
+    out=$(ctl "$@" 2>"$dir/stderr") || rc=$?
+    err=$(cat "$dir/stderr")
+}
+
+# ok ARGS...: the command succeeds and prints nothing.
+ok() {
+    run "$@"
+    if [ "$rc" -ne 0 ] || [ -n "$out" ]; then
+        fail "weftctl $*: status $rc, stdout '$out', stderr '$err'"
+    else
+        pass
+    fi
+}
+
+# expect_out EXPECTED ARGS...: the command succeeds and prints EXPECTED.
+expect_out() {
+    local expected=$1
+    shift
+    run "$@"
+    if [ "$rc" -ne 0 ]; then
+        fail "weftctl $*: status $rc, stderr '$err'"
+    elif [ "$out" != "$expected" ]; then
+        fail "weftctl $*: output differs:
+--- expected
+$expected
+--- got
+$out"
+    else
+        pass
+    fi
+}
+
+# expect_err STATUS MESSAGE ARGS...: the command exits with STATUS, stderr
+# contains "weftctl: MESSAGE", stdout is empty, and "weftctl show" is
+# unchanged.
+expect_err() {
+    local status=$1 message=$2
+    shift 2
+    local before after
+    before=$(ctl show)
+    run "$@"
+    after=$(ctl show)
+    if [ "$rc" -ne "$status" ]; then
+        fail "weftctl $*: status $rc, expected $status (stderr '$err')"
+    elif [[ "$err" != *"weftctl: $message"* ]]; then
+        fail "weftctl $*: stderr '$err' lacks 'weftctl: $message'"
+    elif [ -n "$out" ]; then
+        fail "weftctl $*: printed '$out' on error"
+    elif [ "$before" != "$after" ]; then
+        fail "weftctl $*: database changed on error"
+    else
+        pass
+    fi
+}
+
+# Sets every Host's cur_cfg, standing in for weftd.
+set_cur_cfg() {
+    ovsdb-client -t 10 transact "$WEFT_DB" \
+        "[\"Weft\", {\"op\": \"update\", \"table\": \"Host\", \"where\": [],
+                     \"row\": {\"cur_cfg\": $1}}]" >/dev/null
+}
+
+# --- Empty database, usage errors. ---------------------------------------
+expect_out "nb_cfg - (not initialized)" show
+ok init
+ok init
+expect_out "nb_cfg 0" show
+expect_out "" host-list
+
+expect_err 2 "missing command name"
+expect_err 2 "unknown command 'frobnicate'" frobnicate
+expect_err 2 "tenant-add: wrong number of arguments" tenant-add
+expect_err 2 "tenant-add: wrong number of arguments" tenant-add a b
+expect_err 2 "host-add requires --remote" host-add h1
+expect_err 2 "net-add requires --segment" net-add red/net1 --type=vlan
+expect_err 2 "option --mac is not valid for net-add" \
+    net-add red/net1 --type=vlan --segment=10 --mac=02:00:00:00:00:01
+expect_err 2 "option --mtu given twice" \
+    net-add red/net1 --type=vlan --segment=10 --mtu=1500 --mtu=1400
+expect_err 2 "unrecognized option" tenant-add red --colour=blue
+expect_err 2 "--timeout: \"-1\" is not a number" --timeout=-1 show
+expect_err 2 "--timeout: \"5s\" is not a number" --timeout=5s show
+run --help
+if [ "$rc" -eq 0 ] && [[ "$out" == *"port-add TENANT/NET/PORT"* ]]; then
+    pass
+else
+    fail "weftctl --help: status $rc"
+fi
+
+# --- Hosts. ---------------------------------------------------------------
+ok host-add h1 --remote=unix:/run/h1/db.sock --tunnel-ip=192.0.2.1
+ok host-add h2 --remote=tcp:192.0.2.2:6640 --tunnel-ip=192.0.2.2/24 \
+    --datapath-type=system --uplink=eth1 --openflow-remote=tcp:192.0.2.2:6653
+# Options may come before the command.
+ok --remote=unix:/run/h3/db.sock host-add h3
+expect_out "h1  remote unix:/run/h1/db.sock  datapath netdev  tunnel-ip 192.0.2.1  uplink -  openflow -
+h2  remote tcp:192.0.2.2:6640  datapath system  tunnel-ip 192.0.2.2  uplink eth1  openflow tcp:192.0.2.2:6653
+h3  remote unix:/run/h3/db.sock  datapath netdev  tunnel-ip -  uplink -  openflow -" \
+    host-list
+ok host-del h3
+
+expect_err 1 "host h1 already exists" host-add h1 --remote=unix:/x
+expect_err 1 "invalid host name \"h 4\"" host-add "h 4" --remote=unix:/x
+expect_err 1 "invalid OVSDB remote \"ssl:1.2.3.4:6640\"" \
+    host-add h4 --remote=ssl:1.2.3.4:6640
+expect_err 1 "invalid OVSDB remote \"tcp:1.2.3.4:99999\"" \
+    host-add h4 --remote=tcp:1.2.3.4:99999
+expect_err 1 "invalid IP \"192.0.2\"" \
+    host-add h4 --remote=unix:/x --tunnel-ip=192.0.2
+expect_err 1 "datapath type \"dummy\" unknown (expected netdev or system)" \
+    host-add h4 --remote=unix:/x --datapath-type=dummy
+expect_err 1 "interface name \"averyveryverylongname\" is too long" \
+    host-add h4 --remote=unix:/x --uplink=averyveryverylongname
+expect_err 1 "invalid OpenFlow remote \"foo\"" \
+    host-add h4 --remote=unix:/x --openflow-remote=foo
+expect_err 1 "host h9 does not exist" host-del h9
+
+# --- Tenants. -------------------------------------------------------------
+ok tenant-add red
+ok tenant-add blue
+ok tenant-add green
+ok tenant-del blue
+ok tenant-add yellow            # Reuses the smallest free key, 2.
+expect_out "green   key 3
+red     key 1
+yellow  key 2" tenant-list
+ok tenant-del yellow
+expect_err 1 "tenant red already exists" tenant-add red
+expect_err 1 "invalid tenant name \"-red\": must not start with '-'" \
+    tenant-add -- -red
+expect_err 1 "tenant name \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\" is too long" \
+    tenant-add aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
+expect_err 1 "tenant blue does not exist" tenant-del blue
+
+# --- Networks. ------------------------------------------------------------
+ok net-add red/net1 --type=vxlan --segment=1001
+ok net-add red/net2 --type=vlan --segment=4094 --mtu=1400
+ok net-add green/net1 --type=vlan --segment=1 --mtu=68
+ok net-add green/net2 --type=geneve --segment=16777215 --mtu=65535
+ok net-add green/net3 --type=gre --segment=1001      # Same id, other type.
+expect_out "green/net1  vlan 1  mtu 68  key 3
+green/net2  geneve 16777215  mtu 65535  key 4
+green/net3  gre 1001  mtu -  key 5
+red/net1    vxlan 1001  mtu -  key 1
+red/net2    vlan 4094  mtu 1400  key 2" net-list
+expect_out "red/net1  vxlan 1001  mtu -  key 1
+red/net2  vlan 4094  mtu 1400  key 2" net-list red
+ok net-del green/net3
+
+expect_err 1 "invalid VLAN ID 4095 (must be 1-4094)" \
+    net-add red/x --type=vlan --segment=4095
+expect_err 1 "invalid VLAN ID 0 (must be 1-4094)" \
+    net-add red/x --type=vlan --segment=0
+expect_err 1 "invalid VNI 16777216 for vxlan (must be 1-16777215)" \
+    net-add red/x --type=vxlan --segment=16777216
+expect_err 1 "invalid VNI 0 for geneve" net-add red/x --type=geneve --segment=0
+expect_err 1 "invalid GRE key 16777216" net-add red/x --type=gre --segment=16777216
+expect_err 1 "invalid VLAN ID \"12abc\"" net-add red/x --type=vlan --segment=12abc
+expect_err 1 "invalid VLAN ID \"-1\"" net-add red/x --type=vlan --segment=-1
+expect_err 1 "invalid VLAN ID \"\"" net-add red/x --type=vlan --segment=
+expect_err 1 "invalid VNI 99999999999999999999999 for vxlan" \
+    net-add red/x --type=vxlan --segment=99999999999999999999999
+expect_err 1 "network type \"foo\" unknown (expected vlan, vxlan, gre or geneve)" \
+    net-add red/x --type=foo --segment=1
+expect_err 1 "invalid MTU 67 (must be 68-65535)" \
+    net-add red/x --type=vlan --segment=5 --mtu=67
+expect_err 1 "invalid MTU 65536 (must be 68-65535)" \
+    net-add red/x --type=vlan --segment=5 --mtu=65536
+expect_err 1 "invalid MTU \"1500x\"" net-add red/x --type=vlan --segment=5 --mtu=1500x
+expect_err 1 "network red/net1 already exists" \
+    net-add red/net1 --type=vxlan --segment=2000
+expect_err 1 "vxlan segment 1001 is already used by network red/net1" \
+    net-add green/x --type=vxlan --segment=1001
+expect_err 1 "tenant blue does not exist" net-add blue/x --type=vlan --segment=5
+expect_err 1 "invalid path \"red\": expected TENANT/NETWORK" \
+    net-add red --type=vlan --segment=5
+expect_err 1 "invalid path \"red/x/y\": expected TENANT/NETWORK" \
+    net-add red/x/y --type=vlan --segment=5
+expect_err 1 "network red/nope does not exist" net-del red/nope
+expect_err 1 "tenant blue does not exist" net-list blue
+
+# --- Ports. ---------------------------------------------------------------
+ok port-add red/net1/a --host=h1 --iface=veth1 --mac=02:00:00:00:00:01 \
+    --ip=10.0.0.1 --ip=10.0.0.2
+ok port-add red/net1/b --host=h2 --iface=veth1 --mac=02:00:00:00:00:0B \
+    --ip=10.0.0.3/24
+ok port-add red/net1/c --host=h2 --iface=veth2 --mac=02:00:00:00:00:0c
+# Same MAC and IP in another network, same interface name on another host.
+ok port-add red/net2/a --host=h2 --iface=veth3 --mac=02:00:00:00:00:01 \
+    --ip=10.0.0.1
+ok port-add green/net1/a --host=h1 --iface=veth2 --mac=02:00:00:00:00:01 \
+    --ip=10.0.0.1
+expect_out "green/net1/a  host h1  iface veth2  mac 02:00:00:00:00:01  ips 10.0.0.1  key 5
+red/net1/a    host h1  iface veth1  mac 02:00:00:00:00:01  ips 10.0.0.1,10.0.0.2  key 1
+red/net1/b    host h2  iface veth1  mac 02:00:00:00:00:0b  ips 10.0.0.3  key 2
+red/net1/c    host h2  iface veth2  mac 02:00:00:00:00:0c  ips -  key 3
+red/net2/a    host h2  iface veth3  mac 02:00:00:00:00:01  ips 10.0.0.1  key 4" \
+    port-list
+expect_out "red/net1/a  host h1  iface veth1  mac 02:00:00:00:00:01  ips 10.0.0.1,10.0.0.2  key 1
+red/net1/b  host h2  iface veth1  mac 02:00:00:00:00:0b  ips 10.0.0.3  key 2
+red/net1/c  host h2  iface veth2  mac 02:00:00:00:00:0c  ips -  key 3" \
+    port-list red/net1
+expect_out "red/net1/a  host h1  iface veth1  mac 02:00:00:00:00:01  ips 10.0.0.1,10.0.0.2  key 1
+red/net1/b  host h2  iface veth1  mac 02:00:00:00:00:0b  ips 10.0.0.3  key 2
+red/net1/c  host h2  iface veth2  mac 02:00:00:00:00:0c  ips -  key 3
+red/net2/a  host h2  iface veth3  mac 02:00:00:00:00:01  ips 10.0.0.1  key 4" \
+    port-list red
+
+P="--host=h1 --iface=veth9"
+expect_err 1 "duplicate MAC 02:00:00:00:00:01 in network red/net1 (port red/net1/a)" \
+    port-add red/net1/x $P --mac=02:00:00:00:00:01
+expect_err 1 "duplicate IP 10.0.0.1 in network red/net1 (port red/net1/a)" \
+    port-add red/net1/x $P --mac=02:00:00:00:00:99 --ip=10.0.0.1
+expect_err 1 "IP 10.0.0.9 is given twice" \
+    port-add red/net1/x $P --mac=02:00:00:00:00:99 --ip=10.0.0.9 --ip=10.0.0.9
+expect_err 1 "interface veth1 is already used on host h1 by port red/net1/a" \
+    port-add red/net2/x --host=h1 --iface=veth1 --mac=02:00:00:00:00:99
+expect_err 1 "port red/net1/a already exists" \
+    port-add red/net1/a $P --mac=02:00:00:00:00:99
+expect_err 1 "invalid MAC \"zz:00:00:00:00:01\": expected xx:xx:xx:xx:xx:xx" \
+    port-add red/net1/x $P --mac=zz:00:00:00:00:01
+expect_err 1 "invalid MAC \"02:00:00:00:00:01:ff\"" \
+    port-add red/net1/x $P --mac=02:00:00:00:00:01:ff
+expect_err 1 "MAC 01:00:5e:00:00:01 is multicast" \
+    port-add red/net1/x $P --mac=01:00:5e:00:00:01
+expect_err 1 "MAC ff:ff:ff:ff:ff:ff is the broadcast address" \
+    port-add red/net1/x $P --mac=ff:ff:ff:ff:ff:ff
+expect_err 1 "MAC 00:00:00:00:00:00 is all zeros" \
+    port-add red/net1/x $P --mac=00:00:00:00:00:00
+expect_err 1 "invalid IP \"10.0.0.256\"" \
+    port-add red/net1/x $P --mac=02:00:00:00:00:99 --ip=10.0.0.256
+expect_err 1 "IP 224.0.0.5 is multicast" \
+    port-add red/net1/x $P --mac=02:00:00:00:00:99 --ip=224.0.0.5
+expect_err 1 "IP 0.0.0.0 is the unspecified address" \
+    port-add red/net1/x $P --mac=02:00:00:00:00:99 --ip=0.0.0.0
+expect_err 1 "invalid interface name \"a/b\"" \
+    port-add red/net1/x --host=h1 --iface=a/b --mac=02:00:00:00:00:99
+expect_err 1 "host h9 does not exist" \
+    port-add red/net1/x --host=h9 --iface=veth9 --mac=02:00:00:00:00:99
+expect_err 1 "network red/nope does not exist" \
+    port-add red/nope/x $P --mac=02:00:00:00:00:99
+expect_err 1 "tenant blue does not exist" \
+    port-add blue/net1/x $P --mac=02:00:00:00:00:99
+expect_err 1 "invalid port name \"x y\"" \
+    port-add "red/net1/x y" $P --mac=02:00:00:00:00:99
+expect_err 1 "port red/net1/nope does not exist" port-del red/net1/nope
+expect_err 1 "network red/nope does not exist" port-list red/nope
+
+# --- Deleting objects still in use. ---------------------------------------
+expect_err 1 "network red/net1 still has 3 ports" net-del red/net1
+expect_err 1 "network green/net1 still has 1 port" net-del green/net1
+expect_err 1 "tenant red still has 2 networks" tenant-del red
+expect_err 1 "tenant green still has 2 networks" tenant-del green
+expect_err 1 "host h2 still has 3 ports" host-del h2
+expect_err 1 "host h1 still has 2 ports" host-del h1
+
+# --- show. ----------------------------------------------------------------
+expect_out "nb_cfg 21
+host h1
+    remote unix:/run/h1/db.sock  datapath netdev  tunnel-ip 192.0.2.1  uplink -  openflow -
+    ovsdb_connected false  openflow_connected false  cur_cfg 0
+host h2
+    remote tcp:192.0.2.2:6640  datapath system  tunnel-ip 192.0.2.2  uplink eth1  openflow tcp:192.0.2.2:6653
+    ovsdb_connected false  openflow_connected false  cur_cfg 0
+tenant green  key 3
+    network net1  vlan 1  mtu 68  key 3
+        port a  host h1  iface veth2  mac 02:00:00:00:00:01  ips 10.0.0.1  key 5
+            ofport -  up -
+    network net2  geneve 16777215  mtu 65535  key 4
+tenant red  key 1
+    network net1  vxlan 1001  mtu -  key 1
+        port a  host h1  iface veth1  mac 02:00:00:00:00:01  ips 10.0.0.1,10.0.0.2  key 1
+            ofport -  up -
+        port b  host h2  iface veth1  mac 02:00:00:00:00:0b  ips 10.0.0.3  key 2
+            ofport -  up -
+        port c  host h2  iface veth2  mac 02:00:00:00:00:0c  ips -  key 3
+            ofport -  up -
+    network net2  vlan 4094  mtu 1400  key 2
+        port a  host h2  iface veth3  mac 02:00:00:00:00:01  ips 10.0.0.1  key 4
+            ofport -  up -" show
+
+# --- Deletes in order. ----------------------------------------------------
+ok port-del red/net1/c
+ok port-del green/net1/a
+ok net-del green/net1
+ok net-del green/net2
+ok tenant-del green
+ok host-add h3 --remote=unix:/run/h3/db.sock
+ok host-del h3
+expect_out "red  key 1" tenant-list
+
+# --- --wait and sync (no weftd: cur_cfg is set by hand). ------------------
+# sync writes (it bumps nb_cfg), so it cannot use expect_err.
+run --timeout=1 sync
+if [ "$rc" -eq 1 ] && [ -z "$out" ] \
+   && [[ "$err" == "weftctl: timeout waiting for hosts h1, h2 to install nb_cfg "* ]]; then
+    pass
+else
+    fail "sync without weftd: status $rc, stderr '$err'"
+fi
+set_cur_cfg 1000
+ok sync
+ok --wait tenant-add blue
+ok tenant-del blue --wait
+set_cur_cfg 0
+run --timeout=1 --wait tenant-add blue
+if [ "$rc" -eq 1 ] && [[ "$err" == *"weftctl: timeout waiting for hosts h1, h2 to install nb_cfg "* ]] \
+   && [ -z "$out" ]; then
+    pass
+else
+    fail "--wait without weftd: status $rc, stderr '$err'"
+fi
+ok tenant-del blue              # The write itself went through.
+
+# --- Connection errors. ---------------------------------------------------
+run --db="unix:$dir/nonexistent.sock" --timeout=1 show
+if [ "$rc" -eq 1 ] && [[ "$err" == "weftctl: timeout after 1 s connecting to unix:$dir/nonexistent.sock"* ]] \
+   && [ -z "$out" ]; then
+    pass
+else
+    fail "unreachable database: status $rc, stderr '$err'"
+fi
+
+# --- Concurrent writers are serialized through nb_cfg. ---------------------
+pids=()
+for i in 1 2 3 4 5 6; do
+    ctl tenant-add "c$i" 2>"$dir/c$i.err" & pids+=($!)
+done
+for pid in "${pids[@]}"; do
+    wait "$pid" || fail "concurrent tenant-add failed: $(cat "$dir"/c*.err)"
+done
+keys=$(ctl tenant-list | awk '{print $3}' | sort -n | tr '\n' ' ')
+if [ "$keys" = "1 2 3 4 5 6 7 " ]; then
+    pass
+else
+    fail "concurrent tenant-add: keys '$keys', expected 1 to 7"
+fi
+
+pids=()
+for i in 1 2 3 4 5 6; do
+    ctl port-add "red/net1/m$i" --host=h1 --iface="vm$i" \
+        --mac=02:00:00:00:ab:cd 2>"$dir/m$i.err" & pids+=($!)
+done
+n_ok=0
+for pid in "${pids[@]}"; do
+    if wait "$pid"; then n_ok=$((n_ok + 1)); fi
+done
+n_dup=$(cat "$dir"/m*.err | grep -c "duplicate MAC 02:00:00:00:ab:cd" || true)
+if [ "$n_ok" -eq 1 ] && [ "$n_dup" -eq 5 ]; then
+    pass
+else
+    fail "concurrent port-add with one MAC: $n_ok succeeded, $n_dup duplicates"
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
