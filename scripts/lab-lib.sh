@@ -1,0 +1,57 @@
+# shellcheck shell=bash
+# lab-lib.sh: helpers shared by tests/lab/*.sh (sourced, not executed).
+#
+# Expects: nothing.  Provides: WEFT_LAB, lab_*, check/report helpers.
+
+LAB_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+WEFT_REPO=$(cd "$LAB_LIB_DIR/.." && pwd)
+WEFT_LAB="$LAB_LIB_DIR/weft-lab"
+export WEFT_BUILD_DIR="${WEFT_BUILD_DIR:-$WEFT_REPO/build}"
+
+T_PASS=0
+T_FAIL=0
+
+ok()   { T_PASS=$((T_PASS + 1)); printf 'PASS: %s\n' "$*"; }
+bad()  { T_FAIL=$((T_FAIL + 1)); printf 'FAIL: %s\n' "$*"; }
+info() { printf '  .. %s\n' "$*"; }
+
+# check DESCRIPTION CMD...: PASS if CMD succeeds.
+check() {
+    local desc=$1; shift
+    if "$@"; then ok "$desc"; else bad "$desc"; fi
+}
+
+# report: print the summary line and return non-zero on failure.
+report() {
+    printf '%d passed, %d failed\n' "$T_PASS" "$T_FAIL"
+    [ "$T_FAIL" -eq 0 ]
+}
+
+# lab_json PREFIX JQ-FILTER: query `weft-lab status --json`.
+lab_json() {
+    "$WEFT_LAB" --prefix "$1" status --json | jq -r "$2"
+}
+
+# of_flows MGMT-SOCKET [ARGS...]: dump-flows with stats.
+of_flows() {
+    local mgmt=$1; shift
+    ovs-ofctl -O OpenFlow15 --no-names dump-flows "unix:$mgmt" "$@"
+}
+
+# of_flowset MGMT-SOCKET: normalized flow set (cookie, table, priority,
+# match, actions), one per line, sorted.
+of_flowset() {
+    ovs-ofctl -O OpenFlow15 --no-names --no-stats dump-flows "unix:$1" \
+        | grep -v '^OFPST_FLOW\|^NXST_FLOW' | sed 's/^ *//' | LC_ALL=C sort
+}
+
+# sum_npackets: sum n_packets of dump-flows lines on stdin.
+sum_npackets() {
+    sed -n 's/.*n_packets=\([0-9]*\).*/\1/p' | awk '{s += $1} END {print s + 0}'
+}
+
+# icmp_in_echos NETNS: the netns' Icmp InEchos counter.
+icmp_in_echos() {
+    # shellcheck disable=SC2016
+    ip netns exec "$1" awk '/^Icmp:/ { if (!h) { for (i = 1; i <= NF; i++) c[$i] = i; h = 1 } else print $c["InEchos"] }' /proc/net/snmp
+}
