@@ -790,6 +790,14 @@ host_run_openflow(struct host *h)
         ofpbuf_delete(msg);
     }
 
+    /* Until the host's database has been read, its ofports are unknown and
+     * a compile would leave out every port's flows: a restarted weftd would
+     * delete them and add them back a moment later, resetting counters. */
+    if (!ovsdb_idl_has_ever_connected(h->idl)
+        || !ovsrec_open_vswitch_first(h->idl)) {
+        return;
+    }
+
     if (h->topo && h->recompile) {
         recompile(h);
     }
