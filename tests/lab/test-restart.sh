@@ -114,6 +114,9 @@ not_reset() { [ -n "$n_after" ] && [ -n "$n_before" ] && [ "$n_after" -ge "$n_be
 check "witness flow's n_packets not reset (${n_before:-?} -> ${n_after:-gone})" not_reset
 lost=$(ping_window 2)
 check "pings flow after weftd restart: $lost of 10 lost" [ "$lost" -le 1 ]
+# The restarted weftd read the flows back and found nothing to change.
+mods=$(ovs-appctl -t "$D/weftd.ctl" weft/hosts | sed -n 's/^h1 .*flow_mods=\([0-9]*\).*/\1/p')
+check "restarted weftd sent no flow_mods to h1 (${mods:-?})" [ "${mods:-x}" = 0 ]
 
 echo "== restart ovs-vswitchd of h1"
 vpid=$(cat "$D/h1/ovs-vswitchd.pid")
