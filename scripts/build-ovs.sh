@@ -31,6 +31,7 @@ if [ -f "$dest/.weft-built" ]; then
     exit 0
 fi
 
+echo "build-ovs: building libopenvswitch $expected_version into $dest (once; about a minute)" >&2
 rm -rf "$dest"
 mkdir -p "$dest"
 tar -xzf "$tarball" -C "$dest"
