@@ -627,12 +627,19 @@ sorted_rows(struct ovsdb_idl *idl, const struct ovsdb_idl_table_class *table,
     return n;
 }
 
+/* Prints the MTU endpoints must use: the network's own, or the default
+ * derived from the underlay MTU (see topo_network_mtu()). */
 static void
-format_network(struct ds *s, const struct weftrec_network *net)
+format_network(struct ds *s, const struct weftrec_network *net,
+               struct ovsdb_idl *idl)
 {
     ds_put_format(s, "%s %"PRId64"  mtu ", net->type, net->segment_id);
+    enum topo_net_type type;
     if (net->n_mtu) {
         ds_put_format(s, "%"PRId64, net->mtu[0]);
+    } else if (topo_net_type_from_string(net->type, &type)) {
+        ds_put_format(s, "%d (default)",
+                      weft_db_underlay_mtu(idl) - topo_encap_overhead(type));
     } else {
         ds_put_char(s, '-');
     }
@@ -763,7 +770,7 @@ cmd_net_list(struct ctl_context *ctx)
     }
     for (size_t i = 0; i < n_shown; i++) {
         put_label(ctx->output, labels.names[i], width);
-        format_network(ctx->output, shown[i]);
+        format_network(ctx->output, shown[i], ctx->idl);
         ds_put_char(ctx->output, '\n');
     }
     free(shown);
@@ -853,7 +860,7 @@ cmd_show(struct ctl_context *ctx)
                 continue;
             }
             ds_put_format(s, "    network %s  ", net->name);
-            format_network(s, net);
+            format_network(s, net, ctx->idl);
             ds_put_char(s, '\n');
             for (size_t p = 0; p < n_ports; p++) {
                 const struct weftrec_port *port = ports[p];

@@ -8,6 +8,7 @@
 #include "openvswitch/vlog.h"
 #include "ovsdb-idl.h"
 #include "packets.h"
+#include "smap.h"
 #include "topology.h"
 #include "weft-idl.h"
 
@@ -111,9 +112,22 @@ load_ports(struct ovsdb_idl *idl, struct topology *topo)
     }
 }
 
+int
+weft_db_underlay_mtu(struct ovsdb_idl *idl)
+{
+    const struct weftrec_weft_global *global = weftrec_weft_global_first(idl);
+    int mtu = global ? smap_get_int(&global->options, "underlay_mtu", 0) : 0;
+    if (mtu && (mtu < TOPO_MTU_MIN + 50 || mtu > TOPO_MTU_MAX)) {
+        VLOG_WARN_RL(&rl, "ignoring invalid options:underlay_mtu %d", mtu);
+        mtu = 0;
+    }
+    return mtu ? mtu : TOPO_UNDERLAY_MTU_DEFAULT;
+}
+
 void
 weft_db_load_topology(struct ovsdb_idl *idl, struct topology *topo)
 {
+    topo->underlay_mtu = weft_db_underlay_mtu(idl);
     load_hosts(idl, topo);
     load_tenants(idl, topo);
     load_networks(idl, topo);

@@ -21,6 +21,10 @@ void weft_db_register_columns(struct ovsdb_idl *);
  * one bad row never stops the rest from being programmed. */
 void weft_db_load_topology(struct ovsdb_idl *, struct topology *topo);
 
+/* Returns Weft_Global options:underlay_mtu if set to a valid MTU, else
+ * TOPO_UNDERLAY_MTU_DEFAULT. */
+int weft_db_underlay_mtu(struct ovsdb_idl *);
+
 /* Default database remote: $WEFT_DB if set, else unix:<rundir>/weft.sock
  * where <rundir> is $WEFT_RUNDIR or /var/run/weft.  Returns a static
  * string. */

@@ -35,9 +35,33 @@ topo_net_type_from_string(const char *s, enum topo_net_type *type)
     return false;
 }
 
+int
+topo_encap_overhead(enum topo_net_type type)
+{
+    switch (type) {
+    case TOPO_NET_VXLAN:
+        return 50;
+    case TOPO_NET_GRE:
+        return 46;
+    case TOPO_NET_GENEVE:
+        return 50;
+    case TOPO_NET_VLAN:
+        return 4;
+    }
+    OVS_NOT_REACHED();
+}
+
+int
+topo_network_mtu(const struct topology *topo, const struct topo_network *net)
+{
+    return net->mtu ? net->mtu
+                    : topo->underlay_mtu - topo_encap_overhead(net->type);
+}
+
 void
 topology_init(struct topology *topo)
 {
+    topo->underlay_mtu = TOPO_UNDERLAY_MTU_DEFAULT;
     hmap_init(&topo->hosts);
     hmap_init(&topo->tenants);
     hmap_init(&topo->networks);

@@ -48,6 +48,20 @@ enum topo_net_type {
 const char *topo_net_type_to_string(enum topo_net_type);
 bool topo_net_type_from_string(const char *, enum topo_net_type *);
 
+/* MTU.  A network's MTU, unless set explicitly, is the underlay MTU minus
+ * what its encapsulation adds to each frame:
+ *
+ *   vxlan   50  outer IPv4 20 + UDP 8 + VXLAN 8 + inner Ethernet 14
+ *   gre     46  outer IPv4 20 + GRE 4 + key 4 + inner Ethernet 14 (the
+ *               "42 plus key" of RFC 2890 with a 4-byte key)
+ *   geneve  50  outer IPv4 20 + UDP 8 + Geneve 8 + inner Ethernet 14 (weft
+ *               sends no Geneve options)
+ *   vlan     4  the 802.1Q tag pushed on the uplink
+ *
+ * The underlay MTU is Weft_Global options:underlay_mtu, 1500 by default. */
+#define TOPO_UNDERLAY_MTU_DEFAULT 1500
+int topo_encap_overhead(enum topo_net_type);
+
 /* A simulated or real hypervisor: one ovsdb-server + ovs-vswitchd pair. */
 struct topo_host {
     struct hmap_node node;      /* In topology 'hosts', by uuid_hash(uuid). */
@@ -92,11 +106,16 @@ struct topo_port {
 };
 
 struct topology {
+    int underlay_mtu;           /* TOPO_UNDERLAY_MTU_DEFAULT unless set. */
     struct hmap hosts;          /* Contains "struct topo_host"s. */
     struct hmap tenants;        /* Contains "struct topo_tenant"s. */
     struct hmap networks;       /* Contains "struct topo_network"s. */
     struct hmap ports;          /* Contains "struct topo_port"s. */
 };
+
+/* The MTU endpoints of 'net' must use: its own, or the underlay's minus
+ * its encapsulation overhead. */
+int topo_network_mtu(const struct topology *, const struct topo_network *);
 
 void topology_init(struct topology *);
 void topology_destroy(struct topology *);

@@ -190,10 +190,10 @@ ok net-add green/net2 --type=geneve --segment=16777215 --mtu=65535
 ok net-add green/net3 --type=gre --segment=1001      # Same id, other type.
 expect_out "green/net1  vlan 1  mtu 68  key 3
 green/net2  geneve 16777215  mtu 65535  key 4
-green/net3  gre 1001  mtu -  key 5
-red/net1    vxlan 1001  mtu -  key 1
+green/net3  gre 1001  mtu 1454 (default)  key 5
+red/net1    vxlan 1001  mtu 1450 (default)  key 1
 red/net2    vlan 4094  mtu 1400  key 2" net-list
-expect_out "red/net1  vxlan 1001  mtu -  key 1
+expect_out "red/net1  vxlan 1001  mtu 1450 (default)  key 1
 red/net2  vlan 4094  mtu 1400  key 2" net-list red
 ok net-del green/net3
 
@@ -318,7 +318,7 @@ tenant green  key 3
             ofport -  up -
     network net2  geneve 16777215  mtu 65535  key 4
 tenant red  key 1
-    network net1  vxlan 1001  mtu -  key 1
+    network net1  vxlan 1001  mtu 1450 (default)  key 1
         port a  host h1  iface veth1  mac 02:00:00:00:00:01  ips 10.0.0.1,10.0.0.2  key 1
             ofport -  up -
         port b  host h2  iface veth1  mac 02:00:00:00:00:0b  ips 10.0.0.3  key 2
