@@ -59,8 +59,9 @@ struct host {
     struct ovsdb_idl_loop idl_loop;
     unsigned int idl_seqno;         /* Last seqno reconciled. */
     bool reconcile;                 /* Desired ports changed since then. */
-    struct shash wanted;            /* Interface name -> port UUID string of
-                                     * every weft port on this host. */
+    struct shash wanted;            /* Interface name -> "struct wanted_iface"
+                                     * for every port weft must own on br-int:
+                                     * endpoint ports, tunnels, the uplink. */
     struct simap ofports;           /* Interface name -> ofport > 0. */
     struct sset up;                 /* Interfaces whose link is up. */
     bool ports_resolved;            /* Every wanted interface has an ofport
@@ -99,6 +100,52 @@ struct host {
     uint64_t n_bundles;
     uint64_t n_dumps;
 };
+
+/* A port weft must own on br-int, with its single interface. */
+struct wanted_iface {
+    char *owner;                    /* external_ids:weft-port value: the port's
+                                     * UUID, "tunnel:HOST" or "uplink". */
+    char *type;                     /* Interface type; "" for a system one. */
+    struct smap options;            /* Interface options. */
+};
+
+static struct wanted_iface *
+wanted_iface_create(char *owner, const char *type)
+{
+    struct wanted_iface *w = xmalloc(sizeof *w);
+    w->owner = owner;
+    w->type = xstrdup(type);
+    smap_init(&w->options);
+    return w;
+}
+
+static void
+wanted_iface_destroy(struct wanted_iface *w)
+{
+    if (w) {
+        free(w->owner);
+        free(w->type);
+        smap_destroy(&w->options);
+        free(w);
+    }
+}
+
+static bool
+wanted_iface_equal(const struct wanted_iface *a, const struct wanted_iface *b)
+{
+    return !strcmp(a->owner, b->owner) && !strcmp(a->type, b->type)
+           && smap_equal(&a->options, &b->options);
+}
+
+static void
+wanted_clear(struct shash *wanted)
+{
+    struct shash_node *node;
+    SHASH_FOR_EACH_SAFE (node, wanted) {
+        wanted_iface_destroy(node->data);
+        shash_delete(wanted, node);
+    }
+}
 
 const char *
 host_of_state_name(enum host_of_state state)
@@ -179,6 +226,7 @@ host_connect(struct host *h)
     ovsdb_idl_add_table(h->idl, &ovsrec_table_interface);
     ovsdb_idl_add_column(h->idl, &ovsrec_interface_col_name);
     ovsdb_idl_add_column(h->idl, &ovsrec_interface_col_type);
+    ovsdb_idl_add_column(h->idl, &ovsrec_interface_col_options);
     ovsdb_idl_add_column(h->idl, &ovsrec_interface_col_ofport);
     ovsdb_idl_add_column(h->idl, &ovsrec_interface_col_link_state);
     ovsdb_idl_add_column(h->idl, &ovsrec_interface_col_external_ids);
@@ -246,7 +294,8 @@ host_destroy(struct host *h)
         return;
     }
     host_disconnect(h);
-    shash_destroy_free_data(&h->wanted);
+    wanted_clear(&h->wanted);
+    shash_destroy(&h->wanted);
     simap_destroy(&h->ofports);
     sset_destroy(&h->up);
     flow_table_destroy(&h->dumped);
@@ -298,22 +347,51 @@ host_set_topology(struct host *h, const struct topology *topo, int64_t nb_cfg)
     struct shash wanted = SHASH_INITIALIZER(&wanted);
     const struct topo_port *port;
     TOPOLOGY_FOR_EACH_PORT (port, topo) {
-        if (uuid_equals(&port->host->uuid, &h->uuid)) {
-            shash_add_once(&wanted, port->iface,
-                           xasprintf(UUID_FMT, UUID_ARGS(&port->uuid)));
+        if (uuid_equals(&port->host->uuid, &h->uuid)
+            && !shash_find(&wanted, port->iface)) {
+            shash_add(&wanted, port->iface, wanted_iface_create(
+                          xasprintf(UUID_FMT, UUID_ARGS(&port->uuid)), ""));
         }
     }
+
+    const struct topo_host *th = topology_find_host(topo, &h->uuid);
+    if (th && th->uplink && !shash_find(&wanted, th->uplink)) {
+        shash_add(&wanted, th->uplink,
+                  wanted_iface_create(xstrdup("uplink"), ""));
+    }
+
+    struct weft_tunnel *tunnels;
+    size_t n_tunnels = th ? compile_host_tunnels(topo, th, &tunnels) : 0;
+    for (size_t i = 0; i < n_tunnels; i++) {
+        const struct weft_tunnel *t = &tunnels[i];
+        if (shash_find(&wanted, t->name)) {
+            continue;       /* An endpoint interface took the name. */
+        }
+        struct wanted_iface *w = wanted_iface_create(
+            xasprintf("tunnel:%s", t->remote->name),
+            weft_tunnel_iface_type(t->type));
+        smap_add(&w->options, "remote_ip", t->remote->tunnel_ip);
+        smap_add(&w->options, "local_ip", th->tunnel_ip);
+        smap_add(&w->options, "key", "flow");
+        shash_add(&wanted, t->name, w);
+    }
+    if (n_tunnels) {
+        free(tunnels);
+    }
+
     bool same = shash_count(&wanted) == shash_count(&h->wanted);
     struct shash_node *node;
     SHASH_FOR_EACH (node, &wanted) {
-        const char *old = shash_find_data(&h->wanted, node->name);
-        if (!old || strcmp(old, node->data)) {
+        const struct wanted_iface *old = shash_find_data(&h->wanted,
+                                                         node->name);
+        if (!old || !wanted_iface_equal(old, node->data)) {
             same = false;
             break;
         }
     }
     shash_swap(&h->wanted, &wanted);
-    shash_destroy_free_data(&wanted);
+    wanted_clear(&wanted);
+    shash_destroy(&wanted);
     if (!same) {
         h->reconcile = true;
     }
@@ -417,15 +495,37 @@ reconcile_controller(struct host *h, struct ovsdb_idl_txn *txn,
     }
 }
 
+/* Makes 'iface', of a port weft owns, what 'w' wants. */
+static void
+reconcile_iface(const struct ovsrec_interface *iface,
+                const struct wanted_iface *w)
+{
+    const char *type = iface->type && strcmp(iface->type, "system")
+                       ? iface->type : "";
+    if (strcmp(type, w->type)) {
+        ovsrec_interface_set_type(iface, w->type);
+    }
+    if (!smap_equal(&iface->options, &w->options)) {
+        ovsrec_interface_set_options(iface, &w->options);
+    }
+    const char *owner = smap_get(&iface->external_ids, OWNER_KEY);
+    if (!owner || strcmp(owner, w->owner)) {
+        const struct smap ids = SMAP_CONST1(&ids, OWNER_KEY, w->owner);
+        ovsrec_interface_set_external_ids(iface, &ids);
+    }
+}
+
 static void
 create_port(struct host *h, struct ovsdb_idl_txn *txn,
             const struct ovsrec_bridge *br, const char *name,
-            const char *owner)
+            const struct wanted_iface *w)
 {
-    const struct smap ids = SMAP_CONST1(&ids, OWNER_KEY, owner);
+    const struct smap ids = SMAP_CONST1(&ids, OWNER_KEY, w->owner);
 
     struct ovsrec_interface *iface = ovsrec_interface_insert(txn);
     ovsrec_interface_set_name(iface, name);
+    ovsrec_interface_set_type(iface, w->type);
+    ovsrec_interface_set_options(iface, &w->options);
     ovsrec_interface_set_external_ids(iface, &ids);
 
     struct ovsrec_port *port = ovsrec_port_insert(txn);
@@ -433,10 +533,14 @@ create_port(struct host *h, struct ovsdb_idl_txn *txn,
     ovsrec_port_set_interfaces(port, &iface, 1);
     ovsrec_port_set_external_ids(port, &ids);
     ovsrec_bridge_update_ports_addvalue(br, port);
-    VLOG_INFO("%s: adding port %s", h->name, name);
+    VLOG_INFO("%s: adding port %s%s%s", h->name, name,
+              w->type[0] ? " type " : "", w->type);
 }
 
-/* Makes br-int's weft-owned ports exactly 'h->wanted'. */
+/* Makes br-int's weft-owned ports exactly 'h->wanted': creates what is
+ * missing, fixes what drifted (in place, so the ofport survives), deletes
+ * what weft owns and no longer wants.  Ports without weft's mark are never
+ * touched, even if they have a wanted name. */
 static void
 reconcile_ports(struct host *h, struct ovsdb_idl_txn *txn,
                 const struct ovsrec_bridge *br)
@@ -447,33 +551,37 @@ reconcile_ports(struct host *h, struct ovsdb_idl_txn *txn,
     for (size_t i = 0; i < br->n_ports; i++) {
         const struct ovsrec_port *port = br->ports[i];
         const char *owner = smap_get(&port->external_ids, OWNER_KEY);
-        const char *want = shash_find_data(&h->wanted, port->name);
+        const struct wanted_iface *w = shash_find_data(&h->wanted,
+                                                       port->name);
+        sset_add(&present, port->name);
         if (!owner) {
-            if (want) {
+            if (w) {
                 VLOG_WARN_RL(&rl, "%s: port %s exists but was not created "
                              "by weft; leaving it alone", h->name,
                              port->name);
             }
-            sset_add(&present, port->name);
             continue;
         }
-        if (!want) {
+        if (!w) {
             VLOG_INFO("%s: removing stale port %s", h->name, port->name);
             ovsrec_bridge_update_ports_delvalue(br, port);
             continue;
         }
-        /* Drift: an owned port must have one plain interface of its name. */
-        bool ok = port->n_interfaces == 1
-                  && !strcmp(port->interfaces[0]->name, port->name)
-                  && (!port->interfaces[0]->type
-                      || !port->interfaces[0]->type[0]
-                      || !strcmp(port->interfaces[0]->type, "system"));
-        if (!ok || strcmp(owner, want)) {
-            VLOG_INFO("%s: recreating drifted port %s", h->name, port->name);
-            ovsrec_bridge_update_ports_delvalue(br, port);
-            create_port(h, txn, br, port->name, want);
+        if (port->n_interfaces != 1
+            || strcmp(port->interfaces[0]->name, port->name)) {
+            VLOG_INFO("%s: port %s has foreign interfaces, replacing them",
+                      h->name, port->name);
+            struct ovsrec_interface *iface = ovsrec_interface_insert(txn);
+            ovsrec_interface_set_name(iface, port->name);
+            ovsrec_port_set_interfaces(port, &iface, 1);
+            reconcile_iface(iface, w);
+        } else {
+            reconcile_iface(port->interfaces[0], w);
         }
-        sset_add(&present, port->name);
+        if (strcmp(owner, w->owner)) {
+            const struct smap ids = SMAP_CONST1(&ids, OWNER_KEY, w->owner);
+            ovsrec_port_set_external_ids(port, &ids);
+        }
     }
 
     struct shash_node *node;

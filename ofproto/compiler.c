@@ -8,14 +8,19 @@
  *      networks get flows: a host with no port in a network has no packet
  *      that could carry its metadata.
  *
+ *      For each local network, also note how each other host with a port in
+ *      it is reached: the tunnel of the network's type to that host, or for
+ *      a VLAN network this host's uplink (if both hosts have one).
+ *
  *   2. For every port of a local network, emit the flows that port owns
  *      (compile_port_flows()).  A local port with an ofport gets its
  *      CLASSIFY, PORT_SEC, ARP_RESPOND-owner and L2_LOOKUP flows; every port,
  *      local or remote, with or without ofport, gets ARP_RESPOND answers for
- *      its IPs.  Remote ports will also get L2_LOOKUP flows to their tunnel
- *      once the overlay exists: that is one more case in compile_port_flows().
+ *      its IPs; a remote port that is reachable gets an L2_LOOKUP flow to
+ *      its tunnel or the uplink.
  *
- *   3. Emit each local network's FLOOD flow and each table's table-miss flow.
+ *   3. Emit each local network's ingress flows from tunnels and the uplink,
+ *      its FLOOD flows and each table's table-miss flow.
  *
  * Each flow carries the cookie of the narrowest object it belongs to (port,
  * else network, else none), so a port's flows can be found and removed on the
@@ -29,10 +34,12 @@
 #include <string.h>
 
 #include "hash.h"
+#include "hmapx.h"
 #include "openvswitch/dynamic-string.h"
 #include "packets.h"
 #include "pipeline.h"
 #include "simap.h"
+#include "sset.h"
 #include "topology.h"
 #include "util.h"
 #include "uuid.h"
@@ -176,14 +183,20 @@ weft_flows_format(const struct weft_flows *flows, struct ds *out)
 
 /* The compiler. */
 
+/* A growable array of OpenFlow port numbers. */
+struct ofport_list {
+    int *ofports;
+    size_t n, allocated;
+};
+
 /* A network with at least one port on the host being compiled. */
 struct local_net {
     struct hmap_node node;      /* In compile_ctx 'local_nets'. */
     const struct topo_network *net;
-    int *ofports;               /* OpenFlow ports of its local ports that have
-                                 * one, 'n_ofports' of them, for FLOOD. */
-    size_t n_ofports;
-    size_t allocated_ofports;
+    struct ofport_list local;   /* OpenFlow ports of its local ports that have
+                                 * one, for FLOOD. */
+    struct ofport_list remote;  /* Tunnels (or the uplink) to the other hosts
+                                 * with ports in it, each once. */
 };
 
 /* Inputs and output of one compile_host_flows() call. */
@@ -265,7 +278,64 @@ emit(struct compile_ctx *ctx, uint8_t table_id, uint16_t priority,
     ds_clear(&ctx->actions);
 }
 
-/* Pass 1: index the local networks and their ports' ofports. */
+static void
+ofport_list_add(struct ofport_list *list, int ofport)
+{
+    if (list->n >= list->allocated) {
+        list->ofports = x2nrealloc(list->ofports, &list->allocated,
+                                   sizeof *list->ofports);
+    }
+    list->ofports[list->n++] = ofport;
+}
+
+static bool
+ofport_list_contains(const struct ofport_list *list, int ofport)
+{
+    for (size_t i = 0; i < list->n; i++) {
+        if (list->ofports[i] == ofport) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static int
+iface_ofport(const struct compile_ctx *ctx, const char *iface)
+{
+    const struct simap_node *node = ctx->ofports && iface
+                                    ? simap_find(ctx->ofports, iface) : NULL;
+    int ofport = node ? (int) node->data : 0;
+    return ofport > 0 ? ofport : 0;
+}
+
+static bool
+net_is_overlay(const struct topo_network *net)
+{
+    return net->type != TOPO_NET_VLAN;
+}
+
+/* Returns the ofport through which this host reaches ports of 'net' on
+ * 'remote': the tunnel of the network's type to 'remote', or for a VLAN
+ * network this host's uplink (the remote host must have one too, or its
+ * ports are not on the VLAN segment).  Returns 0 if there is none (yet). */
+static int
+remote_ofport(const struct compile_ctx *ctx, const struct topo_network *net,
+              const struct topo_host *remote)
+{
+    if (net_is_overlay(net)) {
+        if (!ctx->host->tunnel_ip || !remote->tunnel_ip) {
+            return 0;
+        }
+        char name[16];
+        weft_tunnel_name(net->type, remote, name);
+        return iface_ofport(ctx, name);
+    }
+    return ctx->host->uplink && remote->uplink
+           ? iface_ofport(ctx, ctx->host->uplink) : 0;
+}
+
+/* Pass 1: index the local networks, their ports' ofports, and the ofports
+ * through which their other hosts are reached. */
 static void
 collect_local_nets(struct compile_ctx *ctx)
 {
@@ -285,11 +355,19 @@ collect_local_nets(struct compile_ctx *ctx)
 
         int ofport = port_ofport(ctx, port);
         if (ofport) {
-            if (ln->n_ofports >= ln->allocated_ofports) {
-                ln->ofports = x2nrealloc(ln->ofports, &ln->allocated_ofports,
-                                         sizeof *ln->ofports);
+            ofport_list_add(&ln->local, ofport);
+        }
+    }
+
+    TOPOLOGY_FOR_EACH_PORT (port, ctx->topo) {
+        struct local_net *ln = port->network && port->host
+                               && !port_is_local(ctx, port)
+                               ? local_net_find(ctx, port->network) : NULL;
+        if (ln) {
+            int ofport = remote_ofport(ctx, ln->net, port->host);
+            if (ofport && !ofport_list_contains(&ln->remote, ofport)) {
+                ofport_list_add(&ln->remote, ofport);
             }
-            ln->ofports[ln->n_ofports++] = ofport;
         }
     }
 }
@@ -412,6 +490,39 @@ compile_l2_local(struct compile_ctx *ctx, const struct topo_port *port,
     emit(ctx, WEFT_TABLE_L2_LOOKUP, WEFT_PRIO_L2_KNOWN, port_cookie(port));
 }
 
+/* Appends to 'actions' what sends a frame of 'net' to the remote host (or
+ * VLAN segment) behind 'ofport': the tunnel key, or the VLAN tag. */
+static void
+put_remote_encap(struct ds *actions, const struct topo_network *net)
+{
+    if (net_is_overlay(net)) {
+        ds_put_format(actions, "set_field:0x%"PRIx32"->tun_id,",
+                      net->segment_id);
+    } else {
+        /* OFPVID_PRESENT (0x1000) marks the tag as present. */
+        ds_put_format(actions, "push_vlan:0x8100,set_field:%"PRIu32
+                      "->vlan_vid,", 0x1000 | net->segment_id);
+    }
+}
+
+/* L2_LOOKUP: frames to a port on another host go to its tunnel or the
+ * uplink, unless they came from remote themselves (split horizon: two hosts
+ * that disagree about where a MAC lives must not bounce a frame forever). */
+static void
+compile_l2_remote(struct compile_ctx *ctx, const struct topo_port *port)
+{
+    int ofport = remote_ofport(ctx, port->network, port->host);
+    if (!ofport) {
+        return;
+    }
+    ds_put_format(&ctx->match, "metadata=0x%"PRIx32",%s=0/0x%x,dl_dst="
+                  ETH_ADDR_FMT, port->network->key, WEFT_MFF_FLAGS,
+                  WEFT_FLAG_FROM_REMOTE, ETH_ADDR_ARGS(port->mac));
+    put_remote_encap(&ctx->actions, port->network);
+    ds_put_format(&ctx->actions, "output:%d", ofport);
+    emit(ctx, WEFT_TABLE_L2_LOOKUP, WEFT_PRIO_L2_REMOTE, port_cookie(port));
+}
+
 /* Pass 2: every flow owned by 'port', a port of a local network. */
 static void
 compile_port_flows(struct compile_ctx *ctx, const struct topo_port *port)
@@ -426,9 +537,10 @@ compile_port_flows(struct compile_ctx *ctx, const struct topo_port *port)
         compile_arp_respond(ctx, port, ofport);
     } else {
         /* A port on another host: answer ARP for it here so that its
-         * neighbours here need no broadcast.  Reaching it (L2_LOOKUP to a
-         * tunnel or uplink) belongs here once the overlay exists. */
+         * neighbours here need no broadcast, and send frames to it
+         * directly to its host. */
         compile_arp_respond(ctx, port, 0);
+        compile_l2_remote(ctx, port);
     }
 }
 
@@ -440,22 +552,81 @@ int_cmp(const void *a_, const void *b_)
     return a < b ? -1 : a > b;
 }
 
-/* Pass 3: FLOOD to every local port of 'ln' that has an ofport, in ascending
- * ofport order so that the text is stable. */
+static void
+put_outputs(struct ds *actions, const struct ofport_list *list)
+{
+    for (size_t i = 0; i < list->n; i++) {
+        ds_put_format(actions, "%soutput:%d", actions->length ? "," : "",
+                      list->ofports[i]);
+    }
+}
+
+/* Pass 3: CLASSIFY ingress from the tunnels and the uplink of 'ln'.  Only
+ * keys of networks present here, and only from hosts that have ports in
+ * them, are accepted; everything else hits CLASSIFY's table-miss drop. */
+static void
+compile_remote_ingress(struct compile_ctx *ctx, const struct local_net *ln)
+{
+    const struct topo_network *net = ln->net;
+    uint64_t cookie = network_cookie(net);
+
+    for (size_t i = 0; i < ln->remote.n; i++) {
+        if (net_is_overlay(net)) {
+            ds_put_format(&ctx->match, "in_port=%d,tun_id=0x%"PRIx32,
+                          ln->remote.ofports[i], net->segment_id);
+        } else {
+            ds_put_format(&ctx->match, "in_port=%d,dl_vlan=%"PRIu32,
+                          ln->remote.ofports[i], net->segment_id);
+            ds_put_cstr(&ctx->actions, "pop_vlan,");
+        }
+        ds_put_format(&ctx->actions, "set_field:0x%"PRIx32"->"
+                      WEFT_MFF_NETWORK",set_field:0x%x/0x%x->%s,"
+                      "goto_table:%d", net->key, WEFT_FLAG_FROM_REMOTE,
+                      WEFT_FLAG_FROM_REMOTE, WEFT_MFF_FLAGS,
+                      WEFT_TABLE_L2_LOOKUP);
+        emit(ctx, WEFT_TABLE_CLASSIFY, WEFT_PRIO_REMOTE_IN, cookie);
+    }
+}
+
+/* Pass 3: FLOOD to every local port of 'ln' that has an ofport and, head-end
+ * replicated, to every other host with a port in it; a frame that came from
+ * remote goes to local ports only.  Ports are in ascending ofport order so
+ * that the text is stable. */
 static void
 compile_flood(struct compile_ctx *ctx, struct local_net *ln)
 {
-    if (!ln->n_ofports) {
-        return;
+    const struct topo_network *net = ln->net;
+    uint64_t cookie = network_cookie(net);
+
+    qsort(ln->local.ofports, ln->local.n, sizeof *ln->local.ofports, int_cmp);
+    qsort(ln->remote.ofports, ln->remote.n, sizeof *ln->remote.ofports,
+          int_cmp);
+
+    if (ln->remote.n) {
+        ds_put_format(&ctx->match, "metadata=0x%"PRIx32",%s=0x%x/0x%x",
+                      net->key, WEFT_MFF_FLAGS, WEFT_FLAG_FROM_REMOTE,
+                      WEFT_FLAG_FROM_REMOTE);
+        put_outputs(&ctx->actions, &ln->local);
+        if (!ctx->actions.length) {
+            ds_put_cstr(&ctx->actions, "drop");
+        }
+        emit(ctx, WEFT_TABLE_FLOOD, WEFT_PRIO_FLOOD_REMOTE, cookie);
     }
 
-    qsort(ln->ofports, ln->n_ofports, sizeof *ln->ofports, int_cmp);
-    ds_put_format(&ctx->match, "metadata=0x%"PRIx32, ln->net->key);
-    for (size_t i = 0; i < ln->n_ofports; i++) {
-        ds_put_format(&ctx->actions, "%soutput:%d", i ? "," : "",
-                      ln->ofports[i]);
+    if (!ln->local.n && !ln->remote.n) {
+        return;
     }
-    emit(ctx, WEFT_TABLE_FLOOD, WEFT_PRIO_FLOOD, network_cookie(ln->net));
+    ds_put_format(&ctx->match, "metadata=0x%"PRIx32, net->key);
+    put_outputs(&ctx->actions, &ln->local);
+    if (ln->remote.n) {
+        if (ctx->actions.length) {
+            ds_put_char(&ctx->actions, ',');
+        }
+        put_remote_encap(&ctx->actions, net);
+        ds_chomp(&ctx->actions, ',');
+        put_outputs(&ctx->actions, &ln->remote);
+    }
+    emit(ctx, WEFT_TABLE_FLOOD, WEFT_PRIO_FLOOD, cookie);
 }
 
 /* Table-miss flows: CLASSIFY and FLOOD drop what no one claimed, the others
@@ -512,8 +683,10 @@ compile_host_flows(const struct topology *topo, const struct topo_host *host,
 
     struct local_net *ln;
     HMAP_FOR_EACH_POP (ln, node, &ctx.local_nets) {
+        compile_remote_ingress(&ctx, ln);
         compile_flood(&ctx, ln);
-        free(ln->ofports);
+        free(ln->local.ofports);
+        free(ln->remote.ofports);
         free(ln);
     }
     hmap_destroy(&ctx.local_nets);
@@ -522,4 +695,101 @@ compile_host_flows(const struct topology *topo, const struct topo_host *host,
 
     ds_destroy(&ctx.match);
     ds_destroy(&ctx.actions);
+}
+
+/* Tunnels. */
+
+void
+weft_tunnel_name(enum topo_net_type type, const struct topo_host *remote,
+                 char name[16])
+{
+    const char *prefix = (type == TOPO_NET_VXLAN ? "vx-"
+                          : type == TOPO_NET_GRE ? "gr-"
+                          : "gv-");
+    if (strlen(prefix) + strlen(remote->name) <= 15) {
+        snprintf(name, 16, "%s%s", prefix, remote->name);
+    } else {
+        snprintf(name, 16, "%s%08"PRIx32, prefix,
+                 hash_string(remote->name, 0));
+    }
+}
+
+const char *
+weft_tunnel_iface_type(enum topo_net_type type)
+{
+    switch (type) {
+    case TOPO_NET_VXLAN:
+        return "vxlan";
+    case TOPO_NET_GRE:
+        return "gre";
+    case TOPO_NET_GENEVE:
+        return "geneve";
+    case TOPO_NET_VLAN:
+    default:
+        OVS_NOT_REACHED();
+    }
+}
+
+static int
+tunnel_cmp(const void *a_, const void *b_)
+{
+    const struct weft_tunnel *a = a_;
+    const struct weft_tunnel *b = b_;
+    return strcmp(a->name, b->name);
+}
+
+size_t
+compile_host_tunnels(const struct topology *topo, const struct topo_host *host,
+                     struct weft_tunnel **tunnelsp)
+{
+    struct weft_tunnel *tunnels = NULL;
+    size_t n = 0, allocated = 0;
+
+    *tunnelsp = NULL;
+    if (!host->tunnel_ip) {
+        return 0;
+    }
+
+    /* The overlay networks with a port on 'host'. */
+    struct hmapx local = HMAPX_INITIALIZER(&local);
+    const struct topo_port *port;
+    TOPOLOGY_FOR_EACH_PORT (port, topo) {
+        if (port->network && net_is_overlay(port->network) && port->host
+            && uuid_equals(&port->host->uuid, &host->uuid)) {
+            hmapx_add(&local, CONST_CAST(struct topo_network *,
+                                         port->network));
+        }
+    }
+
+    /* Every other host with a tunnel IP and a port in one of them. */
+    struct sset names = SSET_INITIALIZER(&names);
+    TOPOLOGY_FOR_EACH_PORT (port, topo) {
+        const struct topo_host *remote = port->host;
+        if (!remote || !remote->tunnel_ip
+            || uuid_equals(&remote->uuid, &host->uuid)
+            || !port->network
+            || !hmapx_contains(&local, CONST_CAST(struct topo_network *,
+                                                  port->network))) {
+            continue;
+        }
+        char name[16];
+        weft_tunnel_name(port->network->type, remote, name);
+        if (sset_add(&names, name)) {
+            if (n >= allocated) {
+                tunnels = x2nrealloc(tunnels, &allocated, sizeof *tunnels);
+            }
+            struct weft_tunnel *t = &tunnels[n++];
+            memcpy(t->name, name, sizeof t->name);
+            t->type = port->network->type;
+            t->remote = remote;
+        }
+    }
+    sset_destroy(&names);
+    hmapx_destroy(&local);
+
+    if (n) {
+        qsort(tunnels, n, sizeof *tunnels, tunnel_cmp);
+    }
+    *tunnelsp = tunnels;
+    return n;
 }

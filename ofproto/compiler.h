@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "openvswitch/hmap.h"
+#include "topology.h"
 
 struct topology;
 struct topo_host;
@@ -52,12 +53,38 @@ bool weft_flows_add(struct weft_flows *, uint8_t table_id, uint16_t priority,
  * match text: stable output for golden tests and for operators. */
 void weft_flows_format(const struct weft_flows *, struct ds *out);
 
+/* A tunnel port that a host needs on br-int: one per (encapsulation type,
+ * remote host) such that both hosts have a tunnel IP and a port in some
+ * network of that type. */
+struct weft_tunnel {
+    char name[16];                      /* Interface name, see below. */
+    enum topo_net_type type;            /* VXLAN, GRE or GENEVE. */
+    const struct topo_host *remote;
+};
+
+/* Stores in 'name' the interface name of the 'type' tunnel to 'remote':
+ * "vx-", "gr-" or "gv-" followed by the remote host's name, or by 8 hex
+ * digits of its hash if the name would not fit IFNAMSIZ. */
+void weft_tunnel_name(enum topo_net_type type, const struct topo_host *remote,
+                      char name[16]);
+/* Returns the OVS interface type ("vxlan", "gre", "geneve") for 'type'. */
+const char *weft_tunnel_iface_type(enum topo_net_type type);
+
+/* Stores in '*tunnels' a malloc'd array of the tunnels 'host' needs, sorted
+ * by name, and returns how many.  The caller frees the array. */
+size_t compile_host_tunnels(const struct topology *,
+                            const struct topo_host *host,
+                            struct weft_tunnel **tunnels);
+
 /* Replaces the contents of 'out' with every flow that 'host' must hold.
  *
  * 'ofports' maps interface names on 'host' to their OpenFlow port numbers as
  * read from the host's Open_vSwitch database; a weft port whose interface is
  * absent from it (not yet created, or ofport -1) gets no flows that need its
- * port number, but its MAC and IPs are still known to its network. */
+ * port number, but its MAC and IPs are still known to its network.  The same
+ * goes for tunnel ports (named by weft_tunnel_name()) and the host's uplink:
+ * until they have an ofport, the remote ports behind them are unreachable
+ * from this host (but still answered for by ARP). */
 void compile_host_flows(const struct topology *, const struct topo_host *host,
                         const struct simap *ofports, struct weft_flows *out);
 

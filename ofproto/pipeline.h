@@ -6,12 +6,23 @@
  *
  *   0 CLASSIFY     in_port + eth_src of a weft port -> metadata := network key.
  *                  A frame whose source MAC is not its port's is dropped here.
+ *                  From a tunnel: in_port + tun_id of a network shared with
+ *                  that remote host; from the uplink: in_port + VLAN ID of a
+ *                  local VLAN network (tag popped).  Both set the
+ *                  from-remote flag and go straight to L2_LOOKUP: the sending
+ *                  host already enforced port security and answered ARP.
  *  10 PORT_SEC     ARP sender MAC/IP and IPv4 source must be the port's.
  *  20 ARP_RESPOND  broadcast ARP request for a known IP in the network is
  *                  answered from the switch and sent back out IN_PORT.
- *  30 L2_LOOKUP    (metadata, eth_dst) of a known port -> output to it.
+ *  30 L2_LOOKUP    (metadata, eth_dst) of a known port -> output to it:
+ *                  local ports directly, ports on other hosts through the
+ *                  tunnel to their host (tun_id := segment id) or the uplink
+ *                  (VLAN tag pushed).  Never from remote back to remote.
  *  40 FLOOD        broadcast, multicast, unknown unicast -> every port of the
- *                  network on this host (OpenFlow never outputs to in_port).
+ *                  network on this host (OpenFlow never outputs to in_port)
+ *                  and, head-end replicated, every other host with a port
+ *                  in the network; frames from remote go to local ports only
+ *                  (split horizon: a full mesh would otherwise loop). 
  *
  * Every later lookup is keyed by metadata, so nothing crosses networks even
  * when two tenants use the same MACs and IPs. */
@@ -37,8 +48,11 @@ _Static_assert(WEFT_TABLE_CLASSIFY < WEFT_TABLE_PORT_SEC
 
 const char *weft_table_name(int table_id);
 
-/* Registers.  metadata carries the network key (1..65535) from CLASSIFY on. */
+/* Registers.  metadata carries the network key (1..65535) from CLASSIFY on;
+ * reg10 holds flags. */
 #define WEFT_MFF_NETWORK "metadata"
+#define WEFT_MFF_FLAGS "reg10"
+#define WEFT_FLAG_FROM_REMOTE 0x1   /* Came in from a tunnel or the uplink. */
 
 /* Cookie layout (64 bits):
  *
@@ -73,6 +87,9 @@ enum {
     WEFT_PRIO_ARP_REPLY = 100,      /* ARP_RESPOND: answer from the switch. */
     WEFT_PRIO_L2_KNOWN = 100,       /* L2_LOOKUP: known destination MAC. */
     WEFT_PRIO_FLOOD = 100,          /* FLOOD: the network's flood list. */
+    WEFT_PRIO_FLOOD_REMOTE = 110,   /* FLOOD: from remote, local ports only. */
+    WEFT_PRIO_REMOTE_IN = 100,      /* CLASSIFY: tunnel or uplink ingress. */
+    WEFT_PRIO_L2_REMOTE = 100,      /* L2_LOOKUP: MAC on another host. */
     WEFT_PRIO_DEFAULT = 0,          /* Table miss: drop or go on. */
 };
 
