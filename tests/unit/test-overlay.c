@@ -1,0 +1,328 @@
+/* test-overlay: the multi-host parts of the flow compiler.
+ *
+ * Three hosts and networks spread so that every host pair shares a different
+ * set: the tunnel mesh, remote L2 forwarding, head-end replication, split
+ * horizon, tunnel-key and VLAN ingress checks are all visible in the flow
+ * text of one host. */
+#include <config.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "compiler.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/ofp-flow.h"
+#include "openvswitch/ofp-protocol.h"
+#include "packets.h"
+#include "pipeline.h"
+#include "simap.h"
+#include "topology.h"
+#include "util.h"
+
+struct fx {
+    struct topology topo;
+    struct topo_host *h[4];         /* h[1..3]. */
+    struct topo_network *a, *b, *c, *v;
+    int next_uuid;
+};
+
+static struct uuid
+next_uuid(struct fx *fx)
+{
+    struct uuid u = { .parts = { ++fx->next_uuid, 0x77, 0, 0 } };
+    return u;
+}
+
+static void
+add_port(struct fx *fx, struct topo_network *net, int host, int n)
+{
+    char name[16], iface[16];
+    snprintf(name, sizeof name, "p%d", n);
+    snprintf(iface, sizeof iface, "if%d", n);
+    struct eth_addr mac = ETH_ADDR_C(02, 00, 00, 00, 00, 00);
+    mac.ea[5] = n;
+    ovs_be32 ip = htonl(0x0a000000 | n);
+    struct uuid u = next_uuid(fx);
+    topology_add_port(&fx->topo, &u, net, fx->h[host], name, iface, mac, &ip,
+                      1, n);
+}
+
+/* a: vxlan 1001 on h1, h2.  b: gre 2001 on h1, h3.  c: vxlan 1003 on h2, h3.
+ * v: vlan 101 on h1, h2, h3 (h1 and h2 have uplinks, h3 has none). */
+static void
+fx_init(struct fx *fx)
+{
+    memset(fx, 0, sizeof *fx);
+    topology_init(&fx->topo);
+    static const char *uplinks[] = { NULL, "up1", "up2", NULL };
+    for (int i = 1; i <= 3; i++) {
+        char name[8], remote[32], tip[16];
+        snprintf(name, sizeof name, "h%d", i);
+        snprintf(remote, sizeof remote, "unix:/run/h%d/db.sock", i);
+        snprintf(tip, sizeof tip, "192.0.2.%d", i);
+        struct uuid u = next_uuid(fx);
+        fx->h[i] = topology_add_host(&fx->topo, &u, name, remote, NULL, tip,
+                                     "netdev", uplinks[i]);
+    }
+    struct uuid u = next_uuid(fx);
+    struct topo_tenant *t = topology_add_tenant(&fx->topo, &u, "red", 1);
+    u = next_uuid(fx);
+    fx->a = topology_add_network(&fx->topo, &u, t, "a", TOPO_NET_VXLAN, 1001,
+                                 0, 1);
+    u = next_uuid(fx);
+    fx->b = topology_add_network(&fx->topo, &u, t, "b", TOPO_NET_GRE, 2001,
+                                 0, 2);
+    u = next_uuid(fx);
+    fx->c = topology_add_network(&fx->topo, &u, t, "c", TOPO_NET_VXLAN, 1003,
+                                 0, 3);
+    u = next_uuid(fx);
+    fx->v = topology_add_network(&fx->topo, &u, t, "v", TOPO_NET_VLAN, 101,
+                                 0, 4);
+    add_port(fx, fx->a, 1, 1);
+    add_port(fx, fx->a, 2, 2);
+    add_port(fx, fx->b, 1, 3);
+    add_port(fx, fx->b, 3, 4);
+    add_port(fx, fx->c, 2, 5);
+    add_port(fx, fx->c, 3, 6);
+    add_port(fx, fx->v, 1, 7);
+    add_port(fx, fx->v, 2, 8);
+    add_port(fx, fx->v, 3, 9);
+}
+
+static char *
+tunnels_text(struct fx *fx, int host)
+{
+    struct weft_tunnel *t;
+    size_t n = compile_host_tunnels(&fx->topo, fx->h[host], &t);
+    struct ds s = DS_EMPTY_INITIALIZER;
+    for (size_t i = 0; i < n; i++) {
+        ds_put_format(&s, "%s %s %s;", t[i].name,
+                      weft_tunnel_iface_type(t[i].type), t[i].remote->name);
+    }
+    free(t);
+    return ds_steal_cstr(&s);
+}
+
+static void
+test_tunnel_mesh(void **state)
+{
+    (void) state;
+    struct fx fx;
+    fx_init(&fx);
+
+    /* One tunnel per (type, remote host) sharing a network; none for VLAN. */
+    char *s = tunnels_text(&fx, 1);
+    assert_string_equal(s, "gr-h3 gre h3;vx-h2 vxlan h2;");
+    free(s);
+    s = tunnels_text(&fx, 2);
+    assert_string_equal(s, "vx-h1 vxlan h1;vx-h3 vxlan h3;");
+    free(s);
+    s = tunnels_text(&fx, 3);
+    assert_string_equal(s, "gr-h1 gre h1;vx-h2 vxlan h2;");
+    free(s);
+
+    /* A host without a tunnel IP neither has nor is the end of a tunnel. */
+    free(fx.h[3]->tunnel_ip);
+    fx.h[3]->tunnel_ip = NULL;
+    s = tunnels_text(&fx, 3);
+    assert_string_equal(s, "");
+    free(s);
+    s = tunnels_text(&fx, 1);
+    assert_string_equal(s, "vx-h2 vxlan h2;");
+    free(s);
+    topology_destroy(&fx.topo);
+}
+
+static void
+test_tunnel_names(void **state)
+{
+    (void) state;
+    struct topo_host h = { .name = (char *) "h1" };
+    char name[16];
+    weft_tunnel_name(TOPO_NET_GENEVE, &h, name);
+    assert_string_equal(name, "gv-h1");
+
+    h.name = (char *) "a-very-long-hypervisor-name";
+    weft_tunnel_name(TOPO_NET_VXLAN, &h, name);
+    assert_int_equal(strlen(name), 11);
+    assert_memory_equal(name, "vx-", 3);
+    char again[16];
+    weft_tunnel_name(TOPO_NET_VXLAN, &h, again);
+    assert_string_equal(name, again);
+    h.name = (char *) "a-very-long-hypervisor-name2";
+    weft_tunnel_name(TOPO_NET_VXLAN, &h, again);
+    assert_string_not_equal(name, again);
+}
+
+/* h1 with every port, tunnel and the uplink plugged in. */
+static char *
+compile_h1(struct fx *fx, struct weft_flows *flows)
+{
+    struct simap ofports = SIMAP_INITIALIZER(&ofports);
+    simap_put(&ofports, "if1", 1);
+    simap_put(&ofports, "if3", 3);
+    simap_put(&ofports, "if7", 7);
+    simap_put(&ofports, "vx-h2", 20);
+    simap_put(&ofports, "gr-h3", 30);
+    simap_put(&ofports, "up1", 40);
+    weft_flows_init(flows);
+    compile_host_flows(&fx->topo, fx->h[1], &ofports, flows);
+    simap_destroy(&ofports);
+    struct ds s = DS_EMPTY_INITIALIZER;
+    weft_flows_format(flows, &s);
+    return ds_steal_cstr(&s);
+}
+
+static bool
+has_line(const char *text, const char *needle)
+{
+    return strstr(text, needle) != NULL;
+}
+
+static void
+test_remote_flows(void **state)
+{
+    (void) state;
+    struct fx fx;
+    fx_init(&fx);
+    struct weft_flows flows;
+    char *text = compile_h1(&fx, &flows);
+
+    /* Tunnel ingress: only the keys h1 shares with that remote host. */
+    assert_true(has_line(text, "table=0, priority=100, cookie=0x5700010001000000, "
+                         "in_port=20,tun_id=0x3e9 actions=set_field:0x1->metadata,"
+                         "set_field:0x1/0x1->reg10,goto_table:30\n"));
+    assert_true(has_line(text, "in_port=30,tun_id=0x7d1 "));
+    assert_false(has_line(text, "tun_id=0x3eb"));       /* c: not on h1. */
+    assert_false(has_line(text, "in_port=20,tun_id=0x7d1"));
+    assert_false(has_line(text, "in_port=30,tun_id=0x3e9"));
+
+    /* Remote unicast: straight to the owner's host, never from remote. */
+    assert_true(has_line(text, "table=30, priority=100, cookie=0x5700010001000002, "
+                         "metadata=0x1,reg10=0/0x1,dl_dst=02:00:00:00:00:02 "
+                         "actions=set_field:0x3e9->tun_id,output:20\n"));
+    assert_true(has_line(text, "metadata=0x2,reg10=0/0x1,dl_dst=02:00:00:00:00:04 "
+                         "actions=set_field:0x7d1->tun_id,output:30\n"));
+
+    /* Head-end replication to the hosts of the network only; split
+     * horizon for what came from remote. */
+    assert_true(has_line(text, "table=40, priority=100, cookie=0x5700010001000000, "
+                         "metadata=0x1 actions=output:1,set_field:0x3e9->tun_id,"
+                         "output:20\n"));
+    assert_true(has_line(text, "table=40, priority=110, cookie=0x5700010001000000, "
+                         "metadata=0x1,reg10=0x1/0x1 actions=output:1\n"));
+    assert_true(has_line(text, "metadata=0x2 actions=output:3,"
+                         "set_field:0x7d1->tun_id,output:30\n"));
+
+    /* VLAN: ingress by VLAN ID with the tag popped; h2's port via the
+     * uplink with the tag pushed; h3 has no uplink, so no way to reach its
+     * port (but ARP is still answered for it). */
+    assert_true(has_line(text, "table=0, priority=100, cookie=0x5700010004000000, "
+                         "in_port=40,dl_vlan=101 actions=pop_vlan,"
+                         "set_field:0x4->metadata,set_field:0x1/0x1->reg10,"
+                         "goto_table:30\n"));
+    assert_true(has_line(text, "metadata=0x4,reg10=0/0x1,dl_dst=02:00:00:00:00:08 "
+                         "actions=push_vlan:0x8100,set_field:4197->vlan_vid,"
+                         "output:40\n"));
+    assert_false(has_line(text, "dl_dst=02:00:00:00:00:09"));
+    assert_true(has_line(text, "arp_tpa=10.0.0.9 "));
+    assert_true(has_line(text, "metadata=0x4 actions=output:7,push_vlan:0x8100,"
+                         "set_field:4197->vlan_vid,output:40\n"));
+
+    /* No flow ever sends from remote back to remote: every flow that
+     * outputs to a tunnel or the uplink requires the flag clear, or is the
+     * p100 flood whose from-remote twin at p110 outputs locally only. */
+    const struct weft_flow *f;
+    HMAP_FOR_EACH (f, node, &flows.flows) {
+        bool to_remote = strstr(f->actions, "output:20")
+                         || strstr(f->actions, "output:30")
+                         || strstr(f->actions, "output:40");
+        if (to_remote && f->table_id == WEFT_TABLE_L2_LOOKUP) {
+            assert_non_null(strstr(f->match, "reg10=0/0x1"));
+        }
+        if (f->priority == WEFT_PRIO_FLOOD_REMOTE) {
+            assert_false(to_remote);
+        }
+    }
+
+    /* Every flow parses as OpenFlow 1.3+. */
+    HMAP_FOR_EACH (f, node, &flows.flows) {
+        char *s = xasprintf("table=%d,priority=%d,%s%sactions=%s",
+                            f->table_id, f->priority, f->match,
+                            f->match[0] ? "," : "", f->actions);
+        struct ofputil_flow_mod fm;
+        enum ofputil_protocol usable;
+        char *error = parse_ofp_flow_mod_str(&fm, s, NULL, NULL, OFPFC_ADD,
+                                             &usable);
+        if (error) {
+            fail_msg("%s: %s", s, error);
+        }
+        assert_true(usable & OFPUTIL_P_OF13_OXM);
+        minimatch_destroy(&fm.match);
+        free(fm.ofpacts);
+        free(s);
+    }
+
+    free(text);
+    weft_flows_destroy(&flows);
+    topology_destroy(&fx.topo);
+}
+
+/* Until a tunnel has an ofport, the hosts behind it are unreachable and
+ * nothing refers to it; the network still floods locally. */
+static void
+test_tunnel_without_ofport(void **state)
+{
+    (void) state;
+    struct fx fx;
+    fx_init(&fx);
+    struct simap ofports = SIMAP_INITIALIZER(&ofports);
+    simap_put(&ofports, "if1", 1);
+    struct weft_flows flows;
+    weft_flows_init(&flows);
+    compile_host_flows(&fx.topo, fx.h[1], &ofports, &flows);
+    struct ds s = DS_EMPTY_INITIALIZER;
+    weft_flows_format(&flows, &s);
+    assert_false(has_line(ds_cstr(&s), "tun_id"));
+    assert_false(has_line(ds_cstr(&s), "reg10"));
+    assert_true(has_line(ds_cstr(&s), "metadata=0x1 actions=output:1\n"));
+    ds_destroy(&s);
+    weft_flows_destroy(&flows);
+    simap_destroy(&ofports);
+    topology_destroy(&fx.topo);
+}
+
+static void
+test_mtu_rule(void **state)
+{
+    (void) state;
+    struct fx fx;
+    fx_init(&fx);
+    assert_int_equal(topo_network_mtu(&fx.topo, fx.a), 1450);
+    assert_int_equal(topo_network_mtu(&fx.topo, fx.b), 1454);
+    assert_int_equal(topo_network_mtu(&fx.topo, fx.v), 1496);
+    fx.topo.underlay_mtu = 9000;
+    assert_int_equal(topo_network_mtu(&fx.topo, fx.a), 8950);
+    fx.a->mtu = 1300;
+    assert_int_equal(topo_network_mtu(&fx.topo, fx.a), 1300);
+    assert_int_equal(topo_encap_overhead(TOPO_NET_GENEVE), 50);
+    topology_destroy(&fx.topo);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_tunnel_mesh),
+        cmocka_unit_test(test_tunnel_names),
+        cmocka_unit_test(test_remote_flows),
+        cmocka_unit_test(test_tunnel_without_ofport),
+        cmocka_unit_test(test_mtu_rule),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
