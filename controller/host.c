@@ -24,6 +24,7 @@
 #include "simap.h"
 #include "smap.h"
 #include "sset.h"
+#include "timeval.h"
 #include "topology.h"
 #include "util.h"
 #include "vswitch-idl.h"
@@ -88,6 +89,9 @@ struct host {
     /* The bundle in flight, if any. */
     bool inflight;
     bool inflight_failed;
+    long long int next_push;        /* After a failed bundle, no push before
+                                     * this time (msec), so a flow the switch
+                                     * keeps rejecting cannot spin weftd. */
     uint32_t next_bundle_id;
     ovs_be32 barrier_xid;
     int64_t inflight_cfg;
@@ -755,6 +759,7 @@ handle_barrier_reply(struct host *h)
 {
     h->inflight = false;
     if (h->inflight_failed) {
+        h->next_push = time_msec() + 1000;
         /* We no longer know what the switch holds: read it again. */
         start_dump(h);
     } else if (h->inflight_complete && h->inflight_cfg > h->cur_cfg) {
@@ -909,7 +914,11 @@ host_run_openflow(struct host *h)
     if (h->topo && h->recompile) {
         recompile(h);
     }
-    if (h->state == HOST_OF_SYNCED && !h->inflight && h->topo) {
+    if (h->next_push && time_msec() >= h->next_push) {
+        h->next_push = 0;
+    }
+    if (h->state == HOST_OF_SYNCED && !h->inflight && h->topo
+        && !h->next_push) {
         push_flows(h);
     }
 }
@@ -929,6 +938,9 @@ host_wait(struct host *h)
     rconn_recv_wait(h->rconn);
     if (h->recompile && h->topo && rconn_is_connected(h->rconn)) {
         poll_immediate_wake();
+    }
+    if (h->state == HOST_OF_SYNCED && !h->inflight && h->next_push) {
+        poll_timer_wait_until(h->next_push);
     }
 }
 
