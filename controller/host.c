@@ -20,6 +20,7 @@
 #include "openvswitch/rconn.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
+#include "pipeline.h"
 #include "ovsdb-idl.h"
 #include "simap.h"
 #include "smap.h"
@@ -223,6 +224,9 @@ host_connect(struct host *h)
     ovsdb_idl_add_column(h->idl, &ovsrec_bridge_col_protocols);
     ovsdb_idl_add_column(h->idl, &ovsrec_bridge_col_controller);
     ovsdb_idl_add_column(h->idl, &ovsrec_bridge_col_external_ids);
+    ovsdb_idl_add_column(h->idl, &ovsrec_bridge_col_flow_tables);
+    ovsdb_idl_add_table(h->idl, &ovsrec_table_flow_table);
+    ovsdb_idl_add_column(h->idl, &ovsrec_flow_table_col_name);
     ovsdb_idl_add_table(h->idl, &ovsrec_table_port);
     ovsdb_idl_add_column(h->idl, &ovsrec_port_col_name);
     ovsdb_idl_add_column(h->idl, &ovsrec_port_col_interfaces);
@@ -472,6 +476,48 @@ reconcile_bridge_settings(struct host *h, const struct ovsrec_bridge *br)
     }
 }
 
+/* Names br-int's OpenFlow tables after the pipeline stages (OVS Flow_Table
+ * rows), so that ovs-ofctl and ofproto/trace can print "classify" or
+ * "l2_lookup" instead of bare numbers.  Entries for other tables are kept. */
+static void
+reconcile_table_names(struct ovsdb_idl_txn *txn,
+                      const struct ovsrec_bridge *br)
+{
+    int64_t keys[256];
+    struct ovsrec_flow_table *values[256];
+    size_t n = 0;
+    bool changed = false;
+
+    for (size_t i = 0; i < br->n_flow_tables; i++) {
+        if (!weft_table_name(br->key_flow_tables[i])) {
+            keys[n] = br->key_flow_tables[i];
+            values[n++] = br->value_flow_tables[i];
+        }
+    }
+    for (int id = 0; id < 255; id++) {
+        const char *name = weft_table_name(id);
+        if (!name) {
+            continue;
+        }
+        struct ovsrec_flow_table *ft = NULL;
+        for (size_t i = 0; i < br->n_flow_tables; i++) {
+            if (br->key_flow_tables[i] == id) {
+                ft = br->value_flow_tables[i];
+            }
+        }
+        if (!ft || !ft->name || strcmp(ft->name, name)) {
+            ft = ovsrec_flow_table_insert(txn);
+            ovsrec_flow_table_set_name(ft, name);
+            changed = true;
+        }
+        keys[n] = id;
+        values[n++] = ft;
+    }
+    if (changed) {
+        ovsrec_bridge_set_flow_tables(br, keys, values, n);
+    }
+}
+
 static void
 reconcile_controller(struct host *h, struct ovsdb_idl_txn *txn,
                      const struct ovsrec_bridge *br)
@@ -664,6 +710,7 @@ host_run_ovsdb(struct host *h)
                 br = create_bridge(h, txn, cfg);
             }
             reconcile_bridge_settings(h, br);
+            reconcile_table_names(txn, br);
             reconcile_controller(h, txn, br);
             reconcile_ports(h, txn, br);
             ovsdb_idl_txn_add_comment(txn, "weft: reconcile %s", h->name);

@@ -13,13 +13,14 @@ src=${WEFT_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 build=${WEFT_BUILD_DIR:-$src/build}
 weftd=$build/controller/weftd
 weftctl=$build/controller/weftctl
-p=t2tcp
+p=${WEFT_TEST_PREFIX:-t2tcp}
 dir=$(mktemp -d /tmp/weft-$p.XXXXXX)
 ns=$p-h1
 pass=0
 fail=0
 
 cleanup() {
+    [ -n "${WEFT_TEST_KEEP:-}" ] && return
     # A clean exit first, so that a sanitizer build of weftd reports leaks.
     ovs-appctl -t "$dir/weftd.ctl" exit 2>/dev/null || true
     for f in "$dir"/*.pid; do
@@ -113,6 +114,11 @@ check "weft database reports h1 connected over OVSDB and OpenFlow" \
 check "flows installed via tcp: pipeline present" \
     bash -c "ip netns exec $ns ovs-ofctl -O OpenFlow15 dump-flows tcp:127.0.0.1:6653 \
              | grep -q 'table=20.*arp_tpa=10.7.0.2'"
+tables_named() {
+    ip netns exec "$ns" ovs-ofctl -O OpenFlow15 --names dump-flows \
+        tcp:127.0.0.1:6653 | grep -Eq 'table="?arp_respond"?,.*arp_tpa=10.7.0.2'
+}
+check "OpenFlow tables carry the pipeline's names" tables_named
 check "same-network endpoints ping" \
     wait_for 10 ip netns exec "$p-ea" ping -q -c1 -W1 10.7.0.2 >/dev/null
 
