@@ -50,6 +50,7 @@
 #include "validate.h"
 #include "weft-db.h"
 #include "weft-idl.h"
+#include "weft-write.h"
 
 VLOG_DEFINE_THIS_MODULE(weftctl);
 
@@ -115,22 +116,10 @@ struct ctl_options {
 
 /* Command arguments after step 1 (parse).  Strings are malloc'd. */
 struct ctl_parsed {
-    char *path[3];              /* Host name in [0], or tenant/net/port. */
+    char *path[3];              /* list filters: tenant[/net]. */
     size_t n_path;              /* Elements used in 'path'. */
-
-    /* host-add. */
-    char *tunnel_ip;            /* Normalized, or NULL. */
-    char *datapath_type;        /* Never NULL for host-add. */
-
-    /* net-add. */
-    enum topo_net_type type;
-    uint32_t segment_id;
-    int mtu;                    /* 0 if not given. */
-
-    /* port-add. */
-    struct eth_addr mac;
-    ovs_be32 *ips;
-    size_t n_ips;
+    bool has_req;               /* Write commands: 'req' is initialized. */
+    struct weft_request req;    /* The change, for weft-write.h. */
 };
 
 /* What a command sees while building its transaction (step 3). */
@@ -172,33 +161,74 @@ parse_path_arg(const char *arg, size_t n, struct ctl_parsed *parsed)
     return error;
 }
 
-static char *
-parse_host_name(const struct ctl_options *opts, struct ctl_parsed *parsed)
+/* Moves the names in 'parsed->path' into a new request for 'op'. */
+static struct weft_request *
+start_request(struct ctl_parsed *parsed, enum weft_op op)
 {
-    char *error = parse_name("host", opts->args[1]);
-    if (!error) {
-        parsed->path[0] = xstrdup(opts->args[1]);
-        parsed->n_path = 1;
+    struct weft_request *req = &parsed->req;
+    weft_request_init(req, op);
+    parsed->has_req = true;
+    for (size_t i = 0; i < parsed->n_path; i++) {
+        req->path[i] = parsed->path[i];
+        parsed->path[i] = NULL;
     }
-    return error;
+    parsed->n_path = 0;
+    return req;
+}
+
+/* Returns 'req''s step 1 errors as a malloc'd string. */
+static char *
+check_request(const struct weft_request *req)
+{
+    struct weft_error *error = weft_request_check(req);
+    char *msg = error ? xstrdup(error->message) : NULL;
+    weft_error_destroy(error);
+    return msg;
+}
+
+/* "host-del NAME". */
+static char *
+parse_host_del(const struct ctl_options *opts, struct ctl_parsed *parsed)
+{
+    struct weft_request *req = start_request(parsed, WEFT_OP_HOST_DEL);
+    req->path[0] = xstrdup(opts->args[1]);
+    return check_request(req);
+}
+
+/* "tenant-add NAME", "tenant-del NAME", "net-del T/N", "port-del T/N/P". */
+static char *
+parse_path_request(const struct ctl_options *opts, struct ctl_parsed *parsed,
+                   enum weft_op op)
+{
+    char *error = parse_path_arg(opts->args[1], weft_op_path_len(op), parsed);
+    if (error) {
+        return error;
+    }
+    return check_request(start_request(parsed, op));
 }
 
 static char *
-parse_tenant_name(const struct ctl_options *opts, struct ctl_parsed *parsed)
+parse_tenant_add(const struct ctl_options *opts, struct ctl_parsed *parsed)
 {
-    return parse_path_arg(opts->args[1], 1, parsed);
+    return parse_path_request(opts, parsed, WEFT_OP_TENANT_ADD);
 }
 
 static char *
-parse_network_path(const struct ctl_options *opts, struct ctl_parsed *parsed)
+parse_tenant_del(const struct ctl_options *opts, struct ctl_parsed *parsed)
 {
-    return parse_path_arg(opts->args[1], 2, parsed);
+    return parse_path_request(opts, parsed, WEFT_OP_TENANT_DEL);
 }
 
 static char *
-parse_port_path(const struct ctl_options *opts, struct ctl_parsed *parsed)
+parse_net_del(const struct ctl_options *opts, struct ctl_parsed *parsed)
 {
-    return parse_path_arg(opts->args[1], 3, parsed);
+    return parse_path_request(opts, parsed, WEFT_OP_NET_DEL);
+}
+
+static char *
+parse_port_del(const struct ctl_options *opts, struct ctl_parsed *parsed)
+{
+    return parse_path_request(opts, parsed, WEFT_OP_PORT_DEL);
 }
 
 /* "net-list [TENANT]". */
@@ -221,79 +251,53 @@ parse_list_filter(const struct ctl_options *opts, struct ctl_parsed *parsed)
 }
 
 static char *
+opt_value(const struct ctl_options *opts, enum cmd_option co)
+{
+    return nullable_xstrdup(opts->values[co]);
+}
+
+static char *
 parse_host_add(const struct ctl_options *opts, struct ctl_parsed *parsed)
 {
-    const char *const *v = opts->values;
-    char *error = parse_host_name(opts, parsed);
-    if (!error) {
-        error = parse_ovsdb_remote(v[CO_REMOTE]);
-    }
-    if (!error && v[CO_TUNNEL_IP]) {
-        ovs_be32 ip;
-        error = parse_ipv4(v[CO_TUNNEL_IP], &ip);
-        if (!error) {
-            parsed->tunnel_ip = xasprintf(IP_FMT, IP_ARGS(ip));
-        }
-    }
-    if (!error && v[CO_DATAPATH_TYPE]) {
-        error = parse_datapath_type(v[CO_DATAPATH_TYPE]);
-    }
-    if (!error && v[CO_UPLINK]) {
-        error = parse_iface_name(v[CO_UPLINK]);
-    }
-    if (!error && v[CO_OPENFLOW_REMOTE]) {
-        /* Same syntax as an OVSDB remote, but say which option is wrong. */
-        char *e = parse_ovsdb_remote(v[CO_OPENFLOW_REMOTE]);
-        if (e) {
-            free(e);
-            error = xasprintf("invalid OpenFlow remote \"%s\": expected "
-                              "unix:PATH or tcp:IP:PORT",
-                              v[CO_OPENFLOW_REMOTE]);
-        }
-    }
-    parsed->datapath_type = xstrdup(v[CO_DATAPATH_TYPE]
-                                    ? v[CO_DATAPATH_TYPE] : "netdev");
-    return error;
+    struct weft_request *req = start_request(parsed, WEFT_OP_HOST_ADD);
+    req->path[0] = xstrdup(opts->args[1]);
+    req->remote = opt_value(opts, CO_REMOTE);
+    req->tunnel_ip = opt_value(opts, CO_TUNNEL_IP);
+    req->datapath_type = opt_value(opts, CO_DATAPATH_TYPE);
+    req->uplink = opt_value(opts, CO_UPLINK);
+    req->openflow_remote = opt_value(opts, CO_OPENFLOW_REMOTE);
+    return check_request(req);
 }
 
 static char *
 parse_net_add(const struct ctl_options *opts, struct ctl_parsed *parsed)
 {
-    const char *const *v = opts->values;
-    char *error = parse_network_path(opts, parsed);
-    if (!error) {
-        error = parse_net_type(v[CO_TYPE], &parsed->type);
+    char *error = parse_path_arg(opts->args[1], 2, parsed);
+    if (error) {
+        return error;
     }
-    if (!error) {
-        error = parse_segment_id(parsed->type, v[CO_SEGMENT],
-                                 &parsed->segment_id);
-    }
-    if (!error && v[CO_MTU]) {
-        error = parse_mtu(v[CO_MTU], &parsed->mtu);
-    }
-    return error;
+    struct weft_request *req = start_request(parsed, WEFT_OP_NET_ADD);
+    req->type = opt_value(opts, CO_TYPE);
+    req->segment = opt_value(opts, CO_SEGMENT);
+    req->mtu = opt_value(opts, CO_MTU);
+    return check_request(req);
 }
 
 static char *
 parse_port_add(const struct ctl_options *opts, struct ctl_parsed *parsed)
 {
-    const char *const *v = opts->values;
-    char *error = parse_port_path(opts, parsed);
-    if (!error) {
-        error = parse_name("host", v[CO_HOST]);
+    char *error = parse_path_arg(opts->args[1], 3, parsed);
+    if (error) {
+        return error;
     }
-    if (!error) {
-        error = parse_iface_name(v[CO_IFACE]);
+    struct weft_request *req = start_request(parsed, WEFT_OP_PORT_ADD);
+    req->host = opt_value(opts, CO_HOST);
+    req->iface = opt_value(opts, CO_IFACE);
+    req->mac = opt_value(opts, CO_MAC);
+    for (size_t i = 0; i < opts->ips.n; i++) {
+        weft_request_add_ip(req, opts->ips.names[i]);
     }
-    if (!error) {
-        error = parse_mac(v[CO_MAC], &parsed->mac);
-    }
-    parsed->ips = xmalloc((opts->ips.n + 1) * sizeof *parsed->ips);
-    for (size_t i = 0; !error && i < opts->ips.n; i++) {
-        error = parse_ipv4(opts->ips.names[i], &parsed->ips[i]);
-        parsed->n_ips = i + 1;
-    }
-    return error;
+    return check_request(req);
 }
 
 static void
@@ -302,21 +306,13 @@ ctl_parsed_destroy(struct ctl_parsed *parsed)
     for (size_t i = 0; i < ARRAY_SIZE(parsed->path); i++) {
         free(parsed->path[i]);
     }
-    free(parsed->tunnel_ip);
-    free(parsed->datapath_type);
-    free(parsed->ips);
+    if (parsed->has_req) {
+        weft_request_destroy(&parsed->req);
+    }
 }
 
 /* ------------------------------------------------------------------------
  * Step 3: commands. */
-
-static char *
-find_host(const struct topology *topo, const char *name,
-          const struct topo_host **hostp)
-{
-    *hostp = topology_find_host_by_name(topo, name);
-    return *hostp ? NULL : xasprintf("host %s does not exist", name);
-}
 
 static char *
 find_tenant(const struct topology *topo, const char *name,
@@ -342,21 +338,6 @@ find_network(const struct topology *topo, char *const path[],
                                     path[0], path[1]);
 }
 
-static char *
-find_port(const struct topology *topo, char *const path[],
-          const struct topo_port **portp)
-{
-    const struct topo_network *net;
-    char *error = find_network(topo, path, &net);
-    if (error) {
-        *portp = NULL;
-        return error;
-    }
-    *portp = topology_find_port_by_name(topo, net, path[2]);
-    return *portp ? NULL : xasprintf("port %s/%s/%s does not exist",
-                                     path[0], path[1], path[2]);
-}
-
 /* "init" and "sync" need nothing beyond what run_write_command() does. */
 static char *
 cmd_nothing(struct ctl_context *ctx OVS_UNUSED)
@@ -364,191 +345,15 @@ cmd_nothing(struct ctl_context *ctx OVS_UNUSED)
     return NULL;
 }
 
+/* Every other write command: the shared write layer, weft-write.h. */
 static char *
-cmd_host_add(struct ctl_context *ctx)
+cmd_write(struct ctl_context *ctx)
 {
-    const char *const *v = ctx->opts->values;
-    const char *name = ctx->parsed->path[0];
-    char *error = validate_new_host(ctx->topo, name);
-    if (error) {
-        return error;
-    }
-
-    const struct weftrec_host *row = weftrec_host_insert(ctx->txn);
-    weftrec_host_set_name(row, name);
-    weftrec_host_set_ovsdb_remote(row, v[CO_REMOTE]);
-    if (v[CO_OPENFLOW_REMOTE]) {
-        weftrec_host_set_openflow_remote(row, v[CO_OPENFLOW_REMOTE]);
-    }
-    if (ctx->parsed->tunnel_ip) {
-        weftrec_host_set_tunnel_ip(row, ctx->parsed->tunnel_ip);
-    }
-    weftrec_host_set_datapath_type(row, ctx->parsed->datapath_type);
-    if (v[CO_UPLINK]) {
-        weftrec_host_set_uplink(row, v[CO_UPLINK]);
-    }
-    /* weftd owns these; start them at "nothing known yet". */
-    weftrec_host_set_ovsdb_connected(row, false);
-    weftrec_host_set_openflow_connected(row, false);
-    weftrec_host_set_cur_cfg(row, 0);
-    return NULL;
-}
-
-static char *
-cmd_host_del(struct ctl_context *ctx)
-{
-    const struct topo_host *host;
-    char *error = find_host(ctx->topo, ctx->parsed->path[0], &host);
-    if (!error) {
-        error = validate_del_host(ctx->topo, host);
-    }
-    if (!error) {
-        weftrec_host_delete(weftrec_host_get_for_uuid(ctx->idl, &host->uuid));
-    }
-    return error;
-}
-
-static char *
-cmd_tenant_add(struct ctl_context *ctx)
-{
-    const char *name = ctx->parsed->path[0];
-    char *error = validate_new_tenant(ctx->topo, name);
-    if (error) {
-        return error;
-    }
-    uint32_t key = topology_next_tenant_key(ctx->topo);
-    if (!key) {
-        return xasprintf("no free tenant key (all %d are in use)",
-                         TOPO_TENANT_KEY_MAX);
-    }
-
-    const struct weftrec_tenant *row = weftrec_tenant_insert(ctx->txn);
-    weftrec_tenant_set_name(row, name);
-    weftrec_tenant_set_flow_key(row, key);
-    return NULL;
-}
-
-static char *
-cmd_tenant_del(struct ctl_context *ctx)
-{
-    const struct topo_tenant *tenant;
-    char *error = find_tenant(ctx->topo, ctx->parsed->path[0], &tenant);
-    if (!error) {
-        error = validate_del_tenant(ctx->topo, tenant);
-    }
-    if (!error) {
-        weftrec_tenant_delete(weftrec_tenant_get_for_uuid(ctx->idl,
-                                                          &tenant->uuid));
-    }
-    return error;
-}
-
-static char *
-cmd_net_add(struct ctl_context *ctx)
-{
-    const struct ctl_parsed *p = ctx->parsed;
-    const struct topo_tenant *tenant;
-    char *error = find_tenant(ctx->topo, p->path[0], &tenant);
-    if (!error) {
-        error = validate_new_network(ctx->topo, tenant, p->path[1], p->type,
-                                     p->segment_id);
-    }
-    if (error) {
-        return error;
-    }
-    uint32_t key = topology_next_network_key(ctx->topo);
-    if (!key) {
-        return xasprintf("no free network key (all %d are in use)",
-                         TOPO_NETWORK_KEY_MAX);
-    }
-
-    const struct weftrec_network *row = weftrec_network_insert(ctx->txn);
-    weftrec_network_set_tenant(row, weftrec_tenant_get_for_uuid(
-                                        ctx->idl, &tenant->uuid));
-    weftrec_network_set_name(row, p->path[1]);
-    weftrec_network_set_type(row, topo_net_type_to_string(p->type));
-    weftrec_network_set_segment_id(row, p->segment_id);
-    if (p->mtu) {
-        int64_t mtu = p->mtu;
-        weftrec_network_set_mtu(row, &mtu, 1);
-    }
-    weftrec_network_set_flow_key(row, key);
-    return NULL;
-}
-
-static char *
-cmd_net_del(struct ctl_context *ctx)
-{
-    const struct topo_network *net;
-    char *error = find_network(ctx->topo, ctx->parsed->path, &net);
-    if (!error) {
-        error = validate_del_network(ctx->topo, net);
-    }
-    if (!error) {
-        weftrec_network_delete(weftrec_network_get_for_uuid(ctx->idl,
-                                                            &net->uuid));
-    }
-    return error;
-}
-
-static char *
-cmd_port_add(struct ctl_context *ctx)
-{
-    const struct ctl_parsed *p = ctx->parsed;
-    const struct topo_network *net;
-    const struct topo_host *host;
-    char *error = find_network(ctx->topo, p->path, &net);
-    if (!error) {
-        error = find_host(ctx->topo, ctx->opts->values[CO_HOST], &host);
-    }
-    if (!error) {
-        error = validate_new_port(ctx->topo, net, host, p->path[2],
-                                  ctx->opts->values[CO_IFACE], p->mac,
-                                  p->ips, p->n_ips);
-    }
-    if (error) {
-        return error;
-    }
-    uint32_t key = topology_next_port_key(ctx->topo);
-    if (!key) {
-        return xasprintf("no free port key (all %d are in use)",
-                         TOPO_PORT_KEY_MAX);
-    }
-
-    const struct weftrec_port *row = weftrec_port_insert(ctx->txn);
-    weftrec_port_set_network(row, weftrec_network_get_for_uuid(ctx->idl,
-                                                               &net->uuid));
-    weftrec_port_set_host(row, weftrec_host_get_for_uuid(ctx->idl,
-                                                         &host->uuid));
-    weftrec_port_set_name(row, p->path[2]);
-    weftrec_port_set_iface(row, ctx->opts->values[CO_IFACE]);
-
-    /* Store canonical text, so the database never holds two spellings of
-     * one address. */
-    char mac[ETH_ADDR_STRLEN + 1];
-    snprintf(mac, sizeof mac, ETH_ADDR_FMT, ETH_ADDR_ARGS(p->mac));
-    weftrec_port_set_mac(row, mac);
-
-    struct svec ips = SVEC_EMPTY_INITIALIZER;
-    for (size_t i = 0; i < p->n_ips; i++) {
-        svec_add_nocopy(&ips, xasprintf(IP_FMT, IP_ARGS(p->ips[i])));
-    }
-    weftrec_port_set_ips(row, (const char **) ips.names, ips.n);
-    svec_destroy(&ips);
-
-    weftrec_port_set_flow_key(row, key);
-    return NULL;
-}
-
-static char *
-cmd_port_del(struct ctl_context *ctx)
-{
-    const struct topo_port *port;
-    char *error = find_port(ctx->topo, ctx->parsed->path, &port);
-    if (!error) {
-        weftrec_port_delete(weftrec_port_get_for_uuid(ctx->idl, &port->uuid));
-    }
-    return error;
+    struct weft_error *error = weft_write_build(&ctx->parsed->req, ctx->idl,
+                                                ctx->txn, ctx->topo, NULL);
+    char *msg = error ? xstrdup(error->message) : NULL;
+    weft_error_destroy(error);
+    return msg;
 }
 
 /* Listing.  Rows are read from the IDL rather than the topology so that the
@@ -894,31 +699,31 @@ static const struct ctl_command commands[] = {
       "[--openflow-remote=TARGET]", 1, 1,
       CO_BIT(REMOTE) | CO_BIT(TUNNEL_IP) | CO_BIT(DATAPATH_TYPE)
       | CO_BIT(UPLINK) | CO_BIT(OPENFLOW_REMOTE), CO_BIT(REMOTE), true,
-      parse_host_add, cmd_host_add },
+      parse_host_add, cmd_write },
     { "host-del", "host-del NAME", 1, 1, 0, 0, true,
-      parse_host_name, cmd_host_del },
+      parse_host_del, cmd_write },
     { "host-list", "host-list", 0, 0, 0, 0, false, NULL, cmd_host_list },
     { "tenant-add", "tenant-add NAME", 1, 1, 0, 0, true,
-      parse_tenant_name, cmd_tenant_add },
+      parse_tenant_add, cmd_write },
     { "tenant-del", "tenant-del NAME", 1, 1, 0, 0, true,
-      parse_tenant_name, cmd_tenant_del },
+      parse_tenant_del, cmd_write },
     { "tenant-list", "tenant-list", 0, 0, 0, 0, false, NULL,
       cmd_tenant_list },
     { "net-add", "net-add TENANT/NET --type=vlan|vxlan|gre|geneve "
       "--segment=ID [--mtu=N]", 1, 1,
       CO_BIT(TYPE) | CO_BIT(SEGMENT) | CO_BIT(MTU),
-      CO_BIT(TYPE) | CO_BIT(SEGMENT), true, parse_net_add, cmd_net_add },
+      CO_BIT(TYPE) | CO_BIT(SEGMENT), true, parse_net_add, cmd_write },
     { "net-del", "net-del TENANT/NET", 1, 1, 0, 0, true,
-      parse_network_path, cmd_net_del },
+      parse_net_del, cmd_write },
     { "net-list", "net-list [TENANT]", 0, 1, 0, 0, false,
       parse_net_list_filter, cmd_net_list },
     { "port-add", "port-add TENANT/NET/PORT --host=HOST --iface=IFACE "
       "--mac=MAC [--ip=A.B.C.D]...", 1, 1,
       CO_BIT(HOST) | CO_BIT(IFACE) | CO_BIT(MAC) | CO_BIT(IP),
       CO_BIT(HOST) | CO_BIT(IFACE) | CO_BIT(MAC), true,
-      parse_port_add, cmd_port_add },
+      parse_port_add, cmd_write },
     { "port-del", "port-del TENANT/NET/PORT", 1, 1, 0, 0, true,
-      parse_port_path, cmd_port_del },
+      parse_port_del, cmd_write },
     { "port-list", "port-list [TENANT[/NET]]", 0, 1, 0, 0, false,
       parse_list_filter, cmd_port_list },
     { "show", "show", 0, 0, 0, 0, false, NULL, cmd_show },
@@ -1089,17 +894,9 @@ run_write_command(const struct ctl_command *cmd, struct ovsdb_idl *idl,
         ds_destroy(&comment);
 
         /* Serialize with every other writer: see the top of this file. */
-        int64_t nb_cfg;
-        bool inserting_global = !global;
-        if (global) {
-            ovsdb_idl_txn_verify(&global->header_,
-                                 &weftrec_weft_global_col_nb_cfg);
-            nb_cfg = global->nb_cfg + 1;
-        } else {
-            global = weftrec_weft_global_insert(txn);
-            nb_cfg = is_init ? 0 : 1;
-        }
-        weftrec_weft_global_set_nb_cfg(global, nb_cfg);
+        bool inserting_global;
+        int64_t nb_cfg = weft_write_next_cfg(idl, txn, is_init ? 0 : 1,
+                                             &inserting_global);
 
         struct ctl_context ctx = {
             .idl = idl,

@@ -1,0 +1,119 @@
+/* weft-request: one change to weft's desired state, as plain C data, and the
+ * error a front end reports for it.
+ *
+ * This header includes neither OVS nor jansson headers, so both sides of
+ * weft's JSON split can use it: weftctl fills a 'struct weft_request' from its
+ * command line, the REST server (rest-server.c, jansson side) from a JSON
+ * body.  Both then go through the same two steps in weft-write.c:
+ *
+ *   1. weft_request_check(): every value checked without the database (names,
+ *      remote, MAC, IPs, segment id...).  Pure and thread-safe: the REST
+ *      server calls it in its HTTP thread.
+ *   2. weft_write_build() (weft-write.h, OVS side): checked against the
+ *      current topology and added to an OVSDB transaction.
+ *
+ * so both give the same answers and the same error messages.  Values are
+ * kept as the user's text; step 2 stores them in canonical form.
+ *
+ * Ownership: every pointer in a 'struct weft_request' is malloc'd and owned
+ * by it; weft_request_destroy() frees them. */
+#ifndef WEFT_REQUEST_H
+#define WEFT_REQUEST_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define WEFT_OPS                                \
+    WEFT_OP(HOST_ADD, "host-add")               \
+    WEFT_OP(HOST_DEL, "host-del")               \
+    WEFT_OP(TENANT_ADD, "tenant-add")           \
+    WEFT_OP(TENANT_DEL, "tenant-del")           \
+    WEFT_OP(NET_ADD, "net-add")                 \
+    WEFT_OP(NET_DEL, "net-del")                 \
+    WEFT_OP(PORT_ADD, "port-add")               \
+    WEFT_OP(PORT_DEL, "port-del")
+
+enum weft_op {
+#define WEFT_OP(ENUM, NAME) WEFT_OP_##ENUM,
+    WEFT_OPS
+#undef WEFT_OP
+};
+
+const char *weft_op_name(enum weft_op);
+
+/* What went wrong, as a front end must report it.  rest-server.c maps each
+ * kind to one HTTP status (rest_http_status()); weftctl exits 1 for all. */
+#define WEFT_ERRS                                               \
+    WEFT_ERR(INVALID, "invalid")             /* Bad value. */   \
+    WEFT_ERR(NOT_FOUND, "not found")         /* No such object (or not
+                                              * the caller's). */ \
+    WEFT_ERR(CONFLICT, "conflict")           /* Duplicate, in use. */ \
+    WEFT_ERR(UNAUTHORIZED, "unauthorized")   /* No valid credentials. */ \
+    WEFT_ERR(FORBIDDEN, "forbidden")         /* Admin only. */  \
+    WEFT_ERR(TOO_LARGE, "too large")         /* Request body. */ \
+    WEFT_ERR(METHOD, "method not allowed")                      \
+    WEFT_ERR(TIMEOUT, "timeout")             /* --wait/?wait. */ \
+    WEFT_ERR(UNAVAILABLE, "unavailable")     /* Database down. */ \
+    WEFT_ERR(INTERNAL, "internal")
+
+enum weft_err_kind {
+#define WEFT_ERR(ENUM, NAME) WEFT_ERR_##ENUM,
+    WEFT_ERRS
+#undef WEFT_ERR
+};
+
+const char *weft_err_kind_name(enum weft_err_kind);
+
+struct weft_error {
+    enum weft_err_kind kind;
+    char *message;              /* Human-readable, malloc'd; no final '.'. */
+};
+
+/* Returns a new error of 'kind' that takes ownership of 'message'. */
+struct weft_error *weft_error_create(enum weft_err_kind, char *message);
+struct weft_error *weft_error_format(enum weft_err_kind, const char *format,
+                                     ...)
+    __attribute__((format(printf, 2, 3)));
+void weft_error_destroy(struct weft_error *);
+
+struct weft_request {
+    enum weft_op op;
+    char *path[3];              /* Host name in [0]; or tenant, network, port
+                                 * names, as many as 'op' needs. */
+
+    /* HOST_ADD.  Only 'remote' is required. */
+    char *remote;               /* OVSDB remote. */
+    char *openflow_remote;
+    char *tunnel_ip;
+    char *datapath_type;        /* NULL means "netdev". */
+    char *uplink;
+
+    /* TENANT_ADD: SHA-256 of the tenant's API token, 64 lowercase hex
+     * digits, or NULL for a tenant without one. */
+    char *token_hash;
+
+    /* NET_ADD. */
+    char *type;                 /* "vlan", "vxlan", "gre", "geneve". */
+    char *segment;              /* Decimal text. */
+    char *mtu;                  /* Decimal text, or NULL. */
+
+    /* PORT_ADD. */
+    char *host;
+    char *iface;
+    char *mac;
+    char **ips;
+    size_t n_ips;
+};
+
+void weft_request_init(struct weft_request *, enum weft_op);
+void weft_request_destroy(struct weft_request *);
+/* Appends a copy of 'ip' to 'req''s IPs. */
+void weft_request_add_ip(struct weft_request *, const char *ip);
+/* Number of elements of 'path' that 'op' uses (1, 2 or 3). */
+size_t weft_op_path_len(enum weft_op);
+
+/* Step 1: checks every value in 'req' without the database.  Returns NULL or
+ * an error of kind WEFT_ERR_INVALID.  Thread-safe. */
+struct weft_error *weft_request_check(const struct weft_request *);
+
+#endif /* ovsdb/weft-request.h */

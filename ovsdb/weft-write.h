@@ -1,0 +1,49 @@
+/* weft-write: the one write layer for weft's desired state (OVS side).
+ *
+ * weftctl and weftd's REST API (controller/api.c) both turn a checked
+ * 'struct weft_request' (weft-request.h) into an OVSDB transaction here, so
+ * that they accept and refuse exactly the same changes with the same
+ * messages.  A caller's transaction loop looks like this:
+ *
+ *     txn = ovsdb_idl_txn_create(idl);
+ *     nb_cfg = weft_write_next_cfg(idl, txn, 1, &inserted);
+ *     error = weft_write_build(req, idl, txn, &topo, affected_hosts);
+ *     commit; on TXN_TRY_AGAIN reload the topology and start again.
+ *
+ * Every write verifies Weft_Global's nb_cfg and increments it, so concurrent
+ * writers (several weftctls, the REST API) are serialized: the loser
+ * re-validates against the winner's change.
+ *
+ * Threading: main thread of the caller only (uses the IDL). */
+#ifndef WEFT_WRITE_H
+#define WEFT_WRITE_H 1
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "weft-request.h"
+
+struct ovsdb_idl;
+struct ovsdb_idl_txn;
+struct sset;
+struct topology;
+
+/* Step 2: checks 'req' (already passed weft_request_check()) against 'topo',
+ * which must be loaded from 'idl', and adds the change to 'txn'.  Returns
+ * NULL or an error (NOT_FOUND, CONFLICT, INVALID) and then 'txn' must be
+ * discarded.  If 'affected_hosts' is nonnull, adds to it the names of the
+ * hosts whose flows the change affects (what ?wait=installed waits for). */
+struct weft_error *weft_write_build(const struct weft_request *req,
+                                    struct ovsdb_idl *idl,
+                                    struct ovsdb_idl_txn *txn,
+                                    const struct topology *topo,
+                                    struct sset *affected_hosts);
+
+/* Verifies Weft_Global's nb_cfg in 'txn' and writes nb_cfg + 1, returning
+ * that value.  If there is no Weft_Global row yet, inserts one with nb_cfg
+ * 'initial', returns 'initial' and sets '*insertedp' to true (the commit can
+ * then fail with TXN_ERROR if another writer inserted it first: retry). */
+int64_t weft_write_next_cfg(struct ovsdb_idl *, struct ovsdb_idl_txn *,
+                            int64_t initial, bool *insertedp);
+
+#endif /* ovsdb/weft-write.h */
