@@ -188,8 +188,8 @@ for k in 1 2 3; do
             && [ \$(ovs-ofctl -O OpenFlow15 dump-ports unix:$(sim_hdir 3)/br-int.mgmt \
             \$(ovs-vsctl --db=unix:$(sim_hdir 3)/db.sock get interface ${p}g3 ofport) | sed -n 's/.*tx pkts=\([0-9]*\).*/\1/p') -gt $g3 ]"
     sleep 0.2
-    check "$t: packet: the green broadcast leaked into no other network" \
-        [ "$(sim_tx 2 "${p}r2")" -eq "$r2" ] && [ "$(sim_tx 3 "${p}b2")" -eq "$b2" ]
+    check "$t: packet: the green broadcast leaked into no other network" eval \
+        '[ "$(sim_tx 2 "${p}r2")" -eq "$r2" ] && [ "$(sim_tx 3 "${p}b2")" -eq "$b2" ]'
 done
 
 # VLAN: a tagged frame arriving on h2's uplink is delivered untagged.
