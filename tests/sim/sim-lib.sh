@@ -1,7 +1,8 @@
-# sim-lib.sh: a multi-host weft simulation without namespaces.
+# sim-lib.sh: a multi-host weft simulation on dummy datapaths, no per-host namespaces.
 #
 # Source it from a test script.  Every simulated host is its own
-# ovsdb-server and "ovs-vswitchd --enable-dummy=system", all in the root
+# ovsdb-server and "ovs-vswitchd --enable-dummy=system", all in one network
+# namespace of the test's own (sim_isolate()), not in the root
 # namespace, each with its own run directory (unix sockets only) under one
 # mktemp -d directory.  One weft database and one weftd drive them all.
 #
@@ -212,7 +213,24 @@ sim_underlay_host() {
 
 # sim_start H: H hosts registered in weft (h1..hH), weft DB, weftd.
 # With SIM_UPLINK=IFACE set, every host gets that uplink (VLAN networks).
+# Re-runs the calling test script inside a network namespace of its own, so
+# that the veth and the local route the simulated underlay needs (see above)
+# never touch the machine's own namespace.  Called by sim_start(); the outer
+# run waits for the inner one and deletes the namespace.
+sim_isolate() {
+    if [ -n "${SIM_NETNS:-}" ]; then
+        ip link set lo up
+        return 0
+    fi
+    local ns="weftsim-$$" rc=0
+    ip netns add "$ns"
+    SIM_NETNS=$ns ip netns exec "$ns" bash "$0" || rc=$?
+    ip netns del "$ns"
+    exit $rc
+}
+
 sim_start() {
+    sim_isolate
     SIM_HOSTS=$1
     SIM_DIR=$(mktemp -d /tmp/weft-sim.XXXXXX)
     SIM_PHY=wsp${SIM_DIR##*.}
