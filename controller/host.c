@@ -555,8 +555,15 @@ reconcile_iface(const struct ovsrec_interface *iface,
     if (strcmp(type, w->type)) {
         ovsrec_interface_set_type(iface, w->type);
     }
-    if (!smap_equal(&iface->options, &w->options)) {
-        ovsrec_interface_set_options(iface, &w->options);
+    /* Only the option keys weft sets are weft's: an operator may add
+     * others (a tunnel's csum, say) and they are kept. */
+    struct smap_node *node;
+    SMAP_FOR_EACH (node, &w->options) {
+        const char *have = smap_get(&iface->options, node->key);
+        if (!have || strcmp(have, node->value)) {
+            ovsrec_interface_update_options_setkey(iface, node->key,
+                                                   node->value);
+        }
     }
     const char *owner = smap_get(&iface->external_ids, OWNER_KEY);
     if (!owner || strcmp(owner, w->owner)) {
