@@ -12,7 +12,10 @@
  * weftd keeps no desired state of its own: everything comes from the
  * database, so it can be killed at any moment and restarted; on restart it
  * reads each switch's flows back and sends only differences (none, if the
- * desired state did not change meanwhile). */
+ * desired state did not change meanwhile).
+ *
+ * The REST API (--api) is served by rest-server.c in its own thread; its
+ * calls are executed here, in api_run() (see the top of api.c). */
 #include <config.h>
 
 #include <errno.h>
@@ -20,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api.h"
 #include "command-line.h"
 #include "compiler.h"
 #include "daemon.h"
@@ -30,6 +34,7 @@
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
 #include "ovsdb-idl.h"
+#include "rest-server.h"
 #include "topology.h"
 #include "unixctl.h"
 #include "util.h"
@@ -58,6 +63,7 @@ struct weftd {
 
 static char *db_remote;
 static char *unixctl_path;
+static char *api_path;          /* --api: NULL for the default, "none". */
 
 static void parse_options(int argc, char *argv[]);
 
@@ -107,6 +113,46 @@ reload_topology(struct weftd *d)
         }
         host_set_topology(hn->host, &d->topo, d->nb_cfg);
     }
+}
+
+/* api_host_cfg_func for the REST API's ?wait=installed. */
+static long long
+weftd_host_cfg(const char *name, void *d_)
+{
+    struct weftd *d = d_;
+    const struct topo_host *th = topology_find_host_by_name(&d->topo, name);
+    struct host_node *hn = th ? find_host_node(d, &th->uuid) : NULL;
+    return hn ? host_cur_cfg(hn->host) : -1;
+}
+
+/* Starts the REST API server, or returns NULL if it is disabled.  Failing to
+ * serve an explicitly given --api path is fatal; the default path (under
+ * $WEFT_RUNDIR or /var/run/weft) only gets a warning. */
+static struct rest_server *
+start_rest_server(struct api *api)
+{
+    if (api_path && !strcmp(api_path, "none")) {
+        return NULL;
+    }
+    char *path = api_path ? xstrdup(api_path) : NULL;
+    if (!path) {
+        const char *rundir = getenv("WEFT_RUNDIR");
+        path = xasprintf("%s/weft-api.sock",
+                         rundir && rundir[0] ? rundir : "/var/run/weft");
+    }
+    struct rest_server *rest;
+    char *msg;
+    int error = rest_server_create(path, api, &rest, &msg);
+    if (error && api_path) {
+        ovs_fatal(0, "REST API: %s", msg);
+    } else if (error) {
+        VLOG_WARN("REST API disabled: %s", msg);
+    } else {
+        VLOG_INFO("REST API on %s", path);
+    }
+    free(msg);
+    free(path);
+    return rest;
 }
 
 /* Writes each host's and port's status back to the weft database, only where
@@ -278,6 +324,9 @@ main(int argc, char *argv[])
     unixctl_command_register("weft/resync", "[HOST]", 0, 1,
                              weftd_unixctl_resync, &d);
 
+    struct api *api = api_create(db_remote, weftd_host_cfg, &d);
+    struct rest_server *rest = start_rest_server(api);
+
     daemonize_complete();
 
     d.idl = ovsdb_idl_create(db_remote, &weftrec_idl_class, true, true);
@@ -308,12 +357,14 @@ main(int argc, char *argv[])
         if (txn) {
             write_status(&d, txn);
         }
+        api_run(api);
         unixctl_server_run(unixctl);
 
         ovsdb_idl_loop_commit_and_wait(&d.idl_loop);
         HMAP_FOR_EACH (hn, node, &d.hosts) {
             host_wait(hn->host);
         }
+        api_wait(api);
         unixctl_server_wait(unixctl);
         if (d.exiting) {
             poll_immediate_wake();
@@ -324,6 +375,8 @@ main(int argc, char *argv[])
         }
     }
 
+    rest_server_destroy(rest);     /* Stops the HTTP thread first. */
+    api_destroy(api);
     struct host_node *hn;
     HMAP_FOR_EACH_POP (hn, node, &d.hosts) {
         host_destroy(hn->host);
@@ -336,6 +389,7 @@ main(int argc, char *argv[])
     service_stop();
     free(db_remote);
     free(unixctl_path);
+    free(api_path);
     return 0;
 }
 
@@ -347,6 +401,9 @@ usage(void)
            "\nOptions:\n"
            "  --db=REMOTE         weft database (default: %s)\n"
            "  --unixctl=SOCKET    override default control socket name\n"
+           "  --api=SOCKET|none   REST API socket (default: "
+           "$WEFT_RUNDIR/weft-api.sock,\n"
+           "                      $WEFT_RUNDIR defaulting to /var/run/weft)\n"
            "  -h, --help          display this help message\n"
            "  -V, --version       display version information\n",
            program_name, program_name, weft_db_default_remote());
@@ -361,12 +418,14 @@ parse_options(int argc, char *argv[])
     enum {
         OPT_DB = UCHAR_MAX + 1,
         OPT_UNIXCTL,
+        OPT_API,
         VLOG_OPTION_ENUMS,
         DAEMON_OPTION_ENUMS,
     };
     static const struct option long_options[] = {
         {"db", required_argument, NULL, OPT_DB},
         {"unixctl", required_argument, NULL, OPT_UNIXCTL},
+        {"api", required_argument, NULL, OPT_API},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         VLOG_LONG_OPTIONS,
@@ -388,6 +447,10 @@ parse_options(int argc, char *argv[])
         case OPT_UNIXCTL:
             free(unixctl_path);
             unixctl_path = xstrdup(optarg);
+            break;
+        case OPT_API:
+            free(api_path);
+            api_path = xstrdup(optarg);
             break;
         case 'h':
             usage();

@@ -1,0 +1,985 @@
+/* api: executes weftd's REST API calls in the main loop.
+ *
+ * Threads, and how a request crosses between them (as in OVN's pinctrl.c, a
+ * mutex-protected queue plus a 'struct seq' to wake the main loop):
+ *
+ *   HTTP thread (rest-server.c, libevent)    main thread (OVS poll loop)
+ *   -------------------------------------    ----------------------------------
+ *   parse URL and JSON, SO_PEERCRED,
+ *   weft_request_check(): 400 at once
+ *   api_submit(): lock 'mutex', append
+ *   to 'queue', unlock, seq_change() ------> poll_block() returns (seq_wait())
+ *                                             api_run(): lock, take 'queue',
+ *                                             unlock; then, in arrival order:
+ *                                             - reads: from this module's IDL;
+ *                                             - writes: one transaction each,
+ *                                               nb_cfg verified and
+ *                                               incremented (weft-write.h),
+ *                                               at most one in flight;
+ *                                             - ?wait=installed: parked until
+ *                                               every affected host's cur_cfg
+ *                                               reaches the call's nb_cfg, or
+ *                                               its deadline (504)
+ *   reply, free the call  <----------------- call->done(call): rest-server.c
+ *                                             appends it to its own done list
+ *                                             and wakes the HTTP thread with
+ *                                             event_active() (thread-safe)
+ *
+ * Only the two queues are shared.  The main thread never touches libevent or
+ * jansson; the HTTP thread never touches the IDL or weftd's hosts.
+ *
+ * Why this module has its own IDL rather than using weftd's: weftd's IDL is
+ * driven by an ovsdb_idl_loop whose open transaction (the status write-back)
+ * spans the whole run phase, and an IDL builds one transaction at a time.  A
+ * second connection, the same kind of client as weftctl, keeps the status
+ * writer and the API writer independent, gives the API read-your-writes (a
+ * GET after a POST sees it) and leaves the main loop's shape alone.  Host
+ * progress (cur_cfg) still comes from weftd's own hosts, through
+ * 'host_cfg'. */
+#include <config.h>
+
+#include "api.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/poll-loop.h"
+#include "openvswitch/vlog.h"
+#include "ovs-thread.h"
+#include "ovsdb-idl.h"
+#include "seq.h"
+#include "smap.h"
+#include "sset.h"
+#include "timeval.h"
+#include "topology.h"
+#include "util.h"
+#include "weft-db.h"
+#include "weft-idl.h"
+#include "weft-write.h"
+
+VLOG_DEFINE_THIS_MODULE(api);
+
+/* A call waits at most this long for the database connection. */
+#define API_CONNECT_TIMEOUT_MS 10000
+/* A write is retried this often when other writers keep winning. */
+#define API_MAX_RETRIES 100
+
+/* A FIFO of calls. */
+struct call_queue {
+    struct api_call *head;
+    struct api_call **tail;
+};
+
+struct api {
+    /* Shared with the HTTP thread. */
+    struct ovs_mutex mutex;
+    struct call_queue queue OVS_GUARDED;  /* Submitted, not yet taken. */
+    struct seq *seq;                    /* Changed on every submission. */
+
+    /* Main thread only. */
+    uint64_t seqno;                     /* 'seq' when 'queue' was taken. */
+    struct ovsdb_idl *idl;
+    struct topology topo;               /* Loaded from 'idl'... */
+    unsigned int topo_seqno;            /* ...at this IDL seqno. */
+    bool topo_valid;
+
+    struct call_queue pending;          /* Taken from 'queue', in order. */
+    struct ovsdb_idl_txn *txn;          /* The write in flight, or NULL. */
+    struct api_call *txn_call;          /* Its call. */
+    int64_t txn_nb_cfg;                 /* The nb_cfg it writes. */
+    bool txn_inserted_global;
+    unsigned int retry_seqno;           /* Retry the head of 'pending' once
+                                         * the IDL seqno differs from this. */
+    bool retry;
+    struct call_queue waiting;          /* ?wait=installed, committed. */
+
+    api_host_cfg_func *host_cfg;
+    void *aux;
+};
+
+static void
+queue_init(struct call_queue *q)
+{
+    q->head = NULL;
+    q->tail = &q->head;
+}
+
+static void
+queue_push(struct call_queue *q, struct api_call *call)
+{
+    call->next = NULL;
+    *q->tail = call;
+    q->tail = &call->next;
+}
+
+static void
+queue_push_front(struct call_queue *q, struct api_call *call)
+{
+    call->next = q->head;
+    q->head = call;
+    if (q->tail == &q->head) {
+        q->tail = &call->next;
+    }
+}
+
+static struct api_call *
+queue_pop(struct call_queue *q)
+{
+    struct api_call *call = q->head;
+    if (call) {
+        q->head = call->next;
+        if (!q->head) {
+            q->tail = &q->head;
+        }
+        call->next = NULL;
+    }
+    return call;
+}
+
+/* Appends all of 'src' to 'dst' and empties 'src'. */
+static void
+queue_splice(struct call_queue *dst, struct call_queue *src)
+{
+    if (src->head) {
+        *dst->tail = src->head;
+        dst->tail = src->tail;
+        queue_init(src);
+    }
+}
+
+static void
+queue_destroy_calls(struct call_queue *q)
+{
+    struct api_call *call;
+    while ((call = queue_pop(q))) {
+        api_call_destroy(call);
+    }
+}
+
+/* ------------------------------------------------------------------------
+ * Calls. */
+
+struct api_call *
+api_call_create(enum api_verb verb, enum api_resource resource)
+{
+    struct api_call *call = xzalloc(sizeof *call);
+    call->verb = verb;
+    call->resource = resource;
+    return call;
+}
+
+static void
+free_host_views(struct api_host_view *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].name);
+        free(v[i].ovsdb_remote);
+        free(v[i].openflow_remote);
+        free(v[i].tunnel_ip);
+        free(v[i].datapath_type);
+        free(v[i].uplink);
+        free(v[i].openflow_state);
+    }
+    free(v);
+}
+
+static void
+free_port_views(struct api_port_view *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].tenant);
+        free(v[i].network);
+        free(v[i].name);
+        free(v[i].host);
+        free(v[i].iface);
+        free(v[i].mac);
+        for (size_t j = 0; j < v[i].n_ips; j++) {
+            free(v[i].ips[j]);
+        }
+        free(v[i].ips);
+    }
+    free(v);
+}
+
+void
+api_call_destroy(struct api_call *call)
+{
+    if (!call) {
+        return;
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(call->path); i++) {
+        free(call->path[i]);
+    }
+    weft_request_destroy(&call->req);
+    free(call->token_hash);
+    free(call->token);
+    weft_error_destroy(call->error);
+    free_host_views(call->hosts, call->n_hosts);
+    for (size_t i = 0; i < call->n_tenants; i++) {
+        free(call->tenants[i].name);
+    }
+    free(call->tenants);
+    for (size_t i = 0; i < call->n_networks; i++) {
+        free(call->networks[i].tenant);
+        free(call->networks[i].name);
+        free(call->networks[i].type);
+    }
+    free(call->networks);
+    free_port_views(call->ports, call->n_ports);
+    for (size_t i = 0; i < call->n_wait_hosts; i++) {
+        free(call->wait_hosts[i]);
+    }
+    free(call->wait_hosts);
+    free(call);
+}
+
+/* Hands 'call' back to the HTTP thread.  The main loop must not touch it
+ * afterwards. */
+static void
+finish(struct api_call *call)
+{
+    call->done(call);
+}
+
+static void
+fail(struct api_call *call, struct weft_error *error)
+{
+    weft_error_destroy(call->error);
+    call->error = error;
+    finish(call);
+}
+
+/* ------------------------------------------------------------------------
+ * Views: rows of the API's IDL, as the JSON responses show them. */
+
+static void
+host_view_fill(struct api_host_view *v, const struct weftrec_host *row,
+               bool admin)
+{
+    memset(v, 0, sizeof *v);
+    v->name = xstrdup(row->name);
+    if (admin) {
+        /* Tenant admins see a host's name and state, not how weft reaches
+         * it. */
+        v->ovsdb_remote = xstrdup(row->ovsdb_remote);
+        v->openflow_remote = nullable_xstrdup(row->openflow_remote);
+        v->tunnel_ip = nullable_xstrdup(row->tunnel_ip);
+        v->datapath_type = xstrdup(row->datapath_type);
+        v->uplink = nullable_xstrdup(row->uplink);
+    }
+    v->openflow_state = nullable_xstrdup(smap_get(&row->status,
+                                                  "openflow_state"));
+    v->ovsdb_connected = row->ovsdb_connected;
+    v->openflow_connected = row->openflow_connected;
+    v->cur_cfg = row->cur_cfg;
+}
+
+static void
+network_view_fill(struct api_network_view *v,
+                  const struct weftrec_network *row, struct ovsdb_idl *idl)
+{
+    v->tenant = xstrdup(row->tenant ? row->tenant->name : "?");
+    v->name = xstrdup(row->name);
+    v->type = xstrdup(row->type);
+    v->segment_id = row->segment_id;
+    v->key = row->flow_key;
+    enum topo_net_type type;
+    if (row->n_mtu) {
+        v->mtu = row->mtu[0];
+        v->mtu_default = false;
+    } else if (topo_net_type_from_string(row->type, &type)) {
+        v->mtu = weft_db_underlay_mtu(idl) - topo_encap_overhead(type);
+        v->mtu_default = true;
+    }
+}
+
+static void
+port_view_fill(struct api_port_view *v, const struct weftrec_port *row)
+{
+    const struct weftrec_network *net = row->network;
+    v->tenant = xstrdup(net && net->tenant ? net->tenant->name : "?");
+    v->network = xstrdup(net ? net->name : "?");
+    v->name = xstrdup(row->name);
+    v->host = xstrdup(row->host ? row->host->name : "?");
+    v->iface = xstrdup(row->iface);
+    v->mac = xstrdup(row->mac);
+    v->ips = xmalloc((row->n_ips + 1) * sizeof *v->ips);
+    for (size_t i = 0; i < row->n_ips; i++) {
+        v->ips[i] = xstrdup(row->ips[i]);
+    }
+    v->n_ips = row->n_ips;
+    v->key = row->flow_key;
+    /* Only a real OpenFlow port number (1-0xff00); OVS reports failures
+     * as -1, which may come back as 4294967295. */
+    v->ofport = (row->n_ofport && row->ofport[0] > 0
+                 && row->ofport[0] < 0xff00 ? row->ofport[0] : -1);
+    v->up = row->n_up ? row->up[0] : -1;
+}
+
+static int
+compare_host_views(const void *a_, const void *b_)
+{
+    const struct api_host_view *a = a_, *b = b_;
+    return strcmp(a->name, b->name);
+}
+
+static int
+compare_tenant_views(const void *a_, const void *b_)
+{
+    const struct api_tenant_view *a = a_, *b = b_;
+    return strcmp(a->name, b->name);
+}
+
+static int
+compare_network_views(const void *a_, const void *b_)
+{
+    const struct api_network_view *a = a_, *b = b_;
+    return strcmp(a->name, b->name);
+}
+
+static int
+compare_port_views(const void *a_, const void *b_)
+{
+    const struct api_port_view *a = a_, *b = b_;
+    return strcmp(a->name, b->name);
+}
+
+static const struct weftrec_host *
+find_host_row(struct ovsdb_idl *idl, const char *name)
+{
+    const struct weftrec_host *row;
+    WEFTREC_HOST_FOR_EACH (row, idl) {
+        if (!strcmp(row->name, name)) {
+            return row;
+        }
+    }
+    return NULL;
+}
+
+static const struct weftrec_tenant *
+find_tenant_row(struct ovsdb_idl *idl, const char *name)
+{
+    const struct weftrec_tenant *row;
+    WEFTREC_TENANT_FOR_EACH (row, idl) {
+        if (!strcmp(row->name, name)) {
+            return row;
+        }
+    }
+    return NULL;
+}
+
+static const struct weftrec_network *
+find_network_row(struct ovsdb_idl *idl, const struct weftrec_tenant *tenant,
+                 const char *name)
+{
+    const struct weftrec_network *row;
+    WEFTREC_NETWORK_FOR_EACH (row, idl) {
+        if (row->tenant == tenant && !strcmp(row->name, name)) {
+            return row;
+        }
+    }
+    return NULL;
+}
+
+static const struct weftrec_port *
+find_port_row(struct ovsdb_idl *idl, const struct weftrec_network *net,
+              const char *name)
+{
+    const struct weftrec_port *row;
+    WEFTREC_PORT_FOR_EACH (row, idl) {
+        if (row->network == net && !strcmp(row->name, name)) {
+            return row;
+        }
+    }
+    return NULL;
+}
+
+/* Resolves 'path' (tenant[, network[, port]], 'n' of them) to rows, storing
+ * each in the nonnull out parameters.  Returns NOT_FOUND with the same
+ * message as the write layer's if any is missing. */
+static struct weft_error *
+resolve_path(struct ovsdb_idl *idl, char *const path[], size_t n,
+             const struct weftrec_tenant **tenantp,
+             const struct weftrec_network **netp,
+             const struct weftrec_port **portp)
+{
+    const struct weftrec_tenant *tenant = find_tenant_row(idl, path[0]);
+    if (!tenant) {
+        return weft_error_format(WEFT_ERR_NOT_FOUND,
+                                 "tenant %s does not exist", path[0]);
+    }
+    *tenantp = tenant;
+    if (n < 2) {
+        return NULL;
+    }
+    const struct weftrec_network *net = find_network_row(idl, tenant,
+                                                         path[1]);
+    if (!net) {
+        return weft_error_format(WEFT_ERR_NOT_FOUND,
+                                 "network %s/%s does not exist",
+                                 path[0], path[1]);
+    }
+    *netp = net;
+    if (n < 3) {
+        return NULL;
+    }
+    const struct weftrec_port *port = find_port_row(idl, net, path[2]);
+    if (!port) {
+        return weft_error_format(WEFT_ERR_NOT_FOUND,
+                                 "port %s/%s/%s does not exist",
+                                 path[0], path[1], path[2]);
+    }
+    *portp = port;
+    return NULL;
+}
+
+static void
+list_hosts(struct api *api, struct api_call *call)
+{
+    size_t n = 0, allocated = 0;
+    struct api_host_view *views = NULL;
+    const struct weftrec_host *row;
+    WEFTREC_HOST_FOR_EACH (row, api->idl) {
+        if (n >= allocated) {
+            views = x2nrealloc(views, &allocated, sizeof *views);
+        }
+        host_view_fill(&views[n++], row, call->admin);
+    }
+    if (n) {
+        qsort(views, n, sizeof *views, compare_host_views);
+    }
+    call->hosts = views;
+    call->n_hosts = n;
+}
+
+/* Fills 'call' with one object, named by 'path' ('n' elements) of
+ * 'resource'.  Returns NOT_FOUND if there is no such object. */
+static struct weft_error *
+get_object(struct api *api, struct api_call *call,
+           enum api_resource resource, char *const path[], size_t n)
+{
+    const struct weftrec_tenant *tenant = NULL;
+    const struct weftrec_network *net = NULL;
+    const struct weftrec_port *port = NULL;
+    struct weft_error *error;
+
+    switch (resource) {
+    case API_HOSTS: {
+        const struct weftrec_host *row = find_host_row(api->idl, path[0]);
+        if (!row) {
+            return weft_error_format(WEFT_ERR_NOT_FOUND,
+                                     "host %s does not exist", path[0]);
+        }
+        call->hosts = xmalloc(sizeof *call->hosts);
+        host_view_fill(call->hosts, row, call->admin);
+        call->n_hosts = 1;
+        return NULL;
+    }
+    case API_TENANTS:
+        error = resolve_path(api->idl, path, 1, &tenant, NULL, NULL);
+        if (!error) {
+            call->tenants = xmalloc(sizeof *call->tenants);
+            call->tenants->name = xstrdup(tenant->name);
+            call->tenants->key = tenant->flow_key;
+            call->n_tenants = 1;
+        }
+        return error;
+    case API_NETWORKS:
+        error = resolve_path(api->idl, path, 2, &tenant, &net, NULL);
+        if (!error) {
+            call->networks = xzalloc(sizeof *call->networks);
+            network_view_fill(call->networks, net, api->idl);
+            call->n_networks = 1;
+        }
+        return error;
+    case API_PORTS:
+        error = resolve_path(api->idl, path, 3, &tenant, &net, &port);
+        if (!error) {
+            call->ports = xzalloc(sizeof *call->ports);
+            port_view_fill(call->ports, port);
+            call->n_ports = 1;
+        }
+        return error;
+    case API_STATUS:
+    default:
+        OVS_NOT_REACHED();
+    }
+}
+
+/* Executes a GET of a collection.  'own' is the caller's tenant, or NULL
+ * for an admin. */
+static struct weft_error *
+list_objects(struct api *api, struct api_call *call,
+             const struct weftrec_tenant *own)
+{
+    const struct weftrec_tenant *tenant = NULL;
+    const struct weftrec_network *net = NULL;
+    struct weft_error *error = NULL;
+    size_t n = 0, allocated = 0;
+
+    switch (call->resource) {
+    case API_STATUS: {
+        const struct weftrec_weft_global *global
+            = weftrec_weft_global_first(api->idl);
+        call->nb_cfg = global ? global->nb_cfg : 0;
+        list_hosts(api, call);
+        return NULL;
+    }
+    case API_HOSTS:
+        list_hosts(api, call);
+        return NULL;
+
+    case API_TENANTS: {
+        const struct weftrec_tenant *row;
+        WEFTREC_TENANT_FOR_EACH (row, api->idl) {
+            if (own && row != own) {
+                continue;
+            }
+            if (n >= allocated) {
+                call->tenants = x2nrealloc(call->tenants, &allocated,
+                                           sizeof *call->tenants);
+            }
+            call->tenants[n].name = xstrdup(row->name);
+            call->tenants[n++].key = row->flow_key;
+        }
+        if (n) {
+            qsort(call->tenants, n, sizeof *call->tenants,
+                  compare_tenant_views);
+        }
+        call->n_tenants = n;
+        return NULL;
+    }
+
+    case API_NETWORKS: {
+        error = resolve_path(api->idl, call->path, 1, &tenant, NULL, NULL);
+        if (error) {
+            return error;
+        }
+        const struct weftrec_network *row;
+        WEFTREC_NETWORK_FOR_EACH (row, api->idl) {
+            if (row->tenant != tenant) {
+                continue;
+            }
+            if (n >= allocated) {
+                call->networks = x2nrealloc(call->networks, &allocated,
+                                            sizeof *call->networks);
+            }
+            memset(&call->networks[n], 0, sizeof call->networks[n]);
+            network_view_fill(&call->networks[n++], row, api->idl);
+        }
+        if (n) {
+            qsort(call->networks, n, sizeof *call->networks,
+                  compare_network_views);
+        }
+        call->n_networks = n;
+        return NULL;
+    }
+
+    case API_PORTS: {
+        error = resolve_path(api->idl, call->path, 2, &tenant, &net, NULL);
+        if (error) {
+            return error;
+        }
+        const struct weftrec_port *row;
+        WEFTREC_PORT_FOR_EACH (row, api->idl) {
+            if (row->network != net) {
+                continue;
+            }
+            if (n >= allocated) {
+                call->ports = x2nrealloc(call->ports, &allocated,
+                                         sizeof *call->ports);
+            }
+            memset(&call->ports[n], 0, sizeof call->ports[n]);
+            port_view_fill(&call->ports[n++], row);
+        }
+        if (n) {
+            qsort(call->ports, n, sizeof *call->ports, compare_port_views);
+        }
+        call->n_ports = n;
+        return NULL;
+    }
+    }
+    OVS_NOT_REACHED();
+}
+
+/* ------------------------------------------------------------------------
+ * Authorization. */
+
+/* Checks that the caller of 'call' may make it.  Stores the caller's tenant
+ * row in '*ownp', or NULL for an admin.  A tenant admin gets NOT_FOUND, not
+ * FORBIDDEN, for anything of another tenant, so that it cannot learn which
+ * tenants exist. */
+static struct weft_error *
+authorize(struct api *api, const struct api_call *call,
+          const struct weftrec_tenant **ownp)
+{
+    *ownp = NULL;
+    if (call->admin) {
+        return NULL;
+    }
+    if (!call->token_hash) {
+        return weft_error_create(WEFT_ERR_UNAUTHORIZED, xstrdup(
+            "a bearer token is required (Authorization: Bearer TOKEN)"));
+    }
+    const struct weftrec_tenant *own = NULL, *row;
+    WEFTREC_TENANT_FOR_EACH (row, api->idl) {
+        if (row->token_hash && !strcmp(row->token_hash, call->token_hash)) {
+            own = row;
+            break;
+        }
+    }
+    if (!own) {
+        return weft_error_create(WEFT_ERR_UNAUTHORIZED,
+                                 xstrdup("invalid token"));
+    }
+    *ownp = own;
+
+    switch (call->resource) {
+    case API_STATUS:
+        return NULL;
+    case API_HOSTS:
+        return (call->verb != API_WRITE ? NULL
+                : weft_error_create(WEFT_ERR_FORBIDDEN, xstrdup(
+                      "only an administrator can change hosts")));
+    case API_TENANTS:
+        if (call->verb == API_LIST) {
+            return NULL;
+        }
+        if (call->n_path && strcmp(call->path[0], own->name)) {
+            return weft_error_format(WEFT_ERR_NOT_FOUND,
+                                     "tenant %s does not exist",
+                                     call->path[0]);
+        }
+        return (call->verb != API_WRITE ? NULL
+                : weft_error_create(WEFT_ERR_FORBIDDEN, xstrdup(
+                      "only an administrator can create or delete "
+                      "tenants")));
+    case API_NETWORKS:
+    case API_PORTS:
+        if (strcmp(call->path[0], own->name)) {
+            return weft_error_format(WEFT_ERR_NOT_FOUND,
+                                     "tenant %s does not exist",
+                                     call->path[0]);
+        }
+        return NULL;
+    }
+    OVS_NOT_REACHED();
+}
+
+/* ------------------------------------------------------------------------
+ * Writes. */
+
+static void
+reload_topology(struct api *api)
+{
+    unsigned int seqno = ovsdb_idl_get_seqno(api->idl);
+    if (!api->topo_valid || seqno != api->topo_seqno) {
+        topology_destroy(&api->topo);
+        topology_init(&api->topo);
+        weft_db_load_topology(api->idl, &api->topo);
+        api->topo_seqno = seqno;
+        api->topo_valid = true;
+    }
+}
+
+/* Builds and sends the transaction for 'call'.  Returns false if the call
+ * is finished (an error) and true if it is in flight. */
+static bool
+start_write(struct api *api, struct api_call *call)
+{
+    reload_topology(api);
+    struct ovsdb_idl_txn *txn = ovsdb_idl_txn_create(api->idl);
+    ovsdb_idl_txn_add_comment(txn, "weftd API: %s %s%s%s%s%s",
+                              weft_op_name(call->req.op), call->req.path[0],
+                              call->req.path[1] ? "/" : "",
+                              call->req.path[1] ? call->req.path[1] : "",
+                              call->req.path[2] ? "/" : "",
+                              call->req.path[2] ? call->req.path[2] : "");
+    bool inserted;
+    int64_t nb_cfg = weft_write_next_cfg(api->idl, txn, 1, &inserted);
+    struct sset hosts = SSET_INITIALIZER(&hosts);
+    struct weft_error *error = weft_write_build(&call->req, api->idl, txn,
+                                                &api->topo, &hosts);
+    if (error) {
+        ovsdb_idl_txn_destroy(txn);
+        sset_destroy(&hosts);
+        fail(call, error);
+        return false;
+    }
+
+    for (size_t i = 0; i < call->n_wait_hosts; i++) {
+        free(call->wait_hosts[i]);
+    }
+    free(call->wait_hosts);
+    call->n_wait_hosts = sset_count(&hosts);
+    call->wait_hosts = xmalloc((call->n_wait_hosts + 1)
+                               * sizeof *call->wait_hosts);
+    const char *name;
+    size_t i = 0;
+    SSET_FOR_EACH (name, &hosts) {
+        call->wait_hosts[i++] = xstrdup(name);
+    }
+    sset_destroy(&hosts);
+
+    api->retry_seqno = ovsdb_idl_get_seqno(api->idl);
+    ovsdb_idl_txn_commit(txn);
+    api->txn = txn;
+    api->txn_call = call;
+    api->txn_nb_cfg = nb_cfg;
+    api->txn_inserted_global = inserted;
+    return true;
+}
+
+/* Fills a successful create's response with the new object. */
+static void
+fill_created(struct api *api, struct api_call *call)
+{
+    enum weft_op op = call->req.op;
+    if (op == WEFT_OP_HOST_ADD || op == WEFT_OP_TENANT_ADD
+        || op == WEFT_OP_NET_ADD || op == WEFT_OP_PORT_ADD) {
+        weft_error_destroy(get_object(api, call, call->resource,
+                                      call->req.path,
+                                      weft_op_path_len(op)));
+    }
+}
+
+/* Checks the write in flight. */
+static void
+poll_txn(struct api *api)
+{
+    enum ovsdb_idl_txn_status status = ovsdb_idl_txn_commit(api->txn);
+    if (status == TXN_INCOMPLETE) {
+        return;
+    }
+    struct api_call *call = api->txn_call;
+    struct weft_error *error = NULL;
+    switch (status) {
+    case TXN_SUCCESS:
+    case TXN_UNCHANGED:
+        call->nb_cfg = api->txn_nb_cfg;
+        fill_created(api, call);
+        if (call->wait_installed && call->n_wait_hosts) {
+            call->deadline = time_msec() + call->timeout_ms;
+            queue_push(&api->waiting, call);
+        } else {
+            finish(call);
+        }
+        break;
+
+    case TXN_ERROR:
+        if (!api->txn_inserted_global) {
+            goto failed;
+        }
+        /* Two first writers both inserted Weft_Global: retry with the
+         * winner's row. */
+        /* Fall through. */
+    case TXN_TRY_AGAIN:
+        /* Another writer changed nb_cfg first: re-validate against its
+         * change once the IDL has it. */
+        if (++call->retries > API_MAX_RETRIES) {
+            error = weft_error_create(WEFT_ERR_CONFLICT, xstrdup(
+                "too many concurrent writers: giving up"));
+            fail(call, error);
+            break;
+        }
+        queue_push_front(&api->pending, call);
+        api->retry = true;
+        break;
+
+    case TXN_ABORTED:
+    case TXN_NOT_LOCKED:
+    case TXN_UNCOMMITTED:
+    case TXN_INCOMPLETE:
+    default:
+    failed:
+        error = weft_error_format(WEFT_ERR_INTERNAL,
+                                  "transaction failed: %s (%s)",
+                                  ovsdb_idl_txn_status_to_string(status),
+                                  ovsdb_idl_txn_get_error(api->txn));
+        fail(call, error);
+        break;
+    }
+    ovsdb_idl_txn_destroy(api->txn);
+    api->txn = NULL;
+    api->txn_call = NULL;
+}
+
+/* Finishes the calls in 'waiting' whose hosts have all installed their
+ * nb_cfg, or whose deadline passed. */
+static void
+check_waiting(struct api *api)
+{
+    struct call_queue still = { .head = NULL };
+    queue_init(&still);
+    long long int now = time_msec();
+    struct api_call *call;
+    while ((call = queue_pop(&api->waiting))) {
+        struct ds lagging = DS_EMPTY_INITIALIZER;
+        for (size_t i = 0; i < call->n_wait_hosts; i++) {
+            if (api->host_cfg(call->wait_hosts[i], api->aux) < call->nb_cfg) {
+                ds_put_format(&lagging, "%s%s", lagging.length ? ", " : "",
+                              call->wait_hosts[i]);
+            }
+        }
+        if (!lagging.length) {
+            finish(call);
+        } else if (now >= call->deadline) {
+            fail(call, weft_error_format(
+                     WEFT_ERR_TIMEOUT, "the change was committed (nb_cfg "
+                     "%lld) but host%s %s did not install it within %d ms",
+                     call->nb_cfg, strchr(ds_cstr(&lagging), ',') ? "s" : "",
+                     ds_cstr(&lagging), call->timeout_ms));
+        } else {
+            queue_push(&still, call);
+        }
+        ds_destroy(&lagging);
+    }
+    api->waiting = still;
+    if (!api->waiting.head) {
+        queue_init(&api->waiting);
+    }
+}
+
+/* Executes pending calls in order until one needs a transaction. */
+static void
+run_pending(struct api *api)
+{
+    if (!ovsdb_idl_has_ever_connected(api->idl)) {
+        long long int now = time_msec();
+        struct api_call *call;
+        while (api->pending.head && api->pending.head->deadline <= now) {
+            call = queue_pop(&api->pending);
+            fail(call, weft_error_create(WEFT_ERR_UNAVAILABLE, xstrdup(
+                     "weft's database is not reachable")));
+        }
+        return;
+    }
+    if (api->retry) {
+        if (ovsdb_idl_get_seqno(api->idl) == api->retry_seqno) {
+            return;
+        }
+        api->retry = false;
+    }
+
+    struct api_call *call;
+    while (!api->txn && (call = queue_pop(&api->pending))) {
+        const struct weftrec_tenant *own;
+        struct weft_error *error = authorize(api, call, &own);
+        if (!error) {
+            switch (call->verb) {
+            case API_LIST:
+                error = list_objects(api, call, own);
+                break;
+            case API_GET:
+                error = get_object(api, call, call->resource, call->path,
+                                   call->n_path);
+                break;
+            case API_WRITE:
+                start_write(api, call);
+                continue;
+            }
+        }
+        if (error) {
+            fail(call, error);
+        } else {
+            finish(call);
+        }
+    }
+}
+
+/* ------------------------------------------------------------------------
+ * Module interface. */
+
+struct api *
+api_create(const char *db_remote, api_host_cfg_func *host_cfg, void *aux)
+{
+    struct api *api = xzalloc(sizeof *api);
+    ovs_mutex_init(&api->mutex);
+    queue_init(&api->queue);
+    api->seq = seq_create();
+    api->seqno = seq_read(api->seq);
+    api->idl = ovsdb_idl_create(db_remote, &weftrec_idl_class, true, true);
+    topology_init(&api->topo);
+    queue_init(&api->pending);
+    queue_init(&api->waiting);
+    api->host_cfg = host_cfg;
+    api->aux = aux;
+    return api;
+}
+
+void
+api_destroy(struct api *api)
+{
+    if (!api) {
+        return;
+    }
+    if (api->txn) {
+        ovsdb_idl_txn_destroy(api->txn);
+        api_call_destroy(api->txn_call);
+    }
+    ovs_mutex_lock(&api->mutex);
+    queue_destroy_calls(&api->queue);
+    ovs_mutex_unlock(&api->mutex);
+    queue_destroy_calls(&api->pending);
+    queue_destroy_calls(&api->waiting);
+    topology_destroy(&api->topo);
+    ovsdb_idl_destroy(api->idl);
+    seq_destroy(api->seq);
+    ovs_mutex_destroy(&api->mutex);
+    free(api);
+}
+
+void
+api_submit(struct api *api, struct api_call *call)
+{
+    ovs_mutex_lock(&api->mutex);
+    queue_push(&api->queue, call);
+    ovs_mutex_unlock(&api->mutex);
+    seq_change(api->seq);
+}
+
+void
+api_run(struct api *api)
+{
+    ovsdb_idl_run(api->idl);
+
+    /* Read the seqno before taking the queue: a submission after this
+     * point changes it, so api_wait() cannot sleep through it. */
+    api->seqno = seq_read(api->seq);
+    struct call_queue taken;
+    ovs_mutex_lock(&api->mutex);
+    taken = api->queue;
+    queue_init(&api->queue);
+    ovs_mutex_unlock(&api->mutex);
+    if (!taken.head) {
+        queue_init(&taken);
+    }
+    long long int deadline = time_msec() + API_CONNECT_TIMEOUT_MS;
+    for (struct api_call *c = taken.head; c; c = c->next) {
+        c->deadline = deadline;
+    }
+    queue_splice(&api->pending, &taken);
+
+    if (api->txn) {
+        poll_txn(api);
+    }
+    run_pending(api);
+    check_waiting(api);
+}
+
+void
+api_wait(struct api *api)
+{
+    ovsdb_idl_wait(api->idl);
+    seq_wait(api->seq, api->seqno);
+    if (api->txn) {
+        ovsdb_idl_txn_wait(api->txn);
+    }
+    if (api->pending.head && !ovsdb_idl_has_ever_connected(api->idl)) {
+        poll_timer_wait_until(api->pending.head->deadline);
+    }
+    for (const struct api_call *c = api->waiting.head; c; c = c->next) {
+        poll_timer_wait_until(c->deadline);
+    }
+}

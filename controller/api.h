@@ -1,0 +1,147 @@
+/* api: weftd's REST API calls, executed in the main loop.
+ *
+ * The REST server (rest-server.c) runs libevent in its own thread and turns
+ * each HTTP request into a 'struct api_call': plain C data, checked as far as
+ * possible without the database (weft_request_check()).  It hands the call to
+ * api_submit(), which is thread-safe.  The main loop's api_run() executes
+ * calls in arrival order against weft's database and, when a call is
+ * finished, calls its 'done' callback, which hands it back to the HTTP
+ * thread.  See the top of api.c for the details of the hand-off.
+ *
+ * This header includes neither OVS nor jansson headers: the HTTP side is
+ * compiled against jansson, the main-loop side (api.c) against OVS.
+ *
+ * Ownership: from api_submit() until 'done' is called, the call belongs to
+ * the main loop; before and after, to the HTTP thread, which frees it with
+ * api_call_destroy(). */
+#ifndef WEFT_API_H
+#define WEFT_API_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "weft-request.h"
+
+enum api_resource {
+    API_STATUS,
+    API_HOSTS,
+    API_TENANTS,
+    API_NETWORKS,
+    API_PORTS,
+};
+
+enum api_verb {
+    API_LIST,                   /* GET of a collection. */
+    API_GET,                    /* GET of one object. */
+    API_WRITE,                  /* POST or DELETE: 'req'. */
+};
+
+/* Views of database rows for responses.  Strings are malloc'd; NULL means
+ * "absent" (also used to hide host details from tenant admins). */
+struct api_host_view {
+    char *name;
+    char *ovsdb_remote;
+    char *openflow_remote;
+    char *tunnel_ip;
+    char *datapath_type;
+    char *uplink;
+    char *openflow_state;       /* Host.status:openflow_state. */
+    bool ovsdb_connected;
+    bool openflow_connected;
+    long long cur_cfg;
+};
+
+struct api_tenant_view {
+    char *name;
+    long long key;
+};
+
+struct api_network_view {
+    char *tenant;
+    char *name;
+    char *type;
+    long long segment_id;
+    long long mtu;              /* Effective MTU. */
+    bool mtu_default;           /* 'mtu' is derived from the underlay. */
+    long long key;
+};
+
+struct api_port_view {
+    char *tenant;
+    char *network;
+    char *name;
+    char *host;
+    char *iface;
+    char *mac;
+    char **ips;
+    size_t n_ips;
+    long long key;
+    long long ofport;           /* -1 if not known. */
+    int up;                     /* -1 if not known, else 0 or 1. */
+};
+
+struct api_call {
+    /* Filled by the HTTP thread. */
+    enum api_verb verb;
+    enum api_resource resource;
+    char *path[3];              /* Names from the URL: host, or tenant,
+                                 * network, port. */
+    size_t n_path;
+    struct weft_request req;    /* API_WRITE only. */
+    bool admin;                 /* Peer is root (SO_PEERCRED). */
+    char *token_hash;           /* SHA-256 hex of the bearer token, or
+                                 * NULL. */
+    bool wait_installed;        /* ?wait=installed. */
+    int timeout_ms;             /* For ?wait=installed. */
+    char *token;                /* HTTP thread only: a new tenant's token. */
+    void *http_req;             /* HTTP thread only: its evhttp_request. */
+
+    /* Filled by the main loop. */
+    struct weft_error *error;   /* NULL on success. */
+    long long nb_cfg;           /* Writes: nb_cfg of the transaction;
+                                 * status: current nb_cfg. */
+    struct api_host_view *hosts;
+    size_t n_hosts;
+    struct api_tenant_view *tenants;
+    size_t n_tenants;
+    struct api_network_view *networks;
+    size_t n_networks;
+    struct api_port_view *ports;
+    size_t n_ports;
+
+    /* Called by the main loop, in the main thread, when the call is
+     * finished.  Must be thread-safe. */
+    void (*done)(struct api_call *);
+    void *aux;                  /* For 'done'. */
+
+    /* Private to api.c. */
+    struct api_call *next;      /* In a queue. */
+    long long int deadline;     /* time_msec() for ?wait=installed. */
+    char **wait_hosts;          /* Hosts that must install 'nb_cfg'. */
+    size_t n_wait_hosts;
+    int retries;
+};
+
+struct api_call *api_call_create(enum api_verb, enum api_resource);
+void api_call_destroy(struct api_call *);
+
+/* Returns the nb_cfg that host 'name' has installed, or -1 if weftd does not
+ * know such a host (yet). */
+typedef long long api_host_cfg_func(const char *name, void *aux);
+
+struct api;
+
+/* Creates the executor, with its own connection to weft's database at
+ * 'db_remote' (see api.c for why).  'host_cfg' reports hosts' cur_cfg for
+ * ?wait=installed. */
+struct api *api_create(const char *db_remote, api_host_cfg_func *host_cfg,
+                       void *aux);
+/* Frees 'api' and every call it holds, without calling their 'done'. */
+void api_destroy(struct api *);
+void api_run(struct api *);
+void api_wait(struct api *);
+
+/* Thread-safe: queues 'call' for the main loop and wakes it. */
+void api_submit(struct api *, struct api_call *);
+
+#endif /* controller/api.h */

@@ -1,0 +1,26 @@
+/* rest-server: weftd's REST API over HTTP/1.1 on a unix socket.
+ *
+ * Runs libevent's evhttp in its own thread; requests are executed by the
+ * main loop through api.h (see the top of api.c for the hand-off).  Plain C
+ * interface: no OVS or jansson headers, so weftd.c (OVS side) can call it.
+ *
+ * Threading: rest_server_create() and rest_server_destroy() are called from
+ * the main thread.  rest_server_destroy() must come before api_destroy(). */
+#ifndef WEFT_REST_SERVER_H
+#define WEFT_REST_SERVER_H 1
+
+struct api;
+struct rest_server;
+
+/* Starts serving on the unix socket 'path' (replacing a stale socket file;
+ * mode 0660, so only root and the socket's group may connect), handing calls
+ * to 'api'.  Returns 0 and stores the server in '*serverp', or a positive
+ * errno value and stores a malloc'd message in '*errorp'. */
+int rest_server_create(const char *path, struct api *api,
+                       struct rest_server **serverp, char **errorp);
+
+/* Stops the HTTP thread, closes every connection (requests still being
+ * executed get no answer) and removes the socket file. */
+void rest_server_destroy(struct rest_server *);
+
+#endif /* controller/rest-server.h */

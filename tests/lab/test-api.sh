@@ -1,0 +1,316 @@
+#!/usr/bin/env bash
+# test-api: weftd's REST API over its unix socket, with curl --unix-socket.
+#
+# A real weft database and weftd; one real host (ovsdb-server + ovs-vswitchd
+# in a network namespace, as in test-tcp.sh) for ?wait=installed, and one
+# host whose OVSDB remote does not exist, for the 504 case.  Checks every
+# resource, every error status, tenant separation (a tenant's token sees
+# only its own tenant; others answer 404), that rejected requests change
+# nothing, and a bounded burst of concurrent port creations (throughput is
+# printed).  Prefix "t4".
+set -euo pipefail
+
+src=${WEFT_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+build=${WEFT_BUILD_DIR:-$src/build}
+weftd=$build/controller/weftd
+weftctl=$build/controller/weftctl
+p=t4api
+dir=$(mktemp -d /tmp/weft-$p.XXXXXX)
+chmod 755 "$dir"
+ns=$p-h1
+api=$dir/api.sock
+pass=0
+fail=0
+burst=${WEFT_API_BURST:-1000}
+
+cleanup() {
+    # A clean exit first, so that a sanitizer build of weftd reports leaks.
+    ovs-appctl -t "$dir/weftd.ctl" exit 2>/dev/null || true
+    for f in "$dir"/*.pid; do
+        [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null || true
+    done
+    sleep 0.5
+    for f in "$dir"/*.pid; do
+        [ -f "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null || true
+    done
+    ip netns del "$ns" 2>/dev/null || true
+    rm -rf "$dir"
+}
+trap cleanup EXIT
+
+check() {   # check DESCRIPTION COMMAND...
+    local what=$1
+    shift
+    if "$@"; then
+        echo "PASS: $what"
+        pass=$((pass + 1))
+    else
+        echo "FAIL: $what"
+        fail=$((fail + 1))
+    fi
+}
+
+# req [CURL ARGS...] URL-PATH: stores the status in $code and the body in
+# $body.  Runs as root (an admin) unless $as is "tenant" (uid nobody, group
+# nogroup, with the bearer token $tok if set).
+as=admin
+tok=
+req() {
+    local path=${*: -1}
+    local args=("${@:1:$#-1}")
+    local out
+    if [ "$as" = tenant ]; then
+        out=$(setpriv --reuid=65534 --regid=65534 --clear-groups \
+              curl -s --unix-socket "$api" ${tok:+-H "Authorization: Bearer $tok"} \
+              -w '\n%{http_code}' "${args[@]}" "http://weft$path")
+    else
+        out=$(curl -s --unix-socket "$api" -D "$dir/headers" \
+              -w '\n%{http_code}' "${args[@]}" "http://weft$path")
+    fi
+    code=${out##*$'\n'}
+    body=${out%$'\n'*}
+}
+
+# expect CODE [JQ-FILTER] DESCRIPTION -- CURL ARGS... PATH
+expect() {
+    local want=$1 filter=$2 what=$3
+    shift 4
+    req "$@"
+    if [ "$code" = "$want" ] \
+       && { [ -z "$filter" ] || jq -e "$filter" >/dev/null 2>&1 <<<"$body"; }; then
+        echo "PASS: $what"
+        pass=$((pass + 1))
+    else
+        echo "FAIL: $what (got $code: $body)"
+        fail=$((fail + 1))
+    fi
+}
+
+post() { echo -X POST -d; }
+
+# --- set-up: one real host in a namespace, weft's database, weftd ---------
+ip netns add "$ns"
+ip -n "$ns" link set lo up
+ovsdb-tool create "$dir/conf.db" /usr/share/openvswitch/vswitch.ovsschema
+ovsdb-tool create "$dir/weft.db" "$src/ovsdb/weft.ovsschema"
+export OVS_RUNDIR=$dir OVS_DBDIR=$dir OVS_LOGDIR=$dir
+ip netns exec "$ns" ovsdb-server "$dir/conf.db" \
+    --remote=punix:"$dir/db.sock" \
+    --pidfile="$dir/ovsdb-server.pid" --unixctl="$dir/ovsdb-server.ctl" \
+    --log-file="$dir/ovsdb-server.log" --detach 2>/dev/null
+ovs-vsctl --db=unix:"$dir/db.sock" --no-wait init
+ip netns exec "$ns" ovs-vswitchd unix:"$dir/db.sock" \
+    --pidfile="$dir/ovs-vswitchd.pid" --unixctl="$dir/ovs-vswitchd.ctl" \
+    --log-file="$dir/ovs-vswitchd.log" --detach 2>/dev/null
+ovsdb-server "$dir/weft.db" --remote=punix:"$dir/weft.sock" \
+    --pidfile="$dir/weft-db.pid" --unixctl="$dir/weft-db.ctl" \
+    --log-file="$dir/weft-db.log" --detach 2>/dev/null
+unset OVS_RUNDIR OVS_DBDIR OVS_LOGDIR
+"$weftctl" --db=unix:"$dir/weft.sock" init
+
+"$weftd" --db=unix:"$dir/weft.sock" --api="$api" \
+    --pidfile="$dir/weftd.pid" --unixctl="$dir/weftd.ctl" \
+    --log-file="$dir/weftd.log" --detach 2>/dev/null
+# Tenant admins are in the socket's group.
+chgrp nogroup "$api"
+
+check "API socket is mode 0660" \
+    bash -c "[ \"\$(stat -c %a $api)\" = 660 ]"
+expect 200 '.nb_cfg == 0 and .hosts == []' "GET /v1/status" -- /v1/status
+
+# --- hosts (admin) -------------------------------------------------------
+expect 201 '.name == "h1" and .datapath_type == "netdev"' \
+    "POST /v1/hosts creates a host" -- \
+    $(post) '{"name":"h1","ovsdb_remote":"unix:'"$dir"'/db.sock"}' /v1/hosts
+expect 201 '.tunnel_ip == "10.9.0.1"' "POST /v1/hosts: a host that does not exist" -- \
+    $(post) '{"name":"ghost","ovsdb_remote":"unix:'"$dir"'/nothing.sock","tunnel_ip":"10.9.0.1"}' /v1/hosts
+expect 409 '.error == "conflict" and .detail == "host h1 already exists"' \
+    "duplicate host: 409" -- \
+    $(post) '{"name":"h1","ovsdb_remote":"unix:/x"}' /v1/hosts
+expect 400 '.error == "invalid" and (.detail | test("invalid OVSDB remote"))' \
+    "bad remote: 400 with weftctl's message" -- \
+    $(post) '{"name":"h2","ovsdb_remote":"udp:1.2.3.4"}' /v1/hosts
+expect 400 '.detail == "member \"ovsdb_remote\" is required"' \
+    "missing member: 400" -- $(post) '{"name":"h2"}' /v1/hosts
+expect 400 '.detail == "unknown member \"colour\""' \
+    "unknown member: 400" -- \
+    $(post) '{"name":"h2","ovsdb_remote":"unix:/x","colour":"red"}' /v1/hosts
+expect 200 'length == 2 and .[0].name == "ghost" and .[1].name == "h1"' \
+    "GET /v1/hosts lists sorted" -- /v1/hosts
+expect 200 '.name == "h1" and .ovsdb_remote != null' "GET /v1/hosts/h1" -- /v1/hosts/h1
+expect 404 '.detail == "host nope does not exist"' "GET unknown host: 404" -- /v1/hosts/nope
+
+# --- tenants -------------------------------------------------------------
+expect 201 '.name == "red" and .key == 1 and (.token | test("^[0-9a-f]{64}$"))' \
+    "POST /v1/tenants returns a token" -- $(post) '{"name":"red"}' /v1/tenants
+red_tok=$(jq -r .token <<<"$body")
+expect 201 '.name == "blue"' "second tenant" -- $(post) '{"name":"blue"}' /v1/tenants
+blue_tok=$(jq -r .token <<<"$body")
+check "tokens are stored only as SHA-256 hashes" \
+    bash -c "! ovsdb-client dump unix:$dir/weft.sock Tenant | grep -q $red_tok \
+             && ovsdb-client dump unix:$dir/weft.sock Tenant \
+                | grep -q \$(printf %s $red_tok | sha256sum | cut -c1-64)"
+expect 409 '.detail == "tenant red already exists"' "duplicate tenant: 409" -- \
+    $(post) '{"name":"red"}' /v1/tenants
+expect 400 '.error == "invalid" and (.detail | startswith("malformed JSON"))' \
+    "malformed JSON: 400" -- $(post) '{"name":' /v1/tenants
+expect 400 '.detail == "request body must be a JSON object"' \
+    "JSON that is not an object: 400" -- $(post) '[1]' /v1/tenants
+expect 400 '.detail | test("invalid tenant name")' "bad tenant name: 400" -- \
+    $(post) '{"name":"a b"}' /v1/tenants
+expect 400 '.detail == "member \"name\" must be a string"' "name not a string: 400" -- \
+    $(post) '{"name":7}' /v1/tenants
+head -c 70000 /dev/zero | tr '\0' ' ' >"$dir/big.json"
+expect 413 '.error == "too large"' "body over 64 KiB: 413" -- \
+    -X POST --data-binary @"$dir/big.json" /v1/tenants
+expect 200 'map(.name) == ["blue","red"]' "GET /v1/tenants" -- /v1/tenants
+expect 200 '.name == "red"' "GET /v1/tenants/red" -- /v1/tenants/red
+expect 404 '.detail == "tenant nope does not exist"' "GET unknown tenant: 404" -- /v1/tenants/nope
+
+# --- networks ------------------------------------------------------------
+expect 201 '.name == "net" and .type == "vxlan" and .segment_id == 1001 and .mtu_default' \
+    "POST network" -- \
+    $(post) '{"name":"net","type":"vxlan","segment_id":1001}' /v1/tenants/red/networks
+expect 400 '.detail == "invalid VLAN ID 4095 (must be 1-4094)"' "VLAN 4095: 400" -- \
+    $(post) '{"name":"v","type":"vlan","segment_id":4095}' /v1/tenants/red/networks
+expect 400 '.detail == "member \"segment_id\" must be an integer"' \
+    "segment_id as a string: 400" -- \
+    $(post) '{"name":"v","type":"vlan","segment_id":"7"}' /v1/tenants/red/networks
+expect 400 '.detail | test("network type \"ppp\" unknown")' "bad type: 400" -- \
+    $(post) '{"name":"v","type":"ppp","segment_id":7}' /v1/tenants/red/networks
+expect 409 '.detail | test("segment 1001 is already used")' "duplicate VNI: 409" -- \
+    $(post) '{"name":"other","type":"vxlan","segment_id":1001}' /v1/tenants/blue/networks
+expect 409 '.detail == "network red/net already exists"' "duplicate network: 409" -- \
+    $(post) '{"name":"net","type":"gre","segment_id":5}' /v1/tenants/red/networks
+expect 404 '.detail == "tenant nope does not exist"' "network of unknown tenant: 404" -- \
+    $(post) '{"name":"n","type":"gre","segment_id":5}' /v1/tenants/nope/networks
+expect 201 '.mtu == 1400 and (.mtu_default | not)' "network with MTU" -- \
+    $(post) '{"name":"net","type":"gre","segment_id":77,"mtu":1400}' /v1/tenants/blue/networks
+expect 200 'length == 1 and .[0].name == "net"' "GET networks" -- /v1/tenants/red/networks
+expect 200 '.segment_id == 1001' "GET one network" -- /v1/tenants/red/networks/net
+expect 404 '.detail == "network red/nope does not exist"' "GET unknown network: 404" -- \
+    /v1/tenants/red/networks/nope
+
+# --- ports ---------------------------------------------------------------
+port() {    # port NAME HOST IFACE MAC IP
+    echo "{\"name\":\"$1\",\"host\":\"$2\",\"iface\":\"$3\",\"mac\":\"$4\",\"ips\":[\"$5\"]}"
+}
+# A real interface for port a, inside h1's namespace.
+ip -n "$ns" link add t4a type veth peer name t4a-peer
+ip -n "$ns" link set t4a up
+ip -n "$ns" link set t4a-peer up
+expect 201 '.name == "a" and .host == "h1" and .ips == ["10.0.0.1"]' \
+    "POST port (?wait=installed on a real host)" -- \
+    $(post) "$(port a h1 t4a 02:00:00:00:00:01 10.0.0.1)" \
+    '/v1/tenants/red/networks/net/ports?wait=installed&timeout=20'
+port_cfg=$(tr -d '\r' <"$dir/headers" | awk 'tolower($1) == "x-weft-nb-cfg:" { print $2 }')
+check "?wait=installed answered only after h1's flows are in br-int" \
+    bash -c "ovs-ofctl -O OpenFlow15 dump-flows unix:$dir/br-int.mgmt \
+             | grep -q 'arp_tpa=10.0.0.1'"
+expect 200 ".cur_cfg >= ${port_cfg:-999999}" \
+    "h1's cur_cfg had reached the port's nb_cfg ($port_cfg, X-Weft-Nb-Cfg)" -- /v1/hosts/h1
+expect 409 '.detail | test("duplicate MAC 02:00:00:00:00:01")' "duplicate MAC: 409" -- \
+    $(post) "$(port b h1 t4b 02:00:00:00:00:01 10.0.0.2)" /v1/tenants/red/networks/net/ports
+expect 409 '.detail | test("duplicate IP 10.0.0.1")' "duplicate IP: 409" -- \
+    $(post) "$(port b h1 t4b 02:00:00:00:00:02 10.0.0.1)" /v1/tenants/red/networks/net/ports
+expect 409 '.detail | test("interface t4a is already used")' "duplicate interface: 409" -- \
+    $(post) "$(port b h1 t4a 02:00:00:00:00:02 10.0.0.2)" /v1/tenants/red/networks/net/ports
+expect 400 '.detail == "invalid MAC \"02:00\": expected xx:xx:xx:xx:xx:xx"' "bad MAC: 400" -- \
+    $(post) "$(port b h1 t4b 02:00 10.0.0.2)" /v1/tenants/red/networks/net/ports
+expect 400 '.detail | test("is multicast")' "multicast IP: 400" -- \
+    $(post) "$(port b h1 t4b 02:00:00:00:00:02 224.0.0.1)" /v1/tenants/red/networks/net/ports
+expect 400 '.detail == "IP 10.0.0.2 is given twice"' "IP twice: 400" -- \
+    $(post) '{"name":"b","host":"h1","iface":"t4b","mac":"02:00:00:00:00:02","ips":["10.0.0.2","10.0.0.2"]}' \
+    /v1/tenants/red/networks/net/ports
+expect 404 '.detail == "host nope does not exist"' "port on unknown host: 404" -- \
+    $(post) "$(port b nope t4b 02:00:00:00:00:02 10.0.0.2)" /v1/tenants/red/networks/net/ports
+expect 504 '.error == "timeout" and (.detail | test("host ghost did not install it"))' \
+    "?wait=installed on an unreachable host: 504" -- \
+    $(post) "$(port g ghost t4g 02:00:00:00:00:09 10.0.0.9)" \
+    '/v1/tenants/red/networks/net/ports?wait=installed&timeout=1'
+expect 200 '.name == "g"' "...but the change was committed" -- \
+    /v1/tenants/red/networks/net/ports/g
+expect 400 '.detail == "wait=soon: expected wait=installed"' "bad ?wait: 400" -- \
+    '/v1/tenants/red/networks/net/ports?wait=soon'
+expect 200 'map(.name) == ["a","g"]' "GET ports" -- /v1/tenants/red/networks/net/ports
+expect 200 '.mac == "02:00:00:00:00:01"' "GET one port" -- /v1/tenants/red/networks/net/ports/a
+expect 409 '.detail == "network red/net still has 2 ports"' \
+    "delete a network with ports: 409" -- -X DELETE /v1/tenants/red/networks/net
+expect 409 '.detail | test("host h1 still has")' "delete a host with ports: 409" -- \
+    -X DELETE /v1/hosts/h1
+expect 405 '.error == "method not allowed"' "PUT: 405" -- -X PUT /v1/tenants/red
+expect 404 '.error == "not found"' "unknown path: 404" -- /v2/tenants
+expect 204 '' "DELETE port" -- -X DELETE /v1/tenants/red/networks/net/ports/g
+expect 404 '' "deleted port is gone" -- /v1/tenants/red/networks/net/ports/g
+
+# --- tenant admins -------------------------------------------------------
+as=tenant
+tok=
+expect 401 '.error == "unauthorized"' "tenant without token: 401" -- /v1/tenants
+tok=nonsense
+expect 401 '.detail == "invalid token"' "wrong token: 401" -- /v1/tenants
+tok=$red_tok
+expect 200 'map(.name) == ["red"]' "red sees only red in /v1/tenants" -- /v1/tenants
+expect 404 '.detail == "tenant blue does not exist"' "red: blue's tenant is 404" -- \
+    /v1/tenants/blue
+expect 404 '.detail == "tenant blue does not exist"' "red: blue's networks are 404" -- \
+    /v1/tenants/blue/networks
+expect 404 '.detail == "tenant blue does not exist"' "red: blue's network is 404" -- \
+    /v1/tenants/blue/networks/net
+expect 404 '.detail == "tenant blue does not exist"' "red: creating in blue is 404" -- \
+    $(post) "$(port x h1 t4x 02:00:00:00:00:0a 10.0.0.10)" /v1/tenants/blue/networks/net/ports
+expect 404 '.detail == "tenant blue does not exist"' "red: deleting blue's network is 404" -- \
+    -X DELETE /v1/tenants/blue/networks/net
+expect 404 '' "red: deleting tenant blue is 404" -- -X DELETE /v1/tenants/blue
+expect 403 '' "red: deleting itself is 403" -- -X DELETE /v1/tenants/red
+expect 403 '' "red: creating a tenant is 403" -- $(post) '{"name":"green"}' /v1/tenants
+expect 403 '' "red: creating a host is 403" -- \
+    $(post) '{"name":"h9","ovsdb_remote":"unix:/x"}' /v1/hosts
+expect 403 '' "red: deleting a host is 403" -- -X DELETE /v1/hosts/ghost
+expect 200 'length == 2 and all(.[]; .ovsdb_remote == null)' \
+    "red: hosts are read-only, without remotes" -- /v1/hosts
+expect 200 '.name == "red"' "red: GET its own tenant" -- /v1/tenants/red
+expect 201 '.name == "b"' "red: creates a port in its network" -- \
+    $(post) "$(port b h1 t4b 02:00:00:00:00:02 10.0.0.2)" /v1/tenants/red/networks/net/ports
+expect 204 '' "red: deletes it" -- -X DELETE /v1/tenants/red/networks/net/ports/b
+tok=$blue_tok
+expect 200 'map(.name) == ["blue"]' "blue sees only blue" -- /v1/tenants
+expect 404 '.detail == "tenant red does not exist"' "blue: red's ports are 404" -- \
+    /v1/tenants/red/networks/net/ports
+as=admin
+
+# Rejected requests wrote nothing: after the 40-odd errors above, nb_cfg
+# counts exactly the 11 successful writes.
+expect 200 '.nb_cfg == 11' "rejected requests changed nothing (nb_cfg counts only successes)" \
+    -- /v1/status
+
+# --- burst: $burst port creations from 4 parallel clients ----------------
+expect 201 '' "network for the burst" -- \
+    $(post) '{"name":"burst","type":"vlan","segment_id":300}' /v1/tenants/blue/networks
+start=$(date +%s.%N)
+for c in 0 1 2 3; do
+    (
+        for ((i = c; i < burst; i += 4)); do
+            mac=$(printf '02:00:00:%02x:%02x:%02x' $((i >> 16)) $(((i >> 8) & 255)) $((i & 255)))
+            ip=10.$(((i >> 8) & 255)).$((i & 255)).1
+            curl -s -o /dev/null -w '%{http_code}\n' --unix-socket "$api" \
+                -X POST -d "{\"name\":\"p$i\",\"host\":\"ghost\",\"iface\":\"b$i\",\"mac\":\"$mac\",\"ips\":[\"$ip\"]}" \
+                http://weft/v1/tenants/blue/networks/burst/ports
+        done >"$dir/burst.$c"
+    ) &
+done
+wait
+end=$(date +%s.%N)
+secs=$(awk "BEGIN { printf \"%.2f\", $end - $start }")
+n201=$(cat "$dir"/burst.* | grep -c '^201$' || true)
+check "burst: all $burst creations answered 201 (got $n201)" [ "$n201" = "$burst" ]
+req /v1/tenants/blue/networks/burst/ports
+check "burst: the network has exactly $burst ports" \
+    [ "$(jq length <<<"$body")" = "$burst" ]
+check "burst: every port key is distinct" \
+    [ "$(jq '[.[].key] | unique | length' <<<"$body")" = "$burst" ]
+echo "burst: $burst port creations from 4 clients in $secs s:" \
+     "$(awk "BEGIN { printf \"%.0f\", $burst / $secs }") requests/s"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
