@@ -12,6 +12,7 @@ packages=(
     # lab and tests
     openvswitch-switch openvswitch-common
     iproute2 ethtool iputils-ping tcpdump python3-scapy jq procps
+    iperf3 iputils-arping       # overlay test: TCP across tunnels, broadcasts
     valgrind
 )
 

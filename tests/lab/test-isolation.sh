@@ -1,6 +1,7 @@
 #!/bin/bash
 # test-isolation: one weft-lab host, tenants red and blue with identical IPs
-# (and, for red-h1b/blue-h1b, identical MACs).  Checks same-tenant
+# and MACs: red-h1a/blue-h1a are the demo's red-vx-h1/blue-vx-h1, and
+# red-h1b/blue-h1b two more endpoints attached to red/vx and blue/vx.  Checks same-tenant
 # reachability, cross-tenant isolation, the ARP responder (no packet-in),
 # and port security: spoofed source MAC, spoofed ARP sender IP and a foreign
 # IPv4 source are all dropped.
@@ -10,8 +11,8 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source-path=SCRIPTDIR source=../../scripts/lab-lib.sh disable=SC1091
 source "$HERE/../../scripts/lab-lib.sh"
 
-P=t1iso
-TMP=$(mktemp -d /tmp/weft-$P.XXXXXX)
+P=${WEFT_LAB_PREFIX:-t1iso}   # override to run beside another copy
+TMP=$(mktemp -d "/tmp/weft-$P.XXXXXX")
 CAP_PID=
 
 cleanup() {
@@ -27,12 +28,23 @@ trap cleanup EXIT
 
 "$WEFT_LAB" --prefix "$P" down >/dev/null 2>&1 || true   # a stale run's
 "$WEFT_LAB" --prefix "$P" up --hosts 1
+# The demo has one endpoint per tenant and network on h1 (red-vx-h1 and
+# blue-vx-h1: same IP, same MAC).  A second one in each tenant's vx network,
+# again with the same IP and MAC in both tenants:
+for t in red blue; do
+    "$WEFT_LAB" --prefix "$P" attach "$t-vx-h1b" --net "$t/vx" --host h1 \
+        --ip 10.0.0.21/24 --mac 02:00:01:01:01:01 --no-sync >/dev/null
+done
+timeout 60 "$WEFT_LAB" --prefix "$P" ctl sync
 
 D=$(lab_json "$P" .dir)
 MGMT="$D/h1/br-int.mgmt"
-ep() { lab_json "$P" ".endpoints[] | select(.name == \"$1\") | .$2"; }
+# The roles of this test, by demo endpoint: a and b in each tenant.
+declare -A ROLE=([red-h1a]=red-vx-h1 [red-h1b]=red-vx-h1b
+                 [blue-h1a]=blue-vx-h1 [blue-h1b]=blue-vx-h1b)
+ep() { lab_json "$P" ".endpoints[] | select(.name == \"${ROLE[$1]:-$1}\") | .$2"; }
 ns()  { ep "$1" netns; }
-in_lab() { local e=$1; shift; "$WEFT_LAB" --prefix "$P" exec "$e" -- "$@"; }
+in_lab() { local e=$1; shift; "$WEFT_LAB" --prefix "$P" exec "${ROLE[$e]:-$e}" -- "$@"; }
 
 # flows_sum DUMP-FLOWS-ARGS... -- GREP-PATTERN: sum of n_packets.
 flows_sum() {

@@ -14,8 +14,8 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source-path=SCRIPTDIR source=../../scripts/lab-lib.sh disable=SC1091
 source "$HERE/../../scripts/lab-lib.sh"
 
-P=t1rst
-TMP=$(mktemp -d /tmp/weft-$P.XXXXXX)
+P=${WEFT_LAB_PREFIX:-t1rst}   # override to run beside another copy
+TMP=$(mktemp -d "/tmp/weft-$P.XXXXXX")
 PING_PID=
 
 cleanup() {
@@ -31,12 +31,14 @@ trap cleanup EXIT
 
 "$WEFT_LAB" --prefix "$P" down >/dev/null 2>&1 || true   # a stale run's
 "$WEFT_LAB" --prefix "$P" up --hosts 1
+# A second endpoint in red/vx on h1, next to the demo's red-vx-h1.
+"$WEFT_LAB" --prefix "$P" attach red-vx-h1b --net red/vx --host h1 --ip 10.0.0.21/24 >/dev/null
 
 D=$(lab_json "$P" .dir)
 MGMT="$D/h1/br-int.mgmt"
 ep() { lab_json "$P" ".endpoints[] | select(.name == \"$1\") | .$2"; }
-SRC_NS=$(ep red-h1a netns)
-DST_IP=$(ep red-h1b ip)
+SRC_NS=$(ep red-vx-h1 netns)
+DST_IP=$(ep red-vx-h1b ip)
 
 alive() {   # alive PID: exists and is not a zombie (nobody may reap it here)
     local st
@@ -76,7 +78,7 @@ ip netns exec "$SRC_NS" ping -n -D -O -i 0.2 "$DST_IP" > "$TMP/long-ping.log" 2>
 PING_PID=$!
 sleep 2
 rx=$(grep -c 'bytes from' "$TMP/long-ping.log" || true)
-check "background ping red-h1a -> red-h1b flowing ($rx replies)" [ "$rx" -ge 5 ]
+check "background ping red-vx-h1 -> red-vx-h1b flowing ($rx replies)" [ "$rx" -ge 5 ]
 
 norm_flows > "$TMP/before.flows"
 nflows=$(wc -l < "$TMP/before.flows")
@@ -140,7 +142,7 @@ ok_again=no
 for _ in $(seq 10); do
     if ip netns exec "$SRC_NS" ping -c1 -W1 -q "$DST_IP" >/dev/null 2>&1; then ok_again=yes; break; fi
 done
-check "red-h1a -> red-h1b reachable after ovs-vswitchd restart" [ "$ok_again" = yes ]
+check "red-vx-h1 -> red-vx-h1b reachable after ovs-vswitchd restart" [ "$ok_again" = yes ]
 
 kill "$PING_PID" 2>/dev/null || true
 wait "$PING_PID" 2>/dev/null || true
