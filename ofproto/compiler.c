@@ -553,6 +553,14 @@ int_cmp(const void *a_, const void *b_)
 }
 
 static void
+ofport_list_sort(struct ofport_list *list)
+{
+    if (list->n) {              /* qsort(NULL, 0, ...) is undefined. */
+        qsort(list->ofports, list->n, sizeof *list->ofports, int_cmp);
+    }
+}
+
+static void
 put_outputs(struct ds *actions, const struct ofport_list *list)
 {
     for (size_t i = 0; i < list->n; i++) {
@@ -598,9 +606,8 @@ compile_flood(struct compile_ctx *ctx, struct local_net *ln)
     const struct topo_network *net = ln->net;
     uint64_t cookie = network_cookie(net);
 
-    qsort(ln->local.ofports, ln->local.n, sizeof *ln->local.ofports, int_cmp);
-    qsort(ln->remote.ofports, ln->remote.n, sizeof *ln->remote.ofports,
-          int_cmp);
+    ofport_list_sort(&ln->local);
+    ofport_list_sort(&ln->remote);
 
     if (ln->remote.n) {
         ds_put_format(&ctx->match, "metadata=0x%"PRIx32",%s=0x%x/0x%x",
