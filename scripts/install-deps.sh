@@ -11,7 +11,7 @@ packages=(
     libunbound-dev              # auto-detected by OVS's configure
     # lab and tests
     openvswitch-switch openvswitch-common
-    iproute2 ethtool iputils-ping tcpdump python3-scapy jq procps
+    iproute2 ethtool iputils-ping curl tcpdump python3-scapy jq procps
     iperf3 iputils-arping       # overlay test: TCP across tunnels, broadcasts
     valgrind
 )
