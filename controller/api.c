@@ -35,7 +35,7 @@
  * writer and the API writer independent, gives the API read-your-writes (a
  * GET after a POST sees it) and leaves the main loop's shape alone.  Host
  * progress (cur_cfg) still comes from weftd's own hosts, through
- * 'host_cfg'. */
+ * 'hooks'. */
 #include <config.h>
 
 #include "api.h"
@@ -46,6 +46,7 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
+#include "pipeline.h"
 #include "ovs-thread.h"
 #include "ovsdb-idl.h"
 #include "seq.h"
@@ -94,8 +95,7 @@ struct api {
     bool retry;
     struct call_queue waiting;          /* ?wait=installed, committed. */
 
-    api_host_cfg_func *host_cfg;
-    void *aux;
+    struct api_hooks hooks;             /* weftd's hosts. */
 };
 
 static void
@@ -155,83 +155,6 @@ queue_destroy_calls(struct call_queue *q)
     while ((call = queue_pop(q))) {
         api_call_destroy(call);
     }
-}
-
-/* ------------------------------------------------------------------------
- * Calls. */
-
-struct api_call *
-api_call_create(enum api_verb verb, enum api_resource resource)
-{
-    struct api_call *call = xzalloc(sizeof *call);
-    call->verb = verb;
-    call->resource = resource;
-    return call;
-}
-
-static void
-free_host_views(struct api_host_view *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        free(v[i].name);
-        free(v[i].ovsdb_remote);
-        free(v[i].openflow_remote);
-        free(v[i].tunnel_ip);
-        free(v[i].datapath_type);
-        free(v[i].uplink);
-        free(v[i].openflow_state);
-    }
-    free(v);
-}
-
-static void
-free_port_views(struct api_port_view *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        free(v[i].tenant);
-        free(v[i].network);
-        free(v[i].name);
-        free(v[i].host);
-        free(v[i].iface);
-        free(v[i].mac);
-        for (size_t j = 0; j < v[i].n_ips; j++) {
-            free(v[i].ips[j]);
-        }
-        free(v[i].ips);
-    }
-    free(v);
-}
-
-void
-api_call_destroy(struct api_call *call)
-{
-    if (!call) {
-        return;
-    }
-    for (size_t i = 0; i < ARRAY_SIZE(call->path); i++) {
-        free(call->path[i]);
-    }
-    weft_request_destroy(&call->req);
-    free(call->token_hash);
-    free(call->token);
-    weft_error_destroy(call->error);
-    free_host_views(call->hosts, call->n_hosts);
-    for (size_t i = 0; i < call->n_tenants; i++) {
-        free(call->tenants[i].name);
-    }
-    free(call->tenants);
-    for (size_t i = 0; i < call->n_networks; i++) {
-        free(call->networks[i].tenant);
-        free(call->networks[i].name);
-        free(call->networks[i].type);
-    }
-    free(call->networks);
-    free_port_views(call->ports, call->n_ports);
-    for (size_t i = 0; i < call->n_wait_hosts; i++) {
-        free(call->wait_hosts[i]);
-    }
-    free(call->wait_hosts);
-    free(call);
 }
 
 /* Hands 'call' back to the HTTP thread.  The main loop must not touch it
@@ -501,6 +424,20 @@ get_object(struct api *api, struct api_call *call,
             call->n_ports = 1;
         }
         return error;
+    case API_FLOWS:
+        error = resolve_path(api->idl, path, 2, &tenant, &net, NULL);
+        if (!error) {
+            uint64_t cookie = weft_cookie(tenant->flow_key, net->flow_key, 0);
+            call->cookie = xasprintf("%#"PRIx64, cookie);
+            call->n_flows = api->hooks.host_flows(cookie,
+                                                  WEFT_COOKIE_NETWORK_MASK,
+                                                  &call->flows,
+                                                  api->hooks.aux);
+        }
+        return error;
+    case API_METRICS:
+        call->text = api->hooks.metrics(api->hooks.aux);
+        return NULL;
     case API_STATUS:
     default:
         OVS_NOT_REACHED();
@@ -529,6 +466,11 @@ list_objects(struct api *api, struct api_call *call,
     case API_HOSTS:
         list_hosts(api, call);
         return NULL;
+
+    case API_FLOWS:
+    case API_METRICS:
+        return get_object(api, call, call->resource, call->path,
+                          call->n_path);
 
     case API_TENANTS: {
         const struct weftrec_tenant *row;
@@ -655,8 +597,12 @@ authorize(struct api *api, const struct api_call *call,
                 : weft_error_create(WEFT_ERR_FORBIDDEN, xstrdup(
                       "only an administrator can create or delete "
                       "tenants")));
+    case API_METRICS:
+        return weft_error_create(WEFT_ERR_FORBIDDEN, xstrdup(
+            "only an administrator can read metrics"));
     case API_NETWORKS:
     case API_PORTS:
+    case API_FLOWS:
         if (strcmp(call->path[0], own->name)) {
             return weft_error_format(WEFT_ERR_NOT_FOUND,
                                      "tenant %s does not exist",
@@ -817,7 +763,7 @@ check_waiting(struct api *api)
     while ((call = queue_pop(&api->waiting))) {
         struct ds lagging = DS_EMPTY_INITIALIZER;
         for (size_t i = 0; i < call->n_wait_hosts; i++) {
-            if (api->host_cfg(call->wait_hosts[i], api->aux) < call->nb_cfg) {
+            if (api->hooks.host_cfg(call->wait_hosts[i], api->hooks.aux) < call->nb_cfg) {
                 ds_put_format(&lagging, "%s%s", lagging.length ? ", " : "",
                               call->wait_hosts[i]);
             }
@@ -892,7 +838,7 @@ run_pending(struct api *api)
  * Module interface. */
 
 struct api *
-api_create(const char *db_remote, api_host_cfg_func *host_cfg, void *aux)
+api_create(const char *db_remote, const struct api_hooks *hooks)
 {
     struct api *api = xzalloc(sizeof *api);
     ovs_mutex_init(&api->mutex);
@@ -903,8 +849,7 @@ api_create(const char *db_remote, api_host_cfg_func *host_cfg, void *aux)
     topology_init(&api->topo);
     queue_init(&api->pending);
     queue_init(&api->waiting);
-    api->host_cfg = host_cfg;
-    api->aux = aux;
+    api->hooks = *hooks;
     return api;
 }
 

@@ -28,6 +28,8 @@ enum api_resource {
     API_TENANTS,
     API_NETWORKS,
     API_PORTS,
+    API_FLOWS,                  /* A network's flows on each host. */
+    API_METRICS,                /* /metrics: Prometheus text. */
 };
 
 enum api_verb {
@@ -80,6 +82,14 @@ struct api_port_view {
     int up;                     /* -1 if not known, else 0 or 1. */
 };
 
+/* A network's flows on one host, as ovs-ofctl text (flow_table_format()). */
+struct api_flows_view {
+    char *host;
+    char *openflow_state;       /* host_of_state_name(). */
+    char **flows;               /* One flow per string, sorted. */
+    size_t n_flows;
+};
+
 struct api_call {
     /* Filled by the HTTP thread. */
     enum api_verb verb;
@@ -108,6 +118,11 @@ struct api_call {
     size_t n_networks;
     struct api_port_view *ports;
     size_t n_ports;
+    struct api_flows_view *flows;   /* API_FLOWS: one per host. */
+    size_t n_flows;
+    char *cookie;               /* API_FLOWS: "0x...": the network's cookie
+                                 * (its mask is WEFT_COOKIE_NETWORK_MASK). */
+    char *text;                 /* API_METRICS: the main loop's part. */
 
     /* Called by the main loop, in the main thread, when the call is
      * finished.  Must be thread-safe. */
@@ -125,17 +140,30 @@ struct api_call {
 struct api_call *api_call_create(enum api_verb, enum api_resource);
 void api_call_destroy(struct api_call *);
 
-/* Returns the nb_cfg that host 'name' has installed, or -1 if weftd does not
- * know such a host (yet). */
-typedef long long api_host_cfg_func(const char *name, void *aux);
+/* What the executor needs from weftd's host connections.  Each function is
+ * called in the main loop with 'aux'. */
+struct api_hooks {
+    /* Returns the nb_cfg that host 'name' has installed, or -1 if weftd does
+     * not know such a host (yet).  For ?wait=installed. */
+    long long (*host_cfg)(const char *name, void *aux);
+
+    /* Stores in '*views' (malloc'd) and returns the number of hosts, each
+     * with its installed flows whose cookie matches 'cookie' under 'mask',
+     * sorted by host name. */
+    size_t (*host_flows)(unsigned long long cookie, unsigned long long mask,
+                         struct api_flows_view **views, void *aux);
+
+    /* Returns weftd's metrics in Prometheus text format (malloc'd). */
+    char *(*metrics)(void *aux);
+
+    void *aux;
+};
 
 struct api;
 
 /* Creates the executor, with its own connection to weft's database at
- * 'db_remote' (see api.c for why).  'host_cfg' reports hosts' cur_cfg for
- * ?wait=installed. */
-struct api *api_create(const char *db_remote, api_host_cfg_func *host_cfg,
-                       void *aux);
+ * 'db_remote' (see api.c for why).  Copies 'hooks'. */
+struct api *api_create(const char *db_remote, const struct api_hooks *hooks);
 /* Frees 'api' and every call it holds, without calling their 'done'. */
 void api_destroy(struct api *);
 void api_run(struct api *);

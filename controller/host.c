@@ -1075,3 +1075,14 @@ host_format_flows(const struct host *h, bool installed, struct ds *s)
 {
     flow_table_format(installed ? &h->installed : &h->desired, s);
 }
+
+void
+host_format_flows_by_cookie(const struct host *h, uint64_t cookie,
+                            uint64_t mask, bool installed, struct ds *out)
+{
+    if (!installed) {
+        flow_table_format_cookie(&h->desired, cookie, mask, out);
+    } else if (h->state == HOST_OF_SYNCED) {
+        flow_table_format_cookie(&h->installed, cookie, mask, out);
+    }
+}

@@ -86,6 +86,12 @@ int64_t host_iface_ofport(const struct host *, const char *iface, bool *up);
 void host_format_summary(const struct host *, struct ds *);
 /* "weft/flows": the desired (or installed) flows, sorted. */
 void host_format_flows(const struct host *, bool installed, struct ds *);
+/* Appends the desired (or installed) flows whose cookie matches 'cookie'
+ * under 'mask', sorted, one per line, to 'out'.  Installed flows are only
+ * known in state SYNCED: otherwise appends none of them. */
+void host_format_flows_by_cookie(const struct host *, uint64_t cookie,
+                                 uint64_t mask, bool installed,
+                                 struct ds *out);
 /* Forces a fresh read of the switch's flows and a full reconcile. */
 void host_force_resync(struct host *);
 

@@ -3,16 +3,14 @@
  * One thread runs a libevent event_base with an evhttp bound to a unix
  * socket.  For each request it:
  *
- *   1. routes the URL with 'routes' below (404 if none, 405 for a method
- *      the resource does not have);
- *   2. identifies the caller: SO_PEERCRED uid 0 (or weftd's own uid) is an
+ *   1. identifies the caller: SO_PEERCRED uid 0 (or weftd's own uid) is an
  *      admin; anyone else needs "Authorization: Bearer TOKEN", which is
- *      hashed (SHA-256) here and matched against Tenant.token_hash by the
- *      main loop;
- *   3. for POST and DELETE, parses the JSON body (413 over REST_MAX_BODY,
- *      400 if malformed) into a 'struct weft_request' and checks it with
- *      weft_request_check(), the same step 1 weftctl runs (400);
- *   4. hands the 'struct api_call' to api_submit() and returns to libevent.
+ *      hashed (SHA-256) and matched against Tenant.token_hash by the main
+ *      loop;
+ *   2. routes, parses and checks the request with rest_parse_request()
+ *      (rest-parse.c: the route table, JSON bodies, weft_request_check(),
+ *      the same step 1 weftctl runs), answering its errors at once;
+ *   3. hands the 'struct api_call' to api_submit() and returns to libevent.
  *
  * The main loop executes the call (api.c, whose top comment draws the whole
  * hand-off) and calls rest_call_done() from the main thread; that appends
@@ -23,6 +21,8 @@
  *
  * Every error, from here or from the main loop, goes through one mapping,
  * rest_http_status(), and one body shape: {"error": KIND, "detail": TEXT}.
+ * Every answer is counted by status for /metrics ('n_by_status', touched only
+ * by this thread).
  *
  * If a client disconnects before its answer, evhttp detaches the request
  * and frees it when it is answered, so a late answer is safe. */
@@ -37,7 +37,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -47,23 +46,21 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
-#include <event2/keyvalq_struct.h>
 #include <event2/thread.h>
 #include <event2/util.h>
 #include <jansson.h>
 
 #include "api.h"
-#include "sha256.h"
+#include "rest-parse.h"
 
-/* Largest request body accepted; larger gets 413 with a JSON body.  evhttp
- * itself drops bodies over REST_HARD_MAX_BODY (with its own 413) so that a
- * huge upload is never buffered. */
-#define REST_MAX_BODY (64 * 1024)
+/* evhttp itself drops bodies over REST_HARD_MAX_BODY (with its own 413) so
+ * that a huge upload is never buffered; up to that, rest-parse.c answers 413
+ * with a JSON body over REST_MAX_BODY. */
 #define REST_HARD_MAX_BODY (1024 * 1024)
 
-/* ?wait=installed: default and maximum ?timeout=, in seconds. */
-#define REST_WAIT_TIMEOUT_DEFAULT 30
-#define REST_WAIT_TIMEOUT_MAX 3600
+/* Statuses counted for /metrics: 100-599. */
+#define REST_MIN_STATUS 100
+#define REST_MAX_STATUS 599
 
 struct rest_server {
     struct api *api;            /* Executes calls (main thread). */
@@ -76,26 +73,9 @@ struct rest_server {
     pthread_mutex_t mutex;      /* Protects 'done'. */
     struct api_call *done_head; /* Finished calls, to answer. */
     struct api_call **done_tail;
-};
 
-/* The route table: one entry per resource shape.  '*' matches one name. */
-struct route {
-    const char *pattern;
-    enum api_resource resource;
-    bool item;                  /* Ends in a name: GET, DELETE.  Otherwise a
-                                 * collection: GET, POST. */
-};
-
-static const struct route routes[] = {
-    { "/v1/status", API_STATUS, false },
-    { "/v1/hosts", API_HOSTS, false },
-    { "/v1/hosts/*", API_HOSTS, true },
-    { "/v1/tenants", API_TENANTS, false },
-    { "/v1/tenants/*", API_TENANTS, true },
-    { "/v1/tenants/*/networks", API_NETWORKS, false },
-    { "/v1/tenants/*/networks/*", API_NETWORKS, true },
-    { "/v1/tenants/*/networks/*/ports", API_PORTS, false },
-    { "/v1/tenants/*/networks/*/ports/*", API_PORTS, true },
+    /* HTTP thread only. */
+    unsigned long long n_by_status[REST_MAX_STATUS - REST_MIN_STATUS + 1];
 };
 
 /* Maps an error kind to its HTTP status: the only place that does. */
@@ -139,8 +119,12 @@ reason_phrase(int status)
 
 /* Sends 'json' (takes ownership; may be NULL for no body) with 'status'. */
 static void
-send_json(struct evhttp_request *req, int status, json_t *json)
+send_json(struct rest_server *server, struct evhttp_request *req, int status,
+          json_t *json)
 {
+    if (status >= REST_MIN_STATUS && status <= REST_MAX_STATUS) {
+        server->n_by_status[status - REST_MIN_STATUS]++;
+    }
     struct evbuffer *body = evbuffer_new();
     if (json) {
         char *s = json_dumps(json, JSON_COMPACT | JSON_SORT_KEYS);
@@ -157,32 +141,12 @@ send_json(struct evhttp_request *req, int status, json_t *json)
 }
 
 static void
-send_error(struct evhttp_request *req, enum weft_err_kind kind,
-           const char *detail)
+send_error(struct rest_server *server, struct evhttp_request *req,
+           enum weft_err_kind kind, const char *detail)
 {
-    send_json(req, rest_http_status(kind),
+    send_json(server, req, rest_http_status(kind),
               json_pack("{s:s, s:s}", "error", weft_err_kind_name(kind),
                         "detail", detail));
-}
-
-static void
-send_errorf(struct evhttp_request *req, enum weft_err_kind kind,
-            const char *format, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-send_errorf(struct evhttp_request *req, enum weft_err_kind kind,
-            const char *format, ...)
-{
-    va_list args;
-    va_start(args, format);
-    char *detail;
-    if (vasprintf(&detail, format, args) < 0) {
-        detail = NULL;
-    }
-    va_end(args);
-    send_error(req, kind, detail ? detail : "out of memory");
-    free(detail);
 }
 
 /* ------------------------------------------------------------------------
@@ -249,6 +213,18 @@ port_json(const struct api_port_view *v)
                      "up", v->up >= 0 ? json_boolean(v->up) : json_null());
 }
 
+static json_t *
+flows_json(const struct api_flows_view *v)
+{
+    json_t *flows = json_array();
+    for (size_t i = 0; i < v->n_flows; i++) {
+        json_array_append_new(flows, json_string(v->flows[i]));
+    }
+    return json_pack("{s:s, s:o, s:o}", "host", v->host,
+                     "openflow_state", string_or_null(v->openflow_state),
+                     "flows", flows);
+}
+
 /* Returns the objects in 'call' (of its resource) as a JSON array. */
 static json_t *
 objects_json(const struct api_call *call)
@@ -276,17 +252,54 @@ objects_json(const struct api_call *call)
             json_array_append_new(a, port_json(&call->ports[i]));
         }
         break;
+    case API_FLOWS:
+        for (size_t i = 0; i < call->n_flows; i++) {
+            json_array_append_new(a, flows_json(&call->flows[i]));
+        }
+        break;
+    case API_METRICS:
+        break;
     }
     return a;
 }
 
+/* Answers /metrics: the main loop's part, then this thread's counters. */
+static void
+send_metrics(struct rest_server *server, struct evhttp_request *req,
+             const char *text)
+{
+    /* Count this answer first, so that it is in its own body. */
+    server->n_by_status[200 - REST_MIN_STATUS]++;
+    struct evbuffer *body = evbuffer_new();
+    evbuffer_add_printf(body, "%s", text ? text : "");
+    evbuffer_add_printf(body,
+                        "# HELP weft_api_requests_total REST API requests "
+                        "answered, by HTTP status.\n"
+                        "# TYPE weft_api_requests_total counter\n");
+    for (int i = 0; i <= REST_MAX_STATUS - REST_MIN_STATUS; i++) {
+        if (server->n_by_status[i]) {
+            evbuffer_add_printf(body,
+                                "weft_api_requests_total{code=\"%d\"} %llu\n",
+                                i + REST_MIN_STATUS, server->n_by_status[i]);
+        }
+    }
+    evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
+                      "text/plain; version=0.0.4");
+    evhttp_send_reply(req, 200, "OK", body);
+    evbuffer_free(body);
+}
+
 /* Answers the finished 'call'. */
 static void
-respond(struct api_call *call)
+respond(struct rest_server *server, struct api_call *call)
 {
     struct evhttp_request *req = call->http_req;
     if (call->error) {
-        send_error(req, call->error->kind, call->error->message);
+        send_error(server, req, call->error->kind, call->error->message);
+        return;
+    }
+    if (call->resource == API_METRICS) {
+        send_metrics(server, req, call->text);
         return;
     }
 
@@ -298,15 +311,22 @@ respond(struct api_call *call)
     }
     json_t *objects = objects_json(call);
     if (call->resource == API_STATUS) {
-        send_json(req, 200, json_pack("{s:I, s:o}", "nb_cfg",
-                                      (json_int_t) call->nb_cfg,
-                                      "hosts", objects));
+        send_json(server, req, 200, json_pack("{s:I, s:o}", "nb_cfg",
+                                              (json_int_t) call->nb_cfg,
+                                              "hosts", objects));
+    } else if (call->resource == API_FLOWS) {
+        send_json(server, req, 200,
+                  json_pack("{s:s, s:s, s:s, s:s, s:o}",
+                            "tenant", call->path[0], "network", call->path[1],
+                            "cookie", call->cookie ? call->cookie : "",
+                            "cookie_mask", "0xffffffffff000000",
+                            "hosts", objects));
     } else if (call->verb == API_LIST) {
-        send_json(req, 200, objects);
+        send_json(server, req, 200, objects);
     } else if (call->verb == API_WRITE && call->req.op % 2) {
         /* The *_DEL ops are odd in WEFT_OPS. */
         json_decref(objects);
-        send_json(req, 204, NULL);
+        send_json(server, req, 204, NULL);
     } else {
         json_t *object = json_array_get(objects, 0);
         object = object ? json_incref(object) : json_object();
@@ -314,7 +334,7 @@ respond(struct api_call *call)
         if (call->token) {
             json_object_set_new(object, "token", json_string(call->token));
         }
-        send_json(req, call->verb == API_WRITE ? 201 : 200, object);
+        send_json(server, req, call->verb == API_WRITE ? 201 : 200, object);
     }
 }
 
@@ -346,7 +366,7 @@ on_done(evutil_socket_t fd, short what, void *server_)
 
     while (call) {
         struct api_call *next = call->next;
-        respond(call);
+        respond(server, call);
         api_call_destroy(call);
         call = next;
     }
@@ -354,45 +374,6 @@ on_done(evutil_socket_t fd, short what, void *server_)
 
 /* ------------------------------------------------------------------------
  * Requests. */
-
-/* Matches 'path' against 'pattern', storing the names matched by '*' (at
- * most 3) in 'names' (pointers into 'buf', a copy of 'path' split in
- * place) and their count in '*n_names'. */
-static bool
-match_route(const char *pattern, const char *path, char *names[3],
-            size_t *n_names)
-{
-    size_t n = 0;
-    const char *p = pattern, *s = path;
-    while (*p) {
-        if (*p == '*') {
-            size_t len = strcspn(s, "/");
-            if (!len || n >= 3) {
-                return false;
-            }
-            names[n++] = strndup(s, len);
-            s += len;
-            p++;
-        } else if (*p == *s) {
-            p++;
-            s++;
-        } else {
-            goto mismatch;
-        }
-    }
-    if (*s) {
-        goto mismatch;
-    }
-    *n_names = n;
-    return true;
-
-mismatch:
-    for (size_t i = 0; i < n; i++) {
-        free(names[i]);
-        names[i] = NULL;
-    }
-    return false;
-}
 
 /* Returns true if the peer of 'req' is an admin: root or weftd's own
  * user. */
@@ -411,7 +392,55 @@ peer_is_admin(struct evhttp_request *req)
     return cred.uid == 0 || cred.uid == geteuid();
 }
 
-/* Errors while parsing a body: malloc'd message, or NULL. */
+static enum rest_method
+rest_method_from_evhttp(enum evhttp_cmd_type method)
+{
+    switch (method) {
+    case EVHTTP_REQ_GET: return REST_GET;
+    case EVHTTP_REQ_POST: return REST_POST;
+    case EVHTTP_REQ_DELETE: return REST_DELETE;
+    default: return REST_OTHER;
+    }
+}
+
+static void
+handle_request(struct evhttp_request *req, void *server_)
+{
+    struct rest_server *server = server_;
+    const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+    struct evbuffer *buf = evhttp_request_get_input_buffer(req);
+    size_t len = evbuffer_get_length(buf);
+    struct rest_input in = {
+        .method = rest_method_from_evhttp(evhttp_request_get_command(req)),
+        .path = evhttp_uri_get_path(uri),
+        .query = evhttp_uri_get_query(uri),
+        .authorization = evhttp_find_header(
+            evhttp_request_get_input_headers(req), "Authorization"),
+        .body = len ? (const char *) evbuffer_pullup(buf, -1) : NULL,
+        .body_len = len,
+        .admin = peer_is_admin(req),
+    };
+    struct rest_failure failure;
+    struct api_call *call = rest_parse_request(&in, &failure);
+    if (!call) {
+        if (failure.allow) {
+            evhttp_add_header(evhttp_request_get_output_headers(req),
+                              "Allow", failure.allow);
+        }
+        send_error(server, req, failure.kind, failure.detail);
+        free(failure.detail);
+        return;
+    }
+    call->http_req = req;
+    call->done = rest_call_done;
+    call->aux = server;
+    api_submit(server->api, call);
+}
+
+/* ------------------------------------------------------------------------
+ * Thread and lifecycle. */
+
+/* A malloc'd message for '*errorp'. */
 static char *
 errorf(const char *format, ...) __attribute__((format(printf, 1, 2)));
 
@@ -427,341 +456,6 @@ errorf(const char *format, ...)
     va_end(args);
     return s;
 }
-
-/* Checks that every member of 'obj' is in the null-terminated 'allowed'. */
-static char *
-check_members(json_t *obj, const char *const allowed[])
-{
-    const char *key;
-    json_t *value;
-    json_object_foreach (obj, key, value) {
-        bool ok = false;
-        for (const char *const *a = allowed; *a; a++) {
-            ok = ok || !strcmp(*a, key);
-        }
-        if (!ok) {
-            return errorf("unknown member \"%s\"", key);
-        }
-    }
-    return NULL;
-}
-
-/* Stores a copy of string member 'name' of 'obj' in '*dst'. */
-static char *
-get_string(json_t *obj, const char *name, bool required, char **dst)
-{
-    json_t *value = json_object_get(obj, name);
-    if (!value || json_is_null(value)) {
-        return required ? errorf("member \"%s\" is required", name) : NULL;
-    }
-    if (!json_is_string(value)) {
-        return errorf("member \"%s\" must be a string", name);
-    }
-    if (strlen(json_string_value(value)) != json_string_length(value)) {
-        return errorf("member \"%s\" must not contain NUL", name);
-    }
-    *dst = strdup(json_string_value(value));
-    return NULL;
-}
-
-/* Stores integer member 'name' of 'obj' in '*dst' as decimal text, so that
- * weft_request_check() checks its range with weftctl's messages. */
-static char *
-get_integer(json_t *obj, const char *name, bool required, char **dst)
-{
-    json_t *value = json_object_get(obj, name);
-    if (!value || json_is_null(value)) {
-        return required ? errorf("member \"%s\" is required", name) : NULL;
-    }
-    if (!json_is_integer(value)) {
-        return errorf("member \"%s\" must be an integer", name);
-    }
-    json_int_t i = json_integer_value(value);
-    if (i < 0) {
-        return errorf("member \"%s\" must not be negative", name);
-    }
-    *dst = errorf("%" JSON_INTEGER_FORMAT, i);
-    return NULL;
-}
-
-/* Fills 'r' (a *_ADD request) from the JSON object 'body'. */
-static char *
-parse_create_body(json_t *body, struct weft_request *r)
-{
-    static const char *const host_members[] = {
-        "name", "ovsdb_remote", "openflow_remote", "tunnel_ip",
-        "datapath_type", "uplink", NULL,
-    };
-    static const char *const tenant_members[] = { "name", NULL };
-    static const char *const network_members[] = {
-        "name", "type", "segment_id", "mtu", NULL,
-    };
-    static const char *const port_members[] = {
-        "name", "host", "iface", "mac", "ips", NULL,
-    };
-    size_t n = weft_op_path_len(r->op);
-    char *error = get_string(body, "name", true, &r->path[n - 1]);
-
-    switch (r->op) {
-    case WEFT_OP_HOST_ADD:
-        error = error ? error : check_members(body, host_members);
-        error = error ? error : get_string(body, "ovsdb_remote", true,
-                                           &r->remote);
-        error = error ? error : get_string(body, "openflow_remote", false,
-                                           &r->openflow_remote);
-        error = error ? error : get_string(body, "tunnel_ip", false,
-                                           &r->tunnel_ip);
-        error = error ? error : get_string(body, "datapath_type", false,
-                                           &r->datapath_type);
-        error = error ? error : get_string(body, "uplink", false,
-                                           &r->uplink);
-        break;
-    case WEFT_OP_TENANT_ADD:
-        error = error ? error : check_members(body, tenant_members);
-        break;
-    case WEFT_OP_NET_ADD:
-        error = error ? error : check_members(body, network_members);
-        error = error ? error : get_string(body, "type", true, &r->type);
-        error = error ? error : get_integer(body, "segment_id", true,
-                                            &r->segment);
-        error = error ? error : get_integer(body, "mtu", false, &r->mtu);
-        break;
-    case WEFT_OP_PORT_ADD: {
-        error = error ? error : check_members(body, port_members);
-        error = error ? error : get_string(body, "host", true, &r->host);
-        error = error ? error : get_string(body, "iface", true, &r->iface);
-        error = error ? error : get_string(body, "mac", true, &r->mac);
-        json_t *ips = json_object_get(body, "ips");
-        if (!error && ips && !json_is_null(ips)) {
-            if (!json_is_array(ips)) {
-                return errorf("member \"ips\" must be an array of strings");
-            }
-            size_t i;
-            json_t *ip;
-            json_array_foreach (ips, i, ip) {
-                if (!json_is_string(ip)) {
-                    return errorf("member \"ips\" must be an array of "
-                                  "strings");
-                }
-                weft_request_add_ip(r, json_string_value(ip));
-            }
-        }
-        break;
-    }
-    default:
-        abort();
-    }
-    return error;
-}
-
-/* Generates a new tenant token (64 hex digits) into 'token'. */
-static bool
-new_token(char token[SHA256_HEX_LEN + 1])
-{
-    static const char digits[] = "0123456789abcdef";
-    uint8_t random[SHA256_DIGEST_LEN];
-    if (getrandom(random, sizeof random, 0) != sizeof random) {
-        return false;
-    }
-    for (size_t i = 0; i < sizeof random; i++) {
-        token[2 * i] = digits[random[i] >> 4];
-        token[2 * i + 1] = digits[random[i] & 15];
-    }
-    token[SHA256_HEX_LEN] = '\0';
-    return true;
-}
-
-static const enum weft_op create_ops[] = {
-    [API_HOSTS] = WEFT_OP_HOST_ADD,
-    [API_TENANTS] = WEFT_OP_TENANT_ADD,
-    [API_NETWORKS] = WEFT_OP_NET_ADD,
-    [API_PORTS] = WEFT_OP_PORT_ADD,
-};
-
-/* Builds the write request of a POST or DELETE into 'call'.  Returns NULL
- * or an error to answer with (and the kind in '*kindp'). */
-static char *
-parse_write(struct evhttp_request *req, struct api_call *call, bool create,
-            enum weft_err_kind *kindp)
-{
-    enum weft_op op = create_ops[call->resource] + !create;
-    weft_request_init(&call->req, op);
-    for (size_t i = 0; i < call->n_path; i++) {
-        call->req.path[i] = strdup(call->path[i]);
-    }
-    *kindp = WEFT_ERR_INVALID;
-
-    if (create) {
-        struct evbuffer *buf = evhttp_request_get_input_buffer(req);
-        size_t len = evbuffer_get_length(buf);
-        if (len > REST_MAX_BODY) {
-            *kindp = WEFT_ERR_TOO_LARGE;
-            return errorf("request body is %zu bytes (maximum %d)", len,
-                          REST_MAX_BODY);
-        }
-        json_error_t jerr;
-        json_t *body = json_loadb((const char *) evbuffer_pullup(buf, -1),
-                                  len, JSON_REJECT_DUPLICATES, &jerr);
-        if (!body) {
-            return errorf("malformed JSON: %s (line %d, column %d)",
-                          jerr.text, jerr.line, jerr.column);
-        }
-        char *error = (json_is_object(body)
-                       ? parse_create_body(body, &call->req)
-                       : errorf("request body must be a JSON object"));
-        json_decref(body);
-        if (error) {
-            return error;
-        }
-        if (op == WEFT_OP_TENANT_ADD) {
-            char token[SHA256_HEX_LEN + 1];
-            char hash[SHA256_HEX_LEN + 1];
-            if (!new_token(token)) {
-                *kindp = WEFT_ERR_INTERNAL;
-                return errorf("no randomness for a token");
-            }
-            sha256_hex(token, strlen(token), hash);
-            call->token = strdup(token);
-            call->req.token_hash = strdup(hash);
-        }
-    }
-
-    /* Step 1 of the write layer, the same as weftctl's. */
-    struct weft_error *error = weft_request_check(&call->req);
-    if (error) {
-        char *msg = strdup(error->message);
-        weft_error_destroy(error);
-        return msg;
-    }
-    return NULL;
-}
-
-/* Parses the query string: ?wait=installed[&timeout=SECONDS]. */
-static char *
-parse_query(struct evhttp_request *req, struct api_call *call)
-{
-    const char *query = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(
-                                                 req));
-    call->timeout_ms = REST_WAIT_TIMEOUT_DEFAULT * 1000;
-    if (!query) {
-        return NULL;
-    }
-    struct evkeyvalq params;
-    if (evhttp_parse_query_str(query, &params)) {
-        return errorf("malformed query string");
-    }
-    char *error = NULL;
-    struct evkeyval *kv;
-    for (kv = params.tqh_first; kv; kv = kv->next.tqe_next) {
-        if (!strcmp(kv->key, "wait")) {
-            if (strcmp(kv->value, "installed")) {
-                error = errorf("wait=%s: expected wait=installed", kv->value);
-                break;
-            }
-            call->wait_installed = true;
-        } else if (!strcmp(kv->key, "timeout")) {
-            char *end;
-            long t = strtol(kv->value, &end, 10);
-            if (!kv->value[0] || *end || t < 1
-                || t > REST_WAIT_TIMEOUT_MAX) {
-                error = errorf("timeout=%s: expected seconds, 1-%d",
-                               kv->value, REST_WAIT_TIMEOUT_MAX);
-                break;
-            }
-            call->timeout_ms = t * 1000;
-        } else {
-            error = errorf("unknown query parameter \"%s\"", kv->key);
-            break;
-        }
-    }
-    evhttp_clear_headers(&params);
-    return error;
-}
-
-static void
-handle_request(struct evhttp_request *req, void *server_)
-{
-    struct rest_server *server = server_;
-    const char *path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(
-                                               req));
-    path = path ? path : "";
-
-    const struct route *route = NULL;
-    char *names[3] = { NULL, NULL, NULL };
-    size_t n_names = 0;
-    for (size_t i = 0; i < sizeof routes / sizeof *routes; i++) {
-        if (match_route(routes[i].pattern, path, names, &n_names)) {
-            route = &routes[i];
-            break;
-        }
-    }
-    if (!route) {
-        send_errorf(req, WEFT_ERR_NOT_FOUND, "no such resource %s", path);
-        return;
-    }
-
-    enum evhttp_cmd_type method = evhttp_request_get_command(req);
-    enum api_verb verb;
-    bool create = false;
-    if (method == EVHTTP_REQ_GET) {
-        verb = route->item ? API_GET : API_LIST;
-    } else if (method == EVHTTP_REQ_POST && !route->item
-               && route->resource != API_STATUS) {
-        verb = API_WRITE;
-        create = true;
-    } else if (method == EVHTTP_REQ_DELETE && route->item) {
-        verb = API_WRITE;
-    } else {
-        for (size_t i = 0; i < n_names; i++) {
-            free(names[i]);
-        }
-        const char *allow = (route->resource == API_STATUS ? "GET"
-                             : route->item ? "GET, DELETE" : "GET, POST");
-        evhttp_add_header(evhttp_request_get_output_headers(req), "Allow",
-                          allow);
-        send_errorf(req, WEFT_ERR_METHOD, "%s allows only %s", path, allow);
-        return;
-    }
-
-    struct api_call *call = api_call_create(verb, route->resource);
-    memcpy(call->path, names, sizeof names);
-    call->n_path = n_names;
-    call->admin = peer_is_admin(req);
-    call->http_req = req;
-    call->done = rest_call_done;
-    call->aux = server;
-
-    const char *auth = evhttp_find_header(evhttp_request_get_input_headers(
-                                              req), "Authorization");
-    enum weft_err_kind kind = WEFT_ERR_INVALID;
-    char *error = NULL;
-    if (auth) {
-        if (strncmp(auth, "Bearer ", 7) || !auth[7]) {
-            kind = WEFT_ERR_UNAUTHORIZED;
-            error = errorf("expected \"Authorization: Bearer TOKEN\"");
-        } else {
-            char hash[SHA256_HEX_LEN + 1];
-            sha256_hex(auth + 7, strlen(auth + 7), hash);
-            call->token_hash = strdup(hash);
-        }
-    }
-    if (!error) {
-        error = parse_query(req, call);
-    }
-    if (!error && verb == API_WRITE) {
-        error = parse_write(req, call, create, &kind);
-    }
-    if (error) {
-        send_error(req, kind, error);
-        free(error);
-        api_call_destroy(call);
-        return;
-    }
-    api_submit(server->api, call);
-}
-
-/* ------------------------------------------------------------------------
- * Thread and lifecycle. */
 
 static void *
 rest_thread(void *server_)

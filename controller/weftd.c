@@ -35,6 +35,8 @@
 #include "openvswitch/vlog.h"
 #include "ovsdb-idl.h"
 #include "rest-server.h"
+#include "sset.h"
+#include "svec.h"
 #include "topology.h"
 #include "unixctl.h"
 #include "util.h"
@@ -123,6 +125,63 @@ weftd_host_cfg(const char *name, void *d_)
     const struct topo_host *th = topology_find_host_by_name(&d->topo, name);
     struct host_node *hn = th ? find_host_node(d, &th->uuid) : NULL;
     return hn ? host_cur_cfg(hn->host) : -1;
+}
+
+/* Returns the hosts' names, sorted (free with free()). */
+static const char **
+sorted_host_names(const struct weftd *d, size_t *n)
+{
+    struct sset names = SSET_INITIALIZER(&names);
+    const struct topo_host *th;
+    TOPOLOGY_FOR_EACH_HOST (th, &d->topo) {
+        sset_add(&names, th->name);
+    }
+    *n = sset_count(&names);
+    const char **sorted = sset_sort(&names);
+    for (size_t i = 0; i < *n; i++) {
+        sorted[i] = topology_find_host_by_name(&d->topo, sorted[i])->name;
+    }
+    sset_destroy(&names);
+    return sorted;
+}
+
+/* api_hooks' host_flows, for GET .../networks/N/flows: each host's
+ * installed flows with the network's cookie. */
+static size_t
+weftd_host_flows(unsigned long long cookie, unsigned long long mask,
+                 struct api_flows_view **viewsp, void *d_)
+{
+    struct weftd *d = d_;
+    size_t n_names;
+    const char **names = sorted_host_names(d, &n_names);
+    struct api_flows_view *views = xcalloc(n_names + 1, sizeof *views);
+    size_t n = 0;
+    for (size_t i = 0; i < n_names; i++) {
+        const struct topo_host *th = topology_find_host_by_name(&d->topo,
+                                                                names[i]);
+        struct host_node *hn = find_host_node(d, &th->uuid);
+        if (!hn) {
+            continue;
+        }
+        struct api_flows_view *v = &views[n++];
+        v->host = xstrdup(names[i]);
+        v->openflow_state = xstrdup(host_of_state_name(
+                                        host_of_state(hn->host)));
+        struct ds s = DS_EMPTY_INITIALIZER;
+        host_format_flows_by_cookie(hn->host, cookie, mask, true, &s);
+        struct svec lines = SVEC_EMPTY_INITIALIZER;
+        char *save = NULL;
+        for (char *line = strtok_r(ds_cstr(&s), "\n", &save); line;
+             line = strtok_r(NULL, "\n", &save)) {
+            svec_add(&lines, line);
+        }
+        v->flows = lines.names;         /* Takes the strings and array. */
+        v->n_flows = lines.n;
+        ds_destroy(&s);
+    }
+    free(names);
+    *viewsp = views;
+    return n;
 }
 
 /* Starts the REST API server, or returns NULL if it is disabled.  Failing to
@@ -324,7 +383,12 @@ main(int argc, char *argv[])
     unixctl_command_register("weft/resync", "[HOST]", 0, 1,
                              weftd_unixctl_resync, &d);
 
-    struct api *api = api_create(db_remote, weftd_host_cfg, &d);
+    struct api_hooks hooks = {
+        .host_cfg = weftd_host_cfg,
+        .host_flows = weftd_host_flows,
+        .aux = &d,
+    };
+    struct api *api = api_create(db_remote, &hooks);
     struct rest_server *rest = start_rest_server(api);
 
     daemonize_complete();

@@ -368,15 +368,25 @@ compare_lines(const void *a_, const void *b_)
 void
 flow_table_format(const struct flow_table *t, struct ds *out)
 {
+    flow_table_format_cookie(t, 0, 0, out);
+}
+
+void
+flow_table_format_cookie(const struct flow_table *t, uint64_t cookie,
+                         uint64_t mask, struct ds *out)
+{
     size_t n = flow_table_count(t);
     char **lines = xmalloc((n ? n : 1) * sizeof *lines);
     size_t i = 0;
     struct ft_node *node;
     HMAP_FOR_EACH (node, key_node, &t->by_key) {
-        lines[i++] = xasprintf("%s cookie=%#"PRIx64" actions=%s",
-                               node->flow->key, node->flow->cookie,
-                               node->flow->actions);
+        if ((node->flow->cookie & mask) == (cookie & mask)) {
+            lines[i++] = xasprintf("%s cookie=%#"PRIx64" actions=%s",
+                                   node->flow->key, node->flow->cookie,
+                                   node->flow->actions);
+        }
     }
+    n = i;
     qsort(lines, n, sizeof *lines, compare_lines);
     for (i = 0; i < n; i++) {
         ds_put_format(out, "%s\n", lines[i]);

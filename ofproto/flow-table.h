@@ -88,5 +88,8 @@ size_t flow_table_count_differences(const struct flow_table *a,
 
 /* Appends "KEY cookie=0x... actions=ACTIONS\n" lines, sorted, to 'out'. */
 void flow_table_format(const struct flow_table *, struct ds *out);
+/* The same, only the flows whose cookie matches 'cookie' under 'mask'. */
+void flow_table_format_cookie(const struct flow_table *, uint64_t cookie,
+                              uint64_t mask, struct ds *out);
 
 #endif /* ofproto/flow-table.h */

@@ -209,6 +209,21 @@ check "?wait=installed answered only after h1's flows are in br-int" \
              | grep -q 'arp_tpa=10.0.0.1'"
 expect 200 ".cur_cfg >= ${port_cfg:-999999}" \
     "h1's cur_cfg had reached the port's nb_cfg ($port_cfg, X-Weft-Nb-Cfg)" -- /v1/hosts/h1
+expect 200 '(.cookie | test("^0x57")) and (.hosts | map(.host) == ["ghost","h1"])
+            and (.hosts[1].openflow_state == "synced")
+            and (.hosts[1].flows | any(test("arp_tpa=10.0.0.1")))' \
+    "GET .../networks/net/flows: h1's installed flows, as ovs-ofctl text" -- \
+    /v1/tenants/red/networks/net/flows
+net_cookie=$(jq -r .cookie <<<"$body")
+api_flows=$(jq -r '.hosts[1].flows | length' <<<"$body")
+check "...only the network's cookie, and as many as ovs-ofctl shows ($api_flows)" \
+    bash -c "jq -e --arg c $net_cookie '[.hosts[].flows[] | capture(\"cookie=(?<c>0x[0-9a-f]+)\").c
+                 | select(.[0:12] != \$c[0:12])] == []' <<<'$body' >/dev/null \
+             && [ \"\$(ovs-ofctl -O OpenFlow15 dump-flows unix:$dir/br-int.mgmt \
+                  cookie=$net_cookie/0xffffffffff000000 | grep -c cookie=)\" = $api_flows ]"
+expect 200 '.hosts[1].flows == []' "flows of a network without ports: none" -- \
+    /v1/tenants/blue/networks/net/flows
+expect 405 '' "POST .../flows: 405" -- $(post) '{}' /v1/tenants/red/networks/net/flows
 expect 409 '.detail | test("duplicate MAC 02:00:00:00:00:01")' "duplicate MAC: 409" -- \
     $(post) "$(port b h1 t4b 02:00:00:00:00:01 10.0.0.2)" /v1/tenants/red/networks/net/ports
 expect 409 '.detail | test("duplicate IP 10.0.0.1")' "duplicate IP: 409" -- \
@@ -277,6 +292,9 @@ tok=$blue_tok
 expect 200 'map(.name) == ["blue"]' "blue sees only blue" -- /v1/tenants
 expect 404 '.detail == "tenant red does not exist"' "blue: red's ports are 404" -- \
     /v1/tenants/red/networks/net/ports
+expect 404 '.detail == "tenant red does not exist"' "blue: red's flows are 404" -- \
+    /v1/tenants/red/networks/net/flows
+expect 200 '.hosts | length == 2' "blue: its own flows" -- /v1/tenants/blue/networks/net/flows
 as=admin
 
 # Rejected requests wrote nothing: after the 40-odd errors above, nb_cfg

@@ -1,0 +1,95 @@
+/* api-call: creating and freeing 'struct api_call' (see api.h).
+ *
+ * Plain C, with neither OVS nor jansson headers, so that both sides of the
+ * REST API, and the request-parsing fuzz target (tests/fuzz/), can use it. */
+#include "api.h"
+
+#include <stdlib.h>
+
+struct api_call *
+api_call_create(enum api_verb verb, enum api_resource resource)
+{
+    struct api_call *call = calloc(1, sizeof *call);
+    if (!call) {
+        abort();
+    }
+    call->verb = verb;
+    call->resource = resource;
+    return call;
+}
+
+static void
+free_strings(char **s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(s[i]);
+    }
+    free(s);
+}
+
+static void
+free_host_views(struct api_host_view *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].name);
+        free(v[i].ovsdb_remote);
+        free(v[i].openflow_remote);
+        free(v[i].tunnel_ip);
+        free(v[i].datapath_type);
+        free(v[i].uplink);
+        free(v[i].openflow_state);
+    }
+    free(v);
+}
+
+static void
+free_port_views(struct api_port_view *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].tenant);
+        free(v[i].network);
+        free(v[i].name);
+        free(v[i].host);
+        free(v[i].iface);
+        free(v[i].mac);
+        free_strings(v[i].ips, v[i].n_ips);
+    }
+    free(v);
+}
+
+void
+api_call_destroy(struct api_call *call)
+{
+    if (!call) {
+        return;
+    }
+    for (size_t i = 0; i < sizeof call->path / sizeof *call->path; i++) {
+        free(call->path[i]);
+    }
+    weft_request_destroy(&call->req);
+    free(call->token_hash);
+    free(call->token);
+    weft_error_destroy(call->error);
+    free_host_views(call->hosts, call->n_hosts);
+    for (size_t i = 0; i < call->n_tenants; i++) {
+        free(call->tenants[i].name);
+    }
+    free(call->tenants);
+    for (size_t i = 0; i < call->n_networks; i++) {
+        free(call->networks[i].tenant);
+        free(call->networks[i].name);
+        free(call->networks[i].type);
+    }
+    free(call->networks);
+    free_port_views(call->ports, call->n_ports);
+    for (size_t i = 0; i < call->n_flows; i++) {
+        free(call->flows[i].host);
+        free(call->flows[i].openflow_state);
+        free_strings(call->flows[i].flows, call->flows[i].n_flows);
+    }
+    free(call->flows);
+    free(call->cookie);
+    free(call->text);
+    free_strings(call->wait_hosts, call->n_wait_hosts);
+    free(call);
+}

@@ -1,0 +1,456 @@
+/* rest-parse: one HTTP request to a checked 'struct api_call'.  See
+ * rest-parse.h.
+ *
+ *   1. route the path with 'routes' below (404 if none, 405 for a method the
+ *      route does not have);
+ *   2. hash the bearer token, if any (SHA-256; the main loop matches it
+ *      against Tenant.token_hash);
+ *   3. parse the query string (?wait=installed[&timeout=SECONDS]);
+ *   4. for POST and DELETE, parse the JSON body (413 over REST_MAX_BODY,
+ *      400 if malformed) into a 'struct weft_request' and check it with
+ *      weft_request_check(), the same step 1 weftctl runs (400). */
+#define _GNU_SOURCE 1
+#include "rest-parse.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <jansson.h>
+
+#include "sha256.h"
+
+/* The route table: every resource of the API, once.  '*' matches one name.
+ * docs/openapi.json describes the same routes (tests/unit/test-openapi.c
+ * checks that they agree). */
+struct route {
+    const char *pattern;
+    enum api_resource resource;
+    unsigned int methods;       /* Bitmap of 'enum rest_method'. */
+    enum api_verb get;          /* What GET means: API_LIST or API_GET. */
+    int post_op;                /* 'enum weft_op' of POST, or -1. */
+    int delete_op;              /* 'enum weft_op' of DELETE, or -1. */
+    const char *allow;          /* "Allow" header for a 405. */
+};
+
+#define GET_POST (REST_GET | REST_POST)
+#define GET_DELETE (REST_GET | REST_DELETE)
+
+static const struct route routes[] = {
+    { "/v1/status", API_STATUS, REST_GET, API_LIST, -1, -1, "GET" },
+    { "/v1/hosts", API_HOSTS, GET_POST, API_LIST, WEFT_OP_HOST_ADD, -1,
+      "GET, POST" },
+    { "/v1/hosts/*", API_HOSTS, GET_DELETE, API_GET, -1, WEFT_OP_HOST_DEL,
+      "GET, DELETE" },
+    { "/v1/tenants", API_TENANTS, GET_POST, API_LIST, WEFT_OP_TENANT_ADD, -1,
+      "GET, POST" },
+    { "/v1/tenants/*", API_TENANTS, GET_DELETE, API_GET, -1,
+      WEFT_OP_TENANT_DEL, "GET, DELETE" },
+    { "/v1/tenants/*/networks", API_NETWORKS, GET_POST, API_LIST,
+      WEFT_OP_NET_ADD, -1, "GET, POST" },
+    { "/v1/tenants/*/networks/*", API_NETWORKS, GET_DELETE, API_GET, -1,
+      WEFT_OP_NET_DEL, "GET, DELETE" },
+    { "/v1/tenants/*/networks/*/flows", API_FLOWS, REST_GET, API_GET, -1, -1,
+      "GET" },
+    { "/v1/tenants/*/networks/*/ports", API_PORTS, GET_POST, API_LIST,
+      WEFT_OP_PORT_ADD, -1, "GET, POST" },
+    { "/v1/tenants/*/networks/*/ports/*", API_PORTS, GET_DELETE, API_GET, -1,
+      WEFT_OP_PORT_DEL, "GET, DELETE" },
+};
+
+#define N_ROUTES (sizeof routes / sizeof *routes)
+
+size_t
+rest_route_count(void)
+{
+    return N_ROUTES;
+}
+
+const char *
+rest_route_pattern(size_t i)
+{
+    return i < N_ROUTES ? routes[i].pattern : NULL;
+}
+
+unsigned int
+rest_route_methods(size_t i)
+{
+    return i < N_ROUTES ? routes[i].methods : 0;
+}
+
+/* Errors while parsing: a malloc'd message. */
+static char *
+errorf(const char *format, ...) __attribute__((format(printf, 1, 2)));
+
+static char *
+errorf(const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    char *s;
+    if (vasprintf(&s, format, args) < 0) {
+        abort();
+    }
+    va_end(args);
+    return s;
+}
+
+static char *
+xstrdup_(const char *s)
+{
+    char *copy = strdup(s);
+    if (!copy) {
+        abort();
+    }
+    return copy;
+}
+
+/* Matches 'path' against 'pattern', storing malloc'd copies of the names
+ * matched by '*' (at most 3) in 'names' and their count in '*n_names'. */
+static bool
+match_route(const char *pattern, const char *path, char *names[3],
+            size_t *n_names)
+{
+    size_t n = 0;
+    const char *p = pattern, *s = path;
+    while (*p) {
+        if (*p == '*') {
+            size_t len = strcspn(s, "/");
+            if (!len || n >= 3) {
+                goto mismatch;
+            }
+            names[n++] = strndup(s, len);
+            s += len;
+            p++;
+        } else if (*p == *s) {
+            p++;
+            s++;
+        } else {
+            goto mismatch;
+        }
+    }
+    if (*s) {
+        goto mismatch;
+    }
+    *n_names = n;
+    return true;
+
+mismatch:
+    for (size_t i = 0; i < n; i++) {
+        free(names[i]);
+        names[i] = NULL;
+    }
+    return false;
+}
+
+/* Checks that every member of 'obj' is in the null-terminated 'allowed'. */
+static char *
+check_members(json_t *obj, const char *const allowed[])
+{
+    const char *key;
+    json_t *value;
+    json_object_foreach (obj, key, value) {
+        bool ok = false;
+        for (const char *const *a = allowed; *a; a++) {
+            ok = ok || !strcmp(*a, key);
+        }
+        if (!ok) {
+            return errorf("unknown member \"%s\"", key);
+        }
+    }
+    return NULL;
+}
+
+/* Stores a copy of string member 'name' of 'obj' in '*dst'. */
+static char *
+get_string(json_t *obj, const char *name, bool required, char **dst)
+{
+    json_t *value = json_object_get(obj, name);
+    if (!value || json_is_null(value)) {
+        return required ? errorf("member \"%s\" is required", name) : NULL;
+    }
+    if (!json_is_string(value)) {
+        return errorf("member \"%s\" must be a string", name);
+    }
+    if (strlen(json_string_value(value)) != json_string_length(value)) {
+        return errorf("member \"%s\" must not contain NUL", name);
+    }
+    *dst = xstrdup_(json_string_value(value));
+    return NULL;
+}
+
+/* Stores integer member 'name' of 'obj' in '*dst' as decimal text, so that
+ * weft_request_check() checks its range with weftctl's messages. */
+static char *
+get_integer(json_t *obj, const char *name, bool required, char **dst)
+{
+    json_t *value = json_object_get(obj, name);
+    if (!value || json_is_null(value)) {
+        return required ? errorf("member \"%s\" is required", name) : NULL;
+    }
+    if (!json_is_integer(value)) {
+        return errorf("member \"%s\" must be an integer", name);
+    }
+    json_int_t i = json_integer_value(value);
+    if (i < 0) {
+        return errorf("member \"%s\" must not be negative", name);
+    }
+    *dst = errorf("%" JSON_INTEGER_FORMAT, i);
+    return NULL;
+}
+
+/* Fills 'r' (a *_ADD request) from the JSON object 'body'. */
+static char *
+parse_create_body(json_t *body, struct weft_request *r)
+{
+    static const char *const host_members[] = {
+        "name", "ovsdb_remote", "openflow_remote", "tunnel_ip",
+        "datapath_type", "uplink", NULL,
+    };
+    static const char *const tenant_members[] = { "name", NULL };
+    static const char *const network_members[] = {
+        "name", "type", "segment_id", "mtu", NULL,
+    };
+    static const char *const port_members[] = {
+        "name", "host", "iface", "mac", "ips", NULL,
+    };
+    size_t n = weft_op_path_len(r->op);
+    char *error = get_string(body, "name", true, &r->path[n - 1]);
+
+    switch (r->op) {
+    case WEFT_OP_HOST_ADD:
+        error = error ? error : check_members(body, host_members);
+        error = error ? error : get_string(body, "ovsdb_remote", true,
+                                           &r->remote);
+        error = error ? error : get_string(body, "openflow_remote", false,
+                                           &r->openflow_remote);
+        error = error ? error : get_string(body, "tunnel_ip", false,
+                                           &r->tunnel_ip);
+        error = error ? error : get_string(body, "datapath_type", false,
+                                           &r->datapath_type);
+        error = error ? error : get_string(body, "uplink", false,
+                                           &r->uplink);
+        break;
+    case WEFT_OP_TENANT_ADD:
+        error = error ? error : check_members(body, tenant_members);
+        break;
+    case WEFT_OP_NET_ADD:
+        error = error ? error : check_members(body, network_members);
+        error = error ? error : get_string(body, "type", true, &r->type);
+        error = error ? error : get_integer(body, "segment_id", true,
+                                            &r->segment);
+        error = error ? error : get_integer(body, "mtu", false, &r->mtu);
+        break;
+    case WEFT_OP_PORT_ADD: {
+        error = error ? error : check_members(body, port_members);
+        error = error ? error : get_string(body, "host", true, &r->host);
+        error = error ? error : get_string(body, "iface", true, &r->iface);
+        error = error ? error : get_string(body, "mac", true, &r->mac);
+        json_t *ips = json_object_get(body, "ips");
+        if (!error && ips && !json_is_null(ips)) {
+            if (!json_is_array(ips)) {
+                return errorf("member \"ips\" must be an array of strings");
+            }
+            size_t i;
+            json_t *ip;
+            json_array_foreach (ips, i, ip) {
+                if (!json_is_string(ip)) {
+                    return errorf("member \"ips\" must be an array of "
+                                  "strings");
+                }
+                weft_request_add_ip(r, json_string_value(ip));
+            }
+        }
+        break;
+    }
+    default:
+        abort();
+    }
+    return error;
+}
+
+/* Generates a new tenant token (64 hex digits) into 'token'. */
+static bool
+new_token(char token[SHA256_HEX_LEN + 1])
+{
+    static const char digits[] = "0123456789abcdef";
+    uint8_t random[SHA256_DIGEST_LEN];
+    if (getrandom(random, sizeof random, 0) != sizeof random) {
+        return false;
+    }
+    for (size_t i = 0; i < sizeof random; i++) {
+        token[2 * i] = digits[random[i] >> 4];
+        token[2 * i + 1] = digits[random[i] & 15];
+    }
+    token[SHA256_HEX_LEN] = '\0';
+    return true;
+}
+
+/* Builds the write request 'op' of a POST or DELETE into 'call'.  Returns
+ * NULL or an error (and its kind in '*kindp'). */
+static char *
+parse_write(const struct rest_input *in, struct api_call *call,
+            enum weft_op op, bool create, enum weft_err_kind *kindp)
+{
+    weft_request_init(&call->req, op);
+    for (size_t i = 0; i < call->n_path; i++) {
+        call->req.path[i] = xstrdup_(call->path[i]);
+    }
+    *kindp = WEFT_ERR_INVALID;
+
+    if (create) {
+        size_t len = in->body ? in->body_len : 0;
+        if (len > REST_MAX_BODY) {
+            *kindp = WEFT_ERR_TOO_LARGE;
+            return errorf("request body is %zu bytes (maximum %d)", len,
+                          REST_MAX_BODY);
+        }
+        json_error_t jerr;
+        json_t *body = json_loadb(in->body ? in->body : "", len,
+                                  JSON_REJECT_DUPLICATES, &jerr);
+        if (!body) {
+            return errorf("malformed JSON: %s (line %d, column %d)",
+                          jerr.text, jerr.line, jerr.column);
+        }
+        char *error = (json_is_object(body)
+                       ? parse_create_body(body, &call->req)
+                       : errorf("request body must be a JSON object"));
+        json_decref(body);
+        if (error) {
+            return error;
+        }
+    }
+    if (op == WEFT_OP_TENANT_ADD) {
+        char token[SHA256_HEX_LEN + 1];
+        char hash[SHA256_HEX_LEN + 1];
+        if (!new_token(token)) {
+            *kindp = WEFT_ERR_INTERNAL;
+            return errorf("no randomness for a token");
+        }
+        sha256_hex(token, strlen(token), hash);
+        call->token = xstrdup_(token);
+        call->req.token_hash = xstrdup_(hash);
+    }
+
+    /* Step 1 of the write layer, the same as weftctl's. */
+    struct weft_error *error = weft_request_check(&call->req);
+    if (error) {
+        char *msg = xstrdup_(error->message);
+        weft_error_destroy(error);
+        return msg;
+    }
+    return NULL;
+}
+
+/* Parses the query string: ?wait=installed[&timeout=SECONDS]. */
+static char *
+parse_query(const char *query, struct api_call *call)
+{
+    call->timeout_ms = REST_WAIT_TIMEOUT_DEFAULT * 1000;
+    if (!query) {
+        return NULL;
+    }
+    struct evkeyvalq params;
+    if (evhttp_parse_query_str(query, &params)) {
+        return errorf("malformed query string");
+    }
+    char *error = NULL;
+    struct evkeyval *kv;
+    for (kv = params.tqh_first; kv; kv = kv->next.tqe_next) {
+        if (!strcmp(kv->key, "wait")) {
+            if (strcmp(kv->value, "installed")) {
+                error = errorf("wait=%s: expected wait=installed", kv->value);
+                break;
+            }
+            call->wait_installed = true;
+        } else if (!strcmp(kv->key, "timeout")) {
+            char *end;
+            long t = strtol(kv->value, &end, 10);
+            if (!kv->value[0] || *end || t < 1
+                || t > REST_WAIT_TIMEOUT_MAX) {
+                error = errorf("timeout=%s: expected seconds, 1-%d",
+                               kv->value, REST_WAIT_TIMEOUT_MAX);
+                break;
+            }
+            call->timeout_ms = t * 1000;
+        } else {
+            error = errorf("unknown query parameter \"%s\"", kv->key);
+            break;
+        }
+    }
+    evhttp_clear_headers(&params);
+    return error;
+}
+
+struct api_call *
+rest_parse_request(const struct rest_input *in, struct rest_failure *failure)
+{
+    const char *path = in->path ? in->path : "";
+    failure->detail = NULL;
+    failure->allow = NULL;
+
+    const struct route *route = NULL;
+    char *names[3] = { NULL, NULL, NULL };
+    size_t n_names = 0;
+    for (size_t i = 0; i < N_ROUTES; i++) {
+        if (match_route(routes[i].pattern, path, names, &n_names)) {
+            route = &routes[i];
+            break;
+        }
+    }
+    if (!route) {
+        failure->kind = WEFT_ERR_NOT_FOUND;
+        failure->detail = errorf("no such resource %s", path);
+        return NULL;
+    }
+
+    int op = (in->method == REST_POST ? route->post_op
+              : in->method == REST_DELETE ? route->delete_op : -1);
+    if (!(route->methods & in->method)) {
+        for (size_t i = 0; i < n_names; i++) {
+            free(names[i]);
+        }
+        failure->kind = WEFT_ERR_METHOD;
+        failure->allow = route->allow;
+        failure->detail = errorf("%s allows only %s", path, route->allow);
+        return NULL;
+    }
+
+    struct api_call *call = api_call_create(
+        in->method == REST_GET ? route->get : API_WRITE, route->resource);
+    memcpy(call->path, names, sizeof names);
+    call->n_path = n_names;
+    call->admin = in->admin;
+
+    enum weft_err_kind kind = WEFT_ERR_INVALID;
+    char *error = NULL;
+    const char *auth = in->authorization;
+    if (auth) {
+        if (strncmp(auth, "Bearer ", 7) || !auth[7]) {
+            kind = WEFT_ERR_UNAUTHORIZED;
+            error = errorf("expected \"Authorization: Bearer TOKEN\"");
+        } else {
+            char hash[SHA256_HEX_LEN + 1];
+            sha256_hex(auth + 7, strlen(auth + 7), hash);
+            call->token_hash = xstrdup_(hash);
+        }
+    }
+    if (!error) {
+        error = parse_query(in->query, call);
+    }
+    if (!error && op >= 0) {
+        error = parse_write(in, call, op, in->method == REST_POST, &kind);
+    }
+    if (error) {
+        failure->kind = kind;
+        failure->detail = error;
+        api_call_destroy(call);
+        return NULL;
+    }
+    return call;
+}

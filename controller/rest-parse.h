@@ -1,0 +1,64 @@
+/* rest-parse: turns one HTTP request of weftd's REST API into a checked
+ * 'struct api_call', without sockets or libevent's event loop.
+ *
+ * rest-server.c calls rest_parse_request() in its HTTP thread for every
+ * request; tests/fuzz/fuzz-rest.c calls it with arbitrary input.  It holds
+ * the API's one route table, which tests/unit/test-openapi.c compares with
+ * docs/openapi.json.
+ *
+ * jansson side: includes no OVS headers.  Thread-safe (no shared state). */
+#ifndef WEFT_REST_PARSE_H
+#define WEFT_REST_PARSE_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "api.h"
+
+/* Largest request body accepted; larger gets 413. */
+#define REST_MAX_BODY (64 * 1024)
+
+/* ?wait=installed: default and maximum ?timeout=, in seconds. */
+#define REST_WAIT_TIMEOUT_DEFAULT 30
+#define REST_WAIT_TIMEOUT_MAX 3600
+
+enum rest_method {
+    REST_GET = 1 << 0,
+    REST_POST = 1 << 1,
+    REST_DELETE = 1 << 2,
+    REST_OTHER = 1 << 3,        /* PUT, PATCH, HEAD...: always 405. */
+};
+
+/* One request, as the HTTP layer received it.  All strings may be NULL. */
+struct rest_input {
+    enum rest_method method;
+    const char *path;           /* Decoded URI path, without the query. */
+    const char *query;          /* Query string, without '?'. */
+    const char *authorization;  /* "Authorization" header. */
+    const char *body;           /* Not NUL-terminated. */
+    size_t body_len;
+    bool admin;                 /* Peer is root or weftd's user. */
+};
+
+/* The result of parsing a request that fails: what to answer. */
+struct rest_failure {
+    enum weft_err_kind kind;
+    char *detail;               /* Malloc'd. */
+    const char *allow;          /* For 405: the "Allow" header, static. */
+};
+
+/* Parses 'in'.  On success returns a new call (the caller owns it; the
+ * caller still fills 'http_req', 'done' and 'aux').  On failure returns NULL
+ * and fills '*failure' (the caller frees 'failure->detail').  For a new
+ * tenant, or a token rotation, generates the token ('call->token') and
+ * stores its hash in the request. */
+struct api_call *rest_parse_request(const struct rest_input *in,
+                                    struct rest_failure *failure);
+
+/* The route table, for tests: route 'i' (0 <= i < rest_route_count()) as
+ * its pattern ('*' for a name) and a bitmap of 'enum rest_method'. */
+size_t rest_route_count(void);
+const char *rest_route_pattern(size_t i);
+unsigned int rest_route_methods(size_t i);
+
+#endif /* controller/rest-parse.h */
