@@ -683,7 +683,8 @@ fill_created(struct api *api, struct api_call *call)
 {
     enum weft_op op = call->req.op;
     if (op == WEFT_OP_HOST_ADD || op == WEFT_OP_TENANT_ADD
-        || op == WEFT_OP_NET_ADD || op == WEFT_OP_PORT_ADD) {
+        || op == WEFT_OP_NET_ADD || op == WEFT_OP_PORT_ADD
+        || op == WEFT_OP_TENANT_TOKEN) {
         weft_error_destroy(get_object(api, call, call->resource,
                                       call->req.path,
                                       weft_op_path_len(op)));

@@ -6,7 +6,7 @@
  *   2. hash the bearer token, if any (SHA-256; the main loop matches it
  *      against Tenant.token_hash);
  *   3. parse the query string (?wait=installed[&timeout=SECONDS]);
- *   4. for POST and DELETE, parse the JSON body (413 over REST_MAX_BODY,
+ *   4. for POST and DELETE, parse the JSON body (if any) (413 over REST_MAX_BODY,
  *      400 if malformed) into a 'struct weft_request' and check it with
  *      weft_request_check(), the same step 1 weftctl runs (400). */
 #define _GNU_SOURCE 1
@@ -51,6 +51,8 @@ static const struct route routes[] = {
       "GET, POST" },
     { "/v1/tenants/*", API_TENANTS, GET_DELETE, API_GET, -1,
       WEFT_OP_TENANT_DEL, "GET, DELETE" },
+    { "/v1/tenants/*/token", API_TENANTS, REST_POST, API_GET,
+      WEFT_OP_TENANT_TOKEN, -1, "POST" },
     { "/v1/tenants/*/networks", API_NETWORKS, GET_POST, API_LIST,
       WEFT_OP_NET_ADD, -1, "GET, POST" },
     { "/v1/tenants/*/networks/*", API_NETWORKS, GET_DELETE, API_GET, -1,
@@ -325,7 +327,7 @@ parse_write(const struct rest_input *in, struct api_call *call,
             return error;
         }
     }
-    if (op == WEFT_OP_TENANT_ADD) {
+    if (op == WEFT_OP_TENANT_ADD || op == WEFT_OP_TENANT_TOKEN) {
         char token[SHA256_HEX_LEN + 1];
         char hash[SHA256_HEX_LEN + 1];
         if (!new_token(token)) {
@@ -444,7 +446,9 @@ rest_parse_request(const struct rest_input *in, struct rest_failure *failure)
         error = parse_query(in->query, call);
     }
     if (!error && op >= 0) {
-        error = parse_write(in, call, op, in->method == REST_POST, &kind);
+        /* A token rotation has no body. */
+        bool create = in->method == REST_POST && op != WEFT_OP_TENANT_TOKEN;
+        error = parse_write(in, call, op, create, &kind);
     }
     if (error) {
         failure->kind = kind;

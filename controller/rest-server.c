@@ -334,7 +334,9 @@ respond(struct rest_server *server, struct api_call *call)
         if (call->token) {
             json_object_set_new(object, "token", json_string(call->token));
         }
-        send_json(server, req, call->verb == API_WRITE ? 201 : 200, object);
+        send_json(server, req, (call->verb == API_WRITE
+                                && call->req.op != WEFT_OP_TENANT_TOKEN
+                                ? 201 : 200), object);
     }
 }
 

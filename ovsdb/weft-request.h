@@ -31,7 +31,8 @@
     WEFT_OP(NET_ADD, "net-add")                 \
     WEFT_OP(NET_DEL, "net-del")                 \
     WEFT_OP(PORT_ADD, "port-add")               \
-    WEFT_OP(PORT_DEL, "port-del")
+    WEFT_OP(PORT_DEL, "port-del")               \
+    WEFT_OP(TENANT_TOKEN, "tenant-token")
 
 enum weft_op {
 #define WEFT_OP(ENUM, NAME) WEFT_OP_##ENUM,
@@ -89,7 +90,8 @@ struct weft_request {
     char *uplink;
 
     /* TENANT_ADD: SHA-256 of the tenant's API token, 64 lowercase hex
-     * digits, or NULL for a tenant without one. */
+     * digits, or NULL for a tenant without one.  TENANT_TOKEN (rotation:
+     * replaces the tenant's token): the new token's, required. */
     char *token_hash;
 
     /* NET_ADD. */

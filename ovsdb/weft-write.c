@@ -122,6 +122,7 @@ weft_op_path_len(enum weft_op op)
     switch (op) {
     case WEFT_OP_HOST_ADD: case WEFT_OP_HOST_DEL:
     case WEFT_OP_TENANT_ADD: case WEFT_OP_TENANT_DEL:
+    case WEFT_OP_TENANT_TOKEN:
         return 1;
     case WEFT_OP_NET_ADD: case WEFT_OP_NET_DEL:
         return 2;
@@ -280,6 +281,10 @@ weft_request_check(const struct weft_request *req)
             break;
         case WEFT_OP_TENANT_ADD:
             error = check_token_hash__(req->token_hash);
+            break;
+        case WEFT_OP_TENANT_TOKEN:
+            error = require__(req->token_hash, "token hash");
+            error = error ? error : check_token_hash__(req->token_hash);
             break;
         case WEFT_OP_NET_ADD:
             error = check_net_add__(req);
@@ -443,6 +448,21 @@ tenant_add__(const struct weft_request *req, struct ovsdb_idl_txn *txn,
         weftrec_tenant_set_token_hash(row, req->token_hash);
     }
     return NULL;
+}
+
+/* Token rotation: the tenant's old token stops working at once. */
+static struct weft_error *
+tenant_token__(const struct weft_request *req, struct ovsdb_idl *idl,
+               const struct topology *topo)
+{
+    const struct topo_tenant *tenant;
+    struct weft_error *error = find_tenant__(topo, req->path[0], &tenant);
+    if (!error) {
+        weftrec_tenant_set_token_hash(
+            weftrec_tenant_get_for_uuid(idl, &tenant->uuid),
+            req->token_hash);
+    }
+    return error;
 }
 
 static struct weft_error *
@@ -616,6 +636,8 @@ weft_write_build(const struct weft_request *req, struct ovsdb_idl *idl,
         return tenant_add__(req, txn, topo);
     case WEFT_OP_TENANT_DEL:
         return tenant_del__(req, idl, topo, hosts);
+    case WEFT_OP_TENANT_TOKEN:
+        return tenant_token__(req, idl, topo);
     case WEFT_OP_NET_ADD:
         return net_add__(req, idl, txn, topo);
     case WEFT_OP_NET_DEL:

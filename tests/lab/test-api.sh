@@ -302,6 +302,33 @@ as=admin
 expect 200 '.nb_cfg == 11' "rejected requests changed nothing (nb_cfg counts only successes)" \
     -- /v1/status
 
+# --- tokens for tenants made with weftctl; rotation ----------------------
+"$weftctl" --db=unix:"$dir/weft.sock" tenant-add green
+expect 200 '.name == "green" and (.token | test("^[0-9a-f]{64}$"))' \
+    "POST /v1/tenants/green/token: a token for a weftctl tenant" -- -X POST /v1/tenants/green/token
+green_tok=$(jq -r .token <<<"$body")
+expect 404 '.detail == "tenant nope does not exist"' "token of an unknown tenant: 404" -- \
+    -X POST /v1/tenants/nope/token
+expect 405 '' "GET .../token: 405" -- /v1/tenants/green/token
+as=tenant
+tok=$green_tok
+expect 200 'map(.name) == ["green"]' "green's new token works" -- /v1/tenants
+expect 403 '' "green: rotating its own token is 403 (admin only)" -- -X POST /v1/tenants/green/token
+expect 404 '' "green: rotating red's token is 404" -- -X POST /v1/tenants/red/token
+as=admin
+expect 200 '.token != "'"$green_tok"'"' "rotation issues a different token" -- \
+    -X POST /v1/tenants/green/token
+green_tok2=$(jq -r .token <<<"$body")
+as=tenant
+expect 401 '.detail == "invalid token"' "the old token no longer works" -- /v1/tenants
+tok=$green_tok2
+expect 200 'map(.name) == ["green"]' "the new one does" -- /v1/tenants
+as=admin
+check "only the new token's hash is stored" \
+    bash -c "ovsdb-client dump unix:$dir/weft.sock Tenant \
+             | grep -q \$(printf %s $green_tok2 | sha256sum | cut -c1-64) \
+             && ! ovsdb-client dump unix:$dir/weft.sock Tenant | grep -q $green_tok2"
+
 # --- burst: $burst port creations from 4 parallel clients ----------------
 expect 201 '' "network for the burst" -- \
     $(post) '{"name":"burst","type":"vlan","segment_id":300}' /v1/tenants/blue/networks
