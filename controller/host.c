@@ -100,10 +100,21 @@ struct host {
 
     int64_t cur_cfg;                /* Highest nb_cfg confirmed installed. */
 
-    /* Counters, for weft/hosts. */
+    /* Convergence latency: when weftd first saw 'nb_cfg', and the time of
+     * the nb_cfg that 'desired' and the bundle in flight came from, so that
+     * the barrier confirming it knows how long it took. */
+    long long int nb_cfg_msec;
+    long long int desired_cfg_msec;
+    long long int inflight_cfg_msec;
+    long long int last_latency_msec;    /* -1 until a first confirmation. */
+
+    /* Counters, for weft/hosts and /metrics. */
     uint64_t n_flow_mods;
     uint64_t n_bundles;
     uint64_t n_dumps;
+    uint64_t n_ovsdb_connects;
+    uint64_t n_of_connects;
+    bool ovsdb_was_connected;
 };
 
 /* A port weft must own on br-int, with its single interface. */
@@ -243,6 +254,7 @@ host_connect(struct host *h)
     ovsdb_idl_add_column(h->idl, &ovsrec_controller_col_external_ids);
     h->idl_loop = (struct ovsdb_idl_loop) OVSDB_IDL_LOOP_INITIALIZER(h->idl);
     h->idl_seqno = 0;
+    h->ovsdb_was_connected = false;
 
     h->rconn = rconn_create(5, 8, 0, WEFT_OF_VERSIONS);
     rconn_connect(h->rconn, h->of_target, h->name);
@@ -289,6 +301,7 @@ host_create(const struct topo_host *th)
     flow_table_init(&h->desired);
     flow_table_init(&h->installed);
     h->next_bundle_id = 1;
+    h->last_latency_msec = -1;
     host_connect(h);
     VLOG_INFO("%s: ovsdb %s, openflow %s", h->name, h->ovsdb_remote,
               h->of_target);
@@ -348,6 +361,9 @@ void
 host_set_topology(struct host *h, const struct topology *topo, int64_t nb_cfg)
 {
     h->topo = topo;
+    if (nb_cfg != h->nb_cfg) {
+        h->nb_cfg_msec = time_msec();
+    }
     h->nb_cfg = nb_cfg;
     h->recompile = true;
 
@@ -701,6 +717,11 @@ host_run_ovsdb(struct host *h)
 {
     struct ovsdb_idl_txn *txn = ovsdb_idl_loop_run(&h->idl_loop);
     unsigned int seqno = ovsdb_idl_get_seqno(h->idl);
+    bool connected = ovsdb_idl_is_connected(h->idl);
+    if (connected && !h->ovsdb_was_connected) {
+        h->n_ovsdb_connects++;
+    }
+    h->ovsdb_was_connected = connected;
     const struct ovsrec_open_vswitch *cfg = ovsrec_open_vswitch_first(h->idl);
     const struct ovsrec_bridge *br = cfg ? find_bridge(cfg) : NULL;
 
@@ -818,6 +839,7 @@ handle_barrier_reply(struct host *h)
         start_dump(h);
     } else if (h->inflight_complete && h->inflight_cfg > h->cur_cfg) {
         h->cur_cfg = h->inflight_cfg;
+        h->last_latency_msec = time_msec() - h->inflight_cfg_msec;
     }
 }
 
@@ -878,6 +900,7 @@ recompile(struct host *h)
     weft_flows_destroy(&compiled);
 
     h->desired_cfg = h->nb_cfg;
+    h->desired_cfg_msec = h->nb_cfg_msec;
     h->desired_complete = h->ports_resolved;
     h->recompile = false;
 }
@@ -894,6 +917,7 @@ push_flows(struct host *h)
     if (!n) {
         if (h->desired_complete && h->desired_cfg > h->cur_cfg) {
             h->cur_cfg = h->desired_cfg;
+            h->last_latency_msec = time_msec() - h->desired_cfg_msec;
         }
         return;
     }
@@ -917,6 +941,7 @@ push_flows(struct host *h)
     h->inflight = true;
     h->inflight_failed = false;
     h->inflight_cfg = h->desired_cfg;
+    h->inflight_cfg_msec = h->desired_cfg_msec;
     h->inflight_complete = h->desired_complete;
     h->n_flow_mods += n;
     h->n_bundles++;
@@ -938,6 +963,7 @@ host_run_openflow(struct host *h)
     unsigned int seqno = rconn_get_connection_seqno(h->rconn);
     if (seqno != h->conn_seqno) {
         h->conn_seqno = seqno;
+        h->n_of_connects++;
         int version = rconn_get_version(h->rconn);
         if (version != h->ofp_version) {
             /* Normalized text depends on the version: start afresh. */
@@ -1085,4 +1111,25 @@ host_format_flows_by_cookie(const struct host *h, uint64_t cookie,
     } else if (h->state == HOST_OF_SYNCED) {
         flow_table_format_cookie(&h->installed, cookie, mask, out);
     }
+}
+
+void
+host_get_stats(const struct host *h, struct host_stats *stats)
+{
+    stats->ovsdb_connected = host_ovsdb_connected(h);
+    stats->openflow_connected = host_openflow_connected(h);
+    stats->state = h->state;
+    stats->n_desired = flow_table_count(&h->desired);
+    stats->n_installed = (h->state == HOST_OF_SYNCED
+                          ? flow_table_count(&h->installed) : 0);
+    stats->n_flow_mods = h->n_flow_mods;
+    stats->n_bundles = h->n_bundles;
+    stats->n_dumps = h->n_dumps;
+    stats->n_ovsdb_reconnects = (h->n_ovsdb_connects
+                                 ? h->n_ovsdb_connects - 1 : 0);
+    stats->n_openflow_reconnects = (h->n_of_connects
+                                    ? h->n_of_connects - 1 : 0);
+    stats->nb_cfg = h->nb_cfg;
+    stats->cur_cfg = h->cur_cfg;
+    stats->last_latency_msec = h->last_latency_msec;
 }

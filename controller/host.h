@@ -92,6 +92,27 @@ void host_format_flows(const struct host *, bool installed, struct ds *);
 void host_format_flows_by_cookie(const struct host *, uint64_t cookie,
                                  uint64_t mask, bool installed,
                                  struct ds *out);
+/* Counters and gauges of one host, for /metrics. */
+struct host_stats {
+    bool ovsdb_connected;
+    bool openflow_connected;
+    enum host_of_state state;
+    size_t n_desired;               /* Flows weft wants on br-int. */
+    size_t n_installed;             /* Flows it knows are there (SYNCED). */
+    uint64_t n_flow_mods;           /* Sent, in bundles. */
+    uint64_t n_bundles;
+    uint64_t n_dumps;               /* Flow read-backs. */
+    uint64_t n_ovsdb_reconnects;    /* Connections after the first. */
+    uint64_t n_openflow_reconnects;
+    int64_t nb_cfg;                 /* Latest configuration seen. */
+    int64_t cur_cfg;                /* Latest confirmed installed. */
+    long long int last_latency_msec;    /* From a new nb_cfg seen by weftd
+                                         * to the barrier reply confirming
+                                         * it; -1 if none yet. */
+};
+
+void host_get_stats(const struct host *, struct host_stats *);
+
 /* Forces a fresh read of the switch's flows and a full reconcile. */
 void host_force_resync(struct host *);
 

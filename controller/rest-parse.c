@@ -63,6 +63,7 @@ static const struct route routes[] = {
       WEFT_OP_PORT_ADD, -1, "GET, POST" },
     { "/v1/tenants/*/networks/*/ports/*", API_PORTS, GET_DELETE, API_GET, -1,
       WEFT_OP_PORT_DEL, "GET, DELETE" },
+    { "/metrics", API_METRICS, REST_GET, API_GET, -1, -1, "GET" },
 };
 
 #define N_ROUTES (sizeof routes / sizeof *routes)

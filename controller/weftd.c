@@ -184,6 +184,128 @@ weftd_host_flows(unsigned long long cookie, unsigned long long mask,
     return n;
 }
 
+/* One metric family's header. */
+static void
+metric_header(struct ds *s, const char *name, const char *type,
+              const char *help)
+{
+    ds_put_format(s, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+/* api_hooks' metrics: weftd's part of /metrics, in Prometheus text format
+ * (the HTTP thread adds the API's own request counters).  Host names are
+ * validated names (letters, digits, '-', '_', '.'), so they need no label
+ * escaping. */
+static char *
+weftd_metrics(void *d_)
+{
+    struct weftd *d = d_;
+    struct ds s = DS_EMPTY_INITIALIZER;
+    size_t n;
+    const char **names = sorted_host_names(d, &n);
+    struct host_stats *stats = xcalloc(n + 1, sizeof *stats);
+    bool *known = xcalloc(n + 1, sizeof *known);
+    for (size_t i = 0; i < n; i++) {
+        const struct topo_host *th = topology_find_host_by_name(&d->topo,
+                                                                names[i]);
+        struct host_node *hn = find_host_node(d, &th->uuid);
+        if (hn) {
+            host_get_stats(hn->host, &stats[i]);
+            known[i] = true;
+        }
+    }
+
+    metric_header(&s, "weft_nb_cfg", "gauge",
+                  "Configuration sequence number of the desired state.");
+    ds_put_format(&s, "weft_nb_cfg %"PRId64"\n", d->nb_cfg);
+    metric_header(&s, "weft_hosts", "gauge", "Hosts weftd manages.");
+    ds_put_format(&s, "weft_hosts %"PRIuSIZE"\n", hmap_count(&d->hosts));
+
+#define FOR_EACH_KNOWN_HOST(I) \
+    for (size_t I = 0; I < n; I++) if (known[I])
+    metric_header(&s, "weft_host_ovsdb_connected", "gauge",
+                  "1 if weftd is connected to the host's Open_vSwitch "
+                  "database.");
+    FOR_EACH_KNOWN_HOST (i) {
+        ds_put_format(&s, "weft_host_ovsdb_connected{host=\"%s\"} %d\n",
+                      names[i], stats[i].ovsdb_connected);
+    }
+    metric_header(&s, "weft_host_openflow_connected", "gauge",
+                  "1 if weftd's OpenFlow connection to br-int is up.");
+    FOR_EACH_KNOWN_HOST (i) {
+        ds_put_format(&s, "weft_host_openflow_connected{host=\"%s\"} %d\n",
+                      names[i], stats[i].openflow_connected);
+    }
+    metric_header(&s, "weft_host_openflow_state", "gauge",
+                  "1 for the OpenFlow session's current state.");
+    FOR_EACH_KNOWN_HOST (i) {
+#define HOST_OF_STATE(ENUM, NAME)                                           \
+        ds_put_format(&s, "weft_host_openflow_state{host=\"%s\",state=\"%s\"}" \
+                      " %d\n", names[i], NAME,                               \
+                      stats[i].state == HOST_OF_##ENUM);
+        HOST_OF_STATES
+#undef HOST_OF_STATE
+    }
+    metric_header(&s, "weft_host_flows", "gauge",
+                  "Flows on br-int: desired by weft, or known installed.");
+    FOR_EACH_KNOWN_HOST (i) {
+        ds_put_format(&s, "weft_host_flows{host=\"%s\",table=\"desired\"} "
+                      "%"PRIuSIZE"\n", names[i], stats[i].n_desired);
+        ds_put_format(&s, "weft_host_flows{host=\"%s\",table=\"installed\"} "
+                      "%"PRIuSIZE"\n", names[i], stats[i].n_installed);
+    }
+    metric_header(&s, "weft_host_flow_mods_total", "counter",
+                  "flow_mods sent to the host, in bundles.");
+    FOR_EACH_KNOWN_HOST (i) {
+        ds_put_format(&s, "weft_host_flow_mods_total{host=\"%s\"} %"PRIu64
+                      "\n", names[i], stats[i].n_flow_mods);
+    }
+    metric_header(&s, "weft_host_bundles_total", "counter",
+                  "OpenFlow bundles committed on the host.");
+    FOR_EACH_KNOWN_HOST (i) {
+        ds_put_format(&s, "weft_host_bundles_total{host=\"%s\"} %"PRIu64
+                      "\n", names[i], stats[i].n_bundles);
+    }
+    metric_header(&s, "weft_host_flow_dumps_total", "counter",
+                  "Times weftd read the host's flows back.");
+    FOR_EACH_KNOWN_HOST (i) {
+        ds_put_format(&s, "weft_host_flow_dumps_total{host=\"%s\"} %"PRIu64
+                      "\n", names[i], stats[i].n_dumps);
+    }
+    metric_header(&s, "weft_host_reconnects_total", "counter",
+                  "Connections to the host after the first, per channel.");
+    FOR_EACH_KNOWN_HOST (i) {
+        ds_put_format(&s, "weft_host_reconnects_total{host=\"%s\","
+                      "channel=\"ovsdb\"} %"PRIu64"\n", names[i],
+                      stats[i].n_ovsdb_reconnects);
+        ds_put_format(&s, "weft_host_reconnects_total{host=\"%s\","
+                      "channel=\"openflow\"} %"PRIu64"\n", names[i],
+                      stats[i].n_openflow_reconnects);
+    }
+    metric_header(&s, "weft_host_cur_cfg", "gauge",
+                  "Highest nb_cfg the host confirmed installed (barrier).");
+    FOR_EACH_KNOWN_HOST (i) {
+        ds_put_format(&s, "weft_host_cur_cfg{host=\"%s\"} %"PRId64"\n",
+                      names[i], stats[i].cur_cfg);
+    }
+    metric_header(&s, "weft_host_convergence_seconds", "gauge",
+                  "Last convergence latency: from a new nb_cfg seen by "
+                  "weftd to the barrier reply that confirmed it.");
+    FOR_EACH_KNOWN_HOST (i) {
+        if (stats[i].last_latency_msec >= 0) {
+            ds_put_format(&s, "weft_host_convergence_seconds{host=\"%s\"} "
+                          "%.3f\n", names[i],
+                          stats[i].last_latency_msec / 1000.0);
+        }
+    }
+#undef FOR_EACH_KNOWN_HOST
+
+    free(known);
+    free(stats);
+    free(names);
+    return ds_steal_cstr(&s);
+}
+
 /* Starts the REST API server, or returns NULL if it is disabled.  Failing to
  * serve an explicitly given --api path is fatal; the default path (under
  * $WEFT_RUNDIR or /var/run/weft) only gets a warning. */
@@ -386,6 +508,7 @@ main(int argc, char *argv[])
     struct api_hooks hooks = {
         .host_cfg = weftd_host_cfg,
         .host_flows = weftd_host_flows,
+        .metrics = weftd_metrics,
         .aux = &d,
     };
     struct api *api = api_create(db_remote, &hooks);

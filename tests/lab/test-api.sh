@@ -357,5 +357,67 @@ check "burst: every port key is distinct" \
 echo "burst: $burst port creations from 4 clients in $secs s:" \
      "$(awk "BEGIN { printf \"%.0f\", $burst / $secs }") requests/s"
 
+# --- /metrics: Prometheus text; counters move -----------------------------
+metric() {  # metric 'NAME{LABELS}': its value in $body, or "none"
+    awk -v m="$1" '$1 == m { v = $2 } END { print (v == "" ? "none" : v) }' <<<"$body"
+}
+h1='{host="h1"}'
+expect 200 '' "GET /metrics" -- /metrics
+printf '%s\n' "$body" >"$dir/metrics"
+check "/metrics is Prometheus text (HELP/TYPE, per-host series)" \
+    bash -c "grep -q '^# TYPE weft_host_flow_mods_total counter' $dir/metrics \
+             && grep -q '^weft_host_openflow_state{host=\"h1\",state=\"synced\"} 1' $dir/metrics \
+             && grep -q '^weft_host_ovsdb_connected{host=\"h1\"} 1' $dir/metrics \
+             && grep -q '^weft_host_convergence_seconds{host=\"h1\"} [0-9.]*$' $dir/metrics"
+mods0=$(metric "weft_host_flow_mods_total$h1")
+bundles0=$(metric "weft_host_bundles_total$h1")
+desired0=$(metric "weft_host_flows{host=\"h1\",table=\"desired\"}")
+n404_0=$(metric 'weft_api_requests_total{code="404"}')
+n200_0=$(metric 'weft_api_requests_total{code="200"}')
+ip -n "$ns" link add t4c type veth peer name t4c-peer
+ip -n "$ns" link set t4c up
+ip -n "$ns" link set t4c-peer up
+expect 201 '' "a port on h1 (?wait=installed)" -- \
+    $(post) "$(port c h1 t4c 02:00:00:00:00:03 10.0.0.3)" \
+    '/v1/tenants/red/networks/net/ports?wait=installed&timeout=20'
+expect 404 '' "one more 404" -- /v1/nothing
+expect 200 '' "GET /metrics again" -- /metrics
+reconnects0=$(metric 'weft_host_reconnects_total{host="h1",channel="openflow"}')
+mods1=$(metric "weft_host_flow_mods_total$h1")
+bundles1=$(metric "weft_host_bundles_total$h1")
+desired1=$(metric "weft_host_flows{host=\"h1\",table=\"desired\"}")
+installed1=$(metric "weft_host_flows{host=\"h1\",table=\"installed\"}")
+conv=$(metric "weft_host_convergence_seconds$h1")
+check "flow_mods moved ($mods0 -> $mods1)" [ "$mods1" -gt "$mods0" ]
+check "bundles moved ($bundles0 -> $bundles1)" [ "$bundles1" -gt "$bundles0" ]
+check "desired flows grew ($desired0 -> $desired1) and all are installed ($installed1)" \
+    bash -c "[ $desired1 -gt $desired0 ] && [ $desired1 = $installed1 ]"
+check "convergence latency measured: ${conv}s" \
+    awk "BEGIN { exit !($conv > 0 && $conv < 20) }"
+check "API requests counted by status: 404 $n404_0 -> $(metric 'weft_api_requests_total{code="404"}'), 200 $n200_0 -> $(metric 'weft_api_requests_total{code="200"}')" \
+    bash -c "[ $(metric 'weft_api_requests_total{code="404"}') = $((n404_0 + 1)) ] \
+             && [ $(metric 'weft_api_requests_total{code="200"}') -gt $n200_0 ] \
+             && [ $(metric 'weft_api_requests_total{code="201"}') -ge $burst ]"
+as=tenant
+tok=$red_tok
+expect 403 '' "red: /metrics is for admins (403)" -- /metrics
+as=admin
+
+# A restarted ovs-vswitchd: one OpenFlow reconnect, and weftd resyncs.
+kill "$(cat "$dir/ovs-vswitchd.pid")"
+for _ in $(seq 50); do [ -e "$dir/ovs-vswitchd.pid" ] || break; sleep 0.1; done
+OVS_RUNDIR=$dir OVS_DBDIR=$dir OVS_LOGDIR=$dir \
+ip netns exec "$ns" ovs-vswitchd unix:"$dir/db.sock" \
+    --pidfile="$dir/ovs-vswitchd.pid" --unixctl="$dir/ovs-vswitchd.ctl" \
+    --log-file="$dir/ovs-vswitchd.log" --detach 2>/dev/null
+for _ in $(seq 100); do
+    req /metrics
+    [ "$(metric 'weft_host_reconnects_total{host="h1",channel="openflow"}')" != "$reconnects0" ] \
+        && [ "$(metric 'weft_host_openflow_state{host="h1",state="synced"}')" = 1 ] && break
+    sleep 0.2
+done
+check "reconnects counted after an ovs-vswitchd restart ($reconnects0 -> $(metric 'weft_host_reconnects_total{host="h1",channel="openflow"}'))" \
+    [ "$(metric 'weft_host_reconnects_total{host="h1",channel="openflow"}')" = $((reconnects0 + 1)) ]
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
