@@ -51,6 +51,7 @@
 #include "weft-db.h"
 #include "weft-idl.h"
 #include "weft-write.h"
+#include "weftctl-ops.h"
 
 VLOG_DEFINE_THIS_MODULE(weftctl);
 
@@ -1014,6 +1015,7 @@ usage(void)
     for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
         printf("  %s\n", commands[i].synopsis);
     }
+    weftctl_ops_usage();
     printf("\nOptions (before or after the command):\n"
            "  --db=REMOTE       weft database (default: %s)\n"
            "  --timeout=SECS    limit for connecting, committing and waiting"
@@ -1176,6 +1178,12 @@ main(int argc, char *argv[])
 {
     set_program_name(argv[0]);
     vlog_set_levels(NULL, VLF_CONSOLE, VLL_WARN);
+
+    /* flows, trace, attach, detach: see weftctl-ops.h. */
+    int ops_status;
+    if (weftctl_ops_main(argc, argv, &ops_status)) {
+        return ops_status;
+    }
 
     struct ctl_options opts = { .ips = SVEC_EMPTY_INITIALIZER };
     struct ctl_parsed parsed = { .n_path = 0 };

@@ -1,0 +1,151 @@
+#!/bin/bash
+# test-ops: the operators' commands of weftctl (controller/weftctl-ops.c) on
+# a 2-host weft-lab.
+#
+#   - flows: the switch's flows with names (stages, tenant/network/port
+#     owners, port names), --host and --tenant filters;
+#   - flows --diff: empty after convergence; after a flow is deleted and
+#     another changed by hand with ovs-ofctl, and a foreign flow added, it
+#     reports missing/different/extra; empty again after weft/resync;
+#   - trace: a cross-host ping is named (classify, red/vx/h1, l2_lookup,
+#     the vx-h2 tunnel) and followed to h2, where it reaches red/vx/h2 and
+#     not blue's twin; an ARP request is answered on the first host;
+#   - attach/detach: a fresh namespace gets eth0 (MAC, IP, network MTU, tx
+#     checksumming off), the port is registered and pings across hosts;
+#     detach leaves no interface, OVS port or Port row behind.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source-path=SCRIPTDIR source=../../scripts/lab-lib.sh disable=SC1091
+source "$HERE/../../scripts/lab-lib.sh"
+
+P=${WEFT_LAB_PREFIX:-t6x}
+NS=${P}-att         # the namespace attach plugs in
+TMP=$(mktemp -d "/tmp/weft-$P.XXXXXX")
+
+cleanup() {
+    ip netns del "$NS" 2>/dev/null || true
+    if [ "${WEFT_LAB_KEEP:-0}" = 1 ]; then
+        echo "WEFT_LAB_KEEP=1: lab $P left up; weft-lab --prefix $P down when done"
+    else
+        "$WEFT_LAB" --prefix "$P" down >/dev/null 2>&1 || true
+    fi
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+"$WEFT_LAB" --prefix "$P" down >/dev/null 2>&1 || true   # a stale run's
+"$WEFT_LAB" --prefix "$P" up --hosts 2 --no-matrix
+
+ST="$TMP/state.json"
+"$WEFT_LAB" --prefix "$P" status --json > "$ST"
+D=$(jq -r .dir "$ST")
+hf() { jq -r --arg n "$1" ".hosts[] | select(.name == \$n) | .$2" "$ST"; }
+ctl() { "$WEFT_BUILD_DIR/controller/weftctl" --db="unix:$D/weft.sock" \
+        --weftd="$D/weftd.ctl" "$@"; }
+# ctl without --weftd: attach/detach do not take it.
+wctl() { "$WEFT_BUILD_DIR/controller/weftctl" --db="unix:$D/weft.sock" "$@"; }
+of() { ovs-ofctl -O OpenFlow15 "$1" "unix:$D/$2/br-int.mgmt" "${@:3}"; }
+out() { cat "$TMP/out"; }
+quiet() { "$@" >/dev/null 2>&1; }
+wait_for() {    # wait_for SECONDS COMMAND...
+    local deadline=$((SECONDS + $1))
+    shift
+    until "$@"; do
+        [ $SECONDS -ge $deadline ] && return 1
+        sleep 0.2
+    done
+}
+has() { grep -qE -- "$1" "$TMP/out"; }
+lacks() { ! grep -qE -- "$1" "$TMP/out"; }
+empty() { [ ! -s "$TMP/out" ]; }
+
+# --- flows ----------------------------------------------------------------
+ctl flows --host h1 > "$TMP/out"
+check "flows: one header, for h1 only" \
+    bash -c "[ \$(grep -c '^host ' $TMP/out) = 1 ] && grep -q '^host h1 ' $TMP/out"
+check "flows: tables named after the pipeline stages" \
+    has 'table="?l2_lookup"?,'
+check "flows: cookies name their port, network or pipeline" \
+    bash -c "grep -q 'in_port=\"red/vx/h1\".*# red/vx/h1\$' $TMP/out && grep -q 'tun_id=0x3e9.*# red/vx\$' $TMP/out && grep -q '# pipeline\$' $TMP/out"
+check "flows: tunnel ports by name" has 'in_port="?vx-h2"?'
+n_all=$(grep -c '^cookie=' "$TMP/out")
+ctl flows --host h1 --tenant blue > "$TMP/out"
+check "flows --tenant blue: only blue's flows" \
+    bash -c "grep -q '# blue/' $TMP/out && ! grep -q '# red' $TMP/out && ! grep -q '# pipeline' $TMP/out"
+check "flows --tenant: fewer flows than without ($n_all)" \
+    [ "$(grep -c '^cookie=' "$TMP/out")" -lt "$n_all" ]
+check "flows --tenant of an unknown tenant fails" \
+    bash -c "! '$WEFT_BUILD_DIR/controller/weftctl' --db=unix:$D/weft.sock flows --tenant nosuch 2>/dev/null"
+
+# --- flows --diff -----------------------------------------------------------
+ctl flows --diff > "$TMP/out"
+check "flows --diff: empty after convergence" empty
+of del-flows h2 --strict "table=30,priority=100,reg10=0/1,metadata=0x1,dl_dst=02:00:01:01:00:01"
+of mod-flows h2 --strict "table=0,priority=50,in_port=$(jq -r '.endpoints[] | select(.name == "red-vx-h2") | .iface' "$ST"),actions=NORMAL" 2>/dev/null || true
+of add-flow h2 "table=40,priority=5,cookie=0x1234,actions=drop"
+ctl flows --diff > "$TMP/out"
+out
+check "flows --diff: the deleted flow is missing on h2, named" \
+    has '^h2 missing +table=30 .*dl_dst=02:00:01:01:00:01.*# red/vx/h1$'
+check "flows --diff: the foreign flow is extra on h2" \
+    has '^h2 extra +table=40 priority=5 .*# not weft.s$'
+check "flows --diff: nothing reported for h1" lacks '^h1 '
+ctl flows --diff --host h2 --tenant blue > "$TMP/out"
+check "flows --diff --tenant blue: red's missing flow not shown" lacks 'missing'
+ovs-appctl -t "$D/weftd.ctl" weft/resync h2 >/dev/null
+repaired() { ctl flows --diff > "$TMP/out" && empty; }
+check "flows --diff: empty again after weft/resync h2" wait_for 10 repaired
+
+# --- trace ------------------------------------------------------------------
+ctl trace red/vx/h1 icmp,nw_dst=10.0.0.12 > "$TMP/out"
+check "trace: starts on h1 with in_port/dl_src/nw_src/dl_dst filled in" \
+    has "^=== host h1: .*in_port=[0-9]+,dl_src=02:00:01:01:00:01,nw_src=10.0.0.11,dl_dst=02:00:01:01:00:02'"
+check "trace: classify names the sending port" has '^ 0\. .*# classify, red/vx/h1$'
+check "trace: metadata is named as the network" has 'set_field:0x1->metadata +# network red/vx$'
+check "trace: l2_lookup names the destination port" has '^30\. .*# l2_lookup, red/vx/h2$'
+check "trace: leaves through the vxlan tunnel to h2" \
+    has 'output:[0-9]+ +# -> vx-h2: vxlan tunnel to host h2'
+check "trace: follows to h2 with tun_id 0x3e9" \
+    has "^=== host h2: .*in_port=[0-9]+,tun_id=0x3e9,tun_src=172.31.255.1,tun_dst=172.31.255.2,"
+check "trace: on h2 it enters from the tunnel and is delivered to red/vx/h2" \
+    bash -c "grep -q '# in_port vx-h1: vxlan tunnel to host h1' $TMP/out && grep -q '^=== host h2: output to red/vx/h2\$' $TMP/out"
+check "trace: never reaches blue" lacks 'blue'
+ctl trace blue/gre/h2 arp,arp_tpa=10.1.0.11 > "$TMP/out"
+check "trace: an ARP request is answered by h2's switch, not sent on" \
+    bash -c "grep -q '^20\..*# arp_respond, blue/gre/h1\$' $TMP/out && grep -q '^=== host h2: output to IN_PORT' $TMP/out && ! grep -q '=== host h1' $TMP/out"
+check "trace: unknown port fails" \
+    bash -c "! '$WEFT_BUILD_DIR/controller/weftctl' --db=unix:$D/weft.sock trace red/vx/nosuch icmp 2>/dev/null"
+
+# --- attach / detach --------------------------------------------------------
+ip netns add "$NS"
+wctl attach red/vx --netns "$NS" --host h2 --ip 10.0.0.50/24 --name att > "$TMP/out"
+out
+check "attach: reports the port" has '^attached red/vx/att: namespace '"$NS"' eth0 mac 02:'
+check "attach: eth0 has the IP and the network's MTU (1450)" \
+    bash -c "ip -n $NS -o addr show dev eth0 | grep -q 10.0.0.50/24 && ip -n $NS link show eth0 | grep -q 'mtu 1450'"
+check "attach: eth0 is up, tx checksumming off" \
+    bash -c "ip -n $NS link show eth0 | grep -q 'state UP' && ip netns exec $NS ethtool -k eth0 | grep -q 'tx-checksumming: off'"
+hostif=$(sed -n 's/.*interface \(wf[0-9a-f]*\)$/\1/p' "$TMP/out")
+check "attach: host end $hostif is in h2's namespace and in br-int" \
+    bash -c "ip -n $(hf h2 netns) link show $hostif >/dev/null && ovs-vsctl --db=unix:$D/h2/db.sock list-ports br-int | grep -qx $hostif"
+check "attach: port registered" bash -c "'$WEFT_BUILD_DIR/controller/weftctl' --db=unix:$D/weft.sock port-list red/vx | grep -q '^red/vx/att '"
+check "attach: the namespace pings red/vx/h1 on h1" \
+    wait_for 10 quiet ip netns exec "$NS" ping -q -c1 -W1 10.0.0.11
+check "attach: a second attach of the same namespace fails (eth0 exists)" \
+    bash -c "! '$WEFT_BUILD_DIR/controller/weftctl' --db=unix:$D/weft.sock attach red/vx --netns $NS --host h2 --name att2 2>/dev/null"
+check "attach: the failed attach left no interface behind" \
+    bash -c "[ \$(ip -n $(hf h2 netns) -o link | grep -c ' wf') = 1 ] && [ \$(ip -o link | grep -c ' w[ft][0-9a-f]') = 0 ]"
+ctl flows --diff > "$TMP/out"
+check "attach: flows --diff still empty" empty
+wctl detach red/vx/att > "$TMP/out"
+check "detach: reports" has '^detached red/vx/att'
+check "detach: no eth0 left in the namespace" bash -c "! ip -n $NS link show eth0 2>/dev/null"
+check "detach: no host interface left" bash -c "! ip -n $(hf h2 netns) link show $hostif 2>/dev/null && ! ip link show $hostif 2>/dev/null"
+gone() { ! ovs-vsctl --db="unix:$D/h2/db.sock" list-ports br-int | grep -qx "$hostif"; }
+check "detach: OVS port removed by weftd" wait_for 10 gone
+check "detach: Port row gone" bash -c "! '$WEFT_BUILD_DIR/controller/weftctl' --db=unix:$D/weft.sock port-list red/vx | grep -q '^red/vx/att '"
+ctl flows --diff > "$TMP/out"
+check "detach: flows --diff still empty" empty
+
+report
