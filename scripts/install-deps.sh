@@ -14,6 +14,7 @@ packages=(
     iproute2 ethtool iputils-ping curl tcpdump python3-scapy jq procps
     iperf3 iputils-arping       # overlay test: TCP across tunnels, broadcasts
     valgrind
+    vagrant shellcheck          # tests/lab/test-provision: vagrant validate, lint
     clang                       # libFuzzer target (scripts/fuzz.sh)
 )
 
