@@ -4,6 +4,7 @@
 #include "host.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 
 #include "compiler.h"
@@ -36,7 +37,6 @@ VLOG_DEFINE_THIS_MODULE(host);
 #define OWNER_KEY "weft-port"           /* external_ids key on owned rows. */
 #define BRIDGE_OWNER_KEY "weft-bridge"  /* external_ids key on br-int. */
 #define CONTROLLER_OWNER_KEY "weft-controller"
-#define DEFAULT_OPENFLOW_PORT 6653
 
 /* OpenFlow versions weft speaks; bundles need at least 1.3 (as an ONF
  * extension) and are native from 1.4. */
@@ -90,6 +90,10 @@ struct host {
     /* The bundle in flight, if any. */
     bool inflight;
     bool inflight_failed;
+    long long int next_verify;      /* When to read the switch's flows back
+                                     * again, to catch changes made outside
+                                     * weft (LLONG_MAX: never). */
+    bool verifying;                 /* The current dump is such a check. */
     long long int next_push;        /* After a failed bundle, no push before
                                      * this time (msec), so a flow the switch
                                      * keeps rejecting cannot spin weftd. */
@@ -163,6 +167,23 @@ wanted_clear(struct shash *wanted)
     }
 }
 
+/* How often a synced host's flows are read back and compared with the
+ * desired ones; 0 disables it. */
+static long long int verify_interval_ms = 30 * 1000;
+
+void
+host_set_verify_interval(int seconds)
+{
+    verify_interval_ms = seconds > 0 ? seconds * 1000LL : 0;
+}
+
+static void
+schedule_verify(struct host *h)
+{
+    h->next_verify = verify_interval_ms ? time_msec() + verify_interval_ms
+                                        : LLONG_MAX;
+}
+
 const char *
 host_of_state_name(enum host_of_state state)
 {
@@ -172,52 +193,6 @@ host_of_state_name(enum host_of_state state)
 #undef HOST_OF_STATE
     }
     return "unknown";
-}
-
-/* Derives the OpenFlow target and the controller target to configure on
- * br-int from a host's remotes:
- *
- *   - explicit openflow_remote "tcp:IP:PORT": connect there; br-int listens
- *     on ptcp:PORT:IP;
- *   - ovsdb_remote "unix:DIR/SOCK": connect to unix:DIR/br-int.mgmt, the
- *     bridge's management socket (OVS only creates unix sockets in its own
- *     run directory, which is where a lab's db.sock lives);
- *   - ovsdb_remote "tcp:IP:PORT": connect to tcp:IP:6653, br-int listens on
- *     ptcp:6653:IP.
- *
- * The listener is bound to the address weftd uses, not to every address of
- * the host. */
-static void
-derive_targets(const struct topo_host *th, char **of_target,
-               char **controller_target)
-{
-    *controller_target = NULL;
-    if (th->openflow_remote) {
-        *of_target = xstrdup(th->openflow_remote);
-        const char *rest = th->openflow_remote + 4;
-        const char *port = strrchr(rest, ':');
-        if (!strncmp(th->openflow_remote, "tcp:", 4) && port) {
-            *controller_target = xasprintf("ptcp:%s:%.*s", port + 1,
-                                           (int) (port - rest), rest);
-        }
-    } else if (!strncmp(th->ovsdb_remote, "unix:", 5)) {
-        const char *path = th->ovsdb_remote + 5;
-        const char *slash = strrchr(path, '/');
-        *of_target = slash
-            ? xasprintf("unix:%.*s/%s.mgmt", (int) (slash - path), path,
-                        BRIDGE_NAME)
-            : xasprintf("unix:%s.mgmt", BRIDGE_NAME);
-    } else {
-        /* "tcp:IP:PORT" or "tcp:IP": keep IP, use the OpenFlow port. */
-        const char *rest = th->ovsdb_remote + strcspn(th->ovsdb_remote, ":");
-        rest += *rest == ':';
-        const char *colon = strrchr(rest, ':');
-        int len = colon ? (int) (colon - rest) : (int) strlen(rest);
-        *of_target = xasprintf("tcp:%.*s:%d", len, rest,
-                               DEFAULT_OPENFLOW_PORT);
-        *controller_target = xasprintf("ptcp:%d:%.*s", DEFAULT_OPENFLOW_PORT,
-                                       len, rest);
-    }
 }
 
 static void
@@ -284,7 +259,7 @@ host_set_config__(struct host *h, const struct topo_host *th)
     free(h->datapath_type);
     h->name = xstrdup(th->name);
     h->ovsdb_remote = xstrdup(th->ovsdb_remote);
-    derive_targets(th, &h->of_target, &h->controller_target);
+    topo_host_openflow_targets(th, &h->of_target, &h->controller_target);
     h->datapath_type = xstrdup(th->datapath_type);
 }
 
@@ -334,7 +309,7 @@ bool
 host_update_config(struct host *h, const struct topo_host *th)
 {
     char *of_target, *controller_target;
-    derive_targets(th, &of_target, &controller_target);
+    topo_host_openflow_targets(th, &of_target, &controller_target);
     bool reconnect = strcmp(h->ovsdb_remote, th->ovsdb_remote)
                      || strcmp(h->of_target, of_target);
     bool changed = reconnect
@@ -826,6 +801,7 @@ handle_flow_stats_reply(struct host *h, const struct ofp_header *oh)
         VLOG_INFO("%s: switch holds %"PRIuSIZE" flows", h->name,
                   flow_table_count(&h->installed));
         h->state = HOST_OF_SYNCED;
+        schedule_verify(h);
     }
 }
 
@@ -914,6 +890,13 @@ push_flows(struct host *h)
     uint16_t flags = OFPBF_ATOMIC | OFPBF_ORDERED;
     size_t n = flow_table_sync(&h->installed, &h->desired, h->ofp_version,
                                bundle_id, flags, &msgs);
+    if (h->verifying) {
+        h->verifying = false;
+        if (n) {
+            VLOG_WARN("%s: %"PRIuSIZE" flows on the switch were changed "
+                      "outside weft; repairing", h->name, n);
+        }
+    }
     if (!n) {
         if (h->desired_complete && h->desired_cfg > h->cur_cfg) {
             h->cur_cfg = h->desired_cfg;
@@ -997,6 +980,11 @@ host_run_openflow(struct host *h)
     if (h->next_push && time_msec() >= h->next_push) {
         h->next_push = 0;
     }
+    if (h->state == HOST_OF_SYNCED && !h->inflight
+        && time_msec() >= h->next_verify) {
+        h->verifying = true;
+        start_dump(h);
+    }
     if (h->state == HOST_OF_SYNCED && !h->inflight && h->topo
         && !h->next_push) {
         push_flows(h);
@@ -1021,6 +1009,10 @@ host_wait(struct host *h)
     }
     if (h->state == HOST_OF_SYNCED && !h->inflight && h->next_push) {
         poll_timer_wait_until(h->next_push);
+    }
+    if (h->state == HOST_OF_SYNCED && !h->inflight
+        && h->next_verify != LLONG_MAX) {
+        poll_timer_wait_until(h->next_verify);
     }
 }
 

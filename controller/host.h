@@ -55,6 +55,11 @@ const char *host_of_state_name(enum host_of_state);
 
 struct host;
 
+/* Every 'seconds' (default 30; 0 disables), each synced host's flows are
+ * read back from the switch and differences repaired, so that a flow deleted
+ * or changed by hand does not stay wrong until the next reconnect. */
+void host_set_verify_interval(int seconds);
+
 /* Creates a host connection for 'th' (copies what it needs). */
 struct host *host_create(const struct topo_host *th);
 void host_destroy(struct host *);

@@ -12,7 +12,7 @@
  *     tunnel port (weft_tunnel_name()).
  *
  *   - the switch's flows: weftctl reads them itself, over OpenFlow, from the
- *     same target weftd uses (see of_target(), which mirrors host.c), so
+ *     same target weftd uses (topo_host_openflow_targets()), so
  *     "flows" shows the truth even when weftd is confused or down.
  *
  *   - the desired flows, for "flows --diff": weftd, through its unixctl
@@ -213,20 +213,10 @@ unix_remote_dir(const char *remote)
 static char *
 of_target(const struct topo_host *th)
 {
-    if (th->openflow_remote) {
-        return xstrdup(th->openflow_remote);
-    }
-    char *dir = unix_remote_dir(th->ovsdb_remote);
-    if (dir) {
-        char *target = xasprintf("unix:%s/%s.mgmt", dir, BRIDGE);
-        free(dir);
-        return target;
-    }
-    const char *rest = th->ovsdb_remote + strcspn(th->ovsdb_remote, ":");
-    rest += *rest == ':';
-    const char *colon = strrchr(rest, ':');
-    int len = colon ? (int) (colon - rest) : (int) strlen(rest);
-    return xasprintf("tcp:%.*s:6653", len, rest);
+    char *target, *controller_target;
+    topo_host_openflow_targets(th, &target, &controller_target);
+    free(controller_target);
+    return target;
 }
 
 static const struct weftrec_host *

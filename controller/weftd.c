@@ -591,6 +591,8 @@ usage(void)
            "  --api=SOCKET|none   REST API socket (default: "
            "$WEFT_RUNDIR/weft-api.sock,\n"
            "                      $WEFT_RUNDIR defaulting to /var/run/weft)\n"
+           "  --verify-interval=SECS  read every switch's flows back and repair\n"
+           "                      changes made outside weft (default 30, 0: never)\n"
            "  -h, --help          display this help message\n"
            "  -V, --version       display version information\n",
            program_name, program_name, weft_db_default_remote());
@@ -606,6 +608,7 @@ parse_options(int argc, char *argv[])
         OPT_DB = UCHAR_MAX + 1,
         OPT_UNIXCTL,
         OPT_API,
+        OPT_VERIFY_INTERVAL,
         VLOG_OPTION_ENUMS,
         DAEMON_OPTION_ENUMS,
     };
@@ -613,6 +616,7 @@ parse_options(int argc, char *argv[])
         {"db", required_argument, NULL, OPT_DB},
         {"unixctl", required_argument, NULL, OPT_UNIXCTL},
         {"api", required_argument, NULL, OPT_API},
+        {"verify-interval", required_argument, NULL, OPT_VERIFY_INTERVAL},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         VLOG_LONG_OPTIONS,
@@ -639,6 +643,15 @@ parse_options(int argc, char *argv[])
             free(api_path);
             api_path = xstrdup(optarg);
             break;
+        case OPT_VERIFY_INTERVAL: {
+            int secs;
+            if (!str_to_int(optarg, 10, &secs) || secs < 0) {
+                ovs_fatal(0, "--verify-interval: \"%s\" is not a number of "
+                          "seconds >= 0", optarg);
+            }
+            host_set_verify_interval(secs);
+            break;
+        }
         case 'h':
             usage();
             OVS_NOT_REACHED();

@@ -250,3 +250,48 @@ topology_find_port_by_name(const struct topology *topo,
     }
     return NULL;
 }
+
+/* Derives the OpenFlow target and the controller target to configure on
+ * br-int from a host's remotes:
+ *
+ *   - explicit openflow_remote "tcp:IP:PORT": connect there; br-int listens
+ *     on ptcp:PORT:IP;
+ *   - ovsdb_remote "unix:DIR/SOCK": connect to unix:DIR/br-int.mgmt, the
+ *     bridge's management socket (OVS only creates unix sockets in its own
+ *     run directory, which is where a lab's db.sock lives);
+ *   - ovsdb_remote "tcp:IP:PORT": connect to tcp:IP:6653, br-int listens on
+ *     ptcp:6653:IP.
+ *
+ * The listener is bound to the address weftd uses, not to every address of
+ * the host. */
+void
+topo_host_openflow_targets(const struct topo_host *th, char **of_target,
+                           char **controller_target)
+{
+    *controller_target = NULL;
+    if (th->openflow_remote) {
+        *of_target = xstrdup(th->openflow_remote);
+        const char *rest = th->openflow_remote + 4;
+        const char *port = strrchr(rest, ':');
+        if (!strncmp(th->openflow_remote, "tcp:", 4) && port) {
+            *controller_target = xasprintf("ptcp:%s:%.*s", port + 1,
+                                           (int) (port - rest), rest);
+        }
+    } else if (!strncmp(th->ovsdb_remote, "unix:", 5)) {
+        const char *path = th->ovsdb_remote + 5;
+        const char *slash = strrchr(path, '/');
+        *of_target = slash
+            ? xasprintf("unix:%.*s/br-int.mgmt", (int) (slash - path), path)
+            : xstrdup("unix:br-int.mgmt");
+    } else {
+        /* "tcp:IP:PORT" or "tcp:IP": keep IP, use the OpenFlow port. */
+        const char *rest = th->ovsdb_remote + strcspn(th->ovsdb_remote, ":");
+        rest += *rest == ':';
+        const char *colon = strrchr(rest, ':');
+        int len = colon ? (int) (colon - rest) : (int) strlen(rest);
+        *of_target = xasprintf("tcp:%.*s:%d", len, rest,
+                               TOPO_OPENFLOW_PORT);
+        *controller_target = xasprintf("ptcp:%d:%.*s", TOPO_OPENFLOW_PORT,
+                                       len, rest);
+    }
+}

@@ -145,6 +145,14 @@ struct topo_port *topology_add_port(struct topology *, const struct uuid *,
                                     const ovs_be32 *ips, size_t n_ips,
                                     uint32_t key);
 
+/* How weftd reaches a host's br-int over OpenFlow.  Stores in '*of_target'
+ * the target to connect to and in '*controller_target' the passive target
+ * br-int must listen on, or NULL if none is needed (a unix: host's br-int.mgmt
+ * socket always exists).  Both are malloc'd; the caller frees them. */
+#define TOPO_OPENFLOW_PORT 6653
+void topo_host_openflow_targets(const struct topo_host *, char **of_target,
+                                char **controller_target);
+
 /* Lookups by UUID return NULL if absent; by name, the first match. */
 struct topo_host *topology_find_host(const struct topology *,
                                      const struct uuid *);

@@ -99,7 +99,7 @@ done
 
 ip netns exec "$ns" "$weftd" --db=unix:"$dir/weft.sock" \
     --pidfile="$dir/weftd.pid" --unixctl="$dir/weftd.ctl" \
-    --log-file="$dir/weftd.log" --detach 2>/dev/null
+    --log-file="$dir/weftd.log" --verify-interval=1 --detach 2>/dev/null
 
 check "weftctl sync returns once h1 installed the config over tcp" \
     ctl --timeout=30 sync
@@ -119,6 +119,15 @@ tables_named() {
         tcp:127.0.0.1:6653 | grep -Eq 'table="?arp_respond"?,.*arp_tpa=10.7.0.2'
 }
 check "OpenFlow tables carry the pipeline's names" tables_named
+# A flow deleted by hand comes back within the verify interval (1 s here).
+of() { ip netns exec "$ns" ovs-ofctl -O OpenFlow15 "$@"; }
+responder='table=20,arp,metadata=0x1,dl_dst=ff:ff:ff:ff:ff:ff,arp_tpa=10.7.0.2,arp_op=1'
+n_responder() { of dump-flows tcp:127.0.0.1:6653 "$responder" | grep -c cookie || true; }
+of --strict del-flows tcp:127.0.0.1:6653 "priority=100,$responder"
+check "flow deleted by hand is gone" [ "$(n_responder)" = 0 ]
+check "weftd puts the deleted flow back by itself" \
+    wait_for 10 bash -c "[ \"\$(ip netns exec $ns ovs-ofctl -O OpenFlow15 dump-flows tcp:127.0.0.1:6653 '$responder' | grep -c cookie)\" = 1 ]"
+check "weftd logged the repair" grep -q "changed outside weft" "$dir/weftd.log"
 check "same-network endpoints ping" \
     wait_for 10 ip netns exec "$p-ea" ping -q -c1 -W1 10.7.0.2 >/dev/null
 

@@ -314,6 +314,41 @@ test_mtu_rule(void **state)
     topology_destroy(&fx.topo);
 }
 
+static void
+check_targets(const char *ovsdb, const char *openflow, const char *want_of,
+              const char *want_ctl)
+{
+    struct topo_host h = {
+        .ovsdb_remote = (char *) ovsdb,
+        .openflow_remote = (char *) openflow,
+    };
+    char *of, *ctl;
+    topo_host_openflow_targets(&h, &of, &ctl);
+    assert_string_equal(of, want_of);
+    if (want_ctl) {
+        assert_non_null(ctl);
+        assert_string_equal(ctl, want_ctl);
+    } else {
+        assert_null(ctl);
+    }
+    free(of);
+    free(ctl);
+}
+
+/* How weftd reaches br-int: the bridge's management socket next to a unix:
+ * database, or a passive listener bound to a tcp: host's address. */
+static void
+test_openflow_targets(void **state)
+{
+    (void) state;
+    check_targets("unix:/run/lab/h1/db.sock", NULL,
+                  "unix:/run/lab/h1/br-int.mgmt", NULL);
+    check_targets("tcp:192.0.2.7:6640", NULL, "tcp:192.0.2.7:6653",
+                  "ptcp:6653:192.0.2.7");
+    check_targets("tcp:192.0.2.7:6640", "tcp:198.51.100.1:7000",
+                  "tcp:198.51.100.1:7000", "ptcp:7000:198.51.100.1");
+}
+
 int
 main(void)
 {
@@ -323,6 +358,7 @@ main(void)
         cmocka_unit_test(test_remote_flows),
         cmocka_unit_test(test_tunnel_without_ofport),
         cmocka_unit_test(test_mtu_rule),
+        cmocka_unit_test(test_openflow_targets),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
