@@ -51,6 +51,7 @@
 #include "weft-db.h"
 #include "weft-idl.h"
 #include "weft-write.h"
+#include "weftctl-api.h"
 #include "weftctl-ops.h"
 
 VLOG_DEFINE_THIS_MODULE(weftctl);
@@ -1022,6 +1023,9 @@ usage(void)
            " (default: %d, 0: none)\n"
            "  --wait            after a write, wait until every host has"
            " installed it\n"
+           "  --api=SOCKET      through weftd's REST API instead (token:"
+           " --token or $WEFT_TOKEN;\n"
+           "                    see weftctl --api=SOCKET --help)\n"
            "  -h, --help        display this help message\n",
            weft_db_default_remote(), WEFTCTL_DEFAULT_TIMEOUT);
     vlog_usage();
@@ -1178,6 +1182,12 @@ main(int argc, char *argv[])
 {
     set_program_name(argv[0]);
     vlog_set_levels(NULL, VLF_CONSOLE, VLL_WARN);
+
+    /* --api: the same commands through weftd's REST API (weftctl-api.h). */
+    int api_status;
+    if (weftctl_api_main(argc, argv, &api_status)) {
+        return api_status;
+    }
 
     /* flows, trace, attach, detach: see weftctl-ops.h. */
     int ops_status;

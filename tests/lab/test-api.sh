@@ -419,5 +419,57 @@ done
 check "reconnects counted after an ovs-vswitchd restart ($reconnects0 -> $(metric 'weft_host_reconnects_total{host="h1",channel="openflow"}'))" \
     [ "$(metric 'weft_host_reconnects_total{host="h1",channel="openflow"}')" = $((reconnects0 + 1)) ]
 
+# --- weftctl --api: the same commands over the socket --------------------
+ctl_api() {     # ctl_api [TOKEN] -- ARGS...: as tenant with TOKEN, else root
+    local t=$1
+    shift 2
+    if [ -n "$t" ]; then
+        WEFT_TOKEN=$t setpriv --reuid=65534 --regid=65534 --clear-groups \
+            "$weftctl" --api="$api" "$@"
+    else
+        "$weftctl" --api "$api" "$@"
+    fi
+}
+ip -n "$ns" link add t4d type veth peer name t4d-peer
+ip -n "$ns" link set t4d up
+ip -n "$ns" link set t4d-peer up
+out=$(ctl_api "" -- tenant-list 2>&1)
+check "weftctl --api tenant-list (root)" \
+    [ "$(awk '{ print $1 }' <<<"$out" | tr '\n' ' ')" = 'blue green red ' ]
+rc=0; out=$(ctl_api "$red_tok" -- net-add red/n2 --type=vlan --segment=42 2>&1) || rc=$?
+check "weftctl --api net-add as red's tenant admin" [ $rc = 0 ]
+rc=0; out=$(ctl_api "$red_tok" -- --wait port-add red/n2/d --host=h1 --iface=t4d \
+      --mac=02:00:00:00:00:0d --ip=10.1.0.1 2>&1) || rc=$?
+check "weftctl --api --wait port-add" [ $rc = 0 ]
+check "...and its flows are on br-int when it returns" \
+    bash -c "ovs-ofctl -O OpenFlow15 dump-flows unix:$dir/br-int.mgmt | grep -q 'arp_tpa=10.1.0.1'"
+out=$(ctl_api "$red_tok" -- port-list red/n2 2>&1)
+check "weftctl --api port-list: '$out'" \
+    grep -q '^red/n2/d  host h1  iface t4d  mac 02:00:00:00:00:0d  ips 10.1.0.1  key' <<<"$out"
+out=$(ctl_api "$red_tok" -- net-list 2>&1)
+check "weftctl --api net-list shows only red's networks" \
+    bash -c "grep -q '^red/n2 *vlan 42' <<<'$out' && ! grep -q '^blue' <<<'$out'"
+out=$(ctl_api "$red_tok" -- --json port-list red 2>&1)
+check "weftctl --api --json: the API's JSON" \
+    jq -e 'map(.name) | sort == ["a","c","d"]' <<<"$out" >/dev/null
+rc=0; out=$(ctl_api "$red_tok" -- net-add red/n3 --type=vlan --segment=4095 2>&1) || rc=$?
+check "weftctl --api: a bad VLAN exits 1 with the API's message ($out)" \
+    bash -c "[ $rc = 1 ] && grep -q 'invalid VLAN ID 4095 (must be 1-4094) (HTTP 400)' <<<'$out'"
+rc=0; out=$(ctl_api "$red_tok" -- net-list blue 2>&1) || rc=$?
+check "weftctl --api: blue is 404 for red ($out)" \
+    bash -c "[ $rc = 1 ] && grep -q 'tenant blue does not exist' <<<'$out'"
+rc=0; out=$(ctl_api "$red_tok" -- port-add red/n2 --host=h1 2>&1) || rc=$?
+check "weftctl --api: a malformed command line exits 2 ($out)" [ $rc = 2 ]
+out=$(ctl_api "" -- tenant-token green 2>&1)
+check "weftctl --api tenant-token prints a new token" grep -Eq '^[0-9a-f]{64}$' <<<"$out"
+out=$(ctl_api "" -- show 2>&1)
+check "weftctl --api show" \
+    bash -c "grep -q '^network red/n2: vlan 42' <<<'$out' && grep -q '    port d: host h1' <<<'$out'"
+out=$(ctl_api "$red_tok" -- net-flows red/n2 2>&1)
+check "weftctl --api net-flows" grep -q 'arp_tpa=10.1.0.1' <<<"$out"
+rc=0; { ctl_api "$red_tok" -- port-del red/n2/d && ctl_api "$red_tok" -- net-del red/n2; } || rc=$?
+check "weftctl --api port-del, net-del" [ $rc = 0 ]
+expect 404 '' "...the network is gone" -- /v1/tenants/red/networks/n2
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
