@@ -447,8 +447,8 @@ out=$(ctl_api "$red_tok" -- port-list red/n2 2>&1)
 check "weftctl --api port-list: '$out'" \
     grep -q '^red/n2/d  host h1  iface t4d  mac 02:00:00:00:00:0d  ips 10.1.0.1  key' <<<"$out"
 out=$(ctl_api "$red_tok" -- net-list 2>&1)
-check "weftctl --api net-list shows only red's networks" \
-    bash -c "grep -q '^red/n2 *vlan 42' <<<'$out' && ! grep -q '^blue' <<<'$out'"
+net_list_ok() { grep -q '^red/n2 *vlan 42' <<<"$out" && ! grep -q '^blue' <<<"$out"; }
+check "weftctl --api net-list shows only red's networks" net_list_ok
 out=$(ctl_api "$red_tok" -- --json port-list red 2>&1)
 check "weftctl --api --json: the API's JSON" \
     jq -e 'map(.name) | sort == ["a","c","d"]' <<<"$out" >/dev/null
@@ -463,8 +463,8 @@ check "weftctl --api: a malformed command line exits 2 ($out)" [ $rc = 2 ]
 out=$(ctl_api "" -- tenant-token green 2>&1)
 check "weftctl --api tenant-token prints a new token" grep -Eq '^[0-9a-f]{64}$' <<<"$out"
 out=$(ctl_api "" -- show 2>&1)
-check "weftctl --api show" \
-    bash -c "grep -q '^network red/n2: vlan 42' <<<'$out' && grep -q '    port d: host h1' <<<'$out'"
+show_ok() { grep -q '^network red/n2: vlan 42' <<<"$out" && grep -q '^    port d: host h1' <<<"$out"; }
+check "weftctl --api show" show_ok
 out=$(ctl_api "$red_tok" -- net-flows red/n2 2>&1)
 check "weftctl --api net-flows" grep -q 'arp_tpa=10.1.0.1' <<<"$out"
 rc=0; { ctl_api "$red_tok" -- port-del red/n2/d && ctl_api "$red_tok" -- net-del red/n2; } || rc=$?
