@@ -75,14 +75,17 @@ def wait_until(pred, timeout, interval=0.01, what="condition"):
 # ---------------------------------------------------------------- processes
 
 class Procs:
-    """Every daemon the benchmark starts, by pidfile, so that cleanup kills
-    exactly those and nothing else."""
+    """Every daemon the benchmark starts, by the PID its pidfile held right
+    after it started, so that cleanup kills exactly those and nothing else
+    (even if the run directory is gone)."""
 
     def __init__(self):
-        self.pidfiles = []
+        self.pids = {}          # pidfile -> pid
 
     def add(self, pidfile):
-        self.pidfiles.append(pidfile)
+        pid = self.pid(pidfile)
+        if pid:
+            self.pids[pidfile] = pid
 
     @staticmethod
     def pid(pidfile):
@@ -93,28 +96,11 @@ class Procs:
             return None
 
     def kill_one(self, pidfile, sig=signal.SIGTERM, wait=5.0):
-        pid = self.pid(pidfile)
-        if pid is None:
-            return
-        try:
-            os.kill(pid, sig)
-        except ProcessLookupError:
-            return
-        deadline = time.monotonic() + wait
-        while time.monotonic() < deadline:
-            try:
-                os.kill(pid, 0)
-            except ProcessLookupError:
-                return
-            time.sleep(0.02)
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        self.kill_many([pidfile], wait)
 
     def kill_many(self, pidfiles, wait=5.0):
         """SIGTERM to all at once, then SIGKILL whatever is left."""
-        pids = [p for p in (self.pid(pf) for pf in pidfiles) if p]
+        pids = [p for p in (self.pids.pop(pf, None) or self.pid(pf) for pf in pidfiles) if p]
         for pid in pids:
             try:
                 os.kill(pid, signal.SIGTERM)
@@ -138,8 +124,7 @@ class Procs:
                 pass
 
     def cleanup(self):
-        self.kill_many(self.pidfiles)
-        self.pidfiles = []
+        self.kill_many(list(self.pids))
 
 
 PROCS = Procs()
@@ -749,6 +734,13 @@ def measure_weft(args, d, topo, cold=False):
     # as OVN's chassis are) and the timed write is tenants, networks, ports.
     if not cold:
         w.wait_cfg(w.write_hosts(), 60)
+    perf = None
+    if args.perf and not cold:
+        pdata = os.path.join(args.out, "perf-bringup-%dx%d.data" % (topo.H, topo.P))
+        perf = subprocess.Popen(["perf", "record", "-q", "-F", "499", "--call-graph",
+                                 "dwarf,32768", "-p", str(w.pid), "-o", pdata],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(0.5)
     s0 = snap()
     t0 = time.monotonic()
     cfg = w.write_topology(with_hosts=cold)
@@ -756,6 +748,15 @@ def measure_weft(args, d, topo, cold=False):
     w.wait_cfg(cfg)
     t = time.monotonic() - t0
     s1 = snap()
+    if perf:
+        perf.send_signal(signal.SIGINT)
+        perf.wait()
+        report = run("perf", "report", "-i", pdata, "--children", "--sort", "symbol",
+                     "--stdio", "-g", "none", "--percent-limit", "3", check=False)
+        rpt = os.path.join(args.out, "perf-bringup-%dx%d.txt" % (topo.H, topo.P))
+        with open(rpt, "w") as f:
+            f.write(report)
+        print("perf profile of weftd during bring-up: %s (data: %s)" % (rpt, pdata))
     fl = flows()
     hs = w.hosts()
     bad = [h for h, st in hs.items() if st["desired"] != st["installed"]]
@@ -1114,6 +1115,9 @@ def main():
                     help="results directory (default: bench/results)")
     ap.add_argument("--keep", action="store_true",
                     help="keep the run directory (logs) after the run")
+    ap.add_argument("--perf", action="store_true",
+                    help="record weftd with perf during each bring-up; writes "
+                    "perf-bringup-HxP.{data,txt} to the results directory")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()
     VERBOSE = args.verbose
