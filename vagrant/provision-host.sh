@@ -3,7 +3,7 @@
 # of the Vagrant lab (vagrant/Vagrantfile), and by tests/lab/test-provision.sh
 # inside a namespace host, so that the VM path is the tested path.
 #
-#   provision-host.sh TUNNEL_IP/LEN UNDERLAY_IFACE [DATAPATH]
+#   provision-host.sh TUNNEL_IP/LEN UNDERLAY_IFACE [DATAPATH [UPLINK_IFACE]]
 #
 # 1. installs Open vSwitch from Debian (skipped if present);
 # 2. starts it: the system's openvswitch-switch service, or, if
@@ -12,13 +12,16 @@
 # 3. creates br-phy (DATAPATH: "system", the default, or "netdev"), plugs
 #    UNDERLAY_IFACE into it and moves the tunnel IP onto br-phy;
 # 4. lets weftd in: the Open_vSwitch database listens on ptcp:6640:TUNNEL_IP
-#    (only on the underlay address).
+#    (only on the underlay address);
+# 5. brings UPLINK_IFACE (the VLAN trunk, host-add --uplink) up, unaddressed:
+#    weftd plugs it into br-int, but neither OVS nor weftd sets it up.
 set -euo pipefail
 
-[ $# -ge 2 ] || { echo "usage: $0 TUNNEL_IP/LEN UNDERLAY_IFACE [DATAPATH]" >&2; exit 2; }
+[ $# -ge 2 ] || { echo "usage: $0 TUNNEL_IP/LEN UNDERLAY_IFACE [DATAPATH [UPLINK_IFACE]]" >&2; exit 2; }
 cidr=$1
 iface=$2
 datapath=${3:-system}
+uplink=${4:-}
 ip_only=${cidr%/*}
 [ "$ip_only" != "$cidr" ] || { echo "$0: TUNNEL_IP needs a /LEN" >&2; exit 2; }
 
@@ -66,4 +69,10 @@ ip link set br-phy up
 
 # 4. The database for weftd, on the underlay address only.
 "${vsctl[@]}" set-manager "ptcp:6640:$ip_only"
-say "ready: register with weftctl host-add NAME --remote=tcp:$ip_only:6640 --tunnel-ip=$ip_only --datapath-type=$datapath"
+
+# 5. The VLAN uplink.
+if [ -n "$uplink" ]; then
+    ip addr flush dev "$uplink"
+    ip link set "$uplink" up
+fi
+say "ready: register with weftctl host-add NAME --remote=tcp:$ip_only:6640 --tunnel-ip=$ip_only --datapath-type=$datapath${uplink:+ --uplink=$uplink}"

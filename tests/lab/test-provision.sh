@@ -2,36 +2,45 @@
 # test-provision: the Vagrant lab's provisioning scripts (vagrant/), run on
 # this machine: everything but the VM boot.
 #
-# A namespace stands in for a VM: a veth pair is its "eth1" on the underlay
-# (the root namespace plays the first VM, the controller).  Inside it,
-# vagrant/provision-host.sh starts a private OVS (WEFT_OVS_RUNDIR), builds
-# br-phy with the tunnel IP and opens OVSDB on ptcp:6640:IP; then
+# Three namespaces stand in for the VMs h1..h3, each with an "eth1" on the
+# underlay (a Linux bridge in namespace $p-ul, 172.31.254.0/24; the root
+# namespace, at .1, plays the controller) and an "eth2" on the VLAN trunk
+# (a second bridge there), as the Vagrantfile wires the VMs.  Inside each,
+# vagrant/provision-host.sh starts a private OVS (WEFT_OVS_RUNDIR; netdev
+# datapath, where the VMs use the kernel's), builds br-phy with the tunnel IP
+# 172.31.254.1I and opens OVSDB on ptcp:6640:IP; then
 # vagrant/provision-controller.sh starts weft's database and weftd and
-# registers the host with a tcp: remote, as on the VMs.  Checks the host
-# converges over tcp, weftctl attach plugs two namespaces into it and they
-# ping, and that `vagrant validate` accepts the Vagrantfile (Debian's
-# vagrant package; skipped with a note if it is not installed).
+# registers the hosts with tcp: remotes and eth2 as uplink.  Then
+# vagrant/demo.sh runs in every "VM" as the Vagrantfile's demo provisioners
+# do: phase 1 (attach: red and blue on vxlan, gre and vlan, identical
+# subnets) on all three at once, phase 2 (matrix) on each; every
+# same-network pair must be reached across VMs, no cross-tenant pair.
+# Also: `vagrant validate --ignore-provider` (no provider plugin or
+# hypervisor here; skipped with a note if vagrant is missing) and shellcheck.
 set -euo pipefail
 
 src=${WEFT_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 build=${WEFT_BUILD_DIR:-$src/build}
-p=${WEFT_TEST_PREFIX:-t6p}
+p=${WEFT_TEST_PREFIX:-t7p}
 dir=$(mktemp -d "/tmp/weft-$p.XXXXXX")
-ns=$p-h1
+n=3
+ul=$p-ul
+db=tcp:172.31.254.1:6641
 pass=0
 fail=0
 
 cleanup() {
     ovs-appctl -t "$dir/weft/weftd.ctl" exit 2>/dev/null || true
-    for f in "$dir"/weft/*.pid "$dir"/h1/*.pid; do
+    for f in "$dir"/weft/*.pid "$dir"/h*/*.pid; do
         if [ -f "$f" ]; then kill "$(cat "$f")" 2>/dev/null || true; fi
     done
     sleep 0.5
-    for f in "$dir"/weft/*.pid "$dir"/h1/*.pid; do
+    for f in "$dir"/weft/*.pid "$dir"/h*/*.pid; do
         if [ -f "$f" ]; then kill -9 "$(cat "$f")" 2>/dev/null || true; fi
     done
-    for n in "$ns" "$p-a" "$p-b"; do
-        ip netns del "$n" 2>/dev/null || true
+    # The VMs, the underlay and the demo's endpoints ($p-hI-<tenant>-<net>).
+    for f in /run/netns/"$p"-*; do
+        if [ -e "$f" ]; then ip netns del "${f##*/}" 2>/dev/null || true; fi
     done
     ip link del "${p}r" 2>/dev/null || true
     rm -rf "$dir"
@@ -59,60 +68,121 @@ wait_for() {    # wait_for SECONDS COMMAND...
     done
 }
 
-# The "VM": a namespace with eth1 on an underlay shared with the controller.
-ip netns add "$ns"
-ip -n "$ns" link set lo up
-ip link add "${p}r" type veth peer name "${p}u" netns "$ns"
+# The underlay and the trunk: bridges in their own namespace; the root
+# namespace (the controller) is on the underlay through ${p}r.
+ip netns add "$ul"
+ip -n "$ul" link set lo up
+ip -n "$ul" link add br0 type bridge
+ip -n "$ul" link add brv type bridge
+ip -n "$ul" link set br0 up
+ip -n "$ul" link set brv up
+ip link add "${p}r" type veth peer name "${p}r" netns "$ul"
+ip -n "$ul" link set "${p}r" master br0 up
 ip addr add 172.31.254.1/24 dev "${p}r"
 ip link set "${p}r" up
 ethtool -K "${p}r" tx off >/dev/null
-ip netns exec "$ns" ethtool -K "${p}u" tx off >/dev/null
-ip -n "$ns" addr add 172.31.254.2/24 dev "${p}u"   # as Vagrant would
-mkdir -p "$dir/h1" "$dir/weft"
 
-check "provision-host.sh runs in the host" \
-    ip netns exec "$ns" env WEFT_OVS_RUNDIR="$dir/h1" \
-    bash "$src/vagrant/provision-host.sh" 172.31.254.2/24 "${p}u" netdev
-vsctl() { ovs-vsctl --db="unix:$dir/h1/db.sock" --timeout=10 "$@"; }
-check "br-phy holds the tunnel IP, eth1 does not" \
-    bash -c "ip -n $ns -4 -o addr show dev br-phy | grep -q 172.31.254.2/24 && ! ip -n $ns -4 -o addr show dev ${p}u | grep -q 172.31.254.2"
-check "the underlay interface is a port of br-phy" \
-    bash -c "ovs-vsctl --db=unix:$dir/h1/db.sock list-ports br-phy | grep -qx ${p}u"
-check "OVSDB listens for weftd on ptcp:6640:172.31.254.2" \
-    bash -c "[ \"\$(ovs-vsctl --db=unix:$dir/h1/db.sock get-manager)\" = ptcp:6640:172.31.254.2 ]"
-check "provision-host.sh is idempotent" \
-    ip netns exec "$ns" env WEFT_OVS_RUNDIR="$dir/h1" \
-    bash "$src/vagrant/provision-host.sh" 172.31.254.2/24 "${p}u" netdev
+# The "VMs": hI with eth1 (underlay, 172.31.254.1I/24 as Vagrant would set
+# it) and eth2 (trunk, unaddressed and down).
+hosts=()
+for ((i = 1; i <= n; i++)); do
+    ns=$p-h$i
+    ip netns add "$ns"
+    ip -n "$ns" link set lo up
+    ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+    ip link add "${p}u$i" netns "$ul" type veth peer name eth1 netns "$ns"
+    ip link add "${p}v$i" netns "$ul" type veth peer name eth2 netns "$ns"
+    ip -n "$ul" link set "${p}u$i" master br0 up
+    ip -n "$ul" link set "${p}v$i" master brv up
+    for d in eth1 eth2; do ip netns exec "$ns" ethtool -K "$d" tx off >/dev/null; done
+    ip -n "$ns" addr add "172.31.254.1$i/24" dev eth1
+    ip -n "$ns" link set eth1 up
+    mkdir -p "$dir/h$i"
+    hosts+=("h$i=172.31.254.1$i:eth2")
+done
+mkdir -p "$dir/weft"
 
-check "provision-controller.sh starts weft and registers h1 over tcp (sync)" \
-    env WEFT_BUILD_DIR="$build" WEFT_RUNDIR="$dir/weft" WEFT_DATAPATH=netdev \
-    bash "$src/vagrant/provision-controller.sh" 172.31.254.1 h1=172.31.254.2
-ctl() { "$build/controller/weftctl" --db="unix:$dir/weft/weft.sock" "$@"; }
-check "h1 is registered with tcp:172.31.254.2:6640" \
-    bash -c "'$build/controller/weftctl' --db=unix:$dir/weft/weft.sock host-list | grep -q '^h1 *remote tcp:172.31.254.2:6640'"
-check "weft's database answers on ptcp:6641:172.31.254.1 (for the other VMs)" \
-    bash -c "'$build/controller/weftctl' --db=tcp:172.31.254.1:6641 host-list | grep -q '^h1 '"
-connected() {
-    ovsdb-client dump "unix:$dir/weft/weft.sock" Host ovsdb_connected openflow_connected \
-        | grep -q 'true *true'
+provision_host() {  # provision_host I
+    ip netns exec "$p-h$1" env WEFT_OVS_RUNDIR="$dir/h$1" \
+        bash "$src/vagrant/provision-host.sh" "172.31.254.1$1/24" eth1 netdev eth2
 }
-check "weftd is connected to h1 over OVSDB and OpenFlow (tcp)" wait_for 20 connected
-check "br-int listens for OpenFlow on ptcp:6653:172.31.254.2" \
-    bash -c "ovs-vsctl --db=unix:$dir/h1/db.sock get-controller br-int | grep -qx ptcp:6653:172.31.254.2"
+for ((i = 1; i <= n; i++)); do
+    check "provision-host.sh runs in h$i" provision_host "$i"
+done
+ns=$p-h1
+check "br-phy holds the tunnel IP, eth1 does not" \
+    bash -c "ip -n $ns -4 -o addr show dev br-phy | grep -q 172.31.254.11/24 && ! ip -n $ns -4 -o addr show dev eth1 | grep -q 172.31.254.11"
+check "the underlay interface is a port of br-phy" \
+    bash -c "ovs-vsctl --db=unix:$dir/h1/db.sock list-ports br-phy | grep -qx eth1"
+check "OVSDB listens for weftd on ptcp:6640:172.31.254.11" \
+    bash -c "[ \"\$(ovs-vsctl --db=unix:$dir/h1/db.sock get-manager)\" = ptcp:6640:172.31.254.11 ]"
+check "the uplink eth2 is up" \
+    bash -c "ip -n $ns -o link show eth2 | grep -q '[<,]UP[,>]'"
+check "provision-host.sh is idempotent" provision_host 1
 
-ctl tenant-add red
-ctl net-add red/net --type=vxlan --segment=42
-ip netns add "$p-a"
-ip netns add "$p-b"
-check "weftctl attach plugs namespace a into h1" \
-    ctl attach red/net --netns "$p-a" --host h1 --host-netns "$ns" --ip 10.9.0.1/24
-check "weftctl attach plugs namespace b into h1" \
-    ctl attach red/net --netns "$p-b" --host h1 --host-netns "$ns" --ip 10.9.0.2/24
-check "a pings b through weft's flows" \
-    wait_for 10 ip netns exec "$p-a" ping -q -c1 -W1 10.9.0.2
-check "provision-controller.sh is idempotent" \
+provision_controller() {
     env WEFT_BUILD_DIR="$build" WEFT_RUNDIR="$dir/weft" WEFT_DATAPATH=netdev \
-    bash "$src/vagrant/provision-controller.sh" 172.31.254.1 h1=172.31.254.2
+        bash "$src/vagrant/provision-controller.sh" 172.31.254.1 "${hosts[@]}"
+}
+check "provision-controller.sh starts weft and registers h1..h$n over tcp (sync)" \
+    provision_controller
+ctl() { "$build/controller/weftctl" --db="unix:$dir/weft/weft.sock" "$@"; }
+check "h1 is registered with tcp:172.31.254.11:6640, netdev, uplink eth2" \
+    bash -c "'$build/controller/weftctl' --db=unix:$dir/weft/weft.sock host-list | grep -q '^h1 *remote tcp:172.31.254.11:6640  datapath netdev  tunnel-ip 172.31.254.11  uplink eth2'"
+check "weft's database answers on ptcp:6641:172.31.254.1 (for the other VMs)" \
+    bash -c "'$build/controller/weftctl' --db=$db host-list | grep -q '^h1 '"
+connected() {   # (with the name: dump prints identical rows once)
+    [ "$(ovsdb-client dump "unix:$dir/weft/weft.sock" Host name ovsdb_connected openflow_connected \
+        | grep -c 'true *true')" -eq "$n" ]
+}
+check "weftd is connected to every host over OVSDB and OpenFlow (tcp)" wait_for 20 connected
+check "br-int listens for OpenFlow on ptcp:6653:172.31.254.11" \
+    bash -c "ovs-vsctl --db=unix:$dir/h1/db.sock get-controller br-int | grep -qx ptcp:6653:172.31.254.11"
+check "provision-controller.sh is idempotent" provision_controller
+
+# The demo, as the Vagrantfile's demo-attach and demo-matrix provisioners
+# run it (they pass --db=tcp:WEFT1:6641): inside each "VM" (nsenter, not
+# "ip netns exec": the endpoints' namespaces that demo.sh adds must outlive
+# its private mount namespace).
+demo() {    # demo PHASE I
+    nsenter --net="/run/netns/$p-h$2" bash "$src/vagrant/demo.sh" "$1" "h$2" --db="$db" \
+        --weftctl="$build/controller/weftctl" --netns-prefix="$p-h$2-" --wait=60
+}
+pids=()
+for ((i = 1; i <= n; i++)); do
+    demo attach "$i" >"$dir/attach-$i.log" 2>&1 &
+    pids+=($!)
+done
+for ((i = 1; i <= n; i++)); do
+    if ! check "demo.sh attach in h$i (all VMs at once)" wait "${pids[i - 1]}"; then
+        cat "$dir/attach-$i.log"
+    fi
+done
+check "the demo's 18 ports are registered" \
+    bash -c "[ \$('$build/controller/weftctl' --db=unix:$dir/weft/weft.sock port-list | wc -l) -eq $((n * 6)) ]"
+check "endpoint red-vx in h2 has its IP, MAC and TTL" \
+    bash -c "ip -n $p-h2-red-vx -o addr show dev eth0 | grep -q 10.0.0.12/24 &&
+             ip -n $p-h2-red-vx -o link show dev eth0 | grep -q 02:77:00:00:00:02 &&
+             [ \$(ip netns exec $p-h2-red-vx sysctl -n net.ipv4.ip_default_ttl) = 102 ]"
+check "demo.sh attach is idempotent" \
+    bash -c "$(declare -f demo); p=$p src=$src db=$db build=$build; demo attach 1 | grep -c 'already attached' | grep -qx 6"
+for ((i = 1; i <= n; i++)); do
+    demo matrix "$i" >"$dir/matrix-$i.log" 2>&1 && rc=0 || rc=$?
+    cat "$dir/matrix-$i.log"
+    check "demo.sh matrix in h$i exits 0" [ "$rc" -eq 0 ]
+    for ty in vxlan gre vlan; do
+        check "h$i $ty: same network 4/4 reached across VMs, other tenant 6/6 isolated" \
+            grep -q "^Summary $ty on h$i: same network 4/4 reachable; other tenant 6/6 isolated (identical IPs); OK$" "$dir/matrix-$i.log"
+    done
+done
+
+# The matrix must notice an unreachable endpoint: with red-vx-h3's eth0
+# down, h1's vxlan row misses it and demo.sh exits 1.
+ip -n "$p-h3-red-vx" link set eth0 down
+demo matrix 1 >"$dir/matrix-down.log" 2>&1 && rc=0 || rc=$?
+check "demo.sh matrix exits 1 and names the pair when an endpoint is down" \
+    bash -c "[ $rc -eq 1 ] && grep -q '^Summary vxlan on h1: same network 3/4 reachable; .*1 UNEXPECTED: red-vx-h1->red-vx-h3$' '$dir/matrix-down.log'"
+ip -n "$p-h3-red-vx" link set eth0 up
 
 if command -v vagrant >/dev/null; then
     check "vagrant validate accepts vagrant/Vagrantfile" \
@@ -122,7 +192,8 @@ else
 fi
 if command -v shellcheck >/dev/null; then
     check "provisioning scripts are shellcheck-clean" \
-        shellcheck "$src/vagrant/provision-host.sh" "$src/vagrant/provision-controller.sh"
+        shellcheck "$src/vagrant/provision-host.sh" "$src/vagrant/provision-controller.sh" \
+            "$src/vagrant/demo.sh"
 fi
 
 echo "$pass passed, $fail failed"
