@@ -8,24 +8,10 @@ WEFT_REPO=$(cd "$LAB_LIB_DIR/.." && pwd)
 WEFT_LAB="$LAB_LIB_DIR/weft-lab"
 export WEFT_BUILD_DIR="${WEFT_BUILD_DIR:-$WEFT_REPO/build}"
 
-T_PASS=0
-T_FAIL=0
+# shellcheck source=../tests/testlib.sh
+. "$WEFT_REPO/tests/testlib.sh"
 
-ok()   { T_PASS=$((T_PASS + 1)); printf 'PASS: %s\n' "$*"; }
-bad()  { T_FAIL=$((T_FAIL + 1)); printf 'FAIL: %s\n' "$*"; }
 info() { printf '  .. %s\n' "$*"; }
-
-# check DESCRIPTION CMD...: PASS if CMD succeeds.
-check() {
-    local desc=$1; shift
-    if "$@"; then ok "$desc"; else bad "$desc"; fi
-}
-
-# report: print the summary line and return non-zero on failure.
-report() {
-    printf '%d passed, %d failed\n' "$T_PASS" "$T_FAIL"
-    [ "$T_FAIL" -eq 0 ]
-}
 
 # lab_json PREFIX JQ-FILTER: query `weft-lab status --json`.
 lab_json() {

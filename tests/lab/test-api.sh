@@ -10,45 +10,28 @@
 # printed).  Prefix "t4".
 set -euo pipefail
 
+# shellcheck source-path=SCRIPTDIR source=../testlib.sh
+. "$(dirname "$0")/../testlib.sh"
+
 src=${WEFT_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 build=${WEFT_BUILD_DIR:-$src/build}
 weftd=$build/controller/weftd
 weftctl=$build/controller/weftctl
 p=t4api
-dir=$(mktemp -d /tmp/weft-$p.XXXXXX)
+dir=$(mktemp -d "/tmp/weft-$p.XXXXXX")
 chmod 755 "$dir"
 ns=$p-h1
 api=$dir/api.sock
-pass=0
-fail=0
 burst=${WEFT_API_BURST:-1000}
 
 cleanup() {
     # A clean exit first, so that a sanitizer build of weftd reports leaks.
     ovs-appctl -t "$dir/weftd.ctl" exit 2>/dev/null || true
-    for f in "$dir"/*.pid; do
-        [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null || true
-    done
-    sleep 0.5
-    for f in "$dir"/*.pid; do
-        [ -f "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null || true
-    done
+    kill_pidfiles "$dir"/*.pid
     ip netns del "$ns" 2>/dev/null || true
     rm -rf "$dir"
 }
 trap cleanup EXIT
-
-check() {   # check DESCRIPTION COMMAND...
-    local what=$1
-    shift
-    if "$@"; then
-        echo "PASS: $what"
-        pass=$((pass + 1))
-    else
-        echo "FAIL: $what"
-        fail=$((fail + 1))
-    fi
-}
 
 # req [CURL ARGS...] URL-PATH: stores the status in $code and the body in
 # $body.  Runs as root (an admin) unless $as is "tenant" (uid nobody, group
@@ -78,11 +61,9 @@ expect() {
     req "$@"
     if [ "$code" = "$want" ] \
        && { [ -z "$filter" ] || jq -e "$filter" >/dev/null 2>&1 <<<"$body"; }; then
-        echo "PASS: $what"
-        pass=$((pass + 1))
+        ok "$what"
     else
-        echo "FAIL: $what (got $code: $body)"
-        fail=$((fail + 1))
+        bad "$what (got $code: $body)"
     fi
 }
 
@@ -91,21 +72,8 @@ post() { echo -X POST -d; }
 # --- set-up: one real host in a namespace, weft's database, weftd ---------
 ip netns add "$ns"
 ip -n "$ns" link set lo up
-ovsdb-tool create "$dir/conf.db" /usr/share/openvswitch/vswitch.ovsschema
-ovsdb-tool create "$dir/weft.db" "$src/ovsdb/weft.ovsschema"
-export OVS_RUNDIR=$dir OVS_DBDIR=$dir OVS_LOGDIR=$dir
-ip netns exec "$ns" ovsdb-server "$dir/conf.db" \
-    --remote=punix:"$dir/db.sock" \
-    --pidfile="$dir/ovsdb-server.pid" --unixctl="$dir/ovsdb-server.ctl" \
-    --log-file="$dir/ovsdb-server.log" --detach 2>/dev/null
-ovs-vsctl --db=unix:"$dir/db.sock" --no-wait init
-ip netns exec "$ns" ovs-vswitchd unix:"$dir/db.sock" \
-    --pidfile="$dir/ovs-vswitchd.pid" --unixctl="$dir/ovs-vswitchd.ctl" \
-    --log-file="$dir/ovs-vswitchd.log" --detach 2>/dev/null
-ovsdb-server "$dir/weft.db" --remote=punix:"$dir/weft.sock" \
-    --pidfile="$dir/weft-db.pid" --unixctl="$dir/weft-db.ctl" \
-    --log-file="$dir/weft-db.log" --detach 2>/dev/null
-unset OVS_RUNDIR OVS_DBDIR OVS_LOGDIR
+start_ovs_host "$ns" "$dir"
+start_weft_db "$dir"
 "$weftctl" --db=unix:"$dir/weft.sock" init
 
 "$weftd" --db=unix:"$dir/weft.sock" --api="$api" \
@@ -471,5 +439,4 @@ rc=0; { ctl_api "$red_tok" -- port-del red/n2/d && ctl_api "$red_tok" -- net-del
 check "weftctl --api port-del, net-del" [ $rc = 0 ]
 expect 404 '' "...the network is gone" -- /v1/tenants/red/networks/n2
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+report

@@ -48,14 +48,6 @@ wctl() { "$WEFT_BUILD_DIR/controller/weftctl" --db="unix:$D/weft.sock" "$@"; }
 of() { ovs-ofctl -O OpenFlow15 "$1" "unix:$D/$2/br-int.mgmt" "${@:3}"; }
 out() { cat "$TMP/out"; }
 quiet() { "$@" >/dev/null 2>&1; }
-wait_for() {    # wait_for SECONDS COMMAND...
-    local deadline=$((SECONDS + $1))
-    shift
-    until "$@"; do
-        [ $SECONDS -ge $deadline ] && return 1
-        sleep 0.2
-    done
-}
 has() { grep -qE -- "$1" "$TMP/out"; }
 lacks() { ! grep -qE -- "$1" "$TMP/out"; }
 empty() { [ ! -s "$TMP/out" ]; }

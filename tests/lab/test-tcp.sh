@@ -9,27 +9,22 @@
 # that two endpoints on the host can ping.
 set -euo pipefail
 
+# shellcheck source-path=SCRIPTDIR source=../testlib.sh
+. "$(dirname "$0")/../testlib.sh"
+
 src=${WEFT_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 build=${WEFT_BUILD_DIR:-$src/build}
 weftd=$build/controller/weftd
 weftctl=$build/controller/weftctl
 p=${WEFT_TEST_PREFIX:-t2tcp}
-dir=$(mktemp -d /tmp/weft-$p.XXXXXX)
+dir=$(mktemp -d "/tmp/weft-$p.XXXXXX")
 ns=$p-h1
-pass=0
-fail=0
 
 cleanup() {
     [ -n "${WEFT_TEST_KEEP:-}" ] && return
     # A clean exit first, so that a sanitizer build of weftd reports leaks.
     ovs-appctl -t "$dir/weftd.ctl" exit 2>/dev/null || true
-    for f in "$dir"/*.pid; do
-        [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null || true
-    done
-    sleep 0.5
-    for f in "$dir"/*.pid; do
-        [ -f "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null || true
-    done
+    kill_pidfiles "$dir"/*.pid
     for n in "$ns" "$p-ea" "$p-eb"; do
         ip netns del "$n" 2>/dev/null || true
     done
@@ -37,44 +32,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-check() {   # check DESCRIPTION COMMAND...
-    local what=$1
-    shift
-    if "$@"; then
-        echo "PASS: $what"
-        pass=$((pass + 1))
-    else
-        echo "FAIL: $what"
-        fail=$((fail + 1))
-    fi
-}
-
-wait_for() {    # wait_for SECONDS COMMAND...
-    local deadline=$((SECONDS + $1))
-    shift
-    until "$@"; do
-        [ $SECONDS -ge $deadline ] && return 1
-        sleep 0.2
-    done
-}
-
 ip netns add "$ns"
 ip -n "$ns" link set lo up
-ovsdb-tool create "$dir/conf.db" /usr/share/openvswitch/vswitch.ovsschema
-ovsdb-tool create "$dir/weft.db" "$src/ovsdb/weft.ovsschema"
-export OVS_RUNDIR=$dir OVS_DBDIR=$dir OVS_LOGDIR=$dir
-ip netns exec "$ns" ovsdb-server "$dir/conf.db" \
-    --remote=punix:"$dir/db.sock" --remote=ptcp:6640:127.0.0.1 \
-    --pidfile="$dir/ovsdb-server.pid" --unixctl="$dir/ovsdb-server.ctl" \
-    --log-file="$dir/ovsdb-server.log" --detach 2>/dev/null
-ovs-vsctl --db=unix:"$dir/db.sock" --no-wait init
-ip netns exec "$ns" ovs-vswitchd unix:"$dir/db.sock" \
-    --pidfile="$dir/ovs-vswitchd.pid" --unixctl="$dir/ovs-vswitchd.ctl" \
-    --log-file="$dir/ovs-vswitchd.log" --detach 2>/dev/null
-ovsdb-server "$dir/weft.db" --remote=punix:"$dir/weft.sock" \
-    --pidfile="$dir/weft-db.pid" --unixctl="$dir/weft-db.ctl" \
-    --log-file="$dir/weft-db.log" --detach 2>/dev/null
-unset OVS_RUNDIR OVS_DBDIR OVS_LOGDIR
+start_ovs_host "$ns" "$dir" ptcp:6640:127.0.0.1
+start_weft_db "$dir"
 
 ctl() { "$weftctl" --db=unix:"$dir/weft.sock" "$@"; }
 ctl init
@@ -131,5 +92,4 @@ check "weftd logged the repair" grep -q "changed outside weft" "$dir/weftd.log"
 check "same-network endpoints ping" \
     wait_for 10 ip netns exec "$p-ea" ping -q -c1 -W1 10.7.0.2 >/dev/null
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+report

@@ -50,6 +50,9 @@
 #
 # Everything started is killed by pid on EXIT.
 
+# shellcheck source-path=SCRIPTDIR source=../testlib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../testlib.sh"
+
 sim_src=${WEFT_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 sim_build=${WEFT_BUILD_DIR:-$sim_src/build}
 sim_weftd=$sim_build/controller/weftd
@@ -58,8 +61,6 @@ SIM_DIR=
 SIM_HOSTS=0
 SIM_PHY=
 SIM_RT_TABLE=4242
-pass=0
-fail=0
 
 sim_cleanup() {
     [ -n "$SIM_DIR" ] && [ -d "$SIM_DIR" ] || return 0
@@ -90,31 +91,7 @@ sim_cleanup() {
 }
 trap sim_cleanup EXIT
 
-check() {   # check DESCRIPTION COMMAND...
-    local what=$1
-    shift
-    if "$@"; then
-        echo "PASS: $what"
-        pass=$((pass + 1))
-    else
-        echo "FAIL: $what"
-        fail=$((fail + 1))
-    fi
-}
-
-sim_finish() {
-    echo "$pass passed, $fail failed"
-    [ "$fail" -eq 0 ]
-}
-
-wait_for() {    # wait_for SECONDS COMMAND...
-    local deadline=$((SECONDS + $1))
-    shift
-    until "$@"; do
-        [ $SECONDS -ge $deadline ] && return 1
-        sleep 0.1
-    done
-}
+sim_finish() { report; }
 
 sim_hdir() { echo "$SIM_DIR/h$1"; }
 sim_tunnel_ip() { echo "192.0.2.$1"; }
@@ -321,14 +298,12 @@ sim_expect_path() {
     want=$(tr ' ' '\n' <<<"$4" | sort | tr '\n' ' ' | sed 's/ $//')
     got=$(sim_path "$n" "$flow")
     if [ "$got" = "$want" ]; then
-        echo "PASS: $what"
-        pass=$((pass + 1))
+        ok "$what"
     else
-        echo "FAIL: $what"
+        bad "$what"
         echo "      h$n $flow"
         echo "      want: $want"
         echo "      got:  $got ($(sim_dp_actions "$n" "$flow"))"
-        fail=$((fail + 1))
     fi
 }
 
