@@ -705,6 +705,53 @@ class Row(dict):
     pass
 
 
+def perf_start(args, w, topo, what):
+    """With --perf: `perf record` of weftd until perf_stop()."""
+    if not args.perf:
+        return None
+    base = os.path.join(args.out, "perf-%s-%dx%d" % (what, topo.H, topo.P))
+    p = subprocess.Popen(["perf", "record", "-q", "-F", "499", "--call-graph",
+                          "dwarf,32768", "-p", str(w.pid), "-o", base + ".data"],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    p.base = base
+    time.sleep(0.5)
+    return p
+
+
+def perf_stop(p):
+    """Stops the recording and writes BASE.txt: the share of weftd's samples
+    under each function that host_run() (or main()) calls directly."""
+    if not p:
+        return
+    p.send_signal(signal.SIGINT)
+    p.wait()
+    out = run("perf", "script", "-i", p.base + ".data", "-F", "ip,sym", check=False)
+    counts, total, stack = {}, 0, []
+    for line in out.splitlines() + [""]:
+        line = line.strip()
+        if line:
+            parts = line.split(None, 1)
+            stack.append(parts[1].split("+")[0] if len(parts) > 1 else "?")
+            continue
+        if not stack:
+            continue
+        total += 1
+        for top in ("host_run", "main"):
+            if top in stack:
+                i = stack.index(top)
+                key = "%s -> %s" % (top, stack[i - 1] if i > 0 else "(self)")
+                break
+        else:
+            key = stack[-1]
+        counts[key] = counts.get(key, 0) + 1
+        stack = []
+    with open(p.base + ".txt", "w") as f:
+        f.write("weftd samples: %d (499 Hz)\n" % total)
+        for k, v in sorted(counts.items(), key=lambda kv: -kv[1])[:25]:
+            f.write("%5.1f%%  %s\n" % (100.0 * v / max(total, 1), k))
+    print("perf profile of weftd: %s.txt" % p.base)
+
+
 def measure_weft(args, d, topo, cold=False):
     """All weft scenarios on one topology; returns (rows, weft) with weft
     still running (the limit needs its switches)."""
@@ -734,13 +781,7 @@ def measure_weft(args, d, topo, cold=False):
     # as OVN's chassis are) and the timed write is tenants, networks, ports.
     if not cold:
         w.wait_cfg(w.write_hosts(), 60)
-    perf = None
-    if args.perf and not cold:
-        pdata = os.path.join(args.out, "perf-bringup-%dx%d.data" % (topo.H, topo.P))
-        perf = subprocess.Popen(["perf", "record", "-q", "-F", "499", "--call-graph",
-                                 "dwarf,32768", "-p", str(w.pid), "-o", pdata],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(0.5)
+    perf = perf_start(args, w, topo, "bringup") if not cold else None
     s0 = snap()
     t0 = time.monotonic()
     cfg = w.write_topology(with_hosts=cold)
@@ -748,15 +789,7 @@ def measure_weft(args, d, topo, cold=False):
     w.wait_cfg(cfg)
     t = time.monotonic() - t0
     s1 = snap()
-    if perf:
-        perf.send_signal(signal.SIGINT)
-        perf.wait()
-        report = run("perf", "report", "-i", pdata, "--children", "--sort", "symbol",
-                     "--stdio", "-g", "none", "--percent-limit", "3", check=False)
-        rpt = os.path.join(args.out, "perf-bringup-%dx%d.txt" % (topo.H, topo.P))
-        with open(rpt, "w") as f:
-            f.write(report)
-        print("perf profile of weftd during bring-up: %s (data: %s)" % (rpt, pdata))
+    perf_stop(perf)
     fl = flows()
     hs = w.hosts()
     bad = [h for h, st in hs.items() if st["desired"] != st["installed"]]
@@ -820,10 +853,12 @@ def measure_weft(args, d, topo, cold=False):
     want = fl[0]
     s0 = snap()
     sw.stop_vswitchd()
+    perf = perf_start(args, w, topo, "vswitchd-restart")
     t0 = time.monotonic()
     sw.start_vswitchd()
     wait_until(lambda: sw.flow_count() == want, 600, 0.005, "flows back on " + sw.name)
     t = time.monotonic() - t0
+    perf_stop(perf)
 
     def settled():
         st = w.hosts()[sw.name]
@@ -1116,8 +1151,8 @@ def main():
     ap.add_argument("--keep", action="store_true",
                     help="keep the run directory (logs) after the run")
     ap.add_argument("--perf", action="store_true",
-                    help="record weftd with perf during each bring-up; writes "
-                    "perf-bringup-HxP.{data,txt} to the results directory")
+                    help="record weftd with perf during bring-up and vswitchd restart; "
+                    "writes perf-SCENARIO-HxP.{data,txt} to the results directory")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()
     VERBOSE = args.verbose
