@@ -32,11 +32,11 @@ fail=0
 cleanup() {
     ovs-appctl -t "$dir/weft/weftd.ctl" exit 2>/dev/null || true
     for f in "$dir"/weft/*.pid "$dir"/h*/*.pid; do
-        if [ -f "$f" ]; then kill "$(cat "$f")" 2>/dev/null || true; fi
+        if [ -f "$f" ]; then kill "$(cat "$f" 2>/dev/null)" 2>/dev/null || true; fi
     done
     sleep 0.5
     for f in "$dir"/weft/*.pid "$dir"/h*/*.pid; do
-        if [ -f "$f" ]; then kill -9 "$(cat "$f")" 2>/dev/null || true; fi
+        if [ -f "$f" ]; then kill -9 "$(cat "$f" 2>/dev/null)" 2>/dev/null || true; fi
     done
     # The VMs, the underlay and the demo's endpoints ($p-hI-<tenant>-<net>).
     for f in /run/netns/"$p"-*; do
