@@ -74,6 +74,8 @@ struct host {
                                      * host_set_topology(). */
     int64_t nb_cfg;                 /* Configuration 'topo' came from. */
     bool recompile;                 /* Topology or ofports changed. */
+    char *inputs;                   /* compile_host_inputs() text the desired
+                                     * flows were (or will be) built from. */
 
     /* OpenFlow session. */
     struct rconn *rconn;
@@ -302,6 +304,7 @@ host_destroy(struct host *h)
     free(h->of_target);
     free(h->controller_target);
     free(h->datapath_type);
+    free(h->inputs);
     free(h);
 }
 
@@ -340,7 +343,27 @@ host_set_topology(struct host *h, const struct topology *topo, int64_t nb_cfg)
         h->nb_cfg_msec = time_msec();
     }
     h->nb_cfg = nb_cfg;
-    h->recompile = true;
+
+    /* Recompile only if something this host's flows depend on changed: a
+     * port added in a network on two hosts must not cost the other hosts
+     * anything.  An untouched host is at the new nb_cfg as soon as what it
+     * had is installed. */
+    const struct topo_host *self = topology_find_host(topo, &h->uuid);
+    struct ds inputs = DS_EMPTY_INITIALIZER;
+    if (self) {
+        compile_host_inputs(topo, self, &inputs);
+    }
+    if (!h->inputs || strcmp(h->inputs, ds_cstr(&inputs))) {
+        free(h->inputs);
+        h->inputs = ds_steal_cstr(&inputs);
+        h->recompile = true;
+    } else {
+        ds_destroy(&inputs);
+        if (!h->recompile) {
+            h->desired_cfg = nb_cfg;
+            h->desired_cfg_msec = h->nb_cfg_msec;
+        }
+    }
 
     /* The interfaces weft must own on this host. */
     struct shash wanted = SHASH_INITIALIZER(&wanted);

@@ -76,6 +76,16 @@ size_t compile_host_tunnels(const struct topology *,
                             const struct topo_host *host,
                             struct weft_tunnel **tunnels);
 
+/* Appends to 'out' a canonical text of everything in 'topo' that
+ * compile_host_flows() and compile_host_tunnels() read for 'host' (apart
+ * from the ofports): the host itself, the networks with a port on it, every
+ * port of those networks and every host those ports are on.  Equal texts
+ * mean equal flows for equal ofports, so a caller can skip recompiling a
+ * host that a change does not touch.  Keep it in step with the compiler:
+ * tests/unit/test-overlay.c checks that it moves with every input. */
+void compile_host_inputs(const struct topology *, const struct topo_host *host,
+                         struct ds *out);
+
 /* Replaces the contents of 'out' with every flow that 'host' must hold.
  *
  * 'ofports' maps interface names on 'host' to their OpenFlow port numbers as

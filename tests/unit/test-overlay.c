@@ -314,6 +314,79 @@ test_mtu_rule(void **state)
     topology_destroy(&fx.topo);
 }
 
+static char *
+inputs_of(struct fx *fx, int host)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    compile_host_inputs(&fx->topo, fx->h[host], &s);
+    return ds_steal_cstr(&s);
+}
+
+/* compile_host_inputs() must move with everything h1's flows depend on and
+ * stay put for changes elsewhere, or weftd would skip a needed recompile. */
+static void
+test_compile_inputs(void **state)
+{
+    (void) state;
+    struct fx fx;
+    fx_init(&fx);
+    char *before = inputs_of(&fx, 1);
+    char *again = inputs_of(&fx, 1);
+    assert_string_equal(before, again);
+    free(again);
+
+    /* Network c is on h2 and h3 only: h1 does not care. */
+    add_port(&fx, fx.c, 3, 40);
+    char *now = inputs_of(&fx, 1);
+    assert_string_equal(before, now);
+    free(now);
+    char *h2 = inputs_of(&fx, 2);
+
+    /* Each of these changes h1's flows, so each must change its inputs. */
+    struct topo_port *p;
+    TOPOLOGY_FOR_EACH_PORT (p, &fx.topo) {
+        if (p->key == 2) {              /* a's port on h2. */
+            p->mac.ea[0] = 0x06;
+        }
+    }
+    now = inputs_of(&fx, 1);
+    assert_string_not_equal(before, now);
+    free(before);
+    before = now;
+
+    add_port(&fx, fx.a, 2, 41);         /* A new port in a, on h2. */
+    now = inputs_of(&fx, 1);
+    assert_string_not_equal(before, now);
+    free(before);
+    before = now;
+
+    free(fx.h[2]->tunnel_ip);           /* A peer's tunnel IP. */
+    fx.h[2]->tunnel_ip = xstrdup("192.0.2.99");
+    now = inputs_of(&fx, 1);
+    assert_string_not_equal(before, now);
+    free(before);
+    before = now;
+
+    fx.h[3]->uplink = xstrdup("up3");   /* A VLAN peer's uplink. */
+    now = inputs_of(&fx, 1);
+    assert_string_not_equal(before, now);
+    free(before);
+    before = now;
+
+    fx.v->segment_id = 102;             /* A local network's segment. */
+    now = inputs_of(&fx, 1);
+    assert_string_not_equal(before, now);
+    free(now);
+
+    /* h2 saw the new port in c and the changes in a. */
+    now = inputs_of(&fx, 2);
+    assert_string_not_equal(h2, now);
+    free(now);
+    free(h2);
+    free(before);
+    topology_destroy(&fx.topo);
+}
+
 static void
 check_targets(const char *ovsdb, const char *openflow, const char *want_of,
               const char *want_ctl)
@@ -359,6 +432,7 @@ main(void)
         cmocka_unit_test(test_tunnel_without_ofport),
         cmocka_unit_test(test_mtu_rule),
         cmocka_unit_test(test_openflow_targets),
+        cmocka_unit_test(test_compile_inputs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
