@@ -776,9 +776,11 @@ cmd_flows(struct ops_ctx *ctx)
  *      (ovs-vswitchd --unixctl=...), else DIR/ovs-vswitchd.PID.ctl with PID
  *      from DIR/ovs-vswitchd.pid (OVS's default name when DIR is its run
  *      directory);
- *   4. otherwise the local OVS run directory ($OVS_RUNDIR or
- *      /var/run/openvswitch), which is right only for the host weftctl runs
- *      on. */
+ *   4. for the traced port's own host only, the local OVS run directory
+ *      ($OVS_RUNDIR or /var/run/openvswitch): weftctl trace is run on the
+ *      port's host.  For a host reached through a tunnel, NULL: its
+ *      ovs-vswitchd is on another machine, and tracing the local one under
+ *      its name would be a lie. */
 static char *
 vswitchd_ctl(const struct ops_ctx *ctx, const struct topo_host *th,
              bool first)
@@ -805,6 +807,9 @@ vswitchd_ctl(const struct ops_ctx *ctx, const struct topo_host *th,
     }
     char *dir = unix_remote_dir(th->ovsdb_remote);
     if (!dir) {
+        if (!first) {
+            return NULL;
+        }
         const char *rundir = getenv("OVS_RUNDIR");
         dir = xstrdup(rundir && rundir[0] ? rundir : "/var/run/openvswitch");
     }
@@ -972,12 +977,21 @@ trace_host(struct ops_ctx *ctx, const struct topo_host *th, const char *flow,
            bool first, struct sset *visited)
 {
     sset_add(visited, th->name);
+    char *ctl = vswitchd_ctl(ctx, th, first);
+    if (!ctl) {
+        ds_put_format(ctx->out, "=== host %s: its ovs-vswitchd cannot be "
+                      "reached from here (give --vswitchd-ctl=%s=PATH, or "
+                      "set Host external_ids:vswitchd-ctl); to follow the "
+                      "packet, run there: ovs-appctl ofproto/trace %s '%s'\n",
+                      th->name, th->name, BRIDGE, flow);
+        return NULL;
+    }
     struct ops_switch *sw;
     char *error = switch_open(ctx, th, &sw);
     if (error) {
+        free(ctl);
         return error;
     }
-    char *ctl = vswitchd_ctl(ctx, th, first);
     char *argv[] = { BRIDGE, CONST_CAST(char *, flow) };
     char *result;
     char *what = xasprintf("ovs-vswitchd of host %s", th->name);
