@@ -9,6 +9,7 @@
 
 #include "compiler.h"
 #include "flow-table.h"
+#include "hash.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/ofp-bundle.h"
 #include "openvswitch/ofp-errors.h"
@@ -74,6 +75,13 @@ struct host {
                                      * host_set_topology(). */
     int64_t nb_cfg;                 /* Configuration 'topo' came from. */
     bool recompile;                 /* Topology or ofports changed. */
+    unsigned int status_seqno;      /* Changes when anything that
+                                     * host_status_seqno() covers does. */
+    unsigned int status_sig;        /* Hash of the scalar status last seen. */
+    bool push_needed;               /* Desired, installed or desired_cfg
+                                     * changed since the last diff: diffing
+                                     * two large unchanged tables on every
+                                     * main loop pass would waste the CPU. */
     char *inputs;                   /* compile_host_inputs() text the desired
                                      * flows were (or will be) built from. */
 
@@ -362,6 +370,7 @@ host_set_topology(struct host *h, const struct topology *topo, int64_t nb_cfg)
         if (!h->recompile) {
             h->desired_cfg = nb_cfg;
             h->desired_cfg_msec = h->nb_cfg_msec;
+            h->push_needed = true;
         }
     }
 
@@ -701,6 +710,9 @@ read_ofports(struct host *h, const struct ovsrec_bridge *br)
     bool changed = !simap_equal(&ofports, &h->ofports);
     simap_swap(&ofports, &h->ofports);
     simap_destroy(&ofports);
+    if (changed || !sset_equals(&up, &h->up)) {
+        h->status_seqno++;
+    }
     sset_swap(&up, &h->up);
     sset_destroy(&up);
     if (resolved != h->ports_resolved) {
@@ -824,6 +836,7 @@ handle_flow_stats_reply(struct host *h, const struct ofp_header *oh)
         VLOG_INFO("%s: switch holds %"PRIuSIZE" flows", h->name,
                   flow_table_count(&h->installed));
         h->state = HOST_OF_SYNCED;
+        h->push_needed = true;
         schedule_verify(h);
     }
 }
@@ -902,6 +915,7 @@ recompile(struct host *h)
     h->desired_cfg_msec = h->nb_cfg_msec;
     h->desired_complete = h->ports_resolved;
     h->recompile = false;
+    h->push_needed = true;
 }
 
 /* Sends the difference between desired and installed as one bundle. */
@@ -1009,7 +1023,8 @@ host_run_openflow(struct host *h)
         start_dump(h);
     }
     if (h->state == HOST_OF_SYNCED && !h->inflight && h->topo
-        && !h->next_push) {
+        && !h->next_push && h->push_needed) {
+        h->push_needed = false;
         push_flows(h);
     }
 }
@@ -1019,6 +1034,21 @@ host_run(struct host *h)
 {
     host_run_ovsdb(h);
     host_run_openflow(h);
+
+    unsigned int sig = hash_int(host_ovsdb_connected(h)
+                                | host_openflow_connected(h) << 1
+                                | h->state << 2,
+                                hash_uint64(h->cur_cfg));
+    if (sig != h->status_sig) {
+        h->status_sig = sig;
+        h->status_seqno++;
+    }
+}
+
+unsigned int
+host_status_seqno(const struct host *h)
+{
+    return h->status_seqno;
 }
 
 void

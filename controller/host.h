@@ -83,6 +83,11 @@ bool host_openflow_connected(const struct host *);
 int64_t host_cur_cfg(const struct host *);
 enum host_of_state host_of_state(const struct host *);
 
+/* Changes whenever the connection states, cur_cfg, OpenFlow state or any
+ * interface's ofport or link state changes, so that weftd writes status
+ * back only when there is something new to write. */
+unsigned int host_status_seqno(const struct host *);
+
 /* Returns the OpenFlow port of interface 'iface' on this host, or -1 if
  * unknown, and whether its link is up in '*up'. */
 int64_t host_iface_ofport(const struct host *, const char *iface, bool *up);

@@ -28,6 +28,7 @@
 #include "compiler.h"
 #include "daemon.h"
 #include "fatal-signal.h"
+#include "hash.h"
 #include "host.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/hmap.h"
@@ -61,6 +62,7 @@ struct weftd {
     struct hmap hosts;              /* "struct host_node"s. */
 
     bool exiting;
+    unsigned int status_sig;        /* Inputs of the last write_status(). */
 };
 
 static char *db_remote;
@@ -541,7 +543,16 @@ main(int argc, char *argv[])
         HMAP_FOR_EACH (hn, node, &d.hosts) {
             host_run(hn->host);
         }
-        if (txn) {
+        /* Status is rewritten only when a host reports a change or the
+         * database changed (new rows, or a write of ours was lost): walking
+         * every Port row on every loop pass would cost more than the rest
+         * of an idle weftd. */
+        unsigned int status_sig = ovsdb_idl_get_seqno(d.idl);
+        HMAP_FOR_EACH (hn, node, &d.hosts) {
+            status_sig = hash_int(host_status_seqno(hn->host), status_sig);
+        }
+        if (txn && status_sig != d.status_sig) {
+            d.status_sig = status_sig;
             write_status(&d, txn);
         }
         api_run(api);
