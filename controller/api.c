@@ -268,56 +268,6 @@ compare_port_views(const void *a_, const void *b_)
     return strcmp(a->name, b->name);
 }
 
-static const struct weftrec_host *
-find_host_row(struct ovsdb_idl *idl, const char *name)
-{
-    const struct weftrec_host *row;
-    WEFTREC_HOST_FOR_EACH (row, idl) {
-        if (!strcmp(row->name, name)) {
-            return row;
-        }
-    }
-    return NULL;
-}
-
-static const struct weftrec_tenant *
-find_tenant_row(struct ovsdb_idl *idl, const char *name)
-{
-    const struct weftrec_tenant *row;
-    WEFTREC_TENANT_FOR_EACH (row, idl) {
-        if (!strcmp(row->name, name)) {
-            return row;
-        }
-    }
-    return NULL;
-}
-
-static const struct weftrec_network *
-find_network_row(struct ovsdb_idl *idl, const struct weftrec_tenant *tenant,
-                 const char *name)
-{
-    const struct weftrec_network *row;
-    WEFTREC_NETWORK_FOR_EACH (row, idl) {
-        if (row->tenant == tenant && !strcmp(row->name, name)) {
-            return row;
-        }
-    }
-    return NULL;
-}
-
-static const struct weftrec_port *
-find_port_row(struct ovsdb_idl *idl, const struct weftrec_network *net,
-              const char *name)
-{
-    const struct weftrec_port *row;
-    WEFTREC_PORT_FOR_EACH (row, idl) {
-        if (row->network == net && !strcmp(row->name, name)) {
-            return row;
-        }
-    }
-    return NULL;
-}
-
 /* Resolves 'path' (tenant[, network[, port]], 'n' of them) to rows, storing
  * each in the nonnull out parameters.  Returns NOT_FOUND with the same
  * message as the write layer's if any is missing. */
@@ -327,7 +277,7 @@ resolve_path(struct ovsdb_idl *idl, char *const path[], size_t n,
              const struct weftrec_network **netp,
              const struct weftrec_port **portp)
 {
-    const struct weftrec_tenant *tenant = find_tenant_row(idl, path[0]);
+    const struct weftrec_tenant *tenant = weft_db_find_tenant(idl, path[0]);
     if (!tenant) {
         return weft_error_format(WEFT_ERR_NOT_FOUND,
                                  "tenant %s does not exist", path[0]);
@@ -336,7 +286,7 @@ resolve_path(struct ovsdb_idl *idl, char *const path[], size_t n,
     if (n < 2) {
         return NULL;
     }
-    const struct weftrec_network *net = find_network_row(idl, tenant,
+    const struct weftrec_network *net = weft_db_find_network(idl, tenant,
                                                          path[1]);
     if (!net) {
         return weft_error_format(WEFT_ERR_NOT_FOUND,
@@ -347,7 +297,7 @@ resolve_path(struct ovsdb_idl *idl, char *const path[], size_t n,
     if (n < 3) {
         return NULL;
     }
-    const struct weftrec_port *port = find_port_row(idl, net, path[2]);
+    const struct weftrec_port *port = weft_db_find_port(idl, net, path[2]);
     if (!port) {
         return weft_error_format(WEFT_ERR_NOT_FOUND,
                                  "port %s/%s/%s does not exist",
@@ -389,7 +339,7 @@ get_object(struct api *api, struct api_call *call,
 
     switch (resource) {
     case API_HOSTS: {
-        const struct weftrec_host *row = find_host_row(api->idl, path[0]);
+        const struct weftrec_host *row = weft_db_find_host(api->idl, path[0]);
         if (!row) {
             return weft_error_format(WEFT_ERR_NOT_FOUND,
                                      "host %s does not exist", path[0]);

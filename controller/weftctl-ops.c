@@ -219,44 +219,18 @@ of_target(const struct topo_host *th)
     return target;
 }
 
-static const struct weftrec_host *
-find_host_row(struct ovsdb_idl *idl, const char *name)
+static const struct weftrec_network *
+find_network_row(struct ovsdb_idl *idl, char *const path[2])
 {
-    const struct weftrec_host *row;
-    WEFTREC_HOST_FOR_EACH (row, idl) {
-        if (!strcmp(row->name, name)) {
-            return row;
-        }
-    }
-    return NULL;
+    const struct weftrec_tenant *tenant = weft_db_find_tenant(idl, path[0]);
+    return tenant ? weft_db_find_network(idl, tenant, path[1]) : NULL;
 }
 
 static const struct weftrec_port *
 find_port_row(struct ovsdb_idl *idl, char *const path[3])
 {
-    const struct weftrec_port *row;
-    WEFTREC_PORT_FOR_EACH (row, idl) {
-        if (row->network && row->network->tenant
-            && !strcmp(row->network->tenant->name, path[0])
-            && !strcmp(row->network->name, path[1])
-            && !strcmp(row->name, path[2])) {
-            return row;
-        }
-    }
-    return NULL;
-}
-
-static const struct weftrec_network *
-find_network_row(struct ovsdb_idl *idl, char *const path[2])
-{
-    const struct weftrec_network *row;
-    WEFTREC_NETWORK_FOR_EACH (row, idl) {
-        if (row->tenant && !strcmp(row->tenant->name, path[0])
-            && !strcmp(row->name, path[1])) {
-            return row;
-        }
-    }
-    return NULL;
+    const struct weftrec_network *net = find_network_row(idl, path);
+    return net ? weft_db_find_port(idl, net, path[2]) : NULL;
 }
 
 /* ------------------------------------------------------------------------
@@ -799,7 +773,7 @@ vswitchd_ctl(const struct ops_ctx *ctx, const struct topo_host *th,
             return xstrdup(ctls->names[i]);
         }
     }
-    const struct weftrec_host *row = find_host_row(ctx->idl, th->name);
+    const struct weftrec_host *row = weft_db_find_host(ctx->idl, th->name);
     const char *hint = row ? smap_get(&row->external_ids, "vswitchd-ctl")
                        : NULL;
     if (hint) {
@@ -1428,7 +1402,7 @@ cmd_attach(struct ops_ctx *ctx)
     }
     const struct weftrec_host *host = NULL;
     if (opts->host) {
-        host = find_host_row(ctx->idl, opts->host);
+        host = weft_db_find_host(ctx->idl, opts->host);
         if (!host) {
             error = xasprintf("host %s does not exist", opts->host);
             goto out;

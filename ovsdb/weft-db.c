@@ -4,6 +4,7 @@
 #include "weft-db.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "openvswitch/vlog.h"
 #include "ovsdb-idl.h"
@@ -110,6 +111,56 @@ load_ports(struct ovsdb_idl *idl, struct topology *topo)
         }
         free(ips);
     }
+}
+
+const struct weftrec_host *
+weft_db_find_host(struct ovsdb_idl *idl, const char *name)
+{
+    const struct weftrec_host *row;
+    WEFTREC_HOST_FOR_EACH (row, idl) {
+        if (!strcmp(row->name, name)) {
+            return row;
+        }
+    }
+    return NULL;
+}
+
+const struct weftrec_tenant *
+weft_db_find_tenant(struct ovsdb_idl *idl, const char *name)
+{
+    const struct weftrec_tenant *row;
+    WEFTREC_TENANT_FOR_EACH (row, idl) {
+        if (!strcmp(row->name, name)) {
+            return row;
+        }
+    }
+    return NULL;
+}
+
+const struct weftrec_network *
+weft_db_find_network(struct ovsdb_idl *idl,
+                     const struct weftrec_tenant *tenant, const char *name)
+{
+    const struct weftrec_network *row;
+    WEFTREC_NETWORK_FOR_EACH (row, idl) {
+        if (row->tenant == tenant && !strcmp(row->name, name)) {
+            return row;
+        }
+    }
+    return NULL;
+}
+
+const struct weftrec_port *
+weft_db_find_port(struct ovsdb_idl *idl, const struct weftrec_network *net,
+                  const char *name)
+{
+    const struct weftrec_port *row;
+    WEFTREC_PORT_FOR_EACH (row, idl) {
+        if (row->network == net && !strcmp(row->name, name)) {
+            return row;
+        }
+    }
+    return NULL;
 }
 
 int

@@ -21,6 +21,23 @@ void weft_db_register_columns(struct ovsdb_idl *);
  * one bad row never stops the rest from being programmed. */
 void weft_db_load_topology(struct ovsdb_idl *, struct topology *topo);
 
+/* Row lookups by name, for callers that work on rows rather than on the
+ * topology (the REST API, weftctl's operator commands).  NULL if absent.
+ * A network is named within its tenant, a port within its network. */
+struct weftrec_host;
+struct weftrec_tenant;
+struct weftrec_network;
+struct weftrec_port;
+const struct weftrec_host *weft_db_find_host(struct ovsdb_idl *,
+                                             const char *name);
+const struct weftrec_tenant *weft_db_find_tenant(struct ovsdb_idl *,
+                                                 const char *name);
+const struct weftrec_network *weft_db_find_network(
+    struct ovsdb_idl *, const struct weftrec_tenant *, const char *name);
+const struct weftrec_port *weft_db_find_port(struct ovsdb_idl *,
+                                             const struct weftrec_network *,
+                                             const char *name);
+
 /* Returns Weft_Global options:underlay_mtu if set to a valid MTU, else
  * TOPO_UNDERLAY_MTU_DEFAULT. */
 int weft_db_underlay_mtu(struct ovsdb_idl *);
