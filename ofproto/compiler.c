@@ -407,13 +407,7 @@ compile_port_sec(struct compile_ctx *ctx, const struct topo_port *port,
         ds_put_format(&ctx->actions, "goto_table:%d",
                       WEFT_TABLE_ARP_RESPOND);
         emit(ctx, WEFT_TABLE_PORT_SEC, WEFT_PRIO_PORT_ALLOW, cookie);
-
-        ds_put_format(&ctx->match, "in_port=%d,arp", ofport);
-        ds_put_cstr(&ctx->actions, "drop");
-        emit(ctx, WEFT_TABLE_PORT_SEC, WEFT_PRIO_PORT_DROP, cookie);
-        return;
     }
-
     for (size_t i = 0; i < port->n_ips; i++) {
         ds_put_format(&ctx->match, "in_port=%d,arp,arp_spa="IP_FMT
                       ",arp_sha="ETH_ADDR_FMT, ofport,
@@ -429,13 +423,16 @@ compile_port_sec(struct compile_ctx *ctx, const struct topo_port *port,
         emit(ctx, WEFT_TABLE_PORT_SEC, WEFT_PRIO_PORT_ALLOW, cookie);
     }
 
+    /* What the allow flows above did not match.  A port without IPs may
+     * send any IPv4: weft does not know its addresses. */
     ds_put_format(&ctx->match, "in_port=%d,arp", ofport);
     ds_put_cstr(&ctx->actions, "drop");
     emit(ctx, WEFT_TABLE_PORT_SEC, WEFT_PRIO_PORT_DROP, cookie);
-
-    ds_put_format(&ctx->match, "in_port=%d,ip", ofport);
-    ds_put_cstr(&ctx->actions, "drop");
-    emit(ctx, WEFT_TABLE_PORT_SEC, WEFT_PRIO_PORT_DROP, cookie);
+    if (port->n_ips) {
+        ds_put_format(&ctx->match, "in_port=%d,ip", ofport);
+        ds_put_cstr(&ctx->actions, "drop");
+        emit(ctx, WEFT_TABLE_PORT_SEC, WEFT_PRIO_PORT_DROP, cookie);
+    }
 }
 
 /* ARP_RESPOND: answer broadcast requests for each of 'port''s IPs from the
