@@ -75,6 +75,9 @@ struct host {
                                      * host_set_topology(). */
     int64_t nb_cfg;                 /* Configuration 'topo' came from. */
     bool recompile;                 /* Topology or ofports changed. */
+    long long int disconnected_at;  /* When the OpenFlow connection last
+                                     * dropped (LLONG_MIN while up). */
+    long long int next_kick;        /* Next fast reconnect attempt. */
     unsigned int status_seqno;      /* Changes when anything that
                                      * host_status_seqno() covers does. */
     unsigned int status_sig;        /* Hash of the scalar status last seen. */
@@ -243,6 +246,7 @@ host_connect(struct host *h)
 
     h->rconn = rconn_create(5, 8, 0, WEFT_OF_VERSIONS);
     rconn_connect(h->rconn, h->of_target, h->name);
+    h->disconnected_at = LLONG_MIN;
     h->conn_seqno = 0;
     h->state = HOST_OF_DISCONNECTED;
     h->inflight = false;
@@ -969,6 +973,30 @@ push_flows(struct host *h)
               "%"PRId64, h->name, bundle_id, n, h->desired_cfg);
 }
 
+/* rconn waits at least 1 s before reconnecting, and 2 s, 4 s... after
+ * that.  A restarted ovs-vswitchd is back well within that, and its flows
+ * are gone until weftd reconnects, so for the first seconds after a drop
+ * weftd retries every 100 ms itself; after that rconn's backoff rules, so
+ * a host that is really down costs nothing. */
+#define FAST_RECONNECT_MSEC 3000
+#define FAST_RECONNECT_EVERY_MSEC 100
+
+static void
+kick_reconnect(struct host *h)
+{
+    long long int now = time_msec();
+    if (h->disconnected_at == LLONG_MIN) {
+        h->disconnected_at = now;
+        h->next_kick = now + FAST_RECONNECT_EVERY_MSEC;
+    }
+    if (now - h->disconnected_at < FAST_RECONNECT_MSEC
+        && now >= h->next_kick
+        && !strcmp(rconn_get_state(h->rconn), "BACKOFF")) {
+        rconn_connect(h->rconn, h->of_target, h->name);
+        h->next_kick = now + FAST_RECONNECT_EVERY_MSEC;
+    }
+}
+
 static void
 host_run_openflow(struct host *h)
 {
@@ -977,8 +1005,10 @@ host_run_openflow(struct host *h)
     if (!rconn_is_connected(h->rconn)) {
         h->state = HOST_OF_DISCONNECTED;
         h->inflight = false;
+        kick_reconnect(h);
         return;
     }
+    h->disconnected_at = LLONG_MIN;
 
     unsigned int seqno = rconn_get_connection_seqno(h->rconn);
     if (seqno != h->conn_seqno) {
@@ -1057,6 +1087,10 @@ host_wait(struct host *h)
     ovsdb_idl_wait(h->idl);
     rconn_run_wait(h->rconn);
     rconn_recv_wait(h->rconn);
+    if (h->disconnected_at != LLONG_MIN
+        && time_msec() - h->disconnected_at < FAST_RECONNECT_MSEC) {
+        poll_timer_wait_until(h->next_kick);
+    }
     if (h->recompile && h->topo && rconn_is_connected(h->rconn)) {
         poll_immediate_wake();
     }
