@@ -23,6 +23,7 @@
 #include <event2/keyvalq_struct.h>
 #include <jansson.h>
 
+#include "plain-util.h"
 #include "sha256.h"
 
 /* The route table: every resource of the API, once.  '*' matches one name.
@@ -86,33 +87,6 @@ rest_route_methods(size_t i)
     return i < N_ROUTES ? routes[i].methods : 0;
 }
 
-/* Errors while parsing: a malloc'd message. */
-static char *
-errorf(const char *format, ...) __attribute__((format(printf, 1, 2)));
-
-static char *
-errorf(const char *format, ...)
-{
-    va_list args;
-    va_start(args, format);
-    char *s;
-    if (vasprintf(&s, format, args) < 0) {
-        abort();
-    }
-    va_end(args);
-    return s;
-}
-
-static char *
-xstrdup_(const char *s)
-{
-    char *copy = strdup(s);
-    if (!copy) {
-        abort();
-    }
-    return copy;
-}
-
 /* Matches 'path' against 'pattern', storing malloc'd copies of the names
  * matched by '*' (at most 3) in 'names' and their count in '*n_names'. */
 static bool
@@ -163,7 +137,7 @@ check_members(json_t *obj, const char *const allowed[])
             ok = ok || !strcmp(*a, key);
         }
         if (!ok) {
-            return errorf("unknown member \"%s\"", key);
+            return plain_xasprintf("unknown member \"%s\"", key);
         }
     }
     return NULL;
@@ -175,15 +149,15 @@ get_string(json_t *obj, const char *name, bool required, char **dst)
 {
     json_t *value = json_object_get(obj, name);
     if (!value || json_is_null(value)) {
-        return required ? errorf("member \"%s\" is required", name) : NULL;
+        return required ? plain_xasprintf("member \"%s\" is required", name) : NULL;
     }
     if (!json_is_string(value)) {
-        return errorf("member \"%s\" must be a string", name);
+        return plain_xasprintf("member \"%s\" must be a string", name);
     }
     if (strlen(json_string_value(value)) != json_string_length(value)) {
-        return errorf("member \"%s\" must not contain NUL", name);
+        return plain_xasprintf("member \"%s\" must not contain NUL", name);
     }
-    *dst = xstrdup_(json_string_value(value));
+    *dst = plain_xstrdup(json_string_value(value));
     return NULL;
 }
 
@@ -194,16 +168,16 @@ get_integer(json_t *obj, const char *name, bool required, char **dst)
 {
     json_t *value = json_object_get(obj, name);
     if (!value || json_is_null(value)) {
-        return required ? errorf("member \"%s\" is required", name) : NULL;
+        return required ? plain_xasprintf("member \"%s\" is required", name) : NULL;
     }
     if (!json_is_integer(value)) {
-        return errorf("member \"%s\" must be an integer", name);
+        return plain_xasprintf("member \"%s\" must be an integer", name);
     }
     json_int_t i = json_integer_value(value);
     if (i < 0) {
-        return errorf("member \"%s\" must not be negative", name);
+        return plain_xasprintf("member \"%s\" must not be negative", name);
     }
-    *dst = errorf("%" JSON_INTEGER_FORMAT, i);
+    *dst = plain_xasprintf("%" JSON_INTEGER_FORMAT, i);
     return NULL;
 }
 
@@ -257,13 +231,13 @@ parse_create_body(json_t *body, struct weft_request *r)
         json_t *ips = json_object_get(body, "ips");
         if (!error && ips && !json_is_null(ips)) {
             if (!json_is_array(ips)) {
-                return errorf("member \"ips\" must be an array of strings");
+                return plain_xasprintf("member \"ips\" must be an array of strings");
             }
             size_t i;
             json_t *ip;
             json_array_foreach (ips, i, ip) {
                 if (!json_is_string(ip)) {
-                    return errorf("member \"ips\" must be an array of "
+                    return plain_xasprintf("member \"ips\" must be an array of "
                                   "strings");
                 }
                 weft_request_add_ip(r, json_string_value(ip));
@@ -302,7 +276,7 @@ parse_write(const struct rest_input *in, struct api_call *call,
 {
     weft_request_init(&call->req, op);
     for (size_t i = 0; i < call->n_path; i++) {
-        call->req.path[i] = xstrdup_(call->path[i]);
+        call->req.path[i] = plain_xstrdup(call->path[i]);
     }
     *kindp = WEFT_ERR_INVALID;
 
@@ -310,19 +284,19 @@ parse_write(const struct rest_input *in, struct api_call *call,
         size_t len = in->body ? in->body_len : 0;
         if (len > REST_MAX_BODY) {
             *kindp = WEFT_ERR_TOO_LARGE;
-            return errorf("request body is %zu bytes (maximum %d)", len,
+            return plain_xasprintf("request body is %zu bytes (maximum %d)", len,
                           REST_MAX_BODY);
         }
         json_error_t jerr;
         json_t *body = json_loadb(in->body ? in->body : "", len,
                                   JSON_REJECT_DUPLICATES, &jerr);
         if (!body) {
-            return errorf("malformed JSON: %s (line %d, column %d)",
+            return plain_xasprintf("malformed JSON: %s (line %d, column %d)",
                           jerr.text, jerr.line, jerr.column);
         }
         char *error = (json_is_object(body)
                        ? parse_create_body(body, &call->req)
-                       : errorf("request body must be a JSON object"));
+                       : plain_xasprintf("request body must be a JSON object"));
         json_decref(body);
         if (error) {
             return error;
@@ -333,17 +307,17 @@ parse_write(const struct rest_input *in, struct api_call *call,
         char hash[SHA256_HEX_LEN + 1];
         if (!new_token(token)) {
             *kindp = WEFT_ERR_INTERNAL;
-            return errorf("no randomness for a token");
+            return plain_xasprintf("no randomness for a token");
         }
         sha256_hex(token, strlen(token), hash);
-        call->token = xstrdup_(token);
-        call->req.token_hash = xstrdup_(hash);
+        call->token = plain_xstrdup(token);
+        call->req.token_hash = plain_xstrdup(hash);
     }
 
     /* Step 1 of the write layer, the same as weftctl's. */
     struct weft_error *error = weft_request_check(&call->req);
     if (error) {
-        char *msg = xstrdup_(error->message);
+        char *msg = plain_xstrdup(error->message);
         weft_error_destroy(error);
         return msg;
     }
@@ -360,14 +334,14 @@ parse_query(const char *query, struct api_call *call)
     }
     struct evkeyvalq params;
     if (evhttp_parse_query_str(query, &params)) {
-        return errorf("malformed query string");
+        return plain_xasprintf("malformed query string");
     }
     char *error = NULL;
     struct evkeyval *kv;
     for (kv = params.tqh_first; kv; kv = kv->next.tqe_next) {
         if (!strcmp(kv->key, "wait")) {
             if (strcmp(kv->value, "installed")) {
-                error = errorf("wait=%s: expected wait=installed", kv->value);
+                error = plain_xasprintf("wait=%s: expected wait=installed", kv->value);
                 break;
             }
             call->wait_installed = true;
@@ -376,13 +350,13 @@ parse_query(const char *query, struct api_call *call)
             long t = strtol(kv->value, &end, 10);
             if (!kv->value[0] || *end || t < 1
                 || t > REST_WAIT_TIMEOUT_MAX) {
-                error = errorf("timeout=%s: expected seconds, 1-%d",
+                error = plain_xasprintf("timeout=%s: expected seconds, 1-%d",
                                kv->value, REST_WAIT_TIMEOUT_MAX);
                 break;
             }
             call->timeout_ms = t * 1000;
         } else {
-            error = errorf("unknown query parameter \"%s\"", kv->key);
+            error = plain_xasprintf("unknown query parameter \"%s\"", kv->key);
             break;
         }
     }
@@ -408,7 +382,7 @@ rest_parse_request(const struct rest_input *in, struct rest_failure *failure)
     }
     if (!route) {
         failure->kind = WEFT_ERR_NOT_FOUND;
-        failure->detail = errorf("no such resource %s", path);
+        failure->detail = plain_xasprintf("no such resource %s", path);
         return NULL;
     }
 
@@ -420,7 +394,7 @@ rest_parse_request(const struct rest_input *in, struct rest_failure *failure)
         }
         failure->kind = WEFT_ERR_METHOD;
         failure->allow = route->allow;
-        failure->detail = errorf("%s allows only %s", path, route->allow);
+        failure->detail = plain_xasprintf("%s allows only %s", path, route->allow);
         return NULL;
     }
 
@@ -436,11 +410,11 @@ rest_parse_request(const struct rest_input *in, struct rest_failure *failure)
     if (auth) {
         if (strncmp(auth, "Bearer ", 7) || !auth[7]) {
             kind = WEFT_ERR_UNAUTHORIZED;
-            error = errorf("expected \"Authorization: Bearer TOKEN\"");
+            error = plain_xasprintf("expected \"Authorization: Bearer TOKEN\"");
         } else {
             char hash[SHA256_HEX_LEN + 1];
             sha256_hex(auth + 7, strlen(auth + 7), hash);
-            call->token_hash = xstrdup_(hash);
+            call->token_hash = plain_xstrdup(hash);
         }
     }
     if (!error) {

@@ -51,6 +51,7 @@
 #include <jansson.h>
 
 #include "api.h"
+#include "plain-util.h"
 #include "rest-parse.h"
 
 /* evhttp itself drops bodies over REST_HARD_MAX_BODY (with its own 413) so
@@ -442,23 +443,6 @@ handle_request(struct evhttp_request *req, void *server_)
 /* ------------------------------------------------------------------------
  * Thread and lifecycle. */
 
-/* A malloc'd message for '*errorp'. */
-static char *
-errorf(const char *format, ...) __attribute__((format(printf, 1, 2)));
-
-static char *
-errorf(const char *format, ...)
-{
-    va_list args;
-    va_start(args, format);
-    char *s;
-    if (vasprintf(&s, format, args) < 0) {
-        s = NULL;
-    }
-    va_end(args);
-    return s;
-}
-
 static void *
 rest_thread(void *server_)
 {
@@ -479,7 +463,7 @@ listen_unix(const char *path, int *fdp, char **errorp)
 {
     struct sockaddr_un sun = { .sun_family = AF_UNIX };
     if (strlen(path) >= sizeof sun.sun_path) {
-        *errorp = errorf("%s: socket path too long", path);
+        *errorp = plain_xasprintf("%s: socket path too long", path);
         return ENAMETOOLONG;
     }
     strcpy(sun.sun_path, path);
@@ -491,14 +475,14 @@ listen_unix(const char *path, int *fdp, char **errorp)
         bool live = !connect(probe, (struct sockaddr *) &sun, sizeof sun);
         close(probe);
         if (live) {
-            *errorp = errorf("%s: another server is listening", path);
+            *errorp = plain_xasprintf("%s: another server is listening", path);
             return EADDRINUSE;
         }
     }
 
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd < 0) {
-        *errorp = errorf("socket: %s", strerror(errno));
+        *errorp = plain_xasprintf("socket: %s", strerror(errno));
         return errno;
     }
     unlink(path);
@@ -515,7 +499,7 @@ listen_unix(const char *path, int *fdp, char **errorp)
     }
     if (retval) {
         int error = errno;
-        *errorp = errorf("%s: %s", path, strerror(error));
+        *errorp = plain_xasprintf("%s: %s", path, strerror(error));
         close(fd);
         return error;
     }
@@ -530,7 +514,7 @@ rest_server_create(const char *path, struct api *api,
     *serverp = NULL;
     *errorp = NULL;
     if (evthread_use_pthreads()) {
-        *errorp = errorf("libevent: no pthreads support");
+        *errorp = plain_xasprintf("libevent: no pthreads support");
         return EINVAL;
     }
 
@@ -554,7 +538,7 @@ rest_server_create(const char *path, struct api *api,
     evhttp_set_max_body_size(server->http, REST_HARD_MAX_BODY);
     evhttp_set_gencb(server->http, handle_request, server);
     if (!evhttp_accept_socket_with_handle(server->http, fd)) {
-        *errorp = errorf("%s: evhttp cannot accept", path);
+        *errorp = plain_xasprintf("%s: evhttp cannot accept", path);
         close(fd);
         rest_server_destroy(server);
         return EINVAL;
@@ -562,7 +546,7 @@ rest_server_create(const char *path, struct api *api,
 
     error = pthread_create(&server->thread, NULL, rest_thread, server);
     if (error) {
-        *errorp = errorf("pthread_create: %s", strerror(error));
+        *errorp = plain_xasprintf("pthread_create: %s", strerror(error));
         server->thread = 0;
         rest_server_destroy(server);
         return error;

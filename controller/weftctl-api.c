@@ -20,6 +20,8 @@
 
 #include <jansson.h>
 
+#include "plain-util.h"
+
 #define EXIT_API_ERROR 1
 #define EXIT_API_USAGE 2
 
@@ -53,22 +55,6 @@ answer_destroy(struct answer *a)
     free(a->body);
     json_decref(a->json);
     memset(a, 0, sizeof *a);
-}
-
-static char *
-xasprintf_(const char *format, ...) __attribute__((format(printf, 1, 2)));
-
-static char *
-xasprintf_(const char *format, ...)
-{
-    va_list args;
-    va_start(args, format);
-    char *s;
-    if (vasprintf(&s, format, args) < 0) {
-        abort();
-    }
-    va_end(args);
-    return s;
 }
 
 /* Percent-encodes 'name' for a URL path segment (malloc'd). */
@@ -114,12 +100,12 @@ http_request(const struct api_opts *o, const char *method, const char *target,
     memset(a, 0, sizeof *a);
     struct sockaddr_un sun = { .sun_family = AF_UNIX };
     if (strlen(o->socket) >= sizeof sun.sun_path) {
-        return xasprintf_("%s: socket path too long", o->socket);
+        return plain_xasprintf("%s: socket path too long", o->socket);
     }
     strcpy(sun.sun_path, o->socket);
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0 || connect(fd, (struct sockaddr *) &sun, sizeof sun)) {
-        char *error = xasprintf_("%s: %s", o->socket, strerror(errno));
+        char *error = plain_xasprintf("%s: %s", o->socket, strerror(errno));
         if (fd >= 0) {
             close(fd);
         }
@@ -130,9 +116,9 @@ http_request(const struct api_opts *o, const char *method, const char *target,
     struct timeval tv = { .tv_sec = o->timeout ? o->timeout + 10 : 0 };
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 
-    char *auth = o->token ? xasprintf_("Authorization: Bearer %s\r\n",
+    char *auth = o->token ? plain_xasprintf("Authorization: Bearer %s\r\n",
                                        o->token) : strdup("");
-    char *head = xasprintf_("%s %s HTTP/1.1\r\nHost: weft\r\n"
+    char *head = plain_xasprintf("%s %s HTTP/1.1\r\nHost: weft\r\n"
                             "Connection: close\r\n%s"
                             "Content-Type: application/json\r\n"
                             "Content-Length: %zu\r\n\r\n",
@@ -164,7 +150,7 @@ http_request(const struct api_opts *o, const char *method, const char *target,
     buf[len] = '\0';
     if (!ok) {
         free(buf);
-        return xasprintf_("%s: %s", o->socket,
+        return plain_xasprintf("%s: %s", o->socket,
                           errno == EAGAIN ? "no answer in time"
                           : strerror(errno));
     }
@@ -172,7 +158,7 @@ http_request(const struct api_opts *o, const char *method, const char *target,
     const char *end = strstr(buf, "\r\n\r\n");
     if (sscanf(buf, "HTTP/1.%*d %d", &a->status) != 1 || !end) {
         free(buf);
-        return xasprintf_("%s: malformed HTTP answer", o->socket);
+        return plain_xasprintf("%s: malformed HTTP answer", o->socket);
     }
     a->body = strdup(end + 4);
     a->json = json_loads(a->body, JSON_DECODE_ANY, NULL);
@@ -262,7 +248,7 @@ static char *
 wait_query(const struct api_opts *o)
 {
     return (o->wait
-            ? xasprintf_("?wait=installed&timeout=%d",
+            ? plain_xasprintf("?wait=installed&timeout=%d",
                          o->timeout ? o->timeout : 3600)
             : strdup(""));
 }
@@ -300,7 +286,7 @@ run_write(const struct api_opts *o, const char *method, const char *path,
           json_t *body, int want)
 {
     char *query = wait_query(o);
-    char *target = xasprintf_("%s%s", path, query);
+    char *target = plain_xasprintf("%s%s", path, query);
     char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
     struct answer a;
     bool ok = call(o, method, target, text, want, &a);
@@ -454,7 +440,7 @@ collect(const struct api_opts *o, const char *tenant, const char *net,
     json_t *t;
     json_array_foreach (tenants, i, t) {
         char *te = escape(str(t, "name"));
-        char *target = xasprintf_("/v1/tenants/%s/networks", te);
+        char *target = plain_xasprintf("/v1/tenants/%s/networks", te);
         json_t *nets;
         ok = get(o, target, &nets);
         free(target);
@@ -469,7 +455,7 @@ collect(const struct api_opts *o, const char *tenant, const char *net,
                 continue;
             }
             char *ne = escape(str(n, "name"));
-            target = xasprintf_("/v1/tenants/%s/networks/%s/ports", te, ne);
+            target = plain_xasprintf("/v1/tenants/%s/networks/%s/ports", te, ne);
             json_t *list;
             ok = ok && get(o, target, &list);
             if (ok) {
@@ -674,7 +660,7 @@ run(struct api_opts *o)
     last = last ? last + 1 : o->args[1];
 
     if (!strncmp(cmd, "host-", 5)) {
-        path = del ? xasprintf_("/v1/hosts/%s", names[0])
+        path = del ? plain_xasprintf("/v1/hosts/%s", names[0])
                    : strdup("/v1/hosts");
         if (!del) {
             if (!o->remote) {
@@ -690,16 +676,16 @@ run(struct api_opts *o)
             set_string(body, "openflow_remote", o->openflow_remote);
         }
     } else if (!strcmp(cmd, "tenant-token")) {
-        path = xasprintf_("/v1/tenants/%s/token", names[0]);
+        path = plain_xasprintf("/v1/tenants/%s/token", names[0]);
         status = run_write(o, "POST", path, NULL, 200);
         goto out;
     } else if (!strncmp(cmd, "tenant-", 7)) {
-        path = del ? xasprintf_("/v1/tenants/%s", names[0])
+        path = del ? plain_xasprintf("/v1/tenants/%s", names[0])
                    : strdup("/v1/tenants");
         body = del ? NULL : json_pack("{s:s}", "name", last);
     } else if (!strncmp(cmd, "net-", 4)) {
         if (!strcmp(cmd, "net-flows")) {
-            path = xasprintf_("/v1/tenants/%s/networks/%s/flows", names[0],
+            path = plain_xasprintf("/v1/tenants/%s/networks/%s/flows", names[0],
                               names[1]);
             json_t *flows;
             if (!get(o, path, &flows)) {
@@ -723,9 +709,9 @@ run(struct api_opts *o)
             json_decref(flows);
             goto out;
         }
-        path = (del ? xasprintf_("/v1/tenants/%s/networks/%s", names[0],
+        path = (del ? plain_xasprintf("/v1/tenants/%s/networks/%s", names[0],
                                  names[1])
-                : xasprintf_("/v1/tenants/%s/networks", names[0]));
+                : plain_xasprintf("/v1/tenants/%s/networks", names[0]));
         if (!del) {
             if (!o->type || !o->segment) {
                 fprintf(stderr, "%s: net-add requires --type and "
@@ -741,9 +727,9 @@ run(struct api_opts *o)
             }
         }
     } else {
-        path = (del ? xasprintf_("/v1/tenants/%s/networks/%s/ports/%s",
+        path = (del ? plain_xasprintf("/v1/tenants/%s/networks/%s/ports/%s",
                                  names[0], names[1], names[2])
-                : xasprintf_("/v1/tenants/%s/networks/%s/ports", names[0],
+                : plain_xasprintf("/v1/tenants/%s/networks/%s/ports", names[0],
                              names[1]));
         if (!del) {
             if (!o->host || !o->iface || !o->mac) {

@@ -9,7 +9,8 @@
 #   SECONDS    -max_total_time (default 30).
 #
 # The main build uses gcc, so this compiles the parse path itself with clang:
-# rest-parse.c, api-call.c, sha256.c (jansson side), and weft-write.c plus
+# rest-parse.c, api-call.c, sha256.c, plain-util.c (jansson side), and
+# weft-write.c plus
 # topology/ (OVS side: OVS include dirs and the json rename header, as
 # cmake/OVS.cmake sets them), instrumented; libopenvswitch and libweft_db
 # (the IDL, not reached by step 1 checks) are linked as built.  New inputs
@@ -37,7 +38,7 @@ ovs_side=(-I"$ovs" -I"$ovs/include" -I"$ovs/lib" -I"$build/ovsdb" -I"$repo/ovsdb
           -Wno-missing-field-initializers)
 
 objs=()
-for f in controller/rest-parse.c controller/api-call.c controller/sha256.c tests/fuzz/fuzz-rest.c; do
+for f in controller/rest-parse.c controller/api-call.c controller/sha256.c controller/plain-util.c tests/fuzz/fuzz-rest.c; do
     o=$out/$(basename "${f%.c}").o
     clang "${cflags[@]}" "${jansson_side[@]}" -c "$repo/$f" -o "$o"
     objs+=("$o")
