@@ -8,10 +8,21 @@ WEFT_REPO=$(cd "$LAB_LIB_DIR/.." && pwd)
 WEFT_LAB="$LAB_LIB_DIR/weft-lab"
 export WEFT_BUILD_DIR="${WEFT_BUILD_DIR:-$WEFT_REPO/build}"
 
-# shellcheck source=../tests/testlib.sh
+# shellcheck source-path=SCRIPTDIR source=../tests/testlib.sh
 . "$WEFT_REPO/tests/testlib.sh"
 
 info() { printf '  .. %s\n' "$*"; }
+
+# lab_teardown PREFIX TMPDIR: a test's lab goes down (unless WEFT_LAB_KEEP=1,
+# to look at it afterwards) and its scratch directory goes away.
+lab_teardown() {
+    if [ "${WEFT_LAB_KEEP:-0}" = 1 ]; then
+        echo "WEFT_LAB_KEEP=1: lab $1 left up; weft-lab --prefix $1 down when done"
+    else
+        "$WEFT_LAB" --prefix "$1" down >/dev/null 2>&1 || true
+    fi
+    rm -rf "$2"
+}
 
 # lab_json PREFIX JQ-FILTER: query `weft-lab status --json`.
 lab_json() {

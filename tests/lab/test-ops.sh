@@ -25,12 +25,7 @@ TMP=$(mktemp -d "/tmp/weft-$P.XXXXXX")
 
 cleanup() {
     ip netns del "$NS" 2>/dev/null || true
-    if [ "${WEFT_LAB_KEEP:-0}" = 1 ]; then
-        echo "WEFT_LAB_KEEP=1: lab $P left up; weft-lab --prefix $P down when done"
-    else
-        "$WEFT_LAB" --prefix "$P" down >/dev/null 2>&1 || true
-    fi
-    rm -rf "$TMP"
+    lab_teardown "$P" "$TMP"
 }
 trap cleanup EXIT
 

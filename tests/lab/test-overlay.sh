@@ -29,12 +29,7 @@ BG_PIDS=()
 cleanup() {
     local pid
     for pid in "${BG_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    if [ "${WEFT_LAB_KEEP:-0}" = 1 ]; then
-        echo "WEFT_LAB_KEEP=1: lab $P left up; weft-lab --prefix $P down when done"
-    else
-        "$WEFT_LAB" --prefix "$P" down >/dev/null 2>&1 || true
-    fi
-    rm -rf "$TMP"
+    lab_teardown "$P" "$TMP"
 }
 trap cleanup EXIT
 

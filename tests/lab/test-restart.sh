@@ -20,12 +20,7 @@ PING_PID=
 
 cleanup() {
     if [ -n "$PING_PID" ]; then kill "$PING_PID" 2>/dev/null || true; fi
-    if [ "${WEFT_LAB_KEEP:-0}" = 1 ]; then
-        echo "WEFT_LAB_KEEP=1: lab $P left up; weft-lab --prefix $P down when done"
-    else
-        "$WEFT_LAB" --prefix "$P" down >/dev/null 2>&1 || true
-    fi
-    rm -rf "$TMP"
+    lab_teardown "$P" "$TMP"
 }
 trap cleanup EXIT
 
