@@ -13,9 +13,14 @@ export WEFT_BUILD_DIR="${WEFT_BUILD_DIR:-$WEFT_REPO/build}"
 
 info() { printf '  .. %s\n' "$*"; }
 
-# lab_teardown PREFIX TMPDIR: a test's lab goes down (unless WEFT_LAB_KEEP=1,
-# to look at it afterwards) and its scratch directory goes away.
+# lab_teardown PREFIX TMPDIR [RC]: a test's lab goes down (unless
+# WEFT_LAB_KEEP=1, to look at it afterwards) and its scratch directory goes
+# away; if RC is non-zero or a check failed, the lab's and the test's logs are
+# kept first (keep_logs).
 lab_teardown() {
+    local labdir
+    labdir=$("$WEFT_LAB" --prefix "$1" status --json 2>/dev/null | jq -r .dir 2>/dev/null) || labdir=
+    keep_logs "${3:-0}" "$(basename "$0" .sh)" ${labdir:+"$labdir"} "$2"
     if [ "${WEFT_LAB_KEEP:-0}" = 1 ]; then
         echo "WEFT_LAB_KEEP=1: lab $1 left up; weft-lab --prefix $1 down when done"
     else

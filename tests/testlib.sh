@@ -7,15 +7,31 @@
 #                                 reads); returns non-zero if any failed
 #   wait_for SECONDS COMMAND...   retries COMMAND every 0.2 s until it
 #                                 succeeds, or fails after SECONDS
-#   kill_pidfiles FILE...         TERM, then KILL after 0.5 s, the processes
-#                                 whose pids the files hold (only those: a
-#                                 test never kills by name)
+#   test_prefix DEFAULT           prints the prefix of this test's names
+#                                 (namespaces, veths, /tmp directories):
+#                                 $WEFT_TEST_PREFIX + DEFAULT
+#   pidfile_pid FILE              prints the pid FILE holds; fails (never
+#                                 aborts a set -e script) if FILE is gone,
+#                                 empty or not a pid
+#   pid_alive PID                 PID exists and is not a zombie
+#   kill_pids PID...              TERM, wait (up to 10 s) until each is gone,
+#                                 then KILL those left
+#   kill_pidfiles FILE...         kill_pids of the processes the files hold
+#                                 (only those: a test never kills by name)
+#   keep_logs RC NAME DIR...      if RC is non-zero or a check failed, copies
+#                                 every *.log (and weftd's unixctl views) under
+#                                 DIR... to $WEFT_TEST_LOGDIR/NAME, so a red
+#                                 run can be diagnosed after the cleanup
 #   start_weft_db DIR             weft's database, socket DIR/weft.sock
 #   start_ovs_host NETNS DIR [REMOTE...]
 #                                 one simulated host: ovsdb-server (extra
 #                                 remotes REMOTE..., e.g. ptcp:6640:127.0.0.1)
 #                                 and ovs-vswitchd inside NETNS, database, run
 #                                 and log files in DIR, unix socket DIR/db.sock
+#
+# Waits are for events (a pidfile, a flow, a counter) with generous deadlines:
+# on a busy machine an event comes late, and only a deadline that is never
+# reached on a working system keeps a test from failing there.
 
 T_PASS=0
 T_FAIL=0
@@ -43,15 +59,77 @@ wait_for() {
     done
 }
 
-kill_pidfiles() {
-    local f pids=()
-    for f in "$@"; do
-        [ -f "$f" ] && pids+=("$(cat "$f")")
+# WEFT_TEST_PREFIX tags every name one test run makes, so that two runs (say
+# the test command and a load generator running the same tests) never share
+# a namespace, an interface or a directory name.  Interface names are
+# "<prefix><3 chars>" at most in the lab: the tag may have 4 characters.
+test_prefix() {
+    local tag=${WEFT_TEST_PREFIX:-}
+    if ! [[ $tag =~ ^[a-z0-9]{0,4}$ ]]; then
+        echo "testlib: WEFT_TEST_PREFIX='$tag': at most 4 of [a-z0-9]" >&2
+        return 1
+    fi
+    echo "$tag$1"
+}
+
+pidfile_pid() {
+    local pid
+    pid=$(cat "$1" 2>/dev/null) || return 1
+    [[ $pid =~ ^[0-9]+$ ]] || return 1
+    echo "$pid"
+}
+
+pid_alive() {
+    local st
+    [[ $1 =~ ^[0-9]+$ ]] || return 1
+    st=$(awk '/^State:/ {print $2}' "/proc/$1/status" 2>/dev/null) || return 1
+    [ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ]
+}
+
+kill_pids() {
+    local pid left=() deadline=$((SECONDS + 10))
+    [ $# -gt 0 ] || return 0
+    kill "$@" 2>/dev/null || true
+    while :; do
+        left=()
+        for pid in "$@"; do
+            pid_alive "$pid" && left+=("$pid")
+        done
+        [ ${#left[@]} -eq 0 ] && return 0
+        [ $SECONDS -ge $deadline ] && break
+        sleep 0.1
     done
-    [ ${#pids[@]} -gt 0 ] || return 0
-    kill "${pids[@]}" 2>/dev/null || true
-    sleep 0.5
-    kill -9 "${pids[@]}" 2>/dev/null || true
+    kill -9 "${left[@]}" 2>/dev/null || true
+}
+
+kill_pidfiles() {
+    local f pid pids=()
+    for f in "$@"; do
+        # A daemon that is shutting down removes its pidfile at any moment:
+        # read each file once, and skip it if it is gone.
+        pid=$(pidfile_pid "$f") && pids+=("$pid")
+    done
+    kill_pids "${pids[@]}"
+}
+
+keep_logs() {
+    local rc=$1 name=$2 out d f
+    shift 2
+    [ "$rc" -ne 0 ] || [ "$T_FAIL" -gt 0 ] || return 0
+    [ -n "${WEFT_TEST_LOGDIR:-}" ] || return 0
+    out=$WEFT_TEST_LOGDIR/$name
+    mkdir -p "$out"
+    for d in "$@"; do
+        [ -d "$d" ] || continue
+        # weftd's own views while it still runs: hosts, connection states.
+        for f in "$d"/weftd.ctl "$d"/*/weftd.ctl; do
+            [ -S "$f" ] && ovs-appctl --timeout=5 -t "$f" weft/hosts > "$out/weftd-hosts.txt" 2>&1
+        done
+        (cd "$d" && find . -name '*.log' -print0 \
+            | xargs -0 -r cp --parents -t "$out") 2>/dev/null || true
+    done
+    echo "$name: failed (rc $rc, $T_FAIL failed checks); logs kept in $out" >&2
+    return 0
 }
 
 start_ovs_host() {

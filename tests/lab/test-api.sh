@@ -17,7 +17,7 @@ src=${WEFT_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 build=${WEFT_BUILD_DIR:-$src/build}
 weftd=$build/controller/weftd
 weftctl=$build/controller/weftctl
-p=t4api
+p=$(test_prefix t4api)
 dir=$(mktemp -d "/tmp/weft-$p.XXXXXX")
 chmod 755 "$dir"
 ns=$p-h1
@@ -25,8 +25,10 @@ api=$dir/api.sock
 burst=${WEFT_API_BURST:-1000}
 
 cleanup() {
+    local rc=$?
+    keep_logs "$rc" test-api "$dir"
     # A clean exit first, so that a sanitizer build of weftd reports leaks.
-    ovs-appctl -t "$dir/weftd.ctl" exit 2>/dev/null || true
+    ovs-appctl --timeout=10 -t "$dir/weftd.ctl" exit 2>/dev/null || true
     kill_pidfiles "$dir"/*.pid
     ip netns del "$ns" 2>/dev/null || true
     rm -rf "$dir"

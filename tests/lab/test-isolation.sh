@@ -11,13 +11,14 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source-path=SCRIPTDIR source=../../scripts/lab-lib.sh disable=SC1091
 source "$HERE/../../scripts/lab-lib.sh"
 
-P=${WEFT_LAB_PREFIX:-t1iso}   # override to run beside another copy
+P=${WEFT_LAB_PREFIX:-$(test_prefix t1iso)}   # override to run beside another copy
 TMP=$(mktemp -d "/tmp/weft-$P.XXXXXX")
 CAP_PID=
 
 cleanup() {
+    local rc=$?
     if [ -n "$CAP_PID" ]; then kill "$CAP_PID" 2>/dev/null || true; fi
-    lab_teardown "$P" "$TMP"
+    lab_teardown "$P" "$TMP" "$rc"
 }
 trap cleanup EXIT
 

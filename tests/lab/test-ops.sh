@@ -19,13 +19,14 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source-path=SCRIPTDIR source=../../scripts/lab-lib.sh disable=SC1091
 source "$HERE/../../scripts/lab-lib.sh"
 
-P=${WEFT_LAB_PREFIX:-t6x}
+P=${WEFT_LAB_PREFIX:-$(test_prefix t6x)}
 NS=${P}-att         # the namespace attach plugs in
 TMP=$(mktemp -d "/tmp/weft-$P.XXXXXX")
 
 cleanup() {
+    local rc=$?
     ip netns del "$NS" 2>/dev/null || true
-    lab_teardown "$P" "$TMP"
+    lab_teardown "$P" "$TMP" "$rc"
 }
 trap cleanup EXIT
 

@@ -22,14 +22,15 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source-path=SCRIPTDIR source=../../scripts/lab-lib.sh disable=SC1091
 source "$HERE/../../scripts/lab-lib.sh"
 
-P=${WEFT_LAB_PREFIX:-t3ov}   # override to run beside another copy
+P=${WEFT_LAB_PREFIX:-$(test_prefix t3ov)}   # override to run beside another copy
 TMP=$(mktemp -d "/tmp/weft-$P.XXXXXX")
 BG_PIDS=()
 
 cleanup() {
+    local rc=$?
     local pid
     for pid in "${BG_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    lab_teardown "$P" "$TMP"
+    lab_teardown "$P" "$TMP" "$rc"
 }
 trap cleanup EXIT
 

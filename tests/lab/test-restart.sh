@@ -14,13 +14,14 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source-path=SCRIPTDIR source=../../scripts/lab-lib.sh disable=SC1091
 source "$HERE/../../scripts/lab-lib.sh"
 
-P=${WEFT_LAB_PREFIX:-t1rst}   # override to run beside another copy
+P=${WEFT_LAB_PREFIX:-$(test_prefix t1rst)}   # override to run beside another copy
 TMP=$(mktemp -d "/tmp/weft-$P.XXXXXX")
 PING_PID=
 
 cleanup() {
+    local rc=$?
     if [ -n "$PING_PID" ]; then kill "$PING_PID" 2>/dev/null || true; fi
-    lab_teardown "$P" "$TMP"
+    lab_teardown "$P" "$TMP" "$rc"
 }
 trap cleanup EXIT
 

@@ -16,14 +16,16 @@ src=${WEFT_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 build=${WEFT_BUILD_DIR:-$src/build}
 weftd=$build/controller/weftd
 weftctl=$build/controller/weftctl
-p=${WEFT_TEST_PREFIX:-t2tcp}
+p=$(test_prefix t2tcp)
 dir=$(mktemp -d "/tmp/weft-$p.XXXXXX")
 ns=$p-h1
 
 cleanup() {
+    local rc=$?
+    keep_logs "$rc" test-tcp "$dir"
     [ -n "${WEFT_TEST_KEEP:-}" ] && return
     # A clean exit first, so that a sanitizer build of weftd reports leaks.
-    ovs-appctl -t "$dir/weftd.ctl" exit 2>/dev/null || true
+    ovs-appctl --timeout=10 -t "$dir/weftd.ctl" exit 2>/dev/null || true
     kill_pidfiles "$dir"/*.pid
     for n in "$ns" "$p-ea" "$p-eb"; do
         ip netns del "$n" 2>/dev/null || true

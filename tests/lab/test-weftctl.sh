@@ -19,12 +19,17 @@ set -euo pipefail
 WEFTCTL=$WEFT_BUILD_DIR/controller/weftctl
 [ -x "$WEFTCTL" ] || { echo "test-weftctl: $WEFTCTL not found" >&2; exit 1; }
 
-dir=$(mktemp -d /tmp/test-weftctl.XXXXXX)
+# shellcheck source-path=SCRIPTDIR source=../testlib.sh
+. "$(dirname "$0")/../testlib.sh"   # kill_pidfiles, keep_logs (its ok() is redefined below)
+
+dir=$(mktemp -d "/tmp/weft-$(test_prefix t5ctl).XXXXXX")
+passed=0
+failed=0
 cleanup() {
+    local rc=$?
+    T_FAIL=$failed keep_logs "$rc" test-weftctl "$dir"
     # Stop only the ovsdb-server this script started.
-    if [ -s "$dir/ovsdb.pid" ]; then
-        kill "$(cat "$dir/ovsdb.pid")" 2>/dev/null || true
-    fi
+    kill_pidfiles "$dir/ovsdb.pid"
     rm -rf "$dir"
 }
 trap cleanup EXIT
@@ -36,8 +41,6 @@ ovsdb-server "$dir/weft.db" --remote="punix:$dir/weft.sock" \
 export WEFT_DB="unix:$dir/weft.sock"
 unset WEFT_RUNDIR
 
-passed=0
-failed=0
 
 pass() { passed=$((passed + 1)); }
 fail() { echo "FAIL: $*" >&2; failed=$((failed + 1)); }
