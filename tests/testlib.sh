@@ -65,8 +65,8 @@ wait_for() {
 # "<prefix><3 chars>" at most in the lab: the tag may have 4 characters.
 test_prefix() {
     local tag=${WEFT_TEST_PREFIX:-}
-    if ! [[ $tag =~ ^[a-z0-9]{0,4}$ ]]; then
-        echo "testlib: WEFT_TEST_PREFIX='$tag': at most 4 of [a-z0-9]" >&2
+    if ! [[ $tag =~ ^([a-z][a-z0-9]{0,3})?$ ]]; then
+        echo "testlib: WEFT_TEST_PREFIX='$tag': a letter, then at most 3 of [a-z0-9]" >&2
         return 1
     fi
     echo "$tag$1"

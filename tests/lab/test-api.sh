@@ -172,7 +172,7 @@ ip -n "$ns" link set t4a-peer up
 expect 201 '.name == "a" and .host == "h1" and .ips == ["10.0.0.1"]' \
     "POST port (?wait=installed on a real host)" -- \
     $(post) "$(port a h1 t4a 02:00:00:00:00:01 10.0.0.1)" \
-    '/v1/tenants/red/networks/net/ports?wait=installed&timeout=20'
+    '/v1/tenants/red/networks/net/ports?wait=installed&timeout=120'
 port_cfg=$(tr -d '\r' <"$dir/headers" | awk 'tolower($1) == "x-weft-nb-cfg:" { print $2 }')
 check "?wait=installed answered only after h1's flows are in br-int" \
     bash -c "ovs-ofctl -O OpenFlow15 dump-flows unix:$dir/br-int.mgmt \
@@ -349,7 +349,7 @@ ip -n "$ns" link set t4c up
 ip -n "$ns" link set t4c-peer up
 expect 201 '' "a port on h1 (?wait=installed)" -- \
     $(post) "$(port c h1 t4c 02:00:00:00:00:03 10.0.0.3)" \
-    '/v1/tenants/red/networks/net/ports?wait=installed&timeout=20'
+    '/v1/tenants/red/networks/net/ports?wait=installed&timeout=120'
 expect 404 '' "one more 404" -- /v1/nothing
 expect 200 '' "GET /metrics again" -- /metrics
 reconnects0=$(metric 'weft_host_reconnects_total{host="h1",channel="openflow"}')
@@ -363,7 +363,7 @@ check "bundles moved ($bundles0 -> $bundles1)" [ "$bundles1" -gt "$bundles0" ]
 check "desired flows grew ($desired0 -> $desired1) and all are installed ($installed1)" \
     bash -c "[ $desired1 -gt $desired0 ] && [ $desired1 = $installed1 ]"
 check "convergence latency measured: ${conv}s" \
-    awk "BEGIN { exit !($conv > 0 && $conv < 20) }"
+    awk "BEGIN { exit !($conv > 0 && $conv < 120) }"
 check "API requests counted by status: 404 $n404_0 -> $(metric 'weft_api_requests_total{code="404"}'), 200 $n200_0 -> $(metric 'weft_api_requests_total{code="200"}')" \
     bash -c "[ $(metric 'weft_api_requests_total{code="404"}') = $((n404_0 + 1)) ] \
              && [ $(metric 'weft_api_requests_total{code="200"}') -gt $n200_0 ] \
@@ -374,13 +374,14 @@ expect 403 '' "red: /metrics is for admins (403)" -- /metrics
 as=admin
 
 # A restarted ovs-vswitchd: one OpenFlow reconnect, and weftd resyncs.
-kill "$(cat "$dir/ovs-vswitchd.pid")"
-for _ in $(seq 50); do [ -e "$dir/ovs-vswitchd.pid" ] || break; sleep 0.1; done
+# The old process must be gone (its pidfile lock released) before the new
+# one starts.
+kill_pids "$(pidfile_pid "$dir/ovs-vswitchd.pid")"
 OVS_RUNDIR=$dir OVS_DBDIR=$dir OVS_LOGDIR=$dir \
 ip netns exec "$ns" ovs-vswitchd unix:"$dir/db.sock" \
     --pidfile="$dir/ovs-vswitchd.pid" --unixctl="$dir/ovs-vswitchd.ctl" \
     --log-file="$dir/ovs-vswitchd.log" --detach 2>/dev/null
-for _ in $(seq 100); do
+for _ in $(seq 300); do
     req /metrics
     [ "$(metric 'weft_host_reconnects_total{host="h1",channel="openflow"}')" != "$reconnects0" ] \
         && [ "$(metric 'weft_host_openflow_state{host="h1",state="synced"}')" = 1 ] && break

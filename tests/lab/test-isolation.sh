@@ -31,7 +31,7 @@ for t in red blue; do
     "$WEFT_LAB" --prefix "$P" attach "$t-vx-h1b" --net "$t/vx" --host h1 \
         --ip 10.0.0.21/24 --mac 02:00:01:01:01:01 --no-sync >/dev/null
 done
-timeout 60 "$WEFT_LAB" --prefix "$P" ctl sync
+timeout 180 "$WEFT_LAB" --prefix "$P" ctl sync
 
 D=$(lab_json "$P" .dir)
 MGMT="$D/h1/br-int.mgmt"
@@ -47,6 +47,15 @@ flows_sum() {
     local pat=$1; shift
     of_flows "$MGMT" "$@" | { grep -E -- "$pat" || true; } | sum_npackets
 }
+# flows_sum_reaches MIN PATTERN DUMP-FLOWS-ARGS...: waits (the datapath
+# pushes flow statistics late on a busy machine) until flows_sum >= MIN;
+# prints the last sum either way.
+flows_sum_reaches() {
+    local min=$1 n; shift
+    reached() { n=$(flows_sum "$@"); [ "$n" -ge "$min" ]; }
+    wait_for 20 reached "$@" || true
+    echo "$n"
+}
 
 # Capture on eth0 of an endpoint: cap_start EP FILTER; cap_stop -> count.
 cap_start() {
@@ -55,17 +64,23 @@ cap_start() {
     ip netns exec "$(ns "$e")" tcpdump -i eth0 -n -U -w "$TMP/cap.pcap" "$filter" \
         2>"$TMP/cap.err" &
     CAP_PID=$!
-    for _ in $(seq 50); do
-        grep -q listening "$TMP/cap.err" && break
-        sleep 0.1
-    done
+    wait_for 30 grep -q listening "$TMP/cap.err" || true
 }
+# cap_stop [MIN]: stops the capture and prints its frame count; with MIN,
+# waits first (up to 20 s) until MIN frames were captured, so that a frame
+# delayed on a busy machine is not missed.  Without MIN (the "nothing
+# arrives" checks), it gives stray frames 0.5 s.
+cap_frames() { tcpdump -r "$TMP/cap.pcap" -n 2>/dev/null | wc -l; }
 cap_stop() {
+    local min=${1:-}
+    if [ -n "$min" ]; then
+        wait_for 20 eval '[ "$(cap_frames)" -ge "$min" ]' || true
+    fi
     sleep 0.5
     kill "$CAP_PID" 2>/dev/null || true
     wait "$CAP_PID" 2>/dev/null || true
     CAP_PID=
-    tcpdump -r "$TMP/cap.pcap" -n 2>/dev/null | wc -l
+    cap_frames
 }
 PYTHON=${WEFT_LAB_PYTHON:-/usr/bin/python3}   # the one with python3-scapy
 spoof() { local e=$1; shift; in_lab "$e" "$PYTHON" "$HERE/spoof.py" "$@"; }
@@ -122,7 +137,7 @@ arp0=$(flows_sum "arp_tpa=$RB_IP,arp_op=1 actions=.*IN_PORT" table=20)
 cap_start red-h1b "arp"
 in_lab red-h1a ping -c1 -W1 -q "$RB_IP" >/dev/null 2>&1 || true
 ncap=$(cap_stop)
-arp1=$(flows_sum "arp_tpa=$RB_IP,arp_op=1 actions=.*IN_PORT" table=20)
+arp1=$(flows_sum_reaches $((arp0 + 1)) "arp_tpa=$RB_IP,arp_op=1 actions=.*IN_PORT" table=20)
 check "ARP for $RB_IP answered by the table=20 responder flow (n_packets $arp0 -> $arp1)" \
     [ "$arp1" -gt "$arp0" ]
 nbr=$(in_lab red-h1a ip neigh show "$RB_IP" dev eth0 | awk '{print $3}')
@@ -137,7 +152,7 @@ echo "== port security"
 # Positive control: a legitimate frame from red-h1a arrives at red-h1b.
 cap_start red-h1b "icmp and icmp[4:2] = 0x5e00"
 spoof red-h1a icmp --src-mac "$RA_MAC" --dst-mac "$RB_MAC" --src-ip "$RA_IP" --dst-ip "$RB_IP" --id 0x5e00
-n=$(cap_stop)
+n=$(cap_stop 1)
 check "control: legitimate crafted ICMP reaches red-h1b ($n frames)" [ "$n" -ge 1 ]
 
 # 1. Spoofed source MAC.
@@ -145,7 +160,7 @@ d0=$(flows_sum 'priority=50,in_port=' table=0)
 cap_start red-h1b "icmp and icmp[4:2] = 0x5e01"
 spoof red-h1a icmp --src-mac 02:de:ad:be:ef:01 --dst-mac "$RB_MAC" --src-ip "$RA_IP" --dst-ip "$RB_IP" --id 0x5e01
 n=$(cap_stop)
-d1=$(flows_sum 'priority=50,in_port=' table=0)
+d1=$(flows_sum_reaches $((d0 + 3)) 'priority=50,in_port=' table=0)
 check "spoofed source MAC: nothing reaches red-h1b ($n frames)" [ "$n" -eq 0 ]
 check "  ... table=0 spoof drop flows counted it ($d0 -> $d1)" [ "$d1" -ge $((d0 + 3)) ]
 
@@ -153,12 +168,12 @@ check "  ... table=0 spoof drop flows counted it ($d0 -> $d1)" [ "$d1" -ge $((d0
 #    cannot be what keeps it away).
 cap_start red-h1b "arp"
 spoof red-h1a arp --src-mac "$RA_MAC" --dst-mac "$RB_MAC" --psrc "$RA_IP" --pdst "$RB_IP"
-ctrl=$(cap_stop)
+ctrl=$(cap_stop 1)
 d0=$(flows_sum 'priority=90,arp' table=10)
 cap_start red-h1b "arp"
 spoof red-h1a arp --src-mac "$RA_MAC" --dst-mac "$RB_MAC" --psrc 10.0.0.99 --pdst "$RB_IP"
 n=$(cap_stop)
-d1=$(flows_sum 'priority=90,arp' table=10)
+d1=$(flows_sum_reaches $((d0 + 3)) 'priority=90,arp' table=10)
 info "control: legitimate unicast ARP reached red-h1b: $ctrl frames"
 check "ARP with spoofed sender IP: nothing reaches red-h1b ($n frames)" [ "$n" -eq 0 ]
 check "  ... table=10 ARP drop flows counted it ($d0 -> $d1)" [ "$d1" -ge $((d0 + 3)) ]
@@ -173,7 +188,7 @@ d0=$(flows_sum 'priority=90,ip' table=10)
 cap_start red-h1b "ip src 10.0.0.99"
 spoof red-h1a icmp --src-mac "$RA_MAC" --dst-mac "$RB_MAC" --src-ip 10.0.0.99 --dst-ip "$RB_IP" --id 0x5e03
 n=$(cap_stop)
-d1=$(flows_sum 'priority=90,ip' table=10)
+d1=$(flows_sum_reaches $((d0 + 3)) 'priority=90,ip' table=10)
 check "IPv4 with foreign source IP: nothing reaches red-h1b ($n frames)" [ "$n" -eq 0 ]
 check "  ... table=10 IPv4 drop flows counted it ($d0 -> $d1)" [ "$d1" -ge $((d0 + 3)) ]
 

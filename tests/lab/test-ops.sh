@@ -83,7 +83,7 @@ ctl flows --diff --host h2 --tenant blue > "$TMP/out"
 check "flows --diff --tenant blue: red's missing flow not shown" lacks 'missing'
 ovs-appctl -t "$D/weftd.ctl" weft/resync h2 >/dev/null
 repaired() { ctl flows --diff > "$TMP/out" && empty; }
-check "flows --diff: empty again after weft/resync h2" wait_for 10 repaired
+check "flows --diff: empty again after weft/resync h2" wait_for 60 repaired
 
 # --- trace ------------------------------------------------------------------
 ctl trace red/vx/h1 icmp,nw_dst=10.0.0.12 > "$TMP/out"
@@ -119,7 +119,7 @@ check "attach: host end $hostif is in h2's namespace and in br-int" \
     bash -c "ip -n $(hf h2 netns) link show $hostif >/dev/null && ovs-vsctl --db=unix:$D/h2/db.sock list-ports br-int | grep -qx $hostif"
 check "attach: port registered" bash -c "'$WEFT_BUILD_DIR/controller/weftctl' --db=unix:$D/weft.sock port-list red/vx | grep -q '^red/vx/att '"
 check "attach: the namespace pings red/vx/h1 on h1" \
-    wait_for 10 quiet ip netns exec "$NS" ping -q -c1 -W1 10.0.0.11
+    wait_for 60 quiet ip netns exec "$NS" ping -q -c1 -W1 10.0.0.11
 check "attach: a second attach of the same namespace fails (eth0 exists)" \
     bash -c "! '$WEFT_BUILD_DIR/controller/weftctl' --db=unix:$D/weft.sock attach red/vx --netns $NS --host h2 --name att2 2>/dev/null"
 check "attach: the failed attach left no interface behind" \
@@ -131,7 +131,7 @@ check "detach: reports" has '^detached red/vx/att'
 check "detach: no eth0 left in the namespace" bash -c "! ip -n $NS link show eth0 2>/dev/null"
 check "detach: no host interface left" bash -c "! ip -n $(hf h2 netns) link show $hostif 2>/dev/null && ! ip link show $hostif 2>/dev/null"
 gone() { ! ovs-vsctl --db="unix:$D/h2/db.sock" list-ports br-int | grep -qx "$hostif"; }
-check "detach: OVS port removed by weftd" wait_for 10 gone
+check "detach: OVS port removed by weftd" wait_for 60 gone
 check "detach: Port row gone" bash -c "! '$WEFT_BUILD_DIR/controller/weftctl' --db=unix:$D/weft.sock port-list red/vx | grep -q '^red/vx/att '"
 ctl flows --diff > "$TMP/out"
 check "detach: flows --diff still empty" empty

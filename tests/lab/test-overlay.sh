@@ -76,13 +76,18 @@ cap_start() {
         > "$TMP/$name.txt" 2> "$TMP/$name.err" &
     CAP[$name]=$!
     BG_PIDS+=("$!")
-    for _ in $(seq 50); do
-        grep -q listening "$TMP/$name.err" && return 0
-        sleep 0.1
-    done
+    wait_for 30 grep -q listening "$TMP/$name.err" && return 0
     echo "capture $name on $ifc did not start: $(cat "$TMP/$name.err")" >&2
 }
+# cap_stop NAME [PATTERN MIN]: stops capture NAME; with PATTERN, waits first
+# (up to 20 s) until MIN lines match it, so that frames that tcpdump prints
+# late on a busy machine are not missed.  Otherwise (and then) stray frames
+# get 0.5 s.
 cap_stop() {
+    local name=$1 pat=${2:-} min=${3:-1}
+    if [ -n "$pat" ]; then
+        wait_for 20 eval '[ "$(grep -c -- "$pat" "$TMP/$name.txt" || true)" -ge "$min" ]' || true
+    fi
     sleep 0.5
     kill "${CAP[$1]}" 2>/dev/null || true
     wait "${CAP[$1]}" 2>/dev/null || true
@@ -137,7 +142,8 @@ for net in vx gre vlan; do
         > "$TMP/iperf-s.txt" 2>&1 &
     spid=$!
     BG_PIDS+=("$spid")
-    sleep 0.5
+    # The client may only start once the server listens.
+    wait_for 30 eval "ip netns exec '$(ep "red-$net-h2" netns)' ss -Htln 'sport = :5201' | grep -q ." || true
     rx=0
     if ip netns exec "$(ep "red-$net-h1" netns)" timeout 15 iperf3 -c "$sip" -t 2 -J \
         > "$TMP/iperf-c.json" 2>/dev/null; then
@@ -169,7 +175,7 @@ for net in vx gre vlan; do
         read -ra filt <<<"$filter"
         cap_start wire "$UL" "$ifc" "${filt[@]}"
         ping_ok "$t-$net-h1" "$t-$net-h2" 3 || true
-        cap_stop wire
+        cap_stop wire "$(wire_pat "$ty" "$seg")" 6
         n=$(grep -c -- "$(wire_pat "$ty" "$seg")" "$TMP/wire.txt" || true)
         check "capture on $ifc ($filter): $t's $ty traffic carries $(wire_pat "$ty" "$seg" | tr -d '$,') ($n frames)" [ "$n" -ge 6 ]
         check "  ... and never $o's $(wire_pat "$ty" "$oseg" | tr -d '$,')" hasnt wire "$(wire_pat "$ty" "$oseg")"
@@ -209,7 +215,7 @@ for h in 1 2; do
     lab attach "hev-h$h" --net red/hev --host "h$h" --ip "10.9.0.1$h/24" --no-sync >/dev/null
     lab attach "heg-h$h" --net blue/heg --host "h$h" --ip "10.9.0.1$h/24" --no-sync >/dev/null
 done
-check "weftctl sync after adding red/hev and blue/heg" timeout 60 "$WEFT_LAB" --prefix "$P" ctl sync
+check "weftctl sync after adding red/hev and blue/heg" timeout 180 "$WEFT_LAB" --prefix "$P" ctl sync
 lab status --json > "$ST"
 check "hev-h1 -> hev-h2 over vxlan 1101" ping_ok hev-h1 hev-h2 3
 check "heg-h1 -> heg-h2 over geneve 3002" ping_ok heg-h1 heg-h2 3
@@ -235,7 +241,7 @@ for spec in "hev-h1 vxlan 1101" "heg-h1 geneve 3002"; do
     broadcast_from "$e"
     # Control: the h3 capture is live (demo traffic to h3 of this type).
     if [ "$ty" = vxlan ]; then ping_ok red-vx-h1 red-vx-h3 2 || true; fi
-    cap_stop u2
+    cap_stop u2 "$pat" 3
     cap_stop u3
     n2=$(grep -c -- "$pat" "$TMP/u2.txt" || true)
     n3=$(grep -c -- "$pat" "$TMP/u3.txt" || true)
@@ -250,9 +256,9 @@ done
 echo "== unused tunnels go away: gre ports of h3 deleted"
 lab ctl port-del red/gre/h3 >/dev/null
 lab ctl port-del blue/gre/h3 >/dev/null
-check "weftctl sync after deleting h3's gre ports" timeout 60 "$WEFT_LAB" --prefix "$P" ctl sync
+check "weftctl sync after deleting h3's gre ports" timeout 180 "$WEFT_LAB" --prefix "$P" ctl sync
 gone=no
-for _ in $(seq 20); do
+for _ in $(seq 120); do
     if [ -z "$(tunnels h3 gre)" ] && [ "$(tunnels h1 gre)" = "172.31.255.2 172.31.255.1 flow" ] \
         && [ "$(tunnels h2 gre)" = "172.31.255.1 172.31.255.2 flow" ]; then
         gone=yes; break
@@ -268,7 +274,7 @@ cap_start u3 "$UL" "$(hf h3 underlay_peer)" ip proto 47
 cap_start u2 "$UL" "$(hf h2 underlay_peer)" ip proto 47
 broadcast_from red-gre-h1
 cap_stop u3
-cap_stop u2
+cap_stop u2 'key=0x7d1,' 3
 n2=$(grep -c -- 'key=0x7d1,' "$TMP/u2.txt" || true)
 n3=$(grep -c -- 'key=0x7d1,' "$TMP/u3.txt" || true)
 check "gre broadcast from red-gre-h1 reaches h2 ($n2 frames)" [ "$n2" -ge 3 ]

@@ -3,8 +3,8 @@
 # this machine: everything but the VM boot.
 #
 # Three namespaces stand in for the VMs h1..h3, each with an "eth1" on the
-# underlay (a Linux bridge in namespace $p-ul, 172.31.254.0/24; the root
-# namespace, at .1, plays the controller) and an "eth2" on the VLAN trunk
+# underlay (a Linux bridge in namespace $p-ul, 172.31.254.0/24; namespace
+# $p-c, at .1, plays the controller) and an "eth2" on the VLAN trunk
 # (a second bridge there), as the Vagrantfile wires the VMs.  Inside each,
 # vagrant/provision-host.sh starts a private OVS (WEFT_OVS_RUNDIR; netdev
 # datapath, where the VMs use the kernel's), builds br-phy with the tunnel IP
@@ -19,68 +19,48 @@
 # hypervisor here; skipped with a note if vagrant is missing) and shellcheck.
 set -euo pipefail
 
+# shellcheck source-path=SCRIPTDIR source=../testlib.sh
+. "$(dirname "$0")/../testlib.sh"
+
 src=${WEFT_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 build=${WEFT_BUILD_DIR:-$src/build}
-p=${WEFT_TEST_PREFIX:-t7p}
+p=$(test_prefix t7p)
 dir=$(mktemp -d "/tmp/weft-$p.XXXXXX")
 n=3
 ul=$p-ul
+cns=$p-c            # the controller "VM"
 db=tcp:172.31.254.1:6641
-pass=0
-fail=0
 
 cleanup() {
-    ovs-appctl -t "$dir/weft/weftd.ctl" exit 2>/dev/null || true
-    for f in "$dir"/weft/*.pid "$dir"/h*/*.pid; do
-        if [ -f "$f" ]; then kill "$(cat "$f" 2>/dev/null)" 2>/dev/null || true; fi
-    done
-    sleep 0.5
-    for f in "$dir"/weft/*.pid "$dir"/h*/*.pid; do
-        if [ -f "$f" ]; then kill -9 "$(cat "$f" 2>/dev/null)" 2>/dev/null || true; fi
-    done
+    local rc=$?
+    keep_logs "$rc" test-provision "$dir"
+    ovs-appctl --timeout=10 -t "$dir/weft/weftd.ctl" exit 2>/dev/null || true
+    kill_pidfiles "$dir"/weft/*.pid "$dir"/h*/*.pid
     # The VMs, the underlay and the demo's endpoints ($p-hI-<tenant>-<net>).
     for f in /run/netns/"$p"-*; do
         if [ -e "$f" ]; then ip netns del "${f##*/}" 2>/dev/null || true; fi
     done
-    ip link del "${p}r" 2>/dev/null || true
     rm -rf "$dir"
 }
 trap cleanup EXIT
 
-check() {   # check DESCRIPTION COMMAND...
-    local what=$1
-    shift
-    if "$@"; then
-        echo "PASS: $what"
-        pass=$((pass + 1))
-    else
-        echo "FAIL: $what"
-        fail=$((fail + 1))
-    fi
-}
-
-wait_for() {    # wait_for SECONDS COMMAND...
-    local deadline=$((SECONDS + $1))
-    shift
-    until "$@"; do
-        [ $SECONDS -ge $deadline ] && return 1
-        sleep 0.2
-    done
-}
-
-# The underlay and the trunk: bridges in their own namespace; the root
-# namespace (the controller) is on the underlay through ${p}r.
+# The underlay and the trunk: bridges in their own namespace.  The
+# controller is a "VM" of its own too (netns $cns, eth1 = 172.31.254.1), so
+# that nothing of this test is in the machine's namespace and two runs with
+# different prefixes never share an address.
 ip netns add "$ul"
 ip -n "$ul" link set lo up
 ip -n "$ul" link add br0 type bridge
 ip -n "$ul" link add brv type bridge
 ip -n "$ul" link set br0 up
 ip -n "$ul" link set brv up
-ip link add "${p}r" type veth peer name "${p}r" netns "$ul"
+ip netns add "$cns"
+ip -n "$cns" link set lo up
+ip -n "$ul" link add "${p}r" type veth peer name eth1 netns "$cns"
 ip -n "$ul" link set "${p}r" master br0 up
-ip addr add 172.31.254.1/24 dev "${p}r"
-ip link set "${p}r" up
-ethtool -K "${p}r" tx off >/dev/null
+ip -n "$cns" addr add 172.31.254.1/24 dev eth1
+ip -n "$cns" link set eth1 up
+ip netns exec "$cns" ethtool -K eth1 tx off >/dev/null
 
 # The "VMs": hI with eth1 (underlay, 172.31.254.1I/24 as Vagrant would set
 # it) and eth2 (trunk, unaddressed and down).
@@ -121,7 +101,7 @@ check "the uplink eth2 is up" \
 check "provision-host.sh is idempotent" provision_host 1
 
 provision_controller() {
-    env WEFT_BUILD_DIR="$build" WEFT_RUNDIR="$dir/weft" WEFT_DATAPATH=netdev \
+    ip netns exec "$cns" env WEFT_BUILD_DIR="$build" WEFT_RUNDIR="$dir/weft" WEFT_DATAPATH=netdev \
         bash "$src/vagrant/provision-controller.sh" 172.31.254.1 "${hosts[@]}"
 }
 check "provision-controller.sh starts weft and registers h1..h$n over tcp (sync)" \
@@ -130,12 +110,12 @@ ctl() { "$build/controller/weftctl" --db="unix:$dir/weft/weft.sock" "$@"; }
 check "h1 is registered with tcp:172.31.254.11:6640, netdev, uplink eth2" \
     bash -c "'$build/controller/weftctl' --db=unix:$dir/weft/weft.sock host-list | grep -q '^h1 *remote tcp:172.31.254.11:6640  datapath netdev  tunnel-ip 172.31.254.11  uplink eth2'"
 check "weft's database answers on ptcp:6641:172.31.254.1 (for the other VMs)" \
-    bash -c "'$build/controller/weftctl' --db=$db host-list | grep -q '^h1 '"
+    bash -c "ip netns exec '$cns' '$build/controller/weftctl' --db=$db host-list | grep -q '^h1 '"
 connected() {   # (with the name: dump prints identical rows once)
     [ "$(ovsdb-client dump "unix:$dir/weft/weft.sock" Host name ovsdb_connected openflow_connected \
         | grep -c 'true *true')" -eq "$n" ]
 }
-check "weftd is connected to every host over OVSDB and OpenFlow (tcp)" wait_for 20 connected
+check "weftd is connected to every host over OVSDB and OpenFlow (tcp)" wait_for 60 connected
 check "br-int listens for OpenFlow on ptcp:6653:172.31.254.11" \
     bash -c "ovs-vsctl --db=unix:$dir/h1/db.sock get-controller br-int | grep -qx ptcp:6653:172.31.254.11"
 check "provision-controller.sh is idempotent" provision_controller
@@ -196,5 +176,4 @@ if command -v shellcheck >/dev/null; then
             "$src/vagrant/demo.sh"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+report

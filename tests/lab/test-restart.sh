@@ -72,8 +72,8 @@ same_flows() { norm_flows > "$TMP/now.flows"; cmp -s "$TMP/before.flows" "$TMP/n
 # A long ping in the background for the whole test.
 ip netns exec "$SRC_NS" ping -n -D -O -i 0.2 "$DST_IP" > "$TMP/long-ping.log" 2>&1 &
 PING_PID=$!
-sleep 2
-rx=$(grep -c 'bytes from' "$TMP/long-ping.log" || true)
+replies() { rx=$(grep -c 'bytes from' "$TMP/long-ping.log" || true); [ "$rx" -ge 5 ]; }
+wait_for 30 replies || true
 check "background ping red-vx-h1 -> red-vx-h1b flowing ($rx replies)" [ "$rx" -ge 5 ]
 
 norm_flows > "$TMP/before.flows"
@@ -88,9 +88,9 @@ witness=$(sed -E 's/^ +//; s/(duration|n_packets|n_bytes|idle_age|hard_age)=[^,]
 info "witness flow: $witness"
 
 echo "== kill -9 weftd"
-wpid=$(cat "$D/weftd.pid")
+wpid=$(pidfile_pid "$D/weftd.pid")
 kill -9 "$wpid"
-for _ in $(seq 20); do alive "$wpid" || break; sleep 0.1; done
+for _ in $(seq 300); do alive "$wpid" || break; sleep 0.1; done
 dead() { ! alive "$1"; }
 check "weftd (pid $wpid) is dead" dead "$wpid"
 lost=$(ping_window 3)
@@ -101,12 +101,14 @@ info "witness n_packets before restart: $n_before"
 
 echo "== restart weftd"
 "$WEFT_LAB" --prefix "$P" start-weftd >/dev/null
-if timeout 60 "$WEFT_LAB" --prefix "$P" ctl sync; then r=ok; else r=fail; fi
+if timeout 180 "$WEFT_LAB" --prefix "$P" ctl sync; then r=ok; else r=fail; fi
 check "weftctl sync after weftd restart: $r" [ "$r" = ok ]
 if same_flows; then ok "flow set identical after weftd restart"; else
     bad "flow set identical after weftd restart"; diff "$TMP/before.flows" "$TMP/now.flows" | head -20 || true
 fi
-sleep 1     # let the datapath push its statistics
+# No wait here: a flow's counter never goes down unless the flow was
+# replaced, so any read after the restart tells (a wait until it grows past
+# the old value would hide a reset under a long enough ping).
 n_after=$(npackets_of "$witness")
 not_reset() { [ -n "$n_after" ] && [ -n "$n_before" ] && [ "$n_after" -ge "$n_before" ]; }
 check "witness flow's n_packets not reset (${n_before:-?} -> ${n_after:-gone})" not_reset
@@ -117,22 +119,17 @@ mods=$(ovs-appctl -t "$D/weftd.ctl" weft/hosts | sed -n 's/^h1 .*flow_mods=\([0-
 check "restarted weftd sent no flow_mods to h1 (${mods:-?})" [ "${mods:-x}" = 0 ]
 
 echo "== restart ovs-vswitchd of h1"
-vpid=$(cat "$D/h1/ovs-vswitchd.pid")
-kill "$vpid"
-for _ in $(seq 50); do alive "$vpid" || break; sleep 0.1; done
-if alive "$vpid"; then
-    kill -9 "$vpid"
-    for _ in $(seq 50); do alive "$vpid" || break; sleep 0.1; done
-fi
+vpid=$(pidfile_pid "$D/h1/ovs-vswitchd.pid")
+kill_pids "$vpid"
 "$WEFT_LAB" --prefix "$P" start-vswitchd h1 >/dev/null
 back=no
 start=$SECONDS
-while [ $((SECONDS - start)) -lt 30 ]; do
+while [ $((SECONDS - start)) -lt 90 ]; do
     if same_flows 2>/dev/null; then back=yes; break; fi
     sleep 0.5
 done
 if [ "$back" = yes ]; then ok "same flow set back $((SECONDS - start)) s after ovs-vswitchd restart"; else
-    bad "same flow set back within 30 s of ovs-vswitchd restart"; diff "$TMP/before.flows" "$TMP/now.flows" | head -20 || true
+    bad "same flow set back within 90 s of ovs-vswitchd restart"; diff "$TMP/before.flows" "$TMP/now.flows" | head -20 || true
 fi
 ok_again=no
 for _ in $(seq 10); do

@@ -65,7 +65,7 @@ ip netns exec "$ns" "$weftd" --db=unix:"$dir/weft.sock" \
     --log-file="$dir/weftd.log" --verify-interval=1 --detach 2>/dev/null
 
 check "weftctl sync returns once h1 installed the config over tcp" \
-    ctl --timeout=30 sync
+    ctl --timeout=120 sync
 check "br-int listens for OpenFlow on ptcp:6653:127.0.0.1 only" \
     bash -c "ovs-vsctl --db=unix:$dir/db.sock get-controller br-int \
              | grep -qx 'ptcp:6653:127.0.0.1'"
@@ -89,9 +89,9 @@ n_responder() { of dump-flows tcp:127.0.0.1:6653 "$responder" | grep -c cookie |
 of --strict del-flows tcp:127.0.0.1:6653 "priority=100,$responder"
 check "flow deleted by hand is gone" [ "$(n_responder)" = 0 ]
 check "weftd puts the deleted flow back by itself" \
-    wait_for 10 bash -c "[ \"\$(ip netns exec $ns ovs-ofctl -O OpenFlow15 dump-flows tcp:127.0.0.1:6653 '$responder' | grep -c cookie)\" = 1 ]"
+    wait_for 60 bash -c "[ \"\$(ip netns exec $ns ovs-ofctl -O OpenFlow15 dump-flows tcp:127.0.0.1:6653 '$responder' | grep -c cookie)\" = 1 ]"
 check "weftd logged the repair" grep -q "changed outside weft" "$dir/weftd.log"
 check "same-network endpoints ping" \
-    wait_for 10 ip netns exec "$p-ea" ping -q -c1 -W1 10.7.0.2 >/dev/null
+    wait_for 60 ip netns exec "$p-ea" ping -q -c1 -W1 10.7.0.2 >/dev/null
 
 report

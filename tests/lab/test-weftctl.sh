@@ -45,7 +45,7 @@ unset WEFT_RUNDIR
 pass() { passed=$((passed + 1)); }
 fail() { echo "FAIL: $*" >&2; failed=$((failed + 1)); }
 
-ctl() { "$WEFTCTL" --timeout=10 "$@"; }
+ctl() { "$WEFTCTL" --timeout=60 "$@"; }
 
 # Runs weftctl with "$@", storing stdout in $out, stderr in $err and the exit
 # status in $rc.

@@ -63,25 +63,13 @@ SIM_PHY=
 SIM_RT_TABLE=4242
 
 sim_cleanup() {
+    local rc=$?
     [ -n "$SIM_DIR" ] && [ -d "$SIM_DIR" ] || return 0
+    keep_logs "$rc" "$(basename "$0" .sh)" "$SIM_DIR"
     # A clean exit first, so that a sanitizer build of weftd reports leaks.
-    ovs-appctl -t "$SIM_DIR/weftd.ctl" exit 2>/dev/null || true
+    ovs-appctl --timeout=10 -t "$SIM_DIR/weftd.ctl" exit 2>/dev/null || true
     [ -n "$SIM_PHY" ] && ip link del "$SIM_PHY" 2>/dev/null
-    local f pids=()
-    for f in "$SIM_DIR"/*.pid "$SIM_DIR"/h*/*.pid; do
-        [ -f "$f" ] && pids+=("$(cat "$f")")
-    done
-    [ ${#pids[@]} -gt 0 ] && kill "${pids[@]}" 2>/dev/null
-    local i
-    for i in 1 2 3 4 5 6 7 8 9 10; do
-        local alive=0 p
-        for p in "${pids[@]}"; do
-            kill -0 "$p" 2>/dev/null && alive=1
-        done
-        [ $alive -eq 0 ] && break
-        sleep 0.1
-    done
-    [ ${#pids[@]} -gt 0 ] && kill -9 "${pids[@]}" 2>/dev/null
+    kill_pidfiles "$SIM_DIR"/*.pid "$SIM_DIR"/h*/*.pid
     if [ -n "${SIM_KEEP:-}" ]; then
         echo "sim: kept $SIM_DIR"
     else
@@ -124,7 +112,7 @@ sim_wait_ports() {  # sim_wait_ports N IFACE...
     local n=$1 i
     shift
     for i in "$@"; do
-        wait_for 10 bash -c "p=\$(ovs-vsctl --db=unix:$(sim_hdir "$n")/db.sock \
+        wait_for 60 bash -c "p=\$(ovs-vsctl --db=unix:$(sim_hdir "$n")/db.sock \
             get interface $i ofport 2>/dev/null) && [ \"\$p\" -gt 0 ] 2>/dev/null" \
             || { echo "sim: h$n: $i has no ofport" >&2; return 1; }
     done
@@ -224,7 +212,7 @@ sim_start() {
     local try
     for try in 1 2 3; do
         ip route replace local 192.0.2.0/24 dev "$SIM_PHY" table $SIM_RT_TABLE
-        if wait_for 3 sim_local_routes; then
+        if wait_for 10 sim_local_routes; then
             break
         fi
         ip route del local 192.0.2.0/24 dev "$SIM_PHY" table $SIM_RT_TABLE

@@ -45,7 +45,7 @@ for k in 1 2 3 4; do
             --mac="$(mac $k 3 $h)" --ip="10.$k.0.$h"
     done
 done
-check "weftctl sync: every host installed the configuration" ctl --timeout=30 sync
+check "weftctl sync: every host installed the configuration" ctl --timeout=120 sync
 for k in 1 2 3 4; do
     p=${prefixes[$((k - 1))]}
     sim_wait_ports 1 "${p}r1" "${p}r1b" "${p}b1" "${p}g1"
@@ -57,7 +57,7 @@ tunnels_of() {  # the tunnel interfaces on hN, sorted, space-separated
         | paste -d' ' - - - | awk '$2 ~ /^(vxlan|gre|geneve)$/ { print $1 }' | sort | tr '\n' ' '
 }
 check "weftd created the tunnel meshes (h1: vx/gr/gv to h2 and h3)" \
-    wait_for 5 eval '[ "$(tunnels_of 1)" = "gr-h2 gr-h3 gv-h2 gv-h3 vx-h2 vx-h3 " ]'
+    wait_for 30 eval '[ "$(tunnels_of 1)" = "gr-h2 gr-h3 gv-h2 gv-h3 vx-h2 vx-h3 " ]'
 check "h2 has tunnels to h1 and h3 (green), h3 to h1 and h2" \
     eval '[ "$(tunnels_of 2)" = "gr-h1 gr-h3 gv-h1 gv-h3 vx-h1 vx-h3 " ] &&
           [ "$(tunnels_of 3)" = "gr-h1 gr-h2 gv-h1 gv-h2 vx-h1 vx-h2 " ]'
@@ -170,10 +170,10 @@ for k in 1 2 3; do
     r2=$(sim_tx 2 "${p}r2") b2=$(sim_tx 3 "${p}b2")
     sim_appctl 1 netdev-dummy/receive "${p}r1" "$(rx_pkt $A1 $A2 $n.1 $n.2)"
     check "$t: packet: red h1 -> h2 crosses the underlay and reaches ${p}r2" \
-        wait_for 5 tx_reaches 2 "${p}r2" $((r2 + 1))
+        wait_for 30 tx_reaches 2 "${p}r2" $((r2 + 1))
     sim_appctl 1 netdev-dummy/receive "${p}b1" "$(rx_pkt $A1 $A2 $n.1 $n.2)"
     check "$t: packet: blue h1 -> twin MAC reaches ${p}b2 on h3" \
-        wait_for 5 tx_reaches 3 "${p}b2" $((b2 + 1))
+        wait_for 30 tx_reaches 3 "${p}b2" $((b2 + 1))
     check "$t: packet: red's ${p}r2 got exactly one packet (none of blue's)" \
         bash -c "sleep 0.2; [ \"\$(ovs-ofctl -O OpenFlow15 dump-ports unix:$(sim_hdir 2)/br-int.mgmt \
                   \$(ovs-vsctl --db=unix:$(sim_hdir 2)/db.sock get interface ${p}r2 ofport) \
@@ -183,7 +183,7 @@ for k in 1 2 3; do
     r2=$(sim_tx 2 "${p}r2")
     sim_appctl 1 netdev-dummy/receive "${p}g1" "$(rx_pkt $G1 $BC $n.1 $n.255)"
     check "$t: packet: green broadcast reaches h2 and h3" \
-        wait_for 5 bash -c "[ \$(ovs-ofctl -O OpenFlow15 dump-ports unix:$(sim_hdir 2)/br-int.mgmt \
+        wait_for 30 bash -c "[ \$(ovs-ofctl -O OpenFlow15 dump-ports unix:$(sim_hdir 2)/br-int.mgmt \
             \$(ovs-vsctl --db=unix:$(sim_hdir 2)/db.sock get interface ${p}g2 ofport) | sed -n 's/.*tx pkts=\([0-9]*\).*/\1/p') -gt $g2 ] \
             && [ \$(ovs-ofctl -O OpenFlow15 dump-ports unix:$(sim_hdir 3)/br-int.mgmt \
             \$(ovs-vsctl --db=unix:$(sim_hdir 3)/db.sock get interface ${p}g3 ofport) | sed -n 's/.*tx pkts=\([0-9]*\).*/\1/p') -gt $g3 ]"
@@ -199,6 +199,6 @@ r2=$(sim_tx 2 vlr2)
 sim_appctl 2 netdev-dummy/receive up0 \
     "in_port(1),eth(src=$A1,dst=$A2),eth_type(0x8100),vlan(vid=$(seg 4 1),pcp=0),encap(eth_type(0x0800),ipv4(src=10.4.0.1,dst=10.4.0.2,proto=17,tos=0,ttl=64,frag=no),udp(src=1,dst=2))"
 check "vlan: packet: tagged frame on h2's uplink reaches vlr2" \
-    wait_for 5 tx_reaches 2 vlr2 $((r2 + 1))
+    wait_for 30 tx_reaches 2 vlr2 $((r2 + 1))
 
 sim_finish

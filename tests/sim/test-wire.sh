@@ -30,7 +30,7 @@ for k in 1 2 3; do
     ctl port-add "red/$p/a" --host=h1 --iface="${p}a" --mac="$(mac $k 1)" --ip="10.$k.0.1"
     ctl port-add "red/$p/b" --host=h2 --iface="${p}b" --mac="$(mac $k 2)" --ip="10.$k.0.2"
 done
-check "weftctl sync: both hosts installed the configuration" ctl --timeout=30 sync
+check "weftctl sync: both hosts installed the configuration" ctl --timeout=120 sync
 sim_wait_ports 1 vxa gra gva
 sim_wait_ports 2 vxb grb gvb
 pcap=$SIM_DIR/h2-l-1.pcap
@@ -53,9 +53,9 @@ for k in 1 2 3; do
     sim_appctl 2 netdev-dummy/receive "${p}b" \
         "in_port(1),eth(src=$(mac $k 2),dst=$(mac $k 1)),eth_type(0x0800),ipv4(src=10.$k.0.2,dst=10.$k.0.1,proto=17,tos=0,ttl=64,frag=no),udp(src=1234,dst=5678)"
     check "$t: h2 -> h1 over the underlay: delivered to ${p}a" \
-        wait_for 5 tx_reaches 1 "${p}a" $((a + 1))
+        wait_for 30 tx_reaches 1 "${p}a" $((a + 1))
     check "$t: h2 sent exactly one frame on the underlay" \
-        wait_for 2 eval '[ "$(frames)" -eq $((before + 1)) ]'
+        wait_for 20 eval '[ "$(frames)" -eq $((before + 1)) ]'
     f=$(last_frame)
     check "$t: outer Ethernet h2 -> h1, IPv4 192.0.2.2 -> 192.0.2.1" eval \
         '[ "$(byte "$f" 0 12)" = 0200c00002010200c0000202 ] &&
@@ -82,11 +82,11 @@ for k in 1 2 3; do
     a=$(sim_tx 1 "${p}a")
     sim_appctl 1 netdev-dummy/receive l-2 "$f" >/dev/null
     check "$t: the captured frame, replayed into h1's underlay, is delivered to ${p}a" \
-        wait_for 5 tx_reaches 1 "${p}a" $((a + 1))
+        wait_for 30 tx_reaches 1 "${p}a" $((a + 1))
     bad=${f:0:$((koff * 2))}000fa0${f:$(((koff + 3) * 2))}
     a=$(sim_tx 1 "${p}a") r=$(phy_rx 1 2)
     sim_appctl 1 netdev-dummy/receive l-2 "$bad" >/dev/null
-    wait_for 5 eval '[ "$(phy_rx 1 2)" -gt "$r" ]'
+    wait_for 30 eval '[ "$(phy_rx 1 2)" -gt "$r" ]'
     sleep 0.2
     check "$t: the same frame with unknown key 4000 is dropped" \
         [ "$(sim_tx 1 "${p}a")" -eq "$a" ]
