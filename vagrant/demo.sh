@@ -37,9 +37,10 @@
 # itself: a ping from red-vx to blue-vx's IP that red-vx's own network
 # answers (red's endpoint with that IP) is "not reached" (✗); a reply from
 # another tenant's endpoint is a leak ("!").
-# Each probe is one ping with a 1 s timeout, tried up to 3 times (warm-up:
-# the first packets towards a new neighbour may be lost); all probes run in
-# parallel.
+# Each probe is one ping with a 2 s timeout, tried up to 5 times (warm-up:
+# the first packets towards a new neighbour may be lost, and a busy VM
+# answers late); all probes run in parallel, so an isolated pair costs 10 s
+# once, not per pair.
 set -euo pipefail
 
 TENANTS=(red blue)
@@ -158,8 +159,8 @@ attach() {
 # probe NETNS IP: prints the TTL of the first echo reply, or "none".
 probe() {
     local out _
-    for _ in 1 2 3; do
-        if out=$(ip netns exec "$1" ping -n -c1 -W1 "$2" 2>/dev/null); then
+    for _ in 1 2 3 4 5; do
+        if out=$(ip netns exec "$1" ping -n -c1 -W2 "$2" 2>/dev/null); then
             out=${out#*ttl=}
             echo "${out%% *}"
             return
