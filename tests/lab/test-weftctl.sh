@@ -29,7 +29,7 @@ cleanup() {
     local rc=$?
     T_FAIL=$failed keep_logs "$rc" test-weftctl "$dir"
     # Stop only the ovsdb-server this script started.
-    kill_pidfiles "$dir/ovsdb.pid"
+    kill_pidfiles "$dir/ovsdb.pid" "$dir/run/weft/weftd.pid"
     rm -rf "$dir"
 }
 trap cleanup EXIT
@@ -119,6 +119,26 @@ ok init
 ok init
 expect_out "nb_cfg 0" show
 expect_out "" host-list
+
+# --- weftd's run directory (no hosts yet: weftd writes nothing). ----------
+# `weftd --pidfile --detach` creates weft's run directory ($WEFT_RUNDIR, which
+# does not exist yet) and puts its pidfile, control socket and API socket
+# there, where weftctl and the lab look, never in OVS's run directory.
+rundir=$dir/run/weft
+rc=0
+WEFT_RUNDIR=$rundir "$WEFT_BUILD_DIR/controller/weftd" --pidfile --detach \
+    --log-file="$dir/weftd.log" 2>"$dir/weftd.err" || rc=$?
+if [ "$rc" -ne 0 ]; then
+    fail "weftd --pidfile --detach: status $rc: $(cat "$dir/weftd.err")"
+elif ! [ -s "$rundir/weftd.pid" ] || ! [ -S "$rundir/weftd.ctl" ] \
+        || ! [ -S "$rundir/weft-api.sock" ]; then
+    fail "weftd --pidfile --detach: not in $rundir: $(find "$rundir" -mindepth 1 -printf "%f " 2>&1)"
+elif [ "$(ovs-appctl -t "$rundir/weftd.ctl" weft/hosts)" != "nb_cfg 0, 0 hosts" ]; then
+    fail "weftd in $rundir does not answer weft/hosts"
+else
+    pass
+fi
+kill_pidfiles "$rundir/weftd.pid"
 
 expect_err 2 "missing command name"
 expect_err 2 "unknown command 'frobnicate'" frobnicate
