@@ -161,12 +161,13 @@ else
 fi
 
 # --- Hosts. ---------------------------------------------------------------
+# Without --datapath-type a host gets the kernel's datapath, "system" (h1).
 ok host-add h1 --remote=unix:/run/h1/db.sock --tunnel-ip=192.0.2.1
 ok host-add h2 --remote=tcp:192.0.2.2:6640 --tunnel-ip=192.0.2.2/24 \
     --datapath-type=system --uplink=eth1 --openflow-remote=tcp:192.0.2.2:6653
 # Options may come before the command.
-ok --remote=unix:/run/h3/db.sock host-add h3
-expect_out "h1  remote unix:/run/h1/db.sock  datapath netdev  tunnel-ip 192.0.2.1  uplink -  openflow -
+ok --remote=unix:/run/h3/db.sock --datapath-type=netdev host-add h3
+expect_out "h1  remote unix:/run/h1/db.sock  datapath system  tunnel-ip 192.0.2.1  uplink -  openflow -
 h2  remote tcp:192.0.2.2:6640  datapath system  tunnel-ip 192.0.2.2  uplink eth1  openflow tcp:192.0.2.2:6653
 h3  remote unix:/run/h3/db.sock  datapath netdev  tunnel-ip -  uplink -  openflow -" \
     host-list
@@ -330,7 +331,7 @@ expect_err 1 "host h1 still has 2 ports" host-del h1
 # --- show. ----------------------------------------------------------------
 expect_out "nb_cfg 21
 host h1
-    remote unix:/run/h1/db.sock  datapath netdev  tunnel-ip 192.0.2.1  uplink -  openflow -
+    remote unix:/run/h1/db.sock  datapath system  tunnel-ip 192.0.2.1  uplink -  openflow -
     ovsdb_connected false  openflow_connected false  cur_cfg 0
 host h2
     remote tcp:192.0.2.2:6640  datapath system  tunnel-ip 192.0.2.2  uplink eth1  openflow tcp:192.0.2.2:6653
