@@ -613,6 +613,7 @@ make_rundir(void)
     const char *dir = weft_rundir();
     bool needed = path_is_in(unixctl_path, dir)
                   || path_is_in(pidfile_path, dir)
+                  || path_is_in(api_path, dir)
                   || !api_path;     /* The API's default socket. */
     if (!needed) {
         return;
@@ -656,6 +657,9 @@ usage(void)
            "  -V, --version       display version information\n",
            program_name, program_name, weft_db_default_remote(),
            WEFT_RUNDIR_DEFAULT);
+    /* daemon_usage() names --pidfile's default in OVS's run directory;
+     * weftd's is in weft's (parse_options()). */
+    setenv("OVS_RUNDIR", weft_rundir(), 1);
     daemon_usage();
     vlog_usage();
     exit(EXIT_SUCCESS);
