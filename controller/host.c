@@ -36,6 +36,8 @@ VLOG_DEFINE_THIS_MODULE(host);
 
 #define BRIDGE_NAME "br-int"
 #define OWNER_KEY "weft-port"           /* external_ids key on owned rows. */
+#define NAME_KEY "weft-name"            /* ...and "TENANT/NET/PORT" on a
+                                         * tenant's, for the host's operator. */
 #define BRIDGE_OWNER_KEY "weft-bridge"  /* external_ids key on br-int. */
 #define CONTROLLER_OWNER_KEY "weft-controller"
 
@@ -138,6 +140,8 @@ struct host {
 struct wanted_iface {
     char *owner;                    /* external_ids:weft-port value: the port's
                                      * UUID, "tunnel:HOST" or "uplink". */
+    char *name;                     /* external_ids:weft-name value,
+                                     * "TENANT/NET/PORT", or NULL. */
     char *type;                     /* Interface type; "" for a system one. */
     struct smap options;            /* Interface options. */
 };
@@ -147,6 +151,7 @@ wanted_iface_create(char *owner, const char *type)
 {
     struct wanted_iface *w = xmalloc(sizeof *w);
     w->owner = owner;
+    w->name = NULL;
     w->type = xstrdup(type);
     smap_init(&w->options);
     return w;
@@ -157,6 +162,7 @@ wanted_iface_destroy(struct wanted_iface *w)
 {
     if (w) {
         free(w->owner);
+        free(w->name);
         free(w->type);
         smap_destroy(&w->options);
         free(w);
@@ -167,7 +173,29 @@ static bool
 wanted_iface_equal(const struct wanted_iface *a, const struct wanted_iface *b)
 {
     return !strcmp(a->owner, b->owner) && !strcmp(a->type, b->type)
+           && nullable_string_is_equal(a->name, b->name)
            && smap_equal(&a->options, &b->options);
+}
+
+/* Initializes 'ids' to the external_ids a row weft owns must have: all of
+ * them, since weft sets them together and replaces them together. */
+static void
+wanted_iface_ids(const struct wanted_iface *w, struct smap *ids)
+{
+    smap_init(ids);
+    smap_add(ids, OWNER_KEY, w->owner);
+    if (w->name) {
+        smap_add(ids, NAME_KEY, w->name);
+    }
+}
+
+/* True if 'ids', of a row weft owns, already are what 'w' wants. */
+static bool
+wanted_iface_ids_match(const struct wanted_iface *w, const struct smap *ids)
+{
+    const char *owner = smap_get(ids, OWNER_KEY);
+    return owner && !strcmp(owner, w->owner)
+           && nullable_string_is_equal(smap_get(ids, NAME_KEY), w->name);
 }
 
 static void
@@ -384,8 +412,11 @@ host_set_topology(struct host *h, const struct topology *topo, int64_t nb_cfg)
     TOPOLOGY_FOR_EACH_PORT (port, topo) {
         if (uuid_equals(&port->host->uuid, &h->uuid)
             && !shash_find(&wanted, port->iface)) {
-            shash_add(&wanted, port->iface, wanted_iface_create(
-                          xasprintf(UUID_FMT, UUID_ARGS(&port->uuid)), ""));
+            struct wanted_iface *w = wanted_iface_create(
+                xasprintf(UUID_FMT, UUID_ARGS(&port->uuid)), "");
+            w->name = xasprintf("%s/%s/%s", port->network->tenant->name,
+                                port->network->name, port->name);
+            shash_add(&wanted, port->iface, w);
         }
     }
 
@@ -592,10 +623,11 @@ reconcile_iface(const struct ovsrec_interface *iface,
                                                    node->value);
         }
     }
-    const char *owner = smap_get(&iface->external_ids, OWNER_KEY);
-    if (!owner || strcmp(owner, w->owner)) {
-        const struct smap ids = SMAP_CONST1(&ids, OWNER_KEY, w->owner);
+    if (!wanted_iface_ids_match(w, &iface->external_ids)) {
+        struct smap ids;
+        wanted_iface_ids(w, &ids);
         ovsrec_interface_set_external_ids(iface, &ids);
+        smap_destroy(&ids);
     }
 }
 
@@ -604,7 +636,8 @@ create_port(struct host *h, struct ovsdb_idl_txn *txn,
             const struct ovsrec_bridge *br, const char *name,
             const struct wanted_iface *w)
 {
-    const struct smap ids = SMAP_CONST1(&ids, OWNER_KEY, w->owner);
+    struct smap ids;
+    wanted_iface_ids(w, &ids);
 
     struct ovsrec_interface *iface = ovsrec_interface_insert(txn);
     ovsrec_interface_set_name(iface, name);
@@ -617,6 +650,7 @@ create_port(struct host *h, struct ovsdb_idl_txn *txn,
     ovsrec_port_set_interfaces(port, &iface, 1);
     ovsrec_port_set_external_ids(port, &ids);
     ovsrec_bridge_update_ports_addvalue(br, port);
+    smap_destroy(&ids);
     VLOG_INFO("%s: adding port %s%s%s", h->name, name,
               w->type[0] ? " type " : "", w->type);
 }
@@ -662,9 +696,11 @@ reconcile_ports(struct host *h, struct ovsdb_idl_txn *txn,
         } else {
             reconcile_iface(port->interfaces[0], w);
         }
-        if (strcmp(owner, w->owner)) {
-            const struct smap ids = SMAP_CONST1(&ids, OWNER_KEY, w->owner);
+        if (!wanted_iface_ids_match(w, &port->external_ids)) {
+            struct smap ids;
+            wanted_iface_ids(w, &ids);
             ovsrec_port_set_external_ids(port, &ids);
+            smap_destroy(&ids);
         }
     }
 

@@ -142,9 +142,7 @@ weftd_ctl_path(const struct ops_options *opts, char **freep)
         *freep = NULL;
         return opts->weftd;
     }
-    const char *rundir = getenv("WEFT_RUNDIR");
-    *freep = xasprintf("%s/weftd.ctl",
-                       rundir && rundir[0] ? rundir : "/var/run/weft");
+    *freep = weft_rundir_file("weftd.ctl");
     return *freep;
 }
 

@@ -22,6 +22,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "api.h"
 #include "command-line.h"
@@ -66,10 +67,12 @@ struct weftd {
 };
 
 static char *db_remote;
-static char *unixctl_path;
+static char *unixctl_path;      /* Absolute, or "none", after parse_options. */
+static char *pidfile_path;      /* --pidfile, absolute; NULL without it. */
 static char *api_path;          /* --api: NULL for the default, "none". */
 
 static void parse_options(int argc, char *argv[]);
+static void make_rundir(void);
 
 static struct host_node *
 find_host_node(const struct weftd *d, const struct uuid *uuid)
@@ -309,20 +312,16 @@ weftd_metrics(void *d_)
 }
 
 /* Starts the REST API server, or returns NULL if it is disabled.  Failing to
- * serve an explicitly given --api path is fatal; the default path (under
- * $WEFT_RUNDIR or /var/run/weft) only gets a warning. */
+ * serve an explicitly given --api path is fatal; the default path (in weft's
+ * run directory, weft_rundir()) only gets a warning. */
 static struct rest_server *
 start_rest_server(struct api *api)
 {
     if (api_path && !strcmp(api_path, "none")) {
         return NULL;
     }
-    char *path = api_path ? xstrdup(api_path) : NULL;
-    if (!path) {
-        const char *rundir = getenv("WEFT_RUNDIR");
-        path = xasprintf("%s/weft-api.sock",
-                         rundir && rundir[0] ? rundir : "/var/run/weft");
-    }
+    char *path = api_path ? xstrdup(api_path)
+                          : weft_rundir_file("weft-api.sock");
     struct rest_server *rest;
     char *msg;
     int error = rest_server_create(path, api, &rest, &msg);
@@ -490,6 +489,7 @@ main(int argc, char *argv[])
     service_start(&argc, &argv);
     fatal_ignore_sigpipe();
     parse_options(argc, argv);
+    make_rundir();
 
     daemonize_start(false);
 
@@ -587,8 +587,54 @@ main(int argc, char *argv[])
     service_stop();
     free(db_remote);
     free(unixctl_path);
+    free(pidfile_path);
     free(api_path);
     return 0;
+}
+
+/* True if 'path' names a file inside directory 'dir'. */
+static bool
+path_is_in(const char *path, const char *dir)
+{
+    size_t len = strlen(dir);
+    while (len > 1 && dir[len - 1] == '/') {
+        len--;
+    }
+    return path && !strncmp(path, dir, len) && path[len] == '/';
+}
+
+/* Creates weft's run directory and its missing parents (mode 0755) if one of
+ * weftd's files goes there: on a fresh machine nothing else makes it, and
+ * `weftd --pidfile --detach` must not die for want of a directory.  Not
+ * being able to create it is fatal only then. */
+static void
+make_rundir(void)
+{
+    const char *dir = weft_rundir();
+    bool needed = path_is_in(unixctl_path, dir)
+                  || path_is_in(pidfile_path, dir)
+                  || path_is_in(api_path, dir)
+                  || !api_path;     /* The API's default socket. */
+    if (!needed) {
+        return;
+    }
+    char *copy = xstrdup(dir);
+    for (char *p = copy + 1; ; p++) {
+        if (*p != '/' && *p != '\0') {
+            continue;
+        }
+        char c = *p;
+        *p = '\0';
+        if (mkdir(copy, 0755) && errno != EEXIST) {
+            ovs_fatal(errno, "cannot create weft's run directory %s "
+                      "(--rundir or $WEFT_RUNDIR choose another)", copy);
+        }
+        *p = c;
+        if (!c) {
+            break;
+        }
+    }
+    free(copy);
 }
 
 static void
@@ -598,15 +644,22 @@ usage(void)
            "usage: %s [OPTIONS]\n"
            "\nOptions:\n"
            "  --db=REMOTE         weft database (default: %s)\n"
-           "  --unixctl=SOCKET    override default control socket name\n"
+           "  --rundir=DIR        weft's run directory, created if missing "
+           "(default:\n"
+           "                      $WEFT_RUNDIR, else %s); relative\n"
+           "                      --pidfile, --unixctl and --api names are in it\n"
+           "  --unixctl=SOCKET    control socket (default: RUNDIR/weftd.ctl)\n"
            "  --api=SOCKET|none   REST API socket (default: "
-           "$WEFT_RUNDIR/weft-api.sock,\n"
-           "                      $WEFT_RUNDIR defaulting to /var/run/weft)\n"
+           "RUNDIR/weft-api.sock)\n"
            "  --verify-interval=SECS  read every switch's flows back and repair\n"
            "                      changes made outside weft (default 30, 0: never)\n"
            "  -h, --help          display this help message\n"
            "  -V, --version       display version information\n",
-           program_name, program_name, weft_db_default_remote());
+           program_name, program_name, weft_db_default_remote(),
+           WEFT_RUNDIR_DEFAULT);
+    /* daemon_usage() names --pidfile's default in OVS's run directory;
+     * weftd's is in weft's (parse_options()). */
+    setenv("OVS_RUNDIR", weft_rundir(), 1);
     daemon_usage();
     vlog_usage();
     exit(EXIT_SUCCESS);
@@ -619,6 +672,7 @@ parse_options(int argc, char *argv[])
         OPT_DB = UCHAR_MAX + 1,
         OPT_UNIXCTL,
         OPT_API,
+        OPT_RUNDIR,
         OPT_VERIFY_INTERVAL,
         VLOG_OPTION_ENUMS,
         DAEMON_OPTION_ENUMS,
@@ -627,6 +681,7 @@ parse_options(int argc, char *argv[])
         {"db", required_argument, NULL, OPT_DB},
         {"unixctl", required_argument, NULL, OPT_UNIXCTL},
         {"api", required_argument, NULL, OPT_API},
+        {"rundir", required_argument, NULL, OPT_RUNDIR},
         {"verify-interval", required_argument, NULL, OPT_VERIFY_INTERVAL},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -641,6 +696,12 @@ parse_options(int argc, char *argv[])
         if (c == -1) {
             break;
         }
+        if (c == OPT_PIDFILE) {
+            /* Also handled by OVS (DAEMON_OPTION_HANDLERS), which would put
+             * it in OVS's run directory: redone below in weft's. */
+            free(pidfile_path);
+            pidfile_path = xstrdup(optarg ? optarg : "weftd.pid");
+        }
         switch (c) {
         case OPT_DB:
             free(db_remote);
@@ -653,6 +714,9 @@ parse_options(int argc, char *argv[])
         case OPT_API:
             free(api_path);
             api_path = xstrdup(optarg);
+            break;
+        case OPT_RUNDIR:
+            weft_rundir_set(optarg);
             break;
         case OPT_VERIFY_INTERVAL: {
             int secs;
@@ -683,7 +747,39 @@ parse_options(int argc, char *argv[])
         ovs_fatal(0, "unexpected argument \"%s\" (use --help for help)",
                   argv[optind]);
     }
+
+    /* Absolute, since --detach changes directory. */
+    if (weft_rundir()[0] != '/') {
+        char *abs = abs_file_name(NULL, weft_rundir());
+        if (!abs) {
+            ovs_fatal(errno, "--rundir: cannot make %s absolute",
+                      weft_rundir());
+        }
+        weft_rundir_set(abs);
+        free(abs);
+    }
     if (!db_remote) {
         db_remote = xstrdup(weft_db_default_remote());
+    }
+
+    /* weftd's files go to weft's run directory, never to OVS's: weftctl and
+     * the lab look for them there, and OVS's need not exist on a controller
+     * host. */
+    if (pidfile_path) {
+        char *path = weft_rundir_file(pidfile_path);
+        set_pidfile(path);
+        free(pidfile_path);
+        pidfile_path = path;
+    }
+    if (!unixctl_path || strcmp(unixctl_path, "none")) {
+        char *path = weft_rundir_file(unixctl_path ? unixctl_path
+                                                   : "weftd.ctl");
+        free(unixctl_path);
+        unixctl_path = path;
+    }
+    if (api_path && strcmp(api_path, "none")) {
+        char *path = weft_rundir_file(api_path);
+        free(api_path);
+        api_path = path;
     }
 }

@@ -185,6 +185,32 @@ weft_db_load_topology(struct ovsdb_idl *idl, struct topology *topo)
     load_ports(idl, topo);
 }
 
+static char *rundir_override;
+
+const char *
+weft_rundir(void)
+{
+    if (rundir_override) {
+        return rundir_override;
+    }
+    const char *env = getenv("WEFT_RUNDIR");
+    return env && env[0] ? env : WEFT_RUNDIR_DEFAULT;
+}
+
+void
+weft_rundir_set(const char *dir)
+{
+    free(rundir_override);
+    rundir_override = dir && dir[0] ? xstrdup(dir) : NULL;
+}
+
+char *
+weft_rundir_file(const char *name)
+{
+    return name[0] == '/' ? xstrdup(name)
+                          : xasprintf("%s/%s", weft_rundir(), name);
+}
+
 const char *
 weft_db_default_remote(void)
 {
@@ -194,9 +220,9 @@ weft_db_default_remote(void)
         if (env && env[0]) {
             remote = xstrdup(env);
         } else {
-            const char *rundir = getenv("WEFT_RUNDIR");
-            remote = xasprintf("unix:%s/weft.sock",
-                               rundir && rundir[0] ? rundir : "/var/run/weft");
+            char *sock = weft_rundir_file("weft.sock");
+            remote = xasprintf("unix:%s", sock);
+            free(sock);
         }
     }
     return remote;

@@ -42,9 +42,23 @@ const struct weftrec_port *weft_db_find_port(struct ovsdb_idl *,
  * TOPO_UNDERLAY_MTU_DEFAULT. */
 int weft_db_underlay_mtu(struct ovsdb_idl *);
 
-/* Default database remote: $WEFT_DB if set, else unix:<rundir>/weft.sock
- * where <rundir> is $WEFT_RUNDIR or /var/run/weft.  Returns a static
- * string. */
+/* weft's run directory, the one place where weftd's files are found by
+ * default: its control socket (weftd.ctl), pidfile (weftd.pid), REST API
+ * socket (weft-api.sock), and weft's database socket (weft.sock).  weftd
+ * creates it; weftctl and the lab look there.  It is the directory given to
+ * weft_rundir_set() (weftd --rundir), else $WEFT_RUNDIR if set and not
+ * empty, else WEFT_RUNDIR_DEFAULT.  It is not OVS's run directory
+ * (/var/run/openvswitch): weft's files live apart from the switch's.
+ * Returns a string owned by the module. */
+#define WEFT_RUNDIR_DEFAULT "/var/run/weft"
+const char *weft_rundir(void);
+void weft_rundir_set(const char *dir);
+
+/* Returns "<rundir>/<name>" (malloc'd); 'name' if it is already absolute. */
+char *weft_rundir_file(const char *name);
+
+/* Default database remote: $WEFT_DB if set, else unix:<rundir>/weft.sock.
+ * Returns a static string. */
 const char *weft_db_default_remote(void);
 
 #endif /* ovsdb/weft-db.h */

@@ -86,7 +86,7 @@ struct weft_request {
     char *remote;               /* OVSDB remote. */
     char *openflow_remote;
     char *tunnel_ip;
-    char *datapath_type;        /* NULL means "netdev". */
+    char *datapath_type;        /* NULL: TOPO_DATAPATH_DEFAULT ("system"). */
     char *uplink;
 
     /* TENANT_ADD: SHA-256 of the tenant's API token, 64 lowercase hex

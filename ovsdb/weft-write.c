@@ -396,7 +396,8 @@ host_add__(const struct weft_request *req, struct ovsdb_idl_txn *txn,
         free(s);
     }
     weftrec_host_set_datapath_type(row, req->datapath_type
-                                        ? req->datapath_type : "netdev");
+                                        ? req->datapath_type
+                                        : TOPO_DATAPATH_DEFAULT);
     if (req->uplink) {
         weftrec_host_set_uplink(row, req->uplink);
     }

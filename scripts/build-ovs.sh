@@ -31,7 +31,8 @@ if [ -f "$dest/.weft-built" ]; then
     exit 0
 fi
 
-echo "build-ovs: building libopenvswitch $expected_version into $dest (once; about a minute)" >&2
+# Progress goes to stderr: stdout is for the path (cmake reads it).
+echo "build-ovs: building libopenvswitch $expected_version (about a minute, once) into $dest" >&2
 rm -rf "$dest"
 mkdir -p "$dest"
 tar -xzf "$tarball" -C "$dest"
@@ -45,15 +46,18 @@ fi
 jobs=$(nproc)
 (
     cd "$src"
+    echo "build-ovs: 1/3 configure" >&2
     # Debian's directory layout, so ovs_rundir() agrees with the packaged daemons.
     ./configure --prefix=/usr --localstatedir=/var --sysconfdir=/etc \
         --enable-static --disable-shared --disable-ssl --disable-libcapng \
         PYTHON3=/usr/bin/python3 CFLAGS="-O2 -g -fPIC" >"$dest/configure.log" 2>&1 \
         || { tail -30 "$dest/configure.log" >&2; exit 1; }
+    echo "build-ovs: 2/3 generated headers" >&2
     # Generated headers (odp-netlink.h, ...) are BUILT_SOURCES: build them first.
     printf 'weft-built-sources: $(BUILT_SOURCES)\n' \
         | make -f Makefile -f - -j"$jobs" weft-built-sources >"$dest/make.log" 2>&1 \
         || { tail -30 "$dest/make.log" >&2; exit 1; }
+    echo "build-ovs: 3/3 libopenvswitch and ovsdb-idlc (log: $dest/make.log)" >&2
     make -j"$jobs" lib/libopenvswitch.la ovsdb/ovsdb-idlc >>"$dest/make.log" 2>&1 \
         || { tail -30 "$dest/make.log" >&2; exit 1; }
 )
@@ -70,4 +74,5 @@ done
 sed -n 's/^Libs.private: *//p' "$src/lib/libopenvswitch.pc" >"$dest/libs-private.txt"
 
 touch "$dest/.weft-built"
+echo "build-ovs: libopenvswitch built" >&2
 echo "$src"

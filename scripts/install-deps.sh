@@ -12,6 +12,7 @@ packages=(
     # lab and tests
     openvswitch-switch openvswitch-common
     iproute2 ethtool iputils-ping curl tcpdump python3-scapy jq procps
+    bsdextrautils               # column (weft-lab status); not in a minimal Debian 12
     iperf3 iputils-arping       # overlay test: TCP across tunnels, broadcasts
     valgrind
     vagrant shellcheck          # tests/lab/test-provision: vagrant validate, lint

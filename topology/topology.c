@@ -124,7 +124,8 @@ topology_add_host(struct topology *topo, const struct uuid *uuid,
     host->ovsdb_remote = xstrdup(ovsdb_remote);
     host->openflow_remote = nullable_xstrdup(openflow_remote);
     host->tunnel_ip = nullable_xstrdup(tunnel_ip);
-    host->datapath_type = xstrdup(datapath_type ? datapath_type : "netdev");
+    host->datapath_type = xstrdup(datapath_type ? datapath_type
+                                                : TOPO_DATAPATH_DEFAULT);
     host->uplink = nullable_xstrdup(uplink);
     hmap_insert(&topo->hosts, &host->node, uuid_hash(uuid));
     return host;

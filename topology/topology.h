@@ -74,6 +74,10 @@ struct topo_host {
     char *uplink;               /* Uplink interface for VLAN networks, or NULL. */
 };
 
+/* A host's datapath type when none is given: the kernel's, what a real
+ * hypervisor runs.  Userspace labs and tests ask for "netdev". */
+#define TOPO_DATAPATH_DEFAULT "system"
+
 struct topo_tenant {
     struct hmap_node node;      /* In topology 'tenants'. */
     struct uuid uuid;

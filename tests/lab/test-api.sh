@@ -91,8 +91,9 @@ expect 200 '.nb_cfg == 0 and .hosts == []' "GET /v1/status" -- /v1/status
 # --- hosts (admin) -------------------------------------------------------
 expect 201 '.name == "h1" and .datapath_type == "netdev"' \
     "POST /v1/hosts creates a host" -- \
-    $(post) '{"name":"h1","ovsdb_remote":"unix:'"$dir"'/db.sock"}' /v1/hosts
-expect 201 '.tunnel_ip == "10.9.0.1"' "POST /v1/hosts: a host that does not exist" -- \
+    $(post) '{"name":"h1","ovsdb_remote":"unix:'"$dir"'/db.sock","datapath_type":"netdev"}' /v1/hosts
+expect 201 '.tunnel_ip == "10.9.0.1" and .datapath_type == "system"' \
+    "POST /v1/hosts: a host that does not exist; datapath_type defaults to system" -- \
     $(post) '{"name":"ghost","ovsdb_remote":"unix:'"$dir"'/nothing.sock","tunnel_ip":"10.9.0.1"}' /v1/hosts
 expect 409 '.error == "conflict" and .detail == "host h1 already exists"' \
     "duplicate host: 409" -- \

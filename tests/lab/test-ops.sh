@@ -12,7 +12,12 @@
 #     not blue's twin; an ARP request is answered on the first host;
 #   - attach/detach: a fresh namespace gets eth0 (MAC, IP, network MTU, tx
 #     checksumming off), the port is registered and pings across hosts;
-#     detach leaves no interface, OVS port or Port row behind.
+#     detach leaves no interface, OVS port or Port row behind;
+#   - the lab's wrappers agree with weftd on one run directory: `weft-lab ctl
+#     flows --diff` finds weftd, `weft-lab exec h1 -- ovs-vsctl show` finds
+#     h1's OVS;
+#   - a tenant's port says whose it is in the host's OVSDB
+#     (external_ids:weft-name=TENANT/NET/PORT on its Interface and Port).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -69,6 +74,8 @@ check "flows --tenant of an unknown tenant fails" \
 # --- flows --diff -----------------------------------------------------------
 ctl flows --diff > "$TMP/out"
 check "flows --diff: empty after convergence" empty
+check "weft-lab ctl flows --diff finds weftd in the lab's run directory (empty)" \
+    bash -c "'$WEFT_LAB' --prefix $P ctl flows --diff > $TMP/out 2>&1 && [ ! -s $TMP/out ] || { cat $TMP/out; false; }"
 of del-flows h2 --strict "table=30,priority=100,reg10=0/1,metadata=0x1,dl_dst=02:00:01:01:00:01"
 of mod-flows h2 --strict "table=0,priority=50,in_port=$(jq -r '.endpoints[] | select(.name == "red-vx-h2") | .iface' "$ST"),actions=NORMAL" 2>/dev/null || true
 of add-flow h2 "table=40,priority=5,cookie=0x1234,actions=drop"
@@ -105,6 +112,19 @@ check "trace: an ARP request is answered by h2's switch, not sent on" \
 check "trace: unknown port fails" \
     bash -c "! '$WEFT_BUILD_DIR/controller/weftctl' --db=unix:$D/weft.sock trace red/vx/nosuch icmp 2>/dev/null"
 
+# --- the host's own tools ----------------------------------------------------
+"$WEFT_LAB" --prefix "$P" exec h1 -- ovs-vsctl show > "$TMP/out" 2>&1 || true
+check "weft-lab exec h1 -- ovs-vsctl show: h1's OVS, with br-int and br-phy" \
+    bash -c "grep -q 'Bridge br-int' $TMP/out && grep -q 'Bridge br-phy' $TMP/out"
+rvx1=$(jq -r '.endpoints[] | select(.name == "red-vx-h1") | .iface' "$ST")
+vsctl1() { ovs-vsctl --db="unix:$D/h1/db.sock" "$@"; }
+check "external_ids:weft-name on red/vx/h1's Interface ($rvx1) in h1's OVSDB" \
+    [ "$(vsctl1 get Interface "$rvx1" external_ids:weft-name 2>&1)" = '"red/vx/h1"' ]
+check "external_ids:weft-name on its Port row too" \
+    [ "$(vsctl1 get Port "$rvx1" external_ids:weft-name 2>&1)" = '"red/vx/h1"' ]
+check "a tunnel port has no weft-name (it is no tenant's)" \
+    bash -c "! ovs-vsctl --db=unix:$D/h1/db.sock get Interface vx-h2 external_ids:weft-name 2>/dev/null"
+
 # --- attach / detach --------------------------------------------------------
 ip netns add "$NS"
 wctl attach red/vx --netns "$NS" --host h2 --ip 10.0.0.50/24 --name att > "$TMP/out"
@@ -118,6 +138,8 @@ hostif=$(sed -n 's/.*interface \(wf[0-9a-f]*\)$/\1/p' "$TMP/out")
 check "attach: host end $hostif is in h2's namespace and in br-int" \
     bash -c "ip -n $(hf h2 netns) link show $hostif >/dev/null && ovs-vsctl --db=unix:$D/h2/db.sock list-ports br-int | grep -qx $hostif"
 check "attach: port registered" bash -c "'$WEFT_BUILD_DIR/controller/weftctl' --db=unix:$D/weft.sock port-list red/vx | grep -q '^red/vx/att '"
+check "attach: h2's Interface $hostif says it is red/vx/att (external_ids:weft-name)" \
+    [ "$(ovs-vsctl --db="unix:$D/h2/db.sock" get Interface "$hostif" external_ids:weft-name 2>&1)" = '"red/vx/att"' ]
 check "attach: the namespace pings red/vx/h1 on h1" \
     wait_for 60 quiet ip netns exec "$NS" ping -q -c1 -W1 10.0.0.11
 check "attach: a second attach of the same namespace fails (eth0 exists)" \

@@ -41,7 +41,7 @@ start_weft_db "$dir"
 
 ctl() { "$weftctl" --db=unix:"$dir/weft.sock" "$@"; }
 ctl init
-ctl host-add h1 --remote=tcp:127.0.0.1:6640
+ctl host-add h1 --remote=tcp:127.0.0.1:6640 --datapath-type=netdev
 ctl tenant-add red
 ctl net-add red/net --type=gre --segment=77
 i=0

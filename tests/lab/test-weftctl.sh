@@ -29,7 +29,7 @@ cleanup() {
     local rc=$?
     T_FAIL=$failed keep_logs "$rc" test-weftctl "$dir"
     # Stop only the ovsdb-server this script started.
-    kill_pidfiles "$dir/ovsdb.pid"
+    kill_pidfiles "$dir/ovsdb.pid" "$dir/run/weft/weftd.pid"
     rm -rf "$dir"
 }
 trap cleanup EXIT
@@ -120,6 +120,26 @@ ok init
 expect_out "nb_cfg 0" show
 expect_out "" host-list
 
+# --- weftd's run directory (no hosts yet: weftd writes nothing). ----------
+# `weftd --pidfile --detach` creates weft's run directory ($WEFT_RUNDIR, which
+# does not exist yet) and puts its pidfile, control socket and API socket
+# there, where weftctl and the lab look, never in OVS's run directory.
+rundir=$dir/run/weft
+rc=0
+WEFT_RUNDIR=$rundir "$WEFT_BUILD_DIR/controller/weftd" --pidfile --detach \
+    --log-file="$dir/weftd.log" 2>"$dir/weftd.err" || rc=$?
+if [ "$rc" -ne 0 ]; then
+    fail "weftd --pidfile --detach: status $rc: $(cat "$dir/weftd.err")"
+elif ! [ -s "$rundir/weftd.pid" ] || ! [ -S "$rundir/weftd.ctl" ] \
+        || ! [ -S "$rundir/weft-api.sock" ]; then
+    fail "weftd --pidfile --detach: not in $rundir: $(find "$rundir" -mindepth 1 -printf "%f " 2>&1)"
+elif [ "$(ovs-appctl -t "$rundir/weftd.ctl" weft/hosts)" != "nb_cfg 0, 0 hosts" ]; then
+    fail "weftd in $rundir does not answer weft/hosts"
+else
+    pass
+fi
+kill_pidfiles "$rundir/weftd.pid"
+
 expect_err 2 "missing command name"
 expect_err 2 "unknown command 'frobnicate'" frobnicate
 expect_err 2 "tenant-add: wrong number of arguments" tenant-add
@@ -141,12 +161,13 @@ else
 fi
 
 # --- Hosts. ---------------------------------------------------------------
+# Without --datapath-type a host gets the kernel's datapath, "system" (h1).
 ok host-add h1 --remote=unix:/run/h1/db.sock --tunnel-ip=192.0.2.1
 ok host-add h2 --remote=tcp:192.0.2.2:6640 --tunnel-ip=192.0.2.2/24 \
     --datapath-type=system --uplink=eth1 --openflow-remote=tcp:192.0.2.2:6653
 # Options may come before the command.
-ok --remote=unix:/run/h3/db.sock host-add h3
-expect_out "h1  remote unix:/run/h1/db.sock  datapath netdev  tunnel-ip 192.0.2.1  uplink -  openflow -
+ok --remote=unix:/run/h3/db.sock --datapath-type=netdev host-add h3
+expect_out "h1  remote unix:/run/h1/db.sock  datapath system  tunnel-ip 192.0.2.1  uplink -  openflow -
 h2  remote tcp:192.0.2.2:6640  datapath system  tunnel-ip 192.0.2.2  uplink eth1  openflow tcp:192.0.2.2:6653
 h3  remote unix:/run/h3/db.sock  datapath netdev  tunnel-ip -  uplink -  openflow -" \
     host-list
@@ -310,7 +331,7 @@ expect_err 1 "host h1 still has 2 ports" host-del h1
 # --- show. ----------------------------------------------------------------
 expect_out "nb_cfg 21
 host h1
-    remote unix:/run/h1/db.sock  datapath netdev  tunnel-ip 192.0.2.1  uplink -  openflow -
+    remote unix:/run/h1/db.sock  datapath system  tunnel-ip 192.0.2.1  uplink -  openflow -
     ovsdb_connected false  openflow_connected false  cur_cfg 0
 host h2
     remote tcp:192.0.2.2:6640  datapath system  tunnel-ip 192.0.2.2  uplink eth1  openflow tcp:192.0.2.2:6653

@@ -1,0 +1,54 @@
+#!/bin/bash
+# test-setup: the path a new user takes, checked without building or running
+# anything heavy (no lab, no root needed):
+#   - the README's set-up commands run as written on a fresh Debian 12 as
+#     root, where sudo is not installed: none starts with sudo;
+#   - the README says where weftctl is (build/controller/weftctl) and how to
+#     put it on PATH or install it;
+#   - bench/run's default build directory belongs to its checkout (two
+#     checkouts sharing one failed on CMake's cache): `bench/run --help`
+#     names <checkout>/build-bench, a different one for each checkout.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+SRC=${WEFT_SOURCE_DIR:-$(cd "$HERE/../.." && pwd)}
+# shellcheck source-path=SCRIPTDIR source=../testlib.sh
+. "$SRC/tests/testlib.sh"
+
+TMP=$(mktemp -d "/tmp/weft-$(test_prefix t9s).XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+
+# --- README ------------------------------------------------------------------
+# The set-up section: from its heading to the next "## " heading.
+sed -n '/^## Set-up on a fresh Debian 12/,/^## [^S]/p' "$SRC/README.md" > "$TMP/setup.md"
+# Its shell blocks' lines.
+awk '/^```sh/ {in_sh = 1; next} /^```/ {in_sh = 0} in_sh' "$TMP/setup.md" > "$TMP/setup.sh"
+check "README set-up: the section and its commands are there" \
+    bash -c "grep -qx './scripts/weft-lab up' $TMP/setup.sh && grep -qx './scripts/test-all' $TMP/setup.sh"
+check "README set-up: no command needs sudo (root on a fresh Debian 12 has none)" \
+    bash -c "! grep -qE '(^|[;&|] *)sudo ' $TMP/setup.sh"
+check "README set-up: says where weftctl is and how to put it on PATH or install it" \
+    bash -c "grep -q 'build/controller/weftctl' $TMP/setup.md && grep -q 'export PATH=\$PWD/build/controller:\$PATH' $TMP/setup.md && grep -q 'cmake --install build' $TMP/setup.md"
+
+# --- bench/run's build directory ---------------------------------------------
+# Two checkouts (copies of bench/): each one's --help names its own directory.
+for c in one two; do
+    mkdir -p "$TMP/$c/bench"
+    cp "$SRC/bench/run" "$SRC/bench/weftbench.py" "$TMP/$c/bench/"
+done
+bench_dir() {            # bench_dir CHECKOUT: the build dir its --help names
+    env -u WEFT_BENCH_BUILD "$TMP/$1/bench/run" --help 2>&1 \
+        | sed -n 's/^bench\/run: weft is built in \(.*\) unless --build DIR is given$/\1/p'
+}
+check "bench/run --help: the default build directory is inside the checkout" \
+    [ "$(bench_dir one)" = "$TMP/one/build-bench" ]
+check "bench/run --help: another checkout gets another one" \
+    [ "$(bench_dir two)" = "$TMP/two/build-bench" ]
+check "bench/run --help: \$WEFT_BENCH_BUILD still overrides it" \
+    bash -c "WEFT_BENCH_BUILD=$TMP/elsewhere '$TMP/one/bench/run' --help | grep 'built in $TMP/elsewhere unless' >/dev/null"
+check "bench/run --help: builds nothing" \
+    bash -c "[ ! -e $TMP/one/build-bench ] && [ ! -e $TMP/two/build-bench ]"
+check "bench/run --help: still shows every option (weftbench.py's help)" \
+    bash -c "env -u WEFT_BENCH_BUILD '$TMP/one/bench/run' --help | grep -- '--sizes' >/dev/null"
+
+report
