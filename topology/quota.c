@@ -126,13 +126,14 @@ topo_tenant_usage(const struct topology *topo,
 static char *
 quota_exceeded__(const struct topo_tenant *tenant, enum topo_quota q)
 {
-    static const char *const what[N_TOPO_QUOTAS] = {
-        [TOPO_QUOTA_PORTS] = "ports",
-        [TOPO_QUOTA_NETWORKS] = "networks",
-        [TOPO_QUOTA_IPS_PER_PORT] = "IPs per port",
+    static const char *const what[N_TOPO_QUOTAS][2] = {
+        [TOPO_QUOTA_PORTS] = { "port", "ports" },
+        [TOPO_QUOTA_NETWORKS] = { "network", "networks" },
+        [TOPO_QUOTA_IPS_PER_PORT] = { "IP per port", "IPs per port" },
     };
+    uint32_t limit = tenant->quota[q];
     return xasprintf("quota exceeded: tenant %s may have at most %"PRIu32
-                     " %s", tenant->name, tenant->quota[q], what[q]);
+                     " %s", tenant->name, limit, what[q][limit != 1]);
 }
 
 char *

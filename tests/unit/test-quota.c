@@ -233,7 +233,7 @@ test_network_quota(void **state)
     f->blue->quota[TOPO_QUOTA_NETWORKS] = 1;
     assert_error_is(validate_quota_new_network(&f->topo, f->blue),
                     "quota exceeded: tenant blue may have at most 1 "
-                    "networks");
+                    "network");
 }
 
 static void
@@ -259,7 +259,7 @@ test_port_quota(void **state)
     f->blue->quota[TOPO_QUOTA_IPS_PER_PORT] = 1;
     assert_ok(validate_quota_new_port(&f->topo, f->blue, 1));
     assert_error_is(validate_quota_new_port(&f->topo, f->blue, 2),
-                    "quota exceeded: tenant blue may have at most 1 IPs per "
+                    "quota exceeded: tenant blue may have at most 1 IP per "
                     "port");
     f->blue->quota[TOPO_QUOTA_IPS_PER_PORT] = 0;
     assert_ok(validate_quota_new_port(&f->topo, f->blue, 0));
