@@ -552,5 +552,22 @@ check "weftctl --api net-flows" grep -q 'arp_tpa=10.1.0.1' <<<"$out"
 rc=0; { ctl_api "$red_tok" -- port-del red/n2/d && ctl_api "$red_tok" -- net-del red/n2; } || rc=$?
 check "weftctl --api port-del, net-del" [ $rc = 0 ]
 expect 404 '' "...the network is gone" -- /v1/tenants/red/networks/n2
+out=$(ctl_api "$red_tok" -- tenant-quota red 2>&1)
+check "weftctl --api tenant-quota as red: '$(head -1 <<<"$out")'" \
+    bash -c "grep -Eq '^ports +limit 1000 \(default\)  used 2$' <<<'$out' \
+             && grep -Eq '^networks +limit 100 \(default\)  used 1$' <<<'$out'"
+rc=0; out=$(ctl_api "$red_tok" -- tenant-set red --max-networks=50 2>&1) || rc=$?
+check "weftctl --api tenant-set as red: 403 ($out)" \
+    bash -c "[ $rc = 1 ] && grep -q 'only an administrator can change quotas (HTTP 403)' <<<'$out'"
+rc=0; ctl_api "" -- tenant-set red --max-networks=1 || rc=$?
+check "weftctl --api tenant-set (root)" [ $rc = 0 ]
+rc=0; out=$(ctl_api "$red_tok" -- net-add red/n9 --type=vlan --segment=49 2>&1) || rc=$?
+check "weftctl --api net-add over the quota: exit 1 ($out)" \
+    bash -c "[ $rc = 1 ] && grep -q 'quota exceeded: tenant red may have at most 1 network (HTTP 409)' <<<'$out'"
+rc=0; out=$(ctl_api "" -- --json tenant-set red --max-networks=default 2>&1) || rc=$?
+check "weftctl --api tenant-set back to the default" \
+    bash -c "[ $rc = 0 ] && jq -e '.quotas.networks.default' <<<'$out' >/dev/null"
+rc=0; out=$(ctl_api "" -- tenant-set red --max-ports=lots 2>&1) || rc=$?
+check "weftctl --api tenant-set --max-ports=lots: exit 2 ($out)" [ $rc = 2 ]
 
 report
