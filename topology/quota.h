@@ -20,6 +20,11 @@
  * Errors read "quota exceeded: tenant red may have at most 1000 ports" and
  * name only the caller's own tenant.
  *
+ * A new quota (routers, say) is one TOPO_QUOTA line below, the key in the
+ * schema's Tenant.quota enum (tests/unit/test-schema.c checks that they
+ * agree), its usage in topo_tenant_usage() and its check in the write
+ * layer.
+ *
  * The first half of this header is plain C (no OVS headers) so that the
  * schema test and the write layer share one list. */
 #ifndef WEFT_QUOTA_H
