@@ -88,6 +88,10 @@ api_call_destroy(struct api_call *call)
         free_strings(call->flows[i].flows, call->flows[i].n_flows);
     }
     free(call->flows);
+    for (size_t i = 0; i < call->n_quotas; i++) {
+        free(call->quotas[i].name);
+    }
+    free(call->quotas);
     free(call->cookie);
     free(call->text);
     free_strings(call->wait_hosts, call->n_wait_hosts);

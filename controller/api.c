@@ -43,6 +43,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
@@ -307,6 +309,35 @@ resolve_path(struct ovsdb_idl *idl, char *const path[], size_t n,
     return NULL;
 }
 
+static void reload_topology(struct api *);
+
+/* Fills 'call' with the quotas of 'row' and its usage of each. */
+static struct weft_error *
+quota_views_fill(struct api *api, struct api_call *call,
+                 const struct weftrec_tenant *row)
+{
+    reload_topology(api);
+    const struct topo_tenant *tenant
+        = topology_find_tenant(&api->topo, &row->header_.uuid);
+    if (!tenant) {
+        return weft_error_format(WEFT_ERR_INTERNAL, "tenant %s is not "
+                                 "loaded", row->name);
+    }
+    call->quotas = xcalloc(N_TOPO_QUOTAS, sizeof *call->quotas);
+    call->n_quotas = N_TOPO_QUOTAS;
+    for (size_t q = 0; q < N_TOPO_QUOTAS; q++) {
+        struct api_quota_view *v = &call->quotas[q];
+        v->name = xstrdup(topo_quota_name(q));
+        v->limit = tenant->quota[q];
+        v->used = topo_tenant_usage(&api->topo, tenant, q);
+        v->is_default = true;
+        for (size_t i = 0; i < row->n_quota; i++) {
+            v->is_default &= strcmp(row->key_quota[i], v->name) != 0;
+        }
+    }
+    return NULL;
+}
+
 static void
 list_hosts(struct api *api, struct api_call *call)
 {
@@ -388,6 +419,9 @@ get_object(struct api *api, struct api_call *call,
     case API_METRICS:
         call->text = api->hooks.metrics(api->hooks.aux);
         return NULL;
+    case API_QUOTA:
+        error = resolve_path(api->idl, path, 1, &tenant, NULL, NULL);
+        return error ? error : quota_views_fill(api, call, tenant);
     case API_STATUS:
     default:
         OVS_NOT_REACHED();
@@ -419,6 +453,7 @@ list_objects(struct api *api, struct api_call *call,
 
     case API_FLOWS:
     case API_METRICS:
+    case API_QUOTA:
         return get_object(api, call, call->resource, call->path,
                           call->n_path);
 
@@ -498,10 +533,21 @@ list_objects(struct api *api, struct api_call *call,
 /* ------------------------------------------------------------------------
  * Authorization. */
 
+/* Returns true if the token hashes 'a' and 'b' are equal, in a time that
+ * does not depend on where they differ (only on their length, which is
+ * public: 64 hex digits). */
+static bool
+token_hash_equal(const char *a, const char *b)
+{
+    size_t len = strlen(a);
+    return len == strlen(b) && !CRYPTO_memcmp(a, b, len);
+}
+
 /* Checks that the caller of 'call' may make it.  Stores the caller's tenant
  * row in '*ownp', or NULL for an admin.  A tenant admin gets NOT_FOUND, not
  * FORBIDDEN, for anything of another tenant, so that it cannot learn which
- * tenants exist. */
+ * tenants exist.  A call with a token is never an admin's (rest-parse.c),
+ * even from root. */
 static struct weft_error *
 authorize(struct api *api, const struct api_call *call,
           const struct weftrec_tenant **ownp)
@@ -514,11 +560,14 @@ authorize(struct api *api, const struct api_call *call,
         return weft_error_create(WEFT_ERR_UNAUTHORIZED, xstrdup(
             "a bearer token is required (Authorization: Bearer TOKEN)"));
     }
+    /* Every row is compared, in constant time each, so that the time
+     * taken says nothing about the token. */
     const struct weftrec_tenant *own = NULL, *row;
     WEFTREC_TENANT_FOR_EACH (row, api->idl) {
-        if (row->token_hash && !strcmp(row->token_hash, call->token_hash)) {
+        if (row->token_hash && token_hash_equal(row->token_hash,
+                                                call->token_hash)
+            && !own) {
             own = row;
-            break;
         }
     }
     if (!own) {
@@ -550,6 +599,17 @@ authorize(struct api *api, const struct api_call *call,
     case API_METRICS:
         return weft_error_create(WEFT_ERR_FORBIDDEN, xstrdup(
             "only an administrator can read metrics"));
+    case API_QUOTA:
+        if (strcmp(call->path[0], own->name)) {
+            return weft_error_format(WEFT_ERR_NOT_FOUND,
+                                     "tenant %s does not exist",
+                                     call->path[0]);
+        }
+        /* A tenant reads its own quotas and usage; only an admin sets
+         * them. */
+        return (call->verb != API_WRITE ? NULL
+                : weft_error_create(WEFT_ERR_FORBIDDEN, xstrdup(
+                      "only an administrator can change quotas")));
     case API_NETWORKS:
     case API_PORTS:
     case API_FLOWS:
@@ -634,7 +694,7 @@ fill_created(struct api *api, struct api_call *call)
     enum weft_op op = call->req.op;
     if (op == WEFT_OP_HOST_ADD || op == WEFT_OP_TENANT_ADD
         || op == WEFT_OP_NET_ADD || op == WEFT_OP_PORT_ADD
-        || op == WEFT_OP_TENANT_TOKEN) {
+        || op == WEFT_OP_TENANT_TOKEN || op == WEFT_OP_TENANT_SET) {
         weft_error_destroy(get_object(api, call, call->resource,
                                       call->req.path,
                                       weft_op_path_len(op)));

@@ -30,12 +30,13 @@ enum api_resource {
     API_PORTS,
     API_FLOWS,                  /* A network's flows on each host. */
     API_METRICS,                /* /metrics: Prometheus text. */
+    API_QUOTA,                  /* A tenant's quotas and usage. */
 };
 
 enum api_verb {
     API_LIST,                   /* GET of a collection. */
     API_GET,                    /* GET of one object. */
-    API_WRITE,                  /* POST or DELETE: 'req'. */
+    API_WRITE,                  /* POST, PATCH or DELETE: 'req'. */
 };
 
 /* Views of database rows for responses.  Strings are malloc'd; NULL means
@@ -82,6 +83,14 @@ struct api_port_view {
     int up;                     /* -1 if not known, else 0 or 1. */
 };
 
+/* One quota of a tenant (topology/quota.h). */
+struct api_quota_view {
+    char *name;                 /* "ports", "networks", "ips_per_port". */
+    long long limit;
+    long long used;
+    bool is_default;            /* 'limit' is the default, not overridden. */
+};
+
 /* A network's flows on one host, as ovs-ofctl text (flow_table_format()). */
 struct api_flows_view {
     char *host;
@@ -98,7 +107,9 @@ struct api_call {
                                  * network, port. */
     size_t n_path;
     struct weft_request req;    /* API_WRITE only. */
-    bool admin;                 /* Peer is root (SO_PEERCRED). */
+    bool admin;                 /* Peer is root (SO_PEERCRED) and sent no
+                                 * token: a token makes the caller its
+                                 * tenant, whoever the peer is. */
     char *token_hash;           /* SHA-256 hex of the bearer token, or
                                  * NULL. */
     bool wait_installed;        /* ?wait=installed. */
@@ -118,6 +129,8 @@ struct api_call {
     size_t n_networks;
     struct api_port_view *ports;
     size_t n_ports;
+    struct api_quota_view *quotas;  /* API_QUOTA: one per quota. */
+    size_t n_quotas;
     struct api_flows_view *flows;   /* API_FLOWS: one per host. */
     size_t n_flows;
     char *cookie;               /* API_FLOWS: "0x...": the network's cookie

@@ -4,11 +4,14 @@
  *   1. route the path with 'routes' below (404 if none, 405 for a method the
  *      route does not have);
  *   2. hash the bearer token, if any (SHA-256; the main loop matches it
- *      against Tenant.token_hash);
+ *      against Tenant.token_hash).  A request with a token acts as that
+ *      token's tenant even if its peer is root: a script that sends a
+ *      tenant's token gets that tenant's view, never everyone's;
  *   3. parse the query string (?wait=installed[&timeout=SECONDS]);
- *   4. for POST and DELETE, parse the JSON body (if any) (413 over REST_MAX_BODY,
- *      400 if malformed) into a 'struct weft_request' and check it with
- *      weft_request_check(), the same step 1 weftctl runs (400). */
+ *   4. for POST, PATCH and DELETE, parse the JSON body (if any) (413 over
+ *      REST_MAX_BODY, 400 if malformed) into a 'struct weft_request' and
+ *      check it with weft_request_check(), the same step 1 weftctl runs
+ *      (400). */
 #define _GNU_SOURCE 1
 #include "rest-parse.h"
 
@@ -34,7 +37,8 @@ struct route {
     enum api_resource resource;
     unsigned int methods;       /* Bitmap of 'enum rest_method'. */
     enum api_verb get;          /* What GET means: API_LIST or API_GET. */
-    int post_op;                /* 'enum weft_op' of POST, or -1. */
+    int post_op;                /* 'enum weft_op' of POST or PATCH (no
+                                 * route has both), or -1. */
     int delete_op;              /* 'enum weft_op' of DELETE, or -1. */
     const char *allow;          /* "Allow" header for a 405. */
 };
@@ -54,6 +58,8 @@ static const struct route routes[] = {
       WEFT_OP_TENANT_DEL, "GET, DELETE" },
     { "/v1/tenants/*/token", API_TENANTS, REST_POST, API_GET,
       WEFT_OP_TENANT_TOKEN, -1, "POST" },
+    { "/v1/tenants/*/quota", API_QUOTA, REST_GET | REST_PATCH, API_GET,
+      WEFT_OP_TENANT_SET, -1, "GET, PATCH" },
     { "/v1/tenants/*/networks", API_NETWORKS, GET_POST, API_LIST,
       WEFT_OP_NET_ADD, -1, "GET, POST" },
     { "/v1/tenants/*/networks/*", API_NETWORKS, GET_DELETE, API_GET, -1,
@@ -251,6 +257,31 @@ parse_create_body(json_t *body, struct weft_request *r)
     return error;
 }
 
+/* Fills 'r' (TENANT_SET) from the JSON merge patch 'body' (RFC 7396):
+ * each member names a quota and gives its new limit, or null for the
+ * default again; quotas not named keep theirs.  weft_request_check() checks
+ * the names and the ranges, with weftctl's messages. */
+static char *
+parse_quota_body(json_t *body, struct weft_request *r)
+{
+    const char *key;
+    json_t *value;
+    json_object_foreach (body, key, value) {
+        if (json_is_null(value)) {
+            weft_request_add_quota(r, key, NULL);
+            continue;
+        }
+        char *text = NULL;
+        char *error = get_integer(body, key, true, &text);
+        if (error) {
+            return error;
+        }
+        weft_request_add_quota(r, key, text);
+        free(text);
+    }
+    return NULL;
+}
+
 /* Generates a new tenant token (64 hex digits) into 'token'. */
 static bool
 new_token(char token[SHA256_HEX_LEN + 1])
@@ -294,9 +325,11 @@ parse_write(const struct rest_input *in, struct api_call *call,
             return plain_xasprintf("malformed JSON: %s (line %d, column %d)",
                           jerr.text, jerr.line, jerr.column);
         }
-        char *error = (json_is_object(body)
-                       ? parse_create_body(body, &call->req)
-                       : plain_xasprintf("request body must be a JSON object"));
+        char *error = (!json_is_object(body)
+                       ? plain_xasprintf("request body must be a JSON object")
+                       : op == WEFT_OP_TENANT_SET
+                       ? parse_quota_body(body, &call->req)
+                       : parse_create_body(body, &call->req));
         json_decref(body);
         if (error) {
             return error;
@@ -386,7 +419,8 @@ rest_parse_request(const struct rest_input *in, struct rest_failure *failure)
         return NULL;
     }
 
-    int op = (in->method == REST_POST ? route->post_op
+    int op = (in->method == REST_POST || in->method == REST_PATCH
+              ? route->post_op
               : in->method == REST_DELETE ? route->delete_op : -1);
     if (!(route->methods & in->method)) {
         for (size_t i = 0; i < n_names; i++) {
@@ -402,7 +436,6 @@ rest_parse_request(const struct rest_input *in, struct rest_failure *failure)
         in->method == REST_GET ? route->get : API_WRITE, route->resource);
     memcpy(call->path, names, sizeof names);
     call->n_path = n_names;
-    call->admin = in->admin;
 
     enum weft_err_kind kind = WEFT_ERR_INVALID;
     char *error = NULL;
@@ -417,12 +450,15 @@ rest_parse_request(const struct rest_input *in, struct rest_failure *failure)
             call->token_hash = plain_xstrdup(hash);
         }
     }
+    /* A token decides, whoever the peer is; root without one is admin. */
+    call->admin = in->admin && !auth;
     if (!error) {
         error = parse_query(in->query, call);
     }
     if (!error && op >= 0) {
-        /* A token rotation has no body. */
-        bool create = in->method == REST_POST && op != WEFT_OP_TENANT_TOKEN;
+        /* A token rotation has no body; a quota PATCH has one. */
+        bool create = ((in->method == REST_POST && op != WEFT_OP_TENANT_TOKEN)
+                       || in->method == REST_PATCH);
         error = parse_write(in, call, op, create, &kind);
     }
     if (error) {

@@ -26,7 +26,8 @@ enum rest_method {
     REST_GET = 1 << 0,
     REST_POST = 1 << 1,
     REST_DELETE = 1 << 2,
-    REST_OTHER = 1 << 3,        /* PUT, PATCH, HEAD...: always 405. */
+    REST_OTHER = 1 << 3,        /* PUT, HEAD...: always 405. */
+    REST_PATCH = 1 << 4,
 };
 
 /* One request, as the HTTP layer received it.  All strings may be NULL. */
@@ -34,7 +35,9 @@ struct rest_input {
     enum rest_method method;
     const char *path;           /* Decoded URI path, without the query. */
     const char *query;          /* Query string, without '?'. */
-    const char *authorization;  /* "Authorization" header. */
+    const char *authorization;  /* "Authorization" header.  If present, the
+                                 * caller is that token's tenant, whatever
+                                 * 'admin' says. */
     const char *body;           /* Not NUL-terminated. */
     size_t body_len;
     bool admin;                 /* Peer is root or weftd's user. */

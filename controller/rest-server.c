@@ -3,10 +3,11 @@
  * One thread runs a libevent event_base with an evhttp bound to a unix
  * socket.  For each request it:
  *
- *   1. identifies the caller: SO_PEERCRED uid 0 (or weftd's own uid) is an
- *      admin; anyone else needs "Authorization: Bearer TOKEN", which is
- *      hashed (SHA-256) and matched against Tenant.token_hash by the main
- *      loop;
+ *   1. identifies the caller: a request with "Authorization: Bearer TOKEN"
+ *      is that token's tenant, whoever the peer is (the token is hashed,
+ *      SHA-256, and matched against Tenant.token_hash by the main loop);
+ *      without one, SO_PEERCRED uid 0 (or weftd's own uid) is an admin and
+ *      anyone else is refused;
  *   2. routes, parses and checks the request with rest_parse_request()
  *      (rest-parse.c: the route table, JSON bodies, weft_request_check(),
  *      the same step 1 weftctl runs), answering its errors at once;
@@ -214,6 +215,23 @@ port_json(const struct api_port_view *v)
                      "up", v->up >= 0 ? json_boolean(v->up) : json_null());
 }
 
+/* {"tenant": T, "quotas": {NAME: {"limit", "used", "default"}...}}. */
+static json_t *
+quota_json(const struct api_call *call)
+{
+    json_t *quotas = json_object();
+    for (size_t i = 0; i < call->n_quotas; i++) {
+        const struct api_quota_view *v = &call->quotas[i];
+        json_object_set_new(quotas, v->name,
+                            json_pack("{s:I, s:I, s:b}",
+                                      "limit", (json_int_t) v->limit,
+                                      "used", (json_int_t) v->used,
+                                      "default", v->is_default));
+    }
+    return json_pack("{s:s, s:o}", "tenant", call->path[0], "quotas",
+                     quotas);
+}
+
 static json_t *
 flows_json(const struct api_flows_view *v)
 {
@@ -259,6 +277,7 @@ objects_json(const struct api_call *call)
         }
         break;
     case API_METRICS:
+    case API_QUOTA:
         break;
     }
     return a;
@@ -310,6 +329,11 @@ respond(struct rest_server *server, struct api_call *call)
         evhttp_add_header(evhttp_request_get_output_headers(req),
                           "X-Weft-Nb-Cfg", nb_cfg);
     }
+    if (call->resource == API_QUOTA) {
+        /* GET, and PATCH's answer: the quotas as they are now. */
+        send_json(server, req, 200, quota_json(call));
+        return;
+    }
     json_t *objects = objects_json(call);
     if (call->resource == API_STATUS) {
         send_json(server, req, 200, json_pack("{s:I, s:o}", "nb_cfg",
@@ -324,8 +348,11 @@ respond(struct rest_server *server, struct api_call *call)
                             "hosts", objects));
     } else if (call->verb == API_LIST) {
         send_json(server, req, 200, objects);
-    } else if (call->verb == API_WRITE && call->req.op % 2) {
-        /* The *_DEL ops are odd in WEFT_OPS. */
+    } else if (call->verb == API_WRITE
+               && (call->req.op == WEFT_OP_HOST_DEL
+                   || call->req.op == WEFT_OP_TENANT_DEL
+                   || call->req.op == WEFT_OP_NET_DEL
+                   || call->req.op == WEFT_OP_PORT_DEL)) {
         json_decref(objects);
         send_json(server, req, 204, NULL);
     } else {
@@ -402,6 +429,7 @@ rest_method_from_evhttp(enum evhttp_cmd_type method)
     case EVHTTP_REQ_GET: return REST_GET;
     case EVHTTP_REQ_POST: return REST_POST;
     case EVHTTP_REQ_DELETE: return REST_DELETE;
+    case EVHTTP_REQ_PATCH: return REST_PATCH;
     default: return REST_OTHER;
     }
 }

@@ -34,6 +34,7 @@ struct api_opts {
     const char *remote, *tunnel_ip, *datapath_type, *uplink;
     const char *openflow_remote, *type, *segment, *mtu;
     const char *host, *iface, *mac;
+    const char *max_ports, *max_networks, *max_ips_per_port; /* tenant-set */
     const char **ips;
     size_t n_ips;
     char **args;                /* Command, then its arguments. */
@@ -280,7 +281,7 @@ set_integer(json_t *body, const char *key, const char *value)
     return true;
 }
 
-/* A POST or DELETE; prints what it answers. */
+/* A POST, PATCH or DELETE; prints what it answers. */
 static int
 run_write(const struct api_opts *o, const char *method, const char *path,
           json_t *body, int want)
@@ -407,6 +408,46 @@ print_ports(json_t *ports)
         }
         printf("  key %lld\n", num(p, "key"));
     }
+}
+
+/* tenant-quota: the same lines as database mode. */
+static void
+print_quotas(json_t *quotas)
+{
+    static const char *const names[] = { "ports", "networks",
+                                         "ips_per_port" };
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        json_t *q = json_object_get(quotas, names[i]);
+        printf("%-12s  limit %lld%s  used %lld\n", names[i], num(q, "limit"),
+               json_is_true(json_object_get(q, "default")) ? " (default)" : "",
+               num(q, "used"));
+    }
+}
+
+/* tenant-set: sets member 'key' of 'body' to the limit 'value' of option
+ * --'option', or to null for "default".  Returns false after a usage
+ * error. */
+static bool
+set_quota(json_t *body, const char *key, const char *option,
+          const char *value)
+{
+    if (!value) {
+        return true;
+    }
+    if (!strcmp(value, "default")) {
+        json_object_set_new(body, key, json_null());
+        return true;
+    }
+    char *end;
+    errno = 0;
+    long long i = strtoll(value, &end, 10);
+    if (!*value || *end || errno) {
+        fprintf(stderr, "%s: --%s: \"%s\" is not a number or \"default\"\n",
+                program, option, value);
+        return false;
+    }
+    json_object_set_new(body, key, json_integer(i));
+    return true;
 }
 
 /* GETs 'target' into '*json' (a new reference). */
@@ -586,6 +627,10 @@ usage(void)
            "  host-del NAME | host-list | tenant-add NAME | tenant-del NAME "
            "| tenant-list\n"
            "  tenant-token NAME (a new token, printed once)\n"
+           "  tenant-quota NAME | tenant-set NAME [--max-ports=N|default] "
+           "[--max-networks=N|default]\n"
+           "                                  [--max-ips-per-port=N|default]"
+           "\n"
            "  net-add T/N --type=TYPE --segment=ID [--mtu=N] | net-del T/N "
            "| net-list [T]\n"
            "  port-add T/N/P --host=H --iface=I --mac=M [--ip=A]... "
@@ -612,6 +657,7 @@ run(struct api_opts *o)
         { "port-add", 1, 1, 3 }, { "port-del", 1, 1, 3 },
         { "port-list", 0, 1, 0 }, { "net-flows", 1, 1, 2 },
         { "status", 0, 0, 0 }, { "show", 0, 0, 0 },
+        { "tenant-quota", 1, 1, 1 }, { "tenant-set", 1, 1, 1 },
     };
     int found = -1;
     for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++) {
@@ -678,6 +724,34 @@ run(struct api_opts *o)
     } else if (!strcmp(cmd, "tenant-token")) {
         path = plain_xasprintf("/v1/tenants/%s/token", names[0]);
         status = run_write(o, "POST", path, NULL, 200);
+        goto out;
+    } else if (!strcmp(cmd, "tenant-quota")) {
+        path = plain_xasprintf("/v1/tenants/%s/quota", names[0]);
+        json_t *quota;
+        if (!get(o, path, &quota)) {
+            status = EXIT_API_ERROR;
+            goto out;
+        }
+        if (o->json) {
+            print_json(quota);
+        } else {
+            print_quotas(json_object_get(quota, "quotas"));
+        }
+        json_decref(quota);
+        goto out;
+    } else if (!strcmp(cmd, "tenant-set")) {
+        path = plain_xasprintf("/v1/tenants/%s/quota", names[0]);
+        body = json_object();
+        if (!set_quota(body, "ports", "max-ports", o->max_ports)
+            || !set_quota(body, "networks", "max-networks", o->max_networks)
+            || !set_quota(body, "ips_per_port", "max-ips-per-port",
+                          o->max_ips_per_port)) {
+            status = EXIT_API_USAGE;
+            goto out;
+        }
+        /* The answer is the quotas as they are now: shown with --json. */
+        status = run_write(o, "PATCH", path, body, 200);
+        body = NULL;
         goto out;
     } else if (!strncmp(cmd, "tenant-", 7)) {
         path = del ? plain_xasprintf("/v1/tenants/%s", names[0])
@@ -778,6 +852,7 @@ weftctl_api_main(int argc, char *argv[], int *statusp)
         OPT_API = 256, OPT_TOKEN, OPT_JSON, OPT_WAIT, OPT_TIMEOUT, OPT_REMOTE,
         OPT_TUNNEL_IP, OPT_DATAPATH_TYPE, OPT_UPLINK, OPT_OPENFLOW_REMOTE,
         OPT_TYPE, OPT_SEGMENT, OPT_MTU, OPT_HOST, OPT_IFACE, OPT_MAC, OPT_IP,
+        OPT_MAX_PORTS, OPT_MAX_NETWORKS, OPT_MAX_IPS_PER_PORT,
     };
     static const struct option options[] = {
         {"api", required_argument, NULL, OPT_API},
@@ -797,6 +872,9 @@ weftctl_api_main(int argc, char *argv[], int *statusp)
         {"iface", required_argument, NULL, OPT_IFACE},
         {"mac", required_argument, NULL, OPT_MAC},
         {"ip", required_argument, NULL, OPT_IP},
+        {"max-ports", required_argument, NULL, OPT_MAX_PORTS},
+        {"max-networks", required_argument, NULL, OPT_MAX_NETWORKS},
+        {"max-ips-per-port", required_argument, NULL, OPT_MAX_IPS_PER_PORT},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -841,6 +919,9 @@ weftctl_api_main(int argc, char *argv[], int *statusp)
         case OPT_IFACE: o.iface = optarg; break;
         case OPT_MAC: o.mac = optarg; break;
         case OPT_IP: o.ips[o.n_ips++] = optarg; break;
+        case OPT_MAX_PORTS: o.max_ports = optarg; break;
+        case OPT_MAX_NETWORKS: o.max_networks = optarg; break;
+        case OPT_MAX_IPS_PER_PORT: o.max_ips_per_port = optarg; break;
         case 'h':
             usage();
             goto out;

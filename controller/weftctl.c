@@ -78,7 +78,10 @@ VLOG_DEFINE_THIS_MODULE(weftctl);
     CMD_OPTION(HOST, "host")                                \
     CMD_OPTION(IFACE, "iface")                              \
     CMD_OPTION(MAC, "mac")                                  \
-    CMD_OPTION(IP, "ip")
+    CMD_OPTION(IP, "ip")                                    \
+    CMD_OPTION(MAX_PORTS, "max-ports")                      \
+    CMD_OPTION(MAX_NETWORKS, "max-networks")                \
+    CMD_OPTION(MAX_IPS_PER_PORT, "max-ips-per-port")
 
 enum cmd_option {
 #define CMD_OPTION(ENUM, NAME) CO_##ENUM,
@@ -300,6 +303,41 @@ parse_port_add(const struct ctl_options *opts, struct ctl_parsed *parsed)
         weft_request_add_ip(req, opts->ips.names[i]);
     }
     return check_request(req);
+}
+
+/* "tenant-set NAME [--max-ports=N|default] [--max-networks=N|default]
+ * [--max-ips-per-port=N|default]": an admin's quota overrides. */
+static char *
+parse_tenant_set(const struct ctl_options *opts, struct ctl_parsed *parsed)
+{
+    static const struct {
+        enum cmd_option co;
+        const char *quota;
+    } map[] = {
+        { CO_MAX_PORTS, "ports" },
+        { CO_MAX_NETWORKS, "networks" },
+        { CO_MAX_IPS_PER_PORT, "ips_per_port" },
+    };
+    char *error = parse_path_arg(opts->args[1], 1, parsed);
+    if (error) {
+        return error;
+    }
+    struct weft_request *req = start_request(parsed, WEFT_OP_TENANT_SET);
+    for (size_t i = 0; i < ARRAY_SIZE(map); i++) {
+        const char *value = opts->values[map[i].co];
+        if (opts->given & (1u << map[i].co)) {
+            weft_request_add_quota(req, map[i].quota,
+                                   strcmp(value, "default") ? value : NULL);
+        }
+    }
+    return check_request(req);
+}
+
+/* "tenant-quota NAME". */
+static char *
+parse_tenant_quota(const struct ctl_options *opts, struct ctl_parsed *parsed)
+{
+    return parse_path_arg(opts->args[1], 1, parsed);
 }
 
 static void
@@ -525,6 +563,31 @@ cmd_tenant_list(struct ctl_context *ctx)
     return NULL;
 }
 
+/* Prints each quota of a tenant: its limit, whether that is the default,
+ * and how much the tenant uses. */
+static char *
+cmd_tenant_quota(struct ctl_context *ctx)
+{
+    const struct topo_tenant *tenant;
+    char *error = find_tenant(ctx->topo, ctx->parsed->path[0], &tenant);
+    if (error) {
+        return error;
+    }
+    const struct weftrec_tenant *row
+        = weftrec_tenant_get_for_uuid(ctx->idl, &tenant->uuid);
+    for (size_t q = 0; q < N_TOPO_QUOTAS; q++) {
+        bool is_default = true;
+        for (size_t i = 0; row && i < row->n_quota; i++) {
+            is_default &= strcmp(row->key_quota[i], topo_quota_name(q)) != 0;
+        }
+        ds_put_format(ctx->output, "%-12s  limit %"PRIu32"%s  used %"PRIu32
+                      "\n", topo_quota_name(q), tenant->quota[q],
+                      is_default ? " (default)" : "",
+                      topo_tenant_usage(ctx->topo, tenant, q));
+    }
+    return NULL;
+}
+
 /* Checks that the "net-list"/"port-list" filter names something that
  * exists. */
 static char *
@@ -711,6 +774,12 @@ static const struct ctl_command commands[] = {
       parse_tenant_del, cmd_write },
     { "tenant-list", "tenant-list", 0, 0, 0, 0, false, NULL,
       cmd_tenant_list },
+    { "tenant-set", "tenant-set NAME [--max-ports=N|default] "
+      "[--max-networks=N|default] [--max-ips-per-port=N|default]", 1, 1,
+      CO_BIT(MAX_PORTS) | CO_BIT(MAX_NETWORKS) | CO_BIT(MAX_IPS_PER_PORT), 0,
+      true, parse_tenant_set, cmd_write },
+    { "tenant-quota", "tenant-quota NAME", 1, 1, 0, 0, false,
+      parse_tenant_quota, cmd_tenant_quota },
     { "net-add", "net-add TENANT/NET --type=vlan|vxlan|gre|geneve "
       "--segment=ID [--mtu=N]", 1, 1,
       CO_BIT(TYPE) | CO_BIT(SEGMENT) | CO_BIT(MTU),

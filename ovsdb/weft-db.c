@@ -43,7 +43,19 @@ load_tenants(struct ovsdb_idl *idl, struct topology *topo)
 {
     const struct weftrec_tenant *row;
     WEFTREC_TENANT_FOR_EACH (row, idl) {
-        topology_add_tenant(topo, &row->header_.uuid, row->name, row->flow_key);
+        struct topo_tenant *tenant = topology_add_tenant(
+            topo, &row->header_.uuid, row->name, row->flow_key);
+
+        /* Overrides of the default quotas.  The schema bounds the keys and
+         * values; a value above a quota's own maximum (written by hand) is
+         * capped there. */
+        for (size_t i = 0; i < row->n_quota; i++) {
+            enum topo_quota q;
+            if (topo_quota_from_string(row->key_quota[i], &q)) {
+                int64_t v = MAX(row->value_quota[i], 0);
+                tenant->quota[q] = MIN(v, topo_quota_max(q));
+            }
+        }
     }
 }
 

@@ -32,7 +32,8 @@
     WEFT_OP(NET_DEL, "net-del")                 \
     WEFT_OP(PORT_ADD, "port-add")               \
     WEFT_OP(PORT_DEL, "port-del")               \
-    WEFT_OP(TENANT_TOKEN, "tenant-token")
+    WEFT_OP(TENANT_TOKEN, "tenant-token")       \
+    WEFT_OP(TENANT_SET, "tenant-set")
 
 enum weft_op {
 #define WEFT_OP(ENUM, NAME) WEFT_OP_##ENUM,
@@ -105,12 +106,24 @@ struct weft_request {
     char *mac;
     char **ips;
     size_t n_ips;
+
+    /* TENANT_SET: new limits for some of the tenant's quotas
+     * (topology/quota.h).  Quota 'quota_names[i]' ("ports", "networks",
+     * "ips_per_port") gets 'quota_values[i]', decimal text, or the default
+     * again if that is NULL.  Quotas not named keep their limits. */
+    char **quota_names;
+    char **quota_values;
+    size_t n_quotas;
 };
 
 void weft_request_init(struct weft_request *, enum weft_op);
 void weft_request_destroy(struct weft_request *);
 /* Appends a copy of 'ip' to 'req''s IPs. */
 void weft_request_add_ip(struct weft_request *, const char *ip);
+/* Appends to 'req''s quotas copies of 'name' and 'value' (which may be
+ * NULL: back to the default). */
+void weft_request_add_quota(struct weft_request *, const char *name,
+                            const char *value);
 /* Number of elements of 'path' that 'op' uses (1, 2 or 3). */
 size_t weft_op_path_len(enum weft_op);
 

@@ -107,6 +107,12 @@ weft_request_destroy(struct weft_request *req)
         free(req->ips[i]);
     }
     free(req->ips);
+    for (size_t i = 0; i < req->n_quotas; i++) {
+        free(req->quota_names[i]);
+        free(req->quota_values[i]);
+    }
+    free(req->quota_names);
+    free(req->quota_values);
 }
 
 void
@@ -116,13 +122,27 @@ weft_request_add_ip(struct weft_request *req, const char *ip)
     req->ips[req->n_ips++] = xstrdup(ip);
 }
 
+void
+weft_request_add_quota(struct weft_request *req, const char *name,
+                       const char *value)
+{
+    size_t n = req->n_quotas + 1;
+    req->quota_names = xrealloc(req->quota_names,
+                                n * sizeof *req->quota_names);
+    req->quota_values = xrealloc(req->quota_values,
+                                 n * sizeof *req->quota_values);
+    req->quota_names[req->n_quotas] = xstrdup(name);
+    req->quota_values[req->n_quotas] = nullable_xstrdup(value);
+    req->n_quotas = n;
+}
+
 size_t
 weft_op_path_len(enum weft_op op)
 {
     switch (op) {
     case WEFT_OP_HOST_ADD: case WEFT_OP_HOST_DEL:
     case WEFT_OP_TENANT_ADD: case WEFT_OP_TENANT_DEL:
-    case WEFT_OP_TENANT_TOKEN:
+    case WEFT_OP_TENANT_TOKEN: case WEFT_OP_TENANT_SET:
         return 1;
     case WEFT_OP_NET_ADD: case WEFT_OP_NET_DEL:
         return 2;
@@ -270,6 +290,29 @@ check_port_add__(const struct weft_request *req)
     return error;
 }
 
+static char *
+check_tenant_set__(const struct weft_request *req)
+{
+    if (!req->n_quotas) {
+        return xstrdup("no quota to set (expected ports, networks or "
+                       "ips_per_port)");
+    }
+    bool seen[N_TOPO_QUOTAS] = { false };
+    for (size_t i = 0; i < req->n_quotas; i++) {
+        enum topo_quota q;
+        char *error = parse_quota(req->quota_names[i], req->quota_values[i],
+                                  &q, NULL);
+        if (error) {
+            return error;
+        }
+        if (seen[q]) {
+            return xasprintf("quota %s is given twice", topo_quota_name(q));
+        }
+        seen[q] = true;
+    }
+    return NULL;
+}
+
 struct weft_error *
 weft_request_check(const struct weft_request *req)
 {
@@ -285,6 +328,9 @@ weft_request_check(const struct weft_request *req)
         case WEFT_OP_TENANT_TOKEN:
             error = require__(req->token_hash, "token hash");
             error = error ? error : check_token_hash__(req->token_hash);
+            break;
+        case WEFT_OP_TENANT_SET:
+            error = check_tenant_set__(req);
             break;
         case WEFT_OP_NET_ADD:
             error = check_net_add__(req);
@@ -466,6 +512,65 @@ tenant_token__(const struct weft_request *req, struct ovsdb_idl *idl,
     return error;
 }
 
+/* Quota overrides: an admin raises or lowers a tenant's limits.  Lowering
+ * one below the usage deletes nothing; it refuses new objects. */
+static struct weft_error *
+tenant_set__(const struct weft_request *req, struct ovsdb_idl *idl,
+             const struct topology *topo)
+{
+    const struct topo_tenant *tenant;
+    struct weft_error *error = find_tenant__(topo, req->path[0], &tenant);
+    if (error) {
+        return error;
+    }
+    const struct weftrec_tenant *row
+        = weftrec_tenant_get_for_uuid(idl, &tenant->uuid);
+
+    /* The new map: the row's overrides, each replaced or removed by the
+     * request's, then the request's new ones. */
+    size_t max = row->n_quota + req->n_quotas;
+    const char **keys = xmalloc((max + 1) * sizeof *keys);
+    int64_t *values = xmalloc((max + 1) * sizeof *values);
+    size_t n = 0;
+    bool done[N_TOPO_QUOTAS] = { false };
+    for (size_t i = 0; i < row->n_quota; i++) {
+        enum topo_quota q;
+        if (!topo_quota_from_string(row->key_quota[i], &q) || done[q]) {
+            continue;
+        }
+        done[q] = true;
+        bool keep = true;
+        int64_t value = row->value_quota[i];
+        for (size_t j = 0; j < req->n_quotas; j++) {
+            if (!strcmp(req->quota_names[j], topo_quota_name(q))) {
+                uint32_t limit = 0;
+                free(parse_quota(req->quota_names[j], req->quota_values[j],
+                                 &q, &limit));
+                keep = req->quota_values[j] != NULL;  /* NULL: default. */
+                value = limit;
+            }
+        }
+        if (keep) {
+            keys[n] = topo_quota_name(q);
+            values[n++] = value;
+        }
+    }
+    for (size_t j = 0; j < req->n_quotas; j++) {
+        enum topo_quota q;
+        uint32_t limit = 0;
+        free(parse_quota(req->quota_names[j], req->quota_values[j], &q,
+                         &limit));
+        if (!done[q] && req->quota_values[j]) {
+            keys[n] = topo_quota_name(q);
+            values[n++] = limit;
+        }
+    }
+    weftrec_tenant_set_quota(row, keys, values, n);
+    free(keys);
+    free(values);
+    return NULL;
+}
+
 static struct weft_error *
 tenant_del__(const struct weft_request *req, struct ovsdb_idl *idl,
              const struct topology *topo, struct sset *hosts)
@@ -506,6 +611,12 @@ net_add__(const struct weft_request *req, struct ovsdb_idl *idl,
     error = wrap__(WEFT_ERR_CONFLICT,
                    validate_new_network(topo, tenant, req->path[1], type,
                                         segment_id));
+    if (!error) {
+        /* Inside the transaction that verifies nb_cfg: two concurrent
+         * creates cannot both pass the limit (see weft-write.h). */
+        error = wrap__(WEFT_ERR_CONFLICT,
+                       validate_quota_new_network(topo, tenant));
+    }
     if (error) {
         return error;
     }
@@ -569,6 +680,11 @@ port_add__(const struct weft_request *req, struct ovsdb_idl *idl,
     error = wrap__(WEFT_ERR_CONFLICT,
                    validate_new_port(topo, net, host, req->path[2],
                                      req->iface, mac, ips, req->n_ips));
+    if (!error) {
+        error = wrap__(WEFT_ERR_CONFLICT,
+                       validate_quota_new_port(topo, net->tenant,
+                                               req->n_ips));
+    }
     uint32_t key = error ? 0 : topology_next_port_key(topo);
     if (!error && !key) {
         error = weft_error_format(WEFT_ERR_CONFLICT, "no free port key (all "
@@ -639,6 +755,8 @@ weft_write_build(const struct weft_request *req, struct ovsdb_idl *idl,
         return tenant_del__(req, idl, topo, hosts);
     case WEFT_OP_TENANT_TOKEN:
         return tenant_token__(req, idl, topo);
+    case WEFT_OP_TENANT_SET:
+        return tenant_set__(req, idl, topo);
     case WEFT_OP_NET_ADD:
         return net_add__(req, idl, txn, topo);
     case WEFT_OP_NET_DEL:

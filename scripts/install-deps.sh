@@ -7,6 +7,7 @@ packages=(
     # build
     build-essential cmake pkg-config python3 binutils
     libevent-dev libjansson-dev libcmocka-dev
+    libssl-dev                  # libcrypto: constant-time token checks
     openvswitch-source          # libopenvswitch + OVSDB IDL are built from it
     libunbound-dev              # auto-detected by OVS's configure
     # lab and tests

@@ -139,6 +139,9 @@ topology_add_tenant(struct topology *topo, const struct uuid *uuid,
     tenant->uuid = *uuid;
     tenant->name = xstrdup(name);
     tenant->key = key;
+    for (size_t q = 0; q < N_TOPO_QUOTAS; q++) {
+        tenant->quota[q] = topo_quota_default(q);
+    }
     hmap_insert(&topo->tenants, &tenant->node, uuid_hash(uuid));
     return tenant;
 }

@@ -21,6 +21,7 @@
 #include "openvswitch/types.h"
 #include "openvswitch/uuid.h"
 #include "packets.h"
+#include "quota.h"
 
 /* Network types.  The order is part of nothing persistent: the database
  * stores the names. */
@@ -83,6 +84,8 @@ struct topo_tenant {
     struct uuid uuid;
     char *name;
     uint32_t key;               /* 1..65535, unique; bits 55..40 of cookies. */
+    uint32_t quota[N_TOPO_QUOTAS]; /* Limits (quota.h): the tenant's
+                                    * overrides, else the defaults. */
 };
 
 struct topo_network {
@@ -125,7 +128,8 @@ void topology_init(struct topology *);
 void topology_destroy(struct topology *);
 
 /* Adders copy every string argument; the returned object belongs to 'topo'.
- * 'ips' is copied too.  They do not validate: see topology/validate.h. */
+ * 'ips' is copied too.  They do not validate: see topology/validate.h.
+ * A new tenant has the default quotas; its 'quota' may be changed. */
 struct topo_host *topology_add_host(struct topology *, const struct uuid *,
                                     const char *name, const char *ovsdb_remote,
                                     const char *openflow_remote,

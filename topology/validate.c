@@ -78,6 +78,12 @@ parse_name(const char *what, const char *s)
         return xasprintf("invalid %s name \"%s\": must not start with '-'",
                          what, s);
     }
+    /* Names become path segments (REST URLs, "red/net/a"): "." and ".."
+     * would read as the current or the parent object. */
+    if (!strcmp(s, ".") || !strcmp(s, "..")) {
+        return xasprintf("invalid %s name \"%s\": \".\" and \"..\" are "
+                         "not names", what, s);
+    }
     for (const char *p = s; *p; p++) {
         unsigned char c = *p;
         if (!isalnum(c) && c != '_' && c != '.' && c != '-') {

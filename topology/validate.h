@@ -23,7 +23,8 @@
 
 /* Parsers: 's' is user text.  On success they store into the out parameter. */
 char *parse_name(const char *what, const char *s);   /* [A-Za-z0-9_.-]{1,64},
-                                                      * not starting with '-' */
+                                                      * not starting with '-',
+                                                      * not "." or ".." */
 char *parse_iface_name(const char *s);                /* 1-15 chars, no '/' or
                                                        * whitespace */
 char *parse_mac(const char *s, struct eth_addr *mac); /* unicast, not zero */

@@ -35,6 +35,12 @@ mkdir -p "$rundir"
 if [ ! -s "$rundir/weft-db.pid" ] || ! kill -0 "$(cat "$rundir/weft-db.pid")" 2>/dev/null; then
     say "starting weft's database in $rundir"
     [ -f "$rundir/weft.db" ] || ovsdb-tool create "$rundir/weft.db" "$repo/ovsdb/weft.ovsschema"
+    # A database from an older weft (e.g. schema 1.1.0, before Tenant.quota)
+    # is converted in place: its rows are kept, new columns start empty.
+    if [ "$(ovsdb-tool needs-conversion "$rundir/weft.db" "$repo/ovsdb/weft.ovsschema")" = yes ]; then
+        say "converting weft's database to $(ovsdb-tool schema-version "$repo/ovsdb/weft.ovsschema")"
+        ovsdb-tool convert "$rundir/weft.db" "$repo/ovsdb/weft.ovsschema"
+    fi
     ovsdb-server "$rundir/weft.db" --remote=punix:"$rundir/weft.sock" \
         --remote="ptcp:6641:$listen" \
         --pidfile="$rundir/weft-db.pid" --unixctl="$rundir/weft-db.ctl" \

@@ -5,8 +5,9 @@
  * bearer token, the query string, the JSON body and weft_request_check(),
  * the write layer's step 1.  The input is split as:
  *
- *   byte 0        method (bits 0-1: GET, POST, DELETE, other) and whether
- *                 the caller is an admin (bit 2)
+ *   byte 0        method (bits 0-1: GET, POST, DELETE, other; bit 3:
+ *                 PATCH instead) and whether the caller is an admin
+ *                 (bit 2)
  *   line 1        request target: path[?query]
  *   line 2        Authorization header value ("" for none)
  *   the rest      body
@@ -62,7 +63,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         memcpy(body, data, size);
     }
     struct rest_input in = {
-        .method = methods[flags & 3],
+        .method = flags & 8 ? REST_PATCH : methods[flags & 3],
         .path = target,
         .query = query,
         .authorization = auth[0] ? auth : NULL,

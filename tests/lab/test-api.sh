@@ -37,7 +37,8 @@ trap cleanup EXIT
 
 # req [CURL ARGS...] URL-PATH: stores the status in $code and the body in
 # $body.  Runs as root (an admin) unless $as is "tenant" (uid nobody, group
-# nogroup, with the bearer token $tok if set).
+# nogroup, with the bearer token $tok if set) or "root-token" (root, with
+# the bearer token $tok).
 as=admin
 tok=
 req() {
@@ -47,6 +48,9 @@ req() {
     if [ "$as" = tenant ]; then
         out=$(setpriv --reuid=65534 --regid=65534 --clear-groups \
               curl -s --unix-socket "$api" ${tok:+-H "Authorization: Bearer $tok"} \
+              -w '\n%{http_code}' "${args[@]}" "http://weft$path")
+    elif [ "$as" = root-token ]; then
+        out=$(curl -s --unix-socket "$api" -H "Authorization: Bearer $tok" \
               -w '\n%{http_code}' "${args[@]}" "http://weft$path")
     else
         out=$(curl -s --unix-socket "$api" -D "$dir/headers" \
@@ -300,6 +304,114 @@ check "only the new token's hash is stored" \
              | grep -q \$(printf %s $green_tok2 | sha256sum | cut -c1-64) \
              && ! ovsdb-client dump unix:$dir/weft.sock Tenant | grep -q $green_tok2"
 
+# --- root with a tenant's token acts as that tenant ----------------------
+as=root-token
+tok=$red_tok
+expect 200 'map(.name) == ["red"]' "root with red's token sees only red" -- /v1/tenants
+expect 404 '.detail == "tenant blue does not exist"' \
+    "root with red's token: blue is 404" -- /v1/tenants/blue/networks
+expect 403 '' "root with red's token: creating a tenant is 403" -- \
+    $(post) '{"name":"mallow"}' /v1/tenants
+expect 200 'all(.[]; .ovsdb_remote == null)' \
+    "root with red's token: hosts without remotes" -- /v1/hosts
+expect 403 '' "root with red's token: /metrics is 403" -- /metrics
+tok=nonsense
+expect 401 '.detail == "invalid token"' "root with a bad token: 401" -- /v1/tenants
+as=admin
+expect 404 '' "...and wrote nothing" -- /v1/tenants/mallow
+
+# --- quotas ---------------------------------------------------------------
+# red: network net (port a).  Defaults, read by the tenant itself.
+as=tenant
+tok=$red_tok
+expect 200 '.tenant == "red"
+            and .quotas.ports == {"limit":1000,"used":1,"default":true}
+            and .quotas.networks == {"limit":100,"used":1,"default":true}
+            and .quotas.ips_per_port == {"limit":16,"used":1,"default":true}' \
+    "red reads its quotas and usage (defaults)" -- /v1/tenants/red/quota
+expect 404 '.detail == "tenant blue does not exist"' "red: blue's quota is 404" -- \
+    /v1/tenants/blue/quota
+expect 403 '.detail == "only an administrator can change quotas"' \
+    "red: changing its own quota is 403" -- \
+    -X PATCH -d '{"networks":1000}' /v1/tenants/red/quota
+as=admin
+expect 200 '' "status before the refused creates" -- /v1/status
+cfg0=$(jq .nb_cfg <<<"$body")
+expect 200 '.quotas.networks == {"limit":1,"used":1,"default":false}
+            and .quotas.ips_per_port.limit == 2 and .quotas.ports.default' \
+    "PATCH /v1/tenants/red/quota (admin): networks 1, ips_per_port 2" -- \
+    -X PATCH -d '{"networks":1,"ips_per_port":2}' /v1/tenants/red/quota
+cfg1=$((cfg0 + 1))
+expect 409 '.error == "conflict"
+            and .detail == "quota exceeded: tenant red may have at most 1 network"' \
+    "a network over the quota: 409 quota exceeded" -- \
+    $(post) '{"name":"q1","type":"vxlan","segment_id":3001}' /v1/tenants/red/networks
+expect 409 '.detail == "quota exceeded: tenant red may have at most 2 IPs per port"' \
+    "a port with more IPs than the quota: 409" -- \
+    $(post) '{"name":"q","host":"ghost","iface":"t4q","mac":"02:00:00:00:00:71","ips":["10.0.7.1","10.0.7.2","10.0.7.3"]}' \
+    /v1/tenants/red/networks/net/ports
+expect 200 '.quotas.ports.limit == 1' "PATCH ports 1" -- \
+    -X PATCH -d '{"ports":1}' /v1/tenants/red/quota
+expect 409 '.detail == "quota exceeded: tenant red may have at most 1 port"' \
+    "a port over the quota: 409" -- \
+    $(post) "$(port q ghost t4q 02:00:00:00:00:71 10.0.7.1)" /v1/tenants/red/networks/net/ports
+expect 200 ".nb_cfg == $((cfg1 + 1))" "the refused creates wrote nothing (nb_cfg)" -- /v1/status
+expect 404 '' "...no network q1" -- /v1/tenants/red/networks/q1
+expect 404 '' "...no port q" -- /v1/tenants/red/networks/net/ports/q
+expect 400 '.detail == "member \"ports\" must not be negative"' "quota -1: 400" -- \
+    -X PATCH -d '{"ports":-1}' /v1/tenants/red/quota
+expect 400 '.detail | startswith("unknown quota \"flows\"")' "unknown quota: 400" -- \
+    -X PATCH -d '{"flows":1}' /v1/tenants/red/quota
+expect 400 '.detail == "invalid networks quota \"65536\": expected a number 0-65535"' \
+    "networks quota over its maximum: 400" -- \
+    -X PATCH -d '{"networks":65536}' /v1/tenants/red/quota
+expect 404 '.detail == "tenant nope does not exist"' "quota of an unknown tenant: 404" -- \
+    /v1/tenants/nope/quota
+# The override raises a limit; null goes back to the default.
+expect 200 '.quotas.networks.limit == 2 and .quotas.ports.default' \
+    "PATCH networks 2, ports null" -- \
+    -X PATCH -d '{"networks":2,"ports":null}' /v1/tenants/red/quota
+expect 201 '.name == "q1"' "raised: the network is created" -- \
+    $(post) '{"name":"q1","type":"vxlan","segment_id":3001}' /v1/tenants/red/networks
+expect 201 '.name == "q"' "default again: the port is created" -- \
+    $(post) "$(port q ghost t4q 02:00:00:00:00:71 10.0.7.1)" /v1/tenants/red/networks/net/ports
+expect 200 '.quotas.networks == {"limit":2,"used":2,"default":false}
+            and .quotas.ports == {"limit":1000,"used":2,"default":true}' \
+    "GET quota: limits and usage" -- /v1/tenants/red/quota
+expect 204 '' "delete the port" -- -X DELETE /v1/tenants/red/networks/net/ports/q
+expect 204 '' "delete the network" -- -X DELETE /v1/tenants/red/networks/q1
+expect 200 '[.quotas[].default] == [true,true,true]' "PATCH all null: defaults" -- \
+    -X PATCH -d '{"networks":null,"ips_per_port":null}' /v1/tenants/red/quota
+
+# Writers that race (the API and two weftctl processes, each its own
+# transaction verifying nb_cfg) cannot together pass a limit: green may
+# have 2 networks, 6 writers try.
+expect 200 '.quotas.networks.limit == 2' "green: networks 2" -- \
+    -X PATCH -d '{"networks":2}' /v1/tenants/green/quota
+for i in 1 2 3 4; do
+    if [ $((i % 2)) = 0 ]; then
+        "$weftctl" --db=unix:"$dir/weft.sock" net-add "green/r$i" --type=gre \
+            --segment=$((3300 + i)) >/dev/null 2>"$dir/race.$i" &
+    else
+        curl -s -o "$dir/race.$i" --unix-socket "$api" -X POST \
+            -d "{\"name\":\"r$i\",\"type\":\"gre\",\"segment_id\":$((3300 + i))}" \
+            http://weft/v1/tenants/green/networks &
+    fi
+done
+wait
+expect 200 'length == 2' "racing creates: green has exactly 2 networks" -- \
+    /v1/tenants/green/networks
+check "...and the other 2 writers were told \"quota exceeded\"" \
+    [ "$(cat "$dir"/race.* | grep -c 'quota exceeded: tenant green may have at most 2 networks')" = 2 ]
+for n in $(jq -r '.[].name' <<<"$body"); do
+    req -X DELETE "/v1/tenants/green/networks/$n"
+done
+expect 200 'length == 0' "green's racing networks deleted" -- /v1/tenants/green/networks
+
+# The burst below needs blue's port quota raised past the default.
+expect 200 ".quotas.ports.limit == $((burst + 10))" "blue: ports $((burst + 10)) for the burst" -- \
+    -X PATCH -d "{\"ports\":$((burst + 10))}" /v1/tenants/blue/quota
+
 # --- burst: $burst port creations from 4 parallel clients ----------------
 expect 201 '' "network for the burst" -- \
     $(post) '{"name":"burst","type":"vlan","segment_id":300}' /v1/tenants/blue/networks
@@ -442,5 +554,22 @@ check "weftctl --api net-flows" grep -q 'arp_tpa=10.1.0.1' <<<"$out"
 rc=0; { ctl_api "$red_tok" -- port-del red/n2/d && ctl_api "$red_tok" -- net-del red/n2; } || rc=$?
 check "weftctl --api port-del, net-del" [ $rc = 0 ]
 expect 404 '' "...the network is gone" -- /v1/tenants/red/networks/n2
+out=$(ctl_api "$red_tok" -- tenant-quota red 2>&1)
+check "weftctl --api tenant-quota as red: '$(head -1 <<<"$out")'" \
+    bash -c "grep -Eq '^ports +limit 1000 \(default\)  used 2$' <<<'$out' \
+             && grep -Eq '^networks +limit 100 \(default\)  used 1$' <<<'$out'"
+rc=0; out=$(ctl_api "$red_tok" -- tenant-set red --max-networks=50 2>&1) || rc=$?
+check "weftctl --api tenant-set as red: 403 ($out)" \
+    bash -c "[ $rc = 1 ] && grep -q 'only an administrator can change quotas (HTTP 403)' <<<'$out'"
+rc=0; ctl_api "" -- tenant-set red --max-networks=1 || rc=$?
+check "weftctl --api tenant-set (root)" [ $rc = 0 ]
+rc=0; out=$(ctl_api "$red_tok" -- net-add red/n9 --type=vlan --segment=49 2>&1) || rc=$?
+check "weftctl --api net-add over the quota: exit 1 ($out)" \
+    bash -c "[ $rc = 1 ] && grep -q 'quota exceeded: tenant red may have at most 1 network (HTTP 409)' <<<'$out'"
+rc=0; out=$(ctl_api "" -- --json tenant-set red --max-networks=default 2>&1) || rc=$?
+check "weftctl --api tenant-set back to the default" \
+    bash -c "[ $rc = 0 ] && jq -e '.quotas.networks.default' <<<'$out' >/dev/null"
+rc=0; out=$(ctl_api "" -- tenant-set red --max-ports=lots 2>&1) || rc=$?
+check "weftctl --api tenant-set --max-ports=lots: exit 2 ($out)" [ $rc = 2 ]
 
 report

@@ -8,6 +8,8 @@
 #   - every bad command exits non-zero with the expected message on stderr,
 #     prints nothing on stdout, and leaves "weftctl show" unchanged;
 #   - concurrent writers are serialized (unique keys, one winner per MAC);
+#   - quotas: defaults, tenant-set overrides, "quota exceeded" with nothing
+#     written, and concurrent creates that cannot both pass a limit;
 #   - --wait and sync wait for Host.cur_cfg and time out with a clear message.
 #
 # Needs: WEFT_BUILD_DIR (with controller/weftctl), WEFT_SOURCE_DIR, and
@@ -425,6 +427,85 @@ if [ "$n_ok" -eq 1 ] && [ "$n_dup" -eq 5 ]; then
 else
     fail "concurrent port-add with one MAC: $n_ok succeeded, $n_dup duplicates"
 fi
+
+# --- Quotas: defaults, overrides, enforced inside the write. --------------
+expect_out "ports         limit 1000 (default)  used 4
+networks      limit 100 (default)  used 2
+ips_per_port  limit 16 (default)  used 2" tenant-quota red
+ok tenant-set red --max-networks=2 --max-ports=5 --max-ips-per-port=2
+expect_out "ports         limit 5  used 4
+networks      limit 2  used 2
+ips_per_port  limit 2  used 2" tenant-quota red
+expect_err 1 "quota exceeded: tenant red may have at most 2 networks" \
+    net-add red/net3 --type=vxlan --segment=3003
+expect_err 1 "quota exceeded: tenant red may have at most 2 IPs per port" \
+    port-add red/net2/q1 --host=h1 --iface=vq1 --mac=02:00:00:00:99:01 \
+    --ip=10.9.0.1 --ip=10.9.0.2 --ip=10.9.0.3
+ok port-add red/net2/q1 --host=h1 --iface=vq1 --mac=02:00:00:00:99:01 \
+    --ip=10.9.0.1 --ip=10.9.0.2
+expect_err 1 "quota exceeded: tenant red may have at most 5 ports" \
+    port-add red/net2/q2 --host=h1 --iface=vq2 --mac=02:00:00:00:99:02
+ok net-add c1/n1 --type=vxlan --segment=3101     # c1's limits are its own.
+# An override raises a limit; "default" removes the override.
+ok tenant-set red --max-ports=6 --max-networks=default
+ok net-add red/net3 --type=vxlan --segment=3003
+ok port-add red/net2/q2 --host=h1 --iface=vq2 --mac=02:00:00:00:99:02
+expect_out "ports         limit 6  used 6
+networks      limit 100 (default)  used 3
+ips_per_port  limit 2  used 2" tenant-quota red
+# Lowering a limit below the usage deletes nothing; it refuses new objects.
+ok tenant-set red --max-ports=0
+expect_err 1 "quota exceeded: tenant red may have at most 0 ports" \
+    port-add red/net2/q3 --host=h1 --iface=vq3 --mac=02:00:00:00:99:03
+expect_out "ports         limit 0  used 6
+networks      limit 100 (default)  used 3
+ips_per_port  limit 2  used 2" tenant-quota red
+expect_err 1 "invalid ports quota \"-1\": expected a number 0-16777215" \
+    tenant-set red --max-ports=-1
+expect_err 1 "invalid networks quota \"65536\": expected a number 0-65535" \
+    tenant-set red --max-networks=65536
+expect_err 1 "invalid ips_per_port quota \"many\": expected a number 0-4096" \
+    tenant-set red --max-ips-per-port=many
+expect_err 1 "no quota to set (expected ports, networks or ips_per_port)" \
+    tenant-set red
+expect_err 1 "tenant nope does not exist" tenant-set nope --max-ports=1
+expect_err 1 "tenant nope does not exist" tenant-quota nope
+expect_err 2 "option --max-ports is not valid for tenant-add" \
+    tenant-add purple --max-ports=1
+ok tenant-set red --max-ports=default --max-ips-per-port=default
+expect_out "ports         limit 1000 (default)  used 6
+networks      limit 100 (default)  used 3
+ips_per_port  limit 16 (default)  used 2" tenant-quota red
+
+# Concurrent creates cannot both pass a limit: each verifies nb_cfg, so the
+# losers re-check against the winners' networks.  8 writers, room for 3.
+ok tenant-set c2 --max-networks=3
+pids=()
+for i in 1 2 3 4 5 6 7 8; do
+    ctl net-add "c2/n$i" --type=vxlan --segment=$((3200 + i)) \
+        2>"$dir/q$i.err" & pids+=($!)
+done
+n_ok=0
+for pid in "${pids[@]}"; do
+    if wait "$pid"; then n_ok=$((n_ok + 1)); fi
+done
+n_quota=$(cat "$dir"/q*.err \
+          | grep -c "quota exceeded: tenant c2 may have at most 3 networks" || true)
+n_nets=$(ctl net-list c2 | wc -l)
+if [ "$n_ok" -eq 3 ] && [ "$n_quota" -eq 5 ] && [ "$n_nets" -eq 3 ]; then
+    pass
+else
+    fail "concurrent net-add with room for 3: $n_ok succeeded, $n_quota quota" \
+         "errors, $n_nets networks"
+fi
+
+# --- "." and ".." are not names. --------------------------------------------
+expect_err 1 "invalid tenant name \"..\": \".\" and \"..\" are not names" \
+    tenant-add ..
+expect_err 1 "invalid network name \".\"" net-add red/. --type=vlan --segment=7
+expect_err 1 "invalid port name \"..\"" \
+    port-add red/net1/.. --host=h1 --iface=vdot --mac=02:00:00:00:99:09
+expect_err 1 "invalid host name \".\"" host-add . --remote=unix:/x
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -56,7 +56,7 @@ openapi_methods(json_t *item)
 {
     static const struct { const char *name; unsigned int bit; } methods[] = {
         { "get", REST_GET }, { "post", REST_POST }, { "delete", REST_DELETE },
-        { "put", REST_OTHER }, { "patch", REST_OTHER }, { "head", REST_OTHER },
+        { "put", REST_OTHER }, { "patch", REST_PATCH }, { "head", REST_OTHER },
         { "options", REST_OTHER }, { "trace", REST_OTHER },
     };
     unsigned int bits = 0;

@@ -37,23 +37,32 @@ member(const struct json *json, const char *name)
     return value;
 }
 
-/* Returns the "key" type of column 'column' of table 'table'. */
+/* Returns the "key" (or "value", if 'part' says so) type of column 'column'
+ * of table 'table'. */
 static const struct json *
-column_key(const struct json *schema, const char *table, const char *column)
+column_part(const struct json *schema, const char *table, const char *column,
+            const char *part)
 {
     const struct json *tables = member(schema, "tables");
     const struct json *columns = member(member(tables, table), "columns");
     const struct json *type = member(member(columns, column), "type");
-    const struct json *key = member(type, "key");
+    const struct json *key = member(type, part);
     assert_int_equal(key->type, JSON_OBJECT);
     return key;
 }
 
-static void
-check_int_range(const struct json *schema, const char *table,
-                const char *column, long long int min, long long int max)
+static const struct json *
+column_key(const struct json *schema, const char *table, const char *column)
 {
-    const struct json *key = column_key(schema, table, column);
+    return column_part(schema, table, column, "key");
+}
+
+static void
+check_part_range(const struct json *schema, const char *table,
+                 const char *column, const char *part, long long int min,
+                 long long int max)
+{
+    const struct json *key = column_part(schema, table, column, part);
     assert_string_equal(json_string(member(key, "type")), "integer");
 
     const struct json *min_json = member(key, "minInteger");
@@ -65,6 +74,13 @@ check_int_range(const struct json *schema, const char *table,
                  table, column, (long long int) json_integer(min_json),
                  (long long int) json_integer(max_json), min, max);
     }
+}
+
+static void
+check_int_range(const struct json *schema, const char *table,
+                const char *column, long long int min, long long int max)
+{
+    check_part_range(schema, table, column, "key", min, max);
 }
 
 /* Fills 'set' with the strings of the enum of 'table'.'column'. */
@@ -137,6 +153,34 @@ test_integer_ranges(void **state)
     check_int_range(schema, "Tenant", "flow_key", 1, TOPO_TENANT_KEY_MAX);
     check_int_range(schema, "Network", "flow_key", 1, TOPO_NETWORK_KEY_MAX);
     check_int_range(schema, "Port", "flow_key", 1, TOPO_PORT_KEY_MAX);
+
+    /* Tenant.quota holds every quota's limit: the union of their ranges,
+     * narrowed per quota by parse_quota(). */
+    uint32_t max = 0;
+    for (size_t q = 0; q < N_TOPO_QUOTAS; q++) {
+        max = MAX(max, topo_quota_max(q));
+    }
+    assert_int_equal(max, TOPO_QUOTA_VALUE_MAX);
+    check_part_range(schema, "Tenant", "quota", "value", 0,
+                     TOPO_QUOTA_VALUE_MAX);
+}
+
+/* Tenant.quota's keys are exactly the quotas of topology/quota.h. */
+static void
+test_quota_names(void **state)
+{
+    const struct json *schema = *state;
+
+    struct sset schema_names = SSET_INITIALIZER(&schema_names);
+    struct sset code_names = SSET_INITIALIZER(&code_names);
+    get_enum(schema, "Tenant", "quota", &schema_names);
+    for (size_t q = 0; q < N_TOPO_QUOTAS; q++) {
+        sset_add(&code_names, topo_quota_name(q));
+    }
+    bool equal = sset_equals(&schema_names, &code_names);
+    sset_destroy(&schema_names);
+    sset_destroy(&code_names);
+    assert_true(equal);
 }
 
 static void
@@ -185,6 +229,7 @@ main(void)
         cmocka_unit_test(test_integer_ranges),
         cmocka_unit_test(test_network_types),
         cmocka_unit_test(test_datapath_types),
+        cmocka_unit_test(test_quota_names),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -94,6 +94,14 @@ test_parse_name(void **state OVS_UNUSED)
     assert_error(parse_name("network", "a/b"), "invalid network name \"a/b\"");
     assert_error(parse_name("host", "a b"), "invalid host name");
     assert_error(parse_name("host", "h\xc3\xa9"), "invalid host name");
+
+    /* "." and "..": path segments, not names. */
+    assert_error(parse_name("tenant", "."),
+                 "invalid tenant name \".\": \".\" and \"..\" are not names");
+    assert_error(parse_name("network", ".."), "invalid network name \"..\"");
+    assert_ok(parse_name("port", "..."));
+    assert_ok(parse_name("port", ".a"));
+    assert_ok(parse_name("port", "a.."));
 }
 
 static void
@@ -327,6 +335,8 @@ test_parse_path(void **state OVS_UNUSED)
     assert_error(parse_path("/net1", 2, parts), "tenant name");
     assert_error(parse_path("red/net 1", 2, parts), "invalid network name");
     assert_error(parse_path("red/net1/-a", 3, parts), "invalid port name");
+    assert_error(parse_path("red/..", 2, parts), "invalid network name");
+    assert_error(parse_path("./net1/a", 3, parts), "invalid tenant name");
     assert_null(parts[2]);
 }
 
@@ -404,6 +414,7 @@ test_validate_new_tenant(void **state)
     assert_error(validate_new_tenant(&f->topo, "red"),
                  "tenant red already exists");
     assert_error(validate_new_tenant(&f->topo, ""), "must not be empty");
+    assert_error(validate_new_tenant(&f->topo, ".."), "are not names");
 }
 
 static void
