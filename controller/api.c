@@ -238,6 +238,7 @@ port_view_fill(struct api_port_view *v, const struct weftrec_port *row)
     v->ofport = (row->n_ofport && row->ofport[0] > 0
                  && row->ofport[0] < 0xff00 ? row->ofport[0] : -1);
     v->up = row->n_up ? row->up[0] : -1;
+    v->error = nullable_xstrdup(row->error);
 }
 
 static int
@@ -595,8 +596,18 @@ start_write(struct api *api, struct api_call *call)
     bool inserted;
     int64_t nb_cfg = weft_write_next_cfg(api->idl, txn, 1, &inserted);
     struct sset hosts = SSET_INITIALIZER(&hosts);
+    call->req.tenant_view = !call->admin;
     struct weft_error *error = weft_write_build(&call->req, api->idl, txn,
                                                 &api->topo, &hosts);
+    if (!error && call->req.op == WEFT_OP_PORT_ADD
+        && api->hooks.iface_available
+        && !api->hooks.iface_available(call->req.host, call->req.iface,
+                                       api->hooks.aux)) {
+        /* Without saying what holds it: another tenant may. */
+        error = weft_error_format(WEFT_ERR_CONFLICT, "interface name %s is "
+                                  "not available on host %s", call->req.iface,
+                                  call->req.host);
+    }
     if (error) {
         ovsdb_idl_txn_destroy(txn);
         sset_destroy(&hosts);
