@@ -596,7 +596,6 @@ start_write(struct api *api, struct api_call *call)
     bool inserted;
     int64_t nb_cfg = weft_write_next_cfg(api->idl, txn, 1, &inserted);
     struct sset hosts = SSET_INITIALIZER(&hosts);
-    call->req.tenant_view = !call->admin;
     struct weft_error *error = weft_write_build(&call->req, api->idl, txn,
                                                 &api->topo, &hosts);
     if (!error && call->req.op == WEFT_OP_PORT_ADD
@@ -784,6 +783,9 @@ run_pending(struct api *api)
                                    call->n_path);
                 break;
             case API_WRITE:
+                /* A tenant admin's conflicts must not name other
+                 * tenants' objects. */
+                call->req.tenant_view = own != NULL;
                 start_write(api, call);
                 continue;
             }
