@@ -53,6 +53,7 @@ free_port_views(struct api_port_view *v, size_t n)
         free(v[i].iface);
         free(v[i].mac);
         free_strings(v[i].ips, v[i].n_ips);
+        free(v[i].error);
     }
     free(v);
 }

@@ -240,6 +240,7 @@ port_view_fill(struct api_port_view *v, const struct weftrec_port *row)
     v->ofport = (row->n_ofport && row->ofport[0] > 0
                  && row->ofport[0] < 0xff00 ? row->ofport[0] : -1);
     v->up = row->n_up ? row->up[0] : -1;
+    v->error = nullable_xstrdup(row->error);
 }
 
 static int
@@ -657,6 +658,15 @@ start_write(struct api *api, struct api_call *call)
     struct sset hosts = SSET_INITIALIZER(&hosts);
     struct weft_error *error = weft_write_build(&call->req, api->idl, txn,
                                                 &api->topo, &hosts);
+    if (!error && call->req.op == WEFT_OP_PORT_ADD
+        && api->hooks.iface_available
+        && !api->hooks.iface_available(call->req.host, call->req.iface,
+                                       api->hooks.aux)) {
+        /* Without saying what holds it: another tenant may. */
+        error = weft_error_format(WEFT_ERR_CONFLICT, "interface name %s is "
+                                  "not available on host %s", call->req.iface,
+                                  call->req.host);
+    }
     if (error) {
         ovsdb_idl_txn_destroy(txn);
         sset_destroy(&hosts);
@@ -833,6 +843,9 @@ run_pending(struct api *api)
                                    call->n_path);
                 break;
             case API_WRITE:
+                /* A tenant admin's conflicts must not name other
+                 * tenants' objects. */
+                call->req.tenant_view = own != NULL;
                 start_write(api, call);
                 continue;
             }

@@ -81,6 +81,7 @@ struct api_port_view {
     long long key;
     long long ofport;           /* -1 if not known. */
     int up;                     /* -1 if not known, else 0 or 1. */
+    char *error;                /* Why weftd did not create it, or NULL. */
 };
 
 /* One quota of a tenant (topology/quota.h). */
@@ -168,6 +169,11 @@ struct api_hooks {
 
     /* Returns weftd's metrics in Prometheus text format (malloc'd). */
     char *(*metrics)(void *aux);
+
+    /* Returns false if something weft does not own holds interface name
+     * 'iface' on host 'host' (known only from the host's own database), so
+     * that creating a port with it answers 409 at once.  May be NULL. */
+    bool (*iface_available)(const char *host, const char *iface, void *aux);
 
     void *aux;
 };

@@ -30,11 +30,12 @@
 #include "timeval.h"
 #include "topology.h"
 #include "util.h"
+#include "validate.h"
 #include "vswitch-idl.h"
 
 VLOG_DEFINE_THIS_MODULE(host);
 
-#define BRIDGE_NAME "br-int"
+#define BRIDGE_NAME TOPO_BRIDGE_NAME
 #define OWNER_KEY "weft-port"           /* external_ids key on owned rows. */
 #define NAME_KEY "weft-name"            /* ...and "TENANT/NET/PORT" on a
                                          * tenant's, for the host's operator. */
@@ -67,7 +68,18 @@ struct host {
     struct shash wanted;            /* Interface name -> "struct wanted_iface"
                                      * for every port weft must own on br-int:
                                      * endpoint ports, tunnels, the uplink. */
-    struct simap ofports;           /* Interface name -> ofport > 0. */
+    struct sset refused;            /* Endpoint interface names refused
+                                     * because weft's own infrastructure
+                                     * takes them on this host (a row that
+                                     * validation would refuse). */
+    struct sset blocked;            /* Wanted names that a bridge, port or
+                                     * interface weft does not own holds in
+                                     * the host's database: never created,
+                                     * since one such name would fail the
+                                     * whole reconcile transaction. */
+    unsigned int blocked_seqno;     /* IDL seqno 'blocked' was found at. */
+    struct simap ofports;           /* Interface name -> ofport > 0, of the
+                                     * ports weft owns only. */
     struct sset up;                 /* Interfaces whose link is up. */
     bool ports_resolved;            /* Every wanted interface has an ofport
                                      * (or the switch said it cannot). */
@@ -312,6 +324,8 @@ host_create(const struct topo_host *th)
     h->uuid = th->uuid;
     host_set_config__(h, th);
     shash_init(&h->wanted);
+    sset_init(&h->refused);
+    sset_init(&h->blocked);
     simap_init(&h->ofports);
     sset_init(&h->up);
     flow_table_init(&h->dumped);
@@ -334,6 +348,8 @@ host_destroy(struct host *h)
     host_disconnect(h);
     wanted_clear(&h->wanted);
     shash_destroy(&h->wanted);
+    sset_destroy(&h->refused);
+    sset_destroy(&h->blocked);
     simap_destroy(&h->ofports);
     sset_destroy(&h->up);
     flow_table_destroy(&h->dumped);
@@ -406,22 +422,13 @@ host_set_topology(struct host *h, const struct topology *topo, int64_t nb_cfg)
         }
     }
 
-    /* The interfaces weft must own on this host. */
+    /* The interfaces weft must own on this host: its own infrastructure
+     * (the uplink, the tunnels) first, then the endpoints.  An endpoint
+     * never takes an infrastructure name: it would be given the tunnel (and
+     * other tenants' traffic), the VLAN trunk or br-int's LOCAL port. */
     struct shash wanted = SHASH_INITIALIZER(&wanted);
-    const struct topo_port *port;
-    TOPOLOGY_FOR_EACH_PORT (port, topo) {
-        if (uuid_equals(&port->host->uuid, &h->uuid)
-            && !shash_find(&wanted, port->iface)) {
-            struct wanted_iface *w = wanted_iface_create(
-                xasprintf(UUID_FMT, UUID_ARGS(&port->uuid)), "");
-            w->name = xasprintf("%s/%s/%s", port->network->tenant->name,
-                                port->network->name, port->name);
-            shash_add(&wanted, port->iface, w);
-        }
-    }
-
     const struct topo_host *th = topology_find_host(topo, &h->uuid);
-    if (th && th->uplink && !shash_find(&wanted, th->uplink)) {
+    if (th && th->uplink) {
         shash_add(&wanted, th->uplink,
                   wanted_iface_create(xstrdup("uplink"), ""));
     }
@@ -431,7 +438,7 @@ host_set_topology(struct host *h, const struct topology *topo, int64_t nb_cfg)
     for (size_t i = 0; i < n_tunnels; i++) {
         const struct weft_tunnel *t = &tunnels[i];
         if (shash_find(&wanted, t->name)) {
-            continue;       /* An endpoint interface took the name. */
+            continue;       /* The uplink has the name (a bad host row). */
         }
         struct wanted_iface *w = wanted_iface_create(
             xasprintf("tunnel:%s", t->remote->name),
@@ -444,6 +451,35 @@ host_set_topology(struct host *h, const struct topology *topo, int64_t nb_cfg)
     if (n_tunnels) {
         free(tunnels);
     }
+
+    struct sset refused = SSET_INITIALIZER(&refused);
+    const struct topo_port *port;
+    TOPOLOGY_FOR_EACH_PORT (port, topo) {
+        if (!uuid_equals(&port->host->uuid, &h->uuid)) {
+            continue;
+        }
+        if (validate_iface_is_reserved(th, port->iface)) {
+            sset_add(&refused, port->iface);
+        } else if (!shash_find(&wanted, port->iface)) {
+            struct wanted_iface *w = wanted_iface_create(
+                xasprintf(UUID_FMT, UUID_ARGS(&port->uuid)), "");
+            w->name = xasprintf("%s/%s/%s", port->network->tenant->name,
+                                port->network->name, port->name);
+            shash_add(&wanted, port->iface, w);
+        }
+    }
+    if (!sset_equals(&refused, &h->refused)) {
+        const char *name;
+        SSET_FOR_EACH (name, &refused) {
+            if (!sset_contains(&h->refused, name)) {
+                VLOG_WARN("%s: a port's interface name %s belongs to weft's "
+                          "infrastructure; port not created", h->name, name);
+            }
+        }
+        sset_swap(&refused, &h->refused);
+        h->status_seqno++;
+    }
+    sset_destroy(&refused);
 
     bool same = shash_count(&wanted) == shash_count(&h->wanted);
     struct shash_node *node;
@@ -658,12 +694,13 @@ create_port(struct host *h, struct ovsdb_idl_txn *txn,
 /* Makes br-int's weft-owned ports exactly 'h->wanted': creates what is
  * missing, fixes what drifted (in place, so the ofport survives), deletes
  * what weft owns and no longer wants.  Ports without weft's mark are never
- * touched, even if they have a wanted name. */
+ * touched, and a wanted name that something else holds ('blocked') is not
+ * created, so that one bad name cannot fail the transaction that creates
+ * every other port of the host. */
 static void
 reconcile_ports(struct host *h, struct ovsdb_idl_txn *txn,
                 const struct ovsrec_bridge *br)
 {
-    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
     struct sset present = SSET_INITIALIZER(&present);
 
     for (size_t i = 0; i < br->n_ports; i++) {
@@ -673,12 +710,7 @@ reconcile_ports(struct host *h, struct ovsdb_idl_txn *txn,
                                                        port->name);
         sset_add(&present, port->name);
         if (!owner) {
-            if (w) {
-                VLOG_WARN_RL(&rl, "%s: port %s exists but was not created "
-                             "by weft; leaving it alone", h->name,
-                             port->name);
-            }
-            continue;
+            continue;           /* Not ours ('blocked' if wanted). */
         }
         if (!w) {
             VLOG_INFO("%s: removing stale port %s", h->name, port->name);
@@ -706,14 +738,18 @@ reconcile_ports(struct host *h, struct ovsdb_idl_txn *txn,
 
     struct shash_node *node;
     SHASH_FOR_EACH (node, &h->wanted) {
-        if (!sset_contains(&present, node->name)) {
+        if (!sset_contains(&present, node->name)
+            && !sset_contains(&h->blocked, node->name)) {
             create_port(h, txn, br, node->name, node->data);
         }
     }
     sset_destroy(&present);
 }
 
-/* Reads the ofports of br-int's interfaces; returns true if they changed. */
+/* Reads the ofports of the interfaces of br-int's weft-owned ports; returns
+ * true if they changed.  A blocked name never gets created, so it does not
+ * keep the host from being "resolved" (and every other port's wait from
+ * completing). */
 static bool
 read_ofports(struct host *h, const struct ovsrec_bridge *br)
 {
@@ -724,6 +760,11 @@ read_ofports(struct host *h, const struct ovsrec_bridge *br)
     struct sset seen = SSET_INITIALIZER(&seen);
     for (size_t i = 0; br && i < br->n_ports; i++) {
         const struct ovsrec_port *port = br->ports[i];
+        if (!smap_get(&port->external_ids, OWNER_KEY)) {
+            /* Not weft's: br-int's own LOCAL port, or one added by hand.
+             * Its ofport must never become an endpoint's. */
+            continue;
+        }
         for (size_t j = 0; j < port->n_interfaces; j++) {
             const struct ovsrec_interface *iface = port->interfaces[j];
             sset_add(&seen, iface->name);
@@ -741,7 +782,8 @@ read_ofports(struct host *h, const struct ovsrec_bridge *br)
     }
     struct shash_node *node;
     SHASH_FOR_EACH (node, &h->wanted) {
-        if (!sset_contains(&seen, node->name)) {
+        if (!sset_contains(&seen, node->name)
+            && !sset_contains(&h->blocked, node->name)) {
             resolved = false;           /* Port not created yet. */
         }
     }
@@ -762,6 +804,58 @@ read_ofports(struct host *h, const struct ovsrec_bridge *br)
     return changed;
 }
 
+/* Adds to 'names' the name of every bridge, port and interface in the
+ * host's database that weft does not own.  weft owns the ports that carry
+ * its mark (on br-int) and their interfaces; br-int's own internal port has
+ * no mark (and its name is reserved anyway). */
+static void
+collect_foreign_names(const struct host *h, struct sset *names)
+{
+    const struct ovsrec_bridge *br;
+    OVSREC_BRIDGE_FOR_EACH (br, h->idl) {
+        sset_add(names, br->name);
+    }
+    const struct ovsrec_port *port;
+    OVSREC_PORT_FOR_EACH (port, h->idl) {
+        if (!smap_get(&port->external_ids, OWNER_KEY)) {
+            sset_add(names, port->name);
+            for (size_t i = 0; i < port->n_interfaces; i++) {
+                sset_add(names, port->interfaces[i]->name);
+            }
+        }
+    }
+}
+
+/* Finds the wanted names that something else holds on the host.  OVS
+ * indexes bridge, port and interface names: creating one of them would fail
+ * the host's whole reconcile transaction, and with it every later port of
+ * every tenant on the host. */
+static void
+update_blocked(struct host *h)
+{
+    struct sset foreign = SSET_INITIALIZER(&foreign);
+    collect_foreign_names(h, &foreign);
+
+    struct sset blocked = SSET_INITIALIZER(&blocked);
+    struct shash_node *node;
+    SHASH_FOR_EACH (node, &h->wanted) {
+        if (sset_contains(&foreign, node->name)) {
+            sset_add(&blocked, node->name);
+            if (!sset_contains(&h->blocked, node->name)) {
+                VLOG_WARN("%s: interface name %s is held by a bridge, port "
+                          "or interface weft does not own; not creating "
+                          "it", h->name, node->name);
+            }
+        }
+    }
+    if (!sset_equals(&blocked, &h->blocked)) {
+        sset_swap(&blocked, &h->blocked);
+        h->status_seqno++;
+    }
+    sset_destroy(&blocked);
+    sset_destroy(&foreign);
+}
+
 static void
 host_run_ovsdb(struct host *h)
 {
@@ -778,6 +872,10 @@ host_run_ovsdb(struct host *h)
     /* Read ofports before this run's changes: rows written in an open
      * transaction show uncommitted (and, for partial updates, stale)
      * contents. */
+    if (seqno != h->blocked_seqno || h->reconcile) {
+        update_blocked(h);
+        h->blocked_seqno = seqno;
+    }
     if (read_ofports(h, br)) {
         h->recompile = true;
     }
@@ -1186,9 +1284,30 @@ host_of_state(const struct host *h)
     return h->state;
 }
 
+bool
+host_iface_refused(const struct host *h, const char *iface)
+{
+    return sset_contains(&h->refused, iface)
+           || sset_contains(&h->blocked, iface);
+}
+
+bool
+host_iface_available(const struct host *h, const char *iface)
+{
+    struct sset foreign = SSET_INITIALIZER(&foreign);
+    collect_foreign_names(h, &foreign);
+    bool available = !sset_contains(&foreign, iface);
+    sset_destroy(&foreign);
+    return available;
+}
+
 int64_t
 host_iface_ofport(const struct host *h, const char *iface, bool *up)
 {
+    if (host_iface_refused(h, iface)) {
+        *up = false;
+        return -1;
+    }
     const struct simap_node *node = simap_find(&h->ofports, iface);
     *up = node && sset_contains(&h->up, iface);
     return node ? node->data : -1;

@@ -88,9 +88,18 @@ enum host_of_state host_of_state(const struct host *);
  * back only when there is something new to write. */
 unsigned int host_status_seqno(const struct host *);
 
-/* Returns the OpenFlow port of interface 'iface' on this host, or -1 if
- * unknown, and whether its link is up in '*up'. */
+/* Returns the OpenFlow port of the endpoint interface 'iface' on this host,
+ * or -1 if unknown or refused, and whether its link is up in '*up'. */
 int64_t host_iface_ofport(const struct host *, const char *iface, bool *up);
+
+/* Interface names are a host resource.  host_iface_refused() is true if an
+ * endpoint with interface 'iface' on this host is not created: the name
+ * belongs to weft's infrastructure, or a bridge, port or interface weft
+ * does not own holds it in the host's database.  host_iface_available() is
+ * false if such a foreign object holds 'iface' now (true while the host's
+ * database has never been read). */
+bool host_iface_refused(const struct host *, const char *iface);
+bool host_iface_available(const struct host *, const char *iface);
 
 /* One line of "weft/hosts" output. */
 void host_format_summary(const struct host *, struct ds *);

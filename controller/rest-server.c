@@ -206,13 +206,15 @@ port_json(const struct api_port_view *v)
     for (size_t i = 0; i < v->n_ips; i++) {
         json_array_append_new(ips, json_string(v->ips[i]));
     }
-    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:I, s:o, s:o}",
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:I, s:o, s:o, "
+                     "s:o}",
                      "tenant", v->tenant, "network", v->network,
                      "name", v->name, "host", v->host, "iface", v->iface,
                      "mac", v->mac, "ips", ips, "key", (json_int_t) v->key,
                      "ofport", (v->ofport >= 0
                                 ? json_integer(v->ofport) : json_null()),
-                     "up", v->up >= 0 ? json_boolean(v->up) : json_null());
+                     "up", v->up >= 0 ? json_boolean(v->up) : json_null(),
+                     "error", string_or_null(v->error));
 }
 
 /* {"tenant": T, "quotas": {NAME: {"limit", "used", "default"}...}}. */

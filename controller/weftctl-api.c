@@ -406,7 +406,11 @@ print_ports(json_t *ports)
         if (!json_array_size(ips)) {
             putchar('-');
         }
-        printf("  key %lld\n", num(p, "key"));
+        printf("  key %lld", num(p, "key"));
+        if (json_is_string(json_object_get(p, "error"))) {
+            printf("  error \"%s\"", str(p, "error"));
+        }
+        putchar('\n');
     }
 }
 
@@ -603,6 +607,9 @@ run_show(const struct api_opts *o)
                            num(p, "ofport"),
                            json_is_true(json_object_get(p, "up"))
                            ? "up" : "down");
+                    if (json_is_string(json_object_get(p, "error"))) {
+                        printf("        error \"%s\"\n", str(p, "error"));
+                    }
                 }
             }
         }

@@ -504,6 +504,9 @@ format_port(struct ds *s, const struct weftrec_port *port)
         ds_put_char(s, '-');
     }
     ds_put_format(s, "  key %"PRId64, port->flow_key);
+    if (port->error) {
+        ds_put_format(s, "  error \"%s\"", port->error);
+    }
 }
 
 static void

@@ -150,6 +150,17 @@ sorted_host_names(const struct weftd *d, size_t *n)
     return sorted;
 }
 
+/* api_hooks' iface_available, for a port's creation: false if something
+ * weft does not own holds 'iface' on host 'name' now. */
+static bool
+weftd_iface_available(const char *name, const char *iface, void *d_)
+{
+    struct weftd *d = d_;
+    const struct topo_host *th = topology_find_host_by_name(&d->topo, name);
+    struct host_node *hn = th ? find_host_node(d, &th->uuid) : NULL;
+    return !hn || host_iface_available(hn->host, iface);
+}
+
 /* api_hooks' host_flows, for GET .../networks/N/flows: each host's
  * installed flows with the network's cookie. */
 static size_t
@@ -386,6 +397,18 @@ write_status(struct weftd *d, struct ovsdb_idl_txn *txn)
         if (!prow->n_up || *prow->up != up) {
             weftrec_port_set_up(prow, &up, 1);
         }
+
+        /* The port's owner reads this: it must not say what holds the
+         * name (another tenant's tunnel, the operator's NIC...). */
+        char *error = (host_iface_refused(hn->host, prow->iface)
+                       ? xasprintf("interface name %s is not available on "
+                                   "host %s", prow->iface,
+                                   host_name(hn->host))
+                       : NULL);
+        if (!nullable_string_is_equal(error, prow->error)) {
+            weftrec_port_set_error(prow, error);
+        }
+        free(error);
     }
 }
 
@@ -510,6 +533,7 @@ main(int argc, char *argv[])
     struct api_hooks hooks = {
         .host_cfg = weftd_host_cfg,
         .host_flows = weftd_host_flows,
+        .iface_available = weftd_iface_available,
         .metrics = weftd_metrics,
         .aux = &d,
     };

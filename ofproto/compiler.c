@@ -44,6 +44,7 @@
 #include "topology.h"
 #include "util.h"
 #include "uuid.h"
+#include "validate.h"
 
 const char *
 weft_table_name(int table_id)
@@ -220,11 +221,18 @@ port_is_local(const struct compile_ctx *ctx, const struct topo_port *port)
 }
 
 /* Returns the OpenFlow port number of local 'port', or 0 if its interface
- * has none yet (absent from 'ofports', or ofport -1 stored as such). */
+ * has none yet (absent from 'ofports', or ofport -1 stored as such).
+ *
+ * A port whose interface name belongs to weft's infrastructure (a row that
+ * validation would refuse, written before it did or behind its back) has
+ * none either: the ofport under that name is the tunnel's, the uplink's or
+ * br-int's own LOCAL port, and giving it to the port would hand a tenant
+ * the other tenants' tunnel traffic, the VLAN trunk or the host's stack. */
 static int
 port_ofport(const struct compile_ctx *ctx, const struct topo_port *port)
 {
-    if (!ctx->ofports || !port->iface) {
+    if (!ctx->ofports || !port->iface
+        || validate_iface_is_reserved(ctx->host, port->iface)) {
         return 0;
     }
     const struct simap_node *node = simap_find(ctx->ofports, port->iface);
@@ -708,9 +716,9 @@ void
 weft_tunnel_name(enum topo_net_type type, const struct topo_host *remote,
                  char name[16])
 {
-    const char *prefix = (type == TOPO_NET_VXLAN ? "vx-"
-                          : type == TOPO_NET_GRE ? "gr-"
-                          : "gv-");
+    const char *prefix = (type == TOPO_NET_VXLAN ? TOPO_TUNNEL_PREFIX_VXLAN
+                          : type == TOPO_NET_GRE ? TOPO_TUNNEL_PREFIX_GRE
+                          : TOPO_TUNNEL_PREFIX_GENEVE);
     if (strlen(prefix) + strlen(remote->name) <= 15) {
         snprintf(name, 16, "%s%s", prefix, remote->name);
     } else {

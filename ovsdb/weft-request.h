@@ -114,6 +114,12 @@ struct weft_request {
     char **quota_names;
     char **quota_values;
     size_t n_quotas;
+
+    /* Set by the REST API when a tenant admin (bearer token) makes the
+     * request: a conflict with another tenant's object is then reported
+     * without naming it (see validate_new_network()).  weftctl's database
+     * mode is the administrator's and leaves it false. */
+    bool tenant_view;
 };
 
 void weft_request_init(struct weft_request *, enum weft_op);

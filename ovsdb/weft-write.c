@@ -194,6 +194,13 @@ check_host_add__(const struct weft_request *req)
     }
     if (!error && req->uplink) {
         error = parse_iface_name(req->uplink);
+        if (!error && validate_iface_is_reserved(NULL, req->uplink)) {
+            error = xasprintf("uplink %s is a name of weft's own (%s, or a "
+                              "tunnel: "TOPO_TUNNEL_PREFIX_VXLAN"..., "
+                              TOPO_TUNNEL_PREFIX_GRE"..., "
+                              TOPO_TUNNEL_PREFIX_GENEVE"...)", req->uplink,
+                              TOPO_BRIDGE_NAME);
+        }
     }
     if (!error && req->openflow_remote) {
         /* Same syntax as an OVSDB remote, but say which value is wrong. */
@@ -610,7 +617,7 @@ net_add__(const struct weft_request *req, struct ovsdb_idl *idl,
     }
     error = wrap__(WEFT_ERR_CONFLICT,
                    validate_new_network(topo, tenant, req->path[1], type,
-                                        segment_id));
+                                        segment_id, req->tenant_view));
     if (!error) {
         /* Inside the transaction that verifies nb_cfg: two concurrent
          * creates cannot both pass the limit (see weft-write.h). */
@@ -679,7 +686,8 @@ port_add__(const struct weft_request *req, struct ovsdb_idl *idl,
     free(parse_ips__(req, &ips));
     error = wrap__(WEFT_ERR_CONFLICT,
                    validate_new_port(topo, net, host, req->path[2],
-                                     req->iface, mac, ips, req->n_ips));
+                                     req->iface, mac, ips, req->n_ips,
+                                     req->tenant_view));
     if (!error) {
         error = wrap__(WEFT_ERR_CONFLICT,
                        validate_quota_new_port(topo, net->tenant,

@@ -46,6 +46,14 @@ enum topo_net_type {
 #define TOPO_NAME_MAX 64          /* Tenant, network, port and host names. */
 #define TOPO_IFACE_MAX 15         /* IFNAMSIZ - 1. */
 
+/* Interface names of weft's own infrastructure on every host: the
+ * integration bridge, and the prefix of the tunnel port names of each
+ * encapsulation (see weft_tunnel_name()). */
+#define TOPO_BRIDGE_NAME "br-int"
+#define TOPO_TUNNEL_PREFIX_VXLAN "vx-"
+#define TOPO_TUNNEL_PREFIX_GRE "gr-"
+#define TOPO_TUNNEL_PREFIX_GENEVE "gv-"
+
 const char *topo_net_type_to_string(enum topo_net_type);
 bool topo_net_type_from_string(const char *, enum topo_net_type *);
 

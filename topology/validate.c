@@ -373,7 +373,8 @@ validate_new_tenant(const struct topology *topo, const char *name)
 char *
 validate_new_network(const struct topology *topo,
                      const struct topo_tenant *tenant, const char *name,
-                     enum topo_net_type type, uint32_t segment_id)
+                     enum topo_net_type type, uint32_t segment_id,
+                     bool tenant_view)
 {
     char *error = parse_name("network", name);
     if (error) {
@@ -396,6 +397,10 @@ validate_new_network(const struct topology *topo,
     const struct topo_network *net;
     TOPOLOGY_FOR_EACH_NETWORK (net, topo) {
         if (net->type == type && net->segment_id == segment_id) {
+            if (tenant_view && net->tenant != tenant) {
+                return xasprintf("%s segment %"PRIu32" is already in use",
+                                 topo_net_type_to_string(type), segment_id);
+            }
             return xasprintf("%s segment %"PRIu32" is already used by "
                              "network %s/%s", topo_net_type_to_string(type),
                              segment_id, net->tenant->name, net->name);
@@ -404,11 +409,31 @@ validate_new_network(const struct topology *topo,
     return NULL;
 }
 
+bool
+validate_iface_is_reserved(const struct topo_host *host, const char *iface)
+{
+    static const char *const tunnel_prefixes[] = {
+        TOPO_TUNNEL_PREFIX_VXLAN,
+        TOPO_TUNNEL_PREFIX_GRE,
+        TOPO_TUNNEL_PREFIX_GENEVE,
+    };
+    if (!strcmp(iface, TOPO_BRIDGE_NAME)) {
+        return true;
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(tunnel_prefixes); i++) {
+        if (!strncmp(iface, tunnel_prefixes[i],
+                     strlen(tunnel_prefixes[i]))) {
+            return true;
+        }
+    }
+    return host && host->uplink && !strcmp(iface, host->uplink);
+}
+
 char *
 validate_new_port(const struct topology *topo, const struct topo_network *net,
                   const struct topo_host *host, const char *name,
                   const char *iface, struct eth_addr mac,
-                  const ovs_be32 *ips, size_t n_ips)
+                  const ovs_be32 *ips, size_t n_ips, bool tenant_view)
 {
     const char *tenant = net->tenant->name;
     char *error = parse_name("port", name);
@@ -435,9 +460,28 @@ validate_new_port(const struct topology *topo, const struct topo_network *net,
         }
     }
 
+    /* Which piece of infrastructure holds the name is nobody's business
+     * but the administrator's: the message is the same for all of them,
+     * and the one weftd reports for a name held by something else on the
+     * host (see controller/host.c). */
+    if (validate_iface_is_reserved(host, iface)) {
+        return xasprintf("interface name %s is not available on host %s%s",
+                         iface, host->name,
+                         strcmp(iface, TOPO_BRIDGE_NAME)
+                         && (!host->uplink || strcmp(iface, host->uplink))
+                         ? " (names starting with "TOPO_TUNNEL_PREFIX_VXLAN
+                           ", "TOPO_TUNNEL_PREFIX_GRE" or "
+                           TOPO_TUNNEL_PREFIX_GENEVE" are weft's tunnels)"
+                         : "");
+    }
+
     const struct topo_port *port;
     TOPOLOGY_FOR_EACH_PORT (port, topo) {
         if (port->host == host && !strcmp(port->iface, iface)) {
+            if (tenant_view && port->network->tenant != net->tenant) {
+                return xasprintf("interface %s is already in use on host %s",
+                                 iface, host->name);
+            }
             return xasprintf("interface %s is already used on host %s by "
                              "port %s/%s/%s", iface, host->name,
                              port->network->tenant->name,

@@ -45,15 +45,34 @@ char *parse_path(const char *s, size_t n_parts, char *parts[]);
 /* Semantic checks against the current state.  'topo' is read only. */
 char *validate_new_host(const struct topology *, const char *name);
 char *validate_new_tenant(const struct topology *, const char *name);
+
+/* 'tenant_view': the caller is the tenant admin of the tenant being written
+ * to (a REST request with a bearer token).  A conflict with another tenant's
+ * object is then reported without naming that object or its tenant ("vxlan
+ * segment 1002 is already in use"), because a tenant must learn nothing
+ * about other tenants.  An administrator gets the detailed message. */
 char *validate_new_network(const struct topology *,
                            const struct topo_tenant *, const char *name,
-                           enum topo_net_type, uint32_t segment_id);
+                           enum topo_net_type, uint32_t segment_id,
+                           bool tenant_view);
 /* A port's MAC and every IP must be unique within its network; the interface
- * name unique within its host. */
+ * name unique within its host and not one that weft's own infrastructure
+ * takes there (see validate_iface_is_reserved()). */
 char *validate_new_port(const struct topology *, const struct topo_network *,
                         const struct topo_host *, const char *name,
                         const char *iface, struct eth_addr mac,
-                        const ovs_be32 *ips, size_t n_ips);
+                        const ovs_be32 *ips, size_t n_ips, bool tenant_view);
+
+/* Interface names are a host resource, and weft's own infrastructure on a
+ * host takes some of them: the integration bridge's internal interface
+ * (TOPO_BRIDGE_NAME), every tunnel name (TOPO_TUNNEL_PREFIXES followed by
+ * anything: tunnel names derive from host names, including those of hosts
+ * added later, see weft_tunnel_name()) and the host's uplink.  A port given
+ * one of them would take the tunnel, the VLAN trunk or the host's own stack
+ * (OFPP_LOCAL) over, so validate_new_port() refuses them and the flow
+ * compiler and weftd ignore a port that has one anyway.  'host' may be NULL
+ * (then only the bridge and tunnel names are checked). */
+bool validate_iface_is_reserved(const struct topo_host *, const char *iface);
 char *validate_del_host(const struct topology *, const struct topo_host *);
 char *validate_del_tenant(const struct topology *, const struct topo_tenant *);
 char *validate_del_network(const struct topology *,

@@ -412,6 +412,103 @@ expect 200 'length == 0' "green's racing networks deleted" -- /v1/tenants/green/
 expect 200 ".quotas.ports.limit == $((burst + 10))" "blue: ports $((burst + 10)) for the burst" -- \
     -X PATCH -d "{\"ports\":$((burst + 10))}" /v1/tenants/blue/quota
 
+# --- interface names are a host resource; 409s say nothing of others ----
+vs() { ovs-vsctl --db=unix:"$dir/db.sock" "$@"; }
+ctl_db() { "$weftctl" --db=unix:"$dir/weft.sock" "$@"; }
+expect 201 '' "host with an uplink (never reached)" -- \
+    $(post) '{"name":"upl","ovsdb_remote":"unix:'"$dir"'/nothing.sock","uplink":"t4up"}' /v1/hosts
+as=tenant
+tok=$red_tok
+for name in vx-h1 gr-ghost gv-later br-int; do
+    expect 409 '.error == "conflict" and (.detail | startswith("interface name '"$name"' is not available on host h1"))' \
+        "red: a port named like weft's infrastructure ($name) is refused (409)" -- \
+        $(post) "$(port x h1 "$name" 02:00:00:00:00:0a 10.0.0.10)" /v1/tenants/red/networks/net/ports
+done
+expect 409 '.detail == "interface name t4up is not available on host upl"' \
+    "red: a port named like its host's uplink is refused, without saying so" -- \
+    $(post) "$(port x upl t4up 02:00:00:00:00:0a 10.0.0.10)" /v1/tenants/red/networks/net/ports
+as=admin
+rc=0; out=$(ctl_db port-add red/net/x --host=h1 --iface=vx-h1 --mac=02:00:00:00:00:0a 2>&1) || rc=$?
+refused_db() { [ $rc = 1 ] && grep -q 'interface name vx-h1 is not available on host h1' <<<"$out"; }
+check "weftctl (database mode) refuses it too: '$out'" refused_db
+expect 204 '' "(host upl deleted)" -- -X DELETE /v1/hosts/upl
+expect 400 '.detail | test("uplink vx-h1 is a name of weft.s own")' \
+    "a host's uplink may not be a tunnel's name either (400)" -- \
+    $(post) '{"name":"upl","ovsdb_remote":"unix:/x","uplink":"vx-h1"}' /v1/hosts
+
+# Names that the host's OVS already has and weft does not own: a bridge (its
+# internal port) and a port on it.
+vs add-br t4phy -- set bridge t4phy datapath_type=netdev \
+   -- add-port t4phy t4nic -- set interface t4nic type=internal
+as=tenant
+tok=$red_tok
+for name in t4phy t4nic; do
+    expect 409 '.detail == "interface name '"$name"' is not available on host h1"' \
+        "red: $name, which OVS has on h1, is refused (409, nothing said of what holds it)" -- \
+        $(post) "$(port x h1 "$name" 02:00:00:00:00:0a 10.0.0.10)" /v1/tenants/red/networks/net/ports
+done
+as=admin
+# weftctl's database mode cannot know the host's names: the row goes in,
+# and weftd must not let it block the host for everyone else.
+ctl_db port-add red/net/evil --host=h1 --iface=t4phy --mac=02:00:00:00:00:0e --ip=10.0.0.14
+ip -n "$ns" link add t4e type veth peer name t4e-peer
+ip -n "$ns" link set t4e up
+ip -n "$ns" link set t4e-peer up
+as=tenant
+tok=$blue_tok
+expect 201 '.error == null' \
+    "blue: a port on h1 after red's bad row is installed (?wait=installed, not 504)" -- \
+    $(post) "$(port e h1 t4e 02:00:00:00:00:1e 10.0.0.24)" \
+    '/v1/tenants/blue/networks/net/ports?wait=installed&timeout=20'
+check "...and its flows are on br-int" \
+    bash -c "ovs-ofctl -O OpenFlow15 dump-flows unix:$dir/br-int.mgmt | grep -q 'dl_src=02:00:00:00:00:1e'"
+e_ofport() {
+    req /v1/tenants/blue/networks/net/ports/e
+    jq -e '.ofport > 0 and .error == null' <<<"$body" >/dev/null
+}
+check "...and it has an ofport" wait_for 60 e_ofport
+tok=$red_tok
+evil_error() {
+    req /v1/tenants/red/networks/net/ports/evil
+    jq -e '.error == "interface name t4phy is not available on host h1" and .ofport == null' \
+        <<<"$body" >/dev/null
+}
+check "red: the bad port's status says why it is not there" wait_for 60 evil_error
+as=admin
+untouched() {
+    ! vs list-ports br-int | grep -qx t4phy && vs br-exists t4phy \
+        && [ "$(vs port-to-br t4nic)" = t4phy ]
+}
+check "weftd created no OVS port for it, and left bridge t4phy alone" untouched
+out=$(ctl_db port-list red/net 2>&1)
+check "weftctl port-list shows the error" \
+    grep -q '^red/net/evil .* error "interface name t4phy is not available on host h1"$' <<<"$out"
+out=$("$weftctl" --api "$api" port-list red/net 2>&1)
+check "weftctl --api port-list shows it too" \
+    grep -q '^red/net/evil .* error "interface name t4phy is not available on host h1"$' <<<"$out"
+ctl_db port-del red/net/evil
+ctl_db port-del blue/net/e
+vs del-br t4phy
+
+# 409s for a tenant never name another tenant's objects (red holds vxlan
+# 1001 and interface t4a on h1); the administrator's name them.
+as=tenant
+tok=$blue_tok
+expect 409 '.detail == "vxlan segment 1001 is already in use"' \
+    "blue: red's segment is 'already in use', red not named" -- \
+    $(post) '{"name":"v2","type":"vxlan","segment_id":1001}' /v1/tenants/blue/networks
+expect 409 '.detail == "interface t4a is already in use on host h1"' \
+    "blue: red's interface is 'already in use', red's port not named" -- \
+    $(post) "$(port y h1 t4a 02:00:00:00:00:0f 10.0.0.15)" /v1/tenants/blue/networks/net/ports
+tok=$red_tok
+expect 409 '.detail | test("used on host h1 by port red/net/a")' \
+    "red: its own port may be named" -- \
+    $(post) "$(port y h1 t4a 02:00:00:00:00:0f 10.0.0.15)" /v1/tenants/red/networks/net/ports
+as=admin
+expect 409 '.detail == "vxlan segment 1001 is already used by network red/net"' \
+    "admin: the detailed message" -- \
+    $(post) '{"name":"v2","type":"vxlan","segment_id":1001}' /v1/tenants/blue/networks
+
 # --- burst: $burst port creations from 4 parallel clients ----------------
 expect 201 '' "network for the burst" -- \
     $(post) '{"name":"burst","type":"vlan","segment_id":300}' /v1/tenants/blue/networks

@@ -10,6 +10,9 @@
 #   - trace: a cross-host ping is named (classify, red/vx/h1, l2_lookup,
 #     the vx-h2 tunnel) and followed to h2, where it reaches red/vx/h2 and
 #     not blue's twin; an ARP request is answered on the first host;
+#   - a port named like a tunnel (vx-h2) is refused by the API and by
+#     weftctl; one written behind validation's back is not created, its
+#     status says why, and both tenants' cross-host pings keep working;
 #   - attach/detach: a fresh namespace gets eth0 (MAC, IP, network MTU, tx
 #     checksumming off), the port is registered and pings across hosts;
 #     detach leaves no interface, OVS port or Port row behind;
@@ -124,6 +127,49 @@ check "external_ids:weft-name on its Port row too" \
     [ "$(vsctl1 get Port "$rvx1" external_ids:weft-name 2>&1)" = '"red/vx/h1"' ]
 check "a tunnel port has no weft-name (it is no tenant's)" \
     bash -c "! ovs-vsctl --db=unix:$D/h1/db.sock get Interface vx-h2 external_ids:weft-name 2>/dev/null"
+
+# --- a tenant port may not take a tunnel's name ------------------------------
+API=$(jq -r .api_socket "$ST")
+red_tok=$(jq -r '.tenants[] | select(.name == "red") | .token' "$ST")
+code=$(curl -s -o "$TMP/out" -w '%{http_code}' --unix-socket "$API" \
+       -H "Authorization: Bearer $red_tok" -X POST \
+       -d '{"name":"evil","host":"h1","iface":"vx-h2","mac":"02:00:01:09:00:09","ips":["10.0.0.99"]}' \
+       http://weft/v1/tenants/red/networks/vx/ports)
+check "REST: red's port named vx-h2 on h1 is refused (409)" \
+    bash -c "[ $code = 409 ] && grep -q 'interface name vx-h2 is not available on host h1' $TMP/out"
+check "weftctl: refused too" \
+    bash -c "! '$WEFT_BUILD_DIR/controller/weftctl' --db=unix:$D/weft.sock port-add blue/vx/evil --host=h1 --iface=vx-h2 --mac=02:00:02:09:00:09 2>/dev/null"
+
+# A row that validation would refuse, written behind its back (or before it
+# checked names): weftd must not let it take the tunnel over.
+wdb() { ovsdb-client transact "unix:$D/weft.sock" "$1"; }
+uuid_of() {     # uuid_of JSON-TRANSACTION: the first row's _uuid
+    wdb "$1" | jq -r '.[0].rows[0]._uuid[1]'
+}
+blue_uuid=$(uuid_of '["Weft",{"op":"select","table":"Tenant","where":[["name","==","blue"]],"columns":["_uuid"]}]')
+net_uuid=$(uuid_of '["Weft",{"op":"select","table":"Network","where":[["name","==","vx"],["tenant","==",["uuid","'"$blue_uuid"'"]]],"columns":["_uuid"]}]')
+h1_uuid=$(uuid_of '["Weft",{"op":"select","table":"Host","where":[["name","==","h1"]],"columns":["_uuid"]}]')
+wdb '["Weft",{"op":"insert","table":"Port","row":{"network":["uuid","'"$net_uuid"'"],"host":["uuid","'"$h1_uuid"'"],"name":"evil","iface":"vx-h2","mac":"02:00:02:09:00:09","ips":"10.0.0.99","flow_key":4242}},{"op":"mutate","table":"Weft_Global","where":[],"mutations":[["nb_cfg","+=",1]]}]' >/dev/null
+check "a blue/vx port named vx-h2 written behind validation's back: weftctl sync still completes" \
+    timeout 180 "$WEFT_BUILD_DIR/controller/weftctl" --db="unix:$D/weft.sock" sync
+evil_reported() {
+    wctl port-list blue/vx > "$TMP/out" \
+        && has '^blue/vx/evil .* error "interface name vx-h2 is not available on host h1"$'
+}
+check "...its status says why it is not there" wait_for 60 evil_reported
+check "...vx-h2 on h1 is still weft's vxlan tunnel to h2" \
+    bash -c "[ \"\$(ovs-vsctl --db=unix:$D/h1/db.sock get interface vx-h2 type)\" = vxlan ] \
+             && ovs-vsctl --db=unix:$D/h1/db.sock get interface vx-h2 external_ids | grep -q 'tunnel:h2'"
+check "...red's cross-host ping over it still works" \
+    wait_for 60 quiet "$WEFT_LAB" --prefix "$P" exec red-vx-h1 -- ping -q -c1 -W1 10.0.0.12
+check "...and blue's own" \
+    wait_for 60 quiet "$WEFT_LAB" --prefix "$P" exec blue-vx-h1 -- ping -q -c1 -W1 10.0.0.12
+ctl flows --host h1 > "$TMP/out"
+no_port_flows() { lacks 'dl_src=02:00:02:09:00:09' && lacks 'dl_dst=02:00:02:09:00:09'; }
+check "...and h1 has no classify or l2_lookup flow for it" no_port_flows
+wctl port-del blue/vx/evil
+ctl flows --diff > "$TMP/out"
+check "flows --diff still empty" empty
 
 # --- attach / detach --------------------------------------------------------
 ip netns add "$NS"

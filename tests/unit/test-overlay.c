@@ -297,6 +297,66 @@ test_tunnel_without_ofport(void **state)
     topology_destroy(&fx.topo);
 }
 
+/* A port whose interface name is weft's own (a tunnel's, the uplink's,
+ * br-int's), in a row that validation would refuse today, gets no flow that
+ * uses that ofport: it would otherwise take the tunnel (other tenants'
+ * traffic), the VLAN trunk or the host's own stack (LOCAL) over. */
+static void
+test_infrastructure_names(void **state)
+{
+    (void) state;
+    struct fx fx;
+    fx_init(&fx);
+    struct uuid u = next_uuid(&fx);
+    struct topo_tenant *blue = topology_add_tenant(&fx.topo, &u, "blue", 2);
+    u = next_uuid(&fx);
+    struct topo_network *net = topology_add_network(&fx.topo, &u, blue, "x",
+                                                    TOPO_NET_VXLAN, 3001, 0,
+                                                    5);
+    static const char *const ifaces[] = { "vx-h2", "up1", "br-int" };
+    for (size_t i = 0; i < ARRAY_SIZE(ifaces); i++) {
+        struct eth_addr mac = ETH_ADDR_C(02, 00, 00, 00, 00, 60);
+        mac.ea[5] += i + 1;
+        ovs_be32 ip = htonl(0x0a000060 + i + 1);
+        u = next_uuid(&fx);
+        char name[8];
+        snprintf(name, sizeof name, "q%"PRIuSIZE, i + 1);
+        topology_add_port(&fx.topo, &u, net, fx.h[1], name, ifaces[i], mac,
+                          &ip, 1, 60 + i);
+    }
+
+    struct simap ofports = SIMAP_INITIALIZER(&ofports);
+    simap_put(&ofports, "if1", 1);
+    simap_put(&ofports, "vx-h2", 20);
+    simap_put(&ofports, "up1", 40);
+    simap_put(&ofports, "br-int", 65534);       /* OFPP_LOCAL. */
+    struct weft_flows flows;
+    weft_flows_init(&flows);
+    compile_host_flows(&fx.topo, fx.h[1], &ofports, &flows);
+
+    const struct weft_flow *f;
+    HMAP_FOR_EACH (f, node, &flows.flows) {
+        if (strstr(f->match, "dl_src=02:00:00:00:00:6")
+            || (strstr(f->match, "dl_dst=02:00:00:00:00:6")
+                && f->table_id == WEFT_TABLE_L2_LOOKUP)
+            || strstr(f->match, "65534") || strstr(f->actions, "65534")
+            || strstr(f->actions, "LOCAL")) {
+            fail_msg("flow for an infrastructure name: table=%d %s "
+                     "actions=%s", f->table_id, f->match, f->actions);
+        }
+    }
+    /* The tunnel itself still carries red's network a, and the blue
+     * network is known (its IPs answered), just not reachable. */
+    struct ds s = DS_EMPTY_INITIALIZER;
+    weft_flows_format(&flows, &s);
+    assert_true(has_line(ds_cstr(&s), "in_port=20,tun_id=0x3e9 "));
+    assert_true(has_line(ds_cstr(&s), "arp_tpa=10.0.0.97 "));
+    ds_destroy(&s);
+    weft_flows_destroy(&flows);
+    simap_destroy(&ofports);
+    topology_destroy(&fx.topo);
+}
+
 static void
 test_mtu_rule(void **state)
 {
@@ -430,6 +490,7 @@ main(void)
         cmocka_unit_test(test_tunnel_names),
         cmocka_unit_test(test_remote_flows),
         cmocka_unit_test(test_tunnel_without_ofport),
+        cmocka_unit_test(test_infrastructure_names),
         cmocka_unit_test(test_mtu_rule),
         cmocka_unit_test(test_openflow_targets),
         cmocka_unit_test(test_compile_inputs),

@@ -424,31 +424,33 @@ test_validate_new_network(void **state)
 
     /* Same name in another tenant is fine; in the same tenant it is not. */
     assert_ok(validate_new_network(&f->topo, f->blue, "net2",
-                                   TOPO_NET_VXLAN, 2000));
+                                   TOPO_NET_VXLAN, 2000, false));
     assert_error(validate_new_network(&f->topo, f->red, "net1",
-                                      TOPO_NET_VXLAN, 2000),
+                                      TOPO_NET_VXLAN, 2000, false),
                  "network red/net1 already exists");
 
     /* Segment ids are unique per type, across tenants. */
     assert_error(validate_new_network(&f->topo, f->blue, "net2",
-                                      TOPO_NET_VXLAN, 1001),
+                                      TOPO_NET_VXLAN, 1001, false),
                  "vxlan segment 1001 is already used by network red/net1");
     assert_ok(validate_new_network(&f->topo, f->blue, "net2",
-                                   TOPO_NET_GENEVE, 1001));
+                                   TOPO_NET_GENEVE, 1001, false));
     assert_ok(validate_new_network(&f->topo, f->blue, "net2",
-                                   TOPO_NET_VLAN, 1001));
+                                   TOPO_NET_VLAN, 1001, false));
     assert_error(validate_new_network(&f->topo, f->blue, "net2",
-                                      TOPO_NET_VLAN, 10),
+                                      TOPO_NET_VLAN, 10, false),
                  "vlan segment 10 is already used by network red/net2");
 
     /* Ranges are re-checked for callers that skipped the parser. */
     assert_error(validate_new_network(&f->topo, f->blue, "net2",
-                                      TOPO_NET_VLAN, 4095),
+                                      TOPO_NET_VLAN, 4095, false),
                  "invalid VLAN ID 4095");
     assert_error(validate_new_network(&f->topo, f->blue, "net2",
-                                      TOPO_NET_VXLAN, 0), "invalid VNI 0");
+                                      TOPO_NET_VXLAN, 0, false),
+                 "invalid VNI 0");
     assert_error(validate_new_network(&f->topo, f->blue, "bad/name",
-                                      TOPO_NET_VXLAN, 5), "invalid network");
+                                      TOPO_NET_VXLAN, 5, false),
+                 "invalid network");
 }
 
 static void
@@ -461,58 +463,145 @@ test_validate_new_port(void **state)
     static const struct eth_addr mcast = ETH_ADDR_C(01, 00, 5e, 00, 00, 01);
 
     assert_ok(validate_new_port(&f->topo, f->red_net1, f->h1, "b", "veth2",
-                                mac("02:00:00:00:00:02"), &ip3, 1));
+                                mac("02:00:00:00:00:02"), &ip3, 1, false));
     assert_ok(validate_new_port(&f->topo, f->red_net1, f->h1, "b", "veth2",
-                                mac("02:00:00:00:00:02"), NULL, 0));
+                                mac("02:00:00:00:00:02"), NULL, 0, false));
 
     /* Name. */
     assert_error(validate_new_port(&f->topo, f->red_net1, f->h1, "a", "veth2",
-                                   mac("02:00:00:00:00:02"), NULL, 0),
+                                   mac("02:00:00:00:00:02"), NULL, 0, false),
                  "port red/net1/a already exists");
     assert_ok(validate_new_port(&f->topo, f->red_net2, f->h1, "a", "veth2",
-                                mac("02:00:00:00:00:02"), NULL, 0));
+                                mac("02:00:00:00:00:02"), NULL, 0, false));
 
     /* MAC: unique within the network only. */
     assert_error(validate_new_port(&f->topo, f->red_net1, f->h1, "b", "veth2",
-                                   mac("02:00:00:00:00:01"), NULL, 0),
+                                   mac("02:00:00:00:00:01"), NULL, 0, false),
                  "duplicate MAC 02:00:00:00:00:01 in network red/net1 "
                  "(port red/net1/a)");
     assert_ok(validate_new_port(&f->topo, f->red_net2, f->h1, "b", "veth2",
-                                mac("02:00:00:00:00:01"), NULL, 0));
+                                mac("02:00:00:00:00:01"), NULL, 0, false));
     assert_ok(validate_new_port(&f->topo, f->blue_net1, f->h2, "b", "veth1",
-                                mac("02:00:00:00:00:01"), &ip1, 1));
+                                mac("02:00:00:00:00:01"), &ip1, 1, false));
 
     /* IP: unique within the network only, and not given twice. */
     assert_error(validate_new_port(&f->topo, f->red_net1, f->h1, "b", "veth2",
-                                   mac("02:00:00:00:00:02"), &ip1, 1),
+                                   mac("02:00:00:00:00:02"), &ip1, 1, false),
                  "duplicate IP 10.0.0.1 in network red/net1 "
                  "(port red/net1/a)");
     assert_ok(validate_new_port(&f->topo, f->red_net2, f->h1, "b", "veth2",
-                                mac("02:00:00:00:00:02"), &ip1, 1));
+                                mac("02:00:00:00:00:02"), &ip1, 1, false));
     assert_error(validate_new_port(&f->topo, f->red_net1, f->h1, "b", "veth2",
-                                   mac("02:00:00:00:00:02"), twice, 2),
+                                   mac("02:00:00:00:00:02"), twice, 2, false),
                  "IP 10.0.0.3 is given twice");
 
     /* Interface: unique per host, across networks. */
     assert_error(validate_new_port(&f->topo, f->red_net2, f->h1, "b", "veth1",
-                                   mac("02:00:00:00:00:02"), NULL, 0),
+                                   mac("02:00:00:00:00:02"), NULL, 0, false),
                  "interface veth1 is already used on host h1 by port "
                  "red/net1/a");
     assert_ok(validate_new_port(&f->topo, f->red_net1, f->h2, "b", "veth1",
-                                mac("02:00:00:00:00:02"), NULL, 0));
+                                mac("02:00:00:00:00:02"), NULL, 0, false));
 
     /* Bad names and addresses from callers that skipped the parsers. */
     assert_error(validate_new_port(&f->topo, f->red_net1, f->h1, "b c",
                                    "veth2", mac("02:00:00:00:00:02"), NULL,
-                                   0), "invalid port name");
+                                   0, false), "invalid port name");
     assert_error(validate_new_port(&f->topo, f->red_net1, f->h1, "b",
                                    "veth/2", mac("02:00:00:00:00:02"), NULL,
-                                   0), "invalid interface name");
+                                   0, false), "invalid interface name");
     assert_error(validate_new_port(&f->topo, f->red_net1, f->h1, "b", "veth2",
-                                   mcast, NULL, 0), "not a unicast address");
-    assert_error(validate_new_port(&f->topo, f->red_net1, f->h1, "b", "veth2",
-                                   eth_addr_zero, NULL, 0),
+                                   mcast, NULL, 0, false),
                  "not a unicast address");
+    assert_error(validate_new_port(&f->topo, f->red_net1, f->h1, "b", "veth2",
+                                   eth_addr_zero, NULL, 0, false),
+                 "not a unicast address");
+}
+
+/* Interface names that weft's own infrastructure takes on a host: br-int,
+ * every tunnel name (also of hosts not added yet), the host's uplink. */
+static void
+test_validate_reserved_iface(void **state)
+{
+    struct fixture *f = *state;
+    struct uuid u = next_uuid();
+    struct topo_host *h3 = topology_add_host(&f->topo, &u, "h3",
+                                             "unix:/h3.sock", NULL,
+                                             "192.0.2.3", "netdev", "eth1");
+
+    assert_true(validate_iface_is_reserved(f->h1, "br-int"));
+    assert_true(validate_iface_is_reserved(f->h1, "vx-h2"));
+    assert_true(validate_iface_is_reserved(f->h1, "gr-h2"));
+    assert_true(validate_iface_is_reserved(f->h1, "gv-h9"));
+    assert_true(validate_iface_is_reserved(f->h1, "vx-1a2b3c4d"));
+    assert_true(validate_iface_is_reserved(h3, "eth1"));
+    assert_true(validate_iface_is_reserved(NULL, "vx-h2"));
+    assert_false(validate_iface_is_reserved(f->h1, "eth1"));
+    assert_false(validate_iface_is_reserved(NULL, "eth1"));
+    assert_false(validate_iface_is_reserved(f->h1, "vxh2"));
+    assert_false(validate_iface_is_reserved(f->h1, "br-int0"));
+    assert_false(validate_iface_is_reserved(f->h1, "br-phy"));
+
+    /* validate_new_port() refuses them with one message that does not say
+     * what holds the name. */
+    static const char *const names[] = { "br-int", "vx-h2", "gv-h1",
+                                         "eth1" };
+    for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+        char *want = xasprintf("interface name %s is not available on host "
+                               "h3", names[i]);
+        for (int tv = 0; tv < 2; tv++) {
+            char *error = validate_new_port(&f->topo, f->red_net1, h3, "b",
+                                            names[i],
+                                            mac("02:00:00:00:00:02"), NULL,
+                                            0, tv);
+            assert_non_null(error);
+            assert_non_null(strstr(error, want));
+            assert_null(strstr(error, "uplink"));
+            free(error);
+        }
+        free(want);
+    }
+    /* The uplink's name is only the uplink's host's. */
+    assert_ok(validate_new_port(&f->topo, f->red_net1, f->h1, "b", "eth1",
+                                mac("02:00:00:00:00:02"), NULL, 0, true));
+}
+
+/* A tenant admin's conflicts never name another tenant's objects; the
+ * administrator's do, and conflicts within one's own tenant may. */
+static void
+test_validate_tenant_view(void **state)
+{
+    struct fixture *f = *state;
+    char *error;
+
+    /* red's net1 holds vxlan 1001; blue asks for it. */
+    error = validate_new_network(&f->topo, f->blue, "net2", TOPO_NET_VXLAN,
+                                 1001, true);
+    assert_non_null(error);
+    assert_string_equal(error, "vxlan segment 1001 is already in use");
+    free(error);
+    assert_error(validate_new_network(&f->topo, f->blue, "net2",
+                                      TOPO_NET_VXLAN, 1001, false),
+                 "vxlan segment 1001 is already used by network red/net1");
+    assert_error(validate_new_network(&f->topo, f->red, "net3",
+                                      TOPO_NET_VXLAN, 1001, true),
+                 "already used by network red/net1");
+
+    /* red's port a holds veth1 on h1; blue asks for it. */
+    error = validate_new_port(&f->topo, f->blue_net1, f->h1, "b", "veth1",
+                              mac("02:00:00:00:00:02"), NULL, 0, true);
+    assert_non_null(error);
+    assert_string_equal(error, "interface veth1 is already in use on host h1");
+    free(error);
+    assert_error(validate_new_port(&f->topo, f->blue_net1, f->h1, "b",
+                                   "veth1", mac("02:00:00:00:00:02"), NULL,
+                                   0, false),
+                 "interface veth1 is already used on host h1 by port "
+                 "red/net1/a");
+    assert_error(validate_new_port(&f->topo, f->red_net2, f->h1, "b",
+                                   "veth1", mac("02:00:00:00:00:02"), NULL,
+                                   0, true),
+                 "by port red/net1/a");
 }
 
 static void
@@ -635,6 +724,10 @@ main(void)
         cmocka_unit_test_setup_teardown(test_validate_new_network, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_validate_new_port, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_validate_reserved_iface, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_validate_tenant_view, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_validate_del, setup, teardown),
         cmocka_unit_test(test_next_keys),
