@@ -1910,7 +1910,8 @@ static bool
 takes_value(const char *name)
 {
     static const char *const flags[] = {
-        "wait", "help", "diff", "verbose", "log-file", "no-wait",
+        "wait", "help", "diff", "verbose", "log-file", "no-wait", "json",
+        "version",
     };
     for (size_t i = 0; i < ARRAY_SIZE(flags); i++) {
         if (!strcmp(name, flags[i])) {
