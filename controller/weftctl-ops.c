@@ -867,7 +867,8 @@ field_for_protocol(const char *proto, const char *name)
 /* The packet fields of an ofproto/trace "Flow:" or "Final flow:" line, as
  * the next host's ofproto/trace parses them: without the fields that belong
  * to one bridge (in_port, metadata, registers, tunnel metadata, conntrack
- * state) or to the link it crosses (VLAN tags: the hop sets its own), with
+ * state) or to the link it crosses (VLAN tags: weft tags frames for the
+ * uplink only, and that hop sets the tag itself), with
  * L4 fields under their protocol's names (field_for_protocol()), and
  * without any field the parser would still refuse (tp_src=0 of a protocol
  * without ports, say), so that one odd field never stops the trace. */
