@@ -625,8 +625,8 @@ run_show(const struct api_opts *o)
 static void
 usage(void)
 {
-    printf("%s --api=SOCKET [--token=TOKEN] [--json] [--wait] "
-           "[--timeout=SECS] COMMAND...\n"
+    printf("%s --api=SOCKET [--token=TOKEN] [--format=table|json] [--json] "
+           "[--wait] [--timeout=SECS] COMMAND...\n"
            "  weftctl's commands through weftd's REST API (token: --token "
            "or $WEFT_TOKEN):\n"
            "  host-add NAME --remote=R [--tunnel-ip=IP] [--datapath-type=T] "
@@ -859,12 +859,13 @@ weftctl_api_main(int argc, char *argv[], int *statusp)
         OPT_API = 256, OPT_TOKEN, OPT_JSON, OPT_WAIT, OPT_TIMEOUT, OPT_REMOTE,
         OPT_TUNNEL_IP, OPT_DATAPATH_TYPE, OPT_UPLINK, OPT_OPENFLOW_REMOTE,
         OPT_TYPE, OPT_SEGMENT, OPT_MTU, OPT_HOST, OPT_IFACE, OPT_MAC, OPT_IP,
-        OPT_MAX_PORTS, OPT_MAX_NETWORKS, OPT_MAX_IPS_PER_PORT,
+        OPT_MAX_PORTS, OPT_MAX_NETWORKS, OPT_MAX_IPS_PER_PORT, OPT_FORMAT,
     };
     static const struct option options[] = {
         {"api", required_argument, NULL, OPT_API},
         {"token", required_argument, NULL, OPT_TOKEN},
         {"json", no_argument, NULL, OPT_JSON},
+        {"format", required_argument, NULL, OPT_FORMAT},
         {"wait", no_argument, NULL, OPT_WAIT},
         {"timeout", required_argument, NULL, OPT_TIMEOUT},
         {"remote", required_argument, NULL, OPT_REMOTE},
@@ -901,6 +902,16 @@ weftctl_api_main(int argc, char *argv[], int *statusp)
         case OPT_API: o.socket = optarg; break;
         case OPT_TOKEN: o.token = optarg; break;
         case OPT_JSON: o.json = true; break;
+        case OPT_FORMAT:
+            /* As in database mode: --json is --format=json. */
+            if (strcmp(optarg, "json") && strcmp(optarg, "table")) {
+                fprintf(stderr, "%s: --format: \"%s\" is not a format "
+                        "(expected json or table)\n", program, optarg);
+                *statusp = EXIT_API_USAGE;
+                goto out;
+            }
+            o.json = !strcmp(optarg, "json");
+            break;
         case OPT_WAIT: o.wait = true; break;
         case OPT_TIMEOUT: {
             char *end;

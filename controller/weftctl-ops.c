@@ -29,6 +29,7 @@
 
 #include "weftctl-ops.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -79,6 +80,8 @@ VLOG_DEFINE_THIS_MODULE(weftctl_ops);
 
 #define OPS_EXIT_ERROR 1
 #define OPS_EXIT_USAGE 2
+#define OPS_EXIT_DIFFERS 1      /* flows --diff found differences. */
+#define OPS_EXIT_TROUBLE 2      /* flows --diff could not compare. */
 #define OPS_DEFAULT_TIMEOUT 30
 #define BRIDGE "br-int"
 #define MAX_TRACE_HOPS 4        /* Hosts one trace may visit. */
@@ -130,6 +133,7 @@ struct ops_ctx {
     struct shash tunnels;       /* Interface name -> struct ops_tunnel. */
     struct shash switches;      /* Host name -> struct ops_switch. */
     struct ds *out;             /* Printed on success. */
+    bool differs;               /* flows --diff printed a difference. */
 };
 
 /* ------------------------------------------------------------------------
@@ -607,6 +611,40 @@ value_cookie(const char *value)
     return strtoull(value + strlen("cookie="), NULL, 16);
 }
 
+/* Appends 'text', a flow_table_format() line or part of one, with the
+ * pipeline's table numbers as stage names ("table=l2_lookup",
+ * "goto_table:flood"), as "flows" prints them.  Numbers that are no stage of
+ * weft's stay numbers. */
+static void
+put_table_names(const char *text, struct ds *s)
+{
+    static const char *const prefixes[] = { "table=", "goto_table:" };
+    const char *p = text;
+    while (*p) {
+        size_t skip = 0;
+        for (size_t i = 0; i < ARRAY_SIZE(prefixes) && !skip; i++) {
+            size_t len = strlen(prefixes[i]);
+            bool at_start = p == text || strchr(" ,=", p[-1]);
+            if (at_start && !strncmp(p, prefixes[i], len)
+                && isdigit((unsigned char) p[len])) {
+                char *end;
+                long id = strtol(p + len, &end, 10);
+                const char *name = (id >= 0 && id < 255
+                                    ? weft_table_name(id) : NULL);
+                if (name && (!*end || strchr(" ,", *end))) {
+                    ds_put_format(s, "%s%s", prefixes[i], name);
+                    skip = end - p;
+                }
+            }
+        }
+        if (skip) {
+            p += skip;
+        } else {
+            ds_put_char(s, *p++);
+        }
+    }
+}
+
 struct diff_line {
     const char *kind;           /* "missing", "extra", "different". */
     const char *key;
@@ -694,16 +732,22 @@ flows_diff_host(struct ops_ctx *ctx, const struct topo_host *th,
         if (tenant_key && cookie_tenant(cookie) != tenant_key) {
             continue;
         }
-        ds_put_format(ctx->out, "%s %-9s %s", th->name, d->kind, d->key);
+        ctx->differs = true;
+        ds_put_format(ctx->out, "%s %-9s ", th->name, d->kind);
+        put_table_names(d->key, ctx->out);
         if (strcmp(d->kind, "different")) {
-            ds_put_format(ctx->out, " %s", value);
+            ds_put_char(ctx->out, ' ');
+            put_table_names(value, ctx->out);
         }
         ds_put_cstr(ctx->out, "  # ");
         put_cookie_owner(ctx, cookie, ctx->out);
         ds_put_char(ctx->out, '\n');
         if (!strcmp(d->kind, "different")) {
-            ds_put_format(ctx->out, "    desired: %s\n    switch:  %s\n",
-                          d->desired, d->installed);
+            ds_put_cstr(ctx->out, "    desired: ");
+            put_table_names(d->desired, ctx->out);
+            ds_put_cstr(ctx->out, "\n    switch:  ");
+            put_table_names(d->installed, ctx->out);
+            ds_put_char(ctx->out, '\n');
         }
     }
     free(lines);
@@ -798,19 +842,45 @@ vswitchd_ctl(const struct ops_ctx *ctx, const struct topo_host *th,
     return path;
 }
 
-/* The packet fields of an ofproto/trace "Flow:" or "Final flow:" line,
- * without the fields that belong to one bridge (in_port, metadata,
- * registers, tunnel metadata, conntrack state). */
+/* ofproto/trace prints every L4 port as tp_src/tp_dst and ICMPv6's type and
+ * code under ICMPv4's names, but its parser takes tp_src/tp_dst for TCP only
+ * and icmp_type/icmp_code for ICMPv4 only.  Returns the name under which
+ * field 'name' of a flow of protocol 'proto' ("udp", "icmp6", ...) parses. */
+static const char *
+field_for_protocol(const char *proto, const char *name)
+{
+    bool src = !strcmp(name, "tp_src"), dst = !strcmp(name, "tp_dst");
+    bool type = !strcmp(name, "icmp_type"), code = !strcmp(name, "icmp_code");
+    if ((src || dst) && (!strcmp(proto, "udp") || !strcmp(proto, "udp6"))) {
+        return src ? "udp_src" : "udp_dst";
+    } else if ((src || dst)
+               && (!strcmp(proto, "sctp") || !strcmp(proto, "sctp6"))) {
+        return src ? "sctp_src" : "sctp_dst";
+    } else if ((type || code) && !strcmp(proto, "icmp6")) {
+        return type ? "icmpv6_type" : "icmpv6_code";
+    }
+    return name;
+}
+
+/* The packet fields of an ofproto/trace "Flow:" or "Final flow:" line, as
+ * the next host's ofproto/trace parses them: without the fields that belong
+ * to one bridge (in_port, metadata, registers, tunnel metadata, conntrack
+ * state) or to the link it crosses (VLAN tags: weft tags frames for the
+ * uplink only, and that hop sets the tag itself), with
+ * L4 fields under their protocol's names (field_for_protocol()), and
+ * without any field the parser would still refuse (tp_src=0 of a protocol
+ * without ports, say), so that one odd field never stops the trace. */
 static char *
 packet_fields(const char *flow)
 {
     static const char *const drop[] = {
         "in_port=", "metadata=", "reg", "xreg", "xxreg", "tun_", "recirc_id=",
         "dp_hash=", "skb_priority=", "pkt_mark=", "ct_", "packet_type=",
-        "actset_output=",
+        "actset_output=", "vlan_tci", "dl_vlan",
     };
     char *copy = xstrdup(flow);
     struct ds s = DS_EMPTY_INITIALIZER;
+    const char *proto = "";
     char *save = NULL;
     for (char *f = strtok_r(copy, ",", &save); f;
          f = strtok_r(NULL, ",", &save)) {
@@ -818,23 +888,73 @@ packet_fields(const char *flow)
         for (size_t i = 0; i < ARRAY_SIZE(drop); i++) {
             keep = keep && strncmp(f, drop[i], strlen(drop[i]));
         }
-        if (keep) {
-            ds_put_format(&s, "%s%s", s.length ? "," : "", f);
+        if (!keep) {
+            continue;
+        }
+        char *eq = strchr(f, '=');
+        if (!eq && !s.length) {
+            proto = f;          /* "udp", "arp", ...: always first. */
+        }
+        size_t length = s.length;
+        if (length) {
+            ds_put_char(&s, ',');
+        }
+        if (eq) {
+            *eq = '\0';
+            ds_put_format(&s, "%s=%s", field_for_protocol(proto, f), eq + 1);
+        } else {
+            ds_put_cstr(&s, f);
+        }
+        struct flow parsed;
+        char *error = parse_ofp_exact_flow(&parsed, NULL, NULL, ds_cstr(&s),
+                                           NULL);
+        if (error) {
+            free(error);
+            ds_truncate(&s, length);
         }
     }
     free(copy);
     return ds_steal_cstr(&s);
 }
 
-/* Where a traced packet leaves through a tunnel. */
+/* Where a traced packet leaves its host for another one: through a tunnel,
+ * or tagged through the uplink (a VLAN network). */
 struct trace_hop {
-    const struct ops_tunnel *tunnel;
-    char *iface;                /* The tunnel port it leaves through. */
-    char *tun_id;               /* "0x3e9", as the trace printed it. */
+    const struct ops_tunnel *tunnel;   /* NULL for the uplink. */
+    char *iface;                /* The port it leaves through. */
+    char *tun_id;               /* Tunnel: "0x3e9", as the trace printed it. */
+    int vlan;                   /* Uplink: the VLAN ID of its tag. */
 };
 
+static void
+trace_hops_destroy(struct trace_hop *hops, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(hops[i].tun_id);
+        free(hops[i].iface);
+    }
+    free(hops);
+}
+
+/* Appends the note for a line of ofproto/trace output 'p' (leading blanks
+ * stripped) inside bridge 'bridge', which is not weft's br-int.  Its flows
+ * are not weft's: naming them after br-int's stages would be a lie. */
+static void
+note_other_bridge(const char *bridge, const char *p, struct ds *note)
+{
+    int table, n = 0;
+    if (sscanf(p, "%d. %n", &table, &n) == 1 && n) {
+        ds_put_format(note, "bridge %s, not weft's", bridge);
+    } else if (!strcmp(p, "NORMAL")) {
+        ds_put_format(note, "%s's own L2 switching (NORMAL), outside weft's "
+                      "pipeline", bridge);
+    }
+}
+
 /* Appends ofproto/trace output 'text' from host 'th' to ctx->out with
- * weft's names, and collects the tunnels the packet leaves through. */
+ * weft's names, collects where the packet leaves for other hosts in
+ * '*hopsp', and stores the packet's fields after br-int (packet_fields())
+ * in '*flowp'. */
 static void
 annotate_trace(struct ops_ctx *ctx, const struct topo_host *th,
                const struct ops_switch *sw, char *text,
@@ -843,9 +963,12 @@ annotate_trace(struct ops_ctx *ctx, const struct topo_host *th,
     struct trace_hop *hops = NULL;
     size_t n_hops = 0, allocated = 0;
     char *tun_id = NULL;
-    struct ds verdict = DS_EMPTY_INITIALIZER;
+    int vlan = 0;               /* VID of the tag br-int's actions pushed. */
+    struct svec verdict = SVEC_EMPTY_INITIALIZER;
+    bool hop_added = false;     /* The last output added a hop. */
     *flowp = NULL;
 
+    char *bridge = xstrdup(BRIDGE);
     bool in_br_int = false;     /* Annotate only br-int's tables. */
     for (char *next = text, *line; (line = strsep(&next, "\n")) != NULL;) {
         if (!next && !line[0]) {
@@ -857,10 +980,14 @@ annotate_trace(struct ops_ctx *ctx, const struct topo_host *th,
         unsigned long long value;
         int n = 0;
 
-        if (!strncmp(line, "bridge(\"", 8)) {
-            in_br_int = !strcmp(line, "bridge(\"" BRIDGE "\")");
-        } else if (!in_br_int && line[0] == ' ') {
-            /* Another bridge's flows (br-phy): not weft's. */
+        if (!strncmp(p, "bridge(\"", 8)) {
+            free(bridge);
+            bridge = xstrdup(p + 8);
+            bridge[strcspn(bridge, "\"")] = '\0';
+            in_br_int = !strcmp(bridge, BRIDGE);
+        } else if (!in_br_int
+                   && (line[0] == ' ' || isdigit((unsigned char) line[0]))) {
+            note_other_bridge(bridge, p, &note);
         } else if (!strncmp(line, "Flow: ", 6) || !strncmp(line, "Final flow: ", 12)) {
             const char *flow = strchr(line, ':') + 2;
             if (strcmp(flow, "unchanged")) {
@@ -878,16 +1005,19 @@ annotate_trace(struct ops_ctx *ctx, const struct topo_host *th,
                     put_iface_label(ctx, th, iface, true, &note);
                 }
             }
-        } else if (sscanf(p, "%d. %n", &table, &n) == 1 && n
-                   && strstr(p, "cookie 0x")) {
-            const char *stage = weft_table_name(table);
-            ds_put_format(&note, "%s, ", stage ? stage : "not weft's table");
-            sscanf(strstr(p, "cookie 0x") + 7, "%llx", &value);
-            put_cookie_owner(ctx, value, &note);
         } else if (sscanf(p, "%d. No match%n", &table, &n) == 1 && n) {
             const char *stage = weft_table_name(table);
             ds_put_format(&note, "%s: no flow matched (dropped)",
                           stage ? stage : "not weft's table");
+        } else if (sscanf(p, "%d. %n", &table, &n) == 1 && n) {
+            const char *stage = weft_table_name(table);
+            ds_put_format(&note, "%s, ", stage ? stage : "not weft's table");
+            const char *cookie = strstr(p, "cookie 0x");
+            if (cookie && sscanf(cookie + 7, "%llx", &value) == 1) {
+                put_cookie_owner(ctx, value, &note);
+            } else {
+                ds_put_cstr(&note, "not weft's (no cookie)");
+            }
         } else if (!strncmp(p, "goto_table:", 11)) {
             const char *stage = weft_table_name(atoi(p + 11));
             if (stage) {
@@ -901,31 +1031,64 @@ annotate_trace(struct ops_ctx *ctx, const struct topo_host *th,
         } else if (!strncmp(p, "set_field:", 10) && strstr(p, "->tun_id")) {
             free(tun_id);
             tun_id = xmemdup0(p + 10, strstr(p, "->tun_id") - (p + 10));
+        } else if (!strncmp(p, "set_field:", 10) && strstr(p, "->vlan_vid")) {
+            vlan = strtol(p + 10, NULL, 0) & VLAN_VID_MASK;
+            ds_put_format(&note, "VLAN %d", vlan);
+        } else if (!strncmp(p, "mod_vlan_vid:", 13)) {
+            vlan = atoi(p + 13) & VLAN_VID_MASK;
+        } else if (!strcmp(p, "pop_vlan") || !strcmp(p, "strip_vlan")) {
+            vlan = 0;
         } else if (!strncmp(p, "output:", 7)) {
             int port = atoi(p + 7);
             const char *iface = ofputil_port_map_get_name(
                 &sw->ifaces, u16_to_ofp(port));
+            hop_added = false;
             if (iface) {
                 ds_put_cstr(&note, "-> ");
                 put_iface_label(ctx, th, iface, true, &note);
-                ds_put_format(&verdict, "%s", verdict.length ? "; " : "");
-                put_iface_label(ctx, th, iface, false, &verdict);
                 const struct ops_tunnel *tun = shash_find_data(&ctx->tunnels,
                                                                iface);
-                if (tun && tun_id) {
+                bool uplink = th->uplink && !strcmp(th->uplink, iface);
+                struct ds label = DS_EMPTY_INITIALIZER;
+                put_iface_label(ctx, th, iface, false, &label);
+                if (uplink) {
+                    ds_put_format(&label, " (uplink, %s)",
+                                  vlan ? "tagged" : "untagged");
+                }
+                svec_add_nocopy(&verdict, ds_steal_cstr(&label));
+
+                if (uplink && vlan) {
+                    ds_put_format(&note, ", VLAN %d", vlan);
+                } else if (uplink) {
+                    ds_put_cstr(&note, ", untagged: no host takes it");
+                }
+                if ((tun && tun_id) || (uplink && vlan)) {
                     if (n_hops >= allocated) {
                         hops = x2nrealloc(hops, &allocated, sizeof *hops);
                     }
                     hops[n_hops++] = (struct trace_hop) {
-                        tun, xstrdup(iface), xstrdup(tun_id),
+                        .tunnel = uplink ? NULL : tun,
+                        .iface = xstrdup(iface),
+                        .tun_id = uplink ? NULL : xstrdup(tun_id),
+                        .vlan = uplink ? vlan : 0,
                     };
+                    hop_added = true;
                 }
+            }
+        } else if (!strncmp(p, ">> skipping output to input port", 32)
+                   && verdict.n) {
+            /* The output just before was not done after all. */
+            svec_pop_back(&verdict);
+            if (hop_added) {
+                n_hops--;
+                free(hops[n_hops].iface);
+                free(hops[n_hops].tun_id);
+                hop_added = false;
             }
         } else if (in_br_int
                    && (!strcmp(p, "IN_PORT") || !strncmp(p, "in_port", 7))) {
             ds_put_cstr(&note, "-> back out of the port it came from");
-            ds_put_format(&verdict, "%sIN_PORT (back where it came from)",
-                          verdict.length ? "; " : "");
+            svec_add(&verdict, "IN_PORT (back where it came from)");
         }
 
         if (note.length) {
@@ -935,13 +1098,97 @@ annotate_trace(struct ops_ctx *ctx, const struct topo_host *th,
         }
         ds_destroy(&note);
     }
-    ds_put_format(ctx->out, "=== host %s: %s%s\n", th->name,
-                  verdict.length ? "output to " : "dropped (no output)",
-                  ds_cstr(&verdict));
-    ds_destroy(&verdict);
+    ds_put_format(ctx->out, "=== host %s: ", th->name);
+    if (verdict.n) {
+        ds_put_cstr(ctx->out, "output to ");
+        for (size_t i = 0; i < verdict.n; i++) {
+            ds_put_format(ctx->out, "%s%s", i ? "; " : "", verdict.names[i]);
+        }
+        ds_put_char(ctx->out, '\n');
+    } else {
+        ds_put_cstr(ctx->out, "dropped (no output)\n");
+    }
+    svec_destroy(&verdict);
+    free(bridge);
     free(tun_id);
     *hopsp = hops;
     *n_hopsp = n_hops;
+}
+
+static char *trace_host(struct ops_ctx *, const struct topo_host *,
+                        const char *flow, bool first, struct sset *visited);
+
+/* Follows the packet 'packet' (packet_fields()) from host 'from' to host
+ * 'next', where it enters br-int through interface 'in_iface' with the
+ * fields in 'encap' (the tunnel's, or the VLAN tag).  'how' says how it
+ * leaves 'from', for the reader. */
+static char *
+trace_follow(struct ops_ctx *ctx, const struct topo_host *from,
+             const struct topo_host *next, const char *in_iface,
+             const char *encap, const char *packet, const char *how,
+             struct sset *visited)
+{
+    if (sset_contains(visited, next->name)
+        || sset_count(visited) >= MAX_TRACE_HOPS) {
+        return NULL;
+    }
+    struct ops_switch *next_sw;
+    char *error = switch_open(ctx, next, &next_sw);
+    if (error) {
+        return error;
+    }
+    const struct simap_node *port = simap_find(&next_sw->ofports, in_iface);
+    if (!port) {
+        ds_put_format(ctx->out, "\n=== host %s has no port %s (%s): the "
+                      "packet is dropped there\n", next->name, in_iface,
+                      encap);
+        return NULL;
+    }
+    char *next_flow = xasprintf("in_port=%u,%s,%s", port->data, encap,
+                                packet);
+    ds_put_format(ctx->out, "\n--> leaves host %s %s; following it on host "
+                  "%s (in_port %s)\n\n", from->name, how, next->name,
+                  in_iface);
+    error = trace_host(ctx, next, next_flow, false, visited);
+    free(next_flow);
+    return error;
+}
+
+/* Stores in 'names' the hosts that take a frame that leaves 'th''s uplink
+ * with VLAN ID 'vid' and the fields in 'packet': for a unicast destination
+ * MAC, the host of the port that has it in the VLAN network; otherwise (or
+ * if no port has it: the trunk floods it) every other host with a port in
+ * that network and an uplink.  Returns the network, or NULL if no VLAN
+ * network has that ID. */
+static const struct topo_network *
+vlan_hop_hosts(const struct ops_ctx *ctx, const struct topo_host *th,
+               int vid, const char *packet, struct sset *names)
+{
+    const struct topo_network *net = NULL, *n;
+    TOPOLOGY_FOR_EACH_NETWORK (n, &ctx->topo) {
+        if (n->type == TOPO_NET_VLAN && n->segment_id == vid) {
+            net = n;
+        }
+    }
+    if (!net) {
+        return NULL;
+    }
+    struct eth_addr dst;
+    const char *f = strstr(packet, "dl_dst=");
+    bool unicast = (f && (f == packet || f[-1] == ',')
+                    && ovs_scan(f, "dl_dst="ETH_ADDR_SCAN_FMT,
+                                ETH_ADDR_SCAN_ARGS(dst))
+                    && !eth_addr_is_multicast(dst));
+    for (int pass = 0; pass < 2 && sset_is_empty(names); pass++) {
+        const struct topo_port *p;
+        TOPOLOGY_FOR_EACH_PORT (p, &ctx->topo) {
+            if (p->network == net && p->host != th && p->host->uplink
+                && (pass || !unicast || eth_addr_equals(p->mac, dst))) {
+                sset_add(names, p->host->name);
+            }
+        }
+    }
+    return net;
 }
 
 static char *
@@ -983,45 +1230,53 @@ trace_host(struct ops_ctx *ctx, const struct topo_host *th, const char *flow,
     annotate_trace(ctx, th, sw, result, &hops, &n_hops, &packet);
     free(result);
 
-    for (size_t i = 0; i < n_hops && !error; i++) {
-        const struct ops_tunnel *tun = hops[i].tunnel;
-        const struct topo_host *next = tun->remote;
-        if (sset_contains(visited, next->name)
-            || sset_count(visited) >= MAX_TRACE_HOPS || !packet) {
-            continue;
-        }
-        struct ops_switch *next_sw;
-        error = switch_open(ctx, next, &next_sw);
-        if (error) {
-            break;
-        }
-        char back[16];
-        weft_tunnel_name(tun->type, th, back);
-        const struct simap_node *port = simap_find(&next_sw->ofports, back);
-        if (!port) {
-            ds_put_format(ctx->out, "\n=== host %s has no tunnel port %s "
-                          "back to %s: the packet is dropped there\n",
-                          next->name, back, th->name);
-            continue;
-        }
-        char *next_flow = xasprintf("in_port=%u,tun_id=%s,tun_src=%s,"
-                                    "tun_dst=%s,%s", port->data,
-                                    hops[i].tun_id,
+    for (size_t i = 0; i < n_hops && !error && packet; i++) {
+        const struct trace_hop *hop = &hops[i];
+        if (hop->tunnel) {
+            const struct topo_host *next = hop->tunnel->remote;
+            char back[16];
+            weft_tunnel_name(hop->tunnel->type, th, back);
+            char *encap = xasprintf("tun_id=%s,tun_src=%s,tun_dst=%s",
+                                    hop->tun_id,
                                     th->tunnel_ip ? th->tunnel_ip : "0.0.0.0",
                                     next->tunnel_ip ? next->tunnel_ip
-                                    : "0.0.0.0", packet);
-        ds_put_format(ctx->out, "\n--> leaves host %s through %s with "
-                      "tun_id %s; following it on host %s (in_port %s)\n\n",
-                      th->name, hops[i].iface, hops[i].tun_id,
-                      next->name, back);
-        error = trace_host(ctx, next, next_flow, false, visited);
-        free(next_flow);
+                                    : "0.0.0.0");
+            char *how = xasprintf("through %s with tun_id %s", hop->iface,
+                                  hop->tun_id);
+            error = trace_follow(ctx, th, next, back, encap, packet, how,
+                                 visited);
+            free(how);
+            free(encap);
+            continue;
+        }
+
+        /* The uplink: the trunk carries the tagged frame to every host. */
+        struct sset names = SSET_INITIALIZER(&names);
+        const struct topo_network *net = vlan_hop_hosts(ctx, th, hop->vlan,
+                                                        packet, &names);
+        if (!net || sset_is_empty(&names)) {
+            ds_put_format(ctx->out, "\n--> leaves host %s through the uplink "
+                          "%s with VLAN %d: %s\n", th->name, hop->iface,
+                          hop->vlan, net ? "no other host has a port in "
+                          "that network" : "no VLAN network has that ID");
+        }
+        const char **sorted = sset_sort(&names);
+        for (size_t j = 0; sorted[j] && !error; j++) {
+            const struct topo_host *next
+                = topology_find_host_by_name(&ctx->topo, sorted[j]);
+            char *encap = xasprintf("dl_vlan=%d", hop->vlan);
+            char *how = xasprintf("through the uplink %s with VLAN %d "
+                                  "(network %s/%s)", hop->iface, hop->vlan,
+                                  net->tenant->name, net->name);
+            error = trace_follow(ctx, th, next, next->uplink, encap, packet,
+                                 how, visited);
+            free(how);
+            free(encap);
+        }
+        free(sorted);
+        sset_destroy(&names);
     }
-    for (size_t i = 0; i < n_hops; i++) {
-        free(hops[i].tun_id);
-        free(hops[i].iface);
-    }
-    free(hops);
+    trace_hops_destroy(hops, n_hops);
     free(packet);
     return error;
 }
@@ -1654,7 +1909,8 @@ static bool
 takes_value(const char *name)
 {
     static const char *const flags[] = {
-        "wait", "help", "diff", "verbose", "log-file", "no-wait",
+        "wait", "help", "diff", "verbose", "log-file", "no-wait", "json",
+        "version",
     };
     for (size_t i = 0; i < ARRAY_SIZE(flags); i++) {
         if (!strcmp(name, flags[i])) {
@@ -1850,9 +2106,11 @@ weftctl_ops_main(int argc, char *argv[], int *statusp)
     fputs(ds_cstr(&out), stdout);
     if (error) {
         fprintf(stderr, "%s: %s\n", program_name, error);
-        *statusp = OPS_EXIT_ERROR;
+        /* flows --diff exits like diff(1): 1 means "they differ", so
+         * trouble is 2. */
+        *statusp = opts.diff ? OPS_EXIT_TROUBLE : OPS_EXIT_ERROR;
     } else {
-        *statusp = 0;
+        *statusp = ctx.differs ? OPS_EXIT_DIFFERS : 0;
     }
 
     free(error);

@@ -39,10 +39,12 @@
 
 #include "command-line.h"
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/json.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
 #include "ovsdb-idl.h"
 #include "packets.h"
+#include "smap.h"
 #include "svec.h"
 #include "timeval.h"
 #include "topology.h"
@@ -52,6 +54,7 @@
 #include "weft-idl.h"
 #include "weft-write.h"
 #include "weftctl-api.h"
+#include "weftctl-help.h"
 #include "weftctl-ops.h"
 
 VLOG_DEFINE_THIS_MODULE(weftctl);
@@ -103,6 +106,8 @@ enum {
     OPT_DB = UCHAR_MAX + 1,
     OPT_TIMEOUT,
     OPT_WAIT,
+    OPT_FORMAT,
+    OPT_JSON,
     VLOG_OPTION_ENUMS,
     OPT_CMD_FIRST,              /* OPT_CMD_FIRST + enum cmd_option. */
 };
@@ -112,6 +117,7 @@ struct ctl_options {
     const char *db;             /* --db, or NULL for the default remote. */
     int timeout;                /* Seconds; 0 means no limit. */
     bool wait;                  /* --wait. */
+    bool json;                  /* --format=json (or --json). */
     unsigned int given;         /* CO_BIT()s of the command options seen. */
     const char *values[N_CMD_OPTIONS]; /* Each option's argument. */
     struct svec ips;            /* Every --ip, in order. */
@@ -525,12 +531,126 @@ put_label(struct ds *s, const char *label, int width)
     ds_put_format(s, "%-*s  ", width, label);
 }
 
+/* --format=json: the objects in the REST API's shapes (host_json() and its
+ * siblings in rest-server.c, as an admin sees them), so that a script gets
+ * the same JSON from database mode as from "weftctl --api --json". */
+
+static struct json *
+nullable_string(const char *s)
+{
+    return s ? json_string_create(s) : json_null_create();
+}
+
+static struct json *
+host_to_json(const struct weftrec_host *host)
+{
+    struct json *o = json_object_create();
+    json_object_put_string(o, "name", host->name);
+    json_object_put(o, "ovsdb_connected",
+                    json_boolean_create(host->ovsdb_connected));
+    json_object_put(o, "openflow_connected",
+                    json_boolean_create(host->openflow_connected));
+    json_object_put(o, "cur_cfg", json_integer_create(host->cur_cfg));
+    json_object_put(o, "openflow_state",
+                    nullable_string(smap_get(&host->status,
+                                             "openflow_state")));
+    json_object_put_string(o, "ovsdb_remote", host->ovsdb_remote);
+    json_object_put(o, "openflow_remote",
+                    nullable_string(host->openflow_remote));
+    json_object_put(o, "tunnel_ip", nullable_string(host->tunnel_ip));
+    json_object_put(o, "datapath_type",
+                    nullable_string(host->datapath_type));
+    json_object_put(o, "uplink", nullable_string(host->uplink));
+    return o;
+}
+
+static struct json *
+tenant_to_json(const struct weftrec_tenant *tenant)
+{
+    struct json *o = json_object_create();
+    json_object_put_string(o, "name", tenant->name);
+    json_object_put(o, "key", json_integer_create(tenant->flow_key));
+    return o;
+}
+
+/* The MTU as format_network() prints it: the network's own, or the one
+ * derived from the underlay MTU ('mtu_default'). */
+static struct json *
+network_to_json(const struct weftrec_network *net, struct ovsdb_idl *idl)
+{
+    struct json *o = json_object_create();
+    json_object_put_string(o, "tenant", network_tenant_name(net));
+    json_object_put_string(o, "name", net->name);
+    json_object_put_string(o, "type", net->type);
+    json_object_put(o, "segment_id", json_integer_create(net->segment_id));
+    long long int mtu = 0;
+    bool mtu_default = false;
+    enum topo_net_type type;
+    if (net->n_mtu) {
+        mtu = net->mtu[0];
+    } else if (topo_net_type_from_string(net->type, &type)) {
+        mtu = weft_db_underlay_mtu(idl) - topo_encap_overhead(type);
+        mtu_default = true;
+    }
+    json_object_put(o, "mtu", json_integer_create(mtu));
+    json_object_put(o, "mtu_default", json_boolean_create(mtu_default));
+    json_object_put(o, "key", json_integer_create(net->flow_key));
+    return o;
+}
+
+static struct json *
+port_to_json(const struct weftrec_port *port)
+{
+    struct json *o = json_object_create();
+    json_object_put_string(o, "tenant", network_tenant_name(port->network));
+    json_object_put_string(o, "network",
+                           port->network ? port->network->name : "?");
+    json_object_put_string(o, "name", port->name);
+    json_object_put_string(o, "host", port->host ? port->host->name : "?");
+    json_object_put_string(o, "iface", port->iface);
+    json_object_put_string(o, "mac", port->mac);
+    struct json *ips = json_array_create_empty();
+    for (size_t i = 0; i < port->n_ips; i++) {
+        json_array_add(ips, json_string_create(port->ips[i]));
+    }
+    json_object_put(o, "ips", ips);
+    json_object_put(o, "key", json_integer_create(port->flow_key));
+    /* As the API: only a real OpenFlow port number (OVS reports a failure
+     * as -1). */
+    json_object_put(o, "ofport",
+                    (port->n_ofport && port->ofport[0] > 0
+                     && port->ofport[0] < 0xff00
+                     ? json_integer_create(port->ofport[0])
+                     : json_null_create()));
+    json_object_put(o, "up", (port->n_up ? json_boolean_create(port->up[0])
+                              : json_null_create()));
+    return o;
+}
+
+/* Appends 'json' to 's' as the API's clients print it, and frees it. */
+static void
+put_json(struct ds *s, struct json *json)
+{
+    json_to_ds(json, JSSF_PRETTY | JSSF_SORT, s);
+    ds_put_char(s, '\n');
+    json_destroy(json);
+}
+
 static char *
 cmd_host_list(struct ctl_context *ctx)
 {
     const void **rows;
     size_t n = sorted_rows(ctx->idl, &weftrec_table_host, compare_hosts,
                            &rows);
+    if (ctx->opts->json) {
+        struct json *list = json_array_create_empty();
+        for (size_t i = 0; i < n; i++) {
+            json_array_add(list, host_to_json(rows[i]));
+        }
+        put_json(ctx->output, list);
+        free(rows);
+        return NULL;
+    }
     int width = 0;
     for (size_t i = 0; i < n; i++) {
         const struct weftrec_host *host = rows[i];
@@ -552,6 +672,15 @@ cmd_tenant_list(struct ctl_context *ctx)
     const void **rows;
     size_t n = sorted_rows(ctx->idl, &weftrec_table_tenant, compare_tenants,
                            &rows);
+    if (ctx->opts->json) {
+        struct json *list = json_array_create_empty();
+        for (size_t i = 0; i < n; i++) {
+            json_array_add(list, tenant_to_json(rows[i]));
+        }
+        put_json(ctx->output, list);
+        free(rows);
+        return NULL;
+    }
     int width = 0;
     for (size_t i = 0; i < n; i++) {
         const struct weftrec_tenant *tenant = rows[i];
@@ -641,10 +770,18 @@ cmd_net_list(struct ctl_context *ctx)
             shown[n_shown++] = net;
         }
     }
-    for (size_t i = 0; i < n_shown; i++) {
-        put_label(ctx->output, labels.names[i], width);
-        format_network(ctx->output, shown[i], ctx->idl);
-        ds_put_char(ctx->output, '\n');
+    if (ctx->opts->json) {
+        struct json *list = json_array_create_empty();
+        for (size_t i = 0; i < n_shown; i++) {
+            json_array_add(list, network_to_json(shown[i], ctx->idl));
+        }
+        put_json(ctx->output, list);
+    } else {
+        for (size_t i = 0; i < n_shown; i++) {
+            put_label(ctx->output, labels.names[i], width);
+            format_network(ctx->output, shown[i], ctx->idl);
+            ds_put_char(ctx->output, '\n');
+        }
     }
     free(shown);
     svec_destroy(&labels);
@@ -678,10 +815,18 @@ cmd_port_list(struct ctl_context *ctx)
             shown[n_shown++] = port;
         }
     }
-    for (size_t i = 0; i < n_shown; i++) {
-        put_label(ctx->output, labels.names[i], width);
-        format_port(ctx->output, shown[i]);
-        ds_put_char(ctx->output, '\n');
+    if (ctx->opts->json) {
+        struct json *list = json_array_create_empty();
+        for (size_t i = 0; i < n_shown; i++) {
+            json_array_add(list, port_to_json(shown[i]));
+        }
+        put_json(ctx->output, list);
+    } else {
+        for (size_t i = 0; i < n_shown; i++) {
+            put_label(ctx->output, labels.names[i], width);
+            format_port(ctx->output, shown[i]);
+            ds_put_char(ctx->output, '\n');
+        }
     }
     free(shown);
     svec_destroy(&labels);
@@ -689,10 +834,56 @@ cmd_port_list(struct ctl_context *ctx)
     return NULL;
 }
 
+/* "show --format=json": like "weftctl --api --json show", the API's status
+ * and every network and port. */
+static void
+show_json(struct ctl_context *ctx)
+{
+    const struct weftrec_weft_global *global
+        = weftrec_weft_global_first(ctx->idl);
+    const void **rows;
+    struct json *hosts = json_array_create_empty();
+    size_t n = sorted_rows(ctx->idl, &weftrec_table_host, compare_hosts,
+                           &rows);
+    for (size_t i = 0; i < n; i++) {
+        json_array_add(hosts, host_to_json(rows[i]));
+    }
+    free(rows);
+    struct json *status = json_object_create();
+    json_object_put(status, "nb_cfg",
+                    json_integer_create(global ? global->nb_cfg : 0));
+    json_object_put(status, "hosts", hosts);
+
+    struct json *nets = json_array_create_empty();
+    n = sorted_rows(ctx->idl, &weftrec_table_network, compare_networks,
+                    &rows);
+    for (size_t i = 0; i < n; i++) {
+        json_array_add(nets, network_to_json(rows[i], ctx->idl));
+    }
+    free(rows);
+
+    struct json *ports = json_array_create_empty();
+    n = sorted_rows(ctx->idl, &weftrec_table_port, compare_ports, &rows);
+    for (size_t i = 0; i < n; i++) {
+        json_array_add(ports, port_to_json(rows[i]));
+    }
+    free(rows);
+
+    struct json *show = json_object_create();
+    json_object_put(show, "status", status);
+    json_object_put(show, "networks", nets);
+    json_object_put(show, "ports", ports);
+    put_json(ctx->output, show);
+}
+
 static char *
 cmd_show(struct ctl_context *ctx)
 {
     struct ds *s = ctx->output;
+    if (ctx->opts->json) {
+        show_json(ctx);
+        return NULL;
+    }
     const struct weftrec_weft_global *global
         = weftrec_weft_global_first(ctx->idl);
     if (global) {
@@ -1095,10 +1286,17 @@ usage(void)
            " (default: %d, 0: none)\n"
            "  --wait            after a write, wait until every host has"
            " installed it\n"
+           "  --format=table|json  how the list commands and show print"
+           " (default: table;\n"
+           "                    json: the REST API's objects; --json is"
+           " --format=json)\n"
            "  --api=SOCKET      through weftd's REST API instead (token:"
            " --token or $WEFT_TOKEN;\n"
            "                    see weftctl --api=SOCKET --help)\n"
-           "  -h, --help        display this help message\n",
+           "  -h, --help        display this help message (help COMMAND,"
+           " COMMAND --help:\n"
+           "                    that command's)\n"
+           "  -V, --version     display the version\n",
            weft_db_default_remote(), WEFTCTL_DEFAULT_TIMEOUT);
     vlog_usage();
 }
@@ -1113,6 +1311,8 @@ parse_options(int argc, char *argv[], struct ctl_options *opts, bool *exitp)
         {"db", required_argument, NULL, OPT_DB},
         {"timeout", required_argument, NULL, OPT_TIMEOUT},
         {"wait", no_argument, NULL, OPT_WAIT},
+        {"format", required_argument, NULL, OPT_FORMAT},
+        {"json", no_argument, NULL, OPT_JSON},
         {"help", no_argument, NULL, 'h'},
         VLOG_LONG_OPTIONS,
     };
@@ -1162,6 +1362,20 @@ parse_options(int argc, char *argv[], struct ctl_options *opts, bool *exitp)
 
         case OPT_WAIT:
             opts->wait = true;
+            break;
+
+        case OPT_FORMAT:
+            if (strcmp(optarg, "json") && strcmp(optarg, "table")) {
+                fprintf(stderr, "%s: --format: \"%s\" is not a format "
+                        "(expected json or table)\n", program_name, optarg);
+                retval = WEFTCTL_EXIT_USAGE;
+                goto out;
+            }
+            opts->json = !strcmp(optarg, "json");
+            break;
+
+        case OPT_JSON:
+            opts->json = true;
             break;
 
         case 'h':
@@ -1254,6 +1468,12 @@ main(int argc, char *argv[])
 {
     set_program_name(argv[0]);
     vlog_set_levels(NULL, VLF_CONSOLE, VLL_WARN);
+
+    /* --version, "help COMMAND", "COMMAND --help": weftctl-help.h. */
+    int help_status;
+    if (weftctl_help_main(argc, argv, usage, &help_status)) {
+        return help_status;
+    }
 
     /* --api: the same commands through weftd's REST API (weftctl-api.h). */
     int api_status;

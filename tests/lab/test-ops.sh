@@ -4,12 +4,16 @@
 #
 #   - flows: the switch's flows with names (stages, tenant/network/port
 #     owners, port names), --host and --tenant filters;
-#   - flows --diff: empty after convergence; after a flow is deleted and
-#     another changed by hand with ovs-ofctl, and a foreign flow added, it
-#     reports missing/different/extra; empty again after weft/resync;
+#   - flows --diff: empty and exit 0 after convergence; after a flow is
+#     deleted and another changed by hand with ovs-ofctl, and a foreign flow
+#     added, it reports missing/different/extra with table names and exits
+#     1 (like diff(1)); 2 when weftd cannot be asked; empty and 0 again
+#     after weft/resync;
 #   - trace: a cross-host ping is named (classify, red/vx/h1, l2_lookup,
-#     the vx-h2 tunnel) and followed to h2, where it reaches red/vx/h2 and
-#     not blue's twin; an ARP request is answered on the first host;
+#     the vx-h2 tunnel, br-phy's NORMAL as br-phy's) and followed to h2,
+#     where it reaches red/vx/h2 and not blue's twin; a UDP flow is followed
+#     to h2 with its ports; a VLAN network's packet is followed over the
+#     uplink trunk to h2; an ARP request is answered on the first host;
 #   - a port named like a tunnel (vx-h2) is refused by the API and by
 #     weftctl; one written behind validation's back is not created, its
 #     status says why, and both tenants' cross-host pings keep working;
@@ -75,27 +79,48 @@ check "flows --tenant of an unknown tenant fails" \
     bash -c "! '$WEFT_BUILD_DIR/controller/weftctl' --db=unix:$D/weft.sock flows --tenant nosuch 2>/dev/null"
 
 # --- flows --diff -----------------------------------------------------------
-ctl flows --diff > "$TMP/out"
+# Exit status like diff(1): 0 same, 1 different, 2 trouble.
+diff_rc=0
+ctl flows --diff > "$TMP/out" || diff_rc=$?
 check "flows --diff: empty after convergence" empty
 check "weft-lab ctl flows --diff finds weftd in the lab's run directory (empty)" \
     bash -c "'$WEFT_LAB' --prefix $P ctl flows --diff > $TMP/out 2>&1 && [ ! -s $TMP/out ] || { cat $TMP/out; false; }"
+check "flows --diff: exit 0 when the switches have the desired flows" \
+    [ "$diff_rc" = 0 ]
+red_vx_h2_if=$(jq -r '.endpoints[] | select(.name == "red-vx-h2") | .iface' "$ST")
 of del-flows h2 --strict "table=30,priority=100,reg10=0/1,metadata=0x1,dl_dst=02:00:01:01:00:01"
-of mod-flows h2 --strict "table=0,priority=50,in_port=$(jq -r '.endpoints[] | select(.name == "red-vx-h2") | .iface' "$ST"),actions=NORMAL" 2>/dev/null || true
+of mod-flows h2 --strict "table=10,priority=100,ip,in_port=$red_vx_h2_if,nw_src=10.0.0.12,actions=goto_table:40"
 of add-flow h2 "table=40,priority=5,cookie=0x1234,actions=drop"
-ctl flows --diff > "$TMP/out"
+diff_rc=0
+ctl flows --diff > "$TMP/out" || diff_rc=$?
 out
-check "flows --diff: the deleted flow is missing on h2, named" \
-    has '^h2 missing +table=30 .*dl_dst=02:00:01:01:00:01.*# red/vx/h1$'
+check "flows --diff: exit 1 when flows differ" [ "$diff_rc" = 1 ]
+check "flows --diff: the deleted flow is missing on h2, named, with its table's name" \
+    has '^h2 missing +table=l2_lookup priority=100 .*dl_dst=02:00:01:01:00:01.*# red/vx/h1$'
 check "flows --diff: the foreign flow is extra on h2" \
-    has '^h2 extra +table=40 priority=5 .*# not weft.s$'
+    has '^h2 extra +table=flood priority=5 .*# not weft.s$'
+check "flows --diff: the flow changed by hand is different, tables named" \
+    bash -c "grep -qE '^h2 different +table=port_sec priority=100 .*nw_src=10.0.0.12  # red/vx/h2\$' $TMP/out && grep -qE '^    desired: .*actions=goto_table:arp_respond\$' $TMP/out && grep -qE '^    switch: .*actions=goto_table:flood\$' $TMP/out"
 check "flows --diff: nothing reported for h1" lacks '^h1 '
-ctl flows --diff --host h2 --tenant blue > "$TMP/out"
-check "flows --diff --tenant blue: red's missing flow not shown" lacks 'missing'
+diff_rc=0
+ctl flows --diff --host h2 --tenant blue > "$TMP/out" || diff_rc=$?
+check "flows --diff --tenant blue: red's missing flow not shown, exit 0" \
+    bash -c "! grep -q missing $TMP/out && [ $diff_rc = 0 ]"
+diff_rc=0
+"$WEFT_BUILD_DIR/controller/weftctl" --db="unix:$D/weft.sock" \
+    --weftd="$TMP/no-weftd.ctl" flows --diff >/dev/null 2>"$TMP/err" || diff_rc=$?
+check "flows --diff: exit 2 when weftd cannot be asked" \
+    bash -c "[ $diff_rc = 2 ] && grep -q 'cannot connect to weftd' $TMP/err"
 ovs-appctl -t "$D/weftd.ctl" weft/resync h2 >/dev/null
 repaired() { ctl flows --diff > "$TMP/out" && empty; }
-check "flows --diff: empty again after weft/resync h2" wait_for 60 repaired
+check "flows --diff: empty and exit 0 again after weft/resync h2" \
+    wait_for 60 repaired
 
 # --- trace ------------------------------------------------------------------
+# One real packet first, so that h1 knows h2's underlay MAC and the trace
+# goes on through br-phy (before that, the tunnel output stops at an ARP).
+check "trace: red/vx/h1 pings red/vx/h2" \
+    wait_for 60 quiet "$WEFT_LAB" --prefix "$P" exec red-vx-h1 -- ping -q -c1 -W1 10.0.0.12
 ctl trace red/vx/h1 icmp,nw_dst=10.0.0.12 > "$TMP/out"
 check "trace: starts on h1 with in_port/dl_src/nw_src/dl_dst filled in" \
     has "^=== host h1: .*in_port=[0-9]+,dl_src=02:00:01:01:00:01,nw_src=10.0.0.11,dl_dst=02:00:01:01:00:02'"
@@ -109,6 +134,34 @@ check "trace: follows to h2 with tun_id 0x3e9" \
 check "trace: on h2 it enters from the tunnel and is delivered to red/vx/h2" \
     bash -c "grep -q '# in_port vx-h1: vxlan tunnel to host h1' $TMP/out && grep -q '^=== host h2: output to red/vx/h2\$' $TMP/out"
 check "trace: never reaches blue" lacks 'blue'
+check "trace: br-phy's NORMAL flow is br-phy's, not a stage of weft's" \
+    bash -c "grep -qE '^ 0\. priority 0 +# bridge br-phy, not weft.s\$' $TMP/out && grep -qE '^ +NORMAL +# br-phy.s own L2 switching' $TMP/out"
+check "trace: only br-int's flows are named after weft's stages" \
+    bash -c "[ \$(grep -c '# classify' $TMP/out) = 2 ]"
+
+# UDP: ofproto/trace prints its ports as tp_src/tp_dst, which it then
+# refuses for UDP; the hop to h2 must carry them as udp_src/udp_dst.
+ctl trace red/vx/h1 udp,nw_dst=10.0.0.12,udp_src=5353,udp_dst=53 > "$TMP/out"
+check "trace udp: followed to h2 with its ports" \
+    has "^=== host h2: .*in_port=[0-9]+,tun_id=0x3e9,.*,udp,.*udp_src=5353,udp_dst=53'\$"
+check "trace udp: delivered to red/vx/h2" has '^=== host h2: output to red/vx/h2$'
+ctl trace red/vx/h1 udp,nw_dst=10.0.0.12 > "$TMP/out"
+check "trace udp without ports: delivered to red/vx/h2" \
+    has '^=== host h2: output to red/vx/h2$'
+
+# VLAN: the packet leaves h1 tagged through the uplink and is followed over
+# the trunk to h2, which pops the tag and delivers it.
+ctl trace red/vlan/h1 icmp,nw_dst=10.2.0.12 > "$TMP/out"
+out
+check "trace vlan: leaves h1 through the uplink with VLAN 101" \
+    has '^=== host h1: output to [^ ]+ \(uplink, tagged\)$'
+check "trace vlan: followed to h2 over the trunk" \
+    has "^=== host h2: .*ofproto/trace br-int 'in_port=[0-9]+,dl_vlan=101,icmp,"
+check "trace vlan: h2 classifies it into red/vlan and delivers it to red/vlan/h2" \
+    bash -c "grep -q '# classify, red/vlan\$' $TMP/out && grep -q '^=== host h2: output to red/vlan/h2\$' $TMP/out"
+ctl trace red/vlan/h1 arp,arp_tpa=10.2.0.99 > "$TMP/out"
+check "trace vlan: a broadcast is flooded to h2, not counted as sent back to its own port" \
+    bash -c "grep -q '^=== host h1: output to [^ ;]* (uplink, tagged)\$' $TMP/out && grep -q '^=== host h2: output to red/vlan/h2\$' $TMP/out"
 ctl trace blue/gre/h2 arp,arp_tpa=10.1.0.11 > "$TMP/out"
 check "trace: an ARP request is answered by h2's switch, not sent on" \
     bash -c "grep -q '^20\..*# arp_respond, blue/gre/h1\$' $TMP/out && grep -q '^=== host h2: output to IN_PORT' $TMP/out && ! grep -q '=== host h1' $TMP/out"

@@ -10,7 +10,12 @@
 #   - concurrent writers are serialized (unique keys, one winner per MAC);
 #   - quotas: defaults, tenant-set overrides, "quota exceeded" with nothing
 #     written, and concurrent creates that cannot both pass a limit;
-#   - --wait and sync wait for Host.cur_cfg and time out with a clear message.
+#   - --wait and sync wait for Host.cur_cfg and time out with a clear message;
+#   - --format=json prints the REST API's objects, --format=table the usual
+#     lines;
+#   - "help COMMAND" and "COMMAND --help" print every command's usage line
+#     (the synopsis "weftctl --help" lists) and options; --version prints
+#     CMake's project version.
 #
 # Needs: WEFT_BUILD_DIR (with controller/weftctl), WEFT_SOURCE_DIR, and
 # ovsdb-tool, ovsdb-server and ovsdb-client in PATH.
@@ -161,6 +166,54 @@ if [ "$rc" -eq 0 ] && [[ "$out" == *"port-add TENANT/NET/PORT"* ]]; then
 else
     fail "weftctl --help: status $rc"
 fi
+
+# --- Per-command help and --version. ---------------------------------------
+version=$(sed -n 's/^project(weft VERSION \([0-9.]*\).*/\1/p' \
+          "$WEFT_SOURCE_DIR/CMakeLists.txt")
+run --version
+if [ "$rc" -eq 0 ] && [ -n "$version" ] && [ "$out" = "weftctl (weft) $version" ]; then
+    pass
+else
+    fail "weftctl --version: status $rc, '$out', expected 'weftctl (weft) $version'"
+fi
+# Every synopsis that --help lists is the usage line of "help COMMAND" and
+# of "COMMAND --help", and both exit 0.
+n_synopses=0
+while read -r synopsis; do
+    n_synopses=$((n_synopses + 1))
+    cmd=${synopsis%% *}
+    run help "$cmd"
+    help_out=$out
+    help_rc=$rc
+    run "$cmd" --help
+    if [ "$help_rc" -ne 0 ] || [ "$rc" -ne 0 ] \
+       || [ "$(head -n1 <<<"$help_out")" != "usage: weftctl [OPTIONS] $synopsis" ] \
+       || [ "$out" != "$help_out" ] || [ "$(wc -l <<<"$help_out")" -lt 3 ]; then
+        fail "weftctl help $cmd / $cmd --help: status $help_rc/$rc, '$(head -n1 <<<"$help_out")'"
+    else
+        pass
+    fi
+done < <(ctl --help | sed -n '/^Commands:/,/^$/p' | sed -n 's/^  \([a-z].*\)/\1/p')
+if [ "$n_synopses" -ge 19 ]; then pass; else fail "--help lists $n_synopses commands"; fi
+run port-add red/net/a --host=h1 -h
+if [ "$rc" -eq 0 ] && [[ "$out" == *"--mac=MAC"*"its MAC"* ]]; then
+    pass
+else
+    fail "weftctl port-add ... -h: status $rc"
+fi
+run --api=/nonexistent.sock tenant-token --help
+if [ "$rc" -eq 0 ] && [[ "$out" == "usage: weftctl [OPTIONS] tenant-token NAME"* ]]; then
+    pass
+else
+    fail "weftctl --api=... tenant-token --help: status $rc"
+fi
+run help
+if [ "$rc" -eq 0 ] && [[ "$out" == *"Commands:"* ]]; then
+    pass
+else
+    fail "weftctl help: status $rc"
+fi
+expect_err 2 "help: unknown command 'frobnicate'" help frobnicate
 
 # --- Hosts. ---------------------------------------------------------------
 # Without --datapath-type a host gets the kernel's datapath, "system" (h1).
@@ -354,6 +407,49 @@ tenant red  key 1
     network net2  vlan 4094  mtu 1400  key 2
         port a  host h2  iface veth3  mac 02:00:00:00:00:01  ips 10.0.0.1  key 4
             ofport -  up -" show
+
+# --- --format=json: the REST API's objects (rest-server.c). ---------------
+# json_is EXPECTED ARGS...: the command succeeds and prints JSON that jq -cS
+# turns into EXPECTED.
+json_is() {
+    local expected=$1 got
+    shift
+    run "$@"
+    got=$(jq -cS . <<<"$out" 2>/dev/null) || got="(not JSON) $out"
+    if [ "$rc" -ne 0 ] || [ "$got" != "$expected" ]; then
+        fail "weftctl $*: status $rc
+--- expected
+$expected
+--- got
+$got"
+    else
+        pass
+    fi
+}
+json_is '[{"key":3,"name":"green"},{"key":1,"name":"red"}]' \
+    --format=json tenant-list
+json_is '[{"cur_cfg":0,"datapath_type":"netdev","name":"h1","openflow_connected":false,"openflow_remote":null,"openflow_state":null,"ovsdb_connected":false,"ovsdb_remote":"unix:/run/h1/db.sock","tunnel_ip":"192.0.2.1","uplink":null},{"cur_cfg":0,"datapath_type":"system","name":"h2","openflow_connected":false,"openflow_remote":"tcp:192.0.2.2:6653","openflow_state":null,"ovsdb_connected":false,"ovsdb_remote":"tcp:192.0.2.2:6640","tunnel_ip":"192.0.2.2","uplink":"eth1"}]' \
+    host-list --format=json
+json_is '[{"key":1,"mtu":1450,"mtu_default":true,"name":"net1","segment_id":1001,"tenant":"red","type":"vxlan"},{"key":2,"mtu":1400,"mtu_default":false,"name":"net2","segment_id":4094,"tenant":"red","type":"vlan"}]' \
+    --format=json net-list red
+json_is '[{"host":"h1","iface":"veth1","ips":["10.0.0.1","10.0.0.2"],"key":1,"mac":"02:00:00:00:00:01","name":"a","network":"net1","ofport":null,"tenant":"red","up":null},{"host":"h2","iface":"veth1","ips":["10.0.0.3"],"key":2,"mac":"02:00:00:00:00:0b","name":"b","network":"net1","ofport":null,"tenant":"red","up":null},{"host":"h2","iface":"veth2","ips":[],"key":3,"mac":"02:00:00:00:00:0c","name":"c","network":"net1","ofport":null,"tenant":"red","up":null}]' \
+    --format=json port-list red/net1
+# --json is --format=json, as with --api.
+json_is "$(ctl --format=json port-list | jq -cS .)" --json port-list
+run --format=json show
+if [ "$rc" -eq 0 ] && jq -e '.status.nb_cfg == 21
+        and (.status.hosts | map(.name)) == ["h1", "h2"]
+        and (.networks | map(.tenant + "/" + .name)) == ["green/net1", "green/net2", "red/net1", "red/net2"]
+        and (.ports | map(.tenant + "/" + .network + "/" + .name)) == ["green/net1/a", "red/net1/a", "red/net1/b", "red/net1/c", "red/net2/a"]
+        and (keys == ["networks", "ports", "status"])' <<<"$out" >/dev/null; then
+    pass
+else
+    fail "weftctl --format=json show: status $rc, '$out'"
+fi
+expect_out "$(ctl port-list)" --format=table port-list
+expect_out "$(ctl show)" show --format=table
+expect_err 2 "--format: \"xml\" is not a format (expected json or table)" \
+    --format=xml show
 
 # --- Deletes in order. ----------------------------------------------------
 ok port-del red/net1/c
