@@ -38,8 +38,8 @@ static const struct command_help helps[] = {
       "                           tcp:IP:PORT\n"
       "  --tunnel-ip=IP           its tunnel endpoint (IPv4), needed for\n"
       "                           vxlan, gre and geneve networks\n"
-      "  --datapath-type=TYPE     br-int's datapath: netdev (default) or\n"
-      "                           system\n"
+      "  --datapath-type=TYPE     br-int's datapath: system (default) or\n"
+      "                           netdev (OVS's userspace datapath)\n"
       "  --uplink=IFACE           the trunk interface for vlan networks\n"
       "  --openflow-remote=TARGET where weftd reaches br-int over OpenFlow\n"
       "                           (default: derived from --remote)\n" },
@@ -56,6 +56,18 @@ static const struct command_help helps[] = {
     { "tenant-list", "tenant-list",
       "Lists the tenants and their keys (bits 55-40 of their flows'\n"
       "cookies).  --format=json prints the REST API's tenant objects.\n" },
+    { "tenant-set", "tenant-set NAME [--max-ports=N|default] "
+      "[--max-networks=N|default] [--max-ips-per-port=N|default]",
+      "Sets a tenant's quotas (an administrator's command).  \"default\"\n"
+      "gives a quota its default back; quotas not named keep their\n"
+      "limits.  Lowering a limit below the usage deletes nothing; it only\n"
+      "refuses new objects.\n"
+      "  --max-ports=N            ports in all its networks (default 1000)\n"
+      "  --max-networks=N         networks (default 100)\n"
+      "  --max-ips-per-port=N     IPv4 addresses of one port (default 16)\n" },
+    { "tenant-quota", "tenant-quota NAME",
+      "Prints a tenant's quotas: each limit, its usage, and whether the\n"
+      "limit is the default.\n" },
     { "net-add", "net-add TENANT/NET --type=vlan|vxlan|gre|geneve "
       "--segment=ID [--mtu=N]",
       "Adds a network to a tenant.\n"

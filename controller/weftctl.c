@@ -624,6 +624,8 @@ port_to_json(const struct weftrec_port *port)
                      : json_null_create()));
     json_object_put(o, "up", (port->n_up ? json_boolean_create(port->up[0])
                               : json_null_create()));
+    json_object_put(o, "error", (port->error ? json_string_create(port->error)
+                                 : json_null_create()));
     return o;
 }
 

@@ -428,7 +428,7 @@ $got"
 }
 json_is '[{"key":3,"name":"green"},{"key":1,"name":"red"}]' \
     --format=json tenant-list
-json_is '[{"cur_cfg":0,"datapath_type":"netdev","name":"h1","openflow_connected":false,"openflow_remote":null,"openflow_state":null,"ovsdb_connected":false,"ovsdb_remote":"unix:/run/h1/db.sock","tunnel_ip":"192.0.2.1","uplink":null},{"cur_cfg":0,"datapath_type":"system","name":"h2","openflow_connected":false,"openflow_remote":"tcp:192.0.2.2:6653","openflow_state":null,"ovsdb_connected":false,"ovsdb_remote":"tcp:192.0.2.2:6640","tunnel_ip":"192.0.2.2","uplink":"eth1"}]' \
+json_is '[{"cur_cfg":0,"datapath_type":"system","name":"h1","openflow_connected":false,"openflow_remote":null,"openflow_state":null,"ovsdb_connected":false,"ovsdb_remote":"unix:/run/h1/db.sock","tunnel_ip":"192.0.2.1","uplink":null},{"cur_cfg":0,"datapath_type":"system","name":"h2","openflow_connected":false,"openflow_remote":"tcp:192.0.2.2:6653","openflow_state":null,"ovsdb_connected":false,"ovsdb_remote":"tcp:192.0.2.2:6640","tunnel_ip":"192.0.2.2","uplink":"eth1"}]' \
     host-list --format=json
 json_is '[{"key":1,"mtu":1450,"mtu_default":true,"name":"net1","segment_id":1001,"tenant":"red","type":"vxlan"},{"key":2,"mtu":1400,"mtu_default":false,"name":"net2","segment_id":4094,"tenant":"red","type":"vlan"}]' \
     --format=json net-list red
