@@ -43,6 +43,7 @@
 #include "openvswitch/vlog.h"
 #include "ovsdb-idl.h"
 #include "packets.h"
+#include "stream-ssl.h"
 #include "svec.h"
 #include "timeval.h"
 #include "topology.h"
@@ -101,6 +102,7 @@ enum {
     OPT_TIMEOUT,
     OPT_WAIT,
     VLOG_OPTION_ENUMS,
+    SSL_OPTION_ENUMS,
     OPT_CMD_FIRST,              /* OPT_CMD_FIRST + enum cmd_option. */
 };
 
@@ -1026,6 +1028,10 @@ usage(void)
            "  --api=SOCKET      through weftd's REST API instead (token:"
            " --token or $WEFT_TOKEN;\n"
            "                    see weftctl --api=SOCKET --help)\n"
+           "  -p, --private-key=FILE  SSL (ssl: database or host remotes):"
+           " private key,\n"
+           "  -c, --certificate=FILE  its certificate,\n"
+           "  -C, --ca-cert=FILE      and the peers' CA certificate\n"
            "  -h, --help        display this help message\n",
            weft_db_default_remote(), WEFTCTL_DEFAULT_TIMEOUT);
     vlog_usage();
@@ -1043,6 +1049,7 @@ parse_options(int argc, char *argv[], struct ctl_options *opts, bool *exitp)
         {"wait", no_argument, NULL, OPT_WAIT},
         {"help", no_argument, NULL, 'h'},
         VLOG_LONG_OPTIONS,
+        STREAM_SSL_LONG_OPTIONS,
     };
     struct option long_options[ARRAY_SIZE(global_options) + N_CMD_OPTIONS
                                + 1];
@@ -1098,6 +1105,7 @@ parse_options(int argc, char *argv[], struct ctl_options *opts, bool *exitp)
             goto out;
 
         VLOG_OPTION_HANDLERS
+        STREAM_SSL_OPTION_HANDLERS
 
         case '?':
             fprintf(stderr, "%s: unrecognized option or missing argument "
@@ -1212,7 +1220,10 @@ main(int argc, char *argv[])
     }
 
     /* Step 1: nothing touches the database until the input is valid. */
-    error = cmd->parse ? cmd->parse(&opts, &parsed) : NULL;
+    error = weft_db_check_ssl(opts.db ? opts.db : weft_db_default_remote());
+    if (!error && cmd->parse) {
+        error = cmd->parse(&opts, &parsed);
+    }
     if (!error) {
         error = run_command(cmd, opts.db ? opts.db : weft_db_default_remote(),
                             &opts, &parsed, &output);

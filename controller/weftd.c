@@ -20,8 +20,10 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "api.h"
 #include "command-line.h"
@@ -37,6 +39,7 @@
 #include "ovsdb-idl.h"
 #include "rest-server.h"
 #include "sset.h"
+#include "stream-ssl.h"
 #include "svec.h"
 #include "topology.h"
 #include "unixctl.h"
@@ -68,6 +71,8 @@ struct weftd {
 static char *db_remote;
 static char *unixctl_path;
 static char *api_path;          /* --api: NULL for the default, "none". */
+static gid_t api_gid = (gid_t) -1; /* --api-group: the socket's group. */
+static bool metrics_listen;     /* --metrics-listen was given. */
 
 static void parse_options(int argc, char *argv[]);
 
@@ -315,6 +320,9 @@ static struct rest_server *
 start_rest_server(struct api *api)
 {
     if (api_path && !strcmp(api_path, "none")) {
+        if (metrics_listen) {
+            ovs_fatal(0, "--metrics-listen needs the REST API (--api=none)");
+        }
         return NULL;
     }
     char *path = api_path ? xstrdup(api_path) : NULL;
@@ -326,12 +334,17 @@ start_rest_server(struct api *api)
     struct rest_server *rest;
     char *msg;
     int error = rest_server_create(path, api, &rest, &msg);
-    if (error && api_path) {
+    if (error && (api_path || metrics_listen)) {
         ovs_fatal(0, "REST API: %s", msg);
     } else if (error) {
         VLOG_WARN("REST API disabled: %s", msg);
     } else {
         VLOG_INFO("REST API on %s", path);
+        /* The socket is 0660 root's: handing it to the group only widens
+         * access, so there is no window in which anyone else gets in. */
+        if (api_gid != (gid_t) -1 && chown(path, (uid_t) -1, api_gid)) {
+            ovs_fatal(errno, "--api-group: cannot change %s's group", path);
+        }
     }
     free(msg);
     free(path);
@@ -602,11 +615,19 @@ usage(void)
            "  --api=SOCKET|none   REST API socket (default: "
            "$WEFT_RUNDIR/weft-api.sock,\n"
            "                      $WEFT_RUNDIR defaulting to /var/run/weft)\n"
+           "  --api-group=GROUP   give the API socket (mode 0660) to GROUP,\n"
+           "                      whose members may then connect\n"
+           "  --metrics-listen=IP:PORT  also serve GET /metrics, and nothing\n"
+           "                      else, over plain HTTP on this TCP address\n"
            "  --verify-interval=SECS  read every switch's flows back and repair\n"
            "                      changes made outside weft (default 30, 0: never)\n"
            "  -h, --help          display this help message\n"
            "  -V, --version       display version information\n",
            program_name, program_name, weft_db_default_remote());
+    printf("\nSSL (for ssl: database and host remotes):\n"
+           "  -p, --private-key=FILE  file with private key\n"
+           "  -c, --certificate=FILE  file with certificate for private key\n"
+           "  -C, --ca-cert=FILE      file with peer CA certificate\n");
     daemon_usage();
     vlog_usage();
     exit(EXIT_SUCCESS);
@@ -620,18 +641,24 @@ parse_options(int argc, char *argv[])
         OPT_UNIXCTL,
         OPT_API,
         OPT_VERIFY_INTERVAL,
+        OPT_API_GROUP,
+        OPT_METRICS_LISTEN,
         VLOG_OPTION_ENUMS,
         DAEMON_OPTION_ENUMS,
+        SSL_OPTION_ENUMS,
     };
     static const struct option long_options[] = {
         {"db", required_argument, NULL, OPT_DB},
         {"unixctl", required_argument, NULL, OPT_UNIXCTL},
         {"api", required_argument, NULL, OPT_API},
         {"verify-interval", required_argument, NULL, OPT_VERIFY_INTERVAL},
+        {"api-group", required_argument, NULL, OPT_API_GROUP},
+        {"metrics-listen", required_argument, NULL, OPT_METRICS_LISTEN},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         VLOG_LONG_OPTIONS,
         DAEMON_LONG_OPTIONS,
+        STREAM_SSL_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
     };
     char *short_options = ovs_cmdl_long_options_to_short_options(long_options);
@@ -663,6 +690,22 @@ parse_options(int argc, char *argv[])
             host_set_verify_interval(secs);
             break;
         }
+        case OPT_API_GROUP: {
+            struct group *gr = getgrnam(optarg);
+            if (!gr) {
+                ovs_fatal(0, "--api-group: no group \"%s\"", optarg);
+            }
+            api_gid = gr->gr_gid;
+            break;
+        }
+        case OPT_METRICS_LISTEN: {
+            char *error = rest_server_set_metrics_address(optarg);
+            if (error) {
+                ovs_fatal(0, "--metrics-listen: %s", error);
+            }
+            metrics_listen = true;
+            break;
+        }
         case 'h':
             usage();
             OVS_NOT_REACHED();
@@ -671,6 +714,7 @@ parse_options(int argc, char *argv[])
             exit(EXIT_SUCCESS);
         VLOG_OPTION_HANDLERS
         DAEMON_OPTION_HANDLERS
+        STREAM_SSL_OPTION_HANDLERS
         case '?':
             exit(EXIT_FAILURE);
         default:
@@ -685,5 +729,9 @@ parse_options(int argc, char *argv[])
     }
     if (!db_remote) {
         db_remote = xstrdup(weft_db_default_remote());
+    }
+    char *error = weft_db_check_ssl(db_remote);
+    if (error) {
+        ovs_fatal(0, "--db=%s", error);
     }
 }
