@@ -589,7 +589,7 @@ listen_metrics(struct rest_server *server, char **errorp)
                                | EVHTTP_REQ_PUT | EVHTTP_REQ_PATCH
                                | EVHTTP_REQ_HEAD);
     evhttp_set_max_headers_size(server->metrics_http, 8192);
-    evhttp_set_max_body_size(server->metrics_http, 0);
+    evhttp_set_max_body_size(server->metrics_http, 4096);
     evhttp_set_timeout(server->metrics_http, 10);
     evhttp_set_gencb(server->metrics_http, handle_metrics_request, server);
     if (!evhttp_bind_socket_with_handle(server->metrics_http, metrics_ip,
