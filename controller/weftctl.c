@@ -38,6 +38,7 @@
 #include <string.h>
 
 #include "command-line.h"
+#include "fatal-signal.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
@@ -1190,6 +1191,9 @@ main(int argc, char *argv[])
 {
     set_program_name(argv[0]);
     vlog_set_levels(NULL, VLF_CONSOLE, VLL_WARN);
+    /* A peer that hangs up (an SSL server refusing our certificate) must
+     * give an error message, not kill us with SIGPIPE. */
+    fatal_ignore_sigpipe();
 
     /* --api: the same commands through weftd's REST API (weftctl-api.h). */
     int api_status;
