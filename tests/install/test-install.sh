@@ -75,6 +75,34 @@ else
                  grep -q 'no-such-weftd is not executable' '$tmp/verify.log'"
 fi
 
+# The units' command lines, run as systemd would run them but with the
+# unit's directories moved into the scratch directory: they must start a
+# database that weftctl can write and a weftd that serves its API.
+unit_cmd() {    # unit_cmd UNIT KEY: KEY's command line, paths moved, words
+    awk '/\\$/ { sub(/\\$/, ""); printf "%s", $0; next } { print }' "$units/$1" \
+        | sed -n "s/^$2=//p" \
+        | sed -e "s#/var/lib/weft#$tmp/lib#g" -e "s#/run/weft#$tmp/run#g" \
+              -e "s#/var/log/weft#$tmp/log#g" -e 's/\$[A-Z_]*//g'
+}
+mkdir -p "$tmp/run" "$tmp/log"
+rm -rf "${tmp:?}/lib"
+daemons_cleanup() {
+    ovs-appctl -t "$tmp/run/weftd.ctl" exit 2>/dev/null || true
+    kill_pidfiles "$tmp"/run/*.pid
+    rm -rf "$tmp"
+}
+trap daemons_cleanup EXIT
+read -ra cmd <<<"$(unit_cmd weft-db.service ExecStartPre)"
+check "weft-db.service's ExecStartPre creates the database" \
+    bash -c "$(printf '%q ' "${cmd[@]}") >/dev/null && [ -s '$tmp/lib/weft.db' ]"
+read -ra cmd <<<"$(unit_cmd weft-db.service ExecStart)"
+check "weft-db.service's ExecStart starts ovsdb-server on it" "${cmd[@]}"
+read -ra cmd <<<"$(unit_cmd weftd.service ExecStart)"
+check "weftd.service's ExecStart starts weftd" env WEFT_RUNDIR="$tmp/run" "${cmd[@]}"
+check "...which reaches the database and serves its API" \
+    bash -c "'$prefix/bin/weftctl' --db=unix:$tmp/run/weft.sock init &&
+             curl -sf --unix-socket '$tmp/run/weft-api.sock' http://weft/v1/status | grep -q nb_cfg"
+
 # --- the man pages ---------------------------------------------------------
 for page in weftd weftctl; do
     f=$prefix/share/man/man8/$page.8
