@@ -534,7 +534,8 @@ rest_server_set_metrics_address(const char *ip_port)
     char *end;
     long port = colon ? strtol(colon + 1, &end, 10) : 0;
     if (!colon || (size_t) (colon - ip_port) >= sizeof ip
-        || !colon[1] || *end || port < 1 || port > 65535) {
+        || !colon[1] || strspn(colon + 1, "0123456789") != strlen(colon + 1)
+        || *end || port < 1 || port > 65535) {
         return plain_xasprintf("\"%s\": expected IP:PORT (IPv4 address, "
                                "port 1-65535)", ip_port);
     }

@@ -320,9 +320,6 @@ static struct rest_server *
 start_rest_server(struct api *api)
 {
     if (api_path && !strcmp(api_path, "none")) {
-        if (metrics_listen) {
-            ovs_fatal(0, "--metrics-listen needs the REST API (--api=none)");
-        }
         return NULL;
     }
     char *path = api_path ? xstrdup(api_path) : NULL;
@@ -334,7 +331,7 @@ start_rest_server(struct api *api)
     struct rest_server *rest;
     char *msg;
     int error = rest_server_create(path, api, &rest, &msg);
-    if (error && (api_path || metrics_listen)) {
+    if (error && (api_path || metrics_listen || api_gid != (gid_t) -1)) {
         ovs_fatal(0, "REST API: %s", msg);
     } else if (error) {
         VLOG_WARN("REST API disabled: %s", msg);
@@ -733,5 +730,8 @@ parse_options(int argc, char *argv[])
     char *error = weft_db_check_ssl(db_remote);
     if (error) {
         ovs_fatal(0, "--db=%s", error);
+    }
+    if (metrics_listen && api_path && !strcmp(api_path, "none")) {
+        ovs_fatal(0, "--metrics-listen needs the REST API (--api=none)");
     }
 }
