@@ -115,6 +115,7 @@ for page in weftd weftctl; do
     [ "$page" = weftctl ] && helps+=$("$prefix/bin/weftctl" --api=/nonexistent --help 2>&1 || true)
     missing=
     text=$(sed 's/\\-/-/g' "$f")
+    # shellcheck disable=SC2013  # options are single words
     for o in $(grep -oE -- '--[a-z][a-z-]*' <<<"$helps" | sort -u); do
         grep -qF -- "$o" <<<"$text" || missing+=" $o"
     done

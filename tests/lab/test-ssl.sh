@@ -55,6 +55,7 @@ ssl() {     # ssl NAME: the three stream-ssl options for NAME's files
 
 ip netns add "$ns"
 ip -n "$ns" link set lo up
+# shellcheck disable=SC2031  # (the subshells only read them)
 export OVS_RUNDIR=$dir OVS_DBDIR=$dir OVS_LOGDIR=$dir
 
 # --- weft's database on pssl: only ------------------------------------------
