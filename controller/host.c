@@ -27,6 +27,7 @@
 #include "simap.h"
 #include "smap.h"
 #include "sset.h"
+#include "stream-ssl.h"
 #include "timeval.h"
 #include "topology.h"
 #include "util.h"
@@ -251,6 +252,14 @@ host_of_state_name(enum host_of_state state)
 static void
 host_connect(struct host *h)
 {
+    /* Without keys OVS would only retry and log "Private key must be
+     * configured": say what is missing, once per connect. */
+    if ((!strncmp(h->ovsdb_remote, "ssl:", 4)
+         || !strncmp(h->of_target, "ssl:", 4))
+        && !stream_ssl_is_configured()) {
+        VLOG_WARN("%s: ssl: remote, but weftd has no --private-key, "
+                  "--certificate and --ca-cert", h->name);
+    }
     h->idl = ovsdb_idl_create(h->ovsdb_remote, &ovsrec_idl_class, false,
                               true);
     ovsdb_idl_set_leader_only(h->idl, false);

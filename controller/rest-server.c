@@ -26,7 +26,12 @@
  * by this thread).
  *
  * If a client disconnects before its answer, evhttp detaches the request
- * and frees it when it is answered, so a late answer is safe. */
+ * and frees it when it is answered, so a late answer is safe.
+ *
+ * Optionally a second evhttp, on the same event_base and thread, listens on
+ * a TCP address for Prometheus (rest_server_set_metrics_address()): it
+ * answers GET /metrics as the socket answers an admin, and 404 or 405 to
+ * anything else, so TCP peers reach nothing but the metrics. */
 #define _GNU_SOURCE 1
 #include "rest-server.h"
 
@@ -41,6 +46,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <arpa/inet.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
@@ -69,6 +75,7 @@ struct rest_server {
     char *path;                 /* Socket file. */
     struct event_base *base;
     struct evhttp *http;
+    struct evhttp *metrics_http;    /* TCP /metrics listener, or NULL. */
     struct event *done_ev;      /* Activated by rest_call_done(). */
     pthread_t thread;
 
@@ -537,6 +544,95 @@ listen_unix(const char *path, int *fdp, char **errorp)
     return 0;
 }
 
+/* ------------------------------------------------------------------------
+ * /metrics over TCP. */
+
+/* rest_server_set_metrics_address(): IPv4 address and port, or none. */
+static char metrics_ip[INET_ADDRSTRLEN];
+static unsigned short metrics_port;
+
+char *
+rest_server_set_metrics_address(const char *ip_port)
+{
+    metrics_port = 0;
+    if (!ip_port) {
+        return NULL;
+    }
+    const char *colon = strrchr(ip_port, ':');
+    char ip[INET_ADDRSTRLEN];
+    struct in_addr addr;
+    char *end;
+    long port = colon ? strtol(colon + 1, &end, 10) : 0;
+    if (!colon || (size_t) (colon - ip_port) >= sizeof ip
+        || !colon[1] || strspn(colon + 1, "0123456789") != strlen(colon + 1)
+        || *end || port < 1 || port > 65535) {
+        return plain_xasprintf("\"%s\": expected IP:PORT (IPv4 address, "
+                               "port 1-65535)", ip_port);
+    }
+    memcpy(ip, ip_port, colon - ip_port);
+    ip[colon - ip_port] = '\0';
+    if (inet_pton(AF_INET, ip, &addr) != 1) {
+        return plain_xasprintf("\"%s\": expected IP:PORT (IPv4 address, "
+                               "port 1-65535)", ip_port);
+    }
+    strcpy(metrics_ip, ip);
+    metrics_port = port;
+    return NULL;
+}
+
+/* HTTP thread: a request on the TCP listener. */
+static void
+handle_metrics_request(struct evhttp_request *req, void *server_)
+{
+    struct rest_server *server = server_;
+    const char *path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
+    if (!path || strcmp(path, "/metrics")) {
+        send_error(server, req, WEFT_ERR_NOT_FOUND,
+                   "only /metrics is served on this address");
+        return;
+    }
+    if (evhttp_request_get_command(req) != EVHTTP_REQ_GET) {
+        evhttp_add_header(evhttp_request_get_output_headers(req),
+                          "Allow", "GET");
+        send_error(server, req, WEFT_ERR_METHOD, "/metrics allows only GET");
+        return;
+    }
+    /* As an admin: /metrics holds no tenant data, and no token is read. */
+    struct api_call *call = api_call_create(API_GET, API_METRICS);
+    call->admin = true;
+    call->http_req = req;
+    call->done = rest_call_done;
+    call->aux = server;
+    api_submit(server->api, call);
+}
+
+/* Binds the TCP /metrics listener, if one was asked for. */
+static int
+listen_metrics(struct rest_server *server, char **errorp)
+{
+    if (!metrics_port) {
+        return 0;
+    }
+    server->metrics_http = evhttp_new(server->base);
+    /* A scraper sends a small GET: bound what a peer can make us hold. */
+    evhttp_set_allowed_methods(server->metrics_http, EVHTTP_REQ_GET
+                               | EVHTTP_REQ_POST | EVHTTP_REQ_DELETE
+                               | EVHTTP_REQ_PUT | EVHTTP_REQ_PATCH
+                               | EVHTTP_REQ_HEAD);
+    evhttp_set_max_headers_size(server->metrics_http, 8192);
+    evhttp_set_max_body_size(server->metrics_http, 4096);
+    evhttp_set_timeout(server->metrics_http, 10);
+    evhttp_set_gencb(server->metrics_http, handle_metrics_request, server);
+    if (!evhttp_bind_socket_with_handle(server->metrics_http, metrics_ip,
+                                        metrics_port)) {
+        int error = errno ? errno : EADDRNOTAVAIL;
+        *errorp = plain_xasprintf("/metrics on %s:%u: %s", metrics_ip,
+                                  metrics_port, strerror(error));
+        return error;
+    }
+    return 0;
+}
+
 int
 rest_server_create(const char *path, struct api *api,
                    struct rest_server **serverp, char **errorp)
@@ -574,6 +670,12 @@ rest_server_create(const char *path, struct api *api,
         return EINVAL;
     }
 
+    error = listen_metrics(server, errorp);
+    if (error) {
+        rest_server_destroy(server);
+        return error;
+    }
+
     error = pthread_create(&server->thread, NULL, rest_thread, server);
     if (error) {
         *errorp = plain_xasprintf("pthread_create: %s", strerror(error));
@@ -600,6 +702,9 @@ rest_server_destroy(struct rest_server *server)
     /* Frees every connection, with any request still waiting for the main
      * loop; their calls are freed by api_destroy() or below. */
     evhttp_free(server->http);
+    if (server->metrics_http) {
+        evhttp_free(server->metrics_http);
+    }
     event_free(server->done_ev);
     event_base_free(server->base);
 

@@ -19,6 +19,14 @@ struct rest_server;
 int rest_server_create(const char *path, struct api *api,
                        struct rest_server **serverp, char **errorp);
 
+/* Makes the next rest_server_create() also serve GET /metrics, and nothing
+ * else, over plain HTTP on the TCP address 'ip_port' ("IPv4:PORT"), for a
+ * Prometheus scraper that cannot use a unix socket.  The answer is the same
+ * as an admin's GET /metrics on the socket (no tenant data).  NULL turns it
+ * off (the default).  Returns NULL, or a malloc'd message if 'ip_port' is
+ * malformed. */
+char *rest_server_set_metrics_address(const char *ip_port);
+
 /* Stops the HTTP thread, closes every connection (requests still being
  * executed get no answer) and removes the socket file. */
 void rest_server_destroy(struct rest_server *);

@@ -59,6 +59,7 @@
 #include "openvswitch/shash.h"
 #include "openvswitch/vconn.h"
 #include "openvswitch/vlog.h"
+#include "stream-ssl.h"
 #include "ovsdb-idl.h"
 #include "packets.h"
 #include "pipeline.h"
@@ -1943,7 +1944,7 @@ parse_ops_options(int argc, char *argv[], struct ops_options *opts)
     enum {
         OPT_DB = UCHAR_MAX + 1, OPT_WEFTD, OPT_TIMEOUT, OPT_HOST, OPT_TENANT,
         OPT_DIFF, OPT_VSWITCHD_CTL, OPT_NETNS, OPT_IP, OPT_MAC, OPT_NAME,
-        OPT_HOST_NETNS, VLOG_OPTION_ENUMS,
+        OPT_HOST_NETNS, VLOG_OPTION_ENUMS, SSL_OPTION_ENUMS,
     };
     static const struct option long_options[] = {
         {"db", required_argument, NULL, OPT_DB},
@@ -1959,6 +1960,7 @@ parse_ops_options(int argc, char *argv[], struct ops_options *opts)
         {"name", required_argument, NULL, OPT_NAME},
         {"host-netns", required_argument, NULL, OPT_HOST_NETNS},
         VLOG_LONG_OPTIONS,
+        STREAM_SSL_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
     };
     opts->timeout = OPS_DEFAULT_TIMEOUT;
@@ -1990,6 +1992,7 @@ parse_ops_options(int argc, char *argv[], struct ops_options *opts)
         case OPT_NAME: opts->name = optarg; break;
         case OPT_HOST_NETNS: opts->host_netns = optarg; break;
         VLOG_OPTION_HANDLERS
+        STREAM_SSL_OPTION_HANDLERS
         default:
             fprintf(stderr, "%s: unrecognized option or missing argument "
                     "'%s' for %s (use --help for help)\n", program_name,
@@ -2030,6 +2033,10 @@ ops_connect(struct ops_ctx *ctx)
 {
     const char *remote = ctx->opts->db ? ctx->opts->db
                                        : weft_db_default_remote();
+    char *error = weft_db_check_ssl(remote);
+    if (error) {
+        return error;
+    }
     ctx->idl = ovsdb_idl_create(remote, &weftrec_idl_class, true, true);
     for (;;) {
         ovsdb_idl_run(ctx->idl);

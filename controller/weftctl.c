@@ -38,6 +38,7 @@
 #include <string.h>
 
 #include "command-line.h"
+#include "fatal-signal.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
 #include "openvswitch/poll-loop.h"
@@ -45,6 +46,7 @@
 #include "ovsdb-idl.h"
 #include "packets.h"
 #include "smap.h"
+#include "stream-ssl.h"
 #include "svec.h"
 #include "timeval.h"
 #include "topology.h"
@@ -109,6 +111,7 @@ enum {
     OPT_FORMAT,
     OPT_JSON,
     VLOG_OPTION_ENUMS,
+    SSL_OPTION_ENUMS,
     OPT_CMD_FIRST,              /* OPT_CMD_FIRST + enum cmd_option. */
 };
 
@@ -1295,6 +1298,10 @@ usage(void)
            "  --api=SOCKET      through weftd's REST API instead (token:"
            " --token or $WEFT_TOKEN;\n"
            "                    see weftctl --api=SOCKET --help)\n"
+           "  -p, --private-key=FILE  SSL (ssl: database or host remotes):"
+           " private key,\n"
+           "  -c, --certificate=FILE  its certificate,\n"
+           "  -C, --ca-cert=FILE      and the peers' CA certificate\n"
            "  -h, --help        display this help message (help COMMAND,"
            " COMMAND --help:\n"
            "                    that command's)\n"
@@ -1317,6 +1324,7 @@ parse_options(int argc, char *argv[], struct ctl_options *opts, bool *exitp)
         {"json", no_argument, NULL, OPT_JSON},
         {"help", no_argument, NULL, 'h'},
         VLOG_LONG_OPTIONS,
+        STREAM_SSL_LONG_OPTIONS,
     };
     struct option long_options[ARRAY_SIZE(global_options) + N_CMD_OPTIONS
                                + 1];
@@ -1386,6 +1394,7 @@ parse_options(int argc, char *argv[], struct ctl_options *opts, bool *exitp)
             goto out;
 
         VLOG_OPTION_HANDLERS
+        STREAM_SSL_OPTION_HANDLERS
 
         case '?':
             fprintf(stderr, "%s: unrecognized option or missing argument "
@@ -1470,6 +1479,9 @@ main(int argc, char *argv[])
 {
     set_program_name(argv[0]);
     vlog_set_levels(NULL, VLF_CONSOLE, VLL_WARN);
+    /* A peer that hangs up (an SSL server refusing our certificate) must
+     * give an error message, not kill us with SIGPIPE. */
+    fatal_ignore_sigpipe();
 
     /* --version, "help COMMAND", "COMMAND --help": weftctl-help.h. */
     int help_status;
@@ -1506,7 +1518,10 @@ main(int argc, char *argv[])
     }
 
     /* Step 1: nothing touches the database until the input is valid. */
-    error = cmd->parse ? cmd->parse(&opts, &parsed) : NULL;
+    error = weft_db_check_ssl(opts.db ? opts.db : weft_db_default_remote());
+    if (!error && cmd->parse) {
+        error = cmd->parse(&opts, &parsed);
+    }
     if (!error) {
         error = run_command(cmd, opts.db ? opts.db : weft_db_default_remote(),
                             &opts, &parsed, &output);

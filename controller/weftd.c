@@ -20,9 +20,11 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "api.h"
 #include "command-line.h"
@@ -38,6 +40,7 @@
 #include "ovsdb-idl.h"
 #include "rest-server.h"
 #include "sset.h"
+#include "stream-ssl.h"
 #include "svec.h"
 #include "topology.h"
 #include "unixctl.h"
@@ -70,6 +73,8 @@ static char *db_remote;
 static char *unixctl_path;      /* Absolute, or "none", after parse_options. */
 static char *pidfile_path;      /* --pidfile, absolute; NULL without it. */
 static char *api_path;          /* --api: NULL for the default, "none". */
+static gid_t api_gid = (gid_t) -1; /* --api-group: the socket's group. */
+static bool metrics_listen;     /* --metrics-listen was given. */
 
 static void parse_options(int argc, char *argv[]);
 static void make_rundir(void);
@@ -336,12 +341,17 @@ start_rest_server(struct api *api)
     struct rest_server *rest;
     char *msg;
     int error = rest_server_create(path, api, &rest, &msg);
-    if (error && api_path) {
+    if (error && (api_path || metrics_listen || api_gid != (gid_t) -1)) {
         ovs_fatal(0, "REST API: %s", msg);
     } else if (error) {
         VLOG_WARN("REST API disabled: %s", msg);
     } else {
         VLOG_INFO("REST API on %s", path);
+        /* The socket is 0660 root's: handing it to the group only widens
+         * access, so there is no window in which anyone else gets in. */
+        if (api_gid != (gid_t) -1 && chown(path, (uid_t) -1, api_gid)) {
+            ovs_fatal(errno, "--api-group: cannot change %s's group", path);
+        }
     }
     free(msg);
     free(path);
@@ -675,12 +685,20 @@ usage(void)
            "  --unixctl=SOCKET    control socket (default: RUNDIR/weftd.ctl)\n"
            "  --api=SOCKET|none   REST API socket (default: "
            "RUNDIR/weft-api.sock)\n"
+           "  --api-group=GROUP   give the API socket (mode 0660) to GROUP,\n"
+           "                      whose members may then connect\n"
+           "  --metrics-listen=IP:PORT  also serve GET /metrics, and nothing\n"
+           "                      else, over plain HTTP on this TCP address\n"
            "  --verify-interval=SECS  read every switch's flows back and repair\n"
            "                      changes made outside weft (default 30, 0: never)\n"
            "  -h, --help          display this help message\n"
            "  -V, --version       display version information\n",
            program_name, program_name, weft_db_default_remote(),
            WEFT_RUNDIR_DEFAULT);
+    printf("\nSSL (for ssl: database and host remotes):\n"
+           "  -p, --private-key=FILE  file with private key\n"
+           "  -c, --certificate=FILE  file with certificate for private key\n"
+           "  -C, --ca-cert=FILE      file with peer CA certificate\n");
     /* daemon_usage() names --pidfile's default in OVS's run directory;
      * weftd's is in weft's (parse_options()). */
     setenv("OVS_RUNDIR", weft_rundir(), 1);
@@ -698,8 +716,11 @@ parse_options(int argc, char *argv[])
         OPT_API,
         OPT_RUNDIR,
         OPT_VERIFY_INTERVAL,
+        OPT_API_GROUP,
+        OPT_METRICS_LISTEN,
         VLOG_OPTION_ENUMS,
         DAEMON_OPTION_ENUMS,
+        SSL_OPTION_ENUMS,
     };
     static const struct option long_options[] = {
         {"db", required_argument, NULL, OPT_DB},
@@ -707,10 +728,13 @@ parse_options(int argc, char *argv[])
         {"api", required_argument, NULL, OPT_API},
         {"rundir", required_argument, NULL, OPT_RUNDIR},
         {"verify-interval", required_argument, NULL, OPT_VERIFY_INTERVAL},
+        {"api-group", required_argument, NULL, OPT_API_GROUP},
+        {"metrics-listen", required_argument, NULL, OPT_METRICS_LISTEN},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         VLOG_LONG_OPTIONS,
         DAEMON_LONG_OPTIONS,
+        STREAM_SSL_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
     };
     char *short_options = ovs_cmdl_long_options_to_short_options(long_options);
@@ -751,6 +775,22 @@ parse_options(int argc, char *argv[])
             host_set_verify_interval(secs);
             break;
         }
+        case OPT_API_GROUP: {
+            struct group *gr = getgrnam(optarg);
+            if (!gr) {
+                ovs_fatal(0, "--api-group: no group \"%s\"", optarg);
+            }
+            api_gid = gr->gr_gid;
+            break;
+        }
+        case OPT_METRICS_LISTEN: {
+            char *error = rest_server_set_metrics_address(optarg);
+            if (error) {
+                ovs_fatal(0, "--metrics-listen: %s", error);
+            }
+            metrics_listen = true;
+            break;
+        }
         case 'h':
             usage();
             OVS_NOT_REACHED();
@@ -759,6 +799,7 @@ parse_options(int argc, char *argv[])
             exit(EXIT_SUCCESS);
         VLOG_OPTION_HANDLERS
         DAEMON_OPTION_HANDLERS
+        STREAM_SSL_OPTION_HANDLERS
         case '?':
             exit(EXIT_FAILURE);
         default:
@@ -805,5 +846,13 @@ parse_options(int argc, char *argv[])
         char *path = weft_rundir_file(api_path);
         free(api_path);
         api_path = path;
+    }
+
+    char *error = weft_db_check_ssl(db_remote);
+    if (error) {
+        ovs_fatal(0, "--db=%s", error);
+    }
+    if (metrics_listen && api_path && !strcmp(api_path, "none")) {
+        ovs_fatal(0, "--metrics-listen needs the REST API (--api=none)");
     }
 }

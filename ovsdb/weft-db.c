@@ -10,6 +10,7 @@
 #include "ovsdb-idl.h"
 #include "packets.h"
 #include "smap.h"
+#include "stream-ssl.h"
 #include "topology.h"
 #include "weft-idl.h"
 
@@ -238,4 +239,14 @@ weft_db_default_remote(void)
         }
     }
     return remote;
+}
+
+char *
+weft_db_check_ssl(const char *remote)
+{
+    if (strncmp(remote, "ssl:", 4) || stream_ssl_is_configured()) {
+        return NULL;
+    }
+    return xasprintf("%s: an ssl: remote needs --private-key, --certificate "
+                     "and --ca-cert", remote);
 }

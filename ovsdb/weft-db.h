@@ -61,4 +61,10 @@ char *weft_rundir_file(const char *name);
  * Returns a static string. */
 const char *weft_db_default_remote(void);
 
+/* Returns NULL if 'remote' can be opened as far as SSL goes, else a
+ * malloc'd message: an "ssl:" remote needs OVS's stream-ssl configured
+ * (--private-key, --certificate, --ca-cert), or OVS would only retry and
+ * log.  Used for weft's database and for hosts' remotes. */
+char *weft_db_check_ssl(const char *remote);
+
 #endif /* ovsdb/weft-db.h */

@@ -208,7 +208,7 @@ check_host_add__(const struct weft_request *req)
         if (e) {
             free(e);
             error = xasprintf("invalid OpenFlow remote \"%s\": expected "
-                              "unix:PATH or tcp:IP:PORT",
+                              "unix:PATH, tcp:IP:PORT or ssl:IP:PORT",
                               req->openflow_remote);
         }
     }

@@ -24,7 +24,12 @@ if [ ! -r "$tarball" ]; then
     exit 1
 fi
 
-sum=$(sha256sum "$tarball" | cut -c1-16)
+# configure's options are part of the cache key: a cache built with other
+# options (e.g. without OpenSSL, before stream-ssl was needed) is not reused.
+configure_args=(--prefix=/usr --localstatedir=/var --sysconfdir=/etc
+    --enable-static --disable-shared --enable-ssl --disable-libcapng)
+sum=$( { sha256sum "$tarball" | cut -c1-64; echo "${configure_args[*]}"; } \
+    | sha256sum | cut -c1-16)
 dest="$cache_root/ovs-$sum"
 if [ -f "$dest/.weft-built" ]; then
     echo "$dest/openvswitch"
@@ -47,9 +52,9 @@ jobs=$(nproc)
 (
     cd "$src"
     echo "build-ovs: 1/3 configure" >&2
-    # Debian's directory layout, so ovs_rundir() agrees with the packaged daemons.
-    ./configure --prefix=/usr --localstatedir=/var --sysconfdir=/etc \
-        --enable-static --disable-shared --disable-ssl --disable-libcapng \
+    # Debian's directory layout (so ovs_rundir() agrees with the packaged
+    # daemons), and OpenSSL for ssl:/pssl: remotes (stream-ssl; libssl-dev).
+    ./configure "${configure_args[@]}" \
         PYTHON3=/usr/bin/python3 CFLAGS="-O2 -g -fPIC" >"$dest/configure.log" 2>&1 \
         || { tail -30 "$dest/configure.log" >&2; exit 1; }
     echo "build-ovs: 2/3 generated headers" >&2

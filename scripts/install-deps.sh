@@ -10,6 +10,7 @@ packages=(
     libssl-dev                  # libcrypto: constant-time token checks
     openvswitch-source          # libopenvswitch + OVSDB IDL are built from it
     libunbound-dev              # auto-detected by OVS's configure
+    libssl-dev                  # OVS's stream-ssl: ssl:/pssl: remotes
     # lab and tests
     openvswitch-switch openvswitch-common
     iproute2 ethtool iputils-ping curl tcpdump python3-scapy jq procps

@@ -266,8 +266,9 @@ topology_find_port_by_name(const struct topology *topo,
  *   - ovsdb_remote "tcp:IP:PORT": connect to tcp:IP:6653, br-int listens on
  *     ptcp:6653:IP.
  *
- * The listener is bound to the address weftd uses, not to every address of
- * the host. */
+ * "ssl:" works as "tcp:" does, with "pssl:" listeners (the host's
+ * ovs-vswitchd needs its own SSL settings: ovs-vsctl set-ssl).  The listener
+ * is bound to the address weftd uses, not to every address of the host. */
 void
 topo_host_openflow_targets(const struct topo_host *th, char **of_target,
                            char **controller_target)
@@ -277,8 +278,10 @@ topo_host_openflow_targets(const struct topo_host *th, char **of_target,
         *of_target = xstrdup(th->openflow_remote);
         const char *rest = th->openflow_remote + 4;
         const char *port = strrchr(rest, ':');
-        if (!strncmp(th->openflow_remote, "tcp:", 4) && port) {
-            *controller_target = xasprintf("ptcp:%s:%.*s", port + 1,
+        bool ssl = !strncmp(th->openflow_remote, "ssl:", 4);
+        if ((ssl || !strncmp(th->openflow_remote, "tcp:", 4)) && port) {
+            *controller_target = xasprintf("%s:%s:%.*s",
+                                           ssl ? "pssl" : "ptcp", port + 1,
                                            (int) (port - rest), rest);
         }
     } else if (!strncmp(th->ovsdb_remote, "unix:", 5)) {
@@ -288,14 +291,17 @@ topo_host_openflow_targets(const struct topo_host *th, char **of_target,
             ? xasprintf("unix:%.*s/br-int.mgmt", (int) (slash - path), path)
             : xstrdup("unix:br-int.mgmt");
     } else {
-        /* "tcp:IP:PORT" or "tcp:IP": keep IP, use the OpenFlow port. */
+        /* "tcp:IP:PORT" or "tcp:IP" (or ssl:): keep IP, use the OpenFlow
+         * port. */
+        const char *proto = !strncmp(th->ovsdb_remote, "ssl:", 4)
+                            ? "ssl" : "tcp";
         const char *rest = th->ovsdb_remote + strcspn(th->ovsdb_remote, ":");
         rest += *rest == ':';
         const char *colon = strrchr(rest, ':');
         int len = colon ? (int) (colon - rest) : (int) strlen(rest);
-        *of_target = xasprintf("tcp:%.*s:%d", len, rest,
+        *of_target = xasprintf("%s:%.*s:%d", proto, len, rest,
                                TOPO_OPENFLOW_PORT);
-        *controller_target = xasprintf("ptcp:%d:%.*s", TOPO_OPENFLOW_PORT,
-                                       len, rest);
+        *controller_target = xasprintf("p%s:%d:%.*s", proto,
+                                       TOPO_OPENFLOW_PORT, len, rest);
     }
 }

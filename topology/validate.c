@@ -278,7 +278,9 @@ parse_ovsdb_remote(const char *s)
                              "socket path", s);
         }
         return NULL;
-    } else if (!strncmp(s, "tcp:", 4)) {
+    } else if (!strncmp(s, "tcp:", 4) || !strncmp(s, "ssl:", 4)) {
+        /* ssl: is tcp: with OVS's stream-ssl (weftd's --private-key,
+         * --certificate and --ca-cert). */
         const char *host = s + 4;
         const char *colon = strrchr(host, ':');
         ovs_be32 ip;
@@ -286,13 +288,13 @@ parse_ovsdb_remote(const char *s)
         if (!colon || !parse_dotted_quad__(host, colon, &ip)
             || !parse_decimal__(colon + 1, &port) || !port || port > 65535) {
             return xasprintf("invalid OVSDB remote \"%s\": expected "
-                             "tcp:IP:PORT with an IPv4 address and a port "
-                             "1-65535", s);
+                             "%.4sIP:PORT with an IPv4 address and a port "
+                             "1-65535", s, s);
         }
         return NULL;
     }
-    return xasprintf("invalid OVSDB remote \"%s\": expected unix:PATH or "
-                     "tcp:IP:PORT", s);
+    return xasprintf("invalid OVSDB remote \"%s\": expected unix:PATH, "
+                     "tcp:IP:PORT or ssl:IP:PORT", s);
 }
 
 char *

@@ -34,8 +34,9 @@ char *parse_ipv4(const char *s, ovs_be32 *ip);        /* dotted quad, optional
 char *parse_net_type(const char *s, enum topo_net_type *);
 char *parse_segment_id(enum topo_net_type, const char *s, uint32_t *);
 char *parse_mtu(const char *s, int *mtu);
-char *parse_ovsdb_remote(const char *s);             /* "unix:PATH" or
-                                                      * "tcp:IP:PORT" */
+char *parse_ovsdb_remote(const char *s);             /* "unix:PATH",
+                                                      * "tcp:IP:PORT" or
+                                                      * "ssl:IP:PORT" */
 char *parse_datapath_type(const char *s);            /* "netdev" or "system" */
 
 /* Splits "TENANT/NETWORK" or "TENANT/NETWORK/PORT" ('n_parts' 2 or 3) into

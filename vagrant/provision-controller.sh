@@ -8,9 +8,18 @@
 #   - builds weft from the repository this script is in (scripts/build.sh,
 #     into $WEFT_BUILD_DIR, default /opt/weft-build), unless
 #     WEFT_BUILD_DIR already holds the binaries;
-#   - starts weft's database (ovsdb-server, also listening on
+#   - starts weft's database (ovsdb-server on $WEFT_STATEDIR/weft.db, default
+#     /var/lib/weft/weft.db, which survives reboots; also listening on
 #     ptcp:6641:LISTEN_IP so the other VMs' weftctl can reach it) and weftd,
-#     with their files in $WEFT_RUNDIR (default /var/run/weft);
+#     with their sockets in $WEFT_RUNDIR (default /run/weft) and their logs
+#     in $WEFT_LOGDIR (default /var/log/weft).  Where systemd runs and the
+#     paths are the defaults (the VMs), weft is installed with
+#     "cmake --install" (prefix /usr/local) and runs as the units
+#     weft-db.service and weftd.service (their options in
+#     /etc/default/weft).  Otherwise (tests/lab/test-provision.sh, in
+#     namespaces, with the paths redirected) the same daemons start directly,
+#     with the same options and the same database preparation
+#     (systemd/weft-db-prepare);
 #   - registers each HOST with a tcp: remote (tcp:TUNNEL_IP:6640, see
 #     provision-host.sh), the system datapath unless WEFT_DATAPATH says
 #     otherwise, and the VLAN uplink if given; then waits for weftctl sync.
@@ -21,9 +30,12 @@ listen=$1
 shift
 repo=$(cd "$(dirname "$0")/.." && pwd)
 build=${WEFT_BUILD_DIR:-/opt/weft-build}
-rundir=${WEFT_RUNDIR:-/var/run/weft}
+rundir=${WEFT_RUNDIR:-/run/weft}
+statedir=${WEFT_STATEDIR:-/var/lib/weft}
+logdir=${WEFT_LOGDIR:-/var/log/weft}
 datapath=${WEFT_DATAPATH:-system}
 say() { echo "provision-controller: $*"; }
+alive() { [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 if [ ! -x "$build/controller/weftd" ] || [ ! -x "$build/controller/weftctl" ]; then
     say "building weft into $build"
@@ -31,28 +43,70 @@ if [ ! -x "$build/controller/weftd" ] || [ ! -x "$build/controller/weftctl" ]; t
 fi
 weftctl=("$build/controller/weftctl" --db="unix:$rundir/weft.sock")
 
-mkdir -p "$rundir"
-if [ ! -s "$rundir/weft-db.pid" ] || ! kill -0 "$(cat "$rundir/weft-db.pid")" 2>/dev/null; then
-    say "starting weft's database in $rundir"
-    [ -f "$rundir/weft.db" ] || ovsdb-tool create "$rundir/weft.db" "$repo/ovsdb/weft.ovsschema"
-    # A database from an older weft (e.g. schema 1.1.0, before Tenant.quota)
-    # is converted in place: its rows are kept, new columns start empty.
-    if [ "$(ovsdb-tool needs-conversion "$rundir/weft.db" "$repo/ovsdb/weft.ovsschema")" = yes ]; then
-        say "converting weft's database to $(ovsdb-tool schema-version "$repo/ovsdb/weft.ovsschema")"
-        ovsdb-tool convert "$rundir/weft.db" "$repo/ovsdb/weft.ovsschema"
+# The units hard-code /run/weft, /var/lib/weft and /var/log/weft.
+use_systemd=false
+if [ -d /run/systemd/system ] && command -v systemctl >/dev/null \
+   && { [ "$rundir" = /run/weft ] || [ "$rundir" = /var/run/weft ]; } \
+   && [ "$statedir" = /var/lib/weft ] && [ "$logdir" = /var/log/weft ]; then
+    use_systemd=true
+fi
+
+if $use_systemd; then
+    # Daemons an older version of this script started by hand (database in
+    # the run directory, a tmpfs) make way for the units; their database
+    # moves to /var/lib/weft.
+    if ! systemctl -q is-active weft-db.service; then
+        for d in weftd weft-db; do
+            if alive "$rundir/$d.pid"; then
+                say "stopping $d started without systemd"
+                kill "$(cat "$rundir/$d.pid")"
+                while alive "$rundir/$d.pid"; do sleep 0.2; done
+            fi
+        done
+        if [ -f "$rundir/weft.db" ] && [ ! -e "$statedir/weft.db" ]; then
+            mkdir -p "$statedir"
+            mv "$rundir/weft.db" "$statedir/weft.db"
+        fi
     fi
-    ovsdb-server "$rundir/weft.db" --remote=punix:"$rundir/weft.sock" \
-        --remote="ptcp:6641:$listen" \
-        --pidfile="$rundir/weft-db.pid" --unixctl="$rundir/weft-db.ctl" \
-        --log-file="$rundir/weft-db.log" --detach
+    say "installing weft (cmake --install, prefix /usr/local) and its systemd units"
+    [ -L /usr/local/bin/weftctl ] && rm -f /usr/local/bin/weftctl
+    # A new build (after "vagrant rsync" and scripts/build.sh) restarts the
+    # daemons; an unchanged one leaves them running.
+    changed=false
+    if cmake --install "$build" --prefix /usr/local | grep -q '^-- Installing:'; then
+        changed=true
+    fi
+    opts="WEFT_DB_OPTS=\"--remote=ptcp:6641:$listen\""
+    if [ "$(cat /etc/default/weft 2>/dev/null)" != "$opts" ]; then
+        echo "$opts" >/etc/default/weft
+        changed=true
+    fi
+    systemctl daemon-reload
+    systemctl enable -q weft-db.service weftd.service
+    if $changed; then
+        systemctl restart weft-db.service weftd.service
+    else
+        systemctl start weft-db.service weftd.service
+    fi
+else
+    mkdir -p "$rundir" "$statedir" "$logdir"
+    if ! alive "$rundir/weft-db.pid"; then
+        say "starting weft's database on $statedir/weft.db"
+        "$repo/systemd/weft-db-prepare" "$statedir/weft.db" "$repo/ovsdb/weft.ovsschema"
+        ovsdb-server "$statedir/weft.db" --remote=punix:"$rundir/weft.sock" \
+            --remote="ptcp:6641:$listen" \
+            --pidfile="$rundir/weft-db.pid" --unixctl="$rundir/weft-db.ctl" \
+            --log-file="$logdir/weft-db.log" --no-chdir --detach
+    fi
+    if ! alive "$rundir/weftd.pid"; then
+        say "starting weftd"
+        WEFT_RUNDIR=$rundir "$build/controller/weftd" --db="unix:$rundir/weft.sock" \
+            --api="$rundir/weft-api.sock" --unixctl="$rundir/weftd.ctl" \
+            --pidfile="$rundir/weftd.pid" --log-file="$logdir/weftd.log" \
+            --no-chdir --detach
+    fi
 fi
 "${weftctl[@]}" init
-if [ ! -s "$rundir/weftd.pid" ] || ! kill -0 "$(cat "$rundir/weftd.pid")" 2>/dev/null; then
-    say "starting weftd"
-    WEFT_RUNDIR=$rundir "$build/controller/weftd" --db="unix:$rundir/weft.sock" \
-        --pidfile="$rundir/weftd.pid" --unixctl="$rundir/weftd.ctl" \
-        --log-file="$rundir/weftd.log" --detach
-fi
 
 for spec in "$@"; do
     name=${spec%%=*}

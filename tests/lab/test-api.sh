@@ -82,14 +82,36 @@ start_ovs_host "$ns" "$dir"
 start_weft_db "$dir"
 "$weftctl" --db=unix:"$dir/weft.sock" init
 
-"$weftd" --db=unix:"$dir/weft.sock" --api="$api" \
+# Options weftd must refuse before it starts anything.
+weftd_refuses() {   # weftd_refuses MESSAGE ARGS...: exits 1 with MESSAGE
+    local want=$1 out rc=0
+    shift
+    out=$("$weftd" --db=unix:"$dir/weft.sock" --unixctl="$dir/refused.ctl" "$@" 2>&1) || rc=$?
+    [ "$rc" -ne 0 ] && grep -qF -- "$want" <<<"$out" && [ ! -e "$dir/refused.ctl" ]
+}
+check "weftd --api-group=GROUP refuses an unknown group" \
+    weftd_refuses '--api-group: no group "weft-no-such-group"' --api="$dir/x.sock" \
+    --api-group=weft-no-such-group
+check "weftd --metrics-listen refuses a malformed address" \
+    weftd_refuses '--metrics-listen: "localhost:9464": expected IP:PORT' \
+    --api="$dir/x.sock" --metrics-listen=localhost:9464
+check "weftd --metrics-listen refuses port 0" \
+    weftd_refuses 'expected IP:PORT' --api="$dir/x.sock" --metrics-listen=127.0.0.1:0
+check "weftd --metrics-listen needs the API" \
+    weftd_refuses '--metrics-listen needs the REST API' --api=none \
+    --metrics-listen=127.0.0.1:9464
+
+# In the host's namespace, so that --metrics-listen's 127.0.0.1 is private
+# to this test.  Tenant admins are in the socket's group (--api-group).
+ip netns exec "$ns" "$weftd" --db=unix:"$dir/weft.sock" --api="$api" \
+    --api-group=nogroup --metrics-listen=127.0.0.1:9464 \
     --pidfile="$dir/weftd.pid" --unixctl="$dir/weftd.ctl" \
     --log-file="$dir/weftd.log" --detach 2>/dev/null
-# Tenant admins are in the socket's group.
-chgrp nogroup "$api"
 
 check "API socket is mode 0660" \
     bash -c "[ \"\$(stat -c %a $api)\" = 660 ]"
+check "API socket's group is --api-group's (nogroup)" \
+    bash -c "[ \"\$(stat -c %G $api)\" = nogroup ]"
 expect 200 '.nb_cfg == 0 and .hosts == []' "GET /v1/status" -- /v1/status
 
 # --- hosts (admin) -------------------------------------------------------
@@ -582,6 +604,32 @@ as=tenant
 tok=$red_tok
 expect 403 '' "red: /metrics is for admins (403)" -- /metrics
 as=admin
+
+# --metrics-listen: the same text over TCP, and nothing else there.
+tcp() {     # tcp [CURL ARGS...] PATH: $code, $body from 127.0.0.1:9464 in $ns
+    local path=${*: -1} out
+    out=$(ip netns exec "$ns" curl -s -m 10 -w '\n%{http_code}' "${@:1:$#-1}" \
+          "http://127.0.0.1:9464$path") || true
+    code=${out##*$'\n'}
+    body=${out%$'\n'*}
+}
+tcp /metrics
+tcp_metrics_ok() {
+    [ "$code" = 200 ] && grep -q '^weft_host_ovsdb_connected{host="h1"} 1$' <<<"$body" \
+        && grep -q '^# TYPE weft_api_requests_total counter' <<<"$body"
+}
+check "GET /metrics over --metrics-listen (TCP): 200, Prometheus text" tcp_metrics_ok
+check "...with the socket's values (flow_mods $(metric "weft_host_flow_mods_total$h1"))" \
+    [ "$(metric "weft_host_flow_mods_total$h1")" = "$mods1" ]
+tcp /v1/tenants
+check "TCP: /v1/tenants is 404 (only /metrics is served there)" \
+    bash -c "[ $code = 404 ] && ! grep -q red <<<\"\$1\"" _ "$body"
+tcp -H "Authorization: Bearer $red_tok" /v1/tenants/red/networks
+check "TCP: a tenant's path with its token is 404 too" [ "$code" = 404 ]
+tcp /v1/status
+check "TCP: /v1/status is 404" [ "$code" = 404 ]
+tcp -X POST -d '{}' /metrics
+check "TCP: POST /metrics is 405" [ "$code" = 405 ]
 
 # A restarted ovs-vswitchd: one OpenFlow reconnect, and weftd resyncs.
 # The old process must be gone (its pidfile lock released) before the new

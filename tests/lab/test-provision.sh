@@ -100,8 +100,13 @@ check "the uplink eth2 is up" \
     bash -c "ip -n $ns -o link show eth2 | grep -q '[<,]UP[,>]'"
 check "provision-host.sh is idempotent" provision_host 1
 
+# The run directory (a tmpfs on the VM), the database's directory
+# (/var/lib/weft there) and the logs' are redirected into $dir: the script
+# then starts the daemons directly, as weft-db.service and weftd.service
+# would.
 provision_controller() {
-    ip netns exec "$cns" env WEFT_BUILD_DIR="$build" WEFT_RUNDIR="$dir/weft" WEFT_DATAPATH=netdev \
+    ip netns exec "$cns" env WEFT_BUILD_DIR="$build" WEFT_RUNDIR="$dir/weft" WEFT_STATEDIR="$dir/lib" \
+        WEFT_LOGDIR="$dir/log" WEFT_DATAPATH=netdev \
         bash "$src/vagrant/provision-controller.sh" 172.31.254.1 "${hosts[@]}"
 }
 check "provision-controller.sh starts weft and registers h1..h$n over tcp (sync)" \
@@ -119,6 +124,20 @@ check "weftd is connected to every host over OVSDB and OpenFlow (tcp)" wait_for 
 check "br-int listens for OpenFlow on ptcp:6653:172.31.254.11" \
     bash -c "ovs-vsctl --db=unix:$dir/h1/db.sock get-controller br-int | grep -qx ptcp:6653:172.31.254.11"
 check "provision-controller.sh is idempotent" provision_controller
+check "weft's database is in WEFT_STATEDIR (/var/lib/weft), not the run directory" \
+    bash -c "[ -s '$dir/lib/weft.db' ] && [ ! -e '$dir/weft/weft.db' ]"
+
+# A reboot: the daemons go and so does the run directory (a tmpfs); the
+# database must not.  Provisioning again finds every host registered.
+for d in weftd weft-db; do
+    kill_pidfiles "$dir/weft/$d.pid"
+done
+rm -rf "$dir/weft"
+provision_controller >"$dir/reprovision.log" 2>&1 && rc=0 || rc=$?
+cat "$dir/reprovision.log"
+check "after a \"reboot\", provision-controller.sh finds h1..h$n still registered" \
+    bash -c "[ $rc = 0 ] && [ \$(grep -c 'already registered' '$dir/reprovision.log') = $n ]"
+check "...and weftd is connected to every host again" wait_for 60 connected
 
 # The demo, as the Vagrantfile's demo-attach and demo-matrix provisioners
 # run it (they pass --db=tcp:WEFT1:6641): inside each "VM" (nsenter, not

@@ -230,8 +230,8 @@ ok host-del h3
 
 expect_err 1 "host h1 already exists" host-add h1 --remote=unix:/x
 expect_err 1 "invalid host name \"h 4\"" host-add "h 4" --remote=unix:/x
-expect_err 1 "invalid OVSDB remote \"ssl:1.2.3.4:6640\"" \
-    host-add h4 --remote=ssl:1.2.3.4:6640
+expect_err 1 "invalid OVSDB remote \"ssl:1.2.3.4\": expected ssl:IP:PORT" \
+    host-add h4 --remote=ssl:1.2.3.4
 expect_err 1 "invalid OVSDB remote \"tcp:1.2.3.4:99999\"" \
     host-add h4 --remote=tcp:1.2.3.4:99999
 expect_err 1 "invalid IP \"192.0.2\"" \

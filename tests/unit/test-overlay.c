@@ -480,6 +480,11 @@ test_openflow_targets(void **state)
                   "ptcp:6653:192.0.2.7");
     check_targets("tcp:192.0.2.7:6640", "tcp:198.51.100.1:7000",
                   "tcp:198.51.100.1:7000", "ptcp:7000:198.51.100.1");
+    /* ssl: hosts get SSL OpenFlow too, never a plain listener. */
+    check_targets("ssl:192.0.2.7:6640", NULL, "ssl:192.0.2.7:6653",
+                  "pssl:6653:192.0.2.7");
+    check_targets("tcp:192.0.2.7:6640", "ssl:198.51.100.1:7000",
+                  "ssl:198.51.100.1:7000", "pssl:7000:198.51.100.1");
 }
 
 int

@@ -279,10 +279,14 @@ test_parse_ovsdb_remote(void **state OVS_UNUSED)
     assert_error(parse_ovsdb_remote("tcp:192.0.2.1:0"), "tcp:IP:PORT");
     assert_error(parse_ovsdb_remote("tcp:192.0.2.1:65536"), "tcp:IP:PORT");
     assert_error(parse_ovsdb_remote("tcp:192.0.2.1:66x"), "tcp:IP:PORT");
+    /* ssl: as tcp:, for stream-ssl. */
+    assert_ok(parse_ovsdb_remote("ssl:192.0.2.1:6640"));
+    assert_error(parse_ovsdb_remote("ssl:192.0.2.1"), "ssl:IP:PORT");
+    assert_error(parse_ovsdb_remote("ssl:192.0.2.1:0"), "ssl:IP:PORT");
+    assert_error(parse_ovsdb_remote("ssl:host:6640"), "ssl:IP:PORT");
+    assert_error(parse_ovsdb_remote("pssl:6640"), "unix:PATH, tcp:IP:PORT "
+                 "or ssl:IP:PORT");
     assert_error(parse_ovsdb_remote("tcp:host:6640"), "tcp:IP:PORT");
-    assert_error(parse_ovsdb_remote("ssl:192.0.2.1:6640"),
-                 "invalid OVSDB remote \"ssl:192.0.2.1:6640\": expected "
-                 "unix:PATH or tcp:IP:PORT");
     assert_error(parse_ovsdb_remote(""), "invalid OVSDB remote");
     assert_error(parse_ovsdb_remote("/var/run/db.sock"),
                  "invalid OVSDB remote");
