@@ -169,8 +169,9 @@ port() {    # port NAME HOST IFACE MAC IP
 ip -n "$ns" link add t4a type veth peer name t4a-peer
 ip -n "$ns" link set t4a up
 ip -n "$ns" link set t4a-peer up
-expect 201 '.name == "a" and .host == "h1" and .ips == ["10.0.0.1"]' \
-    "POST port (?wait=installed on a real host)" -- \
+expect 201 '.name == "a" and .host == "h1" and .ips == ["10.0.0.1"]
+            and (.ofport | type == "number") and .ofport > 0 and .up == true' \
+    "POST port (?wait=installed on a real host): the 201 shows it installed" -- \
     $(post) "$(port a h1 t4a 02:00:00:00:00:01 10.0.0.1)" \
     '/v1/tenants/red/networks/net/ports?wait=installed&timeout=20'
 port_cfg=$(tr -d '\r' <"$dir/headers" | awk 'tolower($1) == "x-weft-nb-cfg:" { print $2 }')
