@@ -616,18 +616,43 @@ start_write(struct api *api, struct api_call *call)
     return true;
 }
 
-/* Fills a successful create's response with the new object. */
+/* Fills a successful create's response with the new object, as the IDL
+ * has it now.  Called again after ?wait=installed, so that the answer shows
+ * the object installed (a port's ofport and up); if the object was deleted
+ * meanwhile, the answer keeps what it had. */
 static void
 fill_created(struct api *api, struct api_call *call)
 {
     enum weft_op op = call->req.op;
-    if (op == WEFT_OP_HOST_ADD || op == WEFT_OP_TENANT_ADD
-        || op == WEFT_OP_NET_ADD || op == WEFT_OP_PORT_ADD
-        || op == WEFT_OP_TENANT_TOKEN) {
-        weft_error_destroy(get_object(api, call, call->resource,
-                                      call->req.path,
-                                      weft_op_path_len(op)));
+    if (op != WEFT_OP_HOST_ADD && op != WEFT_OP_TENANT_ADD
+        && op != WEFT_OP_NET_ADD && op != WEFT_OP_PORT_ADD
+        && op != WEFT_OP_TENANT_TOKEN) {
+        return;
     }
+    struct api_call *fresh = api_call_create(call->verb, call->resource);
+    fresh->admin = call->admin;
+    struct weft_error *error = get_object(api, fresh, call->resource,
+                                          call->req.path,
+                                          weft_op_path_len(op));
+    if (!error) {
+        /* Swap, so that destroying 'fresh' frees the old views. */
+#define SWAP_VIEWS(VIEWS, N)                                \
+        do {                                                \
+            void *views_ = call->VIEWS;                     \
+            size_t n_ = call->N;                            \
+            call->VIEWS = fresh->VIEWS;                     \
+            call->N = fresh->N;                             \
+            fresh->VIEWS = views_;                          \
+            fresh->N = n_;                                  \
+        } while (0)
+        SWAP_VIEWS(hosts, n_hosts);
+        SWAP_VIEWS(tenants, n_tenants);
+        SWAP_VIEWS(networks, n_networks);
+        SWAP_VIEWS(ports, n_ports);
+#undef SWAP_VIEWS
+    }
+    weft_error_destroy(error);
+    api_call_destroy(fresh);
 }
 
 /* Adds to 'hosts' the host of every port of tenant 'tenant' in 'topo'. */
@@ -701,13 +726,13 @@ poll_txn(struct api *api)
     case TXN_SUCCESS:
     case TXN_UNCHANGED:
         call->nb_cfg = api->txn_nb_cfg;
+        fill_created(api, call);
         if (call->wait_installed) {
-            /* check_waiting() fills in the object once it is installed. */
+            /* check_waiting() reads the object again once installed. */
             set_wait_hosts(api, call);
             call->deadline = time_msec() + call->timeout_ms;
             queue_push(&api->waiting, call);
         } else {
-            fill_created(api, call);
             finish(call);
         }
         break;

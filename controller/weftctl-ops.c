@@ -1639,15 +1639,21 @@ cmd_attach(struct ops_ctx *ctx)
     struct nsref ns, hns;
     nsref_named(&ns, opts->netns);
     host_netns(ctx, host, &hns);
-    if (!error && !run(&ns, true, "ip", "link", "show", "eth0", NULL)) {
+    char *absent = error ? NULL : run(&ns, true, "ip", "link", "show", "eth0",
+                                      NULL);
+    if (!error && !absent) {
         error = xasprintf("namespace %s already has an eth0", opts->netns);
     }
-    if (!error && !run(&hns, true, "ip", "link", "show", hostif, NULL)) {
+    free(absent);
+    absent = error ? NULL : run(&hns, true, "ip", "link", "show", hostif,
+                                NULL);
+    if (!error && !absent) {
         error = xasprintf("interface %s already exists on host %s (left by "
                           "an attach that failed? weftctl detach %s/%s/%s "
                           "removes it)", hostif, host->name, path[0],
                           path[1], path[2]);
     }
+    free(absent);
 
     /* The veth pair: created here, one end moved into the namespace and
      * renamed eth0, the other into the host's namespace. */

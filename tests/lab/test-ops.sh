@@ -192,6 +192,7 @@ echo "== start ovs-vswitchd of h2"
 check "h2 back: sync succeeds" quiet wctl --timeout=60 sync
 wctl attach red/vx --netns "$NSH" --host h2 --ip 10.0.0.70/24 --name half \
     > "$TMP/out" 2>&1 || true
+out
 check "the same attach, run again: succeeds" has '^attached red/vx/half: '
 half_if=$(sed -n 's/.*interface \(wf[0-9a-f]*\)$/\1/p' "$TMP/out")
 check "...and pings red/vx/h1" \
@@ -200,6 +201,7 @@ check "...and pings red/vx/h1" \
 # detach of a half-made attach: the Port row without its veth...
 ip -n "$H2NS" link del "${half_if:-none}" || true
 wctl detach red/vx/half > "$TMP/out" 2>&1 || true
+out
 check "detach of a port row whose veth is gone: succeeds" \
     has '^detached red/vx/half \(its interface was already gone\)'
 check "...and the row is gone" \
@@ -210,6 +212,7 @@ wctl attach red/vx --netns "$NSH" --host h2 --ip 10.0.0.70/24 --name half \
 half_if=$(sed -n 's/.*interface \(wf[0-9a-f]*\)$/\1/p' "$TMP/out")
 wctl port-del red/vx/half || true
 wctl detach red/vx/half > "$TMP/out" 2>&1 || true
+out
 check "detach of a veth whose port row is gone: succeeds" \
     has '^detached red/vx/half \(it had no port row; interface deleted\)'
 check "...and the veth is gone (h2, here, the namespace)" \
