@@ -1781,10 +1781,9 @@ cmd_detach(struct ops_ctx *ctx)
         error = run(&hns, false, "ip", "link", "del", hostif, NULL);
     }
     if (!error) {
-        ds_put_format(ctx->out, "detached %s (%s%s)\n", ctx->opts->args[1],
-                      port ? "" : "it had no port row; ",
-                      found ? "interface deleted" : "its interface was "
-                      "already gone");
+        ds_put_format(ctx->out, "detached %s (%sinterface %s %s)\n",
+                      ctx->opts->args[1], port ? "" : "it had no port row; ",
+                      hostif, found ? "deleted" : "was already gone");
     }
     if (!error && port) {
         char *e = ops_wait_hosts(ctx, nb_cfg, &changed);

@@ -203,7 +203,7 @@ ip -n "$H2NS" link del "${half_if:-none}" || true
 wctl detach red/vx/half > "$TMP/out" 2>&1 || true
 out
 check "detach of a port row whose veth is gone: succeeds" \
-    has '^detached red/vx/half \(its interface was already gone\)'
+    has '^detached red/vx/half \(interface wf[0-9a-f]+ was already gone\)'
 check "...and the row is gone" \
     bash -c "! '$WEFT_BUILD_DIR/controller/weftctl' --db=unix:$D/weft.sock port-list red/vx | grep -q '^red/vx/half '"
 # ...and a veth without its Port row.
@@ -214,7 +214,7 @@ wctl port-del red/vx/half || true
 wctl detach red/vx/half > "$TMP/out" 2>&1 || true
 out
 check "detach of a veth whose port row is gone: succeeds" \
-    has '^detached red/vx/half \(it had no port row; interface deleted\)'
+    has '^detached red/vx/half \(it had no port row; interface wf[0-9a-f]+ deleted\)'
 check "...and the veth is gone (h2, here, the namespace)" \
     bash -c "[ -n '$half_if' ] && ! ip -n $H2NS link show '$half_if' 2>/dev/null && ! ip link show '$half_if' 2>/dev/null && ! ip -n $NSH link show eth0 2>/dev/null"
 check "detach of something that never was: fails" \
