@@ -256,8 +256,13 @@ expect 403 '' "red: deleting a host is 403" -- -X DELETE /v1/hosts/ghost
 expect 200 'length == 2 and all(.[]; .ovsdb_remote == null)' \
     "red: hosts are read-only, without remotes" -- /v1/hosts
 expect 200 '.name == "red"' "red: GET its own tenant" -- /v1/tenants/red
-expect 201 '.name == "b"' "red: creates a port in its network" -- \
-    $(post) "$(port b h1 t4b 02:00:00:00:00:02 10.0.0.2)" /v1/tenants/red/networks/net/ports
+ip -n "$ns" link add t4b type veth peer name t4b-peer
+ip -n "$ns" link set t4b up
+ip -n "$ns" link set t4b-peer up
+expect 201 '.name == "b" and .ofport > 0 and .up == true' \
+    "red: creates a port in its network (?wait=installed: shown installed)" -- \
+    $(post) "$(port b h1 t4b 02:00:00:00:00:02 10.0.0.2)" \
+    '/v1/tenants/red/networks/net/ports?wait=installed&timeout=20'
 expect 204 '' "red: deletes it" -- -X DELETE /v1/tenants/red/networks/net/ports/b
 tok=$blue_tok
 expect 200 'map(.name) == ["blue"]' "blue sees only blue" -- /v1/tenants
