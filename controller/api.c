@@ -17,9 +17,10 @@
  *                                               incremented (weft-write.h),
  *                                               at most one in flight;
  *                                             - ?wait=installed: parked until
- *                                               every affected host's cur_cfg
- *                                               reaches the call's nb_cfg, or
- *                                               its deadline (504)
+ *                                               every host whose flows the
+ *                                               change touches has Host.cur_cfg
+ *                                               at the call's nb_cfg, or its
+ *                                               deadline (504)
  *   reply, free the call  <----------------- call->done(call): rest-server.c
  *                                             appends it to its own done list
  *                                             and wakes the HTTP thread with
@@ -33,9 +34,12 @@
  * spans the whole run phase, and an IDL builds one transaction at a time.  A
  * second connection, the same kind of client as weftctl, keeps the status
  * writer and the API writer independent, gives the API read-your-writes (a
- * GET after a POST sees it) and leaves the main loop's shape alone.  Host
- * progress (cur_cfg) still comes from weftd's own hosts, through
- * 'hooks'. */
+ * GET after a POST sees it) and leaves the main loop's shape alone.
+ *
+ * ?wait=installed reads host progress from this IDL too (Host.cur_cfg, as
+ * weftd writes it back), not from weftd's hosts directly: weftd writes a
+ * port's ofport and up no later than the cur_cfg that confirms its flows, so
+ * the object re-read after the wait shows it as installed. */
 #include <config.h>
 
 #include "api.h"
@@ -45,6 +49,7 @@
 
 #include <openssl/crypto.h>
 
+#include "compiler.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
@@ -655,9 +660,8 @@ start_write(struct api *api, struct api_call *call)
                               call->req.path[2] ? call->req.path[2] : "");
     bool inserted;
     int64_t nb_cfg = weft_write_next_cfg(api->idl, txn, 1, &inserted);
-    struct sset hosts = SSET_INITIALIZER(&hosts);
     struct weft_error *error = weft_write_build(&call->req, api->idl, txn,
-                                                &api->topo, &hosts);
+                                                &api->topo);
     if (!error && call->req.op == WEFT_OP_PORT_ADD
         && api->hooks.iface_available
         && !api->hooks.iface_available(call->req.host, call->req.iface,
@@ -669,24 +673,9 @@ start_write(struct api *api, struct api_call *call)
     }
     if (error) {
         ovsdb_idl_txn_destroy(txn);
-        sset_destroy(&hosts);
         fail(call, error);
         return false;
     }
-
-    for (size_t i = 0; i < call->n_wait_hosts; i++) {
-        free(call->wait_hosts[i]);
-    }
-    free(call->wait_hosts);
-    call->n_wait_hosts = sset_count(&hosts);
-    call->wait_hosts = xmalloc((call->n_wait_hosts + 1)
-                               * sizeof *call->wait_hosts);
-    const char *name;
-    size_t i = 0;
-    SSET_FOR_EACH (name, &hosts) {
-        call->wait_hosts[i++] = xstrdup(name);
-    }
-    sset_destroy(&hosts);
 
     api->retry_seqno = ovsdb_idl_get_seqno(api->idl);
     ovsdb_idl_txn_commit(txn);
@@ -697,18 +686,100 @@ start_write(struct api *api, struct api_call *call)
     return true;
 }
 
-/* Fills a successful create's response with the new object. */
+/* Fills a successful create's response with the new object, as the IDL
+ * has it now.  Called again after ?wait=installed, so that the answer shows
+ * the object installed (a port's ofport and up); if the object was deleted
+ * meanwhile, the answer keeps what it had. */
 static void
 fill_created(struct api *api, struct api_call *call)
 {
     enum weft_op op = call->req.op;
-    if (op == WEFT_OP_HOST_ADD || op == WEFT_OP_TENANT_ADD
-        || op == WEFT_OP_NET_ADD || op == WEFT_OP_PORT_ADD
-        || op == WEFT_OP_TENANT_TOKEN || op == WEFT_OP_TENANT_SET) {
-        weft_error_destroy(get_object(api, call, call->resource,
-                                      call->req.path,
-                                      weft_op_path_len(op)));
+    if (op != WEFT_OP_HOST_ADD && op != WEFT_OP_TENANT_ADD
+        && op != WEFT_OP_NET_ADD && op != WEFT_OP_PORT_ADD
+        && op != WEFT_OP_TENANT_TOKEN && op != WEFT_OP_TENANT_SET) {
+        return;
     }
+    struct api_call *fresh = api_call_create(call->verb, call->resource);
+    fresh->admin = call->admin;
+    struct weft_error *error = get_object(api, fresh, call->resource,
+                                          call->req.path,
+                                          weft_op_path_len(op));
+    if (!error) {
+        /* Swap, so that destroying 'fresh' frees the old views. */
+#define SWAP_VIEWS(VIEWS, N)                                \
+        do {                                                \
+            void *views_ = call->VIEWS;                     \
+            size_t n_ = call->N;                            \
+            call->VIEWS = fresh->VIEWS;                     \
+            call->N = fresh->N;                             \
+            fresh->VIEWS = views_;                          \
+            fresh->N = n_;                                  \
+        } while (0)
+        SWAP_VIEWS(hosts, n_hosts);
+        SWAP_VIEWS(tenants, n_tenants);
+        SWAP_VIEWS(networks, n_networks);
+        SWAP_VIEWS(ports, n_ports);
+#undef SWAP_VIEWS
+    }
+    weft_error_destroy(error);
+    api_call_destroy(fresh);
+}
+
+/* Adds to 'hosts' the host of every port of tenant 'tenant' in 'topo'. */
+static void
+add_tenant_hosts(const struct topology *topo, const char *tenant,
+                 struct sset *hosts)
+{
+    const struct topo_port *port;
+    TOPOLOGY_FOR_EACH_PORT (port, topo) {
+        if (port->network && port->network->tenant && port->host
+            && !strcmp(port->network->tenant->name, tenant)) {
+            sset_add(hosts, port->host->name);
+        }
+    }
+}
+
+/* Called when 'call''s write has committed: stores in 'call' the hosts that
+ * must confirm it before ?wait=installed answers, those whose flows differ
+ * between 'api->topo' (the database just before the write: the transaction
+ * verified nb_cfg) and the database now.  A host whose flows did not change
+ * has nothing to install and is not waited for.
+ *
+ * The IDL holds the commit, since ovsdb-server sends a transaction's update
+ * before its reply, and possibly later writes of others: those can only add
+ * hosts.  For a tenant the list is cut to the hosts where it has ports,
+ * which are all its own change can touch, so that a 504 never names a host
+ * only another tenant uses. */
+static void
+set_wait_hosts(struct api *api, struct api_call *call)
+{
+    struct topology now;
+    topology_init(&now);
+    weft_db_load_topology(api->idl, &now);
+    struct sset hosts = SSET_INITIALIZER(&hosts);
+    compile_changed_hosts(&api->topo, &now, &hosts);
+    if (!call->admin) {
+        struct sset own = SSET_INITIALIZER(&own);
+        add_tenant_hosts(&api->topo, call->req.path[0], &own);
+        add_tenant_hosts(&now, call->req.path[0], &own);
+        sset_intersect(&hosts, &own);
+        sset_destroy(&own);
+    }
+    topology_destroy(&now);
+
+    for (size_t i = 0; i < call->n_wait_hosts; i++) {
+        free(call->wait_hosts[i]);
+    }
+    free(call->wait_hosts);
+    const char **names = sset_sort(&hosts);
+    call->n_wait_hosts = sset_count(&hosts);
+    call->wait_hosts = xmalloc((call->n_wait_hosts + 1)
+                               * sizeof *call->wait_hosts);
+    for (size_t i = 0; i < call->n_wait_hosts; i++) {
+        call->wait_hosts[i] = xstrdup(names[i]);
+    }
+    free(names);
+    sset_destroy(&hosts);
 }
 
 /* Checks the write in flight. */
@@ -726,7 +797,9 @@ poll_txn(struct api *api)
     case TXN_UNCHANGED:
         call->nb_cfg = api->txn_nb_cfg;
         fill_created(api, call);
-        if (call->wait_installed && call->n_wait_hosts) {
+        if (call->wait_installed) {
+            /* check_waiting() reads the object again once installed. */
+            set_wait_hosts(api, call);
             call->deadline = time_msec() + call->timeout_ms;
             queue_push(&api->waiting, call);
         } else {
@@ -773,7 +846,8 @@ poll_txn(struct api *api)
 }
 
 /* Finishes the calls in 'waiting' whose hosts have all installed their
- * nb_cfg, or whose deadline passed. */
+ * nb_cfg, or whose deadline passed.  A host deleted meanwhile has nothing
+ * left to install. */
 static void
 check_waiting(struct api *api)
 {
@@ -784,12 +858,15 @@ check_waiting(struct api *api)
     while ((call = queue_pop(&api->waiting))) {
         struct ds lagging = DS_EMPTY_INITIALIZER;
         for (size_t i = 0; i < call->n_wait_hosts; i++) {
-            if (api->hooks.host_cfg(call->wait_hosts[i], api->hooks.aux) < call->nb_cfg) {
+            const struct weftrec_host *host
+                = weft_db_find_host(api->idl, call->wait_hosts[i]);
+            if (host && host->cur_cfg < call->nb_cfg) {
                 ds_put_format(&lagging, "%s%s", lagging.length ? ", " : "",
                               call->wait_hosts[i]);
             }
         }
         if (!lagging.length) {
+            fill_created(api, call);
             finish(call);
         } else if (now >= call->deadline) {
             fail(call, weft_error_format(

@@ -157,10 +157,6 @@ void api_call_destroy(struct api_call *);
 /* What the executor needs from weftd's host connections.  Each function is
  * called in the main loop with 'aux'. */
 struct api_hooks {
-    /* Returns the nb_cfg that host 'name' has installed, or -1 if weftd does
-     * not know such a host (yet).  For ?wait=installed. */
-    long long (*host_cfg)(const char *name, void *aux);
-
     /* Stores in '*views' (malloc'd) and returns the number of hosts, each
      * with its installed flows whose cookie matches 'cookie' under 'mask',
      * sorted by host name. */

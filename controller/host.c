@@ -425,6 +425,14 @@ host_set_topology(struct host *h, const struct topology *topo, int64_t nb_cfg)
     } else {
         ds_destroy(&inputs);
         if (!h->recompile) {
+            /* Nothing to install, and nothing pending from before: the
+             * confirmed flows are this nb_cfg's too, so a host that is down
+             * or busy does not hold up "weftctl sync" for a change that is
+             * not its own. */
+            if (h->desired_complete && !h->inflight
+                && h->cur_cfg >= h->desired_cfg && nb_cfg > h->cur_cfg) {
+                h->cur_cfg = nb_cfg;
+            }
             h->desired_cfg = nb_cfg;
             h->desired_cfg_msec = h->nb_cfg_msec;
             h->push_needed = true;

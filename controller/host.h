@@ -16,7 +16,9 @@
  *     pushes only the difference, as one atomic bundle followed by a barrier.
  *     The barrier reply confirms the configuration sequence number the bundle
  *     was compiled from ('cur_cfg'), which is how "weftctl sync" knows the
- *     flows are really in.
+ *     flows are really in.  A configuration that changes nothing this host's
+ *     flows depend on, while it has nothing pending, is confirmed at once,
+ *     even with the switch down: its flows are the confirmed ones.
  *
  * OpenFlow connection states (see HOST_OF_STATES):
  *

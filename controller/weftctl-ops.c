@@ -1519,13 +1519,17 @@ run(const struct nsref *ns, bool quiet, ...)
 }
 
 /* Commits 'req' like weftctl's write commands (verify and bump nb_cfg,
- * retry on a conflicting writer), then waits until every host has
- * installed it. */
+ * retry on a conflicting writer) before 'ctx->deadline'; with 'dry_run',
+ * only checks it.  Stores in '*nb_cfgp' the nb_cfg the write carries and
+ * adds to 'changed' the hosts whose flows it touches (compile_changed_hosts():
+ * the topology it was checked against, then the one after the commit).
+ * Sets '*sentp' if the write was committed, or may have been (a timeout
+ * while committing), so that a caller undoing it knows to look. */
 static char *
-write_and_wait(struct ops_ctx *ctx, const struct weft_request *req,
-               bool dry_run)
+ops_write(struct ops_ctx *ctx, const struct weft_request *req, bool dry_run,
+          int64_t *nb_cfgp, struct sset *changed, bool *sentp)
 {
-    int64_t nb_cfg;
+    *sentp = false;
     for (;;) {
         unsigned int seqno = ovsdb_idl_get_seqno(ctx->idl);
         struct topology topo;
@@ -1535,14 +1539,13 @@ write_and_wait(struct ops_ctx *ctx, const struct weft_request *req,
         ovsdb_idl_txn_add_comment(txn, "weftctl: %s %s", ctx->opts->args[0],
                                   ctx->opts->args[1]);
         bool inserting;
-        nb_cfg = weft_write_next_cfg(ctx->idl, txn, 1, &inserting);
-        struct weft_error *werr = weft_write_build(req, ctx->idl, txn, &topo,
-                                                   NULL);
-        topology_destroy(&topo);
+        *nb_cfgp = weft_write_next_cfg(ctx->idl, txn, 1, &inserting);
+        struct weft_error *werr = weft_write_build(req, ctx->idl, txn, &topo);
         if (werr || dry_run) {
             char *msg = werr ? xstrdup(werr->message) : NULL;
             weft_error_destroy(werr);
             ovsdb_idl_txn_destroy(txn);
+            topology_destroy(&topo);
             return msg;
         }
         enum ovsdb_idl_txn_status status;
@@ -1555,13 +1558,26 @@ write_and_wait(struct ops_ctx *ctx, const struct weft_request *req,
             poll_block();
         }
         if (status == TXN_SUCCESS || status == TXN_UNCHANGED) {
+            /* The IDL has the commit: ovsdb-server sends a transaction's
+             * update before its reply. */
+            *sentp = true;
+            struct topology now;
+            topology_init(&now);
+            weft_db_load_topology(ctx->idl, &now);
+            compile_changed_hosts(&topo, &now, changed);
+            topology_destroy(&now);
+            topology_destroy(&topo);
             ovsdb_idl_txn_destroy(txn);
-            break;
+            return NULL;
         }
-        char *msg = status == TXN_TRY_AGAIN ? NULL
-            : xasprintf("transaction failed: %s (%s)",
-                        ovsdb_idl_txn_status_to_string(status),
-                        ovsdb_idl_txn_get_error(txn));
+        topology_destroy(&topo);
+        char *msg = (status == TXN_TRY_AGAIN ? NULL
+                     : status == TXN_INCOMPLETE
+                     ? xstrdup("timeout waiting for the transaction to commit")
+                     : xasprintf("transaction failed: %s (%s)",
+                                 ovsdb_idl_txn_status_to_string(status),
+                                 ovsdb_idl_txn_get_error(txn)));
+        *sentp = status == TXN_INCOMPLETE;
         ovsdb_idl_txn_destroy(txn);
         if (msg) {
             return msg;
@@ -1576,24 +1592,39 @@ write_and_wait(struct ops_ctx *ctx, const struct weft_request *req,
             poll_block();
         }
     }
+}
 
+/* Waits until every host in 'hosts' has installed 'nb_cfg' (Host.cur_cfg),
+ * or 'ctx->deadline'.  A host deleted meanwhile has nothing to install. */
+static char *
+ops_wait_hosts(struct ops_ctx *ctx, int64_t nb_cfg, const struct sset *hosts)
+{
     for (;;) {
         ovsdb_idl_run(ctx->idl);
-        const struct weftrec_host *h;
-        const char *lagging = NULL;
-        WEFTREC_HOST_FOR_EACH (h, ctx->idl) {
-            if (h->cur_cfg < nb_cfg) {
-                lagging = h->name;
+        struct ds lagging = DS_EMPTY_INITIALIZER;
+        const char **names = sset_sort(hosts);
+        for (size_t i = 0; names[i]; i++) {
+            const struct weftrec_host *h = weft_db_find_host(ctx->idl,
+                                                             names[i]);
+            if (h && h->cur_cfg < nb_cfg) {
+                ds_put_format(&lagging, "%s%s", lagging.length ? ", " : "",
+                              names[i]);
             }
         }
-        if (!lagging) {
+        free(names);
+        if (!lagging.length) {
+            ds_destroy(&lagging);
             return NULL;
         }
         if (time_msec() >= ctx->deadline) {
-            return xasprintf("timeout waiting for host %s to install nb_cfg "
-                             "%"PRId64" (the change is committed)", lagging,
-                             nb_cfg);
+            char *error = xasprintf("timeout waiting for host%s %s to "
+                                    "install nb_cfg %"PRId64,
+                                    strchr(ds_cstr(&lagging), ',') ? "s" : "",
+                                    ds_cstr(&lagging), nb_cfg);
+            ds_destroy(&lagging);
+            return error;
         }
+        ds_destroy(&lagging);
         ovsdb_idl_wait(ctx->idl);
         poll_timer_wait_until(ctx->deadline);
         poll_block();
@@ -1632,6 +1663,112 @@ attach_mac(struct ops_ctx *ctx, const struct weftrec_network *net,
         }
     }
     free(full);
+}
+
+/* Looks for interface 'ifname' in the namespace of 'host' or, if 'host' is
+ * NULL (a Port row is gone), of every host, and in weftctl's own.  If it
+ * exists, stores where in '*ns' (the caller destroys it) and returns true. */
+static bool
+attach_find_iface(const struct ops_ctx *ctx, const struct weftrec_host *host,
+                  const char *ifname, struct nsref *ns)
+{
+    const struct weftrec_host *h;
+    WEFTREC_HOST_FOR_EACH (h, ctx->idl) {
+        if (host && h != host) {
+            continue;
+        }
+        host_netns(ctx, h, ns);
+        char *error = run(ns, true, "ip", "link", "show", ifname, NULL);
+        if (!error) {
+            return true;
+        }
+        free(error);
+        nsref_destroy(ns);
+    }
+    ns->ip_arg = ns->path = NULL;
+    char *error = run(ns, true, "ip", "link", "show", ifname, NULL);
+    free(error);
+    return !error;
+}
+
+/* Undoing a failed attach gets this long on top of --timeout: an attach that
+ * timed out must still leave nothing behind. */
+#define ATTACH_UNDO_MSEC 10000
+
+/* Undoes what a failed attach of 'path' made: deletes interface 'hostif'
+ * (in 'hns' or weftctl's own namespace) and, if 'nb_cfg' is not -1 (a write
+ * of the Port row with that nb_cfg committed, or may have), the Port row.
+ * The row is only deleted if it is the attach's own (its interface is
+ * 'hostif'): before its write the attach checked that no such row existed.
+ * Returns NULL, or what could not be undone. */
+static char *
+attach_undo(struct ops_ctx *ctx, char *const path[3], const char *hostif,
+            const struct nsref *hns, int64_t nb_cfg)
+{
+    ctx->deadline = time_msec() + ATTACH_UNDO_MSEC;
+    char *error = NULL;
+    while (nb_cfg >= 0) {
+        ovsdb_idl_run(ctx->idl);
+        const struct weftrec_port *port = find_port_row(ctx->idl, path);
+        if (port && !strcmp(port->iface, hostif)) {
+            struct weft_request req;
+            weft_request_init(&req, WEFT_OP_PORT_DEL);
+            for (size_t i = 0; i < 3; i++) {
+                req.path[i] = xstrdup(path[i]);
+            }
+            int64_t del_cfg;
+            struct sset changed = SSET_INITIALIZER(&changed);
+            bool written;
+            error = ops_write(ctx, &req, false, &del_cfg, &changed, &written);
+            sset_destroy(&changed);
+            weft_request_destroy(&req);
+            if (error) {
+                char *e = xasprintf("port row %s/%s/%s not deleted (%s)",
+                                    path[0], path[1], path[2], error);
+                free(error);
+                error = e;
+            }
+            break;
+        }
+        /* No such row: certain once the database is at or past the
+         * write's nb_cfg (it either committed or lost to another
+         * writer). */
+        const struct weftrec_weft_global *g
+            = weftrec_weft_global_first(ctx->idl);
+        if (g && g->nb_cfg >= nb_cfg) {
+            break;
+        }
+        if (time_msec() >= ctx->deadline) {
+            error = xasprintf("cannot tell whether port row %s/%s/%s was "
+                              "written (see weftctl port-list)", path[0],
+                              path[1], path[2]);
+            break;
+        }
+        ovsdb_idl_wait(ctx->idl);
+        poll_timer_wait_until(ctx->deadline);
+        poll_block();
+    }
+
+    /* Deleting either end deletes the pair, wherever it is by now. */
+    char *del_error = run(hns, true, "ip", "link", "del", hostif, NULL);
+    if (del_error) {
+        free(del_error);
+        del_error = run(NULL, true, "ip", "link", "del", hostif, NULL);
+    }
+    if (del_error) {
+        /* Gone already (never made, or moved away and deleted) is fine. */
+        free(del_error);
+        struct nsref where;
+        if (attach_find_iface(ctx, NULL, hostif, &where)) {
+            nsref_destroy(&where);
+            char *e = xasprintf("%s%sinterface %s not deleted",
+                                error ? error : "", error ? "; " : "",
+                                hostif);
+            free(error);
+            error = e;
+        }
+    }
+    return error;
 }
 
 static char *
@@ -1734,24 +1871,43 @@ cmd_attach(struct ops_ctx *ctx)
     if (ip[0]) {
         weft_request_add_ip(&req, ip);
     }
+    int64_t nb_cfg;
+    struct sset changed = SSET_INITIALIZER(&changed);
+    bool written = false;
     struct weft_error *werr = weft_request_check(&req);
     if (werr) {
         error = xstrdup(werr->message);
         weft_error_destroy(werr);
     } else {
-        error = write_and_wait(ctx, &req, true);
+        error = ops_write(ctx, &req, true, &nb_cfg, &changed, &written);
+        const struct weftrec_port *old = find_port_row(ctx->idl, path);
+        if (error && old && !strcmp(old->iface, hostif)) {
+            char *e = xasprintf("%s (left by an attach that failed? weftctl "
+                                "detach %s/%s/%s removes it)", error,
+                                path[0], path[1], path[2]);
+            free(error);
+            error = e;
+        }
     }
 
     struct nsref ns, hns;
     nsref_named(&ns, opts->netns);
     host_netns(ctx, host, &hns);
-    if (!error && !run(&ns, true, "ip", "link", "show", "eth0", NULL)) {
+    char *absent = error ? NULL : run(&ns, true, "ip", "link", "show", "eth0",
+                                      NULL);
+    if (!error && !absent) {
         error = xasprintf("namespace %s already has an eth0", opts->netns);
     }
-    if (!error && !run(&hns, true, "ip", "link", "show", hostif, NULL)) {
-        error = xasprintf("interface %s already exists on host %s", hostif,
-                          host->name);
+    free(absent);
+    absent = error ? NULL : run(&hns, true, "ip", "link", "show", hostif,
+                                NULL);
+    if (!error && !absent) {
+        error = xasprintf("interface %s already exists on host %s (left by "
+                          "an attach that failed? weftctl detach %s/%s/%s "
+                          "removes it)", hostif, host->name, path[0],
+                          path[1], path[2]);
     }
+    free(absent);
 
     /* The veth pair: created here, one end moved into the namespace and
      * renamed eth0, the other into the host's namespace. */
@@ -1794,14 +1950,26 @@ cmd_attach(struct ops_ctx *ctx)
     if (!error) {
         error = run(&hns, false, "ethtool", "-K", hostif, "tx", "off", NULL);
     }
+
+    /* The port row last, then the wait for every host whose flows it
+     * changes: whatever fails from here on is undone. */
     if (!error) {
-        error = write_and_wait(ctx, &req, false);
+        error = ops_write(ctx, &req, false, &nb_cfg, &changed, &written);
     }
-    if (error && created) {
-        /* Deleting either end deletes the pair, wherever it is by now. */
-        if (run(&hns, true, "ip", "link", "del", hostif, NULL)) {
-            free(run(NULL, true, "ip", "link", "del", hostif, NULL));
-        }
+    if (!error) {
+        error = ops_wait_hosts(ctx, nb_cfg, &changed);
+    }
+    if (error && (created || written)) {
+        char *undo_error = attach_undo(ctx, path, hostif, &hns,
+                                       written ? nb_cfg : -1);
+        char *e = (undo_error
+                   ? xasprintf("%s; undoing the attach failed too: %s",
+                               error, undo_error)
+                   : xasprintf("%s (attach undone: no port row and no "
+                               "interface left)", error));
+        free(undo_error);
+        free(error);
+        error = e;
     }
     if (!error) {
         ds_put_format(ctx->out, "attached %s/%s/%s: namespace %s eth0 mac %s"
@@ -1809,6 +1977,7 @@ cmd_attach(struct ops_ctx *ctx)
                       path[1], path[2], opts->netns, mac, cidr[0] ? " ip " : "",
                       cidr, mtu, host->name, hostif);
     }
+    sset_destroy(&changed);
     weft_request_destroy(&req);
     nsref_destroy(&ns);
     nsref_destroy(&hns);
@@ -1820,6 +1989,11 @@ out:
     return error;
 }
 
+/* detach TENANT/NET/PORT: deletes the Port row, then the veth (deleting the
+ * host end deletes eth0 in the namespace too), then waits for the hosts
+ * whose flows change.  It also cleans up what an interrupted or older
+ * attach left half made: a Port row whose interface is gone, or an
+ * interface without its Port row. */
 static char *
 cmd_detach(struct ops_ctx *ctx)
 {
@@ -1828,42 +2002,56 @@ cmd_detach(struct ops_ctx *ctx)
     if (error) {
         return error;
     }
-    const struct weftrec_port *port = find_port_row(ctx->idl, path);
-    if (!port || !port->host) {
-        error = xasprintf("port %s does not exist", ctx->opts->args[1]);
-        goto out;
-    }
     char hostif[16];
     attach_ifname(path, "wf", hostif);
-    if (strcmp(port->iface, hostif)) {
+    const struct weftrec_port *port = find_port_row(ctx->idl, path);
+    if (port && strcmp(port->iface, hostif)) {
         error = xasprintf("port %s was not made by weftctl attach (its "
                           "interface is %s): use port-del", ctx->opts->args[1],
                           port->iface);
         goto out;
     }
     struct nsref hns;
-    host_netns(ctx, port->host, &hns);
-
-    struct weft_request req;
-    weft_request_init(&req, WEFT_OP_PORT_DEL);
-    for (size_t i = 0; i < 3; i++) {
-        req.path[i] = xstrdup(path[i]);
+    bool found = attach_find_iface(ctx, port ? port->host : NULL, hostif,
+                                   &hns);
+    if (!port && !found) {
+        error = xasprintf("port %s does not exist", ctx->opts->args[1]);
+        goto out;
     }
-    error = write_and_wait(ctx, &req, false);
-    weft_request_destroy(&req);
-    if (!error) {
-        /* Deleting the host end deletes eth0 in the namespace too. */
+
+    int64_t nb_cfg = -1;
+    struct sset changed = SSET_INITIALIZER(&changed);
+    if (port) {
+        struct weft_request req;
+        weft_request_init(&req, WEFT_OP_PORT_DEL);
+        for (size_t i = 0; i < 3; i++) {
+            req.path[i] = xstrdup(path[i]);
+        }
+        bool written;
+        error = ops_write(ctx, &req, false, &nb_cfg, &changed, &written);
+        weft_request_destroy(&req);
+    }
+    if (!error && found) {
         error = run(&hns, false, "ip", "link", "del", hostif, NULL);
-        if (error && !run(NULL, true, "ip", "link", "del", hostif, NULL)) {
-            free(error);
-            error = NULL;
+    }
+    if (!error) {
+        ds_put_format(ctx->out, "detached %s (%sinterface %s %s)\n",
+                      ctx->opts->args[1], port ? "" : "it had no port row; ",
+                      hostif, found ? "deleted" : "was already gone");
+    }
+    if (!error && port) {
+        char *e = ops_wait_hosts(ctx, nb_cfg, &changed);
+        if (e) {
+            error = xasprintf("%s (the port row and its interface are "
+                              "removed; the flows go when the hosts "
+                              "catch up)", e);
+            free(e);
         }
     }
-    if (!error) {
-        ds_put_format(ctx->out, "detached %s (interface %s deleted)\n",
-                      ctx->opts->args[1], hostif);
+    sset_destroy(&changed);
+    if (found) {
+        nsref_destroy(&hns);
     }
-    nsref_destroy(&hns);
 
 out:
     for (size_t i = 0; i < 3; i++) {

@@ -5,8 +5,10 @@
  *                                            desired vs switch per host
  *   trace TENANT/NET/PORT FLOW               ofproto/trace with names, host
  *                                            to host through tunnels
- *   attach TENANT/NET --netns=NAME [...]     veth into a namespace + port
- *   detach TENANT/NET/PORT                   undoes attach
+ *   attach TENANT/NET --netns=NAME [...]     veth into a namespace + port,
+ *                                            all or nothing
+ *   detach TENANT/NET/PORT                   undoes attach (also a half-made
+ *                                            one: row or veth alone)
  *
  * weftctl.c's main() hands the command line over when the command is one of
  * these; everything else stays in weftctl.c. */

@@ -20,10 +20,12 @@
  *      commit returns TXN_TRY_AGAIN and it goes back to step 2 with the
  *      winner's change visible, so its checks (e.g. "duplicate MAC") see
  *      every committed write.
- *   4. Commit, and with --wait (or the "sync" command) wait until every
- *      Host's cur_cfg, which weftd advances once a host has installed the
- *      flows for that nb_cfg, reaches the new nb_cfg (like ovn-nbctl's
- *      --wait=hv).
+ *   4. Commit, and with --wait wait until the Host.cur_cfg of every host
+ *      whose flows the change touches (compile_changed_hosts(): the topology
+ *      of step 2 against the one after the commit), which weftd advances
+ *      once a host has installed the flows for that nb_cfg, reaches the new
+ *      nb_cfg (like ovn-nbctl's --wait=hv).  "sync" waits for every host;
+ *      weftd moves an untouched host's cur_cfg forward at once.
  *
  * Everything runs in one OVS poll loop with a single deadline (--timeout)
  * covering connecting, committing and waiting. */
@@ -39,6 +41,7 @@
 
 #include "command-line.h"
 #include "fatal-signal.h"
+#include "compiler.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
 #include "openvswitch/poll-loop.h"
@@ -47,6 +50,7 @@
 #include "packets.h"
 #include "smap.h"
 #include "stream-ssl.h"
+#include "sset.h"
 #include "svec.h"
 #include "timeval.h"
 #include "topology.h"
@@ -399,7 +403,7 @@ static char *
 cmd_write(struct ctl_context *ctx)
 {
     struct weft_error *error = weft_write_build(&ctx->parsed->req, ctx->idl,
-                                                ctx->txn, ctx->topo, NULL);
+                                                ctx->txn, ctx->topo);
     char *msg = error ? xstrdup(error->message) : NULL;
     weft_error_destroy(error);
     return msg;
@@ -1014,17 +1018,19 @@ find_command(const char *name)
 /* ------------------------------------------------------------------------
  * Talking to the database. */
 
-/* Returns a malloc'd "a, b, c" of the names of the hosts whose cur_cfg is
- * below 'nb_cfg', sorted, or NULL if every host has caught up. */
+/* Returns a malloc'd "a, b, c" of the names of the hosts in 'only' (NULL:
+ * every host) whose cur_cfg is below 'nb_cfg', sorted, or NULL if they have
+ * all caught up. */
 static char *
-lagging_hosts(struct ovsdb_idl *idl, int64_t nb_cfg)
+lagging_hosts(struct ovsdb_idl *idl, int64_t nb_cfg, const struct sset *only)
 {
     const void **hosts;
     size_t n = sorted_rows(idl, &weftrec_table_host, compare_hosts, &hosts);
     struct ds names = DS_EMPTY_INITIALIZER;
     for (size_t i = 0; i < n; i++) {
         const struct weftrec_host *host = hosts[i];
-        if (host->cur_cfg < nb_cfg) {
+        if (host->cur_cfg < nb_cfg
+            && (!only || sset_contains(only, host->name))) {
             ds_put_format(&names, "%s%s", names.length ? ", " : "",
                           host->name);
         }
@@ -1086,13 +1092,15 @@ wait_for_change(struct ovsdb_idl *idl, unsigned int seqno,
     }
 }
 
-/* Waits until every host has installed 'nb_cfg' or 'deadline'. */
+/* Waits until every host in 'only' (NULL: every host) has installed
+ * 'nb_cfg', or 'deadline'. */
 static char *
-wait_for_hosts(struct ovsdb_idl *idl, int64_t nb_cfg, long long int deadline)
+wait_for_hosts(struct ovsdb_idl *idl, int64_t nb_cfg, const struct sset *only,
+               long long int deadline)
 {
     for (;;) {
         ovsdb_idl_run(idl);
-        char *lagging = lagging_hosts(idl, nb_cfg);
+        char *lagging = lagging_hosts(idl, nb_cfg, only);
         if (!lagging) {
             return NULL;
         }
@@ -1133,12 +1141,14 @@ commit_until(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
 
 /* Steps 2 to 4 of a write command (see the top of this file).  On success,
  * stores the nb_cfg the transaction wrote in '*nb_cfgp' (or -1 if nothing
- * was written). */
+ * was written) and adds to 'changed', if nonnull, the hosts whose flows the
+ * write touches. */
 static char *
 run_write_command(const struct ctl_command *cmd, struct ovsdb_idl *idl,
                   const struct ctl_options *opts,
                   const struct ctl_parsed *parsed, struct ds *output,
-                  long long int deadline, int64_t *nb_cfgp)
+                  long long int deadline, int64_t *nb_cfgp,
+                  struct sset *changed)
 {
     bool is_init = !strcmp(cmd->name, "init");
     bool retried_insert = false;
@@ -1177,13 +1187,24 @@ run_write_command(const struct ctl_command *cmd, struct ovsdb_idl *idl,
             .output = output,
         };
         char *error = cmd->run(&ctx);
-        topology_destroy(&topo);
         if (error) {
+            topology_destroy(&topo);
             ovsdb_idl_txn_destroy(txn);
             return error;
         }
 
         enum ovsdb_idl_txn_status status = commit_until(idl, txn, deadline);
+        if (changed && (status == TXN_SUCCESS || status == TXN_UNCHANGED)) {
+            /* The IDL has the commit: ovsdb-server sends a transaction's
+             * update before its reply.  (It may have later writes of
+             * others too, which can only add hosts.) */
+            struct topology now;
+            topology_init(&now);
+            weft_db_load_topology(idl, &now);
+            compile_changed_hosts(&topo, &now, changed);
+            topology_destroy(&now);
+        }
+        topology_destroy(&topo);
         switch (status) {
         case TXN_SUCCESS:
         case TXN_UNCHANGED:
@@ -1246,12 +1267,15 @@ run_command(const struct ctl_command *cmd, const char *remote,
     char *error = wait_for_connection(idl, remote, deadline, opts->timeout);
     if (!error && cmd->writes) {
         int64_t nb_cfg;
+        bool sync = !strcmp(cmd->name, "sync");
+        struct sset changed = SSET_INITIALIZER(&changed);
         error = run_write_command(cmd, idl, opts, parsed, output, deadline,
-                                  &nb_cfg);
-        if (!error && nb_cfg >= 0
-            && (opts->wait || !strcmp(cmd->name, "sync"))) {
-            error = wait_for_hosts(idl, nb_cfg, deadline);
+                                  &nb_cfg, opts->wait ? &changed : NULL);
+        if (!error && nb_cfg >= 0 && (opts->wait || sync)) {
+            error = wait_for_hosts(idl, nb_cfg, sync ? NULL : &changed,
+                                   deadline);
         }
+        sset_destroy(&changed);
     } else if (!error) {
         /* Read-only commands still validate their filter arguments against
          * the same topology view the write commands use. */
@@ -1289,8 +1313,9 @@ usage(void)
            "  --db=REMOTE       weft database (default: %s)\n"
            "  --timeout=SECS    limit for connecting, committing and waiting"
            " (default: %d, 0: none)\n"
-           "  --wait            after a write, wait until every host has"
-           " installed it\n"
+           "  --wait            after a write, wait until every host whose"
+           " flows it changes\n"
+           "                    has installed it\n"
            "  --format=table|json  how the list commands and show print"
            " (default: table;\n"
            "                    json: the REST API's objects; --json is"

@@ -127,16 +127,6 @@ reload_topology(struct weftd *d)
     }
 }
 
-/* api_host_cfg_func for the REST API's ?wait=installed. */
-static long long
-weftd_host_cfg(const char *name, void *d_)
-{
-    struct weftd *d = d_;
-    const struct topo_host *th = topology_find_host_by_name(&d->topo, name);
-    struct host_node *hn = th ? find_host_node(d, &th->uuid) : NULL;
-    return hn ? host_cur_cfg(hn->host) : -1;
-}
-
 /* Returns the hosts' names, sorted (free with free()). */
 static const char **
 sorted_host_names(const struct weftd *d, size_t *n)
@@ -541,7 +531,6 @@ main(int argc, char *argv[])
                              weftd_unixctl_resync, &d);
 
     struct api_hooks hooks = {
-        .host_cfg = weftd_host_cfg,
         .host_flows = weftd_host_flows,
         .iface_available = weftd_iface_available,
         .metrics = weftd_metrics,

@@ -874,3 +874,26 @@ compile_host_inputs(const struct topology *topo, const struct topo_host *host,
     }
     svec_destroy(&lines);
 }
+
+void
+compile_changed_hosts(const struct topology *old, const struct topology *new,
+                      struct sset *hosts)
+{
+    const struct topo_host *h;
+    TOPOLOGY_FOR_EACH_HOST (h, new) {
+        const struct topo_host *was = topology_find_host(old, &h->uuid);
+        if (!was) {
+            sset_add(hosts, h->name);
+            continue;
+        }
+        struct ds before = DS_EMPTY_INITIALIZER;
+        struct ds after = DS_EMPTY_INITIALIZER;
+        compile_host_inputs(old, was, &before);
+        compile_host_inputs(new, h, &after);
+        if (strcmp(ds_cstr(&before), ds_cstr(&after))) {
+            sset_add(hosts, h->name);
+        }
+        ds_destroy(&before);
+        ds_destroy(&after);
+    }
+}

@@ -19,6 +19,7 @@ struct topology;
 struct topo_host;
 struct simap;
 struct ds;
+struct sset;
 
 /* One flow, in the syntax of "ovs-ofctl add-flow" (without "table=" etc. in
  * 'match': those are separate fields). */
@@ -85,6 +86,16 @@ size_t compile_host_tunnels(const struct topology *,
  * tests/unit/test-overlay.c checks that it moves with every input. */
 void compile_host_inputs(const struct topology *, const struct topo_host *host,
                          struct ds *out);
+
+/* Adds to 'hosts' the name of every host of 'new' whose compile inputs
+ * (compile_host_inputs()) differ from those it had in 'old', or that 'old'
+ * lacks: the hosts whose flows or tunnels a change from 'old' to 'new' can
+ * change, and so the hosts that must confirm it before a caller may say
+ * the change is installed ("?wait=installed", "weftctl --wait").  A host
+ * left out has nothing to install for the change. */
+struct sset;
+void compile_changed_hosts(const struct topology *old,
+                           const struct topology *new, struct sset *hosts);
 
 /* Replaces the contents of 'out' with every flow that 'host' must hold.
  *

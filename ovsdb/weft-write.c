@@ -10,7 +10,6 @@
 
 #include "ovsdb-idl.h"
 #include "packets.h"
-#include "sset.h"
 #include "svec.h"
 #include "topology.h"
 #include "util.h"
@@ -409,24 +408,9 @@ find_port__(const struct topology *topo, char *const path[],
                                              path[0], path[1], path[2]);
 }
 
-/* Adds to 'hosts' the host of every port for which 'match' is true. */
-static void
-add_port_hosts__(const struct topology *topo, struct sset *hosts,
-                 const struct topo_tenant *tenant,
-                 const struct topo_network *net)
-{
-    const struct topo_port *port;
-    TOPOLOGY_FOR_EACH_PORT (port, topo) {
-        if ((!net || port->network == net)
-            && (!tenant || port->network->tenant == tenant)) {
-            sset_add(hosts, port->host->name);
-        }
-    }
-}
-
 static struct weft_error *
 host_add__(const struct weft_request *req, struct ovsdb_idl_txn *txn,
-           const struct topology *topo, struct sset *hosts)
+           const struct topology *topo)
 {
     const char *name = req->path[0];
     struct weft_error *error = wrap__(WEFT_ERR_CONFLICT,
@@ -458,9 +442,6 @@ host_add__(const struct weft_request *req, struct ovsdb_idl_txn *txn,
     weftrec_host_set_ovsdb_connected(row, false);
     weftrec_host_set_openflow_connected(row, false);
     weftrec_host_set_cur_cfg(row, 0);
-    if (hosts) {
-        sset_add(hosts, name);
-    }
     return NULL;
 }
 
@@ -580,7 +561,7 @@ tenant_set__(const struct weft_request *req, struct ovsdb_idl *idl,
 
 static struct weft_error *
 tenant_del__(const struct weft_request *req, struct ovsdb_idl *idl,
-             const struct topology *topo, struct sset *hosts)
+             const struct topology *topo)
 {
     const struct topo_tenant *tenant;
     struct weft_error *error = find_tenant__(topo, req->path[0], &tenant);
@@ -588,9 +569,6 @@ tenant_del__(const struct weft_request *req, struct ovsdb_idl *idl,
         error = wrap__(WEFT_ERR_CONFLICT, validate_del_tenant(topo, tenant));
     }
     if (!error) {
-        if (hosts) {
-            add_port_hosts__(topo, hosts, tenant, NULL);
-        }
         weftrec_tenant_delete(weftrec_tenant_get_for_uuid(idl,
                                                           &tenant->uuid));
     }
@@ -649,7 +627,7 @@ net_add__(const struct weft_request *req, struct ovsdb_idl *idl,
 
 static struct weft_error *
 net_del__(const struct weft_request *req, struct ovsdb_idl *idl,
-          const struct topology *topo, struct sset *hosts)
+          const struct topology *topo)
 {
     const struct topo_network *net;
     struct weft_error *error = find_network__(topo, req->path, &net);
@@ -657,9 +635,6 @@ net_del__(const struct weft_request *req, struct ovsdb_idl *idl,
         error = wrap__(WEFT_ERR_CONFLICT, validate_del_network(topo, net));
     }
     if (!error) {
-        if (hosts) {
-            add_port_hosts__(topo, hosts, NULL, net);
-        }
         weftrec_network_delete(weftrec_network_get_for_uuid(idl, &net->uuid));
     }
     return error;
@@ -667,8 +642,7 @@ net_del__(const struct weft_request *req, struct ovsdb_idl *idl,
 
 static struct weft_error *
 port_add__(const struct weft_request *req, struct ovsdb_idl *idl,
-           struct ovsdb_idl_txn *txn, const struct topology *topo,
-           struct sset *hosts)
+           struct ovsdb_idl_txn *txn, const struct topology *topo)
 {
     const struct topo_network *net;
     const struct topo_host *host;
@@ -726,22 +700,16 @@ port_add__(const struct weft_request *req, struct ovsdb_idl *idl,
     free(ips);
 
     weftrec_port_set_flow_key(row, key);
-    if (hosts) {
-        sset_add(hosts, host->name);
-    }
     return NULL;
 }
 
 static struct weft_error *
 port_del__(const struct weft_request *req, struct ovsdb_idl *idl,
-           const struct topology *topo, struct sset *hosts)
+           const struct topology *topo)
 {
     const struct topo_port *port;
     struct weft_error *error = find_port__(topo, req->path, &port);
     if (!error) {
-        if (hosts) {
-            sset_add(hosts, port->host->name);
-        }
         weftrec_port_delete(weftrec_port_get_for_uuid(idl, &port->uuid));
     }
     return error;
@@ -749,18 +717,17 @@ port_del__(const struct weft_request *req, struct ovsdb_idl *idl,
 
 struct weft_error *
 weft_write_build(const struct weft_request *req, struct ovsdb_idl *idl,
-                 struct ovsdb_idl_txn *txn, const struct topology *topo,
-                 struct sset *hosts)
+                 struct ovsdb_idl_txn *txn, const struct topology *topo)
 {
     switch (req->op) {
     case WEFT_OP_HOST_ADD:
-        return host_add__(req, txn, topo, hosts);
+        return host_add__(req, txn, topo);
     case WEFT_OP_HOST_DEL:
         return host_del__(req, idl, topo);
     case WEFT_OP_TENANT_ADD:
         return tenant_add__(req, txn, topo);
     case WEFT_OP_TENANT_DEL:
-        return tenant_del__(req, idl, topo, hosts);
+        return tenant_del__(req, idl, topo);
     case WEFT_OP_TENANT_TOKEN:
         return tenant_token__(req, idl, topo);
     case WEFT_OP_TENANT_SET:
@@ -768,11 +735,11 @@ weft_write_build(const struct weft_request *req, struct ovsdb_idl *idl,
     case WEFT_OP_NET_ADD:
         return net_add__(req, idl, txn, topo);
     case WEFT_OP_NET_DEL:
-        return net_del__(req, idl, topo, hosts);
+        return net_del__(req, idl, topo);
     case WEFT_OP_PORT_ADD:
-        return port_add__(req, idl, txn, topo, hosts);
+        return port_add__(req, idl, txn, topo);
     case WEFT_OP_PORT_DEL:
-        return port_del__(req, idl, topo, hosts);
+        return port_del__(req, idl, topo);
     }
     OVS_NOT_REACHED();
 }

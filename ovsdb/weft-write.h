@@ -7,7 +7,7 @@
  *
  *     txn = ovsdb_idl_txn_create(idl);
  *     nb_cfg = weft_write_next_cfg(idl, txn, 1, &inserted);
- *     error = weft_write_build(req, idl, txn, &topo, affected_hosts);
+ *     error = weft_write_build(req, idl, txn, &topo);
  *     commit; on TXN_TRY_AGAIN reload the topology and start again.
  *
  * Every write verifies Weft_Global's nb_cfg and increments it, so concurrent
@@ -25,19 +25,17 @@
 
 struct ovsdb_idl;
 struct ovsdb_idl_txn;
-struct sset;
 struct topology;
 
 /* Step 2: checks 'req' (already passed weft_request_check()) against 'topo',
  * which must be loaded from 'idl', and adds the change to 'txn'.  Returns
  * NULL or an error (NOT_FOUND, CONFLICT, INVALID) and then 'txn' must be
- * discarded.  If 'affected_hosts' is nonnull, adds to it the names of the
- * hosts whose flows the change affects (what ?wait=installed waits for). */
+ * discarded.  (Which hosts must install the change is for the caller to
+ * find once it is committed: compile_changed_hosts(), ofproto/compiler.h.) */
 struct weft_error *weft_write_build(const struct weft_request *req,
                                     struct ovsdb_idl *idl,
                                     struct ovsdb_idl_txn *txn,
-                                    const struct topology *topo,
-                                    struct sset *affected_hosts);
+                                    const struct topology *topo);
 
 /* Verifies Weft_Global's nb_cfg in 'txn' and writes nb_cfg + 1, returning
  * that value.  If there is no Weft_Global row yet, inserts one with nb_cfg

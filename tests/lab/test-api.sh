@@ -196,8 +196,9 @@ port() {    # port NAME HOST IFACE MAC IP
 ip -n "$ns" link add t4a type veth peer name t4a-peer
 ip -n "$ns" link set t4a up
 ip -n "$ns" link set t4a-peer up
-expect 201 '.name == "a" and .host == "h1" and .ips == ["10.0.0.1"]' \
-    "POST port (?wait=installed on a real host)" -- \
+expect 201 '.name == "a" and .host == "h1" and .ips == ["10.0.0.1"]
+            and (.ofport | type == "number") and .ofport > 0 and .up == true' \
+    "POST port (?wait=installed on a real host): the 201 shows it installed" -- \
     $(post) "$(port a h1 t4a 02:00:00:00:00:01 10.0.0.1)" \
     '/v1/tenants/red/networks/net/ports?wait=installed&timeout=120'
 port_cfg=$(tr -d '\r' <"$dir/headers" | awk 'tolower($1) == "x-weft-nb-cfg:" { print $2 }')
@@ -282,8 +283,13 @@ expect 403 '' "red: deleting a host is 403" -- -X DELETE /v1/hosts/ghost
 expect 200 'length == 2 and all(.[]; .ovsdb_remote == null)' \
     "red: hosts are read-only, without remotes" -- /v1/hosts
 expect 200 '.name == "red"' "red: GET its own tenant" -- /v1/tenants/red
-expect 201 '.name == "b"' "red: creates a port in its network" -- \
-    $(post) "$(port b h1 t4b 02:00:00:00:00:02 10.0.0.2)" /v1/tenants/red/networks/net/ports
+ip -n "$ns" link add t4b type veth peer name t4b-peer
+ip -n "$ns" link set t4b up
+ip -n "$ns" link set t4b-peer up
+expect 201 '.name == "b" and .ofport > 0 and .up == true' \
+    "red: creates a port in its network (?wait=installed: shown installed)" -- \
+    $(post) "$(port b h1 t4b 02:00:00:00:00:02 10.0.0.2)" \
+    '/v1/tenants/red/networks/net/ports?wait=installed&timeout=20'
 expect 204 '' "red: deletes it" -- -X DELETE /v1/tenants/red/networks/net/ports/b
 tok=$blue_tok
 expect 200 'map(.name) == ["blue"]' "blue sees only blue" -- /v1/tenants

@@ -17,9 +17,19 @@
 #   - a port named like a tunnel (vx-h2) is refused by the API and by
 #     weftctl; one written behind validation's back is not created, its
 #     status says why, and both tenants' cross-host pings keep working;
+#   - waits: "?wait=installed" and "weftctl --wait" answer only once every
+#     host whose flows the change touches has them (h2 holds h1's new port's
+#     MAC when the answer comes, checked once, without retrying), and the
+#     201 shows the port's ofport and link; with h2's ovs-vswitchd stopped, a
+#     change h2 has no part in still succeeds at once (and "sync" too: h2
+#     has nothing to install), while one that h2 must install answers 504
+#     naming h2 (weftctl: a timeout naming h2);
 #   - attach/detach: a fresh namespace gets eth0 (MAC, IP, network MTU, tx
 #     checksumming off), the port is registered and pings across hosts;
-#     detach leaves no interface, OVS port or Port row behind;
+#     detach leaves no interface, OVS port or Port row behind.  An attach
+#     that times out (h2's ovs-vswitchd stopped) leaves no Port row, veth or
+#     OVS port and can be run again; detach also removes a half-made attach
+#     (a Port row without its veth, a veth without its Port row);
 #   - the lab's wrappers agree with weftd on one run directory: `weft-lab ctl
 #     flows --diff` finds weftd, `weft-lab exec h1 -- ovs-vsctl show` finds
 #     h1's OVS;
@@ -33,11 +43,13 @@ source "$HERE/../../scripts/lab-lib.sh"
 
 P=${WEFT_LAB_PREFIX:-$(test_prefix t6x)}
 NS=${P}-att         # the namespace attach plugs in
+NSH=${P}-half       # the namespace of the attaches that fail or half-fail
 TMP=$(mktemp -d "/tmp/weft-$P.XXXXXX")
 
 cleanup() {
     local rc=$?
     ip netns del "$NS" 2>/dev/null || true
+    ip netns del "$NSH" 2>/dev/null || true
     lab_teardown "$P" "$TMP" "$rc"
 }
 trap cleanup EXIT
@@ -223,6 +235,118 @@ check "...and h1 has no classify or l2_lookup flow for it" no_port_flows
 wctl port-del blue/vx/evil
 ctl flows --diff > "$TMP/out"
 check "flows --diff still empty" empty
+
+# --- waits: every host the change touches, and only those ------------------
+API=$(jq -r .api_socket "$ST")
+H1NS=$(hf h1 netns)
+H2NS=$(hf h2 netns)
+# apipost PATH JSON: POSTs as the admin; status in $code, body in $TMP/body.
+apipost() {
+    code=$(curl -s --unix-socket "$API" -o "$TMP/body" -w '%{http_code}' \
+           -X POST -d "$2" "http://weft$1")
+}
+body() { jq -e "$1" "$TMP/body" >/dev/null; }
+portjson() {    # portjson NAME IFACE MAC IP: a port on h1
+    echo "{\"name\":\"$1\",\"host\":\"h1\",\"iface\":\"$2\",\"mac\":\"$3\",\"ips\":[\"$4\"]}"
+}
+h2_has_mac() { of dump-flows h2 | grep -q "dl_dst=$1"; }
+for i in 1 2 3 4; do        # real interfaces on h1, so that h1 can confirm
+    ip -n "$H1NS" link add "${P}a$i" type veth peer name "${P}b$i"
+    ip -n "$H1NS" link set "${P}a$i" up
+    ip -n "$H1NS" link set "${P}b$i" up
+done
+
+apipost '/v1/tenants/red/networks/vx/ports?wait=installed&timeout=120' \
+    "$(portjson w61 "${P}a1" 02:00:0d:00:00:61 10.0.0.61)"
+check "?wait=installed: 201" [ "$code" = 201 ]
+check "?wait=installed: h2 (red/vx's other host) already has the new port's MAC" \
+    h2_has_mac 02:00:0d:00:00:61
+check "?wait=installed: the 201 shows the port installed (ofport, up)" \
+    body '(.ofport | type == "number") and .ofport > 0 and .up == true'
+wctl --wait --timeout=120 port-add red/vx/w62 --host=h1 --iface="${P}a2" \
+    --mac=02:00:0d:00:00:62 --ip=10.0.0.62
+check "weftctl --wait: h2 already has the new port's MAC" h2_has_mac 02:00:0d:00:00:62
+
+echo "== stop ovs-vswitchd of h2"
+kill_pidfiles "$D/h2/ovs-vswitchd.pid"
+wctl net-add red/solo --type=vxlan --segment=1999
+apipost '/v1/tenants/red/networks/solo/ports?wait=installed&timeout=120' \
+    "$(portjson w63 "${P}a3" 02:00:0d:00:00:63 10.0.0.63)"
+check "h2 down, a change it has no part in: ?wait=installed still 201 ($code)" \
+    [ "$code" = 201 ]
+check "h2 down, nothing for it to install: sync succeeds" \
+    quiet wctl --timeout=180 sync
+apipost '/v1/tenants/red/networks/vx/ports?wait=installed&timeout=3' \
+    "$(portjson w64 "${P}a4" 02:00:0d:00:00:64 10.0.0.64)"
+check "h2 down, a port in red/vx (h2 has one): ?wait=installed answers 504 ($code)" \
+    [ "$code" = 504 ]
+check "...naming h2, and only h2" \
+    body '(.detail | test("host h2 did not install")) and (.detail | test("h1") | not)'
+if wctl --wait --timeout=3 port-del red/vx/w62 2>"$TMP/out"; then
+    bad "h2 down, weftctl --wait port-del of a red/vx port: should time out"
+else
+    check "h2 down, weftctl --wait port-del of a red/vx port: times out naming h2" \
+        has 'timeout waiting for host h2 to install'
+fi
+
+# An attach that times out is undone.
+ip netns add "$NSH"
+if wctl attach red/vx --netns "$NSH" --host h2 --host-netns "$H2NS" \
+        --ip 10.0.0.70/24 --name half --timeout 3 >/dev/null 2>"$TMP/out"; then
+    bad "attach on h2 with its ovs-vswitchd stopped: should time out"
+else
+    out
+    check "attach that times out: says it was undone" \
+        has 'timeout waiting for host.*h2.*attach undone'
+fi
+check "attach that timed out: no Port row left" \
+    bash -c "! '$WEFT_BUILD_DIR/controller/weftctl' --db=unix:$D/weft.sock port-list red/vx | grep -q '^red/vx/half '"
+check "attach that timed out: no veth left (h2, here, the namespace)" \
+    bash -c "! ip -n $H2NS -o link | grep -q ' wf' && ! ip -o link | grep -q ' w[ft][0-9a-f]' && ! ip -n $NSH link show eth0 2>/dev/null"
+no_wf_port() { ! ovs-vsctl --db="unix:$D/h2/db.sock" list-ports br-int | grep -q '^wf'; }
+check "attach that timed out: no OVS port left on h2" wait_for 60 no_wf_port
+
+echo "== start ovs-vswitchd of h2"
+"$WEFT_LAB" --prefix "$P" start-vswitchd h2 >/dev/null
+check "h2 back: sync succeeds" quiet wctl --timeout=180 sync
+wctl attach red/vx --netns "$NSH" --host h2 --ip 10.0.0.70/24 --name half \
+    > "$TMP/out" 2>&1 || true
+out
+check "the same attach, run again: succeeds" has '^attached red/vx/half: '
+half_if=$(sed -n 's/.*interface \(wf[0-9a-f]*\)$/\1/p' "$TMP/out")
+check "...and pings red/vx/h1" \
+    wait_for 60 quiet ip netns exec "$NSH" ping -q -c1 -W1 10.0.0.11
+
+# detach of a half-made attach: the Port row without its veth...
+ip -n "$H2NS" link del "${half_if:-none}" || true
+wctl detach red/vx/half > "$TMP/out" 2>&1 || true
+out
+check "detach of a port row whose veth is gone: succeeds" \
+    has '^detached red/vx/half \(interface wf[0-9a-f]+ was already gone\)'
+check "...and the row is gone" \
+    bash -c "! '$WEFT_BUILD_DIR/controller/weftctl' --db=unix:$D/weft.sock port-list red/vx | grep -q '^red/vx/half '"
+# ...and a veth without its Port row.
+wctl attach red/vx --netns "$NSH" --host h2 --ip 10.0.0.70/24 --name half \
+    > "$TMP/out" 2>&1 || true
+half_if=$(sed -n 's/.*interface \(wf[0-9a-f]*\)$/\1/p' "$TMP/out")
+wctl port-del red/vx/half || true
+wctl detach red/vx/half > "$TMP/out" 2>&1 || true
+out
+check "detach of a veth whose port row is gone: succeeds" \
+    has '^detached red/vx/half \(it had no port row; interface wf[0-9a-f]+ deleted\)'
+check "...and the veth is gone (h2, here, the namespace)" \
+    bash -c "[ -n '$half_if' ] && ! ip -n $H2NS link show '$half_if' 2>/dev/null && ! ip link show '$half_if' 2>/dev/null && ! ip -n $NSH link show eth0 2>/dev/null"
+check "detach of something that never was: fails" \
+    bash -c "! '$WEFT_BUILD_DIR/controller/weftctl' --db=unix:$D/weft.sock detach red/vx/half 2>/dev/null"
+
+# Back to the demo's state for the checks below.
+wctl port-del red/vx/w61
+wctl port-del red/vx/w64
+wctl port-del red/solo/w63
+wctl net-del red/solo
+for i in 1 2 3 4; do ip -n "$H1NS" link del "${P}a$i"; done
+ip netns del "$NSH"
+check "demo state back: sync succeeds" quiet wctl --timeout=180 sync
 
 # --- attach / detach --------------------------------------------------------
 ip netns add "$NS"

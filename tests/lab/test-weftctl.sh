@@ -10,7 +10,8 @@
 #   - concurrent writers are serialized (unique keys, one winner per MAC);
 #   - quotas: defaults, tenant-set overrides, "quota exceeded" with nothing
 #     written, and concurrent creates that cannot both pass a limit;
-#   - --wait and sync wait for Host.cur_cfg and time out with a clear message;
+#   - --wait and sync wait for Host.cur_cfg (--wait: of the hosts whose flows
+#     the change touches) and time out with a clear message;
 #   - --format=json prints the REST API's objects, --format=table the usual
 #     lines;
 #   - "help COMMAND" and "COMMAND --help" print every command's usage line
@@ -475,14 +476,28 @@ ok sync
 ok --wait tenant-add blue
 ok tenant-del blue --wait
 set_cur_cfg 0
-run --timeout=1 --wait tenant-add blue
-if [ "$rc" -eq 1 ] && [[ "$err" == *"weftctl: timeout waiting for hosts h1, h2 to install nb_cfg "* ]] \
-   && [ -z "$out" ]; then
-    pass
-else
-    fail "--wait without weftd: status $rc, stderr '$err'"
-fi
-ok tenant-del blue              # The write itself went through.
+# --wait waits for the hosts whose flows the change touches, and only those:
+# none for a new tenant, h2 for a port in red/net2 (on h2 alone), h1 and h2
+# for a port on h1 in red/net1 (which has a port on h2).
+ok --timeout=1 --wait tenant-add blue
+ok tenant-del blue
+wait_timeout() {    # wait_timeout HOSTS ARGS...
+    local hosts=$1
+    shift
+    run --timeout=1 --wait "$@"
+    if [ "$rc" -eq 1 ] && [ -z "$out" ] \
+       && [[ "$err" == "weftctl: timeout waiting for $hosts to install nb_cfg "* ]]; then
+        pass
+    else
+        fail "--wait $* without weftd: status $rc, stderr '$err'"
+    fi
+}
+wait_timeout "host h2" port-add red/net2/w --host=h2 --iface=vw1 \
+    --mac=02:00:00:00:00:77
+wait_timeout "hosts h1, h2" port-add red/net1/w --host=h1 --iface=vw2 \
+    --mac=02:00:00:00:00:78
+ok port-del red/net2/w          # The writes themselves went through.
+ok port-del red/net1/w
 
 # --- Connection errors. ---------------------------------------------------
 run --db="unix:$dir/nonexistent.sock" --timeout=1 show

@@ -21,6 +21,7 @@
 #include "packets.h"
 #include "pipeline.h"
 #include "simap.h"
+#include "sset.h"
 #include "topology.h"
 #include "util.h"
 
@@ -447,6 +448,74 @@ test_compile_inputs(void **state)
     topology_destroy(&fx.topo);
 }
 
+/* Returns the hosts compile_changed_hosts() finds from 'old' to 'new', as
+ * "h1 h2 " (sorted). */
+static char *
+changed_hosts(const struct fx *old, const struct fx *new)
+{
+    struct sset hosts = SSET_INITIALIZER(&hosts);
+    compile_changed_hosts(&old->topo, &new->topo, &hosts);
+    struct ds s = DS_EMPTY_INITIALIZER;
+    const char **names = sset_sort(&hosts);
+    for (size_t i = 0; names[i]; i++) {
+        ds_put_format(&s, "%s ", names[i]);
+    }
+    free(names);
+    sset_destroy(&hosts);
+    return ds_steal_cstr(&s);
+}
+
+/* What "?wait=installed" and "weftctl --wait" wait for: every host whose
+ * flows a change touches (a new port in a network reaches every host with a
+ * port in it), and no other. */
+static void
+test_changed_hosts(void **state)
+{
+    (void) state;
+    struct fx old, new;
+    fx_init(&old);
+    fx_init(&new);              /* Same UUIDs: the same database twice. */
+    char *s = changed_hosts(&old, &new);
+    assert_string_equal(s, "");
+    free(s);
+
+    add_port(&new, new.a, 1, 40);       /* a is on h1 and h2. */
+    s = changed_hosts(&old, &new);
+    assert_string_equal(s, "h1 h2 ");
+    free(s);
+
+    add_port(&old, old.a, 1, 40);       /* c is on h2 and h3. */
+    add_port(&new, new.c, 3, 41);
+    s = changed_hosts(&old, &new);
+    assert_string_equal(s, "h2 h3 ");
+    free(s);
+    topology_destroy(&new.topo);
+
+    /* A port of a new network on h3: h3 only, though h1 has networks. */
+    fx_init(&new);
+    add_port(&new, new.a, 1, 40);
+    struct uuid u = { .parts = { 900, 0x77, 0, 0 } };
+    struct topo_network *d = topology_add_network(
+        &new.topo, &u, new.a->tenant, "d", TOPO_NET_VXLAN, 1004, 0, 9);
+    add_port(&new, d, 3, 42);
+    s = changed_hosts(&old, &new);
+    assert_string_equal(s, "h3 ");
+    free(s);
+
+    /* A new host is changed; one the change removes is not named. */
+    u.parts[0] = 901;
+    topology_add_host(&new.topo, &u, "h4", "unix:/run/h4/db.sock", NULL,
+                      "192.0.2.4", "netdev", NULL);
+    s = changed_hosts(&old, &new);
+    assert_string_equal(s, "h3 h4 ");
+    free(s);
+    s = changed_hosts(&new, &old);
+    assert_string_equal(s, "h3 ");
+    free(s);
+    topology_destroy(&old.topo);
+    topology_destroy(&new.topo);
+}
+
 static void
 check_targets(const char *ovsdb, const char *openflow, const char *want_of,
               const char *want_ctl)
@@ -499,6 +568,7 @@ main(void)
         cmocka_unit_test(test_mtu_rule),
         cmocka_unit_test(test_openflow_targets),
         cmocka_unit_test(test_compile_inputs),
+        cmocka_unit_test(test_changed_hosts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
