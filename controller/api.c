@@ -719,6 +719,7 @@ fill_created(struct api *api, struct api_call *call)
         SWAP_VIEWS(tenants, n_tenants);
         SWAP_VIEWS(networks, n_networks);
         SWAP_VIEWS(ports, n_ports);
+        SWAP_VIEWS(quotas, n_quotas);
 #undef SWAP_VIEWS
     }
     weft_error_destroy(error);

@@ -433,7 +433,7 @@ json_is '[{"cur_cfg":0,"datapath_type":"system","name":"h1","openflow_connected"
     host-list --format=json
 json_is '[{"key":1,"mtu":1450,"mtu_default":true,"name":"net1","segment_id":1001,"tenant":"red","type":"vxlan"},{"key":2,"mtu":1400,"mtu_default":false,"name":"net2","segment_id":4094,"tenant":"red","type":"vlan"}]' \
     --format=json net-list red
-json_is '[{"host":"h1","iface":"veth1","ips":["10.0.0.1","10.0.0.2"],"key":1,"mac":"02:00:00:00:00:01","name":"a","network":"net1","ofport":null,"tenant":"red","up":null},{"host":"h2","iface":"veth1","ips":["10.0.0.3"],"key":2,"mac":"02:00:00:00:00:0b","name":"b","network":"net1","ofport":null,"tenant":"red","up":null},{"host":"h2","iface":"veth2","ips":[],"key":3,"mac":"02:00:00:00:00:0c","name":"c","network":"net1","ofport":null,"tenant":"red","up":null}]' \
+json_is '[{"error":null,"host":"h1","iface":"veth1","ips":["10.0.0.1","10.0.0.2"],"key":1,"mac":"02:00:00:00:00:01","name":"a","network":"net1","ofport":null,"tenant":"red","up":null},{"error":null,"host":"h2","iface":"veth1","ips":["10.0.0.3"],"key":2,"mac":"02:00:00:00:00:0b","name":"b","network":"net1","ofport":null,"tenant":"red","up":null},{"error":null,"host":"h2","iface":"veth2","ips":[],"key":3,"mac":"02:00:00:00:00:0c","name":"c","network":"net1","ofport":null,"tenant":"red","up":null}]' \
     --format=json port-list red/net1
 # --json is --format=json, as with --api.
 json_is "$(ctl --format=json port-list | jq -cS .)" --json port-list
