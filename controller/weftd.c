@@ -22,6 +22,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "api.h"
 #include "command-line.h"
@@ -68,6 +69,10 @@ struct weftd {
 static char *db_remote;
 static char *unixctl_path;
 static char *api_path;          /* --api: NULL for the default, "none". */
+static struct rest_server_limits api_limits = {
+    .idle_timeout_ms = 60 * 1000,       /* --api-idle-timeout */
+    .max_connections = 256,             /* --api-max-connections */
+};
 
 static void parse_options(int argc, char *argv[]);
 
@@ -308,6 +313,26 @@ weftd_metrics(void *d_)
     return ds_steal_cstr(&s);
 }
 
+/* Raises the soft limit on open files to the hard one, and returns the
+ * limit.  Every host costs weftd two sockets (OVSDB and OpenFlow), and the
+ * API's clients must never take those away. */
+static rlim_t
+raise_nofile_limit(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl)) {
+        return 1024;
+    }
+    if (rl.rlim_cur < rl.rlim_max) {
+        rlim_t old = rl.rlim_cur;
+        rl.rlim_cur = rl.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &rl)) {
+            rl.rlim_cur = old;
+        }
+    }
+    return rl.rlim_cur;
+}
+
 /* Starts the REST API server, or returns NULL if it is disabled.  Failing to
  * serve an explicitly given --api path is fatal; the default path (under
  * $WEFT_RUNDIR or /var/run/weft) only gets a warning. */
@@ -317,6 +342,16 @@ start_rest_server(struct api *api)
     if (api_path && !strcmp(api_path, "none")) {
         return NULL;
     }
+    /* The API's connections may use at most a quarter of the file
+     * descriptors: the rest stays for the hosts, whatever the clients do. */
+    rlim_t nofile = raise_nofile_limit();
+    struct rest_server_limits limits = api_limits;
+    if (nofile != RLIM_INFINITY && limits.max_connections > nofile / 4) {
+        limits.max_connections = nofile / 4 ? nofile / 4 : 1;
+        VLOG_INFO("REST API: at most %"PRIuSIZE" connections (a quarter of "
+                  "the open files limit, %llu)", limits.max_connections,
+                  (unsigned long long) nofile);
+    }
     char *path = api_path ? xstrdup(api_path) : NULL;
     if (!path) {
         const char *rundir = getenv("WEFT_RUNDIR");
@@ -325,7 +360,7 @@ start_rest_server(struct api *api)
     }
     struct rest_server *rest;
     char *msg;
-    int error = rest_server_create(path, api, &rest, &msg);
+    int error = rest_server_create(path, api, &limits, &rest, &msg);
     if (error && api_path) {
         ovs_fatal(0, "REST API: %s", msg);
     } else if (error) {
@@ -604,6 +639,10 @@ usage(void)
            "                      $WEFT_RUNDIR defaulting to /var/run/weft)\n"
            "  --verify-interval=SECS  read every switch's flows back and repair\n"
            "                      changes made outside weft (default 30, 0: never)\n"
+           "  --api-idle-timeout=SECS  close API connections idle that long\n"
+           "                      (default 60, 0: never)\n"
+           "  --api-max-connections=N  API connections open at once (default\n"
+           "                      256, at most a quarter of the open files limit)\n"
            "  -h, --help          display this help message\n"
            "  -V, --version       display version information\n",
            program_name, program_name, weft_db_default_remote());
@@ -620,6 +659,8 @@ parse_options(int argc, char *argv[])
         OPT_UNIXCTL,
         OPT_API,
         OPT_VERIFY_INTERVAL,
+        OPT_API_IDLE_TIMEOUT,
+        OPT_API_MAX_CONNECTIONS,
         VLOG_OPTION_ENUMS,
         DAEMON_OPTION_ENUMS,
     };
@@ -628,6 +669,9 @@ parse_options(int argc, char *argv[])
         {"unixctl", required_argument, NULL, OPT_UNIXCTL},
         {"api", required_argument, NULL, OPT_API},
         {"verify-interval", required_argument, NULL, OPT_VERIFY_INTERVAL},
+        {"api-idle-timeout", required_argument, NULL, OPT_API_IDLE_TIMEOUT},
+        {"api-max-connections", required_argument, NULL,
+         OPT_API_MAX_CONNECTIONS},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         VLOG_LONG_OPTIONS,
@@ -661,6 +705,25 @@ parse_options(int argc, char *argv[])
                           "seconds >= 0", optarg);
             }
             host_set_verify_interval(secs);
+            break;
+        }
+        case OPT_API_IDLE_TIMEOUT: {
+            int secs;
+            if (!str_to_int(optarg, 10, &secs) || secs < 0
+                || secs > 24 * 3600) {
+                ovs_fatal(0, "--api-idle-timeout: \"%s\" is not a number of "
+                          "seconds, 0-86400", optarg);
+            }
+            api_limits.idle_timeout_ms = secs * 1000;
+            break;
+        }
+        case OPT_API_MAX_CONNECTIONS: {
+            int n;
+            if (!str_to_int(optarg, 10, &n) || n < 1) {
+                ovs_fatal(0, "--api-max-connections: \"%s\" is not a "
+                          "number >= 1", optarg);
+            }
+            api_limits.max_connections = n;
             break;
         }
         case 'h':
