@@ -54,9 +54,10 @@
  * otherwise it is answered 503 and never sent.  So a client that was
  * answered an error, or that gave up, never finds its change committed
  * later.  The one unknowable case: the connection drops while a transaction
- * is in flight; the server may have committed it, and the write is retried
- * (its nb_cfg verify then sees the first attempt) until its deadline, after
- * which the 503 says that the change may have been written. */
+ * is in flight, which the server may have committed.  If the connection is
+ * back before the write's deadline, the write is retried (its nb_cfg verify
+ * sees a first attempt that did commit); otherwise its 503 says that the
+ * change may have been written. */
 #include <config.h>
 
 #include "api.h"
@@ -753,8 +754,8 @@ poll_txn(struct api *api)
          * winner's row. */
         /* Fall through. */
     case TXN_TRY_AGAIN:
-        /* Another writer changed nb_cfg first: re-validate against its
-         * change once the IDL has it. */
+        /* Another writer changed nb_cfg first, or the connection dropped:
+         * re-validate against the database once the IDL has its news. */
         if (!ovsdb_idl_is_connected(api->idl)) {
             /* The connection dropped with the transaction in flight. */
             call->maybe_written = true;

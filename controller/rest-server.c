@@ -66,9 +66,9 @@
 #include "rest-conn.h"
 #include "rest-parse.h"
 
-/* evhttp itself drops bodies over REST_HARD_MAX_BODY (with its own 413) so
- * that a huge upload is never buffered; up to that, rest-parse.c answers 413
- * with a JSON body over REST_MAX_BODY. */
+/* evhttp itself refuses bodies over REST_HARD_MAX_BODY (rest-conn.c turns
+ * its answer into a JSON 413) so that a huge upload is never buffered; up to
+ * that, rest-parse.c answers 413 over REST_MAX_BODY. */
 #define REST_HARD_MAX_BODY (1024 * 1024)
 
 /* Largest request line plus header that evhttp reads. */
