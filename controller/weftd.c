@@ -333,18 +333,19 @@ raise_nofile_limit(void)
     return rl.rlim_cur;
 }
 
-/* Starts the REST API server, or returns NULL if it is disabled.  Failing to
+/* Raises the open files limit (raise_nofile_limit()), then starts the REST
+ * API server, or returns NULL if it is disabled.  Failing to
  * serve an explicitly given --api path is fatal; the default path (under
  * $WEFT_RUNDIR or /var/run/weft) only gets a warning. */
 static struct rest_server *
 start_rest_server(struct api *api)
 {
+    rlim_t nofile = raise_nofile_limit();
     if (api_path && !strcmp(api_path, "none")) {
         return NULL;
     }
     /* The API's connections may use at most a quarter of the file
      * descriptors: the rest stays for the hosts, whatever the clients do. */
-    rlim_t nofile = raise_nofile_limit();
     struct rest_server_limits limits = api_limits;
     if (nofile != RLIM_INFINITY && limits.max_connections > nofile / 4) {
         limits.max_connections = nofile / 4 ? nofile / 4 : 1;
