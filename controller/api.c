@@ -11,11 +11,14 @@
  *   to 'queue', unlock, seq_change() ------> poll_block() returns (seq_wait())
  *                                             api_run(): lock, take 'queue',
  *                                             unlock; then, in arrival order:
- *                                             - reads: from this module's IDL;
+ *                                             - reads: at once, from this
+ *                                               module's IDL, never behind a
+ *                                               write;
  *                                             - writes: one transaction each,
  *                                               nb_cfg verified and
  *                                               incremented (weft-write.h),
- *                                               at most one in flight;
+ *                                               at most one in flight, the
+ *                                               others queued in 'writes';
  *                                             - ?wait=installed: parked until
  *                                               every host whose flows the
  *                                               change touches has Host.cur_cfg
@@ -39,7 +42,26 @@
  * ?wait=installed reads host progress from this IDL too (Host.cur_cfg, as
  * weftd writes it back), not from weftd's hosts directly: weftd writes a
  * port's ofport and up no later than the cur_cfg that confirms its flows, so
- * the object re-read after the wait shows it as installed. */
+ * the object re-read after the wait shows it as installed.
+ *
+ * When weft's database is not reachable (this module's IDL is not connected),
+ * every call that needs it answers 503 at once, reads included: the IDL's
+ * copy is only the state at the moment the connection dropped, and another
+ * writer (weftctl, a second weftd) may have changed it since, say revoked a
+ * token.  An admin's /metrics comes from weftd's hosts and still answers.
+ * Right after weftd starts, calls wait for the first connection instead, up
+ * to their deadline.
+ *
+ * A write is sent only if, at that moment, the database is connected, its
+ * client is still connected (rest-server.c watches the socket) and its
+ * deadline, API_CALL_DEADLINE_MS after its arrival, has not passed;
+ * otherwise it is answered 503 and never sent.  So a client that was
+ * answered an error, or that gave up, never finds its change committed
+ * later.  The one unknowable case: the connection drops while a transaction
+ * is in flight, which the server may have committed.  If the connection is
+ * back before the write's deadline, the write is retried (its nb_cfg verify
+ * sees a first attempt that did commit); otherwise its 503 says that the
+ * change may have been written. */
 #include <config.h>
 
 #include "api.h"
@@ -68,8 +90,10 @@
 
 VLOG_DEFINE_THIS_MODULE(api);
 
-/* A call waits at most this long for the database connection. */
-#define API_CONNECT_TIMEOUT_MS 10000
+/* A call must start within this long of its arrival: a write that is not
+ * sent by then is answered 503 and never sent, and right after weftd starts
+ * a call waits at most this long for the first database connection. */
+#define API_CALL_DEADLINE_MS 10000
 /* A write is retried this often when other writers keep winning. */
 #define API_MAX_RETRIES 100
 
@@ -93,6 +117,7 @@ struct api {
     bool topo_valid;
 
     struct call_queue pending;          /* Taken from 'queue', in order. */
+    struct call_queue writes;           /* Writes waiting for their turn. */
     struct ovsdb_idl_txn *txn;          /* The write in flight, or NULL. */
     struct api_call *txn_call;          /* Its call. */
     int64_t txn_nb_cfg;                 /* The nb_cfg it writes. */
@@ -460,6 +485,7 @@ list_objects(struct api *api, struct api_call *call,
     case API_FLOWS:
     case API_METRICS:
     case API_QUOTA:
+    case API_VERSION:           /* Never submitted (rest-server.c). */
         return get_object(api, call, call->resource, call->path,
                           call->n_path);
 
@@ -584,6 +610,7 @@ authorize(struct api *api, const struct api_call *call,
 
     switch (call->resource) {
     case API_STATUS:
+    case API_VERSION:
         return NULL;
     case API_HOSTS:
         return (call->verb != API_WRITE ? NULL
@@ -627,6 +654,61 @@ authorize(struct api *api, const struct api_call *call,
         return NULL;
     }
     OVS_NOT_REACHED();
+}
+
+/* ------------------------------------------------------------------------
+ * Database availability. */
+
+/* Returns true if weft's database can be used now. */
+static bool
+db_ready(const struct api *api)
+{
+    return (ovsdb_idl_has_ever_connected(api->idl)
+            && ovsdb_idl_is_connected(api->idl));
+}
+
+/* Returns true if 'call' needs weft's database.  An admin's /metrics comes
+ * from weftd's hosts; everything else reads or writes the database, if only
+ * to match a bearer token. */
+static bool
+call_needs_db(const struct api_call *call)
+{
+    return !(call->resource == API_METRICS && call->admin
+             && !call->token_hash);
+}
+
+static struct weft_error *
+db_unreachable(const struct api_call *call)
+{
+    return weft_error_format(WEFT_ERR_UNAVAILABLE,
+                             "weft's database is not reachable%s",
+                             call->verb == API_WRITE
+                             ? "; nothing was written" : "");
+}
+
+/* Returns why the write 'call' must not be sent now, or NULL if it may. */
+static struct weft_error *
+write_unsendable(const struct api_call *call, bool ready, long long int now)
+{
+    const char *outcome = (call->maybe_written
+                           ? "the connection dropped while the change was "
+                             "in flight: it may have been written"
+                           : "nothing was written");
+    if (api_call_client_gone(call)) {
+        return weft_error_format(WEFT_ERR_UNAVAILABLE,
+                                 "the client closed its connection; %s",
+                                 outcome);
+    } else if (!ready) {
+        return weft_error_format(WEFT_ERR_UNAVAILABLE,
+                                 "weft's database is not reachable; %s",
+                                 outcome);
+    } else if (now >= call->deadline) {
+        return weft_error_format(WEFT_ERR_UNAVAILABLE,
+                                 "weft's database did not take the change "
+                                 "within %d ms; %s", API_CALL_DEADLINE_MS,
+                                 outcome);
+    }
+    return NULL;
 }
 
 /* ------------------------------------------------------------------------
@@ -816,15 +898,19 @@ poll_txn(struct api *api)
          * winner's row. */
         /* Fall through. */
     case TXN_TRY_AGAIN:
-        /* Another writer changed nb_cfg first: re-validate against its
-         * change once the IDL has it. */
+        /* Another writer changed nb_cfg first, or the connection dropped:
+         * re-validate against the database once the IDL has its news. */
+        if (!ovsdb_idl_is_connected(api->idl)) {
+            /* The connection dropped with the transaction in flight. */
+            call->maybe_written = true;
+        }
         if (++call->retries > API_MAX_RETRIES) {
             error = weft_error_create(WEFT_ERR_CONFLICT, xstrdup(
                 "too many concurrent writers: giving up"));
             fail(call, error);
             break;
         }
-        queue_push_front(&api->pending, call);
+        queue_push_front(&api->writes, call);
         api->retry = true;
         break;
 
@@ -886,20 +972,83 @@ check_waiting(struct api *api)
     }
 }
 
-/* Executes pending calls in order until one needs a transaction. */
+/* Keeps, in order, the calls of 'q' for which 'keep' returns NULL, and fails
+ * the others with the error it returns. */
+static void
+queue_filter(struct call_queue *q,
+             struct weft_error *(*keep)(const struct api_call *, bool,
+                                        long long int),
+             bool ready, long long int now)
+{
+    struct call_queue still;
+    queue_init(&still);
+    struct api_call *call;
+    while ((call = queue_pop(q))) {
+        struct weft_error *error = keep(call, ready, now);
+        if (error) {
+            fail(call, error);
+        } else {
+            queue_push(&still, call);
+        }
+    }
+    queue_init(q);
+    queue_splice(q, &still);
+}
+
+/* Executes the read 'call' and finishes it. */
+static void
+run_read(struct api *api, struct api_call *call)
+{
+    const struct weftrec_tenant *own;
+    struct weft_error *error = authorize(api, call, &own);
+    if (!error) {
+        error = (call->verb == API_LIST
+                 ? list_objects(api, call, own)
+                 : get_object(api, call, call->resource, call->path,
+                              call->n_path));
+    }
+    if (error) {
+        fail(call, error);
+    } else {
+        finish(call);
+    }
+}
+
+/* Executes the reads in 'pending' and moves its writes to 'writes', in
+ * order.  Answers 503 to those that need the database while it is not
+ * reachable, except that right after weftd starts they wait for the first
+ * connection until their deadline. */
 static void
 run_pending(struct api *api)
 {
-    if (!ovsdb_idl_has_ever_connected(api->idl)) {
-        long long int now = time_msec();
-        struct api_call *call;
-        while (api->pending.head && api->pending.head->deadline <= now) {
-            call = queue_pop(&api->pending);
-            fail(call, weft_error_create(WEFT_ERR_UNAVAILABLE, xstrdup(
-                     "weft's database is not reachable")));
+    bool ready = db_ready(api);
+    bool starting = !ovsdb_idl_has_ever_connected(api->idl);
+    long long int now = time_msec();
+    struct call_queue still;
+    queue_init(&still);
+    struct api_call *call;
+    while ((call = queue_pop(&api->pending))) {
+        if (ready || !call_needs_db(call)) {
+            if (call->verb == API_WRITE) {
+                queue_push(&api->writes, call);
+            } else {
+                run_read(api, call);
+            }
+        } else if (starting && now < call->deadline) {
+            queue_push(&still, call);
+        } else {
+            fail(call, db_unreachable(call));
         }
-        return;
     }
+    queue_splice(&api->pending, &still);
+}
+
+/* Answers, without sending them, the queued writes that must not be sent
+ * (write_unsendable()), then starts the next write if none is in flight. */
+static void
+run_writes(struct api *api)
+{
+    queue_filter(&api->writes, write_unsendable, db_ready(api), time_msec());
     if (api->retry) {
         if (ovsdb_idl_get_seqno(api->idl) == api->retry_seqno) {
             return;
@@ -908,30 +1057,16 @@ run_pending(struct api *api)
     }
 
     struct api_call *call;
-    while (!api->txn && (call = queue_pop(&api->pending))) {
+    while (!api->txn && (call = queue_pop(&api->writes))) {
         const struct weftrec_tenant *own;
         struct weft_error *error = authorize(api, call, &own);
-        if (!error) {
-            switch (call->verb) {
-            case API_LIST:
-                error = list_objects(api, call, own);
-                break;
-            case API_GET:
-                error = get_object(api, call, call->resource, call->path,
-                                   call->n_path);
-                break;
-            case API_WRITE:
-                /* A tenant admin's conflicts must not name other
-                 * tenants' objects. */
-                call->req.tenant_view = own != NULL;
-                start_write(api, call);
-                continue;
-            }
-        }
         if (error) {
             fail(call, error);
         } else {
-            finish(call);
+            /* A tenant admin's conflicts must not name other tenants'
+             * objects. */
+            call->req.tenant_view = own != NULL;
+            start_write(api, call);
         }
     }
 }
@@ -950,6 +1085,7 @@ api_create(const char *db_remote, const struct api_hooks *hooks)
     api->idl = ovsdb_idl_create(db_remote, &weftrec_idl_class, true, true);
     topology_init(&api->topo);
     queue_init(&api->pending);
+    queue_init(&api->writes);
     queue_init(&api->waiting);
     api->hooks = *hooks;
     return api;
@@ -969,6 +1105,7 @@ api_destroy(struct api *api)
     queue_destroy_calls(&api->queue);
     ovs_mutex_unlock(&api->mutex);
     queue_destroy_calls(&api->pending);
+    queue_destroy_calls(&api->writes);
     queue_destroy_calls(&api->waiting);
     topology_destroy(&api->topo);
     ovsdb_idl_destroy(api->idl);
@@ -1002,7 +1139,7 @@ api_run(struct api *api)
     if (!taken.head) {
         queue_init(&taken);
     }
-    long long int deadline = time_msec() + API_CONNECT_TIMEOUT_MS;
+    long long int deadline = time_msec() + API_CALL_DEADLINE_MS;
     for (struct api_call *c = taken.head; c; c = c->next) {
         c->deadline = deadline;
     }
@@ -1012,6 +1149,7 @@ api_run(struct api *api)
         poll_txn(api);
     }
     run_pending(api);
+    run_writes(api);
     check_waiting(api);
 }
 
@@ -1025,6 +1163,10 @@ api_wait(struct api *api)
     }
     if (api->pending.head && !ovsdb_idl_has_ever_connected(api->idl)) {
         poll_timer_wait_until(api->pending.head->deadline);
+    }
+    if (api->writes.head) {
+        /* The first queued write has the earliest deadline. */
+        poll_timer_wait_until(api->writes.head->deadline);
     }
     for (const struct api_call *c = api->waiting.head; c; c = c->next) {
         poll_timer_wait_until(c->deadline);

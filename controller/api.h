@@ -4,9 +4,9 @@
  * each HTTP request into a 'struct api_call': plain C data, checked as far as
  * possible without the database (weft_request_check()).  It hands the call to
  * api_submit(), which is thread-safe.  The main loop's api_run() executes
- * calls in arrival order against weft's database and, when a call is
- * finished, calls its 'done' callback, which hands it back to the HTTP
- * thread.  See the top of api.c for the details of the hand-off.
+ * reads at once and writes one at a time, in arrival order, against weft's
+ * database and, when a call is finished, calls its 'done' callback, which
+ * hands it back to the HTTP thread.  See the top of api.c for the details of the hand-off.
  *
  * This header includes neither OVS nor jansson headers: the HTTP side is
  * compiled against jansson, the main-loop side (api.c) against OVS.
@@ -31,6 +31,8 @@ enum api_resource {
     API_FLOWS,                  /* A network's flows on each host. */
     API_METRICS,                /* /metrics: Prometheus text. */
     API_QUOTA,                  /* A tenant's quotas and usage. */
+    API_VERSION,                /* /v1/version: answered by the HTTP thread
+                                 * itself, never submitted. */
 };
 
 enum api_verb {
@@ -117,6 +119,13 @@ struct api_call {
     int timeout_ms;             /* For ?wait=installed. */
     char *token;                /* HTTP thread only: a new tenant's token. */
     void *http_req;             /* HTTP thread only: its evhttp_request. */
+    void *watch;                /* HTTP thread only: watches the client's
+                                 * connection (rest-server.c). */
+    bool client_gone;           /* Set by the HTTP thread when the client
+                                 * closes its connection before the answer;
+                                 * read by the main loop.  Use
+                                 * api_call_set_client_gone() and
+                                 * api_call_client_gone(). */
 
     /* Filled by the main loop. */
     struct weft_error *error;   /* NULL on success. */
@@ -145,7 +154,11 @@ struct api_call {
 
     /* Private to api.c. */
     struct api_call *next;      /* In a queue. */
-    long long int deadline;     /* time_msec() for ?wait=installed. */
+    long long int deadline;     /* time_msec(): until committed, by when the
+                                 * call must start (a write not sent by then
+                                 * never is); then for ?wait=installed. */
+    bool maybe_written;         /* A transaction of this write was in flight
+                                 * when the database connection dropped. */
     char **wait_hosts;          /* Hosts that must install 'nb_cfg'. */
     size_t n_wait_hosts;
     int retries;
@@ -153,6 +166,20 @@ struct api_call {
 
 struct api_call *api_call_create(enum api_verb, enum api_resource);
 void api_call_destroy(struct api_call *);
+
+/* 'client_gone' crosses threads: the HTTP thread sets it while the main loop
+ * owns the call, so both sides use atomic accesses. */
+static inline void
+api_call_set_client_gone(struct api_call *call)
+{
+    __atomic_store_n(&call->client_gone, true, __ATOMIC_RELEASE);
+}
+
+static inline bool
+api_call_client_gone(const struct api_call *call)
+{
+    return __atomic_load_n(&call->client_gone, __ATOMIC_ACQUIRE);
+}
 
 /* What the executor needs from weftd's host connections.  Each function is
  * called in the main loop with 'aux'. */

@@ -47,6 +47,7 @@ struct route {
 #define GET_DELETE (REST_GET | REST_DELETE)
 
 static const struct route routes[] = {
+    { "/v1/version", API_VERSION, REST_GET, API_GET, -1, -1, "GET" },
     { "/v1/status", API_STATUS, REST_GET, API_LIST, -1, -1, "GET" },
     { "/v1/hosts", API_HOSTS, GET_POST, API_LIST, WEFT_OP_HOST_ADD, -1,
       "GET, POST" },

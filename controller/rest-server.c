@@ -26,7 +26,18 @@
  * by this thread).
  *
  * If a client disconnects before its answer, evhttp detaches the request
- * and frees it when it is answered, so a late answer is safe.
+ * and frees it when it is answered, so a late answer is safe.  While a call
+ * is in the main loop, an EV_CLOSED event on its socket (a 'struct
+ * rest_watch') marks it api_call_set_client_gone(), so that a write whose
+ * client left is never sent (api.c).
+ *
+ * Limits (rest_server_create()'s 'limits'): a request header over
+ * REST_MAX_HEADERS bytes and a body over REST_HARD_MAX_BODY are refused by
+ * evhttp as soon as it has read that much; a connection idle for the idle
+ * timeout (no byte in or out while weftd is not working on one of its
+ * requests) is closed; and at most 'max_connections' are open at once
+ * (rest-conn.c, which also turns evhttp's own HTML error pages into this
+ * API's JSON errors).
  *
  * Optionally a second evhttp, on the same event_base and thread, listens on
  * a TCP address for Prometheus (rest_server_set_metrics_address()): it
@@ -59,16 +70,27 @@
 
 #include "api.h"
 #include "plain-util.h"
+#include "rest-conn.h"
 #include "rest-parse.h"
 
-/* evhttp itself drops bodies over REST_HARD_MAX_BODY (with its own 413) so
- * that a huge upload is never buffered; up to that, rest-parse.c answers 413
- * with a JSON body over REST_MAX_BODY. */
+/* evhttp itself refuses bodies over REST_HARD_MAX_BODY (rest-conn.c turns
+ * its answer into a JSON 413) so that a huge upload is never buffered; up to
+ * that, rest-parse.c answers 413 over REST_MAX_BODY. */
 #define REST_HARD_MAX_BODY (1024 * 1024)
+
+/* Largest request line plus header that evhttp reads. */
+#define REST_MAX_HEADERS (8 * 1024)
 
 /* Statuses counted for /metrics: 100-599. */
 #define REST_MIN_STATUS 100
 #define REST_MAX_STATUS 599
+
+/* Watches the socket of a call that is in the main loop (HTTP thread). */
+struct rest_watch {
+    struct rest_watch *prev, *next;     /* In 'watches'. */
+    struct event *ev;                   /* EV_CLOSED on the client socket. */
+    struct api_call *call;
+};
 
 struct rest_server {
     struct api *api;            /* Executes calls (main thread). */
@@ -85,6 +107,8 @@ struct rest_server {
 
     /* HTTP thread only. */
     unsigned long long n_by_status[REST_MAX_STATUS - REST_MIN_STATUS + 1];
+    struct rest_conns *conns;   /* Counts connections; evhttp's errors. */
+    struct rest_watch watches;  /* List head. */
 };
 
 /* Maps an error kind to its HTTP status: the only place that does. */
@@ -149,13 +173,70 @@ send_json(struct rest_server *server, struct evhttp_request *req, int status,
     evbuffer_free(body);
 }
 
+/* Returns the JSON body of an error (malloc'd). */
+static char *
+error_body(enum weft_err_kind kind, const char *detail)
+{
+    json_t *json = json_pack("{s:s, s:s}", "error", weft_err_kind_name(kind),
+                             "detail", detail);
+    char *s = json_dumps(json, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(json);
+    return s;
+}
+
 static void
 send_error(struct rest_server *server, struct evhttp_request *req,
            enum weft_err_kind kind, const char *detail)
 {
+    if (kind == WEFT_ERR_UNAUTHORIZED) {
+        evhttp_add_header(evhttp_request_get_output_headers(req),
+                          "WWW-Authenticate", "Bearer realm=\"weft\"");
+    }
     send_json(server, req, rest_http_status(kind),
               json_pack("{s:s, s:s}", "error", weft_err_kind_name(kind),
                         "detail", detail));
+}
+
+/* rest_refusal_func: the JSON answer to a request that evhttp refused
+ * itself (rest-conn.c). */
+static void
+answer_refusal(enum rest_refusal why, struct evbuffer *out, void *server_)
+{
+    struct rest_server *server = server_;
+    enum weft_err_kind kind;
+    char *detail;
+    switch (why) {
+    case REST_REFUSED_HEADER:
+        kind = WEFT_ERR_TOO_LARGE;
+        detail = plain_xasprintf("request line and header over %d bytes",
+                                 REST_MAX_HEADERS);
+        break;
+    case REST_REFUSED_BODY:
+        kind = WEFT_ERR_TOO_LARGE;
+        detail = plain_xasprintf("request body over %d bytes",
+                                 REST_HARD_MAX_BODY);
+        break;
+    case REST_REFUSED_METHOD:
+        kind = WEFT_ERR_METHOD;
+        detail = plain_xasprintf("unknown HTTP method");
+        break;
+    case REST_REFUSED_MALFORMED:
+    default:
+        kind = WEFT_ERR_INVALID;
+        detail = plain_xasprintf("malformed HTTP request");
+        break;
+    }
+    int status = rest_http_status(kind);
+    server->n_by_status[status - REST_MIN_STATUS]++;
+    char *body = error_body(kind, detail);
+    evbuffer_add_printf(out, "HTTP/1.1 %d %s\r\n"
+                        "Content-Type: application/json\r\n"
+                        "Content-Length: %zu\r\n"
+                        "Connection: close\r\n\r\n%s\n",
+                        status, reason_phrase(status), strlen(body) + 1,
+                        body);
+    free(body);
+    free(detail);
 }
 
 /* ------------------------------------------------------------------------
@@ -287,6 +368,7 @@ objects_json(const struct api_call *call)
         break;
     case API_METRICS:
     case API_QUOTA:
+    case API_VERSION:
         break;
     }
     return a;
@@ -390,6 +472,64 @@ rest_call_done(struct api_call *call)
     event_active(server->done_ev, EV_READ, 0);
 }
 
+/* Stops watching the client of 'call'. */
+static void
+unwatch_client(struct api_call *call)
+{
+    struct rest_watch *w = call->watch;
+    if (w) {
+        w->prev->next = w->next;
+        w->next->prev = w->prev;
+        event_free(w->ev);
+        free(w);
+        call->watch = NULL;
+    }
+}
+
+static void
+on_client_gone(evutil_socket_t fd, short what, void *w_)
+{
+    struct rest_watch *w = w_;
+    (void) fd;
+    (void) what;
+    api_call_set_client_gone(w->call);
+}
+
+/* Marks 'call' api_call_set_client_gone() if the client of 'req' closes its
+ * connection before the answer.  evhttp does not read from the socket
+ * meanwhile, so only an EV_CLOSED event (EPOLLRDHUP) sees it. */
+static void
+watch_client(struct rest_server *server, struct evhttp_request *req,
+             struct api_call *call)
+{
+    struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+    struct bufferevent *bev = evcon ? evhttp_connection_get_bufferevent(evcon)
+                                    : NULL;
+    int fd = bev ? bufferevent_getfd(bev) : -1;
+    if (fd < 0 || !(event_base_get_features(server->base)
+                    & EV_FEATURE_EARLY_CLOSE)) {
+        return;                 /* The call's deadline still bounds it. */
+    }
+    struct rest_watch *w = calloc(1, sizeof *w);
+    if (!w) {
+        abort();
+    }
+    w->call = call;
+    w->ev = event_new(server->base, fd, EV_CLOSED, on_client_gone, w);
+    if (!w->ev || event_add(w->ev, NULL)) {
+        if (w->ev) {
+            event_free(w->ev);
+        }
+        free(w);
+        return;
+    }
+    w->next = server->watches.next;
+    w->prev = &server->watches;
+    w->next->prev = w;
+    server->watches.next = w;
+    call->watch = w;
+}
+
 /* HTTP thread: answers every finished call. */
 static void
 on_done(evutil_socket_t fd, short what, void *server_)
@@ -405,6 +545,7 @@ on_done(evutil_socket_t fd, short what, void *server_)
 
     while (call) {
         struct api_call *next = call->next;
+        unwatch_client(call);
         respond(server, call);
         api_call_destroy(call);
         call = next;
@@ -471,9 +612,18 @@ handle_request(struct evhttp_request *req, void *server_)
         free(failure.detail);
         return;
     }
+    if (call->resource == API_VERSION) {
+        /* Needs nothing from the main loop. */
+        send_json(server, req, 200, json_pack("{s:s, s:s}",
+                                              "version", WEFT_VERSION,
+                                              "api", "v1"));
+        api_call_destroy(call);
+        return;
+    }
     call->http_req = req;
     call->done = rest_call_done;
     call->aux = server;
+    watch_client(server, req, call);
     api_submit(server->api, call);
 }
 
@@ -635,6 +785,7 @@ listen_metrics(struct rest_server *server, char **errorp)
 
 int
 rest_server_create(const char *path, struct api *api,
+                   const struct rest_server_limits *limits,
                    struct rest_server **serverp, char **errorp)
 {
     *serverp = NULL;
@@ -655,20 +806,40 @@ rest_server_create(const char *path, struct api *api,
     server->path = strdup(path);
     pthread_mutex_init(&server->mutex, NULL);
     server->done_tail = &server->done_head;
+    server->watches.next = server->watches.prev = &server->watches;
     server->base = event_base_new();
     server->http = evhttp_new(server->base);
     server->done_ev = event_new(server->base, -1, 0, on_done, server);
+    /* Every method evhttp knows reaches handle_request(), which answers
+     * the ones no route has with a JSON 405. */
     evhttp_set_allowed_methods(server->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST
                                | EVHTTP_REQ_DELETE | EVHTTP_REQ_PUT
-                               | EVHTTP_REQ_PATCH | EVHTTP_REQ_HEAD);
+                               | EVHTTP_REQ_PATCH | EVHTTP_REQ_HEAD
+                               | EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE
+                               | EVHTTP_REQ_CONNECT);
     evhttp_set_max_body_size(server->http, REST_HARD_MAX_BODY);
+    evhttp_set_max_headers_size(server->http, REST_MAX_HEADERS);
+    if (limits->idle_timeout_ms > 0) {
+        struct timeval tv = {
+            .tv_sec = limits->idle_timeout_ms / 1000,
+            .tv_usec = limits->idle_timeout_ms % 1000 * 1000,
+        };
+        evhttp_set_timeout_tv(server->http, &tv);
+    }
     evhttp_set_gencb(server->http, handle_request, server);
-    if (!evhttp_accept_socket_with_handle(server->http, fd)) {
+    struct evhttp_bound_socket *bound
+        = evhttp_accept_socket_with_handle(server->http, fd);
+    if (!bound) {
         *errorp = plain_xasprintf("%s: evhttp cannot accept", path);
         close(fd);
         rest_server_destroy(server);
         return EINVAL;
     }
+    server->conns = rest_conns_create(server->http,
+                                      evhttp_bound_socket_get_listener(bound),
+                                      limits->max_connections,
+                                      REST_MAX_HEADERS, answer_refusal,
+                                      server);
 
     error = listen_metrics(server, errorp);
     if (error) {
@@ -699,6 +870,16 @@ rest_server_destroy(struct rest_server *server)
         event_base_loopexit(server->base, NULL);
         pthread_join(server->thread, NULL);
     }
+    /* Calls still in the main loop are freed by api_destroy(): only their
+     * watches go here. */
+    while (server->watches.next != &server->watches) {
+        struct rest_watch *w = server->watches.next;
+        w->prev->next = w->next;
+        w->next->prev = w->prev;
+        event_free(w->ev);
+        free(w);
+    }
+    rest_conns_destroy(server->conns);
     /* Frees every connection, with any request still waiting for the main
      * loop; their calls are freed by api_destroy() or below. */
     evhttp_free(server->http);

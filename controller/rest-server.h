@@ -9,14 +9,25 @@
 #ifndef WEFT_REST_SERVER_H
 #define WEFT_REST_SERVER_H 1
 
+#include <stddef.h>
+
 struct api;
 struct rest_server;
 
+/* How much the API's clients may hold. */
+struct rest_server_limits {
+    int idle_timeout_ms;        /* Close a connection idle this long (0:
+                                 * never). */
+    size_t max_connections;     /* Open at once; more wait in the listen
+                                 * backlog. */
+};
+
 /* Starts serving on the unix socket 'path' (replacing a stale socket file;
  * mode 0660, so only root and the socket's group may connect), handing calls
- * to 'api'.  Returns 0 and stores the server in '*serverp', or a positive
- * errno value and stores a malloc'd message in '*errorp'. */
+ * to 'api', within 'limits'.  Returns 0 and stores the server in '*serverp',
+ * or a positive errno value and stores a malloc'd message in '*errorp'. */
 int rest_server_create(const char *path, struct api *api,
+                       const struct rest_server_limits *limits,
                        struct rest_server **serverp, char **errorp);
 
 /* Makes the next rest_server_create() also serve GET /metrics, and nothing

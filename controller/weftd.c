@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <sys/resource.h>
 
 #include "api.h"
 #include "command-line.h"
@@ -75,6 +76,10 @@ static char *pidfile_path;      /* --pidfile, absolute; NULL without it. */
 static char *api_path;          /* --api: NULL for the default, "none". */
 static gid_t api_gid = (gid_t) -1; /* --api-group: the socket's group. */
 static bool metrics_listen;     /* --metrics-listen was given. */
+static struct rest_server_limits api_limits = {
+    .idle_timeout_ms = 60 * 1000,       /* --api-idle-timeout */
+    .max_connections = 256,             /* --api-max-connections */
+};
 
 static void parse_options(int argc, char *argv[]);
 static void make_rundir(void);
@@ -317,20 +322,51 @@ weftd_metrics(void *d_)
     return ds_steal_cstr(&s);
 }
 
-/* Starts the REST API server, or returns NULL if it is disabled.  Failing to
- * serve an explicitly given --api path is fatal; the default path (in weft's
- * run directory, weft_rundir()) only gets a warning. */
+/* Raises the soft limit on open files to the hard one, and returns the
+ * limit.  Every host costs weftd two sockets (OVSDB and OpenFlow), and the
+ * API's clients must never take those away. */
+static rlim_t
+raise_nofile_limit(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl)) {
+        return 1024;
+    }
+    if (rl.rlim_cur < rl.rlim_max) {
+        rlim_t old = rl.rlim_cur;
+        rl.rlim_cur = rl.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &rl)) {
+            rl.rlim_cur = old;
+        }
+    }
+    return rl.rlim_cur;
+}
+
+/* Raises the open files limit (raise_nofile_limit()), then starts the REST
+ * API server, or returns NULL if it is disabled.  Failing to serve an
+ * explicitly given --api path is fatal; the default path (in weft's run
+ * directory, weft_rundir()) only gets a warning. */
 static struct rest_server *
 start_rest_server(struct api *api)
 {
+    rlim_t nofile = raise_nofile_limit();
     if (api_path && !strcmp(api_path, "none")) {
         return NULL;
+    }
+    /* The API's connections may use at most a quarter of the file
+     * descriptors: the rest stays for the hosts, whatever the clients do. */
+    struct rest_server_limits limits = api_limits;
+    if (nofile != RLIM_INFINITY && limits.max_connections > nofile / 4) {
+        limits.max_connections = nofile / 4 ? nofile / 4 : 1;
+        VLOG_INFO("REST API: at most %"PRIuSIZE" connections (a quarter of "
+                  "the open files limit, %llu)", limits.max_connections,
+                  (unsigned long long) nofile);
     }
     char *path = api_path ? xstrdup(api_path)
                           : weft_rundir_file("weft-api.sock");
     struct rest_server *rest;
     char *msg;
-    int error = rest_server_create(path, api, &rest, &msg);
+    int error = rest_server_create(path, api, &limits, &rest, &msg);
     if (error && (api_path || metrics_listen || api_gid != (gid_t) -1)) {
         ovs_fatal(0, "REST API: %s", msg);
     } else if (error) {
@@ -680,6 +716,10 @@ usage(void)
            "                      else, over plain HTTP on this TCP address\n"
            "  --verify-interval=SECS  read every switch's flows back and repair\n"
            "                      changes made outside weft (default 30, 0: never)\n"
+           "  --api-idle-timeout=SECS  close API connections idle that long\n"
+           "                      (default 60, 0: never)\n"
+           "  --api-max-connections=N  API connections open at once (default\n"
+           "                      256, at most a quarter of the open files limit)\n"
            "  -h, --help          display this help message\n"
            "  -V, --version       display version information\n",
            program_name, program_name, weft_db_default_remote(),
@@ -707,6 +747,8 @@ parse_options(int argc, char *argv[])
         OPT_VERIFY_INTERVAL,
         OPT_API_GROUP,
         OPT_METRICS_LISTEN,
+        OPT_API_IDLE_TIMEOUT,
+        OPT_API_MAX_CONNECTIONS,
         VLOG_OPTION_ENUMS,
         DAEMON_OPTION_ENUMS,
         SSL_OPTION_ENUMS,
@@ -719,6 +761,9 @@ parse_options(int argc, char *argv[])
         {"verify-interval", required_argument, NULL, OPT_VERIFY_INTERVAL},
         {"api-group", required_argument, NULL, OPT_API_GROUP},
         {"metrics-listen", required_argument, NULL, OPT_METRICS_LISTEN},
+        {"api-idle-timeout", required_argument, NULL, OPT_API_IDLE_TIMEOUT},
+        {"api-max-connections", required_argument, NULL,
+         OPT_API_MAX_CONNECTIONS},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         VLOG_LONG_OPTIONS,
@@ -778,6 +823,25 @@ parse_options(int argc, char *argv[])
                 ovs_fatal(0, "--metrics-listen: %s", error);
             }
             metrics_listen = true;
+            break;
+        }
+        case OPT_API_IDLE_TIMEOUT: {
+            int secs;
+            if (!str_to_int(optarg, 10, &secs) || secs < 0
+                || secs > 24 * 3600) {
+                ovs_fatal(0, "--api-idle-timeout: \"%s\" is not a number of "
+                          "seconds, 0-86400", optarg);
+            }
+            api_limits.idle_timeout_ms = secs * 1000;
+            break;
+        }
+        case OPT_API_MAX_CONNECTIONS: {
+            int n;
+            if (!str_to_int(optarg, 10, &n) || n < 1) {
+                ovs_fatal(0, "--api-max-connections: \"%s\" is not a "
+                          "number >= 1", optarg);
+            }
+            api_limits.max_connections = n;
             break;
         }
         case 'h':
