@@ -104,7 +104,7 @@ start_weftd -- --api-idle-timeout=2
 wait_for 20 api_up
 
 expect 201 '' "host h1" -- -X POST \
-    -d '{"name":"h1","ovsdb_remote":"unix:'"$dir"'/db.sock"}' /v1/hosts
+    -d '{"name":"h1","ovsdb_remote":"unix:'"$dir"'/db.sock","datapath_type":"netdev"}' /v1/hosts
 expect 201 '' "tenant red" -- -X POST -d '{"name":"red"}' /v1/tenants
 expect 201 '' "network red/net" -- -X POST \
     -d '{"name":"net","type":"vxlan","segment_id":1001}' /v1/tenants/red/networks
@@ -113,7 +113,7 @@ ip -n "$ns" link set t9a up
 ip -n "$ns" link set t9a-peer up
 expect 201 '' "port red/net/a, installed on h1" -- -X POST \
     -d '{"name":"a","host":"h1","iface":"t9a","mac":"02:00:00:00:00:01","ips":["10.0.0.1"]}' \
-    '/v1/tenants/red/networks/net/ports?wait=installed&timeout=30'
+    '/v1/tenants/red/networks/net/ports?wait=installed&timeout=120'
 
 # --- /v1/version and JSON for every error -----------------------------------
 expect 200 '.api == "v1" and (.version | test("^[0-9]+\\.[0-9]+\\.[0-9]+$"))' \
@@ -190,7 +190,7 @@ rss1=$(rss_kb)
 check "a 200 MiB header is refused with a JSON 413 ($status $json)" \
     bash -c "[ '$status' = 413 ] && jq -e '.error == \"too large\"' <<<'$json' >/dev/null"
 check "...fast: ${secs}s, after ${mib} MiB of it" \
-    awk "BEGIN { exit !($secs < 5 && $mib < 16) }"
+    awk "BEGIN { exit !($secs < 10 && $mib < 16) }"
 check "...and weftd's RSS grew by $((rss1 - rss0)) KiB (< 8 MiB)" \
     [ $((rss1 - rss0)) -lt 8192 ]
 
@@ -210,7 +210,7 @@ EOF
 )
 read -r secs n <<<"$out"
 check "an idle connection is closed after --api-idle-timeout=2 (${secs}s)" \
-    awk "BEGIN { exit !($secs >= 1.5 && $secs < 10 && $n == 0) }"
+    awk "BEGIN { exit !($secs >= 1.5 && $secs < 20 && $n == 0) }"
 
 # --- weft's database killed -------------------------------------------------
 kill_pidfiles "$dir/weft-db.pid"
@@ -219,7 +219,8 @@ expect 503 '.error == "unavailable" and (.detail | test("nothing was written"))'
     "database down: a write answers 503" -- \
     -X POST -d '{"name":"lost"}' /v1/tenants
 secs=$(awk "BEGIN { printf \"%.2f\", $(date +%s.%N) - $start }")
-check "...within 3 s (${secs}s)" awk "BEGIN { exit !($secs < 3) }"
+# (A write that waited would answer at its 10 s deadline.)
+check "...within 6 s (${secs}s)" awk "BEGIN { exit !($secs < 6) }"
 expect 503 '.error == "unavailable"' "database down: a read answers 503 too" -- /v1/tenants
 expect 200 '.api == "v1"' "database down: /v1/version still answers" -- /v1/version
 start_db
@@ -241,11 +242,12 @@ bg_write() {    # bg_write NAME: POSTs tenant NAME in the background
 kill -STOP "$dbpid"
 bg_write first
 w1=$!
-check "a write is pending on the stopped database" wait_for 10 db_unread
+check "a write is pending on the stopped database" wait_for 30 db_unread
 start=$(date +%s.%N)
 expect 200 'map(.name) == ["red"]' "a read answers while the write is pending" -- /v1/tenants
 secs=$(awk "BEGIN { printf \"%.2f\", $(date +%s.%N) - $start }")
-check "...at once (${secs}s)" awk "BEGIN { exit !($secs < 2) }"
+# (Behind the write, it would wait for the database to come back.)
+check "...at once (${secs}s)" awk "BEGIN { exit !($secs < 6) }"
 curl -s -o /dev/null --max-time 1 --unix-socket "$api" \
     -X POST -d '{"name":"gaveup"}' http://weft/v1/tenants || true
 kill -CONT "$dbpid"     # well before the 10 s deadline of "gaveup"
@@ -258,13 +260,13 @@ expect 200 'map(.name) == ["first","red"]' \
 kill -STOP "$dbpid"
 bg_write second
 w2=$!
-wait_for 10 db_unread
+wait_for 30 db_unread
 start=$(date +%s.%N)
 expect 503 '.error == "unavailable" and (.detail | test("within 10000 ms; nothing was written"))' \
     "a write queued behind it past its deadline answers 503" -- \
     -X POST -d '{"name":"late"}' /v1/tenants
 secs=$(awk "BEGIN { printf \"%.2f\", $(date +%s.%N) - $start }")
-check "...after its 10 s deadline (${secs}s)" awk "BEGIN { exit !($secs >= 8 && $secs < 20) }"
+check "...after its 10 s deadline (${secs}s)" awk "BEGIN { exit !($secs >= 8 && $secs < 30) }"
 kill -CONT "$dbpid"
 wait "$w2" || true
 check "the write in flight commits ($(cat "$dir/second.code"))" [ "$(cat "$dir/second.code")" = 201 ]
@@ -295,8 +297,7 @@ wait_for 20 test -s "$dir/holder.ready"
 nsock=$(find "/proc/$(pidfile_pid "$dir/weftd.pid")/fd" -lname 'socket:*' 2>/dev/null | wc -l)
 check "150 connections held ($(cat "$dir/holder.ready") connected): weftd holds $nsock sockets (cap 24)" \
     [ "$nsock" -le 40 ]
-kill "$(cat "$dir/ovs-vswitchd.pid")"
-wait_for 10 bash -c "! [ -e $dir/ovs-vswitchd.pid ]" || true
+kill_pidfiles "$dir/ovs-vswitchd.pid"
 OVS_RUNDIR=$dir OVS_DBDIR=$dir OVS_LOGDIR=$dir \
 ip netns exec "$ns" ovs-vswitchd unix:"$dir/db.sock" \
     --pidfile="$dir/ovs-vswitchd.pid" --unixctl="$dir/ovs-vswitchd.ctl" \

@@ -289,7 +289,7 @@ ip -n "$ns" link set t4b-peer up
 expect 201 '.name == "b" and .ofport > 0 and .up == true' \
     "red: creates a port in its network (?wait=installed: shown installed)" -- \
     $(post) "$(port b h1 t4b 02:00:00:00:00:02 10.0.0.2)" \
-    '/v1/tenants/red/networks/net/ports?wait=installed&timeout=20'
+    '/v1/tenants/red/networks/net/ports?wait=installed&timeout=120'
 expect 204 '' "red: deletes it" -- -X DELETE /v1/tenants/red/networks/net/ports/b
 tok=$blue_tok
 expect 200 'map(.name) == ["blue"]' "blue sees only blue" -- /v1/tenants
@@ -487,7 +487,7 @@ tok=$blue_tok
 expect 201 '.error == null' \
     "blue: a port on h1 after red's bad row is installed (?wait=installed, not 504)" -- \
     $(post) "$(port e h1 t4e 02:00:00:00:00:1e 10.0.0.24)" \
-    '/v1/tenants/blue/networks/net/ports?wait=installed&timeout=20'
+    '/v1/tenants/blue/networks/net/ports?wait=installed&timeout=120'
 check "...and its flows are on br-int" \
     bash -c "ovs-ofctl -O OpenFlow15 dump-flows unix:$dir/br-int.mgmt | grep -q 'dl_src=02:00:00:00:00:1e'"
 e_ofport() {
@@ -714,7 +714,7 @@ same_json() {
 }
 for args in show host-list tenant-list net-list "port-list red"; do
     check "weftctl --format=json $args: the same JSON as weftctl --api --json" \
-        wait_for 5 same_json "$args"
+        wait_for 30 same_json "$args"
 done
 check "weftctl --api --format=json is --json" \
     bash -c '[ "$1" = "$2" ]' _ "$(ctl_api "" -- --format=json tenant-list)" "$(ctl_api "" -- --json tenant-list)"
