@@ -81,6 +81,10 @@
 /* Largest request line plus header that evhttp reads. */
 #define REST_MAX_HEADERS (8 * 1024)
 
+/* Connections the TCP /metrics listener keeps open at once (a Prometheus
+ * scraper needs one); others wait in its listen backlog. */
+#define REST_METRICS_MAX_CONNECTIONS 16
+
 /* Statuses counted for /metrics: 100-599. */
 #define REST_MIN_STATUS 100
 #define REST_MAX_STATUS 599
@@ -98,6 +102,7 @@ struct rest_server {
     struct event_base *base;
     struct evhttp *http;
     struct evhttp *metrics_http;    /* TCP /metrics listener, or NULL. */
+    struct rest_conns *metrics_conns; /* Caps its connections. */
     struct event *done_ev;      /* Activated by rest_call_done(). */
     pthread_t thread;
 
@@ -773,13 +778,21 @@ listen_metrics(struct rest_server *server, char **errorp)
     evhttp_set_max_body_size(server->metrics_http, 4096);
     evhttp_set_timeout(server->metrics_http, 10);
     evhttp_set_gencb(server->metrics_http, handle_metrics_request, server);
-    if (!evhttp_bind_socket_with_handle(server->metrics_http, metrics_ip,
-                                        metrics_port)) {
+    struct evhttp_bound_socket *bound
+        = evhttp_bind_socket_with_handle(server->metrics_http, metrics_ip,
+                                         metrics_port);
+    if (!bound) {
         int error = errno ? errno : EADDRNOTAVAIL;
         *errorp = plain_xasprintf("/metrics on %s:%u: %s", metrics_ip,
                                   metrics_port, strerror(error));
         return error;
     }
+    /* Any TCP peer can connect here: like the API's socket, it may never
+     * hold the file descriptors weftd needs for its hosts.  A scraper uses
+     * one connection. */
+    server->metrics_conns = rest_conns_create(
+        server->metrics_http, evhttp_bound_socket_get_listener(bound),
+        REST_METRICS_MAX_CONNECTIONS, 8192, answer_refusal, server);
     return 0;
 }
 
@@ -884,6 +897,7 @@ rest_server_destroy(struct rest_server *server)
      * loop; their calls are freed by api_destroy() or below. */
     evhttp_free(server->http);
     if (server->metrics_http) {
+        rest_conns_destroy(server->metrics_conns);
         evhttp_free(server->metrics_http);
     }
     event_free(server->done_ev);

@@ -637,6 +637,41 @@ check "TCP: /v1/status is 404" [ "$code" = 404 ]
 tcp -X POST -d '{}' /metrics
 check "TCP: POST /metrics is 405" [ "$code" = 405 ]
 
+# Any TCP peer can connect there: 60 connections held open take at most the
+# listener's cap (16) of weftd's sockets, and /metrics answers again once
+# they go.
+weftd_sockets() { find "/proc/$(pidfile_pid "$dir/weftd.pid")/fd" -lname 'socket:*' 2>/dev/null | wc -l; }
+sock0=$(weftd_sockets)
+ip netns exec "$ns" python3 - "$dir/mholder.ready" <<'EOF' &
+import signal, socket, sys
+socks = []
+for i in range(60):
+    s = socket.socket()
+    s.setblocking(False)
+    try:
+        s.connect(("127.0.0.1", 9464))
+    except BlockingIOError:
+        pass
+    except OSError:
+        s.close()
+        continue
+    socks.append(s)
+with open(sys.argv[1], "w") as f:
+    f.write("%d\n" % len(socks))
+signal.pause()
+EOF
+echo $! >"$dir/mholder.pid"
+wait_for 30 test -s "$dir/mholder.ready"
+# Give weftd the time to accept all 60, which only an uncapped one does.
+all_taken() { [ "$(weftd_sockets)" -ge $((sock0 + 60)) ]; }
+wait_for 8 all_taken || true
+sock1=$(weftd_sockets)
+check "TCP: 60 connections held: weftd holds $((sock1 - sock0)) more sockets (cap 16)" \
+    [ $((sock1 - sock0)) -le 16 ]
+kill_pidfiles "$dir/mholder.pid"
+metrics_back() { tcp /metrics; tcp_metrics_ok; }
+check "TCP: /metrics answers again once they go" wait_for 60 metrics_back
+
 # A restarted ovs-vswitchd: one OpenFlow reconnect, and weftd resyncs.
 # The old process must be gone (its pidfile lock released) before the new
 # one starts.
