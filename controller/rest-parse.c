@@ -27,7 +27,7 @@
 #include <jansson.h>
 
 #include "plain-util.h"
-#include "sha256.h"
+#include "token-hash.h"
 
 /* The route table: every resource of the API, once.  '*' matches one name.
  * docs/openapi.json describes the same routes (tests/unit/test-openapi.c
@@ -283,12 +283,13 @@ parse_quota_body(json_t *body, struct weft_request *r)
     return NULL;
 }
 
-/* Generates a new tenant token (64 hex digits) into 'token'. */
+/* Generates a new tenant token (256 random bits, in 64 hex digits) into
+ * 'token'. */
 static bool
-new_token(char token[SHA256_HEX_LEN + 1])
+new_token(char token[TOKEN_HASH_HEX_LEN + 1])
 {
     static const char digits[] = "0123456789abcdef";
-    uint8_t random[SHA256_DIGEST_LEN];
+    uint8_t random[TOKEN_HASH_HEX_LEN / 2];
     if (getrandom(random, sizeof random, 0) != sizeof random) {
         return false;
     }
@@ -296,7 +297,7 @@ new_token(char token[SHA256_HEX_LEN + 1])
         token[2 * i] = digits[random[i] >> 4];
         token[2 * i + 1] = digits[random[i] & 15];
     }
-    token[SHA256_HEX_LEN] = '\0';
+    token[TOKEN_HASH_HEX_LEN] = '\0';
     return true;
 }
 
@@ -337,13 +338,16 @@ parse_write(const struct rest_input *in, struct api_call *call,
         }
     }
     if (op == WEFT_OP_TENANT_ADD || op == WEFT_OP_TENANT_TOKEN) {
-        char token[SHA256_HEX_LEN + 1];
-        char hash[SHA256_HEX_LEN + 1];
+        char token[TOKEN_HASH_HEX_LEN + 1];
+        char hash[TOKEN_HASH_HEX_LEN + 1];
         if (!new_token(token)) {
             *kindp = WEFT_ERR_INTERNAL;
             return plain_xasprintf("no randomness for a token");
         }
-        sha256_hex(token, strlen(token), hash);
+        if (!token_hash_hex(token, strlen(token), hash)) {
+            *kindp = WEFT_ERR_INTERNAL;
+            return plain_xasprintf("cannot hash a token (libcrypto)");
+        }
         call->token = plain_xstrdup(token);
         call->req.token_hash = plain_xstrdup(hash);
     }
@@ -446,9 +450,13 @@ rest_parse_request(const struct rest_input *in, struct rest_failure *failure)
             kind = WEFT_ERR_UNAUTHORIZED;
             error = plain_xasprintf("expected \"Authorization: Bearer TOKEN\"");
         } else {
-            char hash[SHA256_HEX_LEN + 1];
-            sha256_hex(auth + 7, strlen(auth + 7), hash);
-            call->token_hash = plain_xstrdup(hash);
+            char hash[TOKEN_HASH_HEX_LEN + 1];
+            if (token_hash_hex(auth + 7, strlen(auth + 7), hash)) {
+                call->token_hash = plain_xstrdup(hash);
+            } else {
+                kind = WEFT_ERR_INTERNAL;
+                error = plain_xasprintf("cannot hash the token (libcrypto)");
+            }
         }
     }
     /* A token decides, whoever the peer is; root without one is admin. */
