@@ -9,8 +9,9 @@
  * remotes, Network and Port rows by path, weft's names for cookies and
  * interfaces, and a host's switch read over OpenFlow (ops-common.c).
  *
- * Everything here is weftctl's alone, single-threaded, and reports errors as
- * a malloc'd message (NULL for success) that the caller frees. */
+ * Everything here is weftctl's alone and single-threaded.  A function that
+ * returns 'char *' returns NULL for success or a malloc'd error message that
+ * the caller frees. */
 #ifndef OPS_COMMON_H
 #define OPS_COMMON_H 1
 
@@ -84,18 +85,23 @@ char *ops_cmd_trace(struct ops_ctx *);                   /* trace.c */
 char *ops_cmd_attach(struct ops_ctx *);                  /* attach.c */
 char *ops_cmd_detach(struct ops_ctx *);                  /* attach.c */
 
-/* Helpers (ops-common.c; each one's contract is at its definition). */
+/* Helpers (ops-common.c, where the contracts are). */
 char *ops_unixctl_call(const char *path, const char *what,
                        const char *command, int argc, char *argv[],
                        char **resultp);
 pid_t ops_read_pidfile(const char *file);
 char *ops_unix_remote_dir(const char *remote);
+
+/* The Network row named by 'path' (TENANT, NET), or the Port row (TENANT,
+ * NET, PORT); NULL if there is none. */
 const struct weftrec_network *ops_find_network_row(struct ovsdb_idl *,
                                                    char *const path[2]);
 const struct weftrec_port *ops_find_port_row(struct ovsdb_idl *,
                                              char *const path[3]);
 
-/* Names. */
+/* Names.  ops_build_names() fills ctx->names and ctx->tunnels from the
+ * database; ops_name_of() returns the name of the tenant ('t'), network ('n')
+ * or port ('p') whose flow key is 'key', or NULL. */
 const char *ops_name_of(const struct ops_ctx *, char kind, uint64_t key);
 void ops_build_names(struct ops_ctx *);
 void ops_put_cookie_owner(const struct ops_ctx *, uint64_t cookie,
