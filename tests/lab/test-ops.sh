@@ -1,6 +1,6 @@
 #!/bin/bash
-# test-ops: the operators' commands of weftctl (controller/weftctl-ops.c) on
-# a 2-host weft-lab.
+# test-ops: the operators' commands of weftctl (cli/weftctl-ops.c and the
+# commands' files cli/flows.c, cli/trace.c, cli/attach.c) on a 2-host weft-lab.
 #
 #   - flows: the switch's flows with names (stages, tenant/network/port
 #     owners, port names), --host and --tenant filters;

@@ -19,4 +19,4 @@
 bool weftctl_help_main(int argc, char *argv[], void (*usage)(void),
                        int *statusp);
 
-#endif /* controller/weftctl-help.h */
+#endif /* cli/weftctl-help.h */

@@ -17,4 +17,4 @@
  * exit status in '*statusp' and returns true.  Otherwise returns false. */
 bool weftctl_api_main(int argc, char *argv[], int *statusp);
 
-#endif /* controller/weftctl-api.h */
+#endif /* cli/weftctl-api.h */

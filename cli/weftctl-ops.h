@@ -25,4 +25,4 @@ bool weftctl_ops_main(int argc, char *argv[], int *statusp);
 /* Prints the synopses of the commands above, for weftctl --help. */
 void weftctl_ops_usage(void);
 
-#endif /* controller/weftctl-ops.h */
+#endif /* cli/weftctl-ops.h */

@@ -1,0 +1,695 @@
+/* attach: "weftctl attach" and "weftctl detach", operator commands
+ * (weftctl-ops.h; the command line is weftctl-ops.c, the shared helpers
+ * ops-common.h).
+ *
+ * attach makes a veth pair, moves one end into a network namespace as eth0
+ * and registers the other end as a weft port, all or nothing; detach undoes
+ * it, also a half-made one.  They run "ip", "ethtool" and "nsenter" (a
+ * namespace other than weftctl's own is entered with nsenter --net=PATH),
+ * and write the Port row through ovsdb/weft-write.h, the same layer as
+ * port-add and port-del. */
+#include <config.h>
+
+#include "ops-common.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "compiler.h"
+#include "hash.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/poll-loop.h"
+#include "ovsdb-idl.h"
+#include "packets.h"
+#include "sset.h"
+#include "timeval.h"
+#include "util.h"
+#include "validate.h"
+#include "weft-db.h"
+#include "weft-idl.h"
+#include "weft-write.h"
+
+/* A network namespace, as two commands want it. */
+struct nsref {
+    char *ip_arg;               /* For "ip link set DEV netns X": a name or a
+                                 * pid; NULL for weftctl's own namespace. */
+    char *path;                 /* For "nsenter --net=PATH", or NULL. */
+};
+
+static void
+nsref_destroy(struct nsref *ns)
+{
+    free(ns->ip_arg);
+    free(ns->path);
+}
+
+static void
+nsref_named(struct nsref *ns, const char *name)
+{
+    ns->ip_arg = xstrdup(name);
+    ns->path = xasprintf("/run/netns/%s", name);
+}
+
+static bool
+same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return !stat(a, &sa) && !stat(b, &sb)
+           && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/* The namespace that holds 'host''s interfaces: --host-netns, else the Host
+ * row's external_ids:netns, else the namespace of the host's ovs-vswitchd
+ * when its pidfile is next to a "unix:" remote (a namespace lab host), else
+ * weftctl's own. */
+static void
+host_netns(const struct ops_ctx *ctx, const struct weftrec_host *host,
+           struct nsref *ns)
+{
+    ns->ip_arg = ns->path = NULL;
+    const char *hint = smap_get(&host->external_ids, "netns");
+    if (ctx->opts->host_netns || hint) {
+        nsref_named(ns, ctx->opts->host_netns ? ctx->opts->host_netns : hint);
+        return;
+    }
+    char *dir = ops_unix_remote_dir(host->ovsdb_remote);
+    if (dir) {
+        char *pidfile = xasprintf("%s/ovs-vswitchd.pid", dir);
+        pid_t pid = ops_read_pidfile(pidfile);
+        free(pidfile);
+        free(dir);
+        char *path = xasprintf("/proc/%ld/ns/net", (long) pid);
+        if (pid && !same_file(path, "/proc/self/ns/net")) {
+            ns->ip_arg = xasprintf("%ld", (long) pid);
+            ns->path = path;
+            return;
+        }
+        free(path);
+    }
+}
+
+/* Runs the NULL-terminated command line that follows 'ns', inside namespace
+ * 'ns' (NULL: weftctl's own).  Returns NULL, or a malloc'd error that quotes
+ * the command.  'quiet' sends the command's stdout and stderr to
+ * /dev/null. */
+static char * __attribute__((sentinel))
+run(const struct nsref *ns, bool quiet, ...)
+{
+    struct svec argv = SVEC_EMPTY_INITIALIZER;
+    if (ns && ns->path) {
+        svec_add(&argv, "nsenter");
+        svec_add_nocopy(&argv, xasprintf("--net=%s", ns->path));
+        svec_add(&argv, "--");
+    }
+    va_list args;
+    va_start(args, quiet);
+    for (const char *a; (a = va_arg(args, const char *)) != NULL;) {
+        svec_add(&argv, a);
+    }
+    va_end(args);
+    svec_terminate(&argv);
+
+    char *error = NULL;
+    pid_t pid = fork();
+    if (pid < 0) {
+        error = xasprintf("fork failed (%s)", ovs_strerror(errno));
+    } else if (!pid) {
+        int null = open("/dev/null", O_RDWR);
+        if (null >= 0) {
+            dup2(null, STDOUT_FILENO);
+            if (quiet) {
+                dup2(null, STDERR_FILENO);
+            }
+        }
+        execvp(argv.names[0], argv.names);
+        _exit(127);
+    } else {
+        int status;
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+            continue;
+        }
+        if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+            struct ds cmd = DS_EMPTY_INITIALIZER;
+            for (size_t i = 0; i < argv.n; i++) {
+                ds_put_format(&cmd, "%s%s", i ? " " : "", argv.names[i]);
+            }
+            error = xasprintf("\"%s\" failed (%s)", ds_cstr(&cmd),
+                              WIFEXITED(status) && WEXITSTATUS(status) == 127
+                              ? "command not found or not runnable"
+                              : "see its message above");
+            ds_destroy(&cmd);
+        }
+    }
+    svec_destroy(&argv);
+    return error;
+}
+
+/* Commits 'req' like weftctl's write commands (verify and bump nb_cfg,
+ * retry on a conflicting writer) before 'ctx->deadline'; with 'dry_run',
+ * only checks it.  Stores in '*nb_cfgp' the nb_cfg the write carries and
+ * adds to 'changed' the hosts whose flows it touches (compile_changed_hosts():
+ * the topology it was checked against, then the one after the commit).
+ * Sets '*sentp' if the write was committed, or may have been (a timeout
+ * while committing), so that a caller undoing it knows to look. */
+static char *
+ops_write(struct ops_ctx *ctx, const struct weft_request *req, bool dry_run,
+          int64_t *nb_cfgp, struct sset *changed, bool *sentp)
+{
+    *sentp = false;
+    for (;;) {
+        unsigned int seqno = ovsdb_idl_get_seqno(ctx->idl);
+        struct topology topo;
+        topology_init(&topo);
+        weft_db_load_topology(ctx->idl, &topo);
+        struct ovsdb_idl_txn *txn = ovsdb_idl_txn_create(ctx->idl);
+        ovsdb_idl_txn_add_comment(txn, "weftctl: %s %s", ctx->opts->args[0],
+                                  ctx->opts->args[1]);
+        bool inserting;
+        *nb_cfgp = weft_write_next_cfg(ctx->idl, txn, 1, &inserting);
+        struct weft_error *werr = weft_write_build(req, ctx->idl, txn, &topo);
+        if (werr || dry_run) {
+            char *msg = werr ? xstrdup(werr->message) : NULL;
+            weft_error_destroy(werr);
+            ovsdb_idl_txn_destroy(txn);
+            topology_destroy(&topo);
+            return msg;
+        }
+        enum ovsdb_idl_txn_status status;
+        while ((status = ovsdb_idl_txn_commit(txn)) == TXN_INCOMPLETE
+               && time_msec() < ctx->deadline) {
+            ovsdb_idl_run(ctx->idl);
+            ovsdb_idl_wait(ctx->idl);
+            ovsdb_idl_txn_wait(txn);
+            poll_timer_wait_until(ctx->deadline);
+            poll_block();
+        }
+        if (status == TXN_SUCCESS || status == TXN_UNCHANGED) {
+            /* The IDL has the commit: ovsdb-server sends a transaction's
+             * update before its reply. */
+            *sentp = true;
+            struct topology now;
+            topology_init(&now);
+            weft_db_load_topology(ctx->idl, &now);
+            compile_changed_hosts(&topo, &now, changed);
+            topology_destroy(&now);
+            topology_destroy(&topo);
+            ovsdb_idl_txn_destroy(txn);
+            return NULL;
+        }
+        topology_destroy(&topo);
+        char *msg = (status == TXN_TRY_AGAIN ? NULL
+                     : status == TXN_INCOMPLETE
+                     ? xstrdup("timeout waiting for the transaction to commit")
+                     : xasprintf("transaction failed: %s (%s)",
+                                 ovsdb_idl_txn_status_to_string(status),
+                                 ovsdb_idl_txn_get_error(txn)));
+        *sentp = status == TXN_INCOMPLETE;
+        ovsdb_idl_txn_destroy(txn);
+        if (msg) {
+            return msg;
+        }
+        while (ovsdb_idl_get_seqno(ctx->idl) == seqno) {
+            if (time_msec() >= ctx->deadline) {
+                return xstrdup("timeout waiting to retry the transaction");
+            }
+            ovsdb_idl_run(ctx->idl);
+            ovsdb_idl_wait(ctx->idl);
+            poll_timer_wait_until(ctx->deadline);
+            poll_block();
+        }
+    }
+}
+
+/* Waits until every host in 'hosts' has installed 'nb_cfg' (Host.cur_cfg),
+ * or 'ctx->deadline'.  A host deleted meanwhile has nothing to install. */
+static char *
+ops_wait_hosts(struct ops_ctx *ctx, int64_t nb_cfg, const struct sset *hosts)
+{
+    for (;;) {
+        ovsdb_idl_run(ctx->idl);
+        struct ds lagging = DS_EMPTY_INITIALIZER;
+        const char **names = sset_sort(hosts);
+        for (size_t i = 0; names[i]; i++) {
+            const struct weftrec_host *h = weft_db_find_host(ctx->idl,
+                                                             names[i]);
+            if (h && h->cur_cfg < nb_cfg) {
+                ds_put_format(&lagging, "%s%s", lagging.length ? ", " : "",
+                              names[i]);
+            }
+        }
+        free(names);
+        if (!lagging.length) {
+            ds_destroy(&lagging);
+            return NULL;
+        }
+        if (time_msec() >= ctx->deadline) {
+            char *error = xasprintf("timeout waiting for host%s %s to "
+                                    "install nb_cfg %"PRId64,
+                                    strchr(ds_cstr(&lagging), ',') ? "s" : "",
+                                    ds_cstr(&lagging), nb_cfg);
+            ds_destroy(&lagging);
+            return error;
+        }
+        ds_destroy(&lagging);
+        ovsdb_idl_wait(ctx->idl);
+        poll_timer_wait_until(ctx->deadline);
+        poll_block();
+    }
+}
+
+/* Host-side interface name for port 'path': "wf" and 8 hex digits of a
+ * hash of the path, so that detach finds it from the Port row alone. */
+static void
+attach_ifname(char *const path[3], const char *prefix, char name[16])
+{
+    char *full = xasprintf("%s/%s/%s", path[0], path[1], path[2]);
+    snprintf(name, 16, "%s%08"PRIx32, prefix, hash_string(full, 0));
+    free(full);
+}
+
+/* A locally administered unicast MAC from 'path' that no port of 'net'
+ * has. */
+static void
+attach_mac(struct ops_ctx *ctx, const struct weftrec_network *net,
+           char *const path[3], char mac[ETH_ADDR_STRLEN + 1])
+{
+    char *full = xasprintf("%s/%s/%s", path[0], path[1], path[2]);
+    for (uint32_t basis = 0;; basis++) {
+        uint32_t h = hash_string(full, basis);
+        snprintf(mac, ETH_ADDR_STRLEN + 1, "02:%02x:%02x:%02x:%02x:%02x",
+                 basis & 0xff, h >> 24, (h >> 16) & 0xff, (h >> 8) & 0xff,
+                 h & 0xff);
+        bool used = false;
+        const struct weftrec_port *p;
+        WEFTREC_PORT_FOR_EACH (p, ctx->idl) {
+            used = used || (p->network == net && !strcmp(p->mac, mac));
+        }
+        if (!used) {
+            break;
+        }
+    }
+    free(full);
+}
+
+/* Looks for interface 'ifname' in the namespace of 'host' or, if 'host' is
+ * NULL (a Port row is gone), of every host, and in weftctl's own.  If it
+ * exists, stores where in '*ns' (the caller destroys it) and returns true. */
+static bool
+attach_find_iface(const struct ops_ctx *ctx, const struct weftrec_host *host,
+                  const char *ifname, struct nsref *ns)
+{
+    const struct weftrec_host *h;
+    WEFTREC_HOST_FOR_EACH (h, ctx->idl) {
+        if (host && h != host) {
+            continue;
+        }
+        host_netns(ctx, h, ns);
+        char *error = run(ns, true, "ip", "link", "show", ifname, NULL);
+        if (!error) {
+            return true;
+        }
+        free(error);
+        nsref_destroy(ns);
+    }
+    ns->ip_arg = ns->path = NULL;
+    char *error = run(ns, true, "ip", "link", "show", ifname, NULL);
+    free(error);
+    return !error;
+}
+
+/* Undoing a failed attach gets this long on top of --timeout: an attach that
+ * timed out must still leave nothing behind. */
+#define ATTACH_UNDO_MSEC 10000
+
+/* Undoes what a failed attach of 'path' made: deletes interface 'hostif'
+ * (in 'hns' or weftctl's own namespace) and, if 'nb_cfg' is not -1 (a write
+ * of the Port row with that nb_cfg committed, or may have), the Port row.
+ * The row is only deleted if it is the attach's own (its interface is
+ * 'hostif'): before its write the attach checked that no such row existed.
+ * Returns NULL, or what could not be undone. */
+static char *
+attach_undo(struct ops_ctx *ctx, char *const path[3], const char *hostif,
+            const struct nsref *hns, int64_t nb_cfg)
+{
+    ctx->deadline = time_msec() + ATTACH_UNDO_MSEC;
+    char *error = NULL;
+    while (nb_cfg >= 0) {
+        ovsdb_idl_run(ctx->idl);
+        const struct weftrec_port *port = ops_find_port_row(ctx->idl, path);
+        if (port && !strcmp(port->iface, hostif)) {
+            struct weft_request req;
+            weft_request_init(&req, WEFT_OP_PORT_DEL);
+            for (size_t i = 0; i < 3; i++) {
+                req.path[i] = xstrdup(path[i]);
+            }
+            int64_t del_cfg;
+            struct sset changed = SSET_INITIALIZER(&changed);
+            bool written;
+            error = ops_write(ctx, &req, false, &del_cfg, &changed, &written);
+            sset_destroy(&changed);
+            weft_request_destroy(&req);
+            if (error) {
+                char *e = xasprintf("port row %s/%s/%s not deleted (%s)",
+                                    path[0], path[1], path[2], error);
+                free(error);
+                error = e;
+            }
+            break;
+        }
+        /* No such row: certain once the database is at or past the
+         * write's nb_cfg (it either committed or lost to another
+         * writer). */
+        const struct weftrec_weft_global *g
+            = weftrec_weft_global_first(ctx->idl);
+        if (g && g->nb_cfg >= nb_cfg) {
+            break;
+        }
+        if (time_msec() >= ctx->deadline) {
+            error = xasprintf("cannot tell whether port row %s/%s/%s was "
+                              "written (see weftctl port-list)", path[0],
+                              path[1], path[2]);
+            break;
+        }
+        ovsdb_idl_wait(ctx->idl);
+        poll_timer_wait_until(ctx->deadline);
+        poll_block();
+    }
+
+    /* Deleting either end deletes the pair, wherever it is by now. */
+    char *del_error = run(hns, true, "ip", "link", "del", hostif, NULL);
+    if (del_error) {
+        free(del_error);
+        del_error = run(NULL, true, "ip", "link", "del", hostif, NULL);
+    }
+    if (del_error) {
+        /* Gone already (never made, or moved away and deleted) is fine. */
+        free(del_error);
+        struct nsref where;
+        if (attach_find_iface(ctx, NULL, hostif, &where)) {
+            nsref_destroy(&where);
+            char *e = xasprintf("%s%sinterface %s not deleted",
+                                error ? error : "", error ? "; " : "",
+                                hostif);
+            free(error);
+            error = e;
+        }
+    }
+    return error;
+}
+
+char *
+ops_cmd_attach(struct ops_ctx *ctx)
+{
+    const struct ops_options *opts = ctx->opts;
+    char *path[3] = { NULL, NULL, NULL };
+    char *error = parse_path(opts->args[1], 2, path);
+    if (error) {
+        return error;
+    }
+    if (!opts->netns) {
+        error = xstrdup("attach requires --netns=NAME");
+        goto out;
+    }
+    path[2] = xstrdup(opts->name ? opts->name : opts->netns);
+
+    const struct weftrec_network *net = ops_find_network_row(ctx->idl, path);
+    if (!net) {
+        error = xasprintf("network %s/%s does not exist", path[0], path[1]);
+        goto out;
+    }
+    const struct weftrec_host *host = NULL;
+    if (opts->host) {
+        host = weft_db_find_host(ctx->idl, opts->host);
+        if (!host) {
+            error = xasprintf("host %s does not exist", opts->host);
+            goto out;
+        }
+    } else {
+        const struct weftrec_host *h;
+        size_t n = 0;
+        WEFTREC_HOST_FOR_EACH (h, ctx->idl) {
+            host = h;
+            n++;
+        }
+        if (n != 1) {
+            error = xstrdup("there is not exactly one host: say which with "
+                            "--host=HOST");
+            goto out;
+        }
+    }
+
+    char *ns_path = xasprintf("/run/netns/%s", opts->netns);
+    struct stat st;
+    bool ns_exists = !stat(ns_path, &st);
+    free(ns_path);
+    if (!ns_exists) {
+        error = xasprintf("no network namespace %s (ip netns list; for a "
+                          "container: ip netns attach %s PID)", opts->netns,
+                          opts->netns);
+        goto out;
+    }
+
+    /* Address, MAC, MTU, names. */
+    char ip[INET_ADDRSTRLEN + 4] = "";
+    char cidr[INET_ADDRSTRLEN + 8] = "";
+    if (opts->ip) {
+        const char *slash = strchr(opts->ip, '/');
+        size_t len = slash ? (size_t) (slash - opts->ip) : strlen(opts->ip);
+        if (len >= sizeof ip || (slash && strlen(slash) > 3)) {
+            error = xasprintf("bad --ip %s (expected A.B.C.D[/LEN])",
+                              opts->ip);
+            goto out;
+        }
+        memcpy(ip, opts->ip, len);
+        ip[len] = '\0';
+        snprintf(cidr, sizeof cidr, "%s%s", opts->ip, slash ? "" : "/24");
+    }
+    char mac[ETH_ADDR_STRLEN + 1];
+    if (opts->mac) {
+        ovs_strlcpy(mac, opts->mac, sizeof mac);
+    } else {
+        attach_mac(ctx, net, path, mac);
+    }
+    int mtu;
+    enum topo_net_type type;
+    if (net->n_mtu) {
+        mtu = net->mtu[0];
+    } else if (topo_net_type_from_string(net->type, &type)) {
+        mtu = weft_db_underlay_mtu(ctx->idl) - topo_encap_overhead(type);
+    } else {
+        mtu = 1500;
+    }
+    char mtu_s[16];
+    snprintf(mtu_s, sizeof mtu_s, "%d", mtu);
+    char hostif[16], tmpif[16];
+    attach_ifname(path, "wf", hostif);
+    attach_ifname(path, "wt", tmpif);
+
+    /* The port row, checked before anything is created. */
+    struct weft_request req;
+    weft_request_init(&req, WEFT_OP_PORT_ADD);
+    for (size_t i = 0; i < 3; i++) {
+        req.path[i] = xstrdup(path[i]);
+    }
+    req.host = xstrdup(host->name);
+    req.iface = xstrdup(hostif);
+    req.mac = xstrdup(mac);
+    if (ip[0]) {
+        weft_request_add_ip(&req, ip);
+    }
+    int64_t nb_cfg;
+    struct sset changed = SSET_INITIALIZER(&changed);
+    bool written = false;
+    struct weft_error *werr = weft_request_check(&req);
+    if (werr) {
+        error = xstrdup(werr->message);
+        weft_error_destroy(werr);
+    } else {
+        error = ops_write(ctx, &req, true, &nb_cfg, &changed, &written);
+        const struct weftrec_port *old = ops_find_port_row(ctx->idl, path);
+        if (error && old && !strcmp(old->iface, hostif)) {
+            char *e = xasprintf("%s (left by an attach that failed? weftctl "
+                                "detach %s/%s/%s removes it)", error,
+                                path[0], path[1], path[2]);
+            free(error);
+            error = e;
+        }
+    }
+
+    struct nsref ns, hns;
+    nsref_named(&ns, opts->netns);
+    host_netns(ctx, host, &hns);
+    char *absent = error ? NULL : run(&ns, true, "ip", "link", "show", "eth0",
+                                      NULL);
+    if (!error && !absent) {
+        error = xasprintf("namespace %s already has an eth0", opts->netns);
+    }
+    free(absent);
+    absent = error ? NULL : run(&hns, true, "ip", "link", "show", hostif,
+                                NULL);
+    if (!error && !absent) {
+        error = xasprintf("interface %s already exists on host %s (left by "
+                          "an attach that failed? weftctl detach %s/%s/%s "
+                          "removes it)", hostif, host->name, path[0],
+                          path[1], path[2]);
+    }
+    free(absent);
+
+    /* The veth pair: created here, one end moved into the namespace and
+     * renamed eth0, the other into the host's namespace. */
+    bool created = false;
+    if (!error) {
+        error = run(NULL, false, "ip", "link", "add", hostif, "type", "veth",
+                    "peer", "name", tmpif, NULL);
+        created = !error;
+    }
+    if (!error) {
+        error = run(NULL, false, "ip", "link", "set", tmpif, "netns",
+                    ns.ip_arg, NULL);
+    }
+    if (!error && hns.ip_arg) {
+        error = run(NULL, false, "ip", "link", "set", hostif, "netns",
+                    hns.ip_arg, NULL);
+    }
+    if (!error) {
+        error = run(&ns, false, "ip", "link", "set", tmpif, "name", "eth0",
+                    NULL);
+    }
+    if (!error) {
+        error = run(&ns, false, "ip", "link", "set", "eth0", "address", mac,
+                    "mtu", mtu_s, NULL);
+    }
+    if (!error && cidr[0]) {
+        error = run(&ns, false, "ip", "addr", "add", cidr, "dev", "eth0",
+                    NULL);
+    }
+    if (!error) {
+        error = run(&ns, false, "ip", "link", "set", "eth0", "up", NULL);
+    }
+    if (!error) {
+        error = run(&ns, false, "ethtool", "-K", "eth0", "tx", "off", NULL);
+    }
+    if (!error) {
+        error = run(&hns, false, "ip", "link", "set", hostif, "mtu", mtu_s,
+                    "up", NULL);
+    }
+    if (!error) {
+        error = run(&hns, false, "ethtool", "-K", hostif, "tx", "off", NULL);
+    }
+
+    /* The port row last, then the wait for every host whose flows it
+     * changes: whatever fails from here on is undone. */
+    if (!error) {
+        error = ops_write(ctx, &req, false, &nb_cfg, &changed, &written);
+    }
+    if (!error) {
+        error = ops_wait_hosts(ctx, nb_cfg, &changed);
+    }
+    if (error && (created || written)) {
+        char *undo_error = attach_undo(ctx, path, hostif, &hns,
+                                       written ? nb_cfg : -1);
+        char *e = (undo_error
+                   ? xasprintf("%s; undoing the attach failed too: %s",
+                               error, undo_error)
+                   : xasprintf("%s (attach undone: no port row and no "
+                               "interface left)", error));
+        free(undo_error);
+        free(error);
+        error = e;
+    }
+    if (!error) {
+        ds_put_format(ctx->out, "attached %s/%s/%s: namespace %s eth0 mac %s"
+                      "%s%s mtu %d; host %s interface %s\n", path[0],
+                      path[1], path[2], opts->netns, mac, cidr[0] ? " ip " : "",
+                      cidr, mtu, host->name, hostif);
+    }
+    sset_destroy(&changed);
+    weft_request_destroy(&req);
+    nsref_destroy(&ns);
+    nsref_destroy(&hns);
+
+out:
+    for (size_t i = 0; i < 3; i++) {
+        free(path[i]);
+    }
+    return error;
+}
+
+/* detach TENANT/NET/PORT: deletes the Port row, then the veth (deleting the
+ * host end deletes eth0 in the namespace too), then waits for the hosts
+ * whose flows change.  It also cleans up what an interrupted or older
+ * attach left half made: a Port row whose interface is gone, or an
+ * interface without its Port row. */
+char *
+ops_cmd_detach(struct ops_ctx *ctx)
+{
+    char *path[3] = { NULL, NULL, NULL };
+    char *error = parse_path(ctx->opts->args[1], 3, path);
+    if (error) {
+        return error;
+    }
+    char hostif[16];
+    attach_ifname(path, "wf", hostif);
+    const struct weftrec_port *port = ops_find_port_row(ctx->idl, path);
+    if (port && strcmp(port->iface, hostif)) {
+        error = xasprintf("port %s was not made by weftctl attach (its "
+                          "interface is %s): use port-del", ctx->opts->args[1],
+                          port->iface);
+        goto out;
+    }
+    struct nsref hns;
+    bool found = attach_find_iface(ctx, port ? port->host : NULL, hostif,
+                                   &hns);
+    if (!port && !found) {
+        error = xasprintf("port %s does not exist", ctx->opts->args[1]);
+        goto out;
+    }
+
+    int64_t nb_cfg = -1;
+    struct sset changed = SSET_INITIALIZER(&changed);
+    if (port) {
+        struct weft_request req;
+        weft_request_init(&req, WEFT_OP_PORT_DEL);
+        for (size_t i = 0; i < 3; i++) {
+            req.path[i] = xstrdup(path[i]);
+        }
+        bool written;
+        error = ops_write(ctx, &req, false, &nb_cfg, &changed, &written);
+        weft_request_destroy(&req);
+    }
+    if (!error && found) {
+        error = run(&hns, false, "ip", "link", "del", hostif, NULL);
+    }
+    if (!error) {
+        ds_put_format(ctx->out, "detached %s (%sinterface %s %s)\n",
+                      ctx->opts->args[1], port ? "" : "it had no port row; ",
+                      hostif, found ? "deleted" : "was already gone");
+    }
+    if (!error && port) {
+        char *e = ops_wait_hosts(ctx, nb_cfg, &changed);
+        if (e) {
+            error = xasprintf("%s (the port row and its interface are "
+                              "removed; the flows go when the hosts "
+                              "catch up)", e);
+            free(e);
+        }
+    }
+    sset_destroy(&changed);
+    if (found) {
+        nsref_destroy(&hns);
+    }
+
+out:
+    for (size_t i = 0; i < 3; i++) {
+        free(path[i]);
+    }
+    return error;
+}

@@ -1,0 +1,602 @@
+/* db-read: weftctl's read-only database commands (host-list, tenant-list,
+ * tenant-quota, net-list, port-list, show).  See db-read.h; the command table
+ * and the write commands are in weftctl.c.
+ *
+ * Rows are read from weft's database through weftctl's IDL, like every
+ * database-mode command (the four steps at the top of weftctl.c); nothing
+ * here writes. */
+#include <config.h>
+
+#include "db-read.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/json.h"
+#include "ovsdb-idl.h"
+#include "topology.h"
+#include "util.h"
+#include "weft-db.h"
+#include "weft-idl.h"
+#include "weftctl.h"
+
+static char *
+find_tenant(const struct topology *topo, const char *name,
+            const struct topo_tenant **tenantp)
+{
+    *tenantp = topology_find_tenant_by_name(topo, name);
+    return *tenantp ? NULL : xasprintf("tenant %s does not exist", name);
+}
+
+/* Finds the network named by 'path' ("TENANT", "NET"). */
+static char *
+find_network(const struct topology *topo, char *const path[],
+             const struct topo_network **netp)
+{
+    const struct topo_tenant *tenant;
+    char *error = find_tenant(topo, path[0], &tenant);
+    if (error) {
+        *netp = NULL;
+        return error;
+    }
+    *netp = topology_find_network_by_name(topo, tenant, path[1]);
+    return *netp ? NULL : xasprintf("network %s/%s does not exist",
+                                    path[0], path[1]);
+}
+
+/* Listing.  Rows are read from the IDL rather than the topology so that the
+ * status columns weftd writes (and rows the loader had to skip) show too.
+ * Everything is sorted by name so that output is stable. */
+
+static const char *
+str_or_dash(const char *s)
+{
+    return s && s[0] ? s : "-";
+}
+
+static const char *
+tenant_name(const struct weftrec_tenant *tenant)
+{
+    return tenant ? tenant->name : "?";
+}
+
+static const char *
+network_tenant_name(const struct weftrec_network *net)
+{
+    return net ? tenant_name(net->tenant) : "?";
+}
+
+int
+db_read_compare_hosts(const void *a_, const void *b_)
+{
+    const struct weftrec_host *const *a = a_, *const *b = b_;
+    return strcmp((*a)->name, (*b)->name);
+}
+
+static int
+compare_tenants(const void *a_, const void *b_)
+{
+    const struct weftrec_tenant *const *a = a_, *const *b = b_;
+    return strcmp((*a)->name, (*b)->name);
+}
+
+static int
+compare_networks(const void *a_, const void *b_)
+{
+    const struct weftrec_network *const *a = a_, *const *b = b_;
+    int cmp = strcmp(network_tenant_name(*a), network_tenant_name(*b));
+    return cmp ? cmp : strcmp((*a)->name, (*b)->name);
+}
+
+static int
+compare_ports(const void *a_, const void *b_)
+{
+    const struct weftrec_port *const *a = a_, *const *b = b_;
+    int cmp = compare_networks(&(*a)->network, &(*b)->network);
+    return cmp ? cmp : strcmp((*a)->name, (*b)->name);
+}
+
+/* Sets '*rowsp' to a malloc'd array of every row in 'table' of 'idl', sorted
+ * with 'compare', and returns how many there are. */
+size_t
+db_read_sorted_rows(struct ovsdb_idl *idl,
+                    const struct ovsdb_idl_table_class *table,
+                    int (*compare)(const void *, const void *),
+                    const void ***rowsp)
+{
+    size_t n = 0, allocated = 0;
+    const void **rows = NULL;
+    const struct ovsdb_idl_row *row;
+    for (row = ovsdb_idl_first_row(idl, table); row;
+         row = ovsdb_idl_next_row(row)) {
+        if (n >= allocated) {
+            rows = x2nrealloc(rows, &allocated, sizeof *rows);
+        }
+        /* Every generated row struct starts with its 'header_'. */
+        rows[n++] = row;
+    }
+    if (n) {
+        qsort(rows, n, sizeof *rows, compare);
+    }
+    *rowsp = rows;
+    return n;
+}
+
+/* Prints the MTU endpoints must use: the network's own, or the default
+ * derived from the underlay MTU (see topo_network_mtu()). */
+static void
+format_network(struct ds *s, const struct weftrec_network *net,
+               struct ovsdb_idl *idl)
+{
+    ds_put_format(s, "%s %"PRId64"  mtu ", net->type, net->segment_id);
+    enum topo_net_type type;
+    if (net->n_mtu) {
+        ds_put_format(s, "%"PRId64, net->mtu[0]);
+    } else if (topo_net_type_from_string(net->type, &type)) {
+        ds_put_format(s, "%d (default)",
+                      weft_db_underlay_mtu(idl) - topo_encap_overhead(type));
+    } else {
+        ds_put_char(s, '-');
+    }
+    ds_put_format(s, "  key %"PRId64, net->flow_key);
+}
+
+static void
+format_port(struct ds *s, const struct weftrec_port *port)
+{
+    ds_put_format(s, "host %s  iface %s  mac %s  ips ",
+                  port->host ? port->host->name : "?", port->iface,
+                  port->mac);
+    for (size_t i = 0; i < port->n_ips; i++) {
+        ds_put_format(s, "%s%s", i ? "," : "", port->ips[i]);
+    }
+    if (!port->n_ips) {
+        ds_put_char(s, '-');
+    }
+    ds_put_format(s, "  key %"PRId64, port->flow_key);
+    if (port->error) {
+        ds_put_format(s, "  error \"%s\"", port->error);
+    }
+}
+
+static void
+format_host(struct ds *s, const struct weftrec_host *host)
+{
+    ds_put_format(s, "remote %s  datapath %s  tunnel-ip %s  uplink %s  "
+                  "openflow %s", host->ovsdb_remote, host->datapath_type,
+                  str_or_dash(host->tunnel_ip), str_or_dash(host->uplink),
+                  str_or_dash(host->openflow_remote));
+}
+
+/* Appends 'label' padded to 'width' columns, then two spaces. */
+static void
+put_label(struct ds *s, const char *label, int width)
+{
+    ds_put_format(s, "%-*s  ", width, label);
+}
+
+/* --format=json: the objects in the REST API's shapes (host_json() and its
+ * siblings in rest-server.c, as an admin sees them), so that a script gets
+ * the same JSON from database mode as from "weftctl --api --json". */
+
+static struct json *
+nullable_string(const char *s)
+{
+    return s ? json_string_create(s) : json_null_create();
+}
+
+static struct json *
+host_to_json(const struct weftrec_host *host)
+{
+    struct json *o = json_object_create();
+    json_object_put_string(o, "name", host->name);
+    json_object_put(o, "ovsdb_connected",
+                    json_boolean_create(host->ovsdb_connected));
+    json_object_put(o, "openflow_connected",
+                    json_boolean_create(host->openflow_connected));
+    json_object_put(o, "cur_cfg", json_integer_create(host->cur_cfg));
+    json_object_put(o, "openflow_state",
+                    nullable_string(smap_get(&host->status,
+                                             "openflow_state")));
+    json_object_put_string(o, "ovsdb_remote", host->ovsdb_remote);
+    json_object_put(o, "openflow_remote",
+                    nullable_string(host->openflow_remote));
+    json_object_put(o, "tunnel_ip", nullable_string(host->tunnel_ip));
+    json_object_put(o, "datapath_type",
+                    nullable_string(host->datapath_type));
+    json_object_put(o, "uplink", nullable_string(host->uplink));
+    return o;
+}
+
+static struct json *
+tenant_to_json(const struct weftrec_tenant *tenant)
+{
+    struct json *o = json_object_create();
+    json_object_put_string(o, "name", tenant->name);
+    json_object_put(o, "key", json_integer_create(tenant->flow_key));
+    return o;
+}
+
+/* The MTU as format_network() prints it: the network's own, or the one
+ * derived from the underlay MTU ('mtu_default'). */
+static struct json *
+network_to_json(const struct weftrec_network *net, struct ovsdb_idl *idl)
+{
+    struct json *o = json_object_create();
+    json_object_put_string(o, "tenant", network_tenant_name(net));
+    json_object_put_string(o, "name", net->name);
+    json_object_put_string(o, "type", net->type);
+    json_object_put(o, "segment_id", json_integer_create(net->segment_id));
+    long long int mtu = 0;
+    bool mtu_default = false;
+    enum topo_net_type type;
+    if (net->n_mtu) {
+        mtu = net->mtu[0];
+    } else if (topo_net_type_from_string(net->type, &type)) {
+        mtu = weft_db_underlay_mtu(idl) - topo_encap_overhead(type);
+        mtu_default = true;
+    }
+    json_object_put(o, "mtu", json_integer_create(mtu));
+    json_object_put(o, "mtu_default", json_boolean_create(mtu_default));
+    json_object_put(o, "key", json_integer_create(net->flow_key));
+    return o;
+}
+
+static struct json *
+port_to_json(const struct weftrec_port *port)
+{
+    struct json *o = json_object_create();
+    json_object_put_string(o, "tenant", network_tenant_name(port->network));
+    json_object_put_string(o, "network",
+                           port->network ? port->network->name : "?");
+    json_object_put_string(o, "name", port->name);
+    json_object_put_string(o, "host", port->host ? port->host->name : "?");
+    json_object_put_string(o, "iface", port->iface);
+    json_object_put_string(o, "mac", port->mac);
+    struct json *ips = json_array_create_empty();
+    for (size_t i = 0; i < port->n_ips; i++) {
+        json_array_add(ips, json_string_create(port->ips[i]));
+    }
+    json_object_put(o, "ips", ips);
+    json_object_put(o, "key", json_integer_create(port->flow_key));
+    /* As the API: only a real OpenFlow port number (OVS reports a failure
+     * as -1). */
+    json_object_put(o, "ofport",
+                    (port->n_ofport && port->ofport[0] > 0
+                     && port->ofport[0] < 0xff00
+                     ? json_integer_create(port->ofport[0])
+                     : json_null_create()));
+    json_object_put(o, "up", (port->n_up ? json_boolean_create(port->up[0])
+                              : json_null_create()));
+    json_object_put(o, "error", (port->error ? json_string_create(port->error)
+                                 : json_null_create()));
+    return o;
+}
+
+/* Appends 'json' to 's' as the API's clients print it, and frees it. */
+static void
+put_json(struct ds *s, struct json *json)
+{
+    json_to_ds(json, JSSF_PRETTY | JSSF_SORT, s);
+    ds_put_char(s, '\n');
+    json_destroy(json);
+}
+
+char *
+db_read_host_list(struct ctl_context *ctx)
+{
+    const void **rows;
+    size_t n = db_read_sorted_rows(ctx->idl, &weftrec_table_host,
+                                   db_read_compare_hosts, &rows);
+    if (ctx->opts->json) {
+        struct json *list = json_array_create_empty();
+        for (size_t i = 0; i < n; i++) {
+            json_array_add(list, host_to_json(rows[i]));
+        }
+        put_json(ctx->output, list);
+        free(rows);
+        return NULL;
+    }
+    int width = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct weftrec_host *host = rows[i];
+        width = MAX(width, (int) strlen(host->name));
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct weftrec_host *host = rows[i];
+        put_label(ctx->output, host->name, width);
+        format_host(ctx->output, host);
+        ds_put_char(ctx->output, '\n');
+    }
+    free(rows);
+    return NULL;
+}
+
+char *
+db_read_tenant_list(struct ctl_context *ctx)
+{
+    const void **rows;
+    size_t n = db_read_sorted_rows(ctx->idl, &weftrec_table_tenant,
+                                   compare_tenants, &rows);
+    if (ctx->opts->json) {
+        struct json *list = json_array_create_empty();
+        for (size_t i = 0; i < n; i++) {
+            json_array_add(list, tenant_to_json(rows[i]));
+        }
+        put_json(ctx->output, list);
+        free(rows);
+        return NULL;
+    }
+    int width = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct weftrec_tenant *tenant = rows[i];
+        width = MAX(width, (int) strlen(tenant->name));
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct weftrec_tenant *tenant = rows[i];
+        put_label(ctx->output, tenant->name, width);
+        ds_put_format(ctx->output, "key %"PRId64"\n", tenant->flow_key);
+    }
+    free(rows);
+    return NULL;
+}
+
+/* Prints each quota of a tenant: its limit, whether that is the default,
+ * and how much the tenant uses. */
+char *
+db_read_tenant_quota(struct ctl_context *ctx)
+{
+    const struct topo_tenant *tenant;
+    char *error = find_tenant(ctx->topo, ctx->parsed->path[0], &tenant);
+    if (error) {
+        return error;
+    }
+    const struct weftrec_tenant *row
+        = weftrec_tenant_get_for_uuid(ctx->idl, &tenant->uuid);
+    for (size_t q = 0; q < N_TOPO_QUOTAS; q++) {
+        bool is_default = true;
+        for (size_t i = 0; row && i < row->n_quota; i++) {
+            is_default &= strcmp(row->key_quota[i], topo_quota_name(q)) != 0;
+        }
+        ds_put_format(ctx->output, "%-12s  limit %"PRIu32"%s  used %"PRIu32
+                      "\n", topo_quota_name(q), tenant->quota[q],
+                      is_default ? " (default)" : "",
+                      topo_tenant_usage(ctx->topo, tenant, q));
+    }
+    return NULL;
+}
+
+/* Checks that the "net-list"/"port-list" filter names something that
+ * exists. */
+static char *
+check_list_filter(struct ctl_context *ctx)
+{
+    const struct ctl_parsed *p = ctx->parsed;
+    if (p->n_path == 1) {
+        const struct topo_tenant *tenant;
+        return find_tenant(ctx->topo, p->path[0], &tenant);
+    } else if (p->n_path == 2) {
+        const struct topo_network *net;
+        return find_network(ctx->topo, p->path, &net);
+    }
+    return NULL;
+}
+
+/* Returns true if the network of tenant 'tenant' named 'net' passes the
+ * "net-list"/"port-list" filter. */
+static bool
+match_filter(const struct ctl_parsed *p, const char *tenant, const char *net)
+{
+    return (p->n_path < 1 || !strcmp(p->path[0], tenant))
+           && (p->n_path < 2 || !strcmp(p->path[1], net));
+}
+
+char *
+db_read_net_list(struct ctl_context *ctx)
+{
+    char *error = check_list_filter(ctx);
+    if (error) {
+        return error;
+    }
+
+    const void **rows;
+    size_t n = db_read_sorted_rows(ctx->idl, &weftrec_table_network,
+                                   compare_networks, &rows);
+    struct svec labels = SVEC_EMPTY_INITIALIZER;
+    int width = 0;
+    const struct weftrec_network **shown = xmalloc((n + 1) * sizeof *shown);
+    size_t n_shown = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct weftrec_network *net = rows[i];
+        if (match_filter(ctx->parsed, network_tenant_name(net), net->name)) {
+            char *label = xasprintf("%s/%s", network_tenant_name(net),
+                                    net->name);
+            width = MAX(width, (int) strlen(label));
+            svec_add_nocopy(&labels, label);
+            shown[n_shown++] = net;
+        }
+    }
+    if (ctx->opts->json) {
+        struct json *list = json_array_create_empty();
+        for (size_t i = 0; i < n_shown; i++) {
+            json_array_add(list, network_to_json(shown[i], ctx->idl));
+        }
+        put_json(ctx->output, list);
+    } else {
+        for (size_t i = 0; i < n_shown; i++) {
+            put_label(ctx->output, labels.names[i], width);
+            format_network(ctx->output, shown[i], ctx->idl);
+            ds_put_char(ctx->output, '\n');
+        }
+    }
+    free(shown);
+    svec_destroy(&labels);
+    free(rows);
+    return NULL;
+}
+
+char *
+db_read_port_list(struct ctl_context *ctx)
+{
+    char *error = check_list_filter(ctx);
+    if (error) {
+        return error;
+    }
+
+    const void **rows;
+    size_t n = db_read_sorted_rows(ctx->idl, &weftrec_table_port,
+                                   compare_ports, &rows);
+    struct svec labels = SVEC_EMPTY_INITIALIZER;
+    int width = 0;
+    const struct weftrec_port **shown = xmalloc((n + 1) * sizeof *shown);
+    size_t n_shown = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct weftrec_port *port = rows[i];
+        const char *tenant = network_tenant_name(port->network);
+        const char *net = port->network ? port->network->name : "?";
+        if (match_filter(ctx->parsed, tenant, net)) {
+            char *label = xasprintf("%s/%s/%s", tenant, net, port->name);
+            width = MAX(width, (int) strlen(label));
+            svec_add_nocopy(&labels, label);
+            shown[n_shown++] = port;
+        }
+    }
+    if (ctx->opts->json) {
+        struct json *list = json_array_create_empty();
+        for (size_t i = 0; i < n_shown; i++) {
+            json_array_add(list, port_to_json(shown[i]));
+        }
+        put_json(ctx->output, list);
+    } else {
+        for (size_t i = 0; i < n_shown; i++) {
+            put_label(ctx->output, labels.names[i], width);
+            format_port(ctx->output, shown[i]);
+            ds_put_char(ctx->output, '\n');
+        }
+    }
+    free(shown);
+    svec_destroy(&labels);
+    free(rows);
+    return NULL;
+}
+
+/* "show --format=json": like "weftctl --api --json show", the API's status
+ * and every network and port. */
+static void
+show_json(struct ctl_context *ctx)
+{
+    const struct weftrec_weft_global *global
+        = weftrec_weft_global_first(ctx->idl);
+    const void **rows;
+    struct json *hosts = json_array_create_empty();
+    size_t n = db_read_sorted_rows(ctx->idl, &weftrec_table_host,
+                                   db_read_compare_hosts, &rows);
+    for (size_t i = 0; i < n; i++) {
+        json_array_add(hosts, host_to_json(rows[i]));
+    }
+    free(rows);
+    struct json *status = json_object_create();
+    json_object_put(status, "nb_cfg",
+                    json_integer_create(global ? global->nb_cfg : 0));
+    json_object_put(status, "hosts", hosts);
+
+    struct json *nets = json_array_create_empty();
+    n = db_read_sorted_rows(ctx->idl, &weftrec_table_network, compare_networks,
+                            &rows);
+    for (size_t i = 0; i < n; i++) {
+        json_array_add(nets, network_to_json(rows[i], ctx->idl));
+    }
+    free(rows);
+
+    struct json *ports = json_array_create_empty();
+    n = db_read_sorted_rows(ctx->idl, &weftrec_table_port, compare_ports,
+                            &rows);
+    for (size_t i = 0; i < n; i++) {
+        json_array_add(ports, port_to_json(rows[i]));
+    }
+    free(rows);
+
+    struct json *show = json_object_create();
+    json_object_put(show, "status", status);
+    json_object_put(show, "networks", nets);
+    json_object_put(show, "ports", ports);
+    put_json(ctx->output, show);
+}
+
+char *
+db_read_show(struct ctl_context *ctx)
+{
+    struct ds *s = ctx->output;
+    if (ctx->opts->json) {
+        show_json(ctx);
+        return NULL;
+    }
+    const struct weftrec_weft_global *global
+        = weftrec_weft_global_first(ctx->idl);
+    if (global) {
+        ds_put_format(s, "nb_cfg %"PRId64"\n", global->nb_cfg);
+    } else {
+        ds_put_cstr(s, "nb_cfg - (not initialized)\n");
+    }
+
+    const void **hosts;
+    size_t n_hosts = db_read_sorted_rows(ctx->idl, &weftrec_table_host,
+                                         db_read_compare_hosts, &hosts);
+    for (size_t i = 0; i < n_hosts; i++) {
+        const struct weftrec_host *host = hosts[i];
+        ds_put_format(s, "host %s\n    ", host->name);
+        format_host(s, host);
+        ds_put_format(s, "\n    ovsdb_connected %s  openflow_connected %s  "
+                      "cur_cfg %"PRId64"\n",
+                      host->ovsdb_connected ? "true" : "false",
+                      host->openflow_connected ? "true" : "false",
+                      host->cur_cfg);
+    }
+    free(hosts);
+
+    const void **tenants, **nets, **ports;
+    size_t n_tenants = db_read_sorted_rows(ctx->idl, &weftrec_table_tenant,
+                                           compare_tenants, &tenants);
+    size_t n_nets = db_read_sorted_rows(ctx->idl, &weftrec_table_network,
+                                        compare_networks, &nets);
+    size_t n_ports = db_read_sorted_rows(ctx->idl, &weftrec_table_port,
+                                         compare_ports, &ports);
+    for (size_t t = 0; t < n_tenants; t++) {
+        const struct weftrec_tenant *tenant = tenants[t];
+        ds_put_format(s, "tenant %s  key %"PRId64"\n",
+                      tenant->name, tenant->flow_key);
+        for (size_t n = 0; n < n_nets; n++) {
+            const struct weftrec_network *net = nets[n];
+            if (net->tenant != tenant) {
+                continue;
+            }
+            ds_put_format(s, "    network %s  ", net->name);
+            format_network(s, net, ctx->idl);
+            ds_put_char(s, '\n');
+            for (size_t p = 0; p < n_ports; p++) {
+                const struct weftrec_port *port = ports[p];
+                if (port->network != net) {
+                    continue;
+                }
+                ds_put_format(s, "        port %s  ", port->name);
+                format_port(s, port);
+                ds_put_cstr(s, "\n            ofport ");
+                if (port->n_ofport) {
+                    ds_put_format(s, "%"PRId64, port->ofport[0]);
+                } else {
+                    ds_put_char(s, '-');
+                }
+                ds_put_format(s, "  up %s\n",
+                              !port->n_up ? "-"
+                              : port->up[0] ? "true" : "false");
+            }
+        }
+    }
+    free(tenants);
+    free(nets);
+    free(ports);
+    return NULL;
+}
