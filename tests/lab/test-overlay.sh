@@ -84,6 +84,7 @@ cap_start() {
 # late on a busy machine are not missed.  Otherwise (and then) stray frames
 # get 0.5 s.
 cap_stop() {
+    # shellcheck disable=SC2034   # pat and min are used in the eval below
     local name=$1 pat=${2:-} min=${3:-1}
     if [ -n "$pat" ]; then
         wait_for 20 eval '[ "$(grep -c -- "$pat" "$TMP/$name.txt" || true)" -ge "$min" ]' || true

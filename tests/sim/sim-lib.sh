@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # sim-lib.sh: a multi-host weft simulation on dummy datapaths, no per-host namespaces.
 #
 # Source it from a test script.  Every simulated host is its own
