@@ -23,6 +23,8 @@
 #                                 DIR... to $WEFT_TEST_LOGDIR/NAME, so a red
 #                                 run can be diagnosed after the cleanup
 #   start_weft_db DIR             weft's database, socket DIR/weft.sock
+#   start_ovs_vswitchd NETNS DIR  (again) the ovs-vswitchd of a host that
+#                                 start_ovs_host made, e.g. after a restart
 #   start_ovs_host NETNS DIR [REMOTE...]
 #                                 one simulated host: ovsdb-server (extra
 #                                 remotes REMOTE..., e.g. ptcp:6640:127.0.0.1)
@@ -146,10 +148,16 @@ start_ovs_host() {
             --pidfile="$dir/ovsdb-server.pid" --unixctl="$dir/ovsdb-server.ctl" \
             --log-file="$dir/ovsdb-server.log" --detach 2>/dev/null
         ovs-vsctl --db=unix:"$dir/db.sock" --no-wait init
-        ip netns exec "$ns" ovs-vswitchd unix:"$dir/db.sock" \
-            --pidfile="$dir/ovs-vswitchd.pid" --unixctl="$dir/ovs-vswitchd.ctl" \
-            --log-file="$dir/ovs-vswitchd.log" --detach 2>/dev/null
     )
+    start_ovs_vswitchd "$ns" "$dir"
+}
+
+start_ovs_vswitchd() {
+    local ns=$1 dir=$2
+    OVS_RUNDIR=$dir OVS_DBDIR=$dir OVS_LOGDIR=$dir \
+    ip netns exec "$ns" ovs-vswitchd unix:"$dir/db.sock" \
+        --pidfile="$dir/ovs-vswitchd.pid" --unixctl="$dir/ovs-vswitchd.ctl" \
+        --log-file="$dir/ovs-vswitchd.log" --detach 2>/dev/null
 }
 
 # start_weft_db DIR: weft's own database (stock ovsdb-server), socket

@@ -298,10 +298,7 @@ nsock=$(find "/proc/$(pidfile_pid "$dir/weftd.pid")/fd" -lname 'socket:*' 2>/dev
 check "150 connections held ($(cat "$dir/holder.ready") connected): weftd holds $nsock sockets (cap 24)" \
     [ "$nsock" -le 40 ]
 kill_pidfiles "$dir/ovs-vswitchd.pid"
-OVS_RUNDIR=$dir OVS_DBDIR=$dir OVS_LOGDIR=$dir \
-ip netns exec "$ns" ovs-vswitchd unix:"$dir/db.sock" \
-    --pidfile="$dir/ovs-vswitchd.pid" --unixctl="$dir/ovs-vswitchd.ctl" \
-    --log-file="$dir/ovs-vswitchd.log" --detach 2>/dev/null
+start_ovs_vswitchd "$ns" "$dir"
 check "a restarted ovs-vswitchd gets its flows back while the API is full" \
     wait_for 60 has_flow 'arp_tpa=10.0.0.1'
 kill_pidfiles "$dir/holder.pid"

@@ -676,10 +676,7 @@ check "TCP: /metrics answers again once they go" wait_for 60 metrics_back
 # The old process must be gone (its pidfile lock released) before the new
 # one starts.
 kill_pids "$(pidfile_pid "$dir/ovs-vswitchd.pid")"
-OVS_RUNDIR=$dir OVS_DBDIR=$dir OVS_LOGDIR=$dir \
-ip netns exec "$ns" ovs-vswitchd unix:"$dir/db.sock" \
-    --pidfile="$dir/ovs-vswitchd.pid" --unixctl="$dir/ovs-vswitchd.ctl" \
-    --log-file="$dir/ovs-vswitchd.log" --detach 2>/dev/null
+start_ovs_vswitchd "$ns" "$dir"
 for _ in $(seq 300); do
     req /metrics
     [ "$(metric 'weft_host_reconnects_total{host="h1",channel="openflow"}')" != "$reconnects0" ] \

@@ -36,12 +36,6 @@ ep() { lab_json "$P" ".endpoints[] | select(.name == \"$1\") | .$2"; }
 SRC_NS=$(ep red-vx-h1 netns)
 DST_IP=$(ep red-vx-h1b ip)
 
-alive() {   # alive PID: exists and is not a zombie (nobody may reap it here)
-    local st
-    st=$(awk '/^State:/ {print $2}' "/proc/$1/status" 2>/dev/null) || return 1
-    [ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ]
-}
-
 # norm_flows: dump-flows without the statistics that change by themselves.
 norm_flows() {
     of_flows "$MGMT" | grep -v '^OFPST_FLOW\|^NXST_FLOW' \
@@ -90,8 +84,8 @@ info "witness flow: $witness"
 echo "== kill -9 weftd"
 wpid=$(pidfile_pid "$D/weftd.pid")
 kill -9 "$wpid"
-for _ in $(seq 300); do alive "$wpid" || break; sleep 0.1; done
-dead() { ! alive "$1"; }
+for _ in $(seq 300); do pid_alive "$wpid" || break; sleep 0.1; done
+dead() { ! pid_alive "$1"; }
 check "weftd (pid $wpid) is dead" dead "$wpid"
 lost=$(ping_window 3)
 check "pings keep flowing while weftd is dead: $lost of 15 lost (<= 1)" [ "$lost" -le 1 ]
