@@ -832,12 +832,16 @@ add_tenant_hosts(const struct topology *topo, const char *tenant,
  * before its reply, and possibly later writes of others: those can only add
  * hosts.  For a tenant the list is cut to the hosts where it has ports,
  * which are all its own change can touch, so that a 504 never names a host
- * only another tenant uses. */
+ * only another tenant uses.
+ *
+ * The topology loaded here becomes 'api->topo', so that the next write does
+ * not load the same database again (reload_topology()). */
 static void
 set_wait_hosts(struct api *api, struct api_call *call)
 {
     struct topology now;
     topology_init(&now);
+    unsigned int seqno = ovsdb_idl_get_seqno(api->idl);
     weft_db_load_topology(api->idl, &now);
     struct sset hosts = SSET_INITIALIZER(&hosts);
     compile_changed_hosts(&api->topo, &now, &hosts);
@@ -848,7 +852,10 @@ set_wait_hosts(struct api *api, struct api_call *call)
         sset_intersect(&hosts, &own);
         sset_destroy(&own);
     }
+    topology_swap(&api->topo, &now);
     topology_destroy(&now);
+    api->topo_seqno = seqno;
+    api->topo_valid = true;
 
     for (size_t i = 0; i < call->n_wait_hosts; i++) {
         free(call->wait_hosts[i]);

@@ -69,6 +69,18 @@ topology_init(struct topology *topo)
 }
 
 void
+topology_swap(struct topology *a, struct topology *b)
+{
+    int mtu = a->underlay_mtu;
+    a->underlay_mtu = b->underlay_mtu;
+    b->underlay_mtu = mtu;
+    hmap_swap(&a->hosts, &b->hosts);
+    hmap_swap(&a->tenants, &b->tenants);
+    hmap_swap(&a->networks, &b->networks);
+    hmap_swap(&a->ports, &b->ports);
+}
+
+void
 topology_destroy(struct topology *topo)
 {
     if (!topo) {

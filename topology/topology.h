@@ -134,6 +134,8 @@ int topo_network_mtu(const struct topology *, const struct topo_network *);
 
 void topology_init(struct topology *);
 void topology_destroy(struct topology *);
+/* Exchanges the contents of 'a' and 'b' (no copy). */
+void topology_swap(struct topology *a, struct topology *b);
 
 /* Adders copy every string argument; the returned object belongs to 'topo'.
  * 'ips' is copied too.  They do not validate: see topology/validate.h.
