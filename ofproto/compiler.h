@@ -1,11 +1,15 @@
-/* compiler: the flow compiler, weft's pure core.
+/* compiler: the flow compiler, weft's pure core (desired state -> compile).
  *
  * State in, flows out: given the desired topology, one host, and the OpenFlow
  * port numbers that host's switch gave weft's interfaces, it produces the
  * complete set of flows that host's br-int should hold, as ovs-ofctl text.
  * No I/O and no global state, so tests/unit/test-compiler.c checks it as text.
  * ofproto/flow-table.c turns the text into flow_mods and diffs it against
- * what the switch holds. */
+ * what the switch holds.
+ *
+ * The code sits in one file per stage (see compile-internal.h for the map):
+ * weft-flows.c holds the flow set declared here, compiler.c drives the
+ * stages, compile-tunnels.c and compile-inputs.c the other entry points. */
 #ifndef WEFT_COMPILER_H
 #define WEFT_COMPILER_H 1
 
@@ -13,6 +17,7 @@
 #include <stdint.h>
 
 #include "openvswitch/hmap.h"
+#include "openvswitch/uuid.h"
 #include "topology.h"
 
 struct topology;
@@ -20,6 +25,41 @@ struct topo_host;
 struct simap;
 struct ds;
 struct sset;
+
+/* The owner of a compiled flow: the unit that a change recomputes.  Every
+ * flow exists for exactly one of them, and its flows on a host are a
+ * function of that unit's inputs alone (plus the ofports they name):
+ *
+ *   PORT     a port, local or on another host (uuid: the port's): CLASSIFY,
+ *            PORT_SEC, ARP_RESPOND and L2_LOOKUP flows for it.  Its cookie
+ *            carries the port's key.
+ *   NETWORK  a network with a port on this host (uuid: the network's): its
+ *            ingress from tunnels and the uplink, its FLOOD flows.  Cookie:
+ *            the network's, port key 0.
+ *   HOST     the host's own defaults (uuid: the host's): the table-miss
+ *            flows.  Cookie: weft_cookie(0, 0, 0).
+ *   NONE     a flow added by weft_flows_add(), i.e. not by the compiler.
+ *
+ * A tunnel owns no flow of its own: the ingress from a tunnel is per
+ * (network, remote host) and lives and dies with the network's flood list,
+ * and the uplink serves every remote host of a VLAN network at once. */
+enum weft_owner_kind {
+    WEFT_OWNER_NONE,
+    WEFT_OWNER_HOST,
+    WEFT_OWNER_NETWORK,
+    WEFT_OWNER_PORT,
+};
+
+struct weft_owner {
+    enum weft_owner_kind kind;
+    struct uuid uuid;           /* All-zero for WEFT_OWNER_NONE. */
+};
+
+const char *weft_owner_kind_to_string(enum weft_owner_kind);
+bool weft_owner_equals(const struct weft_owner *, const struct weft_owner *);
+uint32_t weft_owner_hash(const struct weft_owner *);
+/* Appends "KIND UUID" to 'out' (e.g. "port 01234567-..."), or "none". */
+void weft_owner_format(const struct weft_owner *, struct ds *out);
 
 /* One flow, in the syntax of "ovs-ofctl add-flow" (without "table=" etc. in
  * 'match': those are separate fields). */
@@ -31,6 +71,8 @@ struct weft_flow {
     char *match;                /* e.g. "in_port=3,dl_src=02:00:00:00:00:01";
                                  * "" matches everything. */
     char *actions;              /* e.g. "set_field:0x1->metadata,goto_table:10" */
+    struct weft_owner owner;    /* What the flow exists for; not part of its
+                                 * text, nor of its key. */
 };
 
 /* A set of flows, unique by (table_id, priority, match). */
@@ -48,6 +90,12 @@ size_t weft_flows_count(const struct weft_flows *);
  * it never happens); otherwise true.  Copies 'match' and 'actions'. */
 bool weft_flows_add(struct weft_flows *, uint8_t table_id, uint16_t priority,
                     uint64_t cookie, const char *match, const char *actions);
+/* The same, recording 'owner' as the new flow's owner (weft_flows_add()
+ * records WEFT_OWNER_NONE). */
+bool weft_flows_add_owned(struct weft_flows *, const struct weft_owner *owner,
+                          uint8_t table_id, uint16_t priority,
+                          uint64_t cookie, const char *match,
+                          const char *actions);
 
 /* Appends every flow to 'out' as "table=T, priority=P, cookie=0xC, MATCH
  * actions=ACTIONS\n" lines, sorted by table, then descending priority, then

@@ -1,0 +1,152 @@
+/* compile-tunnels: how a host reaches the others, for the flow compiler and
+ * for the ports weft wants on br-int.
+ *
+ * compile_host_tunnels() lists the tunnel ports a host needs (one per
+ * encapsulation type and remote host sharing a network of that type), named
+ * by weft_tunnel_name(); the host's OVSDB reconcile creates them.  The
+ * stages that send to or accept from other hosts (compile-l2.c,
+ * compile-flood.c) find the tunnel's or the uplink's ofport with
+ * compile_remote_ofport() and tag frames with compile_put_remote_encap():
+ * the tun_id of CLASSIFY's remote ingress and L2_LOOKUP's and FLOOD's
+ * outputs to remote hosts, or the VLAN tag on the uplink.  Emits no flow. */
+#include <config.h>
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compile-internal.h"
+#include "hmapx.h"
+#include "sset.h"
+#include "util.h"
+
+void
+weft_tunnel_name(enum topo_net_type type, const struct topo_host *remote,
+                 char name[16])
+{
+    const char *prefix = (type == TOPO_NET_VXLAN ? TOPO_TUNNEL_PREFIX_VXLAN
+                          : type == TOPO_NET_GRE ? TOPO_TUNNEL_PREFIX_GRE
+                          : TOPO_TUNNEL_PREFIX_GENEVE);
+    if (strlen(prefix) + strlen(remote->name) <= 15) {
+        snprintf(name, 16, "%s%s", prefix, remote->name);
+    } else {
+        snprintf(name, 16, "%s%08"PRIx32, prefix,
+                 hash_string(remote->name, 0));
+    }
+}
+
+const char *
+weft_tunnel_iface_type(enum topo_net_type type)
+{
+    switch (type) {
+    case TOPO_NET_VXLAN:
+        return "vxlan";
+    case TOPO_NET_GRE:
+        return "gre";
+    case TOPO_NET_GENEVE:
+        return "geneve";
+    case TOPO_NET_VLAN:
+    default:
+        OVS_NOT_REACHED();
+    }
+}
+
+/* Returns the ofport through which this host reaches ports of 'net' on
+ * 'remote': the tunnel of the network's type to 'remote', or for a VLAN
+ * network this host's uplink (the remote host must have one too, or its
+ * ports are not on the VLAN segment).  Returns 0 if there is none (yet). */
+int
+compile_remote_ofport(const struct compile_ctx *ctx,
+                      const struct topo_network *net,
+                      const struct topo_host *remote)
+{
+    if (net_is_overlay(net)) {
+        if (!ctx->host->tunnel_ip || !remote->tunnel_ip) {
+            return 0;
+        }
+        char name[16];
+        weft_tunnel_name(net->type, remote, name);
+        return iface_ofport(ctx, name);
+    }
+    return ctx->host->uplink && remote->uplink
+           ? iface_ofport(ctx, ctx->host->uplink) : 0;
+}
+
+/* Appends to 'actions' what sends a frame of 'net' to the remote host (or
+ * VLAN segment) behind 'ofport': the tunnel key, or the VLAN tag. */
+void
+compile_put_remote_encap(struct ds *actions, const struct topo_network *net)
+{
+    if (net_is_overlay(net)) {
+        ds_put_format(actions, "set_field:0x%"PRIx32"->tun_id,",
+                      net->segment_id);
+    } else {
+        /* OFPVID_PRESENT (0x1000) marks the tag as present. */
+        ds_put_format(actions, "push_vlan:0x8100,set_field:%"PRIu32
+                      "->vlan_vid,", 0x1000 | net->segment_id);
+    }
+}
+
+static int
+tunnel_cmp(const void *a_, const void *b_)
+{
+    const struct weft_tunnel *a = a_;
+    const struct weft_tunnel *b = b_;
+    return strcmp(a->name, b->name);
+}
+
+size_t
+compile_host_tunnels(const struct topology *topo, const struct topo_host *host,
+                     struct weft_tunnel **tunnelsp)
+{
+    struct weft_tunnel *tunnels = NULL;
+    size_t n = 0, allocated = 0;
+
+    *tunnelsp = NULL;
+    if (!host->tunnel_ip) {
+        return 0;
+    }
+
+    /* The overlay networks with a port on 'host'. */
+    struct hmapx local = HMAPX_INITIALIZER(&local);
+    const struct topo_port *port;
+    TOPOLOGY_FOR_EACH_PORT (port, topo) {
+        if (port->network && net_is_overlay(port->network) && port->host
+            && uuid_equals(&port->host->uuid, &host->uuid)) {
+            hmapx_add(&local, CONST_CAST(struct topo_network *,
+                                         port->network));
+        }
+    }
+
+    /* Every other host with a tunnel IP and a port in one of them. */
+    struct sset names = SSET_INITIALIZER(&names);
+    TOPOLOGY_FOR_EACH_PORT (port, topo) {
+        const struct topo_host *remote = port->host;
+        if (!remote || !remote->tunnel_ip
+            || uuid_equals(&remote->uuid, &host->uuid)
+            || !port->network
+            || !hmapx_contains(&local, CONST_CAST(struct topo_network *,
+                                                  port->network))) {
+            continue;
+        }
+        char name[16];
+        weft_tunnel_name(port->network->type, remote, name);
+        if (sset_add(&names, name)) {
+            if (n >= allocated) {
+                tunnels = x2nrealloc(tunnels, &allocated, sizeof *tunnels);
+            }
+            struct weft_tunnel *t = &tunnels[n++];
+            memcpy(t->name, name, sizeof t->name);
+            t->type = port->network->type;
+            t->remote = remote;
+        }
+    }
+    sset_destroy(&names);
+    hmapx_destroy(&local);
+
+    if (n) {
+        qsort(tunnels, n, sizeof *tunnels, tunnel_cmp);
+    }
+    *tunnelsp = tunnels;
+    return n;
+}
