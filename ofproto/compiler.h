@@ -28,7 +28,11 @@ struct sset;
 
 /* The owner of a compiled flow: the unit that a change recomputes.  Every
  * flow exists for exactly one of them, and its flows on a host are a
- * function of that unit's inputs alone (plus the ofports they name):
+ * function of that unit's own rows (for a network: which of its ports are
+ * on which host) and of the ofports they name, given that the network is
+ * on the host at all (a host that leaves a network loses the flows of all
+ * its ports there; tests/unit/test-owners.c shows which owners a port
+ * deletion changes):
  *
  *   PORT     a port, local or on another host (uuid: the port's): CLASSIFY,
  *            PORT_SEC, ARP_RESPOND and L2_LOOKUP flows for it.  Its cookie
