@@ -1,0 +1,47 @@
+/* changes: what one update of the desired state changed.
+ *
+ * The loader (ovsdb/weft-db.c) patches weftd's topology in place from the
+ * IDL's change tracking and fills a 'struct topo_changes' with what it
+ * touched; each host's lifecycle (controller/host.c) then recompiles only
+ * the flow owners (ofproto/compiler.h, 'struct weft_owner') those changes
+ * reach, and a host the changes do not reach runs neither compile nor diff.
+ *
+ * Plain data, no I/O.  Sets hold row UUIDs of weft's database; a deleted
+ * object's UUID is in its set although the topology no longer holds it. */
+#ifndef WEFT_TOPO_CHANGES_H
+#define WEFT_TOPO_CHANGES_H 1
+
+#include <stdbool.h>
+
+#include "uuidset.h"
+
+struct topo_changes {
+    /* The extent of the change is unknown (first load, a full reload after
+     * the database reconnected, or a change the patcher does not handle):
+     * every host recompiles everything.  The sets below may then be empty. */
+    bool all;
+
+    struct uuidset hosts;       /* Host rows inserted, modified or deleted. */
+    struct uuidset tenants;     /* Tenant rows inserted, modified or deleted. */
+
+    /* Network rows inserted, modified or deleted, plus every network that
+     * gained or lost a port or had one of its ports modified, plus every
+     * network of a changed tenant (its key is in the network's cookies). */
+    struct uuidset networks;
+
+    /* Port rows inserted, modified or deleted. */
+    struct uuidset ports;
+
+    /* Hosts that gained or lost a port, or on which a port was modified:
+     * the old and the new host of every changed port. */
+    struct uuidset port_hosts;
+};
+
+void topo_changes_init(struct topo_changes *);
+void topo_changes_destroy(struct topo_changes *);
+void topo_changes_clear(struct topo_changes *);
+
+/* True if nothing changed (and 'all' is false). */
+bool topo_changes_is_empty(const struct topo_changes *);
+
+#endif /* topology/changes.h */
