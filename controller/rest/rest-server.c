@@ -13,7 +13,7 @@
  *      the same step 1 weftctl runs), answering its errors at once;
  *   3. hands the 'struct api_call' to api_submit() and returns to libevent.
  *
- * The main loop executes the call (api.c, whose top comment draws the whole
+ * The main loop executes the call (executor.c; handoff.c draws the whole
  * hand-off) and calls rest_call_done() from the main thread; that appends
  * the call to 'done' under 'mutex' and wakes this thread with
  * event_active(), which is thread-safe because evthread_use_pthreads() is
@@ -29,7 +29,7 @@
  * and frees it when it is answered, so a late answer is safe.  While a call
  * is in the main loop, an EV_CLOSED event on its socket (a 'struct
  * rest_watch') marks it api_call_set_client_gone(), so that a write whose
- * client left is never sent (api.c).
+ * client left is never sent (executor.c).
  *
  * Limits (rest_server_create()'s 'limits'): a request header over
  * REST_MAX_HEADERS bytes and a body over REST_HARD_MAX_BODY are refused by
