@@ -116,7 +116,7 @@ finish(struct weft_txn *t, struct weft_error *error)
         t->txn = NULL;
     }
     t->result.error = error;
-    if (error) {
+    if (error && !t->result.maybe_committed) {
         t->result.nb_cfg = -1;
     }
     t->state = WT_DONE;

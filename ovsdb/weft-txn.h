@@ -109,7 +109,7 @@ struct weft_txn_result {
     struct weft_error *error;   /* NULL on success (the caller owns it). */
     int64_t nb_cfg;             /* The nb_cfg the write carries (on a dry
                                  * run, would carry); -1 if it wrote nothing
-                                 * or failed. */
+                                 * or failed, unless 'maybe_committed'. */
     bool committed;
     bool maybe_committed;       /* On error: the change may have been
                                  * committed all the same. */
