@@ -263,15 +263,96 @@ api_read_object(const struct api_reader *r, struct api_call *call,
     }
 }
 
+/* Lists the tenants: an admin's all, a tenant's only its own ('own'). */
+static void
+list_tenants(const struct api_reader *r, struct api_call *call,
+             const struct weftrec_tenant *own)
+{
+    size_t n = 0, allocated = 0;
+    const struct weftrec_tenant *row;
+    WEFTREC_TENANT_FOR_EACH (row, r->idl) {
+        if (own && row != own) {
+            continue;
+        }
+        if (n >= allocated) {
+            call->tenants = x2nrealloc(call->tenants, &allocated,
+                                       sizeof *call->tenants);
+        }
+        call->tenants[n].name = xstrdup(row->name);
+        call->tenants[n++].key = row->flow_key;
+    }
+    if (n) {
+        qsort(call->tenants, n, sizeof *call->tenants, compare_tenant_views);
+    }
+    call->n_tenants = n;
+}
+
+/* Lists the networks of the tenant named by 'call->path'. */
+static struct weft_error *
+list_networks(const struct api_reader *r, struct api_call *call)
+{
+    const struct weftrec_tenant *tenant = NULL;
+    struct weft_error *error = resolve_path(r->idl, call->path, 1, &tenant,
+                                            NULL, NULL);
+    if (error) {
+        return error;
+    }
+    size_t n = 0, allocated = 0;
+    const struct weftrec_network *row;
+    WEFTREC_NETWORK_FOR_EACH (row, r->idl) {
+        if (row->tenant != tenant) {
+            continue;
+        }
+        if (n >= allocated) {
+            call->networks = x2nrealloc(call->networks, &allocated,
+                                        sizeof *call->networks);
+        }
+        memset(&call->networks[n], 0, sizeof call->networks[n]);
+        network_view_fill(&call->networks[n++], row, r->idl);
+    }
+    if (n) {
+        qsort(call->networks, n, sizeof *call->networks,
+              compare_network_views);
+    }
+    call->n_networks = n;
+    return NULL;
+}
+
+/* Lists the ports of the network named by 'call->path'. */
+static struct weft_error *
+list_ports(const struct api_reader *r, struct api_call *call)
+{
+    const struct weftrec_tenant *tenant = NULL;
+    const struct weftrec_network *net = NULL;
+    struct weft_error *error = resolve_path(r->idl, call->path, 2, &tenant,
+                                            &net, NULL);
+    if (error) {
+        return error;
+    }
+    size_t n = 0, allocated = 0;
+    const struct weftrec_port *row;
+    WEFTREC_PORT_FOR_EACH (row, r->idl) {
+        if (row->network != net) {
+            continue;
+        }
+        if (n >= allocated) {
+            call->ports = x2nrealloc(call->ports, &allocated,
+                                     sizeof *call->ports);
+        }
+        memset(&call->ports[n], 0, sizeof call->ports[n]);
+        port_view_fill(&call->ports[n++], row);
+    }
+    if (n) {
+        qsort(call->ports, n, sizeof *call->ports, compare_port_views);
+    }
+    call->n_ports = n;
+    return NULL;
+}
+
 struct weft_error *
 api_read_list(const struct api_reader *r, struct api_call *call,
               const struct weftrec_tenant *own)
 {
-    const struct weftrec_tenant *tenant = NULL;
-    const struct weftrec_network *net = NULL;
-    struct weft_error *error = NULL;
-    size_t n = 0, allocated = 0;
-
     switch (call->resource) {
     case API_STATUS: {
         const struct weftrec_weft_global *global
@@ -291,75 +372,13 @@ api_read_list(const struct api_reader *r, struct api_call *call,
         return api_read_object(r, call, call->resource, call->path,
                                call->n_path);
 
-    case API_TENANTS: {
-        const struct weftrec_tenant *row;
-        WEFTREC_TENANT_FOR_EACH (row, r->idl) {
-            if (own && row != own) {
-                continue;
-            }
-            if (n >= allocated) {
-                call->tenants = x2nrealloc(call->tenants, &allocated,
-                                           sizeof *call->tenants);
-            }
-            call->tenants[n].name = xstrdup(row->name);
-            call->tenants[n++].key = row->flow_key;
-        }
-        if (n) {
-            qsort(call->tenants, n, sizeof *call->tenants,
-                  compare_tenant_views);
-        }
-        call->n_tenants = n;
+    case API_TENANTS:
+        list_tenants(r, call, own);
         return NULL;
-    }
-
-    case API_NETWORKS: {
-        error = resolve_path(r->idl, call->path, 1, &tenant, NULL, NULL);
-        if (error) {
-            return error;
-        }
-        const struct weftrec_network *row;
-        WEFTREC_NETWORK_FOR_EACH (row, r->idl) {
-            if (row->tenant != tenant) {
-                continue;
-            }
-            if (n >= allocated) {
-                call->networks = x2nrealloc(call->networks, &allocated,
-                                            sizeof *call->networks);
-            }
-            memset(&call->networks[n], 0, sizeof call->networks[n]);
-            network_view_fill(&call->networks[n++], row, r->idl);
-        }
-        if (n) {
-            qsort(call->networks, n, sizeof *call->networks,
-                  compare_network_views);
-        }
-        call->n_networks = n;
-        return NULL;
-    }
-
-    case API_PORTS: {
-        error = resolve_path(r->idl, call->path, 2, &tenant, &net, NULL);
-        if (error) {
-            return error;
-        }
-        const struct weftrec_port *row;
-        WEFTREC_PORT_FOR_EACH (row, r->idl) {
-            if (row->network != net) {
-                continue;
-            }
-            if (n >= allocated) {
-                call->ports = x2nrealloc(call->ports, &allocated,
-                                         sizeof *call->ports);
-            }
-            memset(&call->ports[n], 0, sizeof call->ports[n]);
-            port_view_fill(&call->ports[n++], row);
-        }
-        if (n) {
-            qsort(call->ports, n, sizeof *call->ports, compare_port_views);
-        }
-        call->n_ports = n;
-        return NULL;
-    }
+    case API_NETWORKS:
+        return list_networks(r, call);
+    case API_PORTS:
+        return list_ports(r, call);
     }
     OVS_NOT_REACHED();
 }
