@@ -35,7 +35,7 @@
 #include "validate.h"
 #include "weft-db.h"
 #include "weft-idl.h"
-#include "weft-write.h"
+#include "weft-txn.h"
 
 /* A network namespace, as two commands want it. */
 struct nsref {
@@ -152,80 +152,48 @@ run(const struct nsref *ns, bool quiet, ...)
     return error;
 }
 
-/* Commits 'req' like weftctl's write commands (verify and bump nb_cfg,
- * retry on a conflicting writer) before 'ctx->deadline'; with 'dry_run',
- * only checks it.  Stores in '*nb_cfgp' the nb_cfg the write carries and
- * adds to 'changed' the hosts whose flows it touches (compile_changed_hosts():
- * the topology it was checked against, then the one after the commit).
- * Sets '*sentp' if the write was committed, or may have been (a timeout
- * while committing), so that a caller undoing it knows to look. */
+/* Commits 'req' like weftctl's write commands, through the one
+ * commit/retry loop (ovsdb/weft-txn.h: verify and bump nb_cfg, retry on a
+ * conflicting writer) before 'ctx->deadline'; with 'dry_run', only checks
+ * it.  Stores in '*nb_cfgp' the nb_cfg the write carries and adds to
+ * 'changed' the hosts whose flows it touches (compile_changed_hosts(): the
+ * topology it was checked against, then the one after the commit).  Sets
+ * '*sentp' if the write was committed, or may have been (a timeout while
+ * committing), so that a caller undoing it knows to look. */
 static char *
 ops_write(struct ops_ctx *ctx, const struct weft_request *req, bool dry_run,
           int64_t *nb_cfgp, struct sset *changed, bool *sentp)
 {
-    *sentp = false;
-    for (;;) {
-        unsigned int seqno = ovsdb_idl_get_seqno(ctx->idl);
-        struct topology topo;
-        topology_init(&topo);
-        weft_db_load_topology(ctx->idl, &topo);
-        struct ovsdb_idl_txn *txn = ovsdb_idl_txn_create(ctx->idl);
-        ovsdb_idl_txn_add_comment(txn, "weftctl: %s %s", ctx->opts->args[0],
-                                  ctx->opts->args[1]);
-        bool inserting;
-        *nb_cfgp = weft_write_next_cfg(ctx->idl, txn, 1, &inserting);
-        struct weft_error *werr = weft_write_build(req, ctx->idl, txn, &topo);
-        if (werr || dry_run) {
-            char *msg = werr ? xstrdup(werr->message) : NULL;
-            weft_error_destroy(werr);
-            ovsdb_idl_txn_destroy(txn);
-            topology_destroy(&topo);
-            return msg;
-        }
-        enum ovsdb_idl_txn_status status;
-        while ((status = ovsdb_idl_txn_commit(txn)) == TXN_INCOMPLETE
-               && time_msec() < ctx->deadline) {
-            ovsdb_idl_run(ctx->idl);
-            ovsdb_idl_wait(ctx->idl);
-            ovsdb_idl_txn_wait(txn);
-            poll_timer_wait_until(ctx->deadline);
-            poll_block();
-        }
-        if (status == TXN_SUCCESS || status == TXN_UNCHANGED) {
-            /* The IDL has the commit: ovsdb-server sends a transaction's
-             * update before its reply. */
-            *sentp = true;
-            struct topology now;
-            topology_init(&now);
-            weft_db_load_topology(ctx->idl, &now);
-            compile_changed_hosts(&topo, &now, changed);
-            topology_destroy(&now);
-            topology_destroy(&topo);
-            ovsdb_idl_txn_destroy(txn);
-            return NULL;
-        }
-        topology_destroy(&topo);
-        char *msg = (status == TXN_TRY_AGAIN ? NULL
-                     : status == TXN_INCOMPLETE
-                     ? xstrdup("timeout waiting for the transaction to commit")
-                     : xasprintf("transaction failed: %s (%s)",
-                                 ovsdb_idl_txn_status_to_string(status),
-                                 ovsdb_idl_txn_get_error(txn)));
-        *sentp = status == TXN_INCOMPLETE;
-        ovsdb_idl_txn_destroy(txn);
-        if (msg) {
-            return msg;
-        }
-        while (ovsdb_idl_get_seqno(ctx->idl) == seqno) {
-            if (time_msec() >= ctx->deadline) {
-                return xstrdup("timeout waiting to retry the transaction");
-            }
-            ovsdb_idl_run(ctx->idl);
-            ovsdb_idl_wait(ctx->idl);
-            poll_timer_wait_until(ctx->deadline);
-            poll_block();
-        }
+    char *comment = xasprintf("weftctl: %s %s", ctx->opts->args[0],
+                              ctx->opts->args[1]);
+    struct weft_topo_cache topo;
+    weft_topo_cache_init(&topo);
+    struct weft_txn_spec spec = {
+        .req = req,
+        .comment = comment,
+        .initial_cfg = 1,
+        .dry_run = dry_run,
+        .deadline = ctx->deadline,
+        .topo = &topo,
+    };
+    struct weft_txn_result result;
+    struct weft_error *werr = weft_txn_run_blocking(ctx->idl, &spec, &result);
+    *nb_cfgp = result.nb_cfg;
+    *sentp = result.committed || result.maybe_committed;
+    if (result.committed) {
+        /* The IDL has the commit: ovsdb-server sends a transaction's
+         * update before its reply. */
+        struct topology now;
+        topology_init(&now);
+        weft_db_load_topology(ctx->idl, &now);
+        compile_changed_hosts(&topo.topo, &now, changed);
+        topology_destroy(&now);
     }
+    char *msg = werr ? xstrdup(werr->message) : NULL;
+    weft_error_destroy(werr);
+    weft_topo_cache_destroy(&topo);
+    free(comment);
+    return msg;
 }
 
 /* Waits until every host in 'hosts' has installed 'nb_cfg' (Host.cur_cfg),

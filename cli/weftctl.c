@@ -57,6 +57,7 @@
 #include "validate.h"
 #include "weft-db.h"
 #include "weft-idl.h"
+#include "weft-txn.h"
 #include "weft-write.h"
 #include "db-read.h"
 #include "weftctl.h"
@@ -444,26 +445,6 @@ wait_for_connection(struct ovsdb_idl *idl, const char *remote,
     }
 }
 
-/* Runs 'idl' until its contents change from 'seqno' or 'deadline'.  Returns
- * false on timeout. */
-static bool
-wait_for_change(struct ovsdb_idl *idl, unsigned int seqno,
-                long long int deadline)
-{
-    for (;;) {
-        ovsdb_idl_run(idl);
-        if (ovsdb_idl_get_seqno(idl) != seqno) {
-            return true;
-        }
-        if (time_msec() >= deadline) {
-            return false;
-        }
-        ovsdb_idl_wait(idl);
-        poll_timer_wait_until(deadline);
-        poll_block();
-    }
-}
-
 /* Waits until every host in 'only' (NULL: every host) has installed
  * 'nb_cfg', or 'deadline'. */
 static char *
@@ -491,30 +472,37 @@ wait_for_hosts(struct ovsdb_idl *idl, int64_t nb_cfg, const struct sset *only,
     }
 }
 
-/* Like ovsdb_idl_txn_commit_block(), but gives up at 'deadline' and then
- * returns TXN_INCOMPLETE. */
-static enum ovsdb_idl_txn_status
-commit_until(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
-             long long int deadline)
+/* A write command, for build_write_command(). */
+struct write_command {
+    const struct ctl_command *cmd;
+    const struct ctl_options *opts;
+    const struct ctl_parsed *parsed;
+    struct ds *output;
+};
+
+/* weft_txn_build_func: step 3 of a write command (see the top of this
+ * file), run again on every attempt of the transaction. */
+static struct weft_error *
+build_write_command(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
+                    const struct topology *topo, void *wc_)
 {
-    enum ovsdb_idl_txn_status status;
-    while ((status = ovsdb_idl_txn_commit(txn)) == TXN_INCOMPLETE) {
-        if (time_msec() >= deadline) {
-            break;
-        }
-        ovsdb_idl_run(idl);
-        ovsdb_idl_wait(idl);
-        ovsdb_idl_txn_wait(txn);
-        poll_timer_wait_until(deadline);
-        poll_block();
-    }
-    return status;
+    const struct write_command *wc = wc_;
+    struct ctl_context ctx = {
+        .idl = idl,
+        .txn = txn,
+        .topo = topo,
+        .opts = wc->opts,
+        .parsed = wc->parsed,
+        .output = wc->output,
+    };
+    char *error = wc->cmd->run(&ctx);
+    return error ? weft_error_create(WEFT_ERR_INVALID, error) : NULL;
 }
 
-/* Steps 2 to 4 of a write command (see the top of this file).  On success,
- * stores the nb_cfg the transaction wrote in '*nb_cfgp' (or -1 if nothing
- * was written) and adds to 'changed', if nonnull, the hosts whose flows the
- * write touches. */
+/* Steps 2 to 4 of a write command (see the top of this file), through the
+ * one commit/retry loop (ovsdb/weft-txn.h).  On success, stores the nb_cfg
+ * the transaction wrote in '*nb_cfgp' (or -1 if nothing was written) and
+ * adds to 'changed', if nonnull, the hosts whose flows the write touches. */
 static char *
 run_write_command(const struct ctl_command *cmd, struct ovsdb_idl *idl,
                   const struct ctl_options *opts,
@@ -523,106 +511,47 @@ run_write_command(const struct ctl_command *cmd, struct ovsdb_idl *idl,
                   struct sset *changed)
 {
     bool is_init = !strcmp(cmd->name, "init");
-    bool retried_insert = false;
-    *nb_cfgp = -1;
-    for (;;) {
-        unsigned int seqno = ovsdb_idl_get_seqno(idl);
-        const struct weftrec_weft_global *global
-            = weftrec_weft_global_first(idl);
-        if (is_init && global) {
-            return NULL;
-        }
-
-        struct topology topo;
-        topology_init(&topo);
-        weft_db_load_topology(idl, &topo);
-
-        struct ovsdb_idl_txn *txn = ovsdb_idl_txn_create(idl);
-        struct ds comment = DS_EMPTY_INITIALIZER;
-        for (int i = 0; i < opts->n_args; i++) {
-            ds_put_format(&comment, " %s", opts->args[i]);
-        }
-        ovsdb_idl_txn_add_comment(txn, "weftctl:%s", ds_cstr(&comment));
-        ds_destroy(&comment);
-
-        /* Serialize with every other writer: see the top of this file. */
-        bool inserting_global;
-        int64_t nb_cfg = weft_write_next_cfg(idl, txn, is_init ? 0 : 1,
-                                             &inserting_global);
-
-        struct ctl_context ctx = {
-            .idl = idl,
-            .txn = txn,
-            .topo = &topo,
-            .opts = opts,
-            .parsed = parsed,
-            .output = output,
-        };
-        char *error = cmd->run(&ctx);
-        if (error) {
-            topology_destroy(&topo);
-            ovsdb_idl_txn_destroy(txn);
-            return error;
-        }
-
-        enum ovsdb_idl_txn_status status = commit_until(idl, txn, deadline);
-        if (changed && (status == TXN_SUCCESS || status == TXN_UNCHANGED)) {
-            /* The IDL has the commit: ovsdb-server sends a transaction's
-             * update before its reply.  (It may have later writes of
-             * others too, which can only add hosts.) */
-            struct topology now;
-            topology_init(&now);
-            weft_db_load_topology(idl, &now);
-            compile_changed_hosts(&topo, &now, changed);
-            topology_destroy(&now);
-        }
-        topology_destroy(&topo);
-        switch (status) {
-        case TXN_SUCCESS:
-        case TXN_UNCHANGED:
-            ovsdb_idl_txn_destroy(txn);
-            *nb_cfgp = nb_cfg;
-            return NULL;
-
-        case TXN_TRY_AGAIN:
-            /* Someone else wrote first.  Reload, re-validate, retry. */
-            ovsdb_idl_txn_destroy(txn);
-            if (!wait_for_change(idl, seqno, deadline)) {
-                return xstrdup("timeout waiting to retry the transaction");
-            }
-            break;
-
-        case TXN_INCOMPLETE:
-            ovsdb_idl_txn_destroy(txn);
-            return xstrdup("timeout waiting for the transaction to commit "
-                           "(it may or may not have been applied)");
-
-        case TXN_ERROR:
-            /* Two first writers both inserting Weft_Global: the loser
-             * violates maxRows, and nb_cfg cannot be verified on a row that
-             * did not exist yet.  Retry once with the winner's row. */
-            if (inserting_global && !retried_insert) {
-                retried_insert = true;
-                ovsdb_idl_txn_destroy(txn);
-                if (!weftrec_weft_global_first(idl)
-                    && !wait_for_change(idl, seqno, deadline)) {
-                    return xstrdup("timeout waiting to retry the "
-                                   "transaction");
-                }
-                break;
-            }
-            /* Fall through. */
-        case TXN_ABORTED:
-        case TXN_NOT_LOCKED:
-        case TXN_UNCOMMITTED:
-        default:
-            error = xasprintf("transaction failed: %s (%s)",
-                              ovsdb_idl_txn_status_to_string(status),
-                              ovsdb_idl_txn_get_error(txn));
-            ovsdb_idl_txn_destroy(txn);
-            return error;
-        }
+    struct ds comment = DS_EMPTY_INITIALIZER;
+    ds_put_cstr(&comment, "weftctl:");
+    for (int i = 0; i < opts->n_args; i++) {
+        ds_put_format(&comment, " %s", opts->args[i]);
     }
+    struct weft_topo_cache topo;
+    weft_topo_cache_init(&topo);
+    struct write_command wc = {
+        .cmd = cmd,
+        .opts = opts,
+        .parsed = parsed,
+        .output = output,
+    };
+    struct weft_txn_spec spec = {
+        .build = build_write_command,
+        .aux = &wc,
+        .comment = ds_cstr(&comment),
+        /* "init" writes nb_cfg 0, and nothing if the database has it. */
+        .initial_cfg = is_init ? 0 : 1,
+        .init_only = is_init,
+        .deadline = deadline,
+        .topo = &topo,
+    };
+    struct weft_txn_result result;
+    struct weft_error *werr = weft_txn_run_blocking(idl, &spec, &result);
+    if (!werr && changed && result.nb_cfg >= 0) {
+        /* The IDL has the commit: ovsdb-server sends a transaction's
+         * update before its reply.  (It may have later writes of others
+         * too, which can only add hosts.) */
+        struct topology now;
+        topology_init(&now);
+        weft_db_load_topology(idl, &now);
+        compile_changed_hosts(&topo.topo, &now, changed);
+        topology_destroy(&now);
+    }
+    *nb_cfgp = werr ? -1 : result.nb_cfg;
+    char *error = werr ? xstrdup(werr->message) : NULL;
+    weft_error_destroy(werr);
+    weft_topo_cache_destroy(&topo);
+    ds_destroy(&comment);
+    return error;
 }
 
 /* Connects to 'remote' and runs 'cmd'.  Appends output to 'output'. */

@@ -1,9 +1,10 @@
 /* weft-write: the one write layer for weft's desired state (OVS side).
  *
- * weftctl and weftd's REST API (controller/api.c) both turn a checked
- * 'struct weft_request' (weft-request.h) into an OVSDB transaction here, so
- * that they accept and refuse exactly the same changes with the same
- * messages.  A caller's transaction loop looks like this:
+ * weftctl and weftd's REST API (controller/rest/executor.c) both turn a
+ * checked 'struct weft_request' (weft-request.h) into an OVSDB transaction
+ * here, so that they accept and refuse exactly the same changes with the
+ * same messages.  The one transaction loop that calls these, commits and
+ * retries is weft-txn.h:
  *
  *     txn = ovsdb_idl_txn_create(idl);
  *     nb_cfg = weft_write_next_cfg(idl, txn, 1, &inserted);

@@ -9,7 +9,7 @@
 #   SECONDS    -max_total_time (default 30).
 #
 # The main build uses gcc, so this compiles the parse path itself with clang:
-# rest-parse.c, api-call.c, token-hash.c, plain-util.c (jansson side), and
+# rest/rest-parse.c, routes.c, api-call.c, token-hash.c, plain-util.c (jansson side), and
 # weft-write.c plus
 # topology/ (OVS side: OVS include dirs and the json rename header, as
 # cmake/OVS.cmake sets them), instrumented; libopenvswitch and libweft_db
@@ -32,13 +32,13 @@ cflags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefin
         -fno-omit-frame-pointer -Wall -Wno-unused-parameter -Wno-sign-compare)
 read -ra pc_cflags <<<"$(pkg-config --cflags jansson libevent)"
 read -ra pc_libs <<<"$(pkg-config --libs jansson libevent libcrypto)"
-jansson_side=(-I"$repo/controller" -I"$repo/ovsdb" "${pc_cflags[@]}")
+jansson_side=(-I"$repo/controller/rest" -I"$repo/controller" -I"$repo/ovsdb" "${pc_cflags[@]}")
 ovs_side=(-I"$ovs" -I"$ovs/include" -I"$ovs/lib" -I"$build/ovsdb" -I"$repo/ovsdb"
           -I"$repo/topology" -include "$repo/ovsdb/ovs-json-rename.h"
           -Wno-missing-field-initializers)
 
 objs=()
-for f in controller/rest-parse.c controller/api-call.c controller/token-hash.c controller/plain-util.c tests/fuzz/fuzz-rest.c; do
+for f in controller/rest/rest-parse.c controller/rest/routes.c controller/rest/api-call.c controller/rest/token-hash.c controller/plain-util.c tests/fuzz/fuzz-rest.c; do
     o=$out/$(basename "${f%.c}").o
     clang "${cflags[@]}" "${jansson_side[@]}" -c "$repo/$f" -o "$o"
     objs+=("$o")

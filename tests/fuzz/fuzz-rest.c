@@ -1,7 +1,7 @@
 /* fuzz-rest: libFuzzer target for the REST API's request parsing and
  * validation, without sockets.
  *
- * Drives rest_parse_request() (controller/rest-parse.c): routing, the
+ * Drives rest_parse_request() (controller/rest/rest-parse.c): routing, the
  * bearer token, the query string, the JSON body and weft_request_check(),
  * the write layer's step 1.  The input is split as:
  *

@@ -37,7 +37,8 @@ cleanup() {
     local rc=$?
     T_FAIL=$failed keep_logs "$rc" test-weftctl "$dir"
     # Stop only the ovsdb-server this script started.
-    kill_pidfiles "$dir/ovsdb.pid" "$dir/run/weft/weftd.pid"
+    kill_pidfiles "$dir/ovsdb.pid" "$dir/ovsdb-first.pid" \
+        "$dir/run/weft/weftd.pid"
     rm -rf "$dir"
 }
 trap cleanup EXIT
@@ -537,6 +538,31 @@ if [ "$n_ok" -eq 1 ] && [ "$n_dup" -eq 5 ]; then
     pass
 else
     fail "concurrent port-add with one MAC: $n_ok succeeded, $n_dup duplicates"
+fi
+
+# --- First writers race: on a database without Weft_Global, each inserts
+# it; one wins and the others' TXN_ERROR is retried with the winner's row
+# (ovsdb/weft-txn.c), so every write lands, each with its own nb_cfg. -------
+ovsdb-tool create "$dir/first.db" "$WEFT_SOURCE_DIR/ovsdb/weft.ovsschema"
+ovsdb-server "$dir/first.db" --remote="punix:$dir/first.sock" \
+    --pidfile="$dir/ovsdb-first.pid" --detach \
+    --log-file="$dir/ovsdb-first.log" --unixctl="$dir/ovsdb-first.ctl"
+pids=()
+for i in 1 2 3 4 5 6; do
+    WEFT_DB="unix:$dir/first.sock" ctl tenant-add "f$i" 2>"$dir/f$i.err" &
+    pids+=($!)
+done
+n_ok=0
+for pid in "${pids[@]}"; do
+    if wait "$pid"; then n_ok=$((n_ok + 1)); fi
+done
+nb_cfg=$(ovsdb-client dump --format=csv --no-headings "unix:$dir/first.sock" \
+             Weft Weft_Global nb_cfg | tail -1)
+if [ "$n_ok" -eq 6 ] && [ "$nb_cfg" = 6 ]; then
+    pass
+else
+    fail "first writers race: $n_ok of 6 succeeded, nb_cfg '$nb_cfg':" \
+         "$(cat "$dir"/f*.err)"
 fi
 
 # --- Quotas: defaults, overrides, enforced inside the write. --------------

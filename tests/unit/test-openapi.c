@@ -1,6 +1,6 @@
 /* test-openapi: docs/openapi.json describes exactly the REST API's routes.
  *
- * The route table lives in controller/rest-parse.c; this test reads it
+ * The route table lives in controller/rest/routes.c; this test reads it
  * through rest_route_*() and compares it, both ways, with the "paths" of the
  * OpenAPI document: the same paths ("{name}" for the table's "*") and, for
  * each, the same methods.  So neither can change without the other.

@@ -1,5 +1,5 @@
 /* test-rest-parse: who a REST request acts as, and the quota PATCH body,
- * through rest_parse_request() (controller/rest-parse.c) without a socket.
+ * through rest_parse_request() (controller/rest/rest-parse.c) without a socket.
  *
  * - A bearer token makes the request its tenant's even when the peer is
  *   root: root is an admin only without a token.

@@ -13,7 +13,7 @@
  *      the same step 1 weftctl runs), answering its errors at once;
  *   3. hands the 'struct api_call' to api_submit() and returns to libevent.
  *
- * The main loop executes the call (api.c, whose top comment draws the whole
+ * The main loop executes the call (executor.c; handoff.c draws the whole
  * hand-off) and calls rest_call_done() from the main thread; that appends
  * the call to 'done' under 'mutex' and wakes this thread with
  * event_active(), which is thread-safe because evthread_use_pthreads() is
@@ -21,7 +21,8 @@
  * with evhttp and frees the call.
  *
  * Every error, from here or from the main loop, goes through one mapping,
- * rest_http_status(), and one body shape: {"error": KIND, "detail": TEXT}.
+ * rest_http_status() (render.c), and one body shape: {"error": KIND,
+ * "detail": TEXT}.
  * Every answer is counted by status for /metrics ('n_by_status', touched only
  * by this thread).
  *
@@ -29,7 +30,7 @@
  * and frees it when it is answered, so a late answer is safe.  While a call
  * is in the main loop, an EV_CLOSED event on its socket (a 'struct
  * rest_watch') marks it api_call_set_client_gone(), so that a write whose
- * client left is never sent (api.c).
+ * client left is never sent (executor.c).
  *
  * Limits (rest_server_create()'s 'limits'): a request header over
  * REST_MAX_HEADERS bytes and a body over REST_HARD_MAX_BODY are refused by
@@ -72,6 +73,7 @@
 #include "plain-util.h"
 #include "rest-conn.h"
 #include "rest-parse.h"
+#include "render.h"
 
 /* evhttp itself refuses bodies over REST_HARD_MAX_BODY (rest-conn.c turns
  * its answer into a JSON 413) so that a huge upload is never buffered; up to
@@ -116,45 +118,6 @@ struct rest_server {
     struct rest_watch watches;  /* List head. */
 };
 
-/* Maps an error kind to its HTTP status: the only place that does. */
-static int
-rest_http_status(enum weft_err_kind kind)
-{
-    switch (kind) {
-    case WEFT_ERR_INVALID: return 400;
-    case WEFT_ERR_UNAUTHORIZED: return 401;
-    case WEFT_ERR_FORBIDDEN: return 403;
-    case WEFT_ERR_NOT_FOUND: return 404;
-    case WEFT_ERR_METHOD: return 405;
-    case WEFT_ERR_CONFLICT: return 409;
-    case WEFT_ERR_TOO_LARGE: return 413;
-    case WEFT_ERR_INTERNAL: return 500;
-    case WEFT_ERR_UNAVAILABLE: return 503;
-    case WEFT_ERR_TIMEOUT: return 504;
-    }
-    return 500;
-}
-
-static const char *
-reason_phrase(int status)
-{
-    switch (status) {
-    case 200: return "OK";
-    case 201: return "Created";
-    case 204: return "No Content";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 409: return "Conflict";
-    case 413: return "Payload Too Large";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    default: return "Internal Server Error";
-    }
-}
-
 /* Sends 'json' (takes ownership; may be NULL for no body) with 'status'. */
 static void
 send_json(struct rest_server *server, struct evhttp_request *req, int status,
@@ -174,7 +137,7 @@ send_json(struct rest_server *server, struct evhttp_request *req, int status,
         evhttp_add_header(evhttp_request_get_output_headers(req),
                           "Content-Type", "application/json");
     }
-    evhttp_send_reply(req, status, reason_phrase(status), body);
+    evhttp_send_reply(req, status, rest_reason_phrase(status), body);
     evbuffer_free(body);
 }
 
@@ -182,8 +145,7 @@ send_json(struct rest_server *server, struct evhttp_request *req, int status,
 static char *
 error_body(enum weft_err_kind kind, const char *detail)
 {
-    json_t *json = json_pack("{s:s, s:s}", "error", weft_err_kind_name(kind),
-                             "detail", detail);
+    json_t *json = rest_error_json(kind, detail);
     char *s = json_dumps(json, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(json);
     return s;
@@ -198,8 +160,7 @@ send_error(struct rest_server *server, struct evhttp_request *req,
                           "WWW-Authenticate", "Bearer realm=\"weft\"");
     }
     send_json(server, req, rest_http_status(kind),
-              json_pack("{s:s, s:s}", "error", weft_err_kind_name(kind),
-                        "detail", detail));
+              rest_error_json(kind, detail));
 }
 
 /* rest_refusal_func: the JSON answer to a request that evhttp refused
@@ -238,7 +199,7 @@ answer_refusal(enum rest_refusal why, struct evbuffer *out, void *server_)
                         "Content-Type: application/json\r\n"
                         "Content-Length: %zu\r\n"
                         "Connection: close\r\n\r\n%s\n",
-                        status, reason_phrase(status), strlen(body) + 1,
+                        status, rest_reason_phrase(status), strlen(body) + 1,
                         body);
     free(body);
     free(detail);
@@ -246,138 +207,6 @@ answer_refusal(enum rest_refusal why, struct evbuffer *out, void *server_)
 
 /* ------------------------------------------------------------------------
  * Responses from the main loop. */
-
-static json_t *
-string_or_null(const char *s)
-{
-    return s ? json_string(s) : json_null();
-}
-
-static json_t *
-host_json(const struct api_host_view *v)
-{
-    json_t *o = json_pack("{s:s, s:b, s:b, s:I, s:o}",
-                          "name", v->name,
-                          "ovsdb_connected", v->ovsdb_connected,
-                          "openflow_connected", v->openflow_connected,
-                          "cur_cfg", (json_int_t) v->cur_cfg,
-                          "openflow_state", string_or_null(v->openflow_state));
-    if (v->ovsdb_remote) {      /* Admins only. */
-        json_object_set_new(o, "ovsdb_remote", json_string(v->ovsdb_remote));
-        json_object_set_new(o, "openflow_remote",
-                            string_or_null(v->openflow_remote));
-        json_object_set_new(o, "tunnel_ip", string_or_null(v->tunnel_ip));
-        json_object_set_new(o, "datapath_type",
-                            string_or_null(v->datapath_type));
-        json_object_set_new(o, "uplink", string_or_null(v->uplink));
-    }
-    return o;
-}
-
-static json_t *
-tenant_json(const struct api_tenant_view *v)
-{
-    return json_pack("{s:s, s:I}", "name", v->name, "key",
-                     (json_int_t) v->key);
-}
-
-static json_t *
-network_json(const struct api_network_view *v)
-{
-    return json_pack("{s:s, s:s, s:s, s:I, s:I, s:b, s:I}",
-                     "tenant", v->tenant, "name", v->name, "type", v->type,
-                     "segment_id", (json_int_t) v->segment_id,
-                     "mtu", (json_int_t) v->mtu,
-                     "mtu_default", v->mtu_default,
-                     "key", (json_int_t) v->key);
-}
-
-static json_t *
-port_json(const struct api_port_view *v)
-{
-    json_t *ips = json_array();
-    for (size_t i = 0; i < v->n_ips; i++) {
-        json_array_append_new(ips, json_string(v->ips[i]));
-    }
-    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:I, s:o, s:o, "
-                     "s:o}",
-                     "tenant", v->tenant, "network", v->network,
-                     "name", v->name, "host", v->host, "iface", v->iface,
-                     "mac", v->mac, "ips", ips, "key", (json_int_t) v->key,
-                     "ofport", (v->ofport >= 0
-                                ? json_integer(v->ofport) : json_null()),
-                     "up", v->up >= 0 ? json_boolean(v->up) : json_null(),
-                     "error", string_or_null(v->error));
-}
-
-/* {"tenant": T, "quotas": {NAME: {"limit", "used", "default"}...}}. */
-static json_t *
-quota_json(const struct api_call *call)
-{
-    json_t *quotas = json_object();
-    for (size_t i = 0; i < call->n_quotas; i++) {
-        const struct api_quota_view *v = &call->quotas[i];
-        json_object_set_new(quotas, v->name,
-                            json_pack("{s:I, s:I, s:b}",
-                                      "limit", (json_int_t) v->limit,
-                                      "used", (json_int_t) v->used,
-                                      "default", v->is_default));
-    }
-    return json_pack("{s:s, s:o}", "tenant", call->path[0], "quotas",
-                     quotas);
-}
-
-static json_t *
-flows_json(const struct api_flows_view *v)
-{
-    json_t *flows = json_array();
-    for (size_t i = 0; i < v->n_flows; i++) {
-        json_array_append_new(flows, json_string(v->flows[i]));
-    }
-    return json_pack("{s:s, s:o, s:o}", "host", v->host,
-                     "openflow_state", string_or_null(v->openflow_state),
-                     "flows", flows);
-}
-
-/* Returns the objects in 'call' (of its resource) as a JSON array. */
-static json_t *
-objects_json(const struct api_call *call)
-{
-    json_t *a = json_array();
-    switch (call->resource) {
-    case API_STATUS:
-    case API_HOSTS:
-        for (size_t i = 0; i < call->n_hosts; i++) {
-            json_array_append_new(a, host_json(&call->hosts[i]));
-        }
-        break;
-    case API_TENANTS:
-        for (size_t i = 0; i < call->n_tenants; i++) {
-            json_array_append_new(a, tenant_json(&call->tenants[i]));
-        }
-        break;
-    case API_NETWORKS:
-        for (size_t i = 0; i < call->n_networks; i++) {
-            json_array_append_new(a, network_json(&call->networks[i]));
-        }
-        break;
-    case API_PORTS:
-        for (size_t i = 0; i < call->n_ports; i++) {
-            json_array_append_new(a, port_json(&call->ports[i]));
-        }
-        break;
-    case API_FLOWS:
-        for (size_t i = 0; i < call->n_flows; i++) {
-            json_array_append_new(a, flows_json(&call->flows[i]));
-        }
-        break;
-    case API_METRICS:
-    case API_QUOTA:
-    case API_VERSION:
-        break;
-    }
-    return a;
-}
 
 /* Answers /metrics: the main loop's part, then this thread's counters. */
 static void
@@ -425,43 +254,9 @@ respond(struct rest_server *server, struct api_call *call)
         evhttp_add_header(evhttp_request_get_output_headers(req),
                           "X-Weft-Nb-Cfg", nb_cfg);
     }
-    if (call->resource == API_QUOTA) {
-        /* GET, and PATCH's answer: the quotas as they are now. */
-        send_json(server, req, 200, quota_json(call));
-        return;
-    }
-    json_t *objects = objects_json(call);
-    if (call->resource == API_STATUS) {
-        send_json(server, req, 200, json_pack("{s:I, s:o}", "nb_cfg",
-                                              (json_int_t) call->nb_cfg,
-                                              "hosts", objects));
-    } else if (call->resource == API_FLOWS) {
-        send_json(server, req, 200,
-                  json_pack("{s:s, s:s, s:s, s:s, s:o}",
-                            "tenant", call->path[0], "network", call->path[1],
-                            "cookie", call->cookie ? call->cookie : "",
-                            "cookie_mask", "0xffffffffff000000",
-                            "hosts", objects));
-    } else if (call->verb == API_LIST) {
-        send_json(server, req, 200, objects);
-    } else if (call->verb == API_WRITE
-               && (call->req.op == WEFT_OP_HOST_DEL
-                   || call->req.op == WEFT_OP_TENANT_DEL
-                   || call->req.op == WEFT_OP_NET_DEL
-                   || call->req.op == WEFT_OP_PORT_DEL)) {
-        json_decref(objects);
-        send_json(server, req, 204, NULL);
-    } else {
-        json_t *object = json_array_get(objects, 0);
-        object = object ? json_incref(object) : json_object();
-        json_decref(objects);
-        if (call->token) {
-            json_object_set_new(object, "token", json_string(call->token));
-        }
-        send_json(server, req, (call->verb == API_WRITE
-                                && call->req.op != WEFT_OP_TENANT_TOKEN
-                                ? 201 : 200), object);
-    }
+    int status;
+    json_t *body = rest_render_call(call, &status);
+    send_json(server, req, status, body);
 }
 
 /* Main thread: see the top of this file. */

@@ -19,4 +19,4 @@
 bool token_hash_hex(const void *data, size_t len,
                     char hex[TOKEN_HASH_HEX_LEN + 1]);
 
-#endif /* controller/token-hash.h */
+#endif /* controller/rest/token-hash.h */

@@ -1,8 +1,9 @@
 /* rest-server: weftd's REST API over HTTP/1.1 on a unix socket.
  *
  * Runs libevent's evhttp in its own thread; requests are executed by the
- * main loop through api.h (see the top of api.c for the hand-off).  Plain C
- * interface: no OVS or jansson headers, so weftd.c (OVS side) can call it.
+ * main loop through api.h (see the top of handoff.c for the hand-off).
+ * Plain C interface: no OVS or jansson headers, so weftd.c (OVS side) can
+ * call it.
  *
  * Threading: rest_server_create() and rest_server_destroy() are called from
  * the main thread.  rest_server_destroy() must come before api_destroy(). */
@@ -42,4 +43,4 @@ char *rest_server_set_metrics_address(const char *ip_port);
  * executed get no answer) and removes the socket file. */
 void rest_server_destroy(struct rest_server *);
 
-#endif /* controller/rest-server.h */
+#endif /* controller/rest/rest-server.h */

@@ -51,4 +51,4 @@ struct rest_conns *rest_conns_create(struct evhttp *http,
 /* Stops tracking; call before evhttp_free() frees the connections. */
 void rest_conns_destroy(struct rest_conns *);
 
-#endif /* controller/rest-conn.h */
+#endif /* controller/rest/rest-conn.h */

@@ -1,15 +1,17 @@
 /* api: weftd's REST API calls, executed in the main loop.
  *
- * The REST server (rest-server.c) runs libevent in its own thread and turns
+ * Place in the pipeline: request -> here (the call, as plain C data) ->
+ * desired state.  The REST server (rest-server.c) runs libevent in its own thread and turns
  * each HTTP request into a 'struct api_call': plain C data, checked as far as
  * possible without the database (weft_request_check()).  It hands the call to
  * api_submit(), which is thread-safe.  The main loop's api_run() executes
  * reads at once and writes one at a time, in arrival order, against weft's
  * database and, when a call is finished, calls its 'done' callback, which
- * hands it back to the HTTP thread.  See the top of api.c for the details of the hand-off.
+ * hands it back to the HTTP thread.  See the top of handoff.c for the details
+ * of the hand-off, and of executor.c for how calls run.
  *
  * This header includes neither OVS nor jansson headers: the HTTP side is
- * compiled against jansson, the main-loop side (api.c) against OVS.
+ * compiled against jansson, the main-loop side (executor.c) against OVS.
  *
  * Ownership: from api_submit() until 'done' is called, the call belongs to
  * the main loop; before and after, to the HTTP thread, which frees it with
@@ -152,16 +154,13 @@ struct api_call {
     void (*done)(struct api_call *);
     void *aux;                  /* For 'done'. */
 
-    /* Private to api.c. */
+    /* Private to the main-loop side (handoff.c, executor.c). */
     struct api_call *next;      /* In a queue. */
     long long int deadline;     /* time_msec(): until committed, by when the
                                  * call must start (a write not sent by then
                                  * never is); then for ?wait=installed. */
-    bool maybe_written;         /* A transaction of this write was in flight
-                                 * when the database connection dropped. */
     char **wait_hosts;          /* Hosts that must install 'nb_cfg'. */
     size_t n_wait_hosts;
-    int retries;
 };
 
 struct api_call *api_call_create(enum api_verb, enum api_resource);
@@ -204,7 +203,7 @@ struct api_hooks {
 struct api;
 
 /* Creates the executor, with its own connection to weft's database at
- * 'db_remote' (see api.c for why).  Copies 'hooks'. */
+ * 'db_remote' (see executor.c for why).  Copies 'hooks'. */
 struct api *api_create(const char *db_remote, const struct api_hooks *hooks);
 /* Frees 'api' and every call it holds, without calling their 'done'. */
 void api_destroy(struct api *);
@@ -214,4 +213,4 @@ void api_wait(struct api *);
 /* Thread-safe: queues 'call' for the main loop and wakes it. */
 void api_submit(struct api *, struct api_call *);
 
-#endif /* controller/api.h */
+#endif /* controller/rest/api.h */

@@ -2,9 +2,8 @@
  * 'struct api_call', without sockets or libevent's event loop.
  *
  * rest-server.c calls rest_parse_request() in its HTTP thread for every
- * request; tests/fuzz/fuzz-rest.c calls it with arbitrary input.  It holds
- * the API's one route table, which tests/unit/test-openapi.c compares with
- * docs/openapi.json.
+ * request; tests/fuzz/fuzz-rest.c calls it with arbitrary input.  It routes
+ * with the API's one route table (routes.h).
  *
  * jansson side: includes no OVS headers.  Thread-safe (no shared state). */
 #ifndef WEFT_REST_PARSE_H
@@ -14,6 +13,7 @@
 #include <stddef.h>
 
 #include "api.h"
+#include "routes.h"
 
 /* Largest request body accepted; larger gets 413. */
 #define REST_MAX_BODY (64 * 1024)
@@ -21,14 +21,6 @@
 /* ?wait=installed: default and maximum ?timeout=, in seconds. */
 #define REST_WAIT_TIMEOUT_DEFAULT 30
 #define REST_WAIT_TIMEOUT_MAX 3600
-
-enum rest_method {
-    REST_GET = 1 << 0,
-    REST_POST = 1 << 1,
-    REST_DELETE = 1 << 2,
-    REST_OTHER = 1 << 3,        /* PUT, HEAD...: always 405. */
-    REST_PATCH = 1 << 4,
-};
 
 /* One request, as the HTTP layer received it.  All strings may be NULL. */
 struct rest_input {
@@ -58,10 +50,4 @@ struct rest_failure {
 struct api_call *rest_parse_request(const struct rest_input *in,
                                     struct rest_failure *failure);
 
-/* The route table, for tests: route 'i' (0 <= i < rest_route_count()) as
- * its pattern ('*' for a name) and a bitmap of 'enum rest_method'. */
-size_t rest_route_count(void);
-const char *rest_route_pattern(size_t i);
-unsigned int rest_route_methods(size_t i);
-
-#endif /* controller/rest-parse.h */
+#endif /* controller/rest/rest-parse.h */

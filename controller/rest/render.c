@@ -1,0 +1,226 @@
+/* render: the REST API's answers as statuses and JSON bodies.  See
+ * render.h. */
+#include "render.h"
+
+#include <stdio.h>
+
+int
+rest_http_status(enum weft_err_kind kind)
+{
+    switch (kind) {
+    case WEFT_ERR_INVALID: return 400;
+    case WEFT_ERR_UNAUTHORIZED: return 401;
+    case WEFT_ERR_FORBIDDEN: return 403;
+    case WEFT_ERR_NOT_FOUND: return 404;
+    case WEFT_ERR_METHOD: return 405;
+    case WEFT_ERR_CONFLICT: return 409;
+    case WEFT_ERR_TOO_LARGE: return 413;
+    case WEFT_ERR_INTERNAL: return 500;
+    case WEFT_ERR_UNAVAILABLE: return 503;
+    case WEFT_ERR_TIMEOUT: return 504;
+    }
+    return 500;
+}
+
+const char *
+rest_reason_phrase(int status)
+{
+    switch (status) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 204: return "No Content";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 413: return "Payload Too Large";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    default: return "Internal Server Error";
+    }
+}
+
+json_t *
+rest_error_json(enum weft_err_kind kind, const char *detail)
+{
+    return json_pack("{s:s, s:s}", "error", weft_err_kind_name(kind),
+                     "detail", detail);
+}
+
+static json_t *
+string_or_null(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+static json_t *
+host_json(const struct api_host_view *v)
+{
+    json_t *o = json_pack("{s:s, s:b, s:b, s:I, s:o}",
+                          "name", v->name,
+                          "ovsdb_connected", v->ovsdb_connected,
+                          "openflow_connected", v->openflow_connected,
+                          "cur_cfg", (json_int_t) v->cur_cfg,
+                          "openflow_state", string_or_null(v->openflow_state));
+    if (v->ovsdb_remote) {      /* Admins only. */
+        json_object_set_new(o, "ovsdb_remote", json_string(v->ovsdb_remote));
+        json_object_set_new(o, "openflow_remote",
+                            string_or_null(v->openflow_remote));
+        json_object_set_new(o, "tunnel_ip", string_or_null(v->tunnel_ip));
+        json_object_set_new(o, "datapath_type",
+                            string_or_null(v->datapath_type));
+        json_object_set_new(o, "uplink", string_or_null(v->uplink));
+    }
+    return o;
+}
+
+static json_t *
+tenant_json(const struct api_tenant_view *v)
+{
+    return json_pack("{s:s, s:I}", "name", v->name, "key",
+                     (json_int_t) v->key);
+}
+
+static json_t *
+network_json(const struct api_network_view *v)
+{
+    return json_pack("{s:s, s:s, s:s, s:I, s:I, s:b, s:I}",
+                     "tenant", v->tenant, "name", v->name, "type", v->type,
+                     "segment_id", (json_int_t) v->segment_id,
+                     "mtu", (json_int_t) v->mtu,
+                     "mtu_default", v->mtu_default,
+                     "key", (json_int_t) v->key);
+}
+
+static json_t *
+port_json(const struct api_port_view *v)
+{
+    json_t *ips = json_array();
+    for (size_t i = 0; i < v->n_ips; i++) {
+        json_array_append_new(ips, json_string(v->ips[i]));
+    }
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:I, s:o, s:o, "
+                     "s:o}",
+                     "tenant", v->tenant, "network", v->network,
+                     "name", v->name, "host", v->host, "iface", v->iface,
+                     "mac", v->mac, "ips", ips, "key", (json_int_t) v->key,
+                     "ofport", (v->ofport >= 0
+                                ? json_integer(v->ofport) : json_null()),
+                     "up", v->up >= 0 ? json_boolean(v->up) : json_null(),
+                     "error", string_or_null(v->error));
+}
+
+/* {"tenant": T, "quotas": {NAME: {"limit", "used", "default"}...}}. */
+static json_t *
+quota_json(const struct api_call *call)
+{
+    json_t *quotas = json_object();
+    for (size_t i = 0; i < call->n_quotas; i++) {
+        const struct api_quota_view *v = &call->quotas[i];
+        json_object_set_new(quotas, v->name,
+                            json_pack("{s:I, s:I, s:b}",
+                                      "limit", (json_int_t) v->limit,
+                                      "used", (json_int_t) v->used,
+                                      "default", v->is_default));
+    }
+    return json_pack("{s:s, s:o}", "tenant", call->path[0], "quotas",
+                     quotas);
+}
+
+static json_t *
+flows_json(const struct api_flows_view *v)
+{
+    json_t *flows = json_array();
+    for (size_t i = 0; i < v->n_flows; i++) {
+        json_array_append_new(flows, json_string(v->flows[i]));
+    }
+    return json_pack("{s:s, s:o, s:o}", "host", v->host,
+                     "openflow_state", string_or_null(v->openflow_state),
+                     "flows", flows);
+}
+
+/* Returns the objects in 'call' (of its resource) as a JSON array. */
+static json_t *
+objects_json(const struct api_call *call)
+{
+    json_t *a = json_array();
+    switch (call->resource) {
+    case API_STATUS:
+    case API_HOSTS:
+        for (size_t i = 0; i < call->n_hosts; i++) {
+            json_array_append_new(a, host_json(&call->hosts[i]));
+        }
+        break;
+    case API_TENANTS:
+        for (size_t i = 0; i < call->n_tenants; i++) {
+            json_array_append_new(a, tenant_json(&call->tenants[i]));
+        }
+        break;
+    case API_NETWORKS:
+        for (size_t i = 0; i < call->n_networks; i++) {
+            json_array_append_new(a, network_json(&call->networks[i]));
+        }
+        break;
+    case API_PORTS:
+        for (size_t i = 0; i < call->n_ports; i++) {
+            json_array_append_new(a, port_json(&call->ports[i]));
+        }
+        break;
+    case API_FLOWS:
+        for (size_t i = 0; i < call->n_flows; i++) {
+            json_array_append_new(a, flows_json(&call->flows[i]));
+        }
+        break;
+    case API_METRICS:
+    case API_QUOTA:
+    case API_VERSION:
+        break;
+    }
+    return a;
+}
+
+json_t *
+rest_render_call(const struct api_call *call, int *status)
+{
+    if (call->resource == API_QUOTA) {
+        /* GET, and PATCH's answer: the quotas as they are now. */
+        *status = 200;
+        return quota_json(call);
+    }
+    json_t *objects = objects_json(call);
+    if (call->resource == API_STATUS) {
+        *status = 200;
+        return json_pack("{s:I, s:o}", "nb_cfg", (json_int_t) call->nb_cfg,
+                         "hosts", objects);
+    } else if (call->resource == API_FLOWS) {
+        *status = 200;
+        return json_pack("{s:s, s:s, s:s, s:s, s:o}",
+                         "tenant", call->path[0], "network", call->path[1],
+                         "cookie", call->cookie ? call->cookie : "",
+                         "cookie_mask", "0xffffffffff000000",
+                         "hosts", objects);
+    } else if (call->verb == API_LIST) {
+        *status = 200;
+        return objects;
+    } else if (call->verb == API_WRITE
+               && (call->req.op == WEFT_OP_HOST_DEL
+                   || call->req.op == WEFT_OP_TENANT_DEL
+                   || call->req.op == WEFT_OP_NET_DEL
+                   || call->req.op == WEFT_OP_PORT_DEL)) {
+        json_decref(objects);
+        *status = 204;
+        return NULL;
+    } else {
+        json_t *object = json_array_get(objects, 0);
+        object = object ? json_incref(object) : json_object();
+        json_decref(objects);
+        if (call->token) {
+            json_object_set_new(object, "token", json_string(call->token));
+        }
+        *status = (call->verb == API_WRITE
+                   && call->req.op != WEFT_OP_TENANT_TOKEN ? 201 : 200);
+        return object;
+    }
+}

@@ -1,0 +1,108 @@
+/* routes: the REST API's route table and path matching.  See routes.h. */
+#define _GNU_SOURCE 1           /* strndup() */
+#include "routes.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Every resource of the API, once.  docs/openapi.json describes the same
+ * routes (tests/unit/test-openapi.c checks that they agree). */
+#define GET_POST (REST_GET | REST_POST)
+#define GET_DELETE (REST_GET | REST_DELETE)
+
+static const struct rest_route routes[] = {
+    { "/v1/version", API_VERSION, REST_GET, API_GET, -1, -1, "GET" },
+    { "/v1/status", API_STATUS, REST_GET, API_LIST, -1, -1, "GET" },
+    { "/v1/hosts", API_HOSTS, GET_POST, API_LIST, WEFT_OP_HOST_ADD, -1,
+      "GET, POST" },
+    { "/v1/hosts/*", API_HOSTS, GET_DELETE, API_GET, -1, WEFT_OP_HOST_DEL,
+      "GET, DELETE" },
+    { "/v1/tenants", API_TENANTS, GET_POST, API_LIST, WEFT_OP_TENANT_ADD, -1,
+      "GET, POST" },
+    { "/v1/tenants/*", API_TENANTS, GET_DELETE, API_GET, -1,
+      WEFT_OP_TENANT_DEL, "GET, DELETE" },
+    { "/v1/tenants/*/token", API_TENANTS, REST_POST, API_GET,
+      WEFT_OP_TENANT_TOKEN, -1, "POST" },
+    { "/v1/tenants/*/quota", API_QUOTA, REST_GET | REST_PATCH, API_GET,
+      WEFT_OP_TENANT_SET, -1, "GET, PATCH" },
+    { "/v1/tenants/*/networks", API_NETWORKS, GET_POST, API_LIST,
+      WEFT_OP_NET_ADD, -1, "GET, POST" },
+    { "/v1/tenants/*/networks/*", API_NETWORKS, GET_DELETE, API_GET, -1,
+      WEFT_OP_NET_DEL, "GET, DELETE" },
+    { "/v1/tenants/*/networks/*/flows", API_FLOWS, REST_GET, API_GET, -1, -1,
+      "GET" },
+    { "/v1/tenants/*/networks/*/ports", API_PORTS, GET_POST, API_LIST,
+      WEFT_OP_PORT_ADD, -1, "GET, POST" },
+    { "/v1/tenants/*/networks/*/ports/*", API_PORTS, GET_DELETE, API_GET, -1,
+      WEFT_OP_PORT_DEL, "GET, DELETE" },
+    { "/metrics", API_METRICS, REST_GET, API_GET, -1, -1, "GET" },
+};
+
+#define N_ROUTES (sizeof routes / sizeof *routes)
+
+size_t
+rest_route_count(void)
+{
+    return N_ROUTES;
+}
+
+const char *
+rest_route_pattern(size_t i)
+{
+    return i < N_ROUTES ? routes[i].pattern : NULL;
+}
+
+unsigned int
+rest_route_methods(size_t i)
+{
+    return i < N_ROUTES ? routes[i].methods : 0;
+}
+
+/* Matches 'path' against 'pattern', storing malloc'd copies of the names
+ * matched by '*' (at most 3) in 'names' and their count in '*n_names'. */
+static bool
+match_route(const char *pattern, const char *path, char *names[3],
+            size_t *n_names)
+{
+    size_t n = 0;
+    const char *p = pattern, *s = path;
+    while (*p) {
+        if (*p == '*') {
+            size_t len = strcspn(s, "/");
+            if (!len || n >= 3) {
+                goto mismatch;
+            }
+            names[n++] = strndup(s, len);
+            s += len;
+            p++;
+        } else if (*p == *s) {
+            p++;
+            s++;
+        } else {
+            goto mismatch;
+        }
+    }
+    if (*s) {
+        goto mismatch;
+    }
+    *n_names = n;
+    return true;
+
+mismatch:
+    for (size_t i = 0; i < n; i++) {
+        free(names[i]);
+        names[i] = NULL;
+    }
+    return false;
+}
+
+const struct rest_route *
+rest_route_find(const char *path, char *names[3], size_t *n_names)
+{
+    for (size_t i = 0; i < N_ROUTES; i++) {
+        if (match_route(routes[i].pattern, path, names, n_names)) {
+            return &routes[i];
+        }
+    }
+    return NULL;
+}

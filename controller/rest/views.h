@@ -1,0 +1,43 @@
+/* views: the read side of weftd's REST API: rows of the executor's IDL, as
+ * the caller may see them, filled into a 'struct api_call' for the HTTP
+ * thread to render (rest-server.c).
+ *
+ * Place in the pipeline: the way back: desired state (weft's database) and
+ * installed flows (weftd's hosts, through 'api_hooks') -> here -> response.
+ * Reads never wait behind a write.
+ *
+ * A tenant admin's views hide how weft reaches a host, and list only the
+ * tenant's own objects; the caller has authorized the call first
+ * (authorize.h).  OVS side; main thread only. */
+#ifndef WEFT_VIEWS_H
+#define WEFT_VIEWS_H 1
+
+#include <stddef.h>
+
+#include "api.h"
+
+struct ovsdb_idl;
+struct weft_topo_cache;
+struct weftrec_tenant;
+
+/* What the read side reads from. */
+struct api_reader {
+    struct ovsdb_idl *idl;
+    struct weft_topo_cache *topo;   /* Loaded from 'idl' (quota usage). */
+    const struct api_hooks *hooks;  /* weftd's hosts. */
+};
+
+/* Fills 'call' with one object, named by 'path' ('n' elements) of
+ * 'resource'.  Returns NOT_FOUND if there is no such object. */
+struct weft_error *api_read_object(const struct api_reader *,
+                                   struct api_call *,
+                                   enum api_resource resource,
+                                   char *const path[], size_t n);
+
+/* Executes a GET of a collection into 'call'.  'own' is the caller's
+ * tenant, or NULL for an admin. */
+struct weft_error *api_read_list(const struct api_reader *,
+                                 struct api_call *,
+                                 const struct weftrec_tenant *own);
+
+#endif /* controller/rest/views.h */

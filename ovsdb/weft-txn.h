@@ -1,0 +1,146 @@
+/* weft-txn: the one commit/retry loop for writes to weft's database.
+ *
+ * Second half of the write path (request -> desired state): a change, given
+ * as a checked 'struct weft_request' or as a callback that adds it to an
+ * OVSDB transaction, is validated against the topology loaded from the IDL,
+ * stamped with the next nb_cfg (weft_write_next_cfg()) and committed.  Every
+ * writer of weft's desired state goes through here: weftctl's write
+ * commands (cli/weftctl.c), attach and detach (cli/attach.c), and weftd's
+ * REST API (controller/rest/executor.c).
+ *
+ * The retry rules, decided by the pure weft_txn_decide():
+ *
+ *   - TXN_SUCCESS, TXN_UNCHANGED: done;
+ *   - TXN_INCOMPLETE: still in flight, unless the deadline passed (then it
+ *     may or may not have been committed);
+ *   - TXN_TRY_AGAIN: another writer changed nb_cfg first (or the connection
+ *     dropped): once the IDL has its news, reload the topology, validate
+ *     again and retry;
+ *   - TXN_ERROR when this write inserted Weft_Global: two first writers both
+ *     inserted it, and the loser retries with the winner's row, as above;
+ *   - anything else: the transaction's error.
+ *
+ * A retry happens only before the deadline and within 'max_retries'.
+ *
+ * Two ways to run it: weft_txn_run_blocking() runs its own poll loop until
+ * done or the deadline (weftctl); weft_txn_start(), weft_txn_run(),
+ * weft_txn_wait() and weft_txn_is_done() step it from a caller's poll loop
+ * that must not block (weftd's main loop).
+ *
+ * OVS side.  Threading: the thread that runs the IDL only. */
+#ifndef WEFT_TXN_H
+#define WEFT_TXN_H 1
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ovsdb-idl.h"
+#include "topology.h"
+#include "weft-request.h"
+
+/* A topology loaded from an IDL, loaded again only when the IDL changed. */
+struct weft_topo_cache {
+    struct topology topo;
+    unsigned int seqno;         /* The IDL seqno 'topo' was loaded at... */
+    bool valid;                 /* ...if true. */
+};
+
+void weft_topo_cache_init(struct weft_topo_cache *);
+void weft_topo_cache_destroy(struct weft_topo_cache *);
+/* Loads 'cache' from 'idl' unless it already holds 'idl''s current
+ * contents, and returns its topology. */
+const struct topology *weft_topo_cache_refresh(struct weft_topo_cache *,
+                                               struct ovsdb_idl *);
+
+/* What to do after a commit attempt returned a status. */
+enum weft_txn_verdict {
+    WEFT_TXN_PENDING,           /* In flight: look again later. */
+    WEFT_TXN_DONE,              /* Committed (or nothing to change). */
+    WEFT_TXN_RETRY,             /* Reload, validate and commit again. */
+    WEFT_TXN_FAIL,              /* The transaction failed: give up. */
+    WEFT_TXN_TIMEOUT,           /* The deadline passed: give up.  If the
+                                 * status was TXN_INCOMPLETE, the change may
+                                 * have been committed. */
+    WEFT_TXN_GIVE_UP,           /* Other writers kept winning: give up. */
+};
+
+/* The retry rules (see above), as a pure function: 'status' is what
+ * ovsdb_idl_txn_commit() returned, 'inserted_global' whether the
+ * transaction inserted Weft_Global, 'expired' whether the deadline has
+ * passed and 'retries_left' whether another attempt is allowed. */
+enum weft_txn_verdict weft_txn_decide(enum ovsdb_idl_txn_status status,
+                                      bool inserted_global, bool expired,
+                                      bool retries_left);
+
+/* Adds the change to 'txn', checking it against 'topo' (loaded from 'idl'
+ * just now).  Returns NULL, or an error and then nothing is committed. */
+typedef struct weft_error *weft_txn_build_func(struct ovsdb_idl *idl,
+                                               struct ovsdb_idl_txn *txn,
+                                               const struct topology *topo,
+                                               void *aux);
+
+/* Called before each attempt is built, and while a retry waits for the
+ * IDL: returns NULL if the write may still be sent, or the error to finish
+ * with.  'maybe_committed': an earlier attempt was in flight when the
+ * connection dropped, so it may have been committed. */
+typedef struct weft_error *weft_txn_check_func(bool maybe_committed,
+                                               void *aux);
+
+struct weft_txn_spec {
+    /* The change: 'build' if nonnull, else weft_write_build() of 'req'. */
+    const struct weft_request *req;
+    weft_txn_build_func *build;
+    weft_txn_check_func *may_send;      /* May be NULL. */
+    void *aux;                          /* For 'build' and 'may_send'. */
+
+    const char *comment;                /* The transaction's comment. */
+    int64_t initial_cfg;                /* nb_cfg of a Weft_Global that this
+                                         * write inserts (normally 1). */
+    bool init_only;                     /* If Weft_Global exists, write
+                                         * nothing ("weftctl init"). */
+    bool dry_run;                       /* Build and check, never commit. */
+    long long int deadline;             /* time_msec(), or LLONG_MAX. */
+    int max_retries;                    /* 0: no limit but the deadline. */
+    struct weft_topo_cache *topo;       /* The caller's cache, or NULL for
+                                         * one of the write's own. */
+};
+
+struct weft_txn_result {
+    struct weft_error *error;   /* NULL on success (the caller owns it). */
+    int64_t nb_cfg;             /* The nb_cfg the write carries (on a dry
+                                 * run, would carry); -1 if it wrote nothing
+                                 * or failed, unless 'maybe_committed'. */
+    bool committed;
+    bool maybe_committed;       /* On error: the change may have been
+                                 * committed all the same. */
+};
+
+/* Runs the write 'spec' on 'idl' (connected, with a full copy) in a poll
+ * loop of its own until it is done or 'spec->deadline', and fills
+ * '*result'.  Returns 'result->error'.  Afterwards 'spec->topo', if
+ * nonnull, holds the topology the last attempt was checked against (see
+ * weft_txn_topology()). */
+struct weft_error *weft_txn_run_blocking(struct ovsdb_idl *,
+                                         const struct weft_txn_spec *,
+                                         struct weft_txn_result *);
+
+/* The same, in steps, for a caller's poll loop that runs 'idl'
+ * (ovsdb_idl_run()) before each weft_txn_run() and waits on it
+ * (ovsdb_idl_wait()) with weft_txn_wait().  'spec' is copied; its 'req',
+ * 'aux' and 'topo' must outlive the write. */
+struct weft_txn *weft_txn_start(struct ovsdb_idl *,
+                                const struct weft_txn_spec *);
+void weft_txn_run(struct weft_txn *);
+void weft_txn_wait(const struct weft_txn *);
+bool weft_txn_is_done(const struct weft_txn *);
+/* True while an attempt is waiting for the server's answer. */
+bool weft_txn_in_flight(const struct weft_txn *);
+/* Once done: fills '*result' (the error moves to the caller). */
+void weft_txn_result(struct weft_txn *, struct weft_txn_result *);
+/* The topology the last attempt was checked against: once committed, the
+ * database just before the change (the transaction verified nb_cfg). */
+const struct topology *weft_txn_topology(const struct weft_txn *);
+/* Frees the write, abandoning an attempt in flight. */
+void weft_txn_destroy(struct weft_txn *);
+
+#endif /* ovsdb/weft-txn.h */
