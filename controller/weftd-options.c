@@ -20,6 +20,11 @@
 #include "util.h"
 #include "weft-db.h"
 
+/* REST API limits, unless --api-idle-timeout or --api-max-connections say
+ * otherwise. */
+#define API_IDLE_TIMEOUT_DEFAULT 60         /* Seconds. */
+#define API_MAX_CONNECTIONS_DEFAULT 256
+
 enum {
     OPT_DB = UCHAR_MAX + 1,
     OPT_UNIXCTL,
@@ -56,13 +61,14 @@ usage(void)
            "  --verify-interval=SECS  read every switch's flows back and repair\n"
            "                      changes made outside weft (default 30, 0: never)\n"
            "  --api-idle-timeout=SECS  close API connections idle that long\n"
-           "                      (default 60, 0: never)\n"
+           "                      (default %d, 0: never)\n"
            "  --api-max-connections=N  API connections open at once (default\n"
-           "                      256, at most a quarter of the open files limit)\n"
+           "                      %d, at most a quarter of the open files limit)\n"
            "  -h, --help          display this help message\n"
            "  -V, --version       display version information\n",
            program_name, program_name, weft_db_default_remote(),
-           WEFT_RUNDIR_DEFAULT);
+           WEFT_RUNDIR_DEFAULT, API_IDLE_TIMEOUT_DEFAULT,
+           API_MAX_CONNECTIONS_DEFAULT);
     printf("\nSSL (for ssl: database and host remotes):\n"
            "  -p, --private-key=FILE  file with private key\n"
            "  -c, --certificate=FILE  file with certificate for private key\n"
@@ -206,8 +212,8 @@ weftd_options_parse(int argc, char *argv[], struct weftd_options *opts)
     *opts = (struct weftd_options) {
         .api_gid = (gid_t) -1,
         .api_limits = {
-            .idle_timeout_ms = 60 * 1000,
-            .max_connections = 256,
+            .idle_timeout_ms = API_IDLE_TIMEOUT_DEFAULT * 1000,
+            .max_connections = API_MAX_CONNECTIONS_DEFAULT,
         },
     };
     for (;;) {
