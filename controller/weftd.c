@@ -152,7 +152,7 @@ start_rest_server(struct api *api, const struct weftd_options *opts)
                   (unsigned long long) nofile);
     }
     char *path = opts->api_path ? xstrdup(opts->api_path)
-                          : weft_rundir_file("weft-api.sock");
+                                : weft_rundir_file("weft-api.sock");
     struct rest_server *rest;
     char *msg;
     int error = rest_server_create(path, api, &limits, &rest, &msg);
@@ -171,7 +171,8 @@ start_rest_server(struct api *api, const struct weftd_options *opts)
         }
     }
     free(msg);
-    free(path);    return rest;
+    free(path);
+    return rest;
 }
 
 int
