@@ -55,7 +55,8 @@ put_flows(struct ds *s, const struct metrics_host *hosts, size_t n)
                   "Flows on br-int: desired by weft, or known installed.");
     for (size_t i = 0; i < n; i++) {
         ds_put_format(s, "weft_host_flows{host=\"%s\",table=\"desired\"} "
-                      "%"PRIuSIZE"\n", hosts[i].name, hosts[i].stats.n_desired);
+                      "%"PRIuSIZE"\n", hosts[i].name,
+                      hosts[i].stats.n_desired);
         ds_put_format(s, "weft_host_flows{host=\"%s\",table=\"installed\"} "
                       "%"PRIuSIZE"\n", hosts[i].name,
                       hosts[i].stats.n_installed);
