@@ -1,0 +1,217 @@
+/* hosts: weftd's set of hosts, the per-host lifecycle (see hosts.h).
+ * Pipeline place: desired state (topology) in, one 'struct host' per host
+ * row out, each compiling and pushing its own flows; status back to weft's
+ * database through ovsdb/weft-status. */
+#include <config.h>
+
+#include "hosts.h"
+
+#include <stdlib.h>
+
+#include "hash.h"
+#include "host.h"
+#include "openvswitch/vlog.h"
+#include "ovsdb-idl.h"
+#include "sset.h"
+#include "util.h"
+#include "weft-db.h"
+#include "weft-idl.h"
+#include "weft-status.h"
+
+VLOG_DEFINE_THIS_MODULE(hosts);
+
+/* A host connection, in 'struct hosts' 'map', by host row UUID. */
+struct host_node {
+    struct hmap_node node;
+    struct host *host;
+};
+
+void
+hosts_init(struct hosts *hosts)
+{
+    topology_init(&hosts->topo);
+    hosts->nb_cfg = 0;
+    hmap_init(&hosts->map);
+    hosts->status_sig = 0;
+}
+
+void
+hosts_destroy(struct hosts *hosts)
+{
+    struct host_node *hn;
+    HMAP_FOR_EACH_POP (hn, node, &hosts->map) {
+        host_destroy(hn->host);
+        free(hn);
+    }
+    hmap_destroy(&hosts->map);
+    topology_destroy(&hosts->topo);
+}
+
+static struct host_node *
+find_host_node(const struct hosts *hosts, const struct uuid *uuid)
+{
+    struct host_node *hn;
+    HMAP_FOR_EACH_WITH_HASH (hn, node, uuid_hash(uuid), &hosts->map) {
+        if (uuid_equals(host_uuid(hn->host), uuid)) {
+            return hn;
+        }
+    }
+    return NULL;
+}
+
+struct host *
+hosts_find(const struct hosts *hosts, const struct uuid *uuid)
+{
+    struct host_node *hn = find_host_node(hosts, uuid);
+    return hn ? hn->host : NULL;
+}
+
+struct host *
+hosts_find_by_name(const struct hosts *hosts, const char *name)
+{
+    const struct topo_host *th = topology_find_host_by_name(&hosts->topo,
+                                                            name);
+    return th ? hosts_find(hosts, &th->uuid) : NULL;
+}
+
+size_t
+hosts_count(const struct hosts *hosts)
+{
+    return hmap_count(&hosts->map);
+}
+
+void
+hosts_reload(struct hosts *hosts, struct ovsdb_idl *idl)
+{
+    topology_destroy(&hosts->topo);
+    topology_init(&hosts->topo);
+    weft_db_load_topology(idl, &hosts->topo);
+    const struct weftrec_weft_global *global = weftrec_weft_global_first(idl);
+    hosts->nb_cfg = global ? global->nb_cfg : 0;
+
+    struct host_node *hn;
+    HMAP_FOR_EACH_SAFE (hn, node, &hosts->map) {
+        if (!topology_find_host(&hosts->topo, host_uuid(hn->host))) {
+            VLOG_INFO("%s: host removed", host_name(hn->host));
+            hmap_remove(&hosts->map, &hn->node);
+            host_destroy(hn->host);
+            free(hn);
+        }
+    }
+
+    const struct topo_host *th;
+    TOPOLOGY_FOR_EACH_HOST (th, &hosts->topo) {
+        hn = find_host_node(hosts, &th->uuid);
+        if (!hn) {
+            hn = xmalloc(sizeof *hn);
+            hn->host = host_create(th);
+            hmap_insert(&hosts->map, &hn->node, uuid_hash(&th->uuid));
+        } else {
+            host_update_config(hn->host, th);
+        }
+        host_set_topology(hn->host, &hosts->topo, hosts->nb_cfg);
+    }
+}
+
+void
+hosts_run(struct hosts *hosts)
+{
+    struct host_node *hn;
+    HMAP_FOR_EACH (hn, node, &hosts->map) {
+        host_run(hn->host);
+    }
+}
+
+void
+hosts_wait(struct hosts *hosts)
+{
+    struct host_node *hn;
+    HMAP_FOR_EACH (hn, node, &hosts->map) {
+        host_wait(hn->host);
+    }
+}
+
+void
+hosts_force_resync(struct hosts *hosts)
+{
+    struct host_node *hn;
+    HMAP_FOR_EACH (hn, node, &hosts->map) {
+        host_force_resync(hn->host);
+    }
+}
+
+struct host **
+hosts_sorted(const struct hosts *hosts, size_t *n)
+{
+    /* By the topology's names: the hmap is in UUID order. */
+    struct sset names = SSET_INITIALIZER(&names);
+    const struct topo_host *th;
+    TOPOLOGY_FOR_EACH_HOST (th, &hosts->topo) {
+        sset_add(&names, th->name);
+    }
+    const char **sorted = sset_sort(&names);
+    struct host **result = xcalloc(sset_count(&names) + 1, sizeof *result);
+    *n = 0;
+    for (size_t i = 0; i < sset_count(&names); i++) {
+        struct host *host = hosts_find_by_name(hosts, sorted[i]);
+        if (host) {
+            result[(*n)++] = host;
+        }
+    }
+    free(sorted);
+    sset_destroy(&names);
+    return result;
+}
+
+/* weft_status_source's callbacks. */
+
+static bool
+status_host(const struct uuid *uuid, struct weft_host_status *st,
+            void *hosts_)
+{
+    const struct host *host = hosts_find(hosts_, uuid);
+    if (!host) {
+        return false;
+    }
+    st->ovsdb_connected = host_ovsdb_connected(host);
+    st->openflow_connected = host_openflow_connected(host);
+    st->cur_cfg = host_cur_cfg(host);
+    st->openflow_state = host_of_state_name(host_of_state(host));
+    return true;
+}
+
+static bool
+status_port(const struct uuid *uuid, const char *iface,
+            struct weft_port_status *st, void *hosts_)
+{
+    const struct host *host = hosts_find(hosts_, uuid);
+    if (!host) {
+        return false;
+    }
+    st->ofport = host_iface_ofport(host, iface, &st->up);
+    st->refused = host_iface_refused(host, iface);
+    st->host_name = host_name(host);
+    return true;
+}
+
+void
+hosts_write_status(struct hosts *hosts, struct ovsdb_idl *idl,
+                   struct ovsdb_idl_txn *txn)
+{
+    /* Walking every Port row on every loop pass would cost more than the
+     * rest of an idle weftd: hence the signature of the inputs. */
+    unsigned int status_sig = ovsdb_idl_get_seqno(idl);
+    struct host_node *hn;
+    HMAP_FOR_EACH (hn, node, &hosts->map) {
+        status_sig = hash_int(host_status_seqno(hn->host), status_sig);
+    }
+    if (txn && status_sig != hosts->status_sig) {
+        hosts->status_sig = status_sig;
+        struct weft_status_source source = {
+            .host = status_host,
+            .port = status_port,
+            .aux = hosts,
+        };
+        weft_status_write(idl, &source);
+    }
+}

@@ -1,0 +1,67 @@
+/* hosts: weftd's set of hosts, the per-host lifecycle.
+ *
+ * Pipeline place: between the desired state and the southbound.  Each time
+ * the weft database changes, hosts_reload() loads it again as a topology
+ * (ovsdb/weft-db.h) and brings the set of 'struct host's (host.h: one
+ * host's OVSDB and OpenFlow sessions) in line with it: a host row added
+ * gets a connection, a row removed loses it, and every host recompiles its
+ * flows from the new topology.  It also reports the hosts' status back to
+ * weft's database (ovsdb/weft-status.h) and lists them, sorted by name, for
+ * unixctl, /metrics and the REST API.
+ *
+ * Owns the topology the hosts compile from: hosts keep pointers into it
+ * until the next hosts_reload().
+ *
+ * Threading: none.  Everything runs in weftd's main loop (the REST thread
+ * reaches it only through api_run()). */
+#ifndef WEFT_HOSTS_H
+#define WEFT_HOSTS_H 1
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "openvswitch/hmap.h"
+#include "topology.h"
+
+struct host;
+struct ovsdb_idl;
+struct ovsdb_idl_txn;
+struct uuid;
+
+struct hosts {
+    struct topology topo;       /* Current desired state. */
+    int64_t nb_cfg;             /* Weft_Global nb_cfg it came from. */
+    struct hmap map;            /* Host connections, by host row UUID. */
+    unsigned int status_sig;    /* Inputs of the last status write. */
+};
+
+void hosts_init(struct hosts *);
+void hosts_destroy(struct hosts *);
+
+/* Reloads the topology from 'idl' and brings the set of host connections in
+ * line with it. */
+void hosts_reload(struct hosts *, struct ovsdb_idl *idl);
+
+void hosts_run(struct hosts *);
+void hosts_wait(struct hosts *);
+
+/* Writes the hosts' and their ports' status to 'idl' within 'txn', if a host
+ * reported a change or the database changed (new rows, or a write of ours
+ * was lost) since the last write; otherwise does nothing. */
+void hosts_write_status(struct hosts *, struct ovsdb_idl *idl,
+                        struct ovsdb_idl_txn *txn);
+
+size_t hosts_count(const struct hosts *);
+
+/* The host connection for host row 'uuid', or for the host named 'name';
+ * NULL if none. */
+struct host *hosts_find(const struct hosts *, const struct uuid *uuid);
+struct host *hosts_find_by_name(const struct hosts *, const char *name);
+
+/* Returns the host connections, sorted by host name (free with free()). */
+struct host **hosts_sorted(const struct hosts *, size_t *n);
+
+/* Forces a fresh read of every switch's flows and a full reconcile. */
+void hosts_force_resync(struct hosts *);
+
+#endif /* controller/hosts.h */

@@ -1,0 +1,101 @@
+/* weftd-unixctl: weftd's control commands (see weftd-unixctl.h).  Pipeline
+ * place: beside it; they read and poke the per-host state of hosts.h. */
+#include <config.h>
+
+#include "weftd-unixctl.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "host.h"
+#include "hosts.h"
+#include "openvswitch/dynamic-string.h"
+#include "unixctl.h"
+#include "util.h"
+
+static void
+weftd_unixctl_exit(struct unixctl_conn *conn, int argc OVS_UNUSED,
+                   const char *argv[] OVS_UNUSED, void *exiting_)
+{
+    bool *exiting = exiting_;
+    *exiting = true;
+    unixctl_command_reply(conn, NULL);
+}
+
+static void
+weftd_unixctl_hosts(struct unixctl_conn *conn, int argc OVS_UNUSED,
+                    const char *argv[] OVS_UNUSED, void *hosts_)
+{
+    struct hosts *hosts = hosts_;
+    struct ds s = DS_EMPTY_INITIALIZER;
+    ds_put_format(&s, "nb_cfg %"PRId64", %"PRIuSIZE" hosts\n", hosts->nb_cfg,
+                  hosts_count(hosts));
+    size_t n;
+    struct host **sorted = hosts_sorted(hosts, &n);
+    for (size_t i = 0; i < n; i++) {
+        host_format_summary(sorted[i], &s);
+    }
+    free(sorted);
+    unixctl_command_reply(conn, ds_cstr(&s));
+    ds_destroy(&s);
+}
+
+static struct host *
+unixctl_find_host(struct hosts *hosts, struct unixctl_conn *conn,
+                  const char *name)
+{
+    struct host *host = hosts_find_by_name(hosts, name);
+    if (!host) {
+        unixctl_command_reply_error(conn, "no such host");
+    }
+    return host;
+}
+
+static void
+weftd_unixctl_flows(struct unixctl_conn *conn, int argc,
+                    const char *argv[], void *hosts_)
+{
+    struct hosts *hosts = hosts_;
+    bool installed = argc > 2 && !strcmp(argv[2], "installed");
+    if (argc > 2 && !installed && strcmp(argv[2], "desired")) {
+        unixctl_command_reply_error(conn, "expected \"desired\" or "
+                                    "\"installed\"");
+        return;
+    }
+    struct host *host = unixctl_find_host(hosts, conn, argv[1]);
+    if (host) {
+        struct ds s = DS_EMPTY_INITIALIZER;
+        host_format_flows(host, installed, &s);
+        unixctl_command_reply(conn, ds_cstr(&s));
+        ds_destroy(&s);
+    }
+}
+
+static void
+weftd_unixctl_resync(struct unixctl_conn *conn, int argc,
+                     const char *argv[], void *hosts_)
+{
+    struct hosts *hosts = hosts_;
+    if (argc > 1) {
+        struct host *host = unixctl_find_host(hosts, conn, argv[1]);
+        if (!host) {
+            return;
+        }
+        host_force_resync(host);
+    } else {
+        hosts_force_resync(hosts);
+    }
+    unixctl_command_reply(conn, NULL);
+}
+
+void
+weftd_unixctl_register(struct hosts *hosts, bool *exiting)
+{
+    unixctl_command_register("exit", "", 0, 0, weftd_unixctl_exit, exiting);
+    unixctl_command_register("weft/hosts", "", 0, 0, weftd_unixctl_hosts,
+                             hosts);
+    unixctl_command_register("weft/flows", "HOST [desired|installed]", 1, 2,
+                             weftd_unixctl_flows, hosts);
+    unixctl_command_register("weft/resync", "[HOST]", 0, 1,
+                             weftd_unixctl_resync, hosts);
+}

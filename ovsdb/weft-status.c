@@ -1,0 +1,95 @@
+/* weft-status: weftd's status write-back to weft's own database (see
+ * weft-status.h).  Pipeline place: the last step, after the push: what the
+ * hosts reported goes back to the Host and Port rows. */
+#include <config.h>
+
+#include "weft-status.h"
+
+#include <string.h>
+
+#include "ovsdb-idl.h"
+#include "smap.h"
+#include "util.h"
+#include "weft-idl.h"
+
+void
+weft_status_omit_alerts(struct ovsdb_idl *idl)
+{
+    ovsdb_idl_omit_alert(idl, &weftrec_host_col_ovsdb_connected);
+    ovsdb_idl_omit_alert(idl, &weftrec_host_col_openflow_connected);
+    ovsdb_idl_omit_alert(idl, &weftrec_host_col_cur_cfg);
+    ovsdb_idl_omit_alert(idl, &weftrec_host_col_status);
+    ovsdb_idl_omit_alert(idl, &weftrec_port_col_ofport);
+    ovsdb_idl_omit_alert(idl, &weftrec_port_col_up);
+}
+
+static void
+write_host_status(const struct weftrec_host *hrow,
+                  const struct weft_host_status *st)
+{
+    if (hrow->ovsdb_connected != st->ovsdb_connected) {
+        weftrec_host_set_ovsdb_connected(hrow, st->ovsdb_connected);
+    }
+    if (hrow->openflow_connected != st->openflow_connected) {
+        weftrec_host_set_openflow_connected(hrow, st->openflow_connected);
+    }
+    if (hrow->cur_cfg != st->cur_cfg) {
+        weftrec_host_set_cur_cfg(hrow, st->cur_cfg);
+    }
+    const char *old = smap_get(&hrow->status, "openflow_state");
+    if (!old || strcmp(old, st->openflow_state)) {
+        weftrec_host_update_status_setkey(hrow, "openflow_state",
+                                          st->openflow_state);
+    }
+}
+
+static void
+write_port_status(const struct weftrec_port *prow,
+                  const struct weft_port_status *st)
+{
+    int64_t ofport = st->ofport;
+    bool up = st->up;
+    if (ofport > 0) {
+        if (!prow->n_ofport || *prow->ofport != ofport) {
+            weftrec_port_set_ofport(prow, &ofport, 1);
+        }
+    } else if (prow->n_ofport) {
+        weftrec_port_set_ofport(prow, NULL, 0);
+    }
+    if (!prow->n_up || *prow->up != up) {
+        weftrec_port_set_up(prow, &up, 1);
+    }
+
+    /* The port's owner reads this: it must not say what holds the name
+     * (another tenant's tunnel, the operator's NIC...). */
+    char *error = (st->refused
+                   ? xasprintf("interface name %s is not available on "
+                               "host %s", prow->iface, st->host_name)
+                   : NULL);
+    if (!nullable_string_is_equal(error, prow->error)) {
+        weftrec_port_set_error(prow, error);
+    }
+    free(error);
+}
+
+void
+weft_status_write(struct ovsdb_idl *idl,
+                  const struct weft_status_source *source)
+{
+    const struct weftrec_host *hrow;
+    WEFTREC_HOST_FOR_EACH (hrow, idl) {
+        struct weft_host_status st;
+        if (source->host(&hrow->header_.uuid, &st, source->aux)) {
+            write_host_status(hrow, &st);
+        }
+    }
+
+    const struct weftrec_port *prow;
+    WEFTREC_PORT_FOR_EACH (prow, idl) {
+        struct weft_port_status st;
+        if (prow->host && source->port(&prow->host->header_.uuid,
+                                       prow->iface, &st, source->aux)) {
+            write_port_status(prow, &st);
+        }
+    }
+}
