@@ -131,8 +131,13 @@ schedule_verify(struct of_session *s)
 static void
 send_msg(struct of_session *s, struct ofpbuf *msg)
 {
-    int error = (s->rconn ? rconn_send(s->rconn, msg, NULL)
-                 : s->io.send(s->io.aux, msg));
+    int error;
+    if (s->rconn) {
+        error = rconn_send(s->rconn, msg, NULL);
+    } else {
+        ofpmsg_update_length(msg);      /* As vconn_send() does. */
+        error = s->io.send(s->io.aux, msg);
+    }
     if (error) {
         /* The transport took ownership either way; the connection dropped
          * and the next connection starts over from a dump. */
