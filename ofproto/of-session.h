@@ -15,20 +15,21 @@
  * a synced session reads the flows back again and repairs what was changed
  * outside weft.
  *
- * States (OF_SESSION_STATES):
+ * States (OF_SESSION_STATES) and their transitions:
  *
- *   DISCONNECTED --connect--> DUMPING --last stats reply--> SYNCED
- *        ^                     ^  ^                        |  ^  ^
- *        |                     |  +-- bundle error: ---+   |  |  |
- *   any state on               |      BUNDLE_FAILED    |   |  |  |
- *   disconnect                 |        ^    (barrier) |   |  |  |
- *                              |        | error        |   |  |  |
- *                              |   BUNDLE_SENT <-push--+---+  |  |
- *                              |        +--barrier: cur_cfg---+  |
- *                              |   VERIFYING <--verify timer-----+
- *                              |        +--last stats reply------^
- *                              +-- force_resync (any connected state)
+ *   DISCONNECTED  --connect-->            DUMPING
+ *   DUMPING       --last stats reply-->   SYNCED
+ *   SYNCED        --differences sent-->   BUNDLE_SENT   (bundle + barrier)
+ *   SYNCED        --verify timer-->       VERIFYING
+ *   VERIFYING     --last stats reply-->   SYNCED        (repairs reported)
+ *   BUNDLE_SENT   --barrier reply-->      SYNCED        (cur_cfg confirmed)
+ *   BUNDLE_SENT   --error reply-->        BUNDLE_FAILED
+ *   BUNDLE_FAILED --barrier reply-->      DUMPING       (the switch's flows
+ *                                                        are unknown again)
+ *   any connected --force_resync-->       DUMPING
+ *   any           --disconnect-->         DISCONNECTED
  *
+ * A bad or refused flow stats reply restarts the dump in the same state.
  * At most one bundle is in flight (BUNDLE_SENT, BUNDLE_FAILED).  After a
  * failed bundle no new one is sent for a second, so that a flow the switch
  * keeps rejecting cannot spin weftd.
