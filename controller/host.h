@@ -1,32 +1,33 @@
-/* host: weftd's connection to one host, southbound.
+/* host: weftd's per-host lifecycle, southbound.
  *
  * Each host runs an ovsdb-server (Open_vSwitch database) and an ovs-vswitchd.
- * A 'struct host' keeps two sessions to it and reconciles both with the
- * desired state:
+ * A 'struct host' computes what the host must hold from the topology (the
+ * ports, ofproto/wanted-ports.h; the flows, ofproto/compiler.h) and hands it
+ * to its two sessions:
  *
- *   - OVSDB (IDL): ensures br-int (datapath type, fail_mode=secure, OpenFlow
- *     1.3-1.5) and exactly the ports weft owns on it.  Ownership is marked in
- *     external_ids:weft-port; a port or bridge weft did not create is never
- *     changed or deleted.  The ofport numbers the switch assigns flow back
- *     into the compiler.
+ *   - OVSDB (ovsdb/host-db.h): ensures br-int (datapath type,
+ *     fail_mode=secure, OpenFlow 1.3-1.5) and exactly the ports weft owns on
+ *     it.  Ownership is marked in external_ids:weft-port; a port or bridge
+ *     weft did not create is never changed or deleted.  The ofport numbers
+ *     the switch assigns flow back into the compiler.
  *
- *   - OpenFlow (rconn): keeps a desired and an installed flow table.  On every
- *     new connection it first reads the switch's flows back (a flow stats
- *     dump), so that it knows what is installed without touching it; then it
- *     pushes only the difference, as one atomic bundle followed by a barrier.
- *     The barrier reply confirms the configuration sequence number the bundle
- *     was compiled from ('cur_cfg'), which is how "weftctl sync" knows the
- *     flows are really in.  A configuration that changes nothing this host's
- *     flows depend on, while it has nothing pending, is confirmed at once,
- *     even with the switch down: its flows are the confirmed ones.
+ *   - OpenFlow (ofproto/of-session.h): on every new connection it first
+ *     reads the switch's flows back, then pushes only the difference, as one
+ *     atomic bundle followed by a barrier.  The barrier reply confirms the
+ *     configuration sequence number the bundle was compiled from ('cur_cfg'),
+ *     which is how "weftctl sync" knows the flows are really in.  A
+ *     configuration that changes nothing this host's flows depend on, while
+ *     it has nothing pending, is confirmed at once, even with the switch
+ *     down: its flows are the confirmed ones.
  *
- * OpenFlow connection states (see HOST_OF_STATES):
+ * OpenFlow connection states as weftd shows them (HOST_OF_STATES; the
+ * session's own, finer states are OF_SESSION_STATES):
  *
  *   DISCONNECTED --connect--> DUMPING --last stats reply--> SYNCED
  *         ^                      |  ^                         |
  *         +------ disconnect ----+  +--- bundle error --------+
  *
- * In SYNCED, at most one bundle is in flight; 'inflight' says so.
+ * A periodic verify shows as DUMPING, a bundle in flight as SYNCED.
  *
  * Threading: none.  Everything runs in weftd's main loop. */
 #ifndef WEFT_HOST_H

@@ -1,0 +1,573 @@
+/* of-session: weftd's OpenFlow session to one br-int.  See of-session.h. */
+#include <config.h>
+
+#include "of-session.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <string.h>
+
+#include "flow-table.h"
+#include "openvswitch/ofp-bundle.h"
+#include "openvswitch/ofp-errors.h"
+#include "openvswitch/ofp-flow.h"
+#include "openvswitch/ofp-msgs.h"
+#include "openvswitch/ofp-protocol.h"
+#include "openvswitch/ofp-util.h"
+#include "openvswitch/ofpbuf.h"
+#include "openvswitch/poll-loop.h"
+#include "openvswitch/rconn.h"
+#include "openvswitch/vlog.h"
+#include "timeval.h"
+#include "util.h"
+
+VLOG_DEFINE_THIS_MODULE(of_session);
+
+/* OpenFlow versions weft speaks; bundles need at least 1.3 (as an ONF
+ * extension) and are native from 1.4. */
+#define WEFT_OF_VERSIONS ((1u << OFP13_VERSION) | (1u << OFP14_VERSION) \
+                          | (1u << OFP15_VERSION))
+
+/* rconn waits at least 1 s before reconnecting, and 2 s, 4 s... after
+ * that.  A restarted ovs-vswitchd is back well within that, and its flows
+ * are gone until weftd reconnects, so for the first seconds after a drop
+ * weftd retries every 100 ms itself; after that rconn's backoff rules, so
+ * a host that is really down costs nothing. */
+#define FAST_RECONNECT_MSEC 3000
+#define FAST_RECONNECT_EVERY_MSEC 100
+
+/* After a failed bundle, no push for this long. */
+#define PUSH_HOLDOFF_MSEC 1000
+
+struct of_session {
+    char *name;
+    enum of_session_state state;
+
+    /* Transport: an rconn, or 'io' if 'rconn' is NULL. */
+    char *target;
+    struct rconn *rconn;
+    unsigned int conn_seqno;
+    long long int disconnected_at;  /* When the connection last dropped
+                                     * (LLONG_MIN while up). */
+    long long int next_kick;        /* Next fast reconnect attempt. */
+    struct of_session_io io;
+    bool io_connected;
+
+    int ofp_version;                /* Version 'desired' was built for. */
+    ovs_be32 dump_xid;              /* DUMPING, VERIFYING. */
+    struct flow_table dumped;       /* Flows read back so far. */
+    struct flow_table desired;
+    struct flow_table installed;
+    int64_t desired_cfg;            /* nb_cfg 'desired' was compiled from. */
+    long long int desired_cfg_msec; /* When weftd first saw it. */
+    bool desired_complete;          /* Compiled with all ports resolved. */
+    bool push_needed;               /* Desired, installed or desired_cfg
+                                     * changed since the last diff: diffing
+                                     * two large unchanged tables on every
+                                     * main loop pass would waste the CPU. */
+    bool report_repairs;            /* The next diff follows a verify: what
+                                     * it finds was changed outside weft. */
+
+    /* The bundle in flight (BUNDLE_SENT, BUNDLE_FAILED). */
+    uint32_t next_bundle_id;
+    ovs_be32 barrier_xid;
+    int64_t inflight_cfg;
+    long long int inflight_cfg_msec;
+    bool inflight_complete;
+
+    long long int next_verify;      /* When to read the switch's flows back
+                                     * again (LLONG_MAX: never). */
+    long long int next_push;        /* After a failed bundle, no push before
+                                     * this time (0: none pending). */
+
+    int64_t cur_cfg;                /* Highest nb_cfg confirmed installed. */
+    long long int last_latency_msec;
+
+    uint64_t n_flow_mods;
+    uint64_t n_bundles;
+    uint64_t n_dumps;
+    uint64_t n_connects;
+};
+
+static long long int verify_interval_ms = 30 * 1000;
+
+void
+of_session_set_verify_interval(int seconds)
+{
+    verify_interval_ms = seconds > 0 ? seconds * 1000LL : 0;
+}
+
+const char *
+of_session_state_name(enum of_session_state state)
+{
+    switch (state) {
+#define OF_SESSION_STATE(ENUM, NAME) case OF_SESSION_##ENUM: return NAME;
+        OF_SESSION_STATES
+#undef OF_SESSION_STATE
+    }
+    return "unknown";
+}
+
+static bool
+bundle_in_flight(const struct of_session *s)
+{
+    return s->state == OF_SESSION_BUNDLE_SENT
+           || s->state == OF_SESSION_BUNDLE_FAILED;
+}
+
+static bool
+dumping(const struct of_session *s)
+{
+    return s->state == OF_SESSION_DUMPING || s->state == OF_SESSION_VERIFYING;
+}
+
+static void
+schedule_verify(struct of_session *s)
+{
+    s->next_verify = verify_interval_ms ? time_msec() + verify_interval_ms
+                                        : LLONG_MAX;
+}
+
+static void
+send_msg(struct of_session *s, struct ofpbuf *msg)
+{
+    int error;
+    if (s->rconn) {
+        error = rconn_send(s->rconn, msg, NULL);
+    } else {
+        ofpmsg_update_length(msg);      /* As vconn_send() does. */
+        error = s->io.send(s->io.aux, msg);
+    }
+    if (error) {
+        /* The transport took ownership either way; the connection dropped
+         * and the next connection starts over from a dump. */
+        static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
+        VLOG_DBG_RL(&rl, "%s: send failed (%s)", s->name,
+                    ovs_strerror(error));
+    }
+}
+
+static ovs_be32
+msg_xid(const struct ofpbuf *msg)
+{
+    return ((const struct ofp_header *) msg->data)->xid;
+}
+
+/* Asks the switch for all of its flows, to learn what is installed, and
+ * enters 'state' (DUMPING or VERIFYING) until the last reply. */
+static void
+start_dump(struct of_session *s, enum of_session_state state)
+{
+    struct ofputil_flow_stats_request fsr = {
+        .aggregate = false,
+        .table_id = 0xff,
+        .out_port = OFPP_ANY,
+        .out_group = OFPG_ANY,
+    };
+    match_init_catchall(&fsr.match);
+    struct ofpbuf *msg = ofputil_encode_flow_stats_request(
+        &fsr, ofputil_protocol_from_ofp_version(s->ofp_version));
+    s->dump_xid = msg_xid(msg);
+    flow_table_clear(&s->dumped);
+    s->state = state;
+    s->n_dumps++;
+    send_msg(s, msg);
+}
+
+static void
+handle_flow_stats_reply(struct of_session *s, const struct ofp_header *oh)
+{
+    struct ofpbuf b = ofpbuf_const_initializer(oh, ntohs(oh->length));
+    for (;;) {
+        struct ofputil_flow_stats fs;
+        uint64_t stub[1024 / 8];
+        struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
+        int retval = ofputil_decode_flow_stats_reply(&fs, &b, false,
+                                                     &ofpacts);
+        if (!retval) {
+            flow_table_add_stats(&s->dumped, &fs);
+        }
+        ofpbuf_uninit(&ofpacts);
+        if (retval) {
+            if (retval != EOF) {
+                VLOG_WARN("%s: bad flow stats reply (%s), reading again",
+                          s->name, ofperr_to_string(retval));
+                start_dump(s, s->state);
+                return;
+            }
+            break;
+        }
+    }
+    if (!ofpmp_more(oh)) {
+        flow_table_swap(&s->installed, &s->dumped);
+        flow_table_clear(&s->dumped);
+        VLOG_INFO("%s: switch holds %"PRIuSIZE" flows", s->name,
+                  flow_table_count(&s->installed));
+        s->report_repairs = s->state == OF_SESSION_VERIFYING;
+        s->state = OF_SESSION_SYNCED;
+        s->push_needed = true;
+        schedule_verify(s);
+    }
+}
+
+static void
+handle_barrier_reply(struct of_session *s)
+{
+    if (s->state == OF_SESSION_BUNDLE_FAILED) {
+        s->next_push = time_msec() + PUSH_HOLDOFF_MSEC;
+        /* We no longer know what the switch holds: read it again. */
+        start_dump(s, OF_SESSION_DUMPING);
+        return;
+    }
+    s->state = OF_SESSION_SYNCED;
+    if (s->inflight_complete && s->inflight_cfg > s->cur_cfg) {
+        s->cur_cfg = s->inflight_cfg;
+        s->last_latency_msec = time_msec() - s->inflight_cfg_msec;
+    }
+}
+
+void
+of_session_receive(struct of_session *s, const struct ofp_header *oh)
+{
+    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
+    enum ofptype type;
+    if (s->state == OF_SESSION_DISCONNECTED || ofptype_decode(&type, oh)) {
+        return;
+    }
+    switch (type) {
+    case OFPTYPE_ECHO_REQUEST:
+        send_msg(s, ofputil_encode_echo_reply(oh));
+        break;
+    case OFPTYPE_FLOW_STATS_REPLY:
+        if (dumping(s) && oh->xid == s->dump_xid) {
+            handle_flow_stats_reply(s, oh);
+        }
+        break;
+    case OFPTYPE_BARRIER_REPLY:
+        if (bundle_in_flight(s) && oh->xid == s->barrier_xid) {
+            handle_barrier_reply(s);
+        }
+        break;
+    case OFPTYPE_ERROR: {
+        enum ofperr error = ofperr_decode_msg(oh, NULL);
+        VLOG_WARN_RL(&rl, "%s: switch reported error: %s", s->name,
+                     ofperr_to_string(error));
+        if (s->state == OF_SESSION_BUNDLE_SENT) {
+            s->state = OF_SESSION_BUNDLE_FAILED;
+        } else if (dumping(s) && oh->xid == s->dump_xid) {
+            start_dump(s, s->state);
+        }
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+/* Sends the difference between desired and installed as one bundle,
+ * followed by a barrier; or, if there is none, confirms desired_cfg. */
+static void
+push_flows(struct of_session *s)
+{
+    struct ovs_list msgs = OVS_LIST_INITIALIZER(&msgs);
+    uint32_t bundle_id = s->next_bundle_id++;
+    uint16_t flags = OFPBF_ATOMIC | OFPBF_ORDERED;
+    size_t n = flow_table_sync(&s->installed, &s->desired, s->ofp_version,
+                               bundle_id, flags, &msgs);
+    if (s->report_repairs) {
+        s->report_repairs = false;
+        if (n) {
+            VLOG_WARN("%s: %"PRIuSIZE" flows on the switch were changed "
+                      "outside weft; repairing", s->name, n);
+        }
+    }
+    if (!n) {
+        if (s->desired_complete && s->desired_cfg > s->cur_cfg) {
+            s->cur_cfg = s->desired_cfg;
+            s->last_latency_msec = time_msec() - s->desired_cfg_msec;
+        }
+        return;
+    }
+
+    struct ofputil_bundle_ctrl_msg bc = {
+        .bundle_id = bundle_id,
+        .type = OFPBCT_OPEN_REQUEST,
+        .flags = flags,
+    };
+    send_msg(s, ofputil_encode_bundle_ctrl_request(s->ofp_version, &bc));
+    struct ofpbuf *msg;
+    LIST_FOR_EACH_POP (msg, list_node, &msgs) {
+        send_msg(s, msg);
+    }
+    bc.type = OFPBCT_COMMIT_REQUEST;
+    send_msg(s, ofputil_encode_bundle_ctrl_request(s->ofp_version, &bc));
+    struct ofpbuf *barrier = ofputil_encode_barrier_request(s->ofp_version);
+    s->barrier_xid = msg_xid(barrier);
+    send_msg(s, barrier);
+
+    s->state = OF_SESSION_BUNDLE_SENT;
+    s->inflight_cfg = s->desired_cfg;
+    s->inflight_cfg_msec = s->desired_cfg_msec;
+    s->inflight_complete = s->desired_complete;
+    s->n_flow_mods += n;
+    s->n_bundles++;
+    VLOG_INFO("%s: bundle %"PRIu32": %"PRIuSIZE" flow_mods for nb_cfg "
+              "%"PRId64, s->name, bundle_id, n, s->desired_cfg);
+}
+
+void
+of_session_push(struct of_session *s)
+{
+    if (s->next_push && time_msec() >= s->next_push) {
+        s->next_push = 0;
+    }
+    if (s->state == OF_SESSION_SYNCED && time_msec() >= s->next_verify) {
+        start_dump(s, OF_SESSION_VERIFYING);
+    }
+    if (s->state == OF_SESSION_SYNCED && !s->next_push && s->push_needed) {
+        s->push_needed = false;
+        push_flows(s);
+    }
+}
+
+void
+of_session_connected(struct of_session *s, int ofp_version)
+{
+    s->io_connected = true;
+    s->n_connects++;
+    if (ofp_version != s->ofp_version) {
+        /* Normalized text depends on the version: start afresh. */
+        flow_table_clear(&s->desired);
+        s->ofp_version = ofp_version;
+    }
+    start_dump(s, OF_SESSION_DUMPING);
+}
+
+void
+of_session_disconnected(struct of_session *s)
+{
+    s->io_connected = false;
+    s->state = OF_SESSION_DISCONNECTED;
+}
+
+static void
+kick_reconnect(struct of_session *s)
+{
+    long long int now = time_msec();
+    if (s->disconnected_at == LLONG_MIN) {
+        s->disconnected_at = now;
+        s->next_kick = now + FAST_RECONNECT_EVERY_MSEC;
+    }
+    if (now - s->disconnected_at < FAST_RECONNECT_MSEC
+        && now >= s->next_kick
+        && !strcmp(rconn_get_state(s->rconn), "BACKOFF")) {
+        rconn_connect(s->rconn, s->target, s->name);
+        s->next_kick = now + FAST_RECONNECT_EVERY_MSEC;
+    }
+}
+
+bool
+of_session_run(struct of_session *s)
+{
+    if (!s->rconn) {
+        return false;           /* of_session_io: the caller drives it. */
+    }
+    rconn_run(s->rconn);
+    if (!rconn_is_connected(s->rconn)) {
+        of_session_disconnected(s);
+        kick_reconnect(s);
+        return false;
+    }
+    s->disconnected_at = LLONG_MIN;
+
+    bool new_conn = false;
+    unsigned int seqno = rconn_get_connection_seqno(s->rconn);
+    if (seqno != s->conn_seqno) {
+        s->conn_seqno = seqno;
+        of_session_connected(s, rconn_get_version(s->rconn));
+        new_conn = true;
+    }
+    for (int i = 0; i < 200; i++) {
+        struct ofpbuf *msg = rconn_recv(s->rconn);
+        if (!msg) {
+            break;
+        }
+        of_session_receive(s, msg->data);
+        ofpbuf_delete(msg);
+    }
+    return new_conn;
+}
+
+void
+of_session_wait(struct of_session *s)
+{
+    if (s->rconn) {
+        rconn_run_wait(s->rconn);
+        rconn_recv_wait(s->rconn);
+        if (s->disconnected_at != LLONG_MIN
+            && time_msec() - s->disconnected_at < FAST_RECONNECT_MSEC) {
+            poll_timer_wait_until(s->next_kick);
+        }
+    }
+    if (s->state == OF_SESSION_SYNCED && s->next_push) {
+        poll_timer_wait_until(s->next_push);
+    }
+    if (s->state == OF_SESSION_SYNCED && s->next_verify != LLONG_MAX) {
+        poll_timer_wait_until(s->next_verify);
+    }
+}
+
+static struct of_session *
+of_session_create__(const char *name)
+{
+    struct of_session *s = xzalloc(sizeof *s);
+    s->name = xstrdup(name);
+    s->state = OF_SESSION_DISCONNECTED;
+    s->disconnected_at = LLONG_MIN;
+    flow_table_init(&s->dumped);
+    flow_table_init(&s->desired);
+    flow_table_init(&s->installed);
+    s->next_bundle_id = 1;
+    s->last_latency_msec = -1;
+    return s;
+}
+
+static void
+of_session_connect(struct of_session *s, const char *target)
+{
+    s->target = xstrdup(target);
+    s->rconn = rconn_create(5, 8, 0, WEFT_OF_VERSIONS);
+    rconn_connect(s->rconn, s->target, s->name);
+    s->disconnected_at = LLONG_MIN;
+    s->conn_seqno = 0;
+    s->state = OF_SESSION_DISCONNECTED;
+    flow_table_clear(&s->installed);
+    flow_table_clear(&s->dumped);
+}
+
+struct of_session *
+of_session_create(const char *name, const char *target)
+{
+    struct of_session *s = of_session_create__(name);
+    of_session_connect(s, target);
+    return s;
+}
+
+struct of_session *
+of_session_create_io(const char *name, const struct of_session_io *io)
+{
+    struct of_session *s = of_session_create__(name);
+    s->io = *io;
+    return s;
+}
+
+void
+of_session_set_target(struct of_session *s, const char *target)
+{
+    ovs_assert(s->rconn);
+    rconn_destroy(s->rconn);
+    free(s->target);
+    of_session_connect(s, target);
+}
+
+void
+of_session_destroy(struct of_session *s)
+{
+    if (!s) {
+        return;
+    }
+    rconn_destroy(s->rconn);
+    flow_table_destroy(&s->dumped);
+    flow_table_destroy(&s->desired);
+    flow_table_destroy(&s->installed);
+    free(s->target);
+    free(s->name);
+    free(s);
+}
+
+void
+of_session_set_desired(struct of_session *s, struct flow_table *fresh,
+                       int64_t nb_cfg, long long int nb_cfg_msec,
+                       bool complete)
+{
+    flow_table_swap(fresh, &s->desired);
+    s->desired_cfg = nb_cfg;
+    s->desired_cfg_msec = nb_cfg_msec;
+    s->desired_complete = complete;
+    s->push_needed = true;
+}
+
+void
+of_session_set_unchanged_cfg(struct of_session *s, int64_t nb_cfg,
+                             long long int nb_cfg_msec)
+{
+    if (s->desired_complete && !bundle_in_flight(s)
+        && s->cur_cfg >= s->desired_cfg && nb_cfg > s->cur_cfg) {
+        s->cur_cfg = nb_cfg;
+    }
+    s->desired_cfg = nb_cfg;
+    s->desired_cfg_msec = nb_cfg_msec;
+    s->push_needed = true;
+}
+
+void
+of_session_force_resync(struct of_session *s)
+{
+    if (of_session_is_connected(s)) {
+        start_dump(s, OF_SESSION_DUMPING);
+    }
+}
+
+bool
+of_session_is_connected(const struct of_session *s)
+{
+    return s->rconn ? rconn_is_connected(s->rconn) : s->io_connected;
+}
+
+enum of_session_state
+of_session_state(const struct of_session *s)
+{
+    return s->state;
+}
+
+int
+of_session_version(const struct of_session *s)
+{
+    return s->ofp_version;
+}
+
+const struct flow_table *
+of_session_desired(const struct of_session *s)
+{
+    return &s->desired;
+}
+
+const struct flow_table *
+of_session_installed(const struct of_session *s)
+{
+    return &s->installed;
+}
+
+int64_t
+of_session_cur_cfg(const struct of_session *s)
+{
+    return s->cur_cfg;
+}
+
+void
+of_session_get_stats(const struct of_session *s,
+                     struct of_session_stats *stats)
+{
+    stats->n_flow_mods = s->n_flow_mods;
+    stats->n_bundles = s->n_bundles;
+    stats->n_dumps = s->n_dumps;
+    stats->n_connects = s->n_connects;
+    stats->cur_cfg = s->cur_cfg;
+    stats->last_latency_msec = s->last_latency_msec;
+}
+
+bool
+of_session_is_synced(const struct of_session *s)
+{
+    return s->state == OF_SESSION_SYNCED || bundle_in_flight(s);
+}

@@ -1,0 +1,151 @@
+/* of-session: weftd's OpenFlow session to one host's br-int.
+ *
+ * Place in the pipeline: push (the OpenFlow half; the OVSDB half is
+ * ovsdb/host-db.h).  The per-host lifecycle (controller/host.c) compiles a
+ * host's flows into a desired flow table (flow-table.h) and hands it over
+ * with the configuration sequence number ('nb_cfg') it was compiled from;
+ * this module makes the switch hold exactly those flows and reports when it
+ * does ('cur_cfg').  It is ≈ OVN's ofctrl.c.
+ *
+ * On every new connection it first reads the switch's flows back (a flow
+ * stats dump), so that it knows what is installed without touching it; then
+ * it sends only the difference, as one atomic bundle followed by a barrier.
+ * The barrier reply confirms the nb_cfg the bundle was compiled from, which
+ * is how "weftctl sync" knows the flows are really in.  Every verify interval
+ * a synced session reads the flows back again and repairs what was changed
+ * outside weft.
+ *
+ * States (OF_SESSION_STATES) and their transitions:
+ *
+ *   DISCONNECTED  --connect-->            DUMPING
+ *   DUMPING       --last stats reply-->   SYNCED
+ *   SYNCED        --differences sent-->   BUNDLE_SENT   (bundle + barrier)
+ *   SYNCED        --verify timer-->       VERIFYING
+ *   VERIFYING     --last stats reply-->   SYNCED        (repairs reported)
+ *   BUNDLE_SENT   --barrier reply-->      SYNCED        (cur_cfg confirmed)
+ *   BUNDLE_SENT   --error reply-->        BUNDLE_FAILED
+ *   BUNDLE_FAILED --barrier reply-->      DUMPING       (the switch's flows
+ *                                                        are unknown again)
+ *   any connected --force_resync-->       DUMPING
+ *   any           --disconnect-->         DISCONNECTED
+ *
+ * A bad or refused flow stats reply restarts the dump in the same state.
+ * At most one bundle is in flight (BUNDLE_SENT, BUNDLE_FAILED).  After a
+ * failed bundle no new one is sent for a second, so that a flow the switch
+ * keeps rejecting cannot spin weftd.
+ *
+ * I/O.  By default the session owns an rconn to the switch.  A test (or
+ * another transport) instead gives an 'of_session_io' whose send() takes the
+ * messages, and drives the session with of_session_connected(),
+ * of_session_receive() and of_session_disconnected().
+ *
+ * Threading: none; everything runs in weftd's main loop. */
+#ifndef WEFT_OF_SESSION_H
+#define WEFT_OF_SESSION_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct flow_table;
+struct ofp_header;
+struct ofpbuf;
+
+#define OF_SESSION_STATES                                   \
+    OF_SESSION_STATE(DISCONNECTED, "disconnected")          \
+    OF_SESSION_STATE(DUMPING, "reading-flows")              \
+    OF_SESSION_STATE(VERIFYING, "verifying")                \
+    OF_SESSION_STATE(SYNCED, "synced")                      \
+    OF_SESSION_STATE(BUNDLE_SENT, "bundle-sent")            \
+    OF_SESSION_STATE(BUNDLE_FAILED, "bundle-failed")
+
+enum of_session_state {
+#define OF_SESSION_STATE(ENUM, NAME) OF_SESSION_##ENUM,
+    OF_SESSION_STATES
+#undef OF_SESSION_STATE
+};
+
+const char *of_session_state_name(enum of_session_state);
+
+/* A transport other than rconn.  send() takes ownership of 'msg' and
+ * returns 0 or an errno value. */
+struct of_session_io {
+    int (*send)(void *aux, struct ofpbuf *msg);
+    void *aux;
+};
+
+/* Every 'seconds' (default 30; 0 disables), each synced session reads the
+ * switch's flows back and repairs differences. */
+void of_session_set_verify_interval(int seconds);
+
+/* Creates a session named 'name' (for logs) that connects to 'target' over
+ * rconn. */
+struct of_session *of_session_create(const char *name, const char *target);
+/* Creates a session that talks through 'io' (copied) instead; it starts
+ * disconnected. */
+struct of_session *of_session_create_io(const char *name,
+                                        const struct of_session_io *io);
+void of_session_destroy(struct of_session *);
+
+/* Drops the connection and connects to 'target' (rconn sessions only). */
+void of_session_set_target(struct of_session *, const char *target);
+
+/* Runs the connection and handles what the switch sent.  Returns true if a
+ * new connection was made: the caller must then give desired flows built
+ * for of_session_version() (the previous ones are cleared if the version
+ * changed). */
+bool of_session_run(struct of_session *);
+/* Starts a due verify, or sends the pending differences as one bundle, if
+ * the state allows.  Call only once the desired flows are meaningful for
+ * this connection (an empty desired table deletes every flow). */
+void of_session_push(struct of_session *);
+void of_session_wait(struct of_session *);
+
+/* Events, for of_session_io sessions (rconn sessions raise them in
+ * of_session_run()). */
+void of_session_connected(struct of_session *, int ofp_version);
+void of_session_disconnected(struct of_session *);
+void of_session_receive(struct of_session *, const struct ofp_header *);
+
+/* Replaces the desired flows with those of '*fresh' (built for
+ * of_session_version(); '*fresh' gets the old ones), compiled from
+ * configuration 'nb_cfg', first seen at 'nb_cfg_msec'.  'complete' is false
+ * if some port had no ofport yet: such flows are sent but do not confirm
+ * 'nb_cfg'. */
+void of_session_set_desired(struct of_session *, struct flow_table *fresh,
+                            int64_t nb_cfg, long long int nb_cfg_msec,
+                            bool complete);
+/* Says that configuration 'nb_cfg' changed nothing these flows depend on:
+ * with nothing pending, it is confirmed at once, even with the switch
+ * down, since its flows are the confirmed ones. */
+void of_session_set_unchanged_cfg(struct of_session *, int64_t nb_cfg,
+                                  long long int nb_cfg_msec);
+/* Reads the switch's flows again and reconciles them (if connected). */
+void of_session_force_resync(struct of_session *);
+
+bool of_session_is_connected(const struct of_session *);
+/* True in SYNCED, BUNDLE_SENT and BUNDLE_FAILED: the flows were read back
+ * and every difference since was sent (or is being sent). */
+bool of_session_is_synced(const struct of_session *);
+enum of_session_state of_session_state(const struct of_session *);
+int of_session_version(const struct of_session *);
+const struct flow_table *of_session_desired(const struct of_session *);
+/* What the session believes the switch holds: meaningful only in SYNCED,
+ * BUNDLE_SENT and BUNDLE_FAILED (see of_session_is_synced()). */
+const struct flow_table *of_session_installed(const struct of_session *);
+int64_t of_session_cur_cfg(const struct of_session *);
+
+struct of_session_stats {
+    uint64_t n_flow_mods;           /* Sent, in bundles. */
+    uint64_t n_bundles;
+    uint64_t n_dumps;               /* Flow read-backs. */
+    uint64_t n_connects;
+    int64_t cur_cfg;                /* Latest nb_cfg confirmed installed. */
+    long long int last_latency_msec;    /* From a new nb_cfg first seen to
+                                         * the barrier reply confirming it;
+                                         * -1 if none yet. */
+};
+void of_session_get_stats(const struct of_session *,
+                          struct of_session_stats *);
+
+#endif /* ofproto/of-session.h */

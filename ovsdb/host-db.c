@@ -1,0 +1,667 @@
+/* host-db: weftd's OVSDB session to one host's Open_vSwitch database.  See
+ * host-db.h. */
+#include <config.h>
+
+#include "host-db.h"
+
+#include <string.h>
+
+#include "ovsdb-idl.h"
+#include "openvswitch/shash.h"
+#include "openvswitch/vlog.h"
+#include "pipeline.h"
+#include "simap.h"
+#include "smap.h"
+#include "sset.h"
+#include "topology.h"
+#include "util.h"
+#include "vswitch-idl.h"
+#include "wanted-ports.h"
+
+VLOG_DEFINE_THIS_MODULE(host_db);
+
+#define BRIDGE_NAME TOPO_BRIDGE_NAME
+#define OWNER_KEY "weft-port"           /* external_ids key on owned rows. */
+#define NAME_KEY "weft-name"            /* ...and "TENANT/NET/PORT" on a
+                                         * tenant's, for the host's operator. */
+#define BRIDGE_OWNER_KEY "weft-bridge"  /* external_ids key on br-int. */
+#define CONTROLLER_OWNER_KEY "weft-controller"
+
+static const char *bridge_protocols[] = {
+    "OpenFlow13", "OpenFlow14", "OpenFlow15",
+};
+
+struct host_db {
+    char *name;
+    char *remote;
+    char *datapath_type;
+    char *controller_target;        /* Passive target set on br-int, or NULL
+                                     * (unix: hosts use br-int.mgmt). */
+
+    struct ovsdb_idl *idl;
+    struct ovsdb_idl_loop idl_loop;
+    unsigned int idl_seqno;         /* Last seqno reconciled. */
+    bool reconcile;                 /* Wanted ports or settings changed since
+                                     * then. */
+    const struct shash *wanted;     /* Interface name -> struct wanted_port,
+                                     * owned by the caller. */
+    struct sset blocked;            /* Wanted names that a bridge, port or
+                                     * interface weft does not own holds in
+                                     * the host's database: never created,
+                                     * since one such name would fail the
+                                     * whole reconcile transaction. */
+    unsigned int blocked_seqno;     /* IDL seqno 'blocked' was found at. */
+    struct simap ofports;           /* Interface name -> ofport > 0, of the
+                                     * ports weft owns only. */
+    struct sset up;                 /* Interfaces whose link is up. */
+    bool ports_resolved;            /* Every wanted interface has an ofport
+                                     * (or the switch said it cannot). */
+    unsigned int seqno;             /* See host_db_seqno(). */
+    uint64_t n_connects;
+    bool was_connected;
+};
+
+/* Initializes 'ids' to the external_ids a row weft owns must have: all of
+ * them, since weft sets them together and replaces them together. */
+static void
+wanted_port_ids(const struct wanted_port *w, struct smap *ids)
+{
+    smap_init(ids);
+    smap_add(ids, OWNER_KEY, w->owner);
+    if (w->name) {
+        smap_add(ids, NAME_KEY, w->name);
+    }
+}
+
+/* True if 'ids', of a row weft owns, already are what 'w' wants. */
+static bool
+wanted_port_ids_match(const struct wanted_port *w, const struct smap *ids)
+{
+    const char *owner = smap_get(ids, OWNER_KEY);
+    return owner && !strcmp(owner, w->owner)
+           && nullable_string_is_equal(smap_get(ids, NAME_KEY), w->name);
+}
+
+static void
+host_db_connect(struct host_db *db)
+{
+    db->idl = ovsdb_idl_create(db->remote, &ovsrec_idl_class, false, true);
+    ovsdb_idl_set_leader_only(db->idl, false);
+    ovsdb_idl_add_column(db->idl, &ovsrec_open_vswitch_col_bridges);
+    ovsdb_idl_add_table(db->idl, &ovsrec_table_bridge);
+    ovsdb_idl_add_column(db->idl, &ovsrec_bridge_col_name);
+    ovsdb_idl_add_column(db->idl, &ovsrec_bridge_col_ports);
+    ovsdb_idl_add_column(db->idl, &ovsrec_bridge_col_datapath_type);
+    ovsdb_idl_add_column(db->idl, &ovsrec_bridge_col_fail_mode);
+    ovsdb_idl_add_column(db->idl, &ovsrec_bridge_col_protocols);
+    ovsdb_idl_add_column(db->idl, &ovsrec_bridge_col_controller);
+    ovsdb_idl_add_column(db->idl, &ovsrec_bridge_col_external_ids);
+    ovsdb_idl_add_column(db->idl, &ovsrec_bridge_col_flow_tables);
+    ovsdb_idl_add_table(db->idl, &ovsrec_table_flow_table);
+    ovsdb_idl_add_column(db->idl, &ovsrec_flow_table_col_name);
+    ovsdb_idl_add_table(db->idl, &ovsrec_table_port);
+    ovsdb_idl_add_column(db->idl, &ovsrec_port_col_name);
+    ovsdb_idl_add_column(db->idl, &ovsrec_port_col_interfaces);
+    ovsdb_idl_add_column(db->idl, &ovsrec_port_col_external_ids);
+    ovsdb_idl_add_table(db->idl, &ovsrec_table_interface);
+    ovsdb_idl_add_column(db->idl, &ovsrec_interface_col_name);
+    ovsdb_idl_add_column(db->idl, &ovsrec_interface_col_type);
+    ovsdb_idl_add_column(db->idl, &ovsrec_interface_col_options);
+    ovsdb_idl_add_column(db->idl, &ovsrec_interface_col_ofport);
+    ovsdb_idl_add_column(db->idl, &ovsrec_interface_col_link_state);
+    ovsdb_idl_add_column(db->idl, &ovsrec_interface_col_external_ids);
+    ovsdb_idl_add_table(db->idl, &ovsrec_table_controller);
+    ovsdb_idl_add_column(db->idl, &ovsrec_controller_col_target);
+    ovsdb_idl_add_column(db->idl, &ovsrec_controller_col_external_ids);
+    db->idl_loop = (struct ovsdb_idl_loop) OVSDB_IDL_LOOP_INITIALIZER(db->idl);
+    db->idl_seqno = 0;
+    db->was_connected = false;
+}
+
+static void
+host_db_disconnect(struct host_db *db)
+{
+    ovsdb_idl_loop_destroy(&db->idl_loop);  /* Destroys 'idl' too. */
+    db->idl = NULL;
+}
+
+static const struct ovsrec_bridge *
+find_bridge(const struct ovsrec_open_vswitch *cfg)
+{
+    for (size_t i = 0; i < cfg->n_bridges; i++) {
+        if (!strcmp(cfg->bridges[i]->name, BRIDGE_NAME)) {
+            return cfg->bridges[i];
+        }
+    }
+    return NULL;
+}
+
+static const struct ovsrec_bridge *
+create_bridge(struct host_db *db, struct ovsdb_idl_txn *txn,
+              const struct ovsrec_open_vswitch *cfg)
+{
+    struct ovsrec_interface *iface = ovsrec_interface_insert(txn);
+    ovsrec_interface_set_name(iface, BRIDGE_NAME);
+    ovsrec_interface_set_type(iface, "internal");
+
+    struct ovsrec_port *port = ovsrec_port_insert(txn);
+    ovsrec_port_set_name(port, BRIDGE_NAME);
+    ovsrec_port_set_interfaces(port, &iface, 1);
+
+    struct ovsrec_bridge *br = ovsrec_bridge_insert(txn);
+    ovsrec_bridge_set_name(br, BRIDGE_NAME);
+    ovsrec_bridge_set_ports(br, &port, 1);
+    const struct smap ids = SMAP_CONST1(&ids, BRIDGE_OWNER_KEY, "true");
+    ovsrec_bridge_set_external_ids(br, &ids);
+    ovsrec_open_vswitch_update_bridges_addvalue(cfg, br);
+    VLOG_INFO("%s: creating %s", db->name, BRIDGE_NAME);
+    return br;
+}
+
+static bool
+protocols_match(const struct ovsrec_bridge *br)
+{
+    if (br->n_protocols != ARRAY_SIZE(bridge_protocols)) {
+        return false;
+    }
+    for (size_t i = 0; i < br->n_protocols; i++) {
+        bool found = false;
+        for (size_t j = 0; j < ARRAY_SIZE(bridge_protocols); j++) {
+            found = found || !strcmp(br->protocols[i], bridge_protocols[j]);
+        }
+        if (!found) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* br-int is weft's integration bridge by definition, so its settings are
+ * weft's to fix even if someone created it by hand. */
+static void
+reconcile_bridge_settings(struct host_db *db, const struct ovsrec_bridge *br)
+{
+    if (!br->datapath_type || strcmp(br->datapath_type, db->datapath_type)) {
+        ovsrec_bridge_set_datapath_type(br, db->datapath_type);
+    }
+    if (!br->fail_mode || strcmp(br->fail_mode, "secure")) {
+        ovsrec_bridge_set_fail_mode(br, "secure");
+    }
+    if (!protocols_match(br)) {
+        ovsrec_bridge_set_protocols(br, bridge_protocols,
+                                    ARRAY_SIZE(bridge_protocols));
+    }
+}
+
+/* Names br-int's OpenFlow tables after the pipeline stages (OVS Flow_Table
+ * rows), so that ovs-ofctl and ofproto/trace can print "classify" or
+ * "l2_lookup" instead of bare numbers.  Entries for other tables are kept. */
+static void
+reconcile_table_names(struct ovsdb_idl_txn *txn,
+                      const struct ovsrec_bridge *br)
+{
+    int64_t keys[256];
+    struct ovsrec_flow_table *values[256];
+    size_t n = 0;
+    bool changed = false;
+
+    for (size_t i = 0; i < br->n_flow_tables; i++) {
+        if (!weft_table_name(br->key_flow_tables[i])) {
+            keys[n] = br->key_flow_tables[i];
+            values[n++] = br->value_flow_tables[i];
+        }
+    }
+    for (int id = 0; id < 255; id++) {
+        const char *name = weft_table_name(id);
+        if (!name) {
+            continue;
+        }
+        struct ovsrec_flow_table *ft = NULL;
+        for (size_t i = 0; i < br->n_flow_tables; i++) {
+            if (br->key_flow_tables[i] == id) {
+                ft = br->value_flow_tables[i];
+            }
+        }
+        if (!ft || !ft->name || strcmp(ft->name, name)) {
+            ft = ovsrec_flow_table_insert(txn);
+            ovsrec_flow_table_set_name(ft, name);
+            changed = true;
+        }
+        keys[n] = id;
+        values[n++] = ft;
+    }
+    if (changed) {
+        ovsrec_bridge_set_flow_tables(br, keys, values, n);
+    }
+}
+
+static void
+reconcile_controller(struct host_db *db, struct ovsdb_idl_txn *txn,
+                     const struct ovsrec_bridge *br)
+{
+    bool have = false;
+    for (size_t i = 0; i < br->n_controller; i++) {
+        const struct ovsrec_controller *c = br->controller[i];
+        if (!smap_get(&c->external_ids, CONTROLLER_OWNER_KEY)) {
+            continue;           /* Not ours: leave it alone. */
+        }
+        if (db->controller_target && !have
+            && !strcmp(c->target, db->controller_target)) {
+            have = true;
+        } else {
+            ovsrec_bridge_update_controller_delvalue(br, c);
+        }
+    }
+    if (db->controller_target && !have) {
+        struct ovsrec_controller *c = ovsrec_controller_insert(txn);
+        ovsrec_controller_set_target(c, db->controller_target);
+        const struct smap ids = SMAP_CONST1(&ids, CONTROLLER_OWNER_KEY,
+                                            "true");
+        ovsrec_controller_set_external_ids(c, &ids);
+        ovsrec_bridge_update_controller_addvalue(br, c);
+    }
+}
+
+/* Makes 'iface', of a port weft owns, what 'w' wants. */
+static void
+reconcile_iface(const struct ovsrec_interface *iface,
+                const struct wanted_port *w)
+{
+    const char *type = iface->type && strcmp(iface->type, "system")
+                       ? iface->type : "";
+    if (strcmp(type, w->type)) {
+        ovsrec_interface_set_type(iface, w->type);
+    }
+    /* Only the option keys weft sets are weft's: an operator may add
+     * others (a tunnel's csum, say) and they are kept. */
+    struct smap_node *node;
+    SMAP_FOR_EACH (node, &w->options) {
+        const char *have = smap_get(&iface->options, node->key);
+        if (!have || strcmp(have, node->value)) {
+            ovsrec_interface_update_options_setkey(iface, node->key,
+                                                   node->value);
+        }
+    }
+    if (!wanted_port_ids_match(w, &iface->external_ids)) {
+        struct smap ids;
+        wanted_port_ids(w, &ids);
+        ovsrec_interface_set_external_ids(iface, &ids);
+        smap_destroy(&ids);
+    }
+}
+
+static void
+create_port(struct host_db *db, struct ovsdb_idl_txn *txn,
+            const struct ovsrec_bridge *br, const char *name,
+            const struct wanted_port *w)
+{
+    struct smap ids;
+    wanted_port_ids(w, &ids);
+
+    struct ovsrec_interface *iface = ovsrec_interface_insert(txn);
+    ovsrec_interface_set_name(iface, name);
+    ovsrec_interface_set_type(iface, w->type);
+    ovsrec_interface_set_options(iface, &w->options);
+    ovsrec_interface_set_external_ids(iface, &ids);
+
+    struct ovsrec_port *port = ovsrec_port_insert(txn);
+    ovsrec_port_set_name(port, name);
+    ovsrec_port_set_interfaces(port, &iface, 1);
+    ovsrec_port_set_external_ids(port, &ids);
+    ovsrec_bridge_update_ports_addvalue(br, port);
+    smap_destroy(&ids);
+    VLOG_INFO("%s: adding port %s%s%s", db->name, name,
+              w->type[0] ? " type " : "", w->type);
+}
+
+/* Makes br-int's weft-owned ports exactly 'db->wanted': creates what is
+ * missing, fixes what drifted (in place, so the ofport survives), deletes
+ * what weft owns and no longer wants.  Ports without weft's mark are never
+ * touched, and a wanted name that something else holds ('blocked') is not
+ * created, so that one bad name cannot fail the transaction that creates
+ * every other port of the host. */
+static void
+reconcile_ports(struct host_db *db, struct ovsdb_idl_txn *txn,
+                const struct ovsrec_bridge *br)
+{
+    struct sset present = SSET_INITIALIZER(&present);
+
+    for (size_t i = 0; i < br->n_ports; i++) {
+        const struct ovsrec_port *port = br->ports[i];
+        const char *owner = smap_get(&port->external_ids, OWNER_KEY);
+        const struct wanted_port *w = shash_find_data(db->wanted,
+                                                       port->name);
+        sset_add(&present, port->name);
+        if (!owner) {
+            continue;           /* Not ours ('blocked' if wanted). */
+        }
+        if (!w) {
+            VLOG_INFO("%s: removing stale port %s", db->name, port->name);
+            ovsrec_bridge_update_ports_delvalue(br, port);
+            continue;
+        }
+        if (port->n_interfaces != 1
+            || strcmp(port->interfaces[0]->name, port->name)) {
+            VLOG_INFO("%s: port %s has foreign interfaces, replacing them",
+                      db->name, port->name);
+            struct ovsrec_interface *iface = ovsrec_interface_insert(txn);
+            ovsrec_interface_set_name(iface, port->name);
+            ovsrec_port_set_interfaces(port, &iface, 1);
+            reconcile_iface(iface, w);
+        } else {
+            reconcile_iface(port->interfaces[0], w);
+        }
+        if (!wanted_port_ids_match(w, &port->external_ids)) {
+            struct smap ids;
+            wanted_port_ids(w, &ids);
+            ovsrec_port_set_external_ids(port, &ids);
+            smap_destroy(&ids);
+        }
+    }
+
+    struct shash_node *node;
+    SHASH_FOR_EACH (node, db->wanted) {
+        if (!sset_contains(&present, node->name)
+            && !sset_contains(&db->blocked, node->name)) {
+            create_port(db, txn, br, node->name, node->data);
+        }
+    }
+    sset_destroy(&present);
+}
+
+/* Reads the ofports of the interfaces of br-int's weft-owned ports; returns
+ * true if they changed.  A blocked name never gets created, so it does not
+ * keep the host from being "resolved" (and every other port's wait from
+ * completing). */
+static bool
+read_ofports(struct host_db *db, const struct ovsrec_bridge *br)
+{
+    struct simap ofports = SIMAP_INITIALIZER(&ofports);
+    struct sset up = SSET_INITIALIZER(&up);
+    bool resolved = true;
+
+    struct sset seen = SSET_INITIALIZER(&seen);
+    for (size_t i = 0; br && i < br->n_ports; i++) {
+        const struct ovsrec_port *port = br->ports[i];
+        if (!smap_get(&port->external_ids, OWNER_KEY)) {
+            /* Not weft's: br-int's own LOCAL port, or one added by hand.
+             * Its ofport must never become an endpoint's. */
+            continue;
+        }
+        for (size_t j = 0; j < port->n_interfaces; j++) {
+            const struct ovsrec_interface *iface = port->interfaces[j];
+            sset_add(&seen, iface->name);
+            if (!iface->n_ofport) {
+                if (shash_find(db->wanted, iface->name)) {
+                    resolved = false;   /* vswitchd has not got to it yet. */
+                }
+            } else if (*iface->ofport > 0) {
+                simap_put(&ofports, iface->name, *iface->ofport);
+                if (iface->link_state && !strcmp(iface->link_state, "up")) {
+                    sset_add(&up, iface->name);
+                }
+            }
+        }
+    }
+    struct shash_node *node;
+    SHASH_FOR_EACH (node, db->wanted) {
+        if (!sset_contains(&seen, node->name)
+            && !sset_contains(&db->blocked, node->name)) {
+            resolved = false;           /* Port not created yet. */
+        }
+    }
+    sset_destroy(&seen);
+
+    bool changed = !simap_equal(&ofports, &db->ofports);
+    simap_swap(&ofports, &db->ofports);
+    simap_destroy(&ofports);
+    if (changed || !sset_equals(&up, &db->up)) {
+        db->seqno++;
+    }
+    sset_swap(&up, &db->up);
+    sset_destroy(&up);
+    if (resolved != db->ports_resolved) {
+        db->ports_resolved = resolved;
+        changed = true;
+    }
+    return changed;
+}
+
+/* Adds to 'names' the name of every bridge, port and interface in the
+ * host's database that weft does not own.  weft owns the ports that carry
+ * its mark (on br-int) and their interfaces; br-int's own internal port has
+ * no mark (and its name is reserved anyway). */
+static void
+collect_foreign_names(const struct host_db *db, struct sset *names)
+{
+    const struct ovsrec_bridge *br;
+    OVSREC_BRIDGE_FOR_EACH (br, db->idl) {
+        sset_add(names, br->name);
+    }
+    const struct ovsrec_port *port;
+    OVSREC_PORT_FOR_EACH (port, db->idl) {
+        if (!smap_get(&port->external_ids, OWNER_KEY)) {
+            sset_add(names, port->name);
+            for (size_t i = 0; i < port->n_interfaces; i++) {
+                sset_add(names, port->interfaces[i]->name);
+            }
+        }
+    }
+}
+
+/* Finds the wanted names that something else holds on the host.  OVS
+ * indexes bridge, port and interface names: creating one of them would fail
+ * the host's whole reconcile transaction, and with it every later port of
+ * every tenant on the host. */
+static void
+update_blocked(struct host_db *db)
+{
+    struct sset foreign = SSET_INITIALIZER(&foreign);
+    collect_foreign_names(db, &foreign);
+
+    struct sset blocked = SSET_INITIALIZER(&blocked);
+    struct shash_node *node;
+    SHASH_FOR_EACH (node, db->wanted) {
+        if (sset_contains(&foreign, node->name)) {
+            sset_add(&blocked, node->name);
+            if (!sset_contains(&db->blocked, node->name)) {
+                VLOG_WARN("%s: interface name %s is held by a bridge, port "
+                          "or interface weft does not own; not creating "
+                          "it", db->name, node->name);
+            }
+        }
+    }
+    if (!sset_equals(&blocked, &db->blocked)) {
+        sset_swap(&blocked, &db->blocked);
+        db->seqno++;
+    }
+    sset_destroy(&blocked);
+    sset_destroy(&foreign);
+}
+
+bool
+host_db_run(struct host_db *db)
+{
+    bool changed = false;
+    struct ovsdb_idl_txn *txn = ovsdb_idl_loop_run(&db->idl_loop);
+    unsigned int seqno = ovsdb_idl_get_seqno(db->idl);
+    bool connected = ovsdb_idl_is_connected(db->idl);
+    if (connected && !db->was_connected) {
+        db->n_connects++;
+    }
+    db->was_connected = connected;
+    const struct ovsrec_open_vswitch *cfg = ovsrec_open_vswitch_first(db->idl);
+    const struct ovsrec_bridge *br = cfg ? find_bridge(cfg) : NULL;
+
+    /* Read ofports before this run's changes: rows written in an open
+     * transaction show uncommitted (and, for partial updates, stale)
+     * contents. */
+    if (seqno != db->blocked_seqno || db->reconcile) {
+        update_blocked(db);
+        db->blocked_seqno = seqno;
+    }
+    if (read_ofports(db, br)) {
+        changed = true;
+    }
+
+    if (seqno != db->idl_seqno || db->reconcile) {
+        if (txn && cfg) {
+            if (!br) {
+                br = create_bridge(db, txn, cfg);
+            }
+            reconcile_bridge_settings(db, br);
+            reconcile_table_names(txn, br);
+            reconcile_controller(db, txn, br);
+            reconcile_ports(db, txn, br);
+            ovsdb_idl_txn_add_comment(txn, "weft: reconcile %s", db->name);
+            db->idl_seqno = seqno;
+            db->reconcile = false;
+        } else if (!cfg && ovsdb_idl_has_ever_connected(db->idl)) {
+            static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
+            VLOG_WARN_RL(&rl, "%s: Open_vSwitch table is empty (run "
+                         "\"ovs-vsctl init\" on the host)", db->name);
+        }
+    }
+    ovsdb_idl_loop_commit_and_wait(&db->idl_loop);
+    return changed;
+}
+
+
+static void
+host_db_set_config__(struct host_db *db, const struct host_db_config *cfg)
+{
+    free(db->name);
+    free(db->remote);
+    free(db->datapath_type);
+    free(db->controller_target);
+    db->name = xstrdup(cfg->name);
+    db->remote = xstrdup(cfg->remote);
+    db->datapath_type = xstrdup(cfg->datapath_type);
+    db->controller_target = nullable_xstrdup(cfg->controller_target);
+}
+
+/* What 'wanted' points to until host_db_set_wanted(). */
+static struct shash no_ports = SHASH_INITIALIZER(&no_ports);
+
+struct host_db *
+host_db_create(const struct host_db_config *cfg)
+{
+    struct host_db *db = xzalloc(sizeof *db);
+    host_db_set_config__(db, cfg);
+    db->wanted = &no_ports;
+    sset_init(&db->blocked);
+    simap_init(&db->ofports);
+    sset_init(&db->up);
+    host_db_connect(db);
+    return db;
+}
+
+void
+host_db_destroy(struct host_db *db)
+{
+    if (!db) {
+        return;
+    }
+    host_db_disconnect(db);
+    sset_destroy(&db->blocked);
+    simap_destroy(&db->ofports);
+    sset_destroy(&db->up);
+    free(db->name);
+    free(db->remote);
+    free(db->datapath_type);
+    free(db->controller_target);
+    free(db);
+}
+
+void
+host_db_set_config(struct host_db *db, const struct host_db_config *cfg)
+{
+    host_db_set_config__(db, cfg);
+    db->reconcile = true;
+}
+
+void
+host_db_reconnect(struct host_db *db)
+{
+    host_db_disconnect(db);
+    host_db_connect(db);
+}
+
+void
+host_db_set_wanted(struct host_db *db, const struct wanted_ports *wanted)
+{
+    db->wanted = &wanted->ports;
+    db->reconcile = true;
+}
+
+void
+host_db_force_reconcile(struct host_db *db)
+{
+    db->reconcile = true;
+}
+
+void
+host_db_wait(struct host_db *db)
+{
+    ovsdb_idl_wait(db->idl);
+}
+
+bool
+host_db_connected(const struct host_db *db)
+{
+    return ovsdb_idl_is_connected(db->idl)
+           && ovsrec_open_vswitch_first(db->idl) != NULL;
+}
+
+bool
+host_db_has_read(const struct host_db *db)
+{
+    return ovsdb_idl_has_ever_connected(db->idl)
+           && ovsrec_open_vswitch_first(db->idl) != NULL;
+}
+
+uint64_t
+host_db_n_connects(const struct host_db *db)
+{
+    return db->n_connects;
+}
+
+const struct simap *
+host_db_ofports(const struct host_db *db)
+{
+    return &db->ofports;
+}
+
+bool
+host_db_iface_up(const struct host_db *db, const char *iface)
+{
+    return sset_contains(&db->up, iface);
+}
+
+bool
+host_db_ports_resolved(const struct host_db *db)
+{
+    return db->ports_resolved;
+}
+
+const struct sset *
+host_db_blocked(const struct host_db *db)
+{
+    return &db->blocked;
+}
+
+bool
+host_db_iface_available(const struct host_db *db, const char *iface)
+{
+    struct sset foreign = SSET_INITIALIZER(&foreign);
+    collect_foreign_names(db, &foreign);
+    bool available = !sset_contains(&foreign, iface);
+    sset_destroy(&foreign);
+    return available;
+}
+
+unsigned int
+host_db_seqno(const struct host_db *db)
+{
+    return db->seqno;
+}

@@ -1,0 +1,87 @@
+/* host-db: weftd's OVSDB session to one host's Open_vSwitch database.
+ *
+ * Place in the pipeline: push (the OVSDB half; the OpenFlow half is
+ * ofproto/of-session.h).  The per-host lifecycle (controller/host.c) hands
+ * it the ports weft wants on the host (ofproto/wanted-ports.h, plain data)
+ * and reads back what the switch made of them.  Like OVN's encaps.c, it
+ * knows nothing of the compiler or of weft's topology.
+ *
+ * It ensures br-int (datapath type, fail_mode=secure, OpenFlow 1.3-1.5,
+ * table names after the pipeline stages, weft's passive controller target)
+ * and exactly the ports weft owns on it.  Ownership is marked in
+ * external_ids:weft-port (and weft-name, "TENANT/NET/PORT", for the host's
+ * operator); a bridge, port or interface weft did not create is never
+ * changed or deleted, and a wanted name that one of them holds is "blocked":
+ * not created, since one such name would fail the whole transaction.
+ *
+ * Outputs: the ofport and link state of every interface weft owns, whether
+ * every wanted port has been resolved, the blocked names, and a seqno that
+ * changes whenever ofports, link states or blocked names change.
+ *
+ * Threading: none; everything runs in weftd's main loop. */
+#ifndef WEFT_HOST_DB_H
+#define WEFT_HOST_DB_H 1
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct simap;
+struct sset;
+struct wanted_ports;
+
+struct host_db_config {
+    const char *name;               /* The host's name, for logs. */
+    const char *remote;             /* Its ovsdb-server, "unix:..." etc. */
+    const char *datapath_type;      /* br-int's datapath type. */
+    const char *controller_target;  /* Passive target set on br-int, or
+                                     * NULL. */
+};
+
+/* Connects to 'cfg->remote' (copies 'cfg').  Until host_db_set_wanted(), it
+ * wants no ports. */
+struct host_db *host_db_create(const struct host_db_config *cfg);
+void host_db_destroy(struct host_db *);
+
+/* Applies 'cfg' (copied) and reconciles br-int again at the next
+ * host_db_run().  A new remote takes effect at host_db_reconnect(). */
+void host_db_set_config(struct host_db *, const struct host_db_config *cfg);
+/* Drops the connection and connects again. */
+void host_db_reconnect(struct host_db *);
+
+/* Makes 'wanted->ports' the ports weft must own.  'wanted' must stay valid
+ * until host_db_destroy() or the next call; call again whenever its contents
+ * change. */
+void host_db_set_wanted(struct host_db *, const struct wanted_ports *wanted);
+
+/* Reconciles the database.  Returns true if the ofports or the resolved
+ * state (host_db_ports_resolved()) changed since the last call. */
+bool host_db_run(struct host_db *);
+void host_db_wait(struct host_db *);
+/* Reconciles br-int at the next host_db_run() even if nothing changed. */
+void host_db_force_reconcile(struct host_db *);
+
+/* Connected, with an Open_vSwitch row.  Before that, ofports are unknown. */
+bool host_db_connected(const struct host_db *);
+/* Has been connected and read an Open_vSwitch row at least once (the
+ * ofports are those read then). */
+bool host_db_has_read(const struct host_db *);
+/* Connections made so far. */
+uint64_t host_db_n_connects(const struct host_db *);
+
+/* Interface name -> ofport > 0, of the interfaces weft owns only. */
+const struct simap *host_db_ofports(const struct host_db *);
+/* True if weft-owned interface 'iface' has its link up. */
+bool host_db_iface_up(const struct host_db *, const char *iface);
+/* True once every wanted interface has an ofport (or the switch said it
+ * cannot have one), blocked names apart. */
+bool host_db_ports_resolved(const struct host_db *);
+/* Wanted names held by a bridge, port or interface weft does not own. */
+const struct sset *host_db_blocked(const struct host_db *);
+/* False if a bridge, port or interface weft does not own holds 'iface' now
+ * (true while the database has never been read). */
+bool host_db_iface_available(const struct host_db *, const char *iface);
+
+/* Changes whenever ofports, link states or blocked names change. */
+unsigned int host_db_seqno(const struct host_db *);
+
+#endif /* ovsdb/host-db.h */

@@ -1,0 +1,452 @@
+/* test-of-session: the OpenFlow session's state machine (of-session.h)
+ * against a fake connection.
+ *
+ * The session talks through an of_session_io that queues what it sends; a
+ * small fake switch applies the bundles and answers flow dumps with the same
+ * OpenFlow encoders ovs-vswitchd uses.  No socket, no rconn, no timers: the
+ * tests drive connect, receive and push themselves. */
+#include <config.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "byte-order.h"
+#include "compiler.h"
+#include "flow-table.h"
+#include "of-session.h"
+#include "openvswitch/list.h"
+#include "openvswitch/ofp-bundle.h"
+#include "openvswitch/ofp-errors.h"
+#include "openvswitch/ofp-flow.h"
+#include "openvswitch/ofp-msgs.h"
+#include "openvswitch/ofp-protocol.h"
+#include "openvswitch/ofp-util.h"
+#include "openvswitch/ofpbuf.h"
+#include "util.h"
+
+#define OF_VERSION OFP15_VERSION
+
+/* What the session sent, oldest first. */
+struct wire {
+    struct ovs_list sent;
+};
+
+static int
+wire_send(void *aux, struct ofpbuf *msg)
+{
+    struct wire *w = aux;
+    ovs_list_push_back(&w->sent, &msg->list_node);
+    return 0;
+}
+
+static size_t
+wire_count(const struct wire *w)
+{
+    return ovs_list_size(&w->sent);
+}
+
+static struct ofpbuf *
+wire_pop(struct wire *w)
+{
+    assert_false(ovs_list_is_empty(&w->sent));
+    return CONTAINER_OF(ovs_list_pop_front(&w->sent), struct ofpbuf,
+                        list_node);
+}
+
+static enum ofptype
+msg_type(const struct ofpbuf *msg)
+{
+    enum ofptype type;
+    assert_int_equal(ofptype_decode(&type, msg->data), 0);
+    return type;
+}
+
+/* Pops the next message, checks its type and returns it. */
+static struct ofpbuf *
+wire_expect(struct wire *w, enum ofptype type)
+{
+    struct ofpbuf *msg = wire_pop(w);
+    assert_int_equal(msg_type(msg), type);
+    return msg;
+}
+
+/* The flows a fake switch holds: 'ofpacts' of flow i at 'acts[i]'. */
+struct sw {
+    struct match match[64];
+    uint8_t table_id[64];
+    uint16_t priority[64];
+    ovs_be64 cookie[64];
+    struct ofpbuf acts[64];
+    size_t n;
+};
+
+/* Applies a bundle_add carrying a flow add (the only command these tests
+ * produce on a switch that starts empty). */
+static void
+sw_apply(struct sw *sw, const struct ofpbuf *msg)
+{
+    struct ofputil_bundle_add_msg bam;
+    enum ofptype type;
+    assert_int_equal(ofputil_decode_bundle_add(msg->data, &bam, &type), 0);
+    assert_int_equal(type, OFPTYPE_FLOW_MOD);
+    struct ofputil_flow_mod fm;
+    assert_true(sw->n < ARRAY_SIZE(sw->acts));
+    struct ofpbuf *acts = &sw->acts[sw->n];
+    ofpbuf_init(acts, 64);
+    assert_int_equal(ofputil_decode_flow_mod(
+                         &fm, bam.msg,
+                         ofputil_protocol_from_ofp_version(OF_VERSION),
+                         NULL, NULL, acts, OFPP_MAX, 255), 0);
+    assert_int_equal(fm.command, OFPFC_ADD);
+    minimatch_expand(&fm.match, &sw->match[sw->n]);
+    sw->table_id[sw->n] = fm.table_id;
+    sw->priority[sw->n] = fm.priority;
+    sw->cookie[sw->n] = fm.new_cookie;
+    sw->n++;
+    minimatch_destroy(&fm.match);
+}
+
+static void
+sw_destroy(struct sw *sw)
+{
+    for (size_t i = 0; i < sw->n; i++) {
+        ofpbuf_uninit(&sw->acts[i]);
+    }
+}
+
+/* Feeds 's' the answer of 'sw' (NULL: an empty switch) to flow stats
+ * request 'req', as one reply. */
+static void
+sw_answer_dump(const struct sw *sw, const struct ofpbuf *req,
+               struct of_session *s)
+{
+    struct ovs_list replies;
+    ofpmp_init(&replies, req->data);
+    for (size_t i = 0; sw && i < sw->n; i++) {
+        struct ofputil_flow_stats fs = {
+            .match = sw->match[i],
+            .cookie = sw->cookie[i],
+            .table_id = sw->table_id[i],
+            .priority = sw->priority[i],
+            .idle_age = -1, .hard_age = -1,
+            .ofpacts = sw->acts[i].data,
+            .ofpacts_len = sw->acts[i].size,
+        };
+        ofputil_append_flow_stats_reply(&fs, &replies, NULL);
+    }
+    assert_int_equal(ovs_list_size(&replies), 1);
+    struct ofpbuf *reply;
+    LIST_FOR_EACH_POP (reply, list_node, &replies) {
+        ofpmsg_update_length(reply);    /* As the switch's vconn does. */
+        of_session_receive(s, reply->data);
+        ofpbuf_delete(reply);
+    }
+}
+
+/* Makes 's' desire 'n' flows at configuration 'cfg'. */
+static void
+set_desired(struct of_session *s, int n, int64_t cfg, bool complete)
+{
+    struct weft_flows compiled;
+    weft_flows_init(&compiled);
+    for (int i = 0; i < n; i++) {
+        char match[64], actions[32];
+        snprintf(match, sizeof match, "in_port=%d,dl_src=02:00:00:00:00:%02x",
+                 i + 1, i + 1);
+        snprintf(actions, sizeof actions, "output:%d", i + 100);
+        assert_true(weft_flows_add(&compiled, 0, 100, 0x10 + i, match,
+                                   actions));
+    }
+    struct flow_table fresh;
+    flow_table_init(&fresh);
+    assert_int_equal(flow_table_build(&fresh, &compiled,
+                                      of_session_desired(s),
+                                      of_session_version(s)), 0);
+    of_session_set_desired(s, &fresh, cfg, 0, complete);
+    flow_table_destroy(&fresh);
+    weft_flows_destroy(&compiled);
+}
+
+static struct of_session *
+session_create(struct wire *w)
+{
+    ovs_list_init(&w->sent);
+    struct of_session_io io = { .send = wire_send, .aux = w };
+    return of_session_create_io("test", &io);
+}
+
+/* Connects 's' and answers its dump from 'sw' (NULL: empty). */
+static void
+connect_and_sync(struct of_session *s, struct wire *w, const struct sw *sw)
+{
+    of_session_connected(s, OF_VERSION);
+    assert_int_equal(wire_count(w), 1);
+    struct ofpbuf *req = wire_expect(w, OFPTYPE_FLOW_STATS_REQUEST);
+    sw_answer_dump(sw, req, s);
+    ofpbuf_delete(req);
+    assert_int_equal(of_session_state(s), OF_SESSION_SYNCED);
+}
+
+/* Checks that 'w' holds exactly: bundle open, 'n' bundle_adds, commit,
+ * barrier; applies the adds to 'sw' (if nonnull) and returns the barrier. */
+static struct ofpbuf *
+expect_bundle(struct wire *w, size_t n, struct sw *sw)
+{
+    assert_int_equal(wire_count(w), n + 3);
+    struct ofputil_bundle_ctrl_msg bc;
+    struct ofpbuf *msg = wire_expect(w, OFPTYPE_BUNDLE_CONTROL);
+    assert_int_equal(ofputil_decode_bundle_ctrl(msg->data, &bc), 0);
+    assert_int_equal(bc.type, OFPBCT_OPEN_REQUEST);
+    uint32_t id = bc.bundle_id;
+    ofpbuf_delete(msg);
+    for (size_t i = 0; i < n; i++) {
+        msg = wire_expect(w, OFPTYPE_BUNDLE_ADD_MESSAGE);
+        if (sw) {
+            sw_apply(sw, msg);
+        }
+        ofpbuf_delete(msg);
+    }
+    msg = wire_expect(w, OFPTYPE_BUNDLE_CONTROL);
+    assert_int_equal(ofputil_decode_bundle_ctrl(msg->data, &bc), 0);
+    assert_int_equal(bc.type, OFPBCT_COMMIT_REQUEST);
+    assert_int_equal(bc.bundle_id, id);
+    ofpbuf_delete(msg);
+    return wire_expect(w, OFPTYPE_BARRIER_REQUEST);
+}
+
+static void
+receive_barrier_reply(struct of_session *s, const struct ofpbuf *barrier)
+{
+    struct ofpbuf *reply = ofpraw_alloc_reply(OFPRAW_OFPT11_BARRIER_REPLY,
+                                              barrier->data, 0);
+    of_session_receive(s, reply->data);
+    ofpbuf_delete(reply);
+}
+
+static void
+test_connect_dump_synced(void **state)
+{
+    (void) state;
+    struct wire w;
+    struct of_session *s = session_create(&w);
+    assert_int_equal(of_session_state(s), OF_SESSION_DISCONNECTED);
+    assert_false(of_session_is_connected(s));
+    assert_string_equal(of_session_state_name(of_session_state(s)),
+                        "disconnected");
+
+    of_session_connected(s, OF_VERSION);
+    assert_true(of_session_is_connected(s));
+    assert_int_equal(of_session_state(s), OF_SESSION_DUMPING);
+    assert_string_equal(of_session_state_name(of_session_state(s)),
+                        "reading-flows");
+    struct ofpbuf *req = wire_expect(&w, OFPTYPE_FLOW_STATS_REQUEST);
+
+    /* A reply to some other request is not the dump's. */
+    struct ofputil_flow_stats_request fsr = {
+        .table_id = 0xff, .out_port = OFPP_ANY, .out_group = OFPG_ANY,
+    };
+    match_init_catchall(&fsr.match);
+    struct ofpbuf *other = ofputil_encode_flow_stats_request(
+        &fsr, ofputil_protocol_from_ofp_version(OF_VERSION));
+    sw_answer_dump(NULL, other, s);
+    ofpbuf_delete(other);
+    assert_int_equal(of_session_state(s), OF_SESSION_DUMPING);
+
+    /* An echo request is answered in any connected state. */
+    struct ofpbuf *echo = ofputil_encode_echo_request(OF_VERSION);
+    of_session_receive(s, echo->data);
+    ofpbuf_delete(echo);
+    ofpbuf_delete(wire_expect(&w, OFPTYPE_ECHO_REPLY));
+
+    sw_answer_dump(NULL, req, s);
+    ofpbuf_delete(req);
+    assert_int_equal(of_session_state(s), OF_SESSION_SYNCED);
+    assert_string_equal(of_session_state_name(of_session_state(s)),
+                        "synced");
+    assert_int_equal(wire_count(&w), 0);
+
+    of_session_disconnected(s);
+    assert_int_equal(of_session_state(s), OF_SESSION_DISCONNECTED);
+    struct of_session_stats st;
+    of_session_get_stats(s, &st);
+    assert_int_equal(st.n_dumps, 1);
+    assert_int_equal(st.n_connects, 1);
+    of_session_destroy(s);
+}
+
+static void
+test_bundle_then_barrier(void **state)
+{
+    (void) state;
+    struct wire w;
+    struct of_session *s = session_create(&w);
+    of_session_connected(s, OF_VERSION);
+    set_desired(s, 5, 7, true);         /* While the dump runs. */
+    of_session_push(s);
+    assert_int_equal(wire_count(&w), 1);    /* Only the dump request. */
+    struct ofpbuf *req = wire_expect(&w, OFPTYPE_FLOW_STATS_REQUEST);
+    sw_answer_dump(NULL, req, s);
+    ofpbuf_delete(req);
+
+    of_session_push(s);
+    struct ofpbuf *barrier = expect_bundle(&w, 5, NULL);
+    assert_int_equal(of_session_state(s), OF_SESSION_BUNDLE_SENT);
+    assert_int_equal(of_session_cur_cfg(s), 0);
+
+    /* One bundle at a time: a newer configuration waits. */
+    set_desired(s, 6, 8, true);
+    of_session_push(s);
+    assert_int_equal(wire_count(&w), 0);
+
+    /* A barrier reply with another xid confirms nothing. */
+    struct ofpbuf *other = ofputil_encode_barrier_request(OF_VERSION);
+    receive_barrier_reply(s, other);
+    ofpbuf_delete(other);
+    assert_int_equal(of_session_state(s), OF_SESSION_BUNDLE_SENT);
+
+    receive_barrier_reply(s, barrier);
+    ofpbuf_delete(barrier);
+    assert_int_equal(of_session_state(s), OF_SESSION_SYNCED);
+    assert_int_equal(of_session_cur_cfg(s), 7);
+
+    /* Then the newer one: only the one flow it adds. */
+    of_session_push(s);
+    barrier = expect_bundle(&w, 1, NULL);
+    receive_barrier_reply(s, barrier);
+    ofpbuf_delete(barrier);
+    assert_int_equal(of_session_cur_cfg(s), 8);
+
+    struct of_session_stats st;
+    of_session_get_stats(s, &st);
+    assert_int_equal(st.n_flow_mods, 6);
+    assert_int_equal(st.n_bundles, 2);
+    assert_int_equal(flow_table_count(of_session_installed(s)), 6);
+    of_session_destroy(s);
+}
+
+/* weftd restarts; the switch already holds the desired flows. */
+static void
+test_restart_sends_nothing(void **state)
+{
+    (void) state;
+    struct sw sw = { .n = 0 };
+    struct wire w;
+    struct of_session *s = session_create(&w);
+    connect_and_sync(s, &w, NULL);
+    set_desired(s, 4, 3, true);
+    of_session_push(s);
+    struct ofpbuf *barrier = expect_bundle(&w, 4, &sw);
+    ofpbuf_delete(barrier);
+    of_session_destroy(s);
+    assert_int_equal(sw.n, 4);
+
+    s = session_create(&w);
+    of_session_connected(s, OF_VERSION);
+    set_desired(s, 4, 4, true);
+    struct ofpbuf *req = wire_expect(&w, OFPTYPE_FLOW_STATS_REQUEST);
+    sw_answer_dump(&sw, req, s);
+    ofpbuf_delete(req);
+    assert_int_equal(flow_table_count(of_session_installed(s)), 4);
+
+    of_session_push(s);
+    assert_int_equal(wire_count(&w), 0);
+    assert_int_equal(of_session_state(s), OF_SESSION_SYNCED);
+    assert_int_equal(of_session_cur_cfg(s), 4);   /* Confirmed at once. */
+    struct of_session_stats st;
+    of_session_get_stats(s, &st);
+    assert_int_equal(st.n_flow_mods, 0);
+    assert_int_equal(st.n_bundles, 0);
+    of_session_destroy(s);
+    sw_destroy(&sw);
+}
+
+static void
+test_bundle_error_reads_again(void **state)
+{
+    (void) state;
+    struct wire w;
+    struct of_session *s = session_create(&w);
+    connect_and_sync(s, &w, NULL);
+    set_desired(s, 3, 9, true);
+    of_session_push(s);
+
+    /* Keep the bundle open message: the switch's error refers to it. */
+    struct ofpbuf *open = wire_expect(&w, OFPTYPE_BUNDLE_CONTROL);
+    for (int i = 0; i < 3; i++) {
+        ofpbuf_delete(wire_expect(&w, OFPTYPE_BUNDLE_ADD_MESSAGE));
+    }
+    ofpbuf_delete(wire_expect(&w, OFPTYPE_BUNDLE_CONTROL));
+    struct ofpbuf *barrier = wire_expect(&w, OFPTYPE_BARRIER_REQUEST);
+
+    struct ofpbuf *error = ofperr_encode_reply(OFPERR_OFPBFC_MSG_FAILED,
+                                               open->data);
+    of_session_receive(s, error->data);
+    ofpbuf_delete(error);
+    ofpbuf_delete(open);
+    assert_int_equal(of_session_state(s), OF_SESSION_BUNDLE_FAILED);
+
+    receive_barrier_reply(s, barrier);
+    ofpbuf_delete(barrier);
+    assert_int_equal(of_session_state(s), OF_SESSION_DUMPING);
+    assert_int_equal(of_session_cur_cfg(s), 0);
+    struct ofpbuf *req = wire_expect(&w, OFPTYPE_FLOW_STATS_REQUEST);
+    assert_int_equal(wire_count(&w), 0);
+
+    /* The switch rolled the bundle back: it holds nothing. */
+    sw_answer_dump(NULL, req, s);
+    ofpbuf_delete(req);
+    assert_int_equal(of_session_state(s), OF_SESSION_SYNCED);
+    assert_int_equal(flow_table_count(of_session_installed(s)), 0);
+    /* No new bundle right away (held off after a failure). */
+    of_session_push(s);
+    assert_int_equal(wire_count(&w), 0);
+    of_session_destroy(s);
+}
+
+/* Flows compiled before every port had an ofport are sent, but confirm
+ * nothing; a configuration that changes nothing is confirmed at once. */
+static void
+test_incomplete_and_unchanged_cfg(void **state)
+{
+    (void) state;
+    struct wire w;
+    struct of_session *s = session_create(&w);
+    connect_and_sync(s, &w, NULL);
+    set_desired(s, 2, 5, false);
+    of_session_push(s);
+    struct ofpbuf *barrier = expect_bundle(&w, 2, NULL);
+    receive_barrier_reply(s, barrier);
+    ofpbuf_delete(barrier);
+    assert_int_equal(of_session_cur_cfg(s), 0);
+
+    set_desired(s, 2, 5, true);         /* Same flows, now complete. */
+    of_session_push(s);
+    assert_int_equal(wire_count(&w), 0);
+    assert_int_equal(of_session_cur_cfg(s), 5);
+
+    of_session_set_unchanged_cfg(s, 6, 0);
+    assert_int_equal(of_session_cur_cfg(s), 6);
+
+    /* Even with the switch gone. */
+    of_session_disconnected(s);
+    of_session_set_unchanged_cfg(s, 7, 0);
+    assert_int_equal(of_session_cur_cfg(s), 7);
+    of_session_destroy(s);
+}
+
+int
+main(void)
+{
+    of_session_set_verify_interval(0);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_connect_dump_synced),
+        cmocka_unit_test(test_bundle_then_barrier),
+        cmocka_unit_test(test_restart_sends_nothing),
+        cmocka_unit_test(test_bundle_error_reads_again),
+        cmocka_unit_test(test_incomplete_and_unchanged_cfg),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,267 @@
+/* test-wanted-ports: the ports weft must own on a host (wanted-ports.h).
+ *
+ * Three hosts: h1 with an uplink, and networks so that h1 needs one tunnel
+ * of each type.  Each test checks one kind of wanted port, or a name that an
+ * endpoint may not take. */
+#include <config.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "packets.h"
+#include "topology.h"
+#include "util.h"
+#include "uuid.h"
+#include "wanted-ports.h"
+
+struct fx {
+    struct topology topo;
+    struct topo_host *h[4];         /* h[1..3]. */
+    struct topo_tenant *t;
+    struct topo_network *vx, *gre, *gv, *vlan;
+    int next_uuid;
+    struct wanted_ports wp;
+};
+
+static struct uuid
+next_uuid(struct fx *fx)
+{
+    struct uuid u = { .parts = { ++fx->next_uuid, 0x99, 0, 0 } };
+    return u;
+}
+
+static struct topo_port *
+add_port(struct fx *fx, struct topo_network *net, int host, const char *name,
+         const char *iface)
+{
+    struct eth_addr mac = ETH_ADDR_C(02, 00, 00, 00, 00, 00);
+    mac.ea[5] = fx->next_uuid;
+    ovs_be32 ip = htonl(0x0a000000 | fx->next_uuid);
+    struct uuid u = next_uuid(fx);
+    return topology_add_port(&fx->topo, &u, net, fx->h[host], name, iface,
+                             mac, &ip, 1, fx->next_uuid);
+}
+
+static struct topo_network *
+add_net(struct fx *fx, const char *name, enum topo_net_type type,
+        uint32_t segment)
+{
+    struct uuid u = next_uuid(fx);
+    return topology_add_network(&fx->topo, &u, fx->t, name, type, segment, 0,
+                                fx->next_uuid);
+}
+
+/* vx (vxlan): h1, h2.  gre: h1, h3.  gv (geneve): h1, h2.  vlan: h1, h3.
+ * Each with one port per host, named "<net>-h<host>" on iface "e<net><h>".
+ * h1's uplink is 'uplink1'. */
+static void
+fx_init(struct fx *fx, const char *uplink1)
+{
+    memset(fx, 0, sizeof *fx);
+    topology_init(&fx->topo);
+    wanted_ports_init(&fx->wp);
+    for (int i = 1; i <= 3; i++) {
+        char name[8], remote[32], tip[16];
+        snprintf(name, sizeof name, "h%d", i);
+        snprintf(remote, sizeof remote, "unix:/run/h%d/db.sock", i);
+        snprintf(tip, sizeof tip, "192.0.2.%d", i);
+        struct uuid u = next_uuid(fx);
+        fx->h[i] = topology_add_host(&fx->topo, &u, name, remote, NULL, tip,
+                                     "netdev", i == 1 ? uplink1 : NULL);
+    }
+    struct uuid u = next_uuid(fx);
+    fx->t = topology_add_tenant(&fx->topo, &u, "red", 1);
+    fx->vx = add_net(fx, "vx", TOPO_NET_VXLAN, 1001);
+    fx->gre = add_net(fx, "gre", TOPO_NET_GRE, 2001);
+    fx->gv = add_net(fx, "gv", TOPO_NET_GENEVE, 3001);
+    fx->vlan = add_net(fx, "vlan", TOPO_NET_VLAN, 101);
+    add_port(fx, fx->vx, 1, "p1", "evx1");
+    add_port(fx, fx->vx, 2, "p2", "evx2");
+    add_port(fx, fx->gre, 1, "p3", "egre1");
+    add_port(fx, fx->gre, 3, "p4", "egre3");
+    add_port(fx, fx->gv, 1, "p5", "egv1");
+    add_port(fx, fx->gv, 2, "p6", "egv2");
+    add_port(fx, fx->vlan, 1, "p7", "evlan1");
+    add_port(fx, fx->vlan, 3, "p8", "evlan3");
+}
+
+static void
+fx_destroy(struct fx *fx)
+{
+    wanted_ports_destroy(&fx->wp);
+    topology_destroy(&fx->topo);
+}
+
+static const struct wanted_port *
+find(const struct fx *fx, const char *iface)
+{
+    return shash_find_data(&fx->wp.ports, iface);
+}
+
+static void
+assert_tunnel(const struct fx *fx, const char *iface, const char *type,
+              const char *remote, const char *remote_ip)
+{
+    const struct wanted_port *w = find(fx, iface);
+    assert_non_null(w);
+    assert_string_equal(w->type, type);
+    char *owner = xasprintf("tunnel:%s", remote);
+    assert_string_equal(w->owner, owner);
+    free(owner);
+    assert_null(w->name);
+    assert_int_equal(smap_count(&w->options), 3);
+    assert_string_equal(smap_get(&w->options, "remote_ip"), remote_ip);
+    assert_string_equal(smap_get(&w->options, "local_ip"), "192.0.2.1");
+    assert_string_equal(smap_get(&w->options, "key"), "flow");
+}
+
+static void
+test_uplink(void **state)
+{
+    (void) state;
+    struct fx fx;
+    fx_init(&fx, "up1");
+    wanted_ports_compute(&fx.topo, fx.h[1], &fx.wp);
+    const struct wanted_port *w = find(&fx, "up1");
+    assert_non_null(w);
+    assert_string_equal(w->owner, "uplink");
+    assert_string_equal(w->type, "");
+    assert_null(w->name);
+    assert_int_equal(smap_count(&w->options), 0);
+
+    /* h3 has no uplink: nothing of the kind. */
+    wanted_ports_compute(&fx.topo, fx.h[3], &fx.wp);
+    assert_null(find(&fx, "up1"));
+    fx_destroy(&fx);
+}
+
+static void
+test_tunnels_per_type(void **state)
+{
+    (void) state;
+    struct fx fx;
+    fx_init(&fx, "up1");
+    wanted_ports_compute(&fx.topo, fx.h[1], &fx.wp);
+    assert_tunnel(&fx, "vx-h2", "vxlan", "h2", "192.0.2.2");
+    assert_tunnel(&fx, "gr-h3", "gre", "h3", "192.0.2.3");
+    assert_tunnel(&fx, "gv-h2", "geneve", "h2", "192.0.2.2");
+    /* No network of that type joins these hosts; VLAN needs no tunnel. */
+    assert_null(find(&fx, "vx-h3"));
+    assert_null(find(&fx, "gr-h2"));
+    /* 1 uplink + 3 tunnels + 4 endpoints. */
+    assert_int_equal(shash_count(&fx.wp.ports), 8);
+    assert_int_equal(sset_count(&fx.wp.refused), 0);
+    fx_destroy(&fx);
+}
+
+static void
+test_endpoint(void **state)
+{
+    (void) state;
+    struct fx fx;
+    fx_init(&fx, "up1");
+    struct topo_port *p = add_port(&fx, fx.vx, 1, "web", "tap-web");
+    wanted_ports_compute(&fx.topo, fx.h[1], &fx.wp);
+    const struct wanted_port *w = find(&fx, "tap-web");
+    assert_non_null(w);
+    char *owner = xasprintf(UUID_FMT, UUID_ARGS(&p->uuid));
+    assert_string_equal(w->owner, owner);
+    free(owner);
+    assert_string_equal(w->name, "red/vx/web");
+    assert_string_equal(w->type, "");
+    assert_int_equal(smap_count(&w->options), 0);
+    /* Another host's endpoints are not this host's. */
+    assert_null(find(&fx, "evx2"));
+    assert_non_null(find(&fx, "evx1"));
+    fx_destroy(&fx);
+}
+
+static void
+test_reserved_refused(void **state)
+{
+    (void) state;
+    struct fx fx;
+    fx_init(&fx, "up1");
+    add_port(&fx, fx.vx, 1, "evil-tunnel", "vx-h2");
+    add_port(&fx, fx.vx, 1, "evil-bridge", "br-int");
+    add_port(&fx, fx.vx, 1, "evil-uplink", "up1");
+    add_port(&fx, fx.vx, 1, "evil-later", "gr-h9");   /* A host to come. */
+    wanted_ports_compute(&fx.topo, fx.h[1], &fx.wp);
+
+    assert_int_equal(sset_count(&fx.wp.refused), 4);
+    assert_true(sset_contains(&fx.wp.refused, "vx-h2"));
+    assert_true(sset_contains(&fx.wp.refused, "br-int"));
+    assert_true(sset_contains(&fx.wp.refused, "up1"));
+    assert_true(sset_contains(&fx.wp.refused, "gr-h9"));
+    /* The infrastructure keeps its names. */
+    assert_tunnel(&fx, "vx-h2", "vxlan", "h2", "192.0.2.2");
+    assert_string_equal(find(&fx, "up1")->owner, "uplink");
+    assert_null(find(&fx, "br-int"));
+    assert_null(find(&fx, "gr-h9"));
+    assert_int_equal(shash_count(&fx.wp.ports), 8);
+    fx_destroy(&fx);
+}
+
+static void
+test_uplink_collision(void **state)
+{
+    (void) state;
+    struct fx fx;
+    fx_init(&fx, "vx-h2");          /* A bad host row: uplink = a tunnel. */
+    wanted_ports_compute(&fx.topo, fx.h[1], &fx.wp);
+    const struct wanted_port *w = find(&fx, "vx-h2");
+    assert_non_null(w);
+    assert_string_equal(w->owner, "uplink");
+    assert_string_equal(w->type, "");
+    assert_int_equal(smap_count(&w->options), 0);
+    assert_tunnel(&fx, "gr-h3", "gre", "h3", "192.0.2.3");
+    fx_destroy(&fx);
+}
+
+static void
+test_equal_and_unknown_host(void **state)
+{
+    (void) state;
+    struct fx fx;
+    fx_init(&fx, "up1");
+    struct wanted_ports other;
+    wanted_ports_init(&other);
+
+    wanted_ports_compute(&fx.topo, fx.h[1], &fx.wp);
+    wanted_ports_compute(&fx.topo, fx.h[1], &other);
+    assert_true(wanted_ports_equal(&fx.wp, &other));
+
+    /* A tunnel IP change changes a tunnel's options. */
+    free(fx.h[2]->tunnel_ip);
+    fx.h[2]->tunnel_ip = xstrdup("192.0.2.22");
+    wanted_ports_compute(&fx.topo, fx.h[1], &other);
+    assert_false(wanted_ports_equal(&fx.wp, &other));
+    assert_false(wanted_ports_equal(&other, &fx.wp));
+
+    /* A host not in the topology wants nothing. */
+    wanted_ports_compute(&fx.topo, NULL, &other);
+    assert_int_equal(shash_count(&other.ports), 0);
+    assert_int_equal(sset_count(&other.refused), 0);
+
+    wanted_ports_destroy(&other);
+    fx_destroy(&fx);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_uplink),
+        cmocka_unit_test(test_tunnels_per_type),
+        cmocka_unit_test(test_endpoint),
+        cmocka_unit_test(test_reserved_refused),
+        cmocka_unit_test(test_uplink_collision),
+        cmocka_unit_test(test_equal_and_unknown_host),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
