@@ -98,6 +98,11 @@ topology_destroy(struct topology *topo)
 
     struct topo_network *net;
     HMAP_FOR_EACH_POP (net, node, &topo->networks) {
+        struct topo_net_host *nh;
+        HMAP_FOR_EACH_POP (nh, net_node, &net->hosts) {
+            free(nh);
+        }
+        hmap_destroy(&net->hosts);
         free(net->name);
         free(net);
     }
@@ -139,6 +144,8 @@ topology_add_host(struct topology *topo, const struct uuid *uuid,
     host->datapath_type = xstrdup(datapath_type ? datapath_type
                                                 : TOPO_DATAPATH_DEFAULT);
     host->uplink = nullable_xstrdup(uplink);
+    ovs_list_init(&host->ports);
+    ovs_list_init(&host->networks);
     hmap_insert(&topo->hosts, &host->node, uuid_hash(uuid));
     return host;
 }
@@ -154,6 +161,7 @@ topology_add_tenant(struct topology *topo, const struct uuid *uuid,
     for (size_t q = 0; q < N_TOPO_QUOTAS; q++) {
         tenant->quota[q] = topo_quota_default(q);
     }
+    ovs_list_init(&tenant->networks);
     hmap_insert(&topo->tenants, &tenant->node, uuid_hash(uuid));
     return tenant;
 }
@@ -164,9 +172,15 @@ topology_add_network(struct topology *topo, const struct uuid *uuid,
                      enum topo_net_type type, uint32_t segment_id, int mtu,
                      uint32_t key)
 {
+    ovs_assert(tenant);
     struct topo_network *net = xzalloc(sizeof *net);
     net->uuid = *uuid;
     net->tenant = tenant;
+    struct topo_tenant *t = CONST_CAST(struct topo_tenant *, tenant);
+    ovs_list_push_back(&t->networks, &net->tenant_node);
+    t->n_networks++;
+    ovs_list_init(&net->ports);
+    hmap_init(&net->hosts);
     net->name = xstrdup(name);
     net->type = type;
     net->segment_id = segment_id;
@@ -176,16 +190,92 @@ topology_add_network(struct topology *topo, const struct uuid *uuid,
     return net;
 }
 
+/* Puts 'port' in the indexes of its network and host. */
+static void
+port_index(struct topo_port *port)
+{
+    struct topo_network *net = CONST_CAST(struct topo_network *,
+                                          port->network);
+    struct topo_host *host = CONST_CAST(struct topo_host *, port->host);
+
+    ovs_list_push_back(&net->ports, &port->net_node);
+    net->n_ports++;
+    ovs_list_push_back(&host->ports, &port->host_node);
+    host->n_ports++;
+
+    struct topo_net_host *nh = CONST_CAST(struct topo_net_host *,
+                                          topo_network_find_host(net, host));
+    if (!nh) {
+        nh = xzalloc(sizeof *nh);
+        nh->network = net;
+        nh->host = host;
+        ovs_list_init(&nh->ports);
+        hmap_insert(&net->hosts, &nh->net_node, uuid_hash(&host->uuid));
+        ovs_list_push_back(&host->networks, &nh->host_node);
+        host->n_networks++;
+    }
+    ovs_list_push_back(&nh->ports, &port->net_host_node);
+    nh->n_ports++;
+    port->net_host = nh;
+}
+
+/* Takes 'port' out of the indexes of its network and host. */
+static void
+port_unindex(struct topo_port *port)
+{
+    struct topo_network *net = CONST_CAST(struct topo_network *,
+                                          port->network);
+    struct topo_host *host = CONST_CAST(struct topo_host *, port->host);
+    struct topo_net_host *nh = port->net_host;
+
+    ovs_list_remove(&port->net_node);
+    net->n_ports--;
+    ovs_list_remove(&port->host_node);
+    host->n_ports--;
+    ovs_list_remove(&port->net_host_node);
+    if (!--nh->n_ports) {
+        hmap_remove(&net->hosts, &nh->net_node);
+        ovs_list_remove(&nh->host_node);
+        host->n_networks--;
+        free(nh);
+    }
+    port->net_host = NULL;
+}
+
+const struct topo_net_host *
+topo_network_find_host(const struct topo_network *net,
+                       const struct topo_host *host)
+{
+    const struct topo_net_host *nh;
+    HMAP_FOR_EACH_WITH_HASH (nh, net_node, uuid_hash(&host->uuid),
+                             &net->hosts) {
+        if (nh->host == host) {
+            return nh;
+        }
+    }
+    return NULL;
+}
+
+size_t
+topo_network_n_ports_on(const struct topo_network *net,
+                        const struct topo_host *host)
+{
+    const struct topo_net_host *nh = topo_network_find_host(net, host);
+    return nh ? nh->n_ports : 0;
+}
+
 struct topo_port *
 topology_add_port(struct topology *topo, const struct uuid *uuid,
                   const struct topo_network *net, const struct topo_host *host,
                   const char *name, const char *iface, struct eth_addr mac,
                   const ovs_be32 *ips, size_t n_ips, uint32_t key)
 {
+    ovs_assert(net && host);
     struct topo_port *port = xzalloc(sizeof *port);
     port->uuid = *uuid;
     port->network = net;
     port->host = host;
+    port_index(port);
     port->name = xstrdup(name);
     port->iface = xstrdup(iface);
     port->mac = mac;
@@ -194,6 +284,133 @@ topology_add_port(struct topology *topo, const struct uuid *uuid,
     port->key = key;
     hmap_insert(&topo->ports, &port->node, uuid_hash(uuid));
     return port;
+}
+
+void
+topology_remove_port(struct topology *topo, struct topo_port *port)
+{
+    port_unindex(port);
+    hmap_remove(&topo->ports, &port->node);
+    free(port->name);
+    free(port->iface);
+    free(port->ips);
+    free(port);
+}
+
+bool
+topology_remove_network(struct topology *topo, struct topo_network *net)
+{
+    if (net->n_ports) {
+        return false;
+    }
+    struct topo_tenant *t = CONST_CAST(struct topo_tenant *, net->tenant);
+    ovs_list_remove(&net->tenant_node);
+    t->n_networks--;
+    hmap_remove(&topo->networks, &net->node);
+    hmap_destroy(&net->hosts);
+    free(net->name);
+    free(net);
+    return true;
+}
+
+bool
+topology_remove_tenant(struct topology *topo, struct topo_tenant *tenant)
+{
+    if (tenant->n_networks) {
+        return false;
+    }
+    hmap_remove(&topo->tenants, &tenant->node);
+    free(tenant->name);
+    free(tenant);
+    return true;
+}
+
+bool
+topology_remove_host(struct topology *topo, struct topo_host *host)
+{
+    if (host->n_ports) {
+        return false;
+    }
+    hmap_remove(&topo->hosts, &host->node);
+    free(host->name);
+    free(host->ovsdb_remote);
+    free(host->openflow_remote);
+    free(host->tunnel_ip);
+    free(host->datapath_type);
+    free(host->uplink);
+    free(host);
+    return true;
+}
+
+/* Sets '*dst' to a copy of 'src' (either may be NULL) unless they are equal;
+ * returns true if it changed. */
+static bool
+update_string(char **dst, const char *src)
+{
+    if (*dst && src ? !strcmp(*dst, src) : *dst == src) {
+        return false;
+    }
+    free(*dst);
+    *dst = nullable_xstrdup(src);
+    return true;
+}
+
+bool
+topology_update_host(struct topology *topo OVS_UNUSED, struct topo_host *host,
+                     const char *name, const char *ovsdb_remote,
+                     const char *openflow_remote, const char *tunnel_ip,
+                     const char *datapath_type, const char *uplink)
+{
+    bool changed = update_string(&host->name, name);
+    changed |= update_string(&host->ovsdb_remote, ovsdb_remote);
+    changed |= update_string(&host->openflow_remote, openflow_remote);
+    changed |= update_string(&host->tunnel_ip, tunnel_ip);
+    changed |= update_string(&host->datapath_type,
+                             datapath_type ? datapath_type
+                                           : TOPO_DATAPATH_DEFAULT);
+    changed |= update_string(&host->uplink, uplink);
+    return changed;
+}
+
+bool
+topology_update_tenant(struct topology *topo OVS_UNUSED,
+                       struct topo_tenant *tenant, const char *name,
+                       uint32_t key)
+{
+    bool changed = update_string(&tenant->name, name);
+    changed |= tenant->key != key;
+    tenant->key = key;
+    return changed;
+}
+
+bool
+topology_update_network(struct topology *topo OVS_UNUSED,
+                        struct topo_network *net,
+                        const struct topo_tenant *tenant, const char *name,
+                        enum topo_net_type type, uint32_t segment_id, int mtu,
+                        uint32_t key)
+{
+    ovs_assert(tenant);
+    bool changed = false;
+    if (net->tenant != tenant) {
+        struct topo_tenant *old = CONST_CAST(struct topo_tenant *,
+                                             net->tenant);
+        struct topo_tenant *new = CONST_CAST(struct topo_tenant *, tenant);
+        ovs_list_remove(&net->tenant_node);
+        old->n_networks--;
+        ovs_list_push_back(&new->networks, &net->tenant_node);
+        new->n_networks++;
+        net->tenant = tenant;
+        changed = true;
+    }
+    changed |= update_string(&net->name, name);
+    changed |= net->type != type || net->segment_id != segment_id
+               || net->mtu != mtu || net->key != key;
+    net->type = type;
+    net->segment_id = segment_id;
+    net->mtu = mtu;
+    net->key = key;
+    return changed;
 }
 
 /* The four maps hold different types, so each lookup is spelled out; they are

@@ -9,7 +9,22 @@
  * Objects refer to each other by pointer (a network to its tenant, a port to
  * its network and host); all of them are owned by the 'struct topology' that
  * holds them and are freed by topology_destroy().  Each map is keyed by the
- * row UUID of the object in weft's database. */
+ * row UUID of the object in weft's database.
+ *
+ * Indexes.  So that neither the compiler nor a per-host incremental compile
+ * ever scans every port, each adder, remover and modifier keeps these up to
+ * date (see "Indexes" below for the iteration macros):
+ *
+ *   tenant  -> its networks                     ('networks' list)
+ *   network -> its ports                        ('ports' list)
+ *   network -> the hosts it has ports on        ('hosts' hmap of
+ *              (with that host's ports of it)    'struct topo_net_host')
+ *   host    -> its ports                        ('ports' list)
+ *   host    -> the networks it has ports in     ('networks' list of the
+ *                                                same 'struct topo_net_host')
+ *
+ * A 'struct topo_net_host' exists exactly while its host holds at least one
+ * port of its network. */
 #ifndef WEFT_TOPOLOGY_H
 #define WEFT_TOPOLOGY_H 1
 
@@ -18,6 +33,7 @@
 #include <stdint.h>
 
 #include "openvswitch/hmap.h"
+#include "openvswitch/list.h"
 #include "openvswitch/types.h"
 #include "openvswitch/uuid.h"
 #include "packets.h"
@@ -81,6 +97,12 @@ struct topo_host {
     char *tunnel_ip;            /* Tunnel endpoint IPv4, or NULL. */
     char *datapath_type;        /* "netdev" or "system". */
     char *uplink;               /* Uplink interface for VLAN networks, or NULL. */
+
+    /* Indexes, maintained by the topology_*() functions. */
+    struct ovs_list ports;      /* "struct topo_port"s, via 'host_node'. */
+    size_t n_ports;
+    struct ovs_list networks;   /* "struct topo_net_host"s, via 'host_node'. */
+    size_t n_networks;
 };
 
 /* A host's datapath type when none is given: the kernel's, what a real
@@ -94,6 +116,10 @@ struct topo_tenant {
     uint32_t key;               /* 1..65535, unique; bits 55..40 of cookies. */
     uint32_t quota[N_TOPO_QUOTAS]; /* Limits (quota.h): the tenant's
                                     * overrides, else the defaults. */
+
+    /* Index: "struct topo_network"s, via 'tenant_node'. */
+    struct ovs_list networks;
+    size_t n_networks;
 };
 
 struct topo_network {
@@ -105,6 +131,23 @@ struct topo_network {
     uint32_t segment_id;        /* VLAN ID or VNI/GRE key; unique per type. */
     int mtu;                    /* 0 if not set. */
     uint32_t key;               /* 1..65535, unique; OpenFlow metadata. */
+
+    /* Indexes, maintained by the topology_*() functions. */
+    struct ovs_list tenant_node; /* In 'tenant''s 'networks'. */
+    struct ovs_list ports;      /* "struct topo_port"s, via 'net_node'. */
+    size_t n_ports;
+    struct hmap hosts;          /* "struct topo_net_host"s, via 'net_node',
+                                 * by uuid_hash() of the host's UUID. */
+};
+
+/* The ports network 'network' has on host 'host' (at least one). */
+struct topo_net_host {
+    struct hmap_node net_node;  /* In 'network''s 'hosts'. */
+    struct ovs_list host_node;  /* In 'host''s 'networks'. */
+    const struct topo_network *network;
+    const struct topo_host *host;
+    struct ovs_list ports;      /* "struct topo_port"s, via 'net_host_node'. */
+    size_t n_ports;             /* Number of 'ports', never 0. */
 };
 
 struct topo_port {
@@ -118,6 +161,12 @@ struct topo_port {
     ovs_be32 *ips;              /* IPv4 addresses, 'n_ips' of them. */
     size_t n_ips;
     uint32_t key;               /* 1..16777215, unique; bits 23..0 of cookies. */
+
+    /* Indexes, maintained by the topology_*() functions. */
+    struct ovs_list net_node;   /* In 'network''s 'ports'. */
+    struct ovs_list host_node;  /* In 'host''s 'ports'. */
+    struct ovs_list net_host_node; /* In 'net_host''s 'ports'. */
+    struct topo_net_host *net_host; /* ('network', 'host') index entry. */
 };
 
 struct topology {
@@ -163,6 +212,31 @@ struct topo_port *topology_add_port(struct topology *, const struct uuid *,
                                     const ovs_be32 *ips, size_t n_ips,
                                     uint32_t key);
 
+/* Removers free the object.  A port is always removable.  A network that
+ * still has ports, a tenant that still has networks and a host that still
+ * has ports are not removed: the function then changes nothing and returns
+ * false (so that a caller patching the topology from a database can fall
+ * back to a full load), else true. */
+void topology_remove_port(struct topology *, struct topo_port *);
+bool topology_remove_network(struct topology *, struct topo_network *);
+bool topology_remove_tenant(struct topology *, struct topo_tenant *);
+bool topology_remove_host(struct topology *, struct topo_host *);
+
+/* In-place modifiers, for objects that others point to: the object keeps its
+ * address (and its UUID), every other field takes the given value (strings
+ * are copied) and the indexes follow.  Each returns true if any field
+ * changed.  A tenant's 'quota' is modified directly, as after an add. */
+bool topology_update_host(struct topology *, struct topo_host *,
+                          const char *name, const char *ovsdb_remote,
+                          const char *openflow_remote, const char *tunnel_ip,
+                          const char *datapath_type, const char *uplink);
+bool topology_update_tenant(struct topology *, struct topo_tenant *,
+                            const char *name, uint32_t key);
+bool topology_update_network(struct topology *, struct topo_network *,
+                             const struct topo_tenant *, const char *name,
+                             enum topo_net_type, uint32_t segment_id, int mtu,
+                             uint32_t key);
+
 /* How weftd reaches a host's br-int over OpenFlow.  Stores in '*of_target'
  * the target to connect to and in '*controller_target' the passive target
  * br-int must listen on, or NULL if none is needed (a unix: host's br-int.mgmt
@@ -198,5 +272,35 @@ struct topo_port *topology_find_port_by_name(const struct topology *,
     HMAP_FOR_EACH (N, node, &(TOPO)->networks)
 #define TOPOLOGY_FOR_EACH_PORT(P, TOPO) \
     HMAP_FOR_EACH (P, node, &(TOPO)->ports)
+
+/* Indexes (see the top of this file).  Every macro works on const objects
+ * too.  Do not add or remove ports while iterating an index. */
+#define TOPO_TENANT_FOR_EACH_NETWORK(NET, TENANT) \
+    LIST_FOR_EACH (NET, tenant_node, &(TENANT)->networks)
+#define TOPO_NETWORK_FOR_EACH_PORT(PORT, NET) \
+    LIST_FOR_EACH (PORT, net_node, &(NET)->ports)
+/* 'NH' is a 'struct topo_net_host *': NH->host, NH->n_ports. */
+#define TOPO_NETWORK_FOR_EACH_HOST(NH, NET) \
+    HMAP_FOR_EACH (NH, net_node, &(NET)->hosts)
+#define TOPO_HOST_FOR_EACH_PORT(PORT, HOST) \
+    LIST_FOR_EACH (PORT, host_node, &(HOST)->ports)
+/* 'NH' is a 'struct topo_net_host *': NH->network, NH->n_ports. */
+#define TOPO_HOST_FOR_EACH_NETWORK(NH, HOST) \
+    LIST_FOR_EACH (NH, host_node, &(HOST)->networks)
+#define TOPO_NET_HOST_FOR_EACH_PORT(PORT, NH) \
+    LIST_FOR_EACH (PORT, net_host_node, &(NH)->ports)
+
+/* The ports 'net' has on 'host', or NULL if it has none there. */
+const struct topo_net_host *topo_network_find_host(
+    const struct topo_network *, const struct topo_host *);
+/* Number of ports 'net' has on 'host' (0 if none). */
+size_t topo_network_n_ports_on(const struct topo_network *,
+                               const struct topo_host *);
+
+/* Canonical text of 'topo' (topology/format.c): every object with every
+ * field, and every index, sorted, so that two topologies with the same
+ * content give the same text whatever order they were built in.  For tests
+ * and weftd --self-check.  The caller frees the string. */
+char *topology_format(const struct topology *);
 
 #endif /* topology/topology.h */

@@ -1,0 +1,449 @@
+/* test-topology: unit tests for topology/topology.c's indexes, removers and
+ * in-place modifiers, and topology/format.c's canonical text.
+ *
+ * The indexes (tenant -> networks, network -> ports and hosts, host -> ports
+ * and networks, with per (network, host) port counts) are what the compiler
+ * and weftd's incremental update use instead of scanning every port: each
+ * test changes a topology and checks every index and count after it,
+ * through the iteration macros. */
+#include <config.h>
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "packets.h"
+#include "topology.h"
+#include "util.h"
+
+static struct uuid
+make_uuid(uint32_t n)
+{
+    struct uuid uuid = { .parts = { n, 0, 0, 0 } };
+    return uuid;
+}
+
+/* Two hosts, two tenants, three networks:
+ *   red/a: ports pa1, pa2 on h1, pa3 on h2
+ *   red/b: port pb1 on h2
+ *   blue/c: no ports */
+struct fixture {
+    struct topology topo;
+    struct topo_host *h1, *h2;
+    struct topo_tenant *red, *blue;
+    struct topo_network *a, *b, *c;
+    struct topo_port *pa1, *pa2, *pa3, *pb1;
+};
+
+static struct topo_port *
+add_port(struct fixture *f, uint32_t id, struct topo_network *net,
+         struct topo_host *host, const char *name)
+{
+    struct uuid u = make_uuid(id);
+    struct eth_addr mac = ETH_ADDR_C(02, 00, 00, 00, 00, 00);
+    mac.ea[5] = id;
+    ovs_be32 ip = htonl(0x0a000000 | id);
+    return topology_add_port(&f->topo, &u, net, host, name, name, mac,
+                             &ip, 1, id);
+}
+
+static void
+build(struct fixture *f)
+{
+    topology_init(&f->topo);
+    struct uuid u;
+    u = make_uuid(1);
+    f->h1 = topology_add_host(&f->topo, &u, "h1", "unix:/h1/db.sock", NULL,
+                              "172.31.0.1", "netdev", NULL);
+    u = make_uuid(2);
+    f->h2 = topology_add_host(&f->topo, &u, "h2", "unix:/h2/db.sock", NULL,
+                              "172.31.0.2", "netdev", "eth1");
+    u = make_uuid(10);
+    f->red = topology_add_tenant(&f->topo, &u, "red", 1);
+    u = make_uuid(11);
+    f->blue = topology_add_tenant(&f->topo, &u, "blue", 2);
+    u = make_uuid(20);
+    f->a = topology_add_network(&f->topo, &u, f->red, "a", TOPO_NET_VXLAN,
+                                100, 0, 1);
+    u = make_uuid(21);
+    f->b = topology_add_network(&f->topo, &u, f->red, "b", TOPO_NET_VLAN,
+                                10, 1400, 2);
+    u = make_uuid(22);
+    f->c = topology_add_network(&f->topo, &u, f->blue, "c", TOPO_NET_GRE,
+                                100, 0, 3);
+    f->pa1 = add_port(f, 31, f->a, f->h1, "pa1");
+    f->pa2 = add_port(f, 32, f->a, f->h1, "pa2");
+    f->pa3 = add_port(f, 33, f->a, f->h2, "pa3");
+    f->pb1 = add_port(f, 34, f->b, f->h2, "pb1");
+}
+
+static int
+setup(void **state)
+{
+    struct fixture *f = xzalloc(sizeof *f);
+    build(f);
+    *state = f;
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    struct fixture *f = *state;
+    topology_destroy(&f->topo);
+    free(f);
+    return 0;
+}
+
+/* The index lists' contents, as a bitmap of object ids (< 64). */
+static uint64_t
+network_ports(const struct topo_network *net)
+{
+    uint64_t set = 0;
+    size_t n = 0;
+    const struct topo_port *p;
+    TOPO_NETWORK_FOR_EACH_PORT (p, net) {
+        assert_ptr_equal(p->network, net);
+        set |= UINT64_C(1) << p->uuid.parts[0];
+        n++;
+    }
+    assert_int_equal(n, net->n_ports);
+    return set;
+}
+
+static uint64_t
+host_ports(const struct topo_host *host)
+{
+    uint64_t set = 0;
+    size_t n = 0;
+    const struct topo_port *p;
+    TOPO_HOST_FOR_EACH_PORT (p, host) {
+        assert_ptr_equal(p->host, host);
+        set |= UINT64_C(1) << p->uuid.parts[0];
+        n++;
+    }
+    assert_int_equal(n, host->n_ports);
+    return set;
+}
+
+/* The hosts of 'net', each checked against its own list of ports. */
+static uint64_t
+network_hosts(const struct topo_network *net)
+{
+    uint64_t set = 0;
+    size_t n_ports = 0;
+    const struct topo_net_host *nh;
+    TOPO_NETWORK_FOR_EACH_HOST (nh, net) {
+        assert_ptr_equal(nh->network, net);
+        assert_ptr_equal(topo_network_find_host(net, nh->host), nh);
+        size_t n = 0;
+        const struct topo_port *p;
+        TOPO_NET_HOST_FOR_EACH_PORT (p, nh) {
+            assert_ptr_equal(p->net_host, nh);
+            assert_ptr_equal(p->host, nh->host);
+            assert_ptr_equal(p->network, net);
+            n++;
+        }
+        assert_int_equal(n, nh->n_ports);
+        assert_true(n > 0);
+        n_ports += n;
+        set |= UINT64_C(1) << nh->host->uuid.parts[0];
+    }
+    assert_int_equal(n_ports, net->n_ports);
+    return set;
+}
+
+static uint64_t
+host_networks(const struct topo_host *host)
+{
+    uint64_t set = 0;
+    size_t n = 0;
+    const struct topo_net_host *nh;
+    TOPO_HOST_FOR_EACH_NETWORK (nh, host) {
+        assert_ptr_equal(nh->host, host);
+        assert_ptr_equal(topo_network_find_host(nh->network, host), nh);
+        set |= UINT64_C(1) << nh->network->uuid.parts[0];
+        n++;
+    }
+    assert_int_equal(n, host->n_networks);
+    return set;
+}
+
+static uint64_t
+tenant_networks(const struct topo_tenant *t)
+{
+    uint64_t set = 0;
+    size_t n = 0;
+    const struct topo_network *net;
+    TOPO_TENANT_FOR_EACH_NETWORK (net, t) {
+        assert_ptr_equal(net->tenant, t);
+        set |= UINT64_C(1) << net->uuid.parts[0];
+        n++;
+    }
+    assert_int_equal(n, t->n_networks);
+    return set;
+}
+
+#define B(N) (UINT64_C(1) << (N))
+
+/* The canonical text holds no "BAD": every index agrees with its owner. */
+static void
+assert_format_sound(const struct topology *topo)
+{
+    char *text = topology_format(topo);
+    if (strstr(text, "BAD")) {
+        fail_msg("inconsistent index:\n%s", text);
+    }
+    free(text);
+}
+
+static void
+test_add_indexes(void **state)
+{
+    struct fixture *f = *state;
+
+    assert_int_equal(tenant_networks(f->red), B(20) | B(21));
+    assert_int_equal(tenant_networks(f->blue), B(22));
+
+    assert_int_equal(network_ports(f->a), B(31) | B(32) | B(33));
+    assert_int_equal(network_ports(f->b), B(34));
+    assert_int_equal(network_ports(f->c), 0);
+    assert_int_equal(network_hosts(f->a), B(1) | B(2));
+    assert_int_equal(network_hosts(f->b), B(2));
+    assert_int_equal(network_hosts(f->c), 0);
+    assert_int_equal(topo_network_n_ports_on(f->a, f->h1), 2);
+    assert_int_equal(topo_network_n_ports_on(f->a, f->h2), 1);
+    assert_int_equal(topo_network_n_ports_on(f->b, f->h1), 0);
+    assert_null(topo_network_find_host(f->c, f->h1));
+
+    assert_int_equal(host_ports(f->h1), B(31) | B(32));
+    assert_int_equal(host_ports(f->h2), B(33) | B(34));
+    assert_int_equal(host_networks(f->h1), B(20));
+    assert_int_equal(host_networks(f->h2), B(20) | B(21));
+    assert_format_sound(&f->topo);
+}
+
+static void
+test_remove_port(void **state)
+{
+    struct fixture *f = *state;
+
+    /* h1 keeps one port of 'a': its entry stays, with one port. */
+    topology_remove_port(&f->topo, f->pa1);
+    assert_null(topology_find_port(&f->topo, &(struct uuid) { { 31 } }));
+    assert_int_equal(network_ports(f->a), B(32) | B(33));
+    assert_int_equal(topo_network_n_ports_on(f->a, f->h1), 1);
+    assert_int_equal(network_hosts(f->a), B(1) | B(2));
+    assert_int_equal(host_networks(f->h1), B(20));
+
+    /* Its last port of 'a' gone, h1 leaves 'a' and 'a' leaves h1. */
+    topology_remove_port(&f->topo, f->pa2);
+    assert_int_equal(network_hosts(f->a), B(2));
+    assert_int_equal(host_networks(f->h1), 0);
+    assert_int_equal(host_ports(f->h1), 0);
+    assert_int_equal(hmap_count(&f->topo.ports), 2);
+    assert_format_sound(&f->topo);
+
+    /* Back again: the entry is made anew. */
+    f->pa1 = add_port(f, 31, f->a, f->h1, "pa1");
+    assert_int_equal(network_hosts(f->a), B(1) | B(2));
+    assert_int_equal(host_networks(f->h1), B(20));
+    assert_int_equal(topo_network_n_ports_on(f->a, f->h1), 1);
+    assert_format_sound(&f->topo);
+}
+
+static void
+test_remove_refused(void **state)
+{
+    struct fixture *f = *state;
+    char *before = topology_format(&f->topo);
+
+    /* Each still has what it must not lose: nothing changes. */
+    assert_false(topology_remove_network(&f->topo, f->b));
+    assert_false(topology_remove_tenant(&f->topo, f->blue));
+    assert_false(topology_remove_host(&f->topo, f->h2));
+    char *after = topology_format(&f->topo);
+    assert_string_equal(before, after);
+    free(after);
+    free(before);
+
+    /* Emptied, each goes, and the indexes of the rest follow. */
+    assert_true(topology_remove_network(&f->topo, f->c));
+    assert_int_equal(tenant_networks(f->blue), 0);
+    assert_true(topology_remove_tenant(&f->topo, f->blue));
+    assert_null(topology_find_tenant_by_name(&f->topo, "blue"));
+
+    topology_remove_port(&f->topo, f->pb1);
+    assert_int_equal(host_networks(f->h2), B(20));
+    assert_true(topology_remove_network(&f->topo, f->b));
+    assert_int_equal(tenant_networks(f->red), B(20));
+
+    topology_remove_port(&f->topo, f->pa3);
+    assert_int_equal(network_hosts(f->a), B(1));
+    assert_true(topology_remove_host(&f->topo, f->h2));
+    assert_int_equal(hmap_count(&f->topo.hosts), 1);
+    assert_false(topology_remove_host(&f->topo, f->h1));
+    assert_false(topology_remove_tenant(&f->topo, f->red));
+    assert_format_sound(&f->topo);
+}
+
+static void
+test_update(void **state)
+{
+    struct fixture *f = *state;
+
+    /* Same values: nothing changes, and it says so. */
+    assert_false(topology_update_host(&f->topo, f->h2, "h2",
+                                      "unix:/h2/db.sock", NULL, "172.31.0.2",
+                                      "netdev", "eth1"));
+    assert_false(topology_update_tenant(&f->topo, f->red, "red", 1));
+    assert_false(topology_update_network(&f->topo, f->b, f->red, "b",
+                                         TOPO_NET_VLAN, 10, 1400, 2));
+
+    /* Each field: the object keeps its address, its ports their pointers. */
+    struct topo_host *h2 = f->h2;
+    assert_true(topology_update_host(&f->topo, f->h2, "h2",
+                                     "unix:/h2/db.sock", NULL, "172.31.0.2",
+                                     "netdev", NULL));
+    assert_null(h2->uplink);
+    assert_true(topology_update_host(&f->topo, f->h2, "h2",
+                                     "unix:/h2/db.sock", "tcp:1.2.3.4:6653",
+                                     "172.31.0.9", NULL, NULL));
+    assert_string_equal(h2->openflow_remote, "tcp:1.2.3.4:6653");
+    assert_string_equal(h2->tunnel_ip, "172.31.0.9");
+    assert_string_equal(h2->datapath_type, TOPO_DATAPATH_DEFAULT);
+    assert_ptr_equal(topology_find_host_by_name(&f->topo, "h2"), h2);
+    assert_ptr_equal(f->pa3->host, h2);
+    assert_int_equal(host_ports(h2), B(33) | B(34));
+
+    assert_true(topology_update_tenant(&f->topo, f->red, "crimson", 7));
+    assert_string_equal(f->red->name, "crimson");
+    assert_int_equal(f->red->key, 7);
+    assert_int_equal(tenant_networks(f->red), B(20) | B(21));
+
+    /* A network moving to another tenant takes its ports with it. */
+    assert_true(topology_update_network(&f->topo, f->b, f->blue, "b2",
+                                        TOPO_NET_GENEVE, 11, 0, 9));
+    assert_int_equal(tenant_networks(f->red), B(20));
+    assert_int_equal(tenant_networks(f->blue), B(21) | B(22));
+    assert_ptr_equal(f->pb1->network, f->b);
+    assert_int_equal(network_ports(f->b), B(34));
+    assert_int_equal(network_hosts(f->b), B(2));
+    assert_int_equal(f->b->type, TOPO_NET_GENEVE);
+    assert_int_equal(f->b->segment_id, 11);
+    assert_int_equal(f->b->mtu, 0);
+    assert_int_equal(f->b->key, 9);
+    assert_string_equal(f->b->name, "b2");
+    assert_false(topology_remove_tenant(&f->topo, f->blue));
+    assert_format_sound(&f->topo);
+}
+
+/* The text is the same whatever the order of construction, and differs as
+ * soon as one field or one index does. */
+static void
+test_format(void **state)
+{
+    struct fixture *f = *state;
+
+    /* The same content, built in another order, through a removal. */
+    struct fixture g;
+    topology_init(&g.topo);
+    struct uuid u;
+    u = make_uuid(2);
+    g.h2 = topology_add_host(&g.topo, &u, "h2", "unix:/h2/db.sock", NULL,
+                             "172.31.0.2", "netdev", "eth1");
+    u = make_uuid(1);
+    g.h1 = topology_add_host(&g.topo, &u, "h1", "unix:/h1/db.sock", NULL,
+                             "172.31.0.1", "netdev", NULL);
+    u = make_uuid(11);
+    g.blue = topology_add_tenant(&g.topo, &u, "blue", 2);
+    u = make_uuid(10);
+    g.red = topology_add_tenant(&g.topo, &u, "red", 1);
+    u = make_uuid(22);
+    g.c = topology_add_network(&g.topo, &u, g.blue, "c", TOPO_NET_GRE,
+                               100, 0, 3);
+    u = make_uuid(21);
+    g.b = topology_add_network(&g.topo, &u, g.red, "b", TOPO_NET_VLAN,
+                               10, 1400, 2);
+    u = make_uuid(20);
+    g.a = topology_add_network(&g.topo, &u, g.red, "a", TOPO_NET_VXLAN,
+                               100, 0, 1);
+    add_port(&g, 34, g.b, g.h2, "pb1");
+    add_port(&g, 33, g.a, g.h2, "pa3");
+    g.pa1 = add_port(&g, 40, g.a, g.h1, "pa1");
+    add_port(&g, 32, g.a, g.h1, "pa2");
+    topology_remove_port(&g.topo, g.pa1);
+    add_port(&g, 31, g.a, g.h1, "pa1");
+
+    char *ft = topology_format(&f->topo);
+    char *gt = topology_format(&g.topo);
+    assert_string_equal(ft, gt);
+    assert_non_null(strstr(ft, "underlay_mtu 1500\n"));
+    assert_non_null(strstr(ft, "name=pa1 iface=pa1 mac=02:00:00:00:00:1f "
+                           "key=31 ips=10.0.0.31"));
+    free(gt);
+
+    /* One field differs: the texts do. */
+    g.red->quota[TOPO_QUOTA_PORTS] = 5;
+    gt = topology_format(&g.topo);
+    assert_string_not_equal(ft, gt);
+    free(gt);
+    g.red->quota[TOPO_QUOTA_PORTS] = f->red->quota[TOPO_QUOTA_PORTS];
+
+    /* A port on another host: its host's index and its network's differ. */
+    struct topo_port *pa2 = topology_find_port(&g.topo,
+                                               &(struct uuid) { { 32 } });
+    topology_remove_port(&g.topo, pa2);
+    add_port(&g, 32, g.a, g.h2, "pa2");
+    gt = topology_format(&g.topo);
+    assert_string_not_equal(ft, gt);
+    free(gt);
+
+    /* A broken count shows as BAD. */
+    g.a->n_ports++;
+    gt = topology_format(&g.topo);
+    assert_non_null(strstr(gt, "BAD"));
+    free(gt);
+    g.a->n_ports--;
+
+    free(ft);
+    topology_destroy(&g.topo);
+}
+
+static void
+test_swap(void **state)
+{
+    struct fixture *f = *state;
+    struct topology other;
+    topology_init(&other);
+
+    char *before = topology_format(&f->topo);
+    topology_swap(&f->topo, &other);
+    assert_int_equal(hmap_count(&f->topo.ports), 0);
+    char *after = topology_format(&other);
+    assert_string_equal(before, after);
+    free(before);
+    free(after);
+    assert_format_sound(&other);
+    topology_swap(&f->topo, &other);
+    topology_destroy(&other);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_add_indexes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_remove_port, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_remove_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_update, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_format, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_swap, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,230 @@
+/* format: the canonical text of a topology, for tests and weftd's
+ * --self-check.
+ *
+ * It sits beside the desired state (topology.h), outside the pipeline: weftd
+ * --self-check compares the topology it patched in place from the database's
+ * changes with a fresh full load of the same database, by comparing their
+ * texts.  The text therefore holds every field of every object and every
+ * index, in an order that does not depend on how the topology was built
+ * (sorted lines, sorted lists).  An index whose count disagrees with its
+ * list, or an entry that points elsewhere than its owner, is written as
+ * "BAD(...)", so that a broken index never formats like a sound one. */
+#include <config.h>
+
+#include "topology.h"
+
+#include <inttypes.h>
+
+#include "openvswitch/dynamic-string.h"
+#include "svec.h"
+#include "uuid.h"
+#include "util.h"
+
+/* Appends to 'out' the sorted 'items' joined by ',' in brackets, and empties
+ * 'items'. */
+static void
+put_sorted(struct ds *out, struct svec *items)
+{
+    svec_sort(items);
+    ds_put_char(out, '[');
+    for (size_t i = 0; i < items->n; i++) {
+        ds_put_format(out, "%s%s", i ? "," : "", items->names[i]);
+    }
+    ds_put_char(out, ']');
+    svec_clear(items);
+}
+
+static void
+put_count(struct ds *out, const char *what, size_t count, size_t n_listed)
+{
+    if (count == n_listed) {
+        ds_put_format(out, " %s=%"PRIuSIZE, what, count);
+    } else {
+        ds_put_format(out, " %s=BAD(count %"PRIuSIZE", listed %"PRIuSIZE")",
+                      what, count, n_listed);
+    }
+}
+
+static char *
+format_host(const struct topo_host *h)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    struct svec items = SVEC_EMPTY_INITIALIZER;
+
+    ds_put_format(&s, "host "UUID_FMT" name=%s ovsdb_remote=%s "
+                  "openflow_remote=%s tunnel_ip=%s datapath_type=%s "
+                  "uplink=%s", UUID_ARGS(&h->uuid), h->name, h->ovsdb_remote,
+                  h->openflow_remote ? h->openflow_remote : "-",
+                  h->tunnel_ip ? h->tunnel_ip : "-", h->datapath_type,
+                  h->uplink ? h->uplink : "-");
+
+    const struct topo_port *p;
+    TOPO_HOST_FOR_EACH_PORT (p, h) {
+        svec_add_nocopy(&items, p->host == h
+                        ? xasprintf(UUID_FMT, UUID_ARGS(&p->uuid))
+                        : xasprintf("BAD("UUID_FMT")", UUID_ARGS(&p->uuid)));
+    }
+    put_count(&s, "n_ports", h->n_ports, items.n);
+    ds_put_cstr(&s, " ports=");
+    put_sorted(&s, &items);
+
+    const struct topo_net_host *nh;
+    TOPO_HOST_FOR_EACH_NETWORK (nh, h) {
+        svec_add_nocopy(&items, xasprintf(
+                            "%s"UUID_FMT":%"PRIuSIZE,
+                            nh->host == h
+                            && topo_network_find_host(nh->network, h) == nh
+                            ? "" : "BAD",
+                            UUID_ARGS(&nh->network->uuid), nh->n_ports));
+    }
+    put_count(&s, "n_networks", h->n_networks, items.n);
+    ds_put_cstr(&s, " networks=");
+    put_sorted(&s, &items);
+
+    svec_destroy(&items);
+    return ds_steal_cstr(&s);
+}
+
+static char *
+format_tenant(const struct topo_tenant *t)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    struct svec items = SVEC_EMPTY_INITIALIZER;
+
+    ds_put_format(&s, "tenant "UUID_FMT" name=%s key=%"PRIu32" quota=",
+                  UUID_ARGS(&t->uuid), t->name, t->key);
+    for (size_t q = 0; q < N_TOPO_QUOTAS; q++) {
+        ds_put_format(&s, "%s%"PRIu32, q ? "," : "", t->quota[q]);
+    }
+
+    const struct topo_network *n;
+    TOPO_TENANT_FOR_EACH_NETWORK (n, t) {
+        svec_add_nocopy(&items, xasprintf("%s"UUID_FMT,
+                                          n->tenant == t ? "" : "BAD",
+                                          UUID_ARGS(&n->uuid)));
+    }
+    put_count(&s, "n_networks", t->n_networks, items.n);
+    ds_put_cstr(&s, " networks=");
+    put_sorted(&s, &items);
+
+    svec_destroy(&items);
+    return ds_steal_cstr(&s);
+}
+
+/* The hosts of 'n', each with its ports of 'n':
+ * "HOST:COUNT:[PORT,...]". */
+static void
+format_network_hosts(struct ds *s, const struct topo_network *n)
+{
+    struct svec hosts = SVEC_EMPTY_INITIALIZER;
+    struct svec ports = SVEC_EMPTY_INITIALIZER;
+    size_t n_ports = 0;
+
+    const struct topo_net_host *nh;
+    TOPO_NETWORK_FOR_EACH_HOST (nh, n) {
+        struct ds entry = DS_EMPTY_INITIALIZER;
+        bool sound = nh->network == n && nh->n_ports > 0;
+        const struct topo_port *p;
+        TOPO_NET_HOST_FOR_EACH_PORT (p, nh) {
+            sound = sound && p->network == n && p->host == nh->host
+                    && p->net_host == nh;
+            svec_add_nocopy(&ports, xasprintf(UUID_FMT, UUID_ARGS(&p->uuid)));
+        }
+        n_ports += nh->n_ports;
+        sound = sound && nh->n_ports == ports.n;
+        ds_put_format(&entry, "%s"UUID_FMT":%"PRIuSIZE":",
+                      sound ? "" : "BAD", UUID_ARGS(&nh->host->uuid),
+                      nh->n_ports);
+        put_sorted(&entry, &ports);
+        svec_add_nocopy(&hosts, ds_steal_cstr(&entry));
+    }
+    if (n_ports != n->n_ports) {
+        ds_put_format(s, " BAD(host ports %"PRIuSIZE")", n_ports);
+    }
+    ds_put_cstr(s, " hosts=");
+    put_sorted(s, &hosts);
+
+    svec_destroy(&hosts);
+    svec_destroy(&ports);
+}
+
+static char *
+format_network(const struct topo_network *n)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    struct svec items = SVEC_EMPTY_INITIALIZER;
+
+    ds_put_format(&s, "network "UUID_FMT" tenant="UUID_FMT" name=%s type=%s "
+                  "segment_id=%"PRIu32" mtu=%d key=%"PRIu32,
+                  UUID_ARGS(&n->uuid), UUID_ARGS(&n->tenant->uuid), n->name,
+                  topo_net_type_to_string(n->type), n->segment_id, n->mtu,
+                  n->key);
+
+    const struct topo_port *p;
+    TOPO_NETWORK_FOR_EACH_PORT (p, n) {
+        svec_add_nocopy(&items, xasprintf("%s"UUID_FMT,
+                                          p->network == n ? "" : "BAD",
+                                          UUID_ARGS(&p->uuid)));
+    }
+    put_count(&s, "n_ports", n->n_ports, items.n);
+    ds_put_cstr(&s, " ports=");
+    put_sorted(&s, &items);
+    format_network_hosts(&s, n);
+
+    svec_destroy(&items);
+    return ds_steal_cstr(&s);
+}
+
+static char *
+format_port(const struct topo_port *p)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    ds_put_format(&s, "port "UUID_FMT" network="UUID_FMT" host="UUID_FMT
+                  " name=%s iface=%s mac="ETH_ADDR_FMT" key=%"PRIu32" ips=",
+                  UUID_ARGS(&p->uuid), UUID_ARGS(&p->network->uuid),
+                  UUID_ARGS(&p->host->uuid), p->name, p->iface,
+                  ETH_ADDR_ARGS(p->mac), p->key);
+    /* The order of a port's IPs is the database's (a set, so sorted there):
+     * kept as is. */
+    for (size_t i = 0; i < p->n_ips; i++) {
+        ds_put_format(&s, "%s"IP_FMT, i ? "," : "", IP_ARGS(p->ips[i]));
+    }
+    if (!p->net_host || p->net_host->network != p->network
+        || p->net_host->host != p->host) {
+        ds_put_cstr(&s, " BAD(net_host)");
+    }
+    return ds_steal_cstr(&s);
+}
+
+char *
+topology_format(const struct topology *topo)
+{
+    struct svec lines = SVEC_EMPTY_INITIALIZER;
+
+    const struct topo_host *h;
+    TOPOLOGY_FOR_EACH_HOST (h, topo) {
+        svec_add_nocopy(&lines, format_host(h));
+    }
+    const struct topo_tenant *t;
+    TOPOLOGY_FOR_EACH_TENANT (t, topo) {
+        svec_add_nocopy(&lines, format_tenant(t));
+    }
+    const struct topo_network *n;
+    TOPOLOGY_FOR_EACH_NETWORK (n, topo) {
+        svec_add_nocopy(&lines, format_network(n));
+    }
+    const struct topo_port *p;
+    TOPOLOGY_FOR_EACH_PORT (p, topo) {
+        svec_add_nocopy(&lines, format_port(p));
+    }
+    svec_sort(&lines);
+
+    struct ds s = DS_EMPTY_INITIALIZER;
+    ds_put_format(&s, "underlay_mtu %d\n", topo->underlay_mtu);
+    for (size_t i = 0; i < lines.n; i++) {
+        ds_put_format(&s, "%s\n", lines.names[i]);
+    }
+    svec_destroy(&lines);
+    return ds_steal_cstr(&s);
+}
