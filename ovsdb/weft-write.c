@@ -2,8 +2,9 @@
  * into an OVSDB transaction on weft's database (weft-write.h).  The third
  * step of a write: the checks are all in topology/ (request.h, validate.h);
  * this file only writes the plan that weft_request_validate() made.
- * It is the end of the request stage of weft's pipeline (request -> desired
- * state -> compile -> push): weftd loads the rows it writes as the topology. */
+ * It is the end of the request stage of weft's pipeline (request ->
+ * desired state -> compile -> push): weftd loads the rows it writes as the
+ * topology. */
 #include <config.h>
 
 #include "weft-write.h"

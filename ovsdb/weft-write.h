@@ -32,8 +32,9 @@ struct topology;
 /* Checks 'req' against 'topo', which must be loaded from 'idl', with
  * weft_request_validate() (topology/validate.h: step 1 again, then step 2),
  * and adds the change to 'txn'.  Returns NULL or that error (NOT_FOUND,
- * CONFLICT, INVALID) and then 'txn' must be discarded.  (Which hosts must install the change is for the caller to
- * find once it is committed: compile_changed_hosts(), ofproto/compiler.h.) */
+ * CONFLICT, INVALID) and then 'txn' must be discarded.  (Which hosts must
+ * install the change is for the caller to find once it is committed:
+ * compile_changed_hosts(), ofproto/compiler.h.) */
 struct weft_error *weft_write_build(const struct weft_request *req,
                                     struct ovsdb_idl *idl,
                                     struct ovsdb_idl_txn *txn,

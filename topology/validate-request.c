@@ -438,7 +438,8 @@ weft_request_validate(const struct weft_request *req,
     }
     switch (req->op) {
     case WEFT_OP_HOST_ADD:
-        return wrap__(WEFT_ERR_CONFLICT, validate_new_host(topo, req->path[0]));
+        return wrap__(WEFT_ERR_CONFLICT,
+                      validate_new_host(topo, req->path[0]));
     case WEFT_OP_TENANT_ADD:
         return validate_tenant_add__(topo, plan);
     case WEFT_OP_TENANT_TOKEN:
