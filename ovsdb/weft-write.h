@@ -1,10 +1,12 @@
 /* weft-write: the one write layer for weft's desired state (OVS side).
  *
  * weftctl and weftd's REST API (controller/rest/executor.c) both turn a
- * checked 'struct weft_request' (weft-request.h) into an OVSDB transaction
- * here, so that they accept and refuse exactly the same changes with the
- * same messages.  The one transaction loop that calls these, commits and
- * retries is weft-txn.h:
+ * checked 'struct weft_request' (topology/request.h) into an OVSDB
+ * transaction here.  Every check is in topology/ (weft_request_check(),
+ * weft_request_validate() in validate.h), so that both accept and refuse
+ * exactly the same changes with the same messages; this layer only writes.
+ * The one transaction loop that calls these, commits and retries is
+ * weft-txn.h:
  *
  *     txn = ovsdb_idl_txn_create(idl);
  *     nb_cfg = weft_write_next_cfg(idl, txn, 1, &inserted);
@@ -22,17 +24,18 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "weft-request.h"
+#include "request.h"
 
 struct ovsdb_idl;
 struct ovsdb_idl_txn;
 struct topology;
 
-/* Step 2: checks 'req' (already passed weft_request_check()) against 'topo',
- * which must be loaded from 'idl', and adds the change to 'txn'.  Returns
- * NULL or an error (NOT_FOUND, CONFLICT, INVALID) and then 'txn' must be
- * discarded.  (Which hosts must install the change is for the caller to
- * find once it is committed: compile_changed_hosts(), ofproto/compiler.h.) */
+/* Checks 'req' against 'topo', which must be loaded from 'idl', with
+ * weft_request_validate() (topology/validate.h: step 1 again, then step 2),
+ * and adds the change to 'txn'.  Returns NULL or that error (NOT_FOUND,
+ * CONFLICT, INVALID) and then 'txn' must be discarded.  (Which hosts must
+ * install the change is for the caller to find once it is committed:
+ * compile_changed_hosts(), ofproto/compiler.h.) */
 struct weft_error *weft_write_build(const struct weft_request *req,
                                     struct ovsdb_idl *idl,
                                     struct ovsdb_idl_txn *txn,

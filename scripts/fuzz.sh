@@ -4,16 +4,14 @@
 #
 # Usage: fuzz.sh [BUILD_DIR] [SECONDS]
 #   BUILD_DIR  a configured and built weft build tree (default $WEFT_BUILD_DIR
-#              or ./build): its generated weft-idl.h, its libweft_db.a and its
-#              OVS cache are reused;
+#              or ./build): its OVS cache is reused;
 #   SECONDS    -max_total_time (default 30).
 #
 # The main build uses gcc, so this compiles the parse path itself with clang:
-# rest/rest-parse.c, routes.c, api-call.c, token-hash.c, plain-util.c (jansson side), and
-# weft-write.c plus
-# topology/ (OVS side: OVS include dirs and the json rename header, as
-# cmake/OVS.cmake sets them), instrumented; libopenvswitch and libweft_db
-# (the IDL, not reached by step 1 checks) are linked as built.  New inputs
+# rest/rest-parse.c, routes.c, api-call.c, token-hash.c, plain-util.c
+# (jansson side), and topology/, where weft_request_check() is (OVS side: OVS
+# include dirs and the json rename header, as cmake/OVS.cmake sets them),
+# instrumented; libopenvswitch is linked as built.  New inputs
 # go to a scratch copy of tests/fuzz/corpus; crashes and leaks fail the run.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,8 +30,8 @@ cflags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefin
         -fno-omit-frame-pointer -Wall -Wno-unused-parameter -Wno-sign-compare)
 read -ra pc_cflags <<<"$(pkg-config --cflags jansson libevent)"
 read -ra pc_libs <<<"$(pkg-config --libs jansson libevent libcrypto)"
-jansson_side=(-I"$repo/controller/rest" -I"$repo/controller" -I"$repo/ovsdb" "${pc_cflags[@]}")
-ovs_side=(-I"$ovs" -I"$ovs/include" -I"$ovs/lib" -I"$build/ovsdb" -I"$repo/ovsdb"
+jansson_side=(-I"$repo/controller/rest" -I"$repo/controller" -I"$repo/topology" "${pc_cflags[@]}")
+ovs_side=(-I"$ovs" -I"$ovs/include" -I"$ovs/lib"
           -I"$repo/topology" -include "$repo/ovsdb/ovs-json-rename.h"
           -Wno-missing-field-initializers)
 
@@ -43,14 +41,13 @@ for f in controller/rest/rest-parse.c controller/rest/routes.c controller/rest/a
     clang "${cflags[@]}" "${jansson_side[@]}" -c "$repo/$f" -o "$o"
     objs+=("$o")
 done
-for f in ovsdb/weft-write.c topology/*.c; do
+for f in topology/*.c; do
     o=$out/$(basename "${f%.c}").o
     clang "${cflags[@]}" "${ovs_side[@]}" -c "$repo/$f" -o "$o"
     objs+=("$o")
 done
 # shellcheck disable=SC2086
-clang "${cflags[@]}" "${objs[@]}" "$build/ovsdb/libweft_db.a" \
-    "$ovs/lib/.libs/libopenvswitch.a" $libs \
+clang "${cflags[@]}" "${objs[@]}" "$ovs/lib/.libs/libopenvswitch.a" $libs \
     "${pc_libs[@]}" -lpthread -o "$out/fuzz-rest"
 
 corpus=$(mktemp -d /tmp/weft-fuzz.XXXXXX)

@@ -13,9 +13,11 @@
 #   pidfile_pid FILE              prints the pid FILE holds; fails (never
 #                                 aborts a set -e script) if FILE is gone,
 #                                 empty or not a pid
+#   pidfile_wait FILE [SECONDS]   waits (default 30 s) for FILE to hold a pid
 #   pid_alive PID                 PID exists and is not a zombie
 #   kill_pids PID...              TERM, wait (up to 10 s) until each is gone,
 #                                 then KILL those left
+#                                 (these four: scripts/pid-lib.sh)
 #   kill_pidfiles FILE...         kill_pids of the processes the files hold
 #                                 (only those: a test never kills by name)
 #   keep_logs RC NAME DIR...      if RC is non-zero or a check failed, copies
@@ -74,35 +76,10 @@ test_prefix() {
     echo "$tag$1"
 }
 
-pidfile_pid() {
-    local pid
-    pid=$(cat "$1" 2>/dev/null) || return 1
-    [[ $pid =~ ^[0-9]+$ ]] || return 1
-    echo "$pid"
-}
-
-pid_alive() {
-    local st
-    [[ $1 =~ ^[0-9]+$ ]] || return 1
-    st=$(awk '/^State:/ {print $2}' "/proc/$1/status" 2>/dev/null) || return 1
-    [ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ]
-}
-
-kill_pids() {
-    local pid left=() deadline=$((SECONDS + 10))
-    [ $# -gt 0 ] || return 0
-    kill "$@" 2>/dev/null || true
-    while :; do
-        left=()
-        for pid in "$@"; do
-            pid_alive "$pid" && left+=("$pid")
-        done
-        [ ${#left[@]} -eq 0 ] && return 0
-        [ $SECONDS -ge $deadline ] && break
-        sleep 0.1
-    done
-    kill -9 "${left[@]}" 2>/dev/null || true
-}
+# pidfile_pid, pidfile_wait, pid_alive and kill_pids: one copy, shared with
+# scripts/weft-lab.
+# shellcheck source-path=SCRIPTDIR source=../scripts/pid-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../scripts/pid-lib.sh"
 
 kill_pidfiles() {
     local f pid pids=()

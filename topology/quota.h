@@ -12,8 +12,9 @@
  *   networks      100      the tenant's networks
  *   ips_per_port  16       the IPs of one port ("used": its largest port)
  *
- * The limits are checked by the write layer (ovsdb/weft-write.c) inside the
- * transaction that creates the object; since every write verifies nb_cfg,
+ * The limits are checked by weft_request_validate() (validate-request.c),
+ * which the write layer (ovsdb/weft-write.c) runs inside the transaction
+ * that creates the object; since every write verifies nb_cfg,
  * two concurrent creates cannot both pass the same limit.  Lowering a limit
  * below the usage deletes nothing: it only refuses new objects.
  *
@@ -22,8 +23,8 @@
  *
  * A new quota (routers, say) is one TOPO_QUOTA line below, the key in the
  * schema's Tenant.quota enum (tests/unit/test-schema.c checks that they
- * agree), its usage in topo_tenant_usage() and its check in the write
- * layer.
+ * agree), its usage in topo_tenant_usage() and its check in
+ * validate-request.c.
  *
  * The first half of this header is plain C (no OVS headers) so that the
  * schema test and the write layer share one list. */

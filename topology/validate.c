@@ -449,18 +449,6 @@ validate_new_port(const struct topology *topo, const struct topo_network *net,
         return xasprintf("port %s/%s/%s already exists",
                          tenant, net->name, name);
     }
-    if (eth_addr_is_multicast(mac) || eth_addr_is_zero(mac)) {
-        return xasprintf("MAC "ETH_ADDR_FMT" is not a unicast address",
-                         ETH_ADDR_ARGS(mac));
-    }
-    for (size_t i = 0; i < n_ips; i++) {
-        for (size_t j = 0; j < i; j++) {
-            if (ips[i] == ips[j]) {
-                return xasprintf("IP "IP_FMT" is given twice",
-                                 IP_ARGS(ips[i]));
-            }
-        }
-    }
 
     /* Which piece of infrastructure holds the name is nobody's business
      * but the administrator's: the message is the same for all of them,

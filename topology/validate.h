@@ -1,12 +1,16 @@
 /* validate: the one validation layer for every write to weft's desired state.
  *
- * weftctl (and, with the REST API, the HTTP handlers) parse user input with
- * the parsers below, then check the proposed object against the current
- * topology with the validate_*() functions before building a transaction.
- * Every function is pure: no I/O, no globals.
+ * A write is checked in two steps (see request.h), both in topology/:
+ * weft_request_check() checks the request's values alone, and
+ * weft_request_validate() below checks them against the current topology and
+ * resolves them into a 'struct weft_plan' that the write layer
+ * (ovsdb/weft-write.c) turns into a transaction without checking anything
+ * itself.  They are made of the parsers and validate_*() functions below
+ * (validate.c) and the quota checks (quota.h).  Every function is pure: no
+ * I/O, no globals.
  *
- * Errors: each function returns NULL on success or a malloc'd, human-readable
- * message that the caller must free, e.g.
+ * Errors: each parser and validate_*() function returns NULL on success or a
+ * malloc'd, human-readable message that the caller must free, e.g.
  *   "segment id 4095 out of range for vlan (1-4094)"
  *   "MAC 02:00:00:00:00:01 is already used by port red/net1/a in network red/net1"
  * The message never ends in a newline or period. */
@@ -19,6 +23,7 @@
 
 #include "openvswitch/types.h"
 #include "packets.h"
+#include "request.h"
 #include "topology.h"
 
 /* Parsers: 's' is user text.  On success they store into the out parameter. */
@@ -58,7 +63,9 @@ char *validate_new_network(const struct topology *,
                            bool tenant_view);
 /* A port's MAC and every IP must be unique within its network; the interface
  * name unique within its host and not one that weft's own infrastructure
- * takes there (see validate_iface_is_reserved()). */
+ * takes there (see validate_iface_is_reserved()).  'mac' and 'ips' are
+ * values that step 1 parsed (parse_mac(), parse_ipv4()) and found no IP
+ * given twice in (weft_request_check()). */
 char *validate_new_port(const struct topology *, const struct topo_network *,
                         const struct topo_host *, const char *name,
                         const char *iface, struct eth_addr mac,
@@ -84,5 +91,56 @@ char *validate_del_network(const struct topology *,
 uint32_t topology_next_tenant_key(const struct topology *);
 uint32_t topology_next_network_key(const struct topology *);
 uint32_t topology_next_port_key(const struct topology *);
+
+/* ------------------------------------------------------------------------
+ * Step 2 of a write (request.h): a request against the current topology.
+ * (validate-request.c) */
+
+/* What TENANT_SET does to one of the tenant's quota overrides. */
+enum weft_quota_change {
+    WEFT_QUOTA_KEEP,            /* Not named: the override (if any) stays. */
+    WEFT_QUOTA_SET,             /* Override with 'quota_limit'. */
+    WEFT_QUOTA_DEFAULT,         /* Override removed: the default again. */
+};
+
+/* A request that passed both steps: everything the write layer needs,
+ * parsed and resolved, so that it only has to write it.  The pointers to
+ * topology objects are valid as long as the topology the request was
+ * validated against. */
+struct weft_plan {
+    const struct weft_request *req;     /* Names and texts, as given. */
+
+    /* The existing objects the request names or refers to. */
+    const struct topo_host *host;       /* HOST_DEL; PORT_ADD's host. */
+    const struct topo_tenant *tenant;   /* TENANT_DEL, _TOKEN, _SET; the
+                                         * tenant of NET_* and PORT_*. */
+    const struct topo_network *net;     /* NET_DEL; network of PORT_*. */
+    const struct topo_port *port;       /* PORT_DEL. */
+
+    uint32_t key;               /* TENANT_ADD, NET_ADD, PORT_ADD: the new
+                                 * object's key, free in the topology. */
+
+    /* Values in canonical form. */
+    ovs_be32 tunnel_ip;         /* HOST_ADD, if 'req->tunnel_ip'. */
+    enum topo_net_type type;    /* NET_ADD. */
+    uint32_t segment_id;        /* NET_ADD. */
+    int mtu;                    /* NET_ADD: 0 if not given. */
+    struct eth_addr mac;        /* PORT_ADD. */
+    ovs_be32 *ips;              /* PORT_ADD: 'req->n_ips' IPs, malloc'd. */
+
+    /* TENANT_SET: per quota (quota.h). */
+    enum weft_quota_change quota_change[N_TOPO_QUOTAS];
+    uint32_t quota_limit[N_TOPO_QUOTAS];
+};
+
+/* Checks 'req' (step 1 again, then against 'topo') and fills in 'plan'.
+ * Returns NULL, or an error: INVALID (a bad value), NOT_FOUND (a named
+ * object does not exist), CONFLICT (exists already, in use, a duplicate, a
+ * quota, no free key).  Either way, 'plan' must be freed with
+ * weft_plan_destroy(). */
+struct weft_error *weft_request_validate(const struct weft_request *req,
+                                         const struct topology *topo,
+                                         struct weft_plan *plan);
+void weft_plan_destroy(struct weft_plan *);
 
 #endif /* topology/validate.h */

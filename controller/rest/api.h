@@ -22,7 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "weft-request.h"
+#include "request.h"
 
 enum api_resource {
     API_STATUS,

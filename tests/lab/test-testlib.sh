@@ -30,6 +30,22 @@ check "pidfile_pid fails (without aborting) for a missing file" \
     bash -c "set -euo pipefail; . '$(dirname "$0")/../testlib.sh'
              if pid=\$(pidfile_pid '$dir/gone.pid'); then exit 1; fi; exit 0"
 
+# pidfile_wait: a daemon starting up writes its pidfile late; a pidfile that
+# never comes is a failure once the deadline is over, not an abort.
+(sleep 0.5; echo 4242 > "$dir/late.pid") &
+started+=($!)
+check "pidfile_wait waits for a pidfile written later" \
+    bash -c "set -euo pipefail; . '$(dirname "$0")/../testlib.sh'
+             [ \"\$(pidfile_wait '$dir/late.pid' 60)\" = 4242 ]"
+check "pidfile_wait fails (without aborting) when no pidfile comes" \
+    bash -c "set -euo pipefail; . '$(dirname "$0")/../testlib.sh'
+             if pid=\$(pidfile_wait '$dir/gone.pid' 1); then exit 1; fi; exit 0"
+# One copy (scripts/pid-lib.sh), which weft-lab uses too.
+check "the pidfile helpers are defined once, in scripts/pid-lib.sh" \
+    bash -c "cd '$(dirname "$0")/../..'
+             [ \"\$(grep -lE '^(pidfile_pid|pidfile_wait|pid_alive|kill_pids|read_pidfile)\(\)' \
+                   scripts/* tests/*.sh tests/*/*.sh)\" = scripts/pid-lib.sh ]"
+
 # A daemon that removes its pidfile as it exits, TERMed while the caller
 # reads: the pid is read once, the process goes, nothing aborts.
 bash -c "echo \$\$ > '$dir/d1.pid'; trap 'rm -f $dir/d1.pid; exit 0' TERM; while :; do sleep 0.05; done" &

@@ -1,19 +1,24 @@
-/* weft-request: one change to weft's desired state, as plain C data, and the
- * error a front end reports for it.
+/* request: one change to weft's desired state, as plain C data, and the
+ * error a front end reports for it.  The first stage of weft's pipeline
+ * (request -> desired state -> compile -> push).
  *
  * This header includes neither OVS nor jansson headers, so both sides of
  * weft's JSON split can use it: weftctl fills a 'struct weft_request' from its
- * command line, the REST server (rest-server.c, jansson side) from a JSON
- * body.  Both then go through the same two steps in weft-write.c:
+ * command line, the REST server (rest-parse.c, jansson side) from a JSON
+ * body.  Both then go through the same steps, so they give the same answers
+ * and the same error messages:
  *
- *   1. weft_request_check(): every value checked without the database (names,
- *      remote, MAC, IPs, segment id...).  Pure and thread-safe: the REST
- *      server calls it in its HTTP thread.
- *   2. weft_write_build() (weft-write.h, OVS side): checked against the
- *      current topology and added to an OVSDB transaction.
+ *   1. weft_request_check() (below): every value checked without the
+ *      database (names, remote, MAC, IPs, segment id...).  Pure and
+ *      thread-safe: the REST server calls it in its HTTP thread.
+ *   2. weft_request_validate() (validate.h, OVS side): checked against the
+ *      current topology (objects that must or must not exist, conflicts,
+ *      quotas, keys), giving a 'struct weft_plan'.
+ *   3. weft_write_build() (ovsdb/weft-write.h): step 2, then the plan added
+ *      to an OVSDB transaction.  It checks nothing itself.
  *
- * so both give the same answers and the same error messages.  Values are
- * kept as the user's text; step 2 stores them in canonical form.
+ * All of steps 1 and 2 live in topology/ (request.c, validate-request.c).
+ * Values are kept as the user's text; step 3 stores them in canonical form.
  *
  * Ownership: every pointer in a 'struct weft_request' is malloc'd and owned
  * by it; weft_request_destroy() frees them. */
@@ -134,7 +139,7 @@ void weft_request_add_quota(struct weft_request *, const char *name,
 size_t weft_op_path_len(enum weft_op);
 
 /* Step 1: checks every value in 'req' without the database.  Returns NULL or
- * an error of kind WEFT_ERR_INVALID.  Thread-safe. */
+ * an error of kind WEFT_ERR_INVALID.  Thread-safe.  (validate-request.c) */
 struct weft_error *weft_request_check(const struct weft_request *);
 
-#endif /* ovsdb/weft-request.h */
+#endif /* topology/request.h */

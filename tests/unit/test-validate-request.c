@@ -1,0 +1,391 @@
+/* test-validate-request: unit tests for topology/validate-request.c, the
+ * checks of a whole request that weftctl and weftd's REST API run before
+ * anything is written: step 1 (weft_request_check(), the values alone) and
+ * step 2 (weft_request_validate(), against a topology), without any
+ * database.  Every error and plan is freed, so that the tests stay clean
+ * under valgrind and ASan. */
+#include <config.h>
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "validate-fixture.h"
+
+/* ------------------------------------------------------------------------
+ * Requests (validate-request.c): step 1, the values alone, and step 2,
+ * against the fixture's topology, as weftctl and the REST API run them.
+ * Messages and kinds are checked exactly: the kind is the REST status
+ * (INVALID 400, NOT_FOUND 404, CONFLICT 409) and tests/lab checks both. */
+
+/* A new request for 'op' on the path 'p0'/'p1'/'p2' (NULLs for fewer). */
+static struct weft_request *
+req_new(enum weft_op op, const char *p0, const char *p1, const char *p2)
+{
+    struct weft_request *req = xmalloc(sizeof *req);
+    weft_request_init(req, op);
+    req->path[0] = nullable_xstrdup(p0);
+    req->path[1] = nullable_xstrdup(p1);
+    req->path[2] = nullable_xstrdup(p2);
+    return req;
+}
+
+static void
+req_free(struct weft_request *req)
+{
+    weft_request_destroy(req);
+    free(req);
+}
+
+/* A port-add request for red/net1/b on h1, veth2, 02:00:00:00:00:02. */
+static struct weft_request *
+port_req(const char *net, const char *host, const char *iface,
+         const char *mac_s)
+{
+    struct weft_request *req = req_new(WEFT_OP_PORT_ADD, "red", net, "b");
+    req->host = nullable_xstrdup(host);
+    req->iface = nullable_xstrdup(iface);
+    req->mac = nullable_xstrdup(mac_s);
+    return req;
+}
+
+/* Asserts that 'error' is an error of 'kind' whose message is 'msg', and
+ * frees it. */
+static void
+assert_werr(struct weft_error *error, enum weft_err_kind kind,
+            const char *msg)
+{
+    if (!error) {
+        fail_msg("expected %s error \"%s\"", weft_err_kind_name(kind), msg);
+    }
+    if (error->kind != kind || strcmp(error->message, msg)) {
+        char *got = xasprintf("%s \"%s\"", weft_err_kind_name(error->kind),
+                              error->message);
+        weft_error_destroy(error);
+        fail_msg("expected %s \"%s\", got %s", weft_err_kind_name(kind), msg,
+                 got);
+    }
+    weft_error_destroy(error);
+}
+
+/* Step 1 of 'req' must fail with the INVALID 'msg'; so must step 2 (which
+ * runs step 1 again for callers that skipped it).  Frees 'req'. */
+static void
+assert_invalid(const struct topology *topo, struct weft_request *req,
+               const char *msg)
+{
+    assert_werr(weft_request_check(req), WEFT_ERR_INVALID, msg);
+    struct weft_plan plan;
+    assert_werr(weft_request_validate(req, topo, &plan), WEFT_ERR_INVALID,
+                msg);
+    weft_plan_destroy(&plan);
+    req_free(req);
+}
+
+/* Step 1 of 'req' must pass and step 2 fail with 'kind' and 'msg'.  Frees
+ * 'req'. */
+static void
+assert_refused(const struct topology *topo, struct weft_request *req,
+               enum weft_err_kind kind, const char *msg)
+{
+    struct weft_error *error = weft_request_check(req);
+    if (error) {
+        fail_msg("step 1 refused: %s", error->message);
+    }
+    struct weft_plan plan;
+    assert_werr(weft_request_validate(req, topo, &plan), kind, msg);
+    weft_plan_destroy(&plan);
+    req_free(req);
+}
+
+static void
+test_request_check(void **state)
+{
+    struct fixture *f = *state;
+    const struct topology *t = &f->topo;
+    struct weft_request *req;
+
+    /* Paths, for every op. */
+    assert_invalid(t, req_new(WEFT_OP_HOST_DEL, "h 1", NULL, NULL),
+                   "invalid host name \"h 1\": only letters, digits, '_', "
+                   "'.' and '-' are allowed");
+    assert_invalid(t, req_new(WEFT_OP_TENANT_DEL, NULL, NULL, NULL),
+                   "tenant is required");
+    assert_invalid(t, req_new(WEFT_OP_NET_DEL, "red", NULL, NULL),
+                   "network is required");
+    assert_invalid(t, req_new(WEFT_OP_PORT_DEL, "red", "net1", ".."),
+                   "invalid port name \"..\": \".\" and \"..\" are not "
+                   "names");
+
+    /* host-add. */
+    assert_invalid(t, req_new(WEFT_OP_HOST_ADD, "h3", NULL, NULL),
+                   "OVSDB remote is required");
+    req = req_new(WEFT_OP_HOST_ADD, "h3", NULL, NULL);
+    req->remote = xstrdup("unix:/h3.sock");
+    req->uplink = xstrdup("vx-h1");
+    assert_invalid(t, req, "uplink vx-h1 is a name of weft's own (br-int, "
+                   "or a tunnel: vx-..., gr-..., gv-...)");
+    req = req_new(WEFT_OP_HOST_ADD, "h3", NULL, NULL);
+    req->remote = xstrdup("unix:/h3.sock");
+    req->openflow_remote = xstrdup("tcp:1.2.3.4");
+    assert_invalid(t, req, "invalid OpenFlow remote \"tcp:1.2.3.4\": "
+                   "expected unix:PATH, tcp:IP:PORT or ssl:IP:PORT");
+    req = req_new(WEFT_OP_HOST_ADD, "h3", NULL, NULL);
+    req->remote = xstrdup("unix:/h3.sock");
+    req->tunnel_ip = xstrdup("10.0.0.256");
+    assert_invalid(t, req, "invalid IP \"10.0.0.256\": expected A.B.C.D or "
+                   "A.B.C.D/LEN");
+
+    /* Tokens. */
+    req = req_new(WEFT_OP_TENANT_ADD, "green", NULL, NULL);
+    req->token_hash = xstrdup("ABCD");
+    assert_invalid(t, req, "token hash must be 64 lowercase hex digits");
+    assert_invalid(t, req_new(WEFT_OP_TENANT_TOKEN, "red", NULL, NULL),
+                   "token hash is required");
+
+    /* tenant-set. */
+    assert_invalid(t, req_new(WEFT_OP_TENANT_SET, "red", NULL, NULL),
+                   "no quota to set (expected ports, networks or "
+                   "ips_per_port)");
+    req = req_new(WEFT_OP_TENANT_SET, "red", NULL, NULL);
+    weft_request_add_quota(req, "ports", "5");
+    weft_request_add_quota(req, "ports", NULL);
+    assert_invalid(t, req, "quota ports is given twice");
+
+    /* net-add. */
+    req = req_new(WEFT_OP_NET_ADD, "red", "net3", NULL);
+    req->type = xstrdup("vxlan");
+    assert_invalid(t, req, "segment id is required");
+    req = req_new(WEFT_OP_NET_ADD, "red", "net3", NULL);
+    req->type = xstrdup("vlan");
+    req->segment = xstrdup("4095");
+    assert_invalid(t, req, "invalid VLAN ID 4095 (must be 1-4094)");
+
+    /* port-add: each value, in the order they are checked. */
+    assert_invalid(t, port_req("net1", NULL, "veth2", "02:00:00:00:00:02"),
+                   "host is required");
+    assert_invalid(t, port_req("net1", "h1", "veth/2", "02:00:00:00:00:02"),
+                   "invalid interface name \"veth/2\": must not contain "
+                   "'/', whitespace or control characters");
+    assert_invalid(t, port_req("net1", "h1", "veth2", NULL),
+                   "MAC is required");
+    assert_invalid(t, port_req("net1", "h1", "veth2", "01:00:5e:00:00:01"),
+                   "MAC 01:00:5e:00:00:01 is multicast");
+    assert_invalid(t, port_req("net1", "h1", "veth2", "00:00:00:00:00:00"),
+                   "MAC 00:00:00:00:00:00 is all zeros");
+    /* An IP given twice: the one check, here (not in validate_new_port()),
+     * after every IP is parsed. */
+    req = port_req("net1", "h1", "veth2", "02:00:00:00:00:02");
+    weft_request_add_ip(req, "10.0.0.3");
+    weft_request_add_ip(req, "10.0.0.3/24");
+    assert_invalid(t, req, "IP 10.0.0.3 is given twice");
+    req = port_req("net1", "h1", "veth2", "02:00:00:00:00:02");
+    weft_request_add_ip(req, "10.0.0.3");
+    weft_request_add_ip(req, "10.0.0.3");
+    weft_request_add_ip(req, "10.0.0.x");
+    assert_invalid(t, req, "invalid IP \"10.0.0.x\": expected A.B.C.D or "
+                   "A.B.C.D/LEN");
+
+    /* What passes. */
+    req = port_req("net1", "h1", "veth2", "02:00:00:00:00:02");
+    weft_request_add_ip(req, "10.0.0.3");
+    assert_null(weft_request_check(req));
+    req_free(req);
+}
+
+static void
+test_request_validate_refusals(void **state)
+{
+    struct fixture *f = *state;
+    const struct topology *t = &f->topo;
+    struct weft_request *req;
+
+    /* Hosts. */
+    req = req_new(WEFT_OP_HOST_ADD, "h1", NULL, NULL);
+    req->remote = xstrdup("unix:/h1.sock");
+    assert_refused(t, req, WEFT_ERR_CONFLICT, "host h1 already exists");
+    assert_refused(t, req_new(WEFT_OP_HOST_DEL, "h9", NULL, NULL),
+                   WEFT_ERR_NOT_FOUND, "host h9 does not exist");
+    assert_refused(t, req_new(WEFT_OP_HOST_DEL, "h1", NULL, NULL),
+                   WEFT_ERR_CONFLICT, "host h1 still has 1 port");
+
+    /* Tenants. */
+    assert_refused(t, req_new(WEFT_OP_TENANT_ADD, "red", NULL, NULL),
+                   WEFT_ERR_CONFLICT, "tenant red already exists");
+    assert_refused(t, req_new(WEFT_OP_TENANT_DEL, "red", NULL, NULL),
+                   WEFT_ERR_CONFLICT, "tenant red still has 2 networks");
+    assert_refused(t, req_new(WEFT_OP_TENANT_DEL, "green", NULL, NULL),
+                   WEFT_ERR_NOT_FOUND, "tenant green does not exist");
+    req = req_new(WEFT_OP_TENANT_TOKEN, "green", NULL, NULL);
+    req->token_hash = xasprintf("%064d", 0);
+    assert_refused(t, req, WEFT_ERR_NOT_FOUND, "tenant green does not exist");
+    req = req_new(WEFT_OP_TENANT_SET, "green", NULL, NULL);
+    weft_request_add_quota(req, "ports", "5");
+    assert_refused(t, req, WEFT_ERR_NOT_FOUND, "tenant green does not exist");
+
+    /* Networks. */
+    req = req_new(WEFT_OP_NET_ADD, "green", "net1", NULL);
+    req->type = xstrdup("vxlan");
+    req->segment = xstrdup("3000");
+    assert_refused(t, req, WEFT_ERR_NOT_FOUND, "tenant green does not exist");
+    req = req_new(WEFT_OP_NET_ADD, "red", "net1", NULL);
+    req->type = xstrdup("vxlan");
+    req->segment = xstrdup("3000");
+    assert_refused(t, req, WEFT_ERR_CONFLICT,
+                   "network red/net1 already exists");
+    req = req_new(WEFT_OP_NET_ADD, "blue", "net2", NULL);
+    req->type = xstrdup("vxlan");
+    req->segment = xstrdup("1001");
+    req->tenant_view = true;
+    assert_refused(t, req, WEFT_ERR_CONFLICT,
+                   "vxlan segment 1001 is already in use");
+    f->red->quota[TOPO_QUOTA_NETWORKS] = 2;
+    req = req_new(WEFT_OP_NET_ADD, "red", "net3", NULL);
+    req->type = xstrdup("vxlan");
+    req->segment = xstrdup("3000");
+    assert_refused(t, req, WEFT_ERR_CONFLICT,
+                   "quota exceeded: tenant red may have at most 2 networks");
+    assert_refused(t, req_new(WEFT_OP_NET_DEL, "red", "net9", NULL),
+                   WEFT_ERR_NOT_FOUND, "network red/net9 does not exist");
+    assert_refused(t, req_new(WEFT_OP_NET_DEL, "red", "net1", NULL),
+                   WEFT_ERR_CONFLICT, "network red/net1 still has 1 port");
+
+    /* Ports. */
+    assert_refused(t, port_req("net9", "h1", "veth2", "02:00:00:00:00:02"),
+                   WEFT_ERR_NOT_FOUND, "network red/net9 does not exist");
+    assert_refused(t, port_req("net1", "h9", "veth2", "02:00:00:00:00:02"),
+                   WEFT_ERR_NOT_FOUND, "host h9 does not exist");
+    assert_refused(t, port_req("net1", "h1", "veth2", "02:00:00:00:00:01"),
+                   WEFT_ERR_CONFLICT, "duplicate MAC 02:00:00:00:00:01 in "
+                   "network red/net1 (port red/net1/a)");
+    req = port_req("net1", "h1", "veth2", "02:00:00:00:00:02");
+    weft_request_add_ip(req, "10.0.0.2/24");
+    assert_refused(t, req, WEFT_ERR_CONFLICT, "duplicate IP 10.0.0.2 in "
+                   "network red/net1 (port red/net1/a)");
+    assert_refused(t, port_req("net2", "h1", "veth1", "02:00:00:00:00:02"),
+                   WEFT_ERR_CONFLICT, "interface veth1 is already used on "
+                   "host h1 by port red/net1/a");
+    assert_refused(t, port_req("net1", "h1", "br-int", "02:00:00:00:00:02"),
+                   WEFT_ERR_CONFLICT, "interface name br-int is not "
+                   "available on host h1");
+    f->red->quota[TOPO_QUOTA_IPS_PER_PORT] = 1;
+    req = port_req("net1", "h1", "veth2", "02:00:00:00:00:02");
+    weft_request_add_ip(req, "10.0.0.3");
+    weft_request_add_ip(req, "10.0.0.4");
+    assert_refused(t, req, WEFT_ERR_CONFLICT,
+                   "quota exceeded: tenant red may have at most 1 IP per "
+                   "port");
+    f->red->quota[TOPO_QUOTA_PORTS] = 1;
+    assert_refused(t, port_req("net1", "h1", "veth2", "02:00:00:00:00:02"),
+                   WEFT_ERR_CONFLICT,
+                   "quota exceeded: tenant red may have at most 1 port");
+    assert_refused(t, req_new(WEFT_OP_PORT_DEL, "red", "net1", "zz"),
+                   WEFT_ERR_NOT_FOUND, "port red/net1/zz does not exist");
+    assert_refused(t, req_new(WEFT_OP_PORT_DEL, "red", "net9", "a"),
+                   WEFT_ERR_NOT_FOUND, "network red/net9 does not exist");
+}
+
+/* What passes both steps comes out parsed, resolved and with a free key. */
+static void
+test_request_validate_plans(void **state)
+{
+    struct fixture *f = *state;
+    const struct topology *t = &f->topo;
+    struct weft_request *req;
+    struct weft_plan plan;
+
+    req = port_req("net1", "h2", "veth2", "02:00:00:00:00:0A");
+    weft_request_add_ip(req, "10.0.0.3/24");
+    weft_request_add_ip(req, "10.0.0.4");
+    assert_null(weft_request_validate(req, t, &plan));
+    assert_ptr_equal(plan.req, req);
+    assert_ptr_equal(plan.net, f->red_net1);
+    assert_ptr_equal(plan.tenant, f->red);
+    assert_ptr_equal(plan.host, f->h2);
+    assert_int_equal(plan.key, 2);          /* Port a has key 1. */
+    assert_true(eth_addr_equals(plan.mac, mac("02:00:00:00:00:0a")));
+    assert_int_equal(plan.ips[0], ip("10.0.0.3"));
+    assert_int_equal(plan.ips[1], ip("10.0.0.4"));
+    weft_plan_destroy(&plan);
+    req_free(req);
+
+    req = req_new(WEFT_OP_NET_ADD, "blue", "net2", NULL);
+    req->type = xstrdup("gre");
+    req->segment = xstrdup("7");
+    req->mtu = xstrdup("1400");
+    assert_null(weft_request_validate(req, t, &plan));
+    assert_ptr_equal(plan.tenant, f->blue);
+    assert_int_equal(plan.type, TOPO_NET_GRE);
+    assert_int_equal(plan.segment_id, 7);
+    assert_int_equal(plan.mtu, 1400);
+    assert_int_equal(plan.key, 4);          /* Networks have 1, 2, 3. */
+    weft_plan_destroy(&plan);
+    req_free(req);
+
+    req = req_new(WEFT_OP_HOST_ADD, "h3", NULL, NULL);
+    req->remote = xstrdup("tcp:192.0.2.3:6640");
+    req->tunnel_ip = xstrdup("192.0.2.3/24");
+    assert_null(weft_request_validate(req, t, &plan));
+    assert_int_equal(plan.tunnel_ip, ip("192.0.2.3"));
+    weft_plan_destroy(&plan);
+    req_free(req);
+
+    req = req_new(WEFT_OP_TENANT_ADD, "green", NULL, NULL);
+    assert_null(weft_request_validate(req, t, &plan));
+    assert_int_equal(plan.key, 3);          /* red 1, blue 2. */
+    weft_plan_destroy(&plan);
+    req_free(req);
+
+    req = req_new(WEFT_OP_TENANT_SET, "blue", NULL, NULL);
+    weft_request_add_quota(req, "networks", "7");
+    weft_request_add_quota(req, "ports", NULL);
+    assert_null(weft_request_validate(req, t, &plan));
+    assert_ptr_equal(plan.tenant, f->blue);
+    assert_int_equal(plan.quota_change[TOPO_QUOTA_NETWORKS], WEFT_QUOTA_SET);
+    assert_int_equal(plan.quota_limit[TOPO_QUOTA_NETWORKS], 7);
+    assert_int_equal(plan.quota_change[TOPO_QUOTA_PORTS],
+                     WEFT_QUOTA_DEFAULT);
+    assert_int_equal(plan.quota_change[TOPO_QUOTA_IPS_PER_PORT],
+                     WEFT_QUOTA_KEEP);
+    weft_plan_destroy(&plan);
+    req_free(req);
+
+    req = req_new(WEFT_OP_PORT_DEL, "red", "net1", "a");
+    assert_null(weft_request_validate(req, t, &plan));
+    assert_ptr_equal(plan.port, f->a);
+    weft_plan_destroy(&plan);
+    req_free(req);
+}
+
+/* The last free key taken, a create is a conflict. */
+static void
+test_request_validate_no_key(void **state)
+{
+    struct fixture *f = *state;
+    for (uint32_t key = 3; key <= TOPO_TENANT_KEY_MAX; key++) {
+        char name[16];
+        snprintf(name, sizeof name, "t%"PRIu32, key);
+        struct uuid u = next_uuid();
+        topology_add_tenant(&f->topo, &u, name, key);
+    }
+    assert_refused(&f->topo, req_new(WEFT_OP_TENANT_ADD, "green", NULL, NULL),
+                   WEFT_ERR_CONFLICT,
+                   "no free tenant key (all 65535 are in use)");
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_request_check, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_request_validate_refusals,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_request_validate_plans, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_request_validate_no_key, setup,
+                                        teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

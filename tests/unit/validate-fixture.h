@@ -1,0 +1,64 @@
+/* validate-fixture: what the tests of topology/'s validation share
+ * (test-validate.c: the parsers and checks; test-validate-request.c: whole
+ * requests): assertions on returned messages, value helpers, and one small
+ * topology to check changes against.  Include after <cmocka.h>. */
+#ifndef WEFT_VALIDATE_FIXTURE_H
+#define WEFT_VALIDATE_FIXTURE_H 1
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "packets.h"
+#include "topology.h"
+#include "util.h"
+#include "validate.h"
+
+/* Asserts that 'error' is NULL; if not, shows it. */
+#define assert_ok(ERROR)                                                \
+    do {                                                                \
+        char *error__ = (ERROR);                                        \
+        if (error__) {                                                  \
+            fail_msg("unexpected error: %s", error__);                  \
+        }                                                               \
+    } while (0)
+
+/* Asserts that 'error' is non-NULL and contains 'substring', then frees
+ * it. */
+#define assert_error(ERROR, SUBSTRING)                                  \
+    do {                                                                \
+        char *error__ = (ERROR);                                        \
+        if (!error__) {                                                 \
+            fail_msg("expected an error containing \"%s\"", SUBSTRING); \
+        }                                                               \
+        if (!strstr(error__, SUBSTRING)) {                              \
+            char *copy__ = xstrdup(error__);                            \
+            free(error__);                                              \
+            fail_msg("error \"%s\" lacks \"%s\"", copy__, SUBSTRING);   \
+        }                                                               \
+        assert_null(strchr(error__, '\n'));                             \
+        free(error__);                                                  \
+    } while (0)
+
+/* A UUID no other call returned. */
+struct uuid next_uuid(void);
+/* 's' parsed with parse_mac() or parse_ipv4(), which must accept it. */
+struct eth_addr mac(const char *s);
+ovs_be32 ip(const char *s);
+
+/* The fixture: hosts h1 and h2; tenants red and blue; networks red/net1
+ * (vxlan 1001, key 1), red/net2 (vlan 10, key 2) and blue/net1 (vxlan 1002,
+ * key 3); port red/net1/a on h1 (veth1, 02:00:00:00:00:01, 10.0.0.1 and
+ * 10.0.0.2, key 1).  Tenant keys: red 1, blue 2.  setup() and teardown()
+ * are cmocka's group-less setup and teardown of one test. */
+struct fixture {
+    struct topology topo;
+    struct topo_host *h1, *h2;
+    struct topo_tenant *red, *blue;
+    struct topo_network *red_net1, *red_net2, *blue_net1;
+    struct topo_port *a;
+};
+
+int setup(void **state);
+int teardown(void **state);
+
+#endif /* validate-fixture.h */

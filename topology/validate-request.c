@@ -1,0 +1,468 @@
+/* validate-request: every check of a 'struct weft_request' (request.h), the
+ * first stage of weft's pipeline (request -> desired state -> compile ->
+ * push).  Both front ends, weftctl and weftd's REST API, run these before the
+ * write layer (ovsdb/weft-write.c) turns the request into an OVSDB
+ * transaction, so they accept and refuse exactly the same changes with the
+ * same messages:
+ *
+ *   step 1, weft_request_check(): the values alone, without the database;
+ *   step 2, weft_request_validate(): step 1 again, then the request against
+ *           the current topology (what must or must not exist, conflicts,
+ *           quotas, the new object's key), giving a 'struct weft_plan' that
+ *           holds everything the write layer needs, parsed and resolved.
+ *
+ * Each value is parsed by one function, used by both steps (the check_*__()
+ * functions below store what they parse when given a plan), and each check
+ * against the topology is one validate_*() function of validate.c or
+ * quota.c.  Everything here is pure: no I/O, no globals. */
+#include <config.h>
+
+#include "validate.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "packets.h"
+#include "quota.h"
+#include "topology.h"
+#include "util.h"
+
+/* Wraps the malloc'd message 'msg' (which may be NULL) as an error of
+ * 'kind'. */
+static struct weft_error *
+wrap__(enum weft_err_kind kind, char *msg)
+{
+    return msg ? weft_error_create(kind, msg) : NULL;
+}
+
+/* ------------------------------------------------------------------------
+ * Step 1: values.  Each check_*__() function takes an optional 'plan': if it
+ * is nonnull, the values it parses are stored there (step 2). */
+
+/* Returns an error if the required value 'value' named 'what' is missing. */
+static char *
+require__(const char *value, const char *what)
+{
+    return value ? NULL : xasprintf("%s is required", what);
+}
+
+static char *
+check_path__(const struct weft_request *req)
+{
+    static const char *const what[] = { "tenant", "network", "port" };
+    size_t n = weft_op_path_len(req->op);
+    bool is_host = req->op == WEFT_OP_HOST_ADD || req->op == WEFT_OP_HOST_DEL;
+    for (size_t i = 0; i < n; i++) {
+        const char *kind = is_host ? "host" : what[i];
+        char *error = require__(req->path[i], kind);
+        if (!error) {
+            error = parse_name(kind, req->path[i]);
+        }
+        if (error) {
+            return error;
+        }
+    }
+    return NULL;
+}
+
+static char *
+check_host_add__(const struct weft_request *req, struct weft_plan *plan)
+{
+    char *error = require__(req->remote, "OVSDB remote");
+    if (!error) {
+        error = parse_ovsdb_remote(req->remote);
+    }
+    if (!error && req->tunnel_ip) {
+        ovs_be32 ip;
+        error = parse_ipv4(req->tunnel_ip, &ip);
+        if (!error && plan) {
+            plan->tunnel_ip = ip;
+        }
+    }
+    if (!error && req->datapath_type) {
+        error = parse_datapath_type(req->datapath_type);
+    }
+    if (!error && req->uplink) {
+        error = parse_iface_name(req->uplink);
+        if (!error && validate_iface_is_reserved(NULL, req->uplink)) {
+            error = xasprintf("uplink %s is a name of weft's own (%s, or a "
+                              "tunnel: "TOPO_TUNNEL_PREFIX_VXLAN"..., "
+                              TOPO_TUNNEL_PREFIX_GRE"..., "
+                              TOPO_TUNNEL_PREFIX_GENEVE"...)", req->uplink,
+                              TOPO_BRIDGE_NAME);
+        }
+    }
+    if (!error && req->openflow_remote) {
+        /* Same syntax as an OVSDB remote, but say which value is wrong. */
+        char *e = parse_ovsdb_remote(req->openflow_remote);
+        if (e) {
+            free(e);
+            error = xasprintf("invalid OpenFlow remote \"%s\": expected "
+                              "unix:PATH, tcp:IP:PORT or ssl:IP:PORT",
+                              req->openflow_remote);
+        }
+    }
+    return error;
+}
+
+static char *
+check_token_hash__(const char *hash)
+{
+    if (hash && (strlen(hash) != 64 || strspn(hash, "0123456789abcdef")
+                                       != 64)) {
+        return xstrdup("token hash must be 64 lowercase hex digits");
+    }
+    return NULL;
+}
+
+static char *
+check_net_add__(const struct weft_request *req, struct weft_plan *plan)
+{
+    enum topo_net_type type = TOPO_NET_VLAN;
+    uint32_t segment_id = 0;
+    int mtu = 0;
+    char *error = require__(req->type, "network type");
+    if (!error) {
+        error = parse_net_type(req->type, &type);
+    }
+    if (!error) {
+        error = require__(req->segment, "segment id");
+    }
+    if (!error) {
+        error = parse_segment_id(type, req->segment, &segment_id);
+    }
+    if (!error && req->mtu) {
+        error = parse_mtu(req->mtu, &mtu);
+    }
+    if (!error && plan) {
+        plan->type = type;
+        plan->segment_id = segment_id;
+        plan->mtu = mtu;
+    }
+    return error;
+}
+
+/* The port's IPs: each one parsed, none given twice.  (That an IP is unique
+ * in its network is validate_new_port()'s check, in step 2.) */
+static char *
+check_ips__(const struct weft_request *req, struct weft_plan *plan)
+{
+    ovs_be32 *ips = xmalloc((req->n_ips + 1) * sizeof *ips);
+    char *error = NULL;
+    for (size_t i = 0; !error && i < req->n_ips; i++) {
+        error = parse_ipv4(req->ips[i], &ips[i]);
+    }
+    for (size_t i = 0; !error && i < req->n_ips; i++) {
+        for (size_t j = 0; !error && j < i; j++) {
+            if (ips[i] == ips[j]) {
+                error = xasprintf("IP "IP_FMT" is given twice",
+                                  IP_ARGS(ips[i]));
+            }
+        }
+    }
+    if (!error && plan) {
+        plan->ips = ips;
+    } else {
+        free(ips);
+    }
+    return error;
+}
+
+static char *
+check_port_add__(const struct weft_request *req, struct weft_plan *plan)
+{
+    char *error = require__(req->host, "host");
+    if (!error) {
+        error = parse_name("host", req->host);
+    }
+    if (!error) {
+        error = require__(req->iface, "interface");
+    }
+    if (!error) {
+        error = parse_iface_name(req->iface);
+    }
+    if (!error) {
+        error = require__(req->mac, "MAC");
+    }
+    if (!error) {
+        struct eth_addr mac;
+        error = parse_mac(req->mac, &mac);
+        if (!error && plan) {
+            plan->mac = mac;
+        }
+    }
+    if (!error) {
+        error = check_ips__(req, plan);
+    }
+    return error;
+}
+
+static char *
+check_tenant_set__(const struct weft_request *req, struct weft_plan *plan)
+{
+    if (!req->n_quotas) {
+        return xstrdup("no quota to set (expected ports, networks or "
+                       "ips_per_port)");
+    }
+    bool seen[N_TOPO_QUOTAS] = { false };
+    for (size_t i = 0; i < req->n_quotas; i++) {
+        enum topo_quota q;
+        uint32_t limit = 0;
+        char *error = parse_quota(req->quota_names[i], req->quota_values[i],
+                                  &q, &limit);
+        if (error) {
+            return error;
+        }
+        if (seen[q]) {
+            return xasprintf("quota %s is given twice", topo_quota_name(q));
+        }
+        seen[q] = true;
+        if (plan) {
+            plan->quota_change[q] = (req->quota_values[i] ? WEFT_QUOTA_SET
+                                     : WEFT_QUOTA_DEFAULT);
+            plan->quota_limit[q] = limit;
+        }
+    }
+    return NULL;
+}
+
+/* Step 1, storing what it parses into 'plan' if it is nonnull. */
+static struct weft_error *
+check_values__(const struct weft_request *req, struct weft_plan *plan)
+{
+    char *error = check_path__(req);
+    if (!error) {
+        switch (req->op) {
+        case WEFT_OP_HOST_ADD:
+            error = check_host_add__(req, plan);
+            break;
+        case WEFT_OP_TENANT_ADD:
+            error = check_token_hash__(req->token_hash);
+            break;
+        case WEFT_OP_TENANT_TOKEN:
+            error = require__(req->token_hash, "token hash");
+            error = error ? error : check_token_hash__(req->token_hash);
+            break;
+        case WEFT_OP_TENANT_SET:
+            error = check_tenant_set__(req, plan);
+            break;
+        case WEFT_OP_NET_ADD:
+            error = check_net_add__(req, plan);
+            break;
+        case WEFT_OP_PORT_ADD:
+            error = check_port_add__(req, plan);
+            break;
+        case WEFT_OP_HOST_DEL:
+        case WEFT_OP_TENANT_DEL:
+        case WEFT_OP_NET_DEL:
+        case WEFT_OP_PORT_DEL:
+            break;
+        }
+    }
+    return wrap__(WEFT_ERR_INVALID, error);
+}
+
+struct weft_error *
+weft_request_check(const struct weft_request *req)
+{
+    return check_values__(req, NULL);
+}
+
+/* ------------------------------------------------------------------------
+ * Step 2: against the topology. */
+
+static struct weft_error *
+find_host__(const struct topology *topo, const char *name,
+            const struct topo_host **hostp)
+{
+    *hostp = topology_find_host_by_name(topo, name);
+    return *hostp ? NULL : weft_error_format(WEFT_ERR_NOT_FOUND,
+                                             "host %s does not exist", name);
+}
+
+static struct weft_error *
+find_tenant__(const struct topology *topo, const char *name,
+              const struct topo_tenant **tenantp)
+{
+    *tenantp = topology_find_tenant_by_name(topo, name);
+    return *tenantp ? NULL : weft_error_format(WEFT_ERR_NOT_FOUND,
+                                               "tenant %s does not exist",
+                                               name);
+}
+
+/* Also stores the network's tenant in '*tenantp'. */
+static struct weft_error *
+find_network__(const struct topology *topo, char *const path[],
+               const struct topo_tenant **tenantp,
+               const struct topo_network **netp)
+{
+    *netp = NULL;
+    struct weft_error *error = find_tenant__(topo, path[0], tenantp);
+    if (error) {
+        return error;
+    }
+    *netp = topology_find_network_by_name(topo, *tenantp, path[1]);
+    return *netp ? NULL : weft_error_format(WEFT_ERR_NOT_FOUND,
+                                            "network %s/%s does not exist",
+                                            path[0], path[1]);
+}
+
+static struct weft_error *
+find_port__(const struct topology *topo, char *const path[],
+            struct weft_plan *plan)
+{
+    struct weft_error *error = find_network__(topo, path, &plan->tenant,
+                                              &plan->net);
+    if (error) {
+        return error;
+    }
+    plan->port = topology_find_port_by_name(topo, plan->net, path[2]);
+    return plan->port ? NULL : weft_error_format(WEFT_ERR_NOT_FOUND,
+                                                 "port %s/%s/%s does not "
+                                                 "exist", path[0], path[1],
+                                                 path[2]);
+}
+
+/* Stores in 'plan->key' the new object's key, from 'next_key' (one of
+ * topology_next_*_key()), or returns the error that none is free. */
+static struct weft_error *
+allocate_key__(const struct topology *topo, struct weft_plan *plan,
+               uint32_t (*next_key)(const struct topology *),
+               const char *what, int max)
+{
+    plan->key = next_key(topo);
+    return plan->key ? NULL : weft_error_format(WEFT_ERR_CONFLICT, "no free "
+                                                "%s key (all %d are in use)",
+                                                what, max);
+}
+
+static struct weft_error *
+validate_tenant_add__(const struct topology *topo, struct weft_plan *plan)
+{
+    struct weft_error *error = wrap__(WEFT_ERR_CONFLICT, validate_new_tenant(
+                                          topo, plan->req->path[0]));
+    return error ? error : allocate_key__(topo, plan,
+                                          topology_next_tenant_key, "tenant",
+                                          TOPO_TENANT_KEY_MAX);
+}
+
+static struct weft_error *
+validate_net_add__(const struct topology *topo, struct weft_plan *plan)
+{
+    const struct weft_request *req = plan->req;
+    struct weft_error *error = find_tenant__(topo, req->path[0],
+                                             &plan->tenant);
+    if (!error) {
+        error = wrap__(WEFT_ERR_CONFLICT,
+                       validate_new_network(topo, plan->tenant, req->path[1],
+                                            plan->type, plan->segment_id,
+                                            req->tenant_view));
+    }
+    if (!error) {
+        /* The write layer runs this inside the transaction that verifies
+         * nb_cfg: two concurrent creates cannot both pass the limit. */
+        error = wrap__(WEFT_ERR_CONFLICT,
+                       validate_quota_new_network(topo, plan->tenant));
+    }
+    return error ? error : allocate_key__(topo, plan,
+                                          topology_next_network_key,
+                                          "network", TOPO_NETWORK_KEY_MAX);
+}
+
+static struct weft_error *
+validate_port_add__(const struct topology *topo, struct weft_plan *plan)
+{
+    const struct weft_request *req = plan->req;
+    struct weft_error *error = find_network__(topo, req->path, &plan->tenant,
+                                              &plan->net);
+    if (!error) {
+        error = find_host__(topo, req->host, &plan->host);
+    }
+    if (!error) {
+        error = wrap__(WEFT_ERR_CONFLICT,
+                       validate_new_port(topo, plan->net, plan->host,
+                                         req->path[2], req->iface, plan->mac,
+                                         plan->ips, req->n_ips,
+                                         req->tenant_view));
+    }
+    if (!error) {
+        error = wrap__(WEFT_ERR_CONFLICT,
+                       validate_quota_new_port(topo, plan->tenant,
+                                               req->n_ips));
+    }
+    return error ? error : allocate_key__(topo, plan, topology_next_port_key,
+                                          "port", TOPO_PORT_KEY_MAX);
+}
+
+/* The deletions: the object must exist and hold nothing. */
+static struct weft_error *
+validate_del__(const struct topology *topo, struct weft_plan *plan)
+{
+    char *const *path = plan->req->path;
+    struct weft_error *error;
+    switch (plan->req->op) {
+    case WEFT_OP_HOST_DEL:
+        error = find_host__(topo, path[0], &plan->host);
+        return error ? error : wrap__(WEFT_ERR_CONFLICT,
+                                      validate_del_host(topo, plan->host));
+    case WEFT_OP_TENANT_DEL:
+        error = find_tenant__(topo, path[0], &plan->tenant);
+        return error ? error : wrap__(WEFT_ERR_CONFLICT,
+                                      validate_del_tenant(topo,
+                                                          plan->tenant));
+    case WEFT_OP_NET_DEL:
+        error = find_network__(topo, path, &plan->tenant, &plan->net);
+        return error ? error : wrap__(WEFT_ERR_CONFLICT,
+                                      validate_del_network(topo, plan->net));
+    case WEFT_OP_PORT_DEL:
+        return find_port__(topo, path, plan);
+    case WEFT_OP_HOST_ADD: case WEFT_OP_TENANT_ADD: case WEFT_OP_NET_ADD:
+    case WEFT_OP_PORT_ADD: case WEFT_OP_TENANT_TOKEN: case WEFT_OP_TENANT_SET:
+    default:
+        OVS_NOT_REACHED();
+    }
+}
+
+struct weft_error *
+weft_request_validate(const struct weft_request *req,
+                      const struct topology *topo, struct weft_plan *plan)
+{
+    memset(plan, 0, sizeof *plan);
+    plan->req = req;
+
+    /* Step 1 again: the plan never rests on a value nobody checked, even
+     * for a caller that skipped it. */
+    struct weft_error *error = check_values__(req, plan);
+    if (error) {
+        return error;
+    }
+    switch (req->op) {
+    case WEFT_OP_HOST_ADD:
+        return wrap__(WEFT_ERR_CONFLICT,
+                      validate_new_host(topo, req->path[0]));
+    case WEFT_OP_TENANT_ADD:
+        return validate_tenant_add__(topo, plan);
+    case WEFT_OP_TENANT_TOKEN:
+    case WEFT_OP_TENANT_SET:
+        return find_tenant__(topo, req->path[0], &plan->tenant);
+    case WEFT_OP_NET_ADD:
+        return validate_net_add__(topo, plan);
+    case WEFT_OP_PORT_ADD:
+        return validate_port_add__(topo, plan);
+    case WEFT_OP_HOST_DEL:
+    case WEFT_OP_TENANT_DEL:
+    case WEFT_OP_NET_DEL:
+    case WEFT_OP_PORT_DEL:
+        return validate_del__(topo, plan);
+    }
+    OVS_NOT_REACHED();
+}
+
+void
+weft_plan_destroy(struct weft_plan *plan)
+{
+    if (plan) {
+        free(plan->ips);
+        plan->ips = NULL;
+    }
+}
