@@ -36,7 +36,7 @@
 
 #include "ovsdb-idl.h"
 #include "topology.h"
-#include "weft-request.h"
+#include "request.h"
 
 /* A topology loaded from an IDL, loaded again only when the IDL changed. */
 struct weft_topo_cache {
