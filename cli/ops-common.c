@@ -33,11 +33,6 @@
 #include "weft-db.h"
 #include "weft-idl.h"
 
-/* OpenFlow versions, as weftd (host.c) speaks them, so that flows read back
- * here are normalized exactly like weftd's desired flows. */
-#define OPS_OF_VERSIONS ((1u << OFP13_VERSION) | (1u << OFP14_VERSION) \
-                         | (1u << OFP15_VERSION))
-
 /* ------------------------------------------------------------------------
  * Helpers. */
 
@@ -279,7 +274,7 @@ ops_switch_open(struct ops_ctx *ctx, const struct topo_host *th,
     ofputil_port_map_init(&sw->ifaces);
     ofputil_port_map_init(&sw->labels);
 
-    int error = vconn_open_block(sw->target, OPS_OF_VERSIONS, DSCP_DEFAULT,
+    int error = vconn_open_block(sw->target, WEFT_OF_VERSIONS, DSCP_DEFAULT,
                                  remaining_ms(ctx), &sw->vconn);
     if (error) {
         char *msg = xasprintf("host %s: cannot connect to its switch at %s "
