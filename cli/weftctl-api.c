@@ -1,9 +1,8 @@
 /* weftctl-api: weftctl's commands over weftd's REST API.  See weftctl-api.h.
  *
- * A minimal HTTP/1.1 client: one request per connection ("Connection:
- * close"), the answer read to EOF; weftd (evhttp) answers with a
- * Content-Length, never chunked.  Each command is one or a few requests;
- * the lists that span tenants (net-list, port-list, show) walk the tree. */
+ * HTTP is libcurl's, on weftd's unix socket (CURLOPT_UNIX_SOCKET_PATH): one
+ * easy handle per request.  Each command is one or a few requests; the
+ * lists that span tenants (net-list, port-list, show) walk the tree. */
 #define _GNU_SOURCE 1
 #include "weftctl-api.h"
 
@@ -18,6 +17,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
 #include <jansson.h>
 
 #include "plain-util.h"
@@ -75,96 +75,115 @@ escape(const char *name)
     return out;
 }
 
-static bool
-write_all(int fd, const char *buf, size_t len)
+/* A growing buffer for an answer's body (libcurl's write callback). */
+struct body_buf {
+    char *data;
+    size_t len;
+};
+
+static size_t
+body_append(char *ptr, size_t size, size_t nmemb, void *buf_)
 {
-    while (len) {
-        ssize_t n = write(fd, buf, len);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n <= 0) {
-            return false;
-        }
-        buf += n;
-        len -= n;
+    struct body_buf *buf = buf_;
+    size_t n = size * nmemb;
+    char *data = realloc(buf->data, buf->len + n + 1);
+    if (!data) {
+        return 0;               /* libcurl then fails with a write error. */
     }
-    return true;
+    memcpy(data + buf->len, ptr, n);
+    buf->len += n;
+    data[buf->len] = '\0';
+    buf->data = data;
+    return n;
 }
 
-/* Sends 'method' 'target' with 'body' (may be NULL) and fills 'a'.  Returns
- * NULL or a malloc'd error (connection or protocol). */
+/* The request's headers: JSON, the token if there is one, and no "Expect:
+ * 100-continue" (weftd answers the whole request at once). */
+static struct curl_slist *
+request_headers(const struct api_opts *o)
+{
+    struct curl_slist *headers = NULL;
+    headers = curl_slist_append(headers, "Content-Type: application/json");
+    headers = curl_slist_append(headers, "Expect:");
+    if (o->token) {
+        char *auth = plain_xasprintf("Authorization: Bearer %s", o->token);
+        headers = curl_slist_append(headers, auth);
+        free(auth);
+    }
+    return headers;
+}
+
+/* Turns libcurl's 'code' for a request on 'curl' into the messages of
+ * weftctl's own client: "SOCKET: strerror" for a socket that is missing or
+ * refuses, "no answer in time", "malformed HTTP answer".  Malloc'd. */
+static char *
+request_error(const struct api_opts *o, CURL *curl, CURLcode code)
+{
+    long os_errno = 0;
+    curl_easy_getinfo(curl, CURLINFO_OS_ERRNO, &os_errno);
+    switch (code) {
+    case CURLE_OPERATION_TIMEDOUT:
+        return plain_xasprintf("%s: no answer in time", o->socket);
+    case CURLE_WEIRD_SERVER_REPLY:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+        return plain_xasprintf("%s: malformed HTTP answer", o->socket);
+    default:
+        return plain_xasprintf("%s: %s", o->socket,
+                               os_errno ? strerror(os_errno)
+                               : curl_easy_strerror(code));
+    }
+}
+
+/* Sends 'method' 'target' with 'body' (may be NULL) over the unix socket
+ * and fills 'a'.  Returns NULL or a malloc'd error (connection or
+ * protocol). */
 static char *
 http_request(const struct api_opts *o, const char *method, const char *target,
              const char *body, struct answer *a)
 {
     memset(a, 0, sizeof *a);
-    struct sockaddr_un sun = { .sun_family = AF_UNIX };
+    struct sockaddr_un sun;
     if (strlen(o->socket) >= sizeof sun.sun_path) {
         return plain_xasprintf("%s: socket path too long", o->socket);
     }
-    strcpy(sun.sun_path, o->socket);
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0 || connect(fd, (struct sockaddr *) &sun, sizeof sun)) {
-        char *error = plain_xasprintf("%s: %s", o->socket, strerror(errno));
-        if (fd >= 0) {
-            close(fd);
-        }
-        return error;
+    CURL *curl = curl_easy_init();
+    if (!curl) {
+        return plain_xasprintf("%s: libcurl failed to start", o->socket);
+    }
+    char *url = plain_xasprintf("http://weft%s", target);
+    struct curl_slist *headers = request_headers(o);
+    struct body_buf buf = { .data = NULL, .len = 0 };
+    curl_easy_setopt(curl, CURLOPT_UNIX_SOCKET_PATH, o->socket);
+    curl_easy_setopt(curl, CURLOPT_URL, url);
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, body_append);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &buf);
+    if (strcmp(method, "GET")) {
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body ? body : "");
     }
     /* The server answers ?wait=installed by its own deadline; allow a
      * little more. */
-    struct timeval tv = { .tv_sec = o->timeout ? o->timeout + 10 : 0 };
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, o->timeout ? o->timeout + 10L
+                                                      : 0L);
 
-    char *auth = o->token ? plain_xasprintf("Authorization: Bearer %s\r\n",
-                                       o->token) : strdup("");
-    char *head = plain_xasprintf("%s %s HTTP/1.1\r\nHost: weft\r\n"
-                            "Connection: close\r\n%s"
-                            "Content-Type: application/json\r\n"
-                            "Content-Length: %zu\r\n\r\n",
-                            method, target, auth, body ? strlen(body) : 0);
-    bool ok = write_all(fd, head, strlen(head))
-              && (!body || write_all(fd, body, strlen(body)));
-    free(head);
-    free(auth);
-
-    size_t len = 0, allocated = 4096;
-    char *buf = malloc(allocated);
-    while (ok) {
-        if (len + 1 >= allocated) {
-            allocated *= 2;
-            buf = realloc(buf, allocated);
-        }
-        ssize_t n = read(fd, buf + len, allocated - len - 1);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n < 0) {
-            ok = false;
-        } else if (!n) {
-            break;
-        }
-        len += n > 0 ? n : 0;
+    char *error = NULL;
+    CURLcode code = curl_easy_perform(curl);
+    long status = 0;
+    if (code == CURLE_OK) {
+        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+        a->status = status;
+        a->body = buf.data ? buf.data : strdup("");
+        a->json = json_loads(a->body, JSON_DECODE_ANY, NULL);
+    } else {
+        error = request_error(o, curl, code);
+        free(buf.data);
     }
-    close(fd);
-    buf[len] = '\0';
-    if (!ok) {
-        free(buf);
-        return plain_xasprintf("%s: %s", o->socket,
-                          errno == EAGAIN ? "no answer in time"
-                          : strerror(errno));
-    }
-
-    const char *end = strstr(buf, "\r\n\r\n");
-    if (sscanf(buf, "HTTP/1.%*d %d", &a->status) != 1 || !end) {
-        free(buf);
-        return plain_xasprintf("%s: malformed HTTP answer", o->socket);
-    }
-    a->body = strdup(end + 4);
-    a->json = json_loads(a->body, JSON_DECODE_ANY, NULL);
-    free(buf);
-    return NULL;
+    curl_slist_free_all(headers);
+    free(url);
+    curl_easy_cleanup(curl);
+    return error;
 }
 
 /* Runs one request and checks that it answered 'want'; otherwise prints
@@ -951,6 +970,7 @@ weftctl_api_main(int argc, char *argv[], int *statusp)
             goto out;
         }
     }
+    curl_global_init(CURL_GLOBAL_DEFAULT);
     o.args = argv + optind;
     o.n_args = argc - optind;
     *statusp = run(&o);
