@@ -1,0 +1,43 @@
+/* weftctl-options: weftctl's one parser for the command line of its
+ * database and --api modes, and the checks of a command against its row in
+ * the command table (weftctl-commands.h).
+ *
+ * Where it sits: the first thing weftctl does with a request, before either
+ * backend (database or REST API) sees it.  The two modes share every option
+ * but these: database mode takes --db, the logging (-v) and SSL (-p, -c, -C)
+ * options; --api mode takes --api and --token, and its --timeout is at most
+ * 3600 s (weftd's own limit for ?wait=installed). */
+#ifndef WEFTCTL_OPTIONS_H
+#define WEFTCTL_OPTIONS_H 1
+
+#include <stdbool.h>
+
+struct ctl_command;
+struct ctl_options;
+
+/* Exit statuses, in both modes. */
+#define WEFTCTL_EXIT_ERROR 1    /* Bad input, conflict, server error. */
+#define WEFTCTL_EXIT_USAGE 2    /* Malformed command line. */
+
+/* Returns true if 'argv' has --api (before any "--"): --api mode. */
+bool weftctl_options_want_api(int argc, char *argv[]);
+
+/* Parses the command line into 'opts' (zero-initialized by the caller), in
+ * --api mode if 'api'.  Returns 0 on success, or an exit status after
+ * printing a message: WEFTCTL_EXIT_USAGE for an error, 0 for --help (then
+ * '*exitp' is true, after printing the mode's usage). */
+int weftctl_options_parse(int argc, char *argv[], bool api,
+                          struct ctl_options *opts, bool *exitp);
+
+/* Frees what weftctl_options_parse() allocated in 'opts'. */
+void weftctl_options_destroy(struct ctl_options *opts);
+
+/* Checks the command name, argument count and options in 'opts' against
+ * the command table, for the mode of 'opts'.  Returns the command, or NULL
+ * after printing a usage error. */
+const struct ctl_command *weftctl_options_check(const struct ctl_options *);
+
+/* Prints database mode's general help ("weftctl --help"). */
+void weftctl_options_usage(void);
+
+#endif /* cli/weftctl-options.h */
