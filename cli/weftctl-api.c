@@ -1,8 +1,7 @@
 /* weftctl-api: weftctl's commands over weftd's REST API.  See weftctl-api.h.
  *
- * HTTP is libcurl's, on weftd's unix socket (CURLOPT_UNIX_SOCKET_PATH): one
- * easy handle per request.  Each command is one or a few requests; the
- * lists that span tenants (net-list, port-list, show) walk the tree. */
+ * Each command is one or a few requests (api-client.h); the lists that span
+ * tenants (net-list, port-list, show) walk the tree. */
 #define _GNU_SOURCE 1
 #include "weftctl-api.h"
 
@@ -10,185 +9,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/un.h>
-
-#include <curl/curl.h>
 #include <jansson.h>
 
+#include "api-client.h"
 #include "plain-util.h"
 #include "weftctl-commands.h"
 
 /* Exit statuses, as weftctl-options.h's (that header is OVS-side). */
 #define EXIT_API_ERROR 1
 #define EXIT_API_USAGE 2
-
-/* An HTTP answer. */
-struct answer {
-    int status;
-    char *body;                 /* NUL-terminated. */
-    json_t *json;               /* 'body' parsed, or NULL. */
-};
-
-static const char *program = "weftctl";
-
-static void
-answer_destroy(struct answer *a)
-{
-    free(a->body);
-    json_decref(a->json);
-    memset(a, 0, sizeof *a);
-}
-
-/* Percent-encodes 'name' for a URL path segment (malloc'd). */
-static char *
-escape(const char *name)
-{
-    char *out = malloc(3 * strlen(name) + 1), *p = out;
-    for (const unsigned char *s = (const unsigned char *) name; *s; s++) {
-        if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')
-            || (*s >= '0' && *s <= '9') || strchr("-_.~", *s)) {
-            *p++ = *s;
-        } else {
-            p += sprintf(p, "%%%02X", *s);
-        }
-    }
-    *p = '\0';
-    return out;
-}
-
-/* A growing buffer for an answer's body (libcurl's write callback). */
-struct body_buf {
-    char *data;
-    size_t len;
-};
-
-static size_t
-body_append(char *ptr, size_t size, size_t nmemb, void *buf_)
-{
-    struct body_buf *buf = buf_;
-    size_t n = size * nmemb;
-    char *data = realloc(buf->data, buf->len + n + 1);
-    if (!data) {
-        return 0;               /* libcurl then fails with a write error. */
-    }
-    memcpy(data + buf->len, ptr, n);
-    buf->len += n;
-    data[buf->len] = '\0';
-    buf->data = data;
-    return n;
-}
-
-/* The request's headers: JSON, the token if there is one, and no "Expect:
- * 100-continue" (weftd answers the whole request at once). */
-static struct curl_slist *
-request_headers(const struct ctl_options *o)
-{
-    struct curl_slist *headers = NULL;
-    headers = curl_slist_append(headers, "Content-Type: application/json");
-    headers = curl_slist_append(headers, "Expect:");
-    if (o->token) {
-        char *auth = plain_xasprintf("Authorization: Bearer %s", o->token);
-        headers = curl_slist_append(headers, auth);
-        free(auth);
-    }
-    return headers;
-}
-
-/* Turns libcurl's 'code' for a request on 'curl' into the messages of
- * weftctl's own client: "SOCKET: strerror" for a socket that is missing or
- * refuses, "no answer in time", "malformed HTTP answer".  Malloc'd. */
-static char *
-request_error(const struct ctl_options *o, CURL *curl, CURLcode code)
-{
-    long os_errno = 0;
-    curl_easy_getinfo(curl, CURLINFO_OS_ERRNO, &os_errno);
-    switch (code) {
-    case CURLE_OPERATION_TIMEDOUT:
-        return plain_xasprintf("%s: no answer in time", o->api);
-    case CURLE_WEIRD_SERVER_REPLY:
-    case CURLE_UNSUPPORTED_PROTOCOL:
-        return plain_xasprintf("%s: malformed HTTP answer", o->api);
-    default:
-        return plain_xasprintf("%s: %s", o->api,
-                               os_errno ? strerror(os_errno)
-                               : curl_easy_strerror(code));
-    }
-}
-
-/* Sends 'method' 'target' with 'body' (may be NULL) over the unix socket
- * and fills 'a'.  Returns NULL or a malloc'd error (connection or
- * protocol). */
-static char *
-http_request(const struct ctl_options *o, const char *method, const char *target,
-             const char *body, struct answer *a)
-{
-    memset(a, 0, sizeof *a);
-    struct sockaddr_un sun;
-    if (strlen(o->api) >= sizeof sun.sun_path) {
-        return plain_xasprintf("%s: socket path too long", o->api);
-    }
-    CURL *curl = curl_easy_init();
-    if (!curl) {
-        return plain_xasprintf("%s: libcurl failed to start", o->api);
-    }
-    char *url = plain_xasprintf("http://weft%s", target);
-    struct curl_slist *headers = request_headers(o);
-    struct body_buf buf = { .data = NULL, .len = 0 };
-    curl_easy_setopt(curl, CURLOPT_UNIX_SOCKET_PATH, o->api);
-    curl_easy_setopt(curl, CURLOPT_URL, url);
-    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, body_append);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &buf);
-    if (strcmp(method, "GET")) {
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body ? body : "");
-    }
-    /* The server answers ?wait=installed by its own deadline; allow a
-     * little more. */
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT, o->timeout ? o->timeout + 10L
-                                                      : 0L);
-
-    char *error = NULL;
-    CURLcode code = curl_easy_perform(curl);
-    long status = 0;
-    if (code == CURLE_OK) {
-        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-        a->status = status;
-        a->body = buf.data ? buf.data : strdup("");
-        a->json = json_loads(a->body, JSON_DECODE_ANY, NULL);
-    } else {
-        error = request_error(o, curl, code);
-        free(buf.data);
-    }
-    curl_slist_free_all(headers);
-    free(url);
-    curl_easy_cleanup(curl);
-    return error;
-}
-
-/* Runs one request and checks that it answered 'want'; otherwise prints
- * the API's error and returns false. */
-static bool
-call(const struct ctl_options *o, const char *method, const char *target,
-     const char *body, int want, struct answer *a)
-{
-    char *error = http_request(o, method, target, body, a);
-    if (error) {
-        fprintf(stderr, "%s: %s\n", program, error);
-        free(error);
-        return false;
-    }
-    if (a->status != want) {
-        const char *detail = json_string_value(json_object_get(a->json,
-                                                               "detail"));
-        fprintf(stderr, "%s: %s (HTTP %d)\n", program,
-                detail ? detail : a->body, a->status);
-        answer_destroy(a);
-        return false;
-    }
-    return true;
-}
 
 /* Prints 'json' as the API gave it. */
 static void
@@ -225,14 +54,14 @@ split_path(const char *arg, int n, char *names[3])
     for (char *p = strtok_r(copy, "/", &save); p;
          p = strtok_r(NULL, "/", &save)) {
         if (i < 3) {
-            names[i] = escape(p);
+            names[i] = api_escape(p);
         }
         i++;
     }
     bool ok = i == n && !strstr(arg, "//") && arg[0] != '/'
               && arg[strlen(arg) - 1] != '/';
     if (!ok) {
-        fprintf(stderr, "%s: \"%s\": expected %s\n", program, arg,
+        fprintf(stderr, "%s: \"%s\": expected %s\n", api_program_name, arg,
                 n == 1 ? "NAME" : n == 2 ? "TENANT/NETWORK"
                 : "TENANT/NETWORK/PORT");
         for (int j = 0; j < i && j < 3; j++) {
@@ -273,7 +102,7 @@ set_integer(json_t *body, const char *key, const char *value)
     errno = 0;
     long long i = strtoll(value, &end, 10);
     if (!*value || *end || errno) {
-        fprintf(stderr, "%s: --%s: \"%s\" is not a number\n", program,
+        fprintf(stderr, "%s: --%s: \"%s\" is not a number\n", api_program_name,
                 strcmp(key, "segment_id") ? key : "segment", value);
         return false;
     }
@@ -289,8 +118,8 @@ run_write(const struct ctl_options *o, const char *method, const char *path,
     char *query = wait_query(o);
     char *target = plain_xasprintf("%s%s", path, query);
     char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
-    struct answer a;
-    bool ok = call(o, method, target, text, want, &a);
+    struct api_answer a;
+    bool ok = api_call(o, method, target, text, want, &a);
     if (ok && o->json && a.json) {
         print_json(a.json);
     } else if (ok && json_object_get(a.json, "token")) {
@@ -298,7 +127,7 @@ run_write(const struct ctl_options *o, const char *method, const char *path,
         printf("%s\n", str(a.json, "token"));
     }
     if (ok) {
-        answer_destroy(&a);
+        api_answer_destroy(&a);
     }
     free(text);
     free(target);
@@ -447,24 +276,11 @@ set_quota(json_t *body, const char *key, const char *option,
     long long i = strtoll(value, &end, 10);
     if (!*value || *end || errno) {
         fprintf(stderr, "%s: --%s: \"%s\" is not a number or \"default\"\n",
-                program, option, value);
+                api_program_name, option, value);
         return false;
     }
     json_object_set_new(body, key, json_integer(i));
     return true;
-}
-
-/* GETs 'target' into '*json' (a new reference). */
-static bool
-get(const struct ctl_options *o, const char *target, json_t **json)
-{
-    struct answer a;
-    if (!call(o, "GET", target, NULL, 200, &a)) {
-        return false;
-    }
-    *json = json_incref(a.json);
-    answer_destroy(&a);
-    return *json != NULL;
 }
 
 /* Appends to 'out' every network (of 'tenant', or of every tenant the
@@ -477,17 +293,17 @@ collect(const struct ctl_options *o, const char *tenant, const char *net,
     json_t *tenants;
     if (tenant) {
         tenants = json_pack("[{s:s}]", "name", tenant);
-    } else if (!get(o, "/v1/tenants", &tenants)) {
+    } else if (!api_get(o, "/v1/tenants", &tenants)) {
         return false;
     }
     bool ok = true;
     size_t i;
     json_t *t;
     json_array_foreach (tenants, i, t) {
-        char *te = escape(str(t, "name"));
+        char *te = api_escape(str(t, "name"));
         char *target = plain_xasprintf("/v1/tenants/%s/networks", te);
         json_t *nets;
-        ok = get(o, target, &nets);
+        ok = api_get(o, target, &nets);
         free(target);
         size_t j;
         json_t *n;
@@ -499,10 +315,10 @@ collect(const struct ctl_options *o, const char *tenant, const char *net,
                 json_array_append(out, n);
                 continue;
             }
-            char *ne = escape(str(n, "name"));
+            char *ne = api_escape(str(n, "name"));
             target = plain_xasprintf("/v1/tenants/%s/networks/%s/ports", te, ne);
             json_t *list;
-            ok = ok && get(o, target, &list);
+            ok = ok && api_get(o, target, &list);
             if (ok) {
                 json_array_extend(out, list);
                 json_decref(list);
@@ -527,13 +343,13 @@ run_list(const struct ctl_options *o, const char *cmd)
     bool ok;
     if (!strcmp(cmd, "host-list") || !strcmp(cmd, "tenant-list")) {
         json_decref(list);
-        ok = get(o, cmd[0] == 'h' ? "/v1/hosts" : "/v1/tenants", &list);
+        ok = api_get(o, cmd[0] == 'h' ? "/v1/hosts" : "/v1/tenants", &list);
     } else {
         char *names[3] = { NULL, NULL, NULL };
         if (o->n_args > 1) {
             int n = strchr(o->args[1], '/') ? 2 : 1;
             if (!strcmp(cmd, "net-list") && n == 2) {
-                fprintf(stderr, "%s: net-list: expected TENANT\n", program);
+                fprintf(stderr, "%s: net-list: expected TENANT\n", api_program_name);
                 json_decref(list);
                 return EXIT_API_USAGE;
             }
@@ -583,7 +399,7 @@ static int
 run_show(const struct ctl_options *o)
 {
     json_t *status, *nets = json_array(), *ports = json_array();
-    bool ok = (get(o, "/v1/status", &status)
+    bool ok = (api_get(o, "/v1/status", &status)
                && collect(o, NULL, NULL, false, nets)
                && collect(o, NULL, NULL, true, ports));
     if (ok && o->json) {
@@ -625,13 +441,6 @@ run_show(const struct ctl_options *o)
 /* ------------------------------------------------------------------------
  * The commands: each is the API backend of its row in weftctl-commands.c,
  * which has already checked the argument count and the options. */
-
-void
-weftctl_api_init(const char *program_)
-{
-    program = program_;
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-}
 
 void
 weftctl_api_usage(const char *program_)
@@ -710,7 +519,7 @@ get_object(const struct ctl_options *o, const char *suffix, json_t **json)
         return EXIT_API_USAGE;
     }
     char *target = plain_xasprintf("%s%s", path, suffix);
-    int status = get(o, target, json) ? 0 : EXIT_API_ERROR;
+    int status = api_get(o, target, json) ? 0 : EXIT_API_ERROR;
     free(target);
     free(path);
     return status;
@@ -732,7 +541,7 @@ int
 api_status(const struct ctl_options *o)
 {
     json_t *status;
-    if (!get(o, "/v1/status", &status)) {
+    if (!api_get(o, "/v1/status", &status)) {
         return EXIT_API_ERROR;
     }
     if (o->json) {
