@@ -16,8 +16,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "compiler.h"
+#include "daemon.h"
 #include "flow.h"
 #include "jsonrpc.h"
 #include "openvswitch/dynamic-string.h"
@@ -69,19 +71,19 @@ ops_unixctl_call(const char *path, const char *what, const char *command,
     return NULL;
 }
 
-/* Reads a decimal pid from 'file'; returns 0 if there is none. */
+/* Returns the pid of the running process that holds pidfile 'file' (OVS's
+ * read_pidfile(): the pid is used only if that process still holds the
+ * file's lock, so a stale pidfile gives 0), or 0 if there is none.  A
+ * missing file is no error here (the host is not a lab host), so it is not
+ * handed to read_pidfile(), which would warn about it. */
 pid_t
 ops_read_pidfile(const char *file)
 {
-    FILE *f = fopen(file, "r");
-    long pid = 0;
-    if (f) {
-        if (fscanf(f, "%ld", &pid) != 1) {
-            pid = 0;
-        }
-        fclose(f);
+    if (access(file, F_OK)) {
+        return 0;
     }
-    return pid > 0 && pid < INT_MAX ? pid : 0;
+    pid_t pid = read_pidfile(file);
+    return pid > 0 ? pid : 0;
 }
 
 /* Returns the directory of a "unix:DIR/SOCK" remote, malloc'd, or NULL. */
