@@ -461,10 +461,11 @@ weftctl_api_usage(const char *program_)
  * names as the command's kind of object has (hosts and tenants 1, networks
  * 2, ports 3): "/v1/hosts/H", "/v1/tenants/T/networks/N", ...  With
  * 'collection', the path of the collection that holds the object instead
- * ("/v1/tenants/T/networks").  Returns a malloc'd path, or NULL after a
- * usage error. */
+ * ("/v1/tenants/T/networks").  'suffix' is appended ("/quota").  Returns a
+ * malloc'd path, or NULL after a usage error. */
 static char *
-object_path(const struct ctl_options *o, bool collection)
+object_path(const struct ctl_options *o, bool collection,
+            const char *suffix)
 {
     static const char *const kinds[] = { "tenants", "networks", "ports" };
     const char *cmd = o->args[0];
@@ -485,7 +486,9 @@ object_path(const struct ctl_options *o, bool collection)
         free(names[i]);
         path = longer;
     }
-    return path;
+    char *full = plain_xasprintf("%s%s", path, suffix);
+    free(path);
+    return full;
 }
 
 /* The new object's name: the last name of o->args[1], unescaped (it goes
@@ -497,16 +500,25 @@ new_name(const struct ctl_options *o)
     return last ? last + 1 : o->args[1];
 }
 
-/* POSTs 'body' (its reference is taken) to the collection of o->args[1];
- * prints what it answers. */
+/* Sends 'method' with 'body' (may be NULL; its reference is taken) to
+ * object_path(o, 'collection', 'suffix') and prints what it answers, which
+ * must be HTTP 'want'. */
 static int
-post_object(const struct ctl_options *o, json_t *body)
+write_object(const struct ctl_options *o, bool collection,
+             const char *suffix, const char *method, json_t *body, int want)
 {
-    char *path = object_path(o, true);
-    int status = (path ? run_write(o, "POST", path, body, 201)
+    char *path = object_path(o, collection, suffix);
+    int status = (path ? run_write(o, method, path, body, want)
                   : (json_decref(body), EXIT_API_USAGE));
     free(path);
     return status;
+}
+
+/* POSTs 'body' (its reference is taken) to the collection of o->args[1]. */
+static int
+post_object(const struct ctl_options *o, json_t *body)
+{
+    return write_object(o, true, "", "POST", body, 201);
 }
 
 /* GETs the object of o->args[1] with 'suffix' (e.g. "/quota") into '*json'
@@ -514,13 +526,9 @@ post_object(const struct ctl_options *o, json_t *body)
 static int
 get_object(const struct ctl_options *o, const char *suffix, json_t **json)
 {
-    char *path = object_path(o, false);
-    if (!path) {
-        return EXIT_API_USAGE;
-    }
-    char *target = plain_xasprintf("%s%s", path, suffix);
-    int status = api_get(o, target, json) ? 0 : EXIT_API_ERROR;
-    free(target);
+    char *path = object_path(o, false, suffix);
+    int status = (!path ? EXIT_API_USAGE
+                  : api_get(o, path, json) ? 0 : EXIT_API_ERROR);
     free(path);
     return status;
 }
@@ -602,25 +610,13 @@ api_port_add(const struct ctl_options *o)
 int
 api_delete(const struct ctl_options *o)
 {
-    char *path = object_path(o, false);
-    int status = (path ? run_write(o, "DELETE", path, NULL, 204)
-                  : EXIT_API_USAGE);
-    free(path);
-    return status;
+    return write_object(o, false, "", "DELETE", NULL, 204);
 }
 
 int
 api_tenant_token(const struct ctl_options *o)
 {
-    char *path = object_path(o, false);
-    if (!path) {
-        return EXIT_API_USAGE;
-    }
-    char *target = plain_xasprintf("%s/token", path);
-    int status = run_write(o, "POST", target, NULL, 200);
-    free(target);
-    free(path);
-    return status;
+    return write_object(o, false, "/token", "POST", NULL, 200);
 }
 
 int
@@ -643,27 +639,17 @@ api_tenant_quota(const struct ctl_options *o)
 int
 api_tenant_set(const struct ctl_options *o)
 {
-    char *path = object_path(o, false);
-    if (!path) {
-        return EXIT_API_USAGE;
-    }
     json_t *body = json_object();
-    int status;
     if (!set_quota(body, "ports", "max-ports", o->values[CO_MAX_PORTS])
         || !set_quota(body, "networks", "max-networks",
                       o->values[CO_MAX_NETWORKS])
         || !set_quota(body, "ips_per_port", "max-ips-per-port",
                       o->values[CO_MAX_IPS_PER_PORT])) {
         json_decref(body);
-        status = EXIT_API_USAGE;
-    } else {
-        /* The answer is the quotas as they are now: shown with --json. */
-        char *target = plain_xasprintf("%s/quota", path);
-        status = run_write(o, "PATCH", target, body, 200);
-        free(target);
+        return EXIT_API_USAGE;
     }
-    free(path);
-    return status;
+    /* The answer is the quotas as they are now: shown with --json. */
+    return write_object(o, false, "/quota", "PATCH", body, 200);
 }
 
 int
