@@ -115,7 +115,8 @@ request_error(const struct ctl_options *o, CURL *curl, CURLcode code)
  * and fills 'a'.  Returns NULL or a malloc'd error (connection or
  * protocol). */
 static char *
-http_request(const struct ctl_options *o, const char *method, const char *target,
+http_request(const struct ctl_options *o, const char *method,
+             const char *target,
              const char *body, struct api_answer *a)
 {
     memset(a, 0, sizeof *a);

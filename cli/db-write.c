@@ -199,7 +199,8 @@ db_parse_tenant_set(const struct ctl_options *opts, struct ctl_parsed *parsed)
 
 /* "tenant-quota NAME". */
 char *
-db_parse_tenant_quota(const struct ctl_options *opts, struct ctl_parsed *parsed)
+db_parse_tenant_quota(const struct ctl_options *opts,
+                      struct ctl_parsed *parsed)
 {
     return parse_path_arg(opts->args[1], 1, parsed);
 }

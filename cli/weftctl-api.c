@@ -316,7 +316,8 @@ collect(const struct ctl_options *o, const char *tenant, const char *net,
                 continue;
             }
             char *ne = api_escape(str(n, "name"));
-            target = plain_xasprintf("/v1/tenants/%s/networks/%s/ports", te, ne);
+            target = plain_xasprintf("/v1/tenants/%s/networks/%s/ports",
+                                     te, ne);
             json_t *list;
             ok = ok && api_get(o, target, &list);
             if (ok) {
@@ -349,7 +350,8 @@ run_list(const struct ctl_options *o, const char *cmd)
         if (o->n_args > 1) {
             int n = strchr(o->args[1], '/') ? 2 : 1;
             if (!strcmp(cmd, "net-list") && n == 2) {
-                fprintf(stderr, "%s: net-list: expected TENANT\n", api_program_name);
+                fprintf(stderr, "%s: net-list: expected TENANT\n",
+                        api_program_name);
                 json_decref(list);
                 return EXIT_API_USAGE;
             }

@@ -73,7 +73,8 @@ const struct ctl_command ctl_commands[] = {
       "  --max-ports=N            ports in all its networks (default 1000)\n"
       "  --max-networks=N         networks (default 100)\n"
       "  --max-ips-per-port=N     IPv4 addresses of one port (default 16)\n",
-      1, 1, CO_BIT(MAX_PORTS) | CO_BIT(MAX_NETWORKS) | CO_BIT(MAX_IPS_PER_PORT), 0, true,
+      1, 1, CO_BIT(MAX_PORTS) | CO_BIT(MAX_NETWORKS)
+      | CO_BIT(MAX_IPS_PER_PORT), 0, true,
       db_parse_tenant_set, db_write_request, api_tenant_set },
     { "tenant-quota", "tenant-quota NAME",
       "Prints a tenant's quotas: each limit, its usage, and whether the\n"
@@ -95,7 +96,8 @@ const struct ctl_command ctl_commands[] = {
       "                   (1-16777215); unique per type\n"
       "  --mtu=N          the endpoints' MTU (68-65535); default: the\n"
       "                   underlay MTU minus the encapsulation overhead\n",
-      1, 1, CO_BIT(TYPE) | CO_BIT(SEGMENT) | CO_BIT(MTU), CO_BIT(TYPE) | CO_BIT(SEGMENT), true,
+      1, 1, CO_BIT(TYPE) | CO_BIT(SEGMENT) | CO_BIT(MTU),
+      CO_BIT(TYPE) | CO_BIT(SEGMENT), true,
       db_parse_net_add, db_write_request, api_net_add },
     { "net-del", "net-del TENANT/NET",
       "Deletes a network.  It must have no ports left.\n",
@@ -121,7 +123,8 @@ const struct ctl_command ctl_commands[] = {
       "                   from any other source MAC are dropped\n"
       "  --ip=A.B.C.D     an IPv4 address it may use (repeat for more);\n"
       "                   the switch answers ARP for it\n",
-      1, 1, CO_BIT(HOST) | CO_BIT(IFACE) | CO_BIT(MAC) | CO_BIT(IP), CO_BIT(HOST) | CO_BIT(IFACE) | CO_BIT(MAC), true,
+      1, 1, CO_BIT(HOST) | CO_BIT(IFACE) | CO_BIT(MAC) | CO_BIT(IP),
+      CO_BIT(HOST) | CO_BIT(IFACE) | CO_BIT(MAC), true,
       db_parse_port_add, db_write_request, api_port_add },
     { "port-del", "port-del TENANT/NET/PORT",
       "Deletes a port; weftd removes its interface from br-int.\n",

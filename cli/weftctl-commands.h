@@ -53,7 +53,7 @@ extern const char *const cmd_option_names[N_CMD_OPTIONS];
 struct ctl_options {
     const char *db;             /* --db, or NULL for the default remote. */
     const char *api;            /* --api SOCKET, or NULL: database mode. */
-    const char *token;          /* --api: --token, else $WEFT_TOKEN, or NULL. */
+    const char *token;          /* --api: --token, else $WEFT_TOKEN. */
     int timeout;                /* Seconds; 0 means no limit. */
     bool wait;                  /* --wait. */
     bool json;                  /* --format=json (or --json). */
