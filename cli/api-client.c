@@ -116,8 +116,7 @@ request_error(const struct ctl_options *o, CURL *curl, CURLcode code)
  * protocol). */
 static char *
 http_request(const struct ctl_options *o, const char *method,
-             const char *target,
-             const char *body, struct api_answer *a)
+             const char *target, const char *body, struct api_answer *a)
 {
     memset(a, 0, sizeof *a);
     struct sockaddr_un sun;
