@@ -344,6 +344,7 @@ run_list(const struct ctl_options *o, const char *cmd)
     bool ok;
     if (!strcmp(cmd, "host-list") || !strcmp(cmd, "tenant-list")) {
         json_decref(list);
+        list = NULL;            /* api_get() leaves it alone on failure. */
         ok = api_get(o, cmd[0] == 'h' ? "/v1/hosts" : "/v1/tenants", &list);
     } else {
         char *names[3] = { NULL, NULL, NULL };
