@@ -8,6 +8,7 @@
 
 #include "util.h"
 #include "weftctl-commands.h"
+#include "weftctl-options.h"
 
 #ifndef WEFT_VERSION
 #error "WEFT_VERSION must come from CMake's project version"
@@ -109,22 +110,6 @@ print_help(const struct command_help *h)
     }
 }
 
-/* Returns true if "--'name'" (given without "=VALUE") takes no value. */
-static bool
-is_flag(const char *name)
-{
-    static const char *const flags[] = {
-        "wait", "help", "diff", "json", "version", "verbose", "log-file",
-        "no-wait",
-    };
-    for (size_t i = 0; i < ARRAY_SIZE(flags); i++) {
-        if (!strcmp(name, flags[i])) {
-            return true;
-        }
-    }
-    return false;
-}
-
 bool
 weftctl_help_main(int argc, char *argv[], void (*usage)(void), int *statusp)
 {
@@ -141,7 +126,7 @@ weftctl_help_main(int argc, char *argv[], void (*usage)(void), int *statusp)
                                || !strcmp(a, "-V"))) {
             version = true;
         } else if (options && a[0] == '-' && a[1]) {
-            if (a[1] == '-' && !strchr(a, '=') && !is_flag(a + 2)) {
+            if (a[1] == '-' && !strchr(a, '=') && !weftctl_options_is_flag(a + 2)) {
                 i++;            /* "--db REMOTE": skip the value. */
             }
         } else if (n_positional < 2) {

@@ -19,10 +19,6 @@
 #include "weftctl-commands.h"
 #include "weftctl-ops.h"
 
-/* Default for --timeout, in seconds.  A command line tool that hangs forever
- * when weft's database (or weftd) is down is worse than one that says so. */
-#define WEFTCTL_DEFAULT_TIMEOUT 30
-
 /* The longest --timeout of --api mode: weftd refuses longer waits. */
 #define WEFTCTL_API_MAX_TIMEOUT 3600
 
@@ -131,9 +127,8 @@ long_options_create(bool api)
     return options;
 }
 
-/* --timeout=SECS: digits only, at most 3600 with --api. */
-static bool
-parse_timeout(const char *arg, bool api, struct ctl_options *opts)
+bool
+weftctl_options_parse_timeout(const char *arg, bool api, int *timeoutp)
 {
     unsigned int timeout;
     unsigned int max = api ? WEFTCTL_API_MAX_TIMEOUT : INT_MAX / 1000;
@@ -143,8 +138,23 @@ parse_timeout(const char *arg, bool api, struct ctl_options *opts)
                 program_name, arg, api ? " (0-3600)" : "");
         return false;
     }
-    opts->timeout = timeout;
+    *timeoutp = timeout;
     return true;
+}
+
+bool
+weftctl_options_is_flag(const char *name)
+{
+    static const char *const flags[] = {
+        "wait", "help", "diff", "json", "version", "verbose", "log-file",
+        "no-wait",
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(flags); i++) {
+        if (!strcmp(name, flags[i])) {
+            return true;
+        }
+    }
+    return false;
 }
 
 /* A command option: --ip may repeat, the others may not. */
@@ -194,7 +204,8 @@ parse_option(int c, bool api, char *argv[], struct ctl_options *opts)
 {
     switch (c) {
     case OPT_TIMEOUT:
-        return parse_timeout(optarg, api, opts) ? 0 : WEFTCTL_EXIT_USAGE;
+        return (weftctl_options_parse_timeout(optarg, api, &opts->timeout)
+                ? 0 : WEFTCTL_EXIT_USAGE);
     case OPT_WAIT:
         opts->wait = true;
         return 0;

@@ -19,6 +19,11 @@ struct ctl_options;
 #define WEFTCTL_EXIT_ERROR 1    /* Bad input, conflict, server error. */
 #define WEFTCTL_EXIT_USAGE 2    /* Malformed command line. */
 
+/* Default for --timeout, in seconds, for every weftctl command.  A command
+ * line tool that hangs forever when weft's database (or weftd) is down is
+ * worse than one that says so. */
+#define WEFTCTL_DEFAULT_TIMEOUT 30
+
 /* Returns true if 'argv' has --api (before any "--"): --api mode. */
 bool weftctl_options_want_api(int argc, char *argv[]);
 
@@ -28,6 +33,16 @@ bool weftctl_options_want_api(int argc, char *argv[]);
  * '*exitp' is true, after printing the mode's usage). */
 int weftctl_options_parse(int argc, char *argv[], bool api,
                           struct ctl_options *opts, bool *exitp);
+
+/* Parses --timeout's 'arg' into '*timeoutp': digits only, at most 3600
+ * with 'api' (weftd's own limit).  Returns false after an error message.
+ * The operator commands' parser (weftctl-ops.c) uses it too. */
+bool weftctl_options_parse_timeout(const char *arg, bool api, int *timeoutp);
+
+/* Returns true if option "--'name'" takes no value in any of weftctl's
+ * command lines, so that the next argument is not its value.  For the
+ * scans of argv that come before getopt (weftctl-help.c, weftctl-ops.c). */
+bool weftctl_options_is_flag(const char *name);
 
 /* Frees what weftctl_options_parse() allocated in 'opts'. */
 void weftctl_options_destroy(struct ctl_options *opts);

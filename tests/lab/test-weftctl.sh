@@ -161,6 +161,8 @@ expect_err 2 "option --mtu given twice" \
 expect_err 2 "unrecognized option" tenant-add red --colour=blue
 expect_err 2 "--timeout: \"-1\" is not a number" --timeout=-1 show
 expect_err 2 "--timeout: \"5s\" is not a number" --timeout=5s show
+# The operator commands check --timeout with the same function: digits only.
+expect_err 2 "--timeout: \"+5\" is not a number of seconds" flows --timeout=+5
 run --help
 if [ "$rc" -eq 0 ] && [[ "$out" == *"port-add TENANT/NET/PORT"* ]]; then
     pass
