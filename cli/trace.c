@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 
 #include "compiler.h"
+#include "dirs.h"
 #include "flow.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/ofp-flow.h"
@@ -76,8 +77,7 @@ vswitchd_ctl(const struct ops_ctx *ctx, const struct topo_host *th,
         if (!first) {
             return NULL;
         }
-        const char *rundir = getenv("OVS_RUNDIR");
-        dir = xstrdup(rundir && rundir[0] ? rundir : "/var/run/openvswitch");
+        dir = xstrdup(ovs_rundir());   /* $OVS_RUNDIR, else OVS's own. */
     }
     char *path = xasprintf("%s/ovs-vswitchd.ctl", dir);
     struct stat st;
