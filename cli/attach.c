@@ -29,6 +29,7 @@
 #include "openvswitch/poll-loop.h"
 #include "ovsdb-idl.h"
 #include "packets.h"
+#include "process.h"
 #include "sset.h"
 #include "timeval.h"
 #include "util.h"
@@ -96,10 +97,55 @@ host_netns(const struct ops_ctx *ctx, const struct weftrec_host *host,
     }
 }
 
+/* Starts 'argv' with OVS's process_start() and waits for it to exit.  The
+ * child inherits weftctl's stdin, stdout and stderr (process_start() closes
+ * every other fd), so stdout, and with 'quiet' stderr, point at /dev/null
+ * around the fork and are put back right after.  Returns 0 and stores the
+ * wait status in '*statusp', or returns a positive errno value. */
+static int
+run_process(char **argv, bool quiet, int *statusp)
+{
+    fflush(stdout);
+    fflush(stderr);
+    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+    int saved_out = null >= 0 ? dup(STDOUT_FILENO) : -1;
+    int saved_err = null >= 0 && quiet ? dup(STDERR_FILENO) : -1;
+    if (saved_out >= 0) {
+        dup2(null, STDOUT_FILENO);
+    }
+    if (saved_err >= 0) {
+        dup2(null, STDERR_FILENO);
+    }
+    struct process *p;
+    int error = process_start(argv, &p);
+    if (saved_out >= 0) {
+        dup2(saved_out, STDOUT_FILENO);
+        close(saved_out);
+    }
+    if (saved_err >= 0) {
+        dup2(saved_err, STDERR_FILENO);
+        close(saved_err);
+    }
+    if (null >= 0) {
+        close(null);
+    }
+    if (error) {
+        return error;
+    }
+    while (!process_exited(p)) {
+        process_run();
+        process_wait(p);
+        poll_block();
+    }
+    *statusp = process_status(p);
+    process_destroy(p);
+    return 0;
+}
+
 /* Runs the NULL-terminated command line that follows 'ns', inside namespace
  * 'ns' (NULL: weftctl's own).  Returns NULL, or a malloc'd error that quotes
- * the command.  'quiet' sends the command's stdout and stderr to
- * /dev/null. */
+ * the command.  'quiet' sends the command's stderr, as well as its stdout,
+ * to /dev/null. */
 static char * __attribute__((sentinel))
 run(const struct nsref *ns, bool quiet, ...)
 {
@@ -117,39 +163,22 @@ run(const struct nsref *ns, bool quiet, ...)
     va_end(args);
     svec_terminate(&argv);
 
-    char *error = NULL;
-    pid_t pid = fork();
-    if (pid < 0) {
-        error = xasprintf("fork failed (%s)", ovs_strerror(errno));
-    } else if (!pid) {
-        int null = open("/dev/null", O_RDWR);
-        if (null >= 0) {
-            dup2(null, STDOUT_FILENO);
-            if (quiet) {
-                dup2(null, STDERR_FILENO);
-            }
+    int status = 0;
+    int error = run_process(argv.names, quiet, &status);
+    char *msg = NULL;
+    if (error || !WIFEXITED(status) || WEXITSTATUS(status)) {
+        struct ds cmd = DS_EMPTY_INITIALIZER;
+        for (size_t i = 0; i < argv.n; i++) {
+            ds_put_format(&cmd, "%s%s", i ? " " : "", argv.names[i]);
         }
-        execvp(argv.names[0], argv.names);
-        _exit(127);
-    } else {
-        int status;
-        while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-            continue;
-        }
-        if (!WIFEXITED(status) || WEXITSTATUS(status)) {
-            struct ds cmd = DS_EMPTY_INITIALIZER;
-            for (size_t i = 0; i < argv.n; i++) {
-                ds_put_format(&cmd, "%s%s", i ? " " : "", argv.names[i]);
-            }
-            error = xasprintf("\"%s\" failed (%s)", ds_cstr(&cmd),
-                              WIFEXITED(status) && WEXITSTATUS(status) == 127
-                              ? "command not found or not runnable"
-                              : "see its message above");
-            ds_destroy(&cmd);
-        }
+        msg = xasprintf("\"%s\" failed (%s)", ds_cstr(&cmd),
+                        error == ENOENT ? "command not found or not runnable"
+                        : error ? ovs_strerror(error)
+                        : "see its message above");
+        ds_destroy(&cmd);
     }
     svec_destroy(&argv);
-    return error;
+    return msg;
 }
 
 /* Commits 'req' like weftctl's write commands, through the one
@@ -373,44 +402,45 @@ attach_undo(struct ops_ctx *ctx, char *const path[3], const char *hostif,
     return error;
 }
 
-char *
-ops_cmd_attach(struct ops_ctx *ctx)
+/* What attach works out before it changes anything. */
+struct attach_plan {
+    char *path[3];              /* TENANT, NET, PORT. */
+    const struct weftrec_network *net;
+    const struct weftrec_host *host;
+    char ip[INET_ADDRSTRLEN + 4];   /* --ip without its length, or "". */
+    char cidr[INET_ADDRSTRLEN + 8]; /* --ip with a length (default /24). */
+    char mac[ETH_ADDR_STRLEN + 1];
+    int mtu;
+    char mtu_s[16];
+    char hostif[16], tmpif[16]; /* The veth's host end, before renaming. */
+};
+
+/* Step 1: the rows attach plugs into (the network, the host) and the
+ * namespace, all of which must exist. */
+static char *
+attach_find(struct ops_ctx *ctx, struct attach_plan *plan)
 {
     const struct ops_options *opts = ctx->opts;
-    char *path[3] = { NULL, NULL, NULL };
-    char *error = parse_path(opts->args[1], 2, path);
-    if (error) {
-        return error;
+    plan->net = ops_find_network_row(ctx->idl, plan->path);
+    if (!plan->net) {
+        return xasprintf("network %s/%s does not exist", plan->path[0],
+                         plan->path[1]);
     }
-    if (!opts->netns) {
-        error = xstrdup("attach requires --netns=NAME");
-        goto out;
-    }
-    path[2] = xstrdup(opts->name ? opts->name : opts->netns);
-
-    const struct weftrec_network *net = ops_find_network_row(ctx->idl, path);
-    if (!net) {
-        error = xasprintf("network %s/%s does not exist", path[0], path[1]);
-        goto out;
-    }
-    const struct weftrec_host *host = NULL;
     if (opts->host) {
-        host = weft_db_find_host(ctx->idl, opts->host);
-        if (!host) {
-            error = xasprintf("host %s does not exist", opts->host);
-            goto out;
+        plan->host = weft_db_find_host(ctx->idl, opts->host);
+        if (!plan->host) {
+            return xasprintf("host %s does not exist", opts->host);
         }
     } else {
         const struct weftrec_host *h;
         size_t n = 0;
         WEFTREC_HOST_FOR_EACH (h, ctx->idl) {
-            host = h;
+            plan->host = h;
             n++;
         }
         if (n != 1) {
-            error = xstrdup("there is not exactly one host: say which with "
-                            "--host=HOST");
-            goto out;
+            return xstrdup("there is not exactly one host: say which with "
+                           "--host=HOST");
         }
     }
 
@@ -419,138 +449,215 @@ ops_cmd_attach(struct ops_ctx *ctx)
     bool ns_exists = !stat(ns_path, &st);
     free(ns_path);
     if (!ns_exists) {
-        error = xasprintf("no network namespace %s (ip netns list; for a "
-                          "container: ip netns attach %s PID)", opts->netns,
-                          opts->netns);
-        goto out;
+        return xasprintf("no network namespace %s (ip netns list; for a "
+                         "container: ip netns attach %s PID)", opts->netns,
+                         opts->netns);
     }
+    return NULL;
+}
 
-    /* Address, MAC, MTU, names. */
-    char ip[INET_ADDRSTRLEN + 4] = "";
-    char cidr[INET_ADDRSTRLEN + 8] = "";
+/* Step 2: eth0's address, MAC and MTU, and the veth's names. */
+static char *
+attach_plan_link(struct ops_ctx *ctx, struct attach_plan *plan)
+{
+    const struct ops_options *opts = ctx->opts;
     if (opts->ip) {
         const char *slash = strchr(opts->ip, '/');
         size_t len = slash ? (size_t) (slash - opts->ip) : strlen(opts->ip);
-        if (len >= sizeof ip || (slash && strlen(slash) > 3)) {
-            error = xasprintf("bad --ip %s (expected A.B.C.D[/LEN])",
-                              opts->ip);
-            goto out;
+        if (len >= sizeof plan->ip || (slash && strlen(slash) > 3)) {
+            return xasprintf("bad --ip %s (expected A.B.C.D[/LEN])",
+                             opts->ip);
         }
-        memcpy(ip, opts->ip, len);
-        ip[len] = '\0';
-        snprintf(cidr, sizeof cidr, "%s%s", opts->ip, slash ? "" : "/24");
+        memcpy(plan->ip, opts->ip, len);
+        plan->ip[len] = '\0';
+        snprintf(plan->cidr, sizeof plan->cidr, "%s%s", opts->ip,
+                 slash ? "" : "/24");
     }
-    char mac[ETH_ADDR_STRLEN + 1];
     if (opts->mac) {
-        ovs_strlcpy(mac, opts->mac, sizeof mac);
+        ovs_strlcpy(plan->mac, opts->mac, sizeof plan->mac);
     } else {
-        attach_mac(ctx, net, path, mac);
+        attach_mac(ctx, plan->net, plan->path, plan->mac);
     }
-    int mtu;
     enum topo_net_type type;
-    if (net->n_mtu) {
-        mtu = net->mtu[0];
-    } else if (topo_net_type_from_string(net->type, &type)) {
-        mtu = weft_db_underlay_mtu(ctx->idl) - topo_encap_overhead(type);
+    if (plan->net->n_mtu) {
+        plan->mtu = plan->net->mtu[0];
+    } else if (topo_net_type_from_string(plan->net->type, &type)) {
+        plan->mtu = (weft_db_underlay_mtu(ctx->idl)
+                     - topo_encap_overhead(type));
     } else {
-        mtu = 1500;
+        plan->mtu = 1500;
     }
-    char mtu_s[16];
-    snprintf(mtu_s, sizeof mtu_s, "%d", mtu);
-    char hostif[16], tmpif[16];
-    attach_ifname(path, "wf", hostif);
-    attach_ifname(path, "wt", tmpif);
+    snprintf(plan->mtu_s, sizeof plan->mtu_s, "%d", plan->mtu);
+    attach_ifname(plan->path, "wf", plan->hostif);
+    attach_ifname(plan->path, "wt", plan->tmpif);
+    return NULL;
+}
 
-    /* The port row, checked before anything is created. */
-    struct weft_request req;
-    weft_request_init(&req, WEFT_OP_PORT_ADD);
+/* Step 3: the Port row's request, built into 'req' (initialized by the
+ * caller) and checked against the database without writing it. */
+static char *
+attach_check_port(struct ops_ctx *ctx, const struct attach_plan *plan,
+                  struct weft_request *req, int64_t *nb_cfgp,
+                  struct sset *changed, bool *writtenp)
+{
     for (size_t i = 0; i < 3; i++) {
-        req.path[i] = xstrdup(path[i]);
+        req->path[i] = xstrdup(plan->path[i]);
     }
-    req.host = xstrdup(host->name);
-    req.iface = xstrdup(hostif);
-    req.mac = xstrdup(mac);
-    if (ip[0]) {
-        weft_request_add_ip(&req, ip);
+    req->host = xstrdup(plan->host->name);
+    req->iface = xstrdup(plan->hostif);
+    req->mac = xstrdup(plan->mac);
+    if (plan->ip[0]) {
+        weft_request_add_ip(req, plan->ip);
     }
-    int64_t nb_cfg;
-    struct sset changed = SSET_INITIALIZER(&changed);
-    bool written = false;
-    struct weft_error *werr = weft_request_check(&req);
+    struct weft_error *werr = weft_request_check(req);
     if (werr) {
-        error = xstrdup(werr->message);
+        char *error = xstrdup(werr->message);
         weft_error_destroy(werr);
-    } else {
-        error = ops_write(ctx, &req, true, &nb_cfg, &changed, &written);
-        const struct weftrec_port *old = ops_find_port_row(ctx->idl, path);
-        if (error && old && !strcmp(old->iface, hostif)) {
-            char *e = xasprintf("%s (left by an attach that failed? weftctl "
-                                "detach %s/%s/%s removes it)", error,
-                                path[0], path[1], path[2]);
-            free(error);
-            error = e;
-        }
+        return error;
     }
+    char *error = ops_write(ctx, req, true, nb_cfgp, changed, writtenp);
+    const struct weftrec_port *old = ops_find_port_row(ctx->idl, plan->path);
+    if (error && old && !strcmp(old->iface, plan->hostif)) {
+        char *e = xasprintf("%s (left by an attach that failed? weftctl "
+                            "detach %s/%s/%s removes it)", error,
+                            plan->path[0], plan->path[1], plan->path[2]);
+        free(error);
+        error = e;
+    }
+    return error;
+}
 
-    struct nsref ns, hns;
-    nsref_named(&ns, opts->netns);
-    host_netns(ctx, host, &hns);
-    char *absent = error ? NULL : run(&ns, true, "ip", "link", "show", "eth0",
-                                      NULL);
-    if (!error && !absent) {
-        error = xasprintf("namespace %s already has an eth0", opts->netns);
+/* Step 4: neither the namespace's eth0 nor the host's interface may exist
+ * yet. */
+static char *
+attach_check_free(const struct ops_ctx *ctx, const struct attach_plan *plan,
+                  const struct nsref *ns, const struct nsref *hns)
+{
+    char *absent = run(ns, true, "ip", "link", "show", "eth0", NULL);
+    if (!absent) {
+        return xasprintf("namespace %s already has an eth0",
+                         ctx->opts->netns);
     }
     free(absent);
-    absent = error ? NULL : run(&hns, true, "ip", "link", "show", hostif,
-                                NULL);
-    if (!error && !absent) {
-        error = xasprintf("interface %s already exists on host %s (left by "
-                          "an attach that failed? weftctl detach %s/%s/%s "
-                          "removes it)", hostif, host->name, path[0],
-                          path[1], path[2]);
+    absent = run(hns, true, "ip", "link", "show", plan->hostif, NULL);
+    if (!absent) {
+        const char *const *path = (const char *const *) plan->path;
+        return xasprintf("interface %s already exists on host %s (left by "
+                         "an attach that failed? weftctl detach %s/%s/%s "
+                         "removes it)", plan->hostif, plan->host->name,
+                         path[0], path[1], path[2]);
     }
     free(absent);
+    return NULL;
+}
 
-    /* The veth pair: created here, one end moved into the namespace and
-     * renamed eth0, the other into the host's namespace. */
-    bool created = false;
-    if (!error) {
-        error = run(NULL, false, "ip", "link", "add", hostif, "type", "veth",
-                    "peer", "name", tmpif, NULL);
-        created = !error;
-    }
+/* Step 5: the veth pair: created here, one end moved into the namespace and
+ * renamed eth0, the other into the host's namespace.  Sets '*createdp' once
+ * the pair exists. */
+static char *
+attach_make_veth(const struct attach_plan *plan, const struct nsref *ns,
+                 const struct nsref *hns, bool *createdp)
+{
+    const char *hostif = plan->hostif, *tmpif = plan->tmpif;
+    const char *mtu_s = plan->mtu_s;
+    char *error = run(NULL, false, "ip", "link", "add", hostif, "type",
+                      "veth", "peer", "name", tmpif, NULL);
+    *createdp = !error;
     if (!error) {
         error = run(NULL, false, "ip", "link", "set", tmpif, "netns",
-                    ns.ip_arg, NULL);
+                    ns->ip_arg, NULL);
     }
-    if (!error && hns.ip_arg) {
+    if (!error && hns->ip_arg) {
         error = run(NULL, false, "ip", "link", "set", hostif, "netns",
-                    hns.ip_arg, NULL);
+                    hns->ip_arg, NULL);
     }
     if (!error) {
-        error = run(&ns, false, "ip", "link", "set", tmpif, "name", "eth0",
+        error = run(ns, false, "ip", "link", "set", tmpif, "name", "eth0",
                     NULL);
     }
     if (!error) {
-        error = run(&ns, false, "ip", "link", "set", "eth0", "address", mac,
-                    "mtu", mtu_s, NULL);
+        error = run(ns, false, "ip", "link", "set", "eth0", "address",
+                    plan->mac, "mtu", mtu_s, NULL);
     }
-    if (!error && cidr[0]) {
-        error = run(&ns, false, "ip", "addr", "add", cidr, "dev", "eth0",
-                    NULL);
-    }
-    if (!error) {
-        error = run(&ns, false, "ip", "link", "set", "eth0", "up", NULL);
+    if (!error && plan->cidr[0]) {
+        error = run(ns, false, "ip", "addr", "add", plan->cidr, "dev",
+                    "eth0", NULL);
     }
     if (!error) {
-        error = run(&ns, false, "ethtool", "-K", "eth0", "tx", "off", NULL);
+        error = run(ns, false, "ip", "link", "set", "eth0", "up", NULL);
     }
     if (!error) {
-        error = run(&hns, false, "ip", "link", "set", hostif, "mtu", mtu_s,
+        error = run(ns, false, "ethtool", "-K", "eth0", "tx", "off", NULL);
+    }
+    if (!error) {
+        error = run(hns, false, "ip", "link", "set", hostif, "mtu", mtu_s,
                     "up", NULL);
     }
     if (!error) {
-        error = run(&hns, false, "ethtool", "-K", hostif, "tx", "off", NULL);
+        error = run(hns, false, "ethtool", "-K", hostif, "tx", "off", NULL);
+    }
+    return error;
+}
+
+/* After 'error': undoes what attach made ('created' the veth, 'written' the
+ * Port row at 'nb_cfg') and returns the error with what the undo did. */
+static char *
+attach_fail(struct ops_ctx *ctx, const struct attach_plan *plan,
+            const struct nsref *hns, char *error, bool created, bool written,
+            int64_t nb_cfg)
+{
+    if (!created && !written) {
+        return error;
+    }
+    char *undo_error = attach_undo(ctx, plan->path, plan->hostif, hns,
+                                   written ? nb_cfg : -1);
+    char *e = (undo_error
+               ? xasprintf("%s; undoing the attach failed too: %s",
+                           error, undo_error)
+               : xasprintf("%s (attach undone: no port row and no "
+                           "interface left)", error));
+    free(undo_error);
+    free(error);
+    return e;
+}
+
+char *
+ops_cmd_attach(struct ops_ctx *ctx)
+{
+    const struct ops_options *opts = ctx->opts;
+    struct attach_plan plan = { .path = { NULL, NULL, NULL } };
+    char *error = parse_path(opts->args[1], 2, plan.path);
+    if (error) {
+        return error;
+    }
+    if (!opts->netns) {
+        error = xstrdup("attach requires --netns=NAME");
+        goto out;
+    }
+    plan.path[2] = xstrdup(opts->name ? opts->name : opts->netns);
+    error = attach_find(ctx, &plan);
+    if (!error) {
+        error = attach_plan_link(ctx, &plan);
+    }
+    if (error) {
+        goto out;
+    }
+
+    /* Everything is checked before anything is created. */
+    struct weft_request req;
+    weft_request_init(&req, WEFT_OP_PORT_ADD);
+    int64_t nb_cfg;
+    struct sset changed = SSET_INITIALIZER(&changed);
+    bool written = false, created = false;
+    struct nsref ns, hns;
+    nsref_named(&ns, opts->netns);
+    host_netns(ctx, plan.host, &hns);
+    error = attach_check_port(ctx, &plan, &req, &nb_cfg, &changed, &written);
+    if (!error) {
+        error = attach_check_free(ctx, &plan, &ns, &hns);
+    }
+    if (!error) {
+        error = attach_make_veth(&plan, &ns, &hns, &created);
     }
 
     /* The port row last, then the wait for every host whose flows it
@@ -561,23 +668,15 @@ ops_cmd_attach(struct ops_ctx *ctx)
     if (!error) {
         error = ops_wait_hosts(ctx, nb_cfg, &changed);
     }
-    if (error && (created || written)) {
-        char *undo_error = attach_undo(ctx, path, hostif, &hns,
-                                       written ? nb_cfg : -1);
-        char *e = (undo_error
-                   ? xasprintf("%s; undoing the attach failed too: %s",
-                               error, undo_error)
-                   : xasprintf("%s (attach undone: no port row and no "
-                               "interface left)", error));
-        free(undo_error);
-        free(error);
-        error = e;
-    }
-    if (!error) {
+    if (error) {
+        error = attach_fail(ctx, &plan, &hns, error, created, written,
+                            nb_cfg);
+    } else {
         ds_put_format(ctx->out, "attached %s/%s/%s: namespace %s eth0 mac %s"
-                      "%s%s mtu %d; host %s interface %s\n", path[0],
-                      path[1], path[2], opts->netns, mac, cidr[0] ? " ip " : "",
-                      cidr, mtu, host->name, hostif);
+                      "%s%s mtu %d; host %s interface %s\n", plan.path[0],
+                      plan.path[1], plan.path[2], opts->netns, plan.mac,
+                      plan.cidr[0] ? " ip " : "", plan.cidr, plan.mtu,
+                      plan.host->name, plan.hostif);
     }
     sset_destroy(&changed);
     weft_request_destroy(&req);
@@ -586,7 +685,7 @@ ops_cmd_attach(struct ops_ctx *ctx)
 
 out:
     for (size_t i = 0; i < 3; i++) {
-        free(path[i]);
+        free(plan.path[i]);
     }
     return error;
 }

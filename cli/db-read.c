@@ -17,6 +17,7 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
 #include "ovsdb-idl.h"
+#include "svec.h"
 #include "topology.h"
 #include "util.h"
 #include "weft-db.h"

@@ -16,8 +16,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "compiler.h"
+#include "daemon.h"
 #include "flow.h"
 #include "jsonrpc.h"
 #include "openvswitch/dynamic-string.h"
@@ -32,11 +34,6 @@
 #include "util.h"
 #include "weft-db.h"
 #include "weft-idl.h"
-
-/* OpenFlow versions, as weftd (host.c) speaks them, so that flows read back
- * here are normalized exactly like weftd's desired flows. */
-#define OPS_OF_VERSIONS ((1u << OFP13_VERSION) | (1u << OFP14_VERSION) \
-                         | (1u << OFP15_VERSION))
 
 /* ------------------------------------------------------------------------
  * Helpers. */
@@ -74,19 +71,19 @@ ops_unixctl_call(const char *path, const char *what, const char *command,
     return NULL;
 }
 
-/* Reads a decimal pid from 'file'; returns 0 if there is none. */
+/* Returns the pid of the running process that holds pidfile 'file' (OVS's
+ * read_pidfile(): the pid is used only if that process still holds the
+ * file's lock, so a stale pidfile gives 0), or 0 if there is none.  A
+ * missing file is no error here (the host is not a lab host), so it is not
+ * handed to read_pidfile(), which would warn about it. */
 pid_t
 ops_read_pidfile(const char *file)
 {
-    FILE *f = fopen(file, "r");
-    long pid = 0;
-    if (f) {
-        if (fscanf(f, "%ld", &pid) != 1) {
-            pid = 0;
-        }
-        fclose(f);
+    if (access(file, F_OK)) {
+        return 0;
     }
-    return pid > 0 && pid < INT_MAX ? pid : 0;
+    pid_t pid = read_pidfile(file);
+    return pid > 0 ? pid : 0;
 }
 
 /* Returns the directory of a "unix:DIR/SOCK" remote, malloc'd, or NULL. */
@@ -279,7 +276,7 @@ ops_switch_open(struct ops_ctx *ctx, const struct topo_host *th,
     ofputil_port_map_init(&sw->ifaces);
     ofputil_port_map_init(&sw->labels);
 
-    int error = vconn_open_block(sw->target, OPS_OF_VERSIONS, DSCP_DEFAULT,
+    int error = vconn_open_block(sw->target, WEFT_OF_VERSIONS, DSCP_DEFAULT,
                                  remaining_ms(ctx), &sw->vconn);
     if (error) {
         char *msg = xasprintf("host %s: cannot connect to its switch at %s "

@@ -89,6 +89,8 @@ char *ops_cmd_detach(struct ops_ctx *);                  /* attach.c */
 char *ops_unixctl_call(const char *path, const char *what,
                        const char *command, int argc, char *argv[],
                        char **resultp);
+/* The pid of the running process that holds pidfile 'file' (OVS's
+ * read_pidfile()), or 0. */
 pid_t ops_read_pidfile(const char *file);
 char *ops_unix_remote_dir(const char *remote);
 

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 
 #include "compiler.h"
+#include "dirs.h"
 #include "flow.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/ofp-flow.h"
@@ -76,8 +77,7 @@ vswitchd_ctl(const struct ops_ctx *ctx, const struct topo_host *th,
         if (!first) {
             return NULL;
         }
-        const char *rundir = getenv("OVS_RUNDIR");
-        dir = xstrdup(rundir && rundir[0] ? rundir : "/var/run/openvswitch");
+        dir = xstrdup(ovs_rundir());   /* $OVS_RUNDIR, else OVS's own. */
     }
     char *path = xasprintf("%s/ovs-vswitchd.ctl", dir);
     struct stat st;
@@ -201,6 +201,182 @@ note_other_bridge(const char *bridge, const char *p, struct ds *note)
     }
 }
 
+/* What annotate_trace() learns while it reads a trace, line by line. */
+struct trace_state {
+    struct trace_hop *hops;     /* Where the packet leaves for other hosts. */
+    size_t n_hops, allocated;
+    char *tun_id;               /* The last tunnel ID set, or NULL. */
+    int vlan;                   /* VID of the tag br-int's actions pushed. */
+    struct svec verdict;        /* Where it was output, for the summary. */
+    bool hop_added;             /* The last output added a hop. */
+    char *bridge;               /* The bridge the trace is in. */
+    bool in_br_int;             /* Annotate only br-int's tables. */
+    char *flow;                 /* packet_fields() of the last flow line. */
+};
+
+/* "Flow: ..." or "Final flow: ...": the packet's fields, and its in_port. */
+static void
+note_flow(struct ops_ctx *ctx, const struct topo_host *th,
+          const struct ops_switch *sw, struct trace_state *st,
+          const char *line, struct ds *note)
+{
+    const char *flow = strchr(line, ':') + 2;
+    if (strcmp(flow, "unchanged")) {
+        free(st->flow);
+        st->flow = packet_fields(flow);
+    }
+    const char *in = strstr(line, "in_port=");
+    int port;
+    if (!strncmp(line, "Flow: ", 6) && in
+        && sscanf(in, "in_port=%d", &port) == 1) {
+        const char *iface = ofputil_port_map_get_name(&sw->ifaces,
+                                                      u16_to_ofp(port));
+        if (iface) {
+            ds_put_cstr(note, "in_port ");
+            ops_put_iface_label(ctx, th, iface, true, note);
+        }
+    }
+}
+
+/* A table's line, a goto_table or a network's metadata: the pipeline stage
+ * and the owner of the flow.  Returns false if 'p' is none of them. */
+static bool
+note_table(struct ops_ctx *ctx, const char *p, struct ds *note)
+{
+    int table, n = 0;
+    unsigned long long value;
+    if (sscanf(p, "%d. No match%n", &table, &n) == 1 && n) {
+        const char *stage = weft_table_name(table);
+        ds_put_format(note, "%s: no flow matched (dropped)",
+                      stage ? stage : "not weft's table");
+    } else if (sscanf(p, "%d. %n", &table, &n) == 1 && n) {
+        const char *stage = weft_table_name(table);
+        ds_put_format(note, "%s, ", stage ? stage : "not weft's table");
+        const char *cookie = strstr(p, "cookie 0x");
+        if (cookie && sscanf(cookie + 7, "%llx", &value) == 1) {
+            ops_put_cookie_owner(ctx, value, note);
+        } else {
+            ds_put_cstr(note, "not weft's (no cookie)");
+        }
+    } else if (!strncmp(p, "goto_table:", 11)) {
+        const char *stage = weft_table_name(atoi(p + 11));
+        if (stage) {
+            ds_put_format(note, "-> %s", stage);
+        }
+    } else if (!strncmp(p, "set_field:", 10) && strstr(p, "->metadata")
+               && sscanf(p, "set_field:%llx", &value) == 1) {
+        const char *net = ops_name_of(ctx, 'n', value);
+        ds_put_format(note, "network %s", net ? net : "?");
+    } else {
+        return false;
+    }
+    return true;
+}
+
+/* An action that sets the tunnel ID or pushes, sets or pops a VLAN tag:
+ * remembered for the next output.  Returns false if 'p' is none. */
+static bool
+note_encap(struct trace_state *st, const char *p, struct ds *note)
+{
+    if (!strncmp(p, "set_field:", 10) && strstr(p, "->tun_id")) {
+        free(st->tun_id);
+        st->tun_id = xmemdup0(p + 10, strstr(p, "->tun_id") - (p + 10));
+    } else if (!strncmp(p, "set_field:", 10) && strstr(p, "->vlan_vid")) {
+        st->vlan = strtol(p + 10, NULL, 0) & VLAN_VID_MASK;
+        ds_put_format(note, "VLAN %d", st->vlan);
+    } else if (!strncmp(p, "mod_vlan_vid:", 13)) {
+        st->vlan = atoi(p + 13) & VLAN_VID_MASK;
+    } else if (!strcmp(p, "pop_vlan") || !strcmp(p, "strip_vlan")) {
+        st->vlan = 0;
+    } else {
+        return false;
+    }
+    return true;
+}
+
+/* "output:N": where the packet goes; a tunnel with a tunnel ID, or the
+ * uplink with a VLAN tag, is a hop to another host. */
+static void
+note_output(struct ops_ctx *ctx, const struct topo_host *th,
+            const struct ops_switch *sw, struct trace_state *st,
+            const char *p, struct ds *note)
+{
+    const char *iface = ofputil_port_map_get_name(&sw->ifaces,
+                                                  u16_to_ofp(atoi(p + 7)));
+    st->hop_added = false;
+    if (!iface) {
+        return;
+    }
+    ds_put_cstr(note, "-> ");
+    ops_put_iface_label(ctx, th, iface, true, note);
+    const struct ops_tunnel *tun = shash_find_data(&ctx->tunnels, iface);
+    bool uplink = th->uplink && !strcmp(th->uplink, iface);
+    struct ds label = DS_EMPTY_INITIALIZER;
+    ops_put_iface_label(ctx, th, iface, false, &label);
+    if (uplink) {
+        ds_put_format(&label, " (uplink, %s)",
+                      st->vlan ? "tagged" : "untagged");
+    }
+    svec_add_nocopy(&st->verdict, ds_steal_cstr(&label));
+
+    if (uplink && st->vlan) {
+        ds_put_format(note, ", VLAN %d", st->vlan);
+    } else if (uplink) {
+        ds_put_cstr(note, ", untagged: no host takes it");
+    }
+    if ((tun && st->tun_id) || (uplink && st->vlan)) {
+        if (st->n_hops >= st->allocated) {
+            st->hops = x2nrealloc(st->hops, &st->allocated, sizeof *st->hops);
+        }
+        st->hops[st->n_hops++] = (struct trace_hop) {
+            .tunnel = uplink ? NULL : tun,
+            .iface = xstrdup(iface),
+            .tun_id = uplink ? NULL : xstrdup(st->tun_id),
+            .vlan = uplink ? st->vlan : 0,
+        };
+        st->hop_added = true;
+    }
+}
+
+/* Annotates one line of a trace into 'note'. */
+static void
+annotate_line(struct ops_ctx *ctx, const struct topo_host *th,
+              const struct ops_switch *sw, struct trace_state *st,
+              const char *line, struct ds *note)
+{
+    const char *p = line + strspn(line, " ");
+    if (!strncmp(p, "bridge(\"", 8)) {
+        free(st->bridge);
+        st->bridge = xstrdup(p + 8);
+        st->bridge[strcspn(st->bridge, "\"")] = '\0';
+        st->in_br_int = !strcmp(st->bridge, BRIDGE);
+    } else if (!st->in_br_int
+               && (line[0] == ' ' || isdigit((unsigned char) line[0]))) {
+        note_other_bridge(st->bridge, p, note);
+    } else if (!strncmp(line, "Flow: ", 6)
+               || !strncmp(line, "Final flow: ", 12)) {
+        note_flow(ctx, th, sw, st, line, note);
+    } else if (note_table(ctx, p, note) || note_encap(st, p, note)) {
+        /* Done. */
+    } else if (!strncmp(p, "output:", 7)) {
+        note_output(ctx, th, sw, st, p, note);
+    } else if (!strncmp(p, ">> skipping output to input port", 32)
+               && st->verdict.n) {
+        /* The output just before was not done after all. */
+        svec_pop_back(&st->verdict);
+        if (st->hop_added) {
+            st->n_hops--;
+            free(st->hops[st->n_hops].iface);
+            free(st->hops[st->n_hops].tun_id);
+            st->hop_added = false;
+        }
+    } else if (st->in_br_int
+               && (!strcmp(p, "IN_PORT") || !strncmp(p, "in_port", 7))) {
+        ds_put_cstr(note, "-> back out of the port it came from");
+        svec_add(&st->verdict, "IN_PORT (back where it came from)");
+    }
+}
+
 /* Appends ofproto/trace output 'text' from host 'th' to ctx->out with
  * weft's names, collects where the packet leaves for other hosts in
  * '*hopsp', and stores the packet's fields after br-int (packet_fields())
@@ -210,137 +386,16 @@ annotate_trace(struct ops_ctx *ctx, const struct topo_host *th,
                const struct ops_switch *sw, char *text,
                struct trace_hop **hopsp, size_t *n_hopsp, char **flowp)
 {
-    struct trace_hop *hops = NULL;
-    size_t n_hops = 0, allocated = 0;
-    char *tun_id = NULL;
-    int vlan = 0;               /* VID of the tag br-int's actions pushed. */
-    struct svec verdict = SVEC_EMPTY_INITIALIZER;
-    bool hop_added = false;     /* The last output added a hop. */
-    *flowp = NULL;
-
-    char *bridge = xstrdup(BRIDGE);
-    bool in_br_int = false;     /* Annotate only br-int's tables. */
+    struct trace_state st = {
+        .verdict = SVEC_EMPTY_INITIALIZER,
+        .bridge = xstrdup(BRIDGE),
+    };
     for (char *next = text, *line; (line = strsep(&next, "\n")) != NULL;) {
         if (!next && !line[0]) {
             break;              /* After the final newline. */
         }
         struct ds note = DS_EMPTY_INITIALIZER;
-        const char *p = line + strspn(line, " ");
-        int table;
-        unsigned long long value;
-        int n = 0;
-
-        if (!strncmp(p, "bridge(\"", 8)) {
-            free(bridge);
-            bridge = xstrdup(p + 8);
-            bridge[strcspn(bridge, "\"")] = '\0';
-            in_br_int = !strcmp(bridge, BRIDGE);
-        } else if (!in_br_int
-                   && (line[0] == ' ' || isdigit((unsigned char) line[0]))) {
-            note_other_bridge(bridge, p, &note);
-        } else if (!strncmp(line, "Flow: ", 6) || !strncmp(line, "Final flow: ", 12)) {
-            const char *flow = strchr(line, ':') + 2;
-            if (strcmp(flow, "unchanged")) {
-                free(*flowp);
-                *flowp = packet_fields(flow);
-            }
-            const char *in = strstr(line, "in_port=");
-            int port;
-            if (!strncmp(line, "Flow: ", 6) && in
-                && sscanf(in, "in_port=%d", &port) == 1) {
-                const char *iface = ofputil_port_map_get_name(
-                    &sw->ifaces, u16_to_ofp(port));
-                if (iface) {
-                    ds_put_cstr(&note, "in_port ");
-                    ops_put_iface_label(ctx, th, iface, true, &note);
-                }
-            }
-        } else if (sscanf(p, "%d. No match%n", &table, &n) == 1 && n) {
-            const char *stage = weft_table_name(table);
-            ds_put_format(&note, "%s: no flow matched (dropped)",
-                          stage ? stage : "not weft's table");
-        } else if (sscanf(p, "%d. %n", &table, &n) == 1 && n) {
-            const char *stage = weft_table_name(table);
-            ds_put_format(&note, "%s, ", stage ? stage : "not weft's table");
-            const char *cookie = strstr(p, "cookie 0x");
-            if (cookie && sscanf(cookie + 7, "%llx", &value) == 1) {
-                ops_put_cookie_owner(ctx, value, &note);
-            } else {
-                ds_put_cstr(&note, "not weft's (no cookie)");
-            }
-        } else if (!strncmp(p, "goto_table:", 11)) {
-            const char *stage = weft_table_name(atoi(p + 11));
-            if (stage) {
-                ds_put_format(&note, "-> %s", stage);
-            }
-        } else if (!strncmp(p, "set_field:", 10)
-                   && strstr(p, "->metadata")
-                   && sscanf(p, "set_field:%llx", &value) == 1) {
-            const char *net = ops_name_of(ctx, 'n', value);
-            ds_put_format(&note, "network %s", net ? net : "?");
-        } else if (!strncmp(p, "set_field:", 10) && strstr(p, "->tun_id")) {
-            free(tun_id);
-            tun_id = xmemdup0(p + 10, strstr(p, "->tun_id") - (p + 10));
-        } else if (!strncmp(p, "set_field:", 10) && strstr(p, "->vlan_vid")) {
-            vlan = strtol(p + 10, NULL, 0) & VLAN_VID_MASK;
-            ds_put_format(&note, "VLAN %d", vlan);
-        } else if (!strncmp(p, "mod_vlan_vid:", 13)) {
-            vlan = atoi(p + 13) & VLAN_VID_MASK;
-        } else if (!strcmp(p, "pop_vlan") || !strcmp(p, "strip_vlan")) {
-            vlan = 0;
-        } else if (!strncmp(p, "output:", 7)) {
-            int port = atoi(p + 7);
-            const char *iface = ofputil_port_map_get_name(
-                &sw->ifaces, u16_to_ofp(port));
-            hop_added = false;
-            if (iface) {
-                ds_put_cstr(&note, "-> ");
-                ops_put_iface_label(ctx, th, iface, true, &note);
-                const struct ops_tunnel *tun = shash_find_data(&ctx->tunnels,
-                                                               iface);
-                bool uplink = th->uplink && !strcmp(th->uplink, iface);
-                struct ds label = DS_EMPTY_INITIALIZER;
-                ops_put_iface_label(ctx, th, iface, false, &label);
-                if (uplink) {
-                    ds_put_format(&label, " (uplink, %s)",
-                                  vlan ? "tagged" : "untagged");
-                }
-                svec_add_nocopy(&verdict, ds_steal_cstr(&label));
-
-                if (uplink && vlan) {
-                    ds_put_format(&note, ", VLAN %d", vlan);
-                } else if (uplink) {
-                    ds_put_cstr(&note, ", untagged: no host takes it");
-                }
-                if ((tun && tun_id) || (uplink && vlan)) {
-                    if (n_hops >= allocated) {
-                        hops = x2nrealloc(hops, &allocated, sizeof *hops);
-                    }
-                    hops[n_hops++] = (struct trace_hop) {
-                        .tunnel = uplink ? NULL : tun,
-                        .iface = xstrdup(iface),
-                        .tun_id = uplink ? NULL : xstrdup(tun_id),
-                        .vlan = uplink ? vlan : 0,
-                    };
-                    hop_added = true;
-                }
-            }
-        } else if (!strncmp(p, ">> skipping output to input port", 32)
-                   && verdict.n) {
-            /* The output just before was not done after all. */
-            svec_pop_back(&verdict);
-            if (hop_added) {
-                n_hops--;
-                free(hops[n_hops].iface);
-                free(hops[n_hops].tun_id);
-                hop_added = false;
-            }
-        } else if (in_br_int
-                   && (!strcmp(p, "IN_PORT") || !strncmp(p, "in_port", 7))) {
-            ds_put_cstr(&note, "-> back out of the port it came from");
-            svec_add(&verdict, "IN_PORT (back where it came from)");
-        }
-
+        annotate_line(ctx, th, sw, &st, line, &note);
         if (note.length) {
             ds_put_format(ctx->out, "%s    # %s\n", line, ds_cstr(&note));
         } else {
@@ -349,20 +404,22 @@ annotate_trace(struct ops_ctx *ctx, const struct topo_host *th,
         ds_destroy(&note);
     }
     ds_put_format(ctx->out, "=== host %s: ", th->name);
-    if (verdict.n) {
+    if (st.verdict.n) {
         ds_put_cstr(ctx->out, "output to ");
-        for (size_t i = 0; i < verdict.n; i++) {
-            ds_put_format(ctx->out, "%s%s", i ? "; " : "", verdict.names[i]);
+        for (size_t i = 0; i < st.verdict.n; i++) {
+            ds_put_format(ctx->out, "%s%s", i ? "; " : "",
+                          st.verdict.names[i]);
         }
         ds_put_char(ctx->out, '\n');
     } else {
         ds_put_cstr(ctx->out, "dropped (no output)\n");
     }
-    svec_destroy(&verdict);
-    free(bridge);
-    free(tun_id);
-    *hopsp = hops;
-    *n_hopsp = n_hops;
+    svec_destroy(&st.verdict);
+    free(st.bridge);
+    free(st.tun_id);
+    *hopsp = st.hops;
+    *n_hopsp = st.n_hops;
+    *flowp = st.flow;
 }
 
 static char *trace_host(struct ops_ctx *, const struct topo_host *,

@@ -1,194 +1,23 @@
 /* weftctl-api: weftctl's commands over weftd's REST API.  See weftctl-api.h.
  *
- * A minimal HTTP/1.1 client: one request per connection ("Connection:
- * close"), the answer read to EOF; weftd (evhttp) answers with a
- * Content-Length, never chunked.  Each command is one or a few requests;
- * the lists that span tenants (net-list, port-list, show) walk the tree. */
+ * Each command is one or a few requests (api-client.h); the lists that span
+ * tenants (net-list, port-list, show) walk the tree. */
 #define _GNU_SOURCE 1
 #include "weftctl-api.h"
 
 #include <errno.h>
-#include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <sys/un.h>
-#include <unistd.h>
-
 #include <jansson.h>
 
+#include "api-client.h"
 #include "plain-util.h"
+#include "weftctl-commands.h"
 
+/* Exit statuses, as weftctl-options.h's (that header is OVS-side). */
 #define EXIT_API_ERROR 1
 #define EXIT_API_USAGE 2
-
-struct api_opts {
-    const char *socket;         /* --api. */
-    const char *token;          /* --token or $WEFT_TOKEN. */
-    bool json;                  /* --json. */
-    bool wait;                  /* --wait. */
-    int timeout;                /* --timeout, seconds. */
-    const char *remote, *tunnel_ip, *datapath_type, *uplink;
-    const char *openflow_remote, *type, *segment, *mtu;
-    const char *host, *iface, *mac;
-    const char *max_ports, *max_networks, *max_ips_per_port; /* tenant-set */
-    const char **ips;
-    size_t n_ips;
-    char **args;                /* Command, then its arguments. */
-    int n_args;
-};
-
-/* An HTTP answer. */
-struct answer {
-    int status;
-    char *body;                 /* NUL-terminated. */
-    json_t *json;               /* 'body' parsed, or NULL. */
-};
-
-static const char *program = "weftctl";
-
-static void
-answer_destroy(struct answer *a)
-{
-    free(a->body);
-    json_decref(a->json);
-    memset(a, 0, sizeof *a);
-}
-
-/* Percent-encodes 'name' for a URL path segment (malloc'd). */
-static char *
-escape(const char *name)
-{
-    char *out = malloc(3 * strlen(name) + 1), *p = out;
-    for (const unsigned char *s = (const unsigned char *) name; *s; s++) {
-        if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')
-            || (*s >= '0' && *s <= '9') || strchr("-_.~", *s)) {
-            *p++ = *s;
-        } else {
-            p += sprintf(p, "%%%02X", *s);
-        }
-    }
-    *p = '\0';
-    return out;
-}
-
-static bool
-write_all(int fd, const char *buf, size_t len)
-{
-    while (len) {
-        ssize_t n = write(fd, buf, len);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n <= 0) {
-            return false;
-        }
-        buf += n;
-        len -= n;
-    }
-    return true;
-}
-
-/* Sends 'method' 'target' with 'body' (may be NULL) and fills 'a'.  Returns
- * NULL or a malloc'd error (connection or protocol). */
-static char *
-http_request(const struct api_opts *o, const char *method, const char *target,
-             const char *body, struct answer *a)
-{
-    memset(a, 0, sizeof *a);
-    struct sockaddr_un sun = { .sun_family = AF_UNIX };
-    if (strlen(o->socket) >= sizeof sun.sun_path) {
-        return plain_xasprintf("%s: socket path too long", o->socket);
-    }
-    strcpy(sun.sun_path, o->socket);
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0 || connect(fd, (struct sockaddr *) &sun, sizeof sun)) {
-        char *error = plain_xasprintf("%s: %s", o->socket, strerror(errno));
-        if (fd >= 0) {
-            close(fd);
-        }
-        return error;
-    }
-    /* The server answers ?wait=installed by its own deadline; allow a
-     * little more. */
-    struct timeval tv = { .tv_sec = o->timeout ? o->timeout + 10 : 0 };
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-
-    char *auth = o->token ? plain_xasprintf("Authorization: Bearer %s\r\n",
-                                       o->token) : strdup("");
-    char *head = plain_xasprintf("%s %s HTTP/1.1\r\nHost: weft\r\n"
-                            "Connection: close\r\n%s"
-                            "Content-Type: application/json\r\n"
-                            "Content-Length: %zu\r\n\r\n",
-                            method, target, auth, body ? strlen(body) : 0);
-    bool ok = write_all(fd, head, strlen(head))
-              && (!body || write_all(fd, body, strlen(body)));
-    free(head);
-    free(auth);
-
-    size_t len = 0, allocated = 4096;
-    char *buf = malloc(allocated);
-    while (ok) {
-        if (len + 1 >= allocated) {
-            allocated *= 2;
-            buf = realloc(buf, allocated);
-        }
-        ssize_t n = read(fd, buf + len, allocated - len - 1);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n < 0) {
-            ok = false;
-        } else if (!n) {
-            break;
-        }
-        len += n > 0 ? n : 0;
-    }
-    close(fd);
-    buf[len] = '\0';
-    if (!ok) {
-        free(buf);
-        return plain_xasprintf("%s: %s", o->socket,
-                          errno == EAGAIN ? "no answer in time"
-                          : strerror(errno));
-    }
-
-    const char *end = strstr(buf, "\r\n\r\n");
-    if (sscanf(buf, "HTTP/1.%*d %d", &a->status) != 1 || !end) {
-        free(buf);
-        return plain_xasprintf("%s: malformed HTTP answer", o->socket);
-    }
-    a->body = strdup(end + 4);
-    a->json = json_loads(a->body, JSON_DECODE_ANY, NULL);
-    free(buf);
-    return NULL;
-}
-
-/* Runs one request and checks that it answered 'want'; otherwise prints
- * the API's error and returns false. */
-static bool
-call(const struct api_opts *o, const char *method, const char *target,
-     const char *body, int want, struct answer *a)
-{
-    char *error = http_request(o, method, target, body, a);
-    if (error) {
-        fprintf(stderr, "%s: %s\n", program, error);
-        free(error);
-        return false;
-    }
-    if (a->status != want) {
-        const char *detail = json_string_value(json_object_get(a->json,
-                                                               "detail"));
-        fprintf(stderr, "%s: %s (HTTP %d)\n", program,
-                detail ? detail : a->body, a->status);
-        answer_destroy(a);
-        return false;
-    }
-    return true;
-}
 
 /* Prints 'json' as the API gave it. */
 static void
@@ -225,14 +54,14 @@ split_path(const char *arg, int n, char *names[3])
     for (char *p = strtok_r(copy, "/", &save); p;
          p = strtok_r(NULL, "/", &save)) {
         if (i < 3) {
-            names[i] = escape(p);
+            names[i] = api_escape(p);
         }
         i++;
     }
     bool ok = i == n && !strstr(arg, "//") && arg[0] != '/'
               && arg[strlen(arg) - 1] != '/';
     if (!ok) {
-        fprintf(stderr, "%s: \"%s\": expected %s\n", program, arg,
+        fprintf(stderr, "%s: \"%s\": expected %s\n", api_program_name, arg,
                 n == 1 ? "NAME" : n == 2 ? "TENANT/NETWORK"
                 : "TENANT/NETWORK/PORT");
         for (int j = 0; j < i && j < 3; j++) {
@@ -246,7 +75,7 @@ split_path(const char *arg, int n, char *names[3])
 
 /* "?wait=installed&timeout=N" for writes with --wait, else "". */
 static char *
-wait_query(const struct api_opts *o)
+wait_query(const struct ctl_options *o)
 {
     return (o->wait
             ? plain_xasprintf("?wait=installed&timeout=%d",
@@ -273,7 +102,7 @@ set_integer(json_t *body, const char *key, const char *value)
     errno = 0;
     long long i = strtoll(value, &end, 10);
     if (!*value || *end || errno) {
-        fprintf(stderr, "%s: --%s: \"%s\" is not a number\n", program,
+        fprintf(stderr, "%s: --%s: \"%s\" is not a number\n", api_program_name,
                 strcmp(key, "segment_id") ? key : "segment", value);
         return false;
     }
@@ -283,14 +112,14 @@ set_integer(json_t *body, const char *key, const char *value)
 
 /* A POST, PATCH or DELETE; prints what it answers. */
 static int
-run_write(const struct api_opts *o, const char *method, const char *path,
+run_write(const struct ctl_options *o, const char *method, const char *path,
           json_t *body, int want)
 {
     char *query = wait_query(o);
     char *target = plain_xasprintf("%s%s", path, query);
     char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
-    struct answer a;
-    bool ok = call(o, method, target, text, want, &a);
+    struct api_answer a;
+    bool ok = api_call(o, method, target, text, want, &a);
     if (ok && o->json && a.json) {
         print_json(a.json);
     } else if (ok && json_object_get(a.json, "token")) {
@@ -298,7 +127,7 @@ run_write(const struct api_opts *o, const char *method, const char *path,
         printf("%s\n", str(a.json, "token"));
     }
     if (ok) {
-        answer_destroy(&a);
+        api_answer_destroy(&a);
     }
     free(text);
     free(target);
@@ -447,47 +276,34 @@ set_quota(json_t *body, const char *key, const char *option,
     long long i = strtoll(value, &end, 10);
     if (!*value || *end || errno) {
         fprintf(stderr, "%s: --%s: \"%s\" is not a number or \"default\"\n",
-                program, option, value);
+                api_program_name, option, value);
         return false;
     }
     json_object_set_new(body, key, json_integer(i));
     return true;
 }
 
-/* GETs 'target' into '*json' (a new reference). */
-static bool
-get(const struct api_opts *o, const char *target, json_t **json)
-{
-    struct answer a;
-    if (!call(o, "GET", target, NULL, 200, &a)) {
-        return false;
-    }
-    *json = json_incref(a.json);
-    answer_destroy(&a);
-    return *json != NULL;
-}
-
 /* Appends to 'out' every network (of 'tenant', or of every tenant the
  * caller sees if NULL); with 'ports', every port instead (of 'net' if
  * nonnull). */
 static bool
-collect(const struct api_opts *o, const char *tenant, const char *net,
+collect(const struct ctl_options *o, const char *tenant, const char *net,
         bool ports, json_t *out)
 {
     json_t *tenants;
     if (tenant) {
         tenants = json_pack("[{s:s}]", "name", tenant);
-    } else if (!get(o, "/v1/tenants", &tenants)) {
+    } else if (!api_get(o, "/v1/tenants", &tenants)) {
         return false;
     }
     bool ok = true;
     size_t i;
     json_t *t;
     json_array_foreach (tenants, i, t) {
-        char *te = escape(str(t, "name"));
+        char *te = api_escape(str(t, "name"));
         char *target = plain_xasprintf("/v1/tenants/%s/networks", te);
         json_t *nets;
-        ok = get(o, target, &nets);
+        ok = api_get(o, target, &nets);
         free(target);
         size_t j;
         json_t *n;
@@ -499,10 +315,11 @@ collect(const struct api_opts *o, const char *tenant, const char *net,
                 json_array_append(out, n);
                 continue;
             }
-            char *ne = escape(str(n, "name"));
-            target = plain_xasprintf("/v1/tenants/%s/networks/%s/ports", te, ne);
+            char *ne = api_escape(str(n, "name"));
+            target = plain_xasprintf("/v1/tenants/%s/networks/%s/ports",
+                                     te, ne);
             json_t *list;
-            ok = ok && get(o, target, &list);
+            ok = ok && api_get(o, target, &list);
             if (ok) {
                 json_array_extend(out, list);
                 json_decref(list);
@@ -521,19 +338,21 @@ collect(const struct api_opts *o, const char *tenant, const char *net,
 }
 
 static int
-run_list(const struct api_opts *o, const char *cmd)
+run_list(const struct ctl_options *o, const char *cmd)
 {
     json_t *list = json_array();
     bool ok;
     if (!strcmp(cmd, "host-list") || !strcmp(cmd, "tenant-list")) {
         json_decref(list);
-        ok = get(o, cmd[0] == 'h' ? "/v1/hosts" : "/v1/tenants", &list);
+        list = NULL;            /* api_get() leaves it alone on failure. */
+        ok = api_get(o, cmd[0] == 'h' ? "/v1/hosts" : "/v1/tenants", &list);
     } else {
         char *names[3] = { NULL, NULL, NULL };
         if (o->n_args > 1) {
             int n = strchr(o->args[1], '/') ? 2 : 1;
             if (!strcmp(cmd, "net-list") && n == 2) {
-                fprintf(stderr, "%s: net-list: expected TENANT\n", program);
+                fprintf(stderr, "%s: net-list: expected TENANT\n",
+                        api_program_name);
                 json_decref(list);
                 return EXIT_API_USAGE;
             }
@@ -580,10 +399,10 @@ run_list(const struct api_opts *o, const char *cmd)
 
 /* "show": the status, then tenants, networks and ports as a tree. */
 static int
-run_show(const struct api_opts *o)
+run_show(const struct ctl_options *o)
 {
     json_t *status, *nets = json_array(), *ports = json_array();
-    bool ok = (get(o, "/v1/status", &status)
+    bool ok = (api_get(o, "/v1/status", &status)
                && collect(o, NULL, NULL, false, nets)
                && collect(o, NULL, NULL, true, ports));
     if (ok && o->json) {
@@ -622,340 +441,240 @@ run_show(const struct api_opts *o)
     return ok ? 0 : EXIT_API_ERROR;
 }
 
-static void
-usage(void)
+/* ------------------------------------------------------------------------
+ * The commands: each is the API backend of its row in weftctl-commands.c,
+ * which has already checked the argument count and the options. */
+
+void
+weftctl_api_usage(const char *program_)
 {
     printf("%s --api=SOCKET [--token=TOKEN] [--format=table|json] [--json] "
            "[--wait] [--timeout=SECS] COMMAND...\n"
            "  weftctl's commands through weftd's REST API (token: --token "
-           "or $WEFT_TOKEN):\n"
-           "  host-add NAME --remote=R [--tunnel-ip=IP] [--datapath-type=T] "
-           "[--uplink=IF] [--openflow-remote=T]\n"
-           "  host-del NAME | host-list | tenant-add NAME | tenant-del NAME "
-           "| tenant-list\n"
-           "  tenant-token NAME (a new token, printed once)\n"
-           "  tenant-quota NAME | tenant-set NAME [--max-ports=N|default] "
-           "[--max-networks=N|default]\n"
-           "                                  [--max-ips-per-port=N|default]"
-           "\n"
-           "  net-add T/N --type=TYPE --segment=ID [--mtu=N] | net-del T/N "
-           "| net-list [T]\n"
-           "  port-add T/N/P --host=H --iface=I --mac=M [--ip=A]... "
-           "| port-del T/N/P | port-list [T[/N]]\n"
-           "  net-flows T/N | status | show\n", program);
+           "or $WEFT_TOKEN):\n", program_);
+    for (size_t i = 0; i < n_ctl_commands; i++) {
+        if (ctl_commands[i].api) {
+            printf("  %s\n", ctl_commands[i].synopsis);
+        }
+    }
+    printf("  (%s help COMMAND: a command's help)\n", program_);
 }
 
-/* Runs the command in 'o'. */
-static int
-run(struct api_opts *o)
+/* The API path of the object that o->args[1] names, as a path of as many
+ * names as the command's kind of object has (hosts and tenants 1, networks
+ * 2, ports 3): "/v1/hosts/H", "/v1/tenants/T/networks/N", ...  With
+ * 'collection', the path of the collection that holds the object instead
+ * ("/v1/tenants/T/networks").  'suffix' is appended ("/quota").  Returns a
+ * malloc'd path, or NULL after a usage error. */
+static char *
+object_path(const struct ctl_options *o, bool collection,
+            const char *suffix)
 {
-    if (!o->n_args) {
-        fprintf(stderr, "%s: missing command name (use --help for help)\n",
-                program);
-        return EXIT_API_USAGE;
-    }
+    static const char *const kinds[] = { "tenants", "networks", "ports" };
     const char *cmd = o->args[0];
-    static const struct { const char *name; int min, max, path; } cmds[] = {
-        { "host-add", 1, 1, 1 }, { "host-del", 1, 1, 1 },
-        { "host-list", 0, 0, 0 }, { "tenant-add", 1, 1, 1 },
-        { "tenant-del", 1, 1, 1 }, { "tenant-list", 0, 0, 0 },
-        { "tenant-token", 1, 1, 1 }, { "net-add", 1, 1, 2 },
-        { "net-del", 1, 1, 2 }, { "net-list", 0, 1, 0 },
-        { "port-add", 1, 1, 3 }, { "port-del", 1, 1, 3 },
-        { "port-list", 0, 1, 0 }, { "net-flows", 1, 1, 2 },
-        { "status", 0, 0, 0 }, { "show", 0, 0, 0 },
-        { "tenant-quota", 1, 1, 1 }, { "tenant-set", 1, 1, 1 },
-    };
-    int found = -1;
-    for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++) {
-        if (!strcmp(cmds[i].name, cmd)) {
-            found = i;
-        }
-    }
-    if (found < 0) {
-        fprintf(stderr, "%s: unknown command '%s' with --api (use --help "
-                "for help)\n", program, cmd);
-        return EXIT_API_USAGE;
-    }
-    int n_args = o->n_args - 1;
-    if (n_args < cmds[found].min || n_args > cmds[found].max) {
-        fprintf(stderr, "%s: %s: wrong number of arguments\n", program, cmd);
-        return EXIT_API_USAGE;
-    }
-    if (strstr(cmd, "-list")) {
-        return run_list(o, cmd);
-    } else if (!strcmp(cmd, "show")) {
-        return run_show(o);
-    } else if (!strcmp(cmd, "status")) {
-        json_t *status;
-        if (!get(o, "/v1/status", &status)) {
-            return EXIT_API_ERROR;
-        }
-        if (o->json) {
-            print_json(status);
-        } else {
-            printf("nb_cfg %lld\n", num(status, "nb_cfg"));
-            print_hosts(json_object_get(status, "hosts"));
-        }
-        json_decref(status);
-        return 0;
-    }
-
+    bool host = !strncmp(cmd, "host-", 5);
+    int n = (host || !strncmp(cmd, "tenant-", 7) ? 1
+             : !strncmp(cmd, "net-", 4) ? 2 : 3);
     char *names[3] = { NULL, NULL, NULL };
-    if (!split_path(o->args[1], cmds[found].path, names)) {
-        return EXIT_API_USAGE;
+    if (!split_path(o->args[1], n, names)) {
+        return NULL;
     }
-    char *path = NULL;
-    json_t *body = NULL;
-    int status = 0;
-    bool del = strstr(cmd, "-del") != NULL;
-    const char *last = strrchr(o->args[1], '/');
-    last = last ? last + 1 : o->args[1];
-
-    if (!strncmp(cmd, "host-", 5)) {
-        path = del ? plain_xasprintf("/v1/hosts/%s", names[0])
-                   : strdup("/v1/hosts");
-        if (!del) {
-            if (!o->remote) {
-                fprintf(stderr, "%s: host-add requires --remote\n", program);
-                status = EXIT_API_USAGE;
-                goto out;
-            }
-            body = json_pack("{s:s}", "name", last);
-            set_string(body, "ovsdb_remote", o->remote);
-            set_string(body, "tunnel_ip", o->tunnel_ip);
-            set_string(body, "datapath_type", o->datapath_type);
-            set_string(body, "uplink", o->uplink);
-            set_string(body, "openflow_remote", o->openflow_remote);
-        }
-    } else if (!strcmp(cmd, "tenant-token")) {
-        path = plain_xasprintf("/v1/tenants/%s/token", names[0]);
-        status = run_write(o, "POST", path, NULL, 200);
-        goto out;
-    } else if (!strcmp(cmd, "tenant-quota")) {
-        path = plain_xasprintf("/v1/tenants/%s/quota", names[0]);
-        json_t *quota;
-        if (!get(o, path, &quota)) {
-            status = EXIT_API_ERROR;
-            goto out;
-        }
-        if (o->json) {
-            print_json(quota);
-        } else {
-            print_quotas(json_object_get(quota, "quotas"));
-        }
-        json_decref(quota);
-        goto out;
-    } else if (!strcmp(cmd, "tenant-set")) {
-        path = plain_xasprintf("/v1/tenants/%s/quota", names[0]);
-        body = json_object();
-        if (!set_quota(body, "ports", "max-ports", o->max_ports)
-            || !set_quota(body, "networks", "max-networks", o->max_networks)
-            || !set_quota(body, "ips_per_port", "max-ips-per-port",
-                          o->max_ips_per_port)) {
-            status = EXIT_API_USAGE;
-            goto out;
-        }
-        /* The answer is the quotas as they are now: shown with --json. */
-        status = run_write(o, "PATCH", path, body, 200);
-        body = NULL;
-        goto out;
-    } else if (!strncmp(cmd, "tenant-", 7)) {
-        path = del ? plain_xasprintf("/v1/tenants/%s", names[0])
-                   : strdup("/v1/tenants");
-        body = del ? NULL : json_pack("{s:s}", "name", last);
-    } else if (!strncmp(cmd, "net-", 4)) {
-        if (!strcmp(cmd, "net-flows")) {
-            path = plain_xasprintf("/v1/tenants/%s/networks/%s/flows", names[0],
-                              names[1]);
-            json_t *flows;
-            if (!get(o, path, &flows)) {
-                status = EXIT_API_ERROR;
-                goto out;
-            }
-            size_t i, j;
-            json_t *h, *f;
-            json_array_foreach (o->json ? NULL : json_object_get(flows,
-                                                                 "hosts"),
-                                i, h) {
-                printf("%s (%s):\n", str(h, "host"),
-                       str(h, "openflow_state"));
-                json_array_foreach (json_object_get(h, "flows"), j, f) {
-                    printf("  %s\n", json_string_value(f));
-                }
-            }
-            if (o->json) {
-                print_json(flows);
-            }
-            json_decref(flows);
-            goto out;
-        }
-        path = (del ? plain_xasprintf("/v1/tenants/%s/networks/%s", names[0],
-                                 names[1])
-                : plain_xasprintf("/v1/tenants/%s/networks", names[0]));
-        if (!del) {
-            if (!o->type || !o->segment) {
-                fprintf(stderr, "%s: net-add requires --type and "
-                        "--segment\n", program);
-                status = EXIT_API_USAGE;
-                goto out;
-            }
-            body = json_pack("{s:s, s:s}", "name", last, "type", o->type);
-            if (!set_integer(body, "segment_id", o->segment)
-                || !set_integer(body, "mtu", o->mtu)) {
-                status = EXIT_API_USAGE;
-                goto out;
-            }
-        }
-    } else {
-        path = (del ? plain_xasprintf("/v1/tenants/%s/networks/%s/ports/%s",
-                                 names[0], names[1], names[2])
-                : plain_xasprintf("/v1/tenants/%s/networks/%s/ports", names[0],
-                             names[1]));
-        if (!del) {
-            if (!o->host || !o->iface || !o->mac) {
-                fprintf(stderr, "%s: port-add requires --host, --iface and "
-                        "--mac\n", program);
-                status = EXIT_API_USAGE;
-                goto out;
-            }
-            body = json_pack("{s:s, s:s, s:s, s:s, s:[]}", "name", last,
-                             "host", o->host, "iface", o->iface,
-                             "mac", o->mac, "ips");
-            json_t *ips = json_object_get(body, "ips");
-            for (size_t i = 0; i < o->n_ips; i++) {
-                json_array_append_new(ips, json_string(o->ips[i]));
-            }
-        }
-    }
-    status = run_write(o, del ? "DELETE" : "POST", path, body,
-                       del ? 204 : 201);
-    body = NULL;
-
-out:
-    json_decref(body);
-    free(path);
-    for (int i = 0; i < 3; i++) {
+    char *path = strdup("/v1");
+    for (int i = 0; i < n; i++) {
+        const char *kind = host ? "hosts" : kinds[i];
+        char *longer = (collection && i == n - 1
+                        ? plain_xasprintf("%s/%s", path, kind)
+                        : plain_xasprintf("%s/%s/%s", path, kind, names[i]));
+        free(path);
         free(names[i]);
+        path = longer;
     }
+    char *full = plain_xasprintf("%s%s", path, suffix);
+    free(path);
+    return full;
+}
+
+/* The new object's name: the last name of o->args[1], unescaped (it goes
+ * into a JSON body). */
+static const char *
+new_name(const struct ctl_options *o)
+{
+    const char *last = strrchr(o->args[1], '/');
+    return last ? last + 1 : o->args[1];
+}
+
+/* Sends 'method' with 'body' (may be NULL; its reference is taken) to
+ * object_path(o, 'collection', 'suffix') and prints what it answers, which
+ * must be HTTP 'want'. */
+static int
+write_object(const struct ctl_options *o, bool collection,
+             const char *suffix, const char *method, json_t *body, int want)
+{
+    char *path = object_path(o, collection, suffix);
+    int status = (path ? run_write(o, method, path, body, want)
+                  : (json_decref(body), EXIT_API_USAGE));
+    free(path);
     return status;
 }
 
-bool
-weftctl_api_main(int argc, char *argv[], int *statusp)
+/* POSTs 'body' (its reference is taken) to the collection of o->args[1]. */
+static int
+post_object(const struct ctl_options *o, json_t *body)
 {
-    bool api = false;
-    for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
-        api = api || !strcmp(argv[i], "--api")
-              || !strncmp(argv[i], "--api=", 6);
-    }
-    if (!api) {
-        return false;
-    }
-    const char *slash = strrchr(argv[0], '/');
-    program = slash ? slash + 1 : argv[0];
+    return write_object(o, true, "", "POST", body, 201);
+}
 
-    enum {
-        OPT_API = 256, OPT_TOKEN, OPT_JSON, OPT_WAIT, OPT_TIMEOUT, OPT_REMOTE,
-        OPT_TUNNEL_IP, OPT_DATAPATH_TYPE, OPT_UPLINK, OPT_OPENFLOW_REMOTE,
-        OPT_TYPE, OPT_SEGMENT, OPT_MTU, OPT_HOST, OPT_IFACE, OPT_MAC, OPT_IP,
-        OPT_MAX_PORTS, OPT_MAX_NETWORKS, OPT_MAX_IPS_PER_PORT, OPT_FORMAT,
-    };
-    static const struct option options[] = {
-        {"api", required_argument, NULL, OPT_API},
-        {"token", required_argument, NULL, OPT_TOKEN},
-        {"json", no_argument, NULL, OPT_JSON},
-        {"format", required_argument, NULL, OPT_FORMAT},
-        {"wait", no_argument, NULL, OPT_WAIT},
-        {"timeout", required_argument, NULL, OPT_TIMEOUT},
-        {"remote", required_argument, NULL, OPT_REMOTE},
-        {"tunnel-ip", required_argument, NULL, OPT_TUNNEL_IP},
-        {"datapath-type", required_argument, NULL, OPT_DATAPATH_TYPE},
-        {"uplink", required_argument, NULL, OPT_UPLINK},
-        {"openflow-remote", required_argument, NULL, OPT_OPENFLOW_REMOTE},
-        {"type", required_argument, NULL, OPT_TYPE},
-        {"segment", required_argument, NULL, OPT_SEGMENT},
-        {"mtu", required_argument, NULL, OPT_MTU},
-        {"host", required_argument, NULL, OPT_HOST},
-        {"iface", required_argument, NULL, OPT_IFACE},
-        {"mac", required_argument, NULL, OPT_MAC},
-        {"ip", required_argument, NULL, OPT_IP},
-        {"max-ports", required_argument, NULL, OPT_MAX_PORTS},
-        {"max-networks", required_argument, NULL, OPT_MAX_NETWORKS},
-        {"max-ips-per-port", required_argument, NULL, OPT_MAX_IPS_PER_PORT},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    struct api_opts o = { .timeout = 30 };
-    o.token = getenv("WEFT_TOKEN");
-    o.token = o.token && o.token[0] ? o.token : NULL;
-    o.ips = calloc(argc + 1, sizeof *o.ips);
-    *statusp = 0;
-    opterr = 0;
-    optind = 1;
-    for (;;) {
-        int c = getopt_long(argc, argv, "h", options, NULL);
-        if (c == -1) {
-            break;
-        }
-        switch (c) {
-        case OPT_API: o.socket = optarg; break;
-        case OPT_TOKEN: o.token = optarg; break;
-        case OPT_JSON: o.json = true; break;
-        case OPT_FORMAT:
-            /* As in database mode: --json is --format=json. */
-            if (strcmp(optarg, "json") && strcmp(optarg, "table")) {
-                fprintf(stderr, "%s: --format: \"%s\" is not a format "
-                        "(expected json or table)\n", program, optarg);
-                *statusp = EXIT_API_USAGE;
-                goto out;
+/* GETs the object of o->args[1] with 'suffix' (e.g. "/quota") into '*json'
+ * (a new reference).  Returns 0 or an exit status. */
+static int
+get_object(const struct ctl_options *o, const char *suffix, json_t **json)
+{
+    char *path = object_path(o, false, suffix);
+    int status = (!path ? EXIT_API_USAGE
+                  : api_get(o, path, json) ? 0 : EXIT_API_ERROR);
+    free(path);
+    return status;
+}
+
+int
+api_list(const struct ctl_options *o)
+{
+    return run_list(o, o->args[0]);
+}
+
+int
+api_show(const struct ctl_options *o)
+{
+    return run_show(o);
+}
+
+int
+api_status(const struct ctl_options *o)
+{
+    json_t *status;
+    if (!api_get(o, "/v1/status", &status)) {
+        return EXIT_API_ERROR;
+    }
+    if (o->json) {
+        print_json(status);
+    } else {
+        printf("nb_cfg %lld\n", num(status, "nb_cfg"));
+        print_hosts(json_object_get(status, "hosts"));
+    }
+    json_decref(status);
+    return 0;
+}
+
+int
+api_host_add(const struct ctl_options *o)
+{
+    json_t *body = json_pack("{s:s}", "name", new_name(o));
+    set_string(body, "ovsdb_remote", o->values[CO_REMOTE]);
+    set_string(body, "tunnel_ip", o->values[CO_TUNNEL_IP]);
+    set_string(body, "datapath_type", o->values[CO_DATAPATH_TYPE]);
+    set_string(body, "uplink", o->values[CO_UPLINK]);
+    set_string(body, "openflow_remote", o->values[CO_OPENFLOW_REMOTE]);
+    return post_object(o, body);
+}
+
+int
+api_tenant_add(const struct ctl_options *o)
+{
+    return post_object(o, json_pack("{s:s}", "name", new_name(o)));
+}
+
+int
+api_net_add(const struct ctl_options *o)
+{
+    json_t *body = json_pack("{s:s, s:s}", "name", new_name(o),
+                             "type", o->values[CO_TYPE]);
+    if (!set_integer(body, "segment_id", o->values[CO_SEGMENT])
+        || !set_integer(body, "mtu", o->values[CO_MTU])) {
+        json_decref(body);
+        return EXIT_API_USAGE;
+    }
+    return post_object(o, body);
+}
+
+int
+api_port_add(const struct ctl_options *o)
+{
+    json_t *body = json_pack("{s:s, s:s, s:s, s:s, s:[]}", "name",
+                             new_name(o), "host", o->values[CO_HOST],
+                             "iface", o->values[CO_IFACE],
+                             "mac", o->values[CO_MAC], "ips");
+    json_t *ips = json_object_get(body, "ips");
+    for (size_t i = 0; i < o->n_ips; i++) {
+        json_array_append_new(ips, json_string(o->ips[i]));
+    }
+    return post_object(o, body);
+}
+
+int
+api_delete(const struct ctl_options *o)
+{
+    return write_object(o, false, "", "DELETE", NULL, 204);
+}
+
+int
+api_tenant_token(const struct ctl_options *o)
+{
+    return write_object(o, false, "/token", "POST", NULL, 200);
+}
+
+int
+api_tenant_quota(const struct ctl_options *o)
+{
+    json_t *quota;
+    int status = get_object(o, "/quota", &quota);
+    if (status) {
+        return status;
+    }
+    if (o->json) {
+        print_json(quota);
+    } else {
+        print_quotas(json_object_get(quota, "quotas"));
+    }
+    json_decref(quota);
+    return 0;
+}
+
+int
+api_tenant_set(const struct ctl_options *o)
+{
+    json_t *body = json_object();
+    if (!set_quota(body, "ports", "max-ports", o->values[CO_MAX_PORTS])
+        || !set_quota(body, "networks", "max-networks",
+                      o->values[CO_MAX_NETWORKS])
+        || !set_quota(body, "ips_per_port", "max-ips-per-port",
+                      o->values[CO_MAX_IPS_PER_PORT])) {
+        json_decref(body);
+        return EXIT_API_USAGE;
+    }
+    /* The answer is the quotas as they are now: shown with --json. */
+    return write_object(o, false, "/quota", "PATCH", body, 200);
+}
+
+int
+api_net_flows(const struct ctl_options *o)
+{
+    json_t *flows;
+    int status = get_object(o, "/flows", &flows);
+    if (status) {
+        return status;
+    }
+    if (o->json) {
+        print_json(flows);
+    } else {
+        size_t i, j;
+        json_t *h, *f;
+        json_array_foreach (json_object_get(flows, "hosts"), i, h) {
+            printf("%s (%s):\n", str(h, "host"), str(h, "openflow_state"));
+            json_array_foreach (json_object_get(h, "flows"), j, f) {
+                printf("  %s\n", json_string_value(f));
             }
-            o.json = !strcmp(optarg, "json");
-            break;
-        case OPT_WAIT: o.wait = true; break;
-        case OPT_TIMEOUT: {
-            char *end;
-            long t = strtol(optarg, &end, 10);
-            if (!*optarg || *end || t < 0 || t > 3600) {
-                fprintf(stderr, "%s: --timeout: \"%s\" is not a number of "
-                        "seconds (0-3600)\n", program, optarg);
-                *statusp = EXIT_API_USAGE;
-                goto out;
-            }
-            o.timeout = t;
-            break;
-        }
-        case OPT_REMOTE: o.remote = optarg; break;
-        case OPT_TUNNEL_IP: o.tunnel_ip = optarg; break;
-        case OPT_DATAPATH_TYPE: o.datapath_type = optarg; break;
-        case OPT_UPLINK: o.uplink = optarg; break;
-        case OPT_OPENFLOW_REMOTE: o.openflow_remote = optarg; break;
-        case OPT_TYPE: o.type = optarg; break;
-        case OPT_SEGMENT: o.segment = optarg; break;
-        case OPT_MTU: o.mtu = optarg; break;
-        case OPT_HOST: o.host = optarg; break;
-        case OPT_IFACE: o.iface = optarg; break;
-        case OPT_MAC: o.mac = optarg; break;
-        case OPT_IP: o.ips[o.n_ips++] = optarg; break;
-        case OPT_MAX_PORTS: o.max_ports = optarg; break;
-        case OPT_MAX_NETWORKS: o.max_networks = optarg; break;
-        case OPT_MAX_IPS_PER_PORT: o.max_ips_per_port = optarg; break;
-        case 'h':
-            usage();
-            goto out;
-        default:
-            fprintf(stderr, "%s: unrecognized option or missing argument "
-                    "'%s' with --api (use --help for help)\n", program,
-                    argv[optind - 1]);
-            *statusp = EXIT_API_USAGE;
-            goto out;
         }
     }
-    o.args = argv + optind;
-    o.n_args = argc - optind;
-    *statusp = run(&o);
-
-out:
-    free(o.ips);
-    return true;
+    json_decref(flows);
+    return 0;
 }

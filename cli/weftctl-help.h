@@ -1,11 +1,11 @@
 /* weftctl-help: "weftctl help COMMAND", "weftctl COMMAND --help" and
  * "weftctl --version".
  *
- * One table of every command's usage line and help text, for database mode
- * (weftctl.c), the operator commands (weftctl-ops.c) and the commands that
- * exist only with --api (weftctl-api.c).  The usage lines repeat the
- * synopses of those files' command tables; tests/lab/test-weftctl.sh checks
- * that every synopsis in "weftctl --help" is a command's usage line here. */
+ * The database and --api commands' usage lines and help texts are in their
+ * rows of the command table (weftctl-commands.h); the operator commands'
+ * (weftctl-ops.c) are here, and repeat the synopses of weftctl-ops.c's
+ * table: tests/lab/test-weftctl.sh checks that every synopsis in "weftctl
+ * --help" is a command's usage line here. */
 #ifndef WEFTCTL_HELP_H
 #define WEFTCTL_HELP_H 1
 

@@ -50,6 +50,7 @@
 #include "util.h"
 #include "weft-db.h"
 #include "weft-idl.h"
+#include "weftctl-options.h"
 
 VLOG_DEFINE_THIS_MODULE(weftctl_ops);
 
@@ -57,7 +58,6 @@ VLOG_DEFINE_THIS_MODULE(weftctl_ops);
 #define OPS_EXIT_USAGE 2
 #define OPS_EXIT_DIFFERS 1      /* flows --diff found differences. */
 #define OPS_EXIT_TROUBLE 2      /* flows --diff could not compare. */
-#define OPS_DEFAULT_TIMEOUT 30
 
 /* ------------------------------------------------------------------------
  * Command line. */
@@ -91,23 +91,6 @@ weftctl_ops_usage(void)
            " socket,\n   default $WEFT_RUNDIR/weftd.ctl)\n");
 }
 
-/* Returns true if option "--'name'" (no "=VALUE") takes the next argument
- * as its value in weftctl's command line. */
-static bool
-takes_value(const char *name)
-{
-    static const char *const flags[] = {
-        "wait", "help", "diff", "verbose", "log-file", "no-wait", "json",
-        "version",
-    };
-    for (size_t i = 0; i < ARRAY_SIZE(flags); i++) {
-        if (!strcmp(name, flags[i])) {
-            return false;
-        }
-    }
-    return true;
-}
-
 /* Returns the command name in 'argv' (its first non-option argument). */
 static const char *
 command_name(int argc, char *argv[])
@@ -118,7 +101,7 @@ command_name(int argc, char *argv[])
             return i + 1 < argc ? argv[i + 1] : NULL;
         } else if (a[0] != '-' || !a[1]) {
             return a;
-        } else if (a[1] == '-' && !strchr(a, '=') && takes_value(a + 2)) {
+        } else if (a[1] == '-' && !strchr(a, '=') && !weftctl_options_is_flag(a + 2)) {
             i++;
         }
     }
@@ -150,7 +133,7 @@ parse_ops_options(int argc, char *argv[], struct ops_options *opts)
         STREAM_SSL_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
     };
-    opts->timeout = OPS_DEFAULT_TIMEOUT;
+    opts->timeout = WEFTCTL_DEFAULT_TIMEOUT;
     opterr = 0;
     optind = 1;
     for (;;) {
@@ -162,10 +145,8 @@ parse_ops_options(int argc, char *argv[], struct ops_options *opts)
         case OPT_DB: opts->db = optarg; break;
         case OPT_WEFTD: opts->weftd = optarg; break;
         case OPT_TIMEOUT:
-            if (!str_to_int(optarg, 10, &opts->timeout)
-                || opts->timeout < 0 || opts->timeout > INT_MAX / 1000) {
-                fprintf(stderr, "%s: --timeout: \"%s\" is not a number of "
-                        "seconds\n", program_name, optarg);
+            if (!weftctl_options_parse_timeout(optarg, false,
+                                               &opts->timeout)) {
                 return OPS_EXIT_USAGE;
             }
             break;

@@ -1,64 +1,26 @@
 /* weftctl: database mode's shared types.
  *
- * weftctl.c holds the command table, parses the command line into a 'struct
- * ctl_options', checks each command's arguments into a 'struct ctl_parsed'
- * (step 1 of the four described at the top of weftctl.c), loads the topology
- * and runs the command with a 'struct ctl_context'.  The write commands are
- * in weftctl.c; the read-only ones (the lists and show) are in db-read.c.
- * The operator commands (weftctl-ops.h) and --api mode (weftctl-api.h) have
- * command lines of their own and use none of this. */
+ * The command table and 'struct ctl_options' are weftctl-commands.h (shared
+ * with --api mode); the command line is parsed by weftctl-options.c.  Step 1
+ * of the four described at the top of weftctl.c checks each command's
+ * arguments into a 'struct ctl_parsed' (db-write.c); weftctl.c loads the
+ * topology and runs the command with a 'struct ctl_context'.  The write
+ * commands are db-write.c's, the read-only ones (the lists and show)
+ * db-read.c's.  The operator commands (weftctl-ops.h) have a command line of
+ * their own and use none of this. */
 #ifndef WEFTCTL_H
 #define WEFTCTL_H 1
 
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "svec.h"
 #include "weft-write.h"
+#include "weftctl-commands.h"
 
 struct ds;
 struct ovsdb_idl;
 struct ovsdb_idl_txn;
 struct topology;
-
-/* Options that belong to individual commands.  Each one is a bit in
- * 'struct ctl_command''s 'options' and 'required' masks. */
-#define CMD_OPTIONS                                         \
-    CMD_OPTION(REMOTE, "remote")                            \
-    CMD_OPTION(TUNNEL_IP, "tunnel-ip")                      \
-    CMD_OPTION(DATAPATH_TYPE, "datapath-type")              \
-    CMD_OPTION(UPLINK, "uplink")                            \
-    CMD_OPTION(OPENFLOW_REMOTE, "openflow-remote")          \
-    CMD_OPTION(TYPE, "type")                                \
-    CMD_OPTION(SEGMENT, "segment")                          \
-    CMD_OPTION(MTU, "mtu")                                  \
-    CMD_OPTION(HOST, "host")                                \
-    CMD_OPTION(IFACE, "iface")                              \
-    CMD_OPTION(MAC, "mac")                                  \
-    CMD_OPTION(IP, "ip")                                    \
-    CMD_OPTION(MAX_PORTS, "max-ports")                      \
-    CMD_OPTION(MAX_NETWORKS, "max-networks")                \
-    CMD_OPTION(MAX_IPS_PER_PORT, "max-ips-per-port")
-
-enum cmd_option {
-#define CMD_OPTION(ENUM, NAME) CO_##ENUM,
-    CMD_OPTIONS
-#undef CMD_OPTION
-    N_CMD_OPTIONS
-};
-
-/* The parsed command line. */
-struct ctl_options {
-    const char *db;             /* --db, or NULL for the default remote. */
-    int timeout;                /* Seconds; 0 means no limit. */
-    bool wait;                  /* --wait. */
-    bool json;                  /* --format=json (or --json). */
-    unsigned int given;         /* CO_BIT()s of the command options seen. */
-    const char *values[N_CMD_OPTIONS]; /* Each option's argument. */
-    struct svec ips;            /* Every --ip, in order. */
-    char **args;                /* Command name, then its arguments. */
-    int n_args;
-};
 
 /* Command arguments after step 1 (parse).  Strings are malloc'd. */
 struct ctl_parsed {

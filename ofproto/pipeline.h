@@ -48,6 +48,14 @@ _Static_assert(WEFT_TABLE_CLASSIFY < WEFT_TABLE_PORT_SEC
 
 const char *weft_table_name(int table_id);
 
+/* OpenFlow versions weft speaks; bundles need at least 1.3 (as an ONF
+ * extension) and are native from 1.4.  weftd's sessions and weftctl's flow
+ * reads both use it, so flows read back are normalized like weftd's desired
+ * flows.  (OFPnn_VERSION: OVS's openflow/openflow-common.h, included by the
+ * user.) */
+#define WEFT_OF_VERSIONS ((1u << OFP13_VERSION) | (1u << OFP14_VERSION) \
+                          | (1u << OFP15_VERSION))
+
 /* Registers.  metadata carries the network key (1..65535) from CLASSIFY on;
  * reg10 holds flags. */
 #define WEFT_MFF_NETWORK "metadata"

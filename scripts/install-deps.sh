@@ -8,6 +8,7 @@ packages=(
     build-essential cmake pkg-config python3 binutils
     libevent-dev libjansson-dev libcmocka-dev
     libssl-dev                  # libcrypto: constant-time token checks
+    libcurl4-openssl-dev        # weftctl --api's HTTP client
     openvswitch-source          # libopenvswitch + OVSDB IDL are built from it
     libunbound-dev              # auto-detected by OVS's configure
     libssl-dev                  # OVS's stream-ssl: ssl:/pssl: remotes

@@ -369,6 +369,15 @@ check "attach: a second attach of the same namespace fails (eth0 exists)" \
     bash -c "! '$WEFT_BUILD_DIR/controller/weftctl' --db=unix:$D/weft.sock attach red/vx --netns $NS --host h2 --name att2 2>/dev/null"
 check "attach: the failed attach left no interface behind" \
     bash -c "[ \$(ip -n $(hf h2 netns) -o link | grep -c ' wf') = 1 ] && [ \$(ip -o link | grep -c ' w[ft][0-9a-f]') = 0 ]"
+# attach's commands run through OVS's process_start(): one that is not on
+# PATH is named in the error, and nothing is left behind.
+rc=0
+env PATH=/nonexistent "$WEFT_BUILD_DIR/controller/weftctl" --db="unix:$D/weft.sock" \
+    attach red/vx --netns "$NS" --host h2 --name att3 >/dev/null 2>"$TMP/out" || rc=$?
+check "attach without ip on PATH: exit 1, '\"ip link add ...\" failed (command not found or not runnable)'" \
+    bash -c "[ $rc = 1 ] && grep -q '\"ip link add wf[0-9a-f]* type veth peer name wt[0-9a-f]*\" failed (command not found or not runnable)' '$TMP/out'"
+check "attach without ip on PATH: no Port row" \
+    bash -c "! '$WEFT_BUILD_DIR/controller/weftctl' --db=unix:$D/weft.sock port-list red/vx | grep -q '^red/vx/att3 '"
 ctl flows --diff > "$TMP/out"
 check "attach: flows --diff still empty" empty
 wctl detach red/vx/att > "$TMP/out"

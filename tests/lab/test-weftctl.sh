@@ -162,6 +162,8 @@ expect_err 2 "option --mtu given twice" \
 expect_err 2 "unrecognized option" tenant-add red --colour=blue
 expect_err 2 "--timeout: \"-1\" is not a number" --timeout=-1 show
 expect_err 2 "--timeout: \"5s\" is not a number" --timeout=5s show
+# The operator commands check --timeout with the same function: digits only.
+expect_err 2 "--timeout: \"+5\" is not a number of seconds" flows --timeout=+5
 run --help
 if [ "$rc" -eq 0 ] && [[ "$out" == *"port-add TENANT/NET/PORT"* ]]; then
     pass
@@ -209,6 +211,15 @@ if [ "$rc" -eq 0 ] && [[ "$out" == "usage: weftctl [OPTIONS] tenant-token NAME"*
 else
     fail "weftctl --api=... tenant-token --help: status $rc"
 fi
+# --api's HTTP client (libcurl) reports a missing socket and a refused
+# connection as the socket's path and errno's text, exit status 1; a command
+# that exists only in database mode is unknown there (exit status 2).
+expect_err 1 "$dir/none.sock: No such file or directory" --api="$dir/none.sock" tenant-list
+python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$dir/refused.sock"
+expect_err 1 "$dir/refused.sock: Connection refused" --api="$dir/refused.sock" tenant-list
+expect_err 2 "unknown command 'init' with --api" --api="$dir/none.sock" init
+expect_err 2 "--timeout: \"4000\" is not a number of seconds (0-3600)" \
+    --api="$dir/none.sock" --timeout=4000 tenant-list
 run help
 if [ "$rc" -eq 0 ] && [[ "$out" == *"Commands:"* ]]; then
     pass

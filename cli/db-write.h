@@ -1,0 +1,36 @@
+/* db-write: database mode's backend functions for the command table
+ * (weftctl-commands.c): step 1, which checks a command's arguments and
+ * options without the database, and step 3 for the write commands.  The
+ * read-only commands' step 3 is db-read.h; steps 2 and 4 (load, commit,
+ * wait) are weftctl.c's.
+ *
+ * Step 1 functions fill 'struct ctl_parsed' (weftctl.h) and return NULL, or
+ * a malloc'd error; ctl_parsed_destroy() frees what they filled. */
+#ifndef DB_WRITE_H
+#define DB_WRITE_H 1
+
+struct ctl_context;
+struct ctl_options;
+struct ctl_parsed;
+
+/* Step 1. */
+char *db_parse_host_add(const struct ctl_options *, struct ctl_parsed *);
+char *db_parse_host_del(const struct ctl_options *, struct ctl_parsed *);
+char *db_parse_tenant_add(const struct ctl_options *, struct ctl_parsed *);
+char *db_parse_tenant_del(const struct ctl_options *, struct ctl_parsed *);
+char *db_parse_tenant_set(const struct ctl_options *, struct ctl_parsed *);
+char *db_parse_tenant_quota(const struct ctl_options *, struct ctl_parsed *);
+char *db_parse_net_add(const struct ctl_options *, struct ctl_parsed *);
+char *db_parse_net_del(const struct ctl_options *, struct ctl_parsed *);
+char *db_parse_net_list(const struct ctl_options *, struct ctl_parsed *);
+char *db_parse_port_add(const struct ctl_options *, struct ctl_parsed *);
+char *db_parse_port_del(const struct ctl_options *, struct ctl_parsed *);
+char *db_parse_port_list(const struct ctl_options *, struct ctl_parsed *);
+void ctl_parsed_destroy(struct ctl_parsed *);
+
+/* Step 3: "init" and "sync" (nothing beyond the commit), and every other
+ * write command (the shared write layer, ovsdb/weft-write.h). */
+char *db_write_nothing(struct ctl_context *);
+char *db_write_request(struct ctl_context *);
+
+#endif /* cli/db-write.h */

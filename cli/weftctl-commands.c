@@ -1,0 +1,168 @@
+/* weftctl-commands: weftctl's one command table.  See weftctl-commands.h.
+ *
+ * Each row: name, synopsis, help text, argument count, options, and the
+ * database and API backends.  "weftctl --help" lists the synopses of the
+ * commands with a database backend, "weftctl --api=SOCKET --help" those with
+ * an API backend, and "help COMMAND" prints the row's synopsis and help. */
+#include "weftctl-commands.h"
+
+#include <string.h>
+
+#include "db-read.h"
+#include "db-write.h"
+#include "weftctl-api.h"
+
+const char *const cmd_option_names[N_CMD_OPTIONS] = {
+#define CMD_OPTION(ENUM, NAME) NAME,
+    CMD_OPTIONS
+#undef CMD_OPTION
+};
+
+const struct ctl_command ctl_commands[] = {
+    { "init", "init",
+      "Creates weft's global row (Weft_Global) if there is none.  Every\n"
+      "write does that too; init only makes it explicit.\n",
+      0, 0, 0, 0, true,
+      NULL, db_write_nothing, NULL },
+    { "host-add", "host-add NAME --remote=REMOTE [--tunnel-ip=IP] "
+      "[--datapath-type=netdev|system] [--uplink=IFACE] "
+      "[--openflow-remote=TARGET]",
+      "Registers a host: a machine whose Open vSwitch weftd programs.\n"
+      "\n"
+      "  --remote=REMOTE          the host's OVSDB server: unix:PATH or\n"
+      "                           tcp:IP:PORT\n"
+      "  --tunnel-ip=IP           its tunnel endpoint (IPv4), needed for\n"
+      "                           vxlan, gre and geneve networks\n"
+      "  --datapath-type=TYPE     br-int's datapath: system (default) or\n"
+      "                           netdev (OVS's userspace datapath)\n"
+      "  --uplink=IFACE           the trunk interface for vlan networks\n"
+      "  --openflow-remote=TARGET where weftd reaches br-int over OpenFlow\n"
+      "                           (default: derived from --remote)\n",
+      1, 1, CO_BIT(REMOTE) | CO_BIT(TUNNEL_IP) | CO_BIT(DATAPATH_TYPE)
+      | CO_BIT(UPLINK) | CO_BIT(OPENFLOW_REMOTE), CO_BIT(REMOTE), true,
+      db_parse_host_add, db_write_request, api_host_add },
+    { "host-del", "host-del NAME",
+      "Deletes a host.  It must have no ports left.\n",
+      1, 1, 0, 0, true,
+      db_parse_host_del, db_write_request, api_delete },
+    { "host-list", "host-list",
+      "Lists the hosts: remotes, datapath type, tunnel IP, uplink.\n"
+      "--format=json prints the REST API's host objects.\n",
+      0, 0, 0, 0, false,
+      NULL, db_read_host_list, api_list },
+    { "tenant-add", "tenant-add NAME",
+      "Adds a tenant.  A tenant admin's token for the REST API comes from\n"
+      "\"weftctl --api=SOCKET tenant-token NAME\".\n",
+      1, 1, 0, 0, true,
+      db_parse_tenant_add, db_write_request, api_tenant_add },
+    { "tenant-del", "tenant-del NAME",
+      "Deletes a tenant.  It must have no networks left.\n",
+      1, 1, 0, 0, true,
+      db_parse_tenant_del, db_write_request, api_delete },
+    { "tenant-list", "tenant-list",
+      "Lists the tenants and their keys (bits 55-40 of their flows'\n"
+      "cookies).  --format=json prints the REST API's tenant objects.\n",
+      0, 0, 0, 0, false,
+      NULL, db_read_tenant_list, api_list },
+    { "tenant-set", "tenant-set NAME [--max-ports=N|default] "
+      "[--max-networks=N|default] [--max-ips-per-port=N|default]",
+      "Sets a tenant's quotas (an administrator's command).  \"default\"\n"
+      "gives a quota its default back; quotas not named keep their\n"
+      "limits.  Lowering a limit below the usage deletes nothing; it only\n"
+      "refuses new objects.\n"
+      "  --max-ports=N            ports in all its networks (default 1000)\n"
+      "  --max-networks=N         networks (default 100)\n"
+      "  --max-ips-per-port=N     IPv4 addresses of one port (default 16)\n",
+      1, 1, CO_BIT(MAX_PORTS) | CO_BIT(MAX_NETWORKS)
+      | CO_BIT(MAX_IPS_PER_PORT), 0, true,
+      db_parse_tenant_set, db_write_request, api_tenant_set },
+    { "tenant-quota", "tenant-quota NAME",
+      "Prints a tenant's quotas: each limit, its usage, and whether the\n"
+      "limit is the default.\n",
+      1, 1, 0, 0, false,
+      db_parse_tenant_quota, db_read_tenant_quota, api_tenant_quota },
+    { "tenant-token", "tenant-token NAME",
+      "With --api only: issues a new token for tenant NAME and prints it\n"
+      "(once); the old token stops working.\n",
+      1, 1, 0, 0, true,
+      NULL, NULL, api_tenant_token },
+    { "net-add", "net-add TENANT/NET --type=vlan|vxlan|gre|geneve "
+      "--segment=ID [--mtu=N]",
+      "Adds a network to a tenant.\n"
+      "\n"
+      "  --type=TYPE      vlan (over the hosts' uplinks), or an overlay:\n"
+      "                   vxlan, gre or geneve\n"
+      "  --segment=ID     VLAN ID (1-4094), or VNI / GRE key\n"
+      "                   (1-16777215); unique per type\n"
+      "  --mtu=N          the endpoints' MTU (68-65535); default: the\n"
+      "                   underlay MTU minus the encapsulation overhead\n",
+      1, 1, CO_BIT(TYPE) | CO_BIT(SEGMENT) | CO_BIT(MTU),
+      CO_BIT(TYPE) | CO_BIT(SEGMENT), true,
+      db_parse_net_add, db_write_request, api_net_add },
+    { "net-del", "net-del TENANT/NET",
+      "Deletes a network.  It must have no ports left.\n",
+      1, 1, 0, 0, true,
+      db_parse_net_del, db_write_request, api_delete },
+    { "net-list", "net-list [TENANT]",
+      "Lists the networks (of TENANT): type, segment, effective MTU, key.\n"
+      "--format=json prints the REST API's network objects.\n",
+      0, 1, 0, 0, false,
+      db_parse_net_list, db_read_net_list, api_list },
+    { "net-flows", "net-flows TENANT/NET",
+      "With --api only: the network's installed flows on each host.\n",
+      1, 1, 0, 0, false,
+      NULL, NULL, api_net_flows },
+    { "port-add", "port-add TENANT/NET/PORT --host=HOST --iface=IFACE "
+      "--mac=MAC [--ip=A.B.C.D]...",
+      "Adds a port: interface IFACE on HOST joins the network.  weftd adds\n"
+      "IFACE to the host's br-int once it exists there.\n"
+      "\n"
+      "  --host=HOST      the host the interface is on\n"
+      "  --iface=IFACE    the interface's name on that host\n"
+      "  --mac=MAC        its MAC (unicast, unique in the network); frames\n"
+      "                   from any other source MAC are dropped\n"
+      "  --ip=A.B.C.D     an IPv4 address it may use (repeat for more);\n"
+      "                   the switch answers ARP for it\n",
+      1, 1, CO_BIT(HOST) | CO_BIT(IFACE) | CO_BIT(MAC) | CO_BIT(IP),
+      CO_BIT(HOST) | CO_BIT(IFACE) | CO_BIT(MAC), true,
+      db_parse_port_add, db_write_request, api_port_add },
+    { "port-del", "port-del TENANT/NET/PORT",
+      "Deletes a port; weftd removes its interface from br-int.\n",
+      1, 1, 0, 0, true,
+      db_parse_port_del, db_write_request, api_delete },
+    { "port-list", "port-list [TENANT[/NET]]",
+      "Lists the ports (of TENANT or TENANT/NET): host, interface, MAC, IPs,\n"
+      "key.  --format=json prints the REST API's port objects.\n",
+      0, 1, 0, 0, false,
+      db_parse_port_list, db_read_port_list, api_list },
+    { "show", "show",
+      "Prints nb_cfg, every host with its connection state and cur_cfg,\n"
+      "and every tenant's networks and ports with their OpenFlow port and\n"
+      "link state.  --format=json prints what \"weftctl --api --json show\"\n"
+      "prints: {\"status\": ..., \"networks\": [...], \"ports\": [...]}.\n",
+      0, 0, 0, 0, false,
+      NULL, db_read_show, api_show },
+    { "status", "status",
+      "With --api only: nb_cfg and each host's connection state and\n"
+      "cur_cfg.\n",
+      0, 0, 0, 0, false,
+      NULL, NULL, api_status },
+    { "sync", "sync",
+      "Waits until every host has installed the current configuration\n"
+      "(Host.cur_cfg reaches nb_cfg), or until --timeout.\n",
+      0, 0, 0, 0, true,
+      NULL, db_write_nothing, NULL },
+};
+
+const size_t n_ctl_commands = sizeof ctl_commands / sizeof *ctl_commands;
+
+const struct ctl_command *
+ctl_command_find(const char *name)
+{
+    for (size_t i = 0; i < n_ctl_commands; i++) {
+        if (!strcmp(ctl_commands[i].name, name)) {
+            return &ctl_commands[i];
+        }
+    }
+    return NULL;
+}

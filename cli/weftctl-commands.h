@@ -1,0 +1,102 @@
+/* weftctl-commands: weftctl's one command table, read by the dispatcher
+ * (weftctl.c), the option checks (weftctl-options.c), the per-command help
+ * (weftctl-help.c) and --api mode (weftctl-api.c).
+ *
+ * Where it sits: weftctl is the operator's way in at the top of the pipeline
+ * (request -> desired state -> compile -> push).  Each command has two
+ * backends: the database one writes weft's OVSDB directly (weftctl.c,
+ * db-write.c, db-read.c), the API one sends the same request to weftd's
+ * REST API (weftctl-api.c).  A command that has only one backend has NULL
+ * for the other.
+ *
+ * Plain C: no OVS and no jansson headers, so both sides can include it.  The
+ * operator commands (flows, trace, attach, detach: weftctl-ops.h) have a
+ * command line of their own. */
+#ifndef WEFTCTL_COMMANDS_H
+#define WEFTCTL_COMMANDS_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Options that belong to individual commands.  Each one is a bit in
+ * 'struct ctl_command''s 'options' and 'required' masks. */
+#define CMD_OPTIONS                                         \
+    CMD_OPTION(REMOTE, "remote")                            \
+    CMD_OPTION(TUNNEL_IP, "tunnel-ip")                      \
+    CMD_OPTION(DATAPATH_TYPE, "datapath-type")              \
+    CMD_OPTION(UPLINK, "uplink")                            \
+    CMD_OPTION(OPENFLOW_REMOTE, "openflow-remote")          \
+    CMD_OPTION(TYPE, "type")                                \
+    CMD_OPTION(SEGMENT, "segment")                          \
+    CMD_OPTION(MTU, "mtu")                                  \
+    CMD_OPTION(HOST, "host")                                \
+    CMD_OPTION(IFACE, "iface")                              \
+    CMD_OPTION(MAC, "mac")                                  \
+    CMD_OPTION(IP, "ip")                                    \
+    CMD_OPTION(MAX_PORTS, "max-ports")                      \
+    CMD_OPTION(MAX_NETWORKS, "max-networks")                \
+    CMD_OPTION(MAX_IPS_PER_PORT, "max-ips-per-port")
+
+enum cmd_option {
+#define CMD_OPTION(ENUM, NAME) CO_##ENUM,
+    CMD_OPTIONS
+#undef CMD_OPTION
+    N_CMD_OPTIONS
+};
+
+#define CO_BIT(ENUM) (1u << CO_##ENUM)
+
+/* Each command option's NAME, as in --NAME. */
+extern const char *const cmd_option_names[N_CMD_OPTIONS];
+
+/* The parsed command line, in either mode (weftctl-options.c). */
+struct ctl_options {
+    const char *db;             /* --db, or NULL for the default remote. */
+    const char *api;            /* --api SOCKET, or NULL: database mode. */
+    const char *token;          /* --api: --token, else $WEFT_TOKEN. */
+    int timeout;                /* Seconds; 0 means no limit. */
+    bool wait;                  /* --wait. */
+    bool json;                  /* --format=json (or --json). */
+    unsigned int given;         /* CO_BIT()s of the command options seen. */
+    const char *values[N_CMD_OPTIONS]; /* Each option's argument. */
+    const char **ips;           /* Every --ip, in order (malloc'd array). */
+    size_t n_ips;
+    char **args;                /* Command name, then its arguments. */
+    int n_args;
+};
+
+struct ctl_parsed;
+struct ctl_context;
+
+struct ctl_command {
+    const char *name;
+    const char *synopsis;       /* Arguments and options, for messages. */
+    const char *help;           /* "help COMMAND": what it does, options. */
+    int min_args, max_args;     /* Not counting the command name. */
+    unsigned int options;       /* CO_BIT()s allowed. */
+    unsigned int required;      /* CO_BIT()s required. */
+    bool writes;                /* Modifies the database (nb_cfg too). */
+
+    /* Database backend; 'run' NULL if the command exists only with --api.
+     *
+     * Step 1: checks 'opts' without the database.  May be NULL. */
+    char *(*parse)(const struct ctl_options *, struct ctl_parsed *);
+
+    /* Step 3: validates against ctx->topo and adds to ctx->txn, or (for
+     * read-only commands) appends output to ctx->output.  Returns NULL or a
+     * malloc'd error. */
+    char *(*run)(struct ctl_context *);
+
+    /* API backend (weftctl-api.c), NULL if the command exists only in
+     * database mode.  Sends the request(s), prints the answer and returns
+     * the exit status (weftctl-api.h). */
+    int (*api)(const struct ctl_options *);
+};
+
+extern const struct ctl_command ctl_commands[];
+extern const size_t n_ctl_commands;
+
+/* The command called 'name', or NULL. */
+const struct ctl_command *ctl_command_find(const char *name);
+
+#endif /* cli/weftctl-commands.h */
