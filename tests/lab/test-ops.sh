@@ -334,8 +334,10 @@ wctl detach red/vx/half > "$TMP/out" 2>&1 || true
 out
 check "detach of a veth whose port row is gone: succeeds" \
     has '^detached red/vx/half \(it had no port row; interface wf[0-9a-f]+ deleted\)'
+# "here": only a veth of this run (its peer in this run's namespace): a
+# concurrent run (another WEFT_TEST_PREFIX) may attach the same name.
 check "...and the veth is gone (h2, here, the namespace)" \
-    bash -c "[ -n '$half_if' ] && ! ip -n $H2NS link show '$half_if' 2>/dev/null && ! ip link show '$half_if' 2>/dev/null && ! ip -n $NSH link show eth0 2>/dev/null"
+    bash -c "[ -n '$half_if' ] && ! ip -n $H2NS link show '$half_if' 2>/dev/null && ! ip link show '$half_if' 2>/dev/null | grep -q 'link-netns $NSH\\b' && ! ip -n $NSH link show eth0 2>/dev/null"
 check "detach of something that never was: fails" \
     bash -c "! '$WEFT_BUILD_DIR/controller/weftctl' --db=unix:$D/weft.sock detach red/vx/half 2>/dev/null"
 
