@@ -12,7 +12,7 @@
  * The modules: weftd-options.c (command line), hosts.c (the set of hosts
  * and their lifecycle; host.c is one host), ovsdb/weft-status.c (status
  * write-back), weftd-unixctl.c (ovs-appctl commands), metrics.c (/metrics)
- * and api.c with the REST server (--api).  This file holds the loop and the
+ * and the REST server in rest/ (--api).  This file holds the loop and the
  * glue between them.
  *
  * weftd keeps no desired state of its own: everything comes from the
@@ -20,8 +20,9 @@
  * reads each switch's flows back and sends only differences (none, if the
  * desired state did not change meanwhile).
  *
- * The REST API (--api) is served by rest-server.c in its own thread; its
- * calls are executed here, in api_run() (see the top of api.c). */
+ * The REST API (--api) is served by rest/rest-server.c in its own thread;
+ * its calls are handed over (rest/handoff.c) and executed here, in
+ * api_run() (rest/executor.c). */
 #include <config.h>
 
 #include <errno.h>
