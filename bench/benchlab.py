@@ -114,15 +114,65 @@ PROCS = Procs()
 
 def proc_stats(pid):
     """(peak RSS in KiB, CPU seconds user+system) of a live process."""
-    hwm = 0
+    m = proc_mem(pid)
+    return m["hwm"], proc_cpu(pid)
+
+
+def proc_cpu(pid):
+    """CPU seconds (user + system) of a process, None once it is gone."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
+def proc_mem(pid):
+    """{"rss": VmRSS, "hwm": VmHWM} in KiB of a live process."""
+    res = {"rss": 0, "hwm": 0}
     with open("/proc/%d/status" % pid) as f:
         for line in f:
             if line.startswith("VmHWM:"):
-                hwm = int(line.split()[1])
-    with open("/proc/%d/stat" % pid) as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    cpu = (int(fields[11]) + int(fields[12])) / CLK_TCK
-    return hwm, cpu
+                res["hwm"] = int(line.split()[1])
+            elif line.startswith("VmRSS:"):
+                res["rss"] = int(line.split()[1])
+    return res
+
+
+def daemon_kind(pidfile):
+    """Which CPU column a daemon counts in: "vswitchd", "ovsdb" (every
+    ovsdb-server: the hosts', weft's database, OVN's NB and SB) or None."""
+    base = os.path.basename(pidfile)
+    if base == "ovs-vswitchd.pid":
+        return "vswitchd"
+    if base == "ovsdb-server.pid" or base.endswith("-db.pid"):
+        return "ovsdb"
+    return None
+
+
+def cpu_snapshot():
+    """CPU seconds of every live ovs-vswitchd and ovsdb-server the bench
+    started: {pid: (kind, seconds)}."""
+    snap = {}
+    for pf, pid in list(PROCS.pids.items()):
+        kind = daemon_kind(pf)
+        cpu = proc_cpu(pid) if kind else None
+        if cpu is not None:
+            snap[pid] = (kind, cpu)
+    return snap
+
+
+def cpu_delta(before, after, kind):
+    """CPU seconds that daemons of 'kind' used between two snapshots.  A
+    daemon started in between counts from 0; one that died in between loses
+    its last part (the vswitchd-restart scenario's killed switch)."""
+    total = 0.0
+    for pid, (k, cpu) in after.items():
+        if k == kind:
+            prev = before.get(pid)
+            total += cpu - (prev[1] if prev else 0.0)
+    return total
 
 
 # ---------------------------------------------------------------- OVSDB JSON-RPC
@@ -230,13 +280,15 @@ class Topo:
         ip = "10.%d.%d.%d" % ((k >> 16) & 255, (k >> 8) & 255, k & 255)
         return ("p%d" % (i + 1), n, h, "wp%d" % (i + 1), mac, ip)
 
-    def extra_port(self):
-        """A port not in the topology, on network 0, placed on its first host."""
-        i = self.P + 1000000
+    def extra_port(self, k=0):
+        """Port k of the extra ones (not in the topology), on network 0,
+        placed on its first host; each repetition of port-add uses its own
+        name, interface, MAC and IP."""
         n = 0
         h = self.nets[0][4][0]
-        mac = "02:ee:00:%02x:%02x:%02x" % ((i >> 16) & 255, (i >> 8) & 255, i & 255)
-        return ("pextra", n, h, "wpx", mac, "10.250.0.1")
+        mac = "02:ee:00:%02x:%02x:%02x" % ((k >> 16) & 255, (k >> 8) & 255, k & 255)
+        return ("pextra%d" % k, n, h, "wpx%d" % k, mac,
+                "10.250.%d.%d" % (k // 250, k % 250 + 1))
 
     def describe(self):
         return "H=%d T=%d N=%d P=%d span=%d" % (self.H, self.T, self.N, self.P, self.span)
@@ -417,9 +469,9 @@ class Weft:
             self.net_uuid[n] = ["uuid", res[base + n]["uuid"][1]]
         return res[-1]["rows"][0]["nb_cfg"]
 
-    def add_port(self, p):
+    def add_port(self, p, k=0):
         ops = [{"op": "insert", "table": "Port",
-                "row": self._port_row(p, 16000000, self.net_uuid[p[1]],
+                "row": self._port_row(p, 16000000 + k, self.net_uuid[p[1]],
                                       self.host_uuid[p[2]])}] + self._bump()
         return self.rpc.transact("Weft", ops)[-1]["rows"][0]["nb_cfg"]
 
@@ -439,6 +491,23 @@ class Weft:
                                    "timeout": int(timeout * 1000)}])
         finally:
             rpc.close()
+
+    def wait_ports(self, timeout=1800):
+        """Blocks until every Port row has an ofport (weftd writes it back
+        once the host's ovs-vswitchd has the interface): the "ports ready"
+        phase of the bring-up."""
+        rpc = Rpc(self.sock)
+        try:
+            rpc.transact("Weft", [{"op": "wait", "table": "Port",
+                                   "where": [["ofport", "==", ["set", []]]],
+                                   "columns": ["name"], "until": "==", "rows": [],
+                                   "timeout": int(timeout * 1000)}])
+        finally:
+            rpc.close()
+
+    def flow_mods_by_host(self):
+        """weft/hosts' flow_mods counters: host name -> flow_mods sent."""
+        return {h: st.get("flow_mods", 0) for h, st in self.hosts().items()}
 
     def unresolved_ports(self):
         res = self.rpc.transact("Weft", [{"op": "select", "table": "Port", "where": [],

@@ -10,11 +10,22 @@ import shutil
 import subprocess
 import sys
 
-COLS = ["H", "P", "N", "T", "scenario", "weft_s", "limit_s", "ovn_s", "ovn_flows_s",
-        "weft/limit", "weft/ovn", "weft_flow_mods", "affected_hosts",
-        "weft_flows_total", "weft_flows_min", "weft_flows_max", "ovn_flows_total",
-        "weft_cpu_s", "weft_rss_mib", "ovn_cpu_s", "ovn_rss_mib", "weft_write_s",
-        "ovn_write_s", "ovn_vif_s"]
+# The first nine columns are fixed (older CSVs and scripts read them by
+# position); new columns go after them.
+COLS = ["H", "P", "scenario", "weft_s", "limit_s", "ovn_s", "weft_flow_mods",
+        "weft_cpu_s", "weft_rss_mib",
+        "p95_s", "reps", "vswitchd_cpu_s", "ovsdb_cpu_s", "rss_peak_mib",
+        "flows", "flows_per_s", "write_s", "ports_s", "installed_s",
+        "limit_e2e_s", "limit_e2e_ports_s", "limit_vswitchd_s",
+        "flowmod_hosts", "affected_hosts", "flow_mods_min", "flow_mods_max",
+        "verifies", "N", "T", "weft/limit", "weft/ovn",
+        "weft_flows_min", "weft_flows_max",
+        "ovn_p95_s", "ovn_flows_s", "ovn_flows_total", "ovn_cpu_s", "ovn_rss_mib",
+        "ovn_rss_peak_mib", "ovn_vswitchd_cpu_s", "ovn_ovsdb_cpu_s",
+        "ovn_write_s", "ovn_vif_s", "note"]
+
+SCENARIOS = ["cold-start", "bring-up", "port-add", "port-del", "weftd-restart",
+             "vswitchd-restart", "idle"]
 
 
 def fmt(v, nd=3):
@@ -27,60 +38,134 @@ def fmt(v, nd=3):
     return str(v)
 
 
+def mib(kib):
+    return kib / 1024.0 if isinstance(kib, (int, float)) else None
+
+
 def combine(topo, wrows, limit, orows, ovn_err):
+    """One row per scenario: weft's figures, the baseline that applies to
+    it (limit: bring-up and cold-start get the flows-only limit and the e2e
+    and vswitchd floors, vswitchd-restart gets one host's limit) and OVN's."""
     by = {r["scenario"]: r for r in wrows}
     ob = {r["scenario"]: r for r in orows}
     out = []
-    for sc in ["cold-start", "bring-up", "port-add", "port-del", "weftd-restart",
-               "vswitchd-restart"]:
+    for sc in SCENARIOS:
         w = by.get(sc)
         if not w:
             continue
         o = ob.get(sc)
         lim = None
-        if limit and sc in ("bring-up", "cold-start"):
-            lim = limit[0]
-        elif limit and sc == "vswitchd-restart":
-            lim = limit[2]
         r = {"H": topo.H, "P": topo.P, "N": topo.N, "T": topo.T, "scenario": sc,
-             "weft_s": w["seconds"], "limit_s": lim,
-             "ovn_s": o["seconds"] if o else (ovn_err if sc == "bring-up" else None),
-             "weft_flow_mods": w["flow_mods"],
-             "affected_hosts": w.get("affected_hosts"),
-             "weft_flows_total": sum(w["flows"]), "weft_flows_min": min(w["flows"]),
+             "weft_s": w["seconds"], "p95_s": w.get("p95"), "reps": w.get("reps"),
+             "weft_flow_mods": w.get("flow_mods"),
+             "flowmod_hosts": w.get("fm_hosts"), "affected_hosts": w.get("affected_hosts"),
+             "flow_mods_min": w.get("fm_min"), "flow_mods_max": w.get("fm_max"),
+             "flows": sum(w["flows"]), "weft_flows_min": min(w["flows"]),
              "weft_flows_max": max(w["flows"]),
+             "weft_cpu_s": w["cpu"], "weft_rss_mib": mib(w["rss_kib"]),
+             "rss_peak_mib": mib(w["hwm_kib"]),
+             "vswitchd_cpu_s": w["vswitchd_cpu"], "ovsdb_cpu_s": w["ovsdb_cpu"],
+             "write_s": w.get("write_s"), "ports_s": w.get("ports_s"),
+             "installed_s": w.get("installed_s"), "verifies": w.get("verifies"),
+             "ovn_s": o["seconds"] if o else (ovn_err if sc == "bring-up" else None),
+             "ovn_p95_s": o.get("p95") if o else None,
              "ovn_flows_total": sum(o["flows"]) if o else None,
-             "weft_cpu_s": w["cpu"], "weft_rss_mib": w["rss_kib"] / 1024.0,
              "ovn_cpu_s": o["cpu"] if o else None,
-             "ovn_rss_mib": o["rss_kib"] / 1024.0 if o else None,
-             "weft_write_s": w.get("write_s"), "ovn_write_s": o.get("write_s") if o else None,
+             "ovn_rss_mib": mib(o["rss_kib"]) if o else None,
+             "ovn_rss_peak_mib": mib(o["hwm_kib"]) if o else None,
+             "ovn_vswitchd_cpu_s": o["vswitchd_cpu"] if o else None,
+             "ovn_ovsdb_cpu_s": o["ovsdb_cpu"] if o else None,
+             "ovn_write_s": o.get("write_s") if o else None,
              "ovn_vif_s": o.get("vif_s") if o else None,
-             "ovn_flows_s": o.get("flows_s") if o else None}
+             "ovn_flows_s": o.get("flows_s") if o else None,
+             "note": w.get("note") or (o.get("note") if o else None)}
+        if limit and sc in ("bring-up", "cold-start"):
+            lim = limit["wall"]
+            r.update(limit_e2e_s=limit["e2e"], limit_e2e_ports_s=limit["e2e_ports"],
+                     limit_vswitchd_s=limit["vswitchd"])
+        elif limit and sc == "vswitchd-restart":
+            lim = limit["one"]
+        if sc in ("bring-up", "cold-start") and w["seconds"]:
+            r["flows_per_s"] = r["flows"] / w["seconds"]
+        r["limit_s"] = lim
         r["weft/limit"] = (w["seconds"] / lim) if lim else None
         r["weft/ovn"] = (w["seconds"] / o["seconds"]) if o and o["seconds"] else None
+        if sc == "bring-up" and isinstance(ovn_err, str) and ovn_err.startswith("OVN left out"):
+            r["ovn_s"], r["note"] = None, ovn_err
         out.append(r)
     return out
 
 
+TABLE = [  # header, how to print it from a combined row
+    ("H", lambda r: str(r["H"])),
+    ("P", lambda r: str(r["P"])),
+    ("scenario", lambda r: r["scenario"]),
+    ("weft s", lambda r: fmt(r["weft_s"])),
+    ("p95 s", lambda r: fmt(r["p95_s"])),
+    ("limit s", lambda r: fmt(r["limit_s"])),
+    ("OVN s", lambda r: ("failed" if r["ovn_s"].startswith("OVN failed") else "-")
+     if isinstance(r["ovn_s"], str) else fmt(r["ovn_s"])),
+    ("weft/limit", lambda r: fmt(r["weft/limit"], 2)),
+    ("weft/OVN", lambda r: fmt(r["weft/ovn"], 2)),
+    ("flow_mods", lambda r: fmt(r["weft_flow_mods"])),
+    ("fm hosts", lambda r: ("%s/%s" % (r["flowmod_hosts"], r["affected_hosts"])
+                            if r["affected_hosts"] else fmt(r["flowmod_hosts"]))),
+    ("flows/host", lambda r: "%d-%d" % (r["weft_flows_min"], r["weft_flows_max"])),
+    ("weftd CPU s", lambda r: fmt(r["weft_cpu_s"], 2)),
+    ("vswitchd CPU s", lambda r: fmt(r["vswitchd_cpu_s"], 2)),
+    ("ovsdb CPU s", lambda r: fmt(r["ovsdb_cpu_s"], 2)),
+    ("RSS MiB", lambda r: fmt(r["weft_rss_mib"], 1)),
+    ("peak MiB", lambda r: fmt(r["rss_peak_mib"], 1)),
+]
+
+
 def print_table(rows, f=sys.stdout):
-    hdr = ["H", "P", "scenario", "weft s", "limit s", "OVN s", "OVN flows s", "weft/limit",
-           "weft/OVN",
-           "flow_mods", "flows/host", "OVN flows/host", "weftd CPU s", "weftd RSS MiB"]
-    lines = []
-    for r in rows:
-        fph = "%d-%d" % (r["weft_flows_min"], r["weft_flows_max"])
-        ovf = fmt(r["ovn_flows_total"] // r["H"]) if isinstance(r["ovn_flows_total"], int) else "-"
-        ovn_s = r["ovn_s"] if not isinstance(r["ovn_s"], str) else "failed"
-        lines.append([str(r["H"]), str(r["P"]), r["scenario"], fmt(r["weft_s"]),
-                      fmt(r["limit_s"]), fmt(ovn_s), fmt(r.get("ovn_flows_s"), 2),
-                      fmt(r["weft/limit"], 2),
-                      fmt(r["weft/ovn"], 3), str(r["weft_flow_mods"]), fph, ovf,
-                      fmt(r["weft_cpu_s"], 2), fmt(r["weft_rss_mib"], 1)])
+    hdr = [h for h, _ in TABLE]
+    lines = [[get(r) for _, get in TABLE] for r in rows]
     widths = [max(len(x) for x in col) for col in zip(hdr, *lines)]
     f.write("  ".join(h.rjust(wd) for h, wd in zip(hdr, widths)) + "\n")
     f.write("  ".join("-" * wd for wd in widths) + "\n")
     for ln in lines:
         f.write("  ".join(x.rjust(wd) for x, wd in zip(ln, widths)) + "\n")
+    f.flush()
+
+
+def print_details(rows, f=sys.stdout):
+    """What does not fit the table: bring-up phases and floors, OVN's
+    figures, idle CPU."""
+    for r in rows:
+        sc = r["scenario"]
+        if sc in ("bring-up", "cold-start"):
+            f.write("%s: DB write %s s, ports ready %s s, flows installed %s s; %d flows, "
+                    "%s flows/s\n" % (sc, fmt(r["write_s"]), fmt(r["ports_s"]),
+                                      fmt(r["installed_s"]), r["flows"],
+                                      fmt(r.get("flows_per_s"), 0)))
+            f.write("  floors: limit-e2e %s s (ports %s s), limit %s s, limit-vswitchd %s s\n"
+                    % (fmt(r.get("limit_e2e_s")), fmt(r.get("limit_e2e_ports_s")),
+                       fmt(r["limit_s"]), fmt(r.get("limit_vswitchd_s"))))
+        if sc == "bring-up":
+            if isinstance(r["ovn_s"], float):
+                f.write("  OVN: hv_cfg %s s (NB write %s s), flows present %s s, "
+                        "VIFs %s s (ovs-vsctl, not in OVN s); CPU northd+controllers %s s, "
+                        "vswitchd %s s, ovsdb %s s; %s flows\n"
+                        % (fmt(r["ovn_s"]), fmt(r["ovn_write_s"]), fmt(r["ovn_flows_s"]),
+                           fmt(r["ovn_vif_s"]), fmt(r["ovn_cpu_s"], 2),
+                           fmt(r["ovn_vswitchd_cpu_s"], 2), fmt(r["ovn_ovsdb_cpu_s"], 2),
+                           fmt(r["ovn_flows_total"])))
+            else:
+                f.write("  %s\n" % (r["ovn_s"] or r["note"]))
+        if sc in ("port-add", "port-del"):
+            f.write("%s: %s reps, median %s s, p95 %s s, flow_mods %s-%s per op on up to "
+                    "%s hosts (network spans %s)%s\n"
+                    % (sc, r["reps"], fmt(r["weft_s"]), fmt(r["p95_s"]),
+                       r["flow_mods_min"], r["flow_mods_max"], r["flowmod_hosts"],
+                       r["affected_hosts"],
+                       "; OVN median %s s, p95 %s s" % (fmt(r["ovn_s"]), fmt(r["ovn_p95_s"]))
+                       if r["ovn_s"] is not None else ""))
+        if sc == "idle":
+            f.write("idle: weftd %s s CPU over %s s (%s verifies), %s flow_mods, RSS %s MiB\n"
+                    % (fmt(r["weft_cpu_s"], 3), fmt(r["weft_s"], 0), r["verifies"],
+                       r["weft_flow_mods"], fmt(r["weft_rss_mib"], 1)))
     f.flush()
 
 

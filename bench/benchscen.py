@@ -11,7 +11,8 @@ import subprocess
 import threading
 import time
 
-from benchlab import PROCS, Ovn, Weft, log, run, wait_until
+from benchlab import (PROCS, Ovn, Weft, cpu_delta, cpu_snapshot, log, proc_mem, run,
+                      wait_until)
 
 class Row(dict):
     pass
@@ -64,6 +65,88 @@ def perf_stop(p):
     print("perf profile of weftd: %s.txt" % p.base)
 
 
+def median(xs):
+    ys = sorted(xs)
+    n = len(ys)
+    return (ys[n // 2] if n % 2 else (ys[n // 2 - 1] + ys[n // 2]) / 2.0) if n else None
+
+
+def p95(xs):
+    """Nearest-rank 95th percentile."""
+    ys = sorted(xs)
+    return ys[max(0, -(-95 * len(ys) // 100) - 1)] if ys else None
+
+
+def int_if_whole(v):
+    return int(v) if isinstance(v, float) and v.is_integer() else v
+
+
+class Probe:
+    """Counters of one system before and after a scenario: its controller's
+    CPU, RSS and peak RSS (weftd; OVN: northd + every ovn-controller), the
+    CPU of every ovs-vswitchd and ovsdb-server, and weft's flow_mods per
+    host."""
+
+    def __init__(self, stats, pids, flow_mods=None):
+        self.stats, self.pids, self.flow_mods = stats, pids, flow_mods
+
+    def snap(self):
+        hwm, cpu = self.stats()
+        rss = sum(proc_mem(pid)["rss"] for pid in self.pids())
+        return {"fm": self.flow_mods() if self.flow_mods else {}, "cpu": cpu,
+                "hwm": hwm, "rss": rss, "sys": cpu_snapshot()}
+
+    @staticmethod
+    def delta(before, after):
+        fm = {h: after["fm"].get(h, 0) - before["fm"].get(h, 0) for h in after["fm"]}
+        return {"cpu": after["cpu"] - before["cpu"], "hwm": after["hwm"],
+                "rss": after["rss"],
+                "vswitchd_cpu": cpu_delta(before["sys"], after["sys"], "vswitchd"),
+                "ovsdb_cpu": cpu_delta(before["sys"], after["sys"], "ovsdb"),
+                "flow_mods": sum(fm.values()),
+                "fm_hosts": sum(1 for v in fm.values() if v > 0)}
+
+
+def make_row(rows, system, scenario, t, d, **kw):
+    r = Row(scenario=scenario, system=system, seconds=t, cpu=d["cpu"],
+            rss_kib=d["rss"], hwm_kib=d["hwm"], vswitchd_cpu=d["vswitchd_cpu"],
+            ovsdb_cpu=d["ovsdb_cpu"], **kw)
+    rows.append(r)
+    log("%s %s: %.3f s, flow_mods %s" % (system, scenario, t, r.get("flow_mods", "-")))
+    return r
+
+
+def port_reps(rows, system, topo, probe, add, delete, reps, flows):
+    """'reps' times: one extra port added, then removed; each operation
+    timed to barrier-confirmed on every host.  Adds a port-add and a
+    port-del row: median and p95 seconds, median flow_mods per operation,
+    the most hosts that got flow_mods in one operation, CPU over all
+    repetitions."""
+    res = {"port-add": [], "port-del": []}
+    first = probe.snap()
+    for k in range(reps):
+        p = topo.extra_port(k)
+        for sc, fn in (("port-add", add), ("port-del", delete)):
+            s0 = probe.snap()
+            t0 = time.monotonic()
+            fn(p, k)
+            t = time.monotonic() - t0
+            res[sc].append((t, Probe.delta(s0, probe.snap())))
+    last = probe.delta(first, probe.snap())
+    for sc, ops in res.items():
+        ts = [t for t, _ in ops]
+        d = dict(last, cpu=sum(x["cpu"] for _, x in ops),
+                 vswitchd_cpu=sum(x["vswitchd_cpu"] for _, x in ops),
+                 ovsdb_cpu=sum(x["ovsdb_cpu"] for _, x in ops))
+        make_row(rows, system, sc, median(ts), d, p95=p95(ts), reps=len(ts),
+                 flow_mods=int_if_whole(median([x["flow_mods"] for _, x in ops]))
+                 if probe.flow_mods else "",
+                 fm_min=min(x["flow_mods"] for _, x in ops),
+                 fm_max=max(x["flow_mods"] for _, x in ops),
+                 fm_hosts=max(x["fm_hosts"] for _, x in ops) if probe.flow_mods else "",
+                 affected_hosts=len(topo.nets[0][4]), flows=flows())
+
+
 def measure_weft(args, d, topo, cold=False):
     """All weft scenarios on one topology; returns (rows, weft) with weft
     still running (the limit needs its switches)."""
@@ -71,21 +154,15 @@ def measure_weft(args, d, topo, cold=False):
     w = Weft(os.path.join(d, "cold") if cold else d, args.build, topo)
     w.start_weftd()
     wait_until(lambda: os.path.exists(w.ctl), 10, 0.02, "weftd control socket")
-
-    def snap():
-        hwm, cpu = w.stats()
-        return {"fm": w.flow_mods(), "cpu": cpu, "hwm": hwm}
+    probe = Probe(w.stats, lambda: [w.pid], w.flow_mods_by_host)
 
     def flows():
         return [sw.flow_count() for sw in w.switches]
 
     def row(scenario, t, before, after, **kw):
-        r = Row(scenario=scenario, system="weft", seconds=t,
-                flow_mods=after["fm"] - before["fm"], cpu=after["cpu"] - before["cpu"],
-                rss_kib=after["hwm"], **kw)
-        rows.append(r)
-        log("weft %s: %.3f s, %d flow_mods" % (scenario, t, r["flow_mods"]))
-        return r
+        dl = Probe.delta(before, after)
+        return make_row(rows, "weft", scenario, t, dl, flow_mods=dl["flow_mods"],
+                        fm_hosts=dl["fm_hosts"], **kw)
 
     # 1 bring-up.  Cold: hosts, tenants, networks and ports in one
     # transaction (weftd creates br-int, then connects).  Otherwise the hosts
@@ -94,13 +171,20 @@ def measure_weft(args, d, topo, cold=False):
     if not cold:
         w.wait_cfg(w.write_hosts(), 60)
     perf = perf_start(args, w, topo, "bringup") if not cold else None
-    s0 = snap()
+    s0 = probe.snap()
     t0 = time.monotonic()
+    ports_at = []
+    # "Ports ready": its own connection, so that it is timed even if every
+    # ofport came after cur_cfg reached nb_cfg.
+    pt = threading.Thread(target=lambda: (w.wait_ports(), ports_at.append(time.monotonic())),
+                          daemon=True)
     cfg = w.write_topology(with_hosts=cold)
     t_write = time.monotonic() - t0
+    pt.start()
     w.wait_cfg(cfg)
     t = time.monotonic() - t0
-    s1 = snap()
+    s1 = probe.snap()
+    pt.join(600)
     perf_stop(perf)
     fl = flows()
     hs = w.hosts()
@@ -112,31 +196,24 @@ def measure_weft(args, d, topo, cold=False):
         raise RuntimeError("weft bring-up not verified: desired!=installed on %s, "
                            "%d ports without ofport, switch/installed mismatch %s"
                            % (bad, unresolved, mism))
-    row("cold-start" if cold else "bring-up", t, s0, s1, flows=fl, write_s=t_write)
+    row("cold-start" if cold else "bring-up", t, s0, s1, flows=fl, write_s=t_write,
+        ports_s=(ports_at[0] - t0) if ports_at else None, installed_s=t)
     if cold:
         return rows, w
 
-    # 2 one port added / removed
-    p = topo.extra_port()
-    affected = len(topo.nets[p[1]][4])
-    s0 = snap()
-    t0 = time.monotonic()
-    cfg = w.add_port(p)
-    w.wait_cfg(cfg)
-    t = time.monotonic() - t0
-    row("port-add", t, s0, snap(), flows=flows(), affected_hosts=affected)
-    s0 = snap()
-    t0 = time.monotonic()
-    cfg = w.del_port(p)
-    w.wait_cfg(cfg)
-    t = time.monotonic() - t0
+    # 2 one port added / removed, args.reps times each
+    def add(p, k):
+        w.wait_cfg(w.add_port(p, k))
+
+    def delete(p, k):
+        w.wait_cfg(w.del_port(p))
+    port_reps(rows, "weft", topo, probe, add, delete, args.reps, flows)
     fl2 = flows()
-    row("port-del", t, s0, snap(), flows=fl2, affected_hosts=affected)
     if fl2 != fl:
         raise RuntimeError("flows after port add+del differ: %s vs %s" % (fl2, fl))
 
     # 3 weftd restart, unchanged state
-    fm_before = w.flow_mods()
+    s0 = probe.snap()
     w.stop_weftd()
     t0 = time.monotonic()
     w.start_weftd()
@@ -153,17 +230,14 @@ def measure_weft(args, d, topo, cold=False):
             for h in hs.values())
     wait_until(resynced, 600, 0.01, "weftd resync")
     t = time.monotonic() - t0
-    hwm, cpu = w.stats()
-    r = Row(scenario="weftd-restart", system="weft", seconds=t, flow_mods=w.flow_mods(),
-            cpu=cpu, rss_kib=hwm, flows=flows())
-    rows.append(r)
-    log("weft weftd-restart: %.3f s, %d flow_mods (before restart %d)"
-        % (t, r["flow_mods"], fm_before))
+    # The new weftd's counters start at 0: its flow_mods and CPU are totals.
+    s0 = dict(s0, fm={}, cpu=0.0)
+    row("weftd-restart", t, s0, probe.snap(), flows=flows())
 
     # 4 one host's ovs-vswitchd restarted
     sw = w.switches[0]
     want = fl[0]
-    s0 = snap()
+    s0 = probe.snap()
     sw.stop_vswitchd()
     perf = perf_start(args, w, topo, "vswitchd-restart")
     t0 = time.monotonic()
@@ -176,7 +250,17 @@ def measure_weft(args, d, topo, cold=False):
         st = w.hosts()[sw.name]
         return st.get("openflow") == "synced" and st.get("desired") == st.get("installed")
     wait_until(settled, 60, 0.01, "weft settled")
-    row("vswitchd-restart", t, s0, snap(), flows=flows())
+    row("vswitchd-restart", t, s0, probe.snap(), flows=flows())
+
+    # 5 idle: nothing changes for args.idle_window seconds; weftd's periodic
+    # verify (every 30 s by default) falls inside a window of 30 s or more.
+    if args.idle_window > 0:
+        dumps0 = sum(h.get("dumps", 0) for h in w.hosts().values())
+        s0 = probe.snap()
+        time.sleep(args.idle_window)
+        dumps = sum(h.get("dumps", 0) for h in w.hosts().values()) - dumps0
+        row("idle", float(args.idle_window), s0, probe.snap(), flows=flows(),
+            verifies=dumps)
     return rows, w
 
 
@@ -212,22 +296,16 @@ def measure_ovn(args, d, topo):
     t_vif = time.monotonic() - t0
     # Let ovn-controllers see the VIFs (no bindings yet: no LSPs).
     time.sleep(1.0)
+    probe = Probe(o.stats, lambda: [o.northd_pid] + o.ctrl_pids)
 
     def flows():
         return [sw.flow_count() for sw in o.switches]
 
-    def snap():
-        hwm, cpu = o.stats()
-        return {"cpu": cpu, "hwm": hwm}
-
     def row(scenario, t, before, after, **kw):
-        r = Row(scenario=scenario, system="ovn", seconds=t, flow_mods="",
-                cpu=after["cpu"] - before["cpu"], rss_kib=after["hwm"], **kw)
-        rows.append(r)
-        log("ovn %s: %.3f s" % (scenario, t))
-        return r
+        return make_row(rows, "ovn", scenario, t, Probe.delta(before, after),
+                        flow_mods="", **kw)
 
-    s0 = snap()
+    s0 = probe.snap()
     poller = FlowPoller(o.switches)
     t0 = time.monotonic()
     poller.start()
@@ -235,7 +313,7 @@ def measure_ovn(args, d, topo):
     t_write = time.monotonic() - t0
     o.wait_hv(cfg)
     t = time.monotonic() - t0
-    s1 = snap()
+    s1 = probe.snap()
     log("ovn: hv_cfg %d reached after %.3f s (write %.3f s), %d ports bound"
         % (cfg, t, t_write, o.bound_ports()))
     # Every logical port bound, then the flows settled; the first sample with
@@ -262,38 +340,37 @@ def measure_ovn(args, d, topo):
     row("bring-up", t, s0, s1, flows=fl, write_s=t_write, vif_s=t_vif,
         flows_s=t_flows)
 
-    p = topo.extra_port()
-    run("ovs-vsctl", "--no-wait", "--db=" + o.switches[p[2]].db, "--", "add-port",
-        "br-int", p[3], "--", "set", "interface", p[3], "external_ids:iface-id=" + p[0])
+    # The extra ports' VIFs exist before their logical ports (untimed, the
+    # hypervisor's part, as for the bring-up).
+    for k in range(args.reps):
+        p = topo.extra_port(k)
+        run("ovs-vsctl", "--no-wait", "--db=" + o.switches[p[2]].db, "--", "add-port",
+            "br-int", p[3], "--", "set", "interface", p[3],
+            "external_ids:iface-id=" + p[0])
     time.sleep(0.5)
-    s0 = snap()
-    t0 = time.monotonic()
-    cfg = o.add_port(p)
-    o.wait_hv(cfg)
-    row("port-add", time.monotonic() - t0, s0, snap(), flows=flows(),
-        affected_hosts=len(topo.nets[p[1]][4]))
-    s0 = snap()
-    t0 = time.monotonic()
-    cfg = o.del_port(p)
-    o.wait_hv(cfg)
-    row("port-del", time.monotonic() - t0, s0, snap(), flows=flows(),
-        affected_hosts=len(topo.nets[p[1]][4]))
+
+    def add(p, k):
+        o.wait_hv(o.add_port(p))
+
+    def delete(p, k):
+        o.wait_hv(o.del_port(p))
+    port_reps(rows, "ovn", topo, probe, add, delete, args.reps, flows)
 
     # vswitchd restart on one chassis: until its flow count is back.
     sw = o.switches[0]
     fl = flows()
     want = fl[0]
-    s0 = snap()
+    s0 = probe.snap()
     sw.stop_vswitchd()
     t0 = time.monotonic()
     sw.start_vswitchd()
     try:
         wait_until(lambda: (sw.flow_count() or 0) >= want, 120, 0.005,
                    "OVN flows back on " + sw.name)
-        row("vswitchd-restart", time.monotonic() - t0, s0, snap(), flows=flows())
+        row("vswitchd-restart", time.monotonic() - t0, s0, probe.snap(), flows=flows())
     except TimeoutError as e:
         log("ovn vswitchd-restart: %s" % e)
-        row("vswitchd-restart", float("nan"), s0, snap(), flows=flows(), note=str(e))
+        row("vswitchd-restart", float("nan"), s0, probe.snap(), flows=flows(), note=str(e))
     return rows, o
 
 

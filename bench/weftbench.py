@@ -1,22 +1,37 @@
 #!/usr/bin/python3
-"""weftbench: weft vs the raw OVS limit vs OVN 23.03, same topology, same run.
+"""weftbench: weft vs the raw OVS limits vs OVN 23.03, same topology, same run.
 
 Run it through bench/run (root).  For each size (H hosts, P ports) it builds
 simulated hosts (one ovsdb-server + one `ovs-vswitchd --enable-dummy=override`
 each, unix sockets in a temporary directory), writes a generated topology into
 weft's database and measures:
 
-  1 bring-up        empty switches, weftd running, topology written in one
-                    transaction -> every Host.cur_cfg reaches nb_cfg
-  2 port add / del  one port added, then removed, in the big topology
-  3 weftd restart   unchanged state -> every host read back and synced
-  4 vswitchd restart one host's ovs-vswitchd restarted -> its flows are back
+  cold-start        hosts and topology written in one transaction
+  bring-up          hosts registered first; topology written in one
+                    transaction -> every Host.cur_cfg reaches nb_cfg; phases:
+                    DB write, ports ready (every Port.ofport set), installed
+  port-add/del      one port added, then removed, --reps times each, each
+                    operation timed to cur_cfg on every host: median, p95,
+                    flow_mods per operation, hosts that got flow_mods
+  weftd-restart     unchanged state -> every host read back and synced
+                    (flow_mods must be 0)
+  vswitchd-restart  one host's ovs-vswitchd restarted -> its flows are back
+  idle              --idle-window seconds with nothing to do (weftd's 30 s
+                    verify included)
 
-Baselines in the same run: "limit" (the flows weft installed, dumped and
-pushed with `ovs-ofctl --bundle add-flows` into fresh switches, all hosts in
-parallel) and OVN (northd + NB/SB + one ovn-controller per host, the same
-logical topology, timed from the NB write to NB_Global.hv_cfg, which is what
-`ovn-nbctl --wait=hv` waits for).
+Every scenario reports the CPU seconds of weftd, of every ovs-vswitchd and
+of every ovsdb-server (/proc/PID/stat), weftd's RSS and peak RSS (VmHWM).
+
+Baselines in the same run (benchbase.py): "limit" (the flows weft installed,
+dumped and pushed with `ovs-ofctl --bundle add-flows` into fresh switches,
+all hosts in parallel), "limit-e2e" (the same ports over OVSDB with one
+ovs-vsctl transaction per host, then the same flows), "limit-vswitchd" (a
+pre-encoded bundle replayed raw, no text parsing) and OVN (northd + NB/SB +
+one ovn-controller per host, the same logical topology, timed from the NB
+write to NB_Global.hv_cfg, which is what `ovn-nbctl --wait=hv` waits for).
+
+Pipeline: weftbench.py (this: options, sizes, the loop) -> benchlab (set-up)
+-> benchscen (scenarios) + benchbase (baselines) -> benchreport (output).
 """
 
 import argparse
@@ -30,27 +45,121 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import benchlab  # noqa: E402
-from benchbase import limit_push  # noqa: E402
+from benchbase import limits  # noqa: E402
 from benchlab import HERE, Topo, log  # noqa: E402
-from benchreport import combine, plot, print_table, write_csv  # noqa: E402
+from benchreport import combine, plot, print_details, print_table, write_csv  # noqa: E402
 from benchscen import measure_ovn, measure_weft, stop_all  # noqa: E402
+
+DEFAULT_SIZES = "3x100,3x1000,10x1000,10x3000,10x10000"
+# How each figure grows: ports 1,000 -> 10,000 -> 30,000 at 10 hosts, and
+# hosts 3 -> 10 -> 30 at 10,000 ports (10x10000 is on both lines).
+SCALING_SIZES = "10x1000,3x10000,10x10000,30x10000,10x30000"
 
 
 def parse_sizes(s):
     sizes = []
     for item in s.split(","):
-        h, p = item.lower().split("x")
-        sizes.append((int(h), int(p)))
+        try:
+            h, p = item.lower().split("x")
+            sizes.append((int(h), int(p)))
+        except ValueError:
+            raise SystemExit("weftbench: bad size %r (want HxP, e.g. 3x100)" % item)
+        if sizes[-1][0] < 1 or sizes[-1][1] < 1:
+            raise SystemExit("weftbench: bad size %r" % item)
     return sizes
 
 
-def main():
+def make_topo(args, H, P):
+    N = max(4, P // args.ports_per_net)
+    return Topo(H, P, N=N, T=max(1, N // args.nets_per_tenant), span=args.span)
 
+
+def ovn_in(args, have_ovn, P):
+    return not args.no_ovn and have_ovn and P <= args.ovn_max_ports
+
+
+def ovn_why(args, have_ovn):
+    return ("--no-ovn" if args.no_ovn else "not installed: bench/install-deps.sh"
+            if not have_ovn else "P > --ovn-max-ports %d" % args.ovn_max_ports)
+
+
+def print_plan(args, sizes, have_ovn):
+    """--dry-run: what a run would do, without starting anything."""
+    print("bench plan (%d sizes, run directories %s.*, CSV and plot in %s):"
+          % (len(sizes), os.path.join(tempfile.gettempdir(), args.prefix), args.out))
+    for H, P in sizes:
+        t = make_topo(args, H, P)
+        sc = ([] if args.no_cold else ["cold-start"]) + [
+            "bring-up", "port-add x%d" % args.reps, "port-del x%d" % args.reps,
+            "weftd-restart", "vswitchd-restart"]
+        if args.idle_window > 0:
+            sc.append("idle %gs" % args.idle_window)
+        print("  %dx%d: %s, about %d ports per host" % (H, P, t.describe(), -(-P // H)))
+        print("    weft: %s" % ", ".join(sc))
+        print("    baselines: limit, limit-e2e, limit-vswitchd (bring-up); one-host "
+              "limit (vswitchd-restart)")
+        if ovn_in(args, have_ovn, P):
+            print("    OVN: bring-up (VIFs timed apart), port-add/del x%d, vswitchd-restart"
+                  % args.reps)
+        else:
+            print("    OVN: left out (%s)" % ovn_why(args, have_ovn))
+
+
+def run_size(args, H, P, have_ovn, csv_path, all_rows):
+    topo = make_topo(args, H, P)
+    d = tempfile.mkdtemp(prefix=args.prefix + ".")
+    log("size %s in %s" % (topo.describe(), d))
+    try:
+        wrows = []
+        if not args.no_cold:
+            wrows, _ = measure_weft(args, d, topo, cold=True)
+            stop_all()
+        more, w = measure_weft(args, d, topo)
+        wrows += more
+        limit = limits(d, w)
+        stop_all()
+        orows, ovn_err = [], None
+        if not ovn_in(args, have_ovn, P):
+            ovn_err = "OVN left out (%s)" % ovn_why(args, have_ovn)
+        else:
+            try:
+                orows, _ = measure_ovn(args, d, topo)
+            except Exception as e:  # report, keep weft vs limit
+                ovn_err = "OVN failed: %s" % e
+                sys.stderr.write("weftbench: %s\n" % ovn_err)
+            stop_all()
+        rows = combine(topo, wrows, limit, orows, ovn_err)
+        all_rows += rows
+        print("\n%s" % topo.describe())
+        print_table(rows)
+        print_details(rows)
+        write_csv(csv_path, all_rows)
+    finally:
+        stop_all()
+        if args.keep:
+            print("run directory kept: %s" % d)
+        else:
+            shutil.rmtree(d, ignore_errors=True)
+
+
+def parse_args():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--build", required=True, help="weft build directory")
-    ap.add_argument("--sizes", default="3x100,3x1000,10x1000,10x3000,10x10000",
+    ap.add_argument("--build", help="weft build directory (bench/run sets it)")
+    ap.add_argument("--sizes", default=DEFAULT_SIZES,
                     help="comma-separated HxP list (default: %(default)s)")
+    ap.add_argument("--scaling", action="store_true",
+                    help="the scaling set instead of --sizes: " + SCALING_SIZES)
+    ap.add_argument("--dry-run", "--list", dest="dry_run", action="store_true",
+                    help="print the plan (sizes, topologies, scenarios) and exit")
+    ap.add_argument("--reps", type=int, default=20,
+                    help="port-add and port-del repetitions (default: %(default)s)")
+    ap.add_argument("--idle-window", type=float, default=35.0,
+                    help="seconds of idle weftd measured, 0 to skip; weftd verifies "
+                    "every 30 s (default: %(default)s)")
+    ap.add_argument("--prefix", default="weft-bench",
+                    help="name prefix of the run directories in $TMPDIR "
+                    "(default: %(default)s)")
     ap.add_argument("--span", type=int, default=3,
                     help="hosts each network spans (default: %(default)s)")
     ap.add_argument("--ports-per-net", type=int, default=25,
@@ -74,9 +183,24 @@ def main():
                     "writes perf-SCENARIO-HxP.{data,txt} to the results directory")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()
-    benchlab.VERBOSE = args.verbose
-    args.build = os.path.abspath(args.build)
+    if args.reps < 1:
+        ap.error("--reps must be at least 1")
+    if "/" in args.prefix or not args.prefix:
+        ap.error("--prefix must be a plain name")
+    if not args.dry_run and not args.build:
+        ap.error("--build is required (bench/run gives it)")
+    return args
 
+
+def main():
+    args = parse_args()
+    benchlab.VERBOSE = args.verbose
+    sizes = parse_sizes(SCALING_SIZES if args.scaling else args.sizes)
+    have_ovn = bool(shutil.which("ovn-northd") and shutil.which("ovn-controller"))
+    if args.dry_run:
+        print_plan(args, sizes, have_ovn)
+        return
+    args.build = os.path.abspath(args.build)
     os.makedirs(args.out, exist_ok=True)
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     csv_path = os.path.join(args.out, "bench-%s.csv" % stamp)
@@ -84,48 +208,14 @@ def main():
     all_rows = []
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, lambda s, f: sys.exit(128 + s))
-    have_ovn = shutil.which("ovn-northd") and shutil.which("ovn-controller")
     if not args.no_ovn and not have_ovn:
         sys.stderr.write("weftbench: OVN not installed (bench/install-deps.sh); "
-                         "running weft vs limit only\n")
+                         "running weft vs the limits only\n")
 
     t_start = time.monotonic()
     try:
-        for H, P in parse_sizes(args.sizes):
-            N = max(4, P // args.ports_per_net)
-            topo = Topo(H, P, N=N, T=max(1, N // args.nets_per_tenant), span=args.span)
-            d = tempfile.mkdtemp(prefix="weft-bench.")
-            log("size %s in %s" % (topo.describe(), d))
-            try:
-                wrows = []
-                if not args.no_cold:
-                    wrows, _ = measure_weft(args, d, topo, cold=True)
-                    stop_all()
-                more, w = measure_weft(args, d, topo)
-                wrows += more
-                limit = limit_push(d, w, "1")
-                log("limit: %.3f s for %s flows; one host after restart %.3f s"
-                    % (limit[0], limit[1], limit[2]))
-                stop_all()
-                orows, ovn_err = [], None
-                if not args.no_ovn and have_ovn and P <= args.ovn_max_ports:
-                    try:
-                        orows, _ = measure_ovn(args, d, topo)
-                    except Exception as e:  # report, keep weft vs limit
-                        ovn_err = "OVN failed: %s" % e
-                        sys.stderr.write("weftbench: %s\n" % ovn_err)
-                    stop_all()
-                rows = combine(topo, wrows, limit, orows, ovn_err)
-                all_rows += rows
-                print("\n%s" % topo.describe())
-                print_table(rows)
-                write_csv(csv_path, all_rows)
-            finally:
-                stop_all()
-                if args.keep:
-                    print("run directory kept: %s" % d)
-                else:
-                    shutil.rmtree(d, ignore_errors=True)
+        for H, P in sizes:
+            run_size(args, H, P, have_ovn, csv_path, all_rows)
     finally:
         stop_all()
     print("\n== all sizes (%.0f s) ==" % (time.monotonic() - t_start))
