@@ -90,11 +90,18 @@ class Probe:
     def __init__(self, stats, pids, flow_mods=None):
         self.stats, self.pids, self.flow_mods = stats, pids, flow_mods
 
-    def snap(self):
+    def snap(self, before=False):
+        """Reading flow_mods asks weftd over unixctl, which costs weftd CPU:
+        a snapshot taken before a scenario reads them before the CPU, one
+        taken after reads them after, so that the scenario's CPU leaves the
+        probe's own requests out."""
+        fm = self.flow_mods() if self.flow_mods and before else None
         hwm, cpu = self.stats()
         rss = sum(proc_mem(pid)["rss"] for pid in self.pids())
-        return {"fm": self.flow_mods() if self.flow_mods else {}, "cpu": cpu,
-                "hwm": hwm, "rss": rss, "sys": cpu_snapshot()}
+        sysc = cpu_snapshot()
+        if self.flow_mods and not before:
+            fm = self.flow_mods()
+        return {"fm": fm or {}, "cpu": cpu, "hwm": hwm, "rss": rss, "sys": sysc}
 
     @staticmethod
     def delta(before, after):
@@ -123,11 +130,11 @@ def port_reps(rows, system, topo, probe, add, delete, reps, flows):
     the most hosts that got flow_mods in one operation, CPU over all
     repetitions."""
     res = {"port-add": [], "port-del": []}
-    first = probe.snap()
+    first = probe.snap(before=True)
     for k in range(reps):
         p = topo.extra_port(k)
         for sc, fn in (("port-add", add), ("port-del", delete)):
-            s0 = probe.snap()
+            s0 = probe.snap(before=True)
             t0 = time.monotonic()
             fn(p, k)
             t = time.monotonic() - t0
@@ -135,9 +142,10 @@ def port_reps(rows, system, topo, probe, add, delete, reps, flows):
     last = probe.delta(first, probe.snap())
     for sc, ops in res.items():
         ts = [t for t, _ in ops]
-        d = dict(last, cpu=sum(x["cpu"] for _, x in ops),
-                 vswitchd_cpu=sum(x["vswitchd_cpu"] for _, x in ops),
-                 ovsdb_cpu=sum(x["ovsdb_cpu"] for _, x in ops))
+        # CPU: the mean per operation.
+        d = dict(last, cpu=sum(x["cpu"] for _, x in ops) / len(ops),
+                 vswitchd_cpu=sum(x["vswitchd_cpu"] for _, x in ops) / len(ops),
+                 ovsdb_cpu=sum(x["ovsdb_cpu"] for _, x in ops) / len(ops))
         make_row(rows, system, sc, median(ts), d, p95=p95(ts), reps=len(ts),
                  flow_mods=int_if_whole(median([x["flow_mods"] for _, x in ops]))
                  if probe.flow_mods else "",
@@ -171,7 +179,7 @@ def measure_weft(args, d, topo, cold=False):
     if not cold:
         w.wait_cfg(w.write_hosts(), 60)
     perf = perf_start(args, w, topo, "bringup") if not cold else None
-    s0 = probe.snap()
+    s0 = probe.snap(before=True)
     t0 = time.monotonic()
     ports_at = []
     # "Ports ready": its own connection, so that it is timed even if every
@@ -213,7 +221,7 @@ def measure_weft(args, d, topo, cold=False):
         raise RuntimeError("flows after port add+del differ: %s vs %s" % (fl2, fl))
 
     # 3 weftd restart, unchanged state
-    s0 = probe.snap()
+    s0 = probe.snap(before=True)
     w.stop_weftd()
     t0 = time.monotonic()
     w.start_weftd()
@@ -237,7 +245,7 @@ def measure_weft(args, d, topo, cold=False):
     # 4 one host's ovs-vswitchd restarted
     sw = w.switches[0]
     want = fl[0]
-    s0 = probe.snap()
+    s0 = probe.snap(before=True)
     sw.stop_vswitchd()
     perf = perf_start(args, w, topo, "vswitchd-restart")
     t0 = time.monotonic()
@@ -256,11 +264,11 @@ def measure_weft(args, d, topo, cold=False):
     # verify (every 30 s by default) falls inside a window of 30 s or more.
     if args.idle_window > 0:
         dumps0 = sum(h.get("dumps", 0) for h in w.hosts().values())
-        s0 = probe.snap()
+        s0 = probe.snap(before=True)
         time.sleep(args.idle_window)
+        s1 = probe.snap()
         dumps = sum(h.get("dumps", 0) for h in w.hosts().values()) - dumps0
-        row("idle", float(args.idle_window), s0, probe.snap(), flows=flows(),
-            verifies=dumps)
+        row("idle", float(args.idle_window), s0, s1, flows=flows(), verifies=dumps)
     return rows, w
 
 
@@ -305,7 +313,7 @@ def measure_ovn(args, d, topo):
         return make_row(rows, "ovn", scenario, t, Probe.delta(before, after),
                         flow_mods="", **kw)
 
-    s0 = probe.snap()
+    s0 = probe.snap(before=True)
     poller = FlowPoller(o.switches)
     t0 = time.monotonic()
     poller.start()
@@ -360,7 +368,7 @@ def measure_ovn(args, d, topo):
     sw = o.switches[0]
     fl = flows()
     want = fl[0]
-    s0 = probe.snap()
+    s0 = probe.snap(before=True)
     sw.stop_vswitchd()
     t0 = time.monotonic()
     sw.start_vswitchd()
