@@ -191,8 +191,10 @@ def plot(path_png, rows):
             f.write("# H=%d\n" % h)
             for r in sorted((r for r in bring if r["H"] == h), key=lambda r: r["P"]):
                 o = r["ovn_s"] if isinstance(r["ovn_s"], float) else "NaN"
-                lim = r["limit_s"] if r["limit_s"] is not None else "NaN"
-                f.write("%d %s %s %s\n" % (r["P"], r["weft_s"], lim, o))
+                lims = [r.get(k) if r.get(k) is not None else "NaN"
+                        for k in ("limit_s", "limit_e2e_s", "limit_vswitchd_s")]
+                f.write("%d %s %s %s %s %s\n" % (r["P"], r["weft_s"], lims[0], o,
+                                                 lims[1], lims[2]))
             f.write("\n\n")
     plots = []
     for i, h in enumerate(hs):
@@ -202,6 +204,10 @@ def plot(path_png, rows):
                      "title 'limit H=%d'" % (dat, i, i + 1, h))
         plots.append("'%s' index %d using 1:4 with linespoints lw 1 lc %d pt 9 dt 3 "
                      "title 'OVN H=%d'" % (dat, i, i + 1, h))
+        plots.append("'%s' index %d using 1:5 with linespoints lw 1 lc %d pt 6 dt 4 "
+                     "title 'limit-e2e H=%d'" % (dat, i, i + 1, h))
+        plots.append("'%s' index %d using 1:6 with linespoints lw 1 lc %d pt 1 dt 5 "
+                     "title 'limit-vswitchd H=%d'" % (dat, i, i + 1, h))
     script = """
 set terminal pngcairo size 1000,650 noenhanced
 set output '%s'
