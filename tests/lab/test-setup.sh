@@ -34,7 +34,7 @@ check "README set-up: says where weftctl is and how to put it on PATH or install
 # Two checkouts (copies of bench/): each one's --help names its own directory.
 for c in one two; do
     mkdir -p "$TMP/$c/bench"
-    cp "$SRC/bench/run" "$SRC/bench/weftbench.py" "$TMP/$c/bench/"
+    cp "$SRC/bench/run" "$SRC"/bench/*.py "$TMP/$c/bench/"
 done
 bench_dir() {            # bench_dir CHECKOUT: the build dir its --help names
     env -u WEFT_BENCH_BUILD "$TMP/$1/bench/run" --help 2>&1 \
@@ -46,6 +46,15 @@ check "bench/run --help: another checkout gets another one" \
     [ "$(bench_dir two)" = "$TMP/two/build-bench" ]
 check "bench/run --help: \$WEFT_BENCH_BUILD still overrides it" \
     bash -c "WEFT_BENCH_BUILD=$TMP/elsewhere '$TMP/one/bench/run' --help | grep 'built in $TMP/elsewhere unless' >/dev/null"
+check "bench/run --help: runs weftbench.py's own help" \
+    bash -c "'$TMP/one/bench/run' --help | grep -q -- '--scaling'"
+# --dry-run prints the plan of a run: no root, no build, nothing started.
+check "bench/run --scaling --dry-run: 1,000 -> 30,000 ports and 3 -> 30 hosts" \
+    bash -c "'$TMP/one/bench/run' --scaling --dry-run > $TMP/plan.txt && grep -q '^  10x1000: ' $TMP/plan.txt && grep -q '^  10x30000: ' $TMP/plan.txt && grep -q '^  3x10000: ' $TMP/plan.txt && grep -q '^  30x10000: ' $TMP/plan.txt"
+check "bench/run --dry-run: names the prefix, the repetitions and why OVN is left out" \
+    bash -c "'$TMP/one/bench/run' --list --sizes 3x100 --reps 7 --no-ovn --prefix bnx | grep -q 'port-add x7' && '$TMP/one/bench/run' --list --sizes 3x100 --no-ovn --prefix bnx | grep -q 'OVN: left out (--no-ovn)' && '$TMP/one/bench/run' --list --sizes 3x100 --prefix bnx | grep -q '/bnx\.\*'"
+check "bench/run --dry-run: a bad size is refused" \
+    bash -c "! '$TMP/one/bench/run' --dry-run --sizes 3y100 2>/dev/null"
 check "bench/run --help: builds nothing" \
     bash -c "[ ! -e $TMP/one/build-bench ] && [ ! -e $TMP/two/build-bench ]"
 check "bench/run --help: still shows every option (weftbench.py's help)" \
