@@ -11,38 +11,7 @@
 #include <config.h>
 
 #include "compile-internal.h"
-#include "openvswitch/ofp-protocol.h"
-#include "ovs-thread.h"
 #include "packets.h"
-
-/* Returns the 'raw' that OVS's parser and its OpenFlow 1.1+ decoder give a
- * pop_vlan action (OFPAT_RAW11_POP_VLAN, private to ofp-actions.c): it only
- * makes the formatter say "pop_vlan", as a switch's dump does, rather than
- * "strip_vlan".  Learnt once from the parser itself. */
-static uint8_t
-pop_vlan_raw(void)
-{
-    static struct ovsthread_once once = OVSTHREAD_ONCE_INITIALIZER;
-    static uint8_t raw;
-
-    if (ovsthread_once_start(&once)) {
-        struct ofpbuf ofpacts;
-        enum ofputil_protocol usable = OFPUTIL_P_ANY;
-        struct ofpact_parse_params pp = {
-            .ofpacts = &ofpacts,
-            .usable_protocols = &usable,
-        };
-        ofpbuf_init(&ofpacts, 0);
-        char *error = ofpacts_parse_actions("pop_vlan", &pp);
-        ovs_assert(!error && ofpacts.size);
-        const struct ofpact *a = ofpacts.data;
-        ovs_assert(a->type == OFPACT_STRIP_VLAN);
-        raw = a->raw;
-        ofpbuf_uninit(&ofpacts);
-        ovsthread_once_done(&once);
-    }
-    return raw;
-}
 
 /* L2_LOOKUP: frames to a local port's MAC go straight out that port. */
 void
@@ -93,7 +62,7 @@ compile_remote_ingress(struct compile_ctx *ctx, const struct local_net *ln)
         } else {
             match_set_dl_vlan(&ctx->match, htons(net->segment_id), 0);
             ofpact_put_STRIP_VLAN(&ctx->ofpacts)->ofpact.raw
-                = pop_vlan_raw();
+                = weft_pop_vlan_raw();
         }
         put_set_network(&ctx->ofpacts, net->key);
         put_set_flags(&ctx->ofpacts, WEFT_FLAG_FROM_REMOTE,

@@ -126,22 +126,30 @@ void weft_flow_format_actions(const struct weft_flow *, struct ds *out);
 
 /* Brings the 'len' bytes of actions in 'ofpacts', as decoded from OpenFlow
  * or parsed from text, to the form in which the compiler builds them, so
- * that ofpacts_equal() (a bytewise comparison) says whether they do the same:
+ * that ofpacts_equal() (a bytewise comparison) says whether they do the
+ * same.  Touches only the actions the compiler builds whose bytes depend on
+ * the OpenFlow version or on uninitialized memory:
  *
- *   - forgets struct ofpact's 'raw', which only records which encoding an
- *     action came from and differs per OpenFlow version for the same action
- *     (a move decodes as NXAST_REG_MOVE from OpenFlow 1.3 but as copy_field
- *     from 1.5; a masked set_field from 1.3 as reg_load2); pop_vlan keeps
- *     it, since it only names the action ("pop_vlan", not "strip_vlan") and
- *     the compiler sets it as the decoder does;
- *   - zeroes the padding after a set_field's value and mask, which OVS's
- *     decoder and parser leave uninitialized;
- *   - clears a set_field's 'flow_has_vlan', which OVS's action check sets
- *     (after a flow_mod is decoded or text parsed, not after a flow stats
- *     reply) and which only its OpenFlow 1.0/1.1 encoders read.
+ *   - a move's and a set_field's 'raw' (which encoding it was decoded from:
+ *     NXAST_REG_MOVE from OpenFlow 1.3 but copy_field from 1.5; a masked
+ *     set_field as NXAST_REG_LOAD from 1.3, as set_field from 1.5) is
+ *     reset, except that of a whole-field "load:" (a foreign flow), which
+ *     the formatter shows as such;
+ *   - the padding after a set_field's value and mask, which OVS's decoder
+ *     and parser leave uninitialized, is zeroed;
+ *   - a set_field's 'flow_has_vlan', which OVS's action check sets (after a
+ *     flow_mod is decoded or text parsed, not after a flow stats reply) and
+ *     which only its OpenFlow 1.0/1.1 encoders read, is cleared.
  *
- * ofproto/flow-table.c applies it to every flow read back from a switch. */
+ * Every other action keeps its 'raw', so that a foreign flow is shown as
+ * the switch shows it.  ofproto/flow-table.c applies this to every flow read
+ * back from a switch. */
 void weft_ofpacts_canonicalize(struct ofpact *ofpacts, size_t len);
+
+/* The 'raw' that OVS's parser and OpenFlow 1.1+ decoder give pop_vlan
+ * (private to ofp-actions.c, learnt once from the parser): with it the
+ * formatter says "pop_vlan", as a switch's dump does, not "strip_vlan". */
+uint8_t weft_pop_vlan_raw(void);
 
 /* Appends every flow to 'out' as "table=T, priority=P, cookie=0xC, MATCH
  * actions=ACTIONS\n" lines, sorted by table, then descending priority, then

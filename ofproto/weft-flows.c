@@ -20,6 +20,7 @@
 #include "openvswitch/ofp-actions.h"
 #include "openvswitch/ofp-flow.h"
 #include "openvswitch/ofp-protocol.h"
+#include "ovs-thread.h"
 #include "pipeline.h"
 #include "util.h"
 #include "uuid.h"
@@ -192,18 +193,70 @@ weft_flows_add_text(struct weft_flows *flows, uint8_t table_id,
     return added;
 }
 
+/* Returns the 'raw' that OVS's parser gives the single action 'text' of type
+ * 'type'.  ofp-actions.c keeps the raw action types private; this learns
+ * one from the parser itself. */
+static uint8_t
+parsed_raw(const char *text, enum ofpact_type type)
+{
+    struct ofpbuf ofpacts;
+    enum ofputil_protocol usable = OFPUTIL_P_ANY;
+    struct ofpact_parse_params pp = {
+        .ofpacts = &ofpacts,
+        .usable_protocols = &usable,
+    };
+    ofpbuf_init(&ofpacts, 0);
+    char *error = ofpacts_parse_actions(text, &pp);
+    ovs_assert(!error && ofpacts.size);
+    const struct ofpact *a = ofpacts.data;
+    ovs_assert(a->type == type);
+    uint8_t raw = a->raw;
+    ofpbuf_uninit(&ofpacts);
+    return raw;
+}
+
+uint8_t
+weft_pop_vlan_raw(void)
+{
+    static struct ovsthread_once once = OVSTHREAD_ONCE_INITIALIZER;
+    static uint8_t raw;
+    if (ovsthread_once_start(&once)) {
+        raw = parsed_raw("pop_vlan", OFPACT_STRIP_VLAN);
+        ovsthread_once_done(&once);
+    }
+    return raw;
+}
+
+/* The 'raw' of a set_field that came as NXAST_REG_LOAD ("load:"). */
+static uint8_t
+load_raw(void)
+{
+    static struct ovsthread_once once = OVSTHREAD_ONCE_INITIALIZER;
+    static uint8_t raw;
+    if (ovsthread_once_start(&once)) {
+        raw = parsed_raw("load:1->NXM_NX_REG0[]", OFPACT_SET_FIELD);
+        ovsthread_once_done(&once);
+    }
+    return raw;
+}
+
 void
 weft_ofpacts_canonicalize(struct ofpact *ofpacts, size_t len)
 {
     struct ofpact *a;
     OFPACT_FOR_EACH (a, ofpacts, len) {
-        if (a->type != OFPACT_STRIP_VLAN) {
+        if (a->type == OFPACT_REG_MOVE) {
             a->raw = (uint8_t) -1;      /* As ofpact_init() leaves it. */
-        }
-        if (a->type == OFPACT_SET_FIELD) {
+        } else if (a->type == OFPACT_SET_FIELD) {
             struct ofpact_set_field *sf = ofpact_get_SET_FIELD(a);
-            sf->flow_has_vlan = false;
             size_t n = sf->field->n_bytes;
+            /* OpenFlow 1.3 has no masked set_field: OVS sends one as
+             * NXAST_REG_LOAD, so it decodes as "load:". */
+            if (a->raw != load_raw()
+                || !is_all_ones(ofpact_set_field_mask(sf), n)) {
+                a->raw = (uint8_t) -1;
+            }
+            sf->flow_has_vlan = false;
             size_t padded = ROUND_UP(n, OFPACT_ALIGNTO);
             memset((uint8_t *) sf->value + n, 0, padded - n);
             memset((uint8_t *) ofpact_set_field_mask(sf) + n, 0, padded - n);

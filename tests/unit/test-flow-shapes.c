@@ -570,6 +570,79 @@ test_mutants_fail(void **state OVS_UNUSED)
     fx_destroy(&fx);
 }
 
+/* Canonicalization touches only what the compiler's own actions need: a
+ * foreign flow read back from the switch is shown as the switch shows it
+ * ("load:", "resubmit"; OpenFlow 1.1+ has no strip_vlan, so pop_vlan),
+ * not rewritten. */
+static void
+test_foreign_actions_keep_their_names(void **state OVS_UNUSED)
+{
+    static const char text[] = "table=0,priority=7,cookie=0x1,ip,"
+        "actions=load:0x1->NXM_NX_REG0[],strip_vlan,resubmit(,10)";
+    for (size_t v = 0; v < ARRAY_SIZE(versions); v++) {
+        enum ofputil_protocol protocol
+            = ofputil_protocol_from_ofp_version(versions[v]);
+        struct ofputil_flow_mod fm;
+        enum ofputil_protocol usable;
+        char *error = parse_ofp_flow_mod_str(&fm, text, NULL, NULL, OFPFC_ADD,
+                                             &usable);
+        assert_null(error);
+
+        struct ofputil_flow_stats_request fsr = {
+            .table_id = 0xff, .out_port = OFPP_ANY, .out_group = OFPG_ANY,
+        };
+        match_init_catchall(&fsr.match);
+        struct ofpbuf *req = ofputil_encode_flow_stats_request(&fsr,
+                                                               protocol);
+        struct ovs_list replies;
+        ofpmp_init(&replies, req->data);
+        ofpbuf_delete(req);
+        struct ofputil_flow_stats fs = {
+            .cookie = fm.new_cookie, .table_id = fm.table_id,
+            .priority = fm.priority, .idle_age = -1, .hard_age = -1,
+            .ofpacts = fm.ofpacts, .ofpacts_len = fm.ofpacts_len,
+        };
+        minimatch_expand(&fm.match, &fs.match);
+        ofputil_append_flow_stats_reply(&fs, &replies, NULL);
+
+        struct ofpbuf *reply = CONTAINER_OF(ovs_list_pop_front(&replies),
+                                            struct ofpbuf, list_node);
+        struct ofpbuf b = ofpbuf_const_initializer(reply->data, reply->size);
+        struct ofputil_flow_stats got;
+        struct ofpbuf ofpacts;
+        ofpbuf_init(&ofpacts, 0);
+        assert_int_equal(ofputil_decode_flow_stats_reply(&got, &b, false,
+                                                         &ofpacts), 0);
+        /* What the switch reports, formatted as it is... */
+        struct ds expected = DS_EMPTY_INITIALIZER;
+        struct ofpact_format_params fp = { .s = &expected };
+        ds_put_cstr(&expected, "table=0 priority=7 ip cookie=0x1 actions=");
+        ofpacts_format(got.ofpacts, got.ofpacts_len, &fp);
+        ds_put_char(&expected, '\n');
+        if (versions[v] == OFP13_VERSION) {
+            assert_string_equal(ds_cstr(&expected),
+                                "table=0 priority=7 ip cookie=0x1 "
+                                "actions=load:0x1->NXM_NX_REG0[],pop_vlan,"
+                                "resubmit(,10)\n");
+        }
+
+        /* ...is what flow_table_format() shows. */
+        struct flow_table t;
+        flow_table_init(&t);
+        flow_table_add_stats(&t, &got);
+        struct ds s = DS_EMPTY_INITIALIZER;
+        flow_table_format(&t, &s);
+        assert_string_equal(ds_cstr(&s), ds_cstr(&expected));
+        ds_destroy(&s);
+        ds_destroy(&expected);
+        flow_table_destroy(&t);
+        ofpbuf_uninit(&ofpacts);
+        ofpbuf_delete(reply);
+        minimatch_destroy(&fm.match);
+        free(fm.ofpacts);
+    }
+}
+
 int
 main(void)
 {
@@ -579,6 +652,7 @@ main(void)
         cmocka_unit_test(test_text_parses_to_native_flows),
         cmocka_unit_test(test_flow_table_sees_no_difference),
         cmocka_unit_test(test_mutants_fail),
+        cmocka_unit_test(test_foreign_actions_keep_their_names),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     flow_text_free();
