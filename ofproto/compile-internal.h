@@ -26,10 +26,10 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "byte-order.h"
 #include "compiler.h"
 #include "flow.h"
 #include "hash.h"
-#include "byte-order.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/hmap.h"
 #include "openvswitch/match.h"

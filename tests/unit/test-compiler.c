@@ -1,7 +1,8 @@
 /* test-compiler: unit tests of the flow compiler (ofproto/compiler.c).
  *
  * The compiler is pure, so every test builds a topology in memory, compiles
- * one host's flows and checks the text: one golden text for a small host,
+ * one host's flows and checks them as text (OVS's formatter, via
+ * weft_flows_format() and flow-text.h): one golden text for a small host,
  * and property checks (isolation between networks, cookies, what a missing
  * ofport or a remote port gets, what removing a port changes) over larger
  * topologies.  Every compiled flow is also fed to OVS's own flow parser, the
@@ -406,7 +407,8 @@ check_isolation(const struct fixture *f, const struct topo_host *host)
     const struct weft_flow *flow;
     HMAP_FOR_EACH (flow, node, &f->flows.flows) {
         long long net_key = match_int(flow_match_s(flow), "metadata=0x", 16);
-        long long set_key = match_int(flow_actions_s(flow), "set_field:0x", 16);
+        long long set_key = match_int(flow_actions_s(flow), "set_field:0x",
+                                      16);
         if (set_key >= 0 && strstr(flow_actions_s(flow), "->metadata")) {
             assert_int_equal(flow->table_id, WEFT_TABLE_CLASSIFY);
             const struct topo_port *port = find_port_by_ofport(
@@ -497,7 +499,8 @@ test_port_without_ofport(void **state)
         assert_int_equal(flows[0]->table_id, WEFT_TABLE_ARP_RESPOND);
         assert_int_equal(flows[0]->priority, WEFT_PRIO_ARP_REPLY);
         char tpa[32];
-        assert_true(match_str(flow_match_s(flows[0]), "arp_tpa=", tpa, sizeof tpa));
+        assert_true(match_str(flow_match_s(flows[0]), "arp_tpa=", tpa,
+                              sizeof tpa));
         assert_string_equal(tpa, ips[i]);
         assert_null(strstr(flow_match_s(flows[0]), "in_port="));
         assert_null(strstr(flow_actions_s(flows[0]), "output:"));
@@ -538,7 +541,8 @@ test_port_without_ips(void **state)
     struct weft_flows expected;
     weft_flows_init(&expected);
     uint64_t c = port_cookie(w1);
-    weft_flows_add_text(&expected, 0, 100, c, "in_port=4,dl_src=02:00:00:00:00:05",
+    weft_flows_add_text(&expected, 0, 100, c,
+                        "in_port=4,dl_src=02:00:00:00:00:05",
                    "set_field:0x6->metadata,goto_table:10");
     weft_flows_add_text(&expected, 0, 50, c, "in_port=4", "drop");
     weft_flows_add_text(&expected, 10, 100, c,
@@ -579,7 +583,8 @@ test_network_not_on_host(void **state)
     size_t n_blue = 0;
     HMAP_FOR_EACH (flow, node, &f->flows.flows) {
         /* green is network 5, on hv2 only. */
-        assert_int_not_equal(match_int(flow_match_s(flow), "metadata=0x", 16), 5);
+        assert_int_not_equal(match_int(flow_match_s(flow), "metadata=0x",
+                                       16), 5);
         assert_int_not_equal((flow->cookie >> 24) & 0xffff, 5);
         assert_null(strstr(flow_actions_s(flow), "0x5->metadata"));
         assert_null(strstr(flow_match_s(flow), "10.0.2.4"));
@@ -632,7 +637,7 @@ test_remote_ports(void **state)
                 assert_int_equal(flows[i]->table_id, WEFT_TABLE_ARP_RESPOND);
                 assert_int_equal(flows[i]->priority, WEFT_PRIO_ARP_REPLY);
                 assert_null(strstr(flow_match_s(flows[i]), "in_port="));
-                assert_true(strstr(flow_actions_s(flows[i]), "IN_PORT") != NULL);
+                assert_non_null(strstr(flow_actions_s(flows[i]), "IN_PORT"));
             }
             n_remote += n;
         }
@@ -717,7 +722,8 @@ check_parses(const struct fixture *f)
         char *s = xasprintf("table=%"PRIu8",priority=%"PRIu16","
                             "cookie=0x%"PRIx64",%s%sactions=%s",
                             flow->table_id, flow->priority, flow->cookie,
-                            flow_match_s(flow), flow_match_s(flow)[0] ? "," : "",
+                            flow_match_s(flow),
+                            flow_match_s(flow)[0] ? "," : "",
                             flow_actions_s(flow));
         struct ofputil_flow_mod fm;
         enum ofputil_protocol usable = OFPUTIL_P_OF15_OXM;
@@ -877,10 +883,10 @@ check_cookies(const struct fixture *f, const struct topo_host *host)
             assert_int_equal((cookie >> 40) & 0xffff, net->tenant->key);
             continue;
         } else if (strstr(flow_match_s(flow), "in_port=")) {
-            owner = find_port_by_ofport(f, host,
-                                        match_int(flow_match_s(flow), "in_port=",
-                                                  10));
-        } else if (match_str(flow_match_s(flow), "arp_tpa=", value, sizeof value)) {
+            owner = find_port_by_ofport(
+                f, host, match_int(flow_match_s(flow), "in_port=", 10));
+        } else if (match_str(flow_match_s(flow), "arp_tpa=", value,
+                             sizeof value)) {
             ovs_be32 ip;
             assert_true(ip_parse(value, &ip));
             const struct topo_port *port;
@@ -891,7 +897,8 @@ check_cookies(const struct fixture *f, const struct topo_host *host)
                     }
                 }
             }
-        } else if (match_str(flow_match_s(flow), "dl_dst=", value, sizeof value)) {
+        } else if (match_str(flow_match_s(flow), "dl_dst=", value,
+                             sizeof value)) {
             struct eth_addr mac;
             assert_true(eth_addr_from_string(value, &mac));
             const struct topo_port *port;

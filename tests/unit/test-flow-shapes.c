@@ -239,7 +239,8 @@ same_flow(const char *what, const struct weft_flow *flow,
 static bool
 switch_round_trip(const struct weft_flow *flow, int version, struct ds *why)
 {
-    enum ofputil_protocol protocol = ofputil_protocol_from_ofp_version(version);
+    enum ofputil_protocol protocol
+        = ofputil_protocol_from_ofp_version(version);
     struct ofputil_flow_mod fm = {
         .priority = flow->priority,
         .table_id = flow->table_id,

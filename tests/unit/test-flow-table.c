@@ -395,8 +395,8 @@ test_foreign_flow_removed(void **state)
 
     struct weft_flows extra;
     weft_flows_init(&extra);
-    assert_true(weft_flows_add_text(&extra, 0, 1234, 0x1, "ip,nw_dst=192.0.2.1",
-                               "drop"));
+    assert_true(weft_flows_add_text(&extra, 0, 1234, 0x1,
+                                    "ip,nw_dst=192.0.2.1", "drop"));
     struct flow_table foreign;
     flow_table_init(&foreign);
     assert_int_equal(flow_table_build(&foreign, &extra, NULL, OF_VERSION), 0);

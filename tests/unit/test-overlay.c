@@ -341,10 +341,12 @@ test_infrastructure_names(void **state)
         if (strstr(flow_match_s(f), "dl_src=02:00:00:00:00:6")
             || (strstr(flow_match_s(f), "dl_dst=02:00:00:00:00:6")
                 && f->table_id == WEFT_TABLE_L2_LOOKUP)
-            || strstr(flow_match_s(f), "65534") || strstr(flow_actions_s(f), "65534")
+            || strstr(flow_match_s(f), "65534")
+            || strstr(flow_actions_s(f), "65534")
             || strstr(flow_actions_s(f), "LOCAL")) {
             fail_msg("flow for an infrastructure name: table=%d %s "
-                     "actions=%s", f->table_id, flow_match_s(f), flow_actions_s(f));
+                     "actions=%s", f->table_id, flow_match_s(f),
+                     flow_actions_s(f));
         }
     }
     /* The tunnel itself still carries red's network a, and the blue
