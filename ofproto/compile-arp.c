@@ -8,8 +8,6 @@
  * for and carries that port's cookie. */
 #include <config.h>
 
-#include <inttypes.h>
-
 #include "compile-internal.h"
 #include "packets.h"
 
@@ -27,29 +25,35 @@ compile_arp_respond(struct compile_ctx *ctx, const struct topo_port *port,
 
     for (size_t i = 0; i < port->n_ips; i++) {
         ovs_be32 ip = port->ips[i];
+        union mf_value value;
 
-        ds_put_format(&ctx->match, "metadata=0x%"PRIx32
-                      ",dl_dst=ff:ff:ff:ff:ff:ff,arp,arp_op=1,arp_tpa="IP_FMT,
-                      net_key, IP_ARGS(ip));
-        ds_put_format(&ctx->actions,
-                      "move:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[],"
-                      "set_field:"ETH_ADDR_FMT"->eth_src,"
-                      "set_field:2->arp_op,"
-                      "move:NXM_NX_ARP_SHA[]->NXM_NX_ARP_THA[],"
-                      "set_field:"ETH_ADDR_FMT"->arp_sha,"
-                      "move:NXM_OF_ARP_SPA[]->NXM_OF_ARP_TPA[],"
-                      "set_field:"IP_FMT"->arp_spa,"
-                      "IN_PORT",
-                      ETH_ADDR_ARGS(port->mac), ETH_ADDR_ARGS(port->mac),
-                      IP_ARGS(ip));
+        match_network(&ctx->match, net_key);
+        match_set_dl_dst(&ctx->match, eth_addr_broadcast);
+        match_set_dl_type(&ctx->match, htons(ETH_TYPE_ARP));
+        match_set_nw_proto(&ctx->match, ARP_OP_REQUEST);    /* arp_op */
+        match_set_nw_dst(&ctx->match, ip);                  /* arp_tpa */
+
+        put_move(&ctx->ofpacts, MFF_ETH_SRC, MFF_ETH_DST);
+        value = (union mf_value) { .mac = port->mac };
+        put_set_field(&ctx->ofpacts, MFF_ETH_SRC, &value);
+        value = (union mf_value) { .be16 = htons(ARP_OP_REPLY) };
+        put_set_field(&ctx->ofpacts, MFF_ARP_OP, &value);
+        put_move(&ctx->ofpacts, MFF_ARP_SHA, MFF_ARP_THA);
+        value = (union mf_value) { .mac = port->mac };
+        put_set_field(&ctx->ofpacts, MFF_ARP_SHA, &value);
+        put_move(&ctx->ofpacts, MFF_ARP_SPA, MFF_ARP_TPA);
+        value = (union mf_value) { .be32 = ip };
+        put_set_field(&ctx->ofpacts, MFF_ARP_SPA, &value);
+        put_output(&ctx->ofpacts, OFPP_IN_PORT);
         emit(ctx, WEFT_TABLE_ARP_RESPOND, WEFT_PRIO_ARP_REPLY, &origin);
 
         if (ofport) {
-            ds_put_format(&ctx->match, "metadata=0x%"PRIx32
-                          ",arp,arp_op=1,arp_tpa="IP_FMT",in_port=%d",
-                          net_key, IP_ARGS(ip), ofport);
-            ds_put_format(&ctx->actions, "goto_table:%d",
-                          WEFT_TABLE_L2_LOOKUP);
+            match_network(&ctx->match, net_key);
+            match_set_dl_type(&ctx->match, htons(ETH_TYPE_ARP));
+            match_set_nw_proto(&ctx->match, ARP_OP_REQUEST);
+            match_set_nw_dst(&ctx->match, ip);
+            match_set_in_port(&ctx->match, u16_to_ofp(ofport));
+            put_goto_table(&ctx->ofpacts, WEFT_TABLE_L2_LOOKUP);
             emit(ctx, WEFT_TABLE_ARP_RESPOND, WEFT_PRIO_ARP_OWN, &origin);
         }
     }

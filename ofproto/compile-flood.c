@@ -9,7 +9,6 @@
  * its remote hosts comes or goes. */
 #include <config.h>
 
-#include <inttypes.h>
 #include <stdlib.h>
 
 #include "compile-internal.h"
@@ -31,18 +30,17 @@ ofport_list_sort(struct ofport_list *list)
 }
 
 static void
-put_outputs(struct ds *actions, const struct ofport_list *list)
+put_outputs(struct ofpbuf *ofpacts, const struct ofport_list *list)
 {
     for (size_t i = 0; i < list->n; i++) {
-        ds_put_format(actions, "%soutput:%d", actions->length ? "," : "",
-                      list->ofports[i]);
+        put_output(ofpacts, u16_to_ofp(list->ofports[i]));
     }
 }
 
 /* FLOOD to every local port of 'ln' that has an ofport and, head-end
  * replicated, to every other host with a port in it; a frame that came from
  * remote goes to local ports only.  Ports are in ascending ofport order so
- * that the text is stable. */
+ * that the actions are stable. */
 void
 compile_flood(struct compile_ctx *ctx, struct local_net *ln)
 {
@@ -53,28 +51,21 @@ compile_flood(struct compile_ctx *ctx, struct local_net *ln)
     ofport_list_sort(&ln->remote);
 
     if (ln->remote.n) {
-        ds_put_format(&ctx->match, "metadata=0x%"PRIx32",%s=0x%x/0x%x",
-                      net->key, WEFT_MFF_FLAGS, WEFT_FLAG_FROM_REMOTE,
-                      WEFT_FLAG_FROM_REMOTE);
-        put_outputs(&ctx->actions, &ln->local);
-        if (!ctx->actions.length) {
-            ds_put_cstr(&ctx->actions, "drop");
-        }
+        match_network(&ctx->match, net->key);
+        match_flags(&ctx->match, WEFT_FLAG_FROM_REMOTE,
+                    WEFT_FLAG_FROM_REMOTE);
+        put_outputs(&ctx->ofpacts, &ln->local);     /* None: drop. */
         emit(ctx, WEFT_TABLE_FLOOD, WEFT_PRIO_FLOOD_REMOTE, &origin);
     }
 
     if (!ln->local.n && !ln->remote.n) {
         return;
     }
-    ds_put_format(&ctx->match, "metadata=0x%"PRIx32, net->key);
-    put_outputs(&ctx->actions, &ln->local);
+    match_network(&ctx->match, net->key);
+    put_outputs(&ctx->ofpacts, &ln->local);
     if (ln->remote.n) {
-        if (ctx->actions.length) {
-            ds_put_char(&ctx->actions, ',');
-        }
-        compile_put_remote_encap(&ctx->actions, net);
-        ds_chomp(&ctx->actions, ',');
-        put_outputs(&ctx->actions, &ln->remote);
+        compile_put_remote_encap(&ctx->ofpacts, net);
+        put_outputs(&ctx->ofpacts, &ln->remote);
     }
     emit(ctx, WEFT_TABLE_FLOOD, WEFT_PRIO_FLOOD, &origin);
 }

@@ -2,8 +2,10 @@
  * ofproto/compile*.c (the public contract is compiler.h).
  *
  * compile_host_flows() (compiler.c) fills a compile_ctx with the host's
- * local networks, then calls one stage per concern; each stage writes its
- * flows into the context's scratch buffers and hands them to emit(), the
+ * local networks, then calls one stage per concern; each stage builds its
+ * flows natively in the context's scratch match and ofpacts (with OVS's
+ * match_set_*() setters and ofpact_put_*(), or the put_*() helpers below
+ * for pipeline.h's registers) and hands them to emit(), the
  * single funnel through which every flow reaches the output, with its
  * cookie and its owner (struct flow_origin).  The stages, in pipeline.h's
  * table order:
@@ -22,11 +24,19 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
+#include "byte-order.h"
 #include "compiler.h"
+#include "flow.h"
 #include "hash.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/hmap.h"
+#include "openvswitch/match.h"
+#include "openvswitch/meta-flow.h"
+#include "openvswitch/ofp-actions.h"
+#include "openvswitch/ofpbuf.h"
+#include "packets.h"
 #include "pipeline.h"
 #include "simap.h"
 #include "topology.h"
@@ -56,8 +66,9 @@ struct compile_ctx {
     const struct simap *ofports;    /* Interface name -> ofport, or NULL. */
     struct weft_flows *out;
     struct hmap local_nets;         /* Contains "struct local_net"s. */
-    struct ds match;                /* Scratch buffers, reused per flow. */
-    struct ds actions;
+    struct match match;             /* Scratch, reused per flow: the flow */
+    struct ofpbuf ofpacts;          /* being built (see emit()). */
+    uint64_t ofpacts_stub[1024 / 8];
 };
 
 /* What a flow exists for: its owner, and the cookie that tells the switch
@@ -161,9 +172,9 @@ host_origin(const struct topo_host *host)
     };
 }
 
-/* Adds the flow in ctx's 'match' and 'actions' buffers, with the cookie and
- * owner of 'origin', then clears the buffers.  Every compiled flow goes
- * through here.
+/* Adds the flow in ctx's 'match' and 'ofpacts', with the cookie and owner
+ * of 'origin', then resets both (catch-all, no actions = drop).  Every
+ * compiled flow goes through here.
  *
  * A duplicate here means the topology broke an invariant that validation
  * enforces (e.g. two ports of one network with the same IP); the first flow
@@ -172,18 +183,117 @@ static inline void
 emit(struct compile_ctx *ctx, uint8_t table_id, uint16_t priority,
      const struct flow_origin *origin)
 {
-    weft_flows_add_owned(ctx->out, &origin->owner, table_id, priority,
-                         origin->cookie, ds_cstr(&ctx->match),
-                         ds_cstr(&ctx->actions));
-    ds_clear(&ctx->match);
-    ds_clear(&ctx->actions);
+    /* A match on a packet field (rather than on metadata such as in_port,
+     * tun_id or registers) implies packet_type=Ethernet, which OVS's parser
+     * and OpenFlow decoder add (match_add_ethernet_prereq()): add it too, or
+     * the flow would differ from what the switch reports.  Every such field
+     * weft matches needs eth_src, eth_dst, eth_type or a VLAN. */
+    const struct flow_wildcards *wc = &ctx->match.wc;
+    if (!eth_addr_is_zero(wc->masks.dl_src)
+        || !eth_addr_is_zero(wc->masks.dl_dst)
+        || wc->masks.dl_type || wc->masks.vlans[0].tci) {
+        match_set_default_packet_type(&ctx->match);
+    }
+    weft_flows_add(ctx->out, &origin->owner, table_id, priority,
+                   origin->cookie, &ctx->match, ctx->ofpacts.data,
+                   ctx->ofpacts.size);
+    match_init_catchall(&ctx->match);
+    ofpbuf_clear(&ctx->ofpacts);
+}
+
+/* Native building blocks for pipeline.h's fields and actions. */
+
+/* Matches the network key in WEFT_MFF_NETWORK_ID. */
+static inline void
+match_network(struct match *match, uint32_t net_key)
+{
+    union mf_value value = { .be64 = htonll(net_key) };
+    mf_set_value(mf_from_id(WEFT_MFF_NETWORK_ID), &value, match, NULL);
+}
+
+/* Matches WEFT_MFF_FLAGS_ID's bits 'mask' against 'flags'. */
+static inline void
+match_flags(struct match *match, uint32_t flags, uint32_t mask)
+{
+    union mf_value value = { .be32 = htonl(flags) };
+    union mf_value maskv = { .be32 = htonl(mask) };
+    mf_set(mf_from_id(WEFT_MFF_FLAGS_ID), &value, &maskv, match, NULL);
+}
+
+/* set_field of the bits 'mask' (NULL: all) of 'field' to 'value'.  Unlike
+ * ofpact_put_set_field() with a value, which leaves the padding after a
+ * short value and mask uninitialized, this zeroes it, as
+ * weft_ofpacts_canonicalize() does to a flow read back from the switch: the
+ * two compare bytewise (ofpacts_equal()). */
+static inline struct ofpact_set_field *
+put_set_field_masked(struct ofpbuf *ofpacts, enum mf_field_id id,
+                     const union mf_value *value, const union mf_value *mask)
+{
+    const struct mf_field *field = mf_from_id(id);
+    struct ofpact_set_field *sf = ofpact_put_set_field(ofpacts, field, NULL,
+                                                       NULL);
+    memcpy(sf->value, value, field->n_bytes);
+    if (mask) {
+        memcpy(ofpact_set_field_mask(sf), mask, field->n_bytes);
+    } else {
+        memset(ofpact_set_field_mask(sf), 0xff, field->n_bytes);
+    }
+    return sf;
+}
+
+static inline struct ofpact_set_field *
+put_set_field(struct ofpbuf *ofpacts, enum mf_field_id id,
+              const union mf_value *value)
+{
+    return put_set_field_masked(ofpacts, id, value, NULL);
+}
+
+static inline void
+put_set_network(struct ofpbuf *ofpacts, uint32_t net_key)
+{
+    union mf_value value = { .be64 = htonll(net_key) };
+    put_set_field(ofpacts, WEFT_MFF_NETWORK_ID, &value);
+}
+
+/* Sets WEFT_MFF_FLAGS_ID's bits 'mask' to 'flags', leaving the others. */
+static inline void
+put_set_flags(struct ofpbuf *ofpacts, uint32_t flags, uint32_t mask)
+{
+    union mf_value value = { .be32 = htonl(flags) };
+    union mf_value maskv = { .be32 = htonl(mask) };
+    put_set_field_masked(ofpacts, WEFT_MFF_FLAGS_ID, &value, &maskv);
+}
+
+/* move:SRC[]->DST[], whole fields of equal width. */
+static inline void
+put_move(struct ofpbuf *ofpacts, enum mf_field_id src, enum mf_field_id dst)
+{
+    struct ofpact_reg_move *move = ofpact_put_REG_MOVE(ofpacts);
+    move->src.field = mf_from_id(src);
+    move->src.ofs = 0;
+    move->src.n_bits = move->src.field->n_bits;
+    move->dst.field = mf_from_id(dst);
+    move->dst.ofs = 0;
+    move->dst.n_bits = move->dst.field->n_bits;
+}
+
+static inline void
+put_output(struct ofpbuf *ofpacts, ofp_port_t port)
+{
+    ofpact_put_OUTPUT(ofpacts)->port = port;
+}
+
+static inline void
+put_goto_table(struct ofpbuf *ofpacts, uint8_t table_id)
+{
+    ofpact_put_GOTO_TABLE(ofpacts)->table_id = table_id;
 }
 
 /* compile-tunnels.c: how this host reaches the others. */
 int compile_remote_ofport(const struct compile_ctx *,
                           const struct topo_network *,
                           const struct topo_host *remote);
-void compile_put_remote_encap(struct ds *actions,
+void compile_put_remote_encap(struct ofpbuf *ofpacts,
                               const struct topo_network *);
 
 /* The stages.  'ofport' is the local port's OpenFlow port number (nonzero),

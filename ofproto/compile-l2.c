@@ -10,8 +10,6 @@
  * a whole, as its flood list does. */
 #include <config.h>
 
-#include <inttypes.h>
-
 #include "compile-internal.h"
 #include "packets.h"
 
@@ -22,9 +20,9 @@ compile_l2_local(struct compile_ctx *ctx, const struct topo_port *port,
 {
     struct flow_origin origin = port_origin(port);
 
-    ds_put_format(&ctx->match, "metadata=0x%"PRIx32",dl_dst="ETH_ADDR_FMT,
-                  port->network->key, ETH_ADDR_ARGS(port->mac));
-    ds_put_format(&ctx->actions, "output:%d", ofport);
+    match_network(&ctx->match, port->network->key);
+    match_set_dl_dst(&ctx->match, port->mac);
+    put_output(&ctx->ofpacts, u16_to_ofp(ofport));
     emit(ctx, WEFT_TABLE_L2_LOOKUP, WEFT_PRIO_L2_KNOWN, &origin);
 }
 
@@ -40,11 +38,11 @@ compile_l2_remote(struct compile_ctx *ctx, const struct topo_port *port)
     }
     struct flow_origin origin = port_origin(port);
 
-    ds_put_format(&ctx->match, "metadata=0x%"PRIx32",%s=0/0x%x,dl_dst="
-                  ETH_ADDR_FMT, port->network->key, WEFT_MFF_FLAGS,
-                  WEFT_FLAG_FROM_REMOTE, ETH_ADDR_ARGS(port->mac));
-    compile_put_remote_encap(&ctx->actions, port->network);
-    ds_put_format(&ctx->actions, "output:%d", ofport);
+    match_network(&ctx->match, port->network->key);
+    match_flags(&ctx->match, 0, WEFT_FLAG_FROM_REMOTE);
+    match_set_dl_dst(&ctx->match, port->mac);
+    compile_put_remote_encap(&ctx->ofpacts, port->network);
+    put_output(&ctx->ofpacts, u16_to_ofp(ofport));
     emit(ctx, WEFT_TABLE_L2_LOOKUP, WEFT_PRIO_L2_REMOTE, &origin);
 }
 
@@ -58,19 +56,18 @@ compile_remote_ingress(struct compile_ctx *ctx, const struct local_net *ln)
     struct flow_origin origin = network_origin(net);
 
     for (size_t i = 0; i < ln->remote.n; i++) {
+        match_set_in_port(&ctx->match, u16_to_ofp(ln->remote.ofports[i]));
         if (net_is_overlay(net)) {
-            ds_put_format(&ctx->match, "in_port=%d,tun_id=0x%"PRIx32,
-                          ln->remote.ofports[i], net->segment_id);
+            match_set_tun_id(&ctx->match, htonll(net->segment_id));
         } else {
-            ds_put_format(&ctx->match, "in_port=%d,dl_vlan=%"PRIu32,
-                          ln->remote.ofports[i], net->segment_id);
-            ds_put_cstr(&ctx->actions, "pop_vlan,");
+            match_set_dl_vlan(&ctx->match, htons(net->segment_id), 0);
+            ofpact_put_STRIP_VLAN(&ctx->ofpacts)->ofpact.raw
+                = weft_pop_vlan_raw();
         }
-        ds_put_format(&ctx->actions, "set_field:0x%"PRIx32"->"
-                      WEFT_MFF_NETWORK",set_field:0x%x/0x%x->%s,"
-                      "goto_table:%d", net->key, WEFT_FLAG_FROM_REMOTE,
-                      WEFT_FLAG_FROM_REMOTE, WEFT_MFF_FLAGS,
-                      WEFT_TABLE_L2_LOOKUP);
+        put_set_network(&ctx->ofpacts, net->key);
+        put_set_flags(&ctx->ofpacts, WEFT_FLAG_FROM_REMOTE,
+                      WEFT_FLAG_FROM_REMOTE);
+        put_goto_table(&ctx->ofpacts, WEFT_TABLE_L2_LOOKUP);
         emit(ctx, WEFT_TABLE_CLASSIFY, WEFT_PRIO_REMOTE_IN, &origin);
     }
 }

@@ -7,27 +7,24 @@
  * ofport; every flow here is owned by the port and carries its cookie. */
 #include <config.h>
 
-#include <inttypes.h>
-
 #include "compile-internal.h"
 #include "packets.h"
 
 /* CLASSIFY: the port's own source MAC enters its network; anything else the
- * port sends is dropped. */
+ * port sends is dropped (no actions). */
 void
 compile_classify(struct compile_ctx *ctx, const struct topo_port *port,
                  int ofport)
 {
     struct flow_origin origin = port_origin(port);
 
-    ds_put_format(&ctx->match, "in_port=%d,dl_src="ETH_ADDR_FMT,
-                  ofport, ETH_ADDR_ARGS(port->mac));
-    ds_put_format(&ctx->actions, "set_field:0x%"PRIx32"->"WEFT_MFF_NETWORK
-                  ",goto_table:%d", port->network->key, WEFT_TABLE_PORT_SEC);
+    match_set_in_port(&ctx->match, u16_to_ofp(ofport));
+    match_set_dl_src(&ctx->match, port->mac);
+    put_set_network(&ctx->ofpacts, port->network->key);
+    put_goto_table(&ctx->ofpacts, WEFT_TABLE_PORT_SEC);
     emit(ctx, WEFT_TABLE_CLASSIFY, WEFT_PRIO_PORT_ALLOW, &origin);
 
-    ds_put_format(&ctx->match, "in_port=%d", ofport);
-    ds_put_cstr(&ctx->actions, "drop");
+    match_set_in_port(&ctx->match, u16_to_ofp(ofport));
     emit(ctx, WEFT_TABLE_CLASSIFY, WEFT_PRIO_SPOOF_DROP, &origin);
 }
 
@@ -39,37 +36,38 @@ compile_port_sec(struct compile_ctx *ctx, const struct topo_port *port,
                  int ofport)
 {
     struct flow_origin origin = port_origin(port);
+    ofp_port_t in_port = u16_to_ofp(ofport);
 
     if (!port->n_ips) {
-        ds_put_format(&ctx->match, "in_port=%d,arp,arp_sha="ETH_ADDR_FMT,
-                      ofport, ETH_ADDR_ARGS(port->mac));
-        ds_put_format(&ctx->actions, "goto_table:%d",
-                      WEFT_TABLE_ARP_RESPOND);
+        match_set_in_port(&ctx->match, in_port);
+        match_set_dl_type(&ctx->match, htons(ETH_TYPE_ARP));
+        match_set_arp_sha(&ctx->match, port->mac);
+        put_goto_table(&ctx->ofpacts, WEFT_TABLE_ARP_RESPOND);
         emit(ctx, WEFT_TABLE_PORT_SEC, WEFT_PRIO_PORT_ALLOW, &origin);
     }
     for (size_t i = 0; i < port->n_ips; i++) {
-        ds_put_format(&ctx->match, "in_port=%d,arp,arp_spa="IP_FMT
-                      ",arp_sha="ETH_ADDR_FMT, ofport,
-                      IP_ARGS(port->ips[i]), ETH_ADDR_ARGS(port->mac));
-        ds_put_format(&ctx->actions, "goto_table:%d",
-                      WEFT_TABLE_ARP_RESPOND);
+        match_set_in_port(&ctx->match, in_port);
+        match_set_dl_type(&ctx->match, htons(ETH_TYPE_ARP));
+        match_set_nw_src(&ctx->match, port->ips[i]);    /* arp_spa */
+        match_set_arp_sha(&ctx->match, port->mac);
+        put_goto_table(&ctx->ofpacts, WEFT_TABLE_ARP_RESPOND);
         emit(ctx, WEFT_TABLE_PORT_SEC, WEFT_PRIO_PORT_ALLOW, &origin);
 
-        ds_put_format(&ctx->match, "in_port=%d,ip,nw_src="IP_FMT,
-                      ofport, IP_ARGS(port->ips[i]));
-        ds_put_format(&ctx->actions, "goto_table:%d",
-                      WEFT_TABLE_ARP_RESPOND);
+        match_set_in_port(&ctx->match, in_port);
+        match_set_dl_type(&ctx->match, htons(ETH_TYPE_IP));
+        match_set_nw_src(&ctx->match, port->ips[i]);
+        put_goto_table(&ctx->ofpacts, WEFT_TABLE_ARP_RESPOND);
         emit(ctx, WEFT_TABLE_PORT_SEC, WEFT_PRIO_PORT_ALLOW, &origin);
     }
 
-    /* What the allow flows above did not match.  A port without IPs may
-     * send any IPv4: weft does not know its addresses. */
-    ds_put_format(&ctx->match, "in_port=%d,arp", ofport);
-    ds_put_cstr(&ctx->actions, "drop");
+    /* What the allow flows above did not match (no actions: drop).  A port
+     * without IPs may send any IPv4: weft does not know its addresses. */
+    match_set_in_port(&ctx->match, in_port);
+    match_set_dl_type(&ctx->match, htons(ETH_TYPE_ARP));
     emit(ctx, WEFT_TABLE_PORT_SEC, WEFT_PRIO_PORT_DROP, &origin);
     if (port->n_ips) {
-        ds_put_format(&ctx->match, "in_port=%d,ip", ofport);
-        ds_put_cstr(&ctx->actions, "drop");
+        match_set_in_port(&ctx->match, in_port);
+        match_set_dl_type(&ctx->match, htons(ETH_TYPE_IP));
         emit(ctx, WEFT_TABLE_PORT_SEC, WEFT_PRIO_PORT_DROP, &origin);
     }
 }

@@ -72,18 +72,23 @@ compile_remote_ofport(const struct compile_ctx *ctx,
            ? iface_ofport(ctx, ctx->host->uplink) : 0;
 }
 
-/* Appends to 'actions' what sends a frame of 'net' to the remote host (or
+/* Appends to 'ofpacts' what sends a frame of 'net' to the remote host (or
  * VLAN segment) behind 'ofport': the tunnel key, or the VLAN tag. */
 void
-compile_put_remote_encap(struct ds *actions, const struct topo_network *net)
+compile_put_remote_encap(struct ofpbuf *ofpacts,
+                         const struct topo_network *net)
 {
+    union mf_value value;
     if (net_is_overlay(net)) {
-        ds_put_format(actions, "set_field:0x%"PRIx32"->tun_id,",
-                      net->segment_id);
+        value = (union mf_value) { .be64 = htonll(net->segment_id) };
+        put_set_field(ofpacts, MFF_TUN_ID, &value);
     } else {
+        ofpact_put_PUSH_VLAN(ofpacts)->ethertype = htons(ETH_TYPE_VLAN_8021Q);
         /* OFPVID_PRESENT (0x1000) marks the tag as present. */
-        ds_put_format(actions, "push_vlan:0x8100,set_field:%"PRIu32
-                      "->vlan_vid,", 0x1000 | net->segment_id);
+        value = (union mf_value) {
+            .be16 = htons(OFPVID12_PRESENT | net->segment_id)
+        };
+        put_set_field(ofpacts, MFF_VLAN_VID, &value);
     }
 }
 

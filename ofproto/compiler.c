@@ -134,11 +134,8 @@ compile_defaults(struct compile_ctx *ctx)
     struct flow_origin origin = host_origin(ctx->host);
 
     for (size_t i = 0; i < ARRAY_SIZE(defaults); i++) {
-        if (defaults[i].next_table < 0) {
-            ds_put_cstr(&ctx->actions, "drop");
-        } else {
-            ds_put_format(&ctx->actions, "goto_table:%d",
-                          defaults[i].next_table);
+        if (defaults[i].next_table >= 0) {  /* Else no actions: drop. */
+            put_goto_table(&ctx->ofpacts, defaults[i].next_table);
         }
         emit(ctx, defaults[i].table_id, WEFT_PRIO_DEFAULT, &origin);
     }
@@ -154,9 +151,9 @@ compile_host_flows(const struct topology *topo, const struct topo_host *host,
         .ofports = ofports,
         .out = out,
         .local_nets = HMAP_INITIALIZER(&ctx.local_nets),
-        .match = DS_EMPTY_INITIALIZER,
-        .actions = DS_EMPTY_INITIALIZER,
     };
+    match_init_catchall(&ctx.match);
+    ofpbuf_use_stub(&ctx.ofpacts, ctx.ofpacts_stub, sizeof ctx.ofpacts_stub);
 
     weft_flows_clear(out);
     collect_local_nets(&ctx);
@@ -180,6 +177,5 @@ compile_host_flows(const struct topology *topo, const struct topo_host *host,
 
     compile_defaults(&ctx);
 
-    ds_destroy(&ctx.match);
-    ds_destroy(&ctx.actions);
+    ofpbuf_uninit(&ctx.ofpacts);
 }

@@ -2,10 +2,11 @@
  *
  * State in, flows out: given the desired topology, one host, and the OpenFlow
  * port numbers that host's switch gave weft's interfaces, it produces the
- * complete set of flows that host's br-int should hold, as ovs-ofctl text.
- * No I/O and no global state, so tests/unit/test-compiler.c checks it as text.
- * ofproto/flow-table.c turns the text into flow_mods and diffs it against
- * what the switch holds.
+ * complete set of flows that host's br-int should hold, each as OVS's own
+ * match and actions (struct weft_flow), never as text.  No I/O and no global
+ * state, so tests/unit/test-compiler.c checks it through OVS's formatter.
+ * ofproto/flow-table.c diffs the flows against what the switch holds and
+ * encodes flow_mods straight from them.
  *
  * The code sits in one file per stage (see compile-internal.h for the map):
  * weft-flows.c holds the flow set declared here, compiler.c drives the
@@ -17,9 +18,11 @@
 #include <stdint.h>
 
 #include "openvswitch/hmap.h"
+#include "openvswitch/match.h"
 #include "openvswitch/uuid.h"
 #include "topology.h"
 
+struct ofpact;
 struct topology;
 struct topo_host;
 struct simap;
@@ -42,7 +45,8 @@ struct sset;
  *            the network's, port key 0.
  *   HOST     the host's own defaults (uuid: the host's): the table-miss
  *            flows.  Cookie: weft_cookie(0, 0, 0).
- *   NONE     a flow added by weft_flows_add(), i.e. not by the compiler.
+ *   NONE     a flow added by weft_flows_add_text() or with no owner, i.e.
+ *            not by the compiler.
  *
  * A tunnel owns no flow of its own: the ingress from a tunnel is per
  * (network, remote host) and lives and dies with the network's flood list,
@@ -65,18 +69,22 @@ uint32_t weft_owner_hash(const struct weft_owner *);
 /* Appends "KIND UUID" to 'out' (e.g. "port 01234567-..."), or "none". */
 void weft_owner_format(const struct weft_owner *, struct ds *out);
 
-/* One flow, in the syntax of "ovs-ofctl add-flow" (without "table=" etc. in
- * 'match': those are separate fields). */
+/* One flow, held natively as OVS holds it: the match as a minimatch and the
+ * actions as ofpacts, exactly what a flow_mod carries and what a switch's
+ * flow stats reply decodes to (tests/unit/test-flow-shapes.c shows, per
+ * flow shape, that the two are equal).  Text exists only for display and
+ * golden tests: weft_flows_format(), weft_flow_format_match() and
+ * weft_flow_format_actions(), with OVS's own formatter. */
 struct weft_flow {
     struct hmap_node node;      /* In weft_flows 'flows', by flow key hash. */
     uint8_t table_id;
     uint16_t priority;
     uint64_t cookie;
-    char *match;                /* e.g. "in_port=3,dl_src=02:00:00:00:00:01";
-                                 * "" matches everything. */
-    char *actions;              /* e.g. "set_field:0x1->metadata,goto_table:10" */
+    struct minimatch match;     /* The catch-all matches everything. */
+    struct ofpact *ofpacts;     /* NULL (and 'ofpacts_len' 0) for drop. */
+    size_t ofpacts_len;
     struct weft_owner owner;    /* What the flow exists for; not part of its
-                                 * text, nor of its key. */
+                                 * key, nor of what the switch holds. */
 };
 
 /* A set of flows, unique by (table_id, priority, match). */
@@ -89,17 +97,59 @@ void weft_flows_destroy(struct weft_flows *);
 void weft_flows_clear(struct weft_flows *);
 size_t weft_flows_count(const struct weft_flows *);
 
-/* Adds a flow.  If a flow with the same table, priority and match exists it
- * is left alone and false is returned (a compiler bug: the unit tests assert
- * it never happens); otherwise true.  Copies 'match' and 'actions'. */
-bool weft_flows_add(struct weft_flows *, uint8_t table_id, uint16_t priority,
-                    uint64_t cookie, const char *match, const char *actions);
-/* The same, recording 'owner' as the new flow's owner (weft_flows_add()
- * records WEFT_OWNER_NONE). */
-bool weft_flows_add_owned(struct weft_flows *, const struct weft_owner *owner,
-                          uint8_t table_id, uint16_t priority,
-                          uint64_t cookie, const char *match,
-                          const char *actions);
+/* Returns the hash of a flow key: 'table_id', 'priority' and 'match'.  The
+ * desired and installed tables (flow-table.c) key their flows the same way. */
+uint32_t weft_flow_key_hash(uint8_t table_id, uint16_t priority,
+                            const struct minimatch *match);
+
+/* Adds a flow owned by 'owner' (NULL: WEFT_OWNER_NONE).  If a flow with the
+ * same table, priority and match exists it is left alone and false is
+ * returned (a compiler bug: the unit tests assert it never happens);
+ * otherwise true.  Copies 'match' and the 'ofpacts_len' bytes of
+ * 'ofpacts'. */
+bool weft_flows_add(struct weft_flows *, const struct weft_owner *owner,
+                    uint8_t table_id, uint16_t priority, uint64_t cookie,
+                    const struct match *match, const struct ofpact *ofpacts,
+                    size_t ofpacts_len);
+
+/* For tests only: the same, with 'match' and 'actions' in the syntax of
+ * "ovs-ofctl add-flow" (e.g. "in_port=1", "drop"), parsed by OVS's parser
+ * and owned by WEFT_OWNER_NONE.  Aborts on text OVS does not accept. */
+bool weft_flows_add_text(struct weft_flows *, uint8_t table_id,
+                         uint16_t priority, uint64_t cookie,
+                         const char *match, const char *actions);
+
+/* Append 'flow''s match ("" for the catch-all) or actions ("drop" for none)
+ * to 'out', as OVS's formatter and so a switch's dump shows them. */
+void weft_flow_format_match(const struct weft_flow *, struct ds *out);
+void weft_flow_format_actions(const struct weft_flow *, struct ds *out);
+
+/* Brings the 'len' bytes of actions in 'ofpacts', as decoded from OpenFlow
+ * or parsed from text, to the form in which the compiler builds them, so
+ * that ofpacts_equal() (a bytewise comparison) says whether they do the
+ * same.  Touches only the actions the compiler builds whose bytes depend on
+ * the OpenFlow version or on uninitialized memory:
+ *
+ *   - a move's and a set_field's 'raw' (which encoding it was decoded from:
+ *     NXAST_REG_MOVE from OpenFlow 1.3 but copy_field from 1.5; a masked
+ *     set_field as NXAST_REG_LOAD from 1.3, as set_field from 1.5) is
+ *     reset, except that of a whole-field "load:" (a foreign flow), which
+ *     the formatter shows as such;
+ *   - the padding after a set_field's value and mask, which OVS's decoder
+ *     and parser leave uninitialized, is zeroed;
+ *   - a set_field's 'flow_has_vlan', which OVS's action check sets (after a
+ *     flow_mod is decoded or text parsed, not after a flow stats reply) and
+ *     which only its OpenFlow 1.0/1.1 encoders read, is cleared.
+ *
+ * Every other action keeps its 'raw', so that a foreign flow is shown as
+ * the switch shows it.  ofproto/flow-table.c applies this to every flow read
+ * back from a switch. */
+void weft_ofpacts_canonicalize(struct ofpact *ofpacts, size_t len);
+
+/* The 'raw' that OVS's parser and OpenFlow 1.1+ decoder give pop_vlan
+ * (private to ofp-actions.c, learnt once from the parser): with it the
+ * formatter says "pop_vlan", as a switch's dump does, not "strip_vlan". */
+uint8_t weft_pop_vlan_raw(void);
 
 /* Appends every flow to 'out' as "table=T, priority=P, cookie=0xC, MATCH
  * actions=ACTIONS\n" lines, sorted by table, then descending priority, then

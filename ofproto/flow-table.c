@@ -1,5 +1,5 @@
-/* flow-table: desired and installed flow tables and their diff.  See
- * flow-table.h for the design. */
+/* flow-table: desired and installed flow tables of native flows, and their
+ * diff as flow_mods.  See flow-table.h for the design. */
 #include <config.h>
 
 #include "flow-table.h"
@@ -23,8 +23,7 @@
 VLOG_DEFINE_THIS_MODULE(flow_table);
 
 struct ft_node {
-    struct hmap_node key_node;  /* In flow_table 'by_key'. */
-    struct hmap_node raw_node;  /* In flow_table 'by_raw' if flow->raw. */
+    struct hmap_node key_node;  /* In flow_table 'by_key', by flow->hash. */
     struct nflow *flow;         /* Shared, reference counted. */
 };
 
@@ -39,97 +38,32 @@ static void
 nflow_unref(struct nflow *f)
 {
     if (f && !--f->ref_cnt) {
-        free(f->key);
-        free(f->actions);
-        free(f->raw);
         minimatch_destroy(&f->match);
         free(f->ofpacts);
         free(f);
     }
 }
 
-/* Creates a normalized flow from its parts.  Takes nothing; copies all. */
+/* Creates a flow with a copy of 'ofpacts'; its match is left for the caller
+ * to initialize, then nflow_finish() to call. */
 static struct nflow *
 nflow_create(uint8_t table_id, uint16_t priority, uint64_t cookie,
-             const struct match *match, const struct ofpact *ofpacts,
-             size_t ofpacts_len, const char *raw)
+             const struct ofpact *ofpacts, size_t ofpacts_len)
 {
-    struct nflow *f = xzalloc(sizeof *f);
+    struct nflow *f = xmalloc(sizeof *f);
     f->ref_cnt = 1;
     f->table_id = table_id;
     f->priority = priority;
     f->cookie = cookie;
-    minimatch_init(&f->match, match);
     f->ofpacts = ofpacts_len ? xmemdup(ofpacts, ofpacts_len) : NULL;
     f->ofpacts_len = ofpacts_len;
-    f->raw = raw ? xstrdup(raw) : NULL;
-
-    struct ds s = DS_EMPTY_INITIALIZER;
-    ds_put_format(&s, "table=%"PRIu8" priority=%"PRIu16" ", table_id,
-                  priority);
-    match_format(match, NULL, &s, OFP_DEFAULT_PRIORITY);
-    ds_chomp(&s, ',');
-    f->key = ds_steal_cstr(&s);
-
-    struct ofpact_format_params fp = { .s = &s };
-    ofpacts_format(ofpacts, ofpacts_len, &fp);
-    f->actions = ds_steal_cstr(&s);
     return f;
 }
 
-static char *
-compiled_flow_text(const struct weft_flow *wf)
-{
-    return xasprintf("table=%"PRIu8",priority=%"PRIu16",cookie=%#"PRIx64
-                     "%s%s,actions=%s", wf->table_id, wf->priority,
-                     wf->cookie, wf->match[0] ? "," : "", wf->match,
-                     wf->actions);
-}
-
-/* Parses compiled flow text, then encodes it as the flow_mod weft would send
- * with 'ofp_version' and decodes that again, so that the result is formatted
- * exactly like the same flow read back from the switch. */
 static struct nflow *
-nflow_normalize(const char *text, int ofp_version, char **errorp)
+nflow_finish(struct nflow *f)
 {
-    struct ofputil_flow_mod fm;
-    enum ofputil_protocol usable;
-    char *error = parse_ofp_flow_mod_str(&fm, text, NULL, NULL, OFPFC_ADD,
-                                         &usable);
-    if (error) {
-        *errorp = error;
-        return NULL;
-    }
-
-    enum ofputil_protocol protocol
-        = ofputil_protocol_from_ofp_version(ofp_version);
-    struct nflow *f = NULL;
-    if (!(usable & protocol)) {
-        *errorp = xasprintf("not expressible in OpenFlow version %#x",
-                            ofp_version);
-    } else {
-        struct ofpbuf *msg = ofputil_encode_flow_mod(&fm, protocol);
-        struct ofputil_flow_mod fm2;
-        uint64_t stub[1024 / 8];
-        struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
-        enum ofperr err = ofputil_decode_flow_mod(&fm2, msg->data, protocol,
-                                                  NULL, NULL, &ofpacts,
-                                                  OFPP_MAX, 255);
-        if (err) {
-            *errorp = xasprintf("round trip failed: %s", ofperr_to_string(err));
-        } else {
-            struct match match;
-            minimatch_expand(&fm2.match, &match);
-            f = nflow_create(fm2.table_id, fm2.priority,
-                             ntohll(fm2.new_cookie), &match, fm2.ofpacts,
-                             fm2.ofpacts_len, text);
-            minimatch_destroy(&fm2.match);
-        }
-        ofpbuf_uninit(&ofpacts);
-        ofpbuf_delete(msg);
-    }
-    minimatch_destroy(&fm.match);
-    free(fm.ofpacts);
+    f->hash = weft_flow_key_hash(f->table_id, f->priority, &f->match);
     return f;
 }
 
@@ -137,7 +71,6 @@ void
 flow_table_init(struct flow_table *t)
 {
     hmap_init(&t->by_key);
-    hmap_init(&t->by_raw);
 }
 
 void
@@ -148,7 +81,6 @@ flow_table_clear(struct flow_table *t)
         nflow_unref(n->flow);
         free(n);
     }
-    hmap_clear(&t->by_raw);
 }
 
 void
@@ -157,7 +89,6 @@ flow_table_destroy(struct flow_table *t)
     if (t) {
         flow_table_clear(t);
         hmap_destroy(&t->by_key);
-        hmap_destroy(&t->by_raw);
     }
 }
 
@@ -165,7 +96,6 @@ void
 flow_table_swap(struct flow_table *a, struct flow_table *b)
 {
     hmap_swap(&a->by_key, &b->by_key);
-    hmap_swap(&a->by_raw, &b->by_raw);
 }
 
 size_t
@@ -174,96 +104,82 @@ flow_table_count(const struct flow_table *t)
     return hmap_count(&t->by_key);
 }
 
+/* Returns the node of 't' with the key of 'f', or NULL. */
 static struct ft_node *
-find_by_key(const struct flow_table *t, const char *key)
+find_by_key(const struct flow_table *t, const struct nflow *f)
 {
     struct ft_node *n;
-    HMAP_FOR_EACH_WITH_HASH (n, key_node, hash_string(key, 0), &t->by_key) {
-        if (!strcmp(n->flow->key, key)) {
+    HMAP_FOR_EACH_WITH_HASH (n, key_node, f->hash, &t->by_key) {
+        if (n->flow->table_id == f->table_id
+            && n->flow->priority == f->priority
+            && minimatch_equal(&n->flow->match, &f->match)) {
             return n;
         }
     }
     return NULL;
 }
 
-static struct nflow *
-find_by_raw(const struct flow_table *t, const char *raw)
+static bool
+nflow_actions_equal(const struct nflow *a, const struct nflow *b)
 {
-    struct ft_node *n;
-    HMAP_FOR_EACH_WITH_HASH (n, raw_node, hash_string(raw, 0), &t->by_raw) {
-        if (!strcmp(n->flow->raw, raw)) {
-            return n->flow;
-        }
-    }
-    return NULL;
+    return a == b || ofpacts_equal(a->ofpacts, a->ofpacts_len,
+                                   b->ofpacts, b->ofpacts_len);
 }
 
 static void
 remove_node(struct flow_table *t, struct ft_node *n)
 {
     hmap_remove(&t->by_key, &n->key_node);
-    if (n->flow->raw) {
-        hmap_remove(&t->by_raw, &n->raw_node);
-    }
     nflow_unref(n->flow);
     free(n);
 }
 
 /* Inserts 'f' into 't', taking ownership of one reference.  Replaces a flow
- * with the same key. */
+ * with the same key if 'replace', else assumes there is none. */
 static void
-insert_flow(struct flow_table *t, struct nflow *f)
+insert_flow(struct flow_table *t, struct nflow *f, bool replace)
 {
-    struct ft_node *old = find_by_key(t, f->key);
-    if (old) {
-        remove_node(t, old);
+    if (replace) {
+        struct ft_node *old = find_by_key(t, f);
+        if (old) {
+            remove_node(t, old);
+        }
     }
     struct ft_node *n = xmalloc(sizeof *n);
     n->flow = f;
-    hmap_insert(&t->by_key, &n->key_node, hash_string(f->key, 0));
-    if (f->raw) {
-        hmap_insert(&t->by_raw, &n->raw_node, hash_string(f->raw, 0));
-    }
+    hmap_insert(&t->by_key, &n->key_node, f->hash);
 }
 
 size_t
 flow_table_build(struct flow_table *t, const struct weft_flows *compiled,
-                 const struct flow_table *reuse, int ofp_version)
+                 const struct flow_table *reuse OVS_UNUSED,
+                 int ofp_version OVS_UNUSED)
 {
-    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
-    size_t n_errors = 0;
-
     flow_table_clear(t);
+    hmap_reserve(&t->by_key, weft_flows_count(compiled));
+
+    /* 'compiled' is unique by key already, so nothing to replace. */
     const struct weft_flow *wf;
     HMAP_FOR_EACH (wf, node, &compiled->flows) {
-        char *text = compiled_flow_text(wf);
-        struct nflow *f = reuse ? find_by_raw(reuse, text) : NULL;
-        if (f) {
-            nflow_ref(f);
-        } else {
-            char *error = NULL;
-            f = nflow_normalize(text, ofp_version, &error);
-            if (!f) {
-                VLOG_ERR_RL(&rl, "compiled flow \"%s\" rejected: %s", text,
-                            error);
-                free(error);
-                n_errors++;
-            }
-        }
-        if (f) {
-            insert_flow(t, f);
-        }
-        free(text);
+        struct nflow *f = nflow_create(wf->table_id, wf->priority,
+                                       wf->cookie, wf->ofpacts,
+                                       wf->ofpacts_len);
+        minimatch_clone(&f->match, &wf->match);
+        f->hash = wf->node.hash;    /* weft_flow_key_hash(), as ours. */
+        insert_flow(t, f, false);
     }
-    return n_errors;
+    return 0;
 }
 
 void
 flow_table_add_stats(struct flow_table *t, const struct ofputil_flow_stats *fs)
 {
-    insert_flow(t, nflow_create(fs->table_id, fs->priority,
-                                ntohll(fs->cookie), &fs->match, fs->ofpacts,
-                                fs->ofpacts_len, NULL));
+    struct nflow *f = nflow_create(fs->table_id, fs->priority,
+                                   ntohll(fs->cookie), fs->ofpacts,
+                                   fs->ofpacts_len);
+    weft_ofpacts_canonicalize(f->ofpacts, f->ofpacts_len);
+    minimatch_init(&f->match, &fs->match);
+    insert_flow(t, nflow_finish(f), true);
 }
 
 static void
@@ -308,7 +224,7 @@ flow_table_sync(struct flow_table *installed, const struct flow_table *desired,
      * for a moment longer than it must. */
     struct ft_node *in;
     HMAP_FOR_EACH_SAFE (in, key_node, &installed->by_key) {
-        struct ft_node *want = find_by_key(desired, in->flow->key);
+        struct ft_node *want = find_by_key(desired, in->flow);
         if (!want || want->flow->cookie != in->flow->cookie) {
             append_flow_mod(in->flow, OFPFC_DELETE_STRICT, ofp_version,
                             bundle_id, bundle_flags, msgs);
@@ -319,13 +235,12 @@ flow_table_sync(struct flow_table *installed, const struct flow_table *desired,
 
     struct ft_node *d;
     HMAP_FOR_EACH (d, key_node, &desired->by_key) {
-        struct ft_node *have = find_by_key(installed, d->flow->key);
+        struct ft_node *have = find_by_key(installed, d->flow);
         if (!have) {
             append_flow_mod(d->flow, OFPFC_ADD, ofp_version, bundle_id,
                             bundle_flags, msgs);
             n++;
-        } else if (have->flow != d->flow
-                   && strcmp(have->flow->actions, d->flow->actions)) {
+        } else if (!nflow_actions_equal(have->flow, d->flow)) {
             append_flow_mod(d->flow, OFPFC_MODIFY_STRICT, ofp_version,
                             bundle_id, bundle_flags, msgs);
             n++;
@@ -335,7 +250,7 @@ flow_table_sync(struct flow_table *installed, const struct flow_table *desired,
     /* Now 'installed' is 'desired': share its flows. */
     flow_table_clear(installed);
     HMAP_FOR_EACH (d, key_node, &desired->by_key) {
-        insert_flow(installed, nflow_ref(d->flow));
+        insert_flow(installed, nflow_ref(d->flow), false);
     }
     return n;
 }
@@ -347,14 +262,31 @@ flow_table_count_differences(const struct flow_table *a,
     size_t n = 0;
     struct ft_node *x;
     HMAP_FOR_EACH (x, key_node, &a->by_key) {
-        struct ft_node *y = find_by_key(b, x->flow->key);
+        struct ft_node *y = find_by_key(b, x->flow);
         if (!y || (y->flow != x->flow
                    && (y->flow->cookie != x->flow->cookie
-                       || strcmp(y->flow->actions, x->flow->actions)))) {
+                       || !nflow_actions_equal(y->flow, x->flow)))) {
             n++;
         }
     }
     return n;
+}
+
+/* Returns 'f' as a flow_table_format() line, without the new-line: "table=T
+ * priority=P MATCH cookie=0xC actions=ACTIONS".  cli/flows.c parses it, so
+ * keep it as it is (even the two spaces before "cookie" of a catch-all). */
+static char *
+nflow_format(const struct nflow *f)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    ds_put_format(&s, "table=%"PRIu8" priority=%"PRIu16" ", f->table_id,
+                  f->priority);
+    minimatch_format(&f->match, NULL, NULL, &s, OFP_DEFAULT_PRIORITY);
+    ds_chomp(&s, ',');
+    ds_put_format(&s, " cookie=%#"PRIx64" actions=", f->cookie);
+    struct ofpact_format_params fp = { .s = &s };
+    ofpacts_format(f->ofpacts, f->ofpacts_len, &fp);
+    return ds_steal_cstr(&s);
 }
 
 static int
@@ -380,10 +312,9 @@ flow_table_format_cookie(const struct flow_table *t, uint64_t cookie,
     size_t i = 0;
     struct ft_node *node;
     HMAP_FOR_EACH (node, key_node, &t->by_key) {
-        if ((node->flow->cookie & mask) == (cookie & mask)) {
-            lines[i++] = xasprintf("%s cookie=%#"PRIx64" actions=%s",
-                                   node->flow->key, node->flow->cookie,
-                                   node->flow->actions);
+        const struct nflow *f = node->flow;
+        if ((f->cookie & mask) == (cookie & mask)) {
+            lines[i++] = nflow_format(f);
         }
     }
     n = i;

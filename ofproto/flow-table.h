@@ -1,23 +1,26 @@
 /* flow-table: a host's desired and installed OpenFlow tables, and the diff
- * that turns one into the other.
+ * that turns one into the other (compile -> push).
  *
- * The compiler (compiler.h) speaks ovs-ofctl text.  The switch speaks
- * OpenFlow.  To compare the two, every flow is normalized: parsed, encoded as
- * the OpenFlow message weft would send, decoded again, and formatted by OVS's
- * own formatter.  A flow read back from the switch in a flow stats reply is
- * formatted the same way, so "desired == installed" is a string comparison
- * and a restarted weftd that finds the switch already right sends nothing
+ * Both sides hold flows natively, as OVS does: the compiler's flows
+ * (compiler.h's struct weft_flow: minimatch + ofpacts) are copied in as they
+ * are, and a flow read back from the switch in a flow stats reply is stored
+ * the same way, so "desired == installed" is minimatch_equal() and
+ * ofpacts_equal(), with no text and no encode/decode round trip at run time.
+ * That a compiled flow equals what the switch reports back is a unit test
+ * (tests/unit/test-flow-shapes.c, per flow shape and OpenFlow version), so a
+ * restarted weftd that finds the switch already right sends nothing
  * (n_packets survive).
  *
  * A flow's identity is its key: table, priority and match.  Its value is its
  * cookie and actions.  flow_table_sync() emits, per key: an add for a new
  * flow, a delete for a stale one, a modify_strict when only the actions
  * differ (counters survive), and a delete + add when the cookie differs
- * (OpenFlow 1.3+ cannot change a cookie in place).
+ * (OpenFlow 1.3+ cannot change a cookie in place); it encodes the flow_mods
+ * straight from the native flows.  Text is made only by flow_table_format*()
+ * for display ("weftctl flows", weft/flows) and weftctl flows --diff.
  *
- * Normalized flows are immutable and reference counted, so the desired and
- * installed tables share them and a recompute reuses the normalization of
- * every flow whose compiled text did not change. */
+ * Flows are immutable and reference counted, so that the desired and
+ * installed tables share them after a sync. */
 #ifndef WEFT_FLOW_TABLE_H
 #define WEFT_FLOW_TABLE_H 1
 
@@ -38,18 +41,14 @@ struct nflow {
     uint8_t table_id;
     uint16_t priority;
     uint64_t cookie;
-    char *key;                  /* "table=T priority=P MATCH", normalized. */
-    char *actions;              /* Normalized actions text. */
-    char *raw;                  /* Compiled text it came from, or NULL if it
-                                 * was read from the switch. */
+    uint32_t hash;              /* weft_flow_key_hash() of the key. */
     struct minimatch match;
-    struct ofpact *ofpacts;
+    struct ofpact *ofpacts;     /* NULL if 'ofpacts_len' is 0 (drop). */
     size_t ofpacts_len;
 };
 
 struct flow_table {
-    struct hmap by_key;         /* "struct ft_node"s by hash of nflow 'key'. */
-    struct hmap by_raw;         /* The same nodes with a 'raw' text, by it. */
+    struct hmap by_key;         /* "struct ft_node"s by nflow 'hash'. */
 };
 
 void flow_table_init(struct flow_table *);
@@ -58,18 +57,18 @@ void flow_table_clear(struct flow_table *);
 void flow_table_swap(struct flow_table *, struct flow_table *);
 size_t flow_table_count(const struct flow_table *);
 
-/* Makes 'table' hold every flow of 'compiled', normalized for OpenFlow
- * version 'ofp_version'.  Normalized flows of 'reuse' whose compiled text is
- * identical are shared instead of normalized again ('reuse' may be NULL and
- * must have been built for the same version).  Flows that OVS cannot parse
- * are skipped and counted in the return value (a compiler bug: each is also
- * logged). */
+/* Makes 'table' hold a copy of every flow of 'compiled'.  Returns the number
+ * of flows skipped, which is always 0 now that compiled flows are native
+ * (nothing to parse); the return value, 'reuse' (once a table whose
+ * normalized flows were shared) and 'ofp_version' are unused and kept so
+ * that callers need not change. */
 size_t flow_table_build(struct flow_table *table,
                         const struct weft_flows *compiled,
                         const struct flow_table *reuse, int ofp_version);
 
-/* Adds a flow read back from the switch.  A second flow with the same key
- * replaces the first. */
+/* Adds a flow read back from the switch, stored as a compiled flow is (its
+ * actions through weft_ofpacts_canonicalize()).  A second flow with the same
+ * key replaces the first. */
 void flow_table_add_stats(struct flow_table *,
                           const struct ofputil_flow_stats *);
 
@@ -86,7 +85,8 @@ size_t flow_table_sync(struct flow_table *installed,
 size_t flow_table_count_differences(const struct flow_table *a,
                                     const struct flow_table *b);
 
-/* Appends "KEY cookie=0x... actions=ACTIONS\n" lines, sorted, to 'out'. */
+/* Appends "KEY cookie=0x... actions=ACTIONS\n" lines, sorted, to 'out'.  KEY
+ * is "table=T priority=P MATCH", MATCH and ACTIONS as OVS formats them. */
 void flow_table_format(const struct flow_table *, struct ds *out);
 /* The same, only the flows whose cookie matches 'cookie' under 'mask'. */
 void flow_table_format_cookie(const struct flow_table *, uint64_t cookie,

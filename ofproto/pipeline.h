@@ -31,6 +31,8 @@
 
 #include <stdint.h>
 
+#include "openvswitch/meta-flow.h"
+
 enum weft_table {
     WEFT_TABLE_CLASSIFY = 0,
     WEFT_TABLE_PORT_SEC = 10,
@@ -57,9 +59,12 @@ const char *weft_table_name(int table_id);
                           | (1u << OFP15_VERSION))
 
 /* Registers.  metadata carries the network key (1..65535) from CLASSIFY on;
- * reg10 holds flags. */
+ * reg10 holds flags.  The compiler sets and matches them by field id (the
+ * *_ID names); the text names are what OVS's formatter shows for them. */
 #define WEFT_MFF_NETWORK "metadata"
+#define WEFT_MFF_NETWORK_ID MFF_METADATA
 #define WEFT_MFF_FLAGS "reg10"
+#define WEFT_MFF_FLAGS_ID MFF_REG10
 #define WEFT_FLAG_FROM_REMOTE 0x1   /* Came in from a tunnel or the uplink. */
 
 /* Cookie layout (64 bits):

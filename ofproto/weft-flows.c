@@ -1,11 +1,12 @@
-/* weft-flows: the compiler's output, a set of flows as ovs-ofctl text
- * (struct weft_flows, see compiler.h), and the names of pipeline.h's tables.
+/* weft-flows: the compiler's output, a set of native flows (struct
+ * weft_flows, see compiler.h: OVS's minimatch and ofpacts), its text form
+ * for display and golden tests, and the names of pipeline.h's tables.
  *
  * Sits between compile and push: every stage of the compiler adds to a
  * weft_flows through emit() (compile-internal.h), and ofproto/flow-table.c
  * reads it to build the desired table.  A flow's key is (table, priority,
- * match); its owner (struct weft_owner) says which unit of the topology it
- * exists for and is kept beside the text, outside the key and the text. */
+ * match), hashed with minimatch_hash(); its owner (struct weft_owner) says
+ * which unit of the topology it exists for and is kept outside the key. */
 #include <config.h>
 
 #include "compiler.h"
@@ -16,6 +17,10 @@
 
 #include "hash.h"
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/ofp-actions.h"
+#include "openvswitch/ofp-flow.h"
+#include "openvswitch/ofp-protocol.h"
+#include "ovs-thread.h"
 #include "pipeline.h"
 #include "util.h"
 #include "uuid.h"
@@ -80,21 +85,23 @@ weft_owner_format(const struct weft_owner *owner, struct ds *out)
 
 /* Flow sets. */
 
-static uint32_t
-weft_flow_hash(uint8_t table_id, uint16_t priority, const char *match)
+uint32_t
+weft_flow_key_hash(uint8_t table_id, uint16_t priority,
+                   const struct minimatch *match)
 {
-    return hash_string(match, hash_int(((uint32_t) table_id << 16) | priority,
-                                       0));
+    return minimatch_hash(match, hash_int(((uint32_t) table_id << 16)
+                                          | priority, 0));
 }
 
 static struct weft_flow *
 weft_flows_find(const struct weft_flows *flows, uint8_t table_id,
-                uint16_t priority, const char *match, uint32_t hash)
+                uint16_t priority, const struct minimatch *match,
+                uint32_t hash)
 {
     struct weft_flow *flow;
     HMAP_FOR_EACH_WITH_HASH (flow, node, hash, &flows->flows) {
         if (flow->table_id == table_id && flow->priority == priority
-            && !strcmp(flow->match, match)) {
+            && minimatch_equal(&flow->match, match)) {
             return flow;
         }
     }
@@ -123,8 +130,8 @@ weft_flows_clear(struct weft_flows *flows)
 {
     struct weft_flow *flow;
     HMAP_FOR_EACH_POP (flow, node, &flows->flows) {
-        free(flow->match);
-        free(flow->actions);
+        minimatch_destroy(&flow->match);
+        free(flow->ofpacts);
         free(flow);
     }
 }
@@ -136,48 +143,163 @@ weft_flows_count(const struct weft_flows *flows)
 }
 
 bool
-weft_flows_add(struct weft_flows *flows, uint8_t table_id, uint16_t priority,
-               uint64_t cookie, const char *match, const char *actions)
+weft_flows_add(struct weft_flows *flows, const struct weft_owner *owner,
+               uint8_t table_id, uint16_t priority, uint64_t cookie,
+               const struct match *match, const struct ofpact *ofpacts,
+               size_t ofpacts_len)
 {
     static const struct weft_owner none = { .kind = WEFT_OWNER_NONE };
-    return weft_flows_add_owned(flows, &none, table_id, priority, cookie,
-                                match, actions);
-}
+    struct weft_flow *flow = xmalloc(sizeof *flow);
+    minimatch_init(&flow->match, match);
 
-bool
-weft_flows_add_owned(struct weft_flows *flows, const struct weft_owner *owner,
-                     uint8_t table_id, uint16_t priority, uint64_t cookie,
-                     const char *match, const char *actions)
-{
-    uint32_t hash = weft_flow_hash(table_id, priority, match);
-    if (weft_flows_find(flows, table_id, priority, match, hash)) {
+    uint32_t hash = weft_flow_key_hash(table_id, priority, &flow->match);
+    if (weft_flows_find(flows, table_id, priority, &flow->match, hash)) {
+        minimatch_destroy(&flow->match);
+        free(flow);
         return false;
     }
-
-    struct weft_flow *flow = xmalloc(sizeof *flow);
     flow->table_id = table_id;
     flow->priority = priority;
     flow->cookie = cookie;
-    flow->match = xstrdup(match);
-    flow->actions = xstrdup(actions);
-    flow->owner = *owner;
+    flow->ofpacts = ofpacts_len ? xmemdup(ofpacts, ofpacts_len) : NULL;
+    flow->ofpacts_len = ofpacts_len;
+    flow->owner = owner ? *owner : none;
     hmap_insert(&flows->flows, &flow->node, hash);
     return true;
 }
 
-static int
-weft_flow_cmp(const void *a_, const void *b_)
+bool
+weft_flows_add_text(struct weft_flows *flows, uint8_t table_id,
+                    uint16_t priority, uint64_t cookie, const char *match_s,
+                    const char *actions_s)
 {
-    const struct weft_flow *const *a = a_;
-    const struct weft_flow *const *b = b_;
+    char *text = xasprintf("%s%sactions=%s", match_s, match_s[0] ? "," : "",
+                           actions_s);
+    struct ofputil_flow_mod fm;
+    enum ofputil_protocol usable;
+    char *error = parse_ofp_flow_mod_str(&fm, text, NULL, NULL, OFPFC_ADD,
+                                         &usable);
+    if (error) {
+        ovs_abort(0, "weft_flows_add_text: \"%s\": %s", text, error);
+    }
+    struct match match;
+    minimatch_expand(&fm.match, &match);
+    weft_ofpacts_canonicalize(fm.ofpacts, fm.ofpacts_len);
+    bool added = weft_flows_add(flows, NULL, table_id, priority, cookie,
+                                &match, fm.ofpacts, fm.ofpacts_len);
+    minimatch_destroy(&fm.match);
+    free(fm.ofpacts);
+    free(text);
+    return added;
+}
 
-    if ((*a)->table_id != (*b)->table_id) {
-        return (*a)->table_id < (*b)->table_id ? -1 : 1;
+/* Returns the 'raw' that OVS's parser gives the single action 'text' of type
+ * 'type'.  ofp-actions.c keeps the raw action types private; this learns
+ * one from the parser itself. */
+static uint8_t
+parsed_raw(const char *text, enum ofpact_type type)
+{
+    struct ofpbuf ofpacts;
+    enum ofputil_protocol usable = OFPUTIL_P_ANY;
+    struct ofpact_parse_params pp = {
+        .ofpacts = &ofpacts,
+        .usable_protocols = &usable,
+    };
+    ofpbuf_init(&ofpacts, 0);
+    char *error = ofpacts_parse_actions(text, &pp);
+    ovs_assert(!error && ofpacts.size);
+    const struct ofpact *a = ofpacts.data;
+    ovs_assert(a->type == type);
+    uint8_t raw = a->raw;
+    ofpbuf_uninit(&ofpacts);
+    return raw;
+}
+
+uint8_t
+weft_pop_vlan_raw(void)
+{
+    static struct ovsthread_once once = OVSTHREAD_ONCE_INITIALIZER;
+    static uint8_t raw;
+    if (ovsthread_once_start(&once)) {
+        raw = parsed_raw("pop_vlan", OFPACT_STRIP_VLAN);
+        ovsthread_once_done(&once);
     }
-    if ((*a)->priority != (*b)->priority) {
-        return (*a)->priority > (*b)->priority ? -1 : 1;
+    return raw;
+}
+
+/* The 'raw' of a set_field that came as NXAST_REG_LOAD ("load:"). */
+static uint8_t
+load_raw(void)
+{
+    static struct ovsthread_once once = OVSTHREAD_ONCE_INITIALIZER;
+    static uint8_t raw;
+    if (ovsthread_once_start(&once)) {
+        raw = parsed_raw("load:1->NXM_NX_REG0[]", OFPACT_SET_FIELD);
+        ovsthread_once_done(&once);
     }
-    return strcmp((*a)->match, (*b)->match);
+    return raw;
+}
+
+void
+weft_ofpacts_canonicalize(struct ofpact *ofpacts, size_t len)
+{
+    struct ofpact *a;
+    OFPACT_FOR_EACH (a, ofpacts, len) {
+        if (a->type == OFPACT_REG_MOVE) {
+            a->raw = (uint8_t) -1;      /* As ofpact_init() leaves it. */
+        } else if (a->type == OFPACT_SET_FIELD) {
+            struct ofpact_set_field *sf = ofpact_get_SET_FIELD(a);
+            size_t n = sf->field->n_bytes;
+            /* OpenFlow 1.3 has no masked set_field: OVS sends one as
+             * NXAST_REG_LOAD, so it decodes as "load:". */
+            if (a->raw != load_raw()
+                || !is_all_ones(ofpact_set_field_mask(sf), n)) {
+                a->raw = (uint8_t) -1;
+            }
+            sf->flow_has_vlan = false;
+            size_t padded = ROUND_UP(n, OFPACT_ALIGNTO);
+            memset((uint8_t *) sf->value + n, 0, padded - n);
+            memset((uint8_t *) ofpact_set_field_mask(sf) + n, 0, padded - n);
+        }
+    }
+}
+
+void
+weft_flow_format_match(const struct weft_flow *flow, struct ds *out)
+{
+    size_t start = out->length;
+    minimatch_format(&flow->match, NULL, NULL, out, OFP_DEFAULT_PRIORITY);
+    if (out->length > start) {
+        ds_chomp(out, ',');
+    }
+}
+
+void
+weft_flow_format_actions(const struct weft_flow *flow, struct ds *out)
+{
+    struct ofpact_format_params fp = { .s = out };
+    ofpacts_format(flow->ofpacts, flow->ofpacts_len, &fp);
+}
+
+/* A flow with its match text, for sorting. */
+struct formatted_flow {
+    const struct weft_flow *flow;
+    char *match;
+};
+
+static int
+formatted_flow_cmp(const void *a_, const void *b_)
+{
+    const struct formatted_flow *a = a_;
+    const struct formatted_flow *b = b_;
+
+    if (a->flow->table_id != b->flow->table_id) {
+        return a->flow->table_id < b->flow->table_id ? -1 : 1;
+    }
+    if (a->flow->priority != b->flow->priority) {
+        return a->flow->priority > b->flow->priority ? -1 : 1;
+    }
+    return strcmp(a->match, b->match);
 }
 
 void
@@ -189,20 +311,26 @@ weft_flows_format(const struct weft_flows *flows, struct ds *out)
     }
 
     /* hmap order depends on hashes; sort so that the text is stable. */
-    const struct weft_flow **sorted = xmalloc(n * sizeof *sorted);
+    struct formatted_flow *sorted = xmalloc(n * sizeof *sorted);
     size_t i = 0;
     const struct weft_flow *flow;
     HMAP_FOR_EACH (flow, node, &flows->flows) {
-        sorted[i++] = flow;
+        struct ds s = DS_EMPTY_INITIALIZER;
+        weft_flow_format_match(flow, &s);
+        sorted[i].flow = flow;
+        sorted[i++].match = ds_steal_cstr(&s);
     }
-    qsort(sorted, n, sizeof *sorted, weft_flow_cmp);
+    qsort(sorted, n, sizeof *sorted, formatted_flow_cmp);
 
     for (i = 0; i < n; i++) {
-        flow = sorted[i];
+        flow = sorted[i].flow;
         ds_put_format(out, "table=%"PRIu8", priority=%"PRIu16", "
-                      "cookie=0x%016"PRIx64", %s%sactions=%s\n",
+                      "cookie=0x%016"PRIx64", %s%sactions=",
                       flow->table_id, flow->priority, flow->cookie,
-                      flow->match, flow->match[0] ? " " : "", flow->actions);
+                      sorted[i].match, sorted[i].match[0] ? " " : "");
+        weft_flow_format_actions(flow, out);
+        ds_put_char(out, '\n');
+        free(sorted[i].match);
     }
     free(sorted);
 }

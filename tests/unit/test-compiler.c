@@ -1,7 +1,8 @@
 /* test-compiler: unit tests of the flow compiler (ofproto/compiler.c).
  *
  * The compiler is pure, so every test builds a topology in memory, compiles
- * one host's flows and checks the text: one golden text for a small host,
+ * one host's flows and checks them as text (OVS's formatter, via
+ * weft_flows_format() and flow-text.h): one golden text for a small host,
  * and property checks (isolation between networks, cookies, what a missing
  * ofport or a remote port gets, what removing a port changes) over larger
  * topologies.  Every compiled flow is also fed to OVS's own flow parser, the
@@ -21,6 +22,7 @@
 
 #include "byte-order.h"
 #include "compiler.h"
+#include "flow-text.h"
 #include "openflow/openflow-common.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/match.h"
@@ -306,14 +308,14 @@ test_flows_add_duplicate(void **state)
     struct fixture *f = *state;
     struct weft_flows *flows = &f->flows;
 
-    assert_true(weft_flows_add(flows, 0, 100, 1, "in_port=1", "drop"));
-    assert_false(weft_flows_add(flows, 0, 100, 2, "in_port=1",
+    assert_true(weft_flows_add_text(flows, 0, 100, 1, "in_port=1", "drop"));
+    assert_false(weft_flows_add_text(flows, 0, 100, 2, "in_port=1",
                                 "goto_table:10"));
-    assert_true(weft_flows_add(flows, 0, 90, 1, "in_port=1", "drop"));
-    assert_true(weft_flows_add(flows, 10, 100, 1, "in_port=1", "drop"));
-    assert_true(weft_flows_add(flows, 0, 100, 1, "in_port=2", "drop"));
-    assert_true(weft_flows_add(flows, 0, 0, 0, "", "drop"));
-    assert_false(weft_flows_add(flows, 0, 0, 5, "", "goto_table:10"));
+    assert_true(weft_flows_add_text(flows, 0, 90, 1, "in_port=1", "drop"));
+    assert_true(weft_flows_add_text(flows, 10, 100, 1, "in_port=1", "drop"));
+    assert_true(weft_flows_add_text(flows, 0, 100, 1, "in_port=2", "drop"));
+    assert_true(weft_flows_add_text(flows, 0, 0, 0, "", "drop"));
+    assert_false(weft_flows_add_text(flows, 0, 0, 5, "", "goto_table:10"));
     assert_int_equal(weft_flows_count(flows), 5);
 
     char *text = format_flows(flows);
@@ -331,7 +333,7 @@ test_flows_add_duplicate(void **state)
 
     weft_flows_clear(flows);
     assert_int_equal(weft_flows_count(flows), 0);
-    assert_true(weft_flows_add(flows, 0, 100, 1, "in_port=1", "drop"));
+    assert_true(weft_flows_add_text(flows, 0, 100, 1, "in_port=1", "drop"));
     assert_int_equal(weft_flows_count(flows), 1);
 }
 
@@ -354,31 +356,31 @@ test_golden_twins(void **state)
 "table=0, priority=50, cookie=0x5700020004000003, in_port=3 actions=drop\n"
 "table=0, priority=50, cookie=0x5700020004000004, in_port=4 actions=drop\n"
 "table=0, priority=0, cookie=0x5700000000000000, actions=drop\n"
-"table=10, priority=100, cookie=0x5700010003000001, in_port=1,arp,arp_spa=10.0.0.1,arp_sha=02:00:00:00:00:01 actions=goto_table:20\n"
-"table=10, priority=100, cookie=0x5700010003000001, in_port=1,ip,nw_src=10.0.0.1 actions=goto_table:20\n"
-"table=10, priority=100, cookie=0x5700010003000002, in_port=2,arp,arp_spa=10.0.0.2,arp_sha=02:00:00:00:00:02 actions=goto_table:20\n"
-"table=10, priority=100, cookie=0x5700010003000002, in_port=2,ip,nw_src=10.0.0.2 actions=goto_table:20\n"
-"table=10, priority=100, cookie=0x5700020004000003, in_port=3,arp,arp_spa=10.0.0.1,arp_sha=02:00:00:00:00:01 actions=goto_table:20\n"
-"table=10, priority=100, cookie=0x5700020004000003, in_port=3,ip,nw_src=10.0.0.1 actions=goto_table:20\n"
-"table=10, priority=100, cookie=0x5700020004000004, in_port=4,arp,arp_spa=10.0.0.2,arp_sha=02:00:00:00:00:02 actions=goto_table:20\n"
-"table=10, priority=100, cookie=0x5700020004000004, in_port=4,ip,nw_src=10.0.0.2 actions=goto_table:20\n"
-"table=10, priority=90, cookie=0x5700010003000001, in_port=1,arp actions=drop\n"
-"table=10, priority=90, cookie=0x5700010003000001, in_port=1,ip actions=drop\n"
-"table=10, priority=90, cookie=0x5700010003000002, in_port=2,arp actions=drop\n"
-"table=10, priority=90, cookie=0x5700010003000002, in_port=2,ip actions=drop\n"
-"table=10, priority=90, cookie=0x5700020004000003, in_port=3,arp actions=drop\n"
-"table=10, priority=90, cookie=0x5700020004000003, in_port=3,ip actions=drop\n"
-"table=10, priority=90, cookie=0x5700020004000004, in_port=4,arp actions=drop\n"
-"table=10, priority=90, cookie=0x5700020004000004, in_port=4,ip actions=drop\n"
+"table=10, priority=100, cookie=0x5700010003000001, arp,in_port=1,arp_spa=10.0.0.1,arp_sha=02:00:00:00:00:01 actions=goto_table:20\n"
+"table=10, priority=100, cookie=0x5700010003000002, arp,in_port=2,arp_spa=10.0.0.2,arp_sha=02:00:00:00:00:02 actions=goto_table:20\n"
+"table=10, priority=100, cookie=0x5700020004000003, arp,in_port=3,arp_spa=10.0.0.1,arp_sha=02:00:00:00:00:01 actions=goto_table:20\n"
+"table=10, priority=100, cookie=0x5700020004000004, arp,in_port=4,arp_spa=10.0.0.2,arp_sha=02:00:00:00:00:02 actions=goto_table:20\n"
+"table=10, priority=100, cookie=0x5700010003000001, ip,in_port=1,nw_src=10.0.0.1 actions=goto_table:20\n"
+"table=10, priority=100, cookie=0x5700010003000002, ip,in_port=2,nw_src=10.0.0.2 actions=goto_table:20\n"
+"table=10, priority=100, cookie=0x5700020004000003, ip,in_port=3,nw_src=10.0.0.1 actions=goto_table:20\n"
+"table=10, priority=100, cookie=0x5700020004000004, ip,in_port=4,nw_src=10.0.0.2 actions=goto_table:20\n"
+"table=10, priority=90, cookie=0x5700010003000001, arp,in_port=1 actions=drop\n"
+"table=10, priority=90, cookie=0x5700010003000002, arp,in_port=2 actions=drop\n"
+"table=10, priority=90, cookie=0x5700020004000003, arp,in_port=3 actions=drop\n"
+"table=10, priority=90, cookie=0x5700020004000004, arp,in_port=4 actions=drop\n"
+"table=10, priority=90, cookie=0x5700010003000001, ip,in_port=1 actions=drop\n"
+"table=10, priority=90, cookie=0x5700010003000002, ip,in_port=2 actions=drop\n"
+"table=10, priority=90, cookie=0x5700020004000003, ip,in_port=3 actions=drop\n"
+"table=10, priority=90, cookie=0x5700020004000004, ip,in_port=4 actions=drop\n"
 "table=10, priority=0, cookie=0x5700000000000000, actions=goto_table:20\n"
-"table=20, priority=110, cookie=0x5700010003000001, metadata=0x3,arp,arp_op=1,arp_tpa=10.0.0.1,in_port=1 actions=goto_table:30\n"
-"table=20, priority=110, cookie=0x5700010003000002, metadata=0x3,arp,arp_op=1,arp_tpa=10.0.0.2,in_port=2 actions=goto_table:30\n"
-"table=20, priority=110, cookie=0x5700020004000003, metadata=0x4,arp,arp_op=1,arp_tpa=10.0.0.1,in_port=3 actions=goto_table:30\n"
-"table=20, priority=110, cookie=0x5700020004000004, metadata=0x4,arp,arp_op=1,arp_tpa=10.0.0.2,in_port=4 actions=goto_table:30\n"
-"table=20, priority=100, cookie=0x5700010003000001, metadata=0x3,dl_dst=ff:ff:ff:ff:ff:ff,arp,arp_op=1,arp_tpa=10.0.0.1 actions=move:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[],set_field:02:00:00:00:00:01->eth_src,set_field:2->arp_op,move:NXM_NX_ARP_SHA[]->NXM_NX_ARP_THA[],set_field:02:00:00:00:00:01->arp_sha,move:NXM_OF_ARP_SPA[]->NXM_OF_ARP_TPA[],set_field:10.0.0.1->arp_spa,IN_PORT\n"
-"table=20, priority=100, cookie=0x5700010003000002, metadata=0x3,dl_dst=ff:ff:ff:ff:ff:ff,arp,arp_op=1,arp_tpa=10.0.0.2 actions=move:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[],set_field:02:00:00:00:00:02->eth_src,set_field:2->arp_op,move:NXM_NX_ARP_SHA[]->NXM_NX_ARP_THA[],set_field:02:00:00:00:00:02->arp_sha,move:NXM_OF_ARP_SPA[]->NXM_OF_ARP_TPA[],set_field:10.0.0.2->arp_spa,IN_PORT\n"
-"table=20, priority=100, cookie=0x5700020004000003, metadata=0x4,dl_dst=ff:ff:ff:ff:ff:ff,arp,arp_op=1,arp_tpa=10.0.0.1 actions=move:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[],set_field:02:00:00:00:00:01->eth_src,set_field:2->arp_op,move:NXM_NX_ARP_SHA[]->NXM_NX_ARP_THA[],set_field:02:00:00:00:00:01->arp_sha,move:NXM_OF_ARP_SPA[]->NXM_OF_ARP_TPA[],set_field:10.0.0.1->arp_spa,IN_PORT\n"
-"table=20, priority=100, cookie=0x5700020004000004, metadata=0x4,dl_dst=ff:ff:ff:ff:ff:ff,arp,arp_op=1,arp_tpa=10.0.0.2 actions=move:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[],set_field:02:00:00:00:00:02->eth_src,set_field:2->arp_op,move:NXM_NX_ARP_SHA[]->NXM_NX_ARP_THA[],set_field:02:00:00:00:00:02->arp_sha,move:NXM_OF_ARP_SPA[]->NXM_OF_ARP_TPA[],set_field:10.0.0.2->arp_spa,IN_PORT\n"
+"table=20, priority=110, cookie=0x5700010003000001, arp,metadata=0x3,in_port=1,arp_tpa=10.0.0.1,arp_op=1 actions=goto_table:30\n"
+"table=20, priority=110, cookie=0x5700010003000002, arp,metadata=0x3,in_port=2,arp_tpa=10.0.0.2,arp_op=1 actions=goto_table:30\n"
+"table=20, priority=110, cookie=0x5700020004000003, arp,metadata=0x4,in_port=3,arp_tpa=10.0.0.1,arp_op=1 actions=goto_table:30\n"
+"table=20, priority=110, cookie=0x5700020004000004, arp,metadata=0x4,in_port=4,arp_tpa=10.0.0.2,arp_op=1 actions=goto_table:30\n"
+"table=20, priority=100, cookie=0x5700010003000001, arp,metadata=0x3,dl_dst=ff:ff:ff:ff:ff:ff,arp_tpa=10.0.0.1,arp_op=1 actions=move:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[],set_field:02:00:00:00:00:01->eth_src,set_field:2->arp_op,move:NXM_NX_ARP_SHA[]->NXM_NX_ARP_THA[],set_field:02:00:00:00:00:01->arp_sha,move:NXM_OF_ARP_SPA[]->NXM_OF_ARP_TPA[],set_field:10.0.0.1->arp_spa,IN_PORT\n"
+"table=20, priority=100, cookie=0x5700010003000002, arp,metadata=0x3,dl_dst=ff:ff:ff:ff:ff:ff,arp_tpa=10.0.0.2,arp_op=1 actions=move:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[],set_field:02:00:00:00:00:02->eth_src,set_field:2->arp_op,move:NXM_NX_ARP_SHA[]->NXM_NX_ARP_THA[],set_field:02:00:00:00:00:02->arp_sha,move:NXM_OF_ARP_SPA[]->NXM_OF_ARP_TPA[],set_field:10.0.0.2->arp_spa,IN_PORT\n"
+"table=20, priority=100, cookie=0x5700020004000003, arp,metadata=0x4,dl_dst=ff:ff:ff:ff:ff:ff,arp_tpa=10.0.0.1,arp_op=1 actions=move:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[],set_field:02:00:00:00:00:01->eth_src,set_field:2->arp_op,move:NXM_NX_ARP_SHA[]->NXM_NX_ARP_THA[],set_field:02:00:00:00:00:01->arp_sha,move:NXM_OF_ARP_SPA[]->NXM_OF_ARP_TPA[],set_field:10.0.0.1->arp_spa,IN_PORT\n"
+"table=20, priority=100, cookie=0x5700020004000004, arp,metadata=0x4,dl_dst=ff:ff:ff:ff:ff:ff,arp_tpa=10.0.0.2,arp_op=1 actions=move:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[],set_field:02:00:00:00:00:02->eth_src,set_field:2->arp_op,move:NXM_NX_ARP_SHA[]->NXM_NX_ARP_THA[],set_field:02:00:00:00:00:02->arp_sha,move:NXM_OF_ARP_SPA[]->NXM_OF_ARP_TPA[],set_field:10.0.0.2->arp_spa,IN_PORT\n"
 "table=20, priority=0, cookie=0x5700000000000000, actions=goto_table:30\n"
 "table=30, priority=100, cookie=0x5700010003000001, metadata=0x3,dl_dst=02:00:00:00:00:01 actions=output:1\n"
 "table=30, priority=100, cookie=0x5700010003000002, metadata=0x3,dl_dst=02:00:00:00:00:02 actions=output:2\n"
@@ -404,18 +406,19 @@ check_isolation(const struct fixture *f, const struct topo_host *host)
     size_t n_checked = 0;
     const struct weft_flow *flow;
     HMAP_FOR_EACH (flow, node, &f->flows.flows) {
-        long long net_key = match_int(flow->match, "metadata=0x", 16);
-        long long set_key = match_int(flow->actions, "set_field:0x", 16);
-        if (set_key >= 0 && strstr(flow->actions, "->metadata")) {
+        long long net_key = match_int(flow_match_s(flow), "metadata=0x", 16);
+        long long set_key = match_int(flow_actions_s(flow), "set_field:0x",
+                                      16);
+        if (set_key >= 0 && strstr(flow_actions_s(flow), "->metadata")) {
             assert_int_equal(flow->table_id, WEFT_TABLE_CLASSIFY);
             const struct topo_port *port = find_port_by_ofport(
-                f, host, match_int(flow->match, "in_port=", 10));
+                f, host, match_int(flow_match_s(flow), "in_port=", 10));
             assert_non_null(port);
             assert_int_equal(port->network->key, set_key);
             n_checked++;
         }
 
-        for (const char *p = strstr(flow->actions, "output:"); p;
+        for (const char *p = strstr(flow_actions_s(flow), "output:"); p;
              p = strstr(p + 1, "output:")) {
             long long ofport = strtoll(p + strlen("output:"), NULL, 10);
             const struct topo_port *port = find_port_by_ofport(f, host,
@@ -496,10 +499,11 @@ test_port_without_ofport(void **state)
         assert_int_equal(flows[0]->table_id, WEFT_TABLE_ARP_RESPOND);
         assert_int_equal(flows[0]->priority, WEFT_PRIO_ARP_REPLY);
         char tpa[32];
-        assert_true(match_str(flows[0]->match, "arp_tpa=", tpa, sizeof tpa));
+        assert_true(match_str(flow_match_s(flows[0]), "arp_tpa=", tpa,
+                              sizeof tpa));
         assert_string_equal(tpa, ips[i]);
-        assert_null(strstr(flows[0]->match, "in_port="));
-        assert_null(strstr(flows[0]->actions, "output:"));
+        assert_null(strstr(flow_match_s(flows[0]), "in_port="));
+        assert_null(strstr(flow_actions_s(flows[0]), "output:"));
     }
 
     /* Only w1 (ofport 4) is flooded to, and -1 shows up nowhere. */
@@ -507,8 +511,8 @@ test_port_without_ofport(void **state)
     assert_int_equal(flows_with_cookie(f, weft_cookie(2, 6, 0), flood,
                                        ARRAY_SIZE(flood)), 1);
     assert_int_equal(flood[0]->table_id, WEFT_TABLE_FLOOD);
-    assert_string_equal(flood[0]->match, "metadata=0x6");
-    assert_string_equal(flood[0]->actions, "output:4");
+    assert_string_equal(flow_match_s(flood[0]), "metadata=0x6");
+    assert_string_equal(flow_actions_s(flood[0]), "output:4");
 
     char *text = format_flows(&f->flows);
     assert_null(strstr(text, "in_port=-1"));
@@ -537,21 +541,25 @@ test_port_without_ips(void **state)
     struct weft_flows expected;
     weft_flows_init(&expected);
     uint64_t c = port_cookie(w1);
-    weft_flows_add(&expected, 0, 100, c, "in_port=4,dl_src=02:00:00:00:00:05",
+    weft_flows_add_text(&expected, 0, 100, c,
+                        "in_port=4,dl_src=02:00:00:00:00:05",
                    "set_field:0x6->metadata,goto_table:10");
-    weft_flows_add(&expected, 0, 50, c, "in_port=4", "drop");
-    weft_flows_add(&expected, 10, 100, c,
+    weft_flows_add_text(&expected, 0, 50, c, "in_port=4", "drop");
+    weft_flows_add_text(&expected, 10, 100, c,
                    "in_port=4,arp,arp_sha=02:00:00:00:00:05", "goto_table:20");
-    weft_flows_add(&expected, 10, 90, c, "in_port=4,arp", "drop");
-    weft_flows_add(&expected, 30, 100, c,
+    weft_flows_add_text(&expected, 10, 90, c, "in_port=4,arp", "drop");
+    weft_flows_add_text(&expected, 30, 100, c,
                    "metadata=0x6,dl_dst=02:00:00:00:00:05", "output:4");
 
     struct weft_flows got;
     weft_flows_init(&got);
     for (size_t i = 0; i < n; i++) {
-        assert_true(weft_flows_add(&got, flows[i]->table_id,
+        struct match match;
+        minimatch_expand(&flows[i]->match, &match);
+        assert_true(weft_flows_add(&got, NULL, flows[i]->table_id,
                                    flows[i]->priority, flows[i]->cookie,
-                                   flows[i]->match, flows[i]->actions));
+                                   &match, flows[i]->ofpacts,
+                                   flows[i]->ofpacts_len));
     }
     char *got_s = format_flows(&got);
     char *expected_s = format_flows(&expected);
@@ -575,10 +583,11 @@ test_network_not_on_host(void **state)
     size_t n_blue = 0;
     HMAP_FOR_EACH (flow, node, &f->flows.flows) {
         /* green is network 5, on hv2 only. */
-        assert_int_not_equal(match_int(flow->match, "metadata=0x", 16), 5);
+        assert_int_not_equal(match_int(flow_match_s(flow), "metadata=0x",
+                                       16), 5);
         assert_int_not_equal((flow->cookie >> 24) & 0xffff, 5);
-        assert_null(strstr(flow->actions, "0x5->metadata"));
-        assert_null(strstr(flow->match, "10.0.2.4"));
+        assert_null(strstr(flow_actions_s(flow), "0x5->metadata"));
+        assert_null(strstr(flow_match_s(flow), "10.0.2.4"));
         n_blue += ((flow->cookie >> 24) & 0xffff) == 3;
     }
     /* ... while blue, on both, does (so the check above can fail). */
@@ -627,8 +636,8 @@ test_remote_ports(void **state)
             for (size_t i = 0; i < n; i++) {
                 assert_int_equal(flows[i]->table_id, WEFT_TABLE_ARP_RESPOND);
                 assert_int_equal(flows[i]->priority, WEFT_PRIO_ARP_REPLY);
-                assert_null(strstr(flows[i]->match, "in_port="));
-                assert_true(strstr(flows[i]->actions, "IN_PORT") != NULL);
+                assert_null(strstr(flow_match_s(flows[i]), "in_port="));
+                assert_non_null(strstr(flow_actions_s(flows[i]), "IN_PORT"));
             }
             n_remote += n;
         }
@@ -713,8 +722,9 @@ check_parses(const struct fixture *f)
         char *s = xasprintf("table=%"PRIu8",priority=%"PRIu16","
                             "cookie=0x%"PRIx64",%s%sactions=%s",
                             flow->table_id, flow->priority, flow->cookie,
-                            flow->match, flow->match[0] ? "," : "",
-                            flow->actions);
+                            flow_match_s(flow),
+                            flow_match_s(flow)[0] ? "," : "",
+                            flow_actions_s(flow));
         struct ofputil_flow_mod fm;
         enum ofputil_protocol usable = OFPUTIL_P_OF15_OXM;
         char *error = parse_ofp_flow_mod_str(&fm, s, NULL, NULL, OFPFC_ADD,
@@ -729,7 +739,7 @@ check_parses(const struct fixture *f)
         assert_true(ntohll(fm.new_cookie) == flow->cookie);
         /* "drop" is the empty action list; anything else must not be. */
         assert_int_equal(fm.ofpacts_len == 0,
-                         !strcmp(flow->actions, "drop"));
+                         !strcmp(flow_actions_s(flow), "drop"));
 
         minimatch_destroy(&fm.match);
         free(fm.ofpacts);
@@ -857,12 +867,12 @@ check_cookies(const struct fixture *f, const struct topo_host *host)
         assert_int_equal(cookie >> 56, WEFT_COOKIE_MAGIC);
 
         if (flow->priority == WEFT_PRIO_DEFAULT) {
-            assert_string_equal(flow->match, "");
+            assert_string_equal(flow_match_s(flow), "");
             assert_true(cookie == weft_cookie(0, 0, 0));
             continue;
         }
 
-        long long net_key = match_int(flow->match, "metadata=0x", 16);
+        long long net_key = match_int(flow_match_s(flow), "metadata=0x", 16);
         const struct topo_port *owner = NULL;
         char value[32];
         if (flow->table_id == WEFT_TABLE_FLOOD) {
@@ -872,11 +882,11 @@ check_cookies(const struct fixture *f, const struct topo_host *host)
             assert_int_equal((cookie >> 24) & 0xffff, net->key);
             assert_int_equal((cookie >> 40) & 0xffff, net->tenant->key);
             continue;
-        } else if (strstr(flow->match, "in_port=")) {
-            owner = find_port_by_ofport(f, host,
-                                        match_int(flow->match, "in_port=",
-                                                  10));
-        } else if (match_str(flow->match, "arp_tpa=", value, sizeof value)) {
+        } else if (strstr(flow_match_s(flow), "in_port=")) {
+            owner = find_port_by_ofport(
+                f, host, match_int(flow_match_s(flow), "in_port=", 10));
+        } else if (match_str(flow_match_s(flow), "arp_tpa=", value,
+                             sizeof value)) {
             ovs_be32 ip;
             assert_true(ip_parse(value, &ip));
             const struct topo_port *port;
@@ -887,7 +897,8 @@ check_cookies(const struct fixture *f, const struct topo_host *host)
                     }
                 }
             }
-        } else if (match_str(flow->match, "dl_dst=", value, sizeof value)) {
+        } else if (match_str(flow_match_s(flow), "dl_dst=", value,
+                             sizeof value)) {
             struct eth_addr mac;
             assert_true(eth_addr_from_string(value, &mac));
             const struct topo_port *port;
@@ -900,7 +911,7 @@ check_cookies(const struct fixture *f, const struct topo_host *host)
         }
         if (!owner) {
             fail_msg("no owner for table=%d priority=%d %s",
-                     flow->table_id, flow->priority, flow->match);
+                     flow->table_id, flow->priority, flow_match_s(flow));
         }
         assert_int_equal(cookie & 0xffffff, owner->key);
         assert_int_equal((cookie >> 24) & 0xffff, owner->network->key);
@@ -964,5 +975,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_cookies, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_ofports, setup, teardown),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    flow_text_free();
+    return rc;
 }

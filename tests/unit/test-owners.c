@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "compiler.h"
+#include "flow-text.h"
 #include "openvswitch/dynamic-string.h"
 #include "packets.h"
 #include "pipeline.h"
@@ -202,8 +203,11 @@ owner_lines(const struct weft_flows *flows, const struct topology *a,
         char *name = owner_name(&flow->owner, a, b);
         struct weft_flows one;
         weft_flows_init(&one);
-        weft_flows_add(&one, flow->table_id, flow->priority, flow->cookie,
-                       flow->match, flow->actions);
+        struct match match;
+        minimatch_expand(&flow->match, &match);
+        weft_flows_add(&one, NULL, flow->table_id, flow->priority,
+                       flow->cookie, &match, flow->ofpacts,
+                       flow->ofpacts_len);
         struct ds text = DS_EMPTY_INITIALIZER;
         weft_flows_format(&one, &text);
         svec_add_nocopy(lines, xasprintf("%s %s", name, ds_cstr(&text)));
@@ -331,7 +335,7 @@ test_every_flow_owned(void **state OVS_UNUSED)
     topology_destroy(&topo);
 }
 
-/* Owners print as "kind UUID"; weft_flows_add() records none. */
+/* Owners print as "kind UUID"; weft_flows_add_text() records none. */
 static void
 test_owner_helpers(void **state OVS_UNUSED)
 {
@@ -352,8 +356,10 @@ test_owner_helpers(void **state OVS_UNUSED)
 
     struct weft_flows flows;
     weft_flows_init(&flows);
-    assert_true(weft_flows_add(&flows, 0, 1, 0, "", "drop"));
-    assert_false(weft_flows_add_owned(&flows, &port, 0, 1, 0, "", "drop"));
+    struct match catchall;
+    match_init_catchall(&catchall);
+    assert_true(weft_flows_add_text(&flows, 0, 1, 0, "", "drop"));
+    assert_false(weft_flows_add(&flows, &port, 0, 1, 0, &catchall, NULL, 0));
     const struct weft_flow *flow;
     HMAP_FOR_EACH (flow, node, &flows.flows) {
         assert_int_equal(flow->owner.kind, WEFT_OWNER_NONE);
@@ -479,5 +485,7 @@ main(void)
         cmocka_unit_test(test_delete_port_cases),
         cmocka_unit_test(test_delete_any_port),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    flow_text_free();
+    return rc;
 }

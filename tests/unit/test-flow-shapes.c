@@ -1,0 +1,661 @@
+/* test-flow-shapes: every flow shape the compiler emits, built natively
+ * (compile -> push), equals what a switch reports back.
+ *
+ * The compiler builds flows as OVS's minimatch + ofpacts (compiler.h) and
+ * flow-table.c compares them with the flows a switch reports without any
+ * normalization at run time.  That is only right if a native flow survives
+ * the trip through the switch unchanged, which this test shows for each
+ * shape and each OpenFlow version weftd may speak (1.3, 1.4, 1.5): the flow
+ * is encoded as a flow_mod, decoded as ovs-vswitchd decodes it, encoded in
+ * a flow stats reply and decoded as weftd decodes it; at both steps its
+ * match must be minimatch_equal() and its actions ofpacts_equal() to the
+ * native flow (after weft_ofpacts_canonicalize(), as
+ * flow_table_add_stats() does).  It also equals the flow that OVS's text
+ * parser makes of its formatted text, so that "weftctl flows" shows what
+ * "ovs-ofctl add-flow" would install.  A mutant flow (a field set without
+ * its prerequisite, a value outside its mask) must fail the same check, so
+ * the check can fail. */
+#include <config.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "byte-order.h"
+#include "compiler.h"
+#include "flow-table.h"
+#include "flow-text.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/match.h"
+#include "openvswitch/ofp-actions.h"
+#include "openvswitch/ofp-flow.h"
+#include "openvswitch/ofp-msgs.h"
+#include "openvswitch/ofp-protocol.h"
+#include "openvswitch/ofpbuf.h"
+#include "packets.h"
+#include "pipeline.h"
+#include "simap.h"
+#include "topology.h"
+#include "util.h"
+
+static const int versions[] = { OFP13_VERSION, OFP14_VERSION, OFP15_VERSION };
+
+/* ------------------------------------------------------------------------ */
+/* A topology that makes every shape on host h1. */
+
+struct fx {
+    struct topology topo;
+    struct topo_host *h1, *h2;
+    struct simap ofports;           /* h1's. */
+    struct weft_flows flows;        /* h1's compiled flows. */
+    int n_uuids;
+};
+
+static struct uuid
+next_uuid(struct fx *fx)
+{
+    struct uuid u = { .parts = { ++fx->n_uuids, 0x5e, 0, 0x57 } };
+    return u;
+}
+
+static void
+add_port(struct fx *fx, const struct topo_network *net,
+         struct topo_host *host, int n, int n_ips, int ofport)
+{
+    char name[16], iface[16];
+    snprintf(name, sizeof name, "p%d", n);
+    snprintf(iface, sizeof iface, "if%d", n);
+    struct eth_addr mac = ETH_ADDR_C(02, 00, 00, 00, 00, 00);
+    mac.ea[5] = n;
+    ovs_be32 ips[2] = { htonl(0x0a000000 | n), htonl(0x0a010000 | n) };
+    if (host == fx->h1 && ofport) {
+        simap_put(&fx->ofports, iface, ofport);
+    }
+    struct uuid u = next_uuid(fx);
+    topology_add_port(&fx->topo, &u, net, host, name, iface, mac, ips, n_ips,
+                      n);
+}
+
+/* vx: VXLAN, a port with two IPs and one without on h1, one on h2.  vl: VLAN
+ * 101 over the uplinks, one port on each host.  lone: VXLAN, on h1 only a
+ * port without ofport, one port on h2 (its from-remote flood drops). */
+static void
+fx_init(struct fx *fx)
+{
+    memset(fx, 0, sizeof *fx);
+    topology_init(&fx->topo);
+    simap_init(&fx->ofports);
+    weft_flows_init(&fx->flows);
+
+    struct uuid u = next_uuid(fx);
+    fx->h1 = topology_add_host(&fx->topo, &u, "h1", "unix:/run/h1.sock", NULL,
+                               "192.0.2.1", "netdev", "up1");
+    u = next_uuid(fx);
+    fx->h2 = topology_add_host(&fx->topo, &u, "h2", "unix:/run/h2.sock", NULL,
+                               "192.0.2.2", "netdev", "up2");
+    simap_put(&fx->ofports, "vx-h2", 20);
+    simap_put(&fx->ofports, "up1", 40);
+
+    u = next_uuid(fx);
+    struct topo_tenant *t = topology_add_tenant(&fx->topo, &u, "red", 1);
+    u = next_uuid(fx);
+    struct topo_network *vx = topology_add_network(
+        &fx->topo, &u, t, "vx", TOPO_NET_VXLAN, 1001, 0, 1);
+    u = next_uuid(fx);
+    struct topo_network *vl = topology_add_network(
+        &fx->topo, &u, t, "vl", TOPO_NET_VLAN, 101, 0, 2);
+    u = next_uuid(fx);
+    struct topo_network *lone = topology_add_network(
+        &fx->topo, &u, t, "lone", TOPO_NET_VXLAN, 1003, 0, 3);
+
+    add_port(fx, vx, fx->h1, 1, 2, 1);
+    add_port(fx, vx, fx->h1, 2, 0, 2);
+    add_port(fx, vx, fx->h2, 3, 1, 1);
+    add_port(fx, vl, fx->h1, 4, 1, 4);
+    add_port(fx, vl, fx->h2, 5, 1, 2);
+    add_port(fx, lone, fx->h1, 6, 1, 0);
+    add_port(fx, lone, fx->h2, 7, 1, 3);
+
+    compile_host_flows(&fx->topo, fx->h1, &fx->ofports, &fx->flows);
+}
+
+static void
+fx_destroy(struct fx *fx)
+{
+    weft_flows_destroy(&fx->flows);
+    simap_destroy(&fx->ofports);
+    topology_destroy(&fx->topo);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Shapes: each flow of h1 is one of these, and each of these occurs. */
+
+struct shape {
+    const char *name;
+    uint8_t table_id;
+    uint16_t priority;
+    const char *match_has;      /* Substring of the formatted match... */
+    const char *actions_has;    /* ...and of the formatted actions. */
+};
+
+static const struct shape shapes[] = {
+    { "classify allow", 0, WEFT_PRIO_PORT_ALLOW, "dl_src=", "->metadata" },
+    { "classify drop", 0, WEFT_PRIO_SPOOF_DROP, "in_port=", "drop" },
+    { "remote ingress overlay", 0, WEFT_PRIO_REMOTE_IN, "tun_id=",
+      "set_field:0x1/0x1->reg10" },
+    { "remote ingress vlan", 0, WEFT_PRIO_REMOTE_IN, "dl_vlan=",
+      "pop_vlan," },
+    { "port-sec arp allow", 10, WEFT_PRIO_PORT_ALLOW, "arp_spa=",
+      "goto_table:20" },
+    { "port-sec arp allow, no IPs", 10, WEFT_PRIO_PORT_ALLOW,
+      "arp,in_port=2,arp_sha=", "goto_table:20" },
+    { "port-sec ip allow", 10, WEFT_PRIO_PORT_ALLOW, "nw_src=",
+      "goto_table:20" },
+    { "port-sec arp drop", 10, WEFT_PRIO_PORT_DROP, "arp,", "drop" },
+    { "port-sec ip drop", 10, WEFT_PRIO_PORT_DROP, "ip,", "drop" },
+    { "arp reply", 20, WEFT_PRIO_ARP_REPLY, "dl_dst=ff:ff:ff:ff:ff:ff",
+      "IN_PORT" },
+    { "own arp pass", 20, WEFT_PRIO_ARP_OWN, "in_port=", "goto_table:30" },
+    { "l2 remote overlay", 30, WEFT_PRIO_L2_REMOTE, "reg10=0/0x1",
+      "->tun_id,output:20" },
+    { "l2 remote vlan", 30, WEFT_PRIO_L2_REMOTE, "reg10=0/0x1",
+      "push_vlan:0x8100,set_field:4197->vlan_vid,output:40" },
+    { "l2 local", 30, WEFT_PRIO_L2_KNOWN, "dl_dst=", "output:" },
+    { "flood overlay", 40, WEFT_PRIO_FLOOD, "metadata=0x1",
+      "output:1,output:2,set_field:0x3e9->tun_id,output:20" },
+    { "flood overlay, no local port", 40, WEFT_PRIO_FLOOD, "metadata=0x3",
+      "set_field:0x3eb->tun_id,output:20" },
+    { "flood vlan", 40, WEFT_PRIO_FLOOD, "metadata=0x2",
+      "output:4,push_vlan:0x8100,set_field:4197->vlan_vid,output:40" },
+    { "flood from remote", 40, WEFT_PRIO_FLOOD_REMOTE, "reg10=0x1/0x1",
+      "output:" },
+    { "flood from remote, no local port", 40, WEFT_PRIO_FLOOD_REMOTE,
+      "reg10=0x1/0x1", "drop" },
+    { "table-miss goto", 10, WEFT_PRIO_DEFAULT, "", "goto_table:" },
+    { "table-miss drop", 0, WEFT_PRIO_DEFAULT, "", "drop" },
+};
+
+/* Returns the index in 'shapes' of the first shape 'flow' has, or -1. */
+static int
+flow_shape(const struct weft_flow *flow)
+{
+    const char *match = flow_match_s(flow);
+    const char *actions = flow_actions_s(flow);
+    for (size_t i = 0; i < ARRAY_SIZE(shapes); i++) {
+        const struct shape *s = &shapes[i];
+        bool any_table = s->priority == WEFT_PRIO_DEFAULT;
+        if ((any_table || s->table_id == flow->table_id)
+            && s->priority == flow->priority
+            && strstr(match, s->match_has)
+            && strstr(actions, s->actions_has)
+            && (!any_table || !match[0])) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The round trips. */
+
+static bool
+same_flow(const char *what, const struct weft_flow *flow,
+          const struct minimatch *match, struct ofpact *ofpacts,
+          size_t ofpacts_len, struct ds *why)
+{
+    bool ok = true;
+    if (!minimatch_equal(match, &flow->match)) {
+        ds_put_format(why, "%s: match differs: ", what);
+        minimatch_format(match, NULL, NULL, why, OFP_DEFAULT_PRIORITY);
+        ds_put_char(why, '\n');
+        ok = false;
+    }
+    weft_ofpacts_canonicalize(ofpacts, ofpacts_len);
+    if (!ofpacts_equal(ofpacts, ofpacts_len, flow->ofpacts,
+                       flow->ofpacts_len)) {
+        struct ofpact_format_params fp = { .s = why };
+        ds_put_format(why, "%s: actions differ: ", what);
+        ofpacts_format(ofpacts, ofpacts_len, &fp);
+        ds_put_char(why, '\n');
+        ds_put_hex_dump(why, ofpacts, ofpacts_len, 0, false);
+        ds_put_cstr(why, "native:\n");
+        ds_put_hex_dump(why, flow->ofpacts, flow->ofpacts_len, 0, false);
+        ok = false;
+    }
+    return ok;
+}
+
+/* Sends 'flow' through a switch speaking 'version': flow_mod encode and
+ * decode (what the switch holds), then a flow stats reply encode and decode
+ * (what weftd reads back).  Returns true if both equal 'flow', else false
+ * with the reasons in 'why'. */
+static bool
+switch_round_trip(const struct weft_flow *flow, int version, struct ds *why)
+{
+    enum ofputil_protocol protocol
+        = ofputil_protocol_from_ofp_version(version);
+    struct ofputil_flow_mod fm = {
+        .priority = flow->priority,
+        .table_id = flow->table_id,
+        .command = OFPFC_ADD,
+        .new_cookie = htonll(flow->cookie),
+        .buffer_id = UINT32_MAX,
+        .out_port = OFPP_ANY,
+        .out_group = OFPG_ANY,
+        .ofpacts = flow->ofpacts,
+        .ofpacts_len = flow->ofpacts_len,
+    };
+    fm.match = flow->match;
+    struct ofpbuf *msg = ofputil_encode_flow_mod(&fm, protocol);
+
+    struct ofputil_flow_mod fm2;
+    struct ofpbuf ofpacts;
+    ofpbuf_init(&ofpacts, 0);
+    enum ofperr error = ofputil_decode_flow_mod(&fm2, msg->data, protocol,
+                                               NULL, NULL, &ofpacts, OFPP_MAX,
+                                               255);
+    ofpbuf_delete(msg);
+    if (error) {
+        ds_put_format(why, "flow_mod rejected: %s\n",
+                      ofperr_to_string(error));
+        ofpbuf_uninit(&ofpacts);
+        return false;
+    }
+    assert_int_equal(fm2.table_id, flow->table_id);
+    assert_int_equal(fm2.priority, flow->priority);
+    assert_true(ntohll(fm2.new_cookie) == flow->cookie);
+
+    /* The switch reports the actions it decoded, as they are. */
+    struct ofpbuf held;
+    ofpbuf_init(&held, 0);
+    ofpbuf_put(&held, fm2.ofpacts, fm2.ofpacts_len);
+    bool ok = same_flow("flow_mod", flow, &fm2.match, ofpacts.data,
+                        ofpacts.size, why);
+
+    struct ofputil_flow_stats_request fsr = {
+        .table_id = 0xff, .out_port = OFPP_ANY, .out_group = OFPG_ANY,
+    };
+    match_init_catchall(&fsr.match);
+    struct ofpbuf *req = ofputil_encode_flow_stats_request(&fsr, protocol);
+    struct ovs_list replies;
+    ofpmp_init(&replies, req->data);
+    ofpbuf_delete(req);
+    struct ofputil_flow_stats fs = {
+        .cookie = fm2.new_cookie,
+        .table_id = fm2.table_id,
+        .priority = fm2.priority,
+        .idle_age = -1, .hard_age = -1,
+        .ofpacts = held.data,
+        .ofpacts_len = held.size,
+    };
+    minimatch_expand(&fm2.match, &fs.match);
+    ofputil_append_flow_stats_reply(&fs, &replies, NULL);
+    minimatch_destroy(&fm2.match);
+
+    struct ofpbuf *reply = CONTAINER_OF(ovs_list_pop_front(&replies),
+                                        struct ofpbuf, list_node);
+    assert_true(ovs_list_is_empty(&replies));
+    struct ofpbuf b = ofpbuf_const_initializer(reply->data, reply->size);
+    struct ofputil_flow_stats got;
+    ofpbuf_clear(&ofpacts);
+    assert_int_equal(ofputil_decode_flow_stats_reply(&got, &b, false,
+                                                     &ofpacts), 0);
+    struct minimatch got_match;
+    minimatch_init(&got_match, &got.match);
+    ok &= same_flow("flow stats", flow, &got_match, ofpacts.data,
+                    ofpacts.size, why);
+    minimatch_destroy(&got_match);
+    ofpbuf_clear(&ofpacts);
+    assert_int_equal(ofputil_decode_flow_stats_reply(&got, &b, false,
+                                                     &ofpacts), EOF);
+
+    ofpbuf_delete(reply);
+    ofpbuf_uninit(&held);
+    ofpbuf_uninit(&ofpacts);
+    return ok;
+}
+
+/* Parses 'flow''s formatted text as "ovs-ofctl add-flow" would. */
+static bool
+text_round_trip(const struct weft_flow *flow, struct ds *why)
+{
+    const char *match = flow_match_s(flow);
+    char *text = xasprintf("table=%d,priority=%d,cookie=%#"PRIx64",%s%s"
+                           "actions=%s", flow->table_id, flow->priority,
+                           flow->cookie, match, match[0] ? "," : "",
+                           flow_actions_s(flow));
+    struct ofputil_flow_mod fm;
+    enum ofputil_protocol usable;
+    char *error = parse_ofp_flow_mod_str(&fm, text, NULL, NULL, OFPFC_ADD,
+                                         &usable);
+    if (error) {
+        fail_msg("\"%s\": %s", text, error);
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(versions); i++) {
+        assert_true(usable & ofputil_protocol_from_ofp_version(versions[i]));
+    }
+    bool ok = same_flow("parsed text", flow, &fm.match, fm.ofpacts,
+                        fm.ofpacts_len, why);
+    minimatch_destroy(&fm.match);
+    free(fm.ofpacts);
+    free(text);
+    return ok;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Tests. */
+
+/* Every compiled flow has a known shape, and every shape is there. */
+static void
+test_every_shape_present(void **state OVS_UNUSED)
+{
+    struct fx fx;
+    fx_init(&fx);
+
+    size_t seen[ARRAY_SIZE(shapes)] = { 0 };
+    const struct weft_flow *flow;
+    HMAP_FOR_EACH (flow, node, &fx.flows.flows) {
+        int i = flow_shape(flow);
+        if (i < 0) {
+            fail_msg("flow of no known shape: table=%d priority=%d %s "
+                     "actions=%s", flow->table_id, flow->priority,
+                     flow_match_s(flow), flow_actions_s(flow));
+        }
+        seen[i]++;
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(shapes); i++) {
+        if (!seen[i]) {
+            fail_msg("no flow of shape \"%s\"", shapes[i].name);
+        }
+    }
+    fx_destroy(&fx);
+}
+
+/* Every compiled flow, in every version, is what the switch reports. */
+static void
+test_switch_reports_native_flows(void **state OVS_UNUSED)
+{
+    struct fx fx;
+    fx_init(&fx);
+
+    size_t n = 0;
+    const struct weft_flow *flow;
+    HMAP_FOR_EACH (flow, node, &fx.flows.flows) {
+        for (size_t v = 0; v < ARRAY_SIZE(versions); v++) {
+            struct ds why = DS_EMPTY_INITIALIZER;
+            if (!switch_round_trip(flow, versions[v], &why)) {
+                fail_msg("OpenFlow %#x, shape \"%s\", table=%d "
+                         "priority=%d %s actions=%s:\n%s", versions[v],
+                         shapes[flow_shape(flow)].name, flow->table_id,
+                         flow->priority, flow_match_s(flow),
+                         flow_actions_s(flow), ds_cstr(&why));
+            }
+            ds_destroy(&why);
+            n++;
+        }
+    }
+    assert_int_equal(n, 3 * weft_flows_count(&fx.flows));
+    fx_destroy(&fx);
+}
+
+/* Every compiled flow is what OVS's parser makes of its text. */
+static void
+test_text_parses_to_native_flows(void **state OVS_UNUSED)
+{
+    struct fx fx;
+    fx_init(&fx);
+
+    const struct weft_flow *flow;
+    HMAP_FOR_EACH (flow, node, &fx.flows.flows) {
+        struct ds why = DS_EMPTY_INITIALIZER;
+        if (!text_round_trip(flow, &why)) {
+            fail_msg("shape \"%s\", table=%d priority=%d %s actions=%s:\n%s",
+                     shapes[flow_shape(flow)].name, flow->table_id,
+                     flow->priority, flow_match_s(flow),
+                     flow_actions_s(flow), ds_cstr(&why));
+        }
+        ds_destroy(&why);
+    }
+    fx_destroy(&fx);
+}
+
+/* The whole table, the way weftd uses it: flow_table_build() of the native
+ * flows against flow_table_add_stats() of what the switch reports, for each
+ * version: no difference either way. */
+static void
+test_flow_table_sees_no_difference(void **state OVS_UNUSED)
+{
+    struct fx fx;
+    fx_init(&fx);
+
+    for (size_t v = 0; v < ARRAY_SIZE(versions); v++) {
+        enum ofputil_protocol protocol
+            = ofputil_protocol_from_ofp_version(versions[v]);
+        struct flow_table desired, reported;
+        flow_table_init(&desired);
+        flow_table_init(&reported);
+        assert_int_equal(flow_table_build(&desired, &fx.flows, NULL,
+                                          versions[v]), 0);
+
+        const struct weft_flow *flow;
+        HMAP_FOR_EACH (flow, node, &fx.flows.flows) {
+            struct ofputil_flow_stats fs = {
+                .cookie = htonll(flow->cookie),
+                .table_id = flow->table_id,
+                .priority = flow->priority,
+                .idle_age = -1, .hard_age = -1,
+                .ofpacts = flow->ofpacts,
+                .ofpacts_len = flow->ofpacts_len,
+            };
+            minimatch_expand(&flow->match, &fs.match);
+            struct ofpbuf *req;
+            struct ofputil_flow_stats_request fsr = {
+                .table_id = 0xff, .out_port = OFPP_ANY, .out_group = OFPG_ANY,
+            };
+            match_init_catchall(&fsr.match);
+            req = ofputil_encode_flow_stats_request(&fsr, protocol);
+            struct ovs_list replies;
+            ofpmp_init(&replies, req->data);
+            ofpbuf_delete(req);
+            ofputil_append_flow_stats_reply(&fs, &replies, NULL);
+
+            struct ofpbuf *reply = CONTAINER_OF(ovs_list_pop_front(&replies),
+                                                struct ofpbuf, list_node);
+            struct ofpbuf b = ofpbuf_const_initializer(reply->data,
+                                                       reply->size);
+            struct ofputil_flow_stats got;
+            struct ofpbuf ofpacts;
+            ofpbuf_init(&ofpacts, 0);
+            assert_int_equal(ofputil_decode_flow_stats_reply(&got, &b, false,
+                                                             &ofpacts), 0);
+            flow_table_add_stats(&reported, &got);
+            ofpbuf_uninit(&ofpacts);
+            ofpbuf_delete(reply);
+        }
+        assert_int_equal(flow_table_count(&reported),
+                         weft_flows_count(&fx.flows));
+        assert_int_equal(flow_table_count_differences(&desired, &reported),
+                         0);
+        assert_int_equal(flow_table_count_differences(&reported, &desired),
+                         0);
+
+        struct ds a = DS_EMPTY_INITIALIZER, b = DS_EMPTY_INITIALIZER;
+        flow_table_format(&desired, &a);
+        flow_table_format(&reported, &b);
+        assert_string_equal(ds_cstr(&a), ds_cstr(&b));
+        ds_destroy(&a);
+        ds_destroy(&b);
+
+        struct ovs_list msgs = OVS_LIST_INITIALIZER(&msgs);
+        assert_int_equal(flow_table_sync(&reported, &desired, versions[v], 1,
+                                         0, &msgs), 0);
+        assert_true(ovs_list_is_empty(&msgs));
+        flow_table_destroy(&desired);
+        flow_table_destroy(&reported);
+    }
+    fx_destroy(&fx);
+}
+
+/* Adds to 'flows' a copy of 'flow' with 'match' as its match. */
+static const struct weft_flow *
+add_mutant(struct weft_flows *flows, const struct weft_flow *flow,
+           const struct match *match)
+{
+    assert_true(weft_flows_add(flows, NULL, flow->table_id, flow->priority,
+                               flow->cookie, match, flow->ofpacts,
+                               flow->ofpacts_len));
+    const struct weft_flow *m;
+    HMAP_FOR_EACH (m, node, &flows->flows) {
+        return m;
+    }
+    OVS_NOT_REACHED();
+}
+
+/* The checks above can fail: flows that a compiler bug could build and
+ * that the switch would not report as they are. */
+static void
+test_mutants_fail(void **state OVS_UNUSED)
+{
+    struct fx fx;
+    fx_init(&fx);
+
+    /* Find a port-sec "ip,nw_src" allow flow and an L2 remote flow. */
+    const struct weft_flow *ip_allow = NULL, *l2_remote = NULL, *flow;
+    HMAP_FOR_EACH (flow, node, &fx.flows.flows) {
+        int i = flow_shape(flow);
+        if (i >= 0 && !strcmp(shapes[i].name, "port-sec ip allow")) {
+            ip_allow = flow;
+        } else if (i >= 0 && !strcmp(shapes[i].name, "l2 remote overlay")) {
+            l2_remote = flow;
+        }
+    }
+    assert_non_null(ip_allow);
+    assert_non_null(l2_remote);
+
+    /* nw_src without its prerequisite dl_type=0x0800: the encoder leaves
+     * it out, so the switch would hold (and report) a wider flow. */
+    struct match m;
+    minimatch_expand(&ip_allow->match, &m);
+    m.flow.dl_type = 0;
+    m.wc.masks.dl_type = 0;
+    struct weft_flows mutants;
+    weft_flows_init(&mutants);
+    const struct weft_flow *mutant = add_mutant(&mutants, ip_allow, &m);
+    for (size_t v = 0; v < ARRAY_SIZE(versions); v++) {
+        struct ds why = DS_EMPTY_INITIALIZER;
+        assert_false(switch_round_trip(mutant, versions[v], &why));
+        assert_non_null(strstr(ds_cstr(&why), "match differs"));
+        ds_destroy(&why);
+    }
+    weft_flows_clear(&mutants);
+
+    /* The from-remote flag matched with a wrong mask: value bits outside
+     * the mask, which a switch rejects. */
+    minimatch_expand(&l2_remote->match, &m);
+    m.flow.regs[WEFT_MFF_FLAGS_ID - MFF_REG0] = htonl(0x3);
+    m.wc.masks.regs[WEFT_MFF_FLAGS_ID - MFF_REG0] = htonl(0x1);
+    mutant = add_mutant(&mutants, l2_remote, &m);
+    for (size_t v = 0; v < ARRAY_SIZE(versions); v++) {
+        struct ds why = DS_EMPTY_INITIALIZER;
+        assert_false(switch_round_trip(mutant, versions[v], &why));
+        ds_destroy(&why);
+    }
+    weft_flows_destroy(&mutants);
+    fx_destroy(&fx);
+}
+
+/* Canonicalization touches only what the compiler's own actions need: a
+ * foreign flow read back from the switch is shown as the switch shows it
+ * ("load:", "resubmit"; OpenFlow 1.1+ has no strip_vlan, so pop_vlan),
+ * not rewritten. */
+static void
+test_foreign_actions_keep_their_names(void **state OVS_UNUSED)
+{
+    static const char text[] = "table=0,priority=7,cookie=0x1,ip,"
+        "actions=load:0x1->NXM_NX_REG0[],strip_vlan,resubmit(,10)";
+    for (size_t v = 0; v < ARRAY_SIZE(versions); v++) {
+        enum ofputil_protocol protocol
+            = ofputil_protocol_from_ofp_version(versions[v]);
+        struct ofputil_flow_mod fm;
+        enum ofputil_protocol usable;
+        char *error = parse_ofp_flow_mod_str(&fm, text, NULL, NULL, OFPFC_ADD,
+                                             &usable);
+        assert_null(error);
+
+        struct ofputil_flow_stats_request fsr = {
+            .table_id = 0xff, .out_port = OFPP_ANY, .out_group = OFPG_ANY,
+        };
+        match_init_catchall(&fsr.match);
+        struct ofpbuf *req = ofputil_encode_flow_stats_request(&fsr,
+                                                               protocol);
+        struct ovs_list replies;
+        ofpmp_init(&replies, req->data);
+        ofpbuf_delete(req);
+        struct ofputil_flow_stats fs = {
+            .cookie = fm.new_cookie, .table_id = fm.table_id,
+            .priority = fm.priority, .idle_age = -1, .hard_age = -1,
+            .ofpacts = fm.ofpacts, .ofpacts_len = fm.ofpacts_len,
+        };
+        minimatch_expand(&fm.match, &fs.match);
+        ofputil_append_flow_stats_reply(&fs, &replies, NULL);
+
+        struct ofpbuf *reply = CONTAINER_OF(ovs_list_pop_front(&replies),
+                                            struct ofpbuf, list_node);
+        struct ofpbuf b = ofpbuf_const_initializer(reply->data, reply->size);
+        struct ofputil_flow_stats got;
+        struct ofpbuf ofpacts;
+        ofpbuf_init(&ofpacts, 0);
+        assert_int_equal(ofputil_decode_flow_stats_reply(&got, &b, false,
+                                                         &ofpacts), 0);
+        /* What the switch reports, formatted as it is... */
+        struct ds expected = DS_EMPTY_INITIALIZER;
+        struct ofpact_format_params fp = { .s = &expected };
+        ds_put_cstr(&expected, "table=0 priority=7 ip cookie=0x1 actions=");
+        ofpacts_format(got.ofpacts, got.ofpacts_len, &fp);
+        ds_put_char(&expected, '\n');
+        if (versions[v] == OFP13_VERSION) {
+            assert_string_equal(ds_cstr(&expected),
+                                "table=0 priority=7 ip cookie=0x1 "
+                                "actions=load:0x1->NXM_NX_REG0[],pop_vlan,"
+                                "resubmit(,10)\n");
+        }
+
+        /* ...is what flow_table_format() shows. */
+        struct flow_table t;
+        flow_table_init(&t);
+        flow_table_add_stats(&t, &got);
+        struct ds s = DS_EMPTY_INITIALIZER;
+        flow_table_format(&t, &s);
+        assert_string_equal(ds_cstr(&s), ds_cstr(&expected));
+        ds_destroy(&s);
+        ds_destroy(&expected);
+        flow_table_destroy(&t);
+        ofpbuf_uninit(&ofpacts);
+        ofpbuf_delete(reply);
+        minimatch_destroy(&fm.match);
+        free(fm.ofpacts);
+    }
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_every_shape_present),
+        cmocka_unit_test(test_switch_reports_native_flows),
+        cmocka_unit_test(test_text_parses_to_native_flows),
+        cmocka_unit_test(test_flow_table_sees_no_difference),
+        cmocka_unit_test(test_mutants_fail),
+        cmocka_unit_test(test_foreign_actions_keep_their_names),
+    };
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    flow_text_free();
+    return rc;
+}
