@@ -157,7 +157,7 @@ set_desired(struct of_session *s, int n, int64_t cfg, bool complete)
         snprintf(match, sizeof match, "in_port=%d,dl_src=02:00:00:00:00:%02x",
                  i + 1, i + 1);
         snprintf(actions, sizeof actions, "output:%d", i + 100);
-        assert_true(weft_flows_add(&compiled, 0, 100, 0x10 + i, match,
+        assert_true(weft_flows_add_text(&compiled, 0, 100, 0x10 + i, match,
                                    actions));
     }
     struct flow_table fresh;
