@@ -158,7 +158,7 @@ set_desired(struct of_session *s, int n, int64_t cfg, bool complete)
                  i + 1, i + 1);
         snprintf(actions, sizeof actions, "output:%d", i + 100);
         assert_true(weft_flows_add_text(&compiled, 0, 100, 0x10 + i, match,
-                                   actions));
+                                        actions));
     }
     struct flow_table fresh;
     flow_table_init(&fresh);
