@@ -161,4 +161,42 @@ void compile_changed_hosts(const struct topology *old,
 void compile_host_flows(const struct topology *, const struct topo_host *host,
                         const struct simap *ofports, struct weft_flows *out);
 
+/* Flows by owner, for an incremental compile (controller/host-flows.h).
+ *
+ * compile_owner_flows() appends to 'out' (without clearing it) the flows
+ * that 'owner' has on 'host', with the same inputs as compile_host_flows():
+ * none if the owner does not exist in 'topo' or has no flows there (a port
+ * or network whose network has no port on 'host', another host's defaults).
+ * Its cost is that of the owner's own flows: a port's are O(its IPs), a
+ * network's O(its ports on 'host' + the hosts it is on).
+ *
+ * compile_host_flows() is exactly the union, over compile_host_owners(), of
+ * compile_owner_flows() (tests/unit/test-owners.c checks it), and the flows
+ * of each owner are exactly those that compile_host_flows() records with
+ * that owner. */
+void compile_owner_flows(const struct topology *, const struct topo_host *host,
+                         const struct simap *ofports,
+                         const struct weft_owner *, struct weft_flows *out);
+
+/* A growable array of owners. */
+struct weft_owner_list {
+    struct weft_owner *owners;
+    size_t n, allocated;
+};
+#define WEFT_OWNER_LIST_INITIALIZER { NULL, 0, 0 }
+void weft_owner_list_add(struct weft_owner_list *, enum weft_owner_kind,
+                         const struct uuid *);
+void weft_owner_list_destroy(struct weft_owner_list *);
+
+/* Replaces the contents of 'owners' by every owner that can have flows on
+ * 'host': its defaults, then for each network with a port on it, the
+ * network and every port of the network (local or not).  From the
+ * topology's indexes: O(those owners). */
+void compile_host_owners(const struct topology *, const struct topo_host *host,
+                         struct weft_owner_list *owners);
+/* Replaces the contents of 'owners' by 'net' and every port of it: the
+ * owners a host in 'net' has for it. */
+void compile_network_owners(const struct topo_network *net,
+                            struct weft_owner_list *owners);
+
 #endif /* ofproto/compiler.h */
