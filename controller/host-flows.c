@@ -99,6 +99,7 @@ hf_net_remove(struct host_flows *hf, struct hf_net *g)
     LIST_FOR_EACH_SAFE (p, net_node, &g->ports) {
         hf_port_remove(hf, p);
     }
+    /* Not counted as owner compiles: host_flows_clear() uses it too. */
     hmap_remove(&hf->nets, &g->node);
     weft_flows_destroy(&g->flows);
     free(g);
@@ -336,6 +337,10 @@ update_net(struct host_flows *hf, const struct topology *topo,
     struct hf_net *g = hf_net_find(hf, uuid);
 
     if (g && (!nh || g->sig != net_sig(net))) {
+        if (!nh) {
+            /* Its owners are recomputed, to no flows. */
+            hf->n_owner_compiles += 1 + ovs_list_size(&g->ports);
+        }
         hf_net_remove(hf, g);
         g = NULL;
     }
@@ -367,6 +372,7 @@ update_port(struct host_flows *hf, const struct topology *topo,
         struct hf_port *p = hf_port_find(hf, uuid);
         if (p) {
             hf_port_remove(hf, p);
+            hf->n_owner_compiles++;     /* Recomputed: it has none here. */
         }
         return;
     }

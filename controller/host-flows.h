@@ -62,7 +62,8 @@ struct host_flows {
 
     /* Counters. */
     uint64_t n_full_compiles;   /* Whole-host compiles. */
-    uint64_t n_owner_compiles;  /* Owners compiled one by one. */
+    uint64_t n_owner_compiles;  /* Owners compiled one by one, or dropped
+                                 * (recomputed to no flows). */
 };
 
 void host_flows_init(struct host_flows *);

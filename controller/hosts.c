@@ -167,6 +167,9 @@ void
 hosts_apply(struct hosts *hosts, const struct topo_changes *changes,
             int64_t nb_cfg)
 {
+    if (topo_changes_is_empty(changes) && nb_cfg == hosts->nb_cfg) {
+        return;                 /* E.g. weftd's own status write-back. */
+    }
     hosts->nb_cfg = nb_cfg;
     hosts_update_set(hosts, changes);
 
