@@ -67,6 +67,7 @@ struct host {
                                      * or 0. */
     bool built_complete;            /* host_db_ports_resolved() then. */
     uint64_t n_skipped;             /* Changes that did not touch it. */
+    uint64_t n_applied;             /* Changes routed to it (hosts.c). */
 
     unsigned int status_seqno;      /* With host_db_seqno(), changes when
                                      * anything that host_status_seqno()
@@ -276,6 +277,7 @@ host_apply_changes(struct host *h, const struct topology *topo,
 {
     bool was_pending = host_build_pending(h);
     host_set_cfg(h, topo, nb_cfg);
+    h->n_applied++;
 
     const struct topo_host *self = topology_find_host(topo, &h->uuid);
     if (host_flows_note_changes(&h->flows, topo, self, changes)) {
@@ -567,7 +569,7 @@ void
 host_format_compile_stats(const struct host *h, struct ds *s)
 {
     ds_put_format(s, "%s full=%"PRIu64" owners=%"PRIu64" skipped=%"PRIu64
-                  " flows=%"PRIuSIZE"\n", h->name, h->flows.n_full_compiles,
-                  h->flows.n_owner_compiles, h->n_skipped,
-                  host_flows_count(&h->flows));
+                  " applied=%"PRIu64" flows=%"PRIuSIZE"\n", h->name,
+                  h->flows.n_full_compiles, h->flows.n_owner_compiles,
+                  h->n_skipped, h->n_applied, host_flows_count(&h->flows));
 }

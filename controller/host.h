@@ -124,7 +124,9 @@ bool host_iface_refused(const struct host *, const char *iface);
 bool host_iface_available(const struct host *, const char *iface);
 
 /* One line of "weft/compile-stats" output: "NAME full=N owners=N
- * skipped=N flows=N". */
+ * skipped=N applied=N flows=N" ('applied': changes that hosts_apply()
+ * routed to this host for a closer look; 'skipped': changes that did not
+ * touch it, whether the routing or the closer look found it). */
 void host_format_compile_stats(const struct host *, struct ds *);
 /* One line of "weft/hosts" output. */
 void host_format_summary(const struct host *, struct ds *);
