@@ -248,18 +248,6 @@ compile_host_owners(const struct topology *topo, const struct topo_host *host,
 }
 
 void
-compile_network_owners(const struct topo_network *net,
-                       struct weft_owner_list *owners)
-{
-    owners->n = 0;
-    weft_owner_list_add(owners, WEFT_OWNER_NETWORK, &net->uuid);
-    const struct topo_port *port;
-    TOPO_NETWORK_FOR_EACH_PORT (port, net) {
-        weft_owner_list_add(owners, WEFT_OWNER_PORT, &port->uuid);
-    }
-}
-
-void
 weft_owner_list_add(struct weft_owner_list *list, enum weft_owner_kind kind,
                     const struct uuid *uuid)
 {

@@ -194,9 +194,5 @@ void weft_owner_list_destroy(struct weft_owner_list *);
  * topology's indexes: O(those owners). */
 void compile_host_owners(const struct topology *, const struct topo_host *host,
                          struct weft_owner_list *owners);
-/* Replaces the contents of 'owners' by 'net' and every port of it: the
- * owners a host in 'net' has for it. */
-void compile_network_owners(const struct topo_network *net,
-                            struct weft_owner_list *owners);
 
 #endif /* ofproto/compiler.h */
