@@ -7,17 +7,23 @@
  * OVSDB one (ovsdb/host-db.h), which gives back ofports, and the OpenFlow one
  * (ofproto/of-session.h), which gives back cur_cfg.  Neither session calls
  * the compiler; this file is the only place that joins them.  It also
- * aggregates their status and counters for weftd. */
+ * aggregates their status and counters for weftd.
+ *
+ * The flows are kept by owner (controller/host-flows.h): a change noted by
+ * host_apply_changes() or a changed ofport recompiles only the owners it
+ * touches, when the switch is next ready for them (host_run()). */
 #include <config.h>
 
 #include "host.h"
 
 #include <string.h>
 
+#include "changes.h"
 #include "compiler.h"
 #include "flow-table.h"
 #include "hash.h"
 #include "host-db.h"
+#include "host-flows.h"
 #include "of-session.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/poll-loop.h"
@@ -51,16 +57,33 @@ struct host {
     long long int nb_cfg_msec;      /* When weftd first saw 'nb_cfg'. */
     struct wanted_ports wanted;     /* Ports weft must own; 'db' points to
                                      * its 'ports'. */
-    char *inputs;                   /* compile_host_inputs() text the desired
-                                     * flows were (or will be) built from. */
-    bool recompile;                 /* Topology, ofports or OpenFlow
-                                     * connection changed. */
+    struct host_flows flows;        /* Compiled flows, by owner, and what is
+                                     * pending. */
+    bool db_changed;                /* host_db_run() reported a change
+                                     * (ofports?) since the last build. */
+    bool rebuild;                   /* New OpenFlow connection: give the
+                                     * session its desired table again. */
+    int built_version;              /* OpenFlow version of the last build,
+                                     * or 0. */
+    bool built_complete;            /* host_db_ports_resolved() then. */
+    uint64_t n_skipped;             /* Changes that did not touch it. */
+    uint64_t n_applied;             /* Changes routed to it (hosts.c). */
 
     unsigned int status_seqno;      /* With host_db_seqno(), changes when
                                      * anything that host_status_seqno()
                                      * covers does. */
     unsigned int status_sig;        /* Hash of the scalar status last seen. */
 };
+
+/* weftd --self-check: after every incremental compile, compile the whole
+ * host too and abort if the two differ. */
+static bool self_check;
+
+void
+host_set_self_check(bool enable)
+{
+    self_check = enable;
+}
 
 void
 host_set_verify_interval(int seconds)
@@ -143,6 +166,7 @@ host_create(const struct topo_host *th)
     h->uuid = th->uuid;
     host_set_config__(h, th);
     wanted_ports_init(&h->wanted);
+    host_flows_init(&h->flows);
     host_warn_ssl(h);
 
     struct host_db_config cfg;
@@ -164,12 +188,12 @@ host_destroy(struct host *h)
     host_db_destroy(h->db);
     of_session_destroy(h->of);
     wanted_ports_destroy(&h->wanted);
+    host_flows_destroy(&h->flows);
     free(h->name);
     free(h->ovsdb_remote);
     free(h->of_target);
     free(h->controller_target);
     free(h->datapath_type);
-    free(h->inputs);
     free(h);
 }
 
@@ -203,32 +227,6 @@ host_update_config(struct host *h, const struct topo_host *th)
     return changed;
 }
 
-/* Recompiles only if something this host's flows depend on changed: a port
- * added in a network on two hosts must not cost the other hosts anything.
- * An untouched host is at the new nb_cfg as soon as what it had is
- * installed. */
-static void
-host_check_inputs(struct host *h, const struct topo_host *self)
-{
-    struct ds inputs = DS_EMPTY_INITIALIZER;
-    if (self) {
-        compile_host_inputs(h->topo, self, &inputs);
-    }
-    if (!h->inputs || strcmp(h->inputs, ds_cstr(&inputs))) {
-        free(h->inputs);
-        h->inputs = ds_steal_cstr(&inputs);
-        h->recompile = true;
-    } else {
-        ds_destroy(&inputs);
-        if (!h->recompile) {
-            /* Nothing to install, and nothing pending from before: a host
-             * that is down or busy does not hold up "weftctl sync" for a
-             * change that is not its own. */
-            of_session_set_unchanged_cfg(h->of, h->nb_cfg, h->nb_cfg_msec);
-        }
-    }
-}
-
 /* Computes the ports weft must own on this host and hands them to the
  * OVSDB session if they changed. */
 static void
@@ -256,52 +254,143 @@ host_update_wanted(struct host *h, const struct topo_host *self)
     }
 }
 
-void
-host_set_topology(struct host *h, const struct topology *topo, int64_t nb_cfg)
+static void
+host_set_cfg(struct host *h, const struct topology *topo, int64_t nb_cfg)
 {
     h->topo = topo;
     if (nb_cfg != h->nb_cfg) {
         h->nb_cfg_msec = time_msec();
     }
     h->nb_cfg = nb_cfg;
-
-    const struct topo_host *self = topology_find_host(topo, &h->uuid);
-    host_check_inputs(h, self);
-    host_update_wanted(h, self);
 }
 
-/* Compiles this host's flows for the OpenFlow version of the current
- * connection, reusing the normalization of every unchanged flow. */
-static void
-recompile(struct host *h)
+/* True if a compile or a new desired table is due. */
+static bool
+host_build_pending(const struct host *h)
 {
-    const struct topo_host *th = topology_find_host(h->topo, &h->uuid);
-    if (!th) {
+    return host_flows_pending(&h->flows) || h->rebuild;
+}
+
+void
+host_apply_changes(struct host *h, const struct topology *topo,
+                   const struct topo_changes *changes, int64_t nb_cfg)
+{
+    bool was_pending = host_build_pending(h);
+    host_set_cfg(h, topo, nb_cfg);
+    h->n_applied++;
+
+    const struct topo_host *self = topology_find_host(topo, &h->uuid);
+    if (host_flows_note_changes(&h->flows, topo, self, changes)) {
+        host_update_wanted(h, self);
+    } else {
+        h->n_skipped++;
+        if (!was_pending) {
+            /* Nothing to install, and nothing pending from before: a host
+             * that is down or busy does not hold up "weftctl sync" for a
+             * change that is not its own. */
+            of_session_set_unchanged_cfg(h->of, h->nb_cfg, h->nb_cfg_msec);
+        }
+    }
+}
+
+void
+host_skip_changes(struct host *h, const struct topology *topo,
+                  int64_t nb_cfg)
+{
+    bool was_pending = host_build_pending(h);
+    host_set_cfg(h, topo, nb_cfg);
+    h->n_skipped++;
+    if (!was_pending) {
+        of_session_set_unchanged_cfg(h->of, h->nb_cfg, h->nb_cfg_msec);
+    }
+}
+
+void
+host_set_topology(struct host *h, const struct topology *topo, int64_t nb_cfg)
+{
+    struct topo_changes all;
+    topo_changes_init(&all);
+    all.all = true;
+    host_apply_changes(h, topo, &all, nb_cfg);
+    topo_changes_destroy(&all);
+}
+
+/* weftd --self-check: the flows kept by owner must be exactly those of a
+ * whole-host compile.  A difference is a bug in the incremental compile
+ * (host-flows.h): better to stop loudly than to install wrong flows. */
+static void
+host_self_check(const struct host *h, const struct topo_host *self,
+                const struct simap *ofports)
+{
+    struct ds diff = DS_EMPTY_INITIALIZER;
+    if (!host_flows_check(&h->flows, h->topo, self, ofports, &diff)) {
+        VLOG_ERR("%s: self-check: incremental compile at nb_cfg %"PRId64
+                 " differs from a full compile (-incremental only, +full "
+                 "only):\n%s", h->name, h->nb_cfg, ds_cstr(&diff));
+        ovs_abort(0, "%s: self-check failed: incremental flows differ "
+                  "from a full compile", h->name);
+    }
+    ds_destroy(&diff);
+}
+
+/* Compiles what is pending (host-flows.h) and hands the session its new
+ * desired table.
+ *
+ * Still O(the host's flows) per change, with no compile: the union of the
+ * owners' flows is copied into one weft_flows and flow_table_build() walks
+ * it (reusing the normalization of unchanged flows).  The next step is a
+ * desired table that the owners patch in place, with a tracked list of the
+ * changed flows, so that a change costs O(its flows). */
+static void
+host_build(struct host *h)
+{
+    const struct topo_host *self = topology_find_host(h->topo, &h->uuid);
+    if (!self) {
         return;
     }
+    const struct simap *ofports = host_db_ofports(h->db);
+    int version = of_session_version(h->of);
+    if (version != h->built_version) {
+        host_flows_note_full(&h->flows);
+    }
+    if (h->db_changed) {
+        host_flows_note_ofports(&h->flows, self, ofports);
+        h->db_changed = false;
+    }
+    bool complete = host_db_ports_resolved(h->db);
+    if (!host_build_pending(h) && complete == h->built_complete) {
+        return;
+    }
+
+    if (host_flows_pending(&h->flows)
+        && !host_flows_update(&h->flows, h->topo, self, ofports)
+        && self_check) {
+        host_self_check(h, self, ofports);
+    }
+
     struct weft_flows compiled;
     weft_flows_init(&compiled);
-    compile_host_flows(h->topo, th, host_db_ofports(h->db), &compiled);
-
+    host_flows_collect(&h->flows, &compiled);
     struct flow_table fresh;
     flow_table_init(&fresh);
-    flow_table_build(&fresh, &compiled, of_session_desired(h->of),
-                     of_session_version(h->of));
+    flow_table_build(&fresh, &compiled, of_session_desired(h->of), version);
     of_session_set_desired(h->of, &fresh, h->nb_cfg, h->nb_cfg_msec,
-                           host_db_ports_resolved(h->db));
+                           complete);
     flow_table_destroy(&fresh);
     weft_flows_destroy(&compiled);
-    h->recompile = false;
+    h->built_version = version;
+    h->built_complete = complete;
+    h->rebuild = false;
 }
 
 void
 host_run(struct host *h)
 {
     if (host_db_run(h->db)) {
-        h->recompile = true;
+        h->db_changed = true;
     }
     if (of_session_run(h->of)) {
-        h->recompile = true;
+        h->rebuild = true;
     }
 
     /* Until the host's database has been read, its ofports are unknown and
@@ -309,8 +398,8 @@ host_run(struct host *h)
      * delete them and add them back a moment later, resetting counters. */
     if (of_session_is_connected(h->of) && host_db_has_read(h->db)
         && h->topo) {
-        if (h->recompile) {
-            recompile(h);
+        if (h->db_changed || host_build_pending(h)) {
+            host_build(h);
         }
         of_session_push(h->of);
     }
@@ -337,7 +426,8 @@ host_wait(struct host *h)
 {
     host_db_wait(h->db);
     of_session_wait(h->of);
-    if (h->recompile && h->topo && of_session_is_connected(h->of)) {
+    if ((h->db_changed || host_build_pending(h)) && h->topo
+        && of_session_is_connected(h->of)) {
         poll_immediate_wake();
     }
 }
@@ -346,7 +436,7 @@ void
 host_force_resync(struct host *h)
 {
     host_db_force_reconcile(h->db);
-    h->recompile = true;
+    host_flows_note_full(&h->flows);
     of_session_force_resync(h->of);
 }
 
@@ -470,4 +560,16 @@ host_get_stats(const struct host *h, struct host_stats *stats)
     stats->nb_cfg = h->nb_cfg;
     stats->cur_cfg = os.cur_cfg;
     stats->last_latency_msec = os.last_latency_msec;
+    stats->n_full_compiles = h->flows.n_full_compiles;
+    stats->n_owner_compiles = h->flows.n_owner_compiles;
+    stats->n_skipped = h->n_skipped;
+}
+
+void
+host_format_compile_stats(const struct host *h, struct ds *s)
+{
+    ds_put_format(s, "%s full=%"PRIu64" owners=%"PRIu64" skipped=%"PRIu64
+                  " applied=%"PRIu64" flows=%"PRIuSIZE"\n", h->name,
+                  h->flows.n_full_compiles, h->flows.n_owner_compiles,
+                  h->n_skipped, h->n_applied, host_flows_count(&h->flows));
 }

@@ -41,6 +41,7 @@
 
 struct ds;
 struct topology;
+struct topo_changes;
 struct topo_host;
 
 #define HOST_OF_STATES                          \
@@ -70,10 +71,28 @@ void host_destroy(struct host *);
 /* Reconnects if 'th' changed the remotes; returns true if anything changed. */
 bool host_update_config(struct host *, const struct topo_host *th);
 
-/* Recompiles this host's flows from 'topo' at configuration 'nb_cfg' (takes
- * effect in the next host_run()). */
+/* Recompiles all of this host's flows from 'topo' at configuration
+ * 'nb_cfg' (takes effect in the next host_run()): the full path. */
 void host_set_topology(struct host *, const struct topology *topo,
                        int64_t nb_cfg);
+
+/* 'topo' at configuration 'nb_cfg' differs from the previous topology by
+ * 'changes': notes the flow owners of this host they touch (see
+ * controller/host-flows.h), recompiled in the next host_run(), and
+ * recomputes the ports weft wants here if any.  A host the changes do not
+ * touch counts a skip and, with nothing pending, confirms 'nb_cfg' at once
+ * (as host_skip_changes()).  'topo' must outlive the next call. */
+void host_apply_changes(struct host *, const struct topology *topo,
+                        const struct topo_changes *changes, int64_t nb_cfg);
+/* 'topo' at 'nb_cfg' changed nothing of this host's (the caller knows it
+ * from the topology's indexes): no compile, no diff; counts a skip. */
+void host_skip_changes(struct host *, const struct topology *topo,
+                       int64_t nb_cfg);
+
+/* weftd --self-check: after every incremental compile, also compile the
+ * whole host and abort, with the differing flows in the log, if the two
+ * differ. */
+void host_set_self_check(bool enable);
 
 void host_run(struct host *);
 void host_wait(struct host *);
@@ -104,6 +123,11 @@ int64_t host_iface_ofport(const struct host *, const char *iface, bool *up);
 bool host_iface_refused(const struct host *, const char *iface);
 bool host_iface_available(const struct host *, const char *iface);
 
+/* One line of "weft/compile-stats" output: "NAME full=N owners=N
+ * skipped=N applied=N flows=N" ('applied': changes that hosts_apply()
+ * routed to this host for a closer look; 'skipped': changes that did not
+ * touch it, whether the routing or the closer look found it). */
+void host_format_compile_stats(const struct host *, struct ds *);
 /* One line of "weft/hosts" output. */
 void host_format_summary(const struct host *, struct ds *);
 /* "weft/flows": the desired (or installed) flows, sorted. */
@@ -131,6 +155,9 @@ struct host_stats {
     long long int last_latency_msec;    /* From a new nb_cfg seen by weftd
                                          * to the barrier reply confirming
                                          * it; -1 if none yet. */
+    uint64_t n_full_compiles;       /* Whole-host compiles. */
+    uint64_t n_owner_compiles;      /* Flow owners compiled one by one. */
+    uint64_t n_skipped;             /* Changes that did not touch it. */
 };
 
 void host_get_stats(const struct host *, struct host_stats *);

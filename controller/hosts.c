@@ -8,7 +8,9 @@
 
 #include <stdlib.h>
 
+#include "changes.h"
 #include "hash.h"
+#include "hmapx.h"
 #include "host.h"
 #include "openvswitch/vlog.h"
 #include "ovsdb-idl.h"
@@ -80,18 +82,17 @@ hosts_count(const struct hosts *hosts)
     return hmap_count(&hosts->map);
 }
 
-void
-hosts_reload(struct hosts *hosts, struct ovsdb_idl *idl)
+/* Removes the host connections whose rows are gone, creates those of new
+ * rows and passes changed rows' remotes on.  Only the hosts in 'changes'
+ * (every one with 'all'). */
+static void
+hosts_update_set(struct hosts *hosts, const struct topo_changes *changes)
 {
-    topology_destroy(&hosts->topo);
-    topology_init(&hosts->topo);
-    weft_db_load_topology(idl, &hosts->topo);
-    const struct weftrec_weft_global *global = weftrec_weft_global_first(idl);
-    hosts->nb_cfg = global ? global->nb_cfg : 0;
-
     struct host_node *hn;
     HMAP_FOR_EACH_SAFE (hn, node, &hosts->map) {
-        if (!topology_find_host(&hosts->topo, host_uuid(hn->host))) {
+        if ((changes->all
+             || uuidset_contains(&changes->hosts, host_uuid(hn->host)))
+            && !topology_find_host(&hosts->topo, host_uuid(hn->host))) {
             VLOG_INFO("%s: host removed", host_name(hn->host));
             hmap_remove(&hosts->map, &hn->node);
             host_destroy(hn->host);
@@ -101,6 +102,9 @@ hosts_reload(struct hosts *hosts, struct ovsdb_idl *idl)
 
     const struct topo_host *th;
     TOPOLOGY_FOR_EACH_HOST (th, &hosts->topo) {
+        if (!changes->all && !uuidset_contains(&changes->hosts, &th->uuid)) {
+            continue;
+        }
         hn = find_host_node(hosts, &th->uuid);
         if (!hn) {
             hn = xmalloc(sizeof *hn);
@@ -109,8 +113,101 @@ hosts_reload(struct hosts *hosts, struct ovsdb_idl *idl)
         } else {
             host_update_config(hn->host, th);
         }
-        host_set_topology(hn->host, &hosts->topo, hosts->nb_cfg);
     }
+}
+
+static void
+touch_host(const struct hosts *hosts, const struct uuid *uuid,
+           struct hmapx *touched)
+{
+    struct host *host = hosts_find(hosts, uuid);
+    if (host) {
+        hmapx_add(touched, host);
+    }
+}
+
+/* Adds to 'touched' every host whose flows 'changes' may change, from the
+ * topology's indexes: the hosts of each changed network, the old and new
+ * hosts of each changed port, each changed host and the hosts it shares a
+ * network with (they reach it by its tunnel IP or uplink). */
+static void
+hosts_route_changes(const struct hosts *hosts,
+                    const struct topo_changes *changes, struct hmapx *touched)
+{
+    const struct topology *topo = &hosts->topo;
+    const struct uuidset_node *node;
+    UUIDSET_FOR_EACH (node, &changes->networks) {
+        const struct topo_network *net = topology_find_network(topo,
+                                                               &node->uuid);
+        const struct topo_net_host *nh;
+        if (net) {
+            TOPO_NETWORK_FOR_EACH_HOST (nh, net) {
+                touch_host(hosts, &nh->host->uuid, touched);
+            }
+        }
+    }
+    UUIDSET_FOR_EACH (node, &changes->port_hosts) {
+        touch_host(hosts, &node->uuid, touched);
+    }
+    UUIDSET_FOR_EACH (node, &changes->hosts) {
+        const struct topo_host *th = topology_find_host(topo, &node->uuid);
+        const struct topo_net_host *nh, *rh;
+        touch_host(hosts, &node->uuid, touched);
+        if (th) {
+            TOPO_HOST_FOR_EACH_NETWORK (nh, th) {
+                TOPO_NETWORK_FOR_EACH_HOST (rh, nh->network) {
+                    touch_host(hosts, &rh->host->uuid, touched);
+                }
+            }
+        }
+    }
+}
+
+void
+hosts_apply(struct hosts *hosts, const struct topo_changes *changes,
+            int64_t nb_cfg)
+{
+    if (topo_changes_is_empty(changes) && nb_cfg == hosts->nb_cfg) {
+        return;                 /* E.g. weftd's own status write-back. */
+    }
+    hosts->nb_cfg = nb_cfg;
+    hosts_update_set(hosts, changes);
+
+    struct hmapx touched = HMAPX_INITIALIZER(&touched);
+    if (!changes->all) {
+        hosts_route_changes(hosts, changes, &touched);
+    }
+    struct host_node *hn;
+    HMAP_FOR_EACH (hn, node, &hosts->map) {
+        if (changes->all || hmapx_contains(&touched, hn->host)) {
+            host_apply_changes(hn->host, &hosts->topo, changes, nb_cfg);
+        } else {
+            /* Neither compile nor diff: only cur_cfg moves on. */
+            host_skip_changes(hn->host, &hosts->topo, nb_cfg);
+        }
+    }
+    hmapx_destroy(&touched);
+}
+
+void
+hosts_reload(struct hosts *hosts, struct ovsdb_idl *idl)
+{
+    struct topology fresh;
+    topology_init(&fresh);
+    weft_db_load_topology(idl, &fresh);
+    const struct weftrec_weft_global *global = weftrec_weft_global_first(idl);
+
+    /* Until the loader patches the topology in place and says what it
+     * touched (topology/changes.h), find the changes by comparing the two
+     * loads: O(rows), but no host compiles what the changes do not reach. */
+    struct topo_changes changes;
+    topo_changes_init(&changes);
+    topo_changes_diff(&hosts->topo, &fresh, &changes);
+    topology_swap(&hosts->topo, &fresh);
+    topology_destroy(&fresh);
+
+    hosts_apply(hosts, &changes, global ? global->nb_cfg : 0);
+    topo_changes_destroy(&changes);
 }
 
 void

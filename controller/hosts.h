@@ -4,8 +4,8 @@
  * the weft database changes, hosts_reload() loads it again as a topology
  * (ovsdb/weft-db.h) and brings the set of 'struct host's (host.h: one
  * host's OVSDB and OpenFlow sessions) in line with it: a host row added
- * gets a connection, a row removed loses it, and every host recompiles its
- * flows from the new topology.  It also reports the hosts' status back to
+ * gets a connection, a row removed loses it, and each host the changes
+ * touch recompiles the flow owners they touch (controller/host-flows.h).  It also reports the hosts' status back to
  * weft's database (ovsdb/weft-status.h) and lists them, sorted by name, for
  * unixctl, /metrics and the REST API.
  *
@@ -39,8 +39,18 @@ void hosts_init(struct hosts *);
 void hosts_destroy(struct hosts *);
 
 /* Reloads the topology from 'idl' and brings the set of host connections in
- * line with it. */
+ * line with it; only the hosts the changes touch recompile, and only what
+ * they touch (hosts_apply()). */
 void hosts_reload(struct hosts *, struct ovsdb_idl *idl);
+
+/* 'hosts->topo' changed by 'changes' and is now at configuration 'nb_cfg':
+ * adds and removes host connections for added and removed host rows, and
+ * routes the changes with the topology's indexes.  A host they touch notes
+ * the flow owners to recompile (host_apply_changes()); every other host
+ * runs neither compile nor diff (host_skip_changes()). */
+struct topo_changes;
+void hosts_apply(struct hosts *, const struct topo_changes *changes,
+                 int64_t nb_cfg);
 
 void hosts_run(struct hosts *);
 void hosts_wait(struct hosts *);

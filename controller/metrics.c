@@ -79,6 +79,24 @@ put_flows(struct ds *s, const struct metrics_host *hosts, size_t n)
         ds_put_format(s, "weft_host_flow_dumps_total{host=\"%s\"} %"PRIu64
                       "\n", hosts[i].name, hosts[i].stats.n_dumps);
     }
+    metric_header(s, "weft_host_compiles_total", "counter",
+                  "Flow compiles for the host: of the whole host, or of one "
+                  "flow owner (a port, a network on the host).");
+    for (size_t i = 0; i < n; i++) {
+        ds_put_format(s, "weft_host_compiles_total{host=\"%s\",kind=\"full\"} "
+                      "%"PRIu64"\n", hosts[i].name,
+                      hosts[i].stats.n_full_compiles);
+        ds_put_format(s, "weft_host_compiles_total{host=\"%s\",kind=\"owner\"} "
+                      "%"PRIu64"\n", hosts[i].name,
+                      hosts[i].stats.n_owner_compiles);
+    }
+    metric_header(s, "weft_host_changes_skipped_total", "counter",
+                  "Changes of the desired state that did not touch the "
+                  "host: neither compile nor diff.");
+    for (size_t i = 0; i < n; i++) {
+        ds_put_format(s, "weft_host_changes_skipped_total{host=\"%s\"} "
+                      "%"PRIu64"\n", hosts[i].name, hosts[i].stats.n_skipped);
+    }
 }
 
 /* Reconnections, and how far and how fast the host confirmed the desired

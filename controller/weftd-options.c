@@ -35,6 +35,7 @@ enum {
     OPT_METRICS_LISTEN,
     OPT_API_IDLE_TIMEOUT,
     OPT_API_MAX_CONNECTIONS,
+    OPT_SELF_CHECK,
     VLOG_OPTION_ENUMS,
     DAEMON_OPTION_ENUMS,
     SSL_OPTION_ENUMS,
@@ -64,6 +65,9 @@ usage(void)
            "                      (default %d, 0: never)\n"
            "  --api-max-connections=N  API connections open at once (default\n"
            "                      %d, at most a quarter of the open files limit)\n"
+           "  --self-check        after every incremental compile of a host's\n"
+           "                      flows, compile it whole too and abort if they\n"
+           "                      differ (slow: for tests and debugging)\n"
            "  -h, --help          display this help message\n"
            "  -V, --version       display version information\n",
            program_name, program_name, weft_db_default_remote(),
@@ -115,6 +119,9 @@ parse_weftd_option(int c, const char *arg, struct weftd_options *opts)
                       "seconds >= 0", arg);
         }
         host_set_verify_interval(n);
+        return true;
+    case OPT_SELF_CHECK:
+        host_set_self_check(true);
         return true;
     case OPT_API_GROUP: {
         struct group *gr = getgrnam(arg);
@@ -200,6 +207,7 @@ weftd_options_parse(int argc, char *argv[], struct weftd_options *opts)
         {"api-idle-timeout", required_argument, NULL, OPT_API_IDLE_TIMEOUT},
         {"api-max-connections", required_argument, NULL,
          OPT_API_MAX_CONNECTIONS},
+        {"self-check", no_argument, NULL, OPT_SELF_CHECK},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         VLOG_LONG_OPTIONS,

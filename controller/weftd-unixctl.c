@@ -40,6 +40,25 @@ weftd_unixctl_hosts(struct unixctl_conn *conn, int argc OVS_UNUSED,
     ds_destroy(&s);
 }
 
+/* "weft/compile-stats": per host, how often its flows were compiled whole,
+ * how many flow owners were compiled one by one, and how many changes did
+ * not touch it at all (tests/sim/test-incremental.sh reads it). */
+static void
+weftd_unixctl_compile_stats(struct unixctl_conn *conn, int argc OVS_UNUSED,
+                            const char *argv[] OVS_UNUSED, void *hosts_)
+{
+    struct hosts *hosts = hosts_;
+    struct ds s = DS_EMPTY_INITIALIZER;
+    size_t n;
+    struct host **sorted = hosts_sorted(hosts, &n);
+    for (size_t i = 0; i < n; i++) {
+        host_format_compile_stats(sorted[i], &s);
+    }
+    free(sorted);
+    unixctl_command_reply(conn, ds_cstr(&s));
+    ds_destroy(&s);
+}
+
 static struct host *
 unixctl_find_host(struct hosts *hosts, struct unixctl_conn *conn,
                   const char *name)
@@ -94,6 +113,8 @@ weftd_unixctl_register(struct hosts *hosts, bool *exiting)
     unixctl_command_register("exit", "", 0, 0, weftd_unixctl_exit, exiting);
     unixctl_command_register("weft/hosts", "", 0, 0, weftd_unixctl_hosts,
                              hosts);
+    unixctl_command_register("weft/compile-stats", "", 0, 0,
+                             weftd_unixctl_compile_stats, hosts);
     unixctl_command_register("weft/flows", "HOST [desired|installed]", 1, 2,
                              weftd_unixctl_flows, hosts);
     unixctl_command_register("weft/resync", "[HOST]", 0, 1,

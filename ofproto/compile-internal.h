@@ -1,9 +1,11 @@
 /* compile-internal: what the stages of the flow compiler share, private to
  * ofproto/compile*.c (the public contract is compiler.h).
  *
- * compile_host_flows() (compiler.c) fills a compile_ctx with the host's
- * local networks, then calls one stage per concern; each stage builds its
- * flows natively in the context's scratch match and ofpacts (with OVS's
+ * compiler.c sets up a compile_ctx for one host and calls, per owner (a
+ * port, a local network, the host's defaults), the stages that make that
+ * owner's flows (a local network's 'struct local_net' comes from the
+ * topology's indexes, never from a scan of every port); each stage builds
+ * its flows natively in the context's scratch match and ofpacts (with OVS's
  * match_set_*() setters and ofpact_put_*(), or the put_*() helpers below
  * for pipeline.h's registers) and hands them to emit(), the
  * single funnel through which every flow reaches the output, with its
@@ -51,7 +53,6 @@ struct ofport_list {
 
 /* A network with at least one port on the host being compiled. */
 struct local_net {
-    struct hmap_node node;      /* In compile_ctx 'local_nets'. */
     const struct topo_network *net;
     struct ofport_list local;   /* OpenFlow ports of its local ports that have
                                  * one, for FLOOD. */
@@ -59,13 +60,13 @@ struct local_net {
                                  * with ports in it, each once. */
 };
 
-/* Inputs and output of one compile_host_flows() call. */
+/* Inputs and output of one compile_host_flows() or compile_owner_flows()
+ * call. */
 struct compile_ctx {
     const struct topology *topo;
     const struct topo_host *host;
     const struct simap *ofports;    /* Interface name -> ofport, or NULL. */
     struct weft_flows *out;
-    struct hmap local_nets;         /* Contains "struct local_net"s. */
     struct match match;             /* Scratch, reused per flow: the flow */
     struct ofpbuf ofpacts;          /* being built (see emit()). */
     uint64_t ofpacts_stub[1024 / 8];
@@ -114,19 +115,6 @@ port_ofport(const struct compile_ctx *ctx, const struct topo_port *port)
     const struct simap_node *node = simap_find(ctx->ofports, port->iface);
     int ofport = node ? (int) node->data : 0;
     return ofport > 0 ? ofport : 0;
-}
-
-static inline struct local_net *
-local_net_find(const struct compile_ctx *ctx, const struct topo_network *net)
-{
-    struct local_net *ln;
-    HMAP_FOR_EACH_WITH_HASH (ln, node, hash_pointer(net, 0),
-                             &ctx->local_nets) {
-        if (ln->net == net) {
-            return ln;
-        }
-    }
-    return NULL;
 }
 
 static inline bool

@@ -16,7 +16,6 @@
 #include <string.h>
 
 #include "compile-internal.h"
-#include "hmapx.h"
 #include "sset.h"
 #include "util.h"
 
@@ -112,42 +111,39 @@ compile_host_tunnels(const struct topology *topo, const struct topo_host *host,
         return 0;
     }
 
-    /* The overlay networks with a port on 'host'. */
-    struct hmapx local = HMAPX_INITIALIZER(&local);
-    const struct topo_port *port;
-    TOPOLOGY_FOR_EACH_PORT (port, topo) {
-        if (port->network && net_is_overlay(port->network) && port->host
-            && uuid_equals(&port->host->uuid, &host->uuid)) {
-            hmapx_add(&local, CONST_CAST(struct topo_network *,
-                                         port->network));
-        }
+    /* Every other host with a tunnel IP and a port in one of the overlay
+     * networks with a port on 'host', from the indexes. */
+    const struct topo_host *self = topology_find_host(topo, &host->uuid);
+    if (!self) {
+        return 0;
     }
-
-    /* Every other host with a tunnel IP and a port in one of them. */
     struct sset names = SSET_INITIALIZER(&names);
-    TOPOLOGY_FOR_EACH_PORT (port, topo) {
-        const struct topo_host *remote = port->host;
-        if (!remote || !remote->tunnel_ip
-            || uuid_equals(&remote->uuid, &host->uuid)
-            || !port->network
-            || !hmapx_contains(&local, CONST_CAST(struct topo_network *,
-                                                  port->network))) {
+    const struct topo_net_host *nh;
+    TOPO_HOST_FOR_EACH_NETWORK (nh, self) {
+        if (!net_is_overlay(nh->network)) {
             continue;
         }
-        char name[16];
-        weft_tunnel_name(port->network->type, remote, name);
-        if (sset_add(&names, name)) {
-            if (n >= allocated) {
-                tunnels = x2nrealloc(tunnels, &allocated, sizeof *tunnels);
+        const struct topo_net_host *rh;
+        TOPO_NETWORK_FOR_EACH_HOST (rh, nh->network) {
+            const struct topo_host *remote = rh->host;
+            if (rh == nh || !remote->tunnel_ip) {
+                continue;
             }
-            struct weft_tunnel *t = &tunnels[n++];
-            memcpy(t->name, name, sizeof t->name);
-            t->type = port->network->type;
-            t->remote = remote;
+            char name[16];
+            weft_tunnel_name(nh->network->type, remote, name);
+            if (sset_add(&names, name)) {
+                if (n >= allocated) {
+                    tunnels = x2nrealloc(tunnels, &allocated,
+                                         sizeof *tunnels);
+                }
+                struct weft_tunnel *t = &tunnels[n++];
+                memcpy(t->name, name, sizeof t->name);
+                t->type = nh->network->type;
+                t->remote = remote;
+            }
         }
     }
     sset_destroy(&names);
-    hmapx_destroy(&local);
 
     if (n) {
         qsort(tunnels, n, sizeof *tunnels, tunnel_cmp);

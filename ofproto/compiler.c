@@ -2,26 +2,27 @@
  * pipeline.h for what each table does and compile-internal.h for which file
  * holds which stage.
  *
- * compile_host_flows() works in three passes over the topology:
+ * A host's flows are the union of those of its owners (struct weft_owner):
  *
- *   1. Index the networks that have at least one port on this host ("local
- *      networks"), with the OpenFlow port numbers of those ports.  Only local
- *      networks get flows: a host with no port in a network has no packet
- *      that could carry its metadata.
+ *   - each network with a port on this host ("local network"): its ingress
+ *     from tunnels and the uplink and its FLOOD flows, made from the
+ *     OpenFlow port numbers of its ports here and from how each other host
+ *     with a port in it is reached (the tunnel of the network's type to
+ *     that host, or for a VLAN network this host's uplink, if both hosts
+ *     have one).  Only local networks get flows: a host with no port in a
+ *     network has no packet that could carry its metadata.
  *
- *      For each local network, also note how each other host with a port in
- *      it is reached: the tunnel of the network's type to that host, or for
- *      a VLAN network this host's uplink (if both hosts have one).
+ *   - every port of a local network (compile_port_flows()).  A local port
+ *     with an ofport gets its CLASSIFY, PORT_SEC, ARP_RESPOND-owner and
+ *     L2_LOOKUP flows; every port, local or remote, with or without ofport,
+ *     gets ARP_RESPOND answers for its IPs; a remote port that is reachable
+ *     gets an L2_LOOKUP flow to its tunnel or the uplink.
  *
- *   2. For every port of a local network, emit the flows that port owns
- *      (compile_port_flows()).  A local port with an ofport gets its
- *      CLASSIFY, PORT_SEC, ARP_RESPOND-owner and L2_LOOKUP flows; every port,
- *      local or remote, with or without ofport, gets ARP_RESPOND answers for
- *      its IPs; a remote port that is reachable gets an L2_LOOKUP flow to
- *      its tunnel or the uplink.
+ *   - the host's defaults: each table's table-miss flow.
  *
- *   3. Emit each local network's ingress flows from tunnels and the uplink,
- *      its FLOOD flows and each table's table-miss flow (this file).
+ * Everything is found through the topology's indexes (host -> networks ->
+ * ports and hosts), never by a scan of every port, so that compiling one
+ * owner (compile_owner_flows()) costs only that owner's flows.
  *
  * Each flow carries the cookie of the narrowest object it belongs to (port,
  * else network, else none), so a port's flows can be found and removed on the
@@ -57,42 +58,40 @@ ofport_list_contains(const struct ofport_list *list, int ofport)
     return false;
 }
 
-/* Pass 1: index the local networks, their ports' ofports, and the ofports
- * through which their other hosts are reached. */
+/* The local network 'nh' (a network with ports on this host), with its
+ * ports' ofports and the ofports through which its other hosts are reached,
+ * from the topology's indexes: O(its ports here + its hosts). */
 static void
-collect_local_nets(struct compile_ctx *ctx)
+local_net_init(struct compile_ctx *ctx, const struct topo_net_host *nh,
+               struct local_net *ln)
 {
+    *ln = (struct local_net) { .net = nh->network };
+
     const struct topo_port *port;
-    TOPOLOGY_FOR_EACH_PORT (port, ctx->topo) {
-        if (!port->network || !port_is_local(ctx, port)) {
-            continue;
-        }
-
-        struct local_net *ln = local_net_find(ctx, port->network);
-        if (!ln) {
-            ln = xzalloc(sizeof *ln);
-            ln->net = port->network;
-            hmap_insert(&ctx->local_nets, &ln->node,
-                        hash_pointer(port->network, 0));
-        }
-
+    TOPO_NET_HOST_FOR_EACH_PORT (port, nh) {
         int ofport = port_ofport(ctx, port);
         if (ofport) {
             ofport_list_add(&ln->local, ofport);
         }
     }
 
-    TOPOLOGY_FOR_EACH_PORT (port, ctx->topo) {
-        struct local_net *ln = port->network && port->host
-                               && !port_is_local(ctx, port)
-                               ? local_net_find(ctx, port->network) : NULL;
-        if (ln) {
-            int ofport = compile_remote_ofport(ctx, ln->net, port->host);
-            if (ofport && !ofport_list_contains(&ln->remote, ofport)) {
-                ofport_list_add(&ln->remote, ofport);
-            }
+    const struct topo_net_host *remote;
+    TOPO_NETWORK_FOR_EACH_HOST (remote, nh->network) {
+        if (remote == nh) {
+            continue;
+        }
+        int ofport = compile_remote_ofport(ctx, ln->net, remote->host);
+        if (ofport && !ofport_list_contains(&ln->remote, ofport)) {
+            ofport_list_add(&ln->remote, ofport);
         }
     }
+}
+
+static void
+local_net_destroy(struct local_net *ln)
+{
+    free(ln->local.ofports);
+    free(ln->remote.ofports);
 }
 
 /* Pass 2: every flow owned by 'port', a port of a local network. */
@@ -141,41 +140,154 @@ compile_defaults(struct compile_ctx *ctx)
     }
 }
 
-void
-compile_host_flows(const struct topology *topo, const struct topo_host *host,
-                   const struct simap *ofports, struct weft_flows *out)
+/* A network owner's flows: its ingress from other hosts and its FLOOD. */
+static void
+compile_network_flows(struct compile_ctx *ctx, const struct topo_net_host *nh)
 {
-    struct compile_ctx ctx = {
+    struct local_net ln;
+    local_net_init(ctx, nh, &ln);
+    compile_remote_ingress(ctx, &ln);
+    compile_flood(ctx, &ln);
+    local_net_destroy(&ln);
+}
+
+static void
+compile_owner__(struct compile_ctx *ctx, const struct weft_owner *owner)
+{
+    const struct topo_network *net;
+    const struct topo_port *port;
+    const struct topo_net_host *nh;
+
+    switch (owner->kind) {
+    case WEFT_OWNER_HOST:
+        if (uuid_equals(&owner->uuid, &ctx->host->uuid)) {
+            compile_defaults(ctx);
+        }
+        break;
+    case WEFT_OWNER_NETWORK:
+        net = topology_find_network(ctx->topo, &owner->uuid);
+        nh = net ? topo_network_find_host(net, ctx->host) : NULL;
+        if (nh) {
+            compile_network_flows(ctx, nh);
+        }
+        break;
+    case WEFT_OWNER_PORT:
+        port = topology_find_port(ctx->topo, &owner->uuid);
+        if (port && port->network
+            && topo_network_find_host(port->network, ctx->host)) {
+            compile_port_flows(ctx, port);
+        }
+        break;
+    case WEFT_OWNER_NONE:
+    default:
+        break;
+    }
+}
+
+/* 'host' may come from another snapshot of the same topology: the indexes
+ * need 'topo''s own object.  NULL if 'topo' lacks the host. */
+static const struct topo_host *
+own_host(const struct topology *topo, const struct topo_host *host)
+{
+    return topology_find_host(topo, &host->uuid);
+}
+
+static void
+compile_ctx_init(struct compile_ctx *ctx, const struct topology *topo,
+                 const struct topo_host *host, const struct simap *ofports,
+                 struct weft_flows *out)
+{
+    *ctx = (struct compile_ctx) {
         .topo = topo,
         .host = host,
         .ofports = ofports,
         .out = out,
-        .local_nets = HMAP_INITIALIZER(&ctx.local_nets),
     };
-    match_init_catchall(&ctx.match);
-    ofpbuf_use_stub(&ctx.ofpacts, ctx.ofpacts_stub, sizeof ctx.ofpacts_stub);
+    match_init_catchall(&ctx->match);
+    ofpbuf_use_stub(&ctx->ofpacts, ctx->ofpacts_stub,
+                    sizeof ctx->ofpacts_stub);
+}
 
-    weft_flows_clear(out);
-    collect_local_nets(&ctx);
+static void
+compile_ctx_destroy(struct compile_ctx *ctx)
+{
+    ofpbuf_uninit(&ctx->ofpacts);
+}
 
-    const struct topo_port *port;
-    TOPOLOGY_FOR_EACH_PORT (port, topo) {
-        if (port->network && local_net_find(&ctx, port->network)) {
-            compile_port_flows(&ctx, port);
+void
+compile_owner_flows(const struct topology *topo, const struct topo_host *host,
+                    const struct simap *ofports,
+                    const struct weft_owner *owner, struct weft_flows *out)
+{
+    const struct topo_host *self = own_host(topo, host);
+    if (!self) {
+        return;
+    }
+    struct compile_ctx ctx;
+    compile_ctx_init(&ctx, topo, self, ofports, out);
+    compile_owner__(&ctx, owner);
+    compile_ctx_destroy(&ctx);
+}
+
+void
+compile_host_owners(const struct topology *topo, const struct topo_host *host,
+                    struct weft_owner_list *owners)
+{
+    owners->n = 0;
+    const struct topo_host *self = own_host(topo, host);
+    if (!self) {
+        return;
+    }
+    weft_owner_list_add(owners, WEFT_OWNER_HOST, &self->uuid);
+
+    const struct topo_net_host *nh;
+    TOPO_HOST_FOR_EACH_NETWORK (nh, self) {
+        weft_owner_list_add(owners, WEFT_OWNER_NETWORK, &nh->network->uuid);
+        const struct topo_port *port;
+        TOPO_NETWORK_FOR_EACH_PORT (port, nh->network) {
+            weft_owner_list_add(owners, WEFT_OWNER_PORT, &port->uuid);
         }
     }
+}
 
-    struct local_net *ln;
-    HMAP_FOR_EACH_POP (ln, node, &ctx.local_nets) {
-        compile_remote_ingress(&ctx, ln);
-        compile_flood(&ctx, ln);
-        free(ln->local.ofports);
-        free(ln->remote.ofports);
-        free(ln);
+void
+weft_owner_list_add(struct weft_owner_list *list, enum weft_owner_kind kind,
+                    const struct uuid *uuid)
+{
+    if (list->n >= list->allocated) {
+        list->owners = x2nrealloc(list->owners, &list->allocated,
+                                  sizeof *list->owners);
     }
-    hmap_destroy(&ctx.local_nets);
+    list->owners[list->n++] = (struct weft_owner) { kind, *uuid };
+}
 
+void
+weft_owner_list_destroy(struct weft_owner_list *list)
+{
+    free(list->owners);
+    *list = (struct weft_owner_list) { NULL, 0, 0 };
+}
+
+/* The union of the flows of every owner the host has (see
+ * compile_host_owners()), compiled straight into 'out'. */
+void
+compile_host_flows(const struct topology *topo, const struct topo_host *host,
+                   const struct simap *ofports, struct weft_flows *out)
+{
+    weft_flows_clear(out);
+    const struct topo_host *self = own_host(topo, host);
+    struct compile_ctx ctx;
+    compile_ctx_init(&ctx, topo, self ? self : host, ofports, out);
+    if (self) {
+        const struct topo_net_host *nh;
+        TOPO_HOST_FOR_EACH_NETWORK (nh, self) {
+            compile_network_flows(&ctx, nh);
+            const struct topo_port *port;
+            TOPO_NETWORK_FOR_EACH_PORT (port, nh->network) {
+                compile_port_flows(&ctx, port);
+            }
+        }
+    }
     compile_defaults(&ctx);
-
-    ofpbuf_uninit(&ctx.ofpacts);
+    compile_ctx_destroy(&ctx);
 }

@@ -112,7 +112,11 @@ bool weft_flows_add(struct weft_flows *, const struct weft_owner *owner,
                     const struct match *match, const struct ofpact *ofpacts,
                     size_t ofpacts_len);
 
-/* For tests only: the same, with 'match' and 'actions' in the syntax of
+/* Adds a copy of 'flow' (of another set), owner included; false if 'flows'
+ * already has a flow with its key. */
+bool weft_flows_add_copy(struct weft_flows *, const struct weft_flow *flow);
+
+/* For tests only: weft_flows_add() with 'match' and 'actions' in the syntax of
  * "ovs-ofctl add-flow" (e.g. "in_port=1", "drop"), parsed by OVS's parser
  * and owned by WEFT_OWNER_NONE.  Aborts on text OVS does not accept. */
 bool weft_flows_add_text(struct weft_flows *, uint8_t table_id,
@@ -210,5 +214,39 @@ void compile_changed_hosts(const struct topology *old,
  * from this host (but still answered for by ARP). */
 void compile_host_flows(const struct topology *, const struct topo_host *host,
                         const struct simap *ofports, struct weft_flows *out);
+
+/* Flows by owner, for an incremental compile (controller/host-flows.h).
+ *
+ * compile_owner_flows() appends to 'out' (without clearing it) the flows
+ * that 'owner' has on 'host', with the same inputs as compile_host_flows():
+ * none if the owner does not exist in 'topo' or has no flows there (a port
+ * or network whose network has no port on 'host', another host's defaults).
+ * Its cost is that of the owner's own flows: a port's are O(its IPs), a
+ * network's O(its ports on 'host' + the hosts it is on).
+ *
+ * compile_host_flows() is exactly the union, over compile_host_owners(), of
+ * compile_owner_flows() (tests/unit/test-owners.c checks it), and the flows
+ * of each owner are exactly those that compile_host_flows() records with
+ * that owner. */
+void compile_owner_flows(const struct topology *, const struct topo_host *host,
+                         const struct simap *ofports,
+                         const struct weft_owner *, struct weft_flows *out);
+
+/* A growable array of owners. */
+struct weft_owner_list {
+    struct weft_owner *owners;
+    size_t n, allocated;
+};
+#define WEFT_OWNER_LIST_INITIALIZER { NULL, 0, 0 }
+void weft_owner_list_add(struct weft_owner_list *, enum weft_owner_kind,
+                         const struct uuid *);
+void weft_owner_list_destroy(struct weft_owner_list *);
+
+/* Replaces the contents of 'owners' by every owner that can have flows on
+ * 'host': its defaults, then for each network with a port on it, the
+ * network and every port of the network (local or not).  From the
+ * topology's indexes: O(those owners). */
+void compile_host_owners(const struct topology *, const struct topo_host *host,
+                         struct weft_owner_list *owners);
 
 #endif /* ofproto/compiler.h */

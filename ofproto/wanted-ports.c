@@ -120,11 +120,14 @@ wanted_ports_compute(const struct topology *topo, const struct topo_host *th,
     }
     add_tunnels(topo, th, out);
 
+    /* The host's own ports, from the index ('th' may come from another
+     * snapshot of the same topology). */
+    const struct topo_host *self = topology_find_host(topo, &th->uuid);
+    if (!self) {
+        return;
+    }
     const struct topo_port *port;
-    TOPOLOGY_FOR_EACH_PORT (port, topo) {
-        if (!uuid_equals(&port->host->uuid, &th->uuid)) {
-            continue;
-        }
+    TOPO_HOST_FOR_EACH_PORT (port, self) {
         if (validate_iface_is_reserved(th, port->iface)) {
             sset_add(&out->refused, port->iface);
         } else if (!shash_find(&out->ports, port->iface)) {

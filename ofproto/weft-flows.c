@@ -169,6 +169,27 @@ weft_flows_add(struct weft_flows *flows, const struct weft_owner *owner,
 }
 
 bool
+weft_flows_add_copy(struct weft_flows *flows, const struct weft_flow *src)
+{
+    uint32_t hash = src->node.hash;
+    if (weft_flows_find(flows, src->table_id, src->priority, &src->match,
+                        hash)) {
+        return false;
+    }
+    struct weft_flow *flow = xmalloc(sizeof *flow);
+    minimatch_clone(&flow->match, &src->match);
+    flow->table_id = src->table_id;
+    flow->priority = src->priority;
+    flow->cookie = src->cookie;
+    flow->ofpacts = src->ofpacts_len
+                    ? xmemdup(src->ofpacts, src->ofpacts_len) : NULL;
+    flow->ofpacts_len = src->ofpacts_len;
+    flow->owner = src->owner;
+    hmap_insert(&flows->flows, &flow->node, hash);
+    return true;
+}
+
+bool
 weft_flows_add_text(struct weft_flows *flows, uint8_t table_id,
                     uint16_t priority, uint64_t cookie, const char *match_s,
                     const char *actions_s)

@@ -3,6 +3,11 @@
 
 #include "changes.h"
 
+#include <string.h>
+
+#include "topology.h"
+#include "util.h"
+
 void
 topo_changes_init(struct topo_changes *c)
 {
@@ -42,4 +47,129 @@ topo_changes_is_empty(const struct topo_changes *c)
            && uuidset_is_empty(&c->hosts) && uuidset_is_empty(&c->tenants)
            && uuidset_is_empty(&c->networks) && uuidset_is_empty(&c->ports)
            && uuidset_is_empty(&c->port_hosts);
+}
+
+/* Diffing two topologies: until the loader patches the topology in place
+ * and reports what it touched, weftd loads the database whole and finds
+ * the changes here, in O(rows) but without compiling anything. */
+
+static bool
+host_rows_equal(const struct topo_host *a, const struct topo_host *b)
+{
+    return !strcmp(a->name, b->name)
+           && !strcmp(a->ovsdb_remote, b->ovsdb_remote)
+           && nullable_string_is_equal(a->openflow_remote, b->openflow_remote)
+           && nullable_string_is_equal(a->tunnel_ip, b->tunnel_ip)
+           && nullable_string_is_equal(a->datapath_type, b->datapath_type)
+           && nullable_string_is_equal(a->uplink, b->uplink);
+}
+
+static bool
+tenant_rows_equal(const struct topo_tenant *a, const struct topo_tenant *b)
+{
+    return !strcmp(a->name, b->name) && a->key == b->key
+           && !memcmp(a->quota, b->quota, sizeof a->quota);
+}
+
+static bool
+same_uuid(const struct uuid *a, const struct uuid *b)
+{
+    return (!a && !b) || (a && b && uuid_equals(a, b));
+}
+
+static bool
+network_rows_equal(const struct topo_network *a, const struct topo_network *b)
+{
+    return !strcmp(a->name, b->name) && a->type == b->type
+           && a->segment_id == b->segment_id && a->mtu == b->mtu
+           && a->key == b->key
+           && same_uuid(a->tenant ? &a->tenant->uuid : NULL,
+                        b->tenant ? &b->tenant->uuid : NULL);
+}
+
+static bool
+port_rows_equal(const struct topo_port *a, const struct topo_port *b)
+{
+    return !strcmp(a->name, b->name)
+           && nullable_string_is_equal(a->iface, b->iface)
+           && eth_addr_equals(a->mac, b->mac) && a->key == b->key
+           && a->n_ips == b->n_ips
+           && !memcmp(a->ips, b->ips, a->n_ips * sizeof *a->ips)
+           && same_uuid(a->network ? &a->network->uuid : NULL,
+                        b->network ? &b->network->uuid : NULL)
+           && same_uuid(a->host ? &a->host->uuid : NULL,
+                        b->host ? &b->host->uuid : NULL);
+}
+
+/* Records changed port 'p' (from either topology). */
+static void
+note_port(struct topo_changes *c, const struct topo_port *p)
+{
+    uuidset_insert(&c->ports, &p->uuid);
+    if (p->network) {
+        uuidset_insert(&c->networks, &p->network->uuid);
+    }
+    if (p->host) {
+        uuidset_insert(&c->port_hosts, &p->host->uuid);
+    }
+}
+
+static void
+note_tenant(struct topo_changes *c, const struct topo_tenant *t)
+{
+    uuidset_insert(&c->tenants, &t->uuid);
+    const struct topo_network *net;
+    TOPO_TENANT_FOR_EACH_NETWORK (net, t) {
+        uuidset_insert(&c->networks, &net->uuid);
+    }
+}
+
+/* Adds to 'c' the rows of 'a' that 'b' lacks or has with other contents,
+ * with what they refer to in 'a' (a port's network and host, a tenant's
+ * networks). */
+static void
+diff_rows(const struct topology *a, const struct topology *b,
+          struct topo_changes *c)
+{
+    const struct topo_host *h;
+    TOPOLOGY_FOR_EACH_HOST (h, a) {
+        const struct topo_host *o = topology_find_host(b, &h->uuid);
+        if (!o || !host_rows_equal(h, o)) {
+            uuidset_insert(&c->hosts, &h->uuid);
+        }
+    }
+    const struct topo_tenant *t;
+    TOPOLOGY_FOR_EACH_TENANT (t, a) {
+        const struct topo_tenant *o = topology_find_tenant(b, &t->uuid);
+        if (!o || !tenant_rows_equal(t, o)) {
+            note_tenant(c, t);
+        }
+    }
+    const struct topo_network *n;
+    TOPOLOGY_FOR_EACH_NETWORK (n, a) {
+        const struct topo_network *o = topology_find_network(b, &n->uuid);
+        if (!o || !network_rows_equal(n, o)) {
+            uuidset_insert(&c->networks, &n->uuid);
+        }
+    }
+    const struct topo_port *p;
+    TOPOLOGY_FOR_EACH_PORT (p, a) {
+        const struct topo_port *o = topology_find_port(b, &p->uuid);
+        if (!o || !port_rows_equal(p, o)) {
+            note_port(c, p);
+        }
+    }
+}
+
+void
+topo_changes_diff(const struct topology *old, const struct topology *new,
+                  struct topo_changes *c)
+{
+    if (old->underlay_mtu != new->underlay_mtu) {
+        c->all = true;
+    }
+    /* Each direction: a row in one and not the other, or changed, is noted
+     * with its old and its new network and host. */
+    diff_rows(old, new, c);
+    diff_rows(new, old, c);
 }

@@ -44,4 +44,11 @@ void topo_changes_clear(struct topo_changes *);
 /* True if nothing changed (and 'all' is false). */
 bool topo_changes_is_empty(const struct topo_changes *);
 
+/* Adds to 'changes' every difference between 'old' and 'new', as the
+ * loader would report it: O(rows of both), no compile.  weftd uses it while
+ * it still loads the database whole (controller/hosts.c). */
+struct topology;
+void topo_changes_diff(const struct topology *old, const struct topology *new,
+                       struct topo_changes *changes);
+
 #endif /* topology/changes.h */

@@ -37,6 +37,7 @@
 #
 # API:
 #   sim_start H            start H hosts h1..hH, the weft DB and weftd
+#                          (weftd --self-check)
 #   ctl ARGS...            weftctl against the simulation's database
 #   sim_vsctl N ARGS...    ovs-vsctl on host hN
 #   sim_appctl N ARGS...   ovs-appctl to hN's ovs-vswitchd
@@ -233,9 +234,12 @@ sim_start() {
     done
     (
         export OVS_RUNDIR=$SIM_DIR OVS_DBDIR=$SIM_DIR OVS_LOGDIR=$SIM_DIR
+        # --self-check: every incremental compile is checked against a full
+        # one; weftd aborts (and the test fails) if they differ.
         "$sim_weftd" --db=unix:"$SIM_DIR/weft.sock" \
             --pidfile="$SIM_DIR/weftd.pid" --unixctl="$SIM_DIR/weftd.ctl" \
-            --log-file="$SIM_DIR/weftd.log" --detach --no-chdir 2>/dev/null
+            --log-file="$SIM_DIR/weftd.log" --detach --no-chdir --self-check \
+            2>/dev/null
     )
 }
 

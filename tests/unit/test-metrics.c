@@ -52,6 +52,13 @@ test_metrics_no_hosts(void **state OVS_UNUSED)
         "# HELP weft_host_flow_dumps_total Times weftd read the host's flows "
         "back.\n"
         "# TYPE weft_host_flow_dumps_total counter\n"
+        "# HELP weft_host_compiles_total Flow compiles for the host: of the "
+        "whole host, or of one flow owner (a port, a network on the "
+        "host).\n"
+        "# TYPE weft_host_compiles_total counter\n"
+        "# HELP weft_host_changes_skipped_total Changes of the desired state "
+        "that did not touch the host: neither compile nor diff.\n"
+        "# TYPE weft_host_changes_skipped_total counter\n"
         "# HELP weft_host_reconnects_total Connections to the host after the "
         "first, per channel.\n"
         "# TYPE weft_host_reconnects_total counter\n"
@@ -91,6 +98,7 @@ test_metrics_two_hosts(void **state OVS_UNUSED)
             .n_flow_mods = 100, .n_bundles = 3, .n_dumps = 2,
             .n_ovsdb_reconnects = 1, .n_openflow_reconnects = 4,
             .nb_cfg = 9, .cur_cfg = 9, .last_latency_msec = 1234,
+            .n_full_compiles = 2, .n_owner_compiles = 17, .n_skipped = 5,
         } },
         { .name = "h2", .stats = {
             .state = HOST_OF_DUMPING, .n_desired = 7,
@@ -122,6 +130,12 @@ test_metrics_two_hosts(void **state OVS_UNUSED)
         "weft_host_bundles_total{host=\"h2\"} 0\n"
         "weft_host_flow_dumps_total{host=\"h1\"} 2\n"
         "weft_host_flow_dumps_total{host=\"h2\"} 0\n"
+        "weft_host_compiles_total{host=\"h1\",kind=\"full\"} 2\n"
+        "weft_host_compiles_total{host=\"h1\",kind=\"owner\"} 17\n"
+        "weft_host_compiles_total{host=\"h2\",kind=\"full\"} 0\n"
+        "weft_host_compiles_total{host=\"h2\",kind=\"owner\"} 0\n"
+        "weft_host_changes_skipped_total{host=\"h1\"} 5\n"
+        "weft_host_changes_skipped_total{host=\"h2\"} 0\n"
         "weft_host_reconnects_total{host=\"h1\",channel=\"ovsdb\"} 1\n"
         "weft_host_reconnects_total{host=\"h1\",channel=\"openflow\"} 4\n"
         "weft_host_reconnects_total{host=\"h2\",channel=\"ovsdb\"} 0\n"

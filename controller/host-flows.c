@@ -1,0 +1,522 @@
+/* host-flows: one host's compiled flows, kept by owner.  See host-flows.h
+ * for what a change recompiles.
+ *
+ * Pipeline place: compile, for one host.  Owners are held as
+ *
+ *   'defaults'   the host's table-miss flows;
+ *   'nets'       one 'struct hf_net' per network present on the host (with
+ *                a port here): the network owner's flows and the list of
+ *                its ports' entries;
+ *   'ports'      one 'struct hf_port' per port of those networks, local or
+ *                remote, in its network's list and indexed by port UUID.
+ *
+ * so that dropping a network that left the host costs its own owners only,
+ * and a port found by UUID knows the network it was compiled under (a port
+ * that moved to another network must leave the old one's list). */
+#include <config.h>
+
+#include "host-flows.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "changes.h"
+#include "hash.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/list.h"
+#include "sset.h"
+#include "topology.h"
+#include "util.h"
+#include "uuid.h"
+#include "validate.h"
+
+/* A network present on the host, with the flows of its network owner. */
+struct hf_net {
+    struct hmap_node node;      /* In host_flows 'nets', by uuid_hash(). */
+    struct uuid uuid;
+    uint32_t sig;               /* net_sig() it was compiled with. */
+    struct weft_flows flows;
+    struct ovs_list ports;      /* "struct hf_port"s, via 'net_node'. */
+};
+
+/* A port of a present network, with its owner's flows. */
+struct hf_port {
+    struct hmap_node node;      /* In host_flows 'ports', by uuid_hash(). */
+    struct ovs_list net_node;   /* In 'net''s 'ports'. */
+    struct uuid uuid;
+    struct hf_net *net;
+    struct weft_flows flows;
+};
+
+/* What of a network's own row its owners' flows on every host depend on:
+ * a change here recompiles all of them. */
+static uint32_t
+net_sig(const struct topo_network *net)
+{
+    uint32_t hash = hash_int(net->type, 0);
+    hash = hash_int(net->segment_id, hash);
+    hash = hash_int(net->key, hash);
+    return hash_int(net->tenant ? net->tenant->key : 0, hash);
+}
+
+static struct hf_net *
+hf_net_find(const struct host_flows *hf, const struct uuid *uuid)
+{
+    struct hf_net *g;
+    HMAP_FOR_EACH_WITH_HASH (g, node, uuid_hash(uuid), &hf->nets) {
+        if (uuid_equals(&g->uuid, uuid)) {
+            return g;
+        }
+    }
+    return NULL;
+}
+
+static struct hf_port *
+hf_port_find(const struct host_flows *hf, const struct uuid *uuid)
+{
+    struct hf_port *p;
+    HMAP_FOR_EACH_WITH_HASH (p, node, uuid_hash(uuid), &hf->ports) {
+        if (uuid_equals(&p->uuid, uuid)) {
+            return p;
+        }
+    }
+    return NULL;
+}
+
+static void
+hf_port_remove(struct host_flows *hf, struct hf_port *p)
+{
+    hmap_remove(&hf->ports, &p->node);
+    ovs_list_remove(&p->net_node);
+    weft_flows_destroy(&p->flows);
+    free(p);
+}
+
+static void
+hf_net_remove(struct host_flows *hf, struct hf_net *g)
+{
+    struct hf_port *p;
+    LIST_FOR_EACH_SAFE (p, net_node, &g->ports) {
+        hf_port_remove(hf, p);
+    }
+    /* Not counted as owner compiles: host_flows_clear() uses it too. */
+    hmap_remove(&hf->nets, &g->node);
+    weft_flows_destroy(&g->flows);
+    free(g);
+}
+
+static void
+host_flows_clear(struct host_flows *hf)
+{
+    struct hf_net *g;
+    HMAP_FOR_EACH_SAFE (g, node, &hf->nets) {
+        hf_net_remove(hf, g);
+    }
+    weft_flows_clear(&hf->defaults);
+}
+
+void
+host_flows_init(struct host_flows *hf)
+{
+    memset(hf, 0, sizeof *hf);
+    weft_flows_init(&hf->defaults);
+    hmap_init(&hf->nets);
+    hmap_init(&hf->ports);
+    simap_init(&hf->ofports);
+    uuidset_init(&hf->pending_nets);
+    uuidset_init(&hf->pending_ports);
+}
+
+void
+host_flows_destroy(struct host_flows *hf)
+{
+    host_flows_clear(hf);
+    weft_flows_destroy(&hf->defaults);
+    hmap_destroy(&hf->nets);
+    hmap_destroy(&hf->ports);
+    simap_destroy(&hf->ofports);
+    uuidset_destroy(&hf->pending_nets);
+    uuidset_destroy(&hf->pending_ports);
+}
+
+void
+host_flows_note_full(struct host_flows *hf)
+{
+    hf->pending_full = true;
+}
+
+bool
+host_flows_pending(const struct host_flows *hf)
+{
+    return hf->pending_full || !hf->valid
+           || !uuidset_is_empty(&hf->pending_nets)
+           || !uuidset_is_empty(&hf->pending_ports);
+}
+
+/* True if a host that 'self' shares a network with is in 'hosts': how this
+ * host reaches it (its tunnel IP, uplink, tunnel name) may have changed. */
+static bool
+peer_changed(const struct topo_host *self, const struct uuidset *hosts)
+{
+    if (uuidset_is_empty(hosts)) {
+        return false;
+    }
+    const struct topo_net_host *nh;
+    TOPO_HOST_FOR_EACH_NETWORK (nh, self) {
+        const struct topo_net_host *rh;
+        TOPO_NETWORK_FOR_EACH_HOST (rh, nh->network) {
+            if (rh != nh && uuidset_contains(hosts, &rh->host->uuid)) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+bool
+host_flows_note_changes(struct host_flows *hf, const struct topology *topo,
+                        const struct topo_host *self,
+                        const struct topo_changes *changes)
+{
+    if (changes->all || !self
+        || uuidset_contains(&changes->hosts, &self->uuid)
+        || peer_changed(self, &changes->hosts)) {
+        hf->pending_full = true;
+        return true;
+    }
+
+    bool touched = false;
+    const struct uuidset_node *node;
+    UUIDSET_FOR_EACH (node, &changes->networks) {
+        const struct topo_network *net = topology_find_network(topo,
+                                                               &node->uuid);
+        if ((net && topo_network_find_host(net, self))
+            || hf_net_find(hf, &node->uuid)) {
+            uuidset_insert(&hf->pending_nets, &node->uuid);
+            touched = true;
+        }
+    }
+    UUIDSET_FOR_EACH (node, &changes->ports) {
+        const struct topo_port *port = topology_find_port(topo, &node->uuid);
+        if ((port && port->network
+             && topo_network_find_host(port->network, self))
+            || hf_port_find(hf, &node->uuid)) {
+            uuidset_insert(&hf->pending_ports, &node->uuid);
+            touched = true;
+        }
+    }
+    return touched;
+}
+
+/* Adds to 'changed' every interface whose ofport differs between 'old' and
+ * 'new' (or that only one of them has). */
+static void
+ofports_diff(const struct simap *old, const struct simap *new,
+             struct sset *changed)
+{
+    const struct simap_node *node;
+    SIMAP_FOR_EACH (node, new) {
+        const struct simap_node *was = simap_find(old, node->name);
+        if (!was || was->data != node->data) {
+            sset_add(changed, node->name);
+        }
+    }
+    SIMAP_FOR_EACH (node, old) {
+        if (!simap_find(new, node->name)) {
+            sset_add(changed, node->name);
+        }
+    }
+}
+
+bool
+host_flows_note_ofports(struct host_flows *hf, const struct topo_host *self,
+                        const struct simap *ofports)
+{
+    if (!self || !hf->valid || hf->pending_full) {
+        return false;           /* Everything is pending already. */
+    }
+    struct sset changed = SSET_INITIALIZER(&changed);
+    ofports_diff(&hf->ofports, ofports, &changed);
+
+    bool noted = !sset_is_empty(&changed);
+    const char *name;
+    SSET_FOR_EACH (name, &changed) {
+        /* A tunnel's or the uplink's ofport is in the flows of every port
+         * and network reached through it: rare, so recompile all. */
+        if (validate_iface_is_reserved(self, name)) {
+            hf->pending_full = true;
+            break;
+        }
+    }
+    if (!hf->pending_full && noted) {
+        const struct topo_port *port;
+        TOPO_HOST_FOR_EACH_PORT (port, self) {
+            if (port->iface && sset_contains(&changed, port->iface)) {
+                uuidset_insert(&hf->pending_ports, &port->uuid);
+                uuidset_insert(&hf->pending_nets, &port->network->uuid);
+            }
+        }
+    }
+    sset_destroy(&changed);
+    return noted;
+}
+
+/* Replaces 'flows' by those of owner (KIND, UUID). */
+static void
+compile_one(struct host_flows *hf, const struct topology *topo,
+            const struct topo_host *self, const struct simap *ofports,
+            enum weft_owner_kind kind, const struct uuid *uuid,
+            struct weft_flows *flows)
+{
+    struct weft_owner owner = { .kind = kind, .uuid = *uuid };
+    weft_flows_clear(flows);
+    compile_owner_flows(topo, self, ofports, &owner, flows);
+    hf->n_owner_compiles++;
+}
+
+/* Compiles 'port' into network entry 'g', moving its entry there if it was
+ * kept under another network. */
+static void
+update_port_in(struct host_flows *hf, const struct topology *topo,
+               const struct topo_host *self, const struct simap *ofports,
+               struct hf_net *g, const struct topo_port *port)
+{
+    struct hf_port *p = hf_port_find(hf, &port->uuid);
+    if (p && p->net != g) {
+        hf_port_remove(hf, p);
+        p = NULL;
+    }
+    if (!p) {
+        p = xzalloc(sizeof *p);
+        p->uuid = port->uuid;
+        p->net = g;
+        weft_flows_init(&p->flows);
+        hmap_insert(&hf->ports, &p->node, uuid_hash(&p->uuid));
+        ovs_list_push_back(&g->ports, &p->net_node);
+    }
+    compile_one(hf, topo, self, ofports, WEFT_OWNER_PORT, &port->uuid,
+                &p->flows);
+}
+
+/* Compiles every owner of network 'nh->network' on this host into a fresh
+ * entry; adds its ports to 'done'. */
+static void
+add_net(struct host_flows *hf, const struct topology *topo,
+        const struct topo_host *self, const struct simap *ofports,
+        const struct topo_net_host *nh, struct uuidset *done)
+{
+    const struct topo_network *net = nh->network;
+    struct hf_net *g = xzalloc(sizeof *g);
+    g->uuid = net->uuid;
+    g->sig = net_sig(net);
+    weft_flows_init(&g->flows);
+    ovs_list_init(&g->ports);
+    hmap_insert(&hf->nets, &g->node, uuid_hash(&g->uuid));
+
+    compile_one(hf, topo, self, ofports, WEFT_OWNER_NETWORK, &net->uuid,
+                &g->flows);
+    const struct topo_port *port;
+    TOPO_NETWORK_FOR_EACH_PORT (port, net) {
+        update_port_in(hf, topo, self, ofports, g, port);
+        if (done) {
+            uuidset_insert(done, &port->uuid);
+        }
+    }
+}
+
+/* Network 'uuid' is pending: drop it, add it whole, or recompile its
+ * network owner (see host-flows.h). */
+static void
+update_net(struct host_flows *hf, const struct topology *topo,
+           const struct topo_host *self, const struct simap *ofports,
+           const struct uuid *uuid, struct uuidset *done)
+{
+    const struct topo_network *net = topology_find_network(topo, uuid);
+    const struct topo_net_host *nh = (net ? topo_network_find_host(net, self)
+                                      : NULL);
+    struct hf_net *g = hf_net_find(hf, uuid);
+
+    if (g && (!nh || g->sig != net_sig(net))) {
+        if (!nh) {
+            /* Its owners are recomputed, to no flows. */
+            hf->n_owner_compiles += 1 + ovs_list_size(&g->ports);
+        }
+        hf_net_remove(hf, g);
+        g = NULL;
+    }
+    if (!nh) {
+        return;
+    } else if (!g) {
+        add_net(hf, topo, self, ofports, nh, done);
+    } else {
+        compile_one(hf, topo, self, ofports, WEFT_OWNER_NETWORK, uuid,
+                    &g->flows);
+    }
+}
+
+/* Port 'uuid' is pending: recompile its owner, or drop it. */
+static void
+update_port(struct host_flows *hf, const struct topology *topo,
+            const struct topo_host *self, const struct simap *ofports,
+            const struct uuid *uuid, struct uuidset *done)
+{
+    if (uuidset_contains(done, uuid)) {
+        return;                 /* Compiled with its network just now. */
+    }
+    const struct topo_port *port = topology_find_port(topo, uuid);
+    const struct topo_net_host *nh = (port && port->network
+                                      ? topo_network_find_host(port->network,
+                                                               self)
+                                      : NULL);
+    if (!nh) {
+        struct hf_port *p = hf_port_find(hf, uuid);
+        if (p) {
+            hf_port_remove(hf, p);
+            hf->n_owner_compiles++;     /* Recomputed: it has none here. */
+        }
+        return;
+    }
+    struct hf_net *g = hf_net_find(hf, &port->network->uuid);
+    if (!g) {
+        /* Its network is here but was not noted: compile it whole. */
+        add_net(hf, topo, self, ofports, nh, done);
+    } else {
+        update_port_in(hf, topo, self, ofports, g, port);
+    }
+}
+
+/* Every owner of the host, from scratch. */
+static void
+update_full(struct host_flows *hf, const struct topology *topo,
+            const struct topo_host *self, const struct simap *ofports)
+{
+    host_flows_clear(hf);
+    uint64_t n_owner_compiles = hf->n_owner_compiles;
+
+    struct weft_owner owner = { .kind = WEFT_OWNER_HOST, .uuid = self->uuid };
+    compile_owner_flows(topo, self, ofports, &owner, &hf->defaults);
+    const struct topo_net_host *nh;
+    TOPO_HOST_FOR_EACH_NETWORK (nh, self) {
+        add_net(hf, topo, self, ofports, nh, NULL);
+    }
+    hf->n_owner_compiles = n_owner_compiles;    /* Counted as one. */
+    hf->n_full_compiles++;
+}
+
+bool
+host_flows_update(struct host_flows *hf, const struct topology *topo,
+                  const struct topo_host *self, const struct simap *ofports)
+{
+    bool full = hf->pending_full || !hf->valid;
+    if (!self) {
+        host_flows_clear(hf);
+    } else if (full) {
+        update_full(hf, topo, self, ofports);
+    } else {
+        struct uuidset done = UUIDSET_INITIALIZER(&done);
+        const struct uuidset_node *un;
+        UUIDSET_FOR_EACH (un, &hf->pending_nets) {
+            update_net(hf, topo, self, ofports, &un->uuid, &done);
+        }
+        UUIDSET_FOR_EACH (un, &hf->pending_ports) {
+            update_port(hf, topo, self, ofports, &un->uuid, &done);
+        }
+        uuidset_destroy(&done);
+    }
+
+    simap_clear(&hf->ofports);
+    const struct simap_node *node;
+    SIMAP_FOR_EACH (node, ofports) {
+        simap_put(&hf->ofports, node->name, node->data);
+    }
+    hf->pending_full = false;
+    hf->valid = true;
+    uuidset_clear(&hf->pending_nets);
+    uuidset_clear(&hf->pending_ports);
+    return full;
+}
+
+/* Adds the flows of 'src' to 'dst'. */
+static void
+flows_append(struct weft_flows *dst, const struct weft_flows *src)
+{
+    const struct weft_flow *f;
+    HMAP_FOR_EACH (f, node, &src->flows) {
+        weft_flows_add_copy(dst, f);
+    }
+}
+
+void
+host_flows_collect(const struct host_flows *hf, struct weft_flows *out)
+{
+    flows_append(out, &hf->defaults);
+    const struct hf_net *g;
+    HMAP_FOR_EACH (g, node, &hf->nets) {
+        flows_append(out, &g->flows);
+    }
+    const struct hf_port *p;
+    HMAP_FOR_EACH (p, node, &hf->ports) {
+        flows_append(out, &p->flows);
+    }
+}
+
+size_t
+host_flows_count(const struct host_flows *hf)
+{
+    size_t n = weft_flows_count(&hf->defaults);
+    const struct hf_net *g;
+    HMAP_FOR_EACH (g, node, &hf->nets) {
+        n += weft_flows_count(&g->flows);
+    }
+    const struct hf_port *p;
+    HMAP_FOR_EACH (p, node, &hf->ports) {
+        n += weft_flows_count(&p->flows);
+    }
+    return n;
+}
+
+/* Appends to 'diff' the lines of 'a' that 'b' lacks, prefixed by 'sign'. */
+static void
+lines_missing(const struct ds *a, const struct ds *b, char sign,
+              struct ds *diff)
+{
+    struct sset lines_a, lines_b;
+    sset_from_delimited_string(&lines_a, ds_cstr_ro(a), "\n");
+    sset_from_delimited_string(&lines_b, ds_cstr_ro(b), "\n");
+    const char *line;
+    SSET_FOR_EACH (line, &lines_a) {
+        if (!sset_contains(&lines_b, line)) {
+            ds_put_format(diff, "%c%s\n", sign, line);
+        }
+    }
+    sset_destroy(&lines_a);
+    sset_destroy(&lines_b);
+}
+
+bool
+host_flows_check(const struct host_flows *hf, const struct topology *topo,
+                 const struct topo_host *self, const struct simap *ofports,
+                 struct ds *diff)
+{
+    struct weft_flows kept, full;
+    weft_flows_init(&kept);
+    weft_flows_init(&full);
+    host_flows_collect(hf, &kept);
+    if (self) {
+        compile_host_flows(topo, self, ofports, &full);
+    }
+
+    struct ds a = DS_EMPTY_INITIALIZER, b = DS_EMPTY_INITIALIZER;
+    weft_flows_format(&kept, &a);
+    weft_flows_format(&full, &b);
+    bool equal = !strcmp(ds_cstr(&a), ds_cstr(&b));
+    if (!equal) {
+        lines_missing(&a, &b, '-', diff);
+        lines_missing(&b, &a, '+', diff);
+    }
+    ds_destroy(&a);
+    ds_destroy(&b);
+    weft_flows_destroy(&kept);
+    weft_flows_destroy(&full);
+    return equal;
+}

@@ -1,0 +1,107 @@
+/* host-flows: one host's compiled flows, kept by owner, so that a change
+ * recompiles only the owners it touches.
+ *
+ * Pipeline place: compile, inside one host's lifecycle (controller/host.c).
+ * The desired state changes (topology/changes.h) and the host's ofports
+ * (ovsdb/host-db.h) are noted here as pending work; host_flows_update()
+ * then compiles what is pending with ofproto/compiler.h's
+ * compile_owner_flows() (or the whole host, compile_host_flows()'s owners,
+ * when the extent is unknown), and host_flows_collect() gives the union,
+ * which is exactly what compile_host_flows() would give for the same
+ * topology and ofports (host_flows_check(), weftd --self-check, verifies
+ * it at run time; tests/sim/test-incremental.sh and
+ * tests/unit/test-host-flows.c in tests).
+ *
+ * What a change recompiles on this host (the owners of compiler.h):
+ *
+ *   - everything: the extent of the change is unknown (changes->all), the
+ *     host's own row changed, or a host it shares a network with changed
+ *     (tunnel IP, uplink, name: how it is reached), or a tunnel's or the
+ *     uplink's ofport changed, or nothing was compiled yet;
+ *   - a network that became present on this host (it has a port here now):
+ *     all its owners (the network and each of its ports); one no longer
+ *     present: its owners are dropped; one whose own row changed (type,
+ *     segment, key, tenant key: the signature kept per network): all its
+ *     owners here;
+ *   - any other changed network present here: its network owner (a port of
+ *     it came, went or changed, here or on another host);
+ *   - a changed port of a network present here: that port's owner (dropped
+ *     if the port is gone or its network is no longer here);
+ *   - a local port's changed ofport: that port's owner and its network's.
+ *
+ * Plain data and pure compiling: no I/O. */
+#ifndef WEFT_HOST_FLOWS_H
+#define WEFT_HOST_FLOWS_H 1
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "compiler.h"
+#include "openvswitch/hmap.h"
+#include "simap.h"
+#include "uuidset.h"
+
+struct ds;
+struct topology;
+struct topo_changes;
+struct topo_host;
+
+struct host_flows {
+    bool valid;                 /* Compiled at least once since the last
+                                 * host_flows_note_full(). */
+    struct weft_flows defaults; /* WEFT_OWNER_HOST's flows. */
+    struct hmap nets;           /* "struct hf_net"s: networks present. */
+    struct hmap ports;          /* "struct hf_port"s: ports of those
+                                 * networks, by port UUID. */
+    struct simap ofports;       /* Ofports the flows were compiled from. */
+
+    /* Pending work, done by host_flows_update(). */
+    bool pending_full;
+    struct uuidset pending_nets;    /* Networks (their owners, see above). */
+    struct uuidset pending_ports;   /* Ports (their owners). */
+
+    /* Counters. */
+    uint64_t n_full_compiles;   /* Whole-host compiles. */
+    uint64_t n_owner_compiles;  /* Owners compiled one by one, or dropped
+                                 * (recomputed to no flows). */
+};
+
+void host_flows_init(struct host_flows *);
+void host_flows_destroy(struct host_flows *);
+
+/* Notes that everything must be recompiled. */
+void host_flows_note_full(struct host_flows *);
+
+/* Notes what 'changes' asks of this host ('self', NULL if 'topo' has no
+ * such host any more) and returns true if anything.  'topo' is the
+ * topology after the changes. */
+bool host_flows_note_changes(struct host_flows *, const struct topology *,
+                             const struct topo_host *self,
+                             const struct topo_changes *);
+
+/* Notes the owners whose flows differ between the ofports the flows were
+ * compiled from and 'ofports' (O(the host's interfaces)); returns true if
+ * any. */
+bool host_flows_note_ofports(struct host_flows *, const struct topo_host *self,
+                             const struct simap *ofports);
+
+bool host_flows_pending(const struct host_flows *);
+
+/* Compiles what is pending, from 'topo' (whose host is 'self') and
+ * 'ofports'.  Returns true if it did the whole host. */
+bool host_flows_update(struct host_flows *, const struct topology *,
+                       const struct topo_host *self,
+                       const struct simap *ofports);
+
+/* Adds every flow, of every owner, to 'out' (which the caller cleared). */
+void host_flows_collect(const struct host_flows *, struct weft_flows *out);
+size_t host_flows_count(const struct host_flows *);
+
+/* Compiles the whole host from 'topo' and 'ofports' and compares it with
+ * the flows kept here.  Returns true if equal; otherwise appends to 'diff'
+ * the flows that differ ("-" kept only, "+" compiled only). */
+bool host_flows_check(const struct host_flows *, const struct topology *,
+                      const struct topo_host *self,
+                      const struct simap *ofports, struct ds *diff);
+
+#endif /* controller/host-flows.h */

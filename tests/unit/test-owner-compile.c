@@ -1,0 +1,303 @@
+/* test-owner-compile: compiling by owner (compile_owner_flows(),
+ * ofproto/compiler.h), the unit of weftd's incremental compile.
+ *
+ * On pseudo-random topologies (fixed seeds: reproducible), for every host:
+ *   - the union of compile_owner_flows() over compile_host_owners() is
+ *     exactly compile_host_flows();
+ *   - each owner's flows are exactly the subset of compile_host_flows()
+ *     that records that owner, and every owner seen there is listed by
+ *     compile_host_owners() once;
+ *   - an owner with nothing on the host (a port of a network the host is
+ *     not in, another host's defaults) compiles to nothing;
+ * and the same again after ports are removed one by one, so that the
+ * indexes the compiler now walks are checked as they shrink. */
+#include <config.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compiler.h"
+#include "openvswitch/dynamic-string.h"
+#include "packets.h"
+#include "random.h"
+#include "simap.h"
+#include "topology.h"
+#include "util.h"
+#include "uuid.h"
+
+enum { MAX_HOSTS = 5, MAX_NETS = 6, MAX_PORTS = 40 };
+
+static struct uuid
+mk_uuid(uint32_t kind, uint32_t index)
+{
+    return (struct uuid) { .parts = { kind, index, 0x0c, 0x0c } };
+}
+
+/* A random topology; '*ofports' gets, per host, what its switch reports:
+ * most ports' interfaces (some not yet), every tunnel, the uplink. */
+static void
+build_random(struct topology *topo, struct simap ofports[MAX_HOSTS],
+             int *n_hostsp)
+{
+    static const enum topo_net_type types[] = {
+        TOPO_NET_VXLAN, TOPO_NET_GRE, TOPO_NET_VLAN, TOPO_NET_GENEVE,
+    };
+    topology_init(topo);
+    int n_hosts = 2 + random_range(MAX_HOSTS - 1);
+    const struct topo_host *h[MAX_HOSTS];
+    for (int i = 0; i < n_hosts; i++) {
+        struct uuid uuid = mk_uuid(1, i);
+        char name[8], remote[32], tip[16], uplink[8];
+        snprintf(name, sizeof name, "h%d", i);
+        snprintf(remote, sizeof remote, "unix:/run/%s/db.sock", name);
+        snprintf(tip, sizeof tip, "192.0.2.%d", i + 1);
+        snprintf(uplink, sizeof uplink, "up%d", i);
+        /* Some hosts lack a tunnel IP or an uplink. */
+        h[i] = topology_add_host(topo, &uuid, name, remote, NULL,
+                                 random_range(5) ? tip : NULL, "netdev",
+                                 random_range(4) ? uplink : NULL);
+    }
+    struct uuid tu = mk_uuid(2, 0);
+    const struct topo_tenant *t = topology_add_tenant(topo, &tu, "t", 1);
+
+    int n_nets = 1 + random_range(MAX_NETS);
+    const struct topo_network *n[MAX_NETS];
+    for (int i = 0; i < n_nets; i++) {
+        struct uuid uuid = mk_uuid(3, i);
+        char name[8];
+        snprintf(name, sizeof name, "n%d", i);
+        n[i] = topology_add_network(topo, &uuid, t, name,
+                                    types[random_range(ARRAY_SIZE(types))],
+                                    100 + i, 0, i + 1);
+    }
+
+    for (int i = 0; i < n_hosts; i++) {
+        simap_init(&ofports[i]);
+    }
+    int n_ports = random_range(MAX_PORTS);
+    for (int i = 0; i < n_ports; i++) {
+        struct uuid uuid = mk_uuid(4, i);
+        char name[8], iface[16];
+        snprintf(name, sizeof name, "p%d", i);
+        snprintf(iface, sizeof iface, "tap%d", i);
+        struct eth_addr mac = ETH_ADDR_C(02, 00, 00, 00, 00, 00);
+        mac.ea[5] = i + 1;
+        ovs_be32 ips[2] = { htonl(0x0a000000 | (i + 1)),
+                            htonl(0x0a100000 | (i + 1)) };
+        int hi = random_range(n_hosts);
+        topology_add_port(topo, &uuid, n[random_range(n_nets)], h[hi],
+                          name, iface, mac, ips, random_range(3), i + 1);
+        if (random_range(5)) {
+            simap_put(&ofports[hi], iface, i + 1);
+        }
+    }
+    for (int i = 0; i < n_hosts; i++) {
+        struct weft_tunnel *tunnels;
+        size_t nt = compile_host_tunnels(topo, h[i], &tunnels);
+        for (size_t j = 0; j < nt; j++) {
+            simap_put(&ofports[i], tunnels[j].name, 100 + j);
+        }
+        free(tunnels);
+        if (h[i]->uplink) {
+            simap_put(&ofports[i], h[i]->uplink, 200);
+        }
+    }
+    *n_hostsp = n_hosts;
+}
+
+static char *
+format_flows(const struct weft_flows *flows)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    weft_flows_format(flows, &s);
+    return ds_steal_cstr(&s);
+}
+
+/* The flows of 'all' that record 'owner'. */
+static char *
+format_subset(const struct weft_flows *all, const struct weft_owner *owner)
+{
+    struct weft_flows subset;
+    weft_flows_init(&subset);
+    const struct weft_flow *f;
+    HMAP_FOR_EACH (f, node, &all->flows) {
+        if (weft_owner_equals(&f->owner, owner)) {
+            weft_flows_add_copy(&subset, f);
+        }
+    }
+    char *s = format_flows(&subset);
+    weft_flows_destroy(&subset);
+    return s;
+}
+
+static bool
+owner_listed(const struct weft_owner_list *list,
+             const struct weft_owner *owner)
+{
+    for (size_t i = 0; i < list->n; i++) {
+        if (weft_owner_equals(&list->owners[i], owner)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Checks one host: union, per-owner subsets, owner list. */
+static void
+check_host(const struct topology *topo, const struct topo_host *host,
+           const struct simap *ofports)
+{
+    struct weft_flows full, uni, one;
+    weft_flows_init(&full);
+    weft_flows_init(&uni);
+    weft_flows_init(&one);
+    compile_host_flows(topo, host, ofports, &full);
+
+    struct weft_owner_list owners = WEFT_OWNER_LIST_INITIALIZER;
+    compile_host_owners(topo, host, &owners);
+    for (size_t i = 0; i < owners.n; i++) {
+        const struct weft_owner *owner = &owners.owners[i];
+        for (size_t j = 0; j < i; j++) {
+            assert_false(weft_owner_equals(&owners.owners[j], owner));
+        }
+        compile_owner_flows(topo, host, ofports, owner, &uni);
+
+        weft_flows_clear(&one);
+        compile_owner_flows(topo, host, ofports, owner, &one);
+        const struct weft_flow *f;
+        HMAP_FOR_EACH (f, node, &one.flows) {
+            assert_true(weft_owner_equals(&f->owner, owner));
+        }
+        char *a = format_flows(&one);
+        char *b = format_subset(&full, owner);
+        assert_string_equal(a, b);
+        free(a);
+        free(b);
+    }
+
+    const struct weft_flow *f;
+    HMAP_FOR_EACH (f, node, &full.flows) {
+        assert_true(owner_listed(&owners, &f->owner));
+    }
+    char *a = format_flows(&full);
+    char *b = format_flows(&uni);
+    assert_string_equal(a, b);
+    free(a);
+    free(b);
+
+    /* Owners with nothing here. */
+    const struct topo_port *port;
+    TOPOLOGY_FOR_EACH_PORT (port, topo) {
+        if (!topo_network_find_host(port->network, host)) {
+            struct weft_owner o = { WEFT_OWNER_PORT, port->uuid };
+            struct weft_owner no = { WEFT_OWNER_NETWORK,
+                                     port->network->uuid };
+            weft_flows_clear(&one);
+            compile_owner_flows(topo, host, ofports, &o, &one);
+            compile_owner_flows(topo, host, ofports, &no, &one);
+            assert_int_equal(weft_flows_count(&one), 0);
+        }
+    }
+    const struct topo_host *other;
+    TOPOLOGY_FOR_EACH_HOST (other, topo) {
+        if (other != host) {
+            struct weft_owner o = { WEFT_OWNER_HOST, other->uuid };
+            weft_flows_clear(&one);
+            compile_owner_flows(topo, host, ofports, &o, &one);
+            assert_int_equal(weft_flows_count(&one), 0);
+        }
+    }
+
+    weft_owner_list_destroy(&owners);
+    weft_flows_destroy(&full);
+    weft_flows_destroy(&uni);
+    weft_flows_destroy(&one);
+}
+
+static void
+check_all_hosts(const struct topology *topo, const struct simap *ofports)
+{
+    const struct topo_host *host;
+    TOPOLOGY_FOR_EACH_HOST (host, topo) {
+        check_host(topo, host, &ofports[host->uuid.parts[1]]);
+    }
+}
+
+static void
+test_owner_union_random(void **state OVS_UNUSED)
+{
+    for (int seed = 1; seed <= 60; seed++) {
+        random_set_seed(seed);
+        struct topology topo;
+        struct simap ofports[MAX_HOSTS];
+        int n_hosts;
+        build_random(&topo, ofports, &n_hosts);
+        check_all_hosts(&topo, ofports);
+
+        /* Remove ports one by one (some hosts leave networks). */
+        for (int i = 0; i < 4 && hmap_count(&topo.ports); i++) {
+            struct topo_port *port;
+            HMAP_FOR_EACH (port, node, &topo.ports) {
+                break;
+            }
+            topology_remove_port(&topo, port);
+            check_all_hosts(&topo, ofports);
+        }
+        for (int i = 0; i < n_hosts; i++) {
+            simap_destroy(&ofports[i]);
+        }
+        topology_destroy(&topo);
+    }
+}
+
+/* The union contains something: the random topologies are not all empty
+ * (else the test above would prove nothing). */
+static void
+test_random_not_trivial(void **state OVS_UNUSED)
+{
+    size_t total = 0, n_remote_l2 = 0;
+    for (int seed = 1; seed <= 60; seed++) {
+        random_set_seed(seed);
+        struct topology topo;
+        struct simap ofports[MAX_HOSTS];
+        int n_hosts;
+        build_random(&topo, ofports, &n_hosts);
+        const struct topo_host *host;
+        TOPOLOGY_FOR_EACH_HOST (host, &topo) {
+            struct weft_flows flows;
+            weft_flows_init(&flows);
+            compile_host_flows(&topo, host, &ofports[host->uuid.parts[1]],
+                               &flows);
+            total += weft_flows_count(&flows);
+            char *s = format_flows(&flows);
+            for (const char *p = s; (p = strstr(p, "tun_id")); p++) {
+                n_remote_l2++;
+            }
+            free(s);
+            weft_flows_destroy(&flows);
+        }
+        for (int i = 0; i < n_hosts; i++) {
+            simap_destroy(&ofports[i]);
+        }
+        topology_destroy(&topo);
+    }
+    assert_true(total > 2000);
+    assert_true(n_remote_l2 > 50);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_owner_union_random),
+        cmocka_unit_test(test_random_not_trivial),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
