@@ -55,6 +55,7 @@ struct host {
                                      * flows were (or will be) built from. */
     bool recompile;                 /* Topology, ofports or OpenFlow
                                      * connection changed. */
+    uint64_t n_compiles;            /* Times its flows were compiled. */
 
     unsigned int status_seqno;      /* With host_db_seqno(), changes when
                                      * anything that host_status_seqno()
@@ -281,7 +282,8 @@ recompile(struct host *h)
     }
     struct weft_flows compiled;
     weft_flows_init(&compiled);
-    compile_host_flows(h->topo, th, host_db_ofports(h->db), &compiled);
+    compile_host_flows(h->topo, th, host_db_flow_ofports(h->db), &compiled);
+    h->n_compiles++;
 
     struct flow_table fresh;
     flow_table_init(&fresh);
@@ -311,6 +313,10 @@ host_run(struct host *h)
         && h->topo) {
         if (h->recompile) {
             recompile(h);
+        } else if (host_db_ports_resolved(h->db)) {
+            /* The ports appeared with the ofports weft requested, which the
+             * flows were compiled from: they are final as they are. */
+            of_session_set_complete(h->of);
         }
         of_session_push(h->of);
     }
@@ -421,13 +427,13 @@ host_format_summary(const struct host *h, struct ds *s)
     ds_put_format(s, "%-12s ovsdb=%-12s openflow=%-13s desired=%-7"PRIuSIZE
                   " installed=%-7"PRIuSIZE" cur_cfg=%-5"PRId64
                   " nb_cfg=%-5"PRId64" flow_mods=%"PRIu64" bundles=%"PRIu64
-                  " dumps=%"PRIu64"\n",
+                  " dumps=%"PRIu64" compiles=%"PRIu64"\n",
                   h->name,
                   host_ovsdb_connected(h) ? "connected" : "disconnected",
                   host_of_state_name(host_of_state(h)),
                   flow_table_count(of_session_desired(h->of)),
                   host_n_installed(h), os.cur_cfg, h->nb_cfg,
-                  os.n_flow_mods, os.n_bundles, os.n_dumps);
+                  os.n_flow_mods, os.n_bundles, os.n_dumps, h->n_compiles);
 }
 
 void
@@ -465,6 +471,7 @@ host_get_stats(const struct host *h, struct host_stats *stats)
     stats->n_flow_mods = os.n_flow_mods;
     stats->n_bundles = os.n_bundles;
     stats->n_dumps = os.n_dumps;
+    stats->n_compiles = h->n_compiles;
     stats->n_ovsdb_reconnects = n_ovsdb_connects ? n_ovsdb_connects - 1 : 0;
     stats->n_openflow_reconnects = os.n_connects ? os.n_connects - 1 : 0;
     stats->nb_cfg = h->nb_cfg;

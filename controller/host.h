@@ -124,6 +124,7 @@ struct host_stats {
     uint64_t n_flow_mods;           /* Sent, in bundles. */
     uint64_t n_bundles;
     uint64_t n_dumps;               /* Flow read-backs. */
+    uint64_t n_compiles;            /* Times its flows were compiled. */
     uint64_t n_ovsdb_reconnects;    /* Connections after the first. */
     uint64_t n_openflow_reconnects;
     int64_t nb_cfg;                 /* Latest configuration seen. */

@@ -177,21 +177,21 @@ claim_ofport(const struct simap *source, const char *name,
 }
 
 void
-wanted_ports_assign_ofports(const struct wanted_ports *wanted,
+wanted_ports_assign_ofports(const struct shash *wanted,
                             const struct simap *have,
                             const struct simap *prev,
                             const unsigned long *taken, struct simap *out)
 {
     simap_clear(out);
     unsigned long *used = bitmap_clone(taken, WANTED_OFPORT_MAX + 1);
-    const struct shash_node **names = shash_sort(&wanted->ports);
-    size_t n = shash_count(&wanted->ports);
+    const struct shash_node **names = shash_sort(wanted);
+    size_t n = shash_count(wanted);
 
     /* An interface weft no longer wants still holds its number until it is
      * deleted: a new port must not be given it in the same transaction. */
     const struct simap_node *h;
     SIMAP_FOR_EACH (h, have) {
-        if (!shash_find(&wanted->ports, h->name)
+        if (!shash_find(wanted, h->name)
             && ofport_in_range(h->data)) {
             bitmap_set1(used, h->data);
         }

@@ -73,7 +73,8 @@ bool wanted_ports_equal(const struct wanted_ports *a,
 #define WANTED_OFPORT_MIN 1
 #define WANTED_OFPORT_MAX 65279
 
-/* Stores in 'out' (cleared first) a number for each port of 'wanted', in
+/* Stores in 'out' (cleared first) a number for each interface name in
+ * 'wanted' (the 'ports' of a struct wanted_ports), in
  * priority order:
  *
  *   1. 'have': interface name -> number of each interface weft owns on the
@@ -88,7 +89,7 @@ bool wanted_ports_equal(const struct wanted_ports *a,
  * names claim one (a hand-edited database), the first in sorted order keeps
  * it and the other gets a new one.  A name may be left without a number only
  * if all 65279 are used. */
-void wanted_ports_assign_ofports(const struct wanted_ports *wanted,
+void wanted_ports_assign_ofports(const struct shash *wanted,
                                  const struct simap *have,
                                  const struct simap *prev,
                                  const unsigned long *taken,

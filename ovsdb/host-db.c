@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "bitmap.h"
 #include "ovsdb-idl.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
@@ -53,6 +54,13 @@ struct host_db {
     unsigned int blocked_seqno;     /* IDL seqno 'blocked' was found at. */
     struct simap ofports;           /* Interface name -> ofport > 0, of the
                                      * ports weft owns only. */
+    struct simap requested;         /* Wanted interface name -> the
+                                     * ofport_request weft chose for it
+                                     * (wanted_ports_assign_ofports()). */
+    unsigned int requested_seqno;   /* IDL seqno 'requested' was chosen at. */
+    struct simap flow_ofports;      /* Wanted interface name -> the ofport
+                                     * its flows use: see
+                                     * host_db_flow_ofports(). */
     struct sset up;                 /* Interfaces whose link is up. */
     bool ports_resolved;            /* Every wanted interface has an ofport
                                      * (or the switch said it cannot). */
@@ -108,6 +116,7 @@ host_db_connect(struct host_db *db)
     ovsdb_idl_add_column(db->idl, &ovsrec_interface_col_type);
     ovsdb_idl_add_column(db->idl, &ovsrec_interface_col_options);
     ovsdb_idl_add_column(db->idl, &ovsrec_interface_col_ofport);
+    ovsdb_idl_add_column(db->idl, &ovsrec_interface_col_ofport_request);
     ovsdb_idl_add_column(db->idl, &ovsrec_interface_col_link_state);
     ovsdb_idl_add_column(db->idl, &ovsrec_interface_col_external_ids);
     ovsdb_idl_add_table(db->idl, &ovsrec_table_controller);
@@ -262,6 +271,19 @@ reconcile_controller(struct host_db *db, struct ovsdb_idl_txn *txn,
     }
 }
 
+/* Makes 'iface', of a port weft owns, request 'ofport' (if nonzero).  An
+ * interface that exists was given its own number (its request, else its
+ * ofport), so this changes nothing on it unless that number clashed with
+ * another interface's. */
+static void
+reconcile_ofport_request(const struct ovsrec_interface *iface, int64_t ofport)
+{
+    if (ofport && (!iface->n_ofport_request
+                   || *iface->ofport_request != ofport)) {
+        ovsrec_interface_set_ofport_request(iface, &ofport, 1);
+    }
+}
+
 /* Makes 'iface', of a port weft owns, what 'w' wants. */
 static void
 reconcile_iface(const struct ovsrec_interface *iface,
@@ -303,6 +325,7 @@ create_port(struct host_db *db, struct ovsdb_idl_txn *txn,
     ovsrec_interface_set_type(iface, w->type);
     ovsrec_interface_set_options(iface, &w->options);
     ovsrec_interface_set_external_ids(iface, &ids);
+    reconcile_ofport_request(iface, simap_get(&db->requested, name));
 
     struct ovsrec_port *port = ovsrec_port_insert(txn);
     ovsrec_port_set_name(port, name);
@@ -348,8 +371,12 @@ reconcile_ports(struct host_db *db, struct ovsdb_idl_txn *txn,
             ovsrec_interface_set_name(iface, port->name);
             ovsrec_port_set_interfaces(port, &iface, 1);
             reconcile_iface(iface, w);
+            reconcile_ofport_request(iface, simap_get(&db->requested,
+                                                      port->name));
         } else {
             reconcile_iface(port->interfaces[0], w);
+            reconcile_ofport_request(port->interfaces[0],
+                                     simap_get(&db->requested, port->name));
         }
         if (!wanted_port_ids_match(w, &port->external_ids)) {
             struct smap ids;
@@ -369,15 +396,39 @@ reconcile_ports(struct host_db *db, struct ovsdb_idl_txn *txn,
     sset_destroy(&present);
 }
 
+/* The ofport the compiler should use for each wanted interface: the real
+ * one once ovs-vswitchd has made it; before that the one weft requested, so
+ * that a port's flows are compiled once, at its creation, and not again when
+ * the port appears with the number requested.  An interface the switch
+ * could not make (ofport -1) and a blocked name have none. */
+static void
+compute_flow_ofports(const struct host_db *db, const struct sset *failed,
+                     struct simap *flow_ofports)
+{
+    struct shash_node *node;
+    SHASH_FOR_EACH (node, db->wanted) {
+        const char *name = node->name;
+        const struct simap_node *real = simap_find(&db->ofports, name);
+        if (real) {
+            simap_put(flow_ofports, name, real->data);
+        } else if (!sset_contains(failed, name)
+                   && !sset_contains(&db->blocked, name)
+                   && simap_contains(&db->requested, name)) {
+            simap_put(flow_ofports, name, simap_get(&db->requested, name));
+        }
+    }
+}
+
 /* Reads the ofports of the interfaces of br-int's weft-owned ports; returns
- * true if they changed.  A blocked name never gets created, so it does not
- * keep the host from being "resolved" (and every other port's wait from
- * completing). */
+ * true if the ofports the flows use (host_db_flow_ofports()) changed.  A
+ * blocked name never gets created, so it does not keep the host from being
+ * "resolved" (and every other port's wait from completing). */
 static bool
 read_ofports(struct host_db *db, const struct ovsrec_bridge *br)
 {
     struct simap ofports = SIMAP_INITIALIZER(&ofports);
     struct sset up = SSET_INITIALIZER(&up);
+    struct sset failed = SSET_INITIALIZER(&failed);
     bool resolved = true;
 
     struct sset seen = SSET_INITIALIZER(&seen);
@@ -400,6 +451,8 @@ read_ofports(struct host_db *db, const struct ovsrec_bridge *br)
                 if (iface->link_state && !strcmp(iface->link_state, "up")) {
                     sset_add(&up, iface->name);
                 }
+            } else {
+                sset_add(&failed, iface->name);
             }
         }
     }
@@ -412,19 +465,63 @@ read_ofports(struct host_db *db, const struct ovsrec_bridge *br)
     }
     sset_destroy(&seen);
 
-    bool changed = !simap_equal(&ofports, &db->ofports);
-    simap_swap(&ofports, &db->ofports);
-    simap_destroy(&ofports);
-    if (changed || !sset_equals(&up, &db->up)) {
+    if (!simap_equal(&ofports, &db->ofports)
+        || !sset_equals(&up, &db->up)) {
         db->seqno++;
     }
+    simap_swap(&ofports, &db->ofports);
+    simap_destroy(&ofports);
     sset_swap(&up, &db->up);
     sset_destroy(&up);
-    if (resolved != db->ports_resolved) {
-        db->ports_resolved = resolved;
-        changed = true;
-    }
+    db->ports_resolved = resolved;
+
+    struct simap flow_ofports = SIMAP_INITIALIZER(&flow_ofports);
+    compute_flow_ofports(db, &failed, &flow_ofports);
+    bool changed = !simap_equal(&flow_ofports, &db->flow_ofports);
+    simap_swap(&flow_ofports, &db->flow_ofports);
+    simap_destroy(&flow_ofports);
+    sset_destroy(&failed);
     return changed;
+}
+
+/* Chooses the ofport_request of every wanted interface, from what br-int
+ * holds now and from the previous choice (see
+ * wanted_ports_assign_ofports()). */
+static void
+update_requested(struct host_db *db, const struct ovsrec_bridge *br)
+{
+    struct simap have = SIMAP_INITIALIZER(&have);
+    unsigned long *taken = bitmap_allocate(WANTED_OFPORT_MAX + 1);
+    for (size_t i = 0; br && i < br->n_ports; i++) {
+        const struct ovsrec_port *port = br->ports[i];
+        bool ours = smap_get(&port->external_ids, OWNER_KEY) != NULL;
+        for (size_t j = 0; j < port->n_interfaces; j++) {
+            const struct ovsrec_interface *iface = port->interfaces[j];
+            int64_t req = iface->n_ofport_request ? *iface->ofport_request
+                                                  : 0;
+            int64_t real = iface->n_ofport ? *iface->ofport : 0;
+            if (ours) {
+                int64_t n = req > 0 ? req : real;
+                if (n > 0 && n <= WANTED_OFPORT_MAX) {
+                    simap_put(&have, iface->name, n);
+                }
+                continue;
+            }
+            if (req > 0 && req <= WANTED_OFPORT_MAX) {
+                bitmap_set1(taken, req);
+            }
+            if (real > 0 && real <= WANTED_OFPORT_MAX) {
+                bitmap_set1(taken, real);
+            }
+        }
+    }
+    struct simap requested = SIMAP_INITIALIZER(&requested);
+    wanted_ports_assign_ofports(db->wanted, &have, &db->requested, taken,
+                                &requested);
+    simap_swap(&requested, &db->requested);
+    simap_destroy(&requested);
+    simap_destroy(&have);
+    free(taken);
 }
 
 /* Adds to 'names' the name of every bridge, port and interface in the
@@ -500,6 +597,10 @@ host_db_run(struct host_db *db)
         update_blocked(db);
         db->blocked_seqno = seqno;
     }
+    if (seqno != db->requested_seqno || db->reconcile) {
+        update_requested(db, br);
+        db->requested_seqno = seqno;
+    }
     if (read_ofports(db, br)) {
         changed = true;
     }
@@ -551,6 +652,8 @@ host_db_create(const struct host_db_config *cfg)
     db->wanted = &no_ports;
     sset_init(&db->blocked);
     simap_init(&db->ofports);
+    simap_init(&db->requested);
+    simap_init(&db->flow_ofports);
     sset_init(&db->up);
     host_db_connect(db);
     return db;
@@ -565,6 +668,8 @@ host_db_destroy(struct host_db *db)
     host_db_disconnect(db);
     sset_destroy(&db->blocked);
     simap_destroy(&db->ofports);
+    simap_destroy(&db->requested);
+    simap_destroy(&db->flow_ofports);
     sset_destroy(&db->up);
     free(db->name);
     free(db->remote);
@@ -630,6 +735,18 @@ const struct simap *
 host_db_ofports(const struct host_db *db)
 {
     return &db->ofports;
+}
+
+const struct simap *
+host_db_flow_ofports(const struct host_db *db)
+{
+    return &db->flow_ofports;
+}
+
+const struct simap *
+host_db_requested_ofports(const struct host_db *db)
+{
+    return &db->requested;
 }
 
 bool
