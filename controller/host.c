@@ -80,8 +80,9 @@ host_of_state_name(enum host_of_state state)
     return "unknown";
 }
 
-/* The session's state as weftd shows it: a verify is a read-back, a bundle
- * in flight is part of being synced. */
+/* The session's state as weftd shows it: a periodic verify and a bundle in
+ * flight are part of being synced (what is installed stays known); only a
+ * read-back after a (re)connect or a failed bundle is "reading-flows". */
 enum host_of_state
 host_of_state(const struct host *h)
 {
@@ -89,9 +90,9 @@ host_of_state(const struct host *h)
     case OF_SESSION_DISCONNECTED:
         return HOST_OF_DISCONNECTED;
     case OF_SESSION_DUMPING:
-    case OF_SESSION_VERIFYING:
         return HOST_OF_DUMPING;
     case OF_SESSION_SYNCED:
+    case OF_SESSION_VERIFYING:
     case OF_SESSION_BUNDLE_SENT:
     case OF_SESSION_BUNDLE_FAILED:
         return HOST_OF_SYNCED;

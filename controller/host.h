@@ -27,7 +27,8 @@
  *         ^                      |  ^                         |
  *         +------ disconnect ----+  +--- bundle error --------+
  *
- * A periodic verify shows as DUMPING, a bundle in flight as SYNCED.
+ * A periodic verify and a bundle in flight show as SYNCED: what is installed
+ * is known throughout (weft/hosts' dumps= counts the read-backs).
  *
  * Threading: none.  Everything runs in weftd's main loop. */
 #ifndef WEFT_HOST_H

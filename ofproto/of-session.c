@@ -706,5 +706,10 @@ of_session_get_stats(const struct of_session *s,
 bool
 of_session_is_synced(const struct of_session *s)
 {
-    return s->state == OF_SESSION_SYNCED || bundle_in_flight(s);
+    /* A verify starts only from SYNCED and reads into 'dumped': until its
+     * last reply, 'installed' is still what the switch was last known to
+     * hold. */
+    return (s->state == OF_SESSION_SYNCED
+            || s->state == OF_SESSION_VERIFYING
+            || bundle_in_flight(s));
 }

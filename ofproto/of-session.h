@@ -157,14 +157,15 @@ void of_session_set_tx_limit(struct of_session *, size_t bytes);
 size_t of_session_tx_queued(const struct of_session *);
 
 bool of_session_is_connected(const struct of_session *);
-/* True in SYNCED, BUNDLE_SENT and BUNDLE_FAILED: the flows were read back
- * and every difference since was sent (or is being sent). */
+/* True in SYNCED, VERIFYING, BUNDLE_SENT and BUNDLE_FAILED: the flows were
+ * read back and every difference since was sent (or is being sent).  A
+ * periodic verify keeps what is installed until its read-back ends. */
 bool of_session_is_synced(const struct of_session *);
 enum of_session_state of_session_state(const struct of_session *);
 int of_session_version(const struct of_session *);
 const struct flow_table *of_session_desired(const struct of_session *);
-/* What the session believes the switch holds: meaningful only in SYNCED,
- * BUNDLE_SENT and BUNDLE_FAILED (see of_session_is_synced()). */
+/* What the session believes the switch holds: meaningful only when
+ * of_session_is_synced(). */
 const struct flow_table *of_session_installed(const struct of_session *);
 int64_t of_session_cur_cfg(const struct of_session *);
 

@@ -294,7 +294,7 @@ test_assign_ofports(void **state)
     bitmap_set1(taken, 4);              /* Foreign ofport_request. */
     struct simap out = SIMAP_INITIALIZER(&out);
 
-    wanted_ports_assign_ofports(&wp, &have, NULL, taken, &out);
+    wanted_ports_assign_ofports(&wp.ports, &have, NULL, taken, &out);
     assert_int_equal(simap_count(&out), 5);
     assert_int_equal(ofport_of(&out, "c"), 7);
     assert_int_equal(ofport_of(&out, "a"), 3);
@@ -304,7 +304,7 @@ test_assign_ofports(void **state)
 
     /* The same inputs choose the same (a restarted weftd). */
     struct simap again = SIMAP_INITIALIZER(&again);
-    wanted_ports_assign_ofports(&wp, &have, NULL, taken, &again);
+    wanted_ports_assign_ofports(&wp.ports, &have, NULL, taken, &again);
     assert_true(simap_equal(&out, &again));
 
     /* A choice in flight ('prev') is kept even when a name sorting before
@@ -314,7 +314,7 @@ test_assign_ofports(void **state)
     want_names(&wp2, names2);
     struct simap prev = SIMAP_INITIALIZER(&prev);
     simap_put(&prev, "a", 3);
-    wanted_ports_assign_ofports(&wp2, &have, &prev, taken, &again);
+    wanted_ports_assign_ofports(&wp2.ports, &have, &prev, taken, &again);
     assert_int_equal(ofport_of(&again, "a"), 3);
     assert_int_equal(ofport_of(&again, "0"), 5);
 
@@ -324,7 +324,7 @@ test_assign_ofports(void **state)
     simap_put(&have, "b", 1);
     simap_put(&have, "d", 0);
     simap_put(&have, "e", 70000);
-    wanted_ports_assign_ofports(&wp, &have, NULL, taken, &out);
+    wanted_ports_assign_ofports(&wp.ports, &have, NULL, taken, &out);
     assert_int_equal(ofport_of(&out, "a"), 7);
     assert_int_equal(ofport_of(&out, "b"), 3);
     assert_int_equal(ofport_of(&out, "c"), 5);
@@ -334,7 +334,7 @@ test_assign_ofports(void **state)
     /* Every number taken: no number, OVS chooses. */
     bitmap_set_multiple(taken, 0, WANTED_OFPORT_MAX + 1, true);
     simap_clear(&have);
-    wanted_ports_assign_ofports(&wp, &have, NULL, taken, &out);
+    wanted_ports_assign_ofports(&wp.ports, &have, NULL, taken, &out);
     assert_int_equal(simap_count(&out), 0);
 
     simap_destroy(&prev);
