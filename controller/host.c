@@ -69,6 +69,12 @@ host_set_verify_interval(int seconds)
     of_session_set_verify_interval(seconds);
 }
 
+void
+host_set_openflow_probe_interval(int seconds)
+{
+    of_session_set_probe_interval(seconds);
+}
+
 const char *
 host_of_state_name(enum host_of_state state)
 {
@@ -108,6 +114,7 @@ host_db_config(const struct host *h, struct host_db_config *cfg)
         .remote = h->ovsdb_remote,
         .datapath_type = h->datapath_type,
         .controller_target = h->controller_target,
+        .controller_probe_msec = of_session_get_probe_interval() * 1000,
     };
 }
 

@@ -64,6 +64,12 @@ struct host;
  * or changed by hand does not stay wrong until the next reconnect. */
 void host_set_verify_interval(int seconds);
 
+/* The OpenFlow inactivity probe for tcp: and ssl: hosts, both ways (weftd's
+ * session, and br-int's Controller row for the switch's side): 'seconds'
+ * (at least 5; 0 disables; default 60).  unix: hosts never probe.  Call
+ * before the hosts are created. */
+void host_set_openflow_probe_interval(int seconds);
+
 /* Creates a host connection for 'th' (copies what it needs). */
 struct host *host_create(const struct topo_host *th);
 void host_destroy(struct host *);

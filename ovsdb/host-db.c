@@ -38,6 +38,7 @@ struct host_db {
     char *datapath_type;
     char *controller_target;        /* Passive target set on br-int, or NULL
                                      * (unix: hosts use br-int.mgmt). */
+    int64_t controller_probe_msec;  /* Its inactivity_probe. */
 
     struct ovsdb_idl *idl;
     struct ovsdb_idl_loop idl_loop;
@@ -122,6 +123,7 @@ host_db_connect(struct host_db *db)
     ovsdb_idl_add_table(db->idl, &ovsrec_table_controller);
     ovsdb_idl_add_column(db->idl, &ovsrec_controller_col_target);
     ovsdb_idl_add_column(db->idl, &ovsrec_controller_col_external_ids);
+    ovsdb_idl_add_column(db->idl, &ovsrec_controller_col_inactivity_probe);
     db->idl_loop = (struct ovsdb_idl_loop) OVSDB_IDL_LOOP_INITIALIZER(db->idl);
     db->idl_seqno = 0;
     db->was_connected = false;
@@ -257,6 +259,11 @@ reconcile_controller(struct host_db *db, struct ovsdb_idl_txn *txn,
         if (db->controller_target && !have
             && !strcmp(c->target, db->controller_target)) {
             have = true;
+            if (!c->n_inactivity_probe
+                || *c->inactivity_probe != db->controller_probe_msec) {
+                ovsrec_controller_set_inactivity_probe(
+                    c, &db->controller_probe_msec, 1);
+            }
         } else {
             ovsrec_bridge_update_controller_delvalue(br, c);
         }
@@ -264,6 +271,8 @@ reconcile_controller(struct host_db *db, struct ovsdb_idl_txn *txn,
     if (db->controller_target && !have) {
         struct ovsrec_controller *c = ovsrec_controller_insert(txn);
         ovsrec_controller_set_target(c, db->controller_target);
+        ovsrec_controller_set_inactivity_probe(c, &db->controller_probe_msec,
+                                               1);
         const struct smap ids = SMAP_CONST1(&ids, CONTROLLER_OWNER_KEY,
                                             "true");
         ovsrec_controller_set_external_ids(c, &ids);
@@ -639,6 +648,7 @@ host_db_set_config__(struct host_db *db, const struct host_db_config *cfg)
     db->remote = xstrdup(cfg->remote);
     db->datapath_type = xstrdup(cfg->datapath_type);
     db->controller_target = nullable_xstrdup(cfg->controller_target);
+    db->controller_probe_msec = cfg->controller_probe_msec;
 }
 
 /* What 'wanted' points to until host_db_set_wanted(). */

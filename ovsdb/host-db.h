@@ -43,6 +43,11 @@ struct host_db_config {
     const char *datapath_type;      /* br-int's datapath type. */
     const char *controller_target;  /* Passive target set on br-int, or
                                      * NULL. */
+    int controller_probe_msec;      /* Its Controller.inactivity_probe: how
+                                     * long ovs-vswitchd waits for weftd
+                                     * before it probes (0: never), so that
+                                     * a busy weftd is not dropped after
+                                     * OVS's default 5 s + 5 s. */
 };
 
 /* Connects to 'cfg->remote' (copies 'cfg').  Until host_db_set_wanted(), it
