@@ -435,13 +435,15 @@ host_format_summary(const struct host *h, struct ds *s)
     ds_put_format(s, "%-12s ovsdb=%-12s openflow=%-13s desired=%-7"PRIuSIZE
                   " installed=%-7"PRIuSIZE" cur_cfg=%-5"PRId64
                   " nb_cfg=%-5"PRId64" flow_mods=%"PRIu64" bundles=%"PRIu64
-                  " dumps=%"PRIu64" compiles=%"PRIu64"\n",
+                  " dumps=%"PRIu64" compiles=%"PRIu64" of_reconnects=%"PRIu64
+                  "\n",
                   h->name,
                   host_ovsdb_connected(h) ? "connected" : "disconnected",
                   host_of_state_name(host_of_state(h)),
                   flow_table_count(of_session_desired(h->of)),
                   host_n_installed(h), os.cur_cfg, h->nb_cfg,
-                  os.n_flow_mods, os.n_bundles, os.n_dumps, h->n_compiles);
+                  os.n_flow_mods, os.n_bundles, os.n_dumps, h->n_compiles,
+                  os.n_connects ? os.n_connects - 1 : 0);
 }
 
 void
