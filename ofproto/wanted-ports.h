@@ -78,8 +78,9 @@ bool wanted_ports_equal(const struct wanted_ports *a,
  * priority order:
  *
  *   1. 'have': interface name -> number of each interface weft owns on the
- *      bridge now (its ofport_request, else its ofport).  A wanted one keeps
- *      its number; an unwanted one (about to be deleted) still holds it.
+ *      bridge now (its ofport, else its ofport_request).  A wanted one keeps
+ *      its number unless 'taken' holds it; an unwanted one (about to be
+ *      deleted) still holds it.
  *   2. 'prev' (may be NULL): the previous choice, for a name the database
  *      does not show yet (its creation is in flight).
  *   3. The lowest number free, taking names in sorted order.

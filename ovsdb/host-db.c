@@ -501,6 +501,7 @@ update_requested(struct host_db *db, const struct ovsrec_bridge *br)
 {
     struct simap have = SIMAP_INITIALIZER(&have);
     unsigned long *taken = bitmap_allocate(WANTED_OFPORT_MAX + 1);
+    struct sset held = SSET_INITIALIZER(&held);
     for (size_t i = 0; br && i < br->n_ports; i++) {
         const struct ovsrec_port *port = br->ports[i];
         bool ours = smap_get(&port->external_ids, OWNER_KEY) != NULL;
@@ -510,9 +511,16 @@ update_requested(struct host_db *db, const struct ovsrec_bridge *br)
                                                   : 0;
             int64_t real = iface->n_ofport ? *iface->ofport : 0;
             if (ours) {
-                int64_t n = req > 0 ? req : real;
+                /* The number it has, else the one it asked for.  If the
+                 * switch gave it another (a clash), that one is kept: its
+                 * flows already use it, and renumbering would change them
+                 * twice. */
+                int64_t n = real > 0 ? real : req;
                 if (n > 0 && n <= WANTED_OFPORT_MAX) {
                     simap_put(&have, iface->name, n);
+                    if (real > 0) {
+                        sset_add(&held, iface->name);
+                    }
                 }
                 continue;
             }
@@ -524,6 +532,13 @@ update_requested(struct host_db *db, const struct ovsrec_bridge *br)
             }
         }
     }
+    /* A foreign interface that asks for a number one of weft's holds did
+     * not get it: weft's keeps it. */
+    const char *name;
+    SSET_FOR_EACH (name, &held) {
+        bitmap_set0(taken, simap_get(&have, name));
+    }
+    sset_destroy(&held);
     struct simap requested = SIMAP_INITIALIZER(&requested);
     wanted_ports_assign_ofports(db->wanted, &have, &db->requested, taken,
                                 &requested);
