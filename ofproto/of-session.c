@@ -41,9 +41,12 @@ VLOG_DEFINE_THIS_MODULE(of_session);
 
 /* A bundle's messages are handed to the transport only while it holds fewer
  * than this many bytes not yet written to the socket (OVN's ofctrl waits on
- * its tx_counter the same way): a 100,000-flow sync then never sits in
- * weftd's memory twice, and every main loop pass does a bounded amount of
- * work for each host, so a slow switch holds up only its own bundle. */
+ * its tx_counter the same way): a 100,000-flow sync no longer lands in
+ * rconn's queue at once, behind which every later message to that switch
+ * (echo replies, the next dump) would wait, and each main loop pass hands
+ * each host at most this much more, so a slow switch holds up only its own
+ * bundle.  The flow_mods themselves are still encoded all at once, by
+ * flow_table_sync(), into 'bundle_msgs'. */
 #define DEFAULT_TX_LIMIT (128 * 1024)
 
 struct of_session {
