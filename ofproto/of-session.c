@@ -86,6 +86,8 @@ struct of_session {
                                      * "struct ofpbuf" list).  Empty once all
                                      * was handed to the transport. */
     uint32_t bundle_id;
+    bool bundle_opened;             /* Its open was handed to the
+                                     * transport. */
     uint32_t next_bundle_id;
     ovs_be32 barrier_xid;
     int64_t inflight_cfg;
@@ -209,6 +211,7 @@ send_bundle_msgs(struct of_session *s)
         struct ofpbuf *msg = CONTAINER_OF(ovs_list_pop_front(&s->bundle_msgs),
                                           struct ofpbuf, list_node);
         send_msg(s, msg);
+        s->bundle_opened = true;
     }
 }
 
@@ -218,9 +221,9 @@ free_bundle_msgs(struct of_session *s)
     ofpbuf_list_delete(&s->bundle_msgs);
 }
 
-/* Drops what is left to send of the bundle in flight, if any.  Its open was
- * sent, its commit was not: the switch is told to discard it, so that the
- * half-filled bundle does not sit in ovs-vswitchd until the connection
+/* Drops what is left to send of the bundle in flight, if any.  Its commit
+ * was not sent: if its open was, the switch is told to discard it, so that
+ * the half-filled bundle does not sit in ovs-vswitchd until the connection
  * drops.  Returns true if there was something left. */
 static bool
 abort_bundle(struct of_session *s)
@@ -229,6 +232,9 @@ abort_bundle(struct of_session *s)
         return false;
     }
     free_bundle_msgs(s);
+    if (!s->bundle_opened) {
+        return true;
+    }
     struct ofputil_bundle_ctrl_msg bc = {
         .bundle_id = s->bundle_id,
         .type = OFPBCT_DISCARD_REQUEST,
@@ -401,6 +407,7 @@ push_flows(struct of_session *s)
     s->barrier_xid = msg_xid(barrier);
     ovs_list_push_back(&s->bundle_msgs, &barrier->list_node);
     s->bundle_id = bundle_id;
+    s->bundle_opened = false;
 
     s->state = OF_SESSION_BUNDLE_SENT;
     s->inflight_cfg = s->desired_cfg;
