@@ -17,6 +17,9 @@
 #     for longer than the old 5 s + 5 s probe; meanwhile a write for h1 is
 #     confirmed (weftctl sync).  After SIGCONT weftd never reconnected to h2
 #     (of_reconnects=0) and sent it nothing (flow_mods unchanged).
+#  4. With a 5 s probe (--openflow-probe-interval=5) the same stop drops the
+#     connection; after SIGCONT weftd reconnects, reads the flows back and
+#     sends nothing (0 flow_mods).
 set -euo pipefail
 
 . "$(dirname "$0")/sim-lib.sh"
@@ -36,10 +39,10 @@ weftd_stop() {
     ovs-appctl --timeout=10 -t "$SIM_DIR/weftd.ctl" exit
     wait_for 30 eval '! kill -0 '"$pid"' 2>/dev/null'
 }
-weftd_start() {
+weftd_start() {   # weftd_start [OPTION...]
     (
         export OVS_RUNDIR=$SIM_DIR OVS_DBDIR=$SIM_DIR OVS_LOGDIR=$SIM_DIR
-        "$sim_weftd" --db=unix:"$SIM_DIR/weft.sock" --verify-interval=0 \
+        "$sim_weftd" --db=unix:"$SIM_DIR/weft.sock" --verify-interval=0 "$@" \
             --pidfile="$SIM_DIR/weftd.pid" --unixctl="$SIM_DIR/weftd.ctl" \
             --log-file="$SIM_DIR/weftd.log" --detach --no-chdir 2>/dev/null
     )
@@ -124,5 +127,23 @@ check "weftd never reconnected to h2 (of_reconnects $rec2)" \
 check "nothing was re-sent to h2 (flow_mods $mods2)" \
     eval '[ "$(host_field 2 flow_mods)" = "$mods2" ]'
 check "h2 still synced" eval '[ "$(host_field 2 openflow)" = synced ]'
+
+echo "== 4. with a 5 s probe, a reconnect that sends nothing"
+weftd_stop
+weftd_start --openflow-probe-interval=5
+check "weftctl sync after a restart with a 5 s probe" ctl --timeout=60 sync
+check "h2 synced, nothing sent" wait_for 60 eval \
+    '[ "$(host_field 2 openflow)" = synced ] && [ "$(host_field 2 flow_mods)" = 0 ]'
+check "br-int's controller on h2 probes after 5 s" \
+    eval '[ "$(sim_vsctl 2 --bare --columns=inactivity_probe list controller)" = 5000 ]'
+kill -STOP "$vpid"
+check "weftd drops h2 after 5 s silent + 5 s unanswered" \
+    wait_for 60 eval '[ "$(host_field 2 openflow)" = disconnected ]'
+kill -CONT "$vpid"
+check "weftctl sync with h2 back" ctl --timeout=60 sync
+check "h2 reconnected once and synced" wait_for 60 eval \
+    '[ "$(host_field 2 of_reconnects)" = 1 ] && [ "$(host_field 2 openflow)" = synced ]'
+check "the reconnect read the flows back (dumps=2) and sent 0 flow_mods" \
+    eval '[ "$(host_field 2 dumps)" = 2 ] && [ "$(host_field 2 flow_mods)" = 0 ]'
 
 sim_finish
