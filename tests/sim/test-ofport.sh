@@ -11,7 +11,9 @@
 #     already used the requested numbers, so the ports' appearing changed
 #     nothing.
 #  2. A restart with unchanged state chooses the same numbers, compiles once
-#     and sends 0 flow_mods.  A port add compiles its host once more.
+#     and sends 0 flow_mods.  A port add compiles its host once more.  A
+#     foreign interface that requests a weft port's number does not move it
+#     (OVS gives the foreign one another) and costs no compile.
 #  3. A stopped switch: h2 reaches weftd over tcp: (--openflow-remote), where
 #     OpenFlow inactivity probes run.  Its ovs-vswitchd is stopped (SIGSTOP)
 #     for longer than the old 5 s + 5 s probe; meanwhile a write for h1 is
@@ -103,6 +105,18 @@ check "weftctl sync after a port add" ctl --timeout=120 sync
 sim_wait_ports 1 a4
 check "the new port requests its ofport" requests_match 1
 check "a port add compiled h1 once more" eval '[ "$(host_field 1 compiles)" = 2 ]'
+# A foreign interface asks for a number a weft port holds: OVS gives it
+# another, and weft neither renumbers its port nor gives that number away.
+a1=$(sim_ofport 1 a1)
+sim_vsctl 1 add-port br-int fc -- set interface fc type=internal ofport_request="$a1"
+sim_wait_ports 1 fc
+ctl port-add red/vx/a5 --host=h1 --iface=a5 --mac=02:00:00:00:01:05 --ip=10.0.0.5
+check "weftctl sync after another port add" ctl --timeout=120 sync
+sim_wait_ports 1 a5
+check "a1 kept its ofport $a1, the foreign fc got another" \
+    eval '[ "$(sim_ofport 1 a1)" = "$a1" ] && [ "$(sim_ofport 1 fc)" != "$a1" ]'
+check "weft's requests still equal their ofports" requests_match 1
+check "h1 compiled once for a5, not for fc" eval '[ "$(host_field 1 compiles)" = 3 ]'
 
 echo "== 3. a stopped switch (tcp: OpenFlow) is ridden out"
 check "h2 is reached over tcp:" eval 'grep -q "h2: ovsdb .* openflow tcp:127.0.0.1:$OF_PORT" "$SIM_DIR/weftd.log"'
