@@ -68,6 +68,7 @@ struct host {
     bool built_complete;            /* host_db_ports_resolved() then. */
     uint64_t n_skipped;             /* Changes that did not touch it. */
     uint64_t n_applied;             /* Changes routed to it (hosts.c). */
+    uint64_t n_compiles;            /* Builds that compiled owners. */
 
     unsigned int status_seqno;      /* With host_db_seqno(), changes when
                                      * anything that host_status_seqno()
@@ -91,6 +92,12 @@ host_set_verify_interval(int seconds)
     of_session_set_verify_interval(seconds);
 }
 
+void
+host_set_openflow_probe_interval(int seconds)
+{
+    of_session_set_probe_interval(seconds);
+}
+
 const char *
 host_of_state_name(enum host_of_state state)
 {
@@ -102,8 +109,9 @@ host_of_state_name(enum host_of_state state)
     return "unknown";
 }
 
-/* The session's state as weftd shows it: a verify is a read-back, a bundle
- * in flight is part of being synced. */
+/* The session's state as weftd shows it: a periodic verify and a bundle in
+ * flight are part of being synced (what is installed stays known); only a
+ * read-back after a (re)connect or a failed bundle is "reading-flows". */
 enum host_of_state
 host_of_state(const struct host *h)
 {
@@ -111,9 +119,9 @@ host_of_state(const struct host *h)
     case OF_SESSION_DISCONNECTED:
         return HOST_OF_DISCONNECTED;
     case OF_SESSION_DUMPING:
-    case OF_SESSION_VERIFYING:
         return HOST_OF_DUMPING;
     case OF_SESSION_SYNCED:
+    case OF_SESSION_VERIFYING:
     case OF_SESSION_BUNDLE_SENT:
     case OF_SESSION_BUNDLE_FAILED:
         return HOST_OF_SYNCED;
@@ -129,6 +137,7 @@ host_db_config(const struct host *h, struct host_db_config *cfg)
         .remote = h->ovsdb_remote,
         .datapath_type = h->datapath_type,
         .controller_target = h->controller_target,
+        .controller_probe_msec = of_session_get_probe_interval() * 1000,
     };
 }
 
@@ -348,7 +357,10 @@ host_build(struct host *h)
     if (!self) {
         return;
     }
-    const struct simap *ofports = host_db_ofports(h->db);
+    /* The ofports flows use: the real ones, or those weft requested for
+     * interfaces not created yet (host_db_flow_ofports()), so that a host
+     * is compiled once at bring-up. */
+    const struct simap *ofports = host_db_flow_ofports(h->db);
     int version = of_session_version(h->of);
     if (version != h->built_version) {
         host_flows_note_full(&h->flows);
@@ -362,10 +374,12 @@ host_build(struct host *h)
         return;
     }
 
-    if (host_flows_pending(&h->flows)
-        && !host_flows_update(&h->flows, h->topo, self, ofports)
-        && self_check) {
-        host_self_check(h, self, ofports);
+    if (host_flows_pending(&h->flows)) {
+        h->n_compiles++;
+        if (!host_flows_update(&h->flows, h->topo, self, ofports)
+            && self_check) {
+            host_self_check(h, self, ofports);
+        }
     }
 
     struct weft_flows compiled;
@@ -400,6 +414,12 @@ host_run(struct host *h)
         && h->topo) {
         if (h->db_changed || host_build_pending(h)) {
             host_build(h);
+        } else if (!h->built_complete && h->built_version
+                   && host_db_ports_resolved(h->db)) {
+            /* The ports appeared with the ofports weft requested, which the
+             * flows were compiled from: they are final as they are. */
+            of_session_set_complete(h->of);
+            h->built_complete = true;
         }
         of_session_push(h->of);
     }
@@ -511,13 +531,15 @@ host_format_summary(const struct host *h, struct ds *s)
     ds_put_format(s, "%-12s ovsdb=%-12s openflow=%-13s desired=%-7"PRIuSIZE
                   " installed=%-7"PRIuSIZE" cur_cfg=%-5"PRId64
                   " nb_cfg=%-5"PRId64" flow_mods=%"PRIu64" bundles=%"PRIu64
-                  " dumps=%"PRIu64"\n",
+                  " dumps=%"PRIu64" compiles=%"PRIu64" of_reconnects=%"PRIu64
+                  "\n",
                   h->name,
                   host_ovsdb_connected(h) ? "connected" : "disconnected",
                   host_of_state_name(host_of_state(h)),
                   flow_table_count(of_session_desired(h->of)),
                   host_n_installed(h), os.cur_cfg, h->nb_cfg,
-                  os.n_flow_mods, os.n_bundles, os.n_dumps);
+                  os.n_flow_mods, os.n_bundles, os.n_dumps, h->n_compiles,
+                  os.n_connects ? os.n_connects - 1 : 0);
 }
 
 void
@@ -555,6 +577,7 @@ host_get_stats(const struct host *h, struct host_stats *stats)
     stats->n_flow_mods = os.n_flow_mods;
     stats->n_bundles = os.n_bundles;
     stats->n_dumps = os.n_dumps;
+    stats->n_compiles = h->n_compiles;
     stats->n_ovsdb_reconnects = n_ovsdb_connects ? n_ovsdb_connects - 1 : 0;
     stats->n_openflow_reconnects = os.n_connects ? os.n_connects - 1 : 0;
     stats->nb_cfg = h->nb_cfg;

@@ -27,7 +27,8 @@
  *         ^                      |  ^                         |
  *         +------ disconnect ----+  +--- bundle error --------+
  *
- * A periodic verify shows as DUMPING, a bundle in flight as SYNCED.
+ * A periodic verify and a bundle in flight show as SYNCED: what is installed
+ * is known throughout (weft/hosts' dumps= counts the read-backs).
  *
  * Threading: none.  Everything runs in weftd's main loop. */
 #ifndef WEFT_HOST_H
@@ -63,6 +64,12 @@ struct host;
  * read back from the switch and differences repaired, so that a flow deleted
  * or changed by hand does not stay wrong until the next reconnect. */
 void host_set_verify_interval(int seconds);
+
+/* The OpenFlow inactivity probe for tcp: and ssl: hosts, both ways (weftd's
+ * session, and br-int's Controller row for the switch's side): 'seconds'
+ * (at least 5; 0 disables; default 60).  unix: hosts never probe.  Call
+ * before the hosts are created. */
+void host_set_openflow_probe_interval(int seconds);
 
 /* Creates a host connection for 'th' (copies what it needs). */
 struct host *host_create(const struct topo_host *th);
@@ -148,6 +155,7 @@ struct host_stats {
     uint64_t n_flow_mods;           /* Sent, in bundles. */
     uint64_t n_bundles;
     uint64_t n_dumps;               /* Flow read-backs. */
+    uint64_t n_compiles;            /* Times its flows were compiled. */
     uint64_t n_ovsdb_reconnects;    /* Connections after the first. */
     uint64_t n_openflow_reconnects;
     int64_t nb_cfg;                 /* Latest configuration seen. */

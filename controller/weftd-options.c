@@ -31,6 +31,7 @@ enum {
     OPT_API,
     OPT_RUNDIR,
     OPT_VERIFY_INTERVAL,
+    OPT_OPENFLOW_PROBE_INTERVAL,
     OPT_API_GROUP,
     OPT_METRICS_LISTEN,
     OPT_API_IDLE_TIMEOUT,
@@ -61,6 +62,10 @@ usage(void)
            "                      else, over plain HTTP on this TCP address\n"
            "  --verify-interval=SECS  read every switch's flows back and repair\n"
            "                      changes made outside weft (default 30, 0: never)\n"
+           "  --openflow-probe-interval=SECS  drop a tcp: or ssl: host's OpenFlow\n"
+           "                      connection after SECS silent, then SECS more\n"
+           "                      unanswered (default 60, min 5, 0: never;\n"
+           "                      unix: hosts never probe)\n"
            "  --api-idle-timeout=SECS  close API connections idle that long\n"
            "                      (default %d, 0: never)\n"
            "  --api-max-connections=N  API connections open at once (default\n"
@@ -122,6 +127,13 @@ parse_weftd_option(int c, const char *arg, struct weftd_options *opts)
         return true;
     case OPT_SELF_CHECK:
         host_set_self_check(true);
+        return true;
+    case OPT_OPENFLOW_PROBE_INTERVAL:
+        if (!str_to_int(arg, 10, &n) || n < 0) {
+            ovs_fatal(0, "--openflow-probe-interval: \"%s\" is not a number "
+                      "of seconds >= 0", arg);
+        }
+        host_set_openflow_probe_interval(n);
         return true;
     case OPT_API_GROUP: {
         struct group *gr = getgrnam(arg);
@@ -202,6 +214,8 @@ weftd_options_parse(int argc, char *argv[], struct weftd_options *opts)
         {"api", required_argument, NULL, OPT_API},
         {"rundir", required_argument, NULL, OPT_RUNDIR},
         {"verify-interval", required_argument, NULL, OPT_VERIFY_INTERVAL},
+        {"openflow-probe-interval", required_argument, NULL,
+         OPT_OPENFLOW_PROBE_INTERVAL},
         {"api-group", required_argument, NULL, OPT_API_GROUP},
         {"metrics-listen", required_argument, NULL, OPT_METRICS_LISTEN},
         {"api-idle-timeout", required_argument, NULL, OPT_API_IDLE_TIMEOUT},

@@ -39,6 +39,16 @@ VLOG_DEFINE_THIS_MODULE(of_session);
 /* After a failed bundle, no push for this long. */
 #define PUSH_HOLDOFF_MSEC 1000
 
+/* A bundle's messages are handed to the transport only while it holds fewer
+ * than this many bytes not yet written to the socket (OVN's ofctrl waits on
+ * its tx_counter the same way): a 100,000-flow sync no longer lands in
+ * rconn's queue at once, behind which every later message to that switch
+ * (echo replies, the next dump) would wait, and each main loop pass hands
+ * each host at most this much more, so a slow switch holds up only its own
+ * bundle.  The flow_mods themselves are still encoded all at once, by
+ * flow_table_sync(), into 'bundle_msgs'. */
+#define DEFAULT_TX_LIMIT (128 * 1024)
+
 struct of_session {
     char *name;
     enum of_session_state state;
@@ -52,6 +62,8 @@ struct of_session {
     long long int next_kick;        /* Next fast reconnect attempt. */
     struct of_session_io io;
     bool io_connected;
+    struct rconn_packet_counter *tx_counter;    /* Bytes queued in 'rconn'. */
+    size_t tx_limit;                /* See DEFAULT_TX_LIMIT. */
 
     int ofp_version;                /* Version 'desired' was built for. */
     ovs_be32 dump_xid;              /* DUMPING, VERIFYING. */
@@ -69,6 +81,13 @@ struct of_session {
                                      * it finds was changed outside weft. */
 
     /* The bundle in flight (BUNDLE_SENT, BUNDLE_FAILED). */
+    struct ovs_list bundle_msgs;    /* What is left to send of it, in order:
+                                     * open, flow_mods, commit, barrier (an
+                                     * "struct ofpbuf" list).  Empty once all
+                                     * was handed to the transport. */
+    uint32_t bundle_id;
+    bool bundle_opened;             /* Its open was handed to the
+                                     * transport. */
     uint32_t next_bundle_id;
     ovs_be32 barrier_xid;
     int64_t inflight_cfg;
@@ -87,14 +106,29 @@ struct of_session {
     uint64_t n_bundles;
     uint64_t n_dumps;
     uint64_t n_connects;
+    uint64_t n_tx_waits;            /* Times a bundle waited for the
+                                     * transport to drain. */
 };
 
 static long long int verify_interval_ms = 30 * 1000;
+static int probe_interval_s = OF_SESSION_DEFAULT_PROBE_INTERVAL;
 
 void
 of_session_set_verify_interval(int seconds)
 {
     verify_interval_ms = seconds > 0 ? seconds * 1000LL : 0;
+}
+
+void
+of_session_set_probe_interval(int seconds)
+{
+    probe_interval_s = seconds > 0 ? MAX(seconds, 5) : 0;
+}
+
+int
+of_session_get_probe_interval(void)
+{
+    return probe_interval_s;
 }
 
 const char *
@@ -133,7 +167,7 @@ send_msg(struct of_session *s, struct ofpbuf *msg)
 {
     int error;
     if (s->rconn) {
-        error = rconn_send(s->rconn, msg, NULL);
+        error = rconn_send(s->rconn, msg, s->tx_counter);
     } else {
         ofpmsg_update_length(msg);      /* As vconn_send() does. */
         error = s->io.send(s->io.aux, msg);
@@ -153,6 +187,63 @@ msg_xid(const struct ofpbuf *msg)
     return ((const struct ofp_header *) msg->data)->xid;
 }
 
+/* Bytes handed to the transport and not yet written to the socket. */
+static size_t
+tx_queued(const struct of_session *s)
+{
+    if (s->rconn) {
+        return rconn_packet_counter_n_bytes(s->tx_counter);
+    }
+    return s->io.queued ? s->io.queued(s->io.aux) : 0;
+}
+
+/* Hands the rest of the bundle in flight to the transport while it holds
+ * less than 'tx_limit' bytes (at least one message, so that a message
+ * larger than the limit still goes). */
+static void
+send_bundle_msgs(struct of_session *s)
+{
+    while (!ovs_list_is_empty(&s->bundle_msgs)) {
+        if (tx_queued(s) >= s->tx_limit) {
+            s->n_tx_waits++;
+            return;
+        }
+        struct ofpbuf *msg = CONTAINER_OF(ovs_list_pop_front(&s->bundle_msgs),
+                                          struct ofpbuf, list_node);
+        send_msg(s, msg);
+        s->bundle_opened = true;
+    }
+}
+
+static void
+free_bundle_msgs(struct of_session *s)
+{
+    ofpbuf_list_delete(&s->bundle_msgs);
+}
+
+/* Drops what is left to send of the bundle in flight, if any.  Its commit
+ * was not sent: if its open was, the switch is told to discard it, so that
+ * the half-filled bundle does not sit in ovs-vswitchd until the connection
+ * drops.  Returns true if there was something left. */
+static bool
+abort_bundle(struct of_session *s)
+{
+    if (ovs_list_is_empty(&s->bundle_msgs)) {
+        return false;
+    }
+    free_bundle_msgs(s);
+    if (!s->bundle_opened) {
+        return true;
+    }
+    struct ofputil_bundle_ctrl_msg bc = {
+        .bundle_id = s->bundle_id,
+        .type = OFPBCT_DISCARD_REQUEST,
+        .flags = OFPBF_ATOMIC | OFPBF_ORDERED,
+    };
+    send_msg(s, ofputil_encode_bundle_ctrl_request(s->ofp_version, &bc));
+    return true;
+}
+
 /* Asks the switch for all of its flows, to learn what is installed, and
  * enters 'state' (DUMPING or VERIFYING) until the last reply. */
 static void
@@ -165,6 +256,7 @@ start_dump(struct of_session *s, enum of_session_state state)
         .out_group = OFPG_ANY,
     };
     match_init_catchall(&fsr.match);
+    abort_bundle(s);
     struct ofpbuf *msg = ofputil_encode_flow_stats_request(
         &fsr, ofputil_protocol_from_ofp_version(s->ofp_version));
     s->dump_xid = msg_xid(msg);
@@ -254,6 +346,13 @@ of_session_receive(struct of_session *s, const struct ofp_header *oh)
                      ofperr_to_string(error));
         if (s->state == OF_SESSION_BUNDLE_SENT) {
             s->state = OF_SESSION_BUNDLE_FAILED;
+            if (abort_bundle(s)) {
+                /* The barrier was not sent yet: one after the discard. */
+                struct ofpbuf *barrier = ofputil_encode_barrier_request(
+                    s->ofp_version);
+                s->barrier_xid = msg_xid(barrier);
+                send_msg(s, barrier);
+            }
         } else if (dumping(s) && oh->xid == s->dump_xid) {
             start_dump(s, s->state);
         }
@@ -289,21 +388,26 @@ push_flows(struct of_session *s)
         return;
     }
 
+    /* One atomic bundle, handed to the transport as it drains
+     * (send_bundle_msgs()). */
     struct ofputil_bundle_ctrl_msg bc = {
         .bundle_id = bundle_id,
         .type = OFPBCT_OPEN_REQUEST,
         .flags = flags,
     };
-    send_msg(s, ofputil_encode_bundle_ctrl_request(s->ofp_version, &bc));
-    struct ofpbuf *msg;
-    LIST_FOR_EACH_POP (msg, list_node, &msgs) {
-        send_msg(s, msg);
-    }
+    ovs_assert(ovs_list_is_empty(&s->bundle_msgs));
+    struct ofpbuf *msg = ofputil_encode_bundle_ctrl_request(s->ofp_version,
+                                                           &bc);
+    ovs_list_push_back(&s->bundle_msgs, &msg->list_node);
+    ovs_list_push_back_all(&s->bundle_msgs, &msgs);
     bc.type = OFPBCT_COMMIT_REQUEST;
-    send_msg(s, ofputil_encode_bundle_ctrl_request(s->ofp_version, &bc));
+    msg = ofputil_encode_bundle_ctrl_request(s->ofp_version, &bc);
+    ovs_list_push_back(&s->bundle_msgs, &msg->list_node);
     struct ofpbuf *barrier = ofputil_encode_barrier_request(s->ofp_version);
     s->barrier_xid = msg_xid(barrier);
-    send_msg(s, barrier);
+    ovs_list_push_back(&s->bundle_msgs, &barrier->list_node);
+    s->bundle_id = bundle_id;
+    s->bundle_opened = false;
 
     s->state = OF_SESSION_BUNDLE_SENT;
     s->inflight_cfg = s->desired_cfg;
@@ -313,11 +417,15 @@ push_flows(struct of_session *s)
     s->n_bundles++;
     VLOG_INFO("%s: bundle %"PRIu32": %"PRIuSIZE" flow_mods for nb_cfg "
               "%"PRId64, s->name, bundle_id, n, s->desired_cfg);
+    send_bundle_msgs(s);
 }
 
 void
 of_session_push(struct of_session *s)
 {
+    if (s->state == OF_SESSION_BUNDLE_SENT) {
+        send_bundle_msgs(s);
+    }
     if (s->next_push && time_msec() >= s->next_push) {
         s->next_push = 0;
     }
@@ -335,6 +443,8 @@ of_session_connected(struct of_session *s, int ofp_version)
 {
     s->io_connected = true;
     s->n_connects++;
+    free_bundle_msgs(s);        /* The old connection's, if not seen
+                                 * dropping. */
     if (ofp_version != s->ofp_version) {
         /* Normalized text depends on the version: start afresh. */
         flow_table_clear(&s->desired);
@@ -348,6 +458,7 @@ of_session_disconnected(struct of_session *s)
 {
     s->io_connected = false;
     s->state = OF_SESSION_DISCONNECTED;
+    free_bundle_msgs(s);
 }
 
 static void
@@ -409,6 +520,11 @@ of_session_wait(struct of_session *s)
             poll_timer_wait_until(s->next_kick);
         }
     }
+    /* A bundle waiting on a full transport wakes up when it drains: rconn
+     * waits for the socket while its queue is not empty. */
+    if (!ovs_list_is_empty(&s->bundle_msgs) && tx_queued(s) < s->tx_limit) {
+        poll_immediate_wake();
+    }
     if (s->state == OF_SESSION_SYNCED && s->next_push) {
         poll_timer_wait_until(s->next_push);
     }
@@ -427,6 +543,8 @@ of_session_create__(const char *name)
     flow_table_init(&s->dumped);
     flow_table_init(&s->desired);
     flow_table_init(&s->installed);
+    ovs_list_init(&s->bundle_msgs);
+    s->tx_limit = DEFAULT_TX_LIMIT;
     s->next_bundle_id = 1;
     s->last_latency_msec = -1;
     return s;
@@ -436,7 +554,10 @@ static void
 of_session_connect(struct of_session *s, const char *target)
 {
     s->target = xstrdup(target);
-    s->rconn = rconn_create(5, 8, 0, WEFT_OF_VERSIONS);
+    /* rconn_connect() turns the inactivity probe off for unix: targets, as
+     * OVS does for targets that need no probes. */
+    s->rconn = rconn_create(probe_interval_s, 8, 0, WEFT_OF_VERSIONS);
+    s->tx_counter = rconn_packet_counter_create();
     rconn_connect(s->rconn, s->target, s->name);
     s->disconnected_at = LLONG_MIN;
     s->conn_seqno = 0;
@@ -465,7 +586,9 @@ void
 of_session_set_target(struct of_session *s, const char *target)
 {
     ovs_assert(s->rconn);
+    free_bundle_msgs(s);
     rconn_destroy(s->rconn);
+    rconn_packet_counter_destroy(s->tx_counter);
     free(s->target);
     of_session_connect(s, target);
 }
@@ -476,7 +599,9 @@ of_session_destroy(struct of_session *s)
     if (!s) {
         return;
     }
+    free_bundle_msgs(s);
     rconn_destroy(s->rconn);
+    rconn_packet_counter_destroy(s->tx_counter);
     flow_table_destroy(&s->dumped);
     flow_table_destroy(&s->desired);
     flow_table_destroy(&s->installed);
@@ -498,6 +623,15 @@ of_session_set_desired(struct of_session *s, struct flow_table *fresh,
 }
 
 void
+of_session_set_complete(struct of_session *s)
+{
+    if (!s->desired_complete) {
+        s->desired_complete = true;
+        s->push_needed = true;
+    }
+}
+
+void
 of_session_set_unchanged_cfg(struct of_session *s, int64_t nb_cfg,
                              long long int nb_cfg_msec)
 {
@@ -516,6 +650,18 @@ of_session_force_resync(struct of_session *s)
     if (of_session_is_connected(s)) {
         start_dump(s, OF_SESSION_DUMPING);
     }
+}
+
+void
+of_session_set_tx_limit(struct of_session *s, size_t bytes)
+{
+    s->tx_limit = bytes ? bytes : DEFAULT_TX_LIMIT;
+}
+
+size_t
+of_session_tx_queued(const struct of_session *s)
+{
+    return tx_queued(s);
 }
 
 bool
@@ -562,6 +708,7 @@ of_session_get_stats(const struct of_session *s,
     stats->n_bundles = s->n_bundles;
     stats->n_dumps = s->n_dumps;
     stats->n_connects = s->n_connects;
+    stats->n_tx_waits = s->n_tx_waits;
     stats->cur_cfg = s->cur_cfg;
     stats->last_latency_msec = s->last_latency_msec;
 }
@@ -569,5 +716,10 @@ of_session_get_stats(const struct of_session *s,
 bool
 of_session_is_synced(const struct of_session *s)
 {
-    return s->state == OF_SESSION_SYNCED || bundle_in_flight(s);
+    /* A verify starts only from SYNCED and reads into 'dumped': until its
+     * last reply, 'installed' is still what the switch was last known to
+     * hold. */
+    return (s->state == OF_SESSION_SYNCED
+            || s->state == OF_SESSION_VERIFYING
+            || bundle_in_flight(s));
 }

@@ -30,7 +30,13 @@
  *   any           --disconnect-->         DISCONNECTED
  *
  * A bad or refused flow stats reply restarts the dump in the same state.
- * At most one bundle is in flight (BUNDLE_SENT, BUNDLE_FAILED).  After a
+ * At most one bundle is in flight (BUNDLE_SENT, BUNDLE_FAILED).  Its
+ * messages (open, flow_mods, commit, barrier) are handed to the transport
+ * while it holds fewer than a bounded number of bytes (of_session_push()
+ * sends more as it drains), so a large sync takes several main loop passes
+ * but is still one atomic bundle.  An error reply, a forced resync or a
+ * disconnect while some are left drops them; the switch is told to discard
+ * the half-sent bundle (if still connected).  After a
  * failed bundle no new one is sent for a second, so that a flow the switch
  * keeps rejecting cannot spin weftd.
  *
@@ -68,15 +74,31 @@ enum of_session_state {
 const char *of_session_state_name(enum of_session_state);
 
 /* A transport other than rconn.  send() takes ownership of 'msg' and
- * returns 0 or an errno value. */
+ * returns 0 or an errno value.  queued(), if nonnull, returns the bytes sent
+ * and not yet written out (NULL: always 0), which bounds the bundle bytes in
+ * flight as rconn's packet counter does. */
 struct of_session_io {
     int (*send)(void *aux, struct ofpbuf *msg);
+    size_t (*queued)(void *aux);
     void *aux;
 };
 
 /* Every 'seconds' (default 30; 0 disables), each synced session reads the
  * switch's flows back and repairs differences. */
 void of_session_set_verify_interval(int seconds);
+
+/* OpenFlow inactivity probe, for the sessions created after the call: with
+ * no message from the switch for 'seconds' (at least 5; 0 disables), weftd
+ * sends an echo request and drops the connection if nothing comes back
+ * within as long again.  unix: targets never probe (a local socket says
+ * when the peer is gone), as OVS's own unix: connections do not.  A switch
+ * busy committing a large bundle, or a weftd busy compiling, answers late:
+ * a short probe turns that into a reconnect and a full read-back.  Default
+ * OF_SESSION_DEFAULT_PROBE_INTERVAL; the Controller row weft sets on a tcp:
+ * or ssl: host's br-int gets the same interval for the switch's side. */
+#define OF_SESSION_DEFAULT_PROBE_INTERVAL 60
+void of_session_set_probe_interval(int seconds);
+int of_session_get_probe_interval(void);
 
 /* Creates a session named 'name' (for logs) that connects to 'target' over
  * rconn. */
@@ -95,8 +117,9 @@ void of_session_set_target(struct of_session *, const char *target);
  * for of_session_version() (the previous ones are cleared if the version
  * changed). */
 bool of_session_run(struct of_session *);
-/* Starts a due verify, or sends the pending differences as one bundle, if
- * the state allows.  Call only once the desired flows are meaningful for
+/* Sends more of the bundle in flight as the transport drains; starts a due
+ * verify, or sends the pending differences as one bundle, if the state
+ * allows.  Call only once the desired flows are meaningful for
  * this connection (an empty desired table deletes every flow). */
 void of_session_push(struct of_session *);
 void of_session_wait(struct of_session *);
@@ -115,6 +138,10 @@ void of_session_receive(struct of_session *, const struct ofp_header *);
 void of_session_set_desired(struct of_session *, struct flow_table *fresh,
                             int64_t nb_cfg, long long int nb_cfg_msec,
                             bool complete);
+/* Says that the desired flows, given as not 'complete', are final after all
+ * (every port appeared with the ofport they were compiled for): their
+ * nb_cfg is confirmed once they are installed.  Cheap; idempotent. */
+void of_session_set_complete(struct of_session *);
 /* Says that configuration 'nb_cfg' changed nothing these flows depend on:
  * with nothing pending, it is confirmed at once, even with the switch
  * down, since its flows are the confirmed ones. */
@@ -123,15 +150,22 @@ void of_session_set_unchanged_cfg(struct of_session *, int64_t nb_cfg,
 /* Reads the switch's flows again and reconciles them (if connected). */
 void of_session_force_resync(struct of_session *);
 
+/* Bounds the bytes of a bundle queued in the transport (0: the default,
+ * 128 KiB).  For tests and tuning. */
+void of_session_set_tx_limit(struct of_session *, size_t bytes);
+/* Bytes handed to the transport and not yet written out. */
+size_t of_session_tx_queued(const struct of_session *);
+
 bool of_session_is_connected(const struct of_session *);
-/* True in SYNCED, BUNDLE_SENT and BUNDLE_FAILED: the flows were read back
- * and every difference since was sent (or is being sent). */
+/* True in SYNCED, VERIFYING, BUNDLE_SENT and BUNDLE_FAILED: the flows were
+ * read back and every difference since was sent (or is being sent).  A
+ * periodic verify keeps what is installed until its read-back ends. */
 bool of_session_is_synced(const struct of_session *);
 enum of_session_state of_session_state(const struct of_session *);
 int of_session_version(const struct of_session *);
 const struct flow_table *of_session_desired(const struct of_session *);
-/* What the session believes the switch holds: meaningful only in SYNCED,
- * BUNDLE_SENT and BUNDLE_FAILED (see of_session_is_synced()). */
+/* What the session believes the switch holds: meaningful only when
+ * of_session_is_synced(). */
 const struct flow_table *of_session_installed(const struct of_session *);
 int64_t of_session_cur_cfg(const struct of_session *);
 
@@ -140,6 +174,8 @@ struct of_session_stats {
     uint64_t n_bundles;
     uint64_t n_dumps;               /* Flow read-backs. */
     uint64_t n_connects;
+    uint64_t n_tx_waits;            /* Times a bundle waited for the
+                                     * transport to drain. */
     int64_t cur_cfg;                /* Latest nb_cfg confirmed installed. */
     long long int last_latency_msec;    /* From a new nb_cfg first seen to
                                          * the barrier reply confirming it;

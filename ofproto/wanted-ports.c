@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "bitmap.h"
 #include "compiler.h"
 #include "uuid.h"
 #include "topology.h"
@@ -155,4 +156,72 @@ wanted_ports_equal(const struct wanted_ports *a, const struct wanted_ports *b)
         }
     }
     return true;
+}
+
+static bool
+ofport_in_range(unsigned int n)
+{
+    return n >= WANTED_OFPORT_MIN && n <= WANTED_OFPORT_MAX;
+}
+
+/* Gives 'name' number 'n' from 'source' if it is in range and free. */
+static bool
+claim_ofport(const struct simap *source, const char *name,
+             unsigned long *used, struct simap *out)
+{
+    const struct simap_node *node = source ? simap_find(source, name) : NULL;
+    if (!node || !ofport_in_range(node->data)
+        || bitmap_is_set(used, node->data)) {
+        return false;
+    }
+    bitmap_set1(used, node->data);
+    simap_put(out, name, node->data);
+    return true;
+}
+
+void
+wanted_ports_assign_ofports(const struct shash *wanted,
+                            const struct simap *have,
+                            const struct simap *prev,
+                            const unsigned long *taken, struct simap *out)
+{
+    simap_clear(out);
+    unsigned long *used = bitmap_clone(taken, WANTED_OFPORT_MAX + 1);
+    const struct shash_node **names = shash_sort(wanted);
+    size_t n = shash_count(wanted);
+
+    /* An interface weft no longer wants still holds its number until it is
+     * deleted: a new port must not be given it in the same transaction. */
+    const struct simap_node *h;
+    SIMAP_FOR_EACH (h, have) {
+        if (!shash_find(wanted, h->name)
+            && ofport_in_range(h->data)) {
+            bitmap_set1(used, h->data);
+        }
+    }
+
+    bool *done = xcalloc(n ? n : 1, sizeof *done);
+    for (size_t i = 0; i < n; i++) {
+        done[i] = claim_ofport(have, names[i]->name, used, out);
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!done[i] && !simap_contains(have, names[i]->name)) {
+            done[i] = claim_ofport(prev, names[i]->name, used, out);
+        }
+    }
+    unsigned int next = WANTED_OFPORT_MIN;
+    for (size_t i = 0; i < n; i++) {
+        if (done[i]) {
+            continue;
+        }
+        next = bitmap_scan(used, 0, next, WANTED_OFPORT_MAX + 1);
+        if (next > WANTED_OFPORT_MAX) {
+            break;              /* All used: OVS will choose. */
+        }
+        bitmap_set1(used, next);
+        simap_put(out, names[i]->name, next);
+    }
+    free(done);
+    free(names);
+    free(used);
 }

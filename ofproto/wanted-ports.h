@@ -17,6 +17,7 @@
 #include <stdbool.h>
 
 #include "openvswitch/shash.h"
+#include "simap.h"
 #include "smap.h"
 #include "sset.h"
 
@@ -56,5 +57,43 @@ void wanted_ports_compute(const struct topology *topo,
  * is not compared). */
 bool wanted_ports_equal(const struct wanted_ports *a,
                         const struct wanted_ports *b);
+
+/* OpenFlow port numbers.
+ *
+ * weft requests a number for every interface it owns on br-int
+ * (Interface.ofport_request), so that the compiler knows each port's number
+ * before ovs-vswitchd has made the port: a host is compiled once at
+ * bring-up instead of once more when the real ofports arrive.  The numbers
+ * are stable: an interface that exists keeps the number it has (read back
+ * from the host's database, so a restarted weftd chooses the same), a new
+ * one gets the lowest free number.  weft chooses from 1 to 65279, the range
+ * OVS accepts in ofport_request (OFPP_MAX, 0xff00, and above are reserved
+ * OpenFlow ports); a number that another interface on the bridge holds, as
+ * its ofport or its ofport_request, is never chosen. */
+#define WANTED_OFPORT_MIN 1
+#define WANTED_OFPORT_MAX 65279
+
+/* Stores in 'out' (cleared first) a number for each interface name in
+ * 'wanted' (the 'ports' of a struct wanted_ports), in
+ * priority order:
+ *
+ *   1. 'have': interface name -> number of each interface weft owns on the
+ *      bridge now (its ofport, else its ofport_request).  A wanted one keeps
+ *      its number unless 'taken' holds it; an unwanted one (about to be
+ *      deleted) still holds it.
+ *   2. 'prev' (may be NULL): the previous choice, for a name the database
+ *      does not show yet (its creation is in flight).
+ *   3. The lowest number free, taking names in sorted order.
+ *
+ * 'taken' is a bitmap of WANTED_OFPORT_MAX + 1 bits: the numbers held by
+ * interfaces weft does not own.  A number is never given twice: if two
+ * names claim one (a hand-edited database), the first in sorted order keeps
+ * it and the other gets a new one.  A name may be left without a number only
+ * if all 65279 are used. */
+void wanted_ports_assign_ofports(const struct shash *wanted,
+                                 const struct simap *have,
+                                 const struct simap *prev,
+                                 const unsigned long *taken,
+                                 struct simap *out);
 
 #endif /* ofproto/wanted-ports.h */

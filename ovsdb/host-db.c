@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "bitmap.h"
 #include "ovsdb-idl.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
@@ -37,6 +38,7 @@ struct host_db {
     char *datapath_type;
     char *controller_target;        /* Passive target set on br-int, or NULL
                                      * (unix: hosts use br-int.mgmt). */
+    int64_t controller_probe_msec;  /* Its inactivity_probe. */
 
     struct ovsdb_idl *idl;
     struct ovsdb_idl_loop idl_loop;
@@ -53,6 +55,13 @@ struct host_db {
     unsigned int blocked_seqno;     /* IDL seqno 'blocked' was found at. */
     struct simap ofports;           /* Interface name -> ofport > 0, of the
                                      * ports weft owns only. */
+    struct simap requested;         /* Wanted interface name -> the
+                                     * ofport_request weft chose for it
+                                     * (wanted_ports_assign_ofports()). */
+    unsigned int requested_seqno;   /* IDL seqno 'requested' was chosen at. */
+    struct simap flow_ofports;      /* Wanted interface name -> the ofport
+                                     * its flows use: see
+                                     * host_db_flow_ofports(). */
     struct sset up;                 /* Interfaces whose link is up. */
     bool ports_resolved;            /* Every wanted interface has an ofport
                                      * (or the switch said it cannot). */
@@ -108,11 +117,13 @@ host_db_connect(struct host_db *db)
     ovsdb_idl_add_column(db->idl, &ovsrec_interface_col_type);
     ovsdb_idl_add_column(db->idl, &ovsrec_interface_col_options);
     ovsdb_idl_add_column(db->idl, &ovsrec_interface_col_ofport);
+    ovsdb_idl_add_column(db->idl, &ovsrec_interface_col_ofport_request);
     ovsdb_idl_add_column(db->idl, &ovsrec_interface_col_link_state);
     ovsdb_idl_add_column(db->idl, &ovsrec_interface_col_external_ids);
     ovsdb_idl_add_table(db->idl, &ovsrec_table_controller);
     ovsdb_idl_add_column(db->idl, &ovsrec_controller_col_target);
     ovsdb_idl_add_column(db->idl, &ovsrec_controller_col_external_ids);
+    ovsdb_idl_add_column(db->idl, &ovsrec_controller_col_inactivity_probe);
     db->idl_loop = (struct ovsdb_idl_loop) OVSDB_IDL_LOOP_INITIALIZER(db->idl);
     db->idl_seqno = 0;
     db->was_connected = false;
@@ -248,6 +259,11 @@ reconcile_controller(struct host_db *db, struct ovsdb_idl_txn *txn,
         if (db->controller_target && !have
             && !strcmp(c->target, db->controller_target)) {
             have = true;
+            if (!c->n_inactivity_probe
+                || *c->inactivity_probe != db->controller_probe_msec) {
+                ovsrec_controller_set_inactivity_probe(
+                    c, &db->controller_probe_msec, 1);
+            }
         } else {
             ovsrec_bridge_update_controller_delvalue(br, c);
         }
@@ -255,10 +271,25 @@ reconcile_controller(struct host_db *db, struct ovsdb_idl_txn *txn,
     if (db->controller_target && !have) {
         struct ovsrec_controller *c = ovsrec_controller_insert(txn);
         ovsrec_controller_set_target(c, db->controller_target);
+        ovsrec_controller_set_inactivity_probe(c, &db->controller_probe_msec,
+                                               1);
         const struct smap ids = SMAP_CONST1(&ids, CONTROLLER_OWNER_KEY,
                                             "true");
         ovsrec_controller_set_external_ids(c, &ids);
         ovsrec_bridge_update_controller_addvalue(br, c);
+    }
+}
+
+/* Makes 'iface', of a port weft owns, request 'ofport' (if nonzero).  An
+ * interface that exists was given its own number (its request, else its
+ * ofport), so this changes nothing on it unless that number clashed with
+ * another interface's. */
+static void
+reconcile_ofport_request(const struct ovsrec_interface *iface, int64_t ofport)
+{
+    if (ofport && (!iface->n_ofport_request
+                   || *iface->ofport_request != ofport)) {
+        ovsrec_interface_set_ofport_request(iface, &ofport, 1);
     }
 }
 
@@ -303,6 +334,7 @@ create_port(struct host_db *db, struct ovsdb_idl_txn *txn,
     ovsrec_interface_set_type(iface, w->type);
     ovsrec_interface_set_options(iface, &w->options);
     ovsrec_interface_set_external_ids(iface, &ids);
+    reconcile_ofport_request(iface, simap_get(&db->requested, name));
 
     struct ovsrec_port *port = ovsrec_port_insert(txn);
     ovsrec_port_set_name(port, name);
@@ -348,8 +380,12 @@ reconcile_ports(struct host_db *db, struct ovsdb_idl_txn *txn,
             ovsrec_interface_set_name(iface, port->name);
             ovsrec_port_set_interfaces(port, &iface, 1);
             reconcile_iface(iface, w);
+            reconcile_ofport_request(iface, simap_get(&db->requested,
+                                                      port->name));
         } else {
             reconcile_iface(port->interfaces[0], w);
+            reconcile_ofport_request(port->interfaces[0],
+                                     simap_get(&db->requested, port->name));
         }
         if (!wanted_port_ids_match(w, &port->external_ids)) {
             struct smap ids;
@@ -369,15 +405,39 @@ reconcile_ports(struct host_db *db, struct ovsdb_idl_txn *txn,
     sset_destroy(&present);
 }
 
+/* The ofport the compiler should use for each wanted interface: the real
+ * one once ovs-vswitchd has made it; before that the one weft requested, so
+ * that a port's flows are compiled once, at its creation, and not again when
+ * the port appears with the number requested.  An interface the switch
+ * could not make (ofport -1) and a blocked name have none. */
+static void
+compute_flow_ofports(const struct host_db *db, const struct sset *failed,
+                     struct simap *flow_ofports)
+{
+    struct shash_node *node;
+    SHASH_FOR_EACH (node, db->wanted) {
+        const char *name = node->name;
+        const struct simap_node *real = simap_find(&db->ofports, name);
+        if (real) {
+            simap_put(flow_ofports, name, real->data);
+        } else if (!sset_contains(failed, name)
+                   && !sset_contains(&db->blocked, name)
+                   && simap_contains(&db->requested, name)) {
+            simap_put(flow_ofports, name, simap_get(&db->requested, name));
+        }
+    }
+}
+
 /* Reads the ofports of the interfaces of br-int's weft-owned ports; returns
- * true if they changed.  A blocked name never gets created, so it does not
- * keep the host from being "resolved" (and every other port's wait from
- * completing). */
+ * true if the ofports the flows use (host_db_flow_ofports()) changed.  A
+ * blocked name never gets created, so it does not keep the host from being
+ * "resolved" (and every other port's wait from completing). */
 static bool
 read_ofports(struct host_db *db, const struct ovsrec_bridge *br)
 {
     struct simap ofports = SIMAP_INITIALIZER(&ofports);
     struct sset up = SSET_INITIALIZER(&up);
+    struct sset failed = SSET_INITIALIZER(&failed);
     bool resolved = true;
 
     struct sset seen = SSET_INITIALIZER(&seen);
@@ -400,6 +460,8 @@ read_ofports(struct host_db *db, const struct ovsrec_bridge *br)
                 if (iface->link_state && !strcmp(iface->link_state, "up")) {
                     sset_add(&up, iface->name);
                 }
+            } else {
+                sset_add(&failed, iface->name);
             }
         }
     }
@@ -412,19 +474,78 @@ read_ofports(struct host_db *db, const struct ovsrec_bridge *br)
     }
     sset_destroy(&seen);
 
-    bool changed = !simap_equal(&ofports, &db->ofports);
-    simap_swap(&ofports, &db->ofports);
-    simap_destroy(&ofports);
-    if (changed || !sset_equals(&up, &db->up)) {
+    if (!simap_equal(&ofports, &db->ofports)
+        || !sset_equals(&up, &db->up)) {
         db->seqno++;
     }
+    simap_swap(&ofports, &db->ofports);
+    simap_destroy(&ofports);
     sset_swap(&up, &db->up);
     sset_destroy(&up);
-    if (resolved != db->ports_resolved) {
-        db->ports_resolved = resolved;
-        changed = true;
-    }
+    db->ports_resolved = resolved;
+
+    struct simap flow_ofports = SIMAP_INITIALIZER(&flow_ofports);
+    compute_flow_ofports(db, &failed, &flow_ofports);
+    bool changed = !simap_equal(&flow_ofports, &db->flow_ofports);
+    simap_swap(&flow_ofports, &db->flow_ofports);
+    simap_destroy(&flow_ofports);
+    sset_destroy(&failed);
     return changed;
+}
+
+/* Chooses the ofport_request of every wanted interface, from what br-int
+ * holds now and from the previous choice (see
+ * wanted_ports_assign_ofports()). */
+static void
+update_requested(struct host_db *db, const struct ovsrec_bridge *br)
+{
+    struct simap have = SIMAP_INITIALIZER(&have);
+    unsigned long *taken = bitmap_allocate(WANTED_OFPORT_MAX + 1);
+    struct sset held = SSET_INITIALIZER(&held);
+    for (size_t i = 0; br && i < br->n_ports; i++) {
+        const struct ovsrec_port *port = br->ports[i];
+        bool ours = smap_get(&port->external_ids, OWNER_KEY) != NULL;
+        for (size_t j = 0; j < port->n_interfaces; j++) {
+            const struct ovsrec_interface *iface = port->interfaces[j];
+            int64_t req = iface->n_ofport_request ? *iface->ofport_request
+                                                  : 0;
+            int64_t real = iface->n_ofport ? *iface->ofport : 0;
+            if (ours) {
+                /* The number it has, else the one it asked for.  If the
+                 * switch gave it another (a clash), that one is kept: its
+                 * flows already use it, and renumbering would change them
+                 * twice. */
+                int64_t n = real > 0 ? real : req;
+                if (n > 0 && n <= WANTED_OFPORT_MAX) {
+                    simap_put(&have, iface->name, n);
+                    if (real > 0) {
+                        sset_add(&held, iface->name);
+                    }
+                }
+                continue;
+            }
+            if (req > 0 && req <= WANTED_OFPORT_MAX) {
+                bitmap_set1(taken, req);
+            }
+            if (real > 0 && real <= WANTED_OFPORT_MAX) {
+                bitmap_set1(taken, real);
+            }
+        }
+    }
+    /* A foreign interface that asks for a number one of weft's holds did
+     * not get it: weft's keeps it. */
+    const char *name;
+    SSET_FOR_EACH (name, &held) {
+        bitmap_set0(taken, simap_get(&have, name));
+    }
+    sset_destroy(&held);
+    struct simap requested = SIMAP_INITIALIZER(&requested);
+    wanted_ports_assign_ofports(db->wanted, &have, &db->requested, taken,
+                                &requested);
+    simap_swap(&requested, &db->requested);
+    simap_destroy(&requested);
+    simap_destroy(&have);
+    free(taken);
 }
 
 /* Adds to 'names' the name of every bridge, port and interface in the
@@ -500,6 +621,10 @@ host_db_run(struct host_db *db)
         update_blocked(db);
         db->blocked_seqno = seqno;
     }
+    if (seqno != db->requested_seqno || db->reconcile) {
+        update_requested(db, br);
+        db->requested_seqno = seqno;
+    }
     if (read_ofports(db, br)) {
         changed = true;
     }
@@ -538,6 +663,7 @@ host_db_set_config__(struct host_db *db, const struct host_db_config *cfg)
     db->remote = xstrdup(cfg->remote);
     db->datapath_type = xstrdup(cfg->datapath_type);
     db->controller_target = nullable_xstrdup(cfg->controller_target);
+    db->controller_probe_msec = cfg->controller_probe_msec;
 }
 
 /* What 'wanted' points to until host_db_set_wanted(). */
@@ -551,6 +677,8 @@ host_db_create(const struct host_db_config *cfg)
     db->wanted = &no_ports;
     sset_init(&db->blocked);
     simap_init(&db->ofports);
+    simap_init(&db->requested);
+    simap_init(&db->flow_ofports);
     sset_init(&db->up);
     host_db_connect(db);
     return db;
@@ -565,6 +693,8 @@ host_db_destroy(struct host_db *db)
     host_db_disconnect(db);
     sset_destroy(&db->blocked);
     simap_destroy(&db->ofports);
+    simap_destroy(&db->requested);
+    simap_destroy(&db->flow_ofports);
     sset_destroy(&db->up);
     free(db->name);
     free(db->remote);
@@ -630,6 +760,18 @@ const struct simap *
 host_db_ofports(const struct host_db *db)
 {
     return &db->ofports;
+}
+
+const struct simap *
+host_db_flow_ofports(const struct host_db *db)
+{
+    return &db->flow_ofports;
+}
+
+const struct simap *
+host_db_requested_ofports(const struct host_db *db)
+{
+    return &db->requested;
 }
 
 bool

@@ -14,9 +14,17 @@
  * changed or deleted, and a wanted name that one of them holds is "blocked":
  * not created, since one such name would fail the whole transaction.
  *
- * Outputs: the ofport and link state of every interface weft owns, whether
- * every wanted port has been resolved, the blocked names, and a seqno that
- * changes whenever ofports, link states or blocked names change.
+ * Every interface weft creates gets Interface.ofport_request, a stable
+ * number chosen by wanted_ports_assign_ofports() (ofproto/wanted-ports.h):
+ * the compiler can use it before ovs-vswitchd has made the port, so a host
+ * is compiled once at bring-up, not once more when the ofports arrive.  If
+ * the switch gives a port another number anyway (a clash with a port weft
+ * does not own), the real one wins and only that port's flows change.
+ *
+ * Outputs: the ofport and link state of every interface weft owns, the
+ * ofports the flows must use, whether every wanted port has been resolved,
+ * the blocked names, and a seqno that changes whenever ofports, link states
+ * or blocked names change.
  *
  * Threading: none; everything runs in weftd's main loop. */
 #ifndef WEFT_HOST_DB_H
@@ -35,6 +43,11 @@ struct host_db_config {
     const char *datapath_type;      /* br-int's datapath type. */
     const char *controller_target;  /* Passive target set on br-int, or
                                      * NULL. */
+    int controller_probe_msec;      /* Its Controller.inactivity_probe: how
+                                     * long ovs-vswitchd waits for weftd
+                                     * before it probes (0: never), so that
+                                     * a busy weftd is not dropped after
+                                     * OVS's default 5 s + 5 s. */
 };
 
 /* Connects to 'cfg->remote' (copies 'cfg').  Until host_db_set_wanted(), it
@@ -53,8 +66,10 @@ void host_db_reconnect(struct host_db *);
  * change. */
 void host_db_set_wanted(struct host_db *, const struct wanted_ports *wanted);
 
-/* Reconciles the database.  Returns true if the ofports or the resolved
- * state (host_db_ports_resolved()) changed since the last call. */
+/* Reconciles the database.  Returns true if host_db_flow_ofports() changed
+ * since the last call: the flows must be compiled again.  A port that
+ * appears with the number weft requested changes nothing there (only
+ * host_db_ports_resolved() may change). */
 bool host_db_run(struct host_db *);
 void host_db_wait(struct host_db *);
 /* Reconciles br-int at the next host_db_run() even if nothing changed. */
@@ -68,12 +83,21 @@ bool host_db_has_read(const struct host_db *);
 /* Connections made so far. */
 uint64_t host_db_n_connects(const struct host_db *);
 
-/* Interface name -> ofport > 0, of the interfaces weft owns only. */
+/* Interface name -> ofport > 0, of the interfaces weft owns only, as the
+ * switch reports them (for status). */
 const struct simap *host_db_ofports(const struct host_db *);
+/* Wanted interface name -> the ofport its flows must use: the real one once
+ * known, before that the one weft requested.  Without an entry: blocked, or
+ * the switch could not make it (ofport -1).  Flows compiled from it are
+ * final only once host_db_ports_resolved(). */
+const struct simap *host_db_flow_ofports(const struct host_db *);
+/* Wanted interface name -> the ofport_request weft chose for it. */
+const struct simap *host_db_requested_ofports(const struct host_db *);
 /* True if weft-owned interface 'iface' has its link up. */
 bool host_db_iface_up(const struct host_db *, const char *iface);
-/* True once every wanted interface has an ofport (or the switch said it
- * cannot have one), blocked names apart. */
+/* True once every wanted interface has its real ofport (or the switch said
+ * it cannot have one), blocked names apart: then host_db_flow_ofports() are
+ * all real ones. */
 bool host_db_ports_resolved(const struct host_db *);
 /* Wanted names held by a bridge, port or interface weft does not own. */
 const struct sset *host_db_blocked(const struct host_db *);

@@ -38,6 +38,8 @@
 # API:
 #   sim_start H            start H hosts h1..hH, the weft DB and weftd
 #                          (weftd --self-check)
+#                          (SIM_HOST_ARGS[N], if set: more host-add options
+#                          for hN, e.g. --openflow-remote=tcp:...)
 #   ctl ARGS...            weftctl against the simulation's database
 #   sim_vsctl N ARGS...    ovs-vsctl on host hN
 #   sim_appctl N ARGS...   ovs-appctl to hN's ovs-vswitchd
@@ -230,7 +232,8 @@ sim_start() {
     ctl init
     for n in $(seq 1 "$SIM_HOSTS"); do
         ctl host-add "h$n" --remote=unix:"$(sim_hdir "$n")/db.sock" \
-            --tunnel-ip="$(sim_tunnel_ip "$n")" --datapath-type=system ${SIM_UPLINK:+--uplink="$SIM_UPLINK"}
+            --tunnel-ip="$(sim_tunnel_ip "$n")" --datapath-type=system ${SIM_UPLINK:+--uplink="$SIM_UPLINK"} \
+            ${SIM_HOST_ARGS[$n]:-}
     done
     (
         export OVS_RUNDIR=$SIM_DIR OVS_DBDIR=$SIM_DIR OVS_LOGDIR=$SIM_DIR

@@ -13,6 +13,7 @@
 
 #include <string.h>
 
+#include "bitmap.h"
 #include "packets.h"
 #include "topology.h"
 #include "util.h"
@@ -252,6 +253,99 @@ test_equal_and_unknown_host(void **state)
     fx_destroy(&fx);
 }
 
+/* Makes 'wp' want ports named by 'names' (NULL-terminated). */
+static void
+want_names(struct wanted_ports *wp, const char *const *names)
+{
+    wanted_ports_init(wp);
+    for (; *names; names++) {
+        struct wanted_port *w = xzalloc(sizeof *w);
+        w->owner = xstrdup("uplink");
+        w->type = xstrdup("");
+        smap_init(&w->options);
+        shash_add(&wp->ports, *names, w);
+    }
+}
+
+static unsigned int
+ofport_of(const struct simap *out, const char *name)
+{
+    assert_true(simap_contains(out, name));
+    return simap_get(out, name);
+}
+
+/* Existing numbers are kept, numbers held by foreign interfaces or by
+ * weft's unwanted ones are never chosen, new names get the lowest free ones
+ * in sorted order, and a previous choice survives until the database shows
+ * it. */
+static void
+test_assign_ofports(void **state)
+{
+    (void) state;
+    static const char *const names[] = { "d", "b", "a", "c", "e", NULL };
+    struct wanted_ports wp;
+    want_names(&wp, names);
+
+    struct simap have = SIMAP_INITIALIZER(&have);
+    simap_put(&have, "c", 7);           /* Existing: kept. */
+    simap_put(&have, "stale", 2);       /* weft's, unwanted: still held. */
+    unsigned long *taken = bitmap_allocate(WANTED_OFPORT_MAX + 1);
+    bitmap_set1(taken, 1);              /* Foreign ofport. */
+    bitmap_set1(taken, 4);              /* Foreign ofport_request. */
+    struct simap out = SIMAP_INITIALIZER(&out);
+
+    wanted_ports_assign_ofports(&wp.ports, &have, NULL, taken, &out);
+    assert_int_equal(simap_count(&out), 5);
+    assert_int_equal(ofport_of(&out, "c"), 7);
+    assert_int_equal(ofport_of(&out, "a"), 3);
+    assert_int_equal(ofport_of(&out, "b"), 5);
+    assert_int_equal(ofport_of(&out, "d"), 6);
+    assert_int_equal(ofport_of(&out, "e"), 8);
+
+    /* The same inputs choose the same (a restarted weftd). */
+    struct simap again = SIMAP_INITIALIZER(&again);
+    wanted_ports_assign_ofports(&wp.ports, &have, NULL, taken, &again);
+    assert_true(simap_equal(&out, &again));
+
+    /* A choice in flight ('prev') is kept even when a name sorting before
+     * it arrives, and the newcomer takes the lowest free number. */
+    struct wanted_ports wp2;
+    static const char *const names2[] = { "0", "a", NULL };
+    want_names(&wp2, names2);
+    struct simap prev = SIMAP_INITIALIZER(&prev);
+    simap_put(&prev, "a", 3);
+    wanted_ports_assign_ofports(&wp2.ports, &have, &prev, taken, &again);
+    assert_int_equal(ofport_of(&again, "a"), 3);
+    assert_int_equal(ofport_of(&again, "0"), 5);
+
+    /* A number claimed twice, or taken by a foreign interface, or out of
+     * range, is given up: the first name in order keeps it. */
+    simap_put(&have, "a", 7);
+    simap_put(&have, "b", 1);
+    simap_put(&have, "d", 0);
+    simap_put(&have, "e", 70000);
+    wanted_ports_assign_ofports(&wp.ports, &have, NULL, taken, &out);
+    assert_int_equal(ofport_of(&out, "a"), 7);
+    assert_int_equal(ofport_of(&out, "b"), 3);
+    assert_int_equal(ofport_of(&out, "c"), 5);
+    assert_int_equal(ofport_of(&out, "d"), 6);
+    assert_int_equal(ofport_of(&out, "e"), 8);
+
+    /* Every number taken: no number, OVS chooses. */
+    bitmap_set_multiple(taken, 0, WANTED_OFPORT_MAX + 1, true);
+    simap_clear(&have);
+    wanted_ports_assign_ofports(&wp.ports, &have, NULL, taken, &out);
+    assert_int_equal(simap_count(&out), 0);
+
+    simap_destroy(&prev);
+    simap_destroy(&again);
+    simap_destroy(&out);
+    simap_destroy(&have);
+    free(taken);
+    wanted_ports_destroy(&wp2);
+    wanted_ports_destroy(&wp);
+}
+
 int
 main(void)
 {
@@ -262,6 +356,7 @@ main(void)
         cmocka_unit_test(test_reserved_refused),
         cmocka_unit_test(test_uplink_collision),
         cmocka_unit_test(test_equal_and_unknown_host),
+        cmocka_unit_test(test_assign_ofports),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

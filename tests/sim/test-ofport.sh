@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# test-ofport: OpenFlow port numbers and a stopped switch, on two simulated
+# hosts (sim-lib.sh).  Place in the pipeline: push (host-db's ofport_request,
+# of-session's inactivity probe), seen through weft/hosts' counters.
+#
+#  1. Bring-up with weftd's ports requested: weftd is stopped, a tenant's
+#     ports are written, weftd starts.  Every interface weft creates carries
+#     Interface.ofport_request, equal to the ofport the switch gave it, never
+#     a number a foreign interface holds (as ofport or as ofport_request),
+#     and each host is compiled exactly once (compiles=1): the first compile
+#     already used the requested numbers, so the ports' appearing changed
+#     nothing.
+#  2. A restart with unchanged state chooses the same numbers, compiles once
+#     and sends 0 flow_mods.  A port add compiles its host once more.  A
+#     foreign interface that requests a weft port's number does not move it
+#     (OVS gives the foreign one another) and costs no compile.
+#  3. A stopped switch: h2 reaches weftd over tcp: (--openflow-remote), where
+#     OpenFlow inactivity probes run.  Its ovs-vswitchd is stopped (SIGSTOP)
+#     for longer than the old 5 s + 5 s probe; meanwhile a write for h1 is
+#     confirmed (weftctl sync).  After SIGCONT weftd never reconnected to h2
+#     (of_reconnects=0) and sent it nothing (flow_mods unchanged).
+#  4. With a 5 s probe (--openflow-probe-interval=5) the same stop drops the
+#     connection; after SIGCONT weftd reconnects, reads the flows back and
+#     sends nothing (0 flow_mods).
+set -euo pipefail
+
+. "$(dirname "$0")/sim-lib.sh"
+
+OF_PORT=16653
+SIM_HOST_ARGS=([2]="--openflow-remote=tcp:127.0.0.1:$OF_PORT")
+sim_start 2
+check "weftd made br-int on both hosts" ctl --timeout=120 sync
+
+hosts_line() { ovs-appctl -t "$SIM_DIR/weftd.ctl" weft/hosts | grep "^h$1 "; }
+# host_field N KEY: KEY=VALUE of hN's weft/hosts line.
+host_field() { hosts_line "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+
+weftd_stop() {
+    local pid
+    pid=$(pidfile_pid "$SIM_DIR/weftd.pid")
+    ovs-appctl --timeout=10 -t "$SIM_DIR/weftd.ctl" exit
+    wait_for 30 eval '! kill -0 '"$pid"' 2>/dev/null'
+}
+weftd_start() {   # weftd_start [OPTION...]
+    (
+        export OVS_RUNDIR=$SIM_DIR OVS_DBDIR=$SIM_DIR OVS_LOGDIR=$SIM_DIR
+        "$sim_weftd" --db=unix:"$SIM_DIR/weft.sock" --verify-interval=0 "$@" \
+            --pidfile="$SIM_DIR/weftd.pid" --unixctl="$SIM_DIR/weftd.ctl" \
+            --log-file="$SIM_DIR/weftd.log" --detach --no-chdir 2>/dev/null
+    )
+}
+
+# Interfaces on hN that weft owns: "NAME OFPORT OFPORT_REQUEST" lines.
+weft_ifaces() {
+    sim_vsctl "$1" --bare --columns=name,ofport,ofport_request,external_ids \
+        list interface | paste -d' ' - - - - - | grep 'weft-port=' \
+        | awk '{ print $1, $2, $3 }' | sort
+}
+# Every weft interface on hN has an ofport_request equal to its ofport.
+requests_match() {
+    local lines
+    lines=$(weft_ifaces "$1")
+    [ -n "$lines" ] && ! awk '$2 != $3 || $3 == "" { bad = 1 } END { exit !bad }' <<< "$lines"
+}
+
+# Foreign interfaces on h1's br-int: one requests 1, one takes what OVS
+# gives it.  weft must not take either number.
+sim_vsctl 1 add-port br-int fa -- set interface fa type=internal ofport_request=1
+sim_vsctl 1 add-port br-int fb -- set interface fb type=internal
+sim_wait_ports 1 fa fb
+fb_ofport=$(sim_ofport 1 fb)
+
+echo "== 1. bring-up with ofport_request"
+weftd_stop
+ctl tenant-add red
+ctl net-add red/vx --type=vxlan --segment=1001
+ctl net-add red/loc --type=vxlan --segment=1002
+for i in 1 2 3; do
+    ctl port-add "red/vx/a$i" --host=h1 --iface="a$i" --mac="02:00:00:00:01:0$i" --ip="10.0.0.$i"
+done
+ctl port-add red/vx/b1 --host=h2 --iface=b1 --mac=02:00:00:00:02:01 --ip=10.0.0.11
+weftd_start
+check "weftctl sync after the bring-up" ctl --timeout=120 sync
+sim_wait_ports 1 a1 a2 a3 vx-h2
+sim_wait_ports 2 b1 vx-h1
+check "h1: every weft interface has ofport_request = ofport" requests_match 1
+check "h2: every weft interface has ofport_request = ofport" requests_match 2
+check "h1: weft took neither foreign number (1, $fb_ofport)" \
+    eval '! weft_ifaces 1 | awk "\$2 == 1 || \$2 == $fb_ofport || \$3 == 1 || \$3 == $fb_ofport" | grep -q .'
+check "h1 compiled once at bring-up" eval '[ "$(host_field 1 compiles)" = 1 ]'
+check "h2 compiled once at bring-up" eval '[ "$(host_field 2 compiles)" = 1 ]'
+before=$(weft_ifaces 1)
+
+echo "== 2. restart with unchanged state; a port add"
+weftd_stop
+weftd_start
+check "weftctl sync after the restart" ctl --timeout=120 sync
+check "the restarted weftd chose the same numbers" eval '[ "$(weft_ifaces 1)" = "$before" ]'
+check "restart: h1 compiled once, 0 flow_mods" \
+    eval '[ "$(host_field 1 compiles)" = 1 ] && [ "$(host_field 1 flow_mods)" = 0 ]'
+check "restart: h2 compiled once, 0 flow_mods" \
+    eval '[ "$(host_field 2 compiles)" = 1 ] && [ "$(host_field 2 flow_mods)" = 0 ]'
+ctl port-add red/vx/a4 --host=h1 --iface=a4 --mac=02:00:00:00:01:04 --ip=10.0.0.4
+check "weftctl sync after a port add" ctl --timeout=120 sync
+sim_wait_ports 1 a4
+check "the new port requests its ofport" requests_match 1
+check "a port add compiled h1 once more" eval '[ "$(host_field 1 compiles)" = 2 ]'
+# A foreign interface asks for a number a weft port holds: OVS gives it
+# another, and weft neither renumbers its port nor gives that number away.
+a1=$(sim_ofport 1 a1)
+sim_vsctl 1 add-port br-int fc -- set interface fc type=internal ofport_request="$a1"
+sim_wait_ports 1 fc
+ctl port-add red/vx/a5 --host=h1 --iface=a5 --mac=02:00:00:00:01:05 --ip=10.0.0.5
+check "weftctl sync after another port add" ctl --timeout=120 sync
+sim_wait_ports 1 a5
+check "a1 kept its ofport $a1, the foreign fc got another" \
+    eval '[ "$(sim_ofport 1 a1)" = "$a1" ] && [ "$(sim_ofport 1 fc)" != "$a1" ]'
+check "weft's requests still equal their ofports" requests_match 1
+check "h1 compiled once for a5, not for fc" eval '[ "$(host_field 1 compiles)" = 3 ]'
+
+echo "== 3. a stopped switch (tcp: OpenFlow) is ridden out"
+check "h2 is reached over tcp:" eval 'grep -q "h2: ovsdb .* openflow tcp:127.0.0.1:$OF_PORT" "$SIM_DIR/weftd.log"'
+check "br-int's controller on h2 has weftd's inactivity probe (60 s)" \
+    eval '[ "$(sim_vsctl 2 --bare --columns=inactivity_probe list controller)" = 60000 ]'
+check "h2 synced" wait_for 60 eval '[ "$(host_field 2 openflow)" = synced ]'
+mods2=$(host_field 2 flow_mods)
+rec2=$(host_field 2 of_reconnects)
+vpid=$(pidfile_pid "$(sim_hdir 2)/ovs-vswitchd.pid")
+kill -STOP "$vpid"
+t0=$SECONDS
+ctl port-add red/loc/c1 --host=h1 --iface=c1 --mac=02:00:00:00:03:01 --ip=10.0.1.1
+check "a write for h1 is confirmed while h2's switch is stopped" ctl --timeout=60 sync
+# The stop must outlast the old probe (5 s idle + 5 s unanswered): this wait
+# is the condition under test, not a wait for an event.
+sleep $((t0 + 12 - SECONDS > 0 ? t0 + 12 - SECONDS : 0))
+kill -CONT "$vpid"
+check "h2's switch answers again" wait_for 30 eval "sim_ofctl 2 dump-flows >/dev/null 2>&1"
+check "weftctl sync with h2 back" ctl --timeout=60 sync
+check "weftd never reconnected to h2 (of_reconnects $rec2)" \
+    eval '[ "$(host_field 2 of_reconnects)" = "$rec2" ]'
+check "nothing was re-sent to h2 (flow_mods $mods2)" \
+    eval '[ "$(host_field 2 flow_mods)" = "$mods2" ]'
+check "h2 still synced" eval '[ "$(host_field 2 openflow)" = synced ]'
+
+echo "== 4. with a 5 s probe, a reconnect that sends nothing"
+weftd_stop
+weftd_start --openflow-probe-interval=5
+check "weftctl sync after a restart with a 5 s probe" ctl --timeout=60 sync
+check "h2 synced, nothing sent" wait_for 60 eval \
+    '[ "$(host_field 2 openflow)" = synced ] && [ "$(host_field 2 flow_mods)" = 0 ]'
+check "br-int's controller on h2 probes after 5 s" \
+    eval '[ "$(sim_vsctl 2 --bare --columns=inactivity_probe list controller)" = 5000 ]'
+kill -STOP "$vpid"
+check "weftd drops h2 after 5 s silent + 5 s unanswered" \
+    wait_for 60 eval '[ "$(host_field 2 openflow)" = disconnected ]'
+kill -CONT "$vpid"
+check "weftctl sync with h2 back" ctl --timeout=60 sync
+check "h2 reconnected once and synced" wait_for 60 eval \
+    '[ "$(host_field 2 of_reconnects)" = 1 ] && [ "$(host_field 2 openflow)" = synced ]'
+check "the reconnect read the flows back (dumps=2) and sent 0 flow_mods" \
+    eval '[ "$(host_field 2 dumps)" = 2 ] && [ "$(host_field 2 flow_mods)" = 0 ]'
+
+sim_finish
