@@ -43,6 +43,7 @@
 #include "sset.h"
 #include "stream-ssl.h"
 #include "svec.h"
+#include "changes.h"
 #include "topology.h"
 #include "unixctl.h"
 #include "util.h"
@@ -76,6 +77,7 @@ static char *pidfile_path;      /* --pidfile, absolute; NULL without it. */
 static char *api_path;          /* --api: NULL for the default, "none". */
 static gid_t api_gid = (gid_t) -1; /* --api-group: the socket's group. */
 static bool metrics_listen;     /* --metrics-listen was given. */
+static bool self_check;         /* --self-check: tests' check of updates. */
 static struct rest_server_limits api_limits = {
     .idle_timeout_ms = 60 * 1000,       /* --api-idle-timeout */
     .max_connections = 256,             /* --api-max-connections */
@@ -96,14 +98,24 @@ find_host_node(const struct weftd *d, const struct uuid *uuid)
     return NULL;
 }
 
-/* Reloads the topology from the database and brings the set of host
- * connections in line with it. */
+/* Patches the topology with the database's changes (a full load when it
+ * cannot: see weft_db_update_topology()) and brings the set of host
+ * connections in line with it.  With --self-check, aborts if the patched
+ * topology differs from a full load. */
 static void
 reload_topology(struct weftd *d)
 {
-    topology_destroy(&d->topo);
-    topology_init(&d->topo);
-    weft_db_load_topology(d->idl, &d->topo);
+    struct topo_changes changes;
+    topo_changes_init(&changes);
+    weft_db_update_topology(d->idl, &d->topo, &changes);
+    topo_changes_destroy(&changes);
+    if (self_check) {
+        char *error = weft_db_check_topology(d->idl, &d->topo);
+        if (error) {
+            VLOG_ERR("--self-check: %s", error);
+            abort();
+        }
+    }
     const struct weftrec_weft_global *global
         = weftrec_weft_global_first(d->idl);
     d->nb_cfg = global ? global->nb_cfg : 0;
@@ -585,6 +597,7 @@ main(int argc, char *argv[])
     ovsdb_idl_omit_alert(d.idl, &weftrec_host_col_status);
     ovsdb_idl_omit_alert(d.idl, &weftrec_port_col_ofport);
     ovsdb_idl_omit_alert(d.idl, &weftrec_port_col_up);
+    weft_db_track_changes(d.idl);
     d.idl_loop = (struct ovsdb_idl_loop) OVSDB_IDL_LOOP_INITIALIZER(d.idl);
     topology_init(&d.topo);
     hmap_init(&d.hosts);
@@ -720,6 +733,9 @@ usage(void)
            "                      (default 60, 0: never)\n"
            "  --api-max-connections=N  API connections open at once (default\n"
            "                      256, at most a quarter of the open files limit)\n"
+           "  --self-check        for tests: after each database change, check\n"
+           "                      the patched desired state against a full load\n"
+           "                      and abort on a difference (slow)\n"
            "  -h, --help          display this help message\n"
            "  -V, --version       display version information\n",
            program_name, program_name, weft_db_default_remote(),
@@ -749,6 +765,7 @@ parse_options(int argc, char *argv[])
         OPT_METRICS_LISTEN,
         OPT_API_IDLE_TIMEOUT,
         OPT_API_MAX_CONNECTIONS,
+        OPT_SELF_CHECK,
         VLOG_OPTION_ENUMS,
         DAEMON_OPTION_ENUMS,
         SSL_OPTION_ENUMS,
@@ -764,6 +781,7 @@ parse_options(int argc, char *argv[])
         {"api-idle-timeout", required_argument, NULL, OPT_API_IDLE_TIMEOUT},
         {"api-max-connections", required_argument, NULL,
          OPT_API_MAX_CONNECTIONS},
+        {"self-check", no_argument, NULL, OPT_SELF_CHECK},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         VLOG_LONG_OPTIONS,
@@ -785,6 +803,9 @@ parse_options(int argc, char *argv[])
             pidfile_path = xstrdup(optarg ? optarg : "weftd.pid");
         }
         switch (c) {
+        case OPT_SELF_CHECK:
+            self_check = true;
+            break;
         case OPT_DB:
             free(db_remote);
             db_remote = xstrdup(optarg);

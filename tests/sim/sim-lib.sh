@@ -233,9 +233,11 @@ sim_start() {
     done
     (
         export OVS_RUNDIR=$SIM_DIR OVS_DBDIR=$SIM_DIR OVS_LOGDIR=$SIM_DIR
+        # shellcheck disable=SC2086 # $WEFT_WEFTD_OPTS: words
         "$sim_weftd" --db=unix:"$SIM_DIR/weft.sock" \
             --pidfile="$SIM_DIR/weftd.pid" --unixctl="$SIM_DIR/weftd.ctl" \
-            --log-file="$SIM_DIR/weftd.log" --detach --no-chdir 2>/dev/null
+            --log-file="$SIM_DIR/weftd.log" --detach --no-chdir \
+            $WEFT_WEFTD_OPTS 2>/dev/null
     )
 }
 
