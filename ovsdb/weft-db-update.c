@@ -441,14 +441,17 @@ weft_db_update_topology(struct ovsdb_idl *idl, struct topology *topo,
         weft_db_load_topology(idl, topo);
         topo_changes_clear(changes);
         changes->all = true;
-    } else {
-        VLOG_DBG("desired state patched: %"PRIuSIZE" hosts, %"PRIuSIZE
-                 " tenants, %"PRIuSIZE" networks, %"PRIuSIZE" ports changed%s",
+    } else if (!topo_changes_is_empty(changes)) {
+        /* tests/sim/test-incremental.sh reads these. */
+        VLOG_DBG("desired state patched: changed %"PRIuSIZE" hosts, "
+                 "%"PRIuSIZE" tenants, %"PRIuSIZE" networks, %"PRIuSIZE
+                 " ports, %"PRIuSIZE" port hosts%s",
                  uuidset_count(&changes->hosts),
                  uuidset_count(&changes->tenants),
                  uuidset_count(&changes->networks),
                  uuidset_count(&changes->ports),
-                 changes->all ? " (underlay MTU: all)" : "");
+                 uuidset_count(&changes->port_hosts),
+                 changes->all ? ", all (underlay MTU)" : "");
     }
     ovsdb_idl_track_clear(idl);
 }
