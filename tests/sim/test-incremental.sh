@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # test-incremental: weftd patches its desired state in place from the
-# database's tracked changes (ovsdb/weft-db.c weft_db_update_topology), and
+# database's tracked changes (ovsdb/weft-db-update.c), and
 # the patched state always equals a full load.
 #
 # weftd runs with --self-check: after every change it compares the topology
@@ -9,7 +9,9 @@
 # (raw transactions bump nb_cfg too), which only returns once weftd applied
 # it and every host installed it:
 #   - hosts: delete, add, modify (uplink set and cleared);
-#   - tenants: add, quota change, flow key change, delete;
+#   - tenants: add, quota change, flow key change, delete; a network moved
+#     to a new tenant while its old one is deleted (a full load: the one
+#     change here that the patch leaves to a full load);
 #   - networks: add, modify (MTU), delete (with its last port, in one
 #     transaction);
 #   - ports: add, delete, two inserted in one transaction, IPs changed, MAC
@@ -17,7 +19,7 @@
 #     loader skips (bad MAC) and then fixes, and a port that leaves a host
 #     deleted in the same transaction;
 #   - Weft_Global options:underlay_mtu.
-# None of these needs a full load (weftd logs each one, with its reason),
+# None of the others needs a full load (weftd logs each, with its reason),
 # and each patch reports what it changed (topology/changes.h's sets, logged
 # at debug level): e.g. a port moved to another host changes one port, its
 # network, and two port hosts.
@@ -199,6 +201,19 @@ step "Weft_Global options:underlay_mtu changed" \
 f1=$(full_loads)
 check "every change above was patched in place, none was a full load ($f0 -> $f1)" \
     [ "$f1" = "$f0" ]
+
+# A change the patch does not handle: a network moves to a new tenant while
+# its old tenant is deleted, in one transaction (the old tenant cannot go
+# before the network leaves it, nor the network move before the new tenant
+# exists): weftd loads the whole state instead.
+ctl tenant-add green
+ctl net-add green/g --type=vxlan --segment=5007
+step "tenant and network added" "$(ch 0 1 0 0 0);$(ch 0 0 1 0 0)"
+transact '{"op":"insert","table":"Tenant","row":{"name":"yellow","flow_key":4000},"uuid-name":"y"}' \
+         "$(update Network g '{"tenant":["named-uuid","y"]}')" "$(delete Tenant green)"
+step "a network moved off a tenant deleted in the same transaction" ""
+check "that one was a full load ($f1 -> $(full_loads))" [ "$(full_loads)" = $((f1 + 1)) ]
+f1=$(full_loads)
 
 # --- resync: the database changed while weftd was away ------------------
 kill_pidfiles "$SIM_DIR/weft-db.pid"
