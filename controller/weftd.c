@@ -28,6 +28,7 @@
 #include <sys/resource.h>
 
 #include "api.h"
+#include "changes.h"
 #include "command-line.h"
 #include "compiler.h"
 #include "daemon.h"
@@ -43,7 +44,6 @@
 #include "sset.h"
 #include "stream-ssl.h"
 #include "svec.h"
-#include "changes.h"
 #include "topology.h"
 #include "unixctl.h"
 #include "util.h"
@@ -105,6 +105,8 @@ find_host_node(const struct weftd *d, const struct uuid *uuid)
 static void
 reload_topology(struct weftd *d)
 {
+    /* Every host still gets the whole topology (host_set_topology() below);
+     * 'changes' is what a per-host incremental compile will route. */
     struct topo_changes changes;
     topo_changes_init(&changes);
     weft_db_update_topology(d->idl, &d->topo, &changes);
