@@ -28,6 +28,16 @@ struct host_node {
     struct host *host;
 };
 
+/* --self-check: after each update, compare the patched topology with a full
+ * load of the database. */
+static bool self_check;
+
+void
+hosts_set_self_check(bool enable)
+{
+    self_check = enable;
+}
+
 void
 hosts_init(struct hosts *hosts)
 {
@@ -192,20 +202,20 @@ hosts_apply(struct hosts *hosts, const struct topo_changes *changes,
 void
 hosts_reload(struct hosts *hosts, struct ovsdb_idl *idl)
 {
-    struct topology fresh;
-    topology_init(&fresh);
-    weft_db_load_topology(idl, &fresh);
-    const struct weftrec_weft_global *global = weftrec_weft_global_first(idl);
-
-    /* Until the loader patches the topology in place and says what it
-     * touched (topology/changes.h), find the changes by comparing the two
-     * loads: O(rows), but no host compiles what the changes do not reach. */
+    /* The loader patches the topology in place from the IDL's tracked
+     * changes and says what it touched (a full load, with changes->all, when
+     * it cannot): only the hosts those changes reach compile anything. */
     struct topo_changes changes;
     topo_changes_init(&changes);
-    topo_changes_diff(&hosts->topo, &fresh, &changes);
-    topology_swap(&hosts->topo, &fresh);
-    topology_destroy(&fresh);
-
+    weft_db_update_topology(idl, &hosts->topo, &changes);
+    if (self_check) {
+        char *error = weft_db_check_topology(idl, &hosts->topo);
+        if (error) {
+            VLOG_ERR("--self-check: %s", error);
+            abort();
+        }
+    }
+    const struct weftrec_weft_global *global = weftrec_weft_global_first(idl);
     hosts_apply(hosts, &changes, global ? global->nb_cfg : 0);
     topo_changes_destroy(&changes);
 }

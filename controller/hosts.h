@@ -17,6 +17,7 @@
 #ifndef WEFT_HOSTS_H
 #define WEFT_HOSTS_H 1
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,6 +37,11 @@ struct hosts {
 };
 
 void hosts_init(struct hosts *);
+
+/* For tests (weftd --self-check): after each hosts_reload(), checks the
+ * topology patched in place against a full load of the database and aborts
+ * on a difference. */
+void hosts_set_self_check(bool enable);
 void hosts_destroy(struct hosts *);
 
 /* Reloads the topology from 'idl' and brings the set of host connections in

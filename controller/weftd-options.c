@@ -15,6 +15,7 @@
 #include "command-line.h"
 #include "daemon.h"
 #include "host.h"
+#include "hosts.h"
 #include "openvswitch/vlog.h"
 #include "stream-ssl.h"
 #include "util.h"
@@ -70,9 +71,10 @@ usage(void)
            "                      (default %d, 0: never)\n"
            "  --api-max-connections=N  API connections open at once (default\n"
            "                      %d, at most a quarter of the open files limit)\n"
-           "  --self-check        after every incremental compile of a host's\n"
-           "                      flows, compile it whole too and abort if they\n"
-           "                      differ (slow: for tests and debugging)\n"
+           "  --self-check        for tests: check every in-place update of the\n"
+           "                      desired state against a full load, and every\n"
+           "                      incremental compile against a full one; abort\n"
+           "                      on a difference (slow)\n"
            "  -h, --help          display this help message\n"
            "  -V, --version       display version information\n",
            program_name, program_name, weft_db_default_remote(),
@@ -127,6 +129,7 @@ parse_weftd_option(int c, const char *arg, struct weftd_options *opts)
         return true;
     case OPT_SELF_CHECK:
         host_set_self_check(true);
+        hosts_set_self_check(true);
         return true;
     case OPT_OPENFLOW_PROBE_INTERVAL:
         if (!str_to_int(arg, 10, &n) || n < 0) {

@@ -212,6 +212,7 @@ main(int argc, char *argv[])
     struct ovsdb_idl *idl = ovsdb_idl_create(opts.db_remote,
                                              &weftrec_idl_class, true, true);
     weft_status_omit_alerts(idl);
+    weft_db_track_changes(idl);     /* Before the IDL first runs. */
     struct ovsdb_idl_loop idl_loop = OVSDB_IDL_LOOP_INITIALIZER(idl);
     unsigned int idl_seqno = 0;
     VLOG_INFO("weftd starting, database %s", opts.db_remote);

@@ -12,6 +12,7 @@
 #include "smap.h"
 #include "stream-ssl.h"
 #include "topology.h"
+#include "weft-db-rows.h"
 #include "weft-idl.h"
 
 VLOG_DEFINE_THIS_MODULE(weft_db);
@@ -26,6 +27,112 @@ weft_db_register_columns(struct ovsdb_idl *idl)
     ovsdb_idl_add_table(idl, &weftrec_table_network);
     ovsdb_idl_add_table(idl, &weftrec_table_port);
     ovsdb_idl_add_table(idl, &weftrec_table_weft_global);
+}
+
+/* Per-row conversion (weft-db-rows.h). */
+
+/* The schema bounds the quotas' keys and values; only a database written by
+ * hand exceeds a quota's own maximum. */
+void
+weft_db_tenant_quota(const struct weftrec_tenant *row,
+                     uint32_t quota[N_TOPO_QUOTAS])
+{
+    for (size_t q = 0; q < N_TOPO_QUOTAS; q++) {
+        quota[q] = topo_quota_default(q);
+    }
+    for (size_t i = 0; i < row->n_quota; i++) {
+        enum topo_quota q;
+        if (topo_quota_from_string(row->key_quota[i], &q)) {
+            int64_t v = MAX(row->value_quota[i], 0);
+            quota[q] = MIN(v, topo_quota_max(q));
+        }
+    }
+}
+
+bool
+weft_db_network_from_row(const struct topology *topo,
+                         const struct weftrec_network *row,
+                         const struct topo_tenant **tenant,
+                         enum topo_net_type *type)
+{
+    *tenant = row->tenant ? topology_find_tenant(topo,
+                                                 &row->tenant->header_.uuid)
+                          : NULL;
+    if (!*tenant || !topo_net_type_from_string(row->type, type)) {
+        VLOG_WARN_RL(&rl, "network "UUID_FMT" (%s): no tenant or bad "
+                     "type \"%s\", ignored",
+                     UUID_ARGS(&row->header_.uuid), row->name, row->type);
+        return false;
+    }
+    return true;
+}
+
+int
+weft_db_network_mtu(const struct weftrec_network *row)
+{
+    return row->mtu ? (int) *row->mtu : 0;
+}
+
+bool
+weft_db_port_from_row(const struct topology *topo,
+                      const struct weftrec_port *row,
+                      struct weft_db_port *spec)
+{
+    spec->net = row->network ? topology_find_network(
+                                   topo, &row->network->header_.uuid)
+                             : NULL;
+    spec->host = row->host ? topology_find_host(topo,
+                                                &row->host->header_.uuid)
+                           : NULL;
+    if (!spec->net || !spec->host
+        || !eth_addr_from_string(row->mac, &spec->mac)) {
+        VLOG_WARN_RL(&rl, "port "UUID_FMT" (%s): missing network or "
+                     "host, or bad MAC \"%s\", ignored",
+                     UUID_ARGS(&row->header_.uuid), row->name, row->mac);
+        return false;
+    }
+
+    spec->ips = xmalloc((row->n_ips + 1) * sizeof *spec->ips);
+    spec->n_ips = 0;
+    for (size_t i = 0; i < row->n_ips; i++) {
+        char *error = ip_parse_masked(row->ips[i], &spec->ips[spec->n_ips],
+                                      &(ovs_be32) { 0 });
+        if (error) {
+            VLOG_WARN_RL(&rl, "port "UUID_FMT" (%s): bad IP \"%s\" (%s), "
+                         "port ignored", UUID_ARGS(&row->header_.uuid),
+                         row->name, row->ips[i], error);
+            free(error);
+            free(spec->ips);
+            return false;
+        }
+        spec->n_ips++;
+    }
+    return true;
+}
+
+struct topo_port *
+weft_db_port_add(struct topology *topo, const struct weftrec_port *row,
+                 const struct weft_db_port *spec)
+{
+    return topology_add_port(topo, &row->header_.uuid, spec->net, spec->host,
+                             row->name, row->iface, spec->mac, spec->ips,
+                             spec->n_ips, row->flow_key);
+}
+
+bool
+weft_db_port_equals(const struct topo_port *port,
+                    const struct weftrec_port *row,
+                    const struct weft_db_port *spec)
+{
+    return port->network == spec->net && port->host == spec->host
+           && !strcmp(port->name, row->name)
+           && !strcmp(port->iface, row->iface)
+           && eth_addr_equals(port->mac, spec->mac)
+           && port->n_ips == spec->n_ips
+           && (!spec->n_ips
+               || !memcmp(port->ips, spec->ips,
+                          spec->n_ips * sizeof *spec->ips))
+           && port->key == row->flow_key;
 }
 
 static void
@@ -46,17 +153,7 @@ load_tenants(struct ovsdb_idl *idl, struct topology *topo)
     WEFTREC_TENANT_FOR_EACH (row, idl) {
         struct topo_tenant *tenant = topology_add_tenant(
             topo, &row->header_.uuid, row->name, row->flow_key);
-
-        /* Overrides of the default quotas.  The schema bounds the keys and
-         * values; a value above a quota's own maximum (written by hand) is
-         * capped there. */
-        for (size_t i = 0; i < row->n_quota; i++) {
-            enum topo_quota q;
-            if (topo_quota_from_string(row->key_quota[i], &q)) {
-                int64_t v = MAX(row->value_quota[i], 0);
-                tenant->quota[q] = MIN(v, topo_quota_max(q));
-            }
-        }
+        weft_db_tenant_quota(row, tenant->quota);
     }
 }
 
@@ -65,20 +162,13 @@ load_networks(struct ovsdb_idl *idl, struct topology *topo)
 {
     const struct weftrec_network *row;
     WEFTREC_NETWORK_FOR_EACH (row, idl) {
-        const struct topo_tenant *tenant
-            = row->tenant ? topology_find_tenant(topo,
-                                                 &row->tenant->header_.uuid)
-                          : NULL;
+        const struct topo_tenant *tenant;
         enum topo_net_type type;
-        if (!tenant || !topo_net_type_from_string(row->type, &type)) {
-            VLOG_WARN_RL(&rl, "network "UUID_FMT" (%s): no tenant or bad "
-                         "type \"%s\", ignored",
-                         UUID_ARGS(&row->header_.uuid), row->name, row->type);
-            continue;
+        if (weft_db_network_from_row(topo, row, &tenant, &type)) {
+            topology_add_network(topo, &row->header_.uuid, tenant, row->name,
+                                 type, row->segment_id,
+                                 weft_db_network_mtu(row), row->flow_key);
         }
-        topology_add_network(topo, &row->header_.uuid, tenant, row->name,
-                             type, row->segment_id,
-                             row->mtu ? (int) *row->mtu : 0, row->flow_key);
     }
 }
 
@@ -87,42 +177,11 @@ load_ports(struct ovsdb_idl *idl, struct topology *topo)
 {
     const struct weftrec_port *row;
     WEFTREC_PORT_FOR_EACH (row, idl) {
-        const struct topo_network *net
-            = row->network ? topology_find_network(
-                                 topo, &row->network->header_.uuid)
-                           : NULL;
-        const struct topo_host *host
-            = row->host ? topology_find_host(topo, &row->host->header_.uuid)
-                        : NULL;
-        struct eth_addr mac;
-        if (!net || !host || !eth_addr_from_string(row->mac, &mac)) {
-            VLOG_WARN_RL(&rl, "port "UUID_FMT" (%s): missing network or "
-                         "host, or bad MAC \"%s\", ignored",
-                         UUID_ARGS(&row->header_.uuid), row->name, row->mac);
-            continue;
+        struct weft_db_port spec;
+        if (weft_db_port_from_row(topo, row, &spec)) {
+            weft_db_port_add(topo, row, &spec);
+            free(spec.ips);
         }
-
-        ovs_be32 *ips = xmalloc((row->n_ips + 1) * sizeof *ips);
-        size_t n_ips = 0;
-        bool ok = true;
-        for (size_t i = 0; i < row->n_ips; i++) {
-            char *error = ip_parse_masked(row->ips[i], &ips[n_ips],
-                                          &(ovs_be32) { 0 });
-            if (error) {
-                VLOG_WARN_RL(&rl, "port "UUID_FMT" (%s): bad IP \"%s\" (%s), "
-                             "port ignored", UUID_ARGS(&row->header_.uuid),
-                             row->name, row->ips[i], error);
-                free(error);
-                ok = false;
-                break;
-            }
-            n_ips++;
-        }
-        if (ok) {
-            topology_add_port(topo, &row->header_.uuid, net, host, row->name,
-                              row->iface, mac, ips, n_ips, row->flow_key);
-        }
-        free(ips);
     }
 }
 

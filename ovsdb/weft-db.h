@@ -10,6 +10,7 @@
 
 struct ovsdb_idl;
 struct topology;
+struct topo_changes;
 
 /* Registers with 'idl' the columns weft-db reads (weftd and weftctl register
  * all columns; this is for callers that want less). */
@@ -20,6 +21,36 @@ void weft_db_register_columns(struct ovsdb_idl *);
  * database was written by hand) are skipped with a rate-limited warning, so
  * one bad row never stops the rest from being programmed. */
 void weft_db_load_topology(struct ovsdb_idl *, struct topology *topo);
+
+/* Incremental update (weftd).  weft_db_track_changes() makes 'idl' track
+ * changes to the columns the loader reads; call it before the IDL first
+ * runs.  Then, each time the IDL's seqno changes, weft_db_update_topology()
+ * patches 'topo' (what the last update left, or an empty topology) in place
+ * so that it equals what weft_db_load_topology() would load now, fills
+ * 'changes' as topology/changes.h says, and clears the IDL's tracking.
+ *
+ * Rows are skipped exactly as the full load skips them.  Deletions go first
+ * (ports, networks, tenants, hosts), then insertions and modifications
+ * (hosts, tenants, networks, ports); hosts, tenants and networks keep their
+ * addresses when modified, a modified port is replaced.
+ *
+ * It falls back to a full load, with changes->all set, on the first load,
+ * after the IDL resynchronised with the server (a row the topology holds
+ * reported new, all rows of a table new, or a table emptied while the
+ * topology still holds its rows), and on a change it does not patch (a
+ * network the loader would now skip or no longer skip; a deleted tenant
+ * that a network moved away from in the same transaction).  A change of
+ * Weft_Global options:underlay_mtu is patched but sets changes->all too:
+ * every network's default MTU follows it.  A full load is logged at INFO
+ * level with its reason. */
+void weft_db_track_changes(struct ovsdb_idl *);
+void weft_db_update_topology(struct ovsdb_idl *, struct topology *,
+                             struct topo_changes *);
+
+/* Self-check (weftd --self-check, tests): compares 'topo' with a fresh full
+ * load from 'idl', through topology_format().  Returns NULL if they are the
+ * same, else a malloc'd message naming the first line that differs. */
+char *weft_db_check_topology(struct ovsdb_idl *, const struct topology *topo);
 
 /* Row lookups by name, for callers that work on rows rather than on the
  * topology (the REST API, weftctl's operator commands).  NULL if absent.

@@ -103,10 +103,11 @@ check "weftd --metrics-listen needs the API" \
 
 # In the host's namespace, so that --metrics-listen's 127.0.0.1 is private
 # to this test.  Tenant admins are in the socket's group (--api-group).
+# shellcheck disable=SC2086 # $WEFT_WEFTD_OPTS: words
 ip netns exec "$ns" "$weftd" --db=unix:"$dir/weft.sock" --api="$api" \
     --api-group=nogroup --metrics-listen=127.0.0.1:9464 \
     --pidfile="$dir/weftd.pid" --unixctl="$dir/weftd.ctl" \
-    --log-file="$dir/weftd.log" --detach 2>/dev/null
+    --log-file="$dir/weftd.log" --detach $WEFT_WEFTD_OPTS 2>/dev/null
 
 check "API socket is mode 0660" \
     bash -c "[ \"\$(stat -c %a $api)\" = 660 ]"

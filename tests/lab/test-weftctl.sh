@@ -135,8 +135,9 @@ expect_out "" host-list
 # there, where weftctl and the lab look, never in OVS's run directory.
 rundir=$dir/run/weft
 rc=0
+# shellcheck disable=SC2086 # $WEFT_WEFTD_OPTS: words
 WEFT_RUNDIR=$rundir "$WEFT_BUILD_DIR/controller/weftd" --pidfile --detach \
-    --log-file="$dir/weftd.log" 2>"$dir/weftd.err" || rc=$?
+    --log-file="$dir/weftd.log" $WEFT_WEFTD_OPTS 2>"$dir/weftd.err" || rc=$?
 if [ "$rc" -ne 0 ]; then
     fail "weftd --pidfile --detach: status $rc: $(cat "$dir/weftd.err")"
 elif ! [ -s "$rundir/weftd.pid" ] || ! [ -S "$rundir/weftd.ctl" ] \

@@ -237,12 +237,15 @@ sim_start() {
     done
     (
         export OVS_RUNDIR=$SIM_DIR OVS_DBDIR=$SIM_DIR OVS_LOGDIR=$SIM_DIR
-        # --self-check: every incremental compile is checked against a full
-        # one; weftd aborts (and the test fails) if they differ.
+        # $WEFT_WEFTD_OPTS is --self-check (testlib.sh): the patched desired
+        # state is checked against a full load and every incremental compile
+        # against a full one; weftd aborts (and the test fails) on a
+        # difference.
+        # shellcheck disable=SC2086 # $WEFT_WEFTD_OPTS: words
         "$sim_weftd" --db=unix:"$SIM_DIR/weft.sock" \
             --pidfile="$SIM_DIR/weftd.pid" --unixctl="$SIM_DIR/weftd.ctl" \
-            --log-file="$SIM_DIR/weftd.log" --detach --no-chdir --self-check \
-            2>/dev/null
+            --log-file="$SIM_DIR/weftd.log" --detach --no-chdir \
+            $WEFT_WEFTD_OPTS 2>/dev/null
     )
 }
 

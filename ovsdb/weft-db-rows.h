@@ -1,0 +1,60 @@
+/* weft-db-rows: one row of weft's database -> one topology object, shared by
+ * the full load (weft-db.c) and the incremental update (weft-db-update.c) so
+ * that both keep and skip exactly the same rows.  Internal to ovsdb/.
+ *
+ * Hosts and tenants are never skipped.  A network is skipped without a
+ * tenant or with an unknown type (neither is possible through the schema); a
+ * port without its network or host in the topology, or with a bad MAC or IP
+ * (a database written by hand).  Each skip is logged, rate-limited. */
+#ifndef WEFT_DB_ROWS_H
+#define WEFT_DB_ROWS_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "openvswitch/types.h"
+#include "packets.h"
+#include "topology.h"
+
+struct weftrec_network;
+struct weftrec_port;
+struct weftrec_tenant;
+
+/* A tenant's quotas: its overrides, else the defaults; a value above a
+ * quota's own maximum (written by hand) is capped there. */
+void weft_db_tenant_quota(const struct weftrec_tenant *,
+                          uint32_t quota[N_TOPO_QUOTAS]);
+
+/* A Network row's tenant (looked up in 'topo') and type, or false if the
+ * network is skipped. */
+bool weft_db_network_from_row(const struct topology *topo,
+                              const struct weftrec_network *,
+                              const struct topo_tenant **,
+                              enum topo_net_type *);
+int weft_db_network_mtu(const struct weftrec_network *);
+
+/* A Port row as the topology holds it. */
+struct weft_db_port {
+    const struct topo_network *net;
+    const struct topo_host *host;
+    struct eth_addr mac;
+    ovs_be32 *ips;              /* Malloc'd, 'n_ips' of them. */
+    size_t n_ips;
+};
+
+/* Fills 'spec' from the row, or returns false (nothing to free) if the port
+ * is skipped.  On success the caller frees spec->ips. */
+bool weft_db_port_from_row(const struct topology *topo,
+                           const struct weftrec_port *,
+                           struct weft_db_port *spec);
+/* Adds the port to 'topo'. */
+struct topo_port *weft_db_port_add(struct topology *,
+                                   const struct weftrec_port *,
+                                   const struct weft_db_port *);
+/* True if 'port' already holds what the row and 'spec' say. */
+bool weft_db_port_equals(const struct topo_port *,
+                         const struct weftrec_port *,
+                         const struct weft_db_port *);
+
+#endif /* ovsdb/weft-db-rows.h */

@@ -1,0 +1,486 @@
+/* weft-db-update: patches weftd's topology in place from the IDL's tracked
+ * changes to weft's database, and checks the result against a full load.
+ * See weft_db_update_topology() in weft-db.h.
+ *
+ * In the pipeline: database change -> this patch of the desired state (and
+ * what it changed, topology/changes.h) -> each host's compile -> push. */
+#include <config.h>
+
+#include "weft-db.h"
+
+#include <string.h>
+
+#include "changes.h"
+#include "openvswitch/vlog.h"
+#include "ovsdb-idl.h"
+#include "topology.h"
+#include "util.h"
+#include "uuid.h"
+#include "uuidset.h"
+#include "weft-db-rows.h"
+#include "weft-idl.h"
+
+VLOG_DEFINE_THIS_MODULE(weft_db_update);
+
+/* Incremental update.
+ *
+ * weft_db_update_topology() reads the IDL's change tracking.  The columns it
+ * follows are those the loader reads, plus all of Weft_Global (one row).  A
+ * change to any other column (weftd's status, external_ids, a tenant's token)
+ * is not tracked, so it costs nothing here.  A change to a followed column
+ * also marks every row that references the changed row (OVS's IDL does
+ * that): the update compares those with the topology and ignores them when
+ * nothing the topology holds changed. */
+static const struct ovsdb_idl_column *const tracked_columns[] = {
+    &weftrec_host_col_name,
+    &weftrec_host_col_ovsdb_remote,
+    &weftrec_host_col_openflow_remote,
+    &weftrec_host_col_tunnel_ip,
+    &weftrec_host_col_datapath_type,
+    &weftrec_host_col_uplink,
+    &weftrec_tenant_col_name,
+    &weftrec_tenant_col_flow_key,
+    &weftrec_tenant_col_quota,
+    &weftrec_network_col_tenant,
+    &weftrec_network_col_name,
+    &weftrec_network_col_type,
+    &weftrec_network_col_segment_id,
+    &weftrec_network_col_mtu,
+    &weftrec_network_col_flow_key,
+    &weftrec_port_col_network,
+    &weftrec_port_col_host,
+    &weftrec_port_col_name,
+    &weftrec_port_col_iface,
+    &weftrec_port_col_mac,
+    &weftrec_port_col_ips,
+    &weftrec_port_col_flow_key,
+    &weftrec_weft_global_col_nb_cfg,
+    &weftrec_weft_global_col_options,
+    &weftrec_weft_global_col_external_ids,
+};
+
+void
+weft_db_track_changes(struct ovsdb_idl *idl)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(tracked_columns); i++) {
+        ovsdb_idl_track_add_column(idl, tracked_columns[i]);
+    }
+}
+
+/* Records that 'port' (as the topology holds it) changed. */
+static void
+note_port(struct topo_changes *c, const struct topo_port *port)
+{
+    uuidset_insert(&c->ports, &port->uuid);
+    uuidset_insert(&c->networks, &port->network->uuid);
+    uuidset_insert(&c->port_hosts, &port->host->uuid);
+}
+
+static bool
+row_is_new(const struct ovsdb_idl_row *row)
+{
+    return ovsdb_idl_row_get_seqno(row, OVSDB_IDL_CHANGE_INSERT) > 0;
+}
+
+static bool
+row_is_deleted(const struct ovsdb_idl_row *row)
+{
+    return ovsdb_idl_row_get_seqno(row, OVSDB_IDL_CHANGE_DELETE) > 0;
+}
+
+static bool
+topo_holds_host(const struct topology *t, const struct uuid *u)
+{
+    return topology_find_host(t, u) != NULL;
+}
+
+static bool
+topo_holds_tenant(const struct topology *t, const struct uuid *u)
+{
+    return topology_find_tenant(t, u) != NULL;
+}
+
+static bool
+topo_holds_network(const struct topology *t, const struct uuid *u)
+{
+    return topology_find_network(t, u) != NULL;
+}
+
+static bool
+topo_holds_port(const struct topology *t, const struct uuid *u)
+{
+    return topology_find_port(t, u) != NULL;
+}
+
+static const struct {
+    const struct ovsdb_idl_table_class *class;
+    bool (*holds)(const struct topology *, const struct uuid *);
+} topo_tables[] = {
+    { &weftrec_table_host, topo_holds_host },
+    { &weftrec_table_tenant, topo_holds_tenant },
+    { &weftrec_table_network, topo_holds_network },
+    { &weftrec_table_port, topo_holds_port },
+    { &weftrec_table_weft_global, NULL },
+};
+
+/* True if 'class''s rows in 'idl' are all new since the tracking was last
+ * cleared, and there is at least one.  Stops at the first old row: cheap
+ * unless most rows are new. */
+static bool
+all_rows_new(struct ovsdb_idl *idl, const struct ovsdb_idl_table_class *class)
+{
+    const struct ovsdb_idl_row *row = ovsdb_idl_first_row(idl, class);
+    if (!row) {
+        return false;
+    }
+    for (; row; row = ovsdb_idl_next_row(row)) {
+        if (!row_is_new(row)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Why the tracked changes in 'idl' cannot be applied to 'topo' in place, or
+ * NULL.  When the IDL reconnects to a server that cannot send only what
+ * changed meanwhile, it drops every row and receives them all again as new,
+ * and the rows deleted meanwhile are never reported.  A new row that the
+ * topology already holds tells that, and so does a table whose rows are all
+ * new (that one also catches a database replaced while weftd was away; when
+ * a table's first rows are created, it costs a full load, never a wrong
+ * topology). */
+static const char *
+full_load_reason(struct ovsdb_idl *idl, const struct topology *topo)
+{
+    if (!hmap_count(&topo->hosts) && !hmap_count(&topo->tenants)
+        && !hmap_count(&topo->networks) && !hmap_count(&topo->ports)) {
+        return "first load";
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(topo_tables); i++) {
+        const struct ovsdb_idl_row *row;
+        for (row = ovsdb_idl_track_get_first(idl, topo_tables[i].class); row;
+             row = ovsdb_idl_track_get_next(row)) {
+            if (topo_tables[i].holds && row_is_new(row)
+                && !row_is_deleted(row)
+                && topo_tables[i].holds(topo, &row->uuid)) {
+                return "a row the topology holds came again (resync)";
+            }
+        }
+        if (all_rows_new(idl, topo_tables[i].class)) {
+            return "all rows of a table are new";
+        }
+    }
+    return NULL;
+}
+
+/* Phase 1: deletions, ports first, then what they referenced.  A port whose
+ * network or host changed leaves too (update_ports() puts it back), so that
+ * its old network or host can go in the same transaction.  Returns NULL, or
+ * why a full load is needed. */
+static const char *
+delete_ports(struct ovsdb_idl *idl, struct topology *topo,
+             struct topo_changes *c)
+{
+    const struct weftrec_port *row;
+    WEFTREC_PORT_FOR_EACH_TRACKED (row, idl) {
+        struct topo_port *port = topology_find_port(topo, &row->header_.uuid);
+        if (!port) {
+            continue;
+        }
+        bool moved = !weftrec_port_is_deleted(row)
+            && (!row->network || !row->host
+                || !uuid_equals(&row->network->header_.uuid,
+                                &port->network->uuid)
+                || !uuid_equals(&row->host->header_.uuid,
+                                &port->host->uuid));
+        if (weftrec_port_is_deleted(row) || moved) {
+            note_port(c, port);
+            topology_remove_port(topo, port);
+        }
+    }
+    return NULL;
+}
+
+static const char *
+delete_others(struct ovsdb_idl *idl, struct topology *topo,
+              struct topo_changes *c)
+{
+    const struct weftrec_network *nrow;
+    WEFTREC_NETWORK_FOR_EACH_TRACKED (nrow, idl) {
+        struct topo_network *net;
+        if (weftrec_network_is_deleted(nrow)
+            && (net = topology_find_network(topo, &nrow->header_.uuid))) {
+            uuidset_insert(&c->networks, &net->uuid);
+            if (!topology_remove_network(topo, net)) {
+                return "a deleted network still has ports";
+            }
+        }
+    }
+
+    const struct weftrec_tenant *trow;
+    WEFTREC_TENANT_FOR_EACH_TRACKED (trow, idl) {
+        struct topo_tenant *tenant;
+        if (weftrec_tenant_is_deleted(trow)
+            && (tenant = topology_find_tenant(topo, &trow->header_.uuid))) {
+            uuidset_insert(&c->tenants, &tenant->uuid);
+            if (!topology_remove_tenant(topo, tenant)) {
+                return "a deleted tenant still has networks";
+            }
+        }
+    }
+
+    const struct weftrec_host *hrow;
+    WEFTREC_HOST_FOR_EACH_TRACKED (hrow, idl) {
+        struct topo_host *host;
+        if (weftrec_host_is_deleted(hrow)
+            && (host = topology_find_host(topo, &hrow->header_.uuid))) {
+            uuidset_insert(&c->hosts, &host->uuid);
+            if (!topology_remove_host(topo, host)) {
+                return "a deleted host still has ports";
+            }
+        }
+    }
+    return NULL;
+}
+
+/* Phase 2: insertions and modifications, referenced objects first.  Hosts and
+ * tenants are never skipped, so a modified one the topology lacks means it
+ * is out of step with the database. */
+static const char *
+update_hosts(struct ovsdb_idl *idl, struct topology *topo,
+             struct topo_changes *c)
+{
+    const struct weftrec_host *row;
+    WEFTREC_HOST_FOR_EACH_TRACKED (row, idl) {
+        if (weftrec_host_is_deleted(row)) {
+            continue;
+        }
+        struct topo_host *host = topology_find_host(topo, &row->header_.uuid);
+        if (host) {
+            if (topology_update_host(topo, host, row->name, row->ovsdb_remote,
+                                     row->openflow_remote, row->tunnel_ip,
+                                     row->datapath_type, row->uplink)) {
+                uuidset_insert(&c->hosts, &host->uuid);
+            }
+        } else if (weftrec_host_is_new(row)) {
+            topology_add_host(topo, &row->header_.uuid, row->name,
+                              row->ovsdb_remote, row->openflow_remote,
+                              row->tunnel_ip, row->datapath_type, row->uplink);
+            uuidset_insert(&c->hosts, &row->header_.uuid);
+        } else {
+            return "a modified host is missing";
+        }
+    }
+    return NULL;
+}
+
+static const char *
+update_tenants(struct ovsdb_idl *idl, struct topology *topo,
+               struct topo_changes *c)
+{
+    const struct weftrec_tenant *row;
+    WEFTREC_TENANT_FOR_EACH_TRACKED (row, idl) {
+        if (weftrec_tenant_is_deleted(row)) {
+            continue;
+        }
+        uint32_t quota[N_TOPO_QUOTAS];
+        weft_db_tenant_quota(row, quota);
+
+        struct topo_tenant *tenant = topology_find_tenant(topo,
+                                                          &row->header_.uuid);
+        if (tenant) {
+            bool changed = topology_update_tenant(topo, tenant, row->name,
+                                                  row->flow_key);
+            if (memcmp(tenant->quota, quota, sizeof quota)) {
+                memcpy(tenant->quota, quota, sizeof quota);
+                changed = true;
+            }
+            if (changed) {
+                /* Its networks' flows carry its key. */
+                uuidset_insert(&c->tenants, &tenant->uuid);
+                const struct topo_network *net;
+                TOPO_TENANT_FOR_EACH_NETWORK (net, tenant) {
+                    uuidset_insert(&c->networks, &net->uuid);
+                }
+            }
+        } else if (weftrec_tenant_is_new(row)) {
+            tenant = topology_add_tenant(topo, &row->header_.uuid, row->name,
+                                         row->flow_key);
+            memcpy(tenant->quota, quota, sizeof quota);
+            uuidset_insert(&c->tenants, &tenant->uuid);
+        } else {
+            return "a modified tenant is missing";
+        }
+    }
+    return NULL;
+}
+
+/* A network the loader skips takes its ports with it, and one it no longer
+ * skips brings rows that did not change: both need a full load. */
+static const char *
+update_networks(struct ovsdb_idl *idl, struct topology *topo,
+                struct topo_changes *c)
+{
+    const struct weftrec_network *row;
+    WEFTREC_NETWORK_FOR_EACH_TRACKED (row, idl) {
+        if (weftrec_network_is_deleted(row)) {
+            continue;
+        }
+        const struct topo_tenant *tenant;
+        enum topo_net_type type;
+        if (!weft_db_network_from_row(topo, row, &tenant, &type)) {
+            return "a network is skipped";
+        }
+
+        struct topo_network *net = topology_find_network(topo,
+                                                         &row->header_.uuid);
+        if (net) {
+            if (topology_update_network(topo, net, tenant, row->name, type,
+                                        row->segment_id,
+                                        weft_db_network_mtu(row),
+                                        row->flow_key)) {
+                uuidset_insert(&c->networks, &net->uuid);
+            }
+        } else if (weftrec_network_is_new(row)) {
+            topology_add_network(topo, &row->header_.uuid, tenant, row->name,
+                                 type, row->segment_id,
+                                 weft_db_network_mtu(row), row->flow_key);
+            uuidset_insert(&c->networks, &row->header_.uuid);
+        } else {
+            return "a modified network is missing";
+        }
+    }
+    return NULL;
+}
+
+/* A port is skipped or kept exactly as the loader would; a modified port is
+ * replaced (nothing points to a port). */
+static const char *
+update_ports(struct ovsdb_idl *idl, struct topology *topo,
+             struct topo_changes *c)
+{
+    const struct weftrec_port *row;
+    WEFTREC_PORT_FOR_EACH_TRACKED (row, idl) {
+        if (weftrec_port_is_deleted(row)) {
+            continue;
+        }
+        struct topo_port *port = topology_find_port(topo, &row->header_.uuid);
+        struct weft_db_port spec;
+        if (!weft_db_port_from_row(topo, row, &spec)) {
+            if (port) {
+                note_port(c, port);
+                topology_remove_port(topo, port);
+            }
+            continue;
+        }
+        if (port && weft_db_port_equals(port, row, &spec)) {
+            free(spec.ips);
+            continue;
+        }
+        if (port) {
+            note_port(c, port);
+            topology_remove_port(topo, port);
+        }
+        note_port(c, weft_db_port_add(topo, row, &spec));
+        free(spec.ips);
+    }
+    return NULL;
+}
+
+/* A table the database has emptied must be empty in the topology too (the
+ * deletions may have happened while the IDL was away). */
+static const char *
+check_emptied(struct ovsdb_idl *idl, const struct topology *topo)
+{
+    if ((!weftrec_host_first(idl) && hmap_count(&topo->hosts))
+        || (!weftrec_tenant_first(idl) && hmap_count(&topo->tenants))
+        || (!weftrec_network_first(idl) && hmap_count(&topo->networks))
+        || (!weftrec_port_first(idl) && hmap_count(&topo->ports))) {
+        return "the topology holds rows of a table the database emptied";
+    }
+    return NULL;
+}
+
+static const char *
+patch_topology(struct ovsdb_idl *idl, struct topology *topo,
+               struct topo_changes *c)
+{
+    const char *(*const phases[])(struct ovsdb_idl *, struct topology *,
+                                  struct topo_changes *) = {
+        delete_ports, delete_others,
+        update_hosts, update_tenants, update_networks, update_ports,
+    };
+    const char *reason = full_load_reason(idl, topo);
+    for (size_t i = 0; !reason && i < ARRAY_SIZE(phases); i++) {
+        reason = phases[i](idl, topo, c);
+    }
+    if (!reason) {
+        reason = check_emptied(idl, topo);
+    }
+    if (!reason) {
+        int mtu = weft_db_underlay_mtu(idl);
+        if (mtu != topo->underlay_mtu) {
+            /* Every network's default MTU follows it. */
+            topo->underlay_mtu = mtu;
+            c->all = true;
+        }
+    }
+    return reason;
+}
+
+void
+weft_db_update_topology(struct ovsdb_idl *idl, struct topology *topo,
+                        struct topo_changes *changes)
+{
+    topo_changes_clear(changes);
+    const char *reason = patch_topology(idl, topo, changes);
+    if (reason) {
+        VLOG_INFO("full load of the desired state: %s", reason);
+        topology_destroy(topo);
+        topology_init(topo);
+        weft_db_load_topology(idl, topo);
+        topo_changes_clear(changes);
+        changes->all = true;
+    } else if (!topo_changes_is_empty(changes)) {
+        /* tests/sim/test-incremental.sh reads these. */
+        VLOG_DBG("desired state patched: changed %"PRIuSIZE" hosts, "
+                 "%"PRIuSIZE" tenants, %"PRIuSIZE" networks, %"PRIuSIZE
+                 " ports, %"PRIuSIZE" port hosts%s",
+                 uuidset_count(&changes->hosts),
+                 uuidset_count(&changes->tenants),
+                 uuidset_count(&changes->networks),
+                 uuidset_count(&changes->ports),
+                 uuidset_count(&changes->port_hosts),
+                 changes->all ? ", all (underlay MTU)" : "");
+    }
+    ovsdb_idl_track_clear(idl);
+}
+
+char *
+weft_db_check_topology(struct ovsdb_idl *idl, const struct topology *topo)
+{
+    struct topology fresh;
+    topology_init(&fresh);
+    weft_db_load_topology(idl, &fresh);
+    char *want = topology_format(&fresh);
+    char *have = topology_format(topo);
+    topology_destroy(&fresh);
+
+    char *error = NULL;
+    if (strcmp(want, have)) {
+        /* The first line that differs, from each. */
+        size_t i = 0, line = 0;
+        while (want[i] && want[i] == have[i]) {
+            if (want[i++] == '\n') {
+                line = i;
+            }
+        }
+        error = xasprintf("patched topology differs from a full load:\n"
+                          "  full load: %.*s\n  patched:   %.*s",
+                          (int) strcspn(want + line, "\n"), want + line,
+                          (int) strcspn(have + line, "\n"), have + line);
+    }
+    free(want);
+    free(have);
+    return error;
+}

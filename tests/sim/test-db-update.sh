@@ -1,0 +1,241 @@
+#!/usr/bin/env bash
+# test-db-update: weftd patches its desired state in place from the
+# database's tracked changes (ovsdb/weft-db-update.c), and
+# the patched state always equals a full load.
+#
+# weftd runs with --self-check: after every change it compares the topology
+# it patched with a fresh full load of the database and aborts on any
+# difference.  Every kind of change is made, each followed by `weftctl sync`
+# (raw transactions bump nb_cfg too), which only returns once weftd applied
+# it and every host installed it:
+#   - hosts: delete, add, modify (uplink set and cleared);
+#   - tenants: add, quota change, flow key change, delete; a network moved
+#     to a new tenant while its old one is deleted (a full load: the one
+#     change here that the patch leaves to a full load);
+#   - networks: add, modify (MTU), delete (with its last port, in one
+#     transaction);
+#   - ports: add, delete, two inserted in one transaction, IPs changed, MAC
+#     changed, moved to another host, moved to another network, one the
+#     loader skips (bad MAC) and then fixes, and a port that leaves a host
+#     deleted in the same transaction;
+#   - Weft_Global options:underlay_mtu.
+# None of the others needs a full load (weftd logs each, with its reason),
+# and each patch reports what it changed (topology/changes.h's sets, logged
+# at debug level): e.g. a port moved to another host changes one port, its
+# network, and two port hosts.
+# Then weft's database restarts with a port deleted while it was down: the
+# IDL resyncs, and weftd must notice and load the whole state again (a
+# patch would keep the deleted port, and the self-check would abort).
+set -euo pipefail
+
+. "$(dirname "$0")/sim-lib.sh"
+
+# This test is about the self-check: always on, whatever the caller set.
+export WEFT_WEFTD_OPTS=--self-check
+sim_start 3
+
+db=unix:$SIM_DIR/weft.sock
+log=$SIM_DIR/weftd.log
+
+full_loads() { grep -c 'full load of the desired state' "$log" || true; }
+
+# transact OP...: one transaction of the JSON operations OP..., plus a bump
+# of nb_cfg, so that `weftctl sync` waits until weftd applied it.
+transact() {
+    local ops
+    ops=$(IFS=,; echo "$*")
+    ovsdb-client transact "$db" "[\"Weft\",$ops,{\"op\":\"mutate\",\
+\"table\":\"Weft_Global\",\"where\":[],\"mutations\":[[\"nb_cfg\",\"+=\",1]]}]" \
+        | jq -e 'all(.[]; has("error") | not)' >/dev/null
+}
+uuid_of() {     # uuid_of TABLE NAME
+    ovsdb-client transact "$db" "[\"Weft\",{\"op\":\"select\",\"table\":\"$1\",\
+\"where\":[[\"name\",\"==\",\"$2\"]],\"columns\":[\"_uuid\"]}]" \
+        | jq -r '.[0].rows[0]._uuid[1]'
+}
+update() {      # update TABLE NAME ROW_JSON: the operation
+    printf '{"op":"update","table":"%s","where":[["name","==","%s"]],"row":%s}' "$1" "$2" "$3"
+}
+delete() {      # delete TABLE NAME: the operation
+    printf '{"op":"delete","table":"%s","where":[["name","==","%s"]]}' "$1" "$2"
+}
+# insert_port NAME NET HOST IFACE MAC KEY IP: the operation (raw: no
+# validation, as a hand-written database would).
+insert_port() {
+    printf '{"op":"insert","table":"Port","row":{"name":"%s","network":["uuid","%s"],"host":["uuid","%s"],"iface":"%s","mac":"%s","flow_key":%d,"ips":"%s"}}' \
+        "$1" "$(uuid_of Network "$2")" "$(uuid_of Host "$3")" "$4" "$5" "$6" "$7"
+}
+
+weftd_alive() { pid_alive "$(pidfile_pid "$SIM_DIR/weftd.pid")"; }
+weftd_ok() {
+    weftd_alive && ctl --timeout=120 sync >/dev/null && weftd_alive \
+        && ! grep -q -- '--self-check:' "$log"
+}
+# What each patch changed (topology/changes.h), as weftd logs it at debug
+# level: the non-empty patches since the last step, ';'-separated.
+mark=0
+patches() {
+    tail -n +"$((mark + 1))" "$log" \
+        | sed -n 's/.*desired state patched: changed //p' | paste -sd';'
+}
+ch() { echo "$1 hosts, $2 tenants, $3 networks, $4 ports, $5 port hosts${6:-}"; }
+
+# step DESCRIPTION [CHANGES]: the change just made was applied, checked, and
+# (if given) patched with these changes.  A weftd that aborted would only
+# make every later step time out: then the test stops.
+step() {
+    check "$1: weftd applied it, its self-check passed, hosts synced" weftd_ok
+    if ! weftd_alive; then
+        grep -A2 -- '--self-check:' "$log" || true
+        bad "weftd died: the remaining steps are skipped"
+        sim_finish
+        exit 1
+    fi
+    if [ $# -ge 2 ]; then
+        local got
+        got=$(patches)
+        if [ "$got" = "$2" ]; then
+            ok "$1: changes: ${2:-none}"
+        else
+            bad "$1: changes: ${2:-none} (got: ${got:-none})"
+        fi
+    fi
+    mark=$(wc -l < "$log")
+}
+
+has_iface() { sim_vsctl "$1" --bare --columns=name list interface | grep -qx "$2"; }
+no_iface() { ! has_iface "$@"; }
+
+pid=$(pidfile_pid "$SIM_DIR/weftd.pid")
+check "weftd runs with --self-check" \
+    grep -q -- --self-check <(tr '\0' ' ' < "/proc/$pid/cmdline")
+ovs-appctl -t "$SIM_DIR/weftd.ctl" vlog/set weft_db_update:file:dbg >/dev/null
+
+ctl tenant-add red
+ctl net-add red/a --type=vxlan --segment=5001
+ctl net-add red/b --type=geneve --segment=5002
+ctl port-add red/a/a1 --host=h1 --iface=a1 --mac=02:00:00:00:0a:01 --ip=10.0.0.1
+ctl port-add red/a/a2 --host=h2 --iface=a2 --mac=02:00:00:00:0a:02 --ip=10.0.0.2
+step "set-up (tenant, two networks, two ports)"
+check "the ports' interfaces exist" wait_for 60 eval 'has_iface 1 a1 && has_iface 2 a2'
+f0=$(full_loads)
+check "weftd's first load was a full load ($f0)" [ "$f0" -ge 1 ]
+
+# --- hosts ---------------------------------------------------------------
+ctl host-del h3
+step "host deleted" "$(ch 1 0 0 0 0)"
+ctl host-add h3 --remote=unix:"$(sim_hdir 3)/db.sock" \
+    --tunnel-ip="$(sim_tunnel_ip 3)" --datapath-type=system
+step "host added" "$(ch 1 0 0 0 0)"
+transact "$(update Host h3 '{"uplink":"upx"}')"
+step "host modified (uplink set)" "$(ch 1 0 0 0 0)"
+transact "$(update Host h3 '{"uplink":["set",[]]}')"
+step "host modified (uplink cleared)" "$(ch 1 0 0 0 0)"
+
+# --- tenants -------------------------------------------------------------
+ctl tenant-add blue
+step "tenant added" "$(ch 0 1 0 0 0)"
+ctl tenant-set blue --max-ports=7
+step "tenant quota changed" "$(ch 0 1 0 0 0)"
+ctl tenant-del blue
+step "tenant deleted" "$(ch 0 1 0 0 0)"
+transact "$(update Tenant red '{"flow_key":4321}')"
+step "tenant flow key changed (its networks' cookies)" "$(ch 0 1 2 0 0)"
+
+# --- networks ------------------------------------------------------------
+ctl net-add red/c --type=gre --segment=5003
+step "network added" "$(ch 0 0 1 0 0)"
+transact "$(update Network a '{"mtu":1400}')"
+step "network modified (MTU)" "$(ch 0 0 1 0 0)"
+
+# --- ports ---------------------------------------------------------------
+ctl port-add red/a/a3 --host=h3 --iface=a3 --mac=02:00:00:00:0a:03 --ip=10.0.0.3
+step "port added" "$(ch 0 0 1 1 1)"
+check "its interface appears on h3" wait_for 60 has_iface 3 a3
+ctl port-del red/a/a3
+step "port deleted" "$(ch 0 0 1 1 1)"
+check "its interface leaves h3" wait_for 60 no_iface 3 a3
+
+transact "$(insert_port t1 a h2 t1 02:00:00:00:0a:11 900001 10.0.0.11)" \
+         "$(insert_port t2 a h3 t2 02:00:00:00:0a:12 900002 10.0.0.12)"
+step "two ports inserted in one transaction" "$(ch 0 0 1 2 2)"
+check "both interfaces appear" wait_for 60 eval 'has_iface 2 t1 && has_iface 3 t2'
+
+transact "$(update Port t1 '{"ips":["set",["10.0.0.21","10.0.0.22"]]}')"
+step "port modified (IPs)" "$(ch 0 0 1 1 1)"
+transact "$(update Port t1 '{"mac":"02:00:00:00:0a:21"}')"
+step "port modified (MAC)" "$(ch 0 0 1 1 1)"
+
+transact "$(update Port t1 "{\"host\":[\"uuid\",\"$(uuid_of Host h3)\"]}")"
+step "port moved to another host" "$(ch 0 0 1 1 2)"
+check "its interface moves from h2 to h3" \
+    wait_for 60 eval 'has_iface 3 t1 && no_iface 2 t1'
+
+transact "$(update Port t2 "{\"network\":[\"uuid\",\"$(uuid_of Network b)\"]}")"
+step "port moved to another network" "$(ch 0 0 2 1 1)"
+
+transact "$(insert_port bad a h1 bad1 not-a-mac 900003 10.0.0.31)"
+step "port with a bad MAC (skipped, as a full load skips it)" ""
+check "weftd made no interface for it" no_iface 1 bad1
+transact "$(update Port bad '{"mac":"02:00:00:00:0a:31"}')"
+step "that port's MAC fixed (no longer skipped)" "$(ch 0 0 1 1 1)"
+check "its interface appears" wait_for 60 has_iface 1 bad1
+
+ctl port-add red/c/c1 --host=h1 --iface=c1 --mac=02:00:00:00:0c:01 --ip=10.0.3.1
+step "port added to the third network" "$(ch 0 0 1 1 1)"
+transact "$(delete Port c1)" "$(delete Network c)"
+step "network deleted with its last port, in one transaction" \
+    "$(ch 0 0 1 1 1)"
+
+# h3 keeps t1 and t2 only: both leave it, and h3 goes, in one transaction.
+transact "$(update Port t1 "{\"host\":[\"uuid\",\"$(uuid_of Host h1)\"]}")" \
+         "$(delete Port t2)" "$(delete Host h3)"
+step "a port moved off a host that is deleted in the same transaction" \
+    "$(ch 1 0 2 2 2)"
+check "the moved port's interface is on h1" wait_for 60 has_iface 1 t1
+
+transact '{"op":"mutate","table":"Weft_Global","where":[],"mutations":[["options","insert",["map",[["underlay_mtu","9000"]]]]]}'
+step "Weft_Global options:underlay_mtu changed" \
+    "$(ch 0 0 0 0 0 ", all (underlay MTU)")"
+
+f1=$(full_loads)
+check "every change above was patched in place, none was a full load ($f0 -> $f1)" \
+    [ "$f1" = "$f0" ]
+
+# A change the patch does not handle: a network moves to a new tenant while
+# its old tenant is deleted, in one transaction (the old tenant cannot go
+# before the network leaves it, nor the network move before the new tenant
+# exists): weftd loads the whole state instead.
+ctl tenant-add green
+ctl net-add green/g --type=vxlan --segment=5007
+step "tenant and network added" "$(ch 0 1 0 0 0);$(ch 0 0 1 0 0)"
+transact '{"op":"insert","table":"Tenant","row":{"name":"yellow","flow_key":4000},"uuid-name":"y"}' \
+         "$(update Network g '{"tenant":["named-uuid","y"]}')" "$(delete Tenant green)"
+step "a network moved off a tenant deleted in the same transaction" ""
+check "that one was a full load ($f1 -> $(full_loads))" [ "$(full_loads)" = $((f1 + 1)) ]
+f1=$(full_loads)
+
+# --- resync: the database changed while weftd was away ------------------
+kill_pidfiles "$SIM_DIR/weft-db.pid"
+ovsdb-tool transact "$SIM_DIR/weft.db" \
+    '["Weft",{"op":"delete","table":"Port","where":[["name","==","a1"]]},
+      {"op":"mutate","table":"Weft_Global","where":[],"mutations":[["nb_cfg","+=",1]]}]' \
+    >/dev/null
+(
+    export OVS_RUNDIR=$SIM_DIR OVS_DBDIR=$SIM_DIR OVS_LOGDIR=$SIM_DIR
+    ovsdb-server "$SIM_DIR/weft.db" --remote=punix:"$SIM_DIR/weft.sock" \
+        --pidfile="$SIM_DIR/weft-db.pid" --unixctl="$SIM_DIR/weft-db.ctl" \
+        --log-file="$SIM_DIR/weft-db.log" --detach --no-chdir 2>/dev/null
+)
+step "weft's database restarted without port a1" ""
+check "weftd noticed the resync and loaded the whole state ($f1 -> $(full_loads))" \
+    [ "$(full_loads)" -gt "$f1" ]
+check "a1's interface left h1" wait_for 60 no_iface 1 a1
+
+f2=$(full_loads)
+transact "$(update Port a2 '{"ips":["set",["10.0.0.42"]]}')"
+step "a port modified after the resync" "$(ch 0 0 1 1 1)"
+check "and it was patched, not loaded whole ($f2 -> $(full_loads))" \
+    [ "$(full_loads)" = "$f2" ]
+
+sim_finish
