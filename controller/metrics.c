@@ -6,6 +6,7 @@
 #include "metrics.h"
 
 #include <inttypes.h>
+#include <stddef.h>
 
 #include "openvswitch/dynamic-string.h"
 #include "util.h"
@@ -16,6 +17,27 @@ metric_header(struct ds *s, const char *name, const char *type,
               const char *help)
 {
     ds_put_format(s, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+/* The offset of 'MEMBER', a uint64_t counter, in struct host_stats. */
+#define HOST_COUNTER(MEMBER)                                            \
+    (BUILD_ASSERT(sizeof ((struct host_stats *) NULL)->MEMBER           \
+                  == sizeof (uint64_t)),                                \
+     offsetof(struct host_stats, MEMBER))
+
+/* Counter family 'name', one sample per host: the counter at 'offset' (from
+ * HOST_COUNTER) in each host's stats. */
+static void
+put_host_counter(struct ds *s, const char *name, const char *help,
+                 const struct metrics_host *hosts, size_t n, size_t offset)
+{
+    metric_header(s, name, "counter", help);
+    for (size_t i = 0; i < n; i++) {
+        const char *stats = (const char *) &hosts[i].stats;
+        const uint64_t *value = (const uint64_t *) (stats + offset);
+        ds_put_format(s, "%s{host=\"%s\"} %"PRIu64"\n", name, hosts[i].name,
+                      *value);
+    }
 }
 
 /* The connections: OVSDB, OpenFlow, and the OpenFlow session's state. */
@@ -61,24 +83,15 @@ put_flows(struct ds *s, const struct metrics_host *hosts, size_t n)
                       "%"PRIuSIZE"\n", hosts[i].name,
                       hosts[i].stats.n_installed);
     }
-    metric_header(s, "weft_host_flow_mods_total", "counter",
-                  "flow_mods sent to the host, in bundles.");
-    for (size_t i = 0; i < n; i++) {
-        ds_put_format(s, "weft_host_flow_mods_total{host=\"%s\"} %"PRIu64
-                      "\n", hosts[i].name, hosts[i].stats.n_flow_mods);
-    }
-    metric_header(s, "weft_host_bundles_total", "counter",
-                  "OpenFlow bundles committed on the host.");
-    for (size_t i = 0; i < n; i++) {
-        ds_put_format(s, "weft_host_bundles_total{host=\"%s\"} %"PRIu64
-                      "\n", hosts[i].name, hosts[i].stats.n_bundles);
-    }
-    metric_header(s, "weft_host_flow_dumps_total", "counter",
-                  "Times weftd read the host's flows back.");
-    for (size_t i = 0; i < n; i++) {
-        ds_put_format(s, "weft_host_flow_dumps_total{host=\"%s\"} %"PRIu64
-                      "\n", hosts[i].name, hosts[i].stats.n_dumps);
-    }
+    put_host_counter(s, "weft_host_flow_mods_total",
+                     "flow_mods sent to the host, in bundles.", hosts, n,
+                     HOST_COUNTER(n_flow_mods));
+    put_host_counter(s, "weft_host_bundles_total",
+                     "OpenFlow bundles committed on the host.", hosts, n,
+                     HOST_COUNTER(n_bundles));
+    put_host_counter(s, "weft_host_flow_dumps_total",
+                     "Times weftd read the host's flows back.", hosts, n,
+                     HOST_COUNTER(n_dumps));
 }
 
 /* Reconnections, and how far and how fast the host confirmed the desired
