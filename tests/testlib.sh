@@ -34,8 +34,9 @@
 #                                 and log files in DIR, unix socket DIR/db.sock
 #   weftd_test_init DEFAULT       the start of a test that runs its own weft
 #                                 database and weftd: sets src, build, weftd,
-#                                 weftctl, p (test_prefix DEFAULT) and dir (a
-#                                 fresh /tmp/weft-$p.XXXXXX)
+#                                 weftctl, p (test_prefix DEFAULT), dir (a
+#                                 fresh /tmp/weft-$p.XXXXXX), ns ($p-h1, the
+#                                 host's namespace) and api ($dir/api.sock)
 #   weftd_test_host NETNS [REMOTE...]
 #                                 then its host and database: NETNS (lo up),
 #                                 start_ovs_host NETNS $dir REMOTE...,
@@ -50,6 +51,13 @@
 #                                 req CURL-ARGS... PATH (which sets $code and
 #                                 $body); ok if the status is CODE and the body
 #                                 passes JQ-FILTER (if not empty)
+#   weftd_sockets                 how many sockets the weftd of $dir/weftd.pid
+#                                 holds
+#   hold_connections PIDFILE COUNT ADDRESS [NETNS]
+#                                 COUNT connections to ADDRESS (a unix socket's
+#                                 path, or IP:PORT), from NETNS if given, held
+#                                 by a background process (pid in PIDFILE)
+#                                 until it is killed; prints how many connected
 #   lab_test_start DEFAULT [UP-ARGS...]
 #                                 the start of a test on weft-lab (for scripts
 #                                 that source scripts/lab-lib.sh): sets P
@@ -183,6 +191,8 @@ weftd_test_init() {
     weftctl=$build/controller/weftctl
     p=$(test_prefix "$1")
     dir=$(mktemp -d "/tmp/weft-$p.XXXXXX")
+    ns=$p-h1
+    api=$dir/api.sock
 }
 
 # weftd_test_host NETNS [REMOTE...]: one host in NETNS and weft's database,
@@ -223,6 +233,53 @@ expect() {
     else
         bad "$what (got $code: $body)"
     fi
+}
+
+weftd_sockets() {
+    find "/proc/$(pidfile_pid "$dir/weftd.pid")/fd" -lname 'socket:*' 2>/dev/null | wc -l
+}
+
+# hold_connections PIDFILE COUNT ADDRESS [NETNS]: see above.  A TCP connect
+# still in progress counts as connected (the peer has it in its backlog); a
+# unix one that would block does not (the backlog is full).  Fails if the
+# holder has not tried them all within 30 s.
+hold_connections() {
+    local pidfile=$1 count=$2 address=$3 netns=${4:-} ready=$1.ready prog
+    prog=$(cat <<'EOF'
+import signal, socket, sys
+count, address, ready = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+if address.startswith("/"):
+    family = socket.AF_UNIX
+else:
+    host, port = address.rsplit(":", 1)
+    family, address = socket.AF_INET, (host, int(port))
+socks = []
+for i in range(count):
+    s = socket.socket(family)
+    s.setblocking(False)
+    try:
+        s.connect(address)
+    except BlockingIOError:
+        if family == socket.AF_UNIX:
+            s.close()
+            continue
+    except OSError:
+        s.close()
+        continue
+    socks.append(s)
+with open(ready, "w") as f:
+    f.write("%d\n" % len(socks))
+signal.pause()
+EOF
+)
+    rm -f "$ready"
+    (
+        if [ -n "$netns" ]; then set -- ip netns exec "$netns"; else set --; fi
+        exec "$@" python3 -c "$prog" "$count" "$address" "$ready" >/dev/null
+    ) &
+    echo $! >"$pidfile"
+    wait_for 30 test -s "$ready" || return 1
+    cat "$ready"
 }
 
 # lab_test_start DEFAULT [UP-ARGS...]: see above.  A stale lab with the same

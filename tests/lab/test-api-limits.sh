@@ -22,8 +22,6 @@ set -euo pipefail
 
 weftd_test_init t9lim
 chmod 755 "$dir"
-ns=$p-h1
-api=$dir/api.sock
 
 cleanup() {
     local rc=$?
@@ -256,25 +254,9 @@ stop_weftd
 start_weftd prlimit --nofile=96:96 -- --api-idle-timeout=600
 wait_for 20 api_up
 wait_for 30 has_flow 'arp_tpa=10.0.0.1'
-python3 - "$api" "$dir/holder.ready" <<'EOF' &
-import os, signal, socket, sys, time
-socks = []
-for i in range(150):
-    s = socket.socket(socket.AF_UNIX)
-    s.setblocking(False)
-    try:
-        s.connect(sys.argv[1])
-        socks.append(s)
-    except OSError:
-        s.close()
-with open(sys.argv[2], "w") as f:
-    f.write("%d\n" % len(socks))
-signal.pause()
-EOF
-echo $! >"$dir/holder.pid"
-wait_for 20 test -s "$dir/holder.ready"
-nsock=$(find "/proc/$(pidfile_pid "$dir/weftd.pid")/fd" -lname 'socket:*' 2>/dev/null | wc -l)
-check "150 connections held ($(cat "$dir/holder.ready") connected): weftd holds $nsock sockets (cap 24)" \
+held=$(hold_connections "$dir/holder.pid" 150 "$api")
+nsock=$(weftd_sockets)
+check "150 connections held ($held connected): weftd holds $nsock sockets (cap 24)" \
     [ "$nsock" -le 40 ]
 kill_pidfiles "$dir/ovs-vswitchd.pid"
 start_ovs_vswitchd "$ns" "$dir"

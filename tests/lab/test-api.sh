@@ -15,8 +15,6 @@ set -euo pipefail
 
 weftd_test_init t4api
 chmod 755 "$dir"
-ns=$p-h1
-api=$dir/api.sock
 burst=${WEFT_API_BURST:-1000}
 
 cleanup() { weftd_test_cleanup $? test-api "$ns"; }
@@ -610,28 +608,8 @@ check "TCP: POST /metrics is 405" [ "$code" = 405 ]
 # Any TCP peer can connect there: 60 connections held open take at most the
 # listener's cap (16) of weftd's sockets, and /metrics answers again once
 # they go.
-weftd_sockets() { find "/proc/$(pidfile_pid "$dir/weftd.pid")/fd" -lname 'socket:*' 2>/dev/null | wc -l; }
 sock0=$(weftd_sockets)
-ip netns exec "$ns" python3 - "$dir/mholder.ready" <<'EOF' &
-import signal, socket, sys
-socks = []
-for i in range(60):
-    s = socket.socket()
-    s.setblocking(False)
-    try:
-        s.connect(("127.0.0.1", 9464))
-    except BlockingIOError:
-        pass
-    except OSError:
-        s.close()
-        continue
-    socks.append(s)
-with open(sys.argv[1], "w") as f:
-    f.write("%d\n" % len(socks))
-signal.pause()
-EOF
-echo $! >"$dir/mholder.pid"
-wait_for 30 test -s "$dir/mholder.ready"
+hold_connections "$dir/mholder.pid" 60 127.0.0.1:9464 "$ns" >/dev/null
 # Give weftd the time to accept all 60, which only an uncapped one does.
 all_taken() { [ "$(weftd_sockets)" -ge $((sock0 + 60)) ]; }
 wait_for 8 all_taken || true

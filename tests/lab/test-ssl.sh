@@ -20,7 +20,7 @@ set -euo pipefail
 . "$(dirname "$0")/../testlib.sh"
 
 weftd_test_init t9ssl
-ns=$p
+ns=$p           # everything in one namespace
 pki=$dir/pki
 
 cleanup() { weftd_test_cleanup $? test-ssl "$ns"; }

@@ -13,7 +13,6 @@ set -euo pipefail
 . "$(dirname "$0")/../testlib.sh"
 
 weftd_test_init t2tcp
-ns=$p-h1
 
 cleanup() {
     local rc=$?
