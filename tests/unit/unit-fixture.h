@@ -5,6 +5,7 @@
 #ifndef WEFT_UNIT_FIXTURE_H
 #define WEFT_UNIT_FIXTURE_H 1
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,34 +24,16 @@
 /* Asserts that 'error' is non-NULL and contains 'substring', on one line,
  * then frees it. */
 #define assert_error(ERROR, SUBSTRING)                                  \
-    do {                                                                \
-        char *error__ = (ERROR);                                        \
-        if (!error__) {                                                 \
-            fail_msg("expected an error containing \"%s\"", SUBSTRING); \
-        }                                                               \
-        if (!strstr(error__, SUBSTRING)) {                              \
-            char *copy__ = xstrdup(error__);                            \
-            free(error__);                                              \
-            fail_msg("error \"%s\" lacks \"%s\"", copy__, SUBSTRING);   \
-        }                                                               \
-        assert_null(strchr(error__, '\n'));                             \
-        free(error__);                                                  \
-    } while (0)
+    unit_check_error__(ERROR, SUBSTRING, false, __FILE__, __LINE__)
 
 /* Asserts that 'error' equals 'expected', then frees it. */
 #define assert_error_is(ERROR, EXPECTED)                                \
-    do {                                                                \
-        char *error__ = (ERROR);                                        \
-        if (!error__) {                                                 \
-            fail_msg("expected the error \"%s\"", EXPECTED);            \
-        }                                                               \
-        if (strcmp(error__, EXPECTED)) {                                \
-            char *copy__ = xstrdup(error__);                            \
-            free(error__);                                              \
-            fail_msg("error \"%s\", expected \"%s\"", copy__, EXPECTED); \
-        }                                                               \
-        free(error__);                                                  \
-    } while (0)
+    unit_check_error__(ERROR, EXPECTED, true, __FILE__, __LINE__)
+
+/* assert_error() if 'exact' is false, else assert_error_is(); a failure is
+ * reported at 'file':'line', the caller's. */
+void unit_check_error__(char *error, const char *want, bool exact,
+                        const char *file, int line);
 
 /* A UUID no other call in this test program returned. */
 struct uuid next_uuid(void);
