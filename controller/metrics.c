@@ -25,20 +25,35 @@ metric_header(struct ds *s, const char *name, const char *type,
                   == sizeof (uint64_t)),                                \
      offsetof(struct host_stats, MEMBER))
 
-/* Counter family 'name', one sample per host: the counter at 'offset' (from
- * HOST_COUNTER) in each host's stats. */
+/* One series of a counter family: its labels after the host's (such as
+ * ",channel=\"ovsdb\"", or "") and its counter (HOST_COUNTER). */
+struct counter_series {
+    const char *labels;
+    size_t offset;
+};
+
+/* Counter family 'name': for each host, one sample of each of the
+ * 'n_series' series in 'series'. */
 static void
 put_host_counter(struct ds *s, const char *name, const char *help,
-                 const struct metrics_host *hosts, size_t n, size_t offset)
+                 const struct metrics_host *hosts, size_t n,
+                 const struct counter_series *series, size_t n_series)
 {
     metric_header(s, name, "counter", help);
     for (size_t i = 0; i < n; i++) {
         const char *stats = (const char *) &hosts[i].stats;
-        const uint64_t *value = (const uint64_t *) (stats + offset);
-        ds_put_format(s, "%s{host=\"%s\"} %"PRIu64"\n", name, hosts[i].name,
-                      *value);
+        for (size_t j = 0; j < n_series; j++) {
+            const uint64_t *value
+                = (const uint64_t *) (stats + series[j].offset);
+            ds_put_format(s, "%s{host=\"%s\"%s} %"PRIu64"\n", name,
+                          hosts[i].name, series[j].labels, *value);
+        }
     }
 }
+
+/* A family of one series, without labels of its own. */
+#define ONE_SERIES(MEMBER)                                              \
+    &(const struct counter_series) { "", HOST_COUNTER(MEMBER) }, 1
 
 /* The connections: OVSDB, OpenFlow, and the OpenFlow session's state. */
 static void
@@ -85,13 +100,13 @@ put_flows(struct ds *s, const struct metrics_host *hosts, size_t n)
     }
     put_host_counter(s, "weft_host_flow_mods_total",
                      "flow_mods sent to the host, in bundles.", hosts, n,
-                     HOST_COUNTER(n_flow_mods));
+                     ONE_SERIES(n_flow_mods));
     put_host_counter(s, "weft_host_bundles_total",
                      "OpenFlow bundles committed on the host.", hosts, n,
-                     HOST_COUNTER(n_bundles));
+                     ONE_SERIES(n_bundles));
     put_host_counter(s, "weft_host_flow_dumps_total",
                      "Times weftd read the host's flows back.", hosts, n,
-                     HOST_COUNTER(n_dumps));
+                     ONE_SERIES(n_dumps));
 }
 
 /* Reconnections, and how far and how fast the host confirmed the desired
@@ -99,16 +114,13 @@ put_flows(struct ds *s, const struct metrics_host *hosts, size_t n)
 static void
 put_convergence(struct ds *s, const struct metrics_host *hosts, size_t n)
 {
-    metric_header(s, "weft_host_reconnects_total", "counter",
-                  "Connections to the host after the first, per channel.");
-    for (size_t i = 0; i < n; i++) {
-        ds_put_format(s, "weft_host_reconnects_total{host=\"%s\","
-                      "channel=\"ovsdb\"} %"PRIu64"\n", hosts[i].name,
-                      hosts[i].stats.n_ovsdb_reconnects);
-        ds_put_format(s, "weft_host_reconnects_total{host=\"%s\","
-                      "channel=\"openflow\"} %"PRIu64"\n", hosts[i].name,
-                      hosts[i].stats.n_openflow_reconnects);
-    }
+    const struct counter_series reconnects[] = {
+        { ",channel=\"ovsdb\"", HOST_COUNTER(n_ovsdb_reconnects) },
+        { ",channel=\"openflow\"", HOST_COUNTER(n_openflow_reconnects) },
+    };
+    put_host_counter(s, "weft_host_reconnects_total",
+                     "Connections to the host after the first, per channel.",
+                     hosts, n, reconnects, ARRAY_SIZE(reconnects));
     metric_header(s, "weft_host_cur_cfg", "gauge",
                   "Highest nb_cfg the host confirmed installed (barrier).");
     for (size_t i = 0; i < n; i++) {
