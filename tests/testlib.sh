@@ -275,8 +275,8 @@ EOF
     rm -f "$ready"
     (
         if [ -n "$netns" ]; then set -- ip netns exec "$netns"; else set --; fi
-        exec "$@" python3 -c "$prog" "$count" "$address" "$ready" >/dev/null
-    ) &
+        exec "$@" python3 -c "$prog" "$count" "$address" "$ready"
+    ) >/dev/null &
     echo $! >"$pidfile"
     wait_for 30 test -s "$ready" || return 1
     cat "$ready"
