@@ -10,6 +10,7 @@
 #include "db-read.h"
 
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,9 +130,9 @@ db_read_sorted_rows(struct ovsdb_idl *idl,
 /* Prints the MTU endpoints must use: the network's own, or the default
  * derived from the underlay MTU (see topo_network_mtu()). */
 static void
-format_network(struct ds *s, const struct weftrec_network *net,
-               struct ovsdb_idl *idl)
+format_network(struct ds *s, const void *net_, struct ovsdb_idl *idl)
 {
+    const struct weftrec_network *net = net_;
     ds_put_format(s, "%s %"PRId64"  mtu ", net->type, net->segment_id);
     enum topo_net_type type;
     if (net->n_mtu) {
@@ -146,8 +147,9 @@ format_network(struct ds *s, const struct weftrec_network *net,
 }
 
 static void
-format_port(struct ds *s, const struct weftrec_port *port)
+format_port(struct ds *s, const void *port_, struct ovsdb_idl *idl OVS_UNUSED)
 {
+    const struct weftrec_port *port = port_;
     ds_put_format(s, "host %s  iface %s  mac %s  ips ",
                   port->host ? port->host->name : "?", port->iface,
                   port->mac);
@@ -164,12 +166,21 @@ format_port(struct ds *s, const struct weftrec_port *port)
 }
 
 static void
-format_host(struct ds *s, const struct weftrec_host *host)
+format_host(struct ds *s, const void *host_, struct ovsdb_idl *idl OVS_UNUSED)
 {
+    const struct weftrec_host *host = host_;
     ds_put_format(s, "remote %s  datapath %s  tunnel-ip %s  uplink %s  "
                   "openflow %s", host->ovsdb_remote, host->datapath_type,
                   str_or_dash(host->tunnel_ip), str_or_dash(host->uplink),
                   str_or_dash(host->openflow_remote));
+}
+
+static void
+format_tenant(struct ds *s, const void *tenant_,
+              struct ovsdb_idl *idl OVS_UNUSED)
+{
+    const struct weftrec_tenant *tenant = tenant_;
+    ds_put_format(s, "key %"PRId64, tenant->flow_key);
 }
 
 /* Appends 'label' padded to 'width' columns, then two spaces. */
@@ -190,8 +201,9 @@ nullable_string(const char *s)
 }
 
 static struct json *
-host_to_json(const struct weftrec_host *host)
+host_to_json(const void *host_, struct ovsdb_idl *idl OVS_UNUSED)
 {
+    const struct weftrec_host *host = host_;
     struct json *o = json_object_create();
     json_object_put_string(o, "name", host->name);
     json_object_put(o, "ovsdb_connected",
@@ -213,8 +225,9 @@ host_to_json(const struct weftrec_host *host)
 }
 
 static struct json *
-tenant_to_json(const struct weftrec_tenant *tenant)
+tenant_to_json(const void *tenant_, struct ovsdb_idl *idl OVS_UNUSED)
 {
+    const struct weftrec_tenant *tenant = tenant_;
     struct json *o = json_object_create();
     json_object_put_string(o, "name", tenant->name);
     json_object_put(o, "key", json_integer_create(tenant->flow_key));
@@ -224,8 +237,9 @@ tenant_to_json(const struct weftrec_tenant *tenant)
 /* The MTU as format_network() prints it: the network's own, or the one
  * derived from the underlay MTU ('mtu_default'). */
 static struct json *
-network_to_json(const struct weftrec_network *net, struct ovsdb_idl *idl)
+network_to_json(const void *net_, struct ovsdb_idl *idl)
 {
+    const struct weftrec_network *net = net_;
     struct json *o = json_object_create();
     json_object_put_string(o, "tenant", network_tenant_name(net));
     json_object_put_string(o, "name", net->name);
@@ -247,8 +261,9 @@ network_to_json(const struct weftrec_network *net, struct ovsdb_idl *idl)
 }
 
 static struct json *
-port_to_json(const struct weftrec_port *port)
+port_to_json(const void *port_, struct ovsdb_idl *idl OVS_UNUSED)
 {
+    const struct weftrec_port *port = port_;
     struct json *o = json_object_create();
     json_object_put_string(o, "tenant", network_tenant_name(port->network));
     json_object_put_string(o, "network",
@@ -286,63 +301,91 @@ put_json(struct ds *s, struct json *json)
     json_destroy(json);
 }
 
+/* A list of the rows of one table: "host-list", "tenant-list", "net-list",
+ * "port-list".  The row callbacks take a row of 'table'. */
+struct row_list {
+    const struct ovsdb_idl_table_class *table;
+    int (*compare)(const void *, const void *);
+    /* The row's label (malloc'd), or NULL if the command's filter 'p'
+     * hides the row. */
+    char *(*label)(const void *row, const struct ctl_parsed *p);
+    /* The row with --json, and its line after the label without it. */
+    struct json *(*to_json)(const void *row, struct ovsdb_idl *);
+    void (*format)(struct ds *, const void *row, struct ovsdb_idl *);
+};
+
+/* Prints the rows of 'list' that its filter shows, sorted: with --json as
+ * one JSON array, else one line each, the labels padded to the same
+ * width. */
+static char *
+list_rows(struct ctl_context *ctx, const struct row_list *list)
+{
+    const void **rows;
+    size_t n = db_read_sorted_rows(ctx->idl, list->table, list->compare,
+                                   &rows);
+    struct svec labels = SVEC_EMPTY_INITIALIZER;
+    int width = 0;
+    const void **shown = xmalloc((n + 1) * sizeof *shown);
+    size_t n_shown = 0;
+    for (size_t i = 0; i < n; i++) {
+        char *label = list->label(rows[i], ctx->parsed);
+        if (label) {
+            width = MAX(width, (int) strlen(label));
+            svec_add_nocopy(&labels, label);
+            shown[n_shown++] = rows[i];
+        }
+    }
+    if (ctx->opts->json) {
+        struct json *array = json_array_create_empty();
+        for (size_t i = 0; i < n_shown; i++) {
+            json_array_add(array, list->to_json(shown[i], ctx->idl));
+        }
+        put_json(ctx->output, array);
+    } else {
+        for (size_t i = 0; i < n_shown; i++) {
+            put_label(ctx->output, labels.names[i], width);
+            list->format(ctx->output, shown[i], ctx->idl);
+            ds_put_char(ctx->output, '\n');
+        }
+    }
+    free(shown);
+    svec_destroy(&labels);
+    free(rows);
+    return NULL;
+}
+
+static char *
+host_label(const void *host_, const struct ctl_parsed *p OVS_UNUSED)
+{
+    const struct weftrec_host *host = host_;
+    return xstrdup(host->name);
+}
+
 char *
 db_read_host_list(struct ctl_context *ctx)
 {
-    const void **rows;
-    size_t n = db_read_sorted_rows(ctx->idl, &weftrec_table_host,
-                                   db_read_compare_hosts, &rows);
-    if (ctx->opts->json) {
-        struct json *list = json_array_create_empty();
-        for (size_t i = 0; i < n; i++) {
-            json_array_add(list, host_to_json(rows[i]));
-        }
-        put_json(ctx->output, list);
-        free(rows);
-        return NULL;
-    }
-    int width = 0;
-    for (size_t i = 0; i < n; i++) {
-        const struct weftrec_host *host = rows[i];
-        width = MAX(width, (int) strlen(host->name));
-    }
-    for (size_t i = 0; i < n; i++) {
-        const struct weftrec_host *host = rows[i];
-        put_label(ctx->output, host->name, width);
-        format_host(ctx->output, host);
-        ds_put_char(ctx->output, '\n');
-    }
-    free(rows);
-    return NULL;
+    static const struct row_list hosts = {
+        &weftrec_table_host, db_read_compare_hosts, host_label,
+        host_to_json, format_host,
+    };
+    return list_rows(ctx, &hosts);
+}
+
+static char *
+tenant_label(const void *tenant_, const struct ctl_parsed *p OVS_UNUSED)
+{
+    const struct weftrec_tenant *tenant = tenant_;
+    return xstrdup(tenant->name);
 }
 
 char *
 db_read_tenant_list(struct ctl_context *ctx)
 {
-    const void **rows;
-    size_t n = db_read_sorted_rows(ctx->idl, &weftrec_table_tenant,
-                                   compare_tenants, &rows);
-    if (ctx->opts->json) {
-        struct json *list = json_array_create_empty();
-        for (size_t i = 0; i < n; i++) {
-            json_array_add(list, tenant_to_json(rows[i]));
-        }
-        put_json(ctx->output, list);
-        free(rows);
-        return NULL;
-    }
-    int width = 0;
-    for (size_t i = 0; i < n; i++) {
-        const struct weftrec_tenant *tenant = rows[i];
-        width = MAX(width, (int) strlen(tenant->name));
-    }
-    for (size_t i = 0; i < n; i++) {
-        const struct weftrec_tenant *tenant = rows[i];
-        put_label(ctx->output, tenant->name, width);
-        ds_put_format(ctx->output, "key %"PRId64"\n", tenant->flow_key);
-    }
-    free(rows);
-    return NULL;
+    static const struct row_list tenants = {
+        &weftrec_table_tenant, compare_tenants, tenant_label,
+        tenant_to_json, format_tenant,
+    };
+    return list_rows(ctx, &tenants);
 }
 
 /* Prints each quota of a tenant: its limit, whether that is the default,
@@ -395,93 +438,49 @@ match_filter(const struct ctl_parsed *p, const char *tenant, const char *net)
            && (p->n_path < 2 || !strcmp(p->path[1], net));
 }
 
+/* "tenant/net", if the filter shows it. */
+static char *
+network_label(const void *net_, const struct ctl_parsed *p)
+{
+    const struct weftrec_network *net = net_;
+    const char *tenant = network_tenant_name(net);
+    return (match_filter(p, tenant, net->name)
+            ? xasprintf("%s/%s", tenant, net->name)
+            : NULL);
+}
+
 char *
 db_read_net_list(struct ctl_context *ctx)
 {
+    static const struct row_list networks = {
+        &weftrec_table_network, compare_networks, network_label,
+        network_to_json, format_network,
+    };
     char *error = check_list_filter(ctx);
-    if (error) {
-        return error;
-    }
+    return error ? error : list_rows(ctx, &networks);
+}
 
-    const void **rows;
-    size_t n = db_read_sorted_rows(ctx->idl, &weftrec_table_network,
-                                   compare_networks, &rows);
-    struct svec labels = SVEC_EMPTY_INITIALIZER;
-    int width = 0;
-    const struct weftrec_network **shown = xmalloc((n + 1) * sizeof *shown);
-    size_t n_shown = 0;
-    for (size_t i = 0; i < n; i++) {
-        const struct weftrec_network *net = rows[i];
-        if (match_filter(ctx->parsed, network_tenant_name(net), net->name)) {
-            char *label = xasprintf("%s/%s", network_tenant_name(net),
-                                    net->name);
-            width = MAX(width, (int) strlen(label));
-            svec_add_nocopy(&labels, label);
-            shown[n_shown++] = net;
-        }
-    }
-    if (ctx->opts->json) {
-        struct json *list = json_array_create_empty();
-        for (size_t i = 0; i < n_shown; i++) {
-            json_array_add(list, network_to_json(shown[i], ctx->idl));
-        }
-        put_json(ctx->output, list);
-    } else {
-        for (size_t i = 0; i < n_shown; i++) {
-            put_label(ctx->output, labels.names[i], width);
-            format_network(ctx->output, shown[i], ctx->idl);
-            ds_put_char(ctx->output, '\n');
-        }
-    }
-    free(shown);
-    svec_destroy(&labels);
-    free(rows);
-    return NULL;
+/* "tenant/net/port", if the filter shows it. */
+static char *
+port_label(const void *port_, const struct ctl_parsed *p)
+{
+    const struct weftrec_port *port = port_;
+    const char *tenant = network_tenant_name(port->network);
+    const char *net = port->network ? port->network->name : "?";
+    return (match_filter(p, tenant, net)
+            ? xasprintf("%s/%s/%s", tenant, net, port->name)
+            : NULL);
 }
 
 char *
 db_read_port_list(struct ctl_context *ctx)
 {
+    static const struct row_list ports = {
+        &weftrec_table_port, compare_ports, port_label,
+        port_to_json, format_port,
+    };
     char *error = check_list_filter(ctx);
-    if (error) {
-        return error;
-    }
-
-    const void **rows;
-    size_t n = db_read_sorted_rows(ctx->idl, &weftrec_table_port,
-                                   compare_ports, &rows);
-    struct svec labels = SVEC_EMPTY_INITIALIZER;
-    int width = 0;
-    const struct weftrec_port **shown = xmalloc((n + 1) * sizeof *shown);
-    size_t n_shown = 0;
-    for (size_t i = 0; i < n; i++) {
-        const struct weftrec_port *port = rows[i];
-        const char *tenant = network_tenant_name(port->network);
-        const char *net = port->network ? port->network->name : "?";
-        if (match_filter(ctx->parsed, tenant, net)) {
-            char *label = xasprintf("%s/%s/%s", tenant, net, port->name);
-            width = MAX(width, (int) strlen(label));
-            svec_add_nocopy(&labels, label);
-            shown[n_shown++] = port;
-        }
-    }
-    if (ctx->opts->json) {
-        struct json *list = json_array_create_empty();
-        for (size_t i = 0; i < n_shown; i++) {
-            json_array_add(list, port_to_json(shown[i]));
-        }
-        put_json(ctx->output, list);
-    } else {
-        for (size_t i = 0; i < n_shown; i++) {
-            put_label(ctx->output, labels.names[i], width);
-            format_port(ctx->output, shown[i]);
-            ds_put_char(ctx->output, '\n');
-        }
-    }
-    free(shown);
-    svec_destroy(&labels);
-    free(rows);
-    return NULL;
+    return error ? error : list_rows(ctx, &ports);
 }
 
 /* "show --format=json": like "weftctl --api --json show", the API's status
@@ -496,7 +495,7 @@ show_json(struct ctl_context *ctx)
     size_t n = db_read_sorted_rows(ctx->idl, &weftrec_table_host,
                                    db_read_compare_hosts, &rows);
     for (size_t i = 0; i < n; i++) {
-        json_array_add(hosts, host_to_json(rows[i]));
+        json_array_add(hosts, host_to_json(rows[i], ctx->idl));
     }
     free(rows);
     struct json *status = json_object_create();
@@ -516,7 +515,7 @@ show_json(struct ctl_context *ctx)
     n = db_read_sorted_rows(ctx->idl, &weftrec_table_port, compare_ports,
                             &rows);
     for (size_t i = 0; i < n; i++) {
-        json_array_add(ports, port_to_json(rows[i]));
+        json_array_add(ports, port_to_json(rows[i], ctx->idl));
     }
     free(rows);
 
@@ -549,7 +548,7 @@ db_read_show(struct ctl_context *ctx)
     for (size_t i = 0; i < n_hosts; i++) {
         const struct weftrec_host *host = hosts[i];
         ds_put_format(s, "host %s\n    ", host->name);
-        format_host(s, host);
+        format_host(s, host, ctx->idl);
         ds_put_format(s, "\n    ovsdb_connected %s  openflow_connected %s  "
                       "cur_cfg %"PRId64"\n",
                       host->ovsdb_connected ? "true" : "false",
@@ -583,7 +582,7 @@ db_read_show(struct ctl_context *ctx)
                     continue;
                 }
                 ds_put_format(s, "        port %s  ", port->name);
-                format_port(s, port);
+                format_port(s, port, ctx->idl);
                 ds_put_cstr(s, "\n            ofport ");
                 if (port->n_ofport) {
                     ds_put_format(s, "%"PRId64, port->ofport[0]);

@@ -6,6 +6,7 @@
 #include "metrics.h"
 
 #include <inttypes.h>
+#include <stddef.h>
 
 #include "openvswitch/dynamic-string.h"
 #include "util.h"
@@ -17,6 +18,42 @@ metric_header(struct ds *s, const char *name, const char *type,
 {
     ds_put_format(s, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
+
+/* The offset of 'MEMBER', a uint64_t counter, in struct host_stats. */
+#define HOST_COUNTER(MEMBER)                                            \
+    (BUILD_ASSERT(sizeof ((struct host_stats *) NULL)->MEMBER           \
+                  == sizeof (uint64_t)),                                \
+     offsetof(struct host_stats, MEMBER))
+
+/* One series of a counter family: its labels after the host's (such as
+ * ",channel=\"ovsdb\"", or "") and its counter (HOST_COUNTER). */
+struct counter_series {
+    const char *labels;
+    size_t offset;
+};
+
+/* Counter family 'name': for each host, one sample of each of the
+ * 'n_series' series in 'series'. */
+static void
+put_host_counter(struct ds *s, const char *name, const char *help,
+                 const struct metrics_host *hosts, size_t n,
+                 const struct counter_series *series, size_t n_series)
+{
+    metric_header(s, name, "counter", help);
+    for (size_t i = 0; i < n; i++) {
+        const char *stats = (const char *) &hosts[i].stats;
+        for (size_t j = 0; j < n_series; j++) {
+            const uint64_t *value
+                = (const uint64_t *) (stats + series[j].offset);
+            ds_put_format(s, "%s{host=\"%s\"%s} %"PRIu64"\n", name,
+                          hosts[i].name, series[j].labels, *value);
+        }
+    }
+}
+
+/* A family of one series, without labels of its own. */
+#define ONE_SERIES(MEMBER)                                              \
+    &(const struct counter_series) { "", HOST_COUNTER(MEMBER) }, 1
 
 /* The connections: OVSDB, OpenFlow, and the OpenFlow session's state. */
 static void
@@ -61,42 +98,27 @@ put_flows(struct ds *s, const struct metrics_host *hosts, size_t n)
                       "%"PRIuSIZE"\n", hosts[i].name,
                       hosts[i].stats.n_installed);
     }
-    metric_header(s, "weft_host_flow_mods_total", "counter",
-                  "flow_mods sent to the host, in bundles.");
-    for (size_t i = 0; i < n; i++) {
-        ds_put_format(s, "weft_host_flow_mods_total{host=\"%s\"} %"PRIu64
-                      "\n", hosts[i].name, hosts[i].stats.n_flow_mods);
-    }
-    metric_header(s, "weft_host_bundles_total", "counter",
-                  "OpenFlow bundles committed on the host.");
-    for (size_t i = 0; i < n; i++) {
-        ds_put_format(s, "weft_host_bundles_total{host=\"%s\"} %"PRIu64
-                      "\n", hosts[i].name, hosts[i].stats.n_bundles);
-    }
-    metric_header(s, "weft_host_flow_dumps_total", "counter",
-                  "Times weftd read the host's flows back.");
-    for (size_t i = 0; i < n; i++) {
-        ds_put_format(s, "weft_host_flow_dumps_total{host=\"%s\"} %"PRIu64
-                      "\n", hosts[i].name, hosts[i].stats.n_dumps);
-    }
-    metric_header(s, "weft_host_compiles_total", "counter",
-                  "Flow compiles for the host: of the whole host, or of one "
-                  "flow owner (a port, a network on the host).");
-    for (size_t i = 0; i < n; i++) {
-        ds_put_format(s, "weft_host_compiles_total{host=\"%s\",kind=\"full\"} "
-                      "%"PRIu64"\n", hosts[i].name,
-                      hosts[i].stats.n_full_compiles);
-        ds_put_format(s, "weft_host_compiles_total{host=\"%s\",kind=\"owner\"} "
-                      "%"PRIu64"\n", hosts[i].name,
-                      hosts[i].stats.n_owner_compiles);
-    }
-    metric_header(s, "weft_host_changes_skipped_total", "counter",
-                  "Changes of the desired state that did not touch the "
-                  "host: neither compile nor diff.");
-    for (size_t i = 0; i < n; i++) {
-        ds_put_format(s, "weft_host_changes_skipped_total{host=\"%s\"} "
-                      "%"PRIu64"\n", hosts[i].name, hosts[i].stats.n_skipped);
-    }
+    put_host_counter(s, "weft_host_flow_mods_total",
+                     "flow_mods sent to the host, in bundles.", hosts, n,
+                     ONE_SERIES(n_flow_mods));
+    put_host_counter(s, "weft_host_bundles_total",
+                     "OpenFlow bundles committed on the host.", hosts, n,
+                     ONE_SERIES(n_bundles));
+    put_host_counter(s, "weft_host_flow_dumps_total",
+                     "Times weftd read the host's flows back.", hosts, n,
+                     ONE_SERIES(n_dumps));
+    const struct counter_series compiles[] = {
+        { ",kind=\"full\"", HOST_COUNTER(n_full_compiles) },
+        { ",kind=\"owner\"", HOST_COUNTER(n_owner_compiles) },
+    };
+    put_host_counter(s, "weft_host_compiles_total",
+                     "Flow compiles for the host: of the whole host, or of one "
+                     "flow owner (a port, a network on the host).",
+                     hosts, n, compiles, ARRAY_SIZE(compiles));
+    put_host_counter(s, "weft_host_changes_skipped_total",
+                     "Changes of the desired state that did not touch the "
+                     "host: neither compile nor diff.", hosts, n,
+                     ONE_SERIES(n_skipped));
 }
 
 /* Reconnections, and how far and how fast the host confirmed the desired
@@ -104,16 +126,13 @@ put_flows(struct ds *s, const struct metrics_host *hosts, size_t n)
 static void
 put_convergence(struct ds *s, const struct metrics_host *hosts, size_t n)
 {
-    metric_header(s, "weft_host_reconnects_total", "counter",
-                  "Connections to the host after the first, per channel.");
-    for (size_t i = 0; i < n; i++) {
-        ds_put_format(s, "weft_host_reconnects_total{host=\"%s\","
-                      "channel=\"ovsdb\"} %"PRIu64"\n", hosts[i].name,
-                      hosts[i].stats.n_ovsdb_reconnects);
-        ds_put_format(s, "weft_host_reconnects_total{host=\"%s\","
-                      "channel=\"openflow\"} %"PRIu64"\n", hosts[i].name,
-                      hosts[i].stats.n_openflow_reconnects);
-    }
+    const struct counter_series reconnects[] = {
+        { ",channel=\"ovsdb\"", HOST_COUNTER(n_ovsdb_reconnects) },
+        { ",channel=\"openflow\"", HOST_COUNTER(n_openflow_reconnects) },
+    };
+    put_host_counter(s, "weft_host_reconnects_total",
+                     "Connections to the host after the first, per channel.",
+                     hosts, n, reconnects, ARRAY_SIZE(reconnects));
     metric_header(s, "weft_host_cur_cfg", "gauge",
                   "Highest nb_cfg the host confirmed installed (barrier).");
     for (size_t i = 0; i < n; i++) {

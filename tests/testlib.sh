@@ -37,6 +37,39 @@
 #                                 remotes REMOTE..., e.g. ptcp:6640:127.0.0.1)
 #                                 and ovs-vswitchd inside NETNS, database, run
 #                                 and log files in DIR, unix socket DIR/db.sock
+#   weftd_test_init DEFAULT       the start of a test that runs its own weft
+#                                 database and weftd: sets src, build, weftd,
+#                                 weftctl, p (test_prefix DEFAULT), dir (a
+#                                 fresh /tmp/weft-$p.XXXXXX), ns ($p-h1, the
+#                                 host's namespace) and api ($dir/api.sock)
+#   weftd_test_host NETNS [REMOTE...]
+#                                 then its host and database: NETNS (lo up),
+#                                 start_ovs_host NETNS $dir REMOTE...,
+#                                 start_weft_db $dir, weftctl init
+#   weftd_test_cleanup RC NAME [NETNS...]
+#                                 the end of such a test (from its EXIT trap):
+#                                 keep_logs RC NAME $dir, weftd's clean exit,
+#                                 kill_pidfiles $dir/*.pid, then the
+#                                 namespaces NETNS... and $dir are removed
+#   expect CODE [JQ-FILTER] DESCRIPTION -- CURL-ARGS... PATH
+#                                 one REST check: calls the test's own
+#                                 req CURL-ARGS... PATH (which sets $code and
+#                                 $body); ok if the status is CODE and the body
+#                                 passes JQ-FILTER (if not empty)
+#   weftd_sockets                 how many sockets the weftd of $dir/weftd.pid
+#                                 holds
+#   hold_connections PIDFILE COUNT ADDRESS [NETNS]
+#                                 COUNT connections to ADDRESS (a unix socket's
+#                                 path, or IP:PORT), from NETNS if given, held
+#                                 by a background process (pid in PIDFILE)
+#                                 until it is killed; prints how many connected
+#   lab_test_start DEFAULT [UP-ARGS...]
+#                                 the start of a test on weft-lab (for scripts
+#                                 that source scripts/lab-lib.sh): sets P
+#                                 ($WEFT_LAB_PREFIX or test_prefix DEFAULT),
+#                                 TMP (a scratch directory) and BG_PIDS=(); an
+#                                 EXIT trap kills BG_PIDS and runs lab_teardown;
+#                                 then a fresh lab: weft-lab up UP-ARGS...
 #
 # Waits are for events (a pidfile, a flow, a counter) with generous deadlines:
 # on a busy machine an event comes late, and only a deadline that is never
@@ -153,4 +186,129 @@ start_weft_db() {
     ovsdb-server "$dir/weft.db" --remote=punix:"$dir/weft.sock" \
         --pidfile="$dir/weft-db.pid" --unixctl="$dir/weft-db.ctl" \
         --log-file="$dir/weft-db.log" --detach 2>/dev/null
+}
+
+# weftd_test_init DEFAULT: the variables of a test that runs its own weft
+# database and weftd (not weft-lab's).  The build may be elsewhere than the
+# source: WEFT_BUILD_DIR, WEFT_SOURCE_DIR.
+# shellcheck disable=SC2034    # for the test that calls it
+weftd_test_init() {
+    src=${WEFT_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+    build=${WEFT_BUILD_DIR:-$src/build}
+    weftd=$build/controller/weftd
+    weftctl=$build/controller/weftctl
+    p=$(test_prefix "$1")
+    dir=$(mktemp -d "/tmp/weft-$p.XXXXXX")
+    ns=$p-h1
+    api=$dir/api.sock
+}
+
+# weftd_test_host NETNS [REMOTE...]: one host in NETNS and weft's database,
+# initialized, all in $dir (weftd_test_init).
+weftd_test_host() {
+    local ns=$1
+    shift
+    ip netns add "$ns"
+    ip -n "$ns" link set lo up
+    start_ovs_host "$ns" "$dir" "$@"
+    start_weft_db "$dir"
+    "$weftctl" --db=unix:"$dir/weft.sock" init
+}
+
+# weftd_test_cleanup RC NAME [NETNS...]: see above.  weftd exits cleanly
+# first, so that a sanitizer build of weftd reports leaks.
+weftd_test_cleanup() {
+    local rc=$1 name=$2 n
+    shift 2
+    keep_logs "$rc" "$name" "$dir"
+    ovs-appctl --timeout=10 -t "$dir/weftd.ctl" exit 2>/dev/null || true
+    kill_pidfiles "$dir"/*.pid
+    for n in "$@"; do
+        ip netns del "$n" 2>/dev/null || true
+    done
+    rm -rf "$dir"
+}
+
+# expect CODE [JQ-FILTER] DESCRIPTION -- CURL-ARGS... PATH: see above.
+# shellcheck disable=SC2154    # code and body: set by the test's req
+expect() {
+    local want=$1 filter=$2 what=$3
+    shift 4
+    req "$@"
+    if [ "$code" = "$want" ] \
+       && { [ -z "$filter" ] || jq -e "$filter" >/dev/null 2>&1 <<<"$body"; }; then
+        ok "$what"
+    else
+        bad "$what (got $code: $body)"
+    fi
+}
+
+weftd_sockets() {
+    find "/proc/$(pidfile_pid "$dir/weftd.pid")/fd" -lname 'socket:*' 2>/dev/null | wc -l
+}
+
+# hold_connections PIDFILE COUNT ADDRESS [NETNS]: see above.  A TCP connect
+# still in progress counts as connected (the peer has it in its backlog); a
+# unix one that would block does not (the backlog is full).  Fails if the
+# holder has not tried them all within 30 s.
+hold_connections() {
+    local pidfile=$1 count=$2 address=$3 netns=${4:-} ready=$1.ready prog
+    prog=$(cat <<'EOF'
+import signal, socket, sys
+count, address, ready = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+if address.startswith("/"):
+    family = socket.AF_UNIX
+else:
+    host, port = address.rsplit(":", 1)
+    family, address = socket.AF_INET, (host, int(port))
+socks = []
+for i in range(count):
+    s = socket.socket(family)
+    s.setblocking(False)
+    try:
+        s.connect(address)
+    except BlockingIOError:
+        if family == socket.AF_UNIX:
+            s.close()
+            continue
+    except OSError:
+        s.close()
+        continue
+    socks.append(s)
+with open(ready, "w") as f:
+    f.write("%d\n" % len(socks))
+signal.pause()
+EOF
+)
+    rm -f "$ready"
+    (
+        if [ -n "$netns" ]; then set -- ip netns exec "$netns"; else set --; fi
+        exec "$@" python3 -c "$prog" "$count" "$address" "$ready"
+    ) >/dev/null &
+    echo $! >"$pidfile"
+    wait_for 30 test -s "$ready" || return 1
+    cat "$ready"
+}
+
+# lab_test_start DEFAULT [UP-ARGS...]: see above.  A stale lab with the same
+# prefix (a killed run's) goes down first.
+# shellcheck disable=SC2034    # for the test that calls it
+lab_test_start() {
+    P=${WEFT_LAB_PREFIX:-$(test_prefix "$1")}   # override to run beside another copy
+    shift
+    TMP=$(mktemp -d "/tmp/weft-$P.XXXXXX")
+    BG_PIDS=()
+    trap lab_test_cleanup EXIT
+    "$WEFT_LAB" --prefix "$P" down >/dev/null 2>&1 || true
+    "$WEFT_LAB" --prefix "$P" up "$@"
+}
+
+# The EXIT trap of lab_test_start: the background processes the test started
+# (BG_PIDS), then the lab and TMP.
+lab_test_cleanup() {
+    local rc=$? pid
+    for pid in ${BG_PIDS[@]+"${BG_PIDS[@]}"}; do
+        kill "$pid" 2>/dev/null || true
+    done
+    lab_teardown "$P" "$TMP" "$rc"
 }

@@ -20,28 +20,19 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=../testlib.sh
 . "$(dirname "$0")/../testlib.sh"
 
-src=${WEFT_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-build=${WEFT_BUILD_DIR:-$src/build}
-weftd=$build/controller/weftd
-weftctl=$build/controller/weftctl
-p=$(test_prefix t9lim)
-dir=$(mktemp -d "/tmp/weft-$p.XXXXXX")
+weftd_test_init t9lim
 chmod 755 "$dir"
-ns=$p-h1
-api=$dir/api.sock
 
 cleanup() {
     local rc=$?
-    keep_logs "$rc" test-api-limits "$dir"
+    # The database may be stopped (SIGSTOP) when a check fails.
     kill -CONT "$(pidfile_pid "$dir/weft-db.pid")" 2>/dev/null || true
-    ovs-appctl --timeout=10 -t "$dir/weftd.ctl" exit 2>/dev/null || true
-    kill_pidfiles "$dir"/*.pid
-    ip netns del "$ns" 2>/dev/null || true
-    rm -rf "$dir"
+    weftd_test_cleanup "$rc" test-api-limits "$ns"
 }
 trap cleanup EXIT
 
-# req [CURL ARGS...] URL-PATH: $code, $body, headers in $dir/headers.
+# req [CURL ARGS...] URL-PATH: $code, $body (for testlib's expect), headers
+# in $dir/headers.
 req() {
     local path=${*: -1}
     local args=("${@:1:$#-1}")
@@ -50,19 +41,6 @@ req() {
           -w '\n%{http_code}' "${args[@]}" "http://weft$path") || true
     code=${out##*$'\n'}
     body=${out%$'\n'*}
-}
-
-# expect CODE [JQ-FILTER] DESCRIPTION -- CURL ARGS... PATH
-expect() {
-    local want=$1 filter=$2 what=$3
-    shift 4
-    req "$@"
-    if [ "$code" = "$want" ] \
-       && { [ -z "$filter" ] || jq -e "$filter" >/dev/null 2>&1 <<<"$body"; }; then
-        ok "$what"
-    else
-        bad "$what (got $code: $body)"
-    fi
 }
 
 is_json_error() {   # the body of the last req is {"error": ..., "detail": ...}
@@ -90,16 +68,21 @@ start_db() {
         --log-file="$dir/weft-db.log" --detach 2>/dev/null
 }
 
+# timed COMMAND...: runs COMMAND, then sets $secs to the seconds it took
+# (two decimals).
+timed() {
+    local start
+    start=$(date +%s.%N)
+    "$@"
+    secs=$(awk "BEGIN { printf \"%.2f\", $(date +%s.%N) - $start }")
+}
+
 api_up() { req /v1/status; [ "$code" = 200 ]; }
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$(pidfile_pid "$dir/weftd.pid")/status"; }
 has_flow() { ovs-ofctl -O OpenFlow15 dump-flows unix:"$dir/br-int.mgmt" 2>/dev/null | grep -q "$1"; }
 
 # --- set-up ----------------------------------------------------------------
-ip netns add "$ns"
-ip -n "$ns" link set lo up
-start_ovs_host "$ns" "$dir"
-start_weft_db "$dir"
-"$weftctl" --db=unix:"$dir/weft.sock" init
+weftd_test_host "$ns"
 start_weftd -- --api-idle-timeout=2
 wait_for 20 api_up
 
@@ -214,11 +197,9 @@ check "an idle connection is closed after --api-idle-timeout=2 (${secs}s)" \
 
 # --- weft's database killed -------------------------------------------------
 kill_pidfiles "$dir/weft-db.pid"
-start=$(date +%s.%N)
-expect 503 '.error == "unavailable" and (.detail | test("nothing was written"))' \
+timed expect 503 '.error == "unavailable" and (.detail | test("nothing was written"))' \
     "database down: a write answers 503" -- \
     -X POST -d '{"name":"lost"}' /v1/tenants
-secs=$(awk "BEGIN { printf \"%.2f\", $(date +%s.%N) - $start }")
 # (A write that waited would answer at its 10 s deadline.)
 check "...within 6 s (${secs}s)" awk "BEGIN { exit !($secs < 6) }"
 expect 503 '.error == "unavailable"' "database down: a read answers 503 too" -- /v1/tenants
@@ -243,9 +224,7 @@ kill -STOP "$dbpid"
 bg_write first
 w1=$!
 check "a write is pending on the stopped database" wait_for 30 db_unread
-start=$(date +%s.%N)
-expect 200 'map(.name) == ["red"]' "a read answers while the write is pending" -- /v1/tenants
-secs=$(awk "BEGIN { printf \"%.2f\", $(date +%s.%N) - $start }")
+timed expect 200 'map(.name) == ["red"]' "a read answers while the write is pending" -- /v1/tenants
 # (Behind the write, it would wait for the database to come back.)
 check "...at once (${secs}s)" awk "BEGIN { exit !($secs < 6) }"
 curl -s -o /dev/null --max-time 1 --unix-socket "$api" \
@@ -261,11 +240,9 @@ kill -STOP "$dbpid"
 bg_write second
 w2=$!
 wait_for 30 db_unread
-start=$(date +%s.%N)
-expect 503 '.error == "unavailable" and (.detail | test("within 10000 ms; nothing was written"))' \
+timed expect 503 '.error == "unavailable" and (.detail | test("within 10000 ms; nothing was written"))' \
     "a write queued behind it past its deadline answers 503" -- \
     -X POST -d '{"name":"late"}' /v1/tenants
-secs=$(awk "BEGIN { printf \"%.2f\", $(date +%s.%N) - $start }")
 check "...after its 10 s deadline (${secs}s)" awk "BEGIN { exit !($secs >= 8 && $secs < 30) }"
 kill -CONT "$dbpid"
 wait "$w2" || true
@@ -277,25 +254,9 @@ stop_weftd
 start_weftd prlimit --nofile=96:96 -- --api-idle-timeout=600
 wait_for 20 api_up
 wait_for 30 has_flow 'arp_tpa=10.0.0.1'
-python3 - "$api" "$dir/holder.ready" <<'EOF' &
-import os, signal, socket, sys, time
-socks = []
-for i in range(150):
-    s = socket.socket(socket.AF_UNIX)
-    s.setblocking(False)
-    try:
-        s.connect(sys.argv[1])
-        socks.append(s)
-    except OSError:
-        s.close()
-with open(sys.argv[2], "w") as f:
-    f.write("%d\n" % len(socks))
-signal.pause()
-EOF
-echo $! >"$dir/holder.pid"
-wait_for 20 test -s "$dir/holder.ready"
-nsock=$(find "/proc/$(pidfile_pid "$dir/weftd.pid")/fd" -lname 'socket:*' 2>/dev/null | wc -l)
-check "150 connections held ($(cat "$dir/holder.ready") connected): weftd holds $nsock sockets (cap 24)" \
+held=$(hold_connections "$dir/holder.pid" 150 "$api")
+nsock=$(weftd_sockets)
+check "150 connections held ($held connected): weftd holds $nsock sockets (cap 24)" \
     [ "$nsock" -le 40 ]
 kill_pidfiles "$dir/ovs-vswitchd.pid"
 start_ovs_vswitchd "$ns" "$dir"

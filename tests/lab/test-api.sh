@@ -13,32 +13,17 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=../testlib.sh
 . "$(dirname "$0")/../testlib.sh"
 
-src=${WEFT_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-build=${WEFT_BUILD_DIR:-$src/build}
-weftd=$build/controller/weftd
-weftctl=$build/controller/weftctl
-p=$(test_prefix t4api)
-dir=$(mktemp -d "/tmp/weft-$p.XXXXXX")
+weftd_test_init t4api
 chmod 755 "$dir"
-ns=$p-h1
-api=$dir/api.sock
 burst=${WEFT_API_BURST:-1000}
 
-cleanup() {
-    local rc=$?
-    keep_logs "$rc" test-api "$dir"
-    # A clean exit first, so that a sanitizer build of weftd reports leaks.
-    ovs-appctl --timeout=10 -t "$dir/weftd.ctl" exit 2>/dev/null || true
-    kill_pidfiles "$dir"/*.pid
-    ip netns del "$ns" 2>/dev/null || true
-    rm -rf "$dir"
-}
+cleanup() { weftd_test_cleanup $? test-api "$ns"; }
 trap cleanup EXIT
 
 # req [CURL ARGS...] URL-PATH: stores the status in $code and the body in
-# $body.  Runs as root (an admin) unless $as is "tenant" (uid nobody, group
-# nogroup, with the bearer token $tok if set) or "root-token" (root, with
-# the bearer token $tok).
+# $body (for testlib's expect).  Runs as root (an admin) unless $as is
+# "tenant" (uid nobody, group nogroup, with the bearer token $tok if set) or
+# "root-token" (root, with the bearer token $tok).
 as=admin
 tok=
 req() {
@@ -60,27 +45,10 @@ req() {
     body=${out%$'\n'*}
 }
 
-# expect CODE [JQ-FILTER] DESCRIPTION -- CURL ARGS... PATH
-expect() {
-    local want=$1 filter=$2 what=$3
-    shift 4
-    req "$@"
-    if [ "$code" = "$want" ] \
-       && { [ -z "$filter" ] || jq -e "$filter" >/dev/null 2>&1 <<<"$body"; }; then
-        ok "$what"
-    else
-        bad "$what (got $code: $body)"
-    fi
-}
-
 post() { echo -X POST -d; }
 
 # --- set-up: one real host in a namespace, weft's database, weftd ---------
-ip netns add "$ns"
-ip -n "$ns" link set lo up
-start_ovs_host "$ns" "$dir"
-start_weft_db "$dir"
-"$weftctl" --db=unix:"$dir/weft.sock" init
+weftd_test_host "$ns"
 
 # Options weftd must refuse before it starts anything.
 weftd_refuses() {   # weftd_refuses MESSAGE ARGS...: exits 1 with MESSAGE
@@ -641,28 +609,8 @@ check "TCP: POST /metrics is 405" [ "$code" = 405 ]
 # Any TCP peer can connect there: 60 connections held open take at most the
 # listener's cap (16) of weftd's sockets, and /metrics answers again once
 # they go.
-weftd_sockets() { find "/proc/$(pidfile_pid "$dir/weftd.pid")/fd" -lname 'socket:*' 2>/dev/null | wc -l; }
 sock0=$(weftd_sockets)
-ip netns exec "$ns" python3 - "$dir/mholder.ready" <<'EOF' &
-import signal, socket, sys
-socks = []
-for i in range(60):
-    s = socket.socket()
-    s.setblocking(False)
-    try:
-        s.connect(("127.0.0.1", 9464))
-    except BlockingIOError:
-        pass
-    except OSError:
-        s.close()
-        continue
-    socks.append(s)
-with open(sys.argv[1], "w") as f:
-    f.write("%d\n" % len(socks))
-signal.pause()
-EOF
-echo $! >"$dir/mholder.pid"
-wait_for 30 test -s "$dir/mholder.ready"
+hold_connections "$dir/mholder.pid" 60 127.0.0.1:9464 "$ns" >/dev/null
 # Give weftd the time to accept all 60, which only an uncapped one does.
 all_taken() { [ "$(weftd_sockets)" -ge $((sock0 + 60)) ]; }
 wait_for 8 all_taken || true

@@ -11,19 +11,8 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source-path=SCRIPTDIR source=../../scripts/lab-lib.sh disable=SC1091
 source "$HERE/../../scripts/lab-lib.sh"
 
-P=${WEFT_LAB_PREFIX:-$(test_prefix t1iso)}   # override to run beside another copy
-TMP=$(mktemp -d "/tmp/weft-$P.XXXXXX")
+lab_test_start t1iso --hosts 1
 CAP_PID=
-
-cleanup() {
-    local rc=$?
-    if [ -n "$CAP_PID" ]; then kill "$CAP_PID" 2>/dev/null || true; fi
-    lab_teardown "$P" "$TMP" "$rc"
-}
-trap cleanup EXIT
-
-"$WEFT_LAB" --prefix "$P" down >/dev/null 2>&1 || true   # a stale run's
-"$WEFT_LAB" --prefix "$P" up --hosts 1
 # The demo has one endpoint per tenant and network on h1 (red-vx-h1 and
 # blue-vx-h1: same IP, same MAC).  A second one in each tenant's vx network,
 # again with the same IP and MAC in both tenants:
@@ -64,6 +53,8 @@ cap_start() {
     ip netns exec "$(ns "$e")" tcpdump -i eth0 -n -U -w "$TMP/cap.pcap" "$filter" \
         2>"$TMP/cap.err" &
     CAP_PID=$!
+    # shellcheck disable=SC2034    # for lab_test_cleanup (tests/testlib.sh)
+    BG_PIDS=("$CAP_PID")
     wait_for 30 grep -q listening "$TMP/cap.err" || true
 }
 # cap_stop [MIN]: stops the capture and prints its frame count; with MIN,
@@ -80,6 +71,8 @@ cap_stop() {
     kill "$CAP_PID" 2>/dev/null || true
     wait "$CAP_PID" 2>/dev/null || true
     CAP_PID=
+    # shellcheck disable=SC2034
+    BG_PIDS=()
     cap_frames
 }
 PYTHON=${WEFT_LAB_PYTHON:-/usr/bin/python3}   # the one with python3-scapy

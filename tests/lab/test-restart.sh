@@ -14,19 +14,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source-path=SCRIPTDIR source=../../scripts/lab-lib.sh disable=SC1091
 source "$HERE/../../scripts/lab-lib.sh"
 
-P=${WEFT_LAB_PREFIX:-$(test_prefix t1rst)}   # override to run beside another copy
-TMP=$(mktemp -d "/tmp/weft-$P.XXXXXX")
-PING_PID=
-
-cleanup() {
-    local rc=$?
-    if [ -n "$PING_PID" ]; then kill "$PING_PID" 2>/dev/null || true; fi
-    lab_teardown "$P" "$TMP" "$rc"
-}
-trap cleanup EXIT
-
-"$WEFT_LAB" --prefix "$P" down >/dev/null 2>&1 || true   # a stale run's
-"$WEFT_LAB" --prefix "$P" up --hosts 1
+lab_test_start t1rst --hosts 1
 # A second endpoint in red/vx on h1, next to the demo's red-vx-h1.
 "$WEFT_LAB" --prefix "$P" attach red-vx-h1b --net red/vx --host h1 --ip 10.0.0.21/24 >/dev/null
 
@@ -66,6 +54,8 @@ same_flows() { norm_flows > "$TMP/now.flows"; cmp -s "$TMP/before.flows" "$TMP/n
 # A long ping in the background for the whole test.
 ip netns exec "$SRC_NS" ping -n -D -O -i 0.2 "$DST_IP" > "$TMP/long-ping.log" 2>&1 &
 PING_PID=$!
+# shellcheck disable=SC2034    # for lab_test_cleanup (tests/testlib.sh)
+BG_PIDS=("$PING_PID")
 replies() { rx=$(grep -c 'bytes from' "$TMP/long-ping.log" || true); [ "$rx" -ge 5 ]; }
 wait_for 30 replies || true
 check "background ping red-vx-h1 -> red-vx-h1b flowing ($rx replies)" [ "$rx" -ge 5 ]
@@ -134,6 +124,8 @@ check "red-vx-h1 -> red-vx-h1b reachable after ovs-vswitchd restart" [ "$ok_agai
 kill "$PING_PID" 2>/dev/null || true
 wait "$PING_PID" 2>/dev/null || true
 PING_PID=
+# shellcheck disable=SC2034
+BG_PIDS=()
 info "background ping: $(grep -c 'bytes from' "$TMP/long-ping.log" || true) replies," \
     "$(grep -c 'no answer yet' "$TMP/long-ping.log" || true) unanswered"
 

@@ -19,23 +19,11 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=../testlib.sh
 . "$(dirname "$0")/../testlib.sh"
 
-src=${WEFT_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-build=${WEFT_BUILD_DIR:-$src/build}
-weftd=$build/controller/weftd
-weftctl=$build/controller/weftctl
-p=$(test_prefix t9ssl)
-dir=$(mktemp -d "/tmp/weft-$p.XXXXXX")
-ns=$p
+weftd_test_init t9ssl
+ns=$p           # everything in one namespace
 pki=$dir/pki
 
-cleanup() {
-    local rc=$?
-    keep_logs "$rc" test-ssl "$dir"
-    ovs-appctl --timeout=10 -t "$dir/weftd.ctl" exit 2>/dev/null || true
-    kill_pidfiles "$dir"/*.pid
-    ip netns del "$ns" 2>/dev/null || true
-    rm -rf "$dir"
-}
+cleanup() { weftd_test_cleanup $? test-ssl "$ns"; }
 trap cleanup EXIT
 
 in_ns() { ip netns exec "$ns" "$@"; }

@@ -12,35 +12,21 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=../testlib.sh
 . "$(dirname "$0")/../testlib.sh"
 
-src=${WEFT_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-build=${WEFT_BUILD_DIR:-$src/build}
-weftd=$build/controller/weftd
-weftctl=$build/controller/weftctl
-p=$(test_prefix t2tcp)
-dir=$(mktemp -d "/tmp/weft-$p.XXXXXX")
-ns=$p-h1
+weftd_test_init t2tcp
 
 cleanup() {
     local rc=$?
-    keep_logs "$rc" test-tcp "$dir"
-    [ -n "${WEFT_TEST_KEEP:-}" ] && return
-    # A clean exit first, so that a sanitizer build of weftd reports leaks.
-    ovs-appctl --timeout=10 -t "$dir/weftd.ctl" exit 2>/dev/null || true
-    kill_pidfiles "$dir"/*.pid
-    for n in "$ns" "$p-ea" "$p-eb"; do
-        ip netns del "$n" 2>/dev/null || true
-    done
-    rm -rf "$dir"
+    if [ -n "${WEFT_TEST_KEEP:-}" ]; then
+        keep_logs "$rc" test-tcp "$dir"
+        return
+    fi
+    weftd_test_cleanup "$rc" test-tcp "$ns" "$p-ea" "$p-eb"
 }
 trap cleanup EXIT
 
-ip netns add "$ns"
-ip -n "$ns" link set lo up
-start_ovs_host "$ns" "$dir" ptcp:6640:127.0.0.1
-start_weft_db "$dir"
+weftd_test_host "$ns" ptcp:6640:127.0.0.1
 
 ctl() { "$weftctl" --db=unix:"$dir/weft.sock" "$@"; }
-ctl init
 ctl host-add h1 --remote=tcp:127.0.0.1:6640 --datapath-type=netdev
 ctl tenant-add red
 ctl net-add red/net --type=gre --segment=77

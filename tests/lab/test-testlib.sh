@@ -86,4 +86,26 @@ check "keep_logs keeps the logs of a test that exited non-zero" \
     bash -c "WEFT_TEST_LOGDIR='$dir/logs'; . '$(dirname "$0")/../testlib.sh'
              keep_logs 3 crashed '$dir/run' 2>/dev/null; [ -f '$dir/logs/crashed/weftd.log' ]"
 
+# hold_connections: counts what connected, and the pid in its pidfile is the
+# holder itself (not a shell around it), so that kill_pidfiles ends it.
+python3 -c 'import signal, socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[1])
+s.listen(64)
+open(sys.argv[2], "w").write("up")
+signal.pause()' "$dir/listen.sock" "$dir/listen.ready" &
+listener=$!
+started+=("$listener")
+wait_for 10 test -s "$dir/listen.ready"
+check "hold_connections: 5 connections to a unix socket, 5 connected" \
+    [ "$(hold_connections "$dir/holder.pid" 5 "$dir/listen.sock")" = 5 ]
+holder=$(pidfile_pid "$dir/holder.pid")
+started+=("$holder")
+check "...held by the python3 process whose pid is in the pidfile" \
+    grep -qa 'signal.pause' "/proc/$holder/cmdline"
+kill_pidfiles "$dir/holder.pid"
+check "...which kill_pidfiles ends" bash -c ". '$(dirname "$0")/../testlib.sh'; ! pid_alive $holder"
+kill "$listener"
+wait "$listener" 2>/dev/null || true
+
 report

@@ -16,6 +16,7 @@
 
 #include "compiler.h"
 #include "flow-text.h"
+#include "host-fixture.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/ofp-flow.h"
 #include "openvswitch/ofp-protocol.h"
@@ -63,13 +64,8 @@ fx_init(struct fx *fx)
     topology_init(&fx->topo);
     static const char *uplinks[] = { NULL, "up1", "up2", NULL };
     for (int i = 1; i <= 3; i++) {
-        char name[8], remote[32], tip[16];
-        snprintf(name, sizeof name, "h%d", i);
-        snprintf(remote, sizeof remote, "unix:/run/h%d/db.sock", i);
-        snprintf(tip, sizeof tip, "192.0.2.%d", i);
         struct uuid u = next_uuid(fx);
-        fx->h[i] = topology_add_host(&fx->topo, &u, name, remote, NULL, tip,
-                                     "netdev", uplinks[i]);
+        fx->h[i] = host_fixture_add(&fx->topo, &u, i, uplinks[i]);
     }
     struct uuid u = next_uuid(fx);
     struct topo_tenant *t = topology_add_tenant(&fx->topo, &u, "red", 1);
@@ -161,6 +157,19 @@ test_tunnel_names(void **state)
     assert_string_not_equal(name, again);
 }
 
+/* Compiles h1's flows into 'flows' (initialized here) with the interfaces
+ * in 'ofports' plugged in; returns their text (malloc'd). */
+static char *
+compile_h1_with(struct fx *fx, const struct simap *ofports,
+                struct weft_flows *flows)
+{
+    weft_flows_init(flows);
+    compile_host_flows(&fx->topo, fx->h[1], ofports, flows);
+    struct ds s = DS_EMPTY_INITIALIZER;
+    weft_flows_format(flows, &s);
+    return ds_steal_cstr(&s);
+}
+
 /* h1 with every port, tunnel and the uplink plugged in. */
 static char *
 compile_h1(struct fx *fx, struct weft_flows *flows)
@@ -172,12 +181,9 @@ compile_h1(struct fx *fx, struct weft_flows *flows)
     simap_put(&ofports, "vx-h2", 20);
     simap_put(&ofports, "gr-h3", 30);
     simap_put(&ofports, "up1", 40);
-    weft_flows_init(flows);
-    compile_host_flows(&fx->topo, fx->h[1], &ofports, flows);
+    char *text = compile_h1_with(fx, &ofports, flows);
     simap_destroy(&ofports);
-    struct ds s = DS_EMPTY_INITIALIZER;
-    weft_flows_format(flows, &s);
-    return ds_steal_cstr(&s);
+    return text;
 }
 
 static bool
@@ -286,14 +292,11 @@ test_tunnel_without_ofport(void **state)
     struct simap ofports = SIMAP_INITIALIZER(&ofports);
     simap_put(&ofports, "if1", 1);
     struct weft_flows flows;
-    weft_flows_init(&flows);
-    compile_host_flows(&fx.topo, fx.h[1], &ofports, &flows);
-    struct ds s = DS_EMPTY_INITIALIZER;
-    weft_flows_format(&flows, &s);
-    assert_false(has_line(ds_cstr(&s), "tun_id"));
-    assert_false(has_line(ds_cstr(&s), "reg10"));
-    assert_true(has_line(ds_cstr(&s), "metadata=0x1 actions=output:1\n"));
-    ds_destroy(&s);
+    char *text = compile_h1_with(&fx, &ofports, &flows);
+    assert_false(has_line(text, "tun_id"));
+    assert_false(has_line(text, "reg10"));
+    assert_true(has_line(text, "metadata=0x1 actions=output:1\n"));
+    free(text);
     weft_flows_destroy(&flows);
     simap_destroy(&ofports);
     topology_destroy(&fx.topo);
@@ -333,8 +336,7 @@ test_infrastructure_names(void **state)
     simap_put(&ofports, "up1", 40);
     simap_put(&ofports, "br-int", 65534);       /* OFPP_LOCAL. */
     struct weft_flows flows;
-    weft_flows_init(&flows);
-    compile_host_flows(&fx.topo, fx.h[1], &ofports, &flows);
+    char *text = compile_h1_with(&fx, &ofports, &flows);
 
     const struct weft_flow *f;
     HMAP_FOR_EACH (f, node, &flows.flows) {
@@ -351,11 +353,9 @@ test_infrastructure_names(void **state)
     }
     /* The tunnel itself still carries red's network a, and the blue
      * network is known (its IPs answered), just not reachable. */
-    struct ds s = DS_EMPTY_INITIALIZER;
-    weft_flows_format(&flows, &s);
-    assert_true(has_line(ds_cstr(&s), "tun_id=0x3e9,in_port=20 "));
-    assert_true(has_line(ds_cstr(&s), "arp_tpa=10.0.0.97,"));
-    ds_destroy(&s);
+    assert_true(has_line(text, "tun_id=0x3e9,in_port=20 "));
+    assert_true(has_line(text, "arp_tpa=10.0.0.97,"));
+    free(text);
     weft_flows_destroy(&flows);
     simap_destroy(&ofports);
     topology_destroy(&fx.topo);

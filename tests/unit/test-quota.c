@@ -12,45 +12,10 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <stdlib.h>
-#include <string.h>
-
 #include "packets.h"
 #include "quota.h"
 #include "topology.h"
-#include "util.h"
-
-/* Asserts that 'error' is NULL; if not, shows it. */
-#define assert_ok(ERROR)                                                \
-    do {                                                                \
-        char *error__ = (ERROR);                                        \
-        if (error__) {                                                  \
-            fail_msg("unexpected error: %s", error__);                  \
-        }                                                               \
-    } while (0)
-
-/* Asserts that 'error' equals 'expected', then frees it. */
-#define assert_error_is(ERROR, EXPECTED)                                \
-    do {                                                                \
-        char *error__ = (ERROR);                                        \
-        if (!error__) {                                                 \
-            fail_msg("expected the error \"%s\"", EXPECTED);            \
-        }                                                               \
-        if (strcmp(error__, EXPECTED)) {                                \
-            char *copy__ = xstrdup(error__);                            \
-            free(error__);                                              \
-            fail_msg("error \"%s\", expected \"%s\"", copy__, EXPECTED); \
-        }                                                               \
-        free(error__);                                                  \
-    } while (0)
-
-static struct uuid
-next_uuid(void)
-{
-    static uint32_t counter;
-    struct uuid uuid = { .parts = { ++counter, 0, 0, 0 } };
-    return uuid;
-}
+#include "unit-fixture.h"
 
 static void
 test_names_and_defaults(void **state OVS_UNUSED)

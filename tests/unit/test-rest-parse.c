@@ -19,10 +19,10 @@
 #include "rest-parse.h"
 #include "token-hash.h"
 
-/* Parses a request; fails the test unless it succeeds. */
+/* Parses a request; returns the call, or NULL with '*failure' filled in. */
 static struct api_call *
-parse_ok(enum rest_method method, const char *path, const char *auth,
-         const char *body, bool admin)
+parse(enum rest_method method, const char *path, const char *auth,
+      const char *body, bool admin, struct rest_failure *failure)
 {
     struct rest_input in = {
         .method = method,
@@ -32,8 +32,16 @@ parse_ok(enum rest_method method, const char *path, const char *auth,
         .body_len = body ? strlen(body) : 0,
         .admin = admin,
     };
+    return rest_parse_request(&in, failure);
+}
+
+/* Parses a request; fails the test unless it succeeds. */
+static struct api_call *
+parse_ok(enum rest_method method, const char *path, const char *auth,
+         const char *body, bool admin)
+{
     struct rest_failure failure;
-    struct api_call *call = rest_parse_request(&in, &failure);
+    struct api_call *call = parse(method, path, auth, body, admin, &failure);
     if (!call) {
         fail_msg("%s: unexpected failure: %s", path, failure.detail);
     }
@@ -47,16 +55,8 @@ parse_fails(enum rest_method method, const char *path, const char *auth,
             const char *body, bool admin, enum weft_err_kind kind,
             const char *detail)
 {
-    struct rest_input in = {
-        .method = method,
-        .path = path,
-        .authorization = auth,
-        .body = body,
-        .body_len = body ? strlen(body) : 0,
-        .admin = admin,
-    };
     struct rest_failure failure;
-    struct api_call *call = rest_parse_request(&in, &failure);
+    struct api_call *call = parse(method, path, auth, body, admin, &failure);
     if (call) {
         api_call_destroy(call);
         fail_msg("%s %s: expected a failure", path, body ? body : "");

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "bitmap.h"
+#include "host-fixture.h"
 #include "packets.h"
 #include "topology.h"
 #include "util.h"
@@ -67,13 +68,9 @@ fx_init(struct fx *fx, const char *uplink1)
     topology_init(&fx->topo);
     wanted_ports_init(&fx->wp);
     for (int i = 1; i <= 3; i++) {
-        char name[8], remote[32], tip[16];
-        snprintf(name, sizeof name, "h%d", i);
-        snprintf(remote, sizeof remote, "unix:/run/h%d/db.sock", i);
-        snprintf(tip, sizeof tip, "192.0.2.%d", i);
         struct uuid u = next_uuid(fx);
-        fx->h[i] = topology_add_host(&fx->topo, &u, name, remote, NULL, tip,
-                                     "netdev", i == 1 ? uplink1 : NULL);
+        fx->h[i] = host_fixture_add(&fx->topo, &u, i,
+                                    i == 1 ? uplink1 : NULL);
     }
     struct uuid u = next_uuid(fx);
     fx->t = topology_add_tenant(&fx->topo, &u, "red", 1);

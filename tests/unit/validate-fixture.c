@@ -9,14 +9,6 @@
 
 #include "validate-fixture.h"
 
-struct uuid
-next_uuid(void)
-{
-    static uint32_t counter;
-    struct uuid uuid = { .parts = { ++counter, 0, 0, 0 } };
-    return uuid;
-}
-
 struct eth_addr
 mac(const char *s)
 {

@@ -1,46 +1,16 @@
 /* validate-fixture: what the tests of topology/'s validation share
  * (test-validate.c: the parsers and checks; test-validate-request.c: whole
- * requests): assertions on returned messages, value helpers, and one small
- * topology to check changes against.  Include after <cmocka.h>. */
+ * requests): value helpers and one small topology to check changes against;
+ * the assertions and next_uuid() are unit-fixture.h's.  Include after
+ * <cmocka.h>. */
 #ifndef WEFT_VALIDATE_FIXTURE_H
 #define WEFT_VALIDATE_FIXTURE_H 1
 
-#include <stdlib.h>
-#include <string.h>
-
 #include "packets.h"
 #include "topology.h"
-#include "util.h"
+#include "unit-fixture.h"
 #include "validate.h"
 
-/* Asserts that 'error' is NULL; if not, shows it. */
-#define assert_ok(ERROR)                                                \
-    do {                                                                \
-        char *error__ = (ERROR);                                        \
-        if (error__) {                                                  \
-            fail_msg("unexpected error: %s", error__);                  \
-        }                                                               \
-    } while (0)
-
-/* Asserts that 'error' is non-NULL and contains 'substring', then frees
- * it. */
-#define assert_error(ERROR, SUBSTRING)                                  \
-    do {                                                                \
-        char *error__ = (ERROR);                                        \
-        if (!error__) {                                                 \
-            fail_msg("expected an error containing \"%s\"", SUBSTRING); \
-        }                                                               \
-        if (!strstr(error__, SUBSTRING)) {                              \
-            char *copy__ = xstrdup(error__);                            \
-            free(error__);                                              \
-            fail_msg("error \"%s\" lacks \"%s\"", copy__, SUBSTRING);   \
-        }                                                               \
-        assert_null(strchr(error__, '\n'));                             \
-        free(error__);                                                  \
-    } while (0)
-
-/* A UUID no other call returned. */
-struct uuid next_uuid(void);
 /* 's' parsed with parse_mac() or parse_ipv4(), which must accept it. */
 struct eth_addr mac(const char *s);
 ovs_be32 ip(const char *s);
