@@ -175,7 +175,7 @@ world_run(struct world *w, const struct topo_changes *changes, bool no_check)
         ofports_for(&w->spec, &w->topo, i, &ofports);
         host_flows_note_ofports(hf, self, &ofports);
         if (host_flows_pending(hf)) {
-            host_flows_update(hf, &w->topo, self, &ofports);
+            host_flows_update(hf, &w->topo, self, &ofports, NULL);
         }
         w->owners[i] = hf->n_owner_compiles - owners;
         w->fulls[i] = hf->n_full_compiles - fulls;
