@@ -38,7 +38,6 @@
 #include <stdint.h>
 
 #include "openvswitch/hmap.h"
-#include "openvswitch/list.h"
 
 struct ds;
 struct nflow;
@@ -48,7 +47,8 @@ struct weft_flows;
 
 struct flow_state {
     struct hmap entries;        /* "struct fs_entry"s by key hash. */
-    struct ovs_list tracked;    /* Entries whose sides may differ. */
+    struct fs_entry **tracked;  /* Entries whose sides may differ. */
+    size_t n_tracked, allocated_tracked;
     size_t n_desired;
     size_t n_installed;
 
