@@ -1,5 +1,10 @@
-/* flow-table: a host's desired and installed OpenFlow tables, and the diff
- * that turns one into the other (compile -> push).
+/* flow-table: native flows (struct nflow) and a plain table of them, with
+ * the diff that turns one table into another (compile -> push).
+ *
+ * weftd itself keeps one table per host with both sides per key
+ * (flow-state.h), built on the nflow helpers below; the plain table here is
+ * what "weftctl flows --diff" reads a switch's dump into, and what the unit
+ * tests compare with.
  *
  * Both sides hold flows natively, as OVS does: the compiler's flows
  * (compiler.h's struct weft_flow: minimatch + ofpacts) are copied in as they
