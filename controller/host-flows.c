@@ -21,9 +21,11 @@
 #include <string.h>
 
 #include "changes.h"
+#include "flow-state.h"
 #include "hash.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/list.h"
+#include "openvswitch/ofp-actions.h"
 #include "sset.h"
 #include "topology.h"
 #include "util.h"
@@ -83,9 +85,52 @@ hf_port_find(const struct host_flows *hf, const struct uuid *uuid)
     return NULL;
 }
 
+/* Returns the flow of 'flows' with the key of 'f', or NULL. */
+static const struct weft_flow *
+flows_find(const struct weft_flows *flows, const struct weft_flow *f)
+{
+    const struct weft_flow *g;
+    HMAP_FOR_EACH_WITH_HASH (g, node, f->node.hash, &flows->flows) {
+        if (g->table_id == f->table_id && g->priority == f->priority
+            && minimatch_equal(&g->match, &f->match)) {
+            return g;
+        }
+    }
+    return NULL;
+}
+
+/* Tells the host's flow table (if any) that an owner's flows went from
+ * 'old' to 'new' (NULL: none): only the flows that differ are touched, so a
+ * change costs O(the owner's flows), not O(the host's). */
+static void
+sink_diff(struct host_flows *hf, const struct weft_flows *old,
+          const struct weft_flows *new)
+{
+    if (!hf->sink) {
+        return;
+    }
+    const struct weft_flow *f;
+    HMAP_FOR_EACH (f, node, &old->flows) {
+        if (!new || !flows_find(new, f)) {
+            flow_state_clear_desired(hf->sink, f);
+        }
+    }
+    if (new) {
+        HMAP_FOR_EACH (f, node, &new->flows) {
+            const struct weft_flow *was = flows_find(old, f);
+            if (!was || was->cookie != f->cookie
+                || !ofpacts_equal(was->ofpacts, was->ofpacts_len,
+                                  f->ofpacts, f->ofpacts_len)) {
+                flow_state_set_desired(hf->sink, f);
+            }
+        }
+    }
+}
+
 static void
 hf_port_remove(struct host_flows *hf, struct hf_port *p)
 {
+    sink_diff(hf, &p->flows, NULL);
     hmap_remove(&hf->ports, &p->node);
     ovs_list_remove(&p->net_node);
     weft_flows_destroy(&p->flows);
@@ -101,6 +146,7 @@ hf_net_remove(struct host_flows *hf, struct hf_net *g)
     }
     /* Not counted as owner compiles: host_flows_clear() uses it too. */
     hmap_remove(&hf->nets, &g->node);
+    sink_diff(hf, &g->flows, NULL);
     weft_flows_destroy(&g->flows);
     free(g);
 }
@@ -112,6 +158,7 @@ host_flows_clear(struct host_flows *hf)
     HMAP_FOR_EACH_SAFE (g, node, &hf->nets) {
         hf_net_remove(hf, g);
     }
+    sink_diff(hf, &hf->defaults, NULL);
     weft_flows_clear(&hf->defaults);
 }
 
@@ -269,8 +316,12 @@ compile_one(struct host_flows *hf, const struct topology *topo,
             struct weft_flows *flows)
 {
     struct weft_owner owner = { .kind = kind, .uuid = *uuid };
-    weft_flows_clear(flows);
-    compile_owner_flows(topo, self, ofports, &owner, flows);
+    struct weft_flows fresh;
+    weft_flows_init(&fresh);
+    compile_owner_flows(topo, self, ofports, &owner, &fresh);
+    sink_diff(hf, flows, &fresh);
+    hmap_swap(&flows->flows, &fresh.flows);
+    weft_flows_destroy(&fresh);
     hf->n_owner_compiles++;
 }
 
@@ -393,8 +444,8 @@ update_full(struct host_flows *hf, const struct topology *topo,
     host_flows_clear(hf);
     uint64_t n_owner_compiles = hf->n_owner_compiles;
 
-    struct weft_owner owner = { .kind = WEFT_OWNER_HOST, .uuid = self->uuid };
-    compile_owner_flows(topo, self, ofports, &owner, &hf->defaults);
+    compile_one(hf, topo, self, ofports, WEFT_OWNER_HOST, &self->uuid,
+                &hf->defaults);
     const struct topo_net_host *nh;
     TOPO_HOST_FOR_EACH_NETWORK (nh, self) {
         add_net(hf, topo, self, ofports, nh, NULL);
@@ -405,9 +456,11 @@ update_full(struct host_flows *hf, const struct topology *topo,
 
 bool
 host_flows_update(struct host_flows *hf, const struct topology *topo,
-                  const struct topo_host *self, const struct simap *ofports)
+                  const struct topo_host *self, const struct simap *ofports,
+                  struct flow_state *table)
 {
     bool full = hf->pending_full || !hf->valid;
+    hf->sink = table;
     if (!self) {
         host_flows_clear(hf);
     } else if (full) {
@@ -433,6 +486,7 @@ host_flows_update(struct host_flows *hf, const struct topology *topo,
     hf->valid = true;
     uuidset_clear(&hf->pending_nets);
     uuidset_clear(&hf->pending_ports);
+    hf->sink = NULL;
     return full;
 }
 

@@ -6,7 +6,11 @@
  * (ovsdb/host-db.h) are noted here as pending work; host_flows_update()
  * then compiles what is pending with ofproto/compiler.h's
  * compile_owner_flows() (or the whole host, compile_host_flows()'s owners,
- * when the extent is unknown), and host_flows_collect() gives the union,
+ * when the extent is unknown) and hands each recompiled owner's differences
+ * (old flows vs new) to the host's flow table (ofproto/flow-state.h), so
+ * that a change costs O(the flows of the owners it touches); a flow key
+ * belongs to one owner at a time (weft_flows_add_copy() treats a duplicate
+ * as a compiler bug).  host_flows_collect() gives the union,
  * which is exactly what compile_host_flows() would give for the same
  * topology and ofports (host_flows_check(), weftd --self-check, verifies
  * it at run time; tests/sim/test-incremental.sh and
@@ -42,6 +46,7 @@
 #include "uuidset.h"
 
 struct ds;
+struct flow_state;
 struct topology;
 struct topo_changes;
 struct topo_host;
@@ -54,6 +59,7 @@ struct host_flows {
     struct hmap ports;          /* "struct hf_port"s: ports of those
                                  * networks, by port UUID. */
     struct simap ofports;       /* Ofports the flows were compiled from. */
+    struct flow_state *sink;    /* During host_flows_update() only. */
 
     /* Pending work, done by host_flows_update(). */
     bool pending_full;
@@ -88,10 +94,11 @@ bool host_flows_note_ofports(struct host_flows *, const struct topo_host *self,
 bool host_flows_pending(const struct host_flows *);
 
 /* Compiles what is pending, from 'topo' (whose host is 'self') and
- * 'ofports'.  Returns true if it did the whole host. */
+ * 'ofports', and sets or clears in 'table' (if nonnull) the desired flows
+ * that changed.  Returns true if it did the whole host. */
 bool host_flows_update(struct host_flows *, const struct topology *,
                        const struct topo_host *self,
-                       const struct simap *ofports);
+                       const struct simap *ofports, struct flow_state *table);
 
 /* Adds every flow, of every owner, to 'out' (which the caller cleared). */
 void host_flows_collect(const struct host_flows *, struct weft_flows *out);

@@ -2,8 +2,9 @@
  *
  * Place in the pipeline: between compile and push.  Given a topology and the
  * nb_cfg it came from, it computes what the host must hold, the ports
- * (ofproto/wanted-ports.h) and the flows (ofproto/compiler.h, normalized by
- * flow_table_build()), and hands them to the two southbound sessions: the
+ * (ofproto/wanted-ports.h) and the flows (ofproto/compiler.h, patched into
+ * the session's flow table, ofproto/flow-state.h), and hands them to the
+ * two southbound sessions: the
  * OVSDB one (ovsdb/host-db.h), which gives back ofports, and the OpenFlow one
  * (ofproto/of-session.h), which gives back cur_cfg.  Neither session calls
  * the compiler; this file is the only place that joins them.  It also
@@ -11,7 +12,8 @@
  *
  * The flows are kept by owner (controller/host-flows.h): a change noted by
  * host_apply_changes() or a changed ofport recompiles only the owners it
- * touches, when the switch is next ready for them (host_run()). */
+ * touches, when the switch is next ready for them (host_run()), and only
+ * their differences reach the session's table. */
 #include <config.h>
 
 #include "host.h"
@@ -20,7 +22,7 @@
 
 #include "changes.h"
 #include "compiler.h"
-#include "flow-table.h"
+#include "flow-state.h"
 #include "hash.h"
 #include "host-db.h"
 #include "host-flows.h"
@@ -61,8 +63,8 @@ struct host {
                                      * pending. */
     bool db_changed;                /* host_db_run() reported a change
                                      * (ofports?) since the last build. */
-    bool rebuild;                   /* New OpenFlow connection: give the
-                                     * session its desired table again. */
+    bool rebuild;                   /* New OpenFlow connection: tell the
+                                     * session its desired nb_cfg again. */
     int built_version;              /* OpenFlow version of the last build,
                                      * or 0. */
     bool built_complete;            /* host_db_ports_resolved() then. */
@@ -342,14 +344,10 @@ host_self_check(const struct host *h, const struct topo_host *self,
     ds_destroy(&diff);
 }
 
-/* Compiles what is pending (host-flows.h) and hands the session its new
- * desired table.
- *
- * Still O(the host's flows) per change, with no compile: the union of the
- * owners' flows is copied into one weft_flows and flow_table_build() walks
- * it (reusing the normalization of unchanged flows).  The next step is a
- * desired table that the owners patch in place, with a tracked list of the
- * changed flows, so that a change costs O(its flows). */
+/* Compiles what is pending (host-flows.h), patching the differences of the
+ * recompiled owners into the session's flow table, and tells the session
+ * which nb_cfg its desired side now stands for.  O(the flows of the owners
+ * recompiled): the session then sends only the tracked differences. */
 static void
 host_build(struct host *h)
 {
@@ -376,22 +374,13 @@ host_build(struct host *h)
 
     if (host_flows_pending(&h->flows)) {
         h->n_compiles++;
-        if (!host_flows_update(&h->flows, h->topo, self, ofports)
+        if (!host_flows_update(&h->flows, h->topo, self, ofports,
+                               of_session_flows(h->of))
             && self_check) {
             host_self_check(h, self, ofports);
         }
     }
-
-    struct weft_flows compiled;
-    weft_flows_init(&compiled);
-    host_flows_collect(&h->flows, &compiled);
-    struct flow_table fresh;
-    flow_table_init(&fresh);
-    flow_table_build(&fresh, &compiled, of_session_desired(h->of), version);
-    of_session_set_desired(h->of, &fresh, h->nb_cfg, h->nb_cfg_msec,
-                           complete);
-    flow_table_destroy(&fresh);
-    weft_flows_destroy(&compiled);
+    of_session_set_desired_cfg(h->of, h->nb_cfg, h->nb_cfg_msec, complete);
     h->built_version = version;
     h->built_complete = complete;
     h->rebuild = false;
@@ -520,7 +509,7 @@ static size_t
 host_n_installed(const struct host *h)
 {
     return (of_session_is_synced(h->of)
-            ? flow_table_count(of_session_installed(h->of)) : 0);
+            ? flow_state_count_installed(of_session_flows_ro(h->of)) : 0);
 }
 
 void
@@ -536,7 +525,7 @@ host_format_summary(const struct host *h, struct ds *s)
                   h->name,
                   host_ovsdb_connected(h) ? "connected" : "disconnected",
                   host_of_state_name(host_of_state(h)),
-                  flow_table_count(of_session_desired(h->of)),
+                  flow_state_count_desired(of_session_flows_ro(h->of)),
                   host_n_installed(h), os.cur_cfg, h->nb_cfg,
                   os.n_flow_mods, os.n_bundles, os.n_dumps, h->n_compiles,
                   os.n_connects ? os.n_connects - 1 : 0);
@@ -545,20 +534,16 @@ host_format_summary(const struct host *h, struct ds *s)
 void
 host_format_flows(const struct host *h, bool installed, struct ds *s)
 {
-    flow_table_format(installed ? of_session_installed(h->of)
-                                : of_session_desired(h->of), s);
+    flow_state_format(of_session_flows_ro(h->of), installed, 0, 0, s);
 }
 
 void
 host_format_flows_by_cookie(const struct host *h, uint64_t cookie,
                             uint64_t mask, bool installed, struct ds *out)
 {
-    if (!installed) {
-        flow_table_format_cookie(of_session_desired(h->of), cookie, mask,
-                                 out);
-    } else if (of_session_is_synced(h->of)) {
-        flow_table_format_cookie(of_session_installed(h->of), cookie, mask,
-                                 out);
+    if (!installed || of_session_is_synced(h->of)) {
+        flow_state_format(of_session_flows_ro(h->of), installed, cookie,
+                          mask, out);
     }
 }
 
@@ -572,7 +557,7 @@ host_get_stats(const struct host *h, struct host_stats *stats)
     stats->ovsdb_connected = host_ovsdb_connected(h);
     stats->openflow_connected = host_openflow_connected(h);
     stats->state = host_of_state(h);
-    stats->n_desired = flow_table_count(of_session_desired(h->of));
+    stats->n_desired = flow_state_count_desired(of_session_flows_ro(h->of));
     stats->n_installed = host_n_installed(h);
     stats->n_flow_mods = os.n_flow_mods;
     stats->n_bundles = os.n_bundles;

@@ -27,14 +27,14 @@ struct ft_node {
     struct nflow *flow;         /* Shared, reference counted. */
 };
 
-static struct nflow *
+struct nflow *
 nflow_ref(struct nflow *f)
 {
     f->ref_cnt++;
     return f;
 }
 
-static void
+void
 nflow_unref(struct nflow *f)
 {
     if (f && !--f->ref_cnt) {
@@ -150,6 +150,33 @@ insert_flow(struct flow_table *t, struct nflow *f, bool replace)
     hmap_insert(&t->by_key, &n->key_node, f->hash);
 }
 
+struct nflow *
+nflow_from_weft_flow(const struct weft_flow *wf)
+{
+    struct nflow *f = nflow_create(wf->table_id, wf->priority, wf->cookie,
+                                   wf->ofpacts, wf->ofpacts_len);
+    minimatch_clone(&f->match, &wf->match);
+    f->hash = wf->node.hash;    /* weft_flow_key_hash(), as ours. */
+    return f;
+}
+
+struct nflow *
+nflow_from_stats(const struct ofputil_flow_stats *fs)
+{
+    struct nflow *f = nflow_create(fs->table_id, fs->priority,
+                                   ntohll(fs->cookie), fs->ofpacts,
+                                   fs->ofpacts_len);
+    weft_ofpacts_canonicalize(f->ofpacts, f->ofpacts_len);
+    minimatch_init(&f->match, &fs->match);
+    return nflow_finish(f);
+}
+
+bool
+nflow_value_equal(const struct nflow *a, const struct nflow *b)
+{
+    return a == b || (a->cookie == b->cookie && nflow_actions_equal(a, b));
+}
+
 size_t
 flow_table_build(struct flow_table *t, const struct weft_flows *compiled,
                  const struct flow_table *reuse OVS_UNUSED,
@@ -161,12 +188,7 @@ flow_table_build(struct flow_table *t, const struct weft_flows *compiled,
     /* 'compiled' is unique by key already, so nothing to replace. */
     const struct weft_flow *wf;
     HMAP_FOR_EACH (wf, node, &compiled->flows) {
-        struct nflow *f = nflow_create(wf->table_id, wf->priority,
-                                       wf->cookie, wf->ofpacts,
-                                       wf->ofpacts_len);
-        minimatch_clone(&f->match, &wf->match);
-        f->hash = wf->node.hash;    /* weft_flow_key_hash(), as ours. */
-        insert_flow(t, f, false);
+        insert_flow(t, nflow_from_weft_flow(wf), false);
     }
     return 0;
 }
@@ -174,18 +196,13 @@ flow_table_build(struct flow_table *t, const struct weft_flows *compiled,
 void
 flow_table_add_stats(struct flow_table *t, const struct ofputil_flow_stats *fs)
 {
-    struct nflow *f = nflow_create(fs->table_id, fs->priority,
-                                   ntohll(fs->cookie), fs->ofpacts,
-                                   fs->ofpacts_len);
-    weft_ofpacts_canonicalize(f->ofpacts, f->ofpacts_len);
-    minimatch_init(&f->match, &fs->match);
-    insert_flow(t, nflow_finish(f), true);
+    insert_flow(t, nflow_from_stats(fs), true);
 }
 
-static void
-append_flow_mod(const struct nflow *f, uint16_t command, int ofp_version,
-                uint32_t bundle_id, uint16_t bundle_flags,
-                struct ovs_list *msgs)
+struct ofpbuf *
+nflow_encode_bundle_add(const struct nflow *f, uint16_t command,
+                        int ofp_version, uint32_t bundle_id,
+                        uint16_t bundle_flags)
 {
     struct ofputil_flow_mod fm = {
         .priority = f->priority,
@@ -210,6 +227,16 @@ append_flow_mod(const struct nflow *f, uint16_t command, int ofp_version,
     };
     struct ofpbuf *msg = ofputil_encode_bundle_add(ofp_version, &bam);
     ofpbuf_delete(fm_msg);
+    return msg;
+}
+
+static void
+append_flow_mod(const struct nflow *f, uint16_t command, int ofp_version,
+                uint32_t bundle_id, uint16_t bundle_flags,
+                struct ovs_list *msgs)
+{
+    struct ofpbuf *msg = nflow_encode_bundle_add(f, command, ofp_version,
+                                                 bundle_id, bundle_flags);
     ovs_list_push_back(msgs, &msg->list_node);
 }
 
@@ -308,11 +335,24 @@ flow_table_format_cookie(const struct flow_table *t, uint64_t cookie,
                          uint64_t mask, struct ds *out)
 {
     size_t n = flow_table_count(t);
-    char **lines = xmalloc((n ? n : 1) * sizeof *lines);
+    const struct nflow **flows = xmalloc((n ? n : 1) * sizeof *flows);
     size_t i = 0;
     struct ft_node *node;
     HMAP_FOR_EACH (node, key_node, &t->by_key) {
-        const struct nflow *f = node->flow;
+        flows[i++] = node->flow;
+    }
+    nflows_format(flows, i, cookie, mask, out);
+    free(flows);
+}
+
+void
+nflows_format(const struct nflow **flows, size_t n, uint64_t cookie,
+              uint64_t mask, struct ds *out)
+{
+    char **lines = xmalloc((n ? n : 1) * sizeof *lines);
+    size_t i = 0;
+    for (size_t j = 0; j < n; j++) {
+        const struct nflow *f = flows[j];
         if ((f->cookie & mask) == (cookie & mask)) {
             lines[i++] = nflow_format(f);
         }

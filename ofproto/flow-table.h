@@ -1,5 +1,10 @@
-/* flow-table: a host's desired and installed OpenFlow tables, and the diff
- * that turns one into the other (compile -> push).
+/* flow-table: native flows (struct nflow) and a plain table of them, with
+ * the diff that turns one table into another (compile -> push).
+ *
+ * weftd itself keeps one table per host with both sides per key
+ * (flow-state.h), built on the nflow helpers below; the plain table here is
+ * what "weftctl flows --diff" reads a switch's dump into, and what the unit
+ * tests compare with.
  *
  * Both sides hold flows natively, as OVS does: the compiler's flows
  * (compiler.h's struct weft_flow: minimatch + ofpacts) are copied in as they
@@ -24,6 +29,7 @@
 #ifndef WEFT_FLOW_TABLE_H
 #define WEFT_FLOW_TABLE_H 1
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -33,7 +39,9 @@
 
 struct ds;
 struct ofpact;
+struct ofpbuf;
 struct ofputil_flow_stats;
+struct weft_flow;
 struct weft_flows;
 
 struct nflow {
@@ -46,6 +54,28 @@ struct nflow {
     struct ofpact *ofpacts;     /* NULL if 'ofpacts_len' is 0 (drop). */
     size_t ofpacts_len;
 };
+
+/* Helpers for tables of nflows (flow-state.h too).  A new nflow has one
+ * reference. */
+struct nflow *nflow_ref(struct nflow *);
+void nflow_unref(struct nflow *);       /* NULL is OK. */
+struct nflow *nflow_from_weft_flow(const struct weft_flow *);
+/* A flow read back from the switch, its actions through
+ * weft_ofpacts_canonicalize(), so that it equals the compiled flow. */
+struct nflow *nflow_from_stats(const struct ofputil_flow_stats *);
+/* Same cookie and actions (the key is assumed equal). */
+bool nflow_value_equal(const struct nflow *, const struct nflow *);
+/* Returns a bundle_add (bundle 'bundle_id', 'bundle_flags') carrying the
+ * flow_mod 'command' (OFPFC_ADD, OFPFC_MODIFY_STRICT, OFPFC_DELETE_STRICT)
+ * of 'f'. */
+struct ofpbuf *nflow_encode_bundle_add(const struct nflow *f,
+                                       uint16_t command, int ofp_version,
+                                       uint32_t bundle_id,
+                                       uint16_t bundle_flags);
+/* Appends the flow_table_format() lines of those of the 'n' 'flows' whose
+ * cookie matches 'cookie' under 'mask', sorted, to 'out'. */
+void nflows_format(const struct nflow **flows, size_t n, uint64_t cookie,
+                   uint64_t mask, struct ds *out);
 
 struct flow_table {
     struct hmap by_key;         /* "struct ft_node"s by nflow 'hash'. */

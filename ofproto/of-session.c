@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <string.h>
 
+#include "flow-state.h"
 #include "flow-table.h"
 #include "openvswitch/ofp-bundle.h"
 #include "openvswitch/ofp-errors.h"
@@ -45,9 +46,12 @@ VLOG_DEFINE_THIS_MODULE(of_session);
  * rconn's queue at once, behind which every later message to that switch
  * (echo replies, the next dump) would wait, and each main loop pass hands
  * each host at most this much more, so a slow switch holds up only its own
- * bundle.  The flow_mods themselves are still encoded all at once, by
- * flow_table_sync(), into 'bundle_msgs'. */
+ * bundle.  Each flow_mod is encoded from its native flow only when it is
+ * about to be handed over (flow_state_next_change()), so a large bundle
+ * never exists whole in weftd's memory either. */
 #define DEFAULT_TX_LIMIT (128 * 1024)
+
+#define BUNDLE_FLAGS (OFPBF_ATOMIC | OFPBF_ORDERED)
 
 struct of_session {
     char *name;
@@ -65,12 +69,14 @@ struct of_session {
     struct rconn_packet_counter *tx_counter;    /* Bytes queued in 'rconn'. */
     size_t tx_limit;                /* See DEFAULT_TX_LIMIT. */
 
-    int ofp_version;                /* Version 'desired' was built for. */
+    int ofp_version;
     ovs_be32 dump_xid;              /* DUMPING, VERIFYING. */
-    struct flow_table dumped;       /* Flows read back so far. */
-    struct flow_table desired;
-    struct flow_table installed;
-    int64_t desired_cfg;            /* nb_cfg 'desired' was compiled from. */
+    struct flow_state flows;        /* Desired and installed, one table: a
+                                     * dump marks its installed side in
+                                     * place, a push sends its tracked
+                                     * differences. */
+    int64_t desired_cfg;            /* nb_cfg the desired side was compiled
+                                     * from. */
     long long int desired_cfg_msec; /* When weftd first saw it. */
     bool desired_complete;          /* Compiled with all ports resolved. */
     bool push_needed;               /* Desired, installed or desired_cfg
@@ -80,14 +86,11 @@ struct of_session {
     bool report_repairs;            /* The next diff follows a verify: what
                                      * it finds was changed outside weft. */
 
-    /* The bundle in flight (BUNDLE_SENT, BUNDLE_FAILED). */
-    struct ovs_list bundle_msgs;    /* What is left to send of it, in order:
-                                     * open, flow_mods, commit, barrier (an
-                                     * "struct ofpbuf" list).  Empty once all
-                                     * was handed to the transport. */
+    /* The bundle in flight (BUNDLE_SENT, BUNDLE_FAILED): what is next to
+     * hand to the transport, in order open, flow_mods (from 'flows''s
+     * batch), commit and barrier; TX_IDLE once all was handed over. */
+    enum { TX_IDLE, TX_OPEN, TX_MODS, TX_COMMIT } tx;
     uint32_t bundle_id;
-    bool bundle_opened;             /* Its open was handed to the
-                                     * transport. */
     uint32_t next_bundle_id;
     ovs_be32 barrier_xid;
     int64_t inflight_cfg;
@@ -201,24 +204,68 @@ tx_queued(const struct of_session *s)
  * less than 'tx_limit' bytes (at least one message, so that a message
  * larger than the limit still goes). */
 static void
+send_bundle_ctrl(struct of_session *s, enum ofp14_bundle_ctrl_type type)
+{
+    struct ofputil_bundle_ctrl_msg bc = {
+        .bundle_id = s->bundle_id,
+        .type = type,
+        .flags = BUNDLE_FLAGS,
+    };
+    send_msg(s, ofputil_encode_bundle_ctrl_request(s->ofp_version, &bc));
+}
+
+static void
+send_barrier(struct of_session *s)
+{
+    struct ofpbuf *barrier = ofputil_encode_barrier_request(s->ofp_version);
+    s->barrier_xid = msg_xid(barrier);
+    send_msg(s, barrier);
+}
+
+static void
 send_bundle_msgs(struct of_session *s)
 {
-    while (!ovs_list_is_empty(&s->bundle_msgs)) {
+    while (s->tx != TX_IDLE) {
         if (tx_queued(s) >= s->tx_limit) {
             s->n_tx_waits++;
             return;
         }
-        struct ofpbuf *msg = CONTAINER_OF(ovs_list_pop_front(&s->bundle_msgs),
-                                          struct ofpbuf, list_node);
-        send_msg(s, msg);
-        s->bundle_opened = true;
+        uint16_t command;
+        const struct nflow *flow;
+        switch (s->tx) {
+        case TX_OPEN:
+            send_bundle_ctrl(s, OFPBCT_OPEN_REQUEST);
+            s->tx = TX_MODS;
+            break;
+        case TX_MODS:
+            if (flow_state_next_change(&s->flows, &command, &flow)) {
+                send_msg(s, nflow_encode_bundle_add(flow, command,
+                                                    s->ofp_version,
+                                                    s->bundle_id,
+                                                    BUNDLE_FLAGS));
+            } else {
+                s->tx = TX_COMMIT;
+            }
+            break;
+        case TX_COMMIT:
+            send_bundle_ctrl(s, OFPBCT_COMMIT_REQUEST);
+            send_barrier(s);
+            s->tx = TX_IDLE;
+            break;
+        case TX_IDLE:
+        default:
+            OVS_NOT_REACHED();
+        }
     }
 }
 
+/* Forgets the bundle in flight, with what was left to send of it: the
+ * connection is gone, so the switch committed none of it. */
 static void
 free_bundle_msgs(struct of_session *s)
 {
-    ofpbuf_list_delete(&s->bundle_msgs);
+    s->tx = TX_IDLE;
+    flow_state_abort_push(&s->flows);
 }
 
 /* Drops what is left to send of the bundle in flight, if any.  Its commit
@@ -228,19 +275,14 @@ free_bundle_msgs(struct of_session *s)
 static bool
 abort_bundle(struct of_session *s)
 {
-    if (ovs_list_is_empty(&s->bundle_msgs)) {
+    if (s->tx == TX_IDLE) {
         return false;
     }
+    bool opened = s->tx != TX_OPEN;
     free_bundle_msgs(s);
-    if (!s->bundle_opened) {
-        return true;
+    if (opened) {
+        send_bundle_ctrl(s, OFPBCT_DISCARD_REQUEST);
     }
-    struct ofputil_bundle_ctrl_msg bc = {
-        .bundle_id = s->bundle_id,
-        .type = OFPBCT_DISCARD_REQUEST,
-        .flags = OFPBF_ATOMIC | OFPBF_ORDERED,
-    };
-    send_msg(s, ofputil_encode_bundle_ctrl_request(s->ofp_version, &bc));
     return true;
 }
 
@@ -260,7 +302,7 @@ start_dump(struct of_session *s, enum of_session_state state)
     struct ofpbuf *msg = ofputil_encode_flow_stats_request(
         &fsr, ofputil_protocol_from_ofp_version(s->ofp_version));
     s->dump_xid = msg_xid(msg);
-    flow_table_clear(&s->dumped);
+    flow_state_begin_dump(&s->flows);
     s->state = state;
     s->n_dumps++;
     send_msg(s, msg);
@@ -277,7 +319,7 @@ handle_flow_stats_reply(struct of_session *s, const struct ofp_header *oh)
         int retval = ofputil_decode_flow_stats_reply(&fs, &b, false,
                                                      &ofpacts);
         if (!retval) {
-            flow_table_add_stats(&s->dumped, &fs);
+            flow_state_dumped(&s->flows, &fs);
         }
         ofpbuf_uninit(&ofpacts);
         if (retval) {
@@ -291,10 +333,9 @@ handle_flow_stats_reply(struct of_session *s, const struct ofp_header *oh)
         }
     }
     if (!ofpmp_more(oh)) {
-        flow_table_swap(&s->installed, &s->dumped);
-        flow_table_clear(&s->dumped);
+        flow_state_end_dump(&s->flows);
         VLOG_INFO("%s: switch holds %"PRIuSIZE" flows", s->name,
-                  flow_table_count(&s->installed));
+                  flow_state_count_installed(&s->flows));
         s->report_repairs = s->state == OF_SESSION_VERIFYING;
         s->state = OF_SESSION_SYNCED;
         s->push_needed = true;
@@ -311,6 +352,7 @@ handle_barrier_reply(struct of_session *s)
         start_dump(s, OF_SESSION_DUMPING);
         return;
     }
+    flow_state_push_done(&s->flows);
     s->state = OF_SESSION_SYNCED;
     if (s->inflight_complete && s->inflight_cfg > s->cur_cfg) {
         s->cur_cfg = s->inflight_cfg;
@@ -348,10 +390,7 @@ of_session_receive(struct of_session *s, const struct ofp_header *oh)
             s->state = OF_SESSION_BUNDLE_FAILED;
             if (abort_bundle(s)) {
                 /* The barrier was not sent yet: one after the discard. */
-                struct ofpbuf *barrier = ofputil_encode_barrier_request(
-                    s->ofp_version);
-                s->barrier_xid = msg_xid(barrier);
-                send_msg(s, barrier);
+                send_barrier(s);
             }
         } else if (dumping(s) && oh->xid == s->dump_xid) {
             start_dump(s, s->state);
@@ -363,16 +402,16 @@ of_session_receive(struct of_session *s, const struct ofp_header *oh)
     }
 }
 
-/* Sends the difference between desired and installed as one bundle,
- * followed by a barrier; or, if there is none, confirms desired_cfg. */
+/* Sends the tracked differences between desired and installed as one
+ * bundle, followed by a barrier; or, if there is none, confirms
+ * desired_cfg.  The flow_mods are encoded as the transport drains
+ * (send_bundle_msgs()); a change made meanwhile waits for the next
+ * bundle. */
 static void
 push_flows(struct of_session *s)
 {
-    struct ovs_list msgs = OVS_LIST_INITIALIZER(&msgs);
     uint32_t bundle_id = s->next_bundle_id++;
-    uint16_t flags = OFPBF_ATOMIC | OFPBF_ORDERED;
-    size_t n = flow_table_sync(&s->installed, &s->desired, s->ofp_version,
-                               bundle_id, flags, &msgs);
+    size_t n = flow_state_begin_push(&s->flows);
     if (s->report_repairs) {
         s->report_repairs = false;
         if (n) {
@@ -388,27 +427,9 @@ push_flows(struct of_session *s)
         return;
     }
 
-    /* One atomic bundle, handed to the transport as it drains
-     * (send_bundle_msgs()). */
-    struct ofputil_bundle_ctrl_msg bc = {
-        .bundle_id = bundle_id,
-        .type = OFPBCT_OPEN_REQUEST,
-        .flags = flags,
-    };
-    ovs_assert(ovs_list_is_empty(&s->bundle_msgs));
-    struct ofpbuf *msg = ofputil_encode_bundle_ctrl_request(s->ofp_version,
-                                                           &bc);
-    ovs_list_push_back(&s->bundle_msgs, &msg->list_node);
-    ovs_list_push_back_all(&s->bundle_msgs, &msgs);
-    bc.type = OFPBCT_COMMIT_REQUEST;
-    msg = ofputil_encode_bundle_ctrl_request(s->ofp_version, &bc);
-    ovs_list_push_back(&s->bundle_msgs, &msg->list_node);
-    struct ofpbuf *barrier = ofputil_encode_barrier_request(s->ofp_version);
-    s->barrier_xid = msg_xid(barrier);
-    ovs_list_push_back(&s->bundle_msgs, &barrier->list_node);
+    ovs_assert(s->tx == TX_IDLE);
     s->bundle_id = bundle_id;
-    s->bundle_opened = false;
-
+    s->tx = TX_OPEN;
     s->state = OF_SESSION_BUNDLE_SENT;
     s->inflight_cfg = s->desired_cfg;
     s->inflight_cfg_msec = s->desired_cfg_msec;
@@ -445,11 +466,8 @@ of_session_connected(struct of_session *s, int ofp_version)
     s->n_connects++;
     free_bundle_msgs(s);        /* The old connection's, if not seen
                                  * dropping. */
-    if (ofp_version != s->ofp_version) {
-        /* Normalized text depends on the version: start afresh. */
-        flow_table_clear(&s->desired);
-        s->ofp_version = ofp_version;
-    }
+    /* Native flows do not depend on the version: the desired side stays. */
+    s->ofp_version = ofp_version;
     start_dump(s, OF_SESSION_DUMPING);
 }
 
@@ -522,7 +540,7 @@ of_session_wait(struct of_session *s)
     }
     /* A bundle waiting on a full transport wakes up when it drains: rconn
      * waits for the socket while its queue is not empty. */
-    if (!ovs_list_is_empty(&s->bundle_msgs) && tx_queued(s) < s->tx_limit) {
+    if (s->tx != TX_IDLE && tx_queued(s) < s->tx_limit) {
         poll_immediate_wake();
     }
     if (s->state == OF_SESSION_SYNCED && s->next_push) {
@@ -540,10 +558,8 @@ of_session_create__(const char *name)
     s->name = xstrdup(name);
     s->state = OF_SESSION_DISCONNECTED;
     s->disconnected_at = LLONG_MIN;
-    flow_table_init(&s->dumped);
-    flow_table_init(&s->desired);
-    flow_table_init(&s->installed);
-    ovs_list_init(&s->bundle_msgs);
+    flow_state_init(&s->flows);
+    s->tx = TX_IDLE;
     s->tx_limit = DEFAULT_TX_LIMIT;
     s->next_bundle_id = 1;
     s->last_latency_msec = -1;
@@ -562,8 +578,6 @@ of_session_connect(struct of_session *s, const char *target)
     s->disconnected_at = LLONG_MIN;
     s->conn_seqno = 0;
     s->state = OF_SESSION_DISCONNECTED;
-    flow_table_clear(&s->installed);
-    flow_table_clear(&s->dumped);
 }
 
 struct of_session *
@@ -602,20 +616,22 @@ of_session_destroy(struct of_session *s)
     free_bundle_msgs(s);
     rconn_destroy(s->rconn);
     rconn_packet_counter_destroy(s->tx_counter);
-    flow_table_destroy(&s->dumped);
-    flow_table_destroy(&s->desired);
-    flow_table_destroy(&s->installed);
+    flow_state_destroy(&s->flows);
     free(s->target);
     free(s->name);
     free(s);
 }
 
-void
-of_session_set_desired(struct of_session *s, struct flow_table *fresh,
-                       int64_t nb_cfg, long long int nb_cfg_msec,
-                       bool complete)
+struct flow_state *
+of_session_flows(struct of_session *s)
 {
-    flow_table_swap(fresh, &s->desired);
+    return &s->flows;
+}
+
+void
+of_session_set_desired_cfg(struct of_session *s, int64_t nb_cfg,
+                           long long int nb_cfg_msec, bool complete)
+{
     s->desired_cfg = nb_cfg;
     s->desired_cfg_msec = nb_cfg_msec;
     s->desired_complete = complete;
@@ -682,16 +698,10 @@ of_session_version(const struct of_session *s)
     return s->ofp_version;
 }
 
-const struct flow_table *
-of_session_desired(const struct of_session *s)
+const struct flow_state *
+of_session_flows_ro(const struct of_session *s)
 {
-    return &s->desired;
-}
-
-const struct flow_table *
-of_session_installed(const struct of_session *s)
-{
-    return &s->installed;
+    return &s->flows;
 }
 
 int64_t
@@ -716,8 +726,9 @@ of_session_get_stats(const struct of_session *s,
 bool
 of_session_is_synced(const struct of_session *s)
 {
-    /* A verify starts only from SYNCED and reads into 'dumped': until its
-     * last reply, 'installed' is still what the switch was last known to
+    /* A verify starts only from SYNCED and marks the installed side in
+     * place, flow by flow as the switch reports it: until its last reply
+     * the flows not reported yet keep what the switch was last known to
      * hold. */
     return (s->state == OF_SESSION_SYNCED
             || s->state == OF_SESSION_VERIFYING

@@ -1,15 +1,18 @@
 /* of-session: weftd's OpenFlow session to one host's br-int.
  *
  * Place in the pipeline: push (the OpenFlow half; the OVSDB half is
- * ovsdb/host-db.h).  The per-host lifecycle (controller/host.c) compiles a
- * host's flows into a desired flow table (flow-table.h) and hands it over
- * with the configuration sequence number ('nb_cfg') it was compiled from;
- * this module makes the switch hold exactly those flows and reports when it
- * does ('cur_cfg').  It is ≈ OVN's ofctrl.c.
+ * ovsdb/host-db.h).  The session owns the host's one flow table
+ * (flow-state.h: per flow key, the desired and the installed flow); the
+ * per-host lifecycle (controller/host.c) patches its desired side as owners
+ * are recompiled and says which configuration ('nb_cfg') that is; this
+ * module makes the switch hold exactly those flows and reports when it does
+ * ('cur_cfg').  It is ≈ OVN's ofctrl.c.
  *
  * On every new connection it first reads the switch's flows back (a flow
- * stats dump), so that it knows what is installed without touching it; then
- * it sends only the difference, as one atomic bundle followed by a barrier.
+ * stats dump, streamed into the table: each flow decoded, looked up and
+ * marked installed), so that it knows what is installed without touching
+ * it; then it sends only the tracked differences, as one atomic bundle
+ * followed by a barrier.
  * The barrier reply confirms the nb_cfg the bundle was compiled from, which
  * is how "weftctl sync" knows the flows are really in.  Every verify interval
  * a synced session reads the flows back again and repairs what was changed
@@ -31,10 +34,12 @@
  *
  * A bad or refused flow stats reply restarts the dump in the same state.
  * At most one bundle is in flight (BUNDLE_SENT, BUNDLE_FAILED).  Its
- * messages (open, flow_mods, commit, barrier) are handed to the transport
- * while it holds fewer than a bounded number of bytes (of_session_push()
- * sends more as it drains), so a large sync takes several main loop passes
- * but is still one atomic bundle.  An error reply, a forced resync or a
+ * messages (open, flow_mods, commit, barrier) are encoded and handed to the
+ * transport while it holds fewer than a bounded number of bytes
+ * (of_session_push() sends more as it drains), so a large sync takes
+ * several main loop passes but is still one atomic bundle; a desired change
+ * made meanwhile goes into the next one.  The barrier reply makes the
+ * bundle's flows installed.  An error reply, a forced resync or a
  * disconnect while some are left drops them; the switch is told to discard
  * the half-sent bundle (if still connected).  After a
  * failed bundle no new one is sent for a second, so that a flow the switch
@@ -53,7 +58,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct flow_table;
+struct flow_state;
 struct ofp_header;
 struct ofpbuf;
 
@@ -113,14 +118,13 @@ void of_session_destroy(struct of_session *);
 void of_session_set_target(struct of_session *, const char *target);
 
 /* Runs the connection and handles what the switch sent.  Returns true if a
- * new connection was made: the caller must then give desired flows built
- * for of_session_version() (the previous ones are cleared if the version
- * changed). */
+ * new connection was made (the desired flows stay: they do not depend on the
+ * OpenFlow version). */
 bool of_session_run(struct of_session *);
 /* Sends more of the bundle in flight as the transport drains; starts a due
  * verify, or sends the pending differences as one bundle, if the state
  * allows.  Call only once the desired flows are meaningful for
- * this connection (an empty desired table deletes every flow). */
+ * this connection (an empty desired side deletes every flow). */
 void of_session_push(struct of_session *);
 void of_session_wait(struct of_session *);
 
@@ -130,14 +134,16 @@ void of_session_connected(struct of_session *, int ofp_version);
 void of_session_disconnected(struct of_session *);
 void of_session_receive(struct of_session *, const struct ofp_header *);
 
-/* Replaces the desired flows with those of '*fresh' (built for
- * of_session_version(); '*fresh' gets the old ones), compiled from
- * configuration 'nb_cfg', first seen at 'nb_cfg_msec'.  'complete' is false
- * if some port had no ofport yet: such flows are sent but do not confirm
- * 'nb_cfg'. */
-void of_session_set_desired(struct of_session *, struct flow_table *fresh,
-                            int64_t nb_cfg, long long int nb_cfg_msec,
-                            bool complete);
+/* The session's flow table.  The caller changes only its desired side
+ * (flow_state_set_desired() and the like), then calls
+ * of_session_set_desired_cfg(). */
+struct flow_state *of_session_flows(struct of_session *);
+const struct flow_state *of_session_flows_ro(const struct of_session *);
+/* Says that the desired side is now what configuration 'nb_cfg', first
+ * seen at 'nb_cfg_msec', compiles to.  'complete' is false if some port had
+ * no ofport yet: such flows are sent but do not confirm 'nb_cfg'. */
+void of_session_set_desired_cfg(struct of_session *, int64_t nb_cfg,
+                                long long int nb_cfg_msec, bool complete);
 /* Says that the desired flows, given as not 'complete', are final after all
  * (every port appeared with the ofport they were compiled for): their
  * nb_cfg is confirmed once they are installed.  Cheap; idempotent. */
@@ -163,10 +169,8 @@ bool of_session_is_connected(const struct of_session *);
 bool of_session_is_synced(const struct of_session *);
 enum of_session_state of_session_state(const struct of_session *);
 int of_session_version(const struct of_session *);
-const struct flow_table *of_session_desired(const struct of_session *);
-/* What the session believes the switch holds: meaningful only when
- * of_session_is_synced(). */
-const struct flow_table *of_session_installed(const struct of_session *);
+/* The installed side of of_session_flows_ro() (what the session believes the
+ * switch holds) is meaningful only when of_session_is_synced(). */
 int64_t of_session_cur_cfg(const struct of_session *);
 
 struct of_session_stats {

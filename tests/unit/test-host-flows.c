@@ -14,7 +14,10 @@
  * ofports, update.  After every step each host's kept flows must equal a
  * full compile (host_flows_check()), and the counters say exactly which
  * owners were compiled: a port added on h1 in A costs h1 and h2 that port
- * and A's network owner, and h3 nothing. */
+ * and A's network owner, and h3 nothing.  Each host also patches a flow
+ * table (ofproto/flow-state.h) with only the differences of the owners it
+ * recompiled: its desired side must equal the full compile too, and a push
+ * looks only at the keys that changed. */
 #include <config.h>
 
 #include <setjmp.h>
@@ -29,6 +32,8 @@
 
 #include "changes.h"
 #include "compiler.h"
+#include "flow-state.h"
+#include "flow-table.h"
 #include "host-flows.h"
 #include "openvswitch/dynamic-string.h"
 #include "packets.h"
@@ -157,7 +162,49 @@ struct world {
     bool touched[N_HOSTS];          /* By the last step's changes. */
     uint64_t owners[N_HOSTS];       /* The last step's counter deltas. */
     uint64_t fulls[N_HOSTS];
+    struct flow_state table[N_HOSTS];   /* Patched by host_flows_update(). */
+    size_t mods[N_HOSTS];           /* The last step's flow_mods... */
+    uint64_t visited[N_HOSTS];      /* ...and keys the push looked at. */
 };
+
+/* The desired side of 't' must be 'hf''s flows; then pushes and confirms
+ * them, noting the flow_mods and the keys visited. */
+static void
+check_table(struct world *w, int i)
+{
+    struct weft_flows all;
+    weft_flows_init(&all);
+    host_flows_collect(&w->hf[i], &all);
+    struct flow_table t;
+    flow_table_init(&t);
+    flow_table_build(&t, &all, NULL, 0);
+    struct ds a = DS_EMPTY_INITIALIZER, b = DS_EMPTY_INITIALIZER;
+    flow_table_format(&t, &a);
+    flow_state_format(&w->table[i], false, 0, 0, &b);
+    if (strcmp(ds_cstr(&a), ds_cstr(&b))) {
+        fail_msg("h%d: table's desired side != kept flows:\n%s\n---\n%s",
+                 i + 1, ds_cstr(&b), ds_cstr(&a));
+    }
+    ds_destroy(&a);
+    ds_destroy(&b);
+    flow_table_destroy(&t);
+    weft_flows_destroy(&all);
+
+    struct flow_state *fs = &w->table[i];
+    uint64_t visited = fs->n_visited;
+    w->mods[i] = flow_state_begin_push(fs);
+    uint16_t command;
+    const struct nflow *f;
+    size_t n = 0;
+    while (flow_state_next_change(fs, &command, &f)) {
+        n++;
+    }
+    assert_int_equal(n, w->mods[i]);
+    flow_state_push_done(fs);
+    w->visited[i] = fs->n_visited - visited;
+    assert_int_equal(flow_state_count_installed(fs),
+                     flow_state_count_desired(fs));
+}
 
 /* Gives 'changes' to every host, as weftd does, and checks every host
  * against a full compile unless 'no_check'. */
@@ -175,10 +222,11 @@ world_run(struct world *w, const struct topo_changes *changes, bool no_check)
         ofports_for(&w->spec, &w->topo, i, &ofports);
         host_flows_note_ofports(hf, self, &ofports);
         if (host_flows_pending(hf)) {
-            host_flows_update(hf, &w->topo, self, &ofports);
+            host_flows_update(hf, &w->topo, self, &ofports, &w->table[i]);
         }
         w->owners[i] = hf->n_owner_compiles - owners;
         w->fulls[i] = hf->n_full_compiles - fulls;
+        check_table(w, i);
 
         struct ds diff = DS_EMPTY_INITIALIZER;
         if (!no_check && !host_flows_check(hf, &w->topo, self, &ofports,
@@ -213,6 +261,7 @@ world_init(struct world *w)
     build(&w->spec, &w->topo);
     for (int i = 0; i < N_HOSTS; i++) {
         host_flows_init(&w->hf[i]);
+        flow_state_init(&w->table[i]);
     }
     struct topo_changes all;
     topo_changes_init(&all);
@@ -229,6 +278,7 @@ world_destroy(struct world *w)
 {
     for (int i = 0; i < N_HOSTS; i++) {
         host_flows_destroy(&w->hf[i]);
+        flow_state_destroy(&w->table[i]);
     }
     topology_destroy(&w->topo);
 }
@@ -264,11 +314,22 @@ test_port_add_delete(void **state OVS_UNUSED)
     s.ports[10] = (struct spec_port) { true, 0, 0, 11, true, 0 };
     world_step(&w, &s);
     EXPECT(&w, true, true, false, 2, 2, 0, 0, 0, 0);
+    /* Only its flows reach the tables, and a push looks at nothing else
+     * (h1 holds far more flows than it changed). */
+    size_t added = w.mods[0];
+    assert_true(added > 0 && w.mods[1] > 0);
+    assert_int_equal(w.mods[2], 0);
+    assert_int_equal(w.visited[0], added);
+    assert_true(added * 4 < flow_state_count_desired(&w.table[0]));
+    assert_int_equal(w.visited[2], 0);
 
     /* Deleted: the same. */
     s.ports[10].on = false;
     world_step(&w, &s);
     EXPECT(&w, true, true, false, 2, 2, 0, 0, 0, 0);
+    assert_int_equal(w.mods[0], added);
+    assert_int_equal(w.visited[0], added);
+    assert_int_equal(w.mods[2], 0);
 
     /* Added without an ofport, which comes later: h1 compiles its owner
      * and A's once more then, and nobody else does. */

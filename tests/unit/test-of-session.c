@@ -15,6 +15,7 @@
 
 #include "byte-order.h"
 #include "compiler.h"
+#include "flow-state.h"
 #include "flow-table.h"
 #include "of-session.h"
 #include "openvswitch/list.h"
@@ -175,13 +176,8 @@ set_desired(struct of_session *s, int n, int64_t cfg, bool complete)
         assert_true(weft_flows_add_text(&compiled, 0, 100, 0x10 + i, match,
                                         actions));
     }
-    struct flow_table fresh;
-    flow_table_init(&fresh);
-    assert_int_equal(flow_table_build(&fresh, &compiled,
-                                      of_session_desired(s),
-                                      of_session_version(s)), 0);
-    of_session_set_desired(s, &fresh, cfg, 0, complete);
-    flow_table_destroy(&fresh);
+    flow_state_replace_desired(of_session_flows(s), &compiled);
+    of_session_set_desired_cfg(s, cfg, 0, complete);
     weft_flows_destroy(&compiled);
 }
 
@@ -339,7 +335,7 @@ test_bundle_then_barrier(void **state)
     of_session_get_stats(s, &st);
     assert_int_equal(st.n_flow_mods, 6);
     assert_int_equal(st.n_bundles, 2);
-    assert_int_equal(flow_table_count(of_session_installed(s)), 6);
+    assert_int_equal(flow_state_count_installed(of_session_flows_ro(s)), 6);
     of_session_destroy(s);
 }
 
@@ -365,7 +361,7 @@ test_restart_sends_nothing(void **state)
     struct ofpbuf *req = wire_expect(&w, OFPTYPE_FLOW_STATS_REQUEST);
     sw_answer_dump(&sw, req, s);
     ofpbuf_delete(req);
-    assert_int_equal(flow_table_count(of_session_installed(s)), 4);
+    assert_int_equal(flow_state_count_installed(of_session_flows_ro(s)), 4);
 
     of_session_push(s);
     assert_int_equal(wire_count(&w), 0);
@@ -415,7 +411,7 @@ test_bundle_error_reads_again(void **state)
     sw_answer_dump(NULL, req, s);
     ofpbuf_delete(req);
     assert_int_equal(of_session_state(s), OF_SESSION_SYNCED);
-    assert_int_equal(flow_table_count(of_session_installed(s)), 0);
+    assert_int_equal(flow_state_count_installed(of_session_flows_ro(s)), 0);
     /* No new bundle right away (held off after a failure). */
     of_session_push(s);
     assert_int_equal(wire_count(&w), 0);
@@ -467,13 +463,8 @@ set_desired_many(struct of_session *s, int n, int64_t cfg)
         assert_true(weft_flows_add_text(&compiled, 0, 100, 0x10 + i, match,
                                         actions));
     }
-    struct flow_table fresh;
-    flow_table_init(&fresh);
-    assert_int_equal(flow_table_build(&fresh, &compiled,
-                                      of_session_desired(s),
-                                      of_session_version(s)), 0);
-    of_session_set_desired(s, &fresh, cfg, 0, true);
-    flow_table_destroy(&fresh);
+    flow_state_replace_desired(of_session_flows(s), &compiled);
+    of_session_set_desired_cfg(s, cfg, 0, true);
     weft_flows_destroy(&compiled);
 }
 
@@ -648,7 +639,7 @@ test_verify_stays_synced(void **state)
     }
     assert_int_equal(of_session_state(s), OF_SESSION_VERIFYING);
     assert_true(of_session_is_synced(s));
-    assert_int_equal(flow_table_count(of_session_installed(s)), 3);
+    assert_int_equal(flow_state_count_installed(of_session_flows_ro(s)), 3);
     struct ofpbuf *req = wire_expect(&w, OFPTYPE_FLOW_STATS_REQUEST);
     sw_answer_dump(&sw, req, s);
     ofpbuf_delete(req);

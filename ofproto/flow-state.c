@@ -1,0 +1,430 @@
+/* flow-state: one host's flows with their desired and installed sides, and
+ * the tracked keys that differ.  See flow-state.h for the design. */
+#include <config.h>
+
+#include "flow-state.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "compiler.h"
+#include "flow-table.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/ofp-actions.h"
+#include "openvswitch/ofp-flow.h"
+#include "util.h"
+
+/* One key.  Its key fields are those of 'desired', else 'installed', else
+ * (both cleared while a batch adds it) of its batch change's flow.  A
+ * tracked entry with neither side and no batch is dead: lookups skip it and
+ * the next push frees it. */
+struct fs_entry {
+    struct hmap_node node;      /* In 'entries', by key hash. */
+    struct nflow *desired;      /* NULL: the key must not be installed. */
+    struct nflow *installed;    /* NULL: not on the switch (as known). */
+    uint32_t dump_seq;          /* Dump that last reported it. */
+    uint32_t batch_idx : 30;    /* Its change in the batch, if 'in_batch'. */
+    uint32_t in_batch : 1;
+    uint32_t tracked : 1;       /* In 'tracked' (then never freed until
+                                 * flow_state_begin_push() looks at it). */
+};
+/* 40 bytes: with one nflow shared by both sides, a synced flow costs this
+ * and its nflow. */
+
+/* A flow_mod (or a delete + add) of the batch: what the switch held when it
+ * was taken, and what it is to hold once the batch is confirmed.  Both are
+ * references, so the batch encodes what was tracked when it began even if
+ * the entry changes meanwhile. */
+struct fs_change {
+    struct fs_entry *e;
+    struct nflow *have;         /* NULL: an add. */
+    struct nflow *want;         /* NULL: a delete. */
+};
+
+static const struct nflow *
+entry_key(const struct flow_state *fs, const struct fs_entry *e)
+{
+    if (e->desired) {
+        return e->desired;
+    } else if (e->installed) {
+        return e->installed;
+    }
+    return e->in_batch ? fs->batch[e->batch_idx].want : NULL;
+}
+
+static bool
+key_equal(const struct nflow *f, uint8_t table_id, uint16_t priority,
+          const struct minimatch *match)
+{
+    return (f->table_id == table_id && f->priority == priority
+            && minimatch_equal(&f->match, match));
+}
+
+static struct fs_entry *
+find_entry(const struct flow_state *fs, uint32_t hash, uint8_t table_id,
+           uint16_t priority, const struct minimatch *match)
+{
+    struct fs_entry *e;
+    HMAP_FOR_EACH_WITH_HASH (e, node, hash, &fs->entries) {
+        const struct nflow *key = entry_key(fs, e);
+        if (key && key_equal(key, table_id, priority, match)) {
+            return e;
+        }
+    }
+    return NULL;
+}
+
+static struct fs_entry *
+create_entry(struct flow_state *fs, uint32_t hash)
+{
+    struct fs_entry *e = xzalloc(sizeof *e);
+    hmap_insert(&fs->entries, &e->node, hash);
+    return e;
+}
+
+static void
+track(struct flow_state *fs, struct fs_entry *e)
+{
+    if (!e->tracked) {
+        if (fs->n_tracked >= fs->allocated_tracked) {
+            fs->tracked = x2nrealloc(fs->tracked, &fs->allocated_tracked,
+                                     sizeof *fs->tracked);
+        }
+        fs->tracked[fs->n_tracked++] = e;
+        e->tracked = true;
+    }
+}
+
+/* Frees 'e' if nothing keeps it: neither side, nor the batch, nor the
+ * tracked list. */
+static void
+gc_entry(struct flow_state *fs, struct fs_entry *e)
+{
+    if (!e->desired && !e->installed && !e->in_batch && !e->tracked) {
+        hmap_remove(&fs->entries, &e->node);
+        free(e);
+    }
+}
+
+static void
+set_desired(struct flow_state *fs, struct fs_entry *e, struct nflow *f)
+{
+    fs->n_desired += (f != NULL) - (e->desired != NULL);
+    nflow_unref(e->desired);
+    e->desired = f;
+}
+
+static void
+set_installed(struct flow_state *fs, struct fs_entry *e, struct nflow *f)
+{
+    fs->n_installed += (f != NULL) - (e->installed != NULL);
+    nflow_unref(e->installed);
+    e->installed = f;
+}
+
+/* After either side of 'e' changed: shares an installed flow equal to the
+ * desired one, tracks 'e' if the two differ, frees it if both are gone. */
+static void
+settle(struct flow_state *fs, struct fs_entry *e)
+{
+    if (e->desired && e->installed && e->desired != e->installed
+        && nflow_value_equal(e->desired, e->installed)) {
+        set_installed(fs, e, nflow_ref(e->desired));
+    }
+    if (e->desired != e->installed) {
+        track(fs, e);
+    }
+    gc_entry(fs, e);
+}
+
+void
+flow_state_init(struct flow_state *fs)
+{
+    memset(fs, 0, sizeof *fs);
+    hmap_init(&fs->entries);
+}
+
+void
+flow_state_destroy(struct flow_state *fs)
+{
+    if (!fs) {
+        return;
+    }
+    flow_state_abort_push(fs);
+    struct fs_entry *e;
+    HMAP_FOR_EACH_POP (e, node, &fs->entries) {
+        nflow_unref(e->desired);
+        nflow_unref(e->installed);
+        free(e);
+    }
+    hmap_destroy(&fs->entries);
+    free(fs->tracked);
+}
+
+static bool
+value_equal_wf(const struct nflow *f, const struct weft_flow *wf)
+{
+    return (f->cookie == wf->cookie
+            && ofpacts_equal(f->ofpacts, f->ofpacts_len,
+                             wf->ofpacts, wf->ofpacts_len));
+}
+
+void
+flow_state_set_desired(struct flow_state *fs, const struct weft_flow *wf)
+{
+    struct fs_entry *e = find_entry(fs, wf->node.hash, wf->table_id,
+                                    wf->priority, &wf->match);
+    if (e && e->desired && value_equal_wf(e->desired, wf)) {
+        return;
+    }
+    struct nflow *f;
+    if (e && e->installed && value_equal_wf(e->installed, wf)) {
+        f = nflow_ref(e->installed);
+    } else {
+        f = nflow_from_weft_flow(wf);
+    }
+    if (!e) {
+        e = create_entry(fs, wf->node.hash);
+    }
+    set_desired(fs, e, f);
+    settle(fs, e);
+}
+
+void
+flow_state_clear_desired(struct flow_state *fs, const struct weft_flow *wf)
+{
+    struct fs_entry *e = find_entry(fs, wf->node.hash, wf->table_id,
+                                    wf->priority, &wf->match);
+    if (e && e->desired) {
+        set_desired(fs, e, NULL);
+        settle(fs, e);
+    }
+}
+
+static const struct weft_flow *
+weft_flows_lookup(const struct weft_flows *flows, const struct nflow *f)
+{
+    const struct weft_flow *wf;
+    HMAP_FOR_EACH_WITH_HASH (wf, node, f->hash, &flows->flows) {
+        if (key_equal(f, wf->table_id, wf->priority, &wf->match)) {
+            return wf;
+        }
+    }
+    return NULL;
+}
+
+void
+flow_state_replace_desired(struct flow_state *fs,
+                           const struct weft_flows *flows)
+{
+    struct fs_entry *e;
+    HMAP_FOR_EACH_SAFE (e, node, &fs->entries) {
+        if (e->desired && !weft_flows_lookup(flows, e->desired)) {
+            set_desired(fs, e, NULL);
+            settle(fs, e);
+        }
+    }
+    const struct weft_flow *wf;
+    HMAP_FOR_EACH (wf, node, &flows->flows) {
+        flow_state_set_desired(fs, wf);
+    }
+}
+
+void
+flow_state_begin_dump(struct flow_state *fs)
+{
+    flow_state_abort_push(fs);
+    fs->dump_seq++;
+}
+
+void
+flow_state_dumped(struct flow_state *fs, const struct ofputil_flow_stats *st)
+{
+    struct nflow *f = nflow_from_stats(st);
+    struct fs_entry *e = find_entry(fs, f->hash, f->table_id, f->priority,
+                                    &f->match);
+    if (!e) {
+        e = create_entry(fs, f->hash);
+    } else if (e->desired && nflow_value_equal(e->desired, f)) {
+        nflow_unref(f);
+        f = nflow_ref(e->desired);
+    }
+    e->dump_seq = fs->dump_seq;
+    if (e->installed != f) {
+        set_installed(fs, e, f);
+    } else {
+        nflow_unref(f);
+    }
+    settle(fs, e);
+}
+
+void
+flow_state_end_dump(struct flow_state *fs)
+{
+    struct fs_entry *e;
+    HMAP_FOR_EACH_SAFE (e, node, &fs->entries) {
+        fs->n_visited++;
+        if (e->dump_seq != fs->dump_seq && e->installed) {
+            set_installed(fs, e, NULL);
+            settle(fs, e);
+        }
+    }
+}
+
+size_t
+flow_state_begin_push(struct flow_state *fs)
+{
+    ovs_assert(!fs->batch);
+    if (!fs->n_tracked) {
+        return 0;
+    }
+    fs->batch = xmalloc(fs->n_tracked * sizeof *fs->batch);
+    fs->batch_n = fs->batch_next = 0;
+    fs->batch_second = false;
+
+    size_t n_mods = 0;
+    for (size_t i = 0; i < fs->n_tracked; i++) {
+        struct fs_entry *e = fs->tracked[i];
+        e->tracked = false;
+        fs->n_visited++;
+        if (e->desired == e->installed
+            || (e->desired && e->installed
+                && nflow_value_equal(e->desired, e->installed))) {
+            settle(fs, e);      /* Shares, or frees an empty entry. */
+            continue;
+        }
+        struct fs_change *c = &fs->batch[fs->batch_n];
+        c->e = e;
+        c->have = e->installed ? nflow_ref(e->installed) : NULL;
+        c->want = e->desired ? nflow_ref(e->desired) : NULL;
+        e->in_batch = true;
+        e->batch_idx = fs->batch_n++;
+        n_mods += (c->have && c->want && c->have->cookie != c->want->cookie
+                   ? 2 : 1);
+    }
+    fs->n_tracked = 0;
+    if (fs->allocated_tracked > 1024) {
+        /* A bring-up's worth: give it back, changes are small after. */
+        free(fs->tracked);
+        fs->tracked = NULL;
+        fs->allocated_tracked = 0;
+    }
+    if (!fs->batch_n) {
+        free(fs->batch);
+        fs->batch = NULL;
+    }
+    return n_mods;
+}
+
+bool
+flow_state_next_change(struct flow_state *fs, uint16_t *command,
+                       const struct nflow **flow)
+{
+    if (!fs->batch || fs->batch_next >= fs->batch_n) {
+        return false;
+    }
+    const struct fs_change *c = &fs->batch[fs->batch_next];
+    if (!c->have) {
+        *command = OFPFC_ADD;
+        *flow = c->want;
+    } else if (!c->want) {
+        *command = OFPFC_DELETE_STRICT;
+        *flow = c->have;
+    } else if (c->have->cookie != c->want->cookie) {
+        /* OpenFlow 1.3+ cannot change a cookie in place. */
+        if (!fs->batch_second) {
+            *command = OFPFC_DELETE_STRICT;
+            *flow = c->have;
+            fs->batch_second = true;
+            return true;
+        }
+        *command = OFPFC_ADD;
+        *flow = c->want;
+        fs->batch_second = false;
+    } else {
+        *command = OFPFC_MODIFY_STRICT;
+        *flow = c->want;
+    }
+    fs->batch_next++;
+    return true;
+}
+
+/* Ends the batch: each entry's installed side becomes its change's 'want'
+ * if 'done', else stays what it was. */
+static void
+end_push(struct flow_state *fs, bool done)
+{
+    if (!fs->batch) {
+        return;
+    }
+    for (size_t i = 0; i < fs->batch_n; i++) {
+        struct fs_change *c = &fs->batch[i];
+        struct fs_entry *e = c->e;
+        e->in_batch = false;
+        if (done) {
+            set_installed(fs, e, c->want);
+        } else {
+            nflow_unref(c->want);
+        }
+        nflow_unref(c->have);
+        settle(fs, e);
+    }
+    free(fs->batch);
+    fs->batch = NULL;
+    fs->batch_n = fs->batch_next = 0;
+    fs->batch_second = false;
+}
+
+void
+flow_state_push_done(struct flow_state *fs)
+{
+    end_push(fs, true);
+}
+
+void
+flow_state_abort_push(struct flow_state *fs)
+{
+    end_push(fs, false);
+}
+
+bool
+flow_state_pushing(const struct flow_state *fs)
+{
+    return fs->batch != NULL;
+}
+
+size_t
+flow_state_count_desired(const struct flow_state *fs)
+{
+    return fs->n_desired;
+}
+
+size_t
+flow_state_count_installed(const struct flow_state *fs)
+{
+    return fs->n_installed;
+}
+
+size_t
+flow_state_count_tracked(const struct flow_state *fs)
+{
+    return fs->n_tracked;
+}
+
+void
+flow_state_format(const struct flow_state *fs, bool installed,
+                  uint64_t cookie, uint64_t mask, struct ds *out)
+{
+    size_t n = hmap_count(&fs->entries);
+    const struct nflow **flows = xmalloc((n ? n : 1) * sizeof *flows);
+    size_t i = 0;
+    const struct fs_entry *e;
+    HMAP_FOR_EACH (e, node, &fs->entries) {
+        const struct nflow *f = installed ? e->installed : e->desired;
+        if (f) {
+            flows[i++] = f;
+        }
+    }
+    nflows_format(flows, i, cookie, mask, out);
+    free(flows);
+}
