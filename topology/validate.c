@@ -561,55 +561,22 @@ validate_del_network(const struct topology *topo,
     return NULL;
 }
 
-static int
-compare_keys__(const void *a_, const void *b_)
+/* The lowest free key of each kind, from the topology's key indexes
+ * (keys.h): O(log64 of the key space), not a sort of every key. */
+uint32_t
+topology_next_tenant_key(const struct topology *topo)
 {
-    uint32_t a = *(const uint32_t *) a_;
-    uint32_t b = *(const uint32_t *) b_;
-    return a < b ? -1 : a > b;
+    return topo_keys_lowest_free(&topo->tenant_keys);
 }
 
-/* Returns the smallest key in 1..'max' that is not among the 'n' keys in
- * 'keys' (which it sorts), or 0 if there is none.  Sorting instead of a
- * bitmap keeps the cost proportional to the number of objects, not to the
- * 24-bit port key space. */
-static uint32_t
-smallest_free_key__(uint32_t *keys, size_t n, uint32_t max)
+uint32_t
+topology_next_network_key(const struct topology *topo)
 {
-    qsort(keys, n, sizeof *keys, compare_keys__);
-
-    uint32_t candidate = 1;
-    for (size_t i = 0; i < n && candidate <= max; i++) {
-        if (keys[i] == candidate) {
-            candidate++;
-        } else if (keys[i] > candidate) {
-            break;
-        }
-        /* keys[i] < candidate: 0 or a duplicate, already passed. */
-    }
-    return candidate <= max ? candidate : 0;
+    return topo_keys_lowest_free(&topo->network_keys);
 }
 
-/* The three allocators differ only in which map and member they read. */
-#define DEFINE_NEXT_KEY(FUNC, TYPE, MEMBER, MAX)                        \
-    uint32_t                                                            \
-    FUNC(const struct topology *topo)                                   \
-    {                                                                   \
-        size_t n = hmap_count(&topo->MEMBER);                           \
-        uint32_t *keys = xmalloc((n + 1) * sizeof *keys);               \
-        size_t i = 0;                                                   \
-        const TYPE *obj;                                                \
-        HMAP_FOR_EACH (obj, node, &topo->MEMBER) {                      \
-            keys[i++] = obj->key;                                       \
-        }                                                               \
-        uint32_t key = smallest_free_key__(keys, i, MAX);               \
-        free(keys);                                                     \
-        return key;                                                     \
-    }
-
-DEFINE_NEXT_KEY(topology_next_tenant_key, struct topo_tenant, tenants,
-                TOPO_TENANT_KEY_MAX)
-DEFINE_NEXT_KEY(topology_next_network_key, struct topo_network, networks,
-                TOPO_NETWORK_KEY_MAX)
-DEFINE_NEXT_KEY(topology_next_port_key, struct topo_port, ports,
-                TOPO_PORT_KEY_MAX)
+uint32_t
+topology_next_port_key(const struct topology *topo)
+{
+    return topo_keys_lowest_free(&topo->port_keys);
+}
