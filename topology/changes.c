@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "sset.h"
 #include "topology.h"
 #include "util.h"
 
@@ -239,4 +240,25 @@ topo_changes_diff(const struct topology *old, const struct topology *new,
      * with its old and its new network and host. */
     diff_rows(old, new, c);
     diff_rows(new, old, c);
+}
+
+void
+topo_changes_diff_hosts(const struct topology *old, const struct topology *new,
+                        struct sset *names)
+{
+    struct topo_changes c;
+    topo_changes_init(&c);
+    topo_changes_diff(old, new, &c);
+    struct uuidset hosts = UUIDSET_INITIALIZER(&hosts);
+    topo_changes_hosts(new, &c, &hosts);
+    const struct uuidset_node *node;
+    UUIDSET_FOR_EACH (node, &hosts) {
+        /* A host the change removed has nothing to install. */
+        const struct topo_host *h = topology_find_host(new, &node->uuid);
+        if (h) {
+            sset_add(names, h->name);
+        }
+    }
+    uuidset_destroy(&hosts);
+    topo_changes_destroy(&c);
 }

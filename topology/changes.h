@@ -73,4 +73,13 @@ void topo_changes_hosts(const struct topology *topo,
 void topo_changes_diff(const struct topology *old, const struct topology *new,
                        struct topo_changes *changes);
 
+/* Adds to 'names' the name of every host of 'new' whose flows may differ
+ * between 'old' and 'new': topo_changes_diff() routed by
+ * topo_changes_hosts().  O(rows of both): for one-shot writers (weftctl)
+ * that load the topology whole anyway and wait for the hosts a write
+ * touches; weftd's REST API routes its patches' changes instead. */
+struct sset;
+void topo_changes_diff_hosts(const struct topology *old,
+                             const struct topology *new, struct sset *names);
+
 #endif /* topology/changes.h */
