@@ -486,8 +486,17 @@ topology_find_network_by_name(const struct topology *topo,
                               const char *name)
 {
     struct topo_network *net;
+    if (tenant) {
+        /* The tenant's index: O(its networks), not O(all networks). */
+        TOPO_TENANT_FOR_EACH_NETWORK (net, tenant) {
+            if (!strcmp(net->name, name)) {
+                return net;
+            }
+        }
+        return NULL;
+    }
     TOPOLOGY_FOR_EACH_NETWORK (net, topo) {
-        if (net->tenant == tenant && !strcmp(net->name, name)) {
+        if (!net->tenant && !strcmp(net->name, name)) {
             return net;
         }
     }
@@ -499,8 +508,17 @@ topology_find_port_by_name(const struct topology *topo,
                            const struct topo_network *net, const char *name)
 {
     struct topo_port *port;
+    if (net) {
+        /* The network's index: O(its ports), not O(all ports). */
+        TOPO_NETWORK_FOR_EACH_PORT (port, net) {
+            if (!strcmp(port->name, name)) {
+                return port;
+            }
+        }
+        return NULL;
+    }
     TOPOLOGY_FOR_EACH_PORT (port, topo) {
-        if (port->network == net && !strcmp(port->name, name)) {
+        if (!port->network && !strcmp(port->name, name)) {
             return port;
         }
     }

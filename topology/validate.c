@@ -465,9 +465,14 @@ validate_new_port(const struct topology *topo, const struct topo_network *net,
                          : "");
     }
 
+    /* Through the host's and the network's port indexes: O(their ports),
+     * not O(all ports). */
     const struct topo_port *port;
-    TOPOLOGY_FOR_EACH_PORT (port, topo) {
-        if (port->host == host && !strcmp(port->iface, iface)) {
+    if (host) {
+        TOPO_HOST_FOR_EACH_PORT (port, host) {
+            if (strcmp(port->iface, iface)) {
+                continue;
+            }
             if (tenant_view && port->network->tenant != net->tenant) {
                 return xasprintf("interface %s is already in use on host %s",
                                  iface, host->name);
@@ -477,9 +482,8 @@ validate_new_port(const struct topology *topo, const struct topo_network *net,
                              port->network->tenant->name,
                              port->network->name, port->name);
         }
-        if (port->network != net) {
-            continue;
-        }
+    }
+    TOPO_NETWORK_FOR_EACH_PORT (port, net) {
         if (eth_addr_equals(port->mac, mac)) {
             return xasprintf("duplicate MAC "ETH_ADDR_FMT" in network %s/%s "
                              "(port %s/%s/%s)", ETH_ADDR_ARGS(mac),
@@ -508,13 +512,10 @@ count_noun__(size_t n, const char *noun)
 }
 
 char *
-validate_del_host(const struct topology *topo, const struct topo_host *host)
+validate_del_host(const struct topology *topo OVS_UNUSED,
+                  const struct topo_host *host)
 {
-    size_t n = 0;
-    const struct topo_port *port;
-    TOPOLOGY_FOR_EACH_PORT (port, topo) {
-        n += port->host == host;
-    }
+    size_t n = host->n_ports;          /* The host's port index. */
     if (n) {
         char *count = count_noun__(n, "port");
         char *error = xasprintf("host %s still has %s", host->name, count);
@@ -525,14 +526,10 @@ validate_del_host(const struct topology *topo, const struct topo_host *host)
 }
 
 char *
-validate_del_tenant(const struct topology *topo,
+validate_del_tenant(const struct topology *topo OVS_UNUSED,
                     const struct topo_tenant *tenant)
 {
-    size_t n = 0;
-    const struct topo_network *net;
-    TOPOLOGY_FOR_EACH_NETWORK (net, topo) {
-        n += net->tenant == tenant;
-    }
+    size_t n = tenant->n_networks;     /* The tenant's network index. */
     if (n) {
         char *count = count_noun__(n, "network");
         char *error = xasprintf("tenant %s still has %s", tenant->name, count);
@@ -543,14 +540,10 @@ validate_del_tenant(const struct topology *topo,
 }
 
 char *
-validate_del_network(const struct topology *topo,
+validate_del_network(const struct topology *topo OVS_UNUSED,
                      const struct topo_network *net)
 {
-    size_t n = 0;
-    const struct topo_port *port;
-    TOPOLOGY_FOR_EACH_PORT (port, topo) {
-        n += port->network == net;
-    }
+    size_t n = net->n_ports;           /* The network's port index. */
     if (n) {
         char *count = count_noun__(n, "port");
         char *error = xasprintf("network %s/%s still has %s",
