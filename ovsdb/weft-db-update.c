@@ -450,16 +450,25 @@ void
 weft_db_update_topology(struct ovsdb_idl *idl, struct topology *topo,
                         struct topo_changes *changes)
 {
+    weft_db_update_copy(idl, topo, changes, NULL);
+}
+
+void
+weft_db_update_copy(struct ovsdb_idl *idl, struct topology *topo,
+                    struct topo_changes *changes, const char *copy)
+{
     topo_changes_clear(changes);
     const char *reason = patch_topology(idl, topo, changes);
-    if (reason) {
+    if (reason && copy) {
+        VLOG_INFO("%s: full load: %s", copy, reason);
+    } else if (reason) {
         VLOG_INFO("full load of the desired state: %s", reason);
         topology_destroy(topo);
         topology_init(topo);
         weft_db_load_topology(idl, topo);
         topo_changes_clear(changes);
         changes->all = true;
-    } else if (!topo_changes_is_empty(changes)) {
+    } else if (!topo_changes_is_empty(changes) && !copy) {
         /* tests/sim/test-incremental.sh reads these. */
         VLOG_DBG("desired state patched: changed %"PRIuSIZE" hosts, "
                  "%"PRIuSIZE" tenants, %"PRIuSIZE" networks, %"PRIuSIZE

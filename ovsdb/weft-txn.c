@@ -56,7 +56,8 @@ weft_topo_cache_refresh(struct weft_topo_cache *cache, struct ovsdb_idl *idl)
          * changes.all). */
         struct topo_changes patch;
         topo_changes_init(&patch);
-        weft_db_update_topology(idl, &cache->topo, &patch);
+        weft_db_update_copy(idl, &cache->topo, &patch,
+                            "validation topology");
         topo_changes_merge(&cache->changes, &patch);
         topo_changes_destroy(&patch);
     } else {
