@@ -459,10 +459,12 @@ weft_db_update_copy(struct ovsdb_idl *idl, struct topology *topo,
 {
     topo_changes_clear(changes);
     const char *reason = patch_topology(idl, topo, changes);
-    if (reason && copy) {
-        VLOG_INFO("%s: full load: %s", copy, reason);
-    } else if (reason) {
-        VLOG_INFO("full load of the desired state: %s", reason);
+    if (reason) {
+        if (copy) {
+            VLOG_INFO("%s: full load: %s", copy, reason);
+        } else {
+            VLOG_INFO("full load of the desired state: %s", reason);
+        }
         topology_destroy(topo);
         topology_init(topo);
         weft_db_load_topology(idl, topo);
