@@ -23,6 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "changes.h"
 #include "compiler.h"
 #include "hash.h"
 #include "openvswitch/dynamic-string.h"
@@ -185,7 +186,7 @@ run(const struct nsref *ns, bool quiet, ...)
  * commit/retry loop (ovsdb/weft-txn.h: verify and bump nb_cfg, retry on a
  * conflicting writer) before 'ctx->deadline'; with 'dry_run', only checks
  * it.  Stores in '*nb_cfgp' the nb_cfg the write carries and adds to
- * 'changed' the hosts whose flows it touches (compile_changed_hosts(): the
+ * 'changed' the hosts whose flows it touches (topo_changes_diff_hosts(): the
  * topology it was checked against, then the one after the commit).  Sets
  * '*sentp' if the write was committed, or may have been (a timeout while
  * committing), so that a caller undoing it knows to look. */
@@ -215,7 +216,7 @@ ops_write(struct ops_ctx *ctx, const struct weft_request *req, bool dry_run,
         struct topology now;
         topology_init(&now);
         weft_db_load_topology(ctx->idl, &now);
-        compile_changed_hosts(&topo.topo, &now, changed);
+        topo_changes_diff_hosts(&topo.topo, &now, changed);
         topology_destroy(&now);
     }
     char *msg = werr ? xstrdup(werr->message) : NULL;

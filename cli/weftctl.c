@@ -21,7 +21,7 @@
  *      winner's change visible, so its checks (e.g. "duplicate MAC") see
  *      every committed write.
  *   4. Commit, and with --wait wait until the Host.cur_cfg of every host
- *      whose flows the change touches (compile_changed_hosts(): the topology
+ *      whose flows the change touches (topo_changes_diff_hosts(): the topology
  *      of step 2 against the one after the commit), which weftd advances
  *      once a host has installed the flows for that nb_cfg, reaches the new
  *      nb_cfg (like ovn-nbctl's --wait=hv).  "sync" waits for every host;
@@ -39,6 +39,7 @@
 #include <string.h>
 
 #include "fatal-signal.h"
+#include "changes.h"
 #include "compiler.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/poll-loop.h"
@@ -221,7 +222,7 @@ run_write_command(const struct ctl_command *cmd, struct ovsdb_idl *idl,
         struct topology now;
         topology_init(&now);
         weft_db_load_topology(idl, &now);
-        compile_changed_hosts(&topo.topo, &now, changed);
+        topo_changes_diff_hosts(&topo.topo, &now, changed);
         topology_destroy(&now);
     }
     *nb_cfgp = werr ? -1 : result.nb_cfg;

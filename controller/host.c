@@ -435,8 +435,11 @@ host_wait(struct host *h)
 {
     host_db_wait(h->db);
     of_session_wait(h->of);
+    /* The same condition as host_run()'s build: waking for a build that
+     * host_run() will not do (the host's database never read) would spin
+     * the main loop, which the REST API shares. */
     if ((h->db_changed || host_build_pending(h)) && h->topo
-        && of_session_is_connected(h->of)) {
+        && of_session_is_connected(h->of) && host_db_has_read(h->db)) {
         poll_immediate_wake();
     }
 }

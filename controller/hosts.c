@@ -126,51 +126,22 @@ hosts_update_set(struct hosts *hosts, const struct topo_changes *changes)
     }
 }
 
-static void
-touch_host(const struct hosts *hosts, const struct uuid *uuid,
-           struct hmapx *touched)
-{
-    struct host *host = hosts_find(hosts, uuid);
-    if (host) {
-        hmapx_add(touched, host);
-    }
-}
-
-/* Adds to 'touched' every host whose flows 'changes' may change, from the
- * topology's indexes: the hosts of each changed network, the old and new
- * hosts of each changed port, each changed host and the hosts it shares a
- * network with (they reach it by its tunnel IP or uplink). */
+/* Adds to 'touched' every host whose flows 'changes' may change
+ * (topo_changes_hosts(): routed with the topology's indexes). */
 static void
 hosts_route_changes(const struct hosts *hosts,
                     const struct topo_changes *changes, struct hmapx *touched)
 {
-    const struct topology *topo = &hosts->topo;
+    struct uuidset uuids = UUIDSET_INITIALIZER(&uuids);
+    topo_changes_hosts(&hosts->topo, changes, &uuids);
     const struct uuidset_node *node;
-    UUIDSET_FOR_EACH (node, &changes->networks) {
-        const struct topo_network *net = topology_find_network(topo,
-                                                               &node->uuid);
-        const struct topo_net_host *nh;
-        if (net) {
-            TOPO_NETWORK_FOR_EACH_HOST (nh, net) {
-                touch_host(hosts, &nh->host->uuid, touched);
-            }
+    UUIDSET_FOR_EACH (node, &uuids) {
+        struct host *host = hosts_find(hosts, &node->uuid);
+        if (host) {
+            hmapx_add(touched, host);
         }
     }
-    UUIDSET_FOR_EACH (node, &changes->port_hosts) {
-        touch_host(hosts, &node->uuid, touched);
-    }
-    UUIDSET_FOR_EACH (node, &changes->hosts) {
-        const struct topo_host *th = topology_find_host(topo, &node->uuid);
-        const struct topo_net_host *nh, *rh;
-        touch_host(hosts, &node->uuid, touched);
-        if (th) {
-            TOPO_HOST_FOR_EACH_NETWORK (nh, th) {
-                TOPO_NETWORK_FOR_EACH_HOST (rh, nh->network) {
-                    touch_host(hosts, &rh->host->uuid, touched);
-                }
-            }
-        }
-    }
+    uuidset_destroy(&uuids);
 }
 
 void

@@ -19,7 +19,7 @@
  *   compiler.c         the table-miss flows of every table
  *
  * compile-tunnels.c says how this host reaches the others (tunnels, uplink);
- * compile-inputs.c says which topology changes can change a host's output. */
+ * which topology changes can change a host's output is topology/changes.h. */
 #ifndef WEFT_COMPILE_INTERNAL_H
 #define WEFT_COMPILE_INTERNAL_H 1
 

@@ -10,7 +10,8 @@
  *
  * The code sits in one file per stage (see compile-internal.h for the map):
  * weft-flows.c holds the flow set declared here, compiler.c drives the
- * stages, compile-tunnels.c and compile-inputs.c the other entry points. */
+ * stages, compile-tunnels.c the other entry point.  Which hosts a change
+ * reaches is topology/changes.h (topo_changes_hosts()). */
 #ifndef WEFT_COMPILER_H
 #define WEFT_COMPILER_H 1
 
@@ -182,26 +183,6 @@ const char *weft_tunnel_iface_type(enum topo_net_type type);
 size_t compile_host_tunnels(const struct topology *,
                             const struct topo_host *host,
                             struct weft_tunnel **tunnels);
-
-/* Appends to 'out' a canonical text of everything in 'topo' that
- * compile_host_flows() and compile_host_tunnels() read for 'host' (apart
- * from the ofports): the host itself, the networks with a port on it, every
- * port of those networks and every host those ports are on.  Equal texts
- * mean equal flows for equal ofports, so a caller can skip recompiling a
- * host that a change does not touch.  Keep it in step with the compiler:
- * tests/unit/test-overlay.c checks that it moves with every input. */
-void compile_host_inputs(const struct topology *, const struct topo_host *host,
-                         struct ds *out);
-
-/* Adds to 'hosts' the name of every host of 'new' whose compile inputs
- * (compile_host_inputs()) differ from those it had in 'old', or that 'old'
- * lacks: the hosts whose flows or tunnels a change from 'old' to 'new' can
- * change, and so the hosts that must confirm it before a caller may say
- * the change is installed ("?wait=installed", "weftctl --wait").  A host
- * left out has nothing to install for the change. */
-struct sset;
-void compile_changed_hosts(const struct topology *old,
-                           const struct topology *new, struct sset *hosts);
 
 /* Replaces the contents of 'out' with every flow that 'host' must hold.
  *

@@ -141,14 +141,26 @@ all_rows_new(struct ovsdb_idl *idl, const struct ovsdb_idl_table_class *class)
     return true;
 }
 
+/* Number of rows of 'class' that 'topo' holds. */
+static size_t
+table_count(const struct topology *topo,
+            const struct ovsdb_idl_table_class *class)
+{
+    return (class == &weftrec_table_host ? hmap_count(&topo->hosts)
+            : class == &weftrec_table_tenant ? hmap_count(&topo->tenants)
+            : class == &weftrec_table_network ? hmap_count(&topo->networks)
+            : class == &weftrec_table_port ? hmap_count(&topo->ports)
+            : 0);
+}
+
 /* Why the tracked changes in 'idl' cannot be applied to 'topo' in place, or
  * NULL.  When the IDL reconnects to a server that cannot send only what
  * changed meanwhile, it drops every row and receives them all again as new,
  * and the rows deleted meanwhile are never reported.  A new row that the
  * topology already holds tells that, and so does a table whose rows are all
- * new (that one also catches a database replaced while weftd was away; when
- * a table's first rows are created, it costs a full load, never a wrong
- * topology). */
+ * new while the topology holds some of them (that one also catches a
+ * database replaced while weftd was away; a table the topology holds no row
+ * of has nothing to miss, and its first rows are patched in). */
 static const char *
 full_load_reason(struct ovsdb_idl *idl, const struct topology *topo)
 {
@@ -166,7 +178,13 @@ full_load_reason(struct ovsdb_idl *idl, const struct topology *topo)
                 return "a row the topology holds came again (resync)";
             }
         }
-        if (all_rows_new(idl, topo_tables[i].class)) {
+        /* Only if the topology holds rows of the table: when a table's
+         * first rows are created (the first port, say), they are patched
+         * in; a full load would report every host as changed, and the REST
+         * API's ?wait=installed would wait for all of them. */
+        if ((!topo_tables[i].holds
+             || table_count(topo, topo_tables[i].class))
+            && all_rows_new(idl, topo_tables[i].class)) {
             return "all rows of a table are new";
         }
     }
@@ -432,16 +450,27 @@ void
 weft_db_update_topology(struct ovsdb_idl *idl, struct topology *topo,
                         struct topo_changes *changes)
 {
+    weft_db_update_copy(idl, topo, changes, NULL);
+}
+
+void
+weft_db_update_copy(struct ovsdb_idl *idl, struct topology *topo,
+                    struct topo_changes *changes, const char *copy)
+{
     topo_changes_clear(changes);
     const char *reason = patch_topology(idl, topo, changes);
     if (reason) {
-        VLOG_INFO("full load of the desired state: %s", reason);
+        if (copy) {
+            VLOG_INFO("%s: full load: %s", copy, reason);
+        } else {
+            VLOG_INFO("full load of the desired state: %s", reason);
+        }
         topology_destroy(topo);
         topology_init(topo);
         weft_db_load_topology(idl, topo);
         topo_changes_clear(changes);
         changes->all = true;
-    } else if (!topo_changes_is_empty(changes)) {
+    } else if (!topo_changes_is_empty(changes) && !copy) {
         /* tests/sim/test-incremental.sh reads these. */
         VLOG_DBG("desired state patched: changed %"PRIuSIZE" hosts, "
                  "%"PRIuSIZE" tenants, %"PRIuSIZE" networks, %"PRIuSIZE

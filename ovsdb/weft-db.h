@@ -46,6 +46,11 @@ void weft_db_load_topology(struct ovsdb_idl *, struct topology *topo);
 void weft_db_track_changes(struct ovsdb_idl *);
 void weft_db_update_topology(struct ovsdb_idl *, struct topology *,
                              struct topo_changes *);
+/* The same for another copy of the desired state than weftd's own (the
+ * REST API's, ovsdb/weft-txn.h), named 'copy' in its full-load log line;
+ * it does not log its patches, so weftd's log lines stay weftd's. */
+void weft_db_update_copy(struct ovsdb_idl *, struct topology *,
+                         struct topo_changes *, const char *copy);
 
 /* Self-check (weftd --self-check, tests): compares 'topo' with a fresh full
  * load from 'idl', through topology_format().  Returns NULL if they are the

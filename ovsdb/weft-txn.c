@@ -26,25 +26,48 @@ weft_topo_cache_init(struct weft_topo_cache *cache)
     topology_init(&cache->topo);
     cache->seqno = 0;
     cache->valid = false;
+    cache->incremental = false;
+    topo_changes_init(&cache->changes);
+}
+
+void
+weft_topo_cache_init_incremental(struct weft_topo_cache *cache)
+{
+    weft_topo_cache_init(cache);
+    cache->incremental = true;
 }
 
 void
 weft_topo_cache_destroy(struct weft_topo_cache *cache)
 {
     topology_destroy(&cache->topo);
+    topo_changes_destroy(&cache->changes);
 }
 
 const struct topology *
 weft_topo_cache_refresh(struct weft_topo_cache *cache, struct ovsdb_idl *idl)
 {
     unsigned int seqno = ovsdb_idl_get_seqno(idl);
-    if (!cache->valid || seqno != cache->seqno) {
+    if (cache->valid && seqno == cache->seqno) {
+        return &cache->topo;
+    }
+    if (cache->incremental) {
+        /* The first patch of an empty topology is a full load (with
+         * changes.all). */
+        struct topo_changes patch;
+        topo_changes_init(&patch);
+        weft_db_update_copy(idl, &cache->topo, &patch,
+                            "validation topology");
+        topo_changes_merge(&cache->changes, &patch);
+        topo_changes_destroy(&patch);
+    } else {
         topology_destroy(&cache->topo);
         topology_init(&cache->topo);
         weft_db_load_topology(idl, &cache->topo);
-        cache->seqno = seqno;
-        cache->valid = true;
+        cache->changes.all = true;
     }
+    cache->seqno = seqno;
+    cache->valid = true;
     return &cache->topo;
 }
 

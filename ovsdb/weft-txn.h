@@ -35,20 +35,41 @@
 #include <stdint.h>
 
 #include "ovsdb-idl.h"
+#include "changes.h"
 #include "topology.h"
 #include "request.h"
 
-/* A topology loaded from an IDL, loaded again only when the IDL changed. */
+/* The topology a write is validated against, current with an IDL.
+ *
+ * Two modes.  Plain (weftctl, a one-shot process): loaded whole again
+ * whenever the IDL's seqno moved.  Incremental (weftd's REST API, whose IDL
+ * lives as long as weftd): the caller called weft_db_track_changes() on the
+ * IDL before it first ran and weft_topo_cache_init_incremental() on the
+ * cache; then the one topology is patched in place with
+ * weft_db_update_topology(), in O(what changed), on each refresh that finds
+ * the seqno moved, and 'changes' gathers what those patches changed (a
+ * plain load sets changes.all: its extent is unknown) until the caller
+ * clears it.  Either way, after weft_topo_cache_refresh() the topology
+ * equals weft_db_load_topology() of the IDL's current contents: a write's
+ * build sees the database as it is, and after TXN_TRY_AGAIN the retry sees
+ * the winner's change.
+ *
+ * In incremental mode only the cache may clear the IDL's change tracking:
+ * refresh it on every seqno change (not only before writes), so that the
+ * tracked rows do not pile up. */
 struct weft_topo_cache {
     struct topology topo;
     unsigned int seqno;         /* The IDL seqno 'topo' was loaded at... */
     bool valid;                 /* ...if true. */
+    bool incremental;           /* Patch in place, see above. */
+    struct topo_changes changes; /* Gathered since the caller cleared it. */
 };
 
 void weft_topo_cache_init(struct weft_topo_cache *);
+void weft_topo_cache_init_incremental(struct weft_topo_cache *);
 void weft_topo_cache_destroy(struct weft_topo_cache *);
-/* Loads 'cache' from 'idl' unless it already holds 'idl''s current
- * contents, and returns its topology. */
+/* Brings 'cache' up to 'idl''s current contents unless it is already, and
+ * returns its topology. */
 const struct topology *weft_topo_cache_refresh(struct weft_topo_cache *,
                                                struct ovsdb_idl *);
 
@@ -138,7 +159,8 @@ bool weft_txn_in_flight(const struct weft_txn *);
 /* Once done: fills '*result' (the error moves to the caller). */
 void weft_txn_result(struct weft_txn *, struct weft_txn_result *);
 /* The topology the last attempt was checked against: once committed, the
- * database just before the change (the transaction verified nb_cfg). */
+ * database just before the change (the transaction verified nb_cfg), unless
+ * the cache is incremental and was refreshed since (then it is current). */
 const struct topology *weft_txn_topology(const struct weft_txn *);
 /* Frees the write, abandoning an attempt in flight. */
 void weft_txn_destroy(struct weft_txn *);

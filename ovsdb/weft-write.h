@@ -35,7 +35,7 @@ struct topology;
  * and adds the change to 'txn'.  Returns NULL or that error (NOT_FOUND,
  * CONFLICT, INVALID) and then 'txn' must be discarded.  (Which hosts must
  * install the change is for the caller to find once it is committed:
- * compile_changed_hosts(), ofproto/compiler.h.) */
+ * topo_changes_hosts(), topology/changes.h.) */
 struct weft_error *weft_write_build(const struct weft_request *req,
                                     struct ovsdb_idl *idl,
                                     struct ovsdb_idl_txn *txn,

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "sset.h"
 #include "topology.h"
 #include "util.h"
 
@@ -47,6 +48,73 @@ topo_changes_is_empty(const struct topo_changes *c)
            && uuidset_is_empty(&c->hosts) && uuidset_is_empty(&c->tenants)
            && uuidset_is_empty(&c->networks) && uuidset_is_empty(&c->ports)
            && uuidset_is_empty(&c->port_hosts);
+}
+
+static void
+uuidset_union__(struct uuidset *dst, const struct uuidset *src)
+{
+    const struct uuidset_node *node;
+    UUIDSET_FOR_EACH (node, src) {
+        uuidset_insert(dst, &node->uuid);
+    }
+}
+
+void
+topo_changes_merge(struct topo_changes *dst, const struct topo_changes *src)
+{
+    dst->all = dst->all || src->all;
+    uuidset_union__(&dst->hosts, &src->hosts);
+    uuidset_union__(&dst->tenants, &src->tenants);
+    uuidset_union__(&dst->networks, &src->networks);
+    uuidset_union__(&dst->ports, &src->ports);
+    uuidset_union__(&dst->port_hosts, &src->port_hosts);
+}
+
+static void
+add_network_hosts__(const struct topo_network *net, struct uuidset *hosts)
+{
+    const struct topo_net_host *nh;
+    TOPO_NETWORK_FOR_EACH_HOST (nh, net) {
+        uuidset_insert(hosts, &nh->host->uuid);
+    }
+}
+
+void
+topo_changes_hosts(const struct topology *topo,
+                   const struct topo_changes *changes, struct uuidset *hosts)
+{
+    if (changes->all) {
+        const struct topo_host *h;
+        TOPOLOGY_FOR_EACH_HOST (h, topo) {
+            uuidset_insert(hosts, &h->uuid);
+        }
+        return;
+    }
+
+    /* A changed tenant's networks are in 'networks' already (its key is in
+     * their cookies), and so is every network a changed port was or is on:
+     * the hosts that hold a port of theirs now. */
+    const struct uuidset_node *node;
+    UUIDSET_FOR_EACH (node, &changes->networks) {
+        const struct topo_network *net = topology_find_network(topo,
+                                                               &node->uuid);
+        if (net) {
+            add_network_hosts__(net, hosts);
+        }
+    }
+    /* A host that lost its last port of a network is no longer in the
+     * network's index: the changed ports' old hosts are here. */
+    uuidset_union__(hosts, &changes->port_hosts);
+    UUIDSET_FOR_EACH (node, &changes->hosts) {
+        uuidset_insert(hosts, &node->uuid);
+        const struct topo_host *h = topology_find_host(topo, &node->uuid);
+        if (h) {
+            const struct topo_net_host *nh;
+            TOPO_HOST_FOR_EACH_NETWORK (nh, h) {
+                add_network_hosts__(nh->network, hosts);
+            }
+        }
+    }
 }
 
 /* Diffing two topologies: until the loader patches the topology in place
@@ -172,4 +240,25 @@ topo_changes_diff(const struct topology *old, const struct topology *new,
      * with its old and its new network and host. */
     diff_rows(old, new, c);
     diff_rows(new, old, c);
+}
+
+void
+topo_changes_diff_hosts(const struct topology *old, const struct topology *new,
+                        struct sset *names)
+{
+    struct topo_changes c;
+    topo_changes_init(&c);
+    topo_changes_diff(old, new, &c);
+    struct uuidset hosts = UUIDSET_INITIALIZER(&hosts);
+    topo_changes_hosts(new, &c, &hosts);
+    const struct uuidset_node *node;
+    UUIDSET_FOR_EACH (node, &hosts) {
+        /* A host the change removed has nothing to install. */
+        const struct topo_host *h = topology_find_host(new, &node->uuid);
+        if (h) {
+            sset_add(names, h->name);
+        }
+    }
+    uuidset_destroy(&hosts);
+    topo_changes_destroy(&c);
 }

@@ -15,6 +15,8 @@
 
 #include "uuidset.h"
 
+struct topology;
+
 struct topo_changes {
     /* The extent of the change is unknown (first load, a full reload after
      * the database reconnected, or a change the patcher does not handle):
@@ -44,11 +46,40 @@ void topo_changes_clear(struct topo_changes *);
 /* True if nothing changed (and 'all' is false). */
 bool topo_changes_is_empty(const struct topo_changes *);
 
+/* Adds to 'dst' everything 'src' says changed (a union). */
+void topo_changes_merge(struct topo_changes *dst,
+                        const struct topo_changes *src);
+
+/* Adds to 'hosts' the UUID of every host whose flows 'changes' may change,
+ * routed with 'topo''s indexes ('topo' is the topology after the changes):
+ *
+ *   - every host of each changed network (topo_network hosts index);
+ *   - the old and the new host of each changed port (changes->port_hosts);
+ *   - each changed host row, and every host that shares a network with it
+ *     (they reach it by its tunnel IP or uplink);
+ *   - with changes->all, every host of 'topo'.
+ *
+ * A deleted host's UUID may be added although 'topo' no longer holds it.
+ * O(what changed x the hosts it reaches), never O(topology) unless 'all'.
+ * Shared by weftd (controller/hosts.c: which hosts recompile) and the REST
+ * API (controller/rest/executor.c: which hosts ?wait=installed waits for). */
+void topo_changes_hosts(const struct topology *topo,
+                        const struct topo_changes *changes,
+                        struct uuidset *hosts);
+
 /* Adds to 'changes' every difference between 'old' and 'new', as the
  * loader would report it: O(rows of both), no compile.  weftd uses it while
  * it still loads the database whole (controller/hosts.c). */
-struct topology;
 void topo_changes_diff(const struct topology *old, const struct topology *new,
                        struct topo_changes *changes);
+
+/* Adds to 'names' the name of every host of 'new' whose flows may differ
+ * between 'old' and 'new': topo_changes_diff() routed by
+ * topo_changes_hosts().  O(rows of both): for one-shot writers (weftctl)
+ * that load the topology whole anyway and wait for the hosts a write
+ * touches; weftd's REST API routes its patches' changes instead. */
+struct sset;
+void topo_changes_diff_hosts(const struct topology *old,
+                             const struct topology *new, struct sset *names);
 
 #endif /* topology/changes.h */

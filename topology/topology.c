@@ -66,6 +66,9 @@ topology_init(struct topology *topo)
     hmap_init(&topo->tenants);
     hmap_init(&topo->networks);
     hmap_init(&topo->ports);
+    topo_keys_init(&topo->tenant_keys, TOPO_TENANT_KEY_MAX);
+    topo_keys_init(&topo->network_keys, TOPO_NETWORK_KEY_MAX);
+    topo_keys_init(&topo->port_keys, TOPO_PORT_KEY_MAX);
 }
 
 void
@@ -78,6 +81,9 @@ topology_swap(struct topology *a, struct topology *b)
     hmap_swap(&a->tenants, &b->tenants);
     hmap_swap(&a->networks, &b->networks);
     hmap_swap(&a->ports, &b->ports);
+    topo_keys_swap(&a->tenant_keys, &b->tenant_keys);
+    topo_keys_swap(&a->network_keys, &b->network_keys);
+    topo_keys_swap(&a->port_keys, &b->port_keys);
 }
 
 void
@@ -126,6 +132,9 @@ topology_destroy(struct topology *topo)
         free(host);
     }
     hmap_destroy(&topo->hosts);
+    topo_keys_destroy(&topo->tenant_keys);
+    topo_keys_destroy(&topo->network_keys);
+    topo_keys_destroy(&topo->port_keys);
 }
 
 
@@ -158,6 +167,7 @@ topology_add_tenant(struct topology *topo, const struct uuid *uuid,
     tenant->uuid = *uuid;
     tenant->name = xstrdup(name);
     tenant->key = key;
+    topo_keys_add(&topo->tenant_keys, key);
     for (size_t q = 0; q < N_TOPO_QUOTAS; q++) {
         tenant->quota[q] = topo_quota_default(q);
     }
@@ -186,6 +196,7 @@ topology_add_network(struct topology *topo, const struct uuid *uuid,
     net->segment_id = segment_id;
     net->mtu = mtu;
     net->key = key;
+    topo_keys_add(&topo->network_keys, key);
     hmap_insert(&topo->networks, &net->node, uuid_hash(uuid));
     return net;
 }
@@ -282,6 +293,7 @@ topology_add_port(struct topology *topo, const struct uuid *uuid,
     port->ips = n_ips ? xmemdup(ips, n_ips * sizeof *ips) : NULL;
     port->n_ips = n_ips;
     port->key = key;
+    topo_keys_add(&topo->port_keys, key);
     hmap_insert(&topo->ports, &port->node, uuid_hash(uuid));
     return port;
 }
@@ -290,6 +302,7 @@ void
 topology_remove_port(struct topology *topo, struct topo_port *port)
 {
     port_unindex(port);
+    topo_keys_remove(&topo->port_keys, port->key);
     hmap_remove(&topo->ports, &port->node);
     free(port->name);
     free(port->iface);
@@ -306,6 +319,7 @@ topology_remove_network(struct topology *topo, struct topo_network *net)
     struct topo_tenant *t = CONST_CAST(struct topo_tenant *, net->tenant);
     ovs_list_remove(&net->tenant_node);
     t->n_networks--;
+    topo_keys_remove(&topo->network_keys, net->key);
     hmap_remove(&topo->networks, &net->node);
     hmap_destroy(&net->hosts);
     free(net->name);
@@ -319,6 +333,7 @@ topology_remove_tenant(struct topology *topo, struct topo_tenant *tenant)
     if (tenant->n_networks) {
         return false;
     }
+    topo_keys_remove(&topo->tenant_keys, tenant->key);
     hmap_remove(&topo->tenants, &tenant->node);
     free(tenant->name);
     free(tenant);
@@ -373,18 +388,22 @@ topology_update_host(struct topology *topo OVS_UNUSED, struct topo_host *host,
 }
 
 bool
-topology_update_tenant(struct topology *topo OVS_UNUSED,
+topology_update_tenant(struct topology *topo,
                        struct topo_tenant *tenant, const char *name,
                        uint32_t key)
 {
     bool changed = update_string(&tenant->name, name);
-    changed |= tenant->key != key;
+    if (tenant->key != key) {
+        topo_keys_remove(&topo->tenant_keys, tenant->key);
+        topo_keys_add(&topo->tenant_keys, key);
+        changed = true;
+    }
     tenant->key = key;
     return changed;
 }
 
 bool
-topology_update_network(struct topology *topo OVS_UNUSED,
+topology_update_network(struct topology *topo,
                         struct topo_network *net,
                         const struct topo_tenant *tenant, const char *name,
                         enum topo_net_type type, uint32_t segment_id, int mtu,
@@ -404,6 +423,10 @@ topology_update_network(struct topology *topo OVS_UNUSED,
         changed = true;
     }
     changed |= update_string(&net->name, name);
+    if (net->key != key) {
+        topo_keys_remove(&topo->network_keys, net->key);
+        topo_keys_add(&topo->network_keys, key);
+    }
     changed |= net->type != type || net->segment_id != segment_id
                || net->mtu != mtu || net->key != key;
     net->type = type;
@@ -463,8 +486,17 @@ topology_find_network_by_name(const struct topology *topo,
                               const char *name)
 {
     struct topo_network *net;
+    if (tenant) {
+        /* The tenant's index: O(its networks), not O(all networks). */
+        TOPO_TENANT_FOR_EACH_NETWORK (net, tenant) {
+            if (!strcmp(net->name, name)) {
+                return net;
+            }
+        }
+        return NULL;
+    }
     TOPOLOGY_FOR_EACH_NETWORK (net, topo) {
-        if (net->tenant == tenant && !strcmp(net->name, name)) {
+        if (!net->tenant && !strcmp(net->name, name)) {
             return net;
         }
     }
@@ -476,8 +508,17 @@ topology_find_port_by_name(const struct topology *topo,
                            const struct topo_network *net, const char *name)
 {
     struct topo_port *port;
+    if (net) {
+        /* The network's index: O(its ports), not O(all ports). */
+        TOPO_NETWORK_FOR_EACH_PORT (port, net) {
+            if (!strcmp(port->name, name)) {
+                return port;
+            }
+        }
+        return NULL;
+    }
     TOPOLOGY_FOR_EACH_PORT (port, topo) {
-        if (port->network == net && !strcmp(port->name, name)) {
+        if (!port->network && !strcmp(port->name, name)) {
             return port;
         }
     }

@@ -36,6 +36,7 @@
 #include "openvswitch/list.h"
 #include "openvswitch/types.h"
 #include "openvswitch/uuid.h"
+#include "keys.h"
 #include "packets.h"
 #include "quota.h"
 
@@ -175,6 +176,12 @@ struct topology {
     struct hmap tenants;        /* Contains "struct topo_tenant"s. */
     struct hmap networks;       /* Contains "struct topo_network"s. */
     struct hmap ports;          /* Contains "struct topo_port"s. */
+
+    /* The keys in use, per kind (keys.h), maintained by the adders,
+     * removers and updaters: validation allocates from them. */
+    struct topo_keys tenant_keys;
+    struct topo_keys network_keys;
+    struct topo_keys port_keys;
 };
 
 /* The MTU endpoints of 'net' must use: its own, or the underlay's minus

@@ -465,9 +465,14 @@ validate_new_port(const struct topology *topo, const struct topo_network *net,
                          : "");
     }
 
+    /* Through the host's and the network's port indexes: O(their ports),
+     * not O(all ports). */
     const struct topo_port *port;
-    TOPOLOGY_FOR_EACH_PORT (port, topo) {
-        if (port->host == host && !strcmp(port->iface, iface)) {
+    if (host) {
+        TOPO_HOST_FOR_EACH_PORT (port, host) {
+            if (strcmp(port->iface, iface)) {
+                continue;
+            }
             if (tenant_view && port->network->tenant != net->tenant) {
                 return xasprintf("interface %s is already in use on host %s",
                                  iface, host->name);
@@ -477,9 +482,8 @@ validate_new_port(const struct topology *topo, const struct topo_network *net,
                              port->network->tenant->name,
                              port->network->name, port->name);
         }
-        if (port->network != net) {
-            continue;
-        }
+    }
+    TOPO_NETWORK_FOR_EACH_PORT (port, net) {
         if (eth_addr_equals(port->mac, mac)) {
             return xasprintf("duplicate MAC "ETH_ADDR_FMT" in network %s/%s "
                              "(port %s/%s/%s)", ETH_ADDR_ARGS(mac),
@@ -508,13 +512,10 @@ count_noun__(size_t n, const char *noun)
 }
 
 char *
-validate_del_host(const struct topology *topo, const struct topo_host *host)
+validate_del_host(const struct topology *topo OVS_UNUSED,
+                  const struct topo_host *host)
 {
-    size_t n = 0;
-    const struct topo_port *port;
-    TOPOLOGY_FOR_EACH_PORT (port, topo) {
-        n += port->host == host;
-    }
+    size_t n = host->n_ports;          /* The host's port index. */
     if (n) {
         char *count = count_noun__(n, "port");
         char *error = xasprintf("host %s still has %s", host->name, count);
@@ -525,14 +526,10 @@ validate_del_host(const struct topology *topo, const struct topo_host *host)
 }
 
 char *
-validate_del_tenant(const struct topology *topo,
+validate_del_tenant(const struct topology *topo OVS_UNUSED,
                     const struct topo_tenant *tenant)
 {
-    size_t n = 0;
-    const struct topo_network *net;
-    TOPOLOGY_FOR_EACH_NETWORK (net, topo) {
-        n += net->tenant == tenant;
-    }
+    size_t n = tenant->n_networks;     /* The tenant's network index. */
     if (n) {
         char *count = count_noun__(n, "network");
         char *error = xasprintf("tenant %s still has %s", tenant->name, count);
@@ -543,14 +540,10 @@ validate_del_tenant(const struct topology *topo,
 }
 
 char *
-validate_del_network(const struct topology *topo,
+validate_del_network(const struct topology *topo OVS_UNUSED,
                      const struct topo_network *net)
 {
-    size_t n = 0;
-    const struct topo_port *port;
-    TOPOLOGY_FOR_EACH_PORT (port, topo) {
-        n += port->network == net;
-    }
+    size_t n = net->n_ports;           /* The network's port index. */
     if (n) {
         char *count = count_noun__(n, "port");
         char *error = xasprintf("network %s/%s still has %s",
@@ -561,55 +554,22 @@ validate_del_network(const struct topology *topo,
     return NULL;
 }
 
-static int
-compare_keys__(const void *a_, const void *b_)
+/* The lowest free key of each kind, from the topology's key indexes
+ * (keys.h): O(log64 of the key space), not a sort of every key. */
+uint32_t
+topology_next_tenant_key(const struct topology *topo)
 {
-    uint32_t a = *(const uint32_t *) a_;
-    uint32_t b = *(const uint32_t *) b_;
-    return a < b ? -1 : a > b;
+    return topo_keys_lowest_free(&topo->tenant_keys);
 }
 
-/* Returns the smallest key in 1..'max' that is not among the 'n' keys in
- * 'keys' (which it sorts), or 0 if there is none.  Sorting instead of a
- * bitmap keeps the cost proportional to the number of objects, not to the
- * 24-bit port key space. */
-static uint32_t
-smallest_free_key__(uint32_t *keys, size_t n, uint32_t max)
+uint32_t
+topology_next_network_key(const struct topology *topo)
 {
-    qsort(keys, n, sizeof *keys, compare_keys__);
-
-    uint32_t candidate = 1;
-    for (size_t i = 0; i < n && candidate <= max; i++) {
-        if (keys[i] == candidate) {
-            candidate++;
-        } else if (keys[i] > candidate) {
-            break;
-        }
-        /* keys[i] < candidate: 0 or a duplicate, already passed. */
-    }
-    return candidate <= max ? candidate : 0;
+    return topo_keys_lowest_free(&topo->network_keys);
 }
 
-/* The three allocators differ only in which map and member they read. */
-#define DEFINE_NEXT_KEY(FUNC, TYPE, MEMBER, MAX)                        \
-    uint32_t                                                            \
-    FUNC(const struct topology *topo)                                   \
-    {                                                                   \
-        size_t n = hmap_count(&topo->MEMBER);                           \
-        uint32_t *keys = xmalloc((n + 1) * sizeof *keys);               \
-        size_t i = 0;                                                   \
-        const TYPE *obj;                                                \
-        HMAP_FOR_EACH (obj, node, &topo->MEMBER) {                      \
-            keys[i++] = obj->key;                                       \
-        }                                                               \
-        uint32_t key = smallest_free_key__(keys, i, MAX);               \
-        free(keys);                                                     \
-        return key;                                                     \
-    }
-
-DEFINE_NEXT_KEY(topology_next_tenant_key, struct topo_tenant, tenants,
-                TOPO_TENANT_KEY_MAX)
-DEFINE_NEXT_KEY(topology_next_network_key, struct topo_network, networks,
-                TOPO_NETWORK_KEY_MAX)
-DEFINE_NEXT_KEY(topology_next_port_key, struct topo_port, ports,
-                TOPO_PORT_KEY_MAX)
+uint32_t
+topology_next_port_key(const struct topology *topo)
+{
+    return topo_keys_lowest_free(&topo->port_keys);
+}

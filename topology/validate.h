@@ -87,7 +87,9 @@ char *validate_del_network(const struct topology *,
                            const struct topo_network *);
 
 /* Key allocation: the smallest key in 1..'max' not used by any tenant
- * (network, port) in 'topo', or 0 if all are taken. */
+ * (network, port) in 'topo', or 0 if all are taken.  O(1) in the number of
+ * objects: read from the topology's key indexes (keys.h), which after a
+ * topology repeated a key may call a removed key still used. */
 uint32_t topology_next_tenant_key(const struct topology *);
 uint32_t topology_next_network_key(const struct topology *);
 uint32_t topology_next_port_key(const struct topology *);

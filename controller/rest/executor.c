@@ -52,7 +52,7 @@
 #include <string.h>
 
 #include "authorize.h"
-#include "compiler.h"
+#include "changes.h"
 #include "handoff.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/poll-loop.h"
@@ -62,6 +62,7 @@
 #include "timeval.h"
 #include "topology.h"
 #include "util.h"
+#include "uuidset.h"
 #include "views.h"
 #include "weft-db.h"
 #include "weft-idl.h"
@@ -82,7 +83,10 @@ struct api {
 
     /* Main thread only. */
     struct ovsdb_idl *idl;
-    struct weft_topo_cache topo;        /* Loaded from 'idl'. */
+    struct weft_topo_cache topo;        /* 'idl''s, patched in place on
+                                         * every seqno change; its
+                                         * 'changes' gather since the
+                                         * running write's last build. */
     struct api_reader reader;           /* The read side: 'idl', 'topo',
                                          * 'hooks'. */
 
@@ -90,6 +94,9 @@ struct api {
     struct call_queue writes;           /* Writes waiting for their turn. */
     struct weft_txn *write;             /* The write being run, or NULL... */
     struct api_call *write_call;        /* ...and its call. */
+    struct uuidset write_own_hosts;     /* For a tenant's write: the hosts
+                                         * of its ports when its last
+                                         * attempt was built. */
     struct call_queue waiting;          /* ?wait=installed, committed. */
 
     struct api_hooks hooks;             /* weftd's hosts. */
@@ -181,6 +188,25 @@ write_may_send(bool maybe_committed, void *api_)
                             maybe_committed);
 }
 
+/* Adds to 'hosts' the UUID of every host where tenant 'tenant' has a port
+ * in 'topo', through the tenant's networks' host indexes. */
+static void
+add_tenant_hosts(const struct topology *topo, const char *tenant,
+                 struct uuidset *hosts)
+{
+    const struct topo_tenant *t = topology_find_tenant_by_name(topo, tenant);
+    if (!t) {
+        return;
+    }
+    const struct topo_network *net;
+    TOPO_TENANT_FOR_EACH_NETWORK (net, t) {
+        const struct topo_net_host *nh;
+        TOPO_NETWORK_FOR_EACH_HOST (nh, net) {
+            uuidset_insert(hosts, &nh->host->uuid);
+        }
+    }
+}
+
 /* weft_txn_build_func for the write being run: authorizes it (again, on a
  * retry: a token may have been revoked meanwhile) and adds it to 'txn'. */
 static struct weft_error *
@@ -189,10 +215,17 @@ write_build(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
 {
     struct api *api = api_;
     struct api_call *call = api->write_call;
+    /* 'topo' is the cache, just refreshed: from here on its 'changes' are
+     * this attempt's commit and whatever else arrives (set_wait_hosts()). */
+    topo_changes_clear(&api->topo.changes);
+    uuidset_clear(&api->write_own_hosts);
     const struct weftrec_tenant *own;
     struct weft_error *error = api_authorize(idl, call, &own);
     if (error) {
         return error;
+    }
+    if (!call->admin && call->wait_installed) {
+        add_tenant_hosts(topo, call->req.path[0], &api->write_own_hosts);
     }
     /* A tenant admin's conflicts must not name other tenants' objects. */
     call->req.tenant_view = own != NULL;
@@ -282,55 +315,42 @@ fill_created(struct api *api, struct api_call *call)
     api_call_destroy(fresh);
 }
 
-/* Adds to 'hosts' the host of every port of tenant 'tenant' in 'topo'. */
-static void
-add_tenant_hosts(const struct topology *topo, const char *tenant,
-                 struct sset *hosts)
-{
-    const struct topo_port *port;
-    TOPOLOGY_FOR_EACH_PORT (port, topo) {
-        if (port->network && port->network->tenant && port->host
-            && !strcmp(port->network->tenant->name, tenant)) {
-            sset_add(hosts, port->host->name);
-        }
-    }
-}
-
 /* Called when 'call''s write has committed: stores in 'call' the hosts that
- * must confirm it before ?wait=installed answers, those whose flows differ
- * between 'api->topo' (the database just before the write, which its last
- * attempt was checked against: the transaction verified nb_cfg) and the
- * database now.  A host whose flows did not change
- * has nothing to install and is not waited for.
+ * must confirm it before ?wait=installed answers, those whose flows the
+ * write may change.  A host whose flows did not change has nothing to
+ * install and is not waited for.
  *
  * The IDL holds the commit, since ovsdb-server sends a transaction's update
  * before its reply, and possibly later writes of others: those can only add
- * hosts.  For a tenant the list is cut to the hosts where it has ports,
- * which are all its own change can touch, so that a 504 never names a host
- * only another tenant uses.
- *
- * The topology loaded here becomes 'api->topo', so that the next write does
- * not load the same database again (weft_topo_cache_refresh()). */
+ * hosts.  Refreshing the cache patches them into 'api->topo' and adds what
+ * they changed to the changes gathered since the write's last attempt was
+ * built (write_build() cleared them), which topo_changes_hosts() routes
+ * with the topology's indexes, as weftd routes them to its hosts.  For a
+ * tenant the list is cut to the hosts where it has ports, before or after
+ * the write, which are all its own change can touch, so that a 504 never
+ * names a host only another tenant uses. */
 static void
 set_wait_hosts(struct api *api, struct api_call *call)
 {
-    struct topology now;
-    topology_init(&now);
-    unsigned int seqno = ovsdb_idl_get_seqno(api->idl);
-    weft_db_load_topology(api->idl, &now);
-    struct sset hosts = SSET_INITIALIZER(&hosts);
-    compile_changed_hosts(&api->topo.topo, &now, &hosts);
+    const struct topology *topo = weft_topo_cache_refresh(&api->topo,
+                                                          api->idl);
+    struct uuidset uuids = UUIDSET_INITIALIZER(&uuids);
+    topo_changes_hosts(topo, &api->topo.changes, &uuids);
     if (!call->admin) {
-        struct sset own = SSET_INITIALIZER(&own);
-        add_tenant_hosts(&api->topo.topo, call->req.path[0], &own);
-        add_tenant_hosts(&now, call->req.path[0], &own);
-        sset_intersect(&hosts, &own);
-        sset_destroy(&own);
+        add_tenant_hosts(topo, call->req.path[0], &api->write_own_hosts);
     }
-    topology_swap(&api->topo.topo, &now);
-    topology_destroy(&now);
-    api->topo.seqno = seqno;
-    api->topo.valid = true;
+
+    struct sset hosts = SSET_INITIALIZER(&hosts);
+    const struct uuidset_node *node;
+    UUIDSET_FOR_EACH (node, &uuids) {
+        /* A host deleted meanwhile has nothing to install. */
+        const struct topo_host *h = topology_find_host(topo, &node->uuid);
+        if (h && (call->admin
+                  || uuidset_contains(&api->write_own_hosts, &h->uuid))) {
+            sset_add(&hosts, h->name);
+        }
+    }
+    uuidset_destroy(&uuids);
 
     for (size_t i = 0; i < call->n_wait_hosts; i++) {
         free(call->wait_hosts[i]);
@@ -509,7 +529,11 @@ api_create(const char *db_remote, const struct api_hooks *hooks)
     struct api *api = xzalloc(sizeof *api);
     api_handoff_init(&api->handoff);
     api->idl = ovsdb_idl_create(db_remote, &weftrec_idl_class, true, true);
-    weft_topo_cache_init(&api->topo);
+    /* Writes validate against one topology patched in place from the IDL's
+     * tracked changes (weft-txn.h), not one loaded per write. */
+    weft_db_track_changes(api->idl);
+    weft_topo_cache_init_incremental(&api->topo);
+    uuidset_init(&api->write_own_hosts);
     call_queue_init(&api->pending);
     call_queue_init(&api->writes);
     call_queue_init(&api->waiting);
@@ -537,6 +561,7 @@ api_destroy(struct api *api)
     call_queue_destroy_calls(&api->writes);
     call_queue_destroy_calls(&api->waiting);
     weft_topo_cache_destroy(&api->topo);
+    uuidset_destroy(&api->write_own_hosts);
     ovsdb_idl_destroy(api->idl);
     free(api);
 }
@@ -551,6 +576,13 @@ void
 api_run(struct api *api)
 {
     ovsdb_idl_run(api->idl);
+    if (ovsdb_idl_has_ever_connected(api->idl)) {
+        /* Patch the topology on every change, so that the IDL's tracked
+         * rows never pile up.  While a write runs this only adds to the
+         * changes its wait reads (set_wait_hosts()): other writers' changes
+         * can only add hosts. */
+        weft_topo_cache_refresh(&api->topo, api->idl);
+    }
 
     struct call_queue taken;
     call_queue_init(&taken);

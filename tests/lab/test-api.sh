@@ -509,6 +509,13 @@ expect 409 '.detail == "vxlan segment 1001 is already used by network red/net"' 
 # --- burst: $burst port creations from 4 parallel clients ----------------
 expect 201 '' "network for the burst" -- \
     $(post) '{"name":"burst","type":"vlan","segment_id":300}' /v1/tenants/blue/networks
+# The API validates writes against one topology patched in place from its
+# IDL's tracked changes: loaded whole at its first load (and on a resync),
+# never per write.
+api_loads() { grep -c 'validation topology: full load' "$dir/weftd.log" || true; }
+loads0=$(api_loads)
+check "the API's validation topology was loaded whole at first ($loads0)" \
+    [ "$loads0" -ge 1 ]
 start=$(date +%s.%N)
 for c in 0 1 2 3; do
     (
@@ -531,6 +538,8 @@ check "burst: the network has exactly $burst ports" \
     [ "$(jq length <<<"$body")" = "$burst" ]
 check "burst: every port key is distinct" \
     [ "$(jq '[.[].key] | unique | length' <<<"$body")" = "$burst" ]
+check "burst: no write loaded the topology whole ($loads0 -> $(api_loads))" \
+    [ "$(api_loads)" = "$loads0" ]
 echo "burst: $burst port creations from 4 clients in $secs s:" \
      "$(awk "BEGIN { printf \"%.0f\", $burst / $secs }") requests/s"
 

@@ -14,6 +14,7 @@
 
 #include <string.h>
 
+#include "changes.h"
 #include "compiler.h"
 #include "flow-text.h"
 #include "host-fixture.h"
@@ -26,6 +27,7 @@
 #include "sset.h"
 #include "topology.h"
 #include "util.h"
+#include "uuidset.h"
 
 struct fx {
     struct topology topo;
@@ -378,86 +380,128 @@ test_mtu_rule(void **state)
     topology_destroy(&fx.topo);
 }
 
+/* Returns the hosts topo_changes_hosts() routes 'c' to in fx's topology, as
+ * "h1 h2 " (sorted; a UUID fx does not hold as "gone "). */
 static char *
-inputs_of(struct fx *fx, int host)
+routed(const struct fx *fx, const struct topo_changes *c)
 {
+    struct uuidset hosts = UUIDSET_INITIALIZER(&hosts);
+    topo_changes_hosts(&fx->topo, c, &hosts);
+    struct sset names = SSET_INITIALIZER(&names);
+    const struct uuidset_node *node;
+    UUIDSET_FOR_EACH (node, &hosts) {
+        const struct topo_host *h = topology_find_host(&fx->topo,
+                                                       &node->uuid);
+        sset_add(&names, h ? h->name : "gone");
+    }
+    uuidset_destroy(&hosts);
     struct ds s = DS_EMPTY_INITIALIZER;
-    compile_host_inputs(&fx->topo, fx->h[host], &s);
+    const char **sorted = sset_sort(&names);
+    for (size_t i = 0; sorted[i]; i++) {
+        ds_put_format(&s, "%s ", sorted[i]);
+    }
+    free(sorted);
+    sset_destroy(&names);
     return ds_steal_cstr(&s);
 }
 
-/* compile_host_inputs() must move with everything h1's flows depend on and
- * stay put for changes elsewhere, or weftd would skip a needed recompile. */
 static void
-test_compile_inputs(void **state)
+check_routed(const struct fx *fx, struct topo_changes *c, const char *want)
+{
+    char *got = routed(fx, c);
+    assert_string_equal(got, want);
+    free(got);
+    topo_changes_clear(c);
+}
+
+/* topo_changes_hosts(), the one routing rule of weftd (which hosts
+ * recompile) and of the REST API (which hosts ?wait=installed waits for):
+ * every kind of change reaches exactly the hosts whose flows it can change.
+ * Networks: a on h1 h2, b on h1 h3, c on h2 h3, v on all three; h4 has no
+ * port. */
+static void
+test_changes_hosts(void **state)
 {
     (void) state;
     struct fx fx;
     fx_init(&fx);
-    char *before = inputs_of(&fx, 1);
-    char *again = inputs_of(&fx, 1);
-    assert_string_equal(before, again);
-    free(again);
+    struct uuid u4 = { .parts = { 800, 0x77, 0, 0 } };
+    topology_add_host(&fx.topo, &u4, "h4", "unix:/run/h4/db.sock", NULL,
+                      "192.0.2.4", "netdev", NULL);
+    struct topo_changes c;
+    topo_changes_init(&c);
 
-    /* Network c is on h2 and h3 only: h1 does not care. */
-    add_port(&fx, fx.c, 3, 40);
-    char *now = inputs_of(&fx, 1);
-    assert_string_equal(before, now);
-    free(now);
-    char *h2 = inputs_of(&fx, 2);
+    check_routed(&fx, &c, "");                  /* Nothing changed. */
+    c.all = true;                               /* Unknown extent. */
+    check_routed(&fx, &c, "h1 h2 h3 h4 ");
 
-    /* Each of these changes h1's flows, so each must change its inputs. */
+    /* A changed network (a port added to or modified in it, or its own
+     * row, or its tenant's key): the hosts with a port in it. */
+    uuidset_insert(&c.networks, &fx.a->uuid);
+    check_routed(&fx, &c, "h1 h2 ");
+    uuidset_insert(&c.networks, &fx.c->uuid);
+    check_routed(&fx, &c, "h2 h3 ");
+    uuidset_insert(&c.networks, &fx.a->uuid);
+    uuidset_insert(&c.networks, &fx.b->uuid);
+    check_routed(&fx, &c, "h1 h2 h3 ");
+
+    /* A deleted network: its ports' deletions name their old hosts. */
+    struct uuid gone = { .parts = { 999, 0x77, 0, 0 } };
+    uuidset_insert(&c.networks, &gone);
+    check_routed(&fx, &c, "");
+    uuidset_insert(&c.networks, &gone);
+    uuidset_insert(&c.port_hosts, &fx.h[3]->uuid);
+    check_routed(&fx, &c, "h3 ");
+
+    /* A tenant change alone reaches nothing: the loader lists its
+     * networks too (changes.h). */
+    uuidset_insert(&c.tenants, &fx.a->tenant->uuid);
+    check_routed(&fx, &c, "");
+
+    /* A port moved from h1 (a's last port there, say) to h4: both. */
+    uuidset_insert(&c.port_hosts, &fx.h[1]->uuid);
+    uuidset_insert(&c.port_hosts, &u4);
+    check_routed(&fx, &c, "h1 h4 ");
+
+    /* A changed host row: itself and every host it shares a network with
+     * (they reach it by its tunnel IP or uplink). */
+    uuidset_insert(&c.hosts, &u4);
+    check_routed(&fx, &c, "h4 ");
+    uuidset_insert(&c.hosts, &fx.h[1]->uuid);
+    check_routed(&fx, &c, "h1 h2 h3 ");
+    /* A deleted host: only its own UUID (nothing left to install there). */
+    uuidset_insert(&c.hosts, &gone);
+    check_routed(&fx, &c, "gone ");
+
+    /* The same through the diff, from a real change: c loses its only
+     * port on h3 (key 6) and h2 gets a new port in c. */
+    struct fx new;
+    fx_init(&new);
+    topology_add_host(&new.topo, &u4, "h4", "unix:/run/h4/db.sock", NULL,
+                      "192.0.2.4", "netdev", NULL);
     struct topo_port *p;
-    TOPOLOGY_FOR_EACH_PORT (p, &fx.topo) {
-        if (p->key == 2) {              /* a's port on h2. */
-            p->mac.ea[0] = 0x06;
+    TOPOLOGY_FOR_EACH_PORT (p, &new.topo) {
+        if (p->key == 6) {
+            topology_remove_port(&new.topo, p);
+            break;
         }
     }
-    now = inputs_of(&fx, 1);
-    assert_string_not_equal(before, now);
-    free(before);
-    before = now;
+    add_port(&new, new.c, 2, 40);
+    topo_changes_diff(&fx.topo, &new.topo, &c);
+    check_routed(&new, &c, "h2 h3 ");
 
-    add_port(&fx, fx.a, 2, 41);         /* A new port in a, on h2. */
-    now = inputs_of(&fx, 1);
-    assert_string_not_equal(before, now);
-    free(before);
-    before = now;
-
-    free(fx.h[2]->tunnel_ip);           /* A peer's tunnel IP. */
-    fx.h[2]->tunnel_ip = xstrdup("192.0.2.99");
-    now = inputs_of(&fx, 1);
-    assert_string_not_equal(before, now);
-    free(before);
-    before = now;
-
-    fx.h[3]->uplink = xstrdup("up3");   /* A VLAN peer's uplink. */
-    now = inputs_of(&fx, 1);
-    assert_string_not_equal(before, now);
-    free(before);
-    before = now;
-
-    fx.v->segment_id = 102;             /* A local network's segment. */
-    now = inputs_of(&fx, 1);
-    assert_string_not_equal(before, now);
-    free(now);
-
-    /* h2 saw the new port in c and the changes in a. */
-    now = inputs_of(&fx, 2);
-    assert_string_not_equal(h2, now);
-    free(now);
-    free(h2);
-    free(before);
+    topo_changes_destroy(&c);
+    topology_destroy(&new.topo);
     topology_destroy(&fx.topo);
 }
 
-/* Returns the hosts compile_changed_hosts() finds from 'old' to 'new', as
+/* Returns the hosts topo_changes_diff_hosts() finds from 'old' to 'new', as
  * "h1 h2 " (sorted). */
 static char *
 changed_hosts(const struct fx *old, const struct fx *new)
 {
     struct sset hosts = SSET_INITIALIZER(&hosts);
-    compile_changed_hosts(&old->topo, &new->topo, &hosts);
+    topo_changes_diff_hosts(&old->topo, &new->topo, &hosts);
     struct ds s = DS_EMPTY_INITIALIZER;
     const char **names = sset_sort(&hosts);
     for (size_t i = 0; names[i]; i++) {
@@ -570,7 +614,7 @@ main(void)
         cmocka_unit_test(test_infrastructure_names),
         cmocka_unit_test(test_mtu_rule),
         cmocka_unit_test(test_openflow_targets),
-        cmocka_unit_test(test_compile_inputs),
+        cmocka_unit_test(test_changes_hosts),
         cmocka_unit_test(test_changed_hosts),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
