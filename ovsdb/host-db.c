@@ -59,6 +59,7 @@ struct host_db {
                                      * ofport_request weft chose for it
                                      * (wanted_ports_assign_ofports()). */
     unsigned int requested_seqno;   /* IDL seqno 'requested' was chosen at. */
+    unsigned int ofports_seqno;     /* IDL seqno 'ofports' were read at. */
     struct simap flow_ofports;      /* Wanted interface name -> the ofport
                                      * its flows use: see
                                      * host_db_flow_ofports(). */
@@ -625,8 +626,14 @@ host_db_run(struct host_db *db)
         update_requested(db, br);
         db->requested_seqno = seqno;
     }
-    if (read_ofports(db, br)) {
-        changed = true;
+    /* Only when the database or the wanted ports changed: reading every
+     * interface of every host on each main loop pass made weftd's CPU grow
+     * with the topology for any event. */
+    if (seqno != db->ofports_seqno || db->reconcile) {
+        db->ofports_seqno = seqno;
+        if (read_ofports(db, br)) {
+            changed = true;
+        }
     }
 
     if (seqno != db->idl_seqno || db->reconcile) {
