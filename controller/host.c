@@ -76,6 +76,9 @@ struct host {
                                      * anything that host_status_seqno()
                                      * covers does. */
     unsigned int status_sig;        /* Hash of the scalar status last seen. */
+    struct sset refused_changed;    /* Interface names refused or no longer
+                                     * refused since the last
+                                     * host_take_changed_ifaces(). */
 };
 
 /* weftd --self-check: after every incremental compile, compile the whole
@@ -178,6 +181,7 @@ host_create(const struct topo_host *th)
     host_set_config__(h, th);
     wanted_ports_init(&h->wanted);
     host_flows_init(&h->flows);
+    sset_init(&h->refused_changed);
     host_warn_ssl(h);
 
     struct host_db_config cfg;
@@ -200,6 +204,7 @@ host_destroy(struct host *h)
     of_session_destroy(h->of);
     wanted_ports_destroy(&h->wanted);
     host_flows_destroy(&h->flows);
+    sset_destroy(&h->refused_changed);
     free(h->name);
     free(h->ovsdb_remote);
     free(h->of_target);
@@ -253,6 +258,12 @@ host_update_wanted(struct host *h, const struct topo_host *self)
             if (!sset_contains(&h->wanted.refused, name)) {
                 VLOG_WARN("%s: a port's interface name %s belongs to weft's "
                           "infrastructure; port not created", h->name, name);
+                sset_add(&h->refused_changed, name);
+            }
+        }
+        SSET_FOR_EACH (name, &h->wanted.refused) {
+            if (!sset_contains(&wanted.refused, name)) {
+                sset_add(&h->refused_changed, name);
             }
         }
         h->status_seqno++;
@@ -428,6 +439,17 @@ host_status_seqno(const struct host *h)
 {
     /* Both counters only grow, so their sum changes when either does. */
     return h->status_seqno + host_db_seqno(h->db);
+}
+
+void
+host_take_changed_ifaces(struct host *h, struct sset *names)
+{
+    host_db_take_changed_ifaces(h->db, names);
+    const char *name;
+    SSET_FOR_EACH (name, &h->refused_changed) {
+        sset_add(names, name);
+    }
+    sset_clear(&h->refused_changed);
 }
 
 void

@@ -116,6 +116,11 @@ enum host_of_state host_of_state(const struct host *);
  * interface's ofport or link state changes, so that weftd writes status
  * back only when there is something new to write. */
 unsigned int host_status_seqno(const struct host *);
+/* Adds to 'names' the interface names whose host_iface_ofport(), link state
+ * or host_iface_refused() may have changed since the last call, and forgets
+ * them, so that status write-back looks only at their ports. */
+struct sset;
+void host_take_changed_ifaces(struct host *, struct sset *names);
 
 /* Returns the OpenFlow port of the endpoint interface 'iface' on this host,
  * or -1 if unknown or refused, and whether its link is up in '*up'. */

@@ -12,6 +12,7 @@
 #include "hash.h"
 #include "hmapx.h"
 #include "host.h"
+#include "openvswitch/dynamic-string.h"
 #include "openvswitch/vlog.h"
 #include "ovsdb-idl.h"
 #include "sset.h"
@@ -45,6 +46,11 @@ hosts_init(struct hosts *hosts)
     hosts->nb_cfg = 0;
     hmap_init(&hosts->map);
     hosts->status_sig = 0;
+    uuidset_init(&hosts->status_ports);
+    hosts->status_full = true;
+    hosts->n_status_full = 0;
+    hosts->n_status_partial = 0;
+    hosts->n_status_port_rows = 0;
 }
 
 void
@@ -56,6 +62,7 @@ hosts_destroy(struct hosts *hosts)
         free(hn);
     }
     hmap_destroy(&hosts->map);
+    uuidset_destroy(&hosts->status_ports);
     topology_destroy(&hosts->topo);
 }
 
@@ -144,6 +151,27 @@ hosts_route_changes(const struct hosts *hosts,
     uuidset_destroy(&uuids);
 }
 
+/* Notes which Port rows the next status write must look at: the ports
+ * 'changes' inserted or modified (a new row, a new host or interface name),
+ * or all of them if it cannot tell, or if a host row changed (a host
+ * connection created or destroyed, a host renamed: its name is in its ports'
+ * refusal messages).  Host changes are rare; port changes are the common
+ * case and cost O(1) each. */
+static void
+hosts_note_status_changes(struct hosts *hosts,
+                          const struct topo_changes *changes)
+{
+    if (changes->all || !uuidset_is_empty(&changes->hosts)) {
+        hosts->status_full = true;
+    }
+    if (!hosts->status_full) {
+        const struct uuidset_node *node;
+        UUIDSET_FOR_EACH (node, &changes->ports) {
+            uuidset_insert(&hosts->status_ports, &node->uuid);
+        }
+    }
+}
+
 void
 hosts_apply(struct hosts *hosts, const struct topo_changes *changes,
             int64_t nb_cfg)
@@ -152,6 +180,7 @@ hosts_apply(struct hosts *hosts, const struct topo_changes *changes,
         return;                 /* E.g. weftd's own status write-back. */
     }
     hosts->nb_cfg = nb_cfg;
+    hosts_note_status_changes(hosts, changes);
     hosts_update_set(hosts, changes);
 
     struct hmapx touched = HMAPX_INITIALIZER(&touched);
@@ -272,24 +301,73 @@ status_port(const struct uuid *uuid, const char *iface,
     return true;
 }
 
+/* Adds to 'hosts->status_ports' the ports of 'host' whose interface
+ * host_take_changed_ifaces() reports.  O(the host's ports) when any did,
+ * O(1) otherwise: the topology has no index by interface name. */
+static void
+hosts_note_changed_ifaces(struct hosts *hosts, struct host *host)
+{
+    struct sset names = SSET_INITIALIZER(&names);
+    host_take_changed_ifaces(host, &names);
+    if (!sset_is_empty(&names) && !hosts->status_full) {
+        const struct topo_host *th = topology_find_host(&hosts->topo,
+                                                        host_uuid(host));
+        const struct topo_port *port;
+        if (th) {
+            TOPO_HOST_FOR_EACH_PORT (port, th) {
+                if (sset_contains(&names, port->iface)) {
+                    uuidset_insert(&hosts->status_ports, &port->uuid);
+                }
+            }
+        }
+    }
+    sset_destroy(&names);
+}
+
 void
 hosts_write_status(struct hosts *hosts, struct ovsdb_idl *idl,
                    struct ovsdb_idl_txn *txn)
 {
-    /* Walking every Port row on every loop pass would cost more than the
-     * rest of an idle weftd: hence the signature of the inputs. */
-    unsigned int status_sig = ovsdb_idl_get_seqno(idl);
+    /* Host rows: written when a host's status seqno moved.  Port rows: only
+     * those noted since the last write (see hosts.h). */
+    unsigned int status_sig = 0;
     struct host_node *hn;
     HMAP_FOR_EACH (hn, node, &hosts->map) {
         status_sig = hash_int(host_status_seqno(hn->host), status_sig);
+        hosts_note_changed_ifaces(hosts, hn->host);
     }
-    if (txn && status_sig != hosts->status_sig) {
-        hosts->status_sig = status_sig;
-        struct weft_status_source source = {
-            .host = status_host,
-            .port = status_port,
-            .aux = hosts,
-        };
-        weft_status_write(idl, &source);
+    if (!txn || (status_sig == hosts->status_sig && !hosts->status_full
+                 && uuidset_is_empty(&hosts->status_ports))) {
+        return;                 /* Kept for when a transaction is open. */
     }
+    hosts->status_sig = status_sig;
+    struct weft_status_source source = {
+        .host = status_host,
+        .port = status_port,
+        .aux = hosts,
+    };
+    if (hosts->status_full) {
+        hosts->n_status_port_rows += weft_status_write(idl, &source);
+        hosts->n_status_full++;
+        hosts->status_full = false;
+    } else {
+        hosts->n_status_port_rows += weft_status_write_ports(
+            idl, &source, &hosts->status_ports);
+        hosts->n_status_partial++;
+    }
+    uuidset_clear(&hosts->status_ports);
+}
+
+void
+hosts_status_failed(struct hosts *hosts)
+{
+    hosts->status_full = true;
+}
+
+void
+hosts_format_status_stats(const struct hosts *hosts, struct ds *s)
+{
+    ds_put_format(s, "full=%"PRIu64" partial=%"PRIu64" port_rows=%"PRIu64
+                  "\n", hosts->n_status_full, hosts->n_status_partial,
+                  hosts->n_status_port_rows);
 }

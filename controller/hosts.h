@@ -23,6 +23,7 @@
 
 #include "openvswitch/hmap.h"
 #include "topology.h"
+#include "uuidset.h"
 
 struct host;
 struct ovsdb_idl;
@@ -34,6 +35,17 @@ struct hosts {
     int64_t nb_cfg;             /* Weft_Global nb_cfg it came from. */
     struct hmap map;            /* Host connections, by host row UUID. */
     unsigned int status_sig;    /* Inputs of the last status write. */
+
+    /* Status write-back (hosts_write_status()) is incremental: the Port
+     * rows that may be stale are known from the loader's changes and from
+     * the hosts' changed interfaces, gathered here until the next write. */
+    struct uuidset status_ports; /* Port rows to look at. */
+    bool status_full;           /* Look at every Port row instead: first
+                                 * write, full reload, host set changed,
+                                 * or a status transaction failed. */
+    uint64_t n_status_full;     /* Writes that walked every Port row. */
+    uint64_t n_status_partial;  /* Writes that walked 'status_ports'. */
+    uint64_t n_status_port_rows; /* Port rows visited by all writes. */
 };
 
 void hosts_init(struct hosts *);
@@ -61,11 +73,26 @@ void hosts_apply(struct hosts *, const struct topo_changes *changes,
 void hosts_run(struct hosts *);
 void hosts_wait(struct hosts *);
 
-/* Writes the hosts' and their ports' status to 'idl' within 'txn', if a host
- * reported a change or the database changed (new rows, or a write of ours
- * was lost) since the last write; otherwise does nothing. */
+/* Writes the hosts' and their ports' status to 'idl' within 'txn' (if
+ * nonnull), only where it differs, if anything that may change it happened
+ * since the last write; otherwise does nothing.  Every Host row is looked
+ * at, but only the Port rows of ports the loader reported changed or whose
+ * interface's ofport, link state or refusal changed on its host: O(hosts +
+ * changes), not O(ports).  Every Port row only on the first write, after a
+ * full reload (the database reconnected), after a host row was added,
+ * changed or removed, and after hosts_status_failed(). */
 void hosts_write_status(struct hosts *, struct ovsdb_idl *idl,
                         struct ovsdb_idl_txn *txn);
+
+/* weftd's transaction that may have held a status write failed (the
+ * database is unchanged by it): the next write looks at every Port row. */
+void hosts_status_failed(struct hosts *);
+
+/* "weft/status-stats": "full=N partial=N port_rows=N": status writes that
+ * looked at every Port row, those that looked only at changed ports, and
+ * the Port rows looked at in all (tests/sim/test-status.sh reads it). */
+struct ds;
+void hosts_format_status_stats(const struct hosts *, struct ds *);
 
 size_t hosts_count(const struct hosts *);
 

@@ -59,6 +59,18 @@ weftd_unixctl_compile_stats(struct unixctl_conn *conn, int argc OVS_UNUSED,
     ds_destroy(&s);
 }
 
+/* "weft/status-stats": how incremental the status write-back is (see
+ * hosts_format_status_stats(); tests/sim/test-status.sh reads it). */
+static void
+weftd_unixctl_status_stats(struct unixctl_conn *conn, int argc OVS_UNUSED,
+                           const char *argv[] OVS_UNUSED, void *hosts_)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    hosts_format_status_stats(hosts_, &s);
+    unixctl_command_reply(conn, ds_cstr(&s));
+    ds_destroy(&s);
+}
+
 static struct host *
 unixctl_find_host(struct hosts *hosts, struct unixctl_conn *conn,
                   const char *name)
@@ -115,6 +127,8 @@ weftd_unixctl_register(struct hosts *hosts, bool *exiting)
                              hosts);
     unixctl_command_register("weft/compile-stats", "", 0, 0,
                              weftd_unixctl_compile_stats, hosts);
+    unixctl_command_register("weft/status-stats", "", 0, 0,
+                             weftd_unixctl_status_stats, hosts);
     unixctl_command_register("weft/flows", "HOST [desired|installed]", 1, 2,
                              weftd_unixctl_flows, hosts);
     unixctl_command_register("weft/resync", "[HOST]", 0, 1,

@@ -229,7 +229,12 @@ main(int argc, char *argv[])
         api_run(api);
         unixctl_server_run(unixctl);
 
-        ovsdb_idl_loop_commit_and_wait(&idl_loop);
+        if (!ovsdb_idl_loop_commit_and_wait(&idl_loop)) {
+            /* Failed (0; -1 is still in flight, 1 done): a status write it
+             * may have held is lost, and which rows it covered is not kept:
+             * the next status write looks at every Port row. */
+            hosts_status_failed(&hosts);
+        }
         hosts_wait(&hosts);
         api_wait(api);
         unixctl_server_wait(unixctl);

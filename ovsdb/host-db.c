@@ -67,6 +67,9 @@ struct host_db {
     bool ports_resolved;            /* Every wanted interface has an ofport
                                      * (or the switch said it cannot). */
     unsigned int seqno;             /* See host_db_seqno(). */
+    struct sset changed;            /* Interface names whose ofport, link
+                                     * state or blocked state changed since
+                                     * host_db_take_changed_ifaces(). */
     uint64_t n_connects;
     bool was_connected;
 };
@@ -429,6 +432,43 @@ compute_flow_ofports(const struct host_db *db, const struct sset *failed,
     }
 }
 
+/* Adds to 'changed' the names in exactly one of 'a' and 'b'. */
+static void
+note_changed_names(struct sset *changed, const struct sset *a,
+                   const struct sset *b)
+{
+    const char *name;
+    SSET_FOR_EACH (name, a) {
+        if (!sset_contains(b, name)) {
+            sset_add(changed, name);
+        }
+    }
+    SSET_FOR_EACH (name, b) {
+        if (!sset_contains(a, name)) {
+            sset_add(changed, name);
+        }
+    }
+}
+
+/* Adds to 'db->changed' the names whose ofport differs between 'ofports'
+ * and 'db->ofports' (present in one only included). */
+static void
+note_changed_ofports(struct host_db *db, const struct simap *ofports)
+{
+    const struct simap_node *node;
+    SIMAP_FOR_EACH (node, ofports) {
+        const struct simap_node *old = simap_find(&db->ofports, node->name);
+        if (!old || old->data != node->data) {
+            sset_add(&db->changed, node->name);
+        }
+    }
+    SIMAP_FOR_EACH (node, &db->ofports) {
+        if (!simap_contains(ofports, node->name)) {
+            sset_add(&db->changed, node->name);
+        }
+    }
+}
+
 /* Reads the ofports of the interfaces of br-int's weft-owned ports; returns
  * true if the ofports the flows use (host_db_flow_ofports()) changed.  A
  * blocked name never gets created, so it does not keep the host from being
@@ -478,6 +518,8 @@ read_ofports(struct host_db *db, const struct ovsrec_bridge *br)
     if (!simap_equal(&ofports, &db->ofports)
         || !sset_equals(&up, &db->up)) {
         db->seqno++;
+        note_changed_ofports(db, &ofports);
+        note_changed_names(&db->changed, &up, &db->up);
     }
     simap_swap(&ofports, &db->ofports);
     simap_destroy(&ofports);
@@ -594,6 +636,7 @@ update_blocked(struct host_db *db)
         }
     }
     if (!sset_equals(&blocked, &db->blocked)) {
+        note_changed_names(&db->changed, &blocked, &db->blocked);
         sset_swap(&blocked, &db->blocked);
         db->seqno++;
     }
@@ -687,6 +730,7 @@ host_db_create(const struct host_db_config *cfg)
     simap_init(&db->requested);
     simap_init(&db->flow_ofports);
     sset_init(&db->up);
+    sset_init(&db->changed);
     host_db_connect(db);
     return db;
 }
@@ -703,6 +747,7 @@ host_db_destroy(struct host_db *db)
     simap_destroy(&db->requested);
     simap_destroy(&db->flow_ofports);
     sset_destroy(&db->up);
+    sset_destroy(&db->changed);
     free(db->name);
     free(db->remote);
     free(db->datapath_type);
@@ -813,4 +858,14 @@ unsigned int
 host_db_seqno(const struct host_db *db)
 {
     return db->seqno;
+}
+
+void
+host_db_take_changed_ifaces(struct host_db *db, struct sset *names)
+{
+    const char *name;
+    SSET_FOR_EACH (name, &db->changed) {
+        sset_add(names, name);
+    }
+    sset_clear(&db->changed);
 }

@@ -107,5 +107,9 @@ bool host_db_iface_available(const struct host_db *, const char *iface);
 
 /* Changes whenever ofports, link states or blocked names change. */
 unsigned int host_db_seqno(const struct host_db *);
+/* Adds to 'names' the interface names whose ofport, link state or blocked
+ * state changed since the last call (since creation for the first), and
+ * forgets them: what status write-back must look at again, O(changes). */
+void host_db_take_changed_ifaces(struct host_db *, struct sset *names);
 
 #endif /* ovsdb/host-db.h */

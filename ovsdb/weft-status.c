@@ -10,6 +10,7 @@
 #include "ovsdb-idl.h"
 #include "smap.h"
 #include "util.h"
+#include "uuidset.h"
 #include "weft-idl.h"
 
 void
@@ -72,9 +73,9 @@ write_port_status(const struct weftrec_port *prow,
     free(error);
 }
 
-void
-weft_status_write(struct ovsdb_idl *idl,
-                  const struct weft_status_source *source)
+/* Writes every Host row weftd has a connection for: few, so always all. */
+static void
+write_hosts(struct ovsdb_idl *idl, const struct weft_status_source *source)
 {
     const struct weftrec_host *hrow;
     WEFTREC_HOST_FOR_EACH (hrow, idl) {
@@ -83,13 +84,50 @@ weft_status_write(struct ovsdb_idl *idl,
             write_host_status(hrow, &st);
         }
     }
+}
 
+static void
+write_port(const struct weftrec_port *prow,
+           const struct weft_status_source *source)
+{
+    struct weft_port_status st;
+    if (prow->host && source->port(&prow->host->header_.uuid, prow->iface,
+                                   &st, source->aux)) {
+        write_port_status(prow, &st);
+    }
+}
+
+size_t
+weft_status_write(struct ovsdb_idl *idl,
+                  const struct weft_status_source *source)
+{
+    write_hosts(idl, source);
+
+    size_t n = 0;
     const struct weftrec_port *prow;
     WEFTREC_PORT_FOR_EACH (prow, idl) {
-        struct weft_port_status st;
-        if (prow->host && source->port(&prow->host->header_.uuid,
-                                       prow->iface, &st, source->aux)) {
-            write_port_status(prow, &st);
+        write_port(prow, source);
+        n++;
+    }
+    return n;
+}
+
+size_t
+weft_status_write_ports(struct ovsdb_idl *idl,
+                        const struct weft_status_source *source,
+                        const struct uuidset *ports)
+{
+    write_hosts(idl, source);
+
+    size_t n = 0;
+    const struct uuidset_node *node;
+    UUIDSET_FOR_EACH (node, ports) {
+        const struct weftrec_port *prow
+            = weftrec_port_get_for_uuid(idl, &node->uuid);
+        if (prow) {             /* Else deleted since: nothing to write. */
+            write_port(prow, source);
+            n++;
         }
     }
+    return n;
 }

@@ -8,12 +8,14 @@
  *
  * Only columns whose value differs are written, so that an idle weftd writes
  * nothing.  The caller says what it knows through 'struct weft_status_source'
- * and decides when to call (weftd: when a host's host_status_seqno() or the
- * database changed); this module knows rows, not host connections. */
+ * and decides when to call and which Port rows to look at (weftd: only those
+ * of ports that changed or whose interface's state changed, see
+ * controller/hosts.h); this module knows rows, not host connections. */
 #ifndef WEFT_STATUS_H
 #define WEFT_STATUS_H 1
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct ovsdb_idl;
@@ -52,8 +54,19 @@ struct weft_status_source {
 void weft_status_omit_alerts(struct ovsdb_idl *);
 
 /* Writes what 'source' knows of every Host and Port row to 'idl', in its
- * current transaction, only where it differs. */
-void weft_status_write(struct ovsdb_idl *,
-                       const struct weft_status_source *source);
+ * current transaction, only where it differs.  Returns the number of Port
+ * rows visited (all of them): O(ports), for when the caller cannot know
+ * which rows may be stale. */
+size_t weft_status_write(struct ovsdb_idl *,
+                         const struct weft_status_source *source);
+
+/* The same for every Host row but only the Port rows whose UUIDs are in
+ * 'ports' (a UUID without a row is skipped): O(hosts + |ports|), for when
+ * the caller knows which ports' status may have changed.  Returns the
+ * number of Port rows visited. */
+struct uuidset;
+size_t weft_status_write_ports(struct ovsdb_idl *,
+                               const struct weft_status_source *source,
+                               const struct uuidset *ports);
 
 #endif /* ovsdb/weft-status.h */
