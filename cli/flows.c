@@ -69,13 +69,8 @@ static char *
 switch_dump(const struct topo_host *th, struct ops_switch *sw,
             struct ofputil_flow_stats **fsesp, size_t *n_fsesp)
 {
-    struct ofputil_flow_stats_request fsr = {
-        .aggregate = false,
-        .table_id = 0xff,
-        .out_port = OFPP_ANY,
-        .out_group = OFPG_ANY,
-    };
-    match_init_catchall(&fsr.match);
+    struct ofputil_flow_stats_request fsr;
+    flow_table_dump_request(&fsr);
     int error = vconn_dump_flows(sw->vconn, &fsr,
                                  ofputil_protocol_from_ofp_version(
                                      sw->version), fsesp, n_fsesp);

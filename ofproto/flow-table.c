@@ -365,3 +365,15 @@ nflows_format(const struct nflow **flows, size_t n, uint64_t cookie,
     }
     free(lines);
 }
+
+void
+flow_table_dump_request(struct ofputil_flow_stats_request *fsr)
+{
+    *fsr = (struct ofputil_flow_stats_request) {
+        .aggregate = false,
+        .table_id = 0xff,
+        .out_port = OFPP_ANY,
+        .out_group = OFPG_ANY,
+    };
+    match_init_catchall(&fsr->match);
+}

@@ -122,4 +122,9 @@ void flow_table_format(const struct flow_table *, struct ds *out);
 void flow_table_format_cookie(const struct flow_table *, uint64_t cookie,
                               uint64_t mask, struct ds *out);
 
+/* Makes '*fsr' ask for every flow of every table: what weftd's read-back of
+ * a switch and "weftctl flows --diff" both send. */
+struct ofputil_flow_stats_request;
+void flow_table_dump_request(struct ofputil_flow_stats_request *fsr);
+
 #endif /* ofproto/flow-table.h */

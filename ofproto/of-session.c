@@ -291,13 +291,8 @@ abort_bundle(struct of_session *s)
 static void
 start_dump(struct of_session *s, enum of_session_state state)
 {
-    struct ofputil_flow_stats_request fsr = {
-        .aggregate = false,
-        .table_id = 0xff,
-        .out_port = OFPP_ANY,
-        .out_group = OFPG_ANY,
-    };
-    match_init_catchall(&fsr.match);
+    struct ofputil_flow_stats_request fsr;
+    flow_table_dump_request(&fsr);
     abort_bundle(s);
     struct ofpbuf *msg = ofputil_encode_flow_stats_request(
         &fsr, ofputil_protocol_from_ofp_version(s->ofp_version));

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "bitmap.h"
+#include "host-bridge.h"
 #include "ovsdb-idl.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
@@ -25,12 +26,6 @@ VLOG_DEFINE_THIS_MODULE(host_db);
 #define OWNER_KEY "weft-port"           /* external_ids key on owned rows. */
 #define NAME_KEY "weft-name"            /* ...and "TENANT/NET/PORT" on a
                                          * tenant's, for the host's operator. */
-#define BRIDGE_OWNER_KEY "weft-bridge"  /* external_ids key on br-int. */
-#define CONTROLLER_OWNER_KEY "weft-controller"
-
-static const char *bridge_protocols[] = {
-    "OpenFlow13", "OpenFlow14", "OpenFlow15",
-};
 
 struct host_db {
     char *name;
@@ -140,154 +135,6 @@ host_db_disconnect(struct host_db *db)
     db->idl = NULL;
 }
 
-static const struct ovsrec_bridge *
-find_bridge(const struct ovsrec_open_vswitch *cfg)
-{
-    for (size_t i = 0; i < cfg->n_bridges; i++) {
-        if (!strcmp(cfg->bridges[i]->name, BRIDGE_NAME)) {
-            return cfg->bridges[i];
-        }
-    }
-    return NULL;
-}
-
-static const struct ovsrec_bridge *
-create_bridge(struct host_db *db, struct ovsdb_idl_txn *txn,
-              const struct ovsrec_open_vswitch *cfg)
-{
-    struct ovsrec_interface *iface = ovsrec_interface_insert(txn);
-    ovsrec_interface_set_name(iface, BRIDGE_NAME);
-    ovsrec_interface_set_type(iface, "internal");
-
-    struct ovsrec_port *port = ovsrec_port_insert(txn);
-    ovsrec_port_set_name(port, BRIDGE_NAME);
-    ovsrec_port_set_interfaces(port, &iface, 1);
-
-    struct ovsrec_bridge *br = ovsrec_bridge_insert(txn);
-    ovsrec_bridge_set_name(br, BRIDGE_NAME);
-    ovsrec_bridge_set_ports(br, &port, 1);
-    const struct smap ids = SMAP_CONST1(&ids, BRIDGE_OWNER_KEY, "true");
-    ovsrec_bridge_set_external_ids(br, &ids);
-    ovsrec_open_vswitch_update_bridges_addvalue(cfg, br);
-    VLOG_INFO("%s: creating %s", db->name, BRIDGE_NAME);
-    return br;
-}
-
-static bool
-protocols_match(const struct ovsrec_bridge *br)
-{
-    if (br->n_protocols != ARRAY_SIZE(bridge_protocols)) {
-        return false;
-    }
-    for (size_t i = 0; i < br->n_protocols; i++) {
-        bool found = false;
-        for (size_t j = 0; j < ARRAY_SIZE(bridge_protocols); j++) {
-            found = found || !strcmp(br->protocols[i], bridge_protocols[j]);
-        }
-        if (!found) {
-            return false;
-        }
-    }
-    return true;
-}
-
-/* br-int is weft's integration bridge by definition, so its settings are
- * weft's to fix even if someone created it by hand. */
-static void
-reconcile_bridge_settings(struct host_db *db, const struct ovsrec_bridge *br)
-{
-    if (!br->datapath_type || strcmp(br->datapath_type, db->datapath_type)) {
-        ovsrec_bridge_set_datapath_type(br, db->datapath_type);
-    }
-    if (!br->fail_mode || strcmp(br->fail_mode, "secure")) {
-        ovsrec_bridge_set_fail_mode(br, "secure");
-    }
-    if (!protocols_match(br)) {
-        ovsrec_bridge_set_protocols(br, bridge_protocols,
-                                    ARRAY_SIZE(bridge_protocols));
-    }
-}
-
-/* Names br-int's OpenFlow tables after the pipeline stages (OVS Flow_Table
- * rows), so that ovs-ofctl and ofproto/trace can print "classify" or
- * "l2_lookup" instead of bare numbers.  Entries for other tables are kept. */
-static void
-reconcile_table_names(struct ovsdb_idl_txn *txn,
-                      const struct ovsrec_bridge *br)
-{
-    int64_t keys[256];
-    struct ovsrec_flow_table *values[256];
-    size_t n = 0;
-    bool changed = false;
-
-    for (size_t i = 0; i < br->n_flow_tables; i++) {
-        if (!weft_table_name(br->key_flow_tables[i])) {
-            keys[n] = br->key_flow_tables[i];
-            values[n++] = br->value_flow_tables[i];
-        }
-    }
-    for (int id = 0; id < 255; id++) {
-        const char *name = weft_table_name(id);
-        if (!name) {
-            continue;
-        }
-        struct ovsrec_flow_table *ft = NULL;
-        for (size_t i = 0; i < br->n_flow_tables; i++) {
-            if (br->key_flow_tables[i] == id) {
-                ft = br->value_flow_tables[i];
-            }
-        }
-        if (!ft || !ft->name || strcmp(ft->name, name)) {
-            ft = ovsrec_flow_table_insert(txn);
-            ovsrec_flow_table_set_name(ft, name);
-            changed = true;
-        }
-        keys[n] = id;
-        values[n++] = ft;
-    }
-    if (changed) {
-        ovsrec_bridge_set_flow_tables(br, keys, values, n);
-    }
-}
-
-static void
-reconcile_controller(struct host_db *db, struct ovsdb_idl_txn *txn,
-                     const struct ovsrec_bridge *br)
-{
-    bool have = false;
-    for (size_t i = 0; i < br->n_controller; i++) {
-        const struct ovsrec_controller *c = br->controller[i];
-        if (!smap_get(&c->external_ids, CONTROLLER_OWNER_KEY)) {
-            continue;           /* Not ours: leave it alone. */
-        }
-        if (db->controller_target && !have
-            && !strcmp(c->target, db->controller_target)) {
-            have = true;
-            if (!c->n_inactivity_probe
-                || *c->inactivity_probe != db->controller_probe_msec) {
-                ovsrec_controller_set_inactivity_probe(
-                    c, &db->controller_probe_msec, 1);
-            }
-        } else {
-            ovsrec_bridge_update_controller_delvalue(br, c);
-        }
-    }
-    if (db->controller_target && !have) {
-        struct ovsrec_controller *c = ovsrec_controller_insert(txn);
-        ovsrec_controller_set_target(c, db->controller_target);
-        ovsrec_controller_set_inactivity_probe(c, &db->controller_probe_msec,
-                                               1);
-        const struct smap ids = SMAP_CONST1(&ids, CONTROLLER_OWNER_KEY,
-                                            "true");
-        ovsrec_controller_set_external_ids(c, &ids);
-        ovsrec_bridge_update_controller_addvalue(br, c);
-    }
-}
-
-/* Makes 'iface', of a port weft owns, request 'ofport' (if nonzero).  An
- * interface that exists was given its own number (its request, else its
- * ofport), so this changes nothing on it unless that number clashed with
- * another interface's. */
 static void
 reconcile_ofport_request(const struct ovsrec_interface *iface, int64_t ofport)
 {
@@ -656,7 +503,7 @@ host_db_run(struct host_db *db)
     }
     db->was_connected = connected;
     const struct ovsrec_open_vswitch *cfg = ovsrec_open_vswitch_first(db->idl);
-    const struct ovsrec_bridge *br = cfg ? find_bridge(cfg) : NULL;
+    const struct ovsrec_bridge *br = cfg ? host_bridge_find(cfg) : NULL;
 
     /* Read ofports before this run's changes: rows written in an open
      * transaction show uncommitted (and, for partial updates, stale)
@@ -681,12 +528,16 @@ host_db_run(struct host_db *db)
 
     if (seqno != db->idl_seqno || db->reconcile) {
         if (txn && cfg) {
+            struct host_bridge_config bc = {
+                .name = db->name,
+                .datapath_type = db->datapath_type,
+                .controller_target = db->controller_target,
+                .controller_probe_msec = db->controller_probe_msec,
+            };
             if (!br) {
-                br = create_bridge(db, txn, cfg);
+                br = host_bridge_create(&bc, txn, cfg);
             }
-            reconcile_bridge_settings(db, br);
-            reconcile_table_names(txn, br);
-            reconcile_controller(db, txn, br);
+            host_bridge_reconcile(&bc, txn, br);
             reconcile_ports(db, txn, br);
             ovsdb_idl_txn_add_comment(txn, "weft: reconcile %s", db->name);
             db->idl_seqno = seqno;
