@@ -53,8 +53,8 @@ struct host {
     struct of_session *of;          /* OpenFlow: br-int's flows. */
 
     /* Desired state. */
-    const struct topology *topo;    /* Owned by weftd; valid until the next
-                                     * host_set_topology(). */
+    const struct topology *topo;    /* weftd's, patched in place; handed
+                                     * over by host_apply_changes(). */
     int64_t nb_cfg;                 /* Configuration 'topo' came from. */
     long long int nb_cfg_msec;      /* When weftd first saw 'nb_cfg'. */
     struct wanted_ports wanted;     /* Ports weft must own; 'db' points to
@@ -325,16 +325,6 @@ host_skip_changes(struct host *h, const struct topology *topo,
     if (!was_pending) {
         of_session_set_unchanged_cfg(h->of, h->nb_cfg, h->nb_cfg_msec);
     }
-}
-
-void
-host_set_topology(struct host *h, const struct topology *topo, int64_t nb_cfg)
-{
-    struct topo_changes all;
-    topo_changes_init(&all);
-    all.all = true;
-    host_apply_changes(h, topo, &all, nb_cfg);
-    topo_changes_destroy(&all);
 }
 
 /* weftd --self-check: the flows kept by owner must be exactly those of a

@@ -78,11 +78,6 @@ void host_destroy(struct host *);
 /* Reconnects if 'th' changed the remotes; returns true if anything changed. */
 bool host_update_config(struct host *, const struct topo_host *th);
 
-/* Recompiles all of this host's flows from 'topo' at configuration
- * 'nb_cfg' (takes effect in the next host_run()): the full path. */
-void host_set_topology(struct host *, const struct topology *topo,
-                       int64_t nb_cfg);
-
 /* 'topo' at configuration 'nb_cfg' differs from the previous topology by
  * 'changes': notes the flow owners of this host they touch (see
  * controller/host-flows.h), recompiled in the next host_run(), and

@@ -387,12 +387,6 @@ flow_state_abort_push(struct flow_state *fs)
     end_push(fs, false);
 }
 
-bool
-flow_state_pushing(const struct flow_state *fs)
-{
-    return fs->batch != NULL;
-}
-
 size_t
 flow_state_count_desired(const struct flow_state *fs)
 {

@@ -92,7 +92,6 @@ bool flow_state_next_change(struct flow_state *, uint16_t *command,
                             const struct nflow **flow);
 void flow_state_push_done(struct flow_state *);
 void flow_state_abort_push(struct flow_state *);
-bool flow_state_pushing(const struct flow_state *);
 
 size_t flow_state_count_desired(const struct flow_state *);
 size_t flow_state_count_installed(const struct flow_state *);

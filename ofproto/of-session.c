@@ -669,12 +669,6 @@ of_session_set_tx_limit(struct of_session *s, size_t bytes)
     s->tx_limit = bytes ? bytes : DEFAULT_TX_LIMIT;
 }
 
-size_t
-of_session_tx_queued(const struct of_session *s)
-{
-    return tx_queued(s);
-}
-
 bool
 of_session_is_connected(const struct of_session *s)
 {

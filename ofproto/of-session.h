@@ -159,8 +159,6 @@ void of_session_force_resync(struct of_session *);
 /* Bounds the bytes of a bundle queued in the transport (0: the default,
  * 128 KiB).  For tests and tuning. */
 void of_session_set_tx_limit(struct of_session *, size_t bytes);
-/* Bytes handed to the transport and not yet written out. */
-size_t of_session_tx_queued(const struct of_session *);
 
 bool of_session_is_connected(const struct of_session *);
 /* True in SYNCED, VERIFYING, BUNDLE_SENT and BUNDLE_FAILED: the flows were

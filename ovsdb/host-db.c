@@ -671,12 +671,6 @@ host_db_flow_ofports(const struct host_db *db)
     return &db->flow_ofports;
 }
 
-const struct simap *
-host_db_requested_ofports(const struct host_db *db)
-{
-    return &db->requested;
-}
-
 bool
 host_db_iface_up(const struct host_db *db, const char *iface)
 {

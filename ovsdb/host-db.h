@@ -91,8 +91,6 @@ const struct simap *host_db_ofports(const struct host_db *);
  * the switch could not make it (ofport -1).  Flows compiled from it are
  * final only once host_db_ports_resolved(). */
 const struct simap *host_db_flow_ofports(const struct host_db *);
-/* Wanted interface name -> the ofport_request weft chose for it. */
-const struct simap *host_db_requested_ofports(const struct host_db *);
 /* True if weft-owned interface 'iface' has its link up. */
 bool host_db_iface_up(const struct host_db *, const char *iface);
 /* True once every wanted interface has its real ofport (or the switch said
