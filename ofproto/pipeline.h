@@ -76,7 +76,11 @@ const char *weft_table_name(int table_id);
  *
  * so "ovs-ofctl dump-flows br-int cookie=C/M" selects a tenant with
  * M = 0xffffff0000000000, a network with M = 0xffffffffff000000 and a port
- * with M = 0xffffffffffffffff (see weft_cookie_*()). */
+ * with M = 0xffffffffffffffff (see weft_cookie_*()).
+ *
+ * A router's flows have network key 0 and the router key (1..65535) in bits
+ * 23..0 (weft_cookie_router()): no other flow has a network key of 0 and a
+ * non-zero low field, so M = 0xffffffffffffffff selects a router too. */
 #define WEFT_COOKIE_MAGIC 0x57ULL
 #define WEFT_COOKIE_TENANT_MASK  0xffffff0000000000ULL
 #define WEFT_COOKIE_NETWORK_MASK 0xffffffffff000000ULL
@@ -89,6 +93,12 @@ weft_cookie(uint32_t tenant_key, uint32_t network_key, uint32_t port_key)
            | ((uint64_t) (tenant_key & 0xffff) << 40)
            | ((uint64_t) (network_key & 0xffff) << 24)
            | (port_key & 0xffffff);
+}
+
+static inline uint64_t
+weft_cookie_router(uint32_t tenant_key, uint32_t router_key)
+{
+    return weft_cookie(tenant_key, 0, router_key & 0xffff);
 }
 
 /* Priorities, highest first within each table. */

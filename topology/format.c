@@ -107,7 +107,49 @@ format_tenant(const struct topo_tenant *t)
     ds_put_cstr(&s, " networks=");
     put_sorted(&s, &items);
 
+    const struct topo_router *r;
+    TOPO_TENANT_FOR_EACH_ROUTER (r, t) {
+        svec_add_nocopy(&items, xasprintf("%s"UUID_FMT,
+                                          r->tenant == t ? "" : "BAD",
+                                          UUID_ARGS(&r->uuid)));
+    }
+    put_count(&s, "n_routers", t->n_routers, items.n);
+    ds_put_cstr(&s, " routers=");
+    put_sorted(&s, &items);
+
     svec_destroy(&items);
+    return ds_steal_cstr(&s);
+}
+
+/* A router, its attachments in their order ("NETWORK@MAC") and its routes in
+ * theirs ("PREFIX/LEN>NEXTHOP"). */
+static char *
+format_router(const struct topo_router *r)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    ds_put_format(&s, "router "UUID_FMT" tenant="UUID_FMT" name=%s "
+                  "key=%"PRIu32, UUID_ARGS(&r->uuid),
+                  UUID_ARGS(&r->tenant->uuid), r->name, r->key);
+    size_t n = 0;
+    const struct topo_router_port *rp;
+    ds_put_cstr(&s, " ports=[");
+    TOPO_ROUTER_FOR_EACH_PORT (rp, r) {
+        bool sound = rp->router == r && rp->network->router_port == rp;
+        ds_put_format(&s, "%s%s"UUID_FMT"@"ETH_ADDR_FMT, n ? "," : "",
+                      sound ? "" : "BAD", UUID_ARGS(&rp->network->uuid),
+                      ETH_ADDR_ARGS(rp->mac));
+        n++;
+    }
+    ds_put_char(&s, ']');
+    put_count(&s, "n_ports", r->n_ports, n);
+    ds_put_cstr(&s, " routes=[");
+    for (size_t i = 0; i < r->n_routes; i++) {
+        const struct topo_route *rt = &r->routes[i];
+        ds_put_format(&s, "%s"IP_FMT"/%d>"IP_FMT, i ? "," : "",
+                      IP_ARGS(rt->prefix), rt->plen, IP_ARGS(rt->nexthop));
+    }
+    ds_put_char(&s, ']');
     return ds_steal_cstr(&s);
 }
 
@@ -159,6 +201,18 @@ format_network(const struct topo_network *n)
                   UUID_ARGS(&n->uuid), UUID_ARGS(&n->tenant->uuid), n->name,
                   topo_net_type_to_string(n->type), n->segment_id, n->mtu,
                   n->key);
+    if (n->subnet.plen) {
+        ds_put_format(&s, " cidr="IP_FMT"/%d gateway="IP_FMT,
+                      IP_ARGS(n->subnet.prefix), n->subnet.plen,
+                      IP_ARGS(n->subnet.gateway));
+    } else {
+        ds_put_cstr(&s, " cidr=-");
+    }
+    if (n->router_port) {
+        ds_put_format(&s, " router=%s"UUID_FMT,
+                      n->router_port->network == n ? "" : "BAD",
+                      UUID_ARGS(&n->router_port->router->uuid));
+    }
 
     const struct topo_port *p;
     TOPO_NETWORK_FOR_EACH_PORT (p, n) {
@@ -217,6 +271,10 @@ topology_format(const struct topology *topo)
     const struct topo_port *p;
     TOPOLOGY_FOR_EACH_PORT (p, topo) {
         svec_add_nocopy(&lines, format_port(p));
+    }
+    const struct topo_router *r;
+    TOPOLOGY_FOR_EACH_ROUTER (r, topo) {
+        svec_add_nocopy(&lines, format_router(r));
     }
     svec_sort(&lines);
 

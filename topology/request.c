@@ -86,9 +86,14 @@ weft_request_destroy(struct weft_request *req)
     free(req->type);
     free(req->segment);
     free(req->mtu);
+    free(req->cidr);
+    free(req->gateway);
     free(req->host);
     free(req->iface);
     free(req->mac);
+    free(req->network);
+    free(req->prefix);
+    free(req->nexthop);
     for (size_t i = 0; i < req->n_ips; i++) {
         free(req->ips[i]);
     }
@@ -131,6 +136,9 @@ weft_op_path_len(enum weft_op op)
     case WEFT_OP_TENANT_TOKEN: case WEFT_OP_TENANT_SET:
         return 1;
     case WEFT_OP_NET_ADD: case WEFT_OP_NET_DEL:
+    case WEFT_OP_ROUTER_ADD: case WEFT_OP_ROUTER_DEL:
+    case WEFT_OP_ROUTER_ATTACH: case WEFT_OP_ROUTER_DETACH:
+    case WEFT_OP_ROUTE_ADD: case WEFT_OP_ROUTE_DEL:
         return 2;
     case WEFT_OP_PORT_ADD: case WEFT_OP_PORT_DEL:
         return 3;

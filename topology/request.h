@@ -38,7 +38,13 @@
     WEFT_OP(PORT_ADD, "port-add")               \
     WEFT_OP(PORT_DEL, "port-del")               \
     WEFT_OP(TENANT_TOKEN, "tenant-token")       \
-    WEFT_OP(TENANT_SET, "tenant-set")
+    WEFT_OP(TENANT_SET, "tenant-set")           \
+    WEFT_OP(ROUTER_ADD, "router-add")           \
+    WEFT_OP(ROUTER_DEL, "router-del")           \
+    WEFT_OP(ROUTER_ATTACH, "router-attach")     \
+    WEFT_OP(ROUTER_DETACH, "router-detach")     \
+    WEFT_OP(ROUTE_ADD, "route-add")             \
+    WEFT_OP(ROUTE_DEL, "route-del")
 
 enum weft_op {
 #define WEFT_OP(ENUM, NAME) WEFT_OP_##ENUM,
@@ -86,7 +92,8 @@ void weft_error_destroy(struct weft_error *);
 struct weft_request {
     enum weft_op op;
     char *path[3];              /* Host name in [0]; or tenant, network, port
-                                 * names, as many as 'op' needs. */
+                                 * names; or tenant, router names: as many
+                                 * as 'op' needs. */
 
     /* HOST_ADD.  Only 'remote' is required. */
     char *remote;               /* OVSDB remote. */
@@ -104,13 +111,27 @@ struct weft_request {
     char *type;                 /* "vlan", "vxlan", "gre", "geneve". */
     char *segment;              /* Decimal text. */
     char *mtu;                  /* Decimal text, or NULL. */
+    char *cidr;                 /* "A.B.C.D/LEN", or NULL: pure L2. */
+    char *gateway;              /* Dotted quad, or NULL: the first host
+                                 * address of 'cidr'. */
 
     /* PORT_ADD. */
     char *host;
     char *iface;
-    char *mac;
-    char **ips;
+    char *mac;                  /* Also ROUTER_ATTACH's, or NULL there:
+                                 * weft picks one. */
+    char **ips;                 /* None: with a subnet, the lowest free
+                                 * address of the network is allocated. */
     size_t n_ips;
+
+    /* ROUTER_ATTACH, ROUTER_DETACH: the network's name (of the router's
+     * tenant). */
+    char *network;
+
+    /* ROUTE_ADD: 'prefix' "A.B.C.D/LEN" via 'nexthop' "A.B.C.D".
+     * ROUTE_DEL: 'prefix' only. */
+    char *prefix;
+    char *nexthop;
 
     /* TENANT_SET: new limits for some of the tenant's quotas
      * (topology/quota.h).  Quota 'quota_names[i]' ("ports", "networks",

@@ -66,9 +66,11 @@ topology_init(struct topology *topo)
     hmap_init(&topo->tenants);
     hmap_init(&topo->networks);
     hmap_init(&topo->ports);
+    hmap_init(&topo->routers);
     topo_keys_init(&topo->tenant_keys, TOPO_TENANT_KEY_MAX);
     topo_keys_init(&topo->network_keys, TOPO_NETWORK_KEY_MAX);
     topo_keys_init(&topo->port_keys, TOPO_PORT_KEY_MAX);
+    topo_keys_init(&topo->router_keys, TOPO_ROUTER_KEY_MAX);
 }
 
 void
@@ -81,9 +83,11 @@ topology_swap(struct topology *a, struct topology *b)
     hmap_swap(&a->tenants, &b->tenants);
     hmap_swap(&a->networks, &b->networks);
     hmap_swap(&a->ports, &b->ports);
+    hmap_swap(&a->routers, &b->routers);
     topo_keys_swap(&a->tenant_keys, &b->tenant_keys);
     topo_keys_swap(&a->network_keys, &b->network_keys);
     topo_keys_swap(&a->port_keys, &b->port_keys);
+    topo_keys_swap(&a->router_keys, &b->router_keys);
 }
 
 void
@@ -92,6 +96,12 @@ topology_destroy(struct topology *topo)
     if (!topo) {
         return;
     }
+
+    struct topo_router *router;
+    HMAP_FOR_EACH_SAFE (router, node, &topo->routers) {
+        topology_remove_router(topo, router);
+    }
+    hmap_destroy(&topo->routers);
 
     struct topo_port *port;
     HMAP_FOR_EACH_POP (port, node, &topo->ports) {
@@ -135,6 +145,7 @@ topology_destroy(struct topology *topo)
     topo_keys_destroy(&topo->tenant_keys);
     topo_keys_destroy(&topo->network_keys);
     topo_keys_destroy(&topo->port_keys);
+    topo_keys_destroy(&topo->router_keys);
 }
 
 
@@ -172,6 +183,7 @@ topology_add_tenant(struct topology *topo, const struct uuid *uuid,
         tenant->quota[q] = topo_quota_default(q);
     }
     ovs_list_init(&tenant->networks);
+    ovs_list_init(&tenant->routers);
     hmap_insert(&topo->tenants, &tenant->node, uuid_hash(uuid));
     return tenant;
 }
@@ -313,7 +325,7 @@ topology_remove_port(struct topology *topo, struct topo_port *port)
 bool
 topology_remove_network(struct topology *topo, struct topo_network *net)
 {
-    if (net->n_ports) {
+    if (net->n_ports || net->router_port) {
         return false;
     }
     struct topo_tenant *t = CONST_CAST(struct topo_tenant *, net->tenant);
@@ -330,7 +342,7 @@ topology_remove_network(struct topology *topo, struct topo_network *net)
 bool
 topology_remove_tenant(struct topology *topo, struct topo_tenant *tenant)
 {
-    if (tenant->n_networks) {
+    if (tenant->n_networks || tenant->n_routers) {
         return false;
     }
     topo_keys_remove(&topo->tenant_keys, tenant->key);

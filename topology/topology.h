@@ -22,6 +22,12 @@
  *   host    -> its ports                        ('ports' list)
  *   host    -> the networks it has ports in     ('networks' list of the
  *                                                same 'struct topo_net_host')
+ *   tenant  -> its routers                      ('routers' list)
+ *   router  -> the networks it is attached to   ('ports' list of
+ *                                                'struct topo_router_port')
+ *   network -> the router attached to it        ('router_port', or NULL:
+ *                                                at most one, since the
+ *                                                router takes its gateway)
  *
  * A 'struct topo_net_host' exists exactly while its host holds at least one
  * port of its network. */
@@ -60,7 +66,9 @@ enum topo_net_type {
 #define TOPO_PORT_KEY_MAX 16777215
 #define TOPO_MTU_MIN 68
 #define TOPO_MTU_MAX 65535
-#define TOPO_NAME_MAX 64          /* Tenant, network, port and host names. */
+#define TOPO_ROUTER_KEY_MAX 65535 /* 16 bits of a router flow's cookie. */
+#define TOPO_NAME_MAX 64          /* Tenant, network, router, port and host
+                                   * names. */
 #define TOPO_IFACE_MAX 15         /* IFNAMSIZ - 1. */
 
 /* Interface names of weft's own infrastructure on every host: the
@@ -121,7 +129,24 @@ struct topo_tenant {
     /* Index: "struct topo_network"s, via 'tenant_node'. */
     struct ovs_list networks;
     size_t n_networks;
+    /* Index: "struct topo_router"s, via 'tenant_node'. */
+    struct ovs_list routers;
+    size_t n_routers;
 };
+
+/* A network's IPv4 subnet (Network columns 'cidr' and 'gateway').  'plen' 0
+ * means the network has none: it is pure L2, its ports' IPs are free and it
+ * cannot be attached to a router.  Dual stack will add a second subnet
+ * (columns 'cidr6', 'gateway6') beside this one, not change it. */
+struct topo_subnet {
+    ovs_be32 prefix;            /* Network address: host bits zero. */
+    int plen;                   /* 1..30, or 0: no subnet. */
+    ovs_be32 gateway;           /* A host address inside it (neither the
+                                 * network nor the broadcast address). */
+};
+
+/* True if 'ip' lies inside 'subnet' (false if it has none). */
+bool topo_subnet_contains(const struct topo_subnet *, ovs_be32 ip);
 
 struct topo_network {
     struct hmap_node node;      /* In topology 'networks'. */
@@ -132,9 +157,12 @@ struct topo_network {
     uint32_t segment_id;        /* VLAN ID or VNI/GRE key; unique per type. */
     int mtu;                    /* 0 if not set. */
     uint32_t key;               /* 1..65535, unique; OpenFlow metadata. */
+    struct topo_subnet subnet;  /* plen 0 if none. */
 
     /* Indexes, maintained by the topology_*() functions. */
     struct ovs_list tenant_node; /* In 'tenant''s 'networks'. */
+    const struct topo_router_port *router_port; /* The router attached to
+                                                 * it, or NULL. */
     struct ovs_list ports;      /* "struct topo_port"s, via 'net_node'. */
     size_t n_ports;
     struct hmap hosts;          /* "struct topo_net_host"s, via 'net_node',
@@ -170,18 +198,58 @@ struct topo_port {
     struct topo_net_host *net_host; /* ('network', 'host') index entry. */
 };
 
+/* A static route of a router: packets to 'prefix'/'plen' are sent to
+ * 'nexthop', an address inside one of the router's attached subnets. */
+struct topo_route {
+    ovs_be32 prefix;            /* Host bits zero. */
+    int plen;                   /* 0..32 (0: a default route). */
+    ovs_be32 nexthop;
+};
+
+/* A router's attachment to one network of its own tenant: on that network
+ * the router owns the network's gateway IP, with MAC 'mac'. */
+struct topo_router_port {
+    struct ovs_list router_node; /* In 'router''s 'ports'. */
+    const struct topo_router *router;
+    const struct topo_network *network;
+    struct eth_addr mac;
+};
+
+/* A distributed router of one tenant (Router table).  Routing happens on
+ * the host where a packet enters: see ofproto/pipeline.h. */
+struct topo_router {
+    struct hmap_node node;      /* In topology 'routers'. */
+    struct uuid uuid;
+    const struct topo_tenant *tenant;
+    char *name;                 /* Unique within its tenant. */
+    uint32_t key;               /* 1..65535, unique; in its flows' cookies. */
+
+    /* Static routes, sorted by prefix length, longest first, then by
+     * prefix: the order longest-prefix match tries them in. */
+    struct topo_route *routes;
+    size_t n_routes;
+
+    /* Indexes, maintained by the topology_*() functions. */
+    struct ovs_list tenant_node; /* In 'tenant''s 'routers'. */
+    struct ovs_list ports;      /* "struct topo_router_port"s, via
+                                 * 'router_node', in the order attached. */
+    size_t n_ports;
+};
+
 struct topology {
     int underlay_mtu;           /* TOPO_UNDERLAY_MTU_DEFAULT unless set. */
     struct hmap hosts;          /* Contains "struct topo_host"s. */
     struct hmap tenants;        /* Contains "struct topo_tenant"s. */
     struct hmap networks;       /* Contains "struct topo_network"s. */
     struct hmap ports;          /* Contains "struct topo_port"s. */
+    struct hmap routers;        /* Contains "struct topo_router"s. */
 
     /* The keys in use, per kind (keys.h), maintained by the adders,
      * removers and updaters: validation allocates from them. */
     struct topo_keys tenant_keys;
     struct topo_keys network_keys;
     struct topo_keys port_keys;
+    struct topo_keys router_keys;
 };
 
 /* The MTU endpoints of 'net' must use: its own, or the underlay's minus
@@ -219,9 +287,40 @@ struct topo_port *topology_add_port(struct topology *, const struct uuid *,
                                     const ovs_be32 *ips, size_t n_ips,
                                     uint32_t key);
 
+/* Routers (topology/routers.c).  topology_add_router() gives a router with
+ * no attachment and no route.  topology_remove_router() detaches it from
+ * every network first.  topology_set_router_networks() replaces all of
+ * 'router''s attachments with networks 'nets[i]' at MACs 'macs[i]'; it
+ * returns false and changes nothing unless each network belongs to the
+ * router's tenant, appears once, has a subnet and has no other router
+ * attached (a loader then falls back to a full load).
+ * topology_set_router_routes() replaces its routes with a sorted copy of
+ * 'routes'.  The setters and topology_update_router() return true if
+ * anything changed. */
+struct topo_router *topology_add_router(struct topology *,
+                                        const struct uuid *,
+                                        const struct topo_tenant *,
+                                        const char *name, uint32_t key);
+void topology_remove_router(struct topology *, struct topo_router *);
+bool topology_update_router(struct topology *, struct topo_router *,
+                            const struct topo_tenant *, const char *name,
+                            uint32_t key);
+bool topology_set_router_networks(struct topology *, struct topo_router *,
+                                  const struct topo_network *const *nets,
+                                  const struct eth_addr *macs, size_t n);
+bool topology_set_router_routes(struct topology *, struct topo_router *,
+                                const struct topo_route *routes, size_t n);
+
+/* Sets 'net''s subnet ('subnet->plen' 0: none).  Returns false and changes
+ * nothing if 'net' has a router attached and 'subnet' has no subnet (detach
+ * first); else true.  '*changed' is set to whether it differs.  Validation
+ * checks the values; this only stores them. */
+bool topology_set_network_subnet(struct topology *, struct topo_network *,
+                                 const struct topo_subnet *, bool *changed);
+
 /* Removers free the object.  A port is always removable.  A network that
- * still has ports, a tenant that still has networks and a host that still
- * has ports are not removed: the function then changes nothing and returns
+ * still has ports or a router, a tenant that still has networks or routers
+ * and a host that still has ports are not removed: the function then changes nothing and returns
  * false (so that a caller patching the topology from a database can fall
  * back to a full load), else true. */
 void topology_remove_port(struct topology *, struct topo_port *);
@@ -270,6 +369,14 @@ struct topo_port *topology_find_port(const struct topology *,
 struct topo_port *topology_find_port_by_name(const struct topology *,
                                              const struct topo_network *,
                                              const char *);
+struct topo_router *topology_find_router(const struct topology *,
+                                         const struct uuid *);
+struct topo_router *topology_find_router_by_name(const struct topology *,
+                                                 const struct topo_tenant *,
+                                                 const char *);
+/* The attachment of 'router' to 'net', or NULL. */
+const struct topo_router_port *topo_router_find_port(
+    const struct topo_router *, const struct topo_network *);
 
 #define TOPOLOGY_FOR_EACH_HOST(H, TOPO) \
     HMAP_FOR_EACH (H, node, &(TOPO)->hosts)
@@ -279,6 +386,8 @@ struct topo_port *topology_find_port_by_name(const struct topology *,
     HMAP_FOR_EACH (N, node, &(TOPO)->networks)
 #define TOPOLOGY_FOR_EACH_PORT(P, TOPO) \
     HMAP_FOR_EACH (P, node, &(TOPO)->ports)
+#define TOPOLOGY_FOR_EACH_ROUTER(R, TOPO) \
+    HMAP_FOR_EACH (R, node, &(TOPO)->routers)
 
 /* Indexes (see the top of this file).  Every macro works on const objects
  * too.  Do not add or remove ports while iterating an index. */
@@ -296,6 +405,11 @@ struct topo_port *topology_find_port_by_name(const struct topology *,
     LIST_FOR_EACH (NH, host_node, &(HOST)->networks)
 #define TOPO_NET_HOST_FOR_EACH_PORT(PORT, NH) \
     LIST_FOR_EACH (PORT, net_host_node, &(NH)->ports)
+#define TOPO_TENANT_FOR_EACH_ROUTER(R, TENANT) \
+    LIST_FOR_EACH (R, tenant_node, &(TENANT)->routers)
+/* 'RP' is a 'struct topo_router_port *': RP->network, RP->mac. */
+#define TOPO_ROUTER_FOR_EACH_PORT(RP, ROUTER) \
+    LIST_FOR_EACH (RP, router_node, &(ROUTER)->ports)
 
 /* The ports 'net' has on 'host', or NULL if it has none there. */
 const struct topo_net_host *topo_network_find_host(
