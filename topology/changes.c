@@ -18,6 +18,7 @@ topo_changes_init(struct topo_changes *c)
     uuidset_init(&c->networks);
     uuidset_init(&c->ports);
     uuidset_init(&c->port_hosts);
+    uuidset_init(&c->routers);
 }
 
 void
@@ -28,6 +29,7 @@ topo_changes_destroy(struct topo_changes *c)
     uuidset_destroy(&c->networks);
     uuidset_destroy(&c->ports);
     uuidset_destroy(&c->port_hosts);
+    uuidset_destroy(&c->routers);
 }
 
 void
@@ -39,6 +41,7 @@ topo_changes_clear(struct topo_changes *c)
     uuidset_clear(&c->networks);
     uuidset_clear(&c->ports);
     uuidset_clear(&c->port_hosts);
+    uuidset_clear(&c->routers);
 }
 
 bool
@@ -47,7 +50,8 @@ topo_changes_is_empty(const struct topo_changes *c)
     return !c->all
            && uuidset_is_empty(&c->hosts) && uuidset_is_empty(&c->tenants)
            && uuidset_is_empty(&c->networks) && uuidset_is_empty(&c->ports)
-           && uuidset_is_empty(&c->port_hosts);
+           && uuidset_is_empty(&c->port_hosts)
+           && uuidset_is_empty(&c->routers);
 }
 
 static void
@@ -68,6 +72,7 @@ topo_changes_merge(struct topo_changes *dst, const struct topo_changes *src)
     uuidset_union__(&dst->networks, &src->networks);
     uuidset_union__(&dst->ports, &src->ports);
     uuidset_union__(&dst->port_hosts, &src->port_hosts);
+    uuidset_union__(&dst->routers, &src->routers);
 }
 
 static void

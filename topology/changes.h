@@ -37,6 +37,12 @@ struct topo_changes {
     /* Hosts that gained or lost a port, or on which a port was modified:
      * the old and the new host of every changed port. */
     struct uuidset port_hosts;
+
+    /* Router rows inserted, modified (attachments, routes, name, key) or
+     * deleted, plus the router of every changed tenant.  A network a router
+     * was attached to or detached from is in 'networks' too (its subnet's
+     * and gateway's flows change). */
+    struct uuidset routers;
 };
 
 void topo_changes_init(struct topo_changes *);
