@@ -249,13 +249,25 @@ def ovs_set(values):
 
 class Topo:
     """H hosts, T tenants, N networks (type mix), P ports.  Network n spans
-    'span' consecutive hosts starting at n % H; its ports rotate over them."""
+    'span' consecutive hosts starting at n % H; its ports rotate over them.
+    Each network has its own subnet (net_cidr()); with 'routers', each
+    tenant has one router attached to all of its networks."""
 
-    def __init__(self, H, P, N=None, T=None, span=3):
+    def __init__(self, H, P, N=None, T=None, span=3, routers=False):
         self.H, self.P = H, P
         self.N = N or max(4, P // 25)
         self.T = T or max(1, self.N // 5)
         self.span = min(span, H)
+        self.routers = routers
+        # Ports per network, plus room for the extra ports of port-add
+        # (.100 up) in network 0: a /24 each while that fits, else a /16.
+        per_net = -(-P // self.N)
+        self.plen = 24 if per_net + 2 < 100 else 16
+        if self.plen == 16 and self.N > 250:
+            raise SystemExit("weftbench: %d networks of %d ports do not fit "
+                             "10.0.0.0/8 as /16s" % (self.N, per_net))
+        if self.plen == 24 and self.N > 65000:
+            raise SystemExit("weftbench: too many networks (%d)" % self.N)
         self.hosts = ["h%d" % (i + 1) for i in range(H)]
         self.tenants = ["t%d" % (t + 1) for t in range(self.T)]
         self.nets = []          # (name, tenant idx, type, segment, [host idx])
@@ -276,9 +288,39 @@ class Topo:
         h = home[j % len(home)]
         mac = "02:%02x:%02x:%02x:%02x:%02x" % ((i >> 32) & 255, (i >> 24) & 255,
                                                (i >> 16) & 255, (i >> 8) & 255, i & 255)
-        k = j + 1
-        ip = "10.%d.%d.%d" % ((k >> 16) & 255, (k >> 8) & 255, k & 255)
-        return ("p%d" % (i + 1), n, h, "wp%d" % (i + 1), mac, ip)
+        return ("p%d" % (i + 1), n, h, "wp%d" % (i + 1), mac,
+                self.net_ip(n, j + 2))
+
+    def net_base(self, n):
+        """The first three (/24) or two (/16) octets of network n's subnet."""
+        if self.plen == 24:
+            return "10.%d.%d" % (((n + 1) >> 8) & 255, (n + 1) & 255)
+        return "10.%d" % (n + 1)
+
+    def net_cidr(self, n):
+        return "%s.%s/%d" % (self.net_base(n), "0" if self.plen == 24 else "0.0",
+                             self.plen)
+
+    def net_gateway(self, n):
+        return self.net_ip(n, 1)
+
+    def net_ip(self, n, k):
+        """Host address k (1 = the gateway) of network n's subnet."""
+        if self.plen == 24:
+            return "%s.%d" % (self.net_base(n), k)
+        return "%s.%d.%d" % (self.net_base(n), k >> 8, k & 255)
+
+    def router_mac(self, t, n):
+        return "02:57:%02x:%02x:%02x:%02x" % ((t + 1) >> 8, (t + 1) & 255,
+                                              ((n + 1) >> 8) & 255, (n + 1) & 255)
+
+    def served_hosts(self, n):
+        """Hosts that get flows for network n: its own, or with routers every
+        host of a network of its tenant."""
+        if not self.routers:
+            return sorted(set(self.nets[n][4]))
+        tk = self.nets[n][1]
+        return sorted({h for net in self.nets if net[1] == tk for h in net[4]})
 
     def extra_port(self, k=0):
         """Port k of the extra ones (not in the topology), on network 0,
@@ -287,11 +329,11 @@ class Topo:
         n = 0
         h = self.nets[0][4][0]
         mac = "02:ee:00:%02x:%02x:%02x" % ((k >> 16) & 255, (k >> 8) & 255, k & 255)
-        return ("pextra%d" % k, n, h, "wpx%d" % k, mac,
-                "10.250.%d.%d" % (k // 250, k % 250 + 1))
+        return ("pextra%d" % k, n, h, "wpx%d" % k, mac, self.net_ip(0, 100 + k))
 
     def describe(self):
-        return "H=%d T=%d N=%d P=%d span=%d" % (self.H, self.T, self.N, self.P, self.span)
+        return "H=%d T=%d N=%d P=%d span=%d routers=%d" % (
+            self.H, self.T, self.N, self.P, self.span, self.T if self.routers else 0)
 
 
 # ---------------------------------------------------------------- simulated host
@@ -450,13 +492,25 @@ class Weft:
             ops.append({"op": "insert", "table": "Tenant", "uuid-name": "t%d" % k,
                         "row": {"name": tn, "flow_key": k + 1}})
         for n, (name, tk, typ, seg, home) in enumerate(t.nets):
+            row = {"tenant": ["named-uuid", "t%d" % tk], "name": name,
+                   "type": typ, "segment_id": seg, "flow_key": n + 1}
+            if t.routers:
+                row["cidr"] = t.net_cidr(n)
+                row["gateway"] = t.net_gateway(n)
             ops.append({"op": "insert", "table": "Network", "uuid-name": "n%d" % n,
-                        "row": {"tenant": ["named-uuid", "t%d" % tk], "name": name,
-                                "type": typ, "segment_id": seg, "flow_key": n + 1}})
+                        "row": row})
         for i, p in enumerate(t.ports):
             ops.append({"op": "insert", "table": "Port",
                         "row": self._port_row(p, i + 1, ["named-uuid", "n%d" % p[1]],
                                               host_ref(p[2]))})
+        if t.routers:
+            for k in range(len(t.tenants)):
+                attach = [[["named-uuid", "n%d" % n], t.router_mac(k, n)]
+                          for n, net in enumerate(t.nets) if net[1] == k]
+                ops.append({"op": "insert", "table": "Router",
+                            "row": {"tenant": ["named-uuid", "t%d" % k],
+                                    "name": "r%d" % (k + 1), "flow_key": k + 1,
+                                    "networks": ["map", attach]}})
         ops += self._bump()
         res = self.rpc.transact("Weft", ops)
         base = 0
@@ -643,19 +697,51 @@ class Ovn:
                                     "addresses": ovs_set(["unknown"]), "tag": seg,
                                     "options": ["map", [["network_name", "physnet"]]]}})
                 lsps.append(["named-uuid", "ln%d" % n])
+            if self.topo.routers:
+                # The tenant's router: an LSP of type router on the switch,
+                # its peer LRP on the tenant's Logical_Router (below).
+                ops.append({"op": "insert", "table": "Logical_Switch_Port",
+                            "uuid-name": "rl%d" % n,
+                            "row": {"name": "rl-" + name, "type": "router",
+                                    "addresses": ovs_set(["router"]),
+                                    "options": ["map", [["router-port", "rp-" + name]]]}})
+                lsps.append(["named-uuid", "rl%d" % n])
             ops.append({"op": "insert", "table": "Logical_Switch", "uuid-name": "s%d" % n,
                         "row": {"name": "%s-%s" % (self.topo.tenants[tk], name),
                                 "ports": ovs_set(lsps),
                                 "other_config": ["map", [["weft-type", typ]]]}})
+        if self.topo.routers:
+            ops += self._router_ops()
         ops += self._bump()
         res = self.rpc.transact("OVN_Northbound", ops)
         self.ls_uuid = {}
         k = 0
         for n, net in enumerate(self.topo.nets):
             k += len(ports_of.get(n, [])) + (1 if net[2] == "vlan" else 0)
+            k += 1 if self.topo.routers else 0
             self.ls_uuid[n] = res[k]["uuid"]
             k += 1
         return res[-1]["rows"][0]["nb_cfg"]
+
+    def _router_ops(self):
+        """One Logical_Router per tenant, an LRP per network with weft's
+        router MAC and the network's gateway, as weft's bench routers."""
+        t = self.topo
+        ops = []
+        for k in range(len(t.tenants)):
+            lrps = []
+            for n, (name, tk, typ, seg, home) in enumerate(t.nets):
+                if tk != k:
+                    continue
+                ops.append({"op": "insert", "table": "Logical_Router_Port",
+                            "uuid-name": "rp%d" % n,
+                            "row": {"name": "rp-" + name, "mac": t.router_mac(k, n),
+                                    "networks": ovs_set(["%s/%d" % (t.net_gateway(n),
+                                                                    t.plen)])}})
+                lrps.append(["named-uuid", "rp%d" % n])
+            ops.append({"op": "insert", "table": "Logical_Router",
+                        "row": {"name": "r%d" % (k + 1), "ports": ovs_set(lrps)}})
+        return ops
 
     def add_port(self, p):
         ops = self._lsp_op(p, self.ls_uuid[p[1]]) + self._bump()

@@ -18,7 +18,7 @@ COLS = ["H", "P", "scenario", "weft_s", "limit_s", "ovn_s", "weft_flow_mods",
         "flows", "flows_per_s", "write_s", "ports_s", "installed_s",
         "limit_e2e_s", "limit_e2e_ports_s", "limit_vswitchd_s",
         "flowmod_hosts", "affected_hosts", "flow_mods_min", "flow_mods_max",
-        "verifies", "N", "T", "weft/limit", "weft/ovn",
+        "verifies", "N", "T", "R", "weft/limit", "weft/ovn",
         "weft_flows_min", "weft_flows_max",
         "ovn_p95_s", "ovn_flows_s", "ovn_flows_total", "ovn_cpu_s", "ovn_rss_mib",
         "ovn_rss_steady_mib", "ovn_vswitchd_cpu_s", "ovn_ovsdb_cpu_s",
@@ -55,7 +55,8 @@ def combine(topo, wrows, limit, orows, ovn_err):
             continue
         o = ob.get(sc)
         lim = None
-        r = {"H": topo.H, "P": topo.P, "N": topo.N, "T": topo.T, "scenario": sc,
+        r = {"H": topo.H, "P": topo.P, "N": topo.N, "T": topo.T,
+             "R": topo.T if topo.routers else 0, "scenario": sc,
              "weft_s": w["seconds"], "p95_s": w.get("p95"), "reps": w.get("reps"),
              "weft_flow_mods": w.get("flow_mods"),
              "flowmod_hosts": w.get("fm_hosts"), "affected_hosts": w.get("affected_hosts"),

@@ -152,7 +152,7 @@ def port_reps(rows, system, topo, probe, add, delete, reps, flows):
                  fm_min=min(x["flow_mods"] for _, x in ops),
                  fm_max=max(x["flow_mods"] for _, x in ops),
                  fm_hosts=max(x["fm_hosts"] for _, x in ops) if probe.flow_mods else "",
-                 affected_hosts=len(topo.nets[0][4]), flows=flows())
+                 affected_hosts=len(topo.served_hosts(0)), flows=flows())
 
 
 def measure_weft(args, d, topo, cold=False):

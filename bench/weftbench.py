@@ -71,7 +71,8 @@ def parse_sizes(s):
 
 def make_topo(args, H, P):
     N = max(4, P // args.ports_per_net)
-    return Topo(H, P, N=N, T=max(1, N // args.nets_per_tenant), span=args.span)
+    return Topo(H, P, N=N, T=max(1, N // args.nets_per_tenant), span=args.span,
+                routers=args.routers)
 
 
 def ovn_in(args, have_ovn, P):
@@ -166,6 +167,9 @@ def parse_args():
                     help="N = max(4, P / this) (default: %(default)s)")
     ap.add_argument("--nets-per-tenant", type=int, default=5,
                     help="T = max(1, N / this) (default: %(default)s)")
+    ap.add_argument("--routers", action="store_true",
+                    help="give each network a subnet and each tenant a router "
+                    "attached to all its networks (OVN: a Logical_Router likewise)")
     ap.add_argument("--no-ovn", action="store_true", help="skip the OVN baseline")
     ap.add_argument("--no-cold", action="store_true",
                     help="skip the cold-start row (hosts registered in the same "
