@@ -87,12 +87,15 @@ routing_rows_ports(const struct weftrec_router *router, size_t *n)
     struct routing_rows_port *ports = xcalloc(router->n_networks + 1,
                                               sizeof *ports);
     for (size_t i = 0; i < router->n_networks; i++) {
-        const struct weftrec_network *net = router->key_networks[i];
-        ports[i].network = net->name;
+        ports[i].row = router->key_networks[i];
+        ports[i].network = ports[i].row->name;
         ports[i].mac = router->value_networks[i];
-        ports[i].ip = routing_rows_gateway(net, ports[i].ip_buf);
     }
     qsort(ports, router->n_networks, sizeof *ports, compare_ports);
+    /* After sorting: 'ip' points into its own element. */
+    for (size_t i = 0; i < router->n_networks; i++) {
+        ports[i].ip = routing_rows_gateway(ports[i].row, ports[i].ip_buf);
+    }
     *n = router->n_networks;
     return ports;
 }

@@ -47,6 +47,7 @@ const struct weftrec_router *routing_rows_find_router(
 /* One attachment of a router, for display.  Pointers are into the rows,
  * except 'ip' (NULL if the network has no cidr). */
 struct routing_rows_port {
+    const struct weftrec_network *row;
     const char *network;
     const char *mac;
     char ip_buf[ROUTING_ROWS_IP_LEN];
