@@ -48,6 +48,7 @@ api() {       # api TOKEN|- METHOD PATH [BODY]: prints the body, then the status
 status_of() { tail -n1 <<<"$1"; }
 body_of() { sed '$d' <<<"$1"; }
 has() { grep -qE -- "$2" <<<"$1"; }
+jqt() { jq -e "$@" >/dev/null; }   # jqt FILTER FILE: true if FILTER is
 
 # routed_ping SRC DST COUNT: COUNT pings answered, DST's own InEchos grew by
 # COUNT, every reply with TTL 63 (one hop: routed on the source's host).
@@ -65,29 +66,29 @@ routed_ping() {
 
 echo "== status --json: the routing fields, and every older field still there"
 check "networks[]: each demo network has its cidr, gateway .1 and router rtr" \
-    jq -e '[.networks[] | select(.tenant == "red" or .tenant == "blue")]
+    jqt '[.networks[] | select(.tenant == "red" or .tenant == "blue")]
            | length == 6 and all(.[];
                .cidr == ("10." + ({"vx": "0", "gre": "1", "vlan": "2"}[.name]) + ".0.0/24")
                and .gateway == ("10." + ({"vx": "0", "gre": "1", "vlan": "2"}[.name]) + ".0.1")
                and .router == "rtr")' "$ST"
 check "networks[]: name, tenant, path, type, segment_id, mtu kept" \
-    jq -e 'all(.networks[]; has("name") and has("tenant") and has("path")
+    jqt 'all(.networks[]; has("name") and has("tenant") and has("path")
                            and has("type") and has("segment_id") and has("mtu"))' "$ST"
 # shellcheck disable=SC2016
 check "endpoints[]: gateway = their network's gateway" \
-    jq -e '. as $s | all(.endpoints[]; . as $e
+    jqt '. as $s | all(.endpoints[]; . as $e
              | .gateway == ([$s.networks[] | select(.tenant == $e.tenant
                                 and .name == $e.network)][0].gateway))' "$ST"
 check "endpoints[]: name, netns, host, tenant, network, port, ip, prefixlen, mac, iface, mtu, network_type, segment_id kept" \
-    jq -e 'all(.endpoints[]; [has("name", "netns", "host", "tenant", "network",
+    jqt 'all(.endpoints[]; [has("name", "netns", "host", "tenant", "network",
              "port", "ip", "prefixlen", "mac", "iface", "mtu", "network_type",
              "segment_id")] | all)' "$ST"
 check "routers[]: red/rtr and blue/rtr, each with networks gre, vlan, vx" \
-    jq -e '[.routers[] | {tenant, name, networks: (.networks | sort)}] | sort_by(.tenant)
+    jqt '[.routers[] | {tenant, name, networks: (.networks | sort)}] | sort_by(.tenant)
            == [{tenant: "blue", name: "rtr", networks: ["gre", "vlan", "vx"]},
                {tenant: "red", name: "rtr", networks: ["gre", "vlan", "vx"]}]' "$ST"
 check "top level: hosts, underlay, api_socket, tenants kept" \
-    jq -e 'has("hosts") and has("underlay") and has("api_socket") and has("tenants")
+    jqt 'has("hosts") and has("underlay") and has("api_socket") and has("tenants")
            and has("vlan_underlay") and has("weftd_cmd")' "$ST"
 check "endpoints have their default route via the gateway" \
     bash -c "ip -n $(ns red-gre-h2) route show default | grep -q 'via 10.1.0.1 dev eth0'"
