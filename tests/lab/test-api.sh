@@ -814,6 +814,10 @@ check "weftctl --api router-show red/r1 as blue: exit 1, not found ($out)" \
     bash -c "[ $rc = 1 ] && grep -q 'tenant red does not exist (HTTP 404)' <<<'$out'"
 check "weftctl --format=json router-list: the same JSON as weftctl --api --json" \
     wait_for 30 same_json router-list
+rc=0; out=$(ctl_api "$red_tok" -- port-add red/sub/s3 --host=h1 --iface=t4s3 \
+      --mac=02:00:00:00:05:03 2>&1) || rc=$?
+check "weftctl --api port-add without --ip prints the address allocated ($out)" \
+    bash -c "[ $rc = 0 ] && [ '$out' = 10.5.0.4 ]"
 rc=0; { ctl_api "$red_tok" -- route-del red/r1 10.9.0.0/16 \
         && ctl_api "$red_tok" -- router-detach red/r1 sub \
         && ctl_api "$red_tok" -- router-detach red/r1 rsub \
