@@ -461,9 +461,14 @@ run_show(const struct ctl_options *o)
         printf("nb_cfg %lld\n", num(status, "nb_cfg"));
         print_hosts(json_object_get(status, "hosts"));
         json_array_foreach (nets, i, n) {
-            printf("network %s/%s: %s %lld  mtu %lld\n", str(n, "tenant"),
+            printf("network %s/%s: %s %lld  mtu %lld", str(n, "tenant"),
                    str(n, "name"), str(n, "type"), num(n, "segment_id"),
                    num(n, "mtu"));
+            if (json_is_string(json_object_get(n, "cidr"))) {
+                printf("  cidr %s  gateway %s  router %s", str(n, "cidr"),
+                       str(n, "gateway"), str(n, "router"));
+            }
+            putchar('\n');
             json_array_foreach (ports, j, p) {
                 if (!strcmp(str(p, "tenant"), str(n, "tenant"))
                     && !strcmp(str(p, "network"), str(n, "name"))) {
