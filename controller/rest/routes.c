@@ -114,9 +114,6 @@ match_route(const struct rest_route *route, const char *path,
         found[n - 2] = joined;
         found[--n] = NULL;
     }
-    if (n > 3) {
-        goto mismatch;
-    }
     for (size_t i = 0; i < n; i++) {
         names[i] = found[i];
     }
