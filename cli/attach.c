@@ -31,6 +31,7 @@
 #include "ovsdb-idl.h"
 #include "packets.h"
 #include "process.h"
+#include "routing-rows.h"
 #include "sset.h"
 #include "timeval.h"
 #include "util.h"
@@ -409,7 +410,11 @@ struct attach_plan {
     const struct weftrec_network *net;
     const struct weftrec_host *host;
     char ip[INET_ADDRSTRLEN + 4];   /* --ip without its length, or "". */
-    char cidr[INET_ADDRSTRLEN + 8]; /* --ip with a length (default /24). */
+    char cidr[INET_ADDRSTRLEN + 8]; /* --ip with a length (default: the
+                                     * subnet's, else /24); or "". */
+    int plen;                       /* The network's subnet's length, or 0:
+                                     * no subnet. */
+    char gateway[ROUTING_ROWS_IP_LEN]; /* Its gateway, or "". */
     char mac[ETH_ADDR_STRLEN + 1];
     int mtu;
     char mtu_s[16];
@@ -471,8 +476,23 @@ attach_plan_link(struct ops_ctx *ctx, struct attach_plan *plan)
         }
         memcpy(plan->ip, opts->ip, len);
         plan->ip[len] = '\0';
-        snprintf(plan->cidr, sizeof plan->cidr, "%s%s", opts->ip,
-                 slash ? "" : "/24");
+    }
+    /* A network with a subnet gives eth0 its length and a default route
+     * via its gateway; without --ip, the port's address is allocated. */
+    const char *net_slash = plan->net->cidr ? strchr(plan->net->cidr, '/')
+                                            : NULL;
+    if (net_slash && routing_rows_gateway(plan->net, plan->gateway)) {
+        plan->plen = atoi(net_slash + 1);
+    } else {
+        plan->gateway[0] = '\0';
+    }
+    if (opts->ip) {
+        if (strchr(opts->ip, '/')) {
+            ovs_strlcpy(plan->cidr, opts->ip, sizeof plan->cidr);
+        } else {
+            snprintf(plan->cidr, sizeof plan->cidr, "%s/%d", opts->ip,
+                     plan->plen ? plan->plen : 24);
+        }
     }
     if (opts->mac) {
         ovs_strlcpy(plan->mac, opts->mac, sizeof plan->mac);
@@ -600,6 +620,35 @@ attach_make_veth(const struct attach_plan *plan, const struct nsref *ns,
     return error;
 }
 
+/* Step 6, once the Port row is written: without --ip, eth0 gets the
+ * address allocated to the port (read back from the row) with the
+ * subnet's length; with a subnet, the namespace's default route goes via
+ * its gateway. */
+static char *
+attach_set_route(struct ops_ctx *ctx, struct attach_plan *plan,
+                 const struct nsref *ns)
+{
+    char *error = NULL;
+    if (!plan->cidr[0] && plan->plen) {
+        const struct weftrec_port *port = ops_find_port_row(ctx->idl,
+                                                            plan->path);
+        if (!port || !port->n_ips) {
+            return xasprintf("port %s/%s/%s got no address", plan->path[0],
+                             plan->path[1], plan->path[2]);
+        }
+        ovs_strlcpy(plan->ip, port->ips[0], sizeof plan->ip);
+        snprintf(plan->cidr, sizeof plan->cidr, "%s/%d", plan->ip,
+                 plan->plen);
+        error = run(ns, false, "ip", "addr", "add", plan->cidr, "dev",
+                    "eth0", NULL);
+    }
+    if (!error && plan->gateway[0]) {
+        error = run(ns, false, "ip", "route", "add", "default", "via",
+                    plan->gateway, "dev", "eth0", NULL);
+    }
+    return error;
+}
+
 /* After 'error': undoes what attach made ('created' the veth, 'written' the
  * Port row at 'nb_cfg') and returns the error with what the undo did. */
 static char *
@@ -667,6 +716,9 @@ ops_cmd_attach(struct ops_ctx *ctx)
         error = ops_write(ctx, &req, false, &nb_cfg, &changed, &written);
     }
     if (!error) {
+        error = attach_set_route(ctx, &plan, &ns);
+    }
+    if (!error) {
         error = ops_wait_hosts(ctx, nb_cfg, &changed);
     }
     if (error) {
@@ -674,10 +726,11 @@ ops_cmd_attach(struct ops_ctx *ctx)
                             nb_cfg);
     } else {
         ds_put_format(ctx->out, "attached %s/%s/%s: namespace %s eth0 mac %s"
-                      "%s%s mtu %d; host %s interface %s\n", plan.path[0],
+                      "%s%s%s%s mtu %d; host %s interface %s\n", plan.path[0],
                       plan.path[1], plan.path[2], opts->netns, plan.mac,
-                      plan.cidr[0] ? " ip " : "", plan.cidr, plan.mtu,
-                      plan.host->name, plan.hostif);
+                      plan.cidr[0] ? " ip " : "", plan.cidr,
+                      plan.gateway[0] ? " gateway " : "", plan.gateway,
+                      plan.mtu, plan.host->name, plan.hostif);
     }
     sset_destroy(&changed);
     weft_request_destroy(&req);

@@ -18,6 +18,7 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
 #include "ovsdb-idl.h"
+#include "routing-rows.h"
 #include "svec.h"
 #include "topology.h"
 #include "util.h"
@@ -144,6 +145,13 @@ format_network(struct ds *s, const void *net_, struct ovsdb_idl *idl)
         ds_put_char(s, '-');
     }
     ds_put_format(s, "  key %"PRId64, net->flow_key);
+    char gw[ROUTING_ROWS_IP_LEN];
+    if (routing_rows_gateway(net, gw)) {
+        const struct weftrec_router *router
+            = routing_rows_network_router(idl, net, NULL);
+        ds_put_format(s, "  cidr %s  gateway %s  router %s", net->cidr, gw,
+                      router ? router->name : "-");
+    }
 }
 
 static void
@@ -257,7 +265,69 @@ network_to_json(const void *net_, struct ovsdb_idl *idl)
     json_object_put(o, "mtu", json_integer_create(mtu));
     json_object_put(o, "mtu_default", json_boolean_create(mtu_default));
     json_object_put(o, "key", json_integer_create(net->flow_key));
+    char gw[ROUTING_ROWS_IP_LEN];
+    const char *gateway = routing_rows_gateway(net, gw);
+    const struct weftrec_router *router
+        = routing_rows_network_router(idl, net, NULL);
+    json_object_put(o, "cidr", nullable_string(gateway ? net->cidr : NULL));
+    json_object_put(o, "gateway", nullable_string(gateway));
+    json_object_put(o, "router", nullable_string(router ? router->name
+                                                 : NULL));
     return o;
+}
+
+/* As the API's router_json() (controller/rest/render.c). */
+static struct json *
+router_to_json(const void *router_, struct ovsdb_idl *idl OVS_UNUSED)
+{
+    const struct weftrec_router *router = router_;
+    struct json *o = json_object_create();
+    json_object_put_string(o, "tenant", tenant_name(router->tenant));
+    json_object_put_string(o, "name", router->name);
+    json_object_put(o, "key", json_integer_create(router->flow_key));
+    size_t n;
+    struct routing_rows_port *ports = routing_rows_ports(router, &n);
+    struct json *nets = json_array_create_empty();
+    for (size_t i = 0; i < n; i++) {
+        struct json *p = json_object_create();
+        json_object_put_string(p, "network", ports[i].network);
+        json_object_put(p, "ip", nullable_string(ports[i].ip));
+        json_object_put_string(p, "mac", ports[i].mac);
+        json_array_add(nets, p);
+    }
+    free(ports);
+    json_object_put(o, "networks", nets);
+    const char **prefixes = routing_rows_route_prefixes(router, &n);
+    struct json *routes = json_array_create_empty();
+    for (size_t i = 0; i < n; i++) {
+        struct json *r = json_object_create();
+        json_object_put_string(r, "prefix", prefixes[i]);
+        json_object_put_string(r, "nexthop",
+                               smap_get(&router->routes, prefixes[i]));
+        json_array_add(routes, r);
+    }
+    free(prefixes);
+    json_object_put(o, "routes", routes);
+    return o;
+}
+
+/* "key K  networks A,B  routes N". */
+static void
+format_router(struct ds *s, const void *router_,
+              struct ovsdb_idl *idl OVS_UNUSED)
+{
+    const struct weftrec_router *router = router_;
+    ds_put_format(s, "key %"PRId64"  networks ", router->flow_key);
+    size_t n;
+    struct routing_rows_port *ports = routing_rows_ports(router, &n);
+    for (size_t i = 0; i < n; i++) {
+        ds_put_format(s, "%s%s", i ? "," : "", ports[i].network);
+    }
+    if (!n) {
+        ds_put_char(s, '-');
+    }
+    free(ports);
+    ds_put_format(s, "  routes %zu", smap_count(&router->routes));
 }
 
 static struct json *
@@ -483,6 +553,66 @@ db_read_port_list(struct ctl_context *ctx)
     return error ? error : list_rows(ctx, &ports);
 }
 
+/* "tenant/router", if the "router-list" filter shows it. */
+static char *
+router_label(const void *router_, const struct ctl_parsed *p)
+{
+    const struct weftrec_router *router = router_;
+    const char *tenant = tenant_name(router->tenant);
+    return (p->n_path < 1 || !strcmp(p->path[0], tenant)
+            ? xasprintf("%s/%s", tenant, router->name)
+            : NULL);
+}
+
+char *
+db_read_router_list(struct ctl_context *ctx)
+{
+    static const struct row_list routers = {
+        &weftrec_table_router, routing_rows_compare_routers, router_label,
+        router_to_json, format_router,
+    };
+    char *error = check_list_filter(ctx);
+    return error ? error : list_rows(ctx, &routers);
+}
+
+/* "router-show T/R": each attachment, then each route. */
+char *
+db_read_router_show(struct ctl_context *ctx)
+{
+    char *const *path = ctx->parsed->path;
+    const struct weftrec_tenant *tenant = weft_db_find_tenant(ctx->idl,
+                                                              path[0]);
+    const struct weftrec_router *router
+        = (tenant ? routing_rows_find_router(ctx->idl, tenant, path[1])
+           : NULL);
+    if (!tenant) {
+        return xasprintf("tenant %s does not exist", path[0]);
+    } else if (!router) {
+        return xasprintf("router %s/%s does not exist", path[0], path[1]);
+    }
+    if (ctx->opts->json) {
+        put_json(ctx->output, router_to_json(router, ctx->idl));
+        return NULL;
+    }
+    struct ds *s = ctx->output;
+    ds_put_format(s, "router %s/%s  key %"PRId64"\n", path[0], router->name,
+                  router->flow_key);
+    size_t n;
+    struct routing_rows_port *ports = routing_rows_ports(router, &n);
+    for (size_t i = 0; i < n; i++) {
+        ds_put_format(s, "    network %s  ip %s  mac %s\n", ports[i].network,
+                      str_or_dash(ports[i].ip), ports[i].mac);
+    }
+    free(ports);
+    const char **prefixes = routing_rows_route_prefixes(router, &n);
+    for (size_t i = 0; i < n; i++) {
+        ds_put_format(s, "    route %s via %s\n", prefixes[i],
+                      smap_get(&router->routes, prefixes[i]));
+    }
+    free(prefixes);
+    return NULL;
+}
+
 /* "show --format=json": like "weftctl --api --json show", the API's status
  * and every network and port. */
 static void
@@ -519,11 +649,39 @@ show_json(struct ctl_context *ctx)
     }
     free(rows);
 
+    struct json *routers = json_array_create_empty();
+    n = db_read_sorted_rows(ctx->idl, &weftrec_table_router,
+                            routing_rows_compare_routers, &rows);
+    for (size_t i = 0; i < n; i++) {
+        json_array_add(routers, router_to_json(rows[i], ctx->idl));
+    }
+    free(rows);
+
     struct json *show = json_object_create();
     json_object_put(show, "status", status);
     json_object_put(show, "networks", nets);
     json_object_put(show, "ports", ports);
+    json_object_put(show, "routers", routers);
     put_json(ctx->output, show);
+}
+
+/* "show": the routers of 'tenant', one line each. */
+static void
+show_tenant_routers(struct ctl_context *ctx,
+                    const struct weftrec_tenant *tenant)
+{
+    const void **routers;
+    size_t n = db_read_sorted_rows(ctx->idl, &weftrec_table_router,
+                                   routing_rows_compare_routers, &routers);
+    for (size_t i = 0; i < n; i++) {
+        const struct weftrec_router *router = routers[i];
+        if (router->tenant == tenant) {
+            ds_put_format(ctx->output, "    router %s  ", router->name);
+            format_router(ctx->output, router, ctx->idl);
+            ds_put_char(ctx->output, '\n');
+        }
+    }
+    free(routers);
 }
 
 char *
@@ -594,6 +752,7 @@ db_read_show(struct ctl_context *ctx)
                               : port->up[0] ? "true" : "false");
             }
         }
+        show_tenant_routers(ctx, tenant);
     }
     free(tenants);
     free(nets);

@@ -1,6 +1,6 @@
 /* db-read: weftctl's read-only database commands: host-list, tenant-list,
- * tenant-quota, net-list, port-list and show, as tables or, with
- * --format=json, as the REST API's objects.
+ * tenant-quota, net-list, port-list, router-list, router-show and show,
+ * as tables or, with --format=json, as the REST API's objects.
  *
  * Each runs as a 'struct ctl_command''s step 3 (weftctl.h): it reads ctx->idl
  * (and ctx->topo where it checks a name), appends what it prints to
@@ -20,6 +20,8 @@ char *db_read_tenant_quota(struct ctl_context *);
 char *db_read_net_list(struct ctl_context *);
 char *db_read_port_list(struct ctl_context *);
 char *db_read_show(struct ctl_context *);
+char *db_read_router_list(struct ctl_context *);
+char *db_read_router_show(struct ctl_context *);
 
 /* Every row of a table, sorted: see db_read_sorted_rows() in db-read.c.
  * db_read_compare_hosts() sorts Host rows by name. */

@@ -13,8 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "openvswitch/dynamic-string.h"
 #include "util.h"
 #include "validate.h"
+#include "weft-db.h"
+#include "weft-idl.h"
 #include "weft-write.h"
 #include "weftctl.h"
 
@@ -149,6 +152,8 @@ db_parse_net_add(const struct ctl_options *opts, struct ctl_parsed *parsed)
     req->type = opt_value(opts, CO_TYPE);
     req->segment = opt_value(opts, CO_SEGMENT);
     req->mtu = opt_value(opts, CO_MTU);
+    req->cidr = opt_value(opts, CO_CIDR);
+    req->gateway = opt_value(opts, CO_GATEWAY);
     return check_request(req);
 }
 
@@ -167,6 +172,117 @@ db_parse_port_add(const struct ctl_options *opts, struct ctl_parsed *parsed)
         weft_request_add_ip(req, opts->ips[i]);
     }
     return check_request(req);
+}
+
+/* The routing commands: "TENANT/ROUTER" first, then for some a network's
+ * name or a prefix. */
+static char *
+parse_router_request(const struct ctl_options *opts, struct ctl_parsed *parsed,
+                     enum weft_op op, struct weft_request **reqp)
+{
+    char *error = parse_path(opts->args[1], 2, parsed->path);
+    if (error) {
+        /* parse_path() says "network" for the second name. */
+        free(error);
+        return xasprintf("\"%s\": expected TENANT/ROUTER", opts->args[1]);
+    }
+    parsed->n_path = 2;
+    *reqp = start_request(parsed, op);
+    return NULL;
+}
+
+char *
+db_parse_router_add(const struct ctl_options *opts, struct ctl_parsed *parsed)
+{
+    struct weft_request *req;
+    char *error = parse_router_request(opts, parsed, WEFT_OP_ROUTER_ADD, &req);
+    return error ? error : check_request(req);
+}
+
+char *
+db_parse_router_del(const struct ctl_options *opts, struct ctl_parsed *parsed)
+{
+    struct weft_request *req;
+    char *error = parse_router_request(opts, parsed, WEFT_OP_ROUTER_DEL, &req);
+    return error ? error : check_request(req);
+}
+
+/* "router-attach T/R NET [--mac=MAC]", "router-detach T/R NET". */
+static char *
+parse_router_network(const struct ctl_options *opts,
+                     struct ctl_parsed *parsed, enum weft_op op)
+{
+    struct weft_request *req;
+    char *error = parse_router_request(opts, parsed, op, &req);
+    if (error) {
+        return error;
+    }
+    req->network = xstrdup(opts->args[2]);
+    req->mac = opt_value(opts, CO_MAC);
+    return check_request(req);
+}
+
+char *
+db_parse_router_attach(const struct ctl_options *opts,
+                       struct ctl_parsed *parsed)
+{
+    return parse_router_network(opts, parsed, WEFT_OP_ROUTER_ATTACH);
+}
+
+char *
+db_parse_router_detach(const struct ctl_options *opts,
+                       struct ctl_parsed *parsed)
+{
+    return parse_router_network(opts, parsed, WEFT_OP_ROUTER_DETACH);
+}
+
+/* "route-add T/R PREFIX --via=NH", "route-del T/R PREFIX". */
+static char *
+parse_route(const struct ctl_options *opts, struct ctl_parsed *parsed,
+            enum weft_op op)
+{
+    struct weft_request *req;
+    char *error = parse_router_request(opts, parsed, op, &req);
+    if (error) {
+        return error;
+    }
+    req->prefix = xstrdup(opts->args[2]);
+    req->nexthop = opt_value(opts, CO_VIA);
+    return check_request(req);
+}
+
+char *
+db_parse_route_add(const struct ctl_options *opts, struct ctl_parsed *parsed)
+{
+    return parse_route(opts, parsed, WEFT_OP_ROUTE_ADD);
+}
+
+char *
+db_parse_route_del(const struct ctl_options *opts, struct ctl_parsed *parsed)
+{
+    return parse_route(opts, parsed, WEFT_OP_ROUTE_DEL);
+}
+
+/* "router-list [TENANT]". */
+char *
+db_parse_router_list(const struct ctl_options *opts,
+                     struct ctl_parsed *parsed)
+{
+    return opts->n_args < 2 ? NULL : parse_path_arg(opts->args[1], 1, parsed);
+}
+
+/* "router-show TENANT/ROUTER". */
+char *
+db_parse_router_show(const struct ctl_options *opts,
+                     struct ctl_parsed *parsed)
+{
+    char *error = parse_path(opts->args[1], 2, parsed->path);
+    if (error) {
+        free(error);
+        return xasprintf("\"%s\": expected TENANT/ROUTER", opts->args[1]);
+    }
+    parsed->n_path = 2;
+    return NULL;
 }
 
 /* "tenant-set NAME [--max-ports=N|default] [--max-networks=N|default]
@@ -225,6 +341,27 @@ ctl_parsed_destroy(struct ctl_parsed *parsed)
 char *
 db_write_nothing(struct ctl_context *ctx OVS_UNUSED)
 {
+    return NULL;
+}
+
+/* port-add, once committed: without --ip, the addresses allocated, read
+ * back from the new Port row (the IDL has the commit). */
+char *
+db_after_port_add(struct ctl_context *ctx)
+{
+    const struct weft_request *req = &ctx->parsed->req;
+    if (req->n_ips) {
+        return NULL;
+    }
+    const struct weftrec_tenant *tenant = weft_db_find_tenant(ctx->idl,
+                                                              req->path[0]);
+    const struct weftrec_network *net
+        = tenant ? weft_db_find_network(ctx->idl, tenant, req->path[1]) : NULL;
+    const struct weftrec_port *port
+        = net ? weft_db_find_port(ctx->idl, net, req->path[2]) : NULL;
+    for (size_t i = 0; port && i < port->n_ips; i++) {
+        ds_put_format(ctx->output, "%s\n", port->ips[i]);
+    }
     return NULL;
 }
 

@@ -26,11 +26,22 @@ char *db_parse_net_list(const struct ctl_options *, struct ctl_parsed *);
 char *db_parse_port_add(const struct ctl_options *, struct ctl_parsed *);
 char *db_parse_port_del(const struct ctl_options *, struct ctl_parsed *);
 char *db_parse_port_list(const struct ctl_options *, struct ctl_parsed *);
+char *db_parse_router_add(const struct ctl_options *, struct ctl_parsed *);
+char *db_parse_router_del(const struct ctl_options *, struct ctl_parsed *);
+char *db_parse_router_attach(const struct ctl_options *, struct ctl_parsed *);
+char *db_parse_router_detach(const struct ctl_options *, struct ctl_parsed *);
+char *db_parse_route_add(const struct ctl_options *, struct ctl_parsed *);
+char *db_parse_route_del(const struct ctl_options *, struct ctl_parsed *);
+char *db_parse_router_list(const struct ctl_options *, struct ctl_parsed *);
+char *db_parse_router_show(const struct ctl_options *, struct ctl_parsed *);
 void ctl_parsed_destroy(struct ctl_parsed *);
 
 /* Step 3: "init" and "sync" (nothing beyond the commit), and every other
  * write command (the shared write layer, ovsdb/weft-write.h). */
 char *db_write_nothing(struct ctl_context *);
 char *db_write_request(struct ctl_context *);
+
+/* After the commit of port-add: the addresses allocated, if any. */
+char *db_after_port_add(struct ctl_context *);
 
 #endif /* cli/db-write.h */

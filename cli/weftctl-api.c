@@ -13,11 +13,8 @@
 
 #include "api-client.h"
 #include "plain-util.h"
+#include "weftctl-api-int.h"
 #include "weftctl-commands.h"
-
-/* Exit statuses, as weftctl-options.h's (that header is OVS-side). */
-#define EXIT_API_ERROR 1
-#define EXIT_API_USAGE 2
 
 /* Prints 'json' as the API gave it. */
 static void
@@ -49,6 +46,14 @@ num(json_t *o, const char *key)
 static bool
 split_path(const char *arg, int n, char *names[3])
 {
+    return api_split_names(arg, n, (n == 1 ? "NAME" : n == 2
+                                    ? "TENANT/NETWORK"
+                                    : "TENANT/NETWORK/PORT"), names);
+}
+
+bool
+api_split_names(const char *arg, int n, const char *what, char *names[3])
+{
     char *copy = strdup(arg), *save = NULL;
     int i = 0;
     for (char *p = strtok_r(copy, "/", &save); p;
@@ -62,8 +67,7 @@ split_path(const char *arg, int n, char *names[3])
               && arg[strlen(arg) - 1] != '/';
     if (!ok) {
         fprintf(stderr, "%s: \"%s\": expected %s\n", api_program_name, arg,
-                n == 1 ? "NAME" : n == 2 ? "TENANT/NETWORK"
-                : "TENANT/NETWORK/PORT");
+                what);
         for (int j = 0; j < i && j < 3; j++) {
             free(names[j]);
             names[j] = NULL;
@@ -125,6 +129,13 @@ run_write(const struct ctl_options *o, const char *method, const char *path,
     } else if (ok && json_object_get(a.json, "token")) {
         /* The only time anyone sees it. */
         printf("%s\n", str(a.json, "token"));
+    } else if (ok && !strcmp(o->args[0], "port-add") && !o->n_ips) {
+        /* The addresses allocated, as database mode prints them. */
+        size_t i;
+        json_t *ip;
+        json_array_foreach (json_object_get(a.json, "ips"), i, ip) {
+            printf("%s\n", json_string_value(ip));
+        }
     }
     if (ok) {
         api_answer_destroy(&a);
@@ -134,6 +145,31 @@ run_write(const struct ctl_options *o, const char *method, const char *path,
     free(query);
     json_decref(body);
     return ok ? 0 : EXIT_API_ERROR;
+}
+
+int
+api_run_write(const struct ctl_options *o, const char *method,
+              const char *path, json_t *body, int want)
+{
+    return run_write(o, method, path, body, want);
+}
+
+void
+api_print_json(json_t *json)
+{
+    print_json(json);
+}
+
+const char *
+api_str(json_t *o, const char *key)
+{
+    return str(o, key);
+}
+
+long long
+api_num(json_t *o, const char *key)
+{
+    return num(o, key);
 }
 
 /* Returns the values of 'keys' of 'v' joined by '/' (malloc'd). */
@@ -208,10 +244,15 @@ print_networks(json_t *nets)
     json_t *n;
     json_array_foreach (nets, i, n) {
         put_label(n, keys, width);
-        printf("%s %lld  mtu %lld%s  key %lld\n", str(n, "type"),
+        printf("%s %lld  mtu %lld%s  key %lld", str(n, "type"),
                num(n, "segment_id"), num(n, "mtu"),
                json_is_true(json_object_get(n, "mtu_default"))
                ? " (default)" : "", num(n, "key"));
+        if (json_is_string(json_object_get(n, "cidr"))) {
+            printf("  cidr %s  gateway %s  router %s", str(n, "cidr"),
+                   str(n, "gateway"), str(n, "router"));
+        }
+        putchar('\n');
     }
 }
 
@@ -402,21 +443,32 @@ static int
 run_show(const struct ctl_options *o)
 {
     json_t *status, *nets = json_array(), *ports = json_array();
+    json_t *routers = json_array();
     bool ok = (api_get(o, "/v1/status", &status)
                && collect(o, NULL, NULL, false, nets)
-               && collect(o, NULL, NULL, true, ports));
+               && collect(o, NULL, NULL, true, ports)
+               && api_collect_routers(o, NULL, routers));
     if (ok && o->json) {
-        print_json(json_pack("{s:O, s:O, s:O}", "status", status,
-                             "networks", nets, "ports", ports));
-    } else if (ok) {
+        json_t *show = json_pack("{s:O, s:O, s:O, s:O}", "status", status,
+                                 "networks", nets, "ports", ports,
+                                 "routers", routers);
+        print_json(show);
+        json_decref(show);
+    }
+    size_t i, j;
+    json_t *n, *p, *r;
+    if (ok && !o->json) {
         printf("nb_cfg %lld\n", num(status, "nb_cfg"));
         print_hosts(json_object_get(status, "hosts"));
-        size_t i, j;
-        json_t *n, *p;
         json_array_foreach (nets, i, n) {
-            printf("network %s/%s: %s %lld  mtu %lld\n", str(n, "tenant"),
+            printf("network %s/%s: %s %lld  mtu %lld", str(n, "tenant"),
                    str(n, "name"), str(n, "type"), num(n, "segment_id"),
                    num(n, "mtu"));
+            if (json_is_string(json_object_get(n, "cidr"))) {
+                printf("  cidr %s  gateway %s  router %s", str(n, "cidr"),
+                       str(n, "gateway"), str(n, "router"));
+            }
+            putchar('\n');
             json_array_foreach (ports, j, p) {
                 if (!strcmp(str(p, "tenant"), str(n, "tenant"))
                     && !strcmp(str(p, "network"), str(n, "name"))) {
@@ -433,11 +485,17 @@ run_show(const struct ctl_options *o)
             }
         }
     }
+    json_array_foreach (ok && !o->json ? routers : NULL, i, r) {
+        printf("router %s/%s: ", str(r, "tenant"), str(r, "name"));
+        api_print_router_summary(r);
+        putchar('\n');
+    }
     if (ok) {
         json_decref(status);
     }
     json_decref(nets);
     json_decref(ports);
+    json_decref(routers);
     return ok ? 0 : EXIT_API_ERROR;
 }
 

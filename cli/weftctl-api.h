@@ -37,4 +37,14 @@ int api_tenant_quota(const struct ctl_options *);
 int api_tenant_set(const struct ctl_options *);
 int api_net_flows(const struct ctl_options *);
 
+/* The routing commands (weftctl-api-routers.c). */
+int api_router_add(const struct ctl_options *);
+int api_router_del(const struct ctl_options *);
+int api_router_attach(const struct ctl_options *);
+int api_router_detach(const struct ctl_options *);
+int api_route_add(const struct ctl_options *);
+int api_route_del(const struct ctl_options *);
+int api_router_list(const struct ctl_options *);
+int api_router_show(const struct ctl_options *);
+
 #endif /* cli/weftctl-api.h */

@@ -87,7 +87,7 @@ const struct ctl_command ctl_commands[] = {
       1, 1, 0, 0, true,
       NULL, NULL, api_tenant_token },
     { "net-add", "net-add TENANT/NET --type=vlan|vxlan|gre|geneve "
-      "--segment=ID [--mtu=N]",
+      "--segment=ID [--mtu=N] [--cidr=A.B.C.D/LEN] [--gateway=A.B.C.D]",
       "Adds a network to a tenant.\n"
       "\n"
       "  --type=TYPE      vlan (over the hosts' uplinks), or an overlay:\n"
@@ -95,16 +95,23 @@ const struct ctl_command ctl_commands[] = {
       "  --segment=ID     VLAN ID (1-4094), or VNI / GRE key\n"
       "                   (1-16777215); unique per type\n"
       "  --mtu=N          the endpoints' MTU (68-65535); default: the\n"
-      "                   underlay MTU minus the encapsulation overhead\n",
-      1, 1, CO_BIT(TYPE) | CO_BIT(SEGMENT) | CO_BIT(MTU),
-      CO_BIT(TYPE) | CO_BIT(SEGMENT), true,
+      "                   underlay MTU minus the encapsulation overhead\n"
+      "  --cidr=A.B.C.D/LEN  its IPv4 subnet (length 8-30): ports' IPs\n"
+      "                   must lie in it, a port added without one gets\n"
+      "                   the lowest free address, and a router can be\n"
+      "                   attached; without it the network is pure L2\n"
+      "  --gateway=A.B.C.D  the subnet's gateway, which an attached router\n"
+      "                   takes (default: the first host address)\n",
+      1, 1, CO_BIT(TYPE) | CO_BIT(SEGMENT) | CO_BIT(MTU) | CO_BIT(CIDR)
+      | CO_BIT(GATEWAY), CO_BIT(TYPE) | CO_BIT(SEGMENT), true,
       db_parse_net_add, db_write_request, api_net_add },
     { "net-del", "net-del TENANT/NET",
       "Deletes a network.  It must have no ports left.\n",
       1, 1, 0, 0, true,
       db_parse_net_del, db_write_request, api_delete },
     { "net-list", "net-list [TENANT]",
-      "Lists the networks (of TENANT): type, segment, effective MTU, key.\n"
+      "Lists the networks (of TENANT): type, segment, effective MTU, key,\n"
+      "and with a subnet its cidr, gateway and router.\n"
       "--format=json prints the REST API's network objects.\n",
       0, 1, 0, 0, false,
       db_parse_net_list, db_read_net_list, api_list },
@@ -122,10 +129,13 @@ const struct ctl_command ctl_commands[] = {
       "  --mac=MAC        its MAC (unicast, unique in the network); frames\n"
       "                   from any other source MAC are dropped\n"
       "  --ip=A.B.C.D     an IPv4 address it may use (repeat for more);\n"
-      "                   the switch answers ARP for it\n",
+      "                   the switch answers ARP for it.  Without --ip, on\n"
+      "                   a network with a cidr, the lowest free address\n"
+      "                   is allocated and printed\n",
       1, 1, CO_BIT(HOST) | CO_BIT(IFACE) | CO_BIT(MAC) | CO_BIT(IP),
       CO_BIT(HOST) | CO_BIT(IFACE) | CO_BIT(MAC), true,
-      db_parse_port_add, db_write_request, api_port_add },
+      db_parse_port_add, db_write_request, api_port_add,
+      db_after_port_add },
     { "port-del", "port-del TENANT/NET/PORT",
       "Deletes a port; weftd removes its interface from br-int.\n",
       1, 1, 0, 0, true,
@@ -135,11 +145,59 @@ const struct ctl_command ctl_commands[] = {
       "key.  --format=json prints the REST API's port objects.\n",
       0, 1, 0, 0, false,
       db_parse_port_list, db_read_port_list, api_list },
+    { "router-add", "router-add TENANT/ROUTER",
+      "Adds a distributed router to a tenant.  It routes between the\n"
+      "tenant's networks attached to it (router-attach), on the host where\n"
+      "a packet enters.\n",
+      1, 1, 0, 0, true,
+      db_parse_router_add, db_write_request, api_router_add },
+    { "router-del", "router-del TENANT/ROUTER",
+      "Deletes a router.  It must have no network and no route left.\n",
+      1, 1, 0, 0, true,
+      db_parse_router_del, db_write_request, api_router_del },
+    { "router-attach", "router-attach TENANT/ROUTER NET [--mac=MAC]",
+      "Attaches network NET of the router's tenant: the router takes the\n"
+      "network's gateway address.  NET needs a cidr that overlaps no other\n"
+      "network of the router, and no other router.\n"
+      "\n"
+      "  --mac=MAC        the router's MAC on NET (default: 02:57:...\n"
+      "                   from the router's and the network's keys)\n",
+      2, 2, CO_BIT(MAC), 0, true,
+      db_parse_router_attach, db_write_request, api_router_attach },
+    { "router-detach", "router-detach TENANT/ROUTER NET",
+      "Detaches network NET from the router.  No route may go through it.\n",
+      2, 2, 0, 0, true,
+      db_parse_router_detach, db_write_request, api_router_detach },
+    { "route-add", "route-add TENANT/ROUTER PREFIX --via=A.B.C.D",
+      "Adds a static route: packets to PREFIX (A.B.C.D/LEN, 0.0.0.0/0 for a\n"
+      "default route) go to the next hop, an address in one of the\n"
+      "router's attached subnets.  The longest prefix wins; an attached\n"
+      "subnet wins over a route of the same length.\n"
+      "\n"
+      "  --via=A.B.C.D    the next hop\n",
+      2, 2, CO_BIT(VIA), CO_BIT(VIA), true,
+      db_parse_route_add, db_write_request, api_route_add },
+    { "route-del", "route-del TENANT/ROUTER PREFIX",
+      "Deletes the router's static route to PREFIX.\n",
+      2, 2, 0, 0, true,
+      db_parse_route_del, db_write_request, api_route_del },
+    { "router-list", "router-list [TENANT]",
+      "Lists the routers (of TENANT): key, attached networks, number of\n"
+      "routes.  --format=json prints the REST API's router objects.\n",
+      0, 1, 0, 0, false,
+      db_parse_router_list, db_read_router_list, api_router_list },
+    { "router-show", "router-show TENANT/ROUTER",
+      "Prints a router: each attached network with the router's IP (the\n"
+      "network's gateway) and MAC there, and its static routes.\n"
+      "--format=json prints the REST API's router object.\n",
+      1, 1, 0, 0, false,
+      db_parse_router_show, db_read_router_show, api_router_show },
     { "show", "show",
       "Prints nb_cfg, every host with its connection state and cur_cfg,\n"
       "and every tenant's networks and ports with their OpenFlow port and\n"
-      "link state.  --format=json prints what \"weftctl --api --json show\"\n"
-      "prints: {\"status\": ..., \"networks\": [...], \"ports\": [...]}.\n",
+      "link state, and its routers.  --format=json prints what \"weftctl\n"
+      "--api --json show\" prints: {\"status\": ..., \"networks\": [...],\n"
+      "\"ports\": [...], \"routers\": [...]}.\n",
       0, 0, 0, 0, false,
       NULL, db_read_show, api_show },
     { "status", "status",

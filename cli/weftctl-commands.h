@@ -35,7 +35,10 @@
     CMD_OPTION(IP, "ip")                                    \
     CMD_OPTION(MAX_PORTS, "max-ports")                      \
     CMD_OPTION(MAX_NETWORKS, "max-networks")                \
-    CMD_OPTION(MAX_IPS_PER_PORT, "max-ips-per-port")
+    CMD_OPTION(MAX_IPS_PER_PORT, "max-ips-per-port")       \
+    CMD_OPTION(CIDR, "cidr")                                \
+    CMD_OPTION(GATEWAY, "gateway")                          \
+    CMD_OPTION(VIA, "via")
 
 enum cmd_option {
 #define CMD_OPTION(ENUM, NAME) CO_##ENUM,
@@ -91,6 +94,11 @@ struct ctl_command {
      * database mode.  Sends the request(s), prints the answer and returns
      * the exit status (weftctl-api.h). */
     int (*api)(const struct ctl_options *);
+
+    /* Database backend of a write command, after its commit (the IDL has
+     * it): appends what the command prints about the result to
+     * ctx->output (port-add: the addresses allocated).  May be NULL. */
+    char *(*after)(struct ctl_context *);
 };
 
 extern const struct ctl_command ctl_commands[];

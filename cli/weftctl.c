@@ -251,6 +251,17 @@ run_command(const struct ctl_command *cmd, const char *remote,
         struct sset changed = SSET_INITIALIZER(&changed);
         error = run_write_command(cmd, idl, opts, parsed, output, deadline,
                                   &nb_cfg, opts->wait ? &changed : NULL);
+        if (!error && cmd->after) {
+            /* The IDL has the commit: ovsdb-server sends a transaction's
+             * update before its reply. */
+            struct ctl_context ctx = {
+                .idl = idl,
+                .opts = opts,
+                .parsed = parsed,
+                .output = output,
+            };
+            error = cmd->after(&ctx);
+        }
         if (!error && nb_cfg >= 0 && (opts->wait || sync)) {
             error = wait_for_hosts(idl, nb_cfg, sync ? NULL : &changed,
                                    deadline);

@@ -58,6 +58,27 @@ free_port_views(struct api_port_view *v, size_t n)
     free(v);
 }
 
+static void
+free_router_views(struct api_router_view *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].tenant);
+        free(v[i].name);
+        for (size_t j = 0; j < v[i].n_ports; j++) {
+            free(v[i].ports[j].network);
+            free(v[i].ports[j].ip);
+            free(v[i].ports[j].mac);
+        }
+        free(v[i].ports);
+        for (size_t j = 0; j < v[i].n_routes; j++) {
+            free(v[i].routes[j].prefix);
+            free(v[i].routes[j].nexthop);
+        }
+        free(v[i].routes);
+    }
+    free(v);
+}
+
 void
 api_call_destroy(struct api_call *call)
 {
@@ -80,8 +101,12 @@ api_call_destroy(struct api_call *call)
         free(call->networks[i].tenant);
         free(call->networks[i].name);
         free(call->networks[i].type);
+        free(call->networks[i].cidr);
+        free(call->networks[i].gateway);
+        free(call->networks[i].router);
     }
     free(call->networks);
+    free_router_views(call->routers, call->n_routers);
     free_port_views(call->ports, call->n_ports);
     for (size_t i = 0; i < call->n_flows; i++) {
         free(call->flows[i].host);

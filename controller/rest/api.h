@@ -33,6 +33,8 @@ enum api_resource {
     API_FLOWS,                  /* A network's flows on each host. */
     API_METRICS,                /* /metrics: Prometheus text. */
     API_QUOTA,                  /* A tenant's quotas and usage. */
+    API_ROUTERS,                /* A tenant's routers, their attachments
+                                 * and routes. */
     API_VERSION,                /* /v1/version: answered by the HTTP thread
                                  * itself, never submitted. */
 };
@@ -71,6 +73,32 @@ struct api_network_view {
     long long mtu;              /* Effective MTU. */
     bool mtu_default;           /* 'mtu' is derived from the underlay. */
     long long key;
+    char *cidr;                 /* NULL: no subnet (pure L2). */
+    char *gateway;              /* NULL without 'cidr'. */
+    char *router;               /* The attached router's name, or NULL. */
+};
+
+/* A router's attachment to one network: the router's IP there (the
+ * network's gateway) and MAC. */
+struct api_router_port_view {
+    char *network;
+    char *ip;                   /* NULL if unknown. */
+    char *mac;
+};
+
+struct api_route_view {
+    char *prefix;               /* "A.B.C.D/LEN". */
+    char *nexthop;
+};
+
+struct api_router_view {
+    char *tenant;
+    char *name;
+    long long key;
+    struct api_router_port_view *ports;     /* Sorted by network name. */
+    size_t n_ports;
+    struct api_route_view *routes;          /* Sorted by prefix text. */
+    size_t n_routes;
 };
 
 struct api_port_view {
@@ -109,7 +137,9 @@ struct api_call {
     enum api_verb verb;
     enum api_resource resource;
     char *path[3];              /* Names from the URL: host, or tenant,
-                                 * network, port. */
+                                 * network, port; or tenant, router and a
+                                 * network's name or a route's prefix
+                                 * ("A.B.C.D/LEN"). */
     size_t n_path;
     struct weft_request req;    /* API_WRITE only. */
     bool admin;                 /* Peer is root (SO_PEERCRED) and sent no
@@ -141,6 +171,8 @@ struct api_call {
     size_t n_networks;
     struct api_port_view *ports;
     size_t n_ports;
+    struct api_router_view *routers;
+    size_t n_routers;
     struct api_quota_view *quotas;  /* API_QUOTA: one per quota. */
     size_t n_quotas;
     struct api_flows_view *flows;   /* API_FLOWS: one per host. */

@@ -91,6 +91,7 @@ api_authorize(struct ovsdb_idl *idl, const struct api_call *call,
     case API_NETWORKS:
     case API_PORTS:
     case API_FLOWS:
+    case API_ROUTERS:
         if (strcmp(call->path[0], own->name)) {
             return weft_error_format(WEFT_ERR_NOT_FOUND,
                                      "tenant %s does not exist",

@@ -284,7 +284,9 @@ fill_created(struct api *api, struct api_call *call)
     enum weft_op op = call->req.op;
     if (op != WEFT_OP_HOST_ADD && op != WEFT_OP_TENANT_ADD
         && op != WEFT_OP_NET_ADD && op != WEFT_OP_PORT_ADD
-        && op != WEFT_OP_TENANT_TOKEN && op != WEFT_OP_TENANT_SET) {
+        && op != WEFT_OP_TENANT_TOKEN && op != WEFT_OP_TENANT_SET
+        && op != WEFT_OP_ROUTER_ADD && op != WEFT_OP_ROUTER_ATTACH
+        && op != WEFT_OP_ROUTE_ADD) {
         return;
     }
     struct api_call *fresh = api_call_create(call->verb, call->resource);
@@ -308,6 +310,7 @@ fill_created(struct api *api, struct api_call *call)
         SWAP_VIEWS(tenants, n_tenants);
         SWAP_VIEWS(networks, n_networks);
         SWAP_VIEWS(ports, n_ports);
+        SWAP_VIEWS(routers, n_routers);
         SWAP_VIEWS(quotas, n_quotas);
 #undef SWAP_VIEWS
     }

@@ -86,12 +86,40 @@ tenant_json(const struct api_tenant_view *v)
 static json_t *
 network_json(const struct api_network_view *v)
 {
-    return json_pack("{s:s, s:s, s:s, s:I, s:I, s:b, s:I}",
+    return json_pack("{s:s, s:s, s:s, s:I, s:I, s:b, s:I, s:o, s:o, s:o}",
                      "tenant", v->tenant, "name", v->name, "type", v->type,
                      "segment_id", (json_int_t) v->segment_id,
                      "mtu", (json_int_t) v->mtu,
                      "mtu_default", v->mtu_default,
-                     "key", (json_int_t) v->key);
+                     "key", (json_int_t) v->key,
+                     "cidr", string_or_null(v->cidr),
+                     "gateway", string_or_null(v->gateway),
+                     "router", string_or_null(v->router));
+}
+
+/* {"tenant", "name", "key", "networks": [{"network", "ip", "mac"}...],
+ * "routes": [{"prefix", "nexthop"}...]}. */
+static json_t *
+router_json(const struct api_router_view *v)
+{
+    json_t *nets = json_array();
+    for (size_t i = 0; i < v->n_ports; i++) {
+        const struct api_router_port_view *p = &v->ports[i];
+        json_array_append_new(nets, json_pack("{s:s, s:o, s:s}",
+                                              "network", p->network,
+                                              "ip", string_or_null(p->ip),
+                                              "mac", p->mac));
+    }
+    json_t *routes = json_array();
+    for (size_t i = 0; i < v->n_routes; i++) {
+        json_array_append_new(routes, json_pack("{s:s, s:s}",
+                                                "prefix", v->routes[i].prefix,
+                                                "nexthop",
+                                                v->routes[i].nexthop));
+    }
+    return json_pack("{s:s, s:s, s:I, s:o, s:o}", "tenant", v->tenant,
+                     "name", v->name, "key", (json_int_t) v->key,
+                     "networks", nets, "routes", routes);
 }
 
 static json_t *
@@ -168,6 +196,11 @@ objects_json(const struct api_call *call)
             json_array_append_new(a, port_json(&call->ports[i]));
         }
         break;
+    case API_ROUTERS:
+        for (size_t i = 0; i < call->n_routers; i++) {
+            json_array_append_new(a, router_json(&call->routers[i]));
+        }
+        break;
     case API_FLOWS:
         for (size_t i = 0; i < call->n_flows; i++) {
             json_array_append_new(a, flows_json(&call->flows[i]));
@@ -208,7 +241,10 @@ rest_render_call(const struct api_call *call, int *status)
                && (call->req.op == WEFT_OP_HOST_DEL
                    || call->req.op == WEFT_OP_TENANT_DEL
                    || call->req.op == WEFT_OP_NET_DEL
-                   || call->req.op == WEFT_OP_PORT_DEL)) {
+                   || call->req.op == WEFT_OP_PORT_DEL
+                   || call->req.op == WEFT_OP_ROUTER_DEL
+                   || call->req.op == WEFT_OP_ROUTER_DETACH
+                   || call->req.op == WEFT_OP_ROUTE_DEL)) {
         json_decref(objects);
         *status = 204;
         return NULL;

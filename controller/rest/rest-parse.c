@@ -85,18 +85,44 @@ get_integer(json_t *obj, const char *name, bool required, char **dst)
     return NULL;
 }
 
+/* Fills 'r' (ROUTER_ATTACH, ROUTE_ADD: the router is named by the path)
+ * from the JSON object 'body'. */
+static char *
+parse_router_body(json_t *body, struct weft_request *r)
+{
+    static const char *const attach_members[] = { "network", "mac", NULL };
+    static const char *const route_members[] = { "prefix", "nexthop", NULL };
+    char *error;
+    if (r->op == WEFT_OP_ROUTER_ATTACH) {
+        error = check_members(body, attach_members);
+        error = error ? error : get_string(body, "network", true,
+                                           &r->network);
+        error = error ? error : get_string(body, "mac", false, &r->mac);
+    } else {
+        error = check_members(body, route_members);
+        error = error ? error : get_string(body, "prefix", true, &r->prefix);
+        error = error ? error : get_string(body, "nexthop", true,
+                                           &r->nexthop);
+    }
+    return error;
+}
+
 /* Fills 'r' (a *_ADD request) from the JSON object 'body'. */
 static char *
 parse_create_body(json_t *body, struct weft_request *r)
 {
+    if (r->op == WEFT_OP_ROUTER_ATTACH || r->op == WEFT_OP_ROUTE_ADD) {
+        return parse_router_body(body, r);
+    }
     static const char *const host_members[] = {
         "name", "ovsdb_remote", "openflow_remote", "tunnel_ip",
         "datapath_type", "uplink", NULL,
     };
     static const char *const tenant_members[] = { "name", NULL };
     static const char *const network_members[] = {
-        "name", "type", "segment_id", "mtu", NULL,
+        "name", "type", "segment_id", "mtu", "cidr", "gateway", NULL,
     };
+    static const char *const router_members[] = { "name", NULL };
     static const char *const port_members[] = {
         "name", "host", "iface", "mac", "ips", NULL,
     };
@@ -126,6 +152,12 @@ parse_create_body(json_t *body, struct weft_request *r)
         error = error ? error : get_integer(body, "segment_id", true,
                                             &r->segment);
         error = error ? error : get_integer(body, "mtu", false, &r->mtu);
+        error = error ? error : get_string(body, "cidr", false, &r->cidr);
+        error = error ? error : get_string(body, "gateway", false,
+                                           &r->gateway);
+        break;
+    case WEFT_OP_ROUTER_ADD:
+        error = error ? error : check_members(body, router_members);
         break;
     case WEFT_OP_PORT_ADD: {
         error = error ? error : check_members(body, port_members);
@@ -205,8 +237,15 @@ parse_write(const struct rest_input *in, struct api_call *call,
             enum weft_op op, bool create, enum weft_err_kind *kindp)
 {
     weft_request_init(&call->req, op);
-    for (size_t i = 0; i < call->n_path; i++) {
+    size_t n_path = weft_op_path_len(op);
+    for (size_t i = 0; i < call->n_path && i < n_path; i++) {
         call->req.path[i] = plain_xstrdup(call->path[i]);
+    }
+    /* The object under a router that the path names. */
+    if (op == WEFT_OP_ROUTER_DETACH && call->n_path == 3) {
+        call->req.network = plain_xstrdup(call->path[2]);
+    } else if (op == WEFT_OP_ROUTE_DEL && call->n_path == 3) {
+        call->req.prefix = plain_xstrdup(call->path[2]);
     }
     *kindp = WEFT_ERR_INVALID;
 

@@ -35,6 +35,19 @@ static const struct rest_route routes[] = {
       WEFT_OP_PORT_ADD, -1, "GET, POST" },
     { "/v1/tenants/*/networks/*/ports/*", API_PORTS, GET_DELETE, API_GET, -1,
       WEFT_OP_PORT_DEL, "GET, DELETE" },
+    { "/v1/tenants/*/routers", API_ROUTERS, GET_POST, API_LIST,
+      WEFT_OP_ROUTER_ADD, -1, "GET, POST" },
+    { "/v1/tenants/*/routers/*", API_ROUTERS, GET_DELETE, API_GET, -1,
+      WEFT_OP_ROUTER_DEL, "GET, DELETE" },
+    { "/v1/tenants/*/routers/*/networks", API_ROUTERS, REST_POST, API_GET,
+      WEFT_OP_ROUTER_ATTACH, -1, "POST" },
+    { "/v1/tenants/*/routers/*/networks/*", API_ROUTERS, REST_DELETE,
+      API_GET, -1, WEFT_OP_ROUTER_DETACH, "DELETE" },
+    { "/v1/tenants/*/routers/*/routes", API_ROUTERS, REST_POST, API_GET,
+      WEFT_OP_ROUTE_ADD, -1, "POST" },
+    /* The prefix as written, "A.B.C.D/LEN": two segments, one name. */
+    { "/v1/tenants/*/routers/*/routes/*/*", API_ROUTERS, REST_DELETE,
+      API_GET, -1, WEFT_OP_ROUTE_DEL, "DELETE" },
     { "/metrics", API_METRICS, REST_GET, API_GET, -1, -1, "GET" },
 };
 
@@ -58,21 +71,23 @@ rest_route_methods(size_t i)
     return i < N_ROUTES ? routes[i].methods : 0;
 }
 
-/* Matches 'path' against 'pattern', storing malloc'd copies of the names
- * matched by '*' (at most 3) in 'names' and their count in '*n_names'. */
+/* Matches 'path' against 'route''s pattern, storing malloc'd copies of the
+ * names matched by '*' (at most 3, after joining the last two of four, see
+ * routes.h) in 'names' and their count in '*n_names'. */
 static bool
-match_route(const char *pattern, const char *path, char *names[3],
-            size_t *n_names)
+match_route(const struct rest_route *route, const char *path,
+            char *names[3], size_t *n_names)
 {
+    char *found[4] = { NULL, NULL, NULL, NULL };
     size_t n = 0;
-    const char *p = pattern, *s = path;
+    const char *p = route->pattern, *s = path;
     while (*p) {
         if (*p == '*') {
             size_t len = strcspn(s, "/");
-            if (!len || n >= 3) {
+            if (!len || n >= 4) {
                 goto mismatch;
             }
-            names[n++] = strndup(s, len);
+            found[n++] = strndup(s, len);
             s += len;
             p++;
         } else if (*p == *s) {
@@ -85,13 +100,29 @@ match_route(const char *pattern, const char *path, char *names[3],
     if (*s) {
         goto mismatch;
     }
+    if (n == 4) {
+        char *joined = malloc(strlen(found[n - 2]) + strlen(found[n - 1])
+                              + 2);
+        if (!joined) {
+            abort();
+        }
+        strcpy(joined, found[n - 2]);
+        strcat(joined, "/");
+        strcat(joined, found[n - 1]);
+        free(found[n - 2]);
+        free(found[n - 1]);
+        found[n - 2] = joined;
+        found[--n] = NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        names[i] = found[i];
+    }
     *n_names = n;
     return true;
 
 mismatch:
     for (size_t i = 0; i < n; i++) {
-        free(names[i]);
-        names[i] = NULL;
+        free(found[i]);
     }
     return false;
 }
@@ -100,7 +131,7 @@ const struct rest_route *
 rest_route_find(const char *path, char *names[3], size_t *n_names)
 {
     for (size_t i = 0; i < N_ROUTES; i++) {
-        if (match_route(routes[i].pattern, path, names, n_names)) {
+        if (match_route(&routes[i], path, names, n_names)) {
             return &routes[i];
         }
     }

@@ -23,7 +23,9 @@ enum rest_method {
     REST_PATCH = 1 << 4,
 };
 
-/* One resource of the API.  '*' in 'pattern' matches one name. */
+/* One resource of the API.  '*' in 'pattern' matches one name; in a pattern
+ * with four, the last two are one name joined by '/' (a route's prefix,
+ * "A.B.C.D/LEN"), so that a route has at most 3 names. */
 struct rest_route {
     const char *pattern;
     enum api_resource resource;
@@ -36,8 +38,8 @@ struct rest_route {
 };
 
 /* Returns the route that 'path' matches, storing malloc'd copies of the
- * names its '*'s matched in 'names' (at most 3) and their count in
- * '*n_names'; or NULL (then 'names' is untouched) if none does. */
+ * names its '*'s matched in 'names' (at most 3, see above) and their count
+ * in '*n_names'; or NULL (then 'names' is untouched) if none does. */
 const struct rest_route *rest_route_find(const char *path, char *names[3],
                                          size_t *n_names);
 

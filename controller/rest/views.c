@@ -9,6 +9,7 @@
 
 #include "pipeline.h"
 #include "ovsdb-idl.h"
+#include "routing-rows.h"
 #include "smap.h"
 #include "topology.h"
 #include "util.h"
@@ -55,6 +56,36 @@ network_view_fill(struct api_network_view *v,
         v->mtu = weft_db_underlay_mtu(idl) - topo_encap_overhead(type);
         v->mtu_default = true;
     }
+    char gw[ROUTING_ROWS_IP_LEN];
+    const char *gateway = routing_rows_gateway(row, gw);
+    const struct weftrec_router *router
+        = routing_rows_network_router(idl, row, NULL);
+    v->cidr = gateway ? xstrdup(row->cidr) : NULL;
+    v->gateway = nullable_xstrdup(gateway);
+    v->router = router ? xstrdup(router->name) : NULL;
+}
+
+static void
+router_view_fill(struct api_router_view *v, const struct weftrec_router *row)
+{
+    v->tenant = xstrdup(row->tenant ? row->tenant->name : "?");
+    v->name = xstrdup(row->name);
+    v->key = row->flow_key;
+    struct routing_rows_port *ports = routing_rows_ports(row, &v->n_ports);
+    v->ports = xcalloc(v->n_ports + 1, sizeof *v->ports);
+    for (size_t i = 0; i < v->n_ports; i++) {
+        v->ports[i].network = xstrdup(ports[i].network);
+        v->ports[i].ip = nullable_xstrdup(ports[i].ip);
+        v->ports[i].mac = xstrdup(ports[i].mac);
+    }
+    free(ports);
+    const char **prefixes = routing_rows_route_prefixes(row, &v->n_routes);
+    v->routes = xcalloc(v->n_routes + 1, sizeof *v->routes);
+    for (size_t i = 0; i < v->n_routes; i++) {
+        v->routes[i].prefix = xstrdup(prefixes[i]);
+        v->routes[i].nexthop = xstrdup(smap_get(&row->routes, prefixes[i]));
+    }
+    free(prefixes);
 }
 
 static void
@@ -240,6 +271,23 @@ api_read_object(const struct api_reader *r, struct api_call *call,
             call->n_ports = 1;
         }
         return error;
+    case API_ROUTERS: {
+        error = resolve_path(r->idl, path, 1, &tenant, NULL, NULL);
+        const struct weftrec_router *router
+            = error ? NULL : routing_rows_find_router(r->idl, tenant,
+                                                      path[1]);
+        if (!error && !router) {
+            error = weft_error_format(WEFT_ERR_NOT_FOUND,
+                                      "router %s/%s does not exist",
+                                      path[0], path[1]);
+        }
+        if (!error) {
+            call->routers = xzalloc(sizeof *call->routers);
+            router_view_fill(call->routers, router);
+            call->n_routers = 1;
+        }
+        return error;
+    }
     case API_FLOWS:
         error = resolve_path(r->idl, path, 2, &tenant, &net, NULL);
         if (!error) {
@@ -318,6 +366,39 @@ list_networks(const struct api_reader *r, struct api_call *call)
     return NULL;
 }
 
+/* Lists the routers of the tenant named by 'call->path'. */
+static struct weft_error *
+list_routers(const struct api_reader *r, struct api_call *call)
+{
+    const struct weftrec_tenant *tenant = NULL;
+    struct weft_error *error = resolve_path(r->idl, call->path, 1, &tenant,
+                                            NULL, NULL);
+    if (error) {
+        return error;
+    }
+    size_t n = 0, allocated = 0;
+    const struct weftrec_router **rows = NULL;
+    const struct weftrec_router *row;
+    WEFTREC_ROUTER_FOR_EACH (row, r->idl) {
+        if (row->tenant == tenant) {
+            if (n >= allocated) {
+                rows = x2nrealloc(rows, &allocated, sizeof *rows);
+            }
+            rows[n++] = row;
+        }
+    }
+    if (n) {
+        qsort(rows, n, sizeof *rows, routing_rows_compare_routers);
+    }
+    call->routers = xcalloc(n + 1, sizeof *call->routers);
+    for (size_t i = 0; i < n; i++) {
+        router_view_fill(&call->routers[i], rows[i]);
+    }
+    call->n_routers = n;
+    free(rows);
+    return NULL;
+}
+
 /* Lists the ports of the network named by 'call->path'. */
 static struct weft_error *
 list_ports(const struct api_reader *r, struct api_call *call)
@@ -379,6 +460,8 @@ api_read_list(const struct api_reader *r, struct api_call *call,
         return list_networks(r, call);
     case API_PORTS:
         return list_ports(r, call);
+    case API_ROUTERS:
+        return list_routers(r, call);
     }
     OVS_NOT_REACHED();
 }

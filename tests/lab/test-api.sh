@@ -731,4 +731,106 @@ check "weftctl --api tenant-set back to the default" \
 rc=0; out=$(ctl_api "" -- tenant-set red --max-ports=lots 2>&1) || rc=$?
 check "weftctl --api tenant-set --max-ports=lots: exit 2 ($out)" [ $rc = 2 ]
 
+# --- routing: subnets, allocation, routers, routes; tenants kept apart -----
+# (The flows are tests/lab/test-routing.sh's; this is the API's side.)
+expect 201 '.cidr == "10.5.0.0/24" and .gateway == "10.5.0.1" and .router == null' \
+    "POST a network with a cidr: the default gateway is its first address" -- \
+    $(post) '{"name":"sub","type":"vxlan","segment_id":3001,"cidr":"10.5.0.0/24"}' \
+    /v1/tenants/red/networks
+expect 201 '.cidr == null and .gateway == null and .router == null' \
+    "a network without a cidr: cidr, gateway and router are null" -- \
+    $(post) '{"name":"l2","type":"vxlan","segment_id":3003}' /v1/tenants/red/networks
+expect 201 '.cidr == "10.6.0.0/24" and .gateway == "10.6.0.254"' \
+    "a network with a cidr and a gateway" -- \
+    $(post) '{"name":"rsub","type":"vxlan","segment_id":3002,"cidr":"10.6.0.0/24","gateway":"10.6.0.254"}' \
+    /v1/tenants/red/networks
+expect 201 '.ips == ["10.5.0.2"]' "POST a port without ips: the lowest free address" -- \
+    $(post) '{"name":"s1","host":"h1","iface":"t4s1","mac":"02:00:00:00:05:01"}' \
+    /v1/tenants/red/networks/sub/ports
+expect 201 '.ips == ["10.5.0.3"]' "...the next one the next address" -- \
+    $(post) '{"name":"s2","host":"h1","iface":"t4s2","mac":"02:00:00:00:05:02","ips":[]}' \
+    /v1/tenants/red/networks/sub/ports
+expect 201 '.name == "r1" and .tenant == "red" and .networks == [] and .routes == []' \
+    "POST /v1/tenants/red/routers" -- $(post) '{"name":"r1"}' /v1/tenants/red/routers
+expect 409 '' "a second router r1: 409" -- $(post) '{"name":"r1"}' /v1/tenants/red/routers
+expect 400 '.detail == "unknown member \"routes\""' "router with an unknown member: 400" -- \
+    $(post) '{"name":"r2","routes":[]}' /v1/tenants/red/routers
+expect 201 '.networks == [{"network":"sub","ip":"10.5.0.1","mac":.networks[0].mac}]' \
+    "POST .../routers/r1/networks: the router takes the gateway" -- \
+    $(post) '{"network":"sub"}' /v1/tenants/red/routers/r1/networks
+expect 201 '(.networks | map(.network)) == ["rsub","sub"] and .networks[0].ip == "10.6.0.254" and .networks[0].mac == "02:00:00:00:06:fe"' \
+    "attach with a MAC of our own" -- \
+    $(post) '{"network":"rsub","mac":"02:00:00:00:06:fe"}' /v1/tenants/red/routers/r1/networks
+req $(post) '{"network":"l2"}' /v1/tenants/red/routers/r1/networks
+check "attach a network without a cidr: refused, 400 or 409 ($code: $body)" \
+    bash -c "[ $code = 400 ] || [ $code = 409 ]"
+expect 200 '.router == "r1"' "GET the network: its router" -- /v1/tenants/red/networks/sub
+expect 201 '.routes == [{"prefix":"10.9.0.0/16","nexthop":"10.5.0.2"}]' \
+    "POST .../routers/r1/routes" -- \
+    $(post) '{"prefix":"10.9.0.0/16","nexthop":"10.5.0.2"}' /v1/tenants/red/routers/r1/routes
+expect 400 '.detail == "member \"nexthop\" is required"' "a route without a next hop: 400" -- \
+    $(post) '{"prefix":"10.8.0.0/16"}' /v1/tenants/red/routers/r1/routes
+expect 200 '.name == "r1" and (.routes | length) == 1' "GET /v1/tenants/red/routers/r1" -- \
+    /v1/tenants/red/routers/r1
+expect 409 '' "DELETE a router with networks and routes: 409, no cascade" -- \
+    -X DELETE /v1/tenants/red/routers/r1
+expect 405 '' "GET .../routers/r1/routes: 405" -- /v1/tenants/red/routers/r1/routes
+expect 201 '.cidr == "10.5.0.0/24"' "blue: the same subnet in another tenant is fine" -- \
+    $(post) '{"name":"sub","type":"gre","segment_id":3001,"cidr":"10.5.0.0/24"}' \
+    /v1/tenants/blue/networks
+expect 201 '.name == "b1"' "blue's router b1" -- $(post) '{"name":"b1"}' /v1/tenants/blue/routers
+as=tenant
+tok=$blue_tok
+expect 404 '.detail == "tenant red does not exist"' "blue: red's routers are 404" -- \
+    /v1/tenants/red/routers
+expect 404 '.detail == "tenant red does not exist"' "blue: red's router is 404" -- \
+    /v1/tenants/red/routers/r1
+expect 404 '.detail == "tenant red does not exist"' "blue: attaching to red's router is 404" -- \
+    $(post) '{"network":"sub"}' /v1/tenants/red/routers/r1/networks
+expect 404 '.detail == "tenant red does not exist"' "blue: a route on red's router is 404" -- \
+    $(post) '{"prefix":"10.7.0.0/16","nexthop":"10.5.0.2"}' /v1/tenants/red/routers/r1/routes
+expect 404 '.detail == "tenant red does not exist"' "blue: deleting red's route is 404" -- \
+    -X DELETE /v1/tenants/red/routers/r1/routes/10.9.0.0/16
+expect 404 '.detail == "tenant red does not exist"' "blue: detaching red's network is 404" -- \
+    -X DELETE /v1/tenants/red/routers/r1/networks/sub
+expect 404 '(.detail | test("red") | not)' \
+    "blue: attaching red's network rsub to b1 is 404, naming nothing of red's" -- \
+    $(post) '{"network":"rsub"}' /v1/tenants/blue/routers/b1/networks
+expect 201 '.networks[0].network == "sub" and .networks[0].ip == "10.5.0.1"' \
+    "blue attaches its own sub (red's subnet, identical)" -- \
+    $(post) '{"network":"sub"}' /v1/tenants/blue/routers/b1/networks
+req $(post) '{"prefix":"10.9.0.0/16","nexthop":"10.6.0.5"}' /v1/tenants/blue/routers/b1/routes
+check "blue: a next hop only red's subnet has (10.6.0.5) is refused (400 or 409), naming nothing of red's ($code: $body)" \
+    bash -c "{ [ $code = 400 ] || [ $code = 409 ]; } && ! grep -q red <<<'$body'"
+expect 200 'map(.name) == ["b1"] and .[0].networks == [{"network":"sub","ip":"10.5.0.1","mac":.[0].networks[0].mac}]' \
+    "blue lists its router only" -- /v1/tenants/blue/routers
+as=admin
+rc=0; out=$(ctl_api "$red_tok" -- router-show red/r1 2>&1) || rc=$?
+check "weftctl --api router-show as red ($out)" \
+    bash -c "[ $rc = 0 ] && grep -q '^    network sub  ip 10.5.0.1  mac ' <<<'$out' \
+             && grep -q '^    route 10.9.0.0/16 via 10.5.0.2\$' <<<'$out'"
+rc=0; out=$(ctl_api "$blue_tok" -- router-show red/r1 2>&1) || rc=$?
+check "weftctl --api router-show red/r1 as blue: exit 1, not found ($out)" \
+    bash -c "[ $rc = 1 ] && grep -q 'tenant red does not exist (HTTP 404)' <<<'$out'"
+check "weftctl --format=json router-list: the same JSON as weftctl --api --json" \
+    wait_for 30 same_json router-list
+rc=0; out=$(ctl_api "$red_tok" -- port-add red/sub/s3 --host=h1 --iface=t4s3 \
+      --mac=02:00:00:00:05:03 2>&1) || rc=$?
+check "weftctl --api port-add without --ip prints the address allocated ($out)" \
+    bash -c "[ $rc = 0 ] && [ '$out' = 10.5.0.4 ]"
+rc=0; { ctl_api "$red_tok" -- route-del red/r1 10.9.0.0/16 \
+        && ctl_api "$red_tok" -- router-detach red/r1 sub \
+        && ctl_api "$red_tok" -- router-detach red/r1 rsub \
+        && ctl_api "$red_tok" -- router-del red/r1; } || rc=$?
+check "weftctl --api route-del, router-detach, router-del" [ $rc = 0 ]
+expect 404 '' "...the router is gone" -- /v1/tenants/red/routers/r1
+expect 200 '.router == null' "...and sub has no router" -- /v1/tenants/red/networks/sub
+rc=0; { ctl_api "$blue_tok" -- router-add blue/b2 \
+        && ctl_api "$blue_tok" -- router-attach blue/b2 net --mac=02:00:00:00:0b:02; } \
+    >/dev/null 2>&1 || rc=$?
+check "weftctl --api router-add blue/b2, then router-attach of net (no cidr) fails" [ $rc = 1 ]
+expect 204 '' "DELETE blue's router b2" -- -X DELETE /v1/tenants/blue/routers/b2
+expect 204 '' "DELETE blue's attachment" -- -X DELETE /v1/tenants/blue/routers/b1/networks/sub
+expect 204 '' "DELETE blue's router b1" -- -X DELETE /v1/tenants/blue/routers/b1
+
 report

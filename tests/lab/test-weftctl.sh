@@ -444,7 +444,7 @@ json_is '[{"key":3,"name":"green"},{"key":1,"name":"red"}]' \
     --format=json tenant-list
 json_is '[{"cur_cfg":0,"datapath_type":"system","name":"h1","openflow_connected":false,"openflow_remote":null,"openflow_state":null,"ovsdb_connected":false,"ovsdb_remote":"unix:/run/h1/db.sock","tunnel_ip":"192.0.2.1","uplink":null},{"cur_cfg":0,"datapath_type":"system","name":"h2","openflow_connected":false,"openflow_remote":"tcp:192.0.2.2:6653","openflow_state":null,"ovsdb_connected":false,"ovsdb_remote":"tcp:192.0.2.2:6640","tunnel_ip":"192.0.2.2","uplink":"eth1"}]' \
     host-list --format=json
-json_is '[{"key":1,"mtu":1450,"mtu_default":true,"name":"net1","segment_id":1001,"tenant":"red","type":"vxlan"},{"key":2,"mtu":1400,"mtu_default":false,"name":"net2","segment_id":4094,"tenant":"red","type":"vlan"}]' \
+json_is '[{"cidr":null,"gateway":null,"key":1,"mtu":1450,"mtu_default":true,"name":"net1","router":null,"segment_id":1001,"tenant":"red","type":"vxlan"},{"cidr":null,"gateway":null,"key":2,"mtu":1400,"mtu_default":false,"name":"net2","router":null,"segment_id":4094,"tenant":"red","type":"vlan"}]' \
     --format=json net-list red
 json_is '[{"error":null,"host":"h1","iface":"veth1","ips":["10.0.0.1","10.0.0.2"],"key":1,"mac":"02:00:00:00:00:01","name":"a","network":"net1","ofport":null,"tenant":"red","up":null},{"error":null,"host":"h2","iface":"veth1","ips":["10.0.0.3"],"key":2,"mac":"02:00:00:00:00:0b","name":"b","network":"net1","ofport":null,"tenant":"red","up":null},{"error":null,"host":"h2","iface":"veth2","ips":[],"key":3,"mac":"02:00:00:00:00:0c","name":"c","network":"net1","ofport":null,"tenant":"red","up":null}]' \
     --format=json port-list red/net1
@@ -455,7 +455,8 @@ if [ "$rc" -eq 0 ] && jq -e '.status.nb_cfg == 21
         and (.status.hosts | map(.name)) == ["h1", "h2"]
         and (.networks | map(.tenant + "/" + .name)) == ["green/net1", "green/net2", "red/net1", "red/net2"]
         and (.ports | map(.tenant + "/" + .network + "/" + .name)) == ["green/net1/a", "red/net1/a", "red/net1/b", "red/net1/c", "red/net2/a"]
-        and (keys == ["networks", "ports", "status"])' <<<"$out" >/dev/null; then
+        and .routers == []
+        and (keys == ["networks", "ports", "routers", "status"])' <<<"$out" >/dev/null; then
     pass
 else
     fail "weftctl --format=json show: status $rc, '$out'"
@@ -655,6 +656,69 @@ expect_err 1 "invalid network name \".\"" net-add red/. --type=vlan --segment=7
 expect_err 1 "invalid port name \"..\"" \
     port-add red/net1/.. --host=h1 --iface=vdot --mac=02:00:00:00:99:09
 expect_err 1 "invalid host name \".\"" host-add . --remote=unix:/x
+
+# --- Routing: subnets, allocation, routers (#12). ---------------------------
+# The command line, checked before weftctl connects.
+expect_err 2 "router-attach: wrong number of arguments" router-attach red/r1
+expect_err 2 "route-add requires --via" route-add red/r1 10.9.0.0/16
+expect_err 2 "option --via is not valid for net-add" \
+    net-add red/x --type=vlan --segment=9 --via=10.0.0.1
+expect_err 2 "option --cidr is not valid for port-add" \
+    port-add red/net1/x --host=h1 --iface=vx9 --mac=02:00:00:00:99:01 --cidr=10.0.0.0/24
+expect_err 1 "\"red\": expected TENANT/ROUTER" router-add red
+expect_err 1 "\"red/r1/x\": expected TENANT/ROUTER" router-show red/r1/x
+expect_err 1 "tenant nobody does not exist" router-list nobody
+expect_err 1 "router red/nope does not exist" router-show red/nope
+expect_out "" router-list
+# Writes (validated by topology/validate*.c).
+ok net-add red/sub --type=vxlan --segment=4001 --cidr=10.7.0.0/24
+expect_out "10.7.0.2" port-add red/sub/p1 --host=h1 --iface=vsub1 \
+    --mac=02:00:00:00:07:01
+ok port-add red/sub/p2 --host=h1 --iface=vsub2 --mac=02:00:00:00:07:02 \
+    --ip=10.7.0.9
+expect_out "10.7.0.3" port-add red/sub/p3 --host=h1 --iface=vsub3 \
+    --mac=02:00:00:00:07:03
+ok router-add red/r1
+ok router-attach red/r1 sub --mac=02:00:00:00:07:fe
+ok route-add red/r1 10.9.0.0/16 --via=10.7.0.9
+expect_out "red/r1  key 1  networks sub  routes 1" router-list red
+expect_out "router red/r1  key 1
+    network sub  ip 10.7.0.1  mac 02:00:00:00:07:fe
+    route 10.9.0.0/16 via 10.7.0.9" router-show red/r1
+run net-list red
+if grep -Eq '^red/sub +vxlan 4001  mtu 1450 \(default\)  key [0-9]+  cidr 10\.7\.0\.0/24  gateway 10\.7\.0\.1  router r1$' <<<"$out"; then
+    pass
+else
+    fail "net-list red: no line for red/sub with its cidr, gateway and router: '$out'"
+fi
+run --format=json net-list red
+if jq -e '.[] | select(.name == "sub") | .cidr == "10.7.0.0/24" and .gateway == "10.7.0.1" and .router == "r1"' <<<"$out" >/dev/null \
+   && jq -e '.[] | select(.name == "net1") | .cidr == null and .gateway == null and .router == null' <<<"$out" >/dev/null; then
+    pass
+else
+    fail "net-list --format=json: cidr, gateway, router: '$out'"
+fi
+run --format=json router-show red/r1
+if jq -e '. == {"tenant": "red", "name": "r1", "key": 1,
+               "networks": [{"network": "sub", "ip": "10.7.0.1", "mac": "02:00:00:00:07:fe"}],
+               "routes": [{"prefix": "10.9.0.0/16", "nexthop": "10.7.0.9"}]}' <<<"$out" >/dev/null; then
+    pass
+else
+    fail "router-show --format=json: '$out'"
+fi
+run --format=json show
+if jq -e '.routers | map(.name) == ["r1"]' <<<"$out" >/dev/null; then
+    pass
+else
+    fail "show --format=json: no routers: '$out'"
+fi
+expect_err 1 "router red/r1 still has" router-del red/r1
+ok route-del red/r1 10.9.0.0/16
+ok router-detach red/r1 sub
+ok router-del red/r1
+expect_out "" router-list red
+for p in p1 p2 p3; do ok port-del "red/sub/$p"; done
+ok net-del red/sub
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -5,6 +5,9 @@
  *   root: root is an admin only without a token.
  * - PATCH /v1/tenants/{t}/quota becomes a TENANT_SET request, checked with
  *   weftctl's messages.
+ * - Routing: a network's cidr and gateway, a port without IPs, and the
+ *   router routes (create, attach, detach, routes, a route's prefix as two
+ *   path segments) become the requests weftctl makes.
  * jansson side: no OVS headers. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -188,6 +191,151 @@ test_dot_names(void **state)
                 true, WEFT_ERR_INVALID, "invalid network name \".\"");
 }
 
+/* A network's subnet, and a port without IPs (allocation). */
+static void
+test_subnet_fields(void **state)
+{
+    (void) state;
+    struct api_call *call = parse_ok(
+        REST_POST, "/v1/tenants/red/networks", NULL,
+        "{\"name\": \"n1\", \"type\": \"vxlan\", \"segment_id\": 5, "
+        "\"cidr\": \"10.1.0.0/24\", \"gateway\": \"10.1.0.254\"}", true);
+    assert_int_equal(call->req.op, WEFT_OP_NET_ADD);
+    assert_string_equal(call->req.path[1], "n1");
+    assert_string_equal(call->req.cidr, "10.1.0.0/24");
+    assert_string_equal(call->req.gateway, "10.1.0.254");
+    api_call_destroy(call);
+
+    call = parse_ok(REST_POST, "/v1/tenants/red/networks", NULL,
+                    "{\"name\": \"n2\", \"type\": \"vlan\", "
+                    "\"segment_id\": 5}", true);
+    assert_null(call->req.cidr);
+    assert_null(call->req.gateway);
+    api_call_destroy(call);
+
+    parse_fails(REST_POST, "/v1/tenants/red/networks", NULL,
+                "{\"name\": \"n1\", \"type\": \"vlan\", \"segment_id\": 5, "
+                "\"cidr\": 24}", true, WEFT_ERR_INVALID,
+                "member \"cidr\" must be a string");
+
+    call = parse_ok(REST_POST, "/v1/tenants/red/networks/n1/ports", NULL,
+                    "{\"name\": \"p\", \"host\": \"h1\", \"iface\": \"e1\", "
+                    "\"mac\": \"02:00:00:00:00:01\"}", true);
+    assert_int_equal(call->req.op, WEFT_OP_PORT_ADD);
+    assert_int_equal(call->req.n_ips, 0);
+    api_call_destroy(call);
+}
+
+static void
+test_router_create_delete(void **state)
+{
+    (void) state;
+    struct api_call *call = parse_ok(REST_POST, "/v1/tenants/red/routers",
+                                     NULL, "{\"name\": \"r1\"}", true);
+    assert_int_equal(call->resource, API_ROUTERS);
+    assert_int_equal(call->req.op, WEFT_OP_ROUTER_ADD);
+    assert_string_equal(call->req.path[0], "red");
+    assert_string_equal(call->req.path[1], "r1");
+    api_call_destroy(call);
+
+    parse_fails(REST_POST, "/v1/tenants/red/routers", NULL,
+                "{\"name\": \"r1\", \"networks\": []}", true,
+                WEFT_ERR_INVALID, "unknown member \"networks\"");
+    parse_fails(REST_POST, "/v1/tenants/red/routers", NULL, "{}", true,
+                WEFT_ERR_INVALID, "member \"name\" is required");
+
+    call = parse_ok(REST_DELETE, "/v1/tenants/red/routers/r1", NULL, NULL,
+                    true);
+    assert_int_equal(call->req.op, WEFT_OP_ROUTER_DEL);
+    assert_string_equal(call->req.path[1], "r1");
+    assert_null(call->req.path[2]);
+    api_call_destroy(call);
+
+    call = parse_ok(REST_GET, "/v1/tenants/red/routers/r1", NULL, NULL,
+                    false);
+    assert_int_equal(call->verb, API_GET);
+    assert_int_equal(call->resource, API_ROUTERS);
+    assert_int_equal(call->n_path, 2);
+    api_call_destroy(call);
+
+    call = parse_ok(REST_GET, "/v1/tenants/red/routers", NULL, NULL, false);
+    assert_int_equal(call->verb, API_LIST);
+    api_call_destroy(call);
+}
+
+static void
+test_router_attach_detach(void **state)
+{
+    (void) state;
+    struct api_call *call = parse_ok(
+        REST_POST, "/v1/tenants/red/routers/r1/networks", NULL,
+        "{\"network\": \"vx\", \"mac\": \"02:57:00:01:00:01\"}", true);
+    assert_int_equal(call->req.op, WEFT_OP_ROUTER_ATTACH);
+    assert_string_equal(call->req.path[0], "red");
+    assert_string_equal(call->req.path[1], "r1");
+    assert_string_equal(call->req.network, "vx");
+    assert_string_equal(call->req.mac, "02:57:00:01:00:01");
+    api_call_destroy(call);
+
+    call = parse_ok(REST_POST, "/v1/tenants/red/routers/r1/networks", NULL,
+                    "{\"network\": \"vx\"}", true);
+    assert_null(call->req.mac);
+    api_call_destroy(call);
+
+    parse_fails(REST_POST, "/v1/tenants/red/routers/r1/networks", NULL,
+                "{\"name\": \"vx\"}", true, WEFT_ERR_INVALID,
+                "unknown member \"name\"");
+    parse_fails(REST_POST, "/v1/tenants/red/routers/r1/networks", NULL,
+                "{}", true, WEFT_ERR_INVALID,
+                "member \"network\" is required");
+    parse_fails(REST_GET, "/v1/tenants/red/routers/r1/networks", NULL,
+                NULL, true, WEFT_ERR_METHOD, "allows only POST");
+
+    call = parse_ok(REST_DELETE, "/v1/tenants/red/routers/r1/networks/vx",
+                    NULL, NULL, true);
+    assert_int_equal(call->req.op, WEFT_OP_ROUTER_DETACH);
+    assert_string_equal(call->req.path[1], "r1");
+    assert_null(call->req.path[2]);
+    assert_string_equal(call->req.network, "vx");
+    api_call_destroy(call);
+}
+
+static void
+test_routes(void **state)
+{
+    (void) state;
+    struct api_call *call = parse_ok(
+        REST_POST, "/v1/tenants/red/routers/r1/routes", NULL,
+        "{\"prefix\": \"10.9.0.0/16\", \"nexthop\": \"10.1.0.5\"}", true);
+    assert_int_equal(call->req.op, WEFT_OP_ROUTE_ADD);
+    assert_string_equal(call->req.path[1], "r1");
+    assert_string_equal(call->req.prefix, "10.9.0.0/16");
+    assert_string_equal(call->req.nexthop, "10.1.0.5");
+    api_call_destroy(call);
+
+    parse_fails(REST_POST, "/v1/tenants/red/routers/r1/routes", NULL,
+                "{\"prefix\": \"10.9.0.0/16\"}", true, WEFT_ERR_INVALID,
+                "member \"nexthop\" is required");
+
+    /* The prefix is two path segments, joined again. */
+    call = parse_ok(REST_DELETE,
+                    "/v1/tenants/red/routers/r1/routes/10.9.0.0/16", NULL,
+                    NULL, true);
+    assert_int_equal(call->req.op, WEFT_OP_ROUTE_DEL);
+    assert_int_equal(call->n_path, 3);
+    assert_string_equal(call->path[2], "10.9.0.0/16");
+    assert_string_equal(call->req.prefix, "10.9.0.0/16");
+    assert_null(call->req.path[2]);
+    assert_null(call->req.nexthop);
+    api_call_destroy(call);
+
+    parse_fails(REST_DELETE, "/v1/tenants/red/routers/r1/routes/10.9.0.0",
+                NULL, NULL, true, WEFT_ERR_NOT_FOUND, "no such resource");
+    parse_fails(REST_DELETE,
+                "/v1/tenants/red/routers/r1/routes/10.9.0.0/16/1", NULL,
+                NULL, true, WEFT_ERR_NOT_FOUND, "no such resource");
+}
+
 int
 main(void)
 {
@@ -196,6 +344,10 @@ main(void)
         cmocka_unit_test(test_root_with_token_is_the_tenant),
         cmocka_unit_test(test_quota_patch),
         cmocka_unit_test(test_dot_names),
+        cmocka_unit_test(test_subnet_fields),
+        cmocka_unit_test(test_router_create_delete),
+        cmocka_unit_test(test_router_attach_detach),
+        cmocka_unit_test(test_routes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,46 @@
+/* weftctl-api-int: what weftctl-api.c shares with the other files of
+ * weftctl's --api backend (weftctl-api-routers.c).
+ *
+ * jansson side: no OVS headers. */
+#ifndef WEFT_WEFTCTL_API_INT_H
+#define WEFT_WEFTCTL_API_INT_H 1
+
+#include <stdbool.h>
+
+#include <jansson.h>
+
+struct ctl_options;
+
+/* Exit statuses, as weftctl-options.h's (that header is OVS-side). */
+#define EXIT_API_ERROR 1
+#define EXIT_API_USAGE 2
+
+/* Prints 'json' as the API gave it (indented, keys sorted). */
+void api_print_json(json_t *json);
+
+/* Member 'key' of object 'o': a string ("-" if absent), an integer. */
+const char *api_str(json_t *o, const char *key);
+long long api_num(json_t *o, const char *key);
+
+/* Splits "A/B/C" into exactly 'n' non-empty names (malloc'd, escaped for a
+ * URL), 'what' naming them in the usage error ("TENANT/ROUTER").  Returns
+ * false after printing a usage error. */
+bool api_split_names(const char *arg, int n, const char *what,
+                     char *names[3]);
+
+/* Sends 'method' to 'path' (plus ?wait=installed with --wait) with 'body'
+ * (may be NULL; its reference is taken); the answer must be HTTP 'want'.
+ * With --json prints the answer.  Returns the exit status. */
+int api_run_write(const struct ctl_options *o, const char *method,
+                  const char *path, json_t *body, int want);
+
+/* Appends to 'out' the routers of 'tenant', or of every tenant the caller
+ * sees if it is NULL (weftctl-api-routers.c).  Returns false after printing
+ * an error. */
+bool api_collect_routers(const struct ctl_options *o, const char *tenant,
+                         json_t *out);
+
+/* The line "router-list" prints after a router's label, and "show"'s. */
+void api_print_router_summary(json_t *router);
+
+#endif /* cli/weftctl-api-int.h */
