@@ -83,15 +83,19 @@ note_port(struct topo_changes *c, const struct topo_port *port)
     uuidset_insert(&c->port_hosts, &port->host->uuid);
 }
 
-/* Records that 'router' changed, with every network attached to it (their
- * gateways' flows are the router's). */
+/* Records that 'router' changed and, if 'networks', that every network
+ * attached to it now is attached or detached (each network's gateway is
+ * the router's). */
 static void
-note_router(struct topo_changes *c, const struct topo_router *router)
+note_router(struct topo_changes *c, const struct topo_router *router,
+            bool networks)
 {
     uuidset_insert(&c->routers, &router->uuid);
-    const struct topo_router_port *rp;
-    TOPO_ROUTER_FOR_EACH_PORT (rp, router) {
-        uuidset_insert(&c->networks, &rp->network->uuid);
+    if (networks) {
+        const struct topo_router_port *rp;
+        TOPO_ROUTER_FOR_EACH_PORT (rp, router) {
+            uuidset_insert(&c->networks, &rp->network->uuid);
+        }
     }
 }
 
@@ -288,10 +292,10 @@ delete_routers(struct ovsdb_idl *idl, struct topology *topo,
             continue;
         }
         if (weftrec_router_is_deleted(row)) {
-            note_router(c, router);
+            note_router(c, router, true);
             topology_remove_router(topo, router);
         } else if (!router_networks_match(router, row)) {
-            note_router(c, router);
+            note_router(c, router, true);
             topology_set_router_networks(topo, router, NULL, NULL, 0);
         }
     }
@@ -465,7 +469,7 @@ update_networks(struct ovsdb_idl *idl, struct topology *topo,
             /* The router's connected route and gateway change too. */
             uuidset_insert(&c->networks, &net->uuid);
             if (net->router_port) {
-                note_router(c, net->router_port->router);
+                note_router(c, net->router_port->router, false);
             }
         }
     }
@@ -544,7 +548,7 @@ update_routers(struct ovsdb_idl *idl, struct topology *topo,
             const struct topo_network **nets;
             struct eth_addr *macs;
             n = weft_db_router_networks(topo, router, row, &nets, &macs);
-            note_router(c, router);     /* The networks it leaves. */
+            note_router(c, router, true);       /* The networks it leaves. */
             bool ok = topology_set_router_networks(topo, router, nets, macs,
                                                    n);
             free(nets);
@@ -552,10 +556,10 @@ update_routers(struct ovsdb_idl *idl, struct topology *topo,
             if (!ok) {
                 return "a router's attachments cannot be set";
             }
-            changed = true;
+            note_router(c, router, true);       /* The networks it joins. */
         }
         if (changed) {
-            note_router(c, router);
+            note_router(c, router, false);
         }
     }
     return NULL;

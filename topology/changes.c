@@ -163,17 +163,22 @@ network_rows_equal(const struct topo_network *a, const struct topo_network *b)
                         b->tenant ? &b->tenant->uuid : NULL);
 }
 
-/* The same router: name, key, tenant, routes and attachments (networks by
- * UUID, MACs, in order). */
+/* The same router fields: name, key, tenant, routes. */
 static bool
 router_rows_equal(const struct topo_router *a, const struct topo_router *b)
 {
-    if (strcmp(a->name, b->name) || a->key != b->key
-        || !uuid_equals(&a->tenant->uuid, &b->tenant->uuid)
-        || a->n_routes != b->n_routes
-        || (a->n_routes && memcmp(a->routes, b->routes,
-                                  a->n_routes * sizeof *a->routes))
-        || a->n_ports != b->n_ports) {
+    return (!strcmp(a->name, b->name) && a->key == b->key
+            && uuid_equals(&a->tenant->uuid, &b->tenant->uuid)
+            && a->n_routes == b->n_routes
+            && (!a->n_routes || !memcmp(a->routes, b->routes,
+                                        a->n_routes * sizeof *a->routes)));
+}
+
+/* The same attachments: networks by UUID and MACs, in order. */
+static bool
+router_ports_equal(const struct topo_router *a, const struct topo_router *b)
+{
+    if (a->n_ports != b->n_ports) {
         return false;
     }
     const struct topo_router_port *pa, *pb;
@@ -189,14 +194,18 @@ router_rows_equal(const struct topo_router *a, const struct topo_router *b)
     return true;
 }
 
-/* Records changed router 'r' (from either topology) with its networks. */
+/* Records changed router 'r' (from either topology) and, if its
+ * attachments changed, its networks. */
 static void
-note_router(struct topo_changes *c, const struct topo_router *r)
+note_router(struct topo_changes *c, const struct topo_router *r,
+            bool networks)
 {
     uuidset_insert(&c->routers, &r->uuid);
     const struct topo_router_port *rp;
-    TOPO_ROUTER_FOR_EACH_PORT (rp, r) {
-        uuidset_insert(&c->networks, &rp->network->uuid);
+    if (networks) {
+        TOPO_ROUTER_FOR_EACH_PORT (rp, r) {
+            uuidset_insert(&c->networks, &rp->network->uuid);
+        }
     }
 }
 
@@ -277,8 +286,9 @@ diff_rows(const struct topology *a, const struct topology *b,
     const struct topo_router *r;
     TOPOLOGY_FOR_EACH_ROUTER (r, a) {
         const struct topo_router *o = topology_find_router(b, &r->uuid);
-        if (!o || !router_rows_equal(r, o)) {
-            note_router(c, r);
+        bool ports_differ = !o || !router_ports_equal(r, o);
+        if (ports_differ || !router_rows_equal(r, o)) {
+            note_router(c, r, ports_differ);
         }
     }
     const struct topo_port *p;

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "changes.h"
 #include "packets.h"
 #include "topology.h"
 #include "util.h"
@@ -538,6 +539,79 @@ test_routers(void **state)
     assert_format_sound(t);
 }
 
+/* topo_changes_diff() (topology/changes.c) for routers and subnets: what
+ * it reports for each kind of change between two builds of the same
+ * topology: "R N" = routers changed, networks changed. */
+static char *
+diff_counts(const struct topology *old, const struct topology *new)
+{
+    struct topo_changes c;
+    topo_changes_init(&c);
+    topo_changes_diff(old, new, &c);
+    char *s = xasprintf("%"PRIuSIZE" %"PRIuSIZE, uuidset_count(&c.routers),
+                        uuidset_count(&c.networks));
+    topo_changes_destroy(&c);
+    return s;
+}
+
+#define ASSERT_DIFF(OLD, NEW, WANT)             \
+    do {                                        \
+        char *got__ = diff_counts(OLD, NEW);    \
+        assert_string_equal(got__, WANT);       \
+        free(got__);                            \
+    } while (0)
+
+static void
+test_changes_diff_routers(void **state)
+{
+    struct fixture *f = *state;
+    struct fixture g;
+    build(&g);
+    struct topology *o = &f->topo, *n = &g.topo;
+    static const struct eth_addr m = ETH_ADDR_C(02, 57, 00, 01, 00, 01);
+
+    ASSERT_DIFF(o, n, "0 0");
+    set_subnet(n, g.a, 0x0a010000, 24, 0x0a010001);     /* Subnet added. */
+    ASSERT_DIFF(o, n, "0 1");
+    set_subnet(o, f->a, 0x0a010000, 24, 0x0a010001);
+    ASSERT_DIFF(o, n, "0 0");
+
+    struct uuid u = make_uuid(50);
+    struct topo_router *rn = topology_add_router(n, &u, g.red, "r", 1);
+    ASSERT_DIFF(o, n, "1 0");                           /* Router added. */
+    struct topo_router *ro = topology_add_router(o, &u, f->red, "r", 1);
+    ASSERT_DIFF(o, n, "0 0");
+
+    const struct topo_network *nets[1] = { g.a };
+    topology_set_router_networks(n, rn, nets, &m, 1);   /* Attached. */
+    ASSERT_DIFF(o, n, "1 1");
+    nets[0] = f->a;
+    topology_set_router_networks(o, ro, nets, &m, 1);
+    ASSERT_DIFF(o, n, "0 0");
+
+    struct topo_route rt = { htonl(0x0a090000), 16, htonl(0x0a010005) };
+    topology_set_router_routes(n, rn, &rt, 1);          /* A route. */
+    ASSERT_DIFF(o, n, "1 0");
+    topology_set_router_routes(o, ro, &rt, 1);
+    ASSERT_DIFF(o, n, "0 0");
+
+    /* The attached network's gateway: the network and its router. */
+    set_subnet(n, g.a, 0x0a010000, 24, 0x0a0100fe);
+    ASSERT_DIFF(o, n, "1 1");
+    set_subnet(n, g.a, 0x0a010000, 24, 0x0a010001);
+
+    /* A changed tenant: its networks and routers. */
+    topology_update_tenant(n, g.red, "red", 9);
+    ASSERT_DIFF(o, n, "1 2");
+    topology_update_tenant(n, g.red, "red", 1);
+
+    topology_update_router(n, rn, g.red, "r2", 1);      /* Renamed. */
+    ASSERT_DIFF(o, n, "1 0");
+    topology_remove_router(n, rn);                      /* Deleted. */
+    ASSERT_DIFF(o, n, "1 1");
+    topology_destroy(n);
+}
+
 static void
 test_swap(void **state)
 {
@@ -568,6 +642,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_format, setup, teardown),
         cmocka_unit_test_setup_teardown(test_swap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_routers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_changes_diff_routers, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
