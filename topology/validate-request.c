@@ -13,8 +13,9 @@
  *
  * Each value is parsed by one function, used by both steps (the check_*__()
  * functions below store what they parse when given a plan), and each check
- * against the topology is one validate_*() function of validate.c or
- * quota.c.  Everything here is pure: no I/O, no globals. */
+ * against the topology is one validate_*() function of validate.c,
+ * validate-subnet.c (subnets, port addresses, allocation), validate-router.c
+ * (routers, attachments, routes) or quota.c.  Everything here is pure: no I/O, no globals. */
 #include <config.h>
 
 #include "validate.h"
