@@ -880,6 +880,12 @@ test_validate_routers(void **state)
                     "it first");
     assert_error_is(validate_del_tenant(t, f->red),
                     "tenant red still has 3 networks and 2 routers");
+    u = next_uuid();
+    struct topo_tenant *green = topology_add_tenant(t, &u, "green", 3);
+    u = next_uuid();
+    topology_add_router(t, &u, green, "g", 3);
+    assert_error_is(validate_del_tenant(t, green),
+                    "tenant green still has 1 router");
     topology_set_router_networks(t, r, NULL, NULL, 0);
     assert_ok(validate_del_router(r));
     assert_ok(validate_del_network(t, f->red_net2));
