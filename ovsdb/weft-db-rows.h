@@ -5,7 +5,11 @@
  * Hosts and tenants are never skipped.  A network is skipped without a
  * tenant or with an unknown type (neither is possible through the schema); a
  * port without its network or host in the topology, or with a bad MAC or IP
- * (a database written by hand).  Each skip is logged, rate-limited. */
+ * (a database written by hand).  A network's bad cidr or gateway leaves it
+ * without a subnet; a router without its tenant is skipped, and so are its
+ * bad routes and the attachments the topology cannot hold (another
+ * tenant's network, one without a subnet or with another router, a bad
+ * MAC).  Each skip is logged, rate-limited. */
 #ifndef WEFT_DB_ROWS_H
 #define WEFT_DB_ROWS_H 1
 
@@ -19,6 +23,7 @@
 
 struct weftrec_network;
 struct weftrec_port;
+struct weftrec_router;
 struct weftrec_tenant;
 
 /* A tenant's quotas: its overrides, else the defaults; a value above a
@@ -33,6 +38,28 @@ bool weft_db_network_from_row(const struct topology *topo,
                               const struct topo_tenant **,
                               enum topo_net_type *);
 int weft_db_network_mtu(const struct weftrec_network *);
+/* A Network row's subnet: plen 0 without a cidr or with a bad one; the
+ * gateway column, or the first host address without one. */
+void weft_db_network_subnet(const struct weftrec_network *,
+                            struct topo_subnet *);
+
+/* A Router row's tenant (looked up in 'topo'), or false if the router is
+ * skipped. */
+bool weft_db_router_from_row(const struct topology *,
+                             const struct weftrec_router *,
+                             const struct topo_tenant **);
+/* The attachments of 'row' that 'router' (in 'topo', of the row's tenant)
+ * can hold, in the row's order: stores them in 'nets' and 'macs' (malloc'd,
+ * the caller frees both) and returns how many. */
+size_t weft_db_router_networks(const struct topology *,
+                               const struct topo_router *,
+                               const struct weftrec_router *,
+                               const struct topo_network ***nets,
+                               struct eth_addr **macs);
+/* The routes of 'row' that parse, in '*routes' (malloc'd); returns how
+ * many. */
+size_t weft_db_router_routes(const struct weftrec_router *,
+                             struct topo_route **routes);
 
 /* A Port row as the topology holds it. */
 struct weft_db_port {

@@ -47,6 +47,8 @@ static const struct ovsdb_idl_column *const tracked_columns[] = {
     &weftrec_network_col_segment_id,
     &weftrec_network_col_mtu,
     &weftrec_network_col_flow_key,
+    &weftrec_network_col_cidr,
+    &weftrec_network_col_gateway,
     &weftrec_port_col_network,
     &weftrec_port_col_host,
     &weftrec_port_col_name,
@@ -54,6 +56,11 @@ static const struct ovsdb_idl_column *const tracked_columns[] = {
     &weftrec_port_col_mac,
     &weftrec_port_col_ips,
     &weftrec_port_col_flow_key,
+    &weftrec_router_col_tenant,
+    &weftrec_router_col_name,
+    &weftrec_router_col_flow_key,
+    &weftrec_router_col_networks,
+    &weftrec_router_col_routes,
     &weftrec_weft_global_col_nb_cfg,
     &weftrec_weft_global_col_options,
     &weftrec_weft_global_col_external_ids,
@@ -74,6 +81,22 @@ note_port(struct topo_changes *c, const struct topo_port *port)
     uuidset_insert(&c->ports, &port->uuid);
     uuidset_insert(&c->networks, &port->network->uuid);
     uuidset_insert(&c->port_hosts, &port->host->uuid);
+}
+
+/* Records that 'router' changed and, if 'networks', that every network
+ * attached to it now is attached or detached (each network's gateway is
+ * the router's). */
+static void
+note_router(struct topo_changes *c, const struct topo_router *router,
+            bool networks)
+{
+    uuidset_insert(&c->routers, &router->uuid);
+    if (networks) {
+        const struct topo_router_port *rp;
+        TOPO_ROUTER_FOR_EACH_PORT (rp, router) {
+            uuidset_insert(&c->networks, &rp->network->uuid);
+        }
+    }
 }
 
 static bool
@@ -112,6 +135,12 @@ topo_holds_port(const struct topology *t, const struct uuid *u)
     return topology_find_port(t, u) != NULL;
 }
 
+static bool
+topo_holds_router(const struct topology *t, const struct uuid *u)
+{
+    return topology_find_router(t, u) != NULL;
+}
+
 static const struct {
     const struct ovsdb_idl_table_class *class;
     bool (*holds)(const struct topology *, const struct uuid *);
@@ -120,6 +149,7 @@ static const struct {
     { &weftrec_table_tenant, topo_holds_tenant },
     { &weftrec_table_network, topo_holds_network },
     { &weftrec_table_port, topo_holds_port },
+    { &weftrec_table_router, topo_holds_router },
     { &weftrec_table_weft_global, NULL },
 };
 
@@ -150,6 +180,7 @@ table_count(const struct topology *topo,
             : class == &weftrec_table_tenant ? hmap_count(&topo->tenants)
             : class == &weftrec_table_network ? hmap_count(&topo->networks)
             : class == &weftrec_table_port ? hmap_count(&topo->ports)
+            : class == &weftrec_table_router ? hmap_count(&topo->routers)
             : 0);
 }
 
@@ -165,7 +196,8 @@ static const char *
 full_load_reason(struct ovsdb_idl *idl, const struct topology *topo)
 {
     if (!hmap_count(&topo->hosts) && !hmap_count(&topo->tenants)
-        && !hmap_count(&topo->networks) && !hmap_count(&topo->ports)) {
+        && !hmap_count(&topo->networks) && !hmap_count(&topo->ports)
+        && !hmap_count(&topo->routers)) {
         return "first load";
     }
     for (size_t i = 0; i < ARRAY_SIZE(topo_tables); i++) {
@@ -219,6 +251,57 @@ delete_ports(struct ovsdb_idl *idl, struct topology *topo,
     return NULL;
 }
 
+/* True if 'router''s attachments are those of 'row', by network UUID and
+ * MAC text, in the row's order (a row the loader filters compares unequal,
+ * which costs only a spurious change). */
+static bool
+router_networks_match(const struct topo_router *router,
+                      const struct weftrec_router *row)
+{
+    if (router->n_ports != row->n_networks) {
+        return false;
+    }
+    size_t i = 0;
+    const struct topo_router_port *rp;
+    TOPO_ROUTER_FOR_EACH_PORT (rp, router) {
+        struct eth_addr mac;
+        if (!uuid_equals(&rp->network->uuid,
+                         &row->key_networks[i]->header_.uuid)
+            || !eth_addr_from_string(row->value_networks[i], &mac)
+            || !eth_addr_equals(mac, rp->mac)) {
+            return false;
+        }
+        i++;
+    }
+    return true;
+}
+
+/* Deleted routers leave, and a router whose attachments changed is
+ * detached from all of them (update_routers() attaches it again), so that
+ * a network it left can be deleted, lose its subnet or join another router
+ * in the same transaction. */
+static const char *
+delete_routers(struct ovsdb_idl *idl, struct topology *topo,
+               struct topo_changes *c)
+{
+    const struct weftrec_router *row;
+    WEFTREC_ROUTER_FOR_EACH_TRACKED (row, idl) {
+        struct topo_router *router = topology_find_router(
+            topo, &row->header_.uuid);
+        if (!router) {
+            continue;
+        }
+        if (weftrec_router_is_deleted(row)) {
+            note_router(c, router, true);
+            topology_remove_router(topo, router);
+        } else if (!router_networks_match(router, row)) {
+            note_router(c, router, true);
+            topology_set_router_networks(topo, router, NULL, NULL, 0);
+        }
+    }
+    return NULL;
+}
+
 static const char *
 delete_others(struct ovsdb_idl *idl, struct topology *topo,
               struct topo_changes *c)
@@ -242,7 +325,7 @@ delete_others(struct ovsdb_idl *idl, struct topology *topo,
             && (tenant = topology_find_tenant(topo, &trow->header_.uuid))) {
             uuidset_insert(&c->tenants, &tenant->uuid);
             if (!topology_remove_tenant(topo, tenant)) {
-                return "a deleted tenant still has networks";
+                return "a deleted tenant still has networks or routers";
             }
         }
     }
@@ -320,6 +403,10 @@ update_tenants(struct ovsdb_idl *idl, struct topology *topo,
                 TOPO_TENANT_FOR_EACH_NETWORK (net, tenant) {
                     uuidset_insert(&c->networks, &net->uuid);
                 }
+                const struct topo_router *router;
+                TOPO_TENANT_FOR_EACH_ROUTER (router, tenant) {
+                    uuidset_insert(&c->routers, &router->uuid);
+                }
             }
         } else if (weftrec_tenant_is_new(row)) {
             tenant = topology_add_tenant(topo, &row->header_.uuid, row->name,
@@ -353,6 +440,9 @@ update_networks(struct ovsdb_idl *idl, struct topology *topo,
         struct topo_network *net = topology_find_network(topo,
                                                          &row->header_.uuid);
         if (net) {
+            if (net->router_port && net->tenant != tenant) {
+                return "a network attached to a router changed tenant";
+            }
             if (topology_update_network(topo, net, tenant, row->name, type,
                                         row->segment_id,
                                         weft_db_network_mtu(row),
@@ -360,12 +450,27 @@ update_networks(struct ovsdb_idl *idl, struct topology *topo,
                 uuidset_insert(&c->networks, &net->uuid);
             }
         } else if (weftrec_network_is_new(row)) {
-            topology_add_network(topo, &row->header_.uuid, tenant, row->name,
-                                 type, row->segment_id,
-                                 weft_db_network_mtu(row), row->flow_key);
+            net = topology_add_network(topo, &row->header_.uuid, tenant,
+                                       row->name, type, row->segment_id,
+                                       weft_db_network_mtu(row),
+                                       row->flow_key);
             uuidset_insert(&c->networks, &row->header_.uuid);
         } else {
             return "a modified network is missing";
+        }
+
+        struct topo_subnet subnet;
+        bool changed;
+        weft_db_network_subnet(row, &subnet);
+        if (!topology_set_network_subnet(topo, net, &subnet, &changed)) {
+            return "a network attached to a router lost its subnet";
+        }
+        if (changed) {
+            /* The router's connected route and gateway change too. */
+            uuidset_insert(&c->networks, &net->uuid);
+            if (net->router_port) {
+                note_router(c, net->router_port->router, false);
+            }
         }
     }
     return NULL;
@@ -405,6 +510,61 @@ update_ports(struct ovsdb_idl *idl, struct topology *topo,
     return NULL;
 }
 
+/* Routers after the networks they attach to.  A router the loader skips
+ * (no tenant: not possible through the schema) needs a full load. */
+static const char *
+update_routers(struct ovsdb_idl *idl, struct topology *topo,
+               struct topo_changes *c)
+{
+    const struct weftrec_router *row;
+    WEFTREC_ROUTER_FOR_EACH_TRACKED (row, idl) {
+        if (weftrec_router_is_deleted(row)) {
+            continue;
+        }
+        const struct topo_tenant *tenant;
+        if (!weft_db_router_from_row(topo, row, &tenant)) {
+            return "a router is skipped";
+        }
+        struct topo_router *router = topology_find_router(
+            topo, &row->header_.uuid);
+        bool changed = false;
+        if (router) {
+            changed = topology_update_router(topo, router, tenant, row->name,
+                                             row->flow_key);
+        } else if (weftrec_router_is_new(row)) {
+            router = topology_add_router(topo, &row->header_.uuid, tenant,
+                                         row->name, row->flow_key);
+            changed = true;
+        } else {
+            return "a modified router is missing";
+        }
+
+        struct topo_route *routes;
+        size_t n = weft_db_router_routes(row, &routes);
+        changed |= topology_set_router_routes(topo, router, routes, n);
+        free(routes);
+
+        if (!router_networks_match(router, row)) {
+            const struct topo_network **nets;
+            struct eth_addr *macs;
+            n = weft_db_router_networks(topo, router, row, &nets, &macs);
+            note_router(c, router, true);       /* The networks it leaves. */
+            bool ok = topology_set_router_networks(topo, router, nets, macs,
+                                                   n);
+            free(nets);
+            free(macs);
+            if (!ok) {
+                return "a router's attachments cannot be set";
+            }
+            note_router(c, router, true);       /* The networks it joins. */
+        }
+        if (changed) {
+            note_router(c, router, false);
+        }
+    }
+    return NULL;
+}
+
 /* A table the database has emptied must be empty in the topology too (the
  * deletions may have happened while the IDL was away). */
 static const char *
@@ -413,7 +573,8 @@ check_emptied(struct ovsdb_idl *idl, const struct topology *topo)
     if ((!weftrec_host_first(idl) && hmap_count(&topo->hosts))
         || (!weftrec_tenant_first(idl) && hmap_count(&topo->tenants))
         || (!weftrec_network_first(idl) && hmap_count(&topo->networks))
-        || (!weftrec_port_first(idl) && hmap_count(&topo->ports))) {
+        || (!weftrec_port_first(idl) && hmap_count(&topo->ports))
+        || (!weftrec_router_first(idl) && hmap_count(&topo->routers))) {
         return "the topology holds rows of a table the database emptied";
     }
     return NULL;
@@ -425,8 +586,9 @@ patch_topology(struct ovsdb_idl *idl, struct topology *topo,
 {
     const char *(*const phases[])(struct ovsdb_idl *, struct topology *,
                                   struct topo_changes *) = {
-        delete_ports, delete_others,
+        delete_ports, delete_routers, delete_others,
         update_hosts, update_tenants, update_networks, update_ports,
+        update_routers,
     };
     const char *reason = full_load_reason(idl, topo);
     for (size_t i = 0; !reason && i < ARRAY_SIZE(phases); i++) {
@@ -471,16 +633,23 @@ weft_db_update_copy(struct ovsdb_idl *idl, struct topology *topo,
         topo_changes_clear(changes);
         changes->all = true;
     } else if (!topo_changes_is_empty(changes) && !copy) {
-        /* tests/sim/test-incremental.sh reads these. */
+        /* tests/sim/test-db-update.sh reads these (the routers only when
+         * some changed, so that the other lines keep their form). */
+        size_t n_routers = uuidset_count(&changes->routers);
+        char *routers = (n_routers
+                         ? xasprintf(", %"PRIuSIZE" routers", n_routers)
+                         : xstrdup(""));
         VLOG_DBG("desired state patched: changed %"PRIuSIZE" hosts, "
                  "%"PRIuSIZE" tenants, %"PRIuSIZE" networks, %"PRIuSIZE
-                 " ports, %"PRIuSIZE" port hosts%s",
+                 " ports, %"PRIuSIZE" port hosts%s%s",
                  uuidset_count(&changes->hosts),
                  uuidset_count(&changes->tenants),
                  uuidset_count(&changes->networks),
                  uuidset_count(&changes->ports),
                  uuidset_count(&changes->port_hosts),
-                 changes->all ? ", all (underlay MTU)" : "");
+                 changes->all ? ", all (underlay MTU)" : "",
+                 routers);
+        free(routers);
     }
     ovsdb_idl_track_clear(idl);
 }

@@ -12,6 +12,7 @@
 #include "smap.h"
 #include "stream-ssl.h"
 #include "topology.h"
+#include "validate.h"
 #include "weft-db-rows.h"
 #include "weft-idl.h"
 
@@ -26,6 +27,7 @@ weft_db_register_columns(struct ovsdb_idl *idl)
     ovsdb_idl_add_table(idl, &weftrec_table_tenant);
     ovsdb_idl_add_table(idl, &weftrec_table_network);
     ovsdb_idl_add_table(idl, &weftrec_table_port);
+    ovsdb_idl_add_table(idl, &weftrec_table_router);
     ovsdb_idl_add_table(idl, &weftrec_table_weft_global);
 }
 
@@ -71,6 +73,102 @@ int
 weft_db_network_mtu(const struct weftrec_network *row)
 {
     return row->mtu ? (int) *row->mtu : 0;
+}
+
+void
+weft_db_network_subnet(const struct weftrec_network *row,
+                       struct topo_subnet *subnet)
+{
+    memset(subnet, 0, sizeof *subnet);
+    if (!row->cidr) {
+        return;
+    }
+    char *error = parse_cidr(row->cidr, subnet);
+    if (!error) {
+        error = parse_gateway(row->gateway, subnet);
+    }
+    if (error) {
+        VLOG_WARN_RL(&rl, "network "UUID_FMT" (%s): %s: no subnet",
+                     UUID_ARGS(&row->header_.uuid), row->name, error);
+        free(error);
+        memset(subnet, 0, sizeof *subnet);
+    }
+}
+
+bool
+weft_db_router_from_row(const struct topology *topo,
+                        const struct weftrec_router *row,
+                        const struct topo_tenant **tenant)
+{
+    *tenant = row->tenant ? topology_find_tenant(topo,
+                                                 &row->tenant->header_.uuid)
+                          : NULL;
+    if (!*tenant) {
+        VLOG_WARN_RL(&rl, "router "UUID_FMT" (%s): no tenant, ignored",
+                     UUID_ARGS(&row->header_.uuid), row->name);
+        return false;
+    }
+    return true;
+}
+
+size_t
+weft_db_router_networks(const struct topology *topo,
+                        const struct topo_router *router,
+                        const struct weftrec_router *row,
+                        const struct topo_network ***netsp,
+                        struct eth_addr **macsp)
+{
+    const struct topo_network **nets = xmalloc((row->n_networks + 1)
+                                               * sizeof *nets);
+    struct eth_addr *macs = xmalloc((row->n_networks + 1) * sizeof *macs);
+    size_t n = 0;
+    for (size_t i = 0; i < row->n_networks; i++) {
+        const struct topo_network *net = topology_find_network(
+            topo, &row->key_networks[i]->header_.uuid);
+        if (!net || net->tenant != router->tenant || !net->subnet.plen
+            || (net->router_port && net->router_port->router != router)
+            || !eth_addr_from_string(row->value_networks[i], &macs[n])) {
+            VLOG_WARN_RL(&rl, "router "UUID_FMT" (%s): attachment to "
+                         "network "UUID_FMT" ignored (not in the topology, "
+                         "another tenant's, no subnet, another router's or "
+                         "bad MAC \"%s\")", UUID_ARGS(&row->header_.uuid),
+                         row->name,
+                         UUID_ARGS(&row->key_networks[i]->header_.uuid),
+                         row->value_networks[i]);
+            continue;
+        }
+        nets[n++] = net;
+    }
+    *netsp = nets;
+    *macsp = macs;
+    return n;
+}
+
+size_t
+weft_db_router_routes(const struct weftrec_router *row,
+                      struct topo_route **routesp)
+{
+    struct topo_route *routes = xmalloc((smap_count(&row->routes) + 1)
+                                        * sizeof *routes);
+    size_t n = 0;
+    const struct smap_node *node;
+    SMAP_FOR_EACH (node, &row->routes) {
+        struct topo_route *r = &routes[n];
+        char *error = parse_route_prefix(node->key, r);
+        if (!error) {
+            error = parse_ipv4(node->value, &r->nexthop);
+        }
+        if (error) {
+            VLOG_WARN_RL(&rl, "router "UUID_FMT" (%s): route %s via %s "
+                         "ignored: %s", UUID_ARGS(&row->header_.uuid),
+                         row->name, node->key, node->value, error);
+            free(error);
+            continue;
+        }
+        n++;
+    }
+    *routesp = routes;
+    return n;
 }
 
 bool
@@ -165,9 +263,13 @@ load_networks(struct ovsdb_idl *idl, struct topology *topo)
         const struct topo_tenant *tenant;
         enum topo_net_type type;
         if (weft_db_network_from_row(topo, row, &tenant, &type)) {
-            topology_add_network(topo, &row->header_.uuid, tenant, row->name,
-                                 type, row->segment_id,
-                                 weft_db_network_mtu(row), row->flow_key);
+            struct topo_network *net = topology_add_network(
+                topo, &row->header_.uuid, tenant, row->name, type,
+                row->segment_id, weft_db_network_mtu(row), row->flow_key);
+            struct topo_subnet subnet;
+            bool changed;
+            weft_db_network_subnet(row, &subnet);
+            topology_set_network_subnet(topo, net, &subnet, &changed);
         }
     }
 }
@@ -182,6 +284,32 @@ load_ports(struct ovsdb_idl *idl, struct topology *topo)
             weft_db_port_add(topo, row, &spec);
             free(spec.ips);
         }
+    }
+}
+
+static void
+load_routers(struct ovsdb_idl *idl, struct topology *topo)
+{
+    const struct weftrec_router *row;
+    WEFTREC_ROUTER_FOR_EACH (row, idl) {
+        const struct topo_tenant *tenant;
+        if (!weft_db_router_from_row(topo, row, &tenant)) {
+            continue;
+        }
+        struct topo_router *router = topology_add_router(
+            topo, &row->header_.uuid, tenant, row->name, row->flow_key);
+
+        struct topo_route *routes;
+        size_t n = weft_db_router_routes(row, &routes);
+        topology_set_router_routes(topo, router, routes, n);
+        free(routes);
+
+        const struct topo_network **nets;
+        struct eth_addr *macs;
+        n = weft_db_router_networks(topo, router, row, &nets, &macs);
+        topology_set_router_networks(topo, router, nets, macs, n);
+        free(nets);
+        free(macs);
     }
 }
 
@@ -255,6 +383,7 @@ weft_db_load_topology(struct ovsdb_idl *idl, struct topology *topo)
     load_tenants(idl, topo);
     load_networks(idl, topo);
     load_ports(idl, topo);
+    load_routers(idl, topo);
 }
 
 static char *rundir_override;

@@ -14,6 +14,7 @@
 
 #include "ovsdb-idl.h"
 #include "packets.h"
+#include "smap.h"
 #include "svec.h"
 #include "topology.h"
 #include "util.h"
@@ -111,6 +112,92 @@ net_add__(const struct weft_plan *plan, struct ovsdb_idl *idl,
         weftrec_network_set_mtu(row, &mtu64, 1);
     }
     weftrec_network_set_flow_key(row, plan->key);
+    if (plan->subnet.plen) {
+        /* Canonical text: the gateway is always written, the default
+         * included, so that readers need not compute it. */
+        const struct topo_subnet *sn = &plan->subnet;
+        char *cidr = xasprintf(IP_FMT"/%d", IP_ARGS(sn->prefix), sn->plen);
+        char *gw = xasprintf(IP_FMT, IP_ARGS(sn->gateway));
+        weftrec_network_set_cidr(row, cidr);
+        weftrec_network_set_gateway(row, gw);
+        free(cidr);
+        free(gw);
+    }
+}
+
+/* Makes 'txn' conflict with every other write that adds or deletes a port
+ * of 'net' (a network with a subnet): it verifies the network's
+ * external_ids and bumps its "weft-ip-gen" counter.  Of two clients that
+ * picked the same free address, the second to commit gets TRY_AGAIN, and
+ * weft-txn's retry validates again and allocates the next one. */
+static void
+bump_ip_gen__(const struct topo_network *net, struct ovsdb_idl *idl)
+{
+    if (!net->subnet.plen) {
+        return;
+    }
+    const struct weftrec_network *row = weftrec_network_get_for_uuid(
+        idl, &net->uuid);
+    if (!row) {
+        return;
+    }
+    weftrec_network_verify_external_ids(row);
+    unsigned long long gen = smap_get_ullong(&row->external_ids,
+                                             "weft-ip-gen", 0);
+    struct smap ids;
+    smap_clone(&ids, &row->external_ids);
+    smap_replace_nocopy(&ids, "weft-ip-gen", xasprintf("%llu", gen + 1));
+    weftrec_network_set_external_ids(row, &ids);
+    smap_destroy(&ids);
+}
+
+static void
+router_add__(const struct weft_plan *plan, struct ovsdb_idl *idl,
+             struct ovsdb_idl_txn *txn)
+{
+    const struct weftrec_router *row = weftrec_router_insert(txn);
+    weftrec_router_set_tenant(row, weftrec_tenant_get_for_uuid(
+                                       idl, &plan->tenant->uuid));
+    weftrec_router_set_name(row, plan->req->path[1]);
+    weftrec_router_set_flow_key(row, plan->key);
+}
+
+/* Attach, detach, route add and delete: one key of one of the router's
+ * maps each. */
+static void
+router_modify__(const struct weft_plan *plan, struct ovsdb_idl *idl)
+{
+    const struct weftrec_router *row = weftrec_router_get_for_uuid(
+        idl, &plan->router->uuid);
+    const struct topo_route *r = &plan->route;
+    char *prefix = xasprintf(IP_FMT"/%d", IP_ARGS(r->prefix), r->plen);
+    switch (plan->req->op) {
+    case WEFT_OP_ROUTER_ATTACH: {
+        char mac_s[ETH_ADDR_STRLEN + 1];
+        snprintf(mac_s, sizeof mac_s, ETH_ADDR_FMT, ETH_ADDR_ARGS(plan->mac));
+        weftrec_router_update_networks_setkey(
+            row, weftrec_network_get_for_uuid(idl, &plan->attach_net->uuid),
+            mac_s);
+        break;
+    }
+    case WEFT_OP_ROUTER_DETACH:
+        weftrec_router_update_networks_delkey(
+            row, weftrec_network_get_for_uuid(idl,
+                                              &plan->attach_net->uuid));
+        break;
+    case WEFT_OP_ROUTE_ADD: {
+        char *nexthop = xasprintf(IP_FMT, IP_ARGS(r->nexthop));
+        weftrec_router_update_routes_setkey(row, prefix, nexthop);
+        free(nexthop);
+        break;
+    }
+    case WEFT_OP_ROUTE_DEL:
+        weftrec_router_update_routes_delkey(row, prefix);
+        break;
+    default:
+        OVS_NOT_REACHED();
+    }
+    free(prefix);
 }
 
 static void
@@ -133,7 +220,7 @@ port_add__(const struct weft_plan *plan, struct ovsdb_idl *idl,
     weftrec_port_set_mac(row, mac_s);
 
     struct svec ip_strings = SVEC_EMPTY_INITIALIZER;
-    for (size_t i = 0; i < req->n_ips; i++) {
+    for (size_t i = 0; i < plan->n_ips; i++) {
         svec_add_nocopy(&ip_strings,
                         xasprintf(IP_FMT, IP_ARGS(plan->ips[i])));
     }
@@ -142,6 +229,7 @@ port_add__(const struct weft_plan *plan, struct ovsdb_idl *idl,
     svec_destroy(&ip_strings);
 
     weftrec_port_set_flow_key(row, plan->key);
+    bump_ip_gen__(plan->net, idl);
 }
 
 /* Writes 'plan' into 'txn'.  Nothing here can fail. */
@@ -186,6 +274,20 @@ write_plan__(const struct weft_plan *plan, struct ovsdb_idl *idl,
     case WEFT_OP_PORT_DEL:
         weftrec_port_delete(weftrec_port_get_for_uuid(idl,
                                                       &plan->port->uuid));
+        bump_ip_gen__(plan->net, idl);
+        break;
+    case WEFT_OP_ROUTER_ADD:
+        router_add__(plan, idl, txn);
+        break;
+    case WEFT_OP_ROUTER_DEL:
+        weftrec_router_delete(weftrec_router_get_for_uuid(
+                                  idl, &plan->router->uuid));
+        break;
+    case WEFT_OP_ROUTER_ATTACH:
+    case WEFT_OP_ROUTER_DETACH:
+    case WEFT_OP_ROUTE_ADD:
+    case WEFT_OP_ROUTE_DEL:
+        router_modify__(plan, idl);
         break;
     }
 }
@@ -195,11 +297,21 @@ weft_write_build(const struct weft_request *req, struct ovsdb_idl *idl,
                  struct ovsdb_idl_txn *txn, const struct topology *topo)
 {
     struct weft_plan plan;
-    struct weft_error *error = weft_request_validate(req, topo, &plan);
-    if (!error) {
-        write_plan__(&plan, idl, txn);
-    }
+    struct weft_error *error = weft_write_build_plan(req, idl, txn, topo,
+                                                     &plan);
     weft_plan_destroy(&plan);
+    return error;
+}
+
+struct weft_error *
+weft_write_build_plan(const struct weft_request *req, struct ovsdb_idl *idl,
+                      struct ovsdb_idl_txn *txn, const struct topology *topo,
+                      struct weft_plan *plan)
+{
+    struct weft_error *error = weft_request_validate(req, topo, plan);
+    if (!error) {
+        write_plan__(plan, idl, txn);
+    }
     return error;
 }
 

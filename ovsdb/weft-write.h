@@ -15,7 +15,11 @@
  *
  * Every write verifies Weft_Global's nb_cfg and increments it, so concurrent
  * writers (several weftctls, the REST API) are serialized: the loser
- * re-validates against the winner's change.
+ * re-validates against the winner's change.  Address allocation does not
+ * rest on that alone: every port add or delete in a network with a subnet
+ * also verifies and bumps the network's external_ids:weft-ip-gen, so two
+ * writes that pick addresses in one network always conflict, whatever else
+ * they verify.
  *
  * Threading: main thread of the caller only (uses the IDL). */
 #ifndef WEFT_WRITE_H
@@ -40,6 +44,19 @@ struct weft_error *weft_write_build(const struct weft_request *req,
                                     struct ovsdb_idl *idl,
                                     struct ovsdb_idl_txn *txn,
                                     const struct topology *topo);
+
+/* The same, leaving the plan that was written in 'plan' (which the caller
+ * must free with weft_plan_destroy(), error or not): a front end reports
+ * from it what weft chose, e.g. a new port's allocated address
+ * ('plan->ips', 'plan->n_ips', 'plan->allocated') or a router's MAC on a
+ * network it joined ('plan->mac').  On a retry, only the last attempt's
+ * plan counts. */
+struct weft_plan;
+struct weft_error *weft_write_build_plan(const struct weft_request *req,
+                                         struct ovsdb_idl *idl,
+                                         struct ovsdb_idl_txn *txn,
+                                         const struct topology *topo,
+                                         struct weft_plan *plan);
 
 /* Verifies Weft_Global's nb_cfg in 'txn' and writes nb_cfg + 1, returning
  * that value.  If there is no Weft_Global row yet, inserts one with nb_cfg

@@ -156,8 +156,57 @@ network_rows_equal(const struct topo_network *a, const struct topo_network *b)
     return !strcmp(a->name, b->name) && a->type == b->type
            && a->segment_id == b->segment_id && a->mtu == b->mtu
            && a->key == b->key
+           && a->subnet.plen == b->subnet.plen
+           && a->subnet.prefix == b->subnet.prefix
+           && a->subnet.gateway == b->subnet.gateway
            && same_uuid(a->tenant ? &a->tenant->uuid : NULL,
                         b->tenant ? &b->tenant->uuid : NULL);
+}
+
+/* The same router fields: name, key, tenant, routes. */
+static bool
+router_rows_equal(const struct topo_router *a, const struct topo_router *b)
+{
+    return (!strcmp(a->name, b->name) && a->key == b->key
+            && uuid_equals(&a->tenant->uuid, &b->tenant->uuid)
+            && a->n_routes == b->n_routes
+            && (!a->n_routes || !memcmp(a->routes, b->routes,
+                                        a->n_routes * sizeof *a->routes)));
+}
+
+/* The same attachments: networks by UUID and MACs, in order. */
+static bool
+router_ports_equal(const struct topo_router *a, const struct topo_router *b)
+{
+    if (a->n_ports != b->n_ports) {
+        return false;
+    }
+    const struct topo_router_port *pa, *pb;
+    pb = CONTAINER_OF(b->ports.next, struct topo_router_port, router_node);
+    TOPO_ROUTER_FOR_EACH_PORT (pa, a) {
+        if (!uuid_equals(&pa->network->uuid, &pb->network->uuid)
+            || !eth_addr_equals(pa->mac, pb->mac)) {
+            return false;
+        }
+        pb = CONTAINER_OF(pb->router_node.next, struct topo_router_port,
+                          router_node);
+    }
+    return true;
+}
+
+/* Records changed router 'r' (from either topology) and, if its
+ * attachments changed, its networks. */
+static void
+note_router(struct topo_changes *c, const struct topo_router *r,
+            bool networks)
+{
+    uuidset_insert(&c->routers, &r->uuid);
+    const struct topo_router_port *rp;
+    if (networks) {
+        TOPO_ROUTER_FOR_EACH_PORT (rp, r) {
+            uuidset_insert(&c->networks, &rp->network->uuid);
+        }
+    }
 }
 
 static bool
@@ -195,11 +244,16 @@ note_tenant(struct topo_changes *c, const struct topo_tenant *t)
     TOPO_TENANT_FOR_EACH_NETWORK (net, t) {
         uuidset_insert(&c->networks, &net->uuid);
     }
+    const struct topo_router *r;
+    TOPO_TENANT_FOR_EACH_ROUTER (r, t) {
+        uuidset_insert(&c->routers, &r->uuid);
+    }
 }
 
 /* Adds to 'c' the rows of 'a' that 'b' lacks or has with other contents,
  * with what they refer to in 'a' (a port's network and host, a tenant's
- * networks). */
+ * networks and routers, a router's networks, an attached network's
+ * router). */
 static void
 diff_rows(const struct topology *a, const struct topology *b,
           struct topo_changes *c)
@@ -223,6 +277,18 @@ diff_rows(const struct topology *a, const struct topology *b,
         const struct topo_network *o = topology_find_network(b, &n->uuid);
         if (!o || !network_rows_equal(n, o)) {
             uuidset_insert(&c->networks, &n->uuid);
+            if (n->router_port) {
+                /* Its subnet is the router's connected route. */
+                uuidset_insert(&c->routers, &n->router_port->router->uuid);
+            }
+        }
+    }
+    const struct topo_router *r;
+    TOPOLOGY_FOR_EACH_ROUTER (r, a) {
+        const struct topo_router *o = topology_find_router(b, &r->uuid);
+        bool ports_differ = !o || !router_ports_equal(r, o);
+        if (ports_differ || !router_rows_equal(r, o)) {
+            note_router(c, r, ports_differ);
         }
     }
     const struct topo_port *p;

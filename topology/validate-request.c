@@ -13,8 +13,9 @@
  *
  * Each value is parsed by one function, used by both steps (the check_*__()
  * functions below store what they parse when given a plan), and each check
- * against the topology is one validate_*() function of validate.c or
- * quota.c.  Everything here is pure: no I/O, no globals. */
+ * against the topology is one validate_*() function of validate.c,
+ * validate-subnet.c (subnets, port addresses, allocation), validate-router.c
+ * (routers, attachments, routes) or quota.c.  Everything here is pure: no I/O, no globals. */
 #include <config.h>
 
 #include "validate.h"
@@ -46,6 +47,15 @@ require__(const char *value, const char *what)
     return value ? NULL : xasprintf("%s is required", what);
 }
 
+/* True for the ops whose path is TENANT/ROUTER. */
+static bool
+weft_op_is_router(enum weft_op op)
+{
+    return (op == WEFT_OP_ROUTER_ADD || op == WEFT_OP_ROUTER_DEL
+            || op == WEFT_OP_ROUTER_ATTACH || op == WEFT_OP_ROUTER_DETACH
+            || op == WEFT_OP_ROUTE_ADD || op == WEFT_OP_ROUTE_DEL);
+}
+
 static char *
 check_path__(const struct weft_request *req)
 {
@@ -53,7 +63,9 @@ check_path__(const struct weft_request *req)
     size_t n = weft_op_path_len(req->op);
     bool is_host = req->op == WEFT_OP_HOST_ADD || req->op == WEFT_OP_HOST_DEL;
     for (size_t i = 0; i < n; i++) {
-        const char *kind = is_host ? "host" : what[i];
+        const char *kind = (is_host ? "host"
+                            : i == 1 && weft_op_is_router(req->op) ? "router"
+                            : what[i]);
         char *error = require__(req->path[i], kind);
         if (!error) {
             error = parse_name(kind, req->path[i]);
@@ -134,10 +146,80 @@ check_net_add__(const struct weft_request *req, struct weft_plan *plan)
     if (!error && req->mtu) {
         error = parse_mtu(req->mtu, &mtu);
     }
+    struct topo_subnet subnet = { .plen = 0 };
+    if (!error && req->cidr) {
+        error = parse_cidr(req->cidr, &subnet);
+        if (!error) {
+            error = parse_gateway(req->gateway, &subnet);
+        }
+    } else if (!error && req->gateway) {
+        error = xstrdup("a gateway needs a cidr");
+    }
     if (!error && plan) {
         plan->type = type;
         plan->segment_id = segment_id;
         plan->mtu = mtu;
+        plan->subnet = subnet;
+    }
+    return error;
+}
+
+/* ROUTER_ATTACH's and _DETACH's network: "NAME" (of the router's tenant)
+ * or "TENANT/NAME". */
+static char *
+check_router_network__(const struct weft_request *req)
+{
+    char *error = require__(req->network, "network");
+    if (!error && strchr(req->network, '/')) {
+        char *parts[2];
+        error = parse_path(req->network, 2, parts);
+        free(parts[0]);
+        free(parts[1]);
+    } else if (!error) {
+        error = parse_name("network", req->network);
+    }
+    return error;
+}
+
+/* The values of the router ops. */
+static char *
+check_router__(const struct weft_request *req, struct weft_plan *plan)
+{
+    char *error = NULL;
+    struct eth_addr mac = eth_addr_zero;
+    struct topo_route route = { .plen = 0 };
+    switch (req->op) {
+    case WEFT_OP_ROUTER_ATTACH:
+        error = check_router_network__(req);
+        if (!error && req->mac) {
+            error = parse_mac(req->mac, &mac);
+        }
+        break;
+    case WEFT_OP_ROUTER_DETACH:
+        error = check_router_network__(req);
+        break;
+    case WEFT_OP_ROUTE_ADD:
+    case WEFT_OP_ROUTE_DEL:
+        error = require__(req->prefix, "prefix");
+        if (!error) {
+            error = parse_route_prefix(req->prefix, &route);
+        }
+        if (!error && req->op == WEFT_OP_ROUTE_ADD) {
+            error = require__(req->nexthop, "next hop");
+            char *e = error ? NULL : parse_ipv4(req->nexthop, &route.nexthop);
+            if (e || (!error && strchr(req->nexthop, '/'))) {
+                free(e);
+                error = xasprintf("invalid next hop \"%s\": expected "
+                                  "A.B.C.D", req->nexthop);
+            }
+        }
+        break;
+    default:
+        break;
+    }
+    if (!error && plan) {
+        plan->mac = mac;
+        plan->route = route;
     }
     return error;
 }
@@ -162,6 +244,7 @@ check_ips__(const struct weft_request *req, struct weft_plan *plan)
     }
     if (!error && plan) {
         plan->ips = ips;
+        plan->n_ips = req->n_ips;
     } else {
         free(ips);
     }
@@ -252,10 +335,18 @@ check_values__(const struct weft_request *req, struct weft_plan *plan)
         case WEFT_OP_PORT_ADD:
             error = check_port_add__(req, plan);
             break;
+        case WEFT_OP_ROUTER_ATTACH:
+        case WEFT_OP_ROUTER_DETACH:
+        case WEFT_OP_ROUTE_ADD:
+        case WEFT_OP_ROUTE_DEL:
+            error = check_router__(req, plan);
+            break;
         case WEFT_OP_HOST_DEL:
         case WEFT_OP_TENANT_DEL:
         case WEFT_OP_NET_DEL:
         case WEFT_OP_PORT_DEL:
+        case WEFT_OP_ROUTER_ADD:
+        case WEFT_OP_ROUTER_DEL:
             break;
         }
     }
@@ -387,11 +478,128 @@ validate_port_add__(const struct topology *topo, struct weft_plan *plan)
     }
     if (!error) {
         error = wrap__(WEFT_ERR_CONFLICT,
+                       validate_port_in_subnet(plan->net, plan->mac,
+                                               plan->ips, plan->n_ips));
+    }
+    if (!error && !plan->n_ips && plan->net->subnet.plen) {
+        /* check_ips__() left room for one.  The write layer makes two
+         * concurrent allocations conflict (weft-write.c), so a retry
+         * validates again and picks the next free address. */
+        error = wrap__(WEFT_ERR_CONFLICT,
+                       topo_subnet_allocate(plan->net, &plan->ips[0]));
+        plan->n_ips = !error;
+        plan->allocated = !error;
+    }
+    if (!error) {
+        error = wrap__(WEFT_ERR_CONFLICT,
                        validate_quota_new_port(topo, plan->tenant,
-                                               req->n_ips));
+                                               plan->n_ips));
     }
     return error ? error : allocate_key__(topo, plan, topology_next_port_key,
                                           "port", TOPO_PORT_KEY_MAX);
+}
+
+static struct weft_error *
+find_router__(const struct topology *topo, char *const path[],
+              struct weft_plan *plan)
+{
+    struct weft_error *error = find_tenant__(topo, path[0], &plan->tenant);
+    if (error) {
+        return error;
+    }
+    plan->router = topology_find_router_by_name(topo, plan->tenant, path[1]);
+    return plan->router ? NULL : weft_error_format(WEFT_ERR_NOT_FOUND,
+                                                   "router %s/%s does not "
+                                                   "exist", path[0], path[1]);
+}
+
+/* ROUTER_ATTACH's and _DETACH's network, "NAME" or "TENANT/NAME", into
+ * 'plan->attach_net'.  Another tenant's network does not exist for a
+ * tenant (the same answer whether it exists or not); an administrator gets
+ * it, and validate_router_attach() refuses it. */
+static struct weft_error *
+find_router_network__(const struct topology *topo, struct weft_plan *plan)
+{
+    const struct weft_request *req = plan->req;
+    const struct topo_tenant *tenant = plan->tenant;
+    const char *slash = strchr(req->network, '/');
+    const char *name = slash ? slash + 1 : req->network;
+    char *tenant_name = (slash ? xmemdup0(req->network, slash - req->network)
+                               : xstrdup(tenant->name));
+    if (strcmp(tenant_name, tenant->name)) {
+        tenant = (req->tenant_view ? NULL
+                  : topology_find_tenant_by_name(topo, tenant_name));
+    }
+    plan->attach_net = (tenant
+                        ? topology_find_network_by_name(topo, tenant, name)
+                        : NULL);
+    struct weft_error *error = (plan->attach_net ? NULL
+                                : weft_error_format(WEFT_ERR_NOT_FOUND,
+                                                    "network %s/%s does not "
+                                                    "exist", tenant_name,
+                                                    name));
+    free(tenant_name);
+    return error;
+}
+
+/* The router ops, once step 1 passed. */
+static struct weft_error *
+validate_router__(const struct topology *topo, struct weft_plan *plan)
+{
+    const struct weft_request *req = plan->req;
+    struct weft_error *error;
+    if (req->op == WEFT_OP_ROUTER_ADD) {
+        error = find_tenant__(topo, req->path[0], &plan->tenant);
+        if (!error) {
+            error = wrap__(WEFT_ERR_CONFLICT,
+                           validate_new_router(topo, plan->tenant,
+                                               req->path[1]));
+        }
+        return error ? error : allocate_key__(topo, plan,
+                                              topology_next_router_key,
+                                              "router", TOPO_ROUTER_KEY_MAX);
+    }
+    error = find_router__(topo, req->path, plan);
+    if (!error && (req->op == WEFT_OP_ROUTER_ATTACH
+                   || req->op == WEFT_OP_ROUTER_DETACH)) {
+        error = find_router_network__(topo, plan);
+    }
+    if (error) {
+        return error;
+    }
+    const struct topo_router *router = plan->router;
+    switch (req->op) {
+    case WEFT_OP_ROUTER_DEL:
+        return wrap__(WEFT_ERR_CONFLICT, validate_del_router(router));
+    case WEFT_OP_ROUTER_ATTACH:
+        if (!req->mac) {
+            plan->mac = topo_router_default_mac(router->key,
+                                                plan->attach_net->key);
+        }
+        return wrap__(WEFT_ERR_CONFLICT,
+                      validate_router_attach(router, plan->attach_net,
+                                             plan->mac));
+    case WEFT_OP_ROUTER_DETACH:
+        return wrap__(WEFT_ERR_CONFLICT,
+                      validate_router_detach(router, plan->attach_net));
+    case WEFT_OP_ROUTE_ADD:
+        return wrap__(WEFT_ERR_CONFLICT,
+                      validate_new_route(router, &plan->route));
+    case WEFT_OP_ROUTE_DEL:
+        for (size_t i = 0; i < router->n_routes; i++) {
+            if (router->routes[i].prefix == plan->route.prefix
+                && router->routes[i].plen == plan->route.plen) {
+                plan->route.nexthop = router->routes[i].nexthop;
+                return NULL;
+            }
+        }
+        return weft_error_format(WEFT_ERR_NOT_FOUND, "router %s/%s has no "
+                                 "route to "IP_FMT"/%d", req->path[0],
+                                 req->path[1], IP_ARGS(plan->route.prefix),
+                                 plan->route.plen);
+    default:
+        OVS_NOT_REACHED();
+    }
 }
 
 /* The deletions: the object must exist and hold nothing. */
@@ -416,8 +624,6 @@ validate_del__(const struct topology *topo, struct weft_plan *plan)
                                       validate_del_network(topo, plan->net));
     case WEFT_OP_PORT_DEL:
         return find_port__(topo, path, plan);
-    case WEFT_OP_HOST_ADD: case WEFT_OP_TENANT_ADD: case WEFT_OP_NET_ADD:
-    case WEFT_OP_PORT_ADD: case WEFT_OP_TENANT_TOKEN: case WEFT_OP_TENANT_SET:
     default:
         OVS_NOT_REACHED();
     }
@@ -454,6 +660,13 @@ weft_request_validate(const struct weft_request *req,
     case WEFT_OP_NET_DEL:
     case WEFT_OP_PORT_DEL:
         return validate_del__(topo, plan);
+    case WEFT_OP_ROUTER_ADD:
+    case WEFT_OP_ROUTER_DEL:
+    case WEFT_OP_ROUTER_ATTACH:
+    case WEFT_OP_ROUTER_DETACH:
+    case WEFT_OP_ROUTE_ADD:
+    case WEFT_OP_ROUTE_DEL:
+        return validate_router__(topo, plan);
     }
     OVS_NOT_REACHED();
 }
@@ -464,5 +677,6 @@ weft_plan_destroy(struct weft_plan *plan)
     if (plan) {
         free(plan->ips);
         plan->ips = NULL;
+        plan->n_ips = 0;
     }
 }

@@ -530,10 +530,15 @@ validate_del_tenant(const struct topology *topo OVS_UNUSED,
                     const struct topo_tenant *tenant)
 {
     size_t n = tenant->n_networks;     /* The tenant's network index. */
-    if (n) {
+    size_t n_routers = tenant->n_routers;
+    if (n || n_routers) {
         char *count = count_noun__(n, "network");
-        char *error = xasprintf("tenant %s still has %s", tenant->name, count);
+        char *routers = count_noun__(n_routers, "router");
+        char *error = xasprintf("tenant %s still has %s%s%s", tenant->name,
+                                n ? count : "", n && n_routers ? " and " : "",
+                                n_routers ? routers : "");
         free(count);
+        free(routers);
         return error;
     }
     return NULL;
@@ -550,6 +555,12 @@ validate_del_network(const struct topology *topo OVS_UNUSED,
                                 net->tenant->name, net->name, count);
         free(count);
         return error;
+    }
+    if (net->router_port) {
+        /* The router's tenant is the network's. */
+        return xasprintf("network %s/%s is attached to router %s/%s: detach "
+                         "it first", net->tenant->name, net->name,
+                         net->tenant->name, net->router_port->router->name);
     }
     return NULL;
 }

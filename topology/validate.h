@@ -93,6 +93,66 @@ char *validate_del_network(const struct topology *,
 uint32_t topology_next_tenant_key(const struct topology *);
 uint32_t topology_next_network_key(const struct topology *);
 uint32_t topology_next_port_key(const struct topology *);
+uint32_t topology_next_router_key(const struct topology *);
+
+/* ------------------------------------------------------------------------
+ * Subnets and port addresses (validate-subnet.c). */
+
+/* Parses "A.B.C.D/LEN" into 'subnet' ('gateway' left 0): IPv4, LEN 8..30,
+ * host bits zero ("cidr 10.1.0.5/24 has host bits set (did you mean
+ * 10.1.0.0/24?)"). */
+char *parse_cidr(const char *s, struct topo_subnet *subnet);
+/* Parses a route's destination "A.B.C.D/LEN", LEN 0..32, host bits zero,
+ * into 'route''s 'prefix' and 'plen'. */
+char *parse_route_prefix(const char *s, struct topo_route *route);
+/* 'gw' as the gateway of 'subnet' (parsed by parse_cidr()): inside it and
+ * neither its network nor its broadcast address.  Stores it in
+ * subnet->gateway.  With 'gw' NULL, the default: the first host address. */
+char *parse_gateway(const char *gw, struct topo_subnet *subnet);
+/* The network and broadcast addresses of 'subnet' (plen must be nonzero). */
+ovs_be32 topo_subnet_broadcast(const struct topo_subnet *);
+
+/* A port's IPs on 'net': with a subnet, each inside it and neither its
+ * network, broadcast nor gateway address; without one, anything goes.  A
+ * port's MAC on a network attached to a router must not be the router's,
+ * nor in the range of generated router MACs (02:57:...). */
+char *validate_port_in_subnet(const struct topo_network *net,
+                              struct eth_addr mac, const ovs_be32 *ips,
+                              size_t n_ips);
+/* Address allocation: the lowest address of 'net''s subnet that is not its
+ * network, broadcast or gateway address and not held by a port of 'net',
+ * stored in '*ip'.  One pass over the network's ports (O(its ports), not
+ * O(subnet size)).  Error (a conflict) if none is free or 'net' has no
+ * subnet. */
+char *topo_subnet_allocate(const struct topo_network *net, ovs_be32 *ip);
+
+/* ------------------------------------------------------------------------
+ * Routers (validate-router.c).  'tenant_view' as for validate_new_network().
+ * Messages name objects as TENANT/NAME. */
+
+/* The MAC weft gives 'router' on 'net' when none is given:
+ * 02:57:RR:RR:NN:NN, the router's and the network's keys. */
+struct eth_addr topo_router_default_mac(uint32_t router_key,
+                                        uint32_t network_key);
+/* True if 'mac' is in the range of generated router MACs (02:57:...). */
+bool topo_mac_is_router_range(struct eth_addr mac);
+
+char *validate_new_router(const struct topology *,
+                          const struct topo_tenant *, const char *name);
+/* Refused while the router has networks or routes (no cascade). */
+char *validate_del_router(const struct topo_router *);
+/* 'net' (a network of the router's tenant) may be attached to 'router' with
+ * MAC 'mac'. */
+char *validate_router_attach(const struct topo_router *,
+                             const struct topo_network *, struct eth_addr mac);
+/* 'net' is attached to 'router' and no route's next hop lies in it. */
+char *validate_router_detach(const struct topo_router *,
+                             const struct topo_network *);
+/* A route to 'route->prefix'/'plen' via 'route->nexthop': no route to that
+ * prefix yet, next hop inside an attached subnet and not one of the
+ * router's own addresses. */
+char *validate_new_route(const struct topo_router *,
+                         const struct topo_route *);
 
 /* ------------------------------------------------------------------------
  * Step 2 of a write (request.h): a request against the current topology.
@@ -118,17 +178,30 @@ struct weft_plan {
                                          * tenant of NET_* and PORT_*. */
     const struct topo_network *net;     /* NET_DEL; network of PORT_*. */
     const struct topo_port *port;       /* PORT_DEL. */
+    const struct topo_router *router;   /* ROUTER_DEL, _ATTACH, _DETACH,
+                                         * ROUTE_*. */
+    const struct topo_network *attach_net; /* ROUTER_ATTACH, _DETACH: the
+                                            * network. */
 
-    uint32_t key;               /* TENANT_ADD, NET_ADD, PORT_ADD: the new
-                                 * object's key, free in the topology. */
+    uint32_t key;               /* TENANT_ADD, NET_ADD, PORT_ADD,
+                                 * ROUTER_ADD: the new object's key, free in
+                                 * the topology. */
 
     /* Values in canonical form. */
     ovs_be32 tunnel_ip;         /* HOST_ADD, if 'req->tunnel_ip'. */
     enum topo_net_type type;    /* NET_ADD. */
     uint32_t segment_id;        /* NET_ADD. */
     int mtu;                    /* NET_ADD: 0 if not given. */
-    struct eth_addr mac;        /* PORT_ADD. */
-    ovs_be32 *ips;              /* PORT_ADD: 'req->n_ips' IPs, malloc'd. */
+    struct topo_subnet subnet;  /* NET_ADD: plen 0 if no cidr; the
+                                 * gateway, given or the default. */
+    struct eth_addr mac;        /* PORT_ADD; ROUTER_ATTACH (given or
+                                 * generated). */
+    ovs_be32 *ips;              /* PORT_ADD: 'n_ips' IPs, malloc'd: the
+                                 * given ones, or the one allocated. */
+    size_t n_ips;
+    bool allocated;             /* PORT_ADD: 'ips' were allocated. */
+    struct topo_route route;    /* ROUTE_ADD; ROUTE_DEL ('nexthop' that of
+                                 * the route deleted). */
 
     /* TENANT_SET: per quota (quota.h). */
     enum weft_quota_change quota_change[N_TOPO_QUOTAS];

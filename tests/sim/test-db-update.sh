@@ -18,7 +18,12 @@
 #     changed, moved to another host, moved to another network, one the
 #     loader skips (bad MAC) and then fixes, and a port that leaves a host
 #     deleted in the same transaction;
-#   - Weft_Global options:underlay_mtu.
+#   - Weft_Global options:underlay_mtu;
+#   - subnets and routers (#12): a network's cidr and gateway set and
+#     changed, a port added without an IP on it (an address is allocated),
+#     a router added, attached to two networks, given a route, renamed, the
+#     attached network's gateway changed, a network detached and deleted in
+#     one transaction, the router deleted while still attached.
 # None of the others needs a full load (weftd logs each, with its reason),
 # and each patch reports what it changed (topology/changes.h's sets, logged
 # at debug level): e.g. a port moved to another host changes one port, its
@@ -79,6 +84,8 @@ patches() {
         | sed -n 's/.*desired state patched: changed //p' | paste -sd';'
 }
 ch() { echo "$1 hosts, $2 tenants, $3 networks, $4 ports, $5 port hosts${6:-}"; }
+# chr N...: ch with ", R routers" (weftd adds it when routers changed).
+chr() { ch "$1" "$2" "$3" "$4" "$5" ", $6 routers"; }
 
 # step DESCRIPTION [CHANGES]: the change just made was applied, checked, and
 # (if given) patched with these changes.  A weftd that aborted would only
@@ -197,6 +204,50 @@ check "the moved port's interface is on h1" wait_for 60 has_iface 1 t1
 transact '{"op":"mutate","table":"Weft_Global","where":[],"mutations":[["options","insert",["map",[["underlay_mtu","9000"]]]]]}'
 step "Weft_Global options:underlay_mtu changed" \
     "$(ch 0 0 0 0 0 ", all (underlay MTU)")"
+
+# --- subnets and routers (#12) -------------------------------------------
+# Written raw (weftctl's router commands are the front ends'), so the
+# loader sees exactly these rows.
+transact "$(update Network a '{"cidr":"10.0.0.0/24","gateway":"10.0.0.254"}')"
+step "network subnet set (cidr, gateway)" "$(ch 0 0 1 0 0)"
+transact "$(update Network b '{"cidr":"10.0.2.0/24","gateway":"10.0.2.1"}')"
+step "another network's subnet set" "$(ch 0 0 1 0 0)"
+ctl port-add red/a/al --host=h2 --iface=al --mac=02:00:00:00:0a:41
+step "port added without an IP (allocated)" "$(ch 0 0 1 1 1)"
+# a has a1 10.0.0.1, a2 10.0.0.2, t1 10.0.0.21/.22 and bad 10.0.0.31: .3
+# is the lowest free address.
+check "the port got the lowest free address of 10.0.0.0/24" \
+    [ "$(ovsdb-client transact "$db" '["Weft",{"op":"select","table":"Port","where":[["name","==","al"]],"columns":["ips"]}]' | jq -r '.[0].rows[0].ips')" = 10.0.0.3 ]
+ctl port-del red/a/al
+step "that port deleted" "$(ch 0 0 1 1 1)"
+
+red=$(uuid_of Tenant red)
+neta=$(uuid_of Network a)
+netb=$(uuid_of Network b)
+transact "{\"op\":\"insert\",\"table\":\"Router\",\"row\":{\"name\":\"r1\",\"tenant\":[\"uuid\",\"$red\"],\"flow_key\":1}}"
+step "router added" "$(chr 0 0 0 0 0 1)"
+rmut() {    # rmut COLUMN OP MAP_JSON: mutate router r1's map column
+    printf '{"op":"mutate","table":"Router","where":[["name","==","r1"]],"mutations":[["%s","%s",%s]]}' "$1" "$2" "$3"
+}
+transact "$(rmut networks insert "[\"map\",[[[\"uuid\",\"$neta\"],\"02:57:00:01:00:01\"]]]")"
+step "router attached to a network" "$(chr 0 0 1 0 0 1)"
+transact "$(rmut networks insert "[\"map\",[[[\"uuid\",\"$netb\"],\"02:57:00:01:00:02\"]]]")"
+step "router attached to a second network" "$(chr 0 0 2 0 0 1)"
+transact "$(rmut routes insert '["map",[["10.9.0.0/16","10.0.0.5"]]]')"
+step "route added" "$(chr 0 0 0 0 0 1)"
+transact "$(update Router r1 '{"name":"r9"}')"
+step "router renamed" "$(chr 0 0 0 0 0 1)"
+transact "$(update Router r9 '{"name":"r1"}')"
+step "router renamed back" "$(chr 0 0 0 0 0 1)"
+transact "$(update Network a '{"gateway":"10.0.0.253"}')"
+step "attached network's gateway changed (the network and its router)" \
+    "$(chr 0 0 1 0 0 1)"
+transact "$(rmut networks delete "[\"set\",[[\"uuid\",\"$netb\"]]]")" \
+         "$(update Network b '{"cidr":["set",[]],"gateway":["set",[]]}')"
+step "network detached and its subnet removed in one transaction" \
+    "$(chr 0 0 2 0 0 1)"
+transact "$(delete Router r1)"
+step "router deleted while still attached" "$(chr 0 0 1 0 0 1)"
 
 f1=$(full_loads)
 check "every change above was patched in place, none was a full load ($f0 -> $f1)" \

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "changes.h"
 #include "packets.h"
 #include "topology.h"
 #include "util.h"
@@ -415,6 +416,202 @@ test_format(void **state)
     topology_destroy(&g.topo);
 }
 
+/* Sets 'net''s subnet to 'prefix'/'plen' with gateway 'gw' (host order). */
+static void
+set_subnet(struct topology *topo, struct topo_network *net, uint32_t prefix,
+           int plen, uint32_t gw)
+{
+    struct topo_subnet sn = { .prefix = htonl(prefix), .plen = plen,
+                              .gateway = htonl(gw) };
+    bool changed;
+    assert_true(topology_set_network_subnet(topo, net, &sn, &changed));
+}
+
+/* topology/routers.c: a router's add, update, attachments, routes and
+ * removal, with the tenant -> routers, router -> ports and network ->
+ * router indexes and the key index after each. */
+static void
+test_routers(void **state)
+{
+    struct fixture *f = *state;
+    struct topology *t = &f->topo;
+    static const struct eth_addr m1 = ETH_ADDR_C(02, 57, 00, 01, 00, 01);
+    static const struct eth_addr m2 = ETH_ADDR_C(02, 57, 00, 01, 00, 02);
+
+    /* Subnets: set, unchanged, and a network without one. */
+    bool changed;
+    struct topo_subnet sn = { .prefix = htonl(0x0a010000), .plen = 24,
+                              .gateway = htonl(0x0a010001) };
+    assert_true(topology_set_network_subnet(t, f->a, &sn, &changed));
+    assert_true(changed);
+    assert_true(topology_set_network_subnet(t, f->a, &sn, &changed));
+    assert_false(changed);
+    assert_true(topo_subnet_contains(&f->a->subnet, htonl(0x0a0100fe)));
+    assert_false(topo_subnet_contains(&f->a->subnet, htonl(0x0a010100)));
+    assert_false(topo_subnet_contains(&f->c->subnet, htonl(0x0a010001)));
+
+    struct uuid u = make_uuid(50);
+    struct topo_router *r = topology_add_router(t, &u, f->red, "r1", 1);
+    assert_ptr_equal(topology_find_router(t, &u), r);
+    assert_ptr_equal(topology_find_router_by_name(t, f->red, "r1"), r);
+    assert_null(topology_find_router_by_name(t, f->blue, "r1"));
+    assert_int_equal(f->red->n_routers, 1);
+    assert_int_equal(topo_keys_lowest_free(&t->router_keys), 2);
+
+    /* Attachments: refused for a network without a subnet or of another
+     * tenant, or twice the same; then a and b. */
+    const struct topo_network *nets[2] = { f->a, f->b };
+    struct eth_addr macs[2] = { m1, m2 };
+    assert_false(topology_set_router_networks(t, r, nets, macs, 2));
+    assert_int_equal(r->n_ports, 0);
+    set_subnet(t, f->b, 0x0a020000, 24, 0x0a020001);
+    const struct topo_network *twice[2] = { f->a, f->a };
+    assert_false(topology_set_router_networks(t, r, twice, macs, 2));
+    const struct topo_network *other[1] = { f->c };
+    set_subnet(t, f->c, 0x0a030000, 24, 0x0a030001);
+    assert_false(topology_set_router_networks(t, r, other, macs, 1));
+    assert_true(topology_set_router_networks(t, r, nets, macs, 2));
+    assert_int_equal(r->n_ports, 2);
+    assert_ptr_equal(topo_router_find_port(r, f->a), f->a->router_port);
+    assert_true(eth_addr_equals(f->b->router_port->mac, m2));
+    assert_null(f->c->router_port);
+    assert_format_sound(t);
+
+    /* An attached network keeps its subnet; it can neither lose it nor be
+     * removed, nor its tenant while it has the router. */
+    struct topo_subnet none = { .plen = 0 };
+    assert_false(topology_set_network_subnet(t, f->a, &none, &changed));
+    assert_int_equal(f->a->subnet.plen, 24);
+    topology_remove_port(t, f->pb1);
+    assert_false(topology_remove_network(t, f->b));
+
+    /* Another router cannot take a network the first one has. */
+    u = make_uuid(51);
+    struct topo_router *r2 = topology_add_router(t, &u, f->red, "r2", 2);
+    assert_false(topology_set_router_networks(t, r2, nets, macs, 1));
+
+    /* Routes are kept longest prefix first. */
+    struct topo_route routes[3] = {
+        { htonl(0x0a090000), 16, htonl(0x0a010005) },
+        { htonl(0x0a090100), 24, htonl(0x0a010006) },
+        { 0, 0, htonl(0x0a020007) },
+    };
+    assert_true(topology_set_router_routes(t, r, routes, 3));
+    assert_false(topology_set_router_routes(t, r, routes, 3));
+    assert_int_equal(r->routes[0].plen, 24);
+    assert_int_equal(r->routes[2].plen, 0);
+
+    char *text = topology_format(t);
+    assert_non_null(strstr(text, "name=r1 key=1 ports=["));
+    assert_non_null(strstr(text, "@02:57:00:01:00:01,"));
+    assert_non_null(strstr(text, " routes=[10.9.1.0/24>10.1.0.6,"
+                           "10.9.0.0/16>10.1.0.5,0.0.0.0/0>10.2.0.7]"));
+    assert_non_null(strstr(text, "n_routers=2"));
+    free(text);
+
+    /* Update: rename and new key (the key index follows); moving it to
+     * another tenant drops its attachments. */
+    assert_true(topology_update_router(t, r, f->red, "r9", 7));
+    assert_false(topology_update_router(t, r, f->red, "r9", 7));
+    assert_ptr_equal(topology_find_router_by_name(t, f->red, "r9"), r);
+    assert_int_equal(topo_keys_lowest_free(&t->router_keys), 1);
+    assert_true(topology_update_router(t, r2, f->blue, "r2", 2));
+    assert_int_equal(f->red->n_routers, 1);
+    assert_int_equal(f->blue->n_routers, 1);
+    assert_format_sound(t);
+
+    /* A tenant with a router is not removable; detach all, then remove. */
+    assert_true(topology_set_router_networks(t, r, NULL, NULL, 0));
+    assert_null(f->a->router_port);
+    assert_true(topology_set_network_subnet(t, f->a, &none, &changed));
+    assert_true(changed);
+    topology_remove_router(t, r2);
+    assert_int_equal(f->blue->n_routers, 0);
+    assert_true(topology_set_router_networks(t, r, nets, macs, 1) == false);
+    set_subnet(t, f->a, 0x0a010000, 24, 0x0a010001);
+    assert_true(topology_set_router_networks(t, r, nets, macs, 2));
+    topology_remove_router(t, r);
+    assert_null(f->a->router_port);
+    assert_null(f->b->router_port);
+    assert_int_equal(f->red->n_routers, 0);
+    assert_int_equal(topo_keys_lowest_free(&t->router_keys), 1);
+    assert_true(topology_remove_network(t, f->b));
+    assert_format_sound(t);
+}
+
+/* topo_changes_diff() (topology/changes.c) for routers and subnets: what
+ * it reports for each kind of change between two builds of the same
+ * topology: "R N" = routers changed, networks changed. */
+static char *
+diff_counts(const struct topology *old, const struct topology *new)
+{
+    struct topo_changes c;
+    topo_changes_init(&c);
+    topo_changes_diff(old, new, &c);
+    char *s = xasprintf("%"PRIuSIZE" %"PRIuSIZE, uuidset_count(&c.routers),
+                        uuidset_count(&c.networks));
+    topo_changes_destroy(&c);
+    return s;
+}
+
+#define ASSERT_DIFF(OLD, NEW, WANT)             \
+    do {                                        \
+        char *got__ = diff_counts(OLD, NEW);    \
+        assert_string_equal(got__, WANT);       \
+        free(got__);                            \
+    } while (0)
+
+static void
+test_changes_diff_routers(void **state)
+{
+    struct fixture *f = *state;
+    struct fixture g;
+    build(&g);
+    struct topology *o = &f->topo, *n = &g.topo;
+    static const struct eth_addr m = ETH_ADDR_C(02, 57, 00, 01, 00, 01);
+
+    ASSERT_DIFF(o, n, "0 0");
+    set_subnet(n, g.a, 0x0a010000, 24, 0x0a010001);     /* Subnet added. */
+    ASSERT_DIFF(o, n, "0 1");
+    set_subnet(o, f->a, 0x0a010000, 24, 0x0a010001);
+    ASSERT_DIFF(o, n, "0 0");
+
+    struct uuid u = make_uuid(50);
+    struct topo_router *rn = topology_add_router(n, &u, g.red, "r", 1);
+    ASSERT_DIFF(o, n, "1 0");                           /* Router added. */
+    struct topo_router *ro = topology_add_router(o, &u, f->red, "r", 1);
+    ASSERT_DIFF(o, n, "0 0");
+
+    const struct topo_network *nets[1] = { g.a };
+    topology_set_router_networks(n, rn, nets, &m, 1);   /* Attached. */
+    ASSERT_DIFF(o, n, "1 1");
+    nets[0] = f->a;
+    topology_set_router_networks(o, ro, nets, &m, 1);
+    ASSERT_DIFF(o, n, "0 0");
+
+    struct topo_route rt = { htonl(0x0a090000), 16, htonl(0x0a010005) };
+    topology_set_router_routes(n, rn, &rt, 1);          /* A route. */
+    ASSERT_DIFF(o, n, "1 0");
+    topology_set_router_routes(o, ro, &rt, 1);
+    ASSERT_DIFF(o, n, "0 0");
+
+    /* The attached network's gateway: the network and its router. */
+    set_subnet(n, g.a, 0x0a010000, 24, 0x0a0100fe);
+    ASSERT_DIFF(o, n, "1 1");
+    set_subnet(n, g.a, 0x0a010000, 24, 0x0a010001);
+
+    /* A changed tenant: its networks and routers. */
+    topology_update_tenant(n, g.red, "red", 9);
+    ASSERT_DIFF(o, n, "1 2");
+    topology_update_tenant(n, g.red, "red", 1);
+
+    topology_update_router(n, rn, g.red, "r2", 1);      /* Renamed. */
+    ASSERT_DIFF(o, n, "1 0");
+    topology_remove_router(n, rn);                      /* Deleted. */
+    ASSERT_DIFF(o, n, "1 1");
+    topology_destroy(n);
+}
+
 static void
 test_swap(void **state)
 {
@@ -444,6 +641,9 @@ main(void)
         cmocka_unit_test_setup_teardown(test_update, setup, teardown),
         cmocka_unit_test_setup_teardown(test_format, setup, teardown),
         cmocka_unit_test_setup_teardown(test_swap, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_routers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_changes_diff_routers, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

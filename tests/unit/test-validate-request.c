@@ -375,6 +375,290 @@ test_request_validate_no_key(void **state)
                    "no free tenant key (all 65535 are in use)");
 }
 
+/* A request for a router op on red/'router'. */
+static struct weft_request *
+router_req(enum weft_op op, const char *router, const char *network,
+           const char *prefix, const char *nexthop)
+{
+    struct weft_request *req = req_new(op, "red", router, NULL);
+    req->network = nullable_xstrdup(network);
+    req->prefix = nullable_xstrdup(prefix);
+    req->nexthop = nullable_xstrdup(nexthop);
+    return req;
+}
+
+/* Validates 'req', which must pass both steps, against 't' into 'plan'.
+ * The caller destroys 'plan' and frees 'req'. */
+static void
+assert_passes(const struct topology *t, struct weft_request *req,
+              struct weft_plan *plan)
+{
+    struct weft_error *error = weft_request_validate(req, t, plan);
+    if (error) {
+        fail_msg("refused: %s", error->message);
+    }
+}
+
+/* Routing: the values of net-add's cidr and gateway and of the router ops
+ * (step 1), and every op against a topology (step 2), through the same
+ * entry points weftctl and the REST API use. */
+static void
+test_request_routing(void **state)
+{
+    struct fixture *f = *state;
+    struct topology *t = &f->topo;
+    struct weft_request *req;
+    struct weft_plan plan;
+
+    /* net-add: cidr, gateway (default and given). */
+    req = req_new(WEFT_OP_NET_ADD, "red", "net3", NULL);
+    req->type = xstrdup("gre");
+    req->segment = xstrdup("7");
+    req->cidr = xstrdup("10.1.0.5/24");
+    assert_invalid(t, req, "cidr 10.1.0.5/24 has host bits set (did you mean "
+                   "10.1.0.0/24?)");
+    req = req_new(WEFT_OP_NET_ADD, "red", "net3", NULL);
+    req->type = xstrdup("gre");
+    req->segment = xstrdup("7");
+    req->gateway = xstrdup("10.1.0.1");
+    assert_invalid(t, req, "a gateway needs a cidr");
+    req = req_new(WEFT_OP_NET_ADD, "red", "net3", NULL);
+    req->type = xstrdup("gre");
+    req->segment = xstrdup("7");
+    req->cidr = xstrdup("10.1.0.0/24");
+    req->gateway = xstrdup("10.1.1.1");
+    assert_invalid(t, req, "gateway 10.1.1.1 is outside 10.1.0.0/24");
+    req = req_new(WEFT_OP_NET_ADD, "red", "net3", NULL);
+    req->type = xstrdup("gre");
+    req->segment = xstrdup("7");
+    req->cidr = xstrdup("10.1.0.0/24");
+    assert_passes(t, req, &plan);
+    assert_int_equal(plan.subnet.plen, 24);
+    assert_true(plan.subnet.prefix == ip("10.1.0.0"));
+    assert_true(plan.subnet.gateway == ip("10.1.0.1"));
+    weft_plan_destroy(&plan);
+    free(req->gateway);
+    req->gateway = xstrdup("10.1.0.254");
+    assert_passes(t, req, &plan);
+    assert_true(plan.subnet.gateway == ip("10.1.0.254"));
+    weft_plan_destroy(&plan);
+    req_free(req);
+
+    /* Router ops, step 1. */
+    assert_invalid(t, router_req(WEFT_OP_ROUTER_ADD, "r 1", NULL, NULL, NULL),
+                   "invalid router name \"r 1\": only letters, digits, '_', "
+                   "'.' and '-' are allowed");
+    assert_invalid(t, router_req(WEFT_OP_ROUTER_DEL, NULL, NULL, NULL, NULL),
+                   "router is required");
+    assert_invalid(t, router_req(WEFT_OP_ROUTER_ATTACH, "r1", NULL, NULL,
+                                 NULL), "network is required");
+    assert_invalid(t, router_req(WEFT_OP_ROUTER_DETACH, "r1", "a/b/c", NULL,
+                                 NULL),
+                   "invalid path \"a/b/c\": expected TENANT/NETWORK");
+    req = router_req(WEFT_OP_ROUTER_ATTACH, "r1", "net1", NULL, NULL);
+    req->mac = xstrdup("01:00:00:00:00:01");
+    assert_invalid(t, req, "MAC 01:00:00:00:00:01 is multicast");
+    assert_invalid(t, router_req(WEFT_OP_ROUTE_ADD, "r1", NULL, NULL,
+                                 "10.0.0.5"), "prefix is required");
+    assert_invalid(t, router_req(WEFT_OP_ROUTE_ADD, "r1", NULL, "10.9.0.0/16",
+                                 NULL), "next hop is required");
+    assert_invalid(t, router_req(WEFT_OP_ROUTE_ADD, "r1", NULL, "10.9.0.0/16",
+                                 "10.0.0.5/24"),
+                   "invalid next hop \"10.0.0.5/24\": expected A.B.C.D");
+    assert_invalid(t, router_req(WEFT_OP_ROUTE_DEL, "r1", NULL, "10.9.0.1/16",
+                                 NULL),
+                   "prefix 10.9.0.1/16 has host bits set (did you mean "
+                   "10.9.0.0/16?)");
+
+    /* Subnets for red/net1 (10.0.0.0/24, gateway .254) and red/net2
+     * (10.2.0.0/24, gateway .1), as the loader would set them. */
+    struct topo_subnet sn;
+    bool changed;
+    assert_ok(parse_cidr("10.0.0.0/24", &sn));
+    assert_ok(parse_gateway("10.0.0.254", &sn));
+    topology_set_network_subnet(t, f->red_net1, &sn, &changed);
+    assert_ok(parse_cidr("10.2.0.0/24", &sn));
+    assert_ok(parse_gateway(NULL, &sn));
+    topology_set_network_subnet(t, f->red_net2, &sn, &changed);
+
+    /* router-add: tenant, name, key. */
+    assert_refused(t, req_new(WEFT_OP_ROUTER_ADD, "green", "r1", NULL),
+                   WEFT_ERR_NOT_FOUND, "tenant green does not exist");
+    req = router_req(WEFT_OP_ROUTER_ADD, "r1", NULL, NULL, NULL);
+    assert_passes(t, req, &plan);
+    assert_int_equal(plan.key, 1);
+    assert_ptr_equal(plan.tenant, f->red);
+    weft_plan_destroy(&plan);
+    req_free(req);
+    struct uuid u = next_uuid();
+    struct topo_router *r = topology_add_router(t, &u, f->red, "r1", 1);
+    assert_refused(t, router_req(WEFT_OP_ROUTER_ADD, "r1", NULL, NULL, NULL),
+                   WEFT_ERR_CONFLICT, "router red/r1 already exists");
+    assert_refused(t, router_req(WEFT_OP_ROUTER_DEL, "r9", NULL, NULL, NULL),
+                   WEFT_ERR_NOT_FOUND, "router red/r9 does not exist");
+
+    /* router-attach: the network by name or TENANT/NAME; another tenant's
+     * is a conflict for the administrator, not found for a tenant. */
+    assert_refused(t, router_req(WEFT_OP_ROUTER_ATTACH, "r1", "net9", NULL,
+                                 NULL),
+                   WEFT_ERR_NOT_FOUND, "network red/net9 does not exist");
+    assert_refused(t, router_req(WEFT_OP_ROUTER_ATTACH, "r1", "blue/net1",
+                                 NULL, NULL),
+                   WEFT_ERR_CONFLICT, "network blue/net1 belongs to another "
+                   "tenant than router red/r1: a router joins only its own "
+                   "tenant's networks");
+    req = router_req(WEFT_OP_ROUTER_ATTACH, "r1", "blue/net1", NULL, NULL);
+    req->tenant_view = true;
+    assert_refused(t, req, WEFT_ERR_NOT_FOUND,
+                   "network blue/net1 does not exist");
+    req = router_req(WEFT_OP_ROUTER_ATTACH, "r1", "blue/zz", NULL, NULL);
+    req->tenant_view = true;
+    assert_refused(t, req, WEFT_ERR_NOT_FOUND,
+                   "network blue/zz does not exist");
+    req = router_req(WEFT_OP_ROUTER_ATTACH, "r1", "red/net2", NULL, NULL);
+    assert_passes(t, req, &plan);
+    assert_ptr_equal(plan.router, r);
+    assert_ptr_equal(plan.attach_net, f->red_net2);
+    assert_true(eth_addr_equals(plan.mac, mac("02:57:00:01:00:02")));
+    weft_plan_destroy(&plan);
+    req_free(req);
+    req = router_req(WEFT_OP_ROUTER_ATTACH, "r1", "net1", NULL, NULL);
+    req->mac = xstrdup("02:00:00:00:00:01");
+    assert_refused(t, req, WEFT_ERR_CONFLICT, "MAC 02:00:00:00:00:01 is "
+                   "already used by port red/net1/a");
+    req = router_req(WEFT_OP_ROUTER_ATTACH, "r1", "net1", NULL, NULL);
+    req->mac = xstrdup("0A:00:00:00:00:FE");
+    assert_passes(t, req, &plan);
+    assert_true(eth_addr_equals(plan.mac, mac("0a:00:00:00:00:fe")));
+    weft_plan_destroy(&plan);
+    req_free(req);
+    const struct topo_network *nets[1] = { f->red_net2 };
+    struct eth_addr rmac = mac("02:57:00:01:00:02");
+    topology_set_router_networks(t, r, nets, &rmac, 1);
+
+    /* Port adds on an attached network: the router's MAC range and its
+     * gateway are refused. */
+    req = req_new(WEFT_OP_PORT_ADD, "red", "net2", "p");
+    req->host = xstrdup("h1");
+    req->iface = xstrdup("vp");
+    req->mac = xstrdup("02:57:00:01:00:02");
+    assert_refused(t, req, WEFT_ERR_CONFLICT, "MAC 02:57:00:01:00:02 is the "
+                   "router's: network red/net2 is attached to router red/r1, "
+                   "which takes that MAC");
+    req = req_new(WEFT_OP_PORT_ADD, "red", "net2", "p");
+    req->host = xstrdup("h1");
+    req->iface = xstrdup("vp");
+    req->mac = xstrdup("02:00:00:00:00:07");
+    weft_request_add_ip(req, "10.2.0.1");
+    assert_refused(t, req, WEFT_ERR_CONFLICT, "IP 10.2.0.1 is the gateway of "
+                   "network red/net2 (10.2.0.0/24)");
+
+    /* route-add, route-del. */
+    assert_refused(t, router_req(WEFT_OP_ROUTE_ADD, "r1", NULL, "10.9.0.0/16",
+                                 "10.0.0.5"),
+                   WEFT_ERR_CONFLICT, "next hop 10.0.0.5 is outside every "
+                   "subnet attached to router red/r1");
+    req = router_req(WEFT_OP_ROUTE_ADD, "r1", NULL, "10.9.0.0/16",
+                     "10.2.0.5");
+    assert_passes(t, req, &plan);
+    assert_true(plan.route.prefix == ip("10.9.0.0"));
+    assert_int_equal(plan.route.plen, 16);
+    assert_true(plan.route.nexthop == ip("10.2.0.5"));
+    topology_set_router_routes(t, r, &plan.route, 1);
+    weft_plan_destroy(&plan);
+    req_free(req);
+    assert_refused(t, router_req(WEFT_OP_ROUTE_ADD, "r1", NULL, "10.9.0.0/16",
+                                 "10.2.0.6"),
+                   WEFT_ERR_CONFLICT, "router red/r1 already has a route to "
+                   "10.9.0.0/16 (via 10.2.0.5)");
+    assert_refused(t, router_req(WEFT_OP_ROUTE_DEL, "r1", NULL, "10.8.0.0/16",
+                                 NULL),
+                   WEFT_ERR_NOT_FOUND, "router red/r1 has no route to "
+                   "10.8.0.0/16");
+    req = router_req(WEFT_OP_ROUTE_DEL, "r1", NULL, "10.9.0.0/16", NULL);
+    assert_passes(t, req, &plan);
+    assert_true(plan.route.nexthop == ip("10.2.0.5"));
+    weft_plan_destroy(&plan);
+    req_free(req);
+
+    /* Refusals the router causes. */
+    assert_refused(t, router_req(WEFT_OP_ROUTER_DETACH, "r1", "net2", NULL,
+                                 NULL),
+                   WEFT_ERR_CONFLICT, "route 10.9.0.0/16 via 10.2.0.5 of "
+                   "router red/r1 needs network red/net2: delete the route "
+                   "first");
+    assert_refused(t, router_req(WEFT_OP_ROUTER_DETACH, "r1", "net1", NULL,
+                                 NULL),
+                   WEFT_ERR_CONFLICT, "network red/net1 is not attached to "
+                   "router red/r1");
+    assert_refused(t, router_req(WEFT_OP_ROUTER_DEL, "r1", NULL, NULL, NULL),
+                   WEFT_ERR_CONFLICT, "router red/r1 still has 1 network and "
+                   "1 route: detach and delete them first");
+    assert_refused(t, req_new(WEFT_OP_NET_DEL, "red", "net2", NULL),
+                   WEFT_ERR_CONFLICT, "network red/net2 is attached to "
+                   "router red/r1: detach it first");
+    assert_refused(t, req_new(WEFT_OP_TENANT_DEL, "red", NULL, NULL),
+                   WEFT_ERR_CONFLICT, "tenant red still has 2 networks and "
+                   "1 router");
+    topology_set_router_routes(t, r, NULL, 0);
+    req = router_req(WEFT_OP_ROUTER_DETACH, "r1", "net2", NULL, NULL);
+    assert_passes(t, req, &plan);
+    assert_ptr_equal(plan.attach_net, f->red_net2);
+    weft_plan_destroy(&plan);
+    req_free(req);
+}
+
+/* port-add without IPs on a network with a cidr: the lowest free address,
+ * in the plan; with IPs, the given ones; without a cidr, none. */
+static void
+test_request_allocation(void **state)
+{
+    struct fixture *f = *state;
+    struct topology *t = &f->topo;
+    struct weft_plan plan;
+
+    struct weft_request *req = port_req("net1", "h2", "veth2",
+                                        "02:00:00:00:00:0a");
+    assert_passes(t, req, &plan);
+    assert_int_equal(plan.n_ips, 0);
+    assert_false(plan.allocated);
+    weft_plan_destroy(&plan);
+
+    struct topo_subnet sn;
+    bool changed;
+    assert_ok(parse_cidr("10.0.0.0/30", &sn));
+    assert_ok(parse_gateway(NULL, &sn));
+    topology_set_network_subnet(t, f->red_net2, &sn, &changed);
+    assert_ok(parse_cidr("10.0.0.0/24", &sn));
+    assert_ok(parse_gateway("10.0.0.3", &sn));
+    topology_set_network_subnet(t, f->red_net1, &sn, &changed);
+
+    /* .1 and .2 port a, .3 gateway. */
+    assert_passes(t, req, &plan);
+    assert_int_equal(plan.n_ips, 1);
+    assert_true(plan.allocated);
+    assert_true(plan.ips[0] == ip("10.0.0.4"));
+    weft_plan_destroy(&plan);
+
+    /* Given IPs: kept (and checked against the subnet). */
+    weft_request_add_ip(req, "10.0.0.9");
+    assert_passes(t, req, &plan);
+    assert_int_equal(plan.n_ips, 1);
+    assert_false(plan.allocated);
+    assert_true(plan.ips[0] == ip("10.0.0.9"));
+    weft_plan_destroy(&plan);
+    req_free(req);
+
+    /* A full subnet. */
+    req = port_req("net2", "h2", "veth2", "02:00:00:00:00:0a");
+    ovs_be32 two = ip("10.0.0.2");
+    struct uuid u = next_uuid();
+    topology_add_port(t, &u, f->red_net2, f->h1, "x", "vx",
+                      mac("02:00:00:00:00:0b"), &two, 1, 9);
+    assert_refused(t, req, WEFT_ERR_CONFLICT,
+                   "no free address in 10.0.0.0/30 of network red/net2");
+}
+
 int
 main(void)
 {
@@ -383,6 +667,10 @@ main(void)
         cmocka_unit_test_setup_teardown(test_request_validate_refusals,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_request_validate_plans, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_request_routing, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_request_allocation, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_request_validate_no_key, setup,
                                         teardown),

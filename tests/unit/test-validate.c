@@ -592,6 +592,305 @@ test_next_keys(void **state OVS_UNUSED)
     topology_destroy(&topo);
 }
 
+/* ------------------------------------------------------------------------
+ * Subnets, addresses and routers (validate-subnet.c, validate-router.c). */
+
+static void
+test_parse_cidr(void **state OVS_UNUSED)
+{
+    struct topo_subnet sn;
+    assert_ok(parse_cidr("10.1.0.0/24", &sn));
+    assert_int_equal(sn.plen, 24);
+    assert_true(sn.prefix == ip("10.1.0.0"));
+    assert_ok(parse_cidr("10.0.0.0/8", &sn));
+    assert_ok(parse_cidr("10.1.0.4/30", &sn));
+    assert_error_is(parse_cidr("10.1.0.5/24", &sn),
+                    "cidr 10.1.0.5/24 has host bits set (did you mean "
+                    "10.1.0.0/24?)");
+    assert_error_is(parse_cidr("10.1.0.0/31", &sn),
+                    "invalid cidr \"10.1.0.0/31\": prefix length must be "
+                    "8-30");
+    assert_error(parse_cidr("10.0.0.0/7", &sn), "prefix length must be 8-30");
+    assert_error_is(parse_cidr("10.1.0.0", &sn),
+                    "invalid cidr \"10.1.0.0\": expected A.B.C.D/LEN");
+    assert_error(parse_cidr("10.1.0.0/", &sn), "expected A.B.C.D/LEN");
+    assert_error(parse_cidr("10.1.0.0/024", &sn), "expected A.B.C.D/LEN");
+    assert_error(parse_cidr("10.1.0.0/2x", &sn), "expected A.B.C.D/LEN");
+    assert_error(parse_cidr("10.1.0/24", &sn), "expected A.B.C.D/LEN");
+    assert_error(parse_cidr("0.0.0.0/8", &sn), "expected A.B.C.D/LEN");
+    assert_error(parse_cidr("fd00::/64", &sn), "expected A.B.C.D/LEN");
+
+    /* The gateway: default, inside, not network or broadcast. */
+    assert_ok(parse_cidr("10.1.0.0/24", &sn));
+    assert_ok(parse_gateway(NULL, &sn));
+    assert_true(sn.gateway == ip("10.1.0.1"));
+    assert_ok(parse_gateway("10.1.0.254", &sn));
+    assert_true(sn.gateway == ip("10.1.0.254"));
+    assert_error_is(parse_gateway("10.1.1.1", &sn),
+                    "gateway 10.1.1.1 is outside 10.1.0.0/24");
+    assert_error_is(parse_gateway("10.1.0.0", &sn),
+                    "gateway 10.1.0.0 is the network address of 10.1.0.0/24");
+    assert_error_is(parse_gateway("10.1.0.255", &sn),
+                    "gateway 10.1.0.255 is the broadcast address of "
+                    "10.1.0.0/24");
+    assert_error_is(parse_gateway("10.1.0.1/24", &sn),
+                    "invalid gateway \"10.1.0.1/24\": expected A.B.C.D");
+    assert_error(parse_gateway("x", &sn), "invalid gateway \"x\"");
+}
+
+static void
+test_parse_route_prefix(void **state OVS_UNUSED)
+{
+    struct topo_route r;
+    assert_ok(parse_route_prefix("0.0.0.0/0", &r));
+    assert_int_equal(r.plen, 0);
+    assert_ok(parse_route_prefix("10.9.0.0/16", &r));
+    assert_true(r.prefix == ip("10.9.0.0"));
+    assert_ok(parse_route_prefix("10.9.0.7/32", &r));
+    assert_error_is(parse_route_prefix("10.9.0.5/16", &r),
+                    "prefix 10.9.0.5/16 has host bits set (did you mean "
+                    "10.9.0.0/16?)");
+    assert_error(parse_route_prefix("10.9.0.0/33", &r),
+                 "prefix length must be 0-32");
+    assert_error(parse_route_prefix("10.9.0.0", &r), "expected A.B.C.D/LEN");
+    assert_error(parse_route_prefix("1.2.3.4/0", &r), "host bits set");
+}
+
+/* red/net1 gets 10.0.0.0/24 with gateway 10.0.0.254 (its port a has .1 and
+ * .2), red/net2 10.2.0.0/24 with the default gateway. */
+static void
+set_subnets(struct fixture *f)
+{
+    struct topo_subnet sn;
+    bool changed;
+    assert_ok(parse_cidr("10.0.0.0/24", &sn));
+    assert_ok(parse_gateway("10.0.0.254", &sn));
+    assert_true(topology_set_network_subnet(&f->topo, f->red_net1, &sn,
+                                            &changed));
+    assert_ok(parse_cidr("10.2.0.0/24", &sn));
+    assert_ok(parse_gateway(NULL, &sn));
+    assert_true(topology_set_network_subnet(&f->topo, f->red_net2, &sn,
+                                            &changed));
+}
+
+static void
+test_validate_port_in_subnet(void **state)
+{
+    struct fixture *f = *state;
+    set_subnets(f);
+    const struct topo_network *n = f->red_net1;
+    struct eth_addr m = mac("02:00:00:00:00:09");
+    ovs_be32 ips[2] = { ip("10.0.0.3"), ip("10.0.0.253") };
+    assert_ok(validate_port_in_subnet(n, m, ips, 2));
+    assert_ok(validate_port_in_subnet(n, m, NULL, 0));
+    ips[1] = ip("10.0.1.3");
+    assert_error_is(validate_port_in_subnet(n, m, ips, 2),
+                    "IP 10.0.1.3 is outside network red/net1's subnet "
+                    "10.0.0.0/24");
+    ips[1] = ip("10.0.0.254");
+    assert_error_is(validate_port_in_subnet(n, m, ips, 2),
+                    "IP 10.0.0.254 is the gateway of network red/net1 "
+                    "(10.0.0.0/24)");
+    ips[1] = ip("10.0.0.0");
+    assert_error_is(validate_port_in_subnet(n, m, ips, 2),
+                    "IP 10.0.0.0 is the network address of network red/net1 "
+                    "(10.0.0.0/24)");
+    ips[1] = ip("10.0.0.255");
+    assert_error_is(validate_port_in_subnet(n, m, ips, 2),
+                    "IP 10.0.0.255 is the broadcast address of network "
+                    "red/net1 (10.0.0.0/24)");
+    /* Without a subnet, any IP. */
+    ips[1] = ip("192.168.0.1");
+    assert_ok(validate_port_in_subnet(f->blue_net1, m, ips, 2));
+
+    /* Attached to a router: its MAC and the generated range are the
+     * router's. */
+    struct uuid u = next_uuid();
+    struct topo_router *r = topology_add_router(&f->topo, &u, f->red, "r1",
+                                                1);
+    const struct topo_network *nets[1] = { n };
+    struct eth_addr rmac = mac("0a:00:00:00:00:99");
+    assert_true(topology_set_router_networks(&f->topo, r, nets, &rmac, 1));
+    ips[1] = ip("10.0.0.4");
+    assert_ok(validate_port_in_subnet(n, m, ips, 2));
+    assert_error_is(validate_port_in_subnet(n, rmac, ips, 2),
+                    "MAC 0a:00:00:00:00:99 is the router's: network "
+                    "red/net1 is attached to router red/r1, which takes "
+                    "that MAC");
+    assert_error_is(validate_port_in_subnet(n, mac("02:57:00:09:00:01"), ips,
+                                            2),
+                    "MAC 02:57:00:09:00:01 is the router's: network "
+                    "red/net1 is attached to router red/r1, which takes "
+                    "MACs 02:57:xx:xx:xx:xx");
+    /* Not attached: the range is free. */
+    assert_ok(validate_port_in_subnet(f->red_net2, mac("02:57:00:09:00:01"),
+                                      NULL, 0));
+}
+
+static void
+test_subnet_allocate(void **state)
+{
+    struct fixture *f = *state;
+    ovs_be32 a;
+    assert_error_is(topo_subnet_allocate(f->red_net1, &a),
+                    "network red/net1 has no cidr: give the port an IP");
+    set_subnets(f);
+
+    /* .0 network, .1 and .2 port a, .254 gateway: .3, then the next. */
+    assert_ok(topo_subnet_allocate(f->red_net1, &a));
+    assert_true(a == ip("10.0.0.3"));
+    struct uuid u = next_uuid();
+    topology_add_port(&f->topo, &u, f->red_net1, f->h2, "b", "veth2",
+                      mac("02:00:00:00:00:02"), &a, 1, 2);
+    assert_ok(topo_subnet_allocate(f->red_net1, &a));
+    assert_true(a == ip("10.0.0.4"));
+
+    /* A hole is filled first; the default gateway (.1) is skipped. */
+    assert_ok(topo_subnet_allocate(f->red_net2, &a));
+    assert_true(a == ip("10.2.0.2"));
+
+    /* A full /30: .0 network, .1 gateway, .2 a port, .3 broadcast. */
+    struct topo_subnet sn;
+    bool changed;
+    assert_ok(parse_cidr("10.5.0.0/30", &sn));
+    assert_ok(parse_gateway(NULL, &sn));
+    topology_set_network_subnet(&f->topo, f->blue_net1, &sn, &changed);
+    assert_ok(topo_subnet_allocate(f->blue_net1, &a));
+    assert_true(a == ip("10.5.0.2"));
+    u = next_uuid();
+    topology_add_port(&f->topo, &u, f->blue_net1, f->h2, "c", "veth3",
+                      mac("02:00:00:00:00:03"), &a, 1, 3);
+    assert_error_is(topo_subnet_allocate(f->blue_net1, &a),
+                    "no free address in 10.5.0.0/30 of network blue/net1");
+
+    /* 1,000 ports in a /16: each allocation is the next address. */
+    assert_ok(parse_cidr("10.7.0.0/16", &sn));
+    assert_ok(parse_gateway(NULL, &sn));
+    topology_set_network_subnet(&f->topo, f->red_net2, &sn, &changed);
+    for (int i = 0; i < 1000; i++) {
+        assert_ok(topo_subnet_allocate(f->red_net2, &a));
+        assert_int_equal(ntohl(a), 0x0a070002 + i);
+        char name[16];
+        snprintf(name, sizeof name, "p%d", i);
+        u = next_uuid();
+        struct eth_addr m = ETH_ADDR_C(02, 00, 00, 01, 00, 00);
+        m.ea[4] = i >> 8;
+        m.ea[5] = i;
+        topology_add_port(&f->topo, &u, f->red_net2, f->h1, name, name, m,
+                          &a, 1, 100 + i);
+    }
+}
+
+static void
+test_validate_routers(void **state)
+{
+    struct fixture *f = *state;
+    struct topology *t = &f->topo;
+    set_subnets(f);
+
+    assert_ok(validate_new_router(t, f->red, "r1"));
+    assert_error(validate_new_router(t, f->red, "r 1"),
+                 "invalid router name \"r 1\"");
+    struct uuid u = next_uuid();
+    struct topo_router *r = topology_add_router(t, &u, f->red, "r1", 1);
+    assert_error_is(validate_new_router(t, f->red, "r1"),
+                    "router red/r1 already exists");
+    assert_ok(validate_new_router(t, f->blue, "r1"));
+    assert_int_equal(topology_next_router_key(t), 2);
+    assert_ok(validate_del_router(r));
+
+    /* Attach. */
+    struct eth_addr m = topo_router_default_mac(1, 2);
+    assert_true(eth_addr_equals(m, mac("02:57:00:01:00:02")));
+    assert_true(topo_mac_is_router_range(m));
+    assert_false(topo_mac_is_router_range(mac("02:00:00:00:00:01")));
+    assert_ok(validate_router_attach(r, f->red_net2, m));
+    assert_error_is(validate_router_attach(r, f->blue_net1, m),
+                    "network blue/net1 belongs to another tenant than router "
+                    "red/r1: a router joins only its own tenant's networks");
+    assert_error_is(validate_router_attach(r, f->red_net1,
+                                           mac("02:00:00:00:00:01")),
+                    "MAC 02:00:00:00:00:01 is already used by port "
+                    "red/net1/a");
+    const struct topo_network *nets[1] = { f->red_net2 };
+    assert_true(topology_set_router_networks(t, r, nets, &m, 1));
+    assert_error_is(validate_router_attach(r, f->red_net2, m),
+                    "network red/net2 is already attached to router red/r1");
+    assert_error_is(validate_del_router(r),
+                    "router red/r1 still has 1 network: detach them first");
+
+    /* Overlap with an attached subnet; no subnet. */
+    u = next_uuid();
+    struct topo_network *n3 = topology_add_network(t, &u, f->red, "net3",
+                                                   TOPO_NET_GRE, 7, 0, 9);
+    assert_error_is(validate_router_attach(r, n3, m),
+                    "network red/net3 has no cidr: a router joins only "
+                    "networks with a subnet");
+    struct topo_subnet sn;
+    bool changed;
+    assert_ok(parse_cidr("10.2.0.128/25", &sn));
+    assert_ok(parse_gateway(NULL, &sn));
+    topology_set_network_subnet(t, n3, &sn, &changed);
+    assert_error_is(validate_router_attach(r, n3, m),
+                    "subnet 10.2.0.128/25 of network red/net3 overlaps "
+                    "subnet 10.2.0.0/24 of network red/net2, also attached "
+                    "to router red/r1");
+    /* Identical subnets on networks of different routers are fine. */
+    u = next_uuid();
+    struct topo_router *r2 = topology_add_router(t, &u, f->red, "r2", 2);
+    assert_ok(validate_router_attach(r2, n3, m));
+
+    /* Routes. */
+    struct topo_route rt = { ip("10.9.0.0"), 16, ip("10.2.0.5") };
+    assert_ok(validate_new_route(r, &rt));
+    rt.nexthop = ip("10.0.0.5");
+    assert_error_is(validate_new_route(r, &rt),
+                    "next hop 10.0.0.5 is outside every subnet attached to "
+                    "router red/r1");
+    rt.nexthop = ip("10.2.0.1");
+    assert_error_is(validate_new_route(r, &rt),
+                    "next hop 10.2.0.1 is the router's own address on "
+                    "network red/net2");
+    rt.nexthop = ip("10.2.0.255");
+    assert_error(validate_new_route(r, &rt), "is the broadcast address");
+    rt.nexthop = ip("10.2.0.5");
+    assert_true(topology_set_router_routes(t, r, &rt, 1));
+    struct topo_route dup = { ip("10.9.0.0"), 16, ip("10.2.0.6") };
+    assert_error_is(validate_new_route(r, &dup),
+                    "router red/r1 already has a route to 10.9.0.0/16 (via "
+                    "10.2.0.5)");
+    dup.plen = 24;
+    assert_ok(validate_new_route(r, &dup));
+    assert_error_is(validate_del_router(r),
+                    "router red/r1 still has 1 network and 1 route: detach "
+                    "and delete them first");
+
+    /* Detach: not while a route needs it; not one it does not have. */
+    assert_error_is(validate_router_detach(r, f->red_net2),
+                    "route 10.9.0.0/16 via 10.2.0.5 of router red/r1 needs "
+                    "network red/net2: delete the route first");
+    assert_error_is(validate_router_detach(r, f->red_net1),
+                    "network red/net1 is not attached to router red/r1");
+    topology_set_router_routes(t, r, NULL, 0);
+    assert_ok(validate_router_detach(r, f->red_net2));
+
+    /* Deletions that the router blocks. */
+    assert_error_is(validate_del_network(t, f->red_net2),
+                    "network red/net2 is attached to router red/r1: detach "
+                    "it first");
+    assert_error_is(validate_del_tenant(t, f->red),
+                    "tenant red still has 3 networks and 2 routers");
+    u = next_uuid();
+    struct topo_tenant *green = topology_add_tenant(t, &u, "green", 3);
+    u = next_uuid();
+    topology_add_router(t, &u, green, "g", 3);
+    assert_error_is(validate_del_tenant(t, green),
+                    "tenant green still has 1 router");
+    topology_set_router_networks(t, r, NULL, NULL, 0);
+    assert_ok(validate_del_router(r));
+    assert_ok(validate_del_network(t, f->red_net2));
+}
+
 int
 main(void)
 {
@@ -620,6 +919,14 @@ main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_validate_del, setup, teardown),
         cmocka_unit_test(test_next_keys),
+        cmocka_unit_test(test_parse_cidr),
+        cmocka_unit_test(test_parse_route_prefix),
+        cmocka_unit_test_setup_teardown(test_validate_port_in_subnet, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_subnet_allocate, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_validate_routers, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
