@@ -46,6 +46,12 @@ struct hosts {
     uint64_t n_status_full;     /* Writes that walked every Port row. */
     uint64_t n_status_partial;  /* Writes that walked 'status_ports'. */
     uint64_t n_status_port_rows; /* Port rows visited by all writes. */
+
+    /* Start-up phases ("weft/startup-stats"), in time_msec(). */
+    long long int start_msec;   /* hosts_init(): weftd's start. */
+    long long int loaded_msec;  /* End of the first hosts_reload(), 0 before. */
+    long long int load_usec;    /* Its duration (topology load + routing). */
+    long long int synced_msec;  /* Every host first synced (0: not yet). */
 };
 
 void hosts_init(struct hosts *);
@@ -87,6 +93,12 @@ void hosts_write_status(struct hosts *, struct ovsdb_idl *idl,
 /* weftd's transaction that may have held a status write failed (the
  * database is unchanged by it): the next write looks at every Port row. */
 void hosts_status_failed(struct hosts *);
+
+/* "weft/startup-stats": weftd's start-up, in ms since hosts_init(): when
+ * the weft database was first loaded (and how long the load took), when
+ * every host was first synced, then one line per host
+ * (host_format_startup()).  -1: not yet. */
+void hosts_format_startup_stats(const struct hosts *, struct ds *);
 
 /* "weft/status-stats": "full=N partial=N port_rows=N": status writes that
  * looked at every Port row, those that looked only at changed ports, and
