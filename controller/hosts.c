@@ -254,6 +254,13 @@ hosts_note_startup(struct hosts *hosts)
               hosts->loaded_msec - hosts->start_msec);
 }
 
+bool
+hosts_started(const struct hosts *hosts)
+{
+    return hosts->synced_msec
+           || (hosts->loaded_msec && hmap_is_empty(&hosts->map));
+}
+
 void
 hosts_format_startup_stats(const struct hosts *hosts, struct ds *s)
 {

@@ -99,6 +99,9 @@ void hosts_status_failed(struct hosts *);
  * every host was first synced, then one line per host
  * (host_format_startup()).  -1: not yet. */
 void hosts_format_startup_stats(const struct hosts *, struct ds *);
+/* True once weftd's start-up is over: the database was loaded and every
+ * host was synced (at once if there is none). */
+bool hosts_started(const struct hosts *);
 
 /* "weft/status-stats": "full=N partial=N port_rows=N": status writes that
  * looked at every Port row, those that looked only at changed ports, and

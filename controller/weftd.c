@@ -43,6 +43,7 @@
 #include "ovsdb-idl.h"
 #include "rest-server.h"
 #include "svec.h"
+#include "timeval.h"
 #include "unixctl.h"
 #include "util.h"
 #include "weft-db.h"
@@ -52,6 +53,14 @@
 #include "weftd-unixctl.h"
 
 VLOG_DEFINE_THIS_MODULE(weftd);
+
+/* At start, the REST API reads its own copy of weft's database (api_run())
+ * only once every host is synced (hosts_started()), or after this long if
+ * some host is not: both downloads at once make the database server
+ * serialize the whole database twice, and weftd parse it twice, while the
+ * hosts wait for theirs.  REST calls wait in the hand-off queue meanwhile
+ * (their deadline starts when api_run() takes them). */
+#define API_START_MAX_DELAY_MSEC 3000
 
 /* api_hooks' iface_available, for a port's creation: false if something
  * weft does not own holds 'iface' on host 'name' now. */
@@ -216,6 +225,8 @@ main(int argc, char *argv[])
     struct ovsdb_idl_loop idl_loop = OVSDB_IDL_LOOP_INITIALIZER(idl);
     unsigned int idl_seqno = 0;
     VLOG_INFO("weftd starting, database %s", opts.db_remote);
+    long long int api_start = time_msec() + API_START_MAX_DELAY_MSEC;
+    bool api_started = false;
 
     while (!exiting) {
         struct ovsdb_idl_txn *txn = ovsdb_idl_loop_run(&idl_loop);
@@ -226,7 +237,13 @@ main(int argc, char *argv[])
         }
         hosts_run(&hosts);
         hosts_write_status(&hosts, idl, txn);
-        api_run(api);
+        if (!api_started
+            && (hosts_started(&hosts) || time_msec() >= api_start)) {
+            api_started = true;
+        }
+        if (api_started) {
+            api_run(api);
+        }
         unixctl_server_run(unixctl);
 
         if (!ovsdb_idl_loop_commit_and_wait(&idl_loop)) {
@@ -236,7 +253,11 @@ main(int argc, char *argv[])
             hosts_status_failed(&hosts);
         }
         hosts_wait(&hosts);
-        api_wait(api);
+        if (api_started) {
+            api_wait(api);
+        } else {
+            poll_timer_wait_until(api_start);
+        }
         unixctl_server_wait(unixctl);
         if (exiting) {
             poll_immediate_wake();
