@@ -81,6 +81,7 @@ struct host {
                                      * host_take_changed_ifaces(). */
     struct host_startup startup;    /* See host.h. */
     bool status_known_taken;        /* host_take_status_known() was true. */
+    bool wanted_given;              /* host_db_set_wanted() was called. */
 };
 
 /* weftd --self-check: after every incremental compile, compile the whole
@@ -190,7 +191,6 @@ host_create(const struct topo_host *th)
     struct host_db_config cfg;
     host_db_config(h, &cfg);
     h->db = host_db_create(&cfg);
-    host_db_set_wanted(h->db, &h->wanted);
     h->of = of_session_create(h->name, h->of_target);
     VLOG_INFO("%s: ovsdb %s, openflow %s", h->name, h->ovsdb_remote,
               h->of_target);
@@ -274,8 +274,11 @@ host_update_wanted(struct host *h, const struct topo_host *self)
     bool same = wanted_ports_equal(&wanted, &h->wanted);
     wanted_ports_swap(&h->wanted, &wanted);
     wanted_ports_destroy(&wanted);
-    if (!same) {
+    if (!same || !h->wanted_given) {
+        /* The first time even if empty: until then the session only reads
+         * the host's database (hosts_prestart()). */
         host_db_set_wanted(h->db, &h->wanted);
+        h->wanted_given = true;
     }
 }
 

@@ -233,6 +233,26 @@ hosts_reload(struct hosts *hosts, struct ovsdb_idl *idl)
     }
 }
 
+void
+hosts_prestart(struct hosts *hosts, struct ovsdb_idl *hosts_idl)
+{
+    if (hosts->loaded_msec) {
+        return;                 /* hosts_reload() rules from now on. */
+    }
+    struct topology topo;
+    topology_init(&topo);
+    weft_db_load_hosts(hosts_idl, &topo);
+    const struct topo_host *th;
+    TOPOLOGY_FOR_EACH_HOST (th, &topo) {
+        if (!find_host_node(hosts, &th->uuid)) {
+            struct host_node *hn = xmalloc(sizeof *hn);
+            hn->host = host_create(th);
+            hmap_insert(&hosts->map, &hn->node, uuid_hash(&th->uuid));
+        }
+    }
+    topology_destroy(&topo);
+}
+
 /* Notes when every host was first synced (host_get_startup()), and logs
  * it once. */
 static void

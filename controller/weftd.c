@@ -218,6 +218,15 @@ main(int argc, char *argv[])
 
     daemonize_complete();
 
+    /* The Host rows alone, first: their sessions start while the whole
+     * database downloads (hosts_prestart()).  Created first so that the
+     * server answers it first. */
+    struct ovsdb_idl *hosts_idl = ovsdb_idl_create(opts.db_remote,
+                                                   &weftrec_idl_class,
+                                                   false, true);
+    weft_db_register_host_columns(hosts_idl);
+    unsigned int hosts_idl_seqno = 0;
+    ovsdb_idl_run(hosts_idl);
     struct ovsdb_idl *idl = ovsdb_idl_create(opts.db_remote,
                                              &weftrec_idl_class, true, true);
     weft_status_omit_alerts(idl);
@@ -229,11 +238,22 @@ main(int argc, char *argv[])
     bool api_started = false;
 
     while (!exiting) {
+        if (hosts_idl) {
+            ovsdb_idl_run(hosts_idl);
+            unsigned int seqno = ovsdb_idl_get_seqno(hosts_idl);
+            if (seqno != hosts_idl_seqno
+                && ovsdb_idl_has_ever_connected(hosts_idl)) {
+                hosts_idl_seqno = seqno;
+                hosts_prestart(&hosts, hosts_idl);
+            }
+        }
         struct ovsdb_idl_txn *txn = ovsdb_idl_loop_run(&idl_loop);
         unsigned int seqno = ovsdb_idl_get_seqno(idl);
         if (seqno != idl_seqno && ovsdb_idl_has_ever_connected(idl)) {
             idl_seqno = seqno;
             hosts_reload(&hosts, idl);
+            ovsdb_idl_destroy(hosts_idl);   /* Its job is done. */
+            hosts_idl = NULL;
         }
         hosts_run(&hosts);
         hosts_write_status(&hosts, idl, txn);
@@ -251,6 +271,9 @@ main(int argc, char *argv[])
              * may have held is lost, and which rows it covered is not kept:
              * the next status write looks at every Port row. */
             hosts_status_failed(&hosts);
+        }
+        if (hosts_idl) {
+            ovsdb_idl_wait(hosts_idl);
         }
         hosts_wait(&hosts);
         if (api_started) {
@@ -272,6 +295,7 @@ main(int argc, char *argv[])
     api_destroy(api);
     hosts_destroy(&hosts);
     ovsdb_idl_loop_destroy(&idl_loop);   /* Destroys 'idl' too. */
+    ovsdb_idl_destroy(hosts_idl);
     unixctl_server_destroy(unixctl);
     service_stop();
     weftd_options_destroy(&opts);
