@@ -247,6 +247,13 @@ main(int argc, char *argv[])
                 hosts_prestart(&hosts, hosts_idl);
             }
         }
+        /* Until the database's first copy is in, read it ahead of the
+         * hosts' flows and databases: the IDL reads at most 200 kB a run,
+         * while each host's session reads up to 200 messages, so the
+         * compile that needs it would wait behind every read-back. */
+        for (int i = 0; i < 20 && !ovsdb_idl_has_ever_connected(idl); i++) {
+            ovsdb_idl_run(idl);
+        }
         struct ovsdb_idl_txn *txn = ovsdb_idl_loop_run(&idl_loop);
         unsigned int seqno = ovsdb_idl_get_seqno(idl);
         if (seqno != idl_seqno && ovsdb_idl_has_ever_connected(idl)) {
