@@ -11,7 +11,8 @@
 #     already used the requested numbers, so the ports' appearing changed
 #     nothing.
 #  2. A restart with unchanged state chooses the same numbers, compiles once
-#     and sends 0 flow_mods.  A port add compiles its host once more.  A
+#     and sends 0 flow_mods; weft/startup-stats shows its phases, and the
+#     REST API read its copy of the database only after every host synced.  A port add compiles its host once more.  A
 #     foreign interface that requests a weft port's number does not move it
 #     (OVS gives the foreign one another) and costs no compile.
 #  2b. A restart with changed state: while weftd is down a port is added on
@@ -106,6 +107,29 @@ check "restart: h1 compiled once, 0 flow_mods" \
     eval '[ "$(host_field 1 compiles)" = 1 ] && [ "$(host_field 1 flow_mods)" = 0 ]'
 check "restart: h2 compiled once, 0 flow_mods" \
     eval '[ "$(host_field 2 compiles)" = 1 ] && [ "$(host_field 2 flow_mods)" = 0 ]'
+# weft/startup-stats: "loaded=MS load_ms=MS synced=MS", then per host
+# "NAME created=MS ... synced=MS" (-1: not yet).
+startup_field() {   # startup_field LINE-START KEY
+    ovs-appctl -t "$SIM_DIR/weftd.ctl" weft/startup-stats \
+        | awk -v l="$1" -v k="$2" 'index($0, l) == 1 {
+            for (i = 1; i <= NF; i++) { split($i, a, "="); if (a[1] == k) print a[2] } }'
+}
+check "restart: weft/startup-stats has the database loaded, then every host synced" \
+    eval '[ "$(startup_field loaded= loaded)" -ge 0 ] && [ "$(startup_field loaded= synced)" -ge "$(startup_field loaded= loaded)" ]'
+phases_known() {
+    local h k
+    for h in h1 h2; do
+        for k in ovsdb_read of_connected dumped compiled synced; do
+            [ "$(startup_field "$h " $k)" -ge 0 ] || return 1
+        done
+    done
+}
+check "restart: weft/startup-stats has each host's phases" phases_known
+# The REST API's own copy of the database (its full load is logged as the
+# "validation topology") is read only after every host is synced.
+check "restart: the REST API loaded its copy after every host was synced" \
+    wait_for 30 eval 'awk "/weftd starting/ { s = 0 } /every host synced/ { s = 1 }
+               /validation topology: full load/ { v = s } END { exit !v }" "$SIM_DIR/weftd.log"'
 ctl port-add red/vx/a4 --host=h1 --iface=a4 --mac=02:00:00:00:01:04 --ip=10.0.0.4
 check "weftctl sync after a port add" ctl --timeout=120 sync
 sim_wait_ports 1 a4
