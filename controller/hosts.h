@@ -70,9 +70,10 @@ void hosts_reload(struct hosts *, struct ovsdb_idl *idl);
  * for each Host row of 'idl', an IDL of the Host rows only
  * (weft_db_register_host_columns()), so that each host's OpenFlow session
  * connects and reads its flows back while the rest of the database
- * downloads.  Such a host has no desired state yet: it neither compiles
- * nor touches its database (host.h) until hosts_reload() hands it the
- * topology, and that reload also drops any host whose row is gone. */
+ * downloads, and its OVSDB session reads the host's database.  Such a host
+ * has no desired state yet: it neither compiles nor writes to its database
+ * (host_db_create()) until hosts_reload() hands it the topology, and that
+ * reload also drops any host whose row is gone. */
 void hosts_prestart(struct hosts *, struct ovsdb_idl *hosts_idl);
 
 /* 'hosts->topo' changed by 'changes' and is now at configuration 'nb_cfg':
