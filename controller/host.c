@@ -79,6 +79,9 @@ struct host {
     struct sset refused_changed;    /* Interface names refused or no longer
                                      * refused since the last
                                      * host_take_changed_ifaces(). */
+    struct host_startup startup;    /* See host.h. */
+    bool status_known_taken;        /* host_take_status_known() was true. */
+    bool wanted_given;              /* host_db_set_wanted() was called. */
 };
 
 /* weftd --self-check: after every incremental compile, compile the whole
@@ -178,6 +181,7 @@ host_create(const struct topo_host *th)
 {
     struct host *h = xzalloc(sizeof *h);
     h->uuid = th->uuid;
+    h->startup.created = time_msec();
     host_set_config__(h, th);
     wanted_ports_init(&h->wanted);
     host_flows_init(&h->flows);
@@ -187,7 +191,6 @@ host_create(const struct topo_host *th)
     struct host_db_config cfg;
     host_db_config(h, &cfg);
     h->db = host_db_create(&cfg);
-    host_db_set_wanted(h->db, &h->wanted);
     h->of = of_session_create(h->name, h->of_target);
     VLOG_INFO("%s: ovsdb %s, openflow %s", h->name, h->ovsdb_remote,
               h->of_target);
@@ -271,8 +274,11 @@ host_update_wanted(struct host *h, const struct topo_host *self)
     bool same = wanted_ports_equal(&wanted, &h->wanted);
     wanted_ports_swap(&h->wanted, &wanted);
     wanted_ports_destroy(&wanted);
-    if (!same) {
+    if (!same || !h->wanted_given) {
+        /* The first time even if empty: until then the session only reads
+         * the host's database (hosts_prestart()). */
         host_db_set_wanted(h->db, &h->wanted);
+        h->wanted_given = true;
     }
 }
 
@@ -374,17 +380,53 @@ host_build(struct host *h)
     }
 
     if (host_flows_pending(&h->flows)) {
+        long long int start = time_usec();
         h->n_compiles++;
         if (!host_flows_update(&h->flows, h->topo, self, ofports,
                                of_session_flows(h->of))
             && self_check) {
             host_self_check(h, self, ofports);
         }
+        if (!h->startup.compiled) {
+            h->startup.compiled = time_msec();
+            h->startup.compile_usec = time_usec() - start;
+        }
     }
     of_session_set_desired_cfg(h->of, h->nb_cfg, h->nb_cfg_msec, complete);
     h->built_version = version;
     h->built_complete = complete;
     h->rebuild = false;
+}
+
+/* Start-up phases (host.h): each noted the first time it is reached. */
+static void
+host_note_startup(struct host *h)
+{
+    struct host_startup *st = &h->startup;
+    if (st->synced) {
+        return;
+    }
+    long long int now = time_msec();
+    if (!st->ovsdb_read && host_db_has_read(h->db)) {
+        st->ovsdb_read = now;
+    }
+    if (!st->of_connected && of_session_is_connected(h->of)) {
+        st->of_connected = now;
+    }
+    if (!st->dumped && st->of_connected && host_of_state(h) == HOST_OF_SYNCED) {
+        st->dumped = now;
+    }
+    if (st->dumped && st->compiled && h->nb_cfg
+        && of_session_cur_cfg(h->of) >= h->nb_cfg
+        && host_of_state(h) == HOST_OF_SYNCED) {
+        st->synced = now;
+        VLOG_INFO("%s: synced after %lld ms: database read at %lld ms, "
+                  "OpenFlow connected at %lld ms, flows read back at %lld ms, "
+                  "compiled at %lld ms (in %lld ms)", h->name,
+                  st->synced - st->created, st->ovsdb_read - st->created,
+                  st->of_connected - st->created, st->dumped - st->created,
+                  st->compiled - st->created, st->compile_usec / 1000);
+    }
 }
 
 void
@@ -413,6 +455,8 @@ host_run(struct host *h)
         }
         of_session_push(h->of);
     }
+
+    host_note_startup(h);
 
     unsigned int sig = hash_int(host_ovsdb_connected(h)
                                 | host_openflow_connected(h) << 1
@@ -447,6 +491,9 @@ host_wait(struct host *h)
 {
     host_db_wait(h->db);
     of_session_wait(h->of);
+    if (!h->status_known_taken) {
+        poll_timer_wait_until(h->startup.created + HOST_STATUS_GRACE_MSEC);
+    }
     /* The same condition as host_run()'s build: waking for a build that
      * host_run() will not do (the host's database never read) would spin
      * the main loop, which the REST API shares. */
@@ -595,4 +642,45 @@ host_format_compile_stats(const struct host *h, struct ds *s)
                   " applied=%"PRIu64" flows=%"PRIuSIZE"\n", h->name,
                   h->flows.n_full_compiles, h->flows.n_owner_compiles,
                   h->n_skipped, h->n_applied, host_flows_count(&h->flows));
+}
+
+bool
+host_status_known(const struct host *h)
+{
+    return (host_db_has_read(h->db)
+            || time_msec() >= h->startup.created + HOST_STATUS_GRACE_MSEC);
+}
+
+bool
+host_take_status_known(struct host *h)
+{
+    if (h->status_known_taken || !host_status_known(h)) {
+        return false;
+    }
+    h->status_known_taken = true;
+    return true;
+}
+
+const struct host_startup *
+host_get_startup(const struct host *h)
+{
+    return &h->startup;
+}
+
+static long long int
+since(long long int t, long long int base)
+{
+    return t ? t - base : -1;
+}
+
+void
+host_format_startup(const struct host *h, long long int base, struct ds *s)
+{
+    const struct host_startup *st = &h->startup;
+    ds_put_format(s, "%s created=%lld ovsdb_read=%lld of_connected=%lld "
+                  "dumped=%lld compiled=%lld compile_ms=%.1f synced=%lld\n",
+                  h->name, since(st->created, base),
+                  since(st->ovsdb_read, base), since(st->of_connected, base),
+                  since(st->dumped, base), since(st->compiled, base),
+                  st->compile_usec / 1000.0, since(st->synced, base));
 }

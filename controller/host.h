@@ -137,6 +137,39 @@ bool host_iface_available(const struct host *, const char *iface);
 void host_format_compile_stats(const struct host *, struct ds *);
 /* One line of "weft/hosts" output. */
 void host_format_summary(const struct host *, struct ds *);
+
+/* Start-up phases, for "weft/startup-stats" and weftd's log: when (in
+ * time_msec()) this host's database was first read, its OpenFlow session
+ * first connected, its flows first read back, first compiled (and how long
+ * that compile took) and when the host was first synced: read back,
+ * compiled, no difference left and cur_cfg at nb_cfg.  0: not yet.  Only
+ * the first of each counts, so that a restarted weftd's figures stay
+ * visible after later reconnects. */
+struct host_startup {
+    long long int created;
+    long long int ovsdb_read;
+    long long int of_connected;
+    long long int dumped;
+    long long int compiled;
+    long long int compile_usec;
+    long long int synced;
+};
+const struct host_startup *host_get_startup(const struct host *);
+
+/* Whether this host's interface status (host_iface_ofport()) means
+ * anything yet: once its database has been read, or HOST_STATUS_GRACE_MSEC
+ * after the host was created if it never was (the host is down).  Before
+ * that, a restarted weftd would write every port as down and without an
+ * ofport, and a moment later write all of them back.
+ * host_take_status_known() is true once, when it first becomes known: the
+ * caller then looks at every port of the host. */
+#define HOST_STATUS_GRACE_MSEC 5000
+bool host_status_known(const struct host *);
+bool host_take_status_known(struct host *);
+/* Appends one "NAME ovsdb_read=MS ..." line of "weft/startup-stats", each
+ * time in ms since 'base' (-1: not yet). */
+void host_format_startup(const struct host *, long long int base,
+                         struct ds *);
 /* "weft/flows": the desired (or installed) flows, sorted. */
 void host_format_flows(const struct host *, bool installed, struct ds *);
 /* Appends the desired (or installed) flows whose cookie matches 'cookie'

@@ -16,6 +16,7 @@
 #include "openvswitch/vlog.h"
 #include "ovsdb-idl.h"
 #include "sset.h"
+#include "timeval.h"
 #include "util.h"
 #include "weft-db.h"
 #include "weft-idl.h"
@@ -51,6 +52,10 @@ hosts_init(struct hosts *hosts)
     hosts->n_status_full = 0;
     hosts->n_status_partial = 0;
     hosts->n_status_port_rows = 0;
+    hosts->start_msec = time_msec();
+    hosts->loaded_msec = 0;
+    hosts->load_usec = 0;
+    hosts->synced_msec = 0;
 }
 
 void
@@ -205,6 +210,7 @@ hosts_reload(struct hosts *hosts, struct ovsdb_idl *idl)
     /* The loader patches the topology in place from the IDL's tracked
      * changes and says what it touched (a full load, with changes->all, when
      * it cannot): only the hosts those changes reach compile anything. */
+    long long int start = time_usec();
     struct topo_changes changes;
     topo_changes_init(&changes);
     weft_db_update_topology(idl, &hosts->topo, &changes);
@@ -218,6 +224,77 @@ hosts_reload(struct hosts *hosts, struct ovsdb_idl *idl)
     const struct weftrec_weft_global *global = weftrec_weft_global_first(idl);
     hosts_apply(hosts, &changes, global ? global->nb_cfg : 0);
     topo_changes_destroy(&changes);
+    if (!hosts->loaded_msec) {
+        hosts->loaded_msec = time_msec();
+        hosts->load_usec = time_usec() - start;
+        VLOG_INFO("weft database loaded after %lld ms (load: %lld ms), "
+                  "%"PRIuSIZE" hosts", hosts->loaded_msec - hosts->start_msec,
+                  hosts->load_usec / 1000, hosts_count(hosts));
+    }
+}
+
+void
+hosts_prestart(struct hosts *hosts, struct ovsdb_idl *hosts_idl)
+{
+    if (hosts->loaded_msec) {
+        return;                 /* hosts_reload() rules from now on. */
+    }
+    struct topology topo;
+    topology_init(&topo);
+    weft_db_load_hosts(hosts_idl, &topo);
+    const struct topo_host *th;
+    TOPOLOGY_FOR_EACH_HOST (th, &topo) {
+        if (!find_host_node(hosts, &th->uuid)) {
+            struct host_node *hn = xmalloc(sizeof *hn);
+            hn->host = host_create(th);
+            hmap_insert(&hosts->map, &hn->node, uuid_hash(&th->uuid));
+        }
+    }
+    topology_destroy(&topo);
+}
+
+/* Notes when every host was first synced (host_get_startup()), and logs
+ * it once. */
+static void
+hosts_note_startup(struct hosts *hosts)
+{
+    if (hosts->synced_msec || !hosts->loaded_msec
+        || hmap_is_empty(&hosts->map)) {
+        return;
+    }
+    struct host_node *hn;
+    HMAP_FOR_EACH (hn, node, &hosts->map) {
+        if (!host_get_startup(hn->host)->synced) {
+            return;
+        }
+    }
+    hosts->synced_msec = time_msec();
+    VLOG_INFO("every host synced %lld ms after start (database loaded at "
+              "%lld ms)", hosts->synced_msec - hosts->start_msec,
+              hosts->loaded_msec - hosts->start_msec);
+}
+
+bool
+hosts_started(const struct hosts *hosts)
+{
+    return hosts->synced_msec
+           || (hosts->loaded_msec && hmap_is_empty(&hosts->map));
+}
+
+void
+hosts_format_startup_stats(const struct hosts *hosts, struct ds *s)
+{
+    long long int base = hosts->start_msec;
+    ds_put_format(s, "loaded=%lld load_ms=%.1f synced=%lld\n",
+                  hosts->loaded_msec ? hosts->loaded_msec - base : -1,
+                  hosts->load_usec / 1000.0,
+                  hosts->synced_msec ? hosts->synced_msec - base : -1);
+    size_t n;
+    struct host **sorted = hosts_sorted(hosts, &n);
+    for (size_t i = 0; i < n; i++) {
+        host_format_startup(sorted[i], base, s);
+    }
+    free(sorted);
 }
 
 void
@@ -227,6 +304,7 @@ hosts_run(struct hosts *hosts)
     HMAP_FOR_EACH (hn, node, &hosts->map) {
         host_run(hn->host);
     }
+    hosts_note_startup(hosts);
 }
 
 void
@@ -292,7 +370,9 @@ status_port(const struct uuid *uuid, const char *iface,
             struct weft_port_status *st, void *hosts_)
 {
     const struct host *host = hosts_find(hosts_, uuid);
-    if (!host) {
+    if (!host || !host_status_known(host)) {
+        /* Unknown yet: the row keeps what it says until it is known
+         * (hosts_note_status_known()). */
         return false;
     }
     st->ofport = host_iface_ofport(host, iface, &st->up);
@@ -324,6 +404,25 @@ hosts_note_changed_ifaces(struct hosts *hosts, struct host *host)
     sset_destroy(&names);
 }
 
+/* Adds every port of 'host' to 'hosts->status_ports' when its interface
+ * status first becomes known (host_take_status_known()): until then the
+ * status write left its Port rows as they were. */
+static void
+hosts_note_status_known(struct hosts *hosts, struct host *host)
+{
+    if (!host_take_status_known(host) || hosts->status_full) {
+        return;
+    }
+    const struct topo_host *th = topology_find_host(&hosts->topo,
+                                                    host_uuid(host));
+    const struct topo_port *port;
+    if (th) {
+        TOPO_HOST_FOR_EACH_PORT (port, th) {
+            uuidset_insert(&hosts->status_ports, &port->uuid);
+        }
+    }
+}
+
 void
 hosts_write_status(struct hosts *hosts, struct ovsdb_idl *idl,
                    struct ovsdb_idl_txn *txn)
@@ -334,6 +433,7 @@ hosts_write_status(struct hosts *hosts, struct ovsdb_idl *idl,
     struct host_node *hn;
     HMAP_FOR_EACH (hn, node, &hosts->map) {
         status_sig = hash_int(host_status_seqno(hn->host), status_sig);
+        hosts_note_status_known(hosts, hn->host);
         hosts_note_changed_ifaces(hosts, hn->host);
     }
     if (!txn || (status_sig == hosts->status_sig && !hosts->status_full

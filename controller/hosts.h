@@ -46,6 +46,12 @@ struct hosts {
     uint64_t n_status_full;     /* Writes that walked every Port row. */
     uint64_t n_status_partial;  /* Writes that walked 'status_ports'. */
     uint64_t n_status_port_rows; /* Port rows visited by all writes. */
+
+    /* Start-up phases ("weft/startup-stats"), in time_msec(). */
+    long long int start_msec;   /* hosts_init(): weftd's start. */
+    long long int loaded_msec;  /* End of the first hosts_reload(), 0 before. */
+    long long int load_usec;    /* Its duration (topology load + routing). */
+    long long int synced_msec;  /* Every host first synced (0: not yet). */
 };
 
 void hosts_init(struct hosts *);
@@ -60,6 +66,15 @@ void hosts_destroy(struct hosts *);
  * line with it; only the hosts the changes touch recompile, and only what
  * they touch (hosts_apply()). */
 void hosts_reload(struct hosts *, struct ovsdb_idl *idl);
+/* weftd's start, before the first hosts_reload(): creates a host connection
+ * for each Host row of 'idl', an IDL of the Host rows only
+ * (weft_db_register_host_columns()), so that each host's OpenFlow session
+ * connects and reads its flows back while the rest of the database
+ * downloads, and its OVSDB session reads the host's database.  Such a host
+ * has no desired state yet: it neither compiles nor writes to its database
+ * (host_db_create()) until hosts_reload() hands it the topology, and that
+ * reload also drops any host whose row is gone. */
+void hosts_prestart(struct hosts *, struct ovsdb_idl *hosts_idl);
 
 /* 'hosts->topo' changed by 'changes' and is now at configuration 'nb_cfg':
  * adds and removes host connections for added and removed host rows, and
@@ -87,6 +102,15 @@ void hosts_write_status(struct hosts *, struct ovsdb_idl *idl,
 /* weftd's transaction that may have held a status write failed (the
  * database is unchanged by it): the next write looks at every Port row. */
 void hosts_status_failed(struct hosts *);
+
+/* "weft/startup-stats": weftd's start-up, in ms since hosts_init(): when
+ * the weft database was first loaded (and how long the load took), when
+ * every host was first synced, then one line per host
+ * (host_format_startup()).  -1: not yet. */
+void hosts_format_startup_stats(const struct hosts *, struct ds *);
+/* True once weftd's start-up is over: the database was loaded and every
+ * host was synced (at once if there is none). */
+bool hosts_started(const struct hosts *);
 
 /* "weft/status-stats": "full=N partial=N port_rows=N": status writes that
  * looked at every Port row, those that looked only at changed ports, and

@@ -71,6 +71,18 @@ weftd_unixctl_status_stats(struct unixctl_conn *conn, int argc OVS_UNUSED,
     ds_destroy(&s);
 }
 
+/* "weft/startup-stats": when weftd's start-up phases ended, overall and per
+ * host (hosts_format_startup_stats()). */
+static void
+weftd_unixctl_startup_stats(struct unixctl_conn *conn, int argc OVS_UNUSED,
+                            const char *argv[] OVS_UNUSED, void *hosts_)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    hosts_format_startup_stats(hosts_, &s);
+    unixctl_command_reply(conn, ds_cstr(&s));
+    ds_destroy(&s);
+}
+
 static struct host *
 unixctl_find_host(struct hosts *hosts, struct unixctl_conn *conn,
                   const char *name)
@@ -129,6 +141,8 @@ weftd_unixctl_register(struct hosts *hosts, bool *exiting)
                              weftd_unixctl_compile_stats, hosts);
     unixctl_command_register("weft/status-stats", "", 0, 0,
                              weftd_unixctl_status_stats, hosts);
+    unixctl_command_register("weft/startup-stats", "", 0, 0,
+                             weftd_unixctl_startup_stats, hosts);
     unixctl_command_register("weft/flows", "HOST [desired|installed]", 1, 2,
                              weftd_unixctl_flows, hosts);
     unixctl_command_register("weft/resync", "[HOST]", 0, 1,

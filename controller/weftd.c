@@ -43,6 +43,7 @@
 #include "ovsdb-idl.h"
 #include "rest-server.h"
 #include "svec.h"
+#include "timeval.h"
 #include "unixctl.h"
 #include "util.h"
 #include "weft-db.h"
@@ -52,6 +53,14 @@
 #include "weftd-unixctl.h"
 
 VLOG_DEFINE_THIS_MODULE(weftd);
+
+/* At start, the REST API reads its own copy of weft's database (api_run())
+ * only once every host is synced (hosts_started()), or after this long if
+ * some host is not: both downloads at once make the database server
+ * serialize the whole database twice, and weftd parse it twice, while the
+ * hosts wait for theirs.  REST calls wait in the hand-off queue meanwhile
+ * (their deadline starts when api_run() takes them). */
+#define API_START_MAX_DELAY_MSEC 3000
 
 /* api_hooks' iface_available, for a port's creation: false if something
  * weft does not own holds 'iface' on host 'name' now. */
@@ -209,6 +218,15 @@ main(int argc, char *argv[])
 
     daemonize_complete();
 
+    /* The Host rows alone, first: their sessions start while the whole
+     * database downloads (hosts_prestart()).  Created first so that the
+     * server answers it first. */
+    struct ovsdb_idl *hosts_idl = ovsdb_idl_create(opts.db_remote,
+                                                   &weftrec_idl_class,
+                                                   false, true);
+    weft_db_register_host_columns(hosts_idl);
+    unsigned int hosts_idl_seqno = 0;
+    ovsdb_idl_run(hosts_idl);
     struct ovsdb_idl *idl = ovsdb_idl_create(opts.db_remote,
                                              &weftrec_idl_class, true, true);
     weft_status_omit_alerts(idl);
@@ -216,17 +234,43 @@ main(int argc, char *argv[])
     struct ovsdb_idl_loop idl_loop = OVSDB_IDL_LOOP_INITIALIZER(idl);
     unsigned int idl_seqno = 0;
     VLOG_INFO("weftd starting, database %s", opts.db_remote);
+    long long int api_start = time_msec() + API_START_MAX_DELAY_MSEC;
+    bool api_started = false;
 
     while (!exiting) {
+        if (hosts_idl) {
+            ovsdb_idl_run(hosts_idl);
+            unsigned int seqno = ovsdb_idl_get_seqno(hosts_idl);
+            if (seqno != hosts_idl_seqno
+                && ovsdb_idl_has_ever_connected(hosts_idl)) {
+                hosts_idl_seqno = seqno;
+                hosts_prestart(&hosts, hosts_idl);
+            }
+        }
+        /* Until the database's first copy is in, read it ahead of the
+         * hosts' flows and databases: the IDL reads at most 200 kB a run,
+         * while each host's session reads up to 200 messages, so the
+         * compile that needs it would wait behind every read-back. */
+        for (int i = 0; i < 20 && !ovsdb_idl_has_ever_connected(idl); i++) {
+            ovsdb_idl_run(idl);
+        }
         struct ovsdb_idl_txn *txn = ovsdb_idl_loop_run(&idl_loop);
         unsigned int seqno = ovsdb_idl_get_seqno(idl);
         if (seqno != idl_seqno && ovsdb_idl_has_ever_connected(idl)) {
             idl_seqno = seqno;
             hosts_reload(&hosts, idl);
+            ovsdb_idl_destroy(hosts_idl);   /* Its job is done. */
+            hosts_idl = NULL;
         }
         hosts_run(&hosts);
         hosts_write_status(&hosts, idl, txn);
-        api_run(api);
+        if (!api_started
+            && (hosts_started(&hosts) || time_msec() >= api_start)) {
+            api_started = true;
+        }
+        if (api_started) {
+            api_run(api);
+        }
         unixctl_server_run(unixctl);
 
         if (!ovsdb_idl_loop_commit_and_wait(&idl_loop)) {
@@ -235,8 +279,15 @@ main(int argc, char *argv[])
              * the next status write looks at every Port row. */
             hosts_status_failed(&hosts);
         }
+        if (hosts_idl) {
+            ovsdb_idl_wait(hosts_idl);
+        }
         hosts_wait(&hosts);
-        api_wait(api);
+        if (api_started) {
+            api_wait(api);
+        } else {
+            poll_timer_wait_until(api_start);
+        }
         unixctl_server_wait(unixctl);
         if (exiting) {
             poll_immediate_wake();
@@ -251,6 +302,7 @@ main(int argc, char *argv[])
     api_destroy(api);
     hosts_destroy(&hosts);
     ovsdb_idl_loop_destroy(&idl_loop);   /* Destroys 'idl' too. */
+    ovsdb_idl_destroy(hosts_idl);
     unixctl_server_destroy(unixctl);
     service_stop();
     weftd_options_destroy(&opts);

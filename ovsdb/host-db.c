@@ -42,6 +42,11 @@ struct host_db {
                                      * then. */
     const struct shash *wanted;     /* Interface name -> struct wanted_port,
                                      * owned by the caller. */
+    bool wanted_set;                /* host_db_set_wanted() was called: until
+                                     * then the database is only read (a
+                                     * host started before weftd had its
+                                     * desired state), since a reconcile
+                                     * would remove every port weft owns. */
     struct sset blocked;            /* Wanted names that a bridge, port or
                                      * interface weft does not own holds in
                                      * the host's database: never created,
@@ -527,7 +532,7 @@ host_db_run(struct host_db *db)
     }
 
     if (seqno != db->idl_seqno || db->reconcile) {
-        if (txn && cfg) {
+        if (txn && cfg && db->wanted_set) {
             struct host_bridge_config bc = {
                 .name = db->name,
                 .datapath_type = db->datapath_type,
@@ -624,6 +629,7 @@ void
 host_db_set_wanted(struct host_db *db, const struct wanted_ports *wanted)
 {
     db->wanted = &wanted->ports;
+    db->wanted_set = true;
     db->reconcile = true;
 }
 

@@ -50,8 +50,11 @@ struct host_db_config {
                                      * OVS's default 5 s + 5 s. */
 };
 
-/* Connects to 'cfg->remote' (copies 'cfg').  Until host_db_set_wanted(), it
- * wants no ports. */
+/* Connects to 'cfg->remote' (copies 'cfg').  Until the first
+ * host_db_set_wanted() it only reads the host's database (ofports, blocked
+ * names) and writes nothing: weftd starts a host's sessions before it knows
+ * the host's desired state, and a reconcile then would remove every port
+ * weft owns. */
 struct host_db *host_db_create(const struct host_db_config *cfg);
 void host_db_destroy(struct host_db *);
 

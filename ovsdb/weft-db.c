@@ -31,6 +31,18 @@ weft_db_register_columns(struct ovsdb_idl *idl)
     ovsdb_idl_add_table(idl, &weftrec_table_weft_global);
 }
 
+void
+weft_db_register_host_columns(struct ovsdb_idl *idl)
+{
+    ovsdb_idl_add_table(idl, &weftrec_table_host);
+    ovsdb_idl_add_column(idl, &weftrec_host_col_name);
+    ovsdb_idl_add_column(idl, &weftrec_host_col_ovsdb_remote);
+    ovsdb_idl_add_column(idl, &weftrec_host_col_openflow_remote);
+    ovsdb_idl_add_column(idl, &weftrec_host_col_tunnel_ip);
+    ovsdb_idl_add_column(idl, &weftrec_host_col_datapath_type);
+    ovsdb_idl_add_column(idl, &weftrec_host_col_uplink);
+}
+
 /* Per-row conversion (weft-db-rows.h). */
 
 /* The schema bounds the quotas' keys and values; only a database written by
@@ -242,6 +254,12 @@ load_hosts(struct ovsdb_idl *idl, struct topology *topo)
                           row->ovsdb_remote, row->openflow_remote,
                           row->tunnel_ip, row->datapath_type, row->uplink);
     }
+}
+
+void
+weft_db_load_hosts(struct ovsdb_idl *idl, struct topology *topo)
+{
+    load_hosts(idl, topo);
 }
 
 static void

@@ -22,6 +22,15 @@ void weft_db_register_columns(struct ovsdb_idl *);
  * one bad row never stops the rest from being programmed. */
 void weft_db_load_topology(struct ovsdb_idl *, struct topology *topo);
 
+/* weftd's start: an IDL that replicates only the Host rows' connection
+ * columns (weft_db_register_host_columns(), before it first runs) gets
+ * them long before a full copy of the database arrives, so that the hosts'
+ * sessions can start meanwhile.  weft_db_load_hosts() adds its Host rows
+ * to the empty 'topo', as weft_db_load_topology() would, and nothing
+ * else. */
+void weft_db_register_host_columns(struct ovsdb_idl *);
+void weft_db_load_hosts(struct ovsdb_idl *, struct topology *topo);
+
 /* Incremental update (weftd).  weft_db_track_changes() makes 'idl' track
  * changes to the columns the loader reads; call it before the IDL first
  * runs.  Then, each time the IDL's seqno changes, weft_db_update_topology()

@@ -11,9 +11,16 @@
 #     already used the requested numbers, so the ports' appearing changed
 #     nothing.
 #  2. A restart with unchanged state chooses the same numbers, compiles once
-#     and sends 0 flow_mods.  A port add compiles its host once more.  A
+#     and sends 0 flow_mods; weft/startup-stats shows its phases, and the
+#     REST API read its copy of the database only after every host synced.  A port add compiles its host once more.  A
 #     foreign interface that requests a weft port's number does not move it
 #     (OVS gives the foreign one another) and costs no compile.
+#  2b. A restart with changed state: while weftd is down a port is added on
+#     h1 and another deleted.  After the restart h1 has the new interface
+#     (requesting its ofport) and not the old one, desired equals installed,
+#     and each host got exactly the flow_mods that its flow table's change
+#     needs: one per key added, removed or given new actions (two for a new
+#     cookie), counted from the switch's own flows before and after.
 #  3. A stopped switch: h2 reaches weftd over tcp: (--openflow-remote), where
 #     OpenFlow inactivity probes run.  Its ovs-vswitchd is stopped (SIGSTOP)
 #     for longer than the old 5 s + 5 s probe; meanwhile a write for h1 is
@@ -100,6 +107,29 @@ check "restart: h1 compiled once, 0 flow_mods" \
     eval '[ "$(host_field 1 compiles)" = 1 ] && [ "$(host_field 1 flow_mods)" = 0 ]'
 check "restart: h2 compiled once, 0 flow_mods" \
     eval '[ "$(host_field 2 compiles)" = 1 ] && [ "$(host_field 2 flow_mods)" = 0 ]'
+# weft/startup-stats: "loaded=MS load_ms=MS synced=MS", then per host
+# "NAME created=MS ... synced=MS" (-1: not yet).
+startup_field() {   # startup_field LINE-START KEY
+    ovs-appctl -t "$SIM_DIR/weftd.ctl" weft/startup-stats \
+        | awk -v l="$1" -v k="$2" 'index($0, l) == 1 {
+            for (i = 1; i <= NF; i++) { split($i, a, "="); if (a[1] == k) print a[2] } }'
+}
+check "restart: weft/startup-stats has the database loaded, then every host synced" \
+    eval '[ "$(startup_field loaded= loaded)" -ge 0 ] && [ "$(startup_field loaded= synced)" -ge "$(startup_field loaded= loaded)" ]'
+phases_known() {
+    local h k
+    for h in h1 h2; do
+        for k in ovsdb_read of_connected dumped compiled synced; do
+            [ "$(startup_field "$h " $k)" -ge 0 ] || return 1
+        done
+    done
+}
+check "restart: weft/startup-stats has each host's phases" phases_known
+# The REST API's own copy of the database (its full load is logged as the
+# "validation topology") is read only after every host is synced.
+check "restart: the REST API loaded its copy after every host was synced" \
+    wait_for 30 eval 'awk "/weftd starting/ { s = 0 } /every host synced/ { s = 1 }
+               /validation topology: full load/ { v = s } END { exit !v }" "$SIM_DIR/weftd.log"'
 ctl port-add red/vx/a4 --host=h1 --iface=a4 --mac=02:00:00:00:01:04 --ip=10.0.0.4
 check "weftctl sync after a port add" ctl --timeout=120 sync
 sim_wait_ports 1 a4
@@ -117,6 +147,49 @@ check "a1 kept its ofport $a1, the foreign fc got another" \
     eval '[ "$(sim_ofport 1 a1)" = "$a1" ] && [ "$(sim_ofport 1 fc)" != "$a1" ]'
 check "weft's requests still equal their ofports" requests_match 1
 check "h1 compiled once for a5, not for fc" eval '[ "$(host_field 1 compiles)" = 3 ]'
+
+echo "== 2b. restart with changed state"
+# flows_of N: hN's flows, one "KEY ACTIONS" line each (KEY: cookie, table,
+# priority, match), without the statistics.
+flows_of() {
+    sim_ofctl "$1" dump-flows | grep -v '^OFPST_FLOW\|^NXST_FLOW' \
+        | sed -E 's/^ +//; s/(duration|n_packets|n_bytes|idle_age|hard_age)=[^,]*, //g' \
+        | LC_ALL=C sort
+}
+# mods_needed BEFORE AFTER: the flow_mods that turn one flow set into the
+# other: a key (table, priority, match) on one side only costs one, one whose
+# actions changed one, and one whose cookie changed two (delete, add).
+mods_needed() {
+    awk '
+        function key(l,   k) { k = l; sub(/ actions=.*/, "", k); sub(/^cookie=[^,]*, /, "", k); return k }
+        function ck(l) { return substr(l, 1, index(l, ",")) }
+        FNR == NR { a[key($0)] = $0; next }
+        { b[key($0)] = $0 }
+        END {
+            for (k in a) if (!(k in b)) n++; else if (a[k] != b[k]) n += (ck(a[k]) != ck(b[k])) ? 2 : 1
+            for (k in b) if (!(k in a)) n++
+            print n + 0
+        }' "$1" "$2"
+}
+flows_of 1 >"$SIM_DIR/h1.before"
+flows_of 2 >"$SIM_DIR/h2.before"
+weftd_stop
+ctl port-add red/vx/a6 --host=h1 --iface=a6 --mac=02:00:00:00:01:06 --ip=10.0.0.6
+ctl port-del red/vx/a2
+weftd_start
+check "weftctl sync after a restart with changed state" ctl --timeout=120 sync
+sim_wait_ports 1 a6
+check "h1 has the new port's interface, requesting its ofport, and not the deleted one's" \
+    eval 'weft_ifaces 1 | grep -q "^a6 " && ! weft_ifaces 1 | grep -q "^a2 " && requests_match 1'
+flows_of 1 >"$SIM_DIR/h1.after"
+flows_of 2 >"$SIM_DIR/h2.after"
+for h in 1 2; do
+    need=$(mods_needed "$SIM_DIR/h$h.before" "$SIM_DIR/h$h.after")
+    check "h$h: desired = installed after the restart" \
+        eval '[ "$(host_field '"$h"' desired)" = "$(host_field '"$h"' installed)" ]'
+    check "h$h: flow_mods after the restart: the $need that its flows needed" \
+        eval '[ "$need" -gt 0 ] && [ "$(host_field '"$h"' flow_mods)" = "$need" ]'
+done
 
 echo "== 3. a stopped switch (tcp: OpenFlow) is ridden out"
 check "h2 is reached over tcp:" eval 'grep -q "h2: ovsdb .* openflow tcp:127.0.0.1:$OF_PORT" "$SIM_DIR/weftd.log"'

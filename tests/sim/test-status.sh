@@ -15,7 +15,9 @@
 #     error; the foreign port deleted: weft creates it again and the row
 #     gets its ofport back and loses the error; still no full walk;
 #  3. weftd restarted after a Port row's status was spoiled by hand while it
-#     was down: the first write walks every row and repairs it.
+#     was down: the first write walks every row and repairs it, and no other
+#     row is ever written down meanwhile (a restarted weftd used to write
+#     every port down before its host's database was read, then back up).
 set -euo pipefail
 
 . "$(dirname "$0")/sim-lib.sh"
@@ -103,6 +105,9 @@ ovsdb-client transact unix:"$SIM_DIR/weft.sock" \
     '["Weft", {"op": "update", "table": "Port",
                "where": [["name", "==", "p2-3"]],
                "row": {"ofport": 4242, "up": false, "error": "stale"}}]' >/dev/null
+# weft.db is a log of transactions: what the restarted weftd writes is
+# appended after this offset.
+db_size=$(wc -c <"$SIM_DIR/weft.db")
 (
     export OVS_RUNDIR=$SIM_DIR OVS_DBDIR=$SIM_DIR OVS_LOGDIR=$SIM_DIR
     # shellcheck disable=SC2086 # $WEFT_WEFTD_OPTS: words
@@ -116,5 +121,12 @@ check "the spoiled row is repaired" \
     wait_for 30 eval 'status_right 2 p2-3 && status_right 1 new'
 check "the restarted weftd's first status write walked every Port row" \
     [ "$(stat full)" -ge 1 ]
+# written_down: rows the restarted weftd wrote with up=false since the
+# restart.
+written_down() {
+    tail -c +"$((db_size + 1))" "$SIM_DIR/weft.db" | grep -o '"up":false' | wc -l
+}
+check "the restart wrote no port down (their hosts' status was not known yet)" \
+    [ "$(written_down)" -eq 0 ]
 
 sim_finish
