@@ -30,10 +30,13 @@ VLOG_DEFINE_THIS_MODULE(of_session);
                           | (1u << OFP15_VERSION))
 
 /* rconn waits at least 1 s before reconnecting, and 2 s, 4 s... after
- * that.  A restarted ovs-vswitchd is back well within that, and its flows
- * are gone until weftd reconnects, so for the first seconds after a drop
- * weftd retries every 100 ms itself; after that rconn's backoff rules, so
- * a host that is really down costs nothing. */
+ * that.  A restarted ovs-vswitchd's flows are gone until weftd reconnects,
+ * so weftd does not wait for the backoff: the host's OVSDB session says
+ * when ovs-vswitchd has applied its configuration again (host.c, through
+ * of_session_reconnect_now()), which is when br-int listens.  As a fallback
+ * (the OVSDB session down too), for the first seconds after a drop or a
+ * hint weftd retries every 100 ms itself; after that rconn's backoff rules,
+ * so a host that is really down costs nothing. */
 #define FAST_RECONNECT_MSEC 3000
 #define FAST_RECONNECT_EVERY_MSEC 100
 
@@ -64,6 +67,8 @@ struct of_session {
     long long int disconnected_at;  /* When the connection last dropped
                                      * (LLONG_MIN while up). */
     long long int next_kick;        /* Next fast reconnect attempt. */
+    long long int dropped_at;       /* When a connection last dropped, for
+                                     * the log (LLONG_MIN: logged). */
     struct of_session_io io;
     bool io_connected;
     struct rconn_packet_counter *tx_counter;    /* Bytes queued in 'rconn'. */
@@ -95,6 +100,8 @@ struct of_session {
     ovs_be32 barrier_xid;
     int64_t inflight_cfg;
     long long int inflight_cfg_msec;
+    long long int inflight_start;   /* When the bundle was begun. */
+    size_t inflight_n;              /* Its flow_mods. */
     bool inflight_complete;
 
     long long int next_verify;      /* When to read the switch's flows back
@@ -349,6 +356,9 @@ handle_barrier_reply(struct of_session *s)
     }
     flow_state_push_done(&s->flows);
     s->state = OF_SESSION_SYNCED;
+    VLOG_INFO("%s: bundle %"PRIu32": %"PRIuSIZE" flow_mods confirmed in "
+              "%lld ms", s->name, s->bundle_id, s->inflight_n,
+              time_msec() - s->inflight_start);
     if (s->inflight_complete && s->inflight_cfg > s->cur_cfg) {
         s->cur_cfg = s->inflight_cfg;
         s->last_latency_msec = time_msec() - s->inflight_cfg_msec;
@@ -429,6 +439,8 @@ push_flows(struct of_session *s)
     s->inflight_cfg = s->desired_cfg;
     s->inflight_cfg_msec = s->desired_cfg_msec;
     s->inflight_complete = s->desired_complete;
+    s->inflight_start = time_msec();
+    s->inflight_n = n;
     s->n_flow_mods += n;
     s->n_bundles++;
     VLOG_INFO("%s: bundle %"PRIu32": %"PRIuSIZE" flow_mods for nb_cfg "
@@ -474,6 +486,23 @@ of_session_disconnected(struct of_session *s)
     free_bundle_msgs(s);
 }
 
+void
+of_session_reconnect_now(struct of_session *s)
+{
+    if (!s->rconn || rconn_is_connected(s->rconn)) {
+        return;
+    }
+    if (!strcmp(rconn_get_state(s->rconn), "BACKOFF")) {
+        VLOG_INFO("%s: switch is back, connecting now", s->name);
+        rconn_connect(s->rconn, s->target, s->name);
+    }
+    /* The fast retries start over: the listener may follow the hint by a
+     * moment. */
+    long long int now = time_msec();
+    s->disconnected_at = now;
+    s->next_kick = now + FAST_RECONNECT_EVERY_MSEC;
+}
+
 static void
 kick_reconnect(struct of_session *s)
 {
@@ -498,6 +527,9 @@ of_session_run(struct of_session *s)
     }
     rconn_run(s->rconn);
     if (!rconn_is_connected(s->rconn)) {
+        if (s->state != OF_SESSION_DISCONNECTED) {
+            s->dropped_at = time_msec();
+        }
         of_session_disconnected(s);
         kick_reconnect(s);
         return false;
@@ -508,6 +540,11 @@ of_session_run(struct of_session *s)
     unsigned int seqno = rconn_get_connection_seqno(s->rconn);
     if (seqno != s->conn_seqno) {
         s->conn_seqno = seqno;
+        if (s->dropped_at != LLONG_MIN) {
+            VLOG_INFO("%s: connected again %lld ms after the connection "
+                      "dropped", s->name, time_msec() - s->dropped_at);
+            s->dropped_at = LLONG_MIN;
+        }
         of_session_connected(s, rconn_get_version(s->rconn));
         new_conn = true;
     }
@@ -553,6 +590,7 @@ of_session_create__(const char *name)
     s->name = xstrdup(name);
     s->state = OF_SESSION_DISCONNECTED;
     s->disconnected_at = LLONG_MIN;
+    s->dropped_at = LLONG_MIN;
     flow_state_init(&s->flows);
     s->tx = TX_IDLE;
     s->tx_limit = DEFAULT_TX_LIMIT;

@@ -117,6 +117,12 @@ void of_session_destroy(struct of_session *);
 /* Drops the connection and connects to 'target' (rconn sessions only). */
 void of_session_set_target(struct of_session *, const char *target);
 
+/* Says that the switch is probably listening again (its ovs-vswitchd has
+ * just applied its configuration): if disconnected, connects now instead of
+ * after rconn's backoff, and retries every 100 ms for a few seconds.  A
+ * no-op when connected, and for of_session_io sessions. */
+void of_session_reconnect_now(struct of_session *);
+
 /* Runs the connection and handles what the switch sent.  Returns true if a
  * new connection was made (the desired flows stay: they do not depend on the
  * OpenFlow version). */

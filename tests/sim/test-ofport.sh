@@ -22,6 +22,12 @@
 #  4. With a 5 s probe (--openflow-probe-interval=5) the same stop drops the
 #     connection; after SIGCONT weftd reconnects, reads the flows back and
 #     sends nothing (0 flow_mods).
+#  5. A restarted ovs-vswitchd (h1, unix:): when the connection drops weftd
+#     bumps h1's Open_vSwitch next_cfg; the switch is started again only
+#     after weftd's 3 s of fast retries, and weftd connects on the switch's
+#     word (cur_cfg), not after rconn's backoff ("switch is back" in its
+#     log).  The flows come back as one bundle, with no compile: the ports
+#     kept their ofports.
 set -euo pipefail
 
 . "$(dirname "$0")/sim-lib.sh"
@@ -159,5 +165,39 @@ check "h2 reconnected once and synced" wait_for 60 eval \
     '[ "$(host_field 2 of_reconnects)" = 1 ] && [ "$(host_field 2 openflow)" = synced ]'
 check "the reconnect read the flows back (dumps=2) and sent 0 flow_mods" \
     eval '[ "$(host_field 2 dumps)" = 2 ] && [ "$(host_field 2 flow_mods)" = 0 ]'
+
+echo "== 5. a restarted ovs-vswitchd: weftd reconnects on the switch's word"
+check "h1 synced" wait_for 60 eval '[ "$(host_field 1 openflow)" = synced ]'
+mods1=$(host_field 1 flow_mods)
+comp1=$(host_field 1 compiles)
+want1=$(host_field 1 desired)
+next1=$(sim_vsctl 1 get open_vswitch . next_cfg)
+vpid1=$(pidfile_pid "$(sim_hdir 1)/ovs-vswitchd.pid")
+t0=$SECONDS
+kill_pids "$vpid1"
+check "weftd sees h1's switch gone" wait_for 30 eval '[ "$(host_field 1 openflow)" = disconnected ]'
+check "weftd bumped h1's next_cfg (was $next1)" wait_for 30 eval \
+    '[ "$(sim_vsctl 1 get open_vswitch . next_cfg)" -gt "$next1" ]'
+# Past weftd's 3 s of fast retries: only the switch's word brings weftd back
+# before rconn's backoff.  This wait is the condition under test.
+sleep $((t0 + 5 - SECONDS > 0 ? t0 + 5 - SECONDS : 0))
+(
+    d=$(sim_hdir 1)
+    export OVS_RUNDIR=$d OVS_DBDIR=$d OVS_LOGDIR=$d OVS_SYSCONFDIR=$d
+    ovs-vswitchd unix:"$d/db.sock" --enable-dummy=system \
+        --pidfile="$d/ovs-vswitchd.pid" --unixctl="$d/ovs-vswitchd.ctl" \
+        --log-file="$d/ovs-vswitchd.log" --detach --no-chdir 2>/dev/null
+)
+flows_back() {   # flows_back N COUNT: hN synced, COUNT flows on br-int
+    [ "$(host_field "$1" openflow)" = synced ] \
+        && [ "$(host_field "$1" installed)" = "$2" ] \
+        && sim_ofctl "$1" dump-aggregate | grep -q "flow_count=$2\$"
+}
+check "h1's flows are back ($want1)" wait_for 60 flows_back 1 "$want1"
+check "weftd connected on the switch's word, not after its backoff" \
+    grep -q "h1: switch is back, connecting now" "$SIM_DIR/weftd.log"
+check "one bundle of $want1 flow_mods, no compile (compiles $comp1)" eval \
+    '[ "$(host_field 1 flow_mods)" = $((mods1 + want1)) ] && [ "$(host_field 1 compiles)" = "$comp1" ]'
+check "weftctl sync after h1's switch restart" ctl --timeout=60 sync
 
 sim_finish
