@@ -51,6 +51,8 @@ struct host {
 
     struct host_db *db;             /* OVSDB: br-int and weft's ports. */
     struct of_session *of;          /* OpenFlow: br-int's flows. */
+    bool of_was_up;                 /* 'of' connected at the last run. */
+    int64_t switch_cfg;             /* host_db_switch_cfg() then. */
 
     /* Desired state. */
     const struct topology *topo;    /* weftd's, patched in place; handed
@@ -429,6 +431,29 @@ host_note_startup(struct host *h)
     }
 }
 
+/* A restarted ovs-vswitchd holds no flows until weftd reconnects, and
+ * rconn would wait out its backoff (1 s, 2 s, 4 s...) first.  So when the
+ * OpenFlow connection drops, weftd asks the switch, over OVSDB, to say when
+ * it has applied its configuration (host_db_poke_switch()); its cur_cfg
+ * changing means br-int listens again, and weftd connects at once. */
+static void
+host_watch_switch(struct host *h)
+{
+    bool up = of_session_is_connected(h->of);
+    if (h->of_was_up && !up) {
+        host_db_poke_switch(h->db);
+    }
+    h->of_was_up = up;
+
+    int64_t switch_cfg = host_db_switch_cfg(h->db);
+    if (switch_cfg != h->switch_cfg) {
+        h->switch_cfg = switch_cfg;
+        if (!up && switch_cfg >= 0) {
+            of_session_reconnect_now(h->of);
+        }
+    }
+}
+
 void
 host_run(struct host *h)
 {
@@ -438,6 +463,7 @@ host_run(struct host *h)
     if (of_session_run(h->of)) {
         h->rebuild = true;
     }
+    host_watch_switch(h);
 
     /* Until the host's database has been read, its ofports are unknown and
      * a compile would leave out every port's flows: a restarted weftd would

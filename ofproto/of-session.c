@@ -19,6 +19,7 @@
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/rconn.h"
 #include "openvswitch/vlog.h"
+#include "socket-watch.h"
 #include "timeval.h"
 #include "util.h"
 
@@ -30,12 +31,18 @@ VLOG_DEFINE_THIS_MODULE(of_session);
                           | (1u << OFP15_VERSION))
 
 /* rconn waits at least 1 s before reconnecting, and 2 s, 4 s... after
- * that.  A restarted ovs-vswitchd is back well within that, and its flows
- * are gone until weftd reconnects, so for the first seconds after a drop
- * weftd retries every 100 ms itself; after that rconn's backoff rules, so
- * a host that is really down costs nothing. */
+ * that.  A restarted ovs-vswitchd's flows are gone until weftd reconnects,
+ * so weftd does not wait for the backoff; it connects as soon as br-int
+ * listens again, which it learns from two events: for a unix: target, the
+ * socket file appearing (socket-watch.h), and for any target, the host's
+ * OVSDB session seeing ovs-vswitchd apply its configuration (host.c,
+ * through of_session_reconnect_now()).  As a fallback, for the first
+ * seconds after a drop or an event weftd retries every 100 ms itself; after
+ * that rconn's backoff rules, so a host that is really down costs
+ * nothing. */
 #define FAST_RECONNECT_MSEC 3000
 #define FAST_RECONNECT_EVERY_MSEC 100
+#define FIRST_KICK_AFTER_EVENT_MSEC 5
 
 /* After a failed bundle, no push for this long. */
 #define PUSH_HOLDOFF_MSEC 1000
@@ -64,6 +71,10 @@ struct of_session {
     long long int disconnected_at;  /* When the connection last dropped
                                      * (LLONG_MIN while up). */
     long long int next_kick;        /* Next fast reconnect attempt. */
+    long long int kick_every;       /* Then the one after, in ms. */
+    struct socket_watch *watch;     /* unix: target's file, or NULL. */
+    long long int dropped_at;       /* When a connection last dropped, for
+                                     * the log (LLONG_MIN: logged). */
     struct of_session_io io;
     bool io_connected;
     struct rconn_packet_counter *tx_counter;    /* Bytes queued in 'rconn'. */
@@ -95,6 +106,8 @@ struct of_session {
     ovs_be32 barrier_xid;
     int64_t inflight_cfg;
     long long int inflight_cfg_msec;
+    long long int inflight_start;   /* When the bundle was begun. */
+    size_t inflight_n;              /* Its flow_mods. */
     bool inflight_complete;
 
     long long int next_verify;      /* When to read the switch's flows back
@@ -349,6 +362,9 @@ handle_barrier_reply(struct of_session *s)
     }
     flow_state_push_done(&s->flows);
     s->state = OF_SESSION_SYNCED;
+    VLOG_INFO("%s: bundle %"PRIu32": %"PRIuSIZE" flow_mods confirmed in "
+              "%lld ms", s->name, s->bundle_id, s->inflight_n,
+              time_msec() - s->inflight_start);
     if (s->inflight_complete && s->inflight_cfg > s->cur_cfg) {
         s->cur_cfg = s->inflight_cfg;
         s->last_latency_msec = time_msec() - s->inflight_cfg_msec;
@@ -429,6 +445,8 @@ push_flows(struct of_session *s)
     s->inflight_cfg = s->desired_cfg;
     s->inflight_cfg_msec = s->desired_cfg_msec;
     s->inflight_complete = s->desired_complete;
+    s->inflight_start = time_msec();
+    s->inflight_n = n;
     s->n_flow_mods += n;
     s->n_bundles++;
     VLOG_INFO("%s: bundle %"PRIu32": %"PRIuSIZE" flow_mods for nb_cfg "
@@ -474,19 +492,48 @@ of_session_disconnected(struct of_session *s)
     free_bundle_msgs(s);
 }
 
+/* Connects now if rconn is waiting out its backoff, saying 'why'. */
+static void
+connect_now(struct of_session *s, const char *why)
+{
+    if (!s->rconn || rconn_is_connected(s->rconn)) {
+        return;
+    }
+    if (!strcmp(rconn_get_state(s->rconn), "BACKOFF")) {
+        VLOG_INFO("%s: %s, connecting now", s->name, why);
+        rconn_connect(s->rconn, s->target, s->name);
+    }
+    /* The fast retries start over, first after 5 ms and then twice as long
+     * each time up to 100 ms: a socket file exists between bind() and
+     * listen(), and a busy switch may be descheduled in between
+     * (ECONNREFUSED). */
+    long long int now = time_msec();
+    s->disconnected_at = now;
+    s->kick_every = FIRST_KICK_AFTER_EVENT_MSEC;
+    s->next_kick = now + s->kick_every;
+}
+
+void
+of_session_reconnect_now(struct of_session *s)
+{
+    connect_now(s, "ovs-vswitchd applied its configuration");
+}
+
 static void
 kick_reconnect(struct of_session *s)
 {
     long long int now = time_msec();
     if (s->disconnected_at == LLONG_MIN) {
         s->disconnected_at = now;
-        s->next_kick = now + FAST_RECONNECT_EVERY_MSEC;
+        s->kick_every = FAST_RECONNECT_EVERY_MSEC;
+        s->next_kick = now + s->kick_every;
     }
     if (now - s->disconnected_at < FAST_RECONNECT_MSEC
         && now >= s->next_kick
         && !strcmp(rconn_get_state(s->rconn), "BACKOFF")) {
         rconn_connect(s->rconn, s->target, s->name);
-        s->next_kick = now + FAST_RECONNECT_EVERY_MSEC;
+        s->kick_every = MIN(2 * s->kick_every, FAST_RECONNECT_EVERY_MSEC);
+        s->next_kick = now + s->kick_every;
     }
 }
 
@@ -497,8 +544,15 @@ of_session_run(struct of_session *s)
         return false;           /* of_session_io: the caller drives it. */
     }
     rconn_run(s->rconn);
+    bool appeared = socket_watch_appeared(s->watch);
     if (!rconn_is_connected(s->rconn)) {
+        if (s->state != OF_SESSION_DISCONNECTED) {
+            s->dropped_at = time_msec();
+        }
         of_session_disconnected(s);
+        if (appeared) {
+            connect_now(s, "br-int's socket appeared");
+        }
         kick_reconnect(s);
         return false;
     }
@@ -508,6 +562,11 @@ of_session_run(struct of_session *s)
     unsigned int seqno = rconn_get_connection_seqno(s->rconn);
     if (seqno != s->conn_seqno) {
         s->conn_seqno = seqno;
+        if (s->dropped_at != LLONG_MIN) {
+            VLOG_INFO("%s: connected again %lld ms after the connection "
+                      "dropped", s->name, time_msec() - s->dropped_at);
+            s->dropped_at = LLONG_MIN;
+        }
         of_session_connected(s, rconn_get_version(s->rconn));
         new_conn = true;
     }
@@ -528,6 +587,7 @@ of_session_wait(struct of_session *s)
     if (s->rconn) {
         rconn_run_wait(s->rconn);
         rconn_recv_wait(s->rconn);
+        socket_watch_wait(s->watch);
         if (s->disconnected_at != LLONG_MIN
             && time_msec() - s->disconnected_at < FAST_RECONNECT_MSEC) {
             poll_timer_wait_until(s->next_kick);
@@ -553,6 +613,7 @@ of_session_create__(const char *name)
     s->name = xstrdup(name);
     s->state = OF_SESSION_DISCONNECTED;
     s->disconnected_at = LLONG_MIN;
+    s->dropped_at = LLONG_MIN;
     flow_state_init(&s->flows);
     s->tx = TX_IDLE;
     s->tx_limit = DEFAULT_TX_LIMIT;
@@ -569,6 +630,8 @@ of_session_connect(struct of_session *s, const char *target)
      * OVS does for targets that need no probes. */
     s->rconn = rconn_create(probe_interval_s, 8, 0, WEFT_OF_VERSIONS);
     s->tx_counter = rconn_packet_counter_create();
+    s->watch = (!strncmp(target, "unix:", 5)
+                ? socket_watch_create(target + 5) : NULL);
     rconn_connect(s->rconn, s->target, s->name);
     s->disconnected_at = LLONG_MIN;
     s->conn_seqno = 0;
@@ -598,6 +661,7 @@ of_session_set_target(struct of_session *s, const char *target)
     free_bundle_msgs(s);
     rconn_destroy(s->rconn);
     rconn_packet_counter_destroy(s->tx_counter);
+    socket_watch_destroy(s->watch);
     free(s->target);
     of_session_connect(s, target);
 }
@@ -611,6 +675,7 @@ of_session_destroy(struct of_session *s)
     free_bundle_msgs(s);
     rconn_destroy(s->rconn);
     rconn_packet_counter_destroy(s->tx_counter);
+    socket_watch_destroy(s->watch);
     flow_state_destroy(&s->flows);
     free(s->target);
     free(s->name);

@@ -117,6 +117,15 @@ void of_session_destroy(struct of_session *);
 /* Drops the connection and connects to 'target' (rconn sessions only). */
 void of_session_set_target(struct of_session *, const char *target);
 
+/* Says that the switch is probably listening again (its ovs-vswitchd has
+ * just applied its configuration: controller/host.c learns it over OVSDB):
+ * if disconnected, connects now instead of after rconn's backoff, and
+ * retries after 5, 10, 20... ms, then every 100 ms, for a few seconds.  A
+ * unix: session does the same by itself when its socket file appears
+ * (socket-watch.h).  A no-op when connected, and for of_session_io
+ * sessions. */
+void of_session_reconnect_now(struct of_session *);
+
 /* Runs the connection and handles what the switch sent.  Returns true if a
  * new connection was made (the desired flows stay: they do not depend on the
  * OpenFlow version). */

@@ -72,6 +72,9 @@ struct host_db {
                                      * host_db_take_changed_ifaces(). */
     uint64_t n_connects;
     bool was_connected;
+    bool poke_switch;               /* Bump Open_vSwitch.next_cfg at the
+                                     * next transaction: see
+                                     * host_db_poke_switch(). */
 };
 
 /* Initializes 'ids' to the external_ids a row weft owns must have: all of
@@ -101,6 +104,12 @@ host_db_connect(struct host_db *db)
     db->idl = ovsdb_idl_create(db->remote, &ovsrec_idl_class, false, true);
     ovsdb_idl_set_leader_only(db->idl, false);
     ovsdb_idl_add_column(db->idl, &ovsrec_open_vswitch_col_bridges);
+    /* Read on every pass (host_db_switch_cfg()): no alert, so that neither
+     * column's change makes a reconcile pass over every port. */
+    ovsdb_idl_add_column(db->idl, &ovsrec_open_vswitch_col_cur_cfg);
+    ovsdb_idl_omit_alert(db->idl, &ovsrec_open_vswitch_col_cur_cfg);
+    ovsdb_idl_add_column(db->idl, &ovsrec_open_vswitch_col_next_cfg);
+    ovsdb_idl_omit_alert(db->idl, &ovsrec_open_vswitch_col_next_cfg);
     ovsdb_idl_add_table(db->idl, &ovsrec_table_bridge);
     ovsdb_idl_add_column(db->idl, &ovsrec_bridge_col_name);
     ovsdb_idl_add_column(db->idl, &ovsrec_bridge_col_ports);
@@ -553,6 +562,11 @@ host_db_run(struct host_db *db)
                          "\"ovs-vsctl init\" on the host)", db->name);
         }
     }
+    if (db->poke_switch && txn && cfg) {
+        ovsdb_idl_txn_increment(txn, &cfg->header_,
+                                &ovsrec_open_vswitch_col_next_cfg, true);
+        db->poke_switch = false;
+    }
     ovsdb_idl_loop_commit_and_wait(&db->idl_loop);
     return changed;
 }
@@ -681,6 +695,19 @@ bool
 host_db_iface_up(const struct host_db *db, const char *iface)
 {
     return sset_contains(&db->up, iface);
+}
+
+void
+host_db_poke_switch(struct host_db *db)
+{
+    db->poke_switch = true;
+}
+
+int64_t
+host_db_switch_cfg(const struct host_db *db)
+{
+    const struct ovsrec_open_vswitch *cfg = ovsrec_open_vswitch_first(db->idl);
+    return cfg ? cfg->cur_cfg : -1;
 }
 
 bool

@@ -78,6 +78,16 @@ void host_db_wait(struct host_db *);
 /* Reconciles br-int at the next host_db_run() even if nothing changed. */
 void host_db_force_reconcile(struct host_db *);
 
+/* Asks ovs-vswitchd to say when it has applied its configuration: the
+ * next transaction increments Open_vSwitch.next_cfg, which the switch
+ * copies to cur_cfg once it has reconfigured (br-int and its OpenFlow
+ * listener included), as "ovs-vsctl" waits for it.  A restarted
+ * ovs-vswitchd writes it as soon as it is up. */
+void host_db_poke_switch(struct host_db *);
+/* Open_vSwitch.cur_cfg (-1 without a row): it changes when ovs-vswitchd has
+ * applied a configuration. */
+int64_t host_db_switch_cfg(const struct host_db *);
+
 /* Connected, with an Open_vSwitch row.  Before that, ofports are unknown. */
 bool host_db_connected(const struct host_db *);
 /* Has been connected and read an Open_vSwitch row at least once (the

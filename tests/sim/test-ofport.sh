@@ -29,6 +29,13 @@
 #  4. With a 5 s probe (--openflow-probe-interval=5) the same stop drops the
 #     connection; after SIGCONT weftd reconnects, reads the flows back and
 #     sends nothing (0 flow_mods).
+#  5. Restarted ovs-vswitchds (h1 unix:, h2 tcp:): when a connection drops
+#     weftd bumps the host's Open_vSwitch next_cfg.  The switches are started
+#     again only after weftd's 3 s of fast retries, and weftd connects on
+#     the switch's word, not after rconn's backoff: h1 when br-int.mgmt
+#     appears (inotify), h2 when ovs-vswitchd writes cur_cfg.  The flows come
+#     back as one bundle each, with no compile: the ports kept their
+#     ofports.
 set -euo pipefail
 
 . "$(dirname "$0")/sim-lib.sh"
@@ -232,5 +239,60 @@ check "h2 reconnected once and synced" wait_for 60 eval \
     '[ "$(host_field 2 of_reconnects)" = 1 ] && [ "$(host_field 2 openflow)" = synced ]'
 check "the reconnect read the flows back (dumps=2) and sent 0 flow_mods" \
     eval '[ "$(host_field 2 dumps)" = 2 ] && [ "$(host_field 2 flow_mods)" = 0 ]'
+
+echo "== 5. restarted ovs-vswitchds: weftd reconnects on the switch's word"
+flows_back() {   # flows_back N COUNT: hN synced, COUNT flows on br-int
+    [ "$(host_field "$1" openflow)" = synced ] \
+        && [ "$(host_field "$1" installed)" = "$2" ] \
+        && sim_ofctl "$1" dump-aggregate | grep -q "flow_count=$2\$"
+}
+vswitchd_start() {   # vswitchd_start N: hN's ovs-vswitchd, as sim_start did
+    local d
+    d=$(sim_hdir "$1")
+    OVS_RUNDIR=$d OVS_DBDIR=$d OVS_LOGDIR=$d OVS_SYSCONFDIR=$d \
+    ovs-vswitchd unix:"$d/db.sock" --enable-dummy=system \
+        --pidfile="$d/ovs-vswitchd.pid" --unixctl="$d/ovs-vswitchd.ctl" \
+        --log-file="$d/ovs-vswitchd.log" --detach --no-chdir 2>/dev/null
+}
+host_is() { [ "$(host_field "$1" "$2")" = "$3" ]; }   # host_is N KEY VALUE
+# resent_all N: since the restart, hN got one bundle of all its flows and
+# compiled nothing.
+resent_all() {
+    host_is "$1" flow_mods $((mods[$1] + want[$1])) && host_is "$1" compiles "${comp[$1]}"
+}
+declare -A mods comp want next
+for n in 1 2; do
+    check "h$n synced" wait_for 60 host_is $n openflow synced
+    mods[$n]=$(host_field $n flow_mods)
+    comp[$n]=$(host_field $n compiles)
+    want[$n]=$(host_field $n desired)
+    next[$n]=$(sim_vsctl $n get open_vswitch . next_cfg)
+done
+kill_pids "$(pidfile_pid "$(sim_hdir 1)/ovs-vswitchd.pid")" \
+          "$(pidfile_pid "$(sim_hdir 2)/ovs-vswitchd.pid")"
+check "weftd sees both switches gone" wait_for 30 eval \
+    'host_is 1 openflow disconnected && host_is 2 openflow disconnected'
+t0=$SECONDS
+for n in 1 2; do
+    check "weftd bumped h$n's next_cfg (was ${next[$n]})" wait_for 30 eval \
+        "[ \"\$(sim_vsctl $n get open_vswitch . next_cfg)\" -gt ${next[$n]} ]"
+done
+# weftd retries every 100 ms for 3 s after a drop, then rconn backs off:
+# attempts about 4, 6, 10 and 18 s after it.  Starting the switches 11 s
+# after the drop puts them in the longest gap, so that only the switch's
+# own word brings weftd back before 18 s.  This wait is the condition under
+# test, not a wait for an event.
+sleep $((t0 + 11 - SECONDS > 0 ? t0 + 11 - SECONDS : 0))
+vswitchd_start 1
+vswitchd_start 2
+for n in 1 2; do
+    check "h$n's flows are back (${want[$n]})" wait_for 60 flows_back $n "${want[$n]}"
+    check "h$n: one bundle of ${want[$n]} flow_mods, no compile" resent_all $n
+done
+check "h1 (unix:) connected when br-int.mgmt appeared" \
+    grep -q "h1: br-int's socket appeared, connecting now" "$SIM_DIR/weftd.log"
+check "h2 (tcp:) connected when ovs-vswitchd wrote cur_cfg" \
+    grep -q "h2: ovs-vswitchd applied its configuration, connecting now" "$SIM_DIR/weftd.log"
+check "weftctl sync after the switch restarts" ctl --timeout=60 sync
 
 sim_finish

@@ -650,6 +650,106 @@ test_verify_stays_synced(void **state)
     sw_destroy(&sw);
 }
 
+/* A reconnect of the same session to a switch that kept its flows (the
+ * connection dropped: an inactivity probe on a busy switch, a network
+ * blip): the installed side survives, the dump only confirms it, and
+ * nothing is sent. */
+static void
+test_reconnect_unchanged_sends_nothing(void **state)
+{
+    (void) state;
+    struct sw sw = { .n = 0 };
+    struct wire w;
+    struct of_session *s = session_create(&w);
+    connect_and_sync(s, &w, NULL);
+    set_desired(s, 4, 3, true);
+    of_session_push(s);
+    struct ofpbuf *barrier = expect_bundle(&w, 4, &sw);
+    receive_barrier_reply(s, barrier);
+    ofpbuf_delete(barrier);
+    assert_int_equal(of_session_cur_cfg(s), 3);
+
+    of_session_disconnected(s);
+    assert_false(of_session_is_synced(s));
+    of_session_push(s);                 /* Nothing goes out while down. */
+    assert_int_equal(wire_count(&w), 0);
+    connect_and_sync(s, &w, &sw);
+    assert_int_equal(flow_state_count_installed(of_session_flows_ro(s)), 4);
+    of_session_push(s);
+    assert_int_equal(wire_count(&w), 0);
+    assert_int_equal(of_session_cur_cfg(s), 3);
+
+    struct of_session_stats st;
+    of_session_get_stats(s, &st);
+    assert_int_equal(st.n_connects, 2);
+    assert_int_equal(st.n_dumps, 2);
+    assert_int_equal(st.n_flow_mods, 4);    /* Only the first bundle's. */
+    assert_int_equal(st.n_bundles, 1);
+    of_session_destroy(s);
+    sw_destroy(&sw);
+}
+
+/* The connection drops after the whole bundle was sent but before its
+ * barrier reply: the switch did commit it.  After the reconnect the dump
+ * shows it, nothing is sent again and the bundle's nb_cfg is confirmed. */
+static void
+test_reconnect_before_barrier_reply(void **state)
+{
+    (void) state;
+    struct sw sw = { .n = 0 };
+    struct wire w;
+    struct of_session *s = session_create(&w);
+    connect_and_sync(s, &w, NULL);
+    set_desired(s, 5, 8, true);
+    of_session_push(s);
+    struct ofpbuf *barrier = expect_bundle(&w, 5, &sw);
+    ofpbuf_delete(barrier);             /* Its reply never comes. */
+    of_session_disconnected(s);
+    assert_int_equal(of_session_cur_cfg(s), 0);
+
+    connect_and_sync(s, &w, &sw);
+    of_session_push(s);
+    assert_int_equal(wire_count(&w), 0);
+    assert_int_equal(of_session_cur_cfg(s), 8);
+    struct of_session_stats st;
+    of_session_get_stats(s, &st);
+    assert_int_equal(st.n_flow_mods, 5);
+    of_session_destroy(s);
+    sw_destroy(&sw);
+}
+
+/* The connection drops halfway through a bundle: the switch committed
+ * none of it (a bundle is atomic, and its commit was never sent).  The
+ * reconnect sends the whole difference once more, as one bundle. */
+static void
+test_reconnect_mid_bundle_resends(void **state)
+{
+    (void) state;
+    struct wire w;
+    struct of_session *s = session_create(&w);
+    connect_and_sync(s, &w, NULL);
+    of_session_set_tx_limit(s, 1);      /* One message per push. */
+    set_desired(s, 3, 5, true);
+    of_session_push(s);
+    assert_int_equal(wire_count(&w), 1);        /* The open. */
+    of_session_disconnected(s);
+    while (wire_count(&w)) {
+        ofpbuf_delete(wire_pop(&w));    /* Lost with the connection. */
+    }
+
+    of_session_set_tx_limit(s, 0);
+    struct sw sw = { .n = 0 };
+    connect_and_sync(s, &w, &sw);       /* Still empty. */
+    of_session_push(s);
+    struct ofpbuf *barrier = expect_bundle(&w, 3, &sw);
+    receive_barrier_reply(s, barrier);
+    ofpbuf_delete(barrier);
+    assert_int_equal(sw.n, 3);
+    assert_int_equal(of_session_cur_cfg(s), 5);
+    of_session_destroy(s);
+    sw_destroy(&sw);
+}
+
 int
 main(void)
 {
@@ -663,6 +763,9 @@ main(void)
         cmocka_unit_test(test_large_bundle_paced),
         cmocka_unit_test(test_verify_stays_synced),
         cmocka_unit_test(test_error_mid_bundle_discards),
+        cmocka_unit_test(test_reconnect_unchanged_sends_nothing),
+        cmocka_unit_test(test_reconnect_before_barrier_reply),
+        cmocka_unit_test(test_reconnect_mid_bundle_resends),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
