@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "flow.h"
 #include "hash.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/ofp-actions.h"
@@ -22,6 +23,7 @@
 #include "openvswitch/ofp-protocol.h"
 #include "ovs-thread.h"
 #include "pipeline.h"
+#include "openvswitch/tun-metadata.h"
 #include "util.h"
 #include "uuid.h"
 
@@ -108,13 +110,126 @@ weft_flows_find(const struct weft_flows *flows, uint8_t table_id,
     return NULL;
 }
 
+/* Allocates a flow with room for a miniflow and a minimask of the fields
+ * in 'map''s map and for 'ofpacts_len' bytes of actions, and points its
+ * 'match' and 'ofpacts' there (the values left for the caller).  One block
+ * instead of minimatch_init()'s and the actions' own: a flow costs one
+ * malloc and its overhead once. */
+static struct weft_flow *
+weft_flow_alloc(const struct weft_owner *owner, uint8_t table_id,
+                uint16_t priority, uint64_t cookie,
+                const struct miniflow *map, size_t ofpacts_len)
+{
+    static const struct weft_owner none = { .kind = WEFT_OWNER_NONE };
+    size_t mf_size = (sizeof(struct miniflow)
+                      + MINIFLOW_VALUES_SIZE(miniflow_n_values(map)));
+    ovs_assert(ofpacts_len <= UINT32_MAX);
+    struct weft_flow *flow = xmalloc(sizeof *flow + 2 * mf_size
+                                     + ROUND_UP(ofpacts_len, 8));
+    flow->ref_cnt = 1;
+    flow->ofpacts_len = ofpacts_len;
+    flow->cookie = cookie;
+    flow->table_id = table_id;
+    flow->priority = priority;
+    flow->owner = owner ? *owner : none;
+
+    uint8_t *p = (uint8_t *) flow->data;
+    flow->match.flow = (struct miniflow *) p;
+    flow->match.mask = (struct minimask *) (p + mf_size);
+    flow->match.tun_md = NULL;
+    *flow->match.flow = *map;           /* Copies the map. */
+    flow->match.mask->masks = *map;
+    flow->ofpacts = ofpacts_len ? (struct ofpact *) (p + 2 * mf_size) : NULL;
+    return flow;
+}
+
+/* Sets the key hash of 'flow', whose match is complete. */
+static void
+weft_flow_finish(struct weft_flow *flow)
+{
+    flow->node.hash = weft_flow_key_hash(flow->table_id, flow->priority,
+                                         &flow->match);
+}
+
+struct weft_flow *
+weft_flow_create(const struct weft_owner *owner, uint8_t table_id,
+                 uint16_t priority, uint64_t cookie, const struct match *match,
+                 const struct ofpact *ofpacts, size_t ofpacts_len)
+{
+    /* As minimatch_init(): the fields of the mask's map, in both. */
+    struct miniflow map;
+    miniflow_map_init(&map, &match->wc.masks);
+    struct weft_flow *flow = weft_flow_alloc(owner, table_id, priority,
+                                             cookie, &map, ofpacts_len);
+    miniflow_init(flow->match.flow, &match->flow);
+    minimask_init(flow->match.mask, &match->wc);
+    /* Tunnel metadata (a foreign flow's, read back) is rare: its own block. */
+    flow->match.tun_md = tun_metadata_allocation_clone(&match->tun_md);
+    if (ofpacts_len) {
+        memcpy(flow->ofpacts, ofpacts, ofpacts_len);
+    }
+    weft_flow_finish(flow);
+    return flow;
+}
+
+/* Returns a new flow, in no set, equal to 'src' (owner included). */
+static struct weft_flow *
+weft_flow_clone(const struct weft_flow *src)
+{
+    const struct miniflow *map = &src->match.mask->masks;
+    struct weft_flow *flow = weft_flow_alloc(&src->owner, src->table_id,
+                                             src->priority, src->cookie, map,
+                                             src->ofpacts_len);
+    size_t data_size = MINIFLOW_VALUES_SIZE(miniflow_n_values(map));
+    memcpy(miniflow_values(flow->match.flow),
+           miniflow_get_values(src->match.flow), data_size);
+    memcpy(miniflow_values(&flow->match.mask->masks),
+           miniflow_get_values(&src->match.mask->masks), data_size);
+    flow->match.tun_md = tun_metadata_allocation_clone(src->match.tun_md);
+    if (src->ofpacts_len) {
+        memcpy(flow->ofpacts, src->ofpacts, src->ofpacts_len);
+    }
+    flow->node.hash = src->node.hash;
+    return flow;
+}
+
+struct weft_flow *
+weft_flow_ref(const struct weft_flow *flow_)
+{
+    struct weft_flow *flow = CONST_CAST(struct weft_flow *, flow_);
+    ovs_assert(flow->ref_cnt < UINT32_MAX);
+    flow->ref_cnt++;
+    return flow;
+}
+
+void
+weft_flow_unref(struct weft_flow *flow)
+{
+    if (flow) {
+        ovs_assert(flow->ref_cnt > 0);
+        if (!--flow->ref_cnt) {
+            free(flow->match.tun_md);
+            free(flow);
+        }
+    }
+}
+
+bool
+weft_flow_value_equal(const struct weft_flow *a, const struct weft_flow *b)
+{
+    return a == b || (a->cookie == b->cookie
+                      && ofpacts_equal(a->ofpacts, a->ofpacts_len,
+                                       b->ofpacts, b->ofpacts_len));
+}
+
 void
 weft_flows_init(struct weft_flows *flows)
 {
     hmap_init(&flows->flows);
 }
 
-/* Frees every flow in 'flows' and the set itself.  'flows' may be NULL. */
+/* Drops every flow of 'flows' and frees the set itself.  'flows' may be
+ * NULL. */
 void
 weft_flows_destroy(struct weft_flows *flows)
 {
@@ -124,15 +239,12 @@ weft_flows_destroy(struct weft_flows *flows)
     }
 }
 
-/* Frees every flow in 'flows', leaving it empty and ready for reuse. */
 void
 weft_flows_clear(struct weft_flows *flows)
 {
     struct weft_flow *flow;
     HMAP_FOR_EACH_POP (flow, node, &flows->flows) {
-        minimatch_destroy(&flow->match);
-        free(flow->ofpacts);
-        free(flow);
+        weft_flow_unref(flow);
     }
 }
 
@@ -148,23 +260,15 @@ weft_flows_add(struct weft_flows *flows, const struct weft_owner *owner,
                const struct match *match, const struct ofpact *ofpacts,
                size_t ofpacts_len)
 {
-    static const struct weft_owner none = { .kind = WEFT_OWNER_NONE };
-    struct weft_flow *flow = xmalloc(sizeof *flow);
-    minimatch_init(&flow->match, match);
-
-    uint32_t hash = weft_flow_key_hash(table_id, priority, &flow->match);
-    if (weft_flows_find(flows, table_id, priority, &flow->match, hash)) {
-        minimatch_destroy(&flow->match);
-        free(flow);
+    struct weft_flow *flow = weft_flow_create(owner, table_id, priority,
+                                              cookie, match, ofpacts,
+                                              ofpacts_len);
+    if (weft_flows_find(flows, table_id, priority, &flow->match,
+                        flow->node.hash)) {
+        weft_flow_unref(flow);
         return false;
     }
-    flow->table_id = table_id;
-    flow->priority = priority;
-    flow->cookie = cookie;
-    flow->ofpacts = ofpacts_len ? xmemdup(ofpacts, ofpacts_len) : NULL;
-    flow->ofpacts_len = ofpacts_len;
-    flow->owner = owner ? *owner : none;
-    hmap_insert(&flows->flows, &flow->node, hash);
+    hmap_insert(&flows->flows, &flow->node, flow->node.hash);
     return true;
 }
 
@@ -176,15 +280,7 @@ weft_flows_add_copy(struct weft_flows *flows, const struct weft_flow *src)
                         hash)) {
         return false;
     }
-    struct weft_flow *flow = xmalloc(sizeof *flow);
-    minimatch_clone(&flow->match, &src->match);
-    flow->table_id = src->table_id;
-    flow->priority = src->priority;
-    flow->cookie = src->cookie;
-    flow->ofpacts = src->ofpacts_len
-                    ? xmemdup(src->ofpacts, src->ofpacts_len) : NULL;
-    flow->ofpacts_len = src->ofpacts_len;
-    flow->owner = src->owner;
+    struct weft_flow *flow = weft_flow_clone(src);
     hmap_insert(&flows->flows, &flow->node, hash);
     return true;
 }

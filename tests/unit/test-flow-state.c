@@ -70,7 +70,7 @@ drain(struct flow_state *fs, struct mods *m)
 {
     memset(m, 0, sizeof *m);
     uint16_t command;
-    const struct nflow *f;
+    const struct weft_flow *f;
     while (flow_state_next_change(fs, &command, &f)) {
         m->total++;
         switch (command) {
@@ -199,11 +199,11 @@ test_dump_marks_in_place(void **state OVS_UNUSED)
     flow_state_end_dump(&fs);
     assert_int_equal(flow_state_begin_push(&fs), 1);
     uint16_t command;
-    const struct nflow *f;
+    const struct weft_flow *f;
     assert_true(flow_state_next_change(&fs, &command, &f));
     assert_int_equal(command, OFPFC_MODIFY_STRICT);
     struct ds a = DS_EMPTY_INITIALIZER;
-    const struct nflow *fl[1] = { f };
+    const struct weft_flow *fl[1] = { f };
     nflows_format(fl, 1, 0, 0, &a);
     assert_string_equal(ds_cstr(&a), "table=0 priority=100 "
                         "in_port=8,dl_vlan=8 cookie=0x17 "
