@@ -78,8 +78,9 @@ void weft_owner_format(const struct weft_owner *, struct ds *out);
  * weft_flow_format_actions(), with OVS's own formatter.
  *
  * A flow is one malloc'd block: this header, then the match's miniflow and
- * minimask, then the actions ('match' and 'ofpacts' point into 'data'), so
- * never minimatch_destroy() its match.  It is immutable once made and
+ * minimask ('match' points into 'data', so never minimatch_destroy() it).
+ * Its actions are interned: every flow with the same actions, on any host,
+ * points to one shared, read-only copy (weft-flows.c).  It is immutable once made and
  * reference counted: the set that compiled it (its owner's, in
  * controller/host-flows.c) holds one reference, and the host's flow table
  * (ofproto/flow-state.c) one per side that holds it, so that each flow's
@@ -92,12 +93,12 @@ struct weft_flow {
     uint32_t ofpacts_len;       /* 0 (and 'ofpacts' NULL) for drop. */
     uint64_t cookie;
     struct minimatch match;     /* The catch-all matches everything. */
-    struct ofpact *ofpacts;
+    struct ofpact *ofpacts;     /* Interned: read only. */
     uint8_t table_id;
     uint16_t priority;
     struct weft_owner owner;    /* What the flow exists for; not part of its
                                  * key, nor of what the switch holds. */
-    uint64_t data[];            /* Miniflow, minimask, actions. */
+    uint64_t data[];            /* Miniflow, minimask. */
 };
 
 /* Returns a new flow, with one reference and in no set, owned by 'owner'

@@ -113,10 +113,17 @@ insert_flow(struct flow_table *t, struct weft_flow *f, bool replace)
 struct weft_flow *
 nflow_from_stats(const struct ofputil_flow_stats *fs)
 {
+    /* Canonicalized before the flow interns its actions. */
+    uint64_t stub[1024 / 8];
+    struct ofpbuf acts = OFPBUF_STUB_INITIALIZER(stub);
+    if (fs->ofpacts_len) {
+        ofpbuf_put(&acts, fs->ofpacts, fs->ofpacts_len);
+    }
+    weft_ofpacts_canonicalize(acts.data, acts.size);
     struct weft_flow *f = weft_flow_create(NULL, fs->table_id, fs->priority,
                                            ntohll(fs->cookie), &fs->match,
-                                           fs->ofpacts, fs->ofpacts_len);
-    weft_ofpacts_canonicalize(f->ofpacts, f->ofpacts_len);
+                                           acts.data, acts.size);
+    ofpbuf_uninit(&acts);
     return f;
 }
 

@@ -110,24 +110,100 @@ weft_flows_find(const struct weft_flows *flows, uint8_t table_id,
     return NULL;
 }
 
+/* Action lists, interned: a flow's 'ofpacts' point into one of these,
+ * shared by every flow with the same actions, on any host.  Most action
+ * lists recur (goto_table, an output to a tunnel with a network's key, a
+ * drop with a note...): in a bench-like topology (test-flow-memory.c) 8
+ * flows in 9 share their actions with another.  A mutex, since the table is
+ * global; a flow itself belongs to one thread at a time. */
+struct weft_acts {
+    struct hmap_node node;      /* In 'acts_table', by hash_bytes(). */
+    uint32_t ref_cnt;
+    uint32_t len;
+    uint64_t data[];            /* 'len' bytes of ofpacts. */
+};
+
+static struct ovs_mutex acts_mutex = OVS_MUTEX_INITIALIZER;
+static struct hmap acts_table OVS_GUARDED_BY(acts_mutex)
+    = HMAP_INITIALIZER(&acts_table);
+
+/* Returns an interned copy of the 'len' bytes of 'ofpacts' (NULL if 'len'
+ * is 0), with a reference for the caller. */
+static struct ofpact *
+acts_intern(const struct ofpact *ofpacts, size_t len)
+{
+    if (!len) {
+        return NULL;
+    }
+    ovs_assert(len <= UINT32_MAX);
+    uint32_t hash = hash_bytes(ofpacts, len, 0);
+    struct weft_acts *a;
+
+    ovs_mutex_lock(&acts_mutex);
+    HMAP_FOR_EACH_WITH_HASH (a, node, hash, &acts_table) {
+        if (a->len == len && !memcmp(a->data, ofpacts, len)) {
+            a->ref_cnt++;
+            goto out;
+        }
+    }
+    a = xmalloc(sizeof *a + len);
+    a->ref_cnt = 1;
+    a->len = len;
+    memcpy(a->data, ofpacts, len);
+    hmap_insert(&acts_table, &a->node, hash);
+out:
+    ovs_mutex_unlock(&acts_mutex);
+    return (struct ofpact *) a->data;
+}
+
+static struct weft_acts *
+acts_from_ofpacts(const struct ofpact *ofpacts)
+{
+    return CONTAINER_OF((const uint64_t *) ofpacts, struct weft_acts, data);
+}
+
+static struct ofpact *
+acts_ref(struct ofpact *ofpacts)
+{
+    if (ofpacts) {
+        ovs_mutex_lock(&acts_mutex);
+        acts_from_ofpacts(ofpacts)->ref_cnt++;
+        ovs_mutex_unlock(&acts_mutex);
+    }
+    return ofpacts;
+}
+
+static void
+acts_unref(struct ofpact *ofpacts)
+{
+    if (ofpacts) {
+        struct weft_acts *a = acts_from_ofpacts(ofpacts);
+        ovs_mutex_lock(&acts_mutex);
+        if (!--a->ref_cnt) {
+            hmap_remove(&acts_table, &a->node);
+            free(a);
+        }
+        ovs_mutex_unlock(&acts_mutex);
+    }
+}
+
 /* Allocates a flow with room for a miniflow and a minimask of the fields
- * in 'map''s map and for 'ofpacts_len' bytes of actions, and points its
- * 'match' and 'ofpacts' there (the values left for the caller).  One block
- * instead of minimatch_init()'s and the actions' own: a flow costs one
- * malloc and its overhead once. */
+ * in 'map''s map, and points its 'match' there (the values left for the
+ * caller).  One block instead of minimatch_init()'s own: a flow costs one
+ * malloc and its overhead once.  Its actions are interned (above). */
 static struct weft_flow *
 weft_flow_alloc(const struct weft_owner *owner, uint8_t table_id,
                 uint16_t priority, uint64_t cookie,
-                const struct miniflow *map, size_t ofpacts_len)
+                const struct miniflow *map, struct ofpact *ofpacts,
+                size_t ofpacts_len)
 {
     static const struct weft_owner none = { .kind = WEFT_OWNER_NONE };
     size_t mf_size = (sizeof(struct miniflow)
                       + MINIFLOW_VALUES_SIZE(miniflow_n_values(map)));
-    ovs_assert(ofpacts_len <= UINT32_MAX);
-    struct weft_flow *flow = xmalloc(sizeof *flow + 2 * mf_size
-                                     + ROUND_UP(ofpacts_len, 8));
+    struct weft_flow *flow = xmalloc(sizeof *flow + 2 * mf_size);
     flow->ref_cnt = 1;
     flow->ofpacts_len = ofpacts_len;
+    flow->ofpacts = ofpacts;
     flow->cookie = cookie;
     flow->table_id = table_id;
     flow->priority = priority;
@@ -139,7 +215,6 @@ weft_flow_alloc(const struct weft_owner *owner, uint8_t table_id,
     flow->match.tun_md = NULL;
     *flow->match.flow = *map;           /* Copies the map. */
     flow->match.mask->masks = *map;
-    flow->ofpacts = ofpacts_len ? (struct ofpact *) (p + 2 * mf_size) : NULL;
     return flow;
 }
 
@@ -160,14 +235,13 @@ weft_flow_create(const struct weft_owner *owner, uint8_t table_id,
     struct miniflow map;
     miniflow_map_init(&map, &match->wc.masks);
     struct weft_flow *flow = weft_flow_alloc(owner, table_id, priority,
-                                             cookie, &map, ofpacts_len);
+                                             cookie, &map,
+                                             acts_intern(ofpacts, ofpacts_len),
+                                             ofpacts_len);
     miniflow_init(flow->match.flow, &match->flow);
     minimask_init(flow->match.mask, &match->wc);
     /* Tunnel metadata (a foreign flow's, read back) is rare: its own block. */
     flow->match.tun_md = tun_metadata_allocation_clone(&match->tun_md);
-    if (ofpacts_len) {
-        memcpy(flow->ofpacts, ofpacts, ofpacts_len);
-    }
     weft_flow_finish(flow);
     return flow;
 }
@@ -179,6 +253,7 @@ weft_flow_clone(const struct weft_flow *src)
     const struct miniflow *map = &src->match.mask->masks;
     struct weft_flow *flow = weft_flow_alloc(&src->owner, src->table_id,
                                              src->priority, src->cookie, map,
+                                             acts_ref(src->ofpacts),
                                              src->ofpacts_len);
     size_t data_size = MINIFLOW_VALUES_SIZE(miniflow_n_values(map));
     memcpy(miniflow_values(flow->match.flow),
@@ -186,9 +261,6 @@ weft_flow_clone(const struct weft_flow *src)
     memcpy(miniflow_values(&flow->match.mask->masks),
            miniflow_get_values(&src->match.mask->masks), data_size);
     flow->match.tun_md = tun_metadata_allocation_clone(src->match.tun_md);
-    if (src->ofpacts_len) {
-        memcpy(flow->ofpacts, src->ofpacts, src->ofpacts_len);
-    }
     flow->node.hash = src->node.hash;
     return flow;
 }
@@ -208,6 +280,7 @@ weft_flow_unref(struct weft_flow *flow)
     if (flow) {
         ovs_assert(flow->ref_cnt > 0);
         if (!--flow->ref_cnt) {
+            acts_unref(flow->ofpacts);
             free(flow->match.tun_md);
             free(flow);
         }
@@ -217,9 +290,9 @@ weft_flow_unref(struct weft_flow *flow)
 bool
 weft_flow_value_equal(const struct weft_flow *a, const struct weft_flow *b)
 {
-    return a == b || (a->cookie == b->cookie
-                      && ofpacts_equal(a->ofpacts, a->ofpacts_len,
-                                       b->ofpacts, b->ofpacts_len));
+    /* Interned: equal actions are the same bytes. */
+    return a == b || (a->cookie == b->cookie && a->ofpacts == b->ofpacts
+                      && a->ofpacts_len == b->ofpacts_len);
 }
 
 void
