@@ -23,7 +23,7 @@
 VLOG_DEFINE_THIS_MODULE(flow_table);
 
 struct ft_node {
-    struct hmap_node key_node;  /* In flow_table 'by_key', by flow->hash. */
+    struct hmap_node key_node;  /* In flow_table 'by_key', by key hash. */
     struct weft_flow *flow;     /* Shared, reference counted. */
 };
 

@@ -1,5 +1,6 @@
-/* flow-table: native flows (struct nflow) and a plain table of them, with
- * the diff that turns one table into another (compile -> push).
+/* flow-table: native flows ("nflows", compiler.h's struct weft_flow) and a
+ * plain table of them, with the diff that turns one table into another
+ * (compile -> push).
  *
  * weftd itself keeps one table per host with both sides per key
  * (flow-state.h), built on the nflow helpers below; the plain table here is
@@ -7,7 +8,7 @@
  * tests compare with.
  *
  * Both sides hold flows natively, as OVS does: the compiler's flows
- * (compiler.h's struct weft_flow: minimatch + ofpacts) are copied in as they
+ * (compiler.h's struct weft_flow: minimatch + ofpacts) are shared as they
  * are, and a flow read back from the switch in a flow stats reply is stored
  * the same way, so "desired == installed" is minimatch_equal() and
  * ofpacts_equal(), with no text and no encode/decode round trip at run time.
@@ -65,7 +66,7 @@ void nflows_format(const struct weft_flow **flows, size_t n, uint64_t cookie,
                    uint64_t mask, struct ds *out);
 
 struct flow_table {
-    struct hmap by_key;         /* "struct ft_node"s by nflow 'hash'. */
+    struct hmap by_key;         /* "struct ft_node"s by the flow's key hash. */
 };
 
 void flow_table_init(struct flow_table *);
