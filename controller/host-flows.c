@@ -118,9 +118,7 @@ sink_diff(struct host_flows *hf, const struct weft_flows *old,
     if (new) {
         HMAP_FOR_EACH (f, node, &new->flows) {
             const struct weft_flow *was = flows_find(old, f);
-            if (!was || was->cookie != f->cookie
-                || !ofpacts_equal(was->ofpacts, was->ofpacts_len,
-                                  f->ofpacts, f->ofpacts_len)) {
+            if (!was || !weft_flow_value_equal(was, f)) {
                 flow_state_set_desired(hf->sink, f);
             }
         }
@@ -308,6 +306,25 @@ host_flows_note_ofports(struct host_flows *hf, const struct topo_host *self,
     return noted;
 }
 
+/* Moves into 'fresh' each flow of 'old' that 'fresh' holds unchanged (same
+ * key, cookie and actions), in place of the new copy, which is dropped: the
+ * host's flow table keeps referring to the flow it has, so each flow exists
+ * once (flow-state.h), and the table sees no change for it. */
+static void
+keep_unchanged(struct weft_flows *old, struct weft_flows *fresh)
+{
+    struct weft_flow *f;
+    HMAP_FOR_EACH_SAFE (f, node, &fresh->flows) {
+        struct weft_flow *was = CONST_CAST(struct weft_flow *,
+                                           flows_find(old, f));
+        if (was && weft_flow_value_equal(was, f)) {
+            hmap_remove(&old->flows, &was->node);
+            hmap_replace(&fresh->flows, &f->node, &was->node);
+            weft_flow_unref(f);
+        }
+    }
+}
+
 /* Replaces 'flows' by those of owner (KIND, UUID). */
 static void
 compile_one(struct host_flows *hf, const struct topology *topo,
@@ -319,6 +336,7 @@ compile_one(struct host_flows *hf, const struct topology *topo,
     struct weft_flows fresh;
     weft_flows_init(&fresh);
     compile_owner_flows(topo, self, ofports, &owner, &fresh);
+    keep_unchanged(flows, &fresh);
     sink_diff(hf, flows, &fresh);
     hmap_swap(&flows->flows, &fresh.flows);
     weft_flows_destroy(&fresh);

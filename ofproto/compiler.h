@@ -75,18 +75,49 @@ void weft_owner_format(const struct weft_owner *, struct ds *out);
  * flow stats reply decodes to (tests/unit/test-flow-shapes.c shows, per
  * flow shape, that the two are equal).  Text exists only for display and
  * golden tests: weft_flows_format(), weft_flow_format_match() and
- * weft_flow_format_actions(), with OVS's own formatter. */
+ * weft_flow_format_actions(), with OVS's own formatter.
+ *
+ * A flow is one malloc'd block: this header, then the match's miniflow and
+ * minimask ('match' points into 'data', so never minimatch_destroy() it).
+ * Its actions are interned: every flow with the same actions, on any host,
+ * points to one shared, read-only copy (weft-flows.c).  It is immutable once made and
+ * reference counted: the set that compiled it (its owner's, in
+ * controller/host-flows.c) holds one reference, and the host's flow table
+ * (ofproto/flow-state.c) one per side that holds it, so that each flow's
+ * match and actions exist once in weftd (tests/unit/test-flow-memory.c
+ * measures it).  A flow is in at most one set; 'node.hash' is its key hash
+ * whether or not it is in a set. */
 struct weft_flow {
     struct hmap_node node;      /* In weft_flows 'flows', by flow key hash. */
-    uint8_t table_id;
-    uint16_t priority;
+    uint32_t ref_cnt;           /* weft_flow_ref(), weft_flow_unref(). */
+    uint32_t ofpacts_len;       /* 0 (and 'ofpacts' NULL) for drop. */
     uint64_t cookie;
     struct minimatch match;     /* The catch-all matches everything. */
-    struct ofpact *ofpacts;     /* NULL (and 'ofpacts_len' 0) for drop. */
-    size_t ofpacts_len;
+    struct ofpact *ofpacts;     /* Interned: read only. */
+    uint8_t table_id;
+    uint16_t priority;
     struct weft_owner owner;    /* What the flow exists for; not part of its
                                  * key, nor of what the switch holds. */
+    uint64_t data[];            /* Miniflow, minimask. */
 };
+
+/* Returns a new flow, with one reference and in no set, owned by 'owner'
+ * (NULL: WEFT_OWNER_NONE), with copies of 'match' and the 'ofpacts_len'
+ * bytes of 'ofpacts'. */
+struct weft_flow *weft_flow_create(const struct weft_owner *owner,
+                                   uint8_t table_id, uint16_t priority,
+                                   uint64_t cookie, const struct match *match,
+                                   const struct ofpact *ofpacts,
+                                   size_t ofpacts_len);
+/* A reference to 'flow' (const: only its count changes). */
+struct weft_flow *weft_flow_ref(const struct weft_flow *flow);
+/* Drops a reference; frees the flow with the last one.  The flow must not
+ * be in a set then.  NULL is OK. */
+void weft_flow_unref(struct weft_flow *flow);
+/* True if 'a' and 'b' have the same cookie and actions (their keys are
+ * assumed equal). */
+bool weft_flow_value_equal(const struct weft_flow *a,
+                           const struct weft_flow *b);
 
 /* A set of flows, unique by (table_id, priority, match). */
 struct weft_flows {
@@ -95,6 +126,7 @@ struct weft_flows {
 
 void weft_flows_init(struct weft_flows *);
 void weft_flows_destroy(struct weft_flows *);
+/* Drops the set's reference to each of its flows, leaving it empty. */
 void weft_flows_clear(struct weft_flows *);
 size_t weft_flows_count(const struct weft_flows *);
 

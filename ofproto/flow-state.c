@@ -20,16 +20,16 @@
  * the next push frees it. */
 struct fs_entry {
     struct hmap_node node;      /* In 'entries', by key hash. */
-    struct nflow *desired;      /* NULL: the key must not be installed. */
-    struct nflow *installed;    /* NULL: not on the switch (as known). */
+    struct weft_flow *desired;      /* NULL: the key must not be installed. */
+    struct weft_flow *installed;    /* NULL: not on the switch (as known). */
     uint32_t dump_seq;          /* Dump that last reported it. */
     uint32_t batch_idx : 30;    /* Its change in the batch, if 'in_batch'. */
     uint32_t in_batch : 1;
     uint32_t tracked : 1;       /* In 'tracked' (then never freed until
                                  * flow_state_begin_push() looks at it). */
 };
-/* 40 bytes: with one nflow shared by both sides, a synced flow costs this
- * and its nflow. */
+/* 40 bytes: with one flow shared by both sides and its owner's set, a
+ * synced flow costs this, its flow and its set's node. */
 
 /* A flow_mod (or a delete + add) of the batch: what the switch held when it
  * was taken, and what it is to hold once the batch is confirmed.  Both are
@@ -37,11 +37,11 @@ struct fs_entry {
  * the entry changes meanwhile. */
 struct fs_change {
     struct fs_entry *e;
-    struct nflow *have;         /* NULL: an add. */
-    struct nflow *want;         /* NULL: a delete. */
+    struct weft_flow *have;         /* NULL: an add. */
+    struct weft_flow *want;         /* NULL: a delete. */
 };
 
-static const struct nflow *
+static const struct weft_flow *
 entry_key(const struct flow_state *fs, const struct fs_entry *e)
 {
     if (e->desired) {
@@ -53,7 +53,7 @@ entry_key(const struct flow_state *fs, const struct fs_entry *e)
 }
 
 static bool
-key_equal(const struct nflow *f, uint8_t table_id, uint16_t priority,
+key_equal(const struct weft_flow *f, uint8_t table_id, uint16_t priority,
           const struct minimatch *match)
 {
     return (f->table_id == table_id && f->priority == priority
@@ -66,7 +66,7 @@ find_entry(const struct flow_state *fs, uint32_t hash, uint8_t table_id,
 {
     struct fs_entry *e;
     HMAP_FOR_EACH_WITH_HASH (e, node, hash, &fs->entries) {
-        const struct nflow *key = entry_key(fs, e);
+        const struct weft_flow *key = entry_key(fs, e);
         if (key && key_equal(key, table_id, priority, match)) {
             return e;
         }
@@ -107,18 +107,18 @@ gc_entry(struct flow_state *fs, struct fs_entry *e)
 }
 
 static void
-set_desired(struct flow_state *fs, struct fs_entry *e, struct nflow *f)
+set_desired(struct flow_state *fs, struct fs_entry *e, struct weft_flow *f)
 {
     fs->n_desired += (f != NULL) - (e->desired != NULL);
-    nflow_unref(e->desired);
+    weft_flow_unref(e->desired);
     e->desired = f;
 }
 
 static void
-set_installed(struct flow_state *fs, struct fs_entry *e, struct nflow *f)
+set_installed(struct flow_state *fs, struct fs_entry *e, struct weft_flow *f)
 {
     fs->n_installed += (f != NULL) - (e->installed != NULL);
-    nflow_unref(e->installed);
+    weft_flow_unref(e->installed);
     e->installed = f;
 }
 
@@ -128,8 +128,8 @@ static void
 settle(struct flow_state *fs, struct fs_entry *e)
 {
     if (e->desired && e->installed && e->desired != e->installed
-        && nflow_value_equal(e->desired, e->installed)) {
-        set_installed(fs, e, nflow_ref(e->desired));
+        && weft_flow_value_equal(e->desired, e->installed)) {
+        set_installed(fs, e, weft_flow_ref(e->desired));
     }
     if (e->desired != e->installed) {
         track(fs, e);
@@ -153,20 +153,12 @@ flow_state_destroy(struct flow_state *fs)
     flow_state_abort_push(fs);
     struct fs_entry *e;
     HMAP_FOR_EACH_POP (e, node, &fs->entries) {
-        nflow_unref(e->desired);
-        nflow_unref(e->installed);
+        weft_flow_unref(e->desired);
+        weft_flow_unref(e->installed);
         free(e);
     }
     hmap_destroy(&fs->entries);
     free(fs->tracked);
-}
-
-static bool
-value_equal_wf(const struct nflow *f, const struct weft_flow *wf)
-{
-    return (f->cookie == wf->cookie
-            && ofpacts_equal(f->ofpacts, f->ofpacts_len,
-                             wf->ofpacts, wf->ofpacts_len));
 }
 
 void
@@ -174,19 +166,16 @@ flow_state_set_desired(struct flow_state *fs, const struct weft_flow *wf)
 {
     struct fs_entry *e = find_entry(fs, wf->node.hash, wf->table_id,
                                     wf->priority, &wf->match);
-    if (e && e->desired && value_equal_wf(e->desired, wf)) {
+    if (e && e->desired == wf) {
         return;
-    }
-    struct nflow *f;
-    if (e && e->installed && value_equal_wf(e->installed, wf)) {
-        f = nflow_ref(e->installed);
-    } else {
-        f = nflow_from_weft_flow(wf);
     }
     if (!e) {
         e = create_entry(fs, wf->node.hash);
     }
-    set_desired(fs, e, f);
+    /* The table holds 'wf' itself, not a copy: the owner's set (host-flows.c)
+     * keeps it too.  An installed flow equal to it is swapped for it by
+     * settle(), so that one flow serves both sides and the set. */
+    set_desired(fs, e, weft_flow_ref(wf));
     settle(fs, e);
 }
 
@@ -202,10 +191,10 @@ flow_state_clear_desired(struct flow_state *fs, const struct weft_flow *wf)
 }
 
 static const struct weft_flow *
-weft_flows_lookup(const struct weft_flows *flows, const struct nflow *f)
+weft_flows_lookup(const struct weft_flows *flows, const struct weft_flow *f)
 {
     const struct weft_flow *wf;
-    HMAP_FOR_EACH_WITH_HASH (wf, node, f->hash, &flows->flows) {
+    HMAP_FOR_EACH_WITH_HASH (wf, node, f->node.hash, &flows->flows) {
         if (key_equal(f, wf->table_id, wf->priority, &wf->match)) {
             return wf;
         }
@@ -240,20 +229,20 @@ flow_state_begin_dump(struct flow_state *fs)
 void
 flow_state_dumped(struct flow_state *fs, const struct ofputil_flow_stats *st)
 {
-    struct nflow *f = nflow_from_stats(st);
-    struct fs_entry *e = find_entry(fs, f->hash, f->table_id, f->priority,
+    struct weft_flow *f = nflow_from_stats(st);
+    struct fs_entry *e = find_entry(fs, f->node.hash, f->table_id, f->priority,
                                     &f->match);
     if (!e) {
-        e = create_entry(fs, f->hash);
-    } else if (e->desired && nflow_value_equal(e->desired, f)) {
-        nflow_unref(f);
-        f = nflow_ref(e->desired);
+        e = create_entry(fs, f->node.hash);
+    } else if (e->desired && weft_flow_value_equal(e->desired, f)) {
+        weft_flow_unref(f);
+        f = weft_flow_ref(e->desired);
     }
     e->dump_seq = fs->dump_seq;
     if (e->installed != f) {
         set_installed(fs, e, f);
     } else {
-        nflow_unref(f);
+        weft_flow_unref(f);
     }
     settle(fs, e);
 }
@@ -289,14 +278,14 @@ flow_state_begin_push(struct flow_state *fs)
         fs->n_visited++;
         if (e->desired == e->installed
             || (e->desired && e->installed
-                && nflow_value_equal(e->desired, e->installed))) {
+                && weft_flow_value_equal(e->desired, e->installed))) {
             settle(fs, e);      /* Shares, or frees an empty entry. */
             continue;
         }
         struct fs_change *c = &fs->batch[fs->batch_n];
         c->e = e;
-        c->have = e->installed ? nflow_ref(e->installed) : NULL;
-        c->want = e->desired ? nflow_ref(e->desired) : NULL;
+        c->have = e->installed ? weft_flow_ref(e->installed) : NULL;
+        c->want = e->desired ? weft_flow_ref(e->desired) : NULL;
         e->in_batch = true;
         e->batch_idx = fs->batch_n++;
         n_mods += (c->have && c->want && c->have->cookie != c->want->cookie
@@ -318,7 +307,7 @@ flow_state_begin_push(struct flow_state *fs)
 
 bool
 flow_state_next_change(struct flow_state *fs, uint16_t *command,
-                       const struct nflow **flow)
+                       const struct weft_flow **flow)
 {
     if (!fs->batch || fs->batch_next >= fs->batch_n) {
         return false;
@@ -364,9 +353,9 @@ end_push(struct flow_state *fs, bool done)
         if (done) {
             set_installed(fs, e, c->want);
         } else {
-            nflow_unref(c->want);
+            weft_flow_unref(c->want);
         }
-        nflow_unref(c->have);
+        weft_flow_unref(c->have);
         settle(fs, e);
     }
     free(fs->batch);
@@ -410,11 +399,11 @@ flow_state_format(const struct flow_state *fs, bool installed,
                   uint64_t cookie, uint64_t mask, struct ds *out)
 {
     size_t n = hmap_count(&fs->entries);
-    const struct nflow **flows = xmalloc((n ? n : 1) * sizeof *flows);
+    const struct weft_flow **flows = xmalloc((n ? n : 1) * sizeof *flows);
     size_t i = 0;
     const struct fs_entry *e;
     HMAP_FOR_EACH (e, node, &fs->entries) {
-        const struct nflow *f = installed ? e->installed : e->desired;
+        const struct weft_flow *f = installed ? e->installed : e->desired;
         if (f) {
             flows[i++] = f;
         }

@@ -9,9 +9,10 @@
  * ofctrl "installed flows" table plus its tracked desired flows.
  *
  * An entry's key is table, priority and match (weft_flow_key_hash()); its
- * desired and installed flows are the refcounted, immutable nflows of
- * flow-table.h, and the very same nflow when the two are equal, so a synced
- * flow costs one nflow and one entry.  Invariant: an entry that is not on
+ * desired and installed flows are the refcounted, immutable flows of
+ * compiler.h (struct weft_flow), and the very same flow when the two are
+ * equal.  The desired flow is the one its owner's set holds (no copy), so a
+ * synced flow costs one flow, one entry and its owner set's node.  Invariant: an entry that is not on
  * the tracked list has desired == installed (the same pointer); an entry
  * with neither is freed.  So a change costs O(its flows) and a push walks
  * only the tracked list, never the table (the 'n_visited' counter says how
@@ -40,7 +41,6 @@
 #include "openvswitch/hmap.h"
 
 struct ds;
-struct nflow;
 struct ofputil_flow_stats;
 struct weft_flow;
 struct weft_flows;
@@ -66,8 +66,8 @@ struct flow_state {
 void flow_state_init(struct flow_state *);
 void flow_state_destroy(struct flow_state *);
 
-/* Desired side.  set() makes 'flow' (copied, or shared with an equal
- * installed flow) the desired flow of its key; clear() makes its key desire
+/* Desired side.  set() makes 'flow' (a reference to it, not a copy; an
+ * installed flow equal to it is replaced by it) the desired flow of its key; clear() makes its key desire
  * nothing.  Both track the key if that makes it differ. */
 void flow_state_set_desired(struct flow_state *, const struct weft_flow *);
 void flow_state_clear_desired(struct flow_state *, const struct weft_flow *);
@@ -89,7 +89,7 @@ void flow_state_end_dump(struct flow_state *);
  * switch confirmed it); abort() drops it, its keys tracked again. */
 size_t flow_state_begin_push(struct flow_state *);
 bool flow_state_next_change(struct flow_state *, uint16_t *command,
-                            const struct nflow **flow);
+                            const struct weft_flow **flow);
 void flow_state_push_done(struct flow_state *);
 void flow_state_abort_push(struct flow_state *);
 

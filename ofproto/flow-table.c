@@ -23,49 +23,9 @@
 VLOG_DEFINE_THIS_MODULE(flow_table);
 
 struct ft_node {
-    struct hmap_node key_node;  /* In flow_table 'by_key', by flow->hash. */
-    struct nflow *flow;         /* Shared, reference counted. */
+    struct hmap_node key_node;  /* In flow_table 'by_key', by key hash. */
+    struct weft_flow *flow;     /* Shared, reference counted. */
 };
-
-struct nflow *
-nflow_ref(struct nflow *f)
-{
-    f->ref_cnt++;
-    return f;
-}
-
-void
-nflow_unref(struct nflow *f)
-{
-    if (f && !--f->ref_cnt) {
-        minimatch_destroy(&f->match);
-        free(f->ofpacts);
-        free(f);
-    }
-}
-
-/* Creates a flow with a copy of 'ofpacts'; its match is left for the caller
- * to initialize, then nflow_finish() to call. */
-static struct nflow *
-nflow_create(uint8_t table_id, uint16_t priority, uint64_t cookie,
-             const struct ofpact *ofpacts, size_t ofpacts_len)
-{
-    struct nflow *f = xmalloc(sizeof *f);
-    f->ref_cnt = 1;
-    f->table_id = table_id;
-    f->priority = priority;
-    f->cookie = cookie;
-    f->ofpacts = ofpacts_len ? xmemdup(ofpacts, ofpacts_len) : NULL;
-    f->ofpacts_len = ofpacts_len;
-    return f;
-}
-
-static struct nflow *
-nflow_finish(struct nflow *f)
-{
-    f->hash = weft_flow_key_hash(f->table_id, f->priority, &f->match);
-    return f;
-}
 
 void
 flow_table_init(struct flow_table *t)
@@ -78,7 +38,7 @@ flow_table_clear(struct flow_table *t)
 {
     struct ft_node *n;
     HMAP_FOR_EACH_POP (n, key_node, &t->by_key) {
-        nflow_unref(n->flow);
+        weft_flow_unref(n->flow);
         free(n);
     }
 }
@@ -106,10 +66,10 @@ flow_table_count(const struct flow_table *t)
 
 /* Returns the node of 't' with the key of 'f', or NULL. */
 static struct ft_node *
-find_by_key(const struct flow_table *t, const struct nflow *f)
+find_by_key(const struct flow_table *t, const struct weft_flow *f)
 {
     struct ft_node *n;
-    HMAP_FOR_EACH_WITH_HASH (n, key_node, f->hash, &t->by_key) {
+    HMAP_FOR_EACH_WITH_HASH (n, key_node, f->node.hash, &t->by_key) {
         if (n->flow->table_id == f->table_id
             && n->flow->priority == f->priority
             && minimatch_equal(&n->flow->match, &f->match)) {
@@ -120,7 +80,7 @@ find_by_key(const struct flow_table *t, const struct nflow *f)
 }
 
 static bool
-nflow_actions_equal(const struct nflow *a, const struct nflow *b)
+nflow_actions_equal(const struct weft_flow *a, const struct weft_flow *b)
 {
     return a == b || ofpacts_equal(a->ofpacts, a->ofpacts_len,
                                    b->ofpacts, b->ofpacts_len);
@@ -130,14 +90,14 @@ static void
 remove_node(struct flow_table *t, struct ft_node *n)
 {
     hmap_remove(&t->by_key, &n->key_node);
-    nflow_unref(n->flow);
+    weft_flow_unref(n->flow);
     free(n);
 }
 
 /* Inserts 'f' into 't', taking ownership of one reference.  Replaces a flow
  * with the same key if 'replace', else assumes there is none. */
 static void
-insert_flow(struct flow_table *t, struct nflow *f, bool replace)
+insert_flow(struct flow_table *t, struct weft_flow *f, bool replace)
 {
     if (replace) {
         struct ft_node *old = find_by_key(t, f);
@@ -147,34 +107,24 @@ insert_flow(struct flow_table *t, struct nflow *f, bool replace)
     }
     struct ft_node *n = xmalloc(sizeof *n);
     n->flow = f;
-    hmap_insert(&t->by_key, &n->key_node, f->hash);
+    hmap_insert(&t->by_key, &n->key_node, f->node.hash);
 }
 
-struct nflow *
-nflow_from_weft_flow(const struct weft_flow *wf)
-{
-    struct nflow *f = nflow_create(wf->table_id, wf->priority, wf->cookie,
-                                   wf->ofpacts, wf->ofpacts_len);
-    minimatch_clone(&f->match, &wf->match);
-    f->hash = wf->node.hash;    /* weft_flow_key_hash(), as ours. */
-    return f;
-}
-
-struct nflow *
+struct weft_flow *
 nflow_from_stats(const struct ofputil_flow_stats *fs)
 {
-    struct nflow *f = nflow_create(fs->table_id, fs->priority,
-                                   ntohll(fs->cookie), fs->ofpacts,
-                                   fs->ofpacts_len);
-    weft_ofpacts_canonicalize(f->ofpacts, f->ofpacts_len);
-    minimatch_init(&f->match, &fs->match);
-    return nflow_finish(f);
-}
-
-bool
-nflow_value_equal(const struct nflow *a, const struct nflow *b)
-{
-    return a == b || (a->cookie == b->cookie && nflow_actions_equal(a, b));
+    /* Canonicalized before the flow interns its actions. */
+    uint64_t stub[1024 / 8];
+    struct ofpbuf acts = OFPBUF_STUB_INITIALIZER(stub);
+    if (fs->ofpacts_len) {
+        ofpbuf_put(&acts, fs->ofpacts, fs->ofpacts_len);
+    }
+    weft_ofpacts_canonicalize(acts.data, acts.size);
+    struct weft_flow *f = weft_flow_create(NULL, fs->table_id, fs->priority,
+                                           ntohll(fs->cookie), &fs->match,
+                                           acts.data, acts.size);
+    ofpbuf_uninit(&acts);
+    return f;
 }
 
 size_t
@@ -188,7 +138,7 @@ flow_table_build(struct flow_table *t, const struct weft_flows *compiled,
     /* 'compiled' is unique by key already, so nothing to replace. */
     const struct weft_flow *wf;
     HMAP_FOR_EACH (wf, node, &compiled->flows) {
-        insert_flow(t, nflow_from_weft_flow(wf), false);
+        insert_flow(t, weft_flow_ref(wf), false);
     }
     return 0;
 }
@@ -200,7 +150,7 @@ flow_table_add_stats(struct flow_table *t, const struct ofputil_flow_stats *fs)
 }
 
 struct ofpbuf *
-nflow_encode_bundle_add(const struct nflow *f, uint16_t command,
+nflow_encode_bundle_add(const struct weft_flow *f, uint16_t command,
                         int ofp_version, uint32_t bundle_id,
                         uint16_t bundle_flags)
 {
@@ -231,7 +181,7 @@ nflow_encode_bundle_add(const struct nflow *f, uint16_t command,
 }
 
 static void
-append_flow_mod(const struct nflow *f, uint16_t command, int ofp_version,
+append_flow_mod(const struct weft_flow *f, uint16_t command, int ofp_version,
                 uint32_t bundle_id, uint16_t bundle_flags,
                 struct ovs_list *msgs)
 {
@@ -277,7 +227,7 @@ flow_table_sync(struct flow_table *installed, const struct flow_table *desired,
     /* Now 'installed' is 'desired': share its flows. */
     flow_table_clear(installed);
     HMAP_FOR_EACH (d, key_node, &desired->by_key) {
-        insert_flow(installed, nflow_ref(d->flow), false);
+        insert_flow(installed, weft_flow_ref(d->flow), false);
     }
     return n;
 }
@@ -303,7 +253,7 @@ flow_table_count_differences(const struct flow_table *a,
  * priority=P MATCH cookie=0xC actions=ACTIONS".  cli/flows.c parses it, so
  * keep it as it is (even the two spaces before "cookie" of a catch-all). */
 static char *
-nflow_format(const struct nflow *f)
+nflow_format(const struct weft_flow *f)
 {
     struct ds s = DS_EMPTY_INITIALIZER;
     ds_put_format(&s, "table=%"PRIu8" priority=%"PRIu16" ", f->table_id,
@@ -335,7 +285,7 @@ flow_table_format_cookie(const struct flow_table *t, uint64_t cookie,
                          uint64_t mask, struct ds *out)
 {
     size_t n = flow_table_count(t);
-    const struct nflow **flows = xmalloc((n ? n : 1) * sizeof *flows);
+    const struct weft_flow **flows = xmalloc((n ? n : 1) * sizeof *flows);
     size_t i = 0;
     struct ft_node *node;
     HMAP_FOR_EACH (node, key_node, &t->by_key) {
@@ -346,13 +296,13 @@ flow_table_format_cookie(const struct flow_table *t, uint64_t cookie,
 }
 
 void
-nflows_format(const struct nflow **flows, size_t n, uint64_t cookie,
+nflows_format(const struct weft_flow **flows, size_t n, uint64_t cookie,
               uint64_t mask, struct ds *out)
 {
     char **lines = xmalloc((n ? n : 1) * sizeof *lines);
     size_t i = 0;
     for (size_t j = 0; j < n; j++) {
-        const struct nflow *f = flows[j];
+        const struct weft_flow *f = flows[j];
         if ((f->cookie & mask) == (cookie & mask)) {
             lines[i++] = nflow_format(f);
         }

@@ -1,5 +1,6 @@
-/* flow-table: native flows (struct nflow) and a plain table of them, with
- * the diff that turns one table into another (compile -> push).
+/* flow-table: native flows ("nflows", compiler.h's struct weft_flow) and a
+ * plain table of them, with the diff that turns one table into another
+ * (compile -> push).
  *
  * weftd itself keeps one table per host with both sides per key
  * (flow-state.h), built on the nflow helpers below; the plain table here is
@@ -7,7 +8,7 @@
  * tests compare with.
  *
  * Both sides hold flows natively, as OVS does: the compiler's flows
- * (compiler.h's struct weft_flow: minimatch + ofpacts) are copied in as they
+ * (compiler.h's struct weft_flow: minimatch + ofpacts) are shared as they
  * are, and a flow read back from the switch in a flow stats reply is stored
  * the same way, so "desired == installed" is minimatch_equal() and
  * ofpacts_equal(), with no text and no encode/decode round trip at run time.
@@ -24,8 +25,9 @@
  * straight from the native flows.  Text is made only by flow_table_format*()
  * for display ("weftctl flows", weft/flows) and weftctl flows --diff.
  *
- * Flows are immutable and reference counted, so that the desired and
- * installed tables share them after a sync. */
+ * Flows are immutable and reference counted, so that a table shares them
+ * with the set they were compiled into, and the desired and installed
+ * tables share them after a sync. */
 #ifndef WEFT_FLOW_TABLE_H
 #define WEFT_FLOW_TABLE_H 1
 
@@ -44,41 +46,27 @@ struct ofputil_flow_stats;
 struct weft_flow;
 struct weft_flows;
 
-struct nflow {
-    int ref_cnt;
-    uint8_t table_id;
-    uint16_t priority;
-    uint64_t cookie;
-    uint32_t hash;              /* weft_flow_key_hash() of the key. */
-    struct minimatch match;
-    struct ofpact *ofpacts;     /* NULL if 'ofpacts_len' is 0 (drop). */
-    size_t ofpacts_len;
-};
+/* Helpers for tables of native flows ("nflows": compiler.h's struct
+ * weft_flow, shared by reference count; flow-state.h uses them too). */
 
-/* Helpers for tables of nflows (flow-state.h too).  A new nflow has one
- * reference. */
-struct nflow *nflow_ref(struct nflow *);
-void nflow_unref(struct nflow *);       /* NULL is OK. */
-struct nflow *nflow_from_weft_flow(const struct weft_flow *);
-/* A flow read back from the switch, its actions through
- * weft_ofpacts_canonicalize(), so that it equals the compiled flow. */
-struct nflow *nflow_from_stats(const struct ofputil_flow_stats *);
-/* Same cookie and actions (the key is assumed equal). */
-bool nflow_value_equal(const struct nflow *, const struct nflow *);
+/* A new flow (one reference, in no set) read back from the switch, its
+ * actions through weft_ofpacts_canonicalize(), so that it equals the
+ * compiled flow. */
+struct weft_flow *nflow_from_stats(const struct ofputil_flow_stats *);
 /* Returns a bundle_add (bundle 'bundle_id', 'bundle_flags') carrying the
  * flow_mod 'command' (OFPFC_ADD, OFPFC_MODIFY_STRICT, OFPFC_DELETE_STRICT)
  * of 'f'. */
-struct ofpbuf *nflow_encode_bundle_add(const struct nflow *f,
+struct ofpbuf *nflow_encode_bundle_add(const struct weft_flow *f,
                                        uint16_t command, int ofp_version,
                                        uint32_t bundle_id,
                                        uint16_t bundle_flags);
 /* Appends the flow_table_format() lines of those of the 'n' 'flows' whose
  * cookie matches 'cookie' under 'mask', sorted, to 'out'. */
-void nflows_format(const struct nflow **flows, size_t n, uint64_t cookie,
+void nflows_format(const struct weft_flow **flows, size_t n, uint64_t cookie,
                    uint64_t mask, struct ds *out);
 
 struct flow_table {
-    struct hmap by_key;         /* "struct ft_node"s by nflow 'hash'. */
+    struct hmap by_key;         /* "struct ft_node"s by the flow's key hash. */
 };
 
 void flow_table_init(struct flow_table *);
@@ -87,7 +75,7 @@ void flow_table_clear(struct flow_table *);
 void flow_table_swap(struct flow_table *, struct flow_table *);
 size_t flow_table_count(const struct flow_table *);
 
-/* Makes 'table' hold a copy of every flow of 'compiled'.  Returns the number
+/* Makes 'table' hold every flow of 'compiled' (shared).  Returns the number
  * of flows skipped, which is always 0 now that compiled flows are native
  * (nothing to parse); the return value, 'reuse' (once a table whose
  * normalized flows were shared) and 'ofp_version' are unused and kept so

@@ -244,7 +244,7 @@ send_bundle_msgs(struct of_session *s)
             return;
         }
         uint16_t command;
-        const struct nflow *flow;
+        const struct weft_flow *flow;
         switch (s->tx) {
         case TX_OPEN:
             send_bundle_ctrl(s, OFPBCT_OPEN_REQUEST);

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "flow.h"
 #include "hash.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/ofp-actions.h"
@@ -22,6 +23,7 @@
 #include "openvswitch/ofp-protocol.h"
 #include "ovs-thread.h"
 #include "pipeline.h"
+#include "openvswitch/tun-metadata.h"
 #include "util.h"
 #include "uuid.h"
 
@@ -108,13 +110,199 @@ weft_flows_find(const struct weft_flows *flows, uint8_t table_id,
     return NULL;
 }
 
+/* Action lists, interned: a flow's 'ofpacts' point into one of these,
+ * shared by every flow with the same actions, on any host.  Most action
+ * lists recur (goto_table, an output to a tunnel with a network's key, a
+ * drop with a note...): in a bench-like topology (test-flow-memory.c) 8
+ * flows in 9 share their actions with another.  A mutex, since the table is
+ * global; a flow itself belongs to one thread at a time. */
+struct weft_acts {
+    struct hmap_node node;      /* In 'acts_table', by hash_bytes(). */
+    uint32_t ref_cnt;
+    uint32_t len;
+    uint64_t data[];            /* 'len' bytes of ofpacts. */
+};
+
+static struct ovs_mutex acts_mutex = OVS_MUTEX_INITIALIZER;
+static struct hmap acts_table OVS_GUARDED_BY(acts_mutex)
+    = HMAP_INITIALIZER(&acts_table);
+
+/* Returns an interned copy of the 'len' bytes of 'ofpacts' (NULL if 'len'
+ * is 0), with a reference for the caller. */
+static struct ofpact *
+acts_intern(const struct ofpact *ofpacts, size_t len)
+{
+    if (!len) {
+        return NULL;
+    }
+    ovs_assert(len <= UINT32_MAX);
+    uint32_t hash = hash_bytes(ofpacts, len, 0);
+    struct weft_acts *a;
+
+    ovs_mutex_lock(&acts_mutex);
+    HMAP_FOR_EACH_WITH_HASH (a, node, hash, &acts_table) {
+        if (a->len == len && !memcmp(a->data, ofpacts, len)) {
+            a->ref_cnt++;
+            goto out;
+        }
+    }
+    a = xmalloc(sizeof *a + len);
+    a->ref_cnt = 1;
+    a->len = len;
+    memcpy(a->data, ofpacts, len);
+    hmap_insert(&acts_table, &a->node, hash);
+out:
+    ovs_mutex_unlock(&acts_mutex);
+    return (struct ofpact *) a->data;
+}
+
+static struct weft_acts *
+acts_from_ofpacts(const struct ofpact *ofpacts)
+{
+    return CONTAINER_OF((const uint64_t *) ofpacts, struct weft_acts, data);
+}
+
+static struct ofpact *
+acts_ref(struct ofpact *ofpacts)
+{
+    if (ofpacts) {
+        ovs_mutex_lock(&acts_mutex);
+        acts_from_ofpacts(ofpacts)->ref_cnt++;
+        ovs_mutex_unlock(&acts_mutex);
+    }
+    return ofpacts;
+}
+
+static void
+acts_unref(struct ofpact *ofpacts)
+{
+    if (ofpacts) {
+        struct weft_acts *a = acts_from_ofpacts(ofpacts);
+        ovs_mutex_lock(&acts_mutex);
+        if (!--a->ref_cnt) {
+            hmap_remove(&acts_table, &a->node);
+            free(a);
+        }
+        ovs_mutex_unlock(&acts_mutex);
+    }
+}
+
+/* Allocates a flow with room for a miniflow and a minimask of the fields
+ * in 'map''s map, and points its 'match' there (the values left for the
+ * caller).  One block instead of minimatch_init()'s own: a flow costs one
+ * malloc and its overhead once.  Its actions are interned (above). */
+static struct weft_flow *
+weft_flow_alloc(const struct weft_owner *owner, uint8_t table_id,
+                uint16_t priority, uint64_t cookie,
+                const struct miniflow *map, struct ofpact *ofpacts,
+                size_t ofpacts_len)
+{
+    static const struct weft_owner none = { .kind = WEFT_OWNER_NONE };
+    size_t mf_size = (sizeof(struct miniflow)
+                      + MINIFLOW_VALUES_SIZE(miniflow_n_values(map)));
+    struct weft_flow *flow = xmalloc(sizeof *flow + 2 * mf_size);
+    flow->ref_cnt = 1;
+    flow->ofpacts_len = ofpacts_len;
+    flow->ofpacts = ofpacts;
+    flow->cookie = cookie;
+    flow->table_id = table_id;
+    flow->priority = priority;
+    flow->owner = owner ? *owner : none;
+
+    uint8_t *p = (uint8_t *) flow->data;
+    flow->match.flow = (struct miniflow *) p;
+    flow->match.mask = (struct minimask *) (p + mf_size);
+    flow->match.tun_md = NULL;
+    *flow->match.flow = *map;           /* Copies the map. */
+    flow->match.mask->masks = *map;
+    return flow;
+}
+
+/* Sets the key hash of 'flow', whose match is complete. */
+static void
+weft_flow_finish(struct weft_flow *flow)
+{
+    flow->node.hash = weft_flow_key_hash(flow->table_id, flow->priority,
+                                         &flow->match);
+}
+
+struct weft_flow *
+weft_flow_create(const struct weft_owner *owner, uint8_t table_id,
+                 uint16_t priority, uint64_t cookie, const struct match *match,
+                 const struct ofpact *ofpacts, size_t ofpacts_len)
+{
+    /* As minimatch_init(): the fields of the mask's map, in both. */
+    struct miniflow map;
+    miniflow_map_init(&map, &match->wc.masks);
+    struct weft_flow *flow = weft_flow_alloc(owner, table_id, priority,
+                                             cookie, &map,
+                                             acts_intern(ofpacts, ofpacts_len),
+                                             ofpacts_len);
+    miniflow_init(flow->match.flow, &match->flow);
+    minimask_init(flow->match.mask, &match->wc);
+    /* Tunnel metadata (a foreign flow's, read back) is rare: its own block. */
+    flow->match.tun_md = tun_metadata_allocation_clone(&match->tun_md);
+    weft_flow_finish(flow);
+    return flow;
+}
+
+/* Returns a new flow, in no set, equal to 'src' (owner included). */
+static struct weft_flow *
+weft_flow_clone(const struct weft_flow *src)
+{
+    const struct miniflow *map = &src->match.mask->masks;
+    struct weft_flow *flow = weft_flow_alloc(&src->owner, src->table_id,
+                                             src->priority, src->cookie, map,
+                                             acts_ref(src->ofpacts),
+                                             src->ofpacts_len);
+    size_t data_size = MINIFLOW_VALUES_SIZE(miniflow_n_values(map));
+    memcpy(miniflow_values(flow->match.flow),
+           miniflow_get_values(src->match.flow), data_size);
+    memcpy(miniflow_values(&flow->match.mask->masks),
+           miniflow_get_values(&src->match.mask->masks), data_size);
+    flow->match.tun_md = tun_metadata_allocation_clone(src->match.tun_md);
+    flow->node.hash = src->node.hash;
+    return flow;
+}
+
+struct weft_flow *
+weft_flow_ref(const struct weft_flow *flow_)
+{
+    struct weft_flow *flow = CONST_CAST(struct weft_flow *, flow_);
+    ovs_assert(flow->ref_cnt < UINT32_MAX);
+    flow->ref_cnt++;
+    return flow;
+}
+
+void
+weft_flow_unref(struct weft_flow *flow)
+{
+    if (flow) {
+        ovs_assert(flow->ref_cnt > 0);
+        if (!--flow->ref_cnt) {
+            acts_unref(flow->ofpacts);
+            free(flow->match.tun_md);
+            free(flow);
+        }
+    }
+}
+
+bool
+weft_flow_value_equal(const struct weft_flow *a, const struct weft_flow *b)
+{
+    /* Interned: equal actions are the same bytes. */
+    return a == b || (a->cookie == b->cookie && a->ofpacts == b->ofpacts
+                      && a->ofpacts_len == b->ofpacts_len);
+}
+
 void
 weft_flows_init(struct weft_flows *flows)
 {
     hmap_init(&flows->flows);
 }
 
-/* Frees every flow in 'flows' and the set itself.  'flows' may be NULL. */
+/* Drops every flow of 'flows' and frees the set itself.  'flows' may be
+ * NULL. */
 void
 weft_flows_destroy(struct weft_flows *flows)
 {
@@ -124,15 +312,12 @@ weft_flows_destroy(struct weft_flows *flows)
     }
 }
 
-/* Frees every flow in 'flows', leaving it empty and ready for reuse. */
 void
 weft_flows_clear(struct weft_flows *flows)
 {
     struct weft_flow *flow;
     HMAP_FOR_EACH_POP (flow, node, &flows->flows) {
-        minimatch_destroy(&flow->match);
-        free(flow->ofpacts);
-        free(flow);
+        weft_flow_unref(flow);
     }
 }
 
@@ -148,23 +333,15 @@ weft_flows_add(struct weft_flows *flows, const struct weft_owner *owner,
                const struct match *match, const struct ofpact *ofpacts,
                size_t ofpacts_len)
 {
-    static const struct weft_owner none = { .kind = WEFT_OWNER_NONE };
-    struct weft_flow *flow = xmalloc(sizeof *flow);
-    minimatch_init(&flow->match, match);
-
-    uint32_t hash = weft_flow_key_hash(table_id, priority, &flow->match);
-    if (weft_flows_find(flows, table_id, priority, &flow->match, hash)) {
-        minimatch_destroy(&flow->match);
-        free(flow);
+    struct weft_flow *flow = weft_flow_create(owner, table_id, priority,
+                                              cookie, match, ofpacts,
+                                              ofpacts_len);
+    if (weft_flows_find(flows, table_id, priority, &flow->match,
+                        flow->node.hash)) {
+        weft_flow_unref(flow);
         return false;
     }
-    flow->table_id = table_id;
-    flow->priority = priority;
-    flow->cookie = cookie;
-    flow->ofpacts = ofpacts_len ? xmemdup(ofpacts, ofpacts_len) : NULL;
-    flow->ofpacts_len = ofpacts_len;
-    flow->owner = owner ? *owner : none;
-    hmap_insert(&flows->flows, &flow->node, hash);
+    hmap_insert(&flows->flows, &flow->node, flow->node.hash);
     return true;
 }
 
@@ -176,15 +353,7 @@ weft_flows_add_copy(struct weft_flows *flows, const struct weft_flow *src)
                         hash)) {
         return false;
     }
-    struct weft_flow *flow = xmalloc(sizeof *flow);
-    minimatch_clone(&flow->match, &src->match);
-    flow->table_id = src->table_id;
-    flow->priority = src->priority;
-    flow->cookie = src->cookie;
-    flow->ofpacts = src->ofpacts_len
-                    ? xmemdup(src->ofpacts, src->ofpacts_len) : NULL;
-    flow->ofpacts_len = src->ofpacts_len;
-    flow->owner = src->owner;
+    struct weft_flow *flow = weft_flow_clone(src);
     hmap_insert(&flows->flows, &flow->node, hash);
     return true;
 }

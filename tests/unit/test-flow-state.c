@@ -70,7 +70,7 @@ drain(struct flow_state *fs, struct mods *m)
 {
     memset(m, 0, sizeof *m);
     uint16_t command;
-    const struct nflow *f;
+    const struct weft_flow *f;
     while (flow_state_next_change(fs, &command, &f)) {
         m->total++;
         switch (command) {
@@ -164,6 +164,77 @@ test_small_change_visits_only_tracked(void **state OVS_UNUSED)
     weft_flows_destroy(&flows);
 }
 
+/* Each flow exists once: the table's desired and installed sides hold the
+ * set's own flow (its set's reference, one per side), whether the switch
+ * confirmed it after a push or reported it in a dump; a flow the switch
+ * reports differently is a copy of its own until it is put right.  Equal
+ * actions are one interned copy. */
+static void
+test_one_copy_per_flow(void **state OVS_UNUSED)
+{
+    enum { N = 100 };
+    struct weft_flows flows;
+    make_flows(&flows, N);
+    const struct weft_flow *wf;
+    HMAP_FOR_EACH (wf, node, &flows.flows) {
+        assert_int_equal(wf->ref_cnt, 1);
+    }
+
+    /* Bring-up: pushed and confirmed. */
+    struct flow_state fs;
+    flow_state_init(&fs);
+    flow_state_replace_desired(&fs, &flows);
+    HMAP_FOR_EACH (wf, node, &flows.flows) {
+        assert_int_equal(wf->ref_cnt, 2);       /* Set, desired. */
+    }
+    assert_int_equal(push_all(&fs), N);
+    HMAP_FOR_EACH (wf, node, &flows.flows) {
+        assert_int_equal(wf->ref_cnt, 3);       /* And installed. */
+    }
+    flow_state_destroy(&fs);
+
+    /* Restart: read back first, then compiled; then a flow changed by
+     * hand. */
+    flow_state_init(&fs);
+    flow_state_begin_dump(&fs);
+    HMAP_FOR_EACH (wf, node, &flows.flows) {
+        report(&fs, wf);
+    }
+    flow_state_end_dump(&fs);
+    flow_state_replace_desired(&fs, &flows);
+    assert_int_equal(flow_state_begin_push(&fs), 0);
+    HMAP_FOR_EACH (wf, node, &flows.flows) {
+        assert_int_equal(wf->ref_cnt, 3);
+    }
+    struct weft_flows hand;
+    weft_flows_init(&hand);
+    add_flow(&hand, 7, 3, 0);
+    const struct weft_flow *f7 = nth_flow(&flows, 7);
+    flow_state_begin_dump(&fs);
+    HMAP_FOR_EACH (wf, node, &flows.flows) {
+        report(&fs, wf == f7 ? nth_flow(&hand, 7) : wf);
+    }
+    flow_state_end_dump(&fs);
+    assert_int_equal(f7->ref_cnt, 2);           /* Installed: the switch's. */
+    assert_int_equal(push_all(&fs), 1);
+    assert_int_equal(f7->ref_cnt, 3);
+    flow_state_destroy(&fs);
+
+    /* Flows 1 and 2 of another set with flow 1's actions: one copy. */
+    struct weft_flows other;
+    weft_flows_init(&other);
+    assert_true(weft_flows_add_text(&other, 1, 100, 0x11, "in_port=1",
+                                    "output:101"));
+    const struct weft_flow *o1 = CONTAINER_OF(hmap_first(&other.flows),
+                                              struct weft_flow, node);
+    assert_ptr_equal(o1->ofpacts, nth_flow(&flows, 1)->ofpacts);
+    assert_ptr_not_equal(o1->ofpacts, nth_flow(&flows, 2)->ofpacts);
+
+    weft_flows_destroy(&other);
+    weft_flows_destroy(&hand);
+    weft_flows_destroy(&flows);
+}
+
 /* A dump that finds one flow changed by hand yields exactly one modify (of
  * that flow, back to its desired actions); one the switch lacks, one add;
  * one weft does not know, one delete. */
@@ -199,11 +270,11 @@ test_dump_marks_in_place(void **state OVS_UNUSED)
     flow_state_end_dump(&fs);
     assert_int_equal(flow_state_begin_push(&fs), 1);
     uint16_t command;
-    const struct nflow *f;
+    const struct weft_flow *f;
     assert_true(flow_state_next_change(&fs, &command, &f));
     assert_int_equal(command, OFPFC_MODIFY_STRICT);
     struct ds a = DS_EMPTY_INITIALIZER;
-    const struct nflow *fl[1] = { f };
+    const struct weft_flow *fl[1] = { f };
     nflows_format(fl, 1, 0, 0, &a);
     assert_string_equal(ds_cstr(&a), "table=0 priority=100 "
                         "in_port=8,dl_vlan=8 cookie=0x17 "
@@ -307,6 +378,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_small_change_visits_only_tracked),
+        cmocka_unit_test(test_one_copy_per_flow),
         cmocka_unit_test(test_dump_marks_in_place),
         cmocka_unit_test(test_batch_is_a_snapshot),
     };

@@ -194,7 +194,7 @@ check_table(struct world *w, int i)
     uint64_t visited = fs->n_visited;
     w->mods[i] = flow_state_begin_push(fs);
     uint16_t command;
-    const struct nflow *f;
+    const struct weft_flow *f;
     size_t n = 0;
     while (flow_state_next_change(fs, &command, &f)) {
         n++;
