@@ -46,6 +46,11 @@ struct sset;
  *            the network's, port key 0.
  *   HOST     the host's own defaults (uuid: the host's): the table-miss
  *            flows.  Cookie: weft_cookie(0, 0, 0).
+ *   ROUTER   a router the host serves (uuid: the router's; see pipeline.h
+ *            for which hosts serve a router): the gateway ARP answers,
+ *            L3_ADMIT and L3_ROUTE flows of all its networks and routes.
+ *            Cookie: weft_cookie_router().  A port's L3_NEIGHBOR entries
+ *            are its PORT owner's.
  *   NONE     a flow added by weft_flows_add_text() or with no owner, i.e.
  *            not by the compiler.
  *
@@ -57,6 +62,7 @@ enum weft_owner_kind {
     WEFT_OWNER_HOST,
     WEFT_OWNER_NETWORK,
     WEFT_OWNER_PORT,
+    WEFT_OWNER_ROUTER,
 };
 
 struct weft_owner {
@@ -224,10 +230,18 @@ void weft_owner_list_add(struct weft_owner_list *, enum weft_owner_kind,
 void weft_owner_list_destroy(struct weft_owner_list *);
 
 /* Replaces the contents of 'owners' by every owner that can have flows on
- * 'host': its defaults, then for each network with a port on it, the
- * network and every port of the network (local or not).  From the
- * topology's indexes: O(those owners). */
+ * 'host': its defaults, then for each network it serves (see below), the
+ * network and every port of the network (local or not), and each router it
+ * serves.  From the topology's indexes: O(those owners). */
 void compile_host_owners(const struct topology *, const struct topo_host *host,
                          struct weft_owner_list *owners);
+
+/* Which hosts get a router's flows (pipeline.h's "serves"): 'host' serves
+ * 'router' if it has a port in a network attached to it, and serves 'net'
+ * if it has a port in it or serves its router.  O(the router's networks). */
+bool compile_host_serves_router(const struct topo_host *,
+                                const struct topo_router *);
+bool compile_host_serves_network(const struct topo_host *,
+                                 const struct topo_network *);
 
 #endif /* ofproto/compiler.h */
