@@ -99,8 +99,10 @@ check "h3 (no routed network) has no tunnel and no router flow" \
     eval '[ -z "$(tunnels_of 3)" ] && ! sim_ofctl 3 dump-flows table=24 | grep -q reg11'
 
 in1=$(sim_ofport 1 ra1) in2=$(sim_ofport 2 ra2) inb1=$(sim_ofport 1 bb1)
+# (ICMP, not bare "ip": OVS commits a changed TTL to the datapath only for
+# a packet with an IP protocol.)
 red_to() {      # red_to DST TTL: a1's IPv4 packet to red's router on n1
-    echo "in_port=$in1,dl_src=$A1,dl_dst=$RMAC1,ip,nw_src=10.1.0.5,nw_dst=$1,nw_ttl=$2"
+    echo "in_port=$in1,dl_src=$A1,dl_dst=$RMAC1,icmp,nw_src=10.1.0.5,nw_dst=$1,nw_ttl=$2"
 }
 
 # Gateway ARP, answered on h1 with the router's MAC on n1.
@@ -151,7 +153,7 @@ check "weftctl trace: a static route is named with its next hop" \
     grep -q 'route 10.9.0.0/16 via 10.2.0.5' <<<"$out"
 flows=$(ctl flows --host=h1 2>&1 || true)
 check "weftctl flows: router flows are the router's" \
-    grep -q 'table=l3_route.*# router red/rr' <<<"$flows"
+    grep -q 'table="\?l3_route"\?.*# router red/rr' <<<"$flows"
 
 # Detaching n2: h1 no longer routes there.
 out=$(ovsdb-client transact "$DB" "[\"Weft\", {\"op\": \"mutate\", \"table\": \"Router\",
@@ -161,7 +163,7 @@ check "router rr detached from n2 (route removed)" bash -c "! grep -q error <<<'
 check "weftctl sync" ctl --timeout=120 sync
 sim_expect_path "after detach: a1 -> 10.2.0.5 is dropped" 1 "$(red_to 10.2.0.5 64)" "drop"
 check "weftd's log has no self-check failure" \
-    bash -c "! grep -q 'self-check' $SIM_DIR/weftd.log || ! grep -qi 'differ' $SIM_DIR/weftd.log"
+    bash -c "! grep -q 'self-check failed' $SIM_DIR/weftd.log"
 check "weftd is still running" bash -c "kill -0 \$(cat $SIM_DIR/weftd.pid)"
 
 sim_finish
