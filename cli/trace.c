@@ -9,7 +9,8 @@
  * VLAN uplinks, tracing again on each host it reaches.  A packet to an
  * address outside its network goes to the router's MAC, as the endpoint
  * would send it to its gateway; the trace then names the router and the
- * route taken (note_route()), and follows the routed packet the same way. */
+ * route taken (trace-route.c), and follows the routed packet the same
+ * way. */
 #include <config.h>
 
 #include "ops-common.h"
@@ -29,6 +30,7 @@
 #include "packets.h"
 #include "pipeline.h"
 #include "sset.h"
+#include "trace-route.h"
 #include "util.h"
 #include "validate.h"
 #include "weft-db.h"
@@ -241,63 +243,6 @@ note_flow(struct ops_ctx *ctx, const struct topo_host *th,
     }
 }
 
-/* The Router row whose flow key is 'key', or NULL. */
-static const struct weftrec_router *
-router_by_key(struct ovsdb_idl *idl, uint64_t key)
-{
-    const struct weftrec_router *r;
-    WEFTREC_ROUTER_FOR_EACH (r, idl) {
-        if (r->flow_key == key) {
-            return r;
-        }
-    }
-    return NULL;
-}
-
-/* An L3_ROUTE line ("24. ip,reg11=0x7,nw_dst=10.9.0.0/16, priority 132,
- * cookie 0x..."): the route it is, from the router's row: a static route
- * "PREFIX via NEXTHOP", or the subnet of an attached network. */
-static void
-note_route(struct ops_ctx *ctx, const char *p, uint64_t cookie,
-           struct ds *note)
-{
-    const struct weftrec_router *r = router_by_key(ctx->idl,
-                                                   cookie & 0xffffff);
-    const char *dst = strstr(p, "nw_dst=");
-    char *prefix = (dst ? xmemdup0(dst + 7, strcspn(dst + 7, ", "))
-                    : xstrdup("0.0.0.0/0"));
-    if (!strchr(prefix, '/')) {
-        char *full = xasprintf("%s/32", prefix);
-        free(prefix);
-        prefix = full;
-    }
-    int priority = 0;
-    const char *prio = strstr(p, "priority ");
-    if (prio) {
-        priority = atoi(prio + 9);
-    }
-    /* Odd priorities are connected subnets (pipeline.h). */
-    const char *via = r && !(priority & 1) ? smap_get(&r->routes, prefix)
-                      : NULL;
-    if (via) {
-        ds_put_format(note, ", route %s via %s", prefix, via);
-        free(prefix);
-        return;
-    }
-    for (size_t i = 0; r && i < r->n_networks; i++) {
-        const struct weftrec_network *n = r->key_networks[i];
-        if (n->cidr && !strcmp(n->cidr, prefix)) {
-            ds_put_format(note, ", route %s: connected, network %s/%s",
-                          prefix, n->tenant ? n->tenant->name : "?",
-                          n->name);
-            free(prefix);
-            return;
-        }
-    }
-    ds_put_format(note, ", route %s", prefix);
-    free(prefix);
-}
-
 /* A table's line, a goto_table or a network's metadata: the pipeline stage
  * and the owner of the flow (for a route, which route).  Returns false if
  * 'p' is none of them. */
@@ -317,7 +262,7 @@ note_table(struct ops_ctx *ctx, const char *p, struct ds *note)
         if (cookie && sscanf(cookie + 7, "%llx", &value) == 1) {
             ops_put_cookie_owner(ctx, value, note);
             if (table == WEFT_TABLE_L3_ROUTE && value & 0xffffff) {
-                note_route(ctx, p, value, note);
+                trace_note_route(ctx, p, value, note);
             }
         } else {
             ds_put_cstr(note, "not weft's (no cookie)");
@@ -331,20 +276,8 @@ note_table(struct ops_ctx *ctx, const char *p, struct ds *note)
                && sscanf(p, "set_field:%llx", &value) == 1) {
         const char *net = ops_name_of(ctx, 'n', value);
         ds_put_format(note, "network %s", net ? net : "?");
-    } else if (!strncmp(p, "set_field:", 10)
-               && strstr(p, "->"WEFT_MFF_NEXTHOP)
-               && sscanf(p, "set_field:%llx", &value) == 1) {
-        ds_put_format(note, "next hop "IP_FMT,
-                      IP_ARGS(htonl((uint32_t) value)));
-    } else if (!strncmp(p, "move:NXM_OF_IP_DST[]->", 22)) {
-        ds_put_cstr(note, "next hop: the destination itself");
-    } else if (!strncmp(p, "set_field:", 10)
-               && strstr(p, "->"WEFT_MFF_ROUTER)
-               && sscanf(p, "set_field:%llx", &value) == 1) {
-        const struct weftrec_router *r = router_by_key(ctx->idl, value);
-        ds_put_format(note, "routed by router %s/%s",
-                      r && r->tenant ? r->tenant->name : "?",
-                      r ? r->name : "?");
+    } else if (trace_note_l3_action(ctx, p, note)) {
+        /* Done. */
     } else {
         return false;
     }
@@ -690,36 +623,6 @@ mac_of_ip(struct ovsdb_idl *idl, const struct weftrec_network *net,
     return NULL;
 }
 
-/* True if 'ip' is inside "A.B.C.D/LEN" 'cidr' (false for NULL). */
-static bool
-in_cidr(const char *cidr, ovs_be32 ip)
-{
-    ovs_be32 prefix;
-    unsigned int plen;
-    char *error = cidr ? ip_parse_cidr(cidr, &prefix, &plen) : xstrdup("");
-    if (error) {
-        free(error);
-        return false;
-    }
-    return !((ip ^ prefix) & be32_prefix_mask(plen));
-}
-
-/* Returns the MAC of the router attached to 'net' (its gateway's), or
- * NULL. */
-static const char *
-router_mac_on(struct ovsdb_idl *idl, const struct weftrec_network *net)
-{
-    const struct weftrec_router *r;
-    WEFTREC_ROUTER_FOR_EACH (r, idl) {
-        for (size_t i = 0; i < r->n_networks; i++) {
-            if (r->key_networks[i] == net) {
-                return r->value_networks[i];
-            }
-        }
-    }
-    return NULL;
-}
-
 /* Builds the flow to trace for a packet that 'port' sends: the user's
  * 'spec' with in_port and dl_src filled in, and what an endpoint would put
  * there itself unless 'spec' says otherwise: its IP as source, TTL 64, the
@@ -755,8 +658,9 @@ trace_flow(struct ops_ctx *ctx, const struct weftrec_port *port,
         }
         if (eth_addr_is_zero(wc.masks.dl_dst)) {
             const char *mac = mac_of_ip(ctx->idl, port->network, flow.nw_dst);
-            if (!mac && !in_cidr(port->network->cidr, flow.nw_dst)) {
-                mac = router_mac_on(ctx->idl, port->network);
+            if (!mac) {
+                mac = trace_gateway_mac(ctx->idl, port->network,
+                                        flow.nw_dst);
             }
             if (mac) {
                 ds_put_format(&s, ",dl_dst=%s", mac);
