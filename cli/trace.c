@@ -625,10 +625,10 @@ mac_of_ip(struct ovsdb_idl *idl, const struct weftrec_network *net,
 
 /* Builds the flow to trace for a packet that 'port' sends: the user's
  * 'spec' with in_port and dl_src filled in, and what an endpoint would put
- * there itself unless 'spec' says otherwise: its IP as source, TTL 64, the
+ * there itself unless 'spec' says otherwise: its IP as source, the
  * destination's MAC (as ARP would have resolved it; for an address outside
- * the network, its gateway's: the router's MAC), an ARP request's sender
- * fields and broadcast destination. */
+ * the network, its gateway's, the router's MAC, with TTL 64), an ARP
+ * request's sender fields and broadcast destination. */
 static char *
 trace_flow(struct ops_ctx *ctx, const struct weftrec_port *port,
            const char *spec, char **flowp)
@@ -653,17 +653,18 @@ trace_flow(struct ops_ctx *ctx, const struct weftrec_port *port,
         if (!wc.masks.nw_src && ip) {
             ds_put_format(&s, ",nw_src=%s", ip);
         }
-        if (!wc.masks.nw_ttl) {
-            ds_put_cstr(&s, ",nw_ttl=64");
-        }
         if (eth_addr_is_zero(wc.masks.dl_dst)) {
             const char *mac = mac_of_ip(ctx->idl, port->network, flow.nw_dst);
-            if (!mac) {
-                mac = trace_gateway_mac(ctx->idl, port->network,
-                                        flow.nw_dst);
+            const char *gw = mac ? NULL : trace_gateway_mac(ctx->idl,
+                                                            port->network,
+                                                            flow.nw_dst);
+            if (mac || gw) {
+                ds_put_format(&s, ",dl_dst=%s", mac ? mac : gw);
             }
-            if (mac) {
-                ds_put_format(&s, ",dl_dst=%s", mac);
+            if (gw && !wc.masks.nw_ttl) {
+                /* What the endpoint's stack sends; ofproto/trace's default
+                 * TTL 0 would be dropped by the router. */
+                ds_put_cstr(&s, ",nw_ttl=64");
             }
         }
     } else if (flow.dl_type == htons(ETH_TYPE_ARP)) {
