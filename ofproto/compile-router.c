@@ -60,8 +60,10 @@ router_origin(const struct topo_router *router)
     };
 }
 
-/* ARP_RESPOND: a broadcast request for the gateway IP of 'rp''s network is
- * answered with the router's MAC, like a port's (compile-arp.c). */
+/* ARP_RESPOND: a request for the gateway IP of 'rp''s network is answered
+ * with the router's MAC, like a port's (compile-arp.c), but unicast ones
+ * too: an endpoint refreshes its gateway's entry with a unicast request to
+ * the router's MAC, which no port would answer (and L3_ADMIT drops). */
 static void
 compile_gateway_arp(struct compile_ctx *ctx, const struct topo_router_port *rp,
                     const struct flow_origin *origin)
@@ -70,7 +72,6 @@ compile_gateway_arp(struct compile_ctx *ctx, const struct topo_router_port *rp,
     union mf_value value;
 
     match_network(&ctx->match, net->key);
-    match_set_dl_dst(&ctx->match, eth_addr_broadcast);
     match_set_dl_type(&ctx->match, htons(ETH_TYPE_ARP));
     match_set_nw_proto(&ctx->match, ARP_OP_REQUEST);            /* arp_op */
     match_set_nw_dst(&ctx->match, net->subnet.gateway);         /* arp_tpa */

@@ -14,8 +14,9 @@
  *  10 PORT_SEC     ARP sender MAC/IP and IPv4 source must be the port's.
  *  20 ARP_RESPOND  broadcast ARP request for a known IP in the network is
  *                  answered from the switch and sent back out IN_PORT; so
- *                  is one for the gateway IP of a network with a router
- *                  (with the router's MAC on that network).
+ *                  is any ARP request (broadcast or unicast) for the
+ *                  gateway IP of a network with a router, with the
+ *                  router's MAC on that network.
  *  22 L3_ADMIT     (metadata, eth_dst) = a router's MAC on the network:
  *                  IPv4 with TTL 0 or 1 is dropped, other IPv4 gets
  *                  ROUTER := router key, dec_ttl and goes to L3_ROUTE;

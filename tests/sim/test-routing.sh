@@ -111,6 +111,8 @@ sim_expect_path "ARP for red/n1's gateway 10.1.0.1 is answered back to a1" 1 "$a
 check "the answer carries the router's MAC on n1" \
     bash -c "ovs-appctl -t $(sim_hdir 1)/ovs-vswitchd.ctl ofproto/trace br-int '$arp' \
              | grep -q '^Final flow: .*dl_src=$RMAC1.*arp_sha=$RMAC1'"
+uarp="in_port=$in1,dl_src=$A1,dl_dst=$RMAC1,arp,arp_op=1,arp_spa=10.1.0.5,arp_sha=$A1,arp_tpa=10.1.0.1"
+sim_expect_path "a unicast ARP refresh to the router's MAC is answered too" 1 "$uarp" "ra1"
 
 # Routed across hosts, with net2's key.
 sim_expect_path "a1 -> 10.2.0.5 via the router leaves h1 to h2 with n2's key 1002" \

@@ -186,7 +186,7 @@ static const struct shape shapes[] = {
     { "port-sec arp drop", 10, WEFT_PRIO_PORT_DROP, "arp,", "drop" },
     { "port-sec ip drop", 10, WEFT_PRIO_PORT_DROP, "ip,", "drop" },
     { "gateway arp reply", 20, WEFT_PRIO_GW_ARP_REPLY,
-      "arp_tpa=10.0.255.254,", "set_field:02:57:00:01:00:01->eth_src" },
+      "arp_op=1", "set_field:02:57:00:01:00:0" },  /* Any dl_dst. */
     { "arp reply", 20, WEFT_PRIO_ARP_REPLY, "dl_dst=ff:ff:ff:ff:ff:ff",
       "IN_PORT" },
     { "own arp pass", 20, WEFT_PRIO_ARP_OWN, "in_port=", "goto_table:30" },
