@@ -39,8 +39,9 @@ struct sset;
  * deletion changes):
  *
  *   PORT     a port, local or on another host (uuid: the port's): CLASSIFY,
- *            PORT_SEC, ARP_RESPOND and L2_LOOKUP flows for it.  Its cookie
- *            carries the port's key.
+ *            PORT_SEC, ARP_RESPOND, L3_NEIGHBOR (its network has a router)
+ *            and L2_LOOKUP flows for it.  Its cookie carries the port's
+ *            key.
  *   NETWORK  a network with a port on this host (uuid: the network's): its
  *            ingress from tunnels and the uplink, its FLOOD flows.  Cookie:
  *            the network's, port key 0.
@@ -168,8 +169,9 @@ uint8_t weft_pop_vlan_raw(void);
 void weft_flows_format(const struct weft_flows *, struct ds *out);
 
 /* A tunnel port that a host needs on br-int: one per (encapsulation type,
- * remote host) such that both hosts have a tunnel IP and a port in some
- * network of that type. */
+ * remote host) such that both hosts have a tunnel IP and one has a port in
+ * a network of that type that the other serves (pipeline.h: has a port in
+ * it, or in another network of its router). */
 struct weft_tunnel {
     char name[16];                      /* Interface name, see below. */
     enum topo_net_type type;            /* VXLAN, GRE or GENEVE. */
@@ -207,9 +209,11 @@ void compile_host_flows(const struct topology *, const struct topo_host *host,
  * compile_owner_flows() appends to 'out' (without clearing it) the flows
  * that 'owner' has on 'host', with the same inputs as compile_host_flows():
  * none if the owner does not exist in 'topo' or has no flows there (a port
- * or network whose network has no port on 'host', another host's defaults).
+ * or network that 'host' does not serve, a router it does not serve,
+ * another host's defaults).
  * Its cost is that of the owner's own flows: a port's are O(its IPs), a
- * network's O(its ports on 'host' + the hosts it is on).
+ * network's O(its ports on 'host' + the hosts it is on, + the hosts of its
+ * router's networks), a router's O(its networks + routes).
  *
  * compile_host_flows() is exactly the union, over compile_host_owners(), of
  * compile_owner_flows() (tests/unit/test-owners.c checks it), and the flows
