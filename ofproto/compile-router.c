@@ -6,9 +6,10 @@
  *
  *   ARP_RESPOND  per attached network: the gateway IP answered with the
  *                router's MAC on that network;
- *   L3_ADMIT     per attached network: IPv4 to the router's MAC with TTL 0
- *                or 1 dropped, other IPv4 marked with the router's key,
- *                TTL decremented and routed, anything else dropped;
+ *   L3_ADMIT     per attached network: an ICMP echo request to the gateway
+ *                IP answered; IPv4 to the router's MAC with TTL 0 or 1
+ *                dropped, other IPv4 marked with the router's key, TTL
+ *                decremented and routed, anything else dropped;
  *   L3_ROUTE     per attached subnet and per static route, longest prefix
  *                first: the egress network, the next hop and the router's
  *                source MAC on the egress network.
@@ -105,6 +106,39 @@ put_dec_ttl(struct ofpbuf *ofpacts)
     ofpact_finish_DEC_TTL(ofpacts, &ids);
 }
 
+/* L3_ADMIT: an ICMP echo request to the gateway IP itself is answered by
+ * the switch, as a router would: addresses swapped, type 0 (echo reply),
+ * TTL 64, back out IN_PORT.  Above the TTL drops: a ping to the gateway
+ * with TTL 1 reaches it. */
+static void
+compile_gateway_echo(struct compile_ctx *ctx,
+                     const struct topo_router_port *rp,
+                     const struct flow_origin *origin)
+{
+    const struct topo_network *net = rp->network;
+    union mf_value value;
+
+    match_network(&ctx->match, net->key);
+    match_set_dl_dst(&ctx->match, rp->mac);
+    match_set_dl_type(&ctx->match, htons(ETH_TYPE_IP));
+    match_set_nw_proto(&ctx->match, IPPROTO_ICMP);
+    match_set_nw_dst(&ctx->match, net->subnet.gateway);
+    match_set_icmp_type(&ctx->match, ICMP4_ECHO_REQUEST);
+
+    put_move(&ctx->ofpacts, MFF_ETH_SRC, MFF_ETH_DST);
+    value = (union mf_value) { .mac = rp->mac };
+    put_set_field(&ctx->ofpacts, MFF_ETH_SRC, &value);
+    put_move(&ctx->ofpacts, MFF_IPV4_SRC, MFF_IPV4_DST);
+    value = (union mf_value) { .be32 = net->subnet.gateway };
+    put_set_field(&ctx->ofpacts, MFF_IPV4_SRC, &value);
+    value = (union mf_value) { .u8 = 64 };
+    put_set_field(&ctx->ofpacts, MFF_IP_TTL, &value);
+    value = (union mf_value) { .u8 = ICMP4_ECHO_REPLY };
+    put_set_field(&ctx->ofpacts, MFF_ICMPV4_TYPE, &value);
+    put_output(&ctx->ofpacts, OFPP_IN_PORT);
+    emit(ctx, WEFT_TABLE_L3_ADMIT, WEFT_PRIO_L3_ECHO, origin);
+}
+
 /* L3_ADMIT: what is sent to the router's MAC on 'rp''s network.  TTL 0 and
  * 1 are dropped here, before dec_ttl, which would otherwise send them to
  * the controller (weft has no packet-in). */
@@ -189,6 +223,7 @@ compile_router(struct compile_ctx *ctx, const struct topo_router *router)
             continue;           /* topology_set_router_networks() refuses. */
         }
         compile_gateway_arp(ctx, rp, &origin);
+        compile_gateway_echo(ctx, rp, &origin);
         compile_admit(ctx, rp, &origin);
         compile_route(ctx, router, subnet->prefix, subnet->plen, rp, 0,
                       &origin);

@@ -18,7 +18,9 @@
  *                  gateway IP of a network with a router, with the
  *                  router's MAC on that network.
  *  22 L3_ADMIT     (metadata, eth_dst) = a router's MAC on the network:
- *                  IPv4 with TTL 0 or 1 is dropped, other IPv4 gets
+ *                  an ICMP echo request to the gateway IP is answered
+ *                  (back out IN_PORT, TTL 64); other IPv4 with TTL 0 or 1
+ *                  is dropped, other IPv4 gets
  *                  ROUTER := router key, dec_ttl and goes to L3_ROUTE;
  *                  anything else to a router MAC is dropped.  Every other
  *                  frame goes on to L2_LOOKUP.
@@ -164,6 +166,7 @@ enum {
     WEFT_PRIO_L2_REMOTE = 100,      /* L2_LOOKUP: MAC on another host. */
     WEFT_PRIO_GW_ARP_REPLY = 100,   /* ARP_RESPOND: the router's gateway IP
                                      * (no port may hold it). */
+    WEFT_PRIO_L3_ECHO = 120,        /* L3_ADMIT: ping of the gateway IP. */
     WEFT_PRIO_L3_TTL_DROP = 110,    /* L3_ADMIT: TTL 0 or 1 to a router. */
     WEFT_PRIO_L3_ADMIT = 100,       /* L3_ADMIT: IPv4 to a router MAC. */
     WEFT_PRIO_L3_NON_IP_DROP = 90,  /* L3_ADMIT: anything else to it. */

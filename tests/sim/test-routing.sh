@@ -113,6 +113,11 @@ check "the answer carries the router's MAC on n1" \
              | grep -q '^Final flow: .*dl_src=$RMAC1.*arp_sha=$RMAC1'"
 uarp="in_port=$in1,dl_src=$A1,dl_dst=$RMAC1,arp,arp_op=1,arp_spa=10.1.0.5,arp_sha=$A1,arp_tpa=10.1.0.1"
 sim_expect_path "a unicast ARP refresh to the router's MAC is answered too" 1 "$uarp" "ra1"
+ping_gw="in_port=$in1,dl_src=$A1,dl_dst=$RMAC1,icmp,icmp_type=8,nw_src=10.1.0.5,nw_dst=10.1.0.1,nw_ttl=1"
+sim_expect_path "a ping of the gateway (even with TTL 1) is answered back to a1" 1 "$ping_gw" "ra1"
+check "the echo reply comes from the gateway: router MAC, 10.1.0.1, type 0, TTL 64" \
+    bash -c "ovs-appctl -t $(sim_hdir 1)/ovs-vswitchd.ctl ofproto/trace br-int '$ping_gw' \
+             | grep -q '^Final flow: .*dl_src=$RMAC1,dl_dst=$A1,nw_src=10.1.0.1,nw_dst=10.1.0.5,.*nw_ttl=64.*icmp_type=0'"
 
 # Routed across hosts, with net2's key.
 sim_expect_path "a1 -> 10.2.0.5 via the router leaves h1 to h2 with n2's key 1002" \

@@ -222,7 +222,7 @@ format_tables(const struct fixture *f, int min, int max)
     return ds_steal_cstr(&out);
 }
 
-/* hv1's tables ARP_RESPOND to L2_LOOKUP: r1's gateway ARP, admit and
+/* hv1's tables ARP_RESPOND to L2_LOOKUP: r1's gateway ARP, echo, admit and
  * routes on net1 (key 3) and net2 (key 5, no port on hv1: served), bolt's
  * rb on netb (key 4, the same subnet and addresses as net1), and the
  * neighbor entries of a1, a2 (on hv2) and b1.  a2's L2_LOOKUP entry sends a
@@ -236,6 +236,9 @@ static const char golden_hv1_l3[] =
 "table=20, priority=100, cookie=0x5700020004000004, arp,metadata=0x4,dl_dst=ff:ff:ff:ff:ff:ff,arp_tpa=10.1.0.5,arp_op=1 actions=move:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[],set_field:02:00:00:00:00:01->eth_src,set_field:2->arp_op,move:NXM_NX_ARP_SHA[]->NXM_NX_ARP_THA[],set_field:02:00:00:00:00:01->arp_sha,move:NXM_OF_ARP_SPA[]->NXM_OF_ARP_TPA[],set_field:10.1.0.5->arp_spa,IN_PORT\n"
 "table=20, priority=100, cookie=0x5700010000000007, arp,metadata=0x5,arp_tpa=10.2.0.1,arp_op=1 actions=move:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[],set_field:02:57:00:07:00:05->eth_src,set_field:2->arp_op,move:NXM_NX_ARP_SHA[]->NXM_NX_ARP_THA[],set_field:02:57:00:07:00:05->arp_sha,move:NXM_OF_ARP_SPA[]->NXM_OF_ARP_TPA[],set_field:10.2.0.1->arp_spa,IN_PORT\n"
 "table=20, priority=0, cookie=0x5700000000000000, actions=goto_table:22\n"
+"table=22, priority=120, cookie=0x5700010000000007, icmp,metadata=0x3,dl_dst=02:57:00:07:00:03,nw_dst=10.1.0.1,icmp_type=8 actions=move:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[],set_field:02:57:00:07:00:03->eth_src,move:NXM_OF_IP_SRC[]->NXM_OF_IP_DST[],set_field:10.1.0.1->ip_src,set_field:64->nw_ttl,set_field:0->icmp_type,IN_PORT\n"
+"table=22, priority=120, cookie=0x5700020000000008, icmp,metadata=0x4,dl_dst=02:57:00:08:00:04,nw_dst=10.1.0.1,icmp_type=8 actions=move:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[],set_field:02:57:00:08:00:04->eth_src,move:NXM_OF_IP_SRC[]->NXM_OF_IP_DST[],set_field:10.1.0.1->ip_src,set_field:64->nw_ttl,set_field:0->icmp_type,IN_PORT\n"
+"table=22, priority=120, cookie=0x5700010000000007, icmp,metadata=0x5,dl_dst=02:57:00:07:00:05,nw_dst=10.2.0.1,icmp_type=8 actions=move:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[],set_field:02:57:00:07:00:05->eth_src,move:NXM_OF_IP_SRC[]->NXM_OF_IP_DST[],set_field:10.2.0.1->ip_src,set_field:64->nw_ttl,set_field:0->icmp_type,IN_PORT\n"
 "table=22, priority=110, cookie=0x5700010000000007, ip,metadata=0x3,dl_dst=02:57:00:07:00:03,nw_ttl=0 actions=drop\n"
 "table=22, priority=110, cookie=0x5700010000000007, ip,metadata=0x3,dl_dst=02:57:00:07:00:03,nw_ttl=1 actions=drop\n"
 "table=22, priority=110, cookie=0x5700020000000008, ip,metadata=0x4,dl_dst=02:57:00:08:00:04,nw_ttl=0 actions=drop\n"
@@ -261,8 +264,7 @@ static const char golden_hv1_l3[] =
 "table=30, priority=100, cookie=0x5700010003000001, metadata=0x3,dl_dst=02:00:00:00:00:01 actions=output:1\n"
 "table=30, priority=100, cookie=0x5700020004000004, metadata=0x4,dl_dst=02:00:00:00:00:01 actions=output:2\n"
 "table=30, priority=100, cookie=0x5700010005000002, reg10=0/0x1,metadata=0x5,dl_dst=02:00:00:00:00:02 actions=set_field:0x69->tun_id,output:12\n"
-"table=30, priority=0, cookie=0x5700000000000000, actions=goto_table:40\n"
-;
+"table=30, priority=0, cookie=0x5700000000000000, actions=goto_table:40\n";
 
 /* (1) hv1 routes for r1 (a1's net1 to net2, whose a2 is on hv2) and for
  * bolt's rb, at the same addresses, apart. */
@@ -316,12 +318,12 @@ test_serves(void **state)
     assert_false(compile_host_serves_network(f->hv[1], f->netb));
     assert_false(compile_host_serves_router(f->hv[1], f->rb));
 
-    /* r1: per network 1 gateway ARP + 4 admit + 1 connected route; one
-     * static route.  rb: 6. */
+    /* r1: per network 1 gateway ARP + 1 gateway echo + 4 admit + 1
+     * connected route; one static route.  rb: 7. */
     compile(f, 0);
-    assert_int_equal(n_router_flows(f), 13 + 6);
+    assert_int_equal(n_router_flows(f), 15 + 7);
     compile(f, 1);
-    assert_int_equal(n_router_flows(f), 13);
+    assert_int_equal(n_router_flows(f), 15);
     compile(f, 2);
     assert_int_equal(n_router_flows(f), 0);
     char *l3 = format_tables(f, 21, 29);

@@ -205,6 +205,8 @@ static const struct shape shapes[] = {
       "output:" },
     { "flood from remote, no local port", 40, WEFT_PRIO_FLOOD_REMOTE,
       "reg10=0x1/0x1", "drop" },
+    { "l3 gateway echo reply", 22, WEFT_PRIO_L3_ECHO, "icmp_type=8",
+      "set_field:0->icmp_type,IN_PORT" },
     { "l3 ttl drop", 22, WEFT_PRIO_L3_TTL_DROP, "nw_ttl=", "drop" },
     { "l3 admit", 22, WEFT_PRIO_L3_ADMIT, "ip,",
       "set_field:0x1->reg11,dec_ttl,goto_table:24" },
