@@ -2,7 +2,8 @@
  * trace.c, attach.c; the command line is weftctl-ops.c).  See ops-common.h.
  *
  * The names come from weft's database: a cookie's tenant, network and port
- * keys (ofproto/pipeline.h) map to Tenant/Network/Port rows by flow_key; an
+ * keys (ofproto/pipeline.h) map to Tenant/Network/Port rows by flow_key, a
+ * router cookie's router key (network key 0) to its Router row; an
  * interface name to a weft port (Port.host + Port.iface) or to the remote
  * host behind a tunnel port (weft_tunnel_name()).  A switch is read over
  * OpenFlow from the same target weftd uses (topo_host_openflow_targets()),
@@ -150,6 +151,13 @@ ops_build_names(struct ops_ctx *ctx)
         smap_add_format(&ctx->names, k, "%s/%s",
                         n->tenant ? n->tenant->name : "?", n->name);
     }
+    const struct weftrec_router *r;
+    WEFTREC_ROUTER_FOR_EACH (r, ctx->idl) {
+        char k[32];
+        snprintf(k, sizeof k, "r%"PRId64, r->flow_key);
+        smap_add_format(&ctx->names, k, "%s/%s",
+                        r->tenant ? r->tenant->name : "?", r->name);
+    }
     const struct weftrec_port *p;
     WEFTREC_PORT_FOR_EACH (p, ctx->idl) {
         char k[32];
@@ -178,7 +186,8 @@ ops_build_names(struct ops_ctx *ctx)
     }
 }
 
-/* Appends who owns a flow with 'cookie': "red/vx/h1", "red/vx", "red", or
+/* Appends who owns a flow with 'cookie': "red/vx/h1", "red/vx", "red",
+ * "router red/r1" (network key 0, a router key: weft_cookie_router()), or
  * "pipeline" for flows of no tenant. */
 void
 ops_put_cookie_owner(const struct ops_ctx *ctx, uint64_t cookie, struct ds *s)
@@ -190,17 +199,21 @@ ops_put_cookie_owner(const struct ops_ctx *ctx, uint64_t cookie, struct ds *s)
     uint64_t t = (cookie >> 40) & 0xffff;
     uint64_t n = (cookie >> 24) & 0xffff;
     uint64_t p = cookie & 0xffffff;
-    char kind = p ? 'p' : n ? 'n' : t ? 't' : 0;
+    char kind = p ? (n ? 'p' : 'r') : n ? 'n' : t ? 't' : 0;
     uint64_t key = p ? p : n ? n : t;
     if (!kind) {
         ds_put_cstr(s, "pipeline");
         return;
     }
     const char *name = ops_name_of(ctx, kind, key);
+    if (kind == 'r') {
+        ds_put_cstr(s, "router ");
+    }
     if (name) {
         ds_put_cstr(s, name);
     } else {
         ds_put_format(s, "deleted %s %"PRIu64, kind == 'p' ? "port"
+                      : kind == 'r' ? "router"
                       : kind == 'n' ? "network" : "tenant", key);
     }
 }

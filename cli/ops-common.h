@@ -70,7 +70,8 @@ struct ops_ctx {
     long long int deadline;     /* time_msec() limit for everything. */
     struct ovsdb_idl *idl;
     struct topology topo;
-    struct smap names;          /* "t1" / "n3" / "p7" (kind + key) -> name. */
+    struct smap names;          /* "t1" / "n3" / "p7" / "r2" (kind + key) ->
+                                 * name. */
     struct shash tunnels;       /* Interface name -> struct ops_tunnel. */
     struct shash switches;      /* Host name -> struct ops_switch. */
     struct ds *out;             /* Printed on success. */
@@ -102,8 +103,9 @@ const struct weftrec_port *ops_find_port_row(struct ovsdb_idl *,
                                              char *const path[3]);
 
 /* Names.  ops_build_names() fills ctx->names and ctx->tunnels from the
- * database; ops_name_of() returns the name of the tenant ('t'), network ('n')
- * or port ('p') whose flow key is 'key', or NULL. */
+ * database; ops_name_of() returns the name of the tenant ('t'), network
+ * ('n'), port ('p') or router ('r', "TENANT/ROUTER") whose flow key is
+ * 'key', or NULL. */
 const char *ops_name_of(const struct ops_ctx *, char kind, uint64_t key);
 void ops_build_names(struct ops_ctx *);
 void ops_put_cookie_owner(const struct ops_ctx *, uint64_t cookie,

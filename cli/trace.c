@@ -6,7 +6,11 @@
  * host's ovs-vswitchd through its unixctl socket (see vswitchd_ctl() for how
  * the socket is found), prints the output with weft's names (stages, ports,
  * owners), and follows the packet from host to host through tunnels and
- * VLAN uplinks, tracing again on each host it reaches. */
+ * VLAN uplinks, tracing again on each host it reaches.  A packet to an
+ * address outside its network goes to the router's MAC, as the endpoint
+ * would send it to its gateway; the trace then names the router and the
+ * route taken (trace-route.c), and follows the routed packet the same
+ * way. */
 #include <config.h>
 
 #include "ops-common.h"
@@ -26,6 +30,7 @@
 #include "packets.h"
 #include "pipeline.h"
 #include "sset.h"
+#include "trace-route.h"
 #include "util.h"
 #include "validate.h"
 #include "weft-db.h"
@@ -239,7 +244,8 @@ note_flow(struct ops_ctx *ctx, const struct topo_host *th,
 }
 
 /* A table's line, a goto_table or a network's metadata: the pipeline stage
- * and the owner of the flow.  Returns false if 'p' is none of them. */
+ * and the owner of the flow (for a route, which route).  Returns false if
+ * 'p' is none of them. */
 static bool
 note_table(struct ops_ctx *ctx, const char *p, struct ds *note)
 {
@@ -255,6 +261,9 @@ note_table(struct ops_ctx *ctx, const char *p, struct ds *note)
         const char *cookie = strstr(p, "cookie 0x");
         if (cookie && sscanf(cookie + 7, "%llx", &value) == 1) {
             ops_put_cookie_owner(ctx, value, note);
+            if (table == WEFT_TABLE_L3_ROUTE && value & 0xffffff) {
+                trace_note_route(ctx, p, value, note);
+            }
         } else {
             ds_put_cstr(note, "not weft's (no cookie)");
         }
@@ -267,6 +276,8 @@ note_table(struct ops_ctx *ctx, const char *p, struct ds *note)
                && sscanf(p, "set_field:%llx", &value) == 1) {
         const char *net = ops_name_of(ctx, 'n', value);
         ds_put_format(note, "network %s", net ? net : "?");
+    } else if (trace_note_l3_action(ctx, p, note)) {
+        /* Done. */
     } else {
         return false;
     }
@@ -615,8 +626,9 @@ mac_of_ip(struct ovsdb_idl *idl, const struct weftrec_network *net,
 /* Builds the flow to trace for a packet that 'port' sends: the user's
  * 'spec' with in_port and dl_src filled in, and what an endpoint would put
  * there itself unless 'spec' says otherwise: its IP as source, the
- * destination's MAC (as ARP would have resolved it), an ARP request's
- * sender fields and broadcast destination. */
+ * destination's MAC (as ARP would have resolved it; for an address outside
+ * the network, its gateway's, the router's MAC, with TTL 64), an ARP
+ * request's sender fields and broadcast destination. */
 static char *
 trace_flow(struct ops_ctx *ctx, const struct weftrec_port *port,
            const char *spec, char **flowp)
@@ -643,8 +655,16 @@ trace_flow(struct ops_ctx *ctx, const struct weftrec_port *port,
         }
         if (eth_addr_is_zero(wc.masks.dl_dst)) {
             const char *mac = mac_of_ip(ctx->idl, port->network, flow.nw_dst);
-            if (mac) {
-                ds_put_format(&s, ",dl_dst=%s", mac);
+            const char *gw = mac ? NULL : trace_gateway_mac(ctx->idl,
+                                                            port->network,
+                                                            flow.nw_dst);
+            if (mac || gw) {
+                ds_put_format(&s, ",dl_dst=%s", mac ? mac : gw);
+            }
+            if (gw && !wc.masks.nw_ttl) {
+                /* What the endpoint's stack sends; ofproto/trace's default
+                 * TTL 0 would be dropped by the router. */
+                ds_put_cstr(&s, ",nw_ttl=64");
             }
         }
     } else if (flow.dl_type == htons(ETH_TYPE_ARP)) {

@@ -8,7 +8,11 @@
  *                a port here): the network owner's flows and the list of
  *                its ports' entries;
  *   'ports'      one 'struct hf_port' per port of those networks, local or
- *                remote, in its network's list and indexed by port UUID.
+ *                remote, in its network's list and indexed by port UUID;
+ *   'routers'    one 'struct hf_router' per router the host serves.
+ *
+ * A network "present" here is one the host serves (pipeline.h): one with a
+ * port here, or one of a router of such a network.
  *
  * so that dropping a network that left the host costs its own owners only,
  * and a port found by UUID knows the network it was compiled under (a port
@@ -50,15 +54,61 @@ struct hf_port {
     struct weft_flows flows;
 };
 
+/* A router served here, with its owner's flows. */
+struct hf_router {
+    struct hmap_node node;      /* In host_flows 'routers', by uuid_hash(). */
+    struct uuid uuid;
+    uint32_t sig;               /* router_sig() it was compiled with. */
+    uint32_t hosts_sig;         /* router_hosts_sig() when last looked at. */
+    struct weft_flows flows;
+};
+
 /* What of a network's own row its owners' flows on every host depend on:
- * a change here recompiles all of them. */
+ * a change here recompiles all of them.  On 'self': whether the network
+ * has a port here (else it is only served through its router) and whether
+ * it has a router (its ports' L3_NEIGHBOR entries). */
 static uint32_t
-net_sig(const struct topo_network *net)
+net_sig(const struct topo_network *net, const struct topo_host *self)
 {
     uint32_t hash = hash_int(net->type, 0);
     hash = hash_int(net->segment_id, hash);
     hash = hash_int(net->key, hash);
+    hash = hash_boolean(topo_network_find_host(net, self) != NULL, hash);
+    hash = hash_boolean(net->router_port != NULL, hash);
     return hash_int(net->tenant ? net->tenant->key : 0, hash);
+}
+
+/* What a router owner's flows depend on (compile-router.c). */
+static uint32_t
+router_sig(const struct topo_router *r)
+{
+    uint32_t hash = hash_int(r->key, r->tenant ? r->tenant->key : 0);
+    const struct topo_router_port *rp;
+    TOPO_ROUTER_FOR_EACH_PORT (rp, r) {
+        const struct topo_network *net = rp->network;
+        hash = hash_int(net->key, hash);
+        hash = hash_bytes(&net->subnet, sizeof net->subnet, hash);
+        hash = hash_bytes(&rp->mac, sizeof rp->mac, hash);
+    }
+    return hash_bytes(r->routes, r->n_routes * sizeof *r->routes, hash);
+}
+
+/* Which hosts have a port in which network of 'r': what the remote ingress
+ * of its networks, and which networks a host serves, depend on.  A sum, so
+ * that the order of the indexes does not matter. */
+static uint32_t
+router_hosts_sig(const struct topo_router *r)
+{
+    uint32_t sum = 0;
+    const struct topo_router_port *rp;
+    TOPO_ROUTER_FOR_EACH_PORT (rp, r) {
+        const struct topo_net_host *nh;
+        TOPO_NETWORK_FOR_EACH_HOST (nh, rp->network) {
+            sum += hash_2words(uuid_hash(&rp->network->uuid),
+                               uuid_hash(&nh->host->uuid));
+        }
+    }
+    return sum;
 }
 
 static struct hf_net *
@@ -68,6 +118,18 @@ hf_net_find(const struct host_flows *hf, const struct uuid *uuid)
     HMAP_FOR_EACH_WITH_HASH (g, node, uuid_hash(uuid), &hf->nets) {
         if (uuid_equals(&g->uuid, uuid)) {
             return g;
+        }
+    }
+    return NULL;
+}
+
+static struct hf_router *
+hf_router_find(const struct host_flows *hf, const struct uuid *uuid)
+{
+    struct hf_router *r;
+    HMAP_FOR_EACH_WITH_HASH (r, node, uuid_hash(uuid), &hf->routers) {
+        if (uuid_equals(&r->uuid, uuid)) {
+            return r;
         }
     }
     return NULL;
@@ -150,11 +212,24 @@ hf_net_remove(struct host_flows *hf, struct hf_net *g)
 }
 
 static void
+hf_router_remove(struct host_flows *hf, struct hf_router *r)
+{
+    sink_diff(hf, &r->flows, NULL);
+    hmap_remove(&hf->routers, &r->node);
+    weft_flows_destroy(&r->flows);
+    free(r);
+}
+
+static void
 host_flows_clear(struct host_flows *hf)
 {
     struct hf_net *g;
     HMAP_FOR_EACH_SAFE (g, node, &hf->nets) {
         hf_net_remove(hf, g);
+    }
+    struct hf_router *r;
+    HMAP_FOR_EACH_SAFE (r, node, &hf->routers) {
+        hf_router_remove(hf, r);
     }
     sink_diff(hf, &hf->defaults, NULL);
     weft_flows_clear(&hf->defaults);
@@ -167,9 +242,11 @@ host_flows_init(struct host_flows *hf)
     weft_flows_init(&hf->defaults);
     hmap_init(&hf->nets);
     hmap_init(&hf->ports);
+    hmap_init(&hf->routers);
     simap_init(&hf->ofports);
     uuidset_init(&hf->pending_nets);
     uuidset_init(&hf->pending_ports);
+    uuidset_init(&hf->pending_routers);
 }
 
 void
@@ -179,9 +256,11 @@ host_flows_destroy(struct host_flows *hf)
     weft_flows_destroy(&hf->defaults);
     hmap_destroy(&hf->nets);
     hmap_destroy(&hf->ports);
+    hmap_destroy(&hf->routers);
     simap_destroy(&hf->ofports);
     uuidset_destroy(&hf->pending_nets);
     uuidset_destroy(&hf->pending_ports);
+    uuidset_destroy(&hf->pending_routers);
 }
 
 void
@@ -195,11 +274,26 @@ host_flows_pending(const struct host_flows *hf)
 {
     return hf->pending_full || !hf->valid
            || !uuidset_is_empty(&hf->pending_nets)
-           || !uuidset_is_empty(&hf->pending_ports);
+           || !uuidset_is_empty(&hf->pending_ports)
+           || !uuidset_is_empty(&hf->pending_routers);
 }
 
-/* True if a host that 'self' shares a network with is in 'hosts': how this
- * host reaches it (its tunnel IP, uplink, tunnel name) may have changed. */
+static bool
+net_has_host_in(const struct topo_network *net, const struct topo_host *self,
+                const struct uuidset *hosts)
+{
+    const struct topo_net_host *rh;
+    TOPO_NETWORK_FOR_EACH_HOST (rh, net) {
+        if (rh->host != self && uuidset_contains(hosts, &rh->host->uuid)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* True if a host that 'self' shares a network with (one it serves, or one
+ * of the router of one of its own) is in 'hosts': how this host reaches it
+ * (its tunnel IP, uplink, tunnel name) may have changed. */
 static bool
 peer_changed(const struct topo_host *self, const struct uuidset *hosts)
 {
@@ -208,12 +302,31 @@ peer_changed(const struct topo_host *self, const struct uuidset *hosts)
     }
     const struct topo_net_host *nh;
     TOPO_HOST_FOR_EACH_NETWORK (nh, self) {
-        const struct topo_net_host *rh;
-        TOPO_NETWORK_FOR_EACH_HOST (rh, nh->network) {
-            if (rh != nh && uuidset_contains(hosts, &rh->host->uuid)) {
-                return true;
+        if (net_has_host_in(nh->network, self, hosts)) {
+            return true;
+        }
+        const struct topo_router_port *own = nh->network->router_port, *rp;
+        if (own) {
+            TOPO_ROUTER_FOR_EACH_PORT (rp, own->router) {
+                if (net_has_host_in(rp->network, self, hosts)) {
+                    return true;
+                }
             }
         }
+    }
+    return false;
+}
+
+/* Notes router 'uuid' ('r' in 'topo', or NULL) if this host serves it or
+ * did.  Returns true if noted. */
+static bool
+note_router(struct host_flows *hf, const struct topo_host *self,
+            const struct uuid *uuid, const struct topo_router *r)
+{
+    if ((r && compile_host_serves_router(self, r))
+        || hf_router_find(hf, uuid)) {
+        uuidset_insert(&hf->pending_routers, uuid);
+        return true;
     }
     return false;
 }
@@ -235,16 +348,24 @@ host_flows_note_changes(struct host_flows *hf, const struct topology *topo,
     UUIDSET_FOR_EACH (node, &changes->networks) {
         const struct topo_network *net = topology_find_network(topo,
                                                                &node->uuid);
-        if ((net && topo_network_find_host(net, self))
+        if ((net && compile_host_serves_network(self, net))
             || hf_net_find(hf, &node->uuid)) {
             uuidset_insert(&hf->pending_nets, &node->uuid);
             touched = true;
         }
+        if (net && net->router_port) {
+            const struct topo_router *r = net->router_port->router;
+            touched |= note_router(hf, self, &r->uuid, r);
+        }
+    }
+    UUIDSET_FOR_EACH (node, &changes->routers) {
+        touched |= note_router(hf, self, &node->uuid,
+                               topology_find_router(topo, &node->uuid));
     }
     UUIDSET_FOR_EACH (node, &changes->ports) {
         const struct topo_port *port = topology_find_port(topo, &node->uuid);
         if ((port && port->network
-             && topo_network_find_host(port->network, self))
+             && compile_host_serves_network(self, port->network))
             || hf_port_find(hf, &node->uuid)) {
             uuidset_insert(&hf->pending_ports, &node->uuid);
             touched = true;
@@ -367,17 +488,16 @@ update_port_in(struct host_flows *hf, const struct topology *topo,
                 &p->flows);
 }
 
-/* Compiles every owner of network 'nh->network' on this host into a fresh
- * entry; adds its ports to 'done'. */
+/* Compiles every owner of network 'net', served here, into a fresh entry;
+ * adds its ports to 'done'. */
 static void
 add_net(struct host_flows *hf, const struct topology *topo,
         const struct topo_host *self, const struct simap *ofports,
-        const struct topo_net_host *nh, struct uuidset *done)
+        const struct topo_network *net, struct uuidset *done)
 {
-    const struct topo_network *net = nh->network;
     struct hf_net *g = xzalloc(sizeof *g);
     g->uuid = net->uuid;
-    g->sig = net_sig(net);
+    g->sig = net_sig(net, self);
     weft_flows_init(&g->flows);
     ovs_list_init(&g->ports);
     hmap_insert(&hf->nets, &g->node, uuid_hash(&g->uuid));
@@ -401,22 +521,21 @@ update_net(struct host_flows *hf, const struct topology *topo,
            const struct uuid *uuid, struct uuidset *done)
 {
     const struct topo_network *net = topology_find_network(topo, uuid);
-    const struct topo_net_host *nh = (net ? topo_network_find_host(net, self)
-                                      : NULL);
+    bool served = net && compile_host_serves_network(self, net);
     struct hf_net *g = hf_net_find(hf, uuid);
 
-    if (g && (!nh || g->sig != net_sig(net))) {
-        if (!nh) {
+    if (g && (!served || g->sig != net_sig(net, self))) {
+        if (!served) {
             /* Its owners are recomputed, to no flows. */
             hf->n_owner_compiles += 1 + ovs_list_size(&g->ports);
         }
         hf_net_remove(hf, g);
         g = NULL;
     }
-    if (!nh) {
+    if (!served) {
         return;
     } else if (!g) {
-        add_net(hf, topo, self, ofports, nh, done);
+        add_net(hf, topo, self, ofports, net, done);
     } else {
         compile_one(hf, topo, self, ofports, WEFT_OWNER_NETWORK, uuid,
                     &g->flows);
@@ -433,11 +552,8 @@ update_port(struct host_flows *hf, const struct topology *topo,
         return;                 /* Compiled with its network just now. */
     }
     const struct topo_port *port = topology_find_port(topo, uuid);
-    const struct topo_net_host *nh = (port && port->network
-                                      ? topo_network_find_host(port->network,
-                                                               self)
-                                      : NULL);
-    if (!nh) {
+    if (!port || !port->network
+        || !compile_host_serves_network(self, port->network)) {
         struct hf_port *p = hf_port_find(hf, uuid);
         if (p) {
             hf_port_remove(hf, p);
@@ -448,9 +564,65 @@ update_port(struct host_flows *hf, const struct topology *topo,
     struct hf_net *g = hf_net_find(hf, &port->network->uuid);
     if (!g) {
         /* Its network is here but was not noted: compile it whole. */
-        add_net(hf, topo, self, ofports, nh, done);
+        add_net(hf, topo, self, ofports, port->network, done);
     } else {
         update_port_in(hf, topo, self, ofports, g, port);
+    }
+}
+
+static struct hf_router *
+add_router(struct host_flows *hf, const struct topology *topo,
+           const struct topo_host *self, const struct simap *ofports,
+           const struct topo_router *r)
+{
+    struct hf_router *hr = xzalloc(sizeof *hr);
+    hr->uuid = r->uuid;
+    hr->sig = router_sig(r);
+    hr->hosts_sig = router_hosts_sig(r);
+    weft_flows_init(&hr->flows);
+    hmap_insert(&hf->routers, &hr->node, uuid_hash(&hr->uuid));
+    compile_one(hf, topo, self, ofports, WEFT_OWNER_ROUTER, &r->uuid,
+                &hr->flows);
+    return hr;
+}
+
+/* Router 'uuid' is pending (see host-flows.h): drop it, add it, or
+ * recompile its owner if its inputs changed; notes its networks if the
+ * hosts it serves changed.  Runs before the networks' updates. */
+static void
+update_router(struct host_flows *hf, const struct topology *topo,
+              const struct topo_host *self, const struct simap *ofports,
+              const struct uuid *uuid)
+{
+    const struct topo_router *r = topology_find_router(topo, uuid);
+    struct hf_router *hr = hf_router_find(hf, uuid);
+    bool served = r && compile_host_serves_router(self, r);
+    if (!served) {
+        if (hr) {
+            hf_router_remove(hf, hr);
+            hf->n_owner_compiles++;     /* Recomputed: none here. */
+        }
+        if (!r) {
+            return;     /* Its networks were detached: in the changes. */
+        }
+        /* Its networks are no longer served through it: noted below. */
+    } else if (!hr) {
+        add_router(hf, topo, self, ofports, r);
+    } else {
+        if (hr->sig != router_sig(r)) {
+            hr->sig = router_sig(r);
+            compile_one(hf, topo, self, ofports, WEFT_OWNER_ROUTER, uuid,
+                        &hr->flows);
+        }
+        uint32_t hosts_sig = router_hosts_sig(r);
+        if (hr->hosts_sig == hosts_sig) {
+            return;
+        }
+        hr->hosts_sig = hosts_sig;
+    }
+    const struct topo_router_port *rp;
+    TOPO_ROUTER_FOR_EACH_PORT (rp, r) {
+        uuidset_insert(&hf->pending_nets, &rp->network->uuid);
     }
 }
 
@@ -464,10 +636,20 @@ update_full(struct host_flows *hf, const struct topology *topo,
 
     compile_one(hf, topo, self, ofports, WEFT_OWNER_HOST, &self->uuid,
                 &hf->defaults);
-    const struct topo_net_host *nh;
-    TOPO_HOST_FOR_EACH_NETWORK (nh, self) {
-        add_net(hf, topo, self, ofports, nh, NULL);
+    /* The networks it serves (their ports come with them) and routers. */
+    struct weft_owner_list owners = WEFT_OWNER_LIST_INITIALIZER;
+    compile_host_owners(topo, self, &owners);
+    for (size_t i = 0; i < owners.n; i++) {
+        const struct weft_owner *o = &owners.owners[i];
+        if (o->kind == WEFT_OWNER_NETWORK) {
+            add_net(hf, topo, self, ofports,
+                    topology_find_network(topo, &o->uuid), NULL);
+        } else if (o->kind == WEFT_OWNER_ROUTER) {
+            add_router(hf, topo, self, ofports,
+                       topology_find_router(topo, &o->uuid));
+        }
     }
+    weft_owner_list_destroy(&owners);
     hf->n_owner_compiles = n_owner_compiles;    /* Counted as one. */
     hf->n_full_compiles++;
 }
@@ -486,6 +668,9 @@ host_flows_update(struct host_flows *hf, const struct topology *topo,
     } else {
         struct uuidset done = UUIDSET_INITIALIZER(&done);
         const struct uuidset_node *un;
+        UUIDSET_FOR_EACH (un, &hf->pending_routers) {
+            update_router(hf, topo, self, ofports, &un->uuid);
+        }
         UUIDSET_FOR_EACH (un, &hf->pending_nets) {
             update_net(hf, topo, self, ofports, &un->uuid, &done);
         }
@@ -504,6 +689,7 @@ host_flows_update(struct host_flows *hf, const struct topology *topo,
     hf->valid = true;
     uuidset_clear(&hf->pending_nets);
     uuidset_clear(&hf->pending_ports);
+    uuidset_clear(&hf->pending_routers);
     hf->sink = NULL;
     return full;
 }
@@ -530,6 +716,10 @@ host_flows_collect(const struct host_flows *hf, struct weft_flows *out)
     HMAP_FOR_EACH (p, node, &hf->ports) {
         flows_append(out, &p->flows);
     }
+    const struct hf_router *r;
+    HMAP_FOR_EACH (r, node, &hf->routers) {
+        flows_append(out, &r->flows);
+    }
 }
 
 size_t
@@ -543,6 +733,10 @@ host_flows_count(const struct host_flows *hf)
     const struct hf_port *p;
     HMAP_FOR_EACH (p, node, &hf->ports) {
         n += weft_flows_count(&p->flows);
+    }
+    const struct hf_router *r;
+    HMAP_FOR_EACH (r, node, &hf->routers) {
+        n += weft_flows_count(&r->flows);
     }
     return n;
 }

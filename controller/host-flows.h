@@ -33,6 +33,20 @@
  *     if the port is gone or its network is no longer here);
  *   - a local port's changed ofport: that port's owner and its network's.
  *
+ * Routers (pipeline.h's "serves"): networks present here include those the
+ * host serves through a router without a port in them, with their ports'
+ * owners (a network's signature includes whether it has a port here and a
+ * router).  A changed router, or a changed network with a router, notes
+ * that router if the host serves it (or did): its owner is recompiled if
+ * its own flows' inputs changed (key, tenant key, attachments' keys,
+ * subnets and MACs, routes), dropped if no longer served, and when the
+ * hosts of its networks changed (one joined or left, or attached or
+ * detached), its networks are noted too: a newly served one arrives whole,
+ * the others recompile their network owner (remote ingress accepts every
+ * host that serves the network).  So a port added in a routed network
+ * costs the serving hosts that port's owner and its network's, plus a
+ * check of the router in O(its networks x hosts).
+ *
  * Plain data and pure compiling: no I/O. */
 #ifndef WEFT_HOST_FLOWS_H
 #define WEFT_HOST_FLOWS_H 1
@@ -58,6 +72,7 @@ struct host_flows {
     struct hmap nets;           /* "struct hf_net"s: networks present. */
     struct hmap ports;          /* "struct hf_port"s: ports of those
                                  * networks, by port UUID. */
+    struct hmap routers;        /* "struct hf_router"s: routers served. */
     struct simap ofports;       /* Ofports the flows were compiled from. */
     struct flow_state *sink;    /* During host_flows_update() only. */
 
@@ -65,6 +80,7 @@ struct host_flows {
     bool pending_full;
     struct uuidset pending_nets;    /* Networks (their owners, see above). */
     struct uuidset pending_ports;   /* Ports (their owners). */
+    struct uuidset pending_routers; /* Routers (see above). */
 
     /* Counters. */
     uint64_t n_full_compiles;   /* Whole-host compiles. */

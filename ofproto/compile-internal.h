@@ -14,9 +14,21 @@
  *
  *   compile-port.c     CLASSIFY (a port's source MAC) and PORT_SEC
  *   compile-arp.c      ARP_RESPOND
+ *   compile-router.c   ARP_RESPOND for gateways, L3_ADMIT, L3_ROUTE (the
+ *                      ROUTER owner) and L3_NEIGHBOR (a port's)
  *   compile-l2.c       L2_LOOKUP, local and remote; CLASSIFY from remote
  *   compile-flood.c    FLOOD, with split horizon
  *   compiler.c         the table-miss flows of every table
+ *
+ * Which hosts get which flows (pipeline.h's "serves"): a network's owners
+ * compile on every host that serves it (compile_host_serves_network()):
+ * the hosts with a port in it, and the hosts with a port in another network
+ * of its router.  There a port gets L2_LOOKUP (to it, local or remote) and
+ * L3_NEIGHBOR (if the network has a router); ARP_RESPOND, CLASSIFY,
+ * PORT_SEC and the network owner's FLOOD and remote ingress only where the
+ * network has a port (struct local_net), the ingress accepting every host
+ * that serves the network.  A router's owner compiles on every host that
+ * serves it (compile_host_serves_router()).
  *
  * compile-tunnels.c says how this host reaches the others (tunnels, uplink);
  * which topology changes can change a host's output is topology/changes.h. */
@@ -58,6 +70,8 @@ struct local_net {
                                  * one, for FLOOD. */
     struct ofport_list remote;  /* Tunnels (or the uplink) to the other hosts
                                  * with ports in it, each once. */
+    struct ofport_list ingress; /* 'remote' plus those to the other hosts
+                                 * that serve it through its router. */
 };
 
 /* Inputs and output of one compile_host_flows() or compile_owner_flows()
@@ -297,5 +311,19 @@ void compile_l2_local(struct compile_ctx *, const struct topo_port *,
 void compile_l2_remote(struct compile_ctx *, const struct topo_port *);
 void compile_remote_ingress(struct compile_ctx *, const struct local_net *);
 void compile_flood(struct compile_ctx *, struct local_net *);
+void compile_router(struct compile_ctx *, const struct topo_router *);
+
+/* What a host serves besides its own networks (pipeline.h): the routers of
+ * its networks, each once, and those routers' networks in which it has no
+ * port.  From the indexes, O(those routers' networks). */
+struct compile_served {
+    const struct topo_router **routers;
+    size_t n_routers, allocated_routers;
+    const struct topo_network **nets;
+    size_t n_nets, allocated_nets;
+};
+void compile_served_init(struct compile_served *, const struct topo_host *);
+void compile_served_destroy(struct compile_served *);
+void compile_l3_neighbor(struct compile_ctx *, const struct topo_port *);
 
 #endif /* ofproto/compile-internal.h */

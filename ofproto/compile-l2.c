@@ -47,16 +47,17 @@ compile_l2_remote(struct compile_ctx *ctx, const struct topo_port *port)
 }
 
 /* CLASSIFY ingress from the tunnels and the uplink of 'ln'.  Only keys of
- * networks present here, and only from hosts that have ports in them, are
- * accepted; everything else hits CLASSIFY's table-miss drop. */
+ * networks present here, and only from hosts that serve them (have ports in
+ * them, or in another network of their router), are accepted; everything
+ * else hits CLASSIFY's table-miss drop. */
 void
 compile_remote_ingress(struct compile_ctx *ctx, const struct local_net *ln)
 {
     const struct topo_network *net = ln->net;
     struct flow_origin origin = network_origin(net);
 
-    for (size_t i = 0; i < ln->remote.n; i++) {
-        match_set_in_port(&ctx->match, u16_to_ofp(ln->remote.ofports[i]));
+    for (size_t i = 0; i < ln->ingress.n; i++) {
+        match_set_in_port(&ctx->match, u16_to_ofp(ln->ingress.ofports[i]));
         if (net_is_overlay(net)) {
             match_set_tun_id(&ctx->match, htonll(net->segment_id));
         } else {

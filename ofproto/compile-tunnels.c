@@ -2,7 +2,8 @@
  * for the ports weft wants on br-int.
  *
  * compile_host_tunnels() lists the tunnel ports a host needs (one per
- * encapsulation type and remote host sharing a network of that type), named
+ * encapsulation type and remote host sharing a network of that type, the
+ * networks a host serves through a router included), named
  * by weft_tunnel_name(); the host's OVSDB reconcile creates them.  The
  * stages that send to or accept from other hosts (compile-l2.c,
  * compile-flood.c) find the tunnel's or the uplink's ofport with
@@ -99,55 +100,87 @@ tunnel_cmp(const void *a_, const void *b_)
     return strcmp(a->name, b->name);
 }
 
+/* The tunnels of the growable array 'tunnels' (of 'n', 'allocated'), with
+ * their names in 'names' so that each is added once. */
+struct tunnel_set {
+    struct weft_tunnel *tunnels;
+    size_t n, allocated;
+    struct sset names;
+};
+
+/* Adds the tunnel of 'type' to every host other than 'self' with a port in
+ * 'net' (and a tunnel IP). */
+static void
+add_tunnels_to(struct tunnel_set *ts, const struct topo_host *self,
+               enum topo_net_type type, const struct topo_network *net)
+{
+    const struct topo_net_host *rh;
+    TOPO_NETWORK_FOR_EACH_HOST (rh, net) {
+        const struct topo_host *remote = rh->host;
+        if (remote == self || !remote->tunnel_ip) {
+            continue;
+        }
+        char name[16];
+        weft_tunnel_name(type, remote, name);
+        if (sset_add(&ts->names, name)) {
+            if (ts->n >= ts->allocated) {
+                ts->tunnels = x2nrealloc(ts->tunnels, &ts->allocated,
+                                         sizeof *ts->tunnels);
+            }
+            struct weft_tunnel *t = &ts->tunnels[ts->n++];
+            memcpy(t->name, name, sizeof t->name);
+            t->type = type;
+            t->remote = remote;
+        }
+    }
+}
+
 size_t
 compile_host_tunnels(const struct topology *topo, const struct topo_host *host,
                      struct weft_tunnel **tunnelsp)
 {
-    struct weft_tunnel *tunnels = NULL;
-    size_t n = 0, allocated = 0;
-
     *tunnelsp = NULL;
     if (!host->tunnel_ip) {
         return 0;
     }
 
     /* Every other host with a tunnel IP and a port in one of the overlay
-     * networks with a port on 'host', from the indexes. */
+     * networks this host serves (pipeline.h), from the indexes; and for a
+     * routed overlay network with a port here, every host that serves it
+     * (it sends routed frames of that network here). */
     const struct topo_host *self = topology_find_host(topo, &host->uuid);
     if (!self) {
         return 0;
     }
-    struct sset names = SSET_INITIALIZER(&names);
+    struct tunnel_set ts = { .names = SSET_INITIALIZER(&ts.names) };
     const struct topo_net_host *nh;
     TOPO_HOST_FOR_EACH_NETWORK (nh, self) {
-        if (!net_is_overlay(nh->network)) {
+        const struct topo_network *net = nh->network;
+        if (!net_is_overlay(net)) {
             continue;
         }
-        const struct topo_net_host *rh;
-        TOPO_NETWORK_FOR_EACH_HOST (rh, nh->network) {
-            const struct topo_host *remote = rh->host;
-            if (rh == nh || !remote->tunnel_ip) {
-                continue;
-            }
-            char name[16];
-            weft_tunnel_name(nh->network->type, remote, name);
-            if (sset_add(&names, name)) {
-                if (n >= allocated) {
-                    tunnels = x2nrealloc(tunnels, &allocated,
-                                         sizeof *tunnels);
-                }
-                struct weft_tunnel *t = &tunnels[n++];
-                memcpy(t->name, name, sizeof t->name);
-                t->type = nh->network->type;
-                t->remote = remote;
+        add_tunnels_to(&ts, self, net->type, net);
+        if (net->router_port) {
+            const struct topo_router_port *rp;
+            TOPO_ROUTER_FOR_EACH_PORT (rp, net->router_port->router) {
+                add_tunnels_to(&ts, self, net->type, rp->network);
             }
         }
     }
-    sset_destroy(&names);
-
-    if (n) {
-        qsort(tunnels, n, sizeof *tunnels, tunnel_cmp);
+    struct compile_served served;
+    compile_served_init(&served, self);
+    for (size_t i = 0; i < served.n_nets; i++) {
+        const struct topo_network *net = served.nets[i];
+        if (net_is_overlay(net)) {
+            add_tunnels_to(&ts, self, net->type, net);
+        }
     }
-    *tunnelsp = tunnels;
-    return n;
+    compile_served_destroy(&served);
+    sset_destroy(&ts.names);
+
+    if (ts.n) {
+        qsort(ts.tunnels, ts.n, sizeof *ts.tunnels, tunnel_cmp);
+    }
+    *tunnelsp = ts.tunnels;
+    return ts.n;
 }

@@ -18,6 +18,12 @@
  *     gets ARP_RESPOND answers for its IPs; a remote port that is reachable
  *     gets an L2_LOOKUP flow to its tunnel or the uplink.
  *
+ *   - every network this host serves through a router without having a
+ *     port in it (pipeline.h's "serves"): its ports' L2_LOOKUP and
+ *     L3_NEIGHBOR flows, nothing of the network owner's;
+ *
+ *   - every router it serves (compile-router.c);
+ *
  *   - the host's defaults: each table's table-miss flow.
  *
  * Everything is found through the topology's indexes (host -> networks ->
@@ -60,7 +66,8 @@ ofport_list_contains(const struct ofport_list *list, int ofport)
 
 /* The local network 'nh' (a network with ports on this host), with its
  * ports' ofports and the ofports through which its other hosts are reached,
- * from the topology's indexes: O(its ports here + its hosts). */
+ * from the topology's indexes: O(its ports here + its hosts, + the hosts of
+ * its router's networks). */
 static void
 local_net_init(struct compile_ctx *ctx, const struct topo_net_host *nh,
                struct local_net *ln)
@@ -84,6 +91,28 @@ local_net_init(struct compile_ctx *ctx, const struct topo_net_host *nh,
         if (ofport && !ofport_list_contains(&ln->remote, ofport)) {
             ofport_list_add(&ln->remote, ofport);
         }
+        if (ofport && !ofport_list_contains(&ln->ingress, ofport)) {
+            ofport_list_add(&ln->ingress, ofport);
+        }
+    }
+
+    /* Hosts that serve the network through its router send it routed
+     * frames (pipeline.h): accept them too. */
+    const struct topo_router_port *own = ln->net->router_port;
+    if (own) {
+        const struct topo_router_port *rp;
+        TOPO_ROUTER_FOR_EACH_PORT (rp, own->router) {
+            TOPO_NETWORK_FOR_EACH_HOST (remote, rp->network) {
+                if (remote->host == ctx->host) {
+                    continue;
+                }
+                int ofport = compile_remote_ofport(ctx, ln->net,
+                                                   remote->host);
+                if (ofport && !ofport_list_contains(&ln->ingress, ofport)) {
+                    ofport_list_add(&ln->ingress, ofport);
+                }
+            }
+        }
     }
 }
 
@@ -92,11 +121,14 @@ local_net_destroy(struct local_net *ln)
 {
     free(ln->local.ofports);
     free(ln->remote.ofports);
+    free(ln->ingress.ofports);
 }
 
-/* Pass 2: every flow owned by 'port', a port of a local network. */
+/* Pass 2: every flow owned by 'port', a port of a network this host serves
+ * ('local': one with a port here). */
 static void
-compile_port_flows(struct compile_ctx *ctx, const struct topo_port *port)
+compile_port_flows(struct compile_ctx *ctx, const struct topo_port *port,
+                   bool local)
 {
     if (port_is_local(ctx, port)) {
         int ofport = port_ofport(ctx, port);
@@ -108,15 +140,19 @@ compile_port_flows(struct compile_ctx *ctx, const struct topo_port *port)
         compile_arp_respond(ctx, port, ofport);
     } else {
         /* A port on another host: answer ARP for it here so that its
-         * neighbours here need no broadcast, and send frames to it
-         * directly to its host. */
-        compile_arp_respond(ctx, port, 0);
+         * neighbours here need no broadcast (only where it has neighbours),
+         * and send frames to it directly to its host. */
+        if (local) {
+            compile_arp_respond(ctx, port, 0);
+        }
         compile_l2_remote(ctx, port);
     }
+    compile_l3_neighbor(ctx, port);
 }
 
-/* Table-miss flows: CLASSIFY and FLOOD drop what no one claimed, the others
- * pass packets on to the next table.  Owned by the host. */
+/* Table-miss flows: CLASSIFY, L3_ROUTE, L3_NEIGHBOR and FLOOD drop what no
+ * one claimed, the others pass packets on to the next table.  Owned by the
+ * host. */
 static void
 compile_defaults(struct compile_ctx *ctx)
 {
@@ -126,7 +162,10 @@ compile_defaults(struct compile_ctx *ctx)
     } defaults[] = {
         { WEFT_TABLE_CLASSIFY, -1 },
         { WEFT_TABLE_PORT_SEC, WEFT_TABLE_ARP_RESPOND },
-        { WEFT_TABLE_ARP_RESPOND, WEFT_TABLE_L2_LOOKUP },
+        { WEFT_TABLE_ARP_RESPOND, WEFT_TABLE_L3_ADMIT },
+        { WEFT_TABLE_L3_ADMIT, WEFT_TABLE_L2_LOOKUP },
+        { WEFT_TABLE_L3_ROUTE, -1 },
+        { WEFT_TABLE_L3_NEIGHBOR, -1 },
         { WEFT_TABLE_L2_LOOKUP, WEFT_TABLE_FLOOD },
         { WEFT_TABLE_FLOOD, -1 },
     };
@@ -157,6 +196,7 @@ compile_owner__(struct compile_ctx *ctx, const struct weft_owner *owner)
     const struct topo_network *net;
     const struct topo_port *port;
     const struct topo_net_host *nh;
+    const struct topo_router *router;
 
     switch (owner->kind) {
     case WEFT_OWNER_HOST:
@@ -174,8 +214,16 @@ compile_owner__(struct compile_ctx *ctx, const struct weft_owner *owner)
     case WEFT_OWNER_PORT:
         port = topology_find_port(ctx->topo, &owner->uuid);
         if (port && port->network
-            && topo_network_find_host(port->network, ctx->host)) {
-            compile_port_flows(ctx, port);
+            && compile_host_serves_network(ctx->host, port->network)) {
+            compile_port_flows(ctx, port,
+                               topo_network_find_host(port->network,
+                                                      ctx->host));
+        }
+        break;
+    case WEFT_OWNER_ROUTER:
+        router = topology_find_router(ctx->topo, &owner->uuid);
+        if (router && compile_host_serves_router(ctx->host, router)) {
+            compile_router(ctx, router);
         }
         break;
     case WEFT_OWNER_NONE:
@@ -229,6 +277,17 @@ compile_owner_flows(const struct topology *topo, const struct topo_host *host,
     compile_ctx_destroy(&ctx);
 }
 
+static void
+add_network_owners(struct weft_owner_list *owners,
+                   const struct topo_network *net)
+{
+    weft_owner_list_add(owners, WEFT_OWNER_NETWORK, &net->uuid);
+    const struct topo_port *port;
+    TOPO_NETWORK_FOR_EACH_PORT (port, net) {
+        weft_owner_list_add(owners, WEFT_OWNER_PORT, &port->uuid);
+    }
+}
+
 void
 compile_host_owners(const struct topology *topo, const struct topo_host *host,
                     struct weft_owner_list *owners)
@@ -242,12 +301,18 @@ compile_host_owners(const struct topology *topo, const struct topo_host *host,
 
     const struct topo_net_host *nh;
     TOPO_HOST_FOR_EACH_NETWORK (nh, self) {
-        weft_owner_list_add(owners, WEFT_OWNER_NETWORK, &nh->network->uuid);
-        const struct topo_port *port;
-        TOPO_NETWORK_FOR_EACH_PORT (port, nh->network) {
-            weft_owner_list_add(owners, WEFT_OWNER_PORT, &port->uuid);
-        }
+        add_network_owners(owners, nh->network);
     }
+    struct compile_served served;
+    compile_served_init(&served, self);
+    for (size_t i = 0; i < served.n_nets; i++) {
+        add_network_owners(owners, served.nets[i]);
+    }
+    for (size_t i = 0; i < served.n_routers; i++) {
+        weft_owner_list_add(owners, WEFT_OWNER_ROUTER,
+                            &served.routers[i]->uuid);
+    }
+    compile_served_destroy(&served);
 }
 
 void
@@ -280,13 +345,24 @@ compile_host_flows(const struct topology *topo, const struct topo_host *host,
     compile_ctx_init(&ctx, topo, self ? self : host, ofports, out);
     if (self) {
         const struct topo_net_host *nh;
+        const struct topo_port *port;
         TOPO_HOST_FOR_EACH_NETWORK (nh, self) {
             compile_network_flows(&ctx, nh);
-            const struct topo_port *port;
             TOPO_NETWORK_FOR_EACH_PORT (port, nh->network) {
-                compile_port_flows(&ctx, port);
+                compile_port_flows(&ctx, port, true);
             }
         }
+        struct compile_served served;
+        compile_served_init(&served, self);
+        for (size_t i = 0; i < served.n_nets; i++) {
+            TOPO_NETWORK_FOR_EACH_PORT (port, served.nets[i]) {
+                compile_port_flows(&ctx, port, false);
+            }
+        }
+        for (size_t i = 0; i < served.n_routers; i++) {
+            compile_router(&ctx, served.routers[i]);
+        }
+        compile_served_destroy(&served);
     }
     compile_defaults(&ctx);
     compile_ctx_destroy(&ctx);

@@ -39,13 +39,19 @@ struct sset;
  * deletion changes):
  *
  *   PORT     a port, local or on another host (uuid: the port's): CLASSIFY,
- *            PORT_SEC, ARP_RESPOND and L2_LOOKUP flows for it.  Its cookie
- *            carries the port's key.
+ *            PORT_SEC, ARP_RESPOND, L3_NEIGHBOR (its network has a router)
+ *            and L2_LOOKUP flows for it.  Its cookie carries the port's
+ *            key.
  *   NETWORK  a network with a port on this host (uuid: the network's): its
  *            ingress from tunnels and the uplink, its FLOOD flows.  Cookie:
  *            the network's, port key 0.
  *   HOST     the host's own defaults (uuid: the host's): the table-miss
  *            flows.  Cookie: weft_cookie(0, 0, 0).
+ *   ROUTER   a router the host serves (uuid: the router's; see pipeline.h
+ *            for which hosts serve a router): the gateway ARP answers,
+ *            L3_ADMIT and L3_ROUTE flows of all its networks and routes.
+ *            Cookie: weft_cookie_router().  A port's L3_NEIGHBOR entries
+ *            are its PORT owner's.
  *   NONE     a flow added by weft_flows_add_text() or with no owner, i.e.
  *            not by the compiler.
  *
@@ -57,6 +63,7 @@ enum weft_owner_kind {
     WEFT_OWNER_HOST,
     WEFT_OWNER_NETWORK,
     WEFT_OWNER_PORT,
+    WEFT_OWNER_ROUTER,
 };
 
 struct weft_owner {
@@ -194,8 +201,9 @@ uint8_t weft_pop_vlan_raw(void);
 void weft_flows_format(const struct weft_flows *, struct ds *out);
 
 /* A tunnel port that a host needs on br-int: one per (encapsulation type,
- * remote host) such that both hosts have a tunnel IP and a port in some
- * network of that type. */
+ * remote host) such that both hosts have a tunnel IP and one has a port in
+ * a network of that type that the other serves (pipeline.h: has a port in
+ * it, or in another network of its router). */
 struct weft_tunnel {
     char name[16];                      /* Interface name, see below. */
     enum topo_net_type type;            /* VXLAN, GRE or GENEVE. */
@@ -233,9 +241,11 @@ void compile_host_flows(const struct topology *, const struct topo_host *host,
  * compile_owner_flows() appends to 'out' (without clearing it) the flows
  * that 'owner' has on 'host', with the same inputs as compile_host_flows():
  * none if the owner does not exist in 'topo' or has no flows there (a port
- * or network whose network has no port on 'host', another host's defaults).
+ * or network that 'host' does not serve, a router it does not serve,
+ * another host's defaults).
  * Its cost is that of the owner's own flows: a port's are O(its IPs), a
- * network's O(its ports on 'host' + the hosts it is on).
+ * network's O(its ports on 'host' + the hosts it is on, + the hosts of its
+ * router's networks), a router's O(its networks + routes).
  *
  * compile_host_flows() is exactly the union, over compile_host_owners(), of
  * compile_owner_flows() (tests/unit/test-owners.c checks it), and the flows
@@ -256,10 +266,18 @@ void weft_owner_list_add(struct weft_owner_list *, enum weft_owner_kind,
 void weft_owner_list_destroy(struct weft_owner_list *);
 
 /* Replaces the contents of 'owners' by every owner that can have flows on
- * 'host': its defaults, then for each network with a port on it, the
- * network and every port of the network (local or not).  From the
- * topology's indexes: O(those owners). */
+ * 'host': its defaults, then for each network it serves (see below), the
+ * network and every port of the network (local or not), and each router it
+ * serves.  From the topology's indexes: O(those owners). */
 void compile_host_owners(const struct topology *, const struct topo_host *host,
                          struct weft_owner_list *owners);
+
+/* Which hosts get a router's flows (pipeline.h's "serves"): 'host' serves
+ * 'router' if it has a port in a network attached to it, and serves 'net'
+ * if it has a port in it or serves its router.  O(the router's networks). */
+bool compile_host_serves_router(const struct topo_host *,
+                                const struct topo_router *);
+bool compile_host_serves_network(const struct topo_host *,
+                                 const struct topo_network *);
 
 #endif /* ofproto/compiler.h */

@@ -13,7 +13,26 @@
  *                  host already enforced port security and answered ARP.
  *  10 PORT_SEC     ARP sender MAC/IP and IPv4 source must be the port's.
  *  20 ARP_RESPOND  broadcast ARP request for a known IP in the network is
- *                  answered from the switch and sent back out IN_PORT.
+ *                  answered from the switch and sent back out IN_PORT; so
+ *                  is any ARP request (broadcast or unicast) for the
+ *                  gateway IP of a network with a router, with the
+ *                  router's MAC on that network.
+ *  22 L3_ADMIT     (metadata, eth_dst) = a router's MAC on the network:
+ *                  an ICMP echo request to the gateway IP is answered
+ *                  (back out IN_PORT, TTL 64); other IPv4 with TTL 0 or 1
+ *                  is dropped, other IPv4 gets
+ *                  ROUTER := router key, dec_ttl and goes to L3_ROUTE;
+ *                  anything else to a router MAC is dropped.  Every other
+ *                  frame goes on to L2_LOOKUP.
+ *  24 L3_ROUTE     (ROUTER, ip_dst) longest prefix first: an attached
+ *                  subnet M, or a static route via a next hop in M ->
+ *                  metadata := M, NEXTHOP := ip_dst or the next hop,
+ *                  eth_src := the router's MAC on M.  No route: drop.
+ *  26 L3_NEIGHBOR  (metadata, NEXTHOP) = an IP of a port of the network
+ *                  -> eth_dst := that port's MAC, goto L2_LOOKUP, which
+ *                  delivers the routed frame like any other (local port,
+ *                  tunnel with the egress network's key, or the uplink).
+ *                  Unknown next hop: drop.
  *  30 L2_LOOKUP    (metadata, eth_dst) of a known port -> output to it:
  *                  local ports directly, ports on other hosts through the
  *                  tunnel to their host (tun_id := segment id) or the uplink
@@ -25,7 +44,25 @@
  *                  (split horizon: a full mesh would otherwise loop). 
  *
  * Every later lookup is keyed by metadata, so nothing crosses networks even
- * when two tenants use the same MACs and IPs. */
+ * when two tenants use the same MACs and IPs; only a router's L3_ROUTE
+ * changes metadata, and only to a network attached to that same router
+ * (ROUTER keeps routers, and so tenants, apart).
+ *
+ * Routing is distributed: it happens on the host where the packet enters,
+ * with no packet-in, and the frame leaves that host already addressed to
+ * the destination port.  So a host "serves" router R when it has a port in
+ * any network attached to R, and then it also serves every network of R:
+ *
+ *   - it gets R's flows (gateway ARP, L3_ADMIT, L3_ROUTE: the ROUTER owner);
+ *   - for every network M of R, the L2_LOOKUP entries of M's remote ports
+ *     and the L3_NEIGHBOR entries of all of M's ports (their PORT owners),
+ *     and the tunnels (or uplink) to the hosts with ports in M;
+ *   - a host with a port in M accepts M's tun_id (or VLAN) in CLASSIFY from
+ *     every host that serves M, not only from those with a port in M.
+ *
+ * ARP answers, FLOOD and the ingress from remote stay with the hosts that
+ * have a port in the network.  Frames from remote never reach L3_ADMIT:
+ * they were routed, if at all, on the host they entered. */
 #ifndef WEFT_PIPELINE_H
 #define WEFT_PIPELINE_H 1
 
@@ -37,6 +74,9 @@ enum weft_table {
     WEFT_TABLE_CLASSIFY = 0,
     WEFT_TABLE_PORT_SEC = 10,
     WEFT_TABLE_ARP_RESPOND = 20,
+    WEFT_TABLE_L3_ADMIT = 22,
+    WEFT_TABLE_L3_ROUTE = 24,
+    WEFT_TABLE_L3_NEIGHBOR = 26,
     WEFT_TABLE_L2_LOOKUP = 30,
     WEFT_TABLE_FLOOD = 40,
 };
@@ -44,7 +84,10 @@ enum weft_table {
 /* Every table is reached only by goto_table from a lower one. */
 _Static_assert(WEFT_TABLE_CLASSIFY < WEFT_TABLE_PORT_SEC
                && WEFT_TABLE_PORT_SEC < WEFT_TABLE_ARP_RESPOND
-               && WEFT_TABLE_ARP_RESPOND < WEFT_TABLE_L2_LOOKUP
+               && WEFT_TABLE_ARP_RESPOND < WEFT_TABLE_L3_ADMIT
+               && WEFT_TABLE_L3_ADMIT < WEFT_TABLE_L3_ROUTE
+               && WEFT_TABLE_L3_ROUTE < WEFT_TABLE_L3_NEIGHBOR
+               && WEFT_TABLE_L3_NEIGHBOR < WEFT_TABLE_L2_LOOKUP
                && WEFT_TABLE_L2_LOOKUP < WEFT_TABLE_FLOOD,
                "goto_table must go forward");
 
@@ -66,6 +109,14 @@ const char *weft_table_name(int table_id);
 #define WEFT_MFF_FLAGS "reg10"
 #define WEFT_MFF_FLAGS_ID MFF_REG10
 #define WEFT_FLAG_FROM_REMOTE 0x1   /* Came in from a tunnel or the uplink. */
+/* Routing: reg11 holds the key of the router routing the packet (set by
+ * L3_ADMIT, matched by L3_ROUTE), reg12 the IPv4 address of the next hop
+ * (set by L3_ROUTE, matched by L3_NEIGHBOR).  Both are 0 on a packet that
+ * is not being routed. */
+#define WEFT_MFF_ROUTER "reg11"
+#define WEFT_MFF_ROUTER_ID MFF_REG11
+#define WEFT_MFF_NEXTHOP "reg12"
+#define WEFT_MFF_NEXTHOP_ID MFF_REG12
 
 /* Cookie layout (64 bits):
  *
@@ -113,6 +164,17 @@ enum {
     WEFT_PRIO_FLOOD_REMOTE = 110,   /* FLOOD: from remote, local ports only. */
     WEFT_PRIO_REMOTE_IN = 100,      /* CLASSIFY: tunnel or uplink ingress. */
     WEFT_PRIO_L2_REMOTE = 100,      /* L2_LOOKUP: MAC on another host. */
+    WEFT_PRIO_GW_ARP_REPLY = 100,   /* ARP_RESPOND: the router's gateway IP
+                                     * (no port may hold it). */
+    WEFT_PRIO_L3_ECHO = 120,        /* L3_ADMIT: ping of the gateway IP. */
+    WEFT_PRIO_L3_TTL_DROP = 110,    /* L3_ADMIT: TTL 0 or 1 to a router. */
+    WEFT_PRIO_L3_ADMIT = 100,       /* L3_ADMIT: IPv4 to a router MAC. */
+    WEFT_PRIO_L3_NON_IP_DROP = 90,  /* L3_ADMIT: anything else to it. */
+    WEFT_PRIO_L3_ROUTE_BASE = 100,  /* L3_ROUTE: base + 2 * plen, + 1 for a
+                                     * connected subnet (longest prefix
+                                     * first; connected beats static on a
+                                     * tie). */
+    WEFT_PRIO_L3_NEIGHBOR = 100,    /* L3_NEIGHBOR: a port's IP. */
     WEFT_PRIO_DEFAULT = 0,          /* Table miss: drop or go on. */
 };
 

@@ -37,6 +37,12 @@ weft_table_name(int table_id)
         return "port_sec";
     case WEFT_TABLE_ARP_RESPOND:
         return "arp_respond";
+    case WEFT_TABLE_L3_ADMIT:
+        return "l3_admit";
+    case WEFT_TABLE_L3_ROUTE:
+        return "l3_route";
+    case WEFT_TABLE_L3_NEIGHBOR:
+        return "l3_neighbor";
     case WEFT_TABLE_L2_LOOKUP:
         return "l2_lookup";
     case WEFT_TABLE_FLOOD:
@@ -58,6 +64,8 @@ weft_owner_kind_to_string(enum weft_owner_kind kind)
         return "network";
     case WEFT_OWNER_PORT:
         return "port";
+    case WEFT_OWNER_ROUTER:
+        return "router";
     case WEFT_OWNER_NONE:
     default:
         return "none";

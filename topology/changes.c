@@ -84,6 +84,29 @@ add_network_hosts__(const struct topo_network *net, struct uuidset *hosts)
     }
 }
 
+/* The hosts that serve 'router' (ofproto/pipeline.h): those with a port in
+ * any of its networks. */
+static void
+add_router_hosts__(const struct topo_router *router, struct uuidset *hosts)
+{
+    const struct topo_router_port *rp;
+    TOPO_ROUTER_FOR_EACH_PORT (rp, router) {
+        add_network_hosts__(rp->network, hosts);
+    }
+}
+
+/* The hosts that serve 'net': its own, and if it has a router, the
+ * router's. */
+static void
+add_serving_hosts__(const struct topo_network *net, struct uuidset *hosts)
+{
+    if (net->router_port) {
+        add_router_hosts__(net->router_port->router, hosts);
+    } else {
+        add_network_hosts__(net, hosts);
+    }
+}
+
 void
 topo_changes_hosts(const struct topology *topo,
                    const struct topo_changes *changes, struct uuidset *hosts)
@@ -104,7 +127,16 @@ topo_changes_hosts(const struct topology *topo,
         const struct topo_network *net = topology_find_network(topo,
                                                                &node->uuid);
         if (net) {
-            add_network_hosts__(net, hosts);
+            add_serving_hosts__(net, hosts);
+        }
+    }
+    /* A router's flows are on every host that serves it now; those that
+     * served it through a network it left have that network in
+     * 'networks'. */
+    UUIDSET_FOR_EACH (node, &changes->routers) {
+        const struct topo_router *r = topology_find_router(topo, &node->uuid);
+        if (r) {
+            add_router_hosts__(r, hosts);
         }
     }
     /* A host that lost its last port of a network is no longer in the
@@ -116,7 +148,7 @@ topo_changes_hosts(const struct topology *topo,
         if (h) {
             const struct topo_net_host *nh;
             TOPO_HOST_FOR_EACH_NETWORK (nh, h) {
-                add_network_hosts__(nh->network, hosts);
+                add_serving_hosts__(nh->network, hosts);
             }
         }
     }

@@ -59,9 +59,13 @@ void topo_changes_merge(struct topo_changes *dst,
 /* Adds to 'hosts' the UUID of every host whose flows 'changes' may change,
  * routed with 'topo''s indexes ('topo' is the topology after the changes):
  *
- *   - every host of each changed network (topo_network hosts index);
+ *   - every host that serves each changed network (ofproto/pipeline.h):
+ *     its hosts (topo_network hosts index), and if it has a router, the
+ *     hosts of every network of that router;
+ *   - every host that serves each changed router (the hosts of its
+ *     networks; a network it was detached from is in 'networks');
  *   - the old and the new host of each changed port (changes->port_hosts);
- *   - each changed host row, and every host that shares a network with it
+ *   - each changed host row, and every host that serves a network with it
  *     (they reach it by its tunnel IP or uplink);
  *   - with changes->all, every host of 'topo'.
  *

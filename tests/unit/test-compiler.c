@@ -381,7 +381,10 @@ test_golden_twins(void **state)
 "table=20, priority=100, cookie=0x5700010003000002, arp,metadata=0x3,dl_dst=ff:ff:ff:ff:ff:ff,arp_tpa=10.0.0.2,arp_op=1 actions=move:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[],set_field:02:00:00:00:00:02->eth_src,set_field:2->arp_op,move:NXM_NX_ARP_SHA[]->NXM_NX_ARP_THA[],set_field:02:00:00:00:00:02->arp_sha,move:NXM_OF_ARP_SPA[]->NXM_OF_ARP_TPA[],set_field:10.0.0.2->arp_spa,IN_PORT\n"
 "table=20, priority=100, cookie=0x5700020004000003, arp,metadata=0x4,dl_dst=ff:ff:ff:ff:ff:ff,arp_tpa=10.0.0.1,arp_op=1 actions=move:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[],set_field:02:00:00:00:00:01->eth_src,set_field:2->arp_op,move:NXM_NX_ARP_SHA[]->NXM_NX_ARP_THA[],set_field:02:00:00:00:00:01->arp_sha,move:NXM_OF_ARP_SPA[]->NXM_OF_ARP_TPA[],set_field:10.0.0.1->arp_spa,IN_PORT\n"
 "table=20, priority=100, cookie=0x5700020004000004, arp,metadata=0x4,dl_dst=ff:ff:ff:ff:ff:ff,arp_tpa=10.0.0.2,arp_op=1 actions=move:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[],set_field:02:00:00:00:00:02->eth_src,set_field:2->arp_op,move:NXM_NX_ARP_SHA[]->NXM_NX_ARP_THA[],set_field:02:00:00:00:00:02->arp_sha,move:NXM_OF_ARP_SPA[]->NXM_OF_ARP_TPA[],set_field:10.0.0.2->arp_spa,IN_PORT\n"
-"table=20, priority=0, cookie=0x5700000000000000, actions=goto_table:30\n"
+"table=20, priority=0, cookie=0x5700000000000000, actions=goto_table:22\n"
+"table=22, priority=0, cookie=0x5700000000000000, actions=goto_table:30\n"
+"table=24, priority=0, cookie=0x5700000000000000, actions=drop\n"
+"table=26, priority=0, cookie=0x5700000000000000, actions=drop\n"
 "table=30, priority=100, cookie=0x5700010003000001, metadata=0x3,dl_dst=02:00:00:00:00:01 actions=output:1\n"
 "table=30, priority=100, cookie=0x5700010003000002, metadata=0x3,dl_dst=02:00:00:00:00:02 actions=output:2\n"
 "table=30, priority=100, cookie=0x5700020004000003, metadata=0x4,dl_dst=02:00:00:00:00:01 actions=output:3\n"
@@ -603,7 +606,11 @@ test_network_not_on_host(void **state)
         "table=10, priority=0, cookie=0x5700000000000000, "
         "actions=goto_table:20\n"
         "table=20, priority=0, cookie=0x5700000000000000, "
+        "actions=goto_table:22\n"
+        "table=22, priority=0, cookie=0x5700000000000000, "
         "actions=goto_table:30\n"
+        "table=24, priority=0, cookie=0x5700000000000000, actions=drop\n"
+        "table=26, priority=0, cookie=0x5700000000000000, actions=drop\n"
         "table=30, priority=0, cookie=0x5700000000000000, "
         "actions=goto_table:40\n"
         "table=40, priority=0, cookie=0x5700000000000000, actions=drop\n");
@@ -653,7 +660,7 @@ static size_t
 expected_flow_count(const struct fixture *f, const struct topo_host *host)
 {
     const struct simap *ofports = host_ofports(f, host);
-    size_t n = 5;               /* Table-miss flows. */
+    size_t n = 8;               /* Table-miss flows. */
 
     const struct topo_network *net;
     TOPOLOGY_FOR_EACH_NETWORK (net, &f->topo) {
@@ -698,7 +705,7 @@ test_no_duplicates(void **state)
     compile(f, f->hv1);
     assert_int_equal(weft_flows_count(&f->flows),
                      expected_flow_count(f, f->hv1));
-    assert_int_equal(weft_flows_count(&f->flows), 5 + 24 + 11 + 9);
+    assert_int_equal(weft_flows_count(&f->flows), 8 + 24 + 11 + 9);
 
     compile(f, f->hv2);
     assert_int_equal(weft_flows_count(&f->flows),
@@ -942,12 +949,12 @@ test_no_ofports(void **state)
     build_twins(f, false);
     simap_clear(&f->ofports1);
     compile(f, f->hv1);
-    /* 4 ARP answers + 5 table-miss flows. */
-    assert_int_equal(weft_flows_count(&f->flows), 9);
+    /* 4 ARP answers + 8 table-miss flows. */
+    assert_int_equal(weft_flows_count(&f->flows), 12);
     check_parses(f);
 
     compile_host_flows(&f->topo, f->hv1, NULL, &f->flows);
-    assert_int_equal(weft_flows_count(&f->flows), 9);
+    assert_int_equal(weft_flows_count(&f->flows), 12);
 }
 
 int

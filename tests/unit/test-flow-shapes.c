@@ -123,6 +123,31 @@ fx_init(struct fx *fx)
     add_port(fx, lone, fx->h1, 6, 1, 0);
     add_port(fx, lone, fx->h2, 7, 1, 3);
 
+    /* Router r joins vx (10.0.0.0/16) and vl (10.1.0.0/16), with a route
+     * 10.9.0.0/16 via p3: the L3 shapes. */
+    struct topo_network *routed[] = { vx, vl };
+    const char *cidrs[] = { "10.0.0.0/16", "10.1.0.0/16" };
+    struct eth_addr macs[] = { ETH_ADDR_C(02, 57, 00, 01, 00, 01),
+                               ETH_ADDR_C(02, 57, 00, 01, 00, 02) };
+    for (size_t i = 0; i < 2; i++) {
+        struct topo_subnet subnet;
+        unsigned int plen;
+        ovs_assert(!ip_parse_cidr(cidrs[i], &subnet.prefix, &plen));
+        subnet.plen = plen;
+        subnet.gateway = subnet.prefix | htonl(0xfffe);
+        bool changed;
+        ovs_assert(topology_set_network_subnet(&fx->topo, routed[i], &subnet,
+                                               &changed));
+    }
+    u = next_uuid(fx);
+    struct topo_router *r = topology_add_router(&fx->topo, &u, t, "r", 1);
+    ovs_assert(topology_set_router_networks(
+                   &fx->topo, r, (const struct topo_network *const *) routed,
+                   macs, 2));
+    struct topo_route route = { .prefix = htonl(0x0a090000), .plen = 16,
+                                .nexthop = htonl(0x0a000003) };
+    ovs_assert(topology_set_router_routes(&fx->topo, r, &route, 1));
+
     compile_host_flows(&fx->topo, fx->h1, &fx->ofports, &fx->flows);
 }
 
@@ -160,6 +185,8 @@ static const struct shape shapes[] = {
       "goto_table:20" },
     { "port-sec arp drop", 10, WEFT_PRIO_PORT_DROP, "arp,", "drop" },
     { "port-sec ip drop", 10, WEFT_PRIO_PORT_DROP, "ip,", "drop" },
+    { "gateway arp reply", 20, WEFT_PRIO_GW_ARP_REPLY,
+      "arp_op=1", "set_field:02:57:00:01:00:0" },  /* Any dl_dst. */
     { "arp reply", 20, WEFT_PRIO_ARP_REPLY, "dl_dst=ff:ff:ff:ff:ff:ff",
       "IN_PORT" },
     { "own arp pass", 20, WEFT_PRIO_ARP_OWN, "in_port=", "goto_table:30" },
@@ -178,6 +205,18 @@ static const struct shape shapes[] = {
       "output:" },
     { "flood from remote, no local port", 40, WEFT_PRIO_FLOOD_REMOTE,
       "reg10=0x1/0x1", "drop" },
+    { "l3 gateway echo reply", 22, WEFT_PRIO_L3_ECHO, "icmp_type=8",
+      "set_field:0->icmp_type,IN_PORT" },
+    { "l3 ttl drop", 22, WEFT_PRIO_L3_TTL_DROP, "nw_ttl=", "drop" },
+    { "l3 admit", 22, WEFT_PRIO_L3_ADMIT, "ip,",
+      "set_field:0x1->reg11,dec_ttl,goto_table:24" },
+    { "l3 non-ip drop", 22, WEFT_PRIO_L3_NON_IP_DROP, "dl_dst=", "drop" },
+    { "l3 route connected", 24, WEFT_PRIO_L3_ROUTE_BASE + 2 * 16 + 1,
+      "reg11=0x1", "move:NXM_OF_IP_DST[]->NXM_NX_REG12[],set_field:" },
+    { "l3 route static", 24, WEFT_PRIO_L3_ROUTE_BASE + 2 * 16, "reg11=0x1",
+      "set_field:0xa000003->reg12,set_field:02:57:00:01:00:01->eth_src" },
+    { "l3 neighbor", 26, WEFT_PRIO_L3_NEIGHBOR, "reg12=",
+      "->eth_dst,goto_table:30" },
     { "table-miss goto", 10, WEFT_PRIO_DEFAULT, "", "goto_table:" },
     { "table-miss drop", 0, WEFT_PRIO_DEFAULT, "", "drop" },
 };

@@ -8,6 +8,9 @@
  *   C  vxlan 1003  p3 h1, p4 h2, p5 h3   (so every tunnel exists already)
  *   D  vlan  101   p6 h1, p7 h3          (uplinks)
  *
+ * Every network has a subnet 10.0.N.0/24; a router R joins the networks
+ * the spec marks routed, with a static route if the spec says so.
+ *
  * Each step builds the next topology from a small spec, finds the changes
  * with topo_changes_diff() (as weftd does until the loader reports them),
  * and gives them to every host as weftd does: note the changes, note the
@@ -57,6 +60,8 @@ struct spec {
     struct spec_port ports[MAX_PORTS];
     uint32_t segment[N_NETS];
     int tip[N_HOSTS];           /* Last octet of each host's tunnel IP. */
+    bool routed[N_NETS];        /* Attached to router R. */
+    int route_via;              /* 10.9.0.0/16 via 10.0.0.V (in A), or 0. */
 };
 
 static const enum topo_net_type net_types[N_NETS] = {
@@ -125,6 +130,65 @@ build(const struct spec *s, struct topology *topo)
         ovs_be32 ip = htonl(0x0a000000 | (sp->net << 8) | sp->ip);
         topology_add_port(topo, &uuid, n[sp->net], h[sp->host], name, iface,
                           mac, &ip, 1, i + 1);
+    }
+
+    /* Subnets, and router R on the routed networks. */
+    const struct topo_network *routed[N_NETS];
+    struct eth_addr macs[N_NETS];
+    size_t n_routed = 0;
+    for (int i = 0; i < N_NETS; i++) {
+        struct topo_subnet subnet = { .prefix = htonl(0x0a000000 | (i << 8)),
+                                      .plen = 24,
+                                      .gateway = htonl(0x0a0000fe | (i << 8)) };
+        bool changed;
+        topology_set_network_subnet(topo, CONST_CAST(struct topo_network *,
+                                                     n[i]), &subnet, &changed);
+        if (s->routed[i]) {
+            macs[n_routed] = (struct eth_addr) ETH_ADDR_C(02, 57, 00, 01,
+                                                           00, 00);
+            macs[n_routed].ea[5] = i + 1;
+            routed[n_routed++] = n[i];
+        }
+    }
+    struct uuid ru = mk_uuid(5, 0);
+    struct topo_router *r = topology_add_router(topo, &ru, t, "R", 1);
+    ovs_assert(topology_set_router_networks(topo, r, routed, macs, n_routed));
+    if (s->route_via && s->routed[0]) {
+        struct topo_route route = { .prefix = htonl(0x0a090000), .plen = 16,
+                                    .nexthop = htonl(0x0a000000
+                                                     | s->route_via) };
+        topology_set_router_routes(topo, r, &route, 1);
+    }
+}
+
+/* The loader's report of a changed router (as topo_changes_diff() will, the
+ * Router rows being new): R with every network it has in 'a' or 'b' if its
+ * attachments or routes differ. */
+static void
+diff_router(const struct topology *a, const struct topology *b,
+            struct topo_changes *changes)
+{
+    struct uuid ru = mk_uuid(5, 0);
+    const struct topo_router *ra = topology_find_router(a, &ru);
+    const struct topo_router *rb = topology_find_router(b, &ru);
+    bool same = ra->n_ports == rb->n_ports && ra->n_routes == rb->n_routes
+                && (!ra->n_routes
+                    || !memcmp(ra->routes, rb->routes,
+                               ra->n_routes * sizeof *ra->routes));
+    const struct topo_router_port *pa, *pb;
+    TOPO_ROUTER_FOR_EACH_PORT (pa, ra) {
+        same = same && topo_router_find_port(
+            rb, topology_find_network(b, &pa->network->uuid));
+    }
+    if (same) {
+        return;
+    }
+    uuidset_insert(&changes->routers, &ru);
+    TOPO_ROUTER_FOR_EACH_PORT (pa, ra) {
+        uuidset_insert(&changes->networks, &pa->network->uuid);
+    }
+    TOPO_ROUTER_FOR_EACH_PORT (pb, rb) {
+        uuidset_insert(&changes->networks, &pb->network->uuid);
     }
 }
 
@@ -211,6 +275,8 @@ check_table(struct world *w, int i)
 static void
 world_run(struct world *w, const struct topo_changes *changes, bool no_check)
 {
+    struct uuidset routed = UUIDSET_INITIALIZER(&routed);
+    topo_changes_hosts(&w->topo, changes, &routed);
     for (int i = 0; i < N_HOSTS; i++) {
         struct host_flows *hf = &w->hf[i];
         struct uuid uuid = mk_uuid(1, i);
@@ -218,6 +284,12 @@ world_run(struct world *w, const struct topo_changes *changes, bool no_check)
         uint64_t owners = hf->n_owner_compiles, fulls = hf->n_full_compiles;
 
         w->touched[i] = host_flows_note_changes(hf, &w->topo, self, changes);
+        /* topo_changes_hosts() hands the change to every host it touches
+         * (weftd skips the others). */
+        if (w->touched[i] && !uuidset_contains(&routed, &uuid)) {
+            fail_msg("h%d has work that topo_changes_hosts() did not route "
+                     "to it", i + 1);
+        }
         struct simap ofports;
         ofports_for(&w->spec, &w->topo, i, &ofports);
         host_flows_note_ofports(hf, self, &ofports);
@@ -236,6 +308,7 @@ world_run(struct world *w, const struct topo_changes *changes, bool no_check)
         ds_destroy(&diff);
         simap_destroy(&ofports);
     }
+    uuidset_destroy(&routed);
 }
 
 /* Moves the world to 'next'. */
@@ -247,6 +320,7 @@ world_step(struct world *w, const struct spec *next)
     struct topo_changes changes;
     topo_changes_init(&changes);
     topo_changes_diff(&w->topo, &fresh, &changes);
+    diff_router(&w->topo, &fresh, &changes);
     topology_swap(&w->topo, &fresh);
     topology_destroy(&fresh);
     w->spec = *next;
@@ -401,6 +475,71 @@ test_rows_that_recompile_more(void **state OVS_UNUSED)
     world_destroy(&w);
 }
 
+/* Routing, "no recompute" style.  R joins A (p0 h1, p1 h2) and B (p2 h3):
+ * every host serves both, h3 A only through R, h1 and h2 B only so. */
+static void
+test_router_changes(void **state OVS_UNUSED)
+{
+    struct world w;
+    spec_init(&w.spec);
+    w.spec.routed[0] = w.spec.routed[1] = true;
+    build(&w.spec, &w.topo);
+    for (int i = 0; i < N_HOSTS; i++) {
+        host_flows_init(&w.hf[i]);
+        flow_state_init(&w.table[i]);
+    }
+    struct topo_changes all;
+    topo_changes_init(&all);
+    all.all = true;
+    world_run(&w, &all, false);
+    topo_changes_destroy(&all);
+    struct spec s = w.spec;
+
+    /* A port in B on h3, where B is: on every host (all serve B) that port
+     * and B's network owner; R is looked at, not compiled. */
+    s.ports[10] = (struct spec_port) { true, 1, 2, 11, true, 0 };
+    world_step(&w, &s);
+    EXPECT(&w, true, true, true, 2, 2, 2, 0, 0, 0);
+    /* And it goes again: the same. */
+    s.ports[10].on = false;
+    world_step(&w, &s);
+    EXPECT(&w, true, true, true, 2, 2, 2, 0, 0, 0);
+
+    /* A port in C (no router) on h1: C's hosts only, as without routers. */
+    s.ports[10] = (struct spec_port) { true, 2, 0, 11, true, 0 };
+    world_step(&w, &s);
+    EXPECT(&w, true, true, true, 2, 2, 2, 0, 0, 0);
+
+    /* A route: R's owner, and the network owners of A and B that the
+     * router's change names (the loader names a changed router's
+     * networks), on every host; no port. */
+    s.route_via = 1;
+    world_step(&w, &s);
+    EXPECT(&w, true, true, true, 3, 3, 3, 0, 0, 0);
+
+    /* D (vlan, p6 h1, p7 h3) attached: every host serves D now.  h1 and h3
+     * recompile D's owners (it has a router: its ports' L3_NEIGHBOR), R's,
+     * and A's and B's network owners (their ingress: R's hosts changed);
+     * h2 gets D's owners new (D, p6, p7), R, A and B. */
+    s.routed[3] = true;
+    world_step(&w, &s);
+    EXPECT(&w, true, true, true, 6, 6, 6, 0, 0, 0);
+
+    /* Detached again: h2 drops D's three owners. */
+    s.routed[3] = false;
+    world_step(&w, &s);
+    EXPECT(&w, true, true, true, 6, 6, 6, 0, 0, 0);
+
+    /* p2, B's only port, leaves: h3 serves no network of R any more (R, A
+     * with p0, p1, B with p2 dropped: 6), h1 and h2 drop p2 and recompile B
+     * and A (R's hosts changed). */
+    s.ports[2].on = false;
+    world_step(&w, &s);
+    EXPECT(&w, true, true, true, 3, 3, 6, 0, 0, 0);
+
+    world_destroy(&w);
+}
+
 /* Random steps: whatever changes, each host's flows equal a full compile
  * (world_step() checks it). */
 static void
@@ -419,7 +558,7 @@ test_random_steps(void **state OVS_UNUSED)
             int ip = 10 + pi * 12 + random_range(12);
             int k = random_range(N_NETS - 1);
             struct spec_port *sp = &s.ports[pi];
-            switch (random_range(9)) {
+            switch (random_range(11)) {
             case 0: case 1:
                 *sp = (struct spec_port) {
                     !sp->on, random_range(N_NETS), random_range(N_HOSTS),
@@ -445,6 +584,12 @@ test_random_steps(void **state OVS_UNUSED)
                 break;
             case 8:
                 s.tip[random_range(N_HOSTS)] = 1 + random_range(50);
+                break;
+            case 9:
+                s.routed[k] = !s.routed[k];
+                break;
+            case 10:
+                s.route_via = random_range(3) ? 10 + random_range(200) : 0;
                 break;
             }
         }
@@ -492,6 +637,7 @@ main(void)
         cmocka_unit_test(test_port_add_delete),
         cmocka_unit_test(test_network_arrives_and_leaves),
         cmocka_unit_test(test_rows_that_recompile_more),
+        cmocka_unit_test(test_router_changes),
         cmocka_unit_test(test_random_steps),
         cmocka_unit_test(test_check_catches_missed_change),
     };

@@ -10,7 +10,9 @@
  *   - an owner with nothing on the host (a port of a network the host is
  *     not in, another host's defaults) compiles to nothing;
  * and the same again after ports are removed one by one, so that the
- * indexes the compiler now walks are checked as they shrink. */
+ * indexes the compiler now walks are checked as they shrink.  Most
+ * topologies have up to two routers, each on a random set of networks, so
+ * that hosts also serve networks they have no port in (pipeline.h). */
 #include <config.h>
 
 #include <setjmp.h>
@@ -98,6 +100,47 @@ build_random(struct topology *topo, struct simap ofports[MAX_HOSTS],
             simap_put(&ofports[hi], iface, i + 1);
         }
     }
+    /* Subnets 172.16.N.0/24 (gateway .254) and routers on some of them. */
+    for (int i = 0; i < n_nets; i++) {
+        struct topo_subnet subnet = { .prefix = htonl(0xac100000 | (i << 8)),
+                                      .plen = 24,
+                                      .gateway = htonl(0xac1000fe
+                                                       | (i << 8)) };
+        bool changed;
+        topology_set_network_subnet(topo, CONST_CAST(struct topo_network *,
+                                                     n[i]), &subnet, &changed);
+    }
+    int n_routers = random_range(3);
+    int owner_of[MAX_NETS];
+    for (int i = 0; i < n_nets; i++) {
+        owner_of[i] = random_range(n_routers + 1) - 1;  /* -1: none. */
+    }
+    for (int r = 0; r < n_routers; r++) {
+        struct uuid uuid = mk_uuid(5, r);
+        struct topo_router *router = topology_add_router(topo, &uuid, t,
+                                                         r ? "r1" : "r0",
+                                                         r + 1);
+        const struct topo_network *nets[MAX_NETS];
+        struct eth_addr macs[MAX_NETS];
+        size_t k = 0;
+        for (int i = 0; i < n_nets; i++) {
+            if (owner_of[i] == r) {
+                macs[k] = (struct eth_addr) ETH_ADDR_C(02, 57, 00, 00, 00, 00);
+                macs[k].ea[3] = r + 1;
+                macs[k].ea[5] = i + 1;
+                nets[k++] = n[i];
+            }
+        }
+        ovs_assert(topology_set_router_networks(topo, router, nets, macs, k));
+        if (k) {
+            struct topo_route route = {
+                .prefix = htonl(0x0a630000), .plen = 16,
+                .nexthop = nets[0]->subnet.prefix | htonl(7),
+            };
+            topology_set_router_routes(topo, router, &route, 1);
+        }
+    }
+
     for (int i = 0; i < n_hosts; i++) {
         struct weft_tunnel *tunnels;
         size_t nt = compile_host_tunnels(topo, h[i], &tunnels);
@@ -195,13 +238,22 @@ check_host(const struct topology *topo, const struct topo_host *host,
     /* Owners with nothing here. */
     const struct topo_port *port;
     TOPOLOGY_FOR_EACH_PORT (port, topo) {
-        if (!topo_network_find_host(port->network, host)) {
+        if (!compile_host_serves_network(host, port->network)) {
             struct weft_owner o = { WEFT_OWNER_PORT, port->uuid };
             struct weft_owner no = { WEFT_OWNER_NETWORK,
                                      port->network->uuid };
             weft_flows_clear(&one);
             compile_owner_flows(topo, host, ofports, &o, &one);
             compile_owner_flows(topo, host, ofports, &no, &one);
+            assert_int_equal(weft_flows_count(&one), 0);
+        }
+    }
+    const struct topo_router *router;
+    TOPOLOGY_FOR_EACH_ROUTER (router, topo) {
+        if (!compile_host_serves_router(host, router)) {
+            struct weft_owner o = { WEFT_OWNER_ROUTER, router->uuid };
+            weft_flows_clear(&one);
+            compile_owner_flows(topo, host, ofports, &o, &one);
             assert_int_equal(weft_flows_count(&one), 0);
         }
     }
@@ -262,7 +314,7 @@ test_owner_union_random(void **state OVS_UNUSED)
 static void
 test_random_not_trivial(void **state OVS_UNUSED)
 {
-    size_t total = 0, n_remote_l2 = 0;
+    size_t total = 0, n_remote_l2 = 0, n_routed = 0;
     for (int seed = 1; seed <= 60; seed++) {
         random_set_seed(seed);
         struct topology topo;
@@ -280,6 +332,9 @@ test_random_not_trivial(void **state OVS_UNUSED)
             for (const char *p = s; (p = strstr(p, "tun_id")); p++) {
                 n_remote_l2++;
             }
+            for (const char *p = s; (p = strstr(p, "reg12=")); p++) {
+                n_routed++;
+            }
             free(s);
             weft_flows_destroy(&flows);
         }
@@ -290,6 +345,7 @@ test_random_not_trivial(void **state OVS_UNUSED)
     }
     assert_true(total > 2000);
     assert_true(n_remote_l2 > 50);
+    assert_true(n_routed > 50);     /* L3_NEIGHBOR entries. */
 }
 
 int

@@ -293,7 +293,7 @@ test_every_flow_owned(void **state OVS_UNUSED)
         struct weft_flows flows;
         compile(&topo, hosts[h].name, &flows);
 
-        size_t n_kind[WEFT_OWNER_PORT + 1] = { 0 };
+        size_t n_kind[WEFT_OWNER_ROUTER + 1] = { 0 };
         const struct weft_flow *flow;
         HMAP_FOR_EACH (flow, node, &flows.flows) {
             const struct weft_owner *owner = &flow->owner;
@@ -327,7 +327,7 @@ test_every_flow_owned(void **state OVS_UNUSED)
         }
         /* Each kind shows up, so every branch above ran; none is NONE. */
         assert_int_equal(n_kind[WEFT_OWNER_NONE], 0);
-        assert_int_equal(n_kind[WEFT_OWNER_HOST], 5);
+        assert_int_equal(n_kind[WEFT_OWNER_HOST], 8);
         assert_true(n_kind[WEFT_OWNER_NETWORK] > 0);
         assert_true(n_kind[WEFT_OWNER_PORT] > 0);
         weft_flows_destroy(&flows);
