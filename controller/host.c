@@ -589,6 +589,16 @@ host_get_stats(const struct host *h, struct host_stats *stats)
 }
 
 void
+host_format_db_stats(const struct host *h, struct ds *s)
+{
+    struct host_db_stats st;
+    host_db_get_stats(h->db, &st);
+    ds_put_format(s, "%s runs=%"PRIu64" full=%"PRIu64" ifaces=%"PRIu64
+                  " assign_full=%"PRIu64"\n", h->name, st.n_runs, st.n_full,
+                  st.n_ifaces, st.n_assign_full);
+}
+
+void
 host_format_compile_stats(const struct host *h, struct ds *s)
 {
     ds_put_format(s, "%s full=%"PRIu64" owners=%"PRIu64" skipped=%"PRIu64

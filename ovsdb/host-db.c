@@ -67,6 +67,7 @@ struct host_db {
                                      * host_db_take_changed_ifaces(). */
     uint64_t n_connects;
     bool was_connected;
+    struct host_db_stats stats;     /* See host_db_get_stats(). */
 };
 
 /* Initializes 'ids' to the external_ids a row weft owns must have: all of
@@ -338,6 +339,7 @@ read_ofports(struct host_db *db, const struct ovsrec_bridge *br)
         }
         for (size_t j = 0; j < port->n_interfaces; j++) {
             const struct ovsrec_interface *iface = port->interfaces[j];
+            db->stats.n_ifaces++;
             sset_add(&seen, iface->name);
             if (!iface->n_ofport) {
                 if (shash_find(db->wanted, iface->name)) {
@@ -397,6 +399,7 @@ update_requested(struct host_db *db, const struct ovsrec_bridge *br)
         bool ours = smap_get(&port->external_ids, OWNER_KEY) != NULL;
         for (size_t j = 0; j < port->n_interfaces; j++) {
             const struct ovsrec_interface *iface = port->interfaces[j];
+            db->stats.n_ifaces++;
             int64_t req = iface->n_ofport_request ? *iface->ofport_request
                                                   : 0;
             int64_t real = iface->n_ofport ? *iface->ofport : 0;
@@ -509,6 +512,9 @@ host_db_run(struct host_db *db)
      * transaction show uncommitted (and, for partial updates, stale)
      * contents. */
     if (seqno != db->blocked_seqno || db->reconcile) {
+        db->stats.n_runs++;
+        db->stats.n_full++;
+        db->stats.n_assign_full++;
         update_blocked(db);
         db->blocked_seqno = seqno;
     }
@@ -703,6 +709,12 @@ unsigned int
 host_db_seqno(const struct host_db *db)
 {
     return db->seqno;
+}
+
+void
+host_db_get_stats(const struct host_db *db, struct host_db_stats *stats)
+{
+    *stats = db->stats;
 }
 
 void

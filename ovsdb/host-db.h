@@ -110,4 +110,18 @@ unsigned int host_db_seqno(const struct host_db *);
  * forgets them: what status write-back must look at again, O(changes). */
 void host_db_take_changed_ifaces(struct host_db *, struct sset *names);
 
+/* How incremental the session is (weft/host-db-stats,
+ * tests/sim/test-host-db-incr.sh). */
+struct host_db_stats {
+    uint64_t n_runs;            /* host_db_run() calls that had changes to
+                                 * look at (the host's database, the wanted
+                                 * ports or a forced reconcile). */
+    uint64_t n_full;            /* Those that looked at every interface and
+                                 * port of the host. */
+    uint64_t n_ifaces;          /* Interfaces (names) looked at, in all. */
+    uint64_t n_assign_full;     /* ofport_request choices made anew for
+                                 * every wanted interface. */
+};
+void host_db_get_stats(const struct host_db *, struct host_db_stats *);
+
 #endif /* ovsdb/host-db.h */
