@@ -187,7 +187,7 @@ host_create(const struct topo_host *th)
     struct host_db_config cfg;
     host_db_config(h, &cfg);
     h->db = host_db_create(&cfg);
-    host_db_set_wanted(h->db, &h->wanted);
+    host_db_set_wanted(h->db, &h->wanted, NULL);
     h->of = of_session_create(h->name, h->of_target);
     VLOG_INFO("%s: ovsdb %s, openflow %s", h->name, h->ovsdb_remote,
               h->of_target);
@@ -268,12 +268,16 @@ host_update_wanted(struct host *h, const struct topo_host *self)
         }
         h->status_seqno++;
     }
-    bool same = wanted_ports_equal(&wanted, &h->wanted);
+    /* Only the names that changed: the OVSDB session reconciles those
+     * alone. */
+    struct sset changed = SSET_INITIALIZER(&changed);
+    bool differ = wanted_ports_diff(&h->wanted, &wanted, &changed);
     wanted_ports_swap(&h->wanted, &wanted);
     wanted_ports_destroy(&wanted);
-    if (!same) {
-        host_db_set_wanted(h->db, &h->wanted);
+    if (differ) {
+        host_db_set_wanted(h->db, &h->wanted, &changed);
     }
+    sset_destroy(&changed);
 }
 
 static void

@@ -158,6 +158,29 @@ wanted_ports_equal(const struct wanted_ports *a, const struct wanted_ports *b)
     return true;
 }
 
+bool
+wanted_ports_diff(const struct wanted_ports *a, const struct wanted_ports *b,
+                  struct sset *changed)
+{
+    bool any = false;
+    struct shash_node *node;
+    SHASH_FOR_EACH (node, &a->ports) {
+        const struct wanted_port *other = shash_find_data(&b->ports,
+                                                          node->name);
+        if (!other || !wanted_port_equal(node->data, other)) {
+            sset_add(changed, node->name);
+            any = true;
+        }
+    }
+    SHASH_FOR_EACH (node, &b->ports) {
+        if (!shash_find(&a->ports, node->name)) {
+            sset_add(changed, node->name);
+            any = true;
+        }
+    }
+    return any;
+}
+
 static bool
 ofport_in_range(unsigned int n)
 {

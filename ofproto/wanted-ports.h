@@ -58,6 +58,14 @@ void wanted_ports_compute(const struct topology *topo,
 bool wanted_ports_equal(const struct wanted_ports *a,
                         const struct wanted_ports *b);
 
+/* Adds to 'changed' the name of every port that 'a' and 'b' do not want
+ * alike: wanted by one only, or with other settings ('refused' is not
+ * compared).  Returns true if there is any.  O(ports in 'a' and 'b'), no
+ * allocation but the names added: the host's OVSDB session then reconciles
+ * only those names. */
+bool wanted_ports_diff(const struct wanted_ports *a,
+                       const struct wanted_ports *b, struct sset *changed);
+
 /* OpenFlow port numbers.
  *
  * weft requests a number for every interface it owns on br-int

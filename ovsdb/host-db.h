@@ -63,8 +63,11 @@ void host_db_reconnect(struct host_db *);
 
 /* Makes 'wanted->ports' the ports weft must own.  'wanted' must stay valid
  * until host_db_destroy() or the next call; call again whenever its contents
- * change. */
-void host_db_set_wanted(struct host_db *, const struct wanted_ports *wanted);
+ * change, with 'changed' the names added, removed or changed
+ * (wanted_ports_diff()): only those are reconciled.  'changed' NULL: all of
+ * them (a full walk of the host's database). */
+void host_db_set_wanted(struct host_db *, const struct wanted_ports *wanted,
+                        const struct sset *changed);
 
 /* Reconciles the database.  Returns true if host_db_flow_ofports() changed
  * since the last call: the flows must be compiled again.  A port that
@@ -72,7 +75,8 @@ void host_db_set_wanted(struct host_db *, const struct wanted_ports *wanted);
  * host_db_ports_resolved() may change). */
 bool host_db_run(struct host_db *);
 void host_db_wait(struct host_db *);
-/* Reconciles br-int at the next host_db_run() even if nothing changed. */
+/* Reconciles br-int at the next host_db_run() even if nothing changed,
+ * walking every row of the host's database. */
 void host_db_force_reconcile(struct host_db *);
 
 /* Connected, with an Open_vSwitch row.  Before that, ofports are unknown. */

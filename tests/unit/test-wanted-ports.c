@@ -250,6 +250,59 @@ test_equal_and_unknown_host(void **state)
     fx_destroy(&fx);
 }
 
+/* The names that differ between two hosts' wanted ports: one port added,
+ * one removed, one tunnel's options changed; none between equal ones. */
+static void
+test_diff(void **state)
+{
+    (void) state;
+    struct fx fx;
+    fx_init(&fx, "up1");
+    struct wanted_ports other;
+    wanted_ports_init(&other);
+    struct sset changed = SSET_INITIALIZER(&changed);
+
+    wanted_ports_compute(&fx.topo, fx.h[1], &fx.wp);
+    wanted_ports_compute(&fx.topo, fx.h[1], &other);
+    assert_false(wanted_ports_diff(&fx.wp, &other, &changed));
+    assert_int_equal(sset_count(&changed), 0);
+
+    /* h2's tunnel IP changes the options of h1's tunnels to h2 only. */
+    free(fx.h[2]->tunnel_ip);
+    fx.h[2]->tunnel_ip = xstrdup("192.0.2.22");
+    wanted_ports_compute(&fx.topo, fx.h[1], &other);
+    assert_true(wanted_ports_diff(&fx.wp, &other, &changed));
+    assert_int_equal(sset_count(&changed), 2);
+    assert_true(sset_contains(&changed, "vx-h2"));
+    assert_true(sset_contains(&changed, "gv-h2"));
+
+    /* A port only in 'other' and one only in 'fx.wp': both names, either
+     * way round. */
+    struct wanted_port *w = xzalloc(sizeof *w);
+    w->owner = xstrdup("uplink");
+    w->type = xstrdup("");
+    smap_init(&w->options);
+    shash_add(&other.ports, "extra", w);
+    struct shash_node *up1 = shash_find(&other.ports, "up1");
+    assert_non_null(up1);
+    free(((struct wanted_port *) up1->data)->owner);
+    free(((struct wanted_port *) up1->data)->type);
+    smap_destroy(&((struct wanted_port *) up1->data)->options);
+    free(up1->data);
+    shash_delete(&other.ports, up1);
+    sset_clear(&changed);
+    assert_true(wanted_ports_diff(&other, &fx.wp, &changed));
+    assert_int_equal(sset_count(&changed), 4);
+    assert_true(sset_contains(&changed, "extra"));
+    assert_true(sset_contains(&changed, "up1"));
+    assert_true(sset_contains(&changed, "vx-h2"));
+    assert_true(sset_contains(&changed, "gv-h2"));
+
+    sset_destroy(&changed);
+    wanted_ports_destroy(&other);
+    fx_destroy(&fx);
+}
+
 /* Makes 'wp' want ports named by 'names' (NULL-terminated). */
 static void
 want_names(struct wanted_ports *wp, const char *const *names)
@@ -354,6 +407,7 @@ main(void)
         cmocka_unit_test(test_uplink_collision),
         cmocka_unit_test(test_equal_and_unknown_host),
         cmocka_unit_test(test_assign_ofports),
+        cmocka_unit_test(test_diff),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
