@@ -214,7 +214,13 @@ host_ifaces_update_iface(struct host_ifaces *hi,
         if (i) {
             sset_add(dirty, i->name);
             iface_count(hi, i, -1);
-            shash_find_and_delete(&hi->ifaces_by_name, i->name);
+            /* A new row of the same name may have come first in this
+             * batch (an interface replaced in one transaction). */
+            struct shash_node *node = shash_find(&hi->ifaces_by_name,
+                                                 i->name);
+            if (node && node->data == i) {
+                shash_delete(&hi->ifaces_by_name, node);
+            }
             simap_find_and_delete(&hi->have, i->name);
             hmap_remove(&hi->ifaces, &i->node);
             free(i->name);
