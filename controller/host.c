@@ -597,9 +597,10 @@ host_format_db_stats(const struct host *h, struct ds *s)
 {
     struct host_db_stats st;
     host_db_get_stats(h->db, &st);
-    ds_put_format(s, "%s runs=%"PRIu64" full=%"PRIu64" ifaces=%"PRIu64
-                  " assign_full=%"PRIu64"\n", h->name, st.n_runs, st.n_full,
-                  st.n_ifaces, st.n_assign_full);
+    ds_put_format(s, "%s runs=%"PRIu64" full=%"PRIu64" reloads=%"PRIu64
+                  " ifaces=%"PRIu64" assign_full=%"PRIu64"\n", h->name,
+                  st.n_runs, st.n_full, st.n_reloads, st.n_ifaces,
+                  st.n_assign_full);
 }
 
 void

@@ -528,6 +528,7 @@ host_db_run(struct host_db *db)
     bool full = db->full || (!cfg && !host_ifaces_is_empty(&db->hi));
     if (!full && !collect_tracked(db, br, &dirty, &bridge)) {
         full = true;
+        db->stats.n_reloads++;
     }
     if (full) {
         sset_clear(&dirty);

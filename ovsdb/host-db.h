@@ -122,6 +122,8 @@ struct host_db_stats {
                                  * ports or a forced reconcile). */
     uint64_t n_full;            /* Those that looked at every interface and
                                  * port of the host. */
+    uint64_t n_reloads;         /* Full walks because the IDL reloaded the
+                                 * whole database (a reconnect). */
     uint64_t n_ifaces;          /* Interfaces (names) looked at, in all. */
     uint64_t n_assign_full;     /* ofport_request choices made anew for
                                  * every wanted interface. */

@@ -6,7 +6,8 @@
 #
 # "weft/host-db-stats" counts, per host, the host_db_run() calls that had
 # something to look at ("runs"), those that walked every interface and port
-# of the host ("full"), the interfaces looked at ("ifaces") and the times
+# of the host ("full"; "reloads": because the IDL reloaded the whole
+# database), the interfaces looked at ("ifaces") and the times
 # every wanted interface's ofport_request was chosen anew ("assign_full").
 # With N ports on h1:
 #  1. one port add on h1 looks at a handful of interfaces (the new one, as
@@ -17,7 +18,10 @@
 #  3. a foreign port takes a wanted name (added by hand first): the name is
 #     blocked (the Port row says so), without a full walk; the foreign port
 #     deleted, weft creates its own;
-#  4. weft/resync: one full walk, and nothing changes on br-int.
+#  4. weft/resync: one full walk, and nothing changes on br-int;
+#  5. h1's ovsdb-server restarted: the IDL reloads every row (deletions not
+#     reported), which weftd must see as a reload: one full walk, no port
+#     re-created or renumbered, and the next port add is incremental again.
 set -euo pipefail
 
 . "$(dirname "$0")/sim-lib.sh"
@@ -46,7 +50,7 @@ stat() {    # stat HOST KEY: one counter of weft/host-db-stats
 declare -A before
 snapshot() {
     local k
-    for k in runs full ifaces assign_full; do
+    for k in runs full reloads ifaces assign_full; do
         before[$k]=$(stat h1 "$k")
     done
 }
@@ -118,5 +122,32 @@ check "weftctl sync after a resync" ctl --timeout=60 sync
 check "resync: one full walk" wait_for 30 eval '[ "$(delta full)" -ge 1 ]'
 check "resync: br-int's interfaces and their requests unchanged" \
     eval '[ "$(sim_vsctl 1 --bare --columns=_uuid,ofport_request list interface | sort)" = "$ports0" ]'
+
+echo "== 5. h1's ovsdb-server restarted"
+ifaces0=$(sim_vsctl 1 --bare --columns=_uuid,name,ofport_request list interface | sort)
+snapshot
+d=$(sim_hdir 1)
+pid=$(pidfile_pid "$d/ovsdb-server.pid")
+kill "$pid"
+wait_for 30 eval '! kill -0 '"$pid"' 2>/dev/null'
+(
+    export OVS_RUNDIR=$d OVS_DBDIR=$d OVS_LOGDIR=$d OVS_SYSCONFDIR=$d
+    ovsdb-server "$d/conf.db" --remote=punix:"$d/db.sock" \
+        --pidfile="$d/ovsdb-server.pid" --unixctl="$d/ovsdb-server.ctl" \
+        --log-file="$d/ovsdb-server.log" --detach --no-chdir 2>/dev/null
+)
+check "weftd saw the reload of h1's database: a full walk" \
+    wait_for 60 eval '[ "$(delta reloads)" -ge 1 ] && [ "$(delta full)" -ge 1 ]'
+check "weftctl sync after the reload" ctl --timeout=60 sync
+check "no interface re-created or renumbered" \
+    eval '[ "$(sim_vsctl 1 --bare --columns=_uuid,name,ofport_request list interface | sort)" = "$ifaces0" ]'
+snapshot
+ctl port-add red/a/after --host=h1 --iface=after --mac="$(mac 1 4002)" --ip=10.1.99.3
+check "weftctl sync after a port add" ctl --timeout=60 sync
+sim_wait_ports 1 after
+check "it requests the ofport it has" wait_for 30 requested_right after
+got=$(delta ifaces)
+check "port add after the reload: $got interfaces looked at, no full walk" \
+    eval '[ "$got" -le $MAX_IFACES ] && [ "$(delta full)" = 0 ]'
 
 sim_finish
