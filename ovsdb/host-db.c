@@ -394,6 +394,20 @@ refresh_names(struct host_db *db, const struct sset *dirty, bool full)
     return changed;
 }
 
+/* Every bridge's name and br-int's ports to 'db->hi'. */
+static void
+update_bridges(struct host_db *db, const struct ovsrec_bridge *br,
+               struct sset *dirty)
+{
+    struct sset names = SSET_INITIALIZER(&names);
+    const struct ovsrec_bridge *b;
+    OVSREC_BRIDGE_FOR_EACH (b, db->idl) {
+        sset_add(&names, b->name);
+    }
+    host_ifaces_update_bridges(&db->hi, &names, br, dirty);
+    sset_destroy(&names);
+}
+
 /* Feeds the rows the IDL reports changed since the last run to 'db->hi',
  * adding the names they touch to 'dirty'.  Sets '*bridge' if br-int's own
  * settings may need a reconcile.  Returns false if only a full walk is
@@ -427,7 +441,7 @@ collect_tracked(struct host_db *db, const struct ovsrec_bridge *br,
         }
     }
     if (ovsdb_idl_track_get_first(db->idl, &ovsrec_table_bridge)) {
-        host_ifaces_update_bridges(&db->hi, db->idl, br, dirty);
+        update_bridges(db, br, dirty);
         *bridge = true;
     }
     if (ovsdb_idl_track_get_first(db->idl, &ovsrec_table_controller)
@@ -452,7 +466,7 @@ collect_all(struct host_db *db, const struct ovsrec_bridge *br,
     OVSREC_PORT_FOR_EACH (port, db->idl) {
         host_ifaces_update_port(&db->hi, port, false, dirty);
     }
-    host_ifaces_update_bridges(&db->hi, db->idl, br, dirty);
+    update_bridges(db, br, dirty);
 
     struct shash_node *node;
     SHASH_FOR_EACH (node, db->wanted) {

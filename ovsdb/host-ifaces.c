@@ -8,7 +8,6 @@
 
 #include "bitmap.h"
 #include "hash.h"
-#include "ovsdb-idl.h"
 #include "smap.h"
 #include "util.h"
 #include "vswitch-idl.h"
@@ -25,7 +24,8 @@ struct hif_num {
     int held;                       /* weft's interfaces with it as ofport. */
     int unwanted;                   /* weft's unwanted interfaces with it as
                                      * their number. */
-    bool requested;                 /* A wanted name's choice. */
+    const char *requested;          /* The wanted name whose choice it is
+                                     * (its key in 'requested'), or NULL. */
 };
 
 void
@@ -43,6 +43,7 @@ host_ifaces_init(struct host_ifaces *hi)
     simap_init(&hi->have);
     simap_init(&hi->requested);
     hi->n_mismatch = 0;
+    sset_init(&hi->contested);
 }
 
 static void
@@ -104,6 +105,7 @@ host_ifaces_destroy(struct host_ifaces *hi)
     free(hi->used);
     simap_destroy(&hi->have);
     simap_destroy(&hi->requested);
+    sset_destroy(&hi->contested);
 }
 
 bool
@@ -156,13 +158,26 @@ num_put(struct host_ifaces *hi, struct hif_num *num)
     }
 }
 
-/* Adds 'delta' to the counter at 'offset' in number 'n' (0: none). */
+/* A foreign interface holds 'num' (and no interface of weft's has it as its
+ * ofport), or one of weft's that is no longer wanted. */
+static bool
+num_taken(const struct hif_num *num)
+{
+    return num && ((num->foreign && !num->held) || num->unwanted);
+}
+
+/* Adds 'delta' to the counter at 'offset' in number 'n' (0: none).  If that
+ * takes a number a wanted name was given, that name must choose again:
+ * it is 'contested'. */
 static void
 num_count(struct host_ifaces *hi, int64_t n, size_t offset, int delta)
 {
     if (n) {
         struct hif_num *num = num_get(hi, n);
         *(int *) ((char *) num + offset) += delta;
+        if (num->requested && num_taken(num)) {
+            sset_add(&hi->contested, num->requested);
+        }
         num_put(hi, num);
     }
 }
@@ -321,29 +336,22 @@ host_ifaces_update_port(struct host_ifaces *hi, const struct ovsrec_port *row,
 }
 
 void
-host_ifaces_update_bridges(struct host_ifaces *hi,
-                           const struct ovsdb_idl *idl,
+host_ifaces_update_bridges(struct host_ifaces *hi, struct sset *names,
                            const struct ovsrec_bridge *br,
                            struct sset *dirty)
 {
-    struct sset names = SSET_INITIALIZER(&names);
-    const struct ovsrec_bridge *b;
-    OVSREC_BRIDGE_FOR_EACH (b, idl) {
-        sset_add(&names, b->name);
-    }
     const char *name;
-    SSET_FOR_EACH (name, &names) {
+    SSET_FOR_EACH (name, names) {
         if (!sset_contains(&hi->bridges, name)) {
             sset_add(dirty, name);
         }
     }
     SSET_FOR_EACH (name, &hi->bridges) {
-        if (!sset_contains(&names, name)) {
+        if (!sset_contains(names, name)) {
             sset_add(dirty, name);
         }
     }
-    sset_swap(&names, &hi->bridges);
-    sset_destroy(&names);
+    sset_swap(names, &hi->bridges);
 
     /* br-int's ports: only those whose membership changed are dirty. */
     unsigned int mark = ++hi->mark;
@@ -437,7 +445,7 @@ request_release(struct host_ifaces *hi, const char *name)
     if (node) {
         struct hif_num *num = num_find(hi, node->data);
         if (num) {
-            num->requested = false;
+            num->requested = NULL;
             num_put(hi, num);
         }
         simap_delete(&hi->requested, node);
@@ -447,16 +455,8 @@ request_release(struct host_ifaces *hi, const char *name)
 static void
 request_claim(struct host_ifaces *hi, const char *name, int64_t n)
 {
-    num_get(hi, n)->requested = true;
     simap_put(&hi->requested, name, n);
-}
-
-/* A foreign interface holds 'num' (and no interface of weft's has it as its
- * ofport), or one of weft's that is no longer wanted. */
-static bool
-num_taken(const struct hif_num *num)
-{
-    return num && ((num->foreign && !num->held) || num->unwanted);
+    num_get(hi, n)->requested = simap_find(&hi->requested, name)->name;
 }
 
 /* Every wanted name's choice anew (wanted_ports_assign_ofports()), the
@@ -491,7 +491,7 @@ assign_full(struct host_ifaces *hi, const struct shash *wanted,
     }
 
     HMAP_FOR_EACH_SAFE (num, node, &hi->nums) {
-        num->requested = false;
+        num->requested = NULL;
         num_put(hi, num);
     }
     simap_clear(&hi->requested);
@@ -538,8 +538,10 @@ assign_one(struct host_ifaces *hi, const struct shash *wanted,
         const struct hif_num *num = num_find(hi, h->data);
         if (cur == h->data) {
             return !num_taken(num);
-        } else if (!cur && !num) {
-            request_claim(hi, name, h->data);   /* Its own number, free. */
+        } else if (!cur && (!num || (!num->requested && !num_taken(num)))) {
+            /* Its own number, held by nothing else (its own ofport aside):
+             * a name wanted again while its interface is still there. */
+            request_claim(hi, name, h->data);
             sset_add(changed, name);
             return true;
         }
@@ -564,15 +566,26 @@ host_ifaces_assign(struct host_ifaces *hi, const struct shash *wanted,
                    const struct sset *dirty, bool full, struct sset *changed)
 {
     if (!full && !hi->n_mismatch) {
-        struct sset fresh = SSET_INITIALIZER(&fresh);
+        /* The dirty names, and those whose number something took. */
+        struct sset names = SSET_INITIALIZER(&names);
         const char *name;
-        bool ok = true;
         SSET_FOR_EACH (name, dirty) {
+            sset_add(&names, name);
+        }
+        SSET_FOR_EACH (name, &hi->contested) {
+            sset_add(&names, name);
+        }
+        sset_clear(&hi->contested);
+
+        struct sset fresh = SSET_INITIALIZER(&fresh);
+        bool ok = true;
+        SSET_FOR_EACH (name, &names) {
             if (!assign_one(hi, wanted, name, &fresh, changed)) {
                 ok = false;
                 break;
             }
         }
+        sset_destroy(&names);
         if (ok) {
             /* New names in sorted order, each the lowest free number, as
              * wanted_ports_assign_ofports() gives them. */
@@ -591,6 +604,7 @@ host_ifaces_assign(struct host_ifaces *hi, const struct shash *wanted,
             return false;
         }
     }
+    sset_clear(&hi->contested);
     assign_full(hi, wanted, changed);
     return true;
 }

@@ -35,7 +35,6 @@
 #include "simap.h"
 #include "sset.h"
 
-struct ovsdb_idl;
 struct ovsrec_bridge;
 struct ovsrec_interface;
 struct ovsrec_port;
@@ -88,6 +87,9 @@ struct host_ifaces {
                                      * weft chose. */
     size_t n_mismatch;              /* Wanted names in 'have' whose
                                      * 'requested' differs. */
+    struct sset contested;          /* Wanted names whose number an
+                                     * interface took since the last
+                                     * host_ifaces_assign(). */
 };
 
 void host_ifaces_init(struct host_ifaces *);
@@ -105,11 +107,11 @@ bool host_ifaces_update_iface(struct host_ifaces *,
                               struct sset *dirty);
 bool host_ifaces_update_port(struct host_ifaces *, const struct ovsrec_port *,
                              bool deleted, struct sset *dirty);
-/* Reads every bridge's name and br-int's ('br', may be NULL) ports, after
- * the ports were updated.  O(ports on br-int): call it only when a Bridge
- * row changed (the IDL itself parses br-int's whole row then). */
-void host_ifaces_update_bridges(struct host_ifaces *,
-                                const struct ovsdb_idl *,
+/* Takes 'names' (every bridge's name; its contents are swapped out) and
+ * br-int's ('br', may be NULL) ports, after the ports were updated.
+ * O(ports on br-int): call it only when a Bridge row changed (the IDL itself
+ * parses br-int's whole row then). */
+void host_ifaces_update_bridges(struct host_ifaces *, struct sset *names,
                                 const struct ovsrec_bridge *br,
                                 struct sset *dirty);
 
