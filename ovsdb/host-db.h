@@ -21,6 +21,14 @@
  * the switch gives a port another number anyway (a clash with a port weft
  * does not own), the real one wins and only that port's flows change.
  *
+ * Incremental: the IDL tracks every column it reads, and host_db_run()
+ * looks only at the names of the rows that changed and of the wanted ports
+ * that changed (host_db_set_wanted()'s 'changed'), through an index of the
+ * host's rows by name (host-ifaces.h): O(changes), not O(ports on the
+ * host).  It walks every row only at the first read, when the IDL reloads
+ * the database (a reconnect), on host_db_force_reconcile() or a new config,
+ * and after a failed transaction.  host_db_get_stats() counts both.
+ *
  * Outputs: the ofport and link state of every interface weft owns, the
  * ofports the flows must use, whether every wanted port has been resolved,
  * the blocked names, and a seqno that changes whenever ofports, link states

@@ -32,15 +32,13 @@ void
 host_ifaces_init(struct host_ifaces *hi)
 {
     hmap_init(&hi->ports);
-    shash_init(&hi->ports_by_name);
+    hmap_init(&hi->ports_by_name);
     hmap_init(&hi->ifaces);
-    shash_init(&hi->ifaces_by_name);
-    shash_init(&hi->parents);
+    hmap_init(&hi->ifaces_by_name);
     sset_init(&hi->bridges);
     hi->mark = 0;
     hmap_init(&hi->nums);
     hi->used = bitmap_allocate(WANTED_OFPORT_MAX + 1);
-    simap_init(&hi->have);
     simap_init(&hi->requested);
     hi->n_mismatch = 0;
     sset_init(&hi->contested);
@@ -64,16 +62,14 @@ host_ifaces_clear(struct host_ifaces *hi)
     HMAP_FOR_EACH_POP (p, node, &hi->ports) {
         hif_port_free(p);
     }
-    shash_clear(&hi->ports_by_name);
+    hmap_clear(&hi->ports_by_name);
     struct hif_iface *i;
     HMAP_FOR_EACH_POP (i, node, &hi->ifaces) {
         free(i->name);
         free(i);
     }
-    shash_clear(&hi->ifaces_by_name);
-    shash_clear(&hi->parents);
+    hmap_clear(&hi->ifaces_by_name);
     sset_clear(&hi->bridges);
-    simap_clear(&hi->have);
 
     /* Only the choices stay: a full walk counts the rows' numbers again. */
     struct hif_num *num;
@@ -96,14 +92,12 @@ host_ifaces_destroy(struct host_ifaces *hi)
         free(num);
     }
     hmap_destroy(&hi->ports);
-    shash_destroy(&hi->ports_by_name);
+    hmap_destroy(&hi->ports_by_name);
     hmap_destroy(&hi->ifaces);
-    shash_destroy(&hi->ifaces_by_name);
-    shash_destroy(&hi->parents);
+    hmap_destroy(&hi->ifaces_by_name);
     sset_destroy(&hi->bridges);
     hmap_destroy(&hi->nums);
     free(hi->used);
-    simap_destroy(&hi->have);
     simap_destroy(&hi->requested);
     sset_destroy(&hi->contested);
 }
@@ -206,12 +200,38 @@ iface_find(const struct host_ifaces *hi, const struct uuid *uuid)
     return NULL;
 }
 
+static struct hif_iface *
+iface_by_name(const struct host_ifaces *hi, const char *name)
+{
+    struct hif_iface *i;
+    HMAP_FOR_EACH_WITH_HASH (i, name_node, hash_string(name, 0),
+                             &hi->ifaces_by_name) {
+        if (!strcmp(i->name, name)) {
+            return i;
+        }
+    }
+    return NULL;
+}
+
 static struct hif_port *
 port_find(const struct host_ifaces *hi, const struct uuid *uuid)
 {
     struct hif_port *p;
     HMAP_FOR_EACH_WITH_HASH (p, node, uuid_hash(uuid), &hi->ports) {
         if (uuid_equals(&p->uuid, uuid)) {
+            return p;
+        }
+    }
+    return NULL;
+}
+
+static struct hif_port *
+port_by_name(const struct host_ifaces *hi, const char *name)
+{
+    struct hif_port *p;
+    HMAP_FOR_EACH_WITH_HASH (p, name_node, hash_string(name, 0),
+                             &hi->ports_by_name) {
+        if (!strcmp(p->name, name)) {
             return p;
         }
     }
@@ -229,14 +249,9 @@ host_ifaces_update_iface(struct host_ifaces *hi,
         if (i) {
             sset_add(dirty, i->name);
             iface_count(hi, i, -1);
-            /* A new row of the same name may have come first in this
-             * batch (an interface replaced in one transaction). */
-            struct shash_node *node = shash_find(&hi->ifaces_by_name,
-                                                 i->name);
-            if (node && node->data == i) {
-                shash_delete(&hi->ifaces_by_name, node);
+            if (i->indexed) {
+                hmap_remove(&hi->ifaces_by_name, &i->name_node);
             }
-            simap_find_and_delete(&hi->have, i->name);
             hmap_remove(&hi->ifaces, &i->node);
             free(i->name);
             free(i);
@@ -247,11 +262,21 @@ host_ifaces_update_iface(struct host_ifaces *hi,
         if (!row->name) {
             return true;
         }
+        /* A new row of a name an old one still holds (an interface
+         * replaced in one transaction, the old row's deletion not seen
+         * yet): the new one is the name's. */
+        struct hif_iface *old = iface_by_name(hi, row->name);
+        if (old) {
+            hmap_remove(&hi->ifaces_by_name, &old->name_node);
+            old->indexed = false;
+        }
         i = xzalloc(sizeof *i);
         i->uuid = *uuid;
         i->name = xstrdup(row->name);
+        i->indexed = true;
         hmap_insert(&hi->ifaces, &i->node, uuid_hash(uuid));
-        shash_replace(&hi->ifaces_by_name, i->name, i);
+        hmap_insert(&hi->ifaces_by_name, &i->name_node,
+                    hash_string(i->name, 0));
     } else if (ovsrec_interface_is_new(row)) {
         return false;
     }
@@ -273,16 +298,17 @@ port_dirty(const struct hif_port *p, struct sset *dirty)
     }
 }
 
-/* Makes 'p' hold no interface in 'parents'. */
+/* Makes 'p' the parent of none of its interfaces and forgets their
+ * names. */
 static void
 port_unparent(struct host_ifaces *hi, struct hif_port *p)
 {
-    for (size_t i = 0; i < p->n_ifaces; i++) {
-        struct shash_node *node = shash_find(&hi->parents, p->ifaces[i]);
-        if (node && node->data == p) {
-            shash_delete(&hi->parents, node);
+    for (size_t k = 0; k < p->n_ifaces; k++) {
+        struct hif_iface *i = iface_by_name(hi, p->ifaces[k]);
+        if (i && i->parent == p) {
+            i->parent = NULL;
         }
-        free(p->ifaces[i]);
+        free(p->ifaces[k]);
     }
     free(p->ifaces);
     p->ifaces = NULL;
@@ -299,9 +325,8 @@ host_ifaces_update_port(struct host_ifaces *hi, const struct ovsrec_port *row,
         if (p) {
             port_dirty(p, dirty);
             port_unparent(hi, p);
-            struct shash_node *node = shash_find(&hi->ports_by_name, p->name);
-            if (node && node->data == p) {
-                shash_delete(&hi->ports_by_name, node);
+            if (p->indexed) {
+                hmap_remove(&hi->ports_by_name, &p->name_node);
             }
             hmap_remove(&hi->ports, &p->node);
             hif_port_free(p);
@@ -312,11 +337,18 @@ host_ifaces_update_port(struct host_ifaces *hi, const struct ovsrec_port *row,
         if (!row->name) {
             return true;
         }
+        struct hif_port *old = port_by_name(hi, row->name);
+        if (old) {
+            hmap_remove(&hi->ports_by_name, &old->name_node);
+            old->indexed = false;
+        }
         p = xzalloc(sizeof *p);
         p->uuid = *uuid;
         p->name = xstrdup(row->name);
+        p->indexed = true;
         hmap_insert(&hi->ports, &p->node, uuid_hash(uuid));
-        shash_replace(&hi->ports_by_name, p->name, p);
+        hmap_insert(&hi->ports_by_name, &p->name_node,
+                    hash_string(p->name, 0));
     } else if (ovsrec_port_is_new(row)) {
         return false;
     }
@@ -324,11 +356,14 @@ host_ifaces_update_port(struct host_ifaces *hi, const struct ovsrec_port *row,
     port_unparent(hi, p);
     p->owned = smap_get(&row->external_ids, OWNER_KEY) != NULL;
     p->ifaces = xmalloc(MAX(row->n_interfaces, 1) * sizeof *p->ifaces);
-    for (size_t i = 0; i < row->n_interfaces; i++) {
-        const char *name = row->interfaces[i]->name;
+    for (size_t k = 0; k < row->n_interfaces; k++) {
+        const char *name = row->interfaces[k]->name;
         if (name) {
             p->ifaces[p->n_ifaces++] = xstrdup(name);
-            shash_replace(&hi->parents, name, p);
+            struct hif_iface *i = iface_by_name(hi, name);
+            if (i) {
+                i->parent = p;
+            }
         }
     }
     port_dirty(p, dirty);
@@ -355,8 +390,8 @@ host_ifaces_update_bridges(struct host_ifaces *hi, struct sset *names,
 
     /* br-int's ports: only those whose membership changed are dirty. */
     unsigned int mark = ++hi->mark;
-    for (size_t i = 0; br && i < br->n_ports; i++) {
-        struct hif_port *p = port_find(hi, &br->ports[i]->header_.uuid);
+    for (size_t k = 0; br && k < br->n_ports; k++) {
+        struct hif_port *p = port_find(hi, &br->ports[k]->header_.uuid);
         if (p) {
             p->mark = mark;
         }
@@ -377,42 +412,39 @@ host_ifaces_foreign(const struct host_ifaces *hi, const char *name)
     if (sset_contains(&hi->bridges, name)) {
         return true;
     }
-    const struct hif_port *p = shash_find_data(&hi->ports_by_name, name);
+    const struct hif_port *p = port_by_name(hi, name);
     if (p && !p->owned) {
         return true;
     }
-    const struct hif_port *parent = shash_find_data(&hi->parents, name);
-    return parent && !parent->owned;
+    const struct hif_iface *i = iface_by_name(hi, name);
+    return i && i->parent && !i->parent->owned;
 }
 
 const struct hif_iface *
 host_ifaces_owned(const struct host_ifaces *hi, const char *name)
 {
-    const struct hif_port *parent = shash_find_data(&hi->parents, name);
-    return (parent && parent->owned && parent->on_br
-            ? shash_find_data(&hi->ifaces_by_name, name) : NULL);
+    const struct hif_iface *i = iface_by_name(hi, name);
+    return i && i->parent && i->parent->owned && i->parent->on_br ? i : NULL;
 }
 
 const struct hif_port *
 host_ifaces_port(const struct host_ifaces *hi, const char *name)
 {
-    return shash_find_data(&hi->ports_by_name, name);
+    return port_by_name(hi, name);
 }
 
 void
 host_ifaces_refresh_numbers(struct host_ifaces *hi, const char *name,
                             bool wanted)
 {
-    struct hif_iface *i = shash_find_data(&hi->ifaces_by_name, name);
+    struct hif_iface *i = iface_by_name(hi, name);
     if (!i) {
-        simap_find_and_delete(&hi->have, name);
         return;
     }
     iface_count(hi, i, -1);
-    i->c_held = i->c_unwanted = i->c_freq = i->c_freal = 0;
-    simap_find_and_delete(&hi->have, name);
+    i->have = i->c_held = i->c_unwanted = i->c_freq = i->c_freal = 0;
 
-    const struct hif_port *parent = shash_find_data(&hi->parents, name);
+    const struct hif_port *parent = i->parent;
     if (parent && parent->on_br) {
         int64_t real = i->has_ofport ? i->ofport : 0;
         int64_t req = i->ofport_request;
@@ -424,7 +456,7 @@ host_ifaces_refresh_numbers(struct host_ifaces *hi, const char *name,
              * did not get it: weft's keeps it ('held'). */
             int64_t n = real > 0 ? real : req;
             if (num_in_range(n)) {
-                simap_put(&hi->have, name, n);
+                i->have = n;
                 i->c_held = real > 0 ? n : 0;
                 i->c_unwanted = wanted ? 0 : n;
             }
@@ -434,6 +466,15 @@ host_ifaces_refresh_numbers(struct host_ifaces *hi, const char *name,
         }
     }
     iface_count(hi, i, 1);
+}
+
+/* The number of weft's interface 'name' (see host_ifaces_refresh_numbers()),
+ * or 0. */
+static int64_t
+have_of(const struct host_ifaces *hi, const char *name)
+{
+    const struct hif_iface *i = iface_by_name(hi, name);
+    return i ? i->have : 0;
 }
 
 /* Choosing ofport_request. */
@@ -472,9 +513,15 @@ assign_full(struct host_ifaces *hi, const struct shash *wanted,
             bitmap_set1(taken, num->n);
         }
     }
+    struct simap have = SIMAP_INITIALIZER(&have);
+    const struct hif_iface *i;
+    HMAP_FOR_EACH (i, name_node, &hi->ifaces_by_name) {
+        if (i->have) {
+            simap_put(&have, i->name, i->have);
+        }
+    }
     struct simap out = SIMAP_INITIALIZER(&out);
-    wanted_ports_assign_ofports(wanted, &hi->have, &hi->requested, taken,
-                                &out);
+    wanted_ports_assign_ofports(wanted, &have, &hi->requested, taken, &out);
     free(taken);
 
     const struct simap_node *node;
@@ -499,12 +546,13 @@ assign_full(struct host_ifaces *hi, const struct shash *wanted,
     SIMAP_FOR_EACH (node, &out) {
         request_claim(hi, node->name, node->data);
     }
-    SIMAP_FOR_EACH (node, &hi->have) {
+    SIMAP_FOR_EACH (node, &have) {
         const struct simap_node *r = simap_find(&hi->requested, node->name);
         if (shash_find(wanted, node->name) && (!r || r->data != node->data)) {
             hi->n_mismatch++;
         }
     }
+    simap_destroy(&have);
     simap_destroy(&out);
 }
 
@@ -533,15 +581,15 @@ assign_one(struct host_ifaces *hi, const struct shash *wanted,
         }
         return true;
     }
-    const struct simap_node *h = simap_find(&hi->have, name);
+    int64_t h = have_of(hi, name);
     if (h) {
-        const struct hif_num *num = num_find(hi, h->data);
-        if (cur == h->data) {
+        const struct hif_num *num = num_find(hi, h);
+        if (cur == h) {
             return !num_taken(num);
         } else if (!cur && (!num || (!num->requested && !num_taken(num)))) {
             /* Its own number, held by nothing else (its own ofport aside):
              * a name wanted again while its interface is still there. */
-            request_claim(hi, name, h->data);
+            request_claim(hi, name, h);
             sset_add(changed, name);
             return true;
         }

@@ -42,6 +42,8 @@ struct ovsrec_port;
 /* A Port row. */
 struct hif_port {
     struct hmap_node node;          /* In host_ifaces 'ports', by uuid. */
+    struct hmap_node name_node;     /* In 'ports_by_name' if 'indexed'. */
+    bool indexed;
     struct uuid uuid;
     char *name;
     bool owned;                     /* Has weft's mark (external_ids). */
@@ -54,14 +56,21 @@ struct hif_port {
 /* An Interface row: the columns host-db.c reads. */
 struct hif_iface {
     struct hmap_node node;          /* In host_ifaces 'ifaces', by uuid. */
+    struct hmap_node name_node;     /* In 'ifaces_by_name' if 'indexed'. */
+    bool indexed;                   /* False for an old row of a name that a
+                                     * new row took in the same batch. */
     struct uuid uuid;
     char *name;
+    struct hif_port *parent;        /* The port that holds it, or NULL. */
     bool has_ofport;                /* ofport column set (the switch got to
                                      * it). */
     int64_t ofport;                 /* If 'has_ofport': > 0, or -1. */
     int64_t ofport_request;         /* 0 if none. */
     bool up;                        /* link_state is "up". */
 
+    /* If it belongs to a port of weft's on br-int: its number (ofport,
+     * else ofport_request) if in range, else 0. */
+    int64_t have;
     /* The numbers it counts in host_ifaces 'nums' (0: none), so that they
      * can be taken back when it changes. */
     int64_t c_held, c_unwanted, c_freq, c_freal;
@@ -69,20 +78,15 @@ struct hif_iface {
 
 struct host_ifaces {
     struct hmap ports;              /* struct hif_port, by uuid. */
-    struct shash ports_by_name;     /* Name -> struct hif_port. */
+    struct hmap ports_by_name;      /* struct hif_port, by name. */
     struct hmap ifaces;             /* struct hif_iface, by uuid. */
-    struct shash ifaces_by_name;    /* Name -> struct hif_iface. */
-    struct shash parents;           /* Interface name -> the struct hif_port
-                                     * that holds it. */
+    struct hmap ifaces_by_name;     /* struct hif_iface, by name. */
     struct sset bridges;            /* Every bridge's name. */
     unsigned int mark;              /* Generation for 'on_br'. */
 
     /* ofport numbers on br-int. */
     struct hmap nums;               /* struct hif_num, by number. */
     unsigned long *used;            /* Bit N set iff 'nums' has N. */
-    struct simap have;              /* Name of each of weft's interfaces ->
-                                     * its number (ofport, else
-                                     * ofport_request), if in range. */
     struct simap requested;         /* Wanted name -> the ofport_request
                                      * weft chose. */
     size_t n_mismatch;              /* Wanted names in 'have' whose
