@@ -243,10 +243,11 @@ host_update_config(struct host *h, const struct topo_host *th)
     return changed;
 }
 
-/* Computes the ports weft must own on this host and hands them to the
- * OVSDB session if they changed. */
+/* Computes the ports weft must own on this host whole, and the names that
+ * changed. */
 static void
-host_update_wanted(struct host *h, const struct topo_host *self)
+host_compute_wanted(struct host *h, const struct topo_host *self,
+                    struct sset *changed)
 {
     struct wanted_ports wanted;
     wanted_ports_init(&wanted);
@@ -268,13 +269,27 @@ host_update_wanted(struct host *h, const struct topo_host *self)
         }
         h->status_seqno++;
     }
-    /* Only the names that changed: the OVSDB session reconciles those
-     * alone. */
-    struct sset changed = SSET_INITIALIZER(&changed);
-    bool differ = wanted_ports_diff(&h->wanted, &wanted, &changed);
+    wanted_ports_diff(&h->wanted, &wanted, changed);
     wanted_ports_swap(&h->wanted, &wanted);
     wanted_ports_destroy(&wanted);
-    if (differ) {
+}
+
+/* Brings the ports weft must own on this host up to date after 'changes'
+ * (NULL: unknown) and hands the names that changed to the OVSDB session,
+ * which reconciles those alone.  Only the ports 'changes' names, unless
+ * weft's own ports or a refused name are involved (wanted_ports_update()). */
+static void
+host_update_wanted(struct host *h, const struct topo_host *self,
+                   const struct topo_changes *changes)
+{
+    struct sset changed = SSET_INITIALIZER(&changed);
+    if (!changes || !self
+        || !wanted_ports_update(h->topo, self, changes, &h->wanted,
+                                &changed)) {
+        sset_clear(&changed);
+        host_compute_wanted(h, self, &changed);
+    }
+    if (!sset_is_empty(&changed)) {
         host_db_set_wanted(h->db, &h->wanted, &changed);
     }
     sset_destroy(&changed);
@@ -307,7 +322,7 @@ host_apply_changes(struct host *h, const struct topology *topo,
 
     const struct topo_host *self = topology_find_host(topo, &h->uuid);
     if (host_flows_note_changes(&h->flows, topo, self, changes)) {
-        host_update_wanted(h, self);
+        host_update_wanted(h, self, changes);
     } else {
         h->n_skipped++;
         if (!was_pending) {
