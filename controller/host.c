@@ -288,6 +288,16 @@ host_update_wanted(struct host *h, const struct topo_host *self,
                                 &changed)) {
         sset_clear(&changed);
         host_compute_wanted(h, self, &changed);
+    } else if (self_check) {
+        /* weftd --self-check: the patched ports must be a whole compute's. */
+        struct wanted_ports full;
+        wanted_ports_init(&full);
+        wanted_ports_compute(h->topo, self, &full);
+        if (!wanted_ports_equal(&full, &h->wanted)) {
+            ovs_abort(0, "%s: self-check failed: incrementally updated "
+                      "wanted ports differ from a full compute", h->name);
+        }
+        wanted_ports_destroy(&full);
     }
     if (!sset_is_empty(&changed)) {
         host_db_set_wanted(h->db, &h->wanted, &changed);
