@@ -115,6 +115,7 @@ check "blocked and freed: $got interfaces looked at, at most $MAX_IFACES" \
     [ "$got" -le $MAX_IFACES ]
 
 echo "== 4. weft/resync walks everything once and changes nothing"
+# shellcheck disable=SC2034   # ports0 is used in the eval below
 ports0=$(sim_vsctl 1 --bare --columns=_uuid,ofport_request list interface | sort)
 snapshot
 ovs-appctl -t "$SIM_DIR/weftd.ctl" weft/resync h1 >/dev/null

@@ -397,7 +397,8 @@ test_assign_equals_full(void **state)
         n_full += fx.n_full;
         fx_destroy(&fx);
     }
-    print_message("%"PRIuSIZE" steps, %"PRIuSIZE" full choices\n", n_steps, n_full);
+    print_message("%"PRIuSIZE" steps, %"PRIuSIZE" full choices\n", n_steps,
+                  n_full);
     /* Clashes are common in this test, yet most steps choose for their own
      * names only. */
     assert_true(n_full < n_steps / 2);
