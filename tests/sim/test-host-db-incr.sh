@@ -125,6 +125,7 @@ check "resync: br-int's interfaces and their requests unchanged" \
     eval '[ "$(sim_vsctl 1 --bare --columns=_uuid,ofport_request list interface | sort)" = "$ports0" ]'
 
 echo "== 5. h1's ovsdb-server restarted"
+# shellcheck disable=SC2034   # ifaces0 is used in the eval below
 ifaces0=$(sim_vsctl 1 --bare --columns=_uuid,name,ofport_request list interface | sort)
 snapshot
 d=$(sim_hdir 1)
