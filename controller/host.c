@@ -248,10 +248,11 @@ host_update_config(struct host *h, const struct topo_host *th)
     return changed;
 }
 
-/* Computes the ports weft must own on this host and hands them to the
- * OVSDB session if they changed. */
+/* Computes the ports weft must own on this host whole, and the names that
+ * changed. */
 static void
-host_update_wanted(struct host *h, const struct topo_host *self)
+host_compute_wanted(struct host *h, const struct topo_host *self,
+                    struct sset *changed)
 {
     struct wanted_ports wanted;
     wanted_ports_init(&wanted);
@@ -273,15 +274,45 @@ host_update_wanted(struct host *h, const struct topo_host *self)
         }
         h->status_seqno++;
     }
-    bool same = wanted_ports_equal(&wanted, &h->wanted);
+    wanted_ports_diff(&h->wanted, &wanted, changed);
     wanted_ports_swap(&h->wanted, &wanted);
     wanted_ports_destroy(&wanted);
-    if (!same || !h->wanted_given) {
-        /* The first time even if empty: until then the session only reads
-         * the host's database (hosts_prestart()). */
-        host_db_set_wanted(h->db, &h->wanted);
-        h->wanted_given = true;
+}
+
+/* Brings the ports weft must own on this host up to date after 'changes'
+ * (NULL: unknown) and hands the names that changed to the OVSDB session,
+ * which reconciles those alone.  Only the ports 'changes' names, unless
+ * weft's own ports or a refused name are involved (wanted_ports_update()). */
+static void
+host_update_wanted(struct host *h, const struct topo_host *self,
+                   const struct topo_changes *changes)
+{
+    struct sset changed = SSET_INITIALIZER(&changed);
+    if (!changes || !self
+        || !wanted_ports_update(h->topo, self, changes, &h->wanted,
+                                &changed)) {
+        sset_clear(&changed);
+        host_compute_wanted(h, self, &changed);
+    } else if (self_check) {
+        /* weftd --self-check: the patched ports must be a whole compute's. */
+        struct wanted_ports full;
+        wanted_ports_init(&full);
+        wanted_ports_compute(h->topo, self, &full);
+        if (!wanted_ports_equal(&full, &h->wanted)) {
+            ovs_abort(0, "%s: self-check failed: incrementally updated "
+                      "wanted ports differ from a full compute", h->name);
+        }
+        wanted_ports_destroy(&full);
     }
+    if (!h->wanted_given) {
+        /* The first time even if empty, and whole: until then the session
+         * only reads the host's database (hosts_prestart()). */
+        host_db_set_wanted(h->db, &h->wanted, NULL);
+        h->wanted_given = true;
+    } else if (!sset_is_empty(&changed)) {
+        host_db_set_wanted(h->db, &h->wanted, &changed);
+    }
+    sset_destroy(&changed);
 }
 
 static void
@@ -311,7 +342,7 @@ host_apply_changes(struct host *h, const struct topology *topo,
 
     const struct topo_host *self = topology_find_host(topo, &h->uuid);
     if (host_flows_note_changes(&h->flows, topo, self, changes)) {
-        host_update_wanted(h, self);
+        host_update_wanted(h, self, changes);
     } else {
         h->n_skipped++;
         if (!was_pending) {
@@ -659,6 +690,17 @@ host_get_stats(const struct host *h, struct host_stats *stats)
     stats->n_full_compiles = h->flows.n_full_compiles;
     stats->n_owner_compiles = h->flows.n_owner_compiles;
     stats->n_skipped = h->n_skipped;
+}
+
+void
+host_format_db_stats(const struct host *h, struct ds *s)
+{
+    struct host_db_stats st;
+    host_db_get_stats(h->db, &st);
+    ds_put_format(s, "%s runs=%"PRIu64" full=%"PRIu64" reloads=%"PRIu64
+                  " ifaces=%"PRIu64" assign_full=%"PRIu64"\n", h->name,
+                  st.n_runs, st.n_full, st.n_reloads, st.n_ifaces,
+                  st.n_assign_full);
 }
 
 void

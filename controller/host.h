@@ -135,6 +135,9 @@ bool host_iface_available(const struct host *, const char *iface);
  * routed to this host for a closer look; 'skipped': changes that did not
  * touch it, whether the routing or the closer look found it). */
 void host_format_compile_stats(const struct host *, struct ds *);
+/* One line for weft/host-db-stats: how incremental the host's OVSDB session
+ * is (host_db_get_stats()). */
+void host_format_db_stats(const struct host *, struct ds *);
 /* One line of "weft/hosts" output. */
 void host_format_summary(const struct host *, struct ds *);
 

@@ -83,6 +83,23 @@ weftd_unixctl_startup_stats(struct unixctl_conn *conn, int argc OVS_UNUSED,
     ds_destroy(&s);
 }
 
+/* "weft/host-db-stats": per host, how many interfaces its OVSDB session
+ * looked at (ovsdb/host-db.h; tests/sim/test-host-db-incr.sh reads it). */
+static void
+weftd_unixctl_host_db_stats(struct unixctl_conn *conn, int argc OVS_UNUSED,
+                            const char *argv[] OVS_UNUSED, void *hosts_)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    size_t n;
+    struct host **sorted = hosts_sorted(hosts_, &n);
+    for (size_t i = 0; i < n; i++) {
+        host_format_db_stats(sorted[i], &s);
+    }
+    free(sorted);
+    unixctl_command_reply(conn, ds_cstr(&s));
+    ds_destroy(&s);
+}
+
 static struct host *
 unixctl_find_host(struct hosts *hosts, struct unixctl_conn *conn,
                   const char *name)
@@ -143,6 +160,8 @@ weftd_unixctl_register(struct hosts *hosts, bool *exiting)
                              weftd_unixctl_status_stats, hosts);
     unixctl_command_register("weft/startup-stats", "", 0, 0,
                              weftd_unixctl_startup_stats, hosts);
+    unixctl_command_register("weft/host-db-stats", "", 0, 0,
+                             weftd_unixctl_host_db_stats, hosts);
     unixctl_command_register("weft/flows", "HOST [desired|installed]", 1, 2,
                              weftd_unixctl_flows, hosts);
     unixctl_command_register("weft/resync", "[HOST]", 0, 1,

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "bitmap.h"
+#include "changes.h"
 #include "compiler.h"
 #include "uuid.h"
 #include "topology.h"
@@ -20,6 +21,7 @@ wanted_port_create(char *owner, const char *type)
     w->name = NULL;
     w->type = xstrdup(type);
     smap_init(&w->options);
+    w->endpoint = false;
     return w;
 }
 
@@ -52,6 +54,7 @@ wanted_ports_clear(struct wanted_ports *wp)
         shash_delete(&wp->ports, node);
     }
     sset_clear(&wp->refused);
+    hmap_clear(&wp->by_port);
 }
 
 void
@@ -59,6 +62,7 @@ wanted_ports_init(struct wanted_ports *wp)
 {
     shash_init(&wp->ports);
     sset_init(&wp->refused);
+    hmap_init(&wp->by_port);
 }
 
 void
@@ -68,6 +72,7 @@ wanted_ports_destroy(struct wanted_ports *wp)
         wanted_ports_clear(wp);
         shash_destroy(&wp->ports);
         sset_destroy(&wp->refused);
+        hmap_destroy(&wp->by_port);
     }
 }
 
@@ -76,6 +81,7 @@ wanted_ports_swap(struct wanted_ports *a, struct wanted_ports *b)
 {
     shash_swap(&a->ports, &b->ports);
     sset_swap(&a->refused, &b->refused);
+    hmap_swap(&a->by_port, &b->by_port);
 }
 
 /* The tunnels 'th' needs, unless the uplink already has the name (a bad host
@@ -104,6 +110,38 @@ add_tunnels(const struct topology *topo, const struct topo_host *th,
     }
 }
 
+/* The uplink and the tunnels. */
+static void
+add_infrastructure(const struct topology *topo, const struct topo_host *th,
+                   struct wanted_ports *out)
+{
+    if (th->uplink) {
+        shash_add(&out->ports, th->uplink,
+                  wanted_port_create(xstrdup("uplink"), ""));
+    }
+    add_tunnels(topo, th, out);
+}
+
+static struct wanted_port *
+endpoint_create(const struct topo_port *port)
+{
+    struct wanted_port *w = wanted_port_create(
+        xasprintf(UUID_FMT, UUID_ARGS(&port->uuid)), "");
+    w->name = xasprintf("%s/%s/%s", port->network->tenant->name,
+                        port->network->name, port->name);
+    w->endpoint = true;
+    w->port = port->uuid;
+    return w;
+}
+
+static void
+endpoint_add(struct wanted_ports *wp, const struct topo_port *port,
+             struct wanted_port *w)
+{
+    w->ports_node = shash_add(&wp->ports, port->iface, w);
+    hmap_insert(&wp->by_port, &w->port_node, uuid_hash(&w->port));
+}
+
 void
 wanted_ports_compute(const struct topology *topo, const struct topo_host *th,
                      struct wanted_ports *out)
@@ -115,11 +153,7 @@ wanted_ports_compute(const struct topology *topo, const struct topo_host *th,
 
     /* weft's own infrastructure first (the uplink, the tunnels), so that an
      * endpoint can never take one of its names. */
-    if (th->uplink) {
-        shash_add(&out->ports, th->uplink,
-                  wanted_port_create(xstrdup("uplink"), ""));
-    }
-    add_tunnels(topo, th, out);
+    add_infrastructure(topo, th, out);
 
     /* The host's own ports, from the index ('th' may come from another
      * snapshot of the same topology). */
@@ -132,13 +166,163 @@ wanted_ports_compute(const struct topology *topo, const struct topo_host *th,
         if (validate_iface_is_reserved(th, port->iface)) {
             sset_add(&out->refused, port->iface);
         } else if (!shash_find(&out->ports, port->iface)) {
-            struct wanted_port *w = wanted_port_create(
-                xasprintf(UUID_FMT, UUID_ARGS(&port->uuid)), "");
-            w->name = xasprintf("%s/%s/%s", port->network->tenant->name,
-                                port->network->name, port->name);
-            shash_add(&out->ports, port->iface, w);
+            endpoint_add(out, port, endpoint_create(port));
         }
     }
+}
+
+static struct wanted_port *
+endpoint_find(const struct wanted_ports *wp, const struct uuid *port)
+{
+    struct wanted_port *w;
+    HMAP_FOR_EACH_WITH_HASH (w, port_node, uuid_hash(port), &wp->by_port) {
+        if (uuid_equals(&w->port, port)) {
+            return w;
+        }
+    }
+    return NULL;
+}
+
+/* True if 'wp''s uplink and tunnels are exactly those 'th' needs in
+ * 'topo'.  O(tunnels). */
+static bool
+infrastructure_unchanged(const struct topology *topo,
+                         const struct topo_host *th,
+                         const struct wanted_ports *wp)
+{
+    struct wanted_ports infra;
+    wanted_ports_init(&infra);
+    add_infrastructure(topo, th, &infra);
+    bool same = (shash_count(&infra.ports)
+                 == shash_count(&wp->ports) - hmap_count(&wp->by_port));
+    struct shash_node *node;
+    SHASH_FOR_EACH (node, &infra.ports) {
+        const struct wanted_port *have = shash_find_data(&wp->ports,
+                                                         node->name);
+        if (!same || !have || have->endpoint
+            || !wanted_port_equal(have, node->data)) {
+            same = false;
+            break;
+        }
+    }
+    wanted_ports_destroy(&infra);
+    return same;
+}
+
+/* Adds to 'todo' the ports 'changes' names and every port that a network
+ * it names has on 'self'. */
+static void
+collect_changed_ports(const struct topology *topo,
+                      const struct topo_host *self,
+                      const struct topo_changes *changes,
+                      struct uuidset *todo)
+{
+    const struct uuidset_node *u;
+    UUIDSET_FOR_EACH (u, &changes->ports) {
+        uuidset_insert(todo, &u->uuid);
+    }
+    UUIDSET_FOR_EACH (u, &changes->networks) {
+        const struct topo_network *net = topology_find_network(topo,
+                                                               &u->uuid);
+        if (!net) {
+            continue;           /* Deleted: its ports are in 'ports'. */
+        }
+        const struct topo_net_host *nh;
+        HMAP_FOR_EACH_WITH_HASH (nh, net_node, uuid_hash(&self->uuid),
+                                 &net->hosts) {
+            if (nh->host == self) {
+                const struct topo_port *port;
+                TOPO_NET_HOST_FOR_EACH_PORT (port, nh) {
+                    uuidset_insert(todo, &port->uuid);
+                }
+            }
+        }
+    }
+}
+
+/* False if one of the ports in 'todo' that are 'self''s in 'topo' is
+ * refused, or two of them share an interface name, or one takes a name
+ * that weft's infrastructure or a port not in 'todo' holds in 'wp'. */
+static bool
+check_changed_ports(const struct topology *topo, const struct topo_host *th,
+                    const struct topo_host *self, const struct uuidset *todo,
+                    const struct wanted_ports *wp)
+{
+    struct sset names = SSET_INITIALIZER(&names);
+    bool ok = true;
+    const struct uuidset_node *u;
+    UUIDSET_FOR_EACH (u, todo) {
+        const struct topo_port *port = topology_find_port(topo, &u->uuid);
+        if (!port || port->host != self) {
+            continue;
+        }
+        const struct wanted_port *have = shash_find_data(&wp->ports,
+                                                         port->iface);
+        if (validate_iface_is_reserved(th, port->iface)
+            || !sset_add(&names, port->iface)
+            || (have && (!have->endpoint
+                         || !uuidset_contains(todo, &have->port)))) {
+            ok = false;
+            break;
+        }
+    }
+    sset_destroy(&names);
+    return ok;
+}
+
+bool
+wanted_ports_update(const struct topology *topo, const struct topo_host *th,
+                    const struct topo_changes *changes,
+                    struct wanted_ports *wp, struct sset *changed)
+{
+    const struct topo_host *self = th ? topology_find_host(topo, &th->uuid)
+                                      : NULL;
+    if (!self || changes->all || !uuidset_is_empty(&changes->hosts)
+        || !sset_is_empty(&wp->refused)
+        || !infrastructure_unchanged(topo, th, wp)) {
+        return false;
+    }
+    struct uuidset todo = UUIDSET_INITIALIZER(&todo);
+    collect_changed_ports(topo, self, changes, &todo);
+    if (!check_changed_ports(topo, th, self, &todo, wp)) {
+        uuidset_destroy(&todo);
+        return false;
+    }
+
+    /* Take out the old entries, put in the new ones, report the names
+     * whose entry differs. */
+    struct shash old = SHASH_INITIALIZER(&old);
+    const struct uuidset_node *u;
+    UUIDSET_FOR_EACH (u, &todo) {
+        struct wanted_port *w = endpoint_find(wp, &u->uuid);
+        if (w) {
+            shash_add(&old, w->ports_node->name, w);
+            hmap_remove(&wp->by_port, &w->port_node);
+            shash_delete(&wp->ports, w->ports_node);
+        }
+    }
+    UUIDSET_FOR_EACH (u, &todo) {
+        const struct topo_port *port = topology_find_port(topo, &u->uuid);
+        if (port && port->host == self) {
+            struct wanted_port *w = endpoint_create(port);
+            endpoint_add(wp, port, w);
+            struct wanted_port *prev = shash_find_and_delete(&old,
+                                                             port->iface);
+            if (!prev || !wanted_port_equal(prev, w)) {
+                sset_add(changed, port->iface);
+            }
+            wanted_port_destroy(prev);
+        }
+    }
+    struct shash_node *node;
+    SHASH_FOR_EACH_SAFE (node, &old) {
+        sset_add(changed, node->name);
+        wanted_port_destroy(node->data);
+        shash_delete(&old, node);
+    }
+    shash_destroy(&old);
+    uuidset_destroy(&todo);
+    return true;
 }
 
 bool
@@ -156,6 +340,29 @@ wanted_ports_equal(const struct wanted_ports *a, const struct wanted_ports *b)
         }
     }
     return true;
+}
+
+bool
+wanted_ports_diff(const struct wanted_ports *a, const struct wanted_ports *b,
+                  struct sset *changed)
+{
+    bool any = false;
+    struct shash_node *node;
+    SHASH_FOR_EACH (node, &a->ports) {
+        const struct wanted_port *other = shash_find_data(&b->ports,
+                                                          node->name);
+        if (!other || !wanted_port_equal(node->data, other)) {
+            sset_add(changed, node->name);
+            any = true;
+        }
+    }
+    SHASH_FOR_EACH (node, &b->ports) {
+        if (!shash_find(&a->ports, node->name)) {
+            sset_add(changed, node->name);
+            any = true;
+        }
+    }
+    return any;
 }
 
 static bool

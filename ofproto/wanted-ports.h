@@ -16,12 +16,15 @@
 
 #include <stdbool.h>
 
+#include "openvswitch/hmap.h"
 #include "openvswitch/shash.h"
+#include "openvswitch/uuid.h"
 #include "simap.h"
 #include "smap.h"
 #include "sset.h"
 
 struct topology;
+struct topo_changes;
 struct topo_host;
 
 /* A port weft must own on br-int, with its single interface of the same
@@ -33,6 +36,13 @@ struct wanted_port {
                                      * "TENANT/NET/PORT", or NULL. */
     char *type;                     /* Interface type; "" for a system one. */
     struct smap options;            /* Interface options. */
+
+    /* An endpoint's: its Port row, in 'by_port' of its struct wanted_ports
+     * (wanted_ports_update() finds it there), and its node in 'ports'. */
+    bool endpoint;
+    struct uuid port;
+    struct hmap_node port_node;
+    struct shash_node *ports_node;
 };
 
 struct wanted_ports {
@@ -40,6 +50,8 @@ struct wanted_ports {
     struct sset refused;            /* Endpoint interface names refused
                                      * because weft's own infrastructure takes
                                      * them on this host. */
+    struct hmap by_port;            /* The endpoints' struct wanted_port, by
+                                     * uuid_hash() of 'port'. */
 };
 
 void wanted_ports_init(struct wanted_ports *);
@@ -53,10 +65,31 @@ void wanted_ports_compute(const struct topology *topo,
                           const struct topo_host *host,
                           struct wanted_ports *out);
 
+/* Brings 'wp', computed for 'host' from an earlier topology, up to what
+ * wanted_ports_compute() would give for 'topo' after 'changes', looking only
+ * at the ports 'changes' names and those of its networks on 'host', and adds
+ * to 'changed' the names whose wanted port changed.  O(changes), where
+ * wanted_ports_compute() is O(ports on the host).  Returns false, changing
+ * nothing, if it cannot: a change of a host row or of everything, weft's
+ * own ports (uplink, tunnels) changed, a refused name, or two ports with one
+ * interface name; then compute it whole and wanted_ports_diff(). */
+bool wanted_ports_update(const struct topology *topo,
+                         const struct topo_host *host,
+                         const struct topo_changes *changes,
+                         struct wanted_ports *wp, struct sset *changed);
+
 /* True if 'a' and 'b' want the same ports, with the same settings ('refused'
  * is not compared). */
 bool wanted_ports_equal(const struct wanted_ports *a,
                         const struct wanted_ports *b);
+
+/* Adds to 'changed' the name of every port that 'a' and 'b' do not want
+ * alike: wanted by one only, or with other settings ('refused' is not
+ * compared).  Returns true if there is any.  O(ports in 'a' and 'b'), no
+ * allocation but the names added: the host's OVSDB session then reconciles
+ * only those names. */
+bool wanted_ports_diff(const struct wanted_ports *a,
+                       const struct wanted_ports *b, struct sset *changed);
 
 /* OpenFlow port numbers.
  *

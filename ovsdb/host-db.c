@@ -6,8 +6,8 @@
 
 #include <string.h>
 
-#include "bitmap.h"
 #include "host-bridge.h"
+#include "host-ifaces.h"
 #include "ovsdb-idl.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
@@ -37,9 +37,18 @@ struct host_db {
 
     struct ovsdb_idl *idl;
     struct ovsdb_idl_loop idl_loop;
-    unsigned int idl_seqno;         /* Last seqno reconciled. */
-    bool reconcile;                 /* Wanted ports or settings changed since
-                                     * then. */
+    struct host_ifaces hi;          /* Its rows by name, and the
+                                     * ofport_request weft chose for each
+                                     * wanted name ('hi.requested'). */
+    bool full;                      /* Walk every row at the next run: first
+                                     * read, reconnect, forced reconcile,
+                                     * failed transaction. */
+    bool reconcile_all;             /* Reconcile br-int and every name at the
+                                     * next transaction. */
+    bool reconcile_bridge;          /* ...br-int's own settings. */
+    struct sset to_reconcile;       /* ...these names. */
+    struct sset wanted_changed;     /* Names whose wanted port changed since
+                                     * the last run. */
     const struct shash *wanted;     /* Interface name -> struct wanted_port,
                                      * owned by the caller. */
     bool wanted_set;                /* host_db_set_wanted() was called: until
@@ -52,20 +61,15 @@ struct host_db {
                                      * the host's database: never created,
                                      * since one such name would fail the
                                      * whole reconcile transaction. */
-    unsigned int blocked_seqno;     /* IDL seqno 'blocked' was found at. */
     struct simap ofports;           /* Interface name -> ofport > 0, of the
                                      * ports weft owns only. */
-    struct simap requested;         /* Wanted interface name -> the
-                                     * ofport_request weft chose for it
-                                     * (wanted_ports_assign_ofports()). */
-    unsigned int requested_seqno;   /* IDL seqno 'requested' was chosen at. */
-    unsigned int ofports_seqno;     /* IDL seqno 'ofports' were read at. */
     struct simap flow_ofports;      /* Wanted interface name -> the ofport
                                      * its flows use: see
                                      * host_db_flow_ofports(). */
     struct sset up;                 /* Interfaces whose link is up. */
-    bool ports_resolved;            /* Every wanted interface has an ofport
-                                     * (or the switch said it cannot). */
+    struct sset unresolved;         /* Wanted names not created yet, or
+                                     * without an ofport yet. */
+    bool ports_resolved;            /* 'unresolved' is empty. */
     unsigned int seqno;             /* See host_db_seqno(). */
     struct sset changed;            /* Interface names whose ofport, link
                                      * state or blocked state changed since
@@ -75,6 +79,7 @@ struct host_db {
     bool poke_switch;               /* Bump Open_vSwitch.next_cfg at the
                                      * next transaction: see
                                      * host_db_poke_switch(). */
+    struct host_db_stats stats;     /* See host_db_get_stats(). */
 };
 
 /* Initializes 'ids' to the external_ids a row weft owns must have: all of
@@ -137,8 +142,11 @@ host_db_connect(struct host_db *db)
     ovsdb_idl_add_column(db->idl, &ovsrec_controller_col_target);
     ovsdb_idl_add_column(db->idl, &ovsrec_controller_col_external_ids);
     ovsdb_idl_add_column(db->idl, &ovsrec_controller_col_inactivity_probe);
+    /* Every column read is tracked: host_db_run() looks only at the rows
+     * that changed. */
+    ovsdb_idl_track_add_all(db->idl);
     db->idl_loop = (struct ovsdb_idl_loop) OVSDB_IDL_LOOP_INITIALIZER(db->idl);
-    db->idl_seqno = 0;
+    db->full = true;
     db->was_connected = false;
 }
 
@@ -199,7 +207,7 @@ create_port(struct host_db *db, struct ovsdb_idl_txn *txn,
     ovsrec_interface_set_type(iface, w->type);
     ovsrec_interface_set_options(iface, &w->options);
     ovsrec_interface_set_external_ids(iface, &ids);
-    reconcile_ofport_request(iface, simap_get(&db->requested, name));
+    reconcile_ofport_request(iface, simap_get(&db->hi.requested, name));
 
     struct ovsrec_port *port = ovsrec_port_insert(txn);
     ovsrec_port_set_name(port, name);
@@ -211,306 +219,328 @@ create_port(struct host_db *db, struct ovsdb_idl_txn *txn,
               w->type[0] ? " type " : "", w->type);
 }
 
-/* Makes br-int's weft-owned ports exactly 'db->wanted': creates what is
- * missing, fixes what drifted (in place, so the ofport survives), deletes
- * what weft owns and no longer wants.  Ports without weft's mark are never
- * touched, and a wanted name that something else holds ('blocked') is not
- * created, so that one bad name cannot fail the transaction that creates
- * every other port of the host. */
+/* Makes port 'name' on br-int what 'db->wanted' says: creates it if it is
+ * missing, fixes it if it drifted (in place, so the ofport survives),
+ * deletes it if weft owns it and no longer wants it.  A port without weft's
+ * mark is never touched, and a wanted name that something else holds
+ * ('blocked') is not created, so that one bad name cannot fail the
+ * transaction that creates every other port of the host. */
 static void
-reconcile_ports(struct host_db *db, struct ovsdb_idl_txn *txn,
-                const struct ovsrec_bridge *br)
+reconcile_name(struct host_db *db, struct ovsdb_idl_txn *txn,
+               const struct ovsrec_bridge *br, const char *name)
 {
-    struct sset present = SSET_INITIALIZER(&present);
+    const struct hif_port *p = host_ifaces_port(&db->hi, name);
+    const struct wanted_port *w = shash_find_data(db->wanted, name);
+    if (!p || !p->on_br) {
+        if (w && !sset_contains(&db->blocked, name)) {
+            create_port(db, txn, br, name, w);
+        }
+        return;
+    }
+    const struct ovsrec_port *port = ovsrec_port_get_for_uuid(db->idl,
+                                                              &p->uuid);
+    if (!p->owned || !port) {
+        return;                 /* Not ours ('blocked' if wanted). */
+    }
+    if (!w) {
+        VLOG_INFO("%s: removing stale port %s", db->name, port->name);
+        ovsrec_bridge_update_ports_delvalue(br, port);
+        return;
+    }
+    int64_t request = simap_get(&db->hi.requested, name);
+    if (port->n_interfaces != 1
+        || strcmp(port->interfaces[0]->name, port->name)) {
+        VLOG_INFO("%s: port %s has foreign interfaces, replacing them",
+                  db->name, port->name);
+        struct ovsrec_interface *iface = ovsrec_interface_insert(txn);
+        ovsrec_interface_set_name(iface, port->name);
+        ovsrec_port_set_interfaces(port, &iface, 1);
+        reconcile_iface(iface, w);
+        reconcile_ofport_request(iface, request);
+    } else {
+        reconcile_iface(port->interfaces[0], w);
+        reconcile_ofport_request(port->interfaces[0], request);
+    }
+    if (!wanted_port_ids_match(w, &port->external_ids)) {
+        struct smap ids;
+        wanted_port_ids(w, &ids);
+        ovsrec_port_set_external_ids(port, &ids);
+        smap_destroy(&ids);
+    }
+}
 
-    for (size_t i = 0; i < br->n_ports; i++) {
-        const struct ovsrec_port *port = br->ports[i];
-        const char *owner = smap_get(&port->external_ids, OWNER_KEY);
-        const struct wanted_port *w = shash_find_data(db->wanted,
-                                                       port->name);
-        sset_add(&present, port->name);
-        if (!owner) {
-            continue;           /* Not ours ('blocked' if wanted). */
+/* Reconciles every name weft wants or owns on br-int. */
+static void
+reconcile_all_names(struct host_db *db, struct ovsdb_idl_txn *txn,
+                    const struct ovsrec_bridge *br)
+{
+    struct sset names = SSET_INITIALIZER(&names);
+    struct shash_node *node;
+    SHASH_FOR_EACH (node, db->wanted) {
+        sset_add(&names, node->name);
+    }
+    const struct hif_port *p;
+    HMAP_FOR_EACH (p, node, &db->hi.ports) {
+        if (p->on_br && p->owned) {
+            sset_add(&names, p->name);
         }
-        if (!w) {
-            VLOG_INFO("%s: removing stale port %s", db->name, port->name);
-            ovsrec_bridge_update_ports_delvalue(br, port);
-            continue;
+    }
+    const char *name;
+    SSET_FOR_EACH (name, &names) {
+        reconcile_name(db, txn, br, name);
+    }
+    db->stats.n_ifaces += sset_count(&names);
+    sset_destroy(&names);
+}
+
+/* Sets 'name' in 'set' if 'in', else clears it; returns true if that
+ * changed it. */
+static bool
+sset_set(struct sset *set, const char *name, bool in)
+{
+    return in ? sset_add(set, name) != NULL
+              : sset_find_and_delete(set, name);
+}
+
+/* Finds whether wanted name 'name' is held by something else on the host.
+ * OVS indexes bridge, port and interface names: creating one of them would
+ * fail the host's whole reconcile transaction, and with it every later port
+ * of every tenant on the host. */
+static void
+refresh_blocked(struct host_db *db, const char *name, bool wanted)
+{
+    bool blocked = wanted && host_ifaces_foreign(&db->hi, name);
+    if (sset_set(&db->blocked, name, blocked)) {
+        if (blocked) {
+            VLOG_WARN("%s: interface name %s is held by a bridge, port or "
+                      "interface weft does not own; not creating it",
+                      db->name, name);
         }
-        if (port->n_interfaces != 1
-            || strcmp(port->interfaces[0]->name, port->name)) {
-            VLOG_INFO("%s: port %s has foreign interfaces, replacing them",
-                      db->name, port->name);
-            struct ovsrec_interface *iface = ovsrec_interface_insert(txn);
-            ovsrec_interface_set_name(iface, port->name);
-            ovsrec_port_set_interfaces(port, &iface, 1);
-            reconcile_iface(iface, w);
-            reconcile_ofport_request(iface, simap_get(&db->requested,
-                                                      port->name));
+        sset_add(&db->changed, name);
+        db->seqno++;
+    }
+}
+
+/* Brings the outputs for 'name' up to date: its ofport and link state if
+ * weft owns it on br-int, whether it is resolved, and the ofport its flows
+ * use: the real one once ovs-vswitchd has made it; before that the one weft
+ * requested, so that a port's flows are compiled once, at its creation, and
+ * not again when the port appears with the number requested.  An interface
+ * the switch could not make (ofport -1) and a blocked name have none.
+ * Returns true if the ofport its flows use changed. */
+static bool
+refresh_outputs(struct host_db *db, const char *name)
+{
+    /* Not weft's: br-int's own LOCAL port, or one added by hand.  Its
+     * ofport must never become an endpoint's. */
+    const struct hif_iface *i = host_ifaces_owned(&db->hi, name);
+    bool wanted = shash_find(db->wanted, name) != NULL;
+    bool blocked = sset_contains(&db->blocked, name);
+    int64_t ofport = i && i->has_ofport && i->ofport > 0 ? i->ofport : 0;
+    bool failed = i && i->has_ofport && i->ofport <= 0;
+
+    const struct simap_node *old = simap_find(&db->ofports, name);
+    bool ofport_changed = ofport ? !old || old->data != ofport : old != NULL;
+    if (ofport_changed) {
+        if (ofport) {
+            simap_put(&db->ofports, name, ofport);
         } else {
-            reconcile_iface(port->interfaces[0], w);
-            reconcile_ofport_request(port->interfaces[0],
-                                     simap_get(&db->requested, port->name));
-        }
-        if (!wanted_port_ids_match(w, &port->external_ids)) {
-            struct smap ids;
-            wanted_port_ids(w, &ids);
-            ovsrec_port_set_external_ids(port, &ids);
-            smap_destroy(&ids);
+            simap_find_and_delete(&db->ofports, name);
         }
     }
+    if (sset_set(&db->up, name, ofport && i->up) || ofport_changed) {
+        sset_add(&db->changed, name);
+        db->seqno++;
+    }
+    /* Unresolved: vswitchd has not got to it yet, or the port is not
+     * created yet.  A blocked name never gets created, so it does not keep
+     * the host from being resolved (and every other port's wait from
+     * completing). */
+    sset_set(&db->unresolved, name,
+             wanted && (i ? !i->has_ofport : !blocked));
 
-    struct shash_node *node;
-    SHASH_FOR_EACH (node, db->wanted) {
-        if (!sset_contains(&present, node->name)
-            && !sset_contains(&db->blocked, node->name)) {
-            create_port(db, txn, br, node->name, node->data);
-        }
+    int64_t flow = 0;
+    if (wanted) {
+        flow = (ofport ? ofport
+                : !failed && !blocked ? simap_get(&db->hi.requested, name)
+                : 0);
     }
-    sset_destroy(&present);
+    old = simap_find(&db->flow_ofports, name);
+    if (flow ? old && old->data == flow : !old) {
+        return false;
+    } else if (flow) {
+        simap_put(&db->flow_ofports, name, flow);
+    } else {
+        simap_find_and_delete(&db->flow_ofports, name);
+    }
+    return true;
 }
 
-/* The ofport the compiler should use for each wanted interface: the real
- * one once ovs-vswitchd has made it; before that the one weft requested, so
- * that a port's flows are compiled once, at its creation, and not again when
- * the port appears with the number requested.  An interface the switch
- * could not make (ofport -1) and a blocked name have none. */
-static void
-compute_flow_ofports(const struct host_db *db, const struct sset *failed,
-                     struct simap *flow_ofports)
-{
-    struct shash_node *node;
-    SHASH_FOR_EACH (node, db->wanted) {
-        const char *name = node->name;
-        const struct simap_node *real = simap_find(&db->ofports, name);
-        if (real) {
-            simap_put(flow_ofports, name, real->data);
-        } else if (!sset_contains(failed, name)
-                   && !sset_contains(&db->blocked, name)
-                   && simap_contains(&db->requested, name)) {
-            simap_put(flow_ofports, name, simap_get(&db->requested, name));
-        }
-    }
-}
-
-/* Adds to 'changed' the names in exactly one of 'a' and 'b'. */
-static void
-note_changed_names(struct sset *changed, const struct sset *a,
-                   const struct sset *b)
+/* Brings everything host_db exports up to date for the names in 'dirty'
+ * (the rows behind them changed, or their wanted port did), and queues them
+ * for the next reconcile.  Returns true if host_db_flow_ofports()
+ * changed. */
+static bool
+refresh_names(struct host_db *db, const struct sset *dirty, bool full)
 {
     const char *name;
-    SSET_FOR_EACH (name, a) {
-        if (!sset_contains(b, name)) {
-            sset_add(changed, name);
-        }
+    SSET_FOR_EACH (name, dirty) {
+        bool wanted = shash_find(db->wanted, name) != NULL;
+        refresh_blocked(db, name, wanted);
+        host_ifaces_refresh_numbers(&db->hi, name, wanted);
     }
-    SSET_FOR_EACH (name, b) {
-        if (!sset_contains(a, name)) {
-            sset_add(changed, name);
-        }
+    struct sset names = SSET_INITIALIZER(&names);
+    if (host_ifaces_assign(&db->hi, db->wanted, dirty, full, &names)) {
+        db->stats.n_assign_full++;
     }
-}
+    SSET_FOR_EACH (name, dirty) {
+        sset_add(&names, name);
+    }
 
-/* Adds to 'db->changed' the names whose ofport differs between 'ofports'
- * and 'db->ofports' (present in one only included). */
-static void
-note_changed_ofports(struct host_db *db, const struct simap *ofports)
-{
-    const struct simap_node *node;
-    SIMAP_FOR_EACH (node, ofports) {
-        const struct simap_node *old = simap_find(&db->ofports, node->name);
-        if (!old || old->data != node->data) {
-            sset_add(&db->changed, node->name);
-        }
+    bool changed = false;
+    SSET_FOR_EACH (name, &names) {
+        changed |= refresh_outputs(db, name);
+        sset_add(&db->to_reconcile, name);
     }
-    SIMAP_FOR_EACH (node, &db->ofports) {
-        if (!simap_contains(ofports, node->name)) {
-            sset_add(&db->changed, node->name);
-        }
-    }
-}
-
-/* Reads the ofports of the interfaces of br-int's weft-owned ports; returns
- * true if the ofports the flows use (host_db_flow_ofports()) changed.  A
- * blocked name never gets created, so it does not keep the host from being
- * "resolved" (and every other port's wait from completing). */
-static bool
-read_ofports(struct host_db *db, const struct ovsrec_bridge *br)
-{
-    struct simap ofports = SIMAP_INITIALIZER(&ofports);
-    struct sset up = SSET_INITIALIZER(&up);
-    struct sset failed = SSET_INITIALIZER(&failed);
-    bool resolved = true;
-
-    struct sset seen = SSET_INITIALIZER(&seen);
-    for (size_t i = 0; br && i < br->n_ports; i++) {
-        const struct ovsrec_port *port = br->ports[i];
-        if (!smap_get(&port->external_ids, OWNER_KEY)) {
-            /* Not weft's: br-int's own LOCAL port, or one added by hand.
-             * Its ofport must never become an endpoint's. */
-            continue;
-        }
-        for (size_t j = 0; j < port->n_interfaces; j++) {
-            const struct ovsrec_interface *iface = port->interfaces[j];
-            sset_add(&seen, iface->name);
-            if (!iface->n_ofport) {
-                if (shash_find(db->wanted, iface->name)) {
-                    resolved = false;   /* vswitchd has not got to it yet. */
-                }
-            } else if (*iface->ofport > 0) {
-                simap_put(&ofports, iface->name, *iface->ofport);
-                if (iface->link_state && !strcmp(iface->link_state, "up")) {
-                    sset_add(&up, iface->name);
-                }
-            } else {
-                sset_add(&failed, iface->name);
-            }
-        }
-    }
-    struct shash_node *node;
-    SHASH_FOR_EACH (node, db->wanted) {
-        if (!sset_contains(&seen, node->name)
-            && !sset_contains(&db->blocked, node->name)) {
-            resolved = false;           /* Port not created yet. */
-        }
-    }
-    sset_destroy(&seen);
-
-    if (!simap_equal(&ofports, &db->ofports)
-        || !sset_equals(&up, &db->up)) {
-        db->seqno++;
-        note_changed_ofports(db, &ofports);
-        note_changed_names(&db->changed, &up, &db->up);
-    }
-    simap_swap(&ofports, &db->ofports);
-    simap_destroy(&ofports);
-    sset_swap(&up, &db->up);
-    sset_destroy(&up);
-    db->ports_resolved = resolved;
-
-    struct simap flow_ofports = SIMAP_INITIALIZER(&flow_ofports);
-    compute_flow_ofports(db, &failed, &flow_ofports);
-    bool changed = !simap_equal(&flow_ofports, &db->flow_ofports);
-    simap_swap(&flow_ofports, &db->flow_ofports);
-    simap_destroy(&flow_ofports);
-    sset_destroy(&failed);
+    db->stats.n_ifaces += sset_count(&names);
+    db->ports_resolved = sset_is_empty(&db->unresolved);
+    sset_destroy(&names);
     return changed;
 }
 
-/* Chooses the ofport_request of every wanted interface, from what br-int
- * holds now and from the previous choice (see
- * wanted_ports_assign_ofports()). */
+/* Every bridge's name and br-int's ports to 'db->hi'. */
 static void
-update_requested(struct host_db *db, const struct ovsrec_bridge *br)
+update_bridges(struct host_db *db, const struct ovsrec_bridge *br,
+               struct sset *dirty)
 {
-    struct simap have = SIMAP_INITIALIZER(&have);
-    unsigned long *taken = bitmap_allocate(WANTED_OFPORT_MAX + 1);
-    struct sset held = SSET_INITIALIZER(&held);
-    for (size_t i = 0; br && i < br->n_ports; i++) {
-        const struct ovsrec_port *port = br->ports[i];
-        bool ours = smap_get(&port->external_ids, OWNER_KEY) != NULL;
-        for (size_t j = 0; j < port->n_interfaces; j++) {
-            const struct ovsrec_interface *iface = port->interfaces[j];
-            int64_t req = iface->n_ofport_request ? *iface->ofport_request
-                                                  : 0;
-            int64_t real = iface->n_ofport ? *iface->ofport : 0;
-            if (ours) {
-                /* The number it has, else the one it asked for.  If the
-                 * switch gave it another (a clash), that one is kept: its
-                 * flows already use it, and renumbering would change them
-                 * twice. */
-                int64_t n = real > 0 ? real : req;
-                if (n > 0 && n <= WANTED_OFPORT_MAX) {
-                    simap_put(&have, iface->name, n);
-                    if (real > 0) {
-                        sset_add(&held, iface->name);
-                    }
-                }
-                continue;
-            }
-            if (req > 0 && req <= WANTED_OFPORT_MAX) {
-                bitmap_set1(taken, req);
-            }
-            if (real > 0 && real <= WANTED_OFPORT_MAX) {
-                bitmap_set1(taken, real);
-            }
-        }
+    struct sset names = SSET_INITIALIZER(&names);
+    const struct ovsrec_bridge *b;
+    OVSREC_BRIDGE_FOR_EACH (b, db->idl) {
+        sset_add(&names, b->name);
     }
-    /* A foreign interface that asks for a number one of weft's holds did
-     * not get it: weft's keeps it. */
-    const char *name;
-    SSET_FOR_EACH (name, &held) {
-        bitmap_set0(taken, simap_get(&have, name));
-    }
-    sset_destroy(&held);
-    struct simap requested = SIMAP_INITIALIZER(&requested);
-    wanted_ports_assign_ofports(db->wanted, &have, &db->requested, taken,
-                                &requested);
-    simap_swap(&requested, &db->requested);
-    simap_destroy(&requested);
-    simap_destroy(&have);
-    free(taken);
+    host_ifaces_update_bridges(&db->hi, &names, br, dirty);
+    sset_destroy(&names);
 }
 
-/* Adds to 'names' the name of every bridge, port and interface in the
- * host's database that weft does not own.  weft owns the ports that carry
- * its mark (on br-int) and their interfaces; br-int's own internal port has
- * no mark (and its name is reserved anyway). */
-static void
-collect_foreign_names(const struct host_db *db, struct sset *names)
+/* Feeds the rows the IDL reports changed since the last run to 'db->hi',
+ * adding the names they touch to 'dirty'.  Sets '*bridge' if br-int's own
+ * settings may need a reconcile.  Returns false if only a full walk is
+ * right: the IDL reloaded the database (after a reconnect without
+ * monitor_cond_since, every row comes again as new, and deletions are not
+ * reported). */
+static bool
+collect_tracked(struct host_db *db, const struct ovsrec_bridge *br,
+                struct sset *dirty, bool *bridge)
 {
-    const struct ovsrec_bridge *br;
-    OVSREC_BRIDGE_FOR_EACH (br, db->idl) {
-        sset_add(names, br->name);
+    const struct ovsrec_open_vswitch *ovs;
+    OVSREC_OPEN_VSWITCH_FOR_EACH_TRACKED (ovs, db->idl) {
+        if (ovsrec_open_vswitch_is_new(ovs)) {
+            return false;
+        }
+        *bridge = true;
+    }
+    const struct ovsrec_interface *iface;
+    OVSREC_INTERFACE_FOR_EACH_TRACKED (iface, db->idl) {
+        if (!host_ifaces_update_iface(&db->hi, iface,
+                                      ovsrec_interface_is_deleted(iface),
+                                      dirty)) {
+            return false;
+        }
+    }
+    const struct ovsrec_port *port;
+    OVSREC_PORT_FOR_EACH_TRACKED (port, db->idl) {
+        if (!host_ifaces_update_port(&db->hi, port,
+                                     ovsrec_port_is_deleted(port), dirty)) {
+            return false;
+        }
+    }
+    if (ovsdb_idl_track_get_first(db->idl, &ovsrec_table_bridge)) {
+        update_bridges(db, br, dirty);
+        *bridge = true;
+    }
+    if (ovsdb_idl_track_get_first(db->idl, &ovsrec_table_controller)
+        || ovsdb_idl_track_get_first(db->idl, &ovsrec_table_flow_table)) {
+        *bridge = true;
+    }
+    return true;
+}
+
+/* Reads every row of the host's database again, adding to 'dirty' every
+ * name it holds, every wanted name and every name host_db reports on. */
+static void
+collect_all(struct host_db *db, const struct ovsrec_bridge *br,
+            struct sset *dirty)
+{
+    host_ifaces_clear(&db->hi);
+    const struct ovsrec_interface *iface;
+    OVSREC_INTERFACE_FOR_EACH (iface, db->idl) {
+        host_ifaces_update_iface(&db->hi, iface, false, dirty);
     }
     const struct ovsrec_port *port;
     OVSREC_PORT_FOR_EACH (port, db->idl) {
-        if (!smap_get(&port->external_ids, OWNER_KEY)) {
-            sset_add(names, port->name);
-            for (size_t i = 0; i < port->n_interfaces; i++) {
-                sset_add(names, port->interfaces[i]->name);
-            }
+        host_ifaces_update_port(&db->hi, port, false, dirty);
+    }
+    update_bridges(db, br, dirty);
+
+    struct shash_node *node;
+    SHASH_FOR_EACH (node, db->wanted) {
+        sset_add(dirty, node->name);
+    }
+    const struct simap *maps[] = {
+        &db->ofports, &db->flow_ofports, &db->hi.requested,
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(maps); i++) {
+        const struct simap_node *sn;
+        SIMAP_FOR_EACH (sn, maps[i]) {
+            sset_add(dirty, sn->name);
+        }
+    }
+    const struct sset *sets[] = { &db->blocked, &db->up, &db->unresolved };
+    for (size_t i = 0; i < ARRAY_SIZE(sets); i++) {
+        const char *name;
+        SSET_FOR_EACH (name, sets[i]) {
+            sset_add(dirty, name);
         }
     }
 }
 
-/* Finds the wanted names that something else holds on the host.  OVS
- * indexes bridge, port and interface names: creating one of them would fail
- * the host's whole reconcile transaction, and with it every later port of
- * every tenant on the host. */
+/* Writes what is queued (br-int's settings, the names in 'to_reconcile', or
+ * everything) into 'txn'. */
 static void
-update_blocked(struct host_db *db)
+reconcile(struct host_db *db, struct ovsdb_idl_txn *txn,
+          const struct ovsrec_open_vswitch *cfg,
+          const struct ovsrec_bridge *br)
 {
-    struct sset foreign = SSET_INITIALIZER(&foreign);
-    collect_foreign_names(db, &foreign);
-
-    struct sset blocked = SSET_INITIALIZER(&blocked);
-    struct shash_node *node;
-    SHASH_FOR_EACH (node, db->wanted) {
-        if (sset_contains(&foreign, node->name)) {
-            sset_add(&blocked, node->name);
-            if (!sset_contains(&db->blocked, node->name)) {
-                VLOG_WARN("%s: interface name %s is held by a bridge, port "
-                          "or interface weft does not own; not creating "
-                          "it", db->name, node->name);
-            }
+    struct host_bridge_config bc = {
+        .name = db->name,
+        .datapath_type = db->datapath_type,
+        .controller_target = db->controller_target,
+        .controller_probe_msec = db->controller_probe_msec,
+    };
+    if (!br) {
+        br = host_bridge_create(&bc, txn, cfg);
+        db->reconcile_all = true;
+    }
+    if (db->reconcile_all || db->reconcile_bridge) {
+        host_bridge_reconcile(&bc, txn, br);
+    }
+    if (db->reconcile_all) {
+        reconcile_all_names(db, txn, br);
+    } else {
+        const char *name;
+        SSET_FOR_EACH (name, &db->to_reconcile) {
+            reconcile_name(db, txn, br, name);
         }
     }
-    if (!sset_equals(&blocked, &db->blocked)) {
-        note_changed_names(&db->changed, &blocked, &db->blocked);
-        sset_swap(&blocked, &db->blocked);
-        db->seqno++;
-    }
-    sset_destroy(&blocked);
-    sset_destroy(&foreign);
+    ovsdb_idl_txn_add_comment(txn, "weft: reconcile %s", db->name);
+    sset_clear(&db->to_reconcile);
+    db->reconcile_all = db->reconcile_bridge = false;
 }
 
 bool
 host_db_run(struct host_db *db)
 {
-    bool changed = false;
     struct ovsdb_idl_txn *txn = ovsdb_idl_loop_run(&db->idl_loop);
-    unsigned int seqno = ovsdb_idl_get_seqno(db->idl);
     bool connected = ovsdb_idl_is_connected(db->idl);
     if (connected && !db->was_connected) {
         db->n_connects++;
@@ -519,55 +549,56 @@ host_db_run(struct host_db *db)
     const struct ovsrec_open_vswitch *cfg = ovsrec_open_vswitch_first(db->idl);
     const struct ovsrec_bridge *br = cfg ? host_bridge_find(cfg) : NULL;
 
-    /* Read ofports before this run's changes: rows written in an open
-     * transaction show uncommitted (and, for partial updates, stale)
-     * contents. */
-    if (seqno != db->blocked_seqno || db->reconcile) {
-        update_blocked(db);
-        db->blocked_seqno = seqno;
+    /* Only the rows that changed, unless the IDL reloaded or a full walk is
+     * due (first read, reconnect, forced reconcile, failed transaction). */
+    struct sset dirty = SSET_INITIALIZER(&dirty);
+    bool bridge = false;
+    bool full = db->full || (!cfg && !host_ifaces_is_empty(&db->hi));
+    if (!full && !collect_tracked(db, br, &dirty, &bridge)) {
+        full = true;
+        db->stats.n_reloads++;
     }
-    if (seqno != db->requested_seqno || db->reconcile) {
-        update_requested(db, br);
-        db->requested_seqno = seqno;
+    if (full) {
+        sset_clear(&dirty);
+        collect_all(db, br, &dirty);
+        db->full = false;
+        db->reconcile_all = true;
+        db->stats.n_full++;
     }
-    /* Only when the database or the wanted ports changed: reading every
-     * interface of every host on each main loop pass made weftd's CPU grow
-     * with the topology for any event. */
-    if (seqno != db->ofports_seqno || db->reconcile) {
-        db->ofports_seqno = seqno;
-        if (read_ofports(db, br)) {
-            changed = true;
-        }
+    const char *name;
+    SSET_FOR_EACH (name, &db->wanted_changed) {
+        sset_add(&dirty, name);
     }
+    sset_clear(&db->wanted_changed);
+    db->reconcile_bridge |= bridge;
 
-    if (seqno != db->idl_seqno || db->reconcile) {
-        if (txn && cfg && db->wanted_set) {
-            struct host_bridge_config bc = {
-                .name = db->name,
-                .datapath_type = db->datapath_type,
-                .controller_target = db->controller_target,
-                .controller_probe_msec = db->controller_probe_msec,
-            };
-            if (!br) {
-                br = host_bridge_create(&bc, txn, cfg);
-            }
-            host_bridge_reconcile(&bc, txn, br);
-            reconcile_ports(db, txn, br);
-            ovsdb_idl_txn_add_comment(txn, "weft: reconcile %s", db->name);
-            db->idl_seqno = seqno;
-            db->reconcile = false;
-        } else if (!cfg && ovsdb_idl_has_ever_connected(db->idl)) {
-            static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
-            VLOG_WARN_RL(&rl, "%s: Open_vSwitch table is empty (run "
-                         "\"ovs-vsctl init\" on the host)", db->name);
-        }
+    bool changed = false;
+    if (full || bridge || !sset_is_empty(&dirty)) {
+        db->stats.n_runs++;
+        changed = refresh_names(db, &dirty, full);
+    }
+    sset_destroy(&dirty);
+
+    if (txn && cfg && db->wanted_set
+        && (db->reconcile_all || db->reconcile_bridge || !br
+                       || !sset_is_empty(&db->to_reconcile))) {
+        reconcile(db, txn, cfg, br);
+    } else if (!cfg && ovsdb_idl_has_ever_connected(db->idl)) {
+        static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
+        VLOG_WARN_RL(&rl, "%s: Open_vSwitch table is empty (run "
+                     "\"ovs-vsctl init\" on the host)", db->name);
     }
     if (db->poke_switch && txn && cfg) {
         ovsdb_idl_txn_increment(txn, &cfg->header_,
                                 &ovsrec_open_vswitch_col_next_cfg, true);
         db->poke_switch = false;
     }
-    ovsdb_idl_loop_commit_and_wait(&db->idl_loop);
+    if (!ovsdb_idl_loop_commit_and_wait(&db->idl_loop)) {
+        /* What it would have written is unknown now: look at everything
+         * again. */
+        db->full = true;
+    }
+    ovsdb_idl_track_clear(db->idl);
     return changed;
 }
 
@@ -595,11 +626,14 @@ host_db_create(const struct host_db_config *cfg)
     struct host_db *db = xzalloc(sizeof *db);
     host_db_set_config__(db, cfg);
     db->wanted = &no_ports;
+    host_ifaces_init(&db->hi);
+    sset_init(&db->to_reconcile);
+    sset_init(&db->wanted_changed);
     sset_init(&db->blocked);
     simap_init(&db->ofports);
-    simap_init(&db->requested);
     simap_init(&db->flow_ofports);
     sset_init(&db->up);
+    sset_init(&db->unresolved);
     sset_init(&db->changed);
     host_db_connect(db);
     return db;
@@ -612,11 +646,14 @@ host_db_destroy(struct host_db *db)
         return;
     }
     host_db_disconnect(db);
+    host_ifaces_destroy(&db->hi);
+    sset_destroy(&db->to_reconcile);
+    sset_destroy(&db->wanted_changed);
     sset_destroy(&db->blocked);
     simap_destroy(&db->ofports);
-    simap_destroy(&db->requested);
     simap_destroy(&db->flow_ofports);
     sset_destroy(&db->up);
+    sset_destroy(&db->unresolved);
     sset_destroy(&db->changed);
     free(db->name);
     free(db->remote);
@@ -629,7 +666,7 @@ void
 host_db_set_config(struct host_db *db, const struct host_db_config *cfg)
 {
     host_db_set_config__(db, cfg);
-    db->reconcile = true;
+    db->full = true;
 }
 
 void
@@ -640,17 +677,25 @@ host_db_reconnect(struct host_db *db)
 }
 
 void
-host_db_set_wanted(struct host_db *db, const struct wanted_ports *wanted)
+host_db_set_wanted(struct host_db *db, const struct wanted_ports *wanted,
+                   const struct sset *changed)
 {
     db->wanted = &wanted->ports;
     db->wanted_set = true;
-    db->reconcile = true;
+    if (changed) {
+        const char *name;
+        SSET_FOR_EACH (name, changed) {
+            sset_add(&db->wanted_changed, name);
+        }
+    } else {
+        db->full = true;
+    }
 }
 
 void
 host_db_force_reconcile(struct host_db *db)
 {
-    db->reconcile = true;
+    db->full = true;
 }
 
 void
@@ -725,17 +770,19 @@ host_db_blocked(const struct host_db *db)
 bool
 host_db_iface_available(const struct host_db *db, const char *iface)
 {
-    struct sset foreign = SSET_INITIALIZER(&foreign);
-    collect_foreign_names(db, &foreign);
-    bool available = !sset_contains(&foreign, iface);
-    sset_destroy(&foreign);
-    return available;
+    return !host_ifaces_foreign(&db->hi, iface);
 }
 
 unsigned int
 host_db_seqno(const struct host_db *db)
 {
     return db->seqno;
+}
+
+void
+host_db_get_stats(const struct host_db *db, struct host_db_stats *stats)
+{
+    *stats = db->stats;
 }
 
 void

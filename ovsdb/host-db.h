@@ -21,6 +21,14 @@
  * the switch gives a port another number anyway (a clash with a port weft
  * does not own), the real one wins and only that port's flows change.
  *
+ * Incremental: the IDL tracks every column it reads, and host_db_run()
+ * looks only at the names of the rows that changed and of the wanted ports
+ * that changed (host_db_set_wanted()'s 'changed'), through an index of the
+ * host's rows by name (host-ifaces.h): O(changes), not O(ports on the
+ * host).  It walks every row only at the first read, when the IDL reloads
+ * the database (a reconnect), on host_db_force_reconcile() or a new config,
+ * and after a failed transaction.  host_db_get_stats() counts both.
+ *
  * Outputs: the ofport and link state of every interface weft owns, the
  * ofports the flows must use, whether every wanted port has been resolved,
  * the blocked names, and a seqno that changes whenever ofports, link states
@@ -66,8 +74,11 @@ void host_db_reconnect(struct host_db *);
 
 /* Makes 'wanted->ports' the ports weft must own.  'wanted' must stay valid
  * until host_db_destroy() or the next call; call again whenever its contents
- * change. */
-void host_db_set_wanted(struct host_db *, const struct wanted_ports *wanted);
+ * change, with 'changed' the names added, removed or changed
+ * (wanted_ports_diff()): only those are reconciled.  'changed' NULL: all of
+ * them (a full walk of the host's database). */
+void host_db_set_wanted(struct host_db *, const struct wanted_ports *wanted,
+                        const struct sset *changed);
 
 /* Reconciles the database.  Returns true if host_db_flow_ofports() changed
  * since the last call: the flows must be compiled again.  A port that
@@ -75,7 +86,8 @@ void host_db_set_wanted(struct host_db *, const struct wanted_ports *wanted);
  * host_db_ports_resolved() may change). */
 bool host_db_run(struct host_db *);
 void host_db_wait(struct host_db *);
-/* Reconciles br-int at the next host_db_run() even if nothing changed. */
+/* Reconciles br-int at the next host_db_run() even if nothing changed,
+ * walking every row of the host's database. */
 void host_db_force_reconcile(struct host_db *);
 
 /* Asks ovs-vswitchd to say when it has applied its configuration: the
@@ -122,5 +134,21 @@ unsigned int host_db_seqno(const struct host_db *);
  * state changed since the last call (since creation for the first), and
  * forgets them: what status write-back must look at again, O(changes). */
 void host_db_take_changed_ifaces(struct host_db *, struct sset *names);
+
+/* How incremental the session is (weft/host-db-stats,
+ * tests/sim/test-host-db-incr.sh). */
+struct host_db_stats {
+    uint64_t n_runs;            /* host_db_run() calls that had changes to
+                                 * look at (the host's database, the wanted
+                                 * ports or a forced reconcile). */
+    uint64_t n_full;            /* Those that looked at every interface and
+                                 * port of the host. */
+    uint64_t n_reloads;         /* Full walks because the IDL reloaded the
+                                 * whole database (a reconnect). */
+    uint64_t n_ifaces;          /* Interfaces (names) looked at, in all. */
+    uint64_t n_assign_full;     /* ofport_request choices made anew for
+                                 * every wanted interface. */
+};
+void host_db_get_stats(const struct host_db *, struct host_db_stats *);
 
 #endif /* ovsdb/host-db.h */

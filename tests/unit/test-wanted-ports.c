@@ -17,6 +17,7 @@
 #include "host-fixture.h"
 #include "packets.h"
 #include "topology.h"
+#include "changes.h"
 #include "util.h"
 #include "uuid.h"
 #include "wanted-ports.h"
@@ -250,6 +251,181 @@ test_equal_and_unknown_host(void **state)
     fx_destroy(&fx);
 }
 
+/* The names that differ between two hosts' wanted ports: one port added,
+ * one removed, one tunnel's options changed; none between equal ones. */
+static void
+test_diff(void **state)
+{
+    (void) state;
+    struct fx fx;
+    fx_init(&fx, "up1");
+    struct wanted_ports other;
+    wanted_ports_init(&other);
+    struct sset changed = SSET_INITIALIZER(&changed);
+
+    wanted_ports_compute(&fx.topo, fx.h[1], &fx.wp);
+    wanted_ports_compute(&fx.topo, fx.h[1], &other);
+    assert_false(wanted_ports_diff(&fx.wp, &other, &changed));
+    assert_int_equal(sset_count(&changed), 0);
+
+    /* h2's tunnel IP changes the options of h1's tunnels to h2 only. */
+    free(fx.h[2]->tunnel_ip);
+    fx.h[2]->tunnel_ip = xstrdup("192.0.2.22");
+    wanted_ports_compute(&fx.topo, fx.h[1], &other);
+    assert_true(wanted_ports_diff(&fx.wp, &other, &changed));
+    assert_int_equal(sset_count(&changed), 2);
+    assert_true(sset_contains(&changed, "vx-h2"));
+    assert_true(sset_contains(&changed, "gv-h2"));
+
+    /* A port only in 'other' and one only in 'fx.wp': both names, either
+     * way round. */
+    struct wanted_port *w = xzalloc(sizeof *w);
+    w->owner = xstrdup("uplink");
+    w->type = xstrdup("");
+    smap_init(&w->options);
+    shash_add(&other.ports, "extra", w);
+    struct shash_node *up1 = shash_find(&other.ports, "up1");
+    assert_non_null(up1);
+    free(((struct wanted_port *) up1->data)->owner);
+    free(((struct wanted_port *) up1->data)->type);
+    smap_destroy(&((struct wanted_port *) up1->data)->options);
+    free(up1->data);
+    shash_delete(&other.ports, up1);
+    sset_clear(&changed);
+    assert_true(wanted_ports_diff(&other, &fx.wp, &changed));
+    assert_int_equal(sset_count(&changed), 4);
+    assert_true(sset_contains(&changed, "extra"));
+    assert_true(sset_contains(&changed, "up1"));
+    assert_true(sset_contains(&changed, "vx-h2"));
+    assert_true(sset_contains(&changed, "gv-h2"));
+
+    sset_destroy(&changed);
+    wanted_ports_destroy(&other);
+    fx_destroy(&fx);
+}
+
+/* wanted_ports_update(fx, host, changes) must give what a fresh compute
+ * gives, and report exactly the names whose entry differs. */
+static void
+assert_update(struct fx *fx, int host, const struct topo_changes *changes,
+              const char *const *want_changed)
+{
+    struct wanted_ports fresh;
+    wanted_ports_init(&fresh);
+    wanted_ports_compute(&fx->topo, fx->h[host], &fresh);
+    struct sset expect = SSET_INITIALIZER(&expect);
+    wanted_ports_diff(&fx->wp, &fresh, &expect);
+
+    struct sset changed = SSET_INITIALIZER(&changed);
+    assert_true(wanted_ports_update(&fx->topo, fx->h[host], changes,
+                                    &fx->wp, &changed));
+    assert_true(wanted_ports_equal(&fx->wp, &fresh));
+    assert_true(sset_equals(&changed, &expect));
+    size_t n = 0;
+    for (; want_changed[n]; n++) {
+        assert_true(sset_contains(&changed, want_changed[n]));
+    }
+    assert_int_equal(sset_count(&changed), n);
+    sset_destroy(&changed);
+    sset_destroy(&expect);
+    wanted_ports_destroy(&fresh);
+}
+
+/* wanted_ports_update() cannot: 'fx->wp' is left as it was. */
+static void
+assert_no_update(struct fx *fx, int host, const struct topo_changes *changes)
+{
+    struct wanted_ports before;
+    wanted_ports_init(&before);
+    struct sset changed = SSET_INITIALIZER(&changed);
+    wanted_ports_diff(&fx->wp, &before, &changed);    /* Every name. */
+    size_t n_before = sset_count(&changed);
+    sset_clear(&changed);
+    assert_false(wanted_ports_update(&fx->topo, fx->h[host], changes,
+                                     &fx->wp, &changed));
+    assert_int_equal(sset_count(&changed), 0);
+    assert_int_equal(shash_count(&fx->wp.ports), n_before);
+    sset_destroy(&changed);
+    wanted_ports_destroy(&before);
+}
+
+static void
+changes_reset(struct topo_changes *c, const struct topo_port *port)
+{
+    topo_changes_clear(c);
+    if (port) {
+        uuidset_insert(&c->ports, &port->uuid);
+        uuidset_insert(&c->networks, &port->network->uuid);
+        uuidset_insert(&c->port_hosts, &port->host->uuid);
+    }
+}
+
+/* A port added, deleted, its network renamed, a port on another host: only
+ * those names, equal to a fresh compute.  A new tunnel, a refused name, a
+ * clash or a host row change: not incrementally. */
+static void
+test_update(void **state)
+{
+    (void) state;
+    struct fx fx;
+    fx_init(&fx, "up1");
+    wanted_ports_compute(&fx.topo, fx.h[1], &fx.wp);
+    struct topo_changes c;
+    topo_changes_init(&c);
+
+    struct topo_port *p = add_port(&fx, fx.vx, 1, "new", "enew");
+    changes_reset(&c, p);
+    assert_update(&fx, 1, &c, (const char *[]) { "enew", NULL });
+
+    /* Deleted: the port's UUID stays in the changes. */
+    struct topo_port *old = topology_find_port_by_name(&fx.topo, fx.vx,
+                                                       "p1");
+    assert_non_null(old);
+    changes_reset(&c, old);
+    char *old_iface = xstrdup(old->iface);
+    topology_remove_port(&fx.topo, old);
+    assert_update(&fx, 1, &c, (const char *[]) { old_iface, NULL });
+    free(old_iface);
+
+    /* The network renamed: its ports' weft-name changes. */
+    free(fx.gre->name);
+    fx.gre->name = xstrdup("gre2");
+    changes_reset(&c, NULL);
+    uuidset_insert(&c.networks, &fx.gre->uuid);
+    assert_update(&fx, 1, &c, (const char *[]) { "egre1", NULL });
+
+    /* A port on h2 in a network h1 shares with it already: nothing. */
+    p = add_port(&fx, fx.gv, 2, "gv-h2b", "egv2b");
+    changes_reset(&c, p);
+    assert_update(&fx, 1, &c, (const char *[]) { NULL });
+
+    /* vx gets a port on h3: h1 needs a tunnel to h3. */
+    p = add_port(&fx, fx.vx, 3, "vx-h3", "evx3");
+    changes_reset(&c, p);
+    assert_no_update(&fx, 1, &c);
+    wanted_ports_compute(&fx.topo, fx.h[1], &fx.wp);
+
+    /* A name weft's tunnels use: refused. */
+    p = add_port(&fx, fx.vx, 1, "bad", "vx-x");
+    changes_reset(&c, p);
+    assert_no_update(&fx, 1, &c);
+    topology_remove_port(&fx.topo, p);
+
+    /* Two ports with one interface name on h1. */
+    p = add_port(&fx, fx.gv, 1, "twin", "egv1");
+    changes_reset(&c, p);
+    assert_no_update(&fx, 1, &c);
+    topology_remove_port(&fx.topo, p);
+
+    /* A host row changed. */
+    changes_reset(&c, NULL);
+    uuidset_insert(&c.hosts, &fx.h[2]->uuid);
+    assert_no_update(&fx, 1, &c);
+
+    topo_changes_destroy(&c);
+    fx_destroy(&fx);
+}
+
 /* Makes 'wp' want ports named by 'names' (NULL-terminated). */
 static void
 want_names(struct wanted_ports *wp, const char *const *names)
@@ -354,6 +530,8 @@ main(void)
         cmocka_unit_test(test_uplink_collision),
         cmocka_unit_test(test_equal_and_unknown_host),
         cmocka_unit_test(test_assign_ofports),
+        cmocka_unit_test(test_diff),
+        cmocka_unit_test(test_update),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
