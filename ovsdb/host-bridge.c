@@ -12,7 +12,7 @@
 #include "smap.h"
 #include "topology.h"
 #include "util.h"
-#include "vswitch-idl.h"
+#include "host-idl.h"
 
 VLOG_DEFINE_THIS_MODULE(host_bridge);
 
@@ -24,8 +24,8 @@ static const char *bridge_protocols[] = {
     "OpenFlow13", "OpenFlow14", "OpenFlow15",
 };
 
-const struct ovsrec_bridge *
-host_bridge_find(const struct ovsrec_open_vswitch *cfg)
+const struct hostrec_bridge *
+host_bridge_find(const struct hostrec_open_vswitch *cfg)
 {
     for (size_t i = 0; i < cfg->n_bridges; i++) {
         if (!strcmp(cfg->bridges[i]->name, BRIDGE_NAME)) {
@@ -35,30 +35,30 @@ host_bridge_find(const struct ovsrec_open_vswitch *cfg)
     return NULL;
 }
 
-const struct ovsrec_bridge *
+const struct hostrec_bridge *
 host_bridge_create(const struct host_bridge_config *db, struct ovsdb_idl_txn *txn,
-              const struct ovsrec_open_vswitch *cfg)
+              const struct hostrec_open_vswitch *cfg)
 {
-    struct ovsrec_interface *iface = ovsrec_interface_insert(txn);
-    ovsrec_interface_set_name(iface, BRIDGE_NAME);
-    ovsrec_interface_set_type(iface, "internal");
+    struct hostrec_interface *iface = hostrec_interface_insert(txn);
+    hostrec_interface_set_name(iface, BRIDGE_NAME);
+    hostrec_interface_set_type(iface, "internal");
 
-    struct ovsrec_port *port = ovsrec_port_insert(txn);
-    ovsrec_port_set_name(port, BRIDGE_NAME);
-    ovsrec_port_set_interfaces(port, &iface, 1);
+    struct hostrec_port *port = hostrec_port_insert(txn);
+    hostrec_port_set_name(port, BRIDGE_NAME);
+    hostrec_port_set_interfaces(port, &iface, 1);
 
-    struct ovsrec_bridge *br = ovsrec_bridge_insert(txn);
-    ovsrec_bridge_set_name(br, BRIDGE_NAME);
-    ovsrec_bridge_set_ports(br, &port, 1);
+    struct hostrec_bridge *br = hostrec_bridge_insert(txn);
+    hostrec_bridge_set_name(br, BRIDGE_NAME);
+    hostrec_bridge_set_ports(br, &port, 1);
     const struct smap ids = SMAP_CONST1(&ids, BRIDGE_OWNER_KEY, "true");
-    ovsrec_bridge_set_external_ids(br, &ids);
-    ovsrec_open_vswitch_update_bridges_addvalue(cfg, br);
+    hostrec_bridge_set_external_ids(br, &ids);
+    hostrec_open_vswitch_update_bridges_addvalue(cfg, br);
     VLOG_INFO("%s: creating %s", db->name, BRIDGE_NAME);
     return br;
 }
 
 static bool
-protocols_match(const struct ovsrec_bridge *br)
+protocols_match(const struct hostrec_bridge *br)
 {
     if (br->n_protocols != ARRAY_SIZE(bridge_protocols)) {
         return false;
@@ -79,16 +79,16 @@ protocols_match(const struct ovsrec_bridge *br)
  * weft's to fix even if someone created it by hand. */
 static void
 reconcile_bridge_settings(const struct host_bridge_config *db,
-                          const struct ovsrec_bridge *br)
+                          const struct hostrec_bridge *br)
 {
     if (!br->datapath_type || strcmp(br->datapath_type, db->datapath_type)) {
-        ovsrec_bridge_set_datapath_type(br, db->datapath_type);
+        hostrec_bridge_set_datapath_type(br, db->datapath_type);
     }
     if (!br->fail_mode || strcmp(br->fail_mode, "secure")) {
-        ovsrec_bridge_set_fail_mode(br, "secure");
+        hostrec_bridge_set_fail_mode(br, "secure");
     }
     if (!protocols_match(br)) {
-        ovsrec_bridge_set_protocols(br, bridge_protocols,
+        hostrec_bridge_set_protocols(br, bridge_protocols,
                                     ARRAY_SIZE(bridge_protocols));
     }
 }
@@ -98,10 +98,10 @@ reconcile_bridge_settings(const struct host_bridge_config *db,
  * "l2_lookup" instead of bare numbers.  Entries for other tables are kept. */
 static void
 reconcile_table_names(struct ovsdb_idl_txn *txn,
-                      const struct ovsrec_bridge *br)
+                      const struct hostrec_bridge *br)
 {
     int64_t keys[256];
-    struct ovsrec_flow_table *values[256];
+    struct hostrec_flow_table *values[256];
     size_t n = 0;
     bool changed = false;
 
@@ -116,33 +116,33 @@ reconcile_table_names(struct ovsdb_idl_txn *txn,
         if (!name) {
             continue;
         }
-        struct ovsrec_flow_table *ft = NULL;
+        struct hostrec_flow_table *ft = NULL;
         for (size_t i = 0; i < br->n_flow_tables; i++) {
             if (br->key_flow_tables[i] == id) {
                 ft = br->value_flow_tables[i];
             }
         }
         if (!ft || !ft->name || strcmp(ft->name, name)) {
-            ft = ovsrec_flow_table_insert(txn);
-            ovsrec_flow_table_set_name(ft, name);
+            ft = hostrec_flow_table_insert(txn);
+            hostrec_flow_table_set_name(ft, name);
             changed = true;
         }
         keys[n] = id;
         values[n++] = ft;
     }
     if (changed) {
-        ovsrec_bridge_set_flow_tables(br, keys, values, n);
+        hostrec_bridge_set_flow_tables(br, keys, values, n);
     }
 }
 
 static void
 reconcile_controller(const struct host_bridge_config *db,
                      struct ovsdb_idl_txn *txn,
-                     const struct ovsrec_bridge *br)
+                     const struct hostrec_bridge *br)
 {
     bool have = false;
     for (size_t i = 0; i < br->n_controller; i++) {
-        const struct ovsrec_controller *c = br->controller[i];
+        const struct hostrec_controller *c = br->controller[i];
         if (!smap_get(&c->external_ids, CONTROLLER_OWNER_KEY)) {
             continue;           /* Not ours: leave it alone. */
         }
@@ -151,22 +151,22 @@ reconcile_controller(const struct host_bridge_config *db,
             have = true;
             if (!c->n_inactivity_probe
                 || *c->inactivity_probe != db->controller_probe_msec) {
-                ovsrec_controller_set_inactivity_probe(
+                hostrec_controller_set_inactivity_probe(
                     c, &db->controller_probe_msec, 1);
             }
         } else {
-            ovsrec_bridge_update_controller_delvalue(br, c);
+            hostrec_bridge_update_controller_delvalue(br, c);
         }
     }
     if (db->controller_target && !have) {
-        struct ovsrec_controller *c = ovsrec_controller_insert(txn);
-        ovsrec_controller_set_target(c, db->controller_target);
-        ovsrec_controller_set_inactivity_probe(c, &db->controller_probe_msec,
+        struct hostrec_controller *c = hostrec_controller_insert(txn);
+        hostrec_controller_set_target(c, db->controller_target);
+        hostrec_controller_set_inactivity_probe(c, &db->controller_probe_msec,
                                                1);
         const struct smap ids = SMAP_CONST1(&ids, CONTROLLER_OWNER_KEY,
                                             "true");
-        ovsrec_controller_set_external_ids(c, &ids);
-        ovsrec_bridge_update_controller_addvalue(br, c);
+        hostrec_controller_set_external_ids(c, &ids);
+        hostrec_bridge_update_controller_addvalue(br, c);
     }
 }
 
@@ -177,7 +177,7 @@ reconcile_controller(const struct host_bridge_config *db,
 void
 host_bridge_reconcile(const struct host_bridge_config *cfg,
                       struct ovsdb_idl_txn *txn,
-                      const struct ovsrec_bridge *br)
+                      const struct hostrec_bridge *br)
 {
     reconcile_bridge_settings(cfg, br);
     reconcile_table_names(txn, br);

@@ -14,8 +14,8 @@
 #include <stdint.h>
 
 struct ovsdb_idl_txn;
-struct ovsrec_bridge;
-struct ovsrec_open_vswitch;
+struct hostrec_bridge;
+struct hostrec_open_vswitch;
 
 struct host_bridge_config {
     const char *name;               /* The host's name, for logs. */
@@ -25,16 +25,16 @@ struct host_bridge_config {
 };
 
 /* br-int in 'cfg''s bridges, or NULL. */
-const struct ovsrec_bridge *host_bridge_find(
-    const struct ovsrec_open_vswitch *cfg);
+const struct hostrec_bridge *host_bridge_find(
+    const struct hostrec_open_vswitch *cfg);
 /* Adds br-int (owned by weft) to 'txn' and returns it. */
-const struct ovsrec_bridge *host_bridge_create(
+const struct hostrec_bridge *host_bridge_create(
     const struct host_bridge_config *, struct ovsdb_idl_txn *,
-    const struct ovsrec_open_vswitch *cfg);
+    const struct hostrec_open_vswitch *cfg);
 /* Makes br-int's settings, table names and controller what weft wants,
  * changing only what differs. */
 void host_bridge_reconcile(const struct host_bridge_config *,
                            struct ovsdb_idl_txn *,
-                           const struct ovsrec_bridge *);
+                           const struct hostrec_bridge *);
 
 #endif /* ovsdb/host-bridge.h */

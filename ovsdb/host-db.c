@@ -17,7 +17,7 @@
 #include "sset.h"
 #include "topology.h"
 #include "util.h"
-#include "vswitch-idl.h"
+#include "host-idl.h"
 #include "wanted-ports.h"
 
 VLOG_DEFINE_THIS_MODULE(host_db);
@@ -106,42 +106,42 @@ wanted_port_ids_match(const struct wanted_port *w, const struct smap *ids)
 static void
 host_db_connect(struct host_db *db)
 {
-    db->idl = ovsdb_idl_create(db->remote, &ovsrec_idl_class, false, true);
+    db->idl = ovsdb_idl_create(db->remote, &hostrec_idl_class, false, true);
     ovsdb_idl_set_leader_only(db->idl, false);
-    ovsdb_idl_add_column(db->idl, &ovsrec_open_vswitch_col_bridges);
+    ovsdb_idl_add_column(db->idl, &hostrec_open_vswitch_col_bridges);
     /* Read on every pass (host_db_switch_cfg()): no alert, so that neither
      * column's change makes a reconcile pass over every port. */
-    ovsdb_idl_add_column(db->idl, &ovsrec_open_vswitch_col_cur_cfg);
-    ovsdb_idl_omit_alert(db->idl, &ovsrec_open_vswitch_col_cur_cfg);
-    ovsdb_idl_add_column(db->idl, &ovsrec_open_vswitch_col_next_cfg);
-    ovsdb_idl_omit_alert(db->idl, &ovsrec_open_vswitch_col_next_cfg);
-    ovsdb_idl_add_table(db->idl, &ovsrec_table_bridge);
-    ovsdb_idl_add_column(db->idl, &ovsrec_bridge_col_name);
-    ovsdb_idl_add_column(db->idl, &ovsrec_bridge_col_ports);
-    ovsdb_idl_add_column(db->idl, &ovsrec_bridge_col_datapath_type);
-    ovsdb_idl_add_column(db->idl, &ovsrec_bridge_col_fail_mode);
-    ovsdb_idl_add_column(db->idl, &ovsrec_bridge_col_protocols);
-    ovsdb_idl_add_column(db->idl, &ovsrec_bridge_col_controller);
-    ovsdb_idl_add_column(db->idl, &ovsrec_bridge_col_external_ids);
-    ovsdb_idl_add_column(db->idl, &ovsrec_bridge_col_flow_tables);
-    ovsdb_idl_add_table(db->idl, &ovsrec_table_flow_table);
-    ovsdb_idl_add_column(db->idl, &ovsrec_flow_table_col_name);
-    ovsdb_idl_add_table(db->idl, &ovsrec_table_port);
-    ovsdb_idl_add_column(db->idl, &ovsrec_port_col_name);
-    ovsdb_idl_add_column(db->idl, &ovsrec_port_col_interfaces);
-    ovsdb_idl_add_column(db->idl, &ovsrec_port_col_external_ids);
-    ovsdb_idl_add_table(db->idl, &ovsrec_table_interface);
-    ovsdb_idl_add_column(db->idl, &ovsrec_interface_col_name);
-    ovsdb_idl_add_column(db->idl, &ovsrec_interface_col_type);
-    ovsdb_idl_add_column(db->idl, &ovsrec_interface_col_options);
-    ovsdb_idl_add_column(db->idl, &ovsrec_interface_col_ofport);
-    ovsdb_idl_add_column(db->idl, &ovsrec_interface_col_ofport_request);
-    ovsdb_idl_add_column(db->idl, &ovsrec_interface_col_link_state);
-    ovsdb_idl_add_column(db->idl, &ovsrec_interface_col_external_ids);
-    ovsdb_idl_add_table(db->idl, &ovsrec_table_controller);
-    ovsdb_idl_add_column(db->idl, &ovsrec_controller_col_target);
-    ovsdb_idl_add_column(db->idl, &ovsrec_controller_col_external_ids);
-    ovsdb_idl_add_column(db->idl, &ovsrec_controller_col_inactivity_probe);
+    ovsdb_idl_add_column(db->idl, &hostrec_open_vswitch_col_cur_cfg);
+    ovsdb_idl_omit_alert(db->idl, &hostrec_open_vswitch_col_cur_cfg);
+    ovsdb_idl_add_column(db->idl, &hostrec_open_vswitch_col_next_cfg);
+    ovsdb_idl_omit_alert(db->idl, &hostrec_open_vswitch_col_next_cfg);
+    ovsdb_idl_add_table(db->idl, &hostrec_table_bridge);
+    ovsdb_idl_add_column(db->idl, &hostrec_bridge_col_name);
+    ovsdb_idl_add_column(db->idl, &hostrec_bridge_col_ports);
+    ovsdb_idl_add_column(db->idl, &hostrec_bridge_col_datapath_type);
+    ovsdb_idl_add_column(db->idl, &hostrec_bridge_col_fail_mode);
+    ovsdb_idl_add_column(db->idl, &hostrec_bridge_col_protocols);
+    ovsdb_idl_add_column(db->idl, &hostrec_bridge_col_controller);
+    ovsdb_idl_add_column(db->idl, &hostrec_bridge_col_external_ids);
+    ovsdb_idl_add_column(db->idl, &hostrec_bridge_col_flow_tables);
+    ovsdb_idl_add_table(db->idl, &hostrec_table_flow_table);
+    ovsdb_idl_add_column(db->idl, &hostrec_flow_table_col_name);
+    ovsdb_idl_add_table(db->idl, &hostrec_table_port);
+    ovsdb_idl_add_column(db->idl, &hostrec_port_col_name);
+    ovsdb_idl_add_column(db->idl, &hostrec_port_col_interfaces);
+    ovsdb_idl_add_column(db->idl, &hostrec_port_col_external_ids);
+    ovsdb_idl_add_table(db->idl, &hostrec_table_interface);
+    ovsdb_idl_add_column(db->idl, &hostrec_interface_col_name);
+    ovsdb_idl_add_column(db->idl, &hostrec_interface_col_type);
+    ovsdb_idl_add_column(db->idl, &hostrec_interface_col_options);
+    ovsdb_idl_add_column(db->idl, &hostrec_interface_col_ofport);
+    ovsdb_idl_add_column(db->idl, &hostrec_interface_col_ofport_request);
+    ovsdb_idl_add_column(db->idl, &hostrec_interface_col_link_state);
+    ovsdb_idl_add_column(db->idl, &hostrec_interface_col_external_ids);
+    ovsdb_idl_add_table(db->idl, &hostrec_table_controller);
+    ovsdb_idl_add_column(db->idl, &hostrec_controller_col_target);
+    ovsdb_idl_add_column(db->idl, &hostrec_controller_col_external_ids);
+    ovsdb_idl_add_column(db->idl, &hostrec_controller_col_inactivity_probe);
     /* Every column read is tracked: host_db_run() looks only at the rows
      * that changed. */
     ovsdb_idl_track_add_all(db->idl);
@@ -158,23 +158,23 @@ host_db_disconnect(struct host_db *db)
 }
 
 static void
-reconcile_ofport_request(const struct ovsrec_interface *iface, int64_t ofport)
+reconcile_ofport_request(const struct hostrec_interface *iface, int64_t ofport)
 {
     if (ofport && (!iface->n_ofport_request
                    || *iface->ofport_request != ofport)) {
-        ovsrec_interface_set_ofport_request(iface, &ofport, 1);
+        hostrec_interface_set_ofport_request(iface, &ofport, 1);
     }
 }
 
 /* Makes 'iface', of a port weft owns, what 'w' wants. */
 static void
-reconcile_iface(const struct ovsrec_interface *iface,
+reconcile_iface(const struct hostrec_interface *iface,
                 const struct wanted_port *w)
 {
     const char *type = iface->type && strcmp(iface->type, "system")
                        ? iface->type : "";
     if (strcmp(type, w->type)) {
-        ovsrec_interface_set_type(iface, w->type);
+        hostrec_interface_set_type(iface, w->type);
     }
     /* Only the option keys weft sets are weft's: an operator may add
      * others (a tunnel's csum, say) and they are kept. */
@@ -182,38 +182,38 @@ reconcile_iface(const struct ovsrec_interface *iface,
     SMAP_FOR_EACH (node, &w->options) {
         const char *have = smap_get(&iface->options, node->key);
         if (!have || strcmp(have, node->value)) {
-            ovsrec_interface_update_options_setkey(iface, node->key,
+            hostrec_interface_update_options_setkey(iface, node->key,
                                                    node->value);
         }
     }
     if (!wanted_port_ids_match(w, &iface->external_ids)) {
         struct smap ids;
         wanted_port_ids(w, &ids);
-        ovsrec_interface_set_external_ids(iface, &ids);
+        hostrec_interface_set_external_ids(iface, &ids);
         smap_destroy(&ids);
     }
 }
 
 static void
 create_port(struct host_db *db, struct ovsdb_idl_txn *txn,
-            const struct ovsrec_bridge *br, const char *name,
+            const struct hostrec_bridge *br, const char *name,
             const struct wanted_port *w)
 {
     struct smap ids;
     wanted_port_ids(w, &ids);
 
-    struct ovsrec_interface *iface = ovsrec_interface_insert(txn);
-    ovsrec_interface_set_name(iface, name);
-    ovsrec_interface_set_type(iface, w->type);
-    ovsrec_interface_set_options(iface, &w->options);
-    ovsrec_interface_set_external_ids(iface, &ids);
+    struct hostrec_interface *iface = hostrec_interface_insert(txn);
+    hostrec_interface_set_name(iface, name);
+    hostrec_interface_set_type(iface, w->type);
+    hostrec_interface_set_options(iface, &w->options);
+    hostrec_interface_set_external_ids(iface, &ids);
     reconcile_ofport_request(iface, simap_get(&db->hi.requested, name));
 
-    struct ovsrec_port *port = ovsrec_port_insert(txn);
-    ovsrec_port_set_name(port, name);
-    ovsrec_port_set_interfaces(port, &iface, 1);
-    ovsrec_port_set_external_ids(port, &ids);
-    ovsrec_bridge_update_ports_addvalue(br, port);
+    struct hostrec_port *port = hostrec_port_insert(txn);
+    hostrec_port_set_name(port, name);
+    hostrec_port_set_interfaces(port, &iface, 1);
+    hostrec_port_set_external_ids(port, &ids);
+    hostrec_bridge_update_ports_addvalue(br, port);
     smap_destroy(&ids);
     VLOG_INFO("%s: adding port %s%s%s", db->name, name,
               w->type[0] ? " type " : "", w->type);
@@ -227,7 +227,7 @@ create_port(struct host_db *db, struct ovsdb_idl_txn *txn,
  * transaction that creates every other port of the host. */
 static void
 reconcile_name(struct host_db *db, struct ovsdb_idl_txn *txn,
-               const struct ovsrec_bridge *br, const char *name)
+               const struct hostrec_bridge *br, const char *name)
 {
     const struct hif_port *p = host_ifaces_port(&db->hi, name);
     const struct wanted_port *w = shash_find_data(db->wanted, name);
@@ -237,14 +237,14 @@ reconcile_name(struct host_db *db, struct ovsdb_idl_txn *txn,
         }
         return;
     }
-    const struct ovsrec_port *port = ovsrec_port_get_for_uuid(db->idl,
+    const struct hostrec_port *port = hostrec_port_get_for_uuid(db->idl,
                                                               &p->uuid);
     if (!p->owned || !port) {
         return;                 /* Not ours ('blocked' if wanted). */
     }
     if (!w) {
         VLOG_INFO("%s: removing stale port %s", db->name, port->name);
-        ovsrec_bridge_update_ports_delvalue(br, port);
+        hostrec_bridge_update_ports_delvalue(br, port);
         return;
     }
     int64_t request = simap_get(&db->hi.requested, name);
@@ -252,9 +252,9 @@ reconcile_name(struct host_db *db, struct ovsdb_idl_txn *txn,
         || strcmp(port->interfaces[0]->name, port->name)) {
         VLOG_INFO("%s: port %s has foreign interfaces, replacing them",
                   db->name, port->name);
-        struct ovsrec_interface *iface = ovsrec_interface_insert(txn);
-        ovsrec_interface_set_name(iface, port->name);
-        ovsrec_port_set_interfaces(port, &iface, 1);
+        struct hostrec_interface *iface = hostrec_interface_insert(txn);
+        hostrec_interface_set_name(iface, port->name);
+        hostrec_port_set_interfaces(port, &iface, 1);
         reconcile_iface(iface, w);
         reconcile_ofport_request(iface, request);
     } else {
@@ -264,7 +264,7 @@ reconcile_name(struct host_db *db, struct ovsdb_idl_txn *txn,
     if (!wanted_port_ids_match(w, &port->external_ids)) {
         struct smap ids;
         wanted_port_ids(w, &ids);
-        ovsrec_port_set_external_ids(port, &ids);
+        hostrec_port_set_external_ids(port, &ids);
         smap_destroy(&ids);
     }
 }
@@ -272,7 +272,7 @@ reconcile_name(struct host_db *db, struct ovsdb_idl_txn *txn,
 /* Reconciles every name weft wants or owns on br-int. */
 static void
 reconcile_all_names(struct host_db *db, struct ovsdb_idl_txn *txn,
-                    const struct ovsrec_bridge *br)
+                    const struct hostrec_bridge *br)
 {
     struct sset names = SSET_INITIALIZER(&names);
     struct shash_node *node;
@@ -410,12 +410,12 @@ refresh_names(struct host_db *db, const struct sset *dirty, bool full)
 
 /* Every bridge's name and br-int's ports to 'db->hi'. */
 static void
-update_bridges(struct host_db *db, const struct ovsrec_bridge *br,
+update_bridges(struct host_db *db, const struct hostrec_bridge *br,
                struct sset *dirty)
 {
     struct sset names = SSET_INITIALIZER(&names);
-    const struct ovsrec_bridge *b;
-    OVSREC_BRIDGE_FOR_EACH (b, db->idl) {
+    const struct hostrec_bridge *b;
+    HOSTREC_BRIDGE_FOR_EACH (b, db->idl) {
         sset_add(&names, b->name);
     }
     host_ifaces_update_bridges(&db->hi, &names, br, dirty);
@@ -429,37 +429,37 @@ update_bridges(struct host_db *db, const struct ovsrec_bridge *br,
  * monitor_cond_since, every row comes again as new, and deletions are not
  * reported). */
 static bool
-collect_tracked(struct host_db *db, const struct ovsrec_bridge *br,
+collect_tracked(struct host_db *db, const struct hostrec_bridge *br,
                 struct sset *dirty, bool *bridge)
 {
-    const struct ovsrec_open_vswitch *ovs;
-    OVSREC_OPEN_VSWITCH_FOR_EACH_TRACKED (ovs, db->idl) {
-        if (ovsrec_open_vswitch_is_new(ovs)) {
+    const struct hostrec_open_vswitch *ovs;
+    HOSTREC_OPEN_VSWITCH_FOR_EACH_TRACKED (ovs, db->idl) {
+        if (hostrec_open_vswitch_is_new(ovs)) {
             return false;
         }
         *bridge = true;
     }
-    const struct ovsrec_interface *iface;
-    OVSREC_INTERFACE_FOR_EACH_TRACKED (iface, db->idl) {
+    const struct hostrec_interface *iface;
+    HOSTREC_INTERFACE_FOR_EACH_TRACKED (iface, db->idl) {
         if (!host_ifaces_update_iface(&db->hi, iface,
-                                      ovsrec_interface_is_deleted(iface),
+                                      hostrec_interface_is_deleted(iface),
                                       dirty)) {
             return false;
         }
     }
-    const struct ovsrec_port *port;
-    OVSREC_PORT_FOR_EACH_TRACKED (port, db->idl) {
+    const struct hostrec_port *port;
+    HOSTREC_PORT_FOR_EACH_TRACKED (port, db->idl) {
         if (!host_ifaces_update_port(&db->hi, port,
-                                     ovsrec_port_is_deleted(port), dirty)) {
+                                     hostrec_port_is_deleted(port), dirty)) {
             return false;
         }
     }
-    if (ovsdb_idl_track_get_first(db->idl, &ovsrec_table_bridge)) {
+    if (ovsdb_idl_track_get_first(db->idl, &hostrec_table_bridge)) {
         update_bridges(db, br, dirty);
         *bridge = true;
     }
-    if (ovsdb_idl_track_get_first(db->idl, &ovsrec_table_controller)
-        || ovsdb_idl_track_get_first(db->idl, &ovsrec_table_flow_table)) {
+    if (ovsdb_idl_track_get_first(db->idl, &hostrec_table_controller)
+        || ovsdb_idl_track_get_first(db->idl, &hostrec_table_flow_table)) {
         *bridge = true;
     }
     return true;
@@ -468,16 +468,16 @@ collect_tracked(struct host_db *db, const struct ovsrec_bridge *br,
 /* Reads every row of the host's database again, adding to 'dirty' every
  * name it holds, every wanted name and every name host_db reports on. */
 static void
-collect_all(struct host_db *db, const struct ovsrec_bridge *br,
+collect_all(struct host_db *db, const struct hostrec_bridge *br,
             struct sset *dirty)
 {
     host_ifaces_clear(&db->hi);
-    const struct ovsrec_interface *iface;
-    OVSREC_INTERFACE_FOR_EACH (iface, db->idl) {
+    const struct hostrec_interface *iface;
+    HOSTREC_INTERFACE_FOR_EACH (iface, db->idl) {
         host_ifaces_update_iface(&db->hi, iface, false, dirty);
     }
-    const struct ovsrec_port *port;
-    OVSREC_PORT_FOR_EACH (port, db->idl) {
+    const struct hostrec_port *port;
+    HOSTREC_PORT_FOR_EACH (port, db->idl) {
         host_ifaces_update_port(&db->hi, port, false, dirty);
     }
     update_bridges(db, br, dirty);
@@ -508,8 +508,8 @@ collect_all(struct host_db *db, const struct ovsrec_bridge *br,
  * everything) into 'txn'. */
 static void
 reconcile(struct host_db *db, struct ovsdb_idl_txn *txn,
-          const struct ovsrec_open_vswitch *cfg,
-          const struct ovsrec_bridge *br)
+          const struct hostrec_open_vswitch *cfg,
+          const struct hostrec_bridge *br)
 {
     struct host_bridge_config bc = {
         .name = db->name,
@@ -546,8 +546,9 @@ host_db_run(struct host_db *db)
         db->n_connects++;
     }
     db->was_connected = connected;
-    const struct ovsrec_open_vswitch *cfg = ovsrec_open_vswitch_first(db->idl);
-    const struct ovsrec_bridge *br = cfg ? host_bridge_find(cfg) : NULL;
+    const struct hostrec_open_vswitch *cfg
+        = hostrec_open_vswitch_first(db->idl);
+    const struct hostrec_bridge *br = cfg ? host_bridge_find(cfg) : NULL;
 
     /* Only the rows that changed, unless the IDL reloaded or a full walk is
      * due (first read, reconnect, forced reconcile, failed transaction). */
@@ -590,7 +591,7 @@ host_db_run(struct host_db *db)
     }
     if (db->poke_switch && txn && cfg) {
         ovsdb_idl_txn_increment(txn, &cfg->header_,
-                                &ovsrec_open_vswitch_col_next_cfg, true);
+                                &hostrec_open_vswitch_col_next_cfg, true);
         db->poke_switch = false;
     }
     if (!ovsdb_idl_loop_commit_and_wait(&db->idl_loop)) {
@@ -708,14 +709,14 @@ bool
 host_db_connected(const struct host_db *db)
 {
     return ovsdb_idl_is_connected(db->idl)
-           && ovsrec_open_vswitch_first(db->idl) != NULL;
+           && hostrec_open_vswitch_first(db->idl) != NULL;
 }
 
 bool
 host_db_has_read(const struct host_db *db)
 {
     return ovsdb_idl_has_ever_connected(db->idl)
-           && ovsrec_open_vswitch_first(db->idl) != NULL;
+           && hostrec_open_vswitch_first(db->idl) != NULL;
 }
 
 uint64_t
@@ -751,7 +752,8 @@ host_db_poke_switch(struct host_db *db)
 int64_t
 host_db_switch_cfg(const struct host_db *db)
 {
-    const struct ovsrec_open_vswitch *cfg = ovsrec_open_vswitch_first(db->idl);
+    const struct hostrec_open_vswitch *cfg
+        = hostrec_open_vswitch_first(db->idl);
     return cfg ? cfg->cur_cfg : -1;
 }
 

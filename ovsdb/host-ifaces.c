@@ -10,7 +10,7 @@
 #include "hash.h"
 #include "smap.h"
 #include "util.h"
-#include "vswitch-idl.h"
+#include "host-idl.h"
 #include "wanted-ports.h"
 
 #define OWNER_KEY "weft-port"           /* As in host-db.c. */
@@ -240,7 +240,7 @@ port_by_name(const struct host_ifaces *hi, const char *name)
 
 bool
 host_ifaces_update_iface(struct host_ifaces *hi,
-                         const struct ovsrec_interface *row, bool deleted,
+                         const struct hostrec_interface *row, bool deleted,
                          struct sset *dirty)
 {
     const struct uuid *uuid = &row->header_.uuid;
@@ -277,7 +277,7 @@ host_ifaces_update_iface(struct host_ifaces *hi,
         hmap_insert(&hi->ifaces, &i->node, uuid_hash(uuid));
         hmap_insert(&hi->ifaces_by_name, &i->name_node,
                     hash_string(i->name, 0));
-    } else if (ovsrec_interface_is_new(row)) {
+    } else if (hostrec_interface_is_new(row)) {
         return false;
     }
     i->has_ofport = row->n_ofport > 0;
@@ -316,7 +316,7 @@ port_unparent(struct host_ifaces *hi, struct hif_port *p)
 }
 
 bool
-host_ifaces_update_port(struct host_ifaces *hi, const struct ovsrec_port *row,
+host_ifaces_update_port(struct host_ifaces *hi, const struct hostrec_port *row,
                         bool deleted, struct sset *dirty)
 {
     const struct uuid *uuid = &row->header_.uuid;
@@ -349,7 +349,7 @@ host_ifaces_update_port(struct host_ifaces *hi, const struct ovsrec_port *row,
         hmap_insert(&hi->ports, &p->node, uuid_hash(uuid));
         hmap_insert(&hi->ports_by_name, &p->name_node,
                     hash_string(p->name, 0));
-    } else if (ovsrec_port_is_new(row)) {
+    } else if (hostrec_port_is_new(row)) {
         return false;
     }
     port_dirty(p, dirty);
@@ -372,7 +372,7 @@ host_ifaces_update_port(struct host_ifaces *hi, const struct ovsrec_port *row,
 
 void
 host_ifaces_update_bridges(struct host_ifaces *hi, struct sset *names,
-                           const struct ovsrec_bridge *br,
+                           const struct hostrec_bridge *br,
                            struct sset *dirty)
 {
     const char *name;

@@ -35,9 +35,9 @@
 #include "simap.h"
 #include "sset.h"
 
-struct ovsrec_bridge;
-struct ovsrec_interface;
-struct ovsrec_port;
+struct hostrec_bridge;
+struct hostrec_interface;
+struct hostrec_port;
 
 /* A Port row. */
 struct hif_port {
@@ -107,16 +107,16 @@ bool host_ifaces_is_empty(const struct host_ifaces *);
  * have changed.  Returns false if the row is new but already known: the IDL
  * reloaded without reporting deletions, and only a full walk is right. */
 bool host_ifaces_update_iface(struct host_ifaces *,
-                              const struct ovsrec_interface *, bool deleted,
+                              const struct hostrec_interface *, bool deleted,
                               struct sset *dirty);
-bool host_ifaces_update_port(struct host_ifaces *, const struct ovsrec_port *,
+bool host_ifaces_update_port(struct host_ifaces *, const struct hostrec_port *,
                              bool deleted, struct sset *dirty);
 /* Takes 'names' (every bridge's name; its contents are swapped out) and
  * br-int's ('br', may be NULL) ports, after the ports were updated.
  * O(ports on br-int): call it only when a Bridge row changed (the IDL itself
  * parses br-int's whole row then). */
 void host_ifaces_update_bridges(struct host_ifaces *, struct sset *names,
-                                const struct ovsrec_bridge *br,
+                                const struct hostrec_bridge *br,
                                 struct sset *dirty);
 
 /* True if a bridge, a port weft does not own or an interface of such a port

@@ -23,7 +23,7 @@
 #include "random.h"
 #include "smap.h"
 #include "util.h"
-#include "vswitch-idl.h"
+#include "host-idl.h"
 #include "wanted-ports.h"
 
 #define N_NAMES 24
@@ -34,9 +34,9 @@
 struct row {
     bool present;
     bool owned;
-    struct ovsrec_interface iface;
-    struct ovsrec_port port;
-    struct ovsrec_interface *iface_ptr;
+    struct hostrec_interface iface;
+    struct hostrec_port port;
+    struct hostrec_interface *iface_ptr;
     int64_t ofport, ofport_request;
     char *name;
 };
@@ -45,8 +45,8 @@ struct fx {
     struct host_ifaces hi;
     struct row rows[N_NAMES + N_FOREIGN];
     struct wanted_ports wanted;
-    struct ovsrec_bridge br;
-    struct ovsrec_port **br_ports;
+    struct hostrec_bridge br;
+    struct hostrec_port **br_ports;
     unsigned int next_uuid;
     size_t n_full;
 };
