@@ -18,6 +18,7 @@
 
 #include "host.h"
 
+#include <inttypes.h>
 #include <string.h>
 
 #include "changes.h"
@@ -299,8 +300,27 @@ host_update_wanted(struct host *h, const struct topo_host *self,
         wanted_ports_init(&full);
         wanted_ports_compute(h->topo, self, &full);
         if (!wanted_ports_equal(&full, &h->wanted)) {
+            struct sset names = SSET_INITIALIZER(&names);
+            wanted_ports_diff(&full, &h->wanted, &names);
+            char *list = sset_join(&names, ",", "");
+            const char *nm;
+            SSET_FOR_EACH (nm, &names) {
+                const struct wanted_port *a = shash_find_data(&full.ports, nm);
+                const struct wanted_port *b = shash_find_data(&h->wanted.ports,
+                                                              nm);
+                VLOG_ERR("%s: %s full: %s %s %s, incremental: %s %s %s",
+                         h->name, nm, a ? a->owner : "-",
+                         a && a->name ? a->name : "-", a ? a->type : "-",
+                         b ? b->owner : "-", b && b->name ? b->name : "-",
+                         b ? b->type : "-");
+            }
+            VLOG_ERR("%s: self-check failed: incrementally updated wanted "
+                     "ports differ from a full compute in: %s (refused: "
+                     "%"PRIuSIZE" vs %"PRIuSIZE")", h->name, list,
+                     sset_count(&full.refused), sset_count(&h->wanted.refused));
             ovs_abort(0, "%s: self-check failed: incrementally updated "
-                      "wanted ports differ from a full compute", h->name);
+                      "wanted ports differ from a full compute in: %s",
+                      h->name, list);
         }
         wanted_ports_destroy(&full);
     }
@@ -341,9 +361,12 @@ host_apply_changes(struct host *h, const struct topology *topo,
     h->n_applied++;
 
     const struct topo_host *self = topology_find_host(topo, &h->uuid);
-    if (host_flows_note_changes(&h->flows, topo, self, changes)) {
-        host_update_wanted(h, self, changes);
-    } else {
+    /* The ports weft owns here follow the topology whether or not any flow
+     * owner changed: a host whose flows were never compiled (its database
+     * not read yet) has no owner to note, and still loses a deleted port's
+     * interface. */
+    host_update_wanted(h, self, changes);
+    if (!host_flows_note_changes(&h->flows, topo, self, changes)) {
         h->n_skipped++;
         if (!was_pending) {
             /* Nothing to install, and nothing pending from before: a host

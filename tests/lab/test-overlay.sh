@@ -254,10 +254,18 @@ for spec in "hev-h1 vxlan 1101" "heg-h1 geneve 3002"; do
     fi
 done
 
-echo "== unused tunnels go away: gre ports of h3 deleted"
+echo "== unused tunnels go away: gre ports of h3 deleted, gre detached from the routers"
 lab ctl port-del red/gre/h3 >/dev/null
 lab ctl port-del blue/gre/h3 >/dev/null
 check "weftctl sync after deleting h3's gre ports" timeout 180 "$WEFT_LAB" --prefix "$P" ctl sync
+# h3 still serves gre through each tenant's router (its vx and vlan ports
+# route to gre ports on h1 and h2): its gre tunnels stay until gre leaves
+# the routers.
+check "h3 keeps its gre tunnels while the routers join gre (h3: $(tunnels h3 gre | tr '\n' ';'))" \
+    [ "$(tunnels h3 gre | wc -l)" -eq 2 ]
+lab ctl router-detach red/rtr gre >/dev/null
+lab ctl router-detach blue/rtr gre >/dev/null
+check "weftctl sync after detaching gre from the routers" timeout 180 "$WEFT_LAB" --prefix "$P" ctl sync
 gone=no
 for _ in $(seq 120); do
     if [ -z "$(tunnels h3 gre)" ] && [ "$(tunnels h1 gre)" = "172.31.255.2 172.31.255.1 flow" ] \
