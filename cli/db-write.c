@@ -194,7 +194,7 @@ parse_router_request(const struct ctl_options *opts, struct ctl_parsed *parsed,
 char *
 db_parse_router_add(const struct ctl_options *opts, struct ctl_parsed *parsed)
 {
-    struct weft_request *req;
+    struct weft_request *req = NULL;
     char *error = parse_router_request(opts, parsed, WEFT_OP_ROUTER_ADD, &req);
     return error ? error : check_request(req);
 }
@@ -202,7 +202,7 @@ db_parse_router_add(const struct ctl_options *opts, struct ctl_parsed *parsed)
 char *
 db_parse_router_del(const struct ctl_options *opts, struct ctl_parsed *parsed)
 {
-    struct weft_request *req;
+    struct weft_request *req = NULL;
     char *error = parse_router_request(opts, parsed, WEFT_OP_ROUTER_DEL, &req);
     return error ? error : check_request(req);
 }
@@ -212,7 +212,7 @@ static char *
 parse_router_network(const struct ctl_options *opts,
                      struct ctl_parsed *parsed, enum weft_op op)
 {
-    struct weft_request *req;
+    struct weft_request *req = NULL;
     char *error = parse_router_request(opts, parsed, op, &req);
     if (error) {
         return error;
@@ -241,7 +241,7 @@ static char *
 parse_route(const struct ctl_options *opts, struct ctl_parsed *parsed,
             enum weft_op op)
 {
-    struct weft_request *req;
+    struct weft_request *req = NULL;
     char *error = parse_router_request(opts, parsed, op, &req);
     if (error) {
         return error;

@@ -185,6 +185,69 @@ start_rest_server(struct api *api, const struct weftd_options *opts)
     return rest;
 }
 
+/* The REST API's executor (weftd's hosts answer its flows, interface and
+ * metrics questions) and its server, if enabled. */
+static struct api *
+start_api(struct hosts *hosts, const struct weftd_options *opts,
+          struct rest_server **rest)
+{
+    struct api_hooks hooks = {
+        .host_flows = weftd_host_flows,
+        .iface_available = weftd_iface_available,
+        .metrics = weftd_metrics,
+        .aux = hosts,
+    };
+    struct api *api = api_create(opts->db_remote, &hooks);
+    *rest = start_rest_server(api, opts);
+    return api;
+}
+
+/* The Host rows alone, read first: each host's sessions start from them
+ * while the whole database downloads (hosts_prestart()).  Its IDL is
+ * created before the main one so that the server answers it first, and is
+ * destroyed once the main IDL has the database (prestart_done()). */
+struct prestart {
+    struct ovsdb_idl *idl;      /* NULL once done. */
+    unsigned int seqno;
+};
+
+static void
+prestart_init(struct prestart *ps, const char *db_remote)
+{
+    ps->idl = ovsdb_idl_create(db_remote, &weftrec_idl_class, false, true);
+    weft_db_register_host_columns(ps->idl);
+    ps->seqno = 0;
+    ovsdb_idl_run(ps->idl);
+}
+
+static void
+prestart_run(struct prestart *ps, struct hosts *hosts)
+{
+    if (ps->idl) {
+        ovsdb_idl_run(ps->idl);
+        unsigned int seqno = ovsdb_idl_get_seqno(ps->idl);
+        if (seqno != ps->seqno && ovsdb_idl_has_ever_connected(ps->idl)) {
+            ps->seqno = seqno;
+            hosts_prestart(hosts, ps->idl);
+        }
+    }
+}
+
+static void
+prestart_wait(const struct prestart *ps)
+{
+    if (ps->idl) {
+        ovsdb_idl_wait(ps->idl);
+    }
+}
+
+static void
+prestart_done(struct prestart *ps)
+{
+    ovsdb_idl_destroy(ps->idl);
+    ps->idl = NULL;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -207,26 +270,13 @@ main(int argc, char *argv[])
     }
     weftd_unixctl_register(&hosts, &exiting);
 
-    struct api_hooks hooks = {
-        .host_flows = weftd_host_flows,
-        .iface_available = weftd_iface_available,
-        .metrics = weftd_metrics,
-        .aux = &hosts,
-    };
-    struct api *api = api_create(opts.db_remote, &hooks);
-    struct rest_server *rest = start_rest_server(api, &opts);
+    struct rest_server *rest;
+    struct api *api = start_api(&hosts, &opts, &rest);
 
     daemonize_complete();
 
-    /* The Host rows alone, first: their sessions start while the whole
-     * database downloads (hosts_prestart()).  Created first so that the
-     * server answers it first. */
-    struct ovsdb_idl *hosts_idl = ovsdb_idl_create(opts.db_remote,
-                                                   &weftrec_idl_class,
-                                                   false, true);
-    weft_db_register_host_columns(hosts_idl);
-    unsigned int hosts_idl_seqno = 0;
-    ovsdb_idl_run(hosts_idl);
+    struct prestart prestart;
+    prestart_init(&prestart, opts.db_remote);
     struct ovsdb_idl *idl = ovsdb_idl_create(opts.db_remote,
                                              &weftrec_idl_class, true, true);
     weft_status_omit_alerts(idl);
@@ -238,15 +288,7 @@ main(int argc, char *argv[])
     bool api_started = false;
 
     while (!exiting) {
-        if (hosts_idl) {
-            ovsdb_idl_run(hosts_idl);
-            unsigned int seqno = ovsdb_idl_get_seqno(hosts_idl);
-            if (seqno != hosts_idl_seqno
-                && ovsdb_idl_has_ever_connected(hosts_idl)) {
-                hosts_idl_seqno = seqno;
-                hosts_prestart(&hosts, hosts_idl);
-            }
-        }
+        prestart_run(&prestart, &hosts);
         /* Until the database's first copy is in, read it ahead of the
          * hosts' flows and databases: the IDL reads at most 200 kB a run,
          * while each host's session reads up to 200 messages, so the
@@ -259,8 +301,7 @@ main(int argc, char *argv[])
         if (seqno != idl_seqno && ovsdb_idl_has_ever_connected(idl)) {
             idl_seqno = seqno;
             hosts_reload(&hosts, idl);
-            ovsdb_idl_destroy(hosts_idl);   /* Its job is done. */
-            hosts_idl = NULL;
+            prestart_done(&prestart);
         }
         hosts_run(&hosts);
         hosts_write_status(&hosts, idl, txn);
@@ -279,9 +320,7 @@ main(int argc, char *argv[])
              * the next status write looks at every Port row. */
             hosts_status_failed(&hosts);
         }
-        if (hosts_idl) {
-            ovsdb_idl_wait(hosts_idl);
-        }
+        prestart_wait(&prestart);
         hosts_wait(&hosts);
         if (api_started) {
             api_wait(api);
@@ -302,7 +341,7 @@ main(int argc, char *argv[])
     api_destroy(api);
     hosts_destroy(&hosts);
     ovsdb_idl_loop_destroy(&idl_loop);   /* Destroys 'idl' too. */
-    ovsdb_idl_destroy(hosts_idl);
+    prestart_done(&prestart);
     unixctl_server_destroy(unixctl);
     service_stop();
     weftd_options_destroy(&opts);
