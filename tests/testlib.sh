@@ -142,8 +142,12 @@ keep_logs() {
     for d in "$@"; do
         [ -d "$d" ] || continue
         # weftd's own views while it still runs: hosts, connection states.
+        # A dead weftd leaves its socket behind: ovs-appctl then fails, and
+        # under set -e that must not end the cleanup that called us.
         for f in "$d"/weftd.ctl "$d"/*/weftd.ctl; do
-            [ -S "$f" ] && ovs-appctl --timeout=5 -t "$f" weft/hosts > "$out/weftd-hosts.txt" 2>&1
+            if [ -S "$f" ]; then
+                ovs-appctl --timeout=5 -t "$f" weft/hosts > "$out/weftd-hosts.txt" 2>&1 || true
+            fi
         done
         (cd "$d" && find . -name '*.log' -print0 \
             | xargs -0 -r cp --parents -t "$out") 2>/dev/null || true

@@ -85,6 +85,14 @@ check "keep_logs keeps every *.log of a test with a failed check" \
 check "keep_logs keeps the logs of a test that exited non-zero" \
     bash -c "WEFT_TEST_LOGDIR='$dir/logs'; . '$(dirname "$0")/../testlib.sh'
              keep_logs 3 crashed '$dir/run' 2>/dev/null; [ -f '$dir/logs/crashed/weftd.log' ]"
+# A crashed weftd leaves its control socket behind, with nobody listening:
+# keep_logs, called by a set -e cleanup, must still return and go on.
+python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' \
+    "$dir/run/weftd.ctl"
+check "keep_logs goes on past a dead weftd's socket under set -e" \
+    bash -c "set -e; WEFT_TEST_LOGDIR='$dir/logs'; . '$(dirname "$0")/../testlib.sh'
+             keep_logs 3 dead '$dir/run' 2>/dev/null
+             [ -f '$dir/logs/dead/weftd.log' ]"
 
 # hold_connections: counts what connected, and the pid in its pidfile is the
 # holder itself (not a shell around it), so that kill_pidfiles ends it.
