@@ -34,6 +34,12 @@ bool api_split_names(const char *arg, int n, const char *what,
 int api_run_write(const struct ctl_options *o, const char *method,
                   const char *path, json_t *body, int want);
 
+/* Stores in '*tenants' the tenants a listing walks: [{"name": 'tenant'}] if
+ * 'tenant' is nonnull, else every tenant the caller sees (GET /v1/tenants).
+ * The caller json_decref()s it.  Returns false after printing an error. */
+bool api_tenants(const struct ctl_options *o, const char *tenant,
+                 json_t **tenants);
+
 /* Appends to 'out' the routers of 'tenant', or of every tenant the caller
  * sees if it is NULL (weftctl-api-routers.c).  Returns false after printing
  * an error. */

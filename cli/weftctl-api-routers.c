@@ -149,9 +149,7 @@ api_collect_routers(const struct ctl_options *o, const char *tenant,
                     json_t *out)
 {
     json_t *tenants;
-    if (tenant) {
-        tenants = json_pack("[{s:s}]", "name", tenant);
-    } else if (!api_get(o, "/v1/tenants", &tenants)) {
+    if (!api_tenants(o, tenant, &tenants)) {
         return false;
     }
     bool ok = true;

@@ -324,6 +324,17 @@ set_quota(json_t *body, const char *key, const char *option,
     return true;
 }
 
+bool
+api_tenants(const struct ctl_options *o, const char *tenant,
+            json_t **tenants)
+{
+    if (tenant) {
+        *tenants = json_pack("[{s:s}]", "name", tenant);
+        return true;
+    }
+    return api_get(o, "/v1/tenants", tenants);
+}
+
 /* Appends to 'out' every network (of 'tenant', or of every tenant the
  * caller sees if NULL); with 'ports', every port instead (of 'net' if
  * nonnull). */
@@ -332,9 +343,7 @@ collect(const struct ctl_options *o, const char *tenant, const char *net,
         bool ports, json_t *out)
 {
     json_t *tenants;
-    if (tenant) {
-        tenants = json_pack("[{s:s}]", "name", tenant);
-    } else if (!api_get(o, "/v1/tenants", &tenants)) {
+    if (!api_tenants(o, tenant, &tenants)) {
         return false;
     }
     bool ok = true;
