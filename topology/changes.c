@@ -19,6 +19,8 @@ topo_changes_init(struct topo_changes *c)
     uuidset_init(&c->ports);
     uuidset_init(&c->port_hosts);
     uuidset_init(&c->routers);
+    uuidset_init(&c->pools);
+    uuidset_init(&c->fips);
 }
 
 void
@@ -30,6 +32,8 @@ topo_changes_destroy(struct topo_changes *c)
     uuidset_destroy(&c->ports);
     uuidset_destroy(&c->port_hosts);
     uuidset_destroy(&c->routers);
+    uuidset_destroy(&c->pools);
+    uuidset_destroy(&c->fips);
 }
 
 void
@@ -42,6 +46,8 @@ topo_changes_clear(struct topo_changes *c)
     uuidset_clear(&c->ports);
     uuidset_clear(&c->port_hosts);
     uuidset_clear(&c->routers);
+    uuidset_clear(&c->pools);
+    uuidset_clear(&c->fips);
 }
 
 bool
@@ -51,7 +57,8 @@ topo_changes_is_empty(const struct topo_changes *c)
            && uuidset_is_empty(&c->hosts) && uuidset_is_empty(&c->tenants)
            && uuidset_is_empty(&c->networks) && uuidset_is_empty(&c->ports)
            && uuidset_is_empty(&c->port_hosts)
-           && uuidset_is_empty(&c->routers);
+           && uuidset_is_empty(&c->routers)
+           && uuidset_is_empty(&c->pools) && uuidset_is_empty(&c->fips);
 }
 
 static void
@@ -73,6 +80,8 @@ topo_changes_merge(struct topo_changes *dst, const struct topo_changes *src)
     uuidset_union__(&dst->ports, &src->ports);
     uuidset_union__(&dst->port_hosts, &src->port_hosts);
     uuidset_union__(&dst->routers, &src->routers);
+    uuidset_union__(&dst->pools, &src->pools);
+    uuidset_union__(&dst->fips, &src->fips);
 }
 
 static void

@@ -43,6 +43,12 @@ struct topo_changes {
      * was attached to or detached from is in 'networks' too (its subnet's
      * and gateway's flows change). */
     struct uuidset routers;
+
+    /* Pool and Floating_IP rows inserted, modified or deleted.  A floating
+     * IP assigned or unassigned also puts its old and new port in 'ports'
+     * (and their hosts in 'port_hosts'): its flows are its port's. */
+    struct uuidset pools;
+    struct uuidset fips;
 };
 
 void topo_changes_init(struct topo_changes *);

@@ -11,6 +11,8 @@
  * "BAD(...)", so that a broken index never formats like a sound one. */
 #include <config.h>
 
+#include <netinet/in.h>
+
 #include "topology.h"
 
 #include <inttypes.h>
@@ -57,6 +59,14 @@ format_host(const struct topo_host *h)
                   h->openflow_remote ? h->openflow_remote : "-",
                   h->tunnel_ip ? h->tunnel_ip : "-", h->datapath_type,
                   h->uplink ? h->uplink : "-");
+    /* The resolved gateway MAC is weftd's observation, not desired state:
+     * left out, so that --self-check's full reload compares equal while a
+     * status write is in flight. */
+    if (h->ext.iface) {
+        ds_put_format(&s, " external=%s:"IP_FMT"/%d>"IP_FMT, h->ext.iface,
+                      IP_ARGS(h->ext.ip), h->ext.plen,
+                      IP_ARGS(h->ext.gateway));
+    }
 
     const struct topo_port *p;
     TOPO_HOST_FOR_EACH_PORT (p, h) {
@@ -117,6 +127,16 @@ format_tenant(const struct topo_tenant *t)
     ds_put_cstr(&s, " routers=");
     put_sorted(&s, &items);
 
+    const struct topo_fip *f;
+    TOPO_TENANT_FOR_EACH_FIP (f, t) {
+        svec_add_nocopy(&items, xasprintf("%s"UUID_FMT,
+                                          f->tenant == t ? "" : "BAD",
+                                          UUID_ARGS(&f->uuid)));
+    }
+    put_count(&s, "n_fips", t->n_fips, items.n);
+    ds_put_cstr(&s, " fips=");
+    put_sorted(&s, &items);
+
     svec_destroy(&items);
     return ds_steal_cstr(&s);
 }
@@ -129,8 +149,9 @@ format_router(const struct topo_router *r)
     struct ds s = DS_EMPTY_INITIALIZER;
 
     ds_put_format(&s, "router "UUID_FMT" tenant="UUID_FMT" name=%s "
-                  "key=%"PRIu32, UUID_ARGS(&r->uuid),
-                  UUID_ARGS(&r->tenant->uuid), r->name, r->key);
+                  "key=%"PRIu32"%s", UUID_ARGS(&r->uuid),
+                  UUID_ARGS(&r->tenant->uuid), r->name, r->key,
+                  r->snat ? " snat" : "");
     size_t n = 0;
     const struct topo_router_port *rp;
     ds_put_cstr(&s, " ports=[");
@@ -248,6 +269,39 @@ format_port(const struct topo_port *p)
         || p->net_host->host != p->host) {
         ds_put_cstr(&s, " BAD(net_host)");
     }
+    for (size_t i = 0; i < p->n_mappings; i++) {
+        const struct topo_mapping *m = &p->mappings[i];
+        ds_put_format(&s, "%s%s/%u>%u", i ? "," : " mappings=",
+                      m->proto == IPPROTO_TCP ? "tcp" : "udp",
+                      m->host_port, m->port);
+    }
+    if (p->fip) {
+        ds_put_format(&s, " fip="IP_FMT"%s", IP_ARGS(p->fip->ip),
+                      p->fip->port == p ? "" : "BAD");
+    }
+    return ds_steal_cstr(&s);
+}
+
+static char *
+format_pool(const struct topo_pool *p)
+{
+    return xasprintf("pool "UUID_FMT" name=%s cidr="IP_FMT"/%d n_fips=%"
+                     PRIuSIZE, UUID_ARGS(&p->uuid), p->name,
+                     IP_ARGS(p->prefix), p->plen, p->n_fips);
+}
+
+static char *
+format_fip(const struct topo_fip *f)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    ds_put_format(&s, "fip "UUID_FMT" tenant="UUID_FMT" pool="UUID_FMT
+                  " ip="IP_FMT, UUID_ARGS(&f->uuid),
+                  UUID_ARGS(&f->tenant->uuid), UUID_ARGS(&f->pool->uuid),
+                  IP_ARGS(f->ip));
+    if (f->port) {
+        ds_put_format(&s, " port="UUID_FMT"%s", UUID_ARGS(&f->port->uuid),
+                      f->port->fip == f ? "" : "BAD");
+    }
     return ds_steal_cstr(&s);
 }
 
@@ -275,6 +329,14 @@ topology_format(const struct topology *topo)
     const struct topo_router *r;
     TOPOLOGY_FOR_EACH_ROUTER (r, topo) {
         svec_add_nocopy(&lines, format_router(r));
+    }
+    const struct topo_pool *pool;
+    TOPOLOGY_FOR_EACH_POOL (pool, topo) {
+        svec_add_nocopy(&lines, format_pool(pool));
+    }
+    const struct topo_fip *fip;
+    TOPOLOGY_FOR_EACH_FIP (fip, topo) {
+        svec_add_nocopy(&lines, format_fip(fip));
     }
     svec_sort(&lines);
 

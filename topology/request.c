@@ -94,6 +94,16 @@ weft_request_destroy(struct weft_request *req)
     free(req->network);
     free(req->prefix);
     free(req->nexthop);
+    free(req->external_iface);
+    free(req->external_ip);
+    free(req->external_gateway);
+    free(req->snat);
+    free(req->pool);
+    free(req->fip);
+    free(req->port_name);
+    free(req->proto);
+    free(req->host_port);
+    free(req->to_port);
     for (size_t i = 0; i < req->n_ips; i++) {
         free(req->ips[i]);
     }
@@ -134,13 +144,17 @@ weft_op_path_len(enum weft_op op)
     case WEFT_OP_HOST_ADD: case WEFT_OP_HOST_DEL:
     case WEFT_OP_TENANT_ADD: case WEFT_OP_TENANT_DEL:
     case WEFT_OP_TENANT_TOKEN: case WEFT_OP_TENANT_SET:
+    case WEFT_OP_HOST_SET: case WEFT_OP_POOL_ADD: case WEFT_OP_POOL_DEL:
+    case WEFT_OP_FIP_ADD: case WEFT_OP_FIP_DEL: case WEFT_OP_FIP_SET:
         return 1;
     case WEFT_OP_NET_ADD: case WEFT_OP_NET_DEL:
     case WEFT_OP_ROUTER_ADD: case WEFT_OP_ROUTER_DEL:
     case WEFT_OP_ROUTER_ATTACH: case WEFT_OP_ROUTER_DETACH:
     case WEFT_OP_ROUTE_ADD: case WEFT_OP_ROUTE_DEL:
+    case WEFT_OP_ROUTER_SET:
         return 2;
     case WEFT_OP_PORT_ADD: case WEFT_OP_PORT_DEL:
+    case WEFT_OP_MAP_ADD: case WEFT_OP_MAP_DEL:
         return 3;
     }
     OVS_NOT_REACHED();

@@ -44,7 +44,16 @@
     WEFT_OP(ROUTER_ATTACH, "router-attach")     \
     WEFT_OP(ROUTER_DETACH, "router-detach")     \
     WEFT_OP(ROUTE_ADD, "route-add")             \
-    WEFT_OP(ROUTE_DEL, "route-del")
+    WEFT_OP(ROUTE_DEL, "route-del")             \
+    WEFT_OP(HOST_SET, "host-set")               \
+    WEFT_OP(ROUTER_SET, "router-set")           \
+    WEFT_OP(POOL_ADD, "pool-add")               \
+    WEFT_OP(POOL_DEL, "pool-del")               \
+    WEFT_OP(FIP_ADD, "fip-add")                 \
+    WEFT_OP(FIP_DEL, "fip-del")                 \
+    WEFT_OP(FIP_SET, "fip-set")                 \
+    WEFT_OP(MAP_ADD, "map-add")                 \
+    WEFT_OP(MAP_DEL, "map-del")
 
 enum weft_op {
 #define WEFT_OP(ENUM, NAME) WEFT_OP_##ENUM,
@@ -91,9 +100,10 @@ void weft_error_destroy(struct weft_error *);
 
 struct weft_request {
     enum weft_op op;
-    char *path[3];              /* Host name in [0]; or tenant, network, port
-                                 * names; or tenant, router names: as many
-                                 * as 'op' needs. */
+    char *path[3];              /* Host name in [0]; or pool name; or
+                                 * tenant (FIP_*); or tenant, network, port
+                                 * names (MAP_* too); or tenant, router
+                                 * names: as many as 'op' needs. */
 
     /* HOST_ADD.  Only 'remote' is required. */
     char *remote;               /* OVSDB remote. */
@@ -101,6 +111,35 @@ struct weft_request {
     char *tunnel_ip;
     char *datapath_type;        /* NULL: TOPO_DATAPATH_DEFAULT ("system"). */
     char *uplink;
+
+    /* HOST_ADD, HOST_SET: the host's external side (topology.h, 'struct
+     * topo_external'): interface name, "A.B.C.D/LEN" and next hop
+     * "A.B.C.D"; all three or none.  HOST_SET with 'external_iface' ""
+     * removes the external side; with all three NULL it changes nothing. */
+    char *external_iface;
+    char *external_ip;
+    char *external_gateway;
+
+    /* ROUTER_ADD, ROUTER_SET: "true" or "false" (egress SNAT), or NULL:
+     * false on add, unchanged on set. */
+    char *snat;
+
+    /* POOL_ADD: 'cidr' (below) holds the pool's "A.B.C.D/LEN".
+     * FIP_ADD: 'pool' (a pool name, required), 'fip' (an address of the
+     * pool, or NULL: the lowest free one) and optionally the port to assign
+     * it to ('network' + 'port_name', of the tenant).  FIP_DEL: 'fip'.
+     * FIP_SET: 'fip' assigned to 'network' + 'port_name', or unassigned if
+     * both are NULL (a floating IP moves by one FIP_SET). */
+    char *pool;
+    char *fip;
+    char *port_name;
+
+    /* MAP_ADD: 'proto' "tcp" or "udp", 'host_port' and 'to_port' decimal
+     * text 1..65535 (docker -p HOST_PORT:TO_PORT/PROTO), on the port of
+     * 'path'.  MAP_DEL: 'proto' and 'host_port'. */
+    char *proto;
+    char *host_port;
+    char *to_port;
 
     /* TENANT_ADD: SHA-256 of the tenant's API token, 64 lowercase hex
      * digits, or NULL for a tenant without one.  TENANT_TOKEN (rotation:

@@ -67,6 +67,8 @@ topology_init(struct topology *topo)
     hmap_init(&topo->networks);
     hmap_init(&topo->ports);
     hmap_init(&topo->routers);
+    hmap_init(&topo->pools);
+    hmap_init(&topo->fips);
     topo_keys_init(&topo->tenant_keys, TOPO_TENANT_KEY_MAX);
     topo_keys_init(&topo->network_keys, TOPO_NETWORK_KEY_MAX);
     topo_keys_init(&topo->port_keys, TOPO_PORT_KEY_MAX);
@@ -84,6 +86,8 @@ topology_swap(struct topology *a, struct topology *b)
     hmap_swap(&a->networks, &b->networks);
     hmap_swap(&a->ports, &b->ports);
     hmap_swap(&a->routers, &b->routers);
+    hmap_swap(&a->pools, &b->pools);
+    hmap_swap(&a->fips, &b->fips);
     topo_keys_swap(&a->tenant_keys, &b->tenant_keys);
     topo_keys_swap(&a->network_keys, &b->network_keys);
     topo_keys_swap(&a->port_keys, &b->port_keys);
@@ -97,6 +101,17 @@ topology_destroy(struct topology *topo)
         return;
     }
 
+    struct topo_fip *fip;
+    HMAP_FOR_EACH_SAFE (fip, node, &topo->fips) {
+        topology_remove_fip(topo, fip);
+    }
+    hmap_destroy(&topo->fips);
+    struct topo_pool *pool;
+    HMAP_FOR_EACH_SAFE (pool, node, &topo->pools) {
+        topology_remove_pool(topo, pool);
+    }
+    hmap_destroy(&topo->pools);
+
     struct topo_router *router;
     HMAP_FOR_EACH_SAFE (router, node, &topo->routers) {
         topology_remove_router(topo, router);
@@ -108,6 +123,7 @@ topology_destroy(struct topology *topo)
         free(port->name);
         free(port->iface);
         free(port->ips);
+        free(port->mappings);
         free(port);
     }
     hmap_destroy(&topo->ports);
@@ -139,6 +155,7 @@ topology_destroy(struct topology *topo)
         free(host->tunnel_ip);
         free(host->datapath_type);
         free(host->uplink);
+        free(host->ext.iface);
         free(host);
     }
     hmap_destroy(&topo->hosts);
@@ -184,6 +201,7 @@ topology_add_tenant(struct topology *topo, const struct uuid *uuid,
     }
     ovs_list_init(&tenant->networks);
     ovs_list_init(&tenant->routers);
+    ovs_list_init(&tenant->fips);
     hmap_insert(&topo->tenants, &tenant->node, uuid_hash(uuid));
     return tenant;
 }
@@ -316,9 +334,15 @@ topology_remove_port(struct topology *topo, struct topo_port *port)
     port_unindex(port);
     topo_keys_remove(&topo->port_keys, port->key);
     hmap_remove(&topo->ports, &port->node);
+    if (port->fip) {
+        /* Floating_IP.port is a weak reference: the database drops it with
+         * the port, and so does the topology. */
+        CONST_CAST(struct topo_fip *, port->fip)->port = NULL;
+    }
     free(port->name);
     free(port->iface);
     free(port->ips);
+    free(port->mappings);
     free(port);
 }
 
@@ -342,7 +366,7 @@ topology_remove_network(struct topology *topo, struct topo_network *net)
 bool
 topology_remove_tenant(struct topology *topo, struct topo_tenant *tenant)
 {
-    if (tenant->n_networks || tenant->n_routers) {
+    if (tenant->n_networks || tenant->n_routers || tenant->n_fips) {
         return false;
     }
     topo_keys_remove(&topo->tenant_keys, tenant->key);

@@ -66,7 +66,9 @@ enum topo_net_type {
 #define TOPO_PORT_KEY_MAX 16777215
 #define TOPO_MTU_MIN 68
 #define TOPO_MTU_MAX 65535
-#define TOPO_ROUTER_KEY_MAX 65535 /* 16 bits of a router flow's cookie. */
+/* 16 bits of a router flow's cookie; also the router's conntrack zone,
+ * and zone 65535 is the shared external SNAT zone (ofproto/pipeline.h). */
+#define TOPO_ROUTER_KEY_MAX 65534
 #define TOPO_NAME_MAX 64          /* Tenant, network, router, port and host
                                    * names. */
 #define TOPO_IFACE_MAX 15         /* IFNAMSIZ - 1. */
@@ -96,6 +98,23 @@ bool topo_net_type_from_string(const char *, enum topo_net_type *);
 #define TOPO_UNDERLAY_MTU_DEFAULT 1500
 int topo_encap_overhead(enum topo_net_type);
 
+/* A host's external side (Host columns external_iface, external_ip,
+ * external_gateway; topology/nat.c): the interface toward the host's LAN or
+ * the internet, which weftd attaches to br-int like the uplink.  Tenant
+ * traffic leaves and enters there, NATed (ofproto/pipeline.h).  'iface'
+ * NULL: the host has none. */
+struct topo_external {
+    char *iface;                /* Interface name on the host, or NULL. */
+    ovs_be32 ip;                /* The host's external address... */
+    int plen;                   /* ...and its LAN's prefix length (1..32). */
+    ovs_be32 gateway;           /* Next hop for everything sent out: an
+                                 * address on that LAN. */
+    /* The next hop's MAC, resolved by weftd (ARP from br-int, never typed by
+     * a user), kept in Host status:external_gateway_mac so that a restarted
+     * weftd compiles the same flows; all-zero while unknown. */
+    struct eth_addr gateway_mac;
+};
+
 /* A simulated or real hypervisor: one ovsdb-server + ovs-vswitchd pair. */
 struct topo_host {
     struct hmap_node node;      /* In topology 'hosts', by uuid_hash(uuid). */
@@ -106,6 +125,7 @@ struct topo_host {
     char *tunnel_ip;            /* Tunnel endpoint IPv4, or NULL. */
     char *datapath_type;        /* "netdev" or "system". */
     char *uplink;               /* Uplink interface for VLAN networks, or NULL. */
+    struct topo_external ext;   /* External side (ext.iface NULL: none). */
 
     /* Indexes, maintained by the topology_*() functions. */
     struct ovs_list ports;      /* "struct topo_port"s, via 'host_node'. */
@@ -132,6 +152,9 @@ struct topo_tenant {
     /* Index: "struct topo_router"s, via 'tenant_node'. */
     struct ovs_list routers;
     size_t n_routers;
+    /* Index: "struct topo_fip"s (its floating IPs), via 'tenant_node'. */
+    struct ovs_list fips;
+    size_t n_fips;
 };
 
 /* A network's IPv4 subnet (Network columns 'cidr' and 'gateway').  'plen' 0
@@ -190,8 +213,13 @@ struct topo_port {
     ovs_be32 *ips;              /* IPv4 addresses, 'n_ips' of them. */
     size_t n_ips;
     uint32_t key;               /* 1..16777215, unique; bits 23..0 of cookies. */
+    /* Port mappings (docker -p) published on its host's external IP, sorted
+     * by (proto, host_port) (Port column 'mappings'; topology/nat.c). */
+    struct topo_mapping *mappings;
+    size_t n_mappings;
 
     /* Indexes, maintained by the topology_*() functions. */
+    const struct topo_fip *fip; /* The floating IP assigned to it, or NULL. */
     struct ovs_list net_node;   /* In 'network''s 'ports'. */
     struct ovs_list host_node;  /* In 'host''s 'ports'. */
     struct ovs_list net_host_node; /* In 'net_host''s 'ports'. */
@@ -222,7 +250,10 @@ struct topo_router {
     struct uuid uuid;
     const struct topo_tenant *tenant;
     char *name;                 /* Unique within its tenant. */
-    uint32_t key;               /* 1..65535, unique; in its flows' cookies. */
+    uint32_t key;               /* 1..65535, unique; in its flows' cookies
+                                 * and its conntrack zone (pipeline.h). */
+    bool snat;                  /* Egress SNAT to the outside through each
+                                 * host's external side (Router 'snat'). */
 
     /* Static routes, sorted by prefix length, longest first, then by
      * prefix: the order longest-prefix match tries them in. */
@@ -236,6 +267,39 @@ struct topo_router {
     size_t n_ports;
 };
 
+/* A port mapping (docker run -p HOST_PORT:PORT/PROTO): 'proto' traffic to
+ * the port's host's external IP and 'host_port' goes to the port's first IP
+ * and 'port'.  At most one per (host, proto, host_port). */
+struct topo_mapping {
+    uint8_t proto;              /* IPPROTO_TCP or IPPROTO_UDP. */
+    uint16_t host_port;         /* 1..65535. */
+    uint16_t port;              /* 1..65535. */
+};
+
+/* An external address pool (Pool table), defined by the administrator:
+ * floating IPs are taken from it. */
+struct topo_pool {
+    struct hmap_node node;      /* In topology 'pools'. */
+    struct uuid uuid;
+    char *name;                 /* Unique. */
+    ovs_be32 prefix;            /* Host bits zero. */
+    int plen;                   /* 1..32. */
+    size_t n_fips;              /* Floating IPs taken from it. */
+};
+
+/* A floating IP (Floating_IP table): an external address of a pool that a
+ * tenant holds, dedicated 1:1 to one of its ports while assigned (both
+ * directions NATed on that port's host), re-assignable. */
+struct topo_fip {
+    struct hmap_node node;      /* In topology 'fips', by uuid_hash(). */
+    struct uuid uuid;
+    const struct topo_tenant *tenant;
+    const struct topo_pool *pool;
+    ovs_be32 ip;                /* Unique; inside 'pool'. */
+    const struct topo_port *port; /* Assigned to, or NULL. */
+    struct ovs_list tenant_node; /* In 'tenant''s 'fips'. */
+};
+
 struct topology {
     int underlay_mtu;           /* TOPO_UNDERLAY_MTU_DEFAULT unless set. */
     struct hmap hosts;          /* Contains "struct topo_host"s. */
@@ -243,6 +307,8 @@ struct topology {
     struct hmap networks;       /* Contains "struct topo_network"s. */
     struct hmap ports;          /* Contains "struct topo_port"s. */
     struct hmap routers;        /* Contains "struct topo_router"s. */
+    struct hmap pools;          /* Contains "struct topo_pool"s. */
+    struct hmap fips;           /* Contains "struct topo_fip"s. */
 
     /* The keys in use, per kind (keys.h), maintained by the adders,
      * removers and updaters: validation allocates from them. */
@@ -318,8 +384,65 @@ bool topology_set_router_routes(struct topology *, struct topo_router *,
 bool topology_set_network_subnet(struct topology *, struct topo_network *,
                                  const struct topo_subnet *, bool *changed);
 
+/* External side, pools, floating IPs, port mappings, SNAT
+ * (topology/nat.c).  Setters return true if anything changed.
+ *
+ * topology_set_host_external() sets 'host''s external side ('iface' NULL:
+ * none, the other values then ignored); the resolved gateway MAC is kept
+ * while 'gateway' stays the same, else zeroed.
+ * topology_set_host_gateway_mac() stores the MAC weftd resolved (or
+ * loaded from the host's status).
+ * topology_set_port_mappings() replaces 'port''s mappings with a sorted
+ * copy of 'maps'.
+ * topology_remove_pool() refuses (false, nothing changed) while floating IPs
+ * of the pool exist.  topology_set_fip_port() assigns 'fip' to 'port' (NULL:
+ * unassigns); it returns false and changes nothing if 'port' already has
+ * another floating IP.  Removing a port unassigns its floating IP. */
+bool topology_set_host_external(struct topology *, struct topo_host *,
+                                const char *iface, ovs_be32 ip, int plen,
+                                ovs_be32 gateway);
+bool topology_set_host_gateway_mac(struct topo_host *, struct eth_addr);
+bool topology_set_router_snat(struct topo_router *, bool snat);
+bool topology_set_port_mappings(struct topology *, struct topo_port *,
+                                const struct topo_mapping *maps, size_t n);
+struct topo_pool *topology_add_pool(struct topology *, const struct uuid *,
+                                    const char *name, ovs_be32 prefix,
+                                    int plen);
+bool topology_update_pool(struct topology *, struct topo_pool *,
+                          const char *name, ovs_be32 prefix, int plen);
+bool topology_remove_pool(struct topology *, struct topo_pool *);
+struct topo_fip *topology_add_fip(struct topology *, const struct uuid *,
+                                  const struct topo_tenant *,
+                                  const struct topo_pool *, ovs_be32 ip);
+bool topology_update_fip(struct topology *, struct topo_fip *,
+                         const struct topo_tenant *, const struct topo_pool *,
+                         ovs_be32 ip);
+bool topology_set_fip_port(struct topology *, struct topo_fip *,
+                           const struct topo_port *);
+void topology_remove_fip(struct topology *, struct topo_fip *);
+
+struct topo_pool *topology_find_pool(const struct topology *,
+                                     const struct uuid *);
+struct topo_pool *topology_find_pool_by_name(const struct topology *,
+                                             const char *);
+struct topo_fip *topology_find_fip(const struct topology *,
+                                   const struct uuid *);
+struct topo_fip *topology_find_fip_by_ip(const struct topology *, ovs_be32);
+/* The port on 'host' with a mapping of ('proto', 'host_port'), or NULL.
+ * O(ports of 'host'). */
+const struct topo_port *topo_host_find_mapping(const struct topo_host *,
+                                               uint8_t proto,
+                                               uint16_t host_port);
+/* True if 'host' has an external side. */
+static inline bool
+topo_host_has_external(const struct topo_host *host)
+{
+    return host->ext.iface != NULL;
+}
+
 /* Removers free the object.  A port is always removable.  A network that
- * still has ports or a router, a tenant that still has networks or routers
+ * still has ports or a router, a tenant that still has networks, routers or
+ * floating IPs
  * and a host that still has ports are not removed: the function then changes nothing and returns
  * false (so that a caller patching the topology from a database can fall
  * back to a full load), else true. */
@@ -388,6 +511,10 @@ const struct topo_router_port *topo_router_find_port(
     HMAP_FOR_EACH (P, node, &(TOPO)->ports)
 #define TOPOLOGY_FOR_EACH_ROUTER(R, TOPO) \
     HMAP_FOR_EACH (R, node, &(TOPO)->routers)
+#define TOPOLOGY_FOR_EACH_POOL(P, TOPO) \
+    HMAP_FOR_EACH (P, node, &(TOPO)->pools)
+#define TOPOLOGY_FOR_EACH_FIP(F, TOPO) \
+    HMAP_FOR_EACH (F, node, &(TOPO)->fips)
 
 /* Indexes (see the top of this file).  Every macro works on const objects
  * too.  Do not add or remove ports while iterating an index. */
@@ -407,6 +534,8 @@ const struct topo_router_port *topo_router_find_port(
     LIST_FOR_EACH (PORT, net_host_node, &(NH)->ports)
 #define TOPO_TENANT_FOR_EACH_ROUTER(R, TENANT) \
     LIST_FOR_EACH (R, tenant_node, &(TENANT)->routers)
+#define TOPO_TENANT_FOR_EACH_FIP(F, TENANT) \
+    LIST_FOR_EACH (F, tenant_node, &(TENANT)->fips)
 /* 'RP' is a 'struct topo_router_port *': RP->network, RP->mac. */
 #define TOPO_ROUTER_FOR_EACH_PORT(RP, ROUTER) \
     LIST_FOR_EACH (RP, router_node, &(ROUTER)->ports)
