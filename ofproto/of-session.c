@@ -9,6 +9,7 @@
 
 #include "flow-state.h"
 #include "flow-table.h"
+#include "of-packet.h"
 #include "openvswitch/ofp-bundle.h"
 #include "openvswitch/ofp-errors.h"
 #include "openvswitch/ofp-flow.h"
@@ -60,6 +61,9 @@ VLOG_DEFINE_THIS_MODULE(of_session);
 
 #define BUNDLE_FLAGS (OFPBF_ATOMIC | OFPBF_ORDERED)
 
+/* How many of weftd's own latest messages an error is matched against. */
+#define OWN_XIDS 32
+
 struct of_session {
     char *name;
     enum of_session_state state;
@@ -106,6 +110,14 @@ struct of_session {
     ovs_be32 barrier_xid;
     int64_t inflight_cfg;
     long long int inflight_cfg_msec;
+
+    /* weftd's own messages (of_session_send(), the asynchronous setup):
+     * the xids of the latest, so that an error about one (a packet-out to a
+     * port just deleted) is not taken for the bundle's. */
+    ovs_be32 own_xids[OWN_XIDS];
+    unsigned int n_own_xids;
+    of_session_packet_in_cb *packet_in_cb;
+    void *packet_in_aux;
     long long int inflight_start;   /* When the bundle was begun. */
     size_t inflight_n;              /* Its flow_mods. */
     bool inflight_complete;
@@ -371,6 +383,26 @@ handle_barrier_reply(struct of_session *s)
     }
 }
 
+/* Sends one of weftd's own messages, noting its xid. */
+static void
+send_own_msg(struct of_session *s, struct ofpbuf *msg)
+{
+    s->own_xids[s->n_own_xids++ % OWN_XIDS] = msg_xid(msg);
+    send_msg(s, msg);
+}
+
+static bool
+is_own_xid(const struct of_session *s, ovs_be32 xid)
+{
+    size_t n = MIN(s->n_own_xids, OWN_XIDS);
+    for (size_t i = 0; i < n; i++) {
+        if (s->own_xids[i] == xid) {
+            return true;
+        }
+    }
+    return false;
+}
+
 void
 of_session_receive(struct of_session *s, const struct ofp_header *oh)
 {
@@ -393,8 +425,18 @@ of_session_receive(struct of_session *s, const struct ofp_header *oh)
             handle_barrier_reply(s);
         }
         break;
+    case OFPTYPE_PACKET_IN:
+        if (s->packet_in_cb) {
+            s->packet_in_cb(s->packet_in_aux, oh);
+        }
+        break;
     case OFPTYPE_ERROR: {
         enum ofperr error = ofperr_decode_msg(oh, NULL);
+        if (is_own_xid(s, oh->xid)) {
+            VLOG_WARN_RL(&rl, "%s: switch refused a message of weftd's own: "
+                         "%s", s->name, ofperr_to_string(error));
+            break;
+        }
         VLOG_WARN_RL(&rl, "%s: switch reported error: %s", s->name,
                      ofperr_to_string(error));
         if (s->state == OF_SESSION_BUNDLE_SENT) {
@@ -481,6 +523,14 @@ of_session_connected(struct of_session *s, int ofp_version)
                                  * dropping. */
     /* Native flows do not depend on the version: the desired side stays. */
     s->ofp_version = ofp_version;
+    /* A service connection gets packet-ins only once it asks (of-packet.h):
+     * before the dump, so that none is missed from the start. */
+    struct ovs_list msgs = OVS_LIST_INITIALIZER(&msgs);
+    of_packet_encode_async_setup(ofp_version, &msgs);
+    struct ofpbuf *msg;
+    LIST_FOR_EACH_POP (msg, list_node, &msgs) {
+        send_own_msg(s, msg);
+    }
     start_dump(s, OF_SESSION_DUMPING);
 }
 
@@ -680,6 +730,25 @@ of_session_destroy(struct of_session *s)
     free(s->target);
     free(s->name);
     free(s);
+}
+
+void
+of_session_set_packet_in_cb(struct of_session *s, of_session_packet_in_cb *cb,
+                            void *aux)
+{
+    s->packet_in_cb = cb;
+    s->packet_in_aux = aux;
+}
+
+bool
+of_session_send(struct of_session *s, struct ofpbuf *msg)
+{
+    if (s->state == OF_SESSION_DISCONNECTED || !of_session_is_connected(s)) {
+        ofpbuf_delete(msg);
+        return false;
+    }
+    send_own_msg(s, msg);
+    return true;
 }
 
 struct flow_state *

@@ -45,6 +45,13 @@
  * failed bundle no new one is sent for a second, so that a flow the switch
  * keeps rejecting cannot spin weftd.
  *
+ * weftd's own packets (of-packet.h).  On every new connection, before the
+ * dump, the session asks the switch for the packet-ins of controller
+ * actions (a service connection gets none otherwise) and hands each one to
+ * the caller's callback; of_session_send() sends a packet-out.  An error
+ * the switch returns for such a message of weftd's own is logged and never
+ * taken for a failed bundle.
+ *
  * I/O.  By default the session owns an rconn to the switch.  A test (or
  * another transport) instead gives an 'of_session_io' whose send() takes the
  * messages, and drives the session with of_session_connected(),
@@ -142,6 +149,17 @@ void of_session_wait(struct of_session *);
 void of_session_connected(struct of_session *, int ofp_version);
 void of_session_disconnected(struct of_session *);
 void of_session_receive(struct of_session *, const struct ofp_header *);
+
+/* Calls 'cb' ('aux', the message) for every packet-in the switch sends;
+ * 'oh' is valid during the call only (of_packet_decode_in() decodes it).
+ * 'cb' NULL: packet-ins are dropped. */
+typedef void of_session_packet_in_cb(void *aux, const struct ofp_header *oh);
+void of_session_set_packet_in_cb(struct of_session *,
+                                 of_session_packet_in_cb *cb, void *aux);
+/* Sends 'msg' (e.g. a packet-out, of_packet_encode_out() with
+ * of_session_version()), taking ownership, if connected; else drops it.
+ * Returns true if it was handed to the transport. */
+bool of_session_send(struct of_session *, struct ofpbuf *msg);
 
 /* The session's flow table.  The caller changes only its desired side
  * (flow_state_set_desired() and the like), then calls

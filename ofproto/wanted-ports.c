@@ -110,7 +110,9 @@ add_tunnels(const struct topology *topo, const struct topo_host *th,
     }
 }
 
-/* The uplink and the tunnels. */
+/* The uplink, the external interface and the tunnels.  The external
+ * interface is attached exactly like the uplink: a system interface weft
+ * owns by name ("external"), which the compiler finds with iface_ofport(). */
 static void
 add_infrastructure(const struct topology *topo, const struct topo_host *th,
                    struct wanted_ports *out)
@@ -119,7 +121,21 @@ add_infrastructure(const struct topology *topo, const struct topo_host *th,
         shash_add(&out->ports, th->uplink,
                   wanted_port_create(xstrdup("uplink"), ""));
     }
+    if (th->ext.iface && !shash_find(&out->ports, th->ext.iface)) {
+        shash_add(&out->ports, th->ext.iface,
+                  wanted_port_create(xstrdup("external"), ""));
+    }
     add_tunnels(topo, th, out);
+}
+
+/* True if an endpoint may not have interface 'iface' on 'th': it belongs to
+ * weft's infrastructure there (validate_iface_is_reserved()), or it is the
+ * host's external interface, which would hand a tenant the host's LAN. */
+static bool
+iface_is_infrastructure(const struct topo_host *th, const char *iface)
+{
+    return (validate_iface_is_reserved(th, iface)
+            || (th->ext.iface && !strcmp(iface, th->ext.iface)));
 }
 
 static struct wanted_port *
@@ -163,7 +179,7 @@ wanted_ports_compute(const struct topology *topo, const struct topo_host *th,
     }
     const struct topo_port *port;
     TOPO_HOST_FOR_EACH_PORT (port, self) {
-        if (validate_iface_is_reserved(th, port->iface)) {
+        if (iface_is_infrastructure(th, port->iface)) {
             sset_add(&out->refused, port->iface);
         } else if (!shash_find(&out->ports, port->iface)) {
             endpoint_add(out, port, endpoint_create(port));
@@ -258,7 +274,7 @@ check_changed_ports(const struct topology *topo, const struct topo_host *th,
         }
         const struct wanted_port *have = shash_find_data(&wp->ports,
                                                          port->iface);
-        if (validate_iface_is_reserved(th, port->iface)
+        if (iface_is_infrastructure(th, port->iface)
             || !sset_add(&names, port->iface)
             || (have && (!have->endpoint
                          || !uuidset_contains(todo, &have->port)))) {

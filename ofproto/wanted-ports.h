@@ -2,14 +2,16 @@
  *
  * Place in the pipeline: compile.  Next to the flow compiler (compiler.h),
  * which gives a host's flows, this gives the same host's ports: its uplink,
- * one tunnel per (type, remote host) it needs (compile_host_tunnels()) and
+ * its external interface (topo_host.ext.iface, owner "external"), one
+ * tunnel per (type, remote host) it needs (compile_host_tunnels()) and
  * one port per endpoint on it.  Pure: topology in, plain data out; the host's
  * OVSDB session (ovsdb/host-db.h) makes br-int hold exactly these ports.
  *
  * An endpoint never takes a name of weft's own infrastructure (the uplink,
- * a tunnel, br-int's LOCAL port: validate_iface_is_reserved()): it would be
- * given the tunnel (and other tenants' traffic), the VLAN trunk or the
- * host's own stack.  Such an endpoint is left out and its name is listed in
+ * the external interface, a tunnel, br-int's LOCAL port:
+ * validate_iface_is_reserved()): it would be given the tunnel (and other
+ * tenants' traffic), the VLAN trunk, the host's LAN or the host's own
+ * stack.  Such an endpoint is left out and its name is listed in
  * 'refused' instead. */
 #ifndef WEFT_WANTED_PORTS_H
 #define WEFT_WANTED_PORTS_H 1
@@ -31,7 +33,8 @@ struct topo_host;
  * name (the shash key in 'struct wanted_ports'). */
 struct wanted_port {
     char *owner;                    /* external_ids:weft-port value: the port's
-                                     * UUID, "tunnel:HOST" or "uplink". */
+                                     * UUID, "tunnel:HOST", "uplink" or
+                                     * "external". */
     char *name;                     /* external_ids:weft-name value,
                                      * "TENANT/NET/PORT", or NULL. */
     char *type;                     /* Interface type; "" for a system one. */

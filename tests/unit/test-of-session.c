@@ -17,7 +17,13 @@
 #include "compiler.h"
 #include "flow-state.h"
 #include "flow-table.h"
+#include "flow.h"
+#include "of-packet.h"
 #include "of-session.h"
+#include "openvswitch/match.h"
+#include "openvswitch/ofp-connection.h"
+#include "openvswitch/ofp-packet.h"
+#include "openvswitch/ofp-switch.h"
 #include "openvswitch/list.h"
 #include "openvswitch/ofp-bundle.h"
 #include "openvswitch/ofp-errors.h"
@@ -181,6 +187,41 @@ set_desired(struct of_session *s, int n, int64_t cfg, bool complete)
     weft_flows_destroy(&compiled);
 }
 
+/* Pops the asynchronous setup a new connection starts with (of-packet.h)
+ * and checks it: packet-ins of controller actions only, no port status, no
+ * flow removed; a nonzero miss_send_len, without which a service
+ * connection gets no packet-in at all. */
+static void
+expect_async_setup(struct wire *w)
+{
+    struct ofpbuf *msg = wire_expect(w, OFPTYPE_SET_ASYNC_CONFIG);
+    struct ofputil_async_cfg basis = ofputil_async_cfg_default(OF_VERSION);
+    struct ofputil_async_cfg ac;
+    assert_int_equal(ofputil_decode_set_async_config(msg->data, false,
+                                                     &basis, &ac), 0);
+    assert_true(ac.primary[OAM_PACKET_IN] & (1u << OFPR_ACTION));
+    assert_false(ac.primary[OAM_PACKET_IN] & (1u << OFPR_NO_MATCH));
+    assert_false(ac.primary[OAM_PACKET_IN] & (1u << OFPR_EXPLICIT_MISS));
+    assert_int_equal(ac.primary[OAM_PORT_STATUS], 0);
+    assert_int_equal(ac.primary[OAM_FLOW_REMOVED], 0);
+    ofpbuf_delete(msg);
+
+    msg = wire_expect(w, OFPTYPE_SET_CONFIG);
+    struct ofputil_switch_config config;
+    assert_int_equal(ofputil_decode_set_config(msg->data, &config), 0);
+    assert_true(config.miss_send_len > 0);
+    assert_int_equal(config.frag, OFPUTIL_FRAG_NORMAL);
+    ofpbuf_delete(msg);
+}
+
+/* of_session_connected(), and its asynchronous setup taken off 'w'. */
+static void
+session_connect(struct of_session *s, struct wire *w)
+{
+    of_session_connected(s, OF_VERSION);
+    expect_async_setup(w);
+}
+
 static struct of_session *
 session_create(struct wire *w)
 {
@@ -194,7 +235,7 @@ session_create(struct wire *w)
 static void
 connect_and_sync(struct of_session *s, struct wire *w, const struct sw *sw)
 {
-    of_session_connected(s, OF_VERSION);
+    session_connect(s, w);
     assert_int_equal(wire_count(w), 1);
     struct ofpbuf *req = wire_expect(w, OFPTYPE_FLOW_STATS_REQUEST);
     sw_answer_dump(sw, req, s);
@@ -249,7 +290,7 @@ test_connect_dump_synced(void **state)
     assert_string_equal(of_session_state_name(of_session_state(s)),
                         "disconnected");
 
-    of_session_connected(s, OF_VERSION);
+    session_connect(s, &w);
     assert_true(of_session_is_connected(s));
     assert_int_equal(of_session_state(s), OF_SESSION_DUMPING);
     assert_string_equal(of_session_state_name(of_session_state(s)),
@@ -295,7 +336,7 @@ test_bundle_then_barrier(void **state)
     (void) state;
     struct wire w;
     struct of_session *s = session_create(&w);
-    of_session_connected(s, OF_VERSION);
+    session_connect(s, &w);
     set_desired(s, 5, 7, true);         /* While the dump runs. */
     of_session_push(s);
     assert_int_equal(wire_count(&w), 1);    /* Only the dump request. */
@@ -356,7 +397,7 @@ test_restart_sends_nothing(void **state)
     assert_int_equal(sw.n, 4);
 
     s = session_create(&w);
-    of_session_connected(s, OF_VERSION);
+    session_connect(s, &w);
     set_desired(s, 4, 4, true);
     struct ofpbuf *req = wire_expect(&w, OFPTYPE_FLOW_STATS_REQUEST);
     sw_answer_dump(&sw, req, s);
@@ -750,6 +791,106 @@ test_reconnect_mid_bundle_resends(void **state)
     sw_destroy(&sw);
 }
 
+/* Counts the packet-ins handed to the callback, keeping the last frame. */
+struct pin_log {
+    int n;
+    uint8_t frame[64];
+    size_t len;
+    uint32_t in_port;
+};
+
+static void
+pin_logger(void *aux, const struct ofp_header *oh)
+{
+    struct pin_log *log = aux;
+    struct of_packet_in pin;
+    assert_int_equal(of_packet_decode_in(oh, &pin), 0);
+    log->n++;
+    log->len = MIN(pin.len, sizeof log->frame);
+    memcpy(log->frame, pin.frame, log->len);
+    log->in_port = pin.in_port;
+}
+
+/* A packet-in as ovs-vswitchd would send it for a controller action. */
+static struct ofpbuf *
+encode_packet_in(const void *frame, size_t len, uint32_t in_port)
+{
+    struct ofputil_packet_in pin = {
+        .packet = CONST_CAST(void *, frame),
+        .packet_len = len,
+        .reason = OFPR_ACTION,
+        .table_id = 60,
+        .cookie = htonll(0x1234),
+    };
+    match_init_catchall(&pin.flow_metadata);
+    match_set_in_port(&pin.flow_metadata, u16_to_ofp(in_port));
+    struct ofputil_packet_in_private pp = { .base = pin };
+    return ofputil_encode_packet_in_private(
+        &pp, ofputil_protocol_from_ofp_version(OF_VERSION),
+        OFPUTIL_PACKET_IN_STD);
+}
+
+/* Packet-ins reach the callback (none without one); a packet-out is sent
+ * only while connected; the switch's error about a message of weftd's own
+ * does not fail the bundle in flight. */
+static void
+test_packet_in_and_out(void **state)
+{
+    (void) state;
+    struct wire w;
+    struct of_session *s = session_create(&w);
+    uint8_t frame[60] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x0a, 0x57 };
+
+    /* Disconnected: dropped. */
+    assert_false(of_session_send(s, of_packet_encode_out(OF_VERSION, 3,
+                                                         frame, 60)));
+    assert_int_equal(wire_count(&w), 0);
+
+    connect_and_sync(s, &w, NULL);
+    struct ofpbuf *pin = encode_packet_in(frame, sizeof frame, 7);
+    of_session_receive(s, pin->data);           /* No callback: ignored. */
+    struct pin_log log = { .n = 0 };
+    of_session_set_packet_in_cb(s, pin_logger, &log);
+    of_session_receive(s, pin->data);
+    ofpbuf_delete(pin);
+    assert_int_equal(log.n, 1);
+    assert_int_equal(log.len, sizeof frame);
+    assert_memory_equal(log.frame, frame, sizeof frame);
+    assert_int_equal(log.in_port, 7);
+    assert_int_equal(wire_count(&w), 0);
+
+    /* A bundle in flight, a packet-out sent beside it and refused. */
+    set_desired(s, 2, 3, true);
+    of_session_push(s);
+    assert_true(of_session_send(s, of_packet_encode_out(OF_VERSION, 3,
+                                                        frame, 60)));
+    assert_int_equal(wire_count(&w), 2 + 3 + 1);
+    struct ofpbuf *barrier = NULL, *out = NULL;
+    while (wire_count(&w)) {
+        struct ofpbuf *msg = wire_pop(&w);
+        enum ofptype type = msg_type(msg);
+        if (type == OFPTYPE_BARRIER_REQUEST) {
+            barrier = msg;
+        } else if (type == OFPTYPE_PACKET_OUT) {
+            out = msg;
+        } else {
+            ofpbuf_delete(msg);
+        }
+    }
+    assert_non_null(barrier);
+    assert_non_null(out);
+    struct ofpbuf *error = ofperr_encode_reply(OFPERR_OFPBAC_BAD_OUT_PORT,
+                                               out->data);
+    of_session_receive(s, error->data);
+    ofpbuf_delete(error);
+    ofpbuf_delete(out);
+    assert_int_equal(of_session_state(s), OF_SESSION_BUNDLE_SENT);
+    receive_barrier_reply(s, barrier);
+    ofpbuf_delete(barrier);
+    assert_int_equal(of_session_cur_cfg(s), 3);
+    of_session_destroy(s);
+}
+
 int
 main(void)
 {
@@ -766,6 +907,7 @@ main(void)
         cmocka_unit_test(test_reconnect_unchanged_sends_nothing),
         cmocka_unit_test(test_reconnect_before_barrier_reply),
         cmocka_unit_test(test_reconnect_mid_bundle_resends),
+        cmocka_unit_test(test_packet_in_and_out),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

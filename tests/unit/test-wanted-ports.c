@@ -519,6 +519,107 @@ test_assign_ofports(void **state)
     wanted_ports_destroy(&wp);
 }
 
+/* h1's external interface is a wanted port like the uplink: a system
+ * interface owned as "external"; h2, without an external side, has none.
+ * A port may not take its name on h1 (it would get the host's LAN), and may
+ * on a host whose external interface it is not. */
+static void
+test_external(void **state)
+{
+    (void) state;
+    struct fx fx;
+    fx_init(&fx, "up1");
+    topology_set_host_external(&fx.topo, fx.h[1], "ext1",
+                               htonl(0xc0a8640b), 24, htonl(0xc0a86401));
+    add_port(&fx, fx.vx, 1, "evil-ext", "ext1");
+    add_port(&fx, fx.vx, 2, "fine-ext", "ext1");
+
+    wanted_ports_compute(&fx.topo, fx.h[1], &fx.wp);
+    const struct wanted_port *w = find(&fx, "ext1");
+    assert_non_null(w);
+    assert_string_equal(w->owner, "external");
+    assert_string_equal(w->type, "");
+    assert_null(w->name);
+    assert_false(w->endpoint);
+    assert_int_equal(smap_count(&w->options), 0);
+    assert_int_equal(sset_count(&fx.wp.refused), 1);
+    assert_true(sset_contains(&fx.wp.refused, "ext1"));
+    assert_string_equal(find(&fx, "up1")->owner, "uplink");
+    /* 1 uplink + 1 external + 3 tunnels + 4 endpoints. */
+    assert_int_equal(shash_count(&fx.wp.ports), 9);
+
+    wanted_ports_compute(&fx.topo, fx.h[2], &fx.wp);
+    w = find(&fx, "ext1");
+    assert_non_null(w);
+    assert_true(w->endpoint);
+    assert_string_equal(w->name, "red/vx/fine-ext");
+    assert_int_equal(sset_count(&fx.wp.refused), 0);
+
+    /* The external side removed: no such port on h1, and the endpoint gets
+     * its name back. */
+    topology_set_host_external(&fx.topo, fx.h[1], NULL, 0, 0, 0);
+    wanted_ports_compute(&fx.topo, fx.h[1], &fx.wp);
+    w = find(&fx, "ext1");
+    assert_non_null(w);
+    assert_true(w->endpoint);
+    assert_int_equal(sset_count(&fx.wp.refused), 0);
+    fx_destroy(&fx);
+}
+
+/* An external side with the same name as the uplink (a bad host row): the
+ * uplink keeps it, once. */
+static void
+test_external_collision(void **state)
+{
+    (void) state;
+    struct fx fx;
+    fx_init(&fx, "up1");
+    topology_set_host_external(&fx.topo, fx.h[1], "up1",
+                               htonl(0xc0a8640b), 24, htonl(0xc0a86401));
+    wanted_ports_compute(&fx.topo, fx.h[1], &fx.wp);
+    assert_string_equal(find(&fx, "up1")->owner, "uplink");
+    assert_int_equal(shash_count(&fx.wp.ports), 8);
+    fx_destroy(&fx);
+}
+
+/* The incremental path: an external side that appeared since the last
+ * compute, or a changed port taking its name, is not patched in place. */
+static void
+test_external_update(void **state)
+{
+    (void) state;
+    struct fx fx;
+    fx_init(&fx, "up1");
+    wanted_ports_compute(&fx.topo, fx.h[1], &fx.wp);
+    struct topo_changes c;
+    topo_changes_init(&c);
+
+    /* The external side set behind the changes' back: the infrastructure
+     * differs, so no in-place update. */
+    topology_set_host_external(&fx.topo, fx.h[1], "ext1",
+                               htonl(0xc0a8640b), 24, htonl(0xc0a86401));
+    struct topo_port *p = add_port(&fx, fx.vx, 1, "new", "enew");
+    changes_reset(&c, p);
+    assert_no_update(&fx, 1, &c);
+    wanted_ports_compute(&fx.topo, fx.h[1], &fx.wp);
+    assert_string_equal(find(&fx, "ext1")->owner, "external");
+
+    /* A port taking the external interface's name: refused, not patched. */
+    p = add_port(&fx, fx.vx, 1, "bad", "ext1");
+    changes_reset(&c, p);
+    assert_no_update(&fx, 1, &c);
+    topology_remove_port(&fx.topo, p);
+
+    /* An ordinary port: patched, the external port untouched. */
+    p = add_port(&fx, fx.vx, 1, "ok", "eok");
+    changes_reset(&c, p);
+    assert_update(&fx, 1, &c, (const char *[]) { "eok", NULL });
+    assert_string_equal(find(&fx, "ext1")->owner, "external");
+
+    topo_changes_destroy(&c);
+    fx_destroy(&fx);
+}
+
 int
 main(void)
 {
@@ -532,6 +633,9 @@ main(void)
         cmocka_unit_test(test_assign_ofports),
         cmocka_unit_test(test_diff),
         cmocka_unit_test(test_update),
+        cmocka_unit_test(test_external),
+        cmocka_unit_test(test_external_collision),
+        cmocka_unit_test(test_external_update),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
