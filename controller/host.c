@@ -26,6 +26,7 @@
 #include "flow-state.h"
 #include "hash.h"
 #include "host-db.h"
+#include "host-ext.h"
 #include "host-flows.h"
 #include "of-session.h"
 #include "openvswitch/dynamic-string.h"
@@ -85,6 +86,8 @@ struct host {
     struct host_startup startup;    /* See host.h. */
     bool status_known_taken;        /* host_take_status_known() was true. */
     bool wanted_given;              /* host_db_set_wanted() was called. */
+    struct host_ext ext;            /* External side: next hop, gratuitous
+                                     * ARP (controller/host-ext.h). */
 };
 
 /* weftd --self-check: after every incremental compile, compile the whole
@@ -195,6 +198,7 @@ host_create(const struct topo_host *th)
     host_db_config(h, &cfg);
     h->db = host_db_create(&cfg);
     h->of = of_session_create(h->name, h->of_target);
+    host_ext_init(&h->ext, h->name, h->of);
     VLOG_INFO("%s: ovsdb %s, openflow %s", h->name, h->ovsdb_remote,
               h->of_target);
     return h;
@@ -207,6 +211,7 @@ host_destroy(struct host *h)
         return;
     }
     host_db_destroy(h->db);
+    host_ext_destroy(&h->ext);
     of_session_destroy(h->of);
     wanted_ports_destroy(&h->wanted);
     host_flows_destroy(&h->flows);
@@ -366,6 +371,7 @@ host_apply_changes(struct host *h, const struct topology *topo,
      * not read yet) has no owner to note, and still loses a deleted port's
      * interface. */
     host_update_wanted(h, self, changes);
+    host_ext_apply_changes(&h->ext, topo, self, changes);
     if (!host_flows_note_changes(&h->flows, topo, self, changes)) {
         h->n_skipped++;
         if (!was_pending) {
@@ -516,6 +522,7 @@ host_run(struct host *h)
     }
     if (of_session_run(h->of)) {
         h->rebuild = true;
+        host_ext_connected(&h->ext);
     }
     host_watch_switch(h);
 
@@ -534,6 +541,7 @@ host_run(struct host *h)
             h->built_complete = true;
         }
         of_session_push(h->of);
+        host_ext_run(&h->ext, host_db_ofports(h->db));
     }
 
     host_note_startup(h);
@@ -581,6 +589,17 @@ host_wait(struct host *h)
         && of_session_is_connected(h->of) && host_db_has_read(h->db)) {
         poll_immediate_wake();
     }
+    host_ext_wait(&h->ext);
+}
+
+bool
+host_take_gateway_mac(struct host *h, struct eth_addr *mac)
+{
+    if (!host_ext_take_gateway_mac(&h->ext, mac)) {
+        return false;
+    }
+    h->status_seqno++;          /* Host.status:external_gateway_mac. */
+    return true;
 }
 
 void

@@ -209,4 +209,12 @@ void host_get_stats(const struct host *, struct host_stats *);
 /* Forces a fresh read of the switch's flows and a full reconcile. */
 void host_force_resync(struct host *);
 
+/* The MAC of this host's external next hop, resolved over ARP
+ * (controller/host-ext.h) since the last call and different from the
+ * topology's: stores it in '*mac' and returns true (once).  The caller
+ * stores it in the topology, recompiles the host and writes the host's
+ * status (hosts.c, hosts_set_gateway_mac()). */
+struct eth_addr;
+bool host_take_gateway_mac(struct host *, struct eth_addr *mac);
+
 #endif /* controller/host.h */

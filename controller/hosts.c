@@ -298,11 +298,32 @@ hosts_format_startup_stats(const struct hosts *hosts, struct ds *s)
 }
 
 void
+hosts_set_gateway_mac(struct hosts *hosts, struct host *host,
+                      struct eth_addr mac)
+{
+    struct topo_host *th = topology_find_host(&hosts->topo, host_uuid(host));
+    if (!th || !topo_host_has_external(th)
+        || !topology_set_host_gateway_mac(th, mac)) {
+        return;
+    }
+    /* Only this host's flows use it: route nothing to the others. */
+    struct topo_changes changes;
+    topo_changes_init(&changes);
+    uuidset_insert(&changes.hosts, &th->uuid);
+    host_apply_changes(host, &hosts->topo, &changes, hosts->nb_cfg);
+    topo_changes_destroy(&changes);
+}
+
+void
 hosts_run(struct hosts *hosts)
 {
     struct host_node *hn;
     HMAP_FOR_EACH (hn, node, &hosts->map) {
         host_run(hn->host);
+        struct eth_addr mac;
+        if (host_take_gateway_mac(hn->host, &mac)) {
+            hosts_set_gateway_mac(hosts, hn->host, mac);
+        }
     }
     hosts_note_startup(hosts);
 }
@@ -362,6 +383,10 @@ status_host(const struct uuid *uuid, struct weft_host_status *st,
     st->openflow_connected = host_openflow_connected(host);
     st->cur_cfg = host_cur_cfg(host);
     st->openflow_state = host_of_state_name(host_of_state(host));
+    const struct topo_host *th = topology_find_host(&((struct hosts *)
+                                                      hosts_)->topo, uuid);
+    st->external_gateway_mac = (th && topo_host_has_external(th)
+                                ? th->ext.gateway_mac : eth_addr_zero);
     return true;
 }
 

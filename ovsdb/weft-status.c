@@ -5,6 +5,7 @@
 
 #include "weft-status.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "ovsdb-idl.h"
@@ -22,6 +23,26 @@ weft_status_omit_alerts(struct ovsdb_idl *idl)
     ovsdb_idl_omit_alert(idl, &weftrec_host_col_status);
     ovsdb_idl_omit_alert(idl, &weftrec_port_col_ofport);
     ovsdb_idl_omit_alert(idl, &weftrec_port_col_up);
+}
+
+/* Host.status:external_gateway_mac: "xx:xx:xx:xx:xx:xx", absent while
+ * unknown or without an external side. */
+static void
+write_gateway_mac(const struct weftrec_host *hrow, struct eth_addr mac)
+{
+    const char *old = smap_get(&hrow->status, WEFT_STATUS_GATEWAY_MAC);
+    if (eth_addr_is_zero(mac)) {
+        if (old) {
+            weftrec_host_update_status_delkey(hrow, WEFT_STATUS_GATEWAY_MAC);
+        }
+        return;
+    }
+    char text[ETH_ADDR_STRLEN + 1];
+    snprintf(text, sizeof text, ETH_ADDR_FMT, ETH_ADDR_ARGS(mac));
+    if (!old || strcmp(old, text)) {
+        weftrec_host_update_status_setkey(hrow, WEFT_STATUS_GATEWAY_MAC,
+                                          text);
+    }
 }
 
 static void
@@ -42,6 +63,7 @@ write_host_status(const struct weftrec_host *hrow,
         weftrec_host_update_status_setkey(hrow, "openflow_state",
                                           st->openflow_state);
     }
+    write_gateway_mac(hrow, st->external_gateway_mac);
 }
 
 static void

@@ -4,7 +4,9 @@
  * state, what it learnt from the host goes back to the rows operators read:
  * Host.ovsdb_connected, openflow_connected, cur_cfg (the nb_cfg a barrier
  * confirmed, which "weftctl sync" and --wait wait for) and
- * status:openflow_state; Port.ofport, up and error.
+ * status:openflow_state and status:external_gateway_mac (the next hop's MAC
+ * resolved over ARP, which a restarted weftd loads back so that it compiles
+ * the same flows); Port.ofport, up and error.
  *
  * Only columns whose value differs are written, so that an idle weftd writes
  * nothing.  The caller says what it knows through 'struct weft_status_source'
@@ -18,8 +20,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "packets.h"
+
 struct ovsdb_idl;
 struct uuid;
+
+/* The Host.status key of the resolved next-hop MAC (nn's loader reads it
+ * back at a full load). */
+#define WEFT_STATUS_GATEWAY_MAC "external_gateway_mac"
 
 /* What weftd knows of one host, for its Host row. */
 struct weft_host_status {
@@ -27,6 +35,10 @@ struct weft_host_status {
     bool openflow_connected;
     int64_t cur_cfg;
     const char *openflow_state;     /* host_of_state_name(). */
+    struct eth_addr external_gateway_mac; /* Resolved next hop of the host's
+                                           * external side, for
+                                           * status:external_gateway_mac;
+                                           * all-zero: none (key removed). */
 };
 
 /* What weftd knows of one port's interface on its host, for its Port row. */
