@@ -78,11 +78,14 @@ net_sig(const struct topo_network *net, const struct topo_host *self)
     return hash_int(net->tenant ? net->tenant->key : 0, hash);
 }
 
-/* What a router owner's flows depend on (compile-router.c). */
+/* What a router owner's flows on 'self' depend on (compile-router.c,
+ * compile-nat.c). */
 static uint32_t
-router_sig(const struct topo_router *r)
+router_sig(const struct topo_router *r, const struct topo_host *self)
 {
     uint32_t hash = hash_int(r->key, r->tenant ? r->tenant->key : 0);
+    hash = hash_boolean(r->snat, hash);
+    hash = hash_boolean(compile_router_nat_needed(self, r), hash);
     const struct topo_router_port *rp;
     TOPO_ROUTER_FOR_EACH_PORT (rp, r) {
         const struct topo_network *net = rp->network;
@@ -233,6 +236,8 @@ host_flows_clear(struct host_flows *hf)
     }
     sink_diff(hf, &hf->defaults, NULL);
     weft_flows_clear(&hf->defaults);
+    sink_diff(hf, &hf->external, NULL);
+    weft_flows_clear(&hf->external);
 }
 
 void
@@ -240,6 +245,7 @@ host_flows_init(struct host_flows *hf)
 {
     memset(hf, 0, sizeof *hf);
     weft_flows_init(&hf->defaults);
+    weft_flows_init(&hf->external);
     hmap_init(&hf->nets);
     hmap_init(&hf->ports);
     hmap_init(&hf->routers);
@@ -254,6 +260,7 @@ host_flows_destroy(struct host_flows *hf)
 {
     host_flows_clear(hf);
     weft_flows_destroy(&hf->defaults);
+    weft_flows_destroy(&hf->external);
     hmap_destroy(&hf->nets);
     hmap_destroy(&hf->ports);
     hmap_destroy(&hf->routers);
@@ -269,10 +276,22 @@ host_flows_note_full(struct host_flows *hf)
     hf->pending_full = true;
 }
 
+void
+host_flows_note_external(struct host_flows *hf, const struct topo_host *self)
+{
+    hf->pending_external = true;
+    const struct topo_port *port;
+    TOPO_HOST_FOR_EACH_PORT (port, self) {
+        if (port->fip) {
+            uuidset_insert(&hf->pending_ports, &port->uuid);
+        }
+    }
+}
+
 bool
 host_flows_pending(const struct host_flows *hf)
 {
-    return hf->pending_full || !hf->valid
+    return hf->pending_full || !hf->valid || hf->pending_external
            || !uuidset_is_empty(&hf->pending_nets)
            || !uuidset_is_empty(&hf->pending_ports)
            || !uuidset_is_empty(&hf->pending_routers);
@@ -370,6 +389,21 @@ host_flows_note_changes(struct host_flows *hf, const struct topology *topo,
             uuidset_insert(&hf->pending_ports, &node->uuid);
             touched = true;
         }
+        /* Its floating IP or mappings may switch its router's NAT rows on
+         * or off here (router_sig()). */
+        if (port && port->network && port->network->router_port) {
+            const struct topo_router *r = port->network->router_port->router;
+            touched |= note_router(hf, self, &r->uuid, r);
+        }
+    }
+    UUIDSET_FOR_EACH (node, &changes->fips) {
+        const struct topo_fip *fip = topology_find_fip(topo, &node->uuid);
+        const struct topo_port *port = fip ? fip->port : NULL;
+        if (port && port->host
+            && uuid_equals(&port->host->uuid, &self->uuid)) {
+            uuidset_insert(&hf->pending_ports, &port->uuid);
+            touched = true;
+        }
     }
     return touched;
 }
@@ -409,7 +443,8 @@ host_flows_note_ofports(struct host_flows *hf, const struct topo_host *self,
     SSET_FOR_EACH (name, &changed) {
         /* A tunnel's or the uplink's ofport is in the flows of every port
          * and network reached through it: rare, so recompile all. */
-        if (validate_iface_is_reserved(self, name)) {
+        if (validate_iface_is_reserved(self, name)
+            || (self->ext.iface && !strcmp(self->ext.iface, name))) {
             hf->pending_full = true;
             break;
         }
@@ -577,7 +612,7 @@ add_router(struct host_flows *hf, const struct topology *topo,
 {
     struct hf_router *hr = xzalloc(sizeof *hr);
     hr->uuid = r->uuid;
-    hr->sig = router_sig(r);
+    hr->sig = router_sig(r, self);
     hr->hosts_sig = router_hosts_sig(r);
     weft_flows_init(&hr->flows);
     hmap_insert(&hf->routers, &hr->node, uuid_hash(&hr->uuid));
@@ -609,8 +644,8 @@ update_router(struct host_flows *hf, const struct topology *topo,
     } else if (!hr) {
         add_router(hf, topo, self, ofports, r);
     } else {
-        if (hr->sig != router_sig(r)) {
-            hr->sig = router_sig(r);
+        if (hr->sig != router_sig(r, self)) {
+            hr->sig = router_sig(r, self);
             compile_one(hf, topo, self, ofports, WEFT_OWNER_ROUTER, uuid,
                         &hr->flows);
         }
@@ -636,6 +671,8 @@ update_full(struct host_flows *hf, const struct topology *topo,
 
     compile_one(hf, topo, self, ofports, WEFT_OWNER_HOST, &self->uuid,
                 &hf->defaults);
+    compile_one(hf, topo, self, ofports, WEFT_OWNER_EXTERNAL, &self->uuid,
+                &hf->external);
     /* The networks it serves (their ports come with them) and routers. */
     struct weft_owner_list owners = WEFT_OWNER_LIST_INITIALIZER;
     compile_host_owners(topo, self, &owners);
@@ -678,6 +715,10 @@ host_flows_update(struct host_flows *hf, const struct topology *topo,
             update_port(hf, topo, self, ofports, &un->uuid, &done);
         }
         uuidset_destroy(&done);
+        if (hf->pending_external) {
+            compile_one(hf, topo, self, ofports, WEFT_OWNER_EXTERNAL,
+                        &self->uuid, &hf->external);
+        }
     }
 
     simap_clear(&hf->ofports);
@@ -686,6 +727,7 @@ host_flows_update(struct host_flows *hf, const struct topology *topo,
         simap_put(&hf->ofports, node->name, node->data);
     }
     hf->pending_full = false;
+    hf->pending_external = false;
     hf->valid = true;
     uuidset_clear(&hf->pending_nets);
     uuidset_clear(&hf->pending_ports);
@@ -708,6 +750,7 @@ void
 host_flows_collect(const struct host_flows *hf, struct weft_flows *out)
 {
     flows_append(out, &hf->defaults);
+    flows_append(out, &hf->external);
     const struct hf_net *g;
     HMAP_FOR_EACH (g, node, &hf->nets) {
         flows_append(out, &g->flows);
@@ -725,7 +768,8 @@ host_flows_collect(const struct host_flows *hf, struct weft_flows *out)
 size_t
 host_flows_count(const struct host_flows *hf)
 {
-    size_t n = weft_flows_count(&hf->defaults);
+    size_t n = weft_flows_count(&hf->defaults)
+               + weft_flows_count(&hf->external);
     const struct hf_net *g;
     HMAP_FOR_EACH (g, node, &hf->nets) {
         n += weft_flows_count(&g->flows);

@@ -31,7 +31,13 @@
  *     it came, went or changed, here or on another host);
  *   - a changed port of a network present here: that port's owner (dropped
  *     if the port is gone or its network is no longer here);
- *   - a local port's changed ofport: that port's owner and its network's.
+ *   - a local port's changed ofport: that port's owner and its network's;
+ *   - NAT (pipeline.h): the external side is part of the host's row (a
+ *     change recompiles everything), its interface's ofport too; a port
+ *     whose floating IP or mappings changed is a changed port, and its
+ *     router is looked at (its NAT rows on this host depend on whether a
+ *     local port has a floating IP or mapping: router_sig()); a changed
+ *     floating IP notes the port it is assigned to.
  *
  * Routers (pipeline.h's "serves"): networks present here include those the
  * host serves through a router without a port in them, with their ports'
@@ -69,6 +75,7 @@ struct host_flows {
     bool valid;                 /* Compiled at least once since the last
                                  * host_flows_note_full(). */
     struct weft_flows defaults; /* WEFT_OWNER_HOST's flows. */
+    struct weft_flows external; /* WEFT_OWNER_EXTERNAL's flows. */
     struct hmap nets;           /* "struct hf_net"s: networks present. */
     struct hmap ports;          /* "struct hf_port"s: ports of those
                                  * networks, by port UUID. */
@@ -78,6 +85,7 @@ struct host_flows {
 
     /* Pending work, done by host_flows_update(). */
     bool pending_full;
+    bool pending_external;      /* The EXTERNAL owner. */
     struct uuidset pending_nets;    /* Networks (their owners, see above). */
     struct uuidset pending_ports;   /* Ports (their owners). */
     struct uuidset pending_routers; /* Routers (see above). */
@@ -93,6 +101,13 @@ void host_flows_destroy(struct host_flows *);
 
 /* Notes that everything must be recompiled. */
 void host_flows_note_full(struct host_flows *);
+
+/* Notes that the host's external side changed in a way its row does not
+ * show (the gateway's MAC, resolved by weftd: topology_set_host_gateway_mac()
+ * on 'self'): its EXTERNAL owner and the owners of its local ports with a
+ * floating IP (their EXT_SEND rows) are recompiled.  O(ports of 'self'). */
+void host_flows_note_external(struct host_flows *,
+                              const struct topo_host *self);
 
 /* Notes what 'changes' asks of this host ('self', NULL if 'topo' has no
  * such host any more) and returns true if anything.  'topo' is the

@@ -18,6 +18,9 @@
  *                      ROUTER owner) and L3_NEIGHBOR (a port's)
  *   compile-l2.c       L2_LOOKUP, local and remote; CLASSIFY from remote
  *   compile-flood.c    FLOOD, with split horizon
+ *   compile-nat.c      the ways in and out (tables 50..63, CLASSIFY from
+ *                      the external side, L3_ROUTE to the outside): the
+ *                      EXTERNAL owner, a router's and a port's NAT rows
  *   compiler.c         the table-miss flows of every table
  *
  * Which hosts get which flows (pipeline.h's "serves"): a network's owners
@@ -312,6 +315,15 @@ void compile_l2_remote(struct compile_ctx *, const struct topo_port *);
 void compile_remote_ingress(struct compile_ctx *, const struct local_net *);
 void compile_flood(struct compile_ctx *, struct local_net *);
 void compile_router(struct compile_ctx *, const struct topo_router *);
+/* dec_ttl as OVS's parser builds it (compile-router.c). */
+void compile_put_dec_ttl(struct ofpbuf *);
+
+/* compile-nat.c: the EXTERNAL owner's flows (none without an external
+ * side); a router's NAT rows (called by compile_router()); a port's
+ * floating IP and mapping rows (local ports only). */
+void compile_external(struct compile_ctx *);
+void compile_router_nat(struct compile_ctx *, const struct topo_router *);
+void compile_port_nat(struct compile_ctx *, const struct topo_port *);
 
 /* What a host serves besides its own networks (pipeline.h): the routers of
  * its networks, each once, and those routers' networks in which it has no

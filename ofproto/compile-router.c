@@ -12,7 +12,9 @@
  *                decremented and routed, anything else dropped;
  *   L3_ROUTE     per attached subnet and per static route, longest prefix
  *                first: the egress network, the next hop and the router's
- *                source MAC on the egress network.
+ *                source MAC on the egress network;
+ *   NAT          on a host with an external side, its NAT rows
+ *                (compile-nat.c).
  *
  * and a port's L3_NEIGHBOR entry (WEFT_OWNER_PORT), per IP, on every host
  * that serves its network.  Which hosts serve which networks and routers
@@ -95,8 +97,8 @@ compile_gateway_arp(struct compile_ctx *ctx, const struct topo_router_port *rp,
 /* dec_ttl, as OVS's parser builds "dec_ttl" and its decoder an OpenFlow
  * 1.1+ OFPAT_DEC_NW_TTL: one controller id, 0.  (It never reaches a
  * controller: L3_ADMIT drops TTL 0 and 1 first.) */
-static void
-put_dec_ttl(struct ofpbuf *ofpacts)
+void
+compile_put_dec_ttl(struct ofpbuf *ofpacts)
 {
     uint16_t id = 0;
     ofpact_put_DEC_TTL(ofpacts);
@@ -161,7 +163,7 @@ compile_admit(struct compile_ctx *ctx, const struct topo_router_port *rp,
     match_set_dl_type(&ctx->match, htons(ETH_TYPE_IP));
     union mf_value value = { .be32 = htonl(rp->router->key) };
     put_set_field(&ctx->ofpacts, WEFT_MFF_ROUTER_ID, &value);
-    put_dec_ttl(&ctx->ofpacts);
+    compile_put_dec_ttl(&ctx->ofpacts);
     put_goto_table(&ctx->ofpacts, WEFT_TABLE_L3_ROUTE);
     emit(ctx, WEFT_TABLE_L3_ADMIT, WEFT_PRIO_L3_ADMIT, origin);
 
@@ -237,6 +239,7 @@ compile_router(struct compile_ctx *ctx, const struct topo_router *router)
                           route->nexthop, &origin);
         }
     }
+    compile_router_nat(ctx, router);
 }
 
 void

@@ -24,7 +24,9 @@
  *
  *   - every router it serves (compile-router.c);
  *
- *   - the host's defaults: each table's table-miss flow.
+ *   - the host's defaults: each table's table-miss flow;
+ *
+ *   - the host's external side, if any (compile-nat.c).
  *
  * Everything is found through the topology's indexes (host -> networks ->
  * ports and hosts), never by a scan of every port, so that compiling one
@@ -148,6 +150,7 @@ compile_port_flows(struct compile_ctx *ctx, const struct topo_port *port,
         compile_l2_remote(ctx, port);
     }
     compile_l3_neighbor(ctx, port);
+    compile_port_nat(ctx, port);
 }
 
 /* Table-miss flows: CLASSIFY, L3_ROUTE, L3_NEIGHBOR and FLOOD drop what no
@@ -202,6 +205,11 @@ compile_owner__(struct compile_ctx *ctx, const struct weft_owner *owner)
     case WEFT_OWNER_HOST:
         if (uuid_equals(&owner->uuid, &ctx->host->uuid)) {
             compile_defaults(ctx);
+        }
+        break;
+    case WEFT_OWNER_EXTERNAL:
+        if (uuid_equals(&owner->uuid, &ctx->host->uuid)) {
+            compile_external(ctx);
         }
         break;
     case WEFT_OWNER_NETWORK:
@@ -298,6 +306,7 @@ compile_host_owners(const struct topology *topo, const struct topo_host *host,
         return;
     }
     weft_owner_list_add(owners, WEFT_OWNER_HOST, &self->uuid);
+    weft_owner_list_add(owners, WEFT_OWNER_EXTERNAL, &self->uuid);
 
     const struct topo_net_host *nh;
     TOPO_HOST_FOR_EACH_NETWORK (nh, self) {
@@ -363,6 +372,7 @@ compile_host_flows(const struct topology *topo, const struct topo_host *host,
             compile_router(&ctx, served.routers[i]);
         }
         compile_served_destroy(&served);
+        compile_external(&ctx);
     }
     compile_defaults(&ctx);
     compile_ctx_destroy(&ctx);

@@ -52,6 +52,12 @@ struct sset;
  *            L3_ADMIT and L3_ROUTE flows of all its networks and routes.
  *            Cookie: weft_cookie_router().  A port's L3_NEIGHBOR entries
  *            are its PORT owner's.
+ *   EXTERNAL the host's external side (uuid: the host's; pipeline.h's
+ *            NAT): CLASSIFY from it, its ARP, its SNAT zone, the default
+ *            of EXT_SEND and the table-miss drops of the NAT tables; none
+ *            without an external side.  Cookie: weft_cookie(0, 0, 0).  A
+ *            router's NAT rows are its ROUTER owner's, a port's floating
+ *            IP and mappings its PORT owner's.
  *   NONE     a flow added by weft_flows_add_text() or with no owner, i.e.
  *            not by the compiler.
  *
@@ -64,6 +70,7 @@ enum weft_owner_kind {
     WEFT_OWNER_NETWORK,
     WEFT_OWNER_PORT,
     WEFT_OWNER_ROUTER,
+    WEFT_OWNER_EXTERNAL,
 };
 
 struct weft_owner {
@@ -183,7 +190,10 @@ void weft_flow_format_actions(const struct weft_flow *, struct ds *out);
  *     and parser leave uninitialized, is zeroed;
  *   - a set_field's 'flow_has_vlan', which OVS's action check sets (after a
  *     flow_mod is decoded or text parsed, not after a flow stats reply) and
- *     which only its OpenFlow 1.0/1.1 encoders read, is cleared.
+ *     which only its OpenFlow 1.0/1.1 encoders read, is cleared;
+ *   - a resubmit to a table has its 'raw' reset (the decoder says
+ *     NXAST_RESUBMIT_TABLE, which it is always encoded as);
+ *   - the actions nested in a ct() are canonicalized the same way.
  *
  * Every other action keeps its 'raw', so that a foreign flow is shown as
  * the switch shows it.  ofproto/flow-table.c applies this to every flow read
@@ -279,5 +289,11 @@ bool compile_host_serves_router(const struct topo_host *,
                                 const struct topo_router *);
 bool compile_host_serves_network(const struct topo_host *,
                                  const struct topo_network *);
+
+/* True if 'host' gets 'router''s NAT rows (pipeline.h): it has an external
+ * side, and 'router' SNATs or a port of its networks on 'host' has a
+ * floating IP or a mapping.  O(the router's ports on 'host'). */
+bool compile_router_nat_needed(const struct topo_host *,
+                               const struct topo_router *);
 
 #endif /* ofproto/compiler.h */

@@ -62,13 +62,76 @@
  *
  * ARP answers, FLOOD and the ingress from remote stay with the hosts that
  * have a port in the network.  Frames from remote never reach L3_ADMIT:
- * they were routed, if at all, on the host they entered. */
+ * they were routed, if at all, on the host they entered.
+ *
+ * NAT: the ways in and out (compile-nat.c).  A host may have an external
+ * side (topo_host.ext): an interface EXT on br-int toward its LAN, its
+ * address HOST_IP there and a next hop GW whose MAC weftd resolves (ARP,
+ * packet-in).  Everything NATed goes through conntrack in OVS, with zones:
+ *
+ *   zone R      router R's (R = its key, 1..65534): every connection of R's
+ *               endpoints with the outside.  ct_mark 1: a DNAT'd (port
+ *               mapping) or floating IP connection, whose replies go
+ *               straight out; ct_mark 2: SNAT stage 1, whose packets go on
+ *               through zone Z.
+ *   zone Z      65535, shared by the host's routers: only SNAT to HOST_IP.
+ *               Stage 1 rewrote the source to R's transit address
+ *               100.64.0.0 + R (never seen outside br-int), so that two
+ *               tenants with the same addresses stay distinct in Z.
+ *
+ * Egress, on the endpoint's own host (distributed, like docker0's
+ * MASQUERADE), after L3_ADMIT:
+ *
+ *  24 L3_ROUTE     reg11=R, ip, below every real route (a tenant's own
+ *                  0.0.0.0/0 wins) -> EXT_OUT; only on a host with an
+ *                  external side where R needs NAT (R.snat, or a port of
+ *                  R's on that host with a floating IP or a mapping).
+ *  50 EXT_OUT      ct(zone=R, nat) -> EXT_SNAT.
+ *  51 EXT_SNAT     reply or later packet, ct_mark 1 -> EXT_SEND; ct_mark 2
+ *                  -> EXT_SNAT_HOST; new from an endpoint E with floating
+ *                  IP F: commit, nat(src=F), ct_mark 1 -> EXT_SEND; other
+ *                  new (R.snat): commit, nat(src=100.64.0.0+R), ct_mark 2
+ *                  -> EXT_SNAT_HOST.  Anything else (invalid, no SNAT):
+ *                  drop.
+ *  52 EXT_SNAT_HOST  ct(commit, zone=Z, nat(src=HOST_IP)) -> EXT_SEND.
+ *  53 EXT_SEND     eth_src := F's MAC (from F) or the host's external MAC,
+ *                  eth_dst := GW's MAC, output EXT.  GW unresolved: drop.
+ *
+ * Ingress, only on the host that owns the address:
+ *
+ *   0 CLASSIFY     in_port=EXT -> EXT_IN.
+ *  60 EXT_IN       ARP request for HOST_IP or a floating IP homed here:
+ *                  answered from the switch (IN_PORT); ARP reply from GW
+ *                  to HOST_IP: controller (weftd learns GW's MAC); to F:
+ *                  reg11 := R, ct(zone=R, nat) -> EXT_IN_ROUTER; to
+ *                  HOST_IP: ct(zone=Z, nat) -> EXT_IN_HOST.  Else drop.
+ *  61 EXT_IN_HOST  a reply of SNAT (its destination now a transit address
+ *                  100.64.0.0+R): reg11 := R, ct(zone=R, nat) ->
+ *                  EXT_IN_ROUTER; new to a mapped port: reg11 := R,
+ *                  commit, nat(dst=E:PORT), ct_mark 1 -> EXT_DELIVER.
+ *                  Else drop: unmapped ports are unreachable.
+ *  62 EXT_IN_ROUTER  reply or later packet -> EXT_DELIVER; new to F:
+ *                  commit, nat(dst=E), ct_mark 1 -> EXT_DELIVER.  Else drop.
+ *  63 EXT_DELIVER  reg11=R, nw_dst in R's subnet M: dec_ttl (TTL 0 and 1
+ *                  dropped first), metadata := M, reg12 := nw_dst,
+ *                  eth_src := R's MAC on M, resubmit to L3_NEIGHBOR.
+ *
+ * MACs are derived, never typed: the host's external side sends from
+ * 0a:57:AA:BB:CC:DD where AA.BB.CC.DD is HOST_IP, a floating IP F from
+ * 0a:57: + F's four bytes (weft_ext_mac()).  Owners: the host's external
+ * side (CLASSIFY from EXT, its ARP, EXT_SNAT_HOST, EXT_SEND's default, its
+ * EXT_IN rows and the table-miss drops of 50..63) is the EXTERNAL owner; a
+ * router's NAT rows on a host (L3_ROUTE to EXT_OUT, EXT_OUT, EXT_SNAT but
+ * for floating IPs, the SNAT replies in EXT_IN_HOST, EXT_IN_ROUTER's
+ * replies, EXT_DELIVER) its ROUTER owner; a port's floating IP and
+ * mappings rows its PORT owner. */
 #ifndef WEFT_PIPELINE_H
 #define WEFT_PIPELINE_H 1
 
 #include <stdint.h>
 
 #include "openvswitch/meta-flow.h"
+#include "packets.h"
 
 enum weft_table {
     WEFT_TABLE_CLASSIFY = 0,
@@ -79,6 +142,14 @@ enum weft_table {
     WEFT_TABLE_L3_NEIGHBOR = 26,
     WEFT_TABLE_L2_LOOKUP = 30,
     WEFT_TABLE_FLOOD = 40,
+    WEFT_TABLE_EXT_OUT = 50,
+    WEFT_TABLE_EXT_SNAT = 51,
+    WEFT_TABLE_EXT_SNAT_HOST = 52,
+    WEFT_TABLE_EXT_SEND = 53,
+    WEFT_TABLE_EXT_IN = 60,
+    WEFT_TABLE_EXT_IN_HOST = 61,
+    WEFT_TABLE_EXT_IN_ROUTER = 62,
+    WEFT_TABLE_EXT_DELIVER = 63,
 };
 
 /* Every table is reached only by goto_table from a lower one. */
@@ -88,8 +159,16 @@ _Static_assert(WEFT_TABLE_CLASSIFY < WEFT_TABLE_PORT_SEC
                && WEFT_TABLE_L3_ADMIT < WEFT_TABLE_L3_ROUTE
                && WEFT_TABLE_L3_ROUTE < WEFT_TABLE_L3_NEIGHBOR
                && WEFT_TABLE_L3_NEIGHBOR < WEFT_TABLE_L2_LOOKUP
-               && WEFT_TABLE_L2_LOOKUP < WEFT_TABLE_FLOOD,
-               "goto_table must go forward");
+               && WEFT_TABLE_L2_LOOKUP < WEFT_TABLE_FLOOD
+               && WEFT_TABLE_L3_ROUTE < WEFT_TABLE_EXT_OUT
+               && WEFT_TABLE_EXT_OUT < WEFT_TABLE_EXT_SNAT
+               && WEFT_TABLE_EXT_SNAT < WEFT_TABLE_EXT_SNAT_HOST
+               && WEFT_TABLE_EXT_SNAT_HOST < WEFT_TABLE_EXT_SEND
+               && WEFT_TABLE_EXT_IN < WEFT_TABLE_EXT_IN_HOST
+               && WEFT_TABLE_EXT_IN_HOST < WEFT_TABLE_EXT_IN_ROUTER
+               && WEFT_TABLE_EXT_IN_ROUTER < WEFT_TABLE_EXT_DELIVER,
+               "goto_table must go forward (EXT_DELIVER goes back to "
+               "L3_NEIGHBOR with resubmit, which may)");
 
 const char *weft_table_name(int table_id);
 
@@ -118,6 +197,30 @@ const char *weft_table_name(int table_id);
 #define WEFT_MFF_NEXTHOP "reg12"
 #define WEFT_MFF_NEXTHOP_ID MFF_REG12
 
+/* NAT (see the top of this file).  Router R's conntrack zone is R's key;
+ * WEFT_ZONE_EXTERNAL is the host's shared SNAT zone (TOPO_ROUTER_KEY_MAX
+ * keeps router keys below it).  ct_mark values in zone R. */
+#define WEFT_ZONE_EXTERNAL 65535
+#define WEFT_CT_MARK_PASS 1         /* DNAT'd or floating IP connection. */
+#define WEFT_CT_MARK_SNAT 2         /* SNAT stage 1: on through zone Z. */
+/* Router R's SNAT transit address, 100.64.0.0 + R (host byte order). */
+#define WEFT_TRANSIT_BASE 0x64400000u
+static inline uint32_t
+weft_transit_ip(uint32_t router_key)
+{
+    return WEFT_TRANSIT_BASE + router_key;
+}
+/* The external MAC of address 'ip' (network byte order): 0a:57 and its
+ * four bytes; the host's external side and each floating IP. */
+static inline struct eth_addr
+weft_ext_mac(ovs_be32 ip)
+{
+    uint32_t h = ntohl(ip);
+    struct eth_addr mac = { .ea = { 0x0a, 0x57, h >> 24, (h >> 16) & 0xff,
+                                    (h >> 8) & 0xff, h & 0xff } };
+    return mac;
+}
+
 /* Cookie layout (64 bits):
  *
  *   63..56  0x57 ('W'), marks every flow weft installs
@@ -131,7 +234,12 @@ const char *weft_table_name(int table_id);
  *
  * A router's flows have network key 0 and the router key (1..65535) in bits
  * 23..0 (weft_cookie_router()): no other flow has a network key of 0 and a
- * non-zero low field, so M = 0xffffffffffffffff selects a router too. */
+ * non-zero low field, so M = 0xffffffffffffffff selects a router too.
+ *
+ * NAT rows: a router's carry weft_cookie_router(), a port's floating IP and
+ * mapping rows the port's weft_cookie(); the host's external side (the
+ * EXTERNAL owner) has tenant 0, network 0 and port key 0, like the
+ * table-miss flows. */
 #define WEFT_COOKIE_MAGIC 0x57ULL
 #define WEFT_COOKIE_TENANT_MASK  0xffffff0000000000ULL
 #define WEFT_COOKIE_NETWORK_MASK 0xffffffffff000000ULL
@@ -175,6 +283,17 @@ enum {
                                      * first; connected beats static on a
                                      * tie). */
     WEFT_PRIO_L3_NEIGHBOR = 100,    /* L3_NEIGHBOR: a port's IP. */
+    WEFT_PRIO_EXT_IN = 100,         /* CLASSIFY: from the external side. */
+    WEFT_PRIO_EXT_ROUTE = 99,       /* L3_ROUTE: to the outside, below
+                                     * every real route. */
+    WEFT_PRIO_EXT = 100,            /* 50..63: the NAT rows. */
+    WEFT_PRIO_EXT_FIP = 120,        /* EXT_SNAT: a floating IP's new
+                                     * connection, before the SNAT. */
+    WEFT_PRIO_EXT_PASS = 110,       /* EXT_SNAT: ct_mark 1 and 2; EXT_SEND:
+                                     * from a floating IP. */
+    WEFT_PRIO_EXT_DELIVER = 100,    /* EXT_DELIVER: + prefix length. */
+    WEFT_PRIO_EXT_TTL_DROP = 140,   /* EXT_DELIVER: TTL 0 or 1, before
+                                     * dec_ttl. */
     WEFT_PRIO_DEFAULT = 0,          /* Table miss: drop or go on. */
 };
 

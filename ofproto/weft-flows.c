@@ -47,6 +47,22 @@ weft_table_name(int table_id)
         return "l2_lookup";
     case WEFT_TABLE_FLOOD:
         return "flood";
+    case WEFT_TABLE_EXT_OUT:
+        return "ext_out";
+    case WEFT_TABLE_EXT_SNAT:
+        return "ext_snat";
+    case WEFT_TABLE_EXT_SNAT_HOST:
+        return "ext_snat_host";
+    case WEFT_TABLE_EXT_SEND:
+        return "ext_send";
+    case WEFT_TABLE_EXT_IN:
+        return "ext_in";
+    case WEFT_TABLE_EXT_IN_HOST:
+        return "ext_in_host";
+    case WEFT_TABLE_EXT_IN_ROUTER:
+        return "ext_in_router";
+    case WEFT_TABLE_EXT_DELIVER:
+        return "ext_deliver";
     default:
         return NULL;
     }
@@ -66,6 +82,8 @@ weft_owner_kind_to_string(enum weft_owner_kind kind)
         return "port";
     case WEFT_OWNER_ROUTER:
         return "router";
+    case WEFT_OWNER_EXTERNAL:
+        return "external";
     case WEFT_OWNER_NONE:
     default:
         return "none";
@@ -458,6 +476,14 @@ weft_ofpacts_canonicalize(struct ofpact *ofpacts, size_t len)
             size_t padded = ROUND_UP(n, OFPACT_ALIGNTO);
             memset((uint8_t *) sf->value + n, 0, padded - n);
             memset((uint8_t *) ofpact_set_field_mask(sf) + n, 0, padded - n);
+        } else if (a->type == OFPACT_RESUBMIT
+                   && ofpact_get_RESUBMIT(a)->table_id != 255) {
+            /* NXAST_RESUBMIT_TABLE, which a table always encodes as. */
+            a->raw = (uint8_t) -1;
+        } else if (a->type == OFPACT_CT) {
+            struct ofpact_conntrack *ct = ofpact_get_CT(a);
+            weft_ofpacts_canonicalize(ct->actions,
+                                      ofpact_ct_get_action_len(ct));
         }
     }
 }

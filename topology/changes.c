@@ -149,8 +149,18 @@ topo_changes_hosts(const struct topology *topo,
         }
     }
     /* A host that lost its last port of a network is no longer in the
-     * network's index: the changed ports' old hosts are here. */
+     * network's index: the changed ports' old hosts are here.  So are the
+     * old and new hosts of a floating IP assigned, moved or unassigned
+     * (its rows are its port's, on the port's host only). */
     uuidset_union__(hosts, &changes->port_hosts);
+    /* A floating IP changed in place (its address) while assigned: its
+     * port's host.  Pools have no flows. */
+    UUIDSET_FOR_EACH (node, &changes->fips) {
+        const struct topo_fip *fip = topology_find_fip(topo, &node->uuid);
+        if (fip && fip->port && fip->port->host) {
+            uuidset_insert(hosts, &fip->port->host->uuid);
+        }
+    }
     UUIDSET_FOR_EACH (node, &changes->hosts) {
         uuidset_insert(hosts, &node->uuid);
         const struct topo_host *h = topology_find_host(topo, &node->uuid);

@@ -72,7 +72,11 @@ void topo_changes_merge(struct topo_changes *dst,
  *     networks; a network it was detached from is in 'networks');
  *   - the old and the new host of each changed port (changes->port_hosts);
  *   - each changed host row, and every host that serves a network with it
- *     (they reach it by its tunnel IP or uplink);
+ *     (they reach it by its tunnel IP or uplink; its external side and
+ *     gateway MAC are its own flows only);
+ *   - the host of the port each changed floating IP is assigned to (an
+ *     assignment that changed has its ports in 'ports' already); pools
+ *     change no flow;
  *   - with changes->all, every host of 'topo'.
  *
  * A deleted host's UUID may be added although 'topo' no longer holds it.

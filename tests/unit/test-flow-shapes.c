@@ -148,6 +148,36 @@ fx_init(struct fx *fx)
                                 .nexthop = htonl(0x0a000003) };
     ovs_assert(topology_set_router_routes(&fx->topo, r, &route, 1));
 
+    /* NAT: h1's external side ext1 (ofport 50), r SNATs, p1 has a floating
+     * IP and p4 a mapping: the shapes of tables 50..63. */
+    ovs_be32 ext_ip, gw, fip_ip, pool_ip;
+    ovs_assert(ip_parse("192.168.100.11", &ext_ip));
+    ovs_assert(ip_parse("192.168.100.1", &gw));
+    ovs_assert(ip_parse("192.168.100.100", &fip_ip));
+    ovs_assert(ip_parse("192.168.100.0", &pool_ip));
+    ovs_assert(topology_set_host_external(&fx->topo, fx->h1, "ext1", ext_ip,
+                                          24, gw));
+    ovs_assert(topology_set_host_gateway_mac(
+                   fx->h1, (struct eth_addr) ETH_ADDR_C(52, 54, 0, 0, 1, 1)));
+    simap_put(&fx->ofports, "ext1", 50);
+    ovs_assert(topology_set_router_snat(r, true));
+    u = next_uuid(fx);
+    struct topo_pool *pool = topology_add_pool(&fx->topo, &u, "ext", pool_ip,
+                                               24);
+    u = next_uuid(fx);
+    struct topo_fip *fip = topology_add_fip(&fx->topo, &u, t, pool, fip_ip);
+    struct topo_port *p1 = NULL, *p4 = NULL, *p;
+    TOPOLOGY_FOR_EACH_PORT (p, &fx->topo) {
+        if (!strcmp(p->name, "p1")) {
+            p1 = p;
+        } else if (!strcmp(p->name, "p4")) {
+            p4 = p;
+        }
+    }
+    ovs_assert(topology_set_fip_port(&fx->topo, fip, p1));
+    struct topo_mapping map = { IPPROTO_UDP, 5353, 53 };
+    ovs_assert(topology_set_port_mappings(&fx->topo, p4, &map, 1));
+
     compile_host_flows(&fx->topo, fx->h1, &fx->ofports, &fx->flows);
 }
 
@@ -217,6 +247,40 @@ static const struct shape shapes[] = {
       "set_field:0xa000003->reg12,set_field:02:57:00:01:00:01->eth_src" },
     { "l3 neighbor", 26, WEFT_PRIO_L3_NEIGHBOR, "reg12=",
       "->eth_dst,goto_table:30" },
+    { "ext classify", 0, WEFT_PRIO_EXT_IN, "in_port=50", "goto_table:60" },
+    { "ext route", 24, WEFT_PRIO_EXT_ROUTE, "reg11=0x1", "goto_table:50" },
+    { "ext out", 50, WEFT_PRIO_EXT, "reg11=0x1", "ct(table=51,zone=1,nat)" },
+    { "ext snat mark", 51, WEFT_PRIO_EXT_PASS, "ct_mark=", "goto_table:5" },
+    { "ext snat", 51, WEFT_PRIO_EXT, "ct_state=+new",
+      "ct(commit,table=52,zone=1,nat(src=100.64.0.1),exec(set_field:0x2->" },
+    { "ext fip snat", 51, WEFT_PRIO_EXT_FIP, "nw_src=10.0.0.1",
+      "nat(src=192.168.100.100),exec(set_field:0x1->ct_mark))" },
+    { "ext snat host", 52, WEFT_PRIO_EXT, "ip",
+      "ct(commit,table=53,zone=65535,nat(src=192.168.100.11))" },
+    { "ext send fip", 53, WEFT_PRIO_EXT_PASS, "nw_src=192.168.100.100",
+      "set_field:0a:57:c0:a8:64:64->eth_src,set_field:52:54:00:00:01:01->"
+      "eth_dst,output:50" },
+    { "ext send", 53, WEFT_PRIO_EXT, "ip",
+      "set_field:0a:57:c0:a8:64:0b->eth_src,set_field:52:54:00:00:01:01->"
+      "eth_dst,output:50" },
+    { "ext arp reply", 60, WEFT_PRIO_EXT, "arp_op=1", "IN_PORT" },
+    { "ext gateway arp", 60, WEFT_PRIO_EXT, "arp_op=2", "CONTROLLER:65535" },
+    { "ext in fip", 60, WEFT_PRIO_EXT, "nw_dst=192.168.100.100",
+      "set_field:0x1->reg11,ct(table=62,zone=1,nat)" },
+    { "ext in host", 60, WEFT_PRIO_EXT, "nw_dst=192.168.100.11",
+      "ct(table=61,zone=65535,nat)" },
+    { "ext in snat reply", 61, WEFT_PRIO_EXT, "nw_dst=100.64.0.1",
+      "set_field:0x1->reg11,ct(table=62,zone=1,nat)" },
+    { "ext in mapping", 61, WEFT_PRIO_EXT, "udp,tp_dst=5353",
+      "ct(commit,table=63,zone=1,nat(dst=10.0.0.4:53),exec(" },
+    { "ext in router reply", 62, WEFT_PRIO_EXT, "ct_state=-new",
+      "goto_table:63" },
+    { "ext in fip dnat", 62, WEFT_PRIO_EXT, "ct_state=+new",
+      "nat(dst=10.0.0.1),exec(set_field:0x1->ct_mark))" },
+    { "ext deliver", 63, WEFT_PRIO_EXT_DELIVER + 16, "nw_dst=10.",
+      "->metadata,move:NXM_OF_IP_DST[]->NXM_NX_REG12[],"
+      "set_field:02:57:00:01:00:0" },
+    { "ext ttl drop", 63, WEFT_PRIO_EXT_TTL_DROP, "nw_ttl=", "drop" },
     { "table-miss goto", 10, WEFT_PRIO_DEFAULT, "", "goto_table:" },
     { "table-miss drop", 0, WEFT_PRIO_DEFAULT, "", "drop" },
 };

@@ -12,7 +12,8 @@
  * and the same again after ports are removed one by one, so that the
  * indexes the compiler now walks are checked as they shrink.  Most
  * topologies have up to two routers, each on a random set of networks, so
- * that hosts also serve networks they have no port in (pipeline.h). */
+ * that hosts also serve networks they have no port in (pipeline.h), and
+ * NAT: external sides, a SNAT router, floating IPs and mappings. */
 #include <config.h>
 
 #include <setjmp.h>
@@ -40,6 +41,52 @@ static struct uuid
 mk_uuid(uint32_t kind, uint32_t index)
 {
     return (struct uuid) { .parts = { kind, index, 0x0c, 0x0c } };
+}
+
+/* NAT, without drawing random numbers (the draws of build_random() stay
+ * as they were): even hosts get an external side (ext0 at ofport 300, the
+ * gateway's MAC known on h0 only), router r0 SNATs, every fifth port with
+ * an IP a floating IP and every seventh a mapping. */
+static void
+add_nat(struct topology *topo, const struct topo_tenant *t,
+        const struct topo_host *h[], int n_hosts, struct simap ofports[])
+{
+    for (int i = 0; i < n_hosts; i += 2) {
+        struct topo_host *host = CONST_CAST(struct topo_host *, h[i]);
+        topology_set_host_external(topo, host, "ext0",
+                                   htonl(0xc0a86400 | (11 + i)), 24,
+                                   htonl(0xc0a86401));
+        if (!i) {
+            topology_set_host_gateway_mac(
+                host, (struct eth_addr) ETH_ADDR_C(52, 54, 00, 00, 00, 01));
+        }
+        simap_put(&ofports[i], "ext0", 300);
+    }
+    struct uuid uuid = mk_uuid(5, 0);
+    struct topo_router *r0 = topology_find_router(topo, &uuid);
+    if (r0) {
+        topology_set_router_snat(r0, true);
+    }
+    uuid = mk_uuid(6, 0);
+    const struct topo_pool *pool = topology_add_pool(topo, &uuid, "ext",
+                                                     htonl(0xc0a86400), 24);
+    for (int i = 0; i < MAX_PORTS; i++) {
+        uuid = mk_uuid(4, i);
+        struct topo_port *port = topology_find_port(topo, &uuid);
+        if (!port || !port->n_ips) {
+            continue;
+        }
+        if (!(i % 5)) {
+            struct uuid fu = mk_uuid(7, i);
+            struct topo_fip *fip = topology_add_fip(
+                topo, &fu, t, pool, htonl(0xc0a86480 | i));
+            topology_set_fip_port(topo, fip, port);
+        }
+        if (!(i % 7)) {
+            struct topo_mapping map = { IPPROTO_TCP, 8000 + i, 80 };
+            topology_set_port_mappings(topo, port, &map, 1);
+        }
+    }
 }
 
 /* A random topology; '*ofports' gets, per host, what its switch reports:
@@ -140,6 +187,8 @@ build_random(struct topology *topo, struct simap ofports[MAX_HOSTS],
             topology_set_router_routes(topo, router, &route, 1);
         }
     }
+
+    add_nat(topo, t, h, n_hosts, ofports);
 
     for (int i = 0; i < n_hosts; i++) {
         struct weft_tunnel *tunnels;
@@ -314,7 +363,7 @@ test_owner_union_random(void **state OVS_UNUSED)
 static void
 test_random_not_trivial(void **state OVS_UNUSED)
 {
-    size_t total = 0, n_remote_l2 = 0, n_routed = 0;
+    size_t total = 0, n_remote_l2 = 0, n_routed = 0, n_fip = 0, n_map = 0;
     for (int seed = 1; seed <= 60; seed++) {
         random_set_seed(seed);
         struct topology topo;
@@ -335,6 +384,10 @@ test_random_not_trivial(void **state OVS_UNUSED)
             for (const char *p = s; (p = strstr(p, "reg12=")); p++) {
                 n_routed++;
             }
+            for (const char *p = s; (p = strstr(p, "nat(dst=")); p++) {
+                *(strstr(p, ":80)") && strstr(p, ":80)") < strchr(p, '\n')
+                  ? &n_map : &n_fip) += 1;
+            }
             free(s);
             weft_flows_destroy(&flows);
         }
@@ -346,6 +399,8 @@ test_random_not_trivial(void **state OVS_UNUSED)
     assert_true(total > 2000);
     assert_true(n_remote_l2 > 50);
     assert_true(n_routed > 50);     /* L3_NEIGHBOR entries. */
+    assert_true(n_fip > 10);        /* NAT: floating IPs' DNAT... */
+    assert_true(n_map > 5);         /* ...and mappings'. */
 }
 
 int
