@@ -603,6 +603,17 @@ host_take_gateway_mac(struct host *h, struct eth_addr *mac)
 }
 
 void
+host_note_gateway_mac(struct host *h)
+{
+    const struct topo_host *self = (h->topo
+                                    ? topology_find_host(h->topo, &h->uuid)
+                                    : NULL);
+    if (self) {
+        host_flows_note_external(&h->flows, self);
+    }
+}
+
+void
 host_force_resync(struct host *h)
 {
     host_db_force_reconcile(h->db);

@@ -216,5 +216,9 @@ void host_force_resync(struct host *);
  * status (hosts.c, hosts_set_gateway_mac()). */
 struct eth_addr;
 bool host_take_gateway_mac(struct host *, struct eth_addr *mac);
+/* The topology this host compiles from now holds a new gateway MAC for it
+ * (topology_set_host_gateway_mac()): recompiles the flow owners that use
+ * it (host_flows_note_external()) in the next host_run(). */
+void host_note_gateway_mac(struct host *);
 
 #endif /* controller/host.h */

@@ -306,12 +306,9 @@ hosts_set_gateway_mac(struct hosts *hosts, struct host *host,
         || !topology_set_host_gateway_mac(th, mac)) {
         return;
     }
-    /* Only this host's flows use it: route nothing to the others. */
-    struct topo_changes changes;
-    topo_changes_init(&changes);
-    uuidset_insert(&changes.hosts, &th->uuid);
-    host_apply_changes(host, &hosts->topo, &changes, hosts->nb_cfg);
-    topo_changes_destroy(&changes);
+    /* Only this host's flows use it, and no row changed: the host
+     * recompiles the owners that send to the gateway, nobody else. */
+    host_note_gateway_mac(host);
 }
 
 void

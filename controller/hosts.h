@@ -89,9 +89,10 @@ void hosts_run(struct hosts *);
 
 /* 'host' resolved its external next hop's MAC to 'mac' (hosts_run() takes
  * it from host_take_gateway_mac()): stores it in the topology
- * (topology_set_host_gateway_mac()) and, if it changed, recompiles that
- * host alone, as for a change of its row; the next status write records it
- * in Host.status:external_gateway_mac.  An unchanged MAC changes nothing. */
+ * (topology_set_host_gateway_mac()) and, if it changed, has that host alone
+ * recompile the flows that send to the gateway (host_note_gateway_mac());
+ * the next status write records it in Host.status:external_gateway_mac.
+ * An unchanged MAC changes nothing. */
 struct eth_addr;
 void hosts_set_gateway_mac(struct hosts *, struct host *,
                            struct eth_addr mac);

@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# test-ext-arp: the switch side of a host's external interface, end to end on
+# one simulated host (sim-lib.sh).  Place in the pipeline: the push, and back
+# (controller/host-ext.c, controller/ext-arp.c, ofproto/of-packet.c).
+#
+#  1. The external side set on the Host row (raw rows: the front ends are
+#     tested elsewhere): weftd attaches ext1 to br-int as weft's "external"
+#     port, and sends ARP requests for the gateway out of it, from
+#     0a:57:c0:a8:64:0b / 192.168.100.11 (captured with netdev-dummy's
+#     tx_pcap), again and again while nobody answers.
+#  2. A neighbour's ARP reply is not the gateway's: ignored.  The gateway's
+#     reply (injected on ext1, sent to weftd by the EXT_IN flow as a
+#     packet-in): its MAC lands in Host.status:external_gateway_mac and in
+#     the flows that send to the gateway (EXT_SEND's eth_dst).
+#  3. The same reply again changes nothing: no bundle, no status write; a
+#     new MAC (the gateway replaced) is picked up, in one bundle.
+#  4. A floating IP assigned to a port on the host: a gratuitous ARP for it
+#     goes out of ext1, from 0a:57 + its address.
+#  5. weftd restarted: the MAC comes back from Host.status, the flows are the
+#     same (0 flow_mods), and the restart announces the host's addresses
+#     again.
+set -euo pipefail
+
+. "$(dirname "$0")/sim-lib.sh"
+
+sim_start 1
+
+db=unix:$SIM_DIR/weft.sock
+log=$SIM_DIR/weftd.log
+pcap=$SIM_DIR/ext1.pcap
+GW_MAC=52:54:00:12:34:56
+NEW_MAC=52:54:00:65:43:21
+
+# transact OP...: one transaction, plus a bump of nb_cfg, so that `weftctl
+# sync` waits until weftd applied it (as in test-db-update.sh).
+transact() {
+    local ops
+    ops=$(IFS=,; echo "$*")
+    ovsdb-client transact "$db" "[\"Weft\",$ops,{\"op\":\"mutate\",\
+\"table\":\"Weft_Global\",\"where\":[],\"mutations\":[[\"nb_cfg\",\"+=\",1]]}]" \
+        | jq -e 'all(.[]; has("error") | not)' >/dev/null
+}
+uuid_of() {     # uuid_of TABLE NAME
+    ovsdb-client transact "$db" "[\"Weft\",{\"op\":\"select\",\"table\":\"$1\",\
+\"where\":[[\"name\",\"==\",\"$2\"]],\"columns\":[\"_uuid\"]}]" \
+        | jq -r '.[0].rows[0]._uuid[1]'
+}
+# gateway_mac: Host h1's status:external_gateway_mac ("" if none).
+gateway_mac() {
+    ovsdb-client transact "$db" '["Weft",{"op":"select","table":"Host",
+"where":[["name","==","h1"]],"columns":["status"]}]' \
+        | jq -r '.[0].rows[0].status[1][] | select(.[0] == "external_gateway_mac") | .[1]'
+}
+gateway_mac_is() { [ "$(gateway_mac)" = "$1" ]; }
+# hosts_field KEY: one counter of weft/hosts for h1 (flow_mods, bundles).
+hosts_field() {
+    ovs-appctl -t "$SIM_DIR/weftd.ctl" weft/hosts | tr ' ' '\n' \
+        | sed -n "s/^$1=//p" | head -1
+}
+# captured PATTERN: a frame tcpdump shows as PATTERN went out of ext1.
+captured() {
+    tcpdump -r "$pcap" -n -e 2>/dev/null | grep -q -- "$1"
+}
+n_captured() {
+    tcpdump -r "$pcap" -n -e 2>/dev/null | grep -c -- "$1" || true
+}
+# captured_more N PATTERN: more than N frames showing as PATTERN went out.
+captured_more() { [ "$(n_captured "$2")" -gt "$1" ]; }
+# reply SENDER_MAC SENDER_IP: an ARP reply to 192.168.100.11 arriving on
+# ext1.
+reply() {
+    sim_appctl 1 netdev-dummy/receive ext1 \
+        "eth(src=$1,dst=0a:57:c0:a8:64:0b),eth_type(0x0806),arp(sip=$2,tip=192.168.100.11,op=2,sha=$1,tha=0a:57:c0:a8:64:0b)" \
+        >/dev/null
+}
+# to_controller_packets: n_packets of the EXT_IN flow that sends the
+# gateway's replies to weftd.
+to_controller_packets() {
+    sim_ofctl 1 dump-flows 'arp,arp_op=2' \
+        | grep 'CONTROLLER' | sed -n 's/.*n_packets=\([0-9]*\).*/\1/p' | head -1
+}
+# to_controller_more N: that counter went past N.
+to_controller_more() { [ "$(to_controller_packets)" -gt "$1" ]; }
+# flows_have TEXT: a flow on h1's br-int shows TEXT.
+flows_have() { sim_ofctl 1 dump-flows | grep -q -- "$1"; }
+
+echo "== 1. the external side set: ext1 attached, ARP requests for the gateway"
+ctl tenant-add red
+ctl net-add red/a --type=vxlan --segment=1001 --cidr=10.1.0.0/24
+ctl port-add red/a/p1 --host=h1 --iface=p1 --mac=02:00:00:00:01:01 --ip=10.1.0.11
+check "the external side set on h1's row" transact \
+    '{"op":"update","table":"Host","where":[["name","==","h1"]],"row":{"external_iface":"ext1","external_ip":"192.168.100.11/24","external_gateway":"192.168.100.1"}}'
+check "weftctl sync" ctl --timeout=60 sync
+sim_wait_ports 1 ext1 p1
+check "ext1 is weft's, as the external port" \
+    test "$(sim_vsctl 1 get interface ext1 external_ids:weft-port)" = external
+sim_vsctl 1 set interface ext1 options:tx_pcap="$pcap"
+check "ARP requests for the gateway go out of ext1, from 0a:57:c0:a8:64:0b" \
+    wait_for 30 captured '0a:57:c0:a8:64:0b > ff:ff:ff:ff:ff:ff, ethertype ARP.*Request who-has 192.168.100.1 tell 192.168.100.11'
+check "...again while nobody answers (every 5 s)" \
+    wait_for 30 captured_more 1 'who-has 192.168.100.1 tell'
+check "no gateway MAC in status yet" test -z "$(gateway_mac)"
+
+echo "== 2. a neighbour's reply ignored, the gateway's learned"
+pk0=$(to_controller_packets)
+reply 52:54:00:00:00:02 192.168.100.2
+reply "$GW_MAC" 192.168.100.1
+check "the gateway's reply went to the controller" \
+    wait_for 30 to_controller_more "$pk0"
+check "Host.status:external_gateway_mac is the gateway's MAC" \
+    wait_for 30 gateway_mac_is "$GW_MAC"
+check "weftctl sync" ctl --timeout=60 sync
+check "the flows send to the gateway's MAC" \
+    wait_for 30 flows_have "$GW_MAC"
+
+echo "== 3. the same MAC again: nothing; a new one: picked up"
+bundles0=$(hosts_field bundles)
+pk0=$(to_controller_packets)
+reply "$GW_MAC" 192.168.100.1
+check "the repeated reply reached the controller" \
+    wait_for 30 to_controller_more "$pk0"
+reply "$NEW_MAC" 192.168.100.1
+check "a new gateway MAC lands in status" wait_for 30 gateway_mac_is "$NEW_MAC"
+check "weftctl sync" ctl --timeout=60 sync
+check "the flows follow the new MAC" \
+    wait_for 30 flows_have "$NEW_MAC"
+check "only the new MAC cost a bundle (the repeat none)" \
+    test "$(hosts_field bundles)" -eq $((bundles0 + 1))
+# The neighbour's reply went in before the gateway's first: had it been
+# taken, weftd would have logged it.
+check "weftd logged each MAC once, never the neighbour's" \
+    test "$(grep -c "is at $GW_MAC" "$log")" -eq 1 \
+         -a "$(grep -c "is at $NEW_MAC" "$log")" -eq 1 \
+         -a "$(grep -c 'is at 52:54:00:00:00:02' "$log" || true)" -eq 0
+
+echo "== 4. a floating IP assigned on h1: announced"
+check "a pool and a floating IP on red/a/p1" transact \
+    '{"op":"insert","table":"Pool","row":{"name":"ext","cidr":"192.168.100.0/24"},"uuid-name":"pool"}' \
+    "{\"op\":\"insert\",\"table\":\"Floating_IP\",\"row\":{\"tenant\":[\"uuid\",\"$(uuid_of Tenant red)\"],\"pool\":[\"named-uuid\",\"pool\"],\"ip\":\"192.168.100.100\",\"port\":[\"uuid\",\"$(uuid_of Port p1)\"]}}"
+check "weftctl sync" ctl --timeout=60 sync
+check "a gratuitous ARP for 192.168.100.100 from 0a:57:c0:a8:64:64" \
+    wait_for 30 captured '0a:57:c0:a8:64:64 > ff:ff:ff:ff:ff:ff, ethertype ARP.*Request who-has 192.168.100.100 tell 192.168.100.100'
+
+echo "== 5. weftd restarted: the MAC from status, 0 flow_mods, announced again"
+garps0=$(n_captured 'who-has 192.168.100.11 tell 192.168.100.11')
+pid=$(pidfile_pid "$SIM_DIR/weftd.pid")
+ovs-appctl -t "$SIM_DIR/weftd.ctl" exit
+check "weftd exited" wait_for 30 sh -c "! kill -0 $pid 2>/dev/null"
+(
+    export OVS_RUNDIR=$SIM_DIR OVS_DBDIR=$SIM_DIR OVS_LOGDIR=$SIM_DIR
+    # shellcheck disable=SC2086 # $WEFT_WEFTD_OPTS: words
+    "$sim_weftd" --db=unix:"$SIM_DIR/weft.sock" \
+        --pidfile="$SIM_DIR/weftd.pid" --unixctl="$SIM_DIR/weftd.ctl" \
+        --log-file="$SIM_DIR/weftd.log" --detach --no-chdir \
+        $WEFT_WEFTD_OPTS 2>/dev/null
+)
+pidfile_wait "$SIM_DIR/weftd.pid" >/dev/null
+check "weftctl sync after the restart" ctl --timeout=60 sync
+check "the restarted weftd sent 0 flow_mods" test "$(hosts_field flow_mods)" = 0
+check "the gateway MAC is still the one learned" gateway_mac_is "$NEW_MAC"
+check "the restart announced the host's address again" \
+    wait_for 30 captured_more "$garps0" 'who-has 192.168.100.11 tell 192.168.100.11'
+
+sim_finish
