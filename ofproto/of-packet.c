@@ -88,3 +88,22 @@ of_packet_decode_in(const struct ofp_header *oh, struct of_packet_in *pin)
     };
     return 0;
 }
+
+void
+of_packet_xids_note(struct of_packet_xids *x, const struct ofpbuf *msg)
+{
+    const struct ofp_header *oh = msg->data;
+    x->xids[x->n++ % OF_PACKET_OWN_XIDS] = oh->xid;
+}
+
+bool
+of_packet_xids_contains(const struct of_packet_xids *x, ovs_be32 xid)
+{
+    size_t n = MIN(x->n, OF_PACKET_OWN_XIDS);
+    for (size_t i = 0; i < n; i++) {
+        if (x->xids[i] == xid) {
+            return true;
+        }
+    }
+    return false;
+}

@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "openvswitch/list.h"
+#include "openvswitch/types.h"
 
 struct ofp_header;
 struct ofpbuf;
@@ -56,5 +57,17 @@ struct of_packet_in {
  * into 'oh'. */
 int of_packet_decode_in(const struct ofp_header *oh,
                         struct of_packet_in *pin);
+
+/* The xids of the latest OF_PACKET_OWN_XIDS messages of weftd's own sent
+ * on a connection (the asynchronous setup, packet-outs), so that the
+ * switch's error about one of them is told from an error about a bundle.
+ * Zero-initialized is empty. */
+#define OF_PACKET_OWN_XIDS 32
+struct of_packet_xids {
+    ovs_be32 xids[OF_PACKET_OWN_XIDS];
+    unsigned int n;                 /* Noted so far (the ring wraps). */
+};
+void of_packet_xids_note(struct of_packet_xids *, const struct ofpbuf *msg);
+bool of_packet_xids_contains(const struct of_packet_xids *, ovs_be32 xid);
 
 #endif /* ofproto/of-packet.h */

@@ -61,9 +61,6 @@ VLOG_DEFINE_THIS_MODULE(of_session);
 
 #define BUNDLE_FLAGS (OFPBF_ATOMIC | OFPBF_ORDERED)
 
-/* How many of weftd's own latest messages an error is matched against. */
-#define OWN_XIDS 32
-
 struct of_session {
     char *name;
     enum of_session_state state;
@@ -110,14 +107,6 @@ struct of_session {
     ovs_be32 barrier_xid;
     int64_t inflight_cfg;
     long long int inflight_cfg_msec;
-
-    /* weftd's own messages (of_session_send(), the asynchronous setup):
-     * the xids of the latest, so that an error about one (a packet-out to a
-     * port just deleted) is not taken for the bundle's. */
-    ovs_be32 own_xids[OWN_XIDS];
-    unsigned int n_own_xids;
-    of_session_packet_in_cb *packet_in_cb;
-    void *packet_in_aux;
     long long int inflight_start;   /* When the bundle was begun. */
     size_t inflight_n;              /* Its flow_mods. */
     bool inflight_complete;
@@ -136,6 +125,13 @@ struct of_session {
     uint64_t n_connects;
     uint64_t n_tx_waits;            /* Times a bundle waited for the
                                      * transport to drain. */
+
+    /* weftd's own messages (of_session_send(), the asynchronous setup),
+     * so that an error about one (a packet-out to a port just deleted) is
+     * not taken for the bundle's; and where packet-ins go. */
+    struct of_packet_xids own_xids;
+    of_session_packet_in_cb *packet_in_cb;
+    void *packet_in_aux;
 };
 
 static long long int verify_interval_ms = 30 * 1000;
@@ -387,20 +383,8 @@ handle_barrier_reply(struct of_session *s)
 static void
 send_own_msg(struct of_session *s, struct ofpbuf *msg)
 {
-    s->own_xids[s->n_own_xids++ % OWN_XIDS] = msg_xid(msg);
+    of_packet_xids_note(&s->own_xids, msg);
     send_msg(s, msg);
-}
-
-static bool
-is_own_xid(const struct of_session *s, ovs_be32 xid)
-{
-    size_t n = MIN(s->n_own_xids, OWN_XIDS);
-    for (size_t i = 0; i < n; i++) {
-        if (s->own_xids[i] == xid) {
-            return true;
-        }
-    }
-    return false;
 }
 
 void
@@ -432,7 +416,7 @@ of_session_receive(struct of_session *s, const struct ofp_header *oh)
         break;
     case OFPTYPE_ERROR: {
         enum ofperr error = ofperr_decode_msg(oh, NULL);
-        if (is_own_xid(s, oh->xid)) {
+        if (of_packet_xids_contains(&s->own_xids, oh->xid)) {
             VLOG_WARN_RL(&rl, "%s: switch refused a message of weftd's own: "
                          "%s", s->name, ofperr_to_string(error));
             break;
