@@ -15,7 +15,8 @@
 #  3. The same reply again changes nothing: no bundle, no status write; a
 #     new MAC (the gateway replaced) is picked up, in one bundle.
 #  4. A floating IP assigned to a port on the host: a gratuitous ARP for it
-#     goes out of ext1, from 0a:57 + its address.
+#     goes out of ext1, from 0a:57 + its address.  Moved to a port on h2
+#     (external side ext2 on the same LAN): h2 announces it out of ext2.
 #  5. weftd restarted: the MAC comes back from Host.status, the flows are the
 #     same (0 flow_mods), and the restart announces the host's addresses
 #     again.
@@ -23,11 +24,12 @@ set -euo pipefail
 
 . "$(dirname "$0")/sim-lib.sh"
 
-sim_start 1
+sim_start 2
 
 db=unix:$SIM_DIR/weft.sock
 log=$SIM_DIR/weftd.log
 pcap=$SIM_DIR/ext1.pcap
+pcap2=$SIM_DIR/ext2.pcap
 GW_MAC=52:54:00:12:34:56
 NEW_MAC=52:54:00:65:43:21
 
@@ -52,14 +54,16 @@ gateway_mac() {
         | jq -r '.[0].rows[0].status[1][] | select(.[0] == "external_gateway_mac") | .[1]'
 }
 gateway_mac_is() { [ "$(gateway_mac)" = "$1" ]; }
-# hosts_field KEY: one counter of weft/hosts for h1 (flow_mods, bundles).
+# hosts_field KEY [HOST]: one counter of weft/hosts (flow_mods, bundles)
+# for HOST (default h1).
 hosts_field() {
-    ovs-appctl -t "$SIM_DIR/weftd.ctl" weft/hosts | tr ' ' '\n' \
-        | sed -n "s/^$1=//p" | head -1
+    ovs-appctl -t "$SIM_DIR/weftd.ctl" weft/hosts \
+        | awk -v h="${2:-h1}" '$1 == h' | tr ' ' '\n' | sed -n "s/^$1=//p"
 }
-# captured PATTERN: a frame tcpdump shows as PATTERN went out of ext1.
+# captured PATTERN [PCAP]: a frame tcpdump shows as PATTERN went out of
+# ext1 (or the interface PCAP captures).
 captured() {
-    tcpdump -r "$pcap" -n -e 2>/dev/null | grep -q -- "$1"
+    tcpdump -r "${2:-$pcap}" -n -e 2>/dev/null | grep -q -- "$1"
 }
 n_captured() {
     tcpdump -r "$pcap" -n -e 2>/dev/null | grep -c -- "$1" || true
@@ -88,6 +92,7 @@ echo "== 1. the external side set: ext1 attached, ARP requests for the gateway"
 ctl tenant-add red
 ctl net-add red/a --type=vxlan --segment=1001 --cidr=10.1.0.0/24
 ctl port-add red/a/p1 --host=h1 --iface=p1 --mac=02:00:00:00:01:01 --ip=10.1.0.11
+ctl port-add red/a/p2 --host=h2 --iface=p2 --mac=02:00:00:00:02:01 --ip=10.1.0.12
 check "the external side set on h1's row" transact \
     '{"op":"update","table":"Host","where":[["name","==","h1"]],"row":{"external_iface":"ext1","external_ip":"192.168.100.11/24","external_gateway":"192.168.100.1"}}'
 check "weftctl sync" ctl --timeout=60 sync
@@ -141,6 +146,19 @@ check "weftctl sync" ctl --timeout=60 sync
 check "a gratuitous ARP for 192.168.100.100 from 0a:57:c0:a8:64:64" \
     wait_for 30 captured '0a:57:c0:a8:64:64 > ff:ff:ff:ff:ff:ff, ethertype ARP.*Request who-has 192.168.100.100 tell 192.168.100.100'
 
+check "h2's external side set" transact \
+    '{"op":"update","table":"Host","where":[["name","==","h2"]],"row":{"external_iface":"ext2","external_ip":"192.168.100.12/24","external_gateway":"192.168.100.1"}}'
+check "weftctl sync" ctl --timeout=60 sync
+sim_wait_ports 2 ext2
+sim_vsctl 2 set interface ext2 options:tx_pcap="$pcap2"
+check "h2 asks for the gateway out of ext2" \
+    wait_for 30 captured 'who-has 192.168.100.1 tell 192.168.100.12' "$pcap2"
+check "the floating IP moved to red/a/p2 on h2" transact \
+    "{\"op\":\"update\",\"table\":\"Floating_IP\",\"where\":[[\"ip\",\"==\",\"192.168.100.100\"]],\"row\":{\"port\":[\"uuid\",\"$(uuid_of Port p2)\"]}}"
+check "weftctl sync" ctl --timeout=60 sync
+check "h2 announces it out of ext2, from 0a:57:c0:a8:64:64" \
+    wait_for 30 captured '0a:57:c0:a8:64:64 > ff:ff:ff:ff:ff:ff, ethertype ARP.*Request who-has 192.168.100.100 tell 192.168.100.100' "$pcap2"
+
 echo "== 5. weftd restarted: the MAC from status, 0 flow_mods, announced again"
 garps0=$(n_captured 'who-has 192.168.100.11 tell 192.168.100.11')
 pid=$(pidfile_pid "$SIM_DIR/weftd.pid")
@@ -156,7 +174,8 @@ check "weftd exited" wait_for 30 sh -c "! kill -0 $pid 2>/dev/null"
 )
 pidfile_wait "$SIM_DIR/weftd.pid" >/dev/null
 check "weftctl sync after the restart" ctl --timeout=60 sync
-check "the restarted weftd sent 0 flow_mods" test "$(hosts_field flow_mods)" = 0
+check "the restarted weftd sent 0 flow_mods" \
+    test "$(hosts_field flow_mods h1) $(hosts_field flow_mods h2)" = "0 0"
 check "the gateway MAC is still the one learned" gateway_mac_is "$NEW_MAC"
 check "the restart announced the host's address again" \
     wait_for 30 captured_more "$garps0" 'who-has 192.168.100.11 tell 192.168.100.11'
