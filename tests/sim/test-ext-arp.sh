@@ -17,6 +17,8 @@
 #  4. A floating IP assigned to a port on the host: a gratuitous ARP for it
 #     goes out of ext1, from 0a:57 + its address.  Moved to a port on h2
 #     (external side ext2 on the same LAN): h2 announces it out of ext2.
+#     h2 then learns its gateway with the floating IP homed there: its
+#     port's EXT_SEND row follows (and --self-check holds).
 #  5. weftd restarted: the MAC comes back from Host.status, the flows are the
 #     same (0 flow_mods), and the restart announces the host's addresses
 #     again.
@@ -70,13 +72,23 @@ n_captured() {
 }
 # captured_more N PATTERN: more than N frames showing as PATTERN went out.
 captured_more() { [ "$(n_captured "$2")" -gt "$1" ]; }
-# reply SENDER_MAC SENDER_IP: an ARP reply to 192.168.100.11 arriving on
-# ext1.
+# reply SENDER_MAC SENDER_IP [N]: an ARP reply to hN's external address
+# (default h1: 192.168.100.11) arriving on its external port extN.
 reply() {
-    sim_appctl 1 netdev-dummy/receive ext1 \
-        "eth(src=$1,dst=0a:57:c0:a8:64:0b),eth_type(0x0806),arp(sip=$2,tip=192.168.100.11,op=2,sha=$1,tha=0a:57:c0:a8:64:0b)" \
+    local n=${3:-1} ip mac
+    ip=192.168.100.$((10 + n))
+    mac=$(printf '0a:57:c0:a8:64:%02x' $((10 + n)))
+    sim_appctl "$n" netdev-dummy/receive "ext$n" \
+        "eth(src=$1,dst=$mac),eth_type(0x0806),arp(sip=$2,tip=$ip,op=2,sha=$1,tha=$mac)" \
         >/dev/null
 }
+# gateway_mac_of N: Host hN's status:external_gateway_mac.
+gateway_mac_of() {
+    ovsdb-client transact "$db" "[\"Weft\",{\"op\":\"select\",\"table\":\"Host\",
+\"where\":[[\"name\",\"==\",\"h$1\"]],\"columns\":[\"status\"]}]" \
+        | jq -r '.[0].rows[0].status[1][] | select(.[0] == "external_gateway_mac") | .[1]'
+}
+gateway_mac_of_is() { [ "$(gateway_mac_of "$1")" = "$2" ]; }
 # to_controller_packets: n_packets of the EXT_IN flow that sends the
 # gateway's replies to weftd.
 to_controller_packets() {
@@ -93,6 +105,8 @@ ctl tenant-add red
 ctl net-add red/a --type=vxlan --segment=1001 --cidr=10.1.0.0/24
 ctl port-add red/a/p1 --host=h1 --iface=p1 --mac=02:00:00:00:01:01 --ip=10.1.0.11
 ctl port-add red/a/p2 --host=h2 --iface=p2 --mac=02:00:00:00:02:01 --ip=10.1.0.12
+ctl router-add red/r
+ctl router-attach red/r a
 check "the external side set on h1's row" transact \
     '{"op":"update","table":"Host","where":[["name","==","h1"]],"row":{"external_iface":"ext1","external_ip":"192.168.100.11/24","external_gateway":"192.168.100.1"}}'
 check "weftctl sync" ctl --timeout=60 sync
@@ -158,6 +172,18 @@ check "the floating IP moved to red/a/p2 on h2" transact \
 check "weftctl sync" ctl --timeout=60 sync
 check "h2 announces it out of ext2, from 0a:57:c0:a8:64:64" \
     wait_for 30 captured '0a:57:c0:a8:64:64 > ff:ff:ff:ff:ff:ff, ethertype ARP.*Request who-has 192.168.100.100 tell 192.168.100.100' "$pcap2"
+# With the floating IP homed on h2, its port's EXT_SEND rows use the MAC
+# too: weftd --self-check compares the partial recompile with a full one.
+reply "$GW_MAC" 192.168.100.1 2
+check "h2 learns its gateway's MAC with a floating IP homed there" \
+    wait_for 30 gateway_mac_of_is 2 "$GW_MAC"
+check "weftctl sync (weftd alive: the self-check held)" ctl --timeout=60 sync
+fip_sent_to_gateway() {
+    sim_ofctl 2 dump-flows | grep 'nw_src=192.168.100.100' | grep -q "$GW_MAC"
+}
+check "h2 sends the floating IP's packets to the gateway's MAC" \
+    wait_for 30 fip_sent_to_gateway
+check "h1's gateway MAC is untouched by h2's" gateway_mac_is "$NEW_MAC"
 
 echo "== 5. weftd restarted: the MAC from status, 0 flow_mods, announced again"
 garps0=$(n_captured 'who-has 192.168.100.11 tell 192.168.100.11')
