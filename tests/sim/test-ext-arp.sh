@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # test-ext-arp: the switch side of a host's external interface, end to end on
-# one simulated host (sim-lib.sh).  Place in the pipeline: the push, and back
+# two simulated hosts (sim-lib.sh).  Place in the pipeline: the push, and back
 # (controller/host-ext.c, controller/ext-arp.c, ofproto/of-packet.c).
 #
 #  1. The external side set on the Host row (raw rows: the front ends are
@@ -12,7 +12,7 @@
 #     reply (injected on ext1, sent to weftd by the EXT_IN flow as a
 #     packet-in): its MAC lands in Host.status:external_gateway_mac and in
 #     the flows that send to the gateway (EXT_SEND's eth_dst).
-#  3. The same reply again changes nothing: no bundle, no status write; a
+#  3. The same reply again changes nothing (no bundle, no log line); a
 #     new MAC (the gateway replaced) is picked up, in one bundle.
 #  4. A floating IP assigned to a port on the host: a gratuitous ARP for it
 #     goes out of ext1, from 0a:57 + its address.  Moved to a port on h2
