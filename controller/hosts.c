@@ -380,8 +380,8 @@ status_host(const struct uuid *uuid, struct weft_host_status *st,
     st->openflow_connected = host_openflow_connected(host);
     st->cur_cfg = host_cur_cfg(host);
     st->openflow_state = host_of_state_name(host_of_state(host));
-    const struct topo_host *th = topology_find_host(&((struct hosts *)
-                                                      hosts_)->topo, uuid);
+    const struct hosts *hosts = hosts_;
+    const struct topo_host *th = topology_find_host(&hosts->topo, uuid);
     st->external_gateway_mac = (th && topo_host_has_external(th)
                                 ? th->ext.gateway_mac : eth_addr_zero);
     return true;

@@ -128,16 +128,6 @@ add_infrastructure(const struct topology *topo, const struct topo_host *th,
     add_tunnels(topo, th, out);
 }
 
-/* True if an endpoint may not have interface 'iface' on 'th': it belongs to
- * weft's infrastructure there (validate_iface_is_reserved()), or it is the
- * host's external interface, which would hand a tenant the host's LAN. */
-static bool
-iface_is_infrastructure(const struct topo_host *th, const char *iface)
-{
-    return (validate_iface_is_reserved(th, iface)
-            || (th->ext.iface && !strcmp(iface, th->ext.iface)));
-}
-
 static struct wanted_port *
 endpoint_create(const struct topo_port *port)
 {
@@ -179,7 +169,7 @@ wanted_ports_compute(const struct topology *topo, const struct topo_host *th,
     }
     const struct topo_port *port;
     TOPO_HOST_FOR_EACH_PORT (port, self) {
-        if (iface_is_infrastructure(th, port->iface)) {
+        if (validate_iface_is_reserved(th, port->iface)) {
             sset_add(&out->refused, port->iface);
         } else if (!shash_find(&out->ports, port->iface)) {
             endpoint_add(out, port, endpoint_create(port));
@@ -274,7 +264,7 @@ check_changed_ports(const struct topology *topo, const struct topo_host *th,
         }
         const struct wanted_port *have = shash_find_data(&wp->ports,
                                                          port->iface);
-        if (iface_is_infrastructure(th, port->iface)
+        if (validate_iface_is_reserved(th, port->iface)
             || !sset_add(&names, port->iface)
             || (have && (!have->endpoint
                          || !uuidset_contains(todo, &have->port)))) {
