@@ -14,8 +14,8 @@
 # weftd attaches ext0 to h1's br-int; the gateway's ARP reply, injected on
 # ext0, is learnt over a packet-in and gives EXT_SEND its destination MAC.
 # ofproto/trace runs conntrack's actions as recirculations with ct_state
-# new|trk but applies no NAT, so the NAT taken is read from the ct()
-# actions and the addresses after it are not visible in the trace.
+# new|trk (every connection is new to it) and applies their NAT to the
+# packet it traces on: the addresses after each ct() are in the trace.
 #
 # The NAT rows are written with ovsdb-client on weft's database, as
 # test-routing.sh does for routers; weftd's loader must load them (with
@@ -98,8 +98,12 @@ check "until the gateway's MAC is known, EXT_SEND only drops" \
 
 # The gateway answers weftd's ARP request: a packet-in, its MAC learnt.
 ext=$(sim_ofport 1 ext0)
-sim_appctl 1 netdev-dummy/receive ext0 \
-    "in_port=$ext,dl_src=$GWMAC,dl_dst=$EXTMAC,arp,arp_op=2,arp_spa=192.168.100.1,arp_tpa=192.168.100.11,arp_sha=$GWMAC,arp_tha=$EXTMAC" >/dev/null
+hex() { tr -d ':.' <<<"$1"; }
+hexip() { local IFS=.; # shellcheck disable=SC2086 # the four bytes
+    printf %02x $1; }
+arp_reply=$(hex $EXTMAC)$(hex $GWMAC)0806000108000604$(printf %04x 2)
+arp_reply+=$(hex $GWMAC)$(hexip 192.168.100.1)$(hex $EXTMAC)$(hexip 192.168.100.11)
+sim_appctl 1 netdev-dummy/receive ext0 "$arp_reply" >/dev/null
 check "the gateway's ARP reply is learnt: EXT_SEND sends to its MAC" \
     wait_for 30 sends "set_field:$GWMAC->eth_dst"
 
@@ -116,11 +120,13 @@ ext_dp=$(sim_dp_port 1 ext0)
 last_actions() { grep '^Datapath actions:' <<<"$1" | tail -1; }
 check "and out of ext0 from h1's external MAC to the gateway's" \
     grep -q "set(eth(src=$EXTMAC,dst=$GWMAC)).*,$ext_dp\$" <<<"$(last_actions "$trace_b1")"
+check "with h1's external IP as its source" \
+    grep -q "^Final flow: .*nw_src=192.168.100.11,nw_dst=203.0.113.7" <<<"$trace_b1"
 trace_a1=$(sim_trace 1 "$(out_to "$in_a1" "$A1" "$RMAC")")
 check "red a1 (its twin, floating IP) -> outside: zone 1, SNAT to 192.168.100.100" \
     grep -q 'ct(commit,table=53,zone=1,nat(src=192.168.100.100),exec(set_field:0x1->ct_mark))' <<<"$trace_a1"
-check "and out of ext0" \
-    grep -q ",$ext_dp\$" <<<"$(last_actions "$trace_a1")"
+check "and out of ext0 from the floating IP's own MAC" \
+    grep -q "set(eth(src=$FIPMAC,dst=$GWMAC)).*,$ext_dp\$" <<<"$(last_actions "$trace_a1")"
 check "not through zone 65535" test "$(grep -c zone=65535 <<<"$trace_a1")" = 0
 
 # From the outside.
@@ -134,9 +140,16 @@ check "outside -> h1's external IP, an unmapped port: zone 65535, then dropped" 
 trace_map=$(sim_trace 1 "$(in_from 192.168.100.11 8080)")
 check "outside -> h1:8080 (mapped): blue's zone 2, DNAT to 10.1.0.5:80" \
     grep -q 'ct(commit,table=63,zone=2,nat(dst=10.1.0.5:80),exec(set_field:0x1->ct_mark))' <<<"$trace_map"
+b1_dp=$(sim_dp_port 1 bb1) a1_dp=$(sim_dp_port 1 ra1)
+check "delivered to blue's b1 (not red's twin a1), routed by rb, TTL 63" \
+    test "$(last_actions "$trace_map")" \
+         = "Datapath actions: set(eth(src=$BMAC,dst=$B1)),set(ipv4(ttl=63)),$b1_dp"
 trace_fip=$(sim_trace 1 "$(in_from 192.168.100.100 22)")
 check "outside -> the floating IP: red's zone 1, DNAT to 10.1.0.5" \
     grep -q 'ct(commit,table=63,zone=1,nat(dst=10.1.0.5),exec(set_field:0x1->ct_mark))' <<<"$trace_fip"
+check "delivered to red's a1, routed by rr" \
+    test "$(last_actions "$trace_fip")" \
+         = "Datapath actions: set(eth(src=$RMAC,dst=$A1)),set(ipv4(ttl=63)),$a1_dp"
 arp_fip="in_port=$ext,dl_src=$GWMAC,dl_dst=ff:ff:ff:ff:ff:ff,arp,arp_op=1,arp_spa=192.168.100.1,arp_sha=$GWMAC,arp_tpa=192.168.100.100"
 check "ARP for the floating IP is answered on ext0 with its own MAC" \
     grep -q "^Final flow: .*dl_src=$FIPMAC.*arp_sha=$FIPMAC" <<<"$(sim_trace 1 "$arp_fip")"
@@ -149,7 +162,7 @@ out=$(ctl trace blue/n1/b1 tcp,nw_dst=203.0.113.7,tp_dst=80 2>&1 || true)
 check "weftctl trace: blue's zone and the SNAT to the transit address" \
     grep -q 'conntrack zone 2 (router blue/rb), commit, SNAT nw_src 10.1.0.5 -> 100.64.0.2' <<<"$out"
 check "weftctl trace: the shared zone and the SNAT to h1's external IP" \
-    grep -q "conntrack zone 65535 (host h1's external SNAT), commit, SNAT nw_src 10.1.0.5 -> 192.168.100.11" <<<"$out"
+    grep -q "conntrack zone 65535 (host h1's external SNAT), commit, SNAT nw_src 100.64.0.2 -> 192.168.100.11" <<<"$out"
 check "weftctl trace: out of the external side" \
     grep -q -- '-> ext0.*(the external side)' <<<"$out"
 flows=$(ctl flows --host=h1 2>&1 || true)
