@@ -4,13 +4,15 @@
  *
  * "flows" dumps each selected host's switch over OpenFlow and prints every
  * flow with weft's names: table numbers as pipeline stages, ports as weft's
- * port names, each flow's owner from its cookie.  "flows --diff" compares
+ * port names, each flow's owner from its cookie, and a NAT row what it is
+ * for (ops-nat.h).  "flows --diff" compares
  * weftd's desired flows, read from weftd's unixctl socket ("weft/flows HOST
  * desired"), with the switch's; both sides are normalized the same way
  * (ofproto/flow-table.h), so comparing them is comparing text. */
 #include <config.h>
 
 #include "ops-common.h"
+#include "ops-nat.h"
 
 #include <ctype.h>
 #include <inttypes.h>
@@ -169,10 +171,14 @@ flows_show_host(struct ops_ctx *ctx, const struct topo_host *th,
         if (tenant_key && cookie_tenant(cookie) != tenant_key) {
             continue;
         }
+        size_t start = lines.length;
         ofputil_flow_stats_format(&lines, &fses[i], &sw->labels, &tables,
                                   true);
+        char *text = xstrdup(ds_cstr(&lines) + start);
         ds_put_cstr(&lines, "  # ");
         ops_put_cookie_owner(ctx, cookie, &lines);
+        ops_nat_flow_label(ctx, th, fses[i].table_id, cookie, text, &lines);
+        free(text);
         ds_put_char(&lines, '\n');
         shown++;
     }

@@ -10,10 +10,13 @@
  * address outside its network goes to the router's MAC, as the endpoint
  * would send it to its gateway; the trace then names the router and the
  * route taken (trace-route.c), and follows the routed packet the same
- * way. */
+ * way.  A packet to the outside shows the NAT it takes: each ct()'s zone
+ * and the addresses it rewrites (ops-nat.c), and the output to the host's
+ * external side. */
 #include <config.h>
 
 #include "ops-common.h"
+#include "ops-nat.h"
 
 #include <ctype.h>
 #include <inttypes.h>
@@ -320,6 +323,9 @@ note_output(struct ops_ctx *ctx, const struct topo_host *th,
     }
     ds_put_cstr(note, "-> ");
     ops_put_iface_label(ctx, th, iface, true, note);
+    if (th->ext.iface && !strcmp(th->ext.iface, iface)) {
+        ds_put_cstr(note, " (the external side)");
+    }
     const struct ops_tunnel *tun = shash_find_data(&ctx->tunnels, iface);
     bool uplink = th->uplink && !strcmp(th->uplink, iface);
     struct ds label = DS_EMPTY_INITIALIZER;
@@ -367,7 +373,9 @@ annotate_line(struct ops_ctx *ctx, const struct topo_host *th,
     } else if (!strncmp(line, "Flow: ", 6)
                || !strncmp(line, "Final flow: ", 12)) {
         note_flow(ctx, th, sw, st, line, note);
-    } else if (note_table(ctx, p, note) || note_encap(st, p, note)) {
+    } else if (note_table(ctx, p, note) || note_encap(st, p, note)
+               || (st->in_br_int
+                   && ops_nat_trace_action(ctx, th, p, st->flow, note))) {
         /* Done. */
     } else if (!strncmp(p, "output:", 7)) {
         note_output(ctx, th, sw, st, p, note);

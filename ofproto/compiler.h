@@ -276,7 +276,8 @@ void weft_owner_list_add(struct weft_owner_list *, enum weft_owner_kind,
 void weft_owner_list_destroy(struct weft_owner_list *);
 
 /* Replaces the contents of 'owners' by every owner that can have flows on
- * 'host': its defaults, then for each network it serves (see below), the
+ * 'host': its defaults, its external side, then for each network it serves
+ * (see below), the
  * network and every port of the network (local or not), and each router it
  * serves.  From the topology's indexes: O(those owners). */
 void compile_host_owners(const struct topology *, const struct topo_host *host,

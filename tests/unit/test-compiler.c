@@ -295,6 +295,13 @@ test_table_names(void **state OVS_UNUSED)
                         "arp_respond");
     assert_string_equal(weft_table_name(WEFT_TABLE_L2_LOOKUP), "l2_lookup");
     assert_string_equal(weft_table_name(WEFT_TABLE_FLOOD), "flood");
+    assert_string_equal(weft_table_name(WEFT_TABLE_EXT_OUT), "ext_out");
+    assert_string_equal(weft_table_name(WEFT_TABLE_EXT_SNAT_HOST),
+                        "ext_snat_host");
+    assert_string_equal(weft_table_name(WEFT_TABLE_EXT_IN), "ext_in");
+    assert_string_equal(weft_table_name(WEFT_TABLE_EXT_DELIVER),
+                        "ext_deliver");
+    assert_null(weft_table_name(54));
     assert_null(weft_table_name(1));
     assert_null(weft_table_name(-1));
     assert_null(weft_table_name(255));
