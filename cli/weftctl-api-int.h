@@ -1,5 +1,5 @@
 /* weftctl-api-int: what weftctl-api.c shares with the other files of
- * weftctl's --api backend (weftctl-api-routers.c).
+ * weftctl's --api backend (weftctl-api-routers.c, weftctl-api-nat.c).
  *
  * jansson side: no OVS headers. */
 #ifndef WEFT_WEFTCTL_API_INT_H
@@ -48,5 +48,9 @@ bool api_collect_routers(const struct ctl_options *o, const char *tenant,
 
 /* The line "router-list" prints after a router's label, and "show"'s. */
 void api_print_router_summary(json_t *router);
+
+/* Prints 'host''s external side after 'lead' as database mode does, or
+ * 'lead' and " -" if it has none and 'dash' (weftctl-api-nat.c). */
+void api_print_external(json_t *host, const char *lead, bool dash);
 
 #endif /* cli/weftctl-api-int.h */
