@@ -9,7 +9,8 @@
  * without a subnet; a router without its tenant is skipped, and so are its
  * bad routes and the attachments the topology cannot hold (another
  * tenant's network, one without a subnet or with another router, a bad
- * MAC).  Each skip is logged, rate-limited. */
+ * MAC).  Each skip is logged, rate-limited.  The NAT rows' skips are
+ * weft-db-nat.c's. */
 #ifndef WEFT_DB_ROWS_H
 #define WEFT_DB_ROWS_H 1
 
@@ -21,6 +22,9 @@
 #include "packets.h"
 #include "topology.h"
 
+struct ovsdb_idl;
+struct topo_changes;
+struct weftrec_host;
 struct weftrec_network;
 struct weftrec_port;
 struct weftrec_router;
@@ -83,5 +87,36 @@ struct topo_port *weft_db_port_add(struct topology *,
 bool weft_db_port_equals(const struct topo_port *,
                          const struct weftrec_port *,
                          const struct weft_db_port *);
+
+/* NAT (weft-db-nat.c).  A Host row's external side (none if it does not
+ * parse), set on 'host' by weft_db_host_set_external() (true if it
+ * changed); the next hop's MAC weftd resolved, from the row's status, set
+ * at a full load only (weftd keeps it up to date itself).  A Port row's
+ * mappings that parse, in '*maps' (malloc'd), and set on 'port' by
+ * weft_db_port_set_mappings() (true if they changed). */
+void weft_db_host_external(const struct weftrec_host *,
+                           struct topo_external *);
+bool weft_db_host_set_external(struct topology *, struct topo_host *,
+                               const struct weftrec_host *);
+void weft_db_host_gateway_mac(struct topo_host *,
+                              const struct weftrec_host *);
+size_t weft_db_port_mappings(const struct weftrec_port *,
+                             struct topo_mapping **maps);
+bool weft_db_port_set_mappings(struct topology *, struct topo_port *,
+                               const struct weftrec_port *);
+/* The Pool and Floating_IP tables, after everything else. */
+void weft_db_load_nat(struct ovsdb_idl *, struct topology *);
+/* Patch phases (weft-db-update.c's order): floating IPs deleted (before
+ * tenants), pools deleted (after them), pools added or modified, floating
+ * IPs added or modified and (re)assigned (after ports, tenants, pools).
+ * Each returns NULL or why a full load is needed. */
+const char *weft_db_delete_fips(struct ovsdb_idl *, struct topology *,
+                                struct topo_changes *);
+const char *weft_db_delete_pools(struct ovsdb_idl *, struct topology *,
+                                 struct topo_changes *);
+const char *weft_db_update_pools(struct ovsdb_idl *, struct topology *,
+                                 struct topo_changes *);
+const char *weft_db_update_fips(struct ovsdb_idl *, struct topology *,
+                                struct topo_changes *);
 
 #endif /* ovsdb/weft-db-rows.h */

@@ -25,8 +25,10 @@ VLOG_DEFINE_THIS_MODULE(weft_db_update);
 /* Incremental update.
  *
  * weft_db_update_topology() reads the IDL's change tracking.  The columns it
- * follows are those the loader reads, plus all of Weft_Global (one row).  A
- * change to any other column (weftd's status, external_ids, a tenant's token)
+ * follows are those the loader reads, plus all of Weft_Global (one row),
+ * except Host status:external_gateway_mac (weftd resolves that MAC and
+ * keeps its own topology's copy: the loader reads it at a full load only).
+ * A change to any other column (weftd's status, external_ids, a tenant's token)
  * is not tracked, so it costs nothing here.  A change to a followed column
  * also marks every row that references the changed row (OVS's IDL does
  * that): the update compares those with the topology and ignores them when
@@ -38,6 +40,9 @@ static const struct ovsdb_idl_column *const tracked_columns[] = {
     &weftrec_host_col_tunnel_ip,
     &weftrec_host_col_datapath_type,
     &weftrec_host_col_uplink,
+    &weftrec_host_col_external_iface,
+    &weftrec_host_col_external_ip,
+    &weftrec_host_col_external_gateway,
     &weftrec_tenant_col_name,
     &weftrec_tenant_col_flow_key,
     &weftrec_tenant_col_quota,
@@ -56,11 +61,19 @@ static const struct ovsdb_idl_column *const tracked_columns[] = {
     &weftrec_port_col_mac,
     &weftrec_port_col_ips,
     &weftrec_port_col_flow_key,
+    &weftrec_port_col_mappings,
     &weftrec_router_col_tenant,
     &weftrec_router_col_name,
     &weftrec_router_col_flow_key,
     &weftrec_router_col_networks,
     &weftrec_router_col_routes,
+    &weftrec_router_col_snat,
+    &weftrec_pool_col_name,
+    &weftrec_pool_col_cidr,
+    &weftrec_floating_ip_col_tenant,
+    &weftrec_floating_ip_col_pool,
+    &weftrec_floating_ip_col_ip,
+    &weftrec_floating_ip_col_port,
     &weftrec_weft_global_col_nb_cfg,
     &weftrec_weft_global_col_options,
     &weftrec_weft_global_col_external_ids,
@@ -72,6 +85,19 @@ weft_db_track_changes(struct ovsdb_idl *idl)
     for (size_t i = 0; i < ARRAY_SIZE(tracked_columns); i++) {
         ovsdb_idl_track_add_column(idl, tracked_columns[i]);
     }
+}
+
+/* Removes 'port' from 'topo'.  Its floating IP, if any, is unassigned and
+ * goes into 'c->fips', so that weft_db_update_fips() assigns it again to
+ * the port that replaces it, if its row says so. */
+static void
+remove_port(struct topology *topo, struct topo_port *port,
+            struct topo_changes *c)
+{
+    if (port->fip) {
+        uuidset_insert(&c->fips, &port->fip->uuid);
+    }
+    topology_remove_port(topo, port);
 }
 
 /* Records that 'port' (as the topology holds it) changed. */
@@ -141,6 +167,18 @@ topo_holds_router(const struct topology *t, const struct uuid *u)
     return topology_find_router(t, u) != NULL;
 }
 
+static bool
+topo_holds_pool(const struct topology *t, const struct uuid *u)
+{
+    return topology_find_pool(t, u) != NULL;
+}
+
+static bool
+topo_holds_fip(const struct topology *t, const struct uuid *u)
+{
+    return topology_find_fip(t, u) != NULL;
+}
+
 static const struct {
     const struct ovsdb_idl_table_class *class;
     bool (*holds)(const struct topology *, const struct uuid *);
@@ -150,6 +188,8 @@ static const struct {
     { &weftrec_table_network, topo_holds_network },
     { &weftrec_table_port, topo_holds_port },
     { &weftrec_table_router, topo_holds_router },
+    { &weftrec_table_pool, topo_holds_pool },
+    { &weftrec_table_floating_ip, topo_holds_fip },
     { &weftrec_table_weft_global, NULL },
 };
 
@@ -181,6 +221,8 @@ table_count(const struct topology *topo,
             : class == &weftrec_table_network ? hmap_count(&topo->networks)
             : class == &weftrec_table_port ? hmap_count(&topo->ports)
             : class == &weftrec_table_router ? hmap_count(&topo->routers)
+            : class == &weftrec_table_pool ? hmap_count(&topo->pools)
+            : class == &weftrec_table_floating_ip ? hmap_count(&topo->fips)
             : 0);
 }
 
@@ -197,7 +239,8 @@ full_load_reason(struct ovsdb_idl *idl, const struct topology *topo)
 {
     if (!hmap_count(&topo->hosts) && !hmap_count(&topo->tenants)
         && !hmap_count(&topo->networks) && !hmap_count(&topo->ports)
-        && !hmap_count(&topo->routers)) {
+        && !hmap_count(&topo->routers) && !hmap_count(&topo->pools)
+        && !hmap_count(&topo->fips)) {
         return "first load";
     }
     for (size_t i = 0; i < ARRAY_SIZE(topo_tables); i++) {
@@ -245,7 +288,7 @@ delete_ports(struct ovsdb_idl *idl, struct topology *topo,
                                 &port->host->uuid));
         if (weftrec_port_is_deleted(row) || moved) {
             note_port(c, port);
-            topology_remove_port(topo, port);
+            remove_port(topo, port, c);
         }
     }
     return NULL;
@@ -358,15 +401,19 @@ update_hosts(struct ovsdb_idl *idl, struct topology *topo,
         }
         struct topo_host *host = topology_find_host(topo, &row->header_.uuid);
         if (host) {
-            if (topology_update_host(topo, host, row->name, row->ovsdb_remote,
-                                     row->openflow_remote, row->tunnel_ip,
-                                     row->datapath_type, row->uplink)) {
+            bool changed = topology_update_host(
+                topo, host, row->name, row->ovsdb_remote,
+                row->openflow_remote, row->tunnel_ip, row->datapath_type,
+                row->uplink);
+            if (weft_db_host_set_external(topo, host, row) || changed) {
                 uuidset_insert(&c->hosts, &host->uuid);
             }
         } else if (weftrec_host_is_new(row)) {
-            topology_add_host(topo, &row->header_.uuid, row->name,
-                              row->ovsdb_remote, row->openflow_remote,
-                              row->tunnel_ip, row->datapath_type, row->uplink);
+            host = topology_add_host(topo, &row->header_.uuid, row->name,
+                                     row->ovsdb_remote, row->openflow_remote,
+                                     row->tunnel_ip, row->datapath_type,
+                                     row->uplink);
+            weft_db_host_set_external(topo, host, row);
             uuidset_insert(&c->hosts, &row->header_.uuid);
         } else {
             return "a modified host is missing";
@@ -492,17 +539,20 @@ update_ports(struct ovsdb_idl *idl, struct topology *topo,
         if (!weft_db_port_from_row(topo, row, &spec)) {
             if (port) {
                 note_port(c, port);
-                topology_remove_port(topo, port);
+                remove_port(topo, port, c);
             }
             continue;
         }
         if (port && weft_db_port_equals(port, row, &spec)) {
             free(spec.ips);
+            if (weft_db_port_set_mappings(topo, port, row)) {
+                note_port(c, port);
+            }
             continue;
         }
         if (port) {
             note_port(c, port);
-            topology_remove_port(topo, port);
+            remove_port(topo, port, c);
         }
         note_port(c, weft_db_port_add(topo, row, &spec));
         free(spec.ips);
@@ -543,6 +593,7 @@ update_routers(struct ovsdb_idl *idl, struct topology *topo,
         size_t n = weft_db_router_routes(row, &routes);
         changed |= topology_set_router_routes(topo, router, routes, n);
         free(routes);
+        changed |= topology_set_router_snat(router, row->snat);
 
         if (!router_networks_match(router, row)) {
             const struct topo_network **nets;
@@ -574,7 +625,9 @@ check_emptied(struct ovsdb_idl *idl, const struct topology *topo)
         || (!weftrec_tenant_first(idl) && hmap_count(&topo->tenants))
         || (!weftrec_network_first(idl) && hmap_count(&topo->networks))
         || (!weftrec_port_first(idl) && hmap_count(&topo->ports))
-        || (!weftrec_router_first(idl) && hmap_count(&topo->routers))) {
+        || (!weftrec_router_first(idl) && hmap_count(&topo->routers))
+        || (!weftrec_pool_first(idl) && hmap_count(&topo->pools))
+        || (!weftrec_floating_ip_first(idl) && hmap_count(&topo->fips))) {
         return "the topology holds rows of a table the database emptied";
     }
     return NULL;
@@ -586,9 +639,10 @@ patch_topology(struct ovsdb_idl *idl, struct topology *topo,
 {
     const char *(*const phases[])(struct ovsdb_idl *, struct topology *,
                                   struct topo_changes *) = {
-        delete_ports, delete_routers, delete_others,
-        update_hosts, update_tenants, update_networks, update_ports,
-        update_routers,
+        delete_ports, delete_routers, weft_db_delete_fips, delete_others,
+        weft_db_delete_pools, update_hosts, update_tenants, update_networks,
+        update_ports, update_routers, weft_db_update_pools,
+        weft_db_update_fips,
     };
     const char *reason = full_load_reason(idl, topo);
     for (size_t i = 0; !reason && i < ARRAY_SIZE(phases); i++) {
@@ -636,20 +690,27 @@ weft_db_update_copy(struct ovsdb_idl *idl, struct topology *topo,
         /* tests/sim/test-db-update.sh reads these (the routers only when
          * some changed, so that the other lines keep their form). */
         size_t n_routers = uuidset_count(&changes->routers);
+        size_t n_pools = uuidset_count(&changes->pools);
+        size_t n_fips = uuidset_count(&changes->fips);
         char *routers = (n_routers
                          ? xasprintf(", %"PRIuSIZE" routers", n_routers)
                          : xstrdup(""));
+        char *nat = (n_pools || n_fips
+                     ? xasprintf(", %"PRIuSIZE" pools, %"PRIuSIZE" fips",
+                                 n_pools, n_fips)
+                     : xstrdup(""));
         VLOG_DBG("desired state patched: changed %"PRIuSIZE" hosts, "
                  "%"PRIuSIZE" tenants, %"PRIuSIZE" networks, %"PRIuSIZE
-                 " ports, %"PRIuSIZE" port hosts%s%s",
+                 " ports, %"PRIuSIZE" port hosts%s%s%s",
                  uuidset_count(&changes->hosts),
                  uuidset_count(&changes->tenants),
                  uuidset_count(&changes->networks),
                  uuidset_count(&changes->ports),
                  uuidset_count(&changes->port_hosts),
                  changes->all ? ", all (underlay MTU)" : "",
-                 routers);
+                 routers, nat);
         free(routers);
+        free(nat);
     }
     ovsdb_idl_track_clear(idl);
 }

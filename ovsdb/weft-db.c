@@ -28,6 +28,8 @@ weft_db_register_columns(struct ovsdb_idl *idl)
     ovsdb_idl_add_table(idl, &weftrec_table_network);
     ovsdb_idl_add_table(idl, &weftrec_table_port);
     ovsdb_idl_add_table(idl, &weftrec_table_router);
+    ovsdb_idl_add_table(idl, &weftrec_table_pool);
+    ovsdb_idl_add_table(idl, &weftrec_table_floating_ip);
     ovsdb_idl_add_table(idl, &weftrec_table_weft_global);
 }
 
@@ -41,6 +43,9 @@ weft_db_register_host_columns(struct ovsdb_idl *idl)
     ovsdb_idl_add_column(idl, &weftrec_host_col_tunnel_ip);
     ovsdb_idl_add_column(idl, &weftrec_host_col_datapath_type);
     ovsdb_idl_add_column(idl, &weftrec_host_col_uplink);
+    ovsdb_idl_add_column(idl, &weftrec_host_col_external_iface);
+    ovsdb_idl_add_column(idl, &weftrec_host_col_external_ip);
+    ovsdb_idl_add_column(idl, &weftrec_host_col_external_gateway);
 }
 
 /* Per-row conversion (weft-db-rows.h). */
@@ -224,9 +229,11 @@ struct topo_port *
 weft_db_port_add(struct topology *topo, const struct weftrec_port *row,
                  const struct weft_db_port *spec)
 {
-    return topology_add_port(topo, &row->header_.uuid, spec->net, spec->host,
-                             row->name, row->iface, spec->mac, spec->ips,
-                             spec->n_ips, row->flow_key);
+    struct topo_port *port = topology_add_port(
+        topo, &row->header_.uuid, spec->net, spec->host, row->name,
+        row->iface, spec->mac, spec->ips, spec->n_ips, row->flow_key);
+    weft_db_port_set_mappings(topo, port, row);
+    return port;
 }
 
 bool
@@ -250,9 +257,12 @@ load_hosts(struct ovsdb_idl *idl, struct topology *topo)
 {
     const struct weftrec_host *row;
     WEFTREC_HOST_FOR_EACH (row, idl) {
-        topology_add_host(topo, &row->header_.uuid, row->name,
-                          row->ovsdb_remote, row->openflow_remote,
-                          row->tunnel_ip, row->datapath_type, row->uplink);
+        struct topo_host *host = topology_add_host(
+            topo, &row->header_.uuid, row->name, row->ovsdb_remote,
+            row->openflow_remote, row->tunnel_ip, row->datapath_type,
+            row->uplink);
+        weft_db_host_set_external(topo, host, row);
+        weft_db_host_gateway_mac(host, row);
     }
 }
 
@@ -316,6 +326,7 @@ load_routers(struct ovsdb_idl *idl, struct topology *topo)
         }
         struct topo_router *router = topology_add_router(
             topo, &row->header_.uuid, tenant, row->name, row->flow_key);
+        topology_set_router_snat(router, row->snat);
 
         struct topo_route *routes;
         size_t n = weft_db_router_routes(row, &routes);
@@ -402,6 +413,7 @@ weft_db_load_topology(struct ovsdb_idl *idl, struct topology *topo)
     load_networks(idl, topo);
     load_ports(idl, topo);
     load_routers(idl, topo);
+    weft_db_load_nat(idl, topo);
 }
 
 static char *rundir_override;

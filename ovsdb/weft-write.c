@@ -21,6 +21,67 @@
 #include "validate.h"
 #include "weft-idl.h"
 
+/* Writes the canonical text of external side 'ext' ('ext->iface' NULL:
+ * none) into the Host row. */
+static void
+set_external__(const struct weftrec_host *row,
+               const struct topo_external *ext)
+{
+    char *ip = ext->iface ? xasprintf(IP_FMT"/%d", IP_ARGS(ext->ip),
+                                      ext->plen) : NULL;
+    char *gw = ext->iface ? xasprintf(IP_FMT, IP_ARGS(ext->gateway)) : NULL;
+    weftrec_host_set_external_iface(row, ext->iface);
+    weftrec_host_set_external_ip(row, ip);
+    weftrec_host_set_external_gateway(row, gw);
+    free(ip);
+    free(gw);
+}
+
+/* Makes 'txn' conflict with every other write that bumps the counter 'key'
+ * of the same row's external_ids 'ids' (which 'verify' verifies): stores
+ * in '*new' a copy of 'ids' with the counter one higher, for the caller
+ * to set. */
+static void
+bump_gen_ids__(const struct smap *ids, const char *key, struct smap *new)
+{
+    unsigned long long gen = smap_get_ullong(ids, key, 0);
+    smap_clone(new, ids);
+    smap_replace_nocopy(new, key, xasprintf("%llu", gen + 1));
+}
+
+/* Two clients that picked the same free address of 'pool' conflict: the
+ * second to commit gets TRY_AGAIN, and weft-txn's retry validates again
+ * and allocates the next one (like weft-ip-gen, below). */
+static void
+bump_fip_gen__(const struct topo_pool *pool, struct ovsdb_idl *idl)
+{
+    const struct weftrec_pool *row = weftrec_pool_get_for_uuid(idl,
+                                                               &pool->uuid);
+    if (row) {
+        struct smap ids;
+        weftrec_pool_verify_external_ids(row);
+        bump_gen_ids__(&row->external_ids, "weft-fip-gen", &ids);
+        weftrec_pool_set_external_ids(row, &ids);
+        smap_destroy(&ids);
+    }
+}
+
+/* The same for the host ports of 'host': two clients mapping the same
+ * (proto, host port) on ports of one host conflict. */
+static void
+bump_map_gen__(const struct topo_host *host, struct ovsdb_idl *idl)
+{
+    const struct weftrec_host *row = weftrec_host_get_for_uuid(idl,
+                                                               &host->uuid);
+    if (row) {
+        struct smap ids;
+        weftrec_host_verify_external_ids(row);
+        bump_gen_ids__(&row->external_ids, "weft-map-gen", &ids);
+        weftrec_host_set_external_ids(row, &ids);
+        smap_destroy(&ids);
+    }
+}
+
 static void
 host_add__(const struct weft_plan *plan, struct ovsdb_idl_txn *txn)
 {
@@ -42,10 +103,94 @@ host_add__(const struct weft_plan *plan, struct ovsdb_idl_txn *txn)
     if (req->uplink) {
         weftrec_host_set_uplink(row, req->uplink);
     }
+    set_external__(row, &plan->ext);
     /* weftd owns these; start them at "nothing known yet". */
     weftrec_host_set_ovsdb_connected(row, false);
     weftrec_host_set_openflow_connected(row, false);
     weftrec_host_set_cur_cfg(row, 0);
+}
+
+/* The external side set or removed.  A next hop's MAC that weftd resolved
+ * (status:external_gateway_mac) means nothing for another next hop: it is
+ * removed with it, so that a restarted weftd never loads a stale one. */
+static void
+host_set__(const struct weft_plan *plan, struct ovsdb_idl *idl)
+{
+    if (!plan->ext_given) {
+        return;
+    }
+    const struct weftrec_host *row = weftrec_host_get_for_uuid(
+        idl, &plan->host->uuid);
+    const struct topo_external *old = &plan->host->ext;
+    set_external__(row, &plan->ext);
+    if (!plan->ext.iface || !old->iface
+        || old->gateway != plan->ext.gateway) {
+        weftrec_host_update_status_delkey(row, "external_gateway_mac");
+    }
+}
+
+static void
+pool_add__(const struct weft_plan *plan, struct ovsdb_idl_txn *txn)
+{
+    const struct weftrec_pool *row = weftrec_pool_insert(txn);
+    char *cidr = xasprintf(IP_FMT"/%d", IP_ARGS(plan->pool_prefix),
+                           plan->pool_plen);
+    weftrec_pool_set_name(row, plan->req->path[0]);
+    weftrec_pool_set_cidr(row, cidr);
+    free(cidr);
+}
+
+static void
+fip_add__(const struct weft_plan *plan, struct ovsdb_idl *idl,
+          struct ovsdb_idl_txn *txn)
+{
+    const struct weftrec_floating_ip *row = weftrec_floating_ip_insert(txn);
+    char *ip = xasprintf(IP_FMT, IP_ARGS(plan->fip_ip));
+    weftrec_floating_ip_set_tenant(row, weftrec_tenant_get_for_uuid(
+                                            idl, &plan->tenant->uuid));
+    weftrec_floating_ip_set_pool(row, weftrec_pool_get_for_uuid(
+                                          idl, &plan->pool->uuid));
+    weftrec_floating_ip_set_ip(row, ip);
+    if (plan->target) {
+        weftrec_floating_ip_set_port(row, weftrec_port_get_for_uuid(
+                                              idl, &plan->target->uuid));
+    }
+    free(ip);
+    bump_fip_gen__(plan->pool, idl);
+}
+
+/* FIP_DEL, FIP_SET. */
+static void
+fip_modify__(const struct weft_plan *plan, struct ovsdb_idl *idl)
+{
+    const struct weftrec_floating_ip *row = weftrec_floating_ip_get_for_uuid(
+        idl, &plan->fip->uuid);
+    if (plan->req->op == WEFT_OP_FIP_DEL) {
+        weftrec_floating_ip_delete(row);
+        bump_fip_gen__(plan->fip->pool, idl);
+    } else {
+        weftrec_floating_ip_set_port(
+            row, (plan->target
+                  ? weftrec_port_get_for_uuid(idl, &plan->target->uuid)
+                  : NULL));
+    }
+}
+
+/* MAP_ADD, MAP_DEL: one key of the port's mappings, "PROTO/HOST_PORT". */
+static void
+map_modify__(const struct weft_plan *plan, struct ovsdb_idl *idl)
+{
+    const struct weftrec_port *row = weftrec_port_get_for_uuid(
+        idl, &plan->port->uuid);
+    const struct topo_mapping *m = &plan->mapping;
+    char *key = topo_mapping_key(m->proto, m->host_port);
+    if (plan->req->op == WEFT_OP_MAP_ADD) {
+        weftrec_port_update_mappings_setkey(row, key, m->port);
+        bump_map_gen__(plan->port->host, idl);
+    } else {
+        weftrec_port_update_mappings_delkey(row, key);
+    }
+    free(key);
 }
 
 static void
@@ -160,6 +305,7 @@ router_add__(const struct weft_plan *plan, struct ovsdb_idl *idl,
                                        idl, &plan->tenant->uuid));
     weftrec_router_set_name(row, plan->req->path[1]);
     weftrec_router_set_flow_key(row, plan->key);
+    weftrec_router_set_snat(row, plan->snat == 1);
 }
 
 /* Attach, detach, route add and delete: one key of one of the router's
@@ -288,6 +434,34 @@ write_plan__(const struct weft_plan *plan, struct ovsdb_idl *idl,
     case WEFT_OP_ROUTE_ADD:
     case WEFT_OP_ROUTE_DEL:
         router_modify__(plan, idl);
+        break;
+    case WEFT_OP_HOST_SET:
+        host_set__(plan, idl);
+        break;
+    case WEFT_OP_ROUTER_SET:
+        if (plan->snat >= 0) {
+            weftrec_router_set_snat(weftrec_router_get_for_uuid(
+                                        idl, &plan->router->uuid),
+                                    plan->snat);
+        }
+        break;
+    case WEFT_OP_POOL_ADD:
+        pool_add__(plan, txn);
+        break;
+    case WEFT_OP_POOL_DEL:
+        weftrec_pool_delete(weftrec_pool_get_for_uuid(idl,
+                                                      &plan->pool->uuid));
+        break;
+    case WEFT_OP_FIP_ADD:
+        fip_add__(plan, idl, txn);
+        break;
+    case WEFT_OP_FIP_DEL:
+    case WEFT_OP_FIP_SET:
+        fip_modify__(plan, idl);
+        break;
+    case WEFT_OP_MAP_ADD:
+    case WEFT_OP_MAP_DEL:
+        map_modify__(plan, idl);
         break;
     }
 }

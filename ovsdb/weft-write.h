@@ -19,7 +19,10 @@
  * rest on that alone: every port add or delete in a network with a subnet
  * also verifies and bumps the network's external_ids:weft-ip-gen, so two
  * writes that pick addresses in one network always conflict, whatever else
- * they verify.
+ * they verify.  Floating IPs the same way: every floating IP add or delete
+ * verifies and bumps its pool's external_ids:weft-fip-gen; and every port
+ * mapping add its host's external_ids:weft-map-gen (one (proto, host port)
+ * per host).
  *
  * Threading: main thread of the caller only (uses the IDL). */
 #ifndef WEFT_WRITE_H

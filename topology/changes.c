@@ -175,7 +175,11 @@ host_rows_equal(const struct topo_host *a, const struct topo_host *b)
            && nullable_string_is_equal(a->openflow_remote, b->openflow_remote)
            && nullable_string_is_equal(a->tunnel_ip, b->tunnel_ip)
            && nullable_string_is_equal(a->datapath_type, b->datapath_type)
-           && nullable_string_is_equal(a->uplink, b->uplink);
+           && nullable_string_is_equal(a->uplink, b->uplink)
+           && nullable_string_is_equal(a->ext.iface, b->ext.iface)
+           && a->ext.ip == b->ext.ip && a->ext.plen == b->ext.plen
+           && a->ext.gateway == b->ext.gateway
+           && eth_addr_equals(a->ext.gateway_mac, b->ext.gateway_mac);
 }
 
 static bool
@@ -204,11 +208,12 @@ network_rows_equal(const struct topo_network *a, const struct topo_network *b)
                         b->tenant ? &b->tenant->uuid : NULL);
 }
 
-/* The same router fields: name, key, tenant, routes. */
+/* The same router fields: name, key, tenant, routes, snat. */
 static bool
 router_rows_equal(const struct topo_router *a, const struct topo_router *b)
 {
     return (!strcmp(a->name, b->name) && a->key == b->key
+            && a->snat == b->snat
             && uuid_equals(&a->tenant->uuid, &b->tenant->uuid)
             && a->n_routes == b->n_routes
             && (!a->n_routes || !memcmp(a->routes, b->routes,
@@ -261,7 +266,31 @@ port_rows_equal(const struct topo_port *a, const struct topo_port *b)
            && same_uuid(a->network ? &a->network->uuid : NULL,
                         b->network ? &b->network->uuid : NULL)
            && same_uuid(a->host ? &a->host->uuid : NULL,
-                        b->host ? &b->host->uuid : NULL);
+                        b->host ? &b->host->uuid : NULL)
+           && a->n_mappings == b->n_mappings
+           && (!a->n_mappings
+               || !memcmp(a->mappings, b->mappings,
+                          a->n_mappings * sizeof *a->mappings))
+           /* A floating IP assigned, unassigned or moved is its port's
+            * change (changes.h). */
+           && same_uuid(a->fip ? &a->fip->uuid : NULL,
+                        b->fip ? &b->fip->uuid : NULL);
+}
+
+static bool
+pool_rows_equal(const struct topo_pool *a, const struct topo_pool *b)
+{
+    return !strcmp(a->name, b->name) && a->prefix == b->prefix
+           && a->plen == b->plen;
+}
+
+static bool
+fip_rows_equal(const struct topo_fip *a, const struct topo_fip *b)
+{
+    return a->ip == b->ip && uuid_equals(&a->tenant->uuid, &b->tenant->uuid)
+           && uuid_equals(&a->pool->uuid, &b->pool->uuid)
+           && same_uuid(a->port ? &a->port->uuid : NULL,
+                        b->port ? &b->port->uuid : NULL);
 }
 
 /* Records changed port 'p' (from either topology). */
@@ -337,6 +366,23 @@ diff_rows(const struct topology *a, const struct topology *b,
         const struct topo_port *o = topology_find_port(b, &p->uuid);
         if (!o || !port_rows_equal(p, o)) {
             note_port(c, p);
+        }
+    }
+    const struct topo_pool *pool;
+    TOPOLOGY_FOR_EACH_POOL (pool, a) {
+        const struct topo_pool *o = topology_find_pool(b, &pool->uuid);
+        if (!o || !pool_rows_equal(pool, o)) {
+            uuidset_insert(&c->pools, &pool->uuid);
+        }
+    }
+    const struct topo_fip *f;
+    TOPOLOGY_FOR_EACH_FIP (f, a) {
+        const struct topo_fip *o = topology_find_fip(b, &f->uuid);
+        if (!o || !fip_rows_equal(f, o)) {
+            uuidset_insert(&c->fips, &f->uuid);
+            if (f->port) {
+                note_port(c, f->port);
+            }
         }
     }
 }

@@ -15,7 +15,9 @@
  * functions below store what they parse when given a plan), and each check
  * against the topology is one validate_*() function of validate.c,
  * validate-subnet.c (subnets, port addresses, allocation), validate-router.c
- * (routers, attachments, routes) or quota.c.  Everything here is pure: no I/O, no globals. */
+ * (routers, attachments, routes), validate-nat.c (external sides, pools,
+ * floating IPs, mappings; the NAT ops' steps are validate-request-nat.c's)
+ * or quota.c.  Everything here is pure: no I/O, no globals. */
 #include <config.h>
 
 #include "validate.h"
@@ -53,7 +55,8 @@ weft_op_is_router(enum weft_op op)
 {
     return (op == WEFT_OP_ROUTER_ADD || op == WEFT_OP_ROUTER_DEL
             || op == WEFT_OP_ROUTER_ATTACH || op == WEFT_OP_ROUTER_DETACH
-            || op == WEFT_OP_ROUTE_ADD || op == WEFT_OP_ROUTE_DEL);
+            || op == WEFT_OP_ROUTE_ADD || op == WEFT_OP_ROUTE_DEL
+            || op == WEFT_OP_ROUTER_SET);
 }
 
 static char *
@@ -61,9 +64,11 @@ check_path__(const struct weft_request *req)
 {
     static const char *const what[] = { "tenant", "network", "port" };
     size_t n = weft_op_path_len(req->op);
-    bool is_host = req->op == WEFT_OP_HOST_ADD || req->op == WEFT_OP_HOST_DEL;
+    bool is_host = (req->op == WEFT_OP_HOST_ADD || req->op == WEFT_OP_HOST_DEL
+                    || req->op == WEFT_OP_HOST_SET);
+    bool is_pool = req->op == WEFT_OP_POOL_ADD || req->op == WEFT_OP_POOL_DEL;
     for (size_t i = 0; i < n; i++) {
-        const char *kind = (is_host ? "host"
+        const char *kind = (is_host ? "host" : is_pool ? "pool"
                             : i == 1 && weft_op_is_router(req->op) ? "router"
                             : what[i]);
         char *error = require__(req->path[i], kind);
@@ -318,6 +323,7 @@ check_values__(const struct weft_request *req, struct weft_plan *plan)
         switch (req->op) {
         case WEFT_OP_HOST_ADD:
             error = check_host_add__(req, plan);
+            error = error ? error : weft_request_check_nat(req, plan);
             break;
         case WEFT_OP_TENANT_ADD:
             error = check_token_hash__(req->token_hash);
@@ -341,11 +347,22 @@ check_values__(const struct weft_request *req, struct weft_plan *plan)
         case WEFT_OP_ROUTE_DEL:
             error = check_router__(req, plan);
             break;
+        case WEFT_OP_ROUTER_ADD:
+        case WEFT_OP_HOST_SET:
+        case WEFT_OP_ROUTER_SET:
+        case WEFT_OP_POOL_ADD:
+        case WEFT_OP_POOL_DEL:
+        case WEFT_OP_FIP_ADD:
+        case WEFT_OP_FIP_DEL:
+        case WEFT_OP_FIP_SET:
+        case WEFT_OP_MAP_ADD:
+        case WEFT_OP_MAP_DEL:
+            error = weft_request_check_nat(req, plan);
+            break;
         case WEFT_OP_HOST_DEL:
         case WEFT_OP_TENANT_DEL:
         case WEFT_OP_NET_DEL:
         case WEFT_OP_PORT_DEL:
-        case WEFT_OP_ROUTER_ADD:
         case WEFT_OP_ROUTER_DEL:
             break;
         }
@@ -644,8 +661,9 @@ weft_request_validate(const struct weft_request *req,
     }
     switch (req->op) {
     case WEFT_OP_HOST_ADD:
-        return wrap__(WEFT_ERR_CONFLICT,
-                      validate_new_host(topo, req->path[0]));
+        error = wrap__(WEFT_ERR_CONFLICT,
+                       validate_new_host(topo, req->path[0]));
+        return error ? error : weft_request_validate_nat(req, topo, plan);
     case WEFT_OP_TENANT_ADD:
         return validate_tenant_add__(topo, plan);
     case WEFT_OP_TENANT_TOKEN:
@@ -667,6 +685,16 @@ weft_request_validate(const struct weft_request *req,
     case WEFT_OP_ROUTE_ADD:
     case WEFT_OP_ROUTE_DEL:
         return validate_router__(topo, plan);
+    case WEFT_OP_HOST_SET:
+    case WEFT_OP_ROUTER_SET:
+    case WEFT_OP_POOL_ADD:
+    case WEFT_OP_POOL_DEL:
+    case WEFT_OP_FIP_ADD:
+    case WEFT_OP_FIP_DEL:
+    case WEFT_OP_FIP_SET:
+    case WEFT_OP_MAP_ADD:
+    case WEFT_OP_MAP_DEL:
+        return weft_request_validate_nat(req, topo, plan);
     }
     OVS_NOT_REACHED();
 }

@@ -207,3 +207,10 @@ topo_subnet_allocate(const struct topo_network *net, ovs_be32 *ip)
     *ip = htonl(base + off);
     return NULL;
 }
+
+char *
+parse_pool_cidr(const char *s, ovs_be32 *prefix, int *plen)
+{
+    return parse_prefix__("pool cidr", s, TOPO_POOL_PLEN_MIN,
+                          TOPO_POOL_PLEN_MAX, prefix, plen);
+}

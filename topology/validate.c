@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "openvswitch/dynamic-string.h"
 #include "openvswitch/util.h"
 #include "packets.h"
 #include "util.h"
@@ -428,7 +429,8 @@ validate_iface_is_reserved(const struct topo_host *host, const char *iface)
             return true;
         }
     }
-    return host && host->uplink && !strcmp(iface, host->uplink);
+    return host && ((host->uplink && !strcmp(iface, host->uplink))
+                    || (host->ext.iface && !strcmp(iface, host->ext.iface)));
 }
 
 char *
@@ -459,6 +461,8 @@ validate_new_port(const struct topology *topo, const struct topo_network *net,
                          iface, host->name,
                          strcmp(iface, TOPO_BRIDGE_NAME)
                          && (!host->uplink || strcmp(iface, host->uplink))
+                         && (!host->ext.iface
+                             || strcmp(iface, host->ext.iface))
                          ? " (names starting with "TOPO_TUNNEL_PREFIX_VXLAN
                            ", "TOPO_TUNNEL_PREFIX_GRE" or "
                            TOPO_TUNNEL_PREFIX_GENEVE" are weft's tunnels)"
@@ -529,16 +533,28 @@ char *
 validate_del_tenant(const struct topology *topo OVS_UNUSED,
                     const struct topo_tenant *tenant)
 {
-    size_t n = tenant->n_networks;     /* The tenant's network index. */
-    size_t n_routers = tenant->n_routers;
-    if (n || n_routers) {
-        char *count = count_noun__(n, "network");
-        char *routers = count_noun__(n_routers, "router");
-        char *error = xasprintf("tenant %s still has %s%s%s", tenant->name,
-                                n ? count : "", n && n_routers ? " and " : "",
-                                n_routers ? routers : "");
-        free(count);
-        free(routers);
+    /* The tenant's network, router and floating IP indexes. */
+    const size_t counts[] = { tenant->n_networks, tenant->n_routers,
+                              tenant->n_fips };
+    static const char *const nouns[] = { "network", "router", "floating IP" };
+    size_t n_held = 0, left = 0;
+    for (size_t i = 0; i < ARRAY_SIZE(counts); i++) {
+        left += counts[i] != 0;
+    }
+    struct ds held = DS_EMPTY_INITIALIZER;
+    for (size_t i = 0; i < ARRAY_SIZE(counts); i++) {
+        if (counts[i]) {
+            char *count = count_noun__(counts[i], nouns[i]);
+            left--;
+            ds_put_format(&held, "%s%s", !n_held++ ? "" : left ? ", "
+                          : " and ", count);
+            free(count);
+        }
+    }
+    if (held.length) {
+        char *error = xasprintf("tenant %s still has %s", tenant->name,
+                                ds_cstr(&held));
+        ds_destroy(&held);
         return error;
     }
     return NULL;

@@ -75,9 +75,11 @@ char *validate_new_port(const struct topology *, const struct topo_network *,
  * host takes some of them: the integration bridge's internal interface
  * (TOPO_BRIDGE_NAME), every tunnel name (TOPO_TUNNEL_PREFIXES followed by
  * anything: tunnel names derive from host names, including those of hosts
- * added later, see weft_tunnel_name()) and the host's uplink.  A port given
+ * added later, see weft_tunnel_name()), the host's uplink and its external
+ * interface.  A port given
  * one of them would take the tunnel, the VLAN trunk or the host's own stack
- * (OFPP_LOCAL) over, so validate_new_port() refuses them and the flow
+ * (OFPP_LOCAL) over, and so would the host's external interface
+ * (Host external_iface), so validate_new_port() refuses them and the flow
  * compiler and weftd ignore a port that has one anyway.  'host' may be NULL
  * (then only the bridge and tunnel names are checked). */
 bool validate_iface_is_reserved(const struct topo_host *, const char *iface);
@@ -155,6 +157,89 @@ char *validate_new_route(const struct topo_router *,
                          const struct topo_route *);
 
 /* ------------------------------------------------------------------------
+ * NAT: external sides, pools, floating IPs, port mappings, SNAT
+ * (validate-nat.c).  'tenant_view' as for validate_new_network(): a tenant
+ * is never told whose an address or a host port is. */
+
+/* Pool prefix lengths: /8 to /32 (a /32 is one floating IP). */
+#define TOPO_POOL_PLEN_MIN 8
+#define TOPO_POOL_PLEN_MAX 32
+
+/* A host's external side from the user's text: all three values or none
+ * (all NULL: 'ext->iface' NULL, no error).  'iface' a valid interface name,
+ * not one of weft's own (validate_iface_is_reserved() without a host);
+ * 'ip' "A.B.C.D/LEN" (LEN 1..32), for LEN <= 30 neither the LAN's network
+ * nor its broadcast address; 'gateway' "A.B.C.D" inside that LAN, not 'ip'.
+ * 'ext->iface' then points to 'iface' (not copied); 'gateway_mac' zero. */
+char *parse_external(const char *iface, const char *ip, const char *gateway,
+                     struct topo_external *ext);
+/* "A.B.C.D/LEN", LEN 8..32, host bits zero (validate-subnet.c). */
+char *parse_pool_cidr(const char *s, ovs_be32 *prefix, int *plen);
+/* "tcp" or "udp" into IPPROTO_TCP or IPPROTO_UDP. */
+char *parse_proto(const char *s, uint8_t *proto);
+/* A TCP or UDP port number 1..65535; 'what' names it ("host port"). */
+char *parse_l4_port(const char *what, const char *s, uint16_t *port);
+/* "true" or "false". */
+char *parse_snat(const char *s, bool *snat);
+/* Port.mappings keys: "tcp/8080" <-> (IPPROTO_TCP, 8080).  The parser
+ * accepts only the canonical text the writer makes. */
+bool topo_mapping_key_parse(const char *s, uint8_t *proto,
+                            uint16_t *host_port);
+char *topo_mapping_key(uint8_t proto, uint16_t host_port);
+const char *topo_proto_name(uint8_t proto);
+
+/* 'ext' (parsed by parse_external()) on 'host' ('host' NULL: a new host
+ * with uplink 'uplink'): the interface is not the host's uplink nor a
+ * port's interface there, and its IP is no other host's external IP nor a
+ * floating IP.  Then, for an existing host, the external side may change
+ * that way: while floating IPs are homed on the host or its ports have
+ * mappings, it may not be removed ('ext->iface' NULL), and each such
+ * floating IP must stay inside its LAN. */
+char *validate_host_external(const struct topology *,
+                             const struct topo_host *host, const char *uplink,
+                             const struct topo_external *ext);
+char *validate_new_pool(const struct topology *, const char *name,
+                        ovs_be32 prefix, int plen);
+/* Refused while floating IPs of the pool exist. */
+char *validate_del_pool(const struct topo_pool *);
+/* 'ip' inside 'pool' and, for /30 and shorter, not its network or
+ * broadcast address. */
+char *validate_fip_in_pool(const struct topo_pool *, ovs_be32 ip);
+/* 'ip' as a new floating IP of 'pool': validate_fip_in_pool(), and no
+ * host's external IP or gateway, no other floating IP. */
+char *validate_fip_address(const struct topology *, const struct topo_pool *,
+                           ovs_be32 ip, bool tenant_view);
+/* The lowest address of 'pool' that validate_fip_address() accepts, into
+ * '*ip'; an error (a conflict) if none is free.  O(used addresses, log). */
+char *topo_fip_allocate(const struct topology *, const struct topo_pool *,
+                        ovs_be32 *ip);
+/* 'port' as an endpoint reached from outside (a floating IP's or a
+ * mapping's): it has an IPv4 address, its network is attached to a router
+ * and its host has an external side, whose LAN contains 'fip_ip' if 'pool'
+ * (the floating IP's pool, which the message names) is nonnull. */
+char *validate_nat_endpoint(const struct topo_port *,
+                            const struct topo_pool *pool, ovs_be32 fip_ip);
+/* Floating IP 'ip' of 'pool' ('fip', or NULL for a new one) assigned to
+ * 'port': a NAT endpoint for it, with no other floating IP. */
+char *validate_fip_target(const struct topo_fip *fip,
+                          const struct topo_pool *pool, ovs_be32 ip,
+                          const struct topo_port *port);
+/* A mapping 'm' on 'port': a NAT endpoint, and ('proto', 'host_port') not
+ * mapped yet on its host. */
+char *validate_new_mapping(const struct topo_port *,
+                           const struct topo_mapping *m);
+
+/* The request ops of NAT (validate-request-nat.c): step 1 for HOST_SET,
+ * ROUTER_SET, POOL_*, FIP_*, MAP_* and the external and snat values of
+ * HOST_ADD and ROUTER_ADD (storing what it parses into 'plan' if nonnull),
+ * and step 2 for the NAT ops. */
+struct weft_plan;
+char *weft_request_check_nat(const struct weft_request *, struct weft_plan *);
+struct weft_error *weft_request_validate_nat(const struct weft_request *,
+                                             const struct topology *,
+                                             struct weft_plan *);
+
+/* ------------------------------------------------------------------------
  * Step 2 of a write (request.h): a request against the current topology.
  * (validate-request.c) */
 
@@ -202,6 +287,25 @@ struct weft_plan {
     bool allocated;             /* PORT_ADD: 'ips' were allocated. */
     struct topo_route route;    /* ROUTE_ADD; ROUTE_DEL ('nexthop' that of
                                  * the route deleted). */
+
+    /* NAT (validate-request-nat.c). */
+    struct topo_external ext;   /* HOST_ADD, HOST_SET: the external side
+                                 * ('ext.iface' points into 'req'; NULL:
+                                 * none, or HOST_SET's removal). */
+    bool ext_given;             /* HOST_SET: the external side changes. */
+    int snat;                   /* ROUTER_ADD, ROUTER_SET: 1, 0, or -1
+                                 * if not given. */
+    const struct topo_pool *pool; /* FIP_ADD, POOL_DEL. */
+    ovs_be32 pool_prefix;       /* POOL_ADD. */
+    int pool_plen;
+    const struct topo_fip *fip; /* FIP_DEL, FIP_SET. */
+    ovs_be32 fip_ip;            /* FIP_*: the address (FIP_ADD: given or
+                                 * allocated). */
+    bool fip_allocated;         /* FIP_ADD: 'fip_ip' was allocated. */
+    const struct topo_port *target; /* FIP_ADD, FIP_SET: the port to
+                                     * assign to, or NULL. */
+    struct topo_mapping mapping; /* MAP_ADD; MAP_DEL (the one removed).
+                                  * The port is 'port'. */
 
     /* TENANT_SET: per quota (quota.h). */
     enum weft_quota_change quota_change[N_TOPO_QUOTAS];

@@ -1,5 +1,6 @@
 /* test-topology: unit tests for topology/topology.c's indexes, removers and
- * in-place modifiers, and topology/format.c's canonical text.
+ * in-place modifiers, topology/nat.c, and topology/format.c's canonical
+ * text.
  *
  * The indexes (tenant -> networks, network -> ports and hosts, host -> ports
  * and networks, with per (network, host) port counts) are what the compiler
@@ -14,6 +15,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -612,6 +614,186 @@ test_changes_diff_routers(void **state)
     topology_destroy(n);
 }
 
+/* topology/nat.c: external side, snat, mappings, pools and floating IPs,
+ * with their indexes and text; a floating IP's weak reference to its
+ * port. */
+static void
+test_nat(void **state)
+{
+    struct fixture *f = *state;
+    struct topology *t = &f->topo;
+    const ovs_be32 ip = htonl(0xc0a8640b), gw = htonl(0xc0a86401);
+
+    assert_false(topo_host_has_external(f->h1));
+    assert_true(topology_set_host_external(t, f->h1, "ext0", ip, 24, gw));
+    assert_false(topology_set_host_external(t, f->h1, "ext0", ip, 24, gw));
+    struct eth_addr m = ETH_ADDR_C(aa, bb, cc, dd, ee, ff);
+    assert_true(topology_set_host_gateway_mac(f->h1, m));
+    assert_false(topology_set_host_gateway_mac(f->h1, m));
+    /* The MAC survives another interface, not another next hop. */
+    assert_true(topology_set_host_external(t, f->h1, "ext1", ip, 24, gw));
+    assert_true(eth_addr_equals(f->h1->ext.gateway_mac, m));
+    assert_true(topology_set_host_external(t, f->h1, "ext1", ip, 24,
+                                           htonl(0xc0a864fe)));
+    assert_true(eth_addr_is_zero(f->h1->ext.gateway_mac));
+    char *text = topology_format(t);
+    assert_non_null(strstr(text, " external=ext1:192.168.100.11/24>"
+                           "192.168.100.254"));
+    free(text);
+    assert_true(topology_set_host_external(t, f->h1, NULL, 0, 0, 0));
+    assert_false(topo_host_has_external(f->h1));
+    assert_false(topology_set_host_external(t, f->h1, NULL, 0, 0, 0));
+    topology_set_host_external(t, f->h1, "ext0", ip, 24, gw);
+
+    struct uuid u = make_uuid(50);
+    struct topo_router *r = topology_add_router(t, &u, f->red, "r", 1);
+    assert_true(topology_set_router_snat(r, true));
+    assert_false(topology_set_router_snat(r, true));
+
+    /* Mappings are kept sorted, whatever the order given. */
+    struct topo_mapping maps[] = { { IPPROTO_UDP, 53, 5353 },
+                                   { IPPROTO_TCP, 8080, 80 },
+                                   { IPPROTO_TCP, 443, 8443 } };
+    assert_true(topology_set_port_mappings(t, f->pa1, maps, 3));
+    assert_false(topology_set_port_mappings(t, f->pa1, maps, 3));
+    assert_int_equal(f->pa1->mappings[0].host_port, 443);
+    assert_ptr_equal(topo_host_find_mapping(f->h1, IPPROTO_UDP, 53), f->pa1);
+    assert_null(topo_host_find_mapping(f->h1, IPPROTO_TCP, 53));
+    assert_null(topo_host_find_mapping(f->h2, IPPROTO_UDP, 53));
+
+    u = make_uuid(60);
+    struct topo_pool *pool = topology_add_pool(t, &u, "ext",
+                                               htonl(0xc0a86400), 24);
+    assert_ptr_equal(topology_find_pool_by_name(t, "ext"), pool);
+    assert_ptr_equal(topology_find_pool(t, &u), pool);
+    assert_false(topology_update_pool(t, pool, "ext", htonl(0xc0a86400),
+                                      24));
+    assert_true(topology_update_pool(t, pool, "ext2", htonl(0xc0a86400),
+                                     24));
+    u = make_uuid(61);
+    struct topo_fip *fip = topology_add_fip(t, &u, f->red, pool,
+                                            htonl(0xc0a86464));
+    assert_int_equal(f->red->n_fips, 1);
+    assert_int_equal(pool->n_fips, 1);
+    assert_ptr_equal(topology_find_fip_by_ip(t, htonl(0xc0a86464)), fip);
+    assert_false(topology_remove_pool(t, pool));        /* Has a FIP. */
+
+    assert_true(topology_set_fip_port(t, fip, f->pa1));
+    assert_ptr_equal(f->pa1->fip, fip);
+    u = make_uuid(62);
+    struct topo_fip *fip2 = topology_add_fip(t, &u, f->red, pool,
+                                             htonl(0xc0a86465));
+    assert_false(topology_set_fip_port(t, fip2, f->pa1)); /* Taken. */
+    assert_null(fip2->port);
+    assert_true(topology_set_fip_port(t, fip, f->pa2));   /* Moved. */
+    assert_null(f->pa1->fip);
+    assert_ptr_equal(f->pa2->fip, fip);
+    assert_true(topology_update_fip(t, fip2, f->blue, pool,
+                                    htonl(0xc0a86466)));
+    assert_int_equal(f->red->n_fips, 1);
+    assert_int_equal(f->blue->n_fips, 1);
+    text = topology_format(t);
+    assert_non_null(strstr(text, " mappings=tcp/443>8443,tcp/8080>80,"
+                           "udp/53>5353"));
+    assert_non_null(strstr(text, " fip=192.168.100.100"));
+    assert_non_null(strstr(text, "name=ext2 cidr=192.168.100.0/24 "
+                           "n_fips=2"));
+    assert_non_null(strstr(text, " snat "));
+    free(text);
+    assert_format_sound(t);
+
+    /* The port goes: its floating IP stays, unassigned (weak reference). */
+    topology_remove_port(t, f->pa2);
+    assert_null(fip->port);
+    assert_ptr_equal(topology_find_fip(t, &fip->uuid), fip);
+    assert_format_sound(t);
+    assert_false(topology_remove_tenant(t, f->blue));   /* Holds fip2. */
+    topology_remove_fip(t, fip2);
+    topology_remove_fip(t, fip);
+    assert_int_equal(f->red->n_fips, 0);
+    assert_true(topology_remove_pool(t, pool));
+    assert_null(topology_find_pool_by_name(t, "ext2"));
+    assert_format_sound(t);
+}
+
+/* topo_changes_diff() for the NAT state: a floating IP assigned, moved or
+ * unassigned changes its old and new port; pools and floating IPs are
+ * their own sets; snat is the router's, the external side the host's. */
+static char *
+diff_nat(const struct topology *old, const struct topology *new)
+{
+    struct topo_changes c;
+    topo_changes_init(&c);
+    topo_changes_diff(old, new, &c);
+    char *s = xasprintf("h%"PRIuSIZE" r%"PRIuSIZE" p%"PRIuSIZE" ph%"PRIuSIZE
+                        " pool%"PRIuSIZE" fip%"PRIuSIZE,
+                        uuidset_count(&c.hosts), uuidset_count(&c.routers),
+                        uuidset_count(&c.ports), uuidset_count(&c.port_hosts),
+                        uuidset_count(&c.pools), uuidset_count(&c.fips));
+    topo_changes_destroy(&c);
+    return s;
+}
+
+#define ASSERT_DIFF_NAT(OLD, NEW, WANT)         \
+    do {                                        \
+        char *got__ = diff_nat(OLD, NEW);       \
+        assert_string_equal(got__, WANT);       \
+        free(got__);                            \
+    } while (0)
+
+static void
+test_changes_diff_nat(void **state)
+{
+    struct fixture *f = *state;
+    struct fixture g;
+    build(&g);
+    struct topology *o = &f->topo, *n = &g.topo;
+    const char *none = "h0 r0 p0 ph0 pool0 fip0";
+
+    ASSERT_DIFF_NAT(o, n, none);
+    topology_set_host_external(n, g.h1, "ext0", htonl(0xc0a8640b), 24,
+                               htonl(0xc0a86401));
+    ASSERT_DIFF_NAT(o, n, "h1 r0 p0 ph0 pool0 fip0");
+    topology_set_host_external(o, f->h1, "ext0", htonl(0xc0a8640b), 24,
+                               htonl(0xc0a86401));
+    ASSERT_DIFF_NAT(o, n, none);
+
+    struct uuid u = make_uuid(50);
+    struct topo_router *rn = topology_add_router(n, &u, g.red, "r", 1);
+    topology_add_router(o, &u, f->red, "r", 1);
+    topology_set_router_snat(rn, true);
+    ASSERT_DIFF_NAT(o, n, "h0 r1 p0 ph0 pool0 fip0");
+    topology_set_router_snat(rn, false);
+
+    struct topo_mapping map = { IPPROTO_TCP, 8080, 80 };
+    topology_set_port_mappings(n, g.pa3, &map, 1);
+    ASSERT_DIFF_NAT(o, n, "h0 r0 p1 ph1 pool0 fip0");
+    topology_set_port_mappings(o, f->pa3, &map, 1);
+
+    u = make_uuid(60);
+    struct topo_pool *pn = topology_add_pool(n, &u, "ext", htonl(0xc0a86400),
+                                             24);
+    ASSERT_DIFF_NAT(o, n, "h0 r0 p0 ph0 pool1 fip0");
+    struct topo_pool *po = topology_add_pool(o, &u, "ext", htonl(0xc0a86400),
+                                             24);
+    u = make_uuid(61);
+    struct topo_fip *fn = topology_add_fip(n, &u, g.red, pn,
+                                           htonl(0xc0a86464));
+    struct topo_fip *fo = topology_add_fip(o, &u, f->red, po,
+                                           htonl(0xc0a86464));
+    ASSERT_DIFF_NAT(o, n, none);
+    topology_set_fip_port(n, fn, g.pa1);                /* Assigned. */
+    ASSERT_DIFF_NAT(o, n, "h0 r0 p1 ph1 pool0 fip1");
+    topology_set_fip_port(o, fo, f->pa1);
+    topology_set_fip_port(n, fn, g.pb1);                /* Moved h1 -> h2. */
+    ASSERT_DIFF_NAT(o, n, "h0 r0 p2 ph2 pool0 fip1");
+    topology_set_fip_port(n, fn, NULL);                 /* Unassigned. */
+    ASSERT_DIFF_NAT(o, n, "h0 r0 p1 ph1 pool0 fip1");
+    topology_remove_fip(n, fn);                         /* Deleted. */
+    ASSERT_DIFF_NAT(o, n, "h0 r0 p1 ph1 pool0 fip1");
+    topology_destroy(n);
+}
+
 static void
 test_swap(void **state)
 {
@@ -643,6 +825,9 @@ main(void)
         cmocka_unit_test_setup_teardown(test_swap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_routers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_changes_diff_routers, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_nat, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_changes_diff_nat, setup,
                                         teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,809 @@
+/* test-validate-nat: unit tests for topology/validate-nat.c and
+ * validate-request-nat.c, the NAT rules (a host's external side, pools,
+ * floating IPs and their allocation, port mappings, snat): each rule of
+ * the design, its message, its error kind, and what a tenant is told
+ * about another tenant's objects (nothing).  No database.  Every error and
+ * plan is freed, for valgrind and ASan. */
+#include <config.h>
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <netinet/in.h>
+
+#include "validate-fixture.h"
+
+/* The NAT world, on top of validate-fixture's:
+ *   red/net1 has subnet 10.0.0.0/24 (gateway 10.0.0.254) and router red/r;
+ *   blue/net1 has subnet 10.0.0.0/24 and router blue/r;
+ *   h1 has external side ext0 192.168.100.11/24 via 192.168.100.1, h2 none;
+ *   pool "ext" is 192.168.100.0/24;
+ *   ports red/net1/b on h2 (10.0.0.3), red/net2/c on h1 (no IP),
+ *   blue/net1/x on h1 (10.0.0.5);
+ *   floating IP 192.168.100.2 of blue, on blue/net1/x. */
+struct nat {
+    struct fixture *f;
+    struct topo_pool *pool;
+    struct topo_port *b, *c, *x;
+    struct topo_fip *blue_fip;
+};
+
+static struct topo_network *
+with_router(struct topology *topo, struct topo_network *net, uint32_t key)
+{
+    struct topo_subnet sn = { ip("10.0.0.0"), 24, ip("10.0.0.254") };
+    bool changed;
+    assert_true(topology_set_network_subnet(topo, net, &sn, &changed));
+    struct uuid u = next_uuid();
+    struct topo_router *r = topology_add_router(topo, &u, net->tenant, "r",
+                                                key);
+    const struct topo_network *nets[] = { net };
+    struct eth_addr macs[] = { mac("02:57:00:01:00:01") };
+    macs[0].ea[3] = key;
+    assert_true(topology_set_router_networks(topo, r, nets, macs, 1));
+    return net;
+}
+
+static struct topo_port *
+port(struct topology *topo, struct topo_network *net, struct topo_host *h,
+     const char *name, const char *ip_s, int id)
+{
+    ovs_be32 addr = ip_s ? ip(ip_s) : 0;
+    struct eth_addr ea = mac("02:00:00:00:01:00");
+    ea.ea[5] = id;
+    struct uuid u = next_uuid();
+    return topology_add_port(topo, &u, net, h, name, name, ea, &addr,
+                             ip_s ? 1 : 0, 100 + id);
+}
+
+static void
+build_nat(struct nat *n, struct fixture *f)
+{
+    struct topology *t = &f->topo;
+    n->f = f;
+    with_router(t, f->red_net1, 1);
+    with_router(t, f->blue_net1, 2);
+    topology_set_host_external(t, f->h1, "ext0", ip("192.168.100.11"), 24,
+                               ip("192.168.100.1"));
+    struct uuid u = next_uuid();
+    n->pool = topology_add_pool(t, &u, "ext", ip("192.168.100.0"), 24);
+    n->b = port(t, f->red_net1, f->h2, "b", "10.0.0.3", 1);
+    n->c = port(t, f->red_net2, f->h1, "c", NULL, 2);
+    n->x = port(t, f->blue_net1, f->h1, "x", "10.0.0.5", 3);
+    u = next_uuid();
+    n->blue_fip = topology_add_fip(t, &u, f->blue, n->pool,
+                                   ip("192.168.100.2"));
+    assert_true(topology_set_fip_port(t, n->blue_fip, n->x));
+}
+
+/* ------------------------------------------------------------------------
+ * Requests: helpers as in test-validate-request.c. */
+
+static struct weft_request *
+req_new(enum weft_op op, const char *p0, const char *p1, const char *p2)
+{
+    struct weft_request *req = xmalloc(sizeof *req);
+    weft_request_init(req, op);
+    req->path[0] = nullable_xstrdup(p0);
+    req->path[1] = nullable_xstrdup(p1);
+    req->path[2] = nullable_xstrdup(p2);
+    return req;
+}
+
+static void
+assert_werr(struct weft_error *error, enum weft_err_kind kind,
+            const char *msg)
+{
+    if (!error) {
+        fail_msg("expected %s error \"%s\"", weft_err_kind_name(kind), msg);
+    }
+    if (error->kind != kind || strcmp(error->message, msg)) {
+        char *got = xasprintf("%s \"%s\"", weft_err_kind_name(error->kind),
+                              error->message);
+        weft_error_destroy(error);
+        fail_msg("expected %s \"%s\", got %s", weft_err_kind_name(kind), msg,
+                 got);
+    }
+    weft_error_destroy(error);
+}
+
+static void
+req_free(struct weft_request *req)
+{
+    weft_request_destroy(req);
+    free(req);
+}
+
+/* Step 1 and step 2 both refuse 'req' as INVALID 'msg'.  Frees 'req'. */
+static void
+assert_invalid(const struct topology *topo, struct weft_request *req,
+               const char *msg)
+{
+    assert_werr(weft_request_check(req), WEFT_ERR_INVALID, msg);
+    struct weft_plan plan;
+    assert_werr(weft_request_validate(req, topo, &plan), WEFT_ERR_INVALID,
+                msg);
+    weft_plan_destroy(&plan);
+    req_free(req);
+}
+
+/* Step 1 passes, step 2 refuses with 'kind' and 'msg'.  Frees 'req'. */
+static void
+assert_refused(const struct topology *topo, struct weft_request *req,
+               enum weft_err_kind kind, const char *msg)
+{
+    struct weft_error *error = weft_request_check(req);
+    if (error) {
+        fail_msg("step 1 refused: %s", error->message);
+    }
+    struct weft_plan plan;
+    assert_werr(weft_request_validate(req, topo, &plan), kind, msg);
+    weft_plan_destroy(&plan);
+    req_free(req);
+}
+
+/* Both steps pass; the plan is left in '*plan' (the caller destroys it and
+ * frees 'req' after reading it). */
+static void
+assert_accepted(const struct topology *topo, struct weft_request *req,
+                struct weft_plan *plan)
+{
+    struct weft_error *error = weft_request_check(req);
+    if (!error) {
+        error = weft_request_validate(req, topo, plan);
+    }
+    if (error) {
+        fail_msg("refused: %s", error->message);
+    }
+}
+
+/* ------------------------------------------------------------------------
+ * Parsers. */
+
+static void
+test_nat_parsers(void **state OVS_UNUSED)
+{
+    struct topo_external ext;
+    assert_ok(parse_external(NULL, NULL, NULL, &ext));
+    assert_null(ext.iface);
+    assert_ok(parse_external("ext0", "192.168.100.11/24", "192.168.100.1",
+                             &ext));
+    assert_string_equal(ext.iface, "ext0");
+    assert_int_equal(ext.ip, ip("192.168.100.11"));
+    assert_int_equal(ext.plen, 24);
+    assert_int_equal(ext.gateway, ip("192.168.100.1"));
+    /* A /31 has no network or broadcast address. */
+    assert_ok(parse_external("e", "10.9.0.0/31", "10.9.0.1", &ext));
+
+    assert_error_is(parse_external("ext0", "192.168.100.11/24", NULL, &ext),
+                    "the external side needs an interface, an IP and a "
+                    "gateway (gateway missing)");
+    assert_error_is(parse_external(NULL, "192.168.100.11/24", "1.1.1.1",
+                                   &ext),
+                    "the external side needs an interface, an IP and a "
+                    "gateway (interface missing)");
+    assert_error(parse_external("a/b", "192.168.100.11/24", "192.168.100.1",
+                                &ext), "invalid interface name");
+    assert_error(parse_external("br-int", "192.168.100.11/24",
+                                "192.168.100.1", &ext),
+                 "external interface br-int is a name of weft's own");
+    assert_error(parse_external("vx-h2", "192.168.100.11/24",
+                                "192.168.100.1", &ext), "weft's own");
+    assert_error_is(parse_external("e", "192.168.100.11", "192.168.100.1",
+                                   &ext),
+                    "invalid external IP \"192.168.100.11\": expected "
+                    "A.B.C.D/LEN (the host's address and its LAN's length)");
+    assert_error(parse_external("e", "192.168.100.11/33", "192.168.100.1",
+                                &ext), "prefix length must be 1-32");
+    assert_error(parse_external("e", "192.168.100.11/", "192.168.100.1",
+                                &ext), "expected A.B.C.D/LEN");
+    assert_error(parse_external("e", "192.168.100.11/024", "192.168.100.1",
+                                &ext), "expected A.B.C.D/LEN");
+    assert_error_is(parse_external("e", "192.168.100.11/0", "192.168.100.1",
+                                   &ext),
+                    "invalid external IP \"192.168.100.11/0\": prefix length "
+                    "must be 1-32");
+    assert_error_is(parse_external("e", "192.168.100.0/24", "192.168.100.1",
+                                   &ext),
+                    "external IP 192.168.100.0/24 is the network address of "
+                    "its LAN");
+    assert_error_is(parse_external("e", "192.168.100.255/24",
+                                   "192.168.100.1", &ext),
+                    "external IP 192.168.100.255/24 is the broadcast "
+                    "address of its LAN");
+    assert_error_is(parse_external("e", "192.168.100.11/24", "192.168.101.1",
+                                   &ext),
+                    "external gateway 192.168.101.1 is not inside the "
+                    "external LAN 192.168.100.0/24");
+    assert_error_is(parse_external("e", "192.168.100.11/24",
+                                   "192.168.100.11", &ext),
+                    "external gateway 192.168.100.11 is the host's own "
+                    "external IP");
+    assert_error_is(parse_external("e", "192.168.100.11/24",
+                                   "192.168.100.0", &ext),
+                    "external gateway 192.168.100.0 is the network address "
+                    "of the external LAN 192.168.100.0/24");
+    assert_error_is(parse_external("e", "192.168.100.11/24",
+                                   "192.168.100.1/24", &ext),
+                    "invalid external gateway \"192.168.100.1/24\": expected "
+                    "A.B.C.D");
+
+    ovs_be32 prefix;
+    int plen;
+    assert_ok(parse_pool_cidr("192.168.100.0/24", &prefix, &plen));
+    assert_int_equal(plen, 24);
+    assert_ok(parse_pool_cidr("192.168.100.7/32", &prefix, &plen));
+    assert_error_is(parse_pool_cidr("192.168.100.1/24", &prefix, &plen),
+                    "pool cidr 192.168.100.1/24 has host bits set (did you "
+                    "mean 192.168.100.0/24?)");
+    assert_error(parse_pool_cidr("10.0.0.0/7", &prefix, &plen),
+                 "prefix length must be 8-32");
+
+    uint8_t proto;
+    assert_ok(parse_proto("tcp", &proto));
+    assert_int_equal(proto, IPPROTO_TCP);
+    assert_ok(parse_proto("udp", &proto));
+    assert_int_equal(proto, IPPROTO_UDP);
+    assert_error_is(parse_proto("icmp", &proto),
+                    "invalid protocol \"icmp\": expected tcp or udp");
+
+    uint16_t p;
+    assert_ok(parse_l4_port("port", "65535", &p));
+    assert_int_equal(p, 65535);
+    assert_ok(parse_l4_port("port", "1", &p));
+    assert_error_is(parse_l4_port("port", "0", &p),
+                    "port 0 is out of range 1..65535");
+    assert_error_is(parse_l4_port("host port", "65536", &p),
+                    "host port 65536 is out of range 1..65535");
+    assert_error_is(parse_l4_port("port", "99999999999999999999999", &p),
+                    "port 99999999999999999999999 is out of range 1..65535");
+    assert_error_is(parse_l4_port("port", "-1", &p),
+                    "invalid port \"-1\": expected a number 1..65535");
+    assert_error(parse_l4_port("port", "", &p), "expected a number");
+
+    bool snat;
+    assert_ok(parse_snat("true", &snat));
+    assert_true(snat);
+    assert_ok(parse_snat("false", &snat));
+    assert_false(snat);
+    assert_error_is(parse_snat("yes", &snat),
+                    "invalid snat \"yes\": expected true or false");
+
+    uint16_t hp;
+    char *key = topo_mapping_key(IPPROTO_UDP, 5353);
+    assert_string_equal(key, "udp/5353");
+    assert_true(topo_mapping_key_parse(key, &proto, &hp));
+    assert_int_equal(proto, IPPROTO_UDP);
+    assert_int_equal(hp, 5353);
+    free(key);
+    assert_false(topo_mapping_key_parse("tcp/08080", &proto, &hp));
+    assert_false(topo_mapping_key_parse("tcp/0", &proto, &hp));
+    assert_false(topo_mapping_key_parse("sctp/80", &proto, &hp));
+    assert_false(topo_mapping_key_parse("tcp80", &proto, &hp));
+}
+
+/* ------------------------------------------------------------------------
+ * External side. */
+
+static void
+test_nat_external(void **state)
+{
+    struct nat n;
+    build_nat(&n, *state);
+    struct fixture *f = n.f;
+    const struct topology *t = &f->topo;
+    struct topo_external ext;
+
+    /* The external interface is reserved on its host, for ports too. */
+    assert_true(validate_iface_is_reserved(f->h1, "ext0"));
+    assert_false(validate_iface_is_reserved(f->h2, "ext0"));
+    ovs_be32 addr = ip("10.0.0.9");
+    assert_error_is(validate_new_port(t, f->red_net1, f->h1, "d", "ext0",
+                                      mac("02:00:00:00:00:09"), &addr, 1,
+                                      false),
+                    "interface name ext0 is not available on host h1");
+
+    /* h2's new external side: not its uplink, not a port's interface, not
+     * another host's external IP, not a floating IP. */
+    struct topo_host *h2 = f->h2;
+    h2->uplink = xstrdup("eth9");
+    assert_ok(parse_external("eth9", "192.168.100.12/24", "192.168.100.1",
+                             &ext));
+    assert_error_is(validate_host_external(t, h2, NULL, &ext),
+                    "external interface eth9 is the host's uplink");
+    assert_ok(parse_external("b", "192.168.100.12/24", "192.168.100.1",
+                             &ext));
+    assert_error_is(validate_host_external(t, h2, NULL, &ext),
+                    "interface b is already used by port red/net1/b on "
+                    "host h2");
+    assert_ok(parse_external("ext0", "192.168.100.11/24", "192.168.100.1",
+                             &ext));
+    assert_error_is(validate_host_external(t, h2, NULL, &ext),
+                    "external IP 192.168.100.11 is already host h1's");
+    assert_ok(parse_external("ext0", "192.168.100.2/24", "192.168.100.1",
+                             &ext));
+    assert_error_is(validate_host_external(t, h2, NULL, &ext),
+                    "external IP 192.168.100.2 is a floating IP of tenant "
+                    "blue");
+    assert_ok(parse_external("ext0", "192.168.100.12/24", "192.168.100.1",
+                             &ext));
+    assert_ok(validate_host_external(t, h2, NULL, &ext));
+    /* A new host: its uplink is the request's. */
+    assert_ok(parse_external("eth1", "192.168.100.13/24", "192.168.100.1",
+                             &ext));
+    assert_error_is(validate_host_external(t, NULL, "eth1", &ext),
+                    "external interface eth1 is the host's uplink");
+    assert_ok(validate_host_external(t, NULL, NULL, &ext));
+
+    /* h1 holds blue's floating IP: its external side stays, and its LAN
+     * keeps the floating IP. */
+    memset(&ext, 0, sizeof ext);
+    assert_error_is(validate_host_external(t, f->h1, NULL, &ext),
+                    "host h1 still has 1 floating IP: delete them first");
+    struct topo_mapping maps[] = { { IPPROTO_TCP, 8080, 80 },
+                                   { IPPROTO_UDP, 53, 53 } };
+    topology_set_port_mappings(&f->topo, f->a, maps, 2);
+    assert_error_is(validate_host_external(t, f->h1, NULL, &ext),
+                    "host h1 still has 2 port mappings and 1 floating IP: "
+                    "delete them first");
+    assert_ok(parse_external("ext0", "192.168.200.11/24", "192.168.200.1",
+                             &ext));
+    assert_error_is(validate_host_external(t, f->h1, NULL, &ext),
+                    "floating IP 192.168.100.2 on host h1 would be outside "
+                    "its external LAN 192.168.200.0/24: move or delete it "
+                    "first");
+    /* Same LAN, another gateway: fine. */
+    assert_ok(parse_external("ext0", "192.168.100.11/24", "192.168.100.254",
+                             &ext));
+    assert_ok(validate_host_external(t, f->h1, NULL, &ext));
+    topology_set_fip_port(&f->topo, n.blue_fip, NULL);
+    assert_error_is(validate_host_external(t, f->h1, NULL,
+                                           &(struct topo_external) { 0 }),
+                    "host h1 still has 2 port mappings: delete them first");
+    topology_set_port_mappings(&f->topo, f->a, NULL, 0);
+    assert_ok(validate_host_external(t, f->h1, NULL,
+                                     &(struct topo_external) { 0 }));
+}
+
+/* ------------------------------------------------------------------------
+ * Pools, floating IPs, allocation. */
+
+static void
+test_nat_pools(void **state)
+{
+    struct nat n;
+    build_nat(&n, *state);
+    const struct topology *t = &n.f->topo;
+
+    assert_error_is(validate_new_pool(t, "ext", ip("10.9.0.0"), 24),
+                    "pool ext already exists");
+    assert_error_is(validate_new_pool(t, "p2", ip("192.168.100.128"), 25),
+                    "pool cidr 192.168.100.128/25 overlaps pool ext "
+                    "(192.168.100.0/24)");
+    assert_error_is(validate_new_pool(t, "p2", ip("192.168.0.0"), 16),
+                    "pool cidr 192.168.0.0/16 overlaps pool ext "
+                    "(192.168.100.0/24)");
+    assert_ok(validate_new_pool(t, "p2", ip("192.168.101.0"), 24));
+    assert_error_is(validate_del_pool(n.pool),
+                    "pool ext still has 1 floating IP");
+}
+
+static void
+test_nat_fips(void **state)
+{
+    struct nat n;
+    build_nat(&n, *state);
+    struct fixture *f = n.f;
+    struct topology *t = &f->topo;
+
+    assert_error_is(validate_fip_in_pool(n.pool, ip("192.168.101.5")),
+                    "address 192.168.101.5 is not in pool ext "
+                    "(192.168.100.0/24)");
+    assert_error_is(validate_fip_in_pool(n.pool, ip("192.168.100.0")),
+                    "address 192.168.100.0 is the network address of pool "
+                    "ext");
+    assert_error_is(validate_fip_in_pool(n.pool, ip("192.168.100.255")),
+                    "address 192.168.100.255 is the broadcast address of "
+                    "pool ext");
+    /* Taken: a tenant is not told by what or whom. */
+    assert_error_is(validate_fip_address(t, n.pool, ip("192.168.100.11"),
+                                         false),
+                    "address 192.168.100.11 is already in use (host h1's "
+                    "external IP)");
+    assert_error_is(validate_fip_address(t, n.pool, ip("192.168.100.1"),
+                                         false),
+                    "address 192.168.100.1 is already in use (host h1's "
+                    "external gateway)");
+    assert_error_is(validate_fip_address(t, n.pool, ip("192.168.100.2"),
+                                         false),
+                    "address 192.168.100.2 is already in use (a floating IP "
+                    "of tenant blue)");
+    assert_error_is(validate_fip_address(t, n.pool, ip("192.168.100.2"),
+                                         true),
+                    "address 192.168.100.2 is already in use");
+    assert_error_is(validate_fip_address(t, n.pool, ip("192.168.100.11"),
+                                         true),
+                    "address 192.168.100.11 is already in use");
+    assert_ok(validate_fip_address(t, n.pool, ip("192.168.100.3"), true));
+
+    /* Allocation: the lowest free address, skipping the network address,
+     * the gateway (.1), the floating IP (.2), the host's IP (.11). */
+    ovs_be32 a;
+    assert_ok(topo_fip_allocate(t, n.pool, &a));
+    assert_int_equal(a, ip("192.168.100.3"));
+    for (int i = 3; i <= 10; i++) {
+        struct uuid u = next_uuid();
+        topology_add_fip(t, &u, f->red, n.pool, htonl(0xc0a86400 | i));
+    }
+    assert_ok(topo_fip_allocate(t, n.pool, &a));
+    assert_int_equal(a, ip("192.168.100.12"));
+    /* A /32 pool holds one address, network and broadcast included. */
+    struct uuid u = next_uuid();
+    struct topo_pool *one = topology_add_pool(t, &u, "one", ip("10.20.0.7"),
+                                              32);
+    assert_ok(topo_fip_allocate(t, one, &a));
+    assert_int_equal(a, ip("10.20.0.7"));
+    assert_ok(validate_fip_in_pool(one, ip("10.20.0.7")));
+    u = next_uuid();
+    topology_add_fip(t, &u, f->red, one, a);
+    assert_error_is(topo_fip_allocate(t, one, &a),
+                    "pool one has no free address");
+    /* A /30: two usable addresses. */
+    u = next_uuid();
+    struct topo_pool *p30 = topology_add_pool(t, &u, "p30",
+                                              ip("10.30.0.0"), 30);
+    assert_ok(topo_fip_allocate(t, p30, &a));
+    assert_int_equal(a, ip("10.30.0.1"));
+    u = next_uuid();
+    topology_add_fip(t, &u, f->red, p30, a);
+    assert_ok(topo_fip_allocate(t, p30, &a));
+    assert_int_equal(a, ip("10.30.0.2"));
+    u = next_uuid();
+    topology_add_fip(t, &u, f->red, p30, a);
+    assert_error_is(topo_fip_allocate(t, p30, &a),
+                    "pool p30 has no free address");
+
+    /* Targets. */
+    ovs_be32 fip = ip("192.168.100.50");
+    assert_ok(validate_fip_target(NULL, n.pool, fip, f->a));
+    assert_error_is(validate_fip_target(NULL, n.pool, fip, n.c),
+                    "port red/net2/c has no IPv4 address");
+    ovs_be32 addr = ip("10.2.0.5");
+    struct uuid uc = next_uuid();
+    struct topo_port *c2 = topology_add_port(t, &uc, f->red_net2, f->h1,
+                                             "c2", "c2",
+                                             mac("02:00:00:00:02:02"), &addr,
+                                             1, 999);
+    assert_error_is(validate_fip_target(NULL, n.pool, fip, c2),
+                    "network red/net2 is not attached to a router");
+    assert_error_is(validate_fip_target(NULL, n.pool, fip, n.b),
+                    "host h2 has no external side");
+    topology_set_host_external(t, f->h2, "ext0", ip("172.16.0.2"), 24,
+                               ip("172.16.0.1"));
+    assert_error_is(validate_fip_target(NULL, n.pool, fip, n.b),
+                    "host h2 has no external side on 192.168.100.0/24");
+    assert_error_is(validate_fip_target(NULL, n.pool, fip, n.x),
+                    "port blue/net1/x already has floating IP "
+                    "192.168.100.2");
+    /* Its own floating IP again is no conflict. */
+    assert_ok(validate_fip_target(n.blue_fip, n.pool, n.blue_fip->ip, n.x));
+}
+
+static void
+test_nat_mappings(void **state)
+{
+    struct nat n;
+    build_nat(&n, *state);
+    struct fixture *f = n.f;
+    struct topology *t = &f->topo;
+
+    struct topo_mapping m = { IPPROTO_TCP, 8080, 80 };
+    assert_ok(validate_new_mapping(f->a, &m));
+    assert_error_is(validate_new_mapping(n.b, &m),
+                    "host h2 has no external side");
+    assert_error_is(validate_new_mapping(n.c, &m),
+                    "port red/net2/c has no IPv4 address");
+    /* Another tenant's port on h1 has tcp/8080: refused, without naming
+     * it; udp/8080 is another host port. */
+    topology_set_port_mappings(t, n.x, &m, 1);
+    assert_error_is(validate_new_mapping(f->a, &m),
+                    "host h1 port tcp/8080 is already mapped");
+    m.proto = IPPROTO_UDP;
+    assert_ok(validate_new_mapping(f->a, &m));
+    assert_ptr_equal(topo_host_find_mapping(f->h1, IPPROTO_TCP, 8080), n.x);
+    assert_null(topo_host_find_mapping(f->h1, IPPROTO_UDP, 8080));
+}
+
+/* ------------------------------------------------------------------------
+ * Whole requests. */
+
+static void
+test_nat_requests_hosts_routers(void **state)
+{
+    struct nat n;
+    build_nat(&n, *state);
+    struct fixture *f = n.f;
+    const struct topology *t = &f->topo;
+    struct weft_request *req;
+    struct weft_plan plan;
+
+    req = req_new(WEFT_OP_HOST_ADD, "h3", NULL, NULL);
+    req->remote = xstrdup("unix:/h3.sock");
+    req->external_ip = xstrdup("192.168.100.13/24");
+    assert_invalid(t, req, "the external side needs an interface, an IP and "
+                   "a gateway (interface missing)");
+
+    req = req_new(WEFT_OP_HOST_ADD, "h3", NULL, NULL);
+    req->remote = xstrdup("unix:/h3.sock");
+    req->uplink = xstrdup("eth1");
+    req->external_iface = xstrdup("eth1");
+    req->external_ip = xstrdup("192.168.100.13/24");
+    req->external_gateway = xstrdup("192.168.100.1");
+    assert_refused(t, req, WEFT_ERR_CONFLICT,
+                   "external interface eth1 is the host's uplink");
+
+    req = req_new(WEFT_OP_HOST_ADD, "h3", NULL, NULL);
+    req->remote = xstrdup("unix:/h3.sock");
+    req->external_iface = xstrdup("ext0");
+    req->external_ip = xstrdup("192.168.100.13/24");
+    req->external_gateway = xstrdup("192.168.100.1");
+    assert_accepted(t, req, &plan);
+    assert_string_equal(plan.ext.iface, "ext0");
+    assert_int_equal(plan.ext.ip, ip("192.168.100.13"));
+    weft_plan_destroy(&plan);
+    req_free(req);
+
+    req = req_new(WEFT_OP_HOST_SET, "h1", NULL, NULL);
+    req->external_iface = xstrdup("");
+    req->external_ip = xstrdup("192.168.100.13/24");
+    assert_invalid(t, req, "removing the external side takes no IP or "
+                   "gateway");
+    req = req_new(WEFT_OP_HOST_SET, "h9", NULL, NULL);
+    req->external_iface = xstrdup("");
+    assert_refused(t, req, WEFT_ERR_NOT_FOUND, "host h9 does not exist");
+    req = req_new(WEFT_OP_HOST_SET, "h1", NULL, NULL);
+    req->external_iface = xstrdup("");
+    assert_refused(t, req, WEFT_ERR_CONFLICT, "host h1 still has 1 floating "
+                   "IP: delete them first");
+    req = req_new(WEFT_OP_HOST_SET, "h2", NULL, NULL);
+    req->external_iface = xstrdup("");
+    assert_accepted(t, req, &plan);
+    assert_true(plan.ext_given);
+    assert_null(plan.ext.iface);
+    assert_ptr_equal(plan.host, f->h2);
+    weft_plan_destroy(&plan);
+    req_free(req);
+    req = req_new(WEFT_OP_HOST_SET, "h2", NULL, NULL);
+    assert_accepted(t, req, &plan);
+    assert_false(plan.ext_given);
+    weft_plan_destroy(&plan);
+    req_free(req);
+
+    req = req_new(WEFT_OP_ROUTER_SET, "red", "r", NULL);
+    req->snat = xstrdup("yes");
+    assert_invalid(t, req, "invalid snat \"yes\": expected true or false");
+    req = req_new(WEFT_OP_ROUTER_SET, "red", "nope", NULL);
+    req->snat = xstrdup("true");
+    assert_refused(t, req, WEFT_ERR_NOT_FOUND, "router red/nope does not "
+                   "exist");
+    req = req_new(WEFT_OP_ROUTER_SET, "red", "r", NULL);
+    req->snat = xstrdup("true");
+    assert_accepted(t, req, &plan);
+    assert_int_equal(plan.snat, 1);
+    assert_non_null(plan.router);
+    weft_plan_destroy(&plan);
+    req_free(req);
+    req = req_new(WEFT_OP_ROUTER_ADD, "red", "r2", NULL);
+    req->snat = xstrdup("TRUE");
+    assert_invalid(t, req, "invalid snat \"TRUE\": expected true or false");
+    req = req_new(WEFT_OP_ROUTER_ADD, "red", "r2", NULL);
+    assert_accepted(t, req, &plan);
+    assert_int_equal(plan.snat, -1);
+    weft_plan_destroy(&plan);
+    req_free(req);
+}
+
+static void
+test_nat_requests_pools_fips(void **state)
+{
+    struct nat n;
+    build_nat(&n, *state);
+    struct fixture *f = n.f;
+    const struct topology *t = &f->topo;
+    struct weft_request *req;
+    struct weft_plan plan;
+
+    req = req_new(WEFT_OP_POOL_ADD, "p2", NULL, NULL);
+    assert_invalid(t, req, "cidr is required");
+    req = req_new(WEFT_OP_POOL_ADD, "bad name", NULL, NULL);
+    req->cidr = xstrdup("10.9.0.0/24");
+    assert_invalid(t, req, "invalid pool name \"bad name\": only letters, "
+                   "digits, '_', '.' and '-' are allowed");
+    req = req_new(WEFT_OP_POOL_ADD, "p2", NULL, NULL);
+    req->cidr = xstrdup("192.168.100.64/26");
+    assert_refused(t, req, WEFT_ERR_CONFLICT, "pool cidr 192.168.100.64/26 "
+                   "overlaps pool ext (192.168.100.0/24)");
+    req = req_new(WEFT_OP_POOL_DEL, "ext", NULL, NULL);
+    assert_refused(t, req, WEFT_ERR_CONFLICT,
+                   "pool ext still has 1 floating IP");
+    req = req_new(WEFT_OP_POOL_DEL, "nope", NULL, NULL);
+    assert_refused(t, req, WEFT_ERR_NOT_FOUND, "pool nope does not exist");
+
+    req = req_new(WEFT_OP_FIP_ADD, "red", NULL, NULL);
+    assert_invalid(t, req, "pool is required");
+    req = req_new(WEFT_OP_FIP_ADD, "red", NULL, NULL);
+    req->pool = xstrdup("ext");
+    req->fip = xstrdup("192.168.100.7/24");
+    assert_invalid(t, req, "invalid floating IP \"192.168.100.7/24\": "
+                   "expected A.B.C.D");
+    req = req_new(WEFT_OP_FIP_ADD, "red", NULL, NULL);
+    req->pool = xstrdup("ext");
+    req->port_name = xstrdup("a");
+    assert_invalid(t, req, "a port needs its network");
+    req = req_new(WEFT_OP_FIP_ADD, "red", NULL, NULL);
+    req->pool = xstrdup("nope");
+    assert_refused(t, req, WEFT_ERR_NOT_FOUND, "pool nope does not exist");
+    req = req_new(WEFT_OP_FIP_ADD, "red", NULL, NULL);
+    req->pool = xstrdup("ext");
+    req->fip = xstrdup("10.1.1.1");
+    assert_refused(t, req, WEFT_ERR_INVALID, "address 10.1.1.1 is not in "
+                   "pool ext (192.168.100.0/24)");
+    req = req_new(WEFT_OP_FIP_ADD, "red", NULL, NULL);
+    req->pool = xstrdup("ext");
+    req->fip = xstrdup("192.168.100.2");
+    req->tenant_view = true;
+    assert_refused(t, req, WEFT_ERR_CONFLICT,
+                   "address 192.168.100.2 is already in use");
+    req = req_new(WEFT_OP_FIP_ADD, "red", NULL, NULL);
+    req->pool = xstrdup("ext");
+    req->network = xstrdup("net1");
+    req->port_name = xstrdup("b");
+    assert_refused(t, req, WEFT_ERR_CONFLICT, "host h2 has no external side");
+    req = req_new(WEFT_OP_FIP_ADD, "red", NULL, NULL);
+    req->pool = xstrdup("ext");
+    req->network = xstrdup("net1");
+    req->port_name = xstrdup("zz");
+    assert_refused(t, req, WEFT_ERR_NOT_FOUND,
+                   "port red/net1/zz does not exist");
+    req = req_new(WEFT_OP_FIP_ADD, "red", NULL, NULL);
+    req->pool = xstrdup("ext");
+    req->network = xstrdup("net1");
+    req->port_name = xstrdup("a");
+    assert_accepted(t, req, &plan);
+    assert_true(plan.fip_allocated);
+    assert_int_equal(plan.fip_ip, ip("192.168.100.3"));
+    assert_ptr_equal(plan.target, f->a);
+    assert_ptr_equal(plan.pool, n.pool);
+    weft_plan_destroy(&plan);
+    req_free(req);
+
+    /* Another tenant's floating IP: not found for a tenant, a conflict
+     * naming it for an administrator. */
+    req = req_new(WEFT_OP_FIP_DEL, "red", NULL, NULL);
+    req->fip = xstrdup("192.168.100.2");
+    req->tenant_view = true;
+    assert_refused(t, req, WEFT_ERR_NOT_FOUND,
+                   "floating IP 192.168.100.2 does not exist");
+    req = req_new(WEFT_OP_FIP_SET, "red", NULL, NULL);
+    req->fip = xstrdup("192.168.100.2");
+    req->tenant_view = true;
+    assert_refused(t, req, WEFT_ERR_NOT_FOUND,
+                   "floating IP 192.168.100.2 does not exist");
+    req = req_new(WEFT_OP_FIP_DEL, "red", NULL, NULL);
+    req->fip = xstrdup("192.168.100.2");
+    assert_refused(t, req, WEFT_ERR_CONFLICT, "floating IP 192.168.100.2 "
+                   "belongs to tenant blue, not red");
+    req = req_new(WEFT_OP_FIP_DEL, "red", NULL, NULL);
+    assert_invalid(t, req, "floating IP is required");
+    req = req_new(WEFT_OP_FIP_DEL, "blue", NULL, NULL);
+    req->fip = xstrdup("192.168.100.2");
+    assert_accepted(t, req, &plan);
+    assert_ptr_equal(plan.fip, n.blue_fip);
+    weft_plan_destroy(&plan);
+    req_free(req);
+    /* Unassign, then a port without an IP. */
+    req = req_new(WEFT_OP_FIP_SET, "blue", NULL, NULL);
+    req->fip = xstrdup("192.168.100.2");
+    assert_accepted(t, req, &plan);
+    assert_null(plan.target);
+    weft_plan_destroy(&plan);
+    req_free(req);
+    req = req_new(WEFT_OP_FIP_SET, "blue", NULL, NULL);
+    req->fip = xstrdup("192.168.100.2");
+    req->network = xstrdup("net1");
+    assert_invalid(t, req, "a network needs a port");
+
+    /* tenant-del while it holds floating IPs. */
+    req = req_new(WEFT_OP_TENANT_DEL, "blue", NULL, NULL);
+    assert_refused(t, req, WEFT_ERR_CONFLICT, "tenant blue still has "
+                   "1 network, 1 router and 1 floating IP");
+}
+
+static void
+test_nat_requests_mappings(void **state)
+{
+    struct nat n;
+    build_nat(&n, *state);
+    struct fixture *f = n.f;
+    const struct topology *t = &f->topo;
+    struct weft_request *req;
+    struct weft_plan plan;
+
+    req = req_new(WEFT_OP_MAP_ADD, "red", "net1", "a");
+    req->proto = xstrdup("tcp");
+    req->host_port = xstrdup("8080");
+    req->to_port = xstrdup("0");
+    assert_invalid(t, req, "port 0 is out of range 1..65535");
+    req = req_new(WEFT_OP_MAP_ADD, "red", "net1", "a");
+    req->proto = xstrdup("tcp");
+    req->host_port = xstrdup("65536");
+    req->to_port = xstrdup("80");
+    assert_invalid(t, req, "host port 65536 is out of range 1..65535");
+    req = req_new(WEFT_OP_MAP_ADD, "red", "net1", "a");
+    req->proto = xstrdup("sctp");
+    req->host_port = xstrdup("8080");
+    req->to_port = xstrdup("80");
+    assert_invalid(t, req, "invalid protocol \"sctp\": expected tcp or udp");
+    req = req_new(WEFT_OP_MAP_ADD, "red", "net1", "a");
+    req->proto = xstrdup("tcp");
+    req->host_port = xstrdup("8080");
+    assert_invalid(t, req, "port is required");
+    req = req_new(WEFT_OP_MAP_ADD, "red", "net1", "nope");
+    req->proto = xstrdup("tcp");
+    req->host_port = xstrdup("8080");
+    req->to_port = xstrdup("80");
+    assert_refused(t, req, WEFT_ERR_NOT_FOUND,
+                   "port red/net1/nope does not exist");
+
+    req = req_new(WEFT_OP_MAP_ADD, "red", "net1", "a");
+    req->proto = xstrdup("tcp");
+    req->host_port = xstrdup("8080");
+    req->to_port = xstrdup("80");
+    assert_accepted(t, req, &plan);
+    assert_ptr_equal(plan.port, f->a);
+    assert_int_equal(plan.mapping.proto, IPPROTO_TCP);
+    assert_int_equal(plan.mapping.host_port, 8080);
+    assert_int_equal(plan.mapping.port, 80);
+    weft_plan_destroy(&plan);
+
+    /* Now taken on h1, whoever asks. */
+    topology_set_port_mappings(&f->topo, n.x, &plan.mapping, 1);
+    req->tenant_view = true;
+    assert_refused(t, req, WEFT_ERR_CONFLICT,
+                   "host h1 port tcp/8080 is already mapped");
+
+    req = req_new(WEFT_OP_MAP_DEL, "red", "net1", "a");
+    req->proto = xstrdup("tcp");
+    req->host_port = xstrdup("8080");
+    assert_refused(t, req, WEFT_ERR_NOT_FOUND,
+                   "port red/net1/a has no mapping of tcp/8080");
+    req = req_new(WEFT_OP_MAP_DEL, "blue", "net1", "x");
+    req->proto = xstrdup("tcp");
+    req->host_port = xstrdup("8080");
+    assert_accepted(t, req, &plan);
+    assert_int_equal(plan.mapping.port, 80);
+    weft_plan_destroy(&plan);
+    req_free(req);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_nat_parsers),
+        cmocka_unit_test_setup_teardown(test_nat_external, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_nat_pools, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_nat_fips, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_nat_mappings, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_nat_requests_hosts_routers,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_nat_requests_pools_fips, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_nat_requests_mappings, setup,
+                                        teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
