@@ -487,9 +487,8 @@ api_map_del(const struct ctl_options *o)
         *port++ = '\0';
         json_t *m = find_mapping(list, copy, port, proto, host_port);
         if (!m) {
-            fprintf(stderr, "%s: port %s has no mapping of %s/%s (HTTP "
-                    "404)\n", api_program_name, o->args[1], proto,
-                    host_port);
+            fprintf(stderr, "%s: port %s has no mapping of %s/%s\n",
+                    api_program_name, o->args[1], proto, host_port);
             status = EXIT_API_ERROR;
         } else {
             char *host = api_escape(api_str(m, "host"));
