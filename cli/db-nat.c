@@ -364,6 +364,39 @@ filter_tenant(struct ctl_context *ctx, const struct weftrec_tenant **tenantp)
                                         ctx->parsed->path[0]));
 }
 
+/* A floating IP as the API's object. */
+static struct json *
+fip_to_json(const struct weftrec_floating_ip *fip)
+{
+    const struct weftrec_port *port = fip->port;
+    struct json *o = json_object_create();
+    json_object_put_string(o, "ip", fip->ip);
+    json_object_put_string(o, "pool", fip->pool ? fip->pool->name : "?");
+    json_object_put_string(o, "tenant", fip->tenant ? fip->tenant->name : "?");
+    json_object_put(o, "network", nullable_json(
+                        !port ? NULL : port->network ? port->network->name
+                        : "?"));
+    json_object_put(o, "port", nullable_json(port ? port->name : NULL));
+    json_object_put(o, "host", nullable_json(
+                        !port ? NULL : port->host ? port->host->name : "?"));
+    return o;
+}
+
+/* "pool P  port NET/PORT  host H" (or "port -  host -"). */
+static void
+format_fip(struct ds *s, const struct weftrec_floating_ip *fip)
+{
+    const struct weftrec_port *port = fip->port;
+    ds_put_format(s, "pool %s  ", fip->pool ? fip->pool->name : "?");
+    if (port) {
+        ds_put_format(s, "port %s/%s  host %s",
+                      port->network ? port->network->name : "?", port->name,
+                      port->host ? port->host->name : "?");
+    } else {
+        ds_put_cstr(s, "port -  host -");
+    }
+}
+
 /* "fip-list [TENANT]": IP  tenant T  pool P  port NET/PORT|-  host H|-. */
 char *
 db_read_fip_list(struct ctl_context *ctx)
@@ -378,29 +411,13 @@ db_read_fip_list(struct ctl_context *ctx)
                                                             &n);
     struct json *array = ctx->opts->json ? json_array_create_empty() : NULL;
     for (size_t i = 0; i < n; i++) {
-        const struct weftrec_floating_ip *fip = fips[i];
-        const struct weftrec_port *port = fip->port;
-        const char *net = port && port->network ? port->network->name : "?";
-        const char *host = port && port->host ? port->host->name : "?";
-        const char *pool = fip->pool ? fip->pool->name : "?";
-        const char *owner = fip->tenant ? fip->tenant->name : "?";
         if (array) {
-            struct json *o = json_object_create();
-            json_object_put_string(o, "ip", fip->ip);
-            json_object_put_string(o, "pool", pool);
-            json_object_put_string(o, "tenant", owner);
-            json_object_put(o, "network", nullable_json(port ? net : NULL));
-            json_object_put(o, "port", nullable_json(port ? port->name
-                                                     : NULL));
-            json_object_put(o, "host", nullable_json(port ? host : NULL));
-            json_array_add(array, o);
-        } else if (port) {
-            ds_put_format(ctx->output, "%-15s  tenant %s  pool %s  port "
-                          "%s/%s  host %s\n", fip->ip, owner, pool, net,
-                          port->name, host);
+            json_array_add(array, fip_to_json(fips[i]));
         } else {
-            ds_put_format(ctx->output, "%-15s  tenant %s  pool %s  port -  "
-                          "host -\n", fip->ip, owner, pool);
+            ds_put_format(ctx->output, "%-15s  tenant %s  ", fips[i]->ip,
+                          fips[i]->tenant ? fips[i]->tenant->name : "?");
+            format_fip(ctx->output, fips[i]);
+            ds_put_char(ctx->output, '\n');
         }
     }
     if (array) {
@@ -408,6 +425,33 @@ db_read_fip_list(struct ctl_context *ctx)
     }
     free(fips);
     return NULL;
+}
+
+/* A port mapping as the API's object. */
+static struct json *
+mapping_to_json(const struct nat_rows_mapping *m)
+{
+    struct json *o = json_object_create();
+    json_object_put_string(o, "host", m->host);
+    json_object_put(o, "host_ip", nullable_json(m->host_ip));
+    json_object_put(o, "host_port", json_integer_create(m->host_port));
+    json_object_put_string(o, "proto", m->proto);
+    json_object_put_string(o, "tenant", m->tenant);
+    json_object_put_string(o, "network", m->network);
+    json_object_put_string(o, "port", m->name);
+    json_object_put(o, "endpoint_ip", nullable_json(m->endpoint_ip));
+    json_object_put(o, "to_port", json_integer_create(m->to_port));
+    return o;
+}
+
+/* "HOST_IP:HOST_PORT/PROTO -> T/NET/PORT ENDPOINT_IP:PORT". */
+static void
+format_mapping(struct ds *s, const struct nat_rows_mapping *m)
+{
+    ds_put_format(s, "%s:%d/%s -> %s/%s/%s %s:%d",
+                  m->host_ip ? m->host_ip : "-", m->host_port, m->proto,
+                  m->tenant, m->network, m->name,
+                  m->endpoint_ip ? m->endpoint_ip : "-", m->to_port);
 }
 
 /* "map-list [TENANT]": HOST  HOST_IP:HOST_PORT/PROTO -> T/NET/PORT
@@ -428,25 +472,12 @@ db_read_map_list(struct ctl_context *ctx)
         width = MAX(width, (int) strlen(maps[i].host));
     }
     for (size_t i = 0; i < n; i++) {
-        const struct nat_rows_mapping *m = &maps[i];
         if (array) {
-            struct json *o = json_object_create();
-            json_object_put_string(o, "host", m->host);
-            json_object_put(o, "host_ip", nullable_json(m->host_ip));
-            json_object_put(o, "host_port", json_integer_create(m->host_port));
-            json_object_put_string(o, "proto", m->proto);
-            json_object_put_string(o, "tenant", m->tenant);
-            json_object_put_string(o, "network", m->network);
-            json_object_put_string(o, "port", m->name);
-            json_object_put(o, "endpoint_ip", nullable_json(m->endpoint_ip));
-            json_object_put(o, "to_port", json_integer_create(m->to_port));
-            json_array_add(array, o);
+            json_array_add(array, mapping_to_json(&maps[i]));
         } else {
-            ds_put_format(ctx->output, "%-*s  %s:%d/%s -> %s/%s/%s %s:%d\n",
-                          width, m->host, m->host_ip ? m->host_ip : "-",
-                          m->host_port, m->proto, m->tenant, m->network,
-                          m->name, m->endpoint_ip ? m->endpoint_ip : "-",
-                          m->to_port);
+            ds_put_format(ctx->output, "%-*s  ", width, maps[i].host);
+            format_mapping(ctx->output, &maps[i]);
+            ds_put_char(ctx->output, '\n');
         }
     }
     if (array) {
@@ -454,4 +485,46 @@ db_read_map_list(struct ctl_context *ctx)
     }
     free(maps);
     return NULL;
+}
+
+void
+db_nat_show_tenant(struct ds *s, struct ovsdb_idl *idl,
+                   const struct weftrec_tenant *tenant)
+{
+    size_t n;
+    const struct weftrec_floating_ip **fips = nat_rows_fips(idl, tenant, &n);
+    for (size_t i = 0; i < n; i++) {
+        ds_put_format(s, "    floating-ip %s  ", fips[i]->ip);
+        format_fip(s, fips[i]);
+        ds_put_char(s, '\n');
+    }
+    free(fips);
+    struct nat_rows_mapping *maps = nat_rows_mappings(idl, tenant, &n);
+    for (size_t i = 0; i < n; i++) {
+        ds_put_format(s, "    port-mapping %s  ", maps[i].host);
+        format_mapping(s, &maps[i]);
+        ds_put_char(s, '\n');
+    }
+    free(maps);
+}
+
+void
+db_nat_show_json(struct json *show, struct ovsdb_idl *idl)
+{
+    size_t n;
+    const struct weftrec_floating_ip **fips = nat_rows_fips(idl, NULL, &n);
+    struct json *array = json_array_create_empty();
+    for (size_t i = 0; i < n; i++) {
+        json_array_add(array, fip_to_json(fips[i]));
+    }
+    free(fips);
+    json_object_put(show, "floating_ips", array);
+
+    struct nat_rows_mapping *maps = nat_rows_mappings(idl, NULL, &n);
+    array = json_array_create_empty();
+    for (size_t i = 0; i < n; i++) {
+        json_array_add(array, mapping_to_json(&maps[i]));
+    }
+    free(maps);
+    json_object_put(show, "port_mappings", array);
 }

@@ -16,7 +16,9 @@ struct ctl_options;
 struct ctl_parsed;
 struct ds;
 struct json;
+struct ovsdb_idl;
 struct weftrec_host;
+struct weftrec_tenant;
 
 /* Step 1. */
 char *db_parse_host_set(const struct ctl_options *, struct ctl_parsed *);
@@ -44,5 +46,14 @@ char *db_read_map_list(struct ctl_context *);
  * "external" member of the API's host object. */
 void db_nat_format_external(struct ds *, const struct weftrec_host *);
 struct json *db_nat_external_json(const struct weftrec_host *);
+
+/* For "show": a tenant's floating IPs and port mappings, a line each
+ * ("    floating-ip IP  pool P  port NET/PORT  host H", "    port-mapping
+ * HOST  HOST_IP:HOST_PORT/PROTO -> T/NET/PORT IP:PORT"); and with
+ * --format=json, members "floating_ips" and "port_mappings" of 'show' (every
+ * tenant's, tenant by tenant, as the API's objects). */
+void db_nat_show_tenant(struct ds *, struct ovsdb_idl *,
+                        const struct weftrec_tenant *);
+void db_nat_show_json(struct json *show, struct ovsdb_idl *);
 
 #endif /* cli/db-nat.h */

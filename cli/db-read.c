@@ -668,6 +668,7 @@ show_json(struct ctl_context *ctx)
     json_object_put(show, "networks", nets);
     json_object_put(show, "ports", ports);
     json_object_put(show, "routers", routers);
+    db_nat_show_json(show, ctx->idl);
     put_json(ctx->output, show);
 }
 
@@ -759,6 +760,7 @@ db_read_show(struct ctl_context *ctx)
             }
         }
         show_tenant_routers(ctx, tenant);
+        db_nat_show_tenant(s, ctx->idl, tenant);
     }
     free(tenants);
     free(nets);

@@ -53,4 +53,13 @@ void api_print_router_summary(json_t *router);
  * 'lead' and " -" if it has none and 'dash' (weftctl-api-nat.c). */
 void api_print_external(json_t *host, const char *lead, bool dash);
 
+/* Appends to 'out' the objects of collection 'kind' ("floating-ips",
+ * "port-mappings") of 'tenant', or of every tenant the caller sees if it is
+ * NULL.  Returns false after printing an error. */
+bool api_collect_nat(const struct ctl_options *o, const char *tenant,
+                     const char *kind, json_t *out);
+
+/* "show"'s lines for floating IPs and port mappings. */
+void api_print_nat_show(json_t *fips, json_t *maps);
+
 #endif /* cli/weftctl-api-int.h */

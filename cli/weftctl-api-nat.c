@@ -321,12 +321,10 @@ api_fip_set(const struct ctl_options *o)
     return fip_write(o, o->args[2], "PATCH", body, 200);
 }
 
-/* Appends to 'out' the objects of collection 'kind' ("floating-ips",
- * "port-mappings") of o->args[1], or of every tenant the caller sees. */
-static bool
-collect_tenants(const struct ctl_options *o, const char *kind, json_t *out)
+bool
+api_collect_nat(const struct ctl_options *o, const char *tenant,
+                const char *kind, json_t *out)
 {
-    const char *tenant = o->n_args > 1 ? o->args[1] : NULL;
     json_t *tenants;
     if (!api_tenants(o, tenant, &tenants)) {
         return false;
@@ -351,7 +349,7 @@ collect_tenants(const struct ctl_options *o, const char *kind, json_t *out)
     return ok;
 }
 
-/* Collects with collect_tenants() and prints with --json, or returns false
+/* Collects with api_collect_nat() and prints with --json, or returns false
  * with '*list' to print (or after an error, with '*statusp'). */
 static bool
 list_tenants(const struct ctl_options *o, const char *kind, json_t **list,
@@ -364,7 +362,8 @@ list_tenants(const struct ctl_options *o, const char *kind, json_t **list,
     }
     free(names[0]);
     *list = json_array();
-    if (!collect_tenants(o, kind, *list)) {
+    if (!api_collect_nat(o, o->n_args > 1 ? o->args[1] : NULL, kind,
+                         *list)) {
         json_decref(*list);
         *statusp = EXIT_API_ERROR;
         return false;
@@ -378,6 +377,47 @@ list_tenants(const struct ctl_options *o, const char *kind, json_t **list,
     return true;
 }
 
+/* "pool P  port NET/PORT  host H" (or "port -  host -"). */
+static void
+print_fip(json_t *f)
+{
+    printf("pool %s  ", api_str(f, "pool"));
+    if (json_is_string(json_object_get(f, "port"))) {
+        printf("port %s/%s  host %s", api_str(f, "network"),
+               api_str(f, "port"), api_str(f, "host"));
+    } else {
+        printf("port -  host -");
+    }
+}
+
+/* "HOST_IP:HOST_PORT/PROTO -> T/NET/PORT ENDPOINT_IP:PORT". */
+static void
+print_mapping(json_t *m)
+{
+    printf("%s:%lld/%s -> %s/%s/%s %s:%lld", api_str(m, "host_ip"),
+           api_num(m, "host_port"), api_str(m, "proto"),
+           api_str(m, "tenant"), api_str(m, "network"), api_str(m, "port"),
+           api_str(m, "endpoint_ip"), api_num(m, "to_port"));
+}
+
+void
+api_print_nat_show(json_t *fips, json_t *maps)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach (fips, i, v) {
+        printf("floating-ip %s: tenant %s  ", api_str(v, "ip"),
+               api_str(v, "tenant"));
+        print_fip(v);
+        putchar('\n');
+    }
+    json_array_foreach (maps, i, v) {
+        printf("port-mapping %s: ", api_str(v, "host"));
+        print_mapping(v);
+        putchar('\n');
+    }
+}
+
 int
 api_fip_list(const struct ctl_options *o)
 {
@@ -389,14 +429,9 @@ api_fip_list(const struct ctl_options *o)
     size_t i;
     json_t *f;
     json_array_foreach (list, i, f) {
-        printf("%-15s  tenant %s  pool %s  ", api_str(f, "ip"),
-               api_str(f, "tenant"), api_str(f, "pool"));
-        if (json_is_string(json_object_get(f, "port"))) {
-            printf("port %s/%s  host %s\n", api_str(f, "network"),
-                   api_str(f, "port"), api_str(f, "host"));
-        } else {
-            printf("port -  host -\n");
-        }
+        printf("%-15s  tenant %s  ", api_str(f, "ip"), api_str(f, "tenant"));
+        print_fip(f);
+        putchar('\n');
     }
     json_decref(list);
     return 0;
@@ -527,12 +562,9 @@ api_map_list(const struct ctl_options *o)
         width = len > width ? len : width;
     }
     json_array_foreach (list, i, m) {
-        printf("%-*s  %s:%lld/%s -> %s/%s/%s %s:%lld\n", width,
-               api_str(m, "host"), api_str(m, "host_ip"),
-               api_num(m, "host_port"), api_str(m, "proto"),
-               api_str(m, "tenant"), api_str(m, "network"),
-               api_str(m, "port"), api_str(m, "endpoint_ip"),
-               api_num(m, "to_port"));
+        printf("%-*s  ", width, api_str(m, "host"));
+        print_mapping(m);
+        putchar('\n');
     }
     json_decref(list);
     return 0;

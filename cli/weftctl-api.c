@@ -458,14 +458,19 @@ run_show(const struct ctl_options *o)
 {
     json_t *status, *nets = json_array(), *ports = json_array();
     json_t *routers = json_array();
+    json_t *fips = json_array(), *maps = json_array();
     bool ok = (api_get(o, "/v1/status", &status)
                && collect(o, NULL, NULL, false, nets)
                && collect(o, NULL, NULL, true, ports)
-               && api_collect_routers(o, NULL, routers));
+               && api_collect_routers(o, NULL, routers)
+               && api_collect_nat(o, NULL, "floating-ips", fips)
+               && api_collect_nat(o, NULL, "port-mappings", maps));
     if (ok && o->json) {
-        json_t *show = json_pack("{s:O, s:O, s:O, s:O}", "status", status,
-                                 "networks", nets, "ports", ports,
-                                 "routers", routers);
+        json_t *show = json_pack("{s:O, s:O, s:O, s:O, s:O, s:O}",
+                                 "status", status, "networks", nets,
+                                 "ports", ports, "routers", routers,
+                                 "floating_ips", fips,
+                                 "port_mappings", maps);
         print_json(show);
         json_decref(show);
     }
@@ -504,12 +509,17 @@ run_show(const struct ctl_options *o)
         api_print_router_summary(r);
         putchar('\n');
     }
+    if (ok && !o->json) {
+        api_print_nat_show(fips, maps);
+    }
     if (ok) {
         json_decref(status);
     }
     json_decref(nets);
     json_decref(ports);
     json_decref(routers);
+    json_decref(fips);
+    json_decref(maps);
     return ok ? 0 : EXIT_API_ERROR;
 }
 

@@ -298,9 +298,10 @@ const struct ctl_command ctl_commands[] = {
     { "show", "show",
       "Prints nb_cfg, every host with its connection state and cur_cfg,\n"
       "and every tenant's networks and ports with their OpenFlow port and\n"
-      "link state, and its routers.  --format=json prints what \"weftctl\n"
-      "--api --json show\" prints: {\"status\": ..., \"networks\": [...],\n"
-      "\"ports\": [...], \"routers\": [...]}.\n",
+      "link state, its routers, floating IPs and port mappings.\n"
+      "--format=json prints what \"weftctl --api --json show\" prints:\n"
+      "{\"status\": ..., \"networks\": [...], \"ports\": [...],\n"
+      "\"routers\": [...], \"floating_ips\": [...], \"port_mappings\": [...]}.\n",
       0, 0, 0, 0, false,
       NULL, db_read_show, api_show },
     { "status", "status",

@@ -106,12 +106,16 @@ ip_order(const char *ip)
                                             : UINT64_C(1) << 32;
 }
 
+/* By tenant, as the API lists them (tenant by tenant), then address. */
 static int
 compare_fips(const void *a_, const void *b_)
 {
     const struct weftrec_floating_ip *const *a = a_, *const *b = b_;
+    int cmp = strcmp((*a)->tenant ? (*a)->tenant->name : "",
+                     (*b)->tenant ? (*b)->tenant->name : "");
     uint64_t x = ip_order((*a)->ip), y = ip_order((*b)->ip);
-    return x < y ? -1 : x > y ? 1 : strcmp((*a)->ip, (*b)->ip);
+    return (cmp ? cmp : x < y ? -1 : x > y ? 1
+            : strcmp((*a)->ip, (*b)->ip));
 }
 
 const struct weftrec_floating_ip **
@@ -172,11 +176,13 @@ mapping_fill(const struct weftrec_port *port, size_t i,
     return true;
 }
 
+/* By tenant, as the API lists them, then host, protocol and host port. */
 static int
 compare_mappings(const void *a_, const void *b_)
 {
     const struct nat_rows_mapping *a = a_, *b = b_;
-    int cmp = strcmp(a->host, b->host);
+    int cmp = strcmp(a->tenant, b->tenant);
+    cmp = cmp ? cmp : strcmp(a->host, b->host);
     cmp = cmp ? cmp : strcmp(a->proto, b->proto);
     return cmp ? cmp : a->host_port - b->host_port;
 }

@@ -56,8 +56,8 @@ const struct weftrec_floating_ip *nat_rows_find_fip(struct ovsdb_idl *,
 /* Every pool, sorted by name (malloc'd array), their number in '*n'. */
 const struct weftrec_pool **nat_rows_pools(struct ovsdb_idl *, size_t *n);
 
-/* The floating IPs of 'tenant' (NULL: every tenant), sorted by address
- * (numerically), malloc'd, their number in '*n'. */
+/* The floating IPs of 'tenant' (NULL: every tenant), sorted by tenant name
+ * and address (numerically), malloc'd, their number in '*n'. */
 const struct weftrec_floating_ip **nat_rows_fips(
     struct ovsdb_idl *, const struct weftrec_tenant *tenant, size_t *n);
 
@@ -77,9 +77,9 @@ struct nat_rows_mapping {
     int to_port;
 };
 
-/* The port mappings of 'tenant' (NULL: every tenant), sorted by host name,
- * protocol and host port, malloc'd, their number in '*n'.  A mapping key
- * that is not "tcp/N" or "udp/N" is left out. */
+/* The port mappings of 'tenant' (NULL: every tenant), sorted by tenant
+ * name, host name, protocol and host port, malloc'd, their number in '*n'.
+ * A mapping key that is not "tcp/N" or "udp/N" is left out. */
 struct nat_rows_mapping *nat_rows_mappings(struct ovsdb_idl *,
                                            const struct weftrec_tenant *,
                                            size_t *n);

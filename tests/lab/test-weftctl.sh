@@ -455,8 +455,8 @@ if [ "$rc" -eq 0 ] && jq -e '.status.nb_cfg == 21
         and (.status.hosts | map(.name)) == ["h1", "h2"]
         and (.networks | map(.tenant + "/" + .name)) == ["green/net1", "green/net2", "red/net1", "red/net2"]
         and (.ports | map(.tenant + "/" + .network + "/" + .name)) == ["green/net1/a", "red/net1/a", "red/net1/b", "red/net1/c", "red/net2/a"]
-        and .routers == []
-        and (keys == ["networks", "ports", "routers", "status"])' <<<"$out" >/dev/null; then
+        and .routers == [] and .floating_ips == [] and .port_mappings == []
+        and (keys == ["floating_ips", "networks", "port_mappings", "ports", "routers", "status"])' <<<"$out" >/dev/null; then
     pass
 else
     fail "weftctl --format=json show: status $rc, '$out'"
@@ -842,6 +842,21 @@ if jq -e 'length == 3 and .[0] == {"host": "h1", "host_ip": "192.168.100.11", "h
     pass
 else
     fail "map-list --format=json: '$out'"
+fi
+run show
+if grep -q '^    floating-ip 192.168.100.97  pool ext  port ext/e1  host h1$' <<<"$out" \
+   && grep -q '^    floating-ip 192.168.100.100  pool ext  port -  host -$' <<<"$out" \
+   && grep -q '^    port-mapping h1  192.168.100.11:8080/tcp -> nt/ext/e1 10.8.0.2:80$' <<<"$out"; then
+    pass
+else
+    fail "show: nt's floating IPs and port mappings: '$out'"
+fi
+run --format=json show
+if jq -e '(.floating_ips | map(.ip)) == ["192.168.100.97", "192.168.100.100"]
+          and (.port_mappings | length) == 3' <<<"$out" >/dev/null; then
+    pass
+else
+    fail "show --format=json: floating_ips, port_mappings: '$out'"
 fi
 expect_err 1 "host h1 still has 3 port mappings and 1 floating IP: delete them first" \
     host-set h1 --no-external
