@@ -1023,6 +1023,33 @@ for args in "host-show h1" "pool-list" "fip-list" "map-list" "router-show red/rn
         wait_for 30 same_json "$args"
 done
 
+# weftctl --api's other NAT commands: host-add with an external side,
+# host-set --no-external, router-add --snat, router-set, pool-add, pool-del.
+rc=0; ctl_api "" -- host-add h9 --remote=unix:/nothing --external-iface=t4e9 \
+    --external-ip=192.168.100.19/24 --external-gateway=192.168.100.1 || rc=$?
+check "weftctl --api host-add with an external side" [ $rc = 0 ]
+expect 200 '.external == {"iface":"t4e9","ip":"192.168.100.19/24","gateway":"192.168.100.1"}' \
+    "...GET shows it" -- /v1/hosts/h9
+rc=0; ctl_api "" -- host-set h9 --no-external || rc=$?
+expect 200 '.external == null' "weftctl --api host-set --no-external ($rc)" -- /v1/hosts/h9
+rc=0; out=$(ctl_api "$red_tok" -- host-set h9 --external-iface=t4e9 \
+    --external-ip=192.168.100.19/24 --external-gateway=192.168.100.1 2>&1) || rc=$?
+check "weftctl --api host-set as red: 403 ($out)" \
+    bash -c "[ $rc = 1 ] && grep -q '(HTTP 403)' <<<'$out'"
+expect 204 '' "DELETE h9" -- -X DELETE /v1/hosts/h9
+rc=0; ctl_api "$red_tok" -- router-add red/rs --snat || rc=$?
+expect 200 '.snat == true' "weftctl --api router-add --snat ($rc)" -- /v1/tenants/red/routers/rs
+rc=0; ctl_api "$red_tok" -- router-set red/rs --snat=false || rc=$?
+expect 200 '.snat == false' "weftctl --api router-set --snat=false ($rc)" -- /v1/tenants/red/routers/rs
+rc=0; out=$(ctl_api "$red_tok" -- router-set red/rs --snat=maybe 2>&1) || rc=$?
+check "weftctl --api router-set --snat=maybe: exit 2 ($out)" [ $rc = 2 ]
+expect 204 '' "DELETE red's router rs" -- -X DELETE /v1/tenants/red/routers/rs
+rc=0; { ctl_api "" -- pool-add p9 10.99.0.0/24 && ctl_api "" -- pool-del p9; } || rc=$?
+check "weftctl --api pool-add, pool-del" [ $rc = 0 ]
+rc=0; out=$(ctl_api "$red_tok" -- pool-list 2>&1) || rc=$?
+check "weftctl --api pool-list as red: 403 ($out)" \
+    bash -c "[ $rc = 1 ] && grep -q 'only an administrator can manage address pools (HTTP 403)' <<<'$out'"
+
 # Delete it all again: the mapping, the floating IPs, the pool, the
 # external side.
 as=tenant
