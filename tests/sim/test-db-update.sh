@@ -23,7 +23,15 @@
 #     changed, a port added without an IP on it (an address is allocated),
 #     a router added, attached to two networks, given a route, renamed, the
 #     attached network's gateway changed, a network detached and deleted in
-#     one transaction, the router deleted while still attached.
+#     one transaction, the router deleted while still attached;
+#   - NAT (#13): a router with snat added, snat off and on; a host's
+#     external side set, its gateway changed, an IP that does not parse and
+#     is fixed, removed; a pool added; a floating IP added, assigned, moved
+#     to another host, kept while its port is modified, unassigned, assigned
+#     again and unassigned by its port's deletion (weak reference), two
+#     swapping ports in one transaction, deleted; a pool deleted with its
+#     last floating IP in one transaction; port mappings added, one that
+#     does not parse, deleted.
 # None of the others needs a full load (weftd logs each, with its reason),
 # and each patch reports what it changed (topology/changes.h's sets, logged
 # at debug level): e.g. a port moved to another host changes one port, its
@@ -248,6 +256,95 @@ step "network detached and its subnet removed in one transaction" \
     "$(chr 0 0 2 0 0 1)"
 transact "$(delete Router r1)"
 step "router deleted while still attached" "$(chr 0 0 1 0 0 1)"
+
+# --- NAT (#13): external sides, snat, pools, floating IPs, mappings ------
+# Raw rows again (the front ends' commands are weftctl's and the REST
+# API's).  A floating IP's flows are its port's: assigning, moving or
+# unassigning one changes its old and its new port (and their hosts).
+pool_uuid=
+transact "{\"op\":\"insert\",\"table\":\"Router\",\"row\":{\"name\":\"r2\",\"tenant\":[\"uuid\",\"$red\"],\"flow_key\":2,\"snat\":true,\"networks\":[\"map\",[[[\"uuid\",\"$neta\"],\"02:57:00:02:00:01\"]]]}}"
+step "router added with snat, attached" "$(chr 0 0 1 0 0 1)"
+transact "$(update Router r2 '{"snat":false}')"
+step "router snat off" "$(chr 0 0 0 0 0 1)"
+transact "$(update Router r2 '{"snat":true}')"
+step "router snat on" "$(chr 0 0 0 0 0 1)"
+transact "$(update Host h1 '{"external_iface":"ext0","external_ip":"192.168.100.11/24","external_gateway":"192.168.100.1"}')"
+step "host external side set" "$(ch 1 0 0 0 0)"
+transact "$(update Host h2 '{"external_iface":"ext0","external_ip":"192.168.100.12/24","external_gateway":"192.168.100.1"}')"
+step "another host's external side set" "$(ch 1 0 0 0 0)"
+transact "$(update Host h2 '{"external_gateway":"192.168.100.254"}')"
+step "host external gateway changed" "$(ch 1 0 0 0 0)"
+transact "$(update Host h2 '{"external_ip":"bogus"}')"
+step "host external IP that does not parse (no external side, as a full load)" \
+    "$(ch 1 0 0 0 0)"
+transact "$(update Host h2 '{"external_ip":"192.168.100.12/24"}')"
+step "host external IP fixed" "$(ch 1 0 0 0 0)"
+
+nat() { ch "$1" 0 "$2" "$3" "$4" ", $5 pools, $6 fips"; }
+transact '{"op":"insert","table":"Pool","row":{"name":"ext","cidr":"192.168.100.0/24"}}'
+step "pool added" "$(nat 0 0 0 0 1 0)"
+pool_uuid=$(uuid_of Pool ext)
+fip_op() {      # fip_op IP ROW_JSON: update of floating IP IP
+    printf '{"op":"update","table":"Floating_IP","where":[["ip","==","%s"]],"row":%s}' "$1" "$2"
+}
+port_ref() { printf '{"port":["uuid","%s"]}' "$(uuid_of Port "$1")"; }
+insert_fip() {  # insert_fip IP: unassigned, of tenant red, pool ext
+    printf '{"op":"insert","table":"Floating_IP","row":{"tenant":["uuid","%s"],"pool":["uuid","%s"],"ip":"%s"}}' \
+        "$red" "$pool_uuid" "$1"
+}
+transact "$(insert_fip 192.168.100.100)"
+step "floating IP added, unassigned" "$(nat 0 0 0 0 0 1)"
+transact "$(fip_op 192.168.100.100 "$(port_ref a1)")"
+step "floating IP assigned (its port's change)" "$(nat 0 1 1 1 0 1)"
+transact "$(fip_op 192.168.100.100 "$(port_ref a2)")"
+step "floating IP moved to a port on another host (old and new port)" \
+    "$(nat 0 1 2 2 0 1)"
+transact "$(update Port a2 '{"ips":["set",["10.0.0.2","10.0.0.42"]]}')"
+step "the port holding a floating IP modified (it keeps it)" \
+    "$(nat 0 1 1 1 0 1)"
+transact "$(fip_op 192.168.100.100 '{"port":["set",[]]}')"
+step "floating IP unassigned" "$(nat 0 1 1 1 0 1)"
+transact "$(fip_op 192.168.100.100 "$(port_ref t1)")"
+step "floating IP assigned to another port" "$(nat 0 1 1 1 0 1)"
+transact "$(delete Port t1)"
+step "its port deleted (the weak reference unassigns it)" \
+    "$(nat 0 1 1 1 0 1)"
+check "the floating IP stayed, unassigned" \
+    [ "$(ovsdb-client transact "$db" '["Weft",{"op":"select","table":"Floating_IP","where":[],"columns":["port"]}]' | jq -c '.[0].rows[0].port')" = '["set",[]]' ]
+
+transact "$(fip_op 192.168.100.100 "$(port_ref a1)")" \
+         "$(insert_fip 192.168.100.101)"
+step "floating IP assigned and another added, in one transaction" \
+    "$(nat 0 1 1 1 0 2)"
+transact "$(fip_op 192.168.100.101 "$(port_ref a2)")"
+step "that one assigned: two floating IPs on two ports" "$(nat 0 1 1 1 0 1)"
+transact "$(fip_op 192.168.100.100 "$(port_ref a2)")" \
+         "$(fip_op 192.168.100.101 "$(port_ref a1)")"
+step "the two floating IPs swap ports in one transaction" \
+    "$(nat 0 1 2 2 0 2)"
+
+mapop() {       # mapop PORT OP MAP_JSON: mutate the port's mappings
+    printf '{"op":"mutate","table":"Port","where":[["name","==","%s"]],"mutations":[["mappings","%s",%s]]}' "$1" "$2" "$3"
+}
+transact "$(mapop a1 insert '["map",[["tcp/8080",80]]]')"
+step "port mapping added" "$(ch 0 0 1 1 1)"
+transact "$(mapop a1 insert '["map",[["udp/5353",53]]]')"
+step "second port mapping added" "$(ch 0 0 1 1 1)"
+transact "$(mapop a1 insert '["map",[["tcp/08080",81]]]')"
+step "a mapping key that does not parse (skipped, as a full load skips it)" ""
+transact "$(mapop a1 delete '["set",["tcp/8080","tcp/08080"]]')"
+step "port mapping deleted" "$(ch 0 0 1 1 1)"
+
+transact '{"op":"delete","table":"Floating_IP","where":[["ip","==","192.168.100.100"]]}'
+step "floating IP deleted (its port's change)" "$(nat 0 1 1 1 0 1)"
+transact '{"op":"delete","table":"Floating_IP","where":[["ip","==","192.168.100.101"]]}' \
+         "$(delete Pool ext)"
+step "pool deleted with its last floating IP, in one transaction" \
+    "$(nat 0 1 1 1 1 1)"
+transact "$(update Host h1 '{"external_iface":["set",[]],"external_ip":["set",[]],"external_gateway":["set",[]]}')"
+step "host external side removed" "$(ch 1 0 0 0 0)"
+transact "$(delete Router r2)"
+step "snat router deleted" "$(chr 0 0 1 0 0 1)"
 
 f1=$(full_loads)
 check "every change above was patched in place, none was a full load ($f0 -> $f1)" \
