@@ -992,8 +992,11 @@ check "weftctl --api fip-list: '$out'" bash -c "
 rc=0; out=$(ctl_api "$red_tok" -- fip-add red --pool=ext --port=nsub/e2 2>&1) || rc=$?
 check "weftctl --api fip-add prints the address taken ($out)" \
     bash -c "[ $rc = 0 ] && [ '$out' = 192.168.100.98 ]"
-rc=0; out=$(ctl_api "$red_tok" -- map-add red/nsub/e2 5353:53/udp 2>&1) || rc=$?
-check "weftctl --api map-add ($out)" [ $rc = 0 ]
+# (g1's host, ghost, never installs anything: a port's change is waited for
+# on every host of its network.)
+expect 204 '' "red: DELETE g1 (on ghost)" -- -X DELETE /v1/tenants/red/networks/nsub/ports/g1
+rc=0; out=$(ctl_api "$red_tok" -- --wait map-add red/nsub/e2 5353:53/udp 2>&1) || rc=$?
+check "weftctl --api --wait map-add: h1 installs it ($out)" [ $rc = 0 ]
 out=$(ctl_api "$red_tok" -- map-list red 2>&1)
 check "weftctl --api map-list: '$out'" bash -c "
     grep -q '^h1  192.168.100.11:8080/tcp -> red/nsub/e1 10.7.0.2:80$' <<<'$out' \
@@ -1051,6 +1054,27 @@ rc=0; out=$(ctl_api "$red_tok" -- pool-list 2>&1) || rc=$?
 check "weftctl --api pool-list as red: 403 ($out)" \
     bash -c "[ $rc = 1 ] && grep -q 'only an administrator can manage address pools (HTTP 403)' <<<'$out'"
 
+# Concurrent allocations: 3 clients of the API and 2 of the database take
+# floating IPs from ext at once (Pool weft-fip-gen serializes them); each
+# gets an address of its own and prints the one it got.
+pids=()
+for i in 1 2 3; do
+    ctl_api "$red_tok" -- fip-add red --pool=ext >"$dir/fip-api$i.out" 2>&1 & pids+=($!)
+done
+for i in 1 2; do
+    "$weftctl" --db=unix:"$dir/weft.sock" fip-add red --pool=ext >"$dir/fip-db$i.out" 2>&1 \
+        & pids+=($!)
+done
+rc=0
+for pid in "${pids[@]}"; do wait "$pid" || rc=1; done
+cat "$dir"/fip-api?.out "$dir"/fip-db?.out | sort >"$dir/fip-printed"
+req /v1/tenants/red/floating-ips
+jq -r '.[].ip' <<<"$body" | grep -vx -e 192.168.100.97 -e 192.168.100.98 -e 192.168.100.100 \
+    | sort >"$dir/fip-listed"
+check "5 concurrent fip-add (3 API, 2 database): 5 distinct addresses, each printed by its client ($(tr '\n' ' ' <"$dir/fip-printed"))" \
+    bash -c "[ $rc = 0 ] && [ \$(sort -u $dir/fip-printed | grep -c '^192\.168\.100\.') = 5 ] \
+             && cmp -s $dir/fip-printed $dir/fip-listed"
+
 # Delete it all again: the mapping, the floating IPs, the pool, the
 # external side.
 as=tenant
@@ -1058,7 +1082,8 @@ tok=$red_tok
 expect 204 '' "red: DELETE its port mapping by host, protocol and host port" -- \
     -X DELETE /v1/tenants/red/port-mappings/h1/tcp/8080
 expect 404 '' "red: ...again: 404" -- -X DELETE /v1/tenants/red/port-mappings/h1/tcp/8080
-for fip in 192.168.100.97 192.168.100.98 192.168.100.100; do
+req /v1/tenants/red/floating-ips
+for fip in $(jq -r '.[].ip' <<<"$body"); do
     expect 204 '' "red: DELETE floating IP $fip" -- -X DELETE /v1/tenants/red/floating-ips/$fip
 done
 expect 404 '' "red: ...gone" -- /v1/tenants/red/floating-ips/192.168.100.97
