@@ -7,7 +7,10 @@
 # resource, every error status, tenant separation (a tenant's token sees
 # only its own tenant; others answer 404), that rejected requests change
 # nothing, and a bounded burst of concurrent port creations (throughput is
-# printed).  Prefix "t4".
+# printed).  NAT (#13): hosts' external side, router snat, pools, floating
+# IPs and port mappings, tenant-scoped (404 for another tenant's, 403 on
+# pools and hosts), bad input refused with nothing written, concurrent
+# floating IP allocation, and weftctl --api's NAT commands.  Prefix "t4".
 set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR source=../testlib.sh

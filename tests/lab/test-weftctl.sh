@@ -14,6 +14,9 @@
 #     the change touches) and time out with a clear message;
 #   - --format=json prints the REST API's objects, --format=table the usual
 #     lines;
+#   - the ways in and out (#13): a host's external side (with the gateway
+#     MAC weftd would write), router SNAT, pools, floating IPs and port
+#     mappings, in lists, show and JSON; their bad input is refused;
 #   - "help COMMAND" and "COMMAND --help" print every command's usage line
 #     (the synopsis "weftctl --help" lists) and options; --version prints
 #     CMake's project version.
