@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db-nat.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
 #include "ovsdb-idl.h"
@@ -181,6 +182,7 @@ format_host(struct ds *s, const void *host_, struct ovsdb_idl *idl OVS_UNUSED)
                   "openflow %s", host->ovsdb_remote, host->datapath_type,
                   str_or_dash(host->tunnel_ip), str_or_dash(host->uplink),
                   str_or_dash(host->openflow_remote));
+    db_nat_format_external(s, host);
 }
 
 static void
@@ -208,8 +210,8 @@ nullable_string(const char *s)
     return s ? json_string_create(s) : json_null_create();
 }
 
-static struct json *
-host_to_json(const void *host_, struct ovsdb_idl *idl OVS_UNUSED)
+struct json *
+db_read_host_json(const void *host_, struct ovsdb_idl *idl OVS_UNUSED)
 {
     const struct weftrec_host *host = host_;
     struct json *o = json_object_create();
@@ -229,6 +231,7 @@ host_to_json(const void *host_, struct ovsdb_idl *idl OVS_UNUSED)
     json_object_put(o, "datapath_type",
                     nullable_string(host->datapath_type));
     json_object_put(o, "uplink", nullable_string(host->uplink));
+    json_object_put(o, "external", db_nat_external_json(host));
     return o;
 }
 
@@ -285,6 +288,7 @@ router_to_json(const void *router_, struct ovsdb_idl *idl OVS_UNUSED)
     json_object_put_string(o, "tenant", tenant_name(router->tenant));
     json_object_put_string(o, "name", router->name);
     json_object_put(o, "key", json_integer_create(router->flow_key));
+    json_object_put(o, "snat", json_boolean_create(router->snat));
     size_t n;
     struct routing_rows_port *ports = routing_rows_ports(router, &n);
     struct json *nets = json_array_create_empty();
@@ -327,7 +331,8 @@ format_router(struct ds *s, const void *router_,
         ds_put_char(s, '-');
     }
     free(ports);
-    ds_put_format(s, "  routes %zu", smap_count(&router->routes));
+    ds_put_format(s, "  routes %zu%s", smap_count(&router->routes),
+                  router->snat ? "  snat on" : "");
 }
 
 static struct json *
@@ -436,7 +441,7 @@ db_read_host_list(struct ctl_context *ctx)
 {
     static const struct row_list hosts = {
         &weftrec_table_host, db_read_compare_hosts, host_label,
-        host_to_json, format_host,
+        db_read_host_json, format_host,
     };
     return list_rows(ctx, &hosts);
 }
@@ -595,8 +600,9 @@ db_read_router_show(struct ctl_context *ctx)
         return NULL;
     }
     struct ds *s = ctx->output;
-    ds_put_format(s, "router %s/%s  key %"PRId64"\n", path[0], router->name,
-                  router->flow_key);
+    ds_put_format(s, "router %s/%s  key %"PRId64"%s\n", path[0],
+                  router->name, router->flow_key,
+                  router->snat ? "  snat on" : "");
     size_t n;
     struct routing_rows_port *ports = routing_rows_ports(router, &n);
     for (size_t i = 0; i < n; i++) {
@@ -625,7 +631,7 @@ show_json(struct ctl_context *ctx)
     size_t n = db_read_sorted_rows(ctx->idl, &weftrec_table_host,
                                    db_read_compare_hosts, &rows);
     for (size_t i = 0; i < n; i++) {
-        json_array_add(hosts, host_to_json(rows[i], ctx->idl));
+        json_array_add(hosts, db_read_host_json(rows[i], ctx->idl));
     }
     free(rows);
     struct json *status = json_object_create();
@@ -662,6 +668,7 @@ show_json(struct ctl_context *ctx)
     json_object_put(show, "networks", nets);
     json_object_put(show, "ports", ports);
     json_object_put(show, "routers", routers);
+    db_nat_show_json(show, ctx->idl);
     put_json(ctx->output, show);
 }
 
@@ -753,6 +760,7 @@ db_read_show(struct ctl_context *ctx)
             }
         }
         show_tenant_routers(ctx, tenant);
+        db_nat_show_tenant(s, ctx->idl, tenant);
     }
     free(tenants);
     free(nets);

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 struct ctl_context;
+struct json;
 struct ovsdb_idl;
 struct ovsdb_idl_table_class;
 
@@ -30,5 +31,8 @@ size_t db_read_sorted_rows(struct ovsdb_idl *,
                            int (*compare)(const void *, const void *),
                            const void ***rowsp);
 int db_read_compare_hosts(const void *, const void *);
+
+/* A Host row as the API's host object (an admin's view). */
+struct json *db_read_host_json(const void *host, struct ovsdb_idl *);
 
 #endif /* cli/db-read.h */

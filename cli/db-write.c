@@ -25,8 +25,8 @@
  * Step 1: parsing arguments. */
 
 /* Parses 'arg' as a path of 'n' names into 'parsed'. */
-static char *
-parse_path_arg(const char *arg, size_t n, struct ctl_parsed *parsed)
+char *
+db_parse_path_arg(const char *arg, size_t n, struct ctl_parsed *parsed)
 {
     char *error = parse_path(arg, n, parsed->path);
     parsed->n_path = error ? 0 : n;
@@ -34,8 +34,8 @@ parse_path_arg(const char *arg, size_t n, struct ctl_parsed *parsed)
 }
 
 /* Moves the names in 'parsed->path' into a new request for 'op'. */
-static struct weft_request *
-start_request(struct ctl_parsed *parsed, enum weft_op op)
+struct weft_request *
+db_start_request(struct ctl_parsed *parsed, enum weft_op op)
 {
     struct weft_request *req = &parsed->req;
     weft_request_init(req, op);
@@ -49,8 +49,8 @@ start_request(struct ctl_parsed *parsed, enum weft_op op)
 }
 
 /* Returns 'req''s step 1 errors as a malloc'd string. */
-static char *
-check_request(const struct weft_request *req)
+char *
+db_check_request(const struct weft_request *req)
 {
     struct weft_error *error = weft_request_check(req);
     char *msg = error ? xstrdup(error->message) : NULL;
@@ -62,9 +62,9 @@ check_request(const struct weft_request *req)
 char *
 db_parse_host_del(const struct ctl_options *opts, struct ctl_parsed *parsed)
 {
-    struct weft_request *req = start_request(parsed, WEFT_OP_HOST_DEL);
+    struct weft_request *req = db_start_request(parsed, WEFT_OP_HOST_DEL);
     req->path[0] = xstrdup(opts->args[1]);
-    return check_request(req);
+    return db_check_request(req);
 }
 
 /* "tenant-add NAME", "tenant-del NAME", "net-del T/N", "port-del T/N/P". */
@@ -72,11 +72,11 @@ static char *
 parse_path_request(const struct ctl_options *opts, struct ctl_parsed *parsed,
                    enum weft_op op)
 {
-    char *error = parse_path_arg(opts->args[1], weft_op_path_len(op), parsed);
+    char *error = db_parse_path_arg(opts->args[1], weft_op_path_len(op), parsed);
     if (error) {
         return error;
     }
-    return check_request(start_request(parsed, op));
+    return db_check_request(db_start_request(parsed, op));
 }
 
 char *
@@ -108,7 +108,7 @@ char *
 db_parse_net_list(const struct ctl_options *opts,
                       struct ctl_parsed *parsed)
 {
-    return opts->n_args < 2 ? NULL : parse_path_arg(opts->args[1], 1, parsed);
+    return opts->n_args < 2 ? NULL : db_parse_path_arg(opts->args[1], 1, parsed);
 }
 
 /* "port-list [TENANT[/NET]]". */
@@ -119,11 +119,11 @@ db_parse_port_list(const struct ctl_options *opts, struct ctl_parsed *parsed)
         return NULL;
     }
     const char *arg = opts->args[1];
-    return parse_path_arg(arg, strchr(arg, '/') ? 2 : 1, parsed);
+    return db_parse_path_arg(arg, strchr(arg, '/') ? 2 : 1, parsed);
 }
 
-static char *
-opt_value(const struct ctl_options *opts, enum cmd_option co)
+char *
+db_opt_value(const struct ctl_options *opts, enum cmd_option co)
 {
     return nullable_xstrdup(opts->values[co]);
 }
@@ -131,53 +131,56 @@ opt_value(const struct ctl_options *opts, enum cmd_option co)
 char *
 db_parse_host_add(const struct ctl_options *opts, struct ctl_parsed *parsed)
 {
-    struct weft_request *req = start_request(parsed, WEFT_OP_HOST_ADD);
+    struct weft_request *req = db_start_request(parsed, WEFT_OP_HOST_ADD);
     req->path[0] = xstrdup(opts->args[1]);
-    req->remote = opt_value(opts, CO_REMOTE);
-    req->tunnel_ip = opt_value(opts, CO_TUNNEL_IP);
-    req->datapath_type = opt_value(opts, CO_DATAPATH_TYPE);
-    req->uplink = opt_value(opts, CO_UPLINK);
-    req->openflow_remote = opt_value(opts, CO_OPENFLOW_REMOTE);
-    return check_request(req);
+    req->remote = db_opt_value(opts, CO_REMOTE);
+    req->tunnel_ip = db_opt_value(opts, CO_TUNNEL_IP);
+    req->datapath_type = db_opt_value(opts, CO_DATAPATH_TYPE);
+    req->uplink = db_opt_value(opts, CO_UPLINK);
+    req->openflow_remote = db_opt_value(opts, CO_OPENFLOW_REMOTE);
+    req->external_iface = db_opt_value(opts, CO_EXTERNAL_IFACE);
+    req->external_ip = db_opt_value(opts, CO_EXTERNAL_IP);
+    req->external_gateway = db_opt_value(opts, CO_EXTERNAL_GATEWAY);
+    return db_check_request(req);
 }
 
 char *
 db_parse_net_add(const struct ctl_options *opts, struct ctl_parsed *parsed)
 {
-    char *error = parse_path_arg(opts->args[1], 2, parsed);
+    char *error = db_parse_path_arg(opts->args[1], 2, parsed);
     if (error) {
         return error;
     }
-    struct weft_request *req = start_request(parsed, WEFT_OP_NET_ADD);
-    req->type = opt_value(opts, CO_TYPE);
-    req->segment = opt_value(opts, CO_SEGMENT);
-    req->mtu = opt_value(opts, CO_MTU);
-    req->cidr = opt_value(opts, CO_CIDR);
-    req->gateway = opt_value(opts, CO_GATEWAY);
-    return check_request(req);
+    struct weft_request *req = db_start_request(parsed, WEFT_OP_NET_ADD);
+    req->type = db_opt_value(opts, CO_TYPE);
+    req->segment = db_opt_value(opts, CO_SEGMENT);
+    req->mtu = db_opt_value(opts, CO_MTU);
+    req->cidr = db_opt_value(opts, CO_CIDR);
+    req->gateway = db_opt_value(opts, CO_GATEWAY);
+    return db_check_request(req);
 }
 
 char *
 db_parse_port_add(const struct ctl_options *opts, struct ctl_parsed *parsed)
 {
-    char *error = parse_path_arg(opts->args[1], 3, parsed);
+    char *error = db_parse_path_arg(opts->args[1], 3, parsed);
     if (error) {
         return error;
     }
-    struct weft_request *req = start_request(parsed, WEFT_OP_PORT_ADD);
-    req->host = opt_value(opts, CO_HOST);
-    req->iface = opt_value(opts, CO_IFACE);
-    req->mac = opt_value(opts, CO_MAC);
+    struct weft_request *req = db_start_request(parsed, WEFT_OP_PORT_ADD);
+    req->host = db_opt_value(opts, CO_HOST);
+    req->iface = db_opt_value(opts, CO_IFACE);
+    req->mac = db_opt_value(opts, CO_MAC);
     for (size_t i = 0; i < opts->n_ips; i++) {
         weft_request_add_ip(req, opts->ips[i]);
     }
-    return check_request(req);
+    return db_check_request(req);
 }
 
 /* The routing commands: "TENANT/ROUTER" first, then for some a network's
  * name or a prefix. */
-static char *
-parse_router_request(const struct ctl_options *opts, struct ctl_parsed *parsed,
+char *
+db_parse_router_request(const struct ctl_options *opts, struct ctl_parsed *parsed,
                      enum weft_op op, struct weft_request **reqp)
 {
     char *error = parse_path(opts->args[1], 2, parsed->path);
@@ -187,7 +190,7 @@ parse_router_request(const struct ctl_options *opts, struct ctl_parsed *parsed,
         return xasprintf("\"%s\": expected TENANT/ROUTER", opts->args[1]);
     }
     parsed->n_path = 2;
-    *reqp = start_request(parsed, op);
+    *reqp = db_start_request(parsed, op);
     return NULL;
 }
 
@@ -195,16 +198,21 @@ char *
 db_parse_router_add(const struct ctl_options *opts, struct ctl_parsed *parsed)
 {
     struct weft_request *req = NULL;
-    char *error = parse_router_request(opts, parsed, WEFT_OP_ROUTER_ADD, &req);
-    return error ? error : check_request(req);
+    char *error = db_parse_router_request(opts, parsed, WEFT_OP_ROUTER_ADD, &req);
+    if (!error && opts->given & CO_BIT(SNAT)) {
+        /* "--snat" alone turns it on. */
+        req->snat = xstrdup(opts->values[CO_SNAT] ? opts->values[CO_SNAT]
+                            : "true");
+    }
+    return error ? error : db_check_request(req);
 }
 
 char *
 db_parse_router_del(const struct ctl_options *opts, struct ctl_parsed *parsed)
 {
     struct weft_request *req = NULL;
-    char *error = parse_router_request(opts, parsed, WEFT_OP_ROUTER_DEL, &req);
-    return error ? error : check_request(req);
+    char *error = db_parse_router_request(opts, parsed, WEFT_OP_ROUTER_DEL, &req);
+    return error ? error : db_check_request(req);
 }
 
 /* "router-attach T/R NET [--mac=MAC]", "router-detach T/R NET". */
@@ -213,13 +221,13 @@ parse_router_network(const struct ctl_options *opts,
                      struct ctl_parsed *parsed, enum weft_op op)
 {
     struct weft_request *req = NULL;
-    char *error = parse_router_request(opts, parsed, op, &req);
+    char *error = db_parse_router_request(opts, parsed, op, &req);
     if (error) {
         return error;
     }
     req->network = xstrdup(opts->args[2]);
-    req->mac = opt_value(opts, CO_MAC);
-    return check_request(req);
+    req->mac = db_opt_value(opts, CO_MAC);
+    return db_check_request(req);
 }
 
 char *
@@ -242,13 +250,13 @@ parse_route(const struct ctl_options *opts, struct ctl_parsed *parsed,
             enum weft_op op)
 {
     struct weft_request *req = NULL;
-    char *error = parse_router_request(opts, parsed, op, &req);
+    char *error = db_parse_router_request(opts, parsed, op, &req);
     if (error) {
         return error;
     }
     req->prefix = xstrdup(opts->args[2]);
-    req->nexthop = opt_value(opts, CO_VIA);
-    return check_request(req);
+    req->nexthop = db_opt_value(opts, CO_VIA);
+    return db_check_request(req);
 }
 
 char *
@@ -268,7 +276,7 @@ char *
 db_parse_router_list(const struct ctl_options *opts,
                      struct ctl_parsed *parsed)
 {
-    return opts->n_args < 2 ? NULL : parse_path_arg(opts->args[1], 1, parsed);
+    return opts->n_args < 2 ? NULL : db_parse_path_arg(opts->args[1], 1, parsed);
 }
 
 /* "router-show TENANT/ROUTER". */
@@ -298,11 +306,11 @@ db_parse_tenant_set(const struct ctl_options *opts, struct ctl_parsed *parsed)
         { CO_MAX_NETWORKS, "networks" },
         { CO_MAX_IPS_PER_PORT, "ips_per_port" },
     };
-    char *error = parse_path_arg(opts->args[1], 1, parsed);
+    char *error = db_parse_path_arg(opts->args[1], 1, parsed);
     if (error) {
         return error;
     }
-    struct weft_request *req = start_request(parsed, WEFT_OP_TENANT_SET);
+    struct weft_request *req = db_start_request(parsed, WEFT_OP_TENANT_SET);
     for (size_t i = 0; i < ARRAY_SIZE(map); i++) {
         const char *value = opts->values[map[i].co];
         if (opts->given & (1u << map[i].co)) {
@@ -310,7 +318,7 @@ db_parse_tenant_set(const struct ctl_options *opts, struct ctl_parsed *parsed)
                                    strcmp(value, "default") ? value : NULL);
         }
     }
-    return check_request(req);
+    return db_check_request(req);
 }
 
 /* "tenant-quota NAME". */
@@ -318,7 +326,7 @@ char *
 db_parse_tenant_quota(const struct ctl_options *opts,
                       struct ctl_parsed *parsed)
 {
-    return parse_path_arg(opts->args[1], 1, parsed);
+    return db_parse_path_arg(opts->args[1], 1, parsed);
 }
 
 void

@@ -9,9 +9,26 @@
 #ifndef DB_WRITE_H
 #define DB_WRITE_H 1
 
+#include <stddef.h>
+
+#include "request.h"
+#include "weftctl-commands.h"
+
 struct ctl_context;
 struct ctl_options;
 struct ctl_parsed;
+
+/* Step 1's helpers, shared with db-nat.c: 'arg' as a path of 'n' names
+ * into 'parsed'; a new request for 'op' that takes the names in
+ * 'parsed->path'; "TENANT/ROUTER" in o->args[1] into a new request; the
+ * request's step 1 errors (malloc'd, or NULL); a copy of an option's value
+ * (or NULL). */
+char *db_parse_path_arg(const char *arg, size_t n, struct ctl_parsed *);
+struct weft_request *db_start_request(struct ctl_parsed *, enum weft_op);
+char *db_parse_router_request(const struct ctl_options *, struct ctl_parsed *,
+                              enum weft_op, struct weft_request **reqp);
+char *db_check_request(const struct weft_request *);
+char *db_opt_value(const struct ctl_options *, enum cmd_option);
 
 /* Step 1. */
 char *db_parse_host_add(const struct ctl_options *, struct ctl_parsed *);

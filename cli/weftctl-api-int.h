@@ -1,5 +1,5 @@
 /* weftctl-api-int: what weftctl-api.c shares with the other files of
- * weftctl's --api backend (weftctl-api-routers.c).
+ * weftctl's --api backend (weftctl-api-routers.c, weftctl-api-nat.c).
  *
  * jansson side: no OVS headers. */
 #ifndef WEFT_WEFTCTL_API_INT_H
@@ -48,5 +48,18 @@ bool api_collect_routers(const struct ctl_options *o, const char *tenant,
 
 /* The line "router-list" prints after a router's label, and "show"'s. */
 void api_print_router_summary(json_t *router);
+
+/* Prints 'host''s external side after 'lead' as database mode does, or
+ * 'lead' and " -" if it has none and 'dash' (weftctl-api-nat.c). */
+void api_print_external(json_t *host, const char *lead, bool dash);
+
+/* Appends to 'out' the objects of collection 'kind' ("floating-ips",
+ * "port-mappings") of 'tenant', or of every tenant the caller sees if it is
+ * NULL.  Returns false after printing an error. */
+bool api_collect_nat(const struct ctl_options *o, const char *tenant,
+                     const char *kind, json_t *out);
+
+/* "show"'s lines for floating IPs and port mappings. */
+void api_print_nat_show(json_t *fips, json_t *maps);
 
 #endif /* cli/weftctl-api-int.h */

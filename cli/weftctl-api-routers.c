@@ -61,8 +61,22 @@ api_router_add(const struct ctl_options *o)
     }
     char *path = plain_xasprintf("/v1/tenants/%s/routers", names[0]);
     const char *name = strchr(o->args[1], '/') + 1;
-    int status = api_run_write(o, "POST", path,
-                               json_pack("{s:s}", "name", name), 201);
+    json_t *body = json_pack("{s:s}", "name", name);
+    if (o->given & CO_BIT(SNAT)) {
+        /* "--snat" alone turns it on. */
+        const char *snat = o->values[CO_SNAT] ? o->values[CO_SNAT] : "true";
+        if (strcmp(snat, "true") && strcmp(snat, "false")) {
+            fprintf(stderr, "%s: --snat: \"%s\": expected true or false\n",
+                    api_program_name, snat);
+            json_decref(body);
+            free(names[0]);
+            free(names[1]);
+            return EXIT_API_USAGE;
+        }
+        json_object_set_new(body, "snat", json_boolean(!strcmp(snat,
+                                                               "true")));
+    }
+    int status = api_run_write(o, "POST", path, body, 201);
     free(path);
     free(names[0]);
     free(names[1]);
@@ -141,7 +155,8 @@ api_print_router_summary(json_t *r)
     if (!json_array_size(nets)) {
         putchar('-');
     }
-    printf("  routes %zu", json_array_size(json_object_get(r, "routes")));
+    printf("  routes %zu%s", json_array_size(json_object_get(r, "routes")),
+           json_is_true(json_object_get(r, "snat")) ? "  snat on" : "");
 }
 
 bool
@@ -223,8 +238,9 @@ api_router_show(const struct ctl_options *o)
     if (o->json) {
         api_print_json(r);
     } else {
-        printf("router %s/%s  key %lld\n", api_str(r, "tenant"),
-               api_str(r, "name"), api_num(r, "key"));
+        printf("router %s/%s  key %lld%s\n", api_str(r, "tenant"),
+               api_str(r, "name"), api_num(r, "key"),
+               json_is_true(json_object_get(r, "snat")) ? "  snat on" : "");
         size_t i;
         json_t *v;
         json_array_foreach (json_object_get(r, "networks"), i, v) {

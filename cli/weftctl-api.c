@@ -129,6 +129,9 @@ run_write(const struct ctl_options *o, const char *method, const char *path,
     } else if (ok && json_object_get(a.json, "token")) {
         /* The only time anyone sees it. */
         printf("%s\n", str(a.json, "token"));
+    } else if (ok && !strcmp(o->args[0], "fip-add")) {
+        /* The address taken, as database mode prints it. */
+        printf("%s\n", str(a.json, "ip"));
     } else if (ok && !strcmp(o->args[0], "port-add") && !o->n_ips) {
         /* The addresses allocated, as database mode prints them. */
         size_t i;
@@ -224,9 +227,11 @@ print_hosts(json_t *hosts)
         put_label(h, keys, width);
         if (json_object_get(h, "ovsdb_remote")) {
             printf("remote %s  datapath %s  tunnel-ip %s  uplink %s  "
-                   "openflow %s  ", str(h, "ovsdb_remote"),
+                   "openflow %s", str(h, "ovsdb_remote"),
                    str(h, "datapath_type"), str(h, "tunnel_ip"),
                    str(h, "uplink"), str(h, "openflow_remote"));
+            api_print_external(h, "  external", false);
+            printf("  ");
         }
         printf("ovsdb %s  openflow %s  cur_cfg %lld\n",
                json_is_true(json_object_get(h, "ovsdb_connected"))
@@ -453,14 +458,19 @@ run_show(const struct ctl_options *o)
 {
     json_t *status, *nets = json_array(), *ports = json_array();
     json_t *routers = json_array();
+    json_t *fips = json_array(), *maps = json_array();
     bool ok = (api_get(o, "/v1/status", &status)
                && collect(o, NULL, NULL, false, nets)
                && collect(o, NULL, NULL, true, ports)
-               && api_collect_routers(o, NULL, routers));
+               && api_collect_routers(o, NULL, routers)
+               && api_collect_nat(o, NULL, "floating-ips", fips)
+               && api_collect_nat(o, NULL, "port-mappings", maps));
     if (ok && o->json) {
-        json_t *show = json_pack("{s:O, s:O, s:O, s:O}", "status", status,
-                                 "networks", nets, "ports", ports,
-                                 "routers", routers);
+        json_t *show = json_pack("{s:O, s:O, s:O, s:O, s:O, s:O}",
+                                 "status", status, "networks", nets,
+                                 "ports", ports, "routers", routers,
+                                 "floating_ips", fips,
+                                 "port_mappings", maps);
         print_json(show);
         json_decref(show);
     }
@@ -499,12 +509,17 @@ run_show(const struct ctl_options *o)
         api_print_router_summary(r);
         putchar('\n');
     }
+    if (ok && !o->json) {
+        api_print_nat_show(fips, maps);
+    }
     if (ok) {
         json_decref(status);
     }
     json_decref(nets);
     json_decref(ports);
     json_decref(routers);
+    json_decref(fips);
+    json_decref(maps);
     return ok ? 0 : EXIT_API_ERROR;
 }
 
@@ -641,6 +656,14 @@ api_host_add(const struct ctl_options *o)
     set_string(body, "datapath_type", o->values[CO_DATAPATH_TYPE]);
     set_string(body, "uplink", o->values[CO_UPLINK]);
     set_string(body, "openflow_remote", o->values[CO_OPENFLOW_REMOTE]);
+    if (o->given & CO_BIT(EXTERNAL_IFACE)) {
+        /* weftctl-options.c has checked that the three come together. */
+        json_object_set_new(body, "external", json_pack(
+                                "{s:s, s:s, s:s}",
+                                "iface", o->values[CO_EXTERNAL_IFACE],
+                                "ip", o->values[CO_EXTERNAL_IP],
+                                "gateway", o->values[CO_EXTERNAL_GATEWAY]));
+    }
     return post_object(o, body);
 }
 

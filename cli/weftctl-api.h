@@ -47,4 +47,19 @@ int api_route_del(const struct ctl_options *);
 int api_router_list(const struct ctl_options *);
 int api_router_show(const struct ctl_options *);
 
+/* The ways in and out (weftctl-api-nat.c). */
+int api_host_set(const struct ctl_options *);
+int api_host_show(const struct ctl_options *);
+int api_router_set(const struct ctl_options *);
+int api_pool_add(const struct ctl_options *);
+int api_pool_del(const struct ctl_options *);
+int api_pool_list(const struct ctl_options *);
+int api_fip_add(const struct ctl_options *);
+int api_fip_del(const struct ctl_options *);
+int api_fip_set(const struct ctl_options *);
+int api_fip_list(const struct ctl_options *);
+int api_map_add(const struct ctl_options *);
+int api_map_del(const struct ctl_options *);
+int api_map_list(const struct ctl_options *);
+
 #endif /* cli/weftctl-api.h */

@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "db-nat.h"
 #include "db-read.h"
 #include "db-write.h"
 #include "weftctl-api.h"
@@ -18,6 +19,17 @@ const char *const cmd_option_names[N_CMD_OPTIONS] = {
 #undef CMD_OPTION
 };
 
+/* The external side's options, in host-add's and host-set's help. */
+#define EXTERNAL_HELP                                                   \
+    "  --external-iface=IFACE   the host's external side (SNAT, port\n"  \
+    "                           mappings, floating IPs): the interface\n" \
+    "                           toward its LAN or the internet, which\n"  \
+    "                           weftd attaches to br-int like the uplink\n" \
+    "  --external-ip=A.B.C.D/LEN  the host's address on that LAN, and the\n" \
+    "                           LAN's length\n"                           \
+    "  --external-gateway=A.B.C.D  the next hop, in that LAN; weft\n"     \
+    "                           resolves its MAC.  The three go together\n"
+
 const struct ctl_command ctl_commands[] = {
     { "init", "init",
       "Creates weft's global row (Weft_Global) if there is none.  Every\n"
@@ -26,7 +38,8 @@ const struct ctl_command ctl_commands[] = {
       NULL, db_write_nothing, NULL },
     { "host-add", "host-add NAME --remote=REMOTE [--tunnel-ip=IP] "
       "[--datapath-type=netdev|system] [--uplink=IFACE] "
-      "[--openflow-remote=TARGET]",
+      "[--openflow-remote=TARGET] [--external-iface=IFACE "
+      "--external-ip=A.B.C.D/LEN --external-gateway=A.B.C.D]",
       "Registers a host: a machine whose Open vSwitch weftd programs.\n"
       "\n"
       "  --remote=REMOTE          the host's OVSDB server: unix:PATH or\n"
@@ -37,16 +50,38 @@ const struct ctl_command ctl_commands[] = {
       "                           netdev (OVS's userspace datapath)\n"
       "  --uplink=IFACE           the trunk interface for vlan networks\n"
       "  --openflow-remote=TARGET where weftd reaches br-int over OpenFlow\n"
-      "                           (default: derived from --remote)\n",
+      "                           (default: derived from --remote)\n"
+      EXTERNAL_HELP,
       1, 1, CO_BIT(REMOTE) | CO_BIT(TUNNEL_IP) | CO_BIT(DATAPATH_TYPE)
-      | CO_BIT(UPLINK) | CO_BIT(OPENFLOW_REMOTE), CO_BIT(REMOTE), true,
+      | CO_BIT(UPLINK) | CO_BIT(OPENFLOW_REMOTE) | CO_EXTERNAL_BITS,
+      CO_BIT(REMOTE), true,
       db_parse_host_add, db_write_request, api_host_add },
+    { "host-set", "host-set NAME [--external-iface=IFACE "
+      "--external-ip=A.B.C.D/LEN --external-gateway=A.B.C.D] "
+      "[--no-external]",
+      "Sets or removes a host's external side (an administrator's\n"
+      "command).\n"
+      "\n"
+      EXTERNAL_HELP
+      "  --no-external            remove it; refused while a floating IP\n"
+      "                           is homed on the host or a port on it has\n"
+      "                           port mappings\n",
+      1, 1, CO_EXTERNAL_BITS | CO_BIT(NO_EXTERNAL), 0, true,
+      db_parse_host_set, db_write_request, api_host_set },
+    { "host-show", "host-show NAME",
+      "Prints a host: remotes, datapath type, tunnel IP, uplink, its\n"
+      "external side with the next hop's MAC once weftd has resolved it\n"
+      "(gateway-mac -: not yet), connection state and cur_cfg.\n"
+      "--format=json prints the REST API's host object.\n",
+      1, 1, 0, 0, false,
+      db_parse_host_show, db_read_host_show, api_host_show },
     { "host-del", "host-del NAME",
       "Deletes a host.  It must have no ports left.\n",
       1, 1, 0, 0, true,
       db_parse_host_del, db_write_request, api_delete },
     { "host-list", "host-list",
-      "Lists the hosts: remotes, datapath type, tunnel IP, uplink.\n"
+      "Lists the hosts: remotes, datapath type, tunnel IP, uplink, and\n"
+      "the external side of those that have one.\n"
       "--format=json prints the REST API's host objects.\n",
       0, 0, 0, 0, false,
       NULL, db_read_host_list, api_list },
@@ -145,12 +180,20 @@ const struct ctl_command ctl_commands[] = {
       "key.  --format=json prints the REST API's port objects.\n",
       0, 1, 0, 0, false,
       db_parse_port_list, db_read_port_list, api_list },
-    { "router-add", "router-add TENANT/ROUTER",
+    { "router-add", "router-add TENANT/ROUTER [--snat]",
       "Adds a distributed router to a tenant.  It routes between the\n"
       "tenant's networks attached to it (router-attach), on the host where\n"
-      "a packet enters.\n",
-      1, 1, 0, 0, true,
+      "a packet enters.\n"
+      "\n"
+      "  --snat           egress SNAT: traffic to destinations outside the\n"
+      "                   tenant's networks leaves through the local host's\n"
+      "                   external side, with its external IP as source\n",
+      1, 1, CO_BIT(SNAT), 0, true,
       db_parse_router_add, db_write_request, api_router_add },
+    { "router-set", "router-set TENANT/ROUTER --snat=true|false",
+      "Turns a router's egress SNAT on or off (see router-add).\n",
+      1, 1, CO_BIT(SNAT), CO_BIT(SNAT), true,
+      db_parse_router_set, db_write_request, api_router_set },
     { "router-del", "router-del TENANT/ROUTER",
       "Deletes a router.  It must have no network and no route left.\n",
       1, 1, 0, 0, true,
@@ -188,16 +231,77 @@ const struct ctl_command ctl_commands[] = {
       db_parse_router_list, db_read_router_list, api_router_list },
     { "router-show", "router-show TENANT/ROUTER",
       "Prints a router: each attached network with the router's IP (the\n"
-      "network's gateway) and MAC there, and its static routes.\n"
+      "network's gateway) and MAC there, and its static routes (and\n"
+      "\"snat on\" if it has egress SNAT).\n"
       "--format=json prints the REST API's router object.\n",
       1, 1, 0, 0, false,
       db_parse_router_show, db_read_router_show, api_router_show },
+    { "pool-add", "pool-add NAME A.B.C.D/LEN",
+      "Defines an external address pool (an administrator's command), from\n"
+      "which tenants take floating IPs.  Its cidr overlaps no other pool's.\n",
+      2, 2, 0, 0, true,
+      db_parse_pool_add, db_write_request, api_pool_add },
+    { "pool-del", "pool-del NAME",
+      "Deletes a pool.  No floating IP of it may be left.\n",
+      1, 1, 0, 0, true,
+      db_parse_pool_del, db_write_request, api_pool_del },
+    { "pool-list", "pool-list",
+      "Lists the pools: cidr and how many floating IPs are taken.\n"
+      "--format=json prints the REST API's pool objects.\n",
+      0, 0, 0, 0, false,
+      NULL, db_read_pool_list, api_pool_list },
+    { "fip-add", "fip-add TENANT --pool=POOL [--ip=A.B.C.D] "
+      "[--port=NET/PORT]",
+      "Takes a floating IP from a pool for the tenant and prints it: an\n"
+      "external address dedicated to one endpoint, both ways.\n"
+      "\n"
+      "  --pool=POOL      the pool\n"
+      "  --ip=A.B.C.D     this address of the pool (default: the lowest\n"
+      "                   free one)\n"
+      "  --port=NET/PORT  assign it to this port of the tenant at once; its\n"
+      "                   host needs an external side on the address's LAN\n",
+      1, 1, CO_BIT(POOL) | CO_BIT(IP) | CO_BIT(PORT), CO_BIT(POOL), true,
+      db_parse_fip_add, db_write_fip_add, api_fip_add },
+    { "fip-del", "fip-del TENANT A.B.C.D",
+      "Gives a floating IP of the tenant back to its pool.\n",
+      2, 2, 0, 0, true,
+      db_parse_fip_del, db_write_request, api_fip_del },
+    { "fip-set", "fip-set TENANT A.B.C.D --port=NET/PORT | --no-port",
+      "Assigns a floating IP of the tenant to a port, or moves it there\n"
+      "(--port=NET/PORT), or unassigns it (--no-port).\n",
+      2, 2, CO_BIT(PORT) | CO_BIT(NO_PORT), 0, true,
+      db_parse_fip_set, db_write_request, api_fip_set },
+    { "fip-list", "fip-list [TENANT]",
+      "Lists the floating IPs (of TENANT): tenant, pool, and the port it is\n"
+      "assigned to and that port's host (-: unassigned).\n"
+      "--format=json prints the REST API's floating IP objects.\n",
+      0, 1, 0, 0, false,
+      db_parse_tenant_filter, db_read_fip_list, api_fip_list },
+    { "map-add", "map-add TENANT/NET/PORT HOST_PORT:PORT[/tcp|udp]",
+      "Publishes a port of an endpoint on its host's external IP, like\n"
+      "docker run -p: traffic from outside to HOST_PORT of the host's\n"
+      "external IP goes to PORT of the endpoint's (first) IP.  Only mapped\n"
+      "ports are reachable from outside.  The protocol defaults to tcp.\n"
+      "A host port is mapped at most once per host and protocol.\n",
+      2, 2, 0, 0, true,
+      db_parse_map_add, db_write_request, api_map_add },
+    { "map-del", "map-del TENANT/NET/PORT HOST_PORT[/tcp|udp]",
+      "Deletes a port mapping of the port.\n",
+      2, 2, 0, 0, true,
+      db_parse_map_del, db_write_request, api_map_del },
+    { "map-list", "map-list [TENANT]",
+      "Lists the port mappings (of TENANT), one a line: host, its external\n"
+      "IP, host port and protocol -> the endpoint port and its IP and\n"
+      "port.  --format=json prints the REST API's port mapping objects.\n",
+      0, 1, 0, 0, false,
+      db_parse_tenant_filter, db_read_map_list, api_map_list },
     { "show", "show",
       "Prints nb_cfg, every host with its connection state and cur_cfg,\n"
       "and every tenant's networks and ports with their OpenFlow port and\n"
-      "link state, and its routers.  --format=json prints what \"weftctl\n"
-      "--api --json show\" prints: {\"status\": ..., \"networks\": [...],\n"
-      "\"ports\": [...], \"routers\": [...]}.\n",
+      "link state, its routers, floating IPs and port mappings.\n"
+      "--format=json prints what \"weftctl --api --json show\" prints:\n"
+      "{\"status\": ..., \"networks\": [...], \"ports\": [...],\n"
+      "\"routers\": [...], \"floating_ips\": [...], \"port_mappings\": [...]}.\n",
       0, 0, 0, 0, false,
       NULL, db_read_show, api_show },
     { "status", "status",

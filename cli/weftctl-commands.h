@@ -38,7 +38,15 @@
     CMD_OPTION(MAX_IPS_PER_PORT, "max-ips-per-port")       \
     CMD_OPTION(CIDR, "cidr")                                \
     CMD_OPTION(GATEWAY, "gateway")                          \
-    CMD_OPTION(VIA, "via")
+    CMD_OPTION(VIA, "via")                                  \
+    CMD_OPTION(EXTERNAL_IFACE, "external-iface")            \
+    CMD_OPTION(EXTERNAL_IP, "external-ip")                  \
+    CMD_OPTION(EXTERNAL_GATEWAY, "external-gateway")        \
+    CMD_OPTION(NO_EXTERNAL, "no-external")      /* Flag. */ \
+    CMD_OPTION(SNAT, "snat")        /* Optional "=VALUE". */ \
+    CMD_OPTION(POOL, "pool")                                \
+    CMD_OPTION(PORT, "port")                                \
+    CMD_OPTION(NO_PORT, "no-port")              /* Flag. */
 
 enum cmd_option {
 #define CMD_OPTION(ENUM, NAME) CO_##ENUM,
@@ -48,6 +56,10 @@ enum cmd_option {
 };
 
 #define CO_BIT(ENUM) (1u << CO_##ENUM)
+
+/* The external side's three options, given together (host-add, host-set). */
+#define CO_EXTERNAL_BITS (CO_BIT(EXTERNAL_IFACE) | CO_BIT(EXTERNAL_IP)   \
+                          | CO_BIT(EXTERNAL_GATEWAY))
 
 /* Each command option's NAME, as in --NAME. */
 extern const char *const cmd_option_names[N_CMD_OPTIONS];
@@ -61,7 +73,9 @@ struct ctl_options {
     bool wait;                  /* --wait. */
     bool json;                  /* --format=json (or --json). */
     unsigned int given;         /* CO_BIT()s of the command options seen. */
-    const char *values[N_CMD_OPTIONS]; /* Each option's argument. */
+    const char *values[N_CMD_OPTIONS]; /* Each option's argument (NULL for
+                                        * a flag, and for --snat without
+                                        * "=VALUE"). */
     const char **ips;           /* Every --ip, in order (malloc'd array). */
     size_t n_ips;
     char **args;                /* Command name, then its arguments. */
@@ -106,5 +120,18 @@ extern const size_t n_ctl_commands;
 
 /* The command called 'name', or NULL. */
 const struct ctl_command *ctl_command_find(const char *name);
+
+/* The syntax of the NAT commands' arguments, the same in both modes
+ * (weftctl-api-nat.c).  Each returns NULL and stores malloc'd strings, or
+ * returns a malloc'd error.
+ *
+ * ctl_parse_net_port(): --port's "NET/PORT".
+ * ctl_parse_mapping(): a port mapping as docker -p writes it,
+ * "HOST_PORT:PORT[/PROTO]" (map-add, 'with_to_port') or "HOST_PORT[/PROTO]"
+ * (map-del); PROTO, "tcp" or "udp", defaults to tcp.  The numbers are kept
+ * as text: their range is validation's (topology/). */
+char *ctl_parse_net_port(const char *arg, char **network, char **port);
+char *ctl_parse_mapping(const char *spec, bool with_to_port,
+                        char **host_port, char **to_port, char **proto);
 
 #endif /* cli/weftctl-commands.h */

@@ -119,8 +119,12 @@ long_options_create(bool api)
         options[n++] = mode[i];
     }
     for (size_t i = 0; i < N_CMD_OPTIONS; i++) {
+        /* --no-external and --no-port are flags; --snat is "on" alone. */
+        int has_arg = (i == CO_NO_EXTERNAL || i == CO_NO_PORT ? no_argument
+                       : i == CO_SNAT ? optional_argument
+                       : required_argument);
         options[n++] = (struct option) {
-            cmd_option_names[i], required_argument, NULL, OPT_CMD_FIRST + i,
+            cmd_option_names[i], has_arg, NULL, OPT_CMD_FIRST + i,
         };
     }
     options[n] = (struct option) { NULL, 0, NULL, 0 };
@@ -147,7 +151,8 @@ weftctl_options_is_flag(const char *name)
 {
     static const char *const flags[] = {
         "wait", "help", "diff", "json", "version", "verbose", "log-file",
-        "no-wait",
+        "no-wait", "no-external", "no-port",
+        "snat",                 /* Its value only as --snat=VALUE. */
     };
     for (size_t i = 0; i < ARRAY_SIZE(flags); i++) {
         if (!strcmp(name, flags[i])) {
@@ -303,6 +308,41 @@ find_command(const struct ctl_options *opts, const char *name)
     return cmd;
 }
 
+/* The options that go together or exclude each other, the same in both
+ * modes: the external side's three (or --no-external instead), and a
+ * floating IP's --port or --no-port.  Returns false after a usage error. */
+static bool
+check_option_sets(const struct ctl_command *cmd,
+                  const struct ctl_options *opts)
+{
+    unsigned int ext = opts->given & CO_EXTERNAL_BITS;
+    const char *error = NULL;
+    if (ext && ext != CO_EXTERNAL_BITS) {
+        error = "--external-iface, --external-ip and --external-gateway go "
+                "together";
+    } else if (ext && opts->given & CO_BIT(NO_EXTERNAL)) {
+        error = "--no-external excludes the --external-* options";
+    } else if (!strcmp(cmd->name, "host-set")
+               && !(opts->given & (CO_EXTERNAL_BITS | CO_BIT(NO_EXTERNAL)))) {
+        error = "nothing to change";
+    } else if ((opts->given & CO_BIT(PORT)) && (opts->given
+                                                & CO_BIT(NO_PORT))) {
+        error = "--port and --no-port exclude each other";
+    } else if (!strcmp(cmd->name, "fip-set")
+               && !(opts->given & (CO_BIT(PORT) | CO_BIT(NO_PORT)))) {
+        error = "give --port=NET/PORT (assign or move) or --no-port "
+                "(unassign)";
+    } else if (!strcmp(cmd->name, "fip-add") && opts->n_ips > 1) {
+        error = "--ip given twice";
+    }
+    if (error) {
+        fprintf(stderr, "%s: %s: %s (usage: %s)\n", program_name, cmd->name,
+                error, cmd->synopsis);
+        return false;
+    }
+    return true;
+}
+
 const struct ctl_command *
 weftctl_options_check(const struct ctl_options *opts)
 {
@@ -337,5 +377,5 @@ weftctl_options_check(const struct ctl_options *opts)
             return NULL;
         }
     }
-    return cmd;
+    return check_option_sets(cmd, opts) ? cmd : NULL;
 }

@@ -38,8 +38,43 @@ free_host_views(struct api_host_view *v, size_t n)
         free(v[i].datapath_type);
         free(v[i].uplink);
         free(v[i].openflow_state);
+        free(v[i].external_iface);
+        free(v[i].external_ip);
+        free(v[i].external_gateway);
+        free(v[i].external_gateway_mac);
     }
     free(v);
+}
+
+static void
+free_nat_views(struct api_call *call)
+{
+    for (size_t i = 0; i < call->n_pools; i++) {
+        free(call->pools[i].name);
+        free(call->pools[i].cidr);
+    }
+    free(call->pools);
+    for (size_t i = 0; i < call->n_fips; i++) {
+        struct api_fip_view *v = &call->fips[i];
+        free(v->ip);
+        free(v->pool);
+        free(v->tenant);
+        free(v->network);
+        free(v->port);
+        free(v->host);
+    }
+    free(call->fips);
+    for (size_t i = 0; i < call->n_mappings; i++) {
+        struct api_mapping_view *v = &call->mappings[i];
+        free(v->host);
+        free(v->host_ip);
+        free(v->proto);
+        free(v->tenant);
+        free(v->network);
+        free(v->port);
+        free(v->endpoint_ip);
+    }
+    free(call->mappings);
 }
 
 static void
@@ -108,6 +143,7 @@ api_call_destroy(struct api_call *call)
     free(call->networks);
     free_router_views(call->routers, call->n_routers);
     free_port_views(call->ports, call->n_ports);
+    free_nat_views(call);
     for (size_t i = 0; i < call->n_flows; i++) {
         free(call->flows[i].host);
         free(call->flows[i].openflow_state);
@@ -121,5 +157,6 @@ api_call_destroy(struct api_call *call)
     free(call->cookie);
     free(call->text);
     free_strings(call->wait_hosts, call->n_wait_hosts);
+    free(call->new_fip);
     free(call);
 }

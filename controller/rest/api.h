@@ -37,6 +37,9 @@ enum api_resource {
                                  * and routes. */
     API_VERSION,                /* /v1/version: answered by the HTTP thread
                                  * itself, never submitted. */
+    API_POOLS,                  /* External address pools (admin only). */
+    API_FIPS,                   /* A tenant's floating IPs. */
+    API_MAPPINGS,               /* A tenant's port mappings. */
 };
 
 enum api_verb {
@@ -55,6 +58,11 @@ struct api_host_view {
     char *datapath_type;
     char *uplink;
     char *openflow_state;       /* Host.status:openflow_state. */
+    /* The external side (admins only; 'external_iface' NULL: none). */
+    char *external_iface;
+    char *external_ip;          /* "A.B.C.D/LEN". */
+    char *external_gateway;
+    char *external_gateway_mac; /* Resolved by weftd, or NULL. */
     bool ovsdb_connected;
     bool openflow_connected;
     long long cur_cfg;
@@ -95,6 +103,8 @@ struct api_router_view {
     char *tenant;
     char *name;
     long long key;
+    bool snat;                  /* Egress SNAT through the hosts' external
+                                 * sides. */
     struct api_router_port_view *ports;     /* Sorted by network name. */
     size_t n_ports;
     struct api_route_view *routes;          /* Sorted by prefix text. */
@@ -114,6 +124,37 @@ struct api_port_view {
     long long ofport;           /* -1 if not known. */
     int up;                     /* -1 if not known, else 0 or 1. */
     char *error;                /* Why weftd did not create it, or NULL. */
+};
+
+/* An external address pool. */
+struct api_pool_view {
+    char *name;
+    char *cidr;
+    long long n_fips;           /* Floating IPs taken from it. */
+};
+
+/* A floating IP; 'network', 'port' and 'host' NULL when unassigned. */
+struct api_fip_view {
+    char *ip;
+    char *pool;
+    char *tenant;
+    char *network;
+    char *port;
+    char *host;                 /* The assigned port's host. */
+};
+
+/* A port mapping: 'proto' traffic to 'host_ip':'host_port' goes to
+ * 'endpoint_ip':'to_port', the address of port 'network'/'port'. */
+struct api_mapping_view {
+    char *host;
+    char *host_ip;              /* NULL if the host has no external side. */
+    long long host_port;
+    char *proto;                /* "tcp" or "udp". */
+    char *tenant;
+    char *network;
+    char *port;
+    char *endpoint_ip;          /* The port's first IP, or NULL. */
+    long long to_port;
 };
 
 /* One quota of a tenant (topology/quota.h). */
@@ -139,7 +180,9 @@ struct api_call {
     char *path[3];              /* Names from the URL: host, or tenant,
                                  * network, port; or tenant, router and a
                                  * network's name or a route's prefix
-                                 * ("A.B.C.D/LEN"). */
+                                 * ("A.B.C.D/LEN"); or a pool; or tenant and
+                                 * floating IP; or tenant, host and
+                                 * "PROTO/HOST_PORT" (a port mapping). */
     size_t n_path;
     struct weft_request req;    /* API_WRITE only. */
     bool admin;                 /* Peer is root (SO_PEERCRED) and sent no
@@ -173,6 +216,12 @@ struct api_call {
     size_t n_ports;
     struct api_router_view *routers;
     size_t n_routers;
+    struct api_pool_view *pools;
+    size_t n_pools;
+    struct api_fip_view *fips;
+    size_t n_fips;
+    struct api_mapping_view *mappings;
+    size_t n_mappings;
     struct api_quota_view *quotas;  /* API_QUOTA: one per quota. */
     size_t n_quotas;
     struct api_flows_view *flows;   /* API_FLOWS: one per host. */
@@ -193,6 +242,8 @@ struct api_call {
                                  * never is); then for ?wait=installed. */
     char **wait_hosts;          /* Hosts that must install 'nb_cfg'. */
     size_t n_wait_hosts;
+    char *new_fip;              /* FIP_ADD: the address its last attempt
+                                 * wrote (allocated or given). */
 };
 
 struct api_call *api_call_create(enum api_verb, enum api_resource);

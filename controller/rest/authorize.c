@@ -77,6 +77,9 @@ api_authorize(struct ovsdb_idl *idl, const struct api_call *call,
     case API_METRICS:
         return weft_error_create(WEFT_ERR_FORBIDDEN, xstrdup(
             "only an administrator can read metrics"));
+    case API_POOLS:
+        return weft_error_create(WEFT_ERR_FORBIDDEN, xstrdup(
+            "only an administrator can manage address pools"));
     case API_QUOTA:
         if (strcmp(call->path[0], own->name)) {
             return weft_error_format(WEFT_ERR_NOT_FOUND,
@@ -92,6 +95,8 @@ api_authorize(struct ovsdb_idl *idl, const struct api_call *call,
     case API_PORTS:
     case API_FLOWS:
     case API_ROUTERS:
+    case API_FIPS:
+    case API_MAPPINGS:
         if (strcmp(call->path[0], own->name)) {
             return weft_error_format(WEFT_ERR_NOT_FOUND,
                                      "tenant %s does not exist",

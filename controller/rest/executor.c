@@ -207,6 +207,33 @@ add_tenant_hosts(const struct topology *topo, const char *tenant,
     }
 }
 
+/* DELETE /v1/tenants/T/port-mappings/HOST/PROTO/HOST_PORT names the
+ * mapping by its host: finds the tenant's port that has it, as the request
+ * names it (path[1], path[2]), on every attempt (it may have moved).  Another
+ * tenant's mapping is not found, whoever asks. */
+static struct weft_error *
+resolve_mapping(struct ovsdb_idl *idl, struct api_call *call)
+{
+    struct weft_request *req = &call->req;
+    if (req->op != WEFT_OP_MAP_DEL || call->n_path != 3) {
+        return NULL;
+    }
+    const char *network = NULL;
+    const char *port = api_find_tenant_mapping(idl, req->path[0],
+                                               call->path[1], req->proto,
+                                               req->host_port, &network);
+    if (!port) {
+        return weft_error_format(WEFT_ERR_NOT_FOUND, "port mapping %s %s/%s "
+                                 "does not exist", call->path[1], req->proto,
+                                 req->host_port);
+    }
+    free(req->path[1]);
+    free(req->path[2]);
+    req->path[1] = xstrdup(network);
+    req->path[2] = xstrdup(port);
+    return NULL;
+}
+
 /* weft_txn_build_func for the write being run: authorizes it (again, on a
  * retry: a token may have been revoked meanwhile) and adds it to 'txn'. */
 static struct weft_error *
@@ -229,7 +256,23 @@ write_build(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
     }
     /* A tenant admin's conflicts must not name other tenants' objects. */
     call->req.tenant_view = own != NULL;
+    error = resolve_mapping(idl, call);
+    if (error) {
+        return error;
+    }
+    struct sset fips_before = SSET_INITIALIZER(&fips_before);
+    if (call->req.op == WEFT_OP_FIP_ADD) {
+        api_tenant_fips(idl, call->req.path[0], &fips_before);
+    }
     error = weft_write_build(&call->req, idl, txn, topo);
+    if (!error && call->req.op == WEFT_OP_FIP_ADD) {
+        /* The transaction's new row is in the IDL already. */
+        free(call->new_fip);
+        call->new_fip = nullable_xstrdup(api_tenant_fip_after(
+                                             idl, call->req.path[0],
+                                             &fips_before));
+    }
+    sset_destroy(&fips_before);
     if (!error && call->req.op == WEFT_OP_PORT_ADD
         && api->hooks.iface_available
         && !api->hooks.iface_available(call->req.host, call->req.iface,
@@ -281,20 +324,35 @@ start_write(struct api *api, struct api_call *call)
 static void
 fill_created(struct api *api, struct api_call *call)
 {
-    enum weft_op op = call->req.op;
+    const struct weft_request *req = &call->req;
+    enum weft_op op = req->op;
     if (op != WEFT_OP_HOST_ADD && op != WEFT_OP_TENANT_ADD
         && op != WEFT_OP_NET_ADD && op != WEFT_OP_PORT_ADD
         && op != WEFT_OP_TENANT_TOKEN && op != WEFT_OP_TENANT_SET
         && op != WEFT_OP_ROUTER_ADD && op != WEFT_OP_ROUTER_ATTACH
-        && op != WEFT_OP_ROUTE_ADD) {
+        && op != WEFT_OP_ROUTE_ADD && op != WEFT_OP_HOST_SET
+        && op != WEFT_OP_ROUTER_SET && op != WEFT_OP_POOL_ADD
+        && op != WEFT_OP_FIP_ADD && op != WEFT_OP_FIP_SET
+        && op != WEFT_OP_MAP_ADD) {
         return;
     }
     struct api_call *fresh = api_call_create(call->verb, call->resource);
     fresh->admin = call->admin;
-    struct weft_error *error = api_read_object(&api->reader, fresh,
-                                               call->resource,
-                                               call->req.path,
-                                               weft_op_path_len(op));
+    /* A floating IP is named by its address, which a FIP_ADD may have
+     * allocated; a port mapping by its port and host port. */
+    char *fip_path[3] = { req->path[0],
+                          op == WEFT_OP_FIP_ADD ? call->new_fip : req->fip,
+                          NULL };
+    bool is_fip = op == WEFT_OP_FIP_ADD || op == WEFT_OP_FIP_SET;
+    struct weft_error *error
+        = (op == WEFT_OP_MAP_ADD
+           ? api_read_mapping(&api->reader, fresh, req->path, req->proto,
+                              req->host_port)
+           : is_fip && !fip_path[1]
+           ? weft_error_format(WEFT_ERR_NOT_FOUND, "no floating IP")
+           : api_read_object(&api->reader, fresh, call->resource,
+                             is_fip ? fip_path : req->path,
+                             is_fip ? 2 : weft_op_path_len(op)));
     if (!error) {
         /* Swap, so that destroying 'fresh' frees the old views. */
 #define SWAP_VIEWS(VIEWS, N)                                \
@@ -312,6 +370,9 @@ fill_created(struct api *api, struct api_call *call)
         SWAP_VIEWS(ports, n_ports);
         SWAP_VIEWS(routers, n_routers);
         SWAP_VIEWS(quotas, n_quotas);
+        SWAP_VIEWS(pools, n_pools);
+        SWAP_VIEWS(fips, n_fips);
+        SWAP_VIEWS(mappings, n_mappings);
 #undef SWAP_VIEWS
     }
     weft_error_destroy(error);

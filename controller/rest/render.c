@@ -55,6 +55,24 @@ string_or_null(const char *s)
     return s ? json_string(s) : json_null();
 }
 
+/* A host's "external": {"iface", "ip", "gateway"[, "gateway_mac"]}, the
+ * MAC only once weftd has resolved it; or null. */
+static json_t *
+external_json(const struct api_host_view *v)
+{
+    if (!v->external_iface) {
+        return json_null();
+    }
+    json_t *o = json_pack("{s:s, s:o, s:o}", "iface", v->external_iface,
+                          "ip", string_or_null(v->external_ip),
+                          "gateway", string_or_null(v->external_gateway));
+    if (v->external_gateway_mac) {
+        json_object_set_new(o, "gateway_mac",
+                            json_string(v->external_gateway_mac));
+    }
+    return o;
+}
+
 static json_t *
 host_json(const struct api_host_view *v)
 {
@@ -72,6 +90,7 @@ host_json(const struct api_host_view *v)
         json_object_set_new(o, "datapath_type",
                             string_or_null(v->datapath_type));
         json_object_set_new(o, "uplink", string_or_null(v->uplink));
+        json_object_set_new(o, "external", external_json(v));
     }
     return o;
 }
@@ -117,9 +136,43 @@ router_json(const struct api_router_view *v)
                                                 "nexthop",
                                                 v->routes[i].nexthop));
     }
-    return json_pack("{s:s, s:s, s:I, s:o, s:o}", "tenant", v->tenant,
+    return json_pack("{s:s, s:s, s:I, s:b, s:o, s:o}", "tenant", v->tenant,
                      "name", v->name, "key", (json_int_t) v->key,
-                     "networks", nets, "routes", routes);
+                     "snat", v->snat, "networks", nets, "routes", routes);
+}
+
+/* {"name", "cidr", "floating_ips"}: the last, how many are taken. */
+static json_t *
+pool_json(const struct api_pool_view *v)
+{
+    return json_pack("{s:s, s:s, s:I}", "name", v->name, "cidr", v->cidr,
+                     "floating_ips", (json_int_t) v->n_fips);
+}
+
+/* {"ip", "pool", "tenant", "network", "port", "host"}: the last three null
+ * while it is not assigned. */
+static json_t *
+fip_json(const struct api_fip_view *v)
+{
+    return json_pack("{s:s, s:s, s:s, s:o, s:o, s:o}", "ip", v->ip,
+                     "pool", v->pool, "tenant", v->tenant,
+                     "network", string_or_null(v->network),
+                     "port", string_or_null(v->port),
+                     "host", string_or_null(v->host));
+}
+
+/* {"host", "host_ip", "host_port", "proto", "tenant", "network", "port",
+ * "endpoint_ip", "to_port"}. */
+static json_t *
+mapping_json(const struct api_mapping_view *v)
+{
+    return json_pack("{s:s, s:o, s:I, s:s, s:s, s:s, s:s, s:o, s:I}",
+                     "host", v->host, "host_ip", string_or_null(v->host_ip),
+                     "host_port", (json_int_t) v->host_port,
+                     "proto", v->proto, "tenant", v->tenant,
+                     "network", v->network, "port", v->port,
+                     "endpoint_ip", string_or_null(v->endpoint_ip),
+                     "to_port", (json_int_t) v->to_port);
 }
 
 static json_t *
@@ -206,6 +259,21 @@ objects_json(const struct api_call *call)
             json_array_append_new(a, flows_json(&call->flows[i]));
         }
         break;
+    case API_POOLS:
+        for (size_t i = 0; i < call->n_pools; i++) {
+            json_array_append_new(a, pool_json(&call->pools[i]));
+        }
+        break;
+    case API_FIPS:
+        for (size_t i = 0; i < call->n_fips; i++) {
+            json_array_append_new(a, fip_json(&call->fips[i]));
+        }
+        break;
+    case API_MAPPINGS:
+        for (size_t i = 0; i < call->n_mappings; i++) {
+            json_array_append_new(a, mapping_json(&call->mappings[i]));
+        }
+        break;
     case API_METRICS:
     case API_QUOTA:
     case API_VERSION:
@@ -244,7 +312,10 @@ rest_render_call(const struct api_call *call, int *status)
                    || call->req.op == WEFT_OP_PORT_DEL
                    || call->req.op == WEFT_OP_ROUTER_DEL
                    || call->req.op == WEFT_OP_ROUTER_DETACH
-                   || call->req.op == WEFT_OP_ROUTE_DEL)) {
+                   || call->req.op == WEFT_OP_ROUTE_DEL
+                   || call->req.op == WEFT_OP_POOL_DEL
+                   || call->req.op == WEFT_OP_FIP_DEL
+                   || call->req.op == WEFT_OP_MAP_DEL)) {
         json_decref(objects);
         *status = 204;
         return NULL;
@@ -255,8 +326,11 @@ rest_render_call(const struct api_call *call, int *status)
         if (call->token) {
             json_object_set_new(object, "token", json_string(call->token));
         }
-        *status = (call->verb == API_WRITE
-                   && call->req.op != WEFT_OP_TENANT_TOKEN ? 201 : 200);
+        /* A PATCH answers the object as it is now; a POST the new one. */
+        enum weft_op op = call->req.op;
+        *status = (call->verb == API_WRITE && op != WEFT_OP_TENANT_TOKEN
+                   && op != WEFT_OP_HOST_SET && op != WEFT_OP_ROUTER_SET
+                   && op != WEFT_OP_FIP_SET ? 201 : 200);
         return object;
     }
 }

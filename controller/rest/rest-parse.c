@@ -85,6 +85,118 @@ get_integer(json_t *obj, const char *name, bool required, char **dst)
     return NULL;
 }
 
+/* Stores boolean member 'name' of 'obj', if present and not null, in
+ * '*dst' as "true" or "false", the request's text. */
+static char *
+get_boolean(json_t *obj, const char *name, char **dst)
+{
+    json_t *value = json_object_get(obj, name);
+    if (!value || json_is_null(value)) {
+        return NULL;
+    }
+    if (!json_is_boolean(value)) {
+        return plain_xasprintf("member \"%s\" must be true or false", name);
+    }
+    *dst = plain_xstrdup(json_is_true(value) ? "true" : "false");
+    return NULL;
+}
+
+/* Member "external" of a host's POST or PATCH 'body': an object {"iface",
+ * "ip", "gateway"} (all three required), or null, which on a PATCH
+ * (HOST_SET) removes the host's external side. */
+static char *
+parse_external(json_t *body, struct weft_request *r)
+{
+    static const char *const members[] = { "iface", "ip", "gateway", NULL };
+    json_t *ext = json_object_get(body, "external");
+    if (!ext) {
+        return NULL;
+    }
+    if (json_is_null(ext)) {
+        if (r->op == WEFT_OP_HOST_SET) {
+            r->external_iface = plain_xstrdup("");
+        }
+        return NULL;
+    }
+    if (!json_is_object(ext)) {
+        return plain_xasprintf("member \"external\" must be an object "
+                               "{\"iface\", \"ip\", \"gateway\"} or null");
+    }
+    char *error = check_members(ext, members);
+    error = error ? error : get_string(ext, "iface", true,
+                                       &r->external_iface);
+    error = error ? error : get_string(ext, "ip", true, &r->external_ip);
+    error = error ? error : get_string(ext, "gateway", true,
+                                       &r->external_gateway);
+    if (error) {
+        char *full = plain_xasprintf("external: %s", error);
+        free(error);
+        error = full;
+    }
+    return error;
+}
+
+/* Fills 'r' from the JSON object 'body' for the ops of the ways in and out
+ * whose objects have no name of their own: FIP_ADD (POST of a floating IP),
+ * MAP_ADD (POST of a port mapping: its port into the path), and the PATCHes
+ * HOST_SET, ROUTER_SET and FIP_SET. */
+static char *
+parse_nat_body(json_t *body, struct weft_request *r)
+{
+    static const char *const host_set[] = { "external", NULL };
+    static const char *const router_set[] = { "snat", NULL };
+    static const char *const fip_add[] = {
+        "pool", "ip", "network", "port", NULL,
+    };
+    static const char *const fip_set[] = { "network", "port", NULL };
+    static const char *const map_add[] = {
+        "network", "port", "proto", "host_port", "to_port", NULL,
+    };
+    char *error = NULL;
+    switch (r->op) {
+    case WEFT_OP_HOST_SET:
+        error = check_members(body, host_set);
+        return error ? error : parse_external(body, r);
+    case WEFT_OP_ROUTER_SET:
+        error = check_members(body, router_set);
+        return error ? error : get_boolean(body, "snat", &r->snat);
+    case WEFT_OP_FIP_ADD:
+    case WEFT_OP_FIP_SET:
+        error = check_members(body, r->op == WEFT_OP_FIP_ADD
+                              ? fip_add : fip_set);
+        if (!error && r->op == WEFT_OP_FIP_ADD) {
+            error = get_string(body, "pool", true, &r->pool);
+            error = error ? error : get_string(body, "ip", false, &r->fip);
+        } else if (!error && !json_object_get(body, "port")) {
+            error = plain_xasprintf("member \"port\" is required (null "
+                                    "unassigns the floating IP)");
+        }
+        error = error ? error : get_string(body, "network", false,
+                                           &r->network);
+        error = error ? error : get_string(body, "port", false,
+                                           &r->port_name);
+        if (!error && !r->network != !r->port_name) {
+            error = plain_xasprintf("members \"network\" and \"port\" "
+                                    "go together: the port the floating IP "
+                                    "is assigned to");
+        }
+        return error;
+    case WEFT_OP_MAP_ADD:
+        error = check_members(body, map_add);
+        error = error ? error : get_string(body, "network", true,
+                                           &r->path[1]);
+        error = error ? error : get_string(body, "port", true, &r->path[2]);
+        error = error ? error : get_string(body, "proto", true, &r->proto);
+        error = error ? error : get_integer(body, "host_port", true,
+                                            &r->host_port);
+        error = error ? error : get_integer(body, "to_port", true,
+                                            &r->to_port);
+        return error;
+    default:
+        abort();
+    }
+}
+
 /* Fills 'r' (ROUTER_ATTACH, ROUTE_ADD: the router is named by the path)
  * from the JSON object 'body'. */
 static char *
@@ -107,22 +219,28 @@ parse_router_body(json_t *body, struct weft_request *r)
     return error;
 }
 
-/* Fills 'r' (a *_ADD request) from the JSON object 'body'. */
+/* Fills 'r' (a *_ADD request, or a PATCH) from the JSON object 'body'. */
 static char *
 parse_create_body(json_t *body, struct weft_request *r)
 {
     if (r->op == WEFT_OP_ROUTER_ATTACH || r->op == WEFT_OP_ROUTE_ADD) {
         return parse_router_body(body, r);
     }
+    if (r->op == WEFT_OP_HOST_SET || r->op == WEFT_OP_ROUTER_SET
+        || r->op == WEFT_OP_FIP_ADD || r->op == WEFT_OP_FIP_SET
+        || r->op == WEFT_OP_MAP_ADD) {
+        return parse_nat_body(body, r);
+    }
     static const char *const host_members[] = {
         "name", "ovsdb_remote", "openflow_remote", "tunnel_ip",
-        "datapath_type", "uplink", NULL,
+        "datapath_type", "uplink", "external", NULL,
     };
     static const char *const tenant_members[] = { "name", NULL };
     static const char *const network_members[] = {
         "name", "type", "segment_id", "mtu", "cidr", "gateway", NULL,
     };
-    static const char *const router_members[] = { "name", NULL };
+    static const char *const router_members[] = { "name", "snat", NULL };
+    static const char *const pool_members[] = { "name", "cidr", NULL };
     static const char *const port_members[] = {
         "name", "host", "iface", "mac", "ips", NULL,
     };
@@ -142,6 +260,7 @@ parse_create_body(json_t *body, struct weft_request *r)
                                            &r->datapath_type);
         error = error ? error : get_string(body, "uplink", false,
                                            &r->uplink);
+        error = error ? error : parse_external(body, r);
         break;
     case WEFT_OP_TENANT_ADD:
         error = error ? error : check_members(body, tenant_members);
@@ -158,6 +277,11 @@ parse_create_body(json_t *body, struct weft_request *r)
         break;
     case WEFT_OP_ROUTER_ADD:
         error = error ? error : check_members(body, router_members);
+        error = error ? error : get_boolean(body, "snat", &r->snat);
+        break;
+    case WEFT_OP_POOL_ADD:
+        error = error ? error : check_members(body, pool_members);
+        error = error ? error : get_string(body, "cidr", true, &r->cidr);
         break;
     case WEFT_OP_PORT_ADD: {
         error = error ? error : check_members(body, port_members);
@@ -237,15 +361,26 @@ parse_write(const struct rest_input *in, struct api_call *call,
             enum weft_op op, bool create, enum weft_err_kind *kindp)
 {
     weft_request_init(&call->req, op);
-    size_t n_path = weft_op_path_len(op);
+    /* A port mapping's path names its host, not its port. */
+    size_t n_path = op == WEFT_OP_MAP_DEL ? 1 : weft_op_path_len(op);
     for (size_t i = 0; i < call->n_path && i < n_path; i++) {
         call->req.path[i] = plain_xstrdup(call->path[i]);
     }
-    /* The object under a router that the path names. */
+    /* The object under a router, the floating IP or the port mapping that
+     * the path names. */
     if (op == WEFT_OP_ROUTER_DETACH && call->n_path == 3) {
         call->req.network = plain_xstrdup(call->path[2]);
     } else if (op == WEFT_OP_ROUTE_DEL && call->n_path == 3) {
         call->req.prefix = plain_xstrdup(call->path[2]);
+    } else if ((op == WEFT_OP_FIP_DEL || op == WEFT_OP_FIP_SET)
+               && call->n_path == 2) {
+        call->req.fip = plain_xstrdup(call->path[1]);
+    } else if (op == WEFT_OP_MAP_DEL && call->n_path == 3) {
+        /* The port: executor.c finds it from the host, call->path[1]. */
+        const char *slash = strchr(call->path[2], '/');
+        call->req.proto = plain_xasprintf("%.*s", (int) (slash - call->path[2]),
+                                          call->path[2]);
+        call->req.host_port = plain_xstrdup(slash + 1);
     }
     *kindp = WEFT_ERR_INVALID;
 
@@ -288,7 +423,12 @@ parse_write(const struct rest_input *in, struct api_call *call,
         call->req.token_hash = plain_xstrdup(hash);
     }
 
-    /* Step 1 of the write layer, the same as weftctl's. */
+    /* Step 1 of the write layer, the same as weftctl's.  A port mapping's
+     * DELETE names its port only once the main loop has found the mapping
+     * (executor.c); the write layer runs step 1 then. */
+    if (op == WEFT_OP_MAP_DEL) {
+        return NULL;
+    }
     struct weft_error *error = weft_request_check(&call->req);
     if (error) {
         char *msg = plain_xstrdup(error->message);

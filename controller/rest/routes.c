@@ -9,13 +9,18 @@
  * routes (tests/unit/test-openapi.c checks that they agree). */
 #define GET_POST (REST_GET | REST_POST)
 #define GET_DELETE (REST_GET | REST_DELETE)
+#define GET_DELETE_PATCH (REST_GET | REST_DELETE | REST_PATCH)
 
 static const struct rest_route routes[] = {
     { "/v1/version", API_VERSION, REST_GET, API_GET, -1, -1, "GET" },
     { "/v1/status", API_STATUS, REST_GET, API_LIST, -1, -1, "GET" },
     { "/v1/hosts", API_HOSTS, GET_POST, API_LIST, WEFT_OP_HOST_ADD, -1,
       "GET, POST" },
-    { "/v1/hosts/*", API_HOSTS, GET_DELETE, API_GET, -1, WEFT_OP_HOST_DEL,
+    { "/v1/hosts/*", API_HOSTS, GET_DELETE_PATCH, API_GET, WEFT_OP_HOST_SET,
+      WEFT_OP_HOST_DEL, "GET, DELETE, PATCH" },
+    { "/v1/pools", API_POOLS, GET_POST, API_LIST, WEFT_OP_POOL_ADD, -1,
+      "GET, POST" },
+    { "/v1/pools/*", API_POOLS, GET_DELETE, API_GET, -1, WEFT_OP_POOL_DEL,
       "GET, DELETE" },
     { "/v1/tenants", API_TENANTS, GET_POST, API_LIST, WEFT_OP_TENANT_ADD, -1,
       "GET, POST" },
@@ -37,8 +42,8 @@ static const struct rest_route routes[] = {
       WEFT_OP_PORT_DEL, "GET, DELETE" },
     { "/v1/tenants/*/routers", API_ROUTERS, GET_POST, API_LIST,
       WEFT_OP_ROUTER_ADD, -1, "GET, POST" },
-    { "/v1/tenants/*/routers/*", API_ROUTERS, GET_DELETE, API_GET, -1,
-      WEFT_OP_ROUTER_DEL, "GET, DELETE" },
+    { "/v1/tenants/*/routers/*", API_ROUTERS, GET_DELETE_PATCH, API_GET,
+      WEFT_OP_ROUTER_SET, WEFT_OP_ROUTER_DEL, "GET, DELETE, PATCH" },
     { "/v1/tenants/*/routers/*/networks", API_ROUTERS, REST_POST, API_GET,
       WEFT_OP_ROUTER_ATTACH, -1, "POST" },
     { "/v1/tenants/*/routers/*/networks/*", API_ROUTERS, REST_DELETE,
@@ -48,6 +53,15 @@ static const struct rest_route routes[] = {
     /* The prefix as written, "A.B.C.D/LEN": two segments, one name. */
     { "/v1/tenants/*/routers/*/routes/*/*", API_ROUTERS, REST_DELETE,
       API_GET, -1, WEFT_OP_ROUTE_DEL, "DELETE" },
+    { "/v1/tenants/*/floating-ips", API_FIPS, GET_POST, API_LIST,
+      WEFT_OP_FIP_ADD, -1, "GET, POST" },
+    { "/v1/tenants/*/floating-ips/*", API_FIPS, GET_DELETE_PATCH, API_GET,
+      WEFT_OP_FIP_SET, WEFT_OP_FIP_DEL, "GET, DELETE, PATCH" },
+    { "/v1/tenants/*/port-mappings", API_MAPPINGS, GET_POST, API_LIST,
+      WEFT_OP_MAP_ADD, -1, "GET, POST" },
+    /* Host, protocol and host port: the last two one name, "tcp/8080". */
+    { "/v1/tenants/*/port-mappings/*/*/*", API_MAPPINGS, REST_DELETE,
+      API_GET, -1, WEFT_OP_MAP_DEL, "DELETE" },
     { "/metrics", API_METRICS, REST_GET, API_GET, -1, -1, "GET" },
 };
 

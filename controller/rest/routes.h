@@ -25,7 +25,8 @@ enum rest_method {
 
 /* One resource of the API.  '*' in 'pattern' matches one name; in a pattern
  * with four, the last two are one name joined by '/' (a route's prefix,
- * "A.B.C.D/LEN"), so that a route has at most 3 names. */
+ * "A.B.C.D/LEN", a port mapping's "PROTO/HOST_PORT"), so that a route has at
+ * most 3 names. */
 struct rest_route {
     const char *pattern;
     enum api_resource resource;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nat-rows.h"
 #include "pipeline.h"
 #include "ovsdb-idl.h"
 #include "routing-rows.h"
@@ -31,6 +32,11 @@ host_view_fill(struct api_host_view *v, const struct weftrec_host *row,
         v->tunnel_ip = nullable_xstrdup(row->tunnel_ip);
         v->datapath_type = xstrdup(row->datapath_type);
         v->uplink = nullable_xstrdup(row->uplink);
+        v->external_iface = nullable_xstrdup(row->external_iface);
+        v->external_ip = nullable_xstrdup(row->external_ip);
+        v->external_gateway = nullable_xstrdup(row->external_gateway);
+        v->external_gateway_mac = nullable_xstrdup(
+            row->external_iface ? nat_rows_gateway_mac(row) : NULL);
     }
     v->openflow_state = nullable_xstrdup(smap_get(&row->status,
                                                   "openflow_state"));
@@ -71,6 +77,7 @@ router_view_fill(struct api_router_view *v, const struct weftrec_router *row)
     v->tenant = xstrdup(row->tenant ? row->tenant->name : "?");
     v->name = xstrdup(row->name);
     v->key = row->flow_key;
+    v->snat = row->snat;
     struct routing_rows_port *ports = routing_rows_ports(row, &v->n_ports);
     v->ports = xcalloc(v->n_ports + 1, sizeof *v->ports);
     for (size_t i = 0; i < v->n_ports; i++) {
@@ -302,9 +309,13 @@ api_read_object(const struct api_reader *r, struct api_call *call,
     case API_METRICS:
         call->text = r->hooks->metrics(r->hooks->aux);
         return NULL;
+    case API_POOLS:
+    case API_FIPS:
+        return api_read_nat_object(r, call, resource, path, n);
     case API_QUOTA:
         error = resolve_path(r->idl, path, 1, &tenant, NULL, NULL);
         return error ? error : quota_views_fill(r, call, tenant);
+    case API_MAPPINGS:          /* Listed (and written), never one read. */
     case API_STATUS:
     default:
         OVS_NOT_REACHED();
@@ -462,6 +473,10 @@ api_read_list(const struct api_reader *r, struct api_call *call,
         return list_ports(r, call);
     case API_ROUTERS:
         return list_routers(r, call);
+    case API_POOLS:
+    case API_FIPS:
+    case API_MAPPINGS:
+        return api_read_nat_list(r, call);
     }
     OVS_NOT_REACHED();
 }

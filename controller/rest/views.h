@@ -17,6 +17,7 @@
 #include "api.h"
 
 struct ovsdb_idl;
+struct sset;
 struct weft_topo_cache;
 struct weftrec_tenant;
 
@@ -39,5 +40,39 @@ struct weft_error *api_read_object(const struct api_reader *,
 struct weft_error *api_read_list(const struct api_reader *,
                                  struct api_call *,
                                  const struct weftrec_tenant *own);
+
+/* The ways in and out (views-nat.c).  api_read_object() and api_read_list()
+ * hand API_POOLS, API_FIPS and API_MAPPINGS to the first two. */
+struct weft_error *api_read_nat_object(const struct api_reader *,
+                                       struct api_call *,
+                                       enum api_resource resource,
+                                       char *const path[], size_t n);
+struct weft_error *api_read_nat_list(const struct api_reader *,
+                                     struct api_call *);
+
+/* Fills 'call' with the mapping of 'proto'/'host_port' of the port that
+ * 'path' names (tenant, network, port).  Returns NOT_FOUND if it has no
+ * such mapping. */
+struct weft_error *api_read_mapping(const struct api_reader *,
+                                    struct api_call *, char *const path[],
+                                    const char *proto,
+                                    const char *host_port);
+
+/* The port of tenant 'tenant' with the mapping of 'proto'/'host_port' on
+ * host 'host': returns its name and stores its network's in '*networkp'
+ * (pointers into the rows), or returns NULL if there is none (or it is
+ * another tenant's). */
+const char *api_find_tenant_mapping(struct ovsdb_idl *, const char *tenant,
+                                    const char *host, const char *proto,
+                                    const char *host_port,
+                                    const char **networkp);
+
+/* Adds to 'ips' the addresses of tenant 'tenant''s floating IPs; returns the
+ * address of one of its floating IPs that is not in 'before', or NULL.
+ * Together: the address a FIP_ADD's transaction wrote. */
+void api_tenant_fips(struct ovsdb_idl *, const char *tenant,
+                     struct sset *ips);
+const char *api_tenant_fip_after(struct ovsdb_idl *, const char *tenant,
+                                 const struct sset *before);
 
 #endif /* controller/rest/views.h */

@@ -74,12 +74,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct rest_failure failure;
     struct api_call *call = rest_parse_request(&in, &failure);
     if (call) {
-        /* A write that parsed names every object its op needs. */
-        for (size_t i = 0; call->verb == API_WRITE
-                           && i < weft_op_path_len(call->req.op); i++) {
+        /* A write that parsed names every object its op needs; a port
+         * mapping's DELETE names its tenant, protocol and host port (the
+         * main loop finds the port from the host, executor.c). */
+        bool map_del = call->req.op == WEFT_OP_MAP_DEL;
+        size_t n = map_del ? 1 : weft_op_path_len(call->req.op);
+        for (size_t i = 0; call->verb == API_WRITE && i < n; i++) {
             if (!call->req.path[i] || !call->req.path[i][0]) {
                 abort();
             }
+        }
+        if (call->verb == API_WRITE && map_del
+            && (!call->req.proto || !call->req.host_port
+                || call->n_path != 3)) {
+            abort();
         }
         api_call_destroy(call);
     } else {

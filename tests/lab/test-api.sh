@@ -7,7 +7,10 @@
 # resource, every error status, tenant separation (a tenant's token sees
 # only its own tenant; others answer 404), that rejected requests change
 # nothing, and a bounded burst of concurrent port creations (throughput is
-# printed).  Prefix "t4".
+# printed).  NAT (#13): hosts' external side, router snat, pools, floating
+# IPs and port mappings, tenant-scoped (404 for another tenant's, 403 on
+# pools and hosts), bad input refused with nothing written, concurrent
+# floating IP allocation, and weftctl --api's NAT commands.  Prefix "t4".
 set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR source=../testlib.sh
@@ -832,5 +835,264 @@ check "weftctl --api router-add blue/b2, then router-attach of net (no cidr) fai
 expect 204 '' "DELETE blue's router b2" -- -X DELETE /v1/tenants/blue/routers/b2
 expect 204 '' "DELETE blue's attachment" -- -X DELETE /v1/tenants/blue/routers/b1/networks/sub
 expect 204 '' "DELETE blue's router b1" -- -X DELETE /v1/tenants/blue/routers/b1
+
+# --- the ways in and out (issue #13): external side, snat, pools, floating
+# IPs, port mappings; tenants kept apart; bad input writes nothing ---------
+ext='{"iface":"t4ext","ip":"192.168.100.11/24","gateway":"192.168.100.1"}'
+expect 200 '.external == {"iface":"t4ext","ip":"192.168.100.11/24","gateway":"192.168.100.1"}' \
+    "PATCH /v1/hosts/h1: an external side (no gateway_mac until weftd resolves it)" -- \
+    -X PATCH -d '{"external":'"$ext"'}' /v1/hosts/h1
+expect 200 '.external.iface == "t4ext" and .name == "h1"' "GET /v1/hosts/h1 shows it" -- /v1/hosts/h1
+expect 200 '.external == null' "ghost has none: external is null" -- /v1/hosts/ghost
+expect 400 '.detail | test("external: member \"gateway\" is required")' \
+    "PATCH an external side without a gateway: 400" -- \
+    -X PATCH -d '{"external":{"iface":"t4ext","ip":"192.168.100.12/24"}}' /v1/hosts/ghost
+expect 201 '.name == "ext" and .cidr == "192.168.100.96/27" and .floating_ips == 0' \
+    "POST /v1/pools" -- $(post) '{"name":"ext","cidr":"192.168.100.96/27"}' /v1/pools
+expect 200 'map(.name) == ["ext"]' "GET /v1/pools" -- /v1/pools
+expect 201 '.name == "nsub" and .cidr == "10.7.0.0/24"' "red's network nsub" -- \
+    $(post) '{"name":"nsub","type":"vxlan","segment_id":3101,"cidr":"10.7.0.0/24"}' \
+    /v1/tenants/red/networks
+expect 201 '.name == "rn" and .snat == true' "POST a router with snat: true" -- \
+    $(post) '{"name":"rn","snat":true}' /v1/tenants/red/routers
+expect 201 '.networks[0].network == "nsub"' "attach nsub to rn" -- \
+    $(post) '{"network":"nsub"}' /v1/tenants/red/routers/rn/networks
+expect 201 '.ips == ["10.7.0.2"]' "red's endpoint e1 on h1" -- \
+    $(post) '{"name":"e1","host":"h1","iface":"t4e1","mac":"02:00:00:00:07:01"}' \
+    /v1/tenants/red/networks/nsub/ports
+expect 201 '.ips == ["10.7.0.3"]' "red's endpoint g1 on ghost (no external side)" -- \
+    $(post) '{"name":"g1","host":"ghost","iface":"t4g1","mac":"02:00:00:00:07:02"}' \
+    /v1/tenants/red/networks/nsub/ports
+expect 201 '.ips == ["10.7.0.4"]' "red's endpoint e2 on h1" -- \
+    $(post) '{"name":"e2","host":"h1","iface":"t4e2","mac":"02:00:00:00:07:03"}' \
+    /v1/tenants/red/networks/nsub/ports
+expect 201 '.name == "nsub"' "blue's network nsub (the same subnet)" -- \
+    $(post) '{"name":"nsub","type":"vxlan","segment_id":3102,"cidr":"10.7.0.0/24"}' \
+    /v1/tenants/blue/networks
+expect 201 '.name == "bn" and .snat == false' "blue's router bn, snat off by default" -- \
+    $(post) '{"name":"bn"}' /v1/tenants/blue/routers
+expect 201 '' "attach blue's nsub to bn" -- \
+    $(post) '{"network":"nsub"}' /v1/tenants/blue/routers/bn/networks
+expect 201 '.ips == ["10.7.0.2"]' "blue's endpoint e1 on h1" -- \
+    $(post) '{"name":"e1","host":"h1","iface":"t4b1","mac":"02:00:00:00:07:01"}' \
+    /v1/tenants/blue/networks/nsub/ports
+
+as=tenant
+tok=$red_tok
+expect 200 '.snat == false' "red: PATCH its router {\"snat\": false}" -- \
+    -X PATCH -d '{"snat":false}' /v1/tenants/red/routers/rn
+expect 200 '.snat == true' "red: ...and back on" -- \
+    -X PATCH -d '{"snat":true}' /v1/tenants/red/routers/rn
+expect 403 '' "red: PATCH a host's external side: 403" -- \
+    -X PATCH -d '{"external":null}' /v1/hosts/h1
+expect 200 '(.[] | select(.name == "h1") | has("external")) == false' \
+    "red: hosts show no external side to a tenant" -- /v1/hosts
+expect 403 '' "red: GET /v1/pools: 403" -- /v1/pools
+expect 403 '' "red: POST /v1/pools: 403" -- $(post) '{"name":"mine","cidr":"10.99.0.0/24"}' /v1/pools
+expect 201 '.ip == "192.168.100.97" and .pool == "ext" and .tenant == "red" and .port == null and .host == null' \
+    "red: POST a floating IP: the pool's lowest free address, unassigned" -- \
+    $(post) '{"pool":"ext"}' /v1/tenants/red/floating-ips
+expect 201 '.ip == "192.168.100.100" and .network == "nsub" and .port == "e1" and .host == "h1"' \
+    "red: a floating IP of its choice, assigned at once" -- \
+    $(post) '{"pool":"ext","ip":"192.168.100.100","network":"nsub","port":"e1"}' \
+    /v1/tenants/red/floating-ips
+expect 200 'map(.ip) == ["192.168.100.97","192.168.100.100"]' "red: GET its floating IPs" -- \
+    /v1/tenants/red/floating-ips
+expect 201 '.host == "h1" and .host_ip == "192.168.100.11" and .host_port == 8080 and .proto == "tcp" and .network == "nsub" and .port == "e1" and .endpoint_ip == "10.7.0.2" and .to_port == 80' \
+    "red: POST a port mapping (8080:80/tcp on e1)" -- \
+    $(post) '{"network":"nsub","port":"e1","proto":"tcp","host_port":8080,"to_port":80}' \
+    /v1/tenants/red/port-mappings
+expect 200 'length == 1 and .[0].host_port == 8080' "red: GET its port mappings" -- \
+    /v1/tenants/red/port-mappings
+
+# Bad input: 4xx, and nothing written (nb_cfg does not move).
+as=admin
+req /v1/status
+nat_cfg=$(jq .nb_cfg <<<"$body")
+as=tenant
+tok=$red_tok
+expect 400 '.detail == "host port 0 is out of range 1..65535"' "red: host port 0: 400" -- \
+    $(post) '{"network":"nsub","port":"e2","proto":"tcp","host_port":0,"to_port":80}' \
+    /v1/tenants/red/port-mappings
+expect 400 '.detail == "host port 65536 is out of range 1..65535"' "red: host port 65536: 400" -- \
+    $(post) '{"network":"nsub","port":"e2","proto":"tcp","host_port":65536,"to_port":80}' \
+    /v1/tenants/red/port-mappings
+expect 400 '.detail == "port 0 is out of range 1..65535"' "red: endpoint port 0: 400" -- \
+    $(post) '{"network":"nsub","port":"e2","proto":"udp","host_port":5353,"to_port":0}' \
+    /v1/tenants/red/port-mappings
+expect 400 '.detail | test("protocol")' "red: protocol sctp: 400" -- \
+    $(post) '{"network":"nsub","port":"e2","proto":"sctp","host_port":5353,"to_port":53}' \
+    /v1/tenants/red/port-mappings
+expect 409 '.detail == "host h1 port tcp/8080 is already mapped"' \
+    "red: the same host port twice on h1: 409" -- \
+    $(post) '{"network":"nsub","port":"e2","proto":"tcp","host_port":8080,"to_port":81}' \
+    /v1/tenants/red/port-mappings
+req $(post) '{"network":"nsub","port":"g1","proto":"tcp","host_port":8081,"to_port":80}' \
+    /v1/tenants/red/port-mappings
+check "red: a mapping for an endpoint whose host has no external side: 4xx ($code: $body)" \
+    bash -c "[ $code = 400 ] || [ $code = 409 ]"
+expect 400 '.detail | test("not in pool ext")' "red: a floating IP outside the pool: 400" -- \
+    $(post) '{"pool":"ext","ip":"192.168.100.50"}' /v1/tenants/red/floating-ips
+expect 404 '.detail == "pool nope does not exist"' "red: an unknown pool: 404" -- \
+    $(post) '{"pool":"nope"}' /v1/tenants/red/floating-ips
+expect 409 '.detail == "address 192.168.100.100 is already in use"' \
+    "red: an address already in use: 409" -- \
+    $(post) '{"pool":"ext","ip":"192.168.100.100"}' /v1/tenants/red/floating-ips
+req $(post) '{"pool":"ext","network":"nsub","port":"g1"}' /v1/tenants/red/floating-ips
+check "red: a floating IP for an endpoint whose host has no external side: 4xx ($code: $body)" \
+    bash -c "[ $code = 400 ] || [ $code = 409 ]"
+tok=$blue_tok
+expect 404 '.detail == "floating IP 192.168.100.100 does not exist"' \
+    "blue: GET red's floating IP: 404" -- /v1/tenants/blue/floating-ips/192.168.100.100
+expect 404 '.detail == "floating IP 192.168.100.100 does not exist"' \
+    "blue: PATCH red's floating IP onto its own port: 404" -- \
+    -X PATCH -d '{"network":"nsub","port":"e1"}' /v1/tenants/blue/floating-ips/192.168.100.100
+expect 404 '.detail == "floating IP 192.168.100.100 does not exist"' \
+    "blue: DELETE red's floating IP: 404" -- -X DELETE /v1/tenants/blue/floating-ips/192.168.100.100
+expect 404 '.detail == "tenant red does not exist"' "blue: red's floating IPs are 404" -- \
+    /v1/tenants/red/floating-ips
+expect 404 '.detail == "tenant red does not exist"' "blue: red's port mappings are 404" -- \
+    /v1/tenants/red/port-mappings
+expect 404 '.detail == "port mapping h1 tcp/8080 does not exist"' \
+    "blue: DELETE red's mapping through its own tenant: 404" -- \
+    -X DELETE /v1/tenants/blue/port-mappings/h1/tcp/8080
+expect 404 '.detail == "tenant red does not exist"' "blue: DELETE red's mapping: 404" -- \
+    -X DELETE /v1/tenants/red/port-mappings/h1/tcp/8080
+expect 409 '(.detail | test("red|e1|nsub") | not)' \
+    "blue: host port tcp/8080 on h1, taken by red: 409 naming nothing of red's" -- \
+    $(post) '{"network":"nsub","port":"e1","proto":"tcp","host_port":8080,"to_port":80}' \
+    /v1/tenants/blue/port-mappings
+expect 409 '.detail == "address 192.168.100.100 is already in use"' \
+    "blue: red's address: 409, not saying whose" -- \
+    $(post) '{"pool":"ext","ip":"192.168.100.100"}' /v1/tenants/blue/floating-ips
+expect 200 '. == []' "blue: no floating IPs of its own" -- /v1/tenants/blue/floating-ips
+expect 200 '. == []' "blue: no port mappings of its own" -- /v1/tenants/blue/port-mappings
+as=admin
+expect 409 '' "admin: pool-del while floating IPs of it exist: 409" -- -X DELETE /v1/pools/ext
+expect 409 '.detail | test("still has")' \
+    "admin: removing h1's external side while a floating IP and a mapping use it: 409" -- \
+    -X PATCH -d '{"external":null}' /v1/hosts/h1
+expect 409 '' "admin: a pool overlapping ext: 409" -- \
+    $(post) '{"name":"ext2","cidr":"192.168.100.64/26"}' /v1/pools
+expect 200 ".nb_cfg == $nat_cfg" "the refused NAT requests wrote nothing (nb_cfg)" -- /v1/status
+expect 200 '.floating_ips == 2' "GET /v1/pools/ext: 2 floating IPs taken" -- /v1/pools/ext
+
+# Assign, move, unassign; weftctl --api does the same.
+as=tenant
+tok=$red_tok
+expect 200 '.port == "e2" and .host == "h1"' "red: PATCH moves 192.168.100.100 to e2" -- \
+    -X PATCH -d '{"network":"nsub","port":"e2"}' /v1/tenants/red/floating-ips/192.168.100.100
+expect 200 '.port == null and .network == null and .host == null' "red: {\"port\": null} unassigns it" -- \
+    -X PATCH -d '{"port":null}' /v1/tenants/red/floating-ips/192.168.100.100
+expect 400 '' "red: a PATCH without \"port\": 400" -- \
+    -X PATCH -d '{}' /v1/tenants/red/floating-ips/192.168.100.100
+rc=0; out=$(ctl_api "$red_tok" -- fip-set red 192.168.100.97 --port=nsub/e1 2>&1) || rc=$?
+check "weftctl --api fip-set assigns ($out)" [ $rc = 0 ]
+out=$(ctl_api "$red_tok" -- fip-list 2>&1)
+check "weftctl --api fip-list: '$out'" bash -c "
+    grep -Eq '^192.168.100.97 +tenant red  pool ext  port nsub/e1  host h1$' <<<'$out' \
+    && grep -Eq '^192.168.100.100 +tenant red  pool ext  port -  host -$' <<<'$out'"
+rc=0; out=$(ctl_api "$red_tok" -- fip-add red --pool=ext --port=nsub/e2 2>&1) || rc=$?
+check "weftctl --api fip-add prints the address taken ($out)" \
+    bash -c "[ $rc = 0 ] && [ '$out' = 192.168.100.98 ]"
+# (g1's host, ghost, never installs anything: a port's change is waited for
+# on every host of its network.)
+expect 204 '' "red: DELETE g1 (on ghost)" -- -X DELETE /v1/tenants/red/networks/nsub/ports/g1
+rc=0; out=$(ctl_api "$red_tok" -- --wait map-add red/nsub/e2 5353:53/udp 2>&1) || rc=$?
+check "weftctl --api --wait map-add: h1 installs it ($out)" [ $rc = 0 ]
+out=$(ctl_api "$red_tok" -- map-list red 2>&1)
+check "weftctl --api map-list: '$out'" bash -c "
+    grep -q '^h1  192.168.100.11:8080/tcp -> red/nsub/e1 10.7.0.2:80$' <<<'$out' \
+    && grep -q '^h1  192.168.100.11:5353/udp -> red/nsub/e2 10.7.0.4:53$' <<<'$out'"
+rc=0; out=$(ctl_api "$blue_tok" -- map-del blue/nsub/e1 8080/tcp 2>&1) || rc=$?
+check "weftctl --api map-del as blue of red's host port: exit 1 ($out)" [ $rc = 1 ]
+rc=0; out=$(ctl_api "$red_tok" -- map-del red/nsub/e2 5353/udp 2>&1) || rc=$?
+check "weftctl --api map-del ($out)" [ $rc = 0 ]
+rc=0; out=$(ctl_api "$red_tok" -- map-add red/nsub/e2 0:53/udp 2>&1) || rc=$?
+check "weftctl --api map-add host port 0: exit 1 with the API's message ($out)" \
+    bash -c "[ $rc = 1 ] && grep -q 'host port 0 is out of range 1..65535 (HTTP 400)' <<<'$out'"
+rc=0; out=$(ctl_api "$red_tok" -- router-show red/rn 2>&1) || rc=$?
+check "weftctl --api router-show: snat on ($out)" \
+    bash -c "[ $rc = 0 ] && grep -q '^router red/rn  key [0-9]*  snat on$' <<<'$out'"
+as=admin
+out=$(ctl_api "" -- host-show h1 2>&1)
+check "weftctl --api host-show h1: its external side ($out)" \
+    grep -q '^    external t4ext  ip 192.168.100.11/24  gateway 192.168.100.1  gateway-mac -$' <<<"$out"
+out=$(ctl_api "" -- pool-list 2>&1)
+check "weftctl --api pool-list ($out)" grep -q '^ext  cidr 192.168.100.96/27  floating-ips 3$' <<<"$out"
+# (A file: the burst's ports make "show" too long for an argument.)
+ctl_api "" -- show >"$dir/show.txt" 2>&1 || :
+check "weftctl --api show: floating IPs and port mappings" bash -c "
+    grep -q '^floating-ip 192.168.100.97: tenant red  pool ext  port nsub/e1  host h1$' $dir/show.txt \
+    && grep -q '^port-mapping h1: 192.168.100.11:8080/tcp -> red/nsub/e1 10.7.0.2:80$' $dir/show.txt"
+for args in "host-show h1" "pool-list" "fip-list" "map-list" "router-show red/rn" show; do
+    check "weftctl --format=json $args: the same JSON as weftctl --api --json" \
+        wait_for 30 same_json "$args"
+done
+
+# weftctl --api's other NAT commands: host-add with an external side,
+# host-set --no-external, router-add --snat, router-set, pool-add, pool-del.
+rc=0; ctl_api "" -- host-add h9 --remote=unix:/nothing --external-iface=t4e9 \
+    --external-ip=192.168.100.19/24 --external-gateway=192.168.100.1 || rc=$?
+check "weftctl --api host-add with an external side" [ $rc = 0 ]
+expect 200 '.external == {"iface":"t4e9","ip":"192.168.100.19/24","gateway":"192.168.100.1"}' \
+    "...GET shows it" -- /v1/hosts/h9
+rc=0; ctl_api "" -- host-set h9 --no-external || rc=$?
+expect 200 '.external == null' "weftctl --api host-set --no-external ($rc)" -- /v1/hosts/h9
+rc=0; out=$(ctl_api "$red_tok" -- host-set h9 --external-iface=t4e9 \
+    --external-ip=192.168.100.19/24 --external-gateway=192.168.100.1 2>&1) || rc=$?
+check "weftctl --api host-set as red: 403 ($out)" \
+    bash -c "[ $rc = 1 ] && grep -q '(HTTP 403)' <<<'$out'"
+expect 204 '' "DELETE h9" -- -X DELETE /v1/hosts/h9
+rc=0; ctl_api "$red_tok" -- router-add red/rs --snat || rc=$?
+expect 200 '.snat == true' "weftctl --api router-add --snat ($rc)" -- /v1/tenants/red/routers/rs
+rc=0; ctl_api "$red_tok" -- router-set red/rs --snat=false || rc=$?
+expect 200 '.snat == false' "weftctl --api router-set --snat=false ($rc)" -- /v1/tenants/red/routers/rs
+rc=0; out=$(ctl_api "$red_tok" -- router-set red/rs --snat=maybe 2>&1) || rc=$?
+check "weftctl --api router-set --snat=maybe: exit 2 ($out)" [ $rc = 2 ]
+expect 204 '' "DELETE red's router rs" -- -X DELETE /v1/tenants/red/routers/rs
+rc=0; { ctl_api "" -- pool-add p9 10.99.0.0/24 && ctl_api "" -- pool-del p9; } || rc=$?
+check "weftctl --api pool-add, pool-del" [ $rc = 0 ]
+rc=0; out=$(ctl_api "$red_tok" -- pool-list 2>&1) || rc=$?
+check "weftctl --api pool-list as red: 403 ($out)" \
+    bash -c "[ $rc = 1 ] && grep -q 'only an administrator can manage address pools (HTTP 403)' <<<'$out'"
+
+# Concurrent allocations: 3 clients of the API and 2 of the database take
+# floating IPs from ext at once (Pool weft-fip-gen serializes them); each
+# gets an address of its own and prints the one it got.
+pids=()
+for i in 1 2 3; do
+    ctl_api "$red_tok" -- fip-add red --pool=ext >"$dir/fip-api$i.out" 2>&1 & pids+=($!)
+done
+for i in 1 2; do
+    "$weftctl" --db=unix:"$dir/weft.sock" fip-add red --pool=ext >"$dir/fip-db$i.out" 2>&1 \
+        & pids+=($!)
+done
+rc=0
+for pid in "${pids[@]}"; do wait "$pid" || rc=1; done
+cat "$dir"/fip-api?.out "$dir"/fip-db?.out | sort >"$dir/fip-printed"
+req /v1/tenants/red/floating-ips
+jq -r '.[].ip' <<<"$body" | grep -vx -e 192.168.100.97 -e 192.168.100.98 -e 192.168.100.100 \
+    | sort >"$dir/fip-listed"
+check "5 concurrent fip-add (3 API, 2 database): 5 distinct addresses, each printed by its client ($(tr '\n' ' ' <"$dir/fip-printed"))" \
+    bash -c "[ $rc = 0 ] && [ \$(sort -u $dir/fip-printed | grep -c '^192\.168\.100\.') = 5 ] \
+             && cmp -s $dir/fip-printed $dir/fip-listed"
+
+# Delete it all again: the mapping, the floating IPs, the pool, the
+# external side.
+as=tenant
+tok=$red_tok
+expect 204 '' "red: DELETE its port mapping by host, protocol and host port" -- \
+    -X DELETE /v1/tenants/red/port-mappings/h1/tcp/8080
+expect 404 '' "red: ...again: 404" -- -X DELETE /v1/tenants/red/port-mappings/h1/tcp/8080
+req /v1/tenants/red/floating-ips
+for fip in $(jq -r '.[].ip' <<<"$body"); do
+    expect 204 '' "red: DELETE floating IP $fip" -- -X DELETE /v1/tenants/red/floating-ips/$fip
+done
+expect 404 '' "red: ...gone" -- /v1/tenants/red/floating-ips/192.168.100.97
+as=admin
+expect 204 '' "DELETE /v1/pools/ext" -- -X DELETE /v1/pools/ext
+expect 200 '.external == null' "PATCH {\"external\": null} removes h1's external side" -- \
+    -X PATCH -d '{"external":null}' /v1/hosts/h1
 
 report

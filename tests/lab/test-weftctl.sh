@@ -14,6 +14,9 @@
 #     the change touches) and time out with a clear message;
 #   - --format=json prints the REST API's objects, --format=table the usual
 #     lines;
+#   - the ways in and out (#13): a host's external side (with the gateway
+#     MAC weftd would write), router SNAT, pools, floating IPs and port
+#     mappings, in lists, show and JSON; their bad input is refused;
 #   - "help COMMAND" and "COMMAND --help" print every command's usage line
 #     (the synopsis "weftctl --help" lists) and options; --version prints
 #     CMake's project version.
@@ -442,7 +445,7 @@ $got"
 }
 json_is '[{"key":3,"name":"green"},{"key":1,"name":"red"}]' \
     --format=json tenant-list
-json_is '[{"cur_cfg":0,"datapath_type":"system","name":"h1","openflow_connected":false,"openflow_remote":null,"openflow_state":null,"ovsdb_connected":false,"ovsdb_remote":"unix:/run/h1/db.sock","tunnel_ip":"192.0.2.1","uplink":null},{"cur_cfg":0,"datapath_type":"system","name":"h2","openflow_connected":false,"openflow_remote":"tcp:192.0.2.2:6653","openflow_state":null,"ovsdb_connected":false,"ovsdb_remote":"tcp:192.0.2.2:6640","tunnel_ip":"192.0.2.2","uplink":"eth1"}]' \
+json_is '[{"cur_cfg":0,"datapath_type":"system","external":null,"name":"h1","openflow_connected":false,"openflow_remote":null,"openflow_state":null,"ovsdb_connected":false,"ovsdb_remote":"unix:/run/h1/db.sock","tunnel_ip":"192.0.2.1","uplink":null},{"cur_cfg":0,"datapath_type":"system","external":null,"name":"h2","openflow_connected":false,"openflow_remote":"tcp:192.0.2.2:6653","openflow_state":null,"ovsdb_connected":false,"ovsdb_remote":"tcp:192.0.2.2:6640","tunnel_ip":"192.0.2.2","uplink":"eth1"}]' \
     host-list --format=json
 json_is '[{"cidr":null,"gateway":null,"key":1,"mtu":1450,"mtu_default":true,"name":"net1","router":null,"segment_id":1001,"tenant":"red","type":"vxlan"},{"cidr":null,"gateway":null,"key":2,"mtu":1400,"mtu_default":false,"name":"net2","router":null,"segment_id":4094,"tenant":"red","type":"vlan"}]' \
     --format=json net-list red
@@ -455,8 +458,8 @@ if [ "$rc" -eq 0 ] && jq -e '.status.nb_cfg == 21
         and (.status.hosts | map(.name)) == ["h1", "h2"]
         and (.networks | map(.tenant + "/" + .name)) == ["green/net1", "green/net2", "red/net1", "red/net2"]
         and (.ports | map(.tenant + "/" + .network + "/" + .name)) == ["green/net1/a", "red/net1/a", "red/net1/b", "red/net1/c", "red/net2/a"]
-        and .routers == []
-        and (keys == ["networks", "ports", "routers", "status"])' <<<"$out" >/dev/null; then
+        and .routers == [] and .floating_ips == [] and .port_mappings == []
+        and (keys == ["floating_ips", "networks", "port_mappings", "ports", "routers", "status"])' <<<"$out" >/dev/null; then
     pass
 else
     fail "weftctl --format=json show: status $rc, '$out'"
@@ -699,7 +702,7 @@ else
     fail "net-list --format=json: cidr, gateway, router: '$out'"
 fi
 run --format=json router-show red/r1
-if jq -e '. == {"tenant": "red", "name": "r1", "key": 1,
+if jq -e '. == {"tenant": "red", "name": "r1", "key": 1, "snat": false,
                "networks": [{"network": "sub", "ip": "10.7.0.1", "mac": "02:00:00:00:07:fe"}],
                "routes": [{"prefix": "10.9.0.0/16", "nexthop": "10.7.0.9"}]}' <<<"$out" >/dev/null; then
     pass
@@ -719,6 +722,165 @@ ok router-del red/r1
 expect_out "" router-list red
 for p in p1 p2 p3; do ok port-del "red/sub/$p"; done
 ok net-del red/sub
+
+# --- The ways in and out (#13): external side, snat, pools, floating IPs,
+# port mappings; bad input exits non-zero and writes nothing. -------------
+# The command line, checked before weftctl connects.
+expect_err 2 "host-set: --external-iface, --external-ip and --external-gateway go together" \
+    host-set h1 --external-ip=192.168.100.11/24
+expect_err 2 "host-set: nothing to change" host-set h1
+expect_err 2 "host-set: --no-external excludes the --external-* options" \
+    host-set h1 --no-external --external-iface=e --external-ip=192.168.100.11/24 \
+    --external-gateway=192.168.100.1
+expect_err 2 "fip-set: give --port=NET/PORT (assign or move) or --no-port" \
+    fip-set nt 192.168.100.97
+expect_err 2 "fip-set: --port and --no-port exclude each other" \
+    fip-set nt 192.168.100.97 --port=ext/e1 --no-port
+expect_err 2 "fip-add requires --pool" fip-add nt
+expect_err 2 "fip-add: --ip given twice" fip-add nt --pool=ext --ip=192.168.100.98 --ip=192.168.100.99
+expect_err 2 "option --snat is not valid for net-add" net-add nt/x --type=vlan --segment=9 --snat
+expect_err 2 "router-set requires --snat" router-set nt/r
+expect_err 1 "\"8080\": expected HOST_PORT:PORT[/tcp|udp]" map-add nt/ext/e1 8080
+expect_err 1 "\"8080:80/\": expected HOST_PORT:PORT" map-add nt/ext/e1 8080:80/
+expect_err 1 "--port: \"ext\": expected NET/PORT" fip-add nt --pool=ext --port=ext
+# The external side of a host.
+expect_err 1 "external gateway 10.0.0.1 is not inside the external LAN 192.168.100.0/24" \
+    host-set h1 --external-iface=ext1 --external-ip=192.168.100.11/24 --external-gateway=10.0.0.1
+ok host-set h1 --external-iface=ext1 --external-ip=192.168.100.11/24 \
+    --external-gateway=192.168.100.1
+run host-show h1
+if [ "$rc" = 0 ] && [ "$(sed -n 3p <<<"$out")" = "    external ext1  ip 192.168.100.11/24  gateway 192.168.100.1  gateway-mac -" ] \
+   && [ "$(sed -n 1p <<<"$out")" = "host h1" ]; then
+    pass
+else
+    fail "host-show h1: '$out' ($err)"
+fi
+# weftd writes the next hop's MAC it resolved to Host.status; stand in.
+ovsdb-client -t 10 transact "$WEFT_DB" \
+    '["Weft", {"op": "mutate", "table": "Host", "where": [["name", "==", "h1"]],
+               "mutations": [["status", "insert", ["map", [["external_gateway_mac", "52:54:00:00:00:01"]]]]]}]' >/dev/null
+run host-list
+if grep -q '^h1  remote unix:/run/h1/db.sock  datapath system  tunnel-ip 192.0.2.1  uplink -  openflow -  external ext1  ip 192.168.100.11/24  gateway 192.168.100.1  gateway-mac 52:54:00:00:00:01$' <<<"$out" \
+   && grep -q '^h2  remote tcp:192.0.2.2:6640  .*openflow tcp:192.0.2.2:6653$' <<<"$out"; then
+    pass
+else
+    fail "host-list: the external side of h1 (and none for h2): '$out'"
+fi
+run --format=json host-show h1
+if jq -e '.external == {"iface": "ext1", "ip": "192.168.100.11/24", "gateway": "192.168.100.1", "gateway_mac": "52:54:00:00:00:01"}' <<<"$out" >/dev/null; then
+    pass
+else
+    fail "host-show --format=json h1: '$out'"
+fi
+expect_err 1 "host h9 does not exist" host-show h9
+# A tenant with a routed network, an endpoint on h1 (external side) and one
+# on h2 (none).
+ok tenant-add nt
+ok tenant-add nb
+ok net-add nt/ext --type=vxlan --segment=4101 --cidr=10.8.0.0/24
+ok router-add nt/r --snat
+ok router-attach nt/r ext
+expect_out "10.8.0.2" port-add nt/ext/e1 --host=h1 --iface=vnt1 --mac=02:00:00:00:08:01
+expect_out "10.8.0.3" port-add nt/ext/e2 --host=h2 --iface=vnt2 --mac=02:00:00:00:08:02
+expect_out "10.8.0.4" port-add nt/ext/e3 --host=h1 --iface=vnt3 --mac=02:00:00:00:08:03
+run router-show nt/r
+if [ "$rc" = 0 ] && grep -q '^router nt/r  key [0-9]*  snat on$' <<<"$out"; then pass; else fail "router-show nt/r: '$out'"; fi
+ok router-set nt/r --snat=false
+run router-show nt/r
+if [ "$rc" = 0 ] && grep -q '^router nt/r  key [0-9]*$' <<<"$out"; then pass; else fail "router-show nt/r after --snat=false: '$out'"; fi
+expect_err 1 "invalid snat \"maybe\": expected true or false" router-set nt/r --snat=maybe
+ok router-set nt/r --snat=true
+run --format=json router-list nt
+if jq -e '.[0].snat == true' <<<"$out" >/dev/null; then pass; else fail "router-list --format=json: '$out'"; fi
+# Pools (an administrator's).
+ok pool-add ext 192.168.100.96/27
+expect_err 1 "pool cidr 192.168.100.64/26 overlaps pool ext" pool-add ext2 192.168.100.64/26
+expect_out "ext  cidr 192.168.100.96/27  floating-ips 0" pool-list
+# Floating IPs.
+expect_out "192.168.100.97" fip-add nt --pool=ext
+expect_out "192.168.100.100" fip-add nt --pool=ext --ip=192.168.100.100 --port=ext/e1
+expect_err 1 "address 192.168.100.50 is not in pool ext" fip-add nt --pool=ext --ip=192.168.100.50
+expect_err 1 "pool nope does not exist" fip-add nt --pool=nope
+expect_err 1 "address 192.168.100.100 is already in use" fip-add nb --pool=ext --ip=192.168.100.100
+expect_err 1 "host h2 has no external side" fip-set nt 192.168.100.97 --port=ext/e2
+expect_err 1 "floating IP 192.168.100.100 belongs to tenant nt, not nb" fip-del nb 192.168.100.100
+expect_err 1 "floating IP 192.168.100.100 belongs to tenant nt, not nb" \
+    fip-set nb 192.168.100.100 --no-port
+expect_out "192.168.100.97   tenant nt  pool ext  port -  host -
+192.168.100.100  tenant nt  pool ext  port ext/e1  host h1" fip-list
+expect_out "" fip-list nb
+expect_err 1 "tenant nobody does not exist" fip-list nobody
+ok fip-set nt 192.168.100.100 --port=ext/e3
+ok fip-set nt 192.168.100.97 --port=ext/e1
+expect_out "192.168.100.97   tenant nt  pool ext  port ext/e1  host h1
+192.168.100.100  tenant nt  pool ext  port ext/e3  host h1" fip-list nt
+ok fip-set nt 192.168.100.100 --no-port
+run --format=json fip-list nt
+if jq -e '. == [{"ip": "192.168.100.97", "pool": "ext", "tenant": "nt", "network": "ext", "port": "e1", "host": "h1"},
+                {"ip": "192.168.100.100", "pool": "ext", "tenant": "nt", "network": null, "port": null, "host": null}]' <<<"$out" >/dev/null; then
+    pass
+else
+    fail "fip-list --format=json: '$out'"
+fi
+expect_out "ext  cidr 192.168.100.96/27  floating-ips 2" pool-list
+expect_err 1 "pool ext still has 2 floating IPs" pool-del ext
+# Port mappings.
+ok map-add nt/ext/e1 8080:80/tcp
+ok map-add nt/ext/e3 5353:53/udp
+ok map-add nt/ext/e3 8080:8080/udp       # The same number, the other protocol.
+expect_err 1 "host h1 port udp/8080 is already mapped" map-add nt/ext/e1 8080:81/udp
+expect_err 1 "host h1 port tcp/8080 is already mapped" map-add nt/ext/e3 8080:81
+expect_err 1 "host port 0 is out of range 1..65535" map-add nt/ext/e1 0:80/tcp
+expect_err 1 "host port 65536 is out of range 1..65535" map-add nt/ext/e1 65536:80
+expect_err 1 "port 0 is out of range 1..65535" map-add nt/ext/e1 8081:0
+expect_err 1 "invalid protocol \"sctp\": expected tcp or udp" map-add nt/ext/e1 8081:80/sctp
+expect_err 1 "host h2 has no external side" map-add nt/ext/e2 8081:80
+expect_err 1 "port nt/ext/e1 has no mapping of tcp/9999" map-del nt/ext/e1 9999/tcp
+expect_out "h1  192.168.100.11:8080/tcp -> nt/ext/e1 10.8.0.2:80
+h1  192.168.100.11:5353/udp -> nt/ext/e3 10.8.0.4:53
+h1  192.168.100.11:8080/udp -> nt/ext/e3 10.8.0.4:8080" map-list
+expect_out "" map-list nb
+run --format=json map-list nt
+if jq -e 'length == 3 and .[0] == {"host": "h1", "host_ip": "192.168.100.11", "host_port": 8080, "proto": "tcp", "tenant": "nt", "network": "ext", "port": "e1", "endpoint_ip": "10.8.0.2", "to_port": 80}' <<<"$out" >/dev/null; then
+    pass
+else
+    fail "map-list --format=json: '$out'"
+fi
+run show
+if grep -q '^    floating-ip 192.168.100.97  pool ext  port ext/e1  host h1$' <<<"$out" \
+   && grep -q '^    floating-ip 192.168.100.100  pool ext  port -  host -$' <<<"$out" \
+   && grep -q '^    port-mapping h1  192.168.100.11:8080/tcp -> nt/ext/e1 10.8.0.2:80$' <<<"$out"; then
+    pass
+else
+    fail "show: nt's floating IPs and port mappings: '$out'"
+fi
+run --format=json show
+if jq -e '(.floating_ips | map(.ip)) == ["192.168.100.97", "192.168.100.100"]
+          and (.port_mappings | length) == 3' <<<"$out" >/dev/null; then
+    pass
+else
+    fail "show --format=json: floating_ips, port_mappings: '$out'"
+fi
+expect_err 1 "host h1 still has 3 port mappings and 1 floating IP: delete them first" \
+    host-set h1 --no-external
+# Delete it all again.
+ok map-del nt/ext/e1 8080/tcp
+ok map-del nt/ext/e3 5353/udp
+ok map-del nt/ext/e3 8080/udp
+expect_out "" map-list
+ok fip-del nt 192.168.100.97
+ok fip-del nt 192.168.100.100
+ok pool-del ext
+expect_out "" pool-list
+ok host-set h1 --no-external
+run host-show h1
+if grep -q '^    external -$' <<<"$out"; then pass; else fail "host-show h1 after --no-external: '$out'"; fi
+for p in e1 e2 e3; do ok port-del "nt/ext/$p"; done
+ok router-detach nt/r ext
+ok router-del nt/r
+ok net-del nt/ext
+ok tenant-del nt
+ok tenant-del nb
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -8,6 +8,11 @@
  * - Routing: a network's cidr and gateway, a port without IPs, and the
  *   router routes (create, attach, detach, routes, a route's prefix as two
  *   path segments) become the requests weftctl makes.
+ * - The ways in and out (issue #13): a host's external side (POST and
+ *   PATCH, null removes it), a router's snat, pools, floating IPs (create,
+ *   assign/move/unassign by PATCH, delete by address) and port mappings
+ *   (create; delete by host, protocol and host port, whose port the main
+ *   loop finds) become the requests of topology/request.h.
  * jansson side: no OVS headers. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -336,6 +341,250 @@ test_routes(void **state)
                 NULL, true, WEFT_ERR_NOT_FOUND, "no such resource");
 }
 
+static void
+test_host_external(void **state)
+{
+    (void) state;
+    struct api_call *call = parse_ok(
+        REST_POST, "/v1/hosts", NULL,
+        "{\"name\": \"h1\", \"ovsdb_remote\": \"unix:/x/db.sock\", "
+        "\"external\": {\"iface\": \"ext0\", \"ip\": \"192.168.100.11/24\", "
+        "\"gateway\": \"192.168.100.1\"}}", true);
+    assert_int_equal(call->req.op, WEFT_OP_HOST_ADD);
+    assert_string_equal(call->req.external_iface, "ext0");
+    assert_string_equal(call->req.external_ip, "192.168.100.11/24");
+    assert_string_equal(call->req.external_gateway, "192.168.100.1");
+    api_call_destroy(call);
+
+    /* Without it, or null on a create: none. */
+    call = parse_ok(REST_POST, "/v1/hosts", NULL,
+                    "{\"name\": \"h1\", \"ovsdb_remote\": \"unix:/x\", "
+                    "\"external\": null}", true);
+    assert_null(call->req.external_iface);
+    api_call_destroy(call);
+
+    parse_fails(REST_POST, "/v1/hosts", NULL,
+                "{\"name\": \"h1\", \"ovsdb_remote\": \"unix:/x\", "
+                "\"external\": {\"iface\": \"ext0\"}}", true,
+                WEFT_ERR_INVALID, "external: member \"ip\" is required");
+    parse_fails(REST_POST, "/v1/hosts", NULL,
+                "{\"name\": \"h1\", \"ovsdb_remote\": \"unix:/x\", "
+                "\"external\": \"ext0\"}", true, WEFT_ERR_INVALID,
+                "member \"external\" must be an object");
+    parse_fails(REST_POST, "/v1/hosts", NULL,
+                "{\"name\": \"h1\", \"ovsdb_remote\": \"unix:/x\", "
+                "\"external\": {\"iface\": \"e\", \"ip\": \"1.2.3.4/24\", "
+                "\"gateway\": \"1.2.3.1\", \"mac\": \"x\"}}", true,
+                WEFT_ERR_INVALID, "unknown member \"mac\"");
+
+    call = parse_ok(REST_PATCH, "/v1/hosts/h1", NULL,
+                    "{\"external\": {\"iface\": \"ext0\", "
+                    "\"ip\": \"192.168.100.11/24\", "
+                    "\"gateway\": \"192.168.100.1\"}}", true);
+    assert_int_equal(call->req.op, WEFT_OP_HOST_SET);
+    assert_int_equal(call->resource, API_HOSTS);
+    assert_string_equal(call->req.path[0], "h1");
+    assert_string_equal(call->req.external_iface, "ext0");
+    api_call_destroy(call);
+
+    /* null removes it: external_iface "". */
+    call = parse_ok(REST_PATCH, "/v1/hosts/h1", NULL,
+                    "{\"external\": null}", true);
+    assert_int_equal(call->req.op, WEFT_OP_HOST_SET);
+    assert_string_equal(call->req.external_iface, "");
+    assert_null(call->req.external_ip);
+    api_call_destroy(call);
+
+    parse_fails(REST_PATCH, "/v1/hosts/h1", NULL,
+                "{\"tunnel_ip\": \"1.2.3.4\"}", true, WEFT_ERR_INVALID,
+                "unknown member \"tunnel_ip\"");
+    parse_fails(REST_OTHER, "/v1/hosts/h1", NULL, "{}", true,
+                WEFT_ERR_METHOD, "allows only GET, DELETE, PATCH");
+}
+
+static void
+test_router_snat(void **state)
+{
+    (void) state;
+    struct api_call *call = parse_ok(REST_POST, "/v1/tenants/red/routers",
+                                     NULL, "{\"name\": \"r1\", "
+                                     "\"snat\": true}", true);
+    assert_int_equal(call->req.op, WEFT_OP_ROUTER_ADD);
+    assert_string_equal(call->req.snat, "true");
+    api_call_destroy(call);
+
+    call = parse_ok(REST_POST, "/v1/tenants/red/routers", NULL,
+                    "{\"name\": \"r1\"}", true);
+    assert_null(call->req.snat);
+    api_call_destroy(call);
+
+    call = parse_ok(REST_PATCH, "/v1/tenants/red/routers/r1", NULL,
+                    "{\"snat\": false}", false);
+    assert_int_equal(call->req.op, WEFT_OP_ROUTER_SET);
+    assert_string_equal(call->req.path[0], "red");
+    assert_string_equal(call->req.path[1], "r1");
+    assert_string_equal(call->req.snat, "false");
+    api_call_destroy(call);
+
+    parse_fails(REST_PATCH, "/v1/tenants/red/routers/r1", NULL,
+                "{\"snat\": \"yes\"}", true, WEFT_ERR_INVALID,
+                "member \"snat\" must be true or false");
+    parse_fails(REST_PATCH, "/v1/tenants/red/routers/r1", NULL,
+                "{\"name\": \"r2\"}", true, WEFT_ERR_INVALID,
+                "unknown member \"name\"");
+}
+
+static void
+test_pools(void **state)
+{
+    (void) state;
+    struct api_call *call = parse_ok(
+        REST_POST, "/v1/pools", NULL,
+        "{\"name\": \"ext\", \"cidr\": \"192.168.100.96/27\"}", true);
+    assert_int_equal(call->resource, API_POOLS);
+    assert_int_equal(call->req.op, WEFT_OP_POOL_ADD);
+    assert_string_equal(call->req.path[0], "ext");
+    assert_string_equal(call->req.cidr, "192.168.100.96/27");
+    api_call_destroy(call);
+
+    parse_fails(REST_POST, "/v1/pools", NULL, "{\"name\": \"ext\"}", true,
+                WEFT_ERR_INVALID, "member \"cidr\" is required");
+
+    call = parse_ok(REST_DELETE, "/v1/pools/ext", NULL, NULL, true);
+    assert_int_equal(call->req.op, WEFT_OP_POOL_DEL);
+    assert_string_equal(call->req.path[0], "ext");
+    api_call_destroy(call);
+
+    call = parse_ok(REST_GET, "/v1/pools", NULL, NULL, true);
+    assert_int_equal(call->verb, API_LIST);
+    assert_int_equal(call->resource, API_POOLS);
+    api_call_destroy(call);
+}
+
+static void
+test_floating_ips(void **state)
+{
+    (void) state;
+    struct api_call *call = parse_ok(
+        REST_POST, "/v1/tenants/red/floating-ips", NULL,
+        "{\"pool\": \"ext\", \"ip\": \"192.168.100.100\", "
+        "\"network\": \"vx\", \"port\": \"a1\"}", false);
+    assert_int_equal(call->resource, API_FIPS);
+    assert_int_equal(call->req.op, WEFT_OP_FIP_ADD);
+    assert_string_equal(call->req.path[0], "red");
+    assert_null(call->req.path[1]);
+    assert_string_equal(call->req.pool, "ext");
+    assert_string_equal(call->req.fip, "192.168.100.100");
+    assert_string_equal(call->req.network, "vx");
+    assert_string_equal(call->req.port_name, "a1");
+    api_call_destroy(call);
+
+    /* Only the pool: the lowest free address, unassigned. */
+    call = parse_ok(REST_POST, "/v1/tenants/red/floating-ips", NULL,
+                    "{\"pool\": \"ext\"}", false);
+    assert_null(call->req.fip);
+    assert_null(call->req.network);
+    assert_null(call->req.port_name);
+    api_call_destroy(call);
+
+    parse_fails(REST_POST, "/v1/tenants/red/floating-ips", NULL,
+                "{\"ip\": \"192.168.100.100\"}", false, WEFT_ERR_INVALID,
+                "member \"pool\" is required");
+    parse_fails(REST_POST, "/v1/tenants/red/floating-ips", NULL,
+                "{\"pool\": \"ext\", \"port\": \"a1\"}", false,
+                WEFT_ERR_INVALID, "go together");
+
+    call = parse_ok(REST_PATCH,
+                    "/v1/tenants/red/floating-ips/192.168.100.100", NULL,
+                    "{\"network\": \"vx\", \"port\": \"a2\"}", false);
+    assert_int_equal(call->req.op, WEFT_OP_FIP_SET);
+    assert_string_equal(call->req.path[0], "red");
+    assert_null(call->req.path[1]);
+    assert_string_equal(call->req.fip, "192.168.100.100");
+    assert_string_equal(call->req.network, "vx");
+    assert_string_equal(call->req.port_name, "a2");
+    api_call_destroy(call);
+
+    /* {"port": null} unassigns; an empty body is refused, not taken for
+     * an unassignment. */
+    call = parse_ok(REST_PATCH,
+                    "/v1/tenants/red/floating-ips/192.168.100.100", NULL,
+                    "{\"port\": null}", false);
+    assert_int_equal(call->req.op, WEFT_OP_FIP_SET);
+    assert_null(call->req.network);
+    assert_null(call->req.port_name);
+    api_call_destroy(call);
+    parse_fails(REST_PATCH, "/v1/tenants/red/floating-ips/192.168.100.100",
+                NULL, "{}", false, WEFT_ERR_INVALID,
+                "member \"port\" is required");
+
+    call = parse_ok(REST_DELETE,
+                    "/v1/tenants/red/floating-ips/192.168.100.100", NULL,
+                    NULL, false);
+    assert_int_equal(call->req.op, WEFT_OP_FIP_DEL);
+    assert_string_equal(call->req.fip, "192.168.100.100");
+    api_call_destroy(call);
+
+    call = parse_ok(REST_GET, "/v1/tenants/red/floating-ips/192.168.100.100",
+                    NULL, NULL, false);
+    assert_int_equal(call->verb, API_GET);
+    assert_int_equal(call->n_path, 2);
+    assert_string_equal(call->path[1], "192.168.100.100");
+    api_call_destroy(call);
+}
+
+static void
+test_port_mappings(void **state)
+{
+    (void) state;
+    struct api_call *call = parse_ok(
+        REST_POST, "/v1/tenants/red/port-mappings", NULL,
+        "{\"network\": \"vx\", \"port\": \"a1\", \"proto\": \"tcp\", "
+        "\"host_port\": 8080, \"to_port\": 80}", false);
+    assert_int_equal(call->resource, API_MAPPINGS);
+    assert_int_equal(call->req.op, WEFT_OP_MAP_ADD);
+    assert_string_equal(call->req.path[0], "red");
+    assert_string_equal(call->req.path[1], "vx");
+    assert_string_equal(call->req.path[2], "a1");
+    assert_string_equal(call->req.proto, "tcp");
+    assert_string_equal(call->req.host_port, "8080");
+    assert_string_equal(call->req.to_port, "80");
+    api_call_destroy(call);
+
+    parse_fails(REST_POST, "/v1/tenants/red/port-mappings", NULL,
+                "{\"network\": \"vx\", \"port\": \"a1\", "
+                "\"proto\": \"tcp\", \"host_port\": \"8080\", "
+                "\"to_port\": 80}", false, WEFT_ERR_INVALID,
+                "member \"host_port\" must be an integer");
+    parse_fails(REST_POST, "/v1/tenants/red/port-mappings", NULL,
+                "{\"network\": \"vx\", \"port\": \"a1\", "
+                "\"proto\": \"tcp\", \"host_port\": 8080}", false,
+                WEFT_ERR_INVALID, "member \"to_port\" is required");
+    parse_fails(REST_POST, "/v1/tenants/red/port-mappings", NULL,
+                "{\"port\": \"a1\", \"proto\": \"tcp\", "
+                "\"host_port\": 8080, \"to_port\": 80}", false,
+                WEFT_ERR_INVALID, "member \"network\" is required");
+
+    /* By host, protocol and host port: the port is the main loop's to
+     * find. */
+    call = parse_ok(REST_DELETE, "/v1/tenants/red/port-mappings/h1/udp/5353",
+                    NULL, NULL, false);
+    assert_int_equal(call->req.op, WEFT_OP_MAP_DEL);
+    assert_int_equal(call->n_path, 3);
+    assert_string_equal(call->path[1], "h1");
+    assert_string_equal(call->req.path[0], "red");
+    assert_null(call->req.path[1]);
+    assert_null(call->req.path[2]);
+    assert_string_equal(call->req.proto, "udp");
+    assert_string_equal(call->req.host_port, "5353");
+    api_call_destroy(call);
+
+    parse_fails(REST_GET, "/v1/tenants/red/port-mappings/h1/udp/5353", NULL,
+                NULL, false, WEFT_ERR_METHOD, "allows only DELETE");
+    parse_fails(REST_DELETE, "/v1/tenants/red/port-mappings/h1/udp", NULL,
+                NULL, false, WEFT_ERR_NOT_FOUND, "no such resource");
+}
+
 int
 main(void)
 {
@@ -348,6 +597,11 @@ main(void)
         cmocka_unit_test(test_router_create_delete),
         cmocka_unit_test(test_router_attach_detach),
         cmocka_unit_test(test_routes),
+        cmocka_unit_test(test_host_external),
+        cmocka_unit_test(test_router_snat),
+        cmocka_unit_test(test_pools),
+        cmocka_unit_test(test_floating_ips),
+        cmocka_unit_test(test_port_mappings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
