@@ -191,7 +191,8 @@ const char *topo_proto_name(uint8_t proto);
 /* 'ext' (parsed by parse_external()) on 'host' ('host' NULL: a new host
  * with uplink 'uplink'): the interface is not the host's uplink nor a
  * port's interface there, and its IP is no other host's external IP nor a
- * floating IP.  Then, for an existing host, the external side may change
+ * floating IP (nor another host's gateway; its gateway no floating IP).
+ * Then, for an existing host, the external side may change
  * that way: while floating IPs are homed on the host or its ports have
  * mappings, it may not be removed ('ext->iface' NULL), and each such
  * floating IP must stay inside its LAN. */

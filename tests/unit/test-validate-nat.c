@@ -328,6 +328,16 @@ test_nat_external(void **state)
     assert_error_is(validate_host_external(t, h2, NULL, &ext),
                     "external IP 192.168.100.2 is a floating IP of tenant "
                     "blue");
+    assert_ok(parse_external("ext0", "192.168.100.1/24", "192.168.100.11",
+                             &ext));
+    assert_error_is(validate_host_external(t, h2, NULL, &ext),
+                    "external IP 192.168.100.1 is already host h1's "
+                    "external gateway");
+    assert_ok(parse_external("ext0", "192.168.100.12/24", "192.168.100.2",
+                             &ext));
+    assert_error_is(validate_host_external(t, h2, NULL, &ext),
+                    "external gateway 192.168.100.2 is a floating IP of "
+                    "tenant blue");
     assert_ok(parse_external("ext0", "192.168.100.12/24", "192.168.100.1",
                              &ext));
     assert_ok(validate_host_external(t, h2, NULL, &ext));
