@@ -147,7 +147,8 @@ char *validate_del_router(const struct topo_router *);
  * MAC 'mac'. */
 char *validate_router_attach(const struct topo_router *,
                              const struct topo_network *, struct eth_addr mac);
-/* 'net' is attached to 'router' and no route's next hop lies in it. */
+/* 'net' is attached to 'router', no route's next hop lies in it, and no
+ * port of it has a floating IP or a port mapping. */
 char *validate_router_detach(const struct topo_router *,
                              const struct topo_network *);
 /* A route to 'route->prefix'/'plen' via 'route->nexthop': no route to that

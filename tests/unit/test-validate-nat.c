@@ -525,6 +525,15 @@ test_nat_mappings(void **state)
     assert_ok(validate_new_mapping(f->a, &m));
     assert_ptr_equal(topo_host_find_mapping(f->h1, IPPROTO_TCP, 8080), n.x);
     assert_null(topo_host_find_mapping(f->h1, IPPROTO_UDP, 8080));
+
+    /* Their network stays routed while they exist. */
+    const struct topo_router *blue_r = f->blue_net1->router_port->router;
+    assert_error_is(validate_router_detach(blue_r, f->blue_net1),
+                    "network blue/net1 still has 1 floating IP and 1 port "
+                    "mapping: unassign and delete them first");
+    topology_set_port_mappings(t, n.x, NULL, 0);
+    topology_set_fip_port(t, n.blue_fip, NULL);
+    assert_ok(validate_router_detach(blue_r, f->blue_net1));
 }
 
 /* ------------------------------------------------------------------------
