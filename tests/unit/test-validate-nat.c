@@ -164,7 +164,7 @@ assert_accepted(const struct topology *topo, struct weft_request *req,
  * Parsers. */
 
 static void
-test_nat_parsers(void **state OVS_UNUSED)
+test_nat_parse_external(void **state OVS_UNUSED)
 {
     struct topo_external ext;
     assert_ok(parse_external(NULL, NULL, NULL, &ext));
@@ -230,7 +230,11 @@ test_nat_parsers(void **state OVS_UNUSED)
                                    "192.168.100.1/24", &ext),
                     "invalid external gateway \"192.168.100.1/24\": expected "
                     "A.B.C.D");
+}
 
+static void
+test_nat_parse_values(void **state OVS_UNUSED)
+{
     ovs_be32 prefix;
     int plen;
     assert_ok(parse_pool_cidr("192.168.100.0/24", &prefix, &plen));
@@ -698,6 +702,17 @@ test_nat_requests_pools_fips(void **state)
     assert_ptr_equal(plan.pool, n.pool);
     weft_plan_destroy(&plan);
     req_free(req);
+}
+
+static void
+test_nat_requests_fip_del_set(void **state)
+{
+    struct nat n;
+    build_nat(&n, *state);
+    struct fixture *f = n.f;
+    const struct topology *t = &f->topo;
+    struct weft_request *req;
+    struct weft_plan plan;
 
     /* Another tenant's floating IP: not found for a tenant, a conflict
      * naming it for an administrator. */
@@ -812,7 +827,8 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_nat_parsers),
+        cmocka_unit_test(test_nat_parse_external),
+        cmocka_unit_test(test_nat_parse_values),
         cmocka_unit_test_setup_teardown(test_nat_external, setup, teardown),
         cmocka_unit_test_setup_teardown(test_nat_pools, setup, teardown),
         cmocka_unit_test_setup_teardown(test_nat_fips, setup, teardown),
@@ -820,6 +836,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_nat_requests_hosts_routers,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_nat_requests_pools_fips, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_nat_requests_fip_del_set, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_nat_requests_mappings, setup,
                                         teardown),
