@@ -70,8 +70,8 @@ size_t
 weft_db_port_mappings(const struct weftrec_port *row,
                       struct topo_mapping **mapsp)
 {
-    /* Zeroed: topology_set_port_mappings() compares them with memcmp(),
-     * padding included. */
+    /* Zeroed, padding included: nothing uninitialized reaches the
+     * topology. */
     struct topo_mapping *maps = xcalloc(row->n_mappings + 1, sizeof *maps);
     size_t n = 0;
     for (size_t i = 0; i < row->n_mappings; i++) {

@@ -123,8 +123,10 @@ host_set__(const struct weft_plan *plan, struct ovsdb_idl *idl)
         idl, &plan->host->uuid);
     const struct topo_external *old = &plan->host->ext;
     set_external__(row, &plan->ext);
-    if (!plan->ext.iface || !old->iface
-        || old->gateway != plan->ext.gateway) {
+    /* (Only a key that exists: the IDL refuses to delete a missing one.) */
+    if ((!plan->ext.iface || !old->iface
+         || old->gateway != plan->ext.gateway)
+        && smap_get(&row->status, "external_gateway_mac")) {
         weftrec_host_update_status_delkey(row, "external_gateway_mac");
     }
 }

@@ -51,8 +51,9 @@ struct weft_error *weft_write_build(const struct weft_request *req,
 /* The same, leaving the plan that was written in 'plan' (which the caller
  * must free with weft_plan_destroy(), error or not): a front end reports
  * from it what weft chose, e.g. a new port's allocated address
- * ('plan->ips', 'plan->n_ips', 'plan->allocated') or a router's MAC on a
- * network it joined ('plan->mac').  On a retry, only the last attempt's
+ * ('plan->ips', 'plan->n_ips', 'plan->allocated'), a router's MAC on a
+ * network it joined ('plan->mac') or a new floating IP's address
+ * ('plan->fip_ip', 'plan->fip_allocated').  On a retry, only the last attempt's
  * plan counts. */
 struct weft_plan;
 struct weft_error *weft_write_build_plan(const struct weft_request *req,

@@ -265,6 +265,23 @@ note_router(struct topo_changes *c, const struct topo_router *r,
     }
 }
 
+/* Field by field: memcmp() would compare the structs' padding. */
+static bool
+mappings_equal(const struct topo_port *a, const struct topo_port *b)
+{
+    if (a->n_mappings != b->n_mappings) {
+        return false;
+    }
+    for (size_t i = 0; i < a->n_mappings; i++) {
+        const struct topo_mapping *ma = &a->mappings[i], *mb = &b->mappings[i];
+        if (ma->proto != mb->proto || ma->host_port != mb->host_port
+            || ma->port != mb->port) {
+            return false;
+        }
+    }
+    return true;
+}
+
 static bool
 port_rows_equal(const struct topo_port *a, const struct topo_port *b)
 {
@@ -277,10 +294,7 @@ port_rows_equal(const struct topo_port *a, const struct topo_port *b)
                         b->network ? &b->network->uuid : NULL)
            && same_uuid(a->host ? &a->host->uuid : NULL,
                         b->host ? &b->host->uuid : NULL)
-           && a->n_mappings == b->n_mappings
-           && (!a->n_mappings
-               || !memcmp(a->mappings, b->mappings,
-                          a->n_mappings * sizeof *a->mappings))
+           && mappings_equal(a, b)
            /* A floating IP assigned, unassigned or moved is its port's
             * change (changes.h). */
            && same_uuid(a->fip ? &a->fip->uuid : NULL,

@@ -90,8 +90,12 @@ topology_set_port_mappings(struct topology *topo OVS_UNUSED,
     if (n) {
         qsort(sorted, n, sizeof *sorted, compare_mappings);
     }
-    if (n == port->n_mappings
-        && (!n || !memcmp(sorted, port->mappings, n * sizeof *sorted))) {
+    /* Field by field: memcmp() would compare the structs' padding. */
+    bool same = n == port->n_mappings;
+    for (size_t i = 0; same && i < n; i++) {
+        same = !compare_mappings(&sorted[i], &port->mappings[i]);
+    }
+    if (same) {
         free(sorted);
         return false;
     }

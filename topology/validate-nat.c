@@ -281,15 +281,24 @@ validate_external_names__(const struct topology *topo,
     const struct topo_host *other;
     TOPOLOGY_FOR_EACH_HOST (other, topo) {
         if (other != host && topo_host_has_external(other)
-            && other->ext.ip == ext->ip) {
-            return xasprintf("external IP "IP_FMT" is already host %s's",
-                             IP_ARGS(ext->ip), other->name);
+            && (other->ext.ip == ext->ip
+                || other->ext.gateway == ext->ip)) {
+            return xasprintf("external IP "IP_FMT" is already host %s's%s",
+                             IP_ARGS(ext->ip), other->name,
+                             other->ext.ip == ext->ip ? ""
+                             : " external gateway");
         }
     }
     const struct topo_fip *fip = topology_find_fip_by_ip(topo, ext->ip);
     if (fip) {
         return xasprintf("external IP "IP_FMT" is a floating IP of tenant %s",
                          IP_ARGS(ext->ip), fip->tenant->name);
+    }
+    fip = topology_find_fip_by_ip(topo, ext->gateway);
+    if (fip) {
+        return xasprintf("external gateway "IP_FMT" is a floating IP of "
+                         "tenant %s", IP_ARGS(ext->gateway),
+                         fip->tenant->name);
     }
     return NULL;
 }

@@ -143,6 +143,21 @@ validate_router_detach(const struct topo_router *router,
                              t, router->name, t, net->name);
         }
     }
+    /* Floating IPs and mappings need their network routed (the NAT is the
+     * router's, ofproto/pipeline.h). */
+    size_t n_fips = 0, n_maps = 0;
+    const struct topo_port *port;
+    TOPO_NETWORK_FOR_EACH_PORT (port, net) {
+        n_fips += port->fip != NULL;
+        n_maps += port->n_mappings;
+    }
+    if (n_fips || n_maps) {
+        return xasprintf("network %s/%s still has %"PRIuSIZE" floating "
+                         "IP%s and %"PRIuSIZE" port mapping%s: unassign and "
+                         "delete them first", t, net->name, n_fips,
+                         n_fips == 1 ? "" : "s", n_maps,
+                         n_maps == 1 ? "" : "s");
+    }
     return NULL;
 }
 

@@ -147,7 +147,8 @@ char *validate_del_router(const struct topo_router *);
  * MAC 'mac'. */
 char *validate_router_attach(const struct topo_router *,
                              const struct topo_network *, struct eth_addr mac);
-/* 'net' is attached to 'router' and no route's next hop lies in it. */
+/* 'net' is attached to 'router', no route's next hop lies in it, and no
+ * port of it has a floating IP or a port mapping. */
 char *validate_router_detach(const struct topo_router *,
                              const struct topo_network *);
 /* A route to 'route->prefix'/'plen' via 'route->nexthop': no route to that
@@ -191,7 +192,8 @@ const char *topo_proto_name(uint8_t proto);
 /* 'ext' (parsed by parse_external()) on 'host' ('host' NULL: a new host
  * with uplink 'uplink'): the interface is not the host's uplink nor a
  * port's interface there, and its IP is no other host's external IP nor a
- * floating IP.  Then, for an existing host, the external side may change
+ * floating IP (nor another host's gateway; its gateway no floating IP).
+ * Then, for an existing host, the external side may change
  * that way: while floating IPs are homed on the host or its ports have
  * mappings, it may not be removed ('ext->iface' NULL), and each such
  * floating IP must stay inside its LAN. */

@@ -29,7 +29,8 @@
 #     is fixed, removed; a pool added; a floating IP added, assigned, moved
 #     to another host, kept while its port is modified, unassigned, assigned
 #     again and unassigned by its port's deletion (weak reference), two
-#     swapping ports in one transaction, deleted; a pool deleted with its
+#     swapping ports in one transaction, its port moved to another host
+#     and back (it keeps it), deleted; a pool deleted with its
 #     last floating IP in one transaction; port mappings added, one that
 #     does not parse, deleted.
 # None of the others needs a full load (weftd logs each, with its reason),
@@ -322,6 +323,11 @@ transact "$(fip_op 192.168.100.100 "$(port_ref a2)")" \
          "$(fip_op 192.168.100.101 "$(port_ref a1)")"
 step "the two floating IPs swap ports in one transaction" \
     "$(nat 0 1 2 2 0 2)"
+transact "$(update Port a1 "{\"host\":[\"uuid\",\"$(uuid_of Host h2)\"]}")"
+step "a port holding a floating IP moved to another host (it keeps it)" \
+    "$(nat 0 1 1 2 0 1)"
+transact "$(update Port a1 "{\"host\":[\"uuid\",\"$(uuid_of Host h1)\"]}")"
+step "and moved back" "$(nat 0 1 1 2 0 1)"
 
 mapop() {       # mapop PORT OP MAP_JSON: mutate the port's mappings
     printf '{"op":"mutate","table":"Port","where":[["name","==","%s"]],"mutations":[["mappings","%s",%s]]}' "$1" "$2" "$3"

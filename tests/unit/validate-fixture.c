@@ -67,3 +67,52 @@ teardown(void **state)
     free(f);
     return 0;
 }
+
+static struct topo_network *
+with_router(struct topology *topo, struct topo_network *net, uint32_t key)
+{
+    struct topo_subnet sn = { ip("10.0.0.0"), 24, ip("10.0.0.254") };
+    bool changed;
+    assert_true(topology_set_network_subnet(topo, net, &sn, &changed));
+    struct uuid u = next_uuid();
+    struct topo_router *r = topology_add_router(topo, &u, net->tenant, "r",
+                                                key);
+    const struct topo_network *nets[] = { net };
+    struct eth_addr macs[] = { mac("02:57:00:01:00:01") };
+    macs[0].ea[3] = key;
+    assert_true(topology_set_router_networks(topo, r, nets, macs, 1));
+    return net;
+}
+
+static struct topo_port *
+port(struct topology *topo, struct topo_network *net, struct topo_host *h,
+     const char *name, const char *ip_s, int id)
+{
+    ovs_be32 addr = ip_s ? ip(ip_s) : 0;
+    struct eth_addr ea = mac("02:00:00:00:01:00");
+    ea.ea[5] = id;
+    struct uuid u = next_uuid();
+    return topology_add_port(topo, &u, net, h, name, name, ea, &addr,
+                             ip_s ? 1 : 0, 100 + id);
+}
+
+void
+build_nat(struct nat_fixture *n, struct fixture *f)
+{
+    struct topology *t = &f->topo;
+    n->f = f;
+    with_router(t, f->red_net1, 1);
+    with_router(t, f->blue_net1, 2);
+    topology_set_host_external(t, f->h1, "ext0", ip("192.168.100.11"), 24,
+                               ip("192.168.100.1"));
+    struct uuid u = next_uuid();
+    n->pool = topology_add_pool(t, &u, "ext", ip("192.168.100.0"), 24);
+    n->b = port(t, f->red_net1, f->h2, "b", "10.0.0.3", 1);
+    n->c = port(t, f->red_net2, f->h1, "c", NULL, 2);
+    n->x = port(t, f->blue_net1, f->h1, "x", "10.0.0.5", 3);
+    u = next_uuid();
+    n->blue_fip = topology_add_fip(t, &u, f->blue, n->pool,
+                                   ip("192.168.100.2"));
+    assert_true(topology_set_fip_port(t, n->blue_fip, n->x));
+}
+

@@ -31,4 +31,22 @@ struct fixture {
 int setup(void **state);
 int teardown(void **state);
 
+/* The NAT world (test-validate-nat*.c), on top of the fixture above:
+ *   red/net1 has subnet 10.0.0.0/24 (gateway 10.0.0.254) and router red/r;
+ *   blue/net1 has subnet 10.0.0.0/24 and router blue/r;
+ *   h1 has external side ext0 192.168.100.11/24 via 192.168.100.1, h2 none;
+ *   pool "ext" is 192.168.100.0/24;
+ *   ports red/net1/b on h2 (10.0.0.3), red/net2/c on h1 (no IP),
+ *   blue/net1/x on h1 (10.0.0.5);
+ *   floating IP 192.168.100.2 of blue, on blue/net1/x.
+ * build_nat() builds it into 'f', which setup() made. */
+struct nat_fixture {
+    struct fixture *f;
+    struct topo_pool *pool;
+    struct topo_port *b, *c, *x;
+    struct topo_fip *blue_fip;
+};
+
+void build_nat(struct nat_fixture *, struct fixture *f);
+
 #endif /* validate-fixture.h */
