@@ -123,8 +123,8 @@ demo_nat() {
         done
         start_server "$prefix-$ep" "$ep/server" "$dir/server-$ep" --name "$ep"
         ep=$(ep_name "$t" 1 "$fh")
-        fip=$(weftctl fip-add "$tn" --pool="$NAT_POOL" --port="${NETS[1]}/h$fh" \
-            | grep -Eom1 '([0-9]{1,3}\.){3}[0-9]{1,3}') \
+        fip=$(weftctl fip-add "$tn" --pool="$NAT_POOL" --port="${NETS[1]}/h$fh")
+        fip=$(grep -Eom1 '([0-9]{1,3}\.){3}[0-9]{1,3}' <<<"$fip") \
             || die "fip-add $tn printed no address"
         FIPS_JSON=$(jq -c --arg ip "$fip" --arg ep "$ep" \
             '. + [{ip: $ip, endpoint: $ep}]' <<<"$FIPS_JSON")
