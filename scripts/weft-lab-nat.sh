@@ -34,7 +34,8 @@ LAB_SERVER="$SCRIPT_DIR/lab-server.py"
 # The demo's NAT, built up by demo_nat: JSON arrays for state.json.
 PMAPS_JSON='[]'
 FIPS_JSON='[]'
-# 1 once weft took every host's external side (an older weft refuses it).
+# 1 once weft took every host's external side (an older weft refuses it);
+# else status --json says hosts[].external_ip null.
 NAT_HOSTS=0
 
 ext_ip() { echo "192.168.100.$((10 + $1))"; }    # ext_ip I: host I's
