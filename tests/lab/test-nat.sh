@@ -31,7 +31,9 @@
 #     of weft's configuration tables before and after): port 0, port 65536,
 #     a duplicate mapping (same tenant; and another tenant, whose 409 does
 #     not name the owner), a floating IP outside the pool, another tenant's
-#     floating IP through a tenant's token (404).
+#     floating IP through a tenant's token (404);
+#   - `weft-lab down` stops the outside's and the endpoints' servers and
+#     removes the outside namespace.
 # Waits end on events (weftctl sync, an answer); the first packets of a path
 # may wait for the gateway's MAC (weftd resolves it) or for a new tunnel
 # neighbour, so each path is warmed up with wait_for before it is counted.
@@ -391,5 +393,24 @@ if cmp -s "$TMP/db.before" "$TMP/db.after"; then ok "weft's database is unchange
 fi
 a=$(asked "$OUT_NS" tcp "$F_RED" "$EP_PORT")
 check "control: red's floating IP $F_RED still answers ($a)" [ "${a%% *}" = "$NEW" ]
+
+echo "== weft-lab down stops the servers and removes the outside"
+if [ "${WEFT_LAB_KEEP:-0}" = 1 ]; then
+    info "WEFT_LAB_KEEP=1: not taken down here"
+else
+    spids=()
+    for f in "$D"/outside-server.pid "$D"/server-*.pid; do
+        if p=$(pidfile_pid "$f"); then spids+=("$p"); fi
+    done
+    alive=0
+    for p in "${spids[@]}"; do pid_alive "$p" && alive=$((alive + 1)); done
+    check "before down: the outside server and the 4 endpoint servers run ($alive of ${#spids[@]})" \
+        [ "$alive" -eq 5 ]
+    lab down >/dev/null
+    alive=0
+    for p in "${spids[@]}"; do pid_alive "$p" && alive=$((alive + 1)); done
+    check "after down: none of them runs ($alive), $OUT_NS is gone" \
+        bash -c "[ $alive -eq 0 ] && ! ip netns list | grep -qw '$OUT_NS'"
+fi
 
 report
