@@ -170,9 +170,10 @@ distinct() { [ -n "$1" ] && [ "$1" != "$2" ]; }
 check "  ... as two connections (distinct ports)" distinct "$r" "$b"
 poke_both() { poke red && poke blue; }
 check "  ... both carry data (a line echoed through each)" poke_both
-ask "$(ns red-vx-h1)" udp "$OUT_IP" "$OUT_UDP" --sport 40001 > "$TMP/udp-red" &
+# (asked: a second try from the same source port meets the first's NAT.)
+asked "$(ns red-vx-h1)" udp "$OUT_IP" "$OUT_UDP" --sport 40001 > "$TMP/udp-red" &
 ur=$!
-ask "$(ns blue-vx-h1)" udp "$OUT_IP" "$OUT_UDP" --sport 40001 > "$TMP/udp-blue" &
+asked "$(ns blue-vx-h1)" udp "$OUT_IP" "$OUT_UDP" --sport 40001 > "$TMP/udp-blue" &
 ub=$!
 wait "$ur" || true
 wait "$ub" || true
