@@ -136,8 +136,10 @@ check "ARP for $RB_IP answered by the table=20 responder flow (n_packets $arp0 -
 nbr=$(in_lab red-h1a ip neigh show "$RB_IP" dev eth0 | awk '{print $3}')
 check "red-h1a resolved $RB_IP to red-h1b's MAC ($nbr)" [ "${nbr,,}" = "${RB_MAC,,}" ]
 info "ARP frames seen at red-h1b during resolution: $ncap (request not flooded if 0)"
-ctl_flows=$(of_flows "$MGMT" | grep -ci 'controller' || true)
-check "no flow sends to the controller (no packet-in path): $ctl_flows" [ "$ctl_flows" -eq 0 ]
+# One exception, by design (issue #13): the lab's hosts have an external
+# side, whose gateway's ARP reply goes to weftd (EXT_IN, table 60).
+ctl_flows=$(of_flows "$MGMT" | grep -i 'controller' | grep -vc 'table=60,.*,arp_op=2 ' || true)
+check "no tenant flow sends to the controller (no packet-in path): $ctl_flows" [ "$ctl_flows" -eq 0 ]
 pin=$(ovs-appctl -t "$D/h1/ovs-vswitchd.ctl" coverage/show | awk '$1 ~ /packet_in/ {s += $NF} END {print s + 0}')
 info "vswitchd packet_in coverage total: $pin"
 
