@@ -206,6 +206,24 @@ emit(struct compile_ctx *ctx, uint8_t table_id, uint16_t priority,
     ofpbuf_clear(&ctx->ofpacts);
 }
 
+/* Select groups (services, ofproto/pipeline.h).  emit_select_group() adds
+ * to the output the OpenFlow select group 'group_id' with the 'n' buckets
+ * 'buckets', owned like a flow by 'origin''s owner: the host's session
+ * installs it before any flow that refers to it ("group:ID", put_group())
+ * and removes it after the last such flow, in the same bundle.  Bucket
+ * actions are native ofpacts, canonical like a flow's.  Implemented in
+ * ofproto/compile-group.c. */
+struct weft_bucket {
+    uint32_t bucket_id;
+    uint16_t weight;                /* 1..256. */
+    const struct ofpact *ofpacts;
+    size_t ofpacts_len;
+};
+void emit_select_group(struct compile_ctx *, uint32_t group_id,
+                       const struct weft_bucket *buckets, size_t n,
+                       const struct flow_origin *);
+void put_group(struct ofpbuf *ofpacts, uint32_t group_id);
+
 /* Native building blocks for pipeline.h's fields and actions. */
 
 /* Matches the network key in WEFT_MFF_NETWORK_ID. */

@@ -21,6 +21,7 @@ topo_changes_init(struct topo_changes *c)
     uuidset_init(&c->routers);
     uuidset_init(&c->pools);
     uuidset_init(&c->fips);
+    uuidset_init(&c->services);
 }
 
 void
@@ -34,6 +35,7 @@ topo_changes_destroy(struct topo_changes *c)
     uuidset_destroy(&c->routers);
     uuidset_destroy(&c->pools);
     uuidset_destroy(&c->fips);
+    uuidset_destroy(&c->services);
 }
 
 void
@@ -48,6 +50,7 @@ topo_changes_clear(struct topo_changes *c)
     uuidset_clear(&c->routers);
     uuidset_clear(&c->pools);
     uuidset_clear(&c->fips);
+    uuidset_clear(&c->services);
 }
 
 bool
@@ -58,7 +61,8 @@ topo_changes_is_empty(const struct topo_changes *c)
            && uuidset_is_empty(&c->networks) && uuidset_is_empty(&c->ports)
            && uuidset_is_empty(&c->port_hosts)
            && uuidset_is_empty(&c->routers)
-           && uuidset_is_empty(&c->pools) && uuidset_is_empty(&c->fips);
+           && uuidset_is_empty(&c->pools) && uuidset_is_empty(&c->fips)
+           && uuidset_is_empty(&c->services);
 }
 
 static void
@@ -82,6 +86,7 @@ topo_changes_merge(struct topo_changes *dst, const struct topo_changes *src)
     uuidset_union__(&dst->routers, &src->routers);
     uuidset_union__(&dst->pools, &src->pools);
     uuidset_union__(&dst->fips, &src->fips);
+    uuidset_union__(&dst->services, &src->services);
 }
 
 static void

@@ -49,6 +49,9 @@ struct topo_changes {
      * (and their hosts in 'port_hosts'): its flows are its port's. */
     struct uuidset pools;
     struct uuidset fips;
+
+    /* Service rows inserted, modified (incl. its backends) or deleted. */
+    struct uuidset services;
 };
 
 void topo_changes_init(struct topo_changes *);

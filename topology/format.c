@@ -282,6 +282,28 @@ format_port(const struct topo_port *p)
     return ds_steal_cstr(&s);
 }
 
+/* A service and its backends in their order ("PORT:NUM*WEIGHT[down]"). */
+static char *
+format_service(const struct topo_service *svc)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    ds_put_format(&s, "service "UUID_FMT" tenant="UUID_FMT" router="UUID_FMT
+                  " name=%s key=%"PRIu32" vip="IP_FMT":%u/%s node_port=%u",
+                  UUID_ARGS(&svc->uuid), UUID_ARGS(&svc->tenant->uuid),
+                  UUID_ARGS(&svc->router->uuid), svc->name, svc->key,
+                  IP_ARGS(svc->vip), svc->port,
+                  svc->proto == IPPROTO_TCP ? "tcp" : "udp", svc->node_port);
+    ds_put_cstr(&s, " backends=[");
+    for (size_t i = 0; i < svc->n_backends; i++) {
+        const struct topo_backend *b = &svc->backends[i];
+        ds_put_format(&s, "%s"UUID_FMT":%u*%u%s", i ? "," : "",
+                      UUID_ARGS(&b->port->uuid), b->port_num, b->weight,
+                      b->down ? "down" : "");
+    }
+    ds_put_char(&s, ']');
+    return ds_steal_cstr(&s);
+}
+
 static char *
 format_pool(const struct topo_pool *p)
 {
@@ -337,6 +359,10 @@ topology_format(const struct topology *topo)
     const struct topo_fip *fip;
     TOPOLOGY_FOR_EACH_FIP (fip, topo) {
         svec_add_nocopy(&lines, format_fip(fip));
+    }
+    const struct topo_service *svc;
+    TOPOLOGY_FOR_EACH_SERVICE (svc, topo) {
+        svec_add_nocopy(&lines, format_service(svc));
     }
     svec_sort(&lines);
 

@@ -104,6 +104,12 @@ weft_request_destroy(struct weft_request *req)
     free(req->proto);
     free(req->host_port);
     free(req->to_port);
+    free(req->router);
+    free(req->vip);
+    free(req->svc_port);
+    free(req->node_port);
+    free(req->weight);
+    free(req->down);
     for (size_t i = 0; i < req->n_ips; i++) {
         free(req->ips[i]);
     }
@@ -152,6 +158,9 @@ weft_op_path_len(enum weft_op op)
     case WEFT_OP_ROUTER_ATTACH: case WEFT_OP_ROUTER_DETACH:
     case WEFT_OP_ROUTE_ADD: case WEFT_OP_ROUTE_DEL:
     case WEFT_OP_ROUTER_SET:
+    case WEFT_OP_SERVICE_ADD: case WEFT_OP_SERVICE_DEL:
+    case WEFT_OP_SERVICE_SET: case WEFT_OP_BACKEND_ADD:
+    case WEFT_OP_BACKEND_DEL: case WEFT_OP_BACKEND_SET:
         return 2;
     case WEFT_OP_PORT_ADD: case WEFT_OP_PORT_DEL:
     case WEFT_OP_MAP_ADD: case WEFT_OP_MAP_DEL:

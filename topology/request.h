@@ -53,7 +53,13 @@
     WEFT_OP(FIP_DEL, "fip-del")                 \
     WEFT_OP(FIP_SET, "fip-set")                 \
     WEFT_OP(MAP_ADD, "map-add")                 \
-    WEFT_OP(MAP_DEL, "map-del")
+    WEFT_OP(MAP_DEL, "map-del")                 \
+    WEFT_OP(SERVICE_ADD, "service-add")         \
+    WEFT_OP(SERVICE_DEL, "service-del")         \
+    WEFT_OP(SERVICE_SET, "service-set")         \
+    WEFT_OP(BACKEND_ADD, "backend-add")         \
+    WEFT_OP(BACKEND_DEL, "backend-del")         \
+    WEFT_OP(BACKEND_SET, "backend-set")
 
 enum weft_op {
 #define WEFT_OP(ENUM, NAME) WEFT_OP_##ENUM,
@@ -140,6 +146,22 @@ struct weft_request {
     char *proto;
     char *host_port;
     char *to_port;
+
+    /* SERVICE_ADD (path tenant, service): 'router' (a router name of the
+     * tenant, required), 'vip' "A.B.C.D", 'svc_port' 1..65535 and 'proto'
+     * (above; "tcp" when NULL), optional 'node_port' 1..65535.
+     * SERVICE_SET: 'node_port' ("" removes it).
+     * BACKEND_ADD (path tenant, service): 'network' + 'port_name' (the
+     * endpoint), 'to_port' (above; the service's port when NULL), optional
+     * 'weight' 1..256 (1) and 'down' "true"/"false" ("false").
+     * BACKEND_DEL: 'network' + 'port_name'.  BACKEND_SET: 'network' +
+     * 'port_name' and any of 'to_port', 'weight', 'down'. */
+    char *router;
+    char *vip;
+    char *svc_port;
+    char *node_port;
+    char *weight;
+    char *down;
 
     /* TENANT_ADD: SHA-256 of the tenant's API token, 64 lowercase hex
      * digits, or NULL for a tenant without one.  TENANT_TOKEN (rotation:

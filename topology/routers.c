@@ -39,6 +39,7 @@ topology_add_router(struct topology *topo, const struct uuid *uuid,
     router->key = key;
     topo_keys_add(&topo->router_keys, key);
     ovs_list_init(&router->ports);
+    ovs_list_init(&router->services);
     hmap_insert(&topo->routers, &router->node, uuid_hash(uuid));
     return router;
 }

@@ -69,10 +69,12 @@ topology_init(struct topology *topo)
     hmap_init(&topo->routers);
     hmap_init(&topo->pools);
     hmap_init(&topo->fips);
+    hmap_init(&topo->services);
     topo_keys_init(&topo->tenant_keys, TOPO_TENANT_KEY_MAX);
     topo_keys_init(&topo->network_keys, TOPO_NETWORK_KEY_MAX);
     topo_keys_init(&topo->port_keys, TOPO_PORT_KEY_MAX);
     topo_keys_init(&topo->router_keys, TOPO_ROUTER_KEY_MAX);
+    topo_keys_init(&topo->service_keys, TOPO_SERVICE_KEY_MAX);
 }
 
 void
@@ -88,10 +90,12 @@ topology_swap(struct topology *a, struct topology *b)
     hmap_swap(&a->routers, &b->routers);
     hmap_swap(&a->pools, &b->pools);
     hmap_swap(&a->fips, &b->fips);
+    hmap_swap(&a->services, &b->services);
     topo_keys_swap(&a->tenant_keys, &b->tenant_keys);
     topo_keys_swap(&a->network_keys, &b->network_keys);
     topo_keys_swap(&a->port_keys, &b->port_keys);
     topo_keys_swap(&a->router_keys, &b->router_keys);
+    topo_keys_swap(&a->service_keys, &b->service_keys);
 }
 
 void
@@ -101,6 +105,11 @@ topology_destroy(struct topology *topo)
         return;
     }
 
+    struct topo_service *svc;
+    HMAP_FOR_EACH_SAFE (svc, node, &topo->services) {
+        topology_remove_service(topo, svc);
+    }
+    hmap_destroy(&topo->services);
     struct topo_fip *fip;
     HMAP_FOR_EACH_SAFE (fip, node, &topo->fips) {
         topology_remove_fip(topo, fip);
@@ -163,6 +172,7 @@ topology_destroy(struct topology *topo)
     topo_keys_destroy(&topo->network_keys);
     topo_keys_destroy(&topo->port_keys);
     topo_keys_destroy(&topo->router_keys);
+    topo_keys_destroy(&topo->service_keys);
 }
 
 
@@ -202,6 +212,7 @@ topology_add_tenant(struct topology *topo, const struct uuid *uuid,
     ovs_list_init(&tenant->networks);
     ovs_list_init(&tenant->routers);
     ovs_list_init(&tenant->fips);
+    ovs_list_init(&tenant->services);
     hmap_insert(&topo->tenants, &tenant->node, uuid_hash(uuid));
     return tenant;
 }
@@ -334,6 +345,9 @@ topology_remove_port(struct topology *topo, struct topo_port *port)
     port_unindex(port);
     topo_keys_remove(&topo->port_keys, port->key);
     hmap_remove(&topo->ports, &port->node);
+    if (hmap_count(&topo->services)) {
+        topo_services_drop_port(topo, port);
+    }
     if (port->fip) {
         /* Floating_IP.port is a weak reference: the database drops it with
          * the port, and so does the topology. */
@@ -366,7 +380,8 @@ topology_remove_network(struct topology *topo, struct topo_network *net)
 bool
 topology_remove_tenant(struct topology *topo, struct topo_tenant *tenant)
 {
-    if (tenant->n_networks || tenant->n_routers || tenant->n_fips) {
+    if (tenant->n_networks || tenant->n_routers || tenant->n_fips
+        || tenant->n_services) {
         return false;
     }
     topo_keys_remove(&topo->tenant_keys, tenant->key);

@@ -66,9 +66,11 @@ enum topo_net_type {
 #define TOPO_PORT_KEY_MAX 16777215
 #define TOPO_MTU_MIN 68
 #define TOPO_MTU_MAX 65535
-/* 16 bits of a router flow's cookie; also the router's conntrack zone,
- * and zone 65535 is the shared external SNAT zone (ofproto/pipeline.h). */
-#define TOPO_ROUTER_KEY_MAX 65534
+/* A router's key is in its flows' cookies and is its conntrack zone R;
+ * 32768 + R is its hairpin zone (services) and zone 65535 the shared
+ * external SNAT zone (ofproto/pipeline.h). */
+#define TOPO_ROUTER_KEY_MAX 32766
+#define TOPO_SERVICE_KEY_MAX 65535 /* A service's select group id. */
 #define TOPO_NAME_MAX 64          /* Tenant, network, router, port and host
                                    * names. */
 #define TOPO_IFACE_MAX 15         /* IFNAMSIZ - 1. */
@@ -155,6 +157,9 @@ struct topo_tenant {
     /* Index: "struct topo_fip"s (its floating IPs), via 'tenant_node'. */
     struct ovs_list fips;
     size_t n_fips;
+    /* Index: "struct topo_service"s, via 'tenant_node'. */
+    struct ovs_list services;
+    size_t n_services;
 };
 
 /* A network's IPv4 subnet (Network columns 'cidr' and 'gateway').  'plen' 0
@@ -265,6 +270,42 @@ struct topo_router {
     struct ovs_list ports;      /* "struct topo_router_port"s, via
                                  * 'router_node', in the order attached. */
     size_t n_ports;
+    struct ovs_list services;   /* "struct topo_service"s, via
+                                 * 'router_node'. */
+    size_t n_services;
+};
+
+/* One backend of a service: an endpoint port of the service's tenant, on
+ * a network attached to the service's router. */
+struct topo_backend {
+    const struct topo_port *port; /* Its address is the port's first IP. */
+    uint16_t port_num;          /* Target port, 1..65535. */
+    uint16_t weight;            /* 1..256 (default 1). */
+    bool down;                  /* Marked down: gets no new connection. */
+};
+
+/* A service (Service table): a virtual IP:port/proto of a tenant,
+ * load-balanced in the switch over its backends, reachable from the
+ * networks of its router (ofproto/pipeline.h), and optionally on every
+ * host's external IP at 'node_port' (to that host's local backends). */
+struct topo_service {
+    struct hmap_node node;      /* In topology 'services'. */
+    struct uuid uuid;
+    const struct topo_tenant *tenant;
+    const struct topo_router *router;
+    char *name;                 /* Unique within its tenant. */
+    uint32_t key;               /* 1..65535, unique; its group id. */
+    ovs_be32 vip;
+    uint16_t port;              /* 1..65535. */
+    uint8_t proto;              /* IPPROTO_TCP or IPPROTO_UDP. */
+    uint16_t node_port;         /* 0: not exposed outside. */
+    /* Sorted by port UUID (the order is the database's set order, so a
+     * full load and a patch agree). */
+    struct topo_backend *backends;
+    size_t n_backends;
+
+    struct ovs_list tenant_node; /* In 'tenant''s 'services'. */
+    struct ovs_list router_node; /* In 'router''s 'services'. */
 };
 
 /* A port mapping (docker run -p HOST_PORT:PORT/PROTO): 'proto' traffic to
@@ -309,6 +350,7 @@ struct topology {
     struct hmap routers;        /* Contains "struct topo_router"s. */
     struct hmap pools;          /* Contains "struct topo_pool"s. */
     struct hmap fips;           /* Contains "struct topo_fip"s. */
+    struct hmap services;       /* Contains "struct topo_service"s. */
 
     /* The keys in use, per kind (keys.h), maintained by the adders,
      * removers and updaters: validation allocates from them. */
@@ -316,6 +358,7 @@ struct topology {
     struct topo_keys network_keys;
     struct topo_keys port_keys;
     struct topo_keys router_keys;
+    struct topo_keys service_keys;
 };
 
 /* The MTU endpoints of 'net' must use: its own, or the underlay's minus
@@ -440,6 +483,30 @@ topo_host_has_external(const struct topo_host *host)
     return host->ext.iface != NULL;
 }
 
+/* Services (topology/services.c).  topology_add_service() gives a service
+ * with no backend; topology_set_service_backends() replaces them with a
+ * copy of 'backends' sorted by port UUID.  Removing a port drops it from
+ * every service it backs (Service.backends is a weak reference).  A router
+ * or tenant with services is not removable. */
+struct topo_service *topology_add_service(
+    struct topology *, const struct uuid *, const struct topo_tenant *,
+    const struct topo_router *, const char *name, uint32_t key,
+    ovs_be32 vip, uint16_t port, uint8_t proto, uint16_t node_port);
+bool topology_update_service(
+    struct topology *, struct topo_service *, const struct topo_tenant *,
+    const struct topo_router *, const char *name, uint32_t key,
+    ovs_be32 vip, uint16_t port, uint8_t proto, uint16_t node_port);
+bool topology_set_service_backends(struct topology *, struct topo_service *,
+                                   const struct topo_backend *backends,
+                                   size_t n);
+void topology_remove_service(struct topology *, struct topo_service *);
+struct topo_service *topology_find_service(const struct topology *,
+                                           const struct uuid *);
+struct topo_service *topology_find_service_by_name(
+    const struct topology *, const struct topo_tenant *, const char *);
+/* For topology_remove_port() only. */
+void topo_services_drop_port(struct topology *, const struct topo_port *);
+
 /* Removers free the object.  A port is always removable.  A network that
  * still has ports or a router, a tenant that still has networks, routers or
  * floating IPs
@@ -515,6 +582,8 @@ const struct topo_router_port *topo_router_find_port(
     HMAP_FOR_EACH (P, node, &(TOPO)->pools)
 #define TOPOLOGY_FOR_EACH_FIP(F, TOPO) \
     HMAP_FOR_EACH (F, node, &(TOPO)->fips)
+#define TOPOLOGY_FOR_EACH_SERVICE(S, TOPO) \
+    HMAP_FOR_EACH (S, node, &(TOPO)->services)
 
 /* Indexes (see the top of this file).  Every macro works on const objects
  * too.  Do not add or remove ports while iterating an index. */
@@ -536,6 +605,10 @@ const struct topo_router_port *topo_router_find_port(
     LIST_FOR_EACH (R, tenant_node, &(TENANT)->routers)
 #define TOPO_TENANT_FOR_EACH_FIP(F, TENANT) \
     LIST_FOR_EACH (F, tenant_node, &(TENANT)->fips)
+#define TOPO_TENANT_FOR_EACH_SERVICE(S, TENANT) \
+    LIST_FOR_EACH (S, tenant_node, &(TENANT)->services)
+#define TOPO_ROUTER_FOR_EACH_SERVICE(S, ROUTER) \
+    LIST_FOR_EACH (S, router_node, &(ROUTER)->services)
 /* 'RP' is a 'struct topo_router_port *': RP->network, RP->mac. */
 #define TOPO_ROUTER_FOR_EACH_PORT(RP, ROUTER) \
     LIST_FOR_EACH (RP, router_node, &(ROUTER)->ports)
