@@ -22,7 +22,7 @@
 #include "topology.h"
 #include "util.h"
 
-#define IP(A, B, C, D) htonl(((A) << 24) | ((B) << 16) | ((C) << 8) | (D))
+#define IP(A, B, C, D) htonl(((uint32_t) (A) << 24) | ((B) << 16) | ((C) << 8) | (D))
 
 static const struct eth_addr gw_mac = ETH_ADDR_C(52, 54, 00, 12, 34, 56);
 

@@ -34,7 +34,7 @@
 
 #define OF_VERSION OFP15_VERSION
 #define EXT_OFPORT 5
-#define IP(A, B, C, D) htonl(((A) << 24) | ((B) << 16) | ((C) << 8) | (D))
+#define IP(A, B, C, D) htonl(((uint32_t) (A) << 24) | ((B) << 16) | ((C) << 8) | (D))
 
 static const struct eth_addr gw_mac = ETH_ADDR_C(52, 54, 00, 12, 34, 56);
 static const struct eth_addr new_mac = ETH_ADDR_C(52, 54, 00, 65, 43, 21);
