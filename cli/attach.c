@@ -4,7 +4,7 @@
  *
  * attach makes a veth pair, moves one end into a network namespace as eth0
  * and registers the other end as a weft port, all or nothing; detach undoes
- * it, also a half-made one.  They run "ip", "ethtool" and "nsenter" (a
+ * it, also a half-made one.  They run "ip" and "ethtool" (ns-run.h: a
  * namespace other than weftctl's own is entered with nsenter --net=PATH),
  * and write the Port row through ovsdb/weft-write.h, the same layer as
  * port-add and port-del. */
@@ -26,6 +26,7 @@
 #include "changes.h"
 #include "compiler.h"
 #include "hash.h"
+#include "ns-run.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/poll-loop.h"
 #include "ovsdb-idl.h"
@@ -39,35 +40,6 @@
 #include "weft-db.h"
 #include "weft-idl.h"
 #include "weft-txn.h"
-
-/* A network namespace, as two commands want it. */
-struct nsref {
-    char *ip_arg;               /* For "ip link set DEV netns X": a name or a
-                                 * pid; NULL for weftctl's own namespace. */
-    char *path;                 /* For "nsenter --net=PATH", or NULL. */
-};
-
-static void
-nsref_destroy(struct nsref *ns)
-{
-    free(ns->ip_arg);
-    free(ns->path);
-}
-
-static void
-nsref_named(struct nsref *ns, const char *name)
-{
-    ns->ip_arg = xstrdup(name);
-    ns->path = xasprintf("/run/netns/%s", name);
-}
-
-static bool
-same_file(const char *a, const char *b)
-{
-    struct stat sa, sb;
-    return !stat(a, &sa) && !stat(b, &sb)
-           && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-}
 
 /* The namespace that holds 'host''s interfaces: --host-netns, else the Host
  * row's external_ids:netns, else the namespace of the host's ovs-vswitchd
@@ -90,97 +62,13 @@ host_netns(const struct ops_ctx *ctx, const struct weftrec_host *host,
         free(pidfile);
         free(dir);
         char *path = xasprintf("/proc/%ld/ns/net", (long) pid);
-        if (pid && !same_file(path, "/proc/self/ns/net")) {
+        if (pid && !ns_same_file(path, "/proc/self/ns/net")) {
             ns->ip_arg = xasprintf("%ld", (long) pid);
             ns->path = path;
             return;
         }
         free(path);
     }
-}
-
-/* Starts 'argv' with OVS's process_start() and waits for it to exit.  The
- * child inherits weftctl's stdin, stdout and stderr (process_start() closes
- * every other fd), so stdout, and with 'quiet' stderr, point at /dev/null
- * around the fork and are put back right after.  Returns 0 and stores the
- * wait status in '*statusp', or returns a positive errno value. */
-static int
-run_process(char **argv, bool quiet, int *statusp)
-{
-    fflush(stdout);
-    fflush(stderr);
-    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-    int saved_out = null >= 0 ? dup(STDOUT_FILENO) : -1;
-    int saved_err = null >= 0 && quiet ? dup(STDERR_FILENO) : -1;
-    if (saved_out >= 0) {
-        dup2(null, STDOUT_FILENO);
-    }
-    if (saved_err >= 0) {
-        dup2(null, STDERR_FILENO);
-    }
-    struct process *p;
-    int error = process_start(argv, &p);
-    if (saved_out >= 0) {
-        dup2(saved_out, STDOUT_FILENO);
-        close(saved_out);
-    }
-    if (saved_err >= 0) {
-        dup2(saved_err, STDERR_FILENO);
-        close(saved_err);
-    }
-    if (null >= 0) {
-        close(null);
-    }
-    if (error) {
-        return error;
-    }
-    while (!process_exited(p)) {
-        process_run();
-        process_wait(p);
-        poll_block();
-    }
-    *statusp = process_status(p);
-    process_destroy(p);
-    return 0;
-}
-
-/* Runs the NULL-terminated command line that follows 'ns', inside namespace
- * 'ns' (NULL: weftctl's own).  Returns NULL, or a malloc'd error that quotes
- * the command.  'quiet' sends the command's stderr, as well as its stdout,
- * to /dev/null. */
-static char * __attribute__((sentinel))
-run(const struct nsref *ns, bool quiet, ...)
-{
-    struct svec argv = SVEC_EMPTY_INITIALIZER;
-    if (ns && ns->path) {
-        svec_add(&argv, "nsenter");
-        svec_add_nocopy(&argv, xasprintf("--net=%s", ns->path));
-        svec_add(&argv, "--");
-    }
-    va_list args;
-    va_start(args, quiet);
-    for (const char *a; (a = va_arg(args, const char *)) != NULL;) {
-        svec_add(&argv, a);
-    }
-    va_end(args);
-    svec_terminate(&argv);
-
-    int status = 0;
-    int error = run_process(argv.names, quiet, &status);
-    char *msg = NULL;
-    if (error || !WIFEXITED(status) || WEXITSTATUS(status)) {
-        struct ds cmd = DS_EMPTY_INITIALIZER;
-        for (size_t i = 0; i < argv.n; i++) {
-            ds_put_format(&cmd, "%s%s", i ? " " : "", argv.names[i]);
-        }
-        msg = xasprintf("\"%s\" failed (%s)", ds_cstr(&cmd),
-                        error == ENOENT ? "command not found or not runnable"
-                        : error ? ovs_strerror(error)
-                        : "see its message above");
-        ds_destroy(&cmd);
-    }
-    svec_destroy(&argv);
-    return msg;
 }
 
 /* Commits 'req' like weftctl's write commands, through the one
@@ -311,7 +199,7 @@ attach_find_iface(const struct ops_ctx *ctx, const struct weftrec_host *host,
             continue;
         }
         host_netns(ctx, h, ns);
-        char *error = run(ns, true, "ip", "link", "show", ifname, NULL);
+        char *error = ns_run(ns, true, "ip", "link", "show", ifname, NULL);
         if (!error) {
             return true;
         }
@@ -319,7 +207,7 @@ attach_find_iface(const struct ops_ctx *ctx, const struct weftrec_host *host,
         nsref_destroy(ns);
     }
     ns->ip_arg = ns->path = NULL;
-    char *error = run(ns, true, "ip", "link", "show", ifname, NULL);
+    char *error = ns_run(ns, true, "ip", "link", "show", ifname, NULL);
     free(error);
     return !error;
 }
@@ -383,10 +271,10 @@ attach_undo(struct ops_ctx *ctx, char *const path[3], const char *hostif,
     }
 
     /* Deleting either end deletes the pair, wherever it is by now. */
-    char *del_error = run(hns, true, "ip", "link", "del", hostif, NULL);
+    char *del_error = ns_run(hns, true, "ip", "link", "del", hostif, NULL);
     if (del_error) {
         free(del_error);
-        del_error = run(NULL, true, "ip", "link", "del", hostif, NULL);
+        del_error = ns_run(NULL, true, "ip", "link", "del", hostif, NULL);
     }
     if (del_error) {
         /* Gone already (never made, or moved away and deleted) is fine. */
@@ -554,13 +442,13 @@ static char *
 attach_check_free(const struct ops_ctx *ctx, const struct attach_plan *plan,
                   const struct nsref *ns, const struct nsref *hns)
 {
-    char *absent = run(ns, true, "ip", "link", "show", "eth0", NULL);
+    char *absent = ns_run(ns, true, "ip", "link", "show", "eth0", NULL);
     if (!absent) {
         return xasprintf("namespace %s already has an eth0",
                          ctx->opts->netns);
     }
     free(absent);
-    absent = run(hns, true, "ip", "link", "show", plan->hostif, NULL);
+    absent = ns_run(hns, true, "ip", "link", "show", plan->hostif, NULL);
     if (!absent) {
         const char *const *path = (const char *const *) plan->path;
         return xasprintf("interface %s already exists on host %s (left by "
@@ -581,41 +469,41 @@ attach_make_veth(const struct attach_plan *plan, const struct nsref *ns,
 {
     const char *hostif = plan->hostif, *tmpif = plan->tmpif;
     const char *mtu_s = plan->mtu_s;
-    char *error = run(NULL, false, "ip", "link", "add", hostif, "type",
+    char *error = ns_run(NULL, false, "ip", "link", "add", hostif, "type",
                       "veth", "peer", "name", tmpif, NULL);
     *createdp = !error;
     if (!error) {
-        error = run(NULL, false, "ip", "link", "set", tmpif, "netns",
+        error = ns_run(NULL, false, "ip", "link", "set", tmpif, "netns",
                     ns->ip_arg, NULL);
     }
     if (!error && hns->ip_arg) {
-        error = run(NULL, false, "ip", "link", "set", hostif, "netns",
+        error = ns_run(NULL, false, "ip", "link", "set", hostif, "netns",
                     hns->ip_arg, NULL);
     }
     if (!error) {
-        error = run(ns, false, "ip", "link", "set", tmpif, "name", "eth0",
+        error = ns_run(ns, false, "ip", "link", "set", tmpif, "name", "eth0",
                     NULL);
     }
     if (!error) {
-        error = run(ns, false, "ip", "link", "set", "eth0", "address",
+        error = ns_run(ns, false, "ip", "link", "set", "eth0", "address",
                     plan->mac, "mtu", mtu_s, NULL);
     }
     if (!error && plan->cidr[0]) {
-        error = run(ns, false, "ip", "addr", "add", plan->cidr, "dev",
+        error = ns_run(ns, false, "ip", "addr", "add", plan->cidr, "dev",
                     "eth0", NULL);
     }
     if (!error) {
-        error = run(ns, false, "ip", "link", "set", "eth0", "up", NULL);
+        error = ns_run(ns, false, "ip", "link", "set", "eth0", "up", NULL);
     }
     if (!error) {
-        error = run(ns, false, "ethtool", "-K", "eth0", "tx", "off", NULL);
+        error = ns_run(ns, false, "ethtool", "-K", "eth0", "tx", "off", NULL);
     }
     if (!error) {
-        error = run(hns, false, "ip", "link", "set", hostif, "mtu", mtu_s,
+        error = ns_run(hns, false, "ip", "link", "set", hostif, "mtu", mtu_s,
                     "up", NULL);
     }
     if (!error) {
-        error = run(hns, false, "ethtool", "-K", hostif, "tx", "off", NULL);
+        error = ns_run(hns, false, "ethtool", "-K", hostif, "tx", "off", NULL);
     }
     return error;
 }
@@ -639,11 +527,11 @@ attach_set_route(struct ops_ctx *ctx, struct attach_plan *plan,
         ovs_strlcpy(plan->ip, port->ips[0], sizeof plan->ip);
         snprintf(plan->cidr, sizeof plan->cidr, "%s/%d", plan->ip,
                  plan->plen);
-        error = run(ns, false, "ip", "addr", "add", plan->cidr, "dev",
+        error = ns_run(ns, false, "ip", "addr", "add", plan->cidr, "dev",
                     "eth0", NULL);
     }
     if (!error && plan->gateway[0]) {
-        error = run(ns, false, "ip", "route", "add", "default", "via",
+        error = ns_run(ns, false, "ip", "route", "add", "default", "via",
                     plan->gateway, "dev", "eth0", NULL);
     }
     return error;
@@ -787,7 +675,7 @@ ops_cmd_detach(struct ops_ctx *ctx)
         weft_request_destroy(&req);
     }
     if (!error && found) {
-        error = run(&hns, false, "ip", "link", "del", hostif, NULL);
+        error = ns_run(&hns, false, "ip", "link", "del", hostif, NULL);
     }
     if (!error) {
         ds_put_format(ctx->out, "detached %s (%sinterface %s %s)\n",
