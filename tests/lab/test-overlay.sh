@@ -263,6 +263,11 @@ check "weftctl sync after deleting h3's gre ports" timeout 180 "$WEFT_LAB" --pre
 # the routers.
 check "h3 keeps its gre tunnels while the routers join gre (h3: $(tunnels h3 gre | tr '\n' ';'))" \
     [ "$(tunnels h3 gre | wc -l)" -eq 2 ]
+# A network holding a floating IP or a port mapping stays on its router: the
+# demo's floating IPs on gre ports are unassigned first.
+jq -r '.floating_ips[] | select(.endpoint | test("-gre-"))
+       | "\(.endpoint | split("-")[0]) \(.ip)"' "$ST" |
+    while read -r t ip; do lab ctl fip-set "$t" "$ip" --no-port >/dev/null; done
 lab ctl router-detach red/rtr gre >/dev/null
 lab ctl router-detach blue/rtr gre >/dev/null
 check "weftctl sync after detaching gre from the routers" timeout 180 "$WEFT_LAB" --prefix "$P" ctl sync
