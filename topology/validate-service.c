@@ -23,6 +23,7 @@
 
 #include "openvswitch/dynamic-string.h"
 #include "packets.h"
+#include "svec.h"
 #include "util.h"
 
 static struct weft_error *
@@ -50,10 +51,12 @@ char *
 parse_vip(const char *s, ovs_be32 *vip)
 {
     ovs_be32 ip = 0;
-    char *error = strchr(s, '/') ? xstrdup("") : parse_ipv4(s, &ip);
-    if (error) {
+    char *error = strchr(s, '/') ? xstrdup("invalid") : parse_ipv4(s, &ip);
+    if (error && !strncmp(error, "invalid", 7)) {
         free(error);
         return xasprintf("invalid VIP \"%s\": expected a unicast A.B.C.D", s);
+    } else if (error) {
+        return error;           /* "IP 224.0.0.5 is multicast". */
     }
     static const struct {
         uint32_t prefix;
@@ -377,26 +380,35 @@ validate_backend_port(const struct topo_service *svc,
     return NULL;
 }
 
-/* Appends to 's' the names of 'router''s services, up to three. */
-static void
+/* Appends to 's' the names of 'router''s services (those with a backend on
+ * 'net' if it is nonnull), sorted (the index's order is the load's), up to
+ * three; returns how many there are. */
+static size_t
 put_service_names__(struct ds *s, const struct topo_router *router,
                     const struct topo_network *net)
 {
-    size_t n = 0;
+    struct svec names = SVEC_EMPTY_INITIALIZER;
     const struct topo_service *svc;
     TOPO_ROUTER_FOR_EACH_SERVICE (svc, router) {
         bool uses = !net;
         for (size_t i = 0; !uses && i < svc->n_backends; i++) {
             uses = svc->backends[i].port->network == net;
         }
-        if (uses && n++ < 3) {
-            ds_put_format(s, "%s%s/%s", n > 1 ? ", " : "",
-                          svc->tenant->name, svc->name);
+        if (uses) {
+            svec_add_nocopy(&names, xasprintf("%s/%s", svc->tenant->name,
+                                              svc->name));
         }
     }
-    if (n > 3) {
-        ds_put_format(s, " and %"PRIuSIZE" more", n - 3);
+    svec_sort(&names);
+    for (size_t i = 0; i < names.n && i < 3; i++) {
+        ds_put_format(s, "%s%s", i ? ", " : "", names.names[i]);
     }
+    if (names.n > 3) {
+        ds_put_format(s, " and %"PRIuSIZE" more", names.n - 3);
+    }
+    size_t n = names.n;
+    svec_destroy(&names);
+    return n;
 }
 
 char *
@@ -404,19 +416,22 @@ validate_router_services(const struct topo_router *router,
                          const struct topo_network *net)
 {
     struct ds s = DS_EMPTY_INITIALIZER;
-    put_service_names__(&s, router, net);
-    if (!s.length) {
+    size_t n = put_service_names__(&s, router, net);
+    const char *plural = n > 1 ? "s" : "";
+    if (!n) {
         ds_destroy(&s);
         return NULL;
     }
     char *error = (net
-                   ? xasprintf("network %s/%s holds backends of service %s "
-                               "of router %s/%s: remove them first",
-                               net->tenant->name, net->name, ds_cstr(&s),
-                               router->tenant->name, router->name)
-                   : xasprintf("router %s/%s still has service %s: delete "
-                               "them first", router->tenant->name,
-                               router->name, ds_cstr(&s)));
+                   ? xasprintf("network %s/%s holds backends of service%s "
+                               "%s of router %s/%s: remove them first",
+                               net->tenant->name, net->name, plural,
+                               ds_cstr(&s), router->tenant->name,
+                               router->name)
+                   : xasprintf("router %s/%s still has service%s %s: "
+                               "delete %s first", router->tenant->name,
+                               router->name, plural, ds_cstr(&s),
+                               n > 1 ? "them" : "it"));
     ds_destroy(&s);
     return error;
 }
@@ -425,18 +440,21 @@ char *
 validate_attach_vips(const struct topo_router *router,
                      const struct topo_network *net)
 {
-    const struct topo_service *svc;
+    /* The first by name, whatever the index's order. */
+    const struct topo_service *svc, *first = NULL;
     TOPO_ROUTER_FOR_EACH_SERVICE (svc, router) {
-        if (net->subnet.plen && topo_subnet_contains(&net->subnet,
-                                                     svc->vip)) {
-            return xasprintf("subnet "IP_FMT"/%d of network %s/%s contains "
-                             "VIP "IP_FMT" of service %s/%s",
-                             IP_ARGS(net->subnet.prefix), net->subnet.plen,
-                             net->tenant->name, net->name, IP_ARGS(svc->vip),
-                             svc->tenant->name, svc->name);
+        if (net->subnet.plen && topo_subnet_contains(&net->subnet, svc->vip)
+            && (!first || strcmp(svc->name, first->name) < 0)) {
+            first = svc;
         }
     }
-    return NULL;
+    return (first
+            ? xasprintf("subnet "IP_FMT"/%d of network %s/%s contains VIP "
+                        IP_FMT" of service %s/%s",
+                        IP_ARGS(net->subnet.prefix), net->subnet.plen,
+                        net->tenant->name, net->name, IP_ARGS(first->vip),
+                        first->tenant->name, first->name)
+            : NULL);
 }
 
 /* ------------------------------------------------------------------------
