@@ -33,9 +33,10 @@
 #     and back (it keeps it), deleted; a pool deleted with its
 #     last floating IP in one transaction; port mappings added, one that
 #     does not parse, deleted;
-#   - services (#14): a service added, backends added (with a weight),
-#     marked down, weight 1 and up again, a backend's port replaced and
-#     one deleted (weak reference), a backend removed, node port set and
+#   - services (#14): a service added, backends added (with a weight), a
+#     backend's port skipped by the loader and fixed, a backend marked
+#     down, weight 1 and up again, a backend's port replaced and one
+#     deleted (weak reference), a backend removed, node port set and
 #     cleared, the service deleted (and one the loader skips: a full
 #     load, like the tenant case below).
 # None of the others needs a full load (weftd logs each, with its reason),
@@ -370,6 +371,11 @@ step "backend added" "$(svc 1)"
 transact "$(svcop backends insert "[\"map\",[[$(pref a2),8080]]]")" \
          "$(svcop weights insert "[\"map\",[[$(pref a2),3]]]")"
 step "second backend added with a weight" "$(svc 1)"
+transact "$(update Port a1 '{"mac":"not-a-mac"}')"
+step "a backend's port the loader skips (it leaves the service)" \
+    "$(ch 0 0 1 1 1 ", 1 services")"
+transact "$(update Port a1 '{"mac":"02:00:00:00:0a:01"}')"
+step "and fixed (a backend again)" "$(ch 0 0 1 1 1 ", 1 services")"
 transact "$(svcop down insert "[\"set\",[$(pref a2)]]")"
 step "backend marked down" "$(svc 1)"
 transact "$(svcop weights delete "[\"set\",[$(pref a2)]]")" \
