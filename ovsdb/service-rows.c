@@ -77,6 +77,7 @@ service_rows_fill(struct service_rows_service *s,
         b->network = port->network ? port->network->name : "?";
         b->port = port->name;
         b->ip = port->n_ips ? port->ips[0] : NULL;
+        b->key = port->flow_key;
         b->to_port = row->value_backends[i];
         b->weight = backend_weight(row, port);
         b->down = backend_down(row, port);

@@ -27,6 +27,7 @@ struct service_rows_backend {
     const char *network;        /* Pointers into the rows ("?" if the row */
     const char *port;           /* is inconsistent). */
     const char *ip;             /* The port's first IP, or NULL. */
+    int key;                    /* The port's flow key (its bucket id). */
     int to_port;
     int weight;
     bool down;
