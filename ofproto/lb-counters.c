@@ -159,7 +159,9 @@ lb_counters_read_switch(const char *target, int timeout_ms,
                         struct lb_backend_counters *b, size_t n)
 {
     struct vconn *vconn;
-    int error = vconn_open_block(target, WEFT_OF_VERSIONS, DSCP_DEFAULT,
+    /* OpenFlow 1.5: earlier versions carry no bucket ids (a decoder
+     * numbers the buckets 0, 1, ... instead). */
+    int error = vconn_open_block(target, 1u << OFP15_VERSION, DSCP_DEFAULT,
                                  timeout_ms, &vconn);
     if (error) {
         return xasprintf("cannot connect to %s (%s)", target,

@@ -9,7 +9,9 @@
  *     skip the group (pipeline.h, LB_SELECT).  Group stats list bucket
  *     counters in bucket order without ids, so the group's description
  *     (OFPST_GROUP_DESC) gives the order: the i-th counter is the i-th
- *     bucket's, whose bucket_id is the backend's port flow key.
+ *     bucket's, whose bucket_id is the backend's port flow key.  Bucket
+ *     ids are on the wire from OpenFlow 1.5 on, so the switch is read with
+ *     1.5.
  *   - packets: the n_packets of the service's rows in table 71 LB_BACKEND
  *     (cookie lb_counters_cookie()) that match nw_dst=IP, tp_dst=PORT of
  *     the backend: its counter row and its hairpin row.
@@ -47,7 +49,8 @@ uint64_t lb_counters_cookie(uint32_t tenant_key, uint32_t service_key);
 
 /* Adds to 'b' the bucket counters of group 'group_id' in 'stats_replies'
  * (OFPST_GROUP replies, 'struct ofpbuf's), matched to 'b''s bucket ids by
- * the bucket order in 'desc_replies' (OFPST_GROUP_DESC replies).  Replies
+ * the bucket order in 'desc_replies' (OFPST_GROUP_DESC replies, of
+ * 'ofp_version' 1.5 for the ids to be the switch's).  Replies
  * of other groups, and buckets whose id no backend has, are ignored. */
 void lb_counters_add_groups(struct ovs_list *desc_replies,
                             struct ovs_list *stats_replies, int ofp_version,
