@@ -45,7 +45,7 @@ cleanup() {
     T_FAIL=$failed keep_logs "$rc" test-weftctl "$dir"
     # Stop only the ovsdb-server this script started.
     kill_pidfiles "$dir/ovsdb.pid" "$dir/ovsdb-first.pid" \
-        "$dir/run/weft/weftd.pid"
+        "$dir/run/weft/weftd.pid" "$dir/sw/vswitchd.pid" "$dir/sw/ovsdb.pid"
     rm -rf "$dir"
 }
 trap cleanup EXIT
@@ -983,6 +983,63 @@ else
     fail "show --format=json: services: '$out'"
 fi
 expect_err 1 "router st/r still has services st/dns, st/web: delete them first" router-del st/r
+# The counters, read from a switch: one ovs-vswitchd (dummy datapath) whose
+# br-int holds what weft would install for st/web (key 1, the first
+# service): its select group, a bucket per backend whose id is the port's
+# key, and table 71's rows with the service's cookie; packets go through
+# the group.  Host hs is marked connected, as weftd would.
+sw=$dir/sw
+mkdir -p "$sw"
+ovsdb-tool create "$sw/conf.db" /usr/share/openvswitch/vswitch.ovsschema
+(
+    export OVS_RUNDIR=$sw OVS_DBDIR=$sw OVS_LOGDIR=$sw OVS_SYSCONFDIR=$sw
+    ovsdb-server "$sw/conf.db" --remote=punix:"$sw/db.sock" --pidfile="$sw/ovsdb.pid" \
+        --unixctl="$sw/ovsdb.ctl" --log-file="$sw/ovsdb.log" --detach --no-chdir 2>/dev/null
+    ovs-vsctl --db=unix:"$sw/db.sock" --no-wait init
+    ovs-vswitchd unix:"$sw/db.sock" --enable-dummy=system --pidfile="$sw/vswitchd.pid" \
+        --unixctl="$sw/vswitchd.ctl" --log-file="$sw/vswitchd.log" --detach --no-chdir 2>/dev/null
+    ovs-vsctl --timeout=30 --db=unix:"$sw/db.sock" add-br br-int \
+        -- add-port br-int p1 -- set interface p1 type=dummy ofport_request=1
+)
+swof=unix:$sw/br-int.mgmt
+ok host-add hs --remote=unix:"$sw/db.sock" --openflow-remote="$swof"
+ovsdb-client -t 10 transact "$WEFT_DB" \
+    '["Weft", {"op": "update", "table": "Host", "where": [["name", "==", "hs"]],
+               "row": {"openflow_connected": true}}]' >/dev/null
+tkey=$(ctl --format=json tenant-list | jq '.[] | select(.name == "st") | .key')
+ka=$(ctl --format=json port-list st/vx | jq '.[] | select(.name == "a") | .key')
+kb=$(ctl --format=json port-list st/vx | jq '.[] | select(.name == "b") | .key')
+cookie=$(printf '0x57%04x0000%06x' "$tkey" $((0x10000 | 1)))
+other=$(printf '0x57%04x0000%06x' "$tkey" $((0x10000 | 2)))
+ovs-ofctl -O OpenFlow15 add-group "$swof" \
+    "group_id=1,type=select,bucket=bucket_id:$kb,weight:2,actions=resubmit(,71),bucket=bucket_id:$ka,weight:1,actions=resubmit(,71)"
+ovs-ofctl -O OpenFlow15 add-flow "$swof" "table=0,ip,actions=group:1"
+ovs-ofctl -O OpenFlow15 add-flow "$swof" "table=71,priority=100,cookie=$cookie,tcp,nw_dst=10.9.0.2,tp_dst=80,actions=drop"
+ovs-ofctl -O OpenFlow15 add-flow "$swof" "table=71,priority=100,cookie=$cookie,tcp,nw_dst=10.9.0.3,tp_dst=8080,actions=drop"
+# Another service's row for the same backend counts nothing here.
+ovs-ofctl -O OpenFlow15 add-flow "$swof" "table=71,priority=90,cookie=$other,tcp,nw_dst=10.9.0.2,actions=drop"
+for i in $(seq 1 24); do
+    ovs-appctl -t "$sw/vswitchd.ctl" netdev-dummy/receive p1 \
+        "in_port(1),eth(src=02:00:00:00:09:09,dst=02:00:00:00:09:01),eth_type(0x0800),ipv4(src=10.9.0.9,dst=10.9.0.2,proto=6,tos=0,ttl=64,frag=no),tcp(src=$((40000 + i)),dst=80)"
+done
+ovs-appctl -t "$sw/vswitchd.ctl" revalidator/wait
+# The switch's own view: bucket0 is b's (listed first), bucket1 a's.
+group_stats() { ovs-ofctl -O OpenFlow15 dump-group-stats "$swof"; }
+wait_for 30 bash -c "ovs-ofctl -O OpenFlow15 dump-group-stats $swof | grep -q 'group_id=1,.*packet_count=24,'" || :
+cb=$(group_stats | grep -o 'bucket0:packet_count=[0-9]*' | cut -d= -f2)
+ca=$(group_stats | grep -o 'bucket1:packet_count=[0-9]*' | cut -d= -f2)
+expect_out "service st/web  10.96.0.10:80/tcp  router r  node-port 30080
+    backend vx/a  10.9.0.2:80  weight 1  up  connections $ca  packets 24
+    backend vx/b  10.9.0.3:8080  weight 2  up  connections $cb  packets 0" service-show st/web
+if [ $((ca + cb)) = 24 ]; then pass; else fail "bucket counters $ca + $cb != 24"; fi
+run --format=json service-show st/web
+if jq -e ".stats | map(.connections) == [$ca, $cb] and map(.packets) == [24, 0]" <<<"$out" >/dev/null; then
+    pass
+else
+    fail "service-show --format=json with counters: '$out'"
+fi
+ok host-del hs
+kill_pidfiles "$sw/vswitchd.pid" "$sw/ovsdb.pid"
 # A port deleted leaves its services.
 ok port-del st/vx/b
 run service-show st/web
