@@ -33,10 +33,12 @@
 #     and back (it keeps it), deleted; a pool deleted with its
 #     last floating IP in one transaction; port mappings added, one that
 #     does not parse, deleted;
-#   - services (#14): a service added, backends added (with a weight),
-#     marked down, weight 1 and up again, a backend's port replaced and
-#     one deleted (weak reference), a backend removed, node port set and
-#     cleared, the service deleted.
+#   - services (#14): a service added, backends added (with a weight), a
+#     backend's port skipped by the loader and fixed, a backend marked
+#     down, weight 1 and up again, a backend's port replaced and one
+#     deleted (weak reference), a backend removed, node port set and
+#     cleared, the service deleted (and one the loader skips: a full
+#     load, like the tenant case below).
 # None of the others needs a full load (weftd logs each, with its reason),
 # and each patch reports what it changed (topology/changes.h's sets, logged
 # at debug level): e.g. a port moved to another host changes one port, its
@@ -369,6 +371,11 @@ step "backend added" "$(svc 1)"
 transact "$(svcop backends insert "[\"map\",[[$(pref a2),8080]]]")" \
          "$(svcop weights insert "[\"map\",[[$(pref a2),3]]]")"
 step "second backend added with a weight" "$(svc 1)"
+transact "$(update Port a1 '{"mac":"not-a-mac"}')"
+step "a backend's port the loader skips (it leaves the service)" \
+    "$(ch 0 0 1 1 1 ", 1 services")"
+transact "$(update Port a1 '{"mac":"02:00:00:00:0a:01"}')"
+step "and fixed (a backend again)" "$(ch 0 0 1 1 1 ", 1 services")"
 transact "$(svcop down insert "[\"set\",[$(pref a2)]]")"
 step "backend marked down" "$(svc 1)"
 transact "$(svcop weights delete "[\"set\",[$(pref a2)]]")" \
@@ -414,6 +421,16 @@ transact '{"op":"insert","table":"Tenant","row":{"name":"yellow","flow_key":4000
 step "a network moved off a tenant deleted in the same transaction" ""
 check "that one was a full load ($f1 -> $(full_loads))" [ "$(full_loads)" = $((f1 + 1)) ]
 f1=$(full_loads)
+# Another: a service the loader skips (its VIP does not parse).
+transact "{\"op\":\"insert\",\"table\":\"Router\",\"row\":{\"name\":\"r3\",\"tenant\":[\"uuid\",\"$red\"],\"flow_key\":3}}"
+step "router added" "$(chr 0 0 0 0 0 1)"
+transact "{\"op\":\"insert\",\"table\":\"Service\",\"row\":{\"name\":\"bad\",\"tenant\":[\"uuid\",\"$red\"],\"router\":[\"uuid\",\"$(uuid_of Router r3)\"],\"flow_key\":1,\"vip\":\"bogus\",\"port\":80,\"proto\":\"tcp\"}}"
+step "a service with a VIP that does not parse (skipped)" ""
+check "that one was a full load ($f1 -> $(full_loads))" [ "$(full_loads)" = $((f1 + 1)) ]
+f1=$(full_loads)
+transact "$(delete Service bad)" "$(delete Router r3)"
+step "the skipped service and its router deleted" "$(chr 0 0 0 0 0 1)"
+check "and patched ($f1 -> $(full_loads))" [ "$(full_loads)" = "$f1" ]
 
 # --- resync: the database changed while weftd was away ------------------
 kill_pidfiles "$SIM_DIR/weft-db.pid"
