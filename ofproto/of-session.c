@@ -394,8 +394,8 @@ handle_barrier_reply(struct of_session *s)
     }
     flow_state_push_done(&s->flows);
     s->state = OF_SESSION_SYNCED;
-    VLOG_INFO("%s: bundle %"PRIu32": %"PRIuSIZE" flow_mods confirmed in "
-              "%lld ms", s->name, s->bundle_id, s->inflight_n,
+    VLOG_INFO("%s: bundle %"PRIu32": %"PRIuSIZE" flow_mods and group_mods "
+              "confirmed in %lld ms", s->name, s->bundle_id, s->inflight_n,
               time_msec() - s->inflight_start);
     if (s->inflight_complete && s->inflight_cfg > s->cur_cfg) {
         s->cur_cfg = s->inflight_cfg;
