@@ -26,7 +26,7 @@ emit_select_group(struct compile_ctx *ctx, uint32_t group_id,
 
     uint64_t stub[1024 / 8];
     struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
-    weft_group_put_header(&ofpacts, OFPGT11_SELECT, false);
+    weft_group_put_header(&ofpacts, OFPGT11_SELECT, 0);
     for (size_t i = 0; i < n; i++) {
         const struct weft_bucket *b = &buckets[i];
         weft_group_put_bucket(&ofpacts, b->bucket_id, b->weight, b->ofpacts,

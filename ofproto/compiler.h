@@ -224,12 +224,16 @@ bool weft_flow_is_group(const struct weft_flow *);
 uint32_t weft_group_id(const struct weft_flow *);
 /* Makes 'match' the key of group 'group_id'. */
 void weft_group_match(struct match *, uint32_t group_id);
-/* The value, built in order: one header ('type': OFPGT11_*; 'foreign': the
- * group has properties weft never sets, e.g. read back from a switch with a
- * selection method or a watch port), then each bucket ('acts', canonical
- * as a flow's actions). */
+/* The value, built in order: one header ('type': OFPGT11_*; 'flags':
+ * WEFT_GROUP_*, 0 for a compiled group), then each bucket ('acts',
+ * canonical as a flow's actions). */
+#define WEFT_GROUP_FOREIGN 1        /* Read back with properties weft never
+                                     * sets: a selection method, a watch
+                                     * port or group. */
+#define WEFT_GROUP_IDS_UNKNOWN 2    /* Read back over OpenFlow 1.3/1.4: the
+                                     * bucket ids are the switch's 0, 1... */
 void weft_group_put_header(struct ofpbuf *ofpacts, uint8_t type,
-                           bool foreign);
+                           unsigned int flags);
 void weft_group_put_bucket(struct ofpbuf *ofpacts, uint32_t bucket_id,
                            uint16_t weight, const struct ofpact *acts,
                            size_t acts_len);
@@ -238,6 +242,7 @@ void weft_group_put_bucket(struct ofpbuf *ofpacts, uint32_t bucket_id,
 struct weft_group_desc {
     uint8_t type;
     bool foreign;
+    bool ids_unknown;
     const struct ofpact *buckets_start, *buckets_end;
 };
 struct weft_group_bucket {
@@ -253,9 +258,16 @@ bool weft_group_parse(const struct weft_flow *flow, struct weft_group_desc *);
 bool weft_group_next_bucket(const struct weft_group_desc *,
                             const struct ofpact **pos,
                             struct weft_group_bucket *);
+/* True if the switch holding group 'installed' (read back) holds group
+ * 'desired': the same value, or, if 'installed''s bucket ids are unknown
+ * (WEFT_GROUP_IDS_UNKNOWN), the same but for the bucket ids.  So a caller
+ * may number its buckets as it likes (compile-lb.c: the backend's port
+ * key), whatever OpenFlow version the session speaks. */
+bool weft_group_same(const struct weft_flow *desired,
+                     const struct weft_flow *installed);
 /* Appends the group as "group_id=ID,type=select,bucket=bucket_id:B,
  * weight:W,actions=ACTIONS,bucket=..." (ovs-ofctl dump-groups' syntax, with
- * every bucket's id and weight). */
+ * every bucket's weight, and its id unless unknown). */
 void weft_group_format(const struct weft_flow *, struct ds *out);
 
 /* Appends every flow to 'out' as "table=T, priority=P, cookie=0xC, MATCH

@@ -134,13 +134,21 @@ set_installed(struct flow_state *fs, struct fs_entry *e, struct weft_flow *f)
     e->installed = f;
 }
 
+/* True if installed flow 'i' is what desired flow 'd' asks for. */
+static bool
+same_value(const struct weft_flow *d, const struct weft_flow *i)
+{
+    return (weft_flow_value_equal(d, i)
+            || (weft_flow_is_group(d) && weft_group_same(d, i)));
+}
+
 /* After either side of 'e' changed: shares an installed flow equal to the
  * desired one, tracks 'e' if the two differ, frees it if both are gone. */
 static void
 settle(struct flow_state *fs, struct fs_entry *e)
 {
     if (e->desired && e->installed && e->desired != e->installed
-        && weft_flow_value_equal(e->desired, e->installed)) {
+        && same_value(e->desired, e->installed)) {
         set_installed(fs, e, weft_flow_ref(e->desired));
     }
     if (e->desired != e->installed) {
@@ -251,7 +259,7 @@ flow_state_dumped_flow(struct flow_state *fs, struct weft_flow *f)
                                     &f->match);
     if (!e) {
         e = create_entry(fs, f->node.hash);
-    } else if (e->desired && weft_flow_value_equal(e->desired, f)) {
+    } else if (e->desired && same_value(e->desired, f)) {
         weft_flow_unref(f);
         f = weft_flow_ref(e->desired);
     }
@@ -330,7 +338,7 @@ flow_state_begin_push(struct flow_state *fs)
         fs->n_visited++;
         if (e->desired == e->installed
             || (e->desired && e->installed
-                && weft_flow_value_equal(e->desired, e->installed))) {
+                && same_value(e->desired, e->installed))) {
             settle(fs, e);      /* Shares, or frees an empty entry. */
             fs->tracked[i] = NULL;
         }

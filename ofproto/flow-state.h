@@ -31,7 +31,9 @@
  * unknown, and the dump says.
  *
  * Groups (compiler.h, "Groups") are entries too, pseudo-flows keyed by
- * group id, with their own counts.  A push orders its batch so that the
+ * group id, with their own counts; a group read back is equal to the
+ * desired one if weft_group_same() says so (the ids of its buckets may be
+ * unknown).  A push orders its batch so that the
  * switch never holds a flow whose group is missing nor loses a group that a
  * flow still uses: group adds and modifies first, then the flow_mods, then
  * group deletes; a group is always modified in place (its cookie is always

@@ -106,7 +106,7 @@ bucket_is_foreign(const struct ofputil_bucket *b)
 }
 
 struct weft_flow *
-ofgroup_from_desc(const struct ofputil_group_desc *gd)
+ofgroup_from_desc(const struct ofputil_group_desc *gd, int ofp_version)
 {
     bool foreign = gd->props.selection_method[0] != '\0';
     const struct ofputil_bucket *b;
@@ -118,7 +118,10 @@ ofgroup_from_desc(const struct ofputil_group_desc *gd)
     struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
     uint64_t acts_stub[512 / 8];
     struct ofpbuf acts = OFPBUF_STUB_INITIALIZER(acts_stub);
-    weft_group_put_header(&ofpacts, gd->type, foreign);
+    weft_group_put_header(&ofpacts, gd->type,
+                          ((foreign ? WEFT_GROUP_FOREIGN : 0)
+                           | (ofp_version < OFP15_VERSION
+                              ? WEFT_GROUP_IDS_UNKNOWN : 0)));
     LIST_FOR_EACH (b, list_node, &gd->buckets) {
         ofpbuf_clear(&acts);
         ofpbuf_put(&acts, b->ofpacts, b->ofpacts_len);
@@ -154,7 +157,7 @@ ofgroup_handle_desc_reply(struct flow_state *fs, const struct ofp_header *oh)
         } else if (retval) {
             return retval;
         }
-        flow_state_dumped_flow(fs, ofgroup_from_desc(&gd));
+        flow_state_dumped_flow(fs, ofgroup_from_desc(&gd, oh->version));
         ofputil_uninit_group_desc(&gd);
     }
     return ofpmp_more(oh) ? EAGAIN : 0;

@@ -19,8 +19,11 @@
  * pseudo-flow exactly as the compiler builds it (bucket actions through
  * weft_ofpacts_canonicalize()), so that an unchanged group compares equal
  * and a restarted weftd sends no group_mod.  Over OpenFlow 1.3 and 1.4
- * buckets carry no id: the switch numbers them 0, 1, ... in order, so a
- * compiled group numbers its buckets so too (emit_select_group()).
+ * buckets carry no id on the wire (the switch numbers them 0, 1, ... in
+ * order): a group read back over those versions says its ids are unknown
+ * (WEFT_GROUP_IDS_UNKNOWN), and flow-state.c compares it with the desired
+ * group on everything else (weft_group_same()), so that a caller may number
+ * its buckets as it likes (compile-lb.c uses the backend's port key).
  *
  * Plain encoding and decoding: no I/O, no state. */
 #ifndef WEFT_OF_GROUPS_H
@@ -49,8 +52,10 @@ struct ofpbuf *ofgroup_encode_group_mod(const struct weft_flow *g,
                                         uint16_t command, int ofp_version);
 
 /* Returns a new pseudo-flow (one reference, no owner) for the group the
- * switch described in 'gd'. */
-struct weft_flow *ofgroup_from_desc(const struct ofputil_group_desc *gd);
+ * switch described in 'gd', read over 'ofp_version' (below 1.5 its bucket
+ * ids are unknown). */
+struct weft_flow *ofgroup_from_desc(const struct ofputil_group_desc *gd,
+                                    int ofp_version);
 
 /* Returns the request for every group's description. */
 struct ofpbuf *ofgroup_encode_dump_request(int ofp_version);

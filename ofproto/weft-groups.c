@@ -15,12 +15,16 @@
  * "metadata=GROUP_ID" (a field no group has: it only carries the id), cookie
  * always 0 (groups have none on the switch; a cookie change would otherwise
  * turn a modify into a delete + add, and deleting a group deletes the flows
- * that use it).  Value, as ofpacts: a header note (the group type and
- * whether the group has anything weft never sets: a selection method, a
- * watch port or group), then per bucket, in order, a note with its
- * bucket_id and weight followed by a clone() holding the bucket's actions.
- * Two groups are then the same on the switch iff their pseudo-flows' ofpacts
- * are bytewise equal, which is how flows are compared. */
+ * that use it).  Value, as ofpacts: a header note (the group type, whether
+ * the group has anything weft never sets: a selection method, a watch port
+ * or group, and whether its bucket ids are unknown), then per bucket, in
+ * order, a note with its bucket_id and weight followed by a clone() holding
+ * the bucket's actions.  Two groups are then the same on the switch iff
+ * their pseudo-flows' ofpacts are bytewise equal, which is how flows are
+ * compared, with one exception: a group read back over OpenFlow 1.3 or 1.4,
+ * whose buckets carry no id on the wire (the switch numbers them 0, 1, ...),
+ * says its ids are unknown, and weft_group_same() compares it with a
+ * compiled group on everything but the ids. */
 #include <config.h>
 
 #include "compiler.h"
@@ -39,7 +43,7 @@
 /* The header note's data. */
 struct group_header {
     uint8_t type;               /* OFPGT11_SELECT... */
-    uint8_t foreign;            /* Nonzero: properties weft never sets. */
+    uint8_t flags;              /* WEFT_GROUP_*. */
     uint8_t pad[6];
 };
 
@@ -61,9 +65,10 @@ put_note(struct ofpbuf *ofpacts, const void *data, size_t len)
 }
 
 void
-weft_group_put_header(struct ofpbuf *ofpacts, uint8_t type, bool foreign)
+weft_group_put_header(struct ofpbuf *ofpacts, uint8_t type,
+                      unsigned int flags)
 {
-    struct group_header h = { .type = type, .foreign = foreign };
+    struct group_header h = { .type = type, .flags = flags };
     put_note(ofpacts, &h, sizeof h);
 }
 
@@ -136,7 +141,8 @@ weft_group_parse(const struct weft_flow *flow, struct weft_group_desc *gd)
         return false;
     }
     gd->type = h.type;
-    gd->foreign = h.foreign;
+    gd->foreign = (h.flags & WEFT_GROUP_FOREIGN) != 0;
+    gd->ids_unknown = (h.flags & WEFT_GROUP_IDS_UNKNOWN) != 0;
     gd->buckets_start = ofpact_next(a);
     gd->buckets_end = end;
     return true;
@@ -189,9 +195,42 @@ weft_group_format(const struct weft_flow *flow, struct ds *out)
     const struct ofpact *pos = NULL;
     struct weft_group_bucket b;
     while (weft_group_next_bucket(&gd, &pos, &b)) {
-        ds_put_format(out, ",bucket=bucket_id:%"PRIu32",weight:%"PRIu16
-                      ",actions=", b.bucket_id, b.weight);
+        ds_put_cstr(out, ",bucket=");
+        if (!gd.ids_unknown) {
+            ds_put_format(out, "bucket_id:%"PRIu32",", b.bucket_id);
+        }
+        ds_put_format(out, "weight:%"PRIu16",actions=", b.weight);
         struct ofpact_format_params fp = { .s = out };
         ofpacts_format(b.ofpacts, b.ofpacts_len, &fp);
+    }
+}
+
+bool
+weft_group_same(const struct weft_flow *desired,
+                const struct weft_flow *installed)
+{
+    if (weft_flow_value_equal(desired, installed)) {
+        return true;
+    }
+    struct weft_group_desc d, i;
+    if (!weft_flow_is_group(desired) || !weft_flow_is_group(installed)
+        || !weft_group_parse(desired, &d) || !weft_group_parse(installed, &i)
+        || d.ids_unknown || !i.ids_unknown
+        || d.type != i.type || d.foreign != i.foreign) {
+        return false;
+    }
+    const struct ofpact *dpos = NULL, *ipos = NULL;
+    struct weft_group_bucket db, ib;
+    for (;;) {
+        bool dmore = weft_group_next_bucket(&d, &dpos, &db);
+        bool imore = weft_group_next_bucket(&i, &ipos, &ib);
+        if (!dmore || !imore) {
+            return dmore == imore;
+        }
+        if (db.weight != ib.weight
+            || !ofpacts_equal(db.ofpacts, db.ofpacts_len,
+                              ib.ofpacts, ib.ofpacts_len)) {
+            return false;
+        }
     }
 }

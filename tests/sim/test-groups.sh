@@ -15,7 +15,8 @@
 #     flow's delete before the group's), the other group stays.
 #  5. Behind weft's back (ovs-ofctl mod-group, del-groups): a verify
 #     repairs exactly those.
-#  6. Groups installed over OpenFlow 1.3 read back over 1.5: equal.
+#  6. Groups installed over OpenFlow 1.3 read back over 1.5: the switch's
+#     bucket ids (it numbered them) are not weft's: one modify each.
 set -euo pipefail
 . "$(dirname "$0")/sim-lib.sh"
 
@@ -127,11 +128,17 @@ for protocols in OpenFlow13 OpenFlow13,OpenFlow14,OpenFlow15; do
 
     if [ "$protocols" = OpenFlow13 ]; then
         # Installed over 1.3 (no bucket ids on the wire: the switch numbered
-        # them), read back over 1.5: the same groups, nothing to send.
+        # them 0, 1, and weft's restarts over 1.3 above compared all but the
+        # ids), read back over 1.5: the switch's ids are not weft's (100,
+        # 101), so each group is modified once, then nothing.
         sim_vsctl 1 set bridge brg protocols=OpenFlow13,OpenFlow14,OpenFlow15
         out=$(run 2>&1)
-        check "OpenFlow 1.3's groups read back over 1.5: 0 group_mods ($out)" \
-            [ "$out" = "$(printf 'weft-ofgroups: OpenFlow version 0x06\nsync flow_mods=0 group_mods=0')" ]
+        check "OpenFlow 1.3's groups read back over 1.5: each modified once ($out)" \
+            [ "$out" = "$(printf 'weft-ofgroups: OpenFlow version 0x06\nsync flow_mods=0 group_mods=2')" ]
+        out=$(run)
+        check "...then nothing ($out)" [ "$out" = "sync flow_mods=0 group_mods=0" ]
+        check "...and dump-groups shows weft's bucket ids" \
+            bash -c "ovs-ofctl -O $OFV dump-groups unix:$mgmt | grep -q 'group_id=5,.*bucket=bucket_id:100,actions=output:2,bucket=bucket_id:101,weight:2,'"
     fi
 done
 

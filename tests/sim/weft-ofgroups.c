@@ -11,7 +11,7 @@
  * SPEC holds one line per flow or group:
  *
  *   flow TABLE PRIORITY MATCH ACTIONS      (MATCH "-": the catch-all)
- *   group ID [WEIGHT:]ACTIONS...            (one word per bucket, ids 0..)
+ *   group ID [WEIGHT:]ACTIONS...      (one word per bucket, ids 100, 101...)
  *
  * It syncs the switch to SPEC and prints "sync flow_mods=N group_mods=M"
  * (and the OpenFlow version it speaks, on stderr);
@@ -44,8 +44,8 @@ add_group(struct weft_flows *flows, uint32_t id, char *buckets)
 {
     struct ofpbuf value;
     ofpbuf_init(&value, 0);
-    weft_group_put_header(&value, OFPGT11_SELECT, false);
-    uint32_t bucket_id = 0;
+    weft_group_put_header(&value, OFPGT11_SELECT, 0);
+    uint32_t bucket_id = 100;   /* Not positions, as compile-lb.c's. */
     char *save = NULL;
     for (char *b = strtok_r(buckets, " \t\n", &save); b;
          b = strtok_r(NULL, " \t\n", &save)) {

@@ -384,7 +384,7 @@ add_group(struct weft_flows *flows, uint32_t id, int port)
     ofpbuf_init(&acts, 0);
     ofpbuf_init(&value, 0);
     ofpact_put_OUTPUT(&acts)->port = u16_to_ofp(port);
-    weft_group_put_header(&value, OFPGT11_SELECT, false);
+    weft_group_put_header(&value, OFPGT11_SELECT, 0);
     weft_group_put_bucket(&value, 0, 1, acts.data, acts.size);
     struct match match;
     weft_group_match(&match, id);

@@ -171,7 +171,8 @@ test_put_group(void **state OVS_UNUSED)
     ofpbuf_uninit(&parsed);
 }
 
-/* Group 'id' with the buckets 'texts' (bucket ids 0..n-1, weights 1..n),
+/* Group 'id' with the buckets 'texts' (bucket ids 7, 17, 27..., as
+ * compile-lb.c's port keys: not positions; weights 1..n),
  * emitted as a service's, into 'out'; returns its pseudo-flow. */
 static const struct weft_flow *
 emit_text_group(struct weft_flows *out, uint32_t id, const char *texts[],
@@ -185,7 +186,7 @@ emit_text_group(struct weft_flows *out, uint32_t id, const char *texts[],
         ofpbuf_init(&acts[i], 0);
         parse_actions(texts[i], &acts[i]);
         buckets[i] = (struct weft_bucket) {
-            .bucket_id = i, .weight = i + 1,
+            .bucket_id = 10 * i + 7, .weight = i + 1,
             .ofpacts = acts[i].data, .ofpacts_len = acts[i].size,
         };
     }
@@ -237,7 +238,7 @@ switch_round_trip(const struct ofpbuf *msg, int version)
     struct ofpbuf b = ofpbuf_const_initializer(reply->data, reply->size);
     struct ofputil_group_desc back;
     assert_int_equal(ofputil_decode_group_desc_reply(&back, &b, version), 0);
-    struct weft_flow *f = ofgroup_from_desc(&back);
+    struct weft_flow *f = ofgroup_from_desc(&back, version);
     ofputil_uninit_group_desc(&back);
     assert_int_equal(ofputil_decode_group_desc_reply(&back, &b, version),
                      EOF);
@@ -275,8 +276,32 @@ test_group_mod_round_trip(void **state OVS_UNUSED)
         assert_int_equal(weft_group_id(back), 0x10007);
         assert_int_equal(back->node.hash, g->node.hash);
         assert_true(minimatch_equal(&back->match, &g->match));
-        assert_true(weft_flow_value_equal(back, g));
+        /* 1.5 carries the bucket ids (7, 17, 27): the very same value.
+         * 1.3 and 1.4 do not (the switch numbers them 0, 1, 2): the same
+         * group but for the ids, which are unknown. */
+        assert_int_equal(weft_flow_value_equal(back, g),
+                         versions[i] == OFP15_VERSION);
+        assert_true(weft_group_same(g, back));
         weft_flow_unref(back);
+
+        /* Another weight, read back the same way, is another group. */
+        static const char *other_texts[] = {
+            "ct(commit,zone=7,nat(dst=10.0.0.5:8080),table=71)",
+            "ct(commit,zone=7,nat(dst=10.0.1.9:80),"
+            "exec(set_field:1->ct_mark),table=63)",
+            "ct(commit,zone=65535,nat(dst=10.0.0.7),table=71)",
+        };
+        struct weft_flows others;
+        weft_flows_init(&others);
+        const struct weft_flow *o = emit_text_group(&others, 0x10007,
+                                                    other_texts, 3);
+        msg = ofgroup_encode_group_mod(o, OFPFC_ADD, versions[i]);
+        back = switch_round_trip(msg, versions[i]);
+        ofpbuf_delete(msg);
+        assert_false(weft_group_same(g, back));
+        assert_true(weft_group_same(o, back));
+        weft_flow_unref(back);
+        weft_flows_destroy(&others);
     }
     weft_flows_destroy(&flows);
 }
@@ -331,18 +356,20 @@ test_foreign_groups_differ(void **state OVS_UNUSED)
     const struct weft_flow *g = emit_text_group(&flows, 3, texts, 1);
 
     static const char *variants[] = {
+        "group_id=3,type=select,bucket=bucket_id:7,weight:1,"
+        "actions=ct(commit,zone=1,nat(dst=10.0.0.5:80),table=71)",
         "group_id=3,type=select,bucket=bucket_id:0,weight:1,"
         "actions=ct(commit,zone=1,nat(dst=10.0.0.5:80),table=71)",
-        "group_id=3,type=select,bucket=bucket_id:0,weight:2,"
+        "group_id=3,type=select,bucket=bucket_id:7,weight:2,"
         "actions=ct(commit,zone=1,nat(dst=10.0.0.5:80),table=71)",
-        "group_id=3,type=all,bucket=bucket_id:0,"
+        "group_id=3,type=all,bucket=bucket_id:7,"
         "actions=ct(commit,zone=1,nat(dst=10.0.0.5:80),table=71)",
         "group_id=3,type=select,selection_method=hash,fields=ip_src,"
-        "bucket=bucket_id:0,weight:1,"
+        "bucket=bucket_id:7,weight:1,"
         "actions=ct(commit,zone=1,nat(dst=10.0.0.5:80),table=71)",
-        "group_id=3,type=select,bucket=bucket_id:0,weight:1,watch_port:5,"
+        "group_id=3,type=select,bucket=bucket_id:7,weight:1,watch_port:5,"
         "actions=ct(commit,zone=1,nat(dst=10.0.0.5:80),table=71)",
-        "group_id=3,type=select,bucket=bucket_id:0,weight:1,"
+        "group_id=3,type=select,bucket=bucket_id:7,weight:1,"
         "actions=ct(commit,zone=1,nat(dst=10.0.0.5:81),table=71)",
         "group_id=3,type=select",
     };
@@ -358,7 +385,7 @@ test_foreign_groups_differ(void **state OVS_UNUSED)
             .type = gm.type, .group_id = gm.group_id, .props = gm.props,
         };
         ovs_list_move(&gd.buckets, &gm.buckets);
-        struct weft_flow *f = ofgroup_from_desc(&gd);
+        struct weft_flow *f = ofgroup_from_desc(&gd, OFP15_VERSION);
         ovs_list_move(&gm.buckets, &gd.buckets);
         ofputil_uninit_group_mod(&gm);
         assert_true(minimatch_equal(&f->match, &g->match));

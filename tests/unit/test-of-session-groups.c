@@ -188,7 +188,7 @@ sw_apply_group_mod(struct sw *sw, const struct ofp_header *oh)
         .type = gm.type, .group_id = gm.group_id, .props = gm.props,
     };
     ovs_list_move(&gd.buckets, &gm.buckets);
-    struct weft_flow *g = ofgroup_from_desc(&gd);
+    struct weft_flow *g = ofgroup_from_desc(&gd, OFP15_VERSION);
     ovs_list_move(&gm.buckets, &gd.buckets);
     struct weft_flow *old = sw_find(sw, g);
     switch (gm.command) {
@@ -327,7 +327,7 @@ add_service(struct weft_flows *flows, uint32_t id, int n, int port)
 {
     struct ofpbuf value;
     ofpbuf_init(&value, 0);
-    weft_group_put_header(&value, OFPGT11_SELECT, false);
+    weft_group_put_header(&value, OFPGT11_SELECT, 0);
     for (int i = 0; i < n; i++) {
         char text[96];
         snprintf(text, sizeof text, "ct(commit,zone=1,nat(dst=10.0.0.%d:%d),"
@@ -339,7 +339,9 @@ add_service(struct weft_flows *flows, uint32_t id, int n, int port)
                                           .usable_protocols = &usable };
         assert_null(ofpacts_parse_actions(text, &pp));
         weft_ofpacts_canonicalize(acts.data, acts.size);
-        weft_group_put_bucket(&value, i, 1, acts.data, acts.size);
+        /* Bucket ids as compile-lb.c's (a port key), not 0, 1...: over
+         * OpenFlow 1.3 the switch numbers them itself. */
+        weft_group_put_bucket(&value, 100 + i, 1, acts.data, acts.size);
         ofpbuf_uninit(&acts);
     }
     struct match match;
