@@ -319,6 +319,7 @@ compile_lb_defaults(struct compile_ctx *ctx, const struct flow_origin *origin)
     put_resubmit(&ctx->ofpacts, WEFT_TABLE_L3_ROUTE);
     emit(ctx, WEFT_TABLE_LB_BACKEND, WEFT_PRIO_DEFAULT, origin);
 
+    match_set_dl_type(&ctx->match, htons(ETH_TYPE_IP));   /* For nat. */
     match_set_ct_state_masked(&ctx->match, CS_TRACKED | CS_REPLY_DIR,
                               CS_TRACKED | CS_REPLY_DIR);
     put_ct_router_zone(&ctx->ofpacts, WEFT_TABLE_LB_OUT);

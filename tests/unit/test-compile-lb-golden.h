@@ -1,0 +1,2 @@
+/* placeholder until generated */
+static const char golden_hv1_lb[] = "";
