@@ -15,6 +15,7 @@
 #ifndef WEFT_COMPILER_H
 #define WEFT_COMPILER_H 1
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,6 +25,7 @@
 #include "topology.h"
 
 struct ofpact;
+struct ofpbuf;
 struct topology;
 struct topo_host;
 struct simap;
@@ -213,9 +215,61 @@ void weft_ofpacts_canonicalize(struct ofpact *ofpacts, size_t len);
  * formatter says "pop_vlan", as a switch's dump does, not "strip_vlan". */
 uint8_t weft_pop_vlan_raw(void);
 
+/* Groups.  An OpenFlow group (a select group of a service: compile-internal.h's
+ * emit_select_group()) is held in a weft_flows as a pseudo-flow in table
+ * WEFT_GROUP_TABLE, which no switch has, so that it follows its owner and
+ * has a desired and an installed side exactly as a flow does
+ * (ofproto/weft-groups.c describes the encoding).  Its key is its group id
+ * (priority 0, match "metadata=ID"), its cookie always 0, and its actions
+ * encode the group's type and bucket list, so that two groups are equal iff
+ * the switch holds the same.  Only the session's last step
+ * (ofproto/of-groups.h) knows a group from a flow: it sends a group_mod for
+ * it, adds before the flows that may use it, deletes after them. */
+#define WEFT_GROUP_TABLE 255
+
+bool weft_flow_is_group(const struct weft_flow *);
+/* The group id of a group's pseudo-flow. */
+uint32_t weft_group_id(const struct weft_flow *);
+/* Makes 'match' the key of group 'group_id'. */
+void weft_group_match(struct match *, uint32_t group_id);
+/* The value, built in order: one header ('type': OFPGT11_*; 'foreign': the
+ * group has properties weft never sets, e.g. read back from a switch with a
+ * selection method or a watch port), then each bucket ('acts', canonical
+ * as a flow's actions). */
+void weft_group_put_header(struct ofpbuf *ofpacts, uint8_t type,
+                           bool foreign);
+void weft_group_put_bucket(struct ofpbuf *ofpacts, uint32_t bucket_id,
+                           uint16_t weight, const struct ofpact *acts,
+                           size_t acts_len);
+
+/* A group's pseudo-flow, parsed (pointers into the flow's actions). */
+struct weft_group_desc {
+    uint8_t type;
+    bool foreign;
+    const struct ofpact *buckets_start, *buckets_end;
+};
+struct weft_group_bucket {
+    uint32_t bucket_id;
+    uint16_t weight;
+    const struct ofpact *ofpacts;
+    size_t ofpacts_len;
+};
+/* Parses group pseudo-flow 'flow' into 'gd'; false if its value is not a
+ * group's. */
+bool weft_group_parse(const struct weft_flow *flow, struct weft_group_desc *);
+/* Iterates over the buckets of 'gd': '*pos' NULL at first. */
+bool weft_group_next_bucket(const struct weft_group_desc *,
+                            const struct ofpact **pos,
+                            struct weft_group_bucket *);
+/* Appends the group as "group_id=ID,type=select,bucket=bucket_id:B,
+ * weight:W,actions=ACTIONS,bucket=..." (ovs-ofctl dump-groups' syntax, with
+ * every bucket's id and weight). */
+void weft_group_format(const struct weft_flow *, struct ds *out);
+
 /* Appends every flow to 'out' as "table=T, priority=P, cookie=0xC, MATCH
  * actions=ACTIONS\n" lines, sorted by table, then descending priority, then
- * match text: stable output for golden tests and for operators. */
+ * match text: stable output for golden tests and for operators.  Groups
+ * come last, by id, each as a weft_group_format() line. */
 void weft_flows_format(const struct weft_flows *, struct ds *out);
 
 /* A tunnel port that a host needs on br-int: one per (encapsulation type,

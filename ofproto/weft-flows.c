@@ -527,6 +527,10 @@ formatted_flow_cmp(const void *a_, const void *b_)
     const struct formatted_flow *a = a_;
     const struct formatted_flow *b = b_;
 
+    if (weft_flow_is_group(a->flow) && weft_flow_is_group(b->flow)) {
+        uint32_t x = weft_group_id(a->flow), y = weft_group_id(b->flow);
+        return x < y ? -1 : x > y;
+    }
     if (a->flow->table_id != b->flow->table_id) {
         return a->flow->table_id < b->flow->table_id ? -1 : 1;
     }
@@ -558,6 +562,12 @@ weft_flows_format(const struct weft_flows *flows, struct ds *out)
 
     for (i = 0; i < n; i++) {
         flow = sorted[i].flow;
+        if (weft_flow_is_group(flow)) {
+            weft_group_format(flow, out);
+            ds_put_char(out, '\n');
+            free(sorted[i].match);
+            continue;
+        }
         ds_put_format(out, "table=%"PRIu8", priority=%"PRIu16", "
                       "cookie=0x%016"PRIx64", %s%sactions=",
                       flow->table_id, flow->priority, flow->cookie,
