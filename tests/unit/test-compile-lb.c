@@ -283,10 +283,23 @@ test_tenants_apart(void **state)
                                             &f->sb->uuid));
             const struct topo_service *svc = acme ? f->sa : f->sb;
             uint32_t r = svc->router->key;
-            assert_true(flow->cookie
-                        == weft_cookie_service(svc->tenant->key, svc->key));
-            char *text = xasprintf("%s %s", flow_match_s(flow),
-                                   flow_actions_s(flow));
+            if (weft_flow_is_group(flow)) {
+                uint32_t id = weft_group_id(flow);
+                assert_true(id == svc->key
+                            || id == (WEFT_GROUP_NODE_PORT | svc->key));
+            } else {
+                assert_true(flow->cookie == weft_cookie_service(
+                                svc->tenant->key, svc->key));
+            }
+            char *text;
+            if (weft_flow_is_group(flow)) {
+                struct ds g = DS_EMPTY_INITIALIZER;
+                weft_group_format(flow, &g);
+                text = ds_steal_cstr(&g);
+            } else {
+                text = xasprintf("%s %s", flow_match_s(flow),
+                                 flow_actions_s(flow));
+            }
             char *reg = xasprintf("reg11=0x%"PRIx32, r);
             char *setreg = xasprintf("0x%"PRIx32"->reg11", r);
             assert_int_equal(count_lines(text, "reg11"),
@@ -318,11 +331,11 @@ test_tenants_apart(void **state)
             free(npgroup);
             n[!acme]++;
         }
-        /* Each: the VIP row, LB_SELECT, per backend the hairpin reply, the
-         * hairpin and the counter rows, and the un-DNAT row (one network
-         * here); acme's node port on hv1. */
-        assert_int_equal(n[1], 2 + 2 * 4);
-        assert_int_equal(n[0], 2 + 2 * 4 + (h == 0 ? 1 : 0));
+        /* Each: the VIP row, LB_SELECT, its group, per backend the hairpin
+         * reply, the hairpin and the counter rows, and the un-DNAT row (one
+         * network here); acme's node port row and group on hv1. */
+        assert_int_equal(n[1], 3 + 2 * 4);
+        assert_int_equal(n[0], 3 + 2 * 4 + (h == 0 ? 2 : 0));
     }
 }
 
@@ -344,9 +357,17 @@ test_down_backend(void **state)
                              "reg11=0x7");
     assert_non_null(select);
     assert_non_null(strstr(select, "actions=group:1"));
-    assert_int_equal(count_lines(text, "nat(dst=10.1.0.6:8080)"), 0);
-    assert_int_equal(count_lines(text, "nat(dst=10.1.0.5:8080)"), 2);
-    assert_int_equal(count_lines(text, "nw_dst=10.1.0.6,tp_dst=8080"), 2);
+    char *group = find_line(text, "group_id=1,", NULL);
+    assert_non_null(group);
+    assert_string_equal(group, "group_id=1,type=select,bucket=bucket_id:1,"
+                        "weight:1,actions=ct(commit,table=71,zone=7,"
+                        "nat(dst=10.1.0.5:8080))");
+    /* Its hairpin and counter rows stay. */
+    assert_int_equal(count_lines(text, "reg11=0x7,nw_dst=10.1.0.6,"
+                                 "tp_dst=8080"), 1);
+    assert_int_equal(count_lines(text, "reg11=0x7,nw_src=10.1.0.6,"
+                                 "nw_dst=10.1.0.6,tp_dst=8080"), 1);
+    free(group);
     free(select);
     free(text);
 
@@ -357,9 +378,9 @@ test_down_backend(void **state)
     select = find_line(text, "table=70, priority=100", "reg11=0x7");
     assert_non_null(select);
     assert_non_null(strstr(select, "actions=drop"));
-    assert_int_equal(count_lines(text, "group:1,"), 0);
-    assert_int_equal(count_lines(text, "group:1\n"), 0);
-    assert_int_equal(count_lines(text, "nat(dst=10.1.0."), 2);  /* bolt's */
+    assert_int_equal(count_lines(text, "group:1 "), 0);
+    assert_int_equal(count_lines(text, "group_id=1,"), 0);
+    assert_int_equal(count_lines(text, "group_id=2,"), 1);  /* bolt's */
     free(select);
     free(text);
 }
