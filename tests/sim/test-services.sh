@@ -89,8 +89,9 @@ check "h1 holds red's select group 1" wait_for 30 has_group 1 1
 check "h1 holds blue's select group 2" wait_for 30 has_group 1 2
 check "h2 (serves both routers) holds both groups" \
     eval 'has_group 2 1 && has_group 2 2'
+sim_ofctl 1 dump-groups > "$SIM_DIR/groups-h1.txt"
 check "red's group has a bucket per backend, to its DNAT" \
-    eval "sim_ofctl 1 dump-groups | grep 'group_id=1,' | grep -q 'nat(dst=10.1.0.5:8080).*nat(dst=10.1.0.6:8080)'"
+    eval "grep 'group_id=1,' $SIM_DIR/groups-h1.txt | grep -q 'nat(dst=10.1.0.5:8080).*nat(dst=10.1.0.6:8080)'"
 
 last_actions() { grep '^Datapath actions:' <<<"$1" | tail -1; }
 to_vip() {      # to_vip IN_PORT ROUTER_MAC HASH
@@ -110,7 +111,6 @@ backend_of() {  # backend_of TRACE -> local DP port or "tunnel:VNI"
     fi
 }
 declare -A red_seen=() blue_seen=()
-sim_trace 1 "$(to_vip "$in_c1" "$RMAC" 1)" > /tmp/sf-trace.txt
 sim_trace 1 "$(to_vip "$in_c1" "$RMAC" 40000)" > /tmp/sf-trace.txt
 for hash in $(seq 1 16); do
     t=$(sim_trace 1 "$(to_vip "$in_c1" "$RMAC" "$hash")")
@@ -139,20 +139,69 @@ t=$(sim_trace 1 "$(to_vip "$in_d1" "$BMAC" 40000)")
 check "blue's VIP goes through blue's zone 2 and group 2" \
     eval "grep -q 'ct(table=70,zone=2,nat)' <<<\"\$t\" && grep -q 'group:2' <<<\"\$t\""
 
-# Hairpin: a1 calls its own VIP; whichever backend it gets, a packet to
-# itself is SNATed to the VIP in red's hairpin zone 32769.
-hairpin=0
-for hash in $(seq 1 16); do
-    t=$(sim_trace 1 "dp_hash=$hash,in_port=$(sim_ofport 1 ra1),dl_src=$A1,dl_dst=$RMAC,tcp,nw_src=10.1.0.5,nw_dst=10.96.0.10,nw_ttl=64,tp_src=41000,tp_dst=80")
-    if grep -q 'nat(dst=10.1.0.5:8080)' <<<"$t"; then
-        hairpin=1
-        break
-    fi
+# Real packets through the userspace datapath (its conntrack keeps the
+# original destination, which ofproto/trace does not): c1's SYN to the VIP
+# reaches a backend and counts on its LB_BACKEND row; the backend's SYN-ACK
+# reaches c1 un-DNATed, from the VIP.
+recv() {        # recv HOST IFACE SRC_MAC DST_MAC SRC DST SPORT DPORT FLAGS
+    sim_appctl "$1" netdev-dummy/receive "$2" \
+        "eth(src=$3,dst=$4),eth_type(0x0800),ipv4(src=$5,dst=$6,proto=6,tos=0,ttl=64,frag=no),tcp(src=$7,dst=$8),tcp_flags($9)" >/dev/null
+}
+pcap_sources() {  # pcap_sources FILE: "SRC:SPORT" of each IPv4 TCP packet
+    python3 - "$1" <<'PY'
+import struct, sys
+data = open(sys.argv[1], 'rb').read()
+off = 24
+while off + 16 <= len(data):
+    incl = struct.unpack('<I', data[off + 8:off + 12])[0]
+    pkt = data[off + 16:off + 16 + incl]
+    off += 16 + incl
+    if len(pkt) >= 38 and pkt[12:14] == b'\x08\x00' and pkt[23] == 6:
+        ihl = (pkt[14] & 15) * 4
+        print('%d.%d.%d.%d:%d' % (*pkt[26:30],
+              struct.unpack('>H', pkt[14 + ihl:16 + ihl])[0]))
+PY
+}
+sim_vsctl 1 set interface rc1 options:tx_pcap="$SIM_DIR/rc1.pcap"
+tx_a1=$(sim_tx 1 ra1) tx_a2=$(sim_tx 2 ra2)
+recv 1 rc1 "$C1" "$RMAC" 10.1.0.7 10.96.0.10 40000 80 syn
+to_a1() { test "$(sim_tx 1 ra1)" -gt "$tx_a1"; }
+to_a2() { test "$(sim_tx 2 ra2)" -gt "$tx_a2"; }
+check "c1's SYN to the VIP reaches a backend (a1 on h1 or a2 on h2)" \
+    wait_for 30 eval 'to_a1 || to_a2'
+if to_a1; then
+    bhost=1 biface=ra1 bmac=$A1 bip=10.1.0.5
+else
+    bhost=2 biface=ra2 bmac=$A2 bip=10.1.0.6
+fi
+counted() {
+    sim_ofctl 1 dump-flows "table=71,tcp,reg11=1,nw_dst=$bip,tp_dst=8080" \
+        | grep -q 'n_packets=[1-9]'
+}
+check "and counts on that backend's LB_BACKEND row ($bip) on h1" \
+    wait_for 30 counted
+recv "$bhost" "$biface" "$bmac" "$C1" "$bip" 10.1.0.7 8080 40000 syn\|ack
+from_vip() { pcap_sources "$SIM_DIR/rc1.pcap" | grep -qx '10.96.0.10:80'; }
+check "the backend's SYN-ACK reaches c1 from the VIP 10.96.0.10:80" \
+    wait_for 30 from_vip
+check "and never from the backend's own address" \
+    eval "! pcap_sources $SIM_DIR/rc1.pcap | grep -q '^$bip:'"
+
+# Hairpin: a1 calls its own VIP.  Of 16 connections some reach a1 itself
+# (SNATed to the VIP in red's hairpin zone 32769, back out of a1's port).
+tx_a1=$(sim_tx 1 ra1) tx_a2=$(sim_tx 2 ra2)
+for sport in $(seq 41000 41015); do
+    recv 1 ra1 "$A1" "$RMAC" 10.1.0.5 10.96.0.10 "$sport" 80 syn
 done
-check "hairpin: a1 -> VIP -> a1 is SNATed to the VIP in zone 32769" \
-    grep -q 'ct(commit,table=72,zone=32769,nat(src=10.96.0.10))' <<<"$t"
-check "and goes back out a1's own port" \
-    eval "test $hairpin = 1 && grep -qE ',$a1_dp\$' <<<\"\$(last_actions \"\$t\")\""
+all_sent() { test $(( $(sim_tx 1 ra1) - tx_a1 + $(sim_tx 2 ra2) - tx_a2 )) -ge 16; }
+check "hairpin: a1's 16 connections to its VIP all reach a backend" \
+    wait_for 30 all_sent
+check "some come back out of a1's own port" test "$(sim_tx 1 ra1)" -gt "$tx_a1"
+hairpinned() {
+    sim_ofctl 1 dump-flows "table=71,tcp,reg11=1,nw_src=10.1.0.5,nw_dst=10.1.0.5" \
+        | grep 'nat(src=10.96.0.10)' | grep -q 'n_packets=[1-9]'
+}
+check "through the hairpin row (SNAT to the VIP in zone 32769)" hairpinned
 
 # A backend marked down gets no bucket.
 transact "[\"Weft\", {\"op\": \"update\", \"table\": \"Service\",
