@@ -91,7 +91,7 @@ check "h2 (serves both routers) holds both groups" \
     eval 'has_group 2 1 && has_group 2 2'
 sim_ofctl 1 dump-groups > "$SIM_DIR/groups-h1.txt"
 check "red's group has a bucket per backend, to its DNAT" \
-    eval "grep 'group_id=1,' $SIM_DIR/groups-h1.txt | grep -q 'nat(dst=10.1.0.5:8080).*nat(dst=10.1.0.6:8080)'"
+    eval "grep 'group_id=1,' $SIM_DIR/groups-h1.txt | grep 'nat(dst=10.1.0.5:8080)' | grep -q 'nat(dst=10.1.0.6:8080)'"
 
 last_actions() { grep '^Datapath actions:' <<<"$1" | tail -1; }
 to_vip() {      # to_vip IN_PORT ROUTER_MAC HASH
@@ -147,7 +147,7 @@ recv() {        # recv HOST IFACE SRC_MAC DST_MAC SRC DST SPORT DPORT FLAGS
     sim_appctl "$1" netdev-dummy/receive "$2" \
         "eth(src=$3,dst=$4),eth_type(0x0800),ipv4(src=$5,dst=$6,proto=6,tos=0,ttl=64,frag=no),tcp(src=$7,dst=$8),tcp_flags($9)" >/dev/null
 }
-pcap_sources() {  # pcap_sources FILE: "SRC:SPORT" of each IPv4 TCP packet
+pcap_sources() {  # pcap_sources FILE: "SRC:SPORT>DST:DPORT" of each IPv4 TCP packet
     python3 - "$1" <<'PY'
 import struct, sys
 data = open(sys.argv[1], 'rb').read()
@@ -158,8 +158,9 @@ while off + 16 <= len(data):
     off += 16 + incl
     if len(pkt) >= 38 and pkt[12:14] == b'\x08\x00' and pkt[23] == 6:
         ihl = (pkt[14] & 15) * 4
-        print('%d.%d.%d.%d:%d' % (*pkt[26:30],
-              struct.unpack('>H', pkt[14 + ihl:16 + ihl])[0]))
+        sp, dp = struct.unpack('>HH', pkt[14 + ihl:18 + ihl])
+        print('%d.%d.%d.%d:%d>%d.%d.%d.%d:%d' % (*pkt[26:30], sp,
+              *pkt[30:34], dp))
 PY
 }
 sim_vsctl 1 set interface rc1 options:tx_pcap="$SIM_DIR/rc1.pcap"
@@ -181,7 +182,7 @@ counted() {
 check "and counts on that backend's LB_BACKEND row ($bip) on h1" \
     wait_for 30 counted
 recv "$bhost" "$biface" "$bmac" "$C1" "$bip" 10.1.0.7 8080 40000 syn\|ack
-from_vip() { pcap_sources "$SIM_DIR/rc1.pcap" | grep -qx '10.96.0.10:80'; }
+from_vip() { pcap_sources "$SIM_DIR/rc1.pcap" | grep -qx '10.96.0.10:80>10.1.0.7:40000'; }
 check "the backend's SYN-ACK reaches c1 from the VIP 10.96.0.10:80" \
     wait_for 30 from_vip
 check "and never from the backend's own address" \
@@ -189,6 +190,7 @@ check "and never from the backend's own address" \
 
 # Hairpin: a1 calls its own VIP.  Of 16 connections some reach a1 itself
 # (SNATed to the VIP in red's hairpin zone 32769, back out of a1's port).
+sim_vsctl 1 set interface ra1 options:tx_pcap="$SIM_DIR/ra1.pcap"
 tx_a1=$(sim_tx 1 ra1) tx_a2=$(sim_tx 2 ra2)
 for sport in $(seq 41000 41015); do
     recv 1 ra1 "$A1" "$RMAC" 10.1.0.5 10.96.0.10 "$sport" 80 syn
@@ -202,6 +204,17 @@ hairpinned() {
         | grep 'nat(src=10.96.0.10)' | grep -q 'n_packets=[1-9]'
 }
 check "through the hairpin row (SNAT to the VIP in zone 32769)" hairpinned
+# One that came back: from the VIP (SNAT) to a1:8080 (DNAT).  a1 answers it.
+hp=$(pcap_sources "$SIM_DIR/ra1.pcap" | grep '^10\.96\.0\.10:[0-9]*>10\.1\.0\.5:8080$' | sed -n 1p)
+check "a hairpinned SYN reaches a1 from the VIP, to a1:8080" test -n "$hp"
+hsport=${hp#10.96.0.10:}
+hsport=${hsport%%>*}
+recv 1 ra1 "$A1" "$RMAC" 10.1.0.5 10.96.0.10 8080 "${hsport:-1}" syn\|ack
+hairpin_reply() {
+    pcap_sources "$SIM_DIR/ra1.pcap" | grep -qx "10.96.0.10:80>10.1.0.5:$hsport"
+}
+check "a1's SYN-ACK comes back to a1 from the VIP 10.96.0.10:80 (un-SNAT, un-DNAT)" \
+    wait_for 30 hairpin_reply
 
 # A backend marked down gets no bucket.
 transact "[\"Weft\", {\"op\": \"update\", \"table\": \"Service\",
