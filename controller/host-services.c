@@ -49,6 +49,8 @@ service_sig(const struct topo_service *svc, const struct topo_host *self)
         hash = hash_int(b->port_num | (b->weight << 16), hash);
         hash = hash_boolean(b->down, hash);
         hash = hash_boolean(port->host && port->host == self, hash);
+        hash = hash_boolean(compile_lb_shared(svc, b, false), hash);
+        hash = hash_boolean(compile_lb_shared(svc, b, true), hash);
     }
     const struct topo_router_port *rp;
     TOPO_ROUTER_FOR_EACH_PORT (rp, svc->router) {
@@ -159,6 +161,13 @@ hf_services_note(struct host_flows *hf, const struct topology *topo,
         if (served || s) {
             uuidset_insert(&hf->pending_services, &node->uuid);
             touched = true;
+        }
+        /* The other services of its router may share rows with it
+         * (compile_lb_shared()): looked at, recompiled if that changed. */
+        const struct topo_router *r = svc && svc->router ? svc->router
+            : s ? topology_find_router(topo, &s->router) : NULL;
+        if (r && compile_host_serves_router(self, r)) {
+            hf_services_note_router(hf, r);
         }
         /* A node port, now or before, may switch its router's NAT rows on
          * or off here: the router is looked at (router_sig()). */

@@ -19,7 +19,10 @@
  *            service.
  *
  * A backend's address is its port's first IP; a backend without one has
- * no row.  Every backend, down or not, keeps its LB_BACKEND, hairpin and
+ * no row.  Two services of one router may share a backend IP:port: their
+ * table-30 un-DNAT rows (and, with the same VIP, their hairpin replies)
+ * would be the same flow, so only the service with the lowest key among
+ * them has it (compile_lb_shared()).  Every backend, down or not, keeps its LB_BACKEND, hairpin and
  * un-DNAT rows (its established connections keep flowing); only live ones
  * are buckets.  A bucket's id is the backend port's key, so a changed
  * bucket list keeps the ids of the buckets that stay.
@@ -82,6 +85,27 @@ compile_service_node_port_here(const struct topo_host *host,
         if (backend_is_live(b) && b->port->host
             && uuid_equals(&b->port->host->uuid, &host->uuid)) {
             return true;
+        }
+    }
+    return false;
+}
+
+bool
+compile_lb_shared(const struct topo_service *svc,
+                  const struct topo_backend *b, bool same_vip)
+{
+    ovs_be32 ip = backend_ip(b);
+    const struct topo_service *o;
+    TOPO_ROUTER_FOR_EACH_SERVICE (o, svc->router) {
+        if (o->key >= svc->key || o->proto != svc->proto
+            || (same_vip && o->vip != svc->vip)) {
+            continue;
+        }
+        for (size_t i = 0; i < o->n_backends; i++) {
+            if (backend_ip(&o->backends[i]) == ip
+                && o->backends[i].port_num == b->port_num) {
+                return true;
+            }
         }
     }
     return false;
@@ -195,14 +219,16 @@ compile_lb_backend(struct compile_ctx *ctx, const struct topo_service *svc,
     uint32_t r = svc->router->key;
     ovs_be32 bip = backend_ip(b);
 
-    match_router(&ctx->match, r);
-    match_proto(&ctx->match, svc->proto);
-    match_set_nw_src(&ctx->match, bip);
-    match_set_tp_src(&ctx->match, htons(b->port_num));
-    match_set_nw_dst(&ctx->match, svc->vip);
-    put_ct(&ctx->ofpacts, false, weft_zone_hairpin(r), WEFT_TABLE_LB_HAIRPIN,
-           &(struct nat_spec) { 0, 0, 0 }, 0);
-    emit(ctx, WEFT_TABLE_L3_ROUTE, WEFT_PRIO_LB_HAIRPIN_REPLY, origin);
+    if (!compile_lb_shared(svc, b, true)) {
+        match_router(&ctx->match, r);
+        match_proto(&ctx->match, svc->proto);
+        match_set_nw_src(&ctx->match, bip);
+        match_set_tp_src(&ctx->match, htons(b->port_num));
+        match_set_nw_dst(&ctx->match, svc->vip);
+        put_ct(&ctx->ofpacts, false, weft_zone_hairpin(r),
+               WEFT_TABLE_LB_HAIRPIN, &(struct nat_spec) { 0, 0, 0 }, 0);
+        emit(ctx, WEFT_TABLE_L3_ROUTE, WEFT_PRIO_LB_HAIRPIN_REPLY, origin);
+    }
 
     match_ct_service(&ctx->match, svc);
     match_router(&ctx->match, r);
@@ -275,6 +301,9 @@ compile_service(struct compile_ctx *ctx, const struct topo_service *svc)
             continue;
         }
         compile_lb_backend(ctx, svc, b, &origin);
+        if (compile_lb_shared(svc, b, false)) {
+            continue;
+        }
         const struct topo_router_port *rp;
         TOPO_ROUTER_FOR_EACH_PORT (rp, svc->router) {
             if (topo_network_find_host(rp->network, ctx->host)) {

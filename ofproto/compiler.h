@@ -368,5 +368,11 @@ bool compile_host_has_services(const struct topo_host *);
  * 'host'.  O(its backends). */
 bool compile_service_node_port_here(const struct topo_host *,
                                     const struct topo_service *svc);
+/* True if a service of 'svc''s router with a lower key and the same proto
+ * ('same_vip': and VIP) has a backend with 'b''s address and port: that
+ * service has the rows the two would share (compile-lb.c).  O(the
+ * router's services' backends). */
+bool compile_lb_shared(const struct topo_service *svc,
+                       const struct topo_backend *b, bool same_vip);
 
 #endif /* ofproto/compiler.h */

@@ -556,6 +556,66 @@ test_owners_incremental(void **state)
     }
 }
 
+/* Two services of one router with the same backends: the rows they would
+ * share (table 30's un-DNAT) are the lower key's only, no flow is two
+ * owners'; when that service goes, the other takes them over. */
+static void
+test_shared_backends(void **state)
+{
+    struct fixture *f = *state;
+    struct uuid uuid = next_uuid(f);
+    struct topo_service *s2 = topology_add_service(
+        &f->topo, &uuid, f->sa->tenant, f->ra, "api", 3, ip("10.96.0.11"),
+        80, IPPROTO_TCP, 0);
+    struct topo_backend backends[] = {
+        { f->a1, 8080, 1, false }, { f->a2, 8080, 1, false },
+    };
+    assert_true(topology_set_service_backends(&f->topo, s2, backends, 2));
+
+    struct host_flows hf;
+    host_flows_init(&hf);
+    host_flows_update(&hf, &f->topo, f->hv[0], &f->ofports[0], NULL);
+    struct weft_owner_list owners = WEFT_OWNER_LIST_INITIALIZER;
+    compile_host_owners(&f->topo, f->hv[0], &owners);
+    size_t sum = 0;
+    for (size_t i = 0; i < owners.n; i++) {
+        struct weft_flows one;
+        weft_flows_init(&one);
+        compile_owner_flows(&f->topo, f->hv[0], &f->ofports[0],
+                            &owners.owners[i], &one);
+        sum += weft_flows_count(&one);
+        weft_flows_destroy(&one);
+    }
+    weft_owner_list_destroy(&owners);
+    compile(f, 0);
+    assert_int_equal(sum, weft_flows_count(&f->flows));
+    char *text = format_lb(f);
+    assert_int_equal(count_lines(text, "table=30, priority=200, "
+                                 "cookie=0x5700010000010001"), 2);
+    assert_int_equal(count_lines(text, "table=30, priority=200, "
+                                 "cookie=0x5700010000010003"), 0);
+    free(text);
+
+    struct topo_changes c;
+    topo_changes_init(&c);
+    uuidset_insert(&c.services, &f->sa->uuid);
+    topology_remove_service(&f->topo, f->sa);
+    assert_true(host_flows_note_changes(&hf, &f->topo, f->hv[0], &c));
+    host_flows_update(&hf, &f->topo, f->hv[0], &f->ofports[0], NULL);
+    struct ds diff = DS_EMPTY_INITIALIZER;
+    if (!host_flows_check(&hf, &f->topo, f->hv[0], &f->ofports[0], &diff)) {
+        fail_msg("%s", ds_cstr(&diff));
+    }
+    ds_destroy(&diff);
+    compile(f, 0);
+    text = format_lb(f);
+    assert_int_equal(count_lines(text, "table=30, priority=200, "
+                                 "cookie=0x5700010000010003"), 2);
+    free(text);
+    topo_changes_destroy(&c);
+    host_flows_destroy(&hf);
+}
+
 int
 main(void)
 {
@@ -567,6 +627,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_node_port, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_service, setup, teardown),
         cmocka_unit_test_setup_teardown(test_owners_incremental, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_shared_backends, setup,
                                         teardown),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
