@@ -9,7 +9,9 @@
 #   blue/n1  vxlan 2001  the same subnet and addresses: b1 on h1, b2 on h2,
 #            client d1 on h1 (red's twins)
 #   blue/rb  router, key 2: blue/n1 (02:57:00:02:00:01)
-#   red/web  10.96.0.10:80/tcp (key 1) -> a1:8080, a2:8080
+#   red/web  10.96.0.10:80/tcp (key 1) -> a1:8080, a2:8080; later a2 down,
+#            and node port 30080 with h1's external side (ext0,
+#            192.168.100.11/24, gateway 192.168.100.1)
 #   blue/web the same VIP (key 2) -> b1:8080, b2:8080
 #
 # ofproto/trace follows conntrack's NAT (every connection is new to it) and
@@ -236,6 +238,46 @@ out=$(ctl trace red/n1/c1 tcp,nw_dst=10.96.0.10,tp_dst=80 2>&1 || true)
 check "weftctl trace: the VIP" grep -q 'service red/web 10.96.0.10:80/tcp' <<<"$out"
 check "weftctl trace: the backend chosen" \
     grep -q 'bucket .*backend red/n1/a1 10.1.0.5:8080' <<<"$out"
+
+# Node port 30080 on red's web, h1 given an external side: h1 (a1, red's
+# only live backend, is there) answers on 192.168.100.11:30080; h2 (no
+# external side) does not.
+GWMAC=52:54:00:00:01:01 EXTMAC=0a:57:c0:a8:64:0b
+transact "[\"Weft\",
+    {\"op\": \"update\", \"table\": \"Host\", \"where\": [[\"name\", \"==\", \"h1\"]],
+     \"row\": {\"external_iface\": \"ext0\", \"external_ip\": \"192.168.100.11/24\",
+               \"external_gateway\": \"192.168.100.1\"}},
+    {\"op\": \"update\", \"table\": \"Service\", \"where\": [[\"flow_key\", \"==\", 1]],
+     \"row\": {\"node_port\": 30080}}]"
+check "weftctl sync" ctl --timeout=120 sync
+sim_wait_ports 1 ext0
+hex() { tr -d ':.' <<<"$1"; }
+hexip() { local IFS=.; # shellcheck disable=SC2086 # the four bytes
+    printf %02x $1; }
+arp_reply=$(hex $EXTMAC)$(hex $GWMAC)0806000108000604$(printf %04x 2)
+arp_reply+=$(hex $GWMAC)$(hexip 192.168.100.1)$(hex $EXTMAC)$(hexip 192.168.100.11)
+sim_appctl 1 netdev-dummy/receive ext0 "$arp_reply" >/dev/null
+sends() { sim_ofctl 1 dump-flows table=53 | grep -q "set_field:$GWMAC->eth_dst"; }
+check "h1 learnt the gateway's MAC" wait_for 30 sends
+check "h1: the node port's row and its group of local backends (65537)" \
+    eval 'sim_ofctl 1 dump-flows table=61 | grep -q "tp_dst=30080.*group:65537" && has_group 1 65537'
+check "h2 (no external side) has no node port" \
+    eval '! has_group 2 65537 && ! sim_ofctl 2 dump-flows | grep -q 30080'
+sim_vsctl 1 set interface ext0 options:tx_pcap="$SIM_DIR/ext0.pcap"
+recv 1 ext0 "$GWMAC" "$EXTMAC" 203.0.113.7 192.168.100.11 50000 30080 syn
+np_in() {
+    pcap_sources "$SIM_DIR/ra1.pcap" | grep -qx '203.0.113.7:50000>10.1.0.5:8080'
+}
+check "outside -> 192.168.100.11:30080 reaches a1:8080 (DNAT in zone 1)" \
+    wait_for 30 np_in
+recv 1 ra1 "$A1" "$RMAC" 10.1.0.5 203.0.113.7 8080 50000 syn\|ack
+np_out() {
+    pcap_sources "$SIM_DIR/ext0.pcap" | grep -qx '192.168.100.11:30080>203.0.113.7:50000'
+}
+check "a1's reply leaves ext0 from 192.168.100.11:30080" wait_for 30 np_out
+flows=$(ctl flows --host=h1 2>&1 || true)
+check "weftctl flows: the node port row" \
+    grep -q 'service red/web 10.96.0.10:80/tcp, node port tcp/30080' <<<"$flows"
 
 # Both services deleted: no service row nor group is left.
 transact "[\"Weft\", {\"op\": \"delete\", \"table\": \"Service\", \"where\": []}]"
