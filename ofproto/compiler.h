@@ -60,6 +60,13 @@ struct sset;
  *            without an external side.  Cookie: weft_cookie(0, 0, 0).  A
  *            router's NAT rows are its ROUTER owner's, a port's floating
  *            IP and mappings its PORT owner's.
+ *   SERVICE  a service (uuid: the service's; pipeline.h's services), on
+ *            every host that serves its router: its L3_ROUTE, LB_SELECT,
+ *            LB_BACKEND and L2_LOOKUP rows and its select group, and where
+ *            it has a node port and a live local backend and the host an
+ *            external side, its EXT_IN_HOST row and node-port group.
+ *            Cookie: weft_cookie_service().  The host's rows of tables
+ *            70..73 that no service owns are its HOST owner's.
  *   NONE     a flow added by weft_flows_add_text() or with no owner, i.e.
  *            not by the compiler.
  *
@@ -73,6 +80,7 @@ enum weft_owner_kind {
     WEFT_OWNER_PORT,
     WEFT_OWNER_ROUTER,
     WEFT_OWNER_EXTERNAL,
+    WEFT_OWNER_SERVICE,
 };
 
 struct weft_owner {
@@ -362,5 +370,21 @@ bool compile_host_serves_network(const struct topo_host *,
  * floating IP or a mapping.  O(the router's ports on 'host'). */
 bool compile_router_nat_needed(const struct topo_host *,
                                const struct topo_router *);
+
+/* Services (compile-lb.c).  True if 'host' gets the HOST owner's rows of
+ * tables 70..73: it serves a router with a service.  O(the routers it
+ * serves). */
+bool compile_host_has_services(const struct topo_host *);
+/* True if 'host' exposes 'svc''s node port: it has an external side, and
+ * 'svc' a node port and a live (not down) backend with an address on
+ * 'host'.  O(its backends). */
+bool compile_service_node_port_here(const struct topo_host *,
+                                    const struct topo_service *svc);
+/* True if a service of 'svc''s router with a lower key and the same proto
+ * ('same_vip': and VIP) has a backend with 'b''s address and port: that
+ * service has the rows the two would share (compile-lb.c).  O(the
+ * router's services' backends). */
+bool compile_lb_shared(const struct topo_service *svc,
+                       const struct topo_backend *b, bool same_vip);
 
 #endif /* ofproto/compiler.h */

@@ -63,6 +63,14 @@ weft_table_name(int table_id)
         return "ext_in_router";
     case WEFT_TABLE_EXT_DELIVER:
         return "ext_deliver";
+    case WEFT_TABLE_LB_SELECT:
+        return "lb_select";
+    case WEFT_TABLE_LB_BACKEND:
+        return "lb_backend";
+    case WEFT_TABLE_LB_HAIRPIN:
+        return "lb_hairpin";
+    case WEFT_TABLE_LB_OUT:
+        return "lb_out";
     default:
         return NULL;
     }
@@ -84,6 +92,8 @@ weft_owner_kind_to_string(enum weft_owner_kind kind)
         return "router";
     case WEFT_OWNER_EXTERNAL:
         return "external";
+    case WEFT_OWNER_SERVICE:
+        return "service";
     case WEFT_OWNER_NONE:
     default:
         return "none";
