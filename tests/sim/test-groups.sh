@@ -17,13 +17,18 @@
 #     repairs exactly those.
 #  6. Groups installed over OpenFlow 1.3 read back over 1.5: the switch's
 #     bucket ids (it numbered them) are not weft's: one modify each.
+#
+# Then weftd itself on br-int, with a service (rows written through the
+# write layer, tests/weft-req): its group in weft/groups and on the switch,
+# a weight change = 1 group_mod and no flow_mod, a weftd restart = 0
+# group_mods and 0 flow_mods, a group changed behind weft's back repaired
+# by weft/resync, the service deleted = no group left.
 set -euo pipefail
 . "$(dirname "$0")/sim-lib.sh"
 
-sim_isolate
-SIM_DIR=$(mktemp -d /tmp/weft-sim.XXXXXX)
-SIM_HOSTS=1
-sim_start_host 1
+sim_start 1
+check "weftd made br-int" ctl --timeout=120 sync
+echo "== 1. the session alone, on bridge brg"
 mgmt=$(sim_hdir 1)/brg.mgmt
 tool=$sim_build/tests/weft-ofgroups
 spec=$SIM_DIR/spec
@@ -141,5 +146,66 @@ for protocols in OpenFlow13 OpenFlow13,OpenFlow14,OpenFlow15; do
             bash -c "ovs-ofctl -O $OFV dump-groups unix:$mgmt | grep -q 'group_id=5,.*bucket=bucket_id:100,actions=output:2,bucket=bucket_id:101,weight:2,'"
     fi
 done
+
+echo "== 2. weftd, a service on br-int"
+hosts_line() { ovs-appctl -t "$SIM_DIR/weftd.ctl" weft/hosts | grep "^h1 "; }
+host_field() { hosts_line | tr ' ' '\n' | sed -n "s/^$1=//p"; }
+req() { "$sim_build/tests/weft-req" unix:"$SIM_DIR/weft.sock" "$@"; }
+# br-int's groups as weft/groups shows them (OpenFlow 1.5: bucket ids), but
+# for the weight 1 that weft shows and ovs-ofctl leaves out.
+brint_groups() { sim_ofctl 1 dump-groups | sed -n 's/^ *group_id=/group_id=/p' | sort; }
+wgroups() { ovs-appctl -t "$SIM_DIR/weftd.ctl" weft/groups h1 "$@" | sed 's/,weight:1,/,/g'; }
+synced() { ctl --timeout=120 sync >/dev/null; }
+
+ctl tenant-add red
+ctl net-add red/n1 --type=vxlan --segment=1001 --cidr=10.1.0.0/24
+ctl port-add red/n1/a1 --host=h1 --iface=ra1 --mac=02:00:00:00:01:05 --ip=10.1.0.5 >/dev/null
+ctl port-add red/n1/a2 --host=h1 --iface=ra2 --mac=02:00:00:00:01:06 --ip=10.1.0.6 >/dev/null
+ctl router-add red/rr
+ctl router-attach red/rr n1
+req service-add red web router=rr vip=10.96.0.10 svc_port=80 >/dev/null
+req backend-add red web network=n1 port_name=a1 to_port=8080 >/dev/null
+req backend-add red web network=n1 port_name=a2 to_port=8080 >/dev/null
+synced
+want=$(wgroups desired)
+check "weft/groups shows the service's group with 2 buckets ($want)" \
+    eval '[ "$(grep -c "^group_id=1,type=select," <<<"$want")" = 1 ] && [ "$(grep -o "bucket=" <<<"$want" | wc -l)" = 2 ]'
+check "br-int holds exactly that group" [ "$(brint_groups)" = "$want" ]
+check "...and weft/groups installed says so" [ "$(wgroups installed)" = "$want" ]
+
+mods0=$(host_field flow_mods) gmods0=$(host_field group_mods)
+req backend-set red web network=n1 port_name=a2 weight=3 >/dev/null
+synced
+check "a weight change: 1 group_mod, 0 flow_mods ($gmods0 -> $(host_field group_mods), $mods0 -> $(host_field flow_mods))" \
+    eval '[ "$(host_field group_mods)" = $((gmods0 + 1)) ] && [ "$(host_field flow_mods)" = "$mods0" ]'
+check "br-int's group has the new weight" eval 'brint_groups | grep -q "weight:3,"'
+want=$(wgroups desired)
+
+pid=$(pidfile_pid "$SIM_DIR/weftd.pid")
+ovs-appctl --timeout=10 -t "$SIM_DIR/weftd.ctl" exit
+wait_for 30 eval '! kill -0 '"$pid"' 2>/dev/null'
+(
+    export OVS_RUNDIR=$SIM_DIR OVS_DBDIR=$SIM_DIR OVS_LOGDIR=$SIM_DIR
+    "$sim_weftd" --db=unix:"$SIM_DIR/weft.sock" --verify-interval=0 \
+        --pidfile="$SIM_DIR/weftd.pid" --unixctl="$SIM_DIR/weftd.ctl" \
+        --log-file="$SIM_DIR/weftd.log" --detach --no-chdir 2>/dev/null
+)
+synced
+check "weftd restart: 0 group_mods, 0 flow_mods ($(host_field group_mods), $(host_field flow_mods))" \
+    eval '[ "$(host_field group_mods)" = 0 ] && [ "$(host_field flow_mods)" = 0 ]'
+check "...the same groups desired" [ "$(wgroups desired)" = "$want" ]
+
+sim_ofctl 1 mod-group "group_id=1,type=select,bucket=bucket_id:0,actions=drop"
+ovs-appctl -t "$SIM_DIR/weftd.ctl" weft/resync h1 >/dev/null
+check "a group changed behind weft's back is repaired by a verify" \
+    wait_for 30 eval '[ "$(brint_groups)" = "$want" ]'
+check "...with 1 group_mod and no flow_mod ($(host_field group_mods), $(host_field flow_mods))" \
+    eval '[ "$(host_field group_mods)" = 1 ] && [ "$(host_field flow_mods)" = 0 ]'
+
+req service-del red web >/dev/null
+synced
+check "the service deleted: no group on br-int" eval '[ -z "$(brint_groups)" ]'
+check "...none desired" eval '[ -z "$(wgroups desired)" ]'
+check "...and no flow uses a group" eval '! sim_ofctl 1 dump-flows | grep -q "group:"'
 
 sim_finish
