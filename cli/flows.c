@@ -13,6 +13,7 @@
 
 #include "ops-common.h"
 #include "ops-nat.h"
+#include "ops-lb.h"
 
 #include <ctype.h>
 #include <inttypes.h>
@@ -178,6 +179,7 @@ flows_show_host(struct ops_ctx *ctx, const struct topo_host *th,
         ds_put_cstr(&lines, "  # ");
         ops_put_cookie_owner(ctx, cookie, &lines);
         ops_nat_flow_label(ctx, th, fses[i].table_id, cookie, text, &lines);
+        ops_lb_flow_label(ctx, fses[i].table_id, cookie, text, &lines);
         free(text);
         ds_put_char(&lines, '\n');
         shown++;

@@ -11,6 +11,7 @@
 #include <config.h>
 
 #include "ops-common.h"
+#include "ops-lb.h"
 
 #include <inttypes.h>
 #include <limits.h>
@@ -194,6 +195,9 @@ ops_put_cookie_owner(const struct ops_ctx *ctx, uint64_t cookie, struct ds *s)
 {
     if (cookie >> 56 != WEFT_COOKIE_MAGIC) {
         ds_put_cstr(s, "not weft's");
+        return;
+    }
+    if (ops_lb_put_owner(ctx, cookie, s)) {
         return;
     }
     uint64_t t = (cookie >> 40) & 0xffff;

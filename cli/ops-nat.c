@@ -2,6 +2,7 @@
 #include <config.h>
 
 #include "ops-nat.h"
+#include "ops-lb.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -116,7 +117,8 @@ ops_nat_flow_label(const struct ops_ctx *ctx, const struct topo_host *th,
     bool ext_in = (table == WEFT_TABLE_CLASSIFY && th->ext.iface
                    && (strstr(text, "goto_table:60")
                        || strstr(text, "goto_table:ext_in")));
-    if (cookie >> 56 != WEFT_COOKIE_MAGIC
+    if (cookie >> 56 != WEFT_COOKIE_MAGIC || ops_lb_is_service_cookie(cookie)
+        || table >= WEFT_TABLE_LB_SELECT
         || !(nat_table || ext_route || ext_in)) {
         return;
     }
@@ -168,6 +170,14 @@ ops_nat_trace_action(const struct ops_ctx *ctx, const struct topo_host *th,
     if (zone == WEFT_ZONE_EXTERNAL) {
         ds_put_format(note, "conntrack zone %d (host %s's external SNAT)",
                       zone, th->name);
+    } else if (strstr(action, "zone=NXM_NX_REG11[0..15]")) {
+        ds_put_cstr(note, "conntrack zone of the routing router (reg11)");
+    } else if (zone > WEFT_ZONE_HAIRPIN_BASE) {
+        const struct topo_router *r = router_by_key(
+            ctx, zone - WEFT_ZONE_HAIRPIN_BASE);
+        ds_put_format(note, "conntrack zone %d (router %s/%s's hairpin)",
+                      zone, r && r->tenant ? r->tenant->name : "?",
+                      r ? r->name : "?");
     } else {
         const struct topo_router *r = router_by_key(ctx, zone);
         ds_put_format(note, "conntrack zone %d (router %s/%s)", zone,

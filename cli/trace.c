@@ -17,6 +17,7 @@
 
 #include "ops-common.h"
 #include "ops-nat.h"
+#include "ops-lb.h"
 
 #include <ctype.h>
 #include <inttypes.h>
@@ -220,6 +221,7 @@ struct trace_state {
     char *bridge;               /* The bridge the trace is in. */
     bool in_br_int;             /* Annotate only br-int's tables. */
     char *flow;                 /* packet_fields() of the last flow line. */
+    uint32_t group;             /* The last "group:ID" (services). */
 };
 
 /* "Flow: ..." or "Final flow: ...": the packet's fields, and its in_port. */
@@ -373,6 +375,8 @@ annotate_line(struct ops_ctx *ctx, const struct topo_host *th,
     } else if (!strncmp(line, "Flow: ", 6)
                || !strncmp(line, "Final flow: ", 12)) {
         note_flow(ctx, th, sw, st, line, note);
+    } else if (st->in_br_int && ops_lb_trace_line(ctx, p, &st->group, note)) {
+        /* A service's group or bucket: done. */
     } else if (note_table(ctx, p, note) || note_encap(st, p, note)
                || (st->in_br_int
                    && ops_nat_trace_action(ctx, th, p, st->flow, note))) {
@@ -439,6 +443,27 @@ annotate_trace(struct ops_ctx *ctx, const struct topo_host *th,
     *hopsp = st.hops;
     *n_hopsp = st.n_hops;
     *flowp = st.flow;
+}
+
+/* A service's select group picks its bucket by the datapath's hash of the
+ * packet (dp_hash), which ofproto/trace cannot compute: without one the
+ * trace stops at the group.  Returns 'flow' with the hash the userspace
+ * datapath computes for it (OVS_HASH_ALG_SYM_L4: flow_hash_symmetric_l3l4()
+ * with basis 0; the kernel datapath's hash differs, so the bucket shown is
+ * one that a connection of this 5-tuple may take), unless it has one.  The
+ * caller frees the result. */
+static char *
+trace_add_dp_hash(const char *flow)
+{
+    struct flow f;
+    char *error = strstr(flow, "dp_hash=") ? NULL
+                  : parse_ofp_exact_flow(&f, NULL, NULL, flow, NULL);
+    if (error || strstr(flow, "dp_hash=")) {
+        free(error);
+        return xstrdup(flow);
+    }
+    uint32_t hash = flow_hash_symmetric_l3l4(&f, 0, false);
+    return xasprintf("%s,dp_hash=%#"PRIx32, flow, hash ? hash : 1);
 }
 
 static char *trace_host(struct ops_ctx *, const struct topo_host *,
@@ -537,17 +562,20 @@ trace_host(struct ops_ctx *ctx, const struct topo_host *th, const char *flow,
         free(ctl);
         return error;
     }
-    char *argv[] = { BRIDGE, CONST_CAST(char *, flow) };
+    char *hashed = trace_add_dp_hash(flow);
+    char *argv[] = { BRIDGE, hashed };
     char *result;
     char *what = xasprintf("ovs-vswitchd of host %s", th->name);
     error = ops_unixctl_call(ctl, what, "ofproto/trace", 2, argv, &result);
     free(what);
     if (error) {
+        free(hashed);
         free(ctl);
         return error;
     }
     ds_put_format(ctx->out, "=== host %s: ovs-appctl -t %s ofproto/trace "
-                  "%s '%s'\n", th->name, ctl, BRIDGE, flow);
+                  "%s '%s'\n", th->name, ctl, BRIDGE, hashed);
+    free(hashed);
     free(ctl);
 
     struct trace_hop *hops;

@@ -238,6 +238,7 @@ host_flows_clear(struct host_flows *hf)
     weft_flows_clear(&hf->defaults);
     sink_diff(hf, &hf->external, NULL);
     weft_flows_clear(&hf->external);
+    hf_services_clear(hf);
 }
 
 void
@@ -253,6 +254,7 @@ host_flows_init(struct host_flows *hf)
     uuidset_init(&hf->pending_nets);
     uuidset_init(&hf->pending_ports);
     uuidset_init(&hf->pending_routers);
+    hf_services_init(hf);
 }
 
 void
@@ -268,6 +270,7 @@ host_flows_destroy(struct host_flows *hf)
     uuidset_destroy(&hf->pending_nets);
     uuidset_destroy(&hf->pending_ports);
     uuidset_destroy(&hf->pending_routers);
+    hf_services_destroy(hf);
 }
 
 void
@@ -294,7 +297,8 @@ host_flows_pending(const struct host_flows *hf)
     return hf->pending_full || !hf->valid || hf->pending_external
            || !uuidset_is_empty(&hf->pending_nets)
            || !uuidset_is_empty(&hf->pending_ports)
-           || !uuidset_is_empty(&hf->pending_routers);
+           || !uuidset_is_empty(&hf->pending_routers)
+           || !uuidset_is_empty(&hf->pending_services);
 }
 
 static bool
@@ -405,6 +409,7 @@ host_flows_note_changes(struct host_flows *hf, const struct topology *topo,
             touched = true;
         }
     }
+    touched |= hf_services_note(hf, topo, self, changes);
     return touched;
 }
 
@@ -497,6 +502,23 @@ compile_one(struct host_flows *hf, const struct topology *topo,
     hmap_swap(&flows->flows, &fresh.flows);
     weft_flows_destroy(&fresh);
     hf->n_owner_compiles++;
+}
+
+void
+host_flows_compile_owner(struct host_flows *hf, const struct topology *topo,
+                         const struct topo_host *self,
+                         const struct simap *ofports,
+                         enum weft_owner_kind kind, const struct uuid *uuid,
+                         struct weft_flows *flows)
+{
+    compile_one(hf, topo, self, ofports, kind, uuid, flows);
+}
+
+void
+host_flows_drop_owner(struct host_flows *hf, struct weft_flows *flows)
+{
+    sink_diff(hf, flows, NULL);
+    weft_flows_clear(flows);
 }
 
 /* Compiles 'port' into network entry 'g', moving its entry there if it was
@@ -646,6 +668,7 @@ update_router(struct host_flows *hf, const struct topology *topo,
     } else {
         if (hr->sig != router_sig(r, self)) {
             hr->sig = router_sig(r, self);
+            hf_services_note_router(hf, r);
             compile_one(hf, topo, self, ofports, WEFT_OWNER_ROUTER, uuid,
                         &hr->flows);
         }
@@ -655,6 +678,7 @@ update_router(struct host_flows *hf, const struct topology *topo,
         }
         hr->hosts_sig = hosts_sig;
     }
+    hf_services_note_router(hf, r);
     const struct topo_router_port *rp;
     TOPO_ROUTER_FOR_EACH_PORT (rp, r) {
         uuidset_insert(&hf->pending_nets, &rp->network->uuid);
@@ -687,6 +711,7 @@ update_full(struct host_flows *hf, const struct topology *topo,
         }
     }
     weft_owner_list_destroy(&owners);
+    hf_services_update(hf, topo, self, ofports, true);
     hf->n_owner_compiles = n_owner_compiles;    /* Counted as one. */
     hf->n_full_compiles++;
 }
@@ -715,6 +740,7 @@ host_flows_update(struct host_flows *hf, const struct topology *topo,
             update_port(hf, topo, self, ofports, &un->uuid, &done);
         }
         uuidset_destroy(&done);
+        hf_services_update(hf, topo, self, ofports, false);
         if (hf->pending_external) {
             compile_one(hf, topo, self, ofports, WEFT_OWNER_EXTERNAL,
                         &self->uuid, &hf->external);
@@ -732,6 +758,7 @@ host_flows_update(struct host_flows *hf, const struct topology *topo,
     uuidset_clear(&hf->pending_nets);
     uuidset_clear(&hf->pending_ports);
     uuidset_clear(&hf->pending_routers);
+    uuidset_clear(&hf->pending_services);
     hf->sink = NULL;
     return full;
 }
@@ -763,6 +790,7 @@ host_flows_collect(const struct host_flows *hf, struct weft_flows *out)
     HMAP_FOR_EACH (r, node, &hf->routers) {
         flows_append(out, &r->flows);
     }
+    hf_services_collect(hf, out);
 }
 
 size_t
@@ -782,7 +810,7 @@ host_flows_count(const struct host_flows *hf)
     HMAP_FOR_EACH (r, node, &hf->routers) {
         n += weft_flows_count(&r->flows);
     }
-    return n;
+    return n + hf_services_count(hf);
 }
 
 /* Appends to 'diff' the lines of 'a' that 'b' lacks, prefixed by 'sign'. */

@@ -53,6 +53,13 @@
  * costs the serving hosts that port's owner and its network's, plus a
  * check of the router in O(its networks x hosts).
  *
+ * Services (controller/host-services.c): a service's owner is recompiled
+ * when its row changed (changes->services), a port backing it changed, or
+ * its router's flows' inputs or hosts changed, and only if what its flows
+ * depend on here changed (service_sig()); dropped when its router is no
+ * longer served.  The HOST owner is recompiled when the host starts or
+ * stops serving a router with a service (its rows of tables 70..73).
+ *
  * Plain data and pure compiling: no I/O. */
 #ifndef WEFT_HOST_FLOWS_H
 #define WEFT_HOST_FLOWS_H 1
@@ -80,6 +87,10 @@ struct host_flows {
     struct hmap ports;          /* "struct hf_port"s: ports of those
                                  * networks, by port UUID. */
     struct hmap routers;        /* "struct hf_router"s: routers served. */
+    struct hmap services;       /* "struct hf_service"s: services of those
+                                 * routers (host-services.c). */
+    bool lb_defaults;           /* 'defaults' has the rows of tables 70..73
+                                 * (compile_host_has_services()). */
     struct simap ofports;       /* Ofports the flows were compiled from. */
     struct flow_state *sink;    /* During host_flows_update() only. */
 
@@ -89,6 +100,7 @@ struct host_flows {
     struct uuidset pending_nets;    /* Networks (their owners, see above). */
     struct uuidset pending_ports;   /* Ports (their owners). */
     struct uuidset pending_routers; /* Routers (see above). */
+    struct uuidset pending_services; /* Services (see above). */
 
     /* Counters. */
     uint64_t n_full_compiles;   /* Whole-host compiles. */
@@ -141,5 +153,29 @@ size_t host_flows_count(const struct host_flows *);
 bool host_flows_check(const struct host_flows *, const struct topology *,
                       const struct topo_host *self,
                       const struct simap *ofports, struct ds *diff);
+
+/* For controller/host-services.c only: replaces 'flows' by those of owner
+ * (KIND, UUID), telling the flow table what changed; and drops 'flows' from
+ * the flow table (the owner has no flows any more). */
+void host_flows_compile_owner(struct host_flows *, const struct topology *,
+                              const struct topo_host *self,
+                              const struct simap *ofports,
+                              enum weft_owner_kind, const struct uuid *,
+                              struct weft_flows *flows);
+void host_flows_drop_owner(struct host_flows *, struct weft_flows *flows);
+
+/* controller/host-services.c: the SERVICE owners (see above). */
+void hf_services_init(struct host_flows *);
+void hf_services_destroy(struct host_flows *);
+void hf_services_clear(struct host_flows *);
+bool hf_services_note(struct host_flows *, const struct topology *,
+                      const struct topo_host *self,
+                      const struct topo_changes *);
+void hf_services_note_router(struct host_flows *, const struct topo_router *);
+void hf_services_update(struct host_flows *, const struct topology *,
+                        const struct topo_host *self,
+                        const struct simap *ofports, bool full);
+void hf_services_collect(const struct host_flows *, struct weft_flows *out);
+size_t hf_services_count(const struct host_flows *);
 
 #endif /* controller/host-flows.h */

@@ -697,7 +697,8 @@ host_format_summary(const struct host *h, struct ds *s)
     of_session_get_stats(h->of, &os);
     ds_put_format(s, "%-12s ovsdb=%-12s openflow=%-13s desired=%-7"PRIuSIZE
                   " installed=%-7"PRIuSIZE" cur_cfg=%-5"PRId64
-                  " nb_cfg=%-5"PRId64" flow_mods=%"PRIu64" bundles=%"PRIu64
+                  " nb_cfg=%-5"PRId64" flow_mods=%"PRIu64" group_mods=%"PRIu64
+                  " bundles=%"PRIu64
                   " dumps=%"PRIu64" compiles=%"PRIu64" of_reconnects=%"PRIu64
                   "\n",
                   h->name,
@@ -705,7 +706,8 @@ host_format_summary(const struct host *h, struct ds *s)
                   host_of_state_name(host_of_state(h)),
                   flow_state_count_desired(of_session_flows_ro(h->of)),
                   host_n_installed(h), os.cur_cfg, h->nb_cfg,
-                  os.n_flow_mods, os.n_bundles, os.n_dumps, h->n_compiles,
+                  os.n_flow_mods, os.n_group_mods, os.n_bundles, os.n_dumps,
+                  h->n_compiles,
                   os.n_connects ? os.n_connects - 1 : 0);
 }
 
@@ -713,6 +715,12 @@ void
 host_format_flows(const struct host *h, bool installed, struct ds *s)
 {
     flow_state_format(of_session_flows_ro(h->of), installed, 0, 0, s);
+}
+
+void
+host_format_groups(const struct host *h, bool installed, struct ds *s)
+{
+    flow_state_format_groups(of_session_flows_ro(h->of), installed, s);
 }
 
 void

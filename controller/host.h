@@ -177,6 +177,8 @@ void host_format_startup(const struct host *, long long int base,
                          struct ds *);
 /* "weft/flows": the desired (or installed) flows, sorted. */
 void host_format_flows(const struct host *, bool installed, struct ds *);
+/* "weft/groups": the desired (or installed) groups, by id. */
+void host_format_groups(const struct host *, bool installed, struct ds *);
 /* Appends the desired (or installed) flows whose cookie matches 'cookie'
  * under 'mask', sorted, one per line, to 'out'.  Installed flows are only
  * known in state SYNCED: otherwise appends none of them. */

@@ -111,11 +111,11 @@ unixctl_find_host(struct hosts *hosts, struct unixctl_conn *conn,
     return host;
 }
 
+/* "weft/flows" and "weft/groups". */
 static void
-weftd_unixctl_flows(struct unixctl_conn *conn, int argc,
-                    const char *argv[], void *hosts_)
+unixctl_flows__(struct unixctl_conn *conn, int argc, const char *argv[],
+                struct hosts *hosts, bool groups)
 {
-    struct hosts *hosts = hosts_;
     bool installed = argc > 2 && !strcmp(argv[2], "installed");
     if (argc > 2 && !installed && strcmp(argv[2], "desired")) {
         unixctl_command_reply_error(conn, "expected \"desired\" or "
@@ -125,10 +125,25 @@ weftd_unixctl_flows(struct unixctl_conn *conn, int argc,
     struct host *host = unixctl_find_host(hosts, conn, argv[1]);
     if (host) {
         struct ds s = DS_EMPTY_INITIALIZER;
-        host_format_flows(host, installed, &s);
+        (groups ? host_format_groups : host_format_flows)(host, installed,
+                                                          &s);
         unixctl_command_reply(conn, ds_cstr(&s));
         ds_destroy(&s);
     }
+}
+
+static void
+weftd_unixctl_flows(struct unixctl_conn *conn, int argc,
+                    const char *argv[], void *hosts)
+{
+    unixctl_flows__(conn, argc, argv, hosts, false);
+}
+
+static void
+weftd_unixctl_groups(struct unixctl_conn *conn, int argc,
+                     const char *argv[], void *hosts)
+{
+    unixctl_flows__(conn, argc, argv, hosts, true);
 }
 
 static void
@@ -164,6 +179,8 @@ weftd_unixctl_register(struct hosts *hosts, bool *exiting)
                              weftd_unixctl_host_db_stats, hosts);
     unixctl_command_register("weft/flows", "HOST [desired|installed]", 1, 2,
                              weftd_unixctl_flows, hosts);
+    unixctl_command_register("weft/groups", "HOST [desired|installed]", 1, 2,
+                             weftd_unixctl_groups, hosts);
     unixctl_command_register("weft/resync", "[HOST]", 0, 1,
                              weftd_unixctl_resync, hosts);
 }

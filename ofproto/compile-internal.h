@@ -21,6 +21,9 @@
  *   compile-nat.c      the ways in and out (tables 50..63, CLASSIFY from
  *                      the external side, L3_ROUTE to the outside): the
  *                      EXTERNAL owner, a router's and a port's NAT rows
+ *   compile-lb.c       services (tables 70..73, their L3_ROUTE, L2_LOOKUP
+ *                      and EXT_IN_HOST rows, select groups): the SERVICE
+ *                      owner, and the HOST owner's rows of 70..73
  *   compiler.c         the table-miss flows of every table
  *
  * Which hosts get which flows (pipeline.h's "serves"): a network's owners
@@ -312,6 +315,71 @@ put_goto_table(struct ofpbuf *ofpacts, uint8_t table_id)
     ofpact_put_GOTO_TABLE(ofpacts)->table_id = table_id;
 }
 
+/* Conntrack (pipeline.h's NAT and services; compile-nat.c, compile-lb.c).
+ * ROUTER is WEFT_MFF_ROUTER_ID. */
+
+static inline void
+match_router(struct match *match, uint32_t router_key)
+{
+    union mf_value value = { .be32 = htonl(router_key) };
+    mf_set_value(mf_from_id(WEFT_MFF_ROUTER_ID), &value, match, NULL);
+}
+
+/* Matches ct_state: tracked, not invalid, and new or not. */
+static inline void
+match_ct_new(struct match *match, bool new)
+{
+    uint32_t mask = CS_TRACKED | CS_INVALID | CS_NEW;
+    match_set_ct_state_masked(match, CS_TRACKED | (new ? CS_NEW : 0), mask);
+}
+
+static inline void
+put_set_router(struct ofpbuf *ofpacts, uint32_t router_key)
+{
+    union mf_value value = { .be32 = htonl(router_key) };
+    put_set_field(ofpacts, WEFT_MFF_ROUTER_ID, &value);
+}
+
+/* What a ct() action NATs: nothing, the existing binding ('flags' 0), or
+ * the source or destination to 'ip' (and 'port', if nonzero). */
+struct nat_spec {
+    uint16_t flags;             /* 0, NX_NAT_F_SRC or NX_NAT_F_DST. */
+    ovs_be32 ip;
+    uint16_t port;
+};
+
+/* ct(['commit',]zone='zone'[,nat...][,exec(set_field:'mark'->ct_mark)],
+ * table='table'), as OVS's parser builds it: the NAT (if any) first inside
+ * the action, then the set_field ('mark' 0: none). */
+static inline void
+put_ct(struct ofpbuf *ofpacts, bool commit, uint16_t zone, uint8_t table,
+       const struct nat_spec *nat, uint32_t mark)
+{
+    size_t ct_ofs = ofpacts->size;
+    struct ofpact_conntrack *ct = ofpact_put_CT(ofpacts);
+    ct->flags = commit ? NX_CT_F_COMMIT : 0;
+    ct->zone_imm = zone;
+    ct->recirc_table = table;
+
+    if (nat) {
+        struct ofpact_nat *on = ofpact_put_NAT(ofpacts);
+        on->flags = nat->flags;
+        on->range_af = AF_UNSPEC;
+        if (nat->flags) {
+            on->range_af = AF_INET;
+            on->range.addr.ipv4.min = nat->ip;
+            on->range.proto.min = nat->port;
+        }
+    }
+    if (mark) {
+        union mf_value value = { .be32 = htonl(mark) };
+        put_set_field(ofpacts, MFF_CT_MARK, &value);
+    }
+    ct = ofpbuf_at_assert(ofpacts, ct_ofs, sizeof *ct);
+    ofpacts->header = ct;
+    ofpact_finish_CT(ofpacts, &ct);
+}
+
 /* compile-tunnels.c: how this host reaches the others. */
 int compile_remote_ofport(const struct compile_ctx *,
                           const struct topo_network *,
@@ -342,6 +410,11 @@ void compile_put_dec_ttl(struct ofpbuf *);
 void compile_external(struct compile_ctx *);
 void compile_router_nat(struct compile_ctx *, const struct topo_router *);
 void compile_port_nat(struct compile_ctx *, const struct topo_port *);
+
+/* compile-lb.c: a service's flows and groups (SERVICE owner), and the
+ * HOST owner's rows of tables 70..73 (none on a host without a service). */
+void compile_service(struct compile_ctx *, const struct topo_service *);
+void compile_lb_defaults(struct compile_ctx *, const struct flow_origin *);
 
 /* What a host serves besides its own networks (pipeline.h): the routers of
  * its networks, each once, and those routers' networks in which it has no

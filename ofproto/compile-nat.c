@@ -54,69 +54,7 @@ nat_router_origin(const struct topo_router *router)
     };
 }
 
-/* Building blocks. */
-
-static void
-match_router(struct match *match, uint32_t router_key)
-{
-    union mf_value value = { .be32 = htonl(router_key) };
-    mf_set_value(mf_from_id(WEFT_MFF_ROUTER_ID), &value, match, NULL);
-}
-
-/* Matches ct_state: tracked, not invalid, and new or not. */
-static void
-match_ct_new(struct match *match, bool new)
-{
-    uint32_t mask = CS_TRACKED | CS_INVALID | CS_NEW;
-    match_set_ct_state_masked(match, CS_TRACKED | (new ? CS_NEW : 0), mask);
-}
-
-static void
-put_set_router(struct ofpbuf *ofpacts, uint32_t router_key)
-{
-    union mf_value value = { .be32 = htonl(router_key) };
-    put_set_field(ofpacts, WEFT_MFF_ROUTER_ID, &value);
-}
-
-/* What a ct() action NATs: nothing, the existing binding ('flags' 0), or
- * the source or destination to 'ip' (and 'port', if nonzero). */
-struct nat_spec {
-    uint16_t flags;             /* 0, NX_NAT_F_SRC or NX_NAT_F_DST. */
-    ovs_be32 ip;
-    uint16_t port;
-};
-
-/* ct(['commit',]zone='zone'[,nat...][,exec(set_field:'mark'->ct_mark)],
- * table='table'), as OVS's parser builds it: the NAT (if any) first inside
- * the action, then the set_field ('mark' 0: none). */
-static void
-put_ct(struct ofpbuf *ofpacts, bool commit, uint16_t zone, uint8_t table,
-       const struct nat_spec *nat, uint32_t mark)
-{
-    size_t ct_ofs = ofpacts->size;
-    struct ofpact_conntrack *ct = ofpact_put_CT(ofpacts);
-    ct->flags = commit ? NX_CT_F_COMMIT : 0;
-    ct->zone_imm = zone;
-    ct->recirc_table = table;
-
-    if (nat) {
-        struct ofpact_nat *on = ofpact_put_NAT(ofpacts);
-        on->flags = nat->flags;
-        on->range_af = AF_UNSPEC;
-        if (nat->flags) {
-            on->range_af = AF_INET;
-            on->range.addr.ipv4.min = nat->ip;
-            on->range.proto.min = nat->port;
-        }
-    }
-    if (mark) {
-        union mf_value value = { .be32 = htonl(mark) };
-        put_set_field(ofpacts, MFF_CT_MARK, &value);
-    }
-    ct = ofpbuf_at_assert(ofpacts, ct_ofs, sizeof *ct);
-    ofpacts->header = ct;
-    ofpact_finish_CT(ofpacts, &ct);
-}
+/* Building blocks (match_router(), put_ct(): compile-internal.h). */
 
 /* eth_src := 'src', eth_dst := the gateway's MAC, output EXT. */
 static void
@@ -245,6 +183,13 @@ compile_router_nat_needed(const struct topo_host *host,
     }
     if (router->snat) {
         return true;
+    }
+    /* A node port's replies leave through R's NAT rows (compile-lb.c). */
+    const struct topo_service *svc;
+    TOPO_ROUTER_FOR_EACH_SERVICE (svc, router) {
+        if (compile_service_node_port_here(host, svc)) {
+            return true;
+        }
     }
     const struct topo_router_port *rp;
     TOPO_ROUTER_FOR_EACH_PORT (rp, router) {

@@ -26,7 +26,9 @@
  *
  *   - the host's defaults: each table's table-miss flow;
  *
- *   - the host's external side, if any (compile-nat.c).
+ *   - the host's external side, if any (compile-nat.c);
+ *
+ *   - every service of a router it serves (compile-lb.c).
  *
  * Everything is found through the topology's indexes (host -> networks ->
  * ports and hosts), never by a scan of every port, so that compiling one
@@ -180,6 +182,7 @@ compile_defaults(struct compile_ctx *ctx)
         }
         emit(ctx, defaults[i].table_id, WEFT_PRIO_DEFAULT, &origin);
     }
+    compile_lb_defaults(ctx, &origin);
 }
 
 /* A network owner's flows: its ingress from other hosts and its FLOOD. */
@@ -200,6 +203,7 @@ compile_owner__(struct compile_ctx *ctx, const struct weft_owner *owner)
     const struct topo_port *port;
     const struct topo_net_host *nh;
     const struct topo_router *router;
+    const struct topo_service *svc;
 
     switch (owner->kind) {
     case WEFT_OWNER_HOST:
@@ -232,6 +236,12 @@ compile_owner__(struct compile_ctx *ctx, const struct weft_owner *owner)
         router = topology_find_router(ctx->topo, &owner->uuid);
         if (router && compile_host_serves_router(ctx->host, router)) {
             compile_router(ctx, router);
+        }
+        break;
+    case WEFT_OWNER_SERVICE:
+        svc = topology_find_service(ctx->topo, &owner->uuid);
+        if (svc) {
+            compile_service(ctx, svc);
         }
         break;
     case WEFT_OWNER_NONE:
@@ -320,6 +330,10 @@ compile_host_owners(const struct topology *topo, const struct topo_host *host,
     for (size_t i = 0; i < served.n_routers; i++) {
         weft_owner_list_add(owners, WEFT_OWNER_ROUTER,
                             &served.routers[i]->uuid);
+        const struct topo_service *svc;
+        TOPO_ROUTER_FOR_EACH_SERVICE (svc, served.routers[i]) {
+            weft_owner_list_add(owners, WEFT_OWNER_SERVICE, &svc->uuid);
+        }
     }
     compile_served_destroy(&served);
 }
@@ -370,6 +384,10 @@ compile_host_flows(const struct topology *topo, const struct topo_host *host,
         }
         for (size_t i = 0; i < served.n_routers; i++) {
             compile_router(&ctx, served.routers[i]);
+            const struct topo_service *svc;
+            TOPO_ROUTER_FOR_EACH_SERVICE (svc, served.routers[i]) {
+                compile_service(&ctx, svc);
+            }
         }
         compile_served_destroy(&served);
         compile_external(&ctx);

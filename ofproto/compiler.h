@@ -15,6 +15,7 @@
 #ifndef WEFT_COMPILER_H
 #define WEFT_COMPILER_H 1
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,6 +25,7 @@
 #include "topology.h"
 
 struct ofpact;
+struct ofpbuf;
 struct topology;
 struct topo_host;
 struct simap;
@@ -58,6 +60,13 @@ struct sset;
  *            without an external side.  Cookie: weft_cookie(0, 0, 0).  A
  *            router's NAT rows are its ROUTER owner's, a port's floating
  *            IP and mappings its PORT owner's.
+ *   SERVICE  a service (uuid: the service's; pipeline.h's services), on
+ *            every host that serves its router: its L3_ROUTE, LB_SELECT,
+ *            LB_BACKEND and L2_LOOKUP rows and its select group, and where
+ *            it has a node port and a live local backend and the host an
+ *            external side, its EXT_IN_HOST row and node-port group.
+ *            Cookie: weft_cookie_service().  The host's rows of tables
+ *            70..73 that no service owns are its HOST owner's.
  *   NONE     a flow added by weft_flows_add_text() or with no owner, i.e.
  *            not by the compiler.
  *
@@ -71,6 +80,7 @@ enum weft_owner_kind {
     WEFT_OWNER_PORT,
     WEFT_OWNER_ROUTER,
     WEFT_OWNER_EXTERNAL,
+    WEFT_OWNER_SERVICE,
 };
 
 struct weft_owner {
@@ -205,9 +215,73 @@ void weft_ofpacts_canonicalize(struct ofpact *ofpacts, size_t len);
  * formatter says "pop_vlan", as a switch's dump does, not "strip_vlan". */
 uint8_t weft_pop_vlan_raw(void);
 
+/* Groups.  An OpenFlow group (a select group of a service: compile-internal.h's
+ * emit_select_group()) is held in a weft_flows as a pseudo-flow in table
+ * WEFT_GROUP_TABLE, which no switch has, so that it follows its owner and
+ * has a desired and an installed side exactly as a flow does
+ * (ofproto/weft-groups.c describes the encoding).  Its key is its group id
+ * (priority 0, match "metadata=ID"), its cookie always 0, and its actions
+ * encode the group's type and bucket list, so that two groups are equal iff
+ * the switch holds the same.  Only the session's last step
+ * (ofproto/of-groups.h) knows a group from a flow: it sends a group_mod for
+ * it, adds before the flows that may use it, deletes after them. */
+#define WEFT_GROUP_TABLE 255
+
+bool weft_flow_is_group(const struct weft_flow *);
+/* The group id of a group's pseudo-flow. */
+uint32_t weft_group_id(const struct weft_flow *);
+/* Makes 'match' the key of group 'group_id'. */
+void weft_group_match(struct match *, uint32_t group_id);
+/* The value, built in order: one header ('type': OFPGT11_*; 'flags':
+ * WEFT_GROUP_*, 0 for a compiled group), then each bucket ('acts',
+ * canonical as a flow's actions). */
+#define WEFT_GROUP_FOREIGN 1        /* Read back with properties weft never
+                                     * sets: a selection method, a watch
+                                     * port or group. */
+#define WEFT_GROUP_IDS_UNKNOWN 2    /* Read back over OpenFlow 1.3/1.4: the
+                                     * bucket ids are the switch's 0, 1... */
+void weft_group_put_header(struct ofpbuf *ofpacts, uint8_t type,
+                           unsigned int flags);
+void weft_group_put_bucket(struct ofpbuf *ofpacts, uint32_t bucket_id,
+                           uint16_t weight, const struct ofpact *acts,
+                           size_t acts_len);
+
+/* A group's pseudo-flow, parsed (pointers into the flow's actions). */
+struct weft_group_desc {
+    uint8_t type;
+    bool foreign;
+    bool ids_unknown;
+    const struct ofpact *buckets_start, *buckets_end;
+};
+struct weft_group_bucket {
+    uint32_t bucket_id;
+    uint16_t weight;
+    const struct ofpact *ofpacts;
+    size_t ofpacts_len;
+};
+/* Parses group pseudo-flow 'flow' into 'gd'; false if its value is not a
+ * group's. */
+bool weft_group_parse(const struct weft_flow *flow, struct weft_group_desc *);
+/* Iterates over the buckets of 'gd': '*pos' NULL at first. */
+bool weft_group_next_bucket(const struct weft_group_desc *,
+                            const struct ofpact **pos,
+                            struct weft_group_bucket *);
+/* True if the switch holding group 'installed' (read back) holds group
+ * 'desired': the same value, or, if 'installed''s bucket ids are unknown
+ * (WEFT_GROUP_IDS_UNKNOWN), the same but for the bucket ids.  So a caller
+ * may number its buckets as it likes (compile-lb.c: the backend's port
+ * key), whatever OpenFlow version the session speaks. */
+bool weft_group_same(const struct weft_flow *desired,
+                     const struct weft_flow *installed);
+/* Appends the group as "group_id=ID,type=select,bucket=bucket_id:B,
+ * weight:W,actions=ACTIONS,bucket=..." (ovs-ofctl dump-groups' syntax, with
+ * every bucket's weight, and its id unless unknown). */
+void weft_group_format(const struct weft_flow *, struct ds *out);
+
 /* Appends every flow to 'out' as "table=T, priority=P, cookie=0xC, MATCH
  * actions=ACTIONS\n" lines, sorted by table, then descending priority, then
- * match text: stable output for golden tests and for operators. */
+ * match text: stable output for golden tests and for operators.  Groups
+ * come last, by id, each as a weft_group_format() line. */
 void weft_flows_format(const struct weft_flows *, struct ds *out);
 
 /* A tunnel port that a host needs on br-int: one per (encapsulation type,
@@ -296,5 +370,21 @@ bool compile_host_serves_network(const struct topo_host *,
  * floating IP or a mapping.  O(the router's ports on 'host'). */
 bool compile_router_nat_needed(const struct topo_host *,
                                const struct topo_router *);
+
+/* Services (compile-lb.c).  True if 'host' gets the HOST owner's rows of
+ * tables 70..73: it serves a router with a service.  O(the routers it
+ * serves). */
+bool compile_host_has_services(const struct topo_host *);
+/* True if 'host' exposes 'svc''s node port: it has an external side, and
+ * 'svc' a node port and a live (not down) backend with an address on
+ * 'host'.  O(its backends). */
+bool compile_service_node_port_here(const struct topo_host *,
+                                    const struct topo_service *svc);
+/* True if a service of 'svc''s router with a lower key and the same proto
+ * ('same_vip': and VIP) has a backend with 'b''s address and port: that
+ * service has the rows the two would share (compile-lb.c).  O(the
+ * router's services' backends). */
+bool compile_lb_shared(const struct topo_service *svc,
+                       const struct topo_backend *b, bool same_vip);
 
 #endif /* ofproto/compiler.h */

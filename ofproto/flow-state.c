@@ -106,10 +106,20 @@ gc_entry(struct flow_state *fs, struct fs_entry *e)
     }
 }
 
+/* Groups (compiler.h) are counted apart from flows. */
+static bool
+is_group(const struct weft_flow *a, const struct weft_flow *b)
+{
+    const struct weft_flow *f = a ? a : b;
+    return f && weft_flow_is_group(f);
+}
+
 static void
 set_desired(struct flow_state *fs, struct fs_entry *e, struct weft_flow *f)
 {
-    fs->n_desired += (f != NULL) - (e->desired != NULL);
+    size_t *n = is_group(f, e->desired) ? &fs->n_desired_groups
+                                        : &fs->n_desired;
+    *n += (f != NULL) - (e->desired != NULL);
     weft_flow_unref(e->desired);
     e->desired = f;
 }
@@ -117,9 +127,19 @@ set_desired(struct flow_state *fs, struct fs_entry *e, struct weft_flow *f)
 static void
 set_installed(struct flow_state *fs, struct fs_entry *e, struct weft_flow *f)
 {
-    fs->n_installed += (f != NULL) - (e->installed != NULL);
+    size_t *n = is_group(f, e->installed) ? &fs->n_installed_groups
+                                          : &fs->n_installed;
+    *n += (f != NULL) - (e->installed != NULL);
     weft_flow_unref(e->installed);
     e->installed = f;
+}
+
+/* True if installed flow 'i' is what desired flow 'd' asks for. */
+static bool
+same_value(const struct weft_flow *d, const struct weft_flow *i)
+{
+    return (weft_flow_value_equal(d, i)
+            || (weft_flow_is_group(d) && weft_group_same(d, i)));
 }
 
 /* After either side of 'e' changed: shares an installed flow equal to the
@@ -128,7 +148,7 @@ static void
 settle(struct flow_state *fs, struct fs_entry *e)
 {
     if (e->desired && e->installed && e->desired != e->installed
-        && weft_flow_value_equal(e->desired, e->installed)) {
+        && same_value(e->desired, e->installed)) {
         set_installed(fs, e, weft_flow_ref(e->desired));
     }
     if (e->desired != e->installed) {
@@ -229,12 +249,17 @@ flow_state_begin_dump(struct flow_state *fs)
 void
 flow_state_dumped(struct flow_state *fs, const struct ofputil_flow_stats *st)
 {
-    struct weft_flow *f = nflow_from_stats(st);
+    flow_state_dumped_flow(fs, nflow_from_stats(st));
+}
+
+void
+flow_state_dumped_flow(struct flow_state *fs, struct weft_flow *f)
+{
     struct fs_entry *e = find_entry(fs, f->node.hash, f->table_id, f->priority,
                                     &f->match);
     if (!e) {
         e = create_entry(fs, f->node.hash);
-    } else if (e->desired && weft_flow_value_equal(e->desired, f)) {
+    } else if (e->desired && same_value(e->desired, f)) {
         weft_flow_unref(f);
         f = weft_flow_ref(e->desired);
     }
@@ -260,10 +285,44 @@ flow_state_end_dump(struct flow_state *fs)
     }
 }
 
+/* The part of a push in which tracked entry 'e''s change goes, so that the
+ * switch never holds a flow whose group is missing (OVS refuses it) and
+ * never deletes a group while a flow still uses it (OVS would delete the
+ * flow with it): group adds and modifies (0), flow_mods (1), group deletes
+ * (2). */
+static int
+push_phase(const struct flow_state *fs, const struct fs_entry *e)
+{
+    const struct weft_flow *key = entry_key(fs, e);
+    if (!key || !weft_flow_is_group(key)) {
+        return 1;
+    }
+    return e->desired ? 0 : 2;
+}
+
+/* Adds tracked entry 'e' to the batch; returns its number of mods. */
+static size_t
+batch_add(struct flow_state *fs, struct fs_entry *e)
+{
+    struct fs_change *c = &fs->batch[fs->batch_n];
+    c->e = e;
+    c->have = e->installed ? weft_flow_ref(e->installed) : NULL;
+    c->want = e->desired ? weft_flow_ref(e->desired) : NULL;
+    e->in_batch = true;
+    e->batch_idx = fs->batch_n++;
+    if (weft_flow_is_group(c->want ? c->want : c->have)) {
+        /* A group is modified in place, whatever its cookie (always 0). */
+        fs->batch_group_mods++;
+        return 1;
+    }
+    return c->have && c->want && c->have->cookie != c->want->cookie ? 2 : 1;
+}
+
 size_t
 flow_state_begin_push(struct flow_state *fs)
 {
     ovs_assert(!fs->batch);
+    fs->batch_group_mods = 0;
     if (!fs->n_tracked) {
         return 0;
     }
@@ -271,25 +330,27 @@ flow_state_begin_push(struct flow_state *fs)
     fs->batch_n = fs->batch_next = 0;
     fs->batch_second = false;
 
-    size_t n_mods = 0;
+    /* First the entries with nothing to send, then the rest in push_phase()
+     * order. */
     for (size_t i = 0; i < fs->n_tracked; i++) {
         struct fs_entry *e = fs->tracked[i];
         e->tracked = false;
         fs->n_visited++;
         if (e->desired == e->installed
             || (e->desired && e->installed
-                && weft_flow_value_equal(e->desired, e->installed))) {
+                && same_value(e->desired, e->installed))) {
             settle(fs, e);      /* Shares, or frees an empty entry. */
-            continue;
+            fs->tracked[i] = NULL;
         }
-        struct fs_change *c = &fs->batch[fs->batch_n];
-        c->e = e;
-        c->have = e->installed ? weft_flow_ref(e->installed) : NULL;
-        c->want = e->desired ? weft_flow_ref(e->desired) : NULL;
-        e->in_batch = true;
-        e->batch_idx = fs->batch_n++;
-        n_mods += (c->have && c->want && c->have->cookie != c->want->cookie
-                   ? 2 : 1);
+    }
+    size_t n_mods = 0;
+    for (int phase = 0; phase < 3; phase++) {
+        for (size_t i = 0; i < fs->n_tracked; i++) {
+            struct fs_entry *e = fs->tracked[i];
+            if (e && push_phase(fs, e) == phase) {
+                n_mods += batch_add(fs, e);
+            }
+        }
     }
     fs->n_tracked = 0;
     if (fs->allocated_tracked > 1024) {
@@ -303,6 +364,12 @@ flow_state_begin_push(struct flow_state *fs)
         fs->batch = NULL;
     }
     return n_mods;
+}
+
+size_t
+flow_state_batch_group_mods(const struct flow_state *fs)
+{
+    return fs->batch ? fs->batch_group_mods : 0;
 }
 
 bool
@@ -319,7 +386,8 @@ flow_state_next_change(struct flow_state *fs, uint16_t *command,
     } else if (!c->want) {
         *command = OFPFC_DELETE_STRICT;
         *flow = c->have;
-    } else if (c->have->cookie != c->want->cookie) {
+    } else if (c->have->cookie != c->want->cookie
+               && !weft_flow_is_group(c->want)) {
         /* OpenFlow 1.3+ cannot change a cookie in place. */
         if (!fs->batch_second) {
             *command = OFPFC_DELETE_STRICT;
@@ -404,10 +472,53 @@ flow_state_format(const struct flow_state *fs, bool installed,
     const struct fs_entry *e;
     HMAP_FOR_EACH (e, node, &fs->entries) {
         const struct weft_flow *f = installed ? e->installed : e->desired;
-        if (f) {
+        if (f && !weft_flow_is_group(f)) {
             flows[i++] = f;
         }
     }
     nflows_format(flows, i, cookie, mask, out);
     free(flows);
+}
+
+size_t
+flow_state_count_desired_groups(const struct flow_state *fs)
+{
+    return fs->n_desired_groups;
+}
+
+size_t
+flow_state_count_installed_groups(const struct flow_state *fs)
+{
+    return fs->n_installed_groups;
+}
+
+static int
+compare_group_ids(const void *a_, const void *b_)
+{
+    const struct weft_flow *const *a = a_;
+    const struct weft_flow *const *b = b_;
+    uint32_t x = weft_group_id(*a), y = weft_group_id(*b);
+    return x < y ? -1 : x > y;
+}
+
+void
+flow_state_format_groups(const struct flow_state *fs, bool installed,
+                         struct ds *out)
+{
+    size_t n = installed ? fs->n_installed_groups : fs->n_desired_groups;
+    const struct weft_flow **groups = xmalloc((n ? n : 1) * sizeof *groups);
+    size_t i = 0;
+    const struct fs_entry *e;
+    HMAP_FOR_EACH (e, node, &fs->entries) {
+        const struct weft_flow *f = installed ? e->installed : e->desired;
+        if (f && weft_flow_is_group(f) && i < n) {
+            groups[i++] = f;
+        }
+    }
+    qsort(groups, i, sizeof *groups, compare_group_ids);
+    for (size_t j = 0; j < i; j++) {
+        weft_group_format(groups[j], out);
+        ds_put_char(out, '\n');
+    }
+    free(groups);
 }

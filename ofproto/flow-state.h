@@ -30,6 +30,16 @@
  * by flow_state_abort_push() or by the next dump: what it changed is then
  * unknown, and the dump says.
  *
+ * Groups (compiler.h, "Groups") are entries too, pseudo-flows keyed by
+ * group id, with their own counts; a group read back is equal to the
+ * desired one if weft_group_same() says so (the ids of its buckets may be
+ * unknown).  A push orders its batch so that the
+ * switch never holds a flow whose group is missing nor loses a group that a
+ * flow still uses: group adds and modifies first, then the flow_mods, then
+ * group deletes; a group is always modified in place (its cookie is always
+ * 0).  A dump marks groups with flow_state_dumped_flow() (of-groups.h reads
+ * them back) between the same begin and end as the flows.
+ *
  * Plain data: no I/O. */
 #ifndef WEFT_FLOW_STATE_H
 #define WEFT_FLOW_STATE_H 1
@@ -49,13 +59,16 @@ struct flow_state {
     struct hmap entries;        /* "struct fs_entry"s by key hash. */
     struct fs_entry **tracked;  /* Entries whose sides may differ. */
     size_t n_tracked, allocated_tracked;
-    size_t n_desired;
+    size_t n_desired;           /* Flows, groups apart. */
     size_t n_installed;
+    size_t n_desired_groups;
+    size_t n_installed_groups;
 
     /* The batch being pushed. */
     struct fs_change *batch;
     size_t batch_n, batch_next;
     bool batch_second;          /* Next is the add of a delete + add. */
+    size_t batch_group_mods;    /* The batch's group_mods. */
 
     uint32_t dump_seq;          /* Current (or last) dump. */
 
@@ -80,6 +93,9 @@ void flow_state_replace_desired(struct flow_state *,
  * the batch being pushed, if any. */
 void flow_state_begin_dump(struct flow_state *);
 void flow_state_dumped(struct flow_state *, const struct ofputil_flow_stats *);
+/* The same for a flow (or a group's pseudo-flow) already decoded: takes
+ * ownership of one reference to 'flow'. */
+void flow_state_dumped_flow(struct flow_state *, struct weft_flow *flow);
 void flow_state_end_dump(struct flow_state *);
 
 /* Push.  begin() takes the tracked entries that differ into a batch and
@@ -91,15 +107,23 @@ size_t flow_state_begin_push(struct flow_state *);
 bool flow_state_next_change(struct flow_state *, uint16_t *command,
                             const struct weft_flow **flow);
 void flow_state_push_done(struct flow_state *);
+/* How many of the batch's mods are group_mods (0 without a batch). */
+size_t flow_state_batch_group_mods(const struct flow_state *);
 void flow_state_abort_push(struct flow_state *);
 
 size_t flow_state_count_desired(const struct flow_state *);
 size_t flow_state_count_installed(const struct flow_state *);
 size_t flow_state_count_tracked(const struct flow_state *);
+size_t flow_state_count_desired_groups(const struct flow_state *);
+size_t flow_state_count_installed_groups(const struct flow_state *);
 
 /* flow_table_format_cookie() lines of the desired or the installed side,
- * only the flows whose cookie matches 'cookie' under 'mask' (0, 0: all). */
+ * only the flows whose cookie matches 'cookie' under 'mask' (0, 0: all);
+ * no groups. */
 void flow_state_format(const struct flow_state *, bool installed,
                        uint64_t cookie, uint64_t mask, struct ds *out);
+/* weft_group_format() lines of the desired or installed groups, by id. */
+void flow_state_format_groups(const struct flow_state *, bool installed,
+                              struct ds *out);
 
 #endif /* ofproto/flow-state.h */

@@ -7,8 +7,10 @@
 #include <limits.h>
 #include <string.h>
 
+#include "compiler.h"
 #include "flow-state.h"
 #include "flow-table.h"
+#include "of-groups.h"
 #include "of-packet.h"
 #include "openvswitch/ofp-bundle.h"
 #include "openvswitch/ofp-errors.h"
@@ -120,6 +122,7 @@ struct of_session {
     long long int last_latency_msec;
 
     uint64_t n_flow_mods;
+    uint64_t n_group_mods;
     uint64_t n_bundles;
     uint64_t n_dumps;
     uint64_t n_connects;
@@ -260,10 +263,12 @@ send_bundle_msgs(struct of_session *s)
             break;
         case TX_MODS:
             if (flow_state_next_change(&s->flows, &command, &flow)) {
-                send_msg(s, nflow_encode_bundle_add(flow, command,
-                                                    s->ofp_version,
-                                                    s->bundle_id,
-                                                    BUNDLE_FLAGS));
+                send_msg(s, (weft_flow_is_group(flow)
+                             ? ofgroup_encode_bundle_add
+                             : nflow_encode_bundle_add)(flow, command,
+                                                        s->ofp_version,
+                                                        s->bundle_id,
+                                                        BUNDLE_FLAGS));
             } else {
                 s->tx = TX_COMMIT;
             }
@@ -349,14 +354,33 @@ handle_flow_stats_reply(struct of_session *s, const struct ofp_header *oh)
         }
     }
     if (!ofpmp_more(oh)) {
-        flow_state_end_dump(&s->flows);
-        VLOG_INFO("%s: switch holds %"PRIuSIZE" flows", s->name,
-                  flow_state_count_installed(&s->flows));
-        s->report_repairs = s->state == OF_SESSION_VERIFYING;
-        s->state = OF_SESSION_SYNCED;
-        s->push_needed = true;
-        schedule_verify(s);
+        /* The groups next (of-groups.h), within the same dump. */
+        struct ofpbuf *msg = ofgroup_encode_dump_request(s->ofp_version);
+        s->dump_xid = msg_xid(msg);
+        send_msg(s, msg);
     }
+}
+
+static void
+handle_group_desc_reply(struct of_session *s, const struct ofp_header *oh)
+{
+    int error = ofgroup_handle_desc_reply(&s->flows, oh);
+    if (error == EAGAIN) {
+        return;
+    } else if (error) {
+        VLOG_WARN("%s: bad group desc reply (%s), reading again", s->name,
+                  ofperr_to_string(error));
+        start_dump(s, s->state);
+        return;
+    }
+    flow_state_end_dump(&s->flows);
+    VLOG_INFO("%s: switch holds %"PRIuSIZE" flows, %"PRIuSIZE" groups",
+              s->name, flow_state_count_installed(&s->flows),
+              flow_state_count_installed_groups(&s->flows));
+    s->report_repairs = s->state == OF_SESSION_VERIFYING;
+    s->state = OF_SESSION_SYNCED;
+    s->push_needed = true;
+    schedule_verify(s);
 }
 
 static void
@@ -370,8 +394,8 @@ handle_barrier_reply(struct of_session *s)
     }
     flow_state_push_done(&s->flows);
     s->state = OF_SESSION_SYNCED;
-    VLOG_INFO("%s: bundle %"PRIu32": %"PRIuSIZE" flow_mods confirmed in "
-              "%lld ms", s->name, s->bundle_id, s->inflight_n,
+    VLOG_INFO("%s: bundle %"PRIu32": %"PRIuSIZE" flow_mods and group_mods "
+              "confirmed in %lld ms", s->name, s->bundle_id, s->inflight_n,
               time_msec() - s->inflight_start);
     if (s->inflight_complete && s->inflight_cfg > s->cur_cfg) {
         s->cur_cfg = s->inflight_cfg;
@@ -402,6 +426,11 @@ of_session_receive(struct of_session *s, const struct ofp_header *oh)
     case OFPTYPE_FLOW_STATS_REPLY:
         if (dumping(s) && oh->xid == s->dump_xid) {
             handle_flow_stats_reply(s, oh);
+        }
+        break;
+    case OFPTYPE_GROUP_DESC_STATS_REPLY:
+        if (dumping(s) && oh->xid == s->dump_xid) {
+            handle_group_desc_reply(s, oh);
         }
         break;
     case OFPTYPE_BARRIER_REPLY:
@@ -473,10 +502,13 @@ push_flows(struct of_session *s)
     s->inflight_complete = s->desired_complete;
     s->inflight_start = time_msec();
     s->inflight_n = n;
-    s->n_flow_mods += n;
+    size_t n_groups = flow_state_batch_group_mods(&s->flows);
+    s->n_flow_mods += n - n_groups;
+    s->n_group_mods += n_groups;
     s->n_bundles++;
-    VLOG_INFO("%s: bundle %"PRIu32": %"PRIuSIZE" flow_mods for nb_cfg "
-              "%"PRId64, s->name, bundle_id, n, s->desired_cfg);
+    VLOG_INFO("%s: bundle %"PRIu32": %"PRIuSIZE" flow_mods, %"PRIuSIZE
+              " group_mods for nb_cfg %"PRId64, s->name, bundle_id,
+              n - n_groups, n_groups, s->desired_cfg);
     send_bundle_msgs(s);
 }
 
@@ -822,6 +854,7 @@ of_session_get_stats(const struct of_session *s,
                      struct of_session_stats *stats)
 {
     stats->n_flow_mods = s->n_flow_mods;
+    stats->n_group_mods = s->n_group_mods;
     stats->n_bundles = s->n_bundles;
     stats->n_dumps = s->n_dumps;
     stats->n_connects = s->n_connects;

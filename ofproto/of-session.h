@@ -10,9 +10,11 @@
  *
  * On every new connection it first reads the switch's flows back (a flow
  * stats dump, streamed into the table: each flow decoded, looked up and
- * marked installed), so that it knows what is installed without touching
- * it; then it sends only the tracked differences, as one atomic bundle
- * followed by a barrier.
+ * marked installed), then its groups (a group desc dump, of-groups.h), so
+ * that it knows what is installed without touching it; then it sends only
+ * the tracked differences, as one atomic bundle followed by a barrier:
+ * group_mods and flow_mods together, groups added before the flows and
+ * deleted after them (flow-state.h).
  * The barrier reply confirms the nb_cfg the bundle was compiled from, which
  * is how "weftctl sync" knows the flows are really in.  Every verify interval
  * a synced session reads the flows back again and repairs what was changed
@@ -21,10 +23,10 @@
  * States (OF_SESSION_STATES) and their transitions:
  *
  *   DISCONNECTED  --connect-->            DUMPING
- *   DUMPING       --last stats reply-->   SYNCED
+ *   DUMPING       --last group reply-->   SYNCED
  *   SYNCED        --differences sent-->   BUNDLE_SENT   (bundle + barrier)
  *   SYNCED        --verify timer-->       VERIFYING
- *   VERIFYING     --last stats reply-->   SYNCED        (repairs reported)
+ *   VERIFYING     --last group reply-->   SYNCED        (repairs reported)
  *   BUNDLE_SENT   --barrier reply-->      SYNCED        (cur_cfg confirmed)
  *   BUNDLE_SENT   --error reply-->        BUNDLE_FAILED
  *   BUNDLE_FAILED --barrier reply-->      DUMPING       (the switch's flows
@@ -32,7 +34,8 @@
  *   any connected --force_resync-->       DUMPING
  *   any           --disconnect-->         DISCONNECTED
  *
- * A bad or refused flow stats reply restarts the dump in the same state.
+ * A dump reads the flows (flow stats), then the groups (group desc).  A
+ * bad or refused reply to either restarts the dump in the same state.
  * At most one bundle is in flight (BUNDLE_SENT, BUNDLE_FAILED).  Its
  * messages (open, flow_mods, commit, barrier) are encoded and handed to the
  * transport while it holds fewer than a bounded number of bytes
@@ -200,6 +203,7 @@ int64_t of_session_cur_cfg(const struct of_session *);
 
 struct of_session_stats {
     uint64_t n_flow_mods;           /* Sent, in bundles. */
+    uint64_t n_group_mods;          /* Sent, in the same bundles. */
     uint64_t n_bundles;
     uint64_t n_dumps;               /* Flow read-backs. */
     uint64_t n_connects;

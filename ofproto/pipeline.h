@@ -124,7 +124,61 @@
  * router's NAT rows on a host (L3_ROUTE to EXT_OUT, EXT_OUT, EXT_SNAT but
  * for floating IPs, the SNAT replies in EXT_IN_HOST, EXT_IN_ROUTER's
  * replies, EXT_DELIVER) its ROUTER owner; a port's floating IP and
- * mappings rows its PORT owner. */
+ * mappings rows its PORT owner.
+ *
+ * Services (compile-lb.c): a virtual IP VIP:PORT/proto of router R,
+ * load-balanced in the switch.  The source host picks the backend: the
+ * client's host, where the packet is routed (L3_ADMIT set ROUTER := R).
+ * Conntrack zone R holds the DNAT to the backend, zone 32768 + R
+ * (weft_zone_hairpin()) the SNAT of a backend calling its own VIP:
+ *
+ *  24 L3_ROUTE     above every route: a hairpin reply (reg11=R, proto,
+ *                  nw_src=B, tp_src=BP, nw_dst=VIP), per service and
+ *                  backend B:BP -> ct(zone=32768+R, nat) -> LB_HAIRPIN;
+ *                  to the VIP (reg11=R, proto, nw_dst=VIP, tp_dst=PORT) ->
+ *                  ct(zone=R, nat) -> LB_SELECT.
+ *  70 LB_SELECT    new, to the VIP -> the service's select group (group id
+ *                  = its key), one bucket per live (not down) backend with
+ *                  its weight: ct(commit, zone=R, nat(dst=B:BP)) ->
+ *                  LB_BACKEND; no live backend: drop.  Established (the
+ *                  ct nat above applied the DNAT) -> LB_BACKEND.  Else drop.
+ *  71 LB_BACKEND   per backend, by the connection's original destination
+ *                  (ct_nw_dst=VIP, ct_tp_dst=PORT, ct_nw_proto): from B to
+ *                  B (hairpin) -> ct(commit, zone=32768+R, nat(src=VIP))
+ *                  -> LB_HAIRPIN; other -> resubmit to L3_ROUTE (its
+ *                  n_packets: packets to that backend through the VIP).
+ *                  Default: resubmit to L3_ROUTE, so a connection to a
+ *                  backend since removed or marked down keeps flowing
+ *                  until it ends (conntrack keeps its DNAT); it gets no
+ *                  new connection.
+ *  72 LB_HAIRPIN   a hairpin reply (+rpl, un-SNATed: dst back to B:C) ->
+ *                  ct(zone=ROUTER, nat) (un-DNAT: src := VIP:PORT) ->
+ *                  LB_OUT; else -> LB_OUT.  The zone is read from ROUTER
+ *                  (R on every path here), so the row serves every router.
+ *  73 LB_OUT       in_port := 0 (a hairpin packet leaves by the port it
+ *                  came in: OpenFlow never outputs to in_port), resubmit
+ *                  to L3_ROUTE: routed like any packet to its destination.
+ *  30 L2_LOOKUP    on every host, before delivery, per (network M of R
+ *                  with a port on the host) x backend B:BP: a packet from
+ *                  B:BP, not yet un-DNATed (reg10 bit WEFT_FLAG_LB_UNNAT
+ *                  clear) -> set it, ct(zone=R, nat) -> L2_LOOKUP: a reply
+ *                  of a VIP connection gets its source back to VIP:PORT on
+ *                  the client's host, where the DNAT is, whichever way it
+ *                  came (routed, same network, tunnel).
+ *
+ * NodePort-like exposure (policy "Local"): on a host with an external side
+ * and a live local backend of a service with node_port NP, EXT_IN_HOST
+ * sends a new connection to HOST_IP:NP to ROUTER := R and the select group
+ * 0x10000 | key of the local live backends (ct(commit, zone=R,
+ * nat(dst=B:BP), ct_mark 1) -> EXT_DELIVER); its replies leave like a port
+ * mapping's (R's NAT rows are on that host: compile_router_nat_needed()).
+ * A host without a local backend does not answer on NP.
+ *
+ * Owners: a service's rows and groups on a host are its SERVICE owner's,
+ * on every host that serves its router; the node port's only where above.
+ * The rows of tables 70..73 that no service owns (LB_SELECT's established
+ * and default rows, LB_BACKEND's default, LB_HAIRPIN, LB_OUT) are the
+ * HOST owner's, on a host that serves a router with a service. */
 #ifndef WEFT_PIPELINE_H
 #define WEFT_PIPELINE_H 1
 
@@ -150,6 +204,10 @@ enum weft_table {
     WEFT_TABLE_EXT_IN_HOST = 61,
     WEFT_TABLE_EXT_IN_ROUTER = 62,
     WEFT_TABLE_EXT_DELIVER = 63,
+    WEFT_TABLE_LB_SELECT = 70,
+    WEFT_TABLE_LB_BACKEND = 71,
+    WEFT_TABLE_LB_HAIRPIN = 72,
+    WEFT_TABLE_LB_OUT = 73,
 };
 
 /* Every table is reached only by goto_table from a lower one. */
@@ -166,9 +224,14 @@ _Static_assert(WEFT_TABLE_CLASSIFY < WEFT_TABLE_PORT_SEC
                && WEFT_TABLE_EXT_SNAT_HOST < WEFT_TABLE_EXT_SEND
                && WEFT_TABLE_EXT_IN < WEFT_TABLE_EXT_IN_HOST
                && WEFT_TABLE_EXT_IN_HOST < WEFT_TABLE_EXT_IN_ROUTER
-               && WEFT_TABLE_EXT_IN_ROUTER < WEFT_TABLE_EXT_DELIVER,
+               && WEFT_TABLE_EXT_IN_ROUTER < WEFT_TABLE_EXT_DELIVER
+               && WEFT_TABLE_L3_ROUTE < WEFT_TABLE_LB_SELECT
+               && WEFT_TABLE_LB_SELECT < WEFT_TABLE_LB_BACKEND
+               && WEFT_TABLE_LB_BACKEND < WEFT_TABLE_LB_HAIRPIN
+               && WEFT_TABLE_LB_HAIRPIN < WEFT_TABLE_LB_OUT,
                "goto_table must go forward (EXT_DELIVER goes back to "
-               "L3_NEIGHBOR with resubmit, which may)");
+               "L3_NEIGHBOR, LB_BACKEND and LB_OUT to L3_ROUTE with "
+               "resubmit, which may)");
 
 const char *weft_table_name(int table_id);
 
@@ -188,6 +251,8 @@ const char *weft_table_name(int table_id);
 #define WEFT_MFF_FLAGS "reg10"
 #define WEFT_MFF_FLAGS_ID MFF_REG10
 #define WEFT_FLAG_FROM_REMOTE 0x1   /* Came in from a tunnel or the uplink. */
+#define WEFT_FLAG_LB_UNNAT 0x2      /* L2_LOOKUP: a service's reply un-DNAT
+                                     * done (services, see the top). */
 /* Routing: reg11 holds the key of the router routing the packet (set by
  * L3_ADMIT, matched by L3_ROUTE), reg12 the IPv4 address of the next hop
  * (set by L3_ROUTE, matched by L3_NEIGHBOR).  Both are 0 on a packet that
@@ -203,6 +268,17 @@ const char *weft_table_name(int table_id);
 #define WEFT_ZONE_EXTERNAL 65535
 #define WEFT_CT_MARK_PASS 1         /* DNAT'd or floating IP connection. */
 #define WEFT_CT_MARK_SNAT 2         /* SNAT stage 1: on through zone Z. */
+/* Router R's hairpin zone (services): where a backend calling its own VIP
+ * is SNATed to the VIP. */
+#define WEFT_ZONE_HAIRPIN_BASE 32768
+static inline uint16_t
+weft_zone_hairpin(uint32_t router_key)
+{
+    return WEFT_ZONE_HAIRPIN_BASE + router_key;
+}
+/* A service's node-port group: 0x10000 | its key (its own group id is its
+ * key, 1..65535). */
+#define WEFT_GROUP_NODE_PORT 0x10000u
 /* Router R's SNAT transit address, 100.64.0.0 + R (host byte order). */
 #define WEFT_TRANSIT_BASE 0x64400000u
 static inline uint32_t
@@ -239,7 +315,11 @@ weft_ext_mac(ovs_be32 ip)
  * NAT rows: a router's carry weft_cookie_router(), a port's floating IP and
  * mapping rows the port's weft_cookie(); the host's external side (the
  * EXTERNAL owner) has tenant 0, network 0 and port key 0, like the
- * table-miss flows. */
+ * table-miss flows.
+ *
+ * A service's rows and groups: network key 0 and 0x10000 | its key in the
+ * low field (weft_cookie_service()); a router's low field is < 0x8000, so
+ * M = 0xffffffffffffffff selects one service. */
 #define WEFT_COOKIE_MAGIC 0x57ULL
 #define WEFT_COOKIE_TENANT_MASK  0xffffff0000000000ULL
 #define WEFT_COOKIE_NETWORK_MASK 0xffffffffff000000ULL
@@ -258,6 +338,12 @@ static inline uint64_t
 weft_cookie_router(uint32_t tenant_key, uint32_t router_key)
 {
     return weft_cookie(tenant_key, 0, router_key & 0xffff);
+}
+
+static inline uint64_t
+weft_cookie_service(uint32_t tenant_key, uint32_t service_key)
+{
+    return weft_cookie(tenant_key, 0, 0x10000 | (service_key & 0xffff));
 }
 
 /* Priorities, highest first within each table. */
@@ -294,6 +380,14 @@ enum {
     WEFT_PRIO_EXT_DELIVER = 100,    /* EXT_DELIVER: + prefix length. */
     WEFT_PRIO_EXT_TTL_DROP = 140,   /* EXT_DELIVER: TTL 0 or 1, before
                                      * dec_ttl. */
+    WEFT_PRIO_LB_HAIRPIN_REPLY = 310, /* L3_ROUTE: a hairpin reply, above
+                                     * the VIP and every route. */
+    WEFT_PRIO_LB_VIP = 300,         /* L3_ROUTE: to a service's VIP. */
+    WEFT_PRIO_LB_UNNAT = 200,       /* L2_LOOKUP: a backend's reply, before
+                                     * any delivery. */
+    WEFT_PRIO_LB_HAIRPIN = 110,     /* LB_BACKEND: from a backend to
+                                     * itself. */
+    WEFT_PRIO_LB = 100,             /* 70..73: the other service rows. */
     WEFT_PRIO_DEFAULT = 0,          /* Table miss: drop or go on. */
 };
 

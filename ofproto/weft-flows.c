@@ -63,6 +63,14 @@ weft_table_name(int table_id)
         return "ext_in_router";
     case WEFT_TABLE_EXT_DELIVER:
         return "ext_deliver";
+    case WEFT_TABLE_LB_SELECT:
+        return "lb_select";
+    case WEFT_TABLE_LB_BACKEND:
+        return "lb_backend";
+    case WEFT_TABLE_LB_HAIRPIN:
+        return "lb_hairpin";
+    case WEFT_TABLE_LB_OUT:
+        return "lb_out";
     default:
         return NULL;
     }
@@ -84,6 +92,8 @@ weft_owner_kind_to_string(enum weft_owner_kind kind)
         return "router";
     case WEFT_OWNER_EXTERNAL:
         return "external";
+    case WEFT_OWNER_SERVICE:
+        return "service";
     case WEFT_OWNER_NONE:
     default:
         return "none";
@@ -517,6 +527,10 @@ formatted_flow_cmp(const void *a_, const void *b_)
     const struct formatted_flow *a = a_;
     const struct formatted_flow *b = b_;
 
+    if (weft_flow_is_group(a->flow) && weft_flow_is_group(b->flow)) {
+        uint32_t x = weft_group_id(a->flow), y = weft_group_id(b->flow);
+        return x < y ? -1 : x > y;
+    }
     if (a->flow->table_id != b->flow->table_id) {
         return a->flow->table_id < b->flow->table_id ? -1 : 1;
     }
@@ -548,6 +562,12 @@ weft_flows_format(const struct weft_flows *flows, struct ds *out)
 
     for (i = 0; i < n; i++) {
         flow = sorted[i].flow;
+        if (weft_flow_is_group(flow)) {
+            weft_group_format(flow, out);
+            ds_put_char(out, '\n');
+            free(sorted[i].match);
+            continue;
+        }
         ds_put_format(out, "table=%"PRIu8", priority=%"PRIu16", "
                       "cookie=0x%016"PRIx64", %s%sactions=",
                       flow->table_id, flow->priority, flow->cookie,

@@ -166,6 +166,21 @@ topo_changes_hosts(const struct topology *topo,
             uuidset_insert(hosts, &fip->port->host->uuid);
         }
     }
+    /* A service's flows are on every host that serves its router.  A
+     * deleted one's router is unknown here: every host looks (those that
+     * held none of its flows find nothing to do). */
+    UUIDSET_FOR_EACH (node, &changes->services) {
+        const struct topo_service *svc = topology_find_service(topo,
+                                                               &node->uuid);
+        if (svc && svc->router) {
+            add_router_hosts__(svc->router, hosts);
+        } else {
+            const struct topo_host *h;
+            TOPOLOGY_FOR_EACH_HOST (h, topo) {
+                uuidset_insert(hosts, &h->uuid);
+            }
+        }
+    }
     UUIDSET_FOR_EACH (node, &changes->hosts) {
         uuidset_insert(hosts, &node->uuid);
         const struct topo_host *h = topology_find_host(topo, &node->uuid);

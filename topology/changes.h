@@ -80,6 +80,8 @@ void topo_changes_merge(struct topo_changes *dst,
  *   - the host of the port each changed floating IP is assigned to (an
  *     assignment that changed has its ports in 'ports' already); pools
  *     change no flow;
+ *   - every host that serves the router of each changed service; for a
+ *     deleted service (its router unknown), every host;
  *   - with changes->all, every host of 'topo'.
  *
  * A deleted host's UUID may be added although 'topo' no longer holds it.

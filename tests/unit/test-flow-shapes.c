@@ -178,7 +178,39 @@ fx_init(struct fx *fx)
     struct topo_mapping map = { IPPROTO_UDP, 5353, 53 };
     ovs_assert(topology_set_port_mappings(&fx->topo, p4, &map, 1));
 
+    /* Services: r's 10.96.0.10:80/tcp over p1 (here) and p3 (on h2), node
+     * port 30080: the shapes of tables 70..73 and their L3_ROUTE, L2_LOOKUP
+     * and EXT_IN_HOST rows. */
+    struct topo_port *p3 = NULL;
+    TOPOLOGY_FOR_EACH_PORT (p, &fx->topo) {
+        if (!strcmp(p->name, "p3")) {
+            p3 = p;
+        }
+    }
+    ovs_be32 vip;
+    ovs_assert(ip_parse("10.96.0.10", &vip));
+    u = next_uuid(fx);
+    struct topo_service *svc = topology_add_service(
+        &fx->topo, &u, t, r, "web", 1, vip, 80, IPPROTO_TCP, 30080);
+    struct topo_backend backends[] = {
+        { p1, 8080, 1, false }, { p3, 8080, 2, false },
+    };
+    ovs_assert(topology_set_service_backends(&fx->topo, svc, backends, 2));
+
     compile_host_flows(&fx->topo, fx->h1, &fx->ofports, &fx->flows);
+
+    /* The services' select groups are no flows (tests/unit/test-groups.c
+     * checks their round trip); the shapes are the flows'. */
+    struct weft_flow *flow;
+    size_t n_groups = 0;
+    HMAP_FOR_EACH_SAFE (flow, node, &fx->flows.flows) {
+        if (weft_flow_is_group(flow)) {
+            hmap_remove(&fx->flows.flows, &flow->node);
+            weft_flow_unref(flow);
+            n_groups++;
+        }
+    }
+    ovs_assert(n_groups == 2);
 }
 
 static void
@@ -281,6 +313,24 @@ static const struct shape shapes[] = {
       "->metadata,move:NXM_OF_IP_DST[]->NXM_NX_REG12[],"
       "set_field:02:57:00:01:00:0" },
     { "ext ttl drop", 63, WEFT_PRIO_EXT_TTL_DROP, "nw_ttl=", "drop" },
+    { "lb hairpin reply", 24, WEFT_PRIO_LB_HAIRPIN_REPLY, "tp_src=8080",
+      "ct(table=72,zone=32769,nat)" },
+    { "lb vip", 24, WEFT_PRIO_LB_VIP, "nw_dst=10.96.0.10,tp_dst=80",
+      "ct(table=70,zone=1,nat)" },
+    { "lb unnat", 30, WEFT_PRIO_LB_UNNAT, "reg10=0/0x2",
+      "set_field:0x2/0x2->reg10,ct(table=30,zone=1,nat)" },
+    { "lb select", 70, WEFT_PRIO_LB, "ct_state=+new", "group:1" },
+    { "lb established", 70, WEFT_PRIO_LB, "ct_state=-new",
+      "goto_table:71" },
+    { "lb hairpin", 71, WEFT_PRIO_LB_HAIRPIN, "ct_nw_dst=10.96.0.10",
+      "ct(commit,table=72,zone=32769,nat(src=10.96.0.10))" },
+    { "lb backend", 71, WEFT_PRIO_LB, "ct_tp_dst=80", "resubmit(,24)" },
+    { "lb hairpin unsnat", 72, WEFT_PRIO_LB, "+rpl+trk,ip",
+      "ct(table=73,zone=NXM_NX_REG11[0..15],nat)" },
+    { "lb node port", 61, WEFT_PRIO_EXT, "tp_dst=30080",
+      "set_field:0x1->reg11,group:65537" },
+    { "lb out", 73, WEFT_PRIO_DEFAULT, "", "->in_port,resubmit(,24)" },
+    { "table-miss resubmit", 71, WEFT_PRIO_DEFAULT, "", "resubmit(,24)" },
     { "table-miss goto", 10, WEFT_PRIO_DEFAULT, "", "goto_table:" },
     { "table-miss drop", 0, WEFT_PRIO_DEFAULT, "", "drop" },
 };

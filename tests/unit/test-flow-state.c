@@ -19,7 +19,9 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/match.h"
 #include "flow.h"
+#include "openvswitch/ofp-actions.h"
 #include "openvswitch/ofp-flow.h"
+#include "openvswitch/ofpbuf.h"
 #include "util.h"
 
 /* Adds flow 'i' of a synthetic host, "in_port=I,dl_vlan=V" to output I+100
@@ -373,6 +375,139 @@ test_batch_is_a_snapshot(void **state OVS_UNUSED)
     weft_flows_destroy(&flows);
 }
 
+/* Adds select group 'id' with one bucket "output:PORT" (a pseudo-flow,
+ * compiler.h's "Groups"). */
+static void
+add_group(struct weft_flows *flows, uint32_t id, int port)
+{
+    struct ofpbuf acts, value;
+    ofpbuf_init(&acts, 0);
+    ofpbuf_init(&value, 0);
+    ofpact_put_OUTPUT(&acts)->port = u16_to_ofp(port);
+    weft_group_put_header(&value, OFPGT11_SELECT, 0);
+    weft_group_put_bucket(&value, 0, 1, acts.data, acts.size);
+    struct match match;
+    weft_group_match(&match, id);
+    assert_true(weft_flows_add(flows, NULL, WEFT_GROUP_TABLE, 0, 0, &match,
+                               value.data, value.size));
+    ofpbuf_uninit(&acts);
+    ofpbuf_uninit(&value);
+}
+
+/* The order of a push as "+g5 +f ~g5 -f -g5..." ('+' add, '~' modify,
+ * '-' delete; 'g' and a group id, or 'f' for a flow); returns the number of
+ * group_mods the batch said it had. */
+static size_t
+push_order(struct flow_state *fs, struct ds *order)
+{
+    size_t n = flow_state_begin_push(fs);
+    size_t n_groups = flow_state_batch_group_mods(fs);
+    uint16_t command;
+    const struct weft_flow *f;
+    size_t total = 0;
+    while (flow_state_next_change(fs, &command, &f)) {
+        ds_put_char(order, (command == OFPFC_ADD ? '+'
+                            : command == OFPFC_DELETE_STRICT ? '-' : '~'));
+        if (weft_flow_is_group(f)) {
+            ds_put_format(order, "g%"PRIu32" ", weft_group_id(f));
+        } else {
+            ds_put_cstr(order, "f ");
+        }
+        total++;
+    }
+    assert_int_equal(total, n);
+    flow_state_push_done(fs);
+    ds_chomp(order, ' ');
+    return n_groups;
+}
+
+/* A push adds a group before any flow and deletes it after every flow, in
+ * one batch; modifies it in place; and a dump that reports it unchanged
+ * leaves nothing to send.  Groups are counted apart from flows. */
+static void
+test_group_order(void **state OVS_UNUSED)
+{
+    struct flow_state fs;
+    flow_state_init(&fs);
+    struct weft_flows flows;
+    weft_flows_init(&flows);
+    weft_flows_add_text(&flows, 70, 10, 0x1, "reg11=1", "group:5");
+    weft_flows_add_text(&flows, 70, 10, 0x1, "reg11=2", "group:6");
+    weft_flows_add_text(&flows, 0, 0, 0, "", "drop");
+    add_group(&flows, 6, 2);
+    add_group(&flows, 5, 1);
+    flow_state_replace_desired(&fs, &flows);
+    assert_int_equal(flow_state_count_desired(&fs), 3);
+    assert_int_equal(flow_state_count_desired_groups(&fs), 2);
+
+    struct ds order = DS_EMPTY_INITIALIZER;
+    assert_int_equal(push_order(&fs, &order), 2);
+    /* The groups first (in any order), then the three flows. */
+    const char *o = ds_cstr(&order);
+    assert_true(!strncmp(o, "+g5 +g6 ", 8) || !strncmp(o, "+g6 +g5 ", 8));
+    assert_string_equal(o + 8, "+f +f +f");
+    assert_int_equal(flow_state_count_installed(&fs), 3);
+    assert_int_equal(flow_state_count_installed_groups(&fs), 2);
+
+    /* Group 5 gets another bucket list; group 6 and its flow go. */
+    weft_flows_clear(&flows);
+    weft_flows_add_text(&flows, 70, 10, 0x1, "reg11=1", "group:5");
+    weft_flows_add_text(&flows, 0, 0, 0, "", "drop");
+    add_group(&flows, 5, 3);
+    flow_state_replace_desired(&fs, &flows);
+    ds_clear(&order);
+    assert_int_equal(push_order(&fs, &order), 2);
+    assert_string_equal(ds_cstr(&order), "~g5 -f -g6");
+    assert_int_equal(flow_state_count_installed_groups(&fs), 1);
+
+    /* A dump that reports the switch as it is: nothing to send. */
+    flow_state_begin_dump(&fs);
+    const struct weft_flow *f;
+    HMAP_FOR_EACH (f, node, &flows.flows) {
+        if (weft_flow_is_group(f)) {
+            struct weft_flows copy;
+            weft_flows_init(&copy);
+            add_group(&copy, 5, 3);     /* Equal, but another flow. */
+            const struct weft_flow *g = CONTAINER_OF(
+                hmap_first(&copy.flows), struct weft_flow, node);
+            assert_ptr_not_equal(g, f);
+            flow_state_dumped_flow(&fs, weft_flow_ref(g));
+            weft_flows_destroy(&copy);
+        } else {
+            report(&fs, f);
+        }
+    }
+    flow_state_end_dump(&fs);
+    assert_int_equal(flow_state_begin_push(&fs), 0);
+
+    /* A dump that misses group 5 (deleted behind weft's back): re-added,
+     * before the flows. */
+    flow_state_begin_dump(&fs);
+    HMAP_FOR_EACH (f, node, &flows.flows) {
+        if (!weft_flow_is_group(f)) {
+            report(&fs, f);
+        }
+    }
+    flow_state_end_dump(&fs);
+    ds_clear(&order);
+    assert_int_equal(push_order(&fs, &order), 1);
+    assert_string_equal(ds_cstr(&order), "+g5");
+
+    /* Only flows in flow_state_format(), groups in their own. */
+    struct ds text = DS_EMPTY_INITIALIZER;
+    flow_state_format(&fs, false, 0, 0, &text);
+    assert_null(strstr(ds_cstr(&text), "group_id"));
+    ds_clear(&text);
+    flow_state_format_groups(&fs, true, &text);
+    assert_string_equal(ds_cstr(&text), "group_id=5,type=select,"
+                        "bucket=bucket_id:0,weight:1,actions=output:3\n");
+    ds_destroy(&text);
+
+    ds_destroy(&order);
+    flow_state_destroy(&fs);
+    weft_flows_destroy(&flows);
+}
+
 int
 main(void)
 {
@@ -381,6 +516,7 @@ main(void)
         cmocka_unit_test(test_one_copy_per_flow),
         cmocka_unit_test(test_dump_marks_in_place),
         cmocka_unit_test(test_batch_is_a_snapshot),
+        cmocka_unit_test(test_group_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

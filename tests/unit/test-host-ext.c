@@ -142,6 +142,16 @@ fx_connect(struct fx *fx)
         ofpbuf_delete(msg);
     }
     ofpbuf_delete(req);
+    /* The groups next (of-groups.h): none. */
+    req = CONTAINER_OF(ovs_list_pop_front(&fx->sent), struct ofpbuf,
+                       list_node);
+    ofpmp_init(&replies, req->data);
+    LIST_FOR_EACH_POP (msg, list_node, &replies) {
+        ofpmsg_update_length(msg);
+        of_session_receive(fx->s, msg->data);
+        ofpbuf_delete(msg);
+    }
+    ofpbuf_delete(req);
     assert_int_equal(of_session_state(fx->s), OF_SESSION_SYNCED);
 }
 

@@ -293,7 +293,7 @@ test_every_flow_owned(void **state OVS_UNUSED)
         struct weft_flows flows;
         compile(&topo, hosts[h].name, &flows);
 
-        size_t n_kind[WEFT_OWNER_EXTERNAL + 1] = { 0 };
+        size_t n_kind[WEFT_OWNER_SERVICE + 1] = { 0 };
         const struct weft_flow *flow;
         HMAP_FOR_EACH (flow, node, &flows.flows) {
             const struct weft_owner *owner = &flow->owner;
