@@ -447,7 +447,8 @@ annotate_trace(struct ops_ctx *ctx, const struct topo_host *th,
 
 /* A service's select group picks its bucket by the datapath's hash of the
  * packet (dp_hash), which ofproto/trace cannot compute: without one the
- * trace stops at the group.  Returns 'flow' with the hash the userspace
+ * trace stops at the group (its datapath actions end in "hash(...)" and a
+ * recirculation), and is run again with this.  Returns 'flow' with the hash the userspace
  * datapath computes for it (OVS_HASH_ALG_SYM_L4: flow_hash_symmetric_l3l4()
  * with basis 0; the kernel datapath's hash differs, so the bucket shown is
  * one that a connection of this 5-tuple may take), unless it has one.  The
@@ -562,11 +563,18 @@ trace_host(struct ops_ctx *ctx, const struct topo_host *th, const char *flow,
         free(ctl);
         return error;
     }
-    char *hashed = trace_add_dp_hash(flow);
+    char *hashed = xstrdup(flow);
     char *argv[] = { BRIDGE, hashed };
     char *result;
     char *what = xasprintf("ovs-vswitchd of host %s", th->name);
     error = ops_unixctl_call(ctl, what, "ofproto/trace", 2, argv, &result);
+    if (!error && strstr(result, "Datapath actions: hash(")) {
+        free(result);
+        free(hashed);
+        argv[1] = hashed = trace_add_dp_hash(flow);
+        error = ops_unixctl_call(ctl, what, "ofproto/trace", 2, argv,
+                                 &result);
+    }
     free(what);
     if (error) {
         free(hashed);

@@ -336,7 +336,10 @@ put_ct_router_zone(struct ofpbuf *ofpacts, uint8_t table)
 void
 compile_lb_defaults(struct compile_ctx *ctx, const struct flow_origin *origin)
 {
-    if (!compile_host_has_services(ctx->host)) {
+    /* compile_host_flows() makes the defaults of a host that 'topo' lacks
+     * too: its indexes are not this topology's. */
+    if (topology_find_host(ctx->topo, &ctx->host->uuid) != ctx->host
+        || !compile_host_has_services(ctx->host)) {
         return;
     }
     /* LB_SELECT: established -> LB_BACKEND; else drop. */
