@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "db-nat.h"
+#include "db-services.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
 #include "ovsdb-idl.h"
@@ -669,6 +670,7 @@ show_json(struct ctl_context *ctx)
     json_object_put(show, "ports", ports);
     json_object_put(show, "routers", routers);
     db_nat_show_json(show, ctx->idl);
+    db_services_show_json(show, ctx->idl);
     put_json(ctx->output, show);
 }
 
@@ -761,6 +763,7 @@ db_read_show(struct ctl_context *ctx)
         }
         show_tenant_routers(ctx, tenant);
         db_nat_show_tenant(s, ctx->idl, tenant);
+        db_services_show_tenant(s, ctx->idl, tenant);
     }
     free(tenants);
     free(nets);

@@ -313,7 +313,7 @@ db_parse_tenant_set(const struct ctl_options *opts, struct ctl_parsed *parsed)
     struct weft_request *req = db_start_request(parsed, WEFT_OP_TENANT_SET);
     for (size_t i = 0; i < ARRAY_SIZE(map); i++) {
         const char *value = opts->values[map[i].co];
-        if (opts->given & (1u << map[i].co)) {
+        if (opts->given & (1ull << map[i].co)) {
             weft_request_add_quota(req, map[i].quota,
                                    strcmp(value, "default") ? value : NULL);
         }

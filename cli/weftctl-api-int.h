@@ -62,4 +62,10 @@ bool api_collect_nat(const struct ctl_options *o, const char *tenant,
 /* "show"'s lines for floating IPs and port mappings. */
 void api_print_nat_show(json_t *fips, json_t *maps);
 
+/* Appends to 'out' the services of 'tenant', or of every tenant the caller
+ * sees if it is NULL; prints them as "show" does (weftctl-api-services.c). */
+bool api_collect_services(const struct ctl_options *o, const char *tenant,
+                          json_t *out);
+void api_print_services_show(json_t *services);
+
 #endif /* cli/weftctl-api-int.h */

@@ -459,18 +459,21 @@ run_show(const struct ctl_options *o)
     json_t *status, *nets = json_array(), *ports = json_array();
     json_t *routers = json_array();
     json_t *fips = json_array(), *maps = json_array();
+    json_t *services = json_array();
     bool ok = (api_get(o, "/v1/status", &status)
                && collect(o, NULL, NULL, false, nets)
                && collect(o, NULL, NULL, true, ports)
                && api_collect_routers(o, NULL, routers)
                && api_collect_nat(o, NULL, "floating-ips", fips)
-               && api_collect_nat(o, NULL, "port-mappings", maps));
+               && api_collect_nat(o, NULL, "port-mappings", maps)
+               && api_collect_services(o, NULL, services));
     if (ok && o->json) {
-        json_t *show = json_pack("{s:O, s:O, s:O, s:O, s:O, s:O}",
+        json_t *show = json_pack("{s:O, s:O, s:O, s:O, s:O, s:O, s:O}",
                                  "status", status, "networks", nets,
                                  "ports", ports, "routers", routers,
                                  "floating_ips", fips,
-                                 "port_mappings", maps);
+                                 "port_mappings", maps,
+                                 "services", services);
         print_json(show);
         json_decref(show);
     }
@@ -511,6 +514,7 @@ run_show(const struct ctl_options *o)
     }
     if (ok && !o->json) {
         api_print_nat_show(fips, maps);
+        api_print_services_show(services);
     }
     if (ok) {
         json_decref(status);
@@ -520,6 +524,7 @@ run_show(const struct ctl_options *o)
     json_decref(routers);
     json_decref(fips);
     json_decref(maps);
+    json_decref(services);
     return ok ? 0 : EXIT_API_ERROR;
 }
 

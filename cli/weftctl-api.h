@@ -62,4 +62,14 @@ int api_map_add(const struct ctl_options *);
 int api_map_del(const struct ctl_options *);
 int api_map_list(const struct ctl_options *);
 
+/* Services (weftctl-api-services.c). */
+int api_service_add(const struct ctl_options *);
+int api_service_del(const struct ctl_options *);
+int api_service_set(const struct ctl_options *);
+int api_service_list(const struct ctl_options *);
+int api_service_show(const struct ctl_options *);
+int api_backend_add(const struct ctl_options *);
+int api_backend_del(const struct ctl_options *);
+int api_backend_set(const struct ctl_options *);
+
 #endif /* cli/weftctl-api.h */

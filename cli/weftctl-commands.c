@@ -10,6 +10,7 @@
 
 #include "db-nat.h"
 #include "db-read.h"
+#include "db-services.h"
 #include "db-write.h"
 #include "weftctl-api.h"
 
@@ -295,13 +296,78 @@ const struct ctl_command ctl_commands[] = {
       "port.  --format=json prints the REST API's port mapping objects.\n",
       0, 1, 0, 0, false,
       db_parse_tenant_filter, db_read_map_list, api_map_list },
+    { "service-add", "service-add TENANT/SERVICE --router=ROUTER "
+      "--vip=A.B.C.D --port=PORT [--proto=tcp|udp] [--node-port=N]",
+      "Adds a service: a virtual IP whose connections the switches spread\n"
+      "over its backends (backend-add), on the host of the client, with\n"
+      "conntrack NAT in the router's zone.  The tenant's endpoints on\n"
+      "networks attached to the router reach it.\n"
+      "\n"
+      "  --router=ROUTER  the tenant's router that serves it\n"
+      "  --vip=A.B.C.D    the virtual IP: unicast, outside the router's\n"
+      "                   subnets\n"
+      "  --port=PORT      its port (1-65535); VIP, port and protocol are\n"
+      "                   unique per router\n"
+      "  --proto=PROTO    tcp (default) or udp\n"
+      "  --node-port=N    also expose it on N of every host's external IP\n"
+      "                   (hosts with a live local backend answer); unique\n"
+      "                   per protocol, not a port mapping's host port\n",
+      1, 1, CO_BIT(ROUTER) | CO_BIT(VIP) | CO_BIT(PORT) | CO_BIT(PROTO)
+      | CO_BIT(NODE_PORT), CO_BIT(ROUTER) | CO_BIT(VIP) | CO_BIT(PORT), true,
+      db_parse_service_add, db_write_request, api_service_add },
+    { "service-del", "service-del TENANT/SERVICE",
+      "Deletes a service.  Connections already made keep flowing until\n"
+      "they end (conntrack keeps their NAT).\n",
+      1, 1, 0, 0, true,
+      db_parse_service_del, db_write_request, api_service_del },
+    { "service-set", "service-set TENANT/SERVICE --node-port=N | "
+      "--no-node-port",
+      "Sets or removes a service's node port (see service-add).\n",
+      1, 1, CO_BIT(NODE_PORT) | CO_BIT(NO_NODE_PORT), 0, true,
+      db_parse_service_set, db_write_request, api_service_set },
+    { "service-list", "service-list [TENANT]",
+      "Lists the services (of TENANT): VIP, port and protocol, router,\n"
+      "node port and number of backends.\n"
+      "--format=json prints the REST API's service objects.\n",
+      0, 1, 0, 0, false,
+      db_parse_tenant_filter, db_read_service_list, api_service_list },
+    { "service-show", "service-show TENANT/SERVICE",
+      "Prints a service and each backend: endpoint, IP and port, weight,\n"
+      "up or down, and its counters summed over the hosts, read from their\n"
+      "switches: connections (new connections sent to it: its select\n"
+      "group bucket's packets) and packets (to it through the VIP).\n"
+      "--format=json prints the REST API's service object with \"stats\".\n",
+      1, 1, 0, 0, false,
+      db_parse_service_show, db_read_service_show, api_service_show },
+    { "backend-add", "backend-add TENANT/SERVICE NET/PORT [--port=PORT] "
+      "[--weight=W] [--down]",
+      "Adds a backend to a service: port NET/PORT of the service's tenant,\n"
+      "with an IPv4 address, on a network attached to the service's router.\n"
+      "\n"
+      "  --port=PORT      the port it listens on (default: the service's)\n"
+      "  --weight=W       its share of new connections, 1-256 (default 1)\n"
+      "  --down           marked down: it gets no new connection\n",
+      2, 2, CO_BIT(PORT) | CO_BIT(WEIGHT) | CO_BIT(DOWN), 0, true,
+      db_parse_backend_add, db_write_request, api_backend_add },
+    { "backend-del", "backend-del TENANT/SERVICE NET/PORT",
+      "Removes a backend from a service: it gets no new connection; its\n"
+      "existing connections keep flowing until they end.\n",
+      2, 2, 0, 0, true,
+      db_parse_backend_del, db_write_request, api_backend_del },
+    { "backend-set", "backend-set TENANT/SERVICE NET/PORT [--port=PORT] "
+      "[--weight=W] [--down|--up]",
+      "Changes a backend of a service: its port, its weight, or marks it\n"
+      "down (no new connection; existing ones keep flowing) or up again.\n",
+      2, 2, CO_BIT(PORT) | CO_BIT(WEIGHT) | CO_BIT(DOWN) | CO_BIT(UP), 0,
+      true, db_parse_backend_set, db_write_request, api_backend_set },
     { "show", "show",
       "Prints nb_cfg, every host with its connection state and cur_cfg,\n"
       "and every tenant's networks and ports with their OpenFlow port and\n"
-      "link state, its routers, floating IPs and port mappings.\n"
+      "link state, its routers, floating IPs, port mappings and services.\n"
       "--format=json prints what \"weftctl --api --json show\" prints:\n"
       "{\"status\": ..., \"networks\": [...], \"ports\": [...],\n"
-      "\"routers\": [...], \"floating_ips\": [...], \"port_mappings\": [...]}.\n",
+      "\"routers\": [...], \"floating_ips\": [...], \"port_mappings\": [...],\n"
+      "\"services\": [...]}.\n",
       0, 0, 0, 0, false,
       NULL, db_read_show, api_show },
     { "status", "status",

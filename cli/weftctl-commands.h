@@ -46,7 +46,15 @@
     CMD_OPTION(SNAT, "snat")        /* Optional "=VALUE". */ \
     CMD_OPTION(POOL, "pool")                                \
     CMD_OPTION(PORT, "port")                                \
-    CMD_OPTION(NO_PORT, "no-port")              /* Flag. */
+    CMD_OPTION(NO_PORT, "no-port")              /* Flag. */ \
+    CMD_OPTION(ROUTER, "router")                            \
+    CMD_OPTION(VIP, "vip")                                  \
+    CMD_OPTION(PROTO, "proto")                              \
+    CMD_OPTION(NODE_PORT, "node-port")                      \
+    CMD_OPTION(NO_NODE_PORT, "no-node-port")    /* Flag. */ \
+    CMD_OPTION(WEIGHT, "weight")                            \
+    CMD_OPTION(DOWN, "down")                    /* Flag. */ \
+    CMD_OPTION(UP, "up")                        /* Flag. */
 
 enum cmd_option {
 #define CMD_OPTION(ENUM, NAME) CO_##ENUM,
@@ -55,7 +63,8 @@ enum cmd_option {
     N_CMD_OPTIONS
 };
 
-#define CO_BIT(ENUM) (1u << CO_##ENUM)
+/* More than 32 options: the masks are 64 bits wide. */
+#define CO_BIT(ENUM) (1ull << CO_##ENUM)
 
 /* The external side's three options, given together (host-add, host-set). */
 #define CO_EXTERNAL_BITS (CO_BIT(EXTERNAL_IFACE) | CO_BIT(EXTERNAL_IP)   \
@@ -72,7 +81,7 @@ struct ctl_options {
     int timeout;                /* Seconds; 0 means no limit. */
     bool wait;                  /* --wait. */
     bool json;                  /* --format=json (or --json). */
-    unsigned int given;         /* CO_BIT()s of the command options seen. */
+    unsigned long long given;   /* CO_BIT()s of the command options seen. */
     const char *values[N_CMD_OPTIONS]; /* Each option's argument (NULL for
                                         * a flag, and for --snat without
                                         * "=VALUE"). */
@@ -90,8 +99,8 @@ struct ctl_command {
     const char *synopsis;       /* Arguments and options, for messages. */
     const char *help;           /* "help COMMAND": what it does, options. */
     int min_args, max_args;     /* Not counting the command name. */
-    unsigned int options;       /* CO_BIT()s allowed. */
-    unsigned int required;      /* CO_BIT()s required. */
+    unsigned long long options; /* CO_BIT()s allowed. */
+    unsigned long long required; /* CO_BIT()s required. */
     bool writes;                /* Modifies the database (nb_cfg too). */
 
     /* Database backend; 'run' NULL if the command exists only with --api.
@@ -131,6 +140,8 @@ const struct ctl_command *ctl_command_find(const char *name);
  * (map-del); PROTO, "tcp" or "udp", defaults to tcp.  The numbers are kept
  * as text: their range is validation's (topology/). */
 char *ctl_parse_net_port(const char *arg, char **network, char **port);
+/* A backend's "NET/PORT" (weftctl-api-services.c). */
+char *ctl_parse_backend(const char *arg, char **network, char **port);
 char *ctl_parse_mapping(const char *spec, bool with_to_port,
                         char **host_port, char **to_port, char **proto);
 

@@ -119,8 +119,11 @@ long_options_create(bool api)
         options[n++] = mode[i];
     }
     for (size_t i = 0; i < N_CMD_OPTIONS; i++) {
-        /* --no-external and --no-port are flags; --snat is "on" alone. */
-        int has_arg = (i == CO_NO_EXTERNAL || i == CO_NO_PORT ? no_argument
+        /* --no-external, --no-port, --no-node-port, --down and --up are
+         * flags; --snat is "on" alone. */
+        int has_arg = (i == CO_NO_EXTERNAL || i == CO_NO_PORT
+                       || i == CO_NO_NODE_PORT || i == CO_DOWN
+                       || i == CO_UP ? no_argument
                        : i == CO_SNAT ? optional_argument
                        : required_argument);
         options[n++] = (struct option) {
@@ -169,12 +172,12 @@ parse_cmd_option(enum cmd_option co, const char *arg, struct ctl_options *opts)
     if (co == CO_IP) {
         opts->ips = xrealloc(opts->ips, (opts->n_ips + 1) * sizeof *opts->ips);
         opts->ips[opts->n_ips++] = arg;
-    } else if (opts->given & (1u << co)) {
+    } else if (opts->given & (1ull << co)) {
         fprintf(stderr, "%s: option --%s given twice\n", program_name,
                 cmd_option_names[co]);
         return false;
     }
-    opts->given |= 1u << co;
+    opts->given |= 1ull << co;
     opts->values[co] = arg;
     return true;
 }
@@ -315,7 +318,7 @@ static bool
 check_option_sets(const struct ctl_command *cmd,
                   const struct ctl_options *opts)
 {
-    unsigned int ext = opts->given & CO_EXTERNAL_BITS;
+    unsigned long long ext = opts->given & CO_EXTERNAL_BITS;
     const char *error = NULL;
     if (ext && ext != CO_EXTERNAL_BITS) {
         error = "--external-iface, --external-ip and --external-gateway go "
@@ -332,6 +335,19 @@ check_option_sets(const struct ctl_command *cmd,
                && !(opts->given & (CO_BIT(PORT) | CO_BIT(NO_PORT)))) {
         error = "give --port=NET/PORT (assign or move) or --no-port "
                 "(unassign)";
+    } else if ((opts->given & CO_BIT(NODE_PORT))
+               && (opts->given & CO_BIT(NO_NODE_PORT))) {
+        error = "--node-port and --no-node-port exclude each other";
+    } else if (!strcmp(cmd->name, "service-set")
+               && !(opts->given & (CO_BIT(NODE_PORT)
+                                   | CO_BIT(NO_NODE_PORT)))) {
+        error = "give --node-port=N or --no-node-port";
+    } else if ((opts->given & CO_BIT(DOWN)) && (opts->given & CO_BIT(UP))) {
+        error = "--down and --up exclude each other";
+    } else if (!strcmp(cmd->name, "backend-set")
+               && !(opts->given & (CO_BIT(PORT) | CO_BIT(WEIGHT)
+                                   | CO_BIT(DOWN) | CO_BIT(UP)))) {
+        error = "nothing to change";
     } else if (!strcmp(cmd->name, "fip-add") && opts->n_ips > 1) {
         error = "--ip given twice";
     }
@@ -363,7 +379,7 @@ weftctl_options_check(const struct ctl_options *opts)
         return NULL;
     }
     for (int i = 0; i < N_CMD_OPTIONS; i++) {
-        unsigned int bit = 1u << i;
+        unsigned long long bit = 1ull << i;
         if (opts->given & bit & ~cmd->options) {
             fprintf(stderr, "%s: option --%s is not valid for %s (usage: "
                     "%s)\n", program_name, cmd_option_names[i], cmd->name,

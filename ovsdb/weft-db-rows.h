@@ -119,4 +119,19 @@ const char *weft_db_update_pools(struct ovsdb_idl *, struct topology *,
 const char *weft_db_update_fips(struct ovsdb_idl *, struct topology *,
                                 struct topo_changes *);
 
+/* Services (weft-db-services.c).  The Service table after everything else
+ * at a full load.  Patch phases: services deleted (before routers and
+ * tenants), services added or modified and their backends set again (after
+ * ports, routers and floating IPs).  A port the patch removes (deleted or
+ * replaced) first leaves the services it backs through
+ * weft_db_forget_backend_port(), which puts them in 'c->services' so that
+ * weft_db_update_services() sets their backends again. */
+void weft_db_load_services(struct ovsdb_idl *, struct topology *);
+void weft_db_forget_backend_port(struct topology *, const struct topo_port *,
+                                 struct topo_changes *);
+const char *weft_db_delete_services(struct ovsdb_idl *, struct topology *,
+                                    struct topo_changes *);
+const char *weft_db_update_services(struct ovsdb_idl *, struct topology *,
+                                    struct topo_changes *);
+
 #endif /* ovsdb/weft-db-rows.h */

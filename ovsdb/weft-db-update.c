@@ -74,6 +74,17 @@ static const struct ovsdb_idl_column *const tracked_columns[] = {
     &weftrec_floating_ip_col_pool,
     &weftrec_floating_ip_col_ip,
     &weftrec_floating_ip_col_port,
+    &weftrec_service_col_tenant,
+    &weftrec_service_col_router,
+    &weftrec_service_col_name,
+    &weftrec_service_col_flow_key,
+    &weftrec_service_col_vip,
+    &weftrec_service_col_port,
+    &weftrec_service_col_proto,
+    &weftrec_service_col_node_port,
+    &weftrec_service_col_backends,
+    &weftrec_service_col_weights,
+    &weftrec_service_col_down,
     &weftrec_weft_global_col_nb_cfg,
     &weftrec_weft_global_col_options,
     &weftrec_weft_global_col_external_ids,
@@ -97,6 +108,7 @@ remove_port(struct topology *topo, struct topo_port *port,
     if (port->fip) {
         uuidset_insert(&c->fips, &port->fip->uuid);
     }
+    weft_db_forget_backend_port(topo, port, c);
     topology_remove_port(topo, port);
 }
 
@@ -179,6 +191,12 @@ topo_holds_fip(const struct topology *t, const struct uuid *u)
     return topology_find_fip(t, u) != NULL;
 }
 
+static bool
+topo_holds_service(const struct topology *t, const struct uuid *u)
+{
+    return topology_find_service(t, u) != NULL;
+}
+
 static const struct {
     const struct ovsdb_idl_table_class *class;
     bool (*holds)(const struct topology *, const struct uuid *);
@@ -190,6 +208,7 @@ static const struct {
     { &weftrec_table_router, topo_holds_router },
     { &weftrec_table_pool, topo_holds_pool },
     { &weftrec_table_floating_ip, topo_holds_fip },
+    { &weftrec_table_service, topo_holds_service },
     { &weftrec_table_weft_global, NULL },
 };
 
@@ -223,6 +242,7 @@ table_count(const struct topology *topo,
             : class == &weftrec_table_router ? hmap_count(&topo->routers)
             : class == &weftrec_table_pool ? hmap_count(&topo->pools)
             : class == &weftrec_table_floating_ip ? hmap_count(&topo->fips)
+            : class == &weftrec_table_service ? hmap_count(&topo->services)
             : 0);
 }
 
@@ -240,7 +260,7 @@ full_load_reason(struct ovsdb_idl *idl, const struct topology *topo)
     if (!hmap_count(&topo->hosts) && !hmap_count(&topo->tenants)
         && !hmap_count(&topo->networks) && !hmap_count(&topo->ports)
         && !hmap_count(&topo->routers) && !hmap_count(&topo->pools)
-        && !hmap_count(&topo->fips)) {
+        && !hmap_count(&topo->fips) && !hmap_count(&topo->services)) {
         return "first load";
     }
     for (size_t i = 0; i < ARRAY_SIZE(topo_tables); i++) {
@@ -627,7 +647,8 @@ check_emptied(struct ovsdb_idl *idl, const struct topology *topo)
         || (!weftrec_port_first(idl) && hmap_count(&topo->ports))
         || (!weftrec_router_first(idl) && hmap_count(&topo->routers))
         || (!weftrec_pool_first(idl) && hmap_count(&topo->pools))
-        || (!weftrec_floating_ip_first(idl) && hmap_count(&topo->fips))) {
+        || (!weftrec_floating_ip_first(idl) && hmap_count(&topo->fips))
+        || (!weftrec_service_first(idl) && hmap_count(&topo->services))) {
         return "the topology holds rows of a table the database emptied";
     }
     return NULL;
@@ -639,10 +660,11 @@ patch_topology(struct ovsdb_idl *idl, struct topology *topo,
 {
     const char *(*const phases[])(struct ovsdb_idl *, struct topology *,
                                   struct topo_changes *) = {
-        delete_ports, delete_routers, weft_db_delete_fips, delete_others,
-        weft_db_delete_pools, update_hosts, update_tenants, update_networks,
-        update_ports, update_routers, weft_db_update_pools,
-        weft_db_update_fips,
+        delete_ports, weft_db_delete_services, delete_routers,
+        weft_db_delete_fips, delete_others, weft_db_delete_pools,
+        update_hosts, update_tenants, update_networks, update_ports,
+        update_routers, weft_db_update_pools, weft_db_update_fips,
+        weft_db_update_services,
     };
     const char *reason = full_load_reason(idl, topo);
     for (size_t i = 0; !reason && i < ARRAY_SIZE(phases); i++) {
@@ -692,6 +714,7 @@ weft_db_update_copy(struct ovsdb_idl *idl, struct topology *topo,
         size_t n_routers = uuidset_count(&changes->routers);
         size_t n_pools = uuidset_count(&changes->pools);
         size_t n_fips = uuidset_count(&changes->fips);
+        size_t n_services = uuidset_count(&changes->services);
         char *routers = (n_routers
                          ? xasprintf(", %"PRIuSIZE" routers", n_routers)
                          : xstrdup(""));
@@ -699,16 +722,20 @@ weft_db_update_copy(struct ovsdb_idl *idl, struct topology *topo,
                      ? xasprintf(", %"PRIuSIZE" pools, %"PRIuSIZE" fips",
                                  n_pools, n_fips)
                      : xstrdup(""));
+        char *svcs = (n_services
+                      ? xasprintf(", %"PRIuSIZE" services", n_services)
+                      : xstrdup(""));
         VLOG_DBG("desired state patched: changed %"PRIuSIZE" hosts, "
                  "%"PRIuSIZE" tenants, %"PRIuSIZE" networks, %"PRIuSIZE
-                 " ports, %"PRIuSIZE" port hosts%s%s%s",
+                 " ports, %"PRIuSIZE" port hosts%s%s%s%s",
                  uuidset_count(&changes->hosts),
                  uuidset_count(&changes->tenants),
                  uuidset_count(&changes->networks),
                  uuidset_count(&changes->ports),
                  uuidset_count(&changes->port_hosts),
                  changes->all ? ", all (underlay MTU)" : "",
-                 routers, nat);
+                 routers, nat, svcs);
+        free(svcs);
         free(routers);
         free(nat);
     }

@@ -30,6 +30,7 @@ weft_db_register_columns(struct ovsdb_idl *idl)
     ovsdb_idl_add_table(idl, &weftrec_table_router);
     ovsdb_idl_add_table(idl, &weftrec_table_pool);
     ovsdb_idl_add_table(idl, &weftrec_table_floating_ip);
+    ovsdb_idl_add_table(idl, &weftrec_table_service);
     ovsdb_idl_add_table(idl, &weftrec_table_weft_global);
 }
 
@@ -414,6 +415,7 @@ weft_db_load_topology(struct ovsdb_idl *idl, struct topology *topo)
     load_ports(idl, topo);
     load_routers(idl, topo);
     weft_db_load_nat(idl, topo);
+    weft_db_load_services(idl, topo);
 }
 
 static char *rundir_override;

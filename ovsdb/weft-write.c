@@ -20,6 +20,7 @@
 #include "util.h"
 #include "validate.h"
 #include "weft-idl.h"
+#include "weft-write-services.h"
 
 /* Writes the canonical text of external side 'ext' ('ext->iface' NULL:
  * none) into the Host row. */
@@ -464,6 +465,14 @@ write_plan__(const struct weft_plan *plan, struct ovsdb_idl *idl,
     case WEFT_OP_MAP_ADD:
     case WEFT_OP_MAP_DEL:
         map_modify__(plan, idl);
+        break;
+    case WEFT_OP_SERVICE_ADD:
+    case WEFT_OP_SERVICE_DEL:
+    case WEFT_OP_SERVICE_SET:
+    case WEFT_OP_BACKEND_ADD:
+    case WEFT_OP_BACKEND_DEL:
+    case WEFT_OP_BACKEND_SET:
+        weft_write_service_plan(plan, idl, txn);
         break;
     }
 }

@@ -322,6 +322,29 @@ fip_rows_equal(const struct topo_fip *a, const struct topo_fip *b)
                         b->port ? &b->port->uuid : NULL);
 }
 
+/* The same service fields and backends (by port UUID, in their order). */
+static bool
+service_rows_equal(const struct topo_service *a, const struct topo_service *b)
+{
+    if (strcmp(a->name, b->name) || a->key != b->key || a->vip != b->vip
+        || a->port != b->port || a->proto != b->proto
+        || a->node_port != b->node_port
+        || !uuid_equals(&a->tenant->uuid, &b->tenant->uuid)
+        || !uuid_equals(&a->router->uuid, &b->router->uuid)
+        || a->n_backends != b->n_backends) {
+        return false;
+    }
+    for (size_t i = 0; i < a->n_backends; i++) {
+        const struct topo_backend *x = &a->backends[i], *y = &b->backends[i];
+        if (!uuid_equals(&x->port->uuid, &y->port->uuid)
+            || x->port_num != y->port_num || x->weight != y->weight
+            || x->down != y->down) {
+            return false;
+        }
+    }
+    return true;
+}
+
 /* Records changed port 'p' (from either topology). */
 static void
 note_port(struct topo_changes *c, const struct topo_port *p)
@@ -412,6 +435,13 @@ diff_rows(const struct topology *a, const struct topology *b,
             if (f->port) {
                 note_port(c, f->port);
             }
+        }
+    }
+    const struct topo_service *svc;
+    TOPOLOGY_FOR_EACH_SERVICE (svc, a) {
+        const struct topo_service *o = topology_find_service(b, &svc->uuid);
+        if (!o || !service_rows_equal(svc, o)) {
+            uuidset_insert(&c->services, &svc->uuid);
         }
     }
 }

@@ -305,7 +305,14 @@ validate_map__(const struct topology *topo, struct weft_plan *plan)
     plan->net = plan->port->network;
     struct topo_mapping *m = &plan->mapping;
     if (plan->req->op == WEFT_OP_MAP_ADD) {
-        return wrap__(WEFT_ERR_CONFLICT, validate_new_mapping(plan->port, m));
+        error = wrap__(WEFT_ERR_CONFLICT,
+                       validate_new_mapping(plan->port, m));
+        /* A node port is on every host (validate-service.c). */
+        return error ? error : wrap__(WEFT_ERR_CONFLICT,
+                                      validate_mapping_not_node_port(
+                                          topo, plan->tenant, m->proto,
+                                          m->host_port,
+                                          plan->req->tenant_view));
     }
     for (size_t i = 0; i < plan->port->n_mappings; i++) {
         const struct topo_mapping *have = &plan->port->mappings[i];

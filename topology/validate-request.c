@@ -59,6 +59,15 @@ weft_op_is_router(enum weft_op op)
             || op == WEFT_OP_ROUTER_SET);
 }
 
+/* True for the ops whose path is TENANT/SERVICE. */
+static bool
+weft_op_is_service(enum weft_op op)
+{
+    return (op == WEFT_OP_SERVICE_ADD || op == WEFT_OP_SERVICE_DEL
+            || op == WEFT_OP_SERVICE_SET || op == WEFT_OP_BACKEND_ADD
+            || op == WEFT_OP_BACKEND_DEL || op == WEFT_OP_BACKEND_SET);
+}
+
 static char *
 check_path__(const struct weft_request *req)
 {
@@ -70,6 +79,8 @@ check_path__(const struct weft_request *req)
     for (size_t i = 0; i < n; i++) {
         const char *kind = (is_host ? "host" : is_pool ? "pool"
                             : i == 1 && weft_op_is_router(req->op) ? "router"
+                            : i == 1 && weft_op_is_service(req->op)
+                            ? "service"
                             : what[i]);
         char *error = require__(req->path[i], kind);
         if (!error) {
@@ -359,6 +370,14 @@ check_values__(const struct weft_request *req, struct weft_plan *plan)
         case WEFT_OP_MAP_DEL:
             error = weft_request_check_nat(req, plan);
             break;
+        case WEFT_OP_SERVICE_ADD:
+        case WEFT_OP_SERVICE_DEL:
+        case WEFT_OP_SERVICE_SET:
+        case WEFT_OP_BACKEND_ADD:
+        case WEFT_OP_BACKEND_DEL:
+        case WEFT_OP_BACKEND_SET:
+            error = weft_request_check_service(req, plan);
+            break;
         case WEFT_OP_HOST_DEL:
         case WEFT_OP_TENANT_DEL:
         case WEFT_OP_NET_DEL:
@@ -587,18 +606,27 @@ validate_router__(const struct topology *topo, struct weft_plan *plan)
     const struct topo_router *router = plan->router;
     switch (req->op) {
     case WEFT_OP_ROUTER_DEL:
-        return wrap__(WEFT_ERR_CONFLICT, validate_del_router(router));
+        error = wrap__(WEFT_ERR_CONFLICT,
+                       validate_router_services(router, NULL));
+        return error ? error : wrap__(WEFT_ERR_CONFLICT,
+                                      validate_del_router(router));
     case WEFT_OP_ROUTER_ATTACH:
         if (!req->mac) {
             plan->mac = topo_router_default_mac(router->key,
                                                 plan->attach_net->key);
         }
-        return wrap__(WEFT_ERR_CONFLICT,
-                      validate_router_attach(router, plan->attach_net,
-                                             plan->mac));
+        error = wrap__(WEFT_ERR_CONFLICT,
+                       validate_router_attach(router, plan->attach_net,
+                                              plan->mac));
+        return error ? error : wrap__(WEFT_ERR_CONFLICT,
+                                      validate_attach_vips(router,
+                                                           plan->attach_net));
     case WEFT_OP_ROUTER_DETACH:
-        return wrap__(WEFT_ERR_CONFLICT,
-                      validate_router_detach(router, plan->attach_net));
+        error = wrap__(WEFT_ERR_CONFLICT,
+                       validate_router_detach(router, plan->attach_net));
+        return error ? error : wrap__(WEFT_ERR_CONFLICT,
+                                      validate_router_services(
+                                          router, plan->attach_net));
     case WEFT_OP_ROUTE_ADD:
         return wrap__(WEFT_ERR_CONFLICT,
                       validate_new_route(router, &plan->route));
@@ -695,6 +723,13 @@ weft_request_validate(const struct weft_request *req,
     case WEFT_OP_MAP_ADD:
     case WEFT_OP_MAP_DEL:
         return weft_request_validate_nat(req, topo, plan);
+    case WEFT_OP_SERVICE_ADD:
+    case WEFT_OP_SERVICE_DEL:
+    case WEFT_OP_SERVICE_SET:
+    case WEFT_OP_BACKEND_ADD:
+    case WEFT_OP_BACKEND_DEL:
+    case WEFT_OP_BACKEND_SET:
+        return weft_request_validate_service(req, topo, plan);
     }
     OVS_NOT_REACHED();
 }

@@ -535,8 +535,9 @@ validate_del_tenant(const struct topology *topo OVS_UNUSED,
 {
     /* The tenant's network, router and floating IP indexes. */
     const size_t counts[] = { tenant->n_networks, tenant->n_routers,
-                              tenant->n_fips };
-    static const char *const nouns[] = { "network", "router", "floating IP" };
+                              tenant->n_fips, tenant->n_services };
+    static const char *const nouns[] = { "network", "router", "floating IP",
+                                         "service" };
     size_t n_held = 0, left = 0;
     for (size_t i = 0; i < ARRAY_SIZE(counts); i++) {
         left += counts[i] != 0;

@@ -242,6 +242,65 @@ struct weft_error *weft_request_validate_nat(const struct weft_request *,
                                              struct weft_plan *);
 
 /* ------------------------------------------------------------------------
+ * Services (validate-service.c).  'tenant_view' as for
+ * validate_new_network(): a tenant is never told whose a node port is. */
+
+#define TOPO_WEIGHT_MAX 256     /* A backend's weight: 1..256. */
+
+/* "A.B.C.D", no length: a unicast address, not in 0.0.0.0/8, 127.0.0.0/8,
+ * 224.0.0.0/4 (multicast), 255.255.255.255 nor 100.64.0.0/16 (weft's
+ * transit addresses, ofproto/pipeline.h). */
+char *parse_vip(const char *s, ovs_be32 *vip);
+/* A backend's weight, 1..256. */
+char *parse_weight(const char *s, uint16_t *weight);
+/* The lowest service key (group id) no service uses, or 0. */
+uint32_t topology_next_service_key(const struct topology *);
+/* Service 'name' of 'tenant' on 'router': a valid name, not taken in the
+ * tenant; 'vip' inside no subnet attached to the router; ('vip', 'port',
+ * 'proto') no other service of the router. */
+char *validate_new_service(const struct topology *,
+                           const struct topo_tenant *,
+                           const struct topo_router *, const char *name,
+                           ovs_be32 vip, uint16_t port, uint8_t proto);
+/* 'node_port' for a service of 'tenant' ('self': the service that
+ * changes, NULL for a new one): no other service's node port of 'proto'
+ * (node ports are on every host) and no port mapping's host port of
+ * 'proto' on any host. */
+char *validate_node_port(const struct topology *, const struct topo_tenant *,
+                         const struct topo_service *self, uint8_t proto,
+                         uint16_t node_port, bool tenant_view);
+/* A port mapping of 'host_port'/'proto' by a port of 'tenant': no
+ * service's node port. */
+char *validate_mapping_not_node_port(const struct topology *,
+                                     const struct topo_tenant *,
+                                     uint8_t proto, uint16_t host_port,
+                                     bool tenant_view);
+/* 'port' as a new backend of 'svc': a port of the service's tenant, with
+ * an IPv4 address, on a network attached to the service's router, not a
+ * backend of it yet. */
+char *validate_backend_port(const struct topo_service *,
+                            const struct topo_port *);
+const struct topo_backend *topo_service_find_backend(
+    const struct topo_service *, const struct topo_port *);
+/* Refusals while in use: with 'net' NULL, 'router' has services (router
+ * deletion); else 'net' holds backends of 'router''s services (its
+ * detachment). */
+char *validate_router_services(const struct topo_router *,
+                               const struct topo_network *net);
+/* Attaching 'net' to 'router': its subnet contains none of the router's
+ * VIPs. */
+char *validate_attach_vips(const struct topo_router *,
+                           const struct topo_network *);
+
+/* The request ops of services: step 1 (storing what it parses into 'plan'
+ * if nonnull) and step 2. */
+char *weft_request_check_service(const struct weft_request *,
+                                 struct weft_plan *);
+struct weft_error *weft_request_validate_service(const struct weft_request *,
+                                                 const struct topology *,
+                                                 struct weft_plan *);
+
+/* ------------------------------------------------------------------------
  * Step 2 of a write (request.h): a request against the current topology.
  * (validate-request.c) */
 
@@ -308,6 +367,19 @@ struct weft_plan {
                                      * assign to, or NULL. */
     struct topo_mapping mapping; /* MAP_ADD; MAP_DEL (the one removed).
                                   * The port is 'port'. */
+
+    /* Services (validate-service.c).  SERVICE_ADD: 'tenant', 'router',
+     * 'key' and the values below. */
+    const struct topo_service *service; /* SERVICE_DEL, _SET, BACKEND_*. */
+    ovs_be32 vip;               /* SERVICE_ADD. */
+    uint16_t svc_port;          /* SERVICE_ADD. */
+    uint8_t svc_proto;          /* SERVICE_ADD: IPPROTO_TCP or _UDP. */
+    uint16_t node_port;         /* SERVICE_ADD, SERVICE_SET: 0 for none
+                                 * (SERVICE_SET: removed). */
+    struct topo_backend backend; /* BACKEND_ADD, _SET: the backend as it
+                                  * is to be; BACKEND_DEL: as it is.  Its
+                                  * port is also 'port', on network 'net'. */
+    int backend_down;           /* Step 1: 1, 0, or -1 if not given. */
 
     /* TENANT_SET: per quota (quota.h). */
     enum weft_quota_change quota_change[N_TOPO_QUOTAS];

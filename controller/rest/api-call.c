@@ -78,6 +78,25 @@ free_nat_views(struct api_call *call)
 }
 
 static void
+free_service_views(struct api_service_view *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].tenant);
+        free(v[i].name);
+        free(v[i].router);
+        free(v[i].vip);
+        free(v[i].proto);
+        for (size_t j = 0; j < v[i].n_backends; j++) {
+            free(v[i].backends[j].network);
+            free(v[i].backends[j].port);
+            free(v[i].backends[j].ip);
+        }
+        free(v[i].backends);
+    }
+    free(v);
+}
+
+static void
 free_port_views(struct api_port_view *v, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -144,6 +163,7 @@ api_call_destroy(struct api_call *call)
     free_router_views(call->routers, call->n_routers);
     free_port_views(call->ports, call->n_ports);
     free_nat_views(call);
+    free_service_views(call->services, call->n_services);
     for (size_t i = 0; i < call->n_flows; i++) {
         free(call->flows[i].host);
         free(call->flows[i].openflow_state);

@@ -40,6 +40,8 @@ enum api_resource {
     API_POOLS,                  /* External address pools (admin only). */
     API_FIPS,                   /* A tenant's floating IPs. */
     API_MAPPINGS,               /* A tenant's port mappings. */
+    API_SERVICES,               /* A tenant's services and backends. */
+    API_SERVICE_STATS,          /* A service's counters, from the hosts. */
 };
 
 enum api_verb {
@@ -157,6 +159,35 @@ struct api_mapping_view {
     long long to_port;
 };
 
+/* A backend of a service: endpoint 'network'/'port' (of the service's
+ * tenant) at 'ip' (its first address, or NULL):'to_port'.  The counters
+ * (API_SERVICE_STATS only) are summed over the hosts. */
+struct api_backend_view {
+    char *network;
+    char *port;
+    char *ip;
+    long long to_port;
+    long long weight;
+    bool down;
+    long long connections;      /* Select group bucket packet_count. */
+    long long packets;          /* LB_BACKEND counter rows' n_packets. */
+};
+
+/* A service: 'proto' traffic to 'vip':'port' through router 'router' is
+ * spread over 'backends'; 'node_port' 0: none. */
+struct api_service_view {
+    char *tenant;
+    char *name;
+    char *router;
+    char *vip;
+    long long port;
+    char *proto;
+    long long node_port;
+    long long key;
+    struct api_backend_view *backends;  /* Sorted by network, port. */
+    size_t n_backends;
+};
+
 /* One quota of a tenant (topology/quota.h). */
 struct api_quota_view {
     char *name;                 /* "ports", "networks", "ips_per_port". */
@@ -222,6 +253,8 @@ struct api_call {
     size_t n_fips;
     struct api_mapping_view *mappings;
     size_t n_mappings;
+    struct api_service_view *services;
+    size_t n_services;
     struct api_quota_view *quotas;  /* API_QUOTA: one per quota. */
     size_t n_quotas;
     struct api_flows_view *flows;   /* API_FLOWS: one per host. */
@@ -271,6 +304,14 @@ struct api_hooks {
      * sorted by host name. */
     size_t (*host_flows)(unsigned long long cookie, unsigned long long mask,
                          struct api_flows_view **views, void *aux);
+
+    /* Adds to the counters of 'backends' ('n' of them, 'ip' and 'to_port'
+     * filled) those of service 'service_key' of tenant 'tenant_key' on
+     * every host: its select group's bucket stats and its LB_BACKEND
+     * counter rows.  May be NULL (no counters). */
+    void (*service_stats)(unsigned int tenant_key, unsigned int service_key,
+                          struct api_backend_view *backends, size_t n,
+                          void *aux);
 
     /* Returns weftd's metrics in Prometheus text format (malloc'd). */
     char *(*metrics)(void *aux);

@@ -333,7 +333,9 @@ fill_created(struct api *api, struct api_call *call)
         && op != WEFT_OP_ROUTE_ADD && op != WEFT_OP_HOST_SET
         && op != WEFT_OP_ROUTER_SET && op != WEFT_OP_POOL_ADD
         && op != WEFT_OP_FIP_ADD && op != WEFT_OP_FIP_SET
-        && op != WEFT_OP_MAP_ADD) {
+        && op != WEFT_OP_MAP_ADD && op != WEFT_OP_SERVICE_ADD
+        && op != WEFT_OP_SERVICE_SET && op != WEFT_OP_BACKEND_ADD
+        && op != WEFT_OP_BACKEND_SET) {
         return;
     }
     struct api_call *fresh = api_call_create(call->verb, call->resource);
@@ -373,6 +375,7 @@ fill_created(struct api *api, struct api_call *call)
         SWAP_VIEWS(pools, n_pools);
         SWAP_VIEWS(fips, n_fips);
         SWAP_VIEWS(mappings, n_mappings);
+        SWAP_VIEWS(services, n_services);
 #undef SWAP_VIEWS
     }
     weft_error_destroy(error);

@@ -175,6 +175,53 @@ mapping_json(const struct api_mapping_view *v)
                      "to_port", (json_int_t) v->to_port);
 }
 
+/* {"name", "tenant", "router", "vip", "port", "proto", "node_port",
+ * "backends": [{"network", "port", "ip", "to_port", "weight", "down"}]}. */
+static json_t *
+service_json(const struct api_service_view *v)
+{
+    json_t *backends = json_array();
+    for (size_t i = 0; i < v->n_backends; i++) {
+        const struct api_backend_view *b = &v->backends[i];
+        json_array_append_new(backends, json_pack(
+                                  "{s:s, s:s, s:o, s:I, s:I, s:b}",
+                                  "network", b->network, "port", b->port,
+                                  "ip", string_or_null(b->ip),
+                                  "to_port", (json_int_t) b->to_port,
+                                  "weight", (json_int_t) b->weight,
+                                  "down", b->down));
+    }
+    return json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:o, s:o}",
+                     "name", v->name, "tenant", v->tenant,
+                     "router", v->router, "vip", v->vip,
+                     "port", (json_int_t) v->port, "proto", v->proto,
+                     "node_port", (v->node_port
+                                   ? json_integer(v->node_port)
+                                   : json_null()),
+                     "backends", backends);
+}
+
+/* {"tenant", "name", "backends": [{"network", "port", "ip", "to_port",
+ * "connections", "packets"}]}: the counters summed over the hosts. */
+static json_t *
+service_stats_json(const struct api_service_view *v)
+{
+    json_t *backends = json_array();
+    for (size_t i = 0; i < v->n_backends; i++) {
+        const struct api_backend_view *b = &v->backends[i];
+        json_array_append_new(backends, json_pack(
+                                  "{s:s, s:s, s:o, s:I, s:I, s:I}",
+                                  "network", b->network, "port", b->port,
+                                  "ip", string_or_null(b->ip),
+                                  "to_port", (json_int_t) b->to_port,
+                                  "connections",
+                                  (json_int_t) b->connections,
+                                  "packets", (json_int_t) b->packets));
+    }
+    return json_pack("{s:s, s:s, s:o}", "tenant", v->tenant,
+                     "name", v->name, "backends", backends);
+}
+
 static json_t *
 port_json(const struct api_port_view *v)
 {
@@ -274,6 +321,16 @@ objects_json(const struct api_call *call)
             json_array_append_new(a, mapping_json(&call->mappings[i]));
         }
         break;
+    case API_SERVICES:
+        for (size_t i = 0; i < call->n_services; i++) {
+            json_array_append_new(a, service_json(&call->services[i]));
+        }
+        break;
+    case API_SERVICE_STATS:
+        for (size_t i = 0; i < call->n_services; i++) {
+            json_array_append_new(a, service_stats_json(&call->services[i]));
+        }
+        break;
     case API_METRICS:
     case API_QUOTA:
     case API_VERSION:
@@ -315,7 +372,9 @@ rest_render_call(const struct api_call *call, int *status)
                    || call->req.op == WEFT_OP_ROUTE_DEL
                    || call->req.op == WEFT_OP_POOL_DEL
                    || call->req.op == WEFT_OP_FIP_DEL
-                   || call->req.op == WEFT_OP_MAP_DEL)) {
+                   || call->req.op == WEFT_OP_MAP_DEL
+                   || call->req.op == WEFT_OP_SERVICE_DEL
+                   || call->req.op == WEFT_OP_BACKEND_DEL)) {
         json_decref(objects);
         *status = 204;
         return NULL;
@@ -330,7 +389,8 @@ rest_render_call(const struct api_call *call, int *status)
         enum weft_op op = call->req.op;
         *status = (call->verb == API_WRITE && op != WEFT_OP_TENANT_TOKEN
                    && op != WEFT_OP_HOST_SET && op != WEFT_OP_ROUTER_SET
-                   && op != WEFT_OP_FIP_SET ? 201 : 200);
+                   && op != WEFT_OP_FIP_SET && op != WEFT_OP_SERVICE_SET
+                   && op != WEFT_OP_BACKEND_SET ? 201 : 200);
         return object;
     }
 }

@@ -219,10 +219,78 @@ parse_router_body(json_t *body, struct weft_request *r)
     return error;
 }
 
+/* Fills 'r' from the JSON object 'body' for the services' ops (the
+ * service and, for a backend's PATCH, the backend are named by the path):
+ * SERVICE_ADD {"name", "router", "vip", "port", "proto"?, "node_port"?},
+ * SERVICE_SET {"node_port": N|null}, BACKEND_ADD {"network", "port",
+ * "to_port"?, "weight"?, "down"?}, BACKEND_SET {"to_port"?, "weight"?,
+ * "down"?}. */
+static char *
+parse_service_body(json_t *body, struct weft_request *r)
+{
+    static const char *const service_add[] = {
+        "name", "router", "vip", "port", "proto", "node_port", NULL,
+    };
+    static const char *const service_set[] = { "node_port", NULL };
+    static const char *const backend_add[] = {
+        "network", "port", "to_port", "weight", "down", NULL,
+    };
+    static const char *const backend_set[] = {
+        "to_port", "weight", "down", NULL,
+    };
+    char *error = NULL;
+    switch (r->op) {
+    case WEFT_OP_SERVICE_ADD:
+        error = check_members(body, service_add);
+        error = error ? error : get_string(body, "name", true, &r->path[1]);
+        error = error ? error : get_string(body, "router", true, &r->router);
+        error = error ? error : get_string(body, "vip", true, &r->vip);
+        error = error ? error : get_integer(body, "port", true,
+                                            &r->svc_port);
+        error = error ? error : get_string(body, "proto", false, &r->proto);
+        error = error ? error : get_integer(body, "node_port", false,
+                                            &r->node_port);
+        return error;
+    case WEFT_OP_SERVICE_SET:
+        error = check_members(body, service_set);
+        if (!error && !json_object_get(body, "node_port")) {
+            error = plain_xasprintf("member \"node_port\" is required (null "
+                                    "removes the node port)");
+        }
+        error = error ? error : get_integer(body, "node_port", false,
+                                            &r->node_port);
+        if (!error && !r->node_port) {
+            r->node_port = plain_xstrdup("");
+        }
+        return error;
+    case WEFT_OP_BACKEND_ADD:
+    case WEFT_OP_BACKEND_SET:
+        error = check_members(body, r->op == WEFT_OP_BACKEND_ADD
+                              ? backend_add : backend_set);
+        if (!error && r->op == WEFT_OP_BACKEND_ADD) {
+            error = get_string(body, "network", true, &r->network);
+            error = error ? error : get_string(body, "port", true,
+                                               &r->port_name);
+        }
+        error = error ? error : get_integer(body, "to_port", false,
+                                            &r->to_port);
+        error = error ? error : get_integer(body, "weight", false,
+                                            &r->weight);
+        error = error ? error : get_boolean(body, "down", &r->down);
+        return error;
+    default:
+        abort();
+    }
+}
+
 /* Fills 'r' (a *_ADD request, or a PATCH) from the JSON object 'body'. */
 static char *
 parse_create_body(json_t *body, struct weft_request *r)
 {
+    if (r->op == WEFT_OP_SERVICE_ADD || r->op == WEFT_OP_SERVICE_SET
+        || r->op == WEFT_OP_BACKEND_ADD || r->op == WEFT_OP_BACKEND_SET) {
+        return parse_service_body(body, r);
+    }
     if (r->op == WEFT_OP_ROUTER_ATTACH || r->op == WEFT_OP_ROUTE_ADD) {
         return parse_router_body(body, r);
     }
@@ -381,6 +449,14 @@ parse_write(const struct rest_input *in, struct api_call *call,
         call->req.proto = plain_xasprintf("%.*s", (int) (slash - call->path[2]),
                                           call->path[2]);
         call->req.host_port = plain_xstrdup(slash + 1);
+    } else if ((op == WEFT_OP_BACKEND_DEL || op == WEFT_OP_BACKEND_SET)
+               && call->n_path == 3) {
+        /* The backend, "NET/PORT" (routes.c joined them). */
+        const char *slash = strchr(call->path[2], '/');
+        call->req.network = plain_xasprintf("%.*s",
+                                            (int) (slash - call->path[2]),
+                                            call->path[2]);
+        call->req.port_name = plain_xstrdup(slash + 1);
     }
     *kindp = WEFT_ERR_INVALID;
 

@@ -62,6 +62,18 @@ static const struct rest_route routes[] = {
     /* Host, protocol and host port: the last two one name, "tcp/8080". */
     { "/v1/tenants/*/port-mappings/*/*/*", API_MAPPINGS, REST_DELETE,
       API_GET, -1, WEFT_OP_MAP_DEL, "DELETE" },
+    { "/v1/tenants/*/services", API_SERVICES, GET_POST, API_LIST,
+      WEFT_OP_SERVICE_ADD, -1, "GET, POST" },
+    { "/v1/tenants/*/services/*", API_SERVICES, GET_DELETE_PATCH, API_GET,
+      WEFT_OP_SERVICE_SET, WEFT_OP_SERVICE_DEL, "GET, DELETE, PATCH" },
+    { "/v1/tenants/*/services/*/stats", API_SERVICE_STATS, REST_GET,
+      API_GET, -1, -1, "GET" },
+    { "/v1/tenants/*/services/*/backends", API_SERVICES, REST_POST, API_GET,
+      WEFT_OP_BACKEND_ADD, -1, "POST" },
+    /* A backend: its network and port, one name "NET/PORT". */
+    { "/v1/tenants/*/services/*/backends/*/*", API_SERVICES,
+      REST_DELETE | REST_PATCH, API_GET, WEFT_OP_BACKEND_SET,
+      WEFT_OP_BACKEND_DEL, "DELETE, PATCH" },
     { "/metrics", API_METRICS, REST_GET, API_GET, -1, -1, "GET" },
 };
 

@@ -315,6 +315,9 @@ api_read_object(const struct api_reader *r, struct api_call *call,
     case API_QUOTA:
         error = resolve_path(r->idl, path, 1, &tenant, NULL, NULL);
         return error ? error : quota_views_fill(r, call, tenant);
+    case API_SERVICES:
+    case API_SERVICE_STATS:
+        return api_read_service(r, call, path);
     case API_MAPPINGS:          /* Listed (and written), never one read. */
     case API_STATUS:
     default:
@@ -477,6 +480,10 @@ api_read_list(const struct api_reader *r, struct api_call *call,
     case API_FIPS:
     case API_MAPPINGS:
         return api_read_nat_list(r, call);
+    case API_SERVICES:
+        return api_read_service_list(r, call);
+    case API_SERVICE_STATS:
+        return api_read_service(r, call, call->path);
     }
     OVS_NOT_REACHED();
 }

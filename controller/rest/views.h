@@ -50,6 +50,15 @@ struct weft_error *api_read_nat_object(const struct api_reader *,
 struct weft_error *api_read_nat_list(const struct api_reader *,
                                      struct api_call *);
 
+/* Services (views-services.c): one service, named by 'path' (tenant,
+ * service), with its counters if call->resource is API_SERVICE_STATS; and
+ * the services of the tenant call->path[0].  NOT_FOUND if there is no such
+ * tenant or service. */
+struct weft_error *api_read_service(const struct api_reader *,
+                                    struct api_call *, char *const path[]);
+struct weft_error *api_read_service_list(const struct api_reader *,
+                                         struct api_call *);
+
 /* Fills 'call' with the mapping of 'proto'/'host_port' of the port that
  * 'path' names (tenant, network, port).  Returns NOT_FOUND if it has no
  * such mapping. */

@@ -36,7 +36,8 @@ field(struct weft_request *req, const char *name)
         F(remote), F(tunnel_ip), F(datapath_type), F(uplink),
         F(external_iface), F(external_ip), F(external_gateway), F(snat),
         F(pool), F(fip), F(port_name), F(proto), F(host_port), F(to_port),
-        F(cidr), F(network), F(host), F(iface), F(mac),
+        F(cidr), F(network), F(host), F(iface), F(mac), F(router), F(vip),
+        F(svc_port), F(node_port), F(weight), F(down),
 #undef F
     };
     for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
@@ -50,7 +51,7 @@ field(struct weft_request *req, const char *name)
 static bool
 parse_op(const char *s, enum weft_op *op)
 {
-    for (int i = 0; i <= WEFT_OP_MAP_DEL; i++) {
+    for (int i = 0; i <= WEFT_OP_BACKEND_SET; i++) {
         if (!strcmp(weft_op_name(i), s)) {
             *op = i;
             return true;

@@ -585,6 +585,126 @@ test_port_mappings(void **state)
                 NULL, false, WEFT_ERR_NOT_FOUND, "no such resource");
 }
 
+/* Services: a service by name under its tenant, a backend by its network
+ * and port (two segments, one name), the counters a GET only. */
+static void
+test_services(void **state)
+{
+    (void) state;
+    struct api_call *call = parse_ok(
+        REST_POST, "/v1/tenants/red/services", NULL,
+        "{\"name\": \"web\", \"router\": \"rtr\", "
+        "\"vip\": \"10.96.0.10\", \"port\": 80, \"proto\": \"udp\", "
+        "\"node_port\": 30080}", false);
+    assert_int_equal(call->resource, API_SERVICES);
+    assert_int_equal(call->req.op, WEFT_OP_SERVICE_ADD);
+    assert_string_equal(call->req.path[0], "red");
+    assert_string_equal(call->req.path[1], "web");
+    assert_string_equal(call->req.router, "rtr");
+    assert_string_equal(call->req.vip, "10.96.0.10");
+    assert_string_equal(call->req.svc_port, "80");
+    assert_string_equal(call->req.proto, "udp");
+    assert_string_equal(call->req.node_port, "30080");
+    api_call_destroy(call);
+
+    /* proto and node_port are optional. */
+    call = parse_ok(REST_POST, "/v1/tenants/red/services", NULL,
+                    "{\"name\": \"web\", \"router\": \"rtr\", "
+                    "\"vip\": \"10.96.0.10\", \"port\": 80}", false);
+    assert_null(call->req.proto);
+    assert_null(call->req.node_port);
+    api_call_destroy(call);
+
+    parse_fails(REST_POST, "/v1/tenants/red/services", NULL,
+                "{\"name\": \"web\", \"router\": \"rtr\", "
+                "\"vip\": \"10.96.0.10\", \"port\": \"80\"}", false,
+                WEFT_ERR_INVALID, "member \"port\" must be an integer");
+    parse_fails(REST_POST, "/v1/tenants/red/services", NULL,
+                "{\"name\": \"web\", \"vip\": \"10.96.0.10\", "
+                "\"port\": 80}", false,
+                WEFT_ERR_INVALID, "member \"router\" is required");
+    parse_fails(REST_POST, "/v1/tenants/red/services", NULL,
+                "{\"name\": \"web\", \"router\": \"rtr\", "
+                "\"vip\": \"10.96.0.10\", \"port\": 80, \"weight\": 2}",
+                false, WEFT_ERR_INVALID, "unknown member \"weight\"");
+
+    /* PATCH: a node port, or null to remove it ("" in the request). */
+    call = parse_ok(REST_PATCH, "/v1/tenants/red/services/web", NULL,
+                    "{\"node_port\": 30081}", false);
+    assert_int_equal(call->req.op, WEFT_OP_SERVICE_SET);
+    assert_string_equal(call->req.path[1], "web");
+    assert_string_equal(call->req.node_port, "30081");
+    api_call_destroy(call);
+    call = parse_ok(REST_PATCH, "/v1/tenants/red/services/web", NULL,
+                    "{\"node_port\": null}", false);
+    assert_string_equal(call->req.node_port, "");
+    api_call_destroy(call);
+    parse_fails(REST_PATCH, "/v1/tenants/red/services/web", NULL, "{}",
+                false, WEFT_ERR_INVALID, "member \"node_port\" is required");
+
+    call = parse_ok(REST_DELETE, "/v1/tenants/red/services/web", NULL, NULL,
+                    false);
+    assert_int_equal(call->req.op, WEFT_OP_SERVICE_DEL);
+    assert_string_equal(call->req.path[1], "web");
+    api_call_destroy(call);
+
+    call = parse_ok(REST_GET, "/v1/tenants/red/services/web/stats", NULL,
+                    NULL, false);
+    assert_int_equal(call->resource, API_SERVICE_STATS);
+    assert_int_equal(call->verb, API_GET);
+    assert_int_equal(call->n_path, 2);
+    api_call_destroy(call);
+    parse_fails(REST_POST, "/v1/tenants/red/services/web/stats", NULL, "{}",
+                false, WEFT_ERR_METHOD, "allows only GET");
+
+    /* Backends. */
+    call = parse_ok(REST_POST, "/v1/tenants/red/services/web/backends", NULL,
+                    "{\"network\": \"vx\", \"port\": \"a1\", "
+                    "\"to_port\": 8080, \"weight\": 3, \"down\": true}",
+                    false);
+    assert_int_equal(call->req.op, WEFT_OP_BACKEND_ADD);
+    assert_string_equal(call->req.path[0], "red");
+    assert_string_equal(call->req.path[1], "web");
+    assert_string_equal(call->req.network, "vx");
+    assert_string_equal(call->req.port_name, "a1");
+    assert_string_equal(call->req.to_port, "8080");
+    assert_string_equal(call->req.weight, "3");
+    assert_string_equal(call->req.down, "true");
+    api_call_destroy(call);
+    parse_fails(REST_POST, "/v1/tenants/red/services/web/backends", NULL,
+                "{\"network\": \"vx\"}", false, WEFT_ERR_INVALID,
+                "member \"port\" is required");
+    parse_fails(REST_POST, "/v1/tenants/red/services/web/backends", NULL,
+                "{\"network\": \"vx\", \"port\": \"a1\", "
+                "\"down\": \"yes\"}", false, WEFT_ERR_INVALID,
+                "member \"down\" must be true or false");
+
+    call = parse_ok(REST_PATCH, "/v1/tenants/red/services/web/backends/vx/a1",
+                    NULL, "{\"weight\": 5, \"down\": false}", false);
+    assert_int_equal(call->req.op, WEFT_OP_BACKEND_SET);
+    assert_string_equal(call->req.path[1], "web");
+    assert_string_equal(call->req.network, "vx");
+    assert_string_equal(call->req.port_name, "a1");
+    assert_string_equal(call->req.weight, "5");
+    assert_string_equal(call->req.down, "false");
+    assert_null(call->req.to_port);
+    api_call_destroy(call);
+    parse_fails(REST_PATCH, "/v1/tenants/red/services/web/backends/vx/a1",
+                NULL, "{\"network\": \"gre\"}", false, WEFT_ERR_INVALID,
+                "unknown member \"network\"");
+
+    call = parse_ok(REST_DELETE,
+                    "/v1/tenants/red/services/web/backends/vx/a1", NULL, NULL,
+                    false);
+    assert_int_equal(call->req.op, WEFT_OP_BACKEND_DEL);
+    assert_string_equal(call->req.network, "vx");
+    assert_string_equal(call->req.port_name, "a1");
+    api_call_destroy(call);
+    parse_fails(REST_GET, "/v1/tenants/red/services/web/backends/vx/a1",
+                NULL, NULL, false, WEFT_ERR_METHOD,
+                "allows only DELETE, PATCH");
+}
+
 int
 main(void)
 {
@@ -602,6 +722,7 @@ main(void)
         cmocka_unit_test(test_pools),
         cmocka_unit_test(test_floating_ips),
         cmocka_unit_test(test_port_mappings),
+        cmocka_unit_test(test_services),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
