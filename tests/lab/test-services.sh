@@ -10,8 +10,8 @@
 #     different hosts, every older field kept; weft holds the same (REST);
 #   - every endpoint's name server answers on both ports;
 #   - 30 connections from red-vx-h1 reach every backend and only backends;
-#     the counters (REST .../stats, weftctl service-show) grew by exactly the
-#     connections each backend answered, 30 in all;
+#     the counters (REST .../stats) grew by exactly the connections each
+#     backend answered, 30 in all, and weftctl service-show shows the same;
 #   - a removed backend (backend-del) gets no new connection (its server's
 #     log does not grow), and gets them again once added back; a backend
 #     marked down (backend-set --down) gets none either, until --up;
@@ -191,6 +191,11 @@ out=$(lab ctl service-show red/web 2>&1) || out="failed: $out"
 for b in "${RB[@]}"; do
     check "weftctl service-show red/web shows $b ($(ep "$b" ip))" grep -qwF "$(ep "$b" ip)" <<<"$out"
 done
+# shellcheck disable=SC2016
+ctl_sum=$(awk '{for (i = 1; i < NF; i++) if ($i == "connections") s += $(i + 1)} END {print s + 0}' <<<"$out")
+rest_sum=$(awk '{s += $2} END {print s + 0}' "$TMP/stats.after")
+check "  ... its connections add up to the REST stats' ($ctl_sum, REST $rest_sum)" \
+    bash -c "[ '$ctl_sum' -eq '$rest_sum' ] && [ '$ctl_sum' -ge 30 ]"
 
 echo "== a removed backend gets no new connection"
 GONE=${RB[-1]}
