@@ -19,6 +19,7 @@
 #include "openvswitch/vlog.h"
 #include "ovsdb-idl.h"
 #include "topology.h"
+#include "uuid.h"
 #include "uuidset.h"
 #include "validate.h"
 #include "weft-db-rows.h"
@@ -175,18 +176,36 @@ weft_db_forget_backend_port(struct topology *topo,
     }
 }
 
-/* Before the routers and tenants they refer to leave. */
+/* True if 'row' (not deleted) refers to another router or tenant than
+ * 'svc'. */
+static bool
+service_moved(const struct topo_service *svc,
+              const struct weftrec_service *row)
+{
+    return (!row->router || !row->tenant
+            || !uuid_equals(&row->router->header_.uuid, &svc->router->uuid)
+            || !uuid_equals(&row->tenant->header_.uuid, &svc->tenant->uuid));
+}
+
+/* Before the routers and tenants they refer to leave.  A service moved to
+ * another router or tenant (only a database written by hand does that)
+ * needs a full load: its old router may leave in the same transaction. */
 const char *
 weft_db_delete_services(struct ovsdb_idl *idl, struct topology *topo,
                         struct topo_changes *c)
 {
     const struct weftrec_service *row;
     WEFTREC_SERVICE_FOR_EACH_TRACKED (row, idl) {
-        struct topo_service *svc;
-        if (weftrec_service_is_deleted(row)
-            && (svc = topology_find_service(topo, &row->header_.uuid))) {
+        struct topo_service *svc = topology_find_service(topo,
+                                                         &row->header_.uuid);
+        if (!svc) {
+            continue;
+        }
+        if (weftrec_service_is_deleted(row)) {
             uuidset_insert(&c->services, &svc->uuid);
             topology_remove_service(topo, svc);
+        } else if (service_moved(svc, row)) {
+            return "a service moved to another router or tenant";
         }
     }
     return NULL;

@@ -32,7 +32,13 @@
 #     swapping ports in one transaction, its port moved to another host
 #     and back (it keeps it), deleted; a pool deleted with its
 #     last floating IP in one transaction; port mappings added, one that
-#     does not parse, deleted.
+#     does not parse, deleted;
+#   - services (#14): a service added, backends added (with a weight), a
+#     backend's port skipped by the loader and fixed, a backend marked
+#     down, weight 1 and up again, a backend's port replaced and one
+#     deleted (weak reference), a backend removed, node port set and
+#     cleared, the service deleted (and one the loader skips: a full
+#     load, like the tenant case below).
 # None of the others needs a full load (weftd logs each, with its reason),
 # and each patch reports what it changed (topology/changes.h's sets, logged
 # at debug level): e.g. a port moved to another host changes one port, its
@@ -349,6 +355,53 @@ step "pool deleted with its last floating IP, in one transaction" \
     "$(nat 0 1 1 1 1 1)"
 transact "$(update Host h1 '{"external_iface":["set",[]],"external_ip":["set",[]],"external_gateway":["set",[]]}')"
 step "host external side removed" "$(ch 1 0 0 0 0)"
+# --- services (#14): a Service row and its backends ---------------------------
+# Raw rows, on router r2 (attached to network a: ports a1 and a2).  A
+# service's change is its own ("N services"); a port replaced or deleted
+# while a backend changes its services too (the weak reference).
+svc() { ch 0 0 0 0 0 ", $1 services"; }
+svcop() {       # svcop COLUMN OP VALUE_JSON: mutate service web's column
+    printf '{"op":"mutate","table":"Service","where":[["name","==","web"]],"mutations":[["%s","%s",%s]]}' "$1" "$2" "$3"
+}
+pref() { printf '["uuid","%s"]' "$(uuid_of Port "$1")"; }
+transact "{\"op\":\"insert\",\"table\":\"Service\",\"row\":{\"name\":\"web\",\"tenant\":[\"uuid\",\"$red\"],\"router\":[\"uuid\",\"$(uuid_of Router r2)\"],\"flow_key\":1,\"vip\":\"10.96.0.10\",\"port\":80,\"proto\":\"tcp\"}}"
+step "service added" "$(svc 1)"
+transact "$(svcop backends insert "[\"map\",[[$(pref a1),80]]]")"
+step "backend added" "$(svc 1)"
+transact "$(svcop backends insert "[\"map\",[[$(pref a2),8080]]]")" \
+         "$(svcop weights insert "[\"map\",[[$(pref a2),3]]]")"
+step "second backend added with a weight" "$(svc 1)"
+transact "$(update Port a1 '{"mac":"not-a-mac"}')"
+step "a backend's port the loader skips (it leaves the service)" \
+    "$(ch 0 0 1 1 1 ", 1 services")"
+transact "$(update Port a1 '{"mac":"02:00:00:00:0a:01"}')"
+step "and fixed (a backend again)" "$(ch 0 0 1 1 1 ", 1 services")"
+transact "$(svcop down insert "[\"set\",[$(pref a2)]]")"
+step "backend marked down" "$(svc 1)"
+transact "$(svcop weights delete "[\"set\",[$(pref a2)]]")" \
+         "$(svcop down delete "[\"set\",[$(pref a2)]]")"
+step "backend weight 1 again and up" "$(svc 1)"
+transact "$(update Port a2 '{"ips":["set",["10.0.0.2"]]}')"
+step "a backend's port modified (replaced: the service's backends set again)" \
+    "$(ch 0 0 1 1 1 ", 1 services")"
+transact "$(insert_port t2 a h1 t2 02:00:00:00:0a:22 901 10.0.0.22)"
+step "port added" "$(ch 0 0 1 1 1)"
+transact "$(svcop backends insert "[\"map\",[[$(pref t2),80]]]")"
+step "it becomes a backend" "$(svc 1)"
+transact "$(delete Port t2)"
+step "a backend's port deleted (the weak reference drops it)" \
+    "$(ch 0 0 1 1 1 ", 1 services")"
+check "the service kept its two other backends" \
+    [ "$(ovsdb-client transact "$db" '["Weft",{"op":"select","table":"Service","where":[],"columns":["backends"]}]' | jq -c '.[0].rows[0].backends[1]|length')" = 2 ]
+transact "$(svcop backends delete "[\"set\",[$(pref a1)]]")"
+step "backend removed" "$(svc 1)"
+transact "$(update Service web '{"node_port":30080}')"
+step "node port set" "$(svc 1)"
+transact "$(update Service web '{"node_port":["set",[]]}')"
+step "node port cleared" "$(svc 1)"
+transact "$(delete Service web)"
+step "service deleted" "$(svc 1)"
+
 transact "$(delete Router r2)"
 step "snat router deleted" "$(chr 0 0 1 0 0 1)"
 
@@ -368,6 +421,16 @@ transact '{"op":"insert","table":"Tenant","row":{"name":"yellow","flow_key":4000
 step "a network moved off a tenant deleted in the same transaction" ""
 check "that one was a full load ($f1 -> $(full_loads))" [ "$(full_loads)" = $((f1 + 1)) ]
 f1=$(full_loads)
+# Another: a service the loader skips (its VIP does not parse).
+transact "{\"op\":\"insert\",\"table\":\"Router\",\"row\":{\"name\":\"r3\",\"tenant\":[\"uuid\",\"$red\"],\"flow_key\":3}}"
+step "router added" "$(chr 0 0 0 0 0 1)"
+transact "{\"op\":\"insert\",\"table\":\"Service\",\"row\":{\"name\":\"bad\",\"tenant\":[\"uuid\",\"$red\"],\"router\":[\"uuid\",\"$(uuid_of Router r3)\"],\"flow_key\":1,\"vip\":\"bogus\",\"port\":80,\"proto\":\"tcp\"}}"
+step "a service with a VIP that does not parse (skipped)" ""
+check "that one was a full load ($f1 -> $(full_loads))" [ "$(full_loads)" = $((f1 + 1)) ]
+f1=$(full_loads)
+transact "$(delete Service bad)" "$(delete Router r3)"
+step "the skipped service and its router deleted" "$(chr 0 0 0 0 0 1)"
+check "and patched ($f1 -> $(full_loads))" [ "$(full_loads)" = "$f1" ]
 
 # --- resync: the database changed while weftd was away ------------------
 kill_pidfiles "$SIM_DIR/weft-db.pid"

@@ -55,8 +55,8 @@ col() {         # col TABLE WHERE-COLUMN VALUE COLUMN: one value, as JSON
     ovsdb-client transact "$db" "[\"Weft\",{\"op\":\"select\",\"table\":\"$1\",\
 \"where\":[[\"$2\",\"==\",\"$3\"]],\"columns\":[\"$4\"]}]" | jq -c ".[0].rows[0].$4"
 }
-# svc TENANT-UUID-LESS NAME COLUMN: a column of the service NAME of red
-# (names are unique per tenant; the tests use distinct names).
+# svc NAME COLUMN: a column of service NAME (the tests give every service
+# a name no other tenant uses).
 svc() { col Service name "$1" "$2"; }
 uuid_of() { col "$1" name "$2" _uuid | jq -r '.[1]'; }
 weftd_ok() {
@@ -187,6 +187,9 @@ check "service red/web has no backend" [ "$(svc web backends)" = '["map",[]]' ]
 accepted service-del red web
 accepted service-del red dns
 refused "not found" "service red/web does not exist" service-del red web
+accepted service-add red again router=r vip=10.96.0.20 svc_port=80
+check "a new service gets the lowest free key (1, freed by red/web)" [ "$(svc again flow_key)" = 1 ]
+accepted service-del red again
 accepted router-detach red r network=vx
 accepted router-del red r
 check "weftd patched all of it, its self-check passed" weftd_ok

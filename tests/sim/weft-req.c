@@ -1,8 +1,9 @@
 /* weft-req: one 'struct weft_request' (topology/request.h) through the
  * shared write layer (ovsdb/weft-write.c, weft-txn.c's commit/retry loop),
- * for tests/sim/test-write-nat.sh: it exercises validation and the write
- * path of an op without any front end, so that the write layer is tested
- * on its own while weftctl's and the REST API's commands are built apart.
+ * for tests/sim/test-write-nat.sh and test-write-services.sh: it exercises
+ * validation and the write path of an op without any front end, so that
+ * the write layer is tested on its own while weftctl's and the REST API's
+ * commands are built apart.
  *
  *   weft-req DB OP PATH0 [PATH1 [PATH2]] [FIELD=VALUE]... [--tenant-view]
  *
