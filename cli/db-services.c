@@ -266,11 +266,18 @@ read_counters(struct ctl_context *ctx, const struct service_rows_service *s,
     }
     const struct topo_host *th;
     TOPOLOGY_FOR_EACH_HOST (th, ctx->topo) {
+        /* Only the switches weftd is connected to, as the API reads them. */
+        const struct weftrec_host *row = weft_db_find_host(ctx->idl,
+                                                           th->name);
+        if (!row || !row->openflow_connected) {
+            continue;
+        }
         char *target, *controller_target;
         topo_host_openflow_targets(th, &target, &controller_target);
         free(controller_target);
+        int timeout = ctx->opts->timeout ? ctx->opts->timeout * 1000 : 5000;
         char *error = lb_counters_read_switch(
-            target, ctx->opts->timeout ? ctx->opts->timeout * 1000 : 5000,
+            target, MIN(timeout, 5000),
             tenant ? tenant->flow_key : 0, s->key, counters, s->n_backends);
         if (error) {
             ds_put_format(notes, "    (host %s: %s)\n", th->name, error);

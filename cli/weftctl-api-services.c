@@ -26,8 +26,13 @@
 char *
 ctl_parse_backend(const char *arg, char **network, char **port)
 {
-    const char *slash = strchr(arg, '/');
-    if (!slash || slash == arg || !slash[1] || strchr(slash + 1, '/')) {
+    /* NET/PORT, or T/NET/PORT: another tenant's port, which validation
+     * refuses with a clear message (an administrator's mistake). */
+    const char *slash = strrchr(arg, '/');
+    const char *first = strchr(arg, '/');
+    if (!slash || slash == arg || !slash[1] || slash[-1] == '/'
+        || (first != slash && (first == arg || strchr(first + 1, '/')
+                               != slash))) {
         return plain_xasprintf("\"%s\": expected NET/PORT (a port of the "
                                "service's tenant)", arg);
     }

@@ -140,7 +140,8 @@ const struct ctl_command *ctl_command_find(const char *name);
  * (map-del); PROTO, "tcp" or "udp", defaults to tcp.  The numbers are kept
  * as text: their range is validation's (topology/). */
 char *ctl_parse_net_port(const char *arg, char **network, char **port);
-/* A backend's "NET/PORT" (weftctl-api-services.c). */
+/* A backend's "NET/PORT" (or "T/NET/PORT", another tenant's port, for
+ * validation to refuse clearly) (weftctl-api-services.c). */
 char *ctl_parse_backend(const char *arg, char **network, char **port);
 char *ctl_parse_mapping(const char *spec, bool with_to_port,
                         char **host_port, char **to_port, char **proto);

@@ -633,6 +633,12 @@ host_name(const struct host *h)
     return h->name;
 }
 
+const char *
+host_of_target(const struct host *h)
+{
+    return h->of_target;
+}
+
 bool
 host_ovsdb_connected(const struct host *h)
 {

@@ -102,6 +102,8 @@ void host_wait(struct host *);
 /* Status for the weft database and for unixctl. */
 const struct uuid *host_uuid(const struct host *);
 const char *host_name(const struct host *);
+/* The OpenFlow target weftd connects to (services' counters read it). */
+const char *host_of_target(const struct host *);
 bool host_ovsdb_connected(const struct host *);
 bool host_openflow_connected(const struct host *);
 int64_t host_cur_cfg(const struct host *);

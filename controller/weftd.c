@@ -35,6 +35,7 @@
 #include "daemon.h"
 #include "fatal-signal.h"
 #include "host.h"
+#include "lb-counters.h"
 #include "hosts.h"
 #include "metrics.h"
 #include "openvswitch/dynamic-string.h"
@@ -53,6 +54,7 @@
 #include "weftd-unixctl.h"
 
 VLOG_DEFINE_THIS_MODULE(weftd);
+static struct vlog_rate_limit stats_rl = VLOG_RATE_LIMIT_INIT(5, 5);
 
 /* At start, the REST API reads its own copy of weft's database (api_run())
  * only once every host is synced (hosts_started()), or after this long if
@@ -100,6 +102,44 @@ weftd_host_flows(unsigned long long cookie, unsigned long long mask,
     free(sorted);
     *viewsp = views;
     return n;
+}
+
+/* api_hooks' service_stats: each connected host's counters of the service,
+ * read over a connection of its own to the host's switch (lb-counters.h).
+ * It blocks the main loop, at most LB_STATS_TIMEOUT_MS per host: a local
+ * switch answers in well under a millisecond. */
+#define LB_STATS_TIMEOUT_MS 1000
+static void
+weftd_service_stats(unsigned int tenant_key, unsigned int service_key,
+                    struct api_backend_view *views, size_t n, void *hosts)
+{
+    struct lb_backend_counters *c = xcalloc(n + 1, sizeof *c);
+    for (size_t i = 0; i < n; i++) {
+        c[i].ip = views[i].ip;
+        c[i].to_port = views[i].to_port;
+        c[i].bucket_id = views[i].bucket_id;
+    }
+    size_t n_hosts;
+    struct host **sorted = hosts_sorted(hosts, &n_hosts);
+    for (size_t i = 0; i < n_hosts; i++) {
+        if (!host_openflow_connected(sorted[i])) {
+            continue;
+        }
+        char *error = lb_counters_read_switch(host_of_target(sorted[i]),
+                                              LB_STATS_TIMEOUT_MS,
+                                              tenant_key, service_key, c, n);
+        if (error) {
+            VLOG_WARN_RL(&stats_rl, "host %s: service counters: %s",
+                         host_name(sorted[i]), error);
+            free(error);
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        views[i].connections = c[i].connections;
+        views[i].packets = c[i].packets;
+    }
+    free(sorted);
+    free(c);
 }
 
 /* api_hooks' metrics: weftd's part of /metrics (metrics.h), from every
@@ -193,6 +233,7 @@ start_api(struct hosts *hosts, const struct weftd_options *opts,
 {
     struct api_hooks hooks = {
         .host_flows = weftd_host_flows,
+        .service_stats = weftd_service_stats,
         .iface_available = weftd_iface_available,
         .metrics = weftd_metrics,
         .aux = hosts,

@@ -169,6 +169,8 @@ struct api_backend_view {
     long long to_port;
     long long weight;
     bool down;
+    unsigned int bucket_id;     /* Its select group bucket's id (the
+                                 * port's flow key); not rendered. */
     long long connections;      /* Select group bucket packet_count. */
     long long packets;          /* LB_BACKEND counter rows' n_packets. */
 };

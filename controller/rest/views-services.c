@@ -40,6 +40,7 @@ service_view_fill(struct api_service_view *v,
         bv->port = xstrdup(b->port);
         bv->ip = nullable_xstrdup(b->ip);
         bv->to_port = b->to_port;
+        bv->bucket_id = b->key;
         bv->weight = b->weight;
         bv->down = b->down;
     }

@@ -10,7 +10,9 @@
 # printed).  NAT (#13): hosts' external side, router snat, pools, floating
 # IPs and port mappings, tenant-scoped (404 for another tenant's, 403 on
 # pools and hosts), bad input refused with nothing written, concurrent
-# floating IP allocation, and weftctl --api's NAT commands.  Prefix "t4".
+# floating IP allocation, and weftctl --api's NAT commands.  Services (#14):
+# round trips, stats, tenant scoping (404), bad input refused with nothing
+# written, weftctl --api's service commands.  Prefix "t4".
 set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR source=../testlib.sh
@@ -1077,6 +1079,129 @@ jq -r '.[].ip' <<<"$body" | grep -vx -e 192.168.100.97 -e 192.168.100.98 -e 192.
 check "5 concurrent fip-add (3 API, 2 database): 5 distinct addresses, each printed by its client ($(tr '\n' ' ' <"$dir/fip-printed"))" \
     bash -c "[ $rc = 0 ] && [ \$(sort -u $dir/fip-printed | grep -c '^192\.168\.100\.') = 5 ] \
              && cmp -s $dir/fip-printed $dir/fip-listed"
+
+# --- services (issue #14): VIPs load-balanced over backends; tenants kept
+# apart (another tenant's service: 404); bad input writes nothing ---------
+as=tenant
+tok=$red_tok
+expect 201 '. == {"name":"web","tenant":"red","router":"rn","vip":"10.96.0.10","port":80,"proto":"tcp","node_port":null,"backends":[]}' \
+    "red: POST a service" -- \
+    $(post) '{"name":"web","router":"rn","vip":"10.96.0.10","port":80}' /v1/tenants/red/services
+expect 201 '.backends == [{"network":"nsub","port":"e1","ip":"10.7.0.2","to_port":80,"weight":1,"down":false}]' \
+    "red: POST a backend: the service with it" -- \
+    $(post) '{"network":"nsub","port":"e1"}' /v1/tenants/red/services/web/backends
+expect 201 '.backends[1] == {"network":"nsub","port":"e2","ip":"10.7.0.4","to_port":8080,"weight":3,"down":true}' \
+    "red: POST a backend with to_port, weight, down" -- \
+    $(post) '{"network":"nsub","port":"e2","to_port":8080,"weight":3,"down":true}' \
+    /v1/tenants/red/services/web/backends
+expect 200 '.backends[1].down == false and .backends[1].weight == 2 and .backends[1].to_port == 8080' \
+    "red: PATCH a backend up, weight 2" -- \
+    -X PATCH -d '{"down":false,"weight":2}' /v1/tenants/red/services/web/backends/nsub/e2
+expect 200 '.node_port == 30080' "red: PATCH the service's node port" -- \
+    -X PATCH -d '{"node_port":30080}' /v1/tenants/red/services/web
+expect 200 'map(.name) == ["web"] and .[0].node_port == 30080' "red: GET its services" -- \
+    /v1/tenants/red/services
+expect 200 '.name == "web" and (.backends | length) == 2' "red: GET its service" -- \
+    /v1/tenants/red/services/web
+expect 200 '.tenant == "red" and .name == "web"
+            and (.backends | map(.port + ":" + (.to_port | tostring) + ":" + (.connections | tostring) + ":" + (.packets | tostring)))
+                == ["e1:80:0:0", "e2:8080:0:0"]' \
+    "red: GET its service's stats (no traffic yet: zeros)" -- /v1/tenants/red/services/web/stats
+
+# Bad input: 4xx, and nothing written (nb_cfg does not move).
+as=admin
+req /v1/status
+svc_cfg=$(jq .nb_cfg <<<"$body")
+as=tenant
+tok=$red_tok
+expect 400 '.detail == "port 0 is out of range 1..65535"' "red: service port 0: 400" -- \
+    $(post) '{"name":"w0","router":"rn","vip":"10.96.0.11","port":0}' /v1/tenants/red/services
+expect 400 '.detail == "port 65536 is out of range 1..65535"' "red: service port 65536: 400" -- \
+    $(post) '{"name":"w0","router":"rn","vip":"10.96.0.11","port":65536}' /v1/tenants/red/services
+expect 400 '.detail == "target port 0 is out of range 1..65535"' "red: backend to_port 0: 400" -- \
+    -X PATCH -d '{"to_port":0}' /v1/tenants/red/services/web/backends/nsub/e1
+expect 409 '.detail == "10.96.0.10:80/tcp is already a service of router red/rn (red/web)"' \
+    "red: a duplicate VIP:port/proto: 409" -- \
+    $(post) '{"name":"web2","router":"rn","vip":"10.96.0.10","port":80,"proto":"tcp"}' \
+    /v1/tenants/red/services
+expect 409 '.detail | test("node port tcp/8080")' \
+    "red: a node port that is a port mapping's host port: 409" -- \
+    $(post) '{"name":"w8","router":"rn","vip":"10.96.0.12","port":80,"node_port":8080}' \
+    /v1/tenants/red/services
+expect 409 '.detail == "port red/nsub/e1 is already a backend of service red/web"' \
+    "red: the same backend twice: 409" -- \
+    $(post) '{"network":"nsub","port":"e1"}' /v1/tenants/red/services/web/backends
+expect 404 '.detail == "network blue/nsub does not exist"' \
+    "red: a backend in another tenant: 404" -- \
+    $(post) '{"network":"blue/nsub","port":"e1"}' /v1/tenants/red/services/web/backends
+expect 400 '.detail | test("unknown member")' "red: an unknown member: 400" -- \
+    $(post) '{"name":"w1","router":"rn","vip":"10.96.0.13","port":80,"colour":"red"}' \
+    /v1/tenants/red/services
+tok=$blue_tok
+expect 404 '.detail == "tenant red does not exist"' "blue: red's services are 404" -- \
+    /v1/tenants/red/services/web
+expect 404 '.detail == "tenant red does not exist"' "blue: red's service stats are 404" -- \
+    /v1/tenants/red/services/web/stats
+expect 404 '.detail == "tenant red does not exist"' "blue: DELETE red's service: 404" -- \
+    -X DELETE /v1/tenants/red/services/web
+expect 404 '.detail == "tenant red does not exist"' "blue: PATCH red's backend: 404" -- \
+    -X PATCH -d '{"down":true}' /v1/tenants/red/services/web/backends/nsub/e1
+expect 404 '.detail == "service blue/web does not exist"' "blue: no service web of its own" -- \
+    /v1/tenants/blue/services/web
+expect 409 '(.detail | test("red|web|rn") | not)' \
+    "blue: red's node port: 409 naming nothing of red's" -- \
+    $(post) '{"name":"web","router":"bn","vip":"10.96.0.10","port":80,"node_port":30080}' \
+    /v1/tenants/blue/services
+expect 200 '. == []' "blue: no services of its own" -- /v1/tenants/blue/services
+as=admin
+expect 409 '.detail == "port blue/nsub/e1 belongs to tenant blue, not red"' \
+    "admin: a backend in another tenant: 409, named" -- \
+    $(post) '{"network":"blue/nsub","port":"e1"}' /v1/tenants/red/services/web/backends
+expect 200 ".nb_cfg == $svc_cfg" "the refused service requests wrote nothing (nb_cfg)" -- /v1/status
+
+# weftctl --api: the same commands and output as database mode.
+rc=0; out=$(ctl_api "$red_tok" -- service-add red/dns --router=rn --vip=10.96.0.10 \
+    --port=53 --proto=udp 2>&1) || rc=$?
+check "weftctl --api service-add ($out)" [ $rc = 0 ]
+rc=0; out=$(ctl_api "$red_tok" -- backend-add red/dns nsub/e2 --weight=5 --down 2>&1) || rc=$?
+check "weftctl --api backend-add ($out)" [ $rc = 0 ]
+rc=0; out=$(ctl_api "$red_tok" -- backend-set red/dns nsub/e2 --up --port=5353 2>&1) || rc=$?
+check "weftctl --api backend-set ($out)" [ $rc = 0 ]
+rc=0; out=$(ctl_api "$red_tok" -- service-set red/dns --node-port=30053 2>&1) || rc=$?
+check "weftctl --api service-set ($out)" [ $rc = 0 ]
+out=$(ctl_api "$red_tok" -- service-list red 2>&1)
+check "weftctl --api service-list: '$out'" [ "$out" = "red/dns  10.96.0.10:53/udp  router rn  node-port 30053  backends 1
+red/web  10.96.0.10:80/tcp  router rn  node-port 30080  backends 2" ]
+out=$(ctl_api "$red_tok" -- service-show red/dns 2>&1)
+check "weftctl --api service-show: '$out'" [ "$out" = "service red/dns  10.96.0.10:53/udp  router rn  node-port 30053
+    backend nsub/e2  10.7.0.4:5353  weight 5  up  connections 0  packets 0" ]
+rc=0; out=$(ctl_api "$red_tok" -- service-add red/bad --router=rn --vip=10.96.0.14 --port=0 2>&1) || rc=$?
+check "weftctl --api service-add port 0: exit 1 with the API's message ($out)" \
+    bash -c "[ $rc = 1 ] && grep -q 'port 0 is out of range 1..65535 (HTTP 400)' <<<'$out'"
+rc=0; out=$(ctl_api "$blue_tok" -- service-show red/web 2>&1) || rc=$?
+check "weftctl --api service-show as blue of red's service: exit 1, 404 ($out)" \
+    bash -c "[ $rc = 1 ] && grep -q '(HTTP 404)' <<<'$out'"
+ctl_api "" -- show >"$dir/show.txt" 2>&1 || :
+check "weftctl --api show: services" bash -c "
+    grep -q '^service red/web: 10.96.0.10:80/tcp  router rn  node-port 30080$' $dir/show.txt \
+    && grep -q '^    backend nsub/e1  10.7.0.2:80  weight 1  up$' $dir/show.txt"
+for args in "service-list" "service-list red" "service-show red/web"; do
+    check "weftctl --format=json $args: the same JSON as weftctl --api --json" \
+        wait_for 30 same_json "$args"
+done
+rc=0; out=$(ctl_api "$red_tok" -- backend-del red/dns nsub/e2 2>&1) || rc=$?
+check "weftctl --api backend-del ($out)" [ $rc = 0 ]
+rc=0; out=$(ctl_api "$red_tok" -- service-del red/dns 2>&1) || rc=$?
+check "weftctl --api service-del ($out)" [ $rc = 0 ]
+as=tenant
+tok=$red_tok
+expect 204 '' "red: DELETE a backend" -- -X DELETE /v1/tenants/red/services/web/backends/nsub/e2
+expect 404 '' "red: ...again: 404" -- -X DELETE /v1/tenants/red/services/web/backends/nsub/e2
+expect 200 '.node_port == null' "red: PATCH {\"node_port\": null} removes it" -- \
+    -X PATCH -d '{"node_port":null}' /v1/tenants/red/services/web
+expect 204 '' "red: DELETE its service" -- -X DELETE /v1/tenants/red/services/web
+expect 200 '. == []' "red: no services left" -- /v1/tenants/red/services
+as=admin
 
 # Delete it all again: the mapping, the floating IPs, the pool, the
 # external side.

@@ -17,6 +17,10 @@
 #   - the ways in and out (#13): a host's external side (with the gateway
 #     MAC weftd would write), router SNAT, pools, floating IPs and port
 #     mappings, in lists, show and JSON; their bad input is refused;
+#   - services (#14): service-* and backend-* round trips, in lists,
+#     service-show (counters 0: no switch connected), show and JSON; bad
+#     input (ports 0 and 65536, a backend of another tenant or off the
+#     router, duplicates, a node port taken) is refused with nothing written;
 #   - "help COMMAND" and "COMMAND --help" print every command's usage line
 #     (the synopsis "weftctl --help" lists) and options; --version prints
 #     CMake's project version.
@@ -459,7 +463,8 @@ if [ "$rc" -eq 0 ] && jq -e '.status.nb_cfg == 21
         and (.networks | map(.tenant + "/" + .name)) == ["green/net1", "green/net2", "red/net1", "red/net2"]
         and (.ports | map(.tenant + "/" + .network + "/" + .name)) == ["green/net1/a", "red/net1/a", "red/net1/b", "red/net1/c", "red/net2/a"]
         and .routers == [] and .floating_ips == [] and .port_mappings == []
-        and (keys == ["floating_ips", "networks", "port_mappings", "ports", "routers", "status"])' <<<"$out" >/dev/null; then
+        and .services == []
+        and (keys == ["floating_ips", "networks", "port_mappings", "ports", "routers", "services", "status"])' <<<"$out" >/dev/null; then
     pass
 else
     fail "weftctl --format=json show: status $rc, '$out'"
@@ -881,6 +886,122 @@ ok router-del nt/r
 ok net-del nt/ext
 ok tenant-del nt
 ok tenant-del nb
+
+# --- Services (#14): a VIP load-balanced over backends; bad input exits
+# non-zero and writes nothing. --------------------------------------------
+# The command line, checked before weftctl connects.
+expect_err 2 "service-add requires --router" service-add st/web --vip=10.96.0.10 --port=80
+expect_err 2 "service-set: give --node-port=N or --no-node-port" service-set st/web
+expect_err 2 "service-set: --node-port and --no-node-port exclude each other" \
+    service-set st/web --node-port=30080 --no-node-port
+expect_err 2 "backend-set: --down and --up exclude each other" backend-set st/web vx/a --down --up
+expect_err 2 "backend-set: nothing to change" backend-set st/web vx/a
+expect_err 2 "option --weight is not valid for backend-del" backend-del st/web vx/a --weight=2
+expect_err 1 "\"st\": expected TENANT/SERVICE" service-del st
+expect_err 1 "\"vx\": expected NET/PORT" backend-add st/web vx
+ok tenant-add st
+ok tenant-add so
+ok net-add st/vx --type=vxlan --segment=4201 --cidr=10.9.0.0/24
+ok net-add st/lone --type=vxlan --segment=4202 --cidr=10.9.1.0/24
+ok net-add so/vx --type=vxlan --segment=4203 --cidr=10.9.0.0/24
+ok router-add st/r
+ok router-attach st/r vx
+expect_out "10.9.0.2" port-add st/vx/a --host=h1 --iface=vst1 --mac=02:00:00:00:09:01
+expect_out "10.9.0.3" port-add st/vx/b --host=h2 --iface=vst2 --mac=02:00:00:00:09:02
+expect_out "10.9.1.2" port-add st/lone/c --host=h1 --iface=vst3 --mac=02:00:00:00:09:03
+expect_out "10.9.0.2" port-add so/vx/a --host=h1 --iface=vso1 --mac=02:00:00:00:09:04
+# Bad services.
+expect_err 1 "port 0 is out of range 1..65535" service-add st/web --router=r --vip=10.96.0.10 --port=0
+expect_err 1 "port 65536 is out of range 1..65535" service-add st/web --router=r --vip=10.96.0.10 --port=65536
+expect_err 1 "node port 0 is out of range 1..65535" \
+    service-add st/web --router=r --vip=10.96.0.10 --port=80 --node-port=0
+expect_err 1 "invalid protocol \"icmp\": expected tcp or udp" \
+    service-add st/web --router=r --vip=10.96.0.10 --port=80 --proto=icmp
+expect_err 1 "VIP 10.9.0.50 is inside subnet 10.9.0.0/24 of network st/vx, attached to router st/r" \
+    service-add st/web --router=r --vip=10.9.0.50 --port=80
+expect_err 1 "router st/nope does not exist" service-add st/web --router=nope --vip=10.96.0.10 --port=80
+# Good ones.
+ok service-add st/web --router=r --vip=10.96.0.10 --port=80
+ok service-add st/dns --router=r --vip=10.96.0.10 --port=53 --proto=udp --node-port=30053
+expect_err 1 "service st/web already exists" service-add st/web --router=r --vip=10.96.0.11 --port=80
+expect_err 1 "10.96.0.10:80/tcp is already a service of router st/r" \
+    service-add st/web2 --router=r --vip=10.96.0.10 --port=80
+expect_err 1 "node port udp/30053 is already used by service st/dns" \
+    service-add st/dns2 --router=r --vip=10.96.0.12 --port=53 --proto=udp --node-port=30053
+# Backends.
+ok backend-add st/web vx/a
+ok backend-add st/web vx/b --port=8080 --weight=3 --down
+expect_err 1 "port st/vx/a is already a backend of service st/web" backend-add st/web vx/a
+expect_err 1 "port so/vx/a belongs to tenant so, not st" backend-add st/web so/vx/a
+expect_err 1 "network st/lone of port st/lone/c is not attached to router st/r of service st/web" \
+    backend-add st/web lone/c
+expect_err 1 "target port 0 is out of range 1..65535" backend-add st/dns vx/a --port=0
+expect_err 1 "weight 257 is out of range 1..256" backend-add st/dns vx/a --weight=257
+expect_err 1 "service st/nope does not exist" backend-add st/nope vx/a
+expect_out "st/dns  10.96.0.10:53/udp  router r  node-port 30053  backends 0
+st/web  10.96.0.10:80/tcp  router r  node-port -  backends 2" service-list
+expect_out "" service-list so
+expect_err 1 "tenant nobody does not exist" service-list nobody
+# No switch is connected here: the counters are zero.
+expect_out "service st/web  10.96.0.10:80/tcp  router r  node-port -
+    backend vx/a  10.9.0.2:80  weight 1  up  connections 0  packets 0
+    backend vx/b  10.9.0.3:8080  weight 3  down  connections 0  packets 0" service-show st/web
+expect_err 1 "service so/web does not exist" service-show so/web
+ok backend-set st/web vx/b --up --weight=2
+ok service-set st/web --node-port=30080
+ok service-set st/dns --no-node-port
+expect_out "st/dns  10.96.0.10:53/udp  router r  node-port -  backends 0
+st/web  10.96.0.10:80/tcp  router r  node-port 30080  backends 2" service-list st
+run --format=json service-list st
+if jq -e '.[1] == {"name": "web", "tenant": "st", "router": "r", "vip": "10.96.0.10", "port": 80, "proto": "tcp", "node_port": 30080,
+                   "backends": [{"network": "vx", "port": "a", "ip": "10.9.0.2", "to_port": 80, "weight": 1, "down": false},
+                                {"network": "vx", "port": "b", "ip": "10.9.0.3", "to_port": 8080, "weight": 2, "down": false}]}' \
+       <<<"$out" >/dev/null; then
+    pass
+else
+    fail "service-list --format=json: '$out'"
+fi
+run --format=json service-show st/web
+if jq -e '.stats == [{"network": "vx", "port": "a", "ip": "10.9.0.2", "to_port": 80, "connections": 0, "packets": 0},
+                     {"network": "vx", "port": "b", "ip": "10.9.0.3", "to_port": 8080, "connections": 0, "packets": 0}]' \
+       <<<"$out" >/dev/null; then
+    pass
+else
+    fail "service-show --format=json: '$out'"
+fi
+run show
+if grep -q '^    service web  10.96.0.10:80/tcp  router r  node-port 30080$' <<<"$out" \
+   && grep -q '^        backend vx/b  10.9.0.3:8080  weight 2  up$' <<<"$out"; then
+    pass
+else
+    fail "show: st's services: '$out'"
+fi
+run --format=json show
+if jq -e '(.services | map(.name)) == ["dns", "web"]' <<<"$out" >/dev/null; then
+    pass
+else
+    fail "show --format=json: services: '$out'"
+fi
+expect_err 1 "router st/r still has services st/dns, st/web: delete them first" router-del st/r
+# A port deleted leaves its services.
+ok port-del st/vx/b
+run service-show st/web
+if [ "$rc" = 0 ] && ! grep -q 'vx/b' <<<"$out" && grep -q 'backend vx/a' <<<"$out"; then
+    pass
+else
+    fail "service-show after port-del: '$out'"
+fi
+ok backend-del st/web vx/a
+expect_err 1 "port st/vx/a is not a backend of service st/web" backend-del st/web vx/a
+ok service-del st/web
+ok service-del st/dns
+expect_out "" service-list
+for p in st/vx/a st/lone/c so/vx/a; do ok port-del "$p"; done
+ok router-detach st/r vx
+ok router-del st/r
+for n in st/vx st/lone so/vx; do ok net-del "$n"; done
+ok tenant-del st
+ok tenant-del so
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
