@@ -95,8 +95,8 @@ svc_node_port() {
         | jq -r '.node_port // empty' 2>/dev/null || true
 }
 
-# svc_matrix: each service asked SVC_ASKS times from an endpoint of its
-# tenant that is not a backend (h1's if there is one), and each node port
+# svc_matrix: each service asked SVC_ASKS times (after a warm-up) from an
+# endpoint of its tenant that is not a backend (h1's if any), and each node port
 # from the outside at every host: who answers.  Returns 1 if something is
 # unexpected (an answer from outside the service's backends, a backend never
 # reached, a node port answered by a host without a local backend).
@@ -118,6 +118,11 @@ svc_matrix() {
                  | [.endpoints[] | select(.tenant == $t and (.name as $e | $b | index($e) | not))]
                  | (map(select(.host == "h1")) + .)[0] | "\(.name) \(.netns)"' "$st")
         read -r client cns <<<"$client"
+        # Warm-up, not counted: the first packets through a new tunnel may
+        # be dropped by the userspace datapath.
+        for ((k = 0; k < 10; k++)); do
+            nat_ask "$cns" "$proto" "$vip" "$port" >/dev/null && break
+        done
         got=()
         for ((k = 0; k < SVC_ASKS; k++)); do
             a=$(nat_ask "$cns" "$proto" "$vip" "$port") || a='-'
