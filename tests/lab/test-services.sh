@@ -168,7 +168,14 @@ CL=red-vx-h1
 warm "$(ns "$CL")" "$VIP" "$VPORT" || true
 stats red "$RED" > "$TMP/stats.before"
 connect_n 30 "$(ns "$CL")" "$VIP" "$VPORT"
-stats red "$RED" > "$TMP/stats.after"
+# The switches count a bucket's packets that hit an existing datapath flow
+# when their revalidators next run: wait until 30 more are counted (or the
+# deadline; the checks below then say what is missing).
+grown() {     # grown: connections counted since stats.before, stats.after kept
+    stats red "$RED" > "$TMP/stats.after"
+    [ "$(join "$TMP/stats.before" "$TMP/stats.after" | awk '{s += $4 - $2} END {print s + 0}')" -ge 30 ]
+}
+wait_for 30 grown || true
 check "$CL -> $VIP:$VPORT x30: all answered ($ANSWERS)" [ "$(answered_by none)" -eq 0 ]
 check "  ... only by red's backends (${RB[*]})" only_from "$(printf '%s\n' "${RB[@]}")"
 for b in "${RB[@]}"; do
