@@ -14,7 +14,9 @@
 #     backend answered, 30 in all, and weftctl service-show shows the same;
 #   - a removed backend (backend-del) gets no new connection (its server's
 #     log does not grow), and gets them again once added back; a backend
-#     marked down (backend-set --down) gets none either, until --up;
+#     marked down (backend-set --down) gets none either, until --up; in
+#     both cases a connection established before goes on (services.md:
+#     conntrack keeps its DNAT, until it ends);
 #   - blue-vx-h1 (red-vx-h1's IP and MAC) reaching 10.96.0.10 gets only
 #     blue's backends, and red's servers see nothing of it;
 #   - hairpin: a backend connecting to its own VIP is answered, sometimes by
@@ -110,6 +112,24 @@ stats() {
         | jq -r '.backends[] | "\(.network)/\(.port) \(.connections) \(.packets)"' | sort
 }
 ep_path() { echo "$(ep "$1" network)/$(ep "$1" port)"; }
+# session NAME NETNS IP PORT: a held TCP connection (lab-server.py session),
+# its output in $TMP/NAME.sess, its pid in SESS_NAME; poke NAME sends a line
+# through it and waits for its echo.
+session() {
+    : > "$TMP/$1.sess"
+    ip netns exec "$2" python3 "$SRV" session "$3" "$4" --out "$TMP/$1.sess" >/dev/null 2>&1 &
+    BG_PIDS+=("$!")
+    printf -v "SESS_$1" %s "$!"
+}
+sess_reply() { sed -n 's/^reply //p' "$TMP/$1.sess"; }
+echoes() { grep -c '^echo ping' "$TMP/$1.sess" || true; }
+more_echoes() { [ "$(echoes "$1")" -gt "$2" ]; }
+poke() {
+    local pid=SESS_$1 n
+    n=$(echoes "$1")
+    kill -USR1 "${!pid}" 2>/dev/null || return 1
+    wait_for 20 more_echoes "$1" "$n"
+}
 
 VIP=$(svc red vip)
 VPORT=$(svc red port)
@@ -204,8 +224,12 @@ rest_sum=$(awk '{s += $2} END {print s + 0}' "$TMP/stats.after")
 check "  ... its connections add up to the REST stats' ($ctl_sum, REST $rest_sum)" \
     bash -c "[ '$ctl_sum' -eq '$rest_sum' ] && [ '$ctl_sum' -ge 30 ]"
 
-echo "== a removed backend gets no new connection"
-GONE=${RB[-1]}
+echo "== a removed backend gets no new connection; its established ones go on"
+session held "$(ns "$CL")" "$VIP" "$VPORT"
+wait_for 30 grep -q '^reply ' "$TMP/held.sess" || true
+GONE=$(sess_reply held | cut -d' ' -f1)
+check "a connection held from $CL to the VIP, answered by $GONE" grep -qxF "${GONE:-x}" <(printf '%s\n' "${RB[@]}")
+grep -qxF "${GONE:-x}" <(printf '%s\n' "${RB[@]}") || GONE=${RB[-1]}
 KEEP=$(printf '%s\n' "${RB[@]}" | grep -vxF "$GONE")
 if lab ctl backend-del red/web "$(ep_path "$GONE")" >"$TMP/out" 2>&1 && sync_weft; then r=ok; else r="failed: $(cat "$TMP/out")"; fi
 check "backend-del red/web $(ep_path "$GONE") ($GONE), weftctl sync: $r" [ "$r" = ok ]
@@ -214,13 +238,18 @@ connect_n 20 "$(ns "$CL")" "$VIP" "$VPORT"
 check "$CL -> VIP x20: all answered, only by ${KEEP//$'\n'/ } ($ANSWERS)" \
     bash -c "[ $(answered_by none) -eq 0 ] && [ $(answered_by "$GONE") -eq 0 ]"
 check "  ... $GONE's server saw no connection ($s0 -> $(served "$GONE"))" [ "$(served "$GONE")" = "$s0" ]
+check "  ... the connection held with $GONE still carries data (conntrack keeps its DNAT)" poke held
 if lab ctl backend-add red/web "$(ep_path "$GONE")" --port="$VPORT" >"$TMP/out" 2>&1 && sync_weft; then r=ok; else r="failed: $(cat "$TMP/out")"; fi
 check "backend-add red/web $(ep_path "$GONE") again, weftctl sync: $r" [ "$r" = ok ]
 reached() { [ "$(asked "$(ns "$CL")" "$VIP" "$VPORT" | cut -d' ' -f1)" = "$1" ]; }
 check "  ... $GONE gets connections again" wait_for 60 reached "$GONE"
 
-echo "== a backend marked down gets no new connection"
-DOWN=${RB[0]}
+echo "== a backend marked down gets no new connection; its established ones go on"
+session held2 "$(ns "$CL")" "$VIP" "$VPORT"
+wait_for 30 grep -q '^reply ' "$TMP/held2.sess" || true
+DOWN=$(sess_reply held2 | cut -d' ' -f1)
+check "a connection held from $CL to the VIP, answered by $DOWN" grep -qxF "${DOWN:-x}" <(printf '%s\n' "${RB[@]}")
+grep -qxF "${DOWN:-x}" <(printf '%s\n' "${RB[@]}") || DOWN=${RB[0]}
 if lab ctl backend-set red/web "$(ep_path "$DOWN")" --down >"$TMP/out" 2>&1 && sync_weft; then r=ok; else r="failed: $(cat "$TMP/out")"; fi
 check "backend-set red/web $(ep_path "$DOWN") --down ($DOWN), weftctl sync: $r" [ "$r" = ok ]
 check "  ... the service says so" \
@@ -231,6 +260,7 @@ connect_n 20 "$(ns "$CL")" "$VIP" "$VPORT"
 check "$CL -> VIP x20: all answered, none by $DOWN ($ANSWERS)" \
     bash -c "[ $(answered_by none) -eq 0 ] && [ $(answered_by "$DOWN") -eq 0 ]"
 check "  ... $DOWN's server saw no connection ($s0 -> $(served "$DOWN"))" [ "$(served "$DOWN")" = "$s0" ]
+check "  ... the connection held with $DOWN still carries data (conntrack keeps its DNAT)" poke held2
 if lab ctl backend-set red/web "$(ep_path "$DOWN")" --up >"$TMP/out" 2>&1 && sync_weft; then r=ok; else r="failed: $(cat "$TMP/out")"; fi
 check "backend-set red/web $(ep_path "$DOWN") --up, weftctl sync: $r" [ "$r" = ok ]
 check "  ... $DOWN gets connections again" wait_for 60 reached "$DOWN"
