@@ -251,14 +251,17 @@ class Topo:
     """H hosts, T tenants, N networks (type mix), P ports.  Network n spans
     'span' consecutive hosts starting at n % H; its ports rotate over them.
     Each network has its own subnet (net_cidr()); with 'routers', each
-    tenant has one router attached to all of its networks."""
+    tenant has one router attached to all of its networks.  With 'services'
+    (which needs the routers), each tenant's router gets one service per 10
+    of the tenant's ports: a VIP (172.20.0.0/16, outside every subnet):80/tcp
+    whose 3 backends are the first 3 of those 10 ports (port 80)."""
 
-    def __init__(self, H, P, N=None, T=None, span=3, routers=False):
+    def __init__(self, H, P, N=None, T=None, span=3, routers=False, services=False):
         self.H, self.P = H, P
         self.N = N or max(4, P // 25)
         self.T = T or max(1, self.N // 5)
         self.span = min(span, H)
-        self.routers = routers
+        self.routers = routers or services
         # Ports per network, plus room for the extra ports of port-add
         # (.100 up) in network 0: a /24 each while that fits, else a /16.
         per_net = -(-P // self.N)
@@ -279,6 +282,26 @@ class Topo:
             home = [(n + k) % H for k in range(self.span)]
             self.nets.append(("n%d" % (n + 1), n % self.T, typ, seg, home))
         self.ports = [self.port(i) for i in range(P)]
+        self.services = self._services() if services else []
+
+    def _services(self):
+        """[(name, tenant idx, vip, port, [backend port idx])]: per tenant,
+        one service per 10 of its ports (in port order), backends the first
+        3 of them (different networks of the tenant, so mostly different
+        hosts)."""
+        by_tenant = {}
+        for i, p in enumerate(self.ports):
+            by_tenant.setdefault(self.nets[p[1]][1], []).append(i)
+        res = []
+        for tk in sorted(by_tenant):
+            ids = by_tenant[tk]
+            for k in range(len(ids) // 10):
+                x = len(res) + 1
+                if x > 65535:
+                    raise SystemExit("weftbench: more than 65535 services")
+                res.append(("s%d" % x, tk, "172.20.%d.%d" % (x >> 8, x & 255), 80,
+                            ids[10 * k:10 * k + 3]))
+        return res
 
     def port(self, i):
         """(name, net idx, host idx, iface, mac, ip) of port i."""
@@ -332,8 +355,9 @@ class Topo:
         return ("pextra%d" % k, n, h, "wpx%d" % k, mac, self.net_ip(0, 100 + k))
 
     def describe(self):
-        return "H=%d T=%d N=%d P=%d span=%d routers=%d" % (
-            self.H, self.T, self.N, self.P, self.span, self.T if self.routers else 0)
+        return "H=%d T=%d N=%d P=%d span=%d routers=%d services=%d" % (
+            self.H, self.T, self.N, self.P, self.span, self.T if self.routers else 0,
+            len(self.services))
 
 
 # ---------------------------------------------------------------- simulated host
@@ -385,6 +409,14 @@ class Switch:
                            universal_newlines=True)
         m = re.search(r"flow_count=(\d+)", r.stdout)
         return int(m.group(1)) if r.returncode == 0 and m else None
+
+    def group_count(self):
+        """OpenFlow groups on br-int (services' select groups), None if the
+        switch does not answer."""
+        r = subprocess.run(["ovs-ofctl", "-O", "OpenFlow15", "dump-groups", self.mgmt],
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                           universal_newlines=True)
+        return r.stdout.count("group_id=") if r.returncode == 0 else None
 
     def dump_flows(self, path):
         out = run("ovs-ofctl", "-O", "OpenFlow15", "--no-names", "dump-flows",
@@ -499,18 +531,29 @@ class Weft:
                 row["gateway"] = t.net_gateway(n)
             ops.append({"op": "insert", "table": "Network", "uuid-name": "n%d" % n,
                         "row": row})
+        backend = {i for sv in t.services for i in sv[4]}
         for i, p in enumerate(t.ports):
-            ops.append({"op": "insert", "table": "Port",
-                        "row": self._port_row(p, i + 1, ["named-uuid", "n%d" % p[1]],
-                                              host_ref(p[2]))})
+            op = {"op": "insert", "table": "Port",
+                  "row": self._port_row(p, i + 1, ["named-uuid", "n%d" % p[1]],
+                                        host_ref(p[2]))}
+            if i in backend:
+                op["uuid-name"] = "p%d" % i
+            ops.append(op)
         if t.routers:
             for k in range(len(t.tenants)):
                 attach = [[["named-uuid", "n%d" % n], t.router_mac(k, n)]
                           for n, net in enumerate(t.nets) if net[1] == k]
-                ops.append({"op": "insert", "table": "Router",
+                ops.append({"op": "insert", "table": "Router", "uuid-name": "r%d" % k,
                             "row": {"tenant": ["named-uuid", "t%d" % k],
                                     "name": "r%d" % (k + 1), "flow_key": k + 1,
                                     "networks": ["map", attach]}})
+        for s, (name, tk, vip, port, bks) in enumerate(t.services):
+            ops.append({"op": "insert", "table": "Service",
+                        "row": {"tenant": ["named-uuid", "t%d" % tk],
+                                "router": ["named-uuid", "r%d" % tk], "name": name,
+                                "flow_key": s + 1, "vip": vip, "port": port, "proto": "tcp",
+                                "backends": ["map", [[["named-uuid", "p%d" % i], port]
+                                                     for i in bks]]}})
         ops += self._bump()
         res = self.rpc.transact("Weft", ops)
         base = 0
@@ -706,12 +749,16 @@ class Ovn:
                                     "addresses": ovs_set(["router"]),
                                     "options": ["map", [["router-port", "rp-" + name]]]}})
                 lsps.append(["named-uuid", "rl%d" % n])
+            row = {"name": "%s-%s" % (self.topo.tenants[tk], name),
+                   "ports": ovs_set(lsps), "other_config": ["map", [["weft-type", typ]]]}
+            if self.topo.services:
+                row["load_balancer_group"] = ovs_set([["named-uuid", "lbg%d" % tk]])
             ops.append({"op": "insert", "table": "Logical_Switch", "uuid-name": "s%d" % n,
-                        "row": {"name": "%s-%s" % (self.topo.tenants[tk], name),
-                                "ports": ovs_set(lsps),
-                                "other_config": ["map", [["weft-type", typ]]]}})
+                        "row": row})
         if self.topo.routers:
             ops += self._router_ops()
+        if self.topo.services:
+            ops += self._lb_ops()
         ops += self._bump()
         res = self.rpc.transact("OVN_Northbound", ops)
         self.ls_uuid = {}
@@ -741,6 +788,27 @@ class Ovn:
                 lrps.append(["named-uuid", "rp%d" % n])
             ops.append({"op": "insert", "table": "Logical_Router",
                         "row": {"name": "r%d" % (k + 1), "ports": ovs_set(lrps)}})
+        return ops
+
+    def _lb_ops(self):
+        """Weft's services as OVN load balancers: one Load_Balancer per
+        service (VIP:port -> the backends' IP:port, tcp), grouped per tenant
+        in a Load_Balancer_Group that every switch of the tenant holds (OVN
+        balances east-west traffic on the logical switch; a distributed
+        router without a gateway port takes no load balancer)."""
+        t = self.topo
+        ops, per_tenant = [], {}
+        for s, (name, tk, vip, port, bks) in enumerate(t.services):
+            ops.append({"op": "insert", "table": "Load_Balancer", "uuid-name": "lb%d" % s,
+                        "row": {"name": name, "protocol": "tcp",
+                                "vips": ["map", [["%s:%d" % (vip, port), ",".join(
+                                    "%s:%d" % (t.ports[i][5], port) for i in bks)]]]}})
+            per_tenant.setdefault(tk, []).append(["named-uuid", "lb%d" % s])
+        for tk in range(len(t.tenants)):
+            ops.append({"op": "insert", "table": "Load_Balancer_Group",
+                        "uuid-name": "lbg%d" % tk,
+                        "row": {"name": "lbg-%s" % t.tenants[tk],
+                                "load_balancer": ovs_set(per_tenant.get(tk, []))}})
         return ops
 
     def add_port(self, p):

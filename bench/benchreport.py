@@ -18,9 +18,10 @@ COLS = ["H", "P", "scenario", "weft_s", "limit_s", "ovn_s", "weft_flow_mods",
         "flows", "flows_per_s", "write_s", "ports_s", "installed_s",
         "limit_e2e_s", "limit_e2e_ports_s", "limit_vswitchd_s",
         "flowmod_hosts", "affected_hosts", "flow_mods_min", "flow_mods_max",
-        "verifies", "N", "T", "R", "weft/limit", "weft/ovn",
-        "weft_flows_min", "weft_flows_max",
-        "ovn_p95_s", "ovn_flows_s", "ovn_flows_total", "ovn_cpu_s", "ovn_rss_mib",
+        "verifies", "N", "T", "R", "S", "weft/limit", "weft/ovn",
+        "weft_flows_min", "weft_flows_max", "groups", "weft_groups_min", "weft_groups_max",
+        "ovn_p95_s", "ovn_flows_s", "ovn_flows_total", "ovn_groups_total", "ovn_cpu_s",
+        "ovn_rss_mib",
         "ovn_rss_steady_mib", "ovn_vswitchd_cpu_s", "ovn_ovsdb_cpu_s",
         "ovn_write_s", "ovn_vif_s", "note"]
 
@@ -42,6 +43,19 @@ def mib(kib):
     return kib / 1024.0 if isinstance(kib, (int, float)) else None
 
 
+def gsum(gs):
+    """Groups over the hosts (None: not counted, or a switch did not answer)."""
+    return sum(gs) if gs and None not in gs else None
+
+
+def gmin(gs):
+    return min(gs) if gs and None not in gs else None
+
+
+def gmax(gs):
+    return max(gs) if gs and None not in gs else None
+
+
 def combine(topo, wrows, limit, orows, ovn_err):
     """One row per scenario: weft's figures, the baseline that applies to
     it (limit: bring-up and cold-start get the flows-only limit and the e2e
@@ -56,13 +70,16 @@ def combine(topo, wrows, limit, orows, ovn_err):
         o = ob.get(sc)
         lim = None
         r = {"H": topo.H, "P": topo.P, "N": topo.N, "T": topo.T,
-             "R": topo.T if topo.routers else 0, "scenario": sc,
+             "R": topo.T if topo.routers else 0, "S": len(topo.services), "scenario": sc,
              "weft_s": w["seconds"], "p95_s": w.get("p95"), "reps": w.get("reps"),
              "weft_flow_mods": w.get("flow_mods"),
              "flowmod_hosts": w.get("fm_hosts"), "affected_hosts": w.get("affected_hosts"),
              "flow_mods_min": w.get("fm_min"), "flow_mods_max": w.get("fm_max"),
              "flows": sum(w["flows"]), "weft_flows_min": min(w["flows"]),
              "weft_flows_max": max(w["flows"]),
+             "groups": gsum(w.get("groups")), "weft_groups_min": gmin(w.get("groups")),
+             "weft_groups_max": gmax(w.get("groups")),
+             "ovn_groups_total": gsum(o.get("groups")) if o else None,
              "weft_cpu_s": w["cpu"],
              # weft_rss_mib has always been the peak (VmHWM): the CSV's
              # first nine columns keep their meaning.
@@ -103,6 +120,7 @@ def combine(topo, wrows, limit, orows, ovn_err):
 TABLE = [  # header, how to print it from a combined row
     ("H", lambda r: str(r["H"])),
     ("P", lambda r: str(r["P"])),
+    ("S", lambda r: str(r.get("S") or 0)),
     ("scenario", lambda r: r["scenario"]),
     ("weft s", lambda r: fmt(r["weft_s"])),
     ("p95 s", lambda r: fmt(r["p95_s"])),
@@ -115,6 +133,8 @@ TABLE = [  # header, how to print it from a combined row
     ("fm hosts", lambda r: ("%s/%s" % (r["flowmod_hosts"], r["affected_hosts"])
                             if r["affected_hosts"] else fmt(r["flowmod_hosts"]))),
     ("flows/host", lambda r: "%d-%d" % (r["weft_flows_min"], r["weft_flows_max"])),
+    ("groups/host", lambda r: "%s-%s" % (r["weft_groups_min"], r["weft_groups_max"])
+     if r.get("weft_groups_min") is not None else "-"),
     ("weftd CPU s", lambda r: fmt(r["weft_cpu_s"], 2)),
     ("vswitchd CPU s", lambda r: fmt(r["vswitchd_cpu_s"], 2)),
     ("ovsdb CPU s", lambda r: fmt(r["ovsdb_cpu_s"], 2)),

@@ -47,7 +47,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import benchlab  # noqa: E402
 from benchbase import limits  # noqa: E402
 from benchlab import HERE, Topo, log  # noqa: E402
-from benchreport import combine, plot, print_details, print_table, write_csv  # noqa: E402
+from benchreport import (combine, fmt, plot, print_details, print_table,  # noqa: E402
+                         write_csv)
 from benchscen import measure_ovn, measure_weft, stop_all  # noqa: E402
 
 DEFAULT_SIZES = "3x100,3x1000,10x1000,10x3000,10x10000"
@@ -69,10 +70,16 @@ def parse_sizes(s):
     return sizes
 
 
-def make_topo(args, H, P):
+def make_topo(args, H, P, services=False):
     N = max(4, P // args.ports_per_net)
     return Topo(H, P, N=N, T=max(1, N // args.nets_per_tenant), span=args.span,
-                routers=args.routers)
+                routers=args.routers or args.services, services=services)
+
+
+def variants(args):
+    """The topologies of each size: the plain one, and with --services the
+    same with services beside it (same hosts, networks, routers, ports)."""
+    return [False, True] if args.services else [False]
 
 
 def ovn_in(args, have_ovn, P):
@@ -88,36 +95,50 @@ def print_plan(args, sizes, have_ovn):
     """--dry-run: what a run would do, without starting anything."""
     print("bench plan (%d sizes, run directories %s.*, CSV and plot in %s):"
           % (len(sizes), os.path.join(tempfile.gettempdir(), args.prefix), args.out))
-    for H, P in sizes:
-        t = make_topo(args, H, P)
-        sc = ([] if args.no_cold else ["cold-start"]) + [
+    for H, P, sv in [(H, P, sv) for H, P in sizes for sv in variants(args)]:
+        t = make_topo(args, H, P, sv)
+        sc = ([] if args.no_cold or sv else ["cold-start"]) + [
             "bring-up", "port-add x%d" % args.reps, "port-del x%d" % args.reps,
             "weftd-restart", "vswitchd-restart"]
         if args.idle_window > 0:
             sc.append("idle %gs" % args.idle_window)
         print("  %dx%d: %s, about %d ports per host" % (H, P, t.describe(), -(-P // H)))
         print("    weft: %s" % ", ".join(sc))
-        print("    baselines: limit, limit-e2e, limit-vswitchd (bring-up); one-host "
-              "limit (vswitchd-restart)")
+        if sv:
+            print("    baselines: left out with services (the flows need their groups)")
+        else:
+            print("    baselines: limit, limit-e2e, limit-vswitchd (bring-up); one-host "
+                  "limit (vswitchd-restart)")
         if ovn_in(args, have_ovn, P):
-            print("    OVN: bring-up (VIFs timed apart), port-add/del x%d, vswitchd-restart"
-                  % args.reps)
+            print("    OVN: bring-up (VIFs timed apart), port-add/del x%d, vswitchd-restart%s"
+                  % (args.reps, "; services as Load_Balancers on the tenant's switches"
+                     if sv else ""))
         else:
             print("    OVN: left out (%s)" % ovn_why(args, have_ovn))
 
 
 def run_size(args, H, P, have_ovn, csv_path, all_rows):
-    topo = make_topo(args, H, P)
+    size_rows = []
+    for sv in variants(args):
+        run_topo(args, make_topo(args, H, P, sv), have_ovn, csv_path, all_rows, size_rows)
+    if args.services:
+        print_services(size_rows)
+
+
+def run_topo(args, topo, have_ovn, csv_path, all_rows, size_rows):
+    P = topo.P
     d = tempfile.mkdtemp(prefix=args.prefix + ".")
     log("size %s in %s" % (topo.describe(), d))
     try:
         wrows = []
-        if not args.no_cold:
+        if not args.no_cold and not topo.services:
             wrows, _ = measure_weft(args, d, topo, cold=True)
             stop_all()
         more, w = measure_weft(args, d, topo)
         wrows += more
-        limit = limits(d, w)
+        # The limits push weft's flows into fresh switches, which lack the
+        # services' groups: left out with services.
+        limit = None if topo.services else limits(d, w)
         stop_all()
         orows, ovn_err = [], None
         if not ovn_in(args, have_ovn, P):
@@ -131,6 +152,7 @@ def run_size(args, H, P, have_ovn, csv_path, all_rows):
             stop_all()
         rows = combine(topo, wrows, limit, orows, ovn_err)
         all_rows += rows
+        size_rows += rows
         print("\n%s" % topo.describe())
         print_table(rows)
         print_details(rows)
@@ -141,6 +163,31 @@ def run_size(args, H, P, have_ovn, csv_path, all_rows):
             print("run directory kept: %s" % d)
         else:
             shutil.rmtree(d, ignore_errors=True)
+
+
+def print_services(rows):
+    """With --services: the services topology beside the plain one."""
+    def get(sv, sc):
+        return next((r for r in rows if r["scenario"] == sc and bool(r["S"]) == sv), None)
+    plain, svc = get(False, "bring-up"), get(True, "bring-up")
+    if not plain or not svc:
+        return
+    print("services: S=%d (one VIP per 10 ports, 3 backends): weft flows/host %d-%d "
+          "(plain %d-%d), groups/host %s-%s; bring-up %s s (plain %s s)"
+          % (svc["S"], svc["weft_flows_min"], svc["weft_flows_max"],
+             plain["weft_flows_min"], plain["weft_flows_max"], fmt(svc.get("weft_groups_min")),
+             fmt(svc.get("weft_groups_max")), fmt(svc["weft_s"]), fmt(plain["weft_s"])))
+    pa, sa = get(False, "port-add"), get(True, "port-add")
+    if pa and sa:
+        print("  port-add median %s s, p95 %s s, flow_mods %s (plain: %s s, p95 %s s, "
+              "flow_mods %s)" % (fmt(sa["weft_s"]), fmt(sa["p95_s"]), fmt(sa["weft_flow_mods"]),
+                                 fmt(pa["weft_s"]), fmt(pa["p95_s"]),
+                                 fmt(pa["weft_flow_mods"])))
+    if isinstance(svc.get("ovn_s"), float):
+        print("  OVN (Load_Balancers): bring-up %s s (plain %s s), flows %s (plain %s), "
+              "groups %s" % (fmt(svc["ovn_s"]), fmt(plain.get("ovn_s")),
+                             fmt(svc.get("ovn_flows_total")), fmt(plain.get("ovn_flows_total")),
+                             fmt(svc.get("ovn_groups_total"))))
 
 
 def parse_args():
@@ -170,6 +217,12 @@ def parse_args():
     ap.add_argument("--routers", action="store_true",
                     help="give each network a subnet and each tenant a router "
                     "attached to all its networks (OVN: a Logical_Router likewise)")
+    ap.add_argument("--services", action="store_true",
+                    help="beside each size's plain topology, the same with services "
+                    "(implies --routers): one VIP per 10 ports of a tenant, 3 backends "
+                    "each, on the tenant's router (OVN: Load_Balancers on the tenant's "
+                    "switches); reports flows and groups per host and port-add latency "
+                    "of both")
     ap.add_argument("--no-ovn", action="store_true", help="skip the OVN baseline")
     ap.add_argument("--no-cold", action="store_true",
                     help="skip the cold-start row (hosts registered in the same "

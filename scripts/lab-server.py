@@ -1,11 +1,12 @@
 #!/usr/bin/python3
 """lab-server.py: the lab's small TCP/UDP servers and their client.
 
-weft-lab (scripts/weft-lab-nat.sh) and tests/lab/test-nat.sh use it to see
-NAT from both ends: what address a packet arrives from, and who answers.
+weft-lab (scripts/weft-lab-nat.sh, weft-lab-services.sh) and the lab tests
+(tests/lab/test-nat.sh, test-services.sh) use it to see NAT and services from
+both ends: what address a packet arrives from, and who answers.
 
-  serve [--tcp PORT] [--udp PORT] [--name NAME] [--pidfile FILE] [--log FILE]
-      Answers each TCP connection and each UDP datagram with one line: the
+  serve [--tcp PORT]... [--udp PORT] [--name NAME] [--pidfile FILE] [--log FILE]
+      Answers each TCP connection (on every --tcp port given) and each UDP datagram with one line: the
       client's address as this side sees it, "IP:PORT" (the outside server),
       or "NAME IP:PORT" with --name (an endpoint's server, so that a caller
       learns which endpoint it reached).  A TCP connection then echoes every
@@ -66,9 +67,9 @@ def cmd_serve(args):
         sys.exit("serve: --tcp or --udp required")
     socketserver.ThreadingTCPServer.allow_reuse_address = True
     socketserver.ThreadingTCPServer.daemon_threads = True
-    tcp = udp = None
-    if args.tcp is not None:
-        tcp = socketserver.ThreadingTCPServer(("0.0.0.0", args.tcp), tcp_handler(args))
+    tcps, udp = [], None
+    for port in args.tcp or []:
+        tcps.append(socketserver.ThreadingTCPServer(("0.0.0.0", port), tcp_handler(args)))
     if args.udp is not None:
         udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         udp.bind(("0.0.0.0", args.udp))
@@ -89,8 +90,10 @@ def cmd_serve(args):
         os.rename(tmp, args.pidfile)
     if udp is not None:
         threading.Thread(target=udp_loop, args=(udp, args), daemon=True).start()
-    if tcp is not None:
-        tcp.serve_forever()
+    for tcp in tcps[1:]:
+        threading.Thread(target=tcp.serve_forever, daemon=True).start()
+    if tcps:
+        tcps[0].serve_forever()
     else:
         while True:
             signal.pause()
@@ -163,7 +166,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
     p = sub.add_parser("serve")
-    p.add_argument("--tcp", type=int)
+    p.add_argument("--tcp", type=int, action="append")
     p.add_argument("--udp", type=int)
     p.add_argument("--name")
     p.add_argument("--pidfile")

@@ -17,8 +17,8 @@
 #                     port 80 (tcp and udp) on h1, host port 8080 (red) and
 #                     8081 (blue): two endpoints with the same IP behind one
 #                     host; a floating IP for <t>-gre-h2 (h1 with one host).
-#                     Each endpoint behind a mapping or floating IP runs a
-#                     server on TCP and UDP port 80 answering with its name.
+#                     Behind them, the endpoints' name servers (TCP and UDP
+#                     port 80, scripts/weft-lab-services.sh).
 # Every server is a recorded pid: `down` stops exactly those.
 
 OUT_IP=192.168.100.1
@@ -61,15 +61,16 @@ up_outside() {
 }
 
 # start_server NETNS NAME BASE [--name ENDPOINT]: lab-server.py serve on
-# TCP and UDP (port 9000 outside, else 80) in NETNS, detached from our
+# TCP and UDP port 9000 (outside), or with --name on TCP ports 80 and 8080
+# and UDP port 80 (an endpoint's name server), in NETNS, detached from our
 # output; pidfile BASE.pid, log BASE.log (a line per client); its pid is
 # recorded for `down` (its command line names $dir, as pid_is_ours wants).
 start_server() {
-    local ns=$1 name=$2 base=$3 port=$OUT_PORT pid
+    local ns=$1 name=$2 base=$3 pid ports=(--tcp "$OUT_PORT" --udp "$OUT_PORT")
     shift 3
-    [ $# -eq 0 ] || port=$NAT_EP_PORT
+    [ $# -eq 0 ] || ports=(--tcp "$NAT_EP_PORT" --tcp "$EP_ALT_PORT" --udp "$NAT_EP_PORT")
     rm -f "$base.pid"
-    ip netns exec "$ns" python3 "$LAB_SERVER" serve --tcp "$port" --udp "$port" \
+    ip netns exec "$ns" python3 "$LAB_SERVER" serve "${ports[@]}" \
         --pidfile "$base.pid" --log "$base.log" "$@" \
         </dev/null >>"$base.err" 2>&1 &
     pid=$(pidfile_wait "$base.pid") || die "$name: lab-server.py did not start (see $base.err)"
@@ -122,14 +123,12 @@ demo_nat() {
                 '. + [{host: $host, host_ip: $hip, host_port: $hp, proto: $proto,
                        endpoint: $ep, port: $port}]' <<<"$PMAPS_JSON")
         done
-        start_server "$prefix-$ep" "$ep/server" "$dir/server-$ep" --name "$ep"
         ep=$(ep_name "$t" 1 "$fh")
         fip=$(weftctl fip-add "$tn" --pool="$NAT_POOL" --port="${NETS[1]}/h$fh")
         fip=$(grep -Eom1 '([0-9]{1,3}\.){3}[0-9]{1,3}' <<<"$fip") \
             || die "fip-add $tn printed no address"
         FIPS_JSON=$(jq -c --arg ip "$fip" --arg ep "$ep" \
             '. + [{ip: $ip, endpoint: $ep}]' <<<"$FIPS_JSON")
-        start_server "$prefix-$ep" "$ep/server" "$dir/server-$ep" --name "$ep"
     done
     rm -f "$err"
 }

@@ -245,10 +245,13 @@ NEW=$(jq -r --arg o "$OLD" --arg h "$OLD_HOST" '.endpoints[] | select(.tenant ==
         and .network == "gre" and .name != $o and .host != $h) | .name' "$ST" | tail -n1)
 NEW_NET=$(ep "$NEW" network)
 NEW_PORT=$(ep "$NEW" port)
-ip netns exec "$(ns "$NEW")" python3 "$SRV" serve --tcp "$EP_PORT" --udp "$EP_PORT" \
-    --name "$NEW" --pidfile "$TMP/new.pid" --log "$TMP/new.log" >/dev/null 2>&1 &
-BG_PIDS+=("$!")
-wait_for 30 test -s "$TMP/new.pid" || true
+# (Every demo endpoint runs a name server; a lab without one gets it here.)
+if ! pidfile_pid "$D/server-$NEW.pid" >/dev/null; then
+    ip netns exec "$(ns "$NEW")" python3 "$SRV" serve --tcp "$EP_PORT" --udp "$EP_PORT" \
+        --name "$NEW" --pidfile "$TMP/new.pid" --log "$TMP/new.log" >/dev/null 2>&1 &
+    BG_PIDS+=("$!")
+    wait_for 30 test -s "$TMP/new.pid" || true
+fi
 old_served=$(served "$OLD")
 if lab ctl fip-set red "$F" --port="$NEW_NET/$NEW_PORT" >"$TMP/fipset.out" 2>&1 \
    && timeout 180 "$WEFT_LAB" --prefix "$P" ctl sync; then r=ok; else r="failed: $(cat "$TMP/fipset.out")"; fi
@@ -405,8 +408,9 @@ else
     done
     alive=0
     for p in "${spids[@]}"; do pid_alive "$p" && alive=$((alive + 1)); done
-    check "before down: the outside server and the 4 endpoint servers run ($alive of ${#spids[@]})" \
-        [ "$alive" -eq 5 ]
+    want=$((1 + $(jq '.endpoints | length' "$ST")))
+    check "before down: the outside server and every endpoint's name server run ($alive of ${#spids[@]}, want $want)" \
+        [ "$alive" -eq "$want" ]
     lab down >/dev/null
     alive=0
     for p in "${spids[@]}"; do pid_alive "$p" && alive=$((alive + 1)); done
