@@ -41,6 +41,36 @@ service_add__(const struct weft_plan *plan, struct ovsdb_idl *idl,
     weftrec_service_set_node_port(row, &node_port, plan->node_port != 0);
 }
 
+/* True if 'port' is in 'ports[n]' (a row's weights keys or down set): the
+ * IDL warns about deleting a key the row does not hold. */
+static bool
+has_port(struct weftrec_port *const *ports, size_t n,
+         const struct weftrec_port *port)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (ports[i] == port) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void
+del_weight(const struct weftrec_service *row, const struct weftrec_port *port)
+{
+    if (has_port(row->key_weights, row->n_weights, port)) {
+        weftrec_service_update_weights_delkey(row, port);
+    }
+}
+
+static void
+del_down(const struct weftrec_service *row, const struct weftrec_port *port)
+{
+    if (has_port(row->down, row->n_down, port)) {
+        weftrec_service_update_down_delvalue(row, port);
+    }
+}
+
 /* BACKEND_ADD, _SET, _DEL: the port's key in the three columns. */
 static void
 backend_modify__(const struct weft_plan *plan,
@@ -51,20 +81,20 @@ backend_modify__(const struct weft_plan *plan,
         idl, &b->port->uuid);
     if (plan->req->op == WEFT_OP_BACKEND_DEL) {
         weftrec_service_update_backends_delkey(row, port);
-        weftrec_service_update_weights_delkey(row, port);
-        weftrec_service_update_down_delvalue(row, port);
+        del_weight(row, port);
+        del_down(row, port);
         return;
     }
     weftrec_service_update_backends_setkey(row, port, b->port_num);
     if (b->weight != 1) {
         weftrec_service_update_weights_setkey(row, port, b->weight);
     } else {
-        weftrec_service_update_weights_delkey(row, port);
+        del_weight(row, port);
     }
     if (b->down) {
         weftrec_service_update_down_addvalue(row, port);
     } else {
-        weftrec_service_update_down_delvalue(row, port);
+        del_down(row, port);
     }
 }
 
