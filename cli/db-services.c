@@ -47,7 +47,7 @@ parse_service(const struct ctl_options *opts, struct ctl_parsed *parsed,
 char *
 db_parse_service_add(const struct ctl_options *opts, struct ctl_parsed *parsed)
 {
-    struct weft_request *req;
+    struct weft_request *req = NULL;
     char *error = parse_service(opts, parsed, WEFT_OP_SERVICE_ADD, &req);
     if (error) {
         return error;
@@ -64,7 +64,7 @@ db_parse_service_add(const struct ctl_options *opts, struct ctl_parsed *parsed)
 char *
 db_parse_service_del(const struct ctl_options *opts, struct ctl_parsed *parsed)
 {
-    struct weft_request *req;
+    struct weft_request *req = NULL;
     char *error = parse_service(opts, parsed, WEFT_OP_SERVICE_DEL, &req);
     return error ? error : db_check_request(req);
 }
@@ -73,7 +73,7 @@ db_parse_service_del(const struct ctl_options *opts, struct ctl_parsed *parsed)
 char *
 db_parse_service_set(const struct ctl_options *opts, struct ctl_parsed *parsed)
 {
-    struct weft_request *req;
+    struct weft_request *req = NULL;
     char *error = parse_service(opts, parsed, WEFT_OP_SERVICE_SET, &req);
     if (error) {
         return error;
@@ -102,7 +102,7 @@ static char *
 parse_backend(const struct ctl_options *opts, struct ctl_parsed *parsed,
               enum weft_op op)
 {
-    struct weft_request *req;
+    struct weft_request *req = NULL;
     char *error = parse_service(opts, parsed, op, &req);
     if (error) {
         return error;
