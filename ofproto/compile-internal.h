@@ -170,6 +170,18 @@ network_origin(const struct topo_network *net)
     };
 }
 
+/* Flows that exist for 'router' as a whole (WEFT_OWNER_ROUTER): its own
+ * (compile-router.c) and its NAT rows (compile-nat.c). */
+static inline struct flow_origin
+router_origin(const struct topo_router *router)
+{
+    return (struct flow_origin) {
+        .owner = { .kind = WEFT_OWNER_ROUTER, .uuid = router->uuid },
+        .cookie = weft_cookie_router(router->tenant ? router->tenant->key : 0,
+                                     router->key),
+    };
+}
+
 /* The defaults of 'host' (WEFT_OWNER_HOST): no tenant, network or port. */
 static inline struct flow_origin
 host_origin(const struct topo_host *host)

@@ -44,16 +44,6 @@ external_origin(const struct topo_host *host)
     };
 }
 
-static struct flow_origin
-nat_router_origin(const struct topo_router *router)
-{
-    return (struct flow_origin) {
-        .owner = { .kind = WEFT_OWNER_ROUTER, .uuid = router->uuid },
-        .cookie = weft_cookie_router(router->tenant ? router->tenant->key : 0,
-                                     router->key),
-    };
-}
-
 /* Building blocks (match_router(), put_ct(): compile-internal.h). */
 
 /* eth_src := 'src', eth_dst := the gateway's MAC, output EXT. */
@@ -259,7 +249,7 @@ compile_router_nat(struct compile_ctx *ctx, const struct topo_router *router)
     if (!compile_router_nat_needed(ctx->host, router)) {
         return;
     }
-    struct flow_origin origin = nat_router_origin(router);
+    struct flow_origin origin = router_origin(router);
     struct nat_spec existing = { 0, 0, 0 };
     uint32_t key = router->key;
 

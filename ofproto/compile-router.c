@@ -52,17 +52,6 @@ compile_host_serves_network(const struct topo_host *host,
                && compile_host_serves_router(host, net->router_port->router));
 }
 
-/* Flows that exist for 'router' as a whole (WEFT_OWNER_ROUTER). */
-static struct flow_origin
-router_origin(const struct topo_router *router)
-{
-    return (struct flow_origin) {
-        .owner = { .kind = WEFT_OWNER_ROUTER, .uuid = router->uuid },
-        .cookie = weft_cookie_router(router->tenant ? router->tenant->key : 0,
-                                     router->key),
-    };
-}
-
 /* ARP_RESPOND: a request for the gateway IP of 'rp''s network is answered
  * with the router's MAC, like a port's (compile-arp.c), but unicast ones
  * too: an endpoint refreshes its gateway's entry with a unicast request to
