@@ -19,18 +19,6 @@
 #include "packets.h"
 #include "util.h"
 
-static struct weft_error *
-wrap__(enum weft_err_kind kind, char *msg)
-{
-    return msg ? weft_error_create(kind, msg) : NULL;
-}
-
-static char *
-require__(const char *value, const char *what)
-{
-    return value ? NULL : xasprintf("%s is required", what);
-}
-
 /* ------------------------------------------------------------------------
  * Step 1. */
 
@@ -103,10 +91,10 @@ check_fip__(const struct weft_request *req, struct weft_plan *plan)
     ovs_be32 ip = 0;
     char *error = NULL;
     if (req->op == WEFT_OP_FIP_ADD) {
-        error = require__(req->pool, "pool");
+        error = validate_require(req->pool, "pool");
         error = error ? error : parse_name("pool", req->pool);
     } else {
-        error = require__(req->fip, "floating IP");
+        error = validate_require(req->fip, "floating IP");
     }
     if (!error && req->fip) {
         error = parse_fip__(req->fip, &ip);
@@ -124,13 +112,13 @@ static char *
 check_map__(const struct weft_request *req, struct weft_plan *plan)
 {
     struct topo_mapping m = { .proto = 0 };
-    char *error = require__(req->proto, "protocol");
+    char *error = validate_require(req->proto, "protocol");
     error = error ? error : parse_proto(req->proto, &m.proto);
-    error = error ? error : require__(req->host_port, "host port");
+    error = error ? error : validate_require(req->host_port, "host port");
     error = error ? error : parse_l4_port("host port", req->host_port,
                                           &m.host_port);
     if (!error && req->op == WEFT_OP_MAP_ADD) {
-        error = require__(req->to_port, "port");
+        error = validate_require(req->to_port, "port");
         error = error ? error : parse_l4_port("port", req->to_port, &m.port);
     }
     if (!error && plan) {
@@ -152,7 +140,7 @@ weft_request_check_nat(const struct weft_request *req, struct weft_plan *plan)
     case WEFT_OP_POOL_ADD: {
         ovs_be32 prefix = 0;
         int plen = 0;
-        char *error = require__(req->cidr, "cidr");
+        char *error = validate_require(req->cidr, "cidr");
         error = error ? error : parse_pool_cidr(req->cidr, &prefix, &plen);
         if (!error && plan) {
             plan->pool_prefix = prefix;
@@ -242,9 +230,9 @@ validate_fip_add__(const struct topology *topo, struct weft_plan *plan)
         return error;
     }
     if (req->fip) {
-        error = wrap__(WEFT_ERR_INVALID,
+        error = validate_wrap(WEFT_ERR_INVALID,
                        validate_fip_in_pool(plan->pool, plan->fip_ip));
-        error = error ? error : wrap__(WEFT_ERR_CONFLICT,
+        error = error ? error : validate_wrap(WEFT_ERR_CONFLICT,
                                        validate_fip_address(
                                            topo, plan->pool, plan->fip_ip,
                                            req->tenant_view));
@@ -252,14 +240,14 @@ validate_fip_add__(const struct topology *topo, struct weft_plan *plan)
         /* The write layer verifies and bumps the pool's weft-fip-gen, so
          * that of two clients that picked the same address, the second
          * validates again and picks the next one. */
-        error = wrap__(WEFT_ERR_CONFLICT,
+        error = validate_wrap(WEFT_ERR_CONFLICT,
                        topo_fip_allocate(topo, plan->pool, &plan->fip_ip));
         plan->fip_allocated = !error;
     }
     if (!error && req->port_name) {
         error = find_port__(topo, plan->tenant, req->network, req->port_name,
                             &plan->target);
-        error = error ? error : wrap__(WEFT_ERR_CONFLICT,
+        error = error ? error : validate_wrap(WEFT_ERR_CONFLICT,
                                        validate_fip_target(
                                            NULL, plan->pool, plan->fip_ip,
                                            plan->target));
@@ -285,7 +273,7 @@ validate_fip__(const struct topology *topo, struct weft_plan *plan)
     }
     error = find_port__(topo, plan->tenant, req->network, req->port_name,
                         &plan->target);
-    return error ? error : wrap__(WEFT_ERR_CONFLICT,
+    return error ? error : validate_wrap(WEFT_ERR_CONFLICT,
                                   validate_fip_target(plan->fip,
                                                       plan->fip->pool,
                                                       plan->fip->ip,
@@ -305,10 +293,10 @@ validate_map__(const struct topology *topo, struct weft_plan *plan)
     plan->net = plan->port->network;
     struct topo_mapping *m = &plan->mapping;
     if (plan->req->op == WEFT_OP_MAP_ADD) {
-        error = wrap__(WEFT_ERR_CONFLICT,
+        error = validate_wrap(WEFT_ERR_CONFLICT,
                        validate_new_mapping(plan->port, m));
         /* A node port is on every host (validate-service.c). */
-        return error ? error : wrap__(WEFT_ERR_CONFLICT,
+        return error ? error : validate_wrap(WEFT_ERR_CONFLICT,
                                       validate_mapping_not_node_port(
                                           topo, plan->tenant, m->proto,
                                           m->host_port,
@@ -333,7 +321,7 @@ weft_request_validate_nat(const struct weft_request *req,
     struct weft_error *error;
     switch (req->op) {
     case WEFT_OP_HOST_ADD:
-        return wrap__(WEFT_ERR_CONFLICT,
+        return validate_wrap(WEFT_ERR_CONFLICT,
                       validate_host_external(topo, NULL, req->uplink,
                                              &plan->ext));
     case WEFT_OP_HOST_SET:
@@ -343,7 +331,7 @@ weft_request_validate_nat(const struct weft_request *req,
                                      "exist", req->path[0]);
         }
         return (plan->ext_given
-                ? wrap__(WEFT_ERR_CONFLICT,
+                ? validate_wrap(WEFT_ERR_CONFLICT,
                          validate_host_external(topo, plan->host, NULL,
                                                 &plan->ext))
                 : NULL);
@@ -360,12 +348,12 @@ weft_request_validate_nat(const struct weft_request *req,
         }
         return error;
     case WEFT_OP_POOL_ADD:
-        return wrap__(WEFT_ERR_CONFLICT,
+        return validate_wrap(WEFT_ERR_CONFLICT,
                       validate_new_pool(topo, req->path[0],
                                         plan->pool_prefix, plan->pool_plen));
     case WEFT_OP_POOL_DEL:
         error = find_pool__(topo, req->path[0], &plan->pool);
-        return error ? error : wrap__(WEFT_ERR_CONFLICT,
+        return error ? error : validate_wrap(WEFT_ERR_CONFLICT,
                                       validate_del_pool(plan->pool));
     case WEFT_OP_FIP_ADD:
     case WEFT_OP_FIP_DEL:

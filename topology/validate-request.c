@@ -30,10 +30,8 @@
 #include "topology.h"
 #include "util.h"
 
-/* Wraps the malloc'd message 'msg' (which may be NULL) as an error of
- * 'kind'. */
-static struct weft_error *
-wrap__(enum weft_err_kind kind, char *msg)
+struct weft_error *
+validate_wrap(enum weft_err_kind kind, char *msg)
 {
     return msg ? weft_error_create(kind, msg) : NULL;
 }
@@ -42,9 +40,8 @@ wrap__(enum weft_err_kind kind, char *msg)
  * Step 1: values.  Each check_*__() function takes an optional 'plan': if it
  * is nonnull, the values it parses are stored there (step 2). */
 
-/* Returns an error if the required value 'value' named 'what' is missing. */
-static char *
-require__(const char *value, const char *what)
+char *
+validate_require(const char *value, const char *what)
 {
     return value ? NULL : xasprintf("%s is required", what);
 }
@@ -82,7 +79,7 @@ check_path__(const struct weft_request *req)
                             : i == 1 && weft_op_is_service(req->op)
                             ? "service"
                             : what[i]);
-        char *error = require__(req->path[i], kind);
+        char *error = validate_require(req->path[i], kind);
         if (!error) {
             error = parse_name(kind, req->path[i]);
         }
@@ -96,7 +93,7 @@ check_path__(const struct weft_request *req)
 static char *
 check_host_add__(const struct weft_request *req, struct weft_plan *plan)
 {
-    char *error = require__(req->remote, "OVSDB remote");
+    char *error = validate_require(req->remote, "OVSDB remote");
     if (!error) {
         error = parse_ovsdb_remote(req->remote);
     }
@@ -149,12 +146,12 @@ check_net_add__(const struct weft_request *req, struct weft_plan *plan)
     enum topo_net_type type = TOPO_NET_VLAN;
     uint32_t segment_id = 0;
     int mtu = 0;
-    char *error = require__(req->type, "network type");
+    char *error = validate_require(req->type, "network type");
     if (!error) {
         error = parse_net_type(req->type, &type);
     }
     if (!error) {
-        error = require__(req->segment, "segment id");
+        error = validate_require(req->segment, "segment id");
     }
     if (!error) {
         error = parse_segment_id(type, req->segment, &segment_id);
@@ -180,12 +177,10 @@ check_net_add__(const struct weft_request *req, struct weft_plan *plan)
     return error;
 }
 
-/* ROUTER_ATTACH's and _DETACH's network: "NAME" (of the router's tenant)
- * or "TENANT/NAME". */
-static char *
-check_router_network__(const struct weft_request *req)
+char *
+validate_network_ref(const struct weft_request *req)
 {
-    char *error = require__(req->network, "network");
+    char *error = validate_require(req->network, "network");
     if (!error && strchr(req->network, '/')) {
         char *parts[2];
         error = parse_path(req->network, 2, parts);
@@ -206,22 +201,22 @@ check_router__(const struct weft_request *req, struct weft_plan *plan)
     struct topo_route route = { .plen = 0 };
     switch (req->op) {
     case WEFT_OP_ROUTER_ATTACH:
-        error = check_router_network__(req);
+        error = validate_network_ref(req);
         if (!error && req->mac) {
             error = parse_mac(req->mac, &mac);
         }
         break;
     case WEFT_OP_ROUTER_DETACH:
-        error = check_router_network__(req);
+        error = validate_network_ref(req);
         break;
     case WEFT_OP_ROUTE_ADD:
     case WEFT_OP_ROUTE_DEL:
-        error = require__(req->prefix, "prefix");
+        error = validate_require(req->prefix, "prefix");
         if (!error) {
             error = parse_route_prefix(req->prefix, &route);
         }
         if (!error && req->op == WEFT_OP_ROUTE_ADD) {
-            error = require__(req->nexthop, "next hop");
+            error = validate_require(req->nexthop, "next hop");
             char *e = error ? NULL : parse_ipv4(req->nexthop, &route.nexthop);
             if (e || (!error && strchr(req->nexthop, '/'))) {
                 free(e);
@@ -270,18 +265,18 @@ check_ips__(const struct weft_request *req, struct weft_plan *plan)
 static char *
 check_port_add__(const struct weft_request *req, struct weft_plan *plan)
 {
-    char *error = require__(req->host, "host");
+    char *error = validate_require(req->host, "host");
     if (!error) {
         error = parse_name("host", req->host);
     }
     if (!error) {
-        error = require__(req->iface, "interface");
+        error = validate_require(req->iface, "interface");
     }
     if (!error) {
         error = parse_iface_name(req->iface);
     }
     if (!error) {
-        error = require__(req->mac, "MAC");
+        error = validate_require(req->mac, "MAC");
     }
     if (!error) {
         struct eth_addr mac;
@@ -340,7 +335,7 @@ check_values__(const struct weft_request *req, struct weft_plan *plan)
             error = check_token_hash__(req->token_hash);
             break;
         case WEFT_OP_TENANT_TOKEN:
-            error = require__(req->token_hash, "token hash");
+            error = validate_require(req->token_hash, "token hash");
             error = error ? error : check_token_hash__(req->token_hash);
             break;
         case WEFT_OP_TENANT_SET:
@@ -386,7 +381,7 @@ check_values__(const struct weft_request *req, struct weft_plan *plan)
             break;
         }
     }
-    return wrap__(WEFT_ERR_INVALID, error);
+    return validate_wrap(WEFT_ERR_INVALID, error);
 }
 
 struct weft_error *
@@ -466,7 +461,7 @@ allocate_key__(const struct topology *topo, struct weft_plan *plan,
 static struct weft_error *
 validate_tenant_add__(const struct topology *topo, struct weft_plan *plan)
 {
-    struct weft_error *error = wrap__(WEFT_ERR_CONFLICT, validate_new_tenant(
+    struct weft_error *error = validate_wrap(WEFT_ERR_CONFLICT, validate_new_tenant(
                                           topo, plan->req->path[0]));
     return error ? error : allocate_key__(topo, plan,
                                           topology_next_tenant_key, "tenant",
@@ -480,7 +475,7 @@ validate_net_add__(const struct topology *topo, struct weft_plan *plan)
     struct weft_error *error = find_tenant__(topo, req->path[0],
                                              &plan->tenant);
     if (!error) {
-        error = wrap__(WEFT_ERR_CONFLICT,
+        error = validate_wrap(WEFT_ERR_CONFLICT,
                        validate_new_network(topo, plan->tenant, req->path[1],
                                             plan->type, plan->segment_id,
                                             req->tenant_view));
@@ -488,7 +483,7 @@ validate_net_add__(const struct topology *topo, struct weft_plan *plan)
     if (!error) {
         /* The write layer runs this inside the transaction that verifies
          * nb_cfg: two concurrent creates cannot both pass the limit. */
-        error = wrap__(WEFT_ERR_CONFLICT,
+        error = validate_wrap(WEFT_ERR_CONFLICT,
                        validate_quota_new_network(topo, plan->tenant));
     }
     return error ? error : allocate_key__(topo, plan,
@@ -506,14 +501,14 @@ validate_port_add__(const struct topology *topo, struct weft_plan *plan)
         error = find_host__(topo, req->host, &plan->host);
     }
     if (!error) {
-        error = wrap__(WEFT_ERR_CONFLICT,
+        error = validate_wrap(WEFT_ERR_CONFLICT,
                        validate_new_port(topo, plan->net, plan->host,
                                          req->path[2], req->iface, plan->mac,
                                          plan->ips, req->n_ips,
                                          req->tenant_view));
     }
     if (!error) {
-        error = wrap__(WEFT_ERR_CONFLICT,
+        error = validate_wrap(WEFT_ERR_CONFLICT,
                        validate_port_in_subnet(plan->net, plan->mac,
                                                plan->ips, plan->n_ips));
     }
@@ -521,13 +516,13 @@ validate_port_add__(const struct topology *topo, struct weft_plan *plan)
         /* check_ips__() left room for one.  The write layer makes two
          * concurrent allocations conflict (weft-write.c), so a retry
          * validates again and picks the next free address. */
-        error = wrap__(WEFT_ERR_CONFLICT,
+        error = validate_wrap(WEFT_ERR_CONFLICT,
                        topo_subnet_allocate(plan->net, &plan->ips[0]));
         plan->n_ips = !error;
         plan->allocated = !error;
     }
     if (!error) {
-        error = wrap__(WEFT_ERR_CONFLICT,
+        error = validate_wrap(WEFT_ERR_CONFLICT,
                        validate_quota_new_port(topo, plan->tenant,
                                                plan->n_ips));
     }
@@ -587,7 +582,7 @@ validate_router__(const struct topology *topo, struct weft_plan *plan)
     if (req->op == WEFT_OP_ROUTER_ADD) {
         error = find_tenant__(topo, req->path[0], &plan->tenant);
         if (!error) {
-            error = wrap__(WEFT_ERR_CONFLICT,
+            error = validate_wrap(WEFT_ERR_CONFLICT,
                            validate_new_router(topo, plan->tenant,
                                                req->path[1]));
         }
@@ -606,29 +601,29 @@ validate_router__(const struct topology *topo, struct weft_plan *plan)
     const struct topo_router *router = plan->router;
     switch (req->op) {
     case WEFT_OP_ROUTER_DEL:
-        error = wrap__(WEFT_ERR_CONFLICT,
+        error = validate_wrap(WEFT_ERR_CONFLICT,
                        validate_router_services(router, NULL));
-        return error ? error : wrap__(WEFT_ERR_CONFLICT,
+        return error ? error : validate_wrap(WEFT_ERR_CONFLICT,
                                       validate_del_router(router));
     case WEFT_OP_ROUTER_ATTACH:
         if (!req->mac) {
             plan->mac = topo_router_default_mac(router->key,
                                                 plan->attach_net->key);
         }
-        error = wrap__(WEFT_ERR_CONFLICT,
+        error = validate_wrap(WEFT_ERR_CONFLICT,
                        validate_router_attach(router, plan->attach_net,
                                               plan->mac));
-        return error ? error : wrap__(WEFT_ERR_CONFLICT,
+        return error ? error : validate_wrap(WEFT_ERR_CONFLICT,
                                       validate_attach_vips(router,
                                                            plan->attach_net));
     case WEFT_OP_ROUTER_DETACH:
-        error = wrap__(WEFT_ERR_CONFLICT,
+        error = validate_wrap(WEFT_ERR_CONFLICT,
                        validate_router_detach(router, plan->attach_net));
-        return error ? error : wrap__(WEFT_ERR_CONFLICT,
+        return error ? error : validate_wrap(WEFT_ERR_CONFLICT,
                                       validate_router_services(
                                           router, plan->attach_net));
     case WEFT_OP_ROUTE_ADD:
-        return wrap__(WEFT_ERR_CONFLICT,
+        return validate_wrap(WEFT_ERR_CONFLICT,
                       validate_new_route(router, &plan->route));
     case WEFT_OP_ROUTE_DEL:
         for (size_t i = 0; i < router->n_routes; i++) {
@@ -656,16 +651,16 @@ validate_del__(const struct topology *topo, struct weft_plan *plan)
     switch (plan->req->op) {
     case WEFT_OP_HOST_DEL:
         error = find_host__(topo, path[0], &plan->host);
-        return error ? error : wrap__(WEFT_ERR_CONFLICT,
+        return error ? error : validate_wrap(WEFT_ERR_CONFLICT,
                                       validate_del_host(topo, plan->host));
     case WEFT_OP_TENANT_DEL:
         error = find_tenant__(topo, path[0], &plan->tenant);
-        return error ? error : wrap__(WEFT_ERR_CONFLICT,
+        return error ? error : validate_wrap(WEFT_ERR_CONFLICT,
                                       validate_del_tenant(topo,
                                                           plan->tenant));
     case WEFT_OP_NET_DEL:
         error = find_network__(topo, path, &plan->tenant, &plan->net);
-        return error ? error : wrap__(WEFT_ERR_CONFLICT,
+        return error ? error : validate_wrap(WEFT_ERR_CONFLICT,
                                       validate_del_network(topo, plan->net));
     case WEFT_OP_PORT_DEL:
         return find_port__(topo, path, plan);
@@ -689,7 +684,7 @@ weft_request_validate(const struct weft_request *req,
     }
     switch (req->op) {
     case WEFT_OP_HOST_ADD:
-        error = wrap__(WEFT_ERR_CONFLICT,
+        error = validate_wrap(WEFT_ERR_CONFLICT,
                        validate_new_host(topo, req->path[0]));
         return error ? error : weft_request_validate_nat(req, topo, plan);
     case WEFT_OP_TENANT_ADD:

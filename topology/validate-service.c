@@ -26,18 +26,6 @@
 #include "svec.h"
 #include "util.h"
 
-static struct weft_error *
-wrap__(enum weft_err_kind kind, char *msg)
-{
-    return msg ? weft_error_create(kind, msg) : NULL;
-}
-
-static char *
-require__(const char *value, const char *what)
-{
-    return value ? NULL : xasprintf("%s is required", what);
-}
-
 uint32_t
 topology_next_service_key(const struct topology *topo)
 {
@@ -117,11 +105,11 @@ check_service_add__(const struct weft_request *req, struct weft_plan *plan)
     ovs_be32 vip = 0;
     uint16_t port = 0, node_port = 0;
     uint8_t proto = IPPROTO_TCP;
-    char *error = require__(req->router, "router");
+    char *error = validate_require(req->router, "router");
     error = error ? error : parse_name("router", req->router);
-    error = error ? error : require__(req->vip, "VIP");
+    error = error ? error : validate_require(req->vip, "VIP");
     error = error ? error : parse_vip(req->vip, &vip);
-    error = error ? error : require__(req->svc_port, "port");
+    error = error ? error : validate_require(req->svc_port, "port");
     error = error ? error : parse_l4_port("port", req->svc_port, &port);
     if (!error && req->proto) {
         error = parse_proto(req->proto, &proto);
@@ -142,7 +130,7 @@ static char *
 check_service_set__(const struct weft_request *req, struct weft_plan *plan)
 {
     uint16_t node_port = 0;
-    char *error = require__(req->node_port, "node port (or its removal)");
+    char *error = validate_require(req->node_port, "node port (or its removal)");
     if (!error && req->node_port[0]) {
         error = parse_l4_port("node port", req->node_port, &node_port);
     }
@@ -157,16 +145,8 @@ check_service_set__(const struct weft_request *req, struct weft_plan *plan)
 static char *
 check_endpoint__(const struct weft_request *req)
 {
-    char *error = require__(req->network, "network");
-    if (!error && strchr(req->network, '/')) {
-        char *parts[2];
-        error = parse_path(req->network, 2, parts);
-        free(parts[0]);
-        free(parts[1]);
-    } else if (!error) {
-        error = parse_name("network", req->network);
-    }
-    error = error ? error : require__(req->port_name, "port");
+    char *error = validate_network_ref(req);
+    error = error ? error : validate_require(req->port_name, "port");
     return error ? error : parse_name("port", req->port_name);
 }
 
@@ -497,13 +477,13 @@ validate_service_add__(const struct topology *topo, struct weft_plan *plan)
         return weft_error_format(WEFT_ERR_NOT_FOUND, "router %s/%s does not "
                                  "exist", req->path[0], req->router);
     }
-    struct weft_error *error = wrap__(
+    struct weft_error *error = validate_wrap(
         WEFT_ERR_CONFLICT, validate_new_service(topo, plan->tenant,
                                                 plan->router, req->path[1],
                                                 plan->vip, plan->svc_port,
                                                 plan->svc_proto));
     if (!error && plan->node_port) {
-        error = wrap__(WEFT_ERR_CONFLICT,
+        error = validate_wrap(WEFT_ERR_CONFLICT,
                        validate_node_port(topo, plan->tenant, NULL,
                                           plan->svc_proto, plan->node_port,
                                           req->tenant_view));
@@ -569,7 +549,7 @@ validate_backend__(const struct topology *topo, struct weft_plan *plan)
         b->port_num = b->port_num ? b->port_num : svc->port;
         b->weight = b->weight ? b->weight : 1;
         b->down = plan->backend_down == 1;
-        return wrap__(WEFT_ERR_CONFLICT,
+        return validate_wrap(WEFT_ERR_CONFLICT,
                       validate_backend_port(svc, plan->port));
     }
     const struct topo_backend *have = topo_service_find_backend(svc,
@@ -603,7 +583,7 @@ weft_request_validate_service(const struct weft_request *req,
     case WEFT_OP_SERVICE_SET:
         error = find_service__(topo, plan);
         if (!error && plan->node_port) {
-            error = wrap__(WEFT_ERR_CONFLICT,
+            error = validate_wrap(WEFT_ERR_CONFLICT,
                            validate_node_port(topo, plan->tenant,
                                               plan->service,
                                               plan->service->proto,

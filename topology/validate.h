@@ -178,6 +178,15 @@ char *parse_external(const char *iface, const char *ip, const char *gateway,
 char *parse_pool_cidr(const char *s, ovs_be32 *prefix, int *plen);
 /* "tcp" or "udp" into IPPROTO_TCP or IPPROTO_UDP. */
 char *parse_proto(const char *s, uint8_t *proto);
+/* Step-1 helpers shared by validate-request*.c and validate-service.c.
+ * validate_wrap() wraps the malloc'd message 'msg' (which may be NULL) as
+ * an error of 'kind'; validate_require() returns an error if the required
+ * value 'value' named 'what' is missing; validate_network_ref() checks
+ * 'req->network': "NAME" (of the request's tenant) or "TENANT/NAME" (an
+ * administrator's clear answer about another tenant's network). */
+struct weft_error *validate_wrap(enum weft_err_kind, char *msg);
+char *validate_require(const char *value, const char *what);
+char *validate_network_ref(const struct weft_request *);
 /* A TCP or UDP port number 1..65535; 'what' names it ("host port"). */
 char *parse_l4_port(const char *what, const char *s, uint16_t *port);
 /* "true" or "false". */
