@@ -461,8 +461,8 @@ allocate_key__(const struct topology *topo, struct weft_plan *plan,
 static struct weft_error *
 validate_tenant_add__(const struct topology *topo, struct weft_plan *plan)
 {
-    struct weft_error *error = validate_wrap(WEFT_ERR_CONFLICT, validate_new_tenant(
-                                          topo, plan->req->path[0]));
+    struct weft_error *error = validate_wrap(
+        WEFT_ERR_CONFLICT, validate_new_tenant(topo, plan->req->path[0]));
     return error ? error : allocate_key__(topo, plan,
                                           topology_next_tenant_key, "tenant",
                                           TOPO_TENANT_KEY_MAX);

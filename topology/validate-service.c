@@ -130,7 +130,8 @@ static char *
 check_service_set__(const struct weft_request *req, struct weft_plan *plan)
 {
     uint16_t node_port = 0;
-    char *error = validate_require(req->node_port, "node port (or its removal)");
+    char *error = validate_require(req->node_port,
+                                   "node port (or its removal)");
     if (!error && req->node_port[0]) {
         error = parse_l4_port("node port", req->node_port, &node_port);
     }
