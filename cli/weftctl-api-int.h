@@ -34,6 +34,21 @@ bool api_split_names(const char *arg, int n, const char *what,
 int api_run_write(const struct ctl_options *o, const char *method,
                   const char *path, json_t *body, int want);
 
+/* Stores in 'body' member 'key' as the integer 'text' ('option' names it in
+ * the error).  Returns false after printing a usage error. */
+bool api_set_number(json_t *body, const char *key, const char *option,
+                    const char *text);
+
+/* "/v1/tenants/T/COLLECTION/NAME" of o->args[1] ("T/NAME", 'what' naming
+ * it in the usage error, e.g. "TENANT/ROUTER"), then 'suffix'; or NULL
+ * after a usage error.  api_object_write() sends 'method' with 'body' (its
+ * reference is taken; may be NULL) there, like api_run_write(). */
+char *api_object_path(const struct ctl_options *o, const char *collection,
+                      const char *what, const char *suffix);
+int api_object_write(const struct ctl_options *o, const char *collection,
+                     const char *what, const char *suffix, const char *method,
+                     json_t *body, int want);
+
 /* Stores in '*tenants' the tenants a listing walks: [{"name": 'tenant'}] if
  * 'tenant' is nonnull, else every tenant the caller sees (GET /v1/tenants).
  * The caller json_decref()s it.  Returns false after printing an error. */

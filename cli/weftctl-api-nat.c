@@ -80,24 +80,6 @@ usage_error(char *error)
     return EXIT_API_USAGE;
 }
 
-/* Stores in 'body' member 'key' as the integer 'text' ('option' names it in
- * the error).  Returns false after a usage error. */
-static bool
-set_port_number(json_t *body, const char *key, const char *option,
-                const char *text)
-{
-    char *end;
-    errno = 0;
-    long long i = strtoll(text, &end, 10);
-    if (!*text || *end || errno) {
-        fprintf(stderr, "%s: %s: \"%s\" is not a number\n", api_program_name,
-                option, text);
-        return false;
-    }
-    json_object_set_new(body, key, json_integer(i));
-    return true;
-}
-
 /* The external side of a host object, as database mode prints it after
  * 'lead' ("  external" or "external"), or " -" if it has none. */
 void
@@ -457,8 +439,8 @@ api_map_add(const struct ctl_options *o)
         json_t *body = json_pack("{s:s%, s:s, s:s}",
                                  "network", net, (size_t) (port - 1 - net),
                                  "port", port, "proto", proto);
-        if (set_port_number(body, "host_port", "HOST_PORT", host_port)
-            && set_port_number(body, "to_port", "PORT", to_port)) {
+        if (api_set_number(body, "host_port", "HOST_PORT", host_port)
+            && api_set_number(body, "to_port", "PORT", to_port)) {
             char *path = plain_xasprintf("/v1/tenants/%s/port-mappings",
                                          names[0]);
             status = api_run_write(o, "POST", path, body, 201);

@@ -20,36 +20,20 @@
 #include "weftctl-api-int.h"
 #include "weftctl-commands.h"
 
-/* "/v1/tenants/T/routers/R" of o->args[1] ("T/R"), and 'suffix'; or NULL
- * after a usage error. */
+/* api_object_path() and api_object_write() for a router ("T/R" in
+ * o->args[1]). */
 static char *
 router_path(const struct ctl_options *o, const char *suffix)
 {
-    char *names[3] = { NULL, NULL, NULL };
-    if (!api_split_names(o->args[1], 2, "TENANT/ROUTER", names)) {
-        return NULL;
-    }
-    char *path = plain_xasprintf("/v1/tenants/%s/routers/%s%s", names[0],
-                                 names[1], suffix);
-    free(names[0]);
-    free(names[1]);
-    return path;
+    return api_object_path(o, "routers", "TENANT/ROUTER", suffix);
 }
 
-/* Sends 'method' with 'body' (its reference is taken; may be NULL) to
- * router_path(o, 'suffix'). */
 static int
 router_write(const struct ctl_options *o, const char *suffix,
              const char *method, json_t *body, int want)
 {
-    char *path = router_path(o, suffix);
-    if (!path) {
-        json_decref(body);
-        return EXIT_API_USAGE;
-    }
-    int status = api_run_write(o, method, path, body, want);
-    free(path);
-    return status;
+    return api_object_write(o, "routers", "TENANT/ROUTER", suffix, method,
+                            body, want);
 }
 
 int

@@ -41,53 +41,20 @@ ctl_parse_backend(const char *arg, char **network, char **port)
     return NULL;
 }
 
-/* Stores in 'body' member 'key' as the integer 'text' ('option' names it in
- * the error).  Returns false after a usage error. */
-static bool
-set_number(json_t *body, const char *key, const char *option,
-           const char *text)
-{
-    char *end;
-    errno = 0;
-    long long i = strtoll(text, &end, 10);
-    if (!*text || *end || errno) {
-        fprintf(stderr, "%s: %s: \"%s\" is not a number\n", api_program_name,
-                option, text);
-        return false;
-    }
-    json_object_set_new(body, key, json_integer(i));
-    return true;
-}
-
-/* "/v1/tenants/T/services/S" of o->args[1], then 'suffix'; or NULL after a
- * usage error. */
+/* api_object_path() and api_object_write() for a service ("T/S" in
+ * o->args[1]). */
 static char *
 service_path(const struct ctl_options *o, const char *suffix)
 {
-    char *names[3] = { NULL, NULL, NULL };
-    if (!api_split_names(o->args[1], 2, "TENANT/SERVICE", names)) {
-        return NULL;
-    }
-    char *path = plain_xasprintf("/v1/tenants/%s/services/%s%s", names[0],
-                                 names[1], suffix);
-    free(names[0]);
-    free(names[1]);
-    return path;
+    return api_object_path(o, "services", "TENANT/SERVICE", suffix);
 }
 
-/* Sends 'body' (its reference is taken) with 'method' to service_path(). */
 static int
 service_write(const struct ctl_options *o, const char *suffix,
               const char *method, json_t *body, int want)
 {
-    char *path = service_path(o, suffix);
-    if (!path) {
-        json_decref(body);
-        return EXIT_API_USAGE;
-    }
-    int status = api_run_write(o, method, path, body, want);
-    free(path);
-    return status;
+    return api_object_write(o, "services", "TENANT/SERVICE", suffix, method,
+                            body, want);
 }
 
 int
@@ -101,9 +68,9 @@ api_service_add(const struct ctl_options *o)
     if (o->values[CO_PROTO]) {
         json_object_set_new(body, "proto", json_string(o->values[CO_PROTO]));
     }
-    if (!set_number(body, "port", "--port", o->values[CO_PORT])
+    if (!api_set_number(body, "port", "--port", o->values[CO_PORT])
         || (o->values[CO_NODE_PORT]
-            && !set_number(body, "node_port", "--node-port",
+            && !api_set_number(body, "node_port", "--node-port",
                            o->values[CO_NODE_PORT]))) {
         json_decref(body);
         return EXIT_API_USAGE;
@@ -133,7 +100,7 @@ api_service_set(const struct ctl_options *o)
     json_t *body = json_object();
     if (o->given & CO_BIT(NO_NODE_PORT)) {
         json_object_set_new(body, "node_port", json_null());
-    } else if (!set_number(body, "node_port", "--node-port",
+    } else if (!api_set_number(body, "node_port", "--node-port",
                            o->values[CO_NODE_PORT])) {
         json_decref(body);
         return EXIT_API_USAGE;
@@ -147,9 +114,9 @@ static bool
 set_backend_options(const struct ctl_options *o, json_t *body)
 {
     if ((o->values[CO_PORT]
-         && !set_number(body, "to_port", "--port", o->values[CO_PORT]))
+         && !api_set_number(body, "to_port", "--port", o->values[CO_PORT]))
         || (o->values[CO_WEIGHT]
-            && !set_number(body, "weight", "--weight",
+            && !api_set_number(body, "weight", "--weight",
                            o->values[CO_WEIGHT]))) {
         return false;
     }

@@ -150,6 +150,52 @@ run_write(const struct ctl_options *o, const char *method, const char *path,
     return ok ? 0 : EXIT_API_ERROR;
 }
 
+bool
+api_set_number(json_t *body, const char *key, const char *option,
+               const char *text)
+{
+    char *end;
+    errno = 0;
+    long long i = strtoll(text, &end, 10);
+    if (!*text || *end || errno) {
+        fprintf(stderr, "%s: %s: \"%s\" is not a number\n", api_program_name,
+                option, text);
+        return false;
+    }
+    json_object_set_new(body, key, json_integer(i));
+    return true;
+}
+
+char *
+api_object_path(const struct ctl_options *o, const char *collection,
+                const char *what, const char *suffix)
+{
+    char *names[3] = { NULL, NULL, NULL };
+    if (!api_split_names(o->args[1], 2, what, names)) {
+        return NULL;
+    }
+    char *path = plain_xasprintf("/v1/tenants/%s/%s/%s%s", names[0],
+                                 collection, names[1], suffix);
+    free(names[0]);
+    free(names[1]);
+    return path;
+}
+
+int
+api_object_write(const struct ctl_options *o, const char *collection,
+                 const char *what, const char *suffix, const char *method,
+                 json_t *body, int want)
+{
+    char *path = api_object_path(o, collection, what, suffix);
+    if (!path) {
+        json_decref(body);
+        return EXIT_API_USAGE;
+    }
+    int status = api_run_write(o, method, path, body, want);
+    free(path);
+    return status;
+}
+
 int
 api_run_write(const struct ctl_options *o, const char *method,
               const char *path, json_t *body, int want)
