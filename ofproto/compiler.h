@@ -67,6 +67,11 @@ struct sset;
  *            external side, its EXT_IN_HOST row and node-port group.
  *            Cookie: weft_cookie_service().  The host's rows of tables
  *            70..73 that no service owns are its HOST owner's.
+ *   SG       a security group (uuid: the group's; pipeline.h "Policy"), on
+ *            every host with a member of it: its rules' rows of ACL_OUT
+ *            and ACL_IN (conjunction dimensions and conj_id rows).
+ *            Cookie: weft_cookie_sg_rule() of each rule.  A member's ct
+ *            rows and default deny are its PORT owner's.
  *   NONE     a flow added by weft_flows_add_text() or with no owner, i.e.
  *            not by the compiler.
  *
@@ -81,6 +86,7 @@ enum weft_owner_kind {
     WEFT_OWNER_ROUTER,
     WEFT_OWNER_EXTERNAL,
     WEFT_OWNER_SERVICE,
+    WEFT_OWNER_SG,
 };
 
 struct weft_owner {

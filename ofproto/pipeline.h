@@ -11,9 +11,20 @@
  *                  local VLAN network (tag popped).  Both set the
  *                  from-remote flag and go straight to L2_LOOKUP: the sending
  *                  host already enforced port security and answered ARP.
- *  10 PORT_SEC     ARP sender MAC/IP and IPv4 source must be the port's.
+ *  10 PORT_SEC     ARP sender MAC/IP and IPv4 source must be the port's;
+ *                  IPv6 source its link-local address (fe80::/64 + the
+ *                  EUI-64 of its MAC) or one of its own IPv6 addresses
+ *                  (:: for duplicate address detection's NS and MLD
+ *                  report); a Neighbour Advertisement only for those
+ *                  addresses; Router Advertisements and Redirects from
+ *                  tenant ports dropped (see "IPv6" below).  A port with
+ *                  egress policy goes on to ACL_OUT through conntrack.
+ *  12 ACL_OUT      security groups, egress (see "Policy" below).
  *  20 ARP_RESPOND  broadcast ARP request for a known IP in the network is
- *                  answered from the switch and sent back out IN_PORT; so
+ *                  answered from the switch and sent back out IN_PORT, and
+ *                  so is an IPv6 Neighbour Solicitation for a port's
+ *                  link-local or own IPv6 address (rewritten in place into
+ *                  the Neighbour Advertisement); so
  *                  is any ARP request (broadcast or unicast) for the
  *                  gateway IP of a network with a router, with the
  *                  router's MAC on that network.
@@ -37,6 +48,9 @@
  *                  local ports directly, ports on other hosts through the
  *                  tunnel to their host (tun_id := segment id) or the uplink
  *                  (VLAN tag pushed).  Never from remote back to remote.
+ *                  IP to a local port with ingress policy goes through
+ *                  conntrack to ACL_IN instead of straight out.
+ *  34 ACL_IN       security groups, ingress (see "Policy" below).
  *  40 FLOOD        broadcast, multicast, unknown unicast -> every port of the
  *                  network on this host (OpenFlow never outputs to in_port)
  *                  and, head-end replicated, every other host with a port
@@ -129,12 +143,12 @@
  * Services (compile-lb.c): a virtual IP VIP:PORT/proto of router R,
  * load-balanced in the switch.  The source host picks the backend: the
  * client's host, where the packet is routed (L3_ADMIT set ROUTER := R).
- * Conntrack zone R holds the DNAT to the backend, zone 32768 + R
+ * Conntrack zone R holds the DNAT to the backend, zone 16384 + R
  * (weft_zone_hairpin()) the SNAT of a backend calling its own VIP:
  *
  *  24 L3_ROUTE     above every route: a hairpin reply (reg11=R, proto,
  *                  nw_src=B, tp_src=BP, nw_dst=VIP), per service and
- *                  backend B:BP -> ct(zone=32768+R, nat) -> LB_HAIRPIN;
+ *                  backend B:BP -> ct(zone=16384+R, nat) -> LB_HAIRPIN;
  *                  to the VIP (reg11=R, proto, nw_dst=VIP, tp_dst=PORT) ->
  *                  ct(zone=R, nat) -> LB_SELECT.
  *  70 LB_SELECT    new, to the VIP -> the service's select group (group id
@@ -144,7 +158,7 @@
  *                  ct nat above applied the DNAT) -> LB_BACKEND.  Else drop.
  *  71 LB_BACKEND   per backend, by the connection's original destination
  *                  (ct_nw_dst=VIP, ct_tp_dst=PORT, ct_nw_proto): from B to
- *                  B (hairpin) -> ct(commit, zone=32768+R, nat(src=VIP))
+ *                  B (hairpin) -> ct(commit, zone=16384+R, nat(src=VIP))
  *                  -> LB_HAIRPIN; other -> resubmit to L3_ROUTE (its
  *                  n_packets: packets to that backend through the VIP).
  *                  Default: resubmit to L3_ROUTE, so a connection to a
@@ -165,6 +179,66 @@
  *                  of a VIP connection gets its source back to VIP:PORT on
  *                  the client's host, where the DNAT is, whichever way it
  *                  came (routed, same network, tunnel).
+ *
+ * Policy: security groups (compile-acl.c).  A port that is a member of a
+ * group with a rule of direction D (egress: from the port; ingress: to it)
+ * is under policy in D: in D it passes only IP that a rule of one of its
+ * groups allows, and replies.  ARP, and IPv6 neighbour discovery, always
+ * pass; other non-IP frames are not filtered.  Stateful, with conntrack
+ * zone 32768 + N (weft_zone_acl()) for the port's network N: one zone per
+ * network keeps two tenants' (or two networks') equal addresses apart;
+ * egress (on the sender's host) and ingress (on the receiver's) use the
+ * same zone, so on one host the two checks see one connection.
+ *
+ *  10 PORT_SEC     a port P with egress policy: its allowed IPv4 and IPv6
+ *                  -> reg13 := 32768 + N, ct(zone=reg13) -> ACL_OUT.
+ *  30 L2_LOOKUP    to a local port P with ingress policy, ip or ipv6 (a
+ *                  higher priority than its output row, which still
+ *                  takes everything else) -> reg13 := 32768 + N, reg14 :=
+ *                  P's ofport, ct(zone=reg13) -> ACL_IN.
+ *  12 ACL_OUT, 34 ACL_IN (one layout; "pass" is goto ARP_RESPOND in
+ *                  ACL_OUT and output:reg14 in ACL_IN), highest first:
+ *                  ICMPv6 RS, NS, NA: pass.  ct_state +inv: drop.  A reply
+ *                  (+est+rpl) or related (+rel) packet of a connection not
+ *                  blocked (ct_mark bit WEFT_CT_MARK_BLOCKED clear): pass;
+ *                  other replies drop.  Then each rule of the member's
+ *                  groups, at its own priority WEFT_PRIO_ACL_RULE_TOP -
+ *                  its key (so a packet two rules allow counts on the
+ *                  older): a conjunction over its dimensions - the member
+ *                  (ACL_OUT in_port=P, ACL_IN reg14=P's ofport), the
+ *                  remote (nw_src/ipv6_src in ingress, nw_dst/ipv6_dst in
+ *                  egress: the prefix, or each address of the remote
+ *                  group's members) and the protocol and destination ports
+ *                  (tp_dst ranges as bitwise prefixes) - whose conj_id row
+ *                  (conj_id = the rule's key) commits with the blocked bit
+ *                  cleared and passes; its n_packets is the rule's counter.
+ *                  A rule with one dimension (any remote, any protocol) is
+ *                  plain rows per member.  Every original-direction packet
+ *                  is checked, not only the first, so a rule removed stops
+ *                  its established connections too: at the member's
+ *                  default deny (priority WEFT_PRIO_ACL_DENY, per port P,
+ *                  the port's cookie) an established connection is
+ *                  committed with the blocked bit set, which then drops its
+ *                  replies; everything else there just drops.
+ * The rule's rows carry weft_cookie_sg_rule() (tenant, the rule's id): one
+ * rule's flows are "cookie=C/-1".  Owners: a group's rule rows on a host
+ * are its SG owner's, on every host with a member of the group; a port's
+ * ct rows and default deny are its PORT owner's; the fixed rows of 12 and
+ * 34 the HOST owner's where a local port is under policy.
+ *
+ * IPv6 (compile-port.c, compile-arp.c): ports carry IPv6 addresses (Port
+ * 'ips' holds both families; no IPv6 subnet, routing or NAT).  Port
+ * security holds a port with any address to its link-local address and
+ * its own IPv6 addresses (a port without any address, like for IPv4, only
+ * to its MAC); NA's nd_target must be one of them and its nd_tll the
+ * port's MAC or absent; RA (134) and Redirect (137) from any tenant port
+ * are dropped (HOST owner rows).  The switch answers NS (nd_sll set,
+ * source not ::) for any port's link-local or own address in the network,
+ * like ARP: the NS becomes the NA in place (eth and IPv6 source and
+ * destination swapped to the owner's, icmp_type 136, nd_reserved Solicited
+ * + Override, option type 2 = target link-layer address := the owner's
+ * MAC, hop limit 255), sent back out IN_PORT; DAD probes (source ::) are
+ * not answered.
  *
  * NodePort-like exposure (policy "Local"): on a host with an external side
  * and a live local backend of a service with node_port NP, EXT_IN_HOST
@@ -190,11 +264,13 @@
 enum weft_table {
     WEFT_TABLE_CLASSIFY = 0,
     WEFT_TABLE_PORT_SEC = 10,
+    WEFT_TABLE_ACL_OUT = 12,
     WEFT_TABLE_ARP_RESPOND = 20,
     WEFT_TABLE_L3_ADMIT = 22,
     WEFT_TABLE_L3_ROUTE = 24,
     WEFT_TABLE_L3_NEIGHBOR = 26,
     WEFT_TABLE_L2_LOOKUP = 30,
+    WEFT_TABLE_ACL_IN = 34,
     WEFT_TABLE_FLOOD = 40,
     WEFT_TABLE_EXT_OUT = 50,
     WEFT_TABLE_EXT_SNAT = 51,
@@ -212,7 +288,9 @@ enum weft_table {
 
 /* Every table is reached only by goto_table from a lower one. */
 _Static_assert(WEFT_TABLE_CLASSIFY < WEFT_TABLE_PORT_SEC
-               && WEFT_TABLE_PORT_SEC < WEFT_TABLE_ARP_RESPOND
+               && WEFT_TABLE_PORT_SEC < WEFT_TABLE_ACL_OUT
+               && WEFT_TABLE_ACL_OUT < WEFT_TABLE_ARP_RESPOND
+               && WEFT_TABLE_L2_LOOKUP < WEFT_TABLE_ACL_IN
                && WEFT_TABLE_ARP_RESPOND < WEFT_TABLE_L3_ADMIT
                && WEFT_TABLE_L3_ADMIT < WEFT_TABLE_L3_ROUTE
                && WEFT_TABLE_L3_ROUTE < WEFT_TABLE_L3_NEIGHBOR
@@ -261,6 +339,13 @@ const char *weft_table_name(int table_id);
 #define WEFT_MFF_ROUTER_ID MFF_REG11
 #define WEFT_MFF_NEXTHOP "reg12"
 #define WEFT_MFF_NEXTHOP_ID MFF_REG12
+/* Policy: reg13 holds the conntrack zone of the port's network (32768 +
+ * N, set before ct(zone=reg13[0..15])), reg14 the ofport ACL_IN delivers
+ * to (output:reg14[0..15]).  See "Policy" at the top. */
+#define WEFT_MFF_ACL_ZONE "reg13"
+#define WEFT_MFF_ACL_ZONE_ID MFF_REG13
+#define WEFT_MFF_ACL_PORT "reg14"
+#define WEFT_MFF_ACL_PORT_ID MFF_REG14
 
 /* NAT (see the top of this file).  Router R's conntrack zone is R's key;
  * WEFT_ZONE_EXTERNAL is the host's shared SNAT zone (TOPO_ROUTER_KEY_MAX
@@ -269,13 +354,24 @@ const char *weft_table_name(int table_id);
 #define WEFT_CT_MARK_PASS 1         /* DNAT'd or floating IP connection. */
 #define WEFT_CT_MARK_SNAT 2         /* SNAT stage 1: on through zone Z. */
 /* Router R's hairpin zone (services): where a backend calling its own VIP
- * is SNATed to the VIP. */
-#define WEFT_ZONE_HAIRPIN_BASE 32768
+ * is SNATed to the VIP.  Zones: R 1..16383, hairpin 16385..32767, policy
+ * 32769..65534, external 65535 (topology.h's key limits). */
+#define WEFT_ZONE_HAIRPIN_BASE 16384
 static inline uint16_t
 weft_zone_hairpin(uint32_t router_key)
 {
     return WEFT_ZONE_HAIRPIN_BASE + router_key;
 }
+/* Network N's policy zone (security groups). */
+#define WEFT_ZONE_ACL_BASE 32768
+static inline uint16_t
+weft_zone_acl(uint32_t network_key)
+{
+    return WEFT_ZONE_ACL_BASE + network_key;
+}
+/* ct_mark bit in a policy zone: the connection was denied after it was
+ * established (its rule removed): its replies drop too. */
+#define WEFT_CT_MARK_BLOCKED 0x1
 /* A service's node-port group: 0x10000 | its key (its own group id is its
  * key, 1..65535). */
 #define WEFT_GROUP_NODE_PORT 0x10000u
@@ -319,7 +415,11 @@ weft_ext_mac(ovs_be32 ip)
  *
  * A service's rows and groups: network key 0 and 0x10000 | its key in the
  * low field (weft_cookie_service()); a router's low field is < 0x8000, so
- * M = 0xffffffffffffffff selects one service. */
+ * M = 0xffffffffffffffff selects one service.
+ *
+ * A security group rule's rows: network key 0 and 0x20000 | its id (unique
+ * within its tenant) in the low field (weft_cookie_sg_rule()), so
+ * M = 0xffffffffffffffff selects one rule. */
 #define WEFT_COOKIE_MAGIC 0x57ULL
 #define WEFT_COOKIE_TENANT_MASK  0xffffff0000000000ULL
 #define WEFT_COOKIE_NETWORK_MASK 0xffffffffff000000ULL
@@ -344,6 +444,12 @@ static inline uint64_t
 weft_cookie_service(uint32_t tenant_key, uint32_t service_key)
 {
     return weft_cookie(tenant_key, 0, 0x10000 | (service_key & 0xffff));
+}
+
+static inline uint64_t
+weft_cookie_sg_rule(uint32_t tenant_key, uint32_t rule_id)
+{
+    return weft_cookie(tenant_key, 0, 0x20000 | (rule_id & 0xffff));
 }
 
 /* Priorities, highest first within each table. */
@@ -388,6 +494,21 @@ enum {
     WEFT_PRIO_LB_HAIRPIN = 110,     /* LB_BACKEND: from a backend to
                                      * itself. */
     WEFT_PRIO_LB = 100,             /* 70..73: the other service rows. */
+    WEFT_PRIO_ND_DROP = 120,        /* PORT_SEC: RA, Redirect (HOST). */
+    WEFT_PRIO_ND_ALLOW = 110,       /* PORT_SEC: a port's own NA; DAD. */
+    WEFT_PRIO_NA_DROP = 105,        /* PORT_SEC: any other NA (HOST). */
+    WEFT_PRIO_ND_DAD = 120,         /* ARP_RESPOND: NS from :: goes on. */
+    WEFT_PRIO_ND_REPLY = 100,       /* ARP_RESPOND: NS answered. */
+    WEFT_PRIO_ACL_CT = 150,         /* L2_LOOKUP: IP to a port with
+                                     * ingress policy, above its output. */
+    WEFT_PRIO_ACL_ND = 65000,       /* 12, 34: neighbour discovery. */
+    WEFT_PRIO_ACL_INVALID = 64900,  /* 12, 34: ct_state +inv. */
+    WEFT_PRIO_ACL_REPLY = 64800,    /* 12, 34: replies, related. */
+    WEFT_PRIO_ACL_REPLY_DROP = 64700, /* 12, 34: blocked replies. */
+    WEFT_PRIO_ACL_RULE_TOP = 62000, /* 12, 34: minus the rule's key. */
+    WEFT_PRIO_ACL_DENY_EST = 1001,  /* 12, 34: default deny, established:
+                                     * commit blocked. */
+    WEFT_PRIO_ACL_DENY = 1000,      /* 12, 34: default deny. */
     WEFT_PRIO_DEFAULT = 0,          /* Table miss: drop or go on. */
 };
 

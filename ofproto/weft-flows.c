@@ -94,6 +94,8 @@ weft_owner_kind_to_string(enum weft_owner_kind kind)
         return "external";
     case WEFT_OWNER_SERVICE:
         return "service";
+    case WEFT_OWNER_SG:
+        return "sg";
     case WEFT_OWNER_NONE:
     default:
         return "none";

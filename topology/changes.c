@@ -22,6 +22,7 @@ topo_changes_init(struct topo_changes *c)
     uuidset_init(&c->pools);
     uuidset_init(&c->fips);
     uuidset_init(&c->services);
+    uuidset_init(&c->sgs);
 }
 
 void
@@ -36,6 +37,7 @@ topo_changes_destroy(struct topo_changes *c)
     uuidset_destroy(&c->pools);
     uuidset_destroy(&c->fips);
     uuidset_destroy(&c->services);
+    uuidset_destroy(&c->sgs);
 }
 
 void
@@ -51,6 +53,7 @@ topo_changes_clear(struct topo_changes *c)
     uuidset_clear(&c->pools);
     uuidset_clear(&c->fips);
     uuidset_clear(&c->services);
+    uuidset_clear(&c->sgs);
 }
 
 bool
@@ -62,7 +65,8 @@ topo_changes_is_empty(const struct topo_changes *c)
            && uuidset_is_empty(&c->port_hosts)
            && uuidset_is_empty(&c->routers)
            && uuidset_is_empty(&c->pools) && uuidset_is_empty(&c->fips)
-           && uuidset_is_empty(&c->services);
+           && uuidset_is_empty(&c->services)
+           && uuidset_is_empty(&c->sgs);
 }
 
 static void
@@ -87,6 +91,7 @@ topo_changes_merge(struct topo_changes *dst, const struct topo_changes *src)
     uuidset_union__(&dst->pools, &src->pools);
     uuidset_union__(&dst->fips, &src->fips);
     uuidset_union__(&dst->services, &src->services);
+    uuidset_union__(&dst->sgs, &src->sgs);
 }
 
 static void

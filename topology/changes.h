@@ -52,6 +52,11 @@ struct topo_changes {
 
     /* Service rows inserted, modified (incl. its backends) or deleted. */
     struct uuidset services;
+
+    /* Security_Group rows inserted, modified (name, rules) or deleted, plus
+     * every group that gained or lost a member (that member's port is in
+     * 'ports' too). */
+    struct uuidset sgs;
 };
 
 void topo_changes_init(struct topo_changes *);

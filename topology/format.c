@@ -137,6 +137,16 @@ format_tenant(const struct topo_tenant *t)
     ds_put_cstr(&s, " fips=");
     put_sorted(&s, &items);
 
+    const struct topo_sg *sg;
+    TOPO_TENANT_FOR_EACH_SG (sg, t) {
+        svec_add_nocopy(&items, xasprintf("%s"UUID_FMT,
+                                          sg->tenant == t ? "" : "BAD",
+                                          UUID_ARGS(&sg->uuid)));
+    }
+    put_count(&s, "n_sgs", t->n_sgs, items.n);
+    ds_put_cstr(&s, " sgs=");
+    put_sorted(&s, &items);
+
     svec_destroy(&items);
     return ds_steal_cstr(&s);
 }
@@ -279,6 +289,56 @@ format_port(const struct topo_port *p)
         ds_put_format(&s, " fip="IP_FMT"%s", IP_ARGS(p->fip->ip),
                       p->fip->port == p ? "" : "BAD");
     }
+    for (size_t i = 0; i < p->n_ip6s; i++) {
+        ds_put_cstr(&s, i ? "," : " ip6s=");
+        ipv6_format_addr(&p->ip6s[i], &s);
+    }
+    for (size_t i = 0; i < p->n_sgs; i++) {
+        ds_put_format(&s, "%s"UUID_FMT"%s", i ? "," : " sgs=",
+                      UUID_ARGS(&p->sgs[i]->uuid),
+                      hmapx_contains(&p->sgs[i]->members, p) ? "" : "BAD");
+    }
+    return ds_steal_cstr(&s);
+}
+
+/* A security group, its rules in key order and its members, sorted. */
+static char *
+format_sg(const struct topo_sg *sg)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    ds_put_format(&s, "sg "UUID_FMT" tenant="UUID_FMT" name=%s covers=%s%s"
+                  " rules=[", UUID_ARGS(&sg->uuid),
+                  UUID_ARGS(&sg->tenant->uuid), sg->name,
+                  sg->covers[TOPO_SG_INGRESS] ? "i" : "-",
+                  sg->covers[TOPO_SG_EGRESS] ? "e" : "-");
+    for (size_t i = 0; i < sg->n_rules; i++) {
+        const struct topo_sg_rule *r = &sg->rules[i];
+        ds_put_format(&s, "%s"UUID_FMT" id=%"PRIu32" key=%"PRIu32" %s"
+                      " proto=%u ports=%u-%u remote=", i ? "," : "",
+                      UUID_ARGS(&r->uuid), r->id, r->key,
+                      topo_sg_dir_to_string(r->direction), r->proto,
+                      r->port_min, r->port_max);
+        if (r->remote_family) {
+            ipv6_format_mapped(&r->remote_prefix, &s);
+            ds_put_format(&s, "/%d", r->remote_plen);
+        } else if (r->remote_group) {
+            ds_put_format(&s, "sg:"UUID_FMT, UUID_ARGS(&r->remote_group->uuid));
+        } else {
+            ds_put_cstr(&s, "any");
+        }
+        if (r->group != sg) {
+            ds_put_cstr(&s, " BAD(group)");
+        }
+    }
+    ds_put_cstr(&s, "] members=");
+    struct svec items = SVEC_EMPTY_INITIALIZER;
+    struct hmapx_node *node;
+    TOPO_SG_FOR_EACH_MEMBER (node, sg) {
+        const struct topo_port *p = node->data;
+        svec_add_nocopy(&items, xasprintf(UUID_FMT, UUID_ARGS(&p->uuid)));
+    }
+    put_sorted(&s, &items);
+    svec_destroy(&items);
     return ds_steal_cstr(&s);
 }
 
@@ -363,6 +423,10 @@ topology_format(const struct topology *topo)
     const struct topo_service *svc;
     TOPOLOGY_FOR_EACH_SERVICE (svc, topo) {
         svec_add_nocopy(&lines, format_service(svc));
+    }
+    const struct topo_sg *sg;
+    TOPOLOGY_FOR_EACH_SG (sg, topo) {
+        svec_add_nocopy(&lines, format_sg(sg));
     }
     svec_sort(&lines);
 

@@ -43,7 +43,7 @@
 /* TOPO_QUOTA(ENUM, NAME, DEFAULT, MAX). */
 #define TOPO_QUOTAS                                             \
     TOPO_QUOTA(PORTS, "ports", 1000, 16777215)                  \
-    TOPO_QUOTA(NETWORKS, "networks", 100, 65535)                \
+    TOPO_QUOTA(NETWORKS, "networks", 100, 32766)                \
     TOPO_QUOTA(IPS_PER_PORT, "ips_per_port", 16, 4096)
 
 enum topo_quota {

@@ -110,6 +110,11 @@ weft_request_destroy(struct weft_request *req)
     free(req->node_port);
     free(req->weight);
     free(req->down);
+    free(req->direction);
+    free(req->ports);
+    free(req->remote_cidr);
+    free(req->remote_group);
+    free(req->rule_id);
     for (size_t i = 0; i < req->n_ips; i++) {
         free(req->ips[i]);
     }
@@ -161,6 +166,9 @@ weft_op_path_len(enum weft_op op)
     case WEFT_OP_SERVICE_ADD: case WEFT_OP_SERVICE_DEL:
     case WEFT_OP_SERVICE_SET: case WEFT_OP_BACKEND_ADD:
     case WEFT_OP_BACKEND_DEL: case WEFT_OP_BACKEND_SET:
+    case WEFT_OP_SG_ADD: case WEFT_OP_SG_DEL:
+    case WEFT_OP_SG_RULE_ADD: case WEFT_OP_SG_RULE_DEL:
+    case WEFT_OP_SG_MEMBER_ADD: case WEFT_OP_SG_MEMBER_DEL:
         return 2;
     case WEFT_OP_PORT_ADD: case WEFT_OP_PORT_DEL:
     case WEFT_OP_MAP_ADD: case WEFT_OP_MAP_DEL:

@@ -59,7 +59,13 @@
     WEFT_OP(SERVICE_SET, "service-set")         \
     WEFT_OP(BACKEND_ADD, "backend-add")         \
     WEFT_OP(BACKEND_DEL, "backend-del")         \
-    WEFT_OP(BACKEND_SET, "backend-set")
+    WEFT_OP(BACKEND_SET, "backend-set")         \
+    WEFT_OP(SG_ADD, "sg-add")                   \
+    WEFT_OP(SG_DEL, "sg-del")                   \
+    WEFT_OP(SG_RULE_ADD, "sg-rule-add")         \
+    WEFT_OP(SG_RULE_DEL, "sg-rule-del")         \
+    WEFT_OP(SG_MEMBER_ADD, "sg-member-add")     \
+    WEFT_OP(SG_MEMBER_DEL, "sg-member-del")
 
 enum weft_op {
 #define WEFT_OP(ENUM, NAME) WEFT_OP_##ENUM,
@@ -163,6 +169,21 @@ struct weft_request {
     char *weight;
     char *down;
 
+    /* Security groups (path tenant, group for all six).  SG_ADD, SG_DEL:
+     * nothing else.  SG_RULE_ADD: 'direction' "ingress" or "egress"
+     * (required), 'proto' (above) "tcp", "udp", "icmp" or "any" (NULL:
+     * "any"), 'ports' "N" or "N-M" (tcp/udp only; NULL: every port), and
+     * the remote: 'remote_cidr' (an IPv4 or IPv6 prefix, "A.B.C.D/LEN" or
+     * "X::/LEN") or 'remote_group' (a group name of the tenant, the group
+     * itself allowed), at most one of the two (neither: any remote).
+     * SG_RULE_DEL: 'rule_id' (decimal, the id the rule was given).
+     * SG_MEMBER_ADD, SG_MEMBER_DEL: 'network' + 'port_name' (the port). */
+    char *direction;
+    char *ports;
+    char *remote_cidr;
+    char *remote_group;
+    char *rule_id;
+
     /* TENANT_ADD: SHA-256 of the tenant's API token, 64 lowercase hex
      * digits, or NULL for a tenant without one.  TENANT_TOKEN (rotation:
      * replaces the tenant's token): the new token's, required. */
@@ -181,8 +202,9 @@ struct weft_request {
     char *iface;
     char *mac;                  /* Also ROUTER_ATTACH's, or NULL there:
                                  * weft picks one. */
-    char **ips;                 /* None: with a subnet, the lowest free
-                                 * address of the network is allocated. */
+    char **ips;                 /* IPv4 and IPv6 addresses.  No IPv4: with
+                                 * a subnet, the lowest free address of the
+                                 * network is allocated. */
     size_t n_ips;
 
     /* ROUTER_ATTACH, ROUTER_DETACH: the network's name (of the router's

@@ -70,11 +70,13 @@ topology_init(struct topology *topo)
     hmap_init(&topo->pools);
     hmap_init(&topo->fips);
     hmap_init(&topo->services);
+    hmap_init(&topo->sgs);
     topo_keys_init(&topo->tenant_keys, TOPO_TENANT_KEY_MAX);
     topo_keys_init(&topo->network_keys, TOPO_NETWORK_KEY_MAX);
     topo_keys_init(&topo->port_keys, TOPO_PORT_KEY_MAX);
     topo_keys_init(&topo->router_keys, TOPO_ROUTER_KEY_MAX);
     topo_keys_init(&topo->service_keys, TOPO_SERVICE_KEY_MAX);
+    topo_keys_init(&topo->sg_rule_keys, TOPO_SG_RULE_KEY_MAX);
 }
 
 void
@@ -91,11 +93,13 @@ topology_swap(struct topology *a, struct topology *b)
     hmap_swap(&a->pools, &b->pools);
     hmap_swap(&a->fips, &b->fips);
     hmap_swap(&a->services, &b->services);
+    hmap_swap(&a->sgs, &b->sgs);
     topo_keys_swap(&a->tenant_keys, &b->tenant_keys);
     topo_keys_swap(&a->network_keys, &b->network_keys);
     topo_keys_swap(&a->port_keys, &b->port_keys);
     topo_keys_swap(&a->router_keys, &b->router_keys);
     topo_keys_swap(&a->service_keys, &b->service_keys);
+    topo_keys_swap(&a->sg_rule_keys, &b->sg_rule_keys);
 }
 
 void
@@ -105,6 +109,7 @@ topology_destroy(struct topology *topo)
         return;
     }
 
+    topo_sgs_destroy(topo);
     struct topo_service *svc;
     HMAP_FOR_EACH_SAFE (svc, node, &topo->services) {
         topology_remove_service(topo, svc);
@@ -151,6 +156,7 @@ topology_destroy(struct topology *topo)
 
     struct topo_tenant *tenant;
     HMAP_FOR_EACH_POP (tenant, node, &topo->tenants) {
+        topo_keys_destroy(&tenant->sg_rule_ids);
         free(tenant->name);
         free(tenant);
     }
@@ -173,6 +179,7 @@ topology_destroy(struct topology *topo)
     topo_keys_destroy(&topo->port_keys);
     topo_keys_destroy(&topo->router_keys);
     topo_keys_destroy(&topo->service_keys);
+    topo_keys_destroy(&topo->sg_rule_keys);
 }
 
 
@@ -213,6 +220,8 @@ topology_add_tenant(struct topology *topo, const struct uuid *uuid,
     ovs_list_init(&tenant->routers);
     ovs_list_init(&tenant->fips);
     ovs_list_init(&tenant->services);
+    ovs_list_init(&tenant->sgs);
+    topo_keys_init(&tenant->sg_rule_ids, TOPO_SG_RULE_ID_MAX);
     hmap_insert(&topo->tenants, &tenant->node, uuid_hash(uuid));
     return tenant;
 }
@@ -348,6 +357,7 @@ topology_remove_port(struct topology *topo, struct topo_port *port)
     if (hmap_count(&topo->services)) {
         topo_services_drop_port(topo, port);
     }
+    topo_sgs_drop_port(topo, port);
     if (port->fip) {
         /* Floating_IP.port is a weak reference: the database drops it with
          * the port, and so does the topology. */
@@ -356,6 +366,7 @@ topology_remove_port(struct topology *topo, struct topo_port *port)
     free(port->name);
     free(port->iface);
     free(port->ips);
+    free(port->ip6s);
     free(port->mappings);
     free(port);
 }
@@ -381,10 +392,11 @@ bool
 topology_remove_tenant(struct topology *topo, struct topo_tenant *tenant)
 {
     if (tenant->n_networks || tenant->n_routers || tenant->n_fips
-        || tenant->n_services) {
+        || tenant->n_services || tenant->n_sgs) {
         return false;
     }
     topo_keys_remove(&topo->tenant_keys, tenant->key);
+    topo_keys_destroy(&tenant->sg_rule_ids);
     hmap_remove(&topo->tenants, &tenant->node);
     free(tenant->name);
     free(tenant);

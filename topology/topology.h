@@ -38,6 +38,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hmapx.h"
 #include "openvswitch/hmap.h"
 #include "openvswitch/list.h"
 #include "openvswitch/types.h"
@@ -62,15 +63,24 @@ enum topo_net_type {
 #define TOPO_VNI_MIN 1
 #define TOPO_VNI_MAX 16777215     /* 24 bits: VXLAN/Geneve VNI, GRE key. */
 #define TOPO_TENANT_KEY_MAX 65535 /* 16 bits of the flow cookie. */
-#define TOPO_NETWORK_KEY_MAX 65535
+/* A network's key is its OpenFlow metadata and its cookies' network field;
+ * 32768 + N is its conntrack zone for security groups (pipeline.h). */
+#define TOPO_NETWORK_KEY_MAX 32766
 #define TOPO_PORT_KEY_MAX 16777215
 #define TOPO_MTU_MIN 68
 #define TOPO_MTU_MAX 65535
 /* A router's key is in its flows' cookies and is its conntrack zone R;
- * 32768 + R is its hairpin zone (services) and zone 65535 the shared
- * external SNAT zone (ofproto/pipeline.h). */
-#define TOPO_ROUTER_KEY_MAX 32766
+ * 16384 + R is its hairpin zone (services), 32768 + N network N's policy
+ * zone and zone 65535 the shared external SNAT zone (ofproto/pipeline.h):
+ * the limits keep the four ranges apart. */
+#define TOPO_ROUTER_KEY_MAX 16383
 #define TOPO_SERVICE_KEY_MAX 65535 /* A service's select group id. */
+/* A security group rule has two numbers: its 'id', unique within its
+ * tenant, which the tenant sees and which is in its flows' cookies, and its
+ * 'key', unique overall, which orders it (priority) and names its
+ * conjunction (conj_id) in the switch: pipeline.h "Policy". */
+#define TOPO_SG_RULE_ID_MAX 65535
+#define TOPO_SG_RULE_KEY_MAX 60000
 #define TOPO_NAME_MAX 64          /* Tenant, network, router, port and host
                                    * names. */
 #define TOPO_IFACE_MAX 15         /* IFNAMSIZ - 1. */
@@ -160,6 +170,10 @@ struct topo_tenant {
     /* Index: "struct topo_service"s, via 'tenant_node'. */
     struct ovs_list services;
     size_t n_services;
+    /* Index: "struct topo_sg"s (security groups), via 'tenant_node'. */
+    struct ovs_list sgs;
+    size_t n_sgs;
+    struct topo_keys sg_rule_ids; /* Rule ids in use in its groups. */
 };
 
 /* A network's IPv4 subnet (Network columns 'cidr' and 'gateway').  'plen' 0
@@ -184,7 +198,7 @@ struct topo_network {
     enum topo_net_type type;
     uint32_t segment_id;        /* VLAN ID or VNI/GRE key; unique per type. */
     int mtu;                    /* 0 if not set. */
-    uint32_t key;               /* 1..65535, unique; OpenFlow metadata. */
+    uint32_t key;               /* 1..32766, unique; OpenFlow metadata. */
     struct topo_subnet subnet;  /* plen 0 if none. */
 
     /* Indexes, maintained by the topology_*() functions. */
@@ -217,6 +231,14 @@ struct topo_port {
     struct eth_addr mac;
     ovs_be32 *ips;              /* IPv4 addresses, 'n_ips' of them. */
     size_t n_ips;
+    /* IPv6 addresses (Port column 'ips' holds both families), sorted; its
+     * link-local address (from its MAC) is implied, never stored. */
+    struct in6_addr *ip6s;
+    size_t n_ip6s;
+    /* The security groups it is a member of (Port 'security_groups'),
+     * sorted by UUID; none: no policy applies to it. */
+    const struct topo_sg **sgs;
+    size_t n_sgs;
     uint32_t key;               /* 1..16777215, unique; bits 23..0 of cookies. */
     /* Port mappings (docker -p) published on its host's external IP, sorted
      * by (proto, host_port) (Port column 'mappings'; topology/nat.c). */
@@ -255,7 +277,7 @@ struct topo_router {
     struct uuid uuid;
     const struct topo_tenant *tenant;
     char *name;                 /* Unique within its tenant. */
-    uint32_t key;               /* 1..65535, unique; in its flows' cookies
+    uint32_t key;               /* 1..16383, unique; in its flows' cookies
                                  * and its conntrack zone (pipeline.h). */
     bool snat;                  /* Egress SNAT to the outside through each
                                  * host's external side (Router 'snat'). */
@@ -341,6 +363,55 @@ struct topo_fip {
     struct ovs_list tenant_node; /* In 'tenant''s 'fips'. */
 };
 
+/* Security groups (Security_Group and Security_Rule tables;
+ * topology/security.c; ofproto/pipeline.h "Policy").  A port that is a
+ * member of at least one group whose rules cover a direction (at least one
+ * rule of that direction) drops everything in that direction that no rule
+ * of its groups allows; replies of allowed connections pass (conntrack). */
+enum topo_sg_dir {
+    TOPO_SG_INGRESS,            /* To the port. */
+    TOPO_SG_EGRESS,             /* From the port. */
+};
+#define TOPO_SG_N_DIRS 2
+const char *topo_sg_dir_to_string(enum topo_sg_dir);
+bool topo_sg_dir_from_string(const char *, enum topo_sg_dir *);
+
+/* One allow rule.  The remote (the peer: the source of ingress traffic, the
+ * destination of egress traffic) is a prefix ('remote_family' AF_INET or
+ * AF_INET6), a group of the same tenant (its members' addresses, both
+ * families; the group may be its own) or, both unset, anything. */
+struct topo_sg_rule {
+    struct uuid uuid;           /* Security_Rule row. */
+    const struct topo_sg *group; /* The group that holds it. */
+    uint32_t id;                /* 1..TOPO_SG_RULE_ID_MAX, unique within
+                                 * its tenant; in its cookies. */
+    uint32_t key;               /* 1..TOPO_SG_RULE_KEY_MAX, unique. */
+    enum topo_sg_dir direction;
+    uint8_t proto;              /* 0 (any), IPPROTO_TCP, IPPROTO_UDP or
+                                 * IPPROTO_ICMP (ICMPv6 toward IPv6). */
+    uint16_t port_min;          /* TCP/UDP destination ports port_min.. */
+    uint16_t port_max;          /* ..port_max; both 0: every port. */
+    int remote_family;          /* 0 (no prefix), AF_INET or AF_INET6. */
+    struct in6_addr remote_prefix; /* AF_INET: in6_addr_set_mapped_ipv4()
+                                    * of the IPv4 prefix.  Host bits 0. */
+    int remote_plen;            /* 0..32 (AF_INET) or 0..128 (AF_INET6). */
+    const struct topo_sg *remote_group; /* Or NULL. */
+};
+
+struct topo_sg {
+    struct hmap_node node;      /* In topology 'sgs'. */
+    struct uuid uuid;
+    const struct topo_tenant *tenant;
+    char *name;                 /* Unique within its tenant. */
+    struct topo_sg_rule *rules; /* Sorted by key. */
+    size_t n_rules;
+    bool covers[TOPO_SG_N_DIRS]; /* Has a rule of that direction. */
+
+    /* Indexes, maintained by the topology_*() functions. */
+    struct ovs_list tenant_node; /* In 'tenant''s 'sgs'. */
+    struct hmapx members;       /* "const struct topo_port *"s. */
+};
+
 struct topology {
     int underlay_mtu;           /* TOPO_UNDERLAY_MTU_DEFAULT unless set. */
     struct hmap hosts;          /* Contains "struct topo_host"s. */
@@ -351,6 +422,7 @@ struct topology {
     struct hmap pools;          /* Contains "struct topo_pool"s. */
     struct hmap fips;           /* Contains "struct topo_fip"s. */
     struct hmap services;       /* Contains "struct topo_service"s. */
+    struct hmap sgs;            /* Contains "struct topo_sg"s. */
 
     /* The keys in use, per kind (keys.h), maintained by the adders,
      * removers and updaters: validation allocates from them. */
@@ -359,6 +431,7 @@ struct topology {
     struct topo_keys port_keys;
     struct topo_keys router_keys;
     struct topo_keys service_keys;
+    struct topo_keys sg_rule_keys;
 };
 
 /* The MTU endpoints of 'net' must use: its own, or the underlay's minus
@@ -507,6 +580,40 @@ struct topo_service *topology_find_service_by_name(
 /* For topology_remove_port() only. */
 void topo_services_drop_port(struct topology *, const struct topo_port *);
 
+/* Security groups (topology/security.c).  topology_add_sg() gives a group
+ * with no rule and no member.  topology_set_sg_rules() replaces its rules
+ * with a copy of 'rules' sorted by key ('group' is set by it; a rule's
+ * 'remote_group' must be a group of 'topo').  topology_set_port_sgs()
+ * replaces 'port''s groups with 'sgs' (sorted, duplicates dropped), and
+ * topology_set_port_ip6s() its IPv6 addresses.  topology_remove_sg()
+ * refuses (false, nothing changed) while the group has members or a rule
+ * of another group names it as its remote.  Removing a port drops it from
+ * its groups.  A tenant with groups is not removable.  Setters return true
+ * if anything changed. */
+struct topo_sg *topology_add_sg(struct topology *, const struct uuid *,
+                                const struct topo_tenant *, const char *name);
+bool topology_update_sg(struct topology *, struct topo_sg *,
+                        const struct topo_tenant *, const char *name);
+bool topology_set_sg_rules(struct topology *, struct topo_sg *,
+                           const struct topo_sg_rule *rules, size_t n);
+bool topology_remove_sg(struct topology *, struct topo_sg *);
+bool topology_set_port_sgs(struct topology *, struct topo_port *,
+                           const struct topo_sg *const *sgs, size_t n);
+bool topology_set_port_ip6s(struct topology *, struct topo_port *,
+                            const struct in6_addr *ip6s, size_t n);
+struct topo_sg *topology_find_sg(const struct topology *,
+                                 const struct uuid *);
+struct topo_sg *topology_find_sg_by_name(const struct topology *,
+                                         const struct topo_tenant *,
+                                         const char *);
+const struct topo_sg_rule *topo_sg_find_rule(const struct topo_sg *,
+                                             uint32_t id);
+/* True if a group of 'port' covers 'dir': policy applies to it there. */
+bool topo_port_sg_covers(const struct topo_port *, enum topo_sg_dir);
+/* For topology_remove_port() and topology_destroy() only. */
+void topo_sgs_drop_port(struct topology *, struct topo_port *);
+void topo_sgs_destroy(struct topology *);
+
 /* Removers free the object.  A port is always removable.  A network that
  * still has ports or a router, a tenant that still has networks, routers or
  * floating IPs
@@ -584,6 +691,8 @@ const struct topo_router_port *topo_router_find_port(
     HMAP_FOR_EACH (F, node, &(TOPO)->fips)
 #define TOPOLOGY_FOR_EACH_SERVICE(S, TOPO) \
     HMAP_FOR_EACH (S, node, &(TOPO)->services)
+#define TOPOLOGY_FOR_EACH_SG(G, TOPO) \
+    HMAP_FOR_EACH (G, node, &(TOPO)->sgs)
 
 /* Indexes (see the top of this file).  Every macro works on const objects
  * too.  Do not add or remove ports while iterating an index. */
@@ -607,6 +716,12 @@ const struct topo_router_port *topo_router_find_port(
     LIST_FOR_EACH (F, tenant_node, &(TENANT)->fips)
 #define TOPO_TENANT_FOR_EACH_SERVICE(S, TENANT) \
     LIST_FOR_EACH (S, tenant_node, &(TENANT)->services)
+#define TOPO_TENANT_FOR_EACH_SG(G, TENANT) \
+    LIST_FOR_EACH (G, tenant_node, &(TENANT)->sgs)
+/* 'NODE' is a 'struct hmapx_node *'; NODE->data the 'const struct
+ * topo_port *'. */
+#define TOPO_SG_FOR_EACH_MEMBER(NODE, SG) \
+    HMAPX_FOR_EACH (NODE, &(SG)->members)
 #define TOPO_ROUTER_FOR_EACH_SERVICE(S, ROUTER) \
     LIST_FOR_EACH (S, router_node, &(ROUTER)->services)
 /* 'RP' is a 'struct topo_router_port *': RP->network, RP->mac. */

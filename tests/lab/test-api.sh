@@ -364,7 +364,7 @@ expect 400 '.detail == "member \"ports\" must not be negative"' "quota -1: 400" 
     -X PATCH -d '{"ports":-1}' /v1/tenants/red/quota
 expect 400 '.detail | startswith("unknown quota \"flows\"")' "unknown quota: 400" -- \
     -X PATCH -d '{"flows":1}' /v1/tenants/red/quota
-expect 400 '.detail == "invalid networks quota \"65536\": expected a number 0-65535"' \
+expect 400 '.detail == "invalid networks quota \"65536\": expected a number 0-32766"' \
     "networks quota over its maximum: 400" -- \
     -X PATCH -d '{"networks":65536}' /v1/tenants/red/quota
 expect 404 '.detail == "tenant nope does not exist"' "quota of an unknown tenant: 404" -- \

@@ -620,7 +620,7 @@ networks      limit 100 (default)  used 3
 ips_per_port  limit 2  used 2" tenant-quota red
 expect_err 1 "invalid ports quota \"-1\": expected a number 0-16777215" \
     tenant-set red --max-ports=-1
-expect_err 1 "invalid networks quota \"65536\": expected a number 0-65535" \
+expect_err 1 "invalid networks quota \"65536\": expected a number 0-32766" \
     tenant-set red --max-networks=65536
 expect_err 1 "invalid ips_per_port quota \"many\": expected a number 0-4096" \
     tenant-set red --max-ips-per-port=many

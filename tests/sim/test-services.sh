@@ -191,7 +191,7 @@ check "and never from the backend's own address" \
     eval "! pcap_sources $SIM_DIR/rc1.pcap | grep -q '^$bip:'"
 
 # Hairpin: a1 calls its own VIP.  Of 16 connections some reach a1 itself
-# (SNATed to the VIP in red's hairpin zone 32769, back out of a1's port).
+# (SNATed to the VIP in red's hairpin zone 16385, back out of a1's port).
 sim_vsctl 1 set interface ra1 options:tx_pcap="$SIM_DIR/ra1.pcap"
 tx_a1=$(sim_tx 1 ra1) tx_a2=$(sim_tx 2 ra2)
 for sport in $(seq 41000 41015); do
@@ -205,7 +205,7 @@ hairpinned() {
     sim_ofctl 1 dump-flows "table=71,tcp,reg11=1,nw_src=10.1.0.5,nw_dst=10.1.0.5" \
         | grep 'nat(src=10.96.0.10)' | grep -q 'n_packets=[1-9]'
 }
-check "through the hairpin row (SNAT to the VIP in zone 32769)" hairpinned
+check "through the hairpin row (SNAT to the VIP in zone 16385)" hairpinned
 # One that came back: from the VIP (SNAT) to a1:8080 (DNAT).  a1 answers it.
 hp=$(pcap_sources "$SIM_DIR/ra1.pcap" | grep '^10\.96\.0\.10:[0-9]*>10\.1\.0\.5:8080$' | sed -n 1p)
 check "a hairpinned SYN reaches a1 from the VIP, to a1:8080" test -n "$hp"

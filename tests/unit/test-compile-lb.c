@@ -265,7 +265,7 @@ test_golden_hv1(void **state)
 
 /* Two tenants with the same VIP, subnet and addresses stay apart: every
  * row of a service matches and sets only its own router's reg11, its own
- * networks' metadata, its own zones (R, 32768 + R) and its own groups. */
+ * networks' metadata, its own zones (R, 16384 + R) and its own groups. */
 static void
 test_tenants_apart(void **state)
 {
@@ -397,11 +397,11 @@ test_hairpin(void **state)
                             "reg11=0x7,nw_src=10.1.0.5");
     assert_non_null(reply);
     assert_non_null(strstr(reply, "nw_dst=10.96.0.10,tp_src=8080 "
-                           "actions=ct(table=72,zone=32775,nat)"));
+                           "actions=ct(table=72,zone=16391,nat)"));
     char *snat = find_line(text, "table=71, priority=110",
                            "nw_src=10.1.0.5,nw_dst=10.1.0.5");
     assert_non_null(snat);
-    assert_non_null(strstr(snat, "ct(commit,table=72,zone=32775,"
+    assert_non_null(strstr(snat, "ct(commit,table=72,zone=16391,"
                            "nat(src=10.96.0.10))"));
     assert_int_equal(count_lines(text, "table=72, "), 2);
     assert_int_equal(count_lines(text, "table=73, "), 1);

@@ -67,8 +67,8 @@ test_parse_quota(void **state OVS_UNUSED)
     assert_int_equal(limit, 0);
     assert_ok(parse_quota("ports", "16777215", &q, &limit));
     assert_int_equal(limit, 16777215);
-    assert_ok(parse_quota("networks", "65535", &q, &limit));
-    assert_int_equal(limit, 65535);
+    assert_ok(parse_quota("networks", "32766", &q, &limit));
+    assert_int_equal(limit, 32766);
     assert_ok(parse_quota("ips_per_port", "4096", &q, &limit));
     assert_int_equal(limit, 4096);
 
@@ -86,7 +86,7 @@ test_parse_quota(void **state OVS_UNUSED)
                     "0-16777215");
     assert_error_is(parse_quota("networks", "65536", &q, &limit),
                     "invalid networks quota \"65536\": expected a number "
-                    "0-65535");
+                    "0-32766");
     assert_error_is(parse_quota("ips_per_port", "4097", &q, &limit),
                     "invalid ips_per_port quota \"4097\": expected a number "
                     "0-4096");
