@@ -392,6 +392,14 @@ put_ct(struct ofpbuf *ofpacts, bool commit, uint16_t zone, uint8_t table,
     ofpact_finish_CT(ofpacts, &ct);
 }
 
+/* compile-acl.c (policy, pipeline.h "Policy").  The actions PORT_SEC gives
+ * an IP packet (IPv4 or IPv6) it admits from 'port': goto ARP_RESPOND, or,
+ * for a port with egress policy, reg13 := its network's policy zone and
+ * ct(zone) -> ACL_OUT.  ARP and neighbour discovery always go straight to
+ * ARP_RESPOND (put_goto_table()). */
+void compile_put_port_sec_next(struct ofpbuf *ofpacts,
+                               const struct topo_port *port);
+
 /* compile-tunnels.c: how this host reaches the others. */
 int compile_remote_ofport(const struct compile_ctx *,
                           const struct topo_network *,

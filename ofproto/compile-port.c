@@ -56,7 +56,7 @@ compile_port_sec(struct compile_ctx *ctx, const struct topo_port *port,
         match_set_in_port(&ctx->match, in_port);
         match_set_dl_type(&ctx->match, htons(ETH_TYPE_IP));
         match_set_nw_src(&ctx->match, port->ips[i]);
-        put_goto_table(&ctx->ofpacts, WEFT_TABLE_ARP_RESPOND);
+        compile_put_port_sec_next(&ctx->ofpacts, port);
         emit(ctx, WEFT_TABLE_PORT_SEC, WEFT_PRIO_PORT_ALLOW, &origin);
     }
 
