@@ -116,6 +116,23 @@ weft_db_note_port_sgs(const struct topo_port *port, struct topo_changes *c)
     }
 }
 
+/* Puts in 'c->sgs' each of 'a' that is not in 'b'. */
+static void
+note_sgs_not_in(const struct topo_sg *const *a, size_t n_a,
+                const struct topo_sg *const *b, size_t n_b,
+                struct topo_changes *c)
+{
+    for (size_t i = 0; i < n_a; i++) {
+        size_t j = 0;
+        while (j < n_b && b[j] != a[i]) {
+            j++;
+        }
+        if (j == n_b) {
+            uuidset_insert(&c->sgs, &a[i]->uuid);
+        }
+    }
+}
+
 bool
 weft_db_port_set_sgs(struct topology *topo, struct topo_port *port,
                      const struct weftrec_port *row, struct topo_changes *c)
@@ -141,11 +158,9 @@ weft_db_port_set_sgs(struct topology *topo, struct topo_port *port,
     size_t n_old = port->n_sgs;
     bool changed = topology_set_port_sgs(topo, port, sgs, n);
     if (changed && c) {
-        /* The groups it left and those it joined. */
-        for (size_t i = 0; i < n_old; i++) {
-            uuidset_insert(&c->sgs, &old[i]->uuid);
-        }
-        weft_db_note_port_sgs(port, c);
+        /* The groups it left and those it joined, not those it stays in. */
+        note_sgs_not_in(old, n_old, port->sgs, port->n_sgs, c);
+        note_sgs_not_in(port->sgs, port->n_sgs, old, n_old, c);
     }
     free(old);
     free(sgs);

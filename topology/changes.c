@@ -382,6 +382,18 @@ port_sgs_equal(const struct topo_port *a, const struct topo_port *b)
     return true;
 }
 
+/* True if 'p' is a member of the group with UUID 'sg'. */
+static bool
+port_in_sg(const struct topo_port *p, const struct uuid *sg)
+{
+    for (size_t i = 0; i < p->n_sgs; i++) {
+        if (uuid_equals(&p->sgs[i]->uuid, sg)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* The same rule values, remote group by UUID. */
 static bool
 sg_rules_equal(const struct topo_sg_rule *x, const struct topo_sg_rule *y)
@@ -489,8 +501,11 @@ diff_rows(const struct topology *a, const struct topology *b,
             note_port(c, p);
         }
         for (size_t i = 0; sgs_differ && i < p->n_sgs; i++) {
-            /* A member joined or left (changes.h). */
-            uuidset_insert(&c->sgs, &p->sgs[i]->uuid);
+            /* A member joined or left (changes.h): the groups 'p' is in
+             * in 'a' and not in 'b' (the other call does the converse). */
+            if (!o || !port_in_sg(o, &p->sgs[i]->uuid)) {
+                uuidset_insert(&c->sgs, &p->sgs[i]->uuid);
+            }
         }
     }
     const struct topo_pool *pool;

@@ -290,6 +290,11 @@ test_sg_diff(void **state)
     ASSERT_DIFF(o, n, "2 1");
     sgs[0] = f->web;
     topology_set_port_sgs(o, f->pa1, sgs, 1);
+    /* It joins a second group: that one only. */
+    const struct topo_sg *two[] = { g.web, g.db };
+    topology_set_port_sgs(n, g.pa1, two, 2);
+    ASSERT_DIFF(o, n, "1 1");
+    topology_set_port_sgs(n, g.pa1, two, 1);
 
     /* A port's IPv6 address: the port only. */
     struct in6_addr a6;
