@@ -247,7 +247,8 @@ weft_db_delete_sgs(struct ovsdb_idl *idl, struct topology *topo,
 
 /* After the tenants, before the ports: groups added or renamed first, then
  * the rules of every tracked group (a rule may name a group added in the
- * same transaction).  A group the loader skips needs a full load. */
+ * same transaction).  A group the loader skips or that moved to another
+ * tenant needs a full load. */
 const char *
 weft_db_update_sgs(struct ovsdb_idl *idl, struct topology *topo,
                    struct topo_changes *c)
@@ -262,7 +263,11 @@ weft_db_update_sgs(struct ovsdb_idl *idl, struct topology *topo,
             return "a security group is skipped";
         }
         struct topo_sg *sg = topology_find_sg(topo, &row->header_.uuid);
-        if (sg) {
+        if (sg && sg->tenant != tenant) {
+            /* Only a database written by hand does that: its members and
+             * the rules naming it would have to be checked again. */
+            return "a security group moved to another tenant";
+        } else if (sg) {
             if (topology_update_sg(topo, sg, tenant, row->name)) {
                 uuidset_insert(&c->sgs, &sg->uuid);
             }

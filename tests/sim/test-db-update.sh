@@ -46,7 +46,8 @@
 #     member's IPv6 address added (both families in Port.ips), a port with
 #     only an IPv6 address and one with a link-local one (skipped, then
 #     fixed), a member port deleted, a group deleted in the same
-#     transaction as its last member leaves it.
+#     transaction as its last member leaves it (and one moved to another
+#     tenant: a full load).
 # None of the others needs a full load (weftd logs each, with its reason),
 # and each patch reports what it changed (topology/changes.h's sets, logged
 # at debug level): e.g. a port moved to another host changes one port, its
@@ -507,6 +508,16 @@ f1=$(full_loads)
 transact "$(delete Service bad)" "$(delete Router r3)"
 step "the skipped service and its router deleted" "$(chr 0 0 0 0 0 1)"
 check "and patched ($f1 -> $(full_loads))" [ "$(full_loads)" = "$f1" ]
+# Another: a security group moved to another tenant (by hand: its members
+# and the rules naming it would all have to be checked again).
+transact "{\"op\":\"insert\",\"table\":\"Security_Group\",\"row\":{\"name\":\"mv\",\"tenant\":[\"uuid\",\"$red\"]}}"
+step "security group added" "$(sgc 1)"
+transact "$(update Security_Group mv "{\"tenant\":[\"uuid\",\"$(uuid_of Tenant yellow)\"]}")"
+step "a security group moved to another tenant" ""
+check "that one was a full load ($f1 -> $(full_loads))" [ "$(full_loads)" = $((f1 + 1)) ]
+f1=$(full_loads)
+transact "$(delete Security_Group mv)"
+step "and deleted" "$(sgc 1)"
 
 # --- resync: the database changed while weftd was away ------------------
 kill_pidfiles "$SIM_DIR/weft-db.pid"
