@@ -240,6 +240,10 @@ test_sg_values(void **state OVS_UNUSED)
         free(msg);
     }
     assert_invalid(t, rule_add("red", "web", "ingress", NULL, NULL,
+                               "::ffff:10.0.0.0/120", NULL),
+                   "remote CIDR ::ffff:10.0.0.0/120 is IPv4-mapped (give "
+                   "the IPv4 prefix itself)");
+    assert_invalid(t, rule_add("red", "web", "ingress", NULL, NULL,
                                "10.0.0.0/24", "db"),
                    "give a remote CIDR or a remote group, not both");
     assert_invalid(t, rule_add("red", "web", "ingress", NULL, NULL, NULL,
