@@ -593,9 +593,20 @@ attach_set_route(struct ops_ctx *ctx, struct attach_plan *plan,
     }
     /* The port's IPv6 addresses, as the row holds them, without duplicate
      * address detection: weft already made them unique, and a tentative
-     * address could not be used until DAD ends. */
+     * address could not be used until DAD ends.  Kept when eth0 goes down
+     * (Linux drops IPv6 addresses then, unlike IPv4 ones). */
+    bool keep_set = false;
     for (size_t i = 0; !error && port && i < port->n_ips; i++) {
         if (strchr(port->ips[i], ':')) {
+            if (!keep_set) {
+                keep_set = true;
+                error = ns_run(ns, false, "sysctl", "-qw",
+                               "net.ipv6.conf.eth0.keep_addr_on_down=1",
+                               NULL);
+                if (error) {
+                    break;
+                }
+            }
             char *cidr = xasprintf("%s/64", port->ips[i]);
             error = ns_run(ns, false, "ip", "-6", "addr", "add", cidr, "dev",
                            "eth0", "nodad", NULL);

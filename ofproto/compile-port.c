@@ -75,14 +75,9 @@ compile_port_sec6(struct compile_ctx *ctx, const struct topo_port *port,
     struct flow_origin origin = port_origin(port);
 
     if (!port->n_ips && !port->n_ip6s) {
+        /* Its other IPv6 takes PORT_SEC's miss, or under policy
+         * compile_acl_port()'s row to ACL_OUT. */
         compile_na_allow(ctx, port, in_port, NULL, NULL);
-        if (topo_port_sg_covers(port, TOPO_SG_EGRESS)) {
-            /* Nothing bypasses ACL_OUT (PORT_SEC's miss would). */
-            match_set_in_port(&ctx->match, in_port);
-            match_set_dl_type(&ctx->match, htons(ETH_TYPE_IPV6));
-            compile_put_port_sec_next(&ctx->ofpacts, port);
-            emit(ctx, WEFT_TABLE_PORT_SEC, WEFT_PRIO_PORT_ALLOW, &origin);
-        }
         return;
     }
 

@@ -125,10 +125,13 @@ check "  ... counted by the NS answer flow ($ns0 -> $ns1)" [ "$ns1" -gt "$ns0" ]
 spoof6 "$NSA" ns --src-mac "$A_MAC" --src-ip "$A_LL" --target "$B_LL" > "$TMP/na"
 check "NS for b's link-local $B_LL: answered, TLL b's MAC, checksum valid" \
     grep -q "^answered $B_MAC $B_LL $B_MAC csum-ok SO hlim=255" "$TMP/na"
+u0=$(flows_sum h1 'priority=120,icmp6,.*icmp_type=135' table=20)
 spoof6 "$NSA" ns --src-mac "$A_MAC" --src-ip "$A6" --target "$B6" --no-sll > "$TMP/na"
 check "NS without a source link-layer address: not answered" grep -qx unanswered "$TMP/na"
 spoof6 "$NSA" ns --src-mac "$A_MAC" --src-ip :: --target "$B6" > "$TMP/na"
 check "DAD probe (from ::): not answered" grep -qx unanswered "$TMP/na"
+u1=$(flows_sum_reaches $((u0 + 2)) h1 'priority=120,icmp6,.*icmp_type=135' table=20)
+check "  ... both passed on by the HOST's no-answer rows ($u0 -> $u1)" [ "$u1" -ge $((u0 + 2)) ]
 ip -n "$NSA" -6 neigh flush dev eth0
 ip netns exec "$NSA" ping -6 -c1 -W1 "$B6" >/dev/null 2>&1 || true
 neigh=$(ip -n "$NSA" -6 neigh show "$B6" dev eth0)

@@ -176,25 +176,10 @@ fx_init(struct fx *fx)
     }
     ovs_assert(topology_set_fip_port(&fx->topo, fip, p1));
 
-    /* IPv6: p1 has an own address (besides its link-local one); p2, which
-     * has no address, is under egress policy (its IPv6 to ACL_OUT). */
+    /* IPv6: p1 has an own address (besides its link-local one). */
     struct in6_addr ip6;
     ovs_assert(ipv6_parse("fd00::1", &ip6));
     ovs_assert(topology_set_port_ip6s(&fx->topo, p1, &ip6, 1));
-    struct topo_port *p2 = NULL;
-    TOPOLOGY_FOR_EACH_PORT (p, &fx->topo) {
-        if (!strcmp(p->name, "p2")) {
-            p2 = p;
-        }
-    }
-    u = next_uuid(fx);
-    struct topo_sg *sg = topology_add_sg(&fx->topo, &u, t, "out");
-    struct topo_sg_rule rule = { .id = 1, .key = 1,
-                                 .direction = TOPO_SG_EGRESS };
-    rule.uuid = next_uuid(fx);
-    ovs_assert(topology_set_sg_rules(&fx->topo, sg, &rule, 1));
-    const struct topo_sg *sgs[] = { sg };
-    ovs_assert(topology_set_port_sgs(&fx->topo, p2, sgs, 1));
     struct topo_mapping map = { IPPROTO_UDP, 5353, 53 };
     ovs_assert(topology_set_port_mappings(&fx->topo, p4, &map, 1));
 
@@ -269,8 +254,6 @@ static const struct shape shapes[] = {
       ",ipv6_src=fe80::ff:fe00:", "goto_table:20" },
     { "port-sec ipv6 own allow", 10, WEFT_PRIO_PORT_ALLOW,
       "ipv6,in_port=1,ipv6_src=fd00::1", "goto_table:20" },
-    { "port-sec ipv6 egress, no address", 10, WEFT_PRIO_PORT_ALLOW,
-      "ipv6,in_port=2", "ct(table=12,zone=32769)" },
     { "port-sec dad", 10, WEFT_PRIO_ND_ALLOW, "ipv6_src=::,",
       "goto_table:20" },
     { "port-sec rs/ns", 10, WEFT_PRIO_ND_ALLOW, "ipv6_src=",
