@@ -2,7 +2,8 @@
 # test-ipv6: IPv6 port security and the NS responder (pipeline.h "IPv6") on
 # a 2-host weft-lab (userspace datapath).  Three namespaces attached with
 # "weftctl attach --ip=IPv4,IPv6" to red/vx: a and b on h1, c on h2.
-#   - attach gives eth0 the port's IPv6 address (nodad);
+#   - attach gives eth0 the port's IPv6 address (nodad), refuses a bad
+#     --ip list before it makes anything;
 #   - genuine ping6 passes, own and link-local addresses, on one host and
 #     across hosts;
 #   - the switch answers an NS for b's address itself (b's eth0 down): the
@@ -22,13 +23,14 @@ P=${WEFT_LAB_PREFIX:-$(test_prefix v6)}
 NSA=${P}-a
 NSB=${P}-b
 NSC=${P}-c
+NSX=${P}-x          # the namespace of the attaches that must fail
 TMP=$(mktemp -d "/tmp/weft-$P.XXXXXX")
 CAP_PID=
 
 cleanup() {
     local rc=$?
     [ -z "$CAP_PID" ] || kill "$CAP_PID" 2>/dev/null || true
-    for ns in "$NSA" "$NSB" "$NSC"; do
+    for ns in "$NSA" "$NSB" "$NSC" "$NSX"; do
         ip netns del "$ns" 2>/dev/null || true
     done
     lab_teardown "$P" "$TMP" "$rc"
@@ -80,6 +82,20 @@ mac_of() { ip -n "$1" -o link show eth0 | sed -n 's/.*link\/ether \([0-9a-f:]*\)
 lla_of() { ip -n "$1" -6 -o addr show dev eth0 scope link | awk '{print $4}' | cut -d/ -f1; }
 
 echo "== attach with IPv6"
+ip netns add "$NSX"
+rc=0
+wctl attach red/vx --netns "$NSX" --host h1 --ip 10.0.0.69/24,fd00:6::zz \
+    --name v6x > "$TMP/out" 2>&1 || rc=$?
+check "attach --ip with a bad IPv6 address: exit 1, names it ($(cat "$TMP/out"))" \
+    bash -c "[ $rc = 1 ] && grep -q 'fd00:6::zz is not an IPv6 address' '$TMP/out'"
+rc=0
+wctl attach red/vx --netns "$NSX" --host h1 --ip 10.0.0.69,10.0.0.68 \
+    --name v6x > "$TMP/out" 2>&1 || rc=$?
+check "attach --ip with two IPv4 addresses: exit 1 ($(cat "$TMP/out"))" \
+    bash -c "[ $rc = 1 ] && grep -q 'at most one IPv4 address' '$TMP/out'"
+check "  ... neither made a port or an interface" \
+    bash -c "! '$WEFT_BUILD_DIR/controller/weftctl' --db=unix:$D/weft.sock port-list red/vx | grep -q v6x && ! ip -n $NSX link show eth0 2>/dev/null"
+ip netns del "$NSX"
 A6=fd00:6::61 B6=fd00:6::62 C6=fd00:6::63
 for x in a:h1:10.0.0.61:$A6 b:h1:10.0.0.62:$B6 c:h2:10.0.0.63:$C6; do
     IFS=: read -r n h ip4 _ <<<"$x"
