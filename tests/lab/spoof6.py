@@ -17,6 +17,7 @@ Common: --iface (default eth0), --count (default 3; ns sends one).
 """
 import argparse
 import logging
+import socket
 import sys
 
 logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
@@ -25,7 +26,6 @@ from scapy.all import (AsyncSniffer, Ether, ICMPv6EchoRequest,  # noqa: E402
                        ICMPv6NDOptDstLLAddr, ICMPv6NDOptPrefixInfo,
                        ICMPv6NDOptSrcLLAddr, IPv6, Raw, in6_getnsma,
                        in6_getnsmac, inet_pton, inet_ntop, sendp)
-import socket  # noqa: E402
 
 
 def solicited_node(target):

@@ -55,6 +55,7 @@ flows_sum() {
 # (the datapath pushes statistics late); prints the last sum either way.
 flows_sum_reaches() {
     local min=$1 n; shift
+    # shellcheck disable=SC2317    # called through wait_for
     reached() { n=$(flows_sum "$@"); [ "$n" -ge "$min" ]; }
     wait_for 20 reached "$@" || true
     echo "$n"
@@ -70,6 +71,7 @@ cap_frames() { tcpdump -r "$TMP/cap.pcap" -n 2>/dev/null | wc -l; }
 cap_stop() {
     local min=${1:-}
     if [ -n "$min" ]; then
+        # shellcheck disable=SC2016    # expanded by eval, each try
         wait_for 20 eval '[ "$(cap_frames)" -ge "$min" ]' || true
     fi
     sleep 0.5
