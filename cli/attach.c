@@ -297,9 +297,11 @@ struct attach_plan {
     char *path[3];              /* TENANT, NET, PORT. */
     const struct weftrec_network *net;
     const struct weftrec_host *host;
-    char ip[INET_ADDRSTRLEN + 4];   /* --ip without its length, or "". */
-    char cidr[INET_ADDRSTRLEN + 8]; /* --ip with a length (default: the
-                                     * subnet's, else /24); or "". */
+    char ip[INET_ADDRSTRLEN + 4];   /* --ip's IPv4 without its length, or
+                                     * "". */
+    char cidr[INET_ADDRSTRLEN + 8]; /* --ip's IPv4 with a length (default:
+                                     * the subnet's, else /24); or "". */
+    struct sset ip6s;               /* --ip's IPv6 addresses, no length. */
     int plen;                       /* The network's subnet's length, or 0:
                                      * no subnet. */
     char gateway[ROUTING_ROWS_IP_LEN]; /* Its gateway, or "". */
@@ -350,19 +352,65 @@ attach_find(struct ops_ctx *ctx, struct attach_plan *plan)
     return NULL;
 }
 
+/* --ip's comma-separated addresses: at most one IPv4 (A.B.C.D[/LEN],
+ * into '*ip4p', NULL if none) and any IPv6 (ADDR[/LEN]; the port gets the
+ * address, eth0 gets it as /64 whatever the length: weft has no IPv6
+ * subnets) into 'ip6s'. */
+static char *
+attach_parse_ips(const char *arg, char **ip4p, struct sset *ip6s)
+{
+    *ip4p = NULL;
+    if (!arg) {
+        return NULL;
+    }
+    char *copy = xstrdup(arg), *save = NULL, *error = NULL;
+    for (char *tok = strtok_r(copy, ",", &save); tok && !error;
+         tok = strtok_r(NULL, ",", &save)) {
+        if (!strchr(tok, ':')) {
+            if (*ip4p) {
+                error = xasprintf("bad --ip %s (at most one IPv4 address)",
+                                  arg);
+            } else {
+                *ip4p = xstrdup(tok);
+            }
+            continue;
+        }
+        tok[strcspn(tok, "/")] = '\0';
+        struct in6_addr ip6;
+        if (!ipv6_parse(tok, &ip6)) {
+            error = xasprintf("bad --ip %s (%s is not an IPv6 address)",
+                              arg, tok);
+        } else {
+            sset_add(ip6s, tok);
+        }
+    }
+    free(copy);
+    if (error) {
+        free(*ip4p);
+        *ip4p = NULL;
+    }
+    return error;
+}
+
 /* Step 2: eth0's address, MAC and MTU, and the veth's names. */
 static char *
 attach_plan_link(struct ops_ctx *ctx, struct attach_plan *plan)
 {
     const struct ops_options *opts = ctx->opts;
-    if (opts->ip) {
-        const char *slash = strchr(opts->ip, '/');
-        size_t len = slash ? (size_t) (slash - opts->ip) : strlen(opts->ip);
+    char *ip4 = NULL;
+    char *error = attach_parse_ips(opts->ip, &ip4, &plan->ip6s);
+    if (error) {
+        return error;
+    }
+    if (ip4) {
+        const char *slash = strchr(ip4, '/');
+        size_t len = slash ? (size_t) (slash - ip4) : strlen(ip4);
         if (len >= sizeof plan->ip || (slash && strlen(slash) > 3)) {
-            return xasprintf("bad --ip %s (expected A.B.C.D[/LEN])",
-                             opts->ip);
+            error = xasprintf("bad --ip %s (expected A.B.C.D[/LEN])", ip4);
+            free(ip4);
+            return error;
         }
-        memcpy(plan->ip, opts->ip, len);
+        memcpy(plan->ip, ip4, len);
         plan->ip[len] = '\0';
     }
     /* A network with a subnet gives eth0 its length and a default route
@@ -374,13 +422,14 @@ attach_plan_link(struct ops_ctx *ctx, struct attach_plan *plan)
     } else {
         plan->gateway[0] = '\0';
     }
-    if (opts->ip) {
-        if (strchr(opts->ip, '/')) {
-            ovs_strlcpy(plan->cidr, opts->ip, sizeof plan->cidr);
+    if (ip4) {
+        if (strchr(ip4, '/')) {
+            ovs_strlcpy(plan->cidr, ip4, sizeof plan->cidr);
         } else {
-            snprintf(plan->cidr, sizeof plan->cidr, "%s/%d", opts->ip,
+            snprintf(plan->cidr, sizeof plan->cidr, "%s/%d", ip4,
                      plan->plen ? plan->plen : 24);
         }
+        free(ip4);
     }
     if (opts->mac) {
         ovs_strlcpy(plan->mac, opts->mac, sizeof plan->mac);
@@ -417,6 +466,10 @@ attach_check_port(struct ops_ctx *ctx, const struct attach_plan *plan,
     req->mac = xstrdup(plan->mac);
     if (plan->ip[0]) {
         weft_request_add_ip(req, plan->ip);
+    }
+    const char *ip6;
+    SSET_FOR_EACH (ip6, &plan->ip6s) {
+        weft_request_add_ip(req, ip6);
     }
     struct weft_error *werr = weft_request_check(req);
     if (werr) {
@@ -517,14 +570,18 @@ attach_set_route(struct ops_ctx *ctx, struct attach_plan *plan,
                  const struct nsref *ns)
 {
     char *error = NULL;
+    const struct weftrec_port *port = ops_find_port_row(ctx->idl,
+                                                        plan->path);
+    const char *ip4 = NULL;
+    for (size_t i = 0; port && i < port->n_ips && !ip4; i++) {
+        ip4 = strchr(port->ips[i], ':') ? NULL : port->ips[i];
+    }
     if (!plan->cidr[0] && plan->plen) {
-        const struct weftrec_port *port = ops_find_port_row(ctx->idl,
-                                                            plan->path);
-        if (!port || !port->n_ips) {
+        if (!ip4) {
             return xasprintf("port %s/%s/%s got no address", plan->path[0],
                              plan->path[1], plan->path[2]);
         }
-        ovs_strlcpy(plan->ip, port->ips[0], sizeof plan->ip);
+        ovs_strlcpy(plan->ip, ip4, sizeof plan->ip);
         snprintf(plan->cidr, sizeof plan->cidr, "%s/%d", plan->ip,
                  plan->plen);
         error = ns_run(ns, false, "ip", "addr", "add", plan->cidr, "dev",
@@ -533,6 +590,28 @@ attach_set_route(struct ops_ctx *ctx, struct attach_plan *plan,
     if (!error && plan->gateway[0]) {
         error = ns_run(ns, false, "ip", "route", "add", "default", "via",
                     plan->gateway, "dev", "eth0", NULL);
+    }
+    /* The port's IPv6 addresses, as the row holds them, without duplicate
+     * address detection: weft already made them unique, and a tentative
+     * address could not be used until DAD ends.  Kept when eth0 goes down
+     * (Linux drops IPv6 addresses then, unlike IPv4 ones). */
+    bool keep_set = false;
+    for (size_t i = 0; !error && port && i < port->n_ips; i++) {
+        if (strchr(port->ips[i], ':')) {
+            if (!keep_set) {
+                keep_set = true;
+                error = ns_run(ns, false, "sysctl", "-qw",
+                               "net.ipv6.conf.eth0.keep_addr_on_down=1",
+                               NULL);
+                if (error) {
+                    break;
+                }
+            }
+            char *cidr = xasprintf("%s/64", port->ips[i]);
+            error = ns_run(ns, false, "ip", "-6", "addr", "add", cidr, "dev",
+                           "eth0", "nodad", NULL);
+            free(cidr);
+        }
     }
     return error;
 }
@@ -564,6 +643,7 @@ ops_cmd_attach(struct ops_ctx *ctx)
 {
     const struct ops_options *opts = ctx->opts;
     struct attach_plan plan = { .path = { NULL, NULL, NULL } };
+    sset_init(&plan.ip6s);
     char *error = parse_path(opts->args[1], 2, plan.path);
     if (error) {
         return error;
@@ -614,9 +694,14 @@ ops_cmd_attach(struct ops_ctx *ctx)
                             nb_cfg);
     } else {
         ds_put_format(ctx->out, "attached %s/%s/%s: namespace %s eth0 mac %s"
-                      "%s%s%s%s mtu %d; host %s interface %s\n", plan.path[0],
-                      plan.path[1], plan.path[2], opts->netns, plan.mac,
-                      plan.cidr[0] ? " ip " : "", plan.cidr,
+                      "%s%s", plan.path[0], plan.path[1], plan.path[2],
+                      opts->netns, plan.mac, plan.cidr[0] ? " ip " : "",
+                      plan.cidr);
+        const char *ip6;
+        SSET_FOR_EACH (ip6, &plan.ip6s) {
+            ds_put_format(ctx->out, " ip %s", ip6);
+        }
+        ds_put_format(ctx->out, "%s%s mtu %d; host %s interface %s\n",
                       plan.gateway[0] ? " gateway " : "", plan.gateway,
                       plan.mtu, plan.host->name, plan.hostif);
     }
@@ -629,6 +714,7 @@ out:
     for (size_t i = 0; i < 3; i++) {
         free(plan.path[i]);
     }
+    sset_destroy(&plan.ip6s);
     return error;
 }
 

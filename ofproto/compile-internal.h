@@ -415,6 +415,11 @@ void compile_port_sec(struct compile_ctx *, const struct topo_port *,
                       int ofport);
 void compile_arp_respond(struct compile_ctx *, const struct topo_port *,
                          int ofport);
+/* The HOST owner's IPv6 rows of PORT_SEC (compile-port.c) and ARP_RESPOND
+ * (compile-arp.c): pipeline.h "IPv6". */
+void compile_port_sec_defaults(struct compile_ctx *,
+                               const struct flow_origin *);
+void compile_nd_defaults(struct compile_ctx *, const struct flow_origin *);
 void compile_l2_local(struct compile_ctx *, const struct topo_port *,
                       int ofport);
 void compile_l2_remote(struct compile_ctx *, const struct topo_port *);

@@ -182,6 +182,8 @@ compile_defaults(struct compile_ctx *ctx)
         }
         emit(ctx, defaults[i].table_id, WEFT_PRIO_DEFAULT, &origin);
     }
+    compile_port_sec_defaults(ctx, &origin);
+    compile_nd_defaults(ctx, &origin);
     compile_lb_defaults(ctx, &origin);
 }
 

@@ -238,7 +238,12 @@
  * destination swapped to the owner's, icmp_type 136, nd_reserved Solicited
  * + Override, option type 2 = target link-layer address := the owner's
  * MAC, hop limit 255), sent back out IN_PORT; DAD probes (source ::) are
- * not answered.
+ * not answered.  OVS sets nd_tll only in a flow matching an NA, so the
+ * NS row flags the packet WEFT_FLAG_ND_REPLY and resubmits it to
+ * ARP_RESPOND, where a HOST row copies eth_src into nd_tll and outputs it.
+ * Only on hosts with the userspace datapath (netdev): the kernel's cannot
+ * set nd_reserved or nd_options_type; elsewhere the NS floods to its
+ * target like any other.
  *
  * NodePort-like exposure (policy "Local"): on a host with an external side
  * and a live local backend of a service with node_port NP, EXT_IN_HOST
@@ -331,6 +336,9 @@ const char *weft_table_name(int table_id);
 #define WEFT_FLAG_FROM_REMOTE 0x1   /* Came in from a tunnel or the uplink. */
 #define WEFT_FLAG_LB_UNNAT 0x2      /* L2_LOOKUP: a service's reply un-DNAT
                                      * done (services, see the top). */
+#define WEFT_FLAG_ND_REPLY 0x4      /* ARP_RESPOND: an NS rewritten into
+                                     * the NA, resubmitted for its TLL
+                                     * (compile-arp.c). */
 /* Routing: reg11 holds the key of the router routing the packet (set by
  * L3_ADMIT, matched by L3_ROUTE), reg12 the IPv4 address of the next hop
  * (set by L3_ROUTE, matched by L3_NEIGHBOR).  Both are 0 on a packet that
@@ -499,6 +507,7 @@ enum {
     WEFT_PRIO_NA_DROP = 105,        /* PORT_SEC: any other NA (HOST). */
     WEFT_PRIO_ND_DAD = 120,         /* ARP_RESPOND: NS from :: goes on. */
     WEFT_PRIO_ND_REPLY = 100,       /* ARP_RESPOND: NS answered. */
+    WEFT_PRIO_ND_TLL = 130,         /* ARP_RESPOND: the answer's TLL. */
     WEFT_PRIO_ACL_CT = 150,         /* L2_LOOKUP: IP to a port with
                                      * ingress policy, above its output. */
     WEFT_PRIO_ACL_ND = 65000,       /* 12, 34: neighbour discovery. */

@@ -175,6 +175,11 @@ fx_init(struct fx *fx)
         }
     }
     ovs_assert(topology_set_fip_port(&fx->topo, fip, p1));
+
+    /* IPv6: p1 has an own address (besides its link-local one). */
+    struct in6_addr ip6;
+    ovs_assert(ipv6_parse("fd00::1", &ip6));
+    ovs_assert(topology_set_port_ip6s(&fx->topo, p1, &ip6, 1));
     struct topo_mapping map = { IPPROTO_UDP, 5353, 53 };
     ovs_assert(topology_set_port_mappings(&fx->topo, p4, &map, 1));
 
@@ -245,6 +250,31 @@ static const struct shape shapes[] = {
       "arp,in_port=2,arp_sha=", "goto_table:20" },
     { "port-sec ip allow", 10, WEFT_PRIO_PORT_ALLOW, "nw_src=",
       "goto_table:20" },
+    { "port-sec ipv6 link-local allow", 10, WEFT_PRIO_PORT_ALLOW,
+      ",ipv6_src=fe80::ff:fe00:", "goto_table:20" },
+    { "port-sec ipv6 own allow", 10, WEFT_PRIO_PORT_ALLOW,
+      "ipv6,in_port=1,ipv6_src=fd00::1", "goto_table:20" },
+    { "port-sec dad", 10, WEFT_PRIO_ND_ALLOW, "ipv6_src=::,",
+      "goto_table:20" },
+    { "port-sec rs/ns", 10, WEFT_PRIO_ND_ALLOW, "ipv6_src=",
+      "goto_table:20" },
+    { "port-sec own na", 10, WEFT_PRIO_ND_ALLOW, "nd_tll=",
+      "goto_table:20" },
+    { "port-sec na, no address", 10, WEFT_PRIO_ND_ALLOW,
+      "icmp6,in_port=2,icmp_type=136", "goto_table:20" },
+    { "port-sec ra/redirect drop", 10, WEFT_PRIO_ND_DROP, "icmp6,icmp_type=",
+      "drop" },
+    { "port-sec na drop", 10, WEFT_PRIO_NA_DROP, "icmp6,icmp_type=136",
+      "drop" },
+    { "port-sec ipv6 drop", 10, WEFT_PRIO_PORT_DROP, "ipv6,in_port=",
+      "drop" },
+    { "ns not answered", 20, WEFT_PRIO_ND_DAD, "icmp_type=135",
+      "goto_table:22" },
+    { "ns answer", 20, WEFT_PRIO_ND_REPLY, "nd_target=",
+      "set_field:2->nd_options_type,set_field:255->nw_ttl,"
+      "set_field:0x4/0x4->reg10,resubmit(,20)" },
+    { "ns answer tll", 20, WEFT_PRIO_ND_TLL, "reg10=0x4/0x4",
+      "move:NXM_OF_ETH_SRC[]->NXM_NX_ND_TLL[],IN_PORT" },
     { "port-sec arp drop", 10, WEFT_PRIO_PORT_DROP, "arp,", "drop" },
     { "port-sec ip drop", 10, WEFT_PRIO_PORT_DROP, "ip,", "drop" },
     { "gateway arp reply", 20, WEFT_PRIO_GW_ARP_REPLY,

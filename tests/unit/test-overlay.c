@@ -296,7 +296,9 @@ test_tunnel_without_ofport(void **state)
     struct weft_flows flows;
     char *text = compile_h1_with(&fx, &ofports, &flows);
     assert_false(has_line(text, "tun_id"));
-    assert_false(has_line(text, "reg10"));
+    assert_false(has_line(text, "reg10=0x1/0x1"));
+    assert_false(has_line(text, "reg10=0/0x1"));
+    assert_false(has_line(text, "0x1/0x1->reg10"));
     assert_true(has_line(text, "metadata=0x1 actions=output:1\n"));
     free(text);
     weft_flows_destroy(&flows);
