@@ -209,6 +209,8 @@ void weft_flow_format_actions(const struct weft_flow *, struct ds *out);
  *     which only its OpenFlow 1.0/1.1 encoders read, is cleared;
  *   - a resubmit to a table has its 'raw' reset (the decoder says
  *     NXAST_RESUBMIT_TABLE, which it is always encoded as);
+ *   - an output to a register has its 'raw' reset (the decoder says
+ *     NXAST_OUTPUT_REG, which a register field is always encoded as);
  *   - the actions nested in a ct() are canonicalized the same way.
  *
  * Every other action keeps its 'raw', so that a foreign flow is shown as

@@ -492,6 +492,9 @@ weft_ofpacts_canonicalize(struct ofpact *ofpacts, size_t len)
                    && ofpact_get_RESUBMIT(a)->table_id != 255) {
             /* NXAST_RESUBMIT_TABLE, which a table always encodes as. */
             a->raw = (uint8_t) -1;
+        } else if (a->type == OFPACT_OUTPUT_REG) {
+            /* NXAST_OUTPUT_REG, which a register always encodes as. */
+            a->raw = (uint8_t) -1;
         } else if (a->type == OFPACT_CT) {
             struct ofpact_conntrack *ct = ofpact_get_CT(a);
             weft_ofpacts_canonicalize(ct->actions,
