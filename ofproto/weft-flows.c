@@ -35,6 +35,8 @@ weft_table_name(int table_id)
         return "classify";
     case WEFT_TABLE_PORT_SEC:
         return "port_sec";
+    case WEFT_TABLE_ACL_OUT:
+        return "acl_out";
     case WEFT_TABLE_ARP_RESPOND:
         return "arp_respond";
     case WEFT_TABLE_L3_ADMIT:
@@ -45,6 +47,8 @@ weft_table_name(int table_id)
         return "l3_neighbor";
     case WEFT_TABLE_L2_LOOKUP:
         return "l2_lookup";
+    case WEFT_TABLE_ACL_IN:
+        return "acl_in";
     case WEFT_TABLE_FLOOD:
         return "flood";
     case WEFT_TABLE_EXT_OUT:
