@@ -1284,7 +1284,7 @@ sg_bad 400 '.detail == "unknown member \"port\""' "an unknown member" \
     '{"direction":"ingress","port":80}'
 expect 409 '.detail | test("member")' "red: the same member twice: 409" -- \
     $(post) '{"network":"nsub","port":"e1"}' /v1/tenants/red/security-groups/web/members
-expect 404 '.detail | test("blue") | not' "red: a member in another tenant: 404, naming nothing of blue's" -- \
+expect 404 '.detail == "network blue/nsub does not exist"' "red: a member in another tenant: 404" -- \
     $(post) '{"network":"blue/nsub","port":"e1"}' /v1/tenants/red/security-groups/web/members
 expect 404 '' "red: a port that does not exist: 404" -- \
     $(post) '{"network":"nsub","port":"nope"}' /v1/tenants/red/security-groups/web/members
@@ -1317,7 +1317,7 @@ expect 201 '.tenant == "blue"' "blue: a group of its own" -- \
 expect 404 '(.detail | test("red") | not)' \
     "blue: a rule whose remote is red's group web: 404, naming nothing of red's" -- \
     $(post) '{"direction":"ingress","remote_group":"web"}' /v1/tenants/blue/security-groups/x/rules
-expect 404 '(.detail | test("red") | not)' "blue: red's port as a member: 404" -- \
+expect 404 '.detail == "network red/nsub does not exist"' "blue: red's port as a member: 404" -- \
     $(post) '{"network":"red/nsub","port":"e1"}' /v1/tenants/blue/security-groups/x/members
 expect 201 '.rules == []' "blue: the same group name as red's is its own" -- \
     $(post) '{"name":"web"}' /v1/tenants/blue/security-groups
@@ -1338,7 +1338,7 @@ check "weftctl --api sg-rule-add --proto=icmp --ports=80: exit 1, 400 ($out)" \
     bash -c "[ $rc = 1 ] && grep -q 'ports need proto tcp or udp (HTTP 400)' <<<'$out'"
 rc=0; out=$(ctl_api "$red_tok" -- sg-member-add red/app nsub 2>&1) || rc=$?
 check "weftctl --api sg-member-add red/app nsub: usage error ($out)" \
-    bash -c "[ $rc = 2 ] && grep -q 'expected NET/PORT' <<<'$out'"
+    bash -c '[ "$1" = 2 ] && grep -q "expected NET/PORT" <<<"$2"' _ "$rc" "$out"
 out=$(ctl_api "$red_tok" -- sg-list red 2>&1)
 check "weftctl --api sg-list: '$out'" [ "$out" = "red/app  rules 1  members 1
 red/db  rules 1  members 0
