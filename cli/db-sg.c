@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db-read.h"
 #include "db-write.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
@@ -372,4 +373,26 @@ db_after_sg_rule_add(struct ctl_context *ctx)
     }
     sg_rows_clear(&g);
     return NULL;
+}
+
+char *
+db_read_port_show(struct ctl_context *ctx)
+{
+    char *const *path = ctx->parsed->path;
+    const struct weftrec_tenant *tenant = weft_db_find_tenant(ctx->idl,
+                                                              path[0]);
+    const struct weftrec_network *net
+        = tenant ? weft_db_find_network(ctx->idl, tenant, path[1]) : NULL;
+    const struct weftrec_port *row
+        = net ? weft_db_find_port(ctx->idl, net, path[2]) : NULL;
+    if (!row) {
+        return xasprintf("port %s/%s/%s does not exist", path[0], path[1],
+                         path[2]);
+    }
+    if (ctx->opts->json) {
+        put_json(ctx->output, db_read_port_json(row, ctx->idl));
+        return NULL;
+    }
+    /* port-list's filter shows exactly this port (its three names). */
+    return db_read_port_list(ctx);
 }
