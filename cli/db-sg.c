@@ -22,6 +22,7 @@
 #include "pipeline.h"
 #include "sg-counters.h"
 #include "sg-rows.h"
+#include "sset.h"
 #include "topology.h"
 #include "util.h"
 #include "weft-db.h"
@@ -285,6 +286,8 @@ read_counters(struct ctl_context *ctx, const struct sg_rows_group *g,
     }
     c->member_cookies = members;
     c->n_members = g->n_members;
+    /* Each switch once, as weftd reads them. */
+    struct sset targets = SSET_INITIALIZER(&targets);
     const struct topo_host *th;
     TOPOLOGY_FOR_EACH_HOST (th, ctx->topo) {
         /* Only the switches weftd is connected to, as the API reads them. */
@@ -296,6 +299,10 @@ read_counters(struct ctl_context *ctx, const struct sg_rows_group *g,
         char *target, *controller_target;
         topo_host_openflow_targets(th, &target, &controller_target);
         free(controller_target);
+        if (!sset_add(&targets, target)) {
+            free(target);
+            continue;
+        }
         int timeout = ctx->opts->timeout ? ctx->opts->timeout * 1000 : 5000;
         char *error = sg_counters_read_switch(target, MIN(timeout, 5000), c);
         if (error) {
@@ -304,6 +311,7 @@ read_counters(struct ctl_context *ctx, const struct sg_rows_group *g,
         }
         free(target);
     }
+    sset_destroy(&targets);
 }
 
 /* "sg-show T/G": the group, each rule with its cookie and counter summed

@@ -1380,6 +1380,60 @@ expect 400 '.detail | test("fe80::1")' "red: a link-local IPv6 address: 400" -- 
     /v1/tenants/red/networks/nsub/ports
 expect 204 '' "red: DELETE it" -- -X DELETE /v1/tenants/red/networks/nsub/ports/e6
 
+# The counters, end to end: red/net/a (a real veth on h1) joins group cnt,
+# whose one rule lets icmp out; frames sent from a: the icmp ones count on
+# the rule (its conj_id row), the udp ones on a's default deny (egress).
+send_from_a() {     # send_from_a icmp|udp N: N IPv4 frames from a's MAC and IP
+    ip netns exec "$ns" python3 - "$1" "$2" <<'PY'
+import socket, struct, sys
+proto, n = sys.argv[1], int(sys.argv[2])
+def csum(b):
+    s = sum(struct.unpack('!%dH' % (len(b) // 2), b))
+    s = (s >> 16) + (s & 0xffff)
+    return ~(s + (s >> 16)) & 0xffff
+sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+sock.bind(('t4a-peer', 0))
+for i in range(n):
+    if proto == 'icmp':
+        l4 = struct.pack('!BBHHH', 8, 0, 0, 0x77, i) + b'weft'
+        l4 = l4[:2] + struct.pack('!H', csum(l4)) + l4[4:]
+    else:
+        l4 = struct.pack('!HHHH', 40000 + i, 9999, 12, 0) + b'weft'
+    ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(l4), i, 0, 64,
+                     1 if proto == 'icmp' else 17, 0,
+                     socket.inet_aton('10.0.0.1'), socket.inet_aton('10.0.0.2'))
+    ip = ip[:10] + struct.pack('!H', csum(ip)) + ip[12:]
+    sock.send(bytes.fromhex('ffffffffffff020000000001') + b'\x08\x00' + ip + l4)
+PY
+}
+expect 201 '.name == "cnt"' "red: POST group cnt" -- $(post) '{"name":"cnt"}' /v1/tenants/red/security-groups
+expect 201 '.direction == "egress" and .proto == "icmp"' "red: POST cnt's rule: egress icmp" -- \
+    $(post) '{"direction":"egress","proto":"icmp"}' /v1/tenants/red/security-groups/cnt/rules
+cnt_id=$(jq .id <<<"$body")
+expect 201 '.members == [{"network":"net","port":"a"}]' "red: POST member net/a, ?wait=installed" -- \
+    $(post) '{"network":"net","port":"a"}' \
+    '/v1/tenants/red/security-groups/cnt/members?wait=installed&timeout=120'
+send_from_a icmp 3
+send_from_a udp 2
+cnt_counted() {
+    req /v1/tenants/red/security-groups/cnt/stats
+    jq -e --argjson id "$cnt_id" '(.rules | map([.id, .packets])) == [[$id, 3]] and .rules[0].bytes > 0
+                                   and .default_deny == {"ingress": 0, "egress": 2}' \
+        <<<"$body" >/dev/null
+}
+rc=0; wait_for 60 cnt_counted || rc=$?
+check "red: GET cnt's stats: 3 packets on the rule, 2 on the default deny ($body)
+$(ovs-ofctl -O OpenFlow15 dump-flows unix:"$dir/br-int.mgmt" | grep -v 'n_packets=0,')" [ $rc = 0 ]
+out=$(ctl_api "$red_tok" -- sg-show red/cnt 2>&1)
+check "weftctl --api sg-show: the same counters: '$out'" \
+    bash -c 'grep -q "^    rule $1  egress  icmp  to any  cookie 0x57000100000200.*  packets 3$" <<<"$2" \
+             && grep -q "^    default deny  ingress packets 0  egress packets 2$" <<<"$2"' _ "$cnt_id" "$out"
+out=$("$weftctl" --db=unix:"$dir/weft.sock" sg-show red/cnt 2>&1)
+check "weftctl sg-show (database mode): the same counters: '$out'" \
+    bash -c 'grep -q "packets 3$" <<<"$2" && grep -q "egress packets 2$" <<<"$2"' _ "$cnt_id" "$out"
+expect 204 '' "red: DELETE cnt's member" -- -X DELETE /v1/tenants/red/security-groups/cnt/members/net/a
+expect 204 '' "red: DELETE cnt" -- -X DELETE /v1/tenants/red/security-groups/cnt
+
 # Delete the groups: members first, then the group that others name last.
 expect 204 '' "red: DELETE a member" -- -X DELETE /v1/tenants/red/security-groups/web/members/nsub/e1
 expect 404 '' "red: ...again: 404" -- -X DELETE /v1/tenants/red/security-groups/web/members/nsub/e1
