@@ -32,6 +32,9 @@ size_t db_read_sorted_rows(struct ovsdb_idl *,
                            const void ***rowsp);
 int db_read_compare_hosts(const void *, const void *);
 
+/* A Port row as the API's port object. */
+struct json *db_read_port_json(const void *port, struct ovsdb_idl *);
+
 /* A Host row as the API's host object (an admin's view). */
 struct json *db_read_host_json(const void *host, struct ovsdb_idl *);
 

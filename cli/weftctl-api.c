@@ -114,6 +114,19 @@ set_integer(json_t *body, const char *key, const char *value)
     return true;
 }
 
+/* Whether port-add's --ip options give an IPv4 address (then none is
+ * allocated; IPv6 addresses never are). */
+static bool
+given_ipv4(const struct ctl_options *o)
+{
+    for (size_t i = 0; i < o->n_ips; i++) {
+        if (strchr(o->ips[i], '.')) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* A POST, PATCH or DELETE; prints what it answers. */
 static int
 run_write(const struct ctl_options *o, const char *method, const char *path,
@@ -129,15 +142,20 @@ run_write(const struct ctl_options *o, const char *method, const char *path,
     } else if (ok && json_object_get(a.json, "token")) {
         /* The only time anyone sees it. */
         printf("%s\n", str(a.json, "token"));
+    } else if (ok && !strcmp(o->args[0], "sg-rule-add")) {
+        /* The new rule's id, as database mode prints it. */
+        printf("%lld\n", num(a.json, "id"));
     } else if (ok && !strcmp(o->args[0], "fip-add")) {
         /* The address taken, as database mode prints it. */
         printf("%s\n", str(a.json, "ip"));
-    } else if (ok && !strcmp(o->args[0], "port-add") && !o->n_ips) {
+    } else if (ok && !strcmp(o->args[0], "port-add") && !given_ipv4(o)) {
         /* The addresses allocated, as database mode prints them. */
         size_t i;
         json_t *ip;
         json_array_foreach (json_object_get(a.json, "ips"), i, ip) {
-            printf("%s\n", json_string_value(ip));
+            if (!strchr(json_string_value(ip), ':')) {
+                printf("%s\n", json_string_value(ip));
+            }
         }
     }
     if (ok) {
@@ -307,8 +325,8 @@ print_networks(json_t *nets)
     }
 }
 
-static void
-print_ports(json_t *ports)
+void
+api_print_ports(json_t *ports)
 {
     static const char *const keys[] = { "tenant", "network", "name", NULL };
     int width = max_width(ports, keys);
@@ -330,6 +348,10 @@ print_ports(json_t *ports)
         printf("  key %lld", num(p, "key"));
         if (json_is_string(json_object_get(p, "error"))) {
             printf("  error \"%s\"", str(p, "error"));
+        }
+        json_t *sgs = json_object_get(p, "security_groups");
+        json_array_foreach (sgs, j, ip) {
+            printf("%s%s", j ? "," : "  groups ", json_string_value(ip));
         }
         putchar('\n');
     }
@@ -491,7 +513,7 @@ run_list(const struct ctl_options *o, const char *cmd)
         } else if (!strcmp(cmd, "net-list")) {
             print_networks(list);
         } else {
-            print_ports(list);
+            api_print_ports(list);
         }
     }
     json_decref(list);
