@@ -5,10 +5,10 @@
 # weftctl, ep_name, net_cidr, nat_ask, reach, warn, say, ...).
 #
 #   policy demo       per tenant a security group "web": ingress tcp/80 from
-#                     each of the tenant's subnets, ingress icmp from them,
-#                     and egress any (like Neutron's default group: the
-#                     members' own connections go through conntrack, so
-#                     their replies pass).  Members: <t>-gre-h1 (with 2 hosts
+#                     each of the tenant's subnets and ingress icmp from
+#                     them (so pings still work); egress stays open, and the
+#                     replies of what members start pass (policy is
+#                     stateful both ways).  Members: <t>-gre-h1 (with 2 hosts
 #                     or more: with one, it holds the floating IP) and
 #                     <t>-vlan-h3; with one host <t>-vlan-h1.  Never a
 #                     service backend, port mapping or floating IP target:
@@ -60,9 +60,6 @@ demo_policy_rules() {
             || die "sg-rule-add $tn/$SG_DEMO_NAME icmp: $(tail -n1 "$err")"
         rules=$(sg_rule_json "$rules" ingress icmp "" "$(net_cidr "$k")")
     done
-    weftctl sg-rule-add "$tn/$SG_DEMO_NAME" --direction=egress --proto=any \
-        >/dev/null 2>"$err" || die "sg-rule-add $tn/$SG_DEMO_NAME egress: $(tail -n1 "$err")"
-    rules=$(sg_rule_json "$rules" egress any "" "")
     rm -f "$err"
     echo "$rules"
 }
@@ -92,7 +89,7 @@ demo_policy() {
         SGS_JSON=$(jq -c --arg t "$tn" --arg n "$SG_DEMO_NAME" --argjson r "$rules" \
             --argjson m "$members" '. + [{tenant: $t, name: $n, rules: $r, members: $m}]' \
             <<<"$SGS_JSON")
-        say "security group $tn/$SG_DEMO_NAME: ingress tcp/80 and icmp from $tn's subnets, egress any; members ${names[*]:-none}"
+        say "security group $tn/$SG_DEMO_NAME: ingress tcp/80 and icmp from $tn's subnets; members ${names[*]:-none}"
     done
     rm -f "$err"
 }
