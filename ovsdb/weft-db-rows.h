@@ -72,18 +72,23 @@ struct weft_db_port {
     struct eth_addr mac;
     ovs_be32 *ips;              /* Malloc'd, 'n_ips' of them. */
     size_t n_ips;
+    struct in6_addr *ip6s;      /* Malloc'd, 'n_ip6s' of them, sorted. */
+    size_t n_ip6s;
 };
 
 /* Fills 'spec' from the row, or returns false (nothing to free) if the port
- * is skipped.  On success the caller frees spec->ips. */
+ * is skipped.  On success the caller frees it with
+ * weft_db_port_destroy(). */
 bool weft_db_port_from_row(const struct topology *topo,
                            const struct weftrec_port *,
                            struct weft_db_port *spec);
-/* Adds the port to 'topo'. */
+void weft_db_port_destroy(struct weft_db_port *);
+/* Adds the port to 'topo', with its groups (weft_db_port_set_sgs()). */
 struct topo_port *weft_db_port_add(struct topology *,
                                    const struct weftrec_port *,
                                    const struct weft_db_port *);
-/* True if 'port' already holds what the row and 'spec' say. */
+/* True if 'port' already holds what the row and 'spec' say (but for its
+ * mappings and groups, which change in place). */
 bool weft_db_port_equals(const struct topo_port *,
                          const struct weftrec_port *,
                          const struct weft_db_port *);
@@ -133,5 +138,24 @@ const char *weft_db_delete_services(struct ovsdb_idl *, struct topology *,
                                     struct topo_changes *);
 const char *weft_db_update_services(struct ovsdb_idl *, struct topology *,
                                     struct topo_changes *);
+
+/* Security groups (weft-db-security.c).  The Security_Group and
+ * Security_Rule tables at a full load, after the tenants and before the
+ * ports (whose 'security_groups' name the groups).  Patch phases: groups
+ * deleted (after the ports, before the tenants; their members leave them
+ * first), groups added or modified and their rules set again (after the
+ * tenants, before the ports).  weft_db_port_set_sgs() sets a port's groups
+ * from its row (those the topology holds) and, when 'c' is nonnull and they
+ * changed, puts its old and new groups in 'c->sgs'; it returns true if they
+ * changed.  weft_db_note_port_sgs() puts 'port''s groups in 'c->sgs' (a port
+ * that leaves or joins them whole). */
+void weft_db_load_sgs(struct ovsdb_idl *, struct topology *);
+bool weft_db_port_set_sgs(struct topology *, struct topo_port *,
+                          const struct weftrec_port *, struct topo_changes *);
+void weft_db_note_port_sgs(const struct topo_port *, struct topo_changes *);
+const char *weft_db_delete_sgs(struct ovsdb_idl *, struct topology *,
+                               struct topo_changes *);
+const char *weft_db_update_sgs(struct ovsdb_idl *, struct topology *,
+                               struct topo_changes *);
 
 #endif /* ovsdb/weft-db-rows.h */

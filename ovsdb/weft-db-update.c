@@ -62,6 +62,7 @@ static const struct ovsdb_idl_column *const tracked_columns[] = {
     &weftrec_port_col_ips,
     &weftrec_port_col_flow_key,
     &weftrec_port_col_mappings,
+    &weftrec_port_col_security_groups,
     &weftrec_router_col_tenant,
     &weftrec_router_col_name,
     &weftrec_router_col_flow_key,
@@ -85,6 +86,17 @@ static const struct ovsdb_idl_column *const tracked_columns[] = {
     &weftrec_service_col_backends,
     &weftrec_service_col_weights,
     &weftrec_service_col_down,
+    &weftrec_security_group_col_tenant,
+    &weftrec_security_group_col_name,
+    &weftrec_security_group_col_rules,
+    &weftrec_security_rule_col_rule_id,
+    &weftrec_security_rule_col_flow_key,
+    &weftrec_security_rule_col_direction,
+    &weftrec_security_rule_col_proto,
+    &weftrec_security_rule_col_port_min,
+    &weftrec_security_rule_col_port_max,
+    &weftrec_security_rule_col_remote_cidr,
+    &weftrec_security_rule_col_remote_group,
     &weftrec_weft_global_col_nb_cfg,
     &weftrec_weft_global_col_options,
     &weftrec_weft_global_col_external_ids,
@@ -109,6 +121,7 @@ remove_port(struct topology *topo, struct topo_port *port,
         uuidset_insert(&c->fips, &port->fip->uuid);
     }
     weft_db_forget_backend_port(topo, port, c);
+    weft_db_note_port_sgs(port, c);     /* It leaves its groups. */
     topology_remove_port(topo, port);
 }
 
@@ -197,6 +210,12 @@ topo_holds_service(const struct topology *t, const struct uuid *u)
     return topology_find_service(t, u) != NULL;
 }
 
+static bool
+topo_holds_sg(const struct topology *t, const struct uuid *u)
+{
+    return topology_find_sg(t, u) != NULL;
+}
+
 static const struct {
     const struct ovsdb_idl_table_class *class;
     bool (*holds)(const struct topology *, const struct uuid *);
@@ -209,6 +228,7 @@ static const struct {
     { &weftrec_table_pool, topo_holds_pool },
     { &weftrec_table_floating_ip, topo_holds_fip },
     { &weftrec_table_service, topo_holds_service },
+    { &weftrec_table_security_group, topo_holds_sg },
     { &weftrec_table_weft_global, NULL },
 };
 
@@ -243,6 +263,7 @@ table_count(const struct topology *topo,
             : class == &weftrec_table_pool ? hmap_count(&topo->pools)
             : class == &weftrec_table_floating_ip ? hmap_count(&topo->fips)
             : class == &weftrec_table_service ? hmap_count(&topo->services)
+            : class == &weftrec_table_security_group ? hmap_count(&topo->sgs)
             : 0);
 }
 
@@ -564,8 +585,9 @@ update_ports(struct ovsdb_idl *idl, struct topology *topo,
             continue;
         }
         if (port && weft_db_port_equals(port, row, &spec)) {
-            free(spec.ips);
-            if (weft_db_port_set_mappings(topo, port, row)) {
+            weft_db_port_destroy(&spec);
+            if (weft_db_port_set_mappings(topo, port, row)
+                | weft_db_port_set_sgs(topo, port, row, c)) {
                 note_port(c, port);
             }
             continue;
@@ -574,8 +596,10 @@ update_ports(struct ovsdb_idl *idl, struct topology *topo,
             note_port(c, port);
             remove_port(topo, port, c);
         }
-        note_port(c, weft_db_port_add(topo, row, &spec));
-        free(spec.ips);
+        port = weft_db_port_add(topo, row, &spec);
+        note_port(c, port);
+        weft_db_note_port_sgs(port, c);
+        weft_db_port_destroy(&spec);
     }
     return NULL;
 }
@@ -648,7 +672,8 @@ check_emptied(struct ovsdb_idl *idl, const struct topology *topo)
         || (!weftrec_router_first(idl) && hmap_count(&topo->routers))
         || (!weftrec_pool_first(idl) && hmap_count(&topo->pools))
         || (!weftrec_floating_ip_first(idl) && hmap_count(&topo->fips))
-        || (!weftrec_service_first(idl) && hmap_count(&topo->services))) {
+        || (!weftrec_service_first(idl) && hmap_count(&topo->services))
+        || (!weftrec_security_group_first(idl) && hmap_count(&topo->sgs))) {
         return "the topology holds rows of a table the database emptied";
     }
     return NULL;
@@ -661,8 +686,9 @@ patch_topology(struct ovsdb_idl *idl, struct topology *topo,
     const char *(*const phases[])(struct ovsdb_idl *, struct topology *,
                                   struct topo_changes *) = {
         delete_ports, weft_db_delete_services, delete_routers,
-        weft_db_delete_fips, delete_others, weft_db_delete_pools,
-        update_hosts, update_tenants, update_networks, update_ports,
+        weft_db_delete_fips, weft_db_delete_sgs, delete_others,
+        weft_db_delete_pools, update_hosts, update_tenants,
+        weft_db_update_sgs, update_networks, update_ports,
         update_routers, weft_db_update_pools, weft_db_update_fips,
         weft_db_update_services,
     };

@@ -31,6 +31,8 @@ weft_db_register_columns(struct ovsdb_idl *idl)
     ovsdb_idl_add_table(idl, &weftrec_table_pool);
     ovsdb_idl_add_table(idl, &weftrec_table_floating_ip);
     ovsdb_idl_add_table(idl, &weftrec_table_service);
+    ovsdb_idl_add_table(idl, &weftrec_table_security_group);
+    ovsdb_idl_add_table(idl, &weftrec_table_security_rule);
     ovsdb_idl_add_table(idl, &weftrec_table_weft_global);
 }
 
@@ -189,6 +191,12 @@ weft_db_router_routes(const struct weftrec_router *row,
     return n;
 }
 
+static int
+compare_in6__(const void *a, const void *b)
+{
+    return memcmp(a, b, sizeof(struct in6_addr));
+}
+
 bool
 weft_db_port_from_row(const struct topology *topo,
                       const struct weftrec_port *row,
@@ -208,22 +216,38 @@ weft_db_port_from_row(const struct topology *topo,
         return false;
     }
 
+    /* Port.ips holds both families: IPv4 into 'ips', IPv6 into 'ip6s'. */
     spec->ips = xmalloc((row->n_ips + 1) * sizeof *spec->ips);
-    spec->n_ips = 0;
+    spec->ip6s = xmalloc((row->n_ips + 1) * sizeof *spec->ip6s);
+    spec->n_ips = spec->n_ip6s = 0;
     for (size_t i = 0; i < row->n_ips; i++) {
-        char *error = ip_parse_masked(row->ips[i], &spec->ips[spec->n_ips],
-                                      &(ovs_be32) { 0 });
+        char *error = (
+            topo_ip_is_ipv6(row->ips[i])
+            ? parse_port_ipv6(row->ips[i], &spec->ip6s[spec->n_ip6s++])
+            : ip_parse_masked(row->ips[i], &spec->ips[spec->n_ips++],
+                              &(ovs_be32) { 0 }));
         if (error) {
             VLOG_WARN_RL(&rl, "port "UUID_FMT" (%s): bad IP \"%s\" (%s), "
                          "port ignored", UUID_ARGS(&row->header_.uuid),
                          row->name, row->ips[i], error);
             free(error);
-            free(spec->ips);
+            weft_db_port_destroy(spec);
             return false;
         }
-        spec->n_ips++;
     }
+    /* In the topology's order (topology_set_port_ip6s()), for
+     * weft_db_port_equals(). */
+    qsort(spec->ip6s, spec->n_ip6s, sizeof *spec->ip6s, compare_in6__);
     return true;
+}
+
+void
+weft_db_port_destroy(struct weft_db_port *spec)
+{
+    free(spec->ips);
+    free(spec->ip6s);
+    spec->ips = NULL;
+    spec->ip6s = NULL;
 }
 
 struct topo_port *
@@ -233,7 +257,9 @@ weft_db_port_add(struct topology *topo, const struct weftrec_port *row,
     struct topo_port *port = topology_add_port(
         topo, &row->header_.uuid, spec->net, spec->host, row->name,
         row->iface, spec->mac, spec->ips, spec->n_ips, row->flow_key);
+    topology_set_port_ip6s(topo, port, spec->ip6s, spec->n_ip6s);
     weft_db_port_set_mappings(topo, port, row);
+    weft_db_port_set_sgs(topo, port, row, NULL);
     return port;
 }
 
@@ -250,6 +276,10 @@ weft_db_port_equals(const struct topo_port *port,
            && (!spec->n_ips
                || !memcmp(port->ips, spec->ips,
                           spec->n_ips * sizeof *spec->ips))
+           && port->n_ip6s == spec->n_ip6s
+           && (!spec->n_ip6s
+               || !memcmp(port->ip6s, spec->ip6s,
+                          spec->n_ip6s * sizeof *spec->ip6s))
            && port->key == row->flow_key;
 }
 
@@ -311,7 +341,7 @@ load_ports(struct ovsdb_idl *idl, struct topology *topo)
         struct weft_db_port spec;
         if (weft_db_port_from_row(topo, row, &spec)) {
             weft_db_port_add(topo, row, &spec);
-            free(spec.ips);
+            weft_db_port_destroy(&spec);
         }
     }
 }
@@ -411,6 +441,7 @@ weft_db_load_topology(struct ovsdb_idl *idl, struct topology *topo)
     topo->underlay_mtu = weft_db_underlay_mtu(idl);
     load_hosts(idl, topo);
     load_tenants(idl, topo);
+    weft_db_load_sgs(idl, topo);        /* Before the ports, their members. */
     load_networks(idl, topo);
     load_ports(idl, topo);
     load_routers(idl, topo);

@@ -9,8 +9,10 @@
 
 #include "weft-write.h"
 
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "ovsdb-idl.h"
 #include "packets.h"
@@ -20,6 +22,7 @@
 #include "util.h"
 #include "validate.h"
 #include "weft-idl.h"
+#include "weft-write-security.h"
 #include "weft-write-services.h"
 
 /* Writes the canonical text of external side 'ext' ('ext->iface' NULL:
@@ -373,6 +376,11 @@ port_add__(const struct weft_plan *plan, struct ovsdb_idl *idl,
         svec_add_nocopy(&ip_strings,
                         xasprintf(IP_FMT, IP_ARGS(plan->ips[i])));
     }
+    for (size_t i = 0; i < plan->n_ip6s; i++) {
+        char buf[INET6_ADDRSTRLEN];
+        inet_ntop(AF_INET6, &plan->ip6s[i], buf, sizeof buf);
+        svec_add(&ip_strings, buf);
+    }
     weftrec_port_set_ips(row, (const char **) ip_strings.names,
                          ip_strings.n);
     svec_destroy(&ip_strings);
@@ -473,6 +481,14 @@ write_plan__(const struct weft_plan *plan, struct ovsdb_idl *idl,
     case WEFT_OP_BACKEND_DEL:
     case WEFT_OP_BACKEND_SET:
         weft_write_service_plan(plan, idl, txn);
+        break;
+    case WEFT_OP_SG_ADD:
+    case WEFT_OP_SG_DEL:
+    case WEFT_OP_SG_RULE_ADD:
+    case WEFT_OP_SG_RULE_DEL:
+    case WEFT_OP_SG_MEMBER_ADD:
+    case WEFT_OP_SG_MEMBER_DEL:
+        weft_write_security_plan(plan, idl, txn);
         break;
     }
 }

@@ -22,8 +22,10 @@
 
 #include "validate.h"
 
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "packets.h"
 #include "quota.h"
@@ -56,6 +58,15 @@ weft_op_is_router(enum weft_op op)
             || op == WEFT_OP_ROUTER_SET);
 }
 
+/* True for the ops whose path is TENANT/GROUP (security groups). */
+static bool
+weft_op_is_sg(enum weft_op op)
+{
+    return (op == WEFT_OP_SG_ADD || op == WEFT_OP_SG_DEL
+            || op == WEFT_OP_SG_RULE_ADD || op == WEFT_OP_SG_RULE_DEL
+            || op == WEFT_OP_SG_MEMBER_ADD || op == WEFT_OP_SG_MEMBER_DEL);
+}
+
 /* True for the ops whose path is TENANT/SERVICE. */
 static bool
 weft_op_is_service(enum weft_op op)
@@ -78,6 +89,8 @@ check_path__(const struct weft_request *req)
                             : i == 1 && weft_op_is_router(req->op) ? "router"
                             : i == 1 && weft_op_is_service(req->op)
                             ? "service"
+                            : i == 1 && weft_op_is_sg(req->op)
+                            ? "security group"
                             : what[i]);
         char *error = validate_require(req->path[i], kind);
         if (!error) {
@@ -235,17 +248,24 @@ check_router__(const struct weft_request *req, struct weft_plan *plan)
     return error;
 }
 
-/* The port's IPs: each one parsed, none given twice.  (That an IP is unique
- * in its network is validate_new_port()'s check, in step 2.) */
+/* The port's IPs, IPv4 into 'ips' and IPv6 into 'ip6s': each one parsed,
+ * none given twice.  (That an IP is unique in its network is
+ * validate_new_port()'s and validate_port_ip6s()'s check, in step 2.) */
 static char *
 check_ips__(const struct weft_request *req, struct weft_plan *plan)
 {
     ovs_be32 *ips = xmalloc((req->n_ips + 1) * sizeof *ips);
+    struct in6_addr *ip6s = xmalloc((req->n_ips + 1) * sizeof *ip6s);
+    size_t n4 = 0, n6 = 0;
     char *error = NULL;
     for (size_t i = 0; !error && i < req->n_ips; i++) {
-        error = parse_ipv4(req->ips[i], &ips[i]);
+        if (topo_ip_is_ipv6(req->ips[i])) {
+            error = parse_port_ipv6(req->ips[i], &ip6s[n6++]);
+        } else {
+            error = parse_ipv4(req->ips[i], &ips[n4++]);
+        }
     }
-    for (size_t i = 0; !error && i < req->n_ips; i++) {
+    for (size_t i = 0; !error && i < n4; i++) {
         for (size_t j = 0; !error && j < i; j++) {
             if (ips[i] == ips[j]) {
                 error = xasprintf("IP "IP_FMT" is given twice",
@@ -253,11 +273,23 @@ check_ips__(const struct weft_request *req, struct weft_plan *plan)
             }
         }
     }
+    for (size_t i = 0; !error && i < n6; i++) {
+        for (size_t j = 0; !error && j < i; j++) {
+            if (ipv6_addr_equals(&ip6s[i], &ip6s[j])) {
+                char text[INET6_ADDRSTRLEN];
+                inet_ntop(AF_INET6, &ip6s[i], text, sizeof text);
+                error = xasprintf("IP %s is given twice", text);
+            }
+        }
+    }
     if (!error && plan) {
         plan->ips = ips;
-        plan->n_ips = req->n_ips;
+        plan->n_ips = n4;
+        plan->ip6s = ip6s;
+        plan->n_ip6s = n6;
     } else {
         free(ips);
+        free(ip6s);
     }
     return error;
 }
@@ -372,6 +404,14 @@ check_values__(const struct weft_request *req, struct weft_plan *plan)
         case WEFT_OP_BACKEND_DEL:
         case WEFT_OP_BACKEND_SET:
             error = weft_request_check_service(req, plan);
+            break;
+        case WEFT_OP_SG_ADD:
+        case WEFT_OP_SG_DEL:
+        case WEFT_OP_SG_RULE_ADD:
+        case WEFT_OP_SG_RULE_DEL:
+        case WEFT_OP_SG_MEMBER_ADD:
+        case WEFT_OP_SG_MEMBER_DEL:
+            error = weft_request_check_security(req, plan);
             break;
         case WEFT_OP_HOST_DEL:
         case WEFT_OP_TENANT_DEL:
@@ -504,8 +544,13 @@ validate_port_add__(const struct topology *topo, struct weft_plan *plan)
         error = validate_wrap(WEFT_ERR_CONFLICT,
                        validate_new_port(topo, plan->net, plan->host,
                                          req->path[2], req->iface, plan->mac,
-                                         plan->ips, req->n_ips,
+                                         plan->ips, plan->n_ips,
                                          req->tenant_view));
+    }
+    if (!error) {
+        error = validate_wrap(WEFT_ERR_CONFLICT,
+                       validate_port_ip6s(plan->net, plan->ip6s,
+                                          plan->n_ip6s));
     }
     if (!error) {
         error = validate_wrap(WEFT_ERR_CONFLICT,
@@ -524,7 +569,7 @@ validate_port_add__(const struct topology *topo, struct weft_plan *plan)
     if (!error) {
         error = validate_wrap(WEFT_ERR_CONFLICT,
                        validate_quota_new_port(topo, plan->tenant,
-                                               plan->n_ips));
+                                               plan->n_ips + plan->n_ip6s));
     }
     return error ? error : allocate_key__(topo, plan, topology_next_port_key,
                                           "port", TOPO_PORT_KEY_MAX);
@@ -725,6 +770,13 @@ weft_request_validate(const struct weft_request *req,
     case WEFT_OP_BACKEND_DEL:
     case WEFT_OP_BACKEND_SET:
         return weft_request_validate_service(req, topo, plan);
+    case WEFT_OP_SG_ADD:
+    case WEFT_OP_SG_DEL:
+    case WEFT_OP_SG_RULE_ADD:
+    case WEFT_OP_SG_RULE_DEL:
+    case WEFT_OP_SG_MEMBER_ADD:
+    case WEFT_OP_SG_MEMBER_DEL:
+        return weft_request_validate_security(req, topo, plan);
     }
     OVS_NOT_REACHED();
 }
@@ -736,5 +788,8 @@ weft_plan_destroy(struct weft_plan *plan)
         free(plan->ips);
         plan->ips = NULL;
         plan->n_ips = 0;
+        free(plan->ip6s);
+        plan->ip6s = NULL;
+        plan->n_ip6s = 0;
     }
 }

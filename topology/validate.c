@@ -535,9 +535,10 @@ validate_del_tenant(const struct topology *topo OVS_UNUSED,
 {
     /* The tenant's network, router and floating IP indexes. */
     const size_t counts[] = { tenant->n_networks, tenant->n_routers,
-                              tenant->n_fips, tenant->n_services };
+                              tenant->n_fips, tenant->n_services,
+                              tenant->n_sgs };
     static const char *const nouns[] = { "network", "router", "floating IP",
-                                         "service" };
+                                         "service", "security group" };
     size_t n_held = 0, left = 0;
     for (size_t i = 0; i < ARRAY_SIZE(counts); i++) {
         left += counts[i] != 0;

@@ -310,6 +310,59 @@ struct weft_error *weft_request_validate_service(const struct weft_request *,
                                                  struct weft_plan *);
 
 /* ------------------------------------------------------------------------
+ * Security groups and IPv6 port addresses (validate-security.c).  Messages
+ * name a group TENANT/GROUP and a rule TENANT/GROUP#ID. */
+
+/* "ingress" or "egress". */
+char *parse_sg_direction(const char *s, enum topo_sg_dir *);
+/* "tcp", "udp", "icmp" or "any" into IPPROTO_TCP, _UDP, _ICMP or 0, and
+ * back (topo_sg_proto_name(), the database's and the front ends' text). */
+char *parse_sg_proto(const char *s, uint8_t *proto);
+const char *topo_sg_proto_name(uint8_t proto);
+/* "N" or "N-M", 1..65535, N <= M. */
+char *parse_sg_ports(const char *s, uint16_t *min, uint16_t *max);
+/* An IPv4 or IPv6 prefix "ADDRESS/LEN" (a bare address: a host route),
+ * host bits zero ("10.0.0.1/24 has host bits set; did you mean
+ * 10.0.0.0/24?"), into the rule fields of topo_sg_rule (IPv4 v4-mapped). */
+char *parse_sg_remote_cidr(const char *s, int *family,
+                           struct in6_addr *prefix, int *plen);
+/* The canonical text of a prefix ("10.0.0.0/24", "2001:db8::/64"),
+ * malloc'd: what the writer stores in remote_cidr. */
+char *topo_sg_prefix_to_string(int family, const struct in6_addr *,
+                               int plen);
+/* A rule id, 1..65535. */
+char *parse_sg_rule_id(const char *s, uint32_t *id);
+/* The lowest rule key free in 'topo' and rule id free in 'tenant' (0 if
+ * none): a new rule's. */
+uint32_t topology_next_sg_rule_key(const struct topology *);
+uint32_t topo_tenant_next_sg_rule_id(const struct topo_tenant *);
+/* Refused while 'sg' has members or a rule of another group names it. */
+char *validate_del_sg(const struct topo_sg *);
+/* 'rule' (its values and remote group set) as a new rule of 'sg': no
+ * identical rule (direction, proto, ports, remote) in 'sg'; stores its new
+ * 'key' and 'id' in 'rule'. */
+char *validate_new_sg_rule(const struct topology *, const struct topo_sg *,
+                           struct topo_sg_rule *rule);
+
+/* True if the port address 's' is meant as IPv6 (it has a ':'). */
+bool topo_ip_is_ipv6(const char *s);
+/* A port's IPv6 address "X:X::X" (optional /LEN ignored, like
+ * parse_ipv4()'s): unicast, not ::, ::1, multicast (ff00::/8), link-local
+ * (fe80::/10: a port's own is implied by its MAC) or IPv4-mapped. */
+char *parse_port_ipv6(const char *s, struct in6_addr *ip6);
+/* Each of 'ip6s' held by no port of 'net'. */
+char *validate_port_ip6s(const struct topo_network *,
+                         const struct in6_addr *ip6s, size_t n_ip6s);
+
+/* The request ops of security groups: step 1 (storing what it parses into
+ * 'plan' if nonnull) and step 2. */
+char *weft_request_check_security(const struct weft_request *,
+                                  struct weft_plan *);
+struct weft_error *weft_request_validate_security(const struct weft_request *,
+                                                  const struct topology *,
+                                                  struct weft_plan *);
+
+/* ------------------------------------------------------------------------
  * Step 2 of a write (request.h): a request against the current topology.
  * (validate-request.c) */
 
@@ -389,6 +442,19 @@ struct weft_plan {
                                   * is to be; BACKEND_DEL: as it is.  Its
                                   * port is also 'port', on network 'net'. */
     int backend_down;           /* Step 1: 1, 0, or -1 if not given. */
+
+    /* IPv6 (validate-security.c).  PORT_ADD: the IPv6 addresses given
+     * ('ips' holds the IPv4 ones), malloc'd. */
+    struct in6_addr *ip6s;
+    size_t n_ip6s;
+
+    /* Security groups (validate-security.c).  'tenant' is the group's. */
+    const struct topo_sg *sg;   /* SG_DEL, SG_RULE_*, SG_MEMBER_*. */
+    struct topo_sg_rule sg_rule; /* SG_RULE_ADD: the new rule, its 'id' and
+                                  * 'key' allocated, 'remote_group'
+                                  * resolved; SG_RULE_DEL: the rule deleted
+                                  * (its 'uuid' the row's). */
+    /* SG_MEMBER_*: the port is 'port', on network 'net'. */
 
     /* TENANT_SET: per quota (quota.h). */
     enum weft_quota_change quota_change[N_TOPO_QUOTAS];

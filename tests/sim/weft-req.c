@@ -1,15 +1,16 @@
 /* weft-req: one 'struct weft_request' (topology/request.h) through the
  * shared write layer (ovsdb/weft-write.c, weft-txn.c's commit/retry loop),
- * for tests/sim/test-write-nat.sh and test-write-services.sh: it exercises
- * validation and the write path of an op without any front end, so that
- * the write layer is tested on its own while weftctl's and the REST API's
- * commands are built apart.
+ * for tests/sim/test-write-nat.sh, test-write-services.sh and
+ * test-write-security.sh: it exercises validation and the write path of an
+ * op without any front end, so that the write layer is tested on its own
+ * while weftctl's and the REST API's commands are built apart.
  *
  *   weft-req DB OP PATH0 [PATH1 [PATH2]] [FIELD=VALUE]... [--tenant-view]
  *
  * OP is an op's name ("fip-add", see WEFT_OPS); FIELD one of the request's
- * string fields below.  Prints "ok" (and for fip-add the address, given or
- * allocated) and exits 0, or prints "KIND: MESSAGE" to stderr and exits 1
+ * string fields below, or "ip" (one of PORT_ADD's 'ips', repeatable).
+ * Prints "ok" (for fip-add the address, given or allocated; for
+ * sg-rule-add the new rule's id) and exits 0, or prints "KIND: MESSAGE" to stderr and exits 1
  * (2 for a usage error). */
 #include <config.h>
 
@@ -38,7 +39,8 @@ field(struct weft_request *req, const char *name)
         F(external_iface), F(external_ip), F(external_gateway), F(snat),
         F(pool), F(fip), F(port_name), F(proto), F(host_port), F(to_port),
         F(cidr), F(network), F(host), F(iface), F(mac), F(router), F(vip),
-        F(svc_port), F(node_port), F(weight), F(down),
+        F(svc_port), F(node_port), F(weight), F(down), F(direction),
+        F(ports), F(remote_cidr), F(remote_group), F(rule_id),
 #undef F
     };
     for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
@@ -52,7 +54,7 @@ field(struct weft_request *req, const char *name)
 static bool
 parse_op(const char *s, enum weft_op *op)
 {
-    for (int i = 0; i <= WEFT_OP_BACKEND_SET; i++) {
+    for (int i = 0; i <= WEFT_OP_SG_MEMBER_DEL; i++) {
         if (!strcmp(weft_op_name(i), s)) {
             *op = i;
             return true;
@@ -64,9 +66,11 @@ parse_op(const char *s, enum weft_op *op)
 struct write {
     const struct weft_request *req;
     ovs_be32 fip;               /* The last attempt's floating IP. */
+    uint32_t rule_id;           /* The last attempt's new rule id. */
 };
 
-/* Keeps the plan's floating IP, for fip-add's output. */
+/* Keeps the plan's floating IP and rule id, for fip-add's and
+ * sg-rule-add's output. */
 static struct weft_error *
 build(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
       const struct topology *topo, void *w_)
@@ -76,6 +80,7 @@ build(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
     struct weft_error *error = weft_write_build_plan(w->req, idl, txn, topo,
                                                      &plan);
     w->fip = plan.fip_ip;
+    w->rule_id = plan.sg_rule.id;
     weft_plan_destroy(&plan);
     return error;
 }
@@ -98,6 +103,8 @@ main(int argc, char *argv[])
         const char *eq = strchr(argv[i], '=');
         if (!strcmp(argv[i], "--tenant-view")) {
             req.tenant_view = true;
+        } else if (!strncmp(argv[i], "ip=", 3)) {
+            weft_request_add_ip(&req, argv[i] + 3);
         } else if (eq) {
             char *name = xmemdup0(argv[i], eq - argv[i]);
             char **f = field(&req, name);
@@ -147,6 +154,8 @@ main(int argc, char *argv[])
         status = 1;
     } else if (op == WEFT_OP_FIP_ADD) {
         printf(IP_FMT"\n", IP_ARGS(w.fip));
+    } else if (op == WEFT_OP_SG_RULE_ADD) {
+        printf("%"PRIu32"\n", w.rule_id);
     } else {
         printf("ok\n");
     }
