@@ -21,6 +21,7 @@
 #include "openvswitch/json.h"
 #include "ovsdb-idl.h"
 #include "routing-rows.h"
+#include "sg-rows.h"
 #include "svec.h"
 #include "topology.h"
 #include "util.h"
@@ -173,6 +174,12 @@ format_port(struct ds *s, const void *port_, struct ovsdb_idl *idl OVS_UNUSED)
     if (port->error) {
         ds_put_format(s, "  error \"%s\"", port->error);
     }
+    const char **sgs;
+    size_t n_sgs = sg_rows_port_groups(port, &sgs);
+    for (size_t i = 0; i < n_sgs; i++) {
+        ds_put_format(s, "%s%s", i ? "," : "  groups ", sgs[i]);
+    }
+    free(sgs);
 }
 
 static void
@@ -363,6 +370,14 @@ port_to_json(const void *port_, struct ovsdb_idl *idl OVS_UNUSED)
                      : json_null_create()));
     json_object_put(o, "up", (port->n_up ? json_boolean_create(port->up[0])
                               : json_null_create()));
+    const char **sgs;
+    size_t n_sgs = sg_rows_port_groups(port, &sgs);
+    struct json *sg_names = json_array_create_empty();
+    for (size_t i = 0; i < n_sgs; i++) {
+        json_array_add(sg_names, json_string_create(sgs[i]));
+    }
+    free(sgs);
+    json_object_put(o, "security_groups", sg_names);
     json_object_put(o, "error", (port->error ? json_string_create(port->error)
                                  : json_null_create()));
     return o;
@@ -514,6 +529,13 @@ match_filter(const struct ctl_parsed *p, const char *tenant, const char *net)
            && (p->n_path < 2 || !strcmp(p->path[1], net));
 }
 
+/* "port-show": 'p''s third name is the port's. */
+static bool
+match_port(const struct ctl_parsed *p, const char *port)
+{
+    return p->n_path < 3 || !strcmp(p->path[2], port);
+}
+
 /* "tenant/net", if the filter shows it. */
 static char *
 network_label(const void *net_, const struct ctl_parsed *p)
@@ -543,7 +565,7 @@ port_label(const void *port_, const struct ctl_parsed *p)
     const struct weftrec_port *port = port_;
     const char *tenant = network_tenant_name(port->network);
     const char *net = port->network ? port->network->name : "?";
-    return (match_filter(p, tenant, net)
+    return (match_filter(p, tenant, net) && match_port(p, port->name)
             ? xasprintf("%s/%s/%s", tenant, net, port->name)
             : NULL);
 }
@@ -557,6 +579,31 @@ db_read_port_list(struct ctl_context *ctx)
     };
     char *error = check_list_filter(ctx);
     return error ? error : list_rows(ctx, &ports);
+}
+
+/* "port-show T/N/P": port-list's line of one port (with --json its API
+ * object). */
+char *
+db_read_port_show(struct ctl_context *ctx)
+{
+    char *const *path = ctx->parsed->path;
+    const struct weftrec_port *row = NULL, *port;
+    WEFTREC_PORT_FOR_EACH (port, ctx->idl) {
+        if (port->network && !strcmp(port->network->name, path[1])
+            && !strcmp(network_tenant_name(port->network), path[0])
+            && !strcmp(port->name, path[2])) {
+            row = port;
+        }
+    }
+    if (!row) {
+        return xasprintf("port %s/%s/%s does not exist", path[0], path[1],
+                         path[2]);
+    }
+    if (ctx->opts->json) {
+        put_json(ctx->output, port_to_json(row, ctx->idl));
+        return NULL;
+    }
+    return db_read_port_list(ctx);
 }
 
 /* "tenant/router", if the "router-list" filter shows it. */

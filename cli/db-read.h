@@ -20,6 +20,7 @@ char *db_read_tenant_list(struct ctl_context *);
 char *db_read_tenant_quota(struct ctl_context *);
 char *db_read_net_list(struct ctl_context *);
 char *db_read_port_list(struct ctl_context *);
+char *db_read_port_show(struct ctl_context *);
 char *db_read_show(struct ctl_context *);
 char *db_read_router_list(struct ctl_context *);
 char *db_read_router_show(struct ctl_context *);

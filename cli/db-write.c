@@ -122,6 +122,13 @@ db_parse_port_list(const struct ctl_options *opts, struct ctl_parsed *parsed)
     return db_parse_path_arg(arg, strchr(arg, '/') ? 2 : 1, parsed);
 }
 
+/* "port-show TENANT/NET/PORT". */
+char *
+db_parse_port_show(const struct ctl_options *opts, struct ctl_parsed *parsed)
+{
+    return db_parse_path_arg(opts->args[1], 3, parsed);
+}
+
 char *
 db_opt_value(const struct ctl_options *opts, enum cmd_option co)
 {
@@ -358,8 +365,12 @@ char *
 db_after_port_add(struct ctl_context *ctx)
 {
     const struct weft_request *req = &ctx->parsed->req;
-    if (req->n_ips) {
-        return NULL;
+    /* Only an IPv4 address given means nothing was allocated (IPv6 ones
+     * are never allocated). */
+    for (size_t i = 0; i < req->n_ips; i++) {
+        if (strchr(req->ips[i], '.')) {
+            return NULL;
+        }
     }
     const struct weftrec_tenant *tenant = weft_db_find_tenant(ctx->idl,
                                                               req->path[0]);
@@ -368,7 +379,9 @@ db_after_port_add(struct ctl_context *ctx)
     const struct weftrec_port *port
         = net ? weft_db_find_port(ctx->idl, net, req->path[2]) : NULL;
     for (size_t i = 0; port && i < port->n_ips; i++) {
-        ds_put_format(ctx->output, "%s\n", port->ips[i]);
+        if (!strchr(port->ips[i], ':')) {
+            ds_put_format(ctx->output, "%s\n", port->ips[i]);
+        }
     }
     return NULL;
 }

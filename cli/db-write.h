@@ -43,6 +43,7 @@ char *db_parse_net_list(const struct ctl_options *, struct ctl_parsed *);
 char *db_parse_port_add(const struct ctl_options *, struct ctl_parsed *);
 char *db_parse_port_del(const struct ctl_options *, struct ctl_parsed *);
 char *db_parse_port_list(const struct ctl_options *, struct ctl_parsed *);
+char *db_parse_port_show(const struct ctl_options *, struct ctl_parsed *);
 char *db_parse_router_add(const struct ctl_options *, struct ctl_parsed *);
 char *db_parse_router_del(const struct ctl_options *, struct ctl_parsed *);
 char *db_parse_router_attach(const struct ctl_options *, struct ctl_parsed *);

@@ -114,6 +114,19 @@ set_integer(json_t *body, const char *key, const char *value)
     return true;
 }
 
+/* Whether port-add's --ip options give an IPv4 address (then none is
+ * allocated; IPv6 addresses never are). */
+static bool
+given_ipv4(const struct ctl_options *o)
+{
+    for (size_t i = 0; i < o->n_ips; i++) {
+        if (strchr(o->ips[i], '.')) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* A POST, PATCH or DELETE; prints what it answers. */
 static int
 run_write(const struct ctl_options *o, const char *method, const char *path,
@@ -129,15 +142,20 @@ run_write(const struct ctl_options *o, const char *method, const char *path,
     } else if (ok && json_object_get(a.json, "token")) {
         /* The only time anyone sees it. */
         printf("%s\n", str(a.json, "token"));
+    } else if (ok && !strcmp(o->args[0], "sg-rule-add")) {
+        /* The new rule's id, as database mode prints it. */
+        printf("%lld\n", num(a.json, "id"));
     } else if (ok && !strcmp(o->args[0], "fip-add")) {
         /* The address taken, as database mode prints it. */
         printf("%s\n", str(a.json, "ip"));
-    } else if (ok && !strcmp(o->args[0], "port-add") && !o->n_ips) {
+    } else if (ok && !strcmp(o->args[0], "port-add") && !given_ipv4(o)) {
         /* The addresses allocated, as database mode prints them. */
         size_t i;
         json_t *ip;
         json_array_foreach (json_object_get(a.json, "ips"), i, ip) {
-            printf("%s\n", json_string_value(ip));
+            if (!strchr(json_string_value(ip), ':')) {
+                printf("%s\n", json_string_value(ip));
+            }
         }
     }
     if (ok) {
@@ -331,8 +349,43 @@ print_ports(json_t *ports)
         if (json_is_string(json_object_get(p, "error"))) {
             printf("  error \"%s\"", str(p, "error"));
         }
+        json_t *sgs = json_object_get(p, "security_groups");
+        json_array_foreach (sgs, j, ip) {
+            printf("%s%s", j ? "," : "  groups ", json_string_value(ip));
+        }
         putchar('\n');
     }
+}
+
+/* "port-show T/N/P": port-list's line of one port, or with --json its
+ * object. */
+int
+api_port_show(const struct ctl_options *o)
+{
+    char *names[3] = { NULL, NULL, NULL };
+    if (!api_split_names(o->args[1], 3, "TENANT/NET/PORT", names)) {
+        return EXIT_API_USAGE;
+    }
+    char *path = plain_xasprintf("/v1/tenants/%s/networks/%s/ports/%s",
+                                 names[0], names[1], names[2]);
+    for (int i = 0; i < 3; i++) {
+        free(names[i]);
+    }
+    json_t *port = NULL;
+    bool ok = api_get(o, path, &port);
+    free(path);
+    if (!ok) {
+        return EXIT_API_ERROR;
+    }
+    if (o->json) {
+        print_json(port);
+    } else {
+        json_t *list = json_pack("[O]", port);
+        print_ports(list);
+        json_decref(list);
+    }
+    json_decref(port);
+    return 0;
 }
 
 /* tenant-quota: the same lines as database mode. */

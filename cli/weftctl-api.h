@@ -62,6 +62,17 @@ int api_map_add(const struct ctl_options *);
 int api_map_del(const struct ctl_options *);
 int api_map_list(const struct ctl_options *);
 
+/* Security groups (weftctl-api-sg.c); port-show. */
+int api_sg_add(const struct ctl_options *);
+int api_sg_del(const struct ctl_options *);
+int api_sg_list(const struct ctl_options *);
+int api_sg_show(const struct ctl_options *);
+int api_sg_rule_add(const struct ctl_options *);
+int api_sg_rule_del(const struct ctl_options *);
+int api_sg_member_add(const struct ctl_options *);
+int api_sg_member_del(const struct ctl_options *);
+int api_port_show(const struct ctl_options *);
+
 /* Services (weftctl-api-services.c). */
 int api_service_add(const struct ctl_options *);
 int api_service_del(const struct ctl_options *);

@@ -11,6 +11,7 @@
 #include "db-nat.h"
 #include "db-read.h"
 #include "db-services.h"
+#include "db-sg.h"
 #include "db-write.h"
 #include "weftctl-api.h"
 
@@ -156,7 +157,7 @@ const struct ctl_command ctl_commands[] = {
       1, 1, 0, 0, false,
       NULL, NULL, api_net_flows },
     { "port-add", "port-add TENANT/NET/PORT --host=HOST --iface=IFACE "
-      "--mac=MAC [--ip=A.B.C.D]...",
+      "--mac=MAC [--ip=A.B.C.D|IPV6]...",
       "Adds a port: interface IFACE on HOST joins the network.  weftd adds\n"
       "IFACE to the host's br-int once it exists there.\n"
       "\n"
@@ -164,8 +165,9 @@ const struct ctl_command ctl_commands[] = {
       "  --iface=IFACE    the interface's name on that host\n"
       "  --mac=MAC        its MAC (unicast, unique in the network); frames\n"
       "                   from any other source MAC are dropped\n"
-      "  --ip=A.B.C.D     an IPv4 address it may use (repeat for more);\n"
-      "                   the switch answers ARP for it.  Without --ip, on\n"
+      "  --ip=ADDRESS     an IPv4 or IPv6 address it may use (repeat for\n"
+      "                   more); the switch answers ARP (IPv6: neighbour\n"
+      "                   solicitations) for it.  Without an IPv4 --ip, on\n"
       "                   a network with a cidr, the lowest free address\n"
       "                   is allocated and printed\n",
       1, 1, CO_BIT(HOST) | CO_BIT(IFACE) | CO_BIT(MAC) | CO_BIT(IP),
@@ -177,10 +179,17 @@ const struct ctl_command ctl_commands[] = {
       1, 1, 0, 0, true,
       db_parse_port_del, db_write_request, api_delete },
     { "port-list", "port-list [TENANT[/NET]]",
-      "Lists the ports (of TENANT or TENANT/NET): host, interface, MAC, IPs,\n"
-      "key.  --format=json prints the REST API's port objects.\n",
+      "Lists the ports (of TENANT or TENANT/NET): host, interface, MAC, IPs\n"
+      "(IPv4 and IPv6), key, and its security groups if any.\n"
+      "--format=json prints the REST API's port objects.\n",
       0, 1, 0, 0, false,
       db_parse_port_list, db_read_port_list, api_list },
+    { "port-show", "port-show TENANT/NET/PORT",
+      "Prints a port as port-list does: host, interface, MAC, IPs (IPv4\n"
+      "and IPv6), key, and its security groups (\"groups web,db\").\n"
+      "--format=json prints the REST API's port object.\n",
+      1, 1, 0, 0, false,
+      db_parse_port_show, db_read_port_show, api_port_show },
     { "router-add", "router-add TENANT/ROUTER [--snat]",
       "Adds a distributed router to a tenant.  It routes between the\n"
       "tenant's networks attached to it (router-attach), on the host where\n"
@@ -360,6 +369,63 @@ const struct ctl_command ctl_commands[] = {
       "down (no new connection; existing ones keep flowing) or up again.\n",
       2, 2, CO_BIT(PORT) | CO_BIT(WEIGHT) | CO_BIT(DOWN) | CO_BIT(UP), 0,
       true, db_parse_backend_set, db_write_request, api_backend_set },
+    { "sg-add", "sg-add TENANT/GROUP",
+      "Adds a security group to a tenant.  A port that is a member of a\n"
+      "group with a rule of a direction (ingress: to the port; egress: from\n"
+      "it) passes in that direction only the IP that a rule of one of its\n"
+      "groups allows, and the replies (stateful, conntrack).\n",
+      1, 1, 0, 0, true,
+      db_parse_sg_add, db_write_request, api_sg_add },
+    { "sg-del", "sg-del TENANT/GROUP",
+      "Deletes a security group and its rules.  It must have no members\n"
+      "and be no other rule's remote group.\n",
+      1, 1, 0, 0, true,
+      db_parse_sg_del, db_write_request, api_sg_del },
+    { "sg-list", "sg-list [TENANT]",
+      "Lists the security groups (of TENANT): number of rules and members.\n"
+      "--format=json prints the REST API's security group objects.\n",
+      0, 1, 0, 0, false,
+      db_parse_tenant_filter, db_read_sg_list, api_sg_list },
+    { "sg-show", "sg-show TENANT/GROUP",
+      "Prints a security group: each rule (id, direction, protocol and\n"
+      "ports, remote, the cookie of its flows: ovs-ofctl dump-flows\n"
+      "cookie=C/-1) with its packets counter summed over the hosts, read\n"
+      "from their switches; its members (NET/PORT); and the packets their\n"
+      "default deny dropped, per direction.\n"
+      "--format=json prints the REST API's object with \"stats\".\n",
+      1, 1, 0, 0, false,
+      db_parse_sg_show, db_read_sg_show, api_sg_show },
+    { "sg-rule-add", "sg-rule-add TENANT/GROUP --direction=ingress|egress "
+      "[--proto=tcp|udp|icmp|any] [--ports=N|N-M] "
+      "[--remote-cidr=PREFIX | --remote-group=GROUP]",
+      "Adds a rule to a security group and prints its id (unique in the\n"
+      "tenant, in its flows' cookies).\n"
+      "\n"
+      "  --direction=D    ingress (to the members) or egress (from them)\n"
+      "  --proto=P        tcp, udp, icmp or any (default)\n"
+      "  --ports=N|N-M    destination ports, tcp and udp only (default:\n"
+      "                   every port)\n"
+      "  --remote-cidr=PREFIX  the other end's IPv4 or IPv6 prefix\n"
+      "  --remote-group=GROUP  the other end is a member of GROUP of the\n"
+      "                   tenant (may be the group itself)\n"
+      "Without a remote, any address.\n",
+      1, 1, CO_BIT(DIRECTION) | CO_BIT(PROTO) | CO_BIT(PORTS)
+      | CO_BIT(REMOTE_CIDR) | CO_BIT(REMOTE_GROUP), CO_BIT(DIRECTION), true,
+      db_parse_sg_rule_add, db_write_request, api_sg_rule_add,
+      db_after_sg_rule_add },
+    { "sg-rule-del", "sg-rule-del TENANT/GROUP ID",
+      "Deletes rule ID of a security group.  Established connections that\n"
+      "only it allowed stop: their next packets meet the default deny.\n",
+      2, 2, 0, 0, true,
+      db_parse_sg_rule_del, db_write_request, api_sg_rule_del },
+    { "sg-member-add", "sg-member-add TENANT/GROUP NET/PORT",
+      "Makes port NET/PORT of the group's tenant a member of the group.\n",
+      2, 2, 0, 0, true,
+      db_parse_sg_member_add, db_write_request, api_sg_member_add },
+    { "sg-member-del", "sg-member-del TENANT/GROUP NET/PORT",
+      "Removes port NET/PORT from the group.\n",
+      2, 2, 0, 0, true,
+      db_parse_sg_member_del, db_write_request, api_sg_member_del },
     { "show", "show",
       "Prints nb_cfg, every host with its connection state and cur_cfg,\n"
       "and every tenant's networks and ports with their OpenFlow port and\n"

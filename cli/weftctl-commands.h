@@ -54,7 +54,11 @@
     CMD_OPTION(NO_NODE_PORT, "no-node-port")    /* Flag. */ \
     CMD_OPTION(WEIGHT, "weight")                            \
     CMD_OPTION(DOWN, "down")                    /* Flag. */ \
-    CMD_OPTION(UP, "up")                        /* Flag. */
+    CMD_OPTION(UP, "up")                        /* Flag. */ \
+    CMD_OPTION(DIRECTION, "direction")                      \
+    CMD_OPTION(PORTS, "ports")                              \
+    CMD_OPTION(REMOTE_CIDR, "remote-cidr")                  \
+    CMD_OPTION(REMOTE_GROUP, "remote-group")
 
 enum cmd_option {
 #define CMD_OPTION(ENUM, NAME) CO_##ENUM,
@@ -143,6 +147,9 @@ char *ctl_parse_net_port(const char *arg, char **network, char **port);
 /* A backend's "NET/PORT" (or "T/NET/PORT", another tenant's port, for
  * validation to refuse clearly) (weftctl-api-services.c). */
 char *ctl_parse_backend(const char *arg, char **network, char **port);
+/* A security group member's "NET/PORT" (or "T/NET/PORT", for validation
+ * to refuse clearly) (weftctl-api-sg.c). */
+char *ctl_parse_member(const char *arg, char **network, char **port);
 char *ctl_parse_mapping(const char *spec, bool with_to_port,
                         char **host_port, char **to_port, char **proto);
 

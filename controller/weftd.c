@@ -42,7 +42,9 @@
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
 #include "ovsdb-idl.h"
+#include "pipeline.h"
 #include "rest-server.h"
+#include "sg-counters.h"
 #include "svec.h"
 #include "timeval.h"
 #include "unixctl.h"
@@ -142,6 +144,50 @@ weftd_service_stats(unsigned int tenant_key, unsigned int service_key,
     free(c);
 }
 
+/* api_hooks' sg_stats: each connected host's counters of the group's rules
+ * and of its members' default deny (sg-counters.h), like service_stats. */
+static void
+weftd_sg_stats(struct api_sg_view *sg, void *hosts)
+{
+    struct sg_rule_counters *rules = xcalloc(sg->n_rules + 1, sizeof *rules);
+    for (size_t i = 0; i < sg->n_rules; i++) {
+        rules[i].cookie = weft_cookie_sg_rule(sg->tenant_key,
+                                              sg->rules[i].id);
+    }
+    uint64_t *members = xcalloc(sg->n_members + 1, sizeof *members);
+    for (size_t i = 0; i < sg->n_members; i++) {
+        members[i] = weft_cookie(sg->tenant_key, sg->members[i].network_key,
+                                 sg->members[i].port_key);
+    }
+    struct sg_counters c = {
+        .rules = rules, .n_rules = sg->n_rules,
+        .member_cookies = members, .n_members = sg->n_members,
+    };
+    size_t n_hosts;
+    struct host **sorted = hosts_sorted(hosts, &n_hosts);
+    for (size_t i = 0; i < n_hosts; i++) {
+        if (!host_openflow_connected(sorted[i])) {
+            continue;
+        }
+        char *error = sg_counters_read_switch(host_of_target(sorted[i]),
+                                              LB_STATS_TIMEOUT_MS, &c);
+        if (error) {
+            VLOG_WARN_RL(&stats_rl, "host %s: security group counters: %s",
+                         host_name(sorted[i]), error);
+            free(error);
+        }
+    }
+    for (size_t i = 0; i < sg->n_rules; i++) {
+        sg->rules[i].packets = rules[i].packets;
+        sg->rules[i].bytes = rules[i].bytes;
+    }
+    sg->deny_ingress = c.deny_ingress;
+    sg->deny_egress = c.deny_egress;
+    free(sorted);
+    free(members);
+    free(rules);
+}
+
 /* api_hooks' metrics: weftd's part of /metrics (metrics.h), from every
  * host's counters. */
 static char *
@@ -234,6 +280,7 @@ start_api(struct hosts *hosts, const struct weftd_options *opts,
     struct api_hooks hooks = {
         .host_flows = weftd_host_flows,
         .service_stats = weftd_service_stats,
+        .sg_stats = weftd_sg_stats,
         .iface_available = weftd_iface_available,
         .metrics = weftd_metrics,
         .aux = hosts,

@@ -97,6 +97,30 @@ free_service_views(struct api_service_view *v, size_t n)
 }
 
 static void
+free_sg_views(struct api_sg_view *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].tenant);
+        free(v[i].name);
+        for (size_t j = 0; j < v[i].n_rules; j++) {
+            struct api_sg_rule_view *r = &v[i].rules[j];
+            free(r->direction);
+            free(r->proto);
+            free(r->ports);
+            free(r->remote_cidr);
+            free(r->remote_group);
+        }
+        free(v[i].rules);
+        for (size_t j = 0; j < v[i].n_members; j++) {
+            free(v[i].members[j].network);
+            free(v[i].members[j].port);
+        }
+        free(v[i].members);
+    }
+    free(v);
+}
+
+static void
 free_port_views(struct api_port_view *v, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -108,6 +132,7 @@ free_port_views(struct api_port_view *v, size_t n)
         free(v[i].mac);
         free_strings(v[i].ips, v[i].n_ips);
         free(v[i].error);
+        free_strings(v[i].sgs, v[i].n_sgs);
     }
     free(v);
 }
@@ -164,6 +189,7 @@ api_call_destroy(struct api_call *call)
     free_port_views(call->ports, call->n_ports);
     free_nat_views(call);
     free_service_views(call->services, call->n_services);
+    free_sg_views(call->sgs, call->n_sgs);
     for (size_t i = 0; i < call->n_flows; i++) {
         free(call->flows[i].host);
         free(call->flows[i].openflow_state);

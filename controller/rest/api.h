@@ -42,6 +42,9 @@ enum api_resource {
     API_MAPPINGS,               /* A tenant's port mappings. */
     API_SERVICES,               /* A tenant's services and backends. */
     API_SERVICE_STATS,          /* A service's counters, from the hosts. */
+    API_SGS,                    /* A tenant's security groups, their rules
+                                 * and members. */
+    API_SG_STATS,               /* A group's counters, from the hosts. */
 };
 
 enum api_verb {
@@ -126,6 +129,8 @@ struct api_port_view {
     long long ofport;           /* -1 if not known. */
     int up;                     /* -1 if not known, else 0 or 1. */
     char *error;                /* Why weftd did not create it, or NULL. */
+    char **sgs;                 /* Its security groups' names, sorted. */
+    size_t n_sgs;
 };
 
 /* An external address pool. */
@@ -188,6 +193,44 @@ struct api_service_view {
     long long key;
     struct api_backend_view *backends;  /* Sorted by network, port. */
     size_t n_backends;
+};
+
+/* A rule of a security group; 'ports' "N" or "N-M", 'ports',
+ * 'remote_cidr' and 'remote_group' NULL when absent.  The counters
+ * (API_SG_STATS only) are summed over the hosts. */
+struct api_sg_rule_view {
+    long long id;
+    char *direction;
+    char *proto;
+    char *ports;
+    char *remote_cidr;
+    char *remote_group;
+    long long packets;
+    long long bytes;
+};
+
+/* A member of a security group: a port of the group's tenant. */
+struct api_sg_member_view {
+    char *network;
+    char *port;
+    unsigned int network_key;   /* For its cookie; not rendered. */
+    unsigned int port_key;
+};
+
+/* A security group.  'new_rule': after an SG_RULE_ADD, the index in
+ * 'rules' of the rule it added (the answer is that rule), else -1.  The
+ * default-deny counters: API_SG_STATS only. */
+struct api_sg_view {
+    char *tenant;
+    char *name;
+    unsigned int tenant_key;    /* Not rendered. */
+    struct api_sg_rule_view *rules;         /* Sorted by id. */
+    size_t n_rules;
+    struct api_sg_member_view *members;     /* Sorted by network, port. */
+    size_t n_members;
+    int new_rule;
+    long long deny_ingress;
+    long long deny_egress;
 };
 
 /* One quota of a tenant (topology/quota.h). */
@@ -257,6 +300,8 @@ struct api_call {
     size_t n_mappings;
     struct api_service_view *services;
     size_t n_services;
+    struct api_sg_view *sgs;
+    size_t n_sgs;
     struct api_quota_view *quotas;  /* API_QUOTA: one per quota. */
     size_t n_quotas;
     struct api_flows_view *flows;   /* API_FLOWS: one per host. */
@@ -314,6 +359,11 @@ struct api_hooks {
     void (*service_stats)(unsigned int tenant_key, unsigned int service_key,
                           struct api_backend_view *backends, size_t n,
                           void *aux);
+
+    /* Adds to the counters of 'sg' (its rules, members and tenant key
+     * filled) those read from every host's switch (sg-counters.h).  May be
+     * NULL (no counters). */
+    void (*sg_stats)(struct api_sg_view *sg, void *aux);
 
     /* Returns weftd's metrics in Prometheus text format (malloc'd). */
     char *(*metrics)(void *aux);

@@ -99,6 +99,8 @@ api_authorize(struct ovsdb_idl *idl, const struct api_call *call,
     case API_MAPPINGS:
     case API_SERVICES:
     case API_SERVICE_STATS:
+    case API_SGS:
+    case API_SG_STATS:
         if (strcmp(call->path[0], own->name)) {
             return weft_error_format(WEFT_ERR_NOT_FOUND,
                                      "tenant %s does not exist",

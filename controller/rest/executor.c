@@ -335,7 +335,8 @@ fill_created(struct api *api, struct api_call *call)
         && op != WEFT_OP_FIP_ADD && op != WEFT_OP_FIP_SET
         && op != WEFT_OP_MAP_ADD && op != WEFT_OP_SERVICE_ADD
         && op != WEFT_OP_SERVICE_SET && op != WEFT_OP_BACKEND_ADD
-        && op != WEFT_OP_BACKEND_SET) {
+        && op != WEFT_OP_BACKEND_SET && op != WEFT_OP_SG_ADD
+        && op != WEFT_OP_SG_RULE_ADD && op != WEFT_OP_SG_MEMBER_ADD) {
         return;
     }
     struct api_call *fresh = api_call_create(call->verb, call->resource);
@@ -376,7 +377,12 @@ fill_created(struct api *api, struct api_call *call)
         SWAP_VIEWS(fips, n_fips);
         SWAP_VIEWS(mappings, n_mappings);
         SWAP_VIEWS(services, n_services);
+        SWAP_VIEWS(sgs, n_sgs);
 #undef SWAP_VIEWS
+        if (op == WEFT_OP_SG_RULE_ADD) {
+            /* The answer is the rule the write added. */
+            api_sg_mark_new_rule(&api->reader, call, req);
+        }
     }
     weft_error_destroy(error);
     api_call_destroy(fresh);

@@ -222,6 +222,59 @@ service_stats_json(const struct api_service_view *v)
                      "name", v->name, "backends", backends);
 }
 
+/* {"id", "direction", "proto", "ports", "remote_cidr", "remote_group"}:
+ * absent ones null. */
+static json_t *
+sg_rule_json(const struct api_sg_rule_view *r)
+{
+    return json_pack("{s:I, s:s, s:s, s:o, s:o, s:o}",
+                     "id", (json_int_t) r->id, "direction", r->direction,
+                     "proto", r->proto, "ports", string_or_null(r->ports),
+                     "remote_cidr", string_or_null(r->remote_cidr),
+                     "remote_group", string_or_null(r->remote_group));
+}
+
+/* {"name", "tenant", "rules": [rule...], "members": [{"network",
+ * "port"}]}. */
+static json_t *
+sg_json(const struct api_sg_view *v)
+{
+    json_t *rules = json_array();
+    for (size_t i = 0; i < v->n_rules; i++) {
+        json_array_append_new(rules, sg_rule_json(&v->rules[i]));
+    }
+    json_t *members = json_array();
+    for (size_t i = 0; i < v->n_members; i++) {
+        json_array_append_new(members, json_pack(
+                                  "{s:s, s:s}",
+                                  "network", v->members[i].network,
+                                  "port", v->members[i].port));
+    }
+    return json_pack("{s:s, s:s, s:o, s:o}", "name", v->name,
+                     "tenant", v->tenant, "rules", rules,
+                     "members", members);
+}
+
+/* {"rules": [{"id", "packets", "bytes"}], "default_deny": {"ingress",
+ * "egress"}}: the counters summed over the hosts. */
+static json_t *
+sg_stats_json(const struct api_sg_view *v)
+{
+    json_t *rules = json_array();
+    for (size_t i = 0; i < v->n_rules; i++) {
+        const struct api_sg_rule_view *r = &v->rules[i];
+        json_array_append_new(rules, json_pack(
+                                  "{s:I, s:I, s:I}",
+                                  "id", (json_int_t) r->id,
+                                  "packets", (json_int_t) r->packets,
+                                  "bytes", (json_int_t) r->bytes));
+    }
+    return json_pack("{s:o, s:{s:I, s:I}}", "rules", rules,
+                     "default_deny",
+                     "ingress", (json_int_t) v->deny_ingress,
+                     "egress", (json_int_t) v->deny_egress);
+}
+
 static json_t *
 port_json(const struct api_port_view *v)
 {
@@ -229,15 +282,20 @@ port_json(const struct api_port_view *v)
     for (size_t i = 0; i < v->n_ips; i++) {
         json_array_append_new(ips, json_string(v->ips[i]));
     }
+    json_t *sgs = json_array();
+    for (size_t i = 0; i < v->n_sgs; i++) {
+        json_array_append_new(sgs, json_string(v->sgs[i]));
+    }
     return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:I, s:o, s:o, "
-                     "s:o}",
+                     "s:o, s:o}",
                      "tenant", v->tenant, "network", v->network,
                      "name", v->name, "host", v->host, "iface", v->iface,
                      "mac", v->mac, "ips", ips, "key", (json_int_t) v->key,
                      "ofport", (v->ofport >= 0
                                 ? json_integer(v->ofport) : json_null()),
                      "up", v->up >= 0 ? json_boolean(v->up) : json_null(),
-                     "error", string_or_null(v->error));
+                     "error", string_or_null(v->error),
+                     "security_groups", sgs);
 }
 
 /* {"tenant": T, "quotas": {NAME: {"limit", "used", "default"}...}}. */
@@ -331,6 +389,20 @@ objects_json(const struct api_call *call)
             json_array_append_new(a, service_stats_json(&call->services[i]));
         }
         break;
+    case API_SGS:
+        for (size_t i = 0; i < call->n_sgs; i++) {
+            const struct api_sg_view *v = &call->sgs[i];
+            json_array_append_new(a, (call->verb == API_WRITE
+                                      && v->new_rule >= 0
+                                      ? sg_rule_json(&v->rules[v->new_rule])
+                                      : sg_json(v)));
+        }
+        break;
+    case API_SG_STATS:
+        for (size_t i = 0; i < call->n_sgs; i++) {
+            json_array_append_new(a, sg_stats_json(&call->sgs[i]));
+        }
+        break;
     case API_METRICS:
     case API_QUOTA:
     case API_VERSION:
@@ -374,7 +446,10 @@ rest_render_call(const struct api_call *call, int *status)
                    || call->req.op == WEFT_OP_FIP_DEL
                    || call->req.op == WEFT_OP_MAP_DEL
                    || call->req.op == WEFT_OP_SERVICE_DEL
-                   || call->req.op == WEFT_OP_BACKEND_DEL)) {
+                   || call->req.op == WEFT_OP_BACKEND_DEL
+                   || call->req.op == WEFT_OP_SG_DEL
+                   || call->req.op == WEFT_OP_SG_RULE_DEL
+                   || call->req.op == WEFT_OP_SG_MEMBER_DEL)) {
         json_decref(objects);
         *status = 204;
         return NULL;

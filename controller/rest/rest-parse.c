@@ -283,6 +283,42 @@ parse_service_body(json_t *body, struct weft_request *r)
     }
 }
 
+/* Fills 'r' from the JSON object 'body' for a security group's rule or
+ * member (the group is named by the path): SG_RULE_ADD {"direction",
+ * "proto"?, "ports"?, "remote_cidr"?, "remote_group"?} ("ports" "80" or
+ * "8000-8080", or an integer), SG_MEMBER_ADD {"network", "port"}. */
+static char *
+parse_sg_body(json_t *body, struct weft_request *r)
+{
+    static const char *const rule_add[] = {
+        "direction", "proto", "ports", "remote_cidr", "remote_group", NULL,
+    };
+    static const char *const member_add[] = { "network", "port", NULL };
+    char *error;
+    if (r->op == WEFT_OP_SG_MEMBER_ADD) {
+        error = check_members(body, member_add);
+        error = error ? error : get_string(body, "network", true,
+                                           &r->network);
+        error = error ? error : get_string(body, "port", true,
+                                           &r->port_name);
+        return error;
+    }
+    error = check_members(body, rule_add);
+    error = error ? error : get_string(body, "direction", true,
+                                       &r->direction);
+    error = error ? error : get_string(body, "proto", false, &r->proto);
+    if (!error && json_is_integer(json_object_get(body, "ports"))) {
+        error = get_integer(body, "ports", false, &r->ports);
+    } else if (!error) {
+        error = get_string(body, "ports", false, &r->ports);
+    }
+    error = error ? error : get_string(body, "remote_cidr", false,
+                                       &r->remote_cidr);
+    error = error ? error : get_string(body, "remote_group", false,
+                                       &r->remote_group);
+    return error;
+}
+
 /* Fills 'r' (a *_ADD request, or a PATCH) from the JSON object 'body'. */
 static char *
 parse_create_body(json_t *body, struct weft_request *r)
@@ -293,6 +329,9 @@ parse_create_body(json_t *body, struct weft_request *r)
     }
     if (r->op == WEFT_OP_ROUTER_ATTACH || r->op == WEFT_OP_ROUTE_ADD) {
         return parse_router_body(body, r);
+    }
+    if (r->op == WEFT_OP_SG_RULE_ADD || r->op == WEFT_OP_SG_MEMBER_ADD) {
+        return parse_sg_body(body, r);
     }
     if (r->op == WEFT_OP_HOST_SET || r->op == WEFT_OP_ROUTER_SET
         || r->op == WEFT_OP_FIP_ADD || r->op == WEFT_OP_FIP_SET
@@ -331,6 +370,7 @@ parse_create_body(json_t *body, struct weft_request *r)
         error = error ? error : parse_external(body, r);
         break;
     case WEFT_OP_TENANT_ADD:
+    case WEFT_OP_SG_ADD:        /* {"name"} too. */
         error = error ? error : check_members(body, tenant_members);
         break;
     case WEFT_OP_NET_ADD:
@@ -449,9 +489,11 @@ parse_write(const struct rest_input *in, struct api_call *call,
         call->req.proto = plain_xasprintf("%.*s", (int) (slash - call->path[2]),
                                           call->path[2]);
         call->req.host_port = plain_xstrdup(slash + 1);
-    } else if ((op == WEFT_OP_BACKEND_DEL || op == WEFT_OP_BACKEND_SET)
-               && call->n_path == 3) {
-        /* The backend, "NET/PORT" (routes.c joined them). */
+    } else if (op == WEFT_OP_SG_RULE_DEL && call->n_path == 3) {
+        call->req.rule_id = plain_xstrdup(call->path[2]);
+    } else if ((op == WEFT_OP_BACKEND_DEL || op == WEFT_OP_BACKEND_SET
+                || op == WEFT_OP_SG_MEMBER_DEL) && call->n_path == 3) {
+        /* The backend or member, "NET/PORT" (routes.c joined them). */
         const char *slash = strchr(call->path[2], '/');
         call->req.network = plain_xasprintf("%.*s",
                                             (int) (slash - call->path[2]),

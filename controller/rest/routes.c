@@ -74,6 +74,21 @@ static const struct rest_route routes[] = {
     { "/v1/tenants/*/services/*/backends/*/*", API_SERVICES,
       REST_DELETE | REST_PATCH, API_GET, WEFT_OP_BACKEND_SET,
       WEFT_OP_BACKEND_DEL, "DELETE, PATCH" },
+    { "/v1/tenants/*/security-groups", API_SGS, GET_POST, API_LIST,
+      WEFT_OP_SG_ADD, -1, "GET, POST" },
+    { "/v1/tenants/*/security-groups/*", API_SGS, GET_DELETE, API_GET, -1,
+      WEFT_OP_SG_DEL, "GET, DELETE" },
+    { "/v1/tenants/*/security-groups/*/stats", API_SG_STATS, REST_GET,
+      API_GET, -1, -1, "GET" },
+    { "/v1/tenants/*/security-groups/*/rules", API_SGS, REST_POST, API_GET,
+      WEFT_OP_SG_RULE_ADD, -1, "POST" },
+    { "/v1/tenants/*/security-groups/*/rules/*", API_SGS, REST_DELETE,
+      API_GET, -1, WEFT_OP_SG_RULE_DEL, "DELETE" },
+    { "/v1/tenants/*/security-groups/*/members", API_SGS, REST_POST,
+      API_GET, WEFT_OP_SG_MEMBER_ADD, -1, "POST" },
+    /* A member: its network and port, one name "NET/PORT". */
+    { "/v1/tenants/*/security-groups/*/members/*/*", API_SGS, REST_DELETE,
+      API_GET, -1, WEFT_OP_SG_MEMBER_DEL, "DELETE" },
     { "/metrics", API_METRICS, REST_GET, API_GET, -1, -1, "GET" },
 };
 

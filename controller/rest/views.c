@@ -11,6 +11,7 @@
 #include "pipeline.h"
 #include "ovsdb-idl.h"
 #include "routing-rows.h"
+#include "sg-rows.h"
 #include "smap.h"
 #include "topology.h"
 #include "util.h"
@@ -117,6 +118,13 @@ port_view_fill(struct api_port_view *v, const struct weftrec_port *row)
                  && row->ofport[0] < 0xff00 ? row->ofport[0] : -1);
     v->up = row->n_up ? row->up[0] : -1;
     v->error = nullable_xstrdup(row->error);
+    const char **sgs;
+    v->n_sgs = sg_rows_port_groups(row, &sgs);
+    v->sgs = xcalloc(v->n_sgs + 1, sizeof *v->sgs);
+    for (size_t i = 0; i < v->n_sgs; i++) {
+        v->sgs[i] = xstrdup(sgs[i]);
+    }
+    free(sgs);
 }
 
 static int
@@ -318,6 +326,9 @@ api_read_object(const struct api_reader *r, struct api_call *call,
     case API_SERVICES:
     case API_SERVICE_STATS:
         return api_read_service(r, call, path);
+    case API_SGS:
+    case API_SG_STATS:
+        return api_read_sg(r, call, path);
     case API_MAPPINGS:          /* Listed (and written), never one read. */
     case API_STATUS:
     default:
@@ -484,6 +495,10 @@ api_read_list(const struct api_reader *r, struct api_call *call,
         return api_read_service_list(r, call);
     case API_SERVICE_STATS:
         return api_read_service(r, call, call->path);
+    case API_SGS:
+        return api_read_sg_list(r, call);
+    case API_SG_STATS:
+        return api_read_sg(r, call, call->path);
     }
     OVS_NOT_REACHED();
 }

@@ -59,6 +59,19 @@ struct weft_error *api_read_service(const struct api_reader *,
 struct weft_error *api_read_service_list(const struct api_reader *,
                                          struct api_call *);
 
+/* Security groups (views-sg.c): one group, named by 'path' (tenant,
+ * group), with its counters if call->resource is API_SG_STATS; and the
+ * groups of the tenant call->path[0].  NOT_FOUND if there is no such tenant
+ * or group (another tenant's group is not the path's tenant's: not
+ * found).  After an SG_RULE_ADD of 'req' (or NULL), the group's
+ * 'new_rule' is the rule it added. */
+struct weft_error *api_read_sg(const struct api_reader *, struct api_call *,
+                               char *const path[]);
+struct weft_error *api_read_sg_list(const struct api_reader *,
+                                    struct api_call *);
+void api_sg_mark_new_rule(const struct api_reader *, struct api_call *,
+                          const struct weft_request *req);
+
 /* Fills 'call' with the mapping of 'proto'/'host_port' of the port that
  * 'path' names (tenant, network, port).  Returns NOT_FOUND if it has no
  * such mapping. */

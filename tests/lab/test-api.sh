@@ -12,7 +12,10 @@
 # pools and hosts), bad input refused with nothing written, concurrent
 # floating IP allocation, and weftctl --api's NAT commands.  Services (#14):
 # round trips, stats, tenant scoping (404), bad input refused with nothing
-# written, weftctl --api's service commands.  Prefix "t4".
+# written, weftctl --api's service commands.  Security groups (#15): groups,
+# rules, members, stats, port's groups and IPv6 addresses, tenant scoping
+# (404), bad input refused with nothing written, weftctl --api's sg-*
+# commands.  Prefix "t4".
 set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR source=../testlib.sh
@@ -1201,6 +1204,198 @@ expect 200 '.node_port == null' "red: PATCH {\"node_port\": null} removes it" --
     -X PATCH -d '{"node_port":null}' /v1/tenants/red/services/web
 expect 204 '' "red: DELETE its service" -- -X DELETE /v1/tenants/red/services/web
 expect 200 '. == []' "red: no services left" -- /v1/tenants/red/services
+as=admin
+
+# --- security groups (issue #15): groups, rules, members; tenants kept
+# apart (another tenant's group: 404); bad input writes nothing -----------
+as=tenant
+tok=$red_tok
+expect 201 '. == {"name":"web","tenant":"red","rules":[],"members":[]}' \
+    "red: POST a security group" -- $(post) '{"name":"web"}' /v1/tenants/red/security-groups
+expect 201 '. == {"name":"db","tenant":"red","rules":[],"members":[]}' \
+    "red: POST a second group" -- $(post) '{"name":"db"}' /v1/tenants/red/security-groups
+expect 201 '. == {"id":1,"direction":"ingress","proto":"tcp","ports":"80","remote_cidr":"10.7.0.0/24","remote_group":null}' \
+    "red: POST a rule: 201 with the rule and its id" -- \
+    $(post) '{"direction":"ingress","proto":"tcp","ports":"80","remote_cidr":"10.7.0.0/24"}' \
+    /v1/tenants/red/security-groups/web/rules
+expect 201 '. == {"id":2,"direction":"egress","proto":"any","ports":null,"remote_cidr":null,"remote_group":null}' \
+    "red: POST a rule with defaults (proto any, every port, any remote)" -- \
+    $(post) '{"direction":"egress"}' /v1/tenants/red/security-groups/web/rules
+expect 201 '. == {"id":3,"direction":"ingress","proto":"udp","ports":"8000-8080","remote_cidr":null,"remote_group":"db"}' \
+    "red: POST a rule with a port range and a remote group" -- \
+    $(post) '{"direction":"ingress","proto":"udp","ports":"8000-8080","remote_group":"db"}' \
+    /v1/tenants/red/security-groups/web/rules
+expect 201 '.id == 4 and .remote_cidr == "fd00:7::/64" and .proto == "icmp"' \
+    "red: POST a rule with an IPv6 prefix, in the other group (ids are the tenant's)" -- \
+    $(post) '{"direction":"ingress","proto":"icmp","remote_cidr":"fd00:7::/64"}' \
+    /v1/tenants/red/security-groups/db/rules
+expect 201 '.members == [{"network":"nsub","port":"e1"}]' "red: POST a member: the group" -- \
+    $(post) '{"network":"nsub","port":"e1"}' /v1/tenants/red/security-groups/web/members
+expect 200 '.security_groups == ["web"]' "red: the port lists its group" -- \
+    /v1/tenants/red/networks/nsub/ports/e1
+expect 200 '.security_groups == []' "red: a port in no group lists none" -- \
+    /v1/tenants/red/networks/nsub/ports/e2
+expect 200 'map(.name) == ["db","web"] and (.[1].rules | map(.id)) == [1,2,3]' \
+    "red: GET its groups" -- /v1/tenants/red/security-groups
+expect 200 '.name == "web" and (.rules | length) == 3 and .members == [{"network":"nsub","port":"e1"}]' \
+    "red: GET its group" -- /v1/tenants/red/security-groups/web
+expect 200 '(.rules | map([.id, .packets, .bytes])) == [[1,0,0],[2,0,0],[3,0,0]]
+            and .default_deny == {"ingress":0,"egress":0}' \
+    "red: GET its group's stats (no traffic: zeros)" -- /v1/tenants/red/security-groups/web/stats
+
+# Bad input: 4xx, and nothing written (nb_cfg does not move).
+as=admin
+req /v1/status
+sg_cfg=$(jq .nb_cfg <<<"$body")
+as=tenant
+tok=$red_tok
+sg_bad() {  # sg_bad STATUS JQ NAME BODY: a refused rule of red/web
+    expect "$1" "$2" "red: $3: $1" -- $(post) "$4" /v1/tenants/red/security-groups/web/rules
+}
+expect 409 '.detail == "security group red/web already exists"' "red: a duplicate group: 409" -- \
+    $(post) '{"name":"web"}' /v1/tenants/red/security-groups
+expect 400 '.detail | test("invalid .*name")' "red: a bad group name: 400" -- \
+    $(post) '{"name":"a b"}' /v1/tenants/red/security-groups
+sg_bad 409 '.detail | test("(^|[^0-9])1([^0-9]|$)")' "an identical rule (409 with its id)" \
+    '{"direction":"ingress","proto":"tcp","ports":"80","remote_cidr":"10.7.0.0/24"}'
+sg_bad 400 '.detail == "member \"direction\" is required"' "no direction" '{"proto":"tcp"}'
+sg_bad 400 '.detail | test("sideways")' "direction sideways" '{"direction":"sideways"}'
+sg_bad 400 '.detail | test("sctp")' "proto sctp" '{"direction":"ingress","proto":"sctp"}'
+sg_bad 400 '.detail == "ports need proto tcp or udp"' "ports with icmp" \
+    '{"direction":"ingress","proto":"icmp","ports":"80"}'
+sg_bad 400 '.detail == "ports need proto tcp or udp"' "ports without a proto" \
+    '{"direction":"ingress","ports":"80"}'
+sg_bad 400 '.detail | test("0")' "port 0" '{"direction":"ingress","proto":"tcp","ports":"0"}'
+sg_bad 400 '.detail | test("65536")' "port 65536" \
+    '{"direction":"ingress","proto":"tcp","ports":"65536"}'
+sg_bad 400 '.detail | test("90-80")' "ports 90-80 (reversed)" \
+    '{"direction":"ingress","proto":"tcp","ports":"90-80"}'
+sg_bad 400 '.detail | test("eighty")' "ports eighty" \
+    '{"direction":"ingress","proto":"tcp","ports":"eighty"}'
+sg_bad 400 '.detail == "10.7.0.1/24 has host bits set; did you mean 10.7.0.0/24?"' \
+    "a prefix with host bits" '{"direction":"ingress","remote_cidr":"10.7.0.1/24"}'
+sg_bad 400 '.detail | test("10.7.0.0/33")' "a prefix /33" \
+    '{"direction":"ingress","remote_cidr":"10.7.0.0/33"}'
+sg_bad 400 '.detail | test("remote")' "both remotes" \
+    '{"direction":"ingress","remote_cidr":"10.7.0.0/24","remote_group":"db"}'
+sg_bad 404 '.detail | test("nope")' "an unknown remote group" \
+    '{"direction":"ingress","remote_group":"nope"}'
+sg_bad 400 '.detail == "unknown member \"port\""' "an unknown member" \
+    '{"direction":"ingress","port":80}'
+expect 409 '.detail | test("member")' "red: the same member twice: 409" -- \
+    $(post) '{"network":"nsub","port":"e1"}' /v1/tenants/red/security-groups/web/members
+expect 404 '.detail | test("blue") | not' "red: a member in another tenant: 404, naming nothing of blue's" -- \
+    $(post) '{"network":"blue/nsub","port":"e1"}' /v1/tenants/red/security-groups/web/members
+expect 404 '' "red: a port that does not exist: 404" -- \
+    $(post) '{"network":"nsub","port":"nope"}' /v1/tenants/red/security-groups/web/members
+expect 404 '.detail == "rule 9 not found in security group red/web"' "red: DELETE rule 9: 404" -- \
+    -X DELETE /v1/tenants/red/security-groups/web/rules/9
+expect 404 '' "red: DELETE rule 4 through the wrong group: 404" -- \
+    -X DELETE /v1/tenants/red/security-groups/web/rules/4
+expect 404 '' "red: DELETE a member that is not one: 404" -- \
+    -X DELETE /v1/tenants/red/security-groups/web/members/nsub/e2
+expect 409 '.detail | test("has 1 member")' "red: DELETE a group with members: 409" -- \
+    -X DELETE /v1/tenants/red/security-groups/web
+expect 409 '.detail | test("remote of rule red/web#3")' "red: DELETE a group that is a rule's remote: 409" -- \
+    -X DELETE /v1/tenants/red/security-groups/db
+tok=$blue_tok
+expect 404 '.detail == "tenant red does not exist"' "blue: red's group is 404" -- \
+    /v1/tenants/red/security-groups/web
+expect 404 '.detail == "tenant red does not exist"' "blue: red's group stats are 404" -- \
+    /v1/tenants/red/security-groups/web/stats
+expect 404 '.detail == "tenant red does not exist"' "blue: POST a rule to red's group: 404" -- \
+    $(post) '{"direction":"ingress"}' /v1/tenants/red/security-groups/web/rules
+expect 404 '.detail == "tenant red does not exist"' "blue: DELETE red's member: 404" -- \
+    -X DELETE /v1/tenants/red/security-groups/web/members/nsub/e1
+expect 404 '.detail == "tenant red does not exist"' "blue: DELETE red's group: 404" -- \
+    -X DELETE /v1/tenants/red/security-groups/web
+expect 404 '.detail == "security group blue/web does not exist"' "blue: no group web of its own" -- \
+    /v1/tenants/blue/security-groups/web
+expect 200 '. == []' "blue: no groups of its own" -- /v1/tenants/blue/security-groups
+expect 201 '.tenant == "blue"' "blue: a group of its own" -- \
+    $(post) '{"name":"x"}' /v1/tenants/blue/security-groups
+expect 404 '(.detail | test("red") | not)' \
+    "blue: a rule whose remote is red's group web: 404, naming nothing of red's" -- \
+    $(post) '{"direction":"ingress","remote_group":"web"}' /v1/tenants/blue/security-groups/x/rules
+expect 404 '(.detail | test("red") | not)' "blue: red's port as a member: 404" -- \
+    $(post) '{"network":"red/nsub","port":"e1"}' /v1/tenants/blue/security-groups/x/members
+expect 201 '.rules == []' "blue: the same group name as red's is its own" -- \
+    $(post) '{"name":"web"}' /v1/tenants/blue/security-groups
+as=admin
+expect 200 ".nb_cfg == $((sg_cfg + 2))" "the refused group requests wrote nothing (nb_cfg: only blue's groups)" -- /v1/status
+
+# weftctl --api: the same commands and output as database mode.
+rc=0; out=$(ctl_api "$red_tok" -- sg-add red/app 2>&1) || rc=$?
+check "weftctl --api sg-add ($out)" [ $rc = 0 ]
+rc=0; out=$(ctl_api "$red_tok" -- sg-rule-add red/app --direction=ingress --proto=tcp \
+    --ports=8080 --remote-group=app 2>&1) || rc=$?
+check "weftctl --api sg-rule-add prints the new id: '$out'" [ $rc = 0 -a "$out" = 5 ]
+rc=0; out=$(ctl_api "$red_tok" -- sg-member-add red/app nsub/e2 2>&1) || rc=$?
+check "weftctl --api sg-member-add ($out)" [ $rc = 0 ]
+rc=0; out=$(ctl_api "$red_tok" -- sg-rule-add red/app --direction=ingress --proto=icmp \
+    --ports=80 2>&1) || rc=$?
+check "weftctl --api sg-rule-add --proto=icmp --ports=80: exit 1, 400 ($out)" \
+    bash -c "[ $rc = 1 ] && grep -q 'ports need proto tcp or udp (HTTP 400)' <<<'$out'"
+rc=0; out=$(ctl_api "$red_tok" -- sg-member-add red/app nsub 2>&1) || rc=$?
+check "weftctl --api sg-member-add red/app nsub: usage error ($out)" \
+    bash -c "[ $rc = 2 ] && grep -q 'expected NET/PORT' <<<'$out'"
+out=$(ctl_api "$red_tok" -- sg-list red 2>&1)
+check "weftctl --api sg-list: '$out'" [ "$out" = "red/app  rules 1  members 1
+red/db  rules 1  members 0
+red/web  rules 3  members 1" ]
+out=$(ctl_api "$red_tok" -- sg-show red/web 2>&1)
+check "weftctl --api sg-show: '$out'" [ "$out" = "security group red/web
+    rule 1  ingress  tcp/80  from 10.7.0.0/24  cookie 0x5700010000020001  packets 0
+    rule 2  egress  any  to any  cookie 0x5700010000020002  packets 0
+    rule 3  ingress  udp/8000-8080  from group db  cookie 0x5700010000020003  packets 0
+    member nsub/e1
+    default deny  ingress packets 0  egress packets 0" ]
+out=$(ctl_api "$red_tok" -- port-show red/nsub/e2 2>&1)
+check "weftctl --api port-show lists the port's groups: '$out'" \
+    bash -c "grep -q '^red/nsub/e2  host h1 .*  groups app$' <<<'$out'"
+rc=0; out=$(ctl_api "$blue_tok" -- sg-show red/web 2>&1) || rc=$?
+check "weftctl --api sg-show as blue of red's group: exit 1, 404 ($out)" \
+    bash -c "[ $rc = 1 ] && grep -q '(HTTP 404)' <<<'$out'"
+for args in "sg-list" "sg-list red" "sg-show red/web" "port-show red/nsub/e1"; do
+    check "weftctl --format=json $args: the same JSON as weftctl --api --json" \
+        wait_for 30 same_json "$args"
+done
+rc=0; out=$(ctl_api "$red_tok" -- sg-member-del red/app nsub/e2 2>&1) || rc=$?
+check "weftctl --api sg-member-del ($out)" [ $rc = 0 ]
+rc=0; out=$(ctl_api "$red_tok" -- sg-rule-del red/app 5 2>&1) || rc=$?
+check "weftctl --api sg-rule-del ($out)" [ $rc = 0 ]
+rc=0; out=$(ctl_api "$red_tok" -- sg-del red/app 2>&1) || rc=$?
+check "weftctl --api sg-del ($out)" [ $rc = 0 ]
+
+# IPv6 addresses on a port: in "ips", beside the allocated IPv4 address.
+as=tenant
+tok=$red_tok
+expect 201 '(.ips | length) == 2 and (.ips | index("fd00:7::6")) != null
+            and (.ips | map(select(test("^10\\.7\\.0\\."))) | length) == 1' \
+    "red: a port with an IPv6 address gets an IPv4 one allocated too" -- \
+    $(post) '{"name":"e6","host":"h1","iface":"t4e6","mac":"02:00:00:00:07:06","ips":["fd00:7::6"]}' \
+    /v1/tenants/red/networks/nsub/ports
+expect 400 '.detail | test("fe80::1")' "red: a link-local IPv6 address: 400" -- \
+    $(post) '{"name":"e7","host":"h1","iface":"t4e7","mac":"02:00:00:00:07:07","ips":["fe80::1"]}' \
+    /v1/tenants/red/networks/nsub/ports
+expect 204 '' "red: DELETE it" -- -X DELETE /v1/tenants/red/networks/nsub/ports/e6
+
+# Delete the groups: members first, then the group that others name last.
+expect 204 '' "red: DELETE a member" -- -X DELETE /v1/tenants/red/security-groups/web/members/nsub/e1
+expect 404 '' "red: ...again: 404" -- -X DELETE /v1/tenants/red/security-groups/web/members/nsub/e1
+expect 200 '.security_groups == []' "red: the port lists no group" -- \
+    /v1/tenants/red/networks/nsub/ports/e1
+expect 204 '' "red: DELETE a rule" -- -X DELETE /v1/tenants/red/security-groups/web/rules/3
+expect 404 '.detail == "rule 3 not found in security group red/web"' "red: ...again: 404" -- \
+    -X DELETE /v1/tenants/red/security-groups/web/rules/3
+expect 204 '' "red: DELETE group web (with its rules)" -- -X DELETE /v1/tenants/red/security-groups/web
+expect 204 '' "red: DELETE group db" -- -X DELETE /v1/tenants/red/security-groups/db
+expect 200 '. == []' "red: no groups left" -- /v1/tenants/red/security-groups
+check "...and no Security_Rule rows of red's left (blue has none)" \
+    bash -c "[ \$(ovsdb-client dump unix:$dir/weft.sock Security_Rule | grep -c ingress) = 0 ]"
+tok=$blue_tok
+expect 204 '' "blue: DELETE its groups" -- -X DELETE /v1/tenants/blue/security-groups/web
+expect 204 '' "blue: ...both" -- -X DELETE /v1/tenants/blue/security-groups/x
 as=admin
 
 # Delete it all again: the mapping, the floating IPs, the pool, the

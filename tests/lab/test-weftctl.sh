@@ -21,6 +21,10 @@
 #     service-show (counters 0: no switch connected), show and JSON; bad
 #     input (ports 0 and 65536, a backend of another tenant or off the
 #     router, duplicates, a node port taken) is refused with nothing written;
+#   - security groups (#15): sg-* round trips, lists, port-list/port-show
+#     with a port's groups and IPv6 addresses, sg-show's counters from a
+#     switch holding hand-made ACL rows; bad input is refused with nothing
+#     written;
 #   - "help COMMAND" and "COMMAND --help" print every command's usage line
 #     (the synopsis "weftctl --help" lists) and options; --version prints
 #     CMake's project version.
@@ -1038,6 +1042,146 @@ if jq -e ".stats | map(.connections) == [$ca, $cb] and map(.packets) == [24, 0]"
 else
     fail "service-show --format=json with counters: '$out'"
 fi
+
+# --- Security groups (#15): groups, rules, members, their counters read from
+# the same switch; bad input exits non-zero and writes nothing. -----------
+expect_err 2 "sg-rule-add requires --direction" sg-rule-add st/web
+expect_err 2 "option --ports is not valid for sg-add" sg-add st/web --ports=80
+expect_err 1 "\"st\": expected TENANT/GROUP" sg-add st
+expect_err 1 "\"vx\": expected NET/PORT" sg-member-add st/web vx
+ok sg-add st/web
+ok sg-add st/db
+ok sg-add so/web
+expect_err 1 "security group st/web already exists" sg-add st/web
+expect_out "1" sg-rule-add st/web --direction=ingress --proto=tcp --ports=80 --remote-cidr=10.9.0.9/32
+expect_out "2" sg-rule-add st/web --direction=egress --proto=udp
+expect_out "3" sg-rule-add st/web --direction=ingress --proto=udp --ports=8000-8080 --remote-group=db
+expect_out "4" sg-rule-add st/db --direction=ingress --proto=icmp --remote-cidr=fd00:9::/64
+expect_out "1" sg-rule-add so/web --direction=ingress
+expect_err 1 "ports need proto tcp or udp" sg-rule-add st/web --direction=ingress --proto=icmp --ports=80
+expect_err 1 "10.9.0.1/24 has host bits set; did you mean 10.9.0.0/24?" \
+    sg-rule-add st/web --direction=ingress --remote-cidr=10.9.0.1/24
+expect_err 1 "1" sg-rule-add st/web --direction=ingress --proto=tcp --ports=80 --remote-cidr=10.9.0.9/32
+expect_err 1 "" sg-rule-add st/web --direction=ingress --remote-group=nope
+expect_err 1 "" sg-rule-add st/web --direction=ingress --remote-cidr=10.9.0.0/24 --remote-group=db
+expect_err 1 "" sg-rule-add st/web --direction=sideways
+expect_err 1 "" sg-rule-add st/web --direction=ingress --proto=tcp --ports=90-80
+ok sg-member-add st/web vx/a
+expect_err 1 "" sg-member-add st/web vx/a
+expect_err 1 "" sg-member-add st/web so/vx/a
+expect_err 1 "" sg-member-del st/web vx/b
+expect_err 1 "rule 9 not found in security group st/web" sg-rule-del st/web 9
+expect_err 1 "security group st/nope does not exist" sg-show st/nope
+expect_err 1 "has 1 member" sg-del st/web
+expect_err 1 "remote of rule st/web#3" sg-del st/db
+expect_out "so/web  rules 1  members 0
+st/db  rules 1  members 0
+st/web  rules 3  members 1" sg-list
+expect_out "st/db  rules 1  members 0
+st/web  rules 3  members 1" sg-list st
+expect_err 1 "tenant nobody does not exist" sg-list nobody
+run port-list st/vx
+if grep -q '^st/vx/a  .*  groups web$' <<<"$out" && grep -q '^st/vx/b  .*  key [0-9]*$' <<<"$out"; then
+    pass
+else
+    fail "port-list shows a port's groups: '$out'"
+fi
+run port-show st/vx/a
+if [ "$rc" = 0 ] && [ "$(wc -l <<<"$out")" = 1 ] && grep -q '^st/vx/a  host h1 .*  groups web$' <<<"$out"; then
+    pass
+else
+    fail "port-show st/vx/a: '$out'"
+fi
+run --format=json port-show st/vx/a
+if jq -e '.name == "a" and .security_groups == ["web"]' <<<"$out" >/dev/null; then
+    pass
+else
+    fail "port-show --format=json: '$out'"
+fi
+expect_err 1 "port st/vx/nope does not exist" port-show st/vx/nope
+run --format=json sg-list st
+if jq -e '.[1] == {"name": "web", "tenant": "st",
+                   "rules": [{"id": 1, "direction": "ingress", "proto": "tcp", "ports": "80", "remote_cidr": "10.9.0.9/32", "remote_group": null},
+                             {"id": 2, "direction": "egress", "proto": "udp", "ports": null, "remote_cidr": null, "remote_group": null},
+                             {"id": 3, "direction": "ingress", "proto": "udp", "ports": "8000-8080", "remote_cidr": null, "remote_group": "db"}],
+                   "members": [{"network": "vx", "port": "a"}]}' <<<"$out" >/dev/null; then
+    pass
+else
+    fail "sg-list --format=json: '$out'"
+fi
+# The counters, from the switch: rows shaped as pipeline.h's "Policy" lays
+# them out, with the rules' cookies and the member's (vx/a's) cookie.
+# Table 0 sends tcp to ACL_IN (34), udp and icmp to ACL_OUT (12).  In 34,
+# rule 1 is a conjunction (port x remote) whose dimension rows count
+# nothing; in 12, rule 2 is a plain row; the rest meets the default deny.
+nkey=$(ctl --format=json net-list st | jq '.[] | select(.name == "vx") | .key')
+rc1=$(printf '0x57%04x0000%06x' "$tkey" $((0x20000 | 1)))
+rc2=$(printf '0x57%04x0000%06x' "$tkey" $((0x20000 | 2)))
+pc=$(printf '0x57%04x%04x%06x' "$tkey" "$nkey" "$ka")
+of() { ovs-ofctl -O OpenFlow15 add-flow "$swof" "$1"; }
+of "table=0,priority=40000,tcp,actions=goto_table:34"
+of "table=0,priority=40000,udp,actions=goto_table:12"
+of "table=0,priority=40000,icmp,actions=goto_table:12"
+of "table=34,priority=61999,cookie=$rc1,tcp,tp_dst=80,actions=conjunction(1,1/2)"
+of "table=34,priority=61999,cookie=$rc1,ip,nw_src=10.9.0.9,actions=conjunction(1,2/2)"
+of "table=34,priority=61999,cookie=$rc1,conj_id=1,ip,actions=drop"
+of "table=34,priority=1000,cookie=$pc,ip,actions=drop"
+of "table=12,priority=61998,cookie=$rc2,udp,actions=drop"
+of "table=12,priority=1001,cookie=$pc,ct_state=+est+trk,ip,actions=drop"
+of "table=12,priority=1000,cookie=$pc,ip,actions=drop"
+pkt() {     # pkt SRC PROTO L4: one packet from SRC to vx/a
+    ovs-appctl -t "$sw/vswitchd.ctl" netdev-dummy/receive p1 \
+        "in_port(1),eth(src=02:00:00:00:09:09,dst=02:00:00:00:09:01),eth_type(0x0800),ipv4(src=$1,dst=10.9.0.2,proto=$2,tos=0,ttl=64,frag=no),$3"
+}
+for i in $(seq 1 5); do pkt 10.9.0.9 6 "tcp(src=$((41000 + i)),dst=80)"; done
+for i in $(seq 1 3); do pkt 10.9.0.8 6 "tcp(src=$((42000 + i)),dst=80)"; done
+for i in $(seq 1 4); do pkt 10.9.0.9 17 "udp(src=$((43000 + i)),dst=53)"; done
+for i in $(seq 1 2); do pkt 10.9.0.9 1 "icmp(type=8,code=$i)"; done
+ovs-appctl -t "$sw/vswitchd.ctl" revalidator/wait
+acl_counted() {
+    ovs-ofctl -O OpenFlow15 dump-flows "$swof" "table=12,cookie=$pc/-1" | grep -q 'n_packets=2,' \
+        && ovs-ofctl -O OpenFlow15 dump-flows "$swof" "table=34,cookie=$pc/-1" | grep -q 'n_packets=3,' \
+        && ovs-ofctl -O OpenFlow15 dump-flows "$swof" "table=12,cookie=$rc2/-1" | grep -q 'n_packets=4,'
+}
+wait_for 30 acl_counted || :
+expect_out "security group st/web
+    rule 1  ingress  tcp/80  from 10.9.0.9/32  cookie $rc1  packets 5
+    rule 2  egress  udp  to any  cookie $rc2  packets 4
+    rule 3  ingress  udp/8000-8080  from group db  cookie $(printf '0x57%04x0000%06x' "$tkey" $((0x20000 | 3)))  packets 0
+    member vx/a
+    default deny  ingress packets 3  egress packets 2" sg-show st/web
+run --format=json sg-show st/web
+if jq -e '.name == "web" and .members == [{"network": "vx", "port": "a"}]
+          and (.stats.rules | map([.id, .packets])) == [[1, 5], [2, 4], [3, 0]]
+          and .stats.rules[0].bytes > 0
+          and .stats.default_deny == {"ingress": 3, "egress": 2}' <<<"$out" >/dev/null; then
+    pass
+else
+    fail "sg-show --format=json with counters: '$out'"
+fi
+# Another tenant's group of the same name counts nothing of st's.
+expect_out "security group so/web
+    rule 1  ingress  any  from any  cookie $(printf '0x57%04x0000%06x' "$(ctl --format=json tenant-list | jq '.[] | select(.name == "so") | .key')" $((0x20000 | 1)))  packets 0
+    default deny  ingress packets 0  egress packets 0" sg-show so/web
+# IPv6 addresses: port-add takes them, an IPv4 address is still allocated.
+expect_out "10.9.0.4" port-add st/vx/d --host=h1 --iface=vst6 --mac=02:00:00:00:09:06 --ip=fd00:9::6
+run port-show st/vx/d
+if grep -q 'ips .*fd00:9::6' <<<"$out" && grep -q 'ips .*10\.9\.0\.4' <<<"$out"; then
+    pass
+else
+    fail "port-show of a port with an IPv6 address: '$out'"
+fi
+expect_err 1 "" port-add st/vx/e --host=h1 --iface=vst7 --mac=02:00:00:00:09:07 --ip=ff02::1
+ok port-del st/vx/d
+# Round trip back to nothing.
+ok sg-member-del st/web vx/a
+expect_err 1 "" sg-member-del st/web vx/a
+ok sg-rule-del st/web 3
+expect_err 1 "rule 3 not found in security group st/web" sg-rule-del st/web 3
+ok sg-del st/db
+ok sg-del st/web
+ok sg-del so/web
+expect_out "" sg-list
 ok host-del hs
 kill_pidfiles "$sw/vswitchd.pid" "$sw/ovsdb.pid"
 # A port deleted leaves its services.

@@ -13,6 +13,9 @@
  *   assign/move/unassign by PATCH, delete by address) and port mappings
  *   (create; delete by host, protocol and host port, whose port the main
  *   loop finds) become the requests of topology/request.h.
+ * - Security groups (issue #15): a group by name under its tenant, a rule
+ *   (its body; deleted by id), a member (its body; deleted by network and
+ *   port, two segments), the counters a GET only.
  * jansson side: no OVS headers. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -705,6 +708,122 @@ test_services(void **state)
                 "allows only DELETE, PATCH");
 }
 
+/* Security groups: the group, its rules and members become the requests
+ * of topology/request.h; "ports" as text or a number. */
+static void
+test_security_groups(void **state)
+{
+    (void) state;
+    struct api_call *call = parse_ok(REST_POST,
+                                     "/v1/tenants/red/security-groups", NULL,
+                                     "{\"name\": \"web\"}", false);
+    assert_int_equal(call->resource, API_SGS);
+    assert_int_equal(call->req.op, WEFT_OP_SG_ADD);
+    assert_string_equal(call->req.path[0], "red");
+    assert_string_equal(call->req.path[1], "web");
+    api_call_destroy(call);
+    parse_fails(REST_POST, "/v1/tenants/red/security-groups", NULL,
+                "{\"name\": \"web\", \"rules\": []}", false,
+                WEFT_ERR_INVALID, "unknown member \"rules\"");
+    parse_fails(REST_POST, "/v1/tenants/red/security-groups", NULL, "{}",
+                false, WEFT_ERR_INVALID, "member \"name\" is required");
+
+    call = parse_ok(REST_GET, "/v1/tenants/red/security-groups", NULL, NULL,
+                    false);
+    assert_int_equal(call->resource, API_SGS);
+    assert_int_equal(call->verb, API_LIST);
+    api_call_destroy(call);
+    call = parse_ok(REST_GET, "/v1/tenants/red/security-groups/web", NULL,
+                    NULL, false);
+    assert_int_equal(call->verb, API_GET);
+    assert_int_equal(call->n_path, 2);
+    api_call_destroy(call);
+    call = parse_ok(REST_DELETE, "/v1/tenants/red/security-groups/web", NULL,
+                    NULL, false);
+    assert_int_equal(call->req.op, WEFT_OP_SG_DEL);
+    assert_string_equal(call->req.path[1], "web");
+    api_call_destroy(call);
+    parse_fails(REST_PATCH, "/v1/tenants/red/security-groups/web", NULL,
+                "{}", false, WEFT_ERR_METHOD, "allows only GET, DELETE");
+
+    call = parse_ok(REST_GET, "/v1/tenants/red/security-groups/web/stats",
+                    NULL, NULL, false);
+    assert_int_equal(call->resource, API_SG_STATS);
+    assert_int_equal(call->verb, API_GET);
+    assert_string_equal(call->path[1], "web");
+    api_call_destroy(call);
+    parse_fails(REST_DELETE, "/v1/tenants/red/security-groups/web/stats",
+                NULL, NULL, false, WEFT_ERR_METHOD, "allows only GET");
+
+    /* Rules. */
+    call = parse_ok(REST_POST, "/v1/tenants/red/security-groups/web/rules",
+                    NULL, "{\"direction\": \"ingress\", \"proto\": \"tcp\", "
+                    "\"ports\": \"8000-8080\", "
+                    "\"remote_cidr\": \"10.0.0.0/24\"}", false);
+    assert_int_equal(call->req.op, WEFT_OP_SG_RULE_ADD);
+    assert_string_equal(call->req.path[1], "web");
+    assert_string_equal(call->req.direction, "ingress");
+    assert_string_equal(call->req.proto, "tcp");
+    assert_string_equal(call->req.ports, "8000-8080");
+    assert_string_equal(call->req.remote_cidr, "10.0.0.0/24");
+    assert_null(call->req.remote_group);
+    api_call_destroy(call);
+    call = parse_ok(REST_POST, "/v1/tenants/red/security-groups/web/rules",
+                    NULL, "{\"direction\": \"egress\", \"proto\": \"udp\", "
+                    "\"ports\": 53, \"remote_group\": \"db\", "
+                    "\"remote_cidr\": null}", false);
+    assert_string_equal(call->req.ports, "53");
+    assert_string_equal(call->req.remote_group, "db");
+    assert_null(call->req.remote_cidr);
+    api_call_destroy(call);
+    call = parse_ok(REST_POST, "/v1/tenants/red/security-groups/web/rules",
+                    NULL, "{\"direction\": \"ingress\"}", false);
+    assert_null(call->req.proto);
+    assert_null(call->req.ports);
+    api_call_destroy(call);
+    parse_fails(REST_POST, "/v1/tenants/red/security-groups/web/rules",
+                NULL, "{\"proto\": \"tcp\"}", false, WEFT_ERR_INVALID,
+                "member \"direction\" is required");
+    parse_fails(REST_POST, "/v1/tenants/red/security-groups/web/rules",
+                NULL, "{\"direction\": \"ingress\", \"ports\": [80]}",
+                false, WEFT_ERR_INVALID, "member \"ports\" must be a string");
+    parse_fails(REST_POST, "/v1/tenants/red/security-groups/web/rules",
+                NULL, "{\"direction\": \"ingress\", \"ports\": -1}",
+                false, WEFT_ERR_INVALID, "must not be negative");
+    parse_fails(REST_POST, "/v1/tenants/red/security-groups/web/rules",
+                NULL, "{\"direction\": \"ingress\", \"port\": 80}",
+                false, WEFT_ERR_INVALID, "unknown member \"port\"");
+    call = parse_ok(REST_DELETE,
+                    "/v1/tenants/red/security-groups/web/rules/7", NULL,
+                    NULL, false);
+    assert_int_equal(call->req.op, WEFT_OP_SG_RULE_DEL);
+    assert_string_equal(call->req.path[1], "web");
+    assert_string_equal(call->req.rule_id, "7");
+    api_call_destroy(call);
+    parse_fails(REST_GET, "/v1/tenants/red/security-groups/web/rules/7",
+                NULL, NULL, false, WEFT_ERR_METHOD, "allows only DELETE");
+
+    /* Members. */
+    call = parse_ok(REST_POST, "/v1/tenants/red/security-groups/web/members",
+                    NULL, "{\"network\": \"vx\", \"port\": \"a1\"}", false);
+    assert_int_equal(call->req.op, WEFT_OP_SG_MEMBER_ADD);
+    assert_string_equal(call->req.network, "vx");
+    assert_string_equal(call->req.port_name, "a1");
+    api_call_destroy(call);
+    parse_fails(REST_POST, "/v1/tenants/red/security-groups/web/members",
+                NULL, "{\"network\": \"vx\"}", false, WEFT_ERR_INVALID,
+                "member \"port\" is required");
+    call = parse_ok(REST_DELETE,
+                    "/v1/tenants/red/security-groups/web/members/vx/a1", NULL,
+                    NULL, false);
+    assert_int_equal(call->req.op, WEFT_OP_SG_MEMBER_DEL);
+    assert_string_equal(call->req.path[0], "red");
+    assert_string_equal(call->req.path[1], "web");
+    assert_string_equal(call->req.network, "vx");
+    assert_string_equal(call->req.port_name, "a1");
+    api_call_destroy(call);
+}
+
 int
 main(void)
 {
@@ -723,6 +842,7 @@ main(void)
         cmocka_unit_test(test_floating_ips),
         cmocka_unit_test(test_port_mappings),
         cmocka_unit_test(test_services),
+        cmocka_unit_test(test_security_groups),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
