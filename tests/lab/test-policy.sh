@@ -172,8 +172,8 @@ check "  ... rules: ingress tcp/80 and icmp from each of the tenant's subnets" \
 # shellcheck disable=SC2016
 check "  ... members: red-gre-h1 and red-vlan-h3 (and blue's), all endpoints of the lab" \
     jqt '. as $s | ([.security_groups[] | select(.tenant == "red") | .members[]] | sort
-           == ["red-gre-h1", "red-vlan-h3"]) and all(.security_groups[] | .tenant as $t
-           | .members[]; . as $m | any($s.endpoints[]; .name == $m and .tenant == $t))' "$ST"
+           == ["red-gre-h1", "red-vlan-h3"]) and ([.security_groups[] | .tenant as $t
+           | .members[] | . as $m | any($s.endpoints[]; .name == $m and .tenant == $t)] | all)' "$ST"
 # shellcheck disable=SC2016
 check "  ... no member is a service backend, a port mapping or a floating IP" \
     jqt '[.security_groups[].members[]] as $m
