@@ -30,18 +30,28 @@
 /* ------------------------------------------------------------------------
  * Step 1. */
 
-/* "T/G" of o->args[1] into a new request for 'op'. */
+/* "T/G" of o->args[1] into 'parsed''s path. */
 static char *
-parse_group(const struct ctl_options *opts, struct ctl_parsed *parsed,
-            enum weft_op op, struct weft_request **reqp)
+parse_group_path(const struct ctl_options *opts, struct ctl_parsed *parsed)
 {
     char *error = db_parse_path_arg(opts->args[1], 2, parsed);
     if (error) {
         free(error);
         return xasprintf("\"%s\": expected TENANT/GROUP", opts->args[1]);
     }
-    *reqp = op >= 0 ? db_start_request(parsed, op) : NULL;
     return NULL;
+}
+
+/* "T/G" of o->args[1] into a new request for 'op'. */
+static char *
+parse_group(const struct ctl_options *opts, struct ctl_parsed *parsed,
+            enum weft_op op, struct weft_request **reqp)
+{
+    char *error = parse_group_path(opts, parsed);
+    if (!error) {
+        *reqp = db_start_request(parsed, op);
+    }
+    return error;
 }
 
 /* "sg-add T/G". */
@@ -66,8 +76,7 @@ db_parse_sg_del(const struct ctl_options *opts, struct ctl_parsed *parsed)
 char *
 db_parse_sg_show(const struct ctl_options *opts, struct ctl_parsed *parsed)
 {
-    struct weft_request *req = NULL;
-    return parse_group(opts, parsed, -1, &req);
+    return parse_group_path(opts, parsed);
 }
 
 /* "sg-rule-add T/G --direction=D [--proto=P] [--ports=N[-M]]

@@ -457,7 +457,7 @@ json_is '[{"cur_cfg":0,"datapath_type":"system","external":null,"name":"h1","ope
     host-list --format=json
 json_is '[{"cidr":null,"gateway":null,"key":1,"mtu":1450,"mtu_default":true,"name":"net1","router":null,"segment_id":1001,"tenant":"red","type":"vxlan"},{"cidr":null,"gateway":null,"key":2,"mtu":1400,"mtu_default":false,"name":"net2","router":null,"segment_id":4094,"tenant":"red","type":"vlan"}]' \
     --format=json net-list red
-json_is '[{"error":null,"host":"h1","iface":"veth1","ips":["10.0.0.1","10.0.0.2"],"key":1,"mac":"02:00:00:00:00:01","name":"a","network":"net1","ofport":null,"tenant":"red","up":null},{"error":null,"host":"h2","iface":"veth1","ips":["10.0.0.3"],"key":2,"mac":"02:00:00:00:00:0b","name":"b","network":"net1","ofport":null,"tenant":"red","up":null},{"error":null,"host":"h2","iface":"veth2","ips":[],"key":3,"mac":"02:00:00:00:00:0c","name":"c","network":"net1","ofport":null,"tenant":"red","up":null}]' \
+json_is '[{"error":null,"host":"h1","iface":"veth1","ips":["10.0.0.1","10.0.0.2"],"key":1,"mac":"02:00:00:00:00:01","name":"a","network":"net1","ofport":null,"security_groups":[],"tenant":"red","up":null},{"error":null,"host":"h2","iface":"veth1","ips":["10.0.0.3"],"key":2,"mac":"02:00:00:00:00:0b","name":"b","network":"net1","ofport":null,"security_groups":[],"tenant":"red","up":null},{"error":null,"host":"h2","iface":"veth2","ips":[],"key":3,"mac":"02:00:00:00:00:0c","name":"c","network":"net1","ofport":null,"security_groups":[],"tenant":"red","up":null}]' \
     --format=json port-list red/net1
 # --json is --format=json, as with --api.
 json_is "$(ctl --format=json port-list | jq -cS .)" --json port-list
@@ -1061,7 +1061,7 @@ expect_out "1" sg-rule-add so/web --direction=ingress
 expect_err 1 "ports need proto tcp or udp" sg-rule-add st/web --direction=ingress --proto=icmp --ports=80
 expect_err 1 "10.9.0.1/24 has host bits set; did you mean 10.9.0.0/24?" \
     sg-rule-add st/web --direction=ingress --remote-cidr=10.9.0.1/24
-expect_err 1 "1" sg-rule-add st/web --direction=ingress --proto=tcp --ports=80 --remote-cidr=10.9.0.9/32
+expect_err 1 "security group st/web already has this rule (rule 1)" sg-rule-add st/web --direction=ingress --proto=tcp --ports=80 --remote-cidr=10.9.0.9/32
 expect_err 1 "" sg-rule-add st/web --direction=ingress --remote-group=nope
 expect_err 1 "" sg-rule-add st/web --direction=ingress --remote-cidr=10.9.0.0/24 --remote-group=db
 expect_err 1 "" sg-rule-add st/web --direction=sideways
@@ -1072,8 +1072,8 @@ expect_err 1 "" sg-member-add st/web so/vx/a
 expect_err 1 "" sg-member-del st/web vx/b
 expect_err 1 "rule 9 not found in security group st/web" sg-rule-del st/web 9
 expect_err 1 "security group st/nope does not exist" sg-show st/nope
-expect_err 1 "has 1 member" sg-del st/web
-expect_err 1 "remote of rule st/web#3" sg-del st/db
+expect_err 1 "security group st/web has 1 member: remove it first" sg-del st/web
+expect_err 1 "security group st/db is the remote of rule st/web#3" sg-del st/db
 expect_out "so/web  rules 1  members 0
 st/db  rules 1  members 0
 st/web  rules 3  members 1" sg-list
