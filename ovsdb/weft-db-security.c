@@ -116,6 +116,23 @@ weft_db_note_port_sgs(const struct topo_port *port, struct topo_changes *c)
     }
 }
 
+/* Puts in 'c->sgs' each of 'a' that is not in 'b'. */
+static void
+note_sgs_not_in(const struct topo_sg *const *a, size_t n_a,
+                const struct topo_sg *const *b, size_t n_b,
+                struct topo_changes *c)
+{
+    for (size_t i = 0; i < n_a; i++) {
+        size_t j = 0;
+        while (j < n_b && b[j] != a[i]) {
+            j++;
+        }
+        if (j == n_b) {
+            uuidset_insert(&c->sgs, &a[i]->uuid);
+        }
+    }
+}
+
 bool
 weft_db_port_set_sgs(struct topology *topo, struct topo_port *port,
                      const struct weftrec_port *row, struct topo_changes *c)
@@ -141,11 +158,9 @@ weft_db_port_set_sgs(struct topology *topo, struct topo_port *port,
     size_t n_old = port->n_sgs;
     bool changed = topology_set_port_sgs(topo, port, sgs, n);
     if (changed && c) {
-        /* The groups it left and those it joined. */
-        for (size_t i = 0; i < n_old; i++) {
-            uuidset_insert(&c->sgs, &old[i]->uuid);
-        }
-        weft_db_note_port_sgs(port, c);
+        /* The groups it left and those it joined, not those it stays in. */
+        note_sgs_not_in(old, n_old, port->sgs, port->n_sgs, c);
+        note_sgs_not_in(port->sgs, port->n_sgs, old, n_old, c);
     }
     free(old);
     free(sgs);
@@ -232,7 +247,8 @@ weft_db_delete_sgs(struct ovsdb_idl *idl, struct topology *topo,
 
 /* After the tenants, before the ports: groups added or renamed first, then
  * the rules of every tracked group (a rule may name a group added in the
- * same transaction).  A group the loader skips needs a full load. */
+ * same transaction).  A group the loader skips or that moved to another
+ * tenant needs a full load. */
 const char *
 weft_db_update_sgs(struct ovsdb_idl *idl, struct topology *topo,
                    struct topo_changes *c)
@@ -247,7 +263,11 @@ weft_db_update_sgs(struct ovsdb_idl *idl, struct topology *topo,
             return "a security group is skipped";
         }
         struct topo_sg *sg = topology_find_sg(topo, &row->header_.uuid);
-        if (sg) {
+        if (sg && sg->tenant != tenant) {
+            /* Only a database written by hand does that: its members and
+             * the rules naming it would have to be checked again. */
+            return "a security group moved to another tenant";
+        } else if (sg) {
             if (topology_update_sg(topo, sg, tenant, row->name)) {
                 uuidset_insert(&c->sgs, &sg->uuid);
             }

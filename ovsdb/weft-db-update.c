@@ -741,6 +741,7 @@ weft_db_update_copy(struct ovsdb_idl *idl, struct topology *topo,
         size_t n_pools = uuidset_count(&changes->pools);
         size_t n_fips = uuidset_count(&changes->fips);
         size_t n_services = uuidset_count(&changes->services);
+        size_t n_sgs = uuidset_count(&changes->sgs);
         char *routers = (n_routers
                          ? xasprintf(", %"PRIuSIZE" routers", n_routers)
                          : xstrdup(""));
@@ -751,16 +752,19 @@ weft_db_update_copy(struct ovsdb_idl *idl, struct topology *topo,
         char *svcs = (n_services
                       ? xasprintf(", %"PRIuSIZE" services", n_services)
                       : xstrdup(""));
+        char *sgs = (n_sgs ? xasprintf(", %"PRIuSIZE" sgs", n_sgs)
+                           : xstrdup(""));
         VLOG_DBG("desired state patched: changed %"PRIuSIZE" hosts, "
                  "%"PRIuSIZE" tenants, %"PRIuSIZE" networks, %"PRIuSIZE
-                 " ports, %"PRIuSIZE" port hosts%s%s%s%s",
+                 " ports, %"PRIuSIZE" port hosts%s%s%s%s%s",
                  uuidset_count(&changes->hosts),
                  uuidset_count(&changes->tenants),
                  uuidset_count(&changes->networks),
                  uuidset_count(&changes->ports),
                  uuidset_count(&changes->port_hosts),
                  changes->all ? ", all (underlay MTU)" : "",
-                 routers, nat, svcs);
+                 routers, nat, svcs, sgs);
+        free(sgs);
         free(svcs);
         free(routers);
         free(nat);

@@ -315,6 +315,8 @@ port_rows_equal(const struct topo_port *a, const struct topo_port *b)
            && eth_addr_equals(a->mac, b->mac) && a->key == b->key
            && a->n_ips == b->n_ips
            && !memcmp(a->ips, b->ips, a->n_ips * sizeof *a->ips)
+           && a->n_ip6s == b->n_ip6s
+           && !memcmp(a->ip6s, b->ip6s, a->n_ip6s * sizeof *a->ip6s)
            && same_uuid(a->network ? &a->network->uuid : NULL,
                         b->network ? &b->network->uuid : NULL)
            && same_uuid(a->host ? &a->host->uuid : NULL,
@@ -359,6 +361,64 @@ service_rows_equal(const struct topo_service *a, const struct topo_service *b)
         if (!uuid_equals(&x->port->uuid, &y->port->uuid)
             || x->port_num != y->port_num || x->weight != y->weight
             || x->down != y->down) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* The same groups (by UUID; both sorted by UUID). */
+static bool
+port_sgs_equal(const struct topo_port *a, const struct topo_port *b)
+{
+    if (a->n_sgs != b->n_sgs) {
+        return false;
+    }
+    for (size_t i = 0; i < a->n_sgs; i++) {
+        if (!uuid_equals(&a->sgs[i]->uuid, &b->sgs[i]->uuid)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* True if 'p' is a member of the group with UUID 'sg'. */
+static bool
+port_in_sg(const struct topo_port *p, const struct uuid *sg)
+{
+    for (size_t i = 0; i < p->n_sgs; i++) {
+        if (uuid_equals(&p->sgs[i]->uuid, sg)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The same rule values, remote group by UUID. */
+static bool
+sg_rules_equal(const struct topo_sg_rule *x, const struct topo_sg_rule *y)
+{
+    return uuid_equals(&x->uuid, &y->uuid) && x->id == y->id
+           && x->key == y->key && x->direction == y->direction
+           && x->proto == y->proto && x->port_min == y->port_min
+           && x->port_max == y->port_max
+           && x->remote_family == y->remote_family
+           && x->remote_plen == y->remote_plen
+           && ipv6_addr_equals(&x->remote_prefix, &y->remote_prefix)
+           && same_uuid(x->remote_group ? &x->remote_group->uuid : NULL,
+                        y->remote_group ? &y->remote_group->uuid : NULL);
+}
+
+/* The same group fields and rules (both sorted by key). */
+static bool
+sg_rows_equal(const struct topo_sg *a, const struct topo_sg *b)
+{
+    if (strcmp(a->name, b->name) || a->n_rules != b->n_rules
+        || !uuid_equals(&a->tenant->uuid, &b->tenant->uuid)) {
+        return false;
+    }
+    for (size_t i = 0; i < a->n_rules; i++) {
+        if (!sg_rules_equal(&a->rules[i], &b->rules[i])) {
             return false;
         }
     }
@@ -436,8 +496,16 @@ diff_rows(const struct topology *a, const struct topology *b,
     const struct topo_port *p;
     TOPOLOGY_FOR_EACH_PORT (p, a) {
         const struct topo_port *o = topology_find_port(b, &p->uuid);
-        if (!o || !port_rows_equal(p, o)) {
+        bool sgs_differ = !o || !port_sgs_equal(p, o);
+        if (sgs_differ || !port_rows_equal(p, o)) {
             note_port(c, p);
+        }
+        for (size_t i = 0; sgs_differ && i < p->n_sgs; i++) {
+            /* A member joined or left (changes.h): the groups 'p' is in
+             * in 'a' and not in 'b' (the other call does the converse). */
+            if (!o || !port_in_sg(o, &p->sgs[i]->uuid)) {
+                uuidset_insert(&c->sgs, &p->sgs[i]->uuid);
+            }
         }
     }
     const struct topo_pool *pool;
@@ -462,6 +530,13 @@ diff_rows(const struct topology *a, const struct topology *b,
         const struct topo_service *o = topology_find_service(b, &svc->uuid);
         if (!o || !service_rows_equal(svc, o)) {
             uuidset_insert(&c->services, &svc->uuid);
+        }
+    }
+    const struct topo_sg *sg;
+    TOPOLOGY_FOR_EACH_SG (sg, a) {
+        const struct topo_sg *o = topology_find_sg(b, &sg->uuid);
+        if (!o || !sg_rows_equal(sg, o)) {
+            uuidset_insert(&c->sgs, &sg->uuid);
         }
     }
 }

@@ -137,6 +137,7 @@ topology_destroy(struct topology *topo)
         free(port->name);
         free(port->iface);
         free(port->ips);
+        free(port->ip6s);
         free(port->mappings);
         free(port);
     }

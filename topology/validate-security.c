@@ -154,6 +154,12 @@ parse_sg_remote_cidr(const char *s, int *family, struct in6_addr *prefix,
         return xasprintf("invalid remote CIDR \"%s\": expected an IPv4 or "
                          "IPv6 prefix (A.B.C.D/LEN or X:X::/LEN)", s);
     }
+    if (fam == AF_INET6 && IN6_IS_ADDR_V4MAPPED(&addr)) {
+        /* One spelling per prefix: the rule's family says which packets
+         * it matches (ofproto/pipeline.h "Policy"). */
+        return xasprintf("remote CIDR %s is IPv4-mapped (give the IPv4 "
+                         "prefix itself)", s);
+    }
     struct in6_addr masked = prefix_masked__(fam, &addr, len);
     if (!ipv6_addr_equals(&masked, &addr)) {
         char *want = topo_sg_prefix_to_string(fam, &masked, len);

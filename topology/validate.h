@@ -321,7 +321,8 @@ char *parse_sg_proto(const char *s, uint8_t *proto);
 const char *topo_sg_proto_name(uint8_t proto);
 /* "N" or "N-M", 1..65535, N <= M. */
 char *parse_sg_ports(const char *s, uint16_t *min, uint16_t *max);
-/* An IPv4 or IPv6 prefix "ADDRESS/LEN" (a bare address: a host route),
+/* An IPv4 or IPv6 prefix "ADDRESS/LEN" (a bare address: a host route; an
+ * IPv4-mapped IPv6 prefix is refused: one spelling per prefix),
  * host bits zero ("10.0.0.1/24 has host bits set; did you mean
  * 10.0.0.0/24?"), into the rule fields of topo_sg_rule (IPv4 v4-mapped). */
 char *parse_sg_remote_cidr(const char *s, int *family,

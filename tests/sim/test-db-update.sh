@@ -38,7 +38,16 @@
 #     down, weight 1 and up again, a backend's port replaced and one
 #     deleted (weak reference), a backend removed, node port set and
 #     cleared, the service deleted (and one the loader skips: a full
-#     load, like the tenant case below).
+#     load, like the tenant case below);
+#   - security groups and IPv6 (#15): groups added, rules added (one with a
+#     remote group, one naming its own group, one that does not parse:
+#     skipped as a full load skips it), a rule changed in place and
+#     deleted, a group renamed, members added and moved between groups, a
+#     member's IPv6 address added (both families in Port.ips), a port with
+#     only an IPv6 address and one with a link-local one (skipped, then
+#     fixed), a member port deleted, a group deleted in the same
+#     transaction as its last member leaves it (and one moved to another
+#     tenant: a full load).
 # None of the others needs a full load (weftd logs each, with its reason),
 # and each patch reports what it changed (topology/changes.h's sets, logged
 # at debug level): e.g. a port moved to another host changes one port, its
@@ -402,6 +411,74 @@ step "node port cleared" "$(svc 1)"
 transact "$(delete Service web)"
 step "service deleted" "$(svc 1)"
 
+# --- security groups and IPv6 (#15) ---------------------------------------------
+# Raw rows.  A group's change is its own ("N sgs"); a member joining or
+# leaving changes the group and the port (its network and host).
+sgc() { ch 0 0 0 0 0 ", $1 sgs"; }
+sgp() { ch 0 0 1 1 1 ", $1 sgs"; }
+gref() { printf '["uuid","%s"]' "$(uuid_of Security_Group "$1")"; }
+# rule_row ID KEY DIR PROTO EXTRA_JSON: a Security_Rule row, as JSON.
+rule_row() {
+    printf '{"rule_id":%d,"flow_key":%d,"direction":"%s","proto":"%s"%s}' "$1" "$2" "$3" "$4" "${5:-}"
+}
+# add_rule GROUP ROW_JSON: the operations that insert the rule into GROUP.
+add_rule() {
+    printf '{"op":"insert","table":"Security_Rule","row":%s,"uuid-name":"r"},{"op":"mutate","table":"Security_Group","where":[["name","==","%s"]],"mutations":[["rules","insert",["set",[["named-uuid","r"]]]]]}' "$2" "$1"
+}
+members() {     # members PORT OP GROUP...: mutate the port's groups
+    local p=$1 op=$2 refs=""
+    shift 2
+    for g in "$@"; do refs="$refs${refs:+,}$(gref "$g")"; done
+    printf '{"op":"mutate","table":"Port","where":[["name","==","%s"]],"mutations":[["security_groups","%s",["set",[%s]]]]}' "$p" "$op" "$refs"
+}
+transact "{\"op\":\"insert\",\"table\":\"Security_Group\",\"row\":{\"name\":\"web\",\"tenant\":[\"uuid\",\"$red\"]}}"
+step "security group added" "$(sgc 1)"
+transact "$(add_rule web "$(rule_row 1 1 ingress tcp ',"port_min":80,"port_max":80,"remote_cidr":"10.0.0.0/24"')")"
+step "rule added" "$(sgc 1)"
+transact "{\"op\":\"insert\",\"table\":\"Security_Group\",\"row\":{\"name\":\"db\",\"tenant\":[\"uuid\",\"$red\"]}}"
+step "second group added" "$(sgc 1)"
+transact "$(add_rule db "$(rule_row 2 2 ingress tcp ",\"port_min\":5432,\"port_max\":5432,\"remote_group\":$(gref web)")")"
+step "rule with a remote group added" "$(sgc 1)"
+transact "$(add_rule web "$(rule_row 3 3 ingress icmp ",\"remote_group\":$(gref web)")")"
+step "rule naming its own group added" "$(sgc 1)"
+transact "$(add_rule web "$(rule_row 4 4 egress any ',"remote_cidr":"10.0.0.1/24"')")"
+step "a rule that does not parse (skipped, as a full load skips it)" ""
+transact '{"op":"update","table":"Security_Rule","where":[["rule_id","==",1]],"row":{"port_max":8080}}'
+step "a rule changed in place (its group is patched)" "$(sgc 1)"
+transact "$(members a1 insert web)"
+step "member added" "$(sgp 1)"
+transact "$(members a2 insert web db)"
+step "a port joins two groups" "$(sgp 2)"
+transact "$(members a2 delete web)"
+step "and leaves one" "$(sgp 1)"
+transact "$(members a1 delete web)" "$(members a1 insert db)"
+step "a member moved to another group" "$(sgp 2)"
+transact "$(update Port a1 '{"ips":["set",["10.0.0.1","2001:db8::a1"]]}')"
+step "a member's IPv6 address added (the port is replaced: its group too)" "$(sgp 1)"
+transact "$(insert_port s6 a h2 s6 02:00:00:00:0a:36 903 2001:db8::36)"
+step "a port with only an IPv6 address added" "$(ch 0 0 1 1 1)"
+transact "$(insert_port l6 a h2 l6 02:00:00:00:0a:37 904 fe80::37)"
+step "a port with a link-local address (skipped, as a full load skips it)" ""
+transact "$(update Port l6 '{"ips":"2001:db8::37"}')"
+step "and fixed" "$(ch 0 0 1 1 1)"
+transact "$(members l6 insert db)"
+step "it joins a group" "$(sgp 1)"
+transact "$(delete Port l6)"
+step "a member port deleted (it leaves its group)" "$(sgp 1)"
+transact "$(update Security_Group db '{"name":"db2"}')"
+step "group renamed" "$(sgc 1)"
+transact '{"op":"mutate","table":"Security_Group","where":[["name","==","web"]],"mutations":[["rules","delete",["set",['"$(ovsdb-client transact "$db" '["Weft",{"op":"select","table":"Security_Rule","where":[["rule_id","==",4]],"columns":["_uuid"]}]' | jq -c '.[0].rows[0]._uuid')"']]]]}'
+step "the rule that did not parse deleted" ""
+transact '{"op":"mutate","table":"Security_Group","where":[["name","==","web"]],"mutations":[["rules","delete",["set",['"$(ovsdb-client transact "$db" '["Weft",{"op":"select","table":"Security_Rule","where":[["rule_id","==",1]],"columns":["_uuid"]}]' | jq -c '.[0].rows[0]._uuid')"']]]]}'
+step "rule deleted" "$(sgc 1)"
+check "the deleted rules' rows are gone (garbage collected)" \
+    [ "$(ovsdb-client transact "$db" '["Weft",{"op":"select","table":"Security_Rule","where":[],"columns":["rule_id"]}]' | jq -c '[.[0].rows[].rule_id]|sort')" = '[2,3]' ]
+transact "$(members a1 delete db2)" "$(members a2 delete db2)" "$(delete Security_Group db2)"
+step "a group deleted as its last members leave it, in one transaction" "$(ch 0 0 1 2 2 ", 1 sgs")"
+transact '{"op":"update","table":"Security_Rule","where":[["rule_id","==",3]],"row":{"remote_group":["set",[]]}}' \
+         "$(delete Security_Group web)"
+step "the last group deleted (its rules with it)" "$(sgc 1)"
+
 transact "$(delete Router r2)"
 step "snat router deleted" "$(chr 0 0 1 0 0 1)"
 
@@ -431,6 +508,16 @@ f1=$(full_loads)
 transact "$(delete Service bad)" "$(delete Router r3)"
 step "the skipped service and its router deleted" "$(chr 0 0 0 0 0 1)"
 check "and patched ($f1 -> $(full_loads))" [ "$(full_loads)" = "$f1" ]
+# Another: a security group moved to another tenant (by hand: its members
+# and the rules naming it would all have to be checked again).
+transact "{\"op\":\"insert\",\"table\":\"Security_Group\",\"row\":{\"name\":\"mv\",\"tenant\":[\"uuid\",\"$red\"]}}"
+step "security group added" "$(sgc 1)"
+transact "$(update Security_Group mv "{\"tenant\":[\"uuid\",\"$(uuid_of Tenant yellow)\"]}")"
+step "a security group moved to another tenant" ""
+check "that one was a full load ($f1 -> $(full_loads))" [ "$(full_loads)" = $((f1 + 1)) ]
+f1=$(full_loads)
+transact "$(delete Security_Group mv)"
+step "and deleted" "$(sgc 1)"
 
 # --- resync: the database changed while weftd was away ------------------
 kill_pidfiles "$SIM_DIR/weft-db.pid"

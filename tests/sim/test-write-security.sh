@@ -8,7 +8,8 @@
 # every bad input refused with its kind and message and nothing written; a
 # tenant never told about another tenant's objects; the refusals while in
 # use (sg-del with members or named as a remote, tenant-del with groups);
-# concurrent rule adds all get distinct ids (Tenant weft-sg-gen).  weftd
+# concurrent rule adds, to one tenant and to two, all get distinct ids and
+# keys (Tenant weft-sg-gen, and every write's nb_cfg).  weftd
 # runs with --self-check and patches every change in place.
 set -euo pipefail
 
@@ -230,16 +231,26 @@ accepted sg-del blue web
 check "weftd patched all of it, its self-check passed" weftd_ok
 
 # --- concurrent writers ----------------------------------------------------------
+# Six rule adds to red and four to blue at once: ids per tenant, keys
+# overall, none taken twice (each retry validates again).
 accepted sg-add red par
+accepted sg-add blue par
 pids=()
 for i in 1 2 3 4 5 6; do
     req sg-rule-add red par direction=ingress proto=tcp ports=$((1000 + i)) >"$SIM_DIR/par.$i" 2>&1 &
     pids+=($!)
 done
+for i in 1 2 3 4; do
+    req sg-rule-add blue par direction=egress proto=udp ports=$((2000 + i)) >"$SIM_DIR/bpar.$i" 2>&1 &
+    pids+=($!)
+done
 fails=0
 for p in "${pids[@]}"; do wait "$p" || fails=$((fails + 1)); done
-check "6 concurrent sg-rule-adds all succeeded" [ "$fails" = 0 ]
-check "they got ids 1..6, each once" [ "$(cat "$SIM_DIR"/par.* | sort -n | tr '\n' ' ')" = "1 2 3 4 5 6 " ]
+check "10 concurrent sg-rule-adds all succeeded" [ "$fails" = 0 ]
+check "red's got ids 1..6, each once" [ "$(cat "$SIM_DIR"/par.* | sort -n | tr '\n' ' ')" = "1 2 3 4 5 6 " ]
+check "blue's got ids 1..4, each once" [ "$(cat "$SIM_DIR"/bpar.* | sort -n | tr '\n' ' ')" = "1 2 3 4 " ]
+check "the 10 rules have 10 distinct flow keys, 1..10" \
+    [ "$(ovsdb-client transact "$db" '["Weft",{"op":"select","table":"Security_Rule","where":[],"columns":["flow_key"]}]' | jq -c '[.[0].rows[].flow_key]|sort')" = '[1,2,3,4,5,6,7,8,9,10]' ]
 check "the tenant's weft-sg-gen counts every write" \
     [ "$(col Tenant name '"red"' external_ids | jq -r '.[1][]|select(.[0]=="weft-sg-gen")|.[1]')" -ge 6 ]
 check "weftd patched all of it, its self-check passed" weftd_ok
