@@ -343,8 +343,8 @@ format_router(struct ds *s, const void *router_,
                   router->snat ? "  snat on" : "");
 }
 
-static struct json *
-port_to_json(const void *port_, struct ovsdb_idl *idl OVS_UNUSED)
+struct json *
+db_read_port_json(const void *port_, struct ovsdb_idl *idl OVS_UNUSED)
 {
     const struct weftrec_port *port = port_;
     struct json *o = json_object_create();
@@ -575,35 +575,10 @@ db_read_port_list(struct ctl_context *ctx)
 {
     static const struct row_list ports = {
         &weftrec_table_port, compare_ports, port_label,
-        port_to_json, format_port,
+        db_read_port_json, format_port,
     };
     char *error = check_list_filter(ctx);
     return error ? error : list_rows(ctx, &ports);
-}
-
-/* "port-show T/N/P": port-list's line of one port (with --json its API
- * object). */
-char *
-db_read_port_show(struct ctl_context *ctx)
-{
-    char *const *path = ctx->parsed->path;
-    const struct weftrec_port *row = NULL, *port;
-    WEFTREC_PORT_FOR_EACH (port, ctx->idl) {
-        if (port->network && !strcmp(port->network->name, path[1])
-            && !strcmp(network_tenant_name(port->network), path[0])
-            && !strcmp(port->name, path[2])) {
-            row = port;
-        }
-    }
-    if (!row) {
-        return xasprintf("port %s/%s/%s does not exist", path[0], path[1],
-                         path[2]);
-    }
-    if (ctx->opts->json) {
-        put_json(ctx->output, port_to_json(row, ctx->idl));
-        return NULL;
-    }
-    return db_read_port_list(ctx);
 }
 
 /* "tenant/router", if the "router-list" filter shows it. */
@@ -699,7 +674,7 @@ show_json(struct ctl_context *ctx)
     n = db_read_sorted_rows(ctx->idl, &weftrec_table_port, compare_ports,
                             &rows);
     for (size_t i = 0; i < n; i++) {
-        json_array_add(ports, port_to_json(rows[i], ctx->idl));
+        json_array_add(ports, db_read_port_json(rows[i], ctx->idl));
     }
     free(rows);
 

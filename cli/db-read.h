@@ -20,7 +20,6 @@ char *db_read_tenant_list(struct ctl_context *);
 char *db_read_tenant_quota(struct ctl_context *);
 char *db_read_net_list(struct ctl_context *);
 char *db_read_port_list(struct ctl_context *);
-char *db_read_port_show(struct ctl_context *);
 char *db_read_show(struct ctl_context *);
 char *db_read_router_list(struct ctl_context *);
 char *db_read_router_show(struct ctl_context *);
@@ -32,6 +31,9 @@ size_t db_read_sorted_rows(struct ovsdb_idl *,
                            int (*compare)(const void *, const void *),
                            const void ***rowsp);
 int db_read_compare_hosts(const void *, const void *);
+
+/* A Port row as the API's port object. */
+struct json *db_read_port_json(const void *port, struct ovsdb_idl *);
 
 /* A Host row as the API's host object (an admin's view). */
 struct json *db_read_host_json(const void *host, struct ovsdb_idl *);

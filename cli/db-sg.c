@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db-read.h"
 #include "db-write.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
@@ -21,6 +22,7 @@
 #include "pipeline.h"
 #include "sg-counters.h"
 #include "sg-rows.h"
+#include "sset.h"
 #include "topology.h"
 #include "util.h"
 #include "weft-db.h"
@@ -284,6 +286,8 @@ read_counters(struct ctl_context *ctx, const struct sg_rows_group *g,
     }
     c->member_cookies = members;
     c->n_members = g->n_members;
+    /* Each switch once, as weftd reads them. */
+    struct sset targets = SSET_INITIALIZER(&targets);
     const struct topo_host *th;
     TOPOLOGY_FOR_EACH_HOST (th, ctx->topo) {
         /* Only the switches weftd is connected to, as the API reads them. */
@@ -295,6 +299,10 @@ read_counters(struct ctl_context *ctx, const struct sg_rows_group *g,
         char *target, *controller_target;
         topo_host_openflow_targets(th, &target, &controller_target);
         free(controller_target);
+        if (!sset_add(&targets, target)) {
+            free(target);
+            continue;
+        }
         int timeout = ctx->opts->timeout ? ctx->opts->timeout * 1000 : 5000;
         char *error = sg_counters_read_switch(target, MIN(timeout, 5000), c);
         if (error) {
@@ -303,6 +311,7 @@ read_counters(struct ctl_context *ctx, const struct sg_rows_group *g,
         }
         free(target);
     }
+    sset_destroy(&targets);
 }
 
 /* "sg-show T/G": the group, each rule with its cookie and counter summed
@@ -372,4 +381,26 @@ db_after_sg_rule_add(struct ctl_context *ctx)
     }
     sg_rows_clear(&g);
     return NULL;
+}
+
+char *
+db_read_port_show(struct ctl_context *ctx)
+{
+    char *const *path = ctx->parsed->path;
+    const struct weftrec_tenant *tenant = weft_db_find_tenant(ctx->idl,
+                                                              path[0]);
+    const struct weftrec_network *net
+        = tenant ? weft_db_find_network(ctx->idl, tenant, path[1]) : NULL;
+    const struct weftrec_port *row
+        = net ? weft_db_find_port(ctx->idl, net, path[2]) : NULL;
+    if (!row) {
+        return xasprintf("port %s/%s/%s does not exist", path[0], path[1],
+                         path[2]);
+    }
+    if (ctx->opts->json) {
+        put_json(ctx->output, db_read_port_json(row, ctx->idl));
+        return NULL;
+    }
+    /* port-list's filter shows exactly this port (its three names). */
+    return db_read_port_list(ctx);
 }

@@ -14,6 +14,7 @@
 #include "ops-common.h"
 #include "ops-nat.h"
 #include "ops-lb.h"
+#include "ops-sg.h"
 
 #include <ctype.h>
 #include <inttypes.h>
@@ -177,7 +178,10 @@ flows_show_host(struct ops_ctx *ctx, const struct topo_host *th,
                                   true);
         char *text = xstrdup(ds_cstr(&lines) + start);
         ds_put_cstr(&lines, "  # ");
-        ops_put_cookie_owner(ctx, cookie, &lines);
+        if (!ops_sg_put_label(ctx, fses[i].table_id, fses[i].priority, cookie,
+                              &lines)) {
+            ops_put_cookie_owner(ctx, cookie, &lines);
+        }
         ops_nat_flow_label(ctx, th, fses[i].table_id, cookie, text, &lines);
         ops_lb_flow_label(ctx, fses[i].table_id, cookie, text, &lines);
         free(text);

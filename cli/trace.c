@@ -18,6 +18,7 @@
 #include "ops-common.h"
 #include "ops-nat.h"
 #include "ops-lb.h"
+#include "ops-sg.h"
 
 #include <ctype.h>
 #include <inttypes.h>
@@ -264,7 +265,12 @@ note_table(struct ops_ctx *ctx, const char *p, struct ds *note)
         const char *stage = weft_table_name(table);
         ds_put_format(note, "%s, ", stage ? stage : "not weft's table");
         const char *cookie = strstr(p, "cookie 0x");
-        if (cookie && sscanf(cookie + 7, "%llx", &value) == 1) {
+        const char *prio = strstr(p, ", priority ");
+        int priority = prio ? atoi(prio + 11) : -1;
+        if (cookie && sscanf(cookie + 7, "%llx", &value) == 1
+            && ops_sg_put_verdict(ctx, table, priority, value, note)) {
+            /* A security group's rule or default deny. */
+        } else if (cookie && sscanf(cookie + 7, "%llx", &value) == 1) {
             ops_put_cookie_owner(ctx, value, note);
             if (table == WEFT_TABLE_L3_ROUTE && value & 0xffffff) {
                 trace_note_route(ctx, p, value, note);

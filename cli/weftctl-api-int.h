@@ -77,6 +77,9 @@ bool api_collect_nat(const struct ctl_options *o, const char *tenant,
 /* "show"'s lines for floating IPs and port mappings. */
 void api_print_nat_show(json_t *fips, json_t *maps);
 
+/* Prints 'ports' (the API's port objects) as port-list does. */
+void api_print_ports(json_t *ports);
+
 /* Appends to 'out' the services of 'tenant', or of every tenant the caller
  * sees if it is NULL; prints them as "show" does (weftctl-api-services.c). */
 bool api_collect_services(const struct ctl_options *o, const char *tenant,

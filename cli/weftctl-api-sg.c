@@ -5,7 +5,8 @@
  * Paths as in docs/openapi.json: /v1/tenants/T/security-groups[/G[/stats]],
  * .../G/rules[/ID], .../G/members[/NET/PORT].  The table output is database
  * mode's (cli/db-sg.c), so that scripts may use either.  Also the syntax of
- * a member argument, for both modes (weftctl-commands.h).
+ * a member argument, for both modes (weftctl-commands.h), and port-show,
+ * which prints a port's groups.
  *
  * jansson side: no OVS headers. */
 #define _GNU_SOURCE 1
@@ -247,5 +248,36 @@ api_sg_show(const struct ctl_options *o)
     json_decref(g);
     json_decref(stats);
     json_decref(tenant);
+    return 0;
+}
+
+/* "port-show T/N/P": port-list's line of one port, or with --json its
+ * object. */
+int
+api_port_show(const struct ctl_options *o)
+{
+    char *names[3] = { NULL, NULL, NULL };
+    if (!api_split_names(o->args[1], 3, "TENANT/NET/PORT", names)) {
+        return EXIT_API_USAGE;
+    }
+    char *path = plain_xasprintf("/v1/tenants/%s/networks/%s/ports/%s",
+                                 names[0], names[1], names[2]);
+    for (int i = 0; i < 3; i++) {
+        free(names[i]);
+    }
+    json_t *port = NULL;
+    bool ok = api_get(o, path, &port);
+    free(path);
+    if (!ok) {
+        return EXIT_API_ERROR;
+    }
+    if (o->json) {
+        api_print_json(port);
+    } else {
+        json_t *list = json_pack("[O]", port);
+        api_print_ports(list);
+        json_decref(list);
+    }
+    json_decref(port);
     return 0;
 }

@@ -325,8 +325,8 @@ print_networks(json_t *nets)
     }
 }
 
-static void
-print_ports(json_t *ports)
+void
+api_print_ports(json_t *ports)
 {
     static const char *const keys[] = { "tenant", "network", "name", NULL };
     int width = max_width(ports, keys);
@@ -355,37 +355,6 @@ print_ports(json_t *ports)
         }
         putchar('\n');
     }
-}
-
-/* "port-show T/N/P": port-list's line of one port, or with --json its
- * object. */
-int
-api_port_show(const struct ctl_options *o)
-{
-    char *names[3] = { NULL, NULL, NULL };
-    if (!api_split_names(o->args[1], 3, "TENANT/NET/PORT", names)) {
-        return EXIT_API_USAGE;
-    }
-    char *path = plain_xasprintf("/v1/tenants/%s/networks/%s/ports/%s",
-                                 names[0], names[1], names[2]);
-    for (int i = 0; i < 3; i++) {
-        free(names[i]);
-    }
-    json_t *port = NULL;
-    bool ok = api_get(o, path, &port);
-    free(path);
-    if (!ok) {
-        return EXIT_API_ERROR;
-    }
-    if (o->json) {
-        print_json(port);
-    } else {
-        json_t *list = json_pack("[O]", port);
-        print_ports(list);
-        json_decref(list);
-    }
-    json_decref(port);
-    return 0;
 }
 
 /* tenant-quota: the same lines as database mode. */
@@ -544,7 +513,7 @@ run_list(const struct ctl_options *o, const char *cmd)
         } else if (!strcmp(cmd, "net-list")) {
             print_networks(list);
         } else {
-            print_ports(list);
+            api_print_ports(list);
         }
     }
     json_decref(list);

@@ -239,6 +239,7 @@ host_flows_clear(struct host_flows *hf)
     sink_diff(hf, &hf->external, NULL);
     weft_flows_clear(&hf->external);
     hf_services_clear(hf);
+    hf_sgs_clear(hf);
 }
 
 void
@@ -255,6 +256,7 @@ host_flows_init(struct host_flows *hf)
     uuidset_init(&hf->pending_ports);
     uuidset_init(&hf->pending_routers);
     hf_services_init(hf);
+    hf_sgs_init(hf);
 }
 
 void
@@ -271,6 +273,7 @@ host_flows_destroy(struct host_flows *hf)
     uuidset_destroy(&hf->pending_ports);
     uuidset_destroy(&hf->pending_routers);
     hf_services_destroy(hf);
+    hf_sgs_destroy(hf);
 }
 
 void
@@ -298,7 +301,8 @@ host_flows_pending(const struct host_flows *hf)
            || !uuidset_is_empty(&hf->pending_nets)
            || !uuidset_is_empty(&hf->pending_ports)
            || !uuidset_is_empty(&hf->pending_routers)
-           || !uuidset_is_empty(&hf->pending_services);
+           || !uuidset_is_empty(&hf->pending_services)
+           || !uuidset_is_empty(&hf->pending_sgs);
 }
 
 static bool
@@ -410,6 +414,7 @@ host_flows_note_changes(struct host_flows *hf, const struct topology *topo,
         }
     }
     touched |= hf_services_note(hf, topo, self, changes);
+    touched |= hf_sgs_note(hf, topo, self, changes);
     return touched;
 }
 
@@ -460,6 +465,7 @@ host_flows_note_ofports(struct host_flows *hf, const struct topo_host *self,
             if (port->iface && sset_contains(&changed, port->iface)) {
                 uuidset_insert(&hf->pending_ports, &port->uuid);
                 uuidset_insert(&hf->pending_nets, &port->network->uuid);
+                hf_sgs_note_port(hf, self, port);
             }
         }
     }
@@ -712,6 +718,7 @@ update_full(struct host_flows *hf, const struct topology *topo,
     }
     weft_owner_list_destroy(&owners);
     hf_services_update(hf, topo, self, ofports, true);
+    hf_sgs_update(hf, topo, self, ofports, true);
     hf->n_owner_compiles = n_owner_compiles;    /* Counted as one. */
     hf->n_full_compiles++;
 }
@@ -741,6 +748,7 @@ host_flows_update(struct host_flows *hf, const struct topology *topo,
         }
         uuidset_destroy(&done);
         hf_services_update(hf, topo, self, ofports, false);
+        hf_sgs_update(hf, topo, self, ofports, false);
         if (hf->pending_external) {
             compile_one(hf, topo, self, ofports, WEFT_OWNER_EXTERNAL,
                         &self->uuid, &hf->external);
@@ -759,6 +767,7 @@ host_flows_update(struct host_flows *hf, const struct topology *topo,
     uuidset_clear(&hf->pending_ports);
     uuidset_clear(&hf->pending_routers);
     uuidset_clear(&hf->pending_services);
+    uuidset_clear(&hf->pending_sgs);
     hf->sink = NULL;
     return full;
 }
@@ -791,6 +800,7 @@ host_flows_collect(const struct host_flows *hf, struct weft_flows *out)
         flows_append(out, &r->flows);
     }
     hf_services_collect(hf, out);
+    hf_sgs_collect(hf, out);
 }
 
 size_t
@@ -810,7 +820,7 @@ host_flows_count(const struct host_flows *hf)
     HMAP_FOR_EACH (r, node, &hf->routers) {
         n += weft_flows_count(&r->flows);
     }
-    return n + hf_services_count(hf);
+    return n + hf_services_count(hf) + hf_sgs_count(hf);
 }
 
 /* Appends to 'diff' the lines of 'a' that 'b' lacks, prefixed by 'sign'. */

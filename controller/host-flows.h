@@ -60,6 +60,15 @@
  * longer served.  The HOST owner is recompiled when the host starts or
  * stops serving a router with a service (its rows of tables 70..73).
  *
+ * Security groups (controller/host-sgs.c): a group's SG owner is looked at
+ * when its row or members changed (changes->sgs), a member of it or of a
+ * group it names as remote changed (changes->ports: addresses, ofport), or
+ * its tenant changed, and recompiled only if what its rows depend on here
+ * changed (sg_sig()); dropped when it has no local member any more.  When
+ * the directions a group covers change, its local members' PORT owners are
+ * recompiled; the HOST owner when the host gains its first or loses its
+ * last local port under policy in a direction (the rows of 12 and 34).
+ *
  * Plain data and pure compiling: no I/O. */
 #ifndef WEFT_HOST_FLOWS_H
 #define WEFT_HOST_FLOWS_H 1
@@ -91,6 +100,10 @@ struct host_flows {
                                  * routers (host-services.c). */
     bool lb_defaults;           /* 'defaults' has the rows of tables 70..73
                                  * (compile_host_has_services()). */
+    struct hmap sgs;            /* "struct hf_sg"s: groups with a local
+                                 * member (host-sgs.c). */
+    unsigned int acl_dirs;      /* Bit D: 'defaults' has the rows of ACL
+                                 * table of direction D. */
     struct simap ofports;       /* Ofports the flows were compiled from. */
     struct flow_state *sink;    /* During host_flows_update() only. */
 
@@ -101,6 +114,7 @@ struct host_flows {
     struct uuidset pending_ports;   /* Ports (their owners). */
     struct uuidset pending_routers; /* Routers (see above). */
     struct uuidset pending_services; /* Services (see above). */
+    struct uuidset pending_sgs; /* Security groups (see above). */
 
     /* Counters. */
     uint64_t n_full_compiles;   /* Whole-host compiles. */
@@ -177,5 +191,20 @@ void hf_services_update(struct host_flows *, const struct topology *,
                         const struct simap *ofports, bool full);
 void hf_services_collect(const struct host_flows *, struct weft_flows *out);
 size_t hf_services_count(const struct host_flows *);
+
+/* controller/host-sgs.c: the SG owners (see above).  hf_sgs_note_port():
+ * local 'port''s ofport changed. */
+void hf_sgs_init(struct host_flows *);
+void hf_sgs_destroy(struct host_flows *);
+void hf_sgs_clear(struct host_flows *);
+bool hf_sgs_note(struct host_flows *, const struct topology *,
+                 const struct topo_host *self, const struct topo_changes *);
+void hf_sgs_note_port(struct host_flows *, const struct topo_host *self,
+                      const struct topo_port *);
+void hf_sgs_update(struct host_flows *, const struct topology *,
+                   const struct topo_host *self, const struct simap *ofports,
+                   bool full);
+void hf_sgs_collect(const struct host_flows *, struct weft_flows *out);
+size_t hf_sgs_count(const struct host_flows *);
 
 #endif /* controller/host-flows.h */

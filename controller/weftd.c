@@ -45,6 +45,7 @@
 #include "pipeline.h"
 #include "rest-server.h"
 #include "sg-counters.h"
+#include "sset.h"
 #include "svec.h"
 #include "timeval.h"
 #include "unixctl.h"
@@ -163,10 +164,14 @@ weftd_sg_stats(struct api_sg_view *sg, void *hosts)
         .rules = rules, .n_rules = sg->n_rules,
         .member_cookies = members, .n_members = sg->n_members,
     };
+    /* Each switch once: two Host rows may name the same OpenFlow target
+     * (the tests' unreachable host shares the real one's directory). */
+    struct sset targets = SSET_INITIALIZER(&targets);
     size_t n_hosts;
     struct host **sorted = hosts_sorted(hosts, &n_hosts);
     for (size_t i = 0; i < n_hosts; i++) {
-        if (!host_openflow_connected(sorted[i])) {
+        if (!host_openflow_connected(sorted[i])
+            || !sset_add(&targets, host_of_target(sorted[i]))) {
             continue;
         }
         char *error = sg_counters_read_switch(host_of_target(sorted[i]),
@@ -183,6 +188,7 @@ weftd_sg_stats(struct api_sg_view *sg, void *hosts)
     }
     sg->deny_ingress = c.deny_ingress;
     sg->deny_egress = c.deny_egress;
+    sset_destroy(&targets);
     free(sorted);
     free(members);
     free(rules);

@@ -24,6 +24,9 @@ compile_l2_local(struct compile_ctx *ctx, const struct topo_port *port,
     match_set_dl_dst(&ctx->match, port->mac);
     put_output(&ctx->ofpacts, u16_to_ofp(ofport));
     emit(ctx, WEFT_TABLE_L2_LOOKUP, WEFT_PRIO_L2_KNOWN, &origin);
+
+    /* Its IP through conntrack if it is under policy (pipeline.h). */
+    compile_acl_l2_local(ctx, port, ofport);
 }
 
 /* L2_LOOKUP: frames to a port on another host go to its tunnel or the

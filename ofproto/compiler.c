@@ -28,7 +28,9 @@
  *
  *   - the host's external side, if any (compile-nat.c);
  *
- *   - every service of a router it serves (compile-lb.c).
+ *   - every service of a router it serves (compile-lb.c);
+ *
+ *   - every security group with a member on this host (compile-acl.c).
  *
  * Everything is found through the topology's indexes (host -> networks ->
  * ports and hosts), never by a scan of every port, so that compiling one
@@ -45,6 +47,7 @@
 #include <stdlib.h>
 
 #include "compile-internal.h"
+#include "hmapx.h"
 #include "util.h"
 
 static void
@@ -140,6 +143,7 @@ compile_port_flows(struct compile_ctx *ctx, const struct topo_port *port,
             compile_classify(ctx, port, ofport);
             compile_port_sec(ctx, port, ofport);
             compile_l2_local(ctx, port, ofport);
+            compile_acl_port(ctx, port, ofport);
         }
         compile_arp_respond(ctx, port, ofport);
     } else {
@@ -183,6 +187,7 @@ compile_defaults(struct compile_ctx *ctx)
         emit(ctx, defaults[i].table_id, WEFT_PRIO_DEFAULT, &origin);
     }
     compile_lb_defaults(ctx, &origin);
+    compile_acl_defaults(ctx, &origin);
 }
 
 /* A network owner's flows: its ingress from other hosts and its FLOOD. */
@@ -204,6 +209,7 @@ compile_owner__(struct compile_ctx *ctx, const struct weft_owner *owner)
     const struct topo_net_host *nh;
     const struct topo_router *router;
     const struct topo_service *svc;
+    const struct topo_sg *sg;
 
     switch (owner->kind) {
     case WEFT_OWNER_HOST:
@@ -242,6 +248,12 @@ compile_owner__(struct compile_ctx *ctx, const struct weft_owner *owner)
         svc = topology_find_service(ctx->topo, &owner->uuid);
         if (svc) {
             compile_service(ctx, svc);
+        }
+        break;
+    case WEFT_OWNER_SG:
+        sg = topology_find_sg(ctx->topo, &owner->uuid);
+        if (sg && compile_host_has_sg(ctx->host, sg)) {
+            compile_sg(ctx, sg);
         }
         break;
     case WEFT_OWNER_NONE:
@@ -295,6 +307,44 @@ compile_owner_flows(const struct topology *topo, const struct topo_host *host,
     compile_ctx_destroy(&ctx);
 }
 
+/* The groups with a member on 'host', each once: O(its ports' groups). */
+static void
+host_sgs(const struct topo_host *host, struct hmapx *sgs)
+{
+    const struct topo_port *port;
+    TOPO_HOST_FOR_EACH_PORT (port, host) {
+        for (size_t i = 0; i < port->n_sgs; i++) {
+            hmapx_add(sgs, CONST_CAST(struct topo_sg *, port->sgs[i]));
+        }
+    }
+}
+
+static void
+add_sg_owners(const struct topo_host *host, struct weft_owner_list *owners)
+{
+    struct hmapx sgs = HMAPX_INITIALIZER(&sgs);
+    host_sgs(host, &sgs);
+    struct hmapx_node *node;
+    HMAPX_FOR_EACH (node, &sgs) {
+        const struct topo_sg *sg = node->data;
+        weft_owner_list_add(owners, WEFT_OWNER_SG, &sg->uuid);
+    }
+    hmapx_destroy(&sgs);
+}
+
+/* The SG owners' flows of the host. */
+static void
+compile_host_sgs(struct compile_ctx *ctx)
+{
+    struct hmapx sgs = HMAPX_INITIALIZER(&sgs);
+    host_sgs(ctx->host, &sgs);
+    struct hmapx_node *node;
+    HMAPX_FOR_EACH (node, &sgs) {
+        compile_sg(ctx, node->data);
+    }
+    hmapx_destroy(&sgs);
+}
+
 static void
 add_network_owners(struct weft_owner_list *owners,
                    const struct topo_network *net)
@@ -336,6 +386,7 @@ compile_host_owners(const struct topology *topo, const struct topo_host *host,
         }
     }
     compile_served_destroy(&served);
+    add_sg_owners(self, owners);
 }
 
 void
@@ -391,6 +442,7 @@ compile_host_flows(const struct topology *topo, const struct topo_host *host,
         }
         compile_served_destroy(&served);
         compile_external(&ctx);
+        compile_host_sgs(&ctx);
     }
     compile_defaults(&ctx);
     compile_ctx_destroy(&ctx);

@@ -209,6 +209,8 @@ void weft_flow_format_actions(const struct weft_flow *, struct ds *out);
  *     which only its OpenFlow 1.0/1.1 encoders read, is cleared;
  *   - a resubmit to a table has its 'raw' reset (the decoder says
  *     NXAST_RESUBMIT_TABLE, which it is always encoded as);
+ *   - an output to a register has its 'raw' reset (the decoder says
+ *     NXAST_OUTPUT_REG, which a register field is always encoded as);
  *   - the actions nested in a ct() are canonicalized the same way.
  *
  * Every other action keeps its 'raw', so that a foreign flow is shown as
@@ -358,8 +360,9 @@ void weft_owner_list_destroy(struct weft_owner_list *);
 /* Replaces the contents of 'owners' by every owner that can have flows on
  * 'host': its defaults, its external side, then for each network it serves
  * (see below), the
- * network and every port of the network (local or not), and each router it
- * serves.  From the topology's indexes: O(those owners). */
+ * network and every port of the network (local or not), each router it
+ * serves (and its services), and each security group with a member on the
+ * host.  From the topology's indexes: O(those owners). */
 void compile_host_owners(const struct topology *, const struct topo_host *host,
                          struct weft_owner_list *owners);
 
@@ -392,5 +395,12 @@ bool compile_service_node_port_here(const struct topo_host *,
  * router's services' backends). */
 bool compile_lb_shared(const struct topo_service *svc,
                        const struct topo_backend *b, bool same_vip);
+
+/* Security groups (compile-acl.c).  True if a port on 'host' is under
+ * policy in 'dir' (the HOST owner's rows of that table): O(its ports).
+ * True if 'sg' has a member on 'host' (its SG owner is there): O(its
+ * members). */
+bool compile_host_has_policy(const struct topo_host *, enum topo_sg_dir);
+bool compile_host_has_sg(const struct topo_host *, const struct topo_sg *);
 
 #endif /* ofproto/compiler.h */

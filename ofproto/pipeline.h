@@ -191,11 +191,21 @@
  * same zone, so on one host the two checks see one connection.
  *
  *  10 PORT_SEC     a port P with egress policy: its allowed IPv4 and IPv6
- *                  -> reg13 := 32768 + N, ct(zone=reg13) -> ACL_OUT.
+ *                  -> reg13 := 32768 + N, ct(zone=reg13) -> ACL_OUT.  A
+ *                  port without addresses has an explicit in_port=P,ip
+ *                  (and ipv6) row for it (PORT_DROP's priority), so that
+ *                  nothing skips ACL_OUT by the table miss.
  *  30 L2_LOOKUP    to a local port P with ingress policy, ip or ipv6 (a
  *                  higher priority than its output row, which still
  *                  takes everything else) -> reg13 := 32768 + N, reg14 :=
  *                  P's ofport, ct(zone=reg13) -> ACL_IN.
+ *                  Stateful both ways: a port under policy in one
+ *                  direction only has the other direction committed in
+ *                  zone 32768 + N without a check (PORT_SEC:
+ *                  ct(commit,zone) -> ARP_RESPOND; L2_LOOKUP:
+ *                  ct(commit,zone), output), so that the replies of the
+ *                  connections it opens (or accepts) are +rpl where they
+ *                  are checked.
  *  12 ACL_OUT, 34 ACL_IN (one layout; "pass" is goto ARP_RESPOND in
  *                  ACL_OUT and output:reg14 in ACL_IN), highest first:
  *                  ICMPv6 RS, NS, NA: pass.  ct_state +inv: drop.  A reply

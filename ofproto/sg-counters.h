@@ -1,8 +1,9 @@
 /* sg-counters: a security group's counters (issue #15), read from one
  * switch over OpenFlow.  Used by weftctl's sg-show (database mode) and by
  * weftd for GET /v1/tenants/T/security-groups/G/stats; both sum them over
- * the hosts (a group's rows are only on hosts with a member of it, so the
- * other switches add nothing).
+ * the connected hosts' switches, each OpenFlow target once (a group's rows
+ * are only on hosts with a member of it, so the other switches add
+ * nothing).
  *
  *   - per rule: the n_packets and n_bytes of the flows of tables 12
  *     ACL_OUT and 34 ACL_IN with exactly the rule's cookie

@@ -35,6 +35,8 @@ weft_table_name(int table_id)
         return "classify";
     case WEFT_TABLE_PORT_SEC:
         return "port_sec";
+    case WEFT_TABLE_ACL_OUT:
+        return "acl_out";
     case WEFT_TABLE_ARP_RESPOND:
         return "arp_respond";
     case WEFT_TABLE_L3_ADMIT:
@@ -45,6 +47,8 @@ weft_table_name(int table_id)
         return "l3_neighbor";
     case WEFT_TABLE_L2_LOOKUP:
         return "l2_lookup";
+    case WEFT_TABLE_ACL_IN:
+        return "acl_in";
     case WEFT_TABLE_FLOOD:
         return "flood";
     case WEFT_TABLE_EXT_OUT:
@@ -491,6 +495,9 @@ weft_ofpacts_canonicalize(struct ofpact *ofpacts, size_t len)
         } else if (a->type == OFPACT_RESUBMIT
                    && ofpact_get_RESUBMIT(a)->table_id != 255) {
             /* NXAST_RESUBMIT_TABLE, which a table always encodes as. */
+            a->raw = (uint8_t) -1;
+        } else if (a->type == OFPACT_OUTPUT_REG) {
+            /* NXAST_OUTPUT_REG, which a register always encodes as. */
             a->raw = (uint8_t) -1;
         } else if (a->type == OFPACT_CT) {
             struct ofpact_conntrack *ct = ofpact_get_CT(a);

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "hmapx.h"
 #include "sset.h"
 #include "topology.h"
 #include "util.h"
@@ -126,6 +127,36 @@ add_serving_hosts__(const struct topo_network *net, struct uuidset *hosts)
     }
 }
 
+/* The hosts of 'sg''s members. */
+static void
+add_sg_hosts__(const struct topo_sg *sg, struct uuidset *hosts)
+{
+    struct hmapx_node *node;
+    TOPO_SG_FOR_EACH_MEMBER (node, sg) {
+        const struct topo_port *port = node->data;
+        if (port->host) {
+            uuidset_insert(hosts, &port->host->uuid);
+        }
+    }
+}
+
+/* The hosts of the members of the groups whose rules name 'sg' as their
+ * remote (their rows hold its members' addresses): O(the tenant's
+ * rules). */
+static void
+add_sg_referrer_hosts__(const struct topo_sg *sg, struct uuidset *hosts)
+{
+    const struct topo_sg *other;
+    TOPO_TENANT_FOR_EACH_SG (other, sg->tenant) {
+        for (size_t i = 0; i < other->n_rules; i++) {
+            if (other->rules[i].remote_group == sg) {
+                add_sg_hosts__(other, hosts);
+                break;
+            }
+        }
+    }
+}
+
 void
 topo_changes_hosts(const struct topology *topo,
                    const struct topo_changes *changes, struct uuidset *hosts)
@@ -184,6 +215,29 @@ topo_changes_hosts(const struct topology *topo,
             TOPOLOGY_FOR_EACH_HOST (h, topo) {
                 uuidset_insert(hosts, &h->uuid);
             }
+        }
+    }
+    /* A group's rows are on the hosts of its members (a member that left
+     * has its old host in 'port_hosts'), and its members' addresses in the
+     * rows of the groups that name it as remote.  A deleted one: every host
+     * looks, as for a service. */
+    UUIDSET_FOR_EACH (node, &changes->sgs) {
+        const struct topo_sg *sg = topology_find_sg(topo, &node->uuid);
+        if (sg) {
+            add_sg_hosts__(sg, hosts);
+            add_sg_referrer_hosts__(sg, hosts);
+        } else {
+            const struct topo_host *h;
+            TOPOLOGY_FOR_EACH_HOST (h, topo) {
+                uuidset_insert(hosts, &h->uuid);
+            }
+        }
+    }
+    /* A changed member (its addresses): the groups naming its groups. */
+    UUIDSET_FOR_EACH (node, &changes->ports) {
+        const struct topo_port *port = topology_find_port(topo, &node->uuid);
+        for (size_t i = 0; port && i < port->n_sgs; i++) {
+            add_sg_referrer_hosts__(port->sgs[i], hosts);
         }
     }
     UUIDSET_FOR_EACH (node, &changes->hosts) {

@@ -87,6 +87,10 @@ void topo_changes_merge(struct topo_changes *dst,
  *     change no flow;
  *   - every host that serves the router of each changed service; for a
  *     deleted service (its router unknown), every host;
+ *   - the hosts of the members of each changed security group, and of the
+ *     members of the groups whose rules name it as remote; for a deleted
+ *     group, every host; for each changed port, the hosts of the members
+ *     of the groups that name one of its groups as remote;
  *   - with changes->all, every host of 'topo'.
  *
  * A deleted host's UUID may be added although 'topo' no longer holds it.

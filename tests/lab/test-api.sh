@@ -1284,7 +1284,7 @@ sg_bad 400 '.detail == "unknown member \"port\""' "an unknown member" \
     '{"direction":"ingress","port":80}'
 expect 409 '.detail | test("member")' "red: the same member twice: 409" -- \
     $(post) '{"network":"nsub","port":"e1"}' /v1/tenants/red/security-groups/web/members
-expect 404 '.detail | test("blue") | not' "red: a member in another tenant: 404, naming nothing of blue's" -- \
+expect 404 '.detail == "network blue/nsub does not exist"' "red: a member in another tenant: 404" -- \
     $(post) '{"network":"blue/nsub","port":"e1"}' /v1/tenants/red/security-groups/web/members
 expect 404 '' "red: a port that does not exist: 404" -- \
     $(post) '{"network":"nsub","port":"nope"}' /v1/tenants/red/security-groups/web/members
@@ -1317,7 +1317,7 @@ expect 201 '.tenant == "blue"' "blue: a group of its own" -- \
 expect 404 '(.detail | test("red") | not)' \
     "blue: a rule whose remote is red's group web: 404, naming nothing of red's" -- \
     $(post) '{"direction":"ingress","remote_group":"web"}' /v1/tenants/blue/security-groups/x/rules
-expect 404 '(.detail | test("red") | not)' "blue: red's port as a member: 404" -- \
+expect 404 '.detail == "network red/nsub does not exist"' "blue: red's port as a member: 404" -- \
     $(post) '{"network":"red/nsub","port":"e1"}' /v1/tenants/blue/security-groups/x/members
 expect 201 '.rules == []' "blue: the same group name as red's is its own" -- \
     $(post) '{"name":"web"}' /v1/tenants/blue/security-groups
@@ -1338,7 +1338,7 @@ check "weftctl --api sg-rule-add --proto=icmp --ports=80: exit 1, 400 ($out)" \
     bash -c "[ $rc = 1 ] && grep -q 'ports need proto tcp or udp (HTTP 400)' <<<'$out'"
 rc=0; out=$(ctl_api "$red_tok" -- sg-member-add red/app nsub 2>&1) || rc=$?
 check "weftctl --api sg-member-add red/app nsub: usage error ($out)" \
-    bash -c "[ $rc = 2 ] && grep -q 'expected NET/PORT' <<<'$out'"
+    bash -c '[ "$1" = 2 ] && grep -q "expected NET/PORT" <<<"$2"' _ "$rc" "$out"
 out=$(ctl_api "$red_tok" -- sg-list red 2>&1)
 check "weftctl --api sg-list: '$out'" [ "$out" = "red/app  rules 1  members 1
 red/db  rules 1  members 0
@@ -1379,6 +1379,60 @@ expect 400 '.detail | test("fe80::1")' "red: a link-local IPv6 address: 400" -- 
     $(post) '{"name":"e7","host":"h1","iface":"t4e7","mac":"02:00:00:00:07:07","ips":["fe80::1"]}' \
     /v1/tenants/red/networks/nsub/ports
 expect 204 '' "red: DELETE it" -- -X DELETE /v1/tenants/red/networks/nsub/ports/e6
+
+# The counters, end to end: red/net/a (a real veth on h1) joins group cnt,
+# whose one rule lets icmp out; frames sent from a: the icmp ones count on
+# the rule (its conj_id row), the udp ones on a's default deny (egress).
+send_from_a() {     # send_from_a icmp|udp N: N IPv4 frames from a's MAC and IP
+    ip netns exec "$ns" python3 - "$1" "$2" <<'PY'
+import socket, struct, sys
+proto, n = sys.argv[1], int(sys.argv[2])
+def csum(b):
+    s = sum(struct.unpack('!%dH' % (len(b) // 2), b))
+    s = (s >> 16) + (s & 0xffff)
+    return ~(s + (s >> 16)) & 0xffff
+sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+sock.bind(('t4a-peer', 0))
+for i in range(n):
+    if proto == 'icmp':
+        l4 = struct.pack('!BBHHH', 8, 0, 0, 0x77, i) + b'weft'
+        l4 = l4[:2] + struct.pack('!H', csum(l4)) + l4[4:]
+    else:
+        l4 = struct.pack('!HHHH', 40000 + i, 9999, 12, 0) + b'weft'
+    ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(l4), i, 0, 64,
+                     1 if proto == 'icmp' else 17, 0,
+                     socket.inet_aton('10.0.0.1'), socket.inet_aton('10.0.0.2'))
+    ip = ip[:10] + struct.pack('!H', csum(ip)) + ip[12:]
+    sock.send(bytes.fromhex('ffffffffffff020000000001') + b'\x08\x00' + ip + l4)
+PY
+}
+expect 201 '.name == "cnt"' "red: POST group cnt" -- $(post) '{"name":"cnt"}' /v1/tenants/red/security-groups
+expect 201 '.direction == "egress" and .proto == "icmp"' "red: POST cnt's rule: egress icmp" -- \
+    $(post) '{"direction":"egress","proto":"icmp"}' /v1/tenants/red/security-groups/cnt/rules
+cnt_id=$(jq .id <<<"$body")
+expect 201 '.members == [{"network":"net","port":"a"}]' "red: POST member net/a, ?wait=installed" -- \
+    $(post) '{"network":"net","port":"a"}' \
+    '/v1/tenants/red/security-groups/cnt/members?wait=installed&timeout=120'
+send_from_a icmp 3
+send_from_a udp 2
+cnt_counted() {
+    req /v1/tenants/red/security-groups/cnt/stats
+    jq -e --argjson id "$cnt_id" '(.rules | map([.id, .packets])) == [[$id, 3]] and .rules[0].bytes > 0
+                                   and .default_deny == {"ingress": 0, "egress": 2}' \
+        <<<"$body" >/dev/null
+}
+rc=0; wait_for 60 cnt_counted || rc=$?
+check "red: GET cnt's stats: 3 packets on the rule, 2 on the default deny ($body)
+$(ovs-ofctl -O OpenFlow15 dump-flows unix:"$dir/br-int.mgmt" | grep -v 'n_packets=0,')" [ $rc = 0 ]
+out=$(ctl_api "$red_tok" -- sg-show red/cnt 2>&1)
+check "weftctl --api sg-show: the same counters: '$out'" \
+    bash -c 'grep -q "^    rule $1  egress  icmp  to any  cookie 0x57000100000200.*  packets 3$" <<<"$2" \
+             && grep -q "^    default deny  ingress packets 0  egress packets 2$" <<<"$2"' _ "$cnt_id" "$out"
+out=$("$weftctl" --db=unix:"$dir/weft.sock" sg-show red/cnt 2>&1)
+check "weftctl sg-show (database mode): the same counters: '$out'" \
+    bash -c 'grep -q "packets 3$" <<<"$2" && grep -q "egress packets 2$" <<<"$2"' _ "$cnt_id" "$out"
+expect 204 '' "red: DELETE cnt's member" -- -X DELETE /v1/tenants/red/security-groups/cnt/members/net/a
+expect 204 '' "red: DELETE cnt" -- -X DELETE /v1/tenants/red/security-groups/cnt
 
 # Delete the groups: members first, then the group that others name last.
 expect 204 '' "red: DELETE a member" -- -X DELETE /v1/tenants/red/security-groups/web/members/nsub/e1

@@ -197,6 +197,37 @@ fx_init(struct fx *fx)
     };
     ovs_assert(topology_set_service_backends(&fx->topo, svc, backends, 2));
 
+    /* Security groups: g1 (p1: ingress tcp/80-81 from 10.0.0.0/16, a
+     * conjunction of three; egress any, plain rows) and g2 (p2, no
+     * address: egress icmp, two dimensions; its ingress only committed):
+     * the shapes of tables 12 and 34 and their PORT_SEC and L2_LOOKUP
+     * rows. */
+    struct topo_port *p2 = NULL;
+    TOPOLOGY_FOR_EACH_PORT (p, &fx->topo) {
+        if (!strcmp(p->name, "p2")) {
+            p2 = p;
+        }
+    }
+    u = next_uuid(fx);
+    struct topo_sg *g1 = topology_add_sg(&fx->topo, &u, t, "g1");
+    u = next_uuid(fx);
+    struct topo_sg *g2 = topology_add_sg(&fx->topo, &u, t, "g2");
+    struct topo_sg_rule r1[] = {
+        { .id = 1, .key = 1, .direction = TOPO_SG_INGRESS,
+          .proto = IPPROTO_TCP, .port_min = 80, .port_max = 81,
+          .remote_family = AF_INET, .remote_plen = 16 },
+        { .id = 2, .key = 2, .direction = TOPO_SG_EGRESS },
+    };
+    in6_addr_set_mapped_ipv4(&r1[0].remote_prefix, htonl(0x0a000000));
+    ovs_assert(topology_set_sg_rules(&fx->topo, g1, r1, 2));
+    struct topo_sg_rule r2 = { .id = 3, .key = 3,
+                               .direction = TOPO_SG_EGRESS,
+                               .proto = IPPROTO_ICMP };
+    ovs_assert(topology_set_sg_rules(&fx->topo, g2, &r2, 1));
+    const struct topo_sg *sgs1[] = { g1 }, *sgs2[] = { g2 };
+    ovs_assert(topology_set_port_sgs(&fx->topo, p1, sgs1, 1));
+    ovs_assert(topology_set_port_sgs(&fx->topo, p2, sgs2, 1));
+
     compile_host_flows(&fx->topo, fx->h1, &fx->ofports, &fx->flows);
 
     /* The services' select groups are no flows (tests/unit/test-groups.c
@@ -330,6 +361,51 @@ static const struct shape shapes[] = {
     { "lb node port", 61, WEFT_PRIO_EXT, "tp_dst=30080",
       "set_field:0x1->reg11,group:65537" },
     { "lb out", 73, WEFT_PRIO_DEFAULT, "", "->in_port,resubmit(,24)" },
+    { "port-sec ip to acl", 10, WEFT_PRIO_PORT_ALLOW, "nw_src=",
+      "set_field:0x8001->reg13,ct(table=12,zone=32769)" },
+    { "port-sec no address to acl", 10, WEFT_PRIO_PORT_DROP, "in_port=2",
+      "set_field:0x8001->reg13,ct(table=12,zone=32769)" },
+    { "l2 acl ct", 30, WEFT_PRIO_ACL_CT, "dl_dst=02:00:00:00:00:01",
+      "set_field:0x8001->reg13,set_field:0x1->reg14,ct(table=34,"
+      "zone=32769)" },
+    { "l2 acl commit", 30, WEFT_PRIO_ACL_CT, "dl_dst=02:00:00:00:00:02",
+      "ct(commit,zone=32769),output:2" },
+    { "acl out nd", 12, WEFT_PRIO_ACL_ND, "icmp_type=13", "goto_table:20" },
+    { "acl in nd", 34, WEFT_PRIO_ACL_ND, "icmp_type=13",
+      "output:NXM_NX_REG14[0..15]" },
+    { "acl out invalid", 12, WEFT_PRIO_ACL_INVALID, "+inv", "drop" },
+    { "acl in invalid", 34, WEFT_PRIO_ACL_INVALID, "+inv", "drop" },
+    { "acl out reply", 12, WEFT_PRIO_ACL_REPLY, "ct_mark=0/0x1",
+      "goto_table:20" },
+    { "acl in reply", 34, WEFT_PRIO_ACL_REPLY, "ct_mark=0/0x1",
+      "output:NXM_NX_REG14[0..15]" },
+    { "acl out reply drop", 12, WEFT_PRIO_ACL_REPLY_DROP, "+rpl", "drop" },
+    { "acl in reply drop", 34, WEFT_PRIO_ACL_REPLY_DROP, "+rpl", "drop" },
+    { "acl conj_id in", 34, WEFT_PRIO_ACL_RULE_TOP - 1, "conj_id=1,ip",
+      "ct(commit,zone=NXM_NX_REG13[0..15],exec(set_field:0/0x1->ct_mark)),"
+      "output:NXM_NX_REG14[0..15]" },
+    { "acl member in", 34, WEFT_PRIO_ACL_RULE_TOP - 1, "reg14=0x1",
+      "conjunction(1,1/3)" },
+    { "acl remote prefix", 34, WEFT_PRIO_ACL_RULE_TOP - 1,
+      "ip,nw_src=10.0.0.0/16", "conjunction(1,2/3)" },
+    { "acl port range", 34, WEFT_PRIO_ACL_RULE_TOP - 1,
+      "tcp,tp_dst=0x50/0xfffe", "conjunction(1,3/3)" },
+    { "acl plain rule", 12, WEFT_PRIO_ACL_RULE_TOP - 2, "in_port=1",
+      "ct(commit,zone=NXM_NX_REG13[0..15],exec(set_field:0/0x1->ct_mark)),"
+      "goto_table:20" },
+    { "acl member out", 12, WEFT_PRIO_ACL_RULE_TOP - 3, "in_port=2",
+      "conjunction(3,1/2)" },
+    { "acl icmp", 12, WEFT_PRIO_ACL_RULE_TOP - 3, "icmp",
+      "conjunction(3,2/2)" },
+    { "acl conj_id out", 12, WEFT_PRIO_ACL_RULE_TOP - 3, "conj_id=3,ip",
+      "ct(commit,zone=NXM_NX_REG13[0..15],exec(set_field:0/0x1->ct_mark)),"
+      "goto_table:20" },
+    { "acl out deny established", 12, WEFT_PRIO_ACL_DENY_EST,
+      "ct_state=+est+trk", "exec(set_field:0x1/0x1->ct_mark))" },
+    { "acl in deny established", 34, WEFT_PRIO_ACL_DENY_EST,
+      "ct_state=+est+trk", "exec(set_field:0x1/0x1->ct_mark))" },
+    { "acl out deny", 12, WEFT_PRIO_ACL_DENY, "in_port=", "drop" },
+    { "acl in deny", 34, WEFT_PRIO_ACL_DENY, "reg14=0x1", "drop" },
     { "table-miss resubmit", 71, WEFT_PRIO_DEFAULT, "", "resubmit(,24)" },
     { "table-miss goto", 10, WEFT_PRIO_DEFAULT, "", "goto_table:" },
     { "table-miss drop", 0, WEFT_PRIO_DEFAULT, "", "drop" },

@@ -13,7 +13,8 @@
  * indexes the compiler now walks are checked as they shrink.  Most
  * topologies have up to two routers, each on a random set of networks, so
  * that hosts also serve networks they have no port in (pipeline.h), and
- * NAT: external sides, a SNAT router, floating IPs and mappings. */
+ * NAT: external sides, a SNAT router, floating IPs and mappings, and
+ * security groups (random rules and members: the SG owners). */
 #include <config.h>
 
 #include <setjmp.h>
@@ -25,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "compiler.h"
 #include "openvswitch/dynamic-string.h"
@@ -91,6 +93,65 @@ add_nat(struct topology *topo, const struct topo_tenant *t,
 
 /* A random topology; '*ofports' gets, per host, what its switch reports:
  * most ports' interfaces (some not yet), every tunnel, the uplink. */
+/* Security groups: up to two, each with up to three random rules
+ * (direction, protocol, a port range, a remote prefix or group) and a
+ * random set of the ports as members. */
+static void
+add_sgs(struct topology *topo, const struct topo_tenant *t)
+{
+    int n_sgs = random_range(3);
+    struct topo_sg *sgs[2];
+    uint32_t key = 0;
+    for (int g = 0; g < n_sgs; g++) {
+        struct uuid uuid = mk_uuid(8, g);
+        sgs[g] = topology_add_sg(topo, &uuid, t, g ? "g1" : "g0");
+    }
+    for (int g = 0; g < n_sgs; g++) {
+        static const uint8_t protos[] = { 0, IPPROTO_TCP, IPPROTO_UDP,
+                                          IPPROTO_ICMP };
+        struct topo_sg_rule rules[3];
+        int n_rules = random_range(4);
+        for (int i = 0; i < n_rules; i++) {
+            struct topo_sg_rule *r = &rules[i];
+            *r = (struct topo_sg_rule) {
+                .uuid = mk_uuid(9, ++key), .id = key, .key = key,
+                .direction = random_range(2) ? TOPO_SG_INGRESS
+                                             : TOPO_SG_EGRESS,
+                .proto = protos[random_range(4)],
+            };
+            if ((r->proto == IPPROTO_TCP || r->proto == IPPROTO_UDP)
+                && random_range(2)) {
+                r->port_min = 1 + random_range(9000);
+                r->port_max = r->port_min + random_range(300);
+            }
+            switch (random_range(4)) {
+            case 1:
+                r->remote_family = AF_INET;
+                in6_addr_set_mapped_ipv4(&r->remote_prefix,
+                                         htonl(0x0a000000));
+                r->remote_plen = 8;
+                break;
+            case 2:
+                r->remote_family = AF_INET6;
+                ovs_assert(ipv6_parse("fd00::", &r->remote_prefix));
+                r->remote_plen = 16;
+                break;
+            case 3:
+                r->remote_group = sgs[random_range(n_sgs)];
+                break;
+            }
+        }
+        topology_set_sg_rules(topo, sgs[g], rules, n_rules);
+    }
+    struct topo_port *port;
+    TOPOLOGY_FOR_EACH_PORT (port, topo) {
+        if (n_sgs && random_range(3)) {
+            const struct topo_sg *mine[] = { sgs[random_range(n_sgs)] };
+            topology_set_port_sgs(topo, port, mine, 1);
+        }
+    }
+}
+
 static void
 build_random(struct topology *topo, struct simap ofports[MAX_HOSTS],
              int *n_hostsp)
@@ -189,6 +250,7 @@ build_random(struct topology *topo, struct simap ofports[MAX_HOSTS],
     }
 
     add_nat(topo, t, h, n_hosts, ofports);
+    add_sgs(topo, t);
 
     for (int i = 0; i < n_hosts; i++) {
         struct weft_tunnel *tunnels;
@@ -364,6 +426,7 @@ static void
 test_random_not_trivial(void **state OVS_UNUSED)
 {
     size_t total = 0, n_remote_l2 = 0, n_routed = 0, n_fip = 0, n_map = 0;
+    size_t n_conj = 0;
     for (int seed = 1; seed <= 60; seed++) {
         random_set_seed(seed);
         struct topology topo;
@@ -384,6 +447,9 @@ test_random_not_trivial(void **state OVS_UNUSED)
             for (const char *p = s; (p = strstr(p, "reg12=")); p++) {
                 n_routed++;
             }
+            for (const char *p = s; (p = strstr(p, "conj_id=")); p++) {
+                n_conj++;
+            }
             for (const char *p = s; (p = strstr(p, "nat(dst=")); p++) {
                 *(strstr(p, ":80)") && strstr(p, ":80)") < strchr(p, '\n')
                   ? &n_map : &n_fip) += 1;
@@ -401,6 +467,7 @@ test_random_not_trivial(void **state OVS_UNUSED)
     assert_true(n_routed > 50);     /* L3_NEIGHBOR entries. */
     assert_true(n_fip > 10);        /* NAT: floating IPs' DNAT... */
     assert_true(n_map > 5);         /* ...and mappings'. */
+    assert_true(n_conj > 10);       /* Security groups' rules. */
 }
 
 int

@@ -1,0 +1,515 @@
+/* test-compile-acl: unit tests of the policy stage of the flow compiler
+ * (ofproto/compile-acl.c, pipeline.h "Policy": tables 12 ACL_OUT and 34
+ * ACL_IN, the PORT_SEC and L2_LOOKUP ct rows), of the SG owners
+ * (compiler.c, controller/host-sgs.c) and of their change routing
+ * (topo_changes_hosts()).
+ *
+ * The topology is built in C: hosts hv1 and hv2, tenant red (key 1) with
+ * network vx (key 3, 10.0.0.0/24).  Ports: w1 (hv1, 10.0.0.5 and
+ * fd00::5, ofport 1), w2 (hv2, 10.0.0.6), d1 (hv1, 10.0.0.7, ofport 2), n1
+ * (hv1, no address, ofport 3).  Group web (w1, w2): rule 3 ingress tcp/80
+ * from 10.0.0.0/24, rule 4 ingress tcp/8000-8080 from group db, rule 5
+ * ingress icmp, rule 6 ingress any from fd00::/64.  Group db (d1, n1):
+ * rule 7 egress any (one dimension: plain rows).  hv1's policy rows are
+ * checked against a golden text, then each rule of the contract on its
+ * own. */
+#include <config.h>
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "changes.h"
+#include "compiler.h"
+#include "flow-text.h"
+#include "host-flows.h"
+#include "openvswitch/dynamic-string.h"
+#include "packets.h"
+#include "pipeline.h"
+#include "simap.h"
+#include "topology.h"
+#include "util.h"
+
+struct fixture {
+    struct topology topo;
+    struct topo_host *hv[2];
+    struct simap ofports[2];
+    struct topo_tenant *red;
+    struct topo_network *vx;
+    struct topo_port *w1, *w2, *d1, *n1;
+    struct topo_sg *web, *db;
+    struct weft_flows flows;
+    uint32_t n_uuids;
+};
+
+static struct uuid
+next_uuid(struct fixture *f)
+{
+    return (struct uuid) { .parts = { ++f->n_uuids, 0x57, 0xac, 0x1 } };
+}
+
+static ovs_be32
+ip(const char *s)
+{
+    ovs_be32 addr;
+    assert_true(ip_parse(s, &addr));
+    return addr;
+}
+
+static struct topo_port *
+add_port(struct fixture *f, int h, const char *name, const char *mac_s,
+         const char *ip_s, uint32_t key, int ofport)
+{
+    struct eth_addr mac;
+    assert_true(eth_addr_from_string(mac_s, &mac));
+    ovs_be32 addr = ip_s ? ip(ip_s) : 0;
+    char iface[16];
+    snprintf(iface, sizeof iface, "tap%s", name);
+    simap_put(&f->ofports[h], iface, ofport);
+    struct uuid uuid = next_uuid(f);
+    return topology_add_port(&f->topo, &uuid, f->vx, f->hv[h], name, iface,
+                             mac, &addr, ip_s ? 1 : 0, key);
+}
+
+static struct topo_sg_rule
+rule(uint32_t id, uint32_t key, enum topo_sg_dir dir, uint8_t proto,
+     uint16_t lo, uint16_t hi)
+{
+    struct topo_sg_rule r = {
+        .id = id, .key = key, .direction = dir, .proto = proto,
+        .port_min = lo, .port_max = hi,
+    };
+    r.uuid = (struct uuid) { .parts = { id, key, 0x5e, 0x1 } };
+    return r;
+}
+
+static void
+set_web_rules(struct fixture *f, bool with_rule4)
+{
+    struct topo_sg_rule rules[4];
+    size_t n = 0;
+    rules[n] = rule(3, 5, TOPO_SG_INGRESS, IPPROTO_TCP, 80, 80);
+    rules[n].remote_family = AF_INET;
+    in6_addr_set_mapped_ipv4(&rules[n].remote_prefix, ip("10.0.0.0"));
+    rules[n++].remote_plen = 24;
+    if (with_rule4) {
+        rules[n] = rule(4, 6, TOPO_SG_INGRESS, IPPROTO_UDP, 8000, 8080);
+        rules[n].proto = IPPROTO_TCP;
+        rules[n++].remote_group = f->db;
+    }
+    rules[n++] = rule(5, 7, TOPO_SG_INGRESS, IPPROTO_ICMP, 0, 0);
+    rules[n] = rule(6, 8, TOPO_SG_INGRESS, 0, 0, 0);
+    rules[n].remote_family = AF_INET6;
+    assert_true(ipv6_parse("fd00::", &rules[n].remote_prefix));
+    rules[n++].remote_plen = 64;
+    assert_true(topology_set_sg_rules(&f->topo, f->web, rules, n));
+}
+
+static void
+join(struct fixture *f, struct topo_port *port, struct topo_sg *sg)
+{
+    const struct topo_sg *sgs[] = { sg };
+    assert_true(topology_set_port_sgs(&f->topo, port, sgs, 1));
+}
+
+static int
+setup(void **state)
+{
+    struct fixture *f = xzalloc(sizeof *f);
+    topology_init(&f->topo);
+    weft_flows_init(&f->flows);
+    for (int i = 0; i < 2; i++) {
+        char name[8], remote[32], tip[16], tun[16];
+        snprintf(name, sizeof name, "hv%d", i + 1);
+        snprintf(remote, sizeof remote, "unix:/tmp/hv%d.sock", i + 1);
+        snprintf(tip, sizeof tip, "192.168.0.%d", i + 1);
+        struct uuid uuid = next_uuid(f);
+        f->hv[i] = topology_add_host(&f->topo, &uuid, name, remote, NULL,
+                                     tip, "netdev", NULL);
+        simap_init(&f->ofports[i]);
+        snprintf(tun, sizeof tun, "vx-hv%d", 2 - i);
+        simap_put(&f->ofports[i], tun, 10);
+    }
+    struct uuid uuid = next_uuid(f);
+    f->red = topology_add_tenant(&f->topo, &uuid, "red", 1);
+    uuid = next_uuid(f);
+    f->vx = topology_add_network(&f->topo, &uuid, f->red, "vx",
+                                 TOPO_NET_VXLAN, 100, 0, 3);
+    f->w1 = add_port(f, 0, "w1", "02:00:00:00:00:05", "10.0.0.5", 1, 1);
+    f->w2 = add_port(f, 1, "w2", "02:00:00:00:00:06", "10.0.0.6", 2, 1);
+    f->d1 = add_port(f, 0, "d1", "02:00:00:00:00:07", "10.0.0.7", 3, 2);
+    f->n1 = add_port(f, 0, "n1", "02:00:00:00:00:08", NULL, 4, 3);
+    struct in6_addr a6;
+    assert_true(ipv6_parse("fd00::5", &a6));
+    assert_true(topology_set_port_ip6s(&f->topo, f->w1, &a6, 1));
+
+    uuid = next_uuid(f);
+    f->web = topology_add_sg(&f->topo, &uuid, f->red, "web");
+    uuid = next_uuid(f);
+    f->db = topology_add_sg(&f->topo, &uuid, f->red, "db");
+    set_web_rules(f, true);
+    struct topo_sg_rule r7 = rule(7, 9, TOPO_SG_EGRESS, 0, 0, 0);
+    assert_true(topology_set_sg_rules(&f->topo, f->db, &r7, 1));
+    join(f, f->w1, f->web);
+    join(f, f->w2, f->web);
+    join(f, f->d1, f->db);
+    join(f, f->n1, f->db);
+    *state = f;
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    struct fixture *f = *state;
+    weft_flows_destroy(&f->flows);
+    for (int i = 0; i < 2; i++) {
+        simap_destroy(&f->ofports[i]);
+    }
+    topology_destroy(&f->topo);
+    free(f);
+    return 0;
+}
+
+static void
+compile(struct fixture *f, int h)
+{
+    compile_host_flows(&f->topo, f->hv[h], &f->ofports[h], &f->flows);
+}
+
+/* A flow of the policy: tables 12 and 34, the L2_LOOKUP ct rows and
+ * PORT_SEC's rows into the policy zones. */
+static bool
+is_acl_flow(const struct weft_flow *flow)
+{
+    return flow->table_id == WEFT_TABLE_ACL_OUT
+           || flow->table_id == WEFT_TABLE_ACL_IN
+           || (flow->table_id == WEFT_TABLE_L2_LOOKUP
+               && flow->priority == WEFT_PRIO_ACL_CT)
+           || (flow->table_id == WEFT_TABLE_PORT_SEC
+               && strstr(flow_actions_s(flow), "zone="));
+}
+
+/* The flows of 'f->flows' that 'keep' selects, as weft_flows_format()
+ * prints them; the caller frees the string. */
+static char *
+format_some(const struct fixture *f, bool (*keep)(const struct weft_flow *))
+{
+    struct weft_flows some;
+    weft_flows_init(&some);
+    const struct weft_flow *flow;
+    HMAP_FOR_EACH (flow, node, &f->flows.flows) {
+        if (keep(flow)) {
+            weft_flows_add_copy(&some, flow);
+        }
+    }
+    struct ds out = DS_EMPTY_INITIALIZER;
+    weft_flows_format(&some, &out);
+    weft_flows_destroy(&some);
+    return ds_steal_cstr(&out);
+}
+
+static size_t
+count_lines(const char *text, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = text; (p = strstr(p, needle)); p++) {
+        n++;
+    }
+    return n;
+}
+
+#include "test-compile-acl-golden.h"
+
+static void
+test_golden_hv1(void **state)
+{
+    struct fixture *f = *state;
+    compile(f, 0);
+    char *text = format_some(f, is_acl_flow);
+    if (strcmp(text, golden_hv1_acl)) {
+        fprintf(stderr, "got:\n%s", text);
+    }
+    assert_string_equal(text, golden_hv1_acl);
+    free(text);
+}
+
+/* One rule's rows, by its cookie. */
+static char *
+rule_rows(struct fixture *f, uint32_t id)
+{
+    char *cookie = xasprintf("cookie=%#"PRIx64",",
+                             weft_cookie_sg_rule(f->red->key, id));
+    struct ds out = DS_EMPTY_INITIALIZER;
+    char *text = format_some(f, is_acl_flow);
+    char *save = NULL;
+    for (char *line = strtok_r(text, "\n", &save); line;
+         line = strtok_r(NULL, "\n", &save)) {
+        if (strstr(line, cookie)) {
+            ds_put_format(&out, "%s\n", line);
+        }
+    }
+    free(text);
+    free(cookie);
+    return ds_steal_cstr(&out);
+}
+
+/* A rule matches only the families its remote has: the IPv4 prefix rule
+ * has no IPv6 row, the IPv6 prefix rule no IPv4 row; a rule without a
+ * remote has both (icmp and icmp6). */
+static void
+test_families(void **state)
+{
+    struct fixture *f = *state;
+    compile(f, 0);
+    char *r3 = rule_rows(f, 3);
+    assert_int_equal(count_lines(r3, "ipv6"), 0);
+    assert_int_equal(count_lines(r3, "tcp6"), 0);
+    assert_int_equal(count_lines(r3, "conj_id=5,ip "), 1);
+    free(r3);
+    char *r6 = rule_rows(f, 6);
+    assert_int_equal(count_lines(r6, "nw_src"), 0);
+    assert_int_equal(count_lines(r6, "ipv6_src=fd00::/64"), 1);
+    assert_int_equal(count_lines(r6, "conj_id=8,ipv6 "), 1);
+    assert_int_equal(count_lines(r6, "conj_id=8,ip "), 0);
+    free(r6);
+    char *r5 = rule_rows(f, 5);
+    assert_int_equal(count_lines(r5, "icmp actions=conjunction"), 1);
+    assert_int_equal(count_lines(r5, "icmp6 actions=conjunction"), 1);
+    free(r5);
+}
+
+/* The remote group db's members' addresses are rule 4's remote rows on
+ * every host with a member of web (hv2 too, where db has none); with db
+ * empty, rule 4 has no row at all. */
+static void
+test_remote_group(void **state)
+{
+    struct fixture *f = *state;
+    compile(f, 1);
+    char *r4 = rule_rows(f, 4);
+    /* w2 (member), 10.0.0.7 (d1; n1 has no address), 3 port prefixes,
+     * the conj_id row: db is IPv4 only, so no tcp6. */
+    assert_int_equal(count_lines(r4, "\n"), 1 + 1 + 3 + 1);
+    assert_int_equal(count_lines(r4, "nw_src=10.0.0.7"), 1);
+    assert_int_equal(count_lines(r4, "tcp6"), 0);
+    free(r4);
+    char *r7 = rule_rows(f, 7);     /* db has no member on hv2. */
+    assert_string_equal(r7, "");
+    free(r7);
+
+    assert_true(topology_set_port_sgs(&f->topo, f->d1, NULL, 0));
+    assert_true(topology_set_port_sgs(&f->topo, f->n1, NULL, 0));
+    compile(f, 1);
+    r4 = rule_rows(f, 4);
+    assert_string_equal(r4, "");
+    free(r4);
+    char *r3 = rule_rows(f, 3);
+    assert_int_not_equal(strlen(r3), 0);
+    free(r3);
+}
+
+/* Without any member under policy the host has no policy row at all, and
+ * a port's flows are as before groups existed. */
+static void
+test_no_policy(void **state)
+{
+    struct fixture *f = *state;
+    topology_set_port_sgs(&f->topo, f->w1, NULL, 0);
+    topology_set_port_sgs(&f->topo, f->d1, NULL, 0);
+    topology_set_port_sgs(&f->topo, f->n1, NULL, 0);
+    compile(f, 0);
+    char *text = format_some(f, is_acl_flow);
+    assert_string_equal(text, "");
+    free(text);
+    const struct weft_flow *flow;
+    HMAP_FOR_EACH (flow, node, &f->flows.flows) {
+        assert_null(strstr(flow_actions_s(flow), "ct("));
+    }
+    assert_false(compile_host_has_policy(f->hv[0], TOPO_SG_INGRESS));
+}
+
+/* compile_host_flows() is the union of the owners' flows; every rule row
+ * is its group's SG owner's, with its rule's cookie. */
+static void
+test_owners(void **state)
+{
+    struct fixture *f = *state;
+    for (int h = 0; h < 2; h++) {
+        compile(f, h);
+        struct weft_owner_list owners = WEFT_OWNER_LIST_INITIALIZER;
+        compile_host_owners(&f->topo, f->hv[h], &owners);
+        struct weft_flows sum;
+        weft_flows_init(&sum);
+        size_t n_sgs = 0;
+        for (size_t i = 0; i < owners.n; i++) {
+            n_sgs += owners.owners[i].kind == WEFT_OWNER_SG;
+            compile_owner_flows(&f->topo, f->hv[h], &f->ofports[h],
+                                &owners.owners[i], &sum);
+        }
+        assert_int_equal(n_sgs, h == 0 ? 2 : 1);
+        struct ds a = DS_EMPTY_INITIALIZER, b = DS_EMPTY_INITIALIZER;
+        weft_flows_format(&sum, &a);
+        weft_flows_format(&f->flows, &b);
+        assert_string_equal(ds_cstr(&a), ds_cstr(&b));
+        ds_destroy(&a);
+        ds_destroy(&b);
+        weft_flows_destroy(&sum);
+        weft_owner_list_destroy(&owners);
+
+        const struct weft_flow *flow;
+        HMAP_FOR_EACH (flow, node, &f->flows.flows) {
+            if (flow->owner.kind == WEFT_OWNER_SG) {
+                const struct topo_sg *sg = topology_find_sg(
+                    &f->topo, &flow->owner.uuid);
+                assert_non_null(sg);
+                bool found = false;
+                for (size_t i = 0; i < sg->n_rules; i++) {
+                    found |= flow->cookie == weft_cookie_sg_rule(
+                        1, sg->rules[i].id);
+                }
+                assert_true(found);
+            }
+        }
+    }
+}
+
+/* Incremental == full after each change, which recompiles only what it
+ * must: a rule removed changes only that rule's flows; a remote member's
+ * address changes the referring group's rows on its members' hosts; the
+ * last member leaving takes the HOST rows of 34 away. */
+static void
+check_hosts(struct fixture *f, struct host_flows hf[2],
+            const struct topo_changes *c, const char *expect_hosts)
+{
+    struct uuidset hosts = UUIDSET_INITIALIZER(&hosts);
+    topo_changes_hosts(&f->topo, c, &hosts);
+    char got[3] = "";
+    for (int h = 0; h < 2; h++) {
+        if (uuidset_contains(&hosts, &f->hv[h]->uuid)) {
+            strcat(got, h ? "2" : "1");
+        }
+    }
+    assert_string_equal(got, expect_hosts);
+    uuidset_destroy(&hosts);
+    for (int h = 0; h < 2; h++) {
+        host_flows_note_changes(&hf[h], &f->topo, f->hv[h], c);
+        host_flows_update(&hf[h], &f->topo, f->hv[h], &f->ofports[h], NULL);
+        struct ds diff = DS_EMPTY_INITIALIZER;
+        if (!host_flows_check(&hf[h], &f->topo, f->hv[h], &f->ofports[h],
+                              &diff)) {
+            fail_msg("hv%d:\n%s", h + 1, ds_cstr(&diff));
+        }
+        ds_destroy(&diff);
+    }
+}
+
+static void
+test_incremental(void **state)
+{
+    struct fixture *f = *state;
+    struct host_flows hf[2];
+    for (int h = 0; h < 2; h++) {
+        host_flows_init(&hf[h]);
+        host_flows_update(&hf[h], &f->topo, f->hv[h], &f->ofports[h], NULL);
+    }
+    struct topo_changes c;
+    topo_changes_init(&c);
+
+    /* Rule 4 removed: on hv1 only its rows differ, one owner compiled. */
+    compile(f, 0);
+    char *before = format_some(f, is_acl_flow);
+    set_web_rules(f, false);
+    uuidset_insert(&c.sgs, &f->web->uuid);
+    uint64_t n = hf[0].n_owner_compiles;
+    check_hosts(f, hf, &c, "12");
+    assert_int_equal(hf[0].n_owner_compiles - n, 1);
+    compile(f, 0);
+    char *after = format_some(f, is_acl_flow);
+    char *cookie4 = xasprintf("cookie=%#"PRIx64",",
+                              weft_cookie_sg_rule(1, 4));
+    char *save = NULL;
+    size_t n_gone = 0;
+    for (char *line = strtok_r(before, "\n", &save); line;
+         line = strtok_r(NULL, "\n", &save)) {
+        bool kept = strstr(after, line) != NULL;
+        assert_true(kept == !strstr(line, cookie4));
+        n_gone += !kept;
+    }
+    assert_int_equal(n_gone, 1 + 1 + 3 + 1);
+    free(cookie4);
+    free(before);
+    free(after);
+
+    /* Rule 4 back; d1 (a member of db, web's remote) gets an IPv6 address:
+     * web's rows change on hv2 too, where db has no member. */
+    set_web_rules(f, true);
+    check_hosts(f, hf, &c, "12");
+    topo_changes_clear(&c);
+    struct in6_addr a6;
+    assert_true(ipv6_parse("fd00::7", &a6));
+    assert_true(topology_set_port_ip6s(&f->topo, f->d1, &a6, 1));
+    uuidset_insert(&c.ports, &f->d1->uuid);
+    uuidset_insert(&c.port_hosts, &f->hv[0]->uuid);
+    uuidset_insert(&c.networks, &f->vx->uuid);
+    check_hosts(f, hf, &c, "12");
+    compile(f, 1);
+    char *r4 = rule_rows(f, 4);
+    assert_int_equal(count_lines(r4, "ipv6_src=fd00::7"), 1);
+    assert_int_equal(count_lines(r4, "tcp6"), 3);
+    free(r4);
+
+    /* w2 leaves web: hv2 has no policy left. */
+    topo_changes_clear(&c);
+    assert_true(topology_set_port_sgs(&f->topo, f->w2, NULL, 0));
+    uuidset_insert(&c.sgs, &f->web->uuid);
+    uuidset_insert(&c.ports, &f->w2->uuid);
+    uuidset_insert(&c.port_hosts, &f->hv[1]->uuid);
+    uuidset_insert(&c.networks, &f->vx->uuid);
+    check_hosts(f, hf, &c, "12");
+    struct weft_flows all;
+    weft_flows_init(&all);
+    host_flows_collect(&hf[1], &all);
+    const struct weft_flow *flow;
+    HMAP_FOR_EACH (flow, node, &all.flows) {
+        assert_false(is_acl_flow(flow));
+    }
+    weft_flows_destroy(&all);
+
+    /* Rule 7 becomes ingress: db's covers change, so d1's and n1's PORT
+     * owners (default deny, ct rows) are recompiled with it. */
+    topo_changes_clear(&c);
+    struct topo_sg_rule r7 = rule(7, 9, TOPO_SG_INGRESS, 0, 0, 0);
+    assert_true(topology_set_sg_rules(&f->topo, f->db, &r7, 1));
+    uuidset_insert(&c.sgs, &f->db->uuid);
+    check_hosts(f, hf, &c, "1");
+
+    topo_changes_destroy(&c);
+    for (int h = 0; h < 2; h++) {
+        host_flows_destroy(&hf[h]);
+    }
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_golden_hv1, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_families, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_remote_group, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_no_policy, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_owners, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_incremental, setup, teardown),
+    };
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    flow_text_free();
+    return rc;
+}
