@@ -24,6 +24,9 @@
  *   compile-lb.c       services (tables 70..73, their L3_ROUTE, L2_LOOKUP
  *                      and EXT_IN_HOST rows, select groups): the SERVICE
  *                      owner, and the HOST owner's rows of 70..73
+ *   compile-acl.c      security groups (tables 12 and 34, their PORT_SEC
+ *                      and L2_LOOKUP ct rows): the SG owner, a member's
+ *                      default deny, the HOST owner's rows of 12 and 34
  *   compiler.c         the table-miss flows of every table
  *
  * Which hosts get which flows (pipeline.h's "serves"): a network's owners

@@ -492,6 +492,25 @@ test_incremental(void **state)
     uuidset_insert(&c.sgs, &f->db->uuid);
     check_hosts(f, hf, &c, "1");
 
+    /* db's members leave and web's rule 4 goes, then db is deleted: a
+     * deleted group reaches every host (its members are unknown). */
+    topo_changes_clear(&c);
+    set_web_rules(f, false);
+    assert_true(topology_set_port_sgs(&f->topo, f->d1, NULL, 0));
+    assert_true(topology_set_port_sgs(&f->topo, f->n1, NULL, 0));
+    struct uuid db_uuid = f->db->uuid;
+    assert_true(topology_remove_sg(&f->topo, f->db));
+    f->db = NULL;
+    uuidset_insert(&c.sgs, &db_uuid);
+    uuidset_insert(&c.sgs, &f->web->uuid);
+    uuidset_insert(&c.ports, &f->d1->uuid);
+    uuidset_insert(&c.ports, &f->n1->uuid);
+    uuidset_insert(&c.port_hosts, &f->hv[0]->uuid);
+    check_hosts(f, hf, &c, "12");
+    HMAP_FOR_EACH (flow, node, &hf[0].defaults.flows) {
+        assert_false(flow->table_id == WEFT_TABLE_ACL_OUT);
+    }
+
     topo_changes_destroy(&c);
     for (int h = 0; h < 2; h++) {
         host_flows_destroy(&hf[h]);
