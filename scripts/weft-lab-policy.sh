@@ -176,7 +176,8 @@ policy_matrix() {
                + [map(select(.host == $h))[0] | select(. != null) | . + {w: "same host"}])
             | .[] | "\(.name) \(.netns) \(.ip) \(.w)"' "$st")
     done < <(jq -r '. as $s | [.security_groups[] | .tenant as $t | .members[] | {t: $t, m: .}]
-        | unique | .[] | .t as $t | .m as $m | $s.endpoints[] | select(.name == $m)
+        | to_entries | unique_by(.value) | sort_by(.key) | .[].value
+        | .t as $t | .m as $m | $s.endpoints[] | select(.name == $m)
         | "\(.name) \(.netns) \(.host) \(.ip) \($t)"' "$st")
     printf 'Summary policy: %d/%d as expected; %s\n' "$ok" "$all" \
         "$([ ${#bad[@]} -eq 0 ] && echo OK || echo "${#bad[@]} UNEXPECTED: ${bad[*]:0:4}${bad[4]:+ ...}")"
