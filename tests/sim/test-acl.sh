@@ -13,8 +13,11 @@
 #
 # The groups are written through the shared write layer (tests/weft-req),
 # as weftctl and the REST API write them; weftd runs with --self-check.
+# The checks are strings that 'check' evals: they use variables set here.
+# shellcheck disable=SC2016,SC2031,SC2034
 set -euo pipefail
 
+# shellcheck source-path=SCRIPTDIR source=sim-lib.sh
 . "$(dirname "$0")/sim-lib.sh"
 
 export WEFT_WEFTD_OPTS=--self-check

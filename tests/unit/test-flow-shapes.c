@@ -197,11 +197,11 @@ fx_init(struct fx *fx)
     };
     ovs_assert(topology_set_service_backends(&fx->topo, svc, backends, 2));
 
-    /* Security groups: g1 (p1: ingress tcp/80-81 from 10.0.0.0/16, a
-     * conjunction of three; egress any, plain rows) and g2 (p2, no
+    /* Security groups: g1 (p4 on vl: ingress tcp/80-81 from 10.0.0.0/16,
+     * a conjunction of three; egress any, plain rows) and g2 (p2, no
      * address: egress icmp, two dimensions; its ingress only committed):
      * the shapes of tables 12 and 34 and their PORT_SEC and L2_LOOKUP
-     * rows. */
+     * rows.  p1 stays without policy (its PORT_SEC shapes above). */
     struct topo_port *p2 = NULL;
     TOPOLOGY_FOR_EACH_PORT (p, &fx->topo) {
         if (!strcmp(p->name, "p2")) {
@@ -225,7 +225,7 @@ fx_init(struct fx *fx)
                                .proto = IPPROTO_ICMP };
     ovs_assert(topology_set_sg_rules(&fx->topo, g2, &r2, 1));
     const struct topo_sg *sgs1[] = { g1 }, *sgs2[] = { g2 };
-    ovs_assert(topology_set_port_sgs(&fx->topo, p1, sgs1, 1));
+    ovs_assert(topology_set_port_sgs(&fx->topo, p4, sgs1, 1));
     ovs_assert(topology_set_port_sgs(&fx->topo, p2, sgs2, 1));
 
     compile_host_flows(&fx->topo, fx->h1, &fx->ofports, &fx->flows);
@@ -361,13 +361,13 @@ static const struct shape shapes[] = {
     { "lb node port", 61, WEFT_PRIO_EXT, "tp_dst=30080",
       "set_field:0x1->reg11,group:65537" },
     { "lb out", 73, WEFT_PRIO_DEFAULT, "", "->in_port,resubmit(,24)" },
-    { "port-sec ip to acl", 10, WEFT_PRIO_PORT_ALLOW, "nw_src=",
-      "set_field:0x8001->reg13,ct(table=12,zone=32769)" },
+    { "port-sec ip to acl", 10, WEFT_PRIO_PORT_ALLOW, "_src=",
+      "set_field:0x8002->reg13,ct(table=12,zone=32770)" },
     { "port-sec no address to acl", 10, WEFT_PRIO_PORT_DROP, "in_port=2",
       "set_field:0x8001->reg13,ct(table=12,zone=32769)" },
-    { "l2 acl ct", 30, WEFT_PRIO_ACL_CT, "dl_dst=02:00:00:00:00:01",
-      "set_field:0x8001->reg13,set_field:0x1->reg14,ct(table=34,"
-      "zone=32769)" },
+    { "l2 acl ct", 30, WEFT_PRIO_ACL_CT, "dl_dst=02:00:00:00:00:04",
+      "set_field:0x8002->reg13,set_field:0x4->reg14,ct(table=34,"
+      "zone=32770)" },
     { "l2 acl commit", 30, WEFT_PRIO_ACL_CT, "dl_dst=02:00:00:00:00:02",
       "ct(commit,zone=32769),output:2" },
     { "acl out nd", 12, WEFT_PRIO_ACL_ND, "icmp_type=13", "goto_table:20" },
@@ -384,13 +384,13 @@ static const struct shape shapes[] = {
     { "acl conj_id in", 34, WEFT_PRIO_ACL_RULE_TOP - 1, "conj_id=1,ip",
       "ct(commit,zone=NXM_NX_REG13[0..15],exec(set_field:0/0x1->ct_mark)),"
       "output:NXM_NX_REG14[0..15]" },
-    { "acl member in", 34, WEFT_PRIO_ACL_RULE_TOP - 1, "reg14=0x1",
+    { "acl member in", 34, WEFT_PRIO_ACL_RULE_TOP - 1, "reg14=0x4",
       "conjunction(1,1/3)" },
     { "acl remote prefix", 34, WEFT_PRIO_ACL_RULE_TOP - 1,
       "ip,nw_src=10.0.0.0/16", "conjunction(1,2/3)" },
     { "acl port range", 34, WEFT_PRIO_ACL_RULE_TOP - 1,
       "tcp,tp_dst=0x50/0xfffe", "conjunction(1,3/3)" },
-    { "acl plain rule", 12, WEFT_PRIO_ACL_RULE_TOP - 2, "in_port=1",
+    { "acl plain rule", 12, WEFT_PRIO_ACL_RULE_TOP - 2, "in_port=4",
       "ct(commit,zone=NXM_NX_REG13[0..15],exec(set_field:0/0x1->ct_mark)),"
       "goto_table:20" },
     { "acl member out", 12, WEFT_PRIO_ACL_RULE_TOP - 3, "in_port=2",
@@ -405,7 +405,7 @@ static const struct shape shapes[] = {
     { "acl in deny established", 34, WEFT_PRIO_ACL_DENY_EST,
       "ct_state=+est+trk", "exec(set_field:0x1/0x1->ct_mark))" },
     { "acl out deny", 12, WEFT_PRIO_ACL_DENY, "in_port=", "drop" },
-    { "acl in deny", 34, WEFT_PRIO_ACL_DENY, "reg14=0x1", "drop" },
+    { "acl in deny", 34, WEFT_PRIO_ACL_DENY, "reg14=0x4", "drop" },
     { "table-miss resubmit", 71, WEFT_PRIO_DEFAULT, "", "resubmit(,24)" },
     { "table-miss goto", 10, WEFT_PRIO_DEFAULT, "", "goto_table:" },
     { "table-miss drop", 0, WEFT_PRIO_DEFAULT, "", "drop" },
