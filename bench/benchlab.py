@@ -15,6 +15,8 @@ import subprocess
 import sys
 import time
 
+import benchpolicy
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRC = os.path.dirname(HERE)
 SRC = os.path.dirname(HERE)
@@ -256,7 +258,8 @@ class Topo:
     of the tenant's ports: a VIP (172.20.0.0/16, outside every subnet):80/tcp
     whose 3 backends are the first 3 of those 10 ports (port 80)."""
 
-    def __init__(self, H, P, N=None, T=None, span=3, routers=False, services=False):
+    def __init__(self, H, P, N=None, T=None, span=3, routers=False, services=False,
+                 policy=None):
         self.H, self.P = H, P
         self.N = N or max(4, P // 25)
         self.T = T or max(1, self.N // 5)
@@ -283,6 +286,8 @@ class Topo:
             self.nets.append(("n%d" % (n + 1), n % self.T, typ, seg, home))
         self.ports = [self.port(i) for i in range(P)]
         self.services = self._services() if services else []
+        # policy: (ports in groups, group size), see benchpolicy.py.
+        self.sgs = benchpolicy.make_groups(self, *policy) if policy else []
 
     def _services(self):
         """[(name, tenant idx, vip, port, [backend port idx])]: per tenant,
@@ -355,9 +360,9 @@ class Topo:
         return ("pextra%d" % k, n, h, "wpx%d" % k, mac, self.net_ip(0, 100 + k))
 
     def describe(self):
-        return "H=%d T=%d N=%d P=%d span=%d routers=%d services=%d" % (
+        return "H=%d T=%d N=%d P=%d span=%d routers=%d services=%d%s" % (
             self.H, self.T, self.N, self.P, self.span, self.T if self.routers else 0,
-            len(self.services))
+            len(self.services), " " + benchpolicy.describe(self) if self.sgs else "")
 
 
 # ---------------------------------------------------------------- simulated host
@@ -532,10 +537,13 @@ class Weft:
             ops.append({"op": "insert", "table": "Network", "uuid-name": "n%d" % n,
                         "row": row})
         backend = {i for sv in t.services for i in sv[4]}
+        member = benchpolicy.port_groups(t)
         for i, p in enumerate(t.ports):
             op = {"op": "insert", "table": "Port",
                   "row": self._port_row(p, i + 1, ["named-uuid", "n%d" % p[1]],
                                         host_ref(p[2]))}
+            if i in member:
+                op["row"]["security_groups"] = ovs_set([benchpolicy.group_ref(member[i])])
             if i in backend:
                 op["uuid-name"] = "p%d" % i
             ops.append(op)
@@ -554,6 +562,7 @@ class Weft:
                                 "flow_key": s + 1, "vip": vip, "port": port, "proto": "tcp",
                                 "backends": ["map", [[["named-uuid", "p%d" % i], port]
                                                      for i in bks]]}})
+        ops += benchpolicy.ops(t)
         ops += self._bump()
         res = self.rpc.transact("Weft", ops)
         base = 0
@@ -567,9 +576,12 @@ class Weft:
         return res[-1]["rows"][0]["nb_cfg"]
 
     def add_port(self, p, k=0):
-        ops = [{"op": "insert", "table": "Port",
-                "row": self._port_row(p, 16000000 + k, self.net_uuid[p[1]],
-                                      self.host_uuid[p[2]])}] + self._bump()
+        row = self._port_row(p, 16000000 + k, self.net_uuid[p[1]], self.host_uuid[p[2]])
+        if self.topo.sgs:       # with --policy, it joins the first group
+            if getattr(self, "sg1", None) is None:
+                self.sg1 = benchpolicy.first_group_uuid(self.rpc)
+            row["security_groups"] = ovs_set([self.sg1])
+        ops = [{"op": "insert", "table": "Port", "row": row}] + self._bump()
         return self.rpc.transact("Weft", ops)[-1]["rows"][0]["nb_cfg"]
 
     def del_port(self, p):

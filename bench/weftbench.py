@@ -49,6 +49,7 @@ from benchbase import limits  # noqa: E402
 from benchlab import HERE, Topo, log  # noqa: E402
 from benchreport import (combine, fmt, plot, print_details, print_table,  # noqa: E402
                          write_csv)
+from benchpolicy import RULES  # noqa: E402
 from benchscen import measure_ovn, measure_weft, stop_all  # noqa: E402
 
 DEFAULT_SIZES = "3x100,3x1000,10x1000,10x3000,10x10000"
@@ -70,16 +71,19 @@ def parse_sizes(s):
     return sizes
 
 
-def make_topo(args, H, P, services=False):
+def make_topo(args, H, P, services=False, policy=False):
     N = max(4, P // args.ports_per_net)
     return Topo(H, P, N=N, T=max(1, N // args.nets_per_tenant), span=args.span,
-                routers=args.routers or args.services, services=services)
+                routers=args.routers or args.services, services=services,
+                policy=(args.policy_ports, args.policy_group_size) if policy else None)
 
 
 def variants(args):
-    """The topologies of each size: the plain one, and with --services the
-    same with services beside it (same hosts, networks, routers, ports)."""
-    return [False, True] if args.services else [False]
+    """The topologies of each size: the plain one, and with --services or
+    --policy the same with services or security groups beside it (same
+    hosts, networks, routers, ports)."""
+    return ([{}] + ([{"services": True}] if args.services else [])
+            + ([{"policy": True}] if args.policy else []))
 
 
 def ovn_in(args, have_ovn, P):
@@ -95,8 +99,9 @@ def print_plan(args, sizes, have_ovn):
     """--dry-run: what a run would do, without starting anything."""
     print("bench plan (%d sizes, run directories %s.*, CSV and plot in %s):"
           % (len(sizes), os.path.join(tempfile.gettempdir(), args.prefix), args.out))
-    for H, P, sv in [(H, P, sv) for H, P in sizes for sv in variants(args)]:
-        t = make_topo(args, H, P, sv)
+    for H, P, kw in [(H, P, kw) for H, P in sizes for kw in variants(args)]:
+        t = make_topo(args, H, P, **kw)
+        sv = bool(kw)
         sc = ([] if args.no_cold or sv else ["cold-start"]) + [
             "bring-up", "port-add x%d" % args.reps, "port-del x%d" % args.reps,
             "weftd-restart", "vswitchd-restart"]
@@ -105,11 +110,14 @@ def print_plan(args, sizes, have_ovn):
         print("  %dx%d: %s, about %d ports per host" % (H, P, t.describe(), -(-P // H)))
         print("    weft: %s" % ", ".join(sc))
         if sv:
-            print("    baselines: left out with services (the flows need their groups)")
+            print("    baselines: left out with %s (the comparison is the plain topology)"
+                  % ("services" if t.services else "policy"))
         else:
             print("    baselines: limit, limit-e2e, limit-vswitchd (bring-up); one-host "
                   "limit (vswitchd-restart)")
-        if ovn_in(args, have_ovn, P):
+        if t.sgs:
+            print("    OVN: left out with policy")
+        elif ovn_in(args, have_ovn, P):
             print("    OVN: bring-up (VIFs timed apart), port-add/del x%d, vswitchd-restart%s"
                   % (args.reps, "; services as Load_Balancers on the tenant's switches"
                      if sv else ""))
@@ -119,10 +127,12 @@ def print_plan(args, sizes, have_ovn):
 
 def run_size(args, H, P, have_ovn, csv_path, all_rows):
     size_rows = []
-    for sv in variants(args):
-        run_topo(args, make_topo(args, H, P, sv), have_ovn, csv_path, all_rows, size_rows)
+    for kw in variants(args):
+        run_topo(args, make_topo(args, H, P, **kw), have_ovn, csv_path, all_rows, size_rows)
     if args.services:
         print_services(size_rows)
+    if args.policy:
+        print_policy(size_rows)
 
 
 def run_topo(args, topo, have_ovn, csv_path, all_rows, size_rows):
@@ -131,17 +141,20 @@ def run_topo(args, topo, have_ovn, csv_path, all_rows, size_rows):
     log("size %s in %s" % (topo.describe(), d))
     try:
         wrows = []
-        if not args.no_cold and not topo.services:
+        if not args.no_cold and not topo.services and not topo.sgs:
             wrows, _ = measure_weft(args, d, topo, cold=True)
             stop_all()
         more, w = measure_weft(args, d, topo)
         wrows += more
         # The limits push weft's flows into fresh switches, which lack the
         # services' groups: left out with services.
-        limit = None if topo.services else limits(d, w)
+        # With policy, the comparison is the plain topology's run.
+        limit = None if topo.services or topo.sgs else limits(d, w)
         stop_all()
         orows, ovn_err = [], None
-        if not ovn_in(args, have_ovn, P):
+        if topo.sgs:
+            ovn_err = "OVN left out (policy)"
+        elif not ovn_in(args, have_ovn, P):
             ovn_err = "OVN left out (%s)" % ovn_why(args, have_ovn)
         else:
             try:
@@ -168,7 +181,8 @@ def run_topo(args, topo, have_ovn, csv_path, all_rows, size_rows):
 def print_services(rows):
     """With --services: the services topology beside the plain one."""
     def get(sv, sc):
-        return next((r for r in rows if r["scenario"] == sc and bool(r["S"]) == sv), None)
+        return next((r for r in rows if r["scenario"] == sc and bool(r["S"]) == sv
+                     and not r["SG"]), None)
     plain, svc = get(False, "bring-up"), get(True, "bring-up")
     if not plain or not svc:
         return
@@ -188,6 +202,29 @@ def print_services(rows):
               "groups %s" % (fmt(svc["ovn_s"]), fmt(plain.get("ovn_s")),
                              fmt(svc.get("ovn_flows_total")), fmt(plain.get("ovn_flows_total")),
                              fmt(svc.get("ovn_groups_total"))))
+
+
+def print_policy(rows):
+    """With --policy: the topology with security groups beside the plain
+    one (issue #15 asks for flows/host and port-add within 2x)."""
+    def get(pol, sc):
+        return next((r for r in rows if r["scenario"] == sc and bool(r["SG"]) == pol
+                     and not r["S"]), None)
+    plain, pol = get(False, "bring-up"), get(True, "bring-up")
+    if not plain or not pol:
+        return
+    ratio = pol["weft_flows_max"] / max(1, plain["weft_flows_max"])
+    print("policy: SG=%d groups (%d rules each: CIDR, port range, remote group, egress any): "
+          "weft flows/host %d-%d (plain %d-%d, max %.2fx); bring-up %s s (plain %s s)"
+          % (pol["SG"], len(RULES), pol["weft_flows_min"], pol["weft_flows_max"],
+             plain["weft_flows_min"], plain["weft_flows_max"], ratio, fmt(pol["weft_s"]),
+             fmt(plain["weft_s"])))
+    pa, sa = get(False, "port-add"), get(True, "port-add")
+    if pa and sa:
+        print("  port-add median %s s (%.2fx), p95 %s s, flow_mods %s (plain: %s s, p95 %s s, "
+              "flow_mods %s)" % (fmt(sa["weft_s"]), sa["weft_s"] / max(pa["weft_s"], 1e-9),
+                                 fmt(sa["p95_s"]), fmt(sa["weft_flow_mods"]), fmt(pa["weft_s"]),
+                                 fmt(pa["p95_s"]), fmt(pa["weft_flow_mods"])))
 
 
 def parse_args():
@@ -223,6 +260,15 @@ def parse_args():
                     "each, on the tenant's router (OVN: Load_Balancers on the tenant's "
                     "switches); reports flows and groups per host and port-add latency "
                     "of both")
+    ap.add_argument("--policy", action="store_true",
+                    help="beside each size's plain topology, the same with security "
+                    "groups on its first --policy-ports ports (bench/benchpolicy.py); "
+                    "reports flows per host and port-add latency of both (no OVN, no "
+                    "limits for it)")
+    ap.add_argument("--policy-ports", type=int, default=1000,
+                    help="ports in security groups with --policy (default: %(default)s)")
+    ap.add_argument("--policy-group-size", type=int, default=50,
+                    help="ports per security group with --policy (default: %(default)s)")
     ap.add_argument("--no-ovn", action="store_true", help="skip the OVN baseline")
     ap.add_argument("--no-cold", action="store_true",
                     help="skip the cold-start row (hosts registered in the same "
@@ -242,6 +288,8 @@ def parse_args():
     args = ap.parse_args()
     if args.reps < 1:
         ap.error("--reps must be at least 1")
+    if args.policy_ports < 1 or args.policy_group_size < 1:
+        ap.error("--policy-ports and --policy-group-size must be at least 1")
     if "/" in args.prefix or not args.prefix:
         ap.error("--prefix must be a plain name")
     if not args.dry_run and not args.build:
