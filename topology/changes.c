@@ -368,9 +368,11 @@ port_rows_equal(const struct topo_port *a, const struct topo_port *b)
            && nullable_string_is_equal(a->iface, b->iface)
            && eth_addr_equals(a->mac, b->mac) && a->key == b->key
            && a->n_ips == b->n_ips
-           && !memcmp(a->ips, b->ips, a->n_ips * sizeof *a->ips)
+           && (!a->n_ips
+               || !memcmp(a->ips, b->ips, a->n_ips * sizeof *a->ips))
            && a->n_ip6s == b->n_ip6s
-           && !memcmp(a->ip6s, b->ip6s, a->n_ip6s * sizeof *a->ip6s)
+           && (!a->n_ip6s
+               || !memcmp(a->ip6s, b->ip6s, a->n_ip6s * sizeof *a->ip6s))
            && same_uuid(a->network ? &a->network->uuid : NULL,
                         b->network ? &b->network->uuid : NULL)
            && same_uuid(a->host ? &a->host->uuid : NULL,

@@ -160,7 +160,9 @@ add_rule(struct fixture *f, struct topo_sg *sg, uint32_t id, uint32_t key,
          uint16_t port, const struct topo_sg *remote)
 {
     struct topo_sg_rule *rules = xcalloc(sg->n_rules + 1, sizeof *rules);
-    memcpy(rules, sg->rules, sg->n_rules * sizeof *rules);
+    if (sg->n_rules) {
+        memcpy(rules, sg->rules, sg->n_rules * sizeof *rules);
+    }
     struct topo_sg_rule *r = &rules[sg->n_rules];
     r->uuid = next_uuid();
     r->id = id;
