@@ -86,9 +86,12 @@ sg_n_rules() {  # sg_n_rules TENANT GROUP: how many rules the group holds
 \"columns\":[\"rules\"]}]" | jq '.[0].rows[0].rules | if .[0]=="set" then (.[1]|length) else 1 end'
 }
 n_rules() { ovsdb-client transact "$db" '["Weft",{"op":"select","table":"Security_Rule","where":[],"columns":["flow_key"]}]' | jq '.[0].rows|length'; }
-members() {     # members GROUP-NAME: the names of the ports that hold it, sorted
-    local g
-    g=$(uuid_of Security_Group "$1")
+members() {     # members GROUP-NAME: the names of the ports that hold red's
+    local t g   # group of that name, sorted (blue has groups of the same names)
+    t=$(uuid_of Tenant red)
+    g=$(ovsdb-client transact "$db" "[\"Weft\",{\"op\":\"select\",\"table\":\"Security_Group\",\"where\":[[\"name\",\"==\",\"$1\"],[\"tenant\",\"==\",[\"uuid\",\"$t\"]]],\"columns\":[\"_uuid\"]}]" \
+        | jq -r '.[0].rows[0]._uuid[1] // empty')
+    [ -n "$g" ] || return 0
     ovsdb-client transact "$db" "[\"Weft\",{\"op\":\"select\",\"table\":\"Port\",\"where\":[[\"security_groups\",\"includes\",[\"uuid\",\"$g\"]]],\"columns\":[\"name\"]}]" \
         | jq -r '[.[0].rows[].name]|sort|join(",")'
 }
