@@ -49,6 +49,12 @@ int api_object_write(const struct ctl_options *o, const char *collection,
                      const char *what, const char *suffix, const char *method,
                      json_t *body, int want);
 
+/* "/v1/tenants/T/COLLECTION", where a new object "T/NAME" of o->args[1] is
+ * POSTed ('what' naming it in the usage error, e.g. "TENANT/GROUP"); or
+ * NULL after a usage error. */
+char *api_collection_path(const struct ctl_options *o, const char *collection,
+                          const char *what);
+
 /* Stores in '*tenants' the tenants a listing walks: [{"name": 'tenant'}] if
  * 'tenant' is nonnull, else every tenant the caller sees (GET /v1/tenants).
  * The caller json_decref()s it.  Returns false after printing an error. */

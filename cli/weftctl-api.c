@@ -199,6 +199,20 @@ api_object_path(const struct ctl_options *o, const char *collection,
     return path;
 }
 
+char *
+api_collection_path(const struct ctl_options *o, const char *collection,
+                    const char *what)
+{
+    char *names[3] = { NULL, NULL, NULL };
+    if (!api_split_names(o->args[1], 2, what, names)) {
+        return NULL;
+    }
+    char *path = plain_xasprintf("/v1/tenants/%s/%s", names[0], collection);
+    free(names[0]);
+    free(names[1]);
+    return path;
+}
+
 int
 api_object_write(const struct ctl_options *o, const char *collection,
                  const char *what, const char *suffix, const char *method,
