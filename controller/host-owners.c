@@ -53,6 +53,29 @@ hf_owners_clear(struct host_flows *hf, struct hmap *owners)
 }
 
 void
+hf_owners_update(struct host_flows *hf, const struct topology *topo,
+                 const struct topo_host *self, const struct simap *ofports,
+                 bool full, enum weft_owner_kind kind,
+                 const struct uuidset *pending, hf_owner_update_func *update)
+{
+    if (full) {
+        struct weft_owner_list owners = WEFT_OWNER_LIST_INITIALIZER;
+        compile_host_owners(topo, self, &owners);
+        for (size_t i = 0; i < owners.n; i++) {
+            if (owners.owners[i].kind == kind) {
+                update(hf, topo, self, ofports, &owners.owners[i].uuid);
+            }
+        }
+        weft_owner_list_destroy(&owners);
+        return;
+    }
+    const struct uuidset_node *un;
+    UUIDSET_FOR_EACH (un, pending) {
+        update(hf, topo, self, ofports, &un->uuid);
+    }
+}
+
+void
 hf_owners_collect(const struct hmap *owners, struct weft_flows *out)
 {
     const struct hf_owner *o;

@@ -207,27 +207,14 @@ hf_services_update(struct host_flows *hf, const struct topology *topo,
                    const struct topo_host *self, const struct simap *ofports,
                    bool full)
 {
-    if (full) {
-        struct weft_owner_list owners = WEFT_OWNER_LIST_INITIALIZER;
-        compile_host_owners(topo, self, &owners);
-        for (size_t i = 0; i < owners.n; i++) {
-            if (owners.owners[i].kind == WEFT_OWNER_SERVICE) {
-                update_service(hf, topo, self, ofports,
-                               &owners.owners[i].uuid);
-            }
-        }
-        weft_owner_list_destroy(&owners);
-        hf->lb_defaults = compile_host_has_services(self);
-        return;
-    }
-    const struct uuidset_node *un;
-    UUIDSET_FOR_EACH (un, &hf->pending_services) {
-        update_service(hf, topo, self, ofports, &un->uuid);
-    }
+    hf_owners_update(hf, topo, self, ofports, full, WEFT_OWNER_SERVICE,
+                     &hf->pending_services, update_service);
     /* The HOST owner's rows of tables 70..73 come and go with the first
-     * and last service served here. */
+     * and last service served here (a full compile made them). */
     bool lb = compile_host_has_services(self);
-    if (lb != hf->lb_defaults) {
+    if (full) {
+        hf->lb_defaults = lb;
+    } else if (lb != hf->lb_defaults) {
         hf->lb_defaults = lb;
         host_flows_compile_owner(hf, topo, self, ofports, WEFT_OWNER_HOST,
                                  &self->uuid, &hf->defaults);

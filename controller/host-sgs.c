@@ -258,27 +258,15 @@ hf_sgs_update(struct host_flows *hf, const struct topology *topo,
               const struct topo_host *self, const struct simap *ofports,
               bool full)
 {
-    if (full) {
-        struct weft_owner_list owners = WEFT_OWNER_LIST_INITIALIZER;
-        compile_host_owners(topo, self, &owners);
-        for (size_t i = 0; i < owners.n; i++) {
-            if (owners.owners[i].kind == WEFT_OWNER_SG) {
-                update_sg(hf, topo, self, ofports, &owners.owners[i].uuid);
-            }
-        }
-        weft_owner_list_destroy(&owners);
-        hf->acl_dirs = acl_dirs(self);
-        return;
-    }
-    const struct uuidset_node *un;
-    UUIDSET_FOR_EACH (un, &hf->pending_sgs) {
-        update_sg(hf, topo, self, ofports, &un->uuid);
-    }
+    hf_owners_update(hf, topo, self, ofports, full, WEFT_OWNER_SG,
+                     &hf->pending_sgs, update_sg);
     /* The HOST owner's rows of tables 12 and 34 come and go with the first
      * and last local port under policy; only a group or port change can
-     * switch them. */
-    if (!uuidset_is_empty(&hf->pending_sgs)
-        || !uuidset_is_empty(&hf->pending_ports)) {
+     * switch them (a full compile made them). */
+    if (full) {
+        hf->acl_dirs = acl_dirs(self);
+    } else if (!uuidset_is_empty(&hf->pending_sgs)
+               || !uuidset_is_empty(&hf->pending_ports)) {
         unsigned int dirs = acl_dirs(self);
         if (dirs != hf->acl_dirs) {
             hf->acl_dirs = dirs;
