@@ -290,8 +290,8 @@ api_run_show(const struct ctl_options *o)
         api_print_hosts(json_object_get(status, "hosts"));
         json_array_foreach (nets, i, n) {
             printf("network %s/%s: %s %lld  mtu %lld", api_str(n, "tenant"),
-                   api_str(n, "name"), api_str(n, "type"), api_num(n, "segment_id"),
-                   api_num(n, "mtu"));
+                   api_str(n, "name"), api_str(n, "type"),
+                   api_num(n, "segment_id"), api_num(n, "mtu"));
             if (json_is_string(json_object_get(n, "cidr"))) {
                 printf("  cidr %s  gateway %s  router %s", api_str(n, "cidr"),
                        api_str(n, "gateway"), api_str(n, "router"));
@@ -302,8 +302,8 @@ api_run_show(const struct ctl_options *o)
                     && !strcmp(api_str(p, "network"), api_str(n, "name"))) {
                     printf("    port %s: host %s  iface %s  mac %s  "
                            "ofport %lld  %s\n", api_str(p, "name"),
-                           api_str(p, "host"), api_str(p, "iface"), api_str(p, "mac"),
-                           api_num(p, "ofport"),
+                           api_str(p, "host"), api_str(p, "iface"),
+                           api_str(p, "mac"), api_num(p, "ofport"),
                            json_is_true(json_object_get(p, "up"))
                            ? "up" : "down");
                     if (json_is_string(json_object_get(p, "error"))) {
