@@ -272,15 +272,6 @@ nullable_json(const char *s)
     return s ? json_string_create(s) : json_null_create();
 }
 
-/* Appends 'json' to 's' as the API's clients print it, and frees it. */
-static void
-put_json(struct ds *s, struct json *json)
-{
-    json_to_ds(json, JSSF_PRETTY | JSSF_SORT, s);
-    ds_put_char(s, '\n');
-    json_destroy(json);
-}
-
 /* "host-show NAME": every column of the host, as "show" prints a host, with
  * its external side on a line of its own ("external -": none). */
 char *
@@ -292,7 +283,7 @@ db_read_host_show(struct ctl_context *ctx)
         return xasprintf("host %s does not exist", name);
     }
     if (ctx->opts->json) {
-        put_json(ctx->output, db_read_host_json(host, ctx->idl));
+        db_put_json(ctx->output, db_read_host_json(host, ctx->idl));
         return NULL;
     }
     struct ds *s = ctx->output;
@@ -344,7 +335,7 @@ db_read_pool_list(struct ctl_context *ctx)
         }
     }
     if (array) {
-        put_json(ctx->output, array);
+        db_put_json(ctx->output, array);
     }
     free(pools);
     return NULL;
@@ -421,7 +412,7 @@ db_read_fip_list(struct ctl_context *ctx)
         }
     }
     if (array) {
-        put_json(ctx->output, array);
+        db_put_json(ctx->output, array);
     }
     free(fips);
     return NULL;
@@ -481,7 +472,7 @@ db_read_map_list(struct ctl_context *ctx)
         }
     }
     if (array) {
-        put_json(ctx->output, array);
+        db_put_json(ctx->output, array);
     }
     free(maps);
     return NULL;

@@ -384,8 +384,8 @@ db_read_port_json(const void *port_, struct ovsdb_idl *idl OVS_UNUSED)
 }
 
 /* Appends 'json' to 's' as the API's clients print it, and frees it. */
-static void
-put_json(struct ds *s, struct json *json)
+void
+db_put_json(struct ds *s, struct json *json)
 {
     json_to_ds(json, JSSF_PRETTY | JSSF_SORT, s);
     ds_put_char(s, '\n');
@@ -431,7 +431,7 @@ list_rows(struct ctl_context *ctx, const struct row_list *list)
         for (size_t i = 0; i < n_shown; i++) {
             json_array_add(array, list->to_json(shown[i], ctx->idl));
         }
-        put_json(ctx->output, array);
+        db_put_json(ctx->output, array);
     } else {
         for (size_t i = 0; i < n_shown; i++) {
             put_label(ctx->output, labels.names[i], width);
@@ -619,7 +619,7 @@ db_read_router_show(struct ctl_context *ctx)
         return xasprintf("router %s/%s does not exist", path[0], path[1]);
     }
     if (ctx->opts->json) {
-        put_json(ctx->output, router_to_json(router, ctx->idl));
+        db_put_json(ctx->output, router_to_json(router, ctx->idl));
         return NULL;
     }
     struct ds *s = ctx->output;
@@ -693,7 +693,7 @@ show_json(struct ctl_context *ctx)
     json_object_put(show, "routers", routers);
     db_nat_show_json(show, ctx->idl);
     db_services_show_json(show, ctx->idl);
-    put_json(ctx->output, show);
+    db_put_json(ctx->output, show);
 }
 
 /* "show": the routers of 'tenant', one line each. */

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 struct ctl_context;
+struct ds;
 struct json;
 struct ovsdb_idl;
 struct ovsdb_idl_table_class;
@@ -31,6 +32,10 @@ size_t db_read_sorted_rows(struct ovsdb_idl *,
                            int (*compare)(const void *, const void *),
                            const void ***rowsp);
 int db_read_compare_hosts(const void *, const void *);
+
+/* Appends 'json' to 's' as the API's clients print it (--format=json),
+ * and frees it. */
+void db_put_json(struct ds *, struct json *);
 
 /* A Port row as the API's port object. */
 struct json *db_read_port_json(const void *port, struct ovsdb_idl *);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db-read.h"
 #include "db-write.h"
 #include "lb-counters.h"
 #include "openvswitch/dynamic-string.h"
@@ -33,13 +34,7 @@ static char *
 parse_service(const struct ctl_options *opts, struct ctl_parsed *parsed,
               enum weft_op op, struct weft_request **reqp)
 {
-    char *error = db_parse_path_arg(opts->args[1], 2, parsed);
-    if (error) {
-        free(error);
-        return xasprintf("\"%s\": expected TENANT/SERVICE", opts->args[1]);
-    }
-    *reqp = db_start_request(parsed, op);
-    return NULL;
+    return db_parse_object_request(opts, parsed, "TENANT/SERVICE", op, reqp);
 }
 
 /* "service-add T/S --router=R --vip=A --port=P [--proto=tcp|udp]
@@ -88,12 +83,7 @@ char *
 db_parse_service_show(const struct ctl_options *opts,
                       struct ctl_parsed *parsed)
 {
-    char *error = db_parse_path_arg(opts->args[1], 2, parsed);
-    if (error) {
-        free(error);
-        return xasprintf("\"%s\": expected TENANT/SERVICE", opts->args[1]);
-    }
-    return NULL;
+    return db_parse_object_path(opts, parsed, "TENANT/SERVICE");
 }
 
 /* A backend command: "T/S NET/PORT", then the options of backend-add and
@@ -186,14 +176,6 @@ service_to_json(const struct service_rows_service *s,
     return o;
 }
 
-static void
-put_json(struct ds *s, struct json *json)
-{
-    json_to_ds(json, JSSF_PRETTY | JSSF_SORT, s);
-    ds_put_char(s, '\n');
-    json_destroy(json);
-}
-
 /* "VIP:PORT/PROTO  router R  node-port N|-". */
 static void
 format_service(struct ds *s, const struct service_rows_service *svc)
@@ -245,7 +227,7 @@ db_read_service_list(struct ctl_context *ctx)
         }
     }
     if (array) {
-        put_json(ctx->output, array);
+        db_put_json(ctx->output, array);
     }
     service_rows_free(list, n);
     return NULL;
@@ -312,7 +294,7 @@ db_read_service_show(struct ctl_context *ctx)
         json_object_put(o, "stats", json_clone(
                             shash_find_data(json_object(stats), "backends")));
         json_destroy(stats);
-        put_json(ctx->output, o);
+        db_put_json(ctx->output, o);
     } else {
         struct ds *out = ctx->output;
         ds_put_format(out, "service %s/%s  ", s.tenant, s.name);

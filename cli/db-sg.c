@@ -36,12 +36,7 @@
 static char *
 parse_group_path(const struct ctl_options *opts, struct ctl_parsed *parsed)
 {
-    char *error = db_parse_path_arg(opts->args[1], 2, parsed);
-    if (error) {
-        free(error);
-        return xasprintf("\"%s\": expected TENANT/GROUP", opts->args[1]);
-    }
-    return NULL;
+    return db_parse_object_path(opts, parsed, "TENANT/GROUP");
 }
 
 /* "T/G" of o->args[1] into a new request for 'op'. */
@@ -49,11 +44,7 @@ static char *
 parse_group(const struct ctl_options *opts, struct ctl_parsed *parsed,
             enum weft_op op, struct weft_request **reqp)
 {
-    char *error = parse_group_path(opts, parsed);
-    if (!error) {
-        *reqp = db_start_request(parsed, op);
-    }
-    return error;
+    return db_parse_object_request(opts, parsed, "TENANT/GROUP", op, reqp);
 }
 
 /* "sg-add T/G". */
@@ -209,14 +200,6 @@ stats_to_json(const struct sg_rows_group *g, const struct sg_counters *c)
     return o;
 }
 
-static void
-put_json(struct ds *s, struct json *json)
-{
-    json_to_ds(json, JSSF_PRETTY | JSSF_SORT, s);
-    ds_put_char(s, '\n');
-    json_destroy(json);
-}
-
 /* "rule ID  DIRECTION  PROTO[/PORTS]  from|to REMOTE  cookie C", as
  * weftctl-api-sg.c prints it too. */
 static void
@@ -261,7 +244,7 @@ db_read_sg_list(struct ctl_context *ctx)
         }
     }
     if (array) {
-        put_json(ctx->output, array);
+        db_put_json(ctx->output, array);
     }
     sg_rows_free(list, n);
     return NULL;
@@ -338,7 +321,7 @@ db_read_sg_show(struct ctl_context *ctx)
     if (ctx->opts->json) {
         struct json *o = group_to_json(&g);
         json_object_put(o, "stats", stats_to_json(&g, &c));
-        put_json(out, o);
+        db_put_json(out, o);
     } else {
         ds_put_format(out, "security group %s/%s\n", g.tenant, g.name);
         for (size_t i = 0; i < g.n_rules; i++) {
@@ -398,7 +381,7 @@ db_read_port_show(struct ctl_context *ctx)
                          path[2]);
     }
     if (ctx->opts->json) {
-        put_json(ctx->output, db_read_port_json(row, ctx->idl));
+        db_put_json(ctx->output, db_read_port_json(row, ctx->idl));
         return NULL;
     }
     /* port-list's filter shows exactly this port (its three names). */

@@ -33,6 +33,34 @@ db_parse_path_arg(const char *arg, size_t n, struct ctl_parsed *parsed)
     return error;
 }
 
+/* "TENANT/NAME" of a tenant's object in opts->args[1] into 'parsed''s
+ * path; the error names it as 'what' ("TENANT/GROUP"), since parse_path()
+ * would say "network" for the second name. */
+char *
+db_parse_object_path(const struct ctl_options *opts, struct ctl_parsed *parsed,
+                     const char *what)
+{
+    char *error = db_parse_path_arg(opts->args[1], 2, parsed);
+    if (error) {
+        free(error);
+        return xasprintf("\"%s\": expected %s", opts->args[1], what);
+    }
+    return NULL;
+}
+
+/* db_parse_object_path(), then a new request for 'op' into '*reqp'. */
+char *
+db_parse_object_request(const struct ctl_options *opts,
+                        struct ctl_parsed *parsed, const char *what,
+                        enum weft_op op, struct weft_request **reqp)
+{
+    char *error = db_parse_object_path(opts, parsed, what);
+    if (!error) {
+        *reqp = db_start_request(parsed, op);
+    }
+    return error;
+}
+
 /* Moves the names in 'parsed->path' into a new request for 'op'. */
 struct weft_request *
 db_start_request(struct ctl_parsed *parsed, enum weft_op op)
@@ -190,15 +218,7 @@ char *
 db_parse_router_request(const struct ctl_options *opts, struct ctl_parsed *parsed,
                      enum weft_op op, struct weft_request **reqp)
 {
-    char *error = parse_path(opts->args[1], 2, parsed->path);
-    if (error) {
-        /* parse_path() says "network" for the second name. */
-        free(error);
-        return xasprintf("\"%s\": expected TENANT/ROUTER", opts->args[1]);
-    }
-    parsed->n_path = 2;
-    *reqp = db_start_request(parsed, op);
-    return NULL;
+    return db_parse_object_request(opts, parsed, "TENANT/ROUTER", op, reqp);
 }
 
 char *
@@ -291,13 +311,7 @@ char *
 db_parse_router_show(const struct ctl_options *opts,
                      struct ctl_parsed *parsed)
 {
-    char *error = parse_path(opts->args[1], 2, parsed->path);
-    if (error) {
-        free(error);
-        return xasprintf("\"%s\": expected TENANT/ROUTER", opts->args[1]);
-    }
-    parsed->n_path = 2;
-    return NULL;
+    return db_parse_object_path(opts, parsed, "TENANT/ROUTER");
 }
 
 /* "tenant-set NAME [--max-ports=N|default] [--max-networks=N|default]

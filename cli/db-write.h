@@ -18,12 +18,19 @@ struct ctl_context;
 struct ctl_options;
 struct ctl_parsed;
 
-/* Step 1's helpers, shared with db-nat.c: 'arg' as a path of 'n' names
- * into 'parsed'; a new request for 'op' that takes the names in
+/* Step 1's helpers, shared with db-nat.c, db-services.c and db-sg.c: 'arg'
+ * as a path of 'n' names into 'parsed'; "TENANT/NAME" in o->args[1] into
+ * 'parsed' ('what', e.g. "TENANT/GROUP", in its error), and that into a new
+ * request for 'op'; a new request for 'op' that takes the names in
  * 'parsed->path'; "TENANT/ROUTER" in o->args[1] into a new request; the
  * request's step 1 errors (malloc'd, or NULL); a copy of an option's value
  * (or NULL). */
 char *db_parse_path_arg(const char *arg, size_t n, struct ctl_parsed *);
+char *db_parse_object_path(const struct ctl_options *, struct ctl_parsed *,
+                           const char *what);
+char *db_parse_object_request(const struct ctl_options *, struct ctl_parsed *,
+                              const char *what, enum weft_op,
+                              struct weft_request **reqp);
 struct weft_request *db_start_request(struct ctl_parsed *, enum weft_op);
 char *db_parse_router_request(const struct ctl_options *, struct ctl_parsed *,
                               enum weft_op, struct weft_request **reqp);

@@ -111,6 +111,18 @@ of_target(const struct topo_host *th)
     return target;
 }
 
+const struct topo_port *
+ops_port_by_key(const struct ops_ctx *ctx, uint32_t key)
+{
+    const struct topo_port *p;
+    TOPOLOGY_FOR_EACH_PORT (p, &ctx->topo) {
+        if (p->key == key) {
+            return p;
+        }
+    }
+    return NULL;
+}
+
 const struct weftrec_network *
 ops_find_network_row(struct ovsdb_idl *idl, char *const path[2])
 {

@@ -95,6 +95,10 @@ char *ops_unixctl_call(const char *path, const char *what,
 pid_t ops_read_pidfile(const char *file);
 char *ops_unix_remote_dir(const char *remote);
 
+/* The port of ctx->topo whose flow key is 'key' (as in cookies), or NULL
+ * (ops-nat.c, ops-sg.c). */
+const struct topo_port *ops_port_by_key(const struct ops_ctx *, uint32_t key);
+
 /* The Network row named by 'path' (TENANT, NET), or the Port row (TENANT,
  * NET, PORT); NULL if there is none. */
 const struct weftrec_network *ops_find_network_row(struct ovsdb_idl *,

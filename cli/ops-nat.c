@@ -26,18 +26,6 @@ router_by_key(const struct ops_ctx *ctx, uint32_t key)
     return NULL;
 }
 
-static const struct topo_port *
-port_by_key(const struct ops_ctx *ctx, uint32_t key)
-{
-    const struct topo_port *p;
-    TOPOLOGY_FOR_EACH_PORT (p, &ctx->topo) {
-        if (p->key == key) {
-            return p;
-        }
-    }
-    return NULL;
-}
-
 static const char *
 proto_name(uint8_t proto)
 {
@@ -57,7 +45,7 @@ static void
 port_label(const struct ops_ctx *ctx, int table, uint32_t key,
            const char *text, struct ds *s)
 {
-    const struct topo_port *port = port_by_key(ctx, key);
+    const struct topo_port *port = ops_port_by_key(ctx, key);
     if (!port) {
         return;
     }

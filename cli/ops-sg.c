@@ -98,18 +98,6 @@ put_rule(const struct ops_ctx *ctx, uint64_t cookie, bool paren,
     ds_put_cstr(s, paren ? ")" : "");
 }
 
-static const struct topo_port *
-port_by_key(const struct ops_ctx *ctx, uint32_t key)
-{
-    const struct topo_port *p;
-    TOPOLOGY_FOR_EACH_PORT (p, &ctx->topo) {
-        if (p->key == key) {
-            return p;
-        }
-    }
-    return NULL;
-}
-
 static bool
 is_default_deny(int table, int priority, uint64_t cookie)
 {
@@ -126,7 +114,7 @@ put_deny_port(const struct ops_ctx *ctx, uint64_t cookie, bool groups,
 {
     const char *name = ops_name_of(ctx, 'p', cookie & 0xffffff);
     ds_put_cstr(s, name ? name : "a deleted port");
-    const struct topo_port *p = port_by_key(ctx, cookie & 0xffffff);
+    const struct topo_port *p = ops_port_by_key(ctx, cookie & 0xffffff);
     if (groups && p && p->n_sgs) {
         ds_put_cstr(s, " (groups ");
         for (size_t i = 0; i < p->n_sgs; i++) {

@@ -1,5 +1,6 @@
 /* weftctl-api-int: what weftctl-api.c shares with the other files of
- * weftctl's --api backend (weftctl-api-routers.c, weftctl-api-nat.c).
+ * weftctl's --api backend (weftctl-api-list.c, weftctl-api-routers.c,
+ * weftctl-api-nat.c, weftctl-api-services.c, weftctl-api-sg.c).
  *
  * jansson side: no OVS headers. */
 #ifndef WEFT_WEFTCTL_API_INT_H
@@ -49,6 +50,12 @@ int api_object_write(const struct ctl_options *o, const char *collection,
                      const char *what, const char *suffix, const char *method,
                      json_t *body, int want);
 
+/* "/v1/tenants/T/COLLECTION", where a new object "T/NAME" of o->args[1] is
+ * POSTed ('what' naming it in the usage error, e.g. "TENANT/GROUP"); or
+ * NULL after a usage error. */
+char *api_collection_path(const struct ctl_options *o, const char *collection,
+                          const char *what);
+
 /* Stores in '*tenants' the tenants a listing walks: [{"name": 'tenant'}] if
  * 'tenant' is nonnull, else every tenant the caller sees (GET /v1/tenants).
  * The caller json_decref()s it.  Returns false after printing an error. */
@@ -77,7 +84,14 @@ bool api_collect_nat(const struct ctl_options *o, const char *tenant,
 /* "show"'s lines for floating IPs and port mappings. */
 void api_print_nat_show(json_t *fips, json_t *maps);
 
-/* Prints 'ports' (the API's port objects) as port-list does. */
+/* The listings (weftctl-api-list.c): "host-list", "tenant-list",
+ * "net-list" and "port-list" ('cmd'), and "show"; each returns the exit
+ * status.  api_print_hosts() prints 'hosts' as host-list does (and
+ * "status"), api_print_ports() 'ports' (the API's port objects) as
+ * port-list does. */
+int api_run_list(const struct ctl_options *o, const char *cmd);
+int api_run_show(const struct ctl_options *o);
+void api_print_hosts(json_t *hosts);
 void api_print_ports(json_t *ports);
 
 /* Appends to 'out' the services of 'tenant', or of every tenant the caller

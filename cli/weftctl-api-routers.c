@@ -39,11 +39,10 @@ router_write(const struct ctl_options *o, const char *suffix,
 int
 api_router_add(const struct ctl_options *o)
 {
-    char *names[3] = { NULL, NULL, NULL };
-    if (!api_split_names(o->args[1], 2, "TENANT/ROUTER", names)) {
+    char *path = api_collection_path(o, "routers", "TENANT/ROUTER");
+    if (!path) {
         return EXIT_API_USAGE;
     }
-    char *path = plain_xasprintf("/v1/tenants/%s/routers", names[0]);
     const char *name = strchr(o->args[1], '/') + 1;
     json_t *body = json_pack("{s:s}", "name", name);
     if (o->given & CO_BIT(SNAT)) {
@@ -53,8 +52,7 @@ api_router_add(const struct ctl_options *o)
             fprintf(stderr, "%s: --snat: \"%s\": expected true or false\n",
                     api_program_name, snat);
             json_decref(body);
-            free(names[0]);
-            free(names[1]);
+            free(path);
             return EXIT_API_USAGE;
         }
         json_object_set_new(body, "snat", json_boolean(!strcmp(snat,
@@ -62,8 +60,6 @@ api_router_add(const struct ctl_options *o)
     }
     int status = api_run_write(o, "POST", path, body, 201);
     free(path);
-    free(names[0]);
-    free(names[1]);
     return status;
 }
 

@@ -75,16 +75,13 @@ api_service_add(const struct ctl_options *o)
         json_decref(body);
         return EXIT_API_USAGE;
     }
-    char *names[3] = { NULL, NULL, NULL };
-    if (!api_split_names(o->args[1], 2, "TENANT/SERVICE", names)) {
+    char *path = api_collection_path(o, "services", "TENANT/SERVICE");
+    if (!path) {
         json_decref(body);
         return EXIT_API_USAGE;
     }
-    char *path = plain_xasprintf("/v1/tenants/%s/services", names[0]);
     int status = api_run_write(o, "POST", path, body, 201);
     free(path);
-    free(names[0]);
-    free(names[1]);
     return status;
 }
 

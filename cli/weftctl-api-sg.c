@@ -48,17 +48,14 @@ sg_write(const struct ctl_options *o, const char *suffix, const char *method,
 int
 api_sg_add(const struct ctl_options *o)
 {
-    char *names[3] = { NULL, NULL, NULL };
-    if (!api_split_names(o->args[1], 2, "TENANT/GROUP", names)) {
+    char *path = api_collection_path(o, "security-groups", "TENANT/GROUP");
+    if (!path) {
         return EXIT_API_USAGE;
     }
     const char *slash = strchr(o->args[1], '/');
     json_t *body = json_pack("{s:s}", "name", slash + 1);
-    char *path = plain_xasprintf("/v1/tenants/%s/security-groups", names[0]);
     int status = api_run_write(o, "POST", path, body, 201);
     free(path);
-    free(names[0]);
-    free(names[1]);
     return status;
 }
 

@@ -199,6 +199,20 @@ api_object_path(const struct ctl_options *o, const char *collection,
     return path;
 }
 
+char *
+api_collection_path(const struct ctl_options *o, const char *collection,
+                    const char *what)
+{
+    char *names[3] = { NULL, NULL, NULL };
+    if (!api_split_names(o->args[1], 2, what, names)) {
+        return NULL;
+    }
+    char *path = plain_xasprintf("/v1/tenants/%s/%s", names[0], collection);
+    free(names[0]);
+    free(names[1]);
+    return path;
+}
+
 int
 api_object_write(const struct ctl_options *o, const char *collection,
                  const char *what, const char *suffix, const char *method,
@@ -239,124 +253,6 @@ api_num(json_t *o, const char *key)
     return num(o, key);
 }
 
-/* Returns the values of 'keys' of 'v' joined by '/' (malloc'd). */
-static char *
-label(json_t *v, const char *const keys[])
-{
-    size_t len = 1;
-    for (const char *const *k = keys; *k; k++) {
-        len += strlen(str(v, *k)) + 1;
-    }
-    char *s = malloc(len);
-    s[0] = '\0';
-    for (const char *const *k = keys; *k; k++) {
-        if (k != keys) {
-            strcat(s, "/");
-        }
-        strcat(s, str(v, *k));
-    }
-    return s;
-}
-
-static int
-max_width(json_t *list, const char *const keys[])
-{
-    int width = 0;
-    size_t i;
-    json_t *v;
-    json_array_foreach (list, i, v) {
-        char *l = label(v, keys);
-        width = (int) strlen(l) > width ? (int) strlen(l) : width;
-        free(l);
-    }
-    return width;
-}
-
-static void
-put_label(json_t *v, const char *const keys[], int width)
-{
-    char *l = label(v, keys);
-    printf("%-*s  ", width, l);
-    free(l);
-}
-
-static void
-print_hosts(json_t *hosts)
-{
-    static const char *const keys[] = { "name", NULL };
-    int width = max_width(hosts, keys);
-    size_t i;
-    json_t *h;
-    json_array_foreach (hosts, i, h) {
-        put_label(h, keys, width);
-        if (json_object_get(h, "ovsdb_remote")) {
-            printf("remote %s  datapath %s  tunnel-ip %s  uplink %s  "
-                   "openflow %s", str(h, "ovsdb_remote"),
-                   str(h, "datapath_type"), str(h, "tunnel_ip"),
-                   str(h, "uplink"), str(h, "openflow_remote"));
-            api_print_external(h, "  external", false);
-            printf("  ");
-        }
-        printf("ovsdb %s  openflow %s  cur_cfg %lld\n",
-               json_is_true(json_object_get(h, "ovsdb_connected"))
-               ? "connected" : "disconnected",
-               str(h, "openflow_state"), num(h, "cur_cfg"));
-    }
-}
-
-static void
-print_networks(json_t *nets)
-{
-    static const char *const keys[] = { "tenant", "name", NULL };
-    int width = max_width(nets, keys);
-    size_t i;
-    json_t *n;
-    json_array_foreach (nets, i, n) {
-        put_label(n, keys, width);
-        printf("%s %lld  mtu %lld%s  key %lld", str(n, "type"),
-               num(n, "segment_id"), num(n, "mtu"),
-               json_is_true(json_object_get(n, "mtu_default"))
-               ? " (default)" : "", num(n, "key"));
-        if (json_is_string(json_object_get(n, "cidr"))) {
-            printf("  cidr %s  gateway %s  router %s", str(n, "cidr"),
-                   str(n, "gateway"), str(n, "router"));
-        }
-        putchar('\n');
-    }
-}
-
-void
-api_print_ports(json_t *ports)
-{
-    static const char *const keys[] = { "tenant", "network", "name", NULL };
-    int width = max_width(ports, keys);
-    size_t i;
-    json_t *p;
-    json_array_foreach (ports, i, p) {
-        put_label(p, keys, width);
-        printf("host %s  iface %s  mac %s  ips ", str(p, "host"),
-               str(p, "iface"), str(p, "mac"));
-        json_t *ips = json_object_get(p, "ips");
-        size_t j;
-        json_t *ip;
-        json_array_foreach (ips, j, ip) {
-            printf("%s%s", j ? "," : "", json_string_value(ip));
-        }
-        if (!json_array_size(ips)) {
-            putchar('-');
-        }
-        printf("  key %lld", num(p, "key"));
-        if (json_is_string(json_object_get(p, "error"))) {
-            printf("  error \"%s\"", str(p, "error"));
-        }
-        json_t *sgs = json_object_get(p, "security_groups");
-        json_array_foreach (sgs, j, ip) {
-            printf("%s%s", j ? "," : "  groups ", json_string_value(ip));
-        }
-        putchar('\n');
-    }
-}
-
 /* tenant-quota: the same lines as database mode. */
 static void
 print_quotas(json_t *quotas)
@@ -395,205 +291,6 @@ set_quota(json_t *body, const char *key, const char *option,
     }
     json_object_set_new(body, key, json_integer(i));
     return true;
-}
-
-bool
-api_tenants(const struct ctl_options *o, const char *tenant,
-            json_t **tenants)
-{
-    if (tenant) {
-        *tenants = json_pack("[{s:s}]", "name", tenant);
-        return true;
-    }
-    return api_get(o, "/v1/tenants", tenants);
-}
-
-/* Appends to 'out' every network (of 'tenant', or of every tenant the
- * caller sees if NULL); with 'ports', every port instead (of 'net' if
- * nonnull). */
-static bool
-collect(const struct ctl_options *o, const char *tenant, const char *net,
-        bool ports, json_t *out)
-{
-    json_t *tenants;
-    if (!api_tenants(o, tenant, &tenants)) {
-        return false;
-    }
-    bool ok = true;
-    size_t i;
-    json_t *t;
-    json_array_foreach (tenants, i, t) {
-        char *te = api_escape(str(t, "name"));
-        char *target = plain_xasprintf("/v1/tenants/%s/networks", te);
-        json_t *nets;
-        ok = api_get(o, target, &nets);
-        free(target);
-        size_t j;
-        json_t *n;
-        json_array_foreach (ok ? nets : NULL, j, n) {
-            if (net && strcmp(net, str(n, "name"))) {
-                continue;
-            }
-            if (!ports) {
-                json_array_append(out, n);
-                continue;
-            }
-            char *ne = api_escape(str(n, "name"));
-            target = plain_xasprintf("/v1/tenants/%s/networks/%s/ports",
-                                     te, ne);
-            json_t *list;
-            ok = ok && api_get(o, target, &list);
-            if (ok) {
-                json_array_extend(out, list);
-                json_decref(list);
-            }
-            free(target);
-            free(ne);
-        }
-        json_decref(ok ? nets : NULL);
-        free(te);
-        if (!ok) {
-            break;
-        }
-    }
-    json_decref(tenants);
-    return ok;
-}
-
-static int
-run_list(const struct ctl_options *o, const char *cmd)
-{
-    json_t *list = json_array();
-    bool ok;
-    if (!strcmp(cmd, "host-list") || !strcmp(cmd, "tenant-list")) {
-        json_decref(list);
-        list = NULL;            /* api_get() leaves it alone on failure. */
-        ok = api_get(o, cmd[0] == 'h' ? "/v1/hosts" : "/v1/tenants", &list);
-    } else {
-        char *names[3] = { NULL, NULL, NULL };
-        if (o->n_args > 1) {
-            int n = strchr(o->args[1], '/') ? 2 : 1;
-            if (!strcmp(cmd, "net-list") && n == 2) {
-                fprintf(stderr, "%s: net-list: expected TENANT\n",
-                        api_program_name);
-                json_decref(list);
-                return EXIT_API_USAGE;
-            }
-            if (!split_path(o->args[1], n, names)) {
-                json_decref(list);
-                return EXIT_API_USAGE;
-            }
-            /* collect() escapes names itself. */
-            free(names[0]);
-            free(names[1]);
-            char *copy = strdup(o->args[1]), *slash = strchr(copy, '/');
-            if (slash) {
-                *slash++ = '\0';
-            }
-            ok = collect(o, copy, slash, !strcmp(cmd, "port-list"), list);
-            free(copy);
-        } else {
-            ok = collect(o, NULL, NULL, !strcmp(cmd, "port-list"), list);
-        }
-    }
-    if (ok) {
-        if (o->json) {
-            print_json(list);
-        } else if (!strcmp(cmd, "host-list")) {
-            print_hosts(list);
-        } else if (!strcmp(cmd, "tenant-list")) {
-            size_t i;
-            json_t *t;
-            static const char *const keys[] = { "name", NULL };
-            int width = max_width(list, keys);
-            json_array_foreach (list, i, t) {
-                put_label(t, keys, width);
-                printf("key %lld\n", num(t, "key"));
-            }
-        } else if (!strcmp(cmd, "net-list")) {
-            print_networks(list);
-        } else {
-            api_print_ports(list);
-        }
-    }
-    json_decref(list);
-    return ok ? 0 : EXIT_API_ERROR;
-}
-
-/* "show": the status, then tenants, networks and ports as a tree. */
-static int
-run_show(const struct ctl_options *o)
-{
-    json_t *status, *nets = json_array(), *ports = json_array();
-    json_t *routers = json_array();
-    json_t *fips = json_array(), *maps = json_array();
-    json_t *services = json_array();
-    bool ok = (api_get(o, "/v1/status", &status)
-               && collect(o, NULL, NULL, false, nets)
-               && collect(o, NULL, NULL, true, ports)
-               && api_collect_routers(o, NULL, routers)
-               && api_collect_nat(o, NULL, "floating-ips", fips)
-               && api_collect_nat(o, NULL, "port-mappings", maps)
-               && api_collect_services(o, NULL, services));
-    if (ok && o->json) {
-        json_t *show = json_pack("{s:O, s:O, s:O, s:O, s:O, s:O, s:O}",
-                                 "status", status, "networks", nets,
-                                 "ports", ports, "routers", routers,
-                                 "floating_ips", fips,
-                                 "port_mappings", maps,
-                                 "services", services);
-        print_json(show);
-        json_decref(show);
-    }
-    size_t i, j;
-    json_t *n, *p, *r;
-    if (ok && !o->json) {
-        printf("nb_cfg %lld\n", num(status, "nb_cfg"));
-        print_hosts(json_object_get(status, "hosts"));
-        json_array_foreach (nets, i, n) {
-            printf("network %s/%s: %s %lld  mtu %lld", str(n, "tenant"),
-                   str(n, "name"), str(n, "type"), num(n, "segment_id"),
-                   num(n, "mtu"));
-            if (json_is_string(json_object_get(n, "cidr"))) {
-                printf("  cidr %s  gateway %s  router %s", str(n, "cidr"),
-                       str(n, "gateway"), str(n, "router"));
-            }
-            putchar('\n');
-            json_array_foreach (ports, j, p) {
-                if (!strcmp(str(p, "tenant"), str(n, "tenant"))
-                    && !strcmp(str(p, "network"), str(n, "name"))) {
-                    printf("    port %s: host %s  iface %s  mac %s  "
-                           "ofport %lld  %s\n", str(p, "name"),
-                           str(p, "host"), str(p, "iface"), str(p, "mac"),
-                           num(p, "ofport"),
-                           json_is_true(json_object_get(p, "up"))
-                           ? "up" : "down");
-                    if (json_is_string(json_object_get(p, "error"))) {
-                        printf("        error \"%s\"\n", str(p, "error"));
-                    }
-                }
-            }
-        }
-    }
-    json_array_foreach (ok && !o->json ? routers : NULL, i, r) {
-        printf("router %s/%s: ", str(r, "tenant"), str(r, "name"));
-        api_print_router_summary(r);
-        putchar('\n');
-    }
-    if (ok && !o->json) {
-        api_print_nat_show(fips, maps);
-        api_print_services_show(services);
-    }
-    if (ok) {
-        json_decref(status);
-    }
-    json_decref(nets);
-    json_decref(ports);
-    json_decref(routers);
-    json_decref(fips);
-    json_decref(maps);
-    json_decref(services);
-    return ok ? 0 : EXIT_API_ERROR;
 }
 
 /* ------------------------------------------------------------------------
@@ -694,13 +391,13 @@ get_object(const struct ctl_options *o, const char *suffix, json_t **json)
 int
 api_list(const struct ctl_options *o)
 {
-    return run_list(o, o->args[0]);
+    return api_run_list(o, o->args[0]);
 }
 
 int
 api_show(const struct ctl_options *o)
 {
-    return run_show(o);
+    return api_run_show(o);
 }
 
 int
@@ -714,7 +411,7 @@ api_status(const struct ctl_options *o)
         print_json(status);
     } else {
         printf("nb_cfg %lld\n", num(status, "nb_cfg"));
-        print_hosts(json_object_get(status, "hosts"));
+        api_print_hosts(json_object_get(status, "hosts"));
     }
     json_decref(status);
     return 0;

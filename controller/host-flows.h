@@ -168,9 +168,9 @@ bool host_flows_check(const struct host_flows *, const struct topology *,
                       const struct topo_host *self,
                       const struct simap *ofports, struct ds *diff);
 
-/* For controller/host-services.c only: replaces 'flows' by those of owner
- * (KIND, UUID), telling the flow table what changed; and drops 'flows' from
- * the flow table (the owner has no flows any more). */
+/* For host-services.c, host-sgs.c and host-owners.c only: replaces 'flows'
+ * by those of owner (KIND, UUID), telling the flow table what changed; and
+ * drops 'flows' from the flow table (the owner has no flows any more). */
 void host_flows_compile_owner(struct host_flows *, const struct topology *,
                               const struct topo_host *self,
                               const struct simap *ofports,

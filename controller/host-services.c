@@ -14,18 +14,18 @@
 
 #include "changes.h"
 #include "hash.h"
+#include "host-owners.h"
 #include "topology.h"
 #include "util.h"
 #include "uuid.h"
 
 struct hf_service {
-    struct hmap_node node;      /* In host_flows 'services', by uuid_hash(). */
-    struct uuid uuid;
-    uint32_t sig;               /* service_sig() it was compiled with. */
+    struct hf_owner up;         /* First (host-owners.h); in host_flows
+                                 * 'services'; 'sig': service_sig(). */
     struct uuid router;         /* Its router when compiled, and whether */
     bool node_port;             /* it had a node port. */
-    struct weft_flows flows;
 };
+BUILD_ASSERT_DECL(offsetof(struct hf_service, up) == 0);
 
 /* What a service owner's flows on 'self' depend on (compile-lb.c): its row,
  * its tenant's and router's keys, each backend's address, port, weight,
@@ -64,22 +64,8 @@ service_sig(const struct topo_service *svc, const struct topo_host *self)
 static struct hf_service *
 hf_service_find(const struct host_flows *hf, const struct uuid *uuid)
 {
-    struct hf_service *s;
-    HMAP_FOR_EACH_WITH_HASH (s, node, uuid_hash(uuid), &hf->services) {
-        if (uuid_equals(&s->uuid, uuid)) {
-            return s;
-        }
-    }
-    return NULL;
-}
-
-static void
-hf_service_remove(struct host_flows *hf, struct hf_service *s)
-{
-    host_flows_drop_owner(hf, &s->flows);
-    hmap_remove(&hf->services, &s->node);
-    weft_flows_destroy(&s->flows);
-    free(s);
+    struct hf_owner *o = hf_owner_find(&hf->services, uuid);
+    return o ? CONTAINER_OF(o, struct hf_service, up) : NULL;
 }
 
 void
@@ -93,10 +79,7 @@ hf_services_init(struct host_flows *hf)
 void
 hf_services_clear(struct host_flows *hf)
 {
-    struct hf_service *s;
-    HMAP_FOR_EACH_SAFE (s, node, &hf->services) {
-        hf_service_remove(hf, s);
-    }
+    hf_owners_clear(hf, &hf->services);
 }
 
 void
@@ -200,25 +183,23 @@ update_service(struct host_flows *hf, const struct topology *topo,
                   && compile_host_serves_router(self, svc->router);
     if (!served) {
         if (s) {
-            hf_service_remove(hf, s);
+            hf_owner_remove(hf, &hf->services, &s->up);
             hf->n_owner_compiles++;     /* Recomputed: none here. */
         }
         return;
     }
     uint32_t sig = service_sig(svc, self);
     if (!s) {
-        s = xzalloc(sizeof *s);
-        s->uuid = *uuid;
-        weft_flows_init(&s->flows);
-        hmap_insert(&hf->services, &s->node, uuid_hash(uuid));
-    } else if (s->sig == sig) {
+        s = CONTAINER_OF(hf_owner_add(&hf->services, uuid, sizeof *s),
+                         struct hf_service, up);
+    } else if (s->up.sig == sig) {
         return;
     }
-    s->sig = sig;
+    s->up.sig = sig;
     s->router = svc->router->uuid;
     s->node_port = svc->node_port != 0;
     host_flows_compile_owner(hf, topo, self, ofports, WEFT_OWNER_SERVICE,
-                             uuid, &s->flows);
+                             uuid, &s->up.flows);
 }
 
 void
@@ -226,27 +207,14 @@ hf_services_update(struct host_flows *hf, const struct topology *topo,
                    const struct topo_host *self, const struct simap *ofports,
                    bool full)
 {
-    if (full) {
-        struct weft_owner_list owners = WEFT_OWNER_LIST_INITIALIZER;
-        compile_host_owners(topo, self, &owners);
-        for (size_t i = 0; i < owners.n; i++) {
-            if (owners.owners[i].kind == WEFT_OWNER_SERVICE) {
-                update_service(hf, topo, self, ofports,
-                               &owners.owners[i].uuid);
-            }
-        }
-        weft_owner_list_destroy(&owners);
-        hf->lb_defaults = compile_host_has_services(self);
-        return;
-    }
-    const struct uuidset_node *un;
-    UUIDSET_FOR_EACH (un, &hf->pending_services) {
-        update_service(hf, topo, self, ofports, &un->uuid);
-    }
+    hf_owners_update(hf, topo, self, ofports, full, WEFT_OWNER_SERVICE,
+                     &hf->pending_services, update_service);
     /* The HOST owner's rows of tables 70..73 come and go with the first
-     * and last service served here. */
+     * and last service served here (a full compile made them). */
     bool lb = compile_host_has_services(self);
-    if (lb != hf->lb_defaults) {
+    if (full) {
+        hf->lb_defaults = lb;
+    } else if (lb != hf->lb_defaults) {
         hf->lb_defaults = lb;
         host_flows_compile_owner(hf, topo, self, ofports, WEFT_OWNER_HOST,
                                  &self->uuid, &hf->defaults);
@@ -256,22 +224,11 @@ hf_services_update(struct host_flows *hf, const struct topology *topo,
 void
 hf_services_collect(const struct host_flows *hf, struct weft_flows *out)
 {
-    const struct hf_service *s;
-    HMAP_FOR_EACH (s, node, &hf->services) {
-        const struct weft_flow *f;
-        HMAP_FOR_EACH (f, node, &s->flows.flows) {
-            weft_flows_add_copy(out, f);
-        }
-    }
+    hf_owners_collect(&hf->services, out);
 }
 
 size_t
 hf_services_count(const struct host_flows *hf)
 {
-    size_t n = 0;
-    const struct hf_service *s;
-    HMAP_FOR_EACH (s, node, &hf->services) {
-        n += weft_flows_count(&s->flows);
-    }
-    return n;
+    return hf_owners_count(&hf->services);
 }

@@ -19,17 +19,17 @@
 #include "changes.h"
 #include "hash.h"
 #include "hmapx.h"
+#include "host-owners.h"
 #include "topology.h"
 #include "util.h"
 #include "uuid.h"
 
 struct hf_sg {
-    struct hmap_node node;      /* In host_flows 'sgs', by uuid_hash(). */
-    struct uuid uuid;
-    uint32_t sig;               /* sg_sig() it was compiled with. */
+    struct hf_owner up;         /* First (host-owners.h); in host_flows
+                                 * 'sgs'; 'sig': sg_sig(). */
     bool covers[TOPO_SG_N_DIRS]; /* The group's, when compiled. */
-    struct weft_flows flows;
 };
+BUILD_ASSERT_DECL(offsetof(struct hf_sg, up) == 0);
 
 /* The addresses of 'sg''s members, as a sum (member order does not
  * matter). */
@@ -84,22 +84,8 @@ sg_sig(const struct topo_sg *sg, const struct topo_host *self,
 static struct hf_sg *
 hf_sg_find(const struct host_flows *hf, const struct uuid *uuid)
 {
-    struct hf_sg *s;
-    HMAP_FOR_EACH_WITH_HASH (s, node, uuid_hash(uuid), &hf->sgs) {
-        if (uuid_equals(&s->uuid, uuid)) {
-            return s;
-        }
-    }
-    return NULL;
-}
-
-static void
-hf_sg_remove(struct host_flows *hf, struct hf_sg *s)
-{
-    host_flows_drop_owner(hf, &s->flows);
-    hmap_remove(&hf->sgs, &s->node);
-    weft_flows_destroy(&s->flows);
-    free(s);
+    struct hf_owner *o = hf_owner_find(&hf->sgs, uuid);
+    return o ? CONTAINER_OF(o, struct hf_sg, up) : NULL;
 }
 
 void
@@ -113,10 +99,7 @@ hf_sgs_init(struct host_flows *hf)
 void
 hf_sgs_clear(struct host_flows *hf)
 {
-    struct hf_sg *s;
-    HMAP_FOR_EACH_SAFE (s, node, &hf->sgs) {
-        hf_sg_remove(hf, s);
-    }
+    hf_owners_clear(hf, &hf->sgs);
 }
 
 void
@@ -239,27 +222,25 @@ update_sg(struct host_flows *hf, const struct topology *topo,
     struct hf_sg *s = hf_sg_find(hf, uuid);
     if (!sg || !compile_host_has_sg(self, sg)) {
         if (s) {
-            hf_sg_remove(hf, s);
+            hf_owner_remove(hf, &hf->sgs, &s->up);
             hf->n_owner_compiles++;     /* Recomputed: none here. */
         }
         return;
     }
     uint32_t sig = sg_sig(sg, self, ofports);
     if (!s) {
-        s = xzalloc(sizeof *s);
-        s->uuid = *uuid;
-        weft_flows_init(&s->flows);
-        hmap_insert(&hf->sgs, &s->node, uuid_hash(uuid));
-    } else if (s->sig == sig) {
+        s = CONTAINER_OF(hf_owner_add(&hf->sgs, uuid, sizeof *s),
+                         struct hf_sg, up);
+    } else if (s->up.sig == sig) {
         s->covers[0] = sg->covers[0];
         s->covers[1] = sg->covers[1];
         return;
     }
-    s->sig = sig;
+    s->up.sig = sig;
     s->covers[0] = sg->covers[0];
     s->covers[1] = sg->covers[1];
     host_flows_compile_owner(hf, topo, self, ofports, WEFT_OWNER_SG, uuid,
-                             &s->flows);
+                             &s->up.flows);
 }
 
 static unsigned int
@@ -277,27 +258,15 @@ hf_sgs_update(struct host_flows *hf, const struct topology *topo,
               const struct topo_host *self, const struct simap *ofports,
               bool full)
 {
-    if (full) {
-        struct weft_owner_list owners = WEFT_OWNER_LIST_INITIALIZER;
-        compile_host_owners(topo, self, &owners);
-        for (size_t i = 0; i < owners.n; i++) {
-            if (owners.owners[i].kind == WEFT_OWNER_SG) {
-                update_sg(hf, topo, self, ofports, &owners.owners[i].uuid);
-            }
-        }
-        weft_owner_list_destroy(&owners);
-        hf->acl_dirs = acl_dirs(self);
-        return;
-    }
-    const struct uuidset_node *un;
-    UUIDSET_FOR_EACH (un, &hf->pending_sgs) {
-        update_sg(hf, topo, self, ofports, &un->uuid);
-    }
+    hf_owners_update(hf, topo, self, ofports, full, WEFT_OWNER_SG,
+                     &hf->pending_sgs, update_sg);
     /* The HOST owner's rows of tables 12 and 34 come and go with the first
      * and last local port under policy; only a group or port change can
-     * switch them. */
-    if (!uuidset_is_empty(&hf->pending_sgs)
-        || !uuidset_is_empty(&hf->pending_ports)) {
+     * switch them (a full compile made them). */
+    if (full) {
+        hf->acl_dirs = acl_dirs(self);
+    } else if (!uuidset_is_empty(&hf->pending_sgs)
+               || !uuidset_is_empty(&hf->pending_ports)) {
         unsigned int dirs = acl_dirs(self);
         if (dirs != hf->acl_dirs) {
             hf->acl_dirs = dirs;
@@ -310,22 +279,11 @@ hf_sgs_update(struct host_flows *hf, const struct topology *topo,
 void
 hf_sgs_collect(const struct host_flows *hf, struct weft_flows *out)
 {
-    const struct hf_sg *s;
-    HMAP_FOR_EACH (s, node, &hf->sgs) {
-        const struct weft_flow *f;
-        HMAP_FOR_EACH (f, node, &s->flows.flows) {
-            weft_flows_add_copy(out, f);
-        }
-    }
+    hf_owners_collect(&hf->sgs, out);
 }
 
 size_t
 hf_sgs_count(const struct host_flows *hf)
 {
-    size_t n = 0;
-    const struct hf_sg *s;
-    HMAP_FOR_EACH (s, node, &hf->sgs) {
-        n += weft_flows_count(&s->flows);
-    }
-    return n;
+    return hf_owners_count(&hf->sgs);
 }

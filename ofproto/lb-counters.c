@@ -154,26 +154,32 @@ transact(struct vconn *vconn, struct ofpbuf *request, struct ovs_list *replies)
 }
 
 char *
+lb_counters_open_switch(const char *target, int timeout_ms,
+                        struct vconn **vconnp)
+{
+    int error = vconn_open_block(target, 1u << OFP15_VERSION, DSCP_DEFAULT,
+                                 timeout_ms, vconnp);
+    return (error ? xasprintf("cannot connect to %s (%s)", target,
+                              ovs_retval_to_string(error))
+            : NULL);
+}
+
+char *
 lb_counters_read_switch(const char *target, int timeout_ms,
                         uint32_t tenant_key, uint32_t service_key,
                         struct lb_backend_counters *b, size_t n)
 {
     struct vconn *vconn;
-    /* OpenFlow 1.5: earlier versions carry no bucket ids (a decoder
-     * numbers the buckets 0, 1, ... instead). */
-    int error = vconn_open_block(target, 1u << OFP15_VERSION, DSCP_DEFAULT,
-                                 timeout_ms, &vconn);
-    if (error) {
-        return xasprintf("cannot connect to %s (%s)", target,
-                         ovs_retval_to_string(error));
+    char *open_error = lb_counters_open_switch(target, timeout_ms, &vconn);
+    if (open_error) {
+        return open_error;
     }
     int version = vconn_get_version(vconn);
     struct ovs_list descs, stats;
     ovs_list_init(&descs);
     ovs_list_init(&stats);
-    error = transact(vconn, ofputil_encode_group_desc_request(version,
-                                                              service_key),
-                     &descs);
+    int error = transact(vconn, ofputil_encode_group_desc_request(
+                             version, service_key), &descs);
     if (!error) {
         error = transact(vconn, ofputil_encode_group_stats_request(
                              version, service_key), &stats);

@@ -64,6 +64,14 @@ void lb_counters_add_flows(const struct ofputil_flow_stats *fses,
                            size_t n_fses, uint64_t cookie,
                            struct lb_backend_counters *b, size_t n);
 
+/* Connects to the switch at OpenFlow 'target' at OpenFlow 1.5 (earlier
+ * versions carry no bucket ids: a decoder numbers the buckets 0, 1, ...
+ * instead), blocking for up to 'timeout_ms', into '*vconnp'.  Returns NULL,
+ * or a malloc'd error.  Also sg-counters.c's way to a switch. */
+struct vconn;
+char *lb_counters_open_switch(const char *target, int timeout_ms,
+                              struct vconn **vconnp);
+
 /* Connects to the switch at OpenFlow 'target' and adds the counters of
  * service 'service_key' of tenant 'tenant_key' to 'b'.  Returns NULL, or a
  * malloc'd error (nothing added).  Blocks for up to 'timeout_ms'. */

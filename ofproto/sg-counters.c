@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lb-counters.h"
 #include "openvswitch/ofp-actions.h"
 #include "openvswitch/ofp-flow.h"
 #include "openvswitch/ofp-protocol.h"
@@ -114,18 +115,16 @@ sg_counters_read_switch(const char *target, int timeout_ms,
                         struct sg_counters *c)
 {
     struct vconn *vconn;
-    int error = vconn_open_block(target, 1u << OFP15_VERSION, DSCP_DEFAULT,
-                                 timeout_ms, &vconn);
-    if (error) {
-        return xasprintf("cannot connect to %s (%s)", target,
-                         ovs_retval_to_string(error));
+    char *open_error = lb_counters_open_switch(target, timeout_ms, &vconn);
+    if (open_error) {
+        return open_error;
     }
     int version = vconn_get_version(vconn);
     /* Both tables into a scratch copy first, so that a failure adds
      * nothing. */
     struct sg_counters scratch = *c;
     scratch.rules = xmemdup(c->rules, (c->n_rules + 1) * sizeof *c->rules);
-    error = dump_table(vconn, version, WEFT_TABLE_ACL_OUT, &scratch);
+    int error = dump_table(vconn, version, WEFT_TABLE_ACL_OUT, &scratch);
     if (!error) {
         error = dump_table(vconn, version, WEFT_TABLE_ACL_IN, &scratch);
     }

@@ -596,19 +596,10 @@ find_router__(const struct topology *topo, char *const path[],
 static struct weft_error *
 find_router_network__(const struct topology *topo, struct weft_plan *plan)
 {
-    const struct weft_request *req = plan->req;
-    const struct topo_tenant *tenant = plan->tenant;
-    const char *slash = strchr(req->network, '/');
-    const char *name = slash ? slash + 1 : req->network;
-    char *tenant_name = (slash ? xmemdup0(req->network, slash - req->network)
-                               : xstrdup(tenant->name));
-    if (strcmp(tenant_name, tenant->name)) {
-        tenant = (req->tenant_view ? NULL
-                  : topology_find_tenant_by_name(topo, tenant_name));
-    }
-    plan->attach_net = (tenant
-                        ? topology_find_network_by_name(topo, tenant, name)
-                        : NULL);
+    char *tenant_name;
+    const char *name;
+    plan->attach_net = validate_find_network_ref(topo, plan, &tenant_name,
+                                                 &name);
     struct weft_error *error = (plan->attach_net ? NULL
                                 : weft_error_format(WEFT_ERR_NOT_FOUND,
                                                     "network %s/%s does not "

@@ -442,37 +442,15 @@ validate_rule_add__(const struct topology *topo, struct weft_plan *plan)
 static struct weft_error *
 find_member_port__(const struct topology *topo, struct weft_plan *plan)
 {
-    const struct weft_request *req = plan->req;
-    const struct topo_tenant *tenant = plan->tenant;
-    const char *slash = strchr(req->network, '/');
-    const char *name = slash ? slash + 1 : req->network;
-    char *tenant_name = (slash ? xmemdup0(req->network, slash - req->network)
-                               : xstrdup(tenant->name));
-    if (strcmp(tenant_name, tenant->name)) {
-        tenant = (req->tenant_view ? NULL
-                  : topology_find_tenant_by_name(topo, tenant_name));
-    }
-    plan->net = (tenant ? topology_find_network_by_name(topo, tenant, name)
-                 : NULL);
-    plan->port = (plan->net
-                  ? topology_find_port_by_name(topo, plan->net,
-                                               req->port_name)
-                  : NULL);
-    struct weft_error *error = NULL;
-    if (!plan->net) {
-        error = weft_error_format(WEFT_ERR_NOT_FOUND, "network %s/%s does "
-                                  "not exist", tenant_name, name);
-    } else if (!plan->port) {
-        error = weft_error_format(WEFT_ERR_NOT_FOUND, "port %s/%s/%s does "
-                                  "not exist", tenant_name, name,
-                                  req->port_name);
-    } else if (tenant != plan->tenant) {
+    struct weft_error *error = validate_find_port_ref(topo, plan);
+    const struct topo_tenant *tenant = error ? NULL : plan->net->tenant;
+    if (!error && tenant != plan->tenant) {
         error = weft_error_format(WEFT_ERR_NOT_FOUND, "port %s/%s/%s "
                                   "belongs to tenant %s, not %s",
-                                  tenant_name, name, req->port_name,
-                                  tenant_name, plan->tenant->name);
+                                  tenant->name, plan->net->name,
+                                  plan->req->port_name, tenant->name,
+                                  plan->tenant->name);
     }
-    free(tenant_name);
     return error;
 }
 

@@ -500,46 +500,14 @@ validate_service_add__(const struct topology *topo, struct weft_plan *plan)
     return error;
 }
 
-/* The backend's port, 'network' ("NAME" or "TENANT/NAME") + 'port_name',
- * into 'plan->port'.  Another tenant's port does not exist for a tenant;
- * an administrator gets it, and validate_backend_port() refuses it. */
-static struct weft_error *
-find_backend_port__(const struct topology *topo, struct weft_plan *plan)
-{
-    const struct weft_request *req = plan->req;
-    const struct topo_tenant *tenant = plan->tenant;
-    const char *slash = strchr(req->network, '/');
-    const char *name = slash ? slash + 1 : req->network;
-    char *tenant_name = (slash ? xmemdup0(req->network, slash - req->network)
-                               : xstrdup(tenant->name));
-    if (strcmp(tenant_name, tenant->name)) {
-        tenant = (req->tenant_view ? NULL
-                  : topology_find_tenant_by_name(topo, tenant_name));
-    }
-    plan->net = (tenant ? topology_find_network_by_name(topo, tenant, name)
-                 : NULL);
-    plan->port = (plan->net
-                  ? topology_find_port_by_name(topo, plan->net,
-                                               req->port_name)
-                  : NULL);
-    struct weft_error *error = NULL;
-    if (!plan->net) {
-        error = weft_error_format(WEFT_ERR_NOT_FOUND, "network %s/%s does "
-                                  "not exist", tenant_name, name);
-    } else if (!plan->port) {
-        error = weft_error_format(WEFT_ERR_NOT_FOUND, "port %s/%s/%s does "
-                                  "not exist", tenant_name, name,
-                                  req->port_name);
-    }
-    free(tenant_name);
-    return error;
-}
-
 static struct weft_error *
 validate_backend__(const struct topology *topo, struct weft_plan *plan)
 {
     struct weft_error *error = find_service__(topo, plan);
-    error = error ? error : find_backend_port__(topo, plan);
+    /* The backend's port: another tenant's port does not exist for a
+     * tenant; an administrator gets it, and validate_backend_port()
+     * refuses it. */
+    error = error ? error : validate_find_port_ref(topo, plan);
     if (error) {
         return error;
     }

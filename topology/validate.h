@@ -187,6 +187,20 @@ char *parse_proto(const char *s, uint8_t *proto);
 struct weft_error *validate_wrap(enum weft_err_kind, char *msg);
 char *validate_require(const char *value, const char *what);
 char *validate_network_ref(const struct weft_request *);
+/* Step-2 lookups of what validate_network_ref() accepted (validate-ref.c).
+ * validate_find_network_ref() returns 'plan->req->network' (NULL if it does
+ * not exist, or is another tenant's in tenant view), with the tenant name
+ * it names (malloc'd: the caller frees it) and the network's name in it, for
+ * the caller's error.  validate_find_port_ref() looks 'req->port_name' up
+ * in that network too, into 'plan->net' and 'plan->port', and returns
+ * NOT_FOUND if either does not exist (it may be another tenant's for an
+ * administrator: plan->net->tenant says). */
+struct weft_plan;
+const struct topo_network *validate_find_network_ref(
+    const struct topology *, const struct weft_plan *, char **tenant_namep,
+    const char **namep);
+struct weft_error *validate_find_port_ref(const struct topology *,
+                                          struct weft_plan *);
 /* A TCP or UDP port number 1..65535; 'what' names it ("host port"). */
 char *parse_l4_port(const char *what, const char *s, uint16_t *port);
 /* "true" or "false". */

@@ -59,15 +59,6 @@ mapping_view_fill(struct api_mapping_view *v,
     v->to_port = m->to_port;
 }
 
-static struct weft_error *
-find_tenant(struct ovsdb_idl *idl, const char *name,
-            const struct weftrec_tenant **tenantp)
-{
-    *tenantp = weft_db_find_tenant(idl, name);
-    return (*tenantp ? NULL
-            : weft_error_format(WEFT_ERR_NOT_FOUND,
-                                "tenant %s does not exist", name));
-}
 
 /* GET /v1/pools/P, /v1/tenants/T/floating-ips/IP. */
 struct weft_error *
@@ -89,7 +80,7 @@ api_read_nat_object(const struct api_reader *r, struct api_call *call,
     }
     ovs_assert(resource == API_FIPS);
     const struct weftrec_tenant *tenant;
-    struct weft_error *error = find_tenant(r->idl, path[0], &tenant);
+    struct weft_error *error = api_find_tenant(r->idl, path[0], &tenant);
     if (error) {
         return error;
     }
@@ -111,7 +102,7 @@ api_read_mapping(const struct api_reader *r, struct api_call *call,
                  const char *host_port)
 {
     const struct weftrec_tenant *tenant;
-    struct weft_error *error = find_tenant(r->idl, path[0], &tenant);
+    struct weft_error *error = api_find_tenant(r->idl, path[0], &tenant);
     const struct weftrec_network *net
         = error ? NULL : weft_db_find_network(r->idl, tenant, path[1]);
     const struct weftrec_port *port
@@ -149,7 +140,7 @@ api_read_nat_list(const struct api_reader *r, struct api_call *call)
         return NULL;
     }
     const struct weftrec_tenant *tenant;
-    struct weft_error *error = find_tenant(r->idl, call->path[0], &tenant);
+    struct weft_error *error = api_find_tenant(r->idl, call->path[0], &tenant);
     if (error) {
         return error;
     }

@@ -51,11 +51,10 @@ struct weft_error *
 api_read_service(const struct api_reader *r, struct api_call *call,
                  char *const path[])
 {
-    const struct weftrec_tenant *tenant = weft_db_find_tenant(r->idl,
-                                                              path[0]);
-    if (!tenant) {
-        return weft_error_format(WEFT_ERR_NOT_FOUND,
-                                 "tenant %s does not exist", path[0]);
+    const struct weftrec_tenant *tenant;
+    struct weft_error *error = api_find_tenant(r->idl, path[0], &tenant);
+    if (error) {
+        return error;
     }
     const struct weftrec_service *row = service_rows_find(r->idl, tenant,
                                                           path[1]);
@@ -82,11 +81,11 @@ api_read_service(const struct api_reader *r, struct api_call *call,
 struct weft_error *
 api_read_service_list(const struct api_reader *r, struct api_call *call)
 {
-    const struct weftrec_tenant *tenant
-        = weft_db_find_tenant(r->idl, call->path[0]);
-    if (!tenant) {
-        return weft_error_format(WEFT_ERR_NOT_FOUND,
-                                 "tenant %s does not exist", call->path[0]);
+    const struct weftrec_tenant *tenant;
+    struct weft_error *error = api_find_tenant(r->idl, call->path[0],
+                                               &tenant);
+    if (error) {
+        return error;
     }
     size_t n;
     struct service_rows_service *list = service_rows_list(r->idl, tenant,

@@ -58,11 +58,9 @@ static const struct weftrec_security_group *
 find_group(const struct api_reader *r, char *const path[],
            struct weft_error **errorp)
 {
-    const struct weftrec_tenant *tenant = weft_db_find_tenant(r->idl,
-                                                              path[0]);
-    if (!tenant) {
-        *errorp = weft_error_format(WEFT_ERR_NOT_FOUND,
-                                    "tenant %s does not exist", path[0]);
+    const struct weftrec_tenant *tenant;
+    *errorp = api_find_tenant(r->idl, path[0], &tenant);
+    if (*errorp) {
         return NULL;
     }
     const struct weftrec_security_group *row = sg_rows_find(r->idl, tenant,
@@ -100,11 +98,11 @@ api_read_sg(const struct api_reader *r, struct api_call *call,
 struct weft_error *
 api_read_sg_list(const struct api_reader *r, struct api_call *call)
 {
-    const struct weftrec_tenant *tenant
-        = weft_db_find_tenant(r->idl, call->path[0]);
-    if (!tenant) {
-        return weft_error_format(WEFT_ERR_NOT_FOUND,
-                                 "tenant %s does not exist", call->path[0]);
+    const struct weftrec_tenant *tenant;
+    struct weft_error *error = api_find_tenant(r->idl, call->path[0],
+                                               &tenant);
+    if (error) {
+        return error;
     }
     size_t n;
     struct sg_rows_group *list = sg_rows_list(r->idl, tenant, &n);

@@ -155,6 +155,16 @@ compare_port_views(const void *a_, const void *b_)
     return strcmp(a->name, b->name);
 }
 
+struct weft_error *
+api_find_tenant(struct ovsdb_idl *idl, const char *name,
+                const struct weftrec_tenant **tenantp)
+{
+    *tenantp = weft_db_find_tenant(idl, name);
+    return (*tenantp ? NULL
+            : weft_error_format(WEFT_ERR_NOT_FOUND,
+                                "tenant %s does not exist", name));
+}
+
 /* Resolves 'path' (tenant[, network[, port]], 'n' of them) to rows, storing
  * each in the nonnull out parameters.  Returns NOT_FOUND with the same
  * message as the write layer's if any is missing. */
@@ -164,10 +174,10 @@ resolve_path(struct ovsdb_idl *idl, char *const path[], size_t n,
              const struct weftrec_network **netp,
              const struct weftrec_port **portp)
 {
-    const struct weftrec_tenant *tenant = weft_db_find_tenant(idl, path[0]);
-    if (!tenant) {
-        return weft_error_format(WEFT_ERR_NOT_FOUND,
-                                 "tenant %s does not exist", path[0]);
+    const struct weftrec_tenant *tenant;
+    struct weft_error *error = api_find_tenant(idl, path[0], &tenant);
+    if (error) {
+        return error;
     }
     *tenantp = tenant;
     if (n < 2) {

@@ -28,6 +28,11 @@ struct api_reader {
     const struct api_hooks *hooks;  /* weftd's hosts. */
 };
 
+/* Tenant 'name' into '*tenantp', or NOT_FOUND with the write layer's
+ * message (views*.c). */
+struct weft_error *api_find_tenant(struct ovsdb_idl *, const char *name,
+                                   const struct weftrec_tenant **tenantp);
+
 /* Fills 'call' with one object, named by 'path' ('n' elements) of
  * 'resource'.  Returns NOT_FOUND if there is no such object. */
 struct weft_error *api_read_object(const struct api_reader *,
