@@ -1,0 +1,61 @@
+/* compile-fixture: what the flow compiler's golden tests share
+ * (test-compile-acl.c, test-compile-lb.c, test-compile-nat.c,
+ * test-compile-ipv6.c, test-compile-router.c): a topology with hosts hv1..hvN
+ * and each host's ofports, the flows one compile fills, the UUIDs of the
+ * objects a test adds, and the check that every flow parses as ovs-ofctl
+ * would parse it.  Each test's own fixture starts with a struct
+ * compile_fixture, so that compile_fixture_teardown() is its cmocka
+ * teardown.  Include after <cmocka.h>. */
+#ifndef WEFT_COMPILE_FIXTURE_H
+#define WEFT_COMPILE_FIXTURE_H 1
+
+#include <stdint.h>
+
+#include "compiler.h"
+#include "simap.h"
+#include "topology.h"
+#include "uuid.h"
+
+#define COMPILE_FIXTURE_MAX_HOSTS 3
+
+struct compile_fixture {
+    struct topology topo;
+    struct topo_host *hv[COMPILE_FIXTURE_MAX_HOSTS];
+    struct simap ofports[COMPILE_FIXTURE_MAX_HOSTS]; /* Of hv[i]. */
+    int n_hosts;
+    struct weft_flows flows;
+    uint32_t n_uuids;           /* UUIDs handed out so far. */
+    uint32_t uuid_tag[3];       /* The other parts of every UUID. */
+};
+
+/* Initializes 'c' with 'n_hosts' hosts (2 or 3): host i is "hvI" (I = i + 1)
+ * with OVSDB remote unix:/tmp/hvI.sock, tunnel IP 192.168.0.I and datapath
+ * 'dp_types[i]' ("netdev" for all if 'dp_types' is NULL).  Its ofports are
+ * the tunnel ports to the other hosts, "vx-hvJ": ofport 10 with 2 hosts,
+ * 10 + J with 3.  The hosts take the first UUIDs; every UUID is
+ * { n, 'tag0', 'tag1', 'tag2' } for n = 1, 2, ..., so that each test's
+ * objects keep their own UUIDs. */
+void compile_fixture_init(struct compile_fixture *c, int n_hosts,
+                          const char *const dp_types[],
+                          uint32_t tag0, uint32_t tag1, uint32_t tag2);
+
+/* The next UUID of 'c' (see compile_fixture_init()). */
+struct uuid compile_fixture_uuid(struct compile_fixture *c);
+
+/* Compiles host 'h''s flows into 'c->flows' (which it replaces). */
+void compile_fixture_run(struct compile_fixture *c, int h);
+
+/* Every flow of 'c->flows' parses with OVS's parser (which also checks each
+ * action's prerequisites against the match), as ovs-ofctl would. */
+void compile_fixture_check_parses(const struct compile_fixture *c);
+
+/* cmocka teardown of a test's fixture whose first member is a struct
+ * compile_fixture: frees the flows, ofports and topology, then the fixture
+ * itself. */
+int compile_fixture_teardown(void **state);
+
+/* A cmocka test of 'NAME' on a fresh fixture from the test file's setup(). */
+#define COMPILE_TEST(NAME) \
+    cmocka_unit_test_setup_teardown(NAME, setup, compile_fixture_teardown)
+
+#endif /* compile-fixture.h */
