@@ -9,9 +9,12 @@
 #ifndef WEFT_COMPILE_FIXTURE_H
 #define WEFT_COMPILE_FIXTURE_H 1
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "compiler.h"
+#include "openvswitch/types.h"
 #include "simap.h"
 #include "topology.h"
 #include "uuid.h"
@@ -41,6 +44,43 @@ void compile_fixture_init(struct compile_fixture *c, int n_hosts,
 
 /* The next UUID of 'c' (see compile_fixture_init()). */
 struct uuid compile_fixture_uuid(struct compile_fixture *c);
+
+/* 's' parsed with ip_parse(), which must accept it. */
+ovs_be32 ip(const char *s);
+
+/* How many times 'needle' occurs in 'text'. */
+size_t count_lines(const char *text, const char *needle);
+
+/* Adds to 'c' network 'name' of tenant 't': VXLAN 100 + 'key', flow key
+ * 'key', subnet 10.1.0.0/24 with gateway 10.1.0.1. */
+struct topo_network *compile_fixture_add_net(struct compile_fixture *c,
+                                             const struct topo_tenant *t,
+                                             const char *name, uint32_t key);
+
+/* Adds to 'c' port 'name' on 'net' and host 'h', with interface "tapNAME"
+ * at ofport 'ofport' (in c->ofports[h]), MAC 'mac_s', the one IPv4 address
+ * 'ip_s' and flow key 'key'. */
+struct topo_port *compile_fixture_add_port(struct compile_fixture *c,
+                                           const struct topo_network *net,
+                                           int h, const char *name,
+                                           const char *mac_s,
+                                           const char *ip_s, uint32_t key,
+                                           int ofport);
+
+/* The flows of 'c->flows' for which 'keep' is true, as weft_flows_format()
+ * writes them.  The caller frees the result. */
+char *compile_fixture_format(const struct compile_fixture *c,
+                             bool (*keep)(const struct weft_flow *));
+
+/* Compiles host 'H' of 'C' whole (into C->flows) and owner by owner over
+ * compile_host_owners(), asserts that the union of the owners' flows is the
+ * whole (a failure is reported at the caller's line), and returns how many
+ * of those owners are of kind 'KIND'. */
+#define compile_fixture_check_owners(C, H, KIND)                        \
+    compile_fixture_check_owners__(C, H, KIND, __FILE__, __LINE__)
+size_t compile_fixture_check_owners__(struct compile_fixture *, int h,
+                                      enum weft_owner_kind,
+                                      const char *file, int line);
 
 /* Compiles host 'h''s flows into 'c->flows' (which it replaces). */
 void compile_fixture_run(struct compile_fixture *c, int h);

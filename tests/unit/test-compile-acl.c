@@ -53,14 +53,6 @@ next_uuid(struct fixture *f)
     return compile_fixture_uuid(&f->c);
 }
 
-static ovs_be32
-ip(const char *s)
-{
-    ovs_be32 addr;
-    assert_true(ip_parse(s, &addr));
-    return addr;
-}
-
 static struct topo_port *
 add_port(struct fixture *f, int h, const char *name, const char *mac_s,
          const char *ip_s, uint32_t key, int ofport)
@@ -163,35 +155,6 @@ is_acl_flow(const struct weft_flow *flow)
                && strstr(flow_actions_s(flow), "zone="));
 }
 
-/* The flows of 'f->c.flows' that 'keep' selects, as weft_flows_format()
- * prints them; the caller frees the string. */
-static char *
-format_some(const struct fixture *f, bool (*keep)(const struct weft_flow *))
-{
-    struct weft_flows some;
-    weft_flows_init(&some);
-    const struct weft_flow *flow;
-    HMAP_FOR_EACH (flow, node, &f->c.flows.flows) {
-        if (keep(flow)) {
-            weft_flows_add_copy(&some, flow);
-        }
-    }
-    struct ds out = DS_EMPTY_INITIALIZER;
-    weft_flows_format(&some, &out);
-    weft_flows_destroy(&some);
-    return ds_steal_cstr(&out);
-}
-
-static size_t
-count_lines(const char *text, const char *needle)
-{
-    size_t n = 0;
-    for (const char *p = text; (p = strstr(p, needle)); p++) {
-        n++;
-    }
-    return n;
-}
-
 #include "test-compile-acl-golden.h"
 
 static void
@@ -199,7 +162,7 @@ test_golden_hv1(void **state)
 {
     struct fixture *f = *state;
     compile_fixture_run(&f->c, 0);
-    char *text = format_some(f, is_acl_flow);
+    char *text = compile_fixture_format(&f->c, is_acl_flow);
     if (strcmp(text, golden_hv1_acl)) {
         fprintf(stderr, "got:\n%s", text);
     }
@@ -214,7 +177,7 @@ rule_rows(struct fixture *f, uint32_t id)
     char *cookie = xasprintf("cookie=%#"PRIx64",",
                              weft_cookie_sg_rule(f->red->key, id));
     struct ds out = DS_EMPTY_INITIALIZER;
-    char *text = format_some(f, is_acl_flow);
+    char *text = compile_fixture_format(&f->c, is_acl_flow);
     char *save = NULL;
     for (char *line = strtok_r(text, "\n", &save); line;
          line = strtok_r(NULL, "\n", &save)) {
@@ -292,7 +255,7 @@ test_no_policy(void **state)
     topology_set_port_sgs(&f->c.topo, f->d1, NULL, 0);
     topology_set_port_sgs(&f->c.topo, f->n1, NULL, 0);
     compile_fixture_run(&f->c, 0);
-    char *text = format_some(f, is_acl_flow);
+    char *text = compile_fixture_format(&f->c, is_acl_flow);
     assert_string_equal(text, "");
     free(text);
     const struct weft_flow *flow;
@@ -309,26 +272,8 @@ test_owners(void **state)
 {
     struct fixture *f = *state;
     for (int h = 0; h < 2; h++) {
-        compile_fixture_run(&f->c, h);
-        struct weft_owner_list owners = WEFT_OWNER_LIST_INITIALIZER;
-        compile_host_owners(&f->c.topo, f->c.hv[h], &owners);
-        struct weft_flows sum;
-        weft_flows_init(&sum);
-        size_t n_sgs = 0;
-        for (size_t i = 0; i < owners.n; i++) {
-            n_sgs += owners.owners[i].kind == WEFT_OWNER_SG;
-            compile_owner_flows(&f->c.topo, f->c.hv[h], &f->c.ofports[h],
-                                &owners.owners[i], &sum);
-        }
+        size_t n_sgs = compile_fixture_check_owners(&f->c, h, WEFT_OWNER_SG);
         assert_int_equal(n_sgs, h == 0 ? 2 : 1);
-        struct ds a = DS_EMPTY_INITIALIZER, b = DS_EMPTY_INITIALIZER;
-        weft_flows_format(&sum, &a);
-        weft_flows_format(&f->c.flows, &b);
-        assert_string_equal(ds_cstr(&a), ds_cstr(&b));
-        ds_destroy(&a);
-        ds_destroy(&b);
-        weft_flows_destroy(&sum);
-        weft_owner_list_destroy(&owners);
 
         const struct weft_flow *flow;
         HMAP_FOR_EACH (flow, node, &f->c.flows.flows) {
@@ -393,14 +338,14 @@ test_incremental(void **state)
 
     /* Rule 4 removed: on hv1 only its rows differ, one owner compiled. */
     compile_fixture_run(&f->c, 0);
-    char *before = format_some(f, is_acl_flow);
+    char *before = compile_fixture_format(&f->c, is_acl_flow);
     set_web_rules(f, false);
     uuidset_insert(&c.sgs, &f->web->uuid);
     uint64_t n = hf[0].n_owner_compiles;
     check_hosts(f, hf, &c, "12");
     assert_int_equal(hf[0].n_owner_compiles - n, 1);
     compile_fixture_run(&f->c, 0);
-    char *after = format_some(f, is_acl_flow);
+    char *after = compile_fixture_format(&f->c, is_acl_flow);
     char *cookie4 = xasprintf("cookie=%#"PRIx64",",
                               weft_cookie_sg_rule(1, 4));
     char *save = NULL;

@@ -51,44 +51,6 @@ next_uuid(struct fixture *f)
     return compile_fixture_uuid(&f->c);
 }
 
-static ovs_be32
-ip(const char *s)
-{
-    ovs_be32 addr;
-    assert_true(ip_parse(s, &addr));
-    return addr;
-}
-
-static struct topo_network *
-add_net(struct fixture *f, const struct topo_tenant *t, const char *name,
-        uint32_t key)
-{
-    struct uuid uuid = next_uuid(f);
-    struct topo_network *net = topology_add_network(
-        &f->c.topo, &uuid, t, name, TOPO_NET_VXLAN, 100 + key, 0, key);
-    struct topo_subnet subnet = { ip("10.1.0.0"), 24, ip("10.1.0.1") };
-    bool changed;
-    assert_true(topology_set_network_subnet(&f->c.topo, net, &subnet,
-                                            &changed));
-    return net;
-}
-
-static struct topo_port *
-add_port(struct fixture *f, const struct topo_network *net, int h,
-         const char *name, const char *mac_s, const char *ip_s,
-         uint32_t key, int ofport)
-{
-    struct eth_addr mac;
-    assert_true(eth_addr_from_string(mac_s, &mac));
-    ovs_be32 addr = ip(ip_s);
-    char iface[16];
-    snprintf(iface, sizeof iface, "tap%s", name);
-    simap_put(&f->c.ofports[h], iface, ofport);
-    struct uuid uuid = next_uuid(f);
-    return topology_add_port(&f->c.topo, &uuid, net, f->c.hv[h], name, iface,
-                             mac, &addr, 1, key);
-}
-
 static struct topo_router *
 add_router(struct fixture *f, const struct topo_tenant *t, const char *name,
            uint32_t key, struct topo_network *net, const char *mac_s)
@@ -140,18 +102,18 @@ setup(void **state)
     uuid = next_uuid(f);
     struct topo_tenant *bolt = topology_add_tenant(&f->c.topo, &uuid, "bolt",
                                                    2);
-    f->neta = add_net(f, acme, "neta", 3);
-    f->netb = add_net(f, bolt, "netb", 4);
-    f->a1 = add_port(f, f->neta, 0, "a1", "02:00:00:00:00:05", "10.1.0.5",
-                     1, 1);
-    f->a2 = add_port(f, f->neta, 1, "a2", "02:00:00:00:00:06", "10.1.0.6",
-                     2, 1);
-    f->a3 = add_port(f, f->neta, 0, "a3", "02:00:00:00:00:07", "10.1.0.7",
-                     3, 3);
-    f->b1 = add_port(f, f->netb, 0, "b1", "02:00:00:00:00:05", "10.1.0.5",
-                     4, 2);
-    f->b2 = add_port(f, f->netb, 1, "b2", "02:00:00:00:00:06", "10.1.0.6",
-                     5, 2);
+    f->neta = compile_fixture_add_net(&f->c, acme, "neta", 3);
+    f->netb = compile_fixture_add_net(&f->c, bolt, "netb", 4);
+    f->a1 = compile_fixture_add_port(&f->c, f->neta, 0, "a1",
+                                     "02:00:00:00:00:05", "10.1.0.5", 1, 1);
+    f->a2 = compile_fixture_add_port(&f->c, f->neta, 1, "a2",
+                                     "02:00:00:00:00:06", "10.1.0.6", 2, 1);
+    f->a3 = compile_fixture_add_port(&f->c, f->neta, 0, "a3",
+                                     "02:00:00:00:00:07", "10.1.0.7", 3, 3);
+    f->b1 = compile_fixture_add_port(&f->c, f->netb, 0, "b1",
+                                     "02:00:00:00:00:05", "10.1.0.5", 4, 2);
+    f->b2 = compile_fixture_add_port(&f->c, f->netb, 1, "b2",
+                                     "02:00:00:00:00:06", "10.1.0.6", 5, 2);
     f->ra = add_router(f, acme, "ra", 7, f->neta, "02:57:00:07:00:03");
     f->rb = add_router(f, bolt, "rb", 8, f->netb, "02:57:00:08:00:04");
     f->sa = add_service(f, acme, f->ra, 1, 30080, f->a1, f->a2, 2);
@@ -173,28 +135,7 @@ is_lb_flow(const struct weft_flow *flow)
 static char *
 format_lb(const struct fixture *f)
 {
-    struct weft_flows lb;
-    weft_flows_init(&lb);
-    const struct weft_flow *flow;
-    HMAP_FOR_EACH (flow, node, &f->c.flows.flows) {
-        if (is_lb_flow(flow)) {
-            weft_flows_add_copy(&lb, flow);
-        }
-    }
-    struct ds out = DS_EMPTY_INITIALIZER;
-    weft_flows_format(&lb, &out);
-    weft_flows_destroy(&lb);
-    return ds_steal_cstr(&out);
-}
-
-static size_t
-count_lines(const char *text, const char *needle)
-{
-    size_t n = 0;
-    for (const char *p = text; (p = strstr(p, needle)); p++) {
-        n++;
-    }
-    return n;
+    return compile_fixture_format(&f->c, is_lb_flow);
 }
 
 /* The line of 'text' that contains 'a' and 'b', or NULL; the caller frees
@@ -434,26 +375,9 @@ test_owners_incremental(void **state)
 {
     struct fixture *f = *state;
     for (int h = 0; h < 2; h++) {
-        compile_fixture_run(&f->c, h);
-        struct weft_owner_list owners = WEFT_OWNER_LIST_INITIALIZER;
-        compile_host_owners(&f->c.topo, f->c.hv[h], &owners);
-        struct weft_flows sum;
-        weft_flows_init(&sum);
-        size_t n_services = 0;
-        for (size_t i = 0; i < owners.n; i++) {
-            n_services += owners.owners[i].kind == WEFT_OWNER_SERVICE;
-            compile_owner_flows(&f->c.topo, f->c.hv[h], &f->c.ofports[h],
-                                &owners.owners[i], &sum);
-        }
+        size_t n_services = compile_fixture_check_owners(&f->c, h,
+                                                         WEFT_OWNER_SERVICE);
         assert_int_equal(n_services, 2);
-        struct ds a = DS_EMPTY_INITIALIZER, b = DS_EMPTY_INITIALIZER;
-        weft_flows_format(&sum, &a);
-        weft_flows_format(&f->c.flows, &b);
-        assert_string_equal(ds_cstr(&a), ds_cstr(&b));
-        ds_destroy(&a);
-        ds_destroy(&b);
-        weft_flows_destroy(&sum);
-        weft_owner_list_destroy(&owners);
     }
 
     struct host_flows hf[2];

@@ -49,44 +49,6 @@ next_uuid(struct fixture *f)
     return compile_fixture_uuid(&f->c);
 }
 
-static ovs_be32
-ip(const char *s)
-{
-    ovs_be32 addr;
-    assert_true(ip_parse(s, &addr));
-    return addr;
-}
-
-static struct topo_network *
-add_net(struct fixture *f, const struct topo_tenant *t, const char *name,
-        uint32_t key)
-{
-    struct uuid uuid = next_uuid(f);
-    struct topo_network *net = topology_add_network(
-        &f->c.topo, &uuid, t, name, TOPO_NET_VXLAN, 100 + key, 0, key);
-    struct topo_subnet subnet = { ip("10.1.0.0"), 24, ip("10.1.0.1") };
-    bool changed;
-    assert_true(topology_set_network_subnet(&f->c.topo, net, &subnet,
-                                            &changed));
-    return net;
-}
-
-static struct topo_port *
-add_port(struct fixture *f, const struct topo_network *net, int h,
-         const char *name, const char *mac_s, const char *ip_s,
-         uint32_t key, int ofport)
-{
-    struct eth_addr mac;
-    assert_true(eth_addr_from_string(mac_s, &mac));
-    ovs_be32 addr = ip(ip_s);
-    char iface[16];
-    snprintf(iface, sizeof iface, "tap%s", name);
-    simap_put(&f->c.ofports[h], iface, ofport);
-    struct uuid uuid = next_uuid(f);
-    return topology_add_port(&f->c.topo, &uuid, net, f->c.hv[h], name, iface,
-                             mac, &addr, 1, key);
-}
-
 static struct topo_router *
 add_router(struct fixture *f, const struct topo_tenant *t, const char *name,
            uint32_t key, struct topo_network *net, const char *mac_s)
@@ -120,14 +82,14 @@ setup(void **state)
     uuid = next_uuid(f);
     struct topo_tenant *bolt = topology_add_tenant(&f->c.topo, &uuid, "bolt",
                                                    2);
-    f->net1 = add_net(f, acme, "net1", 3);
-    f->netb = add_net(f, bolt, "netb", 4);
-    f->a1 = add_port(f, f->net1, 0, "a1", "02:00:00:00:00:01", "10.1.0.5",
-                     1, 1);
-    f->b1 = add_port(f, f->netb, 0, "b1", "02:00:00:00:00:01", "10.1.0.5",
-                     2, 2);
-    f->a2 = add_port(f, f->net1, 1, "a2", "02:00:00:00:00:02", "10.1.0.6",
-                     3, 1);
+    f->net1 = compile_fixture_add_net(&f->c, acme, "net1", 3);
+    f->netb = compile_fixture_add_net(&f->c, bolt, "netb", 4);
+    f->a1 = compile_fixture_add_port(&f->c, f->net1, 0, "a1",
+                                     "02:00:00:00:00:01", "10.1.0.5", 1, 1);
+    f->b1 = compile_fixture_add_port(&f->c, f->netb, 0, "b1",
+                                     "02:00:00:00:00:01", "10.1.0.5", 2, 2);
+    f->a2 = compile_fixture_add_port(&f->c, f->net1, 1, "a2",
+                                     "02:00:00:00:00:02", "10.1.0.6", 3, 1);
     f->r1 = add_router(f, acme, "r1", 7, f->net1, "02:57:00:07:00:03");
     f->rb = add_router(f, bolt, "rb", 8, f->netb, "02:57:00:08:00:04");
 
@@ -163,16 +125,6 @@ format_nat(const struct fixture *f)
     }
     ds_destroy(&all);
     return ds_steal_cstr(&out);
-}
-
-static size_t
-count_lines(const char *text, const char *needle)
-{
-    size_t n = 0;
-    for (const char *p = text; (p = strstr(p, needle)); p++) {
-        n++;
-    }
-    return n;
 }
 
 /* All of 'f->c.flows' as text (valid until the next call). */
@@ -370,22 +322,7 @@ test_owners(void **state)
     }
     assert_int_equal(n_external, 16);
 
-    struct weft_owner_list owners = WEFT_OWNER_LIST_INITIALIZER;
-    compile_host_owners(&f->c.topo, f->c.hv[0], &owners);
-    struct weft_flows sum;
-    weft_flows_init(&sum);
-    for (size_t i = 0; i < owners.n; i++) {
-        compile_owner_flows(&f->c.topo, f->c.hv[0], &f->c.ofports[0],
-                            &owners.owners[i], &sum);
-    }
-    struct ds a = DS_EMPTY_INITIALIZER, b = DS_EMPTY_INITIALIZER;
-    weft_flows_format(&sum, &a);
-    weft_flows_format(&f->c.flows, &b);
-    assert_string_equal(ds_cstr(&a), ds_cstr(&b));
-    ds_destroy(&a);
-    ds_destroy(&b);
-    weft_flows_destroy(&sum);
-    weft_owner_list_destroy(&owners);
+    compile_fixture_check_owners(&f->c, 0, WEFT_OWNER_EXTERNAL);
 }
 
 /* A floating IP moved from a1 to a3 (both on hv1) recompiles exactly the
@@ -396,8 +333,8 @@ static void
 test_fip_move_recompiles_ports(void **state)
 {
     struct fixture *f = *state;
-    struct topo_port *a3 = add_port(f, f->net1, 0, "a3",
-                                    "02:00:00:00:00:03", "10.1.0.7", 9, 3);
+    struct topo_port *a3 = compile_fixture_add_port(
+        &f->c, f->net1, 0, "a3", "02:00:00:00:00:03", "10.1.0.7", 9, 3);
     struct host_flows hf[2];
     for (int h = 0; h < 2; h++) {
         host_flows_init(&hf[h]);
