@@ -28,6 +28,7 @@
 #include <sys/socket.h>
 
 #include "changes.h"
+#include "compile-fixture.h"
 #include "compiler.h"
 #include "flow-text.h"
 #include "host-flows.h"
@@ -39,29 +40,17 @@
 #include "util.h"
 
 struct fixture {
-    struct topology topo;
-    struct topo_host *hv[2];
-    struct simap ofports[2];
+    struct compile_fixture c;   /* First: see compile-fixture.h. */
     struct topo_tenant *red;
     struct topo_network *vx;
     struct topo_port *w1, *w2, *d1, *n1;
     struct topo_sg *web, *db;
-    struct weft_flows flows;
-    uint32_t n_uuids;
 };
 
 static struct uuid
 next_uuid(struct fixture *f)
 {
-    return (struct uuid) { .parts = { ++f->n_uuids, 0x57, 0xac, 0x1 } };
-}
-
-static ovs_be32
-ip(const char *s)
-{
-    ovs_be32 addr;
-    assert_true(ip_parse(s, &addr));
-    return addr;
+    return compile_fixture_uuid(&f->c);
 }
 
 static struct topo_port *
@@ -73,9 +62,9 @@ add_port(struct fixture *f, int h, const char *name, const char *mac_s,
     ovs_be32 addr = ip_s ? ip(ip_s) : 0;
     char iface[16];
     snprintf(iface, sizeof iface, "tap%s", name);
-    simap_put(&f->ofports[h], iface, ofport);
+    simap_put(&f->c.ofports[h], iface, ofport);
     struct uuid uuid = next_uuid(f);
-    return topology_add_port(&f->topo, &uuid, f->vx, f->hv[h], name, iface,
+    return topology_add_port(&f->c.topo, &uuid, f->vx, f->c.hv[h], name, iface,
                              mac, &addr, ip_s ? 1 : 0, key);
 }
 
@@ -110,38 +99,25 @@ set_web_rules(struct fixture *f, bool with_rule4)
     rules[n].remote_family = AF_INET6;
     assert_true(ipv6_parse("fd00::", &rules[n].remote_prefix));
     rules[n++].remote_plen = 64;
-    assert_true(topology_set_sg_rules(&f->topo, f->web, rules, n));
+    assert_true(topology_set_sg_rules(&f->c.topo, f->web, rules, n));
 }
 
 static void
 join(struct fixture *f, struct topo_port *port, struct topo_sg *sg)
 {
     const struct topo_sg *sgs[] = { sg };
-    assert_true(topology_set_port_sgs(&f->topo, port, sgs, 1));
+    assert_true(topology_set_port_sgs(&f->c.topo, port, sgs, 1));
 }
 
 static int
 setup(void **state)
 {
     struct fixture *f = xzalloc(sizeof *f);
-    topology_init(&f->topo);
-    weft_flows_init(&f->flows);
-    for (int i = 0; i < 2; i++) {
-        char name[8], remote[32], tip[16], tun[16];
-        snprintf(name, sizeof name, "hv%d", i + 1);
-        snprintf(remote, sizeof remote, "unix:/tmp/hv%d.sock", i + 1);
-        snprintf(tip, sizeof tip, "192.168.0.%d", i + 1);
-        struct uuid uuid = next_uuid(f);
-        f->hv[i] = topology_add_host(&f->topo, &uuid, name, remote, NULL,
-                                     tip, "netdev", NULL);
-        simap_init(&f->ofports[i]);
-        snprintf(tun, sizeof tun, "vx-hv%d", 2 - i);
-        simap_put(&f->ofports[i], tun, 10);
-    }
+    compile_fixture_init(&f->c, 2, NULL, 0x57, 0xac, 0x1);
     struct uuid uuid = next_uuid(f);
-    f->red = topology_add_tenant(&f->topo, &uuid, "red", 1);
+    f->red = topology_add_tenant(&f->c.topo, &uuid, "red", 1);
     uuid = next_uuid(f);
-    f->vx = topology_add_network(&f->topo, &uuid, f->red, "vx",
+    f->vx = topology_add_network(&f->c.topo, &uuid, f->red, "vx",
                                  TOPO_NET_VXLAN, 100, 0, 3);
     f->w1 = add_port(f, 0, "w1", "02:00:00:00:00:05", "10.0.0.5", 1, 1);
     f->w2 = add_port(f, 1, "w2", "02:00:00:00:00:06", "10.0.0.6", 2, 1);
@@ -149,40 +125,21 @@ setup(void **state)
     f->n1 = add_port(f, 0, "n1", "02:00:00:00:00:08", NULL, 4, 3);
     struct in6_addr a6;
     assert_true(ipv6_parse("fd00::5", &a6));
-    assert_true(topology_set_port_ip6s(&f->topo, f->w1, &a6, 1));
+    assert_true(topology_set_port_ip6s(&f->c.topo, f->w1, &a6, 1));
 
     uuid = next_uuid(f);
-    f->web = topology_add_sg(&f->topo, &uuid, f->red, "web");
+    f->web = topology_add_sg(&f->c.topo, &uuid, f->red, "web");
     uuid = next_uuid(f);
-    f->db = topology_add_sg(&f->topo, &uuid, f->red, "db");
+    f->db = topology_add_sg(&f->c.topo, &uuid, f->red, "db");
     set_web_rules(f, true);
     struct topo_sg_rule r7 = rule(7, 9, TOPO_SG_EGRESS, 0, 0, 0);
-    assert_true(topology_set_sg_rules(&f->topo, f->db, &r7, 1));
+    assert_true(topology_set_sg_rules(&f->c.topo, f->db, &r7, 1));
     join(f, f->w1, f->web);
     join(f, f->w2, f->web);
     join(f, f->d1, f->db);
     join(f, f->n1, f->db);
     *state = f;
     return 0;
-}
-
-static int
-teardown(void **state)
-{
-    struct fixture *f = *state;
-    weft_flows_destroy(&f->flows);
-    for (int i = 0; i < 2; i++) {
-        simap_destroy(&f->ofports[i]);
-    }
-    topology_destroy(&f->topo);
-    free(f);
-    return 0;
-}
-
-static void
-compile(struct fixture *f, int h)
-{
-    compile_host_flows(&f->topo, f->hv[h], &f->ofports[h], &f->flows);
 }
 
 /* A flow of the policy: tables 12 and 34, the L2_LOOKUP ct rows and
@@ -198,43 +155,14 @@ is_acl_flow(const struct weft_flow *flow)
                && strstr(flow_actions_s(flow), "zone="));
 }
 
-/* The flows of 'f->flows' that 'keep' selects, as weft_flows_format()
- * prints them; the caller frees the string. */
-static char *
-format_some(const struct fixture *f, bool (*keep)(const struct weft_flow *))
-{
-    struct weft_flows some;
-    weft_flows_init(&some);
-    const struct weft_flow *flow;
-    HMAP_FOR_EACH (flow, node, &f->flows.flows) {
-        if (keep(flow)) {
-            weft_flows_add_copy(&some, flow);
-        }
-    }
-    struct ds out = DS_EMPTY_INITIALIZER;
-    weft_flows_format(&some, &out);
-    weft_flows_destroy(&some);
-    return ds_steal_cstr(&out);
-}
-
-static size_t
-count_lines(const char *text, const char *needle)
-{
-    size_t n = 0;
-    for (const char *p = text; (p = strstr(p, needle)); p++) {
-        n++;
-    }
-    return n;
-}
-
 #include "test-compile-acl-golden.h"
 
 static void
 test_golden_hv1(void **state)
 {
     struct fixture *f = *state;
-    compile(f, 0);
-    char *text = format_some(f, is_acl_flow);
+    compile_fixture_run(&f->c, 0);
+    char *text = compile_fixture_format(&f->c, is_acl_flow);
     if (strcmp(text, golden_hv1_acl)) {
         fprintf(stderr, "got:\n%s", text);
     }
@@ -249,7 +177,7 @@ rule_rows(struct fixture *f, uint32_t id)
     char *cookie = xasprintf("cookie=%#"PRIx64",",
                              weft_cookie_sg_rule(f->red->key, id));
     struct ds out = DS_EMPTY_INITIALIZER;
-    char *text = format_some(f, is_acl_flow);
+    char *text = compile_fixture_format(&f->c, is_acl_flow);
     char *save = NULL;
     for (char *line = strtok_r(text, "\n", &save); line;
          line = strtok_r(NULL, "\n", &save)) {
@@ -269,7 +197,7 @@ static void
 test_families(void **state)
 {
     struct fixture *f = *state;
-    compile(f, 0);
+    compile_fixture_run(&f->c, 0);
     char *r3 = rule_rows(f, 3);
     assert_int_equal(count_lines(r3, "ipv6"), 0);
     assert_int_equal(count_lines(r3, "tcp6"), 0);
@@ -294,7 +222,7 @@ static void
 test_remote_group(void **state)
 {
     struct fixture *f = *state;
-    compile(f, 1);
+    compile_fixture_run(&f->c, 1);
     char *r4 = rule_rows(f, 4);
     /* w2 (member), 10.0.0.7 (d1; n1 has no address), 3 port prefixes,
      * the conj_id row: db is IPv4 only, so no tcp6. */
@@ -306,9 +234,9 @@ test_remote_group(void **state)
     assert_string_equal(r7, "");
     free(r7);
 
-    assert_true(topology_set_port_sgs(&f->topo, f->d1, NULL, 0));
-    assert_true(topology_set_port_sgs(&f->topo, f->n1, NULL, 0));
-    compile(f, 1);
+    assert_true(topology_set_port_sgs(&f->c.topo, f->d1, NULL, 0));
+    assert_true(topology_set_port_sgs(&f->c.topo, f->n1, NULL, 0));
+    compile_fixture_run(&f->c, 1);
     r4 = rule_rows(f, 4);
     assert_string_equal(r4, "");
     free(r4);
@@ -323,18 +251,18 @@ static void
 test_no_policy(void **state)
 {
     struct fixture *f = *state;
-    topology_set_port_sgs(&f->topo, f->w1, NULL, 0);
-    topology_set_port_sgs(&f->topo, f->d1, NULL, 0);
-    topology_set_port_sgs(&f->topo, f->n1, NULL, 0);
-    compile(f, 0);
-    char *text = format_some(f, is_acl_flow);
+    topology_set_port_sgs(&f->c.topo, f->w1, NULL, 0);
+    topology_set_port_sgs(&f->c.topo, f->d1, NULL, 0);
+    topology_set_port_sgs(&f->c.topo, f->n1, NULL, 0);
+    compile_fixture_run(&f->c, 0);
+    char *text = compile_fixture_format(&f->c, is_acl_flow);
     assert_string_equal(text, "");
     free(text);
     const struct weft_flow *flow;
-    HMAP_FOR_EACH (flow, node, &f->flows.flows) {
+    HMAP_FOR_EACH (flow, node, &f->c.flows.flows) {
         assert_null(strstr(flow_actions_s(flow), "ct("));
     }
-    assert_false(compile_host_has_policy(f->hv[0], TOPO_SG_INGRESS));
+    assert_false(compile_host_has_policy(f->c.hv[0], TOPO_SG_INGRESS));
 }
 
 /* compile_host_flows() is the union of the owners' flows; every rule row
@@ -344,32 +272,14 @@ test_owners(void **state)
 {
     struct fixture *f = *state;
     for (int h = 0; h < 2; h++) {
-        compile(f, h);
-        struct weft_owner_list owners = WEFT_OWNER_LIST_INITIALIZER;
-        compile_host_owners(&f->topo, f->hv[h], &owners);
-        struct weft_flows sum;
-        weft_flows_init(&sum);
-        size_t n_sgs = 0;
-        for (size_t i = 0; i < owners.n; i++) {
-            n_sgs += owners.owners[i].kind == WEFT_OWNER_SG;
-            compile_owner_flows(&f->topo, f->hv[h], &f->ofports[h],
-                                &owners.owners[i], &sum);
-        }
+        size_t n_sgs = compile_fixture_check_owners(&f->c, h, WEFT_OWNER_SG);
         assert_int_equal(n_sgs, h == 0 ? 2 : 1);
-        struct ds a = DS_EMPTY_INITIALIZER, b = DS_EMPTY_INITIALIZER;
-        weft_flows_format(&sum, &a);
-        weft_flows_format(&f->flows, &b);
-        assert_string_equal(ds_cstr(&a), ds_cstr(&b));
-        ds_destroy(&a);
-        ds_destroy(&b);
-        weft_flows_destroy(&sum);
-        weft_owner_list_destroy(&owners);
 
         const struct weft_flow *flow;
-        HMAP_FOR_EACH (flow, node, &f->flows.flows) {
+        HMAP_FOR_EACH (flow, node, &f->c.flows.flows) {
             if (flow->owner.kind == WEFT_OWNER_SG) {
                 const struct topo_sg *sg = topology_find_sg(
-                    &f->topo, &flow->owner.uuid);
+                    &f->c.topo, &flow->owner.uuid);
                 assert_non_null(sg);
                 bool found = false;
                 for (size_t i = 0; i < sg->n_rules; i++) {
@@ -391,20 +301,21 @@ check_hosts(struct fixture *f, struct host_flows hf[2],
             const struct topo_changes *c, const char *expect_hosts)
 {
     struct uuidset hosts = UUIDSET_INITIALIZER(&hosts);
-    topo_changes_hosts(&f->topo, c, &hosts);
+    topo_changes_hosts(&f->c.topo, c, &hosts);
     char got[3] = "";
     for (int h = 0; h < 2; h++) {
-        if (uuidset_contains(&hosts, &f->hv[h]->uuid)) {
+        if (uuidset_contains(&hosts, &f->c.hv[h]->uuid)) {
             strcat(got, h ? "2" : "1");
         }
     }
     assert_string_equal(got, expect_hosts);
     uuidset_destroy(&hosts);
     for (int h = 0; h < 2; h++) {
-        host_flows_note_changes(&hf[h], &f->topo, f->hv[h], c);
-        host_flows_update(&hf[h], &f->topo, f->hv[h], &f->ofports[h], NULL);
+        host_flows_note_changes(&hf[h], &f->c.topo, f->c.hv[h], c);
+        host_flows_update(&hf[h], &f->c.topo, f->c.hv[h], &f->c.ofports[h],
+                          NULL);
         struct ds diff = DS_EMPTY_INITIALIZER;
-        if (!host_flows_check(&hf[h], &f->topo, f->hv[h], &f->ofports[h],
+        if (!host_flows_check(&hf[h], &f->c.topo, f->c.hv[h], &f->c.ofports[h],
                               &diff)) {
             fail_msg("hv%d:\n%s", h + 1, ds_cstr(&diff));
         }
@@ -419,21 +330,22 @@ test_incremental(void **state)
     struct host_flows hf[2];
     for (int h = 0; h < 2; h++) {
         host_flows_init(&hf[h]);
-        host_flows_update(&hf[h], &f->topo, f->hv[h], &f->ofports[h], NULL);
+        host_flows_update(&hf[h], &f->c.topo, f->c.hv[h], &f->c.ofports[h],
+                          NULL);
     }
     struct topo_changes c;
     topo_changes_init(&c);
 
     /* Rule 4 removed: on hv1 only its rows differ, one owner compiled. */
-    compile(f, 0);
-    char *before = format_some(f, is_acl_flow);
+    compile_fixture_run(&f->c, 0);
+    char *before = compile_fixture_format(&f->c, is_acl_flow);
     set_web_rules(f, false);
     uuidset_insert(&c.sgs, &f->web->uuid);
     uint64_t n = hf[0].n_owner_compiles;
     check_hosts(f, hf, &c, "12");
     assert_int_equal(hf[0].n_owner_compiles - n, 1);
-    compile(f, 0);
-    char *after = format_some(f, is_acl_flow);
+    compile_fixture_run(&f->c, 0);
+    char *after = compile_fixture_format(&f->c, is_acl_flow);
     char *cookie4 = xasprintf("cookie=%#"PRIx64",",
                               weft_cookie_sg_rule(1, 4));
     char *save = NULL;
@@ -456,12 +368,12 @@ test_incremental(void **state)
     topo_changes_clear(&c);
     struct in6_addr a6;
     assert_true(ipv6_parse("fd00::7", &a6));
-    assert_true(topology_set_port_ip6s(&f->topo, f->d1, &a6, 1));
+    assert_true(topology_set_port_ip6s(&f->c.topo, f->d1, &a6, 1));
     uuidset_insert(&c.ports, &f->d1->uuid);
-    uuidset_insert(&c.port_hosts, &f->hv[0]->uuid);
+    uuidset_insert(&c.port_hosts, &f->c.hv[0]->uuid);
     uuidset_insert(&c.networks, &f->vx->uuid);
     check_hosts(f, hf, &c, "12");
-    compile(f, 1);
+    compile_fixture_run(&f->c, 1);
     char *r4 = rule_rows(f, 4);
     assert_int_equal(count_lines(r4, "ipv6_src=fd00::7"), 1);
     assert_int_equal(count_lines(r4, "tcp6"), 3);
@@ -469,10 +381,10 @@ test_incremental(void **state)
 
     /* w2 leaves web: hv2 has no policy left. */
     topo_changes_clear(&c);
-    assert_true(topology_set_port_sgs(&f->topo, f->w2, NULL, 0));
+    assert_true(topology_set_port_sgs(&f->c.topo, f->w2, NULL, 0));
     uuidset_insert(&c.sgs, &f->web->uuid);
     uuidset_insert(&c.ports, &f->w2->uuid);
-    uuidset_insert(&c.port_hosts, &f->hv[1]->uuid);
+    uuidset_insert(&c.port_hosts, &f->c.hv[1]->uuid);
     uuidset_insert(&c.networks, &f->vx->uuid);
     check_hosts(f, hf, &c, "12");
     struct weft_flows all;
@@ -488,7 +400,7 @@ test_incremental(void **state)
      * owners (default deny, ct rows) are recompiled with it. */
     topo_changes_clear(&c);
     struct topo_sg_rule r7 = rule(7, 9, TOPO_SG_INGRESS, 0, 0, 0);
-    assert_true(topology_set_sg_rules(&f->topo, f->db, &r7, 1));
+    assert_true(topology_set_sg_rules(&f->c.topo, f->db, &r7, 1));
     uuidset_insert(&c.sgs, &f->db->uuid);
     check_hosts(f, hf, &c, "1");
 
@@ -496,16 +408,16 @@ test_incremental(void **state)
      * deleted group reaches every host (its members are unknown). */
     topo_changes_clear(&c);
     set_web_rules(f, false);
-    assert_true(topology_set_port_sgs(&f->topo, f->d1, NULL, 0));
-    assert_true(topology_set_port_sgs(&f->topo, f->n1, NULL, 0));
+    assert_true(topology_set_port_sgs(&f->c.topo, f->d1, NULL, 0));
+    assert_true(topology_set_port_sgs(&f->c.topo, f->n1, NULL, 0));
     struct uuid db_uuid = f->db->uuid;
-    assert_true(topology_remove_sg(&f->topo, f->db));
+    assert_true(topology_remove_sg(&f->c.topo, f->db));
     f->db = NULL;
     uuidset_insert(&c.sgs, &db_uuid);
     uuidset_insert(&c.sgs, &f->web->uuid);
     uuidset_insert(&c.ports, &f->d1->uuid);
     uuidset_insert(&c.ports, &f->n1->uuid);
-    uuidset_insert(&c.port_hosts, &f->hv[0]->uuid);
+    uuidset_insert(&c.port_hosts, &f->c.hv[0]->uuid);
     check_hosts(f, hf, &c, "12");
     HMAP_FOR_EACH (flow, node, &hf[0].defaults.flows) {
         assert_false(flow->table_id == WEFT_TABLE_ACL_OUT);
@@ -521,12 +433,12 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_golden_hv1, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_families, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_remote_group, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_no_policy, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_owners, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_incremental, setup, teardown),
+        COMPILE_TEST(test_golden_hv1),
+        COMPILE_TEST(test_families),
+        COMPILE_TEST(test_remote_group),
+        COMPILE_TEST(test_no_policy),
+        COMPILE_TEST(test_owners),
+        COMPILE_TEST(test_incremental),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     flow_text_free();

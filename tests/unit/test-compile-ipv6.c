@@ -22,11 +22,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compile-fixture.h"
 #include "compiler.h"
 #include "flow-text.h"
 #include "openvswitch/dynamic-string.h"
-#include "openvswitch/ofp-flow.h"
-#include "openvswitch/ofp-protocol.h"
 #include "packets.h"
 #include "pipeline.h"
 #include "simap.h"
@@ -34,20 +33,16 @@
 #include "util.h"
 
 struct fixture {
-    struct topology topo;
-    struct topo_host *hv[2];
-    struct simap ofports[2];
+    struct compile_fixture c;   /* First: see compile-fixture.h. */
     struct topo_tenant *red;
     struct topo_network *vx;
     struct topo_port *a1, *a2, *a3;
-    struct weft_flows flows;
-    uint32_t n_uuids;
 };
 
 static struct uuid
 next_uuid(struct fixture *f)
 {
-    return (struct uuid) { .parts = { ++f->n_uuids, 0x57, 0x36, 0x36 } };
+    return compile_fixture_uuid(&f->c);
 }
 
 static struct in6_addr
@@ -70,14 +65,14 @@ add_port(struct fixture *f, int h, const char *name, const char *mac_s,
     }
     char iface[16];
     snprintf(iface, sizeof iface, "tap%s", name);
-    simap_put(&f->ofports[h], iface, ofport);
+    simap_put(&f->c.ofports[h], iface, ofport);
     struct uuid uuid = next_uuid(f);
     struct topo_port *port = topology_add_port(
-        &f->topo, &uuid, f->vx, f->hv[h], name, iface, mac, &addr,
+        &f->c.topo, &uuid, f->vx, f->c.hv[h], name, iface, mac, &addr,
         ip_s ? 1 : 0, key);
     if (ip6_s) {
         struct in6_addr a6 = ip6(ip6_s);
-        assert_true(topology_set_port_ip6s(&f->topo, port, &a6, 1));
+        assert_true(topology_set_port_ip6s(&f->c.topo, port, &a6, 1));
     }
     return port;
 }
@@ -86,25 +81,12 @@ static int
 setup(void **state)
 {
     struct fixture *f = xzalloc(sizeof *f);
-    topology_init(&f->topo);
-    weft_flows_init(&f->flows);
     static const char *dp_types[] = { "netdev", "system" };
-    for (int i = 0; i < 2; i++) {
-        char name[8], remote[32], tip[16], tun[16];
-        snprintf(name, sizeof name, "hv%d", i + 1);
-        snprintf(remote, sizeof remote, "unix:/tmp/hv%d.sock", i + 1);
-        snprintf(tip, sizeof tip, "192.168.0.%d", i + 1);
-        struct uuid uuid = next_uuid(f);
-        f->hv[i] = topology_add_host(&f->topo, &uuid, name, remote, NULL,
-                                     tip, dp_types[i], NULL);
-        simap_init(&f->ofports[i]);
-        snprintf(tun, sizeof tun, "vx-hv%d", 2 - i);
-        simap_put(&f->ofports[i], tun, 10);
-    }
+    compile_fixture_init(&f->c, 2, dp_types, 0x57, 0x36, 0x36);
     struct uuid uuid = next_uuid(f);
-    f->red = topology_add_tenant(&f->topo, &uuid, "red", 1);
+    f->red = topology_add_tenant(&f->c.topo, &uuid, "red", 1);
     uuid = next_uuid(f);
-    f->vx = topology_add_network(&f->topo, &uuid, f->red, "vx",
+    f->vx = topology_add_network(&f->c.topo, &uuid, f->red, "vx",
                                  TOPO_NET_VXLAN, 1001, 0, 1);
     f->a1 = add_port(f, 0, "a1", "02:00:00:00:00:05", "10.0.0.5", "fd00::5",
                      1, 1);
@@ -114,57 +96,14 @@ setup(void **state)
     return 0;
 }
 
-static int
-teardown(void **state)
-{
-    struct fixture *f = *state;
-    weft_flows_destroy(&f->flows);
-    for (int i = 0; i < 2; i++) {
-        simap_destroy(&f->ofports[i]);
-    }
-    topology_destroy(&f->topo);
-    free(f);
-    return 0;
-}
-
-static void
-compile(struct fixture *f, int h)
-{
-    compile_host_flows(&f->topo, f->hv[h], &f->ofports[h], &f->flows);
-}
-
-/* Every flow of 'f->flows' parses with OVS's parser (which also checks
- * each action's prerequisites against the match), as ovs-ofctl would. */
-static void
-check_parses(struct fixture *f)
-{
-    const struct weft_flow *flow;
-    HMAP_FOR_EACH (flow, node, &f->flows.flows) {
-        const char *match = flow_match_s(flow);
-        char *text = xasprintf("table=%d,priority=%d,%s%sactions=%s",
-                               flow->table_id, flow->priority, match,
-                               match[0] ? "," : "", flow_actions_s(flow));
-        struct ofputil_flow_mod fm;
-        enum ofputil_protocol usable;
-        char *error = parse_ofp_flow_mod_str(&fm, text, NULL, NULL,
-                                             OFPFC_ADD, &usable);
-        if (error) {
-            fail_msg("%s: %s", text, error);
-        }
-        minimatch_destroy(&fm.match);
-        free(fm.ofpacts);
-        free(text);
-    }
-}
-
-/* The IPv6 lines of PORT_SEC and ARP_RESPOND in 'f->flows' (with "ipv6"
+/* The IPv6 lines of PORT_SEC and ARP_RESPOND in 'f->c.flows' (with "ipv6"
  * or "icmp6"; policy's are test-compile-acl.c's), optionally only
  * those with 'cookie' (0: all).  The caller frees the result. */
 static char *
 format_ipv6(const struct fixture *f, uint64_t cookie)
 {
     struct ds all = DS_EMPTY_INITIALIZER, out = DS_EMPTY_INITIALIZER;
-    weft_flows_format(&f->flows, &all);
+    weft_flows_format(&f->c.flows, &all);
     char *want = cookie ? xasprintf("cookie=%#018"PRIx64",", cookie) : NULL;
     char *save = NULL;
     for (char *line = strtok_r(ds_cstr(&all), "\n", &save); line;
@@ -204,8 +143,8 @@ static void
 test_golden_hv1(void **state)
 {
     struct fixture *f = *state;
-    compile(f, 0);
-    check_parses(f);
+    compile_fixture_run(&f->c, 0);
+    compile_fixture_check_parses(&f->c);
     char *text = format_ipv6(f, 0);
     if (strcmp(text, golden_hv1_ipv6)) {
         fprintf(stderr, "got:\n%s", text);
@@ -223,8 +162,8 @@ test_link_local(void **state)
     struct fixture *f = *state;
     struct topo_port *a4 = add_port(f, 0, "a4", "52:54:00:12:34:56",
                                     "10.0.0.8", NULL, 4, 4);
-    compile(f, 0);
-    check_parses(f);
+    compile_fixture_run(&f->c, 0);
+    compile_fixture_check_parses(&f->c);
     char *text = format_ipv6(f, port_cookie(a4));
     assert_int_equal(count(text, "ipv6_src=fe80::5054:ff:fe12:3456,"), 2);
     assert_int_equal(count(text, "ipv6_src=fe80::5054:ff:fe12:3456 "), 1);
@@ -240,8 +179,8 @@ static void
 test_no_address(void **state)
 {
     struct fixture *f = *state;
-    compile(f, 0);
-    check_parses(f);
+    compile_fixture_run(&f->c, 0);
+    compile_fixture_check_parses(&f->c);
     char *text = format_ipv6(f, port_cookie(f->a2));
     assert_string_equal(text,
         "table=10, priority=110, cookie=0x5700010001000002, "
@@ -256,15 +195,15 @@ test_egress_policy(void **state)
 {
     struct fixture *f = *state;
     struct uuid uuid = next_uuid(f);
-    struct topo_sg *sg = topology_add_sg(&f->topo, &uuid, f->red, "out");
+    struct topo_sg *sg = topology_add_sg(&f->c.topo, &uuid, f->red, "out");
     struct topo_sg_rule rule = { .id = 1, .key = 1,
                                  .direction = TOPO_SG_EGRESS };
     rule.uuid = next_uuid(f);
-    assert_true(topology_set_sg_rules(&f->topo, sg, &rule, 1));
+    assert_true(topology_set_sg_rules(&f->c.topo, sg, &rule, 1));
     const struct topo_sg *sgs[] = { sg };
-    assert_true(topology_set_port_sgs(&f->topo, f->a1, sgs, 1));
-    compile(f, 0);
-    check_parses(f);
+    assert_true(topology_set_port_sgs(&f->c.topo, f->a1, sgs, 1));
+    compile_fixture_run(&f->c, 0);
+    compile_fixture_check_parses(&f->c);
     char *text = format_ipv6(f, port_cookie(f->a1));
     assert_int_equal(count(text, "ct(table=12,zone=32769)"), 2);
     assert_non_null(strstr(text, "ipv6,in_port=1,ipv6_src=fd00::5 actions="
@@ -284,8 +223,8 @@ static void
 test_kernel_datapath(void **state)
 {
     struct fixture *f = *state;
-    compile(f, 1);
-    check_parses(f);
+    compile_fixture_run(&f->c, 1);
+    compile_fixture_check_parses(&f->c);
     char *text = format_ipv6(f, 0);
     assert_int_equal(count(text, "nd_options_type"), 0);
     assert_int_equal(count(text, "table=20, priority=100,"), 0);
@@ -308,7 +247,7 @@ static void
 test_answers_and_changes(void **state)
 {
     struct fixture *f = *state;
-    compile(f, 0);
+    compile_fixture_run(&f->c, 0);
     char *before = format_ipv6(f, 0);
     char *a3 = format_ipv6(f, port_cookie(f->a3));
     assert_int_equal(count(a3, "\n"), 2);
@@ -318,8 +257,8 @@ test_answers_and_changes(void **state)
     free(a3);
 
     struct in6_addr addr = ip6("fd00::9");
-    assert_true(topology_set_port_ip6s(&f->topo, f->a1, &addr, 1));
-    compile(f, 0);
+    assert_true(topology_set_port_ip6s(&f->c.topo, f->a1, &addr, 1));
+    compile_fixture_run(&f->c, 0);
     char *after = format_ipv6(f, 0);
     assert_int_equal(count(before, "fd00::5"), 7);
     assert_int_equal(count(after, "fd00::5"), 0);
@@ -343,14 +282,12 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_golden_hv1, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_link_local, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_no_address, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_egress_policy, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_kernel_datapath, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_answers_and_changes, setup,
-                                        teardown),
+        COMPILE_TEST(test_golden_hv1),
+        COMPILE_TEST(test_link_local),
+        COMPILE_TEST(test_no_address),
+        COMPILE_TEST(test_egress_policy),
+        COMPILE_TEST(test_kernel_datapath),
+        COMPILE_TEST(test_answers_and_changes),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     flow_text_free();

@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "changes.h"
+#include "compile-fixture.h"
 #include "compiler.h"
 #include "flow-text.h"
 #include "host-flows.h"
@@ -37,59 +38,17 @@
 #include "util.h"
 
 struct fixture {
-    struct topology topo;
-    struct topo_host *hv[2];
-    struct simap ofports[2];
+    struct compile_fixture c;   /* First: see compile-fixture.h. */
     struct topo_network *neta, *netb;
     struct topo_router *ra, *rb;
     struct topo_port *a1, *a2, *a3, *b1, *b2;
     struct topo_service *sa, *sb;
-    struct weft_flows flows;
-    uint32_t n_uuids;
 };
 
 static struct uuid
 next_uuid(struct fixture *f)
 {
-    return (struct uuid) { .parts = { ++f->n_uuids, 0x57, 0x4c, 0x42 } };
-}
-
-static ovs_be32
-ip(const char *s)
-{
-    ovs_be32 addr;
-    assert_true(ip_parse(s, &addr));
-    return addr;
-}
-
-static struct topo_network *
-add_net(struct fixture *f, const struct topo_tenant *t, const char *name,
-        uint32_t key)
-{
-    struct uuid uuid = next_uuid(f);
-    struct topo_network *net = topology_add_network(
-        &f->topo, &uuid, t, name, TOPO_NET_VXLAN, 100 + key, 0, key);
-    struct topo_subnet subnet = { ip("10.1.0.0"), 24, ip("10.1.0.1") };
-    bool changed;
-    assert_true(topology_set_network_subnet(&f->topo, net, &subnet,
-                                            &changed));
-    return net;
-}
-
-static struct topo_port *
-add_port(struct fixture *f, const struct topo_network *net, int h,
-         const char *name, const char *mac_s, const char *ip_s,
-         uint32_t key, int ofport)
-{
-    struct eth_addr mac;
-    assert_true(eth_addr_from_string(mac_s, &mac));
-    ovs_be32 addr = ip(ip_s);
-    char iface[16];
-    snprintf(iface, sizeof iface, "tap%s", name);
-    simap_put(&f->ofports[h], iface, ofport);
-    struct uuid uuid = next_uuid(f);
-    return topology_add_port(&f->topo, &uuid, net, f->hv[h], name, iface,
-                             mac, &addr, 1, key);
+    return compile_fixture_uuid(&f->c);
 }
 
 static struct topo_router *
@@ -97,11 +56,12 @@ add_router(struct fixture *f, const struct topo_tenant *t, const char *name,
            uint32_t key, struct topo_network *net, const char *mac_s)
 {
     struct uuid uuid = next_uuid(f);
-    struct topo_router *r = topology_add_router(&f->topo, &uuid, t, name, key);
+    struct topo_router *r = topology_add_router(&f->c.topo, &uuid, t, name,
+                                                key);
     struct eth_addr mac;
     assert_true(eth_addr_from_string(mac_s, &mac));
     const struct topo_network *nets[] = { net };
-    assert_true(topology_set_router_networks(&f->topo, r, nets, &mac, 1));
+    assert_true(topology_set_router_networks(&f->c.topo, r, nets, &mac, 1));
     return r;
 }
 
@@ -113,14 +73,14 @@ add_service(struct fixture *f, const struct topo_tenant *t,
 {
     struct uuid uuid = next_uuid(f);
     struct topo_service *svc = topology_add_service(
-        &f->topo, &uuid, t, r, "web", key, ip("10.96.0.10"), 80, IPPROTO_TCP,
+        &f->c.topo, &uuid, t, r, "web", key, ip("10.96.0.10"), 80, IPPROTO_TCP,
         node_port);
     assert_non_null(svc);
     struct topo_backend backends[] = {
         { p1, 8080, 1, false },
         { p2, 8080, w2, false },
     };
-    assert_true(topology_set_service_backends(&f->topo, svc, backends, 2));
+    assert_true(topology_set_service_backends(&f->c.topo, svc, backends, 2));
     return svc;
 }
 
@@ -128,70 +88,38 @@ static int
 setup(void **state)
 {
     struct fixture *f = xzalloc(sizeof *f);
-    topology_init(&f->topo);
-    weft_flows_init(&f->flows);
-    for (int i = 0; i < 2; i++) {
-        char name[8], remote[32], tip[16], tun[16];
-        snprintf(name, sizeof name, "hv%d", i + 1);
-        snprintf(remote, sizeof remote, "unix:/tmp/hv%d.sock", i + 1);
-        snprintf(tip, sizeof tip, "192.168.0.%d", i + 1);
-        struct uuid uuid = next_uuid(f);
-        f->hv[i] = topology_add_host(&f->topo, &uuid, name, remote, NULL,
-                                     tip, "netdev", NULL);
-        simap_init(&f->ofports[i]);
-        snprintf(tun, sizeof tun, "vx-hv%d", 2 - i);
-        simap_put(&f->ofports[i], tun, 10);
-    }
-    assert_true(topology_set_host_external(&f->topo, f->hv[0], "ext0",
+    compile_fixture_init(&f->c, 2, NULL, 0x57, 0x4c, 0x42);
+    assert_true(topology_set_host_external(&f->c.topo, f->c.hv[0], "ext0",
                                            ip("192.168.100.11"), 24,
                                            ip("192.168.100.1")));
     struct eth_addr gw_mac = ETH_ADDR_C(52, 54, 00, 00, 01, 01);
-    assert_true(topology_set_host_gateway_mac(f->hv[0], gw_mac));
-    simap_put(&f->ofports[0], "ext0", 30);
+    assert_true(topology_set_host_gateway_mac(f->c.hv[0], gw_mac));
+    simap_put(&f->c.ofports[0], "ext0", 30);
 
     struct uuid uuid = next_uuid(f);
-    struct topo_tenant *acme = topology_add_tenant(&f->topo, &uuid, "acme",
+    struct topo_tenant *acme = topology_add_tenant(&f->c.topo, &uuid, "acme",
                                                    1);
     uuid = next_uuid(f);
-    struct topo_tenant *bolt = topology_add_tenant(&f->topo, &uuid, "bolt",
+    struct topo_tenant *bolt = topology_add_tenant(&f->c.topo, &uuid, "bolt",
                                                    2);
-    f->neta = add_net(f, acme, "neta", 3);
-    f->netb = add_net(f, bolt, "netb", 4);
-    f->a1 = add_port(f, f->neta, 0, "a1", "02:00:00:00:00:05", "10.1.0.5",
-                     1, 1);
-    f->a2 = add_port(f, f->neta, 1, "a2", "02:00:00:00:00:06", "10.1.0.6",
-                     2, 1);
-    f->a3 = add_port(f, f->neta, 0, "a3", "02:00:00:00:00:07", "10.1.0.7",
-                     3, 3);
-    f->b1 = add_port(f, f->netb, 0, "b1", "02:00:00:00:00:05", "10.1.0.5",
-                     4, 2);
-    f->b2 = add_port(f, f->netb, 1, "b2", "02:00:00:00:00:06", "10.1.0.6",
-                     5, 2);
+    f->neta = compile_fixture_add_net(&f->c, acme, "neta", 3);
+    f->netb = compile_fixture_add_net(&f->c, bolt, "netb", 4);
+    f->a1 = compile_fixture_add_port(&f->c, f->neta, 0, "a1",
+                                     "02:00:00:00:00:05", "10.1.0.5", 1, 1);
+    f->a2 = compile_fixture_add_port(&f->c, f->neta, 1, "a2",
+                                     "02:00:00:00:00:06", "10.1.0.6", 2, 1);
+    f->a3 = compile_fixture_add_port(&f->c, f->neta, 0, "a3",
+                                     "02:00:00:00:00:07", "10.1.0.7", 3, 3);
+    f->b1 = compile_fixture_add_port(&f->c, f->netb, 0, "b1",
+                                     "02:00:00:00:00:05", "10.1.0.5", 4, 2);
+    f->b2 = compile_fixture_add_port(&f->c, f->netb, 1, "b2",
+                                     "02:00:00:00:00:06", "10.1.0.6", 5, 2);
     f->ra = add_router(f, acme, "ra", 7, f->neta, "02:57:00:07:00:03");
     f->rb = add_router(f, bolt, "rb", 8, f->netb, "02:57:00:08:00:04");
     f->sa = add_service(f, acme, f->ra, 1, 30080, f->a1, f->a2, 2);
     f->sb = add_service(f, bolt, f->rb, 2, 0, f->b1, f->b2, 1);
     *state = f;
     return 0;
-}
-
-static int
-teardown(void **state)
-{
-    struct fixture *f = *state;
-    weft_flows_destroy(&f->flows);
-    for (int i = 0; i < 2; i++) {
-        simap_destroy(&f->ofports[i]);
-    }
-    topology_destroy(&f->topo);
-    free(f);
-    return 0;
-}
-
-static void
-compile(struct fixture *f, int h)
-{
-    compile_host_flows(&f->topo, f->hv[h], &f->ofports[h], &f->flows);
 }
 
 static bool
@@ -202,33 +130,12 @@ is_lb_flow(const struct weft_flow *flow)
                && flow->table_id <= WEFT_TABLE_LB_OUT);
 }
 
-/* The service rows (and groups) of 'f->flows' as weft_flows_format()
+/* The service rows (and groups) of 'f->c.flows' as weft_flows_format()
  * prints them; the caller frees the string. */
 static char *
 format_lb(const struct fixture *f)
 {
-    struct weft_flows lb;
-    weft_flows_init(&lb);
-    const struct weft_flow *flow;
-    HMAP_FOR_EACH (flow, node, &f->flows.flows) {
-        if (is_lb_flow(flow)) {
-            weft_flows_add_copy(&lb, flow);
-        }
-    }
-    struct ds out = DS_EMPTY_INITIALIZER;
-    weft_flows_format(&lb, &out);
-    weft_flows_destroy(&lb);
-    return ds_steal_cstr(&out);
-}
-
-static size_t
-count_lines(const char *text, const char *needle)
-{
-    size_t n = 0;
-    for (const char *p = text; (p = strstr(p, needle)); p++) {
-        n++;
-    }
-    return n;
+    return compile_fixture_format(&f->c, is_lb_flow);
 }
 
 /* The line of 'text' that contains 'a' and 'b', or NULL; the caller frees
@@ -254,7 +161,7 @@ static void
 test_golden_hv1(void **state)
 {
     struct fixture *f = *state;
-    compile(f, 0);
+    compile_fixture_run(&f->c, 0);
     char *text = format_lb(f);
     if (strcmp(text, golden_hv1_lb)) {
         fprintf(stderr, "got:\n%s", text);
@@ -271,10 +178,10 @@ test_tenants_apart(void **state)
 {
     struct fixture *f = *state;
     for (int h = 0; h < 2; h++) {
-        compile(f, h);
+        compile_fixture_run(&f->c, h);
         const struct weft_flow *flow;
         size_t n[2] = { 0, 0 };
-        HMAP_FOR_EACH (flow, node, &f->flows.flows) {
+        HMAP_FOR_EACH (flow, node, &f->c.flows.flows) {
             if (flow->owner.kind != WEFT_OWNER_SERVICE) {
                 continue;
             }
@@ -350,8 +257,8 @@ test_down_backend(void **state)
         { f->a1, 8080, 1, false },
         { f->a2, 8080, 2, true },
     };
-    assert_true(topology_set_service_backends(&f->topo, f->sa, backends, 2));
-    compile(f, 1);
+    assert_true(topology_set_service_backends(&f->c.topo, f->sa, backends, 2));
+    compile_fixture_run(&f->c, 1);
     char *text = format_lb(f);
     char *select = find_line(text, "table=70, priority=100",
                              "reg11=0x7");
@@ -372,8 +279,8 @@ test_down_backend(void **state)
     free(text);
 
     backends[0].down = true;
-    assert_true(topology_set_service_backends(&f->topo, f->sa, backends, 2));
-    compile(f, 1);
+    assert_true(topology_set_service_backends(&f->c.topo, f->sa, backends, 2));
+    compile_fixture_run(&f->c, 1);
     text = format_lb(f);
     select = find_line(text, "table=70, priority=100", "reg11=0x7");
     assert_non_null(select);
@@ -391,7 +298,7 @@ static void
 test_hairpin(void **state)
 {
     struct fixture *f = *state;
-    compile(f, 0);
+    compile_fixture_run(&f->c, 0);
     char *text = format_lb(f);
     char *reply = find_line(text, "table=24, priority=310",
                             "reg11=0x7,nw_src=10.1.0.5");
@@ -416,17 +323,17 @@ static void
 test_node_port(void **state)
 {
     struct fixture *f = *state;
-    compile(f, 0);
+    compile_fixture_run(&f->c, 0);
     char *text = format_lb(f);
     char *np = find_line(text, "table=61, ", "tp_dst=30080");
     assert_non_null(np);
     assert_non_null(strstr(np, "set_field:0x7->reg11,group:65537"));
     free(np);
     free(text);
-    assert_true(compile_router_nat_needed(f->hv[0], f->ra));
-    assert_false(compile_router_nat_needed(f->hv[0], f->rb));
+    assert_true(compile_router_nat_needed(f->c.hv[0], f->ra));
+    assert_false(compile_router_nat_needed(f->c.hv[0], f->rb));
 
-    compile(f, 1);                      /* No external side. */
+    compile_fixture_run(&f->c, 1);                      /* No external side. */
     text = format_lb(f);
     assert_int_equal(count_lines(text, "30080"), 0);
     free(text);
@@ -436,13 +343,13 @@ test_node_port(void **state)
         { f->a1, 8080, 1, true },
         { f->a2, 8080, 2, false },
     };
-    assert_true(topology_set_service_backends(&f->topo, f->sa, backends, 2));
-    compile(f, 0);
+    assert_true(topology_set_service_backends(&f->c.topo, f->sa, backends, 2));
+    compile_fixture_run(&f->c, 0);
     text = format_lb(f);
     assert_int_equal(count_lines(text, "30080"), 0);
     assert_int_equal(count_lines(text, "65537"), 0);
     free(text);
-    assert_false(compile_router_nat_needed(f->hv[0], f->ra));
+    assert_false(compile_router_nat_needed(f->c.hv[0], f->ra));
 }
 
 /* Without a service the host has no row of tables 70..73. */
@@ -450,14 +357,14 @@ static void
 test_no_service(void **state)
 {
     struct fixture *f = *state;
-    topology_remove_service(&f->topo, f->sa);
-    topology_remove_service(&f->topo, f->sb);
-    compile(f, 0);
+    topology_remove_service(&f->c.topo, f->sa);
+    topology_remove_service(&f->c.topo, f->sb);
+    compile_fixture_run(&f->c, 0);
     const struct weft_flow *flow;
-    HMAP_FOR_EACH (flow, node, &f->flows.flows) {
+    HMAP_FOR_EACH (flow, node, &f->c.flows.flows) {
         assert_false(is_lb_flow(flow));
     }
-    assert_false(compile_host_has_services(f->hv[0]));
+    assert_false(compile_host_has_services(f->c.hv[0]));
 }
 
 /* The union of compile_owner_flows() over compile_host_owners() is the
@@ -468,57 +375,43 @@ test_owners_incremental(void **state)
 {
     struct fixture *f = *state;
     for (int h = 0; h < 2; h++) {
-        compile(f, h);
-        struct weft_owner_list owners = WEFT_OWNER_LIST_INITIALIZER;
-        compile_host_owners(&f->topo, f->hv[h], &owners);
-        struct weft_flows sum;
-        weft_flows_init(&sum);
-        size_t n_services = 0;
-        for (size_t i = 0; i < owners.n; i++) {
-            n_services += owners.owners[i].kind == WEFT_OWNER_SERVICE;
-            compile_owner_flows(&f->topo, f->hv[h], &f->ofports[h],
-                                &owners.owners[i], &sum);
-        }
+        size_t n_services = compile_fixture_check_owners(&f->c, h,
+                                                         WEFT_OWNER_SERVICE);
         assert_int_equal(n_services, 2);
-        struct ds a = DS_EMPTY_INITIALIZER, b = DS_EMPTY_INITIALIZER;
-        weft_flows_format(&sum, &a);
-        weft_flows_format(&f->flows, &b);
-        assert_string_equal(ds_cstr(&a), ds_cstr(&b));
-        ds_destroy(&a);
-        ds_destroy(&b);
-        weft_flows_destroy(&sum);
-        weft_owner_list_destroy(&owners);
     }
 
     struct host_flows hf[2];
     for (int h = 0; h < 2; h++) {
         host_flows_init(&hf[h]);
-        host_flows_update(&hf[h], &f->topo, f->hv[h], &f->ofports[h], NULL);
+        host_flows_update(&hf[h], &f->c.topo, f->c.hv[h], &f->c.ofports[h],
+                          NULL);
     }
     struct topo_backend backends[] = {
         { f->a1, 8080, 1, false },
         { f->a2, 8080, 2, false },
         { f->a3, 8080, 1, false },
     };
-    assert_true(topology_set_service_backends(&f->topo, f->sa, backends, 3));
+    assert_true(topology_set_service_backends(&f->c.topo, f->sa, backends, 3));
     struct topo_changes c;
     topo_changes_init(&c);
     uuidset_insert(&c.services, &f->sa->uuid);
 
     struct uuidset hosts = UUIDSET_INITIALIZER(&hosts);
-    topo_changes_hosts(&f->topo, &c, &hosts);
+    topo_changes_hosts(&f->c.topo, &c, &hosts);
     assert_int_equal(uuidset_count(&hosts), 2);
     uuidset_destroy(&hosts);
 
     for (int h = 0; h < 2; h++) {
         uint64_t owners = hf[h].n_owner_compiles;
         uint64_t fulls = hf[h].n_full_compiles;
-        assert_true(host_flows_note_changes(&hf[h], &f->topo, f->hv[h], &c));
-        host_flows_update(&hf[h], &f->topo, f->hv[h], &f->ofports[h], NULL);
+        assert_true(host_flows_note_changes(&hf[h], &f->c.topo, f->c.hv[h],
+                                            &c));
+        host_flows_update(&hf[h], &f->c.topo, f->c.hv[h], &f->c.ofports[h],
+                          NULL);
         assert_int_equal(hf[h].n_full_compiles, fulls);
         assert_int_equal(hf[h].n_owner_compiles - owners, 1);
         struct ds diff = DS_EMPTY_INITIALIZER;
-        if (!host_flows_check(&hf[h], &f->topo, f->hv[h], &f->ofports[h],
+        if (!host_flows_check(&hf[h], &f->c.topo, f->c.hv[h], &f->c.ofports[h],
                               &diff)) {
             fail_msg("hv%d:\n%s", h + 1, ds_cstr(&diff));
         }
@@ -530,13 +423,15 @@ test_owners_incremental(void **state)
     topo_changes_clear(&c);
     uuidset_insert(&c.services, &f->sa->uuid);
     uuidset_insert(&c.services, &f->sb->uuid);
-    topology_remove_service(&f->topo, f->sa);
-    topology_remove_service(&f->topo, f->sb);
+    topology_remove_service(&f->c.topo, f->sa);
+    topology_remove_service(&f->c.topo, f->sb);
     for (int h = 0; h < 2; h++) {
-        assert_true(host_flows_note_changes(&hf[h], &f->topo, f->hv[h], &c));
-        host_flows_update(&hf[h], &f->topo, f->hv[h], &f->ofports[h], NULL);
+        assert_true(host_flows_note_changes(&hf[h], &f->c.topo, f->c.hv[h],
+                                            &c));
+        host_flows_update(&hf[h], &f->c.topo, f->c.hv[h], &f->c.ofports[h],
+                          NULL);
         struct ds diff = DS_EMPTY_INITIALIZER;
-        if (!host_flows_check(&hf[h], &f->topo, f->hv[h], &f->ofports[h],
+        if (!host_flows_check(&hf[h], &f->c.topo, f->c.hv[h], &f->c.ofports[h],
                               &diff)) {
             fail_msg("hv%d:\n%s", h + 1, ds_cstr(&diff));
         }
@@ -565,30 +460,30 @@ test_shared_backends(void **state)
     struct fixture *f = *state;
     struct uuid uuid = next_uuid(f);
     struct topo_service *s2 = topology_add_service(
-        &f->topo, &uuid, f->sa->tenant, f->ra, "api", 3, ip("10.96.0.11"),
+        &f->c.topo, &uuid, f->sa->tenant, f->ra, "api", 3, ip("10.96.0.11"),
         80, IPPROTO_TCP, 0);
     struct topo_backend backends[] = {
         { f->a1, 8080, 1, false }, { f->a2, 8080, 1, false },
     };
-    assert_true(topology_set_service_backends(&f->topo, s2, backends, 2));
+    assert_true(topology_set_service_backends(&f->c.topo, s2, backends, 2));
 
     struct host_flows hf;
     host_flows_init(&hf);
-    host_flows_update(&hf, &f->topo, f->hv[0], &f->ofports[0], NULL);
+    host_flows_update(&hf, &f->c.topo, f->c.hv[0], &f->c.ofports[0], NULL);
     struct weft_owner_list owners = WEFT_OWNER_LIST_INITIALIZER;
-    compile_host_owners(&f->topo, f->hv[0], &owners);
+    compile_host_owners(&f->c.topo, f->c.hv[0], &owners);
     size_t sum = 0;
     for (size_t i = 0; i < owners.n; i++) {
         struct weft_flows one;
         weft_flows_init(&one);
-        compile_owner_flows(&f->topo, f->hv[0], &f->ofports[0],
+        compile_owner_flows(&f->c.topo, f->c.hv[0], &f->c.ofports[0],
                             &owners.owners[i], &one);
         sum += weft_flows_count(&one);
         weft_flows_destroy(&one);
     }
     weft_owner_list_destroy(&owners);
-    compile(f, 0);
-    assert_int_equal(sum, weft_flows_count(&f->flows));
+    compile_fixture_run(&f->c, 0);
+    assert_int_equal(sum, weft_flows_count(&f->c.flows));
     char *text = format_lb(f);
     assert_int_equal(count_lines(text, "table=30, priority=200, "
                                  "cookie=0x5700010000010001"), 2);
@@ -599,15 +494,16 @@ test_shared_backends(void **state)
     struct topo_changes c;
     topo_changes_init(&c);
     uuidset_insert(&c.services, &f->sa->uuid);
-    topology_remove_service(&f->topo, f->sa);
-    assert_true(host_flows_note_changes(&hf, &f->topo, f->hv[0], &c));
-    host_flows_update(&hf, &f->topo, f->hv[0], &f->ofports[0], NULL);
+    topology_remove_service(&f->c.topo, f->sa);
+    assert_true(host_flows_note_changes(&hf, &f->c.topo, f->c.hv[0], &c));
+    host_flows_update(&hf, &f->c.topo, f->c.hv[0], &f->c.ofports[0], NULL);
     struct ds diff = DS_EMPTY_INITIALIZER;
-    if (!host_flows_check(&hf, &f->topo, f->hv[0], &f->ofports[0], &diff)) {
+    if (!host_flows_check(&hf, &f->c.topo, f->c.hv[0], &f->c.ofports[0],
+                          &diff)) {
         fail_msg("%s", ds_cstr(&diff));
     }
     ds_destroy(&diff);
-    compile(f, 0);
+    compile_fixture_run(&f->c, 0);
     text = format_lb(f);
     assert_int_equal(count_lines(text, "table=30, priority=200, "
                                  "cookie=0x5700010000010003"), 2);
@@ -620,16 +516,14 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_golden_hv1, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_tenants_apart, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_down_backend, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_hairpin, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_node_port, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_no_service, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_owners_incremental, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_shared_backends, setup,
-                                        teardown),
+        COMPILE_TEST(test_golden_hv1),
+        COMPILE_TEST(test_tenants_apart),
+        COMPILE_TEST(test_down_backend),
+        COMPILE_TEST(test_hairpin),
+        COMPILE_TEST(test_node_port),
+        COMPILE_TEST(test_no_service),
+        COMPILE_TEST(test_owners_incremental),
+        COMPILE_TEST(test_shared_backends),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     flow_text_free();

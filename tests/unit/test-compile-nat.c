@@ -24,12 +24,11 @@
 #include <string.h>
 
 #include "changes.h"
+#include "compile-fixture.h"
 #include "compiler.h"
 #include "flow-text.h"
 #include "host-flows.h"
 #include "openvswitch/dynamic-string.h"
-#include "openvswitch/ofp-flow.h"
-#include "openvswitch/ofp-protocol.h"
 #include "packets.h"
 #include "pipeline.h"
 #include "simap.h"
@@ -37,59 +36,17 @@
 #include "util.h"
 
 struct fixture {
-    struct topology topo;
-    struct topo_host *hv[2];
-    struct simap ofports[2];
+    struct compile_fixture c;   /* First: see compile-fixture.h. */
     struct topo_network *net1, *netb;
     struct topo_router *r1, *rb;
     struct topo_port *a1, *b1, *a2;
     struct topo_fip *fip;
-    struct weft_flows flows;
-    uint32_t n_uuids;
 };
 
 static struct uuid
 next_uuid(struct fixture *f)
 {
-    return (struct uuid) { .parts = { ++f->n_uuids, 0x57, 0x4e, 0x41 } };
-}
-
-static ovs_be32
-ip(const char *s)
-{
-    ovs_be32 addr;
-    assert_true(ip_parse(s, &addr));
-    return addr;
-}
-
-static struct topo_network *
-add_net(struct fixture *f, const struct topo_tenant *t, const char *name,
-        uint32_t key)
-{
-    struct uuid uuid = next_uuid(f);
-    struct topo_network *net = topology_add_network(
-        &f->topo, &uuid, t, name, TOPO_NET_VXLAN, 100 + key, 0, key);
-    struct topo_subnet subnet = { ip("10.1.0.0"), 24, ip("10.1.0.1") };
-    bool changed;
-    assert_true(topology_set_network_subnet(&f->topo, net, &subnet,
-                                            &changed));
-    return net;
-}
-
-static struct topo_port *
-add_port(struct fixture *f, const struct topo_network *net, int h,
-         const char *name, const char *mac_s, const char *ip_s,
-         uint32_t key, int ofport)
-{
-    struct eth_addr mac;
-    assert_true(eth_addr_from_string(mac_s, &mac));
-    ovs_be32 addr = ip(ip_s);
-    char iface[16];
-    snprintf(iface, sizeof iface, "tap%s", name);
-    simap_put(&f->ofports[h], iface, ofport);
-    struct uuid uuid = next_uuid(f);
-    return topology_add_port(&f->topo, &uuid, net, f->hv[h], name, iface,
-                             mac, &addr, 1, key);
+    return compile_fixture_uuid(&f->c);
 }
 
 static struct topo_router *
@@ -97,11 +54,12 @@ add_router(struct fixture *f, const struct topo_tenant *t, const char *name,
            uint32_t key, struct topo_network *net, const char *mac_s)
 {
     struct uuid uuid = next_uuid(f);
-    struct topo_router *r = topology_add_router(&f->topo, &uuid, t, name, key);
+    struct topo_router *r = topology_add_router(&f->c.topo, &uuid, t, name,
+                                                key);
     struct eth_addr mac;
     assert_true(eth_addr_from_string(mac_s, &mac));
     const struct topo_network *nets[] = { net };
-    assert_true(topology_set_router_networks(&f->topo, r, nets, &mac, 1));
+    assert_true(topology_set_router_networks(&f->c.topo, r, nets, &mac, 1));
     assert_true(topology_set_router_snat(r, true));
     return r;
 }
@@ -110,107 +68,52 @@ static int
 setup(void **state)
 {
     struct fixture *f = xzalloc(sizeof *f);
-    topology_init(&f->topo);
-    weft_flows_init(&f->flows);
-    for (int i = 0; i < 2; i++) {
-        char name[8], remote[32], tip[16], tun[16];
-        snprintf(name, sizeof name, "hv%d", i + 1);
-        snprintf(remote, sizeof remote, "unix:/tmp/hv%d.sock", i + 1);
-        snprintf(tip, sizeof tip, "192.168.0.%d", i + 1);
-        struct uuid uuid = next_uuid(f);
-        f->hv[i] = topology_add_host(&f->topo, &uuid, name, remote, NULL,
-                                     tip, "netdev", NULL);
-        simap_init(&f->ofports[i]);
-        snprintf(tun, sizeof tun, "vx-hv%d", 2 - i);
-        simap_put(&f->ofports[i], tun, 10);
-    }
-    assert_true(topology_set_host_external(&f->topo, f->hv[0], "ext0",
+    compile_fixture_init(&f->c, 2, NULL, 0x57, 0x4e, 0x41);
+    assert_true(topology_set_host_external(&f->c.topo, f->c.hv[0], "ext0",
                                            ip("192.168.100.11"), 24,
                                            ip("192.168.100.1")));
     struct eth_addr gw_mac = ETH_ADDR_C(52, 54, 00, 00, 01, 01);
-    assert_true(topology_set_host_gateway_mac(f->hv[0], gw_mac));
-    simap_put(&f->ofports[0], "ext0", 30);
+    assert_true(topology_set_host_gateway_mac(f->c.hv[0], gw_mac));
+    simap_put(&f->c.ofports[0], "ext0", 30);
 
     struct uuid uuid = next_uuid(f);
-    struct topo_tenant *acme = topology_add_tenant(&f->topo, &uuid, "acme",
+    struct topo_tenant *acme = topology_add_tenant(&f->c.topo, &uuid, "acme",
                                                    1);
     uuid = next_uuid(f);
-    struct topo_tenant *bolt = topology_add_tenant(&f->topo, &uuid, "bolt",
+    struct topo_tenant *bolt = topology_add_tenant(&f->c.topo, &uuid, "bolt",
                                                    2);
-    f->net1 = add_net(f, acme, "net1", 3);
-    f->netb = add_net(f, bolt, "netb", 4);
-    f->a1 = add_port(f, f->net1, 0, "a1", "02:00:00:00:00:01", "10.1.0.5",
-                     1, 1);
-    f->b1 = add_port(f, f->netb, 0, "b1", "02:00:00:00:00:01", "10.1.0.5",
-                     2, 2);
-    f->a2 = add_port(f, f->net1, 1, "a2", "02:00:00:00:00:02", "10.1.0.6",
-                     3, 1);
+    f->net1 = compile_fixture_add_net(&f->c, acme, "net1", 3);
+    f->netb = compile_fixture_add_net(&f->c, bolt, "netb", 4);
+    f->a1 = compile_fixture_add_port(&f->c, f->net1, 0, "a1",
+                                     "02:00:00:00:00:01", "10.1.0.5", 1, 1);
+    f->b1 = compile_fixture_add_port(&f->c, f->netb, 0, "b1",
+                                     "02:00:00:00:00:01", "10.1.0.5", 2, 2);
+    f->a2 = compile_fixture_add_port(&f->c, f->net1, 1, "a2",
+                                     "02:00:00:00:00:02", "10.1.0.6", 3, 1);
     f->r1 = add_router(f, acme, "r1", 7, f->net1, "02:57:00:07:00:03");
     f->rb = add_router(f, bolt, "rb", 8, f->netb, "02:57:00:08:00:04");
 
     uuid = next_uuid(f);
-    struct topo_pool *pool = topology_add_pool(&f->topo, &uuid, "ext",
+    struct topo_pool *pool = topology_add_pool(&f->c.topo, &uuid, "ext",
                                                ip("192.168.100.0"), 24);
     uuid = next_uuid(f);
-    f->fip = topology_add_fip(&f->topo, &uuid, acme, pool,
+    f->fip = topology_add_fip(&f->c.topo, &uuid, acme, pool,
                               ip("192.168.100.100"));
-    assert_true(topology_set_fip_port(&f->topo, f->fip, f->a1));
+    assert_true(topology_set_fip_port(&f->c.topo, f->fip, f->a1));
     struct topo_mapping map = { IPPROTO_TCP, 8080, 80 };
-    assert_true(topology_set_port_mappings(&f->topo, f->b1, &map, 1));
+    assert_true(topology_set_port_mappings(&f->c.topo, f->b1, &map, 1));
 
     *state = f;
     return 0;
 }
 
-static int
-teardown(void **state)
-{
-    struct fixture *f = *state;
-    weft_flows_destroy(&f->flows);
-    for (int i = 0; i < 2; i++) {
-        simap_destroy(&f->ofports[i]);
-    }
-    topology_destroy(&f->topo);
-    free(f);
-    return 0;
-}
-
-static void
-compile(struct fixture *f, int h)
-{
-    compile_host_flows(&f->topo, f->hv[h], &f->ofports[h], &f->flows);
-}
-
-/* Every flow of 'f->flows' parses with OVS's parser, as ovs-ofctl would. */
-static void
-check_parses(struct fixture *f)
-{
-    const struct weft_flow *flow;
-    HMAP_FOR_EACH (flow, node, &f->flows.flows) {
-        const char *match = flow_match_s(flow);
-        char *text = xasprintf("table=%d,priority=%d,%s%sactions=%s",
-                               flow->table_id, flow->priority, match,
-                               match[0] ? "," : "", flow_actions_s(flow));
-        struct ofputil_flow_mod fm;
-        enum ofputil_protocol usable;
-        char *error = parse_ofp_flow_mod_str(&fm, text, NULL, NULL,
-                                             OFPFC_ADD, &usable);
-        if (error) {
-            fail_msg("%s: %s", text, error);
-        }
-        minimatch_destroy(&fm.match);
-        free(fm.ofpacts);
-        free(text);
-    }
-}
-
-/* The lines of 'f->flows' that are NAT's: tables 50..63, CLASSIFY from the
+/* The lines of 'f->c.flows' that are NAT's: tables 50..63, CLASSIFY from the
  * external port (in_port=30) and L3_ROUTE's priority 99. */
 static char *
 format_nat(const struct fixture *f)
 {
     struct ds all = DS_EMPTY_INITIALIZER, out = DS_EMPTY_INITIALIZER;
-    weft_flows_format(&f->flows, &all);
+    weft_flows_format(&f->c.flows, &all);
     char *save = NULL;
     for (char *line = strtok_r(ds_cstr(&all), "\n", &save); line;
          line = strtok_r(NULL, "\n", &save)) {
@@ -224,23 +127,13 @@ format_nat(const struct fixture *f)
     return ds_steal_cstr(&out);
 }
 
-static size_t
-count_lines(const char *text, const char *needle)
-{
-    size_t n = 0;
-    for (const char *p = text; (p = strstr(p, needle)); p++) {
-        n++;
-    }
-    return n;
-}
-
-/* All of 'f->flows' as text (valid until the next call). */
+/* All of 'f->c.flows' as text (valid until the next call). */
 static const char *
 flows_text(const struct fixture *f)
 {
     static struct ds s = DS_EMPTY_INITIALIZER;
     ds_clear(&s);
-    weft_flows_format(&f->flows, &s);
+    weft_flows_format(&f->c.flows, &s);
     return ds_cstr(&s);
 }
 
@@ -250,8 +143,8 @@ static void
 test_golden_hv1(void **state)
 {
     struct fixture *f = *state;
-    compile(f, 0);
-    check_parses(f);
+    compile_fixture_run(&f->c, 0);
+    compile_fixture_check_parses(&f->c);
     char *text = format_nat(f);
     if (strcmp(text, golden_hv1_nat)) {
         fprintf(stderr, "got:\n%s", text);
@@ -265,16 +158,16 @@ static void
 test_no_external(void **state)
 {
     struct fixture *f = *state;
-    compile(f, 1);
+    compile_fixture_run(&f->c, 1);
     assert_true(count_lines(flows_text(f), "reg11=0x7") > 0);
     char *text = format_nat(f);
     assert_string_equal(text, "");
     free(text);
 
     /* Nor on hv1 once its external side is gone. */
-    assert_true(topology_set_host_external(&f->topo, f->hv[0], NULL, 0, 0,
+    assert_true(topology_set_host_external(&f->c.topo, f->c.hv[0], NULL, 0, 0,
                                            0));
-    compile(f, 0);
+    compile_fixture_run(&f->c, 0);
     text = format_nat(f);
     assert_string_equal(text, "");
     free(text);
@@ -288,8 +181,8 @@ test_no_snat(void **state)
     struct fixture *f = *state;
     assert_true(topology_set_router_snat(f->r1, false));
     assert_true(topology_set_router_snat(f->rb, false));
-    compile(f, 0);
-    check_parses(f);
+    compile_fixture_run(&f->c, 0);
+    compile_fixture_check_parses(&f->c);
     char *text = format_nat(f);
     assert_int_equal(count_lines(text, "100.64."), 0);
     assert_int_equal(count_lines(text, "priority=99, cookie=0x5700010000000007"),
@@ -299,8 +192,8 @@ test_no_snat(void **state)
     assert_int_equal(count_lines(text, "tp_dst=8080"), 1);
     free(text);
 
-    assert_true(topology_set_port_mappings(&f->topo, f->b1, NULL, 0));
-    compile(f, 0);
+    assert_true(topology_set_port_mappings(&f->c.topo, f->b1, NULL, 0));
+    compile_fixture_run(&f->c, 0);
     text = format_nat(f);
     assert_int_equal(count_lines(text, "reg11=0x8"), 0);
     assert_int_equal(count_lines(text, "zone=8"), 0);
@@ -316,8 +209,8 @@ static void
 test_no_gateway_mac(void **state)
 {
     struct fixture *f = *state;
-    assert_true(topology_set_host_gateway_mac(f->hv[0], eth_addr_zero));
-    compile(f, 0);
+    assert_true(topology_set_host_gateway_mac(f->c.hv[0], eth_addr_zero));
+    compile_fixture_run(&f->c, 0);
     char *text = format_nat(f);
     assert_int_equal(count_lines(text, "output:30"), 0);
     assert_int_equal(count_lines(text, "table=53, "), 1);
@@ -326,10 +219,11 @@ test_no_gateway_mac(void **state)
     assert_int_equal(count_lines(text, "in_port=30"), 1);
     free(text);
 
-    simap_find_and_delete(&f->ofports[0], "ext0");
+    simap_find_and_delete(&f->c.ofports[0], "ext0");
     assert_true(topology_set_host_gateway_mac(
-                    f->hv[0], (struct eth_addr) ETH_ADDR_C(52, 54, 0, 0, 1, 1)));
-    compile(f, 0);
+                    f->c.hv[0],
+                    (struct eth_addr) ETH_ADDR_C(52, 54, 0, 0, 1, 1)));
+    compile_fixture_run(&f->c, 0);
     text = format_nat(f);
     assert_int_equal(count_lines(text, "in_port=30"), 0);
     assert_int_equal(count_lines(text, "output:"), 0);
@@ -361,10 +255,10 @@ static void
 test_tenants_apart(void **state)
 {
     struct fixture *f = *state;
-    compile(f, 0);
+    compile_fixture_run(&f->c, 0);
     const struct weft_flow *flow;
     size_t n = 0;
-    HMAP_FOR_EACH (flow, node, &f->flows.flows) {
+    HMAP_FOR_EACH (flow, node, &f->c.flows.flows) {
         uint32_t key = flow_router_key(f, flow);
         if (flow->table_id < 50 || !key) {
             continue;
@@ -410,12 +304,12 @@ static void
 test_owners(void **state)
 {
     struct fixture *f = *state;
-    compile(f, 0);
+    compile_fixture_run(&f->c, 0);
     const struct weft_flow *flow;
     size_t n_external = 0;
-    HMAP_FOR_EACH (flow, node, &f->flows.flows) {
+    HMAP_FOR_EACH (flow, node, &f->c.flows.flows) {
         if (flow->owner.kind == WEFT_OWNER_EXTERNAL) {
-            assert_true(uuid_equals(&flow->owner.uuid, &f->hv[0]->uuid));
+            assert_true(uuid_equals(&flow->owner.uuid, &f->c.hv[0]->uuid));
             assert_true(flow->cookie == weft_cookie(0, 0, 0));
             n_external++;
         } else if (flow->table_id >= 50 && flow->cookie & 0xffffff) {
@@ -428,22 +322,7 @@ test_owners(void **state)
     }
     assert_int_equal(n_external, 16);
 
-    struct weft_owner_list owners = WEFT_OWNER_LIST_INITIALIZER;
-    compile_host_owners(&f->topo, f->hv[0], &owners);
-    struct weft_flows sum;
-    weft_flows_init(&sum);
-    for (size_t i = 0; i < owners.n; i++) {
-        compile_owner_flows(&f->topo, f->hv[0], &f->ofports[0],
-                            &owners.owners[i], &sum);
-    }
-    struct ds a = DS_EMPTY_INITIALIZER, b = DS_EMPTY_INITIALIZER;
-    weft_flows_format(&sum, &a);
-    weft_flows_format(&f->flows, &b);
-    assert_string_equal(ds_cstr(&a), ds_cstr(&b));
-    ds_destroy(&a);
-    ds_destroy(&b);
-    weft_flows_destroy(&sum);
-    weft_owner_list_destroy(&owners);
+    compile_fixture_check_owners(&f->c, 0, WEFT_OWNER_EXTERNAL);
 }
 
 /* A floating IP moved from a1 to a3 (both on hv1) recompiles exactly the
@@ -454,45 +333,47 @@ static void
 test_fip_move_recompiles_ports(void **state)
 {
     struct fixture *f = *state;
-    struct topo_port *a3 = add_port(f, f->net1, 0, "a3",
-                                    "02:00:00:00:00:03", "10.1.0.7", 9, 3);
+    struct topo_port *a3 = compile_fixture_add_port(
+        &f->c, f->net1, 0, "a3", "02:00:00:00:00:03", "10.1.0.7", 9, 3);
     struct host_flows hf[2];
     for (int h = 0; h < 2; h++) {
         host_flows_init(&hf[h]);
-        host_flows_update(&hf[h], &f->topo, f->hv[h], &f->ofports[h], NULL);
+        host_flows_update(&hf[h], &f->c.topo, f->c.hv[h], &f->c.ofports[h],
+                          NULL);
     }
 
-    assert_true(topology_set_fip_port(&f->topo, f->fip, a3));
+    assert_true(topology_set_fip_port(&f->c.topo, f->fip, a3));
     struct topo_changes c;
     topo_changes_init(&c);
     uuidset_insert(&c.fips, &f->fip->uuid);
     uuidset_insert(&c.ports, &f->a1->uuid);
     uuidset_insert(&c.ports, &a3->uuid);
-    uuidset_insert(&c.port_hosts, &f->hv[0]->uuid);
+    uuidset_insert(&c.port_hosts, &f->c.hv[0]->uuid);
 
     struct uuidset hosts = UUIDSET_INITIALIZER(&hosts);
-    topo_changes_hosts(&f->topo, &c, &hosts);
+    topo_changes_hosts(&f->c.topo, &c, &hosts);
     assert_int_equal(uuidset_count(&hosts), 1);
-    assert_true(uuidset_contains(&hosts, &f->hv[0]->uuid));
+    assert_true(uuidset_contains(&hosts, &f->c.hv[0]->uuid));
     uuidset_destroy(&hosts);
 
     for (int h = 0; h < 2; h++) {
         uint64_t owners = hf[h].n_owner_compiles;
         uint64_t fulls = hf[h].n_full_compiles;
-        host_flows_note_changes(&hf[h], &f->topo, f->hv[h], &c);
-        host_flows_update(&hf[h], &f->topo, f->hv[h], &f->ofports[h], NULL);
+        host_flows_note_changes(&hf[h], &f->c.topo, f->c.hv[h], &c);
+        host_flows_update(&hf[h], &f->c.topo, f->c.hv[h], &f->c.ofports[h],
+                          NULL);
         assert_int_equal(hf[h].n_full_compiles, fulls);
         /* hv2 serves net1 (a2): it recompiles the two ports (their L2 and
          * L3_NEIGHBOR rows are its too), never a NAT row. */
         assert_int_equal(hf[h].n_owner_compiles - owners, 2);
         struct ds diff = DS_EMPTY_INITIALIZER;
-        if (!host_flows_check(&hf[h], &f->topo, f->hv[h], &f->ofports[h],
+        if (!host_flows_check(&hf[h], &f->c.topo, f->c.hv[h], &f->c.ofports[h],
                               &diff)) {
             fail_msg("hv%d:\n%s", h + 1, ds_cstr(&diff));
         }
         ds_destroy(&diff);
     }
-    compile(f, 0);
+    compile_fixture_run(&f->c, 0);
     char *text = format_nat(f);
     assert_int_equal(count_lines(text, "cookie=0x5700010003000001"), 0);
     assert_int_equal(count_lines(text, "cookie=0x5700010003000009"), 5);
@@ -500,15 +381,16 @@ test_fip_move_recompiles_ports(void **state)
 
     /* The gateway's MAC changes (weftd resolved it anew). */
     assert_true(topology_set_host_gateway_mac(
-                    f->hv[0], (struct eth_addr) ETH_ADDR_C(52, 54, 0, 0, 2, 2)));
+                    f->c.hv[0],
+                    (struct eth_addr) ETH_ADDR_C(52, 54, 0, 0, 2, 2)));
     uint64_t owners = hf[0].n_owner_compiles;
-    host_flows_note_external(&hf[0], f->hv[0]);
+    host_flows_note_external(&hf[0], f->c.hv[0]);
     assert_true(host_flows_pending(&hf[0]));
-    host_flows_update(&hf[0], &f->topo, f->hv[0], &f->ofports[0], NULL);
+    host_flows_update(&hf[0], &f->c.topo, f->c.hv[0], &f->c.ofports[0], NULL);
     assert_int_equal(hf[0].n_owner_compiles - owners, 2);
     struct ds diff = DS_EMPTY_INITIALIZER;
-    assert_true(host_flows_check(&hf[0], &f->topo, f->hv[0], &f->ofports[0],
-                                 &diff));
+    assert_true(host_flows_check(&hf[0], &f->c.topo, f->c.hv[0],
+                                 &f->c.ofports[0], &diff));
     ds_destroy(&diff);
 
     topo_changes_destroy(&c);
@@ -521,15 +403,13 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_golden_hv1, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_no_external, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_no_snat, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_no_gateway_mac, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_tenants_apart, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_owners, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_fip_move_recompiles_ports,
-                                        setup, teardown),
+        COMPILE_TEST(test_golden_hv1),
+        COMPILE_TEST(test_no_external),
+        COMPILE_TEST(test_no_snat),
+        COMPILE_TEST(test_no_gateway_mac),
+        COMPILE_TEST(test_tenants_apart),
+        COMPILE_TEST(test_owners),
+        COMPILE_TEST(test_fip_move_recompiles_ports),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     flow_text_free();

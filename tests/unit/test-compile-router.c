@@ -22,11 +22,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compile-fixture.h"
 #include "compiler.h"
 #include "flow-text.h"
 #include "openvswitch/dynamic-string.h"
-#include "openvswitch/ofp-flow.h"
-#include "openvswitch/ofp-protocol.h"
 #include "packets.h"
 #include "pipeline.h"
 #include "simap.h"
@@ -34,19 +33,15 @@
 #include "util.h"
 
 struct fixture {
-    struct topology topo;
-    struct topo_host *hv[3];
-    struct simap ofports[3];
+    struct compile_fixture c;   /* First: see compile-fixture.h. */
     struct topo_network *net1, *net2, *net3, *netb;
     struct topo_router *r1, *rb;
-    struct weft_flows flows;
-    uint32_t n_uuids;
 };
 
 static struct uuid
 next_uuid(struct fixture *f)
 {
-    return (struct uuid) { .parts = { ++f->n_uuids, 0x57, 0x57, 0x57 } };
+    return compile_fixture_uuid(&f->c);
 }
 
 static struct topo_network *
@@ -55,14 +50,14 @@ add_net(struct fixture *f, const struct topo_tenant *t, const char *name,
 {
     struct uuid uuid = next_uuid(f);
     struct topo_network *net = topology_add_network(
-        &f->topo, &uuid, t, name, TOPO_NET_VXLAN, 100 + key, 0, key);
+        &f->c.topo, &uuid, t, name, TOPO_NET_VXLAN, 100 + key, 0, key);
     struct topo_subnet subnet;
     unsigned int plen;
     assert_null(ip_parse_cidr(cidr, &subnet.prefix, &plen));
     subnet.plen = plen;
     assert_true(ip_parse(gw, &subnet.gateway));
     bool changed;
-    assert_true(topology_set_network_subnet(&f->topo, net, &subnet,
+    assert_true(topology_set_network_subnet(&f->c.topo, net, &subnet,
                                             &changed));
     assert_true(changed);
     return net;
@@ -79,9 +74,9 @@ add_port(struct fixture *f, const struct topo_network *net, int h,
     assert_true(ip_parse(ip_s, &ip));
     char iface[16];
     snprintf(iface, sizeof iface, "tap%s", name);
-    simap_put(&f->ofports[h], iface, ofport);
+    simap_put(&f->c.ofports[h], iface, ofport);
     struct uuid uuid = next_uuid(f);
-    return topology_add_port(&f->topo, &uuid, net, f->hv[h], name, iface,
+    return topology_add_port(&f->c.topo, &uuid, net, f->c.hv[h], name, iface,
                              mac, &ip, 1, key);
 }
 
@@ -94,7 +89,7 @@ attach(struct fixture *f, struct topo_router *r,
         assert_true(eth_addr_from_string(macs_s[i], &macs[i]));
     }
     assert_true(topology_set_router_networks(
-                    &f->topo, r, (const struct topo_network *const *) nets,
+                    &f->c.topo, r, (const struct topo_network *const *) nets,
                     macs, n));
 }
 
@@ -106,32 +101,13 @@ static int
 setup(void **state)
 {
     struct fixture *f = xzalloc(sizeof *f);
-    topology_init(&f->topo);
-    weft_flows_init(&f->flows);
-    for (int i = 0; i < 3; i++) {
-        char name[8], remote[32], tip[16];
-        snprintf(name, sizeof name, "hv%d", i + 1);
-        snprintf(remote, sizeof remote, "unix:/tmp/hv%d.sock", i + 1);
-        snprintf(tip, sizeof tip, "192.168.0.%d", i + 1);
-        struct uuid uuid = next_uuid(f);
-        f->hv[i] = topology_add_host(&f->topo, &uuid, name, remote, NULL,
-                                     tip, "netdev", NULL);
-        simap_init(&f->ofports[i]);
-        /* Tunnel ports to the two others: vx-hvN at ofport 10 + N. */
-        for (int j = 0; j < 3; j++) {
-            if (j != i) {
-                char tun[16];
-                snprintf(tun, sizeof tun, "vx-hv%d", j + 1);
-                simap_put(&f->ofports[i], tun, 11 + j);
-            }
-        }
-    }
+    compile_fixture_init(&f->c, 3, NULL, 0x57, 0x57, 0x57);
 
     struct uuid uuid = next_uuid(f);
-    struct topo_tenant *acme = topology_add_tenant(&f->topo, &uuid, "acme",
+    struct topo_tenant *acme = topology_add_tenant(&f->c.topo, &uuid, "acme",
                                                    1);
     uuid = next_uuid(f);
-    struct topo_tenant *bolt = topology_add_tenant(&f->topo, &uuid, "bolt",
+    struct topo_tenant *bolt = topology_add_tenant(&f->c.topo, &uuid, "bolt",
                                                    2);
     f->net1 = add_net(f, acme, "net1", 3, "10.1.0.0/24", "10.1.0.1");
     f->net2 = add_net(f, acme, "net2", 5, "10.2.0.0/24", "10.2.0.1");
@@ -144,17 +120,17 @@ setup(void **state)
     add_port(f, f->netb, 0, "b1", "02:00:00:00:00:01", "10.1.0.5", 4, 2);
 
     uuid = next_uuid(f);
-    f->r1 = topology_add_router(&f->topo, &uuid, acme, "r1", 7);
+    f->r1 = topology_add_router(&f->c.topo, &uuid, acme, "r1", 7);
     struct topo_network *nets[] = { f->net1, f->net2 };
     const char *macs[] = { "02:57:00:07:00:03", "02:57:00:07:00:05" };
     attach(f, f->r1, nets, macs, 2);
     struct topo_route route = { .plen = 16 };
     assert_true(ip_parse("10.9.0.0", &route.prefix));
     assert_true(ip_parse("10.2.0.5", &route.nexthop));
-    assert_true(topology_set_router_routes(&f->topo, f->r1, &route, 1));
+    assert_true(topology_set_router_routes(&f->c.topo, f->r1, &route, 1));
 
     uuid = next_uuid(f);
-    f->rb = topology_add_router(&f->topo, &uuid, bolt, "rb", 8);
+    f->rb = topology_add_router(&f->c.topo, &uuid, bolt, "rb", 8);
     struct topo_network *netsb[] = { f->netb };
     const char *macsb[] = { "02:57:00:08:00:04" };
     attach(f, f->rb, netsb, macsb, 1);
@@ -163,53 +139,12 @@ setup(void **state)
     return 0;
 }
 
-static int
-teardown(void **state)
-{
-    struct fixture *f = *state;
-    weft_flows_destroy(&f->flows);
-    for (int i = 0; i < 3; i++) {
-        simap_destroy(&f->ofports[i]);
-    }
-    topology_destroy(&f->topo);
-    free(f);
-    return 0;
-}
-
-static void
-compile(struct fixture *f, int h)
-{
-    compile_host_flows(&f->topo, f->hv[h], &f->ofports[h], &f->flows);
-}
-
-/* Every flow of 'f->flows' parses with OVS's parser, as ovs-ofctl would. */
-static void
-check_parses(struct fixture *f)
-{
-    const struct weft_flow *flow;
-    HMAP_FOR_EACH (flow, node, &f->flows.flows) {
-        char *text = xasprintf("table=%d,priority=%d,%s,actions=%s",
-                               flow->table_id, flow->priority,
-                               flow_match_s(flow), flow_actions_s(flow));
-        struct ofputil_flow_mod fm;
-        enum ofputil_protocol usable;
-        char *error = parse_ofp_flow_mod_str(&fm, text, NULL, NULL,
-                                             OFPFC_ADD, &usable);
-        if (error) {
-            fail_msg("%s: %s", text, error);
-        }
-        minimatch_destroy(&fm.match);
-        free(fm.ofpacts);
-        free(text);
-    }
-}
-
-/* The lines of 'f->flows' in tables 'min'..'max'. */
+/* The lines of 'f->c.flows' in tables 'min'..'max'. */
 static char *
 format_tables(const struct fixture *f, int min, int max)
 {
     struct ds all = DS_EMPTY_INITIALIZER, out = DS_EMPTY_INITIALIZER;
-    weft_flows_format(&f->flows, &all);
+    weft_flows_format(&f->c.flows, &all);
     char *save = NULL;
     for (char *line = strtok_r(ds_cstr(&all), "\n", &save); line;
          line = strtok_r(NULL, "\n", &save)) {
@@ -277,8 +212,8 @@ static void
 test_golden_hv1(void **state)
 {
     struct fixture *f = *state;
-    compile(f, 0);
-    check_parses(f);
+    compile_fixture_run(&f->c, 0);
+    compile_fixture_check_parses(&f->c);
     char *text = format_tables(f, 20, 30);
     if (strcmp(text, golden_hv1_l3)) {
         fprintf(stderr, "got:\n%s", text);
@@ -291,7 +226,7 @@ static bool
 has_line(const struct fixture *f, const char *needle)
 {
     struct ds all = DS_EMPTY_INITIALIZER;
-    weft_flows_format(&f->flows, &all);
+    weft_flows_format(&f->c.flows, &all);
     bool found = strstr(ds_cstr(&all), needle) != NULL;
     ds_destroy(&all);
     return found;
@@ -304,7 +239,7 @@ n_router_flows(const struct fixture *f)
 {
     size_t n = 0;
     const struct weft_flow *flow;
-    HMAP_FOR_EACH (flow, node, &f->flows.flows) {
+    HMAP_FOR_EACH (flow, node, &f->c.flows.flows) {
         n += !((flow->cookie >> 24) & 0xffff) && (flow->cookie & 0xffffff);
     }
     return n;
@@ -317,22 +252,22 @@ static void
 test_serves(void **state)
 {
     struct fixture *f = *state;
-    assert_true(compile_host_serves_router(f->hv[0], f->r1));
-    assert_true(compile_host_serves_router(f->hv[1], f->r1));
-    assert_false(compile_host_serves_router(f->hv[2], f->r1));
-    assert_true(compile_host_serves_network(f->hv[0], f->net2));
-    assert_true(compile_host_serves_network(f->hv[1], f->net1));
-    assert_false(compile_host_serves_network(f->hv[2], f->net1));
-    assert_false(compile_host_serves_network(f->hv[1], f->netb));
-    assert_false(compile_host_serves_router(f->hv[1], f->rb));
+    assert_true(compile_host_serves_router(f->c.hv[0], f->r1));
+    assert_true(compile_host_serves_router(f->c.hv[1], f->r1));
+    assert_false(compile_host_serves_router(f->c.hv[2], f->r1));
+    assert_true(compile_host_serves_network(f->c.hv[0], f->net2));
+    assert_true(compile_host_serves_network(f->c.hv[1], f->net1));
+    assert_false(compile_host_serves_network(f->c.hv[2], f->net1));
+    assert_false(compile_host_serves_network(f->c.hv[1], f->netb));
+    assert_false(compile_host_serves_router(f->c.hv[1], f->rb));
 
     /* r1: per network 1 gateway ARP + 1 gateway echo + 4 admit + 1
      * connected route; one static route.  rb: 7. */
-    compile(f, 0);
+    compile_fixture_run(&f->c, 0);
     assert_int_equal(n_router_flows(f), 15 + 7);
-    compile(f, 1);
+    compile_fixture_run(&f->c, 1);
     assert_int_equal(n_router_flows(f), 15);
-    compile(f, 2);
+    compile_fixture_run(&f->c, 2);
     assert_int_equal(n_router_flows(f), 0);
     char *l3 = format_tables(f, 21, 29);
     assert_string_equal(l3,
@@ -353,7 +288,7 @@ test_tunnels_and_ingress(void **state)
     const char *want[] = { "vx-hv2", "vx-hv1", NULL };
     for (int h = 0; h < 3; h++) {
         struct weft_tunnel *tunnels;
-        size_t n = compile_host_tunnels(&f->topo, f->hv[h], &tunnels);
+        size_t n = compile_host_tunnels(&f->c.topo, f->c.hv[h], &tunnels);
         if (want[h]) {
             assert_int_equal(n, 1);
             assert_string_equal(tunnels[0].name, want[h]);
@@ -363,8 +298,8 @@ test_tunnels_and_ingress(void **state)
         free(tunnels);
     }
 
-    compile(f, 1);
-    check_parses(f);
+    compile_fixture_run(&f->c, 1);
+    compile_fixture_check_parses(&f->c);
     assert_true(has_line(f, "table=0, priority=100, cookie=0x5700010005000000, "
                          "tun_id=0x69,in_port=11 actions=set_field:0x5->"
                          "metadata,set_field:0x1/0x1->reg10,goto_table:30"));
@@ -378,14 +313,15 @@ test_tunnels_and_ingress(void **state)
                           "arp_tpa=10.1.0.5"));
 
     /* Without the router, hv1 and hv2 share nothing. */
-    assert_true(topology_set_router_networks(&f->topo, f->r1, NULL, NULL, 0));
+    assert_true(topology_set_router_networks(&f->c.topo, f->r1, NULL, NULL,
+                                             0));
     for (int h = 0; h < 2; h++) {
         struct weft_tunnel *tunnels;
-        assert_int_equal(compile_host_tunnels(&f->topo, f->hv[h], &tunnels),
-                         0);
+        assert_int_equal(compile_host_tunnels(&f->c.topo, f->c.hv[h],
+                                              &tunnels), 0);
         free(tunnels);
     }
-    compile(f, 1);
+    compile_fixture_run(&f->c, 1);
     assert_false(has_line(f, "tun_id=0x69,in_port=11"));
     assert_false(has_line(f, "metadata=0x3"));
     assert_false(has_line(f, "table=26, priority=100"));
@@ -410,9 +346,9 @@ test_route_priorities(void **state)
         routes[i].plen = atoi(spec[i][1]);
         assert_true(ip_parse(spec[i][2], &routes[i].nexthop));
     }
-    assert_true(topology_set_router_routes(&f->topo, f->r1, routes, 4));
-    compile(f, 0);
-    check_parses(f);
+    assert_true(topology_set_router_routes(&f->c.topo, f->r1, routes, 4));
+    compile_fixture_run(&f->c, 0);
+    compile_fixture_check_parses(&f->c);
     assert_true(has_line(f, "table=24, priority=164, cookie=0x5700010000000007"
                          ", ip,reg11=0x7,nw_dst=10.9.9.9 actions=set_field:"
                          "0x3->metadata,set_field:0xa010005->reg12,"));
@@ -435,9 +371,9 @@ test_router_isolation(void **state)
 {
     struct fixture *f = *state;
     for (int h = 0; h < 3; h++) {
-        compile(f, h);
+        compile_fixture_run(&f->c, h);
         const struct weft_flow *flow;
-        HMAP_FOR_EACH (flow, node, &f->flows.flows) {
+        HMAP_FOR_EACH (flow, node, &f->c.flows.flows) {
             const char *m = flow_match_s(flow);
             const char *a = flow_actions_s(flow);
             if (flow->table_id == WEFT_TABLE_L3_ROUTE && flow->priority) {
@@ -456,7 +392,7 @@ test_router_isolation(void **state)
                        && flow->priority) {
                 const struct topo_port *port;
                 bool found = false;
-                TOPOLOGY_FOR_EACH_PORT (port, &f->topo) {
+                TOPOLOGY_FOR_EACH_PORT (port, &f->c.topo) {
                     if (flow->cookie == weft_cookie(
                             port->network->tenant->key, port->network->key,
                             port->key)) {
@@ -481,47 +417,28 @@ test_router_owner(void **state)
 {
     struct fixture *f = *state;
     for (int h = 0; h < 3; h++) {
-        struct weft_owner_list owners = WEFT_OWNER_LIST_INITIALIZER;
-        compile_host_owners(&f->topo, f->hv[h], &owners);
-        struct weft_flows sum;
-        weft_flows_init(&sum);
-        size_t n_routers = 0;
-        for (size_t i = 0; i < owners.n; i++) {
-            n_routers += owners.owners[i].kind == WEFT_OWNER_ROUTER;
-            compile_owner_flows(&f->topo, f->hv[h], &f->ofports[h],
-                                &owners.owners[i], &sum);
-        }
+        size_t n_routers = compile_fixture_check_owners(&f->c, h,
+                                                        WEFT_OWNER_ROUTER);
         assert_int_equal(n_routers, h == 0 ? 2 : h == 1 ? 1 : 0);
-        compile(f, h);
-        struct ds a = DS_EMPTY_INITIALIZER, b = DS_EMPTY_INITIALIZER;
-        weft_flows_format(&sum, &a);
-        weft_flows_format(&f->flows, &b);
-        assert_string_equal(ds_cstr(&a), ds_cstr(&b));
-        ds_destroy(&a);
-        ds_destroy(&b);
-        weft_flows_destroy(&sum);
-        weft_owner_list_destroy(&owners);
     }
     /* A router owner on a host that does not serve it: no flows. */
     struct weft_owner r1 = { WEFT_OWNER_ROUTER, f->r1->uuid };
-    weft_flows_clear(&f->flows);
-    compile_owner_flows(&f->topo, f->hv[2], &f->ofports[2], &r1, &f->flows);
-    assert_int_equal(weft_flows_count(&f->flows), 0);
+    weft_flows_clear(&f->c.flows);
+    compile_owner_flows(&f->c.topo, f->c.hv[2], &f->c.ofports[2], &r1,
+                        &f->c.flows);
+    assert_int_equal(weft_flows_count(&f->c.flows), 0);
 }
 
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_golden_hv1, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_serves, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_tunnels_and_ingress,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(test_route_priorities,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(test_router_isolation,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(test_router_owner, setup, teardown),
+        COMPILE_TEST(test_golden_hv1),
+        COMPILE_TEST(test_serves),
+        COMPILE_TEST(test_tunnels_and_ingress),
+        COMPILE_TEST(test_route_priorities),
+        COMPILE_TEST(test_router_isolation),
+        COMPILE_TEST(test_router_owner),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     flow_text_free();

@@ -104,7 +104,7 @@ test_parse_quota(void **state OVS_UNUSED)
 /* The fixture: tenants red and blue; red has networks r1 and r2, blue has
  * b1; red has 2 ports (one with 3 IPs), blue 1 port. */
 struct fixture {
-    struct topology topo;
+    struct topology topo;       /* First: see unit-fixture.h. */
     struct topo_tenant *red, *blue;
 };
 
@@ -142,15 +142,6 @@ setup(void **state)
     u = next_uuid();
     topology_add_port(&f->topo, &u, b1, h, "c", "vc", ea, ips, 2, 3);
     *state = f;
-    return 0;
-}
-
-static int
-teardown(void **state)
-{
-    struct fixture *f = *state;
-    topology_destroy(&f->topo);
-    free(f);
     return 0;
 }
 
@@ -236,9 +227,9 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_names_and_defaults),
         cmocka_unit_test(test_parse_quota),
-        cmocka_unit_test_setup_teardown(test_usage, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_network_quota, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_port_quota, setup, teardown),
+        UNIT_TOPOLOGY_TEST(test_usage),
+        UNIT_TOPOLOGY_TEST(test_network_quota),
+        UNIT_TOPOLOGY_TEST(test_port_quota),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

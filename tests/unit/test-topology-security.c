@@ -23,21 +23,15 @@
 #include "changes.h"
 #include "packets.h"
 #include "topology.h"
+#include "unit-fixture.h"
 #include "util.h"
 #include "uuidset.h"
-
-static struct uuid
-make_uuid(uint32_t n)
-{
-    struct uuid uuid = { .parts = { n, 0, 0, 0 } };
-    return uuid;
-}
 
 /* Host h1; tenants red and blue; networks red/a, blue/c; ports pa1, pa2 on
  * red/a (UUIDs so that pa2 < pa1), pc1 on blue/c; red's groups web (UUID
  * 61) and db (UUID 60: sorts first). */
 struct fixture {
-    struct topology topo;
+    struct topology topo;       /* First: see unit-fixture.h. */
     struct topo_host *h1;
     struct topo_tenant *red, *blue;
     struct topo_network *a, *c;
@@ -83,23 +77,8 @@ build(struct fixture *f)
     f->db = topology_add_sg(t, &u, f->red, "db");
 }
 
-static int
-setup(void **state)
-{
-    struct fixture *f = xzalloc(sizeof *f);
-    build(f);
-    *state = f;
-    return 0;
-}
-
-static int
-teardown(void **state)
-{
-    struct fixture *f = *state;
-    topology_destroy(&f->topo);
-    free(f);
-    return 0;
-}
+/* setup(): a fresh build() for each test (unit-fixture.h). */
+UNIT_TOPOLOGY_SETUP(build)
 
 static struct topo_sg_rule
 rule(uint32_t uuid, uint32_t id, uint32_t key, enum topo_sg_dir dir,
@@ -225,23 +204,13 @@ test_port_ip6s(void **state)
 
 /* "S P": how many groups and ports topo_changes_diff() reports changed. */
 static char *
-diff_counts(const struct topology *old, const struct topology *new)
+sgs_ports(const struct topo_changes *c)
 {
-    struct topo_changes c;
-    topo_changes_init(&c);
-    topo_changes_diff(old, new, &c);
-    char *s = xasprintf("%"PRIuSIZE" %"PRIuSIZE, uuidset_count(&c.sgs),
-                        uuidset_count(&c.ports));
-    topo_changes_destroy(&c);
-    return s;
+    return xasprintf("%"PRIuSIZE" %"PRIuSIZE, uuidset_count(&c->sgs),
+                     uuidset_count(&c->ports));
 }
 
-#define ASSERT_DIFF(OLD, NEW, WANT)             \
-    do {                                        \
-        char *got__ = diff_counts(OLD, NEW);    \
-        assert_string_equal(got__, WANT);       \
-        free(got__);                            \
-    } while (0)
+#define ASSERT_DIFF(OLD, NEW, WANT) assert_topo_diff(OLD, NEW, sgs_ports, WANT)
 
 static void
 test_sg_diff(void **state)
@@ -316,11 +285,10 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_sg_indexes, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_sg_rename_move, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_port_ip6s, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_sg_diff, setup, teardown),
+        UNIT_TOPOLOGY_TEST(test_sg_indexes),
+        UNIT_TOPOLOGY_TEST(test_sg_rename_move),
+        UNIT_TOPOLOGY_TEST(test_port_ip6s),
+        UNIT_TOPOLOGY_TEST(test_sg_diff),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

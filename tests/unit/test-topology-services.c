@@ -20,22 +20,16 @@
 #include "changes.h"
 #include "packets.h"
 #include "topology.h"
+#include "unit-fixture.h"
 #include "util.h"
 #include "uuidset.h"
-
-static struct uuid
-make_uuid(uint32_t n)
-{
-    struct uuid uuid = { .parts = { n, 0, 0, 0 } };
-    return uuid;
-}
 
 /* Hosts h1, h2; tenants red, blue; red/a (10.0.0.0/24) and red/b
  * (10.0.1.0/24) attached to router red/r, blue/c to blue/rb; ports pa1 (h1),
  * pa2 (h2) on red/a, pb1 (h2) on red/b, pc1 (h1) on blue/c.  Port UUIDs
  * are made so that pa2 < pa1 < pb1. */
 struct fixture {
-    struct topology topo;
+    struct topology topo;       /* First: see unit-fixture.h. */
     struct topo_host *h1, *h2;
     struct topo_tenant *red, *blue;
     struct topo_network *a, *b, *c;
@@ -103,23 +97,8 @@ build(struct fixture *f)
     f->pc1 = add_port(f, 34, f->c, f->h1, "pc1");
 }
 
-static int
-setup(void **state)
-{
-    struct fixture *f = xzalloc(sizeof *f);
-    build(f);
-    *state = f;
-    return 0;
-}
-
-static int
-teardown(void **state)
-{
-    struct fixture *f = *state;
-    topology_destroy(&f->topo);
-    free(f);
-    return 0;
-}
+/* setup(): a fresh build() for each test (unit-fixture.h). */
+UNIT_TOPOLOGY_SETUP(build)
 
 static struct topo_service *
 add_service(struct topology *t, uint32_t id, const struct topo_tenant *tn,
@@ -319,13 +298,10 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_services_add_update_remove,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(test_services_backends, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_services_format, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_services_diff, setup, teardown),
+        UNIT_TOPOLOGY_TEST(test_services_add_update_remove),
+        UNIT_TOPOLOGY_TEST(test_services_backends),
+        UNIT_TOPOLOGY_TEST(test_services_format),
+        UNIT_TOPOLOGY_TEST(test_services_diff),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

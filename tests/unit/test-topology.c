@@ -22,21 +22,15 @@
 #include "changes.h"
 #include "packets.h"
 #include "topology.h"
+#include "unit-fixture.h"
 #include "util.h"
-
-static struct uuid
-make_uuid(uint32_t n)
-{
-    struct uuid uuid = { .parts = { n, 0, 0, 0 } };
-    return uuid;
-}
 
 /* Two hosts, two tenants, three networks:
  *   red/a: ports pa1, pa2 on h1, pa3 on h2
  *   red/b: port pb1 on h2
  *   blue/c: no ports */
 struct fixture {
-    struct topology topo;
+    struct topology topo;       /* First: see unit-fixture.h. */
     struct topo_host *h1, *h2;
     struct topo_tenant *red, *blue;
     struct topo_network *a, *b, *c;
@@ -85,23 +79,8 @@ build(struct fixture *f)
     f->pb1 = add_port(f, 34, f->b, f->h2, "pb1");
 }
 
-static int
-setup(void **state)
-{
-    struct fixture *f = xzalloc(sizeof *f);
-    build(f);
-    *state = f;
-    return 0;
-}
-
-static int
-teardown(void **state)
-{
-    struct fixture *f = *state;
-    topology_destroy(&f->topo);
-    free(f);
-    return 0;
-}
+/* setup(): a fresh build() for each test (unit-fixture.h). */
+UNIT_TOPOLOGY_SETUP(build)
 
 /* The index lists' contents, as a bitmap of object ids (< 64). */
 static uint64_t
@@ -545,23 +524,14 @@ test_routers(void **state)
  * it reports for each kind of change between two builds of the same
  * topology: "R N" = routers changed, networks changed. */
 static char *
-diff_counts(const struct topology *old, const struct topology *new)
+routers_networks(const struct topo_changes *c)
 {
-    struct topo_changes c;
-    topo_changes_init(&c);
-    topo_changes_diff(old, new, &c);
-    char *s = xasprintf("%"PRIuSIZE" %"PRIuSIZE, uuidset_count(&c.routers),
-                        uuidset_count(&c.networks));
-    topo_changes_destroy(&c);
-    return s;
+    return xasprintf("%"PRIuSIZE" %"PRIuSIZE, uuidset_count(&c->routers),
+                     uuidset_count(&c->networks));
 }
 
-#define ASSERT_DIFF(OLD, NEW, WANT)             \
-    do {                                        \
-        char *got__ = diff_counts(OLD, NEW);    \
-        assert_string_equal(got__, WANT);       \
-        free(got__);                            \
-    } while (0)
+#define ASSERT_DIFF(OLD, NEW, WANT)                             \
+    assert_topo_diff(OLD, NEW, routers_networks, WANT)
 
 static void
 test_changes_diff_routers(void **state)
@@ -720,26 +690,17 @@ test_nat(void **state)
  * unassigned changes its old and new port; pools and floating IPs are
  * their own sets; snat is the router's, the external side the host's. */
 static char *
-diff_nat(const struct topology *old, const struct topology *new)
+nat_changes(const struct topo_changes *c)
 {
-    struct topo_changes c;
-    topo_changes_init(&c);
-    topo_changes_diff(old, new, &c);
-    char *s = xasprintf("h%"PRIuSIZE" r%"PRIuSIZE" p%"PRIuSIZE" ph%"PRIuSIZE
-                        " pool%"PRIuSIZE" fip%"PRIuSIZE,
-                        uuidset_count(&c.hosts), uuidset_count(&c.routers),
-                        uuidset_count(&c.ports), uuidset_count(&c.port_hosts),
-                        uuidset_count(&c.pools), uuidset_count(&c.fips));
-    topo_changes_destroy(&c);
-    return s;
+    return xasprintf("h%"PRIuSIZE" r%"PRIuSIZE" p%"PRIuSIZE" ph%"PRIuSIZE
+                     " pool%"PRIuSIZE" fip%"PRIuSIZE,
+                     uuidset_count(&c->hosts), uuidset_count(&c->routers),
+                     uuidset_count(&c->ports), uuidset_count(&c->port_hosts),
+                     uuidset_count(&c->pools), uuidset_count(&c->fips));
 }
 
-#define ASSERT_DIFF_NAT(OLD, NEW, WANT)         \
-    do {                                        \
-        char *got__ = diff_nat(OLD, NEW);       \
-        assert_string_equal(got__, WANT);       \
-        free(got__);                            \
-    } while (0)
+#define ASSERT_DIFF_NAT(OLD, NEW, WANT)                         \
+    assert_topo_diff(OLD, NEW, nat_changes, WANT)
 
 static void
 test_changes_diff_nat(void **state)
@@ -817,18 +778,16 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_add_indexes, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_remove_port, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_remove_refused, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_update, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_format, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_swap, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_routers, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_changes_diff_routers, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_nat, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_changes_diff_nat, setup,
-                                        teardown),
+        UNIT_TOPOLOGY_TEST(test_add_indexes),
+        UNIT_TOPOLOGY_TEST(test_remove_port),
+        UNIT_TOPOLOGY_TEST(test_remove_refused),
+        UNIT_TOPOLOGY_TEST(test_update),
+        UNIT_TOPOLOGY_TEST(test_format),
+        UNIT_TOPOLOGY_TEST(test_swap),
+        UNIT_TOPOLOGY_TEST(test_routers),
+        UNIT_TOPOLOGY_TEST(test_changes_diff_routers),
+        UNIT_TOPOLOGY_TEST(test_nat),
+        UNIT_TOPOLOGY_TEST(test_changes_diff_nat),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,26 +18,8 @@
  * Requests (validate-request.c): step 1, the values alone, and step 2,
  * against the fixture's topology, as weftctl and the REST API run them.
  * Messages and kinds are checked exactly: the kind is the REST status
- * (INVALID 400, NOT_FOUND 404, CONFLICT 409) and tests/lab checks both. */
-
-/* A new request for 'op' on the path 'p0'/'p1'/'p2' (NULLs for fewer). */
-static struct weft_request *
-req_new(enum weft_op op, const char *p0, const char *p1, const char *p2)
-{
-    struct weft_request *req = xmalloc(sizeof *req);
-    weft_request_init(req, op);
-    req->path[0] = nullable_xstrdup(p0);
-    req->path[1] = nullable_xstrdup(p1);
-    req->path[2] = nullable_xstrdup(p2);
-    return req;
-}
-
-static void
-req_free(struct weft_request *req)
-{
-    weft_request_destroy(req);
-    free(req);
-}
+ * (INVALID 400, NOT_FOUND 404, CONFLICT 409) and tests/lab checks both.
+ * req_new() and the request asserts are validate-fixture.h's. */
 
 /* A port-add request for red/net1/b on h1, veth2, 02:00:00:00:00:02. */
 static struct weft_request *
@@ -49,55 +31,6 @@ port_req(const char *net, const char *host, const char *iface,
     req->iface = nullable_xstrdup(iface);
     req->mac = nullable_xstrdup(mac_s);
     return req;
-}
-
-/* Asserts that 'error' is an error of 'kind' whose message is 'msg', and
- * frees it. */
-static void
-assert_werr(struct weft_error *error, enum weft_err_kind kind,
-            const char *msg)
-{
-    if (!error) {
-        fail_msg("expected %s error \"%s\"", weft_err_kind_name(kind), msg);
-    }
-    if (error->kind != kind || strcmp(error->message, msg)) {
-        char *got = xasprintf("%s \"%s\"", weft_err_kind_name(error->kind),
-                              error->message);
-        weft_error_destroy(error);
-        fail_msg("expected %s \"%s\", got %s", weft_err_kind_name(kind), msg,
-                 got);
-    }
-    weft_error_destroy(error);
-}
-
-/* Step 1 of 'req' must fail with the INVALID 'msg'; so must step 2 (which
- * runs step 1 again for callers that skipped it).  Frees 'req'. */
-static void
-assert_invalid(const struct topology *topo, struct weft_request *req,
-               const char *msg)
-{
-    assert_werr(weft_request_check(req), WEFT_ERR_INVALID, msg);
-    struct weft_plan plan;
-    assert_werr(weft_request_validate(req, topo, &plan), WEFT_ERR_INVALID,
-                msg);
-    weft_plan_destroy(&plan);
-    req_free(req);
-}
-
-/* Step 1 of 'req' must pass and step 2 fail with 'kind' and 'msg'.  Frees
- * 'req'. */
-static void
-assert_refused(const struct topology *topo, struct weft_request *req,
-               enum weft_err_kind kind, const char *msg)
-{
-    struct weft_error *error = weft_request_check(req);
-    if (error) {
-        fail_msg("step 1 refused: %s", error->message);
-    }
-    struct weft_plan plan;
-    assert_werr(weft_request_validate(req, topo, &plan), kind, msg);
-    weft_plan_destroy(&plan);
-    req_free(req);
 }
 
 static void

@@ -17,6 +17,42 @@ next_uuid(void)
     return uuid;
 }
 
+struct uuid
+make_uuid(uint32_t n)
+{
+    struct uuid uuid = { .parts = { n, 0, 0, 0 } };
+    return uuid;
+}
+
+int
+unit_topology_teardown(void **state)
+{
+    struct topology *topo = *state;     /* The fixture's first member. */
+    topology_destroy(topo);
+    free(topo);
+    return 0;
+}
+
+void
+unit_check_diff__(const struct topology *old, const struct topology *new,
+                  char *(*format)(const struct topo_changes *),
+                  const char *want, const char *file, int line)
+{
+    struct topo_changes c;
+    topo_changes_init(&c);
+    topo_changes_diff(old, new, &c);
+    char *got = format(&c);
+    topo_changes_destroy(&c);
+    bool ok = !strcmp(got, want);
+    if (!ok) {
+        print_error("ERROR: changes \"%s\", expected \"%s\"\n", got, want);
+    }
+    free(got);
+    if (!ok) {
+        _fail(file, line);
+    }
+}
+
 void
 unit_check_error__(char *error, const char *want, bool exact,
                    const char *file, int line)

@@ -1,7 +1,9 @@
-/* unit-fixture: what the cmocka tests of topology/ share (test-validate.c,
- * test-validate-request.c through validate-fixture.h, and test-quota.c):
- * assertions on the messages that topology/'s checks return, and the UUIDs
- * of the objects a test adds.  Include after <cmocka.h>. */
+/* unit-fixture: what the cmocka tests of topology/ share (test-validate*.c
+ * through validate-fixture.h, test-quota.c and test-topology*.c):
+ * assertions on the messages that topology/'s checks return, the UUIDs of
+ * the objects a test adds, the lifetime of a fixture built around one
+ * topology, and assertions on topo_changes_diff().  Include after
+ * <cmocka.h>. */
 #ifndef WEFT_UNIT_FIXTURE_H
 #define WEFT_UNIT_FIXTURE_H 1
 
@@ -9,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "changes.h"
+#include "topology.h"
 #include "util.h"
 #include "uuid.h"
 
@@ -37,5 +41,38 @@ void unit_check_error__(char *error, const char *want, bool exact,
 
 /* A UUID no other call in this test program returned. */
 struct uuid next_uuid(void);
+
+/* The UUID { 'n', 0, 0, 0 }: for tests that choose their objects' UUIDs
+ * (and so the order in which the topology keeps them). */
+struct uuid make_uuid(uint32_t n);
+
+/* A test file's fixture is a 'struct fixture' whose first member is its
+ * 'struct topology'.  UNIT_TOPOLOGY_SETUP(BUILD) defines that file's
+ * setup(): one fresh fixture per test, zeroed and then filled in by
+ * BUILD(f).  unit_topology_teardown() destroys the topology and frees the
+ * fixture.  UNIT_TOPOLOGY_TEST(NAME) is a cmocka test of 'NAME' with the
+ * file's setup() and that teardown. */
+#define UNIT_TOPOLOGY_SETUP(BUILD)                  \
+    static int                                      \
+    setup(void **state)                             \
+    {                                               \
+        struct fixture *f = xzalloc(sizeof *f);     \
+        BUILD(f);                                   \
+        *state = f;                                 \
+        return 0;                                   \
+    }
+int unit_topology_teardown(void **state);
+#define UNIT_TOPOLOGY_TEST(NAME) \
+    cmocka_unit_test_setup_teardown(NAME, setup, unit_topology_teardown)
+
+/* Asserts that FORMAT(c), for the changes 'c' that topo_changes_diff()
+ * finds from 'OLD' to 'NEW', is the string 'WANT'; a failure is reported
+ * at the caller's line.  FORMAT returns a string that the caller frees. */
+#define assert_topo_diff(OLD, NEW, FORMAT, WANT)                        \
+    unit_check_diff__(OLD, NEW, FORMAT, WANT, __FILE__, __LINE__)
+void unit_check_diff__(const struct topology *old,
+                       const struct topology *new,
+                       char *(*format)(const struct topo_changes *),
+                       const char *want, const char *file, int line);
 
 #endif /* unit-fixture.h */

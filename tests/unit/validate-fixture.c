@@ -116,3 +116,86 @@ build_nat(struct nat_fixture *n, struct fixture *f)
     assert_true(topology_set_fip_port(t, n->blue_fip, n->x));
 }
 
+
+struct weft_request *
+req_new(enum weft_op op, const char *p0, const char *p1, const char *p2)
+{
+    struct weft_request *req = xmalloc(sizeof *req);
+    weft_request_init(req, op);
+    req->path[0] = nullable_xstrdup(p0);
+    req->path[1] = nullable_xstrdup(p1);
+    req->path[2] = nullable_xstrdup(p2);
+    return req;
+}
+
+void
+req_free(struct weft_request *req)
+{
+    weft_request_destroy(req);
+    free(req);
+}
+
+void
+assert_werr(struct weft_error *error, enum weft_err_kind kind,
+            const char *msg)
+{
+    if (!error) {
+        fail_msg("expected %s error \"%s\"", weft_err_kind_name(kind), msg);
+    }
+    if (error->kind != kind || strcmp(error->message, msg)) {
+        char *got = xasprintf("%s \"%s\"", weft_err_kind_name(error->kind),
+                              error->message);
+        weft_error_destroy(error);
+        fail_msg("expected %s \"%s\", got %s", weft_err_kind_name(kind), msg,
+                 got);
+    }
+    weft_error_destroy(error);
+}
+
+void
+assert_invalid(const struct topology *topo, struct weft_request *req,
+               const char *msg)
+{
+    assert_werr(weft_request_check(req), WEFT_ERR_INVALID, msg);
+    struct weft_plan plan;
+    assert_werr(weft_request_validate(req, topo, &plan), WEFT_ERR_INVALID,
+                msg);
+    weft_plan_destroy(&plan);
+    req_free(req);
+}
+
+void
+assert_refused(const struct topology *topo, struct weft_request *req,
+               enum weft_err_kind kind, const char *msg)
+{
+    struct weft_error *error = weft_request_check(req);
+    if (error) {
+        fail_msg("step 1 refused: %s", error->message);
+    }
+    struct weft_plan plan;
+    assert_werr(weft_request_validate(req, topo, &plan), kind, msg);
+    weft_plan_destroy(&plan);
+    req_free(req);
+}
+
+void
+assert_accepted(const struct topology *topo, struct weft_request *req,
+                struct weft_plan *plan)
+{
+    struct weft_error *error = weft_request_check(req);
+    if (!error) {
+        error = weft_request_validate(req, topo, plan);
+    }
+    if (error) {
+        fail_msg("refused: %s", error->message);
+    }
+}
+
+void
+accept_and_free(const struct topology *topo, struct weft_request *req)
+{
+    struct weft_plan plan;
+    assert_accepted(topo, req, &plan);
+    weft_plan_destroy(&plan);
+    req_free(req);
+}

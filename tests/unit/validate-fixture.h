@@ -1,8 +1,10 @@
 /* validate-fixture: what the tests of topology/'s validation share
- * (test-validate.c: the parsers and checks; test-validate-request.c: whole
- * requests): value helpers and one small topology to check changes against;
- * the assertions and next_uuid() are unit-fixture.h's.  Include after
- * <cmocka.h>. */
+ * (test-validate.c and test-validate-nat.c: the parsers and checks;
+ * test-validate-request.c, test-validate-nat-request.c,
+ * test-validate-service.c and test-validate-security.c: whole requests):
+ * value helpers, one small topology to check changes against, and the
+ * request helpers and asserts; the error asserts and next_uuid() are
+ * unit-fixture.h's.  Include after <cmocka.h>. */
 #ifndef WEFT_VALIDATE_FIXTURE_H
 #define WEFT_VALIDATE_FIXTURE_H 1
 
@@ -48,5 +50,40 @@ struct nat_fixture {
 };
 
 void build_nat(struct nat_fixture *, struct fixture *f);
+
+/* Requests (validate-request.c), as weftctl and the REST API run them: step 1
+ * (weft_request_check(), the values alone) and step 2
+ * (weft_request_validate(), against a topology).  Messages and kinds are
+ * checked exactly: the kind is the REST status (INVALID 400, NOT_FOUND 404,
+ * CONFLICT 409) and tests/lab checks both. */
+
+/* A new request for 'op' on the path 'p0'/'p1'/'p2' (NULLs for fewer); the
+ * caller frees it with req_free(). */
+struct weft_request *req_new(enum weft_op op, const char *p0, const char *p1,
+                             const char *p2);
+void req_free(struct weft_request *);
+
+/* Asserts that 'error' is an error of 'kind' whose message is 'msg', and
+ * frees it. */
+void assert_werr(struct weft_error *error, enum weft_err_kind kind,
+                 const char *msg);
+
+/* Step 1 of 'req' must fail with the INVALID 'msg'; so must step 2 (which
+ * runs step 1 again for callers that skipped it).  Frees 'req'. */
+void assert_invalid(const struct topology *, struct weft_request *req,
+                    const char *msg);
+
+/* Step 1 of 'req' must pass and step 2 fail with 'kind' and 'msg'.  Frees
+ * 'req'. */
+void assert_refused(const struct topology *, struct weft_request *req,
+                    enum weft_err_kind kind, const char *msg);
+
+/* Both steps of 'req' must pass; the plan is left in '*plan' (the caller
+ * destroys it and frees 'req' after reading it). */
+void assert_accepted(const struct topology *, struct weft_request *req,
+                     struct weft_plan *plan);
+
+/* assert_accepted(), then destroys the plan and frees 'req'. */
+void accept_and_free(const struct topology *, struct weft_request *req);
 
 #endif /* validate-fixture.h */
