@@ -162,8 +162,34 @@ compile_host_has_sg(const struct topo_host *host, const struct topo_sg *sg)
     return false;
 }
 
-static void compile_acl_verdict(struct compile_ctx *, enum topo_sg_dir,
-                                const struct flow_origin *);
+/* HOST owner: the verdict table of direction 'dir' (pipeline.h "Policy"):
+ * per family, an allowed packet is committed with the blocked bit cleared
+ * and passes; an established connection no rule allowed (any more) is
+ * committed with the blocked bit set and dropped; the rest drops. */
+static void
+compile_acl_verdict(struct compile_ctx *ctx, enum topo_sg_dir dir,
+                    const struct flow_origin *origin)
+{
+    static const ovs_be16 types[] = { CONSTANT_HTONS(ETH_TYPE_IP),
+                                      CONSTANT_HTONS(ETH_TYPE_IPV6) };
+    uint8_t table = verdict_table(dir);
+    for (size_t i = 0; i < ARRAY_SIZE(types); i++) {
+        match_flags(&ctx->match, WEFT_FLAG_ACL_ALLOW, WEFT_FLAG_ACL_ALLOW);
+        match_set_dl_type(&ctx->match, types[i]);
+        put_ct_acl(&ctx->ofpacts, true, 0, NX_CT_RECIRC_NONE, true, 0);
+        put_pass(&ctx->ofpacts, acl_table(dir));
+        emit(ctx, table, WEFT_PRIO_ACL_ALLOWED, origin);
+
+        uint32_t est = CS_ESTABLISHED | CS_TRACKED;
+        match_flags(&ctx->match, 0, WEFT_FLAG_ACL_ALLOW);
+        match_set_ct_state_masked(&ctx->match, est, est);
+        match_set_dl_type(&ctx->match, types[i]);
+        put_ct_acl(&ctx->ofpacts, true, 0, NX_CT_RECIRC_NONE, true,
+                   WEFT_CT_MARK_BLOCKED);
+        emit(ctx, table, WEFT_PRIO_ACL_BLOCK, origin);
+    }
+    emit(ctx, table, WEFT_PRIO_DEFAULT, origin);
+}
 
 /* HOST owner: the fixed rows of ACL_OUT and ACL_IN, and their verdict
  * tables', where a local port is under policy in that direction. */
@@ -206,35 +232,6 @@ compile_acl_defaults(struct compile_ctx *ctx, const struct flow_origin *origin)
         emit(ctx, table, WEFT_PRIO_DEFAULT, origin);
         compile_acl_verdict(ctx, d, origin);
     }
-}
-
-/* HOST owner: the verdict table of direction 'dir' (pipeline.h "Policy"):
- * per family, an allowed packet is committed with the blocked bit cleared
- * and passes; an established connection no rule allowed (any more) is
- * committed with the blocked bit set and dropped; the rest drops. */
-static void
-compile_acl_verdict(struct compile_ctx *ctx, enum topo_sg_dir dir,
-                    const struct flow_origin *origin)
-{
-    static const ovs_be16 types[] = { CONSTANT_HTONS(ETH_TYPE_IP),
-                                      CONSTANT_HTONS(ETH_TYPE_IPV6) };
-    uint8_t table = verdict_table(dir);
-    for (size_t i = 0; i < ARRAY_SIZE(types); i++) {
-        match_flags(&ctx->match, WEFT_FLAG_ACL_ALLOW, WEFT_FLAG_ACL_ALLOW);
-        match_set_dl_type(&ctx->match, types[i]);
-        put_ct_acl(&ctx->ofpacts, true, 0, NX_CT_RECIRC_NONE, true, 0);
-        put_pass(&ctx->ofpacts, acl_table(dir));
-        emit(ctx, table, WEFT_PRIO_ACL_ALLOWED, origin);
-
-        uint32_t est = CS_ESTABLISHED | CS_TRACKED;
-        match_flags(&ctx->match, 0, WEFT_FLAG_ACL_ALLOW);
-        match_set_ct_state_masked(&ctx->match, est, est);
-        match_set_dl_type(&ctx->match, types[i]);
-        put_ct_acl(&ctx->ofpacts, true, 0, NX_CT_RECIRC_NONE, true,
-                   WEFT_CT_MARK_BLOCKED);
-        emit(ctx, table, WEFT_PRIO_ACL_BLOCK, origin);
-    }
-    emit(ctx, table, WEFT_PRIO_DEFAULT, origin);
 }
 
 /* PORT owner, local 'port' with 'ofport': PORT_SEC's way on for the IP of a
