@@ -103,8 +103,14 @@ is_default_deny(int table, int priority, uint64_t cookie)
 {
     return is_acl_table(table) && cookie >> 56 == WEFT_COOKIE_MAGIC
            && (cookie >> 24) & 0xffff
-           && (priority == WEFT_PRIO_ACL_DENY
-               || priority == WEFT_PRIO_ACL_DENY_EST);
+           && priority == WEFT_PRIO_ACL_DENY;
+}
+
+static bool
+is_verdict_table(int table)
+{
+    return table == WEFT_TABLE_ACL_OUT_VERDICT
+           || table == WEFT_TABLE_ACL_IN_VERDICT;
 }
 
 /* "T/N/P" of the port with 'cookie''s key, "(groups G,...)" if 'groups'. */
@@ -138,9 +144,6 @@ ops_sg_put_label(const struct ops_ctx *ctx, int table, int priority,
         ds_put_cstr(s, "default deny ");
         put_deny_port(ctx, cookie, false, s);
         ds_put_cstr(s, table == WEFT_TABLE_ACL_IN ? " ingress" : " egress");
-        if (priority == WEFT_PRIO_ACL_DENY_EST) {
-            ds_put_cstr(s, ", established: blocked");
-        }
         return true;
     }
     return false;
@@ -150,6 +153,17 @@ bool
 ops_sg_put_verdict(const struct ops_ctx *ctx, int table, int priority,
                    uint64_t cookie, struct ds *s)
 {
+    if (is_verdict_table(table)) {
+        /* Carries out the decision of 12 or 34 (the line before): none of
+         * its own. */
+        ds_put_cstr(s, priority == WEFT_PRIO_ACL_ALLOWED
+                       ? "committed (allowed above)"
+                       : priority == WEFT_PRIO_ACL_BLOCK
+                       ? "established connection committed blocked "
+                         "(denied above)"
+                       : "denied above");
+        return true;
+    }
     if (!is_acl_table(table)) {
         return false;
     }
@@ -158,9 +172,7 @@ ops_sg_put_verdict(const struct ops_ctx *ctx, int table, int priority,
         put_rule(ctx, cookie, true, s);
         return true;
     } else if (is_default_deny(table, priority, cookie)) {
-        ds_put_cstr(s, priority == WEFT_PRIO_ACL_DENY_EST
-                       ? "established connection blocked by default deny of "
-                       : "dropped by default deny of ");
+        ds_put_cstr(s, "dropped by default deny of ");
         put_deny_port(ctx, cookie, true, s);
         ds_put_cstr(s, table == WEFT_TABLE_ACL_IN ? ", ingress" : ", egress");
         return true;

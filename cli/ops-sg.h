@@ -24,9 +24,11 @@ bool ops_sg_put_label(const struct ops_ctx *, int table, int priority,
 
 /* The same for a table line of ofproto/trace's output, as a verdict:
  * "allowed by rule T/G#ID (DIR PROTO... from REMOTE)" for a rule's row that
- * passes the packet, "dropped by default deny of T/N/P (groups G,...)" or
- * "established connection blocked by default deny of ..." for a default
- * deny row; false for any other row. */
+ * passes the packet, "dropped by default deny of T/N/P (groups G,...)" for
+ * a default deny row; a verdict table's row (13, 35), which only carries
+ * out that decision, says so ("committed (allowed above)", "established
+ * connection committed blocked (denied above)", "denied above"); false for
+ * any other row. */
 bool ops_sg_put_verdict(const struct ops_ctx *, int table, int priority,
                         uint64_t cookie, struct ds *s);
 

@@ -2,10 +2,16 @@
  * that send a port's traffic under policy to ACL_OUT and ACL_IN, and those
  * tables' rows.
  *
- * Owners: the fixed rows of tables 12 and 34 are the HOST owner's (on a
- * host with a local port under policy in that direction), a member's ct
- * rows and default deny its PORT owner's, a group's rule rows its SG
- * owner's (on each host with a local member).
+ * Owners: the fixed rows of tables 12 and 34, and their verdict tables 13
+ * and 35, are the HOST owner's (on a host with a local port under policy
+ * in that direction), a member's ct rows and default deny its PORT
+ * owner's, a group's rule rows its SG owner's (on each host with a local
+ * member).
+ *
+ * A rule's rows and a member's default deny are one row each, of no
+ * family: they only set or clear WEFT_FLAG_ACL_ALLOW and go to the
+ * verdict table, whose few HOST rows do the ct(commit) (which needs an ip
+ * or ipv6 match) for every port of the host.
  *
  * Policy is stateful in both directions: a port under policy in only one
  * direction still has the other direction's traffic committed to its
@@ -78,6 +84,24 @@ acl_table(enum topo_sg_dir dir)
     return dir == TOPO_SG_EGRESS ? WEFT_TABLE_ACL_OUT : WEFT_TABLE_ACL_IN;
 }
 
+static uint8_t
+verdict_table(enum topo_sg_dir dir)
+{
+    return dir == TOPO_SG_EGRESS ? WEFT_TABLE_ACL_OUT_VERDICT
+                                 : WEFT_TABLE_ACL_IN_VERDICT;
+}
+
+/* A rule's or a default deny's decision: the allow flag set ('allow') or
+ * cleared (a packet ACL_OUT allowed may come to ACL_IN with it still set),
+ * then the verdict table of 'dir'. */
+static void
+put_decide(struct ofpbuf *ofpacts, enum topo_sg_dir dir, bool allow)
+{
+    put_set_flags(ofpacts, allow ? WEFT_FLAG_ACL_ALLOW : 0,
+                  WEFT_FLAG_ACL_ALLOW);
+    put_goto_table(ofpacts, verdict_table(dir));
+}
+
 static void
 match_acl_port(struct match *match, enum topo_sg_dir dir, int ofport)
 {
@@ -138,8 +162,37 @@ compile_host_has_sg(const struct topo_host *host, const struct topo_sg *sg)
     return false;
 }
 
-/* HOST owner: the fixed rows of ACL_OUT and ACL_IN where a local port is
- * under policy in that direction. */
+/* HOST owner: the verdict table of direction 'dir' (pipeline.h "Policy"):
+ * per family, an allowed packet is committed with the blocked bit cleared
+ * and passes; an established connection no rule allowed (any more) is
+ * committed with the blocked bit set and dropped; the rest drops. */
+static void
+compile_acl_verdict(struct compile_ctx *ctx, enum topo_sg_dir dir,
+                    const struct flow_origin *origin)
+{
+    static const ovs_be16 types[] = { CONSTANT_HTONS(ETH_TYPE_IP),
+                                      CONSTANT_HTONS(ETH_TYPE_IPV6) };
+    uint8_t table = verdict_table(dir);
+    for (size_t i = 0; i < ARRAY_SIZE(types); i++) {
+        match_flags(&ctx->match, WEFT_FLAG_ACL_ALLOW, WEFT_FLAG_ACL_ALLOW);
+        match_set_dl_type(&ctx->match, types[i]);
+        put_ct_acl(&ctx->ofpacts, true, 0, NX_CT_RECIRC_NONE, true, 0);
+        put_pass(&ctx->ofpacts, acl_table(dir));
+        emit(ctx, table, WEFT_PRIO_ACL_ALLOWED, origin);
+
+        uint32_t est = CS_ESTABLISHED | CS_TRACKED;
+        match_flags(&ctx->match, 0, WEFT_FLAG_ACL_ALLOW);
+        match_set_ct_state_masked(&ctx->match, est, est);
+        match_set_dl_type(&ctx->match, types[i]);
+        put_ct_acl(&ctx->ofpacts, true, 0, NX_CT_RECIRC_NONE, true,
+                   WEFT_CT_MARK_BLOCKED);
+        emit(ctx, table, WEFT_PRIO_ACL_BLOCK, origin);
+    }
+    emit(ctx, table, WEFT_PRIO_DEFAULT, origin);
+}
+
+/* HOST owner: the fixed rows of ACL_OUT and ACL_IN, and their verdict
+ * tables', where a local port is under policy in that direction. */
 void
 compile_acl_defaults(struct compile_ctx *ctx, const struct flow_origin *origin)
 {
@@ -177,6 +230,7 @@ compile_acl_defaults(struct compile_ctx *ctx, const struct flow_origin *origin)
         emit(ctx, table, WEFT_PRIO_ACL_REPLY_DROP, origin);
 
         emit(ctx, table, WEFT_PRIO_DEFAULT, origin);
+        compile_acl_verdict(ctx, d, origin);
     }
 }
 
@@ -205,24 +259,13 @@ compile_acl_port(struct compile_ctx *ctx, const struct topo_port *port,
         emit(ctx, WEFT_TABLE_PORT_SEC, WEFT_PRIO_PORT_DROP, &origin);
     }
 
-    static const ovs_be16 types[] = { CONSTANT_HTONS(ETH_TYPE_IP),
-                                      CONSTANT_HTONS(ETH_TYPE_IPV6) };
     for (int d = 0; d < TOPO_SG_N_DIRS; d++) {
         if (!topo_port_sg_covers(port, d)) {
             continue;
         }
-        uint8_t table = acl_table(d);
-        for (size_t i = 0; i < ARRAY_SIZE(types); i++) {
-            uint32_t est = CS_ESTABLISHED | CS_TRACKED;
-            match_set_ct_state_masked(&ctx->match, est, est);
-            match_set_dl_type(&ctx->match, types[i]);
-            match_acl_port(&ctx->match, d, ofport);
-            put_ct_acl(&ctx->ofpacts, true, 0, NX_CT_RECIRC_NONE, true,
-                       WEFT_CT_MARK_BLOCKED);
-            emit(ctx, table, WEFT_PRIO_ACL_DENY_EST, &origin);
-        }
         match_acl_port(&ctx->match, d, ofport);
-        emit(ctx, table, WEFT_PRIO_ACL_DENY, &origin);
+        put_decide(&ctx->ofpacts, d, false);
+        emit(ctx, acl_table(d), WEFT_PRIO_ACL_DENY, &origin);
     }
 }
 
@@ -314,13 +357,12 @@ emit_dim(struct rule_ctx *rc, int clause)
     emit(rc->ctx, rc->table, rc->priority, &rc->origin);
 }
 
-/* What an allowed packet does: commit with the blocked bit cleared, and
- * pass.  The match (ip or ipv6, as ct() needs) is the caller's. */
+/* What an allowed packet does: the allow flag, on to the verdict table
+ * (which commits it and passes it).  The match is the caller's. */
 static void
 emit_allow(struct rule_ctx *rc)
 {
-    put_ct_acl(&rc->ctx->ofpacts, true, 0, NX_CT_RECIRC_NONE, true, 0);
-    put_pass(&rc->ctx->ofpacts, rc->table);
+    put_decide(&rc->ctx->ofpacts, rc->rule->direction, true);
     emit(rc->ctx, rc->table, rc->priority, &rc->origin);
 }
 
@@ -476,16 +518,11 @@ compile_sg_rule(struct compile_ctx *ctx, const struct topo_sg *sg,
     }
     rc.n_dims = 1 + remote + (rule->proto != 0);
 
-    static const ovs_be16 types[] = { CONSTANT_HTONS(ETH_TYPE_IP),
-                                      CONSTANT_HTONS(ETH_TYPE_IPV6) };
     for (size_t m = 0; n_members && m < n_members; m++) {
-        for (size_t i = 0; rc.n_dims == 1 && i < ARRAY_SIZE(types); i++) {
-            match_set_dl_type(&ctx->match, types[i]);
-            match_acl_port(&ctx->match, rule->direction, members[m]);
+        match_acl_port(&ctx->match, rule->direction, members[m]);
+        if (rc.n_dims == 1) {
             emit_allow(&rc);
-        }
-        if (rc.n_dims > 1) {
-            match_acl_port(&ctx->match, rule->direction, members[m]);
+        } else {
             emit_dim(&rc, 0);
         }
     }
@@ -502,13 +539,10 @@ compile_sg_rule(struct compile_ctx *ctx, const struct topo_sg *sg,
         if (rule->proto) {
             proto_rows(&rc, clause);
         }
-        for (size_t i = 0; i < ARRAY_SIZE(types); i++) {
-            if (i ? rc.v6 : rc.v4) {
-                match_set_conj_id(&ctx->match, rule->key);
-                match_set_dl_type(&ctx->match, types[i]);
-                emit_allow(&rc);
-            }
-        }
+        /* Of no family: the other dimensions hold it to the families
+         * the rule can match. */
+        match_set_conj_id(&ctx->match, rule->key);
+        emit_allow(&rc);
     }
 
     struct seen_addr *s;

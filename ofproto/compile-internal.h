@@ -402,10 +402,11 @@ put_ct(struct ofpbuf *ofpacts, bool commit, uint16_t zone, uint8_t table,
  * ARP_RESPOND (put_goto_table()). */
 void compile_put_port_sec_next(struct ofpbuf *ofpacts,
                                const struct topo_port *port);
-/* The HOST owner's rows of tables 12 and 34 (none on a host without a local
- * port under policy in that direction); a local port's default deny and
- * PORT_SEC row for the IP of a port without addresses (PORT owner); its
- * L2_LOOKUP ct row (compile_l2_local()); a group's rule rows (SG owner). */
+/* The HOST owner's rows of tables 12 and 34 and their verdict tables 13
+ * and 35 (none on a host without a local port under policy in that
+ * direction); a local port's default deny and PORT_SEC row for the IP of
+ * a port without addresses (PORT owner); its L2_LOOKUP ct row
+ * (compile_l2_local()); a group's rule rows (SG owner). */
 void compile_acl_defaults(struct compile_ctx *, const struct flow_origin *);
 void compile_acl_port(struct compile_ctx *, const struct topo_port *,
                       int ofport);

@@ -20,6 +20,7 @@
  *                  tenant ports dropped (see "IPv6" below).  A port with
  *                  egress policy goes on to ACL_OUT through conntrack.
  *  12 ACL_OUT      security groups, egress (see "Policy" below).
+ *  13 ACL_OUT_VERDICT  commit what ACL_OUT allowed, and pass it.
  *  20 ARP_RESPOND  broadcast ARP request for a known IP in the network is
  *                  answered from the switch and sent back out IN_PORT, and
  *                  so is an IPv6 Neighbour Solicitation for a port's
@@ -51,6 +52,7 @@
  *                  IP to a local port with ingress policy goes through
  *                  conntrack to ACL_IN instead of straight out.
  *  34 ACL_IN       security groups, ingress (see "Policy" below).
+ *  35 ACL_IN_VERDICT  commit what ACL_IN allowed, and deliver it.
  *  40 FLOOD        broadcast, multicast, unknown unicast -> every port of the
  *                  network on this host (OpenFlow never outputs to in_port)
  *                  and, head-end replicated, every other host with a port
@@ -220,21 +222,28 @@
  *                  egress: the prefix, or each address of the remote
  *                  group's members) and the protocol and destination ports
  *                  (tp_dst ranges as bitwise prefixes) - whose conj_id row
- *                  (conj_id = the rule's key) commits with the blocked bit
- *                  cleared and passes; its n_packets is the rule's counter.
- *                  A rule with one dimension (any remote, any protocol) is
- *                  plain rows per member.  Every original-direction packet
- *                  is checked, not only the first, so a rule removed stops
- *                  its established connections too: at the member's
- *                  default deny (priority WEFT_PRIO_ACL_DENY, per port P,
- *                  the port's cookie) an established connection is
- *                  committed with the blocked bit set, which then drops its
- *                  replies; everything else there just drops.
+ *                  (conj_id = the rule's key) sets the allow flag
+ *                  (WEFT_FLAG_ACL_ALLOW) and goes to the verdict table
+ *                  (13 or 35); its n_packets is the rule's counter.  A
+ *                  rule with one dimension (any remote, any protocol) is
+ *                  one plain row per member, the same.  Every
+ *                  original-direction packet is checked, not only the
+ *                  first, so a rule removed stops its established
+ *                  connections too: the member's default deny (priority
+ *                  WEFT_PRIO_ACL_DENY, one row per port P and direction,
+ *                  the port's cookie; its n_packets is the port's deny
+ *                  counter) clears the flag and goes to the verdict table.
+ *  13 ACL_OUT_VERDICT, 35 ACL_IN_VERDICT (HOST rows, where 12 or 34 has
+ *                  any): the one place that splits the families, as
+ *                  ct() needs: allowed, ip (or ipv6) -> commit with the
+ *                  blocked bit cleared, pass; not allowed and
+ *                  +est, ip (or ipv6) -> commit with the blocked bit set
+ *                  (which then drops its replies), drop; else drop.
  * The rule's rows carry weft_cookie_sg_rule() (tenant, the rule's id): one
  * rule's flows are "cookie=C/-1".  Owners: a group's rule rows on a host
  * are its SG owner's, on every host with a member of the group; a port's
  * ct rows and default deny are its PORT owner's; the fixed rows of 12 and
- * 34 the HOST owner's where a local port is under policy.
+ * 34, and 13 and 35, the HOST owner's where a local port is under policy.
  *
  * IPv6 (compile-port.c, compile-arp.c): ports carry IPv6 addresses (Port
  * 'ips' holds both families; no IPv6 subnet, routing or NAT).  Port
@@ -280,12 +289,14 @@ enum weft_table {
     WEFT_TABLE_CLASSIFY = 0,
     WEFT_TABLE_PORT_SEC = 10,
     WEFT_TABLE_ACL_OUT = 12,
+    WEFT_TABLE_ACL_OUT_VERDICT = 13,
     WEFT_TABLE_ARP_RESPOND = 20,
     WEFT_TABLE_L3_ADMIT = 22,
     WEFT_TABLE_L3_ROUTE = 24,
     WEFT_TABLE_L3_NEIGHBOR = 26,
     WEFT_TABLE_L2_LOOKUP = 30,
     WEFT_TABLE_ACL_IN = 34,
+    WEFT_TABLE_ACL_IN_VERDICT = 35,
     WEFT_TABLE_FLOOD = 40,
     WEFT_TABLE_EXT_OUT = 50,
     WEFT_TABLE_EXT_SNAT = 51,
@@ -304,8 +315,10 @@ enum weft_table {
 /* Every table is reached only by goto_table from a lower one. */
 _Static_assert(WEFT_TABLE_CLASSIFY < WEFT_TABLE_PORT_SEC
                && WEFT_TABLE_PORT_SEC < WEFT_TABLE_ACL_OUT
-               && WEFT_TABLE_ACL_OUT < WEFT_TABLE_ARP_RESPOND
+               && WEFT_TABLE_ACL_OUT < WEFT_TABLE_ACL_OUT_VERDICT
+               && WEFT_TABLE_ACL_OUT_VERDICT < WEFT_TABLE_ARP_RESPOND
                && WEFT_TABLE_L2_LOOKUP < WEFT_TABLE_ACL_IN
+               && WEFT_TABLE_ACL_IN < WEFT_TABLE_ACL_IN_VERDICT
                && WEFT_TABLE_ARP_RESPOND < WEFT_TABLE_L3_ADMIT
                && WEFT_TABLE_L3_ADMIT < WEFT_TABLE_L3_ROUTE
                && WEFT_TABLE_L3_ROUTE < WEFT_TABLE_L3_NEIGHBOR
@@ -349,6 +362,9 @@ const char *weft_table_name(int table_id);
 #define WEFT_FLAG_ND_REPLY 0x4      /* ARP_RESPOND: an NS rewritten into
                                      * the NA, resubmitted for its TLL
                                      * (compile-arp.c). */
+#define WEFT_FLAG_ACL_ALLOW 0x8     /* ACL_OUT, ACL_IN: a rule allowed the
+                                     * packet (read by their verdict
+                                     * tables; "Policy" at the top). */
 /* Routing: reg11 holds the key of the router routing the packet (set by
  * L3_ADMIT, matched by L3_ROUTE), reg12 the IPv4 address of the next hop
  * (set by L3_ROUTE, matched by L3_NEIGHBOR).  Both are 0 on a packet that
@@ -525,9 +541,10 @@ enum {
     WEFT_PRIO_ACL_REPLY = 64800,    /* 12, 34: replies, related. */
     WEFT_PRIO_ACL_REPLY_DROP = 64700, /* 12, 34: blocked replies. */
     WEFT_PRIO_ACL_RULE_TOP = 62000, /* 12, 34: minus the rule's key. */
-    WEFT_PRIO_ACL_DENY_EST = 1001,  /* 12, 34: default deny, established:
-                                     * commit blocked. */
     WEFT_PRIO_ACL_DENY = 1000,      /* 12, 34: default deny. */
+    WEFT_PRIO_ACL_ALLOWED = 110,    /* 13, 35: allowed: commit, pass. */
+    WEFT_PRIO_ACL_BLOCK = 100,      /* 13, 35: not allowed, established:
+                                     * commit blocked. */
     WEFT_PRIO_DEFAULT = 0,          /* Table miss: drop or go on. */
 };
 

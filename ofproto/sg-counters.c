@@ -73,8 +73,7 @@ sg_counters_add_flows(const struct ofputil_flow_stats *fses, size_t n_fses,
                 rule->bytes += (fs->byte_count != UINT64_MAX
                                 ? fs->byte_count : 0);
             }
-        } else if ((fs->priority == WEFT_PRIO_ACL_DENY
-                    || fs->priority == WEFT_PRIO_ACL_DENY_EST)
+        } else if (fs->priority == WEFT_PRIO_ACL_DENY
                    && is_member_cookie(c, cookie)) {
             *(egress ? &c->deny_egress : &c->deny_ingress)
                 += fs->packet_count;

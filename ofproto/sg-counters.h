@@ -13,9 +13,11 @@
  *     conj_id row, or one plain row of a rule with only the member
  *     dimension;
  *   - default deny: the n_packets of the members' default-deny rows
- *     (priorities WEFT_PRIO_ACL_DENY and WEFT_PRIO_ACL_DENY_EST, the
- *     member port's cookie), in 12 (egress) and 34 (ingress).  A port in
- *     two groups has one default deny, which both groups count.
+ *     (priority WEFT_PRIO_ACL_DENY, the member port's cookie, one per
+ *     port and direction), in 12 (egress) and 34 (ingress).  A port in
+ *     two groups has one default deny, which both groups count.  The
+ *     verdict tables 13 and 35 (HOST rows, cookies of no group) are not
+ *     read: every packet there was counted in 12 or 34 already.
  *
  * The summing is pure (tests/unit/test-sg-counters.c);
  * sg_counters_read_switch() does the blocking exchange.  OVS side;

@@ -37,6 +37,8 @@ weft_table_name(int table_id)
         return "port_sec";
     case WEFT_TABLE_ACL_OUT:
         return "acl_out";
+    case WEFT_TABLE_ACL_OUT_VERDICT:
+        return "acl_out_verdict";
     case WEFT_TABLE_ARP_RESPOND:
         return "arp_respond";
     case WEFT_TABLE_L3_ADMIT:
@@ -49,6 +51,8 @@ weft_table_name(int table_id)
         return "l2_lookup";
     case WEFT_TABLE_ACL_IN:
         return "acl_in";
+    case WEFT_TABLE_ACL_IN_VERDICT:
+        return "acl_in_verdict";
     case WEFT_TABLE_FLOOD:
         return "flood";
     case WEFT_TABLE_EXT_OUT:

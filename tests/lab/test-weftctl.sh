@@ -1113,7 +1113,9 @@ fi
 # them out, with the rules' cookies and the member's (vx/a's) cookie.
 # Table 0 sends tcp to ACL_IN (34), udp and icmp to ACL_OUT (12).  In 34,
 # rule 1 is a conjunction (port x remote) whose dimension rows count
-# nothing; in 12, rule 2 is a plain row; the rest meets the default deny.
+# nothing; in 12, rule 2 is a plain row; the rest meets the default deny
+# (one row per direction), which goes on to the verdict table 13, whose
+# rows (the HOST's cookie) count toward no group.
 nkey=$(ctl --format=json net-list st | jq '.[] | select(.name == "vx") | .key')
 rc1=$(printf '0x57%04x0000%06x' "$tkey" $((0x20000 | 1)))
 rc2=$(printf '0x57%04x0000%06x' "$tkey" $((0x20000 | 2)))
@@ -1127,8 +1129,8 @@ of "table=34,priority=61999,cookie=$rc1,ip,nw_src=10.9.0.9,actions=conjunction(1
 of "table=34,priority=61999,cookie=$rc1,conj_id=1,ip,actions=drop"
 of "table=34,priority=1000,cookie=$pc,ip,actions=drop"
 of "table=12,priority=61998,cookie=$rc2,udp,actions=drop"
-of "table=12,priority=1001,cookie=$pc,ct_state=+est+trk,ip,actions=drop"
-of "table=12,priority=1000,cookie=$pc,ip,actions=drop"
+of "table=12,priority=1000,cookie=$pc,ip,actions=load:0->NXM_NX_REG10[3],goto_table:13"
+of "table=13,priority=0,cookie=0x5700000000000000,actions=drop"
 pkt() {     # pkt SRC PROTO L4: one packet from SRC to vx/a
     ovs-appctl -t "$sw/vswitchd.ctl" netdev-dummy/receive p1 \
         "in_port(1),eth(src=02:00:00:00:09:09,dst=02:00:00:00:09:01),eth_type(0x0800),ipv4(src=$1,dst=10.9.0.2,proto=$2,tos=0,ttl=64,frag=no),$3"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # test-acl: security groups in flows (ofproto/pipeline.h "Policy", tables
-# 12 ACL_OUT and 34 ACL_IN; ofproto/compile-acl.c) on simulated hosts
+# 12 ACL_OUT and 34 ACL_IN, their verdict tables 13 and 35;
+# ofproto/compile-acl.c) on simulated hosts
 # (sim-lib.sh), checked with ofproto/trace, packets injected into the
 # dummy datapath (real userspace conntrack), "weftctl flows" and
 # "weftctl trace".
@@ -65,7 +66,24 @@ check "rule 1: member a1 x 10.0.0.0/24 x tcp/80, conj_id 1" \
     eval 'grep -q "reg14=$reg14_a1 actions=conjunction(1,1/3)" <<<"$r1" &&
           grep -q "nw_src=10.0.0.0/24 actions=conjunction(1,2/3)" <<<"$r1" &&
           grep -q "tcp,tp_dst=80 actions=conjunction(1,3/3)" <<<"$r1" &&
-          grep -q "conj_id=1,ip actions=ct(commit,zone=NXM_NX_REG13\[0..15\],exec(set_field:0/0x1->ct_mark)),output:NXM_NX_REG14\[0..15\]" <<<"$r1"'
+          grep -q "conj_id=1 actions=set_field:0x8/0x8->reg10,goto_table:35" <<<"$r1"'
+check "one default deny row per member and direction (a1 ingress, c1 egress), no ip/ipv6 split" \
+    eval '[ "$(sim_ofctl 1 dump-flows "table=34,reg14=$in_a1" | grep -c "priority=1000,.*actions=set_field:0/0x8->reg10,goto_table:35")" = 1 ] &&
+          [ "$(sim_ofctl 1 dump-flows "table=12,in_port=$in_c1" | grep -c "priority=1000,")" = 1 ] &&
+          ! sim_ofctl 1 dump-flows | grep -q "priority=1001,"'
+check "rule 4 (egress any): one plain row for c1" \
+    eval '[ "$(sim_ofctl 1 dump-flows "cookie=$(cookie 4)/-1" | grep -c "in_port=$in_c1 actions=set_field:0x8/0x8->reg10,goto_table:13")" = 1 ] &&
+          [ "$(sim_ofctl 1 dump-flows "cookie=$(cookie 4)/-1" | grep -c table=)" = 1 ]'
+check "verdict table 35 (HOST): allowed ip/ipv6 commit and deliver, established not allowed commit blocked" \
+    eval 'v=$(sim_ofctl 1 dump-flows table=35) &&
+          grep -q "priority=110,ip,reg10=0x8/0x8 actions=ct(commit,zone=NXM_NX_REG13\[0..15\],exec(set_field:0/0x1->ct_mark)),output:NXM_NX_REG14\[0..15\]" <<<"$v" &&
+          grep -q "priority=110,ipv6,reg10=0x8/0x8 actions=ct(commit" <<<"$v" &&
+          grep -q "priority=100,ct_state=+est+trk,ip,reg10=0/0x8 actions=ct(commit,zone=NXM_NX_REG13\[0..15\],exec(set_field:0x1/0x1->ct_mark))" <<<"$v" &&
+          [ "$(grep -c priority= <<<"$v")" = 5 ]'
+check "verdict table 13 on h1 (c1 egress), not on h2 (a2 ingress only)" \
+    eval '[ "$(sim_ofctl 1 dump-flows table=13 | grep -c priority=)" = 5 ] &&
+          [ "$(sim_ofctl 2 dump-flows table=13 | grep -c priority=)" = 0 ] &&
+          [ "$(sim_ofctl 2 dump-flows table=35 | grep -c priority=)" = 5 ]'
 r2=$(sim_ofctl 1 dump-flows "cookie=$(cookie 2)/-1")
 check "rule 2: cli's member c1 (10.0.0.7) as remote, 8000-8080 as 3 prefixes" \
     eval 'grep -q "nw_src=10.0.0.7 actions=conjunction(2,2/3)" <<<"$r2" &&
@@ -87,13 +105,14 @@ to_a1() { last_actions "$1" | grep -qE "[ ,]$a1_dp\$"; }
 trace() { sim_trace 1 "$@" --ct-next trk,new --ct-next trk,new; }
 t=$(trace "$(pkt "$in_c1" $C1 10.0.0.7 tcp,tp_src=40000,tp_dst=80)")
 check "c1 -> a1 tcp/80: allowed by rule 1 (its conj_id row), out to a1" \
-    eval 'grep -q "conj_id=1,ip, priority 61999, cookie $(cookie 1)" <<<"$t" &&
-          to_a1 "$t"'
+    eval 'grep -q "conj_id=1, priority 61999, cookie $(cookie 1)" <<<"$t" &&
+          grep -q "35\. ip,reg10=0x8/0x8, priority 110" <<<"$t" && to_a1 "$t"'
 check "c1's egress passed cli's plain rule 4 first (table 12)" \
-    grep -q "12. ip,in_port=$in_c1, priority 61996, cookie $(cookie 4)" <<<"$t"
+    eval 'grep -q "12. in_port=$in_c1, priority 61996, cookie $(cookie 4)" <<<"$t" &&
+          grep -q "13\. ip,reg10=0x8/0x8, priority 110" <<<"$t"'
 t=$(trace "$(pkt "$in_c1" $C1 10.0.0.7 tcp,tp_src=40000,tp_dst=8080)")
 check "c1 -> a1 tcp/8080: allowed by rule 2 (remote group cli)" \
-    eval 'grep -q "conj_id=2,ip, priority 61998" <<<"$t" && to_a1 "$t"'
+    eval 'grep -q "conj_id=2, priority 61998" <<<"$t" && to_a1 "$t"'
 t=$(trace "$(pkt "$in_d1" $D1 10.0.0.8 tcp,tp_src=40000,tp_dst=8080)")
 check "d1 (not in cli) -> a1 tcp/8080: dropped by a1's default deny" \
     eval 'grep -q "34. reg14=$reg14_a1, priority 1000" <<<"$t" && last_actions "$t" | grep -q "drop\$"'
@@ -101,7 +120,7 @@ t=$(trace "$(pkt "$in_c1" $C1 10.0.0.7 tcp,tp_src=40000,tp_dst=8081)")
 check "c1 -> a1 tcp/8081: denied (no rule)" \
     eval 'grep -q "priority 1000" <<<"$t" && last_actions "$t" | grep -q "drop\$"'
 t=$(trace "$(pkt "$in_d1" $D1 10.0.0.8 icmp,icmp_type=8)")
-check "d1 -> a1 icmp: allowed by rule 3" grep -q "conj_id=3,ip, priority 61997" <<<"$t"
+check "d1 -> a1 icmp: allowed by rule 3" grep -q "conj_id=3, priority 61997" <<<"$t"
 t=$(trace "$(pkt "$in_d1" $D1 10.0.0.8 udp,udp_src=5,udp_dst=80)")
 check "d1 -> a1 udp/80: denied" eval 'last_actions "$t" | grep -q "drop\$"'
 t=$(sim_trace 1 "$(pkt "$in_d1" $D1 10.0.0.8 tcp,tp_src=80,tp_dst=40000)" --ct-next trk,est,rpl)
@@ -109,7 +128,9 @@ check "a reply (+est+rpl) to a1 passes without a rule" \
     eval 'grep -q "priority 64800" <<<"$t" && to_a1 "$t"'
 t=$(sim_trace 1 "$(pkt "$in_d1" $D1 10.0.0.8 tcp,tp_src=40000,tp_dst=9000)" --ct-next trk,est)
 check "an established connection no rule allows is committed blocked" \
-    eval 'grep -q "priority 1001" <<<"$t" && grep -q "mark=0x1/0x1" <<<"$t"'
+    eval 'grep -q "34. reg14=$reg14_a1, priority 1000" <<<"$t" &&
+          grep -q "35\. ct_state=+est+trk,ip,reg10=0/0x8, priority 100" <<<"$t" &&
+          grep -q "mark=0x1/0x1" <<<"$t" && last_actions "$t" | grep -qv "[ ,]$a1_dp\$"'
 t=$(sim_trace 1 "in_port=$in_a1,dl_src=$A1,dl_dst=$C1,tcp,nw_src=10.0.0.5,nw_dst=10.0.0.7,nw_ttl=64,tp_src=80,tp_dst=40000")
 check "a1's packets (ingress policy only) are committed in red/vx's zone, c1's (egress only) too" \
     eval 'last_actions "$t" | grep -q "ct(commit,zone=32769),ct(commit,zone=32769),$c1_dp\$"'
@@ -145,9 +166,14 @@ check "weftctl flows: c1's egress default deny named" grep -q '# default deny re
 out=$(ctl trace red/vx/c1 tcp,nw_dst=10.0.0.5,tp_dst=80 2>&1 || true)
 check "weftctl trace: allowed by rule red/web#1" \
     grep -q 'allowed by rule red/web#1 (ingress tcp/80 from 10.0.0.0/24)' <<<"$out"
+check "weftctl trace: the verdict table commits what the rule allowed" \
+    grep -q 'acl_in_verdict, committed (allowed above)' <<<"$out"
 out=$(ctl trace red/vx/d1 tcp,nw_dst=10.0.0.5,tp_dst=9000 2>&1 || true)
 check "weftctl trace: dropped by a1's default deny" \
     grep -q 'dropped by default deny of red/vx/a1 (groups web), ingress' <<<"$out"
+check "weftctl trace: the verdict table's miss is not a decision of its own" \
+    eval 'grep -q "acl_in_verdict, denied above" <<<"$out" &&
+          ! grep -q "acl_in_verdict.*\(allowed by\|default deny\)" <<<"$out"'
 
 # --- a restart sends nothing ----------------------------------------------------
 hosts_line() { ovs-appctl -t "$SIM_DIR/weftd.ctl" weft/hosts | grep "^h$1 "; }
@@ -192,9 +218,9 @@ req sg-member-del red web network=vx port_name=a1
 req sg-member-del red web network=vx port_name=a2
 req sg-member-del red cli network=vx port_name=c1
 check "weftctl sync after the members left" ctl --timeout=120 sync
-check "no row of tables 12/34 is left on h1 or h2" \
-    eval '! sim_ofctl 1 dump-flows | grep -qE "table=(12|34),|zone=3276" &&
-          ! sim_ofctl 2 dump-flows | grep -qE "table=(12|34),|zone=3276"'
+check "no row of tables 12/13/34/35 is left on h1 or h2" \
+    eval '! sim_ofctl 1 dump-flows | grep -qE "table=(12|13|34|35),|zone=3276" &&
+          ! sim_ofctl 2 dump-flows | grep -qE "table=(12|13|34|35),|zone=3276"'
 check "weftd's log has no self-check failure" \
     bash -c "! grep -q -- '--self-check:' $log"
 check "weftd is still running" bash -c "kill -0 \$(cat $SIM_DIR/weftd.pid)"

@@ -4,8 +4,10 @@
  * ACL_IN), d1 (ofport 2) and n1 (ofport 3, no address: PORT_SEC's ip and
  * ipv6 rows) in db (egress any: one dimension, plain rows; their IP to
  * them is committed in L2_LOOKUP).  Network vx key 3: zone 32771 (0x8003).
- * Rule cookies 0x57000100000200ID, priority 62000 - key.  Long lines: each
- * is one flow. */
+ * Rule cookies 0x57000100000200ID, priority 62000 - key: one conj_id or
+ * plain row each, and one default deny per member and direction, that set
+ * or clear the allow flag (reg10 0x8) for the verdict tables 13 and 35.
+ * Long lines: each is one flow. */
 static const char golden_hv1_acl[] =
 "table=10, priority=100, cookie=0x5700010003000001, ip,in_port=1,nw_src=10.0.0.5 actions=ct(commit,zone=32771),goto_table:20\n"
 "table=10, priority=100, cookie=0x5700010003000003, ip,in_port=2,nw_src=10.0.0.7 actions=set_field:0x8003->reg13,ct(table=12,zone=32771)\n"
@@ -21,17 +23,16 @@ static const char golden_hv1_acl[] =
 "table=12, priority=64800, cookie=0x5700000000000000, ct_state=+est+rpl+trk,ct_mark=0/0x1 actions=goto_table:20\n"
 "table=12, priority=64800, cookie=0x5700000000000000, ct_state=+rel+trk,ct_mark=0/0x1 actions=goto_table:20\n"
 "table=12, priority=64700, cookie=0x5700000000000000, ct_state=+rpl+trk actions=drop\n"
-"table=12, priority=61991, cookie=0x5700010000020007, ip,in_port=2 actions=ct(commit,zone=NXM_NX_REG13[0..15],exec(set_field:0/0x1->ct_mark)),goto_table:20\n"
-"table=12, priority=61991, cookie=0x5700010000020007, ip,in_port=3 actions=ct(commit,zone=NXM_NX_REG13[0..15],exec(set_field:0/0x1->ct_mark)),goto_table:20\n"
-"table=12, priority=61991, cookie=0x5700010000020007, ipv6,in_port=2 actions=ct(commit,zone=NXM_NX_REG13[0..15],exec(set_field:0/0x1->ct_mark)),goto_table:20\n"
-"table=12, priority=61991, cookie=0x5700010000020007, ipv6,in_port=3 actions=ct(commit,zone=NXM_NX_REG13[0..15],exec(set_field:0/0x1->ct_mark)),goto_table:20\n"
-"table=12, priority=1001, cookie=0x5700010003000003, ct_state=+est+trk,ip,in_port=2 actions=ct(commit,zone=NXM_NX_REG13[0..15],exec(set_field:0x1/0x1->ct_mark))\n"
-"table=12, priority=1001, cookie=0x5700010003000004, ct_state=+est+trk,ip,in_port=3 actions=ct(commit,zone=NXM_NX_REG13[0..15],exec(set_field:0x1/0x1->ct_mark))\n"
-"table=12, priority=1001, cookie=0x5700010003000003, ct_state=+est+trk,ipv6,in_port=2 actions=ct(commit,zone=NXM_NX_REG13[0..15],exec(set_field:0x1/0x1->ct_mark))\n"
-"table=12, priority=1001, cookie=0x5700010003000004, ct_state=+est+trk,ipv6,in_port=3 actions=ct(commit,zone=NXM_NX_REG13[0..15],exec(set_field:0x1/0x1->ct_mark))\n"
-"table=12, priority=1000, cookie=0x5700010003000003, in_port=2 actions=drop\n"
-"table=12, priority=1000, cookie=0x5700010003000004, in_port=3 actions=drop\n"
+"table=12, priority=61991, cookie=0x5700010000020007, in_port=2 actions=set_field:0x8/0x8->reg10,goto_table:13\n"
+"table=12, priority=61991, cookie=0x5700010000020007, in_port=3 actions=set_field:0x8/0x8->reg10,goto_table:13\n"
+"table=12, priority=1000, cookie=0x5700010003000003, in_port=2 actions=set_field:0/0x8->reg10,goto_table:13\n"
+"table=12, priority=1000, cookie=0x5700010003000004, in_port=3 actions=set_field:0/0x8->reg10,goto_table:13\n"
 "table=12, priority=0, cookie=0x5700000000000000, actions=drop\n"
+"table=13, priority=110, cookie=0x5700000000000000, ip,reg10=0x8/0x8 actions=ct(commit,zone=NXM_NX_REG13[0..15],exec(set_field:0/0x1->ct_mark)),goto_table:20\n"
+"table=13, priority=110, cookie=0x5700000000000000, ipv6,reg10=0x8/0x8 actions=ct(commit,zone=NXM_NX_REG13[0..15],exec(set_field:0/0x1->ct_mark)),goto_table:20\n"
+"table=13, priority=100, cookie=0x5700000000000000, ct_state=+est+trk,ip,reg10=0/0x8 actions=ct(commit,zone=NXM_NX_REG13[0..15],exec(set_field:0x1/0x1->ct_mark))\n"
+"table=13, priority=100, cookie=0x5700000000000000, ct_state=+est+trk,ipv6,reg10=0/0x8 actions=ct(commit,zone=NXM_NX_REG13[0..15],exec(set_field:0x1/0x1->ct_mark))\n"
+"table=13, priority=0, cookie=0x5700000000000000, actions=drop\n"
 "table=30, priority=150, cookie=0x5700010003000001, ip,metadata=0x3,dl_dst=02:00:00:00:00:05 actions=set_field:0x8003->reg13,set_field:0x1->reg14,ct(table=34,zone=32771)\n"
 "table=30, priority=150, cookie=0x5700010003000003, ip,metadata=0x3,dl_dst=02:00:00:00:00:07 actions=ct(commit,zone=32771),output:2\n"
 "table=30, priority=150, cookie=0x5700010003000004, ip,metadata=0x3,dl_dst=02:00:00:00:00:08 actions=ct(commit,zone=32771),output:3\n"
@@ -45,25 +46,27 @@ static const char golden_hv1_acl[] =
 "table=34, priority=64800, cookie=0x5700000000000000, ct_state=+est+rpl+trk,ct_mark=0/0x1 actions=output:NXM_NX_REG14[0..15]\n"
 "table=34, priority=64800, cookie=0x5700000000000000, ct_state=+rel+trk,ct_mark=0/0x1 actions=output:NXM_NX_REG14[0..15]\n"
 "table=34, priority=64700, cookie=0x5700000000000000, ct_state=+rpl+trk actions=drop\n"
-"table=34, priority=61995, cookie=0x5700010000020003, conj_id=5,ip actions=ct(commit,zone=NXM_NX_REG13[0..15],exec(set_field:0/0x1->ct_mark)),output:NXM_NX_REG14[0..15]\n"
+"table=34, priority=61995, cookie=0x5700010000020003, conj_id=5 actions=set_field:0x8/0x8->reg10,goto_table:35\n"
 "table=34, priority=61995, cookie=0x5700010000020003, ip,nw_src=10.0.0.0/24 actions=conjunction(5,2/3)\n"
 "table=34, priority=61995, cookie=0x5700010000020003, reg14=0x1 actions=conjunction(5,1/3)\n"
 "table=34, priority=61995, cookie=0x5700010000020003, tcp,tp_dst=80 actions=conjunction(5,3/3)\n"
-"table=34, priority=61994, cookie=0x5700010000020004, conj_id=6,ip actions=ct(commit,zone=NXM_NX_REG13[0..15],exec(set_field:0/0x1->ct_mark)),output:NXM_NX_REG14[0..15]\n"
+"table=34, priority=61994, cookie=0x5700010000020004, conj_id=6 actions=set_field:0x8/0x8->reg10,goto_table:35\n"
 "table=34, priority=61994, cookie=0x5700010000020004, ip,nw_src=10.0.0.7 actions=conjunction(6,2/3)\n"
 "table=34, priority=61994, cookie=0x5700010000020004, reg14=0x1 actions=conjunction(6,1/3)\n"
 "table=34, priority=61994, cookie=0x5700010000020004, tcp,tp_dst=0x1f40/0xffc0 actions=conjunction(6,3/3)\n"
 "table=34, priority=61994, cookie=0x5700010000020004, tcp,tp_dst=0x1f80/0xfff0 actions=conjunction(6,3/3)\n"
 "table=34, priority=61994, cookie=0x5700010000020004, tcp,tp_dst=8080 actions=conjunction(6,3/3)\n"
-"table=34, priority=61993, cookie=0x5700010000020005, conj_id=7,ip actions=ct(commit,zone=NXM_NX_REG13[0..15],exec(set_field:0/0x1->ct_mark)),output:NXM_NX_REG14[0..15]\n"
-"table=34, priority=61993, cookie=0x5700010000020005, conj_id=7,ipv6 actions=ct(commit,zone=NXM_NX_REG13[0..15],exec(set_field:0/0x1->ct_mark)),output:NXM_NX_REG14[0..15]\n"
+"table=34, priority=61993, cookie=0x5700010000020005, conj_id=7 actions=set_field:0x8/0x8->reg10,goto_table:35\n"
 "table=34, priority=61993, cookie=0x5700010000020005, icmp actions=conjunction(7,2/2)\n"
 "table=34, priority=61993, cookie=0x5700010000020005, icmp6 actions=conjunction(7,2/2)\n"
 "table=34, priority=61993, cookie=0x5700010000020005, reg14=0x1 actions=conjunction(7,1/2)\n"
-"table=34, priority=61992, cookie=0x5700010000020006, conj_id=8,ipv6 actions=ct(commit,zone=NXM_NX_REG13[0..15],exec(set_field:0/0x1->ct_mark)),output:NXM_NX_REG14[0..15]\n"
+"table=34, priority=61992, cookie=0x5700010000020006, conj_id=8 actions=set_field:0x8/0x8->reg10,goto_table:35\n"
 "table=34, priority=61992, cookie=0x5700010000020006, ipv6,ipv6_src=fd00::/64 actions=conjunction(8,2/2)\n"
 "table=34, priority=61992, cookie=0x5700010000020006, reg14=0x1 actions=conjunction(8,1/2)\n"
-"table=34, priority=1001, cookie=0x5700010003000001, ct_state=+est+trk,ip,reg14=0x1 actions=ct(commit,zone=NXM_NX_REG13[0..15],exec(set_field:0x1/0x1->ct_mark))\n"
-"table=34, priority=1001, cookie=0x5700010003000001, ct_state=+est+trk,ipv6,reg14=0x1 actions=ct(commit,zone=NXM_NX_REG13[0..15],exec(set_field:0x1/0x1->ct_mark))\n"
-"table=34, priority=1000, cookie=0x5700010003000001, reg14=0x1 actions=drop\n"
-"table=34, priority=0, cookie=0x5700000000000000, actions=drop\n";
+"table=34, priority=1000, cookie=0x5700010003000001, reg14=0x1 actions=set_field:0/0x8->reg10,goto_table:35\n"
+"table=34, priority=0, cookie=0x5700000000000000, actions=drop\n"
+"table=35, priority=110, cookie=0x5700000000000000, ip,reg10=0x8/0x8 actions=ct(commit,zone=NXM_NX_REG13[0..15],exec(set_field:0/0x1->ct_mark)),output:NXM_NX_REG14[0..15]\n"
+"table=35, priority=110, cookie=0x5700000000000000, ipv6,reg10=0x8/0x8 actions=ct(commit,zone=NXM_NX_REG13[0..15],exec(set_field:0/0x1->ct_mark)),output:NXM_NX_REG14[0..15]\n"
+"table=35, priority=100, cookie=0x5700000000000000, ct_state=+est+trk,ip,reg10=0/0x8 actions=ct(commit,zone=NXM_NX_REG13[0..15],exec(set_field:0x1/0x1->ct_mark))\n"
+"table=35, priority=100, cookie=0x5700000000000000, ct_state=+est+trk,ipv6,reg10=0/0x8 actions=ct(commit,zone=NXM_NX_REG13[0..15],exec(set_field:0x1/0x1->ct_mark))\n"
+"table=35, priority=0, cookie=0x5700000000000000, actions=drop\n";

@@ -142,13 +142,15 @@ setup(void **state)
     return 0;
 }
 
-/* A flow of the policy: tables 12 and 34, the L2_LOOKUP ct rows and
+/* A flow of the policy: tables 12, 13, 34 and 35, the L2_LOOKUP ct rows and
  * PORT_SEC's rows into the policy zones. */
 static bool
 is_acl_flow(const struct weft_flow *flow)
 {
     return flow->table_id == WEFT_TABLE_ACL_OUT
            || flow->table_id == WEFT_TABLE_ACL_IN
+           || flow->table_id == WEFT_TABLE_ACL_OUT_VERDICT
+           || flow->table_id == WEFT_TABLE_ACL_IN_VERDICT
            || (flow->table_id == WEFT_TABLE_L2_LOOKUP
                && flow->priority == WEFT_PRIO_ACL_CT)
            || (flow->table_id == WEFT_TABLE_PORT_SEC
@@ -192,7 +194,8 @@ rule_rows(struct fixture *f, uint32_t id)
 
 /* A rule matches only the families its remote has: the IPv4 prefix rule
  * has no IPv6 row, the IPv6 prefix rule no IPv4 row; a rule without a
- * remote has both (icmp and icmp6). */
+ * remote has both (icmp and icmp6).  Its conj_id row is one, of no family
+ * (the verdict table splits them). */
 static void
 test_families(void **state)
 {
@@ -201,18 +204,78 @@ test_families(void **state)
     char *r3 = rule_rows(f, 3);
     assert_int_equal(count_lines(r3, "ipv6"), 0);
     assert_int_equal(count_lines(r3, "tcp6"), 0);
-    assert_int_equal(count_lines(r3, "conj_id=5,ip "), 1);
+    assert_int_equal(count_lines(r3, "conj_id=5 actions="), 1);
+    assert_int_equal(count_lines(r3, "conj_id=5,"), 0);
     free(r3);
     char *r6 = rule_rows(f, 6);
     assert_int_equal(count_lines(r6, "nw_src"), 0);
     assert_int_equal(count_lines(r6, "ipv6_src=fd00::/64"), 1);
-    assert_int_equal(count_lines(r6, "conj_id=8,ipv6 "), 1);
-    assert_int_equal(count_lines(r6, "conj_id=8,ip "), 0);
+    assert_int_equal(count_lines(r6, "conj_id=8 actions="), 1);
+    assert_int_equal(count_lines(r6, "conj_id=8,"), 0);
     free(r6);
     char *r5 = rule_rows(f, 5);
     assert_int_equal(count_lines(r5, "icmp actions=conjunction"), 1);
     assert_int_equal(count_lines(r5, "icmp6 actions=conjunction"), 1);
     free(r5);
+}
+
+/* The rows of hv1's flows in 'table' with 'priority' that have 'has'. */
+static size_t
+count_rows(struct fixture *f, uint8_t table, int priority, const char *has)
+{
+    size_t n = 0;
+    const struct weft_flow *flow;
+    HMAP_FOR_EACH (flow, node, &f->c.flows.flows) {
+        if (flow->table_id == table && flow->priority == priority
+            && (strstr(flow_match_s(flow), has)
+                || strstr(flow_actions_s(flow), has))) {
+            n++;
+        }
+    }
+    return n;
+}
+
+/* Per member, one row of each kind (no family split): one default deny per
+ * direction, with the port's cookie, that clears the allow flag; one plain
+ * row per member of a one-dimension rule (rule 7: d1, n1); the verdict
+ * tables hold the ip/ipv6 commits, 5 rows each (allowed and blocked per
+ * family, the miss), and only in the directions under policy. */
+static void
+test_one_row_per_member(void **state)
+{
+    struct fixture *f = *state;
+    compile_fixture_run(&f->c, 0);
+    /* w1 (reg14=0x1) ingress; d1 (in_port=2) and n1 (in_port=3) egress. */
+    assert_int_equal(count_rows(f, WEFT_TABLE_ACL_IN, WEFT_PRIO_ACL_DENY,
+                                "set_field:0/0x8->reg10,goto_table:35"), 1);
+    assert_int_equal(count_rows(f, WEFT_TABLE_ACL_OUT, WEFT_PRIO_ACL_DENY,
+                                "set_field:0/0x8->reg10,goto_table:13"), 2);
+    assert_int_equal(count_rows(f, WEFT_TABLE_ACL_OUT, WEFT_PRIO_ACL_DENY,
+                                ""), 2);
+    assert_int_equal(count_rows(f, WEFT_TABLE_ACL_OUT,
+                                WEFT_PRIO_ACL_RULE_TOP - 9,
+                                "set_field:0x8/0x8->reg10,goto_table:13"), 2);
+    assert_int_equal(count_rows(f, WEFT_TABLE_ACL_OUT,
+                                WEFT_PRIO_ACL_RULE_TOP - 9, "ip"), 0);
+    for (int i = 0; i < 2; i++) {
+        uint8_t table = i ? WEFT_TABLE_ACL_IN_VERDICT
+                          : WEFT_TABLE_ACL_OUT_VERDICT;
+        assert_int_equal(count_rows(f, table, WEFT_PRIO_ACL_ALLOWED,
+                                    "reg10=0x8/0x8"), 2);
+        assert_int_equal(count_rows(f, table, WEFT_PRIO_ACL_ALLOWED,
+                                    "exec(set_field:0/0x1->ct_mark)"), 2);
+        assert_int_equal(count_rows(f, table, WEFT_PRIO_ACL_BLOCK,
+                                    "ct_state=+est+trk"), 2);
+        assert_int_equal(count_rows(f, table, WEFT_PRIO_ACL_BLOCK,
+                                    "reg10=0/0x8"), 2);
+        assert_int_equal(count_rows(f, table, WEFT_PRIO_DEFAULT, ""), 1);
+    }
+    /* hv2: w2 is under ingress policy only, so no ACL_OUT_VERDICT. */
+    compile_fixture_run(&f->c, 1);
+    assert_int_equal(count_rows(f, WEFT_TABLE_ACL_IN_VERDICT,
+                                WEFT_PRIO_DEFAULT, ""), 1);
+    assert_int_equal(count_rows(f, WEFT_TABLE_ACL_OUT_VERDICT,
+                                WEFT_PRIO_DEFAULT, ""), 0);
 }
 
 /* The remote group db's members' addresses are rule 4's remote rows on
@@ -420,7 +483,8 @@ test_incremental(void **state)
     uuidset_insert(&c.port_hosts, &f->c.hv[0]->uuid);
     check_hosts(f, hf, &c, "12");
     HMAP_FOR_EACH (flow, node, &hf[0].defaults.flows) {
-        assert_false(flow->table_id == WEFT_TABLE_ACL_OUT);
+        assert_false(flow->table_id == WEFT_TABLE_ACL_OUT
+                     || flow->table_id == WEFT_TABLE_ACL_OUT_VERDICT);
     }
 
     topo_changes_destroy(&c);
@@ -435,6 +499,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         COMPILE_TEST(test_golden_hv1),
         COMPILE_TEST(test_families),
+        COMPILE_TEST(test_one_row_per_member),
         COMPILE_TEST(test_remote_group),
         COMPILE_TEST(test_no_policy),
         COMPILE_TEST(test_owners),

@@ -5,7 +5,8 @@
  * a rule's conjunction() dimension rows (which must not count: a packet
  * hits one per dimension), its conj_id row and a one-dimension rule's plain
  * rows (which count), another rule's rows, rows of other tables with the
- * rule's cookie, the members' default deny at 1000/1001 in 12 and 34, and a
+ * rule's cookie, the members' default deny at 1000 in 12 and 34 (one row
+ * per port and direction), the verdict tables' rows 13 and 35, and a
  * non-member's default deny. */
 #include <config.h>
 
@@ -98,8 +99,10 @@ test_rules(void **state)
     free_flows(fses, ARRAY_SIZE(fses));
 }
 
-/* Default deny: the members' rows at 1000 and 1001, by table; not a
- * non-member's, not the members' other rows. */
+/* Default deny: the members' rows at 1000, by table; not a non-member's,
+ * not the members' other rows (1001 was the established default deny of
+ * the old layout), not the verdict tables' (13, 35: the same packets
+ * again). */
 static void
 test_default_deny(void **state)
 {
@@ -113,18 +116,22 @@ test_default_deny(void **state)
     };
     struct ofputil_flow_stats fses[] = {
         flow(34, WEFT_PRIO_ACL_DENY, m1, false, 10),
-        flow(34, WEFT_PRIO_ACL_DENY_EST, m1, false, 1),
+        flow(34, WEFT_PRIO_ACL_DENY + 1, m1, false, 1),
         flow(34, WEFT_PRIO_ACL_DENY, m2, false, 20),
         flow(12, WEFT_PRIO_ACL_DENY, m1, false, 300),
-        flow(12, WEFT_PRIO_ACL_DENY_EST, m2, false, 2),
+        flow(12, WEFT_PRIO_ACL_DENY + 1, m2, false, 2),
+        flow(13, WEFT_PRIO_ACL_BLOCK, weft_cookie(0, 0, 0), false, 5000),
+        flow(35, WEFT_PRIO_DEFAULT, weft_cookie(0, 0, 0), false, 5000),
+        flow(35, WEFT_PRIO_ACL_DENY, m1, false, 5000),
+        flow(13, WEFT_PRIO_ACL_DENY, m2, false, 5000),
         flow(34, WEFT_PRIO_ACL_DENY, stranger, false, 5000),
         flow(12, WEFT_PRIO_ACL_DENY, stranger, false, 5000),
         flow(34, 100, m1, false, 5000),          /* Not default deny. */
         flow(30, WEFT_PRIO_ACL_DENY, m1, false, 5000),
     };
     sg_counters_add_flows(fses, ARRAY_SIZE(fses), &c);
-    assert_int_equal(c.deny_ingress, 31);
-    assert_int_equal(c.deny_egress, 302);
+    assert_int_equal(c.deny_ingress, 30);
+    assert_int_equal(c.deny_egress, 300);
     free_flows(fses, ARRAY_SIZE(fses));
 }
 
