@@ -149,7 +149,7 @@ topology_set_sg_rules(struct topology *topo, struct topo_sg *sg,
 
 /* True if a rule of a group other than 'sg' names 'sg' as its remote. */
 static bool
-sg_is_remote_of_other(const struct topology *topo, const struct topo_sg *sg)
+sg_is_remote_of_other(const struct topo_sg *sg)
 {
     const struct topo_sg *other;
     TOPO_TENANT_FOR_EACH_SG (other, sg->tenant) {
@@ -159,7 +159,6 @@ sg_is_remote_of_other(const struct topology *topo, const struct topo_sg *sg)
             }
         }
     }
-    (void) topo;
     return false;
 }
 
@@ -180,7 +179,7 @@ sg_free(struct topology *topo, struct topo_sg *sg)
 bool
 topology_remove_sg(struct topology *topo, struct topo_sg *sg)
 {
-    if (hmapx_count(&sg->members) || sg_is_remote_of_other(topo, sg)) {
+    if (hmapx_count(&sg->members) || sg_is_remote_of_other(sg)) {
         return false;
     }
     sg_free(topo, sg);
