@@ -210,7 +210,12 @@ int64_t of_session_cur_cfg(const struct of_session *);
  * sent (the desired side keeps its differences, cur_cfg does not advance),
  * of_session_send() refuses, and a bundle in flight is dropped when writes
  * stop.  Becoming PRIMARY reads the switch's flows back first (another
- * controller may have changed them), then sends only the differences. */
+ * controller may have changed them), then sends only the differences.
+ * Setting the same role (and, for primary, generation) again changes
+ * nothing: a STALE session stays stale until asked to claim with another
+ * generation (above of_session_switch_generation()).  A session is NONE
+ * until the first call: a weftd that must not write should set its role
+ * before the first connection. */
 enum of_session_role {
     OF_ROLE_NONE,      /* never set: no role request is sent; the connection
                         * keeps OVS's default "equal" role (unit tests,
