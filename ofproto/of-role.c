@@ -104,6 +104,13 @@ of_role_connected(struct of_role *r, int ofp_version)
     if (!r->set) {
         return NULL;
     }
+    if (r->role == OF_ROLE_STALE) {
+        /* Claiming the same generation again could win on a switch that
+         * restarted (it forgot the newer one) and let this weftd write
+         * until the active claims: only learn the switch's generation. */
+        return encode_request(r, ofp_version, ROLE_REQ_QUERY,
+                              OFPCR12_ROLE_NOCHANGE, 0);
+    }
     r->role = asking_role(r);
     return first_request(r, ofp_version);
 }
@@ -112,7 +119,7 @@ void
 of_role_disconnected(struct of_role *r)
 {
     r->req = ROLE_REQ_NONE;
-    if (r->set) {
+    if (r->set && r->role != OF_ROLE_STALE) {
         r->role = asking_role(r);
     }
 }

@@ -31,6 +31,10 @@
  *   PRIMARY --ROLE_STATUS(secondary)--> STALE    (another controller claimed)
  *   STALE: one more "nochange" request learns the switch's generation
  *   (of_session_switch_generation()), so that weftd can claim above it.
+ *   A stale session stays stale across reconnections (it asks only
+ *   "nochange" then) until it is asked to claim with another generation:
+ *   a restarted switch forgot the newer generation and would take the
+ *   stale claim.
  *
  * Only the answer to the latest request counts: a new request (the role or
  * generation changed, or a new connection) makes older answers moot. */

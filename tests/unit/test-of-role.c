@@ -709,6 +709,31 @@ test_reconnect_asks_again(void **state)
     assert_int_equal(of_session_role(a->s), OF_ROLE_PRIMARY);
     assert_int_equal(a->n_role_requests, 2);
 
+    /* Stale, then the switch restarts (it forgets every generation): the
+     * stale session does not claim its old generation again. */
+    struct conn *b0 = &sw.conns[1];
+    of_session_set_role(b0->s, true, 4);
+    of_session_connected(b0->s, OF_VERSION);
+    fsw_pump(&sw);
+    assert_int_equal(of_session_role(a->s), OF_ROLE_STALE);
+    of_session_disconnected(a->s);
+    of_session_disconnected(b0->s);
+    assert_int_equal(of_session_role(a->s), OF_ROLE_STALE);
+    sw.election_defined = false;
+    a->role = b0->role = OFPCR12_ROLE_EQUAL;
+    set_desired(a->s, 2, 7);
+    of_session_connected(a->s, OF_VERSION);
+    fsw_pump(&sw);
+    assert_int_equal(of_session_role(a->s), OF_ROLE_STALE);
+    assert_int_equal(a->n_flow_mods, 0);
+    assert_int_equal(sw.n, 0);
+    of_session_connected(b0->s, OF_VERSION);
+    fsw_pump(&sw);
+    assert_int_equal(of_session_role(b0->s), OF_ROLE_PRIMARY);
+    assert_int_equal(of_session_role(a->s), OF_ROLE_STALE);
+    fsw_destroy(&sw);
+    fsw_init(&sw);
+
     struct conn *b = &sw.conns[1];
     of_session_connected(b->s, OF_VERSION);
     fsw_pump(&sw);
