@@ -108,12 +108,16 @@ host_ext_connected(struct host_ext *he)
 }
 
 /* True if frames can go out now: the external port exists and the flows
- * are installed, no bundle in flight. */
+ * are installed, no bundle in flight, and this weftd may write to the switch
+ * (no role, or primary: issue #16).  A standby's announcements and requests
+ * stay due, so that a takeover sends them. */
 static bool
 host_ext_can_send(const struct host_ext *he)
 {
+    enum of_session_role role = of_session_role(he->of);
     return (he->arp.ip && he->ofport
-            && of_session_state(he->of) == OF_SESSION_SYNCED);
+            && of_session_state(he->of) == OF_SESSION_SYNCED
+            && (role == OF_ROLE_NONE || role == OF_ROLE_PRIMARY));
 }
 
 static void

@@ -22,6 +22,7 @@
 #include "openvswitch/list.h"
 #include "openvswitch/match.h"
 #include "openvswitch/ofp-actions.h"
+#include "openvswitch/ofp-connection.h"
 #include "openvswitch/ofp-flow.h"
 #include "openvswitch/ofp-msgs.h"
 #include "openvswitch/ofp-packet.h"
@@ -291,12 +292,90 @@ test_learns_once(void **state)
     fx_destroy(&fx);
 }
 
+/* Answers what the session sent as a switch would, until it sent nothing
+ * more: role requests (primary granted), flow and group dumps (empty);
+ * anything else is dropped.  Returns the packet-outs dropped. */
+static size_t
+fx_answer_all(struct fx *fx)
+{
+    size_t n_outs = 0;
+    while (!ovs_list_is_empty(&fx->sent)) {
+        struct ofpbuf *req = CONTAINER_OF(ovs_list_pop_front(&fx->sent),
+                                          struct ofpbuf, list_node);
+        ofpmsg_update_length(req);
+        enum ofptype type;
+        assert_int_equal(ofptype_decode(&type, req->data), 0);
+        struct ovs_list replies;
+        ovs_list_init(&replies);
+        if (type == OFPTYPE_ROLE_REQUEST) {
+            struct ofputil_role_request rr;
+            assert_int_equal(ofputil_decode_role_message(req->data, &rr), 0);
+            if (rr.role == OFPCR12_ROLE_NOCHANGE) {
+                rr.role = OFPCR12_ROLE_EQUAL;
+            }
+            ovs_list_push_back(&replies, &ofputil_encode_role_reply(
+                                   req->data, &rr)->list_node);
+        } else if (type == OFPTYPE_FLOW_STATS_REQUEST
+                   || type == OFPTYPE_GROUP_DESC_STATS_REQUEST) {
+            ofpmp_init(&replies, req->data);
+        } else if (type == OFPTYPE_PACKET_OUT) {
+            n_outs++;
+        }
+        struct ofpbuf *msg;
+        LIST_FOR_EACH_POP (msg, list_node, &replies) {
+            ofpmsg_update_length(msg);
+            of_session_receive(fx->s, msg->data);
+            ofpbuf_delete(msg);
+        }
+        ofpbuf_delete(req);
+    }
+    return n_outs;
+}
+
+/* A standby (OpenFlow role secondary, issue #16) sends no frame but learns
+ * the gateway's MAC from the packet-ins; once primary, it sends the
+ * announcements that were due, and no request (the MAC is known). */
+static void
+test_standby_sends_on_takeover(void **state)
+{
+    (void) state;
+    struct fx fx;
+    fx_init(&fx);
+    of_session_set_role(fx.s, false, 0);
+    of_session_connected(fx.s, OF_VERSION);
+    host_ext_connected(&fx.he);
+    assert_int_equal(fx_answer_all(&fx), 0);
+    assert_int_equal(of_session_state(fx.s), OF_SESSION_SYNCED);
+    assert_int_equal(of_session_role(fx.s), OF_ROLE_STANDBY);
+    host_ext_run(&fx.he, &fx.ofports);
+    assert_true(ovs_list_is_empty(&fx.sent));
+
+    receive_reply(&fx, gw_mac, EXT_OFPORT);     /* The active's request. */
+    struct eth_addr mac;
+    assert_true(host_ext_take_gateway_mac(&fx.he, &mac));
+    assert_true(eth_addr_equals(mac, gw_mac));
+
+    of_session_set_role(fx.s, true, 1);
+    assert_int_equal(fx_answer_all(&fx), 0);
+    assert_int_equal(of_session_role(fx.s), OF_ROLE_PRIMARY);
+    assert_int_equal(of_session_state(fx.s), OF_SESSION_SYNCED);
+    host_ext_run(&fx.he, &fx.ofports);
+    ovs_be32 tpa, spa;
+    expect_packet_out(&fx, &tpa, &spa);         /* GARP, host address. */
+    assert_int_equal(tpa, IP(192, 168, 100, 11));
+    expect_packet_out(&fx, &tpa, &spa);         /* GARP, floating IP. */
+    assert_int_equal(tpa, IP(192, 168, 100, 100));
+    assert_true(ovs_list_is_empty(&fx.sent));
+    fx_destroy(&fx);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sends_when_synced),
         cmocka_unit_test(test_learns_once),
+        cmocka_unit_test(test_standby_sends_on_takeover),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
