@@ -82,7 +82,12 @@ static void
 write_claim(const struct ha *ha, struct ovsdb_idl_txn *txn,
             const struct weftrec_weft_global *global)
 {
-    const char *old = global->active_controller;
+    /* A copy: setting a column re-parses the row's fields. */
+    char *old = nullable_xstrdup(global->active_controller);
+    int64_t old_generation = global->controller_generation;
+    VLOG_INFO("%s: claiming generation %"PRIu64" (database had %"PRId64
+              ", active %s)", ha->name, ha->m.generation, old_generation,
+              old ? old : "none");
     weftrec_weft_global_verify_controller_generation(global);
     weftrec_weft_global_set_controller_generation(global, ha->m.generation);
     weftrec_weft_global_set_active_controller(global, ha->name);
@@ -91,11 +96,9 @@ write_claim(const struct ha *ha, struct ovsdb_idl_txn *txn,
     if (old && strcmp(old, ha->name)) {
         weftrec_weft_global_set_previous_controller(global, old);
     }
+    free(old);
     ovsdb_idl_txn_add_comment(txn, "weftd %s claims generation %"PRIu64,
                               ha->name, ha->m.generation);
-    VLOG_INFO("%s: claiming generation %"PRIu64" (database had %"PRId64
-              ", active %s)", ha->name, ha->m.generation,
-              global->controller_generation, old ? old : "none");
 }
 
 /* Carries out 'action' (ha_decide()'s). */
