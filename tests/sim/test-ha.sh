@@ -14,7 +14,9 @@
 #     primary host and sent no flow_mod; neither changed the flows the first
 #     weftd installed; /metrics and weftd/ha-status agree;
 #  2. kill -9 the active: the standby takes over (the measured time is
-#     printed, not asserted), sends 0 flow_mods, the flows are identical,
+#     printed, not asserted), sends 0 flow_mods, compiles nothing (a
+#     change of Weft_Global's HA columns alone costs no compile), the flows
+#     are identical,
 #     Weft_Global names it active with a newer generation and the killed one
 #     as previous; a change made after the takeover is installed;
 #  3. the killed one restarted comes back as standby and sends nothing;
@@ -94,6 +96,11 @@ metric() {      # metric NAME SERIES: one value of NAME's /metrics
 global() {      # global COLUMN: Weft_Global's COLUMN (empty if unset)
     ovsdb-client dump -f csv "$DB" Weft Weft_Global "$1" | sed -n '3p'
 }
+# compiles NAME: per host, NAME's whole-host and per-owner compiles so far.
+compiles() {
+    ovs-appctl --timeout=10 -t "$SIM_DIR/$1.ctl" weft/compile-stats \
+        | awk '{ print $1, $2, $3 }'
+}
 now_ms() { date +%s%3N; }
 gen0=$(global controller_generation)
 
@@ -123,6 +130,7 @@ check "neither weftd sent a flow_mod (restart: no change)" \
 check "flows unchanged by the two weftds" test "$(flows)" = "$f0"
 
 # --- 2. kill -9 the active ------------------------------------------------
+compiles_b=$(compiles $B)
 t0=$(now_ms)
 kill -9 "$(pidfile_pid "$SIM_DIR/$A.pid")"
 check "kill -9 $A: $B takes over, every host primary" wait_for 60 is_active $B
@@ -130,6 +138,8 @@ t1=$(now_ms)
 echo "takeover after kill -9: $((t1 - t0)) ms by the test's clock," \
      "$(ha $B .last_takeover_ms) ms from lock to every host primary ($B)"
 check "the new active sent 0 flow_mods" test "$(sent $B)" = 0
+check "the takeover (its claim: Weft_Global's HA columns) compiled nothing" \
+    test "$(compiles $B)" = "$compiles_b"
 check "flows identical before and after the takeover" test "$(flows)" = "$f0"
 gen2=$(global controller_generation)
 check "a newer generation ($gen1 -> $gen2), $B active, $A previous" \
