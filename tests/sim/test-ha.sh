@@ -12,7 +12,8 @@
 # socket would keep it for ever).
 #  1. exactly one is active, every host primary for it, the standby has no
 #     primary host and sent no flow_mod; neither changed the flows the first
-#     weftd installed; /metrics and weftd/ha-status agree;
+#     weftd installed; /metrics and weftd/ha-status agree (and a bad
+#     --name is refused);
 #  2. kill -9 the active: the standby takes over (the measured time is
 #     printed, not asserted), sends 0 flow_mods, compiles nothing (a
 #     change of Weft_Global's HA columns alone costs no compile), the flows
@@ -29,6 +30,8 @@ set -euo pipefail
 
 sim_start 2
 
+check "weftd refuses a bad --name" bash -c "'$sim_weftd' --name='a b' 2>&1 \
+    | grep -q -- '--name: \"a b\" is not 1 to 64 letters'"
 mac() { printf '02:00:00:00:%02x:%02x\n' "$1" "$2"; }
 ctl tenant-add red
 ctl net-add red/a --type=vxlan --segment=1001
@@ -111,6 +114,8 @@ wait_for 60 some_active || true
 if is_active c1; then A=c1 B=c2; else A=c2 B=c1; fi
 check "one weftd is active, every host primary for it" wait_for 60 is_active $A
 check "the other ($B) is a standby with no primary host" wait_for 60 is_standby $B
+check "ha-status has every field" test "$(ha $A 'keys | join(",")')" = \
+    "active_controller,active_since,generation,hosts,hosts_primary,last_takeover_ms,name,previous_controller,role,state,takeovers"
 check "exactly one is active" \
     test "$(ha c1 .role) $(ha c2 .role)" != "active active"
 gen1=$(global controller_generation)
