@@ -23,7 +23,10 @@
 #  3. the killed one restarted comes back as standby and sends nothing;
 #  4. SIGSTOP the active: the other takes over; SIGCONT: the old one ends as
 #     standby, and no flow changed meanwhile (it sent nothing the switches
-#     took); a last change is installed by the new active.
+#     took); a last change is installed by the new active;
+#  5. Weft_Global's claim overwritten by hand (generation 0, as after a
+#     re-created database): the active claims again above the generation
+#     the switches remember and stays active, without a flow_mod.
 set -euo pipefail
 
 . "$(dirname "$0")/sim-lib.sh"
@@ -190,5 +193,26 @@ ctl port-del red/a/p1-9
 check "a last change is installed by $A (weftctl sync)" ctl --timeout=120 sync
 check "$A sent its flow_mods" test "$(sent $A)" -gt 0
 check "$B sent nothing more after SIGCONT" test "$(sent $B)" = "$sent_b"
+
+# --- 5. Weft_Global's claim overwritten by hand ---------------------------
+# As if the database were re-created: generation 0 under another name.  The
+# active claims again, above the generation the switches remember, and stays
+# active without a takeover or a flow_mod.
+gen3=$(global controller_generation)
+sent_a=$(sent $A)
+ovsdb-client transact "$DB" '["Weft", {"op": "update", "table": "Weft_Global",
+    "where": [], "row": {"controller_generation": 0,
+                         "active_controller": "x"}}]' >/dev/null
+reclaimed() {
+    [ "$(global controller_generation) $(global active_controller)" = "$((gen3 + 1)) $A" ]
+}
+check "the claim overwritten: $A claims $((gen3 + 1)), above the switches'" \
+    wait_for 60 reclaimed
+check "$A active again, every host primary" wait_for 60 is_active $A
+check "previous_controller: the name that was overwritten" \
+    test "$(global previous_controller)" = x
+check "no takeover counted, no flow_mod sent" \
+    test "$(metric $A weft_controller_takeovers_total) $(sent $A)" = "1 $sent_a"
+check "$B stays standby" is_standby $B
 
 sim_finish
