@@ -163,9 +163,12 @@ ha_run(struct ha *ha, struct ovsdb_idl_txn *txn, struct hosts *hosts)
         .commit_failed = ha->commit_failed,
         .db_generation = global ? global->controller_generation : 0,
         .db_active = global ? global->active_controller : NULL,
-        .switch_generation = hosts_max_switch_generation(hosts),
-        .any_stale = hosts_count_role(hosts, OF_ROLE_STALE) > 0,
     };
+    if (v.has_lock) {
+        /* O(hosts): only a lock holder needs them. */
+        v.switch_generation = hosts_max_switch_generation(hosts);
+        v.any_stale = hosts_count_role(hosts, OF_ROLE_STALE) > 0;
+    }
     ha->commit_failed = false;
     if (v.has_lock && !ha->had_lock) {
         ha->lock_msec = time_msec();
