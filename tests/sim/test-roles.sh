@@ -11,7 +11,7 @@
 #     are unchanged (dump without counters).
 #  3. a claims generation 2: OVS refuses it as stale.
 #  4. a (stale) wants 5 flows, b 4: only b's 4 are on the switch.
-#  5. weftd without roles shows role=none in weft/hosts.
+#  5. weftd (the only one: active) shows role=primary in weft/hosts.
 #  6. A host's OVSDB session on a database without br-int: read-only, it
 #     reads and writes nothing (no br-int); writable, it creates br-int.
 set -euo pipefail
@@ -65,8 +65,8 @@ next
 wait "$ROLES_PID" 2>/dev/null || true
 
 echo "== 5. weftd without roles"
-check "weft/hosts says role=none" \
-    eval 'ovs-appctl -t "$SIM_DIR/weftd.ctl" weft/hosts | grep -q " role=none$"'
+check "weft/hosts says role=primary" \
+    eval 'ovs-appctl -t "$SIM_DIR/weftd.ctl" weft/hosts | grep -q " role=primary$"'
 
 echo "== 6. a host's OVSDB side, read-only"
 hdb=$SIM_DIR/hdb
