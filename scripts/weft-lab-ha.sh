@@ -165,21 +165,26 @@ controller_role() {
     ovs-appctl --timeout=2 -t "$ctl" weftd/ha-status 2>/dev/null | jq -r '.role // empty' 2>/dev/null || true
 }
 
-# start_controllers: every controller; the first one alone until it is
-# active (if its weftd has HA), so that c1 starts as the active one.
+# start_controllers: the first controller (before `weftctl init`: the
+# lab's first weftd has always started on an empty database).
 start_controllers() {
-    local j k
     if [ "$HA_CTL_M" -gt 1 ] && ! weftd_has_name; then
         die "--controllers $HA_CTL_M: this weftd has no --name (no HA); build one with issue #16's HA"
     fi
     start_weftd 1 >/dev/null
-    if [ "$HA_CTL_M" -gt 1 ]; then
-        for ((k = 0; k < 600; k++)); do
-            [ "$(controller_role 1)" = active ] && break
-            sleep 0.1
-        done
-        [ "$(controller_role 1)" = active ] || warn "c1 is not active after 60 s (see $dir/weftd.log)"
-    fi
+}
+
+# start_standbys: after `weftctl init`, the other controllers, once the
+# first one is active (if its weftd has HA), so that c1 starts as the
+# active one and the others as standbys.
+start_standbys() {
+    local j k
+    [ "$HA_CTL_M" -gt 1 ] || return 0
+    for ((k = 0; k < 600; k++)); do
+        [ "$(controller_role 1)" = active ] && break
+        sleep 0.1
+    done
+    [ "$(controller_role 1)" = active ] || warn "c1 is not active after 60 s (see $dir/weftd.log)"
     for ((j = 2; j <= HA_CTL_M; j++)); do
         start_weftd "$j" >/dev/null
     done

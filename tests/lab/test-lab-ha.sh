@@ -20,7 +20,8 @@
 #     sync, the vxlan matrix passes again;
 #   - kill -9 the last controller, `start-weftd --controller J` starts it
 #     again with its recorded command (standby if another is active);
-#   - bad subcommand arguments are refused;
+#   - bad subcommand arguments are refused, and `attach ctl` (the name of
+#     the cluster's namespace);
 #   - down leaves no namespace, directory or process of the lab.
 set -euo pipefail
 
@@ -46,6 +47,8 @@ lab_gone() {
     done < "$TMP/pids"
     ! ip netns list | awk '{print $1}' | grep -q "^$P-" && [ ! -e "$D" ]
 }
+
+quiet() { "$@" >/dev/null; }   # a command whose output (a pid) is not needed
 
 save_pids() { awk '{print $1}' "$D/pids" > "$TMP/pids"; }
 
@@ -136,7 +139,7 @@ check "3/$M: a leader found" [ -n "$leader" ]
 kill -9 "$(cat "$D/db$leader/weft-db.pid")"
 check "3/$M: with the leader killed, a write through the remote list is acknowledged" \
     timeout 60 "$WEFT_BUILD_DIR/controller/weftctl" --db="$DB" tenant-add hatest
-check "3/$M: start-db-member $leader starts it again" "${LAB[@]}" start-db-member "$leader" >/dev/null
+check "3/$M: start-db-member $leader starts it again" quiet "${LAB[@]}" start-db-member "$leader"
 check "3/$M: member $leader is a cluster member again" \
     wait_for 60 bash -c "ovs-appctl --timeout=5 -t $D/db$leader/weft-db.ctl cluster/status Weft | grep -q '^Status: cluster member'"
 check "3/$M: member $leader holds the write made while it was down" \
@@ -144,10 +147,10 @@ check "3/$M: member $leader holds the write made while it was down" \
 
 # Host restarts.
 old=$(cat "$D/h1/ovsdb-server.pid")
-check "restart-host 1 ovsdb" "${LAB[@]}" restart-host 1 ovsdb >/dev/null
+check "restart-host 1 ovsdb" quiet "${LAB[@]}" restart-host 1 ovsdb
 check "restart-host 1 ovsdb: a new, live pid" replaced "$old" "$D/h1/ovsdb-server.pid"
 old=$(cat "$D/h2/ovs-vswitchd.pid")
-check "restart-host h2 vswitchd" "${LAB[@]}" restart-host h2 vswitchd >/dev/null
+check "restart-host h2 vswitchd" quiet "${LAB[@]}" restart-host h2 vswitchd
 check "restart-host h2 vswitchd: a new, live pid" replaced "$old" "$D/h2/ovs-vswitchd.pid"
 check "after the host restarts: weftctl sync" timeout 120 "${LAB[@]}" ctl sync
 check "after the host restarts: the vxlan matrix passes" "${LAB[@]}" matrix vxlan
@@ -157,7 +160,7 @@ cpid=$(js ".controllers[$((M - 1))].pidfile")
 old=$(cat "$cpid")
 kill -9 "$old"
 wait_for 10 bash -c "! kill -0 $old 2>/dev/null || grep -q '^State:.*zombie' /proc/$old/status" || true
-check "start-weftd --controller $M: starts c$M again" "${LAB[@]}" start-weftd --controller "$M" >/dev/null
+check "start-weftd --controller $M: starts c$M again" quiet "${LAB[@]}" start-weftd --controller "$M"
 check "start-weftd --controller $M: it runs" replaced "$old" "$cpid"
 if [ "$M" = 2 ]; then
     check "start-weftd --controller 2: still exactly one active" \
@@ -171,6 +174,11 @@ for args in "start-db-member 4" "start-db-member x" "restart-host 1 foo" "restar
     # shellcheck disable=SC2086
     check "$args: refused" bash -c "! '$WEFT_LAB' --prefix $P $args >/dev/null 2>&1"
 done
+
+"${LAB[@]}" attach ctl --net red/vx --host h1 --no-sync > "$TMP/err" 2>&1 || true
+check "attach ctl: refused (the -ctl namespace's name), saying why" grep -q "'ctl' is reserved" "$TMP/err"
+check "attach ctl: the cluster's namespace is untouched" \
+    bash -c "ip netns exec $P-ctl ss -ltn | grep -q '127.0.0.1:664'"
 
 save_pids
 "${LAB[@]}" down >/dev/null
