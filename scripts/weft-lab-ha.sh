@@ -10,8 +10,9 @@
 #                      weft-db.ctl, weft-db.log).  With N > 1, member i has
 #                      the same files in $D/db$i and runs in netns $p-ctl
 #                      (lo only), Raft on tcp:127.0.0.1:(6640+i) there, so
-#                      two labs never collide; clients use the members'
-#                      unix sockets, the remote list "unix:...,unix:...".
+#                      two labs never collide (`exec ctl -- CMD` runs there);
+#                      clients use the members' unix sockets, the remote
+#                      list "unix:...,unix:...".
 #   up --controllers M M weftd (1..3), all on the whole remote list; the
 #                      first keeps today's files in $D (weftd.pid, weftd.ctl,
 #                      weftd.log, weft-api.sock), controller j >= 2 has them
@@ -51,6 +52,11 @@ ha_set_layout() {
     HA_DB_N=$1
     HA_CTL_M=$2
     DB_REMOTE=$(ha_db_remotes)
+}
+
+ha_ctl_netns() {          # the DB cluster's namespace, if the lab has one
+    [ "$HA_DB_N" -gt 1 ] && echo "$prefix-ctl"
+    return 0
 }
 
 db_member_dir() {         # db_member_dir I: member I's run directory

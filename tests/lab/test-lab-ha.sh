@@ -76,6 +76,8 @@ check "1/1: the DB and weftd run" \
 check "1/1: no member or controller directories, no -ctl netns" \
     bash -c "[ ! -e $D/db1 ] && [ ! -e $D/c2 ] && ! ip netns list | grep -q '^$P-ctl '"
 "${LAB[@]}" start-db-member 1 > "$TMP/err" 2>&1 || true
+check "1/1: exec ctl: no such namespace without a cluster" \
+    bash -c "! '$WEFT_LAB' --prefix $P exec ctl -- true 2>/dev/null"
 check "1/1: start-db-member 1 refuses a running member (says so)" grep -q 'already running' "$TMP/err"
 save_pids
 "${LAB[@]}" down >/dev/null
@@ -116,6 +118,8 @@ check "3/$M: the members are one cluster: a leader and 2 followers" \
     wait_for 30 bash -c "[ \"\$(for i in 1 2 3; do ovs-appctl --timeout=5 -t $D/db\$i/weft-db.ctl cluster/status Weft | sed -n 's/^Role: //p'; done | sort | tr '\n' ' ')\" = 'follower follower leader ' ]"
 check "3/$M: the members' Raft runs in $P-ctl" \
     bash -c "ip netns exec $P-ctl ss -ltn | grep -q '127.0.0.1:6641' && ! ss -ltn | grep -q '127.0.0.1:6641 '"
+check "3/$M: exec ctl runs in $P-ctl" \
+    bash -c "'$WEFT_LAB' --prefix $P exec ctl -- ss -ltn | grep -q '127.0.0.1:6643'"
 check "3/$M: weftctl works through the remote list" \
     bash -c "'$WEFT_BUILD_DIR/controller/weftctl' --db='$DB' net-list | grep -q '^red/vx'"
 check "3/$M: controllers[] has c1..c$M, c1 on today's files" \
