@@ -6,7 +6,9 @@
 #     fields: status --json "db" is $dir/weft.sock, db_members[] has db1 on
 #     $dir's weft-db.pid/weft.sock/weft-db.ctl (raft null), controllers[]
 #     has c1 on $dir's weftd.pid/weftd.ctl/weft-api.sock; no db*/, c*/ or
-#     -ctl netns; bad --db-cluster/--controllers values are refused;
+#     -ctl netns; start-db-member 1 restarts the standalone DB on its file;
+#     down stops a SIGSTOPped weftd too; bad --db-cluster/--controllers
+#     values are refused;
 #   - --db-cluster 3 --controllers 2 (2 hosts, the demo): "db" is the remote
 #     list of 3 unix sockets and weftctl works through it; 3 members, each
 #     a cluster member with its own raft address, one leader; 2 controllers,
@@ -79,9 +81,18 @@ check "1/1: no member or controller directories, no -ctl netns" \
 check "1/1: exec ctl: no such namespace without a cluster" \
     bash -c "! '$WEFT_LAB' --prefix $P exec ctl -- true 2>/dev/null"
 check "1/1: start-db-member 1 refuses a running member (says so)" grep -q 'already running' "$TMP/err"
+old=$(cat "$D/weft-db.pid")
+kill -9 "$old"
+wait_for 10 bash -c "! kill -0 $old 2>/dev/null || grep -q '^State:.*zombie' /proc/$old/status" || true
+check "1/1: start-db-member 1 starts the standalone DB again on its file" \
+    quiet "${LAB[@]}" start-db-member 1
+check "1/1: ... and weftctl reads the DB through it" \
+    bash -c "'$WEFT_LAB' --prefix $P ctl show | grep -q '^host h1'"
+check "1/1: ... a new, live pid" replaced "$old" "$D/weft-db.pid"
+kill -STOP "$(cat "$D/weftd.pid")"
 save_pids
 "${LAB[@]}" down >/dev/null
-check "1/1: down leaves nothing" lab_gone
+check "1/1: down leaves nothing (even with weftd stopped by SIGSTOP)" lab_gone
 
 for bad in "--db-cluster 2" "--db-cluster 0" "--controllers 4" "--controllers x"; do
     # shellcheck disable=SC2086
