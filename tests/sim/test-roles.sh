@@ -64,7 +64,7 @@ check "no flow for a's in_port=5" eval '! flows | grep -q "in_port=5"'
 next
 wait "$ROLES_PID" 2>/dev/null || true
 
-echo "== 5. weftd without roles"
+echo "== 5. weftd, the only one: primary"
 check "weft/hosts says role=primary" \
     eval 'ovs-appctl -t "$SIM_DIR/weftd.ctl" weft/hosts | grep -q " role=primary$"'
 
