@@ -12,6 +12,7 @@
 #include "db-status.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "cluster-status.h"
@@ -75,4 +76,29 @@ db_read_status(struct ctl_context *ctx)
     cluster_controller_destroy(&ctl);
     cluster_view_destroy(&view);
     return NULL;
+}
+
+void
+db_status_unreachable(const char *remote, const struct ctl_options *opts)
+{
+    struct cluster_view view;
+    cluster_view_init(&view, remote);
+    cluster_status_query(&view, DB_STATUS_MEMBER_MS);
+    if (opts->json) {
+        struct json *status = json_object_create();
+        cluster_status_put_json(status, &view,
+                                &(struct cluster_controller) {
+                                    .active_since = -1 });
+        /* No controller: the database could not be read. */
+        json_object_put(status, "controller", json_null_create());
+        char *s = json_to_string(status, JSSF_PRETTY | JSSF_SORT);
+        puts(s);
+        free(s);
+        json_destroy(status);
+    } else {
+        char *text = cluster_status_format(&view, NULL);
+        fputs(text, stdout);
+        free(text);
+    }
+    cluster_view_destroy(&view);
 }

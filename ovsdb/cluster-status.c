@@ -503,6 +503,10 @@ cluster_status_format(const struct cluster_view *view,
         format_member(&s, &view->members[i]);
     }
 
+    if (!ctl) {
+        return ds_steal_cstr(&s);
+    }
+
     char since[32];
     if (ctl->active) {
         ds_put_format(&s, "controller: %s (active, generation %lld",

@@ -106,7 +106,9 @@ void cluster_status_put_json(struct json *object,
  *     member unix:...: leader, connected, sid 1a2b, index 42
  *     member unix:...: not answering (...)
  *   controller: c2 (active, generation 5, since 2026-...Z)
- *   last failover: c1 -> c2 at 2026-...Z       (or "none") */
+ *   last failover: c1 -> c2 at 2026-...Z       (or "none")
+ * Without 'ctl' (NULL: the database could not be read), the database and
+ * member lines only. */
 char *cluster_status_format(const struct cluster_view *,
                             const struct cluster_controller *);
 

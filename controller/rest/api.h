@@ -322,8 +322,10 @@ struct api_call {
     char *cookie;               /* API_FLOWS: "0x...": the network's cookie
                                  * (its mask is WEFT_COOKIE_NETWORK_MASK). */
     char *text;                 /* API_METRICS: the main loop's part. */
-    /* API_STATUS: weft's database and the active weftd (issue #16). */
-    char *cluster_model;        /* "standalone", "clustered", "unknown". */
+    /* API_STATUS: weft's database and the active weftd (issue #16), for
+     * an administrator only. */
+    char *cluster_model;        /* "standalone", "clustered", "unknown";
+                                 * NULL for a tenant (none of these). */
     char *cluster_leader;       /* The leader's remote, NULL if none. */
     struct api_member_view *members;
     size_t n_members;

@@ -350,7 +350,7 @@ cluster_json(const struct api_call *call)
             "error", string_or_null(m->error)));
     }
     return json_pack("{s:s, s:o, s:o}",
-                     "model", call->cluster_model ? call->cluster_model : "",
+                     "model", call->cluster_model,
                      "leader", string_or_null(call->cluster_leader),
                      "members", members);
 }
@@ -461,10 +461,14 @@ rest_render_call(const struct api_call *call, int *status)
     json_t *objects = objects_json(call);
     if (call->resource == API_STATUS) {
         *status = 200;
-        return json_pack("{s:I, s:o, s:o, s:o}",
-                         "nb_cfg", (json_int_t) call->nb_cfg,
-                         "hosts", objects, "cluster", cluster_json(call),
-                         "controller", controller_json(call));
+        json_t *answer = json_pack("{s:I, s:o}",
+                                   "nb_cfg", (json_int_t) call->nb_cfg,
+                                   "hosts", objects);
+        if (call->cluster_model) {     /* An administrator's. */
+            json_object_set_new(answer, "cluster", cluster_json(call));
+            json_object_set_new(answer, "controller", controller_json(call));
+        }
+        return answer;
     } else if (call->resource == API_FLOWS) {
         *status = 200;
         return json_pack("{s:s, s:s, s:s, s:s, s:o}",

@@ -509,7 +509,10 @@ api_read_list(const struct api_reader *r, struct api_call *call,
             = weftrec_weft_global_first(r->idl);
         call->nb_cfg = global ? global->nb_cfg : 0;
         list_hosts(r, call);
-        fill_cluster(r, call);
+        if (!own) {
+            /* The database's members and weftd's names: operators only. */
+            fill_cluster(r, call);
+        }
         return NULL;
     }
     case API_HOSTS:
