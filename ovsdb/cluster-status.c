@@ -317,17 +317,20 @@ connection_error(const struct member_conn *c)
     return xstrdup(error ? ovs_retval_to_string(error) : "not connected");
 }
 
-/* Takes the messages 'c' received: the answer to its query, if any. */
+/* Takes the messages 'c' received: the answer to its query, if any.  Every
+ * other one is dropped (jsonrpc_session answers echo requests itself), so
+ * that none stays queued to wake the loop again and again. */
 static void
 member_receive(struct cluster_member *m, struct member_conn *c)
 {
-    for (int i = 0; i < 50 && c->request_id; i++) {
+    for (int i = 0; i < 50; i++) {
         struct jsonrpc_msg *msg = jsonrpc_session_recv(c->js);
         if (!msg) {
             break;
         }
         if ((msg->type == JSONRPC_REPLY || msg->type == JSONRPC_ERROR)
-            && msg->id && json_equal(msg->id, c->request_id)) {
+            && msg->id && c->request_id
+            && json_equal(msg->id, c->request_id)) {
             if (msg->type == JSONRPC_REPLY) {
                 free(cluster_member_parse(m, msg->result));
             } else {
