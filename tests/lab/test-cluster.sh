@@ -7,8 +7,8 @@
 #     clients on each member's unix socket): weftctl status (database mode
 #     and --api) and GET /v1/status list the 3 members and the leader that
 #     ovsdb-server's cluster/status names; the controller view and the last
-#     failover from Weft_Global (written here by hand: weftd's claim is
-#     tested with weftd's HA);
+#     failover from Weft_Global (first written by hand as if weftd c2 held
+#     the lock, then weftd c1's own claim);
 #   - a write acknowledged before kill -9 of the leader is read after it;
 #     writes go on through the list; writes made while the leader dies are
 #     each acknowledged (and then in the database) or fail with an error,
@@ -127,7 +127,7 @@ check "weftctl status: the last failover" \
 
 # --- weftd's REST API on the remote list ----------------------------------
 # shellcheck disable=SC2086     # WEFT_WEFTD_OPTS: options, split
-"$weftd" --db="$list" --api="$api" --pidfile="$dir/weftd.pid" \
+"$weftd" --db="$list" --name=c1 --api="$api" --pidfile="$dir/weftd.pid" \
     --unixctl="$dir/weftd.ctl" --log-file="$dir/weftd.log" --detach \
     $WEFT_WEFTD_OPTS 2>/dev/null
 rest_sees_cluster() {   # rest_sees_cluster LEADER-NUMBER N-CONNECTED
@@ -151,6 +151,18 @@ same_controller() {
     [ "$(jq -c .controller <<<"$body")" = "$db" ] && [ "$db" != null ]
 }
 check "GET /v1/status: controller as in Weft_Global" wait_for 30 same_controller
+# weftd c1 takes the lock from the c2 written above: its claim, the failover.
+claimed() {
+    out=$(ctl --db="$list" status)
+    grep -q '^controller: c1 (active, generation [0-9]*, since ' <<<"$out" &&
+        grep -q '^last failover: c2 -> c1 at ' <<<"$out"
+}
+check "weftctl status: weftd c1 active, the failover c2 -> c1 ($out)" \
+    wait_for 60 claimed
+gen=$(ctl --db="$list" --format=json status | jq .controller.generation)
+check "weftd c1's claim is above the generation written by hand ($gen > 5)" \
+    [ "$gen" -gt 5 ]
+check "GET /v1/status: the same controller" wait_for 30 same_controller
 out=$(ctl --api="$api" status)
 check "weftctl --api status: the same lines ($out)" \
     bash -c "grep -q '^database: clustered, 3 members, leader unix:$dir/db$L/weft.sock$' <<<'$out' &&
@@ -232,6 +244,14 @@ check "weftctl status: the killed member does not answer, the new leader ($out)"
              grep -qx 'database: clustered, 3 members, leader unix:$dir/db$L/weft.sock' <<<'$out'"
 check "GET /v1/status: 2 connected members, the new leader" \
     wait_for 30 rest_sees_cluster "$L" 2
+reclaimed() {   # weftd lost its lock with the leader: c1 again, above $gen
+    local c
+    c=$(ctl --db="$list" --format=json status | jq -c .controller)
+    jq -e --argjson g "$gen" '.active == "c1" and .generation >= $g' \
+        >/dev/null <<<"$c"
+}
+check "after the leader change weftd c1 is still the active one" \
+    wait_for 60 reclaimed
 req /v1/status
 check "GET /v1/status: the killed member's error" \
     jq -e --arg r "unix:$dir/db$killed/weft.sock" \
