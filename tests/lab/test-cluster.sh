@@ -253,6 +253,7 @@ reclaimed() {   # weftd lost its lock with the leader: c1 again, above $gen
 check "after the leader change weftd c1 is still the active one" \
     wait_for 60 reclaimed
 req /v1/status
+# shellcheck disable=SC2016     # $r: jq's variable
 check "GET /v1/status: the killed member's error" \
     jq -e --arg r "unix:$dir/db$killed/weft.sock" \
         '.cluster.members[] | select(.remote == $r) |
