@@ -16,10 +16,14 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include "cluster-status.h"
 #include "openvswitch/json.h"
 #include "stream-ssl.h"
+#include "timeval.h"
 #include "util.h"
 #include "weft-db.h"
 
@@ -231,6 +235,45 @@ test_check_ssl_list(void **state OVS_UNUSED)
     free(error);
 }
 
+/* cluster_status_query() never waits past its timeout: a remote with no
+ * server fails at once, one whose server accepts but never answers (a
+ * stopped ovsdb-server: the kernel still queues the connection) is "no
+ * answer" at the deadline. */
+static void
+test_query_timeout(void **state OVS_UNUSED)
+{
+    char dir[] = "/tmp/test-cluster-status.XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    struct sockaddr_un sun = { .sun_family = AF_UNIX };
+    snprintf(sun.sun_path, sizeof sun.sun_path, "%s/mute.sock", dir);
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    assert_int_equal(bind(fd, (struct sockaddr *) &sun, sizeof sun), 0);
+    assert_int_equal(listen(fd, 4), 0);
+
+    char *remotes = xasprintf("unix:%s/none.sock,unix:%s", dir,
+                              sun.sun_path);
+    struct cluster_view view;
+    cluster_view_init(&view, remotes);
+    long long int start = time_msec();
+    cluster_status_query(&view, 300);
+    long long int took = time_msec() - start;
+    assert_true(took < 2000);
+    assert_int_equal(view.n, 2);
+    assert_false(view.members[0].answered);
+    assert_string_equal(view.members[0].error, "No such file or directory");
+    assert_false(view.members[1].answered);
+    assert_string_equal(view.members[1].error, "no answer within 300 ms");
+    assert_string_equal(cluster_view_model(&view), "unknown");
+    assert_null(cluster_view_leader(&view));
+    cluster_view_destroy(&view);
+
+    free(remotes);
+    close(fd);
+    unlink(sun.sun_path);
+    rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -242,6 +285,7 @@ main(void)
         cmocka_unit_test(test_params),
         cmocka_unit_test(test_format),
         cmocka_unit_test(test_check_ssl_list),
+        cmocka_unit_test(test_query_timeout),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
