@@ -274,6 +274,10 @@ api_run_show(const struct ctl_options *o)
                && api_collect_nat(o, NULL, "port-mappings", maps)
                && api_collect_services(o, NULL, services));
     if (ok && o->json) {
+        /* "show" is the desired state and the hosts' progress, as database
+         * mode prints it: the cluster is "status"'s. */
+        json_object_del(status, "cluster");
+        json_object_del(status, "controller");
         json_t *show = json_pack("{s:O, s:O, s:O, s:O, s:O, s:O, s:O}",
                                  "status", status, "networks", nets,
                                  "ports", ports, "routers", routers,

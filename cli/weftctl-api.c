@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "api-client.h"
+#include "cluster-status.h"
 #include "plain-util.h"
 #include "weftctl-api-int.h"
 #include "weftctl-commands.h"
@@ -400,6 +401,69 @@ api_show(const struct ctl_options *o)
     return api_run_show(o);
 }
 
+static char *
+opt_strdup(json_t *object, const char *key)
+{
+    const char *s = json_string_value(json_object_get(object, key));
+    return s ? plain_xstrdup(s) : NULL;
+}
+
+static long long
+opt_num(json_t *object, const char *key, long long none)
+{
+    json_t *v = json_object_get(object, key);
+    return json_is_integer(v) ? json_integer_value(v) : none;
+}
+
+/* /v1/status's "cluster" and "controller", printed as weftctl status does in
+ * database mode (cluster_status_format()).  Nothing from a weftd that has
+ * neither. */
+static void
+print_cluster(json_t *status)
+{
+    json_t *cluster = json_object_get(status, "cluster");
+    json_t *controller = json_object_get(status, "controller");
+    if (!json_is_object(cluster) || !json_is_object(controller)) {
+        return;
+    }
+    json_t *members = json_object_get(cluster, "members");
+    struct cluster_view view = {
+        .n = json_array_size(members),
+    };
+    view.members = calloc(view.n + 1, sizeof *view.members);
+    if (!view.members) {
+        abort();
+    }
+    size_t i;
+    json_t *m;
+    json_array_foreach (members, i, m) {
+        struct cluster_member *cm = &view.members[i];
+        cm->remote = opt_strdup(m, "remote");
+        cm->model = opt_strdup(m, "model");
+        cm->answered = cm->model != NULL;
+        cm->error = opt_strdup(m, "error");
+        cm->connected = json_is_true(json_object_get(m, "connected"));
+        cm->leader = json_is_true(json_object_get(m, "leader"));
+        cm->sid = opt_strdup(m, "sid");
+        cm->cid = opt_strdup(m, "cid");
+        cm->index = opt_num(m, "index", -1);
+        if (!cm->remote) {
+            cm->remote = plain_xstrdup("?");
+        }
+    }
+    struct cluster_controller ctl = {
+        .active = opt_strdup(controller, "active"),
+        .generation = opt_num(controller, "generation", 0),
+        .active_since = opt_num(controller, "active_since", -1),
+        .previous = opt_strdup(controller, "previous"),
+    };
+    char *text = cluster_status_format(&view, &ctl);
+    fputs(text, stdout);
+    free(text);
+    cluster_controller_destroy(&ctl);
+    cluster_view_destroy(&view);
+}
+
 int
 api_status(const struct ctl_options *o)
 {
@@ -410,6 +474,7 @@ api_status(const struct ctl_options *o)
     if (o->json) {
         print_json(status);
     } else {
+        print_cluster(status);
         printf("nb_cfg %lld\n", num(status, "nb_cfg"));
         api_print_hosts(json_object_get(status, "hosts"));
     }

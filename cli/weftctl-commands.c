@@ -12,6 +12,7 @@
 #include "db-read.h"
 #include "db-services.h"
 #include "db-sg.h"
+#include "db-status.h"
 #include "db-write.h"
 #include "weftctl-api.h"
 
@@ -437,10 +438,16 @@ const struct ctl_command ctl_commands[] = {
       0, 0, 0, 0, false,
       NULL, db_read_show, api_show },
     { "status", "status",
-      "With --api only: nb_cfg and each host's connection state and\n"
-      "cur_cfg.\n",
+      "Prints the database: standalone or clustered, each member of the\n"
+      "--db remote list (leader or follower, connected, or not\n"
+      "answering) and the leader; the active weftd (controller: NAME,\n"
+      "generation, since when), the last failover (previous -> active,\n"
+      "or none); then nb_cfg and each host's connection state and\n"
+      "cur_cfg.  With --api, the same from GET /v1/status (the members\n"
+      "of weftd's own remote list).  --format=json prints /v1/status's\n"
+      "object: {\"nb_cfg\", \"hosts\", \"cluster\", \"controller\"}.\n",
       0, 0, 0, 0, false,
-      NULL, NULL, api_status },
+      NULL, db_read_status, api_status },
     { "sync", "sync",
       "Waits until every host has installed the current configuration\n"
       "(Host.cur_cfg reaches nb_cfg), or until --timeout.\n",

@@ -61,7 +61,9 @@ weftctl_options_usage(void)
     }
     weftctl_ops_usage();
     printf("\nOptions (before or after the command):\n"
-           "  --db=REMOTE       weft database (default: %s)\n"
+           "  --db=REMOTE[,REMOTE]...  weft database, or its cluster's"
+           " members\n"
+           "                    (default: %s)\n"
            "  --timeout=SECS    limit for connecting, committing and waiting"
            " (default: %d, 0: none)\n"
            "  --wait            after a write, wait until every host whose"

@@ -57,6 +57,7 @@
 #include "weft-txn.h"
 #include "weft-write.h"
 #include "db-read.h"
+#include "db-status.h"
 #include "db-write.h"
 #include "weftctl.h"
 #include "weftctl-api.h"
@@ -245,6 +246,10 @@ run_command(const struct ctl_command *cmd, const char *remote,
     struct ovsdb_idl *idl = ovsdb_idl_create(remote, &weftrec_idl_class,
                                              true, true);
     char *error = wait_for_connection(idl, remote, deadline, opts->timeout);
+    if (error && cmd->run == db_read_status) {
+        /* Which members answer matters most when the database does not. */
+        db_status_unreachable(remote, opts);
+    }
     if (!error && cmd->writes) {
         int64_t nb_cfg;
         bool sync = !strcmp(cmd->name, "sync");

@@ -495,9 +495,16 @@ weft_db_default_remote(void)
 char *
 weft_db_check_ssl(const char *remote)
 {
-    if (strncmp(remote, "ssl:", 4) || stream_ssl_is_configured()) {
-        return NULL;
+    /* 'remote' may be a comma-separated list (a cluster's members): any
+     * ssl: one in it needs the keys. */
+    for (const char *p = remote; *p; ) {
+        p += strspn(p, ", \t");
+        size_t len = strcspn(p, ",");
+        if (!strncmp(p, "ssl:", 4) && !stream_ssl_is_configured()) {
+            return xasprintf("%.*s: an ssl: remote needs --private-key, "
+                             "--certificate and --ca-cert", (int) len, p);
+        }
+        p += len;
     }
-    return xasprintf("%s: an ssl: remote needs --private-key, --certificate "
-                     "and --ca-cert", remote);
+    return NULL;
 }

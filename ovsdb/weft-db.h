@@ -106,7 +106,8 @@ char *weft_rundir_file(const char *name);
  * Returns a static string. */
 const char *weft_db_default_remote(void);
 
-/* Returns NULL if 'remote' can be opened as far as SSL goes, else a
+/* Returns NULL if 'remote' (one remote or a comma-separated list of them)
+ * can be opened as far as SSL goes, else a
  * malloc'd message: an "ssl:" remote needs OVS's stream-ssl configured
  * (--private-key, --certificate, --ca-cert), or OVS would only retry and
  * log.  Used for weft's database and for hosts' remotes. */

@@ -131,6 +131,20 @@ expired(const struct weft_txn *t)
     return time_msec() >= t->spec.deadline;
 }
 
+/* The error of a write whose retry did not come before its deadline.  Not
+ * connected: no member of the remote list answers as a connected leader
+ * (the IDL follows the leader), say a cluster without a quorum. */
+static struct weft_error *
+retry_timeout(const struct weft_txn *t)
+{
+    bool connected = ovsdb_idl_is_connected(t->idl);
+    return weft_error_format(
+        WEFT_ERR_TIMEOUT, "timeout waiting to retry the transaction%s%s",
+        connected ? "" : " (weft's database is not reachable: no leader?)",
+        t->result.maybe_committed ? "; it may or may not have been applied"
+                                  : "");
+}
+
 static void
 finish(struct weft_txn *t, struct weft_error *error)
 {
@@ -217,8 +231,7 @@ check_commit(struct weft_txn *t)
                 "timeout waiting for the transaction to commit (it may or "
                 "may not have been applied)")));
         } else {
-            finish(t, weft_error_create(WEFT_ERR_TIMEOUT, xstrdup(
-                "timeout waiting to retry the transaction")));
+            finish(t, retry_timeout(t));
         }
         return;
     case WEFT_TXN_GIVE_UP:
@@ -268,8 +281,7 @@ weft_txn_run(struct weft_txn *t)
         } else if (ovsdb_idl_get_seqno(t->idl) != t->built_seqno) {
             t->state = WT_BUILD;
         } else if (expired(t)) {
-            finish(t, weft_error_create(WEFT_ERR_TIMEOUT, xstrdup(
-                "timeout waiting to retry the transaction")));
+            finish(t, retry_timeout(t));
         }
     }
     if (t->state == WT_BUILD) {

@@ -196,6 +196,19 @@ api_call_destroy(struct api_call *call)
         free_strings(call->flows[i].flows, call->flows[i].n_flows);
     }
     free(call->flows);
+    for (size_t i = 0; i < call->n_members; i++) {
+        struct api_member_view *m = &call->members[i];
+        free(m->remote);
+        free(m->model);
+        free(m->sid);
+        free(m->cid);
+        free(m->error);
+    }
+    free(call->members);
+    free(call->cluster_model);
+    free(call->cluster_leader);
+    free(call->active_controller);
+    free(call->previous_controller);
     for (size_t i = 0; i < call->n_quotas; i++) {
         free(call->quotas[i].name);
     }

@@ -249,6 +249,19 @@ struct api_flows_view {
     size_t n_flows;
 };
 
+/* GET /v1/status: one member of weft's database, as its server answered
+ * (ovsdb/cluster-status.h). */
+struct api_member_view {
+    char *remote;
+    bool connected;             /* Answered, in contact with its cluster. */
+    bool leader;
+    char *model;                /* NULL if it did not answer. */
+    char *sid;                  /* NULL if none. */
+    char *cid;                  /* NULL if none. */
+    long long index;            /* -1 if none. */
+    char *error;                /* Why it did not answer, else NULL. */
+};
+
 struct api_call {
     /* Filled by the HTTP thread. */
     enum api_verb verb;
@@ -309,6 +322,17 @@ struct api_call {
     char *cookie;               /* API_FLOWS: "0x...": the network's cookie
                                  * (its mask is WEFT_COOKIE_NETWORK_MASK). */
     char *text;                 /* API_METRICS: the main loop's part. */
+    /* API_STATUS: weft's database and the active weftd (issue #16), for
+     * an administrator only. */
+    char *cluster_model;        /* "standalone", "clustered", "unknown";
+                                 * NULL for a tenant (none of these). */
+    char *cluster_leader;       /* The leader's remote, NULL if none. */
+    struct api_member_view *members;
+    size_t n_members;
+    char *active_controller;    /* Weft_Global's, NULL if none. */
+    long long controller_generation;
+    long long active_since;     /* -1 if none. */
+    char *previous_controller;  /* NULL if none. */
 
     /* Called by the main loop, in the main thread, when the call is
      * finished.  Must be thread-safe. */

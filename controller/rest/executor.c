@@ -53,6 +53,7 @@
 
 #include "authorize.h"
 #include "changes.h"
+#include "cluster-status.h"
 #include "handoff.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/poll-loop.h"
@@ -87,6 +88,7 @@ struct api {
                                          * every seqno change; its
                                          * 'changes' gather since the
                                          * running write's last build. */
+    struct cluster_poller *cluster;     /* /v1/status's members. */
     struct api_reader reader;           /* The read side: 'idl', 'topo',
                                          * 'hooks'. */
 
@@ -611,10 +613,14 @@ api_create(const char *db_remote, const struct api_hooks *hooks)
     call_queue_init(&api->writes);
     call_queue_init(&api->waiting);
     api->hooks = *hooks;
+    /* Each member of the remote list, asked every second: a status read
+     * takes the latest answers and never waits for a slow member. */
+    api->cluster = cluster_poller_create(db_remote, 1000);
     api->reader = (struct api_reader) {
         .idl = api->idl,
         .topo = &api->topo,
         .hooks = &api->hooks,
+        .cluster = cluster_poller_view(api->cluster),
     };
     return api;
 }
@@ -636,6 +642,7 @@ api_destroy(struct api *api)
     weft_topo_cache_destroy(&api->topo);
     uuidset_destroy(&api->write_own_hosts);
     ovsdb_idl_destroy(api->idl);
+    cluster_poller_destroy(api->cluster);
     free(api);
 }
 
@@ -649,6 +656,7 @@ void
 api_run(struct api *api)
 {
     ovsdb_idl_run(api->idl);
+    cluster_poller_run(api->cluster);
     if (ovsdb_idl_has_ever_connected(api->idl)) {
         /* Patch the topology on every change, so that the IDL's tracked
          * rows never pile up.  While a write runs this only adds to the
@@ -678,6 +686,7 @@ void
 api_wait(struct api *api)
 {
     ovsdb_idl_wait(api->idl);
+    cluster_poller_wait(api->cluster);
     api_handoff_wait(&api->handoff);
     if (api->write) {
         weft_txn_wait(api->write);

@@ -327,6 +327,45 @@ flows_json(const struct api_flows_view *v)
                      "flows", flows);
 }
 
+static json_t *
+int_or_null(long long n)
+{
+    return n >= 0 ? json_integer(n) : json_null();
+}
+
+/* /v1/status's "cluster": weft's database members (ovsdb/cluster-status.h
+ * names the fields). */
+static json_t *
+cluster_json(const struct api_call *call)
+{
+    json_t *members = json_array();
+    for (size_t i = 0; i < call->n_members; i++) {
+        const struct api_member_view *m = &call->members[i];
+        json_array_append_new(members, json_pack(
+            "{s:s, s:b, s:b, s:o, s:o, s:o, s:o, s:o}",
+            "remote", m->remote, "connected", m->connected,
+            "leader", m->leader, "model", string_or_null(m->model),
+            "sid", string_or_null(m->sid), "cid", string_or_null(m->cid),
+            "index", int_or_null(m->index),
+            "error", string_or_null(m->error)));
+    }
+    return json_pack("{s:s, s:o, s:o}",
+                     "model", call->cluster_model,
+                     "leader", string_or_null(call->cluster_leader),
+                     "members", members);
+}
+
+/* /v1/status's "controller": the active weftd (Weft_Global). */
+static json_t *
+controller_json(const struct api_call *call)
+{
+    return json_pack("{s:o, s:I, s:o, s:o}",
+                     "active", string_or_null(call->active_controller),
+                     "generation", (json_int_t) call->controller_generation,
+                     "active_since", int_or_null(call->active_since),
+                     "previous", string_or_null(call->previous_controller));
+}
+
 /* Returns the objects in 'call' (of its resource) as a JSON array. */
 static json_t *
 objects_json(const struct api_call *call)
@@ -422,8 +461,14 @@ rest_render_call(const struct api_call *call, int *status)
     json_t *objects = objects_json(call);
     if (call->resource == API_STATUS) {
         *status = 200;
-        return json_pack("{s:I, s:o}", "nb_cfg", (json_int_t) call->nb_cfg,
-                         "hosts", objects);
+        json_t *answer = json_pack("{s:I, s:o}",
+                                   "nb_cfg", (json_int_t) call->nb_cfg,
+                                   "hosts", objects);
+        if (call->cluster_model) {     /* An administrator's. */
+            json_object_set_new(answer, "cluster", cluster_json(call));
+            json_object_set_new(answer, "controller", controller_json(call));
+        }
+        return answer;
     } else if (call->resource == API_FLOWS) {
         *status = 200;
         return json_pack("{s:s, s:s, s:s, s:s, s:o}",

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cluster-status.h"
 #include "nat-rows.h"
 #include "pipeline.h"
 #include "ovsdb-idl.h"
@@ -465,6 +466,39 @@ list_ports(const struct api_reader *r, struct api_call *call)
     return NULL;
 }
 
+/* /v1/status's "cluster" (the poller's latest answers) and "controller"
+ * (Weft_Global). */
+static void
+fill_cluster(const struct api_reader *r, struct api_call *call)
+{
+    const struct cluster_view *view = r->cluster;
+    const struct cluster_member *leader = cluster_view_leader(view);
+    call->cluster_model = xstrdup(cluster_view_model(view));
+    call->cluster_leader = leader ? xstrdup(leader->remote) : NULL;
+    call->n_members = view->n;
+    call->members = xcalloc(view->n + 1, sizeof *call->members);
+    for (size_t i = 0; i < view->n; i++) {
+        const struct cluster_member *m = &view->members[i];
+        call->members[i] = (struct api_member_view) {
+            .remote = xstrdup(m->remote),
+            .connected = m->answered && m->connected,
+            .leader = m->answered && m->leader,
+            .model = nullable_xstrdup(m->model),
+            .sid = nullable_xstrdup(m->sid),
+            .cid = nullable_xstrdup(m->cid),
+            .index = m->index,
+            .error = nullable_xstrdup(m->error),
+        };
+    }
+
+    struct cluster_controller ctl;
+    cluster_controller_read(r->idl, &ctl);
+    call->active_controller = ctl.active;
+    call->previous_controller = ctl.previous;
+    call->controller_generation = ctl.generation;
+    call->active_since = ctl.active_since;
+}
+
 struct weft_error *
 api_read_list(const struct api_reader *r, struct api_call *call,
               const struct weftrec_tenant *own)
@@ -475,6 +509,10 @@ api_read_list(const struct api_reader *r, struct api_call *call,
             = weftrec_weft_global_first(r->idl);
         call->nb_cfg = global ? global->nb_cfg : 0;
         list_hosts(r, call);
+        if (!own) {
+            /* The database's members and weftd's names: operators only. */
+            fill_cluster(r, call);
+        }
         return NULL;
     }
     case API_HOSTS:

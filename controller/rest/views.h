@@ -16,6 +16,8 @@
 
 #include "api.h"
 
+struct cluster_view;
+
 struct ovsdb_idl;
 struct sset;
 struct weft_topo_cache;
@@ -26,6 +28,8 @@ struct api_reader {
     struct ovsdb_idl *idl;
     struct weft_topo_cache *topo;   /* Loaded from 'idl' (quota usage). */
     const struct api_hooks *hooks;  /* weftd's hosts. */
+    const struct cluster_view *cluster; /* Each database member's latest
+                                         * answer (cluster-status.h). */
 };
 
 /* Tenant 'name' into '*tenantp', or NOT_FOUND with the write layer's
