@@ -64,6 +64,8 @@ fl_init() {
     done
     fl_pair_add "$st" routed gre "$FL_HOST" 1 vxlan || return 1
     : > "$FL_TMP/writes.log"
+    : > "$FL_TMP/lost.txt"
+    : > "$FL_TMP/checked.txt"
     : > "$FL_TMP/windows.tsv"
     [ ${#FL_PAIR_LABEL[@]} -ge 4 ]
 }
@@ -117,21 +119,27 @@ fl_write_acked_after() {
 }
 
 # fl_writes_verify: reads every security group of the writes' tenant once;
-# marks each acknowledged write missing from it in $FL_TMP/lost.txt; then
-# deletes every write (acknowledged or not: a failed one may have committed)
-# in one transaction.  Fails if the DB could not be read.
+# each write acknowledged before that read and not checked by an earlier call
+# that is missing from it goes to $FL_TMP/lost.txt; then deletes every write
+# the read found (acknowledged or not: a failed one may have committed) in one
+# transaction, so that a long soak keeps the DB small.  Fails if the DB could
+# not be read.
 fl_writes_verify() {
+    local t
+    t=$(now_ms)
     fl_weftctl --timeout=60 --format=json sg-list "$FL_WTENANT" > "$FL_TMP/sgs.json" \
         || return 1
     jq -r '.[].name' "$FL_TMP/sgs.json" | sort -u > "$FL_TMP/sgs.txt"
-    awk '$4 == "ok" {print "'"$FL_WPREFIX"'" $1}' "$FL_TMP/writes.log" | sort -u \
-        | comm -23 - "$FL_TMP/sgs.txt" > "$FL_TMP/lost.txt"
+    awk -v t="$t" -v p="$FL_WPREFIX" '$4 == "ok" && $3 < t {print p $1}' \
+        "$FL_TMP/writes.log" | sort -u | comm -23 - "$FL_TMP/checked.txt" > "$FL_TMP/new.txt"
+    comm -23 "$FL_TMP/new.txt" "$FL_TMP/sgs.txt" >> "$FL_TMP/lost.txt"
+    sort -u -o "$FL_TMP/checked.txt" "$FL_TMP/checked.txt" "$FL_TMP/new.txt"
     fl_writes_delete
 }
 
 fl_writes_delete() {
     local ops
-    ops=$(grep "^$FL_WPREFIX[0-9]*$" "$FL_TMP/sgs.txt" | jq -R \
+    ops=$(grep "^${FL_WPREFIX}[0-9]*$" "$FL_TMP/sgs.txt" | jq -R \
         '{op: "delete", table: "Security_Group", where: [["name", "==", .]]}' | jq -sc .)
     [ "$ops" = "[]" ] && return 0
     ovsdb-client transact "$(fl_db_leader_remote)" \
@@ -141,7 +149,7 @@ fl_writes_delete() {
 # fl_writes_left: how many of the writes' groups the DB still holds.
 fl_writes_left() {
     fl_weftctl --timeout=60 --format=json sg-list "$FL_WTENANT" \
-        | jq -r '.[].name' | grep -c "^$FL_WPREFIX[0-9]*$"
+        | jq -r '.[].name' | grep -c "^${FL_WPREFIX}[0-9]*$"
 }
 
 # ------------------------------------------------------------- pings
