@@ -9,9 +9,10 @@
 #   - traffic: one `ping -i 0.1` per network type (tenant red, h1 -> h2) and
 #     one routed pair (red's gre on h2 -> red's vx on h1), so that every pair
 #     crosses the faulted host h$FL_HOST;
-#   - writes: a background stream (~5/s) of `weftctl --db=<remote list>
-#     sg-add red/fwN`, security groups without members or rules, so they
-#     change no flow; each is logged with its start time and ok/fail.
+#   - writes: a background stream (~5/s, each its own process, at most 8 in
+#     flight) of `weftctl --db=<remote list> sg-add red/fwN`, security groups
+#     without members or rules, so they change no flow; each is logged with
+#     its start and end time and ok/fail.
 #
 #   fl_init PREFIX TMP      reads the lab (status --json) into FL_* variables
 #   fl_writer_start / fl_writer_stop
@@ -87,17 +88,28 @@ fl_weftctl() { "$FL_WEFTCTL" --db="$FL_DB" "$@"; }
 
 # ------------------------------------------------------------- writes
 
+# fl_write_one I: write number I; one line "I START-MS END-MS ok|fail".
+fl_write_one() {
+    local t0 rc
+    t0=$(now_ms)
+    if fl_weftctl --timeout=20 sg-add "$FL_WTENANT/$FL_WPREFIX$1" \
+            >/dev/null 2>>"$FL_TMP/writer.err"; then rc=ok; else rc=fail; fi
+    echo "$1 $t0 $(now_ms) $rc" >> "$FL_TMP/writes.log"
+}
+
+# fl_writer_loop: a write every 0.2 s, each in its own process so that one
+# that waits for a new leader does not hold back the next (which tells when
+# writes are acknowledged again); at most 8 at once.
 fl_writer_loop() {
-    local i=0 t0 rc
+    local i=0
     while [ ! -e "$FL_TMP/writer.stop" ]; do
         i=$((i + 1))
-        t0=$(now_ms)
-        if fl_weftctl --timeout=20 sg-add "$FL_WTENANT/$FL_WPREFIX$i" \
-                >/dev/null 2>>"$FL_TMP/writer.err"; then rc=ok; else rc=fail; fi
-        echo "$i $t0 $(now_ms) $rc" >> "$FL_TMP/writes.log"
+        fl_write_one "$i" &
+        while [ "$(jobs -pr | wc -l)" -ge 8 ]; do wait -n || true; done
         # Pacing of a load generator (not a wait for an event): ~5 writes/s.
         sleep 0.2
     done
+    wait
 }
 
 fl_writer_start() {
