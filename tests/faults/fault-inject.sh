@@ -208,7 +208,7 @@ fl_relay_teardown() {
         wait "$FL_RELAY_PID" 2>/dev/null || true
         fl_bg_forget "$FL_RELAY_PID"
     fi
-    rm -f "$FL_RELAY_SOCK"
+    rm -f "${FL_RELAY_SOCK:-}"
 }
 
 fl_relay_start() {

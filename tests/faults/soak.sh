@@ -48,7 +48,7 @@ end=$((SECONDS + minutes * 60))
 fl_writer_start
 while [ $SECONDS -lt $end ]; do
     f=${FAULTS[RANDOM % ${#FAULTS[@]}]}
-    echo "== $f ($(( (end - SECONDS) / 60 )) min left)"
+    echo "== $f ($(( (end - SECONDS) / 60 )) min left, t+${SECONDS}s)"
     case $f in
         weftd-kill) fl_fault_weftd_kill ;;
         db-leader-kill) fl_fault_db_leader ;;

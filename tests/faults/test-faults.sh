@@ -1,6 +1,6 @@
 #!/bin/bash
 # test-faults: the fault suite of issue #16, once each, on a lab with a
-# 3-member weft DB cluster and two weftds (c1, c2).
+# 3-member weft DB cluster and two weftds (c1, c2), two hosts.
 #
 # During every fault window: pings between red's endpoints on h1 and h2 for
 # every network type and one routed pair, and a stream of acknowledged
@@ -28,7 +28,8 @@ source "$HERE/../../scripts/lab-lib.sh"
 # shellcheck source-path=SCRIPTDIR source=fault-lib.sh
 source "$HERE/fault-lib.sh"
 
-read -ra LAB_ARGS <<<"${WEFT_FAULTS_LAB_ARGS---db-cluster 3 --controllers 2}"
+# Two hosts are enough: every pair runs between h1 and h2.
+read -ra LAB_ARGS <<<"${WEFT_FAULTS_LAB_ARGS---hosts 2 --db-cluster 3 --controllers 2}"
 lab_test_start flt ${LAB_ARGS[@]+"${LAB_ARGS[@]}"} --no-matrix
 fl_init "$P" "$TMP" || { bad "fault suite: reading the lab"; report; exit 1; }
 info "pairs: ${FL_PAIR_LABEL[*]}; controllers: ${FL_C_NAME[*]}; DB members: ${FL_M_NAME[*]}"
@@ -39,7 +40,7 @@ read -ra FAULTS <<<"${WEFT_FAULTS_ONLY:-$ALL}"
 
 fl_writer_start
 for f in "${FAULTS[@]}"; do
-    echo "== $f"
+    echo "== $f (t+${SECONDS}s)"
     case $f in
         baseline) fl_window_begin baseline; fl_window_end 0 ;;
         weftd-kill) fl_fault_weftd_kill ;;
@@ -54,7 +55,7 @@ done
 fl_writer_stop
 check "h2's OpenFlow remote back to its default" fl_relay_teardown
 
-echo "== writes"
+echo "== writes (t+${SECONDS}s)"
 acked=$(awk '$4 == "ok"' "$TMP/writes.log" | wc -l)
 failed=$(awk '$4 != "ok"' "$TMP/writes.log" | wc -l)
 check "writes acknowledged during the suite ($acked; $failed not acknowledged)" \
