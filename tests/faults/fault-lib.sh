@@ -130,32 +130,41 @@ fl_write_acked_after() {
     awk -v t="$1" '$2 > t && $4 == "ok" {f = 1} END {exit !f}' "$FL_TMP/writes.log"
 }
 
-# fl_writes_verify: reads every security group of the writes' tenant once;
-# each write acknowledged before that read and not checked by an earlier call
-# that is missing from it goes to $FL_TMP/lost.txt; then deletes every write
-# the read found (acknowledged or not: a failed one may have committed) in one
-# transaction, so that a long soak keeps the DB small.  Fails if the DB could
-# not be read.
+# fl_writes_verify: reads every security group of the writes' tenant once.
+# Each write that ended before that read and was not checked by an earlier
+# call is checked now: if it was acknowledged and is missing, it goes to
+# $FL_TMP/lost.txt.  Then the checked writes the read found (acknowledged or
+# not: a failed one may have committed) are deleted in one transaction, so
+# that a long soak keeps the DB small; a write still in flight, or one that
+# ended after the read, waits for the next call.  Fails if the DB could not
+# be read.
 fl_writes_verify() {
     local t
     t=$(now_ms)
     fl_weftctl --timeout=60 --format=json sg-list "$FL_WTENANT" > "$FL_TMP/sgs.json" \
         || return 1
-    jq -r '.[].name' "$FL_TMP/sgs.json" | sort -u > "$FL_TMP/sgs.txt"
-    awk -v t="$t" -v p="$FL_WPREFIX" '$4 == "ok" && $3 < t {print p $1}' \
-        "$FL_TMP/writes.log" | sort -u | comm -23 - "$FL_TMP/checked.txt" > "$FL_TMP/new.txt"
-    comm -23 "$FL_TMP/new.txt" "$FL_TMP/sgs.txt" >> "$FL_TMP/lost.txt"
-    sort -u -o "$FL_TMP/checked.txt" "$FL_TMP/checked.txt" "$FL_TMP/new.txt"
+    jq -r '.[].name' "$FL_TMP/sgs.json" > "$FL_TMP/sgs.txt"
+    # shellcheck disable=SC2016    # awk's $ fields
+    awk -v t="$t" -v p="$FL_WPREFIX" -v lost="$FL_TMP/lost.txt" -v del="$FL_TMP/del.txt" '
+        FILENAME == ARGV[1] { checked[$1] = 1; next }
+        FILENAME == ARGV[2] { present[$1] = 1; next }
+        $3 < t && !((p $1) in checked) {
+            n = p $1; print n
+            if ($4 == "ok" && !(n in present)) print n >> lost
+            if (n in present) print n > del }' \
+        "$FL_TMP/checked.txt" "$FL_TMP/sgs.txt" "$FL_TMP/writes.log" > "$FL_TMP/new.txt"
+    cat "$FL_TMP/new.txt" >> "$FL_TMP/checked.txt"
     fl_writes_delete
 }
 
+# fl_writes_delete: deletes the groups listed in $FL_TMP/del.txt.
 fl_writes_delete() {
     local ops
-    ops=$(grep "^${FL_WPREFIX}[0-9]*$" "$FL_TMP/sgs.txt" | jq -R \
-        '{op: "delete", table: "Security_Group", where: [["name", "==", .]]}' | jq -sc .)
-    [ "$ops" = "[]" ] && return 0
-    ovsdb-client transact "$(fl_db_leader_remote)" \
-        "$(jq -c '["Weft"] + .' <<<"$ops")" >/dev/null
+    [ -s "$FL_TMP/del.txt" ] || return 0
+    ops=$(jq -R '{op: "delete", table: "Security_Group", where: [["name", "==", .]]}' \
+          "$FL_TMP/del.txt" | jq -sc '["Weft"] + .')
+    rm -f "$FL_TMP/del.txt"
+    ovsdb-client transact "$(fl_db_leader_remote)" "$ops" >/dev/null
 }
 
 # fl_writes_left: how many of the writes' groups the DB still holds.
