@@ -59,7 +59,7 @@ fl_fault_weftd_kill() {
     local a pid t0 rec=-1
     fl_window_begin weftd-kill
     if [ ${#FL_C_NAME[@]} -lt 2 ] || ! a=$(fl_active); then
-        echo "fault-lib: weftd-kill: needs 2 controllers, exactly one active" >&2
+        fl_problem "weftd-kill: needs 2 controllers, exactly one active"
     elif pid=$(pidfile_pid "${FL_C_PIDFILE[$a]}"); then
         echo "  .. kill -9 the active weftd ${FL_C_NAME[$a]} (pid $pid)"
         t0=$(now_ms)
@@ -67,9 +67,9 @@ fl_fault_weftd_kill() {
         rec=$(fl_wait_recovery "$t0" fl_takeover_done "$a")
         wait_for 30 eval '! pid_alive '"$pid"
         "$WEFT_LAB" --prefix "$FL_P" start-weftd --controller $((a + 1)) >/dev/null \
-            || echo "fault-lib: start-weftd --controller $((a + 1)) failed" >&2
+            || fl_problem "start-weftd --controller $((a + 1)) failed"
         wait_for "$FL_DEADLINE" fl_is_role "$a" standby \
-            || echo "fault-lib: ${FL_C_NAME[$a]} is not standby after its restart" >&2
+            || fl_problem "${FL_C_NAME[$a]} is not standby after its restart"
     fi
     fl_window_end "$rec"
 }
@@ -111,7 +111,7 @@ fl_fault_db_leader() {
     local l pid t0 rec=-1
     fl_window_begin db-leader-kill
     if [ ${#FL_M_CTL[@]} -lt 3 ] || ! l=$(fl_db_leader); then
-        echo "fault-lib: db-leader-kill: needs a 3-member cluster with a leader" >&2
+        fl_problem "db-leader-kill: needs a 3-member cluster with a leader"
     elif pid=$(pidfile_pid "${FL_M_PIDFILE[$l]}"); then
         echo "  .. kill -9 the DB leader ${FL_M_NAME[$l]} (pid $pid)"
         t0=$(now_ms)
@@ -119,9 +119,9 @@ fl_fault_db_leader() {
         rec=$(fl_wait_recovery "$t0" fl_write_acked_after "$t0")
         wait_for 30 eval '! pid_alive '"$pid"
         "$WEFT_LAB" --prefix "$FL_P" start-db-member $((l + 1)) >/dev/null \
-            || echo "fault-lib: start-db-member $((l + 1)) failed" >&2
+            || fl_problem "start-db-member $((l + 1)) failed"
         wait_for "$FL_DEADLINE" fl_db_member_back "$l" \
-            || echo "fault-lib: ${FL_M_NAME[$l]} did not rejoin" >&2
+            || fl_problem "${FL_M_NAME[$l]} did not rejoin"
     fi
     fl_window_end "$rec"
 }
@@ -160,7 +160,7 @@ fl_fault_host_restart() {
     local what=$1 t0 rec
     fl_window_begin "host-$what"
     echo "  .. restart h$FL_HOST's $what"
-    fl_restart_host "$what" || echo "fault-lib: restarting $what failed" >&2
+    fl_restart_host "$what" || fl_problem "restarting $what failed"
     t0=$(now_ms)
     rec=$(fl_wait_recovery "$t0" fl_host_back)
     fl_window_end "$rec"
@@ -236,7 +236,7 @@ fl_fault_of_cut() {
     # The fault's length, not a wait for an event.
     sleep 10
     n=$(grep -c relaying "$FL_TMP/relay.log")
-    fl_relay_start || echo "fault-lib: the relay did not come back" >&2
+    fl_relay_start || fl_problem "the relay did not come back"
     t0=$(now_ms)
     rec=$(fl_wait_recovery "$t0" eval "fl_relay_reconnected $n && fl_host_back")
     fl_window_end "$rec"

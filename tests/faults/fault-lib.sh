@@ -26,6 +26,7 @@
 #   fl_writes_verify        every acknowledged write is in the DB (per window
 #                           counts in the report); then deletes them all
 #   fl_report               prints the per-fault table (also to $FL_TMP/report.txt)
+#   $FL_TMP/problems.txt    what went wrong besides the numbers (fl_problem)
 #
 # Never asserts a time: recovery times are figures.  Assertions are the
 # caller's (test-faults.sh), on the numbers in $FL_TMP/windows.tsv.
@@ -37,6 +38,14 @@ FL_WTENANT=red                  # the writes' tenant and name prefix
 FL_WPREFIX=fw
 
 now_ms() { date +%s%3N; }
+
+# fl_problem MESSAGE: something that went wrong around a fault (a daemon that
+# did not come back, a path that did not ping before it): printed, and kept
+# in $FL_TMP/problems.txt, which the caller checks is empty.
+fl_problem() {
+    echo "fault-lib: $*" >&2
+    echo "$*" >> "$FL_TMP/problems.txt"
+}
 
 # fl_init PREFIX TMP: FL_P, FL_TMP, FL_DIR, FL_DB (the remote list),
 # FL_WEFTCTL, the controllers FL_C_* and DB members FL_M_* (one of each, the
@@ -67,6 +76,7 @@ fl_init() {
     : > "$FL_TMP/writes.log"
     : > "$FL_TMP/lost.txt"
     : > "$FL_TMP/checked.txt"
+    : > "$FL_TMP/problems.txt"
     : > "$FL_TMP/windows.tsv"
     [ ${#FL_PAIR_LABEL[@]} -ge 4 ]
 }
@@ -270,7 +280,7 @@ fl_window_begin() {
     # drops the packet that makes OVS resolve the underlay's next hop): the
     # probes are not counted.
     wait_for "$FL_DEADLINE" fl_pings_pass \
-        || echo "fault-lib: $FL_WIN: some pair does not ping before the fault" >&2
+        || fl_problem "$FL_WIN: some pair does not ping before the fault"
     fl_flow_mods_sample > "$FL_TMP/fm.before"
     FL_WIN_T0=$(now_ms)
     fl_pings_start
@@ -279,7 +289,7 @@ fl_window_begin() {
     local k
     for k in "${!FL_PAIR_LABEL[@]}"; do FL_MARKS+=(0); done
     wait_for "$FL_DEADLINE" fl_pings_settled "${FL_MARKS[@]}" \
-        || echo "fault-lib: $FL_WIN: pings not all answered before the fault" >&2
+        || fl_problem "$FL_WIN: pings not all answered before the fault"
 }
 
 # fl_window_end RECOVER_MS: a tail of 2 s answered pings (or FL_DEADLINE s),

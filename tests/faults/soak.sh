@@ -81,4 +81,7 @@ check "every fault recovered within ${FL_DEADLINE} s ($never did not)" [ "$never
 cp_lost=$(awk -F'\t' '$1 == "weftd-kill" || $1 == "db-leader-kill" {
               split($6, a, " "); for (i in a) s += a[i] } END {print s + 0}' "$TMP/windows.tsv")
 check "no ping lost in the controller and DB faults ($cp_lost)" [ "$cp_lost" -eq 0 ]
+probs=$(wc -l < "$TMP/problems.txt")
+check "no problem around the faults ($probs: $(head -c 300 "$TMP/problems.txt" | tr '\n' ';'))" \
+    [ "$probs" -eq 0 ]
 report

@@ -85,4 +85,7 @@ for f in "${FAULTS[@]}"; do
     esac
 done
 # Lost writes per window: the report's w_lost column (the total is checked above).
+probs=$(wc -l < "$TMP/problems.txt")
+check "no problem around the faults ($probs: $(head -c 300 "$TMP/problems.txt" | tr '\n' ';'))" \
+    [ "$probs" -eq 0 ]
 report
