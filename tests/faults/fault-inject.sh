@@ -140,8 +140,9 @@ fl_host_back() {
 # fl_restart_host ovsdb|vswitchd: through weft-lab restart-host if it has it;
 # otherwise the same as weft-lab's own start functions.
 fl_restart_host() {
-    local what=$1 h=$FL_DIR/h$FL_HOST
-    if "$WEFT_LAB" help 2>&1 | grep -q restart-host; then
+    local what=$1 h=$FL_DIR/h$FL_HOST usage
+    usage=$("$WEFT_LAB" help 2>&1 || true)
+    if grep -q restart-host <<<"$usage"; then
         "$WEFT_LAB" --prefix "$FL_P" restart-host "$FL_HOST" "$what" >/dev/null
     elif [ "$what" = vswitchd ]; then
         kill_pidfiles "$h/ovs-vswitchd.pid"
