@@ -88,6 +88,8 @@ struct host {
     bool wanted_given;              /* host_db_set_wanted() was called. */
     struct host_ext ext;            /* External side: next hop, gratuitous
                                      * ARP (controller/host-ext.h). */
+    bool role_set;                  /* host_set_role() was called... */
+    bool role_primary;              /* ...with 'primary' true. */
 };
 
 /* weftd --self-check: after every incremental compile, compile the whole
@@ -514,9 +516,41 @@ host_watch_switch(struct host *h)
     }
 }
 
+/* The OVSDB side writes only while this weftd is the active one and the
+ * switch has not found it stale (host.h). */
+static void
+host_update_db_role(struct host *h)
+{
+    host_db_set_read_only(h->db, h->role_set
+                          && (!h->role_primary
+                              || of_session_role(h->of) == OF_ROLE_STALE));
+}
+
+void
+host_set_role(struct host *h, bool primary, uint64_t generation)
+{
+    h->role_set = true;
+    h->role_primary = primary;
+    of_session_set_role(h->of, primary, generation);
+    host_update_db_role(h);
+}
+
+enum of_session_role
+host_role(const struct host *h)
+{
+    return of_session_role(h->of);
+}
+
+uint64_t
+host_switch_generation(const struct host *h)
+{
+    return of_session_switch_generation(h->of);
+}
+
 void
 host_run(struct host *h)
 {
+    host_update_db_role(h);
     if (host_db_run(h->db)) {
         h->db_changed = true;
     }
@@ -548,7 +582,8 @@ host_run(struct host *h)
 
     unsigned int sig = hash_int(host_ovsdb_connected(h)
                                 | host_openflow_connected(h) << 1
-                                | host_of_state(h) << 2,
+                                | host_of_state(h) << 2
+                                | host_role(h) << 4,
                                 hash_uint64(host_cur_cfg(h)));
     if (sig != h->status_sig) {
         h->status_sig = sig;
@@ -700,7 +735,7 @@ host_format_summary(const struct host *h, struct ds *s)
                   " nb_cfg=%-5"PRId64" flow_mods=%"PRIu64" group_mods=%"PRIu64
                   " bundles=%"PRIu64
                   " dumps=%"PRIu64" compiles=%"PRIu64" of_reconnects=%"PRIu64
-                  "\n",
+                  " role=%s\n",
                   h->name,
                   host_ovsdb_connected(h) ? "connected" : "disconnected",
                   host_of_state_name(host_of_state(h)),
@@ -708,7 +743,8 @@ host_format_summary(const struct host *h, struct ds *s)
                   host_n_installed(h), os.cur_cfg, h->nb_cfg,
                   os.n_flow_mods, os.n_group_mods, os.n_bundles, os.n_dumps,
                   h->n_compiles,
-                  os.n_connects ? os.n_connects - 1 : 0);
+                  os.n_connects ? os.n_connects - 1 : 0,
+                  of_session_role_name(host_role(h)));
 }
 
 void

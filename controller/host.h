@@ -37,6 +37,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "of-session.h"
 #include "openvswitch/hmap.h"
 #include "openvswitch/uuid.h"
 
@@ -95,6 +96,17 @@ void host_skip_changes(struct host *, const struct topology *topo,
  * whole host and abort, with the differing flows in the log, if the two
  * differ. */
 void host_set_self_check(bool enable);
+
+/* OpenFlow controller role (issue #16, ofproto/of-session.h): the active
+ * weftd sets 'primary' with its controller generation, a standby not.  Also
+ * makes the host's OVSDB side read-only (ovsdb/host-db.h) while the role
+ * was set and this weftd is not primary or the switch found it stale: it
+ * still reads ofports and the like for the compile.  Never called: role
+ * OF_ROLE_NONE, and the host writes as it always did. */
+void host_set_role(struct host *, bool primary, uint64_t generation);
+enum of_session_role host_role(const struct host *);
+/* of_session_switch_generation() of the host's session. */
+uint64_t host_switch_generation(const struct host *);
 
 void host_run(struct host *);
 void host_wait(struct host *);

@@ -56,6 +56,9 @@ hosts_init(struct hosts *hosts)
     hosts->loaded_msec = 0;
     hosts->load_usec = 0;
     hosts->synced_msec = 0;
+    hosts->role_set = false;
+    hosts->role_primary = false;
+    hosts->role_generation = 0;
 }
 
 void
@@ -104,6 +107,52 @@ hosts_count(const struct hosts *hosts)
     return hmap_count(&hosts->map);
 }
 
+/* Creates the host connection of 'th', with the role set (if any). */
+static struct host *
+hosts_create_host(const struct hosts *hosts, const struct topo_host *th)
+{
+    struct host *host = host_create(th);
+    if (hosts->role_set) {
+        host_set_role(host, hosts->role_primary, hosts->role_generation);
+    }
+    return host;
+}
+
+void
+hosts_set_role(struct hosts *hosts, bool primary, uint64_t generation)
+{
+    hosts->role_set = true;
+    hosts->role_primary = primary;
+    hosts->role_generation = generation;
+    struct host_node *hn;
+    HMAP_FOR_EACH (hn, node, &hosts->map) {
+        host_set_role(hn->host, primary, generation);
+    }
+}
+
+size_t
+hosts_count_role(const struct hosts *hosts, enum of_session_role role)
+{
+    size_t n = 0;
+    struct host_node *hn;
+    HMAP_FOR_EACH (hn, node, &hosts->map) {
+        n += (host_openflow_connected(hn->host)
+              && host_role(hn->host) == role);
+    }
+    return n;
+}
+
+uint64_t
+hosts_max_switch_generation(const struct hosts *hosts)
+{
+    uint64_t max = 0;
+    struct host_node *hn;
+    HMAP_FOR_EACH (hn, node, &hosts->map) {
+        max = MAX(max, host_switch_generation(hn->host));
+    }
+    return max;
+}
+
 /* Removes the host connections whose rows are gone, creates those of new
  * rows and passes changed rows' remotes on.  Only the hosts in 'changes'
  * (every one with 'all'). */
@@ -130,7 +179,7 @@ hosts_update_set(struct hosts *hosts, const struct topo_changes *changes)
         hn = find_host_node(hosts, &th->uuid);
         if (!hn) {
             hn = xmalloc(sizeof *hn);
-            hn->host = host_create(th);
+            hn->host = hosts_create_host(hosts, th);
             hmap_insert(&hosts->map, &hn->node, uuid_hash(&th->uuid));
         } else {
             host_update_config(hn->host, th);
@@ -246,7 +295,7 @@ hosts_prestart(struct hosts *hosts, struct ovsdb_idl *hosts_idl)
     TOPOLOGY_FOR_EACH_HOST (th, &topo) {
         if (!find_host_node(hosts, &th->uuid)) {
             struct host_node *hn = xmalloc(sizeof *hn);
-            hn->host = host_create(th);
+            hn->host = hosts_create_host(hosts, th);
             hmap_insert(&hosts->map, &hn->node, uuid_hash(&th->uuid));
         }
     }

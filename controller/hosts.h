@@ -25,6 +25,8 @@
 #include "topology.h"
 #include "uuidset.h"
 
+#include "of-session.h"
+
 struct host;
 struct ovsdb_idl;
 struct ovsdb_idl_txn;
@@ -52,6 +54,11 @@ struct hosts {
     long long int loaded_msec;  /* End of the first hosts_reload(), 0 before. */
     long long int load_usec;    /* Its duration (topology load + routing). */
     long long int synced_msec;  /* Every host first synced (0: not yet). */
+
+    /* hosts_set_role(), for the hosts created later too. */
+    bool role_set;
+    bool role_primary;
+    uint64_t role_generation;
 };
 
 void hosts_init(struct hosts *);
@@ -129,6 +136,15 @@ struct ds;
 void hosts_format_status_stats(const struct hosts *, struct ds *);
 
 size_t hosts_count(const struct hosts *);
+
+/* OpenFlow controller role of every host (host_set_role(), issue #16),
+ * remembered: hosts created later get it too. */
+void hosts_set_role(struct hosts *, bool primary, uint64_t generation);
+/* The OpenFlow-connected hosts whose role is 'role'. */
+size_t hosts_count_role(const struct hosts *, enum of_session_role role);
+/* The newest generation any host's switch reported (0: none): an active
+ * weftd refused as stale claims above it. */
+uint64_t hosts_max_switch_generation(const struct hosts *);
 
 /* The host connection for host row 'uuid', or for the host named 'name';
  * NULL if none. */

@@ -166,3 +166,20 @@ metrics_render(int64_t nb_cfg, size_t n_managed,
     put_convergence(&s, hosts, n);
     return ds_steal_cstr(&s);
 }
+
+void
+metrics_render_controller(struct ds *s, bool active, int64_t generation,
+                          uint64_t takeovers)
+{
+    metric_header(s, "weft_controller_active", "gauge",
+                  "1 if this weftd holds the lock on weft's database and "
+                  "its claim is in it (active), 0 if standby.");
+    ds_put_format(s, "weft_controller_active %d\n", active);
+    metric_header(s, "weft_controller_generation", "gauge",
+                  "Weft_Global controller_generation as this weftd sees it.");
+    ds_put_format(s, "weft_controller_generation %"PRId64"\n", generation);
+    metric_header(s, "weft_controller_takeovers_total", "counter",
+                  "Times this weftd process became active.");
+    ds_put_format(s, "weft_controller_takeovers_total %"PRIu64"\n",
+                  takeovers);
+}

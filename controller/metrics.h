@@ -9,6 +9,7 @@
 #ifndef WEFT_METRICS_H
 #define WEFT_METRICS_H 1
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,5 +26,11 @@ struct metrics_host {
  * order. */
 char *metrics_render(int64_t nb_cfg, size_t n_managed,
                      const struct metrics_host *hosts, size_t n);
+
+/* Appends the controller's series to 's': 'active' (0/1), the database's
+ * 'generation' and this process's 'takeovers' (controller/ha.h). */
+struct ds;
+void metrics_render_controller(struct ds *s, bool active, int64_t generation,
+                               uint64_t takeovers);
 
 #endif /* controller/metrics.h */

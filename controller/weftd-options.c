@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "command-line.h"
 #include "daemon.h"
@@ -38,6 +39,7 @@ enum {
     OPT_API_IDLE_TIMEOUT,
     OPT_API_MAX_CONNECTIONS,
     OPT_SELF_CHECK,
+    OPT_NAME,
     VLOG_OPTION_ENUMS,
     DAEMON_OPTION_ENUMS,
     SSL_OPTION_ENUMS,
@@ -71,6 +73,9 @@ usage(void)
            "                      (default %d, 0: never)\n"
            "  --api-max-connections=N  API connections open at once (default\n"
            "                      %d, at most a quarter of the open files limit)\n"
+           "  --name=NAME         this weftd's name among the weftds of one\n"
+           "                      database (default: the host name); the\n"
+           "                      active one writes it in Weft_Global\n"
            "  --self-check        for tests: check every in-place update of the\n"
            "                      desired state against a full load, and every\n"
            "                      incremental compile against a full one; abort\n"
@@ -100,6 +105,30 @@ set_string(char **field, const char *value)
     *field = xstrdup(value);
 }
 
+bool
+weftd_name_valid(const char *name)
+{
+    size_t len = strlen(name);
+    return (len >= 1 && len <= WEFTD_NAME_MAX
+            && strspn(name, "abcdefghijklmnopqrstuvwxyz"
+                      "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_") == len);
+}
+
+/* --name's default: the machine's host name, if it is a valid name, else
+ * "weftd". */
+static char *
+default_name(void)
+{
+    char buf[256];
+    if (!gethostname(buf, sizeof buf)) {
+        buf[sizeof buf - 1] = '\0';
+        if (weftd_name_valid(buf)) {
+            return xstrdup(buf);
+        }
+    }
+    return xstrdup("weftd");
+}
+
 /* Handles weftd's own option 'c' with argument 'arg'; returns false if 'c'
  * is not one of them. */
 static bool
@@ -126,6 +155,13 @@ parse_weftd_option(int c, const char *arg, struct weftd_options *opts)
                       "seconds >= 0", arg);
         }
         host_set_verify_interval(n);
+        return true;
+    case OPT_NAME:
+        if (!weftd_name_valid(arg)) {
+            ovs_fatal(0, "--name: \"%s\" is not 1 to %d letters, digits, "
+                      "'.', '-' or '_'", arg, WEFTD_NAME_MAX);
+        }
+        set_string(&opts->name, arg);
         return true;
     case OPT_SELF_CHECK:
         host_set_self_check(true);
@@ -225,6 +261,7 @@ weftd_options_parse(int argc, char *argv[], struct weftd_options *opts)
         {"api-max-connections", required_argument, NULL,
          OPT_API_MAX_CONNECTIONS},
         {"self-check", no_argument, NULL, OPT_SELF_CHECK},
+        {"name", required_argument, NULL, OPT_NAME},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         VLOG_LONG_OPTIONS,
@@ -280,6 +317,10 @@ weftd_options_parse(int argc, char *argv[], struct weftd_options *opts)
     resolve_paths(opts);
     if (!opts->db_remote) {
         opts->db_remote = xstrdup(weft_db_default_remote());
+    }
+
+    if (!opts->name) {
+        opts->name = default_name();
     }
 
     char *error = weft_db_check_ssl(opts->db_remote);
@@ -343,4 +384,5 @@ weftd_options_destroy(struct weftd_options *opts)
     free(opts->unixctl_path);
     free(opts->pidfile_path);
     free(opts->api_path);
+    free(opts->name);
 }

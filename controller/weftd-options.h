@@ -20,6 +20,7 @@ struct weftd_options {
     char *api_path;             /* --api: absolute, NULL for the default,
                                  * or "none". */
     gid_t api_gid;              /* --api-group: the socket's group, or -1. */
+    char *name;                 /* --name, else the host name. */
     bool metrics_listen;        /* --metrics-listen was given. */
     struct rest_server_limits api_limits;   /* --api-idle-timeout,
                                              * --api-max-connections. */
@@ -36,5 +37,10 @@ void weftd_options_parse(int argc, char *argv[], struct weftd_options *opts);
 void weftd_options_make_rundir(const struct weftd_options *);
 
 void weftd_options_destroy(struct weftd_options *);
+
+/* True if 'name' is a valid --name: 1 to WEFTD_NAME_MAX letters, digits,
+ * '.', '-' or '_' (it goes into logs, JSON and the database as is). */
+#define WEFTD_NAME_MAX 64
+bool weftd_name_valid(const char *name);
 
 #endif /* controller/weftd-options.h */

@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "ha.h"
 #include "host.h"
 #include "hosts.h"
 #include "openvswitch/dynamic-string.h"
@@ -183,4 +184,31 @@ weftd_unixctl_register(struct hosts *hosts, bool *exiting)
                              weftd_unixctl_groups, hosts);
     unixctl_command_register("weft/resync", "[HOST]", 0, 1,
                              weftd_unixctl_resync, hosts);
+}
+
+/* "weftd/ha-status": this weftd's role and the controller view of
+ * Weft_Global, one JSON object (ha_format_status()). */
+struct ha_status_aux {
+    struct ha *ha;
+    struct hosts *hosts;
+};
+
+static void
+weftd_unixctl_ha_status(struct unixctl_conn *conn, int argc OVS_UNUSED,
+                        const char *argv[] OVS_UNUSED, void *aux_)
+{
+    const struct ha_status_aux *aux = aux_;
+    struct ds s = DS_EMPTY_INITIALIZER;
+    ha_format_status(aux->ha, aux->hosts, &s);
+    unixctl_command_reply(conn, ds_cstr(&s));
+    ds_destroy(&s);
+}
+
+void
+weftd_unixctl_register_ha(struct ha *ha, struct hosts *hosts)
+{
+    static struct ha_status_aux aux;
+    aux = (struct ha_status_aux) { .ha = ha, .hosts = hosts };
+    unixctl_command_register("weftd/ha-status", "", 0, 0,
+                             weftd_unixctl_ha_status, &aux);
 }

@@ -34,6 +34,7 @@
 #include "api.h"
 #include "daemon.h"
 #include "fatal-signal.h"
+#include "ha.h"
 #include "host.h"
 #include "lb-counters.h"
 #include "hosts.h"
@@ -194,8 +195,12 @@ weftd_sg_stats(struct api_sg_view *sg, void *hosts)
     free(rules);
 }
 
+/* weftd's HA state (ha.h), for /metrics: the API's hooks see only the
+ * hosts.  Set once in main() before the REST API serves anything. */
+static const struct ha *weftd_ha;
+
 /* api_hooks' metrics: weftd's part of /metrics (metrics.h), from every
- * host's counters. */
+ * host's counters and the HA state. */
 static char *
 weftd_metrics(void *hosts_)
 {
@@ -210,6 +215,16 @@ weftd_metrics(void *hosts_)
     char *text = metrics_render(hosts->nb_cfg, hosts_count(hosts), mh, n);
     free(mh);
     free(sorted);
+    if (weftd_ha) {
+        struct ha_metrics hm;
+        ha_get_metrics(weftd_ha, &hm);
+        struct ds s = DS_EMPTY_INITIALIZER;
+        ds_put_cstr(&s, text);
+        metrics_render_controller(&s, hm.active, hm.generation,
+                                  hm.takeovers);
+        free(text);
+        text = ds_steal_cstr(&s);
+    }
     return text;
 }
 
@@ -356,6 +371,7 @@ main(int argc, char *argv[])
 
     struct hosts hosts;
     hosts_init(&hosts);
+    hosts_set_role(&hosts, false, 0);   /* Standby until ha.c claims. */
     bool exiting = false;
     struct unixctl_server *unixctl;
     int error = unixctl_server_create(opts.unixctl_path, &unixctl);
@@ -375,9 +391,12 @@ main(int argc, char *argv[])
                                              &weftrec_idl_class, true, true);
     weft_status_omit_alerts(idl);
     weft_db_track_changes(idl);     /* Before the IDL first runs. */
+    struct ha *ha = ha_create(idl, opts.name);
+    weftd_ha = ha;
+    weftd_unixctl_register_ha(ha, &hosts);
     struct ovsdb_idl_loop idl_loop = OVSDB_IDL_LOOP_INITIALIZER(idl);
     unsigned int idl_seqno = 0;
-    VLOG_INFO("weftd starting, database %s", opts.db_remote);
+    VLOG_INFO("weftd %s starting, database %s", opts.name, opts.db_remote);
     long long int api_start = time_msec() + API_START_MAX_DELAY_MSEC;
     bool api_started = false;
 
@@ -397,8 +416,13 @@ main(int argc, char *argv[])
             hosts_reload(&hosts, idl);
             prestart_done(&prestart);
         }
+        ha_run(ha, txn, &hosts);
         hosts_run(&hosts);
-        hosts_write_status(&hosts, idl, txn);
+        if (ha_is_active(ha)) {
+            /* A standby writes nothing; its IDL would not send it anyway
+             * without the lock. */
+            hosts_write_status(&hosts, idl, txn);
+        }
         if (!api_started
             && (hosts_started(&hosts) || time_msec() >= api_start)) {
             api_started = true;
@@ -408,7 +432,9 @@ main(int argc, char *argv[])
         }
         unixctl_server_run(unixctl);
 
-        if (!ovsdb_idl_loop_commit_and_wait(&idl_loop)) {
+        int commit = ovsdb_idl_loop_commit_and_wait(&idl_loop);
+        ha_commit_status(ha, commit);
+        if (!commit) {
             /* Failed (0; -1 is still in flight, 1 done): a status write it
              * may have held is lost, and which rows it covered is not kept:
              * the next status write looks at every Port row. */
@@ -434,6 +460,8 @@ main(int argc, char *argv[])
     rest_server_destroy(rest);     /* Stops the HTTP thread first. */
     api_destroy(api);
     hosts_destroy(&hosts);
+    weftd_ha = NULL;
+    ha_destroy(ha);
     ovsdb_idl_loop_destroy(&idl_loop);   /* Destroys 'idl' too. */
     prestart_done(&prestart);
     unixctl_server_destroy(unixctl);

@@ -12,6 +12,7 @@
 #include "flow-table.h"
 #include "of-groups.h"
 #include "of-packet.h"
+#include "of-role.h"
 #include "openvswitch/ofp-bundle.h"
 #include "openvswitch/ofp-errors.h"
 #include "openvswitch/ofp-flow.h"
@@ -135,6 +136,12 @@ struct of_session {
     struct of_packet_xids own_xids;
     of_session_packet_in_cb *packet_in_cb;
     void *packet_in_aux;
+
+    /* The controller role (of-role.h); 'role_req_dumps' is 'n_dumps' when
+     * the latest role request was sent, so that a dump begun after it
+     * counts as the fresh read-back of a new primary. */
+    struct of_role role;
+    uint64_t role_req_dumps;
 };
 
 static long long int verify_interval_ms = 30 * 1000;
@@ -411,12 +418,63 @@ send_own_msg(struct of_session *s, struct ofpbuf *msg)
     send_msg(s, msg);
 }
 
+/* Sends 'msg', a role request from of-role.c, if nonnull. */
+static void
+send_role_msg(struct of_session *s, struct ofpbuf *msg)
+{
+    if (msg) {
+        s->role_req_dumps = s->n_dumps;
+        send_msg(s, msg);
+    }
+}
+
+/* Acts on what of-role.c says about the switch's last answer. */
+static void
+do_role_action(struct of_session *s, enum of_role_action action)
+{
+    switch (action) {
+    case OF_ROLE_ACT_PRIMARY:
+        /* What another controller did before this one became primary is
+         * known only from a read-back begun after the request. */
+        if (!dumping(s) || s->n_dumps <= s->role_req_dumps) {
+            start_dump(s, OF_SESSION_DUMPING);
+        }
+        break;
+    case OF_ROLE_ACT_STOP_WRITES:
+        /* The switch may or may not have taken the bundle in flight: drop
+         * what is left of it and learn what the switch holds. */
+        start_dump(s, OF_SESSION_DUMPING);
+        break;
+    case OF_ROLE_ACT_NONE:
+    default:
+        break;
+    }
+}
+
+/* Handles 'oh' if it is about the controller role; returns true if so. */
+static bool
+receive_role_msg(struct of_session *s, const struct ofp_header *oh,
+                 enum ofptype type)
+{
+    struct ofpbuf *msg;
+    bool handled;
+    enum of_role_action action = of_role_receive(&s->role, oh, type,
+                                                 s->ofp_version, &msg,
+                                                 &handled);
+    send_role_msg(s, msg);
+    do_role_action(s, action);
+    return handled;
+}
+
 void
 of_session_receive(struct of_session *s, const struct ofp_header *oh)
 {
     static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
     enum ofptype type;
     if (s->state == OF_SESSION_DISCONNECTED || ofptype_decode(&type, oh)) {
+        return;
+    }
+    if (receive_role_msg(s, oh, type)) {
         return;
     }
     switch (type) {
@@ -515,7 +573,8 @@ push_flows(struct of_session *s)
 void
 of_session_push(struct of_session *s)
 {
-    if (s->state == OF_SESSION_BUNDLE_SENT) {
+    bool may_write = of_role_may_write(&s->role);
+    if (s->state == OF_SESSION_BUNDLE_SENT && may_write) {
         send_bundle_msgs(s);
     }
     if (s->next_push && time_msec() >= s->next_push) {
@@ -524,7 +583,8 @@ of_session_push(struct of_session *s)
     if (s->state == OF_SESSION_SYNCED && time_msec() >= s->next_verify) {
         start_dump(s, OF_SESSION_VERIFYING);
     }
-    if (s->state == OF_SESSION_SYNCED && !s->next_push && s->push_needed) {
+    if (s->state == OF_SESSION_SYNCED && !s->next_push && s->push_needed
+        && may_write) {
         s->push_needed = false;
         push_flows(s);
     }
@@ -539,6 +599,9 @@ of_session_connected(struct of_session *s, int ofp_version)
                                  * dropping. */
     /* Native flows do not depend on the version: the desired side stays. */
     s->ofp_version = ofp_version;
+    /* The role request first: the dump below then reads what the switch
+     * holds once this connection has its role. */
+    send_role_msg(s, of_role_connected(&s->role, ofp_version));
     /* A service connection gets packet-ins only once it asks (of-packet.h):
      * before the dump, so that none is missed from the start. */
     struct ovs_list msgs = OVS_LIST_INITIALIZER(&msgs);
@@ -556,6 +619,7 @@ of_session_disconnected(struct of_session *s)
     s->io_connected = false;
     s->state = OF_SESSION_DISCONNECTED;
     free_bundle_msgs(s);
+    of_role_disconnected(&s->role);
 }
 
 /* Connects now if rconn is waiting out its backoff, saying 'why'. */
@@ -685,6 +749,7 @@ of_session_create__(const char *name)
     s->tx_limit = DEFAULT_TX_LIMIT;
     s->next_bundle_id = 1;
     s->last_latency_msec = -1;
+    of_role_init(&s->role, s->name);
     return s;
 }
 
@@ -759,7 +824,8 @@ of_session_set_packet_in_cb(struct of_session *s, of_session_packet_in_cb *cb,
 bool
 of_session_send(struct of_session *s, struct ofpbuf *msg)
 {
-    if (s->state == OF_SESSION_DISCONNECTED || !of_session_is_connected(s)) {
+    if (s->state == OF_SESSION_DISCONNECTED || !of_session_is_connected(s)
+        || !of_role_may_write(&s->role)) {
         ofpbuf_delete(msg);
         return false;
     }
@@ -797,7 +863,8 @@ of_session_set_unchanged_cfg(struct of_session *s, int64_t nb_cfg,
                              long long int nb_cfg_msec)
 {
     if (s->desired_complete && !bundle_in_flight(s)
-        && s->cur_cfg >= s->desired_cfg && nb_cfg > s->cur_cfg) {
+        && s->cur_cfg >= s->desired_cfg && nb_cfg > s->cur_cfg
+        && of_role_may_write(&s->role)) {
         s->cur_cfg = nb_cfg;
     }
     s->desired_cfg = nb_cfg;
@@ -860,6 +927,8 @@ of_session_get_stats(const struct of_session *s,
     stats->n_connects = s->n_connects;
     stats->n_tx_waits = s->n_tx_waits;
     stats->cur_cfg = s->cur_cfg;
+    stats->n_role_requests = s->role.n_requests;
+    stats->n_demotions = s->role.n_demotions;
     stats->last_latency_msec = s->last_latency_msec;
 }
 
@@ -873,4 +942,29 @@ of_session_is_synced(const struct of_session *s)
     return (s->state == OF_SESSION_SYNCED
             || s->state == OF_SESSION_VERIFYING
             || bundle_in_flight(s));
+}
+
+void
+of_session_set_role(struct of_session *s, bool primary, uint64_t generation)
+{
+    bool connected = s->state != OF_SESSION_DISCONNECTED;
+    struct ofpbuf *msg;
+    bool stopped = of_role_set(&s->role, primary, generation, connected,
+                               s->ofp_version, &msg);
+    send_role_msg(s, msg);
+    if (stopped && connected && bundle_in_flight(s)) {
+        do_role_action(s, OF_ROLE_ACT_STOP_WRITES);
+    }
+}
+
+enum of_session_role
+of_session_role(const struct of_session *s)
+{
+    return s->role.role;
+}
+
+uint64_t
+of_session_switch_generation(const struct of_session *s)
+{
+    return s->role.have_switch_generation ? s->role.switch_generation : 0;
 }

@@ -201,6 +201,37 @@ int of_session_version(const struct of_session *);
  * switch holds) is meaningful only when of_session_is_synced(). */
 int64_t of_session_cur_cfg(const struct of_session *);
 
+/* OpenFlow controller roles (issue #16; ofproto/of-role.h has the
+ * protocol).  The active weftd asks primary with its controller generation,
+ * every other weftd asks secondary.  With a role set, every (re)connection
+ * sends the role request first (before the dump), and a change of role or
+ * generation on a live connection a new one.  Only a session the switch
+ * confirmed primary writes: while STANDBY, CLAIMING or STALE no bundle is
+ * sent (the desired side keeps its differences, cur_cfg does not advance),
+ * of_session_send() refuses, and a bundle in flight is dropped when writes
+ * stop.  Becoming PRIMARY reads the switch's flows back first (another
+ * controller may have changed them), then sends only the differences. */
+enum of_session_role {
+    OF_ROLE_NONE,      /* never set: no role request is sent; the connection
+                        * keeps OVS's default "equal" role (unit tests,
+                        * tools, the behaviour before roles). */
+    OF_ROLE_STANDBY,   /* asked secondary: reads only (dumps, stats, echo,
+                        * barrier). */
+    OF_ROLE_CLAIMING,  /* asked primary with a generation, no answer yet:
+                        * reads only. */
+    OF_ROLE_PRIMARY,   /* the switch confirmed primary: writes allowed. */
+    OF_ROLE_STALE,     /* refused (OFPRRFC_STALE) or demoted by the switch
+                        * (role status: another controller claimed
+                        * primary): reads only. */
+};
+void of_session_set_role(struct of_session *, bool primary,
+                         uint64_t generation);
+enum of_session_role of_session_role(const struct of_session *);
+const char *of_session_role_name(enum of_session_role);
+/* The newest generation_id the switch reported (role reply/status, error),
+ * 0 if none. */
+uint64_t of_session_switch_generation(const struct of_session *);
+
 struct of_session_stats {
     uint64_t n_flow_mods;           /* Sent, in bundles. */
     uint64_t n_group_mods;          /* Sent, in the same bundles. */
@@ -210,6 +241,8 @@ struct of_session_stats {
     uint64_t n_tx_waits;            /* Times a bundle waited for the
                                      * transport to drain. */
     int64_t cur_cfg;                /* Latest nb_cfg confirmed installed. */
+    uint64_t n_role_requests;       /* Role requests sent. */
+    uint64_t n_demotions;           /* Primary (or claiming) -> stale. */
     long long int last_latency_msec;    /* From a new nb_cfg first seen to
                                          * the barrier reply confirming it;
                                          * -1 if none yet. */

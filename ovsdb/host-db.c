@@ -9,6 +9,7 @@
 #include "host-bridge.h"
 #include "host-ifaces.h"
 #include "ovsdb-idl.h"
+#include "openvswitch/poll-loop.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
 #include "pipeline.h"
@@ -80,6 +81,7 @@ struct host_db {
                                      * next transaction: see
                                      * host_db_poke_switch(). */
     struct host_db_stats stats;     /* See host_db_get_stats(). */
+    bool read_only;                 /* host_db_set_read_only(). */
 };
 
 /* Initializes 'ids' to the external_ids a row weft owns must have: all of
@@ -541,6 +543,10 @@ bool
 host_db_run(struct host_db *db)
 {
     struct ovsdb_idl_txn *txn = ovsdb_idl_loop_run(&db->idl_loop);
+    if (db->read_only) {
+        txn = NULL;     /* Nothing goes in: the loop commits it empty, which
+                         * sends nothing; what is due waits. */
+    }
     bool connected = ovsdb_idl_is_connected(db->idl);
     if (connected && !db->was_connected) {
         db->n_connects++;
@@ -691,6 +697,23 @@ host_db_set_wanted(struct host_db *db, const struct wanted_ports *wanted,
     } else {
         db->full = true;
     }
+}
+
+void
+host_db_set_read_only(struct host_db *db, bool read_only)
+{
+    if (db->read_only && !read_only) {
+        /* Another weftd may have written meanwhile: look at everything. */
+        db->full = true;
+        poll_immediate_wake();
+    }
+    db->read_only = read_only;
+}
+
+bool
+host_db_is_read_only(const struct host_db *db)
+{
+    return db->read_only;
 }
 
 void

@@ -86,6 +86,14 @@ void host_db_set_wanted(struct host_db *, const struct wanted_ports *wanted,
  * host_db_ports_resolved() may change). */
 bool host_db_run(struct host_db *);
 void host_db_wait(struct host_db *);
+/* While 'read_only' (this weftd is not the active one, issue #16), the
+ * session still reads the host's database (ofports, blocked names, for the
+ * compile) but sends no transaction at all: no reconcile, no poke of the
+ * switch; what is due waits.  Becoming writable again reconciles
+ * everything, since another weftd may have written meanwhile.  Default:
+ * writable. */
+void host_db_set_read_only(struct host_db *, bool read_only);
+bool host_db_is_read_only(const struct host_db *);
 /* Reconciles br-int at the next host_db_run() even if nothing changed,
  * walking every row of the host's database. */
 void host_db_force_reconcile(struct host_db *);

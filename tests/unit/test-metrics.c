@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "metrics.h"
+#include "openvswitch/dynamic-string.h"
 #include "util.h"
 
 static void
@@ -147,12 +148,48 @@ test_metrics_two_hosts(void **state OVS_UNUSED)
     free(text);
 }
 
+/* The controller's series (issue #16): a standby and an active weftd. */
+static void
+test_metrics_controller(void **state OVS_UNUSED)
+{
+    static const char *const head[] = {
+        "# HELP weft_controller_active 1 if this weftd holds the lock on "
+        "weft's database and its claim is in it (active), 0 if standby.\n"
+        "# TYPE weft_controller_active gauge\n",
+        "# HELP weft_controller_generation Weft_Global controller_generation "
+        "as this weftd sees it.\n"
+        "# TYPE weft_controller_generation gauge\n",
+        "# HELP weft_controller_takeovers_total Times this weftd process "
+        "became active.\n"
+        "# TYPE weft_controller_takeovers_total counter\n",
+    };
+    struct ds s = DS_EMPTY_INITIALIZER;
+    metrics_render_controller(&s, false, 0, 0);
+    char *want = xasprintf("%sweft_controller_active 0\n"
+                           "%sweft_controller_generation 0\n"
+                           "%sweft_controller_takeovers_total 0\n",
+                           head[0], head[1], head[2]);
+    assert_string_equal(ds_cstr(&s), want);
+    free(want);
+
+    ds_clear(&s);
+    metrics_render_controller(&s, true, 7, 2);
+    want = xasprintf("%sweft_controller_active 1\n"
+                     "%sweft_controller_generation 7\n"
+                     "%sweft_controller_takeovers_total 2\n",
+                     head[0], head[1], head[2]);
+    assert_string_equal(ds_cstr(&s), want);
+    free(want);
+    ds_destroy(&s);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_metrics_no_hosts),
         cmocka_unit_test(test_metrics_two_hosts),
+        cmocka_unit_test(test_metrics_controller),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
