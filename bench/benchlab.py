@@ -457,10 +457,12 @@ class Weft:
         self.host_uuid = {}
         self.net_uuid = {}
         self.weftd_pf = "%s/weftd.pid" % self.d
+        self.weftd_args = []    # --ha: c1's --name and --api (benchha.py)
 
     def start_weftd(self):
         run(self.weftd, "--db=unix:" + self.sock, "--pidfile=" + self.weftd_pf,
-            "--unixctl=" + self.ctl, "--log-file=%s/weftd.log" % self.d, "--detach")
+            "--unixctl=" + self.ctl, "--log-file=%s/weftd.log" % self.d, "--detach",
+            *self.weftd_args)
         PROCS.add(self.weftd_pf)
         self.pid = Procs.pid(self.weftd_pf)
 

@@ -23,10 +23,11 @@ COLS = ["H", "P", "scenario", "weft_s", "limit_s", "ovn_s", "weft_flow_mods",
         "ovn_p95_s", "ovn_flows_s", "ovn_flows_total", "ovn_groups_total", "ovn_cpu_s",
         "ovn_rss_mib",
         "ovn_rss_steady_mib", "ovn_vswitchd_cpu_s", "ovn_ovsdb_cpu_s",
-        "ovn_write_s", "ovn_vif_s", "note"]
+        "ovn_write_s", "ovn_vif_s", "note",
+        "ha_takeover_max_s", "ha_standby_rss_mib", "ha_warm_s", "ha_own_ms"]
 
 SCENARIOS = ["cold-start", "bring-up", "port-add", "port-del", "weftd-restart",
-             "vswitchd-restart", "idle"]
+             "vswitchd-restart", "idle", "ha-takeover"]
 
 
 def fmt(v, nd=3):
@@ -41,6 +42,10 @@ def fmt(v, nd=3):
 
 def mib(kib):
     return kib / 1024.0 if isinstance(kib, (int, float)) else None
+
+
+def ms(s):
+    return s * 1000.0 if isinstance(s, (int, float)) else None
 
 
 def gsum(gs):
@@ -99,7 +104,10 @@ def combine(topo, wrows, limit, orows, ovn_err):
              "ovn_write_s": o.get("write_s") if o else None,
              "ovn_vif_s": o.get("vif_s") if o else None,
              "ovn_flows_s": o.get("flows_s") if o else None,
-             "note": w.get("note") or (o.get("note") if o else None)}
+             "note": w.get("note") or (o.get("note") if o else None),
+             "ha_takeover_max_s": w.get("ha_max_s"),
+             "ha_standby_rss_mib": mib(w.get("ha_standby_rss_kib")),
+             "ha_warm_s": w.get("ha_warm_s"), "ha_own_ms": w.get("ha_own_ms")}
         if limit and sc in ("bring-up", "cold-start"):
             lim = limit["wall"]
             r.update(limit_e2e_s=limit["e2e"], limit_e2e_ports_s=limit["e2e_ports"],
@@ -191,6 +199,14 @@ def print_details(rows, f=sys.stdout):
             f.write("idle: weftd %s s CPU over %s s (%s verifies), %s flow_mods, RSS %s MiB\n"
                     % (fmt(r["weft_cpu_s"], 3), fmt(r["weft_s"], 0), r["verifies"],
                        r["weft_flow_mods"], fmt(r["weft_rss_mib"], 1)))
+        if sc == "ha-takeover":
+            f.write("ha-takeover: %s reps, kill -9 of the active -> the standby active, every "
+                    "host primary and synced: median %s ms, max %s ms (weftd's own "
+                    "last_takeover_ms median %s); flow_mods %s-%s; standby RSS %s MiB "
+                    "before the kill; a restarted weftd warm again in %s s (median)\n"
+                    % (r["reps"], fmt(ms(r["weft_s"]), 0), fmt(ms(r["ha_takeover_max_s"]), 0),
+                       fmt(r["ha_own_ms"]), r["flow_mods_min"], r["flow_mods_max"],
+                       fmt(r["ha_standby_rss_mib"], 1), fmt(r["ha_warm_s"])))
     f.flush()
 
 

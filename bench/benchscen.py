@@ -11,6 +11,7 @@ import subprocess
 import threading
 import time
 
+import benchha
 from benchlab import (PROCS, Ovn, Weft, cpu_delta, cpu_snapshot, log, proc_mem, run,
                       wait_until)
 
@@ -165,6 +166,9 @@ def measure_weft(args, d, topo, cold=False):
     still running (the limit needs its switches)."""
     rows = []
     w = Weft(os.path.join(d, "cold") if cold else d, args.build, topo)
+    ha = getattr(args, "ha", False) and not cold
+    if ha:      # the measured weftd is c1 of the HA pair
+        w.weftd_args = benchha.Controller(w, "c1").args()
     w.start_weftd()
     wait_until(lambda: os.path.exists(w.ctl), 10, 0.02, "weftd control socket")
     probe = Probe(w.stats, lambda: [w.pid], w.flow_mods_by_host)
@@ -276,7 +280,27 @@ def measure_weft(args, d, topo, cold=False):
         s1 = probe.snap()
         dumps = sum(h.get("dumps", 0) for h in w.hosts().values()) - dumps0
         row("idle", float(args.idle_window), s0, s1, flows=flows(), verifies=dumps)
+
+    # 6 (--ha) a second weftd as a warm standby, kill -9 of the active.
+    if ha:
+        ha_row(rows, benchha.measure_ha(args, w, topo, flows))
     return rows, w
+
+
+def ha_row(rows, h):
+    """The ha-takeover row: median takeover seconds, the new active's
+    flow_mods (median, spread), CPU (weftd, every ovs-vswitchd and
+    ovsdb-server) per takeover as medians, the standby's RSS before the
+    kill (the most), the time a restarted weftd took to be a warm standby
+    again, weftd's own last_takeover_ms."""
+    t, fm = h["takeover"], h["flow_mods"]
+    d = {"cpu": median(h["cpu"]), "rss": h["active_rss"], "hwm": h["active_hwm"],
+         "vswitchd_cpu": median(h["vswitchd_cpu"]), "ovsdb_cpu": median(h["ovsdb_cpu"])}
+    make_row(rows, "weft", "ha-takeover", median(t), d, p95=p95(t), reps=len(t),
+             flow_mods=int_if_whole(median(fm)), fm_min=min(fm), fm_max=max(fm),
+             flows=h["flows"], ha_max_s=max(t), ha_standby_rss_kib=max(h["standby_rss"]),
+             ha_warm_s=median(h["warm"]),
+             ha_own_ms=int_if_whole(median(h["own_ms"])) if h["own_ms"] else None)
 
 
 class FlowPoller(threading.Thread):

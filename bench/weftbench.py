@@ -18,6 +18,10 @@ weft's database and measures:
   vswitchd-restart  one host's ovs-vswitchd restarted -> its flows are back
   idle              --idle-window seconds with nothing to do (weftd's 30 s
                     verify included)
+  ha-takeover       (--ha) a second weftd as a warm standby; --reps times:
+                    kill -9 of the active -> the standby active with every
+                    host primary and synced; flow_mods, standby RSS
+                    (benchha.py)
 
 Every scenario reports the CPU seconds of weftd, of every ovs-vswitchd and
 of every ovsdb-server (/proc/PID/stat), weftd's RSS and peak RSS (VmHWM).
@@ -107,6 +111,8 @@ def print_plan(args, sizes, have_ovn):
             "weftd-restart", "vswitchd-restart"]
         if args.idle_window > 0:
             sc.append("idle %gs" % args.idle_window)
+        if args.ha:
+            sc.append("ha-takeover x%d" % args.reps)
         print("  %dx%d: %s, about %d ports per host" % (H, P, t.describe(), -(-P // H)))
         print("    weft: %s" % ", ".join(sc))
         if sv:
@@ -238,7 +244,8 @@ def parse_args():
     ap.add_argument("--dry-run", "--list", dest="dry_run", action="store_true",
                     help="print the plan (sizes, topologies, scenarios) and exit")
     ap.add_argument("--reps", type=int, default=20,
-                    help="port-add and port-del repetitions (default: %(default)s)")
+                    help="port-add and port-del repetitions, and takeovers with --ha "
+                    "(default: %(default)s)")
     ap.add_argument("--idle-window", type=float, default=35.0,
                     help="seconds of idle weftd measured, 0 to skip; weftd verifies "
                     "every 30 s (default: %(default)s)")
@@ -269,6 +276,11 @@ def parse_args():
                     help="ports in security groups with --policy (default: %(default)s)")
     ap.add_argument("--policy-group-size", type=int, default=50,
                     help="ports per security group with --policy (default: %(default)s)")
+    ap.add_argument("--ha", action="store_true",
+                    help="HA figures (issue #16): after the other scenarios, a second "
+                    "weftd (--name c2) as a warm standby; --reps times kill -9 of the "
+                    "active, timed until the standby is active with every host primary "
+                    "and synced; its flow_mods, the standby's RSS (bench/benchha.py)")
     ap.add_argument("--no-ovn", action="store_true", help="skip the OVN baseline")
     ap.add_argument("--no-cold", action="store_true",
                     help="skip the cold-start row (hosts registered in the same "

@@ -8,6 +8,8 @@
 #   - bench/run's default build directory belongs to its checkout (two
 #     checkouts sharing one failed on CMake's cache): `bench/run --help`
 #     names <checkout>/build-bench, a different one for each checkout.
+#   - bench's --ha (issue #16): planned by --dry-run, and its row reaches
+#     the CSV's HA columns and the details (benchreport, no daemons).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -55,6 +57,35 @@ check "bench/run --dry-run: names the prefix, the repetitions and why OVN is lef
     bash -c "'$TMP/one/bench/run' --list --sizes 3x100 --reps 7 --no-ovn --prefix bnx | grep -q 'port-add x7' && '$TMP/one/bench/run' --list --sizes 3x100 --no-ovn --prefix bnx | grep -q 'OVN: left out (--no-ovn)' && '$TMP/one/bench/run' --list --sizes 3x100 --prefix bnx | grep -q '/bnx\.\*'"
 check "bench/run --dry-run: a bad size is refused" \
     bash -c "! '$TMP/one/bench/run' --dry-run --sizes 3y100 2>/dev/null"
+check "bench/run --dry-run --ha: adds the takeovers, --reps of them; without --ha none" \
+    bash -c "'$TMP/one/bench/run' --list --sizes 2x20 --reps 3 --ha --no-ovn | grep 'ha-takeover x3' >/dev/null && ! '$TMP/one/bench/run' --list --sizes 2x20 --reps 3 --no-ovn | grep ha-takeover >/dev/null"
+# The report of an ha-takeover row (benchscen.ha_row()'s figures): the CSV
+# keeps its first nine columns and adds the HA ones; the details line says
+# the takeover in ms, the flow_mods, the standby's RSS.
+cat > "$TMP/ha-report.py" <<'PY'
+import csv, io, sys
+sys.path.insert(0, sys.argv[1])
+from benchlab import Topo
+from benchreport import COLS, combine, print_details, write_csv
+w = {"scenario": "ha-takeover", "seconds": 0.25, "cpu": 0.1, "rss_kib": 2048,
+     "hwm_kib": 4096, "vswitchd_cpu": 0.2, "ovsdb_cpu": 0.05, "flows": [5, 6],
+     "p95": 0.4, "reps": 3, "flow_mods": 0, "fm_min": 0, "fm_max": 2,
+     "ha_max_s": 0.4, "ha_standby_rss_kib": 3072, "ha_warm_s": 1.5, "ha_own_ms": 7}
+rows = combine(Topo(2, 20), [w], None, [], "OVN left out (--no-ovn)")
+write_csv(sys.argv[2], rows)
+r = list(csv.DictReader(open(sys.argv[2])))
+assert COLS[:9] == ["H", "P", "scenario", "weft_s", "limit_s", "ovn_s", "weft_flow_mods",
+                    "weft_cpu_s", "weft_rss_mib"], COLS[:9]
+assert r[0]["scenario"] == "ha-takeover" and r[0]["weft_s"] == "0.25", r
+assert r[0]["ha_takeover_max_s"] == "0.4" and r[0]["ha_standby_rss_mib"] == "3.0", r
+assert r[0]["ha_warm_s"] == "1.5" and r[0]["ha_own_ms"] == "7", r
+out = io.StringIO()
+print_details(rows, out)
+assert "median 250 ms, max 400 ms" in out.getvalue() and "flow_mods 0-2" in out.getvalue() \
+    and "standby RSS 3.0 MiB" in out.getvalue(), out.getvalue()
+PY
+check "bench report: an ha-takeover row goes to the CSV's HA columns and the details" \
+    /usr/bin/python3 "$TMP/ha-report.py" "$TMP/one/bench" "$TMP/ha.csv"
 check "bench/run --help: builds nothing" \
     bash -c "[ ! -e $TMP/one/build-bench ] && [ ! -e $TMP/two/build-bench ]"
 check "bench/run --help: still shows every option (weftbench.py's help)" \
