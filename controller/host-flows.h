@@ -178,6 +178,13 @@ void host_flows_compile_owner(struct host_flows *, const struct topology *,
                               struct weft_flows *flows);
 void host_flows_drop_owner(struct host_flows *, struct weft_flows *flows);
 
+/* For host-flows-note.c only: the entry of network, router or port 'uuid'
+ * (compiled here and not dropped since), or NULL. */
+struct hf_net *hf_net_find(const struct host_flows *, const struct uuid *);
+struct hf_router *hf_router_find(const struct host_flows *,
+                                 const struct uuid *);
+struct hf_port *hf_port_find(const struct host_flows *, const struct uuid *);
+
 /* controller/host-services.c: the SERVICE owners (see above). */
 void hf_services_init(struct host_flows *);
 void hf_services_destroy(struct host_flows *);

@@ -1,7 +1,12 @@
-/* of-session: weftd's OpenFlow session to one br-int.  See of-session.h. */
+/* of-session: weftd's OpenFlow session to one br-int, its core: the
+ * transport (rconn or of_session_io), the state machine's dispatch of what
+ * the switch sends, the controller role, and the accessors.  The read-back
+ * of the switch's flows is in of-readback.c, the bundles in of-bundle.c;
+ * what they share is in of-session-private.h.  See of-session.h. */
 #include <config.h>
 
 #include "of-session.h"
+#include "of-session-private.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -48,9 +53,6 @@ VLOG_DEFINE_THIS_MODULE(of_session);
 #define FAST_RECONNECT_EVERY_MSEC 100
 #define FIRST_KICK_AFTER_EVENT_MSEC 5
 
-/* After a failed bundle, no push for this long. */
-#define PUSH_HOLDOFF_MSEC 1000
-
 /* A bundle's messages are handed to the transport only while it holds fewer
  * than this many bytes not yet written to the socket (OVN's ofctrl waits on
  * its tx_counter the same way): a 100,000-flow sync no longer lands in
@@ -62,96 +64,7 @@ VLOG_DEFINE_THIS_MODULE(of_session);
  * never exists whole in weftd's memory either. */
 #define DEFAULT_TX_LIMIT (128 * 1024)
 
-#define BUNDLE_FLAGS (OFPBF_ATOMIC | OFPBF_ORDERED)
-
-struct of_session {
-    char *name;
-    enum of_session_state state;
-
-    /* Transport: an rconn, or 'io' if 'rconn' is NULL. */
-    char *target;
-    struct rconn *rconn;
-    unsigned int conn_seqno;
-    long long int disconnected_at;  /* When the connection last dropped
-                                     * (LLONG_MIN while up). */
-    long long int next_kick;        /* Next fast reconnect attempt. */
-    long long int kick_every;       /* Then the one after, in ms. */
-    struct socket_watch *watch;     /* unix: target's file, or NULL. */
-    long long int dropped_at;       /* When a connection last dropped, for
-                                     * the log (LLONG_MIN: logged). */
-    struct of_session_io io;
-    bool io_connected;
-    struct rconn_packet_counter *tx_counter;    /* Bytes queued in 'rconn'. */
-    size_t tx_limit;                /* See DEFAULT_TX_LIMIT. */
-
-    int ofp_version;
-    ovs_be32 dump_xid;              /* DUMPING, VERIFYING. */
-    struct flow_state flows;        /* Desired and installed, one table: a
-                                     * dump marks its installed side in
-                                     * place, a push sends its tracked
-                                     * differences. */
-    int64_t desired_cfg;            /* nb_cfg the desired side was compiled
-                                     * from. */
-    long long int desired_cfg_msec; /* When weftd first saw it. */
-    bool desired_complete;          /* Compiled with all ports resolved. */
-    bool push_needed;               /* Desired, installed or desired_cfg
-                                     * changed since the last diff: diffing
-                                     * two large unchanged tables on every
-                                     * main loop pass would waste the CPU. */
-    bool report_repairs;            /* The next diff follows a verify: what
-                                     * it finds was changed outside weft. */
-
-    /* The bundle in flight (BUNDLE_SENT, BUNDLE_FAILED): what is next to
-     * hand to the transport, in order open, flow_mods (from 'flows''s
-     * batch), commit and barrier; TX_IDLE once all was handed over. */
-    enum { TX_IDLE, TX_OPEN, TX_MODS, TX_COMMIT } tx;
-    uint32_t bundle_id;
-    uint32_t next_bundle_id;
-    ovs_be32 barrier_xid;
-    int64_t inflight_cfg;
-    long long int inflight_cfg_msec;
-    long long int inflight_start;   /* When the bundle was begun. */
-    size_t inflight_n;              /* Its flow_mods. */
-    bool inflight_complete;
-
-    long long int next_verify;      /* When to read the switch's flows back
-                                     * again (LLONG_MAX: never). */
-    long long int next_push;        /* After a failed bundle, no push before
-                                     * this time (0: none pending). */
-
-    int64_t cur_cfg;                /* Highest nb_cfg confirmed installed. */
-    long long int last_latency_msec;
-
-    uint64_t n_flow_mods;
-    uint64_t n_group_mods;
-    uint64_t n_bundles;
-    uint64_t n_dumps;
-    uint64_t n_connects;
-    uint64_t n_tx_waits;            /* Times a bundle waited for the
-                                     * transport to drain. */
-
-    /* weftd's own messages (of_session_send(), the asynchronous setup),
-     * so that an error about one (a packet-out to a port just deleted) is
-     * not taken for the bundle's; and where packet-ins go. */
-    struct of_packet_xids own_xids;
-    of_session_packet_in_cb *packet_in_cb;
-    void *packet_in_aux;
-
-    /* The controller role (of-role.h); 'role_req_dumps' is 'n_dumps' when
-     * the latest role request was sent, so that a dump begun after it
-     * counts as the fresh read-back of a new primary. */
-    struct of_role role;
-    uint64_t role_req_dumps;
-};
-
-static long long int verify_interval_ms = 30 * 1000;
 static int probe_interval_s = OF_SESSION_DEFAULT_PROBE_INTERVAL;
-
-void
-of_session_set_verify_interval(int seconds)
-{
-    verify_interval_ms = seconds > 0 ? seconds * 1000LL : 0;
-}
 
 void
 of_session_set_probe_interval(int seconds)
@@ -176,28 +89,8 @@ of_session_state_name(enum of_session_state state)
     return "unknown";
 }
 
-static bool
-bundle_in_flight(const struct of_session *s)
-{
-    return s->state == OF_SESSION_BUNDLE_SENT
-           || s->state == OF_SESSION_BUNDLE_FAILED;
-}
-
-static bool
-dumping(const struct of_session *s)
-{
-    return s->state == OF_SESSION_DUMPING || s->state == OF_SESSION_VERIFYING;
-}
-
-static void
-schedule_verify(struct of_session *s)
-{
-    s->next_verify = verify_interval_ms ? time_msec() + verify_interval_ms
-                                        : LLONG_MAX;
-}
-
-static void
-send_msg(struct of_session *s, struct ofpbuf *msg)
+void
+of_session_send_msg(struct of_session *s, struct ofpbuf *msg)
 {
     int error;
     if (s->rconn) {
@@ -215,15 +108,9 @@ send_msg(struct of_session *s, struct ofpbuf *msg)
     }
 }
 
-static ovs_be32
-msg_xid(const struct ofpbuf *msg)
-{
-    return ((const struct ofp_header *) msg->data)->xid;
-}
-
 /* Bytes handed to the transport and not yet written to the socket. */
-static size_t
-tx_queued(const struct of_session *s)
+size_t
+of_session_tx_queued(const struct of_session *s)
 {
     if (s->rconn) {
         return rconn_packet_counter_n_bytes(s->tx_counter);
@@ -231,191 +118,12 @@ tx_queued(const struct of_session *s)
     return s->io.queued ? s->io.queued(s->io.aux) : 0;
 }
 
-/* Hands the rest of the bundle in flight to the transport while it holds
- * less than 'tx_limit' bytes (at least one message, so that a message
- * larger than the limit still goes). */
-static void
-send_bundle_ctrl(struct of_session *s, enum ofp14_bundle_ctrl_type type)
-{
-    struct ofputil_bundle_ctrl_msg bc = {
-        .bundle_id = s->bundle_id,
-        .type = type,
-        .flags = BUNDLE_FLAGS,
-    };
-    send_msg(s, ofputil_encode_bundle_ctrl_request(s->ofp_version, &bc));
-}
-
-static void
-send_barrier(struct of_session *s)
-{
-    struct ofpbuf *barrier = ofputil_encode_barrier_request(s->ofp_version);
-    s->barrier_xid = msg_xid(barrier);
-    send_msg(s, barrier);
-}
-
-static void
-send_bundle_msgs(struct of_session *s)
-{
-    while (s->tx != TX_IDLE) {
-        if (tx_queued(s) >= s->tx_limit) {
-            s->n_tx_waits++;
-            return;
-        }
-        uint16_t command;
-        const struct weft_flow *flow;
-        switch (s->tx) {
-        case TX_OPEN:
-            send_bundle_ctrl(s, OFPBCT_OPEN_REQUEST);
-            s->tx = TX_MODS;
-            break;
-        case TX_MODS:
-            if (flow_state_next_change(&s->flows, &command, &flow)) {
-                send_msg(s, (weft_flow_is_group(flow)
-                             ? ofgroup_encode_bundle_add
-                             : nflow_encode_bundle_add)(flow, command,
-                                                        s->ofp_version,
-                                                        s->bundle_id,
-                                                        BUNDLE_FLAGS));
-            } else {
-                s->tx = TX_COMMIT;
-            }
-            break;
-        case TX_COMMIT:
-            send_bundle_ctrl(s, OFPBCT_COMMIT_REQUEST);
-            send_barrier(s);
-            s->tx = TX_IDLE;
-            break;
-        case TX_IDLE:
-        default:
-            OVS_NOT_REACHED();
-        }
-    }
-}
-
-/* Forgets the bundle in flight, with what was left to send of it: the
- * connection is gone, so the switch committed none of it. */
-static void
-free_bundle_msgs(struct of_session *s)
-{
-    s->tx = TX_IDLE;
-    flow_state_abort_push(&s->flows);
-}
-
-/* Drops what is left to send of the bundle in flight, if any.  Its commit
- * was not sent: if its open was, the switch is told to discard it, so that
- * the half-filled bundle does not sit in ovs-vswitchd until the connection
- * drops.  Returns true if there was something left. */
-static bool
-abort_bundle(struct of_session *s)
-{
-    if (s->tx == TX_IDLE) {
-        return false;
-    }
-    bool opened = s->tx != TX_OPEN;
-    free_bundle_msgs(s);
-    if (opened) {
-        send_bundle_ctrl(s, OFPBCT_DISCARD_REQUEST);
-    }
-    return true;
-}
-
-/* Asks the switch for all of its flows, to learn what is installed, and
- * enters 'state' (DUMPING or VERIFYING) until the last reply. */
-static void
-start_dump(struct of_session *s, enum of_session_state state)
-{
-    struct ofputil_flow_stats_request fsr;
-    flow_table_dump_request(&fsr);
-    abort_bundle(s);
-    struct ofpbuf *msg = ofputil_encode_flow_stats_request(
-        &fsr, ofputil_protocol_from_ofp_version(s->ofp_version));
-    s->dump_xid = msg_xid(msg);
-    flow_state_begin_dump(&s->flows);
-    s->state = state;
-    s->n_dumps++;
-    send_msg(s, msg);
-}
-
-static void
-handle_flow_stats_reply(struct of_session *s, const struct ofp_header *oh)
-{
-    struct ofpbuf b = ofpbuf_const_initializer(oh, ntohs(oh->length));
-    for (;;) {
-        struct ofputil_flow_stats fs;
-        uint64_t stub[1024 / 8];
-        struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
-        int retval = ofputil_decode_flow_stats_reply(&fs, &b, false,
-                                                     &ofpacts);
-        if (!retval) {
-            flow_state_dumped(&s->flows, &fs);
-        }
-        ofpbuf_uninit(&ofpacts);
-        if (retval) {
-            if (retval != EOF) {
-                VLOG_WARN("%s: bad flow stats reply (%s), reading again",
-                          s->name, ofperr_to_string(retval));
-                start_dump(s, s->state);
-                return;
-            }
-            break;
-        }
-    }
-    if (!ofpmp_more(oh)) {
-        /* The groups next (of-groups.h), within the same dump. */
-        struct ofpbuf *msg = ofgroup_encode_dump_request(s->ofp_version);
-        s->dump_xid = msg_xid(msg);
-        send_msg(s, msg);
-    }
-}
-
-static void
-handle_group_desc_reply(struct of_session *s, const struct ofp_header *oh)
-{
-    int error = ofgroup_handle_desc_reply(&s->flows, oh);
-    if (error == EAGAIN) {
-        return;
-    } else if (error) {
-        VLOG_WARN("%s: bad group desc reply (%s), reading again", s->name,
-                  ofperr_to_string(error));
-        start_dump(s, s->state);
-        return;
-    }
-    flow_state_end_dump(&s->flows);
-    VLOG_INFO("%s: switch holds %"PRIuSIZE" flows, %"PRIuSIZE" groups",
-              s->name, flow_state_count_installed(&s->flows),
-              flow_state_count_installed_groups(&s->flows));
-    s->report_repairs = s->state == OF_SESSION_VERIFYING;
-    s->state = OF_SESSION_SYNCED;
-    s->push_needed = true;
-    schedule_verify(s);
-}
-
-static void
-handle_barrier_reply(struct of_session *s)
-{
-    if (s->state == OF_SESSION_BUNDLE_FAILED) {
-        s->next_push = time_msec() + PUSH_HOLDOFF_MSEC;
-        /* We no longer know what the switch holds: read it again. */
-        start_dump(s, OF_SESSION_DUMPING);
-        return;
-    }
-    flow_state_push_done(&s->flows);
-    s->state = OF_SESSION_SYNCED;
-    VLOG_INFO("%s: bundle %"PRIu32": %"PRIuSIZE" flow_mods and group_mods "
-              "confirmed in %lld ms", s->name, s->bundle_id, s->inflight_n,
-              time_msec() - s->inflight_start);
-    if (s->inflight_complete && s->inflight_cfg > s->cur_cfg) {
-        s->cur_cfg = s->inflight_cfg;
-        s->last_latency_msec = time_msec() - s->inflight_cfg_msec;
-    }
-}
-
 /* Sends one of weftd's own messages, noting its xid. */
 static void
 send_own_msg(struct of_session *s, struct ofpbuf *msg)
 {
     of_packet_xids_note(&s->own_xids, msg);
-    send_msg(s, msg);
+    of_session_send_msg(s, msg);
 }
 
 /* Sends 'msg', a role request from of-role.c, if nonnull. */
@@ -424,7 +132,7 @@ send_role_msg(struct of_session *s, struct ofpbuf *msg)
 {
     if (msg) {
         s->role_req_dumps = s->n_dumps;
-        send_msg(s, msg);
+        of_session_send_msg(s, msg);
     }
 }
 
@@ -436,14 +144,14 @@ do_role_action(struct of_session *s, enum of_role_action action)
     case OF_ROLE_ACT_PRIMARY:
         /* What another controller did before this one became primary is
          * known only from a read-back begun after the request. */
-        if (!dumping(s) || s->n_dumps <= s->role_req_dumps) {
-            start_dump(s, OF_SESSION_DUMPING);
+        if (!of_session_dumping(s) || s->n_dumps <= s->role_req_dumps) {
+            of_readback_start(s, OF_SESSION_DUMPING);
         }
         break;
     case OF_ROLE_ACT_STOP_WRITES:
         /* The switch may or may not have taken the bundle in flight: drop
          * what is left of it and learn what the switch holds. */
-        start_dump(s, OF_SESSION_DUMPING);
+        of_readback_start(s, OF_SESSION_DUMPING);
         break;
     case OF_ROLE_ACT_NONE:
     default:
@@ -479,21 +187,21 @@ of_session_receive(struct of_session *s, const struct ofp_header *oh)
     }
     switch (type) {
     case OFPTYPE_ECHO_REQUEST:
-        send_msg(s, ofputil_encode_echo_reply(oh));
+        of_session_send_msg(s, ofputil_encode_echo_reply(oh));
         break;
     case OFPTYPE_FLOW_STATS_REPLY:
-        if (dumping(s) && oh->xid == s->dump_xid) {
-            handle_flow_stats_reply(s, oh);
+        if (of_session_dumping(s) && oh->xid == s->dump_xid) {
+            of_readback_flow_stats_reply(s, oh);
         }
         break;
     case OFPTYPE_GROUP_DESC_STATS_REPLY:
-        if (dumping(s) && oh->xid == s->dump_xid) {
-            handle_group_desc_reply(s, oh);
+        if (of_session_dumping(s) && oh->xid == s->dump_xid) {
+            of_readback_group_desc_reply(s, oh);
         }
         break;
     case OFPTYPE_BARRIER_REPLY:
-        if (bundle_in_flight(s) && oh->xid == s->barrier_xid) {
-            handle_barrier_reply(s);
+        if (of_session_bundle_in_flight(s) && oh->xid == s->barrier_xid) {
+            of_bundle_barrier_reply(s);
         }
         break;
     case OFPTYPE_PACKET_IN:
@@ -512,12 +220,12 @@ of_session_receive(struct of_session *s, const struct ofp_header *oh)
                      ofperr_to_string(error));
         if (s->state == OF_SESSION_BUNDLE_SENT) {
             s->state = OF_SESSION_BUNDLE_FAILED;
-            if (abort_bundle(s)) {
+            if (of_bundle_abort(s)) {
                 /* The barrier was not sent yet: one after the discard. */
-                send_barrier(s);
+                of_bundle_send_barrier(s);
             }
-        } else if (dumping(s) && oh->xid == s->dump_xid) {
-            start_dump(s, s->state);
+        } else if (of_session_dumping(s) && oh->xid == s->dump_xid) {
+            of_readback_start(s, s->state);
         }
         break;
     }
@@ -526,76 +234,12 @@ of_session_receive(struct of_session *s, const struct ofp_header *oh)
     }
 }
 
-/* Sends the tracked differences between desired and installed as one
- * bundle, followed by a barrier; or, if there is none, confirms
- * desired_cfg.  The flow_mods are encoded as the transport drains
- * (send_bundle_msgs()); a change made meanwhile waits for the next
- * bundle. */
-static void
-push_flows(struct of_session *s)
-{
-    uint32_t bundle_id = s->next_bundle_id++;
-    size_t n = flow_state_begin_push(&s->flows);
-    if (s->report_repairs) {
-        s->report_repairs = false;
-        if (n) {
-            VLOG_WARN("%s: %"PRIuSIZE" flows on the switch were changed "
-                      "outside weft; repairing", s->name, n);
-        }
-    }
-    if (!n) {
-        if (s->desired_complete && s->desired_cfg > s->cur_cfg) {
-            s->cur_cfg = s->desired_cfg;
-            s->last_latency_msec = time_msec() - s->desired_cfg_msec;
-        }
-        return;
-    }
-
-    ovs_assert(s->tx == TX_IDLE);
-    s->bundle_id = bundle_id;
-    s->tx = TX_OPEN;
-    s->state = OF_SESSION_BUNDLE_SENT;
-    s->inflight_cfg = s->desired_cfg;
-    s->inflight_cfg_msec = s->desired_cfg_msec;
-    s->inflight_complete = s->desired_complete;
-    s->inflight_start = time_msec();
-    s->inflight_n = n;
-    size_t n_groups = flow_state_batch_group_mods(&s->flows);
-    s->n_flow_mods += n - n_groups;
-    s->n_group_mods += n_groups;
-    s->n_bundles++;
-    VLOG_INFO("%s: bundle %"PRIu32": %"PRIuSIZE" flow_mods, %"PRIuSIZE
-              " group_mods for nb_cfg %"PRId64, s->name, bundle_id,
-              n - n_groups, n_groups, s->desired_cfg);
-    send_bundle_msgs(s);
-}
-
-void
-of_session_push(struct of_session *s)
-{
-    bool may_write = of_role_may_write(&s->role);
-    if (s->state == OF_SESSION_BUNDLE_SENT && may_write) {
-        send_bundle_msgs(s);
-    }
-    if (s->next_push && time_msec() >= s->next_push) {
-        s->next_push = 0;
-    }
-    if (s->state == OF_SESSION_SYNCED && time_msec() >= s->next_verify) {
-        start_dump(s, OF_SESSION_VERIFYING);
-    }
-    if (s->state == OF_SESSION_SYNCED && !s->next_push && s->push_needed
-        && may_write) {
-        s->push_needed = false;
-        push_flows(s);
-    }
-}
-
 void
 of_session_connected(struct of_session *s, int ofp_version)
 {
     s->io_connected = true;
     s->n_connects++;
-    free_bundle_msgs(s);        /* The old connection's, if not seen
+    of_bundle_forget(s);        /* The old connection's, if not seen
                                  * dropping. */
     /* Native flows do not depend on the version: the desired side stays. */
     s->ofp_version = ofp_version;
@@ -610,7 +254,7 @@ of_session_connected(struct of_session *s, int ofp_version)
     LIST_FOR_EACH_POP (msg, list_node, &msgs) {
         send_own_msg(s, msg);
     }
-    start_dump(s, OF_SESSION_DUMPING);
+    of_readback_start(s, OF_SESSION_DUMPING);
 }
 
 void
@@ -618,7 +262,7 @@ of_session_disconnected(struct of_session *s)
 {
     s->io_connected = false;
     s->state = OF_SESSION_DISCONNECTED;
-    free_bundle_msgs(s);
+    of_bundle_forget(s);
     of_role_disconnected(&s->role);
 }
 
@@ -725,7 +369,7 @@ of_session_wait(struct of_session *s)
     }
     /* A bundle waiting on a full transport wakes up when it drains: rconn
      * waits for the socket while its queue is not empty. */
-    if (s->tx != TX_IDLE && tx_queued(s) < s->tx_limit) {
+    if (s->tx != TX_IDLE && of_session_tx_queued(s) < s->tx_limit) {
         poll_immediate_wake();
     }
     if (s->state == OF_SESSION_SYNCED && s->next_push) {
@@ -789,7 +433,7 @@ void
 of_session_set_target(struct of_session *s, const char *target)
 {
     ovs_assert(s->rconn);
-    free_bundle_msgs(s);
+    of_bundle_forget(s);
     rconn_destroy(s->rconn);
     rconn_packet_counter_destroy(s->tx_counter);
     socket_watch_destroy(s->watch);
@@ -803,7 +447,7 @@ of_session_destroy(struct of_session *s)
     if (!s) {
         return;
     }
-    free_bundle_msgs(s);
+    of_bundle_forget(s);
     rconn_destroy(s->rconn);
     rconn_packet_counter_destroy(s->tx_counter);
     socket_watch_destroy(s->watch);
@@ -862,7 +506,7 @@ void
 of_session_set_unchanged_cfg(struct of_session *s, int64_t nb_cfg,
                              long long int nb_cfg_msec)
 {
-    if (s->desired_complete && !bundle_in_flight(s)
+    if (s->desired_complete && !of_session_bundle_in_flight(s)
         && s->cur_cfg >= s->desired_cfg && nb_cfg > s->cur_cfg
         && of_role_may_write(&s->role)) {
         s->cur_cfg = nb_cfg;
@@ -871,15 +515,6 @@ of_session_set_unchanged_cfg(struct of_session *s, int64_t nb_cfg,
     s->desired_cfg_msec = nb_cfg_msec;
     s->push_needed = true;
 }
-
-void
-of_session_force_resync(struct of_session *s)
-{
-    if (of_session_is_connected(s)) {
-        start_dump(s, OF_SESSION_DUMPING);
-    }
-}
-
 void
 of_session_set_tx_limit(struct of_session *s, size_t bytes)
 {
@@ -941,7 +576,7 @@ of_session_is_synced(const struct of_session *s)
      * hold. */
     return (s->state == OF_SESSION_SYNCED
             || s->state == OF_SESSION_VERIFYING
-            || bundle_in_flight(s));
+            || of_session_bundle_in_flight(s));
 }
 
 void
@@ -952,7 +587,7 @@ of_session_set_role(struct of_session *s, bool primary, uint64_t generation)
     bool stopped = of_role_set(&s->role, primary, generation, connected,
                                s->ofp_version, &msg);
     send_role_msg(s, msg);
-    if (stopped && connected && bundle_in_flight(s)) {
+    if (stopped && connected && of_session_bundle_in_flight(s)) {
         do_role_action(s, OF_ROLE_ACT_STOP_WRITES);
     }
 }

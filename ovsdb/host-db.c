@@ -1,8 +1,12 @@
 /* host-db: weftd's OVSDB session to one host's Open_vSwitch database.  See
- * host-db.h. */
+ * host-db.h.  This file runs the session (connection, reads, the
+ * transaction loop, outputs); the ports it writes on br-int are made what
+ * weft wants in host-db-ports.c, through the state both share in
+ * host-db-private.h. */
 #include <config.h>
 
 #include "host-db.h"
+#include "host-db-private.h"
 
 #include <string.h>
 
@@ -24,86 +28,6 @@
 VLOG_DEFINE_THIS_MODULE(host_db);
 
 #define BRIDGE_NAME TOPO_BRIDGE_NAME
-#define OWNER_KEY "weft-port"           /* external_ids key on owned rows. */
-#define NAME_KEY "weft-name"            /* ...and "TENANT/NET/PORT" on a
-                                         * tenant's, for the host's operator. */
-
-struct host_db {
-    char *name;
-    char *remote;
-    char *datapath_type;
-    char *controller_target;        /* Passive target set on br-int, or NULL
-                                     * (unix: hosts use br-int.mgmt). */
-    int64_t controller_probe_msec;  /* Its inactivity_probe. */
-
-    struct ovsdb_idl *idl;
-    struct ovsdb_idl_loop idl_loop;
-    struct host_ifaces hi;          /* Its rows by name, and the
-                                     * ofport_request weft chose for each
-                                     * wanted name ('hi.requested'). */
-    bool full;                      /* Walk every row at the next run: first
-                                     * read, reconnect, forced reconcile,
-                                     * failed transaction. */
-    bool reconcile_all;             /* Reconcile br-int and every name at the
-                                     * next transaction. */
-    bool reconcile_bridge;          /* ...br-int's own settings. */
-    struct sset to_reconcile;       /* ...these names. */
-    struct sset wanted_changed;     /* Names whose wanted port changed since
-                                     * the last run. */
-    const struct shash *wanted;     /* Interface name -> struct wanted_port,
-                                     * owned by the caller. */
-    bool wanted_set;                /* host_db_set_wanted() was called: until
-                                     * then the database is only read (a
-                                     * host started before weftd had its
-                                     * desired state), since a reconcile
-                                     * would remove every port weft owns. */
-    struct sset blocked;            /* Wanted names that a bridge, port or
-                                     * interface weft does not own holds in
-                                     * the host's database: never created,
-                                     * since one such name would fail the
-                                     * whole reconcile transaction. */
-    struct simap ofports;           /* Interface name -> ofport > 0, of the
-                                     * ports weft owns only. */
-    struct simap flow_ofports;      /* Wanted interface name -> the ofport
-                                     * its flows use: see
-                                     * host_db_flow_ofports(). */
-    struct sset up;                 /* Interfaces whose link is up. */
-    struct sset unresolved;         /* Wanted names not created yet, or
-                                     * without an ofport yet. */
-    bool ports_resolved;            /* 'unresolved' is empty. */
-    unsigned int seqno;             /* See host_db_seqno(). */
-    struct sset changed;            /* Interface names whose ofport, link
-                                     * state or blocked state changed since
-                                     * host_db_take_changed_ifaces(). */
-    uint64_t n_connects;
-    bool was_connected;
-    bool poke_switch;               /* Bump Open_vSwitch.next_cfg at the
-                                     * next transaction: see
-                                     * host_db_poke_switch(). */
-    struct host_db_stats stats;     /* See host_db_get_stats(). */
-    bool read_only;                 /* host_db_set_read_only(). */
-};
-
-/* Initializes 'ids' to the external_ids a row weft owns must have: all of
- * them, since weft sets them together and replaces them together. */
-static void
-wanted_port_ids(const struct wanted_port *w, struct smap *ids)
-{
-    smap_init(ids);
-    smap_add(ids, OWNER_KEY, w->owner);
-    if (w->name) {
-        smap_add(ids, NAME_KEY, w->name);
-    }
-}
-
-/* True if 'ids', of a row weft owns, already are what 'w' wants. */
-static bool
-wanted_port_ids_match(const struct wanted_port *w, const struct smap *ids)
-{
-    const char *owner = smap_get(ids, OWNER_KEY);
-    return owner && !strcmp(owner, w->owner)
-           && nullable_string_is_equal(smap_get(ids, NAME_KEY), w->name);
-}
 
 static void
 host_db_connect(struct host_db *db)
@@ -157,142 +81,6 @@ host_db_disconnect(struct host_db *db)
 {
     ovsdb_idl_loop_destroy(&db->idl_loop);  /* Destroys 'idl' too. */
     db->idl = NULL;
-}
-
-static void
-reconcile_ofport_request(const struct hostrec_interface *iface, int64_t ofport)
-{
-    if (ofport && (!iface->n_ofport_request
-                   || *iface->ofport_request != ofport)) {
-        hostrec_interface_set_ofport_request(iface, &ofport, 1);
-    }
-}
-
-/* Makes 'iface', of a port weft owns, what 'w' wants. */
-static void
-reconcile_iface(const struct hostrec_interface *iface,
-                const struct wanted_port *w)
-{
-    const char *type = iface->type && strcmp(iface->type, "system")
-                       ? iface->type : "";
-    if (strcmp(type, w->type)) {
-        hostrec_interface_set_type(iface, w->type);
-    }
-    /* Only the option keys weft sets are weft's: an operator may add
-     * others (a tunnel's csum, say) and they are kept. */
-    struct smap_node *node;
-    SMAP_FOR_EACH (node, &w->options) {
-        const char *have = smap_get(&iface->options, node->key);
-        if (!have || strcmp(have, node->value)) {
-            hostrec_interface_update_options_setkey(iface, node->key,
-                                                   node->value);
-        }
-    }
-    if (!wanted_port_ids_match(w, &iface->external_ids)) {
-        struct smap ids;
-        wanted_port_ids(w, &ids);
-        hostrec_interface_set_external_ids(iface, &ids);
-        smap_destroy(&ids);
-    }
-}
-
-static void
-create_port(struct host_db *db, struct ovsdb_idl_txn *txn,
-            const struct hostrec_bridge *br, const char *name,
-            const struct wanted_port *w)
-{
-    struct smap ids;
-    wanted_port_ids(w, &ids);
-
-    struct hostrec_interface *iface = hostrec_interface_insert(txn);
-    hostrec_interface_set_name(iface, name);
-    hostrec_interface_set_type(iface, w->type);
-    hostrec_interface_set_options(iface, &w->options);
-    hostrec_interface_set_external_ids(iface, &ids);
-    reconcile_ofport_request(iface, simap_get(&db->hi.requested, name));
-
-    struct hostrec_port *port = hostrec_port_insert(txn);
-    hostrec_port_set_name(port, name);
-    hostrec_port_set_interfaces(port, &iface, 1);
-    hostrec_port_set_external_ids(port, &ids);
-    hostrec_bridge_update_ports_addvalue(br, port);
-    smap_destroy(&ids);
-    VLOG_INFO("%s: adding port %s%s%s", db->name, name,
-              w->type[0] ? " type " : "", w->type);
-}
-
-/* Makes port 'name' on br-int what 'db->wanted' says: creates it if it is
- * missing, fixes it if it drifted (in place, so the ofport survives),
- * deletes it if weft owns it and no longer wants it.  A port without weft's
- * mark is never touched, and a wanted name that something else holds
- * ('blocked') is not created, so that one bad name cannot fail the
- * transaction that creates every other port of the host. */
-static void
-reconcile_name(struct host_db *db, struct ovsdb_idl_txn *txn,
-               const struct hostrec_bridge *br, const char *name)
-{
-    const struct hif_port *p = host_ifaces_port(&db->hi, name);
-    const struct wanted_port *w = shash_find_data(db->wanted, name);
-    if (!p || !p->on_br) {
-        if (w && !sset_contains(&db->blocked, name)) {
-            create_port(db, txn, br, name, w);
-        }
-        return;
-    }
-    const struct hostrec_port *port = hostrec_port_get_for_uuid(db->idl,
-                                                              &p->uuid);
-    if (!p->owned || !port) {
-        return;                 /* Not ours ('blocked' if wanted). */
-    }
-    if (!w) {
-        VLOG_INFO("%s: removing stale port %s", db->name, port->name);
-        hostrec_bridge_update_ports_delvalue(br, port);
-        return;
-    }
-    int64_t request = simap_get(&db->hi.requested, name);
-    if (port->n_interfaces != 1
-        || strcmp(port->interfaces[0]->name, port->name)) {
-        VLOG_INFO("%s: port %s has foreign interfaces, replacing them",
-                  db->name, port->name);
-        struct hostrec_interface *iface = hostrec_interface_insert(txn);
-        hostrec_interface_set_name(iface, port->name);
-        hostrec_port_set_interfaces(port, &iface, 1);
-        reconcile_iface(iface, w);
-        reconcile_ofport_request(iface, request);
-    } else {
-        reconcile_iface(port->interfaces[0], w);
-        reconcile_ofport_request(port->interfaces[0], request);
-    }
-    if (!wanted_port_ids_match(w, &port->external_ids)) {
-        struct smap ids;
-        wanted_port_ids(w, &ids);
-        hostrec_port_set_external_ids(port, &ids);
-        smap_destroy(&ids);
-    }
-}
-
-/* Reconciles every name weft wants or owns on br-int. */
-static void
-reconcile_all_names(struct host_db *db, struct ovsdb_idl_txn *txn,
-                    const struct hostrec_bridge *br)
-{
-    struct sset names = SSET_INITIALIZER(&names);
-    struct shash_node *node;
-    SHASH_FOR_EACH (node, db->wanted) {
-        sset_add(&names, node->name);
-    }
-    const struct hif_port *p;
-    HMAP_FOR_EACH (p, node, &db->hi.ports) {
-        if (p->on_br && p->owned) {
-            sset_add(&names, p->name);
-        }
-    }
-    const char *name;
-    SSET_FOR_EACH (name, &names) {
-        reconcile_name(db, txn, br, name);
-    }
-    db->stats.n_ifaces += sset_count(&names);
-    sset_destroy(&names);
 }
 
 /* Sets 'name' in 'set' if 'in', else clears it; returns true if that
@@ -527,11 +315,11 @@ reconcile(struct host_db *db, struct ovsdb_idl_txn *txn,
         host_bridge_reconcile(&bc, txn, br);
     }
     if (db->reconcile_all) {
-        reconcile_all_names(db, txn, br);
+        host_db_ports_reconcile_all(db, txn, br);
     } else {
         const char *name;
         SSET_FOR_EACH (name, &db->to_reconcile) {
-            reconcile_name(db, txn, br, name);
+            host_db_ports_reconcile_name(db, txn, br, name);
         }
     }
     ovsdb_idl_txn_add_comment(txn, "weft: reconcile %s", db->name);

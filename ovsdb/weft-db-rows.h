@@ -139,6 +139,17 @@ const char *weft_db_delete_services(struct ovsdb_idl *, struct topology *,
 const char *weft_db_update_services(struct ovsdb_idl *, struct topology *,
                                     struct topo_changes *);
 
+/* Whether the IDL's tracked changes can be patched in (weft-db-track.c).
+ * weft_db_full_load_reason(), before the patch phases: why the tracked
+ * changes in 'idl' cannot be applied to 'topo' in place (a resync that
+ * dropped deletions, the first load), or NULL.  weft_db_check_emptied(),
+ * after them: why 'topo' still holds rows of a table the database emptied,
+ * or NULL. */
+const char *weft_db_full_load_reason(struct ovsdb_idl *,
+                                     const struct topology *);
+const char *weft_db_check_emptied(struct ovsdb_idl *,
+                                  const struct topology *);
+
 /* Security groups (weft-db-security.c).  The Security_Group and
  * Security_Rule tables at a full load, after the tenants and before the
  * ports (whose 'security_groups' name the groups).  Patch phases: groups
