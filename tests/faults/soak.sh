@@ -49,15 +49,8 @@ fl_writer_start
 while [ $SECONDS -lt $end ]; do
     f=${FAULTS[RANDOM % ${#FAULTS[@]}]}
     echo "== $f ($(( (end - SECONDS) / 60 )) min left, t+${SECONDS}s)"
-    case $f in
-        weftd-kill) fl_fault_weftd_kill ;;
-        db-leader-kill) fl_fault_db_leader ;;
-        host-ovsdb) fl_fault_host_ovsdb ;;
-        host-vswitchd) fl_fault_host_vswitchd ;;
-        underlay-down) fl_fault_underlay ;;
-        openflow-cut) fl_fault_of_cut ;;
-        *) bad "unknown fault $f"; break ;;
-    esac
+    fn=$(fl_fault_fn "$f") || { bad "unknown fault $f"; break; }
+    "$fn"
     fl_writes_verify || bad "reading the writes back after $f"
 done
 fl_writer_stop

@@ -41,16 +41,14 @@ read -ra FAULTS <<<"${WEFT_FAULTS_ONLY:-$ALL}"
 fl_writer_start
 for f in "${FAULTS[@]}"; do
     echo "== $f (t+${SECONDS}s)"
-    case $f in
-        baseline) fl_window_begin baseline; fl_window_end 0 ;;
-        weftd-kill) fl_fault_weftd_kill ;;
-        db-leader-kill) fl_fault_db_leader ;;
-        host-ovsdb) fl_fault_host_ovsdb ;;
-        host-vswitchd) fl_fault_host_vswitchd ;;
-        underlay-down) fl_fault_underlay ;;
-        openflow-cut) fl_fault_of_cut ;;
-        *) bad "unknown fault $f" ;;
-    esac
+    if [ "$f" = baseline ]; then
+        fl_window_begin baseline
+        fl_window_end 0
+    elif fn=$(fl_fault_fn "$f"); then
+        "$fn"
+    else
+        bad "unknown fault $f"
+    fi
 done
 fl_writer_stop
 check "h2's OpenFlow remote back to its default" fl_relay_teardown
