@@ -38,10 +38,7 @@ done
 read -ra FAULTS <<<"$faults"
 RANDOM=$seed
 
-read -ra LAB_ARGS <<<"${WEFT_FAULTS_LAB_ARGS---db-cluster 3 --controllers 2}"
-lab_test_start sk ${LAB_ARGS[@]+"${LAB_ARGS[@]}"} --no-matrix
-fl_init "$P" "$TMP" || { bad "soak: reading the lab"; report; exit 1; }
-check "h2's OpenFlow goes through the suite's relay" fl_relay_setup
+fl_suite_start sk "--db-cluster 3 --controllers 2"
 echo "soak: ${minutes} min of random faults among: ${FAULTS[*]} (seed $seed)"
 
 end=$((SECONDS + minutes * 60))
