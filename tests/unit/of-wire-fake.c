@@ -80,3 +80,20 @@ of_wire_type(const struct ofpbuf *msg)
     assert_int_equal(ofptype_decode(&type, msg->data), 0);
     return type;
 }
+
+void
+of_wire_deliver(struct of_session *s, struct ofpbuf *msg)
+{
+    ofpmsg_update_length(msg);
+    of_session_receive(s, msg->data);
+    ofpbuf_delete(msg);
+}
+
+void
+of_wire_deliver_all(struct of_session *s, struct ovs_list *replies)
+{
+    struct ofpbuf *msg;
+    LIST_FOR_EACH_POP (msg, list_node, replies) {
+        of_wire_deliver(s, msg);
+    }
+}

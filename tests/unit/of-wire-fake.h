@@ -38,4 +38,10 @@ void of_wire_clear(struct of_wire *);
 /* The type of the OpenFlow message in 'msg'; asserts that it decodes. */
 enum ofptype of_wire_type(const struct ofpbuf *msg);
 
+/* The other direction: hands the switch's message 'msg' to 's' as the
+ * switch's vconn would (its length set) and frees it; ..._all() each of
+ * 'replies' (ofpbufs by 'list_node', e.g. from ofpmp_init()), in order. */
+void of_wire_deliver(struct of_session *s, struct ofpbuf *msg);
+void of_wire_deliver_all(struct of_session *s, struct ovs_list *replies);
+
 #endif /* of-wire-fake.h */

@@ -72,9 +72,7 @@ struct fsw {
 static void
 deliver(struct conn *c, struct ofpbuf *msg)
 {
-    ofpmsg_update_length(msg);
-    of_session_receive(c->s, msg->data);
-    ofpbuf_delete(msg);
+    of_wire_deliver(c->s, msg);
 }
 
 static void
@@ -143,10 +141,7 @@ fsw_dump_flows(struct fsw *sw, struct conn *c, const struct ofp_header *oh)
         };
         ofputil_append_flow_stats_reply(&fs, &replies, NULL);
     }
-    struct ofpbuf *reply;
-    LIST_FOR_EACH_POP (reply, list_node, &replies) {
-        deliver(c, reply);
-    }
+    of_wire_deliver_all(c->s, &replies);
 }
 
 /* An empty group desc reply: these switches hold no group. */
@@ -155,10 +150,7 @@ fsw_dump_groups(struct conn *c, const struct ofp_header *oh)
 {
     struct ovs_list replies;
     ofpmp_init(&replies, oh);
-    struct ofpbuf *reply;
-    LIST_FOR_EACH_POP (reply, list_node, &replies) {
-        deliver(c, reply);
-    }
+    of_wire_deliver_all(c->s, &replies);
 }
 
 static void

@@ -113,12 +113,7 @@ answer_group_dump(struct of_session *s)
     ovs_list_remove(&req->list_node);
     struct ovs_list replies;
     ofpmp_init(&replies, req->data);
-    struct ofpbuf *reply;
-    LIST_FOR_EACH_POP (reply, list_node, &replies) {
-        ofpmsg_update_length(reply);
-        of_session_receive(s, reply->data);
-        ofpbuf_delete(reply);
-    }
+    of_wire_deliver_all(s, &replies);
     ofpbuf_delete(req);
 }
 
@@ -143,12 +138,7 @@ sw_answer_dump(const struct sw *sw, const struct ofpbuf *req,
         ofputil_append_flow_stats_reply(&fs, &replies, NULL);
     }
     assert_int_equal(ovs_list_size(&replies), 1);
-    struct ofpbuf *reply;
-    LIST_FOR_EACH_POP (reply, list_node, &replies) {
-        ofpmsg_update_length(reply);    /* As the switch's vconn does. */
-        of_session_receive(s, reply->data);
-        ofpbuf_delete(reply);
-    }
+    of_wire_deliver_all(s, &replies);
     answer_group_dump(s);
 }
 
