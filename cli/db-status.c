@@ -84,6 +84,7 @@ db_status_unreachable(const char *remote, const struct ctl_options *opts)
     struct cluster_view view;
     cluster_view_init(&view, remote);
     cluster_status_query(&view, DB_STATUS_MEMBER_MS);
+    struct ds out = DS_EMPTY_INITIALIZER;
     if (opts->json) {
         struct json *status = json_object_create();
         cluster_status_put_json(status, &view,
@@ -91,14 +92,13 @@ db_status_unreachable(const char *remote, const struct ctl_options *opts)
                                     .active_since = -1 });
         /* No controller: the database could not be read. */
         json_object_put(status, "controller", json_null_create());
-        char *s = json_to_string(status, JSSF_PRETTY | JSSF_SORT);
-        puts(s);
-        free(s);
-        json_destroy(status);
+        db_put_json(&out, status);
     } else {
         char *text = cluster_status_format(&view, NULL);
-        fputs(text, stdout);
+        ds_put_cstr(&out, text);
         free(text);
     }
+    fputs(ds_cstr(&out), stdout);
+    ds_destroy(&out);
     cluster_view_destroy(&view);
 }

@@ -58,6 +58,15 @@ encode_request(struct of_role *r, int ofp_version, int kind,
     return buf;
 }
 
+/* A "nochange" request: it changes nothing on the switch, its reply says the
+ * switch's newest generation (to ask secondary with, or to claim above). */
+static struct ofpbuf *
+query_request(struct of_role *r, int ofp_version)
+{
+    return encode_request(r, ofp_version, ROLE_REQ_QUERY,
+                          OFPCR12_ROLE_NOCHANGE, 0);
+}
+
 /* The request that starts asking for the wanted role: primary at once; for
  * secondary, first the switch's generation (see of-role.h). */
 static struct ofpbuf *
@@ -66,8 +75,7 @@ first_request(struct of_role *r, int ofp_version)
     return (r->want_primary
             ? encode_request(r, ofp_version, ROLE_REQ_PRIMARY,
                              OFPCR12_ROLE_PRIMARY, r->generation)
-            : encode_request(r, ofp_version, ROLE_REQ_QUERY,
-                             OFPCR12_ROLE_NOCHANGE, 0));
+            : query_request(r, ofp_version));
 }
 
 /* The role while no answer came yet. */
@@ -108,8 +116,7 @@ of_role_connected(struct of_role *r, int ofp_version)
         /* Claiming the same generation again could win on a switch that
          * restarted (it forgot the newer one) and let this weftd write
          * until the active claims: only learn the switch's generation. */
-        return encode_request(r, ofp_version, ROLE_REQ_QUERY,
-                              OFPCR12_ROLE_NOCHANGE, 0);
+        return query_request(r, ofp_version);
     }
     r->role = asking_role(r);
     return first_request(r, ofp_version);
@@ -222,12 +229,10 @@ handle_error(struct of_role *r, const struct ofp_header *oh, int ofp_version,
                      "generation %"PRIu64" as stale (it saw a newer one)",
                      r->name, r->generation);
         /* Learn the switch's generation, to claim above it. */
-        *msg = encode_request(r, ofp_version, ROLE_REQ_QUERY,
-                              OFPCR12_ROLE_NOCHANGE, 0);
+        *msg = query_request(r, ofp_version);
     } else if (error == OFPERR_OFPRRFC_STALE && req == ROLE_REQ_SECONDARY) {
         /* A claim came between the query and the request: again. */
-        *msg = encode_request(r, ofp_version, ROLE_REQ_QUERY,
-                              OFPCR12_ROLE_NOCHANGE, 0);
+        *msg = query_request(r, ofp_version);
     } else {
         VLOG_WARN_RL(&role_rl, "%s: the switch refused a role request: %s",
                      r->name, ofperr_to_string(error));

@@ -295,19 +295,27 @@ cluster_poller_create(const char *remotes, int interval_ms)
     return poller_create(remotes, interval_ms, true);
 }
 
-void
-cluster_poller_destroy(struct cluster_poller *p)
+/* Closes the 'n' member connections of 'p' and frees it, but not its view
+ * (which cluster_status_query() hands to its caller). */
+static void
+poller_free(struct cluster_poller *p, size_t n)
 {
-    if (!p) {
-        return;
-    }
-    for (size_t i = 0; i < p->view.n; i++) {
+    for (size_t i = 0; i < n; i++) {
         jsonrpc_session_close(p->conns[i].js);
         json_destroy(p->conns[i].request_id);
     }
     free(p->conns);
-    cluster_view_destroy(&p->view);
     free(p);
+}
+
+void
+cluster_poller_destroy(struct cluster_poller *p)
+{
+    if (p) {
+        size_t n = p->view.n;
+        cluster_view_destroy(&p->view);
+        poller_free(p, n);
+    }
 }
 
 static char *
@@ -323,6 +331,8 @@ connection_error(const struct member_conn *c)
 static void
 member_receive(struct cluster_member *m, struct member_conn *c)
 {
+    /* At most 50 a run, so that a member that floods cannot hold up the
+     * loop; the rest wait for the next run (recv_wait wakes it). */
     for (int i = 0; i < 50; i++) {
         struct jsonrpc_msg *msg = jsonrpc_session_recv(c->js);
         if (!msg) {
@@ -452,14 +462,7 @@ cluster_status_query(struct cluster_view *view, long long int timeout_ms)
     }
     cluster_view_destroy(view);
     *view = p->view;
-    p->view.members = NULL;
-    p->view.n = 0;
-    for (size_t i = 0; i < view->n; i++) {
-        jsonrpc_session_close(p->conns[i].js);
-        json_destroy(p->conns[i].request_id);
-    }
-    free(p->conns);
-    free(p);
+    poller_free(p, view->n);
 }
 
 void

@@ -96,8 +96,7 @@ ha_start_db_member() {
 # db_member_joined I: member I's server says it is a member of the cluster
 # (not still joining).
 db_member_joined() {
-    ovs-appctl --timeout=5 -t "$(db_member_dir "$1")/weft-db.ctl" cluster/status Weft \
-        2>/dev/null | grep -q '^Status: cluster member'
+    raft_member_joined "$(db_member_dir "$1")/weft-db.ctl"
 }
 
 # start_weft_db: weft's database, standalone or a cluster of HA_DB_N.

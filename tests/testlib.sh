@@ -18,6 +18,10 @@
 #   kill_pids PID...              TERM, wait (up to 10 s) until each is gone,
 #                                 then KILL those left
 #                                 (these four: scripts/pid-lib.sh)
+#   raft_member_joined CTL, raft_leader CTL...
+#                                 a DB cluster member (by its unixctl
+#                                 socket) has joined; which one leads
+#                                 (scripts/raft-lib.sh)
 #   kill_pidfiles FILE...         kill_pids of the processes the files hold
 #                                 (only those: a test never kills by name)
 #   keep_logs RC NAME DIR...      if RC is non-zero or a check failed, copies
@@ -121,6 +125,10 @@ test_prefix() {
 # scripts/weft-lab.
 # shellcheck source-path=SCRIPTDIR source=../scripts/pid-lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../scripts/pid-lib.sh"
+# raft_member_status, raft_member_joined, raft_member_role, raft_leader: the
+# DB cluster's members, shared with scripts/weft-lab.
+# shellcheck source-path=SCRIPTDIR source=../scripts/raft-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../scripts/raft-lib.sh"
 
 kill_pidfiles() {
     local f pid pids=()

@@ -20,6 +20,26 @@
 #                                                             pair pings
 # Host-fault times count from the end of the fault (restart, link up, relay
 # back), controller and DB times from the kill.
+#
+#
+#   fl_fault_fn NAME      prints the fl_fault_* function of the fault named
+#                         NAME (weftd-kill, db-leader-kill, host-ovsdb,
+#                         host-vswitchd, underlay-down, openflow-cut: the
+#                         names of the suite's report); fails for any other
+#                         name.  (The caller runs it as a plain command, so
+#                         that set -e still holds inside.)
+
+fl_fault_fn() {
+    case $1 in
+        weftd-kill) echo fl_fault_weftd_kill ;;
+        db-leader-kill) echo fl_fault_db_leader ;;
+        host-ovsdb) echo fl_fault_host_ovsdb ;;
+        host-vswitchd) echo fl_fault_host_vswitchd ;;
+        underlay-down) echo fl_fault_underlay ;;
+        openflow-cut) echo fl_fault_of_cut ;;
+        *) return 1 ;;
+    esac
+}
 
 # ------------------------------------------------------------- controllers
 
@@ -79,16 +99,10 @@ fl_fault_weftd_kill() {
 # fl_db_leader: the index of the member whose cluster/status says leader
 # (0 for a standalone DB).
 fl_db_leader() {
-    local i
+    local n
     if [ ${#FL_M_CTL[@]} -eq 1 ]; then echo 0; return; fi
-    for i in "${!FL_M_CTL[@]}"; do
-        if ovs-appctl --timeout=5 -t "${FL_M_CTL[$i]}" cluster/status Weft 2>/dev/null \
-                | grep -q '^Role: leader'; then
-            echo "$i"
-            return 0
-        fi
-    done
-    return 1
+    n=$(raft_leader "${FL_M_CTL[@]}") || return 1
+    echo $((n - 1))
 }
 
 # fl_db_leader_remote: one remote to send a raw transaction to (the leader's,
@@ -103,8 +117,7 @@ fl_db_leader_remote() {
 }
 
 fl_db_member_back() {
-    ovs-appctl --timeout=5 -t "${FL_M_CTL[$1]}" cluster/status Weft 2>/dev/null \
-        | grep -q '^Status: cluster member'
+    raft_member_joined "${FL_M_CTL[$1]}"
 }
 
 fl_fault_db_leader() {
@@ -137,24 +150,10 @@ fl_host_back() {
         && fl_synced && fl_pings_pass
 }
 
-# fl_restart_host ovsdb|vswitchd: through weft-lab restart-host if it has it;
-# otherwise the same as weft-lab's own start functions.
+# fl_restart_host ovsdb|vswitchd: weft-lab restart-host, the lab's own stop
+# and start of that daemon.
 fl_restart_host() {
-    local what=$1 h=$FL_DIR/h$FL_HOST usage
-    usage=$("$WEFT_LAB" help 2>&1 || true)
-    if grep -q restart-host <<<"$usage"; then
-        "$WEFT_LAB" --prefix "$FL_P" restart-host "$FL_HOST" "$what" >/dev/null
-    elif [ "$what" = vswitchd ]; then
-        kill_pidfiles "$h/ovs-vswitchd.pid"
-        "$WEFT_LAB" --prefix "$FL_P" start-vswitchd "h$FL_HOST" >/dev/null
-    else
-        kill_pidfiles "$h/ovsdb-server.pid"
-        ip netns exec "$FL_P-h$FL_HOST" env OVS_RUNDIR="$h" OVS_DBDIR="$h" \
-            OVS_LOGDIR="$h" OVS_SYSCONFDIR="$h" \
-            ovsdb-server "$h/conf.db" --remote="punix:$h/db.sock" \
-            --pidfile="$h/ovsdb-server.pid" --unixctl="$h/ovsdb-server.ctl" \
-            --log-file="$h/ovsdb-server.log" --detach 2>>"$h/start.log"
-    fi
+    "$WEFT_LAB" --prefix "$FL_P" restart-host "$FL_HOST" "$1" >/dev/null
 }
 
 fl_fault_host_restart() {
@@ -192,24 +191,33 @@ fl_fault_underlay() {
 fl_relay_setup() {
     FL_RELAY_SOCK=$FL_TMP/of-h$FL_HOST.sock
     fl_relay_start || return 1
-    ovsdb-client transact "$(fl_db_leader_remote)" "$(jq -nc --arg h "h$FL_HOST" \
-        --arg r "unix:$FL_RELAY_SOCK" '["Weft", {op: "update", table: "Host",
-        where: [["name", "==", $h]], row: {openflow_remote: $r}}]')" >/dev/null || return 1
+    fl_host_of_remote "$(jq -n --arg r "unix:$FL_RELAY_SOCK" '$r')" || return 1
     wait_for "$FL_DEADLINE" grep -q relaying "$FL_TMP/relay.log" && fl_synced
 }
 
 # fl_relay_teardown: h$FL_HOST's OpenFlow remote back to the default, the
 # relay stopped.
 fl_relay_teardown() {
-    ovsdb-client transact "$(fl_db_leader_remote)" "$(jq -nc --arg h "h$FL_HOST" \
-        '["Weft", {op: "update", table: "Host", where: [["name", "==", $h]],
-        row: {openflow_remote: ["set", []]}}]')" >/dev/null || return 1
+    fl_host_of_remote '["set", []]' || return 1
     if [ -n "${FL_RELAY_PID:-}" ]; then
-        kill "$FL_RELAY_PID" 2>/dev/null || true
-        wait "$FL_RELAY_PID" 2>/dev/null || true
-        fl_bg_forget "$FL_RELAY_PID"
+        fl_relay_stop TERM
     fi
     rm -f "${FL_RELAY_SOCK:-}"
+}
+
+# fl_host_of_remote JSON: sets h$FL_HOST's openflow_remote in weft's DB to
+# JSON (an OVSDB datum: a string, or ["set", []] for the default).
+fl_host_of_remote() {
+    ovsdb-client transact "$(fl_db_leader_remote)" "$(jq -nc --arg h "h$FL_HOST" \
+        --argjson r "$1" '["Weft", {op: "update", table: "Host",
+        where: [["name", "==", $h]], row: {openflow_remote: $r}}]')" >/dev/null
+}
+
+# fl_relay_stop SIGNAL: the relay killed with SIGNAL and reaped.
+fl_relay_stop() {
+    kill -s "$1" "$FL_RELAY_PID" 2>/dev/null || true
+    wait "$FL_RELAY_PID" 2>/dev/null || true
+    fl_bg_forget "$FL_RELAY_PID"
 }
 
 fl_relay_start() {
@@ -230,9 +238,7 @@ fl_fault_of_cut() {
     local t0 rec n
     fl_window_begin openflow-cut
     echo "  .. weftd cut off from h$FL_HOST's switch for 10 s"
-    kill -9 "$FL_RELAY_PID"
-    wait "$FL_RELAY_PID" 2>/dev/null || true
-    fl_bg_forget "$FL_RELAY_PID"
+    fl_relay_stop KILL
     rm -f "$FL_RELAY_SOCK"
     # The fault's length, not a wait for an event.
     sleep 10

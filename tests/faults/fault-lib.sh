@@ -14,6 +14,12 @@
 #     without members or rules, so they change no flow; each is logged with
 #     its start and end time and ok/fail.
 #
+#   fl_suite_start TAG "DEFAULT LAB OPTIONS"
+#                           the suite's own lab (lab_test_start TAG; the size
+#                           options: $WEFT_FAULTS_LAB_ARGS if set, else the
+#                           default), fl_init, h$FL_HOST's OpenFlow through
+#                           the suite's relay (a check); exits with the
+#                           report if the lab cannot be read
 #   fl_init PREFIX TMP      reads the lab (status --json) into FL_* variables
 #   fl_writer_start / fl_writer_stop
 #   fl_window_begin NAME    starts the pings, samples the flow_mod counters
@@ -45,6 +51,15 @@ now_ms() { date +%s%3N; }
 fl_problem() {
     echo "fault-lib: $*" >&2
     echo "$*" >> "$FL_TMP/problems.txt"
+}
+
+fl_suite_start() {
+    local tag=$1 lab_args
+    read -ra lab_args <<<"${WEFT_FAULTS_LAB_ARGS-$2}"
+    lab_test_start "$tag" ${lab_args[@]+"${lab_args[@]}"} --no-matrix
+    fl_init "$P" "$TMP" || { bad "fault suite: reading the lab"; report; exit 1; }
+    info "pairs: ${FL_PAIR_LABEL[*]}; controllers: ${FL_C_NAME[*]}; DB members: ${FL_M_NAME[*]}"
+    check "h$FL_HOST's OpenFlow goes through the suite's relay" fl_relay_setup
 }
 
 # fl_init PREFIX TMP: FL_P, FL_TMP, FL_DIR, FL_DB (the remote list),

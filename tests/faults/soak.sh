@@ -38,10 +38,7 @@ done
 read -ra FAULTS <<<"$faults"
 RANDOM=$seed
 
-read -ra LAB_ARGS <<<"${WEFT_FAULTS_LAB_ARGS---db-cluster 3 --controllers 2}"
-lab_test_start sk ${LAB_ARGS[@]+"${LAB_ARGS[@]}"} --no-matrix
-fl_init "$P" "$TMP" || { bad "soak: reading the lab"; report; exit 1; }
-check "h2's OpenFlow goes through the suite's relay" fl_relay_setup
+fl_suite_start sk "--db-cluster 3 --controllers 2"
 echo "soak: ${minutes} min of random faults among: ${FAULTS[*]} (seed $seed)"
 
 end=$((SECONDS + minutes * 60))
@@ -49,15 +46,8 @@ fl_writer_start
 while [ $SECONDS -lt $end ]; do
     f=${FAULTS[RANDOM % ${#FAULTS[@]}]}
     echo "== $f ($(( (end - SECONDS) / 60 )) min left, t+${SECONDS}s)"
-    case $f in
-        weftd-kill) fl_fault_weftd_kill ;;
-        db-leader-kill) fl_fault_db_leader ;;
-        host-ovsdb) fl_fault_host_ovsdb ;;
-        host-vswitchd) fl_fault_host_vswitchd ;;
-        underlay-down) fl_fault_underlay ;;
-        openflow-cut) fl_fault_of_cut ;;
-        *) bad "unknown fault $f"; break ;;
-    esac
+    fn=$(fl_fault_fn "$f") || { bad "unknown fault $f"; break; }
+    "$fn"
     fl_writes_verify || bad "reading the writes back after $f"
 done
 fl_writer_stop

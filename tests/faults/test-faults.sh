@@ -29,11 +29,7 @@ source "$HERE/../../scripts/lab-lib.sh"
 source "$HERE/fault-lib.sh"
 
 # Two hosts are enough: every pair runs between h1 and h2.
-read -ra LAB_ARGS <<<"${WEFT_FAULTS_LAB_ARGS---hosts 2 --db-cluster 3 --controllers 2}"
-lab_test_start flt ${LAB_ARGS[@]+"${LAB_ARGS[@]}"} --no-matrix
-fl_init "$P" "$TMP" || { bad "fault suite: reading the lab"; report; exit 1; }
-info "pairs: ${FL_PAIR_LABEL[*]}; controllers: ${FL_C_NAME[*]}; DB members: ${FL_M_NAME[*]}"
-check "h2's OpenFlow goes through the suite's relay" fl_relay_setup
+fl_suite_start flt "--hosts 2 --db-cluster 3 --controllers 2"
 
 ALL="baseline weftd-kill db-leader-kill host-ovsdb host-vswitchd underlay-down openflow-cut"
 read -ra FAULTS <<<"${WEFT_FAULTS_ONLY:-$ALL}"
@@ -41,16 +37,14 @@ read -ra FAULTS <<<"${WEFT_FAULTS_ONLY:-$ALL}"
 fl_writer_start
 for f in "${FAULTS[@]}"; do
     echo "== $f (t+${SECONDS}s)"
-    case $f in
-        baseline) fl_window_begin baseline; fl_window_end 0 ;;
-        weftd-kill) fl_fault_weftd_kill ;;
-        db-leader-kill) fl_fault_db_leader ;;
-        host-ovsdb) fl_fault_host_ovsdb ;;
-        host-vswitchd) fl_fault_host_vswitchd ;;
-        underlay-down) fl_fault_underlay ;;
-        openflow-cut) fl_fault_of_cut ;;
-        *) bad "unknown fault $f" ;;
-    esac
+    if [ "$f" = baseline ]; then
+        fl_window_begin baseline
+        fl_window_end 0
+    elif fn=$(fl_fault_fn "$f"); then
+        "$fn"
+    else
+        bad "unknown fault $f"
+    fi
 done
 fl_writer_stop
 check "h2's OpenFlow remote back to its default" fl_relay_teardown

@@ -79,24 +79,14 @@ done
 for i in 1 2 3; do start_member "$i"; done
 list=unix:$dir/db1/weft.sock,unix:$dir/db2/weft.sock,unix:$dir/db3/weft.sock
 
-member_status() {   # member_status I: its cluster/status Weft
-    ovs-appctl --timeout=5 -t "$dir/db$1/weft-db.ctl" cluster/status Weft 2>/dev/null
-}
 all_joined() {
     local i
     for i in 1 2 3; do
-        member_status "$i" | grep -q '^Status: cluster member' || return 1
+        raft_member_joined "$dir/db$i/weft-db.ctl" || return 1
     done
 }
 leader() {          # the number of the member that says it leads
-    local i
-    for i in 1 2 3; do
-        if member_status "$i" | grep -q '^Role: leader'; then
-            echo "$i"
-            return 0
-        fi
-    done
-    return 1
+    raft_leader "$dir"/db{1,2,3}/weft-db.ctl
 }
 check "the 3 members joined the cluster" wait_for 60 all_joined
 wait_for 30 leader >/dev/null

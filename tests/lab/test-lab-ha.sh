@@ -125,8 +125,12 @@ check "3/$M: db is the list of the 3 members' sockets" \
 check "3/$M: db_members[] names, pidfiles, remotes, ctls, raft addresses, logs" \
     [ "$(js '.db_members | map([.name, .pidfile, .remote, .ctl, .raft, .log] | join(" ")) | join(";")')" \
       = "db1 $D/db1/weft-db.pid unix:$D/db1/weft.sock $D/db1/weft-db.ctl tcp:127.0.0.1:6641 $D/db1/weft-db.log;db2 $D/db2/weft-db.pid unix:$D/db2/weft.sock $D/db2/weft-db.ctl tcp:127.0.0.1:6642 $D/db2/weft-db.log;db3 $D/db3/weft-db.pid unix:$D/db3/weft.sock $D/db3/weft-db.ctl tcp:127.0.0.1:6643 $D/db3/weft-db.log" ]
-check "3/$M: the members are one cluster: a leader and 2 followers" \
-    wait_for 30 bash -c "[ \"\$(for i in 1 2 3; do ovs-appctl --timeout=5 -t $D/db\$i/weft-db.ctl cluster/status Weft | sed -n 's/^Role: //p'; done | sort | tr '\n' ' ')\" = 'follower follower leader ' ]"
+one_leader() {      # the 3 members' Raft roles: a leader and 2 followers
+    local i
+    [ "$(for i in 1 2 3; do raft_member_role "$D/db$i/weft-db.ctl"; done | sort | tr '\n' ' ')" \
+      = "follower follower leader " ]
+}
+check "3/$M: the members are one cluster: a leader and 2 followers" wait_for 30 one_leader
 check "3/$M: the members' Raft runs in $P-ctl" \
     bash -c "ip netns exec $P-ctl ss -ltn | grep -q '127.0.0.1:6641' && ! ss -ltn | grep -q '127.0.0.1:6641 '"
 check "3/$M: exec ctl runs in $P-ctl" \
@@ -146,17 +150,14 @@ fi
 check "3/$M: the ping matrix passes" "${LAB[@]}" matrix
 
 # Kill the leader; writes go on; it comes back on its file and rejoins.
-leader=
-for i in 1 2 3; do
-    ovs-appctl -t "$D/db$i/weft-db.ctl" cluster/status Weft | grep -q '^Role: leader' && leader=$i
-done
+leader=$(raft_leader "$D"/db{1,2,3}/weft-db.ctl) || leader=
 check "3/$M: a leader found" [ -n "$leader" ]
 kill -9 "$(cat "$D/db$leader/weft-db.pid")"
 check "3/$M: with the leader killed, a write through the remote list is acknowledged" \
     timeout 60 "$WEFT_BUILD_DIR/controller/weftctl" --db="$DB" tenant-add hatest
 check "3/$M: start-db-member $leader starts it again" quiet "${LAB[@]}" start-db-member "$leader"
 check "3/$M: member $leader is a cluster member again" \
-    wait_for 60 bash -c "ovs-appctl --timeout=5 -t $D/db$leader/weft-db.ctl cluster/status Weft | grep -q '^Status: cluster member'"
+    wait_for 60 raft_member_joined "$D/db$leader/weft-db.ctl"
 check "3/$M: member $leader holds the write made while it was down" \
     wait_for 60 bash -c "ovsdb-client dump unix:$D/db$leader/weft.sock Weft Tenant name | grep -q hatest"
 

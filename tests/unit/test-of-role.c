@@ -23,6 +23,7 @@
 #include "flow-state.h"
 #include "of-packet.h"
 #include "of-session.h"
+#include "of-wire-fake.h"
 #include "openvswitch/list.h"
 #include "openvswitch/match.h"
 #include "openvswitch/ofp-bundle.h"
@@ -40,7 +41,7 @@
 
 /* One controller connection to the fake switch. */
 struct conn {
-    struct ovs_list sent;               /* What the session sent. */
+    struct of_wire wire;                /* What the session sent. */
     struct of_session *s;
     enum ofp12_controller_role role;    /* The switch's view. */
     bool bundle_open;
@@ -67,43 +68,11 @@ struct fsw {
     uint64_t election_id;
 };
 
-static int
-conn_send(void *aux, struct ofpbuf *msg)
-{
-    struct conn *c = aux;
-    ovs_list_push_back(&c->sent, &msg->list_node);
-    return 0;
-}
-
-/* Bytes queued and not yet taken by the switch (bounds a bundle in flight,
- * of_session_set_tx_limit()). */
-static size_t
-conn_queued(void *aux)
-{
-    const struct conn *c = aux;
-    size_t n = 0;
-    const struct ofpbuf *msg;
-    LIST_FOR_EACH (msg, list_node, &c->sent) {
-        n += msg->size;
-    }
-    return n;
-}
-
-static enum ofptype
-msg_type(const void *data)
-{
-    enum ofptype type;
-    assert_int_equal(ofptype_decode(&type, data), 0);
-    return type;
-}
-
 /* Hands 'msg' (the switch's answer) to connection 'c''s session. */
 static void
 deliver(struct conn *c, struct ofpbuf *msg)
 {
-    ofpmsg_update_length(msg);
-    of_session_receive(c->s, msg->data);
-    ofpbuf_delete(msg);
+    of_wire_deliver(c->s, msg);
 }
 
 static void
@@ -172,10 +141,7 @@ fsw_dump_flows(struct fsw *sw, struct conn *c, const struct ofp_header *oh)
         };
         ofputil_append_flow_stats_reply(&fs, &replies, NULL);
     }
-    struct ofpbuf *reply;
-    LIST_FOR_EACH_POP (reply, list_node, &replies) {
-        deliver(c, reply);
-    }
+    of_wire_deliver_all(c->s, &replies);
 }
 
 /* An empty group desc reply: these switches hold no group. */
@@ -184,10 +150,7 @@ fsw_dump_groups(struct conn *c, const struct ofp_header *oh)
 {
     struct ovs_list replies;
     ofpmp_init(&replies, oh);
-    struct ofpbuf *reply;
-    LIST_FOR_EACH_POP (reply, list_node, &replies) {
-        deliver(c, reply);
-    }
+    of_wire_deliver_all(c->s, &replies);
 }
 
 static void
@@ -250,13 +213,12 @@ fsw_bundle_ctrl(struct fsw *sw, struct conn *c, const struct ofp_header *oh)
 static bool
 fsw_process_one(struct fsw *sw, struct conn *c)
 {
-    if (ovs_list_is_empty(&c->sent)) {
+    if (!of_wire_count(&c->wire)) {
         return false;
     }
-    struct ofpbuf *msg = CONTAINER_OF(ovs_list_pop_front(&c->sent),
-                                      struct ofpbuf, list_node);
+    struct ofpbuf *msg = of_wire_pop(&c->wire);
     const struct ofp_header *oh = msg->data;
-    enum ofptype type = msg_type(oh);
+    enum ofptype type = of_wire_type(msg);
     bool is_write = (type == OFPTYPE_BUNDLE_CONTROL
                      || type == OFPTYPE_BUNDLE_ADD_MESSAGE
                      || type == OFPTYPE_PACKET_OUT
@@ -324,10 +286,9 @@ fsw_init(struct fsw *sw)
     memset(sw, 0, sizeof *sw);
     for (int i = 0; i < 2; i++) {
         struct conn *c = &sw->conns[i];
-        ovs_list_init(&c->sent);
+        of_wire_init(&c->wire);
         c->role = OFPCR12_ROLE_EQUAL;
-        struct of_session_io io = { .send = conn_send, .queued = conn_queued,
-                                    .aux = c };
+        struct of_session_io io = of_wire_io(&c->wire);
         c->s = of_session_create_io(i ? "b" : "a", &io);
     }
 }
@@ -338,10 +299,7 @@ fsw_destroy(struct fsw *sw)
     for (int i = 0; i < 2; i++) {
         struct conn *c = &sw->conns[i];
         of_session_destroy(c->s);
-        struct ofpbuf *msg;
-        LIST_FOR_EACH_POP (msg, list_node, &c->sent) {
-            ofpbuf_delete(msg);
-        }
+        of_wire_clear(&c->wire);
         fsw_bundle_close(sw, c, false);
     }
     for (size_t i = 0; i < sw->n; i++) {
@@ -397,26 +355,27 @@ test_role_request_first(void **state)
 
     of_session_set_role(a->s, true, 7);
     assert_int_equal(of_session_role(a->s), OF_ROLE_CLAIMING);
-    assert_true(ovs_list_is_empty(&a->sent));       /* Not connected. */
+    assert_true(!of_wire_count(&a->wire));       /* Not connected. */
     of_session_connected(a->s, OF_VERSION);
-    struct ofpbuf *first = CONTAINER_OF(ovs_list_front(&a->sent),
+    struct ofpbuf *first = CONTAINER_OF(ovs_list_front(&a->wire.sent),
                                         struct ofpbuf, list_node);
-    assert_int_equal(msg_type(first->data), OFPTYPE_ROLE_REQUEST);
+    assert_int_equal(of_wire_type(first), OFPTYPE_ROLE_REQUEST);
     struct ofputil_role_request rr;
     assert_int_equal(ofputil_decode_role_message(first->data, &rr), 0);
     assert_int_equal(rr.role, OFPCR12_ROLE_PRIMARY);
     assert_true(rr.have_generation_id);
     assert_int_equal(rr.generation_id, 7);
-    struct ofpbuf *last = CONTAINER_OF(ovs_list_back(&a->sent),
+    struct ofpbuf *last = CONTAINER_OF(ovs_list_back(&a->wire.sent),
                                        struct ofpbuf, list_node);
-    assert_int_equal(msg_type(last->data), OFPTYPE_FLOW_STATS_REQUEST);
+    assert_int_equal(of_wire_type(last), OFPTYPE_FLOW_STATS_REQUEST);
 
     /* A standby asks the switch's generation first ("nochange"). */
     of_session_set_role(b->s, false, 0);
     assert_int_equal(of_session_role(b->s), OF_ROLE_STANDBY);
     of_session_connected(b->s, OF_VERSION);
-    first = CONTAINER_OF(ovs_list_front(&b->sent), struct ofpbuf, list_node);
-    assert_int_equal(msg_type(first->data), OFPTYPE_ROLE_REQUEST);
+    first = CONTAINER_OF(ovs_list_front(&b->wire.sent), struct ofpbuf,
+                         list_node);
+    assert_int_equal(of_wire_type(first), OFPTYPE_ROLE_REQUEST);
     assert_int_equal(ofputil_decode_role_message(first->data, &rr), 0);
     assert_int_equal(rr.role, OFPCR12_ROLE_NOCHANGE);
 
@@ -490,7 +449,7 @@ test_claim_then_primary(void **state)
     of_session_set_role(a->s, true, 1);
     assert_int_equal(of_session_role(a->s), OF_ROLE_CLAIMING);
     of_session_push(a->s);
-    assert_int_equal(ovs_list_size(&a->sent), 1);   /* The request only. */
+    assert_int_equal(of_wire_count(&a->wire), 1);   /* The request only. */
     assert_false(of_session_send(a->s, packet_out()));
     assert_true(fsw_process_one(&sw, a));
     assert_int_equal(of_session_role(a->s), OF_ROLE_PRIMARY);

@@ -20,6 +20,7 @@
 #include "flow.h"
 #include "of-packet.h"
 #include "of-session.h"
+#include "of-wire-fake.h"
 #include "openvswitch/match.h"
 #include "openvswitch/ofp-connection.h"
 #include "openvswitch/ofp-packet.h"
@@ -37,61 +38,13 @@
 
 #define OF_VERSION OFP15_VERSION
 
-/* What the session sent, oldest first. */
-struct wire {
-    struct ovs_list sent;
-};
-
-static int
-wire_send(void *aux, struct ofpbuf *msg)
-{
-    struct wire *w = aux;
-    ovs_list_push_back(&w->sent, &msg->list_node);
-    return 0;
-}
-
-/* Bytes the session sent that the test has not taken off the wire yet: the
- * fake transport's queue. */
-static size_t
-wire_queued(void *aux)
-{
-    const struct wire *w = aux;
-    size_t n = 0;
-    const struct ofpbuf *msg;
-    LIST_FOR_EACH (msg, list_node, &w->sent) {
-        n += msg->size;
-    }
-    return n;
-}
-
-static size_t
-wire_count(const struct wire *w)
-{
-    return ovs_list_size(&w->sent);
-}
-
+/* Pops the next message the session sent (of-wire-fake.h), checks its type
+ * and returns it. */
 static struct ofpbuf *
-wire_pop(struct wire *w)
+wire_expect(struct of_wire *w, enum ofptype type)
 {
-    assert_false(ovs_list_is_empty(&w->sent));
-    return CONTAINER_OF(ovs_list_pop_front(&w->sent), struct ofpbuf,
-                        list_node);
-}
-
-static enum ofptype
-msg_type(const struct ofpbuf *msg)
-{
-    enum ofptype type;
-    assert_int_equal(ofptype_decode(&type, msg->data), 0);
-    return type;
-}
-
-/* Pops the next message, checks its type and returns it. */
-static struct ofpbuf *
-wire_expect(struct wire *w, enum ofptype type)
-{
-    struct ofpbuf *msg = wire_pop(w);
-    assert_int_equal(msg_type(msg), type);
+    struct ofpbuf *msg = of_wire_pop(w);
+    assert_int_equal(of_wire_type(msg), type);
     return msg;
 }
 
@@ -140,7 +93,7 @@ sw_destroy(struct sw *sw)
 }
 
 /* The wire of the session last created (session_create()). */
-static struct wire *cur_wire;
+static struct of_wire *cur_wire;
 
 /* If the last message 's' sent is the group desc request that follows the
  * flows of a dump (of-groups.h), answers it: these switches hold no group
@@ -148,24 +101,19 @@ static struct wire *cur_wire;
 static void
 answer_group_dump(struct of_session *s)
 {
-    struct wire *w = cur_wire;
-    if (ovs_list_is_empty(&w->sent)) {
+    struct of_wire *w = cur_wire;
+    if (!of_wire_count(w)) {
         return;
     }
     struct ofpbuf *req = CONTAINER_OF(ovs_list_back(&w->sent), struct ofpbuf,
                                       list_node);
-    if (msg_type(req) != OFPTYPE_GROUP_DESC_STATS_REQUEST) {
+    if (of_wire_type(req) != OFPTYPE_GROUP_DESC_STATS_REQUEST) {
         return;
     }
     ovs_list_remove(&req->list_node);
     struct ovs_list replies;
     ofpmp_init(&replies, req->data);
-    struct ofpbuf *reply;
-    LIST_FOR_EACH_POP (reply, list_node, &replies) {
-        ofpmsg_update_length(reply);
-        of_session_receive(s, reply->data);
-        ofpbuf_delete(reply);
-    }
+    of_wire_deliver_all(s, &replies);
     ofpbuf_delete(req);
 }
 
@@ -190,12 +138,7 @@ sw_answer_dump(const struct sw *sw, const struct ofpbuf *req,
         ofputil_append_flow_stats_reply(&fs, &replies, NULL);
     }
     assert_int_equal(ovs_list_size(&replies), 1);
-    struct ofpbuf *reply;
-    LIST_FOR_EACH_POP (reply, list_node, &replies) {
-        ofpmsg_update_length(reply);    /* As the switch's vconn does. */
-        of_session_receive(s, reply->data);
-        ofpbuf_delete(reply);
-    }
+    of_wire_deliver_all(s, &replies);
     answer_group_dump(s);
 }
 
@@ -223,7 +166,7 @@ set_desired(struct of_session *s, int n, int64_t cfg, bool complete)
  * flow removed; a nonzero miss_send_len, without which a service
  * connection gets no packet-in at all. */
 static void
-expect_async_setup(struct wire *w)
+expect_async_setup(struct of_wire *w)
 {
     struct ofpbuf *msg = wire_expect(w, OFPTYPE_SET_ASYNC_CONFIG);
     struct ofputil_async_cfg basis = ofputil_async_cfg_default(OF_VERSION);
@@ -279,28 +222,27 @@ test_async_setup_versions(void **state)
 
 /* of_session_connected(), and its asynchronous setup taken off 'w'. */
 static void
-session_connect(struct of_session *s, struct wire *w)
+session_connect(struct of_session *s, struct of_wire *w)
 {
     of_session_connected(s, OF_VERSION);
     expect_async_setup(w);
 }
 
 static struct of_session *
-session_create(struct wire *w)
+session_create(struct of_wire *w)
 {
-    ovs_list_init(&w->sent);
+    of_wire_init(w);
     cur_wire = w;
-    struct of_session_io io = { .send = wire_send, .queued = wire_queued,
-                                .aux = w };
+    struct of_session_io io = of_wire_io(w);
     return of_session_create_io("test", &io);
 }
 
 /* Connects 's' and answers its dump from 'sw' (NULL: empty). */
 static void
-connect_and_sync(struct of_session *s, struct wire *w, const struct sw *sw)
+connect_and_sync(struct of_session *s, struct of_wire *w, const struct sw *sw)
 {
     session_connect(s, w);
-    assert_int_equal(wire_count(w), 1);
+    assert_int_equal(of_wire_count(w), 1);
     struct ofpbuf *req = wire_expect(w, OFPTYPE_FLOW_STATS_REQUEST);
     sw_answer_dump(sw, req, s);
     ofpbuf_delete(req);
@@ -310,9 +252,9 @@ connect_and_sync(struct of_session *s, struct wire *w, const struct sw *sw)
 /* Checks that 'w' holds exactly: bundle open, 'n' bundle_adds, commit,
  * barrier; applies the adds to 'sw' (if nonnull) and returns the barrier. */
 static struct ofpbuf *
-expect_bundle(struct wire *w, size_t n, struct sw *sw)
+expect_bundle(struct of_wire *w, size_t n, struct sw *sw)
 {
-    assert_int_equal(wire_count(w), n + 3);
+    assert_int_equal(of_wire_count(w), n + 3);
     struct ofputil_bundle_ctrl_msg bc;
     struct ofpbuf *msg = wire_expect(w, OFPTYPE_BUNDLE_CONTROL);
     assert_int_equal(ofputil_decode_bundle_ctrl(msg->data, &bc), 0);
@@ -347,7 +289,7 @@ static void
 test_connect_dump_synced(void **state)
 {
     (void) state;
-    struct wire w;
+    struct of_wire w;
     struct of_session *s = session_create(&w);
     assert_int_equal(of_session_state(s), OF_SESSION_DISCONNECTED);
     assert_false(of_session_is_connected(s));
@@ -383,7 +325,7 @@ test_connect_dump_synced(void **state)
     assert_int_equal(of_session_state(s), OF_SESSION_SYNCED);
     assert_string_equal(of_session_state_name(of_session_state(s)),
                         "synced");
-    assert_int_equal(wire_count(&w), 0);
+    assert_int_equal(of_wire_count(&w), 0);
 
     of_session_disconnected(s);
     assert_int_equal(of_session_state(s), OF_SESSION_DISCONNECTED);
@@ -398,12 +340,12 @@ static void
 test_bundle_then_barrier(void **state)
 {
     (void) state;
-    struct wire w;
+    struct of_wire w;
     struct of_session *s = session_create(&w);
     session_connect(s, &w);
     set_desired(s, 5, 7, true);         /* While the dump runs. */
     of_session_push(s);
-    assert_int_equal(wire_count(&w), 1);    /* Only the dump request. */
+    assert_int_equal(of_wire_count(&w), 1);    /* Only the dump request. */
     struct ofpbuf *req = wire_expect(&w, OFPTYPE_FLOW_STATS_REQUEST);
     sw_answer_dump(NULL, req, s);
     ofpbuf_delete(req);
@@ -416,7 +358,7 @@ test_bundle_then_barrier(void **state)
     /* One bundle at a time: a newer configuration waits. */
     set_desired(s, 6, 8, true);
     of_session_push(s);
-    assert_int_equal(wire_count(&w), 0);
+    assert_int_equal(of_wire_count(&w), 0);
 
     /* A barrier reply with another xid confirms nothing. */
     struct ofpbuf *other = ofputil_encode_barrier_request(OF_VERSION);
@@ -450,7 +392,7 @@ test_restart_sends_nothing(void **state)
 {
     (void) state;
     struct sw sw = { .n = 0 };
-    struct wire w;
+    struct of_wire w;
     struct of_session *s = session_create(&w);
     connect_and_sync(s, &w, NULL);
     set_desired(s, 4, 3, true);
@@ -469,7 +411,7 @@ test_restart_sends_nothing(void **state)
     assert_int_equal(flow_state_count_installed(of_session_flows_ro(s)), 4);
 
     of_session_push(s);
-    assert_int_equal(wire_count(&w), 0);
+    assert_int_equal(of_wire_count(&w), 0);
     assert_int_equal(of_session_state(s), OF_SESSION_SYNCED);
     assert_int_equal(of_session_cur_cfg(s), 4);   /* Confirmed at once. */
     struct of_session_stats st;
@@ -484,7 +426,7 @@ static void
 test_bundle_error_reads_again(void **state)
 {
     (void) state;
-    struct wire w;
+    struct of_wire w;
     struct of_session *s = session_create(&w);
     connect_and_sync(s, &w, NULL);
     set_desired(s, 3, 9, true);
@@ -510,7 +452,7 @@ test_bundle_error_reads_again(void **state)
     assert_int_equal(of_session_state(s), OF_SESSION_DUMPING);
     assert_int_equal(of_session_cur_cfg(s), 0);
     struct ofpbuf *req = wire_expect(&w, OFPTYPE_FLOW_STATS_REQUEST);
-    assert_int_equal(wire_count(&w), 0);
+    assert_int_equal(of_wire_count(&w), 0);
 
     /* The switch rolled the bundle back: it holds nothing. */
     sw_answer_dump(NULL, req, s);
@@ -519,7 +461,7 @@ test_bundle_error_reads_again(void **state)
     assert_int_equal(flow_state_count_installed(of_session_flows_ro(s)), 0);
     /* No new bundle right away (held off after a failure). */
     of_session_push(s);
-    assert_int_equal(wire_count(&w), 0);
+    assert_int_equal(of_wire_count(&w), 0);
     of_session_destroy(s);
 }
 
@@ -529,7 +471,7 @@ static void
 test_incomplete_and_unchanged_cfg(void **state)
 {
     (void) state;
-    struct wire w;
+    struct of_wire w;
     struct of_session *s = session_create(&w);
     connect_and_sync(s, &w, NULL);
     set_desired(s, 2, 5, false);
@@ -541,7 +483,7 @@ test_incomplete_and_unchanged_cfg(void **state)
 
     set_desired(s, 2, 5, true);         /* Same flows, now complete. */
     of_session_push(s);
-    assert_int_equal(wire_count(&w), 0);
+    assert_int_equal(of_wire_count(&w), 0);
     assert_int_equal(of_session_cur_cfg(s), 5);
 
     of_session_set_unchanged_cfg(s, 6, 0);
@@ -582,7 +524,7 @@ test_large_bundle_paced(void **state)
 {
     (void) state;
     enum { N = 300, LIMIT = 4096 };
-    struct wire w;
+    struct of_wire w;
     struct of_session *s = session_create(&w);
     of_session_set_tx_limit(s, LIMIT);
     connect_and_sync(s, &w, NULL);
@@ -594,13 +536,13 @@ test_large_bundle_paced(void **state)
     uint32_t id = 0;
     struct ofpbuf *barrier = NULL;
     while (!barrier) {
-        assert_true(wire_count(&w) > 0);
-        max_queued = MAX(max_queued, wire_queued(&w));
+        assert_true(of_wire_count(&w) > 0);
+        max_queued = MAX(max_queued, of_wire_queued(&w));
         steps++;
-        while (wire_count(&w)) {
-            struct ofpbuf *msg = wire_pop(&w);
+        while (of_wire_count(&w)) {
+            struct ofpbuf *msg = of_wire_pop(&w);
             assert_null(barrier);       /* The barrier comes last. */
-            enum ofptype type = msg_type(msg);
+            enum ofptype type = of_wire_type(msg);
             if (type == OFPTYPE_BUNDLE_CONTROL) {
                 struct ofputil_bundle_ctrl_msg bc;
                 assert_int_equal(ofputil_decode_bundle_ctrl(msg->data, &bc),
@@ -641,7 +583,7 @@ test_large_bundle_paced(void **state)
     assert_int_equal(n_adds, N);
     assert_true(steps >= 5);
     assert_true(max_queued <= LIMIT + 256);
-    assert_int_equal(wire_count(&w), 0);    /* Nothing before the reply. */
+    assert_int_equal(of_wire_count(&w), 0);    /* Nothing before the reply. */
 
     receive_barrier_reply(s, barrier);
     ofpbuf_delete(barrier);
@@ -667,16 +609,16 @@ static void
 test_error_mid_bundle_discards(void **state)
 {
     (void) state;
-    struct wire w;
+    struct of_wire w;
     struct of_session *s = session_create(&w);
     of_session_set_tx_limit(s, 2048);
     connect_and_sync(s, &w, NULL);
     set_desired_many(s, 200, 3);
     of_session_push(s);
-    size_t first = wire_count(&w);
+    size_t first = of_wire_count(&w);
     assert_true(first > 1 && first < 200);
     struct ofpbuf *open = wire_expect(&w, OFPTYPE_BUNDLE_CONTROL);
-    while (wire_count(&w)) {
+    while (of_wire_count(&w)) {
         ofpbuf_delete(wire_expect(&w, OFPTYPE_BUNDLE_ADD_MESSAGE));
     }
     struct ofpbuf *error = ofperr_encode_reply(OFPERR_OFPBFC_MSG_FAILED,
@@ -692,9 +634,9 @@ test_error_mid_bundle_discards(void **state)
     assert_int_equal(bc.type, OFPBCT_DISCARD_REQUEST);
     ofpbuf_delete(msg);
     struct ofpbuf *barrier = wire_expect(&w, OFPTYPE_BARRIER_REQUEST);
-    assert_int_equal(wire_count(&w), 0);
+    assert_int_equal(of_wire_count(&w), 0);
     of_session_push(s);                 /* Nothing more of the bundle. */
-    assert_int_equal(wire_count(&w), 0);
+    assert_int_equal(of_wire_count(&w), 0);
 
     receive_barrier_reply(s, barrier);
     ofpbuf_delete(barrier);
@@ -709,10 +651,10 @@ test_error_mid_bundle_discards(void **state)
     connect_and_sync(s, &w, NULL);
     set_desired_many(s, 200, 3);
     of_session_push(s);
-    ofpbuf_list_delete(&w.sent);
+    of_wire_clear(&w);
     of_session_disconnected(s);
     of_session_push(s);
-    assert_int_equal(wire_count(&w), 0);
+    assert_int_equal(of_wire_count(&w), 0);
     of_session_destroy(s);
 }
 
@@ -725,7 +667,7 @@ test_verify_stays_synced(void **state)
 {
     (void) state;
     struct sw sw = { .n = 0 };
-    struct wire w;
+    struct of_wire w;
     struct of_session *s = session_create(&w);
     of_session_set_verify_interval(1);
     connect_and_sync(s, &w, NULL);
@@ -750,7 +692,7 @@ test_verify_stays_synced(void **state)
     ofpbuf_delete(req);
     assert_int_equal(of_session_state(s), OF_SESSION_SYNCED);
     of_session_push(s);
-    assert_int_equal(wire_count(&w), 0);    /* Nothing to repair. */
+    assert_int_equal(of_wire_count(&w), 0);    /* Nothing to repair. */
     of_session_destroy(s);
     sw_destroy(&sw);
 }
@@ -764,7 +706,7 @@ test_reconnect_unchanged_sends_nothing(void **state)
 {
     (void) state;
     struct sw sw = { .n = 0 };
-    struct wire w;
+    struct of_wire w;
     struct of_session *s = session_create(&w);
     connect_and_sync(s, &w, NULL);
     set_desired(s, 4, 3, true);
@@ -777,11 +719,11 @@ test_reconnect_unchanged_sends_nothing(void **state)
     of_session_disconnected(s);
     assert_false(of_session_is_synced(s));
     of_session_push(s);                 /* Nothing goes out while down. */
-    assert_int_equal(wire_count(&w), 0);
+    assert_int_equal(of_wire_count(&w), 0);
     connect_and_sync(s, &w, &sw);
     assert_int_equal(flow_state_count_installed(of_session_flows_ro(s)), 4);
     of_session_push(s);
-    assert_int_equal(wire_count(&w), 0);
+    assert_int_equal(of_wire_count(&w), 0);
     assert_int_equal(of_session_cur_cfg(s), 3);
 
     struct of_session_stats st;
@@ -802,7 +744,7 @@ test_reconnect_before_barrier_reply(void **state)
 {
     (void) state;
     struct sw sw = { .n = 0 };
-    struct wire w;
+    struct of_wire w;
     struct of_session *s = session_create(&w);
     connect_and_sync(s, &w, NULL);
     set_desired(s, 5, 8, true);
@@ -814,7 +756,7 @@ test_reconnect_before_barrier_reply(void **state)
 
     connect_and_sync(s, &w, &sw);
     of_session_push(s);
-    assert_int_equal(wire_count(&w), 0);
+    assert_int_equal(of_wire_count(&w), 0);
     assert_int_equal(of_session_cur_cfg(s), 8);
     struct of_session_stats st;
     of_session_get_stats(s, &st);
@@ -830,16 +772,16 @@ static void
 test_reconnect_mid_bundle_resends(void **state)
 {
     (void) state;
-    struct wire w;
+    struct of_wire w;
     struct of_session *s = session_create(&w);
     connect_and_sync(s, &w, NULL);
     of_session_set_tx_limit(s, 1);      /* One message per push. */
     set_desired(s, 3, 5, true);
     of_session_push(s);
-    assert_int_equal(wire_count(&w), 1);        /* The open. */
+    assert_int_equal(of_wire_count(&w), 1);        /* The open. */
     of_session_disconnected(s);
-    while (wire_count(&w)) {
-        ofpbuf_delete(wire_pop(&w));    /* Lost with the connection. */
+    while (of_wire_count(&w)) {
+        ofpbuf_delete(of_wire_pop(&w));    /* Lost with the connection. */
     }
 
     of_session_set_tx_limit(s, 0);
@@ -901,14 +843,14 @@ static void
 test_packet_in_and_out(void **state)
 {
     (void) state;
-    struct wire w;
+    struct of_wire w;
     struct of_session *s = session_create(&w);
     uint8_t frame[60] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x0a, 0x57 };
 
     /* Disconnected: dropped. */
     assert_false(of_session_send(s, of_packet_encode_out(OF_VERSION, 3,
                                                          frame, 60)));
-    assert_int_equal(wire_count(&w), 0);
+    assert_int_equal(of_wire_count(&w), 0);
 
     connect_and_sync(s, &w, NULL);
     struct ofpbuf *pin = encode_packet_in(frame, sizeof frame, 7);
@@ -921,18 +863,18 @@ test_packet_in_and_out(void **state)
     assert_int_equal(log.len, sizeof frame);
     assert_memory_equal(log.frame, frame, sizeof frame);
     assert_int_equal(log.in_port, 7);
-    assert_int_equal(wire_count(&w), 0);
+    assert_int_equal(of_wire_count(&w), 0);
 
     /* A bundle in flight, a packet-out sent beside it and refused. */
     set_desired(s, 2, 3, true);
     of_session_push(s);
     assert_true(of_session_send(s, of_packet_encode_out(OF_VERSION, 3,
                                                         frame, 60)));
-    assert_int_equal(wire_count(&w), 2 + 3 + 1);
+    assert_int_equal(of_wire_count(&w), 2 + 3 + 1);
     struct ofpbuf *barrier = NULL, *out = NULL;
-    while (wire_count(&w)) {
-        struct ofpbuf *msg = wire_pop(&w);
-        enum ofptype type = msg_type(msg);
+    while (of_wire_count(&w)) {
+        struct ofpbuf *msg = of_wire_pop(&w);
+        enum ofptype type = of_wire_type(msg);
         if (type == OFPTYPE_BARRIER_REQUEST) {
             barrier = msg;
         } else if (type == OFPTYPE_PACKET_OUT) {
