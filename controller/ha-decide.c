@@ -85,7 +85,11 @@ ha_decide(struct ha_machine *m, const char *name, const struct ha_view *v)
 
     case HA_CLAIMING:
         track_claim(m, v);
-        if (claim_shown(m, name, v)) {
+        /* Only a claim written in this tenure of the lock counts: the row
+         * may still show one of an earlier tenure (same generation, same
+         * name), and a lock can be granted for an instant by a member that
+         * is not the leader (the IDL asks for it before it checks). */
+        if (m->claim != HA_CLAIM_NONE && claim_shown(m, name, v)) {
             m->role = HA_ACTIVE;
             m->claim = HA_CLAIM_NONE;
             return HA_ACT_BECOME_ACTIVE;

@@ -159,10 +159,23 @@ test_ha_lock_lost(void **state OVS_UNUSED)
     assert_int_equal(m.generation, 5);
     step(&m, locked(5, NAME), HA_ACT_BECOME_ACTIVE, HA_ACTIVE);
 
-    /* Lost while claiming: standby, the claim forgotten. */
+    /* Lost, then back while a transaction is in flight, the row still
+     * showing this very claim (generation 5, ours): not active again until
+     * a new claim is written and seen. */
     v.db_generation = 5;
     step(&m, v, HA_ACT_BECOME_STANDBY, HA_STANDBY);
+    struct ha_view busy = locked(5, NAME);
+    busy.txn_open = false;
+    step(&m, busy, HA_ACT_NONE, HA_CLAIMING);
+    step(&m, busy, HA_ACT_NONE, HA_CLAIMING);
     step(&m, locked(5, NAME), HA_ACT_WRITE_CLAIM, HA_CLAIMING);
+    assert_int_equal(m.generation, 6);
+    step(&m, locked(6, NAME), HA_ACT_BECOME_ACTIVE, HA_ACTIVE);
+
+    /* Lost while claiming: standby, the claim forgotten. */
+    v.db_generation = 6;
+    step(&m, v, HA_ACT_BECOME_STANDBY, HA_STANDBY);
+    step(&m, locked(6, NAME), HA_ACT_WRITE_CLAIM, HA_CLAIMING);
     step(&m, v, HA_ACT_BECOME_STANDBY, HA_STANDBY);
     assert_int_equal(m.claim, HA_CLAIM_NONE);
 }
