@@ -65,20 +65,27 @@ fl_synced() {
     timeout 30 "$FL_WEFTCTL" --db="$FL_DB" --timeout=20 sync >/dev/null 2>&1
 }
 
+# fl_controller_ready: exactly one weftd is active and every host it knows
+# confirmed it primary.
+fl_controller_ready() {
+    local j
+    j=$(fl_active) || return 1
+    fl_ha "$j" | jq -e '.hosts > 0 and .hosts_primary == .hosts' >/dev/null 2>&1
+}
+
 # fl_takeover_done OLD: a controller other than OLD is active, every host it
 # knows confirmed it primary, and the hosts are synced.
 fl_takeover_done() {
-    local j
-    j=$(fl_active) || return 1
-    [ "$j" != "$1" ] || return 1
-    fl_ha "$j" | jq -e '.hosts > 0 and .hosts_primary == .hosts' >/dev/null 2>&1 \
-        && fl_synced
+    fl_controller_ready && [ "$(fl_active)" != "$1" ] && fl_synced
 }
 
 fl_fault_weftd_kill() {
     local a pid t0 rec=-1
     fl_window_begin weftd-kill
-    if [ ${#FL_C_NAME[@]} -lt 2 ] || ! a=$(fl_active); then
+    # A fault just before (a DB leader change) may leave the weftds still
+    # finding the new leader: wait for one active before killing it.
+    if [ ${#FL_C_NAME[@]} -lt 2 ] || ! wait_for "$FL_DEADLINE" fl_controller_ready \
+            || ! a=$(fl_active); then
         fl_problem "weftd-kill: needs 2 controllers, exactly one active"
     elif pid=$(pidfile_pid "${FL_C_PIDFILE[$a]}"); then
         echo "  .. kill -9 the active weftd ${FL_C_NAME[$a]} (pid $pid)"
@@ -120,6 +127,13 @@ fl_db_member_back() {
     raft_member_joined "${FL_M_CTL[$1]}"
 }
 
+# fl_db_recovered T0: a write started after T0 was acknowledged, and a weftd
+# is active again on the new leader with every host primary (a leader change
+# drops every weftd's lock: the active one claims again).
+fl_db_recovered() {
+    fl_write_acked_after "$1" && fl_controller_ready
+}
+
 fl_fault_db_leader() {
     local l pid t0 rec=-1
     fl_window_begin db-leader-kill
@@ -129,7 +143,7 @@ fl_fault_db_leader() {
         echo "  .. kill -9 the DB leader ${FL_M_NAME[$l]} (pid $pid)"
         t0=$(now_ms)
         kill -9 "$pid"
-        rec=$(fl_wait_recovery "$t0" fl_write_acked_after "$t0")
+        rec=$(fl_wait_recovery "$t0" fl_db_recovered "$t0")
         wait_for 30 eval '! pid_alive '"$pid"
         "$WEFT_LAB" --prefix "$FL_P" start-db-member $((l + 1)) >/dev/null \
             || fl_problem "start-db-member $((l + 1)) failed"
