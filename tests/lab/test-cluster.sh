@@ -360,8 +360,9 @@ out=$(curl -s --max-time 90 --unix-socket "$api" -w '\n%{http_code}' -X POST \
       http://weft/v1/tenants/red/networks) || true
 code=${out##*$'\n'}
 body=${out%$'\n'*}
+jq_true() { jq -e "$@" >/dev/null; }     # jq_true ARGS... <JSON
 check "REST write without a quorum: 503 at its deadline, saying so ($code $body)" \
-    jq -e --arg code "$code" '$code == "503" and .error == "unavailable" and
+    jq_true --arg code "$code" '$code == "503" and .error == "unavailable" and
         (.detail | test("within 10000 ms; (nothing was written|.*may have been written)"))' \
-        >/dev/null <<<"$body"
+        <<<"$body"
 report

@@ -206,9 +206,10 @@ if [ "$M" = 2 ]; then
           'http://weft/v1/tenants/red/networks/vx/ports?wait=installed&timeout=120') || true
     code=${out##*$'\n'}
     body=${out%$'\n'*}
+    jq_true() { jq -e "$@" >/dev/null; }     # jq_true ARGS... <JSON
     check "standby API: POST port ?wait=installed answers 201 once the active installed it ($code $body)" \
-        jq -e --arg code "$code" '$code == "201" and .name == "sbport" and
-            (.ofport | type == "number") and .ofport > 0 and .up == true' >/dev/null <<<"$body"
+        jq_true --arg code "$code" '$code == "201" and .name == "sbport" and
+            (.ofport | type == "number") and .ofport > 0 and .up == true' <<<"$body"
     check "standby API: the port is in the database" \
         bash -c "'$WEFT_BUILD_DIR/controller/weftctl' --db='$DB' port-list | grep -q sbport"
     check "standby API: DELETE the port (204)" \
