@@ -204,8 +204,10 @@ write_unsendable(const struct api_call *call, bool ready, long long int now,
  * Writes. */
 
 /* Adds to the attempt being built the running write's mark, with the
- * nb_cfg the attempt sets (weft_write_next_cfg() wrote it), and deletes other processes' marks older than
- * API_MARK_MAX_AGE_MS, so that marks do not pile up. */
+ * nb_cfg the attempt sets (weft_write_next_cfg() wrote it), and deletes
+ * other processes' marks older than API_MARK_MAX_AGE_MS, so that marks do
+ * not pile up.  (Map operations leave 'g->external_ids' as it is until the
+ * commit, so deleting while iterating is safe.) */
 static void
 write_mark(struct api *api, struct ovsdb_idl *idl)
 {
@@ -219,7 +221,7 @@ write_mark(struct api *api, struct ovsdb_idl *idl)
         long long int when;
         if (!strncmp(node->key, API_MARK_PREFIX, strlen(API_MARK_PREFIX))
             && strcmp(node->key, api->mark_key)
-            && sscanf(node->value, "%*u %*d %lld", &when) == 1
+            && sscanf(node->value, "%*u %*lld %lld", &when) == 1
             && now - when > API_MARK_MAX_AGE_MS) {
             weftrec_weft_global_update_external_ids_delkey(g, node->key);
         }
