@@ -221,7 +221,7 @@ write_mark(struct api *api, struct ovsdb_idl *idl)
         long long int when;
         if (!strncmp(node->key, API_MARK_PREFIX, strlen(API_MARK_PREFIX))
             && strcmp(node->key, api->mark_key)
-            && sscanf(node->value, "%*u %*lld %lld", &when) == 1
+            && sscanf(node->value, "%*s %*s %lld", &when) == 1
             && now - when > API_MARK_MAX_AGE_MS) {
             weftrec_weft_global_update_external_ids_delkey(g, node->key);
         }
