@@ -120,6 +120,9 @@ struct weft_txn {
     struct ovsdb_idl_txn *txn;  /* WT_COMMITTING: the attempt. */
     unsigned int built_seqno;   /* IDL seqno the attempt was built on. */
     bool inserted_global;       /* The attempt inserts Weft_Global. */
+    bool sent;                  /* The attempt went to the server (not
+                                 * refused by the IDL at once, as it is
+                                 * while the IDL has no leader). */
     int retries;
 
     struct weft_txn_result result;
@@ -194,7 +197,7 @@ build(struct weft_txn *t)
         finish(t, error);
         return;
     }
-    ovsdb_idl_txn_commit(t->txn);
+    t->sent = ovsdb_idl_txn_commit(t->txn) == TXN_INCOMPLETE;
     t->state = WT_COMMITTING;
 }
 
@@ -215,8 +218,12 @@ check_commit(struct weft_txn *t)
         finish(t, NULL);
         return;
     case WEFT_TXN_RETRY:
-        if (!ovsdb_idl_is_connected(t->idl)) {
-            /* The connection dropped with the attempt in flight. */
+        if (t->sent && status == TXN_TRY_AGAIN) {
+            /* Whether the server refused it (another writer won) or the
+             * connection dropped with it in flight cannot be told apart
+             * reliably (a reconnection may already be up): assume it may
+             * have been committed until 'applied' or a later attempt's
+             * answer says otherwise. */
             t->result.maybe_committed = true;
         }
         t->retries++;
@@ -270,6 +277,14 @@ weft_txn_run(struct weft_txn *t)
 {
     if (t->state == WT_COMMITTING) {
         check_commit(t);
+    }
+    if (t->state == WT_RETRY && t->spec.applied
+        && t->spec.applied(t->idl, t->spec.aux, &t->result.nb_cfg)) {
+        /* An earlier attempt did commit: done, even past the deadline. */
+        t->result.committed = true;
+        t->result.maybe_committed = false;
+        finish(t, NULL);
+        return;
     }
     if (t->state == WT_RETRY) {
         struct weft_error *error

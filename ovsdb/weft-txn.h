@@ -14,8 +14,9 @@
  *   - TXN_INCOMPLETE: still in flight, unless the deadline passed (then it
  *     may or may not have been committed);
  *   - TXN_TRY_AGAIN: another writer changed nb_cfg first (or the connection
- *     dropped): once the IDL has its news, reload the topology, validate
- *     again and retry;
+ *     dropped, or the IDL is between two leaders and did not send it): once
+ *     the IDL has its news, reload the topology, validate again and retry,
+ *     unless the spec's 'applied' finds an earlier attempt committed;
  *   - TXN_ERROR when this write inserted Weft_Global: two first writers both
  *     inserted it, and the loser retries with the winner's row, as above;
  *   - anything else: the transaction's error.
@@ -107,11 +108,25 @@ typedef struct weft_error *weft_txn_build_func(struct ovsdb_idl *idl,
 typedef struct weft_error *weft_txn_check_func(bool maybe_committed,
                                                void *aux);
 
+/* Called while a write waits to retry: returns true if an earlier attempt
+ * of this write is in the database after all, and then stores in '*nb_cfg'
+ * the nb_cfg that attempt carried.  An attempt's TXN_TRY_AGAIN is not
+ * always final: when the connection drops (a cluster's leader dies) with
+ * the attempt in flight, the server may have committed it, or a new leader
+ * may commit it later from its log.  Such an attempt can only commit before
+ * any later one (each verifies nb_cfg), so a write that finds none of its
+ * attempts in the database may send another, and one that finds one is
+ * done, never sent again (no double write).  The caller marks its attempts
+ * (the executor: a key in Weft_Global's external_ids) to recognise them. */
+typedef bool weft_txn_applied_func(struct ovsdb_idl *idl, void *aux,
+                                   int64_t *nb_cfg);
+
 struct weft_txn_spec {
     /* The change: 'build' if nonnull, else weft_write_build() of 'req'. */
     const struct weft_request *req;
     weft_txn_build_func *build;
     weft_txn_check_func *may_send;      /* May be NULL. */
+    weft_txn_applied_func *applied;     /* May be NULL. */
     void *aux;                          /* For 'build' and 'may_send'. */
 
     const char *comment;                /* The transaction's comment. */

@@ -33,16 +33,26 @@
  * Right after weftd starts, calls wait for the first connection instead, up
  * to their deadline.
  *
- * A write is sent only if, at that moment, the database is connected, its
- * client is still connected (rest-server.c watches the socket) and its
- * deadline, API_CALL_DEADLINE_MS after its arrival, has not passed;
- * otherwise it is answered 503 and never sent.  So a client that was
- * answered an error, or that gave up, never finds its change committed
- * later.  The one unknowable case: the connection drops while a transaction
- * is in flight, which the server may have committed.  If the connection is
- * back before the write's deadline, the write is retried (its nb_cfg verify
- * sees a first attempt that did commit); otherwise its 503 says that the
- * change may have been written. */
+ * Writes are the exception: a write that finds the database not connected
+ * (a cluster's leader died and the IDL is moving to the new one) waits for
+ * the connection, within its deadline, API_CALL_DEADLINE_MS after its
+ * arrival.  It is sent only if, at that moment, its client is still
+ * connected (rest-server.c watches the socket) and the deadline has not
+ * passed; otherwise it is answered 503 and never sent.  So a client that
+ * was answered an error, or that gave up, never finds its change committed
+ * later.
+ *
+ * An attempt in flight when the connection drops may have been committed
+ * (or be committed later by the new leader from its log).  Each attempt
+ * carries this API's mark, Weft_Global external_ids:weft-api-write:<id of
+ * this process> = "<write number> <nb_cfg> <wall clock ms>", which only this
+ * process writes, one write at a time; a write waiting to retry that finds
+ * its own number there is done (write_applied()): acknowledged with that
+ * attempt's nb_cfg, never sent again.  Otherwise it retries: since every
+ * attempt verifies nb_cfg, an attempt still pending in the new leader's log
+ * can only commit before the retry, which then fails, sees the mark and is
+ * done.  If the deadline comes first, the 503 says whether the change may
+ * have been written. */
 #include <config.h>
 
 #include "api.h"
@@ -59,10 +69,12 @@
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
 #include "ovsdb-idl.h"
+#include "smap.h"
 #include "sset.h"
 #include "timeval.h"
 #include "topology.h"
 #include "util.h"
+#include "uuid.h"
 #include "uuidset.h"
 #include "views.h"
 #include "weft-db.h"
@@ -78,6 +90,11 @@ VLOG_DEFINE_THIS_MODULE(api);
 #define API_CALL_DEADLINE_MS 10000
 /* A write is retried this often when other writers keep winning. */
 #define API_MAX_RETRIES 100
+/* The API's write marks in Weft_Global's external_ids (see above): the key
+ * prefix, and the age past which another process's mark is deleted (that
+ * process is long gone, or its next write sets it again). */
+#define API_MARK_PREFIX "weft-api-write:"
+#define API_MARK_MAX_AGE_MS (3600LL * 1000)
 
 struct api {
     struct api_handoff handoff;         /* Shared with the HTTP thread. */
@@ -100,6 +117,8 @@ struct api {
                                          * of its ports when its last
                                          * attempt was built. */
     struct call_queue waiting;          /* ?wait=installed, committed. */
+    char *mark_key;                     /* This process's write mark. */
+    unsigned long long int write_seq;   /* Number of the write being run. */
 
     struct api_hooks hooks;             /* weftd's hosts. */
 };
@@ -150,9 +169,11 @@ db_unreachable(const struct api_call *call)
                              ? "; nothing was written" : "");
 }
 
-/* Returns why the write 'call' must not be sent now, or NULL if it may.
- * 'maybe_committed': an earlier attempt was in flight when the connection
- * dropped. */
+/* Returns why the write 'call' must not be sent now, or NULL if it may
+ * (while the database is not 'ready', a write waits for it until its
+ * deadline: an attempt built meanwhile is refused by the IDL unsent, and
+ * retried once the IDL has the new leader's data).  'maybe_committed': an
+ * earlier attempt was in flight when the connection dropped. */
 static struct weft_error *
 write_unsendable(const struct api_call *call, bool ready, long long int now,
                  bool maybe_committed)
@@ -165,10 +186,11 @@ write_unsendable(const struct api_call *call, bool ready, long long int now,
         return weft_error_format(WEFT_ERR_UNAVAILABLE,
                                  "the client closed its connection; %s",
                                  outcome);
-    } else if (!ready) {
+    } else if (now >= call->deadline && !ready) {
         return weft_error_format(WEFT_ERR_UNAVAILABLE,
-                                 "weft's database is not reachable; %s",
-                                 outcome);
+                                 "weft's database was not reachable (no "
+                                 "leader?) within %d ms; %s",
+                                 API_CALL_DEADLINE_MS, outcome);
     } else if (now >= call->deadline) {
         return weft_error_format(WEFT_ERR_UNAVAILABLE,
                                  "weft's database did not take the change "
@@ -180,6 +202,55 @@ write_unsendable(const struct api_call *call, bool ready, long long int now,
 
 /* ------------------------------------------------------------------------
  * Writes. */
+
+/* Adds to the attempt being built the running write's mark, with the
+ * nb_cfg the attempt sets (weft_write_next_cfg() wrote it), and deletes
+ * other processes' marks older than API_MARK_MAX_AGE_MS, so that marks do
+ * not pile up.  (Map operations leave 'g->external_ids' as it is until the
+ * commit, so deleting while iterating is safe.) */
+static void
+write_mark(struct api *api, struct ovsdb_idl *idl)
+{
+    const struct weftrec_weft_global *g = weftrec_weft_global_first(idl);
+    if (!g) {
+        return;                 /* Cannot be: the attempt has one. */
+    }
+    long long int now = time_wall_msec();
+    const struct smap_node *node;
+    SMAP_FOR_EACH (node, &g->external_ids) {
+        long long int when;
+        if (!strncmp(node->key, API_MARK_PREFIX, strlen(API_MARK_PREFIX))
+            && strcmp(node->key, api->mark_key)
+            && sscanf(node->value, "%*s %*s %lld", &when) == 1
+            && now - when > API_MARK_MAX_AGE_MS) {
+            weftrec_weft_global_update_external_ids_delkey(g, node->key);
+        }
+    }
+    char *value = xasprintf("%llu %"PRId64" %lld", api->write_seq,
+                            g->nb_cfg, now);
+    weftrec_weft_global_update_external_ids_setkey(g, api->mark_key, value);
+    free(value);
+}
+
+/* weft_txn_applied_func for the write being run: true if the database has
+ * its mark, which only one of its attempts can have committed. */
+static bool
+write_applied(struct ovsdb_idl *idl, void *api_, int64_t *nb_cfg)
+{
+    struct api *api = api_;
+    const struct weftrec_weft_global *g = weftrec_weft_global_first(idl);
+    const char *mark = g ? smap_get(&g->external_ids, api->mark_key) : NULL;
+    unsigned long long int seq;
+    long long int cfg;
+    if (mark && sscanf(mark, "%llu %lld", &seq, &cfg) == 2
+        && seq == api->write_seq) {
+        VLOG_INFO("API write %llu: an attempt whose reply was lost is in "
+                  "the database (nb_cfg %lld): not sent again", seq, cfg);
+        *nb_cfg = cfg;
+        return true;
+    }
+    return false;
+}
 
 /* weft_txn_check_func for the write being run: see write_unsendable(). */
 static struct weft_error *
@@ -267,6 +338,9 @@ write_build(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
         api_tenant_fips(idl, call->req.path[0], &fips_before);
     }
     error = weft_write_build(&call->req, idl, txn, topo);
+    if (!error) {
+        write_mark(api, idl);
+    }
     if (!error && call->req.op == WEFT_OP_FIP_ADD) {
         /* The transaction's new row is in the IDL already. */
         free(call->new_fip);
@@ -306,6 +380,7 @@ start_write(struct api *api, struct api_call *call)
     struct weft_txn_spec spec = {
         .build = write_build,
         .may_send = write_may_send,
+        .applied = write_applied,
         .aux = api,
         .comment = comment,
         .initial_cfg = 1,
@@ -314,6 +389,7 @@ start_write(struct api *api, struct api_call *call)
         .topo = &api->topo,
     };
     api->write_call = call;
+    api->write_seq++;
     api->write = weft_txn_start(api->idl, &spec);
     free(comment);
     step_write(api);
@@ -555,9 +631,10 @@ run_read(struct api *api, struct api_call *call)
 }
 
 /* Executes the reads in 'pending' and moves its writes to 'writes', in
- * order.  Answers 503 to those that need the database while it is not
- * reachable, except that right after weftd starts they wait for the first
- * connection until their deadline. */
+ * order.  Answers 503 to the reads that need the database while it is not
+ * reachable (writes wait for it: write_unsendable()), except that right
+ * after weftd starts every call waits for the first connection until its
+ * deadline. */
 static void
 run_pending(struct api *api)
 {
@@ -568,7 +645,10 @@ run_pending(struct api *api)
     call_queue_init(&still);
     struct api_call *call;
     while ((call = call_queue_pop(&api->pending))) {
-        if (ready || !call_needs_db(call)) {
+        if (call->verb == API_WRITE && !starting) {
+            /* Waits for the connection: run_writes(). */
+            call_queue_push(&api->writes, call);
+        } else if (ready || !call_needs_db(call)) {
             if (call->verb == API_WRITE) {
                 call_queue_push(&api->writes, call);
             } else {
@@ -613,6 +693,9 @@ api_create(const char *db_remote, const struct api_hooks *hooks)
     call_queue_init(&api->writes);
     call_queue_init(&api->waiting);
     api->hooks = *hooks;
+    struct uuid id;
+    uuid_generate(&id);
+    api->mark_key = xasprintf(API_MARK_PREFIX UUID_FMT, UUID_ARGS(&id));
     /* Each member of the remote list, asked every second: a status read
      * takes the latest answers and never waits for a slow member. */
     api->cluster = cluster_poller_create(db_remote, 1000);
@@ -643,6 +726,7 @@ api_destroy(struct api *api)
     uuidset_destroy(&api->write_own_hosts);
     ovsdb_idl_destroy(api->idl);
     cluster_poller_destroy(api->cluster);
+    free(api->mark_key);
     free(api);
 }
 

@@ -22,6 +22,8 @@
 #     sync, the vxlan matrix passes again;
 #   - kill -9 the last controller, `start-weftd --controller J` starts it
 #     again with its recorded command (standby if another is active);
+#   - the standby weftd's REST API reads, and a write with ?wait=installed
+#     through it answers once the active installed the change;
 #   - bad subcommand arguments are refused, and `attach ctl` (the name of
 #     the cluster's namespace);
 #   - down leaves no namespace, directory or process of the lab.
@@ -183,6 +185,38 @@ if [ "$M" = 2 ]; then
         wait_for 60 bash -c "[ \"\$('$WEFT_LAB' --prefix $P status --json | jq '[.controllers[] | select(.active)] | length')\" = 1 ]"
 fi
 check "after start-weftd: weftctl sync" timeout 120 "${LAB[@]}" ctl sync
+
+# --- a standby weftd's REST API --------------------------------------------
+# The standby serves its API from its own IDL on the remote list, without
+# the lock: reads, and writes that the active then installs; ?wait=installed
+# completes once the active did (it reads Host.cur_cfg, which only the
+# active writes back, and the port's ofport and up, likewise).
+if [ "$M" = 2 ]; then
+    sapi=$(js '[.controllers[] | select(.active | not)][0].api_socket')
+    sreq() { curl -s --max-time 150 --unix-socket "$sapi" "$@"; }
+    check "standby API: a standby controller and its API socket ($sapi)" [ -S "$sapi" ]
+    check "standby API: GET reads the demo's networks" \
+        bash -c "curl -s --max-time 60 --unix-socket '$sapi' http://weft/v1/tenants/red/networks \
+                 | jq -e 'map(.name) | index(\"vx\") != null' >/dev/null"
+    h1ns=$(js '.hosts[0].netns')
+    ip -n "$h1ns" link add "${P}sb" type veth peer name "${P}sbp"
+    ip -n "$h1ns" link set "${P}sb" up
+    ip -n "$h1ns" link set "${P}sbp" up
+    out=$(sreq -w '\n%{http_code}' -X POST \
+          -d "{\"name\":\"sbport\",\"host\":\"h1\",\"iface\":\"${P}sb\",\"mac\":\"02:00:00:77:00:01\",\"ips\":[\"10.0.0.77\"]}" \
+          'http://weft/v1/tenants/red/networks/vx/ports?wait=installed&timeout=120') || true
+    code=${out##*$'\n'}
+    body=${out%$'\n'*}
+    jq_true() { jq -e "$@" >/dev/null; }     # jq_true ARGS... <JSON
+    check "standby API: POST port ?wait=installed answers 201 once the active installed it ($code $body)" \
+        jq_true --arg code "$code" '$code == "201" and .name == "sbport" and
+            (.ofport | type == "number") and .ofport > 0 and .up == true' <<<"$body"
+    check "standby API: the port is in the database" \
+        bash -c "'$WEFT_BUILD_DIR/controller/weftctl' --db='$DB' port-list | grep -q sbport"
+    check "standby API: DELETE the port (204)" \
+        [ "$(sreq -o /dev/null -w '%{http_code}' -X DELETE http://weft/v1/tenants/red/networks/vx/ports/sbport)" = 204 ]
+    ip -n "$h1ns" link del "${P}sb" 2>/dev/null || true
+fi
 
 # Bad arguments.
 for args in "start-db-member 4" "start-db-member x" "restart-host 1 foo" "restart-host 7 ovsdb" \
