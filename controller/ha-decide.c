@@ -101,7 +101,7 @@ ha_decide(struct ha_machine *m, const char *name, const struct ha_view *v)
          * edited by hand), or a switch remembers a newer generation than
          * ours: claim above them. */
         if (!claim_shown(m, name, v)
-            || (v->any_stale && v->switch_generation >= m->generation)) {
+            || (v->any_stale && v->switch_generation > m->generation)) {
             return claim(m, v);
         }
         return HA_ACT_NONE;

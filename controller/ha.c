@@ -62,19 +62,6 @@ ha_destroy(struct ha *ha)
     }
 }
 
-/* The number of hosts whose OpenFlow connection is up. */
-static size_t
-count_connected(const struct hosts *hosts)
-{
-    size_t n, n_connected = 0;
-    struct host **sorted = hosts_sorted(hosts, &n);
-    for (size_t i = 0; i < n; i++) {
-        n_connected += host_openflow_connected(sorted[i]);
-    }
-    free(sorted);
-    return n_connected;
-}
-
 /* Writes the claim of ha->m.generation into 'txn' (see ha.h); the row's
  * generation is verified, so that a concurrent change fails the claim
  * rather than going unnoticed. */
@@ -140,7 +127,8 @@ static void
 ha_check_takeover(struct ha *ha, const struct hosts *hosts)
 {
     if (!ha->takeover_pending || ha->m.role != HA_ACTIVE
-        || hosts_count_role(hosts, OF_ROLE_PRIMARY) < count_connected(hosts)) {
+        || hosts_count_role(hosts, OF_ROLE_PRIMARY)
+           < hosts_count_role_owners(hosts)) {
         return;
     }
     ha->takeover_pending = false;

@@ -13,6 +13,7 @@
 #include "hmapx.h"
 #include "host.h"
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
 #include "ovsdb-idl.h"
 #include "sset.h"
@@ -107,15 +108,48 @@ hosts_count(const struct hosts *hosts)
     return hmap_count(&hosts->map);
 }
 
-/* Creates the host connection of 'th', with the role set (if any). */
-static struct host *
-hosts_create_host(const struct hosts *hosts, const struct topo_host *th)
+/* Puts in 'owners' the hosts that take a controller role: of the hosts
+ * that name one OpenFlow target, the first by name.  Two Host rows may
+ * name the same switch (the tests' unreachable host shares the real one's
+ * directory), and two sessions of one weftd asking primary with one
+ * generation would demote each other for ever; the others stay secondary,
+ * so they never write to that switch. */
+static void
+hosts_role_owners(const struct hosts *hosts, struct hmapx *owners)
 {
-    struct host *host = host_create(th);
-    if (hosts->role_set) {
-        host_set_role(host, hosts->role_primary, hosts->role_generation);
+    struct shash by_target = SHASH_INITIALIZER(&by_target);
+    struct host_node *hn;
+    HMAP_FOR_EACH (hn, node, &hosts->map) {
+        const char *target = host_of_target(hn->host);
+        const struct host *first = shash_find_data(&by_target, target);
+        if (!first || strcmp(host_name(hn->host), host_name(first)) < 0) {
+            shash_replace(&by_target, target, hn->host);
+        }
     }
-    return host;
+    struct shash_node *sn;
+    SHASH_FOR_EACH (sn, &by_target) {
+        hmapx_add(owners, sn->data);
+    }
+    shash_destroy(&by_target);
+}
+
+/* Applies the role set (if any) to every host: the owners of their switch
+ * get it, the others secondary.  Setting a host's role again is a no-op. */
+static void
+hosts_apply_roles(struct hosts *hosts)
+{
+    if (!hosts->role_set) {
+        return;
+    }
+    struct hmapx owners = HMAPX_INITIALIZER(&owners);
+    hosts_role_owners(hosts, &owners);
+    struct host_node *hn;
+    HMAP_FOR_EACH (hn, node, &hosts->map) {
+        bool owner = hmapx_contains(&owners, hn->host);
+        host_set_role(hn->host, hosts->role_primary && owner,
+                      hosts->role_generation);
+    }
+    hmapx_destroy(&owners);
 }
 
 void
@@ -124,10 +158,7 @@ hosts_set_role(struct hosts *hosts, bool primary, uint64_t generation)
     hosts->role_set = true;
     hosts->role_primary = primary;
     hosts->role_generation = generation;
-    struct host_node *hn;
-    HMAP_FOR_EACH (hn, node, &hosts->map) {
-        host_set_role(hn->host, primary, generation);
-    }
+    hosts_apply_roles(hosts);
 }
 
 size_t
@@ -139,6 +170,20 @@ hosts_count_role(const struct hosts *hosts, enum of_session_role role)
         n += (host_openflow_connected(hn->host)
               && host_role(hn->host) == role);
     }
+    return n;
+}
+
+size_t
+hosts_count_role_owners(const struct hosts *hosts)
+{
+    struct hmapx owners = HMAPX_INITIALIZER(&owners);
+    hosts_role_owners(hosts, &owners);
+    size_t n = 0;
+    struct hmapx_node *node;
+    HMAPX_FOR_EACH (node, &owners) {
+        n += host_openflow_connected(node->data);
+    }
+    hmapx_destroy(&owners);
     return n;
 }
 
@@ -179,12 +224,13 @@ hosts_update_set(struct hosts *hosts, const struct topo_changes *changes)
         hn = find_host_node(hosts, &th->uuid);
         if (!hn) {
             hn = xmalloc(sizeof *hn);
-            hn->host = hosts_create_host(hosts, th);
+            hn->host = host_create(th);
             hmap_insert(&hosts->map, &hn->node, uuid_hash(&th->uuid));
         } else {
             host_update_config(hn->host, th);
         }
     }
+    hosts_apply_roles(hosts);   /* New hosts, and owners that changed. */
 }
 
 /* Adds to 'touched' every host whose flows 'changes' may change
@@ -295,11 +341,12 @@ hosts_prestart(struct hosts *hosts, struct ovsdb_idl *hosts_idl)
     TOPOLOGY_FOR_EACH_HOST (th, &topo) {
         if (!find_host_node(hosts, &th->uuid)) {
             struct host_node *hn = xmalloc(sizeof *hn);
-            hn->host = hosts_create_host(hosts, th);
+            hn->host = host_create(th);
             hmap_insert(&hosts->map, &hn->node, uuid_hash(&th->uuid));
         }
     }
     topology_destroy(&topo);
+    hosts_apply_roles(hosts);   /* Before any of them connects. */
 }
 
 /* Notes when every host was first synced (host_get_startup()), and logs

@@ -138,10 +138,14 @@ void hosts_format_status_stats(const struct hosts *, struct ds *);
 size_t hosts_count(const struct hosts *);
 
 /* OpenFlow controller role of every host (host_set_role(), issue #16),
- * remembered: hosts created later get it too. */
+ * remembered: hosts created later get it too.  Of several hosts that name
+ * one OpenFlow target only the first by name takes it; the others stay
+ * secondary. */
 void hosts_set_role(struct hosts *, bool primary, uint64_t generation);
 /* The OpenFlow-connected hosts whose role is 'role'. */
 size_t hosts_count_role(const struct hosts *, enum of_session_role role);
+/* The OpenFlow-connected hosts that take a role (one per switch). */
+size_t hosts_count_role_owners(const struct hosts *);
 /* The newest generation any host's switch reported (0: none): an active
  * weftd refused as stale claims above it. */
 uint64_t hosts_max_switch_generation(const struct hosts *);

@@ -191,6 +191,11 @@ test_ha_stale_switch(void **state OVS_UNUSED)
     v.any_stale = true;
     v.switch_generation = 3;
     step(&m, v, HA_ACT_NONE, HA_ACTIVE);
+    /* Demoted at our own generation: by another session of ours to the
+     * same switch, not by a newer claim; claiming again would only start
+     * a race between our own sessions. */
+    v.switch_generation = 4;
+    step(&m, v, HA_ACT_NONE, HA_ACTIVE);
 
     /* The switch remembers a newer generation than the database (the
      * database was re-created): claim above it. */
