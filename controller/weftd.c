@@ -357,6 +357,32 @@ prestart_done(struct prestart *ps)
     ps->idl = NULL;
 }
 
+/* The unixctl server, with weftd's commands (fatal if it cannot start). */
+static struct unixctl_server *
+start_unixctl(const struct weftd_options *opts, struct hosts *hosts,
+              bool *exiting)
+{
+    struct unixctl_server *unixctl;
+    int error = unixctl_server_create(opts->unixctl_path, &unixctl);
+    if (error) {
+        ovs_fatal(error, "could not create unixctl server");
+    }
+    weftd_unixctl_register(hosts, exiting);
+    return unixctl;
+}
+
+/* weftd's IDL of the whole database, tracking the changes that
+ * hosts_reload() patches the topology from. */
+static struct ovsdb_idl *
+create_main_idl(const char *db_remote)
+{
+    struct ovsdb_idl *idl = ovsdb_idl_create(db_remote, &weftrec_idl_class,
+                                             true, true);
+    weft_status_omit_alerts(idl);
+    weft_db_track_changes(idl);     /* Before the IDL first runs. */
+    return idl;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -373,12 +399,7 @@ main(int argc, char *argv[])
     hosts_init(&hosts);
     hosts_set_role(&hosts, false, 0);   /* Standby until ha.c claims. */
     bool exiting = false;
-    struct unixctl_server *unixctl;
-    int error = unixctl_server_create(opts.unixctl_path, &unixctl);
-    if (error) {
-        ovs_fatal(error, "could not create unixctl server");
-    }
-    weftd_unixctl_register(&hosts, &exiting);
+    struct unixctl_server *unixctl = start_unixctl(&opts, &hosts, &exiting);
 
     struct rest_server *rest;
     struct api *api = start_api(&hosts, &opts, &rest);
@@ -387,10 +408,7 @@ main(int argc, char *argv[])
 
     struct prestart prestart;
     prestart_init(&prestart, opts.db_remote);
-    struct ovsdb_idl *idl = ovsdb_idl_create(opts.db_remote,
-                                             &weftrec_idl_class, true, true);
-    weft_status_omit_alerts(idl);
-    weft_db_track_changes(idl);     /* Before the IDL first runs. */
+    struct ovsdb_idl *idl = create_main_idl(opts.db_remote);
     struct ha *ha = ha_create(idl, opts.name);
     weftd_ha = ha;
     weftd_unixctl_register_ha(ha, &hosts);
