@@ -60,6 +60,7 @@ hosts_init(struct hosts *hosts)
     hosts->role_set = false;
     hosts->role_primary = false;
     hosts->role_generation = 0;
+    hosts->shared_targets = false;
 }
 
 void
@@ -108,12 +109,22 @@ hosts_count(const struct hosts *hosts)
     return hmap_count(&hosts->map);
 }
 
+/* True if 'a' should take its switch's role rather than 'b': one whose
+ * OVSDB is connected (it really is that switch's host), then the first by
+ * name. */
+static bool
+host_role_before(const struct host *a, const struct host *b)
+{
+    bool ca = host_ovsdb_connected(a), cb = host_ovsdb_connected(b);
+    return ca != cb ? ca : strcmp(host_name(a), host_name(b)) < 0;
+}
+
 /* Puts in 'owners' the hosts that take a controller role: of the hosts
- * that name one OpenFlow target, the first by name.  Two Host rows may
- * name the same switch (the tests' unreachable host shares the real one's
- * directory), and two sessions of one weftd asking primary with one
- * generation would demote each other for ever; the others stay secondary,
- * so they never write to that switch. */
+ * that name one OpenFlow target, the one host_role_before() puts first.
+ * Two Host rows may name the same switch (the tests' unreachable host
+ * shares the real one's directory), and two sessions of one weftd asking
+ * primary with one generation would demote each other for ever; the
+ * others stay secondary, so they never write to that switch. */
 static void
 hosts_role_owners(const struct hosts *hosts, struct hmapx *owners)
 {
@@ -122,7 +133,7 @@ hosts_role_owners(const struct hosts *hosts, struct hmapx *owners)
     HMAP_FOR_EACH (hn, node, &hosts->map) {
         const char *target = host_of_target(hn->host);
         const struct host *first = shash_find_data(&by_target, target);
-        if (!first || strcmp(host_name(hn->host), host_name(first)) < 0) {
+        if (!first || host_role_before(hn->host, first)) {
             shash_replace(&by_target, target, hn->host);
         }
     }
@@ -143,6 +154,7 @@ hosts_apply_roles(struct hosts *hosts)
     }
     struct hmapx owners = HMAPX_INITIALIZER(&owners);
     hosts_role_owners(hosts, &owners);
+    hosts->shared_targets = hmapx_count(&owners) < hmap_count(&hosts->map);
     struct host_node *hn;
     HMAP_FOR_EACH (hn, node, &hosts->map) {
         bool owner = hmapx_contains(&owners, hn->host);
@@ -417,6 +429,9 @@ hosts_run(struct hosts *hosts)
         if (host_take_gateway_mac(hn->host, &mac)) {
             hosts_set_gateway_mac(hosts, hn->host, mac);
         }
+    }
+    if (hosts->shared_targets) {
+        hosts_apply_roles(hosts);   /* Their OVSDB connections moved? */
     }
     hosts_note_startup(hosts);
 }

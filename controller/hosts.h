@@ -59,6 +59,9 @@ struct hosts {
     bool role_set;
     bool role_primary;
     uint64_t role_generation;
+    bool shared_targets;        /* Some hosts name one OpenFlow target:
+                                 * their role owner is chosen again each
+                                 * run (hosts_apply_roles()). */
 };
 
 void hosts_init(struct hosts *);
