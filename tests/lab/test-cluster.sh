@@ -31,6 +31,9 @@ cleanup() {
     local rc=$?
     [ -n "${writer:-}" ] && kill "$writer" 2>/dev/null
     [ -n "${apiwriter:-}" ] && kill "$apiwriter" 2>/dev/null
+    # The members' pidfiles are in their own directories, which
+    # weftd_test_cleanup does not look into.
+    kill_pidfiles "$dir"/db*/weft-db.pid
     weftd_test_cleanup "$rc" test-cluster "$ns"
 }
 trap cleanup EXIT
