@@ -62,11 +62,13 @@ char *api_collection_path(const struct ctl_options *o, const char *collection,
 bool api_tenants(const struct ctl_options *o, const char *tenant,
                  json_t **tenants);
 
-/* Appends to 'out' the routers of 'tenant', or of every tenant the caller
- * sees if it is NULL (weftctl-api-routers.c).  Returns false after printing
- * an error. */
-bool api_collect_routers(const struct ctl_options *o, const char *tenant,
-                         json_t *out);
+/* Appends to 'out' the objects of the per-tenant collection 'kind'
+ * ("routers", "services", "security-groups", "floating-ips",
+ * "port-mappings": GET /v1/tenants/T/'kind') of 'tenant', or of every
+ * tenant the caller sees if it is NULL.  Returns false after printing an
+ * error. */
+bool api_collect_per_tenant(const struct ctl_options *o, const char *tenant,
+                            const char *kind, json_t *out);
 
 /* The line "router-list" prints after a router's label, and "show"'s. */
 void api_print_router_summary(json_t *router);
@@ -74,12 +76,6 @@ void api_print_router_summary(json_t *router);
 /* Prints 'host''s external side after 'lead' as database mode does, or
  * 'lead' and " -" if it has none and 'dash' (weftctl-api-nat.c). */
 void api_print_external(json_t *host, const char *lead, bool dash);
-
-/* Appends to 'out' the objects of collection 'kind' ("floating-ips",
- * "port-mappings") of 'tenant', or of every tenant the caller sees if it is
- * NULL.  Returns false after printing an error. */
-bool api_collect_nat(const struct ctl_options *o, const char *tenant,
-                     const char *kind, json_t *out);
 
 /* "show"'s lines for floating IPs and port mappings. */
 void api_print_nat_show(json_t *fips, json_t *maps);

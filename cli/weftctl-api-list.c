@@ -146,6 +146,34 @@ api_tenants(const struct ctl_options *o, const char *tenant,
     return api_get(o, "/v1/tenants", tenants);
 }
 
+bool
+api_collect_per_tenant(const struct ctl_options *o, const char *tenant,
+                       const char *kind, json_t *out)
+{
+    json_t *tenants;
+    if (!api_tenants(o, tenant, &tenants)) {
+        return false;
+    }
+    bool ok = true;
+    size_t i;
+    json_t *t;
+    json_array_foreach (tenants, i, t) {
+        char *te = api_escape(api_str(t, "name"));
+        char *target = plain_xasprintf("/v1/tenants/%s/%s", te, kind);
+        json_t *list;
+        ok = api_get(o, target, &list);
+        free(target);
+        free(te);
+        if (!ok) {
+            break;
+        }
+        json_array_extend(out, list);
+        json_decref(list);
+    }
+    json_decref(tenants);
+    return ok;
+}
+
 /* Appends to 'out' every network (of 'tenant', or of every tenant the
  * caller sees if NULL); with 'ports', every port instead (of 'net' if
  * nonnull). */
@@ -269,9 +297,9 @@ api_run_show(const struct ctl_options *o)
     bool ok = (api_get(o, "/v1/status", &status)
                && collect(o, NULL, NULL, false, nets)
                && collect(o, NULL, NULL, true, ports)
-               && api_collect_routers(o, NULL, routers)
-               && api_collect_nat(o, NULL, "floating-ips", fips)
-               && api_collect_nat(o, NULL, "port-mappings", maps)
+               && api_collect_per_tenant(o, NULL, "routers", routers)
+               && api_collect_per_tenant(o, NULL, "floating-ips", fips)
+               && api_collect_per_tenant(o, NULL, "port-mappings", maps)
                && api_collect_services(o, NULL, services));
     if (ok && o->json) {
         /* "show" is the desired state and the hosts' progress, as database

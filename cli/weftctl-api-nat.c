@@ -303,36 +303,8 @@ api_fip_set(const struct ctl_options *o)
     return fip_write(o, o->args[2], "PATCH", body, 200);
 }
 
-bool
-api_collect_nat(const struct ctl_options *o, const char *tenant,
-                const char *kind, json_t *out)
-{
-    json_t *tenants;
-    if (!api_tenants(o, tenant, &tenants)) {
-        return false;
-    }
-    bool ok = true;
-    size_t i;
-    json_t *t;
-    json_array_foreach (tenants, i, t) {
-        char *te = api_escape(api_str(t, "name"));
-        char *target = plain_xasprintf("/v1/tenants/%s/%s", te, kind);
-        json_t *list;
-        ok = api_get(o, target, &list);
-        free(target);
-        free(te);
-        if (!ok) {
-            break;
-        }
-        json_array_extend(out, list);
-        json_decref(list);
-    }
-    json_decref(tenants);
-    return ok;
-}
-
-/* Collects with api_collect_nat() and prints with --json, or returns false
- * with '*list' to print (or after an error, with '*statusp'). */
+/* Collects with api_collect_per_tenant() and prints with --json, or returns
+ * false with '*list' to print (or after an error, with '*statusp'). */
 static bool
 list_tenants(const struct ctl_options *o, const char *kind, json_t **list,
              int *statusp)
@@ -344,8 +316,8 @@ list_tenants(const struct ctl_options *o, const char *kind, json_t **list,
     }
     free(names[0]);
     *list = json_array();
-    if (!api_collect_nat(o, o->n_args > 1 ? o->args[1] : NULL, kind,
-                         *list)) {
+    if (!api_collect_per_tenant(o, o->n_args > 1 ? o->args[1] : NULL, kind,
+                                *list)) {
         json_decref(*list);
         *statusp = EXIT_API_ERROR;
         return false;

@@ -139,34 +139,6 @@ api_print_router_summary(json_t *r)
            json_is_true(json_object_get(r, "snat")) ? "  snat on" : "");
 }
 
-bool
-api_collect_routers(const struct ctl_options *o, const char *tenant,
-                    json_t *out)
-{
-    json_t *tenants;
-    if (!api_tenants(o, tenant, &tenants)) {
-        return false;
-    }
-    bool ok = true;
-    size_t i;
-    json_t *t;
-    json_array_foreach (tenants, i, t) {
-        char *te = api_escape(api_str(t, "name"));
-        char *target = plain_xasprintf("/v1/tenants/%s/routers", te);
-        json_t *list;
-        ok = api_get(o, target, &list);
-        free(target);
-        free(te);
-        if (!ok) {
-            break;
-        }
-        json_array_extend(out, list);
-        json_decref(list);
-    }
-    json_decref(tenants);
-    return ok;
-}
-
 int
 api_router_list(const struct ctl_options *o)
 {
@@ -177,7 +149,7 @@ api_router_list(const struct ctl_options *o)
     }
     free(names[0]);
     json_t *list = json_array();
-    bool ok = api_collect_routers(o, tenant, list);
+    bool ok = api_collect_per_tenant(o, tenant, "routers", list);
     if (ok && o->json) {
         api_print_json(list);
     } else if (ok) {

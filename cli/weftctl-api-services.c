@@ -205,7 +205,7 @@ bool
 api_collect_services(const struct ctl_options *o, const char *tenant,
                      json_t *out)
 {
-    return api_collect_nat(o, tenant, "services", out);
+    return api_collect_per_tenant(o, tenant, "services", out);
 }
 
 int

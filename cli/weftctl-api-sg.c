@@ -148,8 +148,8 @@ api_sg_list(const struct ctl_options *o)
     }
     free(names[0]);
     json_t *list = json_array();
-    if (!api_collect_nat(o, o->n_args > 1 ? o->args[1] : NULL,
-                         "security-groups", list)) {
+    if (!api_collect_per_tenant(o, o->n_args > 1 ? o->args[1] : NULL,
+                                "security-groups", list)) {
         json_decref(list);
         return EXIT_API_ERROR;
     }
