@@ -70,6 +70,14 @@ bool api_tenants(const struct ctl_options *o, const char *tenant,
 bool api_collect_per_tenant(const struct ctl_options *o, const char *tenant,
                             const char *kind, json_t *out);
 
+/* The start of a "*-list" command of collection 'kind': checks its optional
+ * TENANT argument, collects (api_collect_per_tenant()) and, with --json,
+ * prints the list.  Returns true with '*list' for the caller to print and
+ * json_decref(), else false with the command's exit status in '*statusp'
+ * (0 after --json's printing). */
+bool api_list_per_tenant(const struct ctl_options *o, const char *kind,
+                         json_t **list, int *statusp);
+
 /* The line "router-list" prints after a router's label, and "show"'s. */
 void api_print_router_summary(json_t *router);
 
@@ -90,10 +98,7 @@ int api_run_show(const struct ctl_options *o);
 void api_print_hosts(json_t *hosts);
 void api_print_ports(json_t *ports);
 
-/* Appends to 'out' the services of 'tenant', or of every tenant the caller
- * sees if it is NULL; prints them as "show" does (weftctl-api-services.c). */
-bool api_collect_services(const struct ctl_options *o, const char *tenant,
-                          json_t *out);
+/* Prints 'services' as "show" does (weftctl-api-services.c). */
 void api_print_services_show(json_t *services);
 
 #endif /* cli/weftctl-api-int.h */

@@ -174,6 +174,32 @@ api_collect_per_tenant(const struct ctl_options *o, const char *tenant,
     return ok;
 }
 
+bool
+api_list_per_tenant(const struct ctl_options *o, const char *kind,
+                    json_t **list, int *statusp)
+{
+    char *names[3] = { NULL, NULL, NULL };
+    if (o->n_args > 1 && !api_split_names(o->args[1], 1, "TENANT", names)) {
+        *statusp = EXIT_API_USAGE;
+        return false;
+    }
+    free(names[0]);
+    *list = json_array();
+    if (!api_collect_per_tenant(o, o->n_args > 1 ? o->args[1] : NULL, kind,
+                                *list)) {
+        json_decref(*list);
+        *statusp = EXIT_API_ERROR;
+        return false;
+    }
+    *statusp = 0;
+    if (o->json) {
+        api_print_json(*list);
+        json_decref(*list);
+        return false;
+    }
+    return true;
+}
+
 /* Appends to 'out' every network (of 'tenant', or of every tenant the
  * caller sees if NULL); with 'ports', every port instead (of 'net' if
  * nonnull). */
@@ -300,7 +326,7 @@ api_run_show(const struct ctl_options *o)
                && api_collect_per_tenant(o, NULL, "routers", routers)
                && api_collect_per_tenant(o, NULL, "floating-ips", fips)
                && api_collect_per_tenant(o, NULL, "port-mappings", maps)
-               && api_collect_services(o, NULL, services));
+               && api_collect_per_tenant(o, NULL, "services", services));
     if (ok && o->json) {
         /* "show" is the desired state and the hosts' progress, as database
          * mode prints it: the cluster is "status"'s. */

@@ -303,34 +303,6 @@ api_fip_set(const struct ctl_options *o)
     return fip_write(o, o->args[2], "PATCH", body, 200);
 }
 
-/* Collects with api_collect_per_tenant() and prints with --json, or returns
- * false with '*list' to print (or after an error, with '*statusp'). */
-static bool
-list_tenants(const struct ctl_options *o, const char *kind, json_t **list,
-             int *statusp)
-{
-    char *names[3] = { NULL, NULL, NULL };
-    if (o->n_args > 1 && !api_split_names(o->args[1], 1, "TENANT", names)) {
-        *statusp = EXIT_API_USAGE;
-        return false;
-    }
-    free(names[0]);
-    *list = json_array();
-    if (!api_collect_per_tenant(o, o->n_args > 1 ? o->args[1] : NULL, kind,
-                                *list)) {
-        json_decref(*list);
-        *statusp = EXIT_API_ERROR;
-        return false;
-    }
-    *statusp = 0;
-    if (o->json) {
-        api_print_json(*list);
-        json_decref(*list);
-        return false;
-    }
-    return true;
-}
-
 /* "pool P  port NET/PORT  host H" (or "port -  host -"). */
 static void
 print_fip(json_t *f)
@@ -377,7 +349,7 @@ api_fip_list(const struct ctl_options *o)
 {
     json_t *list;
     int status;
-    if (!list_tenants(o, "floating-ips", &list, &status)) {
+    if (!api_list_per_tenant(o, "floating-ips", &list, &status)) {
         return status;
     }
     size_t i;
@@ -505,7 +477,7 @@ api_map_list(const struct ctl_options *o)
 {
     json_t *list;
     int status;
-    if (!list_tenants(o, "port-mappings", &list, &status)) {
+    if (!api_list_per_tenant(o, "port-mappings", &list, &status)) {
         return status;
     }
     int width = 0;

@@ -142,36 +142,29 @@ api_print_router_summary(json_t *r)
 int
 api_router_list(const struct ctl_options *o)
 {
-    const char *tenant = o->n_args > 1 ? o->args[1] : NULL;
-    char *names[3] = { NULL, NULL, NULL };
-    if (tenant && !api_split_names(tenant, 1, "TENANT", names)) {
-        return EXIT_API_USAGE;
+    json_t *list;
+    int status;
+    if (!api_list_per_tenant(o, "routers", &list, &status)) {
+        return status;
     }
-    free(names[0]);
-    json_t *list = json_array();
-    bool ok = api_collect_per_tenant(o, tenant, "routers", list);
-    if (ok && o->json) {
-        api_print_json(list);
-    } else if (ok) {
-        int width = 0;
-        size_t i;
-        json_t *r;
-        json_array_foreach (list, i, r) {
-            int len = strlen(api_str(r, "tenant")) + 1
-                      + strlen(api_str(r, "name"));
-            width = len > width ? len : width;
-        }
-        json_array_foreach (list, i, r) {
-            char *label = plain_xasprintf("%s/%s", api_str(r, "tenant"),
-                                          api_str(r, "name"));
-            printf("%-*s  ", width, label);
-            free(label);
-            api_print_router_summary(r);
-            putchar('\n');
-        }
+    int width = 0;
+    size_t i;
+    json_t *r;
+    json_array_foreach (list, i, r) {
+        int len = strlen(api_str(r, "tenant")) + 1
+                  + strlen(api_str(r, "name"));
+        width = len > width ? len : width;
+    }
+    json_array_foreach (list, i, r) {
+        char *label = plain_xasprintf("%s/%s", api_str(r, "tenant"),
+                                      api_str(r, "name"));
+        printf("%-*s  ", width, label);
+        free(label);
+        api_print_router_summary(r);
+        putchar('\n');
     }
     json_decref(list);
-    return ok ? 0 : EXIT_API_ERROR;
+    return 0;
 }
 
 int

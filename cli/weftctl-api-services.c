@@ -201,37 +201,21 @@ print_backend(json_t *b)
            json_is_true(json_object_get(b, "down")) ? "down" : "up");
 }
 
-bool
-api_collect_services(const struct ctl_options *o, const char *tenant,
-                     json_t *out)
-{
-    return api_collect_per_tenant(o, tenant, "services", out);
-}
-
 int
 api_service_list(const struct ctl_options *o)
 {
-    char *names[3] = { NULL, NULL, NULL };
-    if (o->n_args > 1 && !api_split_names(o->args[1], 1, "TENANT", names)) {
-        return EXIT_API_USAGE;
-    }
-    free(names[0]);
-    json_t *list = json_array();
-    if (!api_collect_services(o, o->n_args > 1 ? o->args[1] : NULL, list)) {
-        json_decref(list);
-        return EXIT_API_ERROR;
+    json_t *list;
+    int status;
+    if (!api_list_per_tenant(o, "services", &list, &status)) {
+        return status;
     }
     size_t i;
     json_t *s;
-    if (o->json) {
-        api_print_json(list);
-    } else {
-        json_array_foreach (list, i, s) {
-            printf("%s/%s  ", api_str(s, "tenant"), api_str(s, "name"));
-            print_service(s);
-            printf("  backends %zu\n",
-                   json_array_size(json_object_get(s, "backends")));
-        }
+    json_array_foreach (list, i, s) {
+        printf("%s/%s  ", api_str(s, "tenant"), api_str(s, "name"));
+        print_service(s);
+        printf("  backends %zu\n",
+               json_array_size(json_object_get(s, "backends")));
     }
     json_decref(list);
     return 0;

@@ -142,28 +142,18 @@ api_sg_member_del(const struct ctl_options *o)
 int
 api_sg_list(const struct ctl_options *o)
 {
-    char *names[3] = { NULL, NULL, NULL };
-    if (o->n_args > 1 && !api_split_names(o->args[1], 1, "TENANT", names)) {
-        return EXIT_API_USAGE;
+    json_t *list;
+    int status;
+    if (!api_list_per_tenant(o, "security-groups", &list, &status)) {
+        return status;
     }
-    free(names[0]);
-    json_t *list = json_array();
-    if (!api_collect_per_tenant(o, o->n_args > 1 ? o->args[1] : NULL,
-                                "security-groups", list)) {
-        json_decref(list);
-        return EXIT_API_ERROR;
-    }
-    if (o->json) {
-        api_print_json(list);
-    } else {
-        size_t i;
-        json_t *g;
-        json_array_foreach (list, i, g) {
-            printf("%s/%s  rules %zu  members %zu\n", api_str(g, "tenant"),
-                   api_str(g, "name"),
-                   json_array_size(json_object_get(g, "rules")),
-                   json_array_size(json_object_get(g, "members")));
-        }
+    size_t i;
+    json_t *g;
+    json_array_foreach (list, i, g) {
+        printf("%s/%s  rules %zu  members %zu\n", api_str(g, "tenant"),
+               api_str(g, "name"),
+               json_array_size(json_object_get(g, "rules")),
+               json_array_size(json_object_get(g, "members")));
     }
     json_decref(list);
     return 0;
