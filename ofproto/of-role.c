@@ -41,6 +41,17 @@ of_role_may_write(const struct of_role *r)
     return r->role == OF_ROLE_NONE || r->role == OF_ROLE_PRIMARY;
 }
 
+/* A configuration that changes none of a switch's flows is confirmed by the
+ * controller meant to write them: one that may write, or one claiming
+ * primary, which is where a primary lands when its connection drops.  Only a
+ * standby and a stale controller, which another one may have overruled,
+ * confirm nothing. */
+bool
+of_role_may_confirm_unchanged(const struct of_role *r)
+{
+    return of_role_may_write(r) || r->role == OF_ROLE_CLAIMING;
+}
+
 /* Encodes a role request for 'role' and 'generation', which becomes the
  * request in flight ('kind'): the answers to older ones are ignored. */
 static struct ofpbuf *

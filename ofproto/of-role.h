@@ -84,6 +84,9 @@ void of_role_init(struct of_role *, const char *name);
 /* True if the session may send bundles and packet-outs: no role set, or
  * the switch confirmed primary. */
 bool of_role_may_write(const struct of_role *);
+/* True if the session may confirm a configuration that changed none of its
+ * flows (of_session_set_unchanged_cfg()): also while claiming primary. */
+bool of_role_may_confirm_unchanged(const struct of_role *);
 
 /* The role wanted changed (or not: then returns false and '*msg' NULL).
  * If 'connected', '*msg' is the request to send (version 'ofp_version').

@@ -508,7 +508,7 @@ of_session_set_unchanged_cfg(struct of_session *s, int64_t nb_cfg,
 {
     if (s->desired_complete && !of_session_bundle_in_flight(s)
         && s->cur_cfg >= s->desired_cfg && nb_cfg > s->cur_cfg
-        && of_role_may_write(&s->role)) {
+        && of_role_may_confirm_unchanged(&s->role)) {
         s->cur_cfg = nb_cfg;
     }
     s->desired_cfg = nb_cfg;

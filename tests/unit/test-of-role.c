@@ -647,6 +647,53 @@ test_secondary_race(void **state)
     fsw_destroy(&sw);
 }
 
+/* The switch of a primary goes down: a configuration that changes none of
+ * its flows is still confirmed (weftctl sync does not wait for a switch that
+ * has nothing to install), as before roles; a stale session confirms
+ * nothing. */
+static void
+test_unchanged_cfg_while_down(void **state)
+{
+    (void) state;
+    struct fsw sw;
+    fsw_init(&sw);
+    struct conn *a = &sw.conns[0];
+    of_session_set_role(a->s, true, 3);
+    of_session_connected(a->s, OF_VERSION);
+    set_desired(a->s, 2, 5);
+    fsw_pump(&sw);
+    assert_int_equal(of_session_role(a->s), OF_ROLE_PRIMARY);
+    assert_int_equal(of_session_cur_cfg(a->s), 5);
+
+    of_session_disconnected(a->s);
+    assert_int_equal(of_session_role(a->s), OF_ROLE_CLAIMING);
+    of_session_set_unchanged_cfg(a->s, 6, 0);
+    assert_int_equal(of_session_cur_cfg(a->s), 6);
+
+    fsw_destroy(&sw);
+
+    /* Demoted by a newer claim: stale, confirms nothing, down or not. */
+    fsw_init(&sw);
+    a = &sw.conns[0];
+    of_session_set_role(a->s, true, 3);
+    of_session_connected(a->s, OF_VERSION);
+    set_desired(a->s, 2, 5);
+    fsw_pump(&sw);
+    assert_int_equal(of_session_cur_cfg(a->s), 5);
+    struct conn *b = &sw.conns[1];
+    of_session_set_role(b->s, true, 4);
+    of_session_connected(b->s, OF_VERSION);
+    set_desired(b->s, 2, 5);
+    fsw_pump(&sw);
+    assert_int_equal(of_session_role(a->s), OF_ROLE_STALE);
+    of_session_set_unchanged_cfg(a->s, 6, 0);
+    assert_int_equal(of_session_cur_cfg(a->s), 5);
+    of_session_disconnected(a->s);
+    of_session_set_unchanged_cfg(a->s, 7, 0);
+    assert_int_equal(of_session_cur_cfg(a->s), 5);
+    fsw_destroy(&sw);
+}
+
 /* Reconnecting asks the role again; a session without a role ignores role
  * status messages. */
 static void
@@ -720,6 +767,7 @@ main(void)
         cmocka_unit_test(test_demoted_mid_bundle),
         cmocka_unit_test(test_step_down_drops_bundle),
         cmocka_unit_test(test_secondary_race),
+        cmocka_unit_test(test_unchanged_cfg_while_down),
         cmocka_unit_test(test_reconnect_asks_again),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
