@@ -5,16 +5,18 @@
 #
 #   provision-controller.sh LISTEN_IP HOST=TUNNEL_IP[:UPLINK]...
 #
-#   - builds weft from the repository this script is in (scripts/build.sh,
-#     into $WEFT_BUILD_DIR, default /opt/weft-build), unless
-#     WEFT_BUILD_DIR already holds the binaries;
+#   - takes weft from $WEFT_STAGE_DIR if set (the VMs: the install tree
+#     vagrant/stage-weft.sh made on the machine that runs Vagrant, copied to
+#     / with rsync), else builds it from the repository this script is in
+#     (scripts/build.sh, into $WEFT_BUILD_DIR, default /opt/weft-build)
+#     unless WEFT_BUILD_DIR already holds the binaries;
 #   - starts weft's database (ovsdb-server on $WEFT_STATEDIR/weft.db, default
 #     /var/lib/weft/weft.db, which survives reboots; also listening on
 #     ptcp:6641:LISTEN_IP so the other VMs' weftctl can reach it) and weftd,
 #     with their sockets in $WEFT_RUNDIR (default /run/weft) and their logs
 #     in $WEFT_LOGDIR (default /var/log/weft).  Where systemd runs and the
-#     paths are the defaults (the VMs), weft is installed with
-#     "cmake --install" (prefix /usr/local) and runs as the units
+#     paths are the defaults (the VMs), weft is installed (the staged tree,
+#     or "cmake --install", prefix /usr/local) and runs as the units
 #     weft-db.service and weftd.service (their options in
 #     /etc/default/weft).  Otherwise (tests/lab/test-provision.sh, in
 #     namespaces, with the paths redirected) the same daemons start directly,
@@ -30,6 +32,7 @@ listen=$1
 shift
 repo=$(cd "$(dirname "$0")/.." && pwd)
 build=${WEFT_BUILD_DIR:-/opt/weft-build}
+stage=${WEFT_STAGE_DIR:-}
 rundir=${WEFT_RUNDIR:-/run/weft}
 statedir=${WEFT_STATEDIR:-/var/lib/weft}
 logdir=${WEFT_LOGDIR:-/var/log/weft}
@@ -37,11 +40,18 @@ datapath=${WEFT_DATAPATH:-system}
 say() { echo "provision-controller: $*"; }
 alive() { [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
-if [ ! -x "$build/controller/weftd" ] || [ ! -x "$build/controller/weftctl" ]; then
-    say "building weft into $build"
-    "$repo/scripts/build.sh" "$build" -DWEFT_OVS_CACHE="$build/ovs-cache"
+if [ -n "$stage" ]; then
+    [ -x "$stage/usr/local/bin/weftd" ] \
+        || { echo "provision-controller: no weftd in $stage (run vagrant/stage-weft.sh on the Vagrant machine)" >&2; exit 1; }
+    bindir=$stage/usr/local/bin
+else
+    if [ ! -x "$build/controller/weftd" ] || [ ! -x "$build/controller/weftctl" ]; then
+        say "building weft into $build"
+        "$repo/scripts/build.sh" "$build" -DWEFT_OVS_CACHE="$build/ovs-cache"
+    fi
+    bindir=$build/controller
 fi
-weftctl=("$build/controller/weftctl" --db="unix:$rundir/weft.sock")
+weftctl=("$bindir/weftctl" --db="unix:$rundir/weft.sock")
 
 # The units hard-code /run/weft, /var/lib/weft and /var/log/weft.
 use_systemd=false
@@ -68,19 +78,27 @@ if $use_systemd; then
             mv "$rundir/weft.db" "$statedir/weft.db"
         fi
     fi
-    say "installing weft (cmake --install, prefix /usr/local) and its systemd units"
     [ -L /usr/local/bin/weftctl ] && rm -f /usr/local/bin/weftctl
-    # A new build (after "vagrant rsync" and scripts/build.sh) restarts the
+    # A new build (after "vagrant rsync", or scripts/build.sh) restarts the
     # daemons; an unchanged one leaves them running.
     changed=false
-    if cmake --install "$build" --prefix /usr/local | grep -q '^-- Installing:'; then
-        changed=true
+    if [ -n "$stage" ]; then
+        say "installing weft from $stage (prefix /usr/local) and its systemd units"
+        if [ -n "$(rsync -a --itemize-changes "$stage/usr/local/" /usr/local/)" ]; then
+            changed=true
+        fi
+    else
+        say "installing weft (cmake --install, prefix /usr/local) and its systemd units"
+        if cmake --install "$build" --prefix /usr/local | grep -q '^-- Installing:'; then
+            changed=true
+        fi
     fi
     opts="WEFT_DB_OPTS=\"--remote=ptcp:6641:$listen\""
     if [ "$(cat /etc/default/weft 2>/dev/null)" != "$opts" ]; then
         echo "$opts" >/etc/default/weft
         changed=true
     fi
+    weftctl[0]=/usr/local/bin/weftctl     # what the units run, now on $PATH
     systemctl daemon-reload
     systemctl enable -q weft-db.service weftd.service
     if $changed; then
@@ -100,7 +118,7 @@ else
     fi
     if ! alive "$rundir/weftd.pid"; then
         say "starting weftd"
-        WEFT_RUNDIR=$rundir "$build/controller/weftd" --db="unix:$rundir/weft.sock" \
+        WEFT_RUNDIR=$rundir "$bindir/weftd" --db="unix:$rundir/weft.sock" \
             --api="$rundir/weft-api.sock" --unixctl="$rundir/weftd.ctl" \
             --pidfile="$rundir/weftd.pid" --log-file="$logdir/weftd.log" \
             --no-chdir --detach

@@ -5,7 +5,8 @@
 #
 #   provision-host.sh TUNNEL_IP/LEN UNDERLAY_IFACE [DATAPATH [UPLINK_IFACE]]
 #
-# 1. installs Open vSwitch from Debian (skipped if present);
+# 1. installs Open vSwitch and weft's run-time libraries from Debian
+#    (those missing);
 # 2. starts it: the system's openvswitch-switch service, or, if
 #    WEFT_OVS_RUNDIR is set, a private ovsdb-server + ovs-vswitchd with all
 #    their files in that directory (how the lab test runs it);
@@ -27,13 +28,20 @@ ip_only=${cidr%/*}
 
 say() { echo "provision-host[$ip_only]: $*"; }
 
-# 1. Packages.
-if ! command -v ovs-vswitchd >/dev/null || ! command -v ethtool >/dev/null; then
-    say "installing openvswitch-switch"
+# 1. Packages: OVS, and what weft's binaries (vagrant/stage-weft.sh) and
+# demo.sh need.  The low profile's box (build-box.sh) has them all.
+pkgs=(openvswitch-switch openvswitch-common iproute2 ethtool jq iputils-ping
+      libjansson4 libevent-2.1-7 libevent-pthreads-2.1-7 libcurl4 libunbound8)
+missing=()
+for p in "${pkgs[@]}"; do
+    [ "$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null)" = installed ] \
+        || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    say "installing ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -q
-    apt-get install -y -q --no-install-recommends openvswitch-switch \
-        openvswitch-common iproute2 ethtool
+    apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
 # 2. Daemons.

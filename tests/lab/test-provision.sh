@@ -105,10 +105,17 @@ check "provision-host.sh is idempotent" provision_host 1
 # then starts the daemons directly, as weft-db.service and weftd.service
 # would.
 provision_controller() {
-    ip netns exec "$cns" env WEFT_BUILD_DIR="$build" WEFT_RUNDIR="$dir/weft" WEFT_STATEDIR="$dir/lib" \
+    ip netns exec "$cns" env WEFT_STAGE_DIR="$dir/stage" WEFT_RUNDIR="$dir/weft" WEFT_STATEDIR="$dir/lib" \
         WEFT_LOGDIR="$dir/log" WEFT_DATAPATH=netdev \
         bash "$src/vagrant/provision-controller.sh" 172.31.254.1 "${hosts[@]}"
 }
+# The VMs' weft: built once (here: WEFT_BUILD_DIR) and staged by
+# stage-weft.sh; provision-controller.sh runs the staged binaries.
+check "stage-weft.sh stages weftd, weftctl, the schema and the units" \
+    bash -c "WEFT_STAGE_OUT='$dir/stage' bash '$src/vagrant/stage-weft.sh' '$build' >/dev/null &&
+             for f in bin/weftd bin/weftctl share/weft/weft.ovsschema lib/systemd/system/weftd.service \
+                      lib/systemd/system/weft-db.service libexec/weft/weft-db-prepare; do
+                 [ -s '$dir/stage/usr/local/'\$f ] || exit 1; done"
 check "provision-controller.sh starts weft and registers h1..h$n over tcp (sync)" \
     provision_controller
 ctl() { "$build/controller/weftctl" --db="unix:$dir/weft/weft.sock" "$@"; }
@@ -186,13 +193,19 @@ ip -n "$p-h3-red-vx" link set eth0 up
 if command -v vagrant >/dev/null; then
     check "vagrant validate accepts vagrant/Vagrantfile" \
         bash -c "cd '$src/vagrant' && VAGRANT_HOME=$dir/vagrant-home vagrant validate --ignore-provider >/dev/null"
+    check "vagrant validate accepts the low-resource profile (WEFT_VAGRANT_PROFILE=low, 2 VMs)" \
+        bash -c "cd '$src/vagrant' && WEFT_VAGRANT_PROFILE=low WEFT_VMS=2 VAGRANT_HOME=$dir/vagrant-home vagrant validate --ignore-provider >/dev/null"
+    check "the Vagrantfile refuses a bad setting, naming it (WEFT_VMS=1)" \
+        bash -c "cd '$src/vagrant' && ! WEFT_VMS=1 VAGRANT_HOME=$dir/vagrant-home vagrant validate --ignore-provider >'$dir/validate.log' 2>&1 &&
+                 grep -q 'WEFT_VMS=1: want a number in 2..9' '$dir/validate.log'"
 else
     echo "SKIP: vagrant validate (vagrant not installed: scripts/install-deps.sh)"
 fi
 if command -v shellcheck >/dev/null; then
     check "provisioning scripts are shellcheck-clean" \
         shellcheck "$src/vagrant/provision-host.sh" "$src/vagrant/provision-controller.sh" \
-            "$src/vagrant/demo.sh"
+            "$src/vagrant/demo.sh" "$src/vagrant/build-box.sh" "$src/vagrant/stage-weft.sh" \
+            "$src/vagrant/boot-test.sh"
 fi
 
 report
