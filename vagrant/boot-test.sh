@@ -151,17 +151,10 @@ trap finish EXIT
 step "libvirt (profile $WEFT_VAGRANT_PROFILE: driver ${WEFT_LIBVIRT_DRIVER:-of the profile}, $n_vms VMs)"
 # What it needs, from Debian (like the README's test command, it installs
 # what is missing).
-pkgs=(vagrant vagrant-libvirt libvirt-daemon-system qemu-system-x86 qemu-utils
-      debootstrap grub-pc-bin fdisk rsync dnsmasq-base iptables)
-missing=()
-for p in "${pkgs[@]}"; do
-    [ "$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null)" = installed ] \
-        || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-    echo "boot-test: installing ${missing[*]}"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null
-fi
+# shellcheck source-path=SCRIPTDIR source=apt-missing.sh
+. "$here/apt-missing.sh"
+apt_install_missing boot-test vagrant vagrant-libvirt libvirt-daemon-system \
+    qemu-system-x86 qemu-utils debootstrap grub-pc-bin fdisk rsync dnsmasq-base iptables
 if [ -d /run/systemd/system ]; then
     systemctl start virtlogd.socket libvirtd.socket 2>/dev/null || systemctl start libvirtd
 else

@@ -30,19 +30,11 @@ say() { echo "provision-host[$ip_only]: $*"; }
 
 # 1. Packages: OVS, and what weft's binaries (vagrant/stage-weft.sh) and
 # demo.sh need.  The low profile's box (build-box.sh) has them all.
-pkgs=(openvswitch-switch openvswitch-common iproute2 ethtool jq iputils-ping
-      libjansson4 libevent-2.1-7 libevent-pthreads-2.1-7 libcurl4 libunbound8)
-missing=()
-for p in "${pkgs[@]}"; do
-    [ "$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null)" = installed ] \
-        || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-    say "installing ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -q
-    apt-get install -y -q --no-install-recommends "${missing[@]}"
-fi
+# shellcheck source-path=SCRIPTDIR source=apt-missing.sh
+. "$(dirname "$0")/apt-missing.sh"
+apt_install_missing "provision-host[$ip_only]" \
+    openvswitch-switch openvswitch-common iproute2 ethtool jq iputils-ping \
+    libjansson4 libevent-2.1-7 libevent-pthreads-2.1-7 libcurl4 libunbound8
 
 # 2. Daemons.
 vsctl=(ovs-vsctl --timeout=10)
