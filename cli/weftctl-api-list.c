@@ -207,48 +207,34 @@ static bool
 collect(const struct ctl_options *o, const char *tenant, const char *net,
         bool ports, json_t *out)
 {
-    json_t *tenants;
-    if (!api_tenants(o, tenant, &tenants)) {
-        return false;
-    }
-    bool ok = true;
+    json_t *nets = json_array();
+    bool ok = api_collect_per_tenant(o, tenant, "networks", nets);
     size_t i;
-    json_t *t;
-    json_array_foreach (tenants, i, t) {
-        char *te = api_escape(api_str(t, "name"));
-        char *target = plain_xasprintf("/v1/tenants/%s/networks", te);
-        json_t *nets;
-        ok = api_get(o, target, &nets);
-        free(target);
-        size_t j;
-        json_t *n;
-        json_array_foreach (ok ? nets : NULL, j, n) {
-            if (net && strcmp(net, api_str(n, "name"))) {
-                continue;
-            }
-            if (!ports) {
-                json_array_append(out, n);
-                continue;
-            }
-            char *ne = api_escape(api_str(n, "name"));
-            target = plain_xasprintf("/v1/tenants/%s/networks/%s/ports",
-                                     te, ne);
-            json_t *list;
-            ok = ok && api_get(o, target, &list);
-            if (ok) {
-                json_array_extend(out, list);
-                json_decref(list);
-            }
-            free(target);
-            free(ne);
+    json_t *n;
+    json_array_foreach (ok ? nets : NULL, i, n) {
+        if (net && strcmp(net, api_str(n, "name"))) {
+            continue;
         }
-        json_decref(ok ? nets : NULL);
+        if (!ports) {
+            json_array_append(out, n);
+            continue;
+        }
+        char *te = api_escape(api_str(n, "tenant"));
+        char *ne = api_escape(api_str(n, "name"));
+        char *target = plain_xasprintf("/v1/tenants/%s/networks/%s/ports",
+                                       te, ne);
+        json_t *list;
+        ok = api_get(o, target, &list);
+        free(target);
+        free(ne);
         free(te);
         if (!ok) {
             break;
         }
+        json_array_extend(out, list);
+        json_decref(list);
     }
-    json_decref(tenants);
+    json_decref(nets);
     return ok;
 }
 
