@@ -334,6 +334,18 @@ stats(const struct of_session *s)
     return st;
 }
 
+/* 'c' claims primary with 'generation', connects and desires 'n' flows at
+ * 'cfg'; then every message is exchanged. */
+static void
+claim_and_pump(struct fsw *sw, struct conn *c, uint64_t generation, int n,
+               int64_t cfg)
+{
+    of_session_set_role(c->s, true, generation);
+    of_session_connected(c->s, OF_VERSION);
+    set_desired(c->s, n, cfg);
+    fsw_pump(sw);
+}
+
 static struct ofpbuf *
 packet_out(void)
 {
@@ -527,16 +539,10 @@ test_stale_claim(void **state)
     struct fsw sw;
     fsw_init(&sw);
     struct conn *a = &sw.conns[0], *b = &sw.conns[1];
-    of_session_set_role(a->s, true, 5);
-    of_session_connected(a->s, OF_VERSION);
-    set_desired(a->s, 2, 1);
-    fsw_pump(&sw);
+    claim_and_pump(&sw, a, 5, 2, 1);
     assert_int_equal(of_session_role(a->s), OF_ROLE_PRIMARY);
 
-    of_session_set_role(b->s, true, 3);
-    of_session_connected(b->s, OF_VERSION);
-    set_desired(b->s, 4, 1);
-    fsw_pump(&sw);
+    claim_and_pump(&sw, b, 3, 4, 1);
     assert_int_equal(of_session_role(b->s), OF_ROLE_STALE);
     assert_int_equal(of_session_switch_generation(b->s), 5);
     assert_int_equal(of_session_role(a->s), OF_ROLE_PRIMARY);
@@ -658,10 +664,7 @@ test_unchanged_cfg_while_down(void **state)
     struct fsw sw;
     fsw_init(&sw);
     struct conn *a = &sw.conns[0];
-    of_session_set_role(a->s, true, 3);
-    of_session_connected(a->s, OF_VERSION);
-    set_desired(a->s, 2, 5);
-    fsw_pump(&sw);
+    claim_and_pump(&sw, a, 3, 2, 5);
     assert_int_equal(of_session_role(a->s), OF_ROLE_PRIMARY);
     assert_int_equal(of_session_cur_cfg(a->s), 5);
 
@@ -675,16 +678,10 @@ test_unchanged_cfg_while_down(void **state)
     /* Demoted by a newer claim: stale, confirms nothing, down or not. */
     fsw_init(&sw);
     a = &sw.conns[0];
-    of_session_set_role(a->s, true, 3);
-    of_session_connected(a->s, OF_VERSION);
-    set_desired(a->s, 2, 5);
-    fsw_pump(&sw);
+    claim_and_pump(&sw, a, 3, 2, 5);
     assert_int_equal(of_session_cur_cfg(a->s), 5);
     struct conn *b = &sw.conns[1];
-    of_session_set_role(b->s, true, 4);
-    of_session_connected(b->s, OF_VERSION);
-    set_desired(b->s, 2, 5);
-    fsw_pump(&sw);
+    claim_and_pump(&sw, b, 4, 2, 5);
     assert_int_equal(of_session_role(a->s), OF_ROLE_STALE);
     of_session_set_unchanged_cfg(a->s, 6, 0);
     assert_int_equal(of_session_cur_cfg(a->s), 5);
