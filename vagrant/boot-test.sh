@@ -124,14 +124,12 @@ cleanup_networks() {
 finish() {
     local rc=$?
     cd "$here"
-    if ! $keep; then
+    local pid
+    if ! $keep; then        # --keep: the VMs stay, and libvirt with them
         step "vagrant destroy -f"
         vagrant destroy -f >/dev/null 2>&1 || rc=1
         took "destroy"
         cleanup_networks
-    fi
-    local pid
-    if ! $keep; then        # --keep: the VMs stay, and libvirt with them
         for pid in "${started[@]}"; do
             kill "$pid" 2>/dev/null || true
         done
@@ -195,16 +193,19 @@ on() {          # on VM COMMAND: runs COMMAND as root on VM
     shift
     vagrant ssh "$vm" -c "sudo bash -c '$*'" -- -q 2>/dev/null
 }
+shows() {       # shows VM COMMAND ERE: COMMAND's output on VM has a line matching ERE
+    on "$1" "$2" | grep -qE "$3"
+}
 
 # 5. The kernel datapath.
 step "kernel datapath"
 for vm in "${vms[@]}"; do
     check "$vm: the openvswitch kernel module is loaded" \
-        bash -c "vagrant ssh $vm -c 'lsmod' -- -q 2>/dev/null | grep -q '^openvswitch '"
+        shows "$vm" lsmod '^openvswitch '
     check "$vm: ovs-dpctl shows the kernel datapath ovs-system" \
-        bash -c "vagrant ssh $vm -c 'sudo ovs-dpctl show' -- -q 2>/dev/null | grep -q '^system@ovs-system:'"
+        shows "$vm" "ovs-dpctl show" '^system@ovs-system:'
     check "$vm: br-int is datapath_type system" \
-        bash -c "vagrant ssh $vm -c 'sudo ovs-vsctl get bridge br-int datapath_type' -- -q 2>/dev/null | grep -qx '\"\\?system\"\\?'"
+        shows "$vm" "ovs-vsctl get bridge br-int datapath_type" '^"?system"?$'
 done
 check "weft1: weft-db and weftd are active systemd units" \
     on weft1 "systemctl is-active -q weft-db weftd"
